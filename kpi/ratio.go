@@ -1,0 +1,167 @@
+package kpi
+
+import (
+	"fmt"
+
+	"github.com/crmkit/crmkit"
+	"github.com/shopspring/decimal"
+)
+
+// Precision is the number of decimal places every ratio of this package is
+// rounded to, once, from the exact quotient. Ties round half to even
+// (banker's rounding, the IEEE 754 default), not half away from zero: with
+// half-even, two complementary ratios such as RetentionRate and LogoChurn,
+// or GRR and RevenueChurn, always add up to exactly 1, which half-up rounding
+// breaks (1/131072 and 131071/131072 both end in an exact 5 at the 17th
+// place and would both round up).
+//
+// The package never reads or changes decimal.DivisionPrecision.
+const Precision = 16
+
+var (
+	one = decimal.NewFromInt(1)
+	two = decimal.NewFromInt(2)
+	ulp = decimal.New(1, -Precision)
+)
+
+// quo returns num/den rounded half to even at Precision decimal places.
+// den must not be zero (callers validate it first).
+func quo(num, den decimal.Decimal) decimal.Decimal {
+	q, r := num.QuoRem(den, Precision)
+	if r.IsZero() {
+		return q
+	}
+	// QuoRem truncates toward zero and |r| < |den|·ulp; compare 2|r| with
+	// |den|·ulp to see whether the dropped part is below, at or above half.
+	half := r.Abs().Mul(two).Cmp(den.Abs().Mul(ulp))
+	if half < 0 || (half == 0 && q.Shift(Precision).BigInt().Bit(0) == 0) {
+		return q
+	}
+	if num.Sign()*den.Sign() < 0 {
+		return q.Sub(ulp)
+	}
+	return q.Add(ulp)
+}
+
+// dec returns n as a decimal.
+func dec(n int64) decimal.Decimal { return decimal.NewFromInt(n) }
+
+// minor returns the amount of m in minor units as a decimal. Ratios of two
+// amounts of one currency are ratios of their minor units.
+func minor(m crmkit.Money) decimal.Decimal { return decimal.NewFromInt(m.Minor()) }
+
+// count rejects a negative count.
+func count(field string, n int64) error {
+	if n < 0 {
+		return crmkit.Invalid(field, "negative count %d", n)
+	}
+	return nil
+}
+
+// positive rejects a count that is zero or negative.
+func positive(field string, n int64, why string) error {
+	if n < 0 {
+		return crmkit.Invalid(field, "negative count %d", n)
+	}
+	if n == 0 {
+		return crmkit.Invalid(field, "zero: %s", why)
+	}
+	return nil
+}
+
+// atMost rejects part > whole.
+func atMost(partField string, part int64, wholeField string, whole int64) error {
+	if part > whole {
+		return crmkit.Invalid(partField, "%d is more than %s %d", part, wholeField, whole)
+	}
+	return nil
+}
+
+// wrap prefixes err with the name of the KPI, keeping it matchable with
+// errors.Is and errors.As.
+func wrap(kpi string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", kpi, err)
+}
+
+// amount names a Money argument for validation messages.
+type amount struct {
+	field string
+	m     crmkit.Money
+}
+
+// sameCurrency returns the one currency of the amounts. A zero Money
+// without currency counts as zero of any currency, as in crmkit's Add;
+// two amounts in different currencies are ErrCurrencyMismatch. When every
+// amount is currency-less zero the zero Currency is returned.
+func sameCurrency(amounts ...amount) (crmkit.Currency, error) {
+	var cur crmkit.Currency
+	var first amount
+	for _, a := range amounts {
+		c := a.m.Currency()
+		if c.IsZero() {
+			continue
+		}
+		if cur.IsZero() {
+			cur, first = c, a
+			continue
+		}
+		if c != cur {
+			return crmkit.Currency{}, fmt.Errorf("%s %s and %s %s: %w",
+				first.field, first.m, a.field, a.m, crmkit.ErrCurrencyMismatch)
+		}
+	}
+	return cur, nil
+}
+
+// nonNegative rejects a negative amount.
+func nonNegative(a amount) error {
+	if a.m.Sign() < 0 {
+		return crmkit.Invalid(a.field, "negative amount %s", a.m)
+	}
+	return nil
+}
+
+// positiveAmount rejects a zero or negative amount.
+func positiveAmount(a amount, why string) error {
+	switch a.m.Sign() {
+	case -1:
+		return crmkit.Invalid(a.field, "negative amount %s", a.m)
+	case 0:
+		return crmkit.Invalid(a.field, "zero: %s", why)
+	}
+	return nil
+}
+
+// divMoney returns num/den minor units of cur, rounded once with mode from
+// the exact quotient. num is in minor units; den must be positive.
+func divMoney(num, den decimal.Decimal, cur crmkit.Currency, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	// Truncate to one extra digit and, when the quotient is inexact, add a
+	// sticky digit beyond it: the rounding decision at the minor unit is then
+	// the same as for the exact quotient in every mode (no double rounding).
+	q, r := num.QuoRem(den, 1)
+	if !r.IsZero() {
+		sticky := decimal.New(1, -2)
+		if num.Sign()*den.Sign() < 0 {
+			sticky = sticky.Neg()
+		}
+		q = q.Add(sticky)
+	}
+	return crmkit.MoneyFromDecimal(q.Shift(-int32(cur.Digits())), cur, mode)
+}
+
+// share returns part/whole for counts with 0 <= part <= whole, whole > 0.
+func share(partField string, part int64, wholeField string, whole int64, why string) (decimal.Decimal, error) {
+	if err := count(partField, part); err != nil {
+		return decimal.Decimal{}, err
+	}
+	if err := positive(wholeField, whole, why); err != nil {
+		return decimal.Decimal{}, err
+	}
+	if err := atMost(partField, part, wholeField, whole); err != nil {
+		return decimal.Decimal{}, err
+	}
+	return quo(dec(part), dec(whole)), nil
+}
