@@ -119,7 +119,7 @@ func moneyFromDecimal(d decimal.Decimal, cur Currency, mode RoundingMode, src st
 			return Money{}, Invalid("amount", "%s has more decimal places than %s allows (%d)", src, cur, cur.Digits())
 		}
 	}
-	scaled := d.Shift(int32(cur.digits))
+	scaled := d.Shift(int32(cur.digits()))
 	if !scaled.IsInteger() {
 		if mode == 0 {
 			return Money{}, Invalid("amount", "%s has more decimal places than %s allows (%d)", src, cur, cur.Digits())
@@ -139,7 +139,7 @@ func (m Money) Minor() int64 { return m.minor }
 func (m Money) Currency() Currency { return m.cur }
 
 // Decimal returns the amount in major units as an exact decimal.
-func (m Money) Decimal() decimal.Decimal { return decimal.New(m.minor, -int32(m.cur.digits)) }
+func (m Money) Decimal() decimal.Decimal { return decimal.New(m.minor, -int32(m.cur.digits())) }
 
 // IsZero reports whether the amount is zero (of any currency).
 func (m Money) IsZero() bool { return m.minor == 0 }
@@ -182,9 +182,13 @@ func (m Money) Add(o Money) (Money, error) {
 	}
 	s := m.minor + o.minor
 	if (s > m.minor) != (o.minor > 0) {
-		return Money{}, fmt.Errorf("add %s and %s: %w", m, o, ErrOverflow)
+		return Money{}, overflowError("add", m, o)
 	}
 	return Money{minor: s, cur: m.cur}, nil
+}
+
+func overflowError(op string, m, o Money) error {
+	return fmt.Errorf("%s %s and %s: %w", op, m, o, ErrOverflow)
 }
 
 // Sub returns m - o, with the same errors as Add.
@@ -276,8 +280,27 @@ func (m Money) Div(divisor decimal.Decimal, mode RoundingMode) (Money, error) {
 
 // Sum adds amounts, all of which must be in cur (zero Money values are
 // allowed and add nothing). The empty sum is zero of cur.
+//
+// Sum is the fast path for large slices: the loop carries the currency and
+// overflow checks as bit masks and looks for the culprit only when one of
+// them fired, so it runs close to a bare int64 loop.
 func Sum(cur Currency, amounts ...Money) (Money, error) {
-	return SumSeq(cur, slices.Values(amounts))
+	if cur.IsZero() {
+		return Money{}, Invalid("currency", "missing currency")
+	}
+	var s, ovf int64
+	var bad uint32
+	for i := range amounts {
+		a := amounts[i].minor
+		t := s + a
+		ovf |= (s ^ t) & (a ^ t) // negative iff this addition overflowed
+		bad |= amounts[i].cur.packed ^ cur.packed
+		s = t
+	}
+	if ovf < 0 || bad != 0 {
+		return SumSeq(cur, slices.Values(amounts)) // find and report the culprit
+	}
+	return Money{minor: s, cur: cur}, nil
 }
 
 // SumSeq adds a stream of amounts in cur, stopping at the first error.
@@ -409,7 +432,7 @@ func (m Money) String() string {
 
 // format renders the amount in major units with exactly Digits() decimals.
 func (m Money) format() string {
-	d := int(m.cur.digits)
+	d := int(m.cur.digits())
 	mag := uint64(m.minor)
 	if m.minor < 0 {
 		mag = -mag
