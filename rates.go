@@ -40,7 +40,7 @@ func Convert(ctx context.Context, src RateSource, m Money, to Currency, at time.
 		return Money{}, Invalid("rate", "%s to %s rate %s is not positive", m.cur, to, rate)
 	}
 	// Scale by the difference in minor-unit digits, then multiply exactly.
-	p := decimal.NewFromInt(m.minor).Mul(rate).Shift(int32(to.digits) - int32(m.cur.digits))
+	p := decimal.NewFromInt(m.minor).Mul(rate).Shift(int32(to.digits()) - int32(m.cur.digits()))
 	p = mode.round(p)
 	if p.GreaterThan(decMaxInt64) || p.LessThan(decMinInt64) {
 		return Money{}, fmt.Errorf("convert %s to %s: %w", m, to, ErrOverflow)
