@@ -1,0 +1,482 @@
+package lead
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/google/uuid"
+)
+
+// AggregateKind is the crmkit.Event AggregateKind of every lead event.
+const AggregateKind = "lead"
+
+// The event types a lead produces, in the past tense. Every command on a
+// lead returns exactly one crmkit.Event of one of these types, with the
+// lead's new version; ladder transitions carry From, To (stage names) and
+// Reason.
+const (
+	// LeadCaptured: the lead was created (New). To is "suspect".
+	LeadCaptured = "LeadCaptured"
+	// LeadQualified: Suspect -> MQL, marketing found clear interest.
+	LeadQualified = "LeadQualified"
+	// LeadAccepted: MQL (or Suspect) -> SQL, sales accepted a lead with
+	// immediate purchase intent.
+	LeadAccepted = "LeadAccepted"
+	// LeadNurtured: Suspect, MQL or SQL -> Nurture, set aside with a revisit
+	// date and a reason.
+	LeadNurtured = "LeadNurtured"
+	// LeadRecycled: Nurture -> MQL, a nurtured lead is worked again.
+	LeadRecycled = "LeadRecycled"
+	// LeadDisqualified: -> Disqualified, no purchase intent.
+	LeadDisqualified = "LeadDisqualified"
+	// LeadConverted: SQL -> Converted, the lead became an account, a
+	// contact and an opportunity.
+	LeadConverted = "LeadConverted"
+	// TouchpointRecorded: a touchpoint was added to the journey.
+	TouchpointRecorded = "TouchpointRecorded"
+	// TimeframeStated: the lead stated (or withdrew) a buying time frame.
+	TimeframeStated = "TimeframeStated"
+	// TemperatureChanged: the derived temperature changed.
+	TemperatureChanged = "TemperatureChanged"
+	// LeadAssigned: the owner changed.
+	LeadAssigned = "LeadAssigned"
+	// LeadsMerged: duplicate leads were merged into this one.
+	LeadsMerged = "LeadsMerged"
+)
+
+// Stage is a lead's place on the qualification ladder. The zero Stage is
+// not a stage.
+//
+//   - Suspect: top of the funnel: visited the site, asked for general
+//     information.
+//   - MQL (marketing-qualified lead): clear interest, not ready to buy
+//     soon; marketing nurtures it.
+//   - SQL (sales-qualified lead): immediate purchase intent; marketing hands
+//     it straight to sales.
+//   - Converted: the SQL became an account, a contact and an opportunity.
+//     Final.
+//   - Nurture: not now (not ready, or already bought a competitor's
+//     product): set aside with a revisit date, for marketing or sales to
+//     work on later.
+//   - Disqualified: no purchase intent. Final.
+type Stage uint8
+
+// The stages of the ladder.
+const (
+	StageSuspect Stage = iota + 1
+	StageMQL
+	StageSQL
+	StageConverted
+	StageNurture
+	StageDisqualified
+)
+
+// numStages is the number of Stage values including the invalid zero.
+const numStages = int(StageDisqualified) + 1
+
+var stageNames = [numStages]string{"", "suspect", "mql", "sql", "converted", "nurture", "disqualified"}
+
+// Stages returns the stages in ladder order.
+func Stages() []Stage {
+	return []Stage{StageSuspect, StageMQL, StageSQL, StageConverted, StageNurture, StageDisqualified}
+}
+
+// String returns the stage's name: "suspect", "mql", "sql", "converted",
+// "nurture" or "disqualified".
+func (s Stage) String() string {
+	if s.Valid() {
+		return stageNames[s]
+	}
+	return fmt.Sprintf("Stage(%d)", uint8(s))
+}
+
+// Valid reports whether s is one of the six stages.
+func (s Stage) Valid() bool { return s >= StageSuspect && s <= StageDisqualified }
+
+// Final reports whether no transition leaves s (Converted, Disqualified).
+func (s Stage) Final() bool { return s == StageConverted || s == StageDisqualified }
+
+// ParseStage parses a stage name as String writes it, ignoring case and
+// surrounding spaces; the long forms "marketing qualified lead" and "sales
+// qualified lead" (with spaces, hyphens or underscores) are understood too.
+// Anything else is an error matching crmkit.ErrInvalid.
+func ParseStage(name string) (Stage, error) {
+	c, ok := canonicalName(name)
+	if ok {
+		switch c {
+		case "marketing_qualified_lead", "marketing_qualified":
+			return StageMQL, nil
+		case "sales_qualified_lead", "sales_qualified":
+			return StageSQL, nil
+		}
+		for s := StageSuspect; s <= StageDisqualified; s++ {
+			if c == stageNames[s] {
+				return s, nil
+			}
+		}
+	}
+	return 0, crmkit.Invalid("stage", "unknown stage %q", name)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Stage) MarshalText() ([]byte, error) {
+	if !s.Valid() {
+		return nil, crmkit.Invalid("stage", "%s is not a stage", s)
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Stage) UnmarshalText(b []byte) error {
+	v, err := ParseStage(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Side names the team that works a nurtured lead: nurtured leads may be
+// owned by marketing or by sales. The zero Side means unspecified.
+type Side uint8
+
+// The sides.
+const (
+	SideMarketing Side = iota + 1
+	SideSales
+)
+
+// String returns "marketing", "sales" or "" for the zero Side.
+func (s Side) String() string {
+	switch s {
+	case SideMarketing:
+		return "marketing"
+	case SideSales:
+		return "sales"
+	case 0:
+		return ""
+	}
+	return fmt.Sprintf("Side(%d)", uint8(s))
+}
+
+// Person is who a lead is: a person, an organisation, or a person at an
+// organisation. At least one of Name, Email, Phone and Company is needed.
+type Person struct {
+	Name        string
+	Email       string
+	Phone       string
+	Company     string
+	Title       string
+	Industry    string
+	Country     string
+	CompanySize int // employees; 0 when unknown
+	// Attributes holds the company's own fields (age band, segment,
+	// language, ...), used by scoring and routing rules.
+	Attributes map[string]string
+}
+
+// IsEmpty reports whether p identifies nobody: no name, e-mail, phone or
+// company.
+func (p Person) IsEmpty() bool {
+	return strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "" &&
+		strings.TrimSpace(p.Phone) == "" && strings.TrimSpace(p.Company) == ""
+}
+
+// Validate rejects an empty identity, a malformed e-mail address, a phone
+// number without digits and a negative company size.
+func (p Person) Validate() error {
+	if p.IsEmpty() {
+		return crmkit.Invalid("who", "empty identity: need a name, e-mail, phone or company")
+	}
+	if e := strings.TrimSpace(p.Email); e != "" {
+		if _, _, ok := splitEmail(e); !ok {
+			return crmkit.Invalid("email", "%q is not an e-mail address", p.Email)
+		}
+	}
+	if ph := strings.TrimSpace(p.Phone); ph != "" && normalizePhone(ph) == "" {
+		return crmkit.Invalid("phone", "%q has no digits", p.Phone)
+	}
+	if p.CompanySize < 0 {
+		return crmkit.Invalid("company size", "negative size %d", p.CompanySize)
+	}
+	for k := range p.Attributes {
+		if strings.TrimSpace(k) == "" {
+			return crmkit.Invalid("attributes", "empty attribute name")
+		}
+	}
+	return nil
+}
+
+// Clone returns a copy of p that shares no map with it.
+func (p Person) Clone() Person {
+	if p.Attributes != nil {
+		p.Attributes = maps.Clone(p.Attributes)
+	}
+	return p
+}
+
+// Touchpoint is one interaction on the lead's journey: through which
+// channel and campaign, with which content, of which kind, when. Customers
+// jump between channels before buying; the journey keeps every touch.
+type Touchpoint struct {
+	Channel  Channel
+	Campaign string
+	Content  string // the piece of content: a blog post, a video, a landing page
+	Kind     TouchKind
+	At       time.Time
+}
+
+// Validate checks the touchpoint against sources (the accepted channels):
+// a known channel, a non-empty kind and a non-zero time.
+func (tp Touchpoint) Validate(sources Sources) error {
+	if err := sources.Validate(tp.Channel); err != nil {
+		return err
+	}
+	if strings.TrimSpace(string(tp.Kind)) == "" {
+		return crmkit.Invalid("touch kind", "empty")
+	}
+	if tp.At.IsZero() {
+		return crmkit.Invalid("touch time", "zero time")
+	}
+	return nil
+}
+
+// compareTouch orders touchpoints by time, then by their other fields, so
+// that a journey has one canonical order.
+func compareTouch(a, b Touchpoint) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Channel), string(b.Channel)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Campaign, b.Campaign); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Content, b.Content); c != 0 {
+		return c
+	}
+	return strings.Compare(string(a.Kind), string(b.Kind))
+}
+
+// sameTouch reports whether a and b are the same touch (same instant, even
+// in different time zones).
+func sameTouch(a, b Touchpoint) bool { return compareTouch(a, b) == 0 }
+
+// Lead is a person or organisation that showed interest, directly or
+// indirectly, and its way up the qualification ladder.
+//
+// A Lead is a value: commands such as Ladder.Fire, RecordTouch and Merge
+// take a lead and return a changed copy plus the event that records the
+// change, leaving the input alone. Lead holds a slice (Journey) and a map
+// (Who.Attributes): copies made by assignment share them. This package
+// never modifies them in place (it appends to a fresh copy), so sharing is
+// safe as long as callers do the same; call Clone before modifying them
+// yourself.
+type Lead struct {
+	// ID identifies the lead (a UUIDv7).
+	ID uuid.UUID
+	// Who the lead is.
+	Who Person
+	// Source is the channel the lead first came from.
+	Source Channel
+	// EventKind says which kind of event, when Source is ChannelEvent.
+	EventKind EventKind
+	// ReferredBy is the host application's key of whoever referred the
+	// lead (a customer, or someone who has not bought), for referrals.
+	ReferredBy string
+	// Campaign is the campaign that produced the lead, if any.
+	Campaign string
+	// Owner is the host application's key of the rep or queue that owns
+	// the lead ("" when unassigned).
+	Owner string
+	// Stage is the lead's place on the ladder.
+	Stage Stage
+	// StageAt is when the lead entered Stage.
+	StageAt time.Time
+	// Reason is the reason given for the last ladder transition
+	// (why nurtured, why disqualified, ...).
+	Reason string
+	// RevisitAt is when a nurtured lead should be looked at again (zero
+	// outside Nurture).
+	RevisitAt time.Time
+	// NurturedBy says whether marketing or sales works the nurtured lead.
+	NurturedBy Side
+	// Temperature is the temperature derived from BuyBy at the last change
+	// (see TemperatureRules; recompute with Lead.TemperatureAt).
+	Temperature Temperature
+	// BuyBy is the date by which the lead said it will buy: its stated
+	// buying time frame. Zero when none was stated.
+	BuyBy time.Time
+	// Journey is the lead's touchpoints in time order.
+	Journey []Touchpoint
+	// CreatedAt is when the lead was captured.
+	CreatedAt time.Time
+	// UpdatedAt is the time of the last event.
+	UpdatedAt time.Time
+	// Conversion holds the IDs created when the lead converted (zero
+	// before).
+	Conversion ConversionRef
+	// MergedFrom lists the IDs of duplicate leads merged into this one,
+	// sorted.
+	MergedFrom []uuid.UUID
+	// Version is the number of events so far (1 after New); storage uses it
+	// for optimistic concurrency.
+	Version int64
+}
+
+// ConversionRef records what a converted lead became.
+type ConversionRef struct {
+	AccountID     uuid.UUID
+	ContactID     uuid.UUID
+	OpportunityID uuid.UUID
+	// ExistingAccount and ExistingContact say whether the account or
+	// contact already existed (found by dedupe) rather than being created.
+	ExistingAccount bool
+	ExistingContact bool
+}
+
+// Clone returns a deep copy of l that shares no slice or map with it.
+func (l Lead) Clone() Lead {
+	l.Who = l.Who.Clone()
+	l.Journey = slices.Clone(l.Journey)
+	l.MergedFrom = slices.Clone(l.MergedFrom)
+	return l
+}
+
+// FirstTouch returns the time of the first touchpoint, or CreatedAt when the
+// journey is empty.
+func (l Lead) FirstTouch() time.Time {
+	if len(l.Journey) > 0 && l.Journey[0].At.Before(l.CreatedAt) {
+		return l.Journey[0].At
+	}
+	return l.CreatedAt
+}
+
+// Capture is the input of New.
+type Capture struct {
+	// Who the lead is; at least a name, e-mail, phone or company.
+	Who Person
+	// Source is the channel the lead came from; it must be accepted by
+	// Sources.
+	Source Channel
+	// EventKind is required when Source is ChannelEvent and must be empty
+	// otherwise.
+	EventKind EventKind
+	// ReferredBy, Campaign and Owner are optional.
+	ReferredBy string
+	Campaign   string
+	Owner      string
+	// BuyBy is the stated buying time frame (zero for none).
+	BuyBy time.Time
+	// Journey holds touchpoints already known at capture, at or after At's
+	// creation time and not after the clock's now; they are sorted.
+	Journey []Touchpoint
+	// At is the creation time; zero means the clock's now. It must not be
+	// after now.
+	At time.Time
+	// Actor is the host application's key of who captured the lead.
+	Actor string
+	// Sources is the set of accepted channels; the zero value accepts the
+	// built-in channels only.
+	Sources Sources
+	// Temperature holds the thresholds for the initial temperature (zero
+	// value: defaults).
+	Temperature TemperatureRules
+}
+
+// New captures a new lead as a Suspect with a new ID and returns it with
+// its LeadCaptured event (version 1). It returns an error matching
+// crmkit.ErrInvalid, and no lead, when the identity is empty or malformed,
+// the source is not accepted, an event lead has no known event kind, the
+// creation time is after the clock's now, or a touchpoint is invalid,
+// before the creation time or in the future. The lead owns copies of the
+// capture's journey and attributes.
+func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
+	if clock == nil {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
+	}
+	now := clock.Now()
+	at := c.At
+	if at.IsZero() {
+		at = now
+	}
+	if at.After(now) {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "creation time %s is in the future (now %s)", at.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	if err := c.Who.Validate(); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	if err := c.Sources.Validate(c.Source); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	if c.Source == ChannelEvent {
+		if !slices.Contains(eventKinds[:], c.EventKind) {
+			return Lead{}, crmkit.Event{}, crmkit.Invalid("event kind", "unknown event kind %q for an event lead", string(c.EventKind))
+		}
+	} else if c.EventKind != "" {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("event kind", "event kind %q given for source %q", string(c.EventKind), string(c.Source))
+	}
+	if err := c.Temperature.Validate(); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	journey := slices.Clone(c.Journey)
+	for i, tp := range journey {
+		if err := checkTouch(tp, c.Sources, at, now); err != nil {
+			return Lead{}, crmkit.Event{}, fmt.Errorf("journey[%d]: %w", i, err)
+		}
+	}
+	slices.SortStableFunc(journey, compareTouch)
+	journey = slices.CompactFunc(journey, sameTouch)
+	l := Lead{
+		ID:          crmkit.NewID(),
+		Who:         c.Who.Clone(),
+		Source:      c.Source,
+		EventKind:   c.EventKind,
+		ReferredBy:  c.ReferredBy,
+		Campaign:    c.Campaign,
+		Owner:       c.Owner,
+		Stage:       StageSuspect,
+		StageAt:     at,
+		Temperature: c.Temperature.withDefaults().temperature(c.BuyBy, at),
+		BuyBy:       c.BuyBy,
+		Journey:     journey,
+		CreatedAt:   at,
+		UpdatedAt:   at,
+		Version:     1,
+	}
+	ev, err := crmkit.NewEvent(AggregateKind, l.ID, LeadCaptured, c.Actor, at, 1, capturedPayload{
+		Source: l.Source, EventKind: l.EventKind, Campaign: l.Campaign, Owner: l.Owner,
+	})
+	if err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	ev.To = StageSuspect.String()
+	return l, ev, nil
+}
+
+// capturedPayload is the payload of LeadCaptured.
+type capturedPayload struct {
+	Source    Channel   `json:"source"`
+	EventKind EventKind `json:"event_kind,omitempty"`
+	Campaign  string    `json:"campaign,omitempty"`
+	Owner     string    `json:"owner,omitempty"`
+}
+
+// checkTouch validates a touchpoint of a lead created at created, as of now.
+func checkTouch(tp Touchpoint, sources Sources, created, now time.Time) error {
+	if err := tp.Validate(sources); err != nil {
+		return err
+	}
+	if tp.At.Before(created) {
+		return crmkit.Invalid("touch time", "%s is before the lead's creation %s", tp.At.Format(time.RFC3339), created.Format(time.RFC3339))
+	}
+	if tp.At.After(now) {
+		return crmkit.Invalid("touch time", "%s is in the future (now %s)", tp.At.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	return nil
+}
