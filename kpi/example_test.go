@@ -51,3 +51,41 @@ func Example() {
 	// recognised: 0.00 EUR deferred: 5000.00 EUR
 	// sales cycle mean: 960h0m0s median: 480h0m0s
 }
+
+func ExampleRecognisedRevenue() {
+	// A 100% prepaid order is not revenue until delivered with its closing
+	// documents; until then the prepayment is deferred.
+	o := kpi.Order{Amount: crmkit.MustMoney("1200", "EUR"), Prepaid: crmkit.MustMoney("1200", "EUR")}
+	for _, step := range []string{"prepaid", "delivered", "documents closed"} {
+		switch step {
+		case "delivered":
+			o.Delivered = true
+		case "documents closed":
+			o.DocumentsClosed = true
+		}
+		rev, _ := kpi.RecognisedRevenue(o)
+		def, _ := kpi.DeferredRevenue(o)
+		fmt.Printf("%-16s recognised %s, deferred %s\n", step, rev, def)
+	}
+	// Output:
+	// prepaid          recognised 0.00 EUR, deferred 1200.00 EUR
+	// delivered        recognised 0.00 EUR, deferred 1200.00 EUR
+	// documents closed recognised 1200.00 EUR, deferred 0.00 EUR
+}
+
+func ExamplePacing() {
+	// Ten working days into a 20-working-day month with a 50 000 EUR target.
+	target := crmkit.MustMoney("50000", "EUR")
+	actual := crmkit.MustMoney("20000", "EUR")
+	expected, _ := kpi.ExpectedToDate(target, 10, 20, crmkit.RoundHalfEven)
+	pace, _ := kpi.Pacing(actual, target, 10, 20)
+	gap, _ := kpi.GapToTarget(actual, target)
+	att, _ := kpi.Attainment(actual, target)
+	fmt.Println("expected to date:", expected)
+	fmt.Println("pacing:", pace)
+	fmt.Println("attainment:", att, "gap:", gap)
+	// Output:
+	// expected to date: 25000.00 EUR
+	// pacing: 0.8
+	// attainment: 0.4 gap: 30000.00 EUR
+}

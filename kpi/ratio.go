@@ -136,18 +136,15 @@ func positiveAmount(a amount, why string) error {
 }
 
 // divMoney returns num/den minor units of cur, rounded once with mode from
-// the exact quotient. num is in minor units; den must be positive.
+// the exact quotient. num is in minor units and non-negative; den must be
+// positive.
 func divMoney(num, den decimal.Decimal, cur crmkit.Currency, mode crmkit.RoundingMode) (crmkit.Money, error) {
 	// Truncate to one extra digit and, when the quotient is inexact, add a
 	// sticky digit beyond it: the rounding decision at the minor unit is then
 	// the same as for the exact quotient in every mode (no double rounding).
 	q, r := num.QuoRem(den, 1)
 	if !r.IsZero() {
-		sticky := decimal.New(1, -2)
-		if num.Sign()*den.Sign() < 0 {
-			sticky = sticky.Neg()
-		}
-		q = q.Add(sticky)
+		q = q.Add(decimal.New(1, -2))
 	}
 	return crmkit.MoneyFromDecimal(q.Shift(-int32(cur.Digits())), cur, mode)
 }

@@ -18,6 +18,7 @@ func TestRetentionRate(t *testing.T) {
 	}{
 		{200, 190, 30, "0.8"}, // 160 of 200 stayed
 		{100, 100, 0, "1"},
+		{100, 120, 20, "1"}, // all 100 retained
 		{100, 20, 20, "0"},
 		{3, 1, 0, "0.3333333333333333"},
 		{131072, 131071, 0, "0.9999923706054688"},
@@ -37,6 +38,7 @@ func TestRetentionRate(t *testing.T) {
 		{100, 10, -1, "acquired"},
 		{100, 10, 20, "acquired"}, // more acquired than customers at end
 		{100, 150, 20, "end"},     // 130 retained of 100
+		{100, 121, 20, "end"},     // 101 retained of 100
 		{0, 0, 0, "start"},
 	}
 	for _, tt := range bad {
