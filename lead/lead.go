@@ -166,13 +166,16 @@ func (s Side) String() string {
 // Person is who a lead is: a person, an organisation, or a person at an
 // organisation. At least one of Name, Email, Phone and Company is needed.
 type Person struct {
-	Name        string
-	Email       string
-	Phone       string
-	Company     string
-	Title       string
-	Industry    string
-	Country     string
+	Name     string
+	Email    string
+	Phone    string
+	Company  string
+	Title    string
+	Industry string
+	Country  string
+	// Website is the organisation's web address, used with the e-mail
+	// domain to find the company domain for dedupe.
+	Website     string
 	CompanySize int // employees; 0 when unknown
 	// Attributes holds the company's own fields (age band, segment,
 	// language, ...), used by scoring and routing rules.
@@ -223,11 +226,11 @@ func (p Person) Clone() Person {
 // channel and campaign, with which content, of which kind, when. Customers
 // jump between channels before buying; the journey keeps every touch.
 type Touchpoint struct {
-	Channel  Channel
-	Campaign string
-	Content  string // the piece of content: a blog post, a video, a landing page
-	Kind     TouchKind
-	At       time.Time
+	Channel  Channel   `json:"channel"`
+	Campaign string    `json:"campaign,omitempty"`
+	Content  string    `json:"content,omitempty"` // the piece of content: a blog post, a video, a landing page
+	Kind     TouchKind `json:"kind"`
+	At       time.Time `json:"at"`
 }
 
 // Validate checks the touchpoint against sources (the accepted channels):
@@ -479,4 +482,160 @@ func checkTouch(tp Touchpoint, sources Sources, created, now time.Time) error {
 		return crmkit.Invalid("touch time", "%s is in the future (now %s)", tp.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil
+}
+
+// RecordTouch adds a touchpoint to the journey, keeping it in time order,
+// and returns the changed lead with its TouchpointRecorded event (payload:
+// the Touchpoint as JSON; At: the clock's now). The touch may be late (any
+// time from the lead's creation to now). A touch with an unknown channel,
+// an empty kind, a time before the lead's creation or after now is an
+// error matching crmkit.ErrInvalid; the same touch recorded twice matches
+// crmkit.ErrConflict. The input lead is not changed: the journey is copied.
+func (l Lead) RecordTouch(clock crmkit.Clock, sources Sources, actor string, tp Touchpoint) (Lead, crmkit.Event, error) {
+	if clock == nil {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
+	}
+	if err := l.validateForCommand(); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	now := clock.Now()
+	if err := checkTouch(tp, sources, l.CreatedAt, now); err != nil {
+		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %w", l.ID, err)
+	}
+	if now.Before(l.UpdatedAt) {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "lead %s: now %s is before its last change %s", l.ID, now.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
+	}
+	i, found := slices.BinarySearchFunc(l.Journey, tp, compareTouch)
+	if found {
+		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: touchpoint %s %s at %s already recorded: %w", l.ID, tp.Channel, tp.Kind, tp.At.Format(time.RFC3339), crmkit.ErrConflict)
+	}
+	journey := make([]Touchpoint, 0, len(l.Journey)+1)
+	journey = append(journey, l.Journey[:i]...)
+	journey = append(journey, tp)
+	journey = append(journey, l.Journey[i:]...)
+	next := l
+	next.Journey = journey
+	next.UpdatedAt = now
+	next.Version++
+	ev, err := crmkit.NewEvent(AggregateKind, l.ID, TouchpointRecorded, actor, now, next.Version, tp)
+	if err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	return next, ev, nil
+}
+
+// TimeframePayload is the payload of TimeframeStated and
+// TemperatureChanged events.
+type TimeframePayload struct {
+	BuyBy       time.Time   `json:"buy_by,omitzero"`
+	Temperature Temperature `json:"temperature"`
+}
+
+// StateTimeframe records the buying time frame the lead stated (the date by
+// which it will buy; zero withdraws it) and re-derives the temperature with
+// rules at the clock's now. It returns the changed lead and its
+// TimeframeStated event (From and To are the temperatures). Invalid rules,
+// or a lead that is Converted or Disqualified, are errors (crmkit.ErrInvalid
+// and crmkit.ErrIllegalTransition).
+func (l Lead) StateTimeframe(clock crmkit.Clock, rules TemperatureRules, actor string, buyBy time.Time) (Lead, crmkit.Event, error) {
+	return l.setTimeframe(clock, rules, actor, buyBy, TimeframeStated)
+}
+
+// RefreshTemperature re-derives the temperature from the stated time frame
+// at the clock's now. When it changed it returns the changed lead, its
+// TemperatureChanged event and true; otherwise the lead unchanged, the zero
+// Event and false.
+func (l Lead) RefreshTemperature(clock crmkit.Clock, rules TemperatureRules, actor string) (Lead, crmkit.Event, bool, error) {
+	if clock == nil {
+		return Lead{}, crmkit.Event{}, false, crmkit.Invalid("clock", "nil clock")
+	}
+	t, err := rules.Temperature(l.BuyBy, clock.Now())
+	if err != nil {
+		return Lead{}, crmkit.Event{}, false, err
+	}
+	if t == l.Temperature {
+		if err := l.validateForCommand(); err != nil {
+			return Lead{}, crmkit.Event{}, false, err
+		}
+		return l, crmkit.Event{}, false, nil
+	}
+	next, ev, err := l.setTimeframe(clock, rules, actor, l.BuyBy, TemperatureChanged)
+	if err != nil {
+		return Lead{}, crmkit.Event{}, false, err
+	}
+	return next, ev, true, nil
+}
+
+// TemperatureAt returns the lead's temperature at now under rules, without
+// changing the lead.
+func (l Lead) TemperatureAt(rules TemperatureRules, now time.Time) (Temperature, error) {
+	return rules.Temperature(l.BuyBy, now)
+}
+
+func (l Lead) setTimeframe(clock crmkit.Clock, rules TemperatureRules, actor string, buyBy time.Time, typ string) (Lead, crmkit.Event, error) {
+	if clock == nil {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
+	}
+	if err := l.validateForCommand(); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	if l.Stage.Final() {
+		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: cannot change the time frame in stage %s: %w", l.ID, l.Stage, crmkit.ErrIllegalTransition)
+	}
+	now := clock.Now()
+	if now.Before(l.UpdatedAt) {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "lead %s: now %s is before its last change %s", l.ID, now.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
+	}
+	t, err := rules.Temperature(buyBy, now)
+	if err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	next := l
+	from := l.Temperature
+	next.BuyBy, next.Temperature = buyBy, t
+	next.UpdatedAt = now
+	next.Version++
+	ev, err := crmkit.NewEvent(AggregateKind, l.ID, typ, actor, now, next.Version, TimeframePayload{BuyBy: buyBy, Temperature: t})
+	if err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	if from.Valid() {
+		ev.From = from.String()
+	}
+	ev.To = t.String()
+	return next, ev, nil
+}
+
+// Assign gives the lead to owner (the host application's key of a rep or a
+// queue; "" unassigns it) and returns the changed lead and its LeadAssigned
+// event (From and To are the old and new owners). Assigning a Converted or
+// Disqualified lead is crmkit.ErrIllegalTransition; assigning it to its
+// current owner is crmkit.ErrInvalid.
+func (l Lead) Assign(clock crmkit.Clock, actor, owner string) (Lead, crmkit.Event, error) {
+	if clock == nil {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
+	}
+	if err := l.validateForCommand(); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	if l.Stage.Final() {
+		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: cannot assign in stage %s: %w", l.ID, l.Stage, crmkit.ErrIllegalTransition)
+	}
+	if owner == l.Owner {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("owner", "lead %s is already owned by %q", l.ID, owner)
+	}
+	now := clock.Now()
+	if now.Before(l.UpdatedAt) {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "lead %s: now %s is before its last change %s", l.ID, now.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
+	}
+	next := l
+	next.Owner = owner
+	next.UpdatedAt = now
+	next.Version++
+	ev, err := crmkit.NewEvent(AggregateKind, l.ID, LeadAssigned, actor, now, next.Version, nil)
+	if err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	ev.From, ev.To = l.Owner, owner
+	return next, ev, nil
 }

@@ -1,0 +1,563 @@
+package lead
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/looplab/fsm"
+)
+
+// Action is an event of the ladder state machine: what a user or a job
+// does to move a lead between stages. The zero Action is not an action.
+type Action uint8
+
+// The ladder actions. LadderEvents gives their source and destination
+// stages; ActionConvert is fired only by Ladder.Convert.
+const (
+	// ActionQualify moves a Suspect to MQL.
+	ActionQualify Action = iota + 1
+	// ActionAccept moves an MQL, or a Suspect with immediate intent, to SQL.
+	ActionAccept
+	// ActionNurture sets a Suspect, MQL or SQL aside in Nurture, with a
+	// reason and a revisit date.
+	ActionNurture
+	// ActionRecycle brings a nurtured lead back to MQL.
+	ActionRecycle
+	// ActionDisqualify discards a lead without purchase intent, with a
+	// reason, from any stage but Converted.
+	ActionDisqualify
+	// ActionConvert turns an SQL into an account, a contact and an
+	// opportunity.
+	ActionConvert
+)
+
+// numActions is the number of Action values including the invalid zero.
+const numActions = int(ActionConvert) + 1
+
+var actionNames = [numActions]string{"", "qualify", "accept", "nurture", "recycle", "disqualify", "convert"}
+
+// actionEvents maps each action to the type of the event it produces.
+var actionEvents = [numActions]string{"", LeadQualified, LeadAccepted, LeadNurtured, LeadRecycled, LeadDisqualified, LeadConverted}
+
+// Actions returns the ladder actions in order.
+func Actions() []Action {
+	return []Action{ActionQualify, ActionAccept, ActionNurture, ActionRecycle, ActionDisqualify, ActionConvert}
+}
+
+// String returns the action's name, which is also its looplab/fsm event
+// name: "qualify", "accept", "nurture", "recycle", "disqualify", "convert".
+func (a Action) String() string {
+	if a.Valid() {
+		return actionNames[a]
+	}
+	return fmt.Sprintf("Action(%d)", uint8(a))
+}
+
+// Valid reports whether a is one of the ladder actions.
+func (a Action) Valid() bool { return a >= ActionQualify && a <= ActionConvert }
+
+// EventType returns the type of the crmkit.Event the action produces,
+// such as LeadQualified, or "" for an invalid action.
+func (a Action) EventType() string {
+	if a.Valid() {
+		return actionEvents[a]
+	}
+	return ""
+}
+
+// ParseAction parses an action name as String writes it (any case,
+// surrounding spaces ignored). Anything else matches crmkit.ErrInvalid.
+func ParseAction(name string) (Action, error) {
+	c, _ := canonicalName(name)
+	for a := ActionQualify; a <= ActionConvert; a++ {
+		if c == actionNames[a] {
+			return a, nil
+		}
+	}
+	return 0, crmkit.Invalid("action", "unknown ladder action %q", name)
+}
+
+// actionOfEvent returns the action whose event type is typ.
+func actionOfEvent(typ string) (Action, bool) {
+	for a := ActionQualify; a <= ActionConvert; a++ {
+		if actionEvents[a] == typ {
+			return a, true
+		}
+	}
+	return 0, false
+}
+
+// LadderEvents returns the one definition of the ladder, as looplab/fsm
+// events: each action's source stages and destination. Everything else
+// (the interactive command path, the compiled Table, the Mermaid drawing)
+// is derived from it.
+//
+//	qualify:    suspect -> mql
+//	accept:     suspect, mql -> sql
+//	nurture:    suspect, mql, sql -> nurture
+//	recycle:    nurture -> mql
+//	disqualify: suspect, mql, sql, nurture -> disqualified
+//	convert:    sql -> converted
+//
+// Converted and Disqualified are final: no action leaves them. A
+// disqualified person who shows interest again comes back as a new lead
+// (captured with New, found by FindDuplicates and merged).
+func LadderEvents() fsm.Events {
+	return fsm.Events{
+		{Name: "qualify", Src: []string{"suspect"}, Dst: "mql"},
+		{Name: "accept", Src: []string{"suspect", "mql"}, Dst: "sql"},
+		{Name: "nurture", Src: []string{"suspect", "mql", "sql"}, Dst: "nurture"},
+		{Name: "recycle", Src: []string{"nurture"}, Dst: "mql"},
+		{Name: "disqualify", Src: []string{"suspect", "mql", "sql", "nurture"}, Dst: "disqualified"},
+		{Name: "convert", Src: []string{"sql"}, Dst: "converted"},
+	}
+}
+
+// Table is the ladder compiled into a transition table for bulk work
+// (history replay, import validation, simulation): a lookup of at most a
+// few nanoseconds, no allocation. Its zero value allows nothing; obtain one
+// from Ladder.Table or CompileTable.
+type Table struct {
+	next [numStages][numActions]Stage
+}
+
+// CompileTable validates a ladder definition and compiles it: every event
+// name must be an Action, every state a Stage, no (stage, action) pair may
+// appear twice, no event may loop on one stage, and no event may leave a
+// final stage (Converted, Disqualified). An invalid definition is an error
+// matching crmkit.ErrInvalid.
+func CompileTable(events fsm.Events) (Table, error) {
+	var t Table
+	for i, ev := range events {
+		field := fmt.Sprintf("events[%d]", i)
+		a, err := ParseAction(ev.Name)
+		if err != nil || a.String() != ev.Name {
+			return Table{}, crmkit.Invalid(field, "event %q is not a ladder action", ev.Name)
+		}
+		dst, err := ParseStage(ev.Dst)
+		if err != nil || dst.String() != ev.Dst {
+			return Table{}, crmkit.Invalid(field, "destination %q is not a stage", ev.Dst)
+		}
+		if len(ev.Src) == 0 {
+			return Table{}, crmkit.Invalid(field, "event %q has no source stage", ev.Name)
+		}
+		for _, src := range ev.Src {
+			s, err := ParseStage(src)
+			if err != nil || s.String() != src {
+				return Table{}, crmkit.Invalid(field, "source %q is not a stage", src)
+			}
+			switch {
+			case s.Final():
+				return Table{}, crmkit.Invalid(field, "event %q leaves final stage %s", ev.Name, s)
+			case s == dst:
+				return Table{}, crmkit.Invalid(field, "event %q loops on stage %s", ev.Name, s)
+			case t.next[s][a] != 0:
+				return Table{}, crmkit.Invalid(field, "event %q from %s defined twice", ev.Name, s)
+			}
+			t.next[s][a] = dst
+		}
+	}
+	return t, nil
+}
+
+// Next returns the stage that action a leads to from stage s, and false
+// when the ladder does not allow a from s (or either is invalid).
+func (t *Table) Next(s Stage, a Action) (Stage, bool) {
+	if int(s) >= numStages || int(a) >= numActions {
+		return 0, false
+	}
+	n := t.next[s][a]
+	return n, n != 0
+}
+
+// Guard is an extra rule checked before a ladder action, such as an
+// approval or a company policy ("only a sales rep accepts a lead"). Check
+// gets the lead before the change and the command; an error cancels the
+// transition and is returned wrapped (with crmkit.ErrForbidden added when
+// it matches no crmkit sentinel). Check must not fire ladder actions
+// itself.
+type Guard struct {
+	// Action is the action the guard applies to.
+	Action Action
+	// Name identifies the guard in error messages.
+	Name string
+	// Check returns nil to allow the transition.
+	Check func(ctx context.Context, l Lead, cmd Command) error
+}
+
+// Command asks the ladder to move a lead.
+type Command struct {
+	// Action is what to do.
+	Action Action
+	// Actor is the host application's key of who does it.
+	Actor string
+	// At is when it happens; zero means the ladder clock's now. It must not
+	// be after now, nor before the lead's last change (UpdatedAt).
+	At time.Time
+	// Reason says why; required for nurture and disqualify.
+	Reason string
+	// RevisitAt is when to look at a nurtured lead again; required for
+	// nurture and after At.
+	RevisitAt time.Time
+	// NurturedBy says who works a nurtured lead (optional).
+	NurturedBy Side
+}
+
+// Ladder runs the qualification ladder. It holds the definition (compiled
+// from LadderEvents), the clock and any extra guards; it does not hold
+// leads. A Ladder is safe for concurrent use.
+//
+// Each command borrows a looplab/fsm machine from a pool, sets it to the
+// lead's stage, fires one event whose before_<event> callback runs the
+// guards, and reads the result. A machine that saw an error is dropped, never
+// reused, so a cancelled context or a failed guard cannot leave a stuck
+// machine behind.
+type Ladder struct {
+	clock  crmkit.Clock
+	events fsm.Events
+	table  Table
+	guards [numActions][]Guard
+	pool   sync.Pool
+}
+
+// NewLadder returns a ladder reading the time from clock, with the extra
+// guards given. A nil clock, a guard without an action or check is an
+// error matching crmkit.ErrInvalid.
+func NewLadder(clock crmkit.Clock, guards ...Guard) (*Ladder, error) {
+	if clock == nil {
+		return nil, crmkit.Invalid("clock", "nil clock")
+	}
+	events := LadderEvents()
+	t, err := CompileTable(events)
+	if err != nil {
+		return nil, err
+	}
+	lad := &Ladder{clock: clock, events: events, table: t}
+	for i, g := range guards {
+		if !g.Action.Valid() {
+			return nil, crmkit.Invalid(fmt.Sprintf("guards[%d]", i), "guard %q has no valid action", g.Name)
+		}
+		if g.Check == nil {
+			return nil, crmkit.Invalid(fmt.Sprintf("guards[%d]", i), "guard %q has no check", g.Name)
+		}
+		lad.guards[g.Action] = append(lad.guards[g.Action], g)
+	}
+	lad.pool.New = func() any { return lad.newMachine() }
+	return lad, nil
+}
+
+// Table returns the ladder's compiled transition table.
+func (lad *Ladder) Table() *Table { return &lad.table }
+
+// Next returns the stage action a leads to from s with the compiled table,
+// and false when the ladder does not allow it. It does not run guards.
+func (lad *Ladder) Next(s Stage, a Action) (Stage, bool) { return lad.table.Next(s, a) }
+
+// Mermaid draws the ladder as a Mermaid state diagram, generated by
+// looplab/fsm from the definition. Paste it into Markdown inside a
+// ```mermaid block.
+func (lad *Ladder) Mermaid() string {
+	f := fsm.NewFSM(StageSuspect.String(), lad.events, nil)
+	s, _ := fsm.VisualizeWithType(f, fsm.MERMAID) // MERMAID is a known type: no error
+	return s
+}
+
+// machine is a pooled looplab instance with the per-call state its
+// callbacks read.
+type machine struct {
+	f   *fsm.FSM
+	lad *Ladder
+	// The command being fired; set before f.Event, read by the guard
+	// callback on the same goroutine.
+	lead *Lead
+	cmd  *Command
+}
+
+func (lad *Ladder) newMachine() *machine {
+	m := &machine{lad: lad}
+	cbs := make(fsm.Callbacks, numActions)
+	for a := ActionQualify; a <= ActionConvert; a++ {
+		cbs["before_"+a.String()] = m.before
+	}
+	m.f = fsm.NewFSM(StageSuspect.String(), lad.events, cbs)
+	return m
+}
+
+// before is the before_<event> callback: it runs the built-in rules and the
+// extra guards, cancelling the transition with the first error.
+func (m *machine) before(ctx context.Context, e *fsm.Event) {
+	if err := m.lad.check(ctx, *m.lead, *m.cmd); err != nil {
+		e.Cancel(err)
+	}
+}
+
+// check runs the built-in rules of cmd.Action and the extra guards.
+func (lad *Ladder) check(ctx context.Context, l Lead, cmd Command) error {
+	switch cmd.Action {
+	case ActionNurture:
+		if strings.TrimSpace(cmd.Reason) == "" {
+			return crmkit.Invalid("reason", "nurturing needs a reason")
+		}
+		if cmd.RevisitAt.IsZero() {
+			return crmkit.Invalid("revisit at", "nurturing needs a revisit date")
+		}
+		if !cmd.RevisitAt.After(cmd.At) {
+			return crmkit.Invalid("revisit at", "revisit date %s is not after %s", cmd.RevisitAt.Format(time.RFC3339), cmd.At.Format(time.RFC3339))
+		}
+		if cmd.NurturedBy > SideSales {
+			return crmkit.Invalid("nurtured by", "unknown side %s", cmd.NurturedBy)
+		}
+	case ActionDisqualify:
+		if strings.TrimSpace(cmd.Reason) == "" {
+			return crmkit.Invalid("reason", "disqualifying needs a reason")
+		}
+	}
+	for _, g := range lad.guards[cmd.Action] {
+		if err := g.Check(ctx, l, cmd); err != nil {
+			if !isCrmkitError(err) {
+				err = fmt.Errorf("%w: %w", crmkit.ErrForbidden, err)
+			}
+			return fmt.Errorf("guard %q: %w", g.Name, err)
+		}
+	}
+	return nil
+}
+
+func isCrmkitError(err error) bool {
+	for _, s := range [...]error{crmkit.ErrInvalid, crmkit.ErrNotFound, crmkit.ErrConflict,
+		crmkit.ErrIllegalTransition, crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Fire moves the lead with cmd and returns the changed lead and the event
+// recording the transition (type cmd.Action.EventType(), From and To the
+// stage names, Reason, Actor, At, the next Version; nurture events carry
+// {"revisit_at", "nurtured_by"} as payload). The input lead is not changed.
+//
+// Errors, each leaving the lead unchanged:
+//   - crmkit.ErrIllegalTransition when the ladder does not allow the action
+//     from the lead's stage (the message names the lead, stage and action);
+//   - crmkit.ErrInvalid for an invalid lead or command (unknown action, a
+//     time in the future or before the last change, a missing reason or
+//     revisit date) and for ActionConvert, which needs Convert;
+//   - the guard's error (crmkit.ErrForbidden unless it says otherwise);
+//   - ctx's error when ctx is done.
+func (lad *Ladder) Fire(ctx context.Context, l Lead, cmd Command) (Lead, crmkit.Event, error) {
+	if cmd.Action == ActionConvert {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("action", "lead %s: convert with Ladder.Convert", l.ID)
+	}
+	return lad.fire(ctx, l, cmd, nil)
+}
+
+// fire runs one transition through a pooled looplab machine. payload, if
+// not nil, is the event's JSON payload.
+func (lad *Ladder) fire(ctx context.Context, l Lead, cmd Command, payload []byte) (Lead, crmkit.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s: %w", l.ID, cmd.Action, err)
+	}
+	if err := l.validateForCommand(); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	if !cmd.Action.Valid() {
+		return Lead{}, crmkit.Event{}, crmkit.Invalid("action", "lead %s: unknown ladder action %s", l.ID, cmd.Action)
+	}
+	now := lad.clock.Now()
+	if cmd.At.IsZero() {
+		cmd.At = now
+	}
+	if err := checkCommandTime(l, cmd.At, now); err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	dst, ok := lad.table.Next(l.Stage, cmd.Action)
+	if !ok {
+		return Lead{}, crmkit.Event{}, illegal(l, cmd.Action)
+	}
+
+	m := lad.pool.Get().(*machine)
+	m.lead, m.cmd = &l, &cmd
+	m.f.SetState(l.Stage.String())
+	err := m.f.Event(ctx, cmd.Action.String())
+	m.lead, m.cmd = nil, nil
+	if err != nil {
+		// Drop the machine: after an error a looplab instance may be stuck.
+		var canceled fsm.CanceledError
+		var invalid fsm.InvalidEventError
+		switch {
+		case errors.As(err, &canceled) && canceled.Err != nil:
+			return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w", l.ID, cmd.Action, l.Stage, canceled.Err)
+		case errors.As(err, &invalid):
+			return Lead{}, crmkit.Event{}, illegal(l, cmd.Action)
+		case ctx.Err() != nil:
+			return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w", l.ID, cmd.Action, l.Stage, ctx.Err())
+		}
+		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w: %v", l.ID, cmd.Action, l.Stage, crmkit.ErrIllegalTransition, err)
+	}
+	if got := m.f.Current(); got != dst.String() {
+		// The table and the machine disagree: a programmer error, caught by
+		// the agreement property; do not reuse this machine.
+		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: machine reached %s, table says %s: %w", l.ID, cmd.Action, l.Stage, got, dst, crmkit.ErrIllegalTransition)
+	}
+	lad.pool.Put(m)
+
+	from := l.Stage
+	l.Stage = dst
+	l.StageAt = cmd.At
+	l.UpdatedAt = cmd.At
+	l.Reason = cmd.Reason
+	l.RevisitAt = time.Time{}
+	l.NurturedBy = 0
+	if dst == StageNurture {
+		l.RevisitAt = cmd.RevisitAt
+		l.NurturedBy = cmd.NurturedBy
+		if payload == nil {
+			payload = nurturePayload(cmd.RevisitAt, cmd.NurturedBy)
+		}
+	}
+	l.Version++
+	ev := crmkit.Event{
+		ID: crmkit.NewID(), AggregateID: l.ID, AggregateKind: AggregateKind,
+		Type: cmd.Action.EventType(), Actor: cmd.Actor, At: cmd.At, Version: l.Version,
+		From: from.String(), To: dst.String(), Reason: cmd.Reason, Payload: payload,
+	}
+	return l, ev, nil
+}
+
+// nurturePayload encodes {"revisit_at": ..., "nurtured_by": ...} by hand:
+// one allocation instead of encoding/json's reflection.
+func nurturePayload(revisit time.Time, side Side) []byte {
+	b := make([]byte, 0, 80)
+	b = append(b, `{"revisit_at":"`...)
+	b = revisit.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
+	if side != 0 {
+		b = append(b, `,"nurtured_by":`...)
+		b = strconv.AppendQuote(b, side.String())
+	}
+	return append(b, '}')
+}
+
+// NurturePayload is the payload of a LeadNurtured event.
+type NurturePayload struct {
+	RevisitAt  time.Time `json:"revisit_at"`
+	NurturedBy string    `json:"nurtured_by,omitempty"`
+}
+
+func illegal(l Lead, a Action) error {
+	return fmt.Errorf("lead %s: cannot %s from stage %s: %w", l.ID, a, l.Stage, crmkit.ErrIllegalTransition)
+}
+
+// validateForCommand rejects a lead that could not have come from New.
+func (l Lead) validateForCommand() error {
+	if l.ID == [16]byte{} {
+		return crmkit.Invalid("lead id", "nil UUID")
+	}
+	if !l.Stage.Valid() {
+		return crmkit.Invalid("stage", "lead %s has invalid stage %s", l.ID, l.Stage)
+	}
+	if l.Version < 1 {
+		return crmkit.Invalid("version", "lead %s has version %d", l.ID, l.Version)
+	}
+	return nil
+}
+
+// checkCommandTime rejects a command time in the future or before the
+// lead's last change.
+func checkCommandTime(l Lead, at, now time.Time) error {
+	if at.After(now) {
+		return crmkit.Invalid("at", "lead %s: time %s is in the future (now %s)", l.ID, at.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	if at.Before(l.UpdatedAt) {
+		return crmkit.Invalid("at", "lead %s: time %s is before its last change %s", l.ID, at.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Qualify moves a Suspect to MQL (see Fire).
+func (lad *Ladder) Qualify(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
+	return lad.Fire(ctx, l, Command{Action: ActionQualify, Actor: actor, Reason: reason})
+}
+
+// Accept moves an MQL or Suspect to SQL (see Fire).
+func (lad *Ladder) Accept(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
+	return lad.Fire(ctx, l, Command{Action: ActionAccept, Actor: actor, Reason: reason})
+}
+
+// Nurture sets a lead aside until revisitAt, worked by side (see Fire).
+func (lad *Ladder) Nurture(ctx context.Context, l Lead, actor, reason string, revisitAt time.Time, side Side) (Lead, crmkit.Event, error) {
+	return lad.Fire(ctx, l, Command{Action: ActionNurture, Actor: actor, Reason: reason, RevisitAt: revisitAt, NurturedBy: side})
+}
+
+// Recycle brings a nurtured lead back to MQL (see Fire).
+func (lad *Ladder) Recycle(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
+	return lad.Fire(ctx, l, Command{Action: ActionRecycle, Actor: actor, Reason: reason})
+}
+
+// Disqualify discards a lead without purchase intent (see Fire).
+func (lad *Ladder) Disqualify(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
+	return lad.Fire(ctx, l, Command{Action: ActionDisqualify, Actor: actor, Reason: reason})
+}
+
+// ReplayStage replays one lead's history with the compiled table and
+// returns its stage: LeadCaptured starts at Suspect, each ladder event
+// (LeadQualified, ..., LeadConverted, and LeadsMerged when it changes the
+// stage) must move from the current stage by a legal action to its To;
+// other event types are skipped. Events must be in version order. A
+// history that does not start with LeadCaptured, mixes leads, skips or
+// repeats a version, or holds an illegal step is an error naming the
+// event (crmkit.ErrIllegalTransition for an illegal step, crmkit.ErrInvalid
+// otherwise).
+func (lad *Ladder) ReplayStage(history iter.Seq[crmkit.Event]) (Stage, error) {
+	var (
+		cur     Stage
+		version int64
+		first   crmkit.Event
+	)
+	for ev := range history {
+		if version == 0 {
+			if ev.Type != LeadCaptured || ev.Version != 1 {
+				return 0, crmkit.Invalid("history", "first event %s is %s version %d, want %s version 1", ev.ID, ev.Type, ev.Version, LeadCaptured)
+			}
+			first, cur, version = ev, StageSuspect, 1
+			continue
+		}
+		if ev.AggregateID != first.AggregateID {
+			return 0, crmkit.Invalid("history", "event %s belongs to %s, not lead %s", ev.ID, ev.AggregateID, first.AggregateID)
+		}
+		if ev.Version != version+1 {
+			return 0, crmkit.Invalid("history", "event %s has version %d after version %d", ev.ID, ev.Version, version)
+		}
+		version = ev.Version
+		if ev.Type == LeadsMerged && ev.To != "" && ev.To != cur.String() {
+			to, err := ParseStage(ev.To)
+			if err != nil {
+				return 0, fmt.Errorf("history: event %s: %w", ev.ID, err)
+			}
+			cur = to
+			continue
+		}
+		a, ok := actionOfEvent(ev.Type)
+		if !ok {
+			continue
+		}
+		next, ok := lad.table.Next(cur, a)
+		if !ok || ev.From != cur.String() || ev.To != next.String() {
+			return 0, fmt.Errorf("history: event %s (%s %s -> %s) from stage %s: %w", ev.ID, ev.Type, ev.From, ev.To, cur, crmkit.ErrIllegalTransition)
+		}
+		cur = next
+	}
+	if version == 0 {
+		return 0, crmkit.Invalid("history", "no events")
+	}
+	return cur, nil
+}
