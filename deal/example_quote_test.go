@@ -1,0 +1,73 @@
+package deal_test
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// A quote with a 20% line discount needs a manager's approval under the
+// default policy before it can be sent; the rep who asked cannot give it.
+func ExampleQuote() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	dealID := uuid.MustParse("01900000-0000-7000-8000-00000000000a")
+	lines := []deal.QuoteLine{
+		{Product: "crm-seat", Quantity: decimal.NewFromInt(25), UnitPrice: crmkit.MustMoney("39.90", "EUR"), Discount: decimal.NewFromInt(20)},
+		{Product: "onboarding", Quantity: decimal.RequireFromString("1.5"), UnitPrice: crmkit.MustMoney("800.00", "EUR")},
+	}
+	q, _, err := deal.NewQuote(dealID, crmkit.MustCurrency("EUR"), lines, at.AddDate(0, 0, 30), "rep-anna", at)
+	if err != nil {
+		panic(err)
+	}
+	t, _ := q.Totals()
+	fmt.Println("gross", t.Gross, "discount", t.Discount, "net", t.Net)
+	fmt.Println("overall discount", t.DiscountPercent(2).String()+"%")
+
+	q, events, _ := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rep-anna", at.Add(time.Hour))
+	fmt.Println(q.Status, q.Approval.Roles(), events[0].Type, events[1].Type)
+
+	_, _, err = q.Send("rep-anna", at.Add(time.Hour))
+	fmt.Println("send before approval:", errors.Is(err, crmkit.ErrForbidden))
+	_, _, err = q.Approve(deal.Approver{ID: "rep-anna", Roles: []string{"manager"}}, at.Add(2*time.Hour), "")
+	fmt.Println("approve own request:", errors.Is(err, crmkit.ErrForbidden))
+
+	q, events, _ = q.Approve(deal.Approver{ID: "mgr-ben", Roles: []string{"manager"}}, at.Add(2*time.Hour), "strategic account")
+	fmt.Println(q.Status, events[0].Type, events[1].Type)
+	q, _, _ = q.Send("rep-anna", at.Add(3*time.Hour))
+	fmt.Println(q.Status, "v", q.Version)
+	// Output:
+	// gross 2197.50 EUR discount 199.50 EUR net 1998.00 EUR
+	// overall discount 9.08%
+	// pending-approval [manager] QuoteSubmitted ApprovalRequested
+	// send before approval: true
+	// approve own request: true
+	// approved ApprovalGranted QuoteApproved
+	// sent v 1
+}
+
+// An approval chain of two roles: each step by a different person holding
+// its role, never the requester.
+func ExampleApprovalRequest() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	r, _, _ := deal.NewApprovalRequest("reactivate deal D-42", "rep-anna", []string{"manager", "director"}, at, at.Add(72*time.Hour))
+	boss := deal.Approver{ID: "boss", Roles: []string{"manager", "director"}}
+
+	r, e, _ := r.Approve(boss, at.Add(time.Hour), "")
+	fmt.Println(e.Type, r.Status, r.Granted(at.Add(time.Hour)))
+	_, _, err := r.Approve(boss, at.Add(2*time.Hour), "")
+	fmt.Println("same person twice:", errors.Is(err, crmkit.ErrForbidden))
+
+	r, e, _ = r.Approve(deal.Approver{ID: "cfo", Roles: []string{"director"}}, at.Add(2*time.Hour), "")
+	fmt.Println(e.Type, r.Status, r.Granted(at.Add(2*time.Hour)))
+	fmt.Println("after expiry:", r.Granted(at.Add(72*time.Hour)))
+	// Output:
+	// ApprovalStepApproved pending false
+	// same person twice: true
+	// ApprovalGranted approved true
+	// after expiry: false
+}

@@ -1,0 +1,990 @@
+package deal
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// QuoteStatus is where a Quote stands:
+//
+//	Draft -> PendingApproval -> Approved | Rejected   (Submit; Approve, Reject)
+//	Draft -> Approved                                   (Submit when the policy asks for no approval)
+//	Approved -> Sent -> Accepted | Declined | Expired   (Send; Accept, Decline, Expire)
+//
+// Accepted is final. From every other status except Draft, Revise starts
+// the next version as a Draft. The zero value is not a status.
+type QuoteStatus uint8
+
+// The quote statuses.
+const (
+	_ QuoteStatus = iota
+	// QuoteDraft is being edited: lines and validity may change.
+	QuoteDraft
+	// QuotePendingApproval waits for its approval chain.
+	QuotePendingApproval
+	// QuoteApproved may be sent to the customer.
+	QuoteApproved
+	// QuoteRejected was refused by an approver; revise it.
+	QuoteRejected
+	// QuoteSent is with the customer.
+	QuoteSent
+	// QuoteAccepted was accepted by the customer (final).
+	QuoteAccepted
+	// QuoteDeclined was declined by the customer.
+	QuoteDeclined
+	// QuoteExpired was sent but not accepted before ValidUntil.
+	QuoteExpired
+)
+
+var quoteStatusNames = [...]string{"", "draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired"}
+
+// String returns the status in lower case, such as "pending-approval".
+func (s QuoteStatus) String() string {
+	if s != 0 && int(s) < len(quoteStatusNames) {
+		return quoteStatusNames[s]
+	}
+	return fmt.Sprintf("QuoteStatus(%d)", uint8(s))
+}
+
+// ParseQuoteStatus parses the form String returns.
+func ParseQuoteStatus(s string) (QuoteStatus, error) {
+	for i, n := range quoteStatusNames {
+		if i != 0 && n == s {
+			return QuoteStatus(i), nil
+		}
+	}
+	return 0, crmkit.Invalid("quote status", "%q is not a quote status", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s QuoteStatus) MarshalText() ([]byte, error) {
+	if s == 0 || int(s) >= len(quoteStatusNames) {
+		return nil, crmkit.Invalid("quote status", "%s is not a quote status", s)
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *QuoteStatus) UnmarshalText(b []byte) error {
+	v, err := ParseQuoteStatus(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// QuoteKind is the AggregateKind of quote events.
+const QuoteKind = "quote"
+
+// Event types of the "quote" aggregate. Methods that also change the
+// quote's approval return that request's "approval" events beside them.
+const (
+	// EventQuoteCreated opens a quote; payload QuoteContentPayload.
+	EventQuoteCreated = "QuoteCreated"
+	// EventQuoteLinesChanged replaces a draft's lines; payload QuoteContentPayload.
+	EventQuoteLinesChanged = "QuoteLinesChanged"
+	// EventQuoteValidityChanged moves a draft's ValidUntil; payload QuoteContentPayload.
+	EventQuoteValidityChanged = "QuoteValidityChanged"
+	// EventQuoteSubmitted sends a draft for approval; payload QuoteSubmittedPayload.
+	EventQuoteSubmitted = "QuoteSubmitted"
+	// EventQuoteApproved makes a quote sendable; payload QuoteSubmittedPayload.
+	EventQuoteApproved = "QuoteApproved"
+	// EventQuoteRejected records an approver's refusal.
+	EventQuoteRejected = "QuoteRejected"
+	// EventQuoteSent records that the quote went to the customer.
+	EventQuoteSent = "QuoteSent"
+	// EventQuoteAccepted records the customer's acceptance.
+	EventQuoteAccepted = "QuoteAccepted"
+	// EventQuoteDeclined records the customer's refusal.
+	EventQuoteDeclined = "QuoteDeclined"
+	// EventQuoteExpired records that a sent quote reached ValidUntil.
+	EventQuoteExpired = "QuoteExpired"
+	// EventQuoteRevised starts the next version as a draft; payload QuoteContentPayload.
+	EventQuoteRevised = "QuoteRevised"
+)
+
+// QuoteLine is one item of a quote: Quantity units of Product at UnitPrice
+// each, less Discount percent.
+//
+//   - Product is the host application's product key, required.
+//   - Quantity is positive, at most 10^12, with at most 6 decimal places
+//     (hours, kilograms and licences alike).
+//   - UnitPrice is zero or positive, in the quote's currency.
+//   - Discount is a percentage from 0 to 100 inclusive with at most 4
+//     decimal places; the zero value is no discount.
+type QuoteLine struct {
+	Product   string          `json:"product"`
+	Quantity  decimal.Decimal `json:"quantity"`
+	UnitPrice crmkit.Money    `json:"unit_price"`
+	Discount  decimal.Decimal `json:"discount"`
+}
+
+// Limits on a quote line's numbers; see QuoteLine.
+const (
+	maxQuantityPlaces = 6
+	maxDiscountPlaces = 4
+)
+
+var (
+	hundred     = decimal.NewFromInt(100)
+	maxQuantity = decimal.New(1, 12)
+)
+
+// validate checks the line against cur; field prefixes the error's field.
+func (l QuoteLine) validate(cur crmkit.Currency, field string) error {
+	switch {
+	case strings.TrimSpace(l.Product) == "":
+		return crmkit.Invalid(field+".product", "empty product")
+	case l.UnitPrice.Currency().IsZero():
+		return crmkit.Invalid(field+".unit_price", "price of %q has no currency", l.Product)
+	case l.UnitPrice.Currency() != cur:
+		return fmt.Errorf("%s: price of %q is in %s, the quote in %s: %w", field, l.Product, l.UnitPrice.Currency(), cur, crmkit.ErrCurrencyMismatch)
+	case l.UnitPrice.Sign() < 0:
+		return crmkit.Invalid(field+".unit_price", "negative price %s for %q", l.UnitPrice, l.Product)
+	}
+	if err := checkDecimal(l.Quantity, maxQuantityPlaces, maxQuantity); err != "" {
+		return crmkit.Invalid(field+".quantity", "quantity %s of %q %s", showDecimal(l.Quantity), l.Product, err)
+	}
+	if l.Quantity.Sign() <= 0 {
+		return crmkit.Invalid(field+".quantity", "quantity %s of %q is not positive", l.Quantity, l.Product)
+	}
+	if err := checkDecimal(l.Discount, maxDiscountPlaces, hundred); err != "" {
+		return crmkit.Invalid(field+".discount", "discount %s%% on %q %s", showDecimal(l.Discount), l.Product, err)
+	}
+	if l.Discount.Sign() < 0 {
+		return crmkit.Invalid(field+".discount", "discount %s%% on %q is negative", l.Discount, l.Product)
+	}
+	return nil
+}
+
+// showDecimal formats d for an error message without expanding an absurd
+// exponent into millions of zeros.
+func showDecimal(d decimal.Decimal) string {
+	if d.NumDigits() > 40 {
+		return fmt.Sprintf("(a %d-digit number)", d.NumDigits())
+	}
+	if e := d.Exponent(); e < -40 || e > 40 {
+		return fmt.Sprintf("%de%d", d.CoefficientInt64(), e)
+	}
+	return d.String()
+}
+
+// checkDecimal reports, as a phrase, why d has more than places decimal
+// places or exceeds max in magnitude; "" if it does not. The exponent is
+// checked first so that no huge power of ten is ever built.
+func checkDecimal(d decimal.Decimal, places int32, max decimal.Decimal) string {
+	if d.IsZero() {
+		return ""
+	}
+	if d.Exponent() > 12 || d.Exponent() < -18 || d.NumDigits() > 30 {
+		return "is out of range"
+	}
+	if !d.Truncate(places).Equal(d) {
+		return fmt.Sprintf("has more than %d decimal places", places)
+	}
+	if d.Abs().GreaterThan(max) {
+		return "is above " + max.String()
+	}
+	return ""
+}
+
+// Totals returns the line's gross and net amounts in minor units:
+//
+//	gross = round(Quantity × UnitPrice)
+//	net   = round(Quantity × UnitPrice × (1 − Discount/100))
+//
+// each computed exactly and rounded once to the currency's minor unit with
+// crmkit.RoundHalfEven (banker's rounding). The line's discount amount is
+// gross − net. Errors: ErrInvalid for a bad line (see QuoteLine),
+// ErrOverflow if an amount does not fit int64 minor units.
+func (l QuoteLine) Totals() (gross, net crmkit.Money, err error) {
+	cur := l.UnitPrice.Currency()
+	if err := l.validate(cur, "line"); err != nil {
+		return crmkit.Money{}, crmkit.Money{}, err
+	}
+	g, n, err := lineTotals(l)
+	if err != nil {
+		return crmkit.Money{}, crmkit.Money{}, err
+	}
+	gross, _ = crmkit.NewMoney(g, cur)
+	net, _ = crmkit.NewMoney(n, cur)
+	return gross, net, nil
+}
+
+// lineTotals computes a line's gross and net minor units: in integers when
+// the line fits (no allocation), else with exact decimals after validating
+// the line, so that no hand-built line can make the decimal path build huge
+// numbers.
+func lineTotals(l QuoteLine) (gross, net int64, err error) {
+	if g, n, ok := lineTotalsFast(l); ok {
+		return g, n, nil
+	}
+	if err := l.validate(l.UnitPrice.Currency(), "line"); err != nil {
+		return 0, 0, err
+	}
+	g, err := l.UnitPrice.Mul(l.Quantity, crmkit.RoundHalfEven)
+	if err != nil {
+		return 0, 0, fmt.Errorf("line %q: %w", l.Product, err)
+	}
+	rate := l.Quantity.Mul(hundred.Sub(l.Discount)).Shift(-2)
+	n, err := l.UnitPrice.Mul(rate, crmkit.RoundHalfEven)
+	if err != nil {
+		return 0, 0, fmt.Errorf("line %q: %w", l.Product, err)
+	}
+	return g.Minor(), n.Minor(), nil
+}
+
+var pow10u64 = [...]uint64{
+	1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+}
+
+// lineTotalsFast computes Totals in 128-bit integer arithmetic without
+// allocating, for the usual lines: quantity and discount coefficients in
+// int64 and the product price × quantity in 64 bits. ok is false when the
+// line does not fit; the caller then takes the decimal path.
+//
+// With Quantity = qc·10^qe and (100 − Discount) = kc·10^ke (ke ≤ 0):
+// gross = p·qc / 10^(−qe), net = p·qc·kc / 10^(2 − qe − ke).
+func lineTotalsFast(l QuoteLine) (gross, net int64, ok bool) {
+	p := l.UnitPrice.Minor()
+	if p < 0 || l.Quantity.NumDigits() > 18 || l.Discount.NumDigits() > 18 {
+		return 0, 0, false
+	}
+	qc, qe := l.Quantity.CoefficientInt64(), l.Quantity.Exponent()
+	if qc <= 0 {
+		return 0, 0, false
+	}
+	for ; qe > 0; qe-- {
+		hi, lo := bits.Mul64(uint64(qc), 10)
+		if hi != 0 || lo > math.MaxInt64 {
+			return 0, 0, false
+		}
+		qc = int64(lo)
+	}
+	dc, de := l.Discount.CoefficientInt64(), l.Discount.Exponent()
+	var kc uint64
+	var ke int32
+	if dc < 0 {
+		return 0, 0, false
+	}
+	if de >= 0 {
+		if de > 2 || uint64(dc)*pow10u64[de] > 100 {
+			return 0, 0, false
+		}
+		kc = 100 - uint64(dc)*pow10u64[de]
+	} else {
+		if de < -16 || uint64(dc) > 100*pow10u64[-de] {
+			return 0, 0, false
+		}
+		kc = 100*pow10u64[-de] - uint64(dc)
+		ke = de
+	}
+	hi, pq := bits.Mul64(uint64(p), uint64(qc))
+	if hi != 0 {
+		return 0, 0, false
+	}
+	gross, ok = roundHalfEven(0, pq, -qe)
+	if !ok {
+		return 0, 0, false
+	}
+	hi, lo := bits.Mul64(pq, kc)
+	net, ok = roundHalfEven(hi, lo, 2-qe-ke)
+	return gross, net, ok
+}
+
+// roundHalfEven returns (hi·2^64 + lo) / 10^s rounded half to even, or
+// ok=false if s is beyond 19 or the result does not fit int64.
+func roundHalfEven(hi, lo uint64, s int32) (int64, bool) {
+	if s < 0 || s > 19 {
+		return 0, false
+	}
+	div := pow10u64[s]
+	if hi >= div {
+		return 0, false
+	}
+	q, r := bits.Div64(hi, lo, div)
+	if rest := div - r; r > rest || (r == rest && q%2 == 1) {
+		q++
+	}
+	if q > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(q), true
+}
+
+// QuoteTotals are the exact totals of a quote in its currency: Gross is
+// the sum of the lines' gross amounts, Net the sum of their net amounts
+// (what the customer pays, before tax), Discount = Gross − Net. Each line is
+// rounded once (see QuoteLine.Totals); the sums are exact.
+type QuoteTotals struct {
+	Gross    crmkit.Money `json:"gross"`
+	Discount crmkit.Money `json:"discount"`
+	Net      crmkit.Money `json:"net"`
+	// MaxLineDiscount is the largest Discount percentage of any line.
+	MaxLineDiscount decimal.Decimal `json:"max_line_discount"`
+}
+
+// DiscountPercent returns the overall discount (Gross − Net) / Gross × 100
+// rounded half-even to places decimal places (0 to 18); zero when Gross
+// is zero.
+func (t QuoteTotals) DiscountPercent(places int32) decimal.Decimal {
+	places = min(max(places, 0), 18)
+	if t.Gross.Minor() <= 0 {
+		return decimal.Zero
+	}
+	g := decimal.NewFromInt(t.Gross.Minor())
+	// q is the quotient truncated at places digits, r the exact rest.
+	q, r := decimal.NewFromInt(t.Discount.Minor()).Mul(hundred).QuoRem(g, places)
+	if r.IsZero() {
+		return q
+	}
+	unit := decimal.New(1, -places)
+	c := r.Abs().Mul(decimal.NewFromInt(2)).Cmp(g.Mul(unit))
+	odd := q.Shift(places).Mod(decimal.NewFromInt(2)).Sign() != 0
+	if c > 0 || (c == 0 && odd) {
+		if r.Sign() < 0 {
+			return q.Sub(unit)
+		}
+		return q.Add(unit)
+	}
+	return q
+}
+
+// discountAbove reports whether the overall discount is strictly above pct
+// percent, exactly: (Gross − Net)·100 > pct·Gross.
+func (t QuoteTotals) discountAbove(pct decimal.Decimal) bool {
+	if t.Gross.IsZero() {
+		return false
+	}
+	return decimal.NewFromInt(t.Discount.Minor()).Mul(hundred).GreaterThan(pct.Mul(decimal.NewFromInt(t.Gross.Minor())))
+}
+
+// LinesTotals adds up lines in cur exactly (see QuoteTotals). It validates
+// every line first: an empty product, a non-positive quantity, a negative
+// price, a discount outside 0..100 are ErrInvalid, a price in another
+// currency ErrCurrencyMismatch, a sum beyond int64 minor units ErrOverflow.
+func LinesTotals(cur crmkit.Currency, lines []QuoteLine) (QuoteTotals, error) {
+	if cur.IsZero() {
+		return QuoteTotals{}, crmkit.Invalid("currency", "missing currency")
+	}
+	for i, l := range lines {
+		if err := l.validate(cur, fmt.Sprintf("lines[%d]", i)); err != nil {
+			return QuoteTotals{}, err
+		}
+	}
+	return linesTotals(cur, lines)
+}
+
+func linesTotals(cur crmkit.Currency, lines []QuoteLine) (QuoteTotals, error) {
+	var gross, net int64
+	var maxDisc decimal.Decimal
+	for i, l := range lines {
+		if l.UnitPrice.Currency() != cur {
+			return QuoteTotals{}, fmt.Errorf("lines[%d]: price of %q is in %s, the quote in %s: %w", i, l.Product, l.UnitPrice.Currency(), cur, crmkit.ErrCurrencyMismatch)
+		}
+		g, n, err := lineTotals(l)
+		if err != nil {
+			return QuoteTotals{}, fmt.Errorf("lines[%d]: %w", i, err)
+		}
+		var overflow bool
+		if gross, overflow = addInt64(gross, g); overflow {
+			return QuoteTotals{}, fmt.Errorf("gross total in %s at lines[%d]: %w", cur, i, crmkit.ErrOverflow)
+		}
+		if net, overflow = addInt64(net, n); overflow {
+			return QuoteTotals{}, fmt.Errorf("net total in %s at lines[%d]: %w", cur, i, crmkit.ErrOverflow)
+		}
+		if i == 0 || l.Discount.GreaterThan(maxDisc) {
+			maxDisc = l.Discount
+		}
+	}
+	t := QuoteTotals{MaxLineDiscount: maxDisc}
+	t.Gross, _ = crmkit.NewMoney(gross, cur)
+	t.Net, _ = crmkit.NewMoney(net, cur)
+	// 0 <= net <= gross for valid lines, so the difference fits.
+	t.Discount, _ = crmkit.NewMoney(gross-net, cur)
+	return t, nil
+}
+
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (s > a) != (b > 0)
+}
+
+// DiscountBasis says which discount a QuoteApprovalRule looks at.
+type DiscountBasis uint8
+
+// The discount bases.
+const (
+	_ DiscountBasis = iota
+	// MaxLineDiscount is the largest Discount percentage of any line.
+	MaxLineDiscount
+	// OverallDiscount is (Gross − Net) / Gross × 100 of the whole quote,
+	// compared exactly (never rounded).
+	OverallDiscount
+)
+
+var discountBasisNames = [...]string{"", "max-line-discount", "overall-discount"}
+
+// String returns "max-line-discount" or "overall-discount".
+func (b DiscountBasis) String() string {
+	if b != 0 && int(b) < len(discountBasisNames) {
+		return discountBasisNames[b]
+	}
+	return fmt.Sprintf("DiscountBasis(%d)", uint8(b))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (b DiscountBasis) MarshalText() ([]byte, error) {
+	if b == 0 || int(b) >= len(discountBasisNames) {
+		return nil, crmkit.Invalid("discount basis", "%s is not a discount basis", b)
+	}
+	return []byte(b.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (b *DiscountBasis) UnmarshalText(text []byte) error {
+	for i, n := range discountBasisNames {
+		if i != 0 && n == string(text) {
+			*b = DiscountBasis(i)
+			return nil
+		}
+	}
+	return crmkit.Invalid("discount basis", "%q is not a discount basis", text)
+}
+
+// QuoteApprovalRule says that a quote whose discount (on Basis) is strictly
+// above Above percent needs the approval of somebody holding Role.
+type QuoteApprovalRule struct {
+	Basis DiscountBasis   `json:"basis"`
+	Above decimal.Decimal `json:"above"`
+	Role  string          `json:"role"`
+}
+
+// QuoteApprovalPolicy decides which approvals a quote needs before it may
+// be sent. It is data: build it in code or load it from JSON, then
+// Validate it.
+//
+// Every rule whose threshold the quote exceeds adds its role; the roles
+// form one approval chain ordered by threshold, lowest first (a manager
+// before a director), each role once. With HighestOnly, only the role of
+// the highest exceeded threshold is asked. A quote that exceeds no rule
+// needs no approval: Submit approves it at once.
+//
+// The approval request expires at the quote's ValidUntil, or earlier after
+// TTL if TTL is positive; zero for both means it never expires.
+type QuoteApprovalPolicy struct {
+	Rules       []QuoteApprovalRule `json:"rules"`
+	HighestOnly bool                `json:"highest_only,omitempty"`
+	TTL         time.Duration       `json:"ttl,omitempty"`
+}
+
+// DefaultQuoteApprovalPolicy is the usual discount ladder: a line discount
+// above 15% needs a "manager", above 30% also a "director".
+func DefaultQuoteApprovalPolicy() QuoteApprovalPolicy {
+	return QuoteApprovalPolicy{Rules: []QuoteApprovalRule{
+		{Basis: MaxLineDiscount, Above: decimal.NewFromInt(15), Role: "manager"},
+		{Basis: MaxLineDiscount, Above: decimal.NewFromInt(30), Role: "director"},
+	}}
+}
+
+// Validate reports the first malformed rule: an unknown basis, an empty
+// role, a threshold outside [0, 100) or with more than 4 decimal places; or
+// a negative TTL.
+func (p QuoteApprovalPolicy) Validate() error {
+	if p.TTL < 0 {
+		return crmkit.Invalid("ttl", "negative approval ttl %s", p.TTL)
+	}
+	for i, r := range p.Rules {
+		field := fmt.Sprintf("rules[%d]", i)
+		switch {
+		case r.Basis == 0 || int(r.Basis) >= len(discountBasisNames):
+			return crmkit.Invalid(field+".basis", "%s is not a discount basis", r.Basis)
+		case strings.TrimSpace(r.Role) == "":
+			return crmkit.Invalid(field+".role", "empty role")
+		}
+		if err := checkDecimal(r.Above, maxDiscountPlaces, hundred); err != "" {
+			return crmkit.Invalid(field+".above", "threshold %s%% %s", showDecimal(r.Above), err)
+		}
+		if r.Above.Sign() < 0 || r.Above.Equal(hundred) {
+			return crmkit.Invalid(field+".above", "threshold %s%% is outside [0, 100)", r.Above)
+		}
+	}
+	return nil
+}
+
+// RequiredRoles returns the approval chain the policy asks for a quote
+// with totals t (empty: no approval needed). The policy must be valid.
+func (p QuoteApprovalPolicy) RequiredRoles(t QuoteTotals) []string {
+	var hit []QuoteApprovalRule
+	for _, r := range p.Rules {
+		var above bool
+		switch r.Basis {
+		case MaxLineDiscount:
+			above = t.MaxLineDiscount.GreaterThan(r.Above)
+		case OverallDiscount:
+			above = t.discountAbove(r.Above)
+		}
+		if above {
+			hit = append(hit, r)
+		}
+	}
+	slices.SortStableFunc(hit, func(a, b QuoteApprovalRule) int { return a.Above.Cmp(b.Above) })
+	if p.HighestOnly && len(hit) > 0 {
+		hit = hit[len(hit)-1:]
+	}
+	var roles []string
+	for _, r := range hit {
+		if !slices.Contains(roles, r.Role) {
+			roles = append(roles, r.Role)
+		}
+	}
+	return roles
+}
+
+// Quote is a priced offer on a deal, in one currency. Its totals are exact
+// (Totals). It moves through QuoteStatus by the methods below, each of
+// which returns a new Quote and the events that record the change and never
+// changes its receiver; a rejected call returns an error and nothing else.
+//
+// Version is the revision the customer sees (1, 2, ...): Revise starts the
+// next one as a Draft under the same ID, and the caller keeps the old
+// value (or its events) as history. Seq counts the quote's events so far
+// and is the Version of its latest event; storage uses it for optimistic
+// concurrency.
+//
+// A quote that needs approval (QuoteApprovalPolicy) cannot be sent before
+// its Approval is granted: Send only leaves Approved, and checks the grant
+// again at the time of sending.
+type Quote struct {
+	ID       uuid.UUID       `json:"id"`
+	DealID   uuid.UUID       `json:"deal_id"`
+	Version  int             `json:"version"`
+	Currency crmkit.Currency `json:"currency"`
+	Lines    []QuoteLine     `json:"lines"`
+	Status   QuoteStatus     `json:"status"`
+	// Approval is the approval request of this version, nil while a
+	// draft or when the policy asked for none.
+	Approval *ApprovalRequest `json:"approval,omitempty"`
+	// ValidUntil is the end of the offer (exclusive); zero for open-ended.
+	ValidUntil time.Time `json:"valid_until,omitzero"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	// SentAt is when this version was sent (zero if not).
+	SentAt time.Time `json:"sent_at,omitzero"`
+	Seq    int64     `json:"seq"`
+}
+
+// QuoteContentPayload is the payload of EventQuoteCreated,
+// EventQuoteLinesChanged, EventQuoteValidityChanged and EventQuoteRevised:
+// the content of the draft after the event.
+type QuoteContentPayload struct {
+	DealID     uuid.UUID       `json:"deal_id"`
+	Version    int             `json:"version"`
+	Currency   crmkit.Currency `json:"currency"`
+	Lines      []QuoteLine     `json:"lines"`
+	ValidUntil time.Time       `json:"valid_until,omitzero"`
+}
+
+// QuoteSubmittedPayload is the payload of EventQuoteSubmitted and
+// EventQuoteApproved: the version, its totals and the approval asked for
+// (no roles and a nil request when none was needed).
+type QuoteSubmittedPayload struct {
+	Version    int         `json:"version"`
+	Totals     QuoteTotals `json:"totals"`
+	Roles      []string    `json:"roles,omitempty"`
+	ApprovalID uuid.UUID   `json:"approval_id,omitzero"`
+}
+
+// NewQuote creates version 1 of a quote on deal dealID in cur, as a Draft
+// with lines (possibly none yet), valid until validUntil (zero for
+// open-ended), created by by at time at.
+//
+// Errors: ErrInvalid for a nil deal ID, a missing currency, an empty by, a
+// zero at, validUntil not after at, or a bad line (see QuoteLine);
+// ErrCurrencyMismatch for a line priced in another currency; ErrOverflow
+// for totals beyond int64 minor units.
+func NewQuote(dealID uuid.UUID, cur crmkit.Currency, lines []QuoteLine, validUntil time.Time, by string, at time.Time) (Quote, crmkit.Event, error) {
+	switch {
+	case dealID == uuid.Nil:
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("deal id", "nil UUID")
+	case cur.IsZero():
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("currency", "missing currency")
+	case strings.TrimSpace(by) == "":
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("by", "empty author of quote on deal %s", dealID)
+	case at.IsZero():
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("at", "zero time")
+	case !validUntil.IsZero() && !validUntil.After(at):
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("valid until", "%s is not after the creation time %s", validUntil.Format(time.RFC3339), at.Format(time.RFC3339))
+	}
+	if _, err := LinesTotals(cur, lines); err != nil {
+		return Quote{}, crmkit.Event{}, fmt.Errorf("new quote on deal %s: %w", dealID, err)
+	}
+	q := Quote{
+		ID: crmkit.NewID(), DealID: dealID, Version: 1, Currency: cur,
+		Lines: slices.Clone(lines), Status: QuoteDraft, ValidUntil: validUntil,
+		CreatedBy: by, CreatedAt: at, UpdatedAt: at, Seq: 1,
+	}
+	e, err := q.event(EventQuoteCreated, by, at, "", q.content())
+	if err != nil {
+		return Quote{}, crmkit.Event{}, err
+	}
+	return q, e, nil
+}
+
+// Clone returns a deep copy of q: lines and approval are not shared.
+func (q Quote) Clone() Quote {
+	q.Lines = slices.Clone(q.Lines)
+	if q.Approval != nil {
+		a := q.Approval.Clone()
+		q.Approval = &a
+	}
+	return q
+}
+
+// Totals returns the exact totals of the quote's lines (see QuoteTotals).
+func (q Quote) Totals() (QuoteTotals, error) {
+	return linesTotals(q.Currency, q.Lines)
+}
+
+// ExpiredAt reports whether the quote has a ValidUntil and at is at or
+// after it.
+func (q Quote) ExpiredAt(at time.Time) bool {
+	return !q.ValidUntil.IsZero() && !at.Before(q.ValidUntil)
+}
+
+// SetLines replaces the lines of a Draft (EventQuoteLinesChanged). Errors
+// as NewQuote for the lines; ErrIllegalTransition unless a Draft.
+func (q Quote) SetLines(lines []QuoteLine, by string, at time.Time) (Quote, []crmkit.Event, error) {
+	if err := q.checkCommand("change the lines of", by, at, QuoteDraft); err != nil {
+		return Quote{}, nil, err
+	}
+	if _, err := LinesTotals(q.Currency, lines); err != nil {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+	}
+	out := q.Clone()
+	out.Lines = slices.Clone(lines)
+	return out.emit(EventQuoteLinesChanged, q.Status, by, at, "", out.content())
+}
+
+// SetValidUntil moves the end of a Draft's offer (EventQuoteValidityChanged);
+// zero makes it open-ended. ErrInvalid if it is not after at,
+// ErrIllegalTransition unless a Draft.
+func (q Quote) SetValidUntil(validUntil time.Time, by string, at time.Time) (Quote, []crmkit.Event, error) {
+	if err := q.checkCommand("change the validity of", by, at, QuoteDraft); err != nil {
+		return Quote{}, nil, err
+	}
+	if !validUntil.IsZero() && !validUntil.After(at) {
+		return Quote{}, nil, crmkit.Invalid("valid until", "%s is not after %s for quote %s", validUntil.Format(time.RFC3339), at.Format(time.RFC3339), q.ID)
+	}
+	out := q.Clone()
+	out.ValidUntil = validUntil
+	return out.emit(EventQuoteValidityChanged, q.Status, by, at, "", out.content())
+}
+
+// Submit asks for the approvals policy requires of the Draft's totals. If
+// it requires any, the quote becomes PendingApproval with a new
+// ApprovalRequest requested by by (events: EventQuoteSubmitted and the
+// request's EventApprovalRequested); otherwise it becomes Approved at once
+// (EventQuoteApproved, no request).
+//
+// Errors: ErrIllegalTransition unless a Draft; ErrInvalid for no lines,
+// an invalid policy, a quote already past ValidUntil, an empty by or a time
+// before the last change.
+func (q Quote) Submit(policy QuoteApprovalPolicy, by string, at time.Time) (Quote, []crmkit.Event, error) {
+	if err := q.checkCommand("submit", by, at, QuoteDraft); err != nil {
+		return Quote{}, nil, err
+	}
+	if len(q.Lines) == 0 {
+		return Quote{}, nil, crmkit.Invalid("lines", "quote %s v%d has no lines", q.ID, q.Version)
+	}
+	if q.ExpiredAt(at) {
+		return Quote{}, nil, crmkit.Invalid("valid until", "quote %s v%d was valid until %s, before %s", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), at.Format(time.RFC3339))
+	}
+	if err := policy.Validate(); err != nil {
+		return Quote{}, nil, fmt.Errorf("quote approval policy: %w", err)
+	}
+	t, err := q.Totals()
+	if err != nil {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+	}
+	roles := policy.RequiredRoles(t)
+	payload := QuoteSubmittedPayload{Version: q.Version, Totals: t, Roles: roles}
+	out := q.Clone()
+	if len(roles) == 0 {
+		out.Status = QuoteApproved
+		return out.emit(EventQuoteApproved, q.Status, by, at, "no approval required", payload)
+	}
+	expires := q.ValidUntil
+	if policy.TTL > 0 && (expires.IsZero() || at.Add(policy.TTL).Before(expires)) {
+		expires = at.Add(policy.TTL)
+	}
+	a, ae, err := NewApprovalRequest(fmt.Sprintf("quote %s v%d", q.ID, q.Version), by, roles, at, expires)
+	if err != nil {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+	}
+	payload.ApprovalID = a.ID
+	out.Approval = &a
+	out.Status = QuotePendingApproval
+	out, events, err := out.emit(EventQuoteSubmitted, q.Status, by, at, "", payload)
+	if err != nil {
+		return Quote{}, nil, err
+	}
+	return out, append(events, ae), nil
+}
+
+// Approve records by's approval of the current step of the quote's
+// approval chain (see ApprovalRequest.Approve for who may). The approval
+// event is returned; when it completes the chain the quote becomes
+// Approved and EventQuoteApproved follows it.
+//
+// Errors: ErrIllegalTransition unless PendingApproval (or when the
+// approval expired); ErrForbidden from the separation-of-duties rules;
+// ErrInvalid for a time before the last change.
+func (q Quote) Approve(by Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
+	return q.decide(by, at, comment, true)
+}
+
+// Reject records by's rejection of the quote's approval: the quote becomes
+// Rejected (the approval's EventApprovalRejected, then EventQuoteRejected).
+// Revise it to try again. Errors as Approve.
+func (q Quote) Reject(by Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
+	return q.decide(by, at, comment, false)
+}
+
+func (q Quote) decide(by Approver, at time.Time, comment string, approve bool) (Quote, []crmkit.Event, error) {
+	verb := "approve"
+	if !approve {
+		verb = "reject"
+	}
+	if err := q.checkCommand(verb, by.ID, at, QuotePendingApproval); err != nil {
+		return Quote{}, nil, err
+	}
+	if q.Approval == nil {
+		return Quote{}, nil, crmkit.Invalid("approval", "quote %s v%d is pending approval without a request", q.ID, q.Version)
+	}
+	var (
+		a   ApprovalRequest
+		ae  crmkit.Event
+		err error
+	)
+	if approve {
+		a, ae, err = q.Approval.Approve(by, at, comment)
+	} else {
+		a, ae, err = q.Approval.Reject(by, at, comment)
+	}
+	if err != nil {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+	}
+	out := q.Clone()
+	out.Approval = &a
+	events := []crmkit.Event{ae}
+	var typ string
+	switch a.Status {
+	case ApprovalApproved:
+		out.Status, typ = QuoteApproved, EventQuoteApproved
+	case ApprovalRejected:
+		out.Status, typ = QuoteRejected, EventQuoteRejected
+	default:
+		// An intermediate step: only the approval changed.
+		out.UpdatedAt = at
+		return out, events, nil
+	}
+	var payload any
+	if typ == EventQuoteApproved {
+		t, err := q.Totals()
+		if err != nil {
+			return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+		}
+		payload = QuoteSubmittedPayload{Version: q.Version, Totals: t, Roles: a.Roles(), ApprovalID: a.ID}
+	}
+	out, qe, err := out.emit(typ, q.Status, by.ID, at, comment, payload)
+	if err != nil {
+		return Quote{}, nil, err
+	}
+	return out, append(events, qe...), nil
+}
+
+// Send records that the Approved quote went to the customer
+// (EventQuoteSent).
+//
+// Errors: ErrForbidden while the approval is pending, rejected or no
+// longer granted at at (expired); ErrIllegalTransition from any other
+// status but Approved, or at or after ValidUntil; ErrInvalid for an empty
+// by or a time before the last change.
+func (q Quote) Send(by string, at time.Time) (Quote, []crmkit.Event, error) {
+	switch q.Status {
+	case QuotePendingApproval, QuoteRejected:
+		return Quote{}, nil, fmt.Errorf("quote %s v%d is %s: cannot send without approval: %w", q.ID, q.Version, q.Status, crmkit.ErrForbidden)
+	}
+	if err := q.checkCommand("send", by, at, QuoteApproved); err != nil {
+		return Quote{}, nil, err
+	}
+	if q.ExpiredAt(at) {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d was valid until %s: cannot send: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+	}
+	if q.Approval != nil && !q.Approval.Granted(at) {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d: approval %s is not granted at %s: %w", q.ID, q.Version, q.Approval.ID, at.Format(time.RFC3339), crmkit.ErrForbidden)
+	}
+	out := q.Clone()
+	out.Status, out.SentAt = QuoteSent, at
+	return out.emit(EventQuoteSent, q.Status, by, at, "", nil)
+}
+
+// Accept records the customer's acceptance of the Sent quote
+// (EventQuoteAccepted); by is who recorded it. ErrIllegalTransition unless
+// Sent and before ValidUntil.
+func (q Quote) Accept(by string, at time.Time) (Quote, []crmkit.Event, error) {
+	if err := q.checkCommand("accept", by, at, QuoteSent); err != nil {
+		return Quote{}, nil, err
+	}
+	if q.ExpiredAt(at) {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d expired at %s: cannot accept: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+	}
+	out := q.Clone()
+	out.Status = QuoteAccepted
+	return out.emit(EventQuoteAccepted, q.Status, by, at, "", nil)
+}
+
+// Decline records the customer's refusal of the Sent quote, with a reason
+// (EventQuoteDeclined). ErrIllegalTransition unless Sent.
+func (q Quote) Decline(by string, at time.Time, reason string) (Quote, []crmkit.Event, error) {
+	if err := q.checkCommand("decline", by, at, QuoteSent); err != nil {
+		return Quote{}, nil, err
+	}
+	out := q.Clone()
+	out.Status = QuoteDeclined
+	return out.emit(EventQuoteDeclined, q.Status, by, at, reason, nil)
+}
+
+// Expire records that a Sent quote reached its ValidUntil
+// (EventQuoteExpired). at is the time of the check; the quote and the event
+// carry ValidUntil itself. ErrIllegalTransition unless Sent and expired at
+// at.
+func (q Quote) Expire(at time.Time) (Quote, []crmkit.Event, error) {
+	switch {
+	case at.IsZero():
+		return Quote{}, nil, crmkit.Invalid("at", "zero time expiring quote %s", q.ID)
+	case q.Status != QuoteSent:
+		return Quote{}, nil, fmt.Errorf("quote %s v%d is %s: cannot expire: %w", q.ID, q.Version, q.Status, crmkit.ErrIllegalTransition)
+	case !q.ExpiredAt(at):
+		return Quote{}, nil, fmt.Errorf("quote %s v%d is valid until %s, not expired at %s: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), at.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+	}
+	out := q.Clone()
+	out.Status = QuoteExpired
+	return out.emit(EventQuoteExpired, q.Status, "", q.ValidUntil, "", nil)
+}
+
+// Revise starts the next version of the quote as a Draft with the same
+// lines and validity (EventQuoteRevised): Version+1, no approval, not
+// sent. The caller keeps the old value as history. A pending approval is
+// cancelled (or recorded as expired, if it has), and its event returned
+// first.
+//
+// Errors: ErrIllegalTransition from Draft (edit it instead) or Accepted
+// (final); ErrInvalid for an empty by or a time before the last change.
+func (q Quote) Revise(by string, at time.Time, reason string) (Quote, []crmkit.Event, error) {
+	if err := q.checkCommand("revise", by, at, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err != nil {
+		return Quote{}, nil, err
+	}
+	var events []crmkit.Event
+	if q.Status == QuotePendingApproval && q.Approval != nil {
+		var (
+			ae  crmkit.Event
+			err error
+		)
+		if q.Approval.ExpiredAt(at) {
+			_, ae, err = q.Approval.Expire(at)
+		} else {
+			_, ae, err = q.Approval.Cancel(by, at, fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1))
+		}
+		if err != nil {
+			return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+		}
+		events = append(events, ae)
+	}
+	out := q.Clone()
+	out.Version++
+	out.Status = QuoteDraft
+	out.Approval = nil
+	out.SentAt = time.Time{}
+	out, qe, err := out.emit(EventQuoteRevised, q.Status, by, at, reason, out.content())
+	if err != nil {
+		return Quote{}, nil, err
+	}
+	return out, append(events, qe...), nil
+}
+
+// checkCommand rejects a command unless by is set, at is not before the
+// last change and the quote is in one of the allowed statuses.
+func (q Quote) checkCommand(verb, by string, at time.Time, allowed ...QuoteStatus) error {
+	switch {
+	case strings.TrimSpace(by) == "":
+		return crmkit.Invalid("by", "empty actor to %s quote %s", verb, q.ID)
+	case at.IsZero():
+		return crmkit.Invalid("at", "zero time to %s quote %s", verb, q.ID)
+	case !slices.Contains(allowed, q.Status):
+		return fmt.Errorf("quote %s v%d is %s: cannot %s it: %w", q.ID, q.Version, q.Status, verb, crmkit.ErrIllegalTransition)
+	case at.Before(q.UpdatedAt):
+		return crmkit.Invalid("at", "%s is before the last change of quote %s at %s", at.Format(time.RFC3339), q.ID, q.UpdatedAt.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (q Quote) content() QuoteContentPayload {
+	return QuoteContentPayload{DealID: q.DealID, Version: q.Version, Currency: q.Currency, Lines: q.Lines, ValidUntil: q.ValidUntil}
+}
+
+// emit finishes a change of q (already applied) from status from: it bumps
+// Seq and UpdatedAt and returns q with the event.
+func (q Quote) emit(typ string, from QuoteStatus, by string, at time.Time, reason string, payload any) (Quote, []crmkit.Event, error) {
+	q.Seq++
+	if at.After(q.UpdatedAt) {
+		q.UpdatedAt = at
+	}
+	e, err := q.event(typ, by, at, reason, payload)
+	if err != nil {
+		return Quote{}, nil, err
+	}
+	e.From = from.String()
+	return q, []crmkit.Event{e}, nil
+}
+
+func (q Quote) event(typ, by string, at time.Time, reason string, payload any) (crmkit.Event, error) {
+	e, err := crmkit.NewEvent(QuoteKind, q.ID, typ, by, at, q.Seq, payload)
+	if err != nil {
+		return crmkit.Event{}, fmt.Errorf("quote %s: %w", q.ID, err)
+	}
+	e.To = q.Status.String()
+	e.Reason = reason
+	return e, nil
+}
+
+// TotalsByCurrency adds up the net totals of quotes per currency, exactly
+// (for example everything quoted on one deal, or everything accepted in a
+// quarter). ErrOverflow if a sum does not fit int64 minor units.
+func TotalsByCurrency(quotes []Quote) (map[crmkit.Currency]crmkit.Money, error) {
+	out := make(map[crmkit.Currency]crmkit.Money)
+	for i, q := range quotes {
+		t, err := q.Totals()
+		if err != nil {
+			return nil, fmt.Errorf("quotes[%d] (%s): %w", i, q.ID, err)
+		}
+		s, err := out[q.Currency].Add(t.Net)
+		if err != nil {
+			return nil, fmt.Errorf("quotes[%d] (%s): %w", i, q.ID, err)
+		}
+		out[q.Currency] = s
+	}
+	return out, nil
+}

@@ -1,0 +1,896 @@
+package deal_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+var (
+	eur    = crmkit.MustCurrency("EUR")
+	jpy    = crmkit.MustCurrency("JPY")
+	dealID = uuid.MustParse("01900000-0000-7000-8000-000000000001")
+	until  = t0.AddDate(0, 0, 30)
+)
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func line(product, qty, price, currency, discount string) deal.QuoteLine {
+	return deal.QuoteLine{Product: product, Quantity: dec(qty), UnitPrice: crmkit.MustMoney(price, currency), Discount: dec(discount)}
+}
+
+func TestQuoteLineTotalsByHand(t *testing.T) {
+	cases := []struct {
+		name       string
+		line       deal.QuoteLine
+		gross, net string
+	}{
+		{"no discount", line("seat", "3", "19.99", "EUR", "0"), "59.97", "59.97"},
+		{"15 percent", line("seat", "2", "100.00", "EUR", "15"), "200.00", "170.00"},
+		// 5 cents at 50% is 2.5 cents: ties go to the even cent.
+		{"tie to even down", line("pin", "1", "0.05", "EUR", "50"), "0.05", "0.02"},
+		// 15 cents at 50% is 7.5 cents -> 8.
+		{"tie to even up", line("pin", "1", "0.15", "EUR", "50"), "0.15", "0.08"},
+		// 1.5 x 3333 = 4999.5 cents -> 5000; x 0.9 = 4499.55 -> 4500.
+		{"fractional quantity", line("hours", "1.5", "33.33", "EUR", "10"), "50.00", "45.00"},
+		// 10000 x 0.666667 = 6666.67 cents -> 6667.
+		{"four decimal discount", line("box", "1", "100.00", "EUR", "33.3333"), "100.00", "66.67"},
+		{"full discount", line("gift", "4", "12.50", "EUR", "100"), "50.00", "0.00"},
+		{"free item", line("manual", "10", "0", "EUR", "0"), "0.00", "0.00"},
+		// 2997 yen x 0.875 = 2622.375 -> 2622 (JPY has no minor unit).
+		{"yen", line("cable", "3", "999", "JPY", "12.5"), "2997", "2622"},
+		// 0.000001 x 12345 cents = 0.012345 -> 0; exercises six quantity places.
+		{"tiny quantity", line("api call", "0.000001", "123.45", "EUR", "0"), "0.00", "0.00"},
+		// 1e12 units at 0.01: 1e12 cents.
+		{"quantity with a positive exponent", deal.QuoteLine{Product: "sms", Quantity: decimal.New(12, 2), UnitPrice: crmkit.MustMoney("0.01", "EUR")}, "12.00", "12.00"},
+		// 123456789012 x 987654321098 needs more than 64 bits before the
+		// division by 10^6 (the exact decimal path): 121932631136585886.175176
+		// cents -> ...886.
+		{"beyond 64 bits", line("bulk", "123456.789012", "9876543210.98", "EUR", "0"), "1219326311365858.86", "1219326311365858.86"},
+		{"huge quantity", line("sms", "1000000000000", "0.01", "EUR", "0"), "10000000000.00", "10000000000.00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g, n, err := c.line.Totals()
+			require.NoError(t, err)
+			cur := c.line.UnitPrice.Currency()
+			assert.Equal(t, crmkit.MustMoney(c.gross, cur.Code()), g)
+			assert.Equal(t, crmkit.MustMoney(c.net, cur.Code()), n)
+		})
+	}
+}
+
+func TestQuoteTotalsByHand(t *testing.T) {
+	lines := []deal.QuoteLine{
+		line("licence", "10", "120.00", "EUR", "20"),  // 1200.00 -> 960.00
+		line("support", "1", "300.00", "EUR", "0"),    // 300.00
+		line("training", "2.5", "80.00", "EUR", "10"), // 200.00 -> 180.00
+	}
+	q, e, err := deal.NewQuote(dealID, eur, lines, until, "rob", t0)
+	require.NoError(t, err)
+	assert.Equal(t, "QuoteCreated", e.Type)
+	assert.Equal(t, "quote", e.AggregateKind)
+	tot, err := q.Totals()
+	require.NoError(t, err)
+	assert.Equal(t, crmkit.MustMoney("1700.00", "EUR"), tot.Gross)
+	assert.Equal(t, crmkit.MustMoney("1440.00", "EUR"), tot.Net)
+	assert.Equal(t, crmkit.MustMoney("260.00", "EUR"), tot.Discount)
+	assert.True(t, tot.MaxLineDiscount.Equal(dec("20")))
+	// 260 / 1700 = 15.294117...%
+	assert.True(t, tot.DiscountPercent(2).Equal(dec("15.29")), tot.DiscountPercent(2).String())
+	assert.True(t, tot.DiscountPercent(0).Equal(dec("15")))
+	assert.True(t, tot.DiscountPercent(4).Equal(dec("15.2941")))
+}
+
+func TestDiscountPercentRoundsHalfEven(t *testing.T) {
+	cases := []struct{ gross, discount, want string }{
+		{"8.00", "1.00", "12"},     // 12.5 -> 12
+		{"8.00", "3.00", "38"},     // 37.5 -> 38
+		{"3.00", "2.00", "67"},     // 66.67 -> 67
+		{"3.00", "1.00", "33"},     // 33.33 -> 33
+		{"0.00", "0.00", "0"},      // no gross: zero
+		{"4.00", "4.00", "100"},    // everything free
+		{"16.00", "1.00", "6"},     // 6.25 -> 6
+		{"16.00", "9.00", "56"},    // 56.25 -> 56
+		{"16.00", "7.00", "44"},    // 43.75 -> 44
+		{"40.00", "1.00", "2"},     // 2.5 -> 2
+		{"40.00", "3.00", "8"},     // 7.5 -> 8
+		{"1.00", "0.01", "1"},      // exactly 1
+		{"7.00", "0.01", "0"},      // 0.142857 -> 0
+		{"200.00", "1.00", "0"},    // 0.5 -> 0
+		{"200.00", "3.00", "2"},    // 1.5 -> 2
+		{"200.00", "5.00", "2"},    // 2.5 -> 2
+		{"200.00", "7.00", "4"},    // 3.5 -> 4
+		{"400.00", "1.00", "0"},    // 0.25 -> 0
+		{"400.00", "3.00", "1"},    // 0.75 -> 1
+		{"100.00", "0.50", "0"},    // 0.5 -> 0
+		{"100.00", "1.50", "2"},    // 1.5 -> 2
+		{"100.00", "99.50", "100"}, // 99.5 -> 100
+	}
+	for _, c := range cases {
+		g := crmkit.MustMoney(c.gross, "EUR")
+		d := crmkit.MustMoney(c.discount, "EUR")
+		n, err := g.Sub(d)
+		require.NoError(t, err)
+		got := deal.QuoteTotals{Gross: g, Net: n, Discount: d}.DiscountPercent(0)
+		assert.True(t, got.Equal(dec(c.want)), "%s of %s: got %s, want %s", c.discount, c.gross, got, c.want)
+	}
+	tot := deal.QuoteTotals{Gross: crmkit.MustMoney("8.00", "EUR"), Discount: crmkit.MustMoney("1.00", "EUR")}
+	assert.True(t, tot.DiscountPercent(1).Equal(dec("12.5")))
+	assert.True(t, tot.DiscountPercent(-3).Equal(dec("12")), "negative places read as 0")
+}
+
+func TestQuoteRejectsBadLines(t *testing.T) {
+	good := line("seat", "1", "10.00", "EUR", "0")
+	cases := []struct {
+		name  string
+		line  deal.QuoteLine
+		want  error
+		field string
+	}{
+		{"empty product", line(" ", "1", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].product"},
+		{"negative quantity", line("seat", "-1", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
+		{"zero quantity", line("seat", "0", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
+		{"zero-value quantity", deal.QuoteLine{Product: "seat", UnitPrice: crmkit.MustMoney("1", "EUR")}, crmkit.ErrInvalid, "lines[1].quantity"},
+		{"quantity too precise", line("seat", "1.0000001", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
+		{"quantity too large", line("seat", "1000000000001", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
+		{"quantity absurd exponent", deal.QuoteLine{Product: "seat", Quantity: decimal.New(1, -400000000), UnitPrice: crmkit.MustMoney("1", "EUR")}, crmkit.ErrInvalid, "lines[1].quantity"},
+		{"negative price", line("seat", "1", "-10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].unit_price"},
+		{"price without currency", deal.QuoteLine{Product: "seat", Quantity: dec("1")}, crmkit.ErrInvalid, "lines[1].unit_price"},
+		{"discount over 100", line("seat", "1", "10.00", "EUR", "100.01"), crmkit.ErrInvalid, "lines[1].discount"},
+		{"negative discount", line("seat", "1", "10.00", "EUR", "-0.01"), crmkit.ErrInvalid, "lines[1].discount"},
+		{"discount too precise", line("seat", "1", "10.00", "EUR", "12.34567"), crmkit.ErrInvalid, "lines[1].discount"},
+		{"mixed currencies", line("seat", "1", "10.00", "USD", "0"), crmkit.ErrCurrencyMismatch, ""},
+	}
+	draft, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{good}, until, "rob", t0)
+	require.NoError(t, err)
+	snapshot := draft.Clone()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lines := []deal.QuoteLine{good, c.line}
+			q, _, err := deal.NewQuote(dealID, eur, lines, until, "rob", t0)
+			require.ErrorIs(t, err, c.want)
+			assert.Equal(t, uuid.Nil, q.ID)
+			if c.field != "" {
+				var ve *crmkit.ValidationError
+				require.ErrorAs(t, err, &ve)
+				assert.Equal(t, c.field, ve.Field)
+			}
+
+			got, events, err := draft.SetLines(lines, "rob", t0.Add(time.Hour))
+			require.ErrorIs(t, err, c.want)
+			assert.Nil(t, events)
+			assert.Equal(t, deal.Quote{}, got)
+			assert.Equal(t, snapshot, draft, "nothing changed")
+
+			_, err = deal.LinesTotals(eur, lines)
+			assert.ErrorIs(t, err, c.want)
+			_, _, err = c.line.Totals()
+			if c.want == crmkit.ErrInvalid {
+				assert.ErrorIs(t, err, crmkit.ErrInvalid)
+			}
+		})
+	}
+}
+
+func TestNewQuoteRejectsBadInput(t *testing.T) {
+	lines := []deal.QuoteLine{line("seat", "1", "10.00", "EUR", "0")}
+	for name, call := range map[string]func() error{
+		"nil deal": func() error { _, _, err := deal.NewQuote(uuid.Nil, eur, lines, until, "rob", t0); return err },
+		"no currency": func() error {
+			_, _, err := deal.NewQuote(dealID, crmkit.Currency{}, lines, until, "rob", t0)
+			return err
+		},
+		"no author":          func() error { _, _, err := deal.NewQuote(dealID, eur, lines, until, "", t0); return err },
+		"zero time":          func() error { _, _, err := deal.NewQuote(dealID, eur, lines, until, "rob", time.Time{}); return err },
+		"valid until before": func() error { _, _, err := deal.NewQuote(dealID, eur, lines, t0, "rob", t0); return err },
+	} {
+		t.Run(name, func(t *testing.T) { assert.ErrorIs(t, call(), crmkit.ErrInvalid) })
+	}
+	// Open-ended and empty drafts are fine; an empty one cannot be submitted.
+	q, _, err := deal.NewQuote(dealID, eur, nil, time.Time{}, "rob", t0)
+	require.NoError(t, err)
+	_, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+func TestQuoteLineTotalsOverflow(t *testing.T) {
+	// 1e12 units at 92,233,720,368,547,758.07 EUR cannot fit int64 cents.
+	l := deal.QuoteLine{Product: "x", Quantity: dec("1000000000000"), UnitPrice: mustMinor(math.MaxInt64, eur)}
+	_, _, err := l.Totals()
+	assert.ErrorIs(t, err, crmkit.ErrOverflow)
+	// Two lines that fit alone but not together.
+	half := deal.QuoteLine{Product: "x", Quantity: dec("1"), UnitPrice: mustMinor(math.MaxInt64/2+1, eur)}
+	_, err = deal.LinesTotals(eur, []deal.QuoteLine{half, half})
+	assert.ErrorIs(t, err, crmkit.ErrOverflow)
+	_, _, err = deal.NewQuote(dealID, eur, []deal.QuoteLine{half, half}, until, "rob", t0)
+	assert.ErrorIs(t, err, crmkit.ErrOverflow)
+}
+
+func mustMinor(minor int64, cur crmkit.Currency) crmkit.Money {
+	m, err := crmkit.NewMoney(minor, cur)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// oracleLine computes a line's gross and net with big.Rat, independently
+// of the package: exact product, one half-even rounding to the minor unit.
+func oracleLine(qty decimal.Decimal, priceMinor int64, discount decimal.Decimal) (gross, net *big.Int) {
+	q, _ := new(big.Rat).SetString(qty.String())
+	d, _ := new(big.Rat).SetString(discount.String())
+	g := new(big.Rat).Mul(q, new(big.Rat).SetInt64(priceMinor))
+	keep := new(big.Rat).Sub(big.NewRat(100, 1), d)
+	n := new(big.Rat).Mul(g, keep)
+	n.Quo(n, big.NewRat(100, 1))
+	return roundHalfEvenRat(g), roundHalfEvenRat(n)
+}
+
+func roundHalfEvenRat(r *big.Rat) *big.Int {
+	num, den := r.Num(), r.Denom() // den > 0
+	q, m := new(big.Int).DivMod(num, den, new(big.Int))
+	// num >= 0 here, so q is the floor and m the remainder.
+	c := new(big.Int).Lsh(m, 1).Cmp(den)
+	if c > 0 || (c == 0 && q.Bit(0) == 1) {
+		q.Add(q, big.NewInt(1))
+	}
+	return q
+}
+
+// genLine draws a valid line: quantities with up to 6 places, discounts
+// with up to 4, prices small and large (to reach the overflow edge).
+func genLine(cur crmkit.Currency) *rapid.Generator[deal.QuoteLine] {
+	return rapid.Custom(func(t *rapid.T) deal.QuoteLine {
+		qPlaces := rapid.IntRange(0, 6).Draw(t, "qty places")
+		qMax := int64(1_000_000)
+		if rapid.IntRange(0, 9).Draw(t, "big qty") == 0 {
+			qMax = 1_000_000_000_000 // 1e12 units at most, whatever the places
+		}
+		qc := rapid.Int64Range(1, qMax).Draw(t, "qty coefficient")
+		qty := decimal.New(qc, -int32(qPlaces))
+		// Mostly everyday prices; sometimes prices whose product with the
+		// quantity coefficient passes 64 bits (the decimal path), and the
+		// int64 limit itself (overflow).
+		pMax := rapid.SampledFrom([]int64{10_000_000, 10_000_000, 10_000_000, 10_000_000_000_000, math.MaxInt64}).Draw(t, "price range")
+		price := rapid.Int64Range(0, pMax).Draw(t, "price minor")
+		dPlaces := rapid.IntRange(0, 4).Draw(t, "discount places")
+		scale := int64(math.Pow10(dPlaces))
+		dc := rapid.OneOf(
+			rapid.Int64Range(0, 100*scale),
+			rapid.SampledFrom([]int64{0, 15 * scale, 30 * scale, 100 * scale}),
+		).Draw(t, "discount coefficient")
+		return deal.QuoteLine{
+			Product:   rapid.SampledFrom([]string{"seat", "support", "training", "hardware"}).Draw(t, "product"),
+			Quantity:  qty,
+			UnitPrice: mustMinor(price, cur),
+			Discount:  decimal.New(dc, -int32(dPlaces)),
+		}
+	})
+}
+
+func TestQuoteTotalsAreExact(t *testing.T) {
+	maxInt := big.NewInt(math.MaxInt64)
+	rapid.Check(t, func(rt *rapid.T) {
+		cur := rapid.SampledFrom([]crmkit.Currency{eur, jpy, crmkit.MustCurrency("KWD")}).Draw(rt, "currency")
+		lines := rapid.SliceOfN(genLine(cur), 0, 8).Draw(rt, "lines")
+
+		wantGross, wantNet := new(big.Int), new(big.Int)
+		overflow := false
+		maxDisc := decimal.Zero
+		for _, l := range lines {
+			g, n := oracleLine(l.Quantity, l.UnitPrice.Minor(), l.Discount)
+			if g.Cmp(maxInt) > 0 || n.Cmp(maxInt) > 0 {
+				overflow = true
+			}
+			wantGross.Add(wantGross, g)
+			wantNet.Add(wantNet, n)
+			if l.Discount.GreaterThan(maxDisc) {
+				maxDisc = l.Discount
+			}
+			if !overflow {
+				lg, ln, err := l.Totals()
+				require.NoError(rt, err)
+				require.Equal(rt, g.Int64(), lg.Minor(), "gross of %+v", l)
+				require.Equal(rt, n.Int64(), ln.Minor(), "net of %+v", l)
+				require.LessOrEqual(rt, ln.Minor(), lg.Minor())
+			}
+		}
+		overflow = overflow || wantGross.Cmp(maxInt) > 0 || wantNet.Cmp(maxInt) > 0
+
+		tot, err := deal.LinesTotals(cur, lines)
+		if overflow {
+			require.ErrorIs(rt, err, crmkit.ErrOverflow)
+			return
+		}
+		require.NoError(rt, err)
+		require.Equal(rt, wantGross.Int64(), tot.Gross.Minor())
+		require.Equal(rt, wantNet.Int64(), tot.Net.Minor())
+		require.Equal(rt, wantGross.Int64()-wantNet.Int64(), tot.Discount.Minor())
+		require.Equal(rt, cur, tot.Net.Currency())
+		require.True(rt, tot.MaxLineDiscount.Equal(maxDisc))
+
+		// Order does not matter: the sum of exact line nets is exact.
+		rev := slices.Clone(lines)
+		slices.Reverse(rev)
+		tot2, err := deal.LinesTotals(cur, rev)
+		require.NoError(rt, err)
+		require.Equal(rt, tot.Net, tot2.Net)
+		require.Equal(rt, tot.Gross, tot2.Gross)
+		require.True(rt, tot.MaxLineDiscount.Equal(tot2.MaxLineDiscount))
+	})
+}
+
+func TestQuoteApprovalPolicy(t *testing.T) {
+	p := deal.DefaultQuoteApprovalPolicy()
+	require.NoError(t, p.Validate())
+	roles := func(p deal.QuoteApprovalPolicy, lines ...deal.QuoteLine) []string {
+		tot, err := deal.LinesTotals(eur, lines)
+		require.NoError(t, err)
+		return p.RequiredRoles(tot)
+	}
+	plain := line("seat", "1", "100.00", "EUR", "0")
+	assert.Empty(t, roles(p, plain))
+	assert.Empty(t, roles(p, plain, line("seat", "1", "100.00", "EUR", "15")), "15% is not above 15%")
+	assert.Equal(t, []string{"manager"}, roles(p, line("seat", "1", "100.00", "EUR", "15.0001")))
+	assert.Equal(t, []string{"manager"}, roles(p, line("seat", "1", "100.00", "EUR", "30")))
+	assert.Equal(t, []string{"manager", "director"}, roles(p, plain, line("seat", "1", "1.00", "EUR", "30.5")))
+	high := p
+	high.HighestOnly = true
+	assert.Equal(t, []string{"director"}, roles(high, line("seat", "1", "1.00", "EUR", "45")))
+	assert.Equal(t, []string{"manager"}, roles(high, line("seat", "1", "1.00", "EUR", "20")))
+
+	// Overall discount, compared exactly: 20.00 off 100.00 is 20%, not above.
+	overall := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{
+		{Basis: deal.OverallDiscount, Above: dec("20"), Role: "finance"},
+		{Basis: deal.OverallDiscount, Above: dec("10"), Role: "manager"},
+		{Basis: deal.MaxLineDiscount, Above: dec("50"), Role: "manager"},
+	}}
+	require.NoError(t, overall.Validate())
+	twenty := []deal.QuoteLine{line("a", "1", "50.00", "EUR", "40"), line("b", "1", "50.00", "EUR", "0")}
+	assert.Equal(t, []string{"manager"}, roles(overall, twenty...))
+	assert.Equal(t, []string{"manager", "finance"}, roles(overall, line("a", "1", "50.00", "EUR", "40.02"), line("b", "1", "50.00", "EUR", "0")),
+		"20.01% overall; lowest threshold first; manager once although two rules name it")
+	assert.Equal(t, []string{"manager", "finance"}, roles(overall, line("a", "3", "1.00", "EUR", "60")))
+	assert.Empty(t, roles(overall, line("free", "3", "0.00", "EUR", "0")), "nothing to discount")
+}
+
+func TestQuoteApprovalPolicyValidate(t *testing.T) {
+	for name, p := range map[string]deal.QuoteApprovalPolicy{
+		"unknown basis":    {Rules: []deal.QuoteApprovalRule{{Above: dec("10"), Role: "manager"}}},
+		"empty role":       {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("10")}}},
+		"negative":         {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("-1"), Role: "manager"}}},
+		"hundred":          {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("100"), Role: "manager"}}},
+		"too precise":      {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("10.00001"), Role: "manager"}}},
+		"negative ttl":     {TTL: -time.Hour},
+		"absurd threshold": {Rules: []deal.QuoteApprovalRule{{Basis: deal.OverallDiscount, Above: decimal.New(1, -99999999), Role: "manager"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.ErrorIs(t, p.Validate(), crmkit.ErrInvalid)
+			q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "1.00", "EUR", "0")}, until, "rob", t0)
+			require.NoError(t, err)
+			_, _, err = q.Submit(p, "rob", t0)
+			assert.ErrorIs(t, err, crmkit.ErrInvalid, "submit refuses an invalid policy")
+		})
+	}
+	assert.NoError(t, deal.QuoteApprovalPolicy{}.Validate(), "no rules: nothing needs approval")
+}
+
+func TestQuoteApprovalPolicyFromJSON(t *testing.T) {
+	var p deal.QuoteApprovalPolicy
+	require.NoError(t, json.Unmarshal([]byte(`{"rules":[
+		{"basis":"max-line-discount","above":"15","role":"manager"},
+		{"basis":"overall-discount","above":"25.5","role":"director"}],"ttl":3600000000000}`), &p))
+	require.NoError(t, p.Validate())
+	require.Len(t, p.Rules, 2)
+	assert.Equal(t, deal.OverallDiscount, p.Rules[1].Basis)
+	assert.True(t, p.Rules[1].Above.Equal(dec("25.5")))
+	assert.Equal(t, time.Hour, p.TTL)
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"basis":"overall-discount"`)
+	assert.Error(t, json.Unmarshal([]byte(`{"rules":[{"basis":"cheapest","above":"1","role":"x"}]}`), &p))
+}
+
+func eventTypes(es []crmkit.Event) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Type
+	}
+	return out
+}
+
+func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "20")}, until, "rob", t0)
+	require.NoError(t, err)
+	policy := deal.DefaultQuoteApprovalPolicy()
+
+	_, _, err = q.Send("rob", t0)
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a draft is submitted first")
+
+	at := t0.Add(time.Hour)
+	p, events, err := q.Submit(policy, "rob", at)
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuotePendingApproval, p.Status)
+	assert.Equal(t, []string{"QuoteSubmitted", "ApprovalRequested"}, eventTypes(events))
+	assert.Equal(t, int64(2), events[0].Version)
+	assert.Equal(t, "draft", events[0].From)
+	assert.Equal(t, "pending-approval", events[0].To)
+	require.NotNil(t, p.Approval)
+	assert.Equal(t, []string{"manager"}, p.Approval.Roles())
+	assert.Equal(t, until, p.Approval.ExpiresAt, "the approval lasts as long as the offer")
+	assert.Nil(t, q.Approval, "the draft is untouched")
+	var sp deal.QuoteSubmittedPayload
+	require.NoError(t, events[0].DecodePayload(&sp))
+	assert.Equal(t, p.Approval.ID, sp.ApprovalID)
+	assert.Equal(t, crmkit.MustMoney("800.00", "EUR"), sp.Totals.Net)
+
+	_, _, err = p.Send("rob", at)
+	assert.ErrorIs(t, err, crmkit.ErrForbidden, "not before the approval")
+	_, _, err = p.SetLines(nil, "rob", at)
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "submitted lines are frozen")
+	_, _, err = p.Approve(deal.Approver{ID: "rob", Roles: []string{"manager"}}, at, "")
+	assert.ErrorIs(t, err, crmkit.ErrForbidden, "nobody approves their own quote")
+	_, _, err = p.Approve(director, at, "")
+	assert.ErrorIs(t, err, crmkit.ErrForbidden, "a director is not a manager")
+
+	a, events, err := p.Approve(manager, at.Add(time.Hour), "ok")
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuoteApproved, a.Status)
+	assert.Equal(t, []string{"ApprovalGranted", "QuoteApproved"}, eventTypes(events))
+	assert.Equal(t, deal.ApprovalPending, p.Approval.Status, "the pending value keeps its own approval")
+
+	s, events, err := a.Send("rob", at.Add(2*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuoteSent, s.Status)
+	assert.Equal(t, at.Add(2*time.Hour), s.SentAt)
+	assert.Equal(t, []string{"QuoteSent"}, eventTypes(events))
+	assert.Equal(t, int64(4), s.Seq)
+	assert.Equal(t, int64(4), events[0].Version)
+
+	acc, events, err := s.Accept("rob", at.Add(48*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuoteAccepted, acc.Status)
+	assert.Equal(t, "accepted", events[0].To)
+	_, _, err = acc.Revise("rob", at.Add(49*time.Hour), "")
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "accepted is final")
+	_, _, err = acc.Decline("rob", at.Add(49*time.Hour), "")
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
+}
+
+func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
+	lines := []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "35")}
+	q, _, err := deal.NewQuote(dealID, eur, lines, until, "rob", t0)
+	require.NoError(t, err)
+	p, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"manager", "director"}, p.Approval.Roles())
+
+	p1, events, err := p.Approve(both, t0.Add(time.Hour), "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ApprovalStepApproved"}, eventTypes(events))
+	assert.Equal(t, deal.QuotePendingApproval, p1.Status)
+	assert.Equal(t, p.Seq, p1.Seq, "an intermediate step is the approval's event only")
+	_, _, err = p1.Send("rob", t0.Add(time.Hour))
+	assert.ErrorIs(t, err, crmkit.ErrForbidden, "half an approval is no approval")
+	_, _, err = p1.Approve(both, t0.Add(time.Hour), "")
+	assert.ErrorIs(t, err, crmkit.ErrForbidden, "one person, one step")
+
+	r, events, err := p1.Reject(director, t0.Add(2*time.Hour), "35% is too much")
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuoteRejected, r.Status)
+	assert.Equal(t, []string{"ApprovalRejected", "QuoteRejected"}, eventTypes(events))
+	assert.Equal(t, "35% is too much", events[1].Reason)
+	_, _, err = r.Send("rob", t0.Add(2*time.Hour))
+	assert.ErrorIs(t, err, crmkit.ErrForbidden)
+
+	v2, events, err := r.Revise("rob", t0.Add(3*time.Hour), "lower the discount")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"QuoteRevised"}, eventTypes(events))
+	assert.Equal(t, 2, v2.Version)
+	assert.Equal(t, 1, r.Version, "the old version is kept by the caller")
+	assert.Equal(t, r.ID, v2.ID)
+	assert.Equal(t, deal.QuoteDraft, v2.Status)
+	assert.Nil(t, v2.Approval)
+	var cp deal.QuoteContentPayload
+	require.NoError(t, events[0].DecodePayload(&cp))
+	assert.Equal(t, 2, cp.Version)
+
+	v2, _, err = v2.SetLines([]deal.QuoteLine{line("seat", "10", "100.00", "EUR", "10")}, "rob", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	ok, events, err := v2.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0.Add(4*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuoteApproved, ok.Status, "10% needs no approval")
+	assert.Nil(t, ok.Approval)
+	assert.Equal(t, []string{"QuoteApproved"}, eventTypes(events))
+	_, _, err = ok.Send("rob", t0.Add(4*time.Hour))
+	require.NoError(t, err)
+}
+
+func TestQuoteReviseWithdrawsPendingApproval(t *testing.T) {
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, until, "rob", t0)
+	require.NoError(t, err)
+	p, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
+	require.NoError(t, err)
+	v2, events, err := p.Revise("rob", t0.Add(time.Hour), "customer asked for more seats")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ApprovalCancelled", "QuoteRevised"}, eventTypes(events))
+	assert.Equal(t, p.Approval.ID, events[0].AggregateID)
+	assert.Equal(t, deal.QuoteDraft, v2.Status)
+
+	// A pending approval that ran out is recorded as expired instead.
+	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, t0.Add(24*time.Hour), "rob", t0)
+	require.NoError(t, err)
+	p2, _, err := q2.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
+	require.NoError(t, err)
+	_, _, err = p2.Approve(manager, t0.Add(25*time.Hour), "")
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "too late to approve")
+	_, events, err = p2.Revise("rob", t0.Add(25*time.Hour), "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ApprovalExpired", "QuoteRevised"}, eventTypes(events))
+	_, _, err = q2.Revise("rob", t0, "")
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a draft is edited, not revised")
+}
+
+func TestQuoteExpiry(t *testing.T) {
+	validUntil := t0.Add(7 * 24 * time.Hour)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0")}, validUntil, "rob", t0)
+	require.NoError(t, err)
+	a, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
+	require.NoError(t, err)
+	_, _, err = a.Send("rob", validUntil)
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "cannot send an expired offer")
+	s, _, err := a.Send("rob", t0.Add(time.Hour))
+	require.NoError(t, err)
+	_, _, err = s.Expire(validUntil.Add(-time.Second))
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
+	_, _, err = s.Accept("carl", validUntil)
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "too late to accept")
+	e, events, err := s.Expire(validUntil.Add(50 * time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuoteExpired, e.Status)
+	assert.Equal(t, validUntil, events[0].At)
+	assert.Equal(t, "sent", events[0].From)
+
+	v2, _, err := e.Revise("rob", validUntil.Add(50*time.Hour), "")
+	require.NoError(t, err)
+	_, _, err = v2.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", validUntil.Add(50*time.Hour))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a revision past its validity needs a new date")
+	v2, _, err = v2.SetValidUntil(validUntil.AddDate(0, 1, 0), "rob", validUntil.Add(50*time.Hour))
+	require.NoError(t, err)
+	_, _, err = v2.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", validUntil.Add(50*time.Hour))
+	require.NoError(t, err)
+	_, _, err = v2.SetValidUntil(t0, "rob", validUntil.Add(50*time.Hour))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+func TestQuoteApprovalTTL(t *testing.T) {
+	policy := deal.DefaultQuoteApprovalPolicy()
+	policy.TTL = 24 * time.Hour
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, until, "rob", t0)
+	require.NoError(t, err)
+	p, _, err := q.Submit(policy, "rob", t0)
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(24*time.Hour), p.Approval.ExpiresAt)
+	a, _, err := p.Approve(manager, t0.Add(time.Hour), "")
+	require.NoError(t, err)
+	_, _, err = a.Send("rob", t0.Add(25*time.Hour))
+	assert.ErrorIs(t, err, crmkit.ErrForbidden, "the approval ran out before sending")
+	_, _, err = a.Send("rob", t0.Add(23*time.Hour))
+	assert.NoError(t, err)
+}
+
+func TestQuoteDecline(t *testing.T) {
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0")}, time.Time{}, "rob", t0)
+	require.NoError(t, err)
+	a, _, err := q.Submit(deal.QuoteApprovalPolicy{}, "rob", t0)
+	require.NoError(t, err)
+	s, _, err := a.Send("rob", t0)
+	require.NoError(t, err)
+	d, events, err := s.Decline("rob", t0.Add(time.Hour), "competitor came in cheaper")
+	require.NoError(t, err)
+	assert.Equal(t, deal.QuoteDeclined, d.Status)
+	assert.Equal(t, "competitor came in cheaper", events[0].Reason)
+	_, _, err = s.Decline("rob", t0.Add(-time.Hour), "")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "time runs forward")
+	_, _, err = s.Decline("", t0.Add(time.Hour), "")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, _, err = s.Expire(t0.AddDate(5, 0, 0))
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "an open-ended offer does not expire")
+}
+
+func TestQuoteStatusText(t *testing.T) {
+	for i, name := range []string{"draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired"} {
+		s := deal.QuoteStatus(i + 1)
+		assert.Equal(t, name, s.String())
+		b, err := s.MarshalText()
+		require.NoError(t, err)
+		var back deal.QuoteStatus
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, s, back)
+	}
+	assert.Equal(t, "QuoteStatus(0)", deal.QuoteStatus(0).String())
+	_, err := deal.ParseQuoteStatus("sent ")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = deal.QuoteStatus(9).MarshalText()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = deal.DiscountBasis(0).MarshalText()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+func TestQuoteJSONRoundTrip(t *testing.T) {
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "2.50", "19.99", "EUR", "17.5")}, until, "rob", t0)
+	require.NoError(t, err)
+	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
+	require.NoError(t, err)
+	b, err := json.Marshal(q)
+	require.NoError(t, err)
+	var back deal.Quote
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Len(t, back.Lines, 1)
+	assert.True(t, back.Lines[0].Quantity.Equal(dec("2.5")))
+	assert.True(t, back.Lines[0].Discount.Equal(dec("17.5")))
+	assert.Equal(t, q.Lines[0].UnitPrice, back.Lines[0].UnitPrice)
+	assert.Equal(t, q.Status, back.Status)
+	require.NotNil(t, back.Approval)
+	assert.Equal(t, q.Approval.Steps, back.Approval.Steps)
+	t1, err := q.Totals()
+	require.NoError(t, err)
+	t2, err := back.Totals()
+	require.NoError(t, err)
+	assert.Equal(t, t1.Net, t2.Net)
+}
+
+func TestTotalsByCurrency(t *testing.T) {
+	q1, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("a", "1", "10.00", "EUR", "0")}, until, "rob", t0)
+	require.NoError(t, err)
+	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("b", "3", "0.10", "EUR", "50")}, until, "rob", t0) // 0.15
+	require.NoError(t, err)
+	q3, _, err := deal.NewQuote(dealID, jpy, []deal.QuoteLine{line("c", "2", "500", "JPY", "0")}, until, "rob", t0)
+	require.NoError(t, err)
+	got, err := deal.TotalsByCurrency([]deal.Quote{q1, q2, q3})
+	require.NoError(t, err)
+	assert.Equal(t, map[crmkit.Currency]crmkit.Money{
+		eur: crmkit.MustMoney("10.15", "EUR"),
+		jpy: crmkit.MustMoney("1000", "JPY"),
+	}, got)
+
+	// A hand-built quote with a foreign line is refused, never summed.
+	bad := q1.Clone()
+	bad.Lines = append(bad.Lines, line("d", "1", "1.00", "USD", "0"))
+	_, err = bad.Totals()
+	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
+	_, err = deal.TotalsByCurrency([]deal.Quote{q1, bad})
+	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
+	// and a hand-built absurd line errors instead of computing forever.
+	bad = q1.Clone()
+	bad.Lines = append(bad.Lines, deal.QuoteLine{Product: "x", Quantity: decimal.New(1, -900000000), UnitPrice: crmkit.MustMoney("1", "EUR")})
+	_, err = bad.Totals()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+// quoteModel predicts which commands succeed on a quote under the default
+// policy (above 15% a manager, above 30% also a director).
+type quoteModel struct {
+	status    deal.QuoteStatus
+	version   int
+	maxDisc   decimal.Decimal
+	lines     int
+	submitter string
+	chain     []string
+	decided   []string
+	seq       int64
+}
+
+func modelChain(maxDisc decimal.Decimal) []string {
+	switch {
+	case maxDisc.GreaterThan(dec("30")):
+		return []string{"manager", "director"}
+	case maxDisc.GreaterThan(dec("15")):
+		return []string{"manager"}
+	}
+	return nil
+}
+
+func TestQuoteStateMachine(t *testing.T) {
+	staff := map[string][]string{
+		"rob": {"manager", "director"}, // a rep who is also a manager: still cannot self-approve
+		"mia": {"manager"},
+		"dan": {"director"},
+		"bea": {"manager", "director"},
+		"sam": nil,
+	}
+	people := []string{"rob", "mia", "dan", "bea", "sam"}
+	discounts := []string{"0", "10", "15", "15.5", "20", "30", "30.01", "45", "100"}
+	validUntil := t0.Add(10 * 24 * time.Hour)
+	policy := deal.DefaultQuoteApprovalPolicy()
+
+	rapid.Check(t, func(rt *rapid.T) {
+		q, _, err := deal.NewQuote(dealID, eur, nil, validUntil, "rob", t0)
+		require.NoError(rt, err)
+		m := quoteModel{status: deal.QuoteDraft, version: 1, seq: 1}
+		now := t0
+
+		for i := range rapid.IntRange(1, 25).Draw(rt, "commands") {
+			now = now.Add(time.Duration(rapid.IntRange(0, 30).Draw(rt, fmt.Sprintf("hours %d", i))) * time.Hour)
+			who := rapid.SampledFrom(people).Draw(rt, fmt.Sprintf("who %d", i))
+			before := q.Clone()
+			expired := !now.Before(validUntil)
+			var (
+				next   deal.Quote
+				events []crmkit.Event
+				ok     bool
+			)
+			cmd := rapid.SampledFrom([]string{"lines", "submit", "approve", "reject", "send", "accept", "decline", "expire", "revise"}).Draw(rt, fmt.Sprintf("cmd %d", i))
+			switch cmd {
+			case "lines":
+				n := rapid.IntRange(0, 3).Draw(rt, "line count")
+				lines := make([]deal.QuoteLine, n)
+				maxDisc := decimal.Zero
+				for j := range lines {
+					d := rapid.SampledFrom(discounts).Draw(rt, "discount")
+					lines[j] = line("seat", "2", "50.00", "EUR", d)
+					if dec(d).GreaterThan(maxDisc) {
+						maxDisc = dec(d)
+					}
+				}
+				next, events, err = q.SetLines(lines, who, now)
+				if ok = m.status == deal.QuoteDraft; ok {
+					m.lines, m.maxDisc = n, maxDisc
+				}
+			case "submit":
+				next, events, err = q.Submit(policy, who, now)
+				if ok = m.status == deal.QuoteDraft && m.lines > 0 && !expired; ok {
+					m.submitter, m.chain, m.decided = who, modelChain(m.maxDisc), nil
+					m.status = deal.QuotePendingApproval
+					if len(m.chain) == 0 {
+						m.status = deal.QuoteApproved
+					}
+				}
+			case "approve", "reject":
+				by := deal.Approver{ID: who, Roles: staff[who]}
+				if cmd == "approve" {
+					next, events, err = q.Approve(by, now, "")
+				} else {
+					next, events, err = q.Reject(by, now, "")
+				}
+				ok = m.status == deal.QuotePendingApproval && !expired && who != m.submitter &&
+					slices.Contains(staff[who], m.chain[len(m.decided)]) && !slices.Contains(m.decided, who)
+				if ok {
+					m.decided = append(m.decided, who)
+					switch {
+					case cmd == "reject":
+						m.status = deal.QuoteRejected
+					case len(m.decided) == len(m.chain):
+						m.status = deal.QuoteApproved
+					}
+				}
+			case "send":
+				next, events, err = q.Send(who, now)
+				if ok = m.status == deal.QuoteApproved && !expired; ok {
+					m.status = deal.QuoteSent
+				}
+			case "accept":
+				next, events, err = q.Accept(who, now)
+				if ok = m.status == deal.QuoteSent && !expired; ok {
+					m.status = deal.QuoteAccepted
+				}
+			case "decline":
+				next, events, err = q.Decline(who, now, "no budget")
+				if ok = m.status == deal.QuoteSent; ok {
+					m.status = deal.QuoteDeclined
+				}
+			case "expire":
+				next, events, err = q.Expire(now)
+				if ok = m.status == deal.QuoteSent && expired; ok {
+					m.status = deal.QuoteExpired
+				}
+			case "revise":
+				next, events, err = q.Revise(who, now, "")
+				if ok = m.status != deal.QuoteDraft && m.status != deal.QuoteAccepted; ok {
+					m.status, m.chain, m.decided = deal.QuoteDraft, nil, nil
+					m.version++
+				}
+			}
+			require.Equal(rt, before, q, "the receiver never changes")
+			if !ok {
+				require.Error(rt, err, "%s by %s at %s from %s should fail", cmd, who, now, before.Status)
+				require.Nil(rt, events)
+				continue
+			}
+			require.NoError(rt, err, "%s by %s from %s", cmd, who, before.Status)
+			q = next
+			for _, e := range events {
+				if e.AggregateKind == "quote" {
+					m.seq++
+					require.Equal(rt, m.seq, e.Version)
+					require.Equal(rt, q.ID, e.AggregateID)
+				} else {
+					require.Equal(rt, "approval", e.AggregateKind)
+				}
+			}
+			require.Equal(rt, m.status, q.Status)
+			require.Equal(rt, m.version, q.Version)
+			require.Equal(rt, m.seq, q.Seq)
+
+			// A quote that needed approval is never sent without it.
+			if q.Status == deal.QuoteSent {
+				tot, err := q.Totals()
+				require.NoError(rt, err)
+				chain := modelChain(tot.MaxLineDiscount)
+				if len(chain) == 0 {
+					require.Nil(rt, q.Approval)
+				} else {
+					require.NotNil(rt, q.Approval)
+					require.True(rt, q.Approval.Granted(q.SentAt))
+					require.Equal(rt, chain, q.Approval.Roles())
+					for _, d := range q.Approval.Decisions {
+						require.NotEqual(rt, q.Approval.Requester, d.Approver)
+					}
+				}
+			}
+		}
+	})
+}
+
+func benchLines(n int) []deal.QuoteLine {
+	lines := make([]deal.QuoteLine, n)
+	for i := range lines {
+		lines[i] = deal.QuoteLine{
+			Product:   fmt.Sprintf("sku-%03d", i),
+			Quantity:  decimal.NewFromInt(int64(1 + i%7)),
+			UnitPrice: mustMinor(int64(1999+i*137), eur),
+			Discount:  decimal.New(int64(i%9)*25, -1), // 0, 2.5, 5, ... 20%
+		}
+	}
+	return lines
+}
+
+// BenchmarkQuoteTotals50 measures the totals of a 50-line quote.
+func BenchmarkQuoteTotals50(b *testing.B) {
+	q, _, err := deal.NewQuote(dealID, eur, benchLines(50), until, "rob", t0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := q.Totals(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQuoteTotals50Decimal is the same sum written the obvious way
+// with shopspring/decimal, for comparison.
+func BenchmarkQuoteTotals50Decimal(b *testing.B) {
+	lines := benchLines(50)
+	b.ReportAllocs()
+	for b.Loop() {
+		var gross, net int64
+		for _, l := range lines {
+			g, err := l.UnitPrice.Mul(l.Quantity, crmkit.RoundHalfEven)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, err := l.UnitPrice.Mul(l.Quantity.Mul(decimal.NewFromInt(100).Sub(l.Discount)).Shift(-2), crmkit.RoundHalfEven)
+			if err != nil {
+				b.Fatal(err)
+			}
+			gross += g.Minor()
+			net += n.Minor()
+		}
+		_, _ = gross, net
+	}
+}
