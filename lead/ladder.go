@@ -274,10 +274,12 @@ func (lad *Ladder) Mermaid() string {
 type machine struct {
 	f   *fsm.FSM
 	lad *Ladder
-	// The command being fired; set before f.Event, read by the guard
-	// callback on the same goroutine.
-	lead *Lead
-	cmd  *Command
+	// The command being fired and, when the action has extra guards, the
+	// lead; set before f.Event, read by the before callback on the same
+	// goroutine. Held by value so that firing does not move the caller's
+	// lead to the heap.
+	lead Lead
+	cmd  Command
 }
 
 func (lad *Ladder) newMachine() *machine {
@@ -293,7 +295,7 @@ func (lad *Ladder) newMachine() *machine {
 // before is the before_<event> callback: it runs the built-in rules and the
 // extra guards, cancelling the transition with the first error.
 func (m *machine) before(ctx context.Context, e *fsm.Event) {
-	if err := m.lad.check(ctx, *m.lead, *m.cmd); err != nil {
+	if err := m.lad.check(ctx, m.lead, m.cmd); err != nil {
 		e.Cancel(err)
 	}
 }
@@ -385,10 +387,17 @@ func (lad *Ladder) fire(ctx context.Context, l Lead, cmd Command, payload []byte
 	}
 
 	m := lad.pool.Get().(*machine)
-	m.lead, m.cmd = &l, &cmd
+	guarded := len(lad.guards[cmd.Action]) > 0
+	m.cmd = cmd
+	if guarded {
+		m.lead = l // only guards read the lead: spare the copy otherwise
+	}
 	m.f.SetState(l.Stage.String())
 	err := m.f.Event(ctx, cmd.Action.String())
-	m.lead, m.cmd = nil, nil
+	m.cmd = Command{}
+	if guarded {
+		m.lead = Lead{} // do not keep the caller's slices alive in the pool
+	}
 	if err != nil {
 		// Drop the machine: after an error a looplab instance may be stuck.
 		var canceled fsm.CanceledError
