@@ -1,0 +1,78 @@
+// Package storage defines how crmkit aggregates are persisted: one
+// repository per aggregate, an append-only event log, transactions that
+// land together, optimistic concurrency, idempotent creates and tenant
+// scoping. Backends implement it: storage/memory (the embedded default)
+// and storage/postgres; storage/storagetest is the conformance suite
+// both pass, exported so that a new backend can be checked the same way.
+//
+// # Using a store
+//
+// A Store is bound to one tenant when it is opened (memory.New().Tenant
+// ("acme")). Its repositories (Leads, ...) get, list, create and save
+// aggregates; each call outside Update is its own transaction:
+//
+//	l, ev, err := lead.New(clock, capture)
+//	l, err = store.Leads().Create(ctx, l, "webform-4711", ev)
+//
+// The key ("webform-4711") makes the create idempotent: a second Create
+// with the same key returns the first lead and writes nothing.
+//
+// Every aggregate carries a Version; Save takes the version the caller
+// read and fails with crmkit.ErrConflict when someone saved in between:
+//
+//	next, ev, err := ladder.Fire(clock, l, ...)
+//	err = store.Leads().Save(ctx, next, l.Version, ev)
+//
+// Events are appended in the same transaction as the state they describe
+// (the events arguments of Create and Save) and read back as streams
+// (Events().ByAggregate, Events().Between) that never hold the whole
+// history in memory.
+//
+// # Transactions and retries
+//
+// Update runs a function whose writes land together or not at all: a
+// lead conversion (account, contact, deal, the lead's change and their
+// events) or a bulk hand-over of a leaving rep's leads and deals. Retry
+// re-runs such a function when it lost a race (crmkit.ErrConflict, or
+// ErrSerialization from a database), with bounded attempts and jittered
+// backoff:
+//
+//	err := storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error {
+//		return store.Update(ctx, func(tx storage.Tx) error {
+//			l, err := tx.Leads().Get(ctx, id)
+//			if err != nil {
+//				return err
+//			}
+//			next, ev, err := l.Assign(clock, actor, "rep-7")
+//			if err != nil {
+//				return err
+//			}
+//			return tx.Leads().Save(ctx, next, l.Version, ev)
+//		})
+//	})
+//
+// # Listing
+//
+// List returns one page ordered by ID (UUIDv7, so creation order) and an
+// opaque cursor for the next; keyset pagination never skips or repeats an
+// entity while others write. All walks every page as an iterator.
+//
+// # Input rules
+//
+// All backends reject the same input with crmkit.ErrInvalid, before
+// writing anything: nil IDs, versions below 1, unknown stages in values
+// and filters, page sizes outside 1..MaxPageSize, malformed cursors,
+// strings longer than MaxTextLen (MaxKeyLen for keys, tenant names,
+// owners, sources and filter strings), strings that are not UTF-8 or hold
+// a NUL byte, and invalid events. The Validate functions of this package
+// are those rules, exported for backends.
+//
+// # Writing a backend
+//
+// Implement Store (and Tx), run the Validate functions before touching
+// data, report stale versions with Conflict, missing entities with
+// NotFound, and wrap ErrSerialization for the database's retryable
+// aborts; then pass storagetest.Run. Optional abilities (a backend that
+// aggregates a funnel itself) are extra interfaces found by type
+// assertion, as database/sql does.
+package storage

@@ -1,0 +1,305 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/google/uuid"
+)
+
+// The checks below are exported for backends: every backend runs them
+// before it writes or reads anything, so that all backends accept and
+// reject the same input.
+
+// ValidateTenant checks a tenant name: not empty or blank, at most
+// MaxKeyLen bytes, valid UTF-8 without NUL bytes.
+func ValidateTenant(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return crmkit.Invalid("tenant", "empty tenant name")
+	}
+	return checkString("tenant", name, MaxKeyLen)
+}
+
+// ValidateKey checks an idempotency key: empty (no key), or at most
+// MaxKeyLen bytes of valid UTF-8 without NUL bytes.
+func ValidateKey(key string) error {
+	return checkString("idempotency key", key, MaxKeyLen)
+}
+
+// ValidateID rejects the nil UUID.
+func ValidateID(kind string, id uuid.UUID) error {
+	if id == uuid.Nil {
+		return crmkit.Invalid(kind+" id", "nil UUID")
+	}
+	return nil
+}
+
+// ValidateLead checks a lead before it is stored: a non-nil ID, a version
+// of at least 1, a valid stage, a source and an owner of at most
+// MaxKeyLen bytes, and every string within the text rules (see
+// ValidateText).
+func ValidateLead(l lead.Lead) error {
+	if err := ValidateID("lead", l.ID); err != nil {
+		return err
+	}
+	if l.Version < 1 {
+		return crmkit.Invalid("version", "lead %s: version %d is below 1", l.ID, l.Version)
+	}
+	if !l.Stage.Valid() {
+		return crmkit.Invalid("stage", "lead %s: %s is not a stage", l.ID, l.Stage)
+	}
+	if err := checkString("source", string(l.Source), MaxKeyLen); err != nil {
+		return fmt.Errorf("lead %s: %w", l.ID, err)
+	}
+	if err := checkString("owner", l.Owner, MaxKeyLen); err != nil {
+		return fmt.Errorf("lead %s: %w", l.ID, err)
+	}
+	if err := ValidateText("lead", l); err != nil {
+		return fmt.Errorf("lead %s: %w", l.ID, err)
+	}
+	return nil
+}
+
+// Validate checks the filter: a zero or valid stage, and a source and an
+// owner of at most MaxKeyLen bytes of valid UTF-8 without NUL bytes.
+func (f LeadFilter) Validate() error {
+	if f.Stage != 0 && !f.Stage.Valid() {
+		return crmkit.Invalid("stage filter", "%s is not a stage", f.Stage)
+	}
+	if err := checkString("source filter", string(f.Source), MaxKeyLen); err != nil {
+		return err
+	}
+	return checkString("owner filter", f.Owner, MaxKeyLen)
+}
+
+// Match reports whether l passes the filter.
+func (f LeadFilter) Match(l lead.Lead) bool {
+	return (f.Stage == 0 || l.Stage == f.Stage) &&
+		(f.Source == "" || l.Source == f.Source) &&
+		(f.Owner == "" || l.Owner == f.Owner)
+}
+
+// ValidateEvent checks an event before it is appended: crmkit's own
+// Event.Validate, an aggregate kind and a type of at most MaxKeyLen bytes,
+// every string within the text rules, and a payload that is empty or
+// valid JSON of at most MaxPayloadLen bytes without a \u0000 escape
+// (which PostgreSQL's jsonb cannot hold).
+func ValidateEvent(e crmkit.Event) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if err := checkString("aggregate kind", e.AggregateKind, MaxKeyLen); err != nil {
+		return fmt.Errorf("event %s: %w", e.ID, err)
+	}
+	if err := checkString("event type", e.Type, MaxKeyLen); err != nil {
+		return fmt.Errorf("event %s: %w", e.ID, err)
+	}
+	if err := checkString("actor", e.Actor, MaxKeyLen); err != nil {
+		return fmt.Errorf("event %s: %w", e.ID, err)
+	}
+	for _, f := range [...]struct{ name, s string }{{"from", e.From}, {"to", e.To}, {"reason", e.Reason}} {
+		if err := checkString(f.name, f.s, MaxTextLen); err != nil {
+			return fmt.Errorf("event %s: %w", e.ID, err)
+		}
+	}
+	if len(e.Payload) > 0 {
+		switch {
+		case len(e.Payload) > MaxPayloadLen:
+			return crmkit.Invalid("payload", "event %s: %d bytes, more than %d", e.ID, len(e.Payload), MaxPayloadLen)
+		case !json.Valid(e.Payload):
+			return crmkit.Invalid("payload", "event %s: not valid JSON", e.ID)
+		case bytes.Contains(e.Payload, []byte(`\u0000`)):
+			return crmkit.Invalid("payload", "event %s: contains a \\u0000 escape", e.ID)
+		}
+	}
+	return nil
+}
+
+// ValidateEvents checks every event with ValidateEvent and rejects an
+// event ID given twice (crmkit.ErrConflict).
+func ValidateEvents(events []crmkit.Event) error {
+	for i, e := range events {
+		if err := ValidateEvent(e); err != nil {
+			return fmt.Errorf("events[%d]: %w", i, err)
+		}
+		for _, f := range events[:i] {
+			if f.ID == e.ID {
+				return fmt.Errorf("events[%d]: %w", i, DuplicateEvent(e.ID))
+			}
+		}
+	}
+	return nil
+}
+
+// ValidatePeriod checks the range of EventLog.Between: a non-zero Start
+// and End, End not before Start.
+func ValidatePeriod(p crmkit.Period) error {
+	switch {
+	case p.Start.IsZero():
+		return crmkit.Invalid("period", "zero start")
+	case p.End.IsZero():
+		return crmkit.Invalid("period", "zero end")
+	case p.End.Before(p.Start):
+		return crmkit.Invalid("period", "end %s is before start %s", p.End.Format(time.RFC3339Nano), p.Start.Format(time.RFC3339Nano))
+	}
+	return nil
+}
+
+// Resolve checks the page and returns its size (DefaultPageSize for 0)
+// and the ID after which it starts (uuid.Nil for the first page). A size
+// below 0 or above MaxPageSize, or a malformed cursor, is an error
+// matching crmkit.ErrInvalid.
+func (p Page) Resolve() (size int, after uuid.UUID, err error) {
+	size = p.Size
+	switch {
+	case size == 0:
+		size = DefaultPageSize
+	case size < 0 || size > MaxPageSize:
+		return 0, uuid.Nil, crmkit.Invalid("page size", "%d is outside 1..%d", p.Size, MaxPageSize)
+	}
+	if p.After != "" {
+		if after, err = DecodeCursor(p.After); err != nil {
+			return 0, uuid.Nil, err
+		}
+	}
+	return size, after, nil
+}
+
+// cursorVersion is the first byte of every cursor, so that the format can
+// change without misreading old cursors.
+const cursorVersion = 1
+
+// EncodeCursor returns the cursor of a page that ended with the entity id.
+func EncodeCursor(id uuid.UUID) Cursor {
+	var b [17]byte
+	b[0] = cursorVersion
+	copy(b[1:], id[:])
+	return Cursor(base64.RawURLEncoding.EncodeToString(b[:]))
+}
+
+// DecodeCursor returns the ID a cursor made by EncodeCursor holds. Any
+// other string is an error matching crmkit.ErrInvalid.
+func DecodeCursor(c Cursor) (uuid.UUID, error) {
+	if len(c) > 64 {
+		return uuid.Nil, crmkit.Invalid("cursor", "malformed cursor")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(string(c))
+	if err != nil || len(b) != 17 || b[0] != cursorVersion {
+		return uuid.Nil, crmkit.Invalid("cursor", "malformed cursor %q", string(c))
+	}
+	id := uuid.UUID(b[1:])
+	if id == uuid.Nil {
+		return uuid.Nil, crmkit.Invalid("cursor", "malformed cursor %q", string(c))
+	}
+	return id, nil
+}
+
+// ValidateText checks every string reachable in v (struct fields, slice
+// and array elements, map keys and values; not through pointers): at most
+// MaxTextLen bytes, valid UTF-8, no NUL byte (PostgreSQL text cannot hold
+// one). The error names the field path under name, as in
+// "lead.Who.Attributes[segment]".
+func ValidateText(name string, v any) error {
+	if path, reason, bad := walkText(reflect.ValueOf(v)); bad {
+		return crmkit.Invalid(name+path, "%s", reason)
+	}
+	return nil
+}
+
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	rawType      = reflect.TypeFor[json.RawMessage]()
+	uuidType     = reflect.TypeFor[uuid.UUID]()
+	noTextKinds  = [...]reflect.Kind{reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr, reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Pointer, reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Invalid}
+	noTextLookup = func() (m [reflect.UnsafePointer + 1]bool) {
+		for _, k := range noTextKinds {
+			m[k] = true
+		}
+		return m
+	}()
+)
+
+// walkText returns the path to the first bad string in v and why it is
+// bad.
+func walkText(v reflect.Value) (path, reason string, bad bool) {
+	k := v.Kind()
+	if noTextLookup[k] {
+		return "", "", false
+	}
+	switch k {
+	case reflect.String:
+		if r := textProblem(v.String(), MaxTextLen); r != "" {
+			return "", r, true
+		}
+	case reflect.Struct:
+		t := v.Type()
+		if t == timeType {
+			return "", "", false
+		}
+		for i := range t.NumField() {
+			if p, r, b := walkText(v.Field(i)); b {
+				return "." + t.Field(i).Name + p, r, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		t := v.Type()
+		if t == rawType || t == uuidType || t.Elem().Kind() == reflect.Uint8 {
+			return "", "", false
+		}
+		for i := range v.Len() {
+			if p, r, b := walkText(v.Index(i)); b {
+				return "[" + strconv.Itoa(i) + "]" + p, r, true
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			key := it.Key()
+			if p, r, b := walkText(key); b {
+				return "{key}" + p, r, true
+			}
+			if p, r, b := walkText(it.Value()); b {
+				label := "{value}"
+				if key.Kind() == reflect.String && len(key.String()) <= 64 && textProblem(key.String(), 64) == "" {
+					label = "[" + key.String() + "]"
+				}
+				return label + p, r, true
+			}
+		}
+	case reflect.Interface:
+		if !v.IsNil() {
+			return walkText(v.Elem())
+		}
+	}
+	return "", "", false
+}
+
+// textProblem says what is wrong with s, or "" when nothing is.
+func textProblem(s string, limit int) string {
+	switch {
+	case len(s) > limit:
+		return fmt.Sprintf("%d bytes, more than %d", len(s), limit)
+	case strings.IndexByte(s, 0) >= 0:
+		return "contains a NUL byte"
+	case !utf8.ValidString(s):
+		return "not valid UTF-8"
+	}
+	return ""
+}
+
+// checkString applies the text rules with the given limit to one string.
+func checkString(field, s string, limit int) error {
+	if r := textProblem(s, limit); r != "" {
+		return crmkit.Invalid(field, "%s", r)
+	}
+	return nil
+}
