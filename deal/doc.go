@@ -1,0 +1,74 @@
+// Package deal holds opportunities ("deals") and everything that moves
+// them: company-defined pipelines, the status machine (suspend, reactivate
+// with approval, terminate, win, lose, reopen), a general approval flow,
+// quotes, teams with revenue splits, hand-over and outcomes.
+//
+// # Pipelines
+//
+// A company defines its own pipelines as data (PipelineSpec, loadable from
+// JSON with ParsePipeline or ParsePipelines). Each Stage has a name, an
+// order, a default win probability, a forecast category, an expected
+// duration, a response time, a visit cadence and entry rules (required
+// fields, approvals). NewPipeline validates the spec and compiles its
+// state machine; DefaultPipeline is ready to use:
+//
+//	tracking -> bidding -> negotiation -> closing
+//
+// # The state machine
+//
+// A deal's state is its Status (Open, Won, Lost, Suspended, Terminated)
+// and the index of its Stage, stored as plain values: a Deal owns no
+// machine. The legal moves are defined once per pipeline as a
+// github.com/looplab/fsm definition (Pipeline.Definition, drawn by
+// Pipeline.Mermaid):
+//
+//	open:<stage>      -> open:<later stage>          move (always)
+//	open:<stage>      -> open:<earlier stage>        move (if the stage AllowBackward)
+//	open:<stage>      -> suspended|won|lost:<stage>  suspend, win, lose
+//	suspended:<stage> -> open:<stage>                reactivate (by policy)
+//	open|suspended    -> terminated:<stage>          terminate (final)
+//	lost:<stage>      -> open:<stage>                reopen (if AllowReopen)
+//
+// Commands (Pipeline.Move, Suspend, Reactivate, Terminate, Win, Lose,
+// Reopen) borrow a pooled looplab machine, set the deal's state, fire one
+// event and read the result; one before_event guard applies the rules the
+// definition cannot express: entry rules, stage-gate approvals and the
+// ReactivationPolicy. Bulk paths (Pipeline.Replay, ReplayAll, Apply and
+// Pipeline.Next) use a transition table compiled from the same definition,
+// a byte lookup per event. Tests prove table and machine agree on every
+// state and event of random pipelines.
+//
+// Every command returns the new Deal and the crmkit.Event recording the
+// change (who, when, from, to, reason) and leaves its input unchanged; on
+// error it returns the zero Deal. An event the definition does not allow
+// is crmkit.ErrIllegalTransition naming the deal, its state and the event;
+// a missing or unfit approval is crmkit.ErrForbidden; bad input is
+// crmkit.ErrInvalid naming the field. The events of a deal, in order, are
+// its history: Pipeline.Replay rebuilds the deal from them.
+//
+// # Approvals
+//
+// An ApprovalRequest is a chain of steps, each approved by somebody
+// holding the step's role, never the requester. Stage gates need one for
+// StageSubject(deal, stage), reactivations that the policy does not make
+// automatic one for ReactivationSubject(deal); the command's actor may not
+// be among its approvers. Pass it in Cmd.Approval.
+//
+// # Teams, splits and hand-over
+//
+// A deal's Team holds reps with revenue splits in basis points that sum to
+// exactly 100% (RevenueCredits splits the amount exactly to the minor
+// unit) and overlay splits that need not. Deal.Transfer hands one deal to
+// another rep; Handover hands everything a leaving rep owns to one
+// successor or several by capacity, deals closest to closing first, and
+// returns the plan, the customer contacts to notify and (unless it is a
+// dry run) the changed deals and events.
+//
+// # Concurrency
+//
+// Pipeline and Pipelines are immutable and safe for concurrent use. Deal,
+// ApprovalRequest and the other types are values.
+//
+// Package dealtest has rapid generators for pipelines, deals and command
+// sequences.
+package deal

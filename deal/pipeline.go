@@ -1,0 +1,595 @@
+package deal
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/crmkit/crmkit"
+	"github.com/looplab/fsm"
+	"github.com/shopspring/decimal"
+)
+
+// MaxStages is the most stages a pipeline may have. The compiled transition
+// table packs a deal's status and stage into one byte (status in the top
+// three bits, stage in the low five), which is what keeps bulk replay at a
+// few nanoseconds per event; 32 stages is far more than any sales process
+// uses.
+const MaxStages = 32
+
+// maxNameLen bounds stage, pipeline and role names.
+const maxNameLen = 100
+
+// ForecastCategory is the forecast bucket a stage's deals count in, as the
+// big CRMs name them: Pipeline (early, unlikely to close this period), Best
+// case (could close), Commit (will close), Closed (won) and Omitted (left
+// out of the forecast). The zero value is not a category.
+type ForecastCategory uint8
+
+// The forecast categories.
+const (
+	_ ForecastCategory = iota
+	// ForecastPipeline is an early deal not expected to close this period.
+	ForecastPipeline
+	// ForecastBestCase is a deal that could close if things go well.
+	ForecastBestCase
+	// ForecastCommit is a deal the owner commits to closing.
+	ForecastCommit
+	// ForecastClosed is a won deal.
+	ForecastClosed
+	// ForecastOmitted is a deal left out of the forecast (lost, suspended,
+	// terminated or deliberately excluded).
+	ForecastOmitted
+)
+
+var forecastNames = [...]string{"", "pipeline", "best_case", "commit", "closed", "omitted"}
+
+// String returns the category as "pipeline", "best_case", "commit",
+// "closed" or "omitted".
+func (c ForecastCategory) String() string {
+	if c != 0 && int(c) < len(forecastNames) {
+		return forecastNames[c]
+	}
+	return "ForecastCategory(" + strconv.Itoa(int(c)) + ")"
+}
+
+// ParseForecastCategory parses the form String returns.
+func ParseForecastCategory(s string) (ForecastCategory, error) {
+	for i, n := range forecastNames {
+		if i != 0 && n == s {
+			return ForecastCategory(i), nil
+		}
+	}
+	return 0, crmkit.Invalid("forecast", "%q is not a forecast category (pipeline, best_case, commit, closed, omitted)", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (c ForecastCategory) MarshalText() ([]byte, error) {
+	if c == 0 || int(c) >= len(forecastNames) {
+		return nil, crmkit.Invalid("forecast", "%s is not a forecast category", c)
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *ForecastCategory) UnmarshalText(b []byte) error {
+	v, err := ParseForecastCategory(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// CadenceUnit is the window of a VisitCadence: a day, a week or a month.
+type CadenceUnit uint8
+
+// The cadence windows.
+const (
+	_ CadenceUnit = iota
+	// PerDay counts visits per calendar day.
+	PerDay
+	// PerWeek counts visits per week.
+	PerWeek
+	// PerMonth counts visits per calendar month.
+	PerMonth
+)
+
+var cadenceNames = [...]string{"", "day", "week", "month"}
+
+// String returns "day", "week" or "month".
+func (u CadenceUnit) String() string {
+	if u != 0 && int(u) < len(cadenceNames) {
+		return cadenceNames[u]
+	}
+	return "CadenceUnit(" + strconv.Itoa(int(u)) + ")"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (u CadenceUnit) MarshalText() ([]byte, error) {
+	if u == 0 || int(u) >= len(cadenceNames) {
+		return nil, crmkit.Invalid("visits.per", "%s is not a cadence unit", u)
+	}
+	return []byte(u.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (u *CadenceUnit) UnmarshalText(b []byte) error {
+	for i, n := range cadenceNames {
+		if i != 0 && n == string(b) {
+			*u = CadenceUnit(i)
+			return nil
+		}
+	}
+	return crmkit.Invalid("visits.per", "%q is not a cadence unit (day, week, month)", b)
+}
+
+// VisitCadence is a stage's visit policy: at least Visits customer visits
+// in every window of one Per. The source's example is twice a week in the
+// early stages and three times a week in negotiation. The zero value asks
+// for no visits.
+type VisitCadence struct {
+	Visits int         `json:"visits"`
+	Per    CadenceUnit `json:"per,omitzero"`
+}
+
+// String returns the cadence as "3 per week", or "none".
+func (c VisitCadence) String() string {
+	if c.Visits == 0 {
+		return "none"
+	}
+	return strconv.Itoa(c.Visits) + " per " + c.Per.String()
+}
+
+// Breached reports whether visits done in one window fall short of the
+// cadence: two visits in a negotiation week with a cadence of three per
+// week is a breach.
+func (c VisitCadence) Breached(visits int) bool { return visits < c.Visits }
+
+func (c VisitCadence) validate(field string) error {
+	switch {
+	case c.Visits < 0:
+		return crmkit.Invalid(field+".visits", "negative visit count %d", c.Visits)
+	case c.Visits > 100:
+		return crmkit.Invalid(field+".visits", "%d visits per %s is not a cadence", c.Visits, c.Per)
+	case c.Visits > 0 && (c.Per == 0 || int(c.Per) >= len(cadenceNames)):
+		return crmkit.Invalid(field+".per", "missing or unknown cadence window for %d visits", c.Visits)
+	}
+	return nil
+}
+
+// Field names a deal field that a stage's entry rules can require.
+type Field string
+
+// The fields an entry rule can require.
+const (
+	// FieldAmount requires a positive amount.
+	FieldAmount Field = "amount"
+	// FieldCloseDate requires an expected close date.
+	FieldCloseDate Field = "close_date"
+	// FieldContact requires a contact.
+	FieldContact Field = "contact"
+	// FieldSourceLead requires the lead the deal came from.
+	FieldSourceLead Field = "source_lead"
+	// FieldCampaign requires the campaign the deal came from.
+	FieldCampaign Field = "campaign"
+	// FieldTeam requires a deal team with revenue splits.
+	FieldTeam Field = "team"
+)
+
+var knownFields = []Field{FieldAmount, FieldCloseDate, FieldContact, FieldSourceLead, FieldCampaign, FieldTeam}
+
+// EntryRules are what a deal needs to enter a stage: Require lists fields
+// that must be filled, Approval the roles whose approval (one step per
+// role, in order) is needed. A move forward checks the rules of every stage
+// it enters or skips over, so skipping a stage never skips its gate; a move
+// back to an earlier stage checks none.
+type EntryRules struct {
+	Require  []Field  `json:"require,omitempty"`
+	Approval []string `json:"approval,omitempty"`
+}
+
+// Stage is one step of a pipeline, as the company defines it.
+type Stage struct {
+	// Name identifies the stage within its pipeline, for example
+	// "negotiation". Names are unique (ignoring case) and printable.
+	Name string `json:"name"`
+	// Order sorts the stages: NewPipeline orders stages by it and rejects
+	// duplicates. Zero orders are replaced by the position in the list.
+	Order int `json:"order"`
+	// Probability is the default win probability of a deal in the stage,
+	// in percent, 0 to 100 inclusive.
+	Probability decimal.Decimal `json:"probability"`
+	// Forecast is the forecast category of an open deal in the stage.
+	Forecast ForecastCategory `json:"forecast"`
+	// ExpectedDuration is how long a deal usually stays in the stage; a
+	// deal that stays longer is stuck (zero: no expectation). The source's
+	// example: bidding to negotiation averages one month.
+	ExpectedDuration time.Duration `json:"-"`
+	// ResponseTime is how fast a customer request must be answered in the
+	// stage (zero: no commitment).
+	ResponseTime time.Duration `json:"-"`
+	// Visits is the visit policy of the stage.
+	Visits VisitCadence `json:"visits,omitzero"`
+	// Entry holds the rules for entering the stage.
+	Entry EntryRules `json:"entry,omitzero"`
+	// AllowBackward lets an open deal in this stage move back to any
+	// earlier stage. Forward moves are always allowed.
+	AllowBackward bool `json:"allow_backward,omitempty"`
+}
+
+// stageJSON carries the durations as text ("30d", "36h", "90m").
+type stageJSON struct {
+	stageAlias
+	ExpectedDuration string `json:"expected_duration,omitempty"`
+	ResponseTime     string `json:"response_time,omitempty"`
+}
+
+type stageAlias Stage
+
+// MarshalJSON encodes the stage with its durations as text such as "30d"
+// or "36h".
+func (s Stage) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stageJSON{
+		stageAlias:       stageAlias(s),
+		ExpectedDuration: formatDuration(s.ExpectedDuration),
+		ResponseTime:     formatDuration(s.ResponseTime),
+	})
+}
+
+// UnmarshalJSON decodes the form MarshalJSON writes. Durations are Go
+// durations ("36h", "90m") or whole days ("30d").
+func (s *Stage) UnmarshalJSON(b []byte) error {
+	var v stageJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	out := Stage(v.stageAlias)
+	var err error
+	if out.ExpectedDuration, err = parseDuration("expected_duration", v.ExpectedDuration); err != nil {
+		return err
+	}
+	if out.ResponseTime, err = parseDuration("response_time", v.ResponseTime); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+func formatDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return ""
+	case d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}
+
+func parseDuration(field, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseInt(days, 10, 64)
+		if err != nil || n < 0 || n > 100*366 {
+			return 0, crmkit.Invalid(field, "%q is not a number of days from 0 to 36600", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, crmkit.Invalid(field, "%q is not a duration such as \"30d\" or \"36h\"", s)
+	}
+	return d, nil
+}
+
+// Clone returns a deep copy of s.
+func (s Stage) Clone() Stage {
+	s.Entry.Require = slices.Clone(s.Entry.Require)
+	s.Entry.Approval = slices.Clone(s.Entry.Approval)
+	return s
+}
+
+// PipelineSpec is a pipeline as data: what a company configures, stores
+// and loads from JSON. NewPipeline validates it and compiles its state
+// machine.
+type PipelineSpec struct {
+	// ID is the company's key of the pipeline, unique among its pipelines.
+	ID string `json:"id"`
+	// Name is the display name (defaults to ID).
+	Name string `json:"name,omitempty"`
+	// Stages are the stages in order (see Stage.Order).
+	Stages []Stage `json:"stages"`
+	// AllowReopen lets a lost deal be reopened (a re-opened lost deal is a
+	// lead source). Won and terminated deals can never be reopened.
+	AllowReopen bool `json:"allow_reopen,omitempty"`
+	// Reactivation decides when reactivating a suspended deal needs an
+	// approval, and by whom. The zero policy reactivates automatically.
+	Reactivation ReactivationPolicy `json:"reactivation,omitzero"`
+}
+
+// Clone returns a deep copy of s.
+func (s PipelineSpec) Clone() PipelineSpec {
+	s.Stages = slices.Clone(s.Stages)
+	for i := range s.Stages {
+		s.Stages[i] = s.Stages[i].Clone()
+	}
+	s.Reactivation = s.Reactivation.Clone()
+	return s
+}
+
+// Validate reports the first problem of s, as NewPipeline would: an empty
+// or malformed ID, no stages or more than MaxStages, an empty, malformed
+// or duplicate stage name (ignoring case), a duplicate order, a
+// probability outside 0..100, a missing forecast category, a negative
+// duration, an unknown required field, an empty approval role, a bad visit
+// cadence or reactivation policy. Errors match crmkit.ErrInvalid and name
+// the field, such as "stages[2].probability".
+func (s PipelineSpec) Validate() error {
+	_, err := s.normalize()
+	return err
+}
+
+// normalize validates s and returns a deep copy with stages sorted by
+// Order and zero orders filled in.
+func (s PipelineSpec) normalize() (PipelineSpec, error) {
+	if err := validName("id", s.ID); err != nil {
+		return PipelineSpec{}, err
+	}
+	if s.Name == "" {
+		s.Name = s.ID
+	} else if err := validName("name", s.Name); err != nil {
+		return PipelineSpec{}, err
+	}
+	switch {
+	case len(s.Stages) == 0:
+		return PipelineSpec{}, crmkit.Invalid("stages", "pipeline %q has no stages", s.ID)
+	case len(s.Stages) > MaxStages:
+		return PipelineSpec{}, crmkit.Invalid("stages", "pipeline %q has %d stages, more than %d", s.ID, len(s.Stages), MaxStages)
+	}
+	out := s.Clone()
+	names := make(map[string]int, len(out.Stages))
+	orders := make(map[int]int, len(out.Stages))
+	hundred := decimal.NewFromInt(100)
+	for i := range out.Stages {
+		st := &out.Stages[i]
+		f := fmt.Sprintf("stages[%d]", i)
+		if err := validName(f+".name", st.Name); err != nil {
+			return PipelineSpec{}, err
+		}
+		key := strings.ToLower(st.Name)
+		if j, dup := names[key]; dup {
+			return PipelineSpec{}, crmkit.Invalid(f+".name", "duplicate stage name %q (also stages[%d])", st.Name, j)
+		}
+		names[key] = i
+		if st.Order == 0 {
+			st.Order = i + 1
+		}
+		if j, dup := orders[st.Order]; dup {
+			return PipelineSpec{}, crmkit.Invalid(f+".order", "stage %q repeats order %d of stages[%d]", st.Name, st.Order, j)
+		}
+		orders[st.Order] = i
+		if st.Probability.Sign() < 0 || st.Probability.GreaterThan(hundred) {
+			return PipelineSpec{}, crmkit.Invalid(f+".probability", "stage %q: %s%% is outside 0..100", st.Name, st.Probability)
+		}
+		if st.Forecast == 0 || int(st.Forecast) >= len(forecastNames) {
+			return PipelineSpec{}, crmkit.Invalid(f+".forecast", "stage %q has no forecast category", st.Name)
+		}
+		if st.ExpectedDuration < 0 {
+			return PipelineSpec{}, crmkit.Invalid(f+".expected_duration", "stage %q: negative duration %s", st.Name, st.ExpectedDuration)
+		}
+		if st.ResponseTime < 0 {
+			return PipelineSpec{}, crmkit.Invalid(f+".response_time", "stage %q: negative duration %s", st.Name, st.ResponseTime)
+		}
+		if err := st.Visits.validate(f + ".visits"); err != nil {
+			return PipelineSpec{}, err
+		}
+		for j, fl := range st.Entry.Require {
+			if !slices.Contains(knownFields, fl) {
+				return PipelineSpec{}, crmkit.Invalid(fmt.Sprintf("%s.entry.require[%d]", f, j), "stage %q requires unknown field %q", st.Name, fl)
+			}
+		}
+		for j, r := range st.Entry.Approval {
+			if err := validName(fmt.Sprintf("%s.entry.approval[%d]", f, j), r); err != nil {
+				return PipelineSpec{}, err
+			}
+		}
+	}
+	if err := out.Reactivation.Validate(); err != nil {
+		return PipelineSpec{}, err
+	}
+	slices.SortStableFunc(out.Stages, func(a, b Stage) int { return a.Order - b.Order })
+	return out, nil
+}
+
+// validName accepts a non-empty, trimmed, printable UTF-8 name of at most
+// maxNameLen bytes.
+func validName(field, s string) error {
+	switch {
+	case s == "":
+		return crmkit.Invalid(field, "empty")
+	case len(s) > maxNameLen:
+		return crmkit.Invalid(field, "%.20q... is longer than %d bytes", s, maxNameLen)
+	case !utf8.ValidString(s):
+		return crmkit.Invalid(field, "%q is not valid UTF-8", s)
+	case strings.TrimSpace(s) != s:
+		return crmkit.Invalid(field, "%q has leading or trailing space", s)
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return crmkit.Invalid(field, "%q contains the unprintable %U", s, r)
+		}
+	}
+	return nil
+}
+
+// Pipeline is a validated pipeline with its compiled state machine: the
+// looplab/fsm definition of every legal move (Definition), the transition
+// table compiled from it for bulk paths, and a pool of looplab machines
+// for interactive commands. A Pipeline is immutable and safe for concurrent
+// use; create it with NewPipeline, DefaultPipeline or ParsePipeline and
+// share the pointer.
+type Pipeline struct {
+	spec  PipelineSpec
+	index map[string]int // lower-case stage name -> stage index
+	exact map[string]int // stage name as configured -> stage index
+	m     machine
+	pool  sync.Pool // of *looplabMachine
+}
+
+// NewPipeline validates spec (see PipelineSpec.Validate) and compiles its
+// state machine. The pipeline keeps its own copy of spec.
+func NewPipeline(spec PipelineSpec) (*Pipeline, error) {
+	s, err := spec.normalize()
+	if err != nil {
+		return nil, fmt.Errorf("pipeline %q: %w", spec.ID, err)
+	}
+	p := &Pipeline{spec: s, index: make(map[string]int, len(s.Stages)), exact: make(map[string]int, len(s.Stages))}
+	for i, st := range s.Stages {
+		p.index[strings.ToLower(st.Name)] = i
+		p.exact[st.Name] = i
+	}
+	p.m = compile(s)
+	p.pool.New = func() any { return p.newLooplab() }
+	return p, nil
+}
+
+// MustPipeline is NewPipeline that panics on error, for pipelines written
+// as literals in programs and tests.
+func MustPipeline(spec PipelineSpec) *Pipeline {
+	p, err := NewPipeline(spec)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// ParsePipeline decodes a PipelineSpec from JSON (unknown fields are
+// rejected) and builds the pipeline.
+func ParsePipeline(data []byte) (*Pipeline, error) {
+	var s PipelineSpec
+	if err := decodeStrict(data, &s); err != nil {
+		return nil, err
+	}
+	return NewPipeline(s)
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return crmkit.Invalid("json", "%v", err)
+	}
+	if dec.More() {
+		return crmkit.Invalid("json", "trailing data after the value")
+	}
+	return nil
+}
+
+// MarshalJSON encodes the pipeline's spec (normalized: stages sorted by
+// order), which ParsePipeline reads back.
+func (p *Pipeline) MarshalJSON() ([]byte, error) { return json.Marshal(p.spec) }
+
+// Spec returns a copy of the pipeline's normalized spec.
+func (p *Pipeline) Spec() PipelineSpec { return p.spec.Clone() }
+
+// ID returns the pipeline's key.
+func (p *Pipeline) ID() string { return p.spec.ID }
+
+// Name returns the pipeline's display name.
+func (p *Pipeline) Name() string { return p.spec.Name }
+
+// Len returns the number of stages.
+func (p *Pipeline) Len() int { return len(p.spec.Stages) }
+
+// Stage returns a copy of the stage at index i (0 is the first stage) and
+// false if i is out of range.
+func (p *Pipeline) Stage(i int) (Stage, bool) {
+	if i < 0 || i >= len(p.spec.Stages) {
+		return Stage{}, false
+	}
+	return p.spec.Stages[i].Clone(), true
+}
+
+// Stages returns copies of the stages in order.
+func (p *Pipeline) Stages() []Stage { return p.Spec().Stages }
+
+// StageIndex returns the index of the stage named name (ignoring case).
+// An unknown name is an error matching crmkit.ErrInvalid.
+func (p *Pipeline) StageIndex(name string) (int, error) {
+	i, ok := p.index[strings.ToLower(name)]
+	if !ok {
+		return 0, crmkit.Invalid("stage", "pipeline %q has no stage %q", p.spec.ID, name)
+	}
+	return i, nil
+}
+
+// StageName returns the name of stage i, or "" when i is out of range.
+func (p *Pipeline) StageName(i int) string {
+	if i < 0 || i >= len(p.spec.Stages) {
+		return ""
+	}
+	return p.spec.Stages[i].Name
+}
+
+// Reactivation returns the pipeline's reactivation policy.
+func (p *Pipeline) Reactivation() ReactivationPolicy { return p.spec.Reactivation.Clone() }
+
+// Definition returns the pipeline's state machine as a looplab/fsm event
+// list: the single definition from which the interactive machines and the
+// compiled table are built. States are "<status>:<stage>" such as
+// "open:negotiation"; events are "move:<stage>", "suspend", "reactivate",
+// "terminate", "win", "lose" and "reopen".
+func (p *Pipeline) Definition() fsm.Events {
+	out := slices.Clone(p.m.events)
+	for i := range out {
+		out[i].Src = slices.Clone(out[i].Src)
+	}
+	return out
+}
+
+// DefaultPipeline returns a ready pipeline following the source's example,
+// tracking -> bidding -> negotiation -> closing:
+//
+//	stage        win %  forecast   expected  visits      entry
+//	tracking       10   pipeline   14 days   2 per week  -
+//	bidding        30   best_case  30 days   2 per week  amount, contact
+//	negotiation    60   commit     30 days   3 per week  amount, close date
+//	closing        90   commit     14 days   2 per week  manager approval
+//
+// Bidding to negotiation averages one month in the source; visits are
+// twice a week, three times a week in negotiation. Deals may move back
+// from bidding, negotiation and closing; lost deals may be reopened.
+// Reactivation is automatic within 30 days of the suspension for deals
+// below 50,000.00 EUR, and needs a sales manager's approval otherwise.
+func DefaultPipeline() *Pipeline {
+	twice := VisitCadence{Visits: 2, Per: PerWeek}
+	day := 24 * time.Hour
+	return MustPipeline(PipelineSpec{
+		ID: "default", Name: "Default sales pipeline", AllowReopen: true,
+		Stages: []Stage{
+			{Name: "tracking", Probability: decimal.NewFromInt(10), Forecast: ForecastPipeline,
+				ExpectedDuration: 14 * day, ResponseTime: 48 * time.Hour, Visits: twice},
+			{Name: "bidding", Probability: decimal.NewFromInt(30), Forecast: ForecastBestCase,
+				ExpectedDuration: 30 * day, ResponseTime: 24 * time.Hour, Visits: twice, AllowBackward: true,
+				Entry: EntryRules{Require: []Field{FieldAmount, FieldContact}}},
+			{Name: "negotiation", Probability: decimal.NewFromInt(60), Forecast: ForecastCommit,
+				ExpectedDuration: 30 * day, ResponseTime: 8 * time.Hour, Visits: VisitCadence{Visits: 3, Per: PerWeek},
+				AllowBackward: true, Entry: EntryRules{Require: []Field{FieldAmount, FieldCloseDate}}},
+			{Name: "closing", Probability: decimal.NewFromInt(90), Forecast: ForecastCommit,
+				ExpectedDuration: 14 * day, ResponseTime: 4 * time.Hour, Visits: twice, AllowBackward: true,
+				Entry: EntryRules{Approval: []string{"manager"}}},
+		},
+		Reactivation: ReactivationPolicy{
+			Rules:     []ReactivationRule{{Within: 30 * day, Below: crmkit.MustMoney("50000.00", "EUR")}},
+			Otherwise: []string{"manager"},
+		},
+	})
+}
