@@ -12,10 +12,12 @@ import (
 // whole weeks in a 4-4-5, 4-5-4 or 5-4-4 pattern.
 //
 // Every boundary a Calendar returns is a local midnight in its time zone,
-// computed with time.Date, so periods stay exact across daylight-saving
-// changes (a month containing a change is an hour shorter or longer) and
-// leap years. Where a zone skips midnight itself, the boundary is the
-// instant time.Date gives for that wall clock, and the periods still tile.
+// computed with time.Date rather than by adding hours, so periods stay
+// exact across daylight-saving changes (a month containing a change is an
+// hour shorter or longer) and leap years. A day starts at the first instant
+// that shows its date, as java.time's atStartOfDay: where a zone skips
+// midnight itself (Havana, Santiago), at the end of the skipped interval,
+// 01:00; where it repeats midnight, at the first of the two.
 //
 // Naming convention: a fiscal year is named by the calendar year in which
 // its last month falls, as most ERPs do. With a July start, fiscal 2025 runs
@@ -26,8 +28,9 @@ import (
 // numbered from 1 within the fiscal year.
 //
 // Calendar is a small immutable value, safe to copy and to share between
-// goroutines, and comparable with ==. The zero Calendar is the Gregorian
-// calendar (year starting in January) in UTC.
+// goroutines, and comparable with == (calendars built alike from the same
+// *time.Location are equal). The zero Calendar is the Gregorian calendar
+// (year starting in January) in UTC.
 //
 // Results are exact for local years 1 to 9999. Outside that range the
 // methods still return without panicking, but the periods they return are
@@ -229,8 +232,8 @@ func (c Calendar) FiscalMonth(t time.Time) int {
 func (c Calendar) YearPeriod(fy int) Period { return c.unit(int64(fy)*12, 12) }
 
 // MTD returns month to date: from the start of the fiscal month containing t
-// up to t, excluded, so MTD(t).End == t, and MTD is empty when t is exactly
-// the first instant of a month.
+// up to t, excluded: MTD(t).End is t (without its monotonic clock reading),
+// and MTD is empty when t is exactly the first instant of a month.
 //
 // MTD measures to an instant, which is what "as of now" means. For a report
 // "through day d" that includes the whole local day, end the period at the
@@ -268,9 +271,10 @@ func (c Calendar) YTD(t time.Time) Period { return c.toDate(t, 12) }
 // So months, quarters, halves and years map onto the corresponding months,
 // quarters, halves and years one fiscal year earlier, covering the same
 // number of months, and MTD, QTD and YTD map onto the same elapsed part of
-// them. The result is always a valid period (End not before Start); it may
-// be shorter than p or empty, as for 29 February. A p that is empty is
-// returned as the empty period at LastYear of its Start.
+// them. The result is always a valid period (End not before Start), but its
+// length may differ from p's: it is empty for 29 February, and 28 February
+// 2025 (which ends at 1 March) compares with 28 and 29 February 2024. An
+// empty p gives the empty period at LastYear of its Start.
 func (c Calendar) LastYear(p Period) Period {
 	start := c.lastYear(p.Start)
 	if p.IsEmpty() {
@@ -303,18 +307,52 @@ func (c Calendar) isRetail() bool { return c.pattern != 0 }
 // arithmetic is on these integers; time.Date turns a day into its local
 // midnight only at the end.
 
-// midnight returns the instant at which local day d starts.
+// midnight returns the instant at which local day d starts: the first
+// instant whose local date is d. That is its local midnight; where a clock
+// change skips midnight, the end of the skipped interval; where a change
+// repeats midnight, the first of the two (as java.time's atStartOfDay).
 func (c Calendar) midnight(d int64) time.Time {
 	y, m, dd := civilFromDays(d)
-	return time.Date(int(y), time.Month(m), dd, 0, 0, 0, 0, c.Location())
+	isD := func(t time.Time) bool {
+		ty, tm, td := t.Date()
+		return td == dd && int(tm) == m && int64(ty) == y
+	}
+	t := time.Date(int(y), time.Month(m), dd, 0, 0, 0, 0, c.Location())
+	start, end := t.ZoneBounds()
+	if !isD(t) {
+		// time.Date put the missing midnight before the change, on the
+		// previous date; the day starts where that zone period ends.
+		if !end.IsZero() && isD(end) {
+			return end
+		}
+		return t
+	}
+	if !start.IsZero() && isD(start.Add(-time.Nanosecond)) {
+		// The previous zone period already showed date d: midnight came
+		// twice and time.Date chose the second one.
+		_, off := start.Add(-time.Nanosecond).Zone()
+		first := time.Date(int(y), time.Month(m), dd, 0, 0, 0, 0, time.UTC).Add(-time.Duration(off) * time.Second).In(c.Location())
+		if first.Before(start) && isD(first) {
+			return first
+		}
+	}
+	return t
 }
 
 // dayOf returns the local day whose [midnight, next midnight) contains t.
 // The local date of t is that day except where a zone moves its clock at
 // midnight and time.Date resolves the missing midnight to the previous day.
 func (c Calendar) dayOf(t time.Time) int64 {
-	y, m, dd := t.In(c.Location()).Date()
+	lt := t.In(c.Location())
+	y, m, dd := lt.Date()
 	d := daysFromCivil(int64(y), int(m), dd)
+	// Fast path: when no zone transition falls between the local midnights
+	// around t, the day is t's local date.
+	h, mi, s := lt.Clock()
+	mid := lt.Add(-time.Duration(h*3600+mi*60+s)*time.Second - time.Duration(lt.Nanosecond()))
+	if zs, ze := lt.ZoneBounds(); !zs.After(mid) && (ze.IsZero() || ze.After(mid.Add(24*time.Hour))) {
+		return d
+	}
 	for i := 0; i < 3 && t.Before(c.midnight(d)); i++ {
 		d--
 	}
@@ -415,7 +453,8 @@ func (c Calendar) split(p Period, size int64) []Period {
 	// period of billions of years cannot exhaust memory.
 	lo, hi := c.midnight(daysFromCivil(1, 1, 1)), c.midnight(daysFromCivil(10000, 1, 1))
 	start, end := p.Start.Round(0), p.End.Round(0)
-	var out []Period
+	// A unit is at least 28 days; Duration saturates near 292 years.
+	out := make([]Period, 0, int(p.Duration()/(time.Duration(size)*28*24*time.Hour))+2)
 	if start.Before(lo) {
 		if !end.After(lo) {
 			return []Period{{Start: start, End: end}}

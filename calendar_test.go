@@ -257,6 +257,33 @@ func TestGregorianBudapestAndChatham(t *testing.T) {
 	assert.Equal(t, 2023, g.FiscalYear(time.Date(2023, 12, 31, 10, 14, 59, 0, time.UTC)))
 }
 
+// Havana moves its clocks forward at midnight: on 10 March 2024 the wall
+// clock went from 23:59:59 on the 9th straight to 01:00 on the 10th. The
+// 10th starts at 01:00 and lasts 23 hours; the 9th keeps all 24.
+func TestDayWhereMidnightIsSkipped(t *testing.T) {
+	hav := loadZone(t, "America/Havana")
+	c := mustFiscal(t, time.January, hav)
+
+	day := c.Day(time.Date(2024, 3, 10, 12, 0, 0, 0, hav))
+	assert.Equal(t, "2024-03-10T01:00:00-04:00", day.Start.Format(time.RFC3339))
+	assert.Equal(t, "2024-03-11T00:00:00-04:00", day.End.Format(time.RFC3339))
+	assert.Equal(t, 23*time.Hour, day.Duration())
+
+	before := time.Date(2024, 3, 9, 23, 30, 0, 0, hav)
+	assert.Equal(t, "2024-03-09T23:30:00-05:00", before.Format(time.RFC3339))
+	prev := c.Day(before)
+	assert.Equal(t, "2024-03-09T00:00:00-05:00", prev.Start.Format(time.RFC3339))
+	assert.True(t, prev.End.Equal(day.Start))
+	assert.Equal(t, 24*time.Hour, prev.Duration())
+
+	// Kolkata's clocks jumped from Madras time (+05:21:10) to IST (+05:30)
+	// at midnight on 1 January 1906, so that year started at 00:08:50.
+	kol := loadZone(t, "Asia/Kolkata")
+	y1906 := mustFiscal(t, time.January, kol).YearPeriod(1906)
+	assert.Equal(t, "1906-01-01T00:08:50+05:30", y1906.Start.Format(time.RFC3339))
+	assert.Equal(t, 1905, y1906.Start.Add(-time.Nanosecond).In(kol).Year())
+}
+
 func TestLastYearLeapDay(t *testing.T) {
 	var c crmkit.Calendar // Gregorian, UTC
 	at := utcDate(2024, 2, 29, 12)
@@ -464,6 +491,28 @@ func localDay(b time.Time, loc *time.Location) int {
 	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
+// startOfDay is the test's own oracle for the first instant of a local
+// date: a binary search, by the second, for the first instant whose local
+// date is not before it. It agrees with time.Date except on the days whose
+// midnight a clock change skips.
+func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC) // normalises m > 12
+	before := func(t time.Time) bool {
+		ly, lm, ld := t.In(loc).Date()
+		return time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC).Before(want)
+	}
+	lo, hi := want.Add(-26*time.Hour).Unix(), want.Add(26*time.Hour).Unix() // before(lo), !before(hi)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if before(time.Unix(mid, 0)) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return time.Unix(hi, 0).In(loc)
+}
+
 // calTB is what the checks need from *testing.T and *rapid.T.
 type calTB interface {
 	Helper()
@@ -536,7 +585,7 @@ func checkFiscalYear(t calTB, c crmkit.Calendar, loc *time.Location, start time.
 	}
 	checkTiles(t, year, months, "months")
 	for k, m := range months {
-		want := time.Date(firstYear, start+time.Month(k), 1, 0, 0, 0, 0, loc)
+		want := startOfDay(firstYear, start+time.Month(k), 1, loc)
 		if !m.Start.Equal(want) {
 			t.Fatalf("%v FY%d month %d starts %v, want %v", c, fy, k+1, m.Start, want)
 		}
@@ -582,6 +631,9 @@ func TestCalendarAnswersContainTimeAndNest(t *testing.T) {
 			if i > 0 && !within(chain[i-1], p) {
 				rt.Fatalf("%v: %v not within %v", c, chain[i-1], p)
 			}
+		}
+		if y, m, d := day.Start.In(cc.loc).Date(); !day.Start.Equal(startOfDay(y, m, d, cc.loc)) {
+			rt.Fatalf("%v: day %v does not start at the first instant of its date", c, day)
 		}
 		fy := c.FiscalYear(at)
 		if !c.YearPeriod(fy).Equal(year) {
@@ -708,7 +760,7 @@ func TestLastYearSameLengthInMonths(t *testing.T) {
 		if !cc.retail {
 			// Fiscal months are calendar months: the same month, a year earlier.
 			y, m, _ := c.Month(at).Start.Add(12 * time.Hour).In(cc.loc).Date()
-			want := time.Date(y-1, m, 1, 0, 0, 0, 0, cc.loc)
+			want := startOfDay(y-1, m, 1, cc.loc)
 			if got := c.LastYear(c.Month(at)).Start; !got.Equal(want) {
 				rt.Fatalf("%v: last year's month starts %v, want %v", c, got, want)
 			}
@@ -757,4 +809,30 @@ func TestSplitTilesAnyPeriod(t *testing.T) {
 			}
 		}
 	})
+}
+
+func BenchmarkCalendarMonth(b *testing.B) {
+	ny := loadZone(b, "America/New_York")
+	fiscal := mustFiscal(b, time.July, ny)
+	nrf, err := crmkit.NRF(ny)
+	require.NoError(b, err)
+	at := time.Date(2024, 3, 14, 12, 0, 0, 0, ny)
+	for _, bc := range []struct {
+		name string
+		c    crmkit.Calendar
+	}{{"fiscal", fiscal}, {"retail", nrf}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = bc.c.Month(at)
+			}
+		})
+		b.Run(bc.name+"/MonthsOfYear", func(b *testing.B) {
+			year := bc.c.Year(at)
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = bc.c.Months(year)
+			}
+		})
+	}
 }
