@@ -271,9 +271,85 @@ func (r ApprovalRequest) StatusAt(at time.Time) ApprovalStatus {
 
 // Granted reports whether every step is approved and the approval has not
 // expired at time at. A caller checks it before the action the request
-// guards (a stage move, a reactivation, sending a quote).
+// guards (a stage move, a reactivation, sending a quote). A value that
+// fails Validate (hand-built or tampered with) is never granted.
 func (r ApprovalRequest) Granted(at time.Time) bool {
-	return r.Status == ApprovalApproved && len(r.Decisions) == len(r.Steps) && !r.ExpiredAt(at)
+	return r.Status == ApprovalApproved && !r.ExpiredAt(at) && r.Validate() == nil
+}
+
+// Validate reports the first inconsistency of r, as a value loaded from
+// storage or JSON may have: a nil ID, an empty subject, requester or role,
+// an expiry not after the request, decisions that do not fit the status
+// (out of order, by the requester, two steps by one person, a rejection
+// anywhere but last, times running backwards) or a Version that does not
+// count its events. Roles held by the deciders cannot be checked here:
+// they were checked when the decisions were made.
+func (r ApprovalRequest) Validate() error {
+	switch {
+	case r.ID == uuid.Nil:
+		return crmkit.Invalid("id", "approval request with nil UUID")
+	case strings.TrimSpace(r.Subject) == "":
+		return crmkit.Invalid("subject", "approval %s has an empty subject", r.ID)
+	case strings.TrimSpace(r.Requester) == "":
+		return crmkit.Invalid("requester", "approval %s has an empty requester", r.ID)
+	case r.RequestedAt.IsZero():
+		return crmkit.Invalid("requested at", "approval %s has a zero request time", r.ID)
+	case !r.ExpiresAt.IsZero() && !r.ExpiresAt.After(r.RequestedAt):
+		return crmkit.Invalid("expires at", "approval %s expires before it was requested", r.ID)
+	case len(r.Steps) == 0:
+		return crmkit.Invalid("steps", "approval %s has no steps", r.ID)
+	case r.Status != ApprovalPending && !r.Status.Final():
+		return crmkit.Invalid("status", "approval %s has status %s", r.ID, r.Status)
+	case len(r.Decisions) > len(r.Steps):
+		return crmkit.Invalid("decisions", "approval %s has %d decisions for %d steps", r.ID, len(r.Decisions), len(r.Steps))
+	}
+	for i, s := range r.Steps {
+		if strings.TrimSpace(s.Role) == "" {
+			return crmkit.Invalid(fmt.Sprintf("steps[%d]", i), "approval %s has an empty role", r.ID)
+		}
+	}
+	last := r.RequestedAt
+	for i, d := range r.Decisions {
+		field := fmt.Sprintf("decisions[%d]", i)
+		switch {
+		case d.Step != i || d.Role != r.Steps[i].Role:
+			return crmkit.Invalid(field, "approval %s: decision on step %d (%s) where step %d (%s) is due", r.ID, d.Step+1, d.Role, i+1, r.Steps[i].Role)
+		case strings.TrimSpace(d.Approver) == "" || d.Approver == r.Requester:
+			return crmkit.Invalid(field, "approval %s: step %d decided by %q, the requester or nobody", r.ID, i+1, d.Approver)
+		case d.At.Before(last):
+			return crmkit.Invalid(field, "approval %s: step %d decided before the previous event", r.ID, i+1)
+		case !d.Approved && i != len(r.Decisions)-1:
+			return crmkit.Invalid(field, "approval %s: step %d rejected but followed by more decisions", r.ID, i+1)
+		}
+		for _, e := range r.Decisions[:i] {
+			if e.Approver == d.Approver {
+				return crmkit.Invalid(field, "approval %s: %s decided two steps", r.ID, d.Approver)
+			}
+		}
+		last = d.At
+	}
+	n := len(r.Decisions)
+	rejected := n > 0 && !r.Decisions[n-1].Approved
+	var ok bool
+	events := int64(1 + n)
+	switch r.Status {
+	case ApprovalPending:
+		ok = n < len(r.Steps) && !rejected
+	case ApprovalApproved:
+		ok = n == len(r.Steps) && !rejected
+	case ApprovalRejected:
+		ok = rejected
+	case ApprovalExpired, ApprovalCancelled:
+		ok = n < len(r.Steps) && !rejected
+		events++
+	}
+	switch {
+	case !ok:
+		return crmkit.Invalid("decisions", "approval %s is %s with %d of %d steps decided", r.ID, r.Status, n, len(r.Steps))
+	case r.Version != events:
+		return crmkit.Invalid("version", "approval %s has version %d after %d events", r.ID, r.Version, events)
+	}
+	return nil
 }
 
 // Approve records by's approval of the current step at time at. Approving

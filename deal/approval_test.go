@@ -448,6 +448,7 @@ func TestApprovalProperties(t *testing.T) {
 			r = next
 			events = append(events, ev)
 
+			require.NoError(rt, r.Validate())
 			require.Equal(rt, m.status, r.Status)
 			require.Equal(rt, int64(len(events)), r.Version)
 			require.Equal(rt, r.Version, ev.Version)
@@ -487,4 +488,57 @@ func TestApprovalErrorsNameTheRequest(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), r.ID.String())
 	assert.False(t, errors.Is(err, crmkit.ErrInvalid))
+}
+
+func TestApprovalValidateCatchesForgedValues(t *testing.T) {
+	r := newRequest(t, []string{"manager", "director"}, time.Time{})
+	r1, _, err := r.Approve(manager, t0.Add(time.Hour), "")
+	require.NoError(t, err)
+	g, _, err := r1.Approve(director, t0.Add(2*time.Hour), "")
+	require.NoError(t, err)
+	require.NoError(t, g.Validate())
+	require.True(t, g.Granted(t0.Add(3*time.Hour)))
+
+	later := t0.Add(3 * time.Hour)
+	for name, forge := range map[string]func(*deal.ApprovalRequest){
+		"approved without decisions": func(a *deal.ApprovalRequest) { a.Decisions = nil; a.Version = 1 },
+		"approved with one of two":   func(a *deal.ApprovalRequest) { a.Decisions = a.Decisions[:1]; a.Version = 2 },
+		"requester approved":         func(a *deal.ApprovalRequest) { a.Decisions[1].Approver = "rob" },
+		"one person, two steps":      func(a *deal.ApprovalRequest) { a.Decisions[1].Approver = "mia" },
+		"steps out of order":         func(a *deal.ApprovalRequest) { a.Decisions[0].Step, a.Decisions[1].Step = 1, 0 },
+		"role swapped":               func(a *deal.ApprovalRequest) { a.Decisions[1].Role = "manager" },
+		"a rejection in the middle":  func(a *deal.ApprovalRequest) { a.Decisions[0].Approved = false },
+		"time runs backwards":        func(a *deal.ApprovalRequest) { a.Decisions[1].At = t0 },
+		"no approver":                func(a *deal.ApprovalRequest) { a.Decisions[0].Approver = "" },
+		"wrong version":              func(a *deal.ApprovalRequest) { a.Version = 7 },
+		"no steps":                   func(a *deal.ApprovalRequest) { a.Steps = nil },
+		"empty role":                 func(a *deal.ApprovalRequest) { a.Steps[0].Role = " " },
+		"nil id":                     func(a *deal.ApprovalRequest) { a.ID = uuid.Nil },
+		"no subject":                 func(a *deal.ApprovalRequest) { a.Subject = "" },
+		"no requester":               func(a *deal.ApprovalRequest) { a.Requester = "" },
+		"zero request time":          func(a *deal.ApprovalRequest) { a.RequestedAt = time.Time{} },
+		"expiry before request":      func(a *deal.ApprovalRequest) { a.ExpiresAt = t0.Add(-time.Hour) },
+		"status zero":                func(a *deal.ApprovalRequest) { a.Status = 0 },
+		"status unknown":             func(a *deal.ApprovalRequest) { a.Status = 42 },
+		"more decisions than steps": func(a *deal.ApprovalRequest) {
+			a.Decisions = append(a.Decisions, deal.ApprovalDecision{Step: 2, Approver: "zed", Role: "x", Approved: true, At: later})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := g.Clone()
+			forge(&f)
+			assert.ErrorIs(t, f.Validate(), crmkit.ErrInvalid)
+			assert.False(t, f.Granted(later), "a forged approval is never granted")
+		})
+	}
+	// Rejected, cancelled and expired requests are valid values too.
+	rej, _, err := r1.Reject(director, t0.Add(2*time.Hour), "")
+	require.NoError(t, err)
+	assert.NoError(t, rej.Validate())
+	can, _, err := r1.Cancel("rob", t0.Add(2*time.Hour), "")
+	require.NoError(t, err)
+	assert.NoError(t, can.Validate())
+	pending := rej.Clone()
+	pending.Status = deal.ApprovalPending
+	assert.ErrorIs(t, pending.Validate(), crmkit.ErrInvalid, "pending after a rejection")
 }

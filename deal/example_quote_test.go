@@ -28,17 +28,18 @@ func ExampleQuote() {
 	fmt.Println("gross", t.Gross, "discount", t.Discount, "net", t.Net)
 	fmt.Println("overall discount", t.DiscountPercent(2).String()+"%")
 
-	q, events, _ := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rep-anna", at.Add(time.Hour))
+	policy := deal.DefaultQuoteApprovalPolicy() // above 15%: manager; above 30%: director
+	q, events, _ := q.Submit(policy, "rep-anna", at.Add(time.Hour))
 	fmt.Println(q.Status, q.Approval.Roles(), events[0].Type, events[1].Type)
 
-	_, _, err = q.Send("rep-anna", at.Add(time.Hour))
+	_, _, err = q.Send(policy, "rep-anna", at.Add(time.Hour))
 	fmt.Println("send before approval:", errors.Is(err, crmkit.ErrForbidden))
 	_, _, err = q.Approve(deal.Approver{ID: "rep-anna", Roles: []string{"manager"}}, at.Add(2*time.Hour), "")
 	fmt.Println("approve own request:", errors.Is(err, crmkit.ErrForbidden))
 
 	q, events, _ = q.Approve(deal.Approver{ID: "mgr-ben", Roles: []string{"manager"}}, at.Add(2*time.Hour), "strategic account")
 	fmt.Println(q.Status, events[0].Type, events[1].Type)
-	q, _, _ = q.Send("rep-anna", at.Add(3*time.Hour))
+	q, _, _ = q.Send(policy, "rep-anna", at.Add(3*time.Hour))
 	fmt.Println(q.Status, "v", q.Version)
 	// Output:
 	// gross 2197.50 EUR discount 199.50 EUR net 1998.00 EUR

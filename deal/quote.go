@@ -729,7 +729,7 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, by string, at time.Time) (Quot
 	if policy.TTL > 0 && (expires.IsZero() || at.Add(policy.TTL).Before(expires)) {
 		expires = at.Add(policy.TTL)
 	}
-	a, ae, err := NewApprovalRequest(fmt.Sprintf("quote %s v%d", q.ID, q.Version), by, roles, at, expires)
+	a, ae, err := NewApprovalRequest(QuoteApprovalSubject(q.ID, q.Version), by, roles, at, expires)
 	if err != nil {
 		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
@@ -816,13 +816,18 @@ func (q Quote) decide(by Approver, at time.Time, comment string, approve bool) (
 }
 
 // Send records that the Approved quote went to the customer
-// (EventQuoteSent).
+// (EventQuoteSent). The approval is checked again against policy (the one
+// Submit used, or today's): if policy requires roles for the quote's
+// totals, its Approval must be for this quote version, valid, granted at
+// at and have a step for each required role. An Approval the quote carries
+// must be granted at at even if policy no longer asks for it.
 //
-// Errors: ErrForbidden while the approval is pending, rejected or no
-// longer granted at at (expired); ErrIllegalTransition from any other
-// status but Approved, or at or after ValidUntil; ErrInvalid for an empty
-// by or a time before the last change.
-func (q Quote) Send(by string, at time.Time) (Quote, []crmkit.Event, error) {
+// Errors: ErrForbidden while the approval is pending or rejected, or when
+// it is missing, expired or does not cover policy; ErrIllegalTransition
+// from any other status but Approved, or at or after ValidUntil;
+// ErrInvalid for an invalid policy, an empty by or a time before the last
+// change.
+func (q Quote) Send(policy QuoteApprovalPolicy, by string, at time.Time) (Quote, []crmkit.Event, error) {
 	switch q.Status {
 	case QuotePendingApproval, QuoteRejected:
 		return Quote{}, nil, fmt.Errorf("quote %s v%d is %s: cannot send without approval: %w", q.ID, q.Version, q.Status, crmkit.ErrForbidden)
@@ -833,12 +838,56 @@ func (q Quote) Send(by string, at time.Time) (Quote, []crmkit.Event, error) {
 	if q.ExpiredAt(at) {
 		return Quote{}, nil, fmt.Errorf("quote %s v%d was valid until %s: cannot send: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
-	if q.Approval != nil && !q.Approval.Granted(at) {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d: approval %s is not granted at %s: %w", q.ID, q.Version, q.Approval.ID, at.Format(time.RFC3339), crmkit.ErrForbidden)
+	if err := policy.Validate(); err != nil {
+		return Quote{}, nil, fmt.Errorf("quote approval policy: %w", err)
+	}
+	t, err := q.Totals()
+	if err != nil {
+		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+	}
+	if err := q.checkApproval(policy.RequiredRoles(t), at); err != nil {
+		return Quote{}, nil, err
 	}
 	out := q.Clone()
 	out.Status, out.SentAt = QuoteSent, at
 	return out.emit(EventQuoteSent, q.Status, by, at, "", nil)
+}
+
+// checkApproval returns ErrForbidden unless q's approval (if any, and
+// required when roles is not empty) is this version's, granted at at, and
+// has a distinct step for every role in roles.
+func (q Quote) checkApproval(roles []string, at time.Time) error {
+	a := q.Approval
+	switch {
+	case a == nil && len(roles) == 0:
+		return nil
+	case a == nil:
+		return fmt.Errorf("quote %s v%d needs an approval by %s: %w", q.ID, q.Version, strings.Join(roles, ", "), crmkit.ErrForbidden)
+	case a.Subject != QuoteApprovalSubject(q.ID, q.Version):
+		return fmt.Errorf("quote %s v%d: approval %s is for %q: %w", q.ID, q.Version, a.ID, a.Subject, crmkit.ErrForbidden)
+	case !a.Granted(at):
+		return fmt.Errorf("quote %s v%d: approval %s is %s, not granted at %s: %w", q.ID, q.Version, a.ID, a.StatusAt(at), at.Format(time.RFC3339), crmkit.ErrForbidden)
+	}
+	used := make([]bool, len(a.Steps))
+	for _, role := range roles {
+		found := false
+		for i, s := range a.Steps {
+			if !used[i] && s.Role == role {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("quote %s v%d: approval %s has no step by role %q: %w", q.ID, q.Version, a.ID, role, crmkit.ErrForbidden)
+		}
+	}
+	return nil
+}
+
+// QuoteApprovalSubject is the Subject of the approval request of version
+// version of quote id.
+func QuoteApprovalSubject(id uuid.UUID, version int) string {
+	return fmt.Sprintf("quote %s v%d", id, version)
 }
 
 // Accept records the customer's acceptance of the Sent quote

@@ -417,7 +417,7 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 	require.NoError(t, err)
 	policy := deal.DefaultQuoteApprovalPolicy()
 
-	_, _, err = q.Send("rob", t0)
+	_, _, err = q.Send(policy, "rob", t0)
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a draft is submitted first")
 
 	at := t0.Add(time.Hour)
@@ -437,7 +437,7 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 	assert.Equal(t, p.Approval.ID, sp.ApprovalID)
 	assert.Equal(t, crmkit.MustMoney("800.00", "EUR"), sp.Totals.Net)
 
-	_, _, err = p.Send("rob", at)
+	_, _, err = p.Send(policy, "rob", at)
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "not before the approval")
 	_, _, err = p.SetLines(nil, "rob", at)
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "submitted lines are frozen")
@@ -452,7 +452,7 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 	assert.Equal(t, []string{"ApprovalGranted", "QuoteApproved"}, eventTypes(events))
 	assert.Equal(t, deal.ApprovalPending, p.Approval.Status, "the pending value keeps its own approval")
 
-	s, events, err := a.Send("rob", at.Add(2*time.Hour))
+	s, events, err := a.Send(policy, "rob", at.Add(2*time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, deal.QuoteSent, s.Status)
 	assert.Equal(t, at.Add(2*time.Hour), s.SentAt)
@@ -471,6 +471,7 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 }
 
 func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
+	policy := deal.DefaultQuoteApprovalPolicy()
 	lines := []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "35")}
 	q, _, err := deal.NewQuote(dealID, eur, lines, until, "rob", t0)
 	require.NoError(t, err)
@@ -483,7 +484,7 @@ func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
 	assert.Equal(t, []string{"ApprovalStepApproved"}, eventTypes(events))
 	assert.Equal(t, deal.QuotePendingApproval, p1.Status)
 	assert.Equal(t, p.Seq, p1.Seq, "an intermediate step is the approval's event only")
-	_, _, err = p1.Send("rob", t0.Add(time.Hour))
+	_, _, err = p1.Send(policy, "rob", t0.Add(time.Hour))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "half an approval is no approval")
 	_, _, err = p1.Approve(both, t0.Add(time.Hour), "")
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "one person, one step")
@@ -493,7 +494,7 @@ func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
 	assert.Equal(t, deal.QuoteRejected, r.Status)
 	assert.Equal(t, []string{"ApprovalRejected", "QuoteRejected"}, eventTypes(events))
 	assert.Equal(t, "35% is too much", events[1].Reason)
-	_, _, err = r.Send("rob", t0.Add(2*time.Hour))
+	_, _, err = r.Send(policy, "rob", t0.Add(2*time.Hour))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	v2, events, err := r.Revise("rob", t0.Add(3*time.Hour), "lower the discount")
@@ -515,7 +516,7 @@ func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
 	assert.Equal(t, deal.QuoteApproved, ok.Status, "10% needs no approval")
 	assert.Nil(t, ok.Approval)
 	assert.Equal(t, []string{"QuoteApproved"}, eventTypes(events))
-	_, _, err = ok.Send("rob", t0.Add(4*time.Hour))
+	_, _, err = ok.Send(policy, "rob", t0.Add(4*time.Hour))
 	require.NoError(t, err)
 }
 
@@ -545,14 +546,15 @@ func TestQuoteReviseWithdrawsPendingApproval(t *testing.T) {
 }
 
 func TestQuoteExpiry(t *testing.T) {
+	policy := deal.DefaultQuoteApprovalPolicy()
 	validUntil := t0.Add(7 * 24 * time.Hour)
 	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0")}, validUntil, "rob", t0)
 	require.NoError(t, err)
 	a, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
 	require.NoError(t, err)
-	_, _, err = a.Send("rob", validUntil)
+	_, _, err = a.Send(policy, "rob", validUntil)
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "cannot send an expired offer")
-	s, _, err := a.Send("rob", t0.Add(time.Hour))
+	s, _, err := a.Send(policy, "rob", t0.Add(time.Hour))
 	require.NoError(t, err)
 	_, _, err = s.Expire(validUntil.Add(-time.Second))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
@@ -586,18 +588,19 @@ func TestQuoteApprovalTTL(t *testing.T) {
 	assert.Equal(t, t0.Add(24*time.Hour), p.Approval.ExpiresAt)
 	a, _, err := p.Approve(manager, t0.Add(time.Hour), "")
 	require.NoError(t, err)
-	_, _, err = a.Send("rob", t0.Add(25*time.Hour))
+	_, _, err = a.Send(policy, "rob", t0.Add(25*time.Hour))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "the approval ran out before sending")
-	_, _, err = a.Send("rob", t0.Add(23*time.Hour))
+	_, _, err = a.Send(policy, "rob", t0.Add(23*time.Hour))
 	assert.NoError(t, err)
 }
 
 func TestQuoteDecline(t *testing.T) {
+	var policy deal.QuoteApprovalPolicy // nothing needs approval
 	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0")}, time.Time{}, "rob", t0)
 	require.NoError(t, err)
-	a, _, err := q.Submit(deal.QuoteApprovalPolicy{}, "rob", t0)
+	a, _, err := q.Submit(policy, "rob", t0)
 	require.NoError(t, err)
-	s, _, err := a.Send("rob", t0)
+	s, _, err := a.Send(policy, "rob", t0)
 	require.NoError(t, err)
 	d, events, err := s.Decline("rob", t0.Add(time.Hour), "competitor came in cheaper")
 	require.NoError(t, err)
@@ -778,7 +781,7 @@ func TestQuoteStateMachine(t *testing.T) {
 					}
 				}
 			case "send":
-				next, events, err = q.Send(who, now)
+				next, events, err = q.Send(policy, who, now)
 				if ok = m.status == deal.QuoteApproved && !expired; ok {
 					m.status = deal.QuoteSent
 				}
@@ -893,4 +896,49 @@ func BenchmarkQuoteTotals50Decimal(b *testing.B) {
 		}
 		_, _ = gross, net
 	}
+}
+
+func TestQuoteSendChecksTheApprovalAgain(t *testing.T) {
+	policy := deal.DefaultQuoteApprovalPolicy()
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, until, "rob", t0)
+	require.NoError(t, err)
+	p, _, err := q.Submit(policy, "rob", t0)
+	require.NoError(t, err)
+	a, _, err := p.Approve(manager, t0.Add(time.Hour), "")
+	require.NoError(t, err)
+	at := t0.Add(2 * time.Hour)
+	_, _, err = a.Send(policy, "rob", at)
+	require.NoError(t, err)
+
+	// A hand-built "approved" quote without its approval is refused.
+	forged := q.Clone()
+	forged.Status = deal.QuoteApproved
+	_, _, err = forged.Send(policy, "rob", at)
+	assert.ErrorIs(t, err, crmkit.ErrForbidden)
+	assert.ErrorContains(t, err, "needs an approval by manager")
+
+	// An approval whose decisions were tampered with is refused.
+	tampered := a.Clone()
+	tampered.Approval.Decisions[0].Approver = "rob"
+	_, _, err = tampered.Send(policy, "rob", at)
+	assert.ErrorIs(t, err, crmkit.ErrForbidden)
+
+	// Another quote's approval does not count.
+	other := a.Clone()
+	other.Approval.Subject = deal.QuoteApprovalSubject(uuid.New(), 1)
+	_, _, err = other.Send(policy, "rob", at)
+	assert.ErrorIs(t, err, crmkit.ErrForbidden)
+
+	// A stricter policy since the approval: the manager alone is not enough.
+	strict := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{
+		{Basis: deal.MaxLineDiscount, Above: dec("10"), Role: "manager"},
+		{Basis: deal.MaxLineDiscount, Above: dec("19"), Role: "director"},
+	}}
+	_, _, err = a.Send(strict, "rob", at)
+	assert.ErrorIs(t, err, crmkit.ErrForbidden)
+	assert.ErrorContains(t, err, `no step by role "director"`)
+
+	bad := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("101"), Role: "x"}}}
+	_, _, err = a.Send(bad, "rob", at)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
