@@ -81,13 +81,13 @@ func TestKeysFreeMailVersusCompanyDomain(t *testing.T) {
 func TestFindDuplicates(t *testing.T) {
 	mk := func(p lead.Person) lead.Lead { return lead.Lead{Who: p} }
 	leads := []lead.Lead{
-		mk(lead.Person{Email: "ada@gmail.com"}),                          // 0
-		mk(lead.Person{Email: "bob@acme.com"}),                           // 1
-		mk(lead.Person{Email: "Ada+crm@GMAIL.com"}),                      // 2: same address as 0
-		mk(lead.Person{Email: "eve@gmail.com"}),                          // 3: same free-mail domain only: no match
+		mk(lead.Person{Email: "ada@gmail.com"}),                           // 0
+		mk(lead.Person{Email: "bob@acme.com"}),                            // 1
+		mk(lead.Person{Email: "Ada+crm@GMAIL.com"}),                       // 2: same address as 0
+		mk(lead.Person{Email: "eve@gmail.com"}),                           // 3: same free-mail domain only: no match
 		mk(lead.Person{Email: "carol@acme.com", Phone: "+1 555 0100 99"}), // 4: same company domain as 1
-		mk(lead.Person{Name: "Dan", Phone: "555-0100-99"}),               // 5: same phone as 4
-		mk(lead.Person{Name: "Zed"}),                                     // 6: no keys
+		mk(lead.Person{Name: "Dan", Phone: "555-0100-99"}),                // 5: same phone as 4
+		mk(lead.Person{Name: "Zed"}),                                      // 6: no keys
 	}
 	groups := lead.Matcher{}.FindDuplicates(leads)
 	require.Len(t, groups, 2)
