@@ -1,0 +1,453 @@
+package funnel
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+)
+
+// Dimension names what a report is split by.
+type Dimension uint8
+
+// The dimensions. Dims fields are read from the entity's state as of the
+// report time (its current owner, say, after a hand-over), the period from
+// its origin.
+const (
+	_ Dimension = iota
+	// ByOwner splits by Dims.Owner.
+	ByOwner
+	// BySource splits by Dims.Source.
+	BySource
+	// ByCampaign splits by Dims.Campaign.
+	ByCampaign
+	// ByProduct splits by Dims.Product.
+	ByProduct
+	// ByPipeline splits by Dims.Pipeline.
+	ByPipeline
+	// ByType splits by Dims.Type, the deal type (new business,
+	// expansion, renewal, cross-sell).
+	ByType
+	// ByCompetitor splits by Dims.Competitor (competitive analysis).
+	ByCompetitor
+	// ByReason splits by Dims.Reason (loss reasons).
+	ByReason
+	// ByPeriod splits by the period of the entity's origin given by
+	// Query.Bucket: the cohorts of entities created in each month or
+	// quarter.
+	ByPeriod
+	numDimensions
+)
+
+var dimensionNames = [...]string{"", "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period"}
+
+// String returns the dimension's name, such as "owner".
+func (d Dimension) String() string {
+	if d > 0 && d < numDimensions {
+		return dimensionNames[d]
+	}
+	return fmt.Sprintf("Dimension(%d)", uint8(d))
+}
+
+// Key identifies a group of a split report: the values of the dimensions
+// split by (the other fields are empty) and, when split ByPeriod, the
+// start of the period.
+type Key struct {
+	Dims
+	// Period is the start of the origin's period (zero unless split
+	// ByPeriod).
+	Period time.Time
+}
+
+// String formats the key's set fields as "owner=ann period=2025-01-01".
+func (k Key) String() string {
+	var b strings.Builder
+	for d := ByOwner; d < ByPeriod; d++ {
+		if v := k.field(d); v != "" {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(d.String() + "=" + v)
+		}
+	}
+	if !k.Period.IsZero() {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("period=" + k.Period.Format(time.DateOnly))
+	}
+	return b.String()
+}
+
+func (d *Dims) field(dim Dimension) string {
+	switch dim {
+	case ByOwner:
+		return d.Owner
+	case BySource:
+		return d.Source
+	case ByCampaign:
+		return d.Campaign
+	case ByProduct:
+		return d.Product
+	case ByPipeline:
+		return d.Pipeline
+	case ByType:
+		return d.Type
+	case ByCompetitor:
+		return d.Competitor
+	case ByReason:
+		return d.Reason
+	}
+	return ""
+}
+
+func (d *Dims) set(dim Dimension, v string) {
+	switch dim {
+	case ByOwner:
+		d.Owner = v
+	case BySource:
+		d.Source = v
+	case ByCampaign:
+		d.Campaign = v
+	case ByProduct:
+		d.Product = v
+	case ByPipeline:
+		d.Pipeline = v
+	case ByType:
+		d.Type = v
+	case ByCompetitor:
+		d.Competitor = v
+	case ByReason:
+		d.Reason = v
+	}
+}
+
+// Query says which entities a report covers, as of when, and how it is
+// split. Only AsOf is required.
+type Query struct {
+	// AsOf is the report time: records after it are ignored, the ages of
+	// open stays are measured to it.
+	AsOf time.Time
+	// From and To select the entities whose origin lies in [From, To); a
+	// zero bound is open.
+	From, To time.Time
+	// Match selects the entities whose dimensions equal every non-empty
+	// field of Match.
+	Match Dims
+	// By lists the dimensions to split by; empty for no split.
+	By []Dimension
+	// Bucket maps a time to the start of its period, for ByPeriod; nil
+	// means calendar months in UTC (Months(time.UTC)).
+	Bucket func(time.Time) time.Time
+	// Quantiles says how durations are kept (bounded histograms by
+	// default).
+	Quantiles Quantiles
+	// Where, if not nil, further selects entities. A backend cannot push
+	// a Go function down, so an Aggregator is not used when Where is set.
+	Where func(*Opportunity) bool
+}
+
+func (q *Query) validate() error {
+	if q.AsOf.IsZero() {
+		return crmkit.Invalid("as of", "zero report time")
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return crmkit.Invalid("to", "%s is before from %s", stamp(q.To), stamp(q.From))
+	}
+	if q.Quantiles >= numQuantiles {
+		return crmkit.Invalid("quantiles", "unknown mode %d", q.Quantiles)
+	}
+	var seen [numDimensions]bool
+	for i, d := range q.By {
+		if d == 0 || d >= numDimensions {
+			return crmkit.Invalid(fmt.Sprintf("by[%d]", i), "unknown dimension %d", d)
+		}
+		if seen[d] {
+			return crmkit.Invalid(fmt.Sprintf("by[%d]", i), "dimension %s repeated", d)
+		}
+		seen[d] = true
+	}
+	return nil
+}
+
+// Group is one group of a split report.
+type Group struct {
+	Key     Key
+	Summary Summary
+}
+
+// Report is a funnel report: the Summary of every selected entity and, if
+// the query splits, one per group, sorted by key.
+type Report struct {
+	// AsOf is the report time.
+	AsOf time.Time
+	// Total summarises every selected entity.
+	Total Summary
+	// Groups holds the split, sorted by key (empty without a split).
+	Groups []Group
+}
+
+// Group returns the summary of the group with key k, and whether it exists.
+func (r Report) Group(k Key) (Summary, bool) {
+	for _, g := range r.Groups {
+		if g.Key.Dims == k.Dims && g.Key.Period.Equal(k.Period) {
+			return g.Summary, true
+		}
+	}
+	return Summary{}, false
+}
+
+// engine feeds entity states into the total and the groups.
+type engine struct {
+	q      Query
+	stages Stages
+	total  *acc
+	groups map[Key]*acc
+	bucket func(time.Time) time.Time
+	filter bool // some selection besides AsOf
+
+	// With a single dimension other than ByPeriod, groups are found by
+	// that field's value alone (cheaper to hash than a Key), and the last
+	// group found is remembered (inputs are often sorted by it).
+	single  Dimension
+	byValue map[string]*acc
+	lastVal string
+	lastAcc *acc
+}
+
+func newEngine(stages Stages, q Query) (*engine, error) {
+	if err := stages.check(); err != nil {
+		return nil, err
+	}
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	e := &engine{q: q, stages: stages, total: newAcc(stages.Len(), q.Quantiles, q.AsOf), bucket: q.Bucket}
+	e.filter = !q.From.IsZero() || !q.To.IsZero() || q.Match != (Dims{}) || q.Where != nil
+	switch {
+	case len(q.By) == 1 && q.By[0] != ByPeriod:
+		e.single = q.By[0]
+		e.byValue = make(map[string]*acc)
+	case len(q.By) > 0:
+		e.groups = make(map[Key]*acc)
+	}
+	if e.bucket == nil {
+		e.bucket = Months(time.UTC)
+	}
+	return e, nil
+}
+
+func (e *engine) selects(o *Opportunity) bool {
+	if !e.q.From.IsZero() && o.Origin.Before(e.q.From) || !e.q.To.IsZero() && !o.Origin.Before(e.q.To) {
+		return false
+	}
+	if e.q.Match != (Dims{}) {
+		for d := ByOwner; d < ByPeriod; d++ {
+			if v := e.q.Match.field(d); v != "" && o.Dims.field(d) != v {
+				return false
+			}
+		}
+	}
+	return e.q.Where == nil || e.q.Where(o)
+}
+
+func (e *engine) add(o *Opportunity, stays []stay) error {
+	if e.filter && !e.selects(o) {
+		return nil
+	}
+	if err := e.total.add(o); err != nil {
+		return err
+	}
+	for _, s := range stays {
+		e.total.st[s.stage].stay.add(s.left.Sub(s.entered))
+	}
+	var g *acc
+	switch {
+	case e.byValue != nil:
+		v := o.Dims.field(e.single)
+		if e.lastAcc != nil && v == e.lastVal {
+			g = e.lastAcc
+			break
+		}
+		if g = e.byValue[v]; g == nil {
+			g = newAcc(e.stages.Len(), e.q.Quantiles, e.q.AsOf)
+			e.byValue[v] = g
+		}
+		e.lastVal, e.lastAcc = v, g
+	case e.groups != nil:
+		var k Key
+		for _, d := range e.q.By {
+			if d == ByPeriod {
+				k.Period = e.bucket(o.Origin)
+			} else {
+				k.set(d, o.Dims.field(d))
+			}
+		}
+		if g = e.groups[k]; g == nil {
+			g = newAcc(e.stages.Len(), e.q.Quantiles, e.q.AsOf)
+			e.groups[k] = g
+		}
+	default:
+		return nil
+	}
+	if err := g.add(o); err != nil {
+		return err
+	}
+	for _, s := range stays {
+		g.st[s.stage].stay.add(s.left.Sub(s.entered))
+	}
+	return nil
+}
+
+func (e *engine) report() (Report, error) {
+	total, err := e.total.summary(e.stages)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{AsOf: e.q.AsOf, Total: total}
+	add := func(k Key, a *acc) error {
+		s, err := a.summary(e.stages)
+		if err != nil {
+			return fmt.Errorf("group %s: %w", k, err)
+		}
+		r.Groups = append(r.Groups, Group{Key: k, Summary: s})
+		return nil
+	}
+	for v, a := range e.byValue {
+		var k Key
+		k.set(e.single, v)
+		if err := add(k, a); err != nil {
+			return Report{}, err
+		}
+	}
+	for k, a := range e.groups {
+		if err := add(k, a); err != nil {
+			return Report{}, err
+		}
+	}
+	slices.SortFunc(r.Groups, func(a, b Group) int { return compareKeys(a.Key, b.Key) })
+	return r, nil
+}
+
+func compareKeys(a, b Key) int {
+	for d := ByOwner; d < ByPeriod; d++ {
+		if c := cmp.Compare(a.field(d), b.field(d)); c != 0 {
+			return c
+		}
+	}
+	return a.Period.Compare(b.Period)
+}
+
+// Analyze builds the funnel report of the entities whose records are
+// given, as of q.AsOf, in one pass over the records. Records must come in
+// report order (see Record); memory is O(stages) per group plus the
+// longest history of one entity, and nothing is allocated per record.
+//
+// Errors, which stop the report: records out of order (ErrInvalid), a
+// record equal to the entity's previous one (ErrConflict), an unknown kind
+// or stage index, a negative amount or a zero time (ErrInvalid), a record
+// its entity's status does not allow, such as a stage entered after a win
+// (ErrIllegalTransition), amounts in two currencies
+// (ErrCurrencyMismatch), sums beyond int64 (ErrOverflow).
+func Analyze(stages Stages, records iter.Seq[Record], q Query) (Report, error) {
+	e, err := newEngine(stages, q)
+	if err != nil {
+		return Report{}, err
+	}
+	p, err := newReplayer(stages, q.AsOf)
+	if err != nil {
+		return Report{}, err
+	}
+	if err := p.replay(records, e.add); err != nil {
+		return Report{}, err
+	}
+	return e.report()
+}
+
+// Summarize builds the funnel report of entities given as Opportunity
+// values (a store holding deals as values, adapted): counts, amounts,
+// conversions, outcomes, cycle lengths and the ages of the open stays as
+// of q.AsOf. Values carry no history, so the completed stays
+// (StageSummary.Stay) are empty; use Analyze over records for them.
+//
+// An opportunity with an unknown status or stage, a current stage outside
+// its reached set, a negative amount, a closed status without close time
+// or origin, or an open stay entered after q.AsOf is ErrInvalid; amounts
+// in two currencies are ErrCurrencyMismatch.
+func Summarize(stages Stages, opportunities iter.Seq[Opportunity], q Query) (Report, error) {
+	e, err := newEngine(stages, q)
+	if err != nil {
+		return Report{}, err
+	}
+	n := stages.Len()
+	var o Opportunity // one variable for all: its address escapes
+	for v := range opportunities {
+		o = v
+		if err := o.validate(n); err != nil {
+			return Report{}, err
+		}
+		if err := e.add(&o, nil); err != nil {
+			return Report{}, err
+		}
+	}
+	return e.report()
+}
+
+// SummarizeSlice is Summarize over a slice, reading the values in place
+// (the fastest path for deals held as values in memory).
+func SummarizeSlice(stages Stages, opportunities []Opportunity, q Query) (Report, error) {
+	e, err := newEngine(stages, q)
+	if err != nil {
+		return Report{}, err
+	}
+	n := stages.Len()
+	plain := !e.filter && len(q.By) == 0
+	for i := range opportunities {
+		o := &opportunities[i]
+		if err := o.validate(n); err != nil {
+			return Report{}, err
+		}
+		if plain {
+			err = e.total.add(o)
+		} else {
+			err = e.add(o, nil)
+		}
+		if err != nil {
+			return Report{}, err
+		}
+	}
+	return e.report()
+}
+
+// Months returns a Bucket for Query: the start of the calendar month of t
+// in loc.
+func Months(loc *time.Location) func(time.Time) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return func(t time.Time) time.Time {
+		y, m, _ := t.In(loc).Date()
+		return time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	}
+}
+
+// Quarters returns a Bucket for Query: the start of the quarter of t in
+// loc, for a fiscal year starting in month first (time.January for
+// calendar quarters).
+func Quarters(loc *time.Location, first time.Month) func(time.Time) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if first < time.January || first > time.December {
+		first = time.January
+	}
+	return func(t time.Time) time.Time {
+		y, m, _ := t.In(loc).Date()
+		off := (int(m) - int(first) + 12) % 12 // months since the fiscal year began
+		return time.Date(y, m-time.Month(off%3), 1, 0, 0, 0, 0, loc)
+	}
+}
