@@ -4,7 +4,10 @@ import (
 	"context"
 	"iter"
 
+	"time"
+
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/google/uuid"
 )
@@ -64,6 +67,8 @@ type Store interface {
 type Tx interface {
 	// Leads is the lead repository.
 	Leads() LeadRepository
+	// Deals is the deal (opportunity) repository.
+	Deals() DealRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }
@@ -124,6 +129,30 @@ type LeadFilter struct {
 	Source lead.Channel
 	// Owner, if not empty, selects leads owned by that key.
 	Owner string
+}
+
+// DealRepository stores deal.Deal aggregates.
+type DealRepository = Repository[deal.Deal, DealFilter]
+
+// DealFilter selects deals for List. A zero field matches every deal; the
+// zero DealFilter matches all.
+type DealFilter struct {
+	// Owner, if not empty, selects deals owned by that key.
+	Owner string
+	// Pipeline, if not empty, selects deals in that pipeline (by ID).
+	Pipeline string
+	// Stages, if not empty, selects deals whose stage index (0 is a
+	// pipeline's first stage) is one of them; each must be in 0 ..
+	// deal.MaxStages-1. It is a set rather than one index because 0 is a
+	// stage.
+	Stages []int
+	// Status, if not zero, selects deals with that status.
+	Status deal.Status
+	// CloseFrom and CloseTo, if not zero, select deals whose expected
+	// close date lies in [CloseFrom, CloseTo); a deal without a close date
+	// matches only when both are zero. CloseTo before CloseFrom is an
+	// error matching crmkit.ErrInvalid.
+	CloseFrom, CloseTo time.Time
 }
 
 // EventLog is a tenant's append-only event history. Events are never

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/google/uuid"
 )
@@ -82,10 +84,91 @@ func (f LeadFilter) Validate() error {
 }
 
 // Match reports whether l passes the filter.
-func (f LeadFilter) Match(l lead.Lead) bool {
+func (f *LeadFilter) Match(l *lead.Lead) bool {
 	return (f.Stage == 0 || l.Stage == f.Stage) &&
 		(f.Source == "" || l.Source == f.Source) &&
 		(f.Owner == "" || l.Owner == f.Owner)
+}
+
+// ValidateDeal checks a deal before it is stored: a non-nil ID, a
+// version of at least 1, a valid status, a stage index in 0 ..
+// deal.MaxStages-1, a non-empty pipeline ID and an owner of at most
+// MaxKeyLen bytes, and every string within the text rules (see
+// ValidateText).
+func ValidateDeal(d deal.Deal) error {
+	if err := ValidateID("deal", d.ID); err != nil {
+		return err
+	}
+	switch {
+	case d.Version < 1:
+		return crmkit.Invalid("version", "deal %s: version %d is below 1", d.ID, d.Version)
+	case !validStatus(d.Status):
+		return crmkit.Invalid("status", "deal %s: %s is not a status", d.ID, d.Status)
+	case d.Stage < 0 || d.Stage >= deal.MaxStages:
+		return crmkit.Invalid("stage", "deal %s: stage index %d is outside 0..%d", d.ID, d.Stage, deal.MaxStages-1)
+	case strings.TrimSpace(d.PipelineID) == "":
+		return crmkit.Invalid("pipeline", "deal %s: empty pipeline ID", d.ID)
+	}
+	if err := checkString("pipeline", d.PipelineID, MaxKeyLen); err != nil {
+		return fmt.Errorf("deal %s: %w", d.ID, err)
+	}
+	if err := checkString("owner", d.Owner, MaxKeyLen); err != nil {
+		return fmt.Errorf("deal %s: %w", d.ID, err)
+	}
+	if err := ValidateText("deal", d); err != nil {
+		return fmt.Errorf("deal %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+func validStatus(s deal.Status) bool { return s >= deal.Open && s <= deal.Terminated }
+
+// Validate checks the filter: an owner and a pipeline of at most
+// MaxKeyLen bytes of valid UTF-8 without NUL bytes, stage indexes in 0 ..
+// deal.MaxStages-1 (at most deal.MaxStages of them), a zero or valid
+// status, and CloseTo not before CloseFrom.
+func (f DealFilter) Validate() error {
+	if err := checkString("owner filter", f.Owner, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := checkString("pipeline filter", f.Pipeline, MaxKeyLen); err != nil {
+		return err
+	}
+	if len(f.Stages) > deal.MaxStages {
+		return crmkit.Invalid("stages filter", "%d stages, more than %d", len(f.Stages), deal.MaxStages)
+	}
+	for i, s := range f.Stages {
+		if s < 0 || s >= deal.MaxStages {
+			return crmkit.Invalid(fmt.Sprintf("stages filter[%d]", i), "stage index %d is outside 0..%d", s, deal.MaxStages-1)
+		}
+	}
+	if f.Status != 0 && !validStatus(f.Status) {
+		return crmkit.Invalid("status filter", "%s is not a status", f.Status)
+	}
+	if !f.CloseFrom.IsZero() && !f.CloseTo.IsZero() && f.CloseTo.Before(f.CloseFrom) {
+		return crmkit.Invalid("close filter", "close-to %s is before close-from %s", f.CloseTo.Format(time.RFC3339), f.CloseFrom.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Match reports whether d passes the filter.
+func (f *DealFilter) Match(d *deal.Deal) bool {
+	if f.Owner != "" && d.Owner != f.Owner ||
+		f.Pipeline != "" && d.PipelineID != f.Pipeline ||
+		f.Status != 0 && d.Status != f.Status {
+		return false
+	}
+	if len(f.Stages) > 0 && !slices.Contains(f.Stages, d.Stage) {
+		return false
+	}
+	if !f.CloseFrom.IsZero() || !f.CloseTo.IsZero() {
+		if d.CloseDate.IsZero() ||
+			!f.CloseFrom.IsZero() && d.CloseDate.Before(f.CloseFrom) ||
+			!f.CloseTo.IsZero() && !d.CloseDate.Before(f.CloseTo) {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidateEvent checks an event before it is appended: crmkit's own

@@ -1,0 +1,47 @@
+package memory
+
+import (
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+// The kind slots: one per aggregate the store holds.
+const (
+	slotLead = iota
+	slotDeal
+	numKinds
+)
+
+// newTables makes a tenant's empty tables, by slot.
+var newTables = [numKinds]func() any{
+	slotLead: func() any { return newTable(&leadKind.ops) },
+	slotDeal: func() any { return newTable(&dealKind.ops) },
+}
+
+var leadKind = &kind[lead.Lead, storage.LeadFilter]{
+	ops: ops[lead.Lead]{
+		name:     lead.AggregateKind,
+		slot:     slotLead,
+		id:       func(l *lead.Lead) uuid.UUID { return l.ID },
+		version:  func(l *lead.Lead) int64 { return l.Version },
+		clone:    lead.Lead.Clone,
+		validate: storage.ValidateLead,
+	},
+	validateFilter: storage.LeadFilter.Validate,
+	match:          (*storage.LeadFilter).Match,
+}
+
+var dealKind = &kind[deal.Deal, storage.DealFilter]{
+	ops: ops[deal.Deal]{
+		name:     deal.DealKind,
+		slot:     slotDeal,
+		id:       func(d *deal.Deal) uuid.UUID { return d.ID },
+		version:  func(d *deal.Deal) int64 { return d.Version },
+		clone:    deal.Deal.Clone,
+		validate: storage.ValidateDeal,
+	},
+	validateFilter: storage.DealFilter.Validate,
+	match:          (*storage.DealFilter).Match,
+}

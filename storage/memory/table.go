@@ -1,0 +1,97 @@
+package memory
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// ops is what the generic table and transaction need to know about an
+// aggregate type T: its kind name ("lead"), how to read its ID and
+// version, how to copy it and how to check it before it is stored.
+type ops[T any] struct {
+	name     string
+	slot     int // index into txn.pending and state.tables
+	id       func(*T) uuid.UUID
+	version  func(*T) int64
+	clone    func(T) T
+	validate func(T) error
+}
+
+// kind adds the filter of type F to ops. Adding an aggregate to the
+// store is one kind value, one table in state and one Tx method.
+type kind[T, F any] struct {
+	ops[T]
+	validateFilter func(F) error
+	match          func(*F, *T) bool
+}
+
+// table holds one tenant's aggregates of one kind as values in a slice
+// sorted by ID (a value scan is faster than chasing pointers), plus the
+// idempotency keys of their creates. Its owner's lock guards it.
+type table[T any] struct {
+	ops  *ops[T]
+	rows []T
+	keys map[string]uuid.UUID
+}
+
+func newTable[T any](o *ops[T]) *table[T] {
+	return &table[T]{ops: o, keys: make(map[string]uuid.UUID)}
+}
+
+func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
+
+// find returns the index of id in t.rows (or where it would go) and
+// whether it is there.
+func (t *table[T]) find(id uuid.UUID) (int, bool) {
+	return slices.BinarySearchFunc(t.rows, id, func(v T, id uuid.UUID) int {
+		return compareID(t.ops.id(&v), id)
+	})
+}
+
+// get returns a pointer to the stored row with id, or nil. The pointer is
+// valid only under the lock.
+func (t *table[T]) get(id uuid.UUID) *T {
+	if i, ok := t.find(id); ok {
+		return &t.rows[i]
+	}
+	return nil
+}
+
+// storedVersion returns the stored version of id, 0 when absent.
+func (t *table[T]) storedVersion(id uuid.UUID) int64 {
+	if p := t.get(id); p != nil {
+		return t.ops.version(p)
+	}
+	return 0
+}
+
+// put inserts or replaces v (already a private copy).
+func (t *table[T]) put(v T) {
+	id := t.ops.id(&v)
+	// UUIDv7 IDs mostly arrive in order: try the end first.
+	if n := len(t.rows); n == 0 || compareID(t.ops.id(&t.rows[n-1]), id) < 0 {
+		t.rows = append(t.rows, v)
+		return
+	}
+	i, ok := t.find(id)
+	if ok {
+		t.rows[i] = v
+		return
+	}
+	t.rows = slices.Insert(t.rows, i, v)
+}
+
+// after returns the index of the first row whose ID is greater than id
+// (0 for uuid.Nil).
+func (t *table[T]) after(id uuid.UUID) int {
+	if id == uuid.Nil {
+		return 0
+	}
+	i, ok := t.find(id)
+	if ok {
+		i++
+	}
+	return i
+}

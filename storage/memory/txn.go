@@ -1,0 +1,376 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+// txn is the transaction of one Update: a private overlay of writes, and
+// the stored versions they build on, checked and applied under the
+// tenant's write lock at commit.
+type txn struct {
+	mu       sync.Mutex
+	st       *state
+	done     bool
+	pending  [numKinds]pendingSet // by kind slot; nil until written
+	events   []crmkit.Event
+	eventIDs map[uuid.UUID]struct{}
+}
+
+// pendingSet is one kind's overlay, seen without its type.
+type pendingSet interface {
+	// check reports a conflict with what is stored now.
+	check(st *state) error
+	// apply writes the overlay into st.
+	apply(st *state)
+}
+
+// pendingTable is one kind's overlay.
+type pendingTable[T any] struct {
+	ops  *ops[T]
+	rows map[uuid.UUID]*pendingRow[T]
+	keys map[string]uuid.UUID
+}
+
+// pendingRow is a value written by the transaction and the stored version
+// it replaces (0 for a create).
+type pendingRow[T any] struct {
+	v    T
+	base int64
+}
+
+func (p *pendingTable[T]) check(st *state) error {
+	tb := tableOf(st, p.ops)
+	for id, row := range p.rows {
+		if stored := tb.storedVersion(id); stored != row.base {
+			if row.base == 0 {
+				return fmt.Errorf("commit: %w", storage.Exists(p.ops.name, id))
+			}
+			return fmt.Errorf("commit: %w", storage.Conflict(p.ops.name, id, row.base, stored))
+		}
+	}
+	for key := range p.keys {
+		if _, ok := tb.keys[key]; ok {
+			return fmt.Errorf("commit: %s idempotency key %q used by a concurrent create: %w", p.ops.name, key, crmkit.ErrConflict)
+		}
+	}
+	return nil
+}
+
+func (p *pendingTable[T]) apply(st *state) {
+	tb := tableOf(st, p.ops)
+	ids := slices.SortedFunc(maps.Keys(p.rows), compareID)
+	for _, id := range ids {
+		tb.put(p.rows[id].v)
+	}
+	maps.Copy(tb.keys, p.keys)
+}
+
+// Leads returns the lead repository of the transaction.
+func (tx *txn) Leads() storage.LeadRepository {
+	return &repo[lead.Lead, storage.LeadFilter]{st: tx.st, k: leadKind, tx: tx}
+}
+
+// Deals returns the deal repository of the transaction.
+func (tx *txn) Deals() storage.DealRepository {
+	return &repo[deal.Deal, storage.DealFilter]{st: tx.st, k: dealKind, tx: tx}
+}
+
+// Events returns the event log of the transaction.
+func (tx *txn) Events() storage.EventLog { return &eventsRepo{st: tx.st, tx: tx} }
+
+// errDone is returned by a transaction used after its Update returned.
+func errDone() error {
+	return crmkit.Invalid("transaction", "used after its Update returned")
+}
+
+// lock locks tx for one operation, failing if it has ended.
+func (tx *txn) lock() error {
+	tx.mu.Lock()
+	if tx.done {
+		tx.mu.Unlock()
+		return errDone()
+	}
+	return nil
+}
+
+// end discards whatever was not committed.
+func (tx *txn) end() {
+	tx.mu.Lock()
+	tx.done = true
+	tx.pending = [numKinds]pendingSet{}
+	tx.events, tx.eventIDs = nil, nil
+	tx.mu.Unlock()
+}
+
+// commit checks the overlay against the stored state and applies it,
+// under the tenant's write lock.
+func (tx *txn) commit(ctx context.Context) error {
+	if err := tx.lock(); err != nil {
+		return err
+	}
+	defer tx.mu.Unlock()
+	tx.done = true
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st := tx.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, p := range tx.pending {
+		if p != nil {
+			if err := p.check(st); err != nil {
+				return err
+			}
+		}
+	}
+	if err := st.events.checkNew(tx.events); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, p := range tx.pending {
+		if p != nil {
+			p.apply(st)
+		}
+	}
+	st.events.append(tx.events)
+	return nil
+}
+
+// pendingOf returns tx's overlay of o's kind, creating it.
+func pendingOf[T any](tx *txn, o *ops[T]) *pendingTable[T] {
+	if p := tx.pending[o.slot]; p != nil {
+		return p.(*pendingTable[T])
+	}
+	p := &pendingTable[T]{ops: o, rows: make(map[uuid.UUID]*pendingRow[T]), keys: make(map[string]uuid.UUID)}
+	tx.pending[o.slot] = p
+	return p
+}
+
+// peekPending returns tx's overlay of o's kind, or nil.
+func peekPending[T any](tx *txn, o *ops[T]) *pendingTable[T] {
+	if p := tx.pending[o.slot]; p != nil {
+		return p.(*pendingTable[T])
+	}
+	return nil
+}
+
+// current returns a copy of the aggregate as the transaction sees it (its
+// own write, or the stored row) and the version stored now (0 if none).
+func current[T any](tx *txn, o *ops[T], id uuid.UUID) (v T, found bool, stored int64) {
+	if p := peekPending(tx, o); p != nil {
+		if row, ok := p.rows[id]; ok {
+			return row.v, true, row.base
+		}
+	}
+	tx.st.mu.RLock()
+	defer tx.st.mu.RUnlock()
+	if s := tableOf(tx.st, o).get(id); s != nil {
+		return *s, true, o.version(s)
+	}
+	return v, false, 0
+}
+
+func txGet[T any](tx *txn, o *ops[T], id uuid.UUID) (T, error) {
+	if err := tx.lock(); err != nil {
+		var zero T
+		return zero, err
+	}
+	defer tx.mu.Unlock()
+	v, ok, _ := current(tx, o, id)
+	if !ok {
+		return v, storage.NotFound(o.name, id)
+	}
+	return o.clone(v), nil
+}
+
+func txList[T, F any](tx *txn, k *kind[T, F], f *F, size int, after uuid.UUID) ([]T, storage.Cursor, error) {
+	if err := tx.lock(); err != nil {
+		return nil, "", err
+	}
+	defer tx.mu.Unlock()
+	var own []*pendingRow[T]
+	if p := peekPending(tx, &k.ops); p != nil {
+		for id, row := range p.rows {
+			if compareID(id, after) > 0 {
+				own = append(own, row)
+			}
+		}
+		slices.SortFunc(own, func(a, b *pendingRow[T]) int { return compareID(k.id(&a.v), k.id(&b.v)) })
+	}
+	out := make([]T, 0, min(size, 16))
+	more := false
+	// add takes the next row in ID order; it reports false when the page
+	// is full and one more matching row exists.
+	add := func(v *T) bool {
+		if !k.match(f, v) {
+			return true
+		}
+		if len(out) == size {
+			more = true
+			return false
+		}
+		out = append(out, *v)
+		return true
+	}
+	tx.st.mu.RLock()
+	tb := tableOf(tx.st, &k.ops)
+	i, j := tb.after(after), 0
+	for i < len(tb.rows) || j < len(own) {
+		var c int
+		switch {
+		case i == len(tb.rows):
+			c = 1
+		case j == len(own):
+			c = -1
+		default:
+			c = compareID(k.id(&tb.rows[i]), k.id(&own[j].v))
+		}
+		var ok bool
+		switch {
+		case c < 0:
+			ok = add(&tb.rows[i])
+			i++
+		case c > 0:
+			ok = add(&own[j].v)
+			j++
+		default: // the transaction's own write replaces the stored row
+			ok = add(&own[j].v)
+			i, j = i+1, j+1
+		}
+		if !ok {
+			break
+		}
+	}
+	tx.st.mu.RUnlock()
+	for i := range out {
+		out[i] = k.clone(out[i])
+	}
+	return out, nextCursor(&k.ops, out, more), nil
+}
+
+func txCreate[T any](tx *txn, o *ops[T], v T, key string, events []crmkit.Event) (T, error) {
+	var zero T
+	if err := tx.lock(); err != nil {
+		return zero, err
+	}
+	defer tx.mu.Unlock()
+	id := o.id(&v)
+	if key != "" {
+		if p := peekPending(tx, o); p != nil {
+			if first, ok := p.keys[key]; ok {
+				return o.clone(p.rows[first].v), nil
+			}
+		}
+		tx.st.mu.RLock()
+		tb := tableOf(tx.st, o)
+		first, ok := tb.keys[key]
+		var stored T
+		if ok {
+			stored = *tb.get(first)
+		}
+		tx.st.mu.RUnlock()
+		if ok {
+			return o.clone(stored), nil
+		}
+	}
+	if _, found, _ := current(tx, o, id); found {
+		return zero, storage.Exists(o.name, id)
+	}
+	if err := tx.checkEvents(events); err != nil {
+		return zero, err
+	}
+	p := pendingOf(tx, o)
+	p.rows[id] = &pendingRow[T]{v: o.clone(v)}
+	if key != "" {
+		p.keys[key] = id
+	}
+	tx.appendEvents(events)
+	return o.clone(v), nil
+}
+
+func txSave[T any](tx *txn, o *ops[T], v T, expected int64, events []crmkit.Event) error {
+	if err := tx.lock(); err != nil {
+		return err
+	}
+	defer tx.mu.Unlock()
+	id := o.id(&v)
+	cur, found, base := current(tx, o, id)
+	if !found {
+		return storage.NotFound(o.name, id)
+	}
+	if have := o.version(&cur); have != expected {
+		return storage.Conflict(o.name, id, expected, have)
+	}
+	if err := tx.checkEvents(events); err != nil {
+		return err
+	}
+	pendingOf(tx, o).rows[id] = &pendingRow[T]{v: o.clone(v), base: base}
+	tx.appendEvents(events)
+	return nil
+}
+
+// checkEvents rejects events already in the log or in the transaction.
+// tx.mu is held.
+func (tx *txn) checkEvents(events []crmkit.Event) error {
+	for _, e := range events {
+		if _, ok := tx.eventIDs[e.ID]; ok {
+			return storage.DuplicateEvent(e.ID)
+		}
+	}
+	tx.st.mu.RLock()
+	defer tx.st.mu.RUnlock()
+	return tx.st.events.checkNew(events)
+}
+
+// appendEvents adds copies of checked events to the overlay. tx.mu is
+// held.
+func (tx *txn) appendEvents(events []crmkit.Event) {
+	if len(events) == 0 {
+		return
+	}
+	if tx.eventIDs == nil {
+		tx.eventIDs = make(map[uuid.UUID]struct{})
+	}
+	for _, e := range cloneEvents(events) {
+		tx.events = append(tx.events, e)
+		tx.eventIDs[e.ID] = struct{}{}
+	}
+}
+
+func (tx *txn) addEvents(events []crmkit.Event) error {
+	if err := tx.lock(); err != nil {
+		return err
+	}
+	defer tx.mu.Unlock()
+	if err := tx.checkEvents(events); err != nil {
+		return err
+	}
+	tx.appendEvents(events)
+	return nil
+}
+
+// pendingEvents returns copies of the transaction's events that q
+// selects, in q's order.
+func (tx *txn) pendingEvents(q eventQuery) ([]crmkit.Event, error) {
+	if err := tx.lock(); err != nil {
+		return nil, err
+	}
+	defer tx.mu.Unlock()
+	var out []crmkit.Event
+	for _, e := range tx.events {
+		if q.match(&e) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b crmkit.Event) int { return q.cmp(&a, &b) })
+	return cloneEvents(out), nil
+}
