@@ -520,60 +520,74 @@ func ReplayApproval(events []crmkit.Event) (ApprovalRequest, error) {
 	if len(events) == 0 {
 		return ApprovalRequest{}, crmkit.Invalid("events", "no events to replay")
 	}
-	first := events[0]
-	if first.Type != EventApprovalRequested || first.AggregateKind != ApprovalKind {
-		return ApprovalRequest{}, crmkit.Invalid("events[0]", "%s %s is not %s", first.AggregateKind, first.Type, EventApprovalRequested)
-	}
-	var p ApprovalRequestedPayload
-	if err := first.DecodePayload(&p); err != nil {
-		return ApprovalRequest{}, err
-	}
-	r, _, err := NewApprovalRequest(p.Subject, p.Requester, p.Roles, first.At, p.ExpiresAt)
+	r, err := approvalRequested(events[0])
 	if err != nil {
 		return ApprovalRequest{}, fmt.Errorf("replay events[0]: %w", err)
 	}
-	r.ID, r.Version = first.AggregateID, first.Version
-	if first.Version != 1 {
-		return ApprovalRequest{}, crmkit.Invalid("events[0]", "version %d, want 1", first.Version)
-	}
 	for i, e := range events[1:] {
-		field := fmt.Sprintf("events[%d]", i+1)
-		if e.AggregateID != r.ID || e.AggregateKind != ApprovalKind {
-			return ApprovalRequest{}, crmkit.Invalid(field, "belongs to %s %s, not approval %s", e.AggregateKind, e.AggregateID, r.ID)
+		if r, err = r.apply(e); err != nil {
+			return ApprovalRequest{}, fmt.Errorf("replay events[%d]: %w", i+1, err)
 		}
-		if e.Version != r.Version+1 {
-			return ApprovalRequest{}, crmkit.Invalid(field, "version %d after version %d", e.Version, r.Version)
-		}
-		var next ApprovalRequest
-		switch e.Type {
-		case EventApprovalStepApproved, EventApprovalGranted, EventApprovalRejected:
-			var d ApprovalDecidedPayload
-			if err := e.DecodePayload(&d); err != nil {
-				return ApprovalRequest{}, err
-			}
-			step, ok := r.CurrentStep()
-			if !ok || d.Step != step || d.Role != r.Steps[step].Role || d.Approved != (e.Type != EventApprovalRejected) {
-				return ApprovalRequest{}, crmkit.Invalid(field, "%s of step %d (%s) does not fit approval %s", e.Type, d.Step+1, d.Role, r.ID)
-			}
-			next, _, err = r.decide(Approver{ID: e.Actor, Roles: []string{d.Role}}, e.At, e.Reason, d.Approved)
-			if err == nil && (e.Type == EventApprovalGranted) != (next.Status == ApprovalApproved) {
-				err = crmkit.Invalid(field, "%s at step %d of %d", e.Type, d.Step+1, len(r.Steps))
-			}
-		case EventApprovalCancelled:
-			next, _, err = r.Cancel(e.Actor, e.At, e.Reason)
-		case EventApprovalExpired:
-			if !e.At.Equal(r.ExpiresAt) {
-				err = crmkit.Invalid(field, "expired at %s, but approval %s expires at %s", e.At.Format(time.RFC3339), r.ID, r.ExpiresAt.Format(time.RFC3339))
-				break
-			}
-			next, _, err = r.Expire(e.At)
-		default:
-			err = crmkit.Invalid(field, "unknown approval event type %q", e.Type)
-		}
-		if err != nil {
-			return ApprovalRequest{}, fmt.Errorf("replay %s: %w", field, err)
-		}
-		r = next
 	}
 	return r, nil
+}
+
+// approvalRequested rebuilds a request from its EventApprovalRequested.
+func approvalRequested(e crmkit.Event) (ApprovalRequest, error) {
+	if e.Type != EventApprovalRequested || e.AggregateKind != ApprovalKind {
+		return ApprovalRequest{}, crmkit.Invalid("event", "%s %s is not %s", e.AggregateKind, e.Type, EventApprovalRequested)
+	}
+	if e.Version != 1 {
+		return ApprovalRequest{}, crmkit.Invalid("event", "%s with version %d, want 1", e.Type, e.Version)
+	}
+	var p ApprovalRequestedPayload
+	if err := e.DecodePayload(&p); err != nil {
+		return ApprovalRequest{}, err
+	}
+	r, _, err := NewApprovalRequest(p.Subject, p.Requester, p.Roles, e.At, p.ExpiresAt)
+	if err != nil {
+		return ApprovalRequest{}, err
+	}
+	r.ID = e.AggregateID
+	return r, nil
+}
+
+// apply returns r after the event e, which must be r's next event and
+// legal where it occurs.
+func (r ApprovalRequest) apply(e crmkit.Event) (ApprovalRequest, error) {
+	if e.AggregateID != r.ID || e.AggregateKind != ApprovalKind {
+		return ApprovalRequest{}, crmkit.Invalid("event", "%s belongs to %s %s, not approval %s", e.Type, e.AggregateKind, e.AggregateID, r.ID)
+	}
+	if e.Version != r.Version+1 {
+		return ApprovalRequest{}, crmkit.Invalid("event", "%s with version %d after version %d of approval %s", e.Type, e.Version, r.Version, r.ID)
+	}
+	var (
+		next ApprovalRequest
+		err  error
+	)
+	switch e.Type {
+	case EventApprovalStepApproved, EventApprovalGranted, EventApprovalRejected:
+		var d ApprovalDecidedPayload
+		if err := e.DecodePayload(&d); err != nil {
+			return ApprovalRequest{}, err
+		}
+		step, ok := r.CurrentStep()
+		if !ok || d.Step != step || d.Role != r.Steps[step].Role || d.Approved != (e.Type != EventApprovalRejected) {
+			return ApprovalRequest{}, crmkit.Invalid("event", "%s of step %d (%s) does not fit approval %s", e.Type, d.Step+1, d.Role, r.ID)
+		}
+		next, _, err = r.decide(Approver{ID: e.Actor, Roles: []string{d.Role}}, e.At, e.Reason, d.Approved)
+		if err == nil && (e.Type == EventApprovalGranted) != (next.Status == ApprovalApproved) {
+			err = crmkit.Invalid("event", "%s at step %d of %d of approval %s", e.Type, d.Step+1, len(r.Steps), r.ID)
+		}
+	case EventApprovalCancelled:
+		next, _, err = r.Cancel(e.Actor, e.At, e.Reason)
+	case EventApprovalExpired:
+		if !e.At.Equal(r.ExpiresAt) {
+			return ApprovalRequest{}, crmkit.Invalid("event", "expired at %s, but approval %s expires at %s", e.At.Format(time.RFC3339), r.ID, r.ExpiresAt.Format(time.RFC3339))
+		}
+		next, _, err = r.Expire(e.At)
+	default:
+		err = crmkit.Invalid("event", "unknown approval event type %q", e.Type)
+	}
+	return next, err
 }

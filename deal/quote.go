@@ -564,7 +564,9 @@ func (p QuoteApprovalPolicy) RequiredRoles(t QuoteTotals) []string {
 //
 // A quote that needs approval (QuoteApprovalPolicy) cannot be sent before
 // its Approval is granted: Send only leaves Approved, and checks the grant
-// again at the time of sending.
+// against the policy again at the time of sending, so neither a hand-built
+// value nor an approval that ran out gets through. ReplayQuote rebuilds a
+// quote from its events.
 type Quote struct {
 	ID       uuid.UUID       `json:"id"`
 	DealID   uuid.UUID       `json:"deal_id"`
@@ -1036,4 +1038,193 @@ func TotalsByCurrency(quotes []Quote) (map[crmkit.Currency]crmkit.Money, error) 
 		out[q.Currency] = s
 	}
 	return out, nil
+}
+
+// ReplayQuote rebuilds a quote from its history: the events its methods
+// returned, in the order returned, including the "approval" events of its
+// approval requests (as Submit, Approve, Reject and Revise return them).
+// The first must be EventQuoteCreated; every later one must carry the next
+// version of its aggregate and be legal where it occurs. The result equals
+// the quote the methods produced, up to the representation of decimals
+// (compare them with Equal).
+func ReplayQuote(events []crmkit.Event) (Quote, error) {
+	if len(events) == 0 {
+		return Quote{}, crmkit.Invalid("events", "no events to replay")
+	}
+	q, err := quoteCreated(events[0])
+	if err != nil {
+		return Quote{}, fmt.Errorf("replay events[0]: %w", err)
+	}
+	for i := 1; i < len(events); i++ {
+		e := events[i]
+		if e.Type == EventQuoteSubmitted {
+			// Submit returns the quote's event and then its request's.
+			if i+1 >= len(events) {
+				return Quote{}, crmkit.Invalid(fmt.Sprintf("events[%d]", i), "%s without its %s", e.Type, EventApprovalRequested)
+			}
+			if q, err = q.applySubmitted(e, events[i+1]); err != nil {
+				return Quote{}, fmt.Errorf("replay events[%d]: %w", i, err)
+			}
+			i++
+			continue
+		}
+		if q, err = q.apply(e); err != nil {
+			return Quote{}, fmt.Errorf("replay events[%d]: %w", i, err)
+		}
+	}
+	return q, nil
+}
+
+// quoteCreated rebuilds version 1 from its EventQuoteCreated.
+func quoteCreated(e crmkit.Event) (Quote, error) {
+	if e.Type != EventQuoteCreated || e.AggregateKind != QuoteKind {
+		return Quote{}, crmkit.Invalid("event", "%s %s is not %s", e.AggregateKind, e.Type, EventQuoteCreated)
+	}
+	if e.Version != 1 {
+		return Quote{}, crmkit.Invalid("event", "%s with version %d, want 1", e.Type, e.Version)
+	}
+	var c QuoteContentPayload
+	if err := e.DecodePayload(&c); err != nil {
+		return Quote{}, err
+	}
+	if c.Version != 1 {
+		return Quote{}, crmkit.Invalid("event", "%s of quote version %d, want 1", e.Type, c.Version)
+	}
+	q, _, err := NewQuote(c.DealID, c.Currency, c.Lines, c.ValidUntil, e.Actor, e.At)
+	if err != nil {
+		return Quote{}, err
+	}
+	q.ID = e.AggregateID
+	return q, nil
+}
+
+func (q Quote) applySubmitted(e, ae crmkit.Event) (Quote, error) {
+	if err := q.checkNext(e, QuoteDraft); err != nil {
+		return Quote{}, err
+	}
+	var p QuoteSubmittedPayload
+	if err := e.DecodePayload(&p); err != nil {
+		return Quote{}, err
+	}
+	a, err := approvalRequested(ae)
+	if err != nil {
+		return Quote{}, err
+	}
+	if a.ID != p.ApprovalID || a.Subject != QuoteApprovalSubject(q.ID, q.Version) || len(q.Lines) == 0 {
+		return Quote{}, crmkit.Invalid("event", "approval %s (%s) does not fit the submission of quote %s v%d", a.ID, a.Subject, q.ID, q.Version)
+	}
+	out := q.Clone()
+	out.Status, out.Approval = QuotePendingApproval, &a
+	return out.advance(e), nil
+}
+
+// apply returns q after the event e (of the quote or of its approval).
+func (q Quote) apply(e crmkit.Event) (Quote, error) {
+	if e.AggregateKind == ApprovalKind {
+		if q.Approval == nil {
+			return Quote{}, crmkit.Invalid("event", "%s of approval %s, but quote %s v%d has none", e.Type, e.AggregateID, q.ID, q.Version)
+		}
+		a, err := q.Approval.apply(e)
+		if err != nil {
+			return Quote{}, err
+		}
+		out := q.Clone()
+		out.Approval = &a
+		if e.At.After(out.UpdatedAt) {
+			out.UpdatedAt = e.At
+		}
+		return out, nil
+	}
+	out := q.Clone()
+	var err error
+	switch e.Type {
+	case EventQuoteLinesChanged, EventQuoteValidityChanged:
+		if err = q.checkNext(e, QuoteDraft); err == nil {
+			err = out.applyContent(e, q.Version)
+		}
+	case EventQuoteApproved:
+		if err = q.checkNext(e, QuoteDraft, QuotePendingApproval); err == nil {
+			if (q.Status == QuoteDraft) != (q.Approval == nil) || (q.Approval != nil && q.Approval.Status != ApprovalApproved) || len(q.Lines) == 0 {
+				err = crmkit.Invalid("event", "%s of quote %s v%d without a granted approval", e.Type, q.ID, q.Version)
+			}
+			out.Status = QuoteApproved
+		}
+	case EventQuoteRejected:
+		if err = q.checkNext(e, QuotePendingApproval); err == nil {
+			if q.Approval == nil || q.Approval.Status != ApprovalRejected {
+				err = crmkit.Invalid("event", "%s of quote %s v%d whose approval is not rejected", e.Type, q.ID, q.Version)
+			}
+			out.Status = QuoteRejected
+		}
+	case EventQuoteSent:
+		err = q.checkNext(e, QuoteApproved)
+		out.Status, out.SentAt = QuoteSent, e.At
+	case EventQuoteAccepted:
+		err = q.checkNext(e, QuoteSent)
+		out.Status = QuoteAccepted
+	case EventQuoteDeclined:
+		err = q.checkNext(e, QuoteSent)
+		out.Status = QuoteDeclined
+	case EventQuoteExpired:
+		if err = q.checkNext(e, QuoteSent); err == nil && (q.ValidUntil.IsZero() || !e.At.Equal(q.ValidUntil)) {
+			err = crmkit.Invalid("event", "%s at %s, but quote %s is valid until %s", e.Type, e.At.Format(time.RFC3339), q.ID, q.ValidUntil.Format(time.RFC3339))
+		}
+		out.Status = QuoteExpired
+	case EventQuoteRevised:
+		if err = q.checkNext(e, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err == nil {
+			if q.Approval != nil && q.Approval.Status == ApprovalPending {
+				err = crmkit.Invalid("event", "%s of quote %s v%d with approval %s still pending", e.Type, q.ID, q.Version, q.Approval.ID)
+				break
+			}
+			err = out.applyContent(e, q.Version+1)
+			out.Status, out.Approval, out.SentAt = QuoteDraft, nil, time.Time{}
+		}
+	default:
+		err = crmkit.Invalid("event", "unknown quote event type %q", e.Type)
+	}
+	if err != nil {
+		return Quote{}, err
+	}
+	return out.advance(e), nil
+}
+
+// checkNext checks that e is q's next event and q is in an allowed status.
+func (q Quote) checkNext(e crmkit.Event, allowed ...QuoteStatus) error {
+	switch {
+	case e.AggregateID != q.ID || e.AggregateKind != QuoteKind:
+		return crmkit.Invalid("event", "%s belongs to %s %s, not quote %s", e.Type, e.AggregateKind, e.AggregateID, q.ID)
+	case e.Version != q.Seq+1:
+		return crmkit.Invalid("event", "%s with version %d after version %d of quote %s", e.Type, e.Version, q.Seq, q.ID)
+	case !slices.Contains(allowed, q.Status):
+		return fmt.Errorf("quote %s v%d is %s: no %s: %w", q.ID, q.Version, q.Status, e.Type, crmkit.ErrIllegalTransition)
+	case e.At.Before(q.UpdatedAt) && e.Type != EventQuoteExpired:
+		return crmkit.Invalid("event", "%s at %s is before the last change of quote %s", e.Type, e.At.Format(time.RFC3339), q.ID)
+	}
+	return nil
+}
+
+// applyContent takes lines and validity from a content payload of quote
+// version version.
+func (q *Quote) applyContent(e crmkit.Event, version int) error {
+	var c QuoteContentPayload
+	if err := e.DecodePayload(&c); err != nil {
+		return err
+	}
+	if c.DealID != q.DealID || c.Currency != q.Currency || c.Version != version {
+		return crmkit.Invalid("event", "%s of deal %s in %s v%d does not fit quote %s v%d", e.Type, c.DealID, c.Currency, c.Version, q.ID, version)
+	}
+	if _, err := LinesTotals(q.Currency, c.Lines); err != nil {
+		return err
+	}
+	q.Lines, q.ValidUntil, q.Version = c.Lines, c.ValidUntil, version
+	return nil
+}
+
+// advance counts e as q's latest event.
+func (q Quote) advance(e crmkit.Event) Quote {
+	q.Seq = e.Version
+	if e.At.After(q.UpdatedAt) {
+		q.UpdatedAt = e.At
+	}
+	return q
 }

@@ -2,6 +2,7 @@ package deal_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -721,8 +722,9 @@ func TestQuoteStateMachine(t *testing.T) {
 	policy := deal.DefaultQuoteApprovalPolicy()
 
 	rapid.Check(t, func(rt *rapid.T) {
-		q, _, err := deal.NewQuote(dealID, eur, nil, validUntil, "rob", t0)
+		q, created, err := deal.NewQuote(dealID, eur, nil, validUntil, "rob", t0)
 		require.NoError(rt, err)
+		history := []crmkit.Event{created}
 		m := quoteModel{status: deal.QuoteDraft, version: 1, seq: 1}
 		now := t0
 
@@ -815,6 +817,7 @@ func TestQuoteStateMachine(t *testing.T) {
 			}
 			require.NoError(rt, err, "%s by %s from %s", cmd, who, before.Status)
 			q = next
+			history = append(history, events...)
 			for _, e := range events {
 				if e.AggregateKind == "quote" {
 					m.seq++
@@ -845,6 +848,11 @@ func TestQuoteStateMachine(t *testing.T) {
 				}
 			}
 		}
+
+		// The history replays to the current quote.
+		got, err := deal.ReplayQuote(history)
+		require.NoError(rt, err)
+		requireSameQuote(rt, q, got)
 	})
 }
 
@@ -941,4 +949,95 @@ func TestQuoteSendChecksTheApprovalAgain(t *testing.T) {
 	bad := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("101"), Role: "x"}}}
 	_, _, err = a.Send(bad, "rob", at)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+// FuzzQuoteLineTotals feeds arbitrary quantities, prices and discounts to
+// QuoteLine.Totals: it never panics, rejects bad lines with ErrInvalid or
+// ErrOverflow, and agrees with the big.Rat oracle on every line it accepts.
+func FuzzQuoteLineTotals(f *testing.F) {
+	for _, s := range [][3]string{
+		{"3", "19.99", "15"}, {"1.5", "33.33", "10"}, {"1", "0.05", "50"}, {"0.000001", "123.45", "0"},
+		{"1000000000000", "92233720368547758.07", "0"}, {"-1", "1", "0"}, {"1", "1", "100.0001"},
+		{"1e3", "0.01", "33.3333"}, {"123456.789012", "9876543210.98", "12.5"}, {"1e-19", "1", "0"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	maxInt := big.NewInt(math.MaxInt64)
+	f.Fuzz(func(t *testing.T, qty, price, discount string) {
+		q, err1 := decimal.NewFromString(qty)
+		p, err2 := crmkit.ParseMoney(price, eur)
+		d, err3 := decimal.NewFromString(discount)
+		if err1 != nil || err2 != nil || err3 != nil {
+			return
+		}
+		l := deal.QuoteLine{Product: "p", Quantity: q, UnitPrice: p, Discount: d}
+		g, n, err := l.Totals()
+		if err != nil {
+			if !errors.Is(err, crmkit.ErrInvalid) && !errors.Is(err, crmkit.ErrOverflow) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		wg, wn := oracleLine(q, p.Minor(), d)
+		if wg.Cmp(maxInt) > 0 || wn.Cmp(maxInt) > 0 {
+			t.Fatalf("%s x %s less %s%%: accepted a line beyond int64: %s %s", qty, price, discount, g, n)
+		}
+		if g.Minor() != wg.Int64() || n.Minor() != wn.Int64() {
+			t.Fatalf("%s x %s less %s%%: got %s, %s; want %s, %s minor", qty, price, discount, g, n, wg, wn)
+		}
+	})
+}
+
+// requireSameQuote compares quotes field by field, decimals with Equal.
+func requireSameQuote(t require.TestingT, want, got deal.Quote) {
+	require.Len(t, got.Lines, len(want.Lines))
+	for i := range want.Lines {
+		w, g := want.Lines[i], got.Lines[i]
+		require.Equal(t, w.Product, g.Product)
+		require.Equal(t, w.UnitPrice, g.UnitPrice)
+		require.True(t, w.Quantity.Equal(g.Quantity), "quantity %s vs %s", w.Quantity, g.Quantity)
+		require.True(t, w.Discount.Equal(g.Discount), "discount %s vs %s", w.Discount, g.Discount)
+	}
+	want.Lines, got.Lines = nil, nil
+	require.True(t, want.ValidUntil.Equal(got.ValidUntil))
+	want.ValidUntil, got.ValidUntil = time.Time{}, time.Time{}
+	if want.Approval != nil && got.Approval != nil {
+		require.True(t, want.Approval.ExpiresAt.Equal(got.Approval.ExpiresAt))
+		a := want.Approval.Clone()
+		a.ExpiresAt = got.Approval.ExpiresAt
+		want.Approval = &a
+	}
+	require.Equal(t, want, got)
+}
+
+func TestReplayQuoteRejectsBadHistories(t *testing.T) {
+	policy := deal.DefaultQuoteApprovalPolicy()
+	q, e0, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "4", "250.00", "EUR", "20")}, until, "rob", t0)
+	require.NoError(t, err)
+	p, e1, err := q.Submit(policy, "rob", t0.Add(time.Hour))
+	require.NoError(t, err)
+	a, e2, err := p.Approve(manager, t0.Add(2*time.Hour), "")
+	require.NoError(t, err)
+	s, e3, err := a.Send(policy, "rob", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	history := slices.Concat([]crmkit.Event{e0}, e1, e2, e3)
+
+	got, err := deal.ReplayQuote(history)
+	require.NoError(t, err)
+	requireSameQuote(t, s, got)
+
+	_, err = deal.ReplayQuote(nil)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = deal.ReplayQuote(history[1:])
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "must start with the creation")
+	_, err = deal.ReplayQuote(history[:2])
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a submission without its approval request")
+	skipApproval := slices.Concat([]crmkit.Event{e0}, e1, e2[1:], e3)
+	_, err = deal.ReplayQuote(skipApproval)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "approved without the approval's grant")
+	_, err = deal.ReplayQuote(slices.Concat([]crmkit.Event{e0}, e3))
+	assert.Error(t, err, "sent without submission")
+	twice := slices.Concat(history, e3)
+	_, err = deal.ReplayQuote(twice)
+	assert.Error(t, err, "a repeated event")
 }
