@@ -1,6 +1,7 @@
 package lead_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -64,4 +65,91 @@ func TestNewRejectsBadInput(t *testing.T) {
 			assert.Equal(t, crmkit.Event{}, ev)
 		})
 	}
+}
+
+func errorsIsInvalid(err error) bool { return errors.Is(err, crmkit.ErrInvalid) }
+
+func TestRecordTouch(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	l := captured(t, clock)
+	clock.Advance(3 * time.Hour)
+	late := lead.Touchpoint{Channel: lead.ChannelInboundContent, Content: "video/demo", Kind: lead.TouchView, At: t0.Add(2 * time.Hour)}
+	early := lead.Touchpoint{Channel: lead.ChannelSocial, Kind: lead.TouchLike, At: t0.Add(time.Hour)}
+	a, ev, err := l.RecordTouch(clock, lead.Sources{}, "web", late)
+	require.NoError(t, err)
+	assert.Equal(t, lead.TouchpointRecorded, ev.Type)
+	assert.Equal(t, clock.Now(), ev.At)
+	var tp lead.Touchpoint
+	require.NoError(t, ev.DecodePayload(&tp))
+	assert.Equal(t, late.Content, tp.Content)
+	assert.True(t, late.At.Equal(tp.At))
+	b, _, err := a.RecordTouch(clock, lead.Sources{}, "web", early) // arrives late, sorted in
+	require.NoError(t, err)
+	assert.Equal(t, []lead.Touchpoint{early, late}, b.Journey)
+	assert.Len(t, a.Journey, 1, "input journey untouched")
+	assert.Empty(t, l.Journey)
+	assert.Equal(t, l.Version+2, b.Version)
+	assert.Equal(t, lead.StageSuspect, b.Stage)
+
+	_, _, err = b.RecordTouch(clock, lead.Sources{}, "web", early)
+	assert.ErrorIs(t, err, crmkit.ErrConflict, "same touch twice")
+	for name, bad := range map[string]lead.Touchpoint{
+		"future":         {Channel: lead.ChannelEmail, Kind: lead.TouchEmailOpen, At: clock.Now().Add(time.Second)},
+		"before created": {Channel: lead.ChannelEmail, Kind: lead.TouchEmailOpen, At: t0.Add(-time.Second)},
+		"zero time":      {Channel: lead.ChannelEmail, Kind: lead.TouchEmailOpen},
+		"no kind":        {Channel: lead.ChannelEmail, At: t0},
+		"bad channel":    {Channel: "fax", Kind: lead.TouchView, At: t0},
+	} {
+		got, ev, err := b.RecordTouch(clock, lead.Sources{}, "web", bad)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
+		assert.Equal(t, lead.Lead{}, got, name)
+		assert.Equal(t, crmkit.Event{}, ev, name)
+	}
+	_, _, err = b.RecordTouch(nil, lead.Sources{}, "web", early)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+func TestAssign(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	l := captured(t, clock)
+	a, ev, err := l.Assign(clock, "router", "rep-9")
+	require.NoError(t, err)
+	assert.Equal(t, "rep-9", a.Owner)
+	assert.Equal(t, lead.LeadAssigned, ev.Type)
+	assert.Equal(t, "", ev.From)
+	assert.Equal(t, "rep-9", ev.To)
+	_, _, err = a.Assign(clock, "router", "rep-9")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	lad := newLadder(t, clock)
+	d, _, err := lad.Disqualify(context.Background(), a, "rep", "spam")
+	require.NoError(t, err)
+	_, _, err = d.Assign(clock, "router", "rep-1")
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
+}
+
+func TestCloneSharesNothing(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	l, _, err := lead.New(clock, lead.Capture{
+		Who:     lead.Person{Name: "A", Attributes: map[string]string{"k": "v"}},
+		Source:  lead.ChannelEmail,
+		Journey: []lead.Touchpoint{{Channel: lead.ChannelEmail, Kind: lead.TouchView, At: t0}},
+	})
+	require.NoError(t, err)
+	c := l.Clone()
+	c.Who.Attributes["k"] = "changed"
+	c.Journey[0].Kind = lead.TouchCall
+	assert.Equal(t, "v", l.Who.Attributes["k"])
+	assert.Equal(t, lead.TouchView, l.Journey[0].Kind)
+}
+
+func TestNewCopiesCallerData(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	attrs := map[string]string{"segment": "smb"}
+	journey := []lead.Touchpoint{{Channel: lead.ChannelEmail, Kind: lead.TouchView, At: t0}}
+	l, _, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "A", Attributes: attrs}, Source: lead.ChannelEmail, Journey: journey})
+	require.NoError(t, err)
+	attrs["segment"] = "enterprise"
+	journey[0].Kind = lead.TouchCall
+	assert.Equal(t, "smb", l.Who.Attributes["segment"])
+	assert.Equal(t, lead.TouchView, l.Journey[0].Kind)
 }

@@ -1,0 +1,196 @@
+package lead_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sqlLead captures a lead and moves it to SQL.
+func sqlLead(t *testing.T, clock *crmkit.FakeClock, lad *lead.Ladder, who lead.Person) lead.Lead {
+	t.Helper()
+	l, _, err := lead.New(clock, lead.Capture{
+		Who: who, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Campaign: "spring-webinar",
+		Owner: "rep-1", BuyBy: clock.Now().AddDate(0, 0, 30),
+		Journey: []lead.Touchpoint{{Channel: lead.ChannelEvent, Campaign: "spring-webinar", Kind: lead.TouchAttend, At: clock.Now()}},
+	})
+	require.NoError(t, err)
+	clock.Advance(time.Hour)
+	l, _, err = lad.Accept(context.Background(), l, "rep-1", "wants a quote")
+	require.NoError(t, err)
+	clock.Advance(time.Hour)
+	return l
+}
+
+func TestConvertCreatesAccountContactOpportunity(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	lad := newLadder(t, clock)
+	who := lead.Person{Name: "Ada Lovelace", Email: "ada@acme.com", Phone: "+36 1 234 5678", Company: "Acme Ltd",
+		Title: "CTO", Industry: "software", Country: "HU", CompanySize: 120, Attributes: map[string]string{"segment": "mid"}}
+	l := sqlLead(t, clock, lad, who)
+	amount := crmkit.MustMoney("12000.00", "EUR")
+	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{Actor: "rep-1", Amount: amount})
+	require.NoError(t, err)
+
+	assert.Equal(t, lead.StageConverted, c.Lead.Stage)
+	assert.Equal(t, lead.StageSQL, l.Stage, "input unchanged")
+	assert.Equal(t, l.Version+1, c.Lead.Version)
+	assert.Equal(t, lead.LeadConverted, c.Event.Type)
+	assert.Equal(t, "sql", c.Event.From)
+	assert.Equal(t, "converted", c.Event.To)
+	assert.Equal(t, clock.Now(), c.Event.At)
+
+	assert.False(t, c.Account.Existing)
+	assert.NotEqual(t, uuid.Nil, c.Account.ID)
+	assert.Equal(t, "Acme Ltd", c.Account.Name)
+	assert.Equal(t, "acme.com", c.Account.Domain)
+	assert.Equal(t, "software", c.Account.Industry)
+	assert.Equal(t, "HU", c.Account.Country)
+	assert.Equal(t, 120, c.Account.Size)
+	assert.Equal(t, map[string]string{"segment": "mid"}, c.Account.Attributes)
+
+	assert.False(t, c.Contact.Existing)
+	assert.Equal(t, c.Account.ID, c.Contact.AccountID)
+	assert.Equal(t, "Ada Lovelace", c.Contact.Name)
+	assert.Equal(t, "ada@acme.com", c.Contact.Email)
+	assert.Equal(t, "CTO", c.Contact.Title)
+
+	o := c.Opportunity
+	assert.Equal(t, c.Account.ID, o.AccountID)
+	assert.Equal(t, c.Contact.ID, o.ContactID)
+	assert.Equal(t, l.ID, o.LeadID)
+	assert.Equal(t, "Acme Ltd - spring-webinar", o.Name)
+	assert.True(t, amount.Equal(o.Amount))
+	assert.Equal(t, l.BuyBy, o.ExpectedClose, "the stated time frame is the expected close")
+	assert.Equal(t, lead.ChannelEvent, o.Source)
+	assert.Equal(t, lead.EventWebinar, o.EventKind)
+	assert.Equal(t, "rep-1", o.Owner, "the lead's owner by default")
+	assert.Equal(t, l.Journey, o.Journey)
+
+	ids := []uuid.UUID{c.Account.ID, c.Contact.ID, o.ID, l.ID}
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			assert.NotEqual(t, ids[i], ids[j])
+		}
+	}
+	assert.Equal(t, lead.ConversionRef{AccountID: c.Account.ID, ContactID: c.Contact.ID, OpportunityID: o.ID}, c.Lead.Conversion)
+	var p lead.ConvertedPayload
+	require.NoError(t, c.Event.DecodePayload(&p))
+	assert.Equal(t, o.ID, p.OpportunityID)
+	assert.Equal(t, c.Account.ID, p.AccountID)
+
+	// Converting twice is an error and changes nothing.
+	_, err = lad.Convert(context.Background(), c.Lead, lead.ConvertInput{Actor: "rep-1"})
+	require.ErrorIs(t, err, crmkit.ErrIllegalTransition)
+	assert.Contains(t, err.Error(), "already converted")
+}
+
+func TestConvertRejections(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	lad := newLadder(t, clock)
+	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "ada@acme.com"})
+	mql, _, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Bob"}, Source: lead.ChannelEmail, Owner: "rep"})
+	require.NoError(t, err)
+	unowned := l
+	unowned.Owner = ""
+	cases := []struct {
+		name string
+		l    lead.Lead
+		in   lead.ConvertInput
+		want error
+	}{
+		{"not sql", mql, lead.ConvertInput{}, crmkit.ErrIllegalTransition},
+		{"negative amount", l, lead.ConvertInput{Amount: crmkit.MustMoney("-1.00", "EUR")}, crmkit.ErrInvalid},
+		{"no owner", unowned, lead.ConvertInput{}, crmkit.ErrInvalid},
+		{"close before conversion", l, lead.ConvertInput{ExpectedClose: t0}, crmkit.ErrInvalid},
+		{"future", l, lead.ConvertInput{At: clock.Now().Add(time.Hour)}, crmkit.ErrInvalid},
+		{"nil existing account", l, lead.ConvertInput{Accounts: []lead.ExistingAccount{{Domain: "x.com"}}}, crmkit.ErrInvalid},
+		{"nil existing contact", l, lead.ConvertInput{Contacts: []lead.ExistingContact{{Email: "x@x.com"}}}, crmkit.ErrInvalid},
+		{"zero lead", lead.Lead{}, lead.ConvertInput{}, crmkit.ErrInvalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := c.l.Clone()
+			got, err := lad.Convert(context.Background(), c.l, c.in)
+			require.ErrorIs(t, err, c.want)
+			assert.Equal(t, lead.Conversion{}, got)
+			assert.Equal(t, before, c.l)
+		})
+	}
+}
+
+func TestConvertLinksExistingContactAndAccount(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	lad := newLadder(t, clock)
+	accID, conID, otherAcc := crmkit.NewID(), crmkit.NewID(), crmkit.NewID()
+
+	// A contact with the same address (different case and +tag) is linked,
+	// and so is its account.
+	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "Ada+webinar@Acme.com"})
+	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{
+		Accounts: []lead.ExistingAccount{{ID: otherAcc, Name: "Globex", Domain: "globex.com"}, {ID: accID, Name: "Acme", Domain: "https://www.acme.com"}},
+		Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}},
+	})
+	require.NoError(t, err)
+	assert.True(t, c.Contact.Existing)
+	assert.Equal(t, conID, c.Contact.ID)
+	assert.True(t, c.Account.Existing)
+	assert.Equal(t, accID, c.Account.ID)
+	assert.Equal(t, "Acme", c.Account.Name)
+	assert.Equal(t, accID, c.Opportunity.AccountID)
+	assert.True(t, c.Lead.Conversion.ExistingAccount && c.Lead.Conversion.ExistingContact)
+
+	// A new person at a known company domain: new contact, existing account.
+	l2 := sqlLead(t, clock, lad, lead.Person{Name: "Bob", Email: "bob@acme.com"})
+	c2, err := lad.Convert(context.Background(), l2, lead.ConvertInput{
+		Accounts: []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}},
+		Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}},
+	})
+	require.NoError(t, err)
+	assert.False(t, c2.Contact.Existing)
+	assert.Equal(t, accID, c2.Contact.AccountID)
+	assert.True(t, c2.Account.Existing)
+
+	// A free-mail address never matches an account by domain.
+	l3 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Email: "eve@gmail.com", Phone: "+36 30 123 4567"})
+	c3, err := lad.Convert(context.Background(), l3, lead.ConvertInput{
+		Accounts: []lead.ExistingAccount{{ID: accID, Name: "Gmail user", Domain: "gmail.com"}},
+	})
+	require.NoError(t, err)
+	assert.False(t, c3.Account.Existing)
+	assert.Equal(t, "Eve", c3.Account.Name, "a person account")
+
+	// The same phone in national form matches a contact; rejecting
+	// duplicates makes it a conflict.
+	l4 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Phone: "+36 30 123 4567"})
+	_, err = lad.Convert(context.Background(), l4, lead.ConvertInput{
+		Contacts:    []lead.ExistingContact{{ID: conID, Phone: "06 30 123 4567"}},
+		OnDuplicate: lead.RejectDuplicates,
+	})
+	require.ErrorIs(t, err, crmkit.ErrConflict)
+	assert.Contains(t, err.Error(), conID.String())
+	_, err = lad.Convert(context.Background(), l2, lead.ConvertInput{
+		Accounts:    []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}},
+		OnDuplicate: lead.RejectDuplicates,
+	})
+	require.ErrorIs(t, err, crmkit.ErrConflict)
+}
+
+func TestConvertRunsGuards(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	errNoQuote := errors.New("no quote approved")
+	lad := newLadder(t, clock, lead.Guard{Action: lead.ActionConvert, Name: "quote approved", Check: func(context.Context, lead.Lead, lead.Command) error {
+		return errNoQuote
+	}})
+	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada"})
+	_, err := lad.Convert(context.Background(), l, lead.ConvertInput{})
+	require.ErrorIs(t, err, errNoQuote)
+	require.ErrorIs(t, err, crmkit.ErrForbidden)
+}
