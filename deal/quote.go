@@ -179,9 +179,9 @@ func showDecimal(d decimal.Decimal) string {
 }
 
 // checkDecimal reports, as a phrase, why d has more than places decimal
-// places or exceeds max in magnitude; "" if it does not. The exponent is
+// places or exceeds limit in magnitude; "" if it does not. The exponent is
 // checked first so that no huge power of ten is ever built.
-func checkDecimal(d decimal.Decimal, places int32, max decimal.Decimal) string {
+func checkDecimal(d decimal.Decimal, places int32, limit decimal.Decimal) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -191,8 +191,8 @@ func checkDecimal(d decimal.Decimal, places int32, max decimal.Decimal) string {
 	if !d.Truncate(places).Equal(d) {
 		return fmt.Sprintf("has more than %d decimal places", places)
 	}
-	if d.Abs().GreaterThan(max) {
-		return "is above " + max.String()
+	if d.Abs().GreaterThan(limit) {
+		return "is above " + limit.String()
 	}
 	return ""
 }
@@ -656,6 +656,9 @@ func (q Quote) Clone() Quote {
 
 // Totals returns the exact totals of the quote's lines (see QuoteTotals).
 func (q Quote) Totals() (QuoteTotals, error) {
+	if q.Currency.IsZero() {
+		return QuoteTotals{}, crmkit.Invalid("currency", "quote %s has no currency", q.ID)
+	}
 	return linesTotals(q.Currency, q.Lines)
 }
 

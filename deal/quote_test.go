@@ -678,6 +678,8 @@ func TestTotalsByCurrency(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 	_, err = deal.TotalsByCurrency([]deal.Quote{q1, bad})
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
+	_, err = deal.TotalsByCurrency([]deal.Quote{{}})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a zero quote has no currency")
 	// and a hand-built absurd line errors instead of computing forever.
 	bad = q1.Clone()
 	bad.Lines = append(bad.Lines, deal.QuoteLine{Product: "x", Quantity: decimal.New(1, -900000000), UnitPrice: crmkit.MustMoney("1", "EUR")})
