@@ -259,3 +259,73 @@ func nonEmpty(a, b string) string {
 	}
 	return b
 }
+
+// Conversions generates a conversion in cur with 1 to 12 touches, at
+// random times around the conversion (some after it), with at most one
+// touch per role, and an amount from 0 to 10^12 minor units.
+func Conversions(cur crmkit.Currency) *rapid.Generator[funnel.Conversion] {
+	return rapid.Custom(func(t *rapid.T) funnel.Conversion {
+		start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		converted := start.Add(time.Duration(rapid.IntRange(0, 90*24).Draw(t, "converted hours")) * time.Hour)
+		n := rapid.IntRange(1, 12).Draw(t, "touches")
+		touches := make([]funnel.Touch, n)
+		for i := range touches {
+			touches[i] = funnel.Touch{
+				At:      start.Add(time.Duration(rapid.IntRange(0, 100*24).Draw(t, "touch hours")) * time.Hour),
+				Channel: rapid.SampledFrom([]string{"ads", "web", "email", "event"}).Draw(t, "channel"),
+			}
+		}
+		// The first touch is at or before the conversion.
+		touches[rapid.IntRange(0, n-1).Draw(t, "anchor")].At = start
+		for _, r := range []funnel.Role{funnel.LeadCreation, funnel.OpportunityCreation, funnel.CloseTouch} {
+			if i := rapid.IntRange(-1, n-1).Draw(t, "role holder"); i >= 0 {
+				touches[i].Roles |= r
+			}
+		}
+		amount, _ := crmkit.NewMoney(rapid.Int64Range(0, 1_000_000_000_000).Draw(t, "amount"), cur)
+		return funnel.Conversion{Amount: amount, Converted: converted, Touches: touches}
+	})
+}
+
+// Models generates every named attribution model, time decay with a
+// random half-life and custom position weights.
+func Models() *rapid.Generator[funnel.Model] {
+	return rapid.Custom(func(t *rapid.T) funnel.Model {
+		switch k := rapid.IntRange(0, 9).Draw(t, "model"); k {
+		case 0:
+			return funnel.FirstTouch()
+		case 1:
+			return funnel.LastTouch()
+		case 2:
+			return funnel.Linear()
+		case 3:
+			return funnel.UShaped()
+		case 4:
+			return funnel.WShaped()
+		case 5:
+			return funnel.FullPath()
+		case 6:
+			return funnel.JShaped()
+		case 7:
+			return funnel.InverseJ()
+		case 8:
+			m, err := funnel.TimeDecay(time.Duration(rapid.IntRange(0, 60*24).Draw(t, "half-life hours")) * time.Hour)
+			if err != nil {
+				panic(err)
+			}
+			return m
+		}
+		w := func(name string) decimal.Decimal {
+			return decimal.New(rapid.Int64Range(0, 1000).Draw(t, name), -1)
+		}
+		p := funnel.Positions{First: w("first"), LeadCreation: w("lead"), OpportunityCreation: w("opportunity"), Close: w("close"), Last: w("last"), Spread: w("spread")}
+		if p.First.IsZero() && p.Spread.IsZero() {
+			p.Spread = decimal.NewFromInt(1)
+		}
+		m, err := funnel.CustomModel("generated", p)
+		if err != nil {
+			panic(err)
+		}
+		return m
+	})
+}
