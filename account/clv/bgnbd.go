@@ -245,6 +245,19 @@ func betaGeoExpected(r, alpha, a, b, o, t float64, c Customer) float64 {
 	if t == 0 {
 		return 0
 	}
+	// At a = 1 the closed form is 0/0; near it, it cancels. The expectation
+	// is smooth in a, so interpolate linearly between a = 1 ± δ, an error
+	// of order δ² (1e-8 relative).
+	const delta = 1e-4
+	if math.Abs(a-1) < delta {
+		lo := betaGeoExpectedAt(r, alpha, 1-delta, b, o, t, c)
+		hi := betaGeoExpectedAt(r, alpha, 1+delta, b, o, t, c)
+		return lo + (a-(1-delta))/(2*delta)*(hi-lo)
+	}
+	return betaGeoExpectedAt(r, alpha, a, b, o, t, c)
+}
+
+func betaGeoExpectedAt(r, alpha, a, b, o, t float64, c Customer) float64 {
 	x := float64(c.Frequency)
 	z := t / (alpha + c.T + t)
 	cc := a + b + x - 1 + o
@@ -255,7 +268,9 @@ func betaGeoExpected(r, alpha, a, b, o, t float64, c Customer) float64 {
 	} else {
 		bracket = 1 - math.Pow(1-z, a-1)*h
 	}
-	return cc / (a - 1) * bracket * betaGeoAlive(r, alpha, a, b, o, c)
+	// For t near 0 the bracket cancels to a rounding error that may be
+	// slightly negative; an expectation of counts is not.
+	return math.Max(0, cc/(a-1)*bracket*betaGeoAlive(r, alpha, a, b, o, c))
 }
 
 // betaGeoAlive returns P(alive | x, t_x, T).

@@ -1,10 +1,12 @@
 package clv_test
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -61,6 +63,26 @@ func TestSummarizeReproducesShippedCDNOWSummary(t *testing.T) {
 		}
 	}
 	assert.Zero(t, mismatches)
+
+	// The plain summary file holds the same (x, t_x, T).
+	f, err := os.Open("testdata/cdnow_customers_summary.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, 2358)
+	for _, r := range recs[1:] {
+		id, err := strconv.Atoi(r[0])
+		require.NoError(t, err)
+		c := byID[id]
+		assert.Equal(t, r[1], strconv.Itoa(c.Frequency), "customer %d", id)
+		tx, err := strconv.ParseFloat(r[2], 64)
+		require.NoError(t, err)
+		age, err := strconv.ParseFloat(r[3], 64)
+		require.NoError(t, err)
+		assert.Equal(t, tx, round2(c.Recency), "customer %d", id)
+		assert.Equal(t, age, round2(c.T), "customer %d", id)
+	}
 
 	// Totals counted independently with awk over the distinct (customer,
 	// day) pairs of CDNOW_sample.txt: 2,457 repeat purchases in the
