@@ -277,6 +277,26 @@ func (r ApprovalRequest) Granted(at time.Time) bool {
 	return r.Status == ApprovalApproved && !r.ExpiredAt(at) && r.Validate() == nil
 }
 
+// Covers reports whether r has a distinct step for every role in roles
+// (a role listed twice needs two steps). Callers that guard an action by
+// a set of roles check Granted and Covers together.
+func (r ApprovalRequest) Covers(roles []string) bool {
+	used := make([]bool, len(r.Steps))
+	for _, role := range roles {
+		found := false
+		for i, s := range r.Steps {
+			if !used[i] && s.Role == role {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // Validate reports the first inconsistency of r, as a value loaded from
 // storage or JSON may have: a nil ID, an empty subject, requester or role,
 // an expiry not after the request, decisions that do not fit the status

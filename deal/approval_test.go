@@ -542,3 +542,21 @@ func TestApprovalValidateCatchesForgedValues(t *testing.T) {
 	pending.Status = deal.ApprovalPending
 	assert.ErrorIs(t, pending.Validate(), crmkit.ErrInvalid, "pending after a rejection")
 }
+
+func TestApprovalCovers(t *testing.T) {
+	r := newRequest(t, []string{"manager", "director", "manager"}, time.Time{})
+	assert.True(t, r.Covers(nil))
+	assert.True(t, r.Covers([]string{"director"}))
+	assert.True(t, r.Covers([]string{"manager", "manager", "director"}))
+	assert.False(t, r.Covers([]string{"manager", "manager", "manager"}), "two manager steps, not three")
+	assert.False(t, r.Covers([]string{"finance"}))
+	long := make([]string, 70)
+	for i := range long {
+		long[i] = fmt.Sprintf("role-%d", i)
+	}
+	r = newRequest(t, long, time.Time{})
+	reversed := slices.Clone(long)
+	slices.Reverse(reversed)
+	assert.True(t, r.Covers(reversed), "order does not matter")
+	assert.False(t, r.Covers(append(reversed, "role-69")))
+}

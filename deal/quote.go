@@ -873,18 +873,9 @@ func (q Quote) checkApproval(roles []string, at time.Time) error {
 	case !a.Granted(at):
 		return fmt.Errorf("quote %s v%d: approval %s is %s, not granted at %s: %w", q.ID, q.Version, a.ID, a.StatusAt(at), at.Format(time.RFC3339), crmkit.ErrForbidden)
 	}
-	used := make([]bool, len(a.Steps))
-	for _, role := range roles {
-		found := false
-		for i, s := range a.Steps {
-			if !used[i] && s.Role == role {
-				used[i], found = true, true
-				break
-			}
-		}
-		if !found {
-			return fmt.Errorf("quote %s v%d: approval %s has no step by role %q: %w", q.ID, q.Version, a.ID, role, crmkit.ErrForbidden)
-		}
+	if !a.Covers(roles) {
+		return fmt.Errorf("quote %s v%d: approval %s by %s does not cover the roles %s: %w", q.ID, q.Version, a.ID,
+			strings.Join(a.Roles(), ", "), strings.Join(roles, ", "), crmkit.ErrForbidden)
 	}
 	return nil
 }

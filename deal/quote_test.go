@@ -946,7 +946,7 @@ func TestQuoteSendChecksTheApprovalAgain(t *testing.T) {
 	}}
 	_, _, err = a.Send(strict, "rob", at)
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
-	assert.ErrorContains(t, err, `no step by role "director"`)
+	assert.ErrorContains(t, err, "does not cover the roles manager, director")
 
 	bad := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("101"), Role: "x"}}}
 	_, _, err = a.Send(bad, "rob", at)
