@@ -210,8 +210,8 @@ func ParsePercent(s string) (BasisPoints, error) {
 // PercentOf converts a decimal percentage (25.5 for 25.5%) to basis points.
 // Values outside 0..100 and more than two decimals are errors.
 func PercentOf(d decimal.Decimal) (BasisPoints, error) {
-	if d.Sign() < 0 || d.GreaterThan(decimal.NewFromInt(100)) {
-		return 0, crmkit.Invalid("percent", "%s%% is outside 0..100", d)
+	if err := checkPercent("percent", d); err != nil {
+		return 0, err
 	}
 	bp := d.Shift(2)
 	if !bp.IsInteger() {
@@ -474,8 +474,27 @@ func checkCloseDate(date, at time.Time) error {
 }
 
 func checkProbability(p decimal.NullDecimal) error {
-	if p.Valid && (p.Decimal.Sign() < 0 || p.Decimal.GreaterThan(decimal.NewFromInt(100))) {
-		return crmkit.Invalid("probability", "%s%% is outside 0..100", p.Decimal)
+	if p.Valid {
+		return checkPercent("probability", p.Decimal)
+	}
+	return nil
+}
+
+// checkPercent accepts a percentage within 0..100 with at most 20 decimal
+// places. The exponent is checked before any comparison: comparing
+// decimals rescales them, and 1e-1000000000 would take forever.
+func checkPercent(field string, d decimal.Decimal) error {
+	switch {
+	case d.IsZero():
+		return nil
+	case d.Sign() < 0:
+		return crmkit.Invalid(field, "%s%% is negative", d)
+	case d.Exponent() > 2:
+		return crmkit.Invalid(field, "%s%% is above 100", d)
+	case d.Exponent() < -20:
+		return crmkit.Invalid(field, "%s%% has more than 20 decimal places", d)
+	case d.GreaterThan(decimal.NewFromInt(100)):
+		return crmkit.Invalid(field, "%s%% is above 100", d)
 	}
 	return nil
 }

@@ -357,7 +357,6 @@ func (s PipelineSpec) normalize() (PipelineSpec, error) {
 	out := s.Clone()
 	names := make(map[string]int, len(out.Stages))
 	orders := make(map[int]int, len(out.Stages))
-	hundred := decimal.NewFromInt(100)
 	for i := range out.Stages {
 		st := &out.Stages[i]
 		f := fmt.Sprintf("stages[%d]", i)
@@ -376,8 +375,8 @@ func (s PipelineSpec) normalize() (PipelineSpec, error) {
 			return PipelineSpec{}, crmkit.Invalid(f+".order", "stage %q repeats order %d of stages[%d]", st.Name, st.Order, j)
 		}
 		orders[st.Order] = i
-		if st.Probability.Sign() < 0 || st.Probability.GreaterThan(hundred) {
-			return PipelineSpec{}, crmkit.Invalid(f+".probability", "stage %q: %s%% is outside 0..100", st.Name, st.Probability)
+		if err := checkPercent(f+".probability", st.Probability); err != nil {
+			return PipelineSpec{}, fmt.Errorf("stage %q: %w", st.Name, err)
 		}
 		if st.Forecast == 0 || int(st.Forecast) >= len(forecastNames) {
 			return PipelineSpec{}, crmkit.Invalid(f+".forecast", "stage %q has no forecast category", st.Name)
