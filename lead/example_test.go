@@ -1,0 +1,146 @@
+package lead_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead"
+)
+
+// A lead from a trade show jumps to the website, gets qualified, accepted
+// by sales and converted into an account, a contact and an opportunity.
+func Example() {
+	ctx := context.Background()
+	clock := crmkit.NewFakeClock(time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC))
+	ladder, err := lead.NewLadder(clock)
+	if err != nil {
+		panic(err)
+	}
+
+	l, ev, err := lead.New(clock, lead.Capture{
+		Who:    lead.Person{Name: "Ada Lovelace", Email: "ada@acme.example", Company: "Acme"},
+		Source: lead.ChannelEvent, EventKind: lead.EventTradeShow, Campaign: "expo-2025",
+		Owner: "rep-7", Actor: "marketing",
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(ev.Type, "->", l.Stage, l.Temperature)
+
+	clock.Advance(24 * time.Hour)
+	l, _, err = l.RecordTouch(clock, lead.Sources{}, "web", lead.Touchpoint{
+		Channel: lead.ChannelInboundContent, Content: "pricing", Kind: lead.TouchVisit, At: clock.Now(),
+	})
+	if err != nil {
+		panic(err)
+	}
+	l, ev, _ = ladder.Qualify(ctx, l, "marketing", "visited pricing")
+	fmt.Println(ev.Type, ev.From, "->", ev.To)
+
+	// Only a nurtured lead can be recycled: this is ErrIllegalTransition.
+	if _, _, err := ladder.Recycle(ctx, l, "rep-7", ""); err != nil {
+		fmt.Println("rejected:", err != nil)
+	}
+
+	clock.Advance(24 * time.Hour)
+	l, _, _ = l.StateTimeframe(clock, lead.TemperatureRules{}, "rep-7", clock.Now().AddDate(0, 0, 30))
+	l, ev, _ = ladder.Accept(ctx, l, "rep-7", "wants a quote this month")
+	fmt.Println(ev.Type, ev.From, "->", ev.To, l.Temperature)
+
+	c, err := ladder.Convert(ctx, l, lead.ConvertInput{Actor: "rep-7", Amount: crmkit.MustMoney("12000.00", "EUR")})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.Event.Type, c.Lead.Stage, "version", c.Lead.Version)
+	fmt.Println("opportunity:", c.Opportunity.Name, c.Opportunity.Amount, "owner", c.Opportunity.Owner)
+	fmt.Println("account domain:", c.Account.Domain, "journey:", len(c.Opportunity.Journey), "touches")
+
+	_, err = ladder.Convert(ctx, c.Lead, lead.ConvertInput{Actor: "rep-7"})
+	fmt.Println("convert twice:", err != nil)
+	// Output:
+	// LeadCaptured -> suspect cold
+	// LeadQualified suspect -> mql
+	// rejected: true
+	// LeadAccepted mql -> sql warm
+	// LeadConverted converted version 6
+	// opportunity: Acme - expo-2025 12000.00 EUR owner rep-7
+	// account domain: acme.example journey: 1 touches
+	// convert twice: true
+}
+
+// The ladder drawn from its one definition.
+func ExampleLadder_Mermaid() {
+	ladder, err := lead.NewLadder(crmkit.SystemClock{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(ladder.Mermaid())
+	// Output:
+	// stateDiagram-v2
+	//     [*] --> suspect
+	//     mql --> sql: accept
+	//     mql --> disqualified: disqualify
+	//     mql --> nurture: nurture
+	//     nurture --> disqualified: disqualify
+	//     nurture --> mql: recycle
+	//     sql --> converted: convert
+	//     sql --> disqualified: disqualify
+	//     sql --> nurture: nurture
+	//     suspect --> sql: accept
+	//     suspect --> disqualified: disqualify
+	//     suspect --> nurture: nurture
+	//     suspect --> mql: qualify
+}
+
+// Bulk work uses the compiled table: no machine, no allocation.
+func ExampleTable_Next() {
+	ladder, err := lead.NewLadder(crmkit.SystemClock{})
+	if err != nil {
+		panic(err)
+	}
+	s := lead.StageSuspect
+	for _, a := range []lead.Action{lead.ActionQualify, lead.ActionNurture, lead.ActionRecycle, lead.ActionConvert} {
+		next, ok := ladder.Table().Next(s, a)
+		fmt.Println(s, a, "->", next, ok)
+		if ok {
+			s = next
+		}
+	}
+	// Output:
+	// suspect qualify -> mql true
+	// mql nurture -> nurture true
+	// nurture recycle -> mql true
+	// mql convert -> Stage(0) false
+}
+
+func ExampleTemperatureRules() {
+	now := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
+	rules := lead.TemperatureRules{} // hot within 7 days, warm within 60
+	for _, buyBy := range []time.Time{{}, now, now.AddDate(0, 0, 45), now.AddDate(0, 6, 0)} {
+		t, _ := rules.Temperature(buyBy, now)
+		fmt.Println(t)
+	}
+	// Output:
+	// cold
+	// hot
+	// warm
+	// cold
+}
+
+func ExampleMatcher_FindDuplicates() {
+	leads := []lead.Lead{
+		{Who: lead.Person{Email: "ada@gmail.com"}},
+		{Who: lead.Person{Email: "bob@acme.example"}},
+		{Who: lead.Person{Email: "A.DA+news@gmail.com"}},
+		{Who: lead.Person{Email: "eve@gmail.com"}},
+		{Who: lead.Person{Email: "carol@acme.example"}},
+	}
+	for _, g := range (lead.Matcher{}).FindDuplicates(leads) {
+		fmt.Println(g.Indices, g.Keys)
+	}
+	// Output:
+	// [0 2] [email:ada@gmail.com]
+	// [1 4] [domain:acme.example]
+}
