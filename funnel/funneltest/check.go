@@ -274,3 +274,36 @@ func CheckCredits(amount crmkit.Money, credits []crmkit.Money) error {
 
 // Seq returns the records of h as a sequence (for reports).
 func (h History) Seq() iter.Seq[funnel.Record] { return slices.Values(h.Records) }
+
+// CheckWaterfall checks that a waterfall reconciles exactly, in counts
+// and amounts: End = Start + New + Reactivated + AmountChange - Won - Lost
+// - Suspended - Terminated (counts without AmountChange), and that the
+// entities open at both dates are split exactly into Advanced, MovedBack
+// and Unchanged, with Slipped among them.
+func CheckWaterfall(w funnel.Waterfall) error {
+	count := w.Start.Count + w.New.Count + w.Reactivated.Count - w.Won.Count - w.Lost.Count - w.Suspended.Count - w.Terminated.Count
+	if count != w.End.Count {
+		return fmt.Errorf("counts: start %d + in - out = %d, end %d", w.Start.Count, count, w.End.Count)
+	}
+	amount := w.Start.Amount
+	var err error
+	for _, m := range []crmkit.Money{w.New.Amount, w.Reactivated.Amount, w.AmountChange} {
+		if amount, err = amount.Add(m); err != nil {
+			return err
+		}
+	}
+	for _, m := range []crmkit.Money{w.Won.Amount, w.Lost.Amount, w.Suspended.Amount, w.Terminated.Amount} {
+		if amount, err = amount.Sub(m); err != nil {
+			return err
+		}
+	}
+	if amount.Minor() != w.End.Amount.Minor() {
+		return fmt.Errorf("amounts: start %s + in - out = %s, end %s", w.Start.Amount, amount, w.End.Amount)
+	}
+	stayed := w.Advanced.Count + w.MovedBack.Count + w.Unchanged.Count
+	if stayed > w.Start.Count || stayed > w.End.Count || w.Slipped.Count > stayed {
+		return fmt.Errorf("%d open at both dates (advanced %d, back %d, unchanged %d; slipped %d) against start %d, end %d",
+			stayed, w.Advanced.Count, w.MovedBack.Count, w.Unchanged.Count, w.Slipped.Count, w.Start.Count, w.End.Count)
+	}
+	return nil
+}

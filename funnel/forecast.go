@@ -1,0 +1,476 @@
+package funnel
+
+import (
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/kpi"
+	"github.com/shopspring/decimal"
+)
+
+// Figure names one of the numbers a Forecast computes.
+type Figure uint8
+
+// The forecast figures. All include what was already won in the period.
+const (
+	_ Figure = iota
+	// Weighted: won + the open amounts weighted by their stage's
+	// probability.
+	Weighted
+	// Historical: won + the open amounts weighted by their stage's
+	// historical stage-to-won rate.
+	Historical
+	// CommitFigure: won + the open amounts in Commit stages.
+	CommitFigure
+	// BestCaseFigure: CommitFigure + the open amounts in BestCase stages.
+	BestCaseFigure
+	// PipelineFigure: BestCaseFigure + the open amounts in Pipeline
+	// stages (everything not Omitted).
+	PipelineFigure
+	numFigures
+)
+
+var figureNames = [...]string{"", "weighted", "historical", "commit", "best case", "pipeline"}
+
+// String returns the figure's name.
+func (f Figure) String() string {
+	if f > 0 && f < numFigures {
+		return figureNames[f]
+	}
+	return fmt.Sprintf("Figure(%d)", uint8(f))
+}
+
+// CategoryForecast is what one forecast category (one category of
+// customers) contributes: how many open opportunities, their amount and
+// their probability-weighted amount.
+type CategoryForecast struct {
+	Count    int64
+	Amount   crmkit.Money
+	Weighted crmkit.Money
+}
+
+// Adjustment is a manager's change to a computed forecast figure, kept
+// beside it with who made it, when and why.
+type Adjustment struct {
+	// Figure is the figure adjusted.
+	Figure Figure
+	// Amount is added to the figure (negative to lower it).
+	Amount crmkit.Money
+	// By is who adjusted (the host application's user key).
+	By string
+	// Why is the stated reason.
+	Why string
+	// At is when.
+	At time.Time
+}
+
+// Forecast is the revenue forecast of a period as of a date: the deals
+// already won in the period and the open deals expected to close in it
+// (their expected close date is in the period), weighted several ways,
+// with the managers' adjustments kept beside the computed figures.
+// Suspended deals are out of the forecast; open deals whose close date
+// has passed by AsOf (Overdue: slipping, their date needs a decision) or is
+// unknown (NoCloseDate), and open deals in no stage (Unstaged), are counted
+// apart and left out.
+type Forecast struct {
+	// Period is the forecast period; AsOf the date of the forecast.
+	Period crmkit.Period
+	AsOf   time.Time
+	// Won holds the deals won in the period up to AsOf.
+	Won Flow
+	// Open holds the open deals expected to close in the period.
+	Open Flow
+	// Categories holds what each category contributes, indexed by
+	// Category (Pipeline = potential, BestCase = most promising, Commit =
+	// about to close, Omitted).
+	Categories [numCategories]CategoryForecast
+	// Overdue holds open deals whose close date is before AsOf;
+	// NoCloseDate those without one; Unstaged those expected to close in
+	// the period but in no stage (no probability or category).
+	Overdue, NoCloseDate, Unstaged Flow
+	// Adjustments are the managers' changes, in the order made.
+	Adjustments []Adjustment
+
+	weighted, historical crmkit.Money
+	hasHistorical        bool
+}
+
+// ForecastOptions are the optional inputs of NewForecast.
+type ForecastOptions struct {
+	// Rates are historical stage-to-won rates, one per stage in [0, 1]
+	// (see HistoricalRates); nil leaves the Historical figure out.
+	Rates []decimal.Decimal
+	// Rounding rounds weighted amounts to the minor unit, once per
+	// stage; zero means crmkit.RoundHalfEven.
+	Rounding crmkit.RoundingMode
+}
+
+// NewForecast computes the forecast of period as of asOf from the
+// opportunities' states (typically PipelineAsOf(asOf) or a store's current
+// deals). Weighted amounts are computed per stage, sum of the amounts
+// times the probability, rounded once with opt.Rounding. An empty period,
+// a zero asOf, rates of the wrong length or outside [0, 1], invalid
+// opportunities and amounts in two currencies are errors.
+func NewForecast(stages Stages, opportunities iter.Seq[Opportunity], period crmkit.Period, asOf time.Time, opt ForecastOptions) (Forecast, error) {
+	if err := stages.check(); err != nil {
+		return Forecast{}, err
+	}
+	if period.IsEmpty() {
+		return Forecast{}, crmkit.Invalid("period", "empty period %s", period)
+	}
+	if asOf.IsZero() {
+		return Forecast{}, crmkit.Invalid("as of", "zero forecast date")
+	}
+	n := stages.Len()
+	if opt.Rates != nil {
+		if len(opt.Rates) != n {
+			return Forecast{}, crmkit.Invalid("rates", "%d rates for %d stages", len(opt.Rates), n)
+		}
+		one := decimal.NewFromInt(1)
+		for i, r := range opt.Rates {
+			if r.Sign() < 0 || r.GreaterThan(one) {
+				return Forecast{}, crmkit.Invalid(fmt.Sprintf("rates[%d]", i), "rate %s of stage %q is outside [0, 1]", r, stages.Name(i))
+			}
+		}
+	}
+	mode := opt.Rounding
+	if mode == 0 {
+		mode = crmkit.RoundHalfEven
+	}
+	f := Forecast{Period: period, AsOf: asOf}
+	perStage := make([]crmkit.Money, n)
+	for o := range opportunities {
+		if err := o.validate(n); err != nil {
+			return Forecast{}, err
+		}
+		if err := f.add(&o, stages, perStage); err != nil {
+			return Forecast{}, fmt.Errorf("forecast: entity %s: %w", o.Entity, err)
+		}
+	}
+	f.weighted, f.historical = f.Won.Amount, f.Won.Amount
+	for i, sum := range perStage {
+		if sum.Currency().IsZero() {
+			continue
+		}
+		st := stages.Stage(i)
+		w, err := sum.Mul(st.Probability, mode)
+		if err != nil {
+			return Forecast{}, err
+		}
+		c := &f.Categories[st.Category]
+		if c.Weighted, err = c.Weighted.Add(w); err != nil {
+			return Forecast{}, err
+		}
+		if st.Category == Omitted {
+			continue
+		}
+		if f.weighted, err = f.weighted.Add(w); err != nil {
+			return Forecast{}, err
+		}
+		if opt.Rates != nil {
+			h, err := sum.Mul(opt.Rates[i], mode)
+			if err != nil {
+				return Forecast{}, err
+			}
+			if f.historical, err = f.historical.Add(h); err != nil {
+				return Forecast{}, err
+			}
+		}
+	}
+	f.hasHistorical = opt.Rates != nil
+	return f, nil
+}
+
+func (f *Forecast) add(o *Opportunity, stages Stages, perStage []crmkit.Money) error {
+	switch o.Status {
+	case ClosedWon:
+		if f.Period.Contains(o.Closed) && !o.Closed.After(f.AsOf) {
+			return f.Won.add(o.Amount)
+		}
+		return nil
+	case Open:
+	default:
+		return nil
+	}
+	switch {
+	case o.CloseDate.IsZero():
+		return f.NoCloseDate.add(o.Amount)
+	case o.CloseDate.Before(f.AsOf):
+		return f.Overdue.add(o.Amount)
+	case !f.Period.Contains(o.CloseDate):
+		return nil
+	}
+	if o.Stage < 0 {
+		return f.Unstaged.add(o.Amount)
+	}
+	cat := stages.Stage(o.Stage).Category
+	c := &f.Categories[cat]
+	var err error
+	if c.Amount, err = c.Amount.Add(o.Amount); err != nil {
+		return err
+	}
+	c.Count++
+	if perStage[o.Stage], err = perStage[o.Stage].Add(o.Amount); err != nil {
+		return err
+	}
+	if cat == Omitted {
+		return nil
+	}
+	return f.Open.add(o.Amount)
+}
+
+// Computed returns a figure as computed, without adjustments. The
+// Historical figure of a forecast made without rates is ErrInvalid.
+func (f Forecast) Computed(fig Figure) (crmkit.Money, error) {
+	sum := func(cats ...Category) (crmkit.Money, error) {
+		m := f.Won.Amount
+		for _, c := range cats {
+			var err error
+			if m, err = m.Add(f.Categories[c].Amount); err != nil {
+				return crmkit.Money{}, err
+			}
+		}
+		return m, nil
+	}
+	switch fig {
+	case Weighted:
+		return f.weighted, nil
+	case Historical:
+		if !f.hasHistorical {
+			return crmkit.Money{}, crmkit.Invalid("figure", "forecast made without historical rates")
+		}
+		return f.historical, nil
+	case CommitFigure:
+		return sum(Commit)
+	case BestCaseFigure:
+		return sum(Commit, BestCase)
+	case PipelineFigure:
+		return sum(Commit, BestCase, Pipeline)
+	}
+	return crmkit.Money{}, crmkit.Invalid("figure", "unknown figure %d", fig)
+}
+
+// Adjusted returns a figure with the adjustments made to it added.
+func (f Forecast) Adjusted(fig Figure) (crmkit.Money, error) {
+	m, err := f.Computed(fig)
+	if err != nil {
+		return crmkit.Money{}, err
+	}
+	for _, a := range f.Adjustments {
+		if a.Figure == fig {
+			if m, err = m.Add(a.Amount); err != nil {
+				return crmkit.Money{}, fmt.Errorf("adjustment by %s: %w", a.By, err)
+			}
+		}
+	}
+	return m, nil
+}
+
+// Adjust returns a copy of f with the adjustment a added beside the
+// computed figures (f is unchanged). An unknown figure, an amount without
+// currency or in another currency, an empty By or Why and a zero time are
+// errors.
+func (f Forecast) Adjust(a Adjustment) (Forecast, error) {
+	switch {
+	case a.Figure == 0 || a.Figure >= numFigures:
+		return Forecast{}, crmkit.Invalid("figure", "unknown figure %d", a.Figure)
+	case a.Amount.Currency().IsZero():
+		return Forecast{}, crmkit.Invalid("amount", "adjustment without currency")
+	case a.By == "":
+		return Forecast{}, crmkit.Invalid("by", "adjustment without author")
+	case a.Why == "":
+		return Forecast{}, crmkit.Invalid("why", "adjustment by %s without a reason", a.By)
+	case a.At.IsZero():
+		return Forecast{}, crmkit.Invalid("at", "adjustment by %s without time", a.By)
+	}
+	cur, err := f.Computed(a.Figure)
+	if err != nil {
+		return Forecast{}, err
+	}
+	if _, err := cur.Add(a.Amount); err != nil {
+		return Forecast{}, fmt.Errorf("adjustment by %s: %w", a.By, err)
+	}
+	f.Adjustments = append(f.Adjustments[:len(f.Adjustments):len(f.Adjustments)], a)
+	return f, nil
+}
+
+// Coverage is pipeline coverage: the open amount expected to close in the
+// period divided by what remains of the target after the wins,
+// Open / (target - Won), rounded to kpi.Precision places. A ratio of 3
+// means three times the remaining target is in the pipeline. A target
+// already met (nothing remains) and a target in another currency are
+// errors.
+func (f Forecast) Coverage(target crmkit.Money) (decimal.Decimal, error) {
+	rest, err := target.Sub(f.Won.Amount)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("coverage: %w", err)
+	}
+	if rest.Sign() <= 0 {
+		return decimal.Decimal{}, crmkit.Invalid("target", "target %s is already met by %s won", target, f.Won.Amount)
+	}
+	if _, err := rest.Add(f.Open.Amount); err != nil {
+		return decimal.Decimal{}, fmt.Errorf("coverage: %w", err)
+	}
+	return decimal.NewFromInt(f.Open.Amount.Minor()).DivRound(decimal.NewFromInt(rest.Minor()), kpi.Precision), nil
+}
+
+// Snapshot records what a forecast figure said on its date, to be
+// compared with what closed (Accuracy).
+type Snapshot struct {
+	// Taken is the forecast's date; Period its period.
+	Taken  time.Time
+	Period crmkit.Period
+	// Figure is the figure recorded and Adjusted whether the managers'
+	// adjustments were included.
+	Figure   Figure
+	Adjusted bool
+	// Amount is what the figure said.
+	Amount crmkit.Money
+}
+
+// Snapshot returns the snapshot of a figure, adjusted or as computed.
+func (f Forecast) Snapshot(fig Figure, adjusted bool) (Snapshot, error) {
+	get := f.Computed
+	if adjusted {
+		get = f.Adjusted
+	}
+	m, err := get(fig)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	return Snapshot{Taken: f.AsOf, Period: f.Period, Figure: fig, Adjusted: adjusted, Amount: m}, nil
+}
+
+// Accuracy compares a snapshot with what was actually won in its period.
+type Accuracy struct {
+	Snapshot Snapshot
+	// Actual is the amount won in the period.
+	Actual crmkit.Money
+	// Error is Actual - Snapshot.Amount: positive when the forecast was
+	// too low.
+	Error crmkit.Money
+	// APE is the absolute percentage error |Error| / Actual, and
+	// Accuracy is 1 - APE (negative when the forecast missed by more than
+	// the actual amount); both rounded to kpi.Precision places.
+	APE, Accuracy decimal.Decimal
+}
+
+// MeasureAccuracy compares a snapshot with the actual amount won in its
+// period (see WonIn). An actual amount that is not positive (APE divides
+// by it) and amounts in two currencies are errors.
+func MeasureAccuracy(s Snapshot, actual crmkit.Money) (Accuracy, error) {
+	e, err := actual.Sub(s.Amount)
+	if err != nil {
+		return Accuracy{}, fmt.Errorf("forecast accuracy: %w", err)
+	}
+	if actual.Sign() <= 0 {
+		return Accuracy{}, crmkit.Invalid("actual", "actual %s is not positive: no percentage error", actual)
+	}
+	abs, err := e.Abs()
+	if err != nil {
+		return Accuracy{}, err
+	}
+	ape := decimal.NewFromInt(abs.Minor()).DivRound(decimal.NewFromInt(actual.Minor()), kpi.Precision)
+	return Accuracy{Snapshot: s, Actual: actual, Error: e, APE: ape, Accuracy: decimal.NewFromInt(1).Sub(ape)}, nil
+}
+
+// WonIn sums the amounts of the opportunities won within period (their
+// Closed time in it): the actual to measure a forecast against.
+func WonIn(opportunities iter.Seq[Opportunity], period crmkit.Period) (Flow, error) {
+	var f Flow
+	for o := range opportunities {
+		if o.Status == ClosedWon && period.Contains(o.Closed) {
+			if err := f.add(o.Amount); err != nil {
+				return Flow{}, fmt.Errorf("entity %s: %w", o.Entity, err)
+			}
+		}
+	}
+	return f, nil
+}
+
+// HistoricalRates returns each stage's historical stage-to-won rate
+// (StageSummary.ToWon) from a past report, for ForecastOptions.Rates. A
+// stage no entity ever reached has no rate: ErrInvalid naming it (set
+// that rate by hand rather than let it be zero silently).
+func HistoricalRates(s Summary) ([]decimal.Decimal, error) {
+	rates := make([]decimal.Decimal, len(s.Stages))
+	for i, st := range s.Stages {
+		r, err := st.ToWon()
+		if err != nil {
+			return nil, err
+		}
+		rates[i] = r
+	}
+	return rates, nil
+}
+
+// Velocity is sales velocity, the revenue the pipeline produces per day:
+//
+//	velocity = opportunities × win rate × average deal size / cycle length in days
+//
+// (the standard sales-velocity equation), rounded to the minor unit with
+// mode. A negative count, a win rate outside [0, 1], a negative deal
+// size, a cycle that is not positive and a zero mode are errors.
+func Velocity(opportunities int64, winRate decimal.Decimal, averageDeal crmkit.Money, cycle time.Duration, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	switch {
+	case opportunities < 0:
+		return crmkit.Money{}, crmkit.Invalid("opportunities", "negative count %d", opportunities)
+	case winRate.Sign() < 0 || winRate.GreaterThan(decimal.NewFromInt(1)):
+		return crmkit.Money{}, crmkit.Invalid("win rate", "%s is outside [0, 1]", winRate)
+	case averageDeal.Sign() < 0:
+		return crmkit.Money{}, crmkit.Invalid("average deal", "negative amount %s", averageDeal)
+	case cycle <= 0:
+		return crmkit.Money{}, crmkit.Invalid("cycle", "cycle length %s is not positive", cycle)
+	}
+	if mode < crmkit.RoundHalfEven || mode > crmkit.RoundCeiling {
+		return crmkit.Money{}, crmkit.Invalid("rounding mode", "%s is not a rounding mode", mode)
+	}
+	if averageDeal.Currency().IsZero() {
+		return crmkit.Money{}, crmkit.Invalid("average deal", "amount without currency")
+	}
+	// velocity in minor units per day = a × n × w × (ns per day) / cycle
+	// in ns: an exact decimal numerator over an integer, rounded once.
+	num := decimal.NewFromInt(averageDeal.Minor()).Mul(decimal.NewFromInt(opportunities)).
+		Mul(winRate).Mul(decimal.NewFromInt(int64(24 * time.Hour)))
+	den := decimal.NewFromInt(int64(cycle))
+	q, r := num.QuoRem(den, 0)
+	if r.Sign() != 0 {
+		twice := r.Mul(decimal.NewFromInt(2)).Cmp(den)
+		up := false
+		switch mode {
+		case crmkit.RoundUp, crmkit.RoundCeiling:
+			up = true
+		case crmkit.RoundHalfUp:
+			up = twice >= 0
+		case crmkit.RoundHalfEven:
+			up = twice > 0 || twice == 0 && q.BigInt().Bit(0) == 1
+		}
+		if up {
+			q = q.Add(decimal.NewFromInt(1))
+		}
+	}
+	if !q.LessThan(decimal.NewFromInt(1 << 62)) {
+		return crmkit.Money{}, fmt.Errorf("velocity of %d opportunities of %s: %w", opportunities, averageDeal, crmkit.ErrOverflow)
+	}
+	return crmkit.NewMoney(q.IntPart(), averageDeal.Currency())
+}
+
+// Velocity computes sales velocity from a report: its open opportunities,
+// win rate, average won deal size and mean sales cycle (see Velocity).
+func (s Summary) Velocity(mode crmkit.RoundingMode) (crmkit.Money, error) {
+	wr, err := s.WinRate()
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("velocity: %w", err)
+	}
+	avg, err := s.AverageDealSize(mode)
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("velocity: %w", err)
+	}
+	cycle, err := s.Cycle.Mean()
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("velocity: %w", err)
+	}
+	return Velocity(s.Open, wr, avg, cycle, mode)
+}
