@@ -160,3 +160,31 @@ func TestPropertyBoundedQuantiles(t *testing.T) {
 		}
 	})
 }
+
+// A split report's groups partition the entities: merged, they give the
+// total (cohorts included).
+func TestPropertyGroupsMergeToTotal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
+		dims := rapid.SliceOfNDistinct(rapid.SampledFrom([]funnel.Dimension{funnel.ByOwner, funnel.BySource, funnel.ByCampaign, funnel.ByCompetitor, funnel.ByReason, funnel.ByPeriod}), 1, 3, rapid.ID).Draw(t, "by")
+		rep, err := funnel.Analyze(h.Stages, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: dims, Quantiles: funnel.QuantilesExact})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Groups) == 0 {
+			if rep.Total.Entities != 0 {
+				t.Fatalf("%d entities in no group", rep.Total.Entities)
+			}
+			return
+		}
+		m := rep.Groups[0].Summary
+		for _, g := range rep.Groups[1:] {
+			if m, err = m.Merge(g.Summary); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := funneltest.DiffSummaries(rep.Total, m); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
