@@ -1,7 +1,6 @@
 package clv
 
 import (
-	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mathext"
@@ -21,20 +20,20 @@ type DiscreteCustomer struct {
 	Periods int
 }
 
-func checkDiscrete(field string, c DiscreteCustomer) error {
+func checkDiscrete(list string, i int, c DiscreteCustomer) error {
 	switch {
 	case c.Periods < 0:
-		return crmkit.Invalid(field+".periods", "must not be negative, got %d", c.Periods)
+		return crmkit.Invalid(field(list, i, "periods"), "must not be negative, got %d", c.Periods)
 	case c.Frequency < 0:
-		return crmkit.Invalid(field+".frequency", "must not be negative, got %d", c.Frequency)
+		return crmkit.Invalid(field(list, i, "frequency"), "must not be negative, got %d", c.Frequency)
 	case c.Recency < 0:
-		return crmkit.Invalid(field+".recency", "must not be negative, got %d", c.Recency)
+		return crmkit.Invalid(field(list, i, "recency"), "must not be negative, got %d", c.Recency)
 	case c.Recency > c.Periods:
-		return crmkit.Invalid(field+".recency", "t_x %d is greater than the periods n %d", c.Recency, c.Periods)
+		return crmkit.Invalid(field(list, i, "recency"), "t_x %d is greater than the periods n %d", c.Recency, c.Periods)
 	case c.Frequency > c.Recency:
-		return crmkit.Invalid(field+".frequency", "x %d is greater than the recency t_x %d", c.Frequency, c.Recency)
+		return crmkit.Invalid(field(list, i, "frequency"), "x %d is greater than the recency t_x %d", c.Frequency, c.Recency)
 	case c.Frequency == 0 && c.Recency != 0:
-		return crmkit.Invalid(field+".recency", "must be 0 when frequency is 0, got %d", c.Recency)
+		return crmkit.Invalid(field(list, i, "recency"), "must be 0 when frequency is 0, got %d", c.Recency)
 	}
 	return nil
 }
@@ -74,7 +73,7 @@ func newBGBBData(customers []DiscreteCustomer, weights []float64) (*bgbbData, er
 	}
 	d := &bgbbData{}
 	for i, c := range customers {
-		if err := checkDiscrete(fmt.Sprintf("customers[%d]", i), c); err != nil {
+		if err := checkDiscrete("customers", i, c); err != nil {
 			return nil, err
 		}
 		w := weight(weights, i)
@@ -231,7 +230,7 @@ func (m BGBB) ProbAlive(c DiscreteCustomer) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if err := checkDiscrete("customer", c); err != nil {
+	if err := checkDiscrete("customer", -1, c); err != nil {
 		return 0, err
 	}
 	a, b, g, dl := m.Alpha, m.Beta, m.Gamma, m.Delta
@@ -253,7 +252,7 @@ func (m BGBB) ConditionalExpectedTransactions(future int, c DiscreteCustomer) (f
 	if future < 0 {
 		return 0, crmkit.Invalid("future", "number of future opportunities must not be negative, got %d", future)
 	}
-	if err := checkDiscrete("customer", c); err != nil {
+	if err := checkDiscrete("customer", -1, c); err != nil {
 		return 0, err
 	}
 	a, b, g, dl := m.Alpha, m.Beta, m.Gamma, m.Delta

@@ -123,12 +123,16 @@ func lgamma(x float64) float64 {
 	return v
 }
 
-// softplus returns ln(1 + e^u) without overflow.
-func softplus(u float64) float64 {
+// softplus returns ln(1 + e^u) and the sigmoid 1/(1 + e^-u) from one
+// exponential, without overflow. ln(1 + e) rather than Log1p(e): the
+// absolute error stays below 1e-16 and math.Log is much faster.
+func softplus(u float64) (sp, sig float64) {
 	if u > 0 {
-		return u + math.Log1p(math.Exp(-u))
+		e := math.Exp(-u)
+		return u + math.Log(1+e), 1 / (1 + e)
 	}
-	return math.Log1p(math.Exp(u))
+	e := math.Exp(u)
+	return math.Log(1 + e), e / (1 + e)
 }
 
 // sigmoid returns 1 / (1 + e^-u).
@@ -198,11 +202,9 @@ func betaGeoLL(d *countData, modified bool) objective {
 			l := c1[k] - rx*lT[j]
 			sig := 0.0
 			if modified || xi > 0 {
-				u := lnDeath[k] + rx*(lT[j]-lTx[m])
-				l += softplus(u)
-				if grad != nil {
-					sig = sigmoid(u)
-				}
+				sp, sg := softplus(lnDeath[k] + rx*(lT[j]-lTx[m]))
+				l += sp
+				sig = sg
 			}
 			ll += w * l
 			if grad != nil {
@@ -343,7 +345,7 @@ func (m BGNBD) ConditionalExpectedPurchases(t float64, c Customer) (float64, err
 	if err := checkTime("t", t); err != nil {
 		return 0, err
 	}
-	if err := checkCustomer("customer", c); err != nil {
+	if err := checkCustomer("customer", -1, c); err != nil {
 		return 0, err
 	}
 	return finite("bg/nbd conditional expected purchases", betaGeoExpected(m.R, m.Alpha, m.A, m.B, 0, t, c))
@@ -360,7 +362,7 @@ func (m BGNBD) ProbAlive(c Customer) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if err := checkCustomer("customer", c); err != nil {
+	if err := checkCustomer("customer", -1, c); err != nil {
 		return 0, err
 	}
 	return betaGeoAlive(m.R, m.Alpha, m.A, m.B, 0, c), nil
@@ -408,7 +410,7 @@ func (m MBGNBD) ConditionalExpectedPurchases(t float64, c Customer) (float64, er
 	if err := checkTime("t", t); err != nil {
 		return 0, err
 	}
-	if err := checkCustomer("customer", c); err != nil {
+	if err := checkCustomer("customer", -1, c); err != nil {
 		return 0, err
 	}
 	return finite("mbg/nbd conditional expected purchases", betaGeoExpected(m.R, m.Alpha, m.A, m.B, 1, t, c))
@@ -420,7 +422,7 @@ func (m MBGNBD) ProbAlive(c Customer) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if err := checkCustomer("customer", c); err != nil {
+	if err := checkCustomer("customer", -1, c); err != nil {
 		return 0, err
 	}
 	return betaGeoAlive(m.R, m.Alpha, m.A, m.B, 1, c), nil

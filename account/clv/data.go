@@ -8,23 +8,33 @@ import (
 	"github.com/crmkit/crmkit"
 )
 
-// checkCustomer validates the (x, t_x, T) summary of one customer; field
-// prefixes the field names in the error ("customers[3]" or "customer").
-func checkCustomer(field string, c Customer) error {
+// field names a field of the i-th element of a list ("customers[3].t"), or
+// of a single value (i < 0: "customer.t"). It is only called on errors, so
+// validation costs no formatting.
+func field(list string, i int, name string) string {
+	if i < 0 {
+		return list + "." + name
+	}
+	return fmt.Sprintf("%s[%d].%s", list, i, name)
+}
+
+// checkCustomer validates the (x, t_x, T) summary of the i-th customer of a
+// list (i < 0 for a single customer).
+func checkCustomer(list string, i int, c Customer) error {
 	if c.Frequency < 0 {
-		return crmkit.Invalid(field+".frequency", "must not be negative, got %d (customer %q)", c.Frequency, c.ID)
+		return crmkit.Invalid(field(list, i, "frequency"), "must not be negative, got %d (customer %q)", c.Frequency, c.ID)
 	}
 	if math.IsNaN(c.T) || math.IsInf(c.T, 0) || c.T < 0 {
-		return crmkit.Invalid(field+".t", "age must be finite and not negative, got %v (customer %q)", c.T, c.ID)
+		return crmkit.Invalid(field(list, i, "t"), "age must be finite and not negative, got %v (customer %q)", c.T, c.ID)
 	}
 	if math.IsNaN(c.Recency) || math.IsInf(c.Recency, 0) || c.Recency < 0 {
-		return crmkit.Invalid(field+".recency", "must be finite and not negative, got %v (customer %q)", c.Recency, c.ID)
+		return crmkit.Invalid(field(list, i, "recency"), "must be finite and not negative, got %v (customer %q)", c.Recency, c.ID)
 	}
 	if c.Recency > c.T {
-		return crmkit.Invalid(field+".recency", "t_x %v is greater than the age T %v (customer %q)", c.Recency, c.T, c.ID)
+		return crmkit.Invalid(field(list, i, "recency"), "t_x %v is greater than the age T %v (customer %q)", c.Recency, c.T, c.ID)
 	}
 	if c.Frequency == 0 && c.Recency != 0 {
-		return crmkit.Invalid(field+".recency", "must be 0 when frequency is 0, got %v (customer %q)", c.Recency, c.ID)
+		return crmkit.Invalid(field(list, i, "recency"), "must be 0 when frequency is 0, got %v (customer %q)", c.Recency, c.ID)
 	}
 	return nil
 }
@@ -73,7 +83,7 @@ func newCountData(customers []Customer, weights []float64) (*countData, error) {
 	var keys []key
 	d := &countData{}
 	for i, c := range customers {
-		if err := checkCustomer(fmt.Sprintf("customers[%d]", i), c); err != nil {
+		if err := checkCustomer("customers", i, c); err != nil {
 			return nil, err
 		}
 		w := weight(weights, i)

@@ -1,7 +1,6 @@
 package clv
 
 import (
-	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mathext"
@@ -28,16 +27,16 @@ type GammaGamma struct {
 var gammaGammaNames = []string{"p", "q", "gamma"}
 
 // checkSpend validates the (x, m) pair of a repeat customer.
-func checkSpend(field string, c Customer) error {
+func checkSpend(list string, i int, c Customer) error {
 	if c.Frequency < 0 {
-		return crmkit.Invalid(field+".frequency", "must not be negative, got %d (customer %q)", c.Frequency, c.ID)
+		return crmkit.Invalid(field(list, i, "frequency"), "must not be negative, got %d (customer %q)", c.Frequency, c.ID)
 	}
 	m := c.MonetaryValue
 	if math.IsNaN(m) || math.IsInf(m, 0) || m < 0 {
-		return crmkit.Invalid(field+".monetary value", "must be finite and not negative, got %v (customer %q)", m, c.ID)
+		return crmkit.Invalid(field(list, i, "monetary value"), "must be finite and not negative, got %v (customer %q)", m, c.ID)
 	}
 	if c.Frequency > 0 && m == 0 {
-		return crmkit.Invalid(field+".monetary value", "must be positive for a repeat customer (customer %q)", c.ID)
+		return crmkit.Invalid(field(list, i, "monetary value"), "must be positive for a repeat customer (customer %q)", c.ID)
 	}
 	return nil
 }
@@ -112,7 +111,7 @@ func newSpendData(customers []Customer, weights []float64) (*spendData, error) {
 	d := &spendData{}
 	idx := make(map[int]int32)
 	for i, c := range customers {
-		if err := checkSpend(fmt.Sprintf("customers[%d]", i), c); err != nil {
+		if err := checkSpend("customers", i, c); err != nil {
 			return nil, err
 		}
 		w := weight(weights, i)
@@ -218,7 +217,7 @@ func (g GammaGamma) ConditionalExpectedSpend(c Customer) (float64, error) {
 	if err := g.checkMean(); err != nil {
 		return 0, err
 	}
-	if err := checkSpend("customer", c); err != nil {
+	if err := checkSpend("customer", -1, c); err != nil {
 		return 0, err
 	}
 	px := g.P * float64(c.Frequency)

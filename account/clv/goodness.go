@@ -1,7 +1,6 @@
 package clv
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/crmkit/crmkit"
@@ -45,7 +44,7 @@ func FrequencyFit(model PurchaseModel, customers []Customer, maxFrequency int) (
 	ages := make(map[float64]int)
 	var order []float64
 	for i, c := range customers {
-		if err := checkCustomer(fmt.Sprintf("customers[%d]", i), c); err != nil {
+		if err := checkCustomer("customers", i, c); err != nil {
 			return nil, err
 		}
 		bins[min(c.Frequency, maxFrequency)].Actual++

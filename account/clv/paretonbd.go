@@ -27,7 +27,8 @@ type ParetoNBD struct {
 var paretoNames = []string{"r", "alpha", "s", "beta"}
 
 // FitParetoNBD estimates a Pareto/NBD model by maximum likelihood (gonum's
-// BFGS on the log parameters, central-difference gradient). The
+// BFGS on the log parameters; analytic gradient, with central differences
+// where the hypergeometric series behind it converges slowly). The
 // log-likelihood of a customer (x, t_x, T) is equation (18) of the note,
 //
 //	L = Γ(r+x) α^r β^s / Γ(r) × [ (α+T)^-(r+x) (β+T)^-s + s/(r+s+x) A0 ],
@@ -52,11 +53,12 @@ func FitParetoNBD(customers []Customer, opts FitOptions) (ParetoNBD, FitResult, 
 	}
 	scale := math.Max(d.maxT/10, 1e-3)
 	p, res, err := minimise(problem{
-		model:  "Pareto/NBD",
-		names:  paretoNames,
-		scales: []float64{1, scale, 1, scale},
-		ll:     paretoLL(d),
-		sumW:   d.sumW,
+		model:    "Pareto/NBD",
+		names:    paretoNames,
+		scales:   []float64{1, scale, 1, scale},
+		ll:       paretoLL(d),
+		analytic: true,
+		sumW:     d.sumW,
 	}, opts)
 	if err != nil {
 		return ParetoNBD{}, FitResult{}, err
@@ -140,49 +142,103 @@ func oneMinusExp(d float64) float64 {
 	return 1 - math.Exp(d)
 }
 
-// paretoLL returns the Pareto/NBD log-likelihood; each 2F1 is computed once
-// per distinct (x, t_x) and (x, T) pair, each logarithm of α+T, β+T and
-// max(α,β)+t once per distinct time.
+// paretoLL returns the Pareto/NBD log-likelihood and its gradient. Each
+// 2F1 is computed once per distinct (x, t_x) and (x, T) pair, each
+// logarithm of α+T, β+T and max(α,β)+t once per distinct time.
+//
+// With E = (α+T)^-(r+x) (β+T)^-s and G = s/(r+s+x) A0, a customer's
+// log-likelihood is ln[Γ(r+x) α^r β^s / Γ(r)] + ln(E + G), and
+//
+//	∂ ln(E+G) = E/(E+G) ∂ln E + G/(E+G) ∂ln G,
+//	∂ ln G = ∂ ln[s/(r+s+x)] + (∂l1 - ρ ∂l2) / (1 - ρ),
+//
+// where l1, l2 are the logarithms of the two terms of A0 and ρ = e^(l2-l1).
+// The derivatives of ln 2F1 with respect to its parameters come from
+// hyp2f1Derivatives; where that series is slow (arguments near 1) the
+// gradient is left NaN and minimise falls back to finite differences.
 func paretoLL(d *countData) objective {
 	nx := len(d.xs)
 	lgx := make([]float64, nx)
+	dgx := make([]float64, nx) // ψ(r+x) - ψ(r)
 	lnK := make([]float64, nx) // ln[s/(r+s+x)]
 	l1 := make([]float64, len(d.pairXTx))
 	l2 := make([]float64, len(d.pairXT))
+	dl1 := make([][4]float64, len(d.pairXTx))
+	dl2 := make([][4]float64, len(d.pairXT))
 	lTa := make([]float64, len(d.ts))
 	lTb := make([]float64, len(d.ts))
+	iTa := make([]float64, len(d.ts))
+	iTb := make([]float64, len(d.ts))
 	lqT := make([]float64, len(d.ts))
 	lqTx := make([]float64, len(d.txs))
-	return func(p, _ []float64) float64 {
+	return func(p, grad []float64) float64 {
 		r, alpha, s, beta := p[0], p[1], p[2], p[3]
 		h := newParetoHyp(r, alpha, s, beta)
 		lgR := lgamma(r)
 		lnS := math.Log(s)
+		var psiR float64
+		if grad != nil {
+			psiR = mathext.Digamma(r)
+		}
 		for k, x := range d.xs {
 			lgx[k] = lgamma(r+float64(x)) - lgR
 			lnK[k] = lnS - math.Log(r+s+float64(x))
+			if grad != nil {
+				dgx[k] = mathext.Digamma(r+float64(x)) - psiR
+			}
 		}
 		for j, t := range d.ts {
 			lTa[j] = math.Log(alpha + t)
 			lTb[j] = math.Log(beta + t)
+			iTa[j] = 1 / (alpha + t)
+			iTb[j] = 1 / (beta + t)
 			lqT[j] = math.Log(h.maxAB + t)
 		}
 		for j, t := range d.txs {
 			lqTx[j] = math.Log(h.maxAB + t)
 		}
-		// term returns ln[2F1(r+s+x, b; r+s+x+1; |α-β|/(max+t)) / (max+t)^(r+s+x)].
-		term := func(x, t, lq float64) float64 {
-			rsx := r + s + x
-			return math.Log(hyp2f1(rsx, h.b(x), rsx+1, h.absAB/(h.maxAB+t))) - rsx*lq
+		analytic := grad != nil
+		// term returns l = ln[2F1(r+s+x, b; r+s+x+1; z) / q^(r+s+x)],
+		// q = max(α,β) + t, z = |α-β|/q, and (if grad) ∂l/∂(r, α, s, β).
+		term := func(x, t, lq float64, dl *[4]float64) float64 {
+			a := r + s + x
+			q := h.maxAB + t
+			z := h.absAB / q
+			b := h.b(x)
+			l := math.Log(hyp2f1(a, b, a+1, z)) - a*lq
+			if !analytic {
+				return l
+			}
+			f, fa, fb, fz, ok := hyp2f1Derivatives(a, b, z)
+			if !ok {
+				analytic = false
+				return l
+			}
+			pa, pb, pz := fa/f, fb/f, fz/f
+			dl[0], dl[2] = pa-lq, pa-lq
+			if h.alphaSmaller {
+				// q = β + t, z = (β-α)/q, b = r+x.
+				dl[0] += pb
+				dl[1] = -pz / q
+				dl[3] = pz*(alpha+t)/(q*q) - a/q
+			} else {
+				// q = α + t, z = (α-β)/q, b = s+1.
+				dl[2] += pb
+				dl[1] = pz*(beta+t)/(q*q) - a/q
+				dl[3] = -pz / q
+			}
+			return l
 		}
 		for i, pr := range d.pairXTx {
-			l1[i] = term(float64(d.xs[pr[0]]), d.txs[pr[1]], lqTx[pr[1]])
+			l1[i] = term(float64(d.xs[pr[0]]), d.txs[pr[1]], lqTx[pr[1]], &dl1[i])
 		}
 		for i, pr := range d.pairXT {
-			l2[i] = term(float64(d.xs[pr[0]]), d.ts[pr[1]], lqT[pr[1]])
+			l2[i] = term(float64(d.xs[pr[0]]), d.ts[pr[1]], lqT[pr[1]], &dl2[i])
 		}
-		c := r*math.Log(alpha) + s*math.Log(beta)
-		ll := 0.0
+		lnA, lnB := math.Log(alpha), math.Log(beta)
+		c := r*lnA + s*lnB
+		var ll float64
+		var g [4]float64
 		for i, w := range d.w {
 			k, j := d.xi[i], d.tji[i]
 			x := float64(d.xs[k])
@@ -200,9 +256,81 @@ func paretoLL(d *countData) objective {
 				l = b + math.Log(1+math.Exp(a-b)*oneMinusExp(a2-a1))
 			}
 			ll += w * (lgx[k] + c + l)
+			if !analytic {
+				continue
+			}
+			wE := math.Exp(b - l) // E/(E+G)
+			g[0] += w * (dgx[k] + lnA - wE*lTa[j])
+			g[1] += w * (r/alpha - wE*(r+x)*iTa[j])
+			g[2] += w * (lnB - wE*lTb[j])
+			g[3] += w * (s/beta - wE*s*iTb[j])
+			if a2 >= a1 {
+				continue
+			}
+			wG := 1 - wE // G/(E+G)
+			rho := math.Exp(a2 - a1)
+			d1, d2 := &dl1[d.pxtx[i]], &dl2[d.pxT[i]]
+			invA := 1 / (r + s + x)
+			for v := range g {
+				dG := (d1[v] - rho*d2[v]) / (1 - rho)
+				switch v {
+				case 0:
+					dG -= invA
+				case 2:
+					dG += 1/s - invA
+				}
+				g[v] += w * wG * dG
+			}
+		}
+		if grad != nil {
+			if analytic {
+				copy(grad, g[:])
+			} else {
+				for v := range grad {
+					grad[v] = math.NaN()
+				}
+			}
 		}
 		return ll
 	}
+}
+
+// hyp2f1Derivatives sums the series
+//
+//	F = 2F1(a, b; a+1; z) = Σ_n a/(a+n) (b)_n z^n / n!
+//
+// with its partial derivatives with respect to a (c = a+1 moving with it),
+// b and z, for a, b > 0 and 0 <= z <= 0.5, where every term is positive and
+// the series converges at least geometrically. gonum's mathext.Hypergeo
+// gives F but not its derivatives with respect to the parameters, which
+// the Pareto/NBD gradient needs. ok is false outside that domain or when the
+// terms would peak late (large b z), and the caller differentiates
+// numerically instead.
+func hyp2f1Derivatives(a, b, z float64) (f, fa, fb, fz float64, ok bool) {
+	if !(z >= 0) || z > 0.5 || !(a > 0) || !(b > 0) || b*z/(1-z) > 60 {
+		return 0, 0, 0, 0, false
+	}
+	if z == 0 {
+		return 1, 0, 0, a * b / (a + 1), true
+	}
+	f = 1
+	peak := b*z/(1-z) + 2
+	term, h := 1.0, 0.0 // (b)_n z^n / n!, ψ(b+n) - ψ(b)
+	for n := 1.0; n < 1000; n++ {
+		h += 1 / (b + n - 1)
+		term *= (b + n - 1) * z / n
+		an := a / (a + n)
+		c := an * term
+		ca := n / ((a + n) * (a + n)) * term
+		f += c
+		fa += ca
+		fb += c * h
+		fz += c * n
+		if n > peak && c <= 1e-17*f && ca <= 1e-17*fa && c*h <= 1e-17*fb && c*n <= 1e-17*fz {
+			return f, fa, fb, fz / z, true
+		}
+	}
+	return 0, 0, 0, 0, false
 }
 
 // growth returns [1 - e^(-k L)] / k, and L when k = 0: the integral of the
@@ -247,7 +375,7 @@ func (m ParetoNBD) ProbAlive(c Customer) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if err := checkCustomer("customer", c); err != nil {
+	if err := checkCustomer("customer", -1, c); err != nil {
 		return 0, err
 	}
 	return finite("pareto/nbd probability alive", m.alive(c))
@@ -265,7 +393,7 @@ func (m ParetoNBD) ConditionalExpectedPurchases(t float64, c Customer) (float64,
 	if err := checkTime("t", t); err != nil {
 		return 0, err
 	}
-	if err := checkCustomer("customer", c); err != nil {
+	if err := checkCustomer("customer", -1, c); err != nil {
 		return 0, err
 	}
 	x := float64(c.Frequency)

@@ -2,7 +2,6 @@ package clv
 
 import (
 	"cmp"
-	"fmt"
 	"iter"
 	"math"
 	"slices"
@@ -179,16 +178,16 @@ func Summarize(transactions iter.Seq[Transaction], opts SummaryOptions) (Summary
 	var recs []dayAmount
 	n := 0
 	for tx := range transactions {
-		field := fmt.Sprintf("transactions[%d]", n)
+		i := n
 		n++
 		if tx.Customer == "" {
-			return Summary{}, crmkit.Invalid(field+".customer", "empty customer id")
+			return Summary{}, crmkit.Invalid(field("transactions", i, "customer"), "empty customer id")
 		}
 		if tx.Time.IsZero() {
-			return Summary{}, crmkit.Invalid(field+".time", "zero time for customer %q", tx.Customer)
+			return Summary{}, crmkit.Invalid(field("transactions", i, "time"), "zero time for customer %q", tx.Customer)
 		}
 		if math.IsNaN(tx.Amount) || math.IsInf(tx.Amount, 0) || tx.Amount < 0 {
-			return Summary{}, crmkit.Invalid(field+".amount", "must be finite and not negative, got %v for customer %q", tx.Amount, tx.Customer)
+			return Summary{}, crmkit.Invalid(field("transactions", i, "amount"), "must be finite and not negative, got %v for customer %q", tx.Amount, tx.Customer)
 		}
 		day := civilDay(tx.Time, loc)
 		if day > obsEnd {
