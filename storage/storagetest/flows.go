@@ -1,0 +1,189 @@
+package storagetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// convert converts l with the lead ladder and builds the opportunity as a
+// deal in the default pipeline: the values a conversion stores together.
+func convert(t testing.TB, ctx context.Context, l lead.Lead) (lead.Conversion, deal.Deal, crmkit.Event) {
+	t.Helper()
+	at := base.Add(time.Hour)
+	lad, err := lead.NewLadder(crmkit.NewFakeClock(at))
+	require.NoError(t, err)
+	conv, err := lad.Convert(ctx, l, lead.ConvertInput{
+		Actor: "ana", At: at, Amount: eur("5000.00"), ExpectedClose: at.AddDate(0, 2, 0),
+	})
+	require.NoError(t, err)
+	opp := conv.Opportunity
+	d, ev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
+		ID: opp.ID, Name: opp.Name, Type: deal.NewBusiness, Amount: opp.Amount, CloseDate: opp.ExpectedClose,
+		AccountID: opp.AccountID, ContactID: opp.ContactID, SourceLeadID: opp.LeadID, Owner: opp.Owner,
+	}, deal.Cmd{By: "ana", At: opp.CreatedAt})
+	require.NoError(t, err)
+	return conv, d, ev
+}
+
+// storeConversion stores a conversion in one Update: the converted lead
+// (against the version it was converted from) and the new deal, each with
+// its event. The deal's create is idempotent by the lead: converting
+// twice cannot make two deals.
+func storeConversion(ctx context.Context, s storage.Store, from int64, conv lead.Conversion, d deal.Deal, dev crmkit.Event) error {
+	return s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.Leads().Save(ctx, conv.Lead, from, conv.Event); err != nil {
+			return err
+		}
+		_, err := tx.Deals().Create(ctx, d, "conversion:"+conv.Lead.ID.String(), dev)
+		return err
+	})
+}
+
+// testLeadConversion stores a lead conversion as one Update. The
+// conversion also drafts an account and a contact; their repositories
+// join storage with the account package, and this test with them.
+func testLeadConversion(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := open(t, o, "acme")
+	l, ev := newLead("Ada Lovelace", "ana", lead.StageSQL, lead.ChannelReferral)
+	_, err := s.Leads().Create(ctx, l, "", ev)
+	require.NoError(t, err)
+
+	conv, d, dev := convert(t, ctx, l)
+	// A second conversion drafted from the same lead version, as a
+	// double-clicked button would.
+	conv2, d2, dev2 := convert(t, ctx, l)
+
+	require.NoError(t, storeConversion(ctx, s, l.Version, conv, d, dev))
+	err = storeConversion(ctx, s, l.Version, conv2, d2, dev2)
+	assert.ErrorIs(t, err, crmkit.ErrConflict, "the lead was converted already")
+
+	got, err := s.Leads().Get(ctx, l.ID)
+	require.NoError(t, err)
+	same(t, conv.Lead, got)
+	assert.Equal(t, lead.StageConverted, got.Stage)
+	assert.Equal(t, d.ID, got.Conversion.OpportunityID)
+	gotDeal, err := s.Deals().Get(ctx, d.ID)
+	require.NoError(t, err)
+	same(t, d, gotDeal)
+	assert.Equal(t, l.ID, gotDeal.SourceLeadID)
+	_, err = s.Deals().Get(ctx, d2.ID)
+	assert.ErrorIs(t, err, crmkit.ErrNotFound, "the failed second conversion left no deal")
+
+	leadEvents := collect(t, s.Events().ByAggregate(ctx, l.ID))
+	require.Len(t, leadEvents, 2)
+	assert.Equal(t, lead.LeadConverted, leadEvents[1].Type)
+	dealEvents := collect(t, s.Events().ByAggregate(ctx, d.ID))
+	require.Len(t, dealEvents, 1)
+	assert.Equal(t, deal.EventDealCreated, dealEvents[0].Type)
+	assert.Len(t, allEvents(t, ctx, s), 3)
+}
+
+// handover hands over every deal of from, read through tx, to ana and bo
+// and saves the result in tx. afterRead, if not nil, runs between the
+// reads and the writes.
+func handover(ctx context.Context, tx storage.Tx, from string, at time.Time, afterRead func()) (deal.HandoverResult, error) {
+	var deals []deal.Deal
+	for d, err := range storage.All(ctx, tx.Deals(), storage.DealFilter{Owner: from}, 0) {
+		if err != nil {
+			return deal.HandoverResult{}, err
+		}
+		deals = append(deals, d)
+	}
+	if afterRead != nil {
+		afterRead()
+	}
+	res, err := deal.Handover(deals, deal.HandoverRequest{
+		From: from,
+		To:   []deal.Successor{{Rep: "ana", Capacity: 10}, {Rep: "bo", Capacity: 10}},
+		Cmd:  deal.Cmd{By: "manager", At: at, Reason: "rep left"},
+	})
+	if err != nil {
+		return deal.HandoverResult{}, err
+	}
+	for i, d := range res.Deals {
+		if err := tx.Deals().Save(ctx, d, d.Version-1, res.Events[i]); err != nil {
+			return deal.HandoverResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// testBulkHandover hands over a leaving rep's deals in one Update, and
+// retries it when a concurrent change makes it stale.
+func testBulkHandover(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := open(t, o, "acme")
+	var leaving []deal.Deal
+	for i := range 6 {
+		d, ev := newDeal(t, dealSpec{name: "Deal", owner: "cy", close: base.AddDate(0, 1+i, 0)})
+		_, err := s.Deals().Create(ctx, d, "", ev)
+		require.NoError(t, err)
+		leaving = append(leaving, d)
+	}
+	other, oev := newDeal(t, dealSpec{name: "Other", owner: "dy"})
+	_, err := s.Deals().Create(ctx, other, "", oev)
+	require.NoError(t, err)
+
+	// First attempt: right after it read the deals, someone logs an
+	// activity on one of them, so its save is stale and nothing of the
+	// hand-over lands; Retry runs it again on fresh data.
+	at := base.Add(2 * time.Hour)
+	attempts := 0
+	var res deal.HandoverResult
+	err = storage.Retry(ctx, storage.Policy{MaxAttempts: 3}, func(ctx context.Context) error {
+		attempts++
+		return s.Update(ctx, func(tx storage.Tx) error {
+			var afterRead func()
+			if attempts == 1 {
+				afterRead = func() {
+					d := leaving[3]
+					next, ev, err := d.LogActivity(deal.Activity{Kind: deal.ActivityCall, At: base.Add(time.Hour), By: "cy"}, deal.Cmd{By: "cy", At: base.Add(time.Hour)})
+					require.NoError(t, err)
+					require.NoError(t, s.Deals().Save(ctx, next, d.Version, ev), "the concurrent change, outside the tx")
+				}
+			}
+			var err error
+			res, err = handover(ctx, tx, "cy", at, afterRead)
+			if attempts == 1 {
+				assert.True(t, storage.IsRetryable(err), "the first attempt is stale: %v", err)
+			}
+			return err
+		})
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, attempts)
+	require.Len(t, res.Deals, 6)
+
+	left, _, err := s.Deals().List(ctx, storage.DealFilter{Owner: "cy"}, storage.Page{})
+	require.NoError(t, err)
+	assert.Empty(t, left, "cy owns nothing any more")
+	ana, _, err := s.Deals().List(ctx, storage.DealFilter{Owner: "ana"}, storage.Page{})
+	require.NoError(t, err)
+	bo, _, err := s.Deals().List(ctx, storage.DealFilter{Owner: "bo"}, storage.Page{})
+	require.NoError(t, err)
+	assert.Equal(t, 6, len(ana)+len(bo))
+	for _, d := range append(ana, bo...) {
+		events := collect(t, s.Events().ByAggregate(ctx, d.ID))
+		last := events[len(events)-1]
+		assert.Equal(t, deal.EventDealTransferred, last.Type)
+		assert.Equal(t, d.Version, last.Version)
+		if d.ID == leaving[3].ID {
+			assert.Equal(t, int64(3), d.Version, "created, activity, transferred")
+		} else {
+			assert.Equal(t, int64(2), d.Version, "created, transferred")
+		}
+	}
+	got, err := s.Deals().Get(ctx, other.ID)
+	require.NoError(t, err)
+	same(t, other, got, "another rep's deal is untouched")
+	assert.Len(t, allEvents(t, ctx, s), 7+1+6)
+}

@@ -1,0 +1,380 @@
+// Package storagetest is the conformance suite of package storage: the
+// behaviour every backend must show, run the same way against the memory
+// store, the PostgreSQL store and any store users write themselves, as
+// testing/fstest.TestFS is for file systems. Shared benchmark functions
+// sit beside it (BenchmarkGet, BenchmarkSave, ...), reused one line per
+// backend, as hashicorp/raft's raftbench is for log stores.
+//
+// A backend's test calls Run with a factory. Run calls the factory once
+// per subtest, so every subtest gets a fresh database; the factory
+// returns an Opener that opens the stores of tenants in that database
+// (two tenants of one database are how the suite checks isolation).
+// Release the database with t.Cleanup in the factory:
+//
+//	func TestConformance(t *testing.T) {
+//		storagetest.Run(t, func(t *testing.T) storagetest.Opener {
+//			db := memory.New()
+//			return func(tenant string) (storage.Store, error) { return db.Tenant(tenant) }
+//		})
+//	}
+//
+// # What the suite proves
+//
+//   - Round trips: what is stored is what comes back, as copies; not
+//     found, stale versions (crmkit.ErrConflict), idempotent creates by
+//     key, version rules.
+//   - Listing: every lead and deal filter against hand-written
+//     expectations, keyset pagination, and a walk of the pages that
+//     neither skips nor repeats a row while another goroutine creates and
+//     saves rows.
+//   - Events: order by aggregate and by time, half-open time ranges,
+//     streams longer than one batch, early stop, duplicates.
+//   - Update: all-or-nothing when the function fails halfway, returns an
+//     error, panics or its context is cancelled; its reads see its own
+//     writes; lead conversion (lead change, new deal, events) and a bulk
+//     hand-over of a leaving rep's deals as single Updates.
+//   - Concurrency: 8 goroutines moving the same deals through Retry lose
+//     no update: final versions and event counts equal the number of
+//     successful commands.
+//   - Tenant isolation: nothing one tenant writes is visible, listable or
+//     writable from another, events and idempotency keys included.
+//   - Bad input: nil IDs, invalid stages, statuses and filters, page
+//     sizes, cursors, oversize and malformed strings, invalid events and
+//     tenant names are crmkit.ErrInvalid and write nothing.
+//   - A rapid model-based test: random sequences of creates, saves with
+//     right and stale versions, gets, lists and Updates that fail or
+//     succeed, checked against a plain map model after every step.
+//
+// The suite stores times at whole microseconds in UTC, as PostgreSQL
+// keeps them, and compares values after normalising representation only
+// (time zones, nil against empty slices and maps, decimal exponents, JSON
+// key order), never content.
+package storagetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Opener opens the store of one tenant in the database that one call of
+// Run's factory made. Opening the same tenant twice gives stores that
+// share data; different tenants share nothing. An invalid tenant name is
+// an error matching crmkit.ErrInvalid.
+type Opener func(tenant string) (storage.Store, error)
+
+// test is one subtest of the suite.
+type test struct {
+	name string
+	fn   func(t *testing.T, open Opener)
+}
+
+// tests lists the suite, in the order Run runs it.
+var tests = []test{
+	{"LeadRoundTrip", testLeadRoundTrip},
+	{"DealRoundTrip", testDealRoundTrip},
+	{"NotFound", testNotFound},
+	{"StaleVersion", testStaleVersion},
+	{"VersionRules", testVersionRules},
+	{"IdempotentCreate", testIdempotentCreate},
+	{"ListLeads", testListLeads},
+	{"ListDeals", testListDeals},
+	{"Pagination", testPagination},
+	{"PaginationUnderConcurrentWrites", testPaginationConcurrent},
+	{"Events", testEvents},
+	{"EventStreams", testEventStreams},
+	{"UpdateAtomic", testUpdateAtomic},
+	{"UpdateSeesOwnWrites", testUpdateOwnWrites},
+	{"CancelledContext", testCancelled},
+	{"LeadConversion", testLeadConversion},
+	{"BulkHandover", testBulkHandover},
+	{"ConcurrentMovesWithRetry", testConcurrentMoves},
+	{"TenantIsolation", testTenantIsolation},
+	{"BadInput", testBadInput},
+	{"Model", testModel},
+}
+
+// Run runs the conformance suite. newDB is called once per subtest and
+// must return an Opener over a fresh, empty database (registering its
+// clean-up with t.Cleanup). Run it under -race: several subtests use
+// goroutines.
+func Run(t *testing.T, newDB func(t *testing.T) Opener) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newDB(t)) })
+	}
+}
+
+// open opens tenant or fails the test.
+func open(t testing.TB, o Opener, tenant string) storage.Store {
+	t.Helper()
+	s, err := o(tenant)
+	require.NoError(t, err, "open tenant %q", tenant)
+	require.Equal(t, tenant, s.Tenant())
+	return s
+}
+
+// base is the time the suite's entities are created at: whole seconds in
+// UTC, which every backend stores exactly.
+var base = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// actor is the actor of the suite's events.
+const actor = "storagetest"
+
+// newLead returns a lead (version 1) and its LeadCaptured event, built
+// directly so that every field the tests set is known.
+func newLead(name, owner string, stage lead.Stage, source lead.Channel) (lead.Lead, crmkit.Event) {
+	l := lead.Lead{
+		ID: crmkit.NewID(),
+		Who: lead.Person{
+			Name: name, Email: "lead@example.com", Company: "Acme", CompanySize: 40,
+			Attributes: map[string]string{"segment": "smb", "language": "hu"},
+		},
+		Source: source, Campaign: "spring", Owner: owner, Stage: stage,
+		StageAt: base, CreatedAt: base, UpdatedAt: base,
+		Journey: []lead.Touchpoint{{Channel: source, Campaign: "spring", Kind: lead.TouchForm, At: base}},
+		Version: 1,
+	}
+	return l, leadEvent(l, lead.LeadCaptured)
+}
+
+// leadEvent returns an event of type typ recording l at its version.
+func leadEvent(l lead.Lead, typ string) crmkit.Event {
+	e, err := crmkit.NewEvent(lead.AggregateKind, l.ID, typ, actor, l.UpdatedAt, l.Version, map[string]string{"owner": l.Owner})
+	if err != nil {
+		panic(err) // the suite's own events are valid
+	}
+	e.To = l.Stage.String()
+	return e
+}
+
+// changed returns l moved to owner and stage, one version on, with its
+// event.
+func changed(l lead.Lead, owner string, stage lead.Stage) (lead.Lead, crmkit.Event) {
+	next := l.Clone()
+	next.Owner, next.Stage = owner, stage
+	next.UpdatedAt = next.UpdatedAt.Add(time.Second)
+	next.Version++
+	return next, leadEvent(next, lead.LeadAssigned)
+}
+
+// eur is the currency of the suite's deals.
+func eur(amount string) crmkit.Money { return crmkit.MustMoney(amount, "EUR") }
+
+// dealSpec is what the deal tests vary.
+type dealSpec struct {
+	name, owner string
+	stage       string // in deal.DefaultPipeline
+	close       time.Time
+}
+
+// newDeal creates a deal in deal.DefaultPipeline with its DealCreated
+// event.
+func newDeal(t testing.TB, s dealSpec) (deal.Deal, crmkit.Event) {
+	t.Helper()
+	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
+		Name: s.name, Type: deal.NewBusiness, Amount: eur("1000.00"), CloseDate: s.close,
+		AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: s.owner, Stage: s.stage,
+		Probability: decimal.NewNullDecimal(decimal.RequireFromString("12.50")),
+	}, deal.Cmd{By: actor, At: base})
+	require.NoError(t, err)
+	return d, e
+}
+
+// errBoom is the error the suite's failing functions return.
+var errBoom = errors.New("storagetest: boom")
+
+// --- comparison --------------------------------------------------------
+
+var (
+	timeType    = reflect.TypeFor[time.Time]()
+	decimalType = reflect.TypeFor[decimal.Decimal]()
+	rawType     = reflect.TypeFor[json.RawMessage]()
+	uuidType    = reflect.TypeFor[uuid.UUID]()
+)
+
+// canon turns v into a tree of plain values that differs between two
+// values only when their content does: times become UTC text, decimals
+// their shortest text, UUIDs their text, JSON payloads decoded values,
+// and empty slices and maps nil.
+func canon(v reflect.Value) any {
+	switch v.Kind() {
+	case reflect.Invalid:
+		return nil
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint()
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	case reflect.String:
+		return v.String()
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return canon(v.Elem())
+	case reflect.Slice, reflect.Array:
+		t := v.Type()
+		if t == uuidType {
+			var u uuid.UUID
+			for i := range u {
+				u[i] = byte(v.Index(i).Uint())
+			}
+			return u.String()
+		}
+		if v.Len() == 0 && v.Kind() == reflect.Slice {
+			return nil
+		}
+		if t == rawType && v.CanInterface() {
+			var x any
+			if err := json.Unmarshal(v.Interface().(json.RawMessage), &x); err == nil {
+				return x
+			}
+		}
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = canon(v.Index(i))
+		}
+		return out
+	case reflect.Map:
+		if v.Len() == 0 {
+			return nil
+		}
+		out := make(map[string]any, v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			out[fmt.Sprint(canon(it.Key()))] = canon(it.Value())
+		}
+		return out
+	case reflect.Struct:
+		t := v.Type()
+		if v.CanInterface() {
+			switch t {
+			case timeType:
+				tm := v.Interface().(time.Time)
+				if tm.IsZero() {
+					return "zero time"
+				}
+				return tm.UTC().Format(time.RFC3339Nano)
+			case decimalType:
+				return v.Interface().(decimal.Decimal).String()
+			}
+		}
+		out := make(map[string]any, t.NumField())
+		for i := range t.NumField() {
+			out[t.Field(i).Name] = canon(v.Field(i))
+		}
+		return out
+	}
+	return fmt.Sprintf("<%s>", v.Kind())
+}
+
+// same asserts that want and got hold the same content.
+func same[T any](t testing.TB, want, got T, msgAndArgs ...any) bool {
+	t.Helper()
+	return assert.Equal(t, canon(reflect.ValueOf(want)), canon(reflect.ValueOf(got)), msgAndArgs...)
+}
+
+// ids returns the IDs of leads or deals.
+func ids[T any](vs []T, id func(*T) uuid.UUID) []uuid.UUID {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make([]uuid.UUID, len(vs))
+	for i := range vs {
+		out[i] = id(&vs[i])
+	}
+	return out
+}
+
+func leadID(l *lead.Lead) uuid.UUID { return l.ID }
+func dealID(d *deal.Deal) uuid.UUID { return d.ID }
+
+// sortedIDs returns a sorted copy of ids in the storage order.
+func sortedIDs(in ...uuid.UUID) []uuid.UUID {
+	out := slices.Clone(in)
+	slices.SortFunc(out, func(a, b uuid.UUID) int { return compareID(a, b) })
+	return out
+}
+
+func compareID(a, b uuid.UUID) int {
+	for i := range a {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// collect drains an event stream, failing the test on an error.
+func collect(t testing.TB, seq func(func(crmkit.Event, error) bool)) []crmkit.Event {
+	t.Helper()
+	var out []crmkit.Event
+	for e, err := range seq {
+		require.NoError(t, err)
+		out = append(out, e)
+	}
+	return out
+}
+
+// allLeads lists every lead of s with the zero filter.
+func allLeads(t testing.TB, ctx context.Context, s storage.Tx) []lead.Lead {
+	t.Helper()
+	var out []lead.Lead
+	for l, err := range storage.All(ctx, s.Leads(), storage.LeadFilter{}, storage.MaxPageSize) {
+		require.NoError(t, err)
+		out = append(out, l)
+	}
+	return out
+}
+
+// allDeals lists every deal of s with the zero filter.
+func allDeals(t testing.TB, ctx context.Context, s storage.Tx) []deal.Deal {
+	t.Helper()
+	var out []deal.Deal
+	for d, err := range storage.All(ctx, s.Deals(), storage.DealFilter{}, storage.MaxPageSize) {
+		require.NoError(t, err)
+		out = append(out, d)
+	}
+	return out
+}
+
+// everything is a period holding every event the suite writes.
+var everything = crmkit.Period{Start: base.AddDate(-1, 0, 0), End: base.AddDate(1, 0, 0)}
+
+// allEvents returns every event of s in time order.
+func allEvents(t testing.TB, ctx context.Context, s storage.Tx) []crmkit.Event {
+	t.Helper()
+	return collect(t, s.Events().Between(ctx, everything))
+}
+
+// assertEmpty asserts that s holds no lead, deal or event.
+func assertEmpty(t testing.TB, ctx context.Context, s storage.Tx) {
+	t.Helper()
+	assert.Empty(t, allLeads(t, ctx, s), "leads")
+	assert.Empty(t, allDeals(t, ctx, s), "deals")
+	assert.Empty(t, allEvents(t, ctx, s), "events")
+}
+
+// canonOf is canon for any value.
+func canonOf(v any) any { return canon(reflect.ValueOf(v)) }
