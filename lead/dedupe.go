@@ -282,7 +282,7 @@ func (m Matcher) FindDuplicates(leads []Lead) []DuplicateGroup {
 		}
 		return i
 	}
-	first := make(map[Key]int)
+	first := make(map[Key]int, len(leads))
 	shared := make(map[Key]bool)
 	for i, l := range leads {
 		for _, k := range m.Keys(l.Who) {
@@ -302,28 +302,31 @@ func (m Matcher) FindDuplicates(leads []Lead) []DuplicateGroup {
 			}
 		}
 	}
-	byRoot := make(map[int]*DuplicateGroup)
+	// A root is the smallest index of its group (unions keep the smaller
+	// root), so sorting the roots orders groups by their first index.
+	group := make(map[int]*DuplicateGroup)
 	var roots []int
 	for i := range leads {
 		r := find(i)
-		g, ok := byRoot[r]
+		if r == i {
+			continue
+		}
+		g, ok := group[r]
 		if !ok {
-			g = &DuplicateGroup{}
-			byRoot[r] = g
+			g = &DuplicateGroup{Indices: []int{r}}
+			group[r] = g
 			roots = append(roots, r)
 		}
 		g.Indices = append(g.Indices, i)
 	}
 	for k := range shared {
-		g := byRoot[find(first[k])]
+		g := group[find(first[k])]
 		g.Keys = append(g.Keys, k)
 	}
-	var out []DuplicateGroup
+	slices.Sort(roots)
+	out := make([]DuplicateGroup, 0, len(roots))
 	for _, r := range roots {
-		g := byRoot[r]
-		if len(g.Indices) < 2 {
-			continue
-		}
+		g := group[r]
 		slices.SortFunc(g.Keys, func(a, b Key) int {
 			if a.Kind != b.Kind {
 				return int(a.Kind) - int(b.Kind)

@@ -1,6 +1,7 @@
 package lead_test
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -261,6 +262,90 @@ func TestMergeKeepsEarliestAndEveryTouch(t *testing.T) {
 		require.True(t, slices.IsSortedFunc(m.Journey, func(a, b lead.Touchpoint) int { return a.At.Compare(b.At) }))
 		for i := 1; i < len(m.Journey); i++ {
 			require.NotEqual(t, m.Journey[i-1], m.Journey[i], "repeated touch")
+		}
+	})
+}
+
+// BenchmarkFindDuplicates groups 100,000 leads drawn from 20,000
+// identities (e-mail, company domain or phone).
+func BenchmarkFindDuplicates(b *testing.B) {
+	const n = 100_000
+	leads := make([]lead.Lead, n)
+	for i := range leads {
+		k := i % 20_000
+		switch i % 3 {
+		case 0:
+			leads[i].Who.Email = fmt.Sprintf("user%d@gmail.com", k)
+		case 1:
+			leads[i].Who.Email = fmt.Sprintf("buyer@company%d.example", k)
+		default:
+			leads[i].Who.Phone = fmt.Sprintf("+36 30 %07d", k)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		groups := lead.Matcher{}.FindDuplicates(leads)
+		if len(groups) == 0 {
+			b.Fatal("no duplicates")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/lead")
+}
+
+// FindDuplicates agrees with a brute-force pairwise comparison: two leads
+// are in one group exactly when a chain of shared keys links them.
+func TestFindDuplicatesMatchesBruteForce(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ls := leadtest.Leads(10).Draw(t, "leads")
+		m := lead.Matcher{}
+		n := len(ls)
+		// Transitive closure of "shares a key", by hand.
+		linked := make([][]bool, n)
+		for i := range linked {
+			linked[i] = make([]bool, n)
+			linked[i][i] = true
+		}
+		for i := range n {
+			for j := range n {
+				for _, k := range m.Keys(ls[i].Who) {
+					if slices.Contains(m.Keys(ls[j].Who), k) {
+						linked[i][j] = true
+					}
+				}
+			}
+		}
+		for k := range n {
+			for i := range n {
+				for j := range n {
+					if linked[i][k] && linked[k][j] {
+						linked[i][j] = true
+					}
+				}
+			}
+		}
+		groupOf := make([]int, n)
+		for i := range groupOf {
+			groupOf[i] = -1
+		}
+		prevFirst := -1
+		for gi, g := range m.FindDuplicates(ls) {
+			require.GreaterOrEqual(t, len(g.Indices), 2)
+			require.True(t, slices.IsSorted(g.Indices))
+			require.Greater(t, g.Indices[0], prevFirst, "groups ordered by first index")
+			prevFirst = g.Indices[0]
+			require.NotEmpty(t, g.Keys)
+			for _, i := range g.Indices {
+				groupOf[i] = gi
+			}
+		}
+		for i := range n {
+			for j := range n {
+				if i == j {
+					continue
+				}
+				same := groupOf[i] >= 0 && groupOf[i] == groupOf[j]
+				require.Equal(t, linked[i][j], same, "leads %d and %d", i, j)
+			}
 		}
 	})
 }

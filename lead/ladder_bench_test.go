@@ -42,6 +42,23 @@ func BenchmarkTransitionLooplabSetState(b *testing.B) {
 	}
 }
 
+// BenchmarkTransitionLooplabCallback is (a) with one no-op before_qualify
+// callback registered: what any looplab path with guards pays before doing
+// anything (looplab then hashes its callback keys on every event).
+func BenchmarkTransitionLooplabCallback(b *testing.B) {
+	f := fsm.NewFSM("suspect", lead.LadderEvents(), fsm.Callbacks{
+		"before_qualify": func(context.Context, *fsm.Event) {},
+	})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		f.SetState("suspect")
+		if err := f.Event(ctx, "qualify"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkTransitionLooplabNew(b *testing.B) {
 	ctx := context.Background()
 	events := lead.LadderEvents()

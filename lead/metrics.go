@@ -275,3 +275,12 @@ func (r *LadderReport) Entered(s Stage, p crmkit.Period) int64 {
 	}
 	return n
 }
+
+// ByArea adds up BySource per marketing area (Channel.Area).
+func (c Counts) ByArea() map[MarketingArea]int64 {
+	out := make(map[MarketingArea]int64)
+	for s, n := range c.BySource {
+		out[s.Area()] += n
+	}
+	return out
+}

@@ -130,6 +130,7 @@ func TestCountByHand(t *testing.T) {
 	assert.Equal(t, map[lead.Channel]int64{lead.ChannelEmail: 2, lead.ChannelSocial: 1, lead.ChannelLiveChat: 1}, c.TouchesByChannel)
 	assert.Equal(t, map[lead.Channel]int64{lead.ChannelEmail: 1, lead.ChannelSocial: 1, lead.ChannelLiveChat: 1}, c.LeadsByChannel)
 	assert.Equal(t, []int64{2, 1}, c.ByPeriod)
+	assert.Equal(t, map[lead.MarketingArea]int64{lead.AreaLeadGeneration: 2, lead.AreaSales: 1}, c.ByArea())
 	r, err := c.LeadToCustomerBySource(lead.ChannelEmail)
 	require.NoError(t, err)
 	assert.True(t, decimal.RequireFromString("0.5").Equal(r))
@@ -202,4 +203,31 @@ func TestProgressProperties(t *testing.T) {
 			require.True(t, v.Equal(want), "SQL->converted %s, want %s", v, want)
 		}
 	})
+}
+
+// BenchmarkProgress reads the histories of 100,000 leads (about 400,000
+// events) into a ladder report.
+func BenchmarkProgress(b *testing.B) {
+	const n = 100_000
+	types := []struct{ typ, to string }{
+		{lead.LeadCaptured, "suspect"}, {lead.TouchpointRecorded, ""}, {lead.LeadQualified, "mql"},
+		{lead.LeadAccepted, "sql"}, {lead.LeadConverted, "converted"},
+	}
+	var evs []crmkit.Event
+	for i := range n {
+		id := crmkit.NewID()
+		steps := 2 + i%4
+		for j := range steps {
+			evs = append(evs, crmkit.Event{AggregateID: id, AggregateKind: lead.AggregateKind, Type: types[j].typ, To: types[j].to,
+				At: t0.Add(time.Duration(i+j*1000) * time.Minute), Version: int64(j + 1)})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := lead.Progress(slices.Values(evs))
+		if err != nil || r.Leads() != n {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(evs)), "ns/event")
 }

@@ -289,3 +289,42 @@ func ParseTouchKind(name string) (TouchKind, error) {
 	}
 	return "", crmkit.Invalid("touch kind", "unknown touchpoint kind %q", name)
 }
+
+// MarketingArea is the part of operational marketing (or of sales) that
+// runs a channel, so that each area gets its own lead KPIs [KPI]:
+// operational marketing (lead generation, events, social media) is
+// measured by the leads it produces, beside strategic marketing, whose
+// KPIs are not lead counts.
+type MarketingArea string
+
+// The areas of the built-in channels.
+const (
+	// AreaLeadGeneration: advertising, local advertising, purchased lists,
+	// inbound content, e-mail and live chat.
+	AreaLeadGeneration MarketingArea = "lead_generation"
+	// AreaEvents: events of every kind.
+	AreaEvents MarketingArea = "events"
+	// AreaSocialMedia: social media.
+	AreaSocialMedia MarketingArea = "social_media"
+	// AreaSales: channels that sales relationships produce: referrals,
+	// networking, re-opened deals, third-party meetings, customer feedback.
+	AreaSales MarketingArea = "sales"
+	// AreaOther: channels of the company's own.
+	AreaOther MarketingArea = "other"
+)
+
+// Area returns the marketing area that runs c; custom channels are
+// AreaOther.
+func (c Channel) Area() MarketingArea {
+	switch c {
+	case ChannelAdvertising, ChannelLocalAdvertising, ChannelPurchasedList, ChannelInboundContent, ChannelEmail, ChannelLiveChat:
+		return AreaLeadGeneration
+	case ChannelEvent:
+		return AreaEvents
+	case ChannelSocial:
+		return AreaSocialMedia
+	case ChannelReferral, ChannelNetworking, ChannelReopenedDeal, ChannelThirdPartyMeeting, ChannelCustomerFeedback:
+		return AreaSales
+	}
+	return AreaOther
+}

@@ -222,3 +222,20 @@ func FuzzParseNames(f *testing.F) {
 		}
 	})
 }
+
+func TestChannelAreas(t *testing.T) {
+	want := map[lead.Channel]lead.MarketingArea{
+		lead.ChannelReferral: lead.AreaSales, lead.ChannelAdvertising: lead.AreaLeadGeneration,
+		lead.ChannelEvent: lead.AreaEvents, lead.ChannelPurchasedList: lead.AreaLeadGeneration,
+		lead.ChannelInboundContent: lead.AreaLeadGeneration, lead.ChannelEmail: lead.AreaLeadGeneration,
+		lead.ChannelSocial: lead.AreaSocialMedia, lead.ChannelNetworking: lead.AreaSales,
+		lead.ChannelLocalAdvertising: lead.AreaLeadGeneration, lead.ChannelLiveChat: lead.AreaLeadGeneration,
+		lead.ChannelReopenedDeal: lead.AreaSales, lead.ChannelThirdPartyMeeting: lead.AreaSales,
+		lead.ChannelCustomerFeedback: lead.AreaSales,
+	}
+	require.Len(t, want, len(lead.Channels()))
+	for _, c := range lead.Channels() {
+		assert.Equal(t, want[c], c.Area(), c.String())
+	}
+	assert.Equal(t, lead.AreaOther, lead.Channel("podcast").Area())
+}
