@@ -307,3 +307,35 @@ func CheckWaterfall(w funnel.Waterfall) error {
 	}
 	return nil
 }
+
+// CheckPlan checks a reverse-funnel plan against its input: projecting the
+// plan's top step forward (funnel.Project) meets the target and reaches
+// every step's planned total; the per-period figures cover the totals;
+// the reps cover the per-period figures.
+func CheckPlan(in funnel.PlanInput, p funnel.Plan) error {
+	if len(p.Steps) != len(in.Steps) {
+		return fmt.Errorf("%d planned steps for %d", len(p.Steps), len(in.Steps))
+	}
+	proj, err := funnel.Project(in.Steps, p.Steps[0].Total, in.AverageDeal)
+	if err != nil {
+		return fmt.Errorf("project: %w", err)
+	}
+	if c, err := proj.Revenue.Cmp(in.Target); err != nil || c < 0 {
+		return fmt.Errorf("projected revenue %s of %d deals falls short of the target %s (%v)", proj.Revenue, proj.Deals, in.Target, err)
+	}
+	if proj.Deals < p.Deals {
+		return fmt.Errorf("projection wins %d deals, the plan needs %d", proj.Deals, p.Deals)
+	}
+	for i, s := range p.Steps {
+		if proj.Counts[i] < s.Total {
+			return fmt.Errorf("step %q: projection reaches %d, the plan needs %d", s.Name, proj.Counts[i], s.Total)
+		}
+		if s.PerPeriod*int64(in.Periods) < s.Total {
+			return fmt.Errorf("step %q: %d per period × %d periods < %d", s.Name, s.PerPeriod, in.Periods, s.Total)
+		}
+		if per := in.Steps[i].PerRep; per > 0 && s.Reps*per < s.PerPeriod {
+			return fmt.Errorf("step %q: %d reps × %d < %d per period", s.Name, s.Reps, per, s.PerPeriod)
+		}
+	}
+	return nil
+}

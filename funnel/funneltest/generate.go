@@ -329,3 +329,23 @@ func Models() *rapid.Generator[funnel.Model] {
 		return m
 	})
 }
+
+// PlanInputs generates reverse-funnel plan inputs in cur: 1 to 6 steps
+// with rates from 0.01 to 1 (to four places), targets up to 10^12 minor units, average
+// deals up to 10^9, 1 to 24 periods.
+func PlanInputs(cur crmkit.Currency) *rapid.Generator[funnel.PlanInput] {
+	return rapid.Custom(func(t *rapid.T) funnel.PlanInput {
+		n := rapid.IntRange(1, 6).Draw(t, "steps")
+		steps := make([]funnel.PlanStep, n)
+		for i := range steps {
+			steps[i] = funnel.PlanStep{
+				Name:   fmt.Sprintf("step %d", i),
+				Rate:   decimal.New(rapid.Int64Range(100, 10000).Draw(t, "rate"), -4),
+				PerRep: rapid.Int64Range(0, 1000).Draw(t, "per rep"),
+			}
+		}
+		target, _ := crmkit.NewMoney(rapid.Int64Range(1, 1_000_000_000_000).Draw(t, "target"), cur)
+		avg, _ := crmkit.NewMoney(rapid.Int64Range(1, 1_000_000_000).Draw(t, "average deal"), cur)
+		return funnel.PlanInput{Target: target, AverageDeal: avg, Steps: steps, Periods: rapid.IntRange(1, 24).Draw(t, "periods")}
+	})
+}
