@@ -125,3 +125,29 @@ func TestLeadsHaveDuplicates(t *testing.T) {
 		t.Fatal("100 draws of up to 8 leads had no duplicates")
 	}
 }
+
+func TestCaptureAndCommandAreAccepted(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		now := leadtest.Time(leadtest.Epoch, leadtest.Window).Draw(t, "now")
+		clock := crmkit.NewFakeClock(now)
+		l, ev, err := lead.New(clock, leadtest.Capture(now).Draw(t, "capture"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Type != lead.LeadCaptured {
+			t.Fatalf("event %s", ev.Type)
+		}
+		lad, err := lead.NewLadder(clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := leadtest.Command(now).Draw(t, "command")
+		got, _, err := lad.Fire(context.Background(), l, cmd)
+		if _, legal := lad.Next(l.Stage, cmd.Action); legal != (err == nil) {
+			t.Fatalf("%s from %s: legal %v, error %v", cmd.Action, l.Stage, legal, err)
+		}
+		if err == nil && got.Stage == l.Stage {
+			t.Fatalf("%s did not move the lead", cmd.Action)
+		}
+	})
+}
