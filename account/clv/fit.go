@@ -49,7 +49,7 @@ type FitResult struct {
 	// LogLikelihood is Σ w_i ℓ_i at the estimate, without the penalty.
 	LogLikelihood float64
 	// Iterations and Evaluations count the optimiser's major iterations and
-	// objective evaluations.
+	// log-likelihood evaluations (including those of a numeric gradient).
 	Iterations, Evaluations int
 	// GradientNorm is the largest absolute component of the gradient of the
 	// objective (per-customer, in log-parameter space) at the estimate.
@@ -258,17 +258,16 @@ func minimise(pr problem, opts FitOptions) ([]float64, FitResult, error) {
 			}
 		},
 	}
-	gradTol := gradientTolerance
 	maxIter := opts.MaxIterations
 	if maxIter == 0 {
 		maxIter = defaultMaxIterations
 	}
 	settings := &optimize.Settings{
-		GradientThreshold: gradTol,
+		GradientThreshold: gradientTolerance,
 		MajorIterations:   maxIter,
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 10},
 	}
-	res, err := optimize.Minimize(prob, theta0, settings, &optimize.BFGS{GradStopThreshold: gradTol})
+	res, err := optimize.Minimize(prob, theta0, settings, &optimize.BFGS{GradStopThreshold: gradientTolerance})
 
 	var theta []float64
 	var status optimize.Status
@@ -306,7 +305,7 @@ func minimise(pr problem, opts FitOptions) ([]float64, FitResult, error) {
 		reason := status.String()
 		switch {
 		case !bounded:
-			reason = fmt.Sprintf("parameters ran to the boundary (%s), the data do not identify the model", paramString(pr.names, params))
+			reason = "parameters ran to the edge of the parameter space: the data do not identify the model"
 		case err == nil && !status.Early():
 			reason = fmt.Sprintf("stopped (%s) away from a maximum", status)
 		}

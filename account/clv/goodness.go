@@ -2,6 +2,7 @@ package clv
 
 import (
 	"math"
+	"time"
 
 	"github.com/crmkit/crmkit"
 )
@@ -102,14 +103,19 @@ func (s Summary) Tracking(model PurchaseModel) ([]TrackingPoint, error) {
 		return nil, crmkit.Invalid("summary", "has no daily purchase record; build it with Summarize")
 	}
 	u := float64(s.Unit)
-	days := float64(len(s.repeats))
-	calDays := s.CalibrationEnd.Sub(s.Start).Hours()/24 + 1
+	days := float64(s.days)
+	loc := s.Start.Location()
+	start := civilDay(s.Start, loc)
+	calDays := float64(civilDay(s.CalibrationEnd, loc) - start + 1)
 	// Cohort sizes by day of first purchase.
 	cohort := make(map[int64]int)
 	var firsts []int64
-	start := civilDay(s.Start, s.Start.Location())
-	for _, c := range s.Customers {
-		f := civilDay(c.FirstPurchase, s.Start.Location()) - start
+	for i, c := range s.Customers {
+		f := civilDay(c.FirstPurchase, loc) - start
+		if c.FirstPurchase.IsZero() || f < 0 || float64(f) >= calDays {
+			return nil, crmkit.Invalid(field("customers", i, "first purchase"), "%s is outside the calibration period %s to %s (customer %q)",
+				c.FirstPurchase.Format(time.DateOnly), s.Start.Format(time.DateOnly), s.CalibrationEnd.Format(time.DateOnly), c.ID)
+		}
 		if cohort[f] == 0 {
 			firsts = append(firsts, f)
 		}
@@ -117,11 +123,11 @@ func (s Summary) Tracking(model PurchaseModel) ([]TrackingPoint, error) {
 	}
 	n := int(math.Ceil(days/u - 1e-9))
 	points := make([]TrackingPoint, 0, n)
-	actual, day := 0, 0
+	actual := 0
 	for k := 1; k <= n; k++ {
 		end := math.Min(float64(k)*u, days)
-		for ; day < len(s.repeats) && float64(day) < end; day++ {
-			actual += s.repeats[day]
+		for actual < len(s.repeats) && float64(s.repeats[actual]) < end {
+			actual++
 		}
 		e := 0.0
 		for _, f := range firsts {

@@ -94,6 +94,14 @@ func TestTrackingCDNOW(t *testing.T) {
 	// The forecast of the 1,882 holdout purchases is close (within 15%).
 	assert.InDelta(t, 1882, pts[77].Expected-pts[38].Expected, 0.15*1882)
 
+	edited := s
+	edited.Customers = slices.Clone(s.Customers)
+	edited.Customers[3].FirstPurchase = time.Time{}
+	_, err = edited.Tracking(bg)
+	var ve *crmkit.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "customers[3].first purchase", ve.Field)
+
 	_, err = clv.Summary{Customers: s.Customers}.Tracking(bg)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = s.Tracking(nil)

@@ -333,3 +333,38 @@ func TestBGBBRejectsBadInput(t *testing.T) {
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, what)
 	}
 }
+
+func TestParetoAndMBGClosedFormsByHand(t *testing.T) {
+	p := clv.ParetoNBD{R: 0.553, Alpha: 10.578, S: 0.606, Beta: 11.669}
+	// E[X(t)] = rβ/(α(s-1)) [1 - (β/(β+t))^(s-1)].
+	e, err := p.ExpectedPurchases(39)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.553*11.669/(10.578*(0.606-1))*(1-math.Pow(11.669/(11.669+39), 0.606-1)), e, 1e-12)
+	// s = 1: rβ/α ln(1 + t/β).
+	p1 := clv.ParetoNBD{R: 0.553, Alpha: 10.578, S: 1, Beta: 11.669}
+	e, err = p1.ExpectedPurchases(39)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.553*11.669/10.578*math.Log(1+39/11.669), e, 1e-12)
+	// A customer whose last purchase is at T has A0 = 0: P(alive) = 1.
+	a, err := p.ProbAlive(clv.Customer{Frequency: 3, Recency: 20, T: 20})
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, a)
+	// A customer without repeat purchases: A0 reduces to a single 2F1, and
+	// P(alive) falls with the age T.
+	young, err := p.ProbAlive(clv.Customer{T: 1})
+	require.NoError(t, err)
+	old, err := p.ProbAlive(clv.Customer{T: 30})
+	require.NoError(t, err)
+	assert.Greater(t, young, old)
+
+	// MBG/NBD: P(alive | x=0, T) = 1 / (1 + a/b ((α+T)/α)^r), below 1.
+	m := clv.MBGNBD{R: 0.525, Alpha: 6.183, A: 0.891, B: 1.614}
+	a, err = m.ProbAlive(clv.Customer{T: 10})
+	require.NoError(t, err)
+	assert.InDelta(t, 1/(1+0.891/1.614*math.Pow(16.183/6.183, 0.525)), a, 1e-12)
+	// P(X(t) = 0) includes the customers lost right after the first
+	// purchase: B(a, b+1)/B(a, b) (α/(α+t))^r + a/(a+b).
+	p0, err := m.ProbPurchases(0, 10)
+	require.NoError(t, err)
+	assert.InDelta(t, 1.614/(0.891+1.614)*math.Pow(6.183/16.183, 0.525)+0.891/(0.891+1.614), p0, 1e-12)
+}

@@ -110,9 +110,12 @@ type Summary struct {
 	// falls after the calibration period.
 	Excluded int
 
-	// repeats[d] is the number of repeat purchase days (calibration and
-	// holdout) of the cohort on day Start+d.
-	repeats []int
+	// repeats holds the day (counted from Start) of every repeat purchase
+	// of the cohort, calibration and holdout, in increasing order; nil when
+	// the summary was not built by Summarize.
+	repeats []int64
+	// days is the number of days from Start to HoldoutEnd, inclusive.
+	days int64
 }
 
 type dayAmount struct {
@@ -261,9 +264,14 @@ func Summarize(transactions iter.Seq[Transaction], opts SummaryOptions) (Summary
 	s.Start = dayTime(start, loc)
 	s.CalibrationEnd = dayTime(calEnd, loc)
 	s.HoldoutEnd = dayTime(obsEnd, loc)
-	s.repeats = make([]int, obsEnd-start+1)
-	for _, r := range repeatDays {
-		s.repeats[r-start]++
+	for i := range repeatDays {
+		repeatDays[i] -= start
 	}
+	slices.Sort(repeatDays)
+	s.repeats = repeatDays
+	if s.repeats == nil {
+		s.repeats = []int64{}
+	}
+	s.days = obsEnd - start + 1
 	return s, nil
 }
