@@ -458,3 +458,42 @@ func TestReplayStageRejectsBadHistories(t *testing.T) {
 	_, err = lad.ReplayStage(slices.Values([]crmkit.Event{capEv, other}))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
+
+// One Ladder serves many goroutines (run under -race): machines come from a
+// pool and no state is shared between commands.
+func TestLadderConcurrentUse(t *testing.T) {
+	clock := crmkit.NewFakeClock(t0)
+	lad := newLadder(t, clock, lead.Guard{Action: lead.ActionAccept, Name: "named", Check: func(_ context.Context, l lead.Lead, _ lead.Command) error {
+		if l.Who.Name == "" {
+			return errors.New("no name")
+		}
+		return nil
+	}})
+	l := captured(t, clock)
+	anon := l.Clone()
+	anon.Who.Name = ""
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for range 50 {
+				in := l
+				if g%2 == 1 {
+					in = anon
+				}
+				got, _, err := lad.Accept(context.Background(), in, "rep", "")
+				switch {
+				case g%2 == 0 && (err != nil || got.Stage != lead.StageSQL):
+					errs <- fmt.Errorf("named lead: %v", err)
+					return
+				case g%2 == 1 && !errors.Is(err, crmkit.ErrForbidden):
+					errs <- fmt.Errorf("anonymous lead: want ErrForbidden, got %v", err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+}
