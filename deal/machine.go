@@ -220,14 +220,59 @@ func (p *Pipeline) Mermaid() string {
 }
 
 // looplabMachine is one pooled looplab/fsm instance of a pipeline. While a
-// command fires, deal and cmd hold the command's input for the guard; they
-// are cleared before the machine goes back to the pool.
+// command fires, view, at, by and approval hold what the guard reads of
+// the command's input; they are cleared before the machine goes back to
+// the pool.
 type looplabMachine struct {
-	f    *fsm.FSM
-	p    *Pipeline
-	deal Deal
-	cmd  Cmd
-	trig Trigger
+	f        *fsm.FSM
+	p        *Pipeline
+	view     guardView
+	at       time.Time
+	by       string
+	approval *ApprovalRequest
+	trig     Trigger
+}
+
+// guardView is the part of a deal the guard reads. It is copied into the
+// pooled machine instead of the whole Deal: a quarter of the bytes and
+// almost no pointers, which keeps the copy and its write barriers cheap.
+type guardView struct {
+	id          uuid.UUID
+	stage       int
+	amount      crmkit.Money
+	suspendedAt time.Time
+	closeDate   bool
+	contact     bool
+	sourceLead  bool
+	campaign    bool
+	team        bool
+}
+
+func viewOf(d *Deal) guardView {
+	return guardView{
+		id: d.ID, stage: d.Stage, amount: d.Amount, suspendedAt: d.Suspension.At,
+		closeDate: !d.CloseDate.IsZero(), contact: d.ContactID != uuid.Nil,
+		sourceLead: d.SourceLeadID != uuid.Nil, campaign: d.CampaignID != uuid.Nil, team: len(d.Team) > 0,
+	}
+}
+
+// has reports whether the deal fills a field an entry rule requires.
+func (v *guardView) has(f Field) bool {
+	switch f {
+	case FieldAmount:
+		return v.amount.Sign() > 0
+	case FieldCloseDate:
+		return v.closeDate
+	case FieldContact:
+		return v.contact
+	case FieldSourceLead:
+		return v.sourceLead
+	case FieldCampaign:
+		return v.campaign
+	case FieldTeam:
+		return v.team
+	}
+	return false
 }
 
 func (p *Pipeline) newLooplab() *looplabMachine {
@@ -248,55 +293,36 @@ func (p *Pipeline) newLooplab() *looplabMachine {
 // guard applies the rules that the definition alone does not: stage entry
 // rules and approvals, and the reactivation policy.
 func (m *looplabMachine) guard() error {
-	d, c, p := &m.deal, &m.cmd, m.p
+	v, p := &m.view, m.p
 	switch t := m.trig; {
 	case t == TriggerReactivate:
-		r, err := p.spec.Reactivation.Decide(*d, c.At)
+		r, err := p.spec.Reactivation.Decide(Deal{ID: v.id, Status: Suspended, Amount: v.amount, Suspension: Suspension{At: v.suspendedAt}}, m.at)
 		if err != nil {
 			return err
 		}
 		if !r.Automatic {
-			return checkApproval(c.Approval, ReactivationSubject(d.ID), r.Roles, d, c, "reactivate")
+			return m.checkApproval(ReactivationSubject(v.id), r.Roles, "reactivate")
 		}
 	case t >= numStatusTriggers:
 		to := int(t - numStatusTriggers)
-		if to <= d.Stage {
+		if to <= v.stage {
 			return nil // moving back enters no gate
 		}
 		var roles []string
-		for i := d.Stage + 1; i <= to; i++ {
+		for i := v.stage + 1; i <= to; i++ {
 			st := &p.spec.Stages[i]
 			for _, f := range st.Entry.Require {
-				if !d.has(f) {
-					return crmkit.Invalid(string(f), "deal %s needs %s to enter stage %q", d.ID, f, st.Name)
+				if !v.has(f) {
+					return crmkit.Invalid(string(f), "deal %s needs %s to enter stage %q", v.id, f, st.Name)
 				}
 			}
 			roles = append(roles, st.Entry.Approval...)
 		}
 		if len(roles) > 0 {
-			return checkApproval(c.Approval, StageSubject(d.ID, p.spec.Stages[to].Name), roles, d, c, "enter stage "+p.spec.Stages[to].Name)
+			return m.checkApproval(StageSubject(v.id, p.spec.Stages[to].Name), roles, "enter stage "+p.spec.Stages[to].Name)
 		}
 	}
 	return nil
-}
-
-// has reports whether the deal fills a field an entry rule requires.
-func (d *Deal) has(f Field) bool {
-	switch f {
-	case FieldAmount:
-		return d.Amount.Sign() > 0
-	case FieldCloseDate:
-		return !d.CloseDate.IsZero()
-	case FieldContact:
-		return d.ContactID != uuid.Nil
-	case FieldSourceLead:
-		return d.SourceLeadID != uuid.Nil
-	case FieldCampaign:
-		return d.CampaignID != uuid.Nil
-	case FieldTeam:
-		return len(d.Team) > 0
-	}
-	return false
 }
 
 // ReactivationSubject is the approval subject for reactivating deal id.
@@ -310,15 +336,16 @@ func StageSubject(id uuid.UUID, stage string) string {
 // checkApproval accepts a granted approval a for subject whose steps cover
 // roles (each required role by a distinct step) and in which the actor of
 // the command decided nothing. Anything else is ErrForbidden.
-func checkApproval(a *ApprovalRequest, subject string, roles []string, d *Deal, c *Cmd, what string) error {
+func (m *looplabMachine) checkApproval(subject string, roles []string, what string) error {
+	a, id := m.approval, m.view.id
 	if a == nil {
-		return fmt.Errorf("deal %s: %s needs an approval by %s: %w", d.ID, what, strings.Join(roles, ", "), crmkit.ErrForbidden)
+		return fmt.Errorf("deal %s: %s needs an approval by %s: %w", id, what, strings.Join(roles, ", "), crmkit.ErrForbidden)
 	}
 	if a.Subject != subject {
-		return fmt.Errorf("deal %s: approval %s is for %q, not %q: %w", d.ID, a.ID, a.Subject, subject, crmkit.ErrForbidden)
+		return fmt.Errorf("deal %s: approval %s is for %q, not %q: %w", id, a.ID, a.Subject, subject, crmkit.ErrForbidden)
 	}
-	if !a.Granted(c.At) {
-		return fmt.Errorf("deal %s: approval %s is %s, not granted at %s: %w", d.ID, a.ID, a.StatusAt(c.At), c.At.Format(time.RFC3339), crmkit.ErrForbidden)
+	if !a.Granted(m.at) {
+		return fmt.Errorf("deal %s: approval %s is %s, not granted at %s: %w", id, a.ID, a.StatusAt(m.at), m.at.Format(time.RFC3339), crmkit.ErrForbidden)
 	}
 	used := make([]bool, len(a.Steps))
 	for _, r := range roles {
@@ -330,12 +357,12 @@ func checkApproval(a *ApprovalRequest, subject string, roles []string, d *Deal, 
 			}
 		}
 		if !found {
-			return fmt.Errorf("deal %s: approval %s has no step by role %q: %w", d.ID, a.ID, r, crmkit.ErrForbidden)
+			return fmt.Errorf("deal %s: approval %s has no step by role %q: %w", id, a.ID, r, crmkit.ErrForbidden)
 		}
 	}
 	for _, dec := range a.Decisions {
-		if dec.Approver == c.By {
-			return fmt.Errorf("deal %s: %s approved their own %s: %w", d.ID, c.By, what, crmkit.ErrForbidden)
+		if dec.Approver == m.by {
+			return fmt.Errorf("deal %s: %s approved their own %s: %w", id, m.by, what, crmkit.ErrForbidden)
 		}
 	}
 	return nil
@@ -364,10 +391,10 @@ func (p *Pipeline) fire(ctx context.Context, d *Deal, t Trigger, c *Cmd) (state,
 		return noState, err
 	}
 	m := p.pool.Get().(*looplabMachine)
-	m.deal, m.cmd, m.trig = *d, *c, t
+	m.view, m.at, m.by, m.approval, m.trig = viewOf(d), c.At, c.By, c.Approval, t
 	m.f.SetState(p.m.names[src])
 	err = m.f.Event(ctx, p.m.triggers[t])
-	m.deal, m.cmd = Deal{}, Cmd{}
+	m.view, m.at, m.by, m.approval = guardView{}, time.Time{}, "", nil
 	if err != nil {
 		return noState, p.fireError(ctx, d, t, err)
 	}

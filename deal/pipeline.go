@@ -523,6 +523,9 @@ func (p *Pipeline) Stages() []Stage { return p.Spec().Stages }
 // StageIndex returns the index of the stage named name (ignoring case).
 // An unknown name is an error matching crmkit.ErrInvalid.
 func (p *Pipeline) StageIndex(name string) (int, error) {
+	if i, ok := p.exact[name]; ok {
+		return i, nil
+	}
 	i, ok := p.index[strings.ToLower(name)]
 	if !ok {
 		return 0, crmkit.Invalid("stage", "pipeline %q has no stage %q", p.spec.ID, name)
