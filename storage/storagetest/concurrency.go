@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -201,4 +202,107 @@ func testPaginationConcurrent(t *testing.T, o Opener) {
 	for i := 1; i < len(order); i++ {
 		assert.Negative(t, compareID(order[i-1], order[i]), "the walk is in ID order")
 	}
+}
+
+// race runs outside in a goroutine from inside an Update's function, after
+// the function's write, and waits for it at most a moment: a backend that
+// locks the written row makes outside wait for the commit, one that
+// checks at commit lets it finish first. Either way exactly one of the two
+// writers may win.
+func race(t *testing.T, s storage.Store, write func(tx storage.Tx) error, outside func() error) (updateErr, outsideErr error) {
+	t.Helper()
+	ctx := context.Background()
+	done := make(chan error, 1)
+	updateErr = s.Update(ctx, func(tx storage.Tx) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		go func() { done <- outside() }()
+		select {
+		case err := <-done:
+			done <- err
+		case <-time.After(200 * time.Millisecond):
+		}
+		return nil
+	})
+	outsideErr = <-done
+	return updateErr, outsideErr
+}
+
+func testCommitConflicts(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := open(t, o, "acme")
+	l, ev := newLead("Ada", "ana", lead.StageSuspect, lead.ChannelEmail)
+	_, err := s.Leads().Create(ctx, l, "", ev)
+	require.NoError(t, err)
+
+	// Two saves of the same version.
+	mine, myEv := changed(l, "bo", lead.StageMQL)
+	theirs, theirEv := changed(l, "cy", lead.StageSQL)
+	uerr, oerr := race(t, s,
+		func(tx storage.Tx) error { return tx.Leads().Save(ctx, mine, 1, myEv) },
+		func() error { return s.Leads().Save(ctx, theirs, 1, theirEv) })
+	got, err := s.Leads().Get(ctx, l.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), got.Version)
+	events := collect(t, s.Events().ByAggregate(ctx, l.ID))
+	assert.Len(t, events, 2, "one save won")
+	switch {
+	case uerr == nil:
+		assert.True(t, storage.IsRetryable(oerr), "the outside save lost: %v", oerr)
+		same(t, mine, got)
+	case oerr == nil:
+		assert.True(t, storage.IsRetryable(uerr), "the Update lost: %v", uerr)
+		same(t, theirs, got)
+	default:
+		t.Errorf("both saves failed: %v; %v", uerr, oerr)
+	}
+
+	// Two creates of the same ID.
+	a, aev := newLead("A", "ana", lead.StageSuspect, lead.ChannelEmail)
+	b, bev := newLead("B", "bo", lead.StageSuspect, lead.ChannelEmail)
+	b.ID, bev.AggregateID = a.ID, a.ID
+	uerr, oerr = race(t, s,
+		func(tx storage.Tx) error { _, err := tx.Leads().Create(ctx, a, "", aev); return err },
+		func() error { _, err := s.Leads().Create(ctx, b, "", bev); return err })
+	got, err = s.Leads().Get(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Len(t, collect(t, s.Events().ByAggregate(ctx, a.ID)), 1, "one create won")
+	switch {
+	case uerr == nil:
+		assert.ErrorIs(t, oerr, crmkit.ErrConflict)
+		same(t, a, got)
+	case oerr == nil:
+		assert.True(t, storage.IsRetryable(uerr), "the Update lost: %v", uerr)
+		same(t, b, got)
+	default:
+		t.Errorf("both creates failed: %v; %v", uerr, oerr)
+	}
+
+	// Two creates under one idempotency key: one lead is stored, and a
+	// create that returns without error returns it.
+	c, cev := newLead("C", "ana", lead.StageSuspect, lead.ChannelEmail)
+	d, dev := newLead("D", "bo", lead.StageSuspect, lead.ChannelEmail)
+	var outsideGot lead.Lead
+	uerr, oerr = race(t, s,
+		func(tx storage.Tx) error { _, err := tx.Leads().Create(ctx, c, "once", cev); return err },
+		func() error { var err error; outsideGot, err = s.Leads().Create(ctx, d, "once", dev); return err })
+	_, cerr := s.Leads().Get(ctx, c.ID)
+	_, derr := s.Leads().Get(ctx, d.ID)
+	assert.True(t, (cerr == nil) != (derr == nil), "exactly one of the two leads is stored: %v; %v", cerr, derr)
+	winner := c.ID
+	if cerr != nil {
+		winner = d.ID
+		assert.True(t, storage.IsRetryable(uerr), "the Update lost: %v", uerr)
+	} else {
+		assert.NoError(t, uerr)
+	}
+	if oerr == nil {
+		assert.Equal(t, winner, outsideGot.ID, "the outside create returned the stored lead")
+	} else {
+		assert.True(t, storage.IsRetryable(oerr), "the outside create failed: %v", oerr)
+	}
+	again, err := s.Leads().Create(ctx, lead.Lead{ID: crmkit.NewID(), Stage: lead.StageSuspect, Version: 1}, "once")
+	require.NoError(t, err)
+	assert.Equal(t, winner, again.ID, "the key answers with the winner")
 }

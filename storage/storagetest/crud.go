@@ -41,6 +41,19 @@ func testLeadRoundTrip(t *testing.T, o Opener) {
 	require.NoError(t, err)
 	same(t, want, again)
 
+	page, _, err := s.Leads().List(ctx, storage.LeadFilter{}, storage.Page{})
+	require.NoError(t, err)
+	require.Len(t, page, 1)
+	page[0].Who.Attributes["segment"] = "changed through a list"
+	page[0].Journey[0].Kind = lead.TouchLike
+	for l, err := range storage.All(ctx, s.Leads(), storage.LeadFilter{}, 0) {
+		require.NoError(t, err)
+		l.Who.Attributes["segment"] = "changed through All"
+	}
+	again, err = s.Leads().Get(ctx, want.ID)
+	require.NoError(t, err)
+	same(t, want, again, "lists return copies")
+
 	events := collect(t, s.Events().ByAggregate(ctx, want.ID))
 	require.Len(t, events, 1)
 	same(t, ev, events[0])

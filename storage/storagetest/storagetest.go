@@ -103,6 +103,7 @@ var tests = []test{
 	{"LeadConversion", testLeadConversion},
 	{"BulkHandover", testBulkHandover},
 	{"ConcurrentMovesWithRetry", testConcurrentMoves},
+	{"CommitConflicts", testCommitConflicts},
 	{"TenantIsolation", testTenantIsolation},
 	{"BadInput", testBadInput},
 	{"Model", testModel},

@@ -160,7 +160,17 @@ func testUpdateOwnWrites(t *testing.T, o Opener) {
 			walked = append(walked, l.ID)
 		}
 		assert.Equal(t, sortedIDs(stored[0].ID, stored[2].ID, n1.ID), walked)
-		page, _, err := tx.Leads().List(ctx, storage.LeadFilter{Owner: "bo"}, storage.Page{})
+		// Values a tx returns are copies too, of stored rows and of its
+		// own writes.
+		page, _, err := tx.Leads().List(ctx, storage.LeadFilter{Owner: "ana"}, storage.Page{})
+		require.NoError(t, err)
+		for _, l := range page {
+			l.Who.Attributes["segment"] = "changed through a tx list"
+		}
+		got, err = tx.Leads().Get(ctx, n1.ID)
+		require.NoError(t, err)
+		got.Journey[0].Kind = lead.TouchLike
+		page, _, err = tx.Leads().List(ctx, storage.LeadFilter{Owner: "bo"}, storage.Page{})
 		require.NoError(t, err)
 		assert.Equal(t, sortedIDs(stored[1].ID, n2.ID), ids(page, leadID))
 
@@ -181,6 +191,9 @@ func testUpdateOwnWrites(t *testing.T, o Opener) {
 	got, err := s.Leads().Get(ctx, n1.ID)
 	require.NoError(t, err)
 	same(t, n1b, got)
+	got, err = s.Leads().Get(ctx, stored[0].ID)
+	require.NoError(t, err)
+	same(t, stored[0], got)
 	assert.Len(t, allLeads(t, ctx, s), 5)
 	assert.Len(t, allEvents(t, ctx, s), 7)
 }
