@@ -91,7 +91,7 @@ func newBGBBData(customers []DiscreteCustomer, weights []float64) (*bgbbData, er
 }
 
 // FitBGBB estimates a BG/BB model by maximum likelihood (gonum's BFGS on the
-// log parameters, central-difference gradient). The likelihood of a
+// log parameters, analytic gradient). The likelihood of a
 // customer (x, t_x, n) is equation (5) of the paper:
 //
 //	L = B(α+x, β+n-x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
@@ -108,14 +108,9 @@ func FitBGBB(customers []DiscreteCustomer, opts FitOptions) (BGBB, FitResult, er
 		model:  "BG/BB",
 		names:  bgbbNames,
 		scales: []float64{1, 1, 1, 1},
-		ll: func(p, _ []float64) float64 {
-			ll := 0.0
-			for i, c := range d.cs {
-				ll += d.w[i] * bgbbLogL(p[0], p[1], p[2], p[3], c)
-			}
-			return ll
-		},
-		sumW: d.sumW,
+		ll:       bgbbLL(d),
+		analytic: true,
+		sumW:     d.sumW,
 	}, opts)
 	if err != nil {
 		return BGBB{}, FitResult{}, err
@@ -127,8 +122,12 @@ func FitBGBB(customers []DiscreteCustomer, opts FitOptions) (BGBB, FitResult, er
 // follow from B(a, b+1) = B(a, b) b/(a+b), so only its first term needs the
 // beta function.
 func bgbbLogL(alpha, beta, gamma, delta float64, c DiscreteCustomer) float64 {
+	return bgbbLogLB(alpha, beta, gamma, delta, mathext.Lbeta(alpha, beta), mathext.Lbeta(gamma, delta), c)
+}
+
+// bgbbLogLB is bgbbLogL given lbAB = ln B(α, β) and lbGD = ln B(γ, δ).
+func bgbbLogLB(alpha, beta, gamma, delta, lbAB, lbGD float64, c DiscreteCustomer) float64 {
 	x, tx, n := float64(c.Frequency), float64(c.Recency), float64(c.Periods)
-	lbAB, lbGD := mathext.Lbeta(alpha, beta), mathext.Lbeta(gamma, delta)
 	la := mathext.Lbeta(alpha+x, beta+n-x) - lbAB + mathext.Lbeta(gamma, delta+n) - lbGD
 	terms := c.Periods - c.Recency
 	if terms == 0 {
@@ -142,6 +141,72 @@ func bgbbLogL(alpha, beta, gamma, delta float64, c DiscreteCustomer) float64 {
 		term *= (beta + tx - x + fi) / (alpha + beta + tx + fi) * (delta + tx + fi) / (gamma + 1 + delta + tx + fi)
 	}
 	return logAddExp(la, lt+math.Log(sum))
+}
+
+// bgbbLL returns the BG/BB log-likelihood and its gradient. Every term of
+// the likelihood is a product of beta-function ratios, so its logarithm
+// l_k has ∂l_k/∂α = ψ(α+x) - ψ(α+β+...) - ψ(α) + ψ(α+β) and the like, and
+// ∂ℓ = Σ_k e^(l_k - ℓ) ∂l_k; along the sum the digammas step by
+// ψ(z+1) = ψ(z) + 1/z.
+func bgbbLL(d *bgbbData) objective {
+	return func(p, grad []float64) float64 {
+		alpha, beta, gamma, delta := p[0], p[1], p[2], p[3]
+		lbAB, lbGD := mathext.Lbeta(alpha, beta), mathext.Lbeta(gamma, delta)
+		var ll float64
+		var g [4]float64
+		var pA, pB, pAB, pG, pD, pGD float64
+		if grad != nil {
+			pA, pB, pAB = mathext.Digamma(alpha), mathext.Digamma(beta), mathext.Digamma(alpha+beta)
+			pG, pD, pGD = mathext.Digamma(gamma), mathext.Digamma(delta), mathext.Digamma(gamma+delta)
+		}
+		for i, c := range d.cs {
+			w := d.w[i]
+			l := bgbbLogLB(alpha, beta, gamma, delta, lbAB, lbGD, c)
+			ll += w * l
+			if grad == nil {
+				continue
+			}
+			x, tx, n := float64(c.Frequency), float64(c.Recency), float64(c.Periods)
+			psiAX := mathext.Digamma(alpha + x)
+			// The first term: alive through all n opportunities.
+			la := mathext.Lbeta(alpha+x, beta+n-x) - lbAB + mathext.Lbeta(gamma, delta+n) - lbGD
+			wa := math.Exp(la - l)
+			psiABN := mathext.Digamma(alpha + beta + n)
+			psiGDN := mathext.Digamma(gamma + delta + n)
+			g[0] += w * wa * (psiAX - psiABN - pA + pAB)
+			g[1] += w * wa * (mathext.Digamma(beta+n-x) - psiABN - pB + pAB)
+			g[2] += w * wa * (pGD - psiGDN) // ψ(γ) cancels
+			g[3] += w * wa * (mathext.Digamma(delta+n) - psiGDN - pD + pGD)
+			// The sum: died after opportunity tx+i, i = 0 .. n-tx-1.
+			if c.Periods == c.Recency {
+				continue
+			}
+			lt := mathext.Lbeta(alpha+x, beta+tx-x) - lbAB + mathext.Lbeta(gamma+1, delta+tx) - lbGD
+			psiBX := mathext.Digamma(beta + tx - x)
+			psiABT := mathext.Digamma(alpha + beta + tx)
+			psiDT := mathext.Digamma(delta + tx)
+			psiGDT := mathext.Digamma(gamma + 1 + delta + tx)
+			psiG1 := mathext.Digamma(gamma + 1)
+			for j := range c.Periods - c.Recency {
+				fj := float64(j)
+				wt := math.Exp(lt - l)
+				g[0] += w * wt * (psiAX - psiABT - pA + pAB)
+				g[1] += w * wt * (psiBX - psiABT - pB + pAB)
+				g[2] += w * wt * (psiG1 - psiGDT - pG + pGD)
+				g[3] += w * wt * (psiDT - psiGDT - pD + pGD)
+				// Step to j+1: B(a, b+1) = B(a, b) b/(a+b).
+				lt += math.Log((beta+tx-x+fj)/(alpha+beta+tx+fj)) + math.Log((delta+tx+fj)/(gamma+1+delta+tx+fj))
+				psiBX += 1 / (beta + tx - x + fj)
+				psiABT += 1 / (alpha + beta + tx + fj)
+				psiDT += 1 / (delta + tx + fj)
+				psiGDT += 1 / (gamma + 1 + delta + tx + fj)
+			}
+		}
+		if grad != nil {
+			copy(grad, g[:])
+		}
+		return ll
+	}
 }
 
 // LogLikelihood returns Σ w_i ℓ_i of the customers under the model (weights

@@ -44,6 +44,10 @@ func TestAnalyticGradients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bd, err := newBGBBData([]DiscreteCustomer{{Periods: 6}, {Frequency: 1, Recency: 1, Periods: 6}, {Frequency: 2, Recency: 4, Periods: 6}, {Frequency: 6, Recency: 6, Periods: 6}, {Frequency: 3, Recency: 5, Periods: 9}}, []float64{3464, 1091, 155, 1203, 7})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		ll   objective
@@ -53,6 +57,7 @@ func TestAnalyticGradients(t *testing.T) {
 		{"MBG/NBD", betaGeoLL(d, true), [][]float64{{0.525, 6.183, 0.891, 1.614}, {2, 30, 0.4, 5}}},
 		{"Pareto/NBD", paretoLL(d), [][]float64{{0.553, 10.578, 0.606, 11.669}, {0.553, 11.669, 0.606, 10.578}, {1, 3, 2, 3}, {0.3, 6, 1.5, 9}, {3, 9, 0.2, 6}}},
 		{"Gamma-Gamma", gammaGammaLL(sd), [][]float64{{6.25, 3.74, 15.44}, {1, 10, 2}}},
+		{"BG/BB", bgbbLL(bd), [][]float64{{1.204, 0.750, 0.657, 2.783}, {0.2, 5, 3, 0.4}}},
 	}
 	// Far from α = β the series is slow: the gradient is left NaN for
 	// minimise to take finite differences.
