@@ -105,9 +105,9 @@ func FitBGBB(customers []DiscreteCustomer, opts FitOptions) (BGBB, FitResult, er
 		return BGBB{}, FitResult{}, err
 	}
 	p, res, err := minimise(problem{
-		model:  "BG/BB",
-		names:  bgbbNames,
-		scales: []float64{1, 1, 1, 1},
+		model:    "BG/BB",
+		names:    bgbbNames,
+		scales:   []float64{1, 1, 1, 1},
 		ll:       bgbbLL(d),
 		analytic: true,
 		sumW:     d.sumW,
