@@ -66,3 +66,53 @@ func Example() {
 	// DealWon          open -> won
 	// won negotiation version 6 replays: true
 }
+
+// A leaving rep's deals go to two successors by capacity, closest to
+// closing first: each deal goes to the successor it fills least, (load+1)
+// / capacity, ties to the first (ben 1/2 < cai 1/1; then 2/2 = 1/1, ben;
+// then ben is full). The dry run shows the plan and whom to tell before
+// anything changes.
+func ExampleHandover() {
+	p := deal.DefaultPipeline()
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	var deals []deal.Deal
+	for i, closeIn := range []int{60, 10, 30} {
+		d, _, err := deal.New(p, deal.NewDeal{
+			ID:   uuid.MustParse(fmt.Sprintf("0195f000-0000-7000-8000-00000000000%d", i+1)),
+			Name: fmt.Sprintf("deal %d", i+1), Type: deal.NewBusiness,
+			Amount: crmkit.MustMoney("1000.00", "EUR"), CloseDate: at.AddDate(0, 0, closeIn),
+			AccountID: uuid.MustParse(fmt.Sprintf("0195f000-0000-7000-8000-0000000000a%d", i+1)),
+			ContactID: uuid.MustParse(fmt.Sprintf("0195f000-0000-7000-8000-0000000000c%d", i+1)),
+			Owner:     "ana",
+		}, deal.Cmd{By: "ana", At: at})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		deals = append(deals, d)
+	}
+	preview, err := deal.Handover(deals, deal.HandoverRequest{
+		From: "ana", To: []deal.Successor{{Rep: "ben", Capacity: 2}, {Rep: "cai", Capacity: 1}},
+		Cmd:    deal.Cmd{By: "supervisor", At: at.AddDate(0, 0, 1), Reason: "ana leaves"},
+		DryRun: true,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range preview.Plan {
+		fmt.Printf("%s closes %s -> %s (visit: %t)\n", a.Name, a.CloseDate.Format(time.DateOnly), a.To, a.Visit)
+	}
+	for _, n := range preview.Notices {
+		fmt.Printf("tell contact ...%s: %s takes over\n", n.ContactID.String()[34:], n.NewOwner)
+	}
+	fmt.Println("changed:", len(preview.Deals))
+	// Output:
+	// deal 2 closes 2025-03-13 -> ben (visit: true)
+	// deal 3 closes 2025-04-02 -> ben (visit: true)
+	// deal 1 closes 2025-05-02 -> cai (visit: false)
+	// tell contact ...c2: ben takes over
+	// tell contact ...c3: ben takes over
+	// tell contact ...c1: cai takes over
+	// changed: 0
+}

@@ -219,6 +219,12 @@ func (p *Pipeline) Mermaid() string {
 	return b.String()
 }
 
+// Graphviz draws the pipeline's state machine in Graphviz dot format with
+// looplab/fsm's own visualiser, from the same definition the machines run.
+func (p *Pipeline) Graphviz() string {
+	return fsm.Visualize(fsm.NewFSM(p.m.names[packState(Open, 0)], p.m.events, nil))
+}
+
 // looplabMachine is one pooled looplab/fsm instance of a pipeline. While a
 // command fires, view, at, by and approval hold what the guard reads of
 // the command's input; they are cleared before the machine goes back to
@@ -333,9 +339,11 @@ func StageSubject(id uuid.UUID, stage string) string {
 	return "deal " + id.String() + " enters stage " + strings.ToLower(stage)
 }
 
-// checkApproval accepts a granted approval a for subject whose steps cover
-// roles (each required role by a distinct step) and in which the actor of
-// the command decided nothing. Anything else is ErrForbidden.
+// checkApproval accepts the command's approval if it is for subject,
+// granted at the command's time (which includes passing
+// ApprovalRequest.Validate, so a forged value is refused), covers roles
+// (a distinct step per required role) and the command's actor decided
+// none of its steps. Anything else is ErrForbidden.
 func (m *looplabMachine) checkApproval(subject string, roles []string, what string) error {
 	a, id := m.approval, m.view.id
 	if a == nil {
@@ -347,18 +355,9 @@ func (m *looplabMachine) checkApproval(subject string, roles []string, what stri
 	if !a.Granted(m.at) {
 		return fmt.Errorf("deal %s: approval %s is %s, not granted at %s: %w", id, a.ID, a.StatusAt(m.at), m.at.Format(time.RFC3339), crmkit.ErrForbidden)
 	}
-	used := make([]bool, len(a.Steps))
-	for _, r := range roles {
-		found := false
-		for i, s := range a.Steps {
-			if !used[i] && s.Role == r {
-				used[i], found = true, true
-				break
-			}
-		}
-		if !found {
-			return fmt.Errorf("deal %s: approval %s has no step by role %q: %w", id, a.ID, r, crmkit.ErrForbidden)
-		}
+	if !a.Covers(roles) {
+		return fmt.Errorf("deal %s: approval %s (steps %s) does not cover the roles %s: %w", id, a.ID,
+			strings.Join(a.Roles(), ", "), strings.Join(roles, ", "), crmkit.ErrForbidden)
 	}
 	for _, dec := range a.Decisions {
 		if dec.Approver == m.by {

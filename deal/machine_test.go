@@ -122,6 +122,8 @@ func TestMermaidIsDrawnFromTheDefinition(t *testing.T) {
 		assert.Contains(t, m, want)
 	}
 	assert.NotContains(t, m, "open0 --> open0")
+	g := deal.DefaultPipeline().Graphviz()
+	assert.Contains(t, g, `"open:tracking" -> "open:bidding" [ label = "move:bidding" ];`)
 	assert.NotContains(t, m, "won3 --> open3")
 }
 
@@ -255,6 +257,12 @@ func TestStageGates(t *testing.T) {
 	c.Approval = &expiring
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "expired before the move")
+
+	forged := deal.ApprovalRequest{ID: uuid.New(), Subject: subject, Requester: "ana", RequestedAt: dealStart,
+		Steps: []deal.ApprovalStep{{Role: "manager"}}, Status: deal.ApprovalApproved, Version: 2}
+	c.Approval = &forged
+	_, _, err = p.Move(ctx, d, "closing", c)
+	require.ErrorIs(t, err, crmkit.ErrForbidden, "a hand-made 'approved' value without decisions")
 
 	c.Approval = approval(subject, manager)
 	got, _, err := p.Move(ctx, d, "closing", c)
