@@ -1,0 +1,144 @@
+package quota
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/crmkit/crmkit"
+	"github.com/shopspring/decimal"
+)
+
+// Revision is one version of a plan: who changed it, when and why, what
+// was done (Action, such as "adjust region=EMEA by +5% keeping the
+// parent's total") and every cell that moved.
+type Revision struct {
+	Version int64 `json:"version"`
+	Rev
+	Action  string   `json:"action"`
+	Changes []Change `json:"changes,omitempty"`
+}
+
+// Change is what one revision did to one cell: created it, or moved its
+// target, lock or risk coefficient from Before to After.
+type Change struct {
+	Key          string          `json:"key"`
+	Created      bool            `json:"created,omitempty"`
+	Before       int64           `json:"before,string"`
+	After        int64           `json:"after,string"`
+	LockedBefore bool            `json:"locked_before,omitempty"`
+	LockedAfter  bool            `json:"locked_after,omitempty"`
+	RiskBefore   decimal.Decimal `json:"risk_before,omitzero"`
+	RiskAfter    decimal.Decimal `json:"risk_after,omitzero"`
+}
+
+// AtVersion rebuilds version v of the plan by undoing, newest first, the
+// changes of every later revision. Its history ends at v. A version
+// outside 1..p.Version is an error matching crmkit.ErrNotFound.
+func (p Plan) AtVersion(v int64) (Plan, error) {
+	if v < 1 || v > p.Version {
+		return Plan{}, fmt.Errorf("plan %s has versions 1 to %d, not %d: %w", p.ID, p.Version, v, crmkit.ErrNotFound)
+	}
+	if v == p.Version {
+		return p, nil
+	}
+	q := p.clone()
+	for r := len(q.History) - 1; r >= int(v); r-- {
+		idx := q.index()
+		changes := q.History[r].Changes
+		stale := false
+		for i := len(changes) - 1; i >= 0; i-- {
+			ch := changes[i]
+			if stale {
+				idx, stale = q.index(), false
+			}
+			e, err := idx.get(&q, ch.Key)
+			if err != nil {
+				return Plan{}, fmt.Errorf("undo revision %d: %w", q.History[r].Version, err)
+			}
+			if !ch.Created {
+				e.cell.Target, e.cell.Locked, e.cell.Risk = ch.Before, ch.LockedBefore, ch.RiskBefore
+				continue
+			}
+			if e.parent == nil {
+				return Plan{}, crmkit.Invalid("history", "revision %d created the root", q.History[r].Version)
+			}
+			kids := e.parent.Children
+			if n := len(kids); kids[n-1].Key == ch.Key {
+				// Splits create children in order, so undoing them removes
+				// the last child and the other pointers stay valid.
+				kids = kids[:n-1]
+			} else {
+				kids = slices.DeleteFunc(kids, func(c Cell) bool { return c.Key == ch.Key })
+				stale = true
+			}
+			if len(kids) == 0 {
+				kids = nil
+			}
+			e.parent.Children = kids
+		}
+	}
+	q.History = slices.Clip(q.History[:v])
+	q.Version = v
+	return q, nil
+}
+
+// CellDiff is the difference of one cell between two plans: its target,
+// lock and risk coefficient in each, or its absence from one of them.
+type CellDiff struct {
+	Key          string
+	InBefore     bool
+	InAfter      bool
+	Before       int64
+	After        int64
+	LockedBefore bool
+	LockedAfter  bool
+	RiskBefore   decimal.Decimal
+	RiskAfter    decimal.Decimal
+}
+
+// Delta returns After - Before (a missing cell counts as 0).
+func (d CellDiff) Delta() int64 { return d.After - d.Before }
+
+// Diff compares two plans (usually two versions of one plan) cell by cell
+// and returns the cells that differ: added, removed, or with another
+// target, lock or risk coefficient. Cells are listed in the tree order of
+// from, then the cells only in to in their order.
+func Diff(from, to Plan) []CellDiff {
+	after := make(map[string]Cell)
+	for c := range to.Cells() {
+		c.Children = nil
+		after[c.Key] = c
+	}
+	var out []CellDiff
+	seen := make(map[string]bool, len(after))
+	for c := range from.Cells() {
+		seen[c.Key] = true
+		d := CellDiff{Key: c.Key, InBefore: true, Before: c.Target, LockedBefore: c.Locked, RiskBefore: c.Risk}
+		if a, ok := after[c.Key]; ok {
+			d.InAfter, d.After, d.LockedAfter, d.RiskAfter = true, a.Target, a.Locked, a.Risk
+		}
+		if !d.InAfter || d.Before != d.After || d.LockedBefore != d.LockedAfter || !d.RiskBefore.Equal(d.RiskAfter) {
+			out = append(out, d)
+		}
+	}
+	for c := range to.Cells() {
+		if !seen[c.Key] {
+			out = append(out, CellDiff{Key: c.Key, InAfter: true, After: c.Target, LockedAfter: c.Locked, RiskAfter: c.Risk})
+		}
+	}
+	return out
+}
+
+// DiffVersions compares versions v1 and v2 of the plan cell by cell (see
+// Diff and AtVersion).
+func (p Plan) DiffVersions(v1, v2 int64) ([]CellDiff, error) {
+	a, err := p.AtVersion(v1)
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.AtVersion(v2)
+	if err != nil {
+		return nil, err
+	}
+	return Diff(a, b), nil
+}

@@ -1,0 +1,397 @@
+package quota
+
+import (
+	"fmt"
+
+	"github.com/crmkit/crmkit"
+	"github.com/shopspring/decimal"
+)
+
+// WeightKind says how a split weighs its children.
+type WeightKind uint8
+
+// The kinds of split weights.
+const (
+	// Equal gives every child the same share.
+	Equal WeightKind = iota + 1
+	// Custom takes one non-negative weight per child from Values, in the
+	// order of the members (or of the periods).
+	Custom
+	// Seasonal weighs periods by a seasonal index: Values holds twelve
+	// non-negative indices, one per fiscal month (M01 first), and a
+	// child's weight is the sum of the indices of its months. Only for
+	// period splits. SeasonalIndex computes such indices from history.
+	Seasonal
+	// Contribution weighs each child by its contribution share: the sum of
+	// the Records that belong to it in a reference window. For a dimension
+	// split the window is Window (last year's period, or an MTD, QTD or YTD
+	// period of the calendar), by default the cell's period one year
+	// earlier; for a period split each period's window is the same period
+	// last year, so an annual target follows last year's monthly shares.
+	Contribution
+)
+
+// String names the kind.
+func (k WeightKind) String() string {
+	switch k {
+	case Equal:
+		return "equal"
+	case Custom:
+		return "custom"
+	case Seasonal:
+		return "seasonal"
+	case Contribution:
+		return "contribution"
+	}
+	return fmt.Sprintf("WeightKind(%d)", uint8(k))
+}
+
+// Weights is how a split shares its parent's target among the children.
+type Weights struct {
+	Kind    WeightKind
+	Values  []decimal.Decimal
+	Records []Record
+	Window  crmkit.Period
+}
+
+// EqualWeights shares equally.
+func EqualWeights() Weights { return Weights{Kind: Equal} }
+
+// CustomWeights shares in proportion to values, one per child.
+func CustomWeights(values ...decimal.Decimal) Weights { return Weights{Kind: Custom, Values: values} }
+
+// SeasonalWeights shares periods by twelve monthly indices (fiscal month
+// order).
+func SeasonalWeights(indices []decimal.Decimal) Weights {
+	return Weights{Kind: Seasonal, Values: indices}
+}
+
+// ContributionWeights shares by each child's contribution in records
+// during window (the zero window means the cell's period last year; period
+// splits always use each period's last-year counterpart).
+func ContributionWeights(records []Record, window crmkit.Period) Weights {
+	return Weights{Kind: Contribution, Records: records, Window: window}
+}
+
+// Split splits the leaf cell Key into children: over periods when Grain
+// is set, else over Members of dimension Dim. The children's targets sum
+// exactly to the cell's, to the minor unit (largest remainder, see
+// crmkit.Money.Allocate).
+type Split struct {
+	Key     string
+	Dim     string
+	Members []string
+	Grain   Grain
+	Weights Weights
+}
+
+func (s Split) String() string {
+	at := s.Key
+	if at == "" {
+		at = "the plan"
+	}
+	if s.Grain != 0 {
+		return fmt.Sprintf("split %s into %s (%s)", at, s.Grain, s.Weights.Kind)
+	}
+	return fmt.Sprintf("split %s by %s into %d (%s)", at, s.Dim, len(s.Members), s.Weights.Kind)
+}
+
+// Split applies splits in order, all in one new version by rev: each
+// splits one leaf cell (possibly one created by an earlier split of the
+// same call). An unknown key is crmkit.ErrNotFound, a cell that already
+// has children crmkit.ErrConflict; bad members, grains or weights
+// (negative, of the wrong count, summing to zero, a currency other than
+// the plan's) are errors matching crmkit.ErrInvalid or
+// crmkit.ErrCurrencyMismatch. On any error the plan is unchanged.
+func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
+	if err := rev.validate(); err != nil {
+		return Plan{}, fmt.Errorf("split plan %s: %w", p.ID, err)
+	}
+	if len(splits) == 0 {
+		return Plan{}, crmkit.Invalid("splits", "nothing to split")
+	}
+	q := p.clone()
+	idx := q.index()
+	sp := splitter{plan: &q, periods: make(map[periodKey][]crmkit.Period)}
+	var changes []Change
+	for i, s := range splits {
+		e, err := idx.get(&q, s.Key)
+		if err != nil {
+			return Plan{}, fmt.Errorf("split %d: %w", i, err)
+		}
+		if !e.cell.IsLeaf() {
+			return Plan{}, fmt.Errorf("split %d: cell %q is already split by %s: %w", i, s.Key, e.cell.Children[0].Dim, crmkit.ErrConflict)
+		}
+		kids, err := sp.split(*e.cell, s)
+		if err != nil {
+			return Plan{}, fmt.Errorf("split %d of cell %q: %w", i, s.Key, err)
+		}
+		e.cell.Children = kids
+		for j := range kids {
+			idx[kids[j].Key] = entry{cell: &e.cell.Children[j], parent: e.cell}
+			changes = append(changes, Change{Key: kids[j].Key, Created: true, After: kids[j].Target})
+		}
+	}
+	action := splits[0].String()
+	if len(splits) > 1 {
+		action = fmt.Sprintf("%s and %d more splits", action, len(splits)-1)
+	}
+	q.commit(rev, action, changes)
+	return q, nil
+}
+
+type periodKey struct {
+	start, end int64
+	grain      Grain
+}
+
+type splitter struct {
+	plan    *Plan
+	periods map[periodKey][]crmkit.Period
+}
+
+func (sp splitter) split(c Cell, s Split) ([]Cell, error) {
+	if s.Grain != 0 {
+		return sp.splitPeriods(c, s)
+	}
+	return sp.splitMembers(c, s)
+}
+
+func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
+	cal := sp.plan.cal
+	if !s.Grain.valid() {
+		return nil, crmkit.Invalid("grain", "%s is not halves, quarters or months", s.Grain)
+	}
+	if s.Dim != "" && s.Dim != DimPeriod {
+		return nil, crmkit.Invalid("dimension", "a period split has dimension %q", s.Dim)
+	}
+	if len(s.Members) > 0 {
+		return nil, crmkit.Invalid("members", "a period split names no members")
+	}
+	k := periodKey{c.Period.Start.UnixNano(), c.Period.End.UnixNano(), s.Grain}
+	ps, ok := sp.periods[k]
+	if !ok {
+		ps = s.Grain.periods(cal, c.Period)
+		sp.periods[k] = ps
+	}
+	if len(ps) == 0 {
+		return nil, crmkit.Invalid("period", "cell %q has an empty period", c.Key)
+	}
+	kids := make([]Cell, len(ps))
+	for i, per := range ps {
+		m := s.Grain.label(cal, per.Start)
+		kids[i] = Cell{Key: ChildKey(c.Key, DimPeriod, m), Dim: DimPeriod, Member: m, Period: per}
+	}
+	w := s.Weights
+	var err error
+	switch w.Kind {
+	case Equal:
+		err = sp.allocateInts(c, kids, nil)
+	case Custom:
+		err = sp.allocateDecimals(c, kids, w.Values)
+	case Seasonal:
+		if len(w.Values) != 12 {
+			return nil, crmkit.Invalid("seasonal index", "%d values, want 12 (one per fiscal month)", len(w.Values))
+		}
+		for i, v := range w.Values {
+			if v.Sign() < 0 {
+				return nil, crmkit.Invalid(fmt.Sprintf("seasonal index[%d]", i), "negative index %s", v)
+			}
+		}
+		ws := make([]decimal.Decimal, len(ps))
+		for i, per := range ps {
+			if s.Grain == Months {
+				ws[i] = w.Values[cal.FiscalMonth(per.Start)-1]
+				continue
+			}
+			for _, m := range cal.Months(per) {
+				ws[i] = ws[i].Add(w.Values[cal.FiscalMonth(m.Start)-1])
+			}
+		}
+		err = sp.allocateDecimals(c, kids, ws)
+	case Contribution:
+		if !w.Window.Start.IsZero() || !w.Window.End.IsZero() {
+			return nil, crmkit.Invalid("window", "a period split weighs each period by the same period last year; leave the window zero")
+		}
+		dims, derr := dimsOf(c.Key)
+		if derr != nil {
+			return nil, derr
+		}
+		windows := make([]crmkit.Period, len(ps))
+		for i, per := range ps {
+			windows[i] = cal.LastYear(per)
+		}
+		ws := make([]int64, len(ps))
+		for _, r := range w.Records {
+			if !matches(r, dims) {
+				continue
+			}
+			for i, win := range windows {
+				if win.Contains(r.At) {
+					if ws[i], err = sp.add(ws[i], r); err != nil {
+						return nil, err
+					}
+					break
+				}
+			}
+		}
+		if err = checkContributions(kids, ws); err != nil {
+			return nil, err
+		}
+		err = sp.allocateInts(c, kids, ws)
+	default:
+		return nil, crmkit.Invalid("weights", "unknown kind %s", w.Kind)
+	}
+	return kids, err
+}
+
+func (sp splitter) splitMembers(c Cell, s Split) ([]Cell, error) {
+	if err := checkName("dimension", s.Dim); err != nil {
+		return nil, err
+	}
+	if s.Dim == DimPeriod {
+		return nil, crmkit.Invalid("dimension", "split over periods with a Grain")
+	}
+	if len(s.Members) == 0 {
+		return nil, crmkit.Invalid("members", "no members to split %q into", c.Key)
+	}
+	dims, err := dimsOf(c.Key)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dims {
+		if d.Dim == s.Dim {
+			return nil, crmkit.Invalid("dimension", "cell %q is already within %s %q", c.Key, d.Dim, d.Member)
+		}
+	}
+	kids := make([]Cell, len(s.Members))
+	pos := make(map[string]int, len(s.Members))
+	for i, m := range s.Members {
+		if err := checkName(fmt.Sprintf("members[%d]", i), m); err != nil {
+			return nil, err
+		}
+		if _, dup := pos[m]; dup {
+			return nil, crmkit.Invalid(fmt.Sprintf("members[%d]", i), "%q appears twice", m)
+		}
+		pos[m] = i
+		kids[i] = Cell{Key: ChildKey(c.Key, s.Dim, m), Dim: s.Dim, Member: m, Period: c.Period}
+	}
+	w := s.Weights
+	switch w.Kind {
+	case Equal:
+		return kids, sp.allocateInts(c, kids, nil)
+	case Custom:
+		return kids, sp.allocateDecimals(c, kids, w.Values)
+	case Seasonal:
+		return nil, crmkit.Invalid("weights", "a seasonal index weighs periods, not %s members", s.Dim)
+	case Contribution:
+		win := w.Window
+		if win.Start.IsZero() && win.End.IsZero() {
+			win = sp.plan.cal.LastYear(c.Period)
+		} else if win.End.Before(win.Start) {
+			return nil, crmkit.Invalid("window", "end %s before start", win)
+		}
+		ws := make([]int64, len(kids))
+		for _, r := range w.Records {
+			if !win.Contains(r.At) || !matches(r, dims) {
+				continue
+			}
+			i, ok := pos[r.Dims[s.Dim]]
+			if !ok {
+				continue
+			}
+			if ws[i], err = sp.add(ws[i], r); err != nil {
+				return nil, err
+			}
+		}
+		if err := checkContributions(kids, ws); err != nil {
+			return nil, err
+		}
+		return kids, sp.allocateInts(c, kids, ws)
+	}
+	return nil, crmkit.Invalid("weights", "unknown kind %s", w.Kind)
+}
+
+// add adds the record's value to a contribution sum.
+func (sp splitter) add(sum int64, r Record) (int64, error) {
+	v, err := sp.plan.Unit.value(r)
+	if err != nil {
+		return 0, err
+	}
+	t := sum + v
+	if (t > sum) != (v > 0) {
+		return 0, fmt.Errorf("contribution sum: %w", crmkit.ErrOverflow)
+	}
+	return t, nil
+}
+
+func checkContributions(kids []Cell, ws []int64) error {
+	for i, w := range ws {
+		if w < 0 {
+			return crmkit.Invalid("weights", "contribution of %q is negative (%d): net refunds cannot carry a share", kids[i].Key, w)
+		}
+	}
+	return nil
+}
+
+// allocateInts shares c's target over kids by integer weights (nil means
+// equal) and records each child's target as its weight.
+func (sp splitter) allocateInts(c Cell, kids []Cell, ws []int64) error {
+	if ws == nil {
+		ws = make([]int64, len(kids))
+		for i := range ws {
+			ws[i] = 1
+		}
+	}
+	parts, err := sp.plan.Unit.carrier(c.Target).Allocate(ws...)
+	if err != nil {
+		return err
+	}
+	setTargets(kids, parts)
+	return nil
+}
+
+func (sp splitter) allocateDecimals(c Cell, kids []Cell, ws []decimal.Decimal) error {
+	if len(ws) != len(kids) {
+		return crmkit.Invalid("weights", "%d weights for %d children", len(ws), len(kids))
+	}
+	parts, err := sp.plan.Unit.carrier(c.Target).AllocateRatios(ws)
+	if err != nil {
+		return err
+	}
+	setTargets(kids, parts)
+	return nil
+}
+
+func setTargets(kids []Cell, parts []crmkit.Money) {
+	for i := range kids {
+		kids[i].Target = parts[i].Minor()
+		kids[i].Weight = kids[i].Target
+	}
+}
+
+// dimsOf returns the dimension segments of a key (period segments left
+// out): the members a record must belong to.
+func dimsOf(key string) ([]Segment, error) {
+	segs, err := ParseKey(key)
+	if err != nil {
+		return nil, err
+	}
+	out := segs[:0]
+	for _, s := range segs {
+		if s.Dim != DimPeriod {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// matches reports whether the record belongs to every segment.
+func matches(r Record, dims []Segment) bool {
+	for _, d := range dims {
+		if r.Dims[d.Dim] != d.Member {
+			return false
+		}
+	}
+	return true
+}
