@@ -1,6 +1,7 @@
 package funnel_test
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"iter"
@@ -13,6 +14,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
+	"github.com/looplab/fsm"
 	"github.com/shopspring/decimal"
 )
 
@@ -259,4 +261,57 @@ func BenchmarkFullReport(b *testing.B) {
 			perRecord(b)
 		})
 	}
+}
+
+// BenchmarkCampaignMachine compares, in one run, (a) a bare looplab/fsm
+// SetState + Event, (b) a bare [6][6]uint8 table lookup, (c) the compiled
+// table path CampaignNext and (d) the interactive command path (Approve:
+// a looplab machine, the guard, the event).
+func BenchmarkCampaignMachine(b *testing.B) {
+	ctx := context.Background()
+	b.Run("a-looplab", func(b *testing.B) {
+		b.ReportAllocs()
+		m := fsm.NewFSM("pending approval", funnel.CampaignDefinition(), nil)
+		for b.Loop() {
+			m.SetState("pending approval")
+			if err := m.Event(ctx, "approve"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("b-bare-table", func(b *testing.B) {
+		b.ReportAllocs()
+		var table [6][6]uint8
+		table[1][1] = 2
+		s := uint8(1)
+		for b.Loop() {
+			s = table[s&1][1] &^ 1
+			s |= 1
+		}
+		sink = s
+	})
+	b.Run("c-CampaignNext", func(b *testing.B) {
+		b.ReportAllocs()
+		s := funnel.CampaignPendingApproval
+		var ok bool
+		for b.Loop() {
+			s, ok = funnel.CampaignNext(funnel.CampaignPendingApproval, funnel.CampaignApprove)
+		}
+		sink = [2]any{s, ok}
+	})
+	b.Run("d-command", func(b *testing.B) {
+		b.ReportAllocs()
+		c, err := funnel.NewCampaign(uuid.Nil, "c", "c", crmkit.MustMoney("10", "EUR"), funnel.Targets{}, crmkit.Period{}, "ann")
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Status, c.SubmittedBy = funnel.CampaignPendingApproval, "ann"
+		for b.Loop() {
+			n, _, err := c.Approve(ctx, "bob", benchStart)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sink = n.Status
+		}
+	})
 }

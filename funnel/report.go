@@ -185,6 +185,8 @@ type Group struct {
 type Report struct {
 	// AsOf is the report time.
 	AsOf time.Time
+	// By lists the dimensions the report is split by.
+	By []Dimension
 	// Total summarises every selected entity.
 	Total Summary
 	// Groups holds the split, sorted by key (empty without a split).
@@ -308,7 +310,7 @@ func (e *engine) report() (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{AsOf: e.q.AsOf, Total: total}
+	r := Report{AsOf: e.q.AsOf, By: slices.Clone(e.q.By), Total: total}
 	add := func(k Key, a *acc) error {
 		s, err := a.summary(e.stages)
 		if err != nil {

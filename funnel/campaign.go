@@ -1,0 +1,493 @@
+package funnel
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/kpi"
+	"github.com/google/uuid"
+	"github.com/looplab/fsm"
+	"github.com/shopspring/decimal"
+)
+
+// CampaignStatus is where a campaign stands:
+//
+//	Planned -> PendingApproval -> Approved -> Running -> Completed
+//	PendingApproval -> Planned (rejected)
+//	Planned, PendingApproval, Approved, Running -> Cancelled
+type CampaignStatus uint8
+
+// The campaign statuses. The zero status is CampaignPlanned.
+const (
+	CampaignPlanned CampaignStatus = iota
+	CampaignPendingApproval
+	CampaignApproved
+	CampaignRunning
+	CampaignCompleted
+	CampaignCancelled
+	numCampaignStatuses
+)
+
+var campaignStatusNames = [...]string{"planned", "pending approval", "approved", "running", "completed", "cancelled"}
+
+// String returns the status's name, which is also its looplab/fsm state.
+func (s CampaignStatus) String() string {
+	if s < numCampaignStatuses {
+		return campaignStatusNames[s]
+	}
+	return fmt.Sprintf("CampaignStatus(%d)", uint8(s))
+}
+
+// CampaignEvent is an event of the campaign state machine.
+type CampaignEvent uint8
+
+// The campaign events.
+const (
+	// CampaignSubmit submits a planned campaign for approval.
+	CampaignSubmit CampaignEvent = iota
+	// CampaignApprove approves a submitted campaign.
+	CampaignApprove
+	// CampaignReject sends a submitted campaign back to planning.
+	CampaignReject
+	// CampaignStart starts an approved campaign.
+	CampaignStart
+	// CampaignComplete completes a running campaign.
+	CampaignComplete
+	// CampaignCancel cancels a campaign that has not ended.
+	CampaignCancel
+	numCampaignEvents
+)
+
+var campaignEventNames = [...]string{"submit", "approve", "reject", "start", "complete", "cancel"}
+
+// String returns the event's looplab/fsm name, such as "approve".
+func (e CampaignEvent) String() string {
+	if e < numCampaignEvents {
+		return campaignEventNames[e]
+	}
+	return fmt.Sprintf("CampaignEvent(%d)", uint8(e))
+}
+
+// CampaignDefinition returns the campaign state machine as a looplab/fsm
+// definition: the one definition from which the interactive commands run
+// and the bulk transition table (CampaignNext) is compiled.
+func CampaignDefinition() fsm.Events {
+	s := func(st ...CampaignStatus) []string {
+		out := make([]string, len(st))
+		for i, x := range st {
+			out[i] = x.String()
+		}
+		return out
+	}
+	return fsm.Events{
+		{Name: CampaignSubmit.String(), Src: s(CampaignPlanned), Dst: CampaignPendingApproval.String()},
+		{Name: CampaignApprove.String(), Src: s(CampaignPendingApproval), Dst: CampaignApproved.String()},
+		{Name: CampaignReject.String(), Src: s(CampaignPendingApproval), Dst: CampaignPlanned.String()},
+		{Name: CampaignStart.String(), Src: s(CampaignApproved), Dst: CampaignRunning.String()},
+		{Name: CampaignComplete.String(), Src: s(CampaignRunning), Dst: CampaignCompleted.String()},
+		{Name: CampaignCancel.String(), Src: s(CampaignPlanned, CampaignPendingApproval, CampaignApproved, CampaignRunning), Dst: CampaignCancelled.String()},
+	}
+}
+
+// noCampaignStatus marks an illegal pair in the compiled table.
+const noCampaignStatus = CampaignStatus(0xFF)
+
+// campaignTable is compiled once from CampaignDefinition and never
+// changed.
+var campaignTable = compileCampaign(CampaignDefinition())
+
+func compileCampaign(def fsm.Events) (t [numCampaignStatuses][numCampaignEvents]CampaignStatus) {
+	status := map[string]CampaignStatus{}
+	for s := CampaignStatus(0); s < numCampaignStatuses; s++ {
+		status[s.String()] = s
+	}
+	event := map[string]CampaignEvent{}
+	for e := CampaignEvent(0); e < numCampaignEvents; e++ {
+		event[e.String()] = e
+	}
+	for i := range t {
+		for j := range t[i] {
+			t[i][j] = noCampaignStatus
+		}
+	}
+	for _, e := range def {
+		for _, src := range e.Src {
+			t[status[src]][event[e.Name]] = status[e.Dst]
+		}
+	}
+	return t
+}
+
+// CampaignNext is the bulk path of the campaign machine: the status a
+// campaign in s reaches by e, and false if the definition has no such
+// transition. A table lookup compiled from CampaignDefinition, no guard,
+// no allocation.
+func CampaignNext(s CampaignStatus, e CampaignEvent) (CampaignStatus, bool) {
+	if s >= numCampaignStatuses || e >= numCampaignEvents {
+		return 0, false
+	}
+	n := campaignTable[s][e]
+	return n, n != noCampaignStatus
+}
+
+// Targets are what a campaign plans to produce, or produced.
+type Targets struct {
+	Leads, Opportunities, Contracts int64
+	Revenue                         crmkit.Money
+}
+
+// Campaign is a marketing campaign: planned, submitted for approval,
+// approved, run and completed (or cancelled), with a budget and its actual
+// cost, and targets to compare its results with. One campaign produces
+// many leads and opportunities: they carry its Code in Dims.Campaign.
+// A Campaign is a value; its commands return the changed copy and the
+// event.
+type Campaign struct {
+	// ID identifies the campaign (a UUIDv7).
+	ID uuid.UUID
+	// Code is the key records and opportunities carry in Dims.Campaign.
+	Code string
+	// Name and Kind (webinar, trade show, e-mail, ...) describe it.
+	Name, Kind string
+	// Status is where it stands.
+	Status CampaignStatus
+	// Budget is the planned cost; ActualCost the cost recorded at
+	// completion.
+	Budget, ActualCost crmkit.Money
+	// Planned are its targets.
+	Planned Targets
+	// Schedule holds its planned dates.
+	Schedule crmkit.Period
+	// Owner plans it; SubmittedBy and ApprovedBy record the approval.
+	Owner, SubmittedBy, ApprovedBy string
+	// Version counts its events.
+	Version int64
+}
+
+// NewCampaign returns a planned campaign. A nil ID gets a new one. An
+// empty code or name, a budget that is negative or has no currency,
+// and planned targets that are negative or in another currency are
+// ErrInvalid.
+func NewCampaign(id uuid.UUID, code, name string, budget crmkit.Money, planned Targets, schedule crmkit.Period, owner string) (Campaign, error) {
+	switch {
+	case strings.TrimSpace(code) == "":
+		return Campaign{}, crmkit.Invalid("code", "empty campaign code")
+	case strings.TrimSpace(name) == "":
+		return Campaign{}, crmkit.Invalid("name", "campaign %s: empty name", code)
+	case budget.Currency().IsZero() || budget.Sign() < 0:
+		return Campaign{}, crmkit.Invalid("budget", "campaign %s: budget %s is negative or has no currency", code, budget)
+	case planned.Leads < 0 || planned.Opportunities < 0 || planned.Contracts < 0 || planned.Revenue.Sign() < 0:
+		return Campaign{}, crmkit.Invalid("planned", "campaign %s: negative target", code)
+	case !planned.Revenue.Currency().IsZero() && planned.Revenue.Currency() != budget.Currency():
+		return Campaign{}, fmt.Errorf("campaign %s: planned revenue %s, budget %s: %w", code, planned.Revenue, budget, crmkit.ErrCurrencyMismatch)
+	}
+	if id == uuid.Nil {
+		id = crmkit.NewID()
+	}
+	return Campaign{ID: id, Code: code, Name: name, Budget: budget, Planned: planned, Schedule: schedule, Owner: owner}, nil
+}
+
+// CampaignChanged is the event type of every campaign transition; the
+// envelope's From, To and Reason say which.
+const CampaignChanged = "CampaignStatusChanged"
+
+// Submit submits a planned campaign for approval.
+func (c Campaign) Submit(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
+	return c.fire(ctx, CampaignSubmit, by, "", at, nil, func(n *Campaign) { n.SubmittedBy, n.ApprovedBy = by, "" })
+}
+
+// Approve approves a submitted campaign. The approver must not be who
+// submitted it (ErrForbidden).
+func (c Campaign) Approve(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
+	return c.fire(ctx, CampaignApprove, by, "", at, c.notSubmitter(by), func(n *Campaign) { n.ApprovedBy = by })
+}
+
+// Reject sends a submitted campaign back to planning, with a reason. The
+// rejecter must not be who submitted it (ErrForbidden).
+func (c Campaign) Reject(ctx context.Context, by, reason string, at time.Time) (Campaign, crmkit.Event, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Campaign{}, crmkit.Event{}, crmkit.Invalid("reason", "campaign %s: rejection without a reason", c.Code)
+	}
+	return c.fire(ctx, CampaignReject, by, reason, at, c.notSubmitter(by), nil)
+}
+
+// Start starts an approved campaign.
+func (c Campaign) Start(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
+	return c.fire(ctx, CampaignStart, by, "", at, nil, nil)
+}
+
+// Complete completes a running campaign, recording its actual cost (in
+// the budget's currency, not negative).
+func (c Campaign) Complete(ctx context.Context, by string, at time.Time, actualCost crmkit.Money) (Campaign, crmkit.Event, error) {
+	guard := func() error {
+		if actualCost.Currency() != c.Budget.Currency() {
+			return fmt.Errorf("campaign %s: actual cost %s, budget %s: %w", c.Code, actualCost, c.Budget, crmkit.ErrCurrencyMismatch)
+		}
+		if actualCost.Sign() < 0 {
+			return crmkit.Invalid("actual cost", "campaign %s: negative cost %s", c.Code, actualCost)
+		}
+		return nil
+	}
+	return c.fire(ctx, CampaignComplete, by, "", at, guard, func(n *Campaign) { n.ActualCost = actualCost })
+}
+
+// Cancel cancels a campaign that has not ended, with a reason.
+func (c Campaign) Cancel(ctx context.Context, by, reason string, at time.Time) (Campaign, crmkit.Event, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Campaign{}, crmkit.Event{}, crmkit.Invalid("reason", "campaign %s: cancellation without a reason", c.Code)
+	}
+	return c.fire(ctx, CampaignCancel, by, reason, at, nil, nil)
+}
+
+func (c Campaign) notSubmitter(by string) func() error {
+	return func() error {
+		if by == c.SubmittedBy {
+			return fmt.Errorf("campaign %s: %s cannot decide on their own submission: %w", c.Code, by, crmkit.ErrForbidden)
+		}
+		return nil
+	}
+}
+
+// campaignMachines pools looplab machines built from CampaignDefinition
+// with one generic guard callback, as encoding/json pools its encoders: a
+// machine is borrowed for one command, set to the campaign's status, fires
+// one event and goes back only if nothing failed (looplab can leave a
+// machine stuck after a cancelled transition; such a machine is dropped).
+// The pool holds no state that outlives a command.
+var campaignMachines = sync.Pool{New: func() any {
+	return fsm.NewFSM(CampaignPlanned.String(), CampaignDefinition(), fsm.Callbacks{
+		"before_event": func(_ context.Context, e *fsm.Event) {
+			if g, ok := e.FSM.Metadata(guardKey); ok {
+				if err := g.(func() error)(); err != nil {
+					e.Cancel(err)
+				}
+			}
+		},
+	})
+}}
+
+const guardKey = "guard"
+
+// fire runs one event through a pooled looplab machine set to c's status:
+// the guard runs as its before-event callback and cancels the event with
+// its error. No event is fired from a callback.
+func (c Campaign) fire(ctx context.Context, ev CampaignEvent, by, reason string, at time.Time, guard func() error, apply func(*Campaign)) (Campaign, crmkit.Event, error) {
+	if strings.TrimSpace(by) == "" {
+		return Campaign{}, crmkit.Event{}, crmkit.Invalid("by", "campaign %s: %s by nobody", c.Code, ev)
+	}
+	if at.IsZero() {
+		return Campaign{}, crmkit.Event{}, crmkit.Invalid("at", "campaign %s: %s at the zero time", c.Code, ev)
+	}
+	if c.Status >= numCampaignStatuses {
+		return Campaign{}, crmkit.Event{}, crmkit.Invalid("status", "campaign %s: unknown status %d", c.Code, c.Status)
+	}
+	m := campaignMachines.Get().(*fsm.FSM)
+	m.SetState(c.Status.String())
+	if guard != nil {
+		m.SetMetadata(guardKey, guard)
+	}
+	err := m.Event(ctx, ev.String())
+	current := m.Current()
+	if guard != nil {
+		m.DeleteMetadata(guardKey)
+	}
+	if err != nil {
+		var canceled fsm.CanceledError
+		var invalid fsm.InvalidEventError
+		switch {
+		case errors.As(err, &canceled) && canceled.Err != nil:
+			return Campaign{}, crmkit.Event{}, canceled.Err
+		case errors.As(err, &invalid):
+			campaignMachines.Put(m) // a refused event leaves the machine sound
+			return Campaign{}, crmkit.Event{}, fmt.Errorf("campaign %s: %s while %s: %w", c.Code, ev, c.Status, crmkit.ErrIllegalTransition)
+		}
+		return Campaign{}, crmkit.Event{}, fmt.Errorf("campaign %s: %s: %w", c.Code, ev, err)
+	}
+	campaignMachines.Put(m)
+	next, ok := CampaignNext(c.Status, ev)
+	if !ok || next.String() != current {
+		// The table is compiled from the same definition; a disagreement
+		// is a bug in this package, not caller input.
+		panic(fmt.Sprintf("campaign machine and table disagree on %s from %s", ev, c.Status))
+	}
+	n := c
+	n.Status = next
+	n.Version++
+	if apply != nil {
+		apply(&n)
+	}
+	e, err := crmkit.NewEvent("campaign", n.ID, CampaignChanged, by, at, n.Version, nil)
+	if err != nil {
+		return Campaign{}, crmkit.Event{}, err
+	}
+	e.From, e.To, e.Reason = c.Status.String(), next.String(), reason
+	return n, e, nil
+}
+
+// Deviation compares one planned figure of a campaign with its actual.
+type Deviation struct {
+	// Metric is "leads", "opportunities", "contracts", "revenue" or
+	// "cost".
+	Metric string
+	// Planned and Actual are the figures (money in minor units).
+	Planned, Actual int64
+	// Ratio is (Actual - Planned) / Planned, rounded to kpi.Precision
+	// places: -0.25 is a quarter below plan.
+	Ratio decimal.Decimal
+	// Flagged is set when |Ratio| exceeds the threshold.
+	Flagged bool
+}
+
+// CampaignResult is what a campaign produced against what it cost and
+// planned: one row of the side-by-side comparison that feeds next year's
+// plan.
+type CampaignResult struct {
+	Campaign Campaign
+	// Actual holds the leads (entities carrying the campaign's code),
+	// opportunities (those that reached the opportunity stage),
+	// contracts (won) and revenue (amount won).
+	Actual Targets
+	// Cost is the actual cost, or the budget while none is recorded.
+	Cost crmkit.Money
+	// Deviations compare Actual and Cost with the plan; metrics planned
+	// at zero are left out (no ratio).
+	Deviations []Deviation
+}
+
+// Flagged reports whether any deviation is flagged.
+func (r CampaignResult) Flagged() bool {
+	return slices.ContainsFunc(r.Deviations, func(d Deviation) bool { return d.Flagged })
+}
+
+// ROI is (revenue - cost) / cost (kpi.CampaignROI). A zero cost is
+// ErrInvalid.
+func (r CampaignResult) ROI() (decimal.Decimal, error) {
+	return kpi.CampaignROI(r.Actual.Revenue, r.Cost)
+}
+
+// CostPerLead is cost / leads (kpi.CostPerLead), rounded with mode.
+func (r CampaignResult) CostPerLead(mode crmkit.RoundingMode) (crmkit.Money, error) {
+	return kpi.CostPerLead(r.Cost, r.Actual.Leads, mode)
+}
+
+// CostPerOpportunity is cost / opportunities (kpi.CostPerOpportunity).
+func (r CampaignResult) CostPerOpportunity(mode crmkit.RoundingMode) (crmkit.Money, error) {
+	return kpi.CostPerOpportunity(r.Cost, r.Actual.Opportunities, mode)
+}
+
+// EvaluateCampaigns compares each campaign's results with its cost and
+// plan. rep must be a report split by campaign only (Query.By =
+// []Dimension{ByCampaign}); a campaign's leads are the entities of its
+// group, its opportunities those that reached stage opportunityStage (an
+// index into the report's stages), its contracts and revenue the won ones.
+// Deviations beyond threshold (a non-negative ratio such as 0.2 for 20%)
+// are flagged. A report split otherwise, an unknown stage, a negative
+// threshold and amounts in two currencies are errors.
+func EvaluateCampaigns(campaigns []Campaign, rep Report, opportunityStage int, threshold decimal.Decimal) ([]CampaignResult, error) {
+	if len(rep.By) != 1 || rep.By[0] != ByCampaign {
+		return nil, crmkit.Invalid("report", "split by %v, not by campaign only", rep.By)
+	}
+	if opportunityStage < 0 || opportunityStage >= len(rep.Total.Stages) {
+		return nil, crmkit.Invalid("opportunity stage", "index %d outside the report's %d stages", opportunityStage, len(rep.Total.Stages))
+	}
+	if threshold.Sign() < 0 {
+		return nil, crmkit.Invalid("threshold", "negative threshold %s", threshold)
+	}
+	out := make([]CampaignResult, 0, len(campaigns))
+	for _, c := range campaigns {
+		r := CampaignResult{Campaign: c, Cost: c.ActualCost}
+		if r.Cost.Currency().IsZero() {
+			r.Cost = c.Budget
+		}
+		if s, ok := rep.Group(Key{Dims: Dims{Campaign: c.Code}}); ok {
+			r.Actual = Targets{Leads: s.Entities, Opportunities: s.Stages[opportunityStage].Reached, Contracts: s.Won, Revenue: s.WonAmount}
+		}
+		if !r.Actual.Revenue.Currency().IsZero() && r.Actual.Revenue.Currency() != c.Budget.Currency() {
+			return nil, fmt.Errorf("campaign %s: revenue %s, budget %s: %w", c.Code, r.Actual.Revenue, c.Budget, crmkit.ErrCurrencyMismatch)
+		}
+		for _, m := range []struct {
+			name            string
+			planned, actual int64
+		}{
+			{"leads", c.Planned.Leads, r.Actual.Leads},
+			{"opportunities", c.Planned.Opportunities, r.Actual.Opportunities},
+			{"contracts", c.Planned.Contracts, r.Actual.Contracts},
+			{"revenue", c.Planned.Revenue.Minor(), r.Actual.Revenue.Minor()},
+			{"cost", c.Budget.Minor(), r.Cost.Minor()},
+		} {
+			if m.planned == 0 {
+				continue
+			}
+			ratio := decimal.NewFromInt(m.actual - m.planned).DivRound(decimal.NewFromInt(m.planned), kpi.Precision)
+			r.Deviations = append(r.Deviations, Deviation{Metric: m.name, Planned: m.planned, Actual: m.actual,
+				Ratio: ratio, Flagged: ratio.Abs().GreaterThan(threshold)})
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Ranking says how RankCampaigns orders campaigns.
+type Ranking uint8
+
+// The rankings.
+const (
+	// RankByOpportunities: most opportunities produced first.
+	RankByOpportunities Ranking = iota
+	// RankByContractVolume: most revenue won first.
+	RankByContractVolume
+	// RankByROI: highest ROI first; campaigns without a cost last.
+	RankByROI
+)
+
+// RankCampaigns sorts results in place, best first, ties by campaign
+// code.
+func RankCampaigns(results []CampaignResult, by Ranking) {
+	key := func(r CampaignResult) decimal.Decimal {
+		switch by {
+		case RankByContractVolume:
+			return decimal.NewFromInt(r.Actual.Revenue.Minor())
+		case RankByROI:
+			roi, err := r.ROI()
+			if err != nil {
+				return decimal.NewFromInt(-1 << 62)
+			}
+			return roi
+		}
+		return decimal.NewFromInt(r.Actual.Opportunities)
+	}
+	slices.SortStableFunc(results, func(a, b CampaignResult) int {
+		if c := key(b).Cmp(key(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Campaign.Code, b.Campaign.Code)
+	})
+}
+
+// SalesLift measures a running campaign's effect as the change in sales:
+// (during - baseline) / baseline, with baseline the sales of a comparable
+// period before it. A baseline that is not positive and two currencies
+// are errors.
+func SalesLift(baseline, during crmkit.Money) (decimal.Decimal, error) {
+	d, err := during.Sub(baseline)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("sales lift: %w", err)
+	}
+	if baseline.Sign() <= 0 {
+		return decimal.Decimal{}, crmkit.Invalid("baseline", "baseline sales %s are not positive", baseline)
+	}
+	return decimal.NewFromInt(d.Minor()).DivRound(decimal.NewFromInt(baseline.Minor()), kpi.Precision), nil
+}
+
+// CampaignMermaid draws the campaign state machine as a Mermaid state
+// diagram, rendered by looplab/fsm from CampaignDefinition.
+func CampaignMermaid() (string, error) {
+	return fsm.VisualizeWithType(fsm.NewFSM(CampaignPlanned.String(), CampaignDefinition(), nil), fsm.MERMAID)
+}
