@@ -425,7 +425,7 @@ func EvaluateCampaigns(campaigns []Campaign, rep Report, opportunityStage int, t
 			if m.planned == 0 {
 				continue
 			}
-			ratio := decimal.NewFromInt(m.actual - m.planned).DivRound(decimal.NewFromInt(m.planned), kpi.Precision)
+			ratio := decimal.NewFromInt(m.actual-m.planned).DivRound(decimal.NewFromInt(m.planned), kpi.Precision)
 			r.Deviations = append(r.Deviations, Deviation{Metric: m.name, Planned: m.planned, Actual: m.actual,
 				Ratio: ratio, Flagged: ratio.Abs().GreaterThan(threshold)})
 		}
