@@ -54,11 +54,12 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	if r.tx != nil {
 		return txList(r.tx, r.k, &f, size, after)
 	}
-	out := make([]T, 0, min(size, 16))
 	r.st.mu.RLock()
 	tb := tableOf(r.st, &r.k.ops)
+	start := tb.after(after)
+	out := make([]T, 0, min(size, len(tb.rows)-start))
 	more := false
-	for i := tb.after(after); i < len(tb.rows); i++ {
+	for i := start; i < len(tb.rows); i++ {
 		v := &tb.rows[i]
 		if !r.k.match(&f, v) {
 			continue

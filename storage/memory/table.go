@@ -45,9 +45,18 @@ func compareID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 // find returns the index of id in t.rows (or where it would go) and
 // whether it is there.
 func (t *table[T]) find(id uuid.UUID) (int, bool) {
-	return slices.BinarySearchFunc(t.rows, id, func(v T, id uuid.UUID) int {
-		return compareID(t.ops.id(&v), id)
-	})
+	// A hand-written search: a comparison taking the row by value would
+	// copy (and, through the id function, heap-allocate) every probed row.
+	lo, hi := 0, len(t.rows)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if compareID(t.ops.id(&t.rows[m]), id) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(t.rows) && t.ops.id(&t.rows[lo]) == id
 }
 
 // get returns a pointer to the stored row with id, or nil. The pointer is

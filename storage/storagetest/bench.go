@@ -1,0 +1,201 @@
+package storagetest
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+// The shared benchmarks. Each takes a store, writes its own data under a
+// fresh owner (so that a store can serve several benchmarks), and measures
+// one operation per iteration with b.Loop. A backend reuses each in one
+// line:
+//
+//	func BenchmarkGet(b *testing.B) { storagetest.BenchmarkGet(b, newStore(b)) }
+
+// benchRows is how many leads the read benchmarks load first.
+const benchRows = 1000
+
+// load creates n leads of a fresh owner and returns them.
+func load(b *testing.B, s storage.Store, n int) ([]lead.Lead, string) {
+	b.Helper()
+	ctx := context.Background()
+	owner := "bench-" + uuid.NewString()
+	out := make([]lead.Lead, n)
+	for i := range out {
+		l, ev := newLead("Bench", owner, lead.StageSuspect, lead.ChannelEmail)
+		if _, err := s.Leads().Create(ctx, l, "", ev); err != nil {
+			b.Fatal(err)
+		}
+		out[i] = l
+	}
+	return out, owner
+}
+
+// BenchmarkGet measures Get of a lead among benchRows.
+func BenchmarkGet(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	leads, _ := load(b, s, benchRows)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := s.Leads().Get(ctx, leads[i%len(leads)].ID); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkCreate measures Create of a new lead with its event.
+func BenchmarkCreate(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	proto, ev := newLead("Bench", "bench-"+uuid.NewString(), lead.StageSuspect, lead.ChannelEmail)
+	b.ReportAllocs()
+	for b.Loop() {
+		l := proto
+		l.ID = crmkit.NewID()
+		e := ev
+		e.ID, e.AggregateID = crmkit.NewID(), l.ID
+		if _, err := s.Leads().Create(ctx, l, "", e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSave measures Save of one lead with its event, the version
+// moving on each time: a persisted change (state and event).
+func BenchmarkSave(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	leads, _ := load(b, s, 1)
+	cur := leads[0]
+	ev := leadEvent(cur, lead.LeadAssigned)
+	b.ReportAllocs()
+	for b.Loop() {
+		next := cur
+		next.Version++
+		e := ev
+		e.ID, e.Version = crmkit.NewID(), next.Version
+		if err := s.Leads().Save(ctx, next, cur.Version, e); err != nil {
+			b.Fatal(err)
+		}
+		cur = next
+	}
+}
+
+// BenchmarkList measures List of one page of 100 leads filtered by owner
+// among benchRows; it reports ns per lead returned too.
+func BenchmarkList(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	_, owner := load(b, s, benchRows)
+	f := storage.LeadFilter{Owner: owner, Stage: lead.StageSuspect}
+	var after storage.Cursor
+	b.ReportAllocs()
+	rows := 0
+	for b.Loop() {
+		page, next, err := s.Leads().List(ctx, f, storage.Page{Size: 100, After: after})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows += len(page)
+		after = next // walk the pages, then start again
+	}
+	if rows > 0 {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows), "ns/lead")
+	}
+}
+
+// BenchmarkUpdate measures an Update that reads and saves two leads with
+// their events: the shape of a small multi-aggregate transaction.
+func BenchmarkUpdate(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	leads, _ := load(b, s, 2)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := s.Update(ctx, func(tx storage.Tx) error {
+			for _, l := range leads {
+				cur, err := tx.Leads().Get(ctx, l.ID)
+				if err != nil {
+					return err
+				}
+				next := cur
+				next.Version++
+				e := leadEvent(next, lead.LeadAssigned)
+				if err := tx.Leads().Save(ctx, next, cur.Version, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStageMoves measures persisted deal stage moves (read, Move in
+// the default pipeline, save with the StageChanged event, under Retry)
+// with the given number of concurrent writers, each on its own deal. It
+// reports moves/s.
+func BenchmarkStageMoves(b *testing.B, s storage.Store, writers int) {
+	ctx := context.Background()
+	ids := make([]uuid.UUID, writers)
+	for i := range ids {
+		d, ev := newDeal(b, dealSpec{name: "Bench", owner: "bench-" + uuid.NewString(), stage: "bidding", close: base.AddDate(0, 2, 0)})
+		if _, err := s.Deals().Create(ctx, d, "", ev); err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = d.ID
+	}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(max(1, (writers+1)/2)) // RunParallel starts parallelism·GOMAXPROCS goroutines
+	start := time.Now()
+	var moves atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		id := ids[int(next.Add(1)-1)%len(ids)]
+		for pb.Next() {
+			err := storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error { return move(ctx, s, id, false) })
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			moves.Add(1)
+		}
+	})
+	if el := time.Since(start).Seconds(); el > 0 {
+		b.ReportMetric(float64(moves.Load())/el, "moves/s")
+	}
+}
+
+// BenchmarkEventsByAggregate measures streaming the 1000 events of one
+// aggregate; it reports ns per event.
+func BenchmarkEventsByAggregate(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	id := crmkit.NewID()
+	events := make([]crmkit.Event, 1000)
+	for i := range events {
+		events[i] = event(id, "TouchpointRecorded", base.Add(time.Duration(i)*time.Second), int64(i+1))
+	}
+	if err := s.Events().Append(ctx, events...); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		for _, err := range s.Events().ByAggregate(ctx, id) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+	}
+	if n > 0 {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
+	}
+}
