@@ -40,6 +40,12 @@ const (
 // Reads outside Update are consistent: a read never sees part of an
 // Update. Values returned are copies; changing them changes nothing
 // stored.
+//
+// Times are kept to the microsecond at least (PostgreSQL's precision) and
+// may come back in another time zone or without a monotonic reading:
+// compare them with time.Time.Equal. An empty slice or map may come back
+// nil, and a decimal in another representation of the same number
+// (compare with decimal.Decimal.Equal).
 type Store interface {
 	Tx
 
