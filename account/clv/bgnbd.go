@@ -74,7 +74,7 @@ func fitBetaGeo(model string, modified bool, customers []Customer, opts FitOptio
 	if err := checkOptions(opts, 4, len(customers)); err != nil {
 		return nil, FitResult{}, err
 	}
-	d, err := newCountData(customers, opts.Weights)
+	d, err := newCountData(customers, opts.Weights, false)
 	if err != nil {
 		return nil, FitResult{}, err
 	}
@@ -111,7 +111,7 @@ func betaGeoLogLikelihood(model string, modified bool, p []float64, customers []
 	if err := checkOptions(FitOptions{Weights: weights}, 4, len(customers)); err != nil {
 		return 0, err
 	}
-	d, err := newCountData(customers, weights)
+	d, err := newCountData(customers, weights, false)
 	if err != nil {
 		return 0, err
 	}

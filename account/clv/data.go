@@ -70,8 +70,9 @@ func distinctIndex[K comparable](vals []K) (uniq []K, idx map[K]int32) {
 	return uniq, idx
 }
 
-// newCountData validates customers and weights and compresses them.
-func newCountData(customers []Customer, weights []float64) (*countData, error) {
+// newCountData validates customers and weights and compresses them; pairs
+// asks for the (x, t_x) and (x, T) pair indices that only Pareto/NBD uses.
+func newCountData(customers []Customer, weights []float64, pairs bool) (*countData, error) {
 	if len(customers) == 0 {
 		return nil, crmkit.Invalid("customers", "no customers")
 	}
@@ -79,7 +80,7 @@ func newCountData(customers []Customer, weights []float64) (*countData, error) {
 		x     int
 		tx, t float64
 	}
-	pat := make(map[key]int32)
+	pat := make(map[key]int32, len(customers))
 	var keys []key
 	d := &countData{}
 	for i, c := range customers {
@@ -117,17 +118,22 @@ func newCountData(customers []Customer, weights []float64) (*countData, error) {
 	var txMap, tMap map[float64]int32
 	d.txs, txMap = distinctIndex(txs)
 	d.ts, tMap = distinctIndex(ts)
-	var pxtxMap, pxTMap map[[2]int32]int32
-	pairsTx := make([][2]int32, len(keys))
-	pairsT := make([][2]int32, len(keys))
 	d.xi = make([]int32, len(keys))
 	d.txi = make([]int32, len(keys))
 	d.tji = make([]int32, len(keys))
 	for i, k := range keys {
 		d.xi[i], d.txi[i], d.tji[i] = xIdx[k.x], txMap[k.tx], tMap[k.t]
+	}
+	if !pairs {
+		return d, nil
+	}
+	pairsTx := make([][2]int32, len(keys))
+	pairsT := make([][2]int32, len(keys))
+	for i := range keys {
 		pairsTx[i] = [2]int32{d.xi[i], d.txi[i]}
 		pairsT[i] = [2]int32{d.xi[i], d.tji[i]}
 	}
+	var pxtxMap, pxTMap map[[2]int32]int32
 	d.pairXTx, pxtxMap = distinctIndex(pairsTx)
 	d.pairXT, pxTMap = distinctIndex(pairsT)
 	d.pxtx = make([]int32, len(keys))

@@ -36,7 +36,7 @@ func loadSummary(t *testing.T) []Customer {
 // Pareto/NBD.
 func TestAnalyticGradients(t *testing.T) {
 	cs := loadSummary(t)
-	d, err := newCountData(cs, nil)
+	d, err := newCountData(cs, nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func FitParetoNBD(customers []Customer, opts FitOptions) (ParetoNBD, FitResult, 
 	if err := checkOptions(opts, 4, len(customers)); err != nil {
 		return ParetoNBD{}, FitResult{}, err
 	}
-	d, err := newCountData(customers, opts.Weights)
+	d, err := newCountData(customers, opts.Weights, true)
 	if err != nil {
 		return ParetoNBD{}, FitResult{}, err
 	}
@@ -75,7 +75,7 @@ func (m ParetoNBD) LogLikelihood(customers []Customer, weights []float64) (float
 	if err := checkOptions(FitOptions{Weights: weights}, 4, len(customers)); err != nil {
 		return 0, err
 	}
-	d, err := newCountData(customers, weights)
+	d, err := newCountData(customers, weights, true)
 	if err != nil {
 		return 0, err
 	}
