@@ -51,7 +51,12 @@ func checkDiscrete(list string, i int, c DiscreteCustomer) error {
 // The zero BGBB is not a model: its methods return errors wrapping
 // crmkit.ErrInvalid until all four parameters are positive.
 type BGBB struct {
-	Alpha, Beta, Gamma, Delta float64
+	// Alpha and Beta are the parameters of the beta distribution of the
+	// transaction probability p.
+	Alpha, Beta float64
+	// Gamma and Delta are the parameters of the beta distribution of the
+	// dropout probability θ.
+	Gamma, Delta float64
 }
 
 var bgbbNames = []string{"alpha", "beta", "gamma", "delta"}
@@ -92,7 +97,7 @@ func newBGBBData(customers []DiscreteCustomer, weights []float64) (*bgbbData, er
 
 // FitBGBB estimates a BG/BB model by maximum likelihood (gonum's BFGS on the
 // log parameters, analytic gradient). The likelihood of a
-// customer (x, t_x, n) is equation (5) of the paper:
+// customer (x, t_x, n) is, from the paper,
 //
 //	L = B(α+x, β+n-x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 //	  + Σ_{i=0..n-t_x-1} B(α+x, β+t_x-x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ).
@@ -242,7 +247,7 @@ func gammaRatioDiff(gamma, delta, a, b float64) float64 {
 
 // ExpectedTransactions returns E[X(n)], the expected number of
 // transactions of a customer picked at random over the first n
-// opportunities (equation 8 of the paper):
+// opportunities:
 //
 //	E[X(n)] = α/(α+β) · δ/(γ-1) · [1 - Γ(γ+δ)/Γ(γ+δ+n) · Γ(1+δ+n)/Γ(1+δ)].
 func (m BGBB) ExpectedTransactions(n int) (float64, error) {
@@ -288,7 +293,7 @@ func lchoose(n, k float64) float64 {
 }
 
 // ProbAlive returns the probability that a customer with history
-// (x, t_x, n) is alive at opportunity n+1 (equation 11 of the paper):
+// (x, t_x, n) is alive at opportunity n+1 (appendix, equation A10):
 //
 //	P(alive at n+1) = B(α+x, β+n-x)/B(α,β) · B(γ, δ+n+1)/B(γ,δ) / L(α,β,γ,δ | x, t_x, n).
 func (m BGBB) ProbAlive(c DiscreteCustomer) (float64, error) {

@@ -21,7 +21,12 @@ import (
 // The zero BGNBD is not a model: its methods return errors wrapping
 // crmkit.ErrInvalid until all four parameters are positive.
 type BGNBD struct {
-	R, Alpha, A, B float64
+	// R and Alpha are the shape and rate of the gamma distribution of
+	// purchase rates λ (Alpha in the data's time unit).
+	R, Alpha float64
+	// A and B are the parameters of the beta distribution of the dropout
+	// probability p.
+	A, B float64
 }
 
 // MBGNBD is the modified BG/NBD model of Batislam, Denizel and Filiztekin
@@ -33,9 +38,15 @@ type BGNBD struct {
 //
 // Fitted as the reference implementations (R's BTYD, Python's lifetimes) fit
 // it, the 2,357 CDNOW customers give r = 0.525, alpha = 6.183, a = 0.891,
-// b = 1.614, log-likelihood -9582.14.
+// b = 1.614, log-likelihood -9582.14 (-9582.13 on the summary rounded to 2
+// decimals).
 type MBGNBD struct {
-	R, Alpha, A, B float64
+	// R and Alpha are the shape and rate of the gamma distribution of
+	// purchase rates λ (Alpha in the data's time unit).
+	R, Alpha float64
+	// A and B are the parameters of the beta distribution of the dropout
+	// probability p.
+	A, B float64
 }
 
 var betaGeoNames = []string{"r", "alpha", "a", "b"}

@@ -25,8 +25,9 @@ var ErrNotConverged = errors.New("maximum-likelihood fit did not converge")
 type FitOptions struct {
 	// Start holds starting values for the parameters in the order of the
 	// model's fields (BG/NBD: r, alpha, a, b). Nil uses defaults: 1 for
-	// shape parameters and a tenth of the largest age for the scale
-	// parameters (the starting point of lifetimes, in the caller's unit).
+	// shape parameters, a tenth of the largest age for the rate parameters
+	// alpha and beta (lifetimes' starting point, in the caller's unit) and
+	// the mean spend for the Gamma-Gamma gamma.
 	Start []float64
 	// Penalty is the coefficient λ of an L2 penalty: the fit minimises
 	//

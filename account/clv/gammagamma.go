@@ -21,6 +21,9 @@ import (
 // The zero GammaGamma is not a model: its methods return errors wrapping
 // crmkit.ErrInvalid until all three parameters are positive.
 type GammaGamma struct {
+	// P is the shape of the gamma distribution of a customer's purchase
+	// values; Q and Gamma are the shape and rate of the gamma distribution
+	// of its rate ν across customers (Gamma in currency units).
 	P, Q, Gamma float64
 }
 

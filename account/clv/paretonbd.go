@@ -21,7 +21,12 @@ import (
 // The zero ParetoNBD is not a model: its methods return errors wrapping
 // crmkit.ErrInvalid until all four parameters are positive.
 type ParetoNBD struct {
-	R, Alpha, S, Beta float64
+	// R and Alpha are the shape and rate of the gamma distribution of
+	// purchase rates λ (Alpha in the data's time unit).
+	R, Alpha float64
+	// S and Beta are the shape and rate of the gamma distribution of
+	// dropout rates μ (Beta in the data's time unit).
+	S, Beta float64
 }
 
 var paretoNames = []string{"r", "alpha", "s", "beta"}
