@@ -306,3 +306,70 @@ func testCommitConflicts(t *testing.T, o Opener) {
 	require.NoError(t, err)
 	assert.Equal(t, winner, again.ID, "the key answers with the winner")
 }
+
+// testReadersSeeWholeUpdates lets a writer change two leads together in
+// each Update while readers list both in one read: a reader must see both
+// changed or neither.
+func testReadersSeeWholeUpdates(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := open(t, o, "acme")
+	var pair [2]lead.Lead
+	for i := range pair {
+		l, ev := newLead("Pair", "owner-0", lead.StageSuspect, lead.ChannelEmail)
+		_, err := s.Leads().Create(ctx, l, "", ev)
+		require.NoError(t, err)
+		pair[i] = l
+	}
+	const rounds = 40
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var (
+		mu      sync.Mutex
+		readErr error
+		torn    []string
+	)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				page, _, err := s.Leads().List(ctx, storage.LeadFilter{}, storage.Page{Size: 10})
+				if err != nil {
+					mu.Lock()
+					readErr = err
+					mu.Unlock()
+					return
+				}
+				if len(page) != 2 || page[0].Owner != page[1].Owner || page[0].Version != page[1].Version {
+					mu.Lock()
+					torn = append(torn, page[0].Owner+" / "+page[len(page)-1].Owner)
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	for r := 1; r <= rounds; r++ {
+		err := s.Update(ctx, func(tx storage.Tx) error {
+			for i, l := range pair {
+				next, ev := changed(l, "owner-"+string(rune('a'+r%26)), lead.StageMQL)
+				if err := tx.Leads().Save(ctx, next, l.Version, ev); err != nil {
+					return err
+				}
+				pair[i] = next
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	close(done)
+	wg.Wait()
+	require.NoError(t, readErr)
+	assert.Empty(t, torn, "a reader saw half an Update")
+	assert.Len(t, allEvents(t, ctx, s), 2+2*rounds)
+}

@@ -35,7 +35,10 @@
 //     hand-over of a leaving rep's deals as single Updates.
 //   - Concurrency: 8 goroutines moving the same deals through Retry lose
 //     no update: final versions and event counts equal the number of
-//     successful commands.
+//     successful commands. Two writers of one version, one ID or one
+//     idempotency key: exactly one wins. Readers listing two leads that
+//     every Update changes together never see one changed without the
+//     other.
 //   - Tenant isolation: nothing one tenant writes is visible, listable or
 //     writable from another, events and idempotency keys included.
 //   - Bad input: nil IDs, invalid stages, statuses and filters, page
@@ -104,6 +107,7 @@ var tests = []test{
 	{"BulkHandover", testBulkHandover},
 	{"ConcurrentMovesWithRetry", testConcurrentMoves},
 	{"CommitConflicts", testCommitConflicts},
+	{"ReadersSeeWholeUpdates", testReadersSeeWholeUpdates},
 	{"TenantIsolation", testTenantIsolation},
 	{"BadInput", testBadInput},
 	{"Model", testModel},
