@@ -17,9 +17,8 @@ import (
 // figure derived from amounts (the mean order value, the Gamma-Gamma
 // estimate, CLV itself) is an estimate, never a ledger sum that must be exact
 // to the minor unit; converting at this edge keeps the models free of
-// currency bookkeeping. A caller holding crmkit.Money converts once, with the
-// currency's number of minor-unit digits, and must not mix currencies in one
-// summary.
+// currency bookkeeping. A caller holding a crmkit.Money m converts once with
+// m.Decimal().InexactFloat64() and must not mix currencies in one summary.
 type Transaction struct {
 	// Customer is the customer's key in the host application; it must not be
 	// empty.
