@@ -121,7 +121,7 @@ func Handover(deals []Deal, req HandoverRequest) (HandoverResult, error) {
 		}
 		move = append(move, i)
 	}
-	slices.SortStableFunc(move, func(a, b int) int { return closingOrder(&deals[a], &deals[b]) })
+	move = sortClosestFirst(deals, move)
 
 	capa := req.capacities(len(move))
 	total := int64(0)
@@ -242,34 +242,62 @@ func pickSuccessor(load, capa []int64) int {
 	return best
 }
 
-// closingOrder sorts deals closest to closing first: open before
-// suspended before closed; then by expected close date, unknown dates
-// last; then by stage, later first; then by ID for a total order.
-func closingOrder(a, b *Deal) int {
-	rank := func(s Status) int {
-		switch s {
+// closingKey is a deal's position in the hand-over order, precomputed so
+// that sorting compares small values, not whole deals.
+type closingKey struct {
+	rank   int8 // open, suspended, closed
+	noDate bool // unknown close dates last
+	sec    int64
+	nsec   int32
+	stage  int // later stages first
+	id     uuid.UUID
+	index  int
+}
+
+// sortClosestFirst returns the indexes of deals in move sorted closest to
+// closing first: open before suspended before closed; then by expected
+// close date, unknown dates last; then by stage, later first; then by ID
+// for a total order (IDs are unique).
+func sortClosestFirst(deals []Deal, move []int) []int {
+	keys := make([]closingKey, len(move))
+	for k, i := range move {
+		d := &deals[i]
+		key := closingKey{rank: 2, noDate: d.CloseDate.IsZero(), stage: d.Stage, id: d.ID, index: i}
+		switch d.Status {
 		case Open:
-			return 0
+			key.rank = 0
 		case Suspended:
-			return 1
+			key.rank = 1
 		}
-		return 2
+		if !key.noDate {
+			key.sec, key.nsec = d.CloseDate.Unix(), int32(d.CloseDate.Nanosecond())
+		}
+		keys[k] = key
 	}
-	if c := cmp.Compare(rank(a.Status), rank(b.Status)); c != 0 {
-		return c
-	}
-	switch az, bz := a.CloseDate.IsZero(), b.CloseDate.IsZero(); {
-	case az && !bz:
-		return 1
-	case !az && bz:
-		return -1
-	case !az && !bz:
-		if c := a.CloseDate.Compare(b.CloseDate); c != 0 {
+	slices.SortFunc(keys, func(a, b closingKey) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
 			return c
 		}
+		if a.noDate != b.noDate {
+			if a.noDate {
+				return 1
+			}
+			return -1
+		}
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.stage, a.stage); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.id[:], b.id[:])
+	})
+	out := move[:0]
+	for _, k := range keys {
+		out = append(out, k.index)
 	}
-	if c := cmp.Compare(b.Stage, a.Stage); c != 0 {
-		return c
-	}
-	return bytes.Compare(a.ID[:], b.ID[:])
+	return out
 }
