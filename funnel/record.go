@@ -46,11 +46,14 @@ const (
 	// Activity: an activity (a visit, a call) was done on the entity. It
 	// changes nothing but is counted by the stage policy checks.
 	Activity
+	// DimsChanged: only the entity's dimensions changed (a hand-over to
+	// another owner, a new product line); Dims holds the new values.
+	DimsChanged
 	numKinds
 )
 
 var kindNames = [...]string{"", "created", "stage entered", "won", "lost", "suspended",
-	"reactivated", "terminated", "close date changed", "amount changed", "activity"}
+	"reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed"}
 
 // String returns the kind's name, such as "stage entered".
 func (k Kind) String() string {

@@ -61,6 +61,7 @@ var legal = func() (t [numStatuses][numKinds]bool) {
 	t[ClosedLost][Reactivated] = true
 	for s := range t {
 		t[s][Activity] = true
+		t[s][DimsChanged] = true
 	}
 	return t
 }()

@@ -1,0 +1,168 @@
+package funnel
+
+import (
+	"encoding/json"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/crmkit/crmkit"
+)
+
+// EventMap adapts crmkit.Event envelopes (the history of leads and deals)
+// to Records. It is configuration as data: which event types mean which
+// record kind, and where the payload keeps the fields funnel needs. For
+// deal events it could read:
+//
+//	funnel.EventMap{
+//		Stages: stages,
+//		Kinds: map[string]funnel.Kind{
+//			"DealCreated": funnel.Created, "StageChanged": funnel.StageEntered,
+//			"DealWon": funnel.Won, "DealLost": funnel.Lost,
+//			"DealSuspended": funnel.Suspended, "DealReactivated": funnel.Reactivated,
+//			"DealReopened": funnel.Reactivated, "DealTerminated": funnel.Terminated,
+//			"AmountChanged": funnel.AmountChanged, "CloseDateChanged": funnel.CloseDateChanged,
+//			"ActivityLogged": funnel.Activity, "DealTransferred": funnel.DimsChanged,
+//		},
+//		AmountField: "amount", DateField: "close_date", StageField: "stage", OwnerField: "owner",
+//		OwnerFromTo: map[string]bool{"DealTransferred": true},
+//	}
+type EventMap struct {
+	// Stages resolves stage names (an event's To, or StageField) to
+	// indices.
+	Stages Stages
+	// Kinds maps an event type, or "type:to" for events told apart by
+	// their To (a generic "StatusChanged"), to a record kind; "type:to"
+	// is looked up first. Events of other types are skipped.
+	Kinds map[string]Kind
+	// AmountField names the payload field holding a crmkit.Money (as
+	// {"amount":"12.34","currency":"EUR"}); empty for none.
+	AmountField string
+	// DateField names the payload field holding the close date of a
+	// CloseDateChanged event (RFC 3339).
+	DateField string
+	// StageField names the payload field of a Created event holding the
+	// stage the entity starts in; the record of that entry follows the
+	// Created record at the same time.
+	StageField string
+	// OwnerField names the payload field holding the owner.
+	OwnerField string
+	// OwnerFromTo lists the event types whose To is the new owner (a
+	// hand-over).
+	OwnerFromTo map[string]bool
+}
+
+// EventReader turns a sequence of events into records (see
+// EventMap.Reader). Like bufio.Scanner, it reports its error after the
+// sequence ends: check Err after the report.
+type EventReader struct {
+	m      EventMap
+	events iter.Seq[crmkit.Event]
+	err    error
+}
+
+// Reader returns a reader of events through m. Events must come in the
+// order a report reads records: grouped by aggregate, aggregates in
+// ascending ID order, each in version order.
+func (m EventMap) Reader(events iter.Seq[crmkit.Event]) *EventReader {
+	return &EventReader{m: m, events: events}
+}
+
+// Err returns the first error met converting an event (an invalid event,
+// an unknown stage name, a malformed payload field), or nil.
+func (r *EventReader) Err() error { return r.err }
+
+// Records yields the records of the events, stopping at the first error
+// (see Err).
+func (r *EventReader) Records() iter.Seq[Record] {
+	return func(yield func(Record) bool) {
+		for e := range r.events {
+			recs, n, err := r.m.convert(e)
+			if err != nil {
+				r.err = err
+				return
+			}
+			for i := range n {
+				if !yield(recs[i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// convert returns the records of one event (zero, one or two).
+func (m EventMap) convert(e crmkit.Event) ([2]Record, int, error) {
+	var out [2]Record
+	if err := e.Validate(); err != nil {
+		return out, 0, fmt.Errorf("event %s: %w", e.ID, err)
+	}
+	k, ok := m.Kinds[e.Type+":"+e.To]
+	if !ok {
+		k, ok = m.Kinds[e.Type]
+	}
+	if !ok {
+		return out, 0, nil
+	}
+	if k == 0 || k >= numKinds {
+		return out, 0, crmkit.Invalid("kinds", "event type %q maps to unknown kind %d", e.Type, k)
+	}
+	r := Record{Entity: e.AggregateID, At: e.At, Kind: k}
+	var payload map[string]json.RawMessage
+	if len(e.Payload) > 0 && (m.AmountField != "" || m.DateField != "" || m.StageField != "" || m.OwnerField != "") {
+		if err := json.Unmarshal(e.Payload, &payload); err != nil {
+			// A payload that is not an object has none of the fields.
+			payload = nil
+		}
+	}
+	field := func(name string, v any) (bool, error) {
+		raw, ok := payload[name]
+		if name == "" || !ok || string(raw) == "null" {
+			return false, nil
+		}
+		if err := json.Unmarshal(raw, v); err != nil {
+			return false, fmt.Errorf("event %s (%s): payload field %q: %w", e.ID, e.Type, name, &crmkit.ValidationError{Field: name, Reason: err.Error()})
+		}
+		return true, nil
+	}
+	if _, err := field(m.AmountField, &r.Amount); err != nil {
+		return out, 0, err
+	}
+	if _, err := field(m.OwnerField, &r.Dims.Owner); err != nil {
+		return out, 0, err
+	}
+	if m.OwnerFromTo[e.Type] {
+		r.Dims.Owner = e.To
+	}
+	switch k {
+	case StageEntered:
+		i, ok := m.Stages.Index(e.To)
+		if !ok {
+			return out, 0, crmkit.Invalid("to", "event %s (%s) of %s: unknown stage %q", e.ID, e.Type, e.AggregateID, e.To)
+		}
+		r.Stage = i
+	case Lost:
+		r.Dims.Reason = e.Reason
+	case CloseDateChanged:
+		var d time.Time
+		if _, err := field(m.DateField, &d); err != nil {
+			return out, 0, err
+		}
+		r.Date = d
+	}
+	out[0] = r
+	if k == Created {
+		var stage string
+		if ok, err := field(m.StageField, &stage); err != nil {
+			return out, 0, err
+		} else if ok && stage != "" {
+			i, known := m.Stages.Index(stage)
+			if !known {
+				return out, 0, crmkit.Invalid(m.StageField, "event %s (%s) of %s: unknown stage %q", e.ID, e.Type, e.AggregateID, stage)
+			}
+			out[1] = Record{Entity: e.AggregateID, At: e.At, Kind: StageEntered, Stage: i}
+			return out, 2, nil
+		}
+	}
+	return out, 1, nil
+}
