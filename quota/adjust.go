@@ -1,0 +1,372 @@
+package quota
+
+import (
+	"fmt"
+
+	"github.com/crmkit/crmkit"
+	"github.com/shopspring/decimal"
+)
+
+// TotalPolicy says what happens to the parent's total when a cell moves.
+type TotalPolicy uint8
+
+// The total policies.
+const (
+	// KeepTotal keeps the parent's total: the difference is spread over the
+	// cell's unlocked siblings in proportion to their weights (each
+	// sibling's subtree follows, see Cell.Weight).
+	KeepTotal TotalPolicy = iota + 1
+	// ChangeTotal lets the total change: the parent and every ancestor up
+	// to the root move by the same amount, so sums stay exact.
+	ChangeTotal
+)
+
+// String returns "keep total" or "change total".
+func (t TotalPolicy) String() string {
+	switch t {
+	case KeepTotal:
+		return "keep total"
+	case ChangeTotal:
+		return "change total"
+	}
+	return fmt.Sprintf("TotalPolicy(%d)", uint8(t))
+}
+
+// Adjustment moves one cell's target up or down, by a relative change (the
+// usual +5%, +10%, -5%, -10%, or any) or by an amount. The cell's own
+// children follow in proportion to their weights; Total says whether the
+// siblings absorb the change or the parent's total moves with it.
+type Adjustment struct {
+	Key string
+	// Relative is the change as a fraction of the cell's target: 0.05
+	// moves it up 5%, -0.1 down 10%. The new target is rounded with the
+	// plan's rounding mode. Below -1 (more than -100%) is an error.
+	Relative decimal.Decimal
+	// Amount is the change in the plan's unit, used instead of Relative
+	// when Absolute is true.
+	Amount   int64
+	Absolute bool
+	Total    TotalPolicy
+}
+
+// ByPercent returns the adjustment of key by percent (5 for +5%).
+func ByPercent(key string, percent decimal.Decimal, total TotalPolicy) Adjustment {
+	return Adjustment{Key: key, Relative: percent.Shift(-2), Total: total}
+}
+
+// ByAmount returns the adjustment of key by amount in the plan's unit.
+func ByAmount(key string, amount int64, total TotalPolicy) Adjustment {
+	return Adjustment{Key: key, Amount: amount, Absolute: true, Total: total}
+}
+
+// Inverse returns the adjustment that undoes a: the opposite amount, or
+// the relative change -r/(1+r) (rounded to 20 decimal places), so that
+// +10% is undone by -9.0909...%. An amount adjustment followed by its
+// inverse restores every cell exactly. A relative one restores every cell
+// to within one unit: the first change was rounded, so the inverse may
+// move the cell one unit more than it moved, and fails (below zero) when a
+// sibling left at zero would have to give up that unit. A relative change of -100% or below has no
+// inverse: an error matching crmkit.ErrInvalid.
+func (a Adjustment) Inverse() (Adjustment, error) {
+	if a.Absolute {
+		if a.Amount == -a.Amount && a.Amount != 0 {
+			return Adjustment{}, fmt.Errorf("inverse of %d: %w", a.Amount, crmkit.ErrOverflow)
+		}
+		a.Amount = -a.Amount
+		return a, nil
+	}
+	one := decimal.NewFromInt(1)
+	f := one.Add(a.Relative)
+	if f.Sign() <= 0 {
+		return Adjustment{}, crmkit.Invalid("relative change", "%s%% cannot be undone", a.Relative.Shift(2))
+	}
+	a.Relative = a.Relative.Neg().DivRound(f, 20)
+	return a, nil
+}
+
+func (a Adjustment) String() string {
+	at := a.Key
+	if at == "" {
+		at = "the plan"
+	}
+	by := a.Relative.Shift(2).String() + "%"
+	if a.Relative.Sign() >= 0 {
+		by = "+" + by
+	}
+	if a.Absolute {
+		by = fmt.Sprintf("%+d", a.Amount)
+	}
+	return fmt.Sprintf("adjust %s by %s (%s)", at, by, a.Total)
+}
+
+// Adjust applies adjustments in order, all in one new version by rev.
+// Locked cells never move: adjusting one is crmkit.ErrConflict, and so is
+// a change that must be absorbed where every candidate is locked (all
+// siblings under KeepTotal, an ancestor under ChangeTotal, all children).
+// A relative change below -100%, a result below zero, the root under
+// KeepTotal (it has no siblings) and an unknown policy are errors matching
+// crmkit.ErrInvalid; an unknown key is crmkit.ErrNotFound. On any error
+// the plan is unchanged.
+func (p Plan) Adjust(rev Rev, adjustments ...Adjustment) (Plan, error) {
+	if err := rev.validate(); err != nil {
+		return Plan{}, fmt.Errorf("adjust plan %s: %w", p.ID, err)
+	}
+	if len(adjustments) == 0 {
+		return Plan{}, crmkit.Invalid("adjustments", "nothing to adjust")
+	}
+	q := p.clone()
+	idx := q.index()
+	tr := newTracker()
+	for i, a := range adjustments {
+		if err := q.adjust(idx, tr, a); err != nil {
+			return Plan{}, fmt.Errorf("adjustment %d (%s): %w", i, a, err)
+		}
+	}
+	action := adjustments[0].String()
+	if len(adjustments) > 1 {
+		action = fmt.Sprintf("%s and %d more adjustments", action, len(adjustments)-1)
+	}
+	q.commit(rev, action, tr.changes())
+	return q, nil
+}
+
+// SetTarget sets the target of key to target, keeping or changing the
+// parent's total; it is Adjust with ByAmount(target - current).
+func (p Plan) SetTarget(rev Rev, key string, target int64, total TotalPolicy) (Plan, error) {
+	c, err := p.find(key)
+	if err != nil {
+		return Plan{}, err
+	}
+	if target < 0 {
+		return Plan{}, crmkit.Invalid("target", "negative target %s for %q", p.Unit.Format(target), key)
+	}
+	return p.Adjust(rev, ByAmount(key, target-c.Target, total))
+}
+
+// tracker records each touched cell's state before its first change.
+type tracker struct {
+	order  []*Cell
+	before map[*Cell]Change
+}
+
+func newTracker() *tracker { return &tracker{before: make(map[*Cell]Change)} }
+
+func (t *tracker) touch(c *Cell) {
+	if _, ok := t.before[c]; ok {
+		return
+	}
+	t.order = append(t.order, c)
+	t.before[c] = Change{Key: c.Key, Before: c.Target, LockedBefore: c.Locked, RiskBefore: c.Risk}
+}
+
+func (t *tracker) changes() []Change {
+	out := make([]Change, 0, len(t.order))
+	for _, c := range t.order {
+		ch := t.before[c]
+		ch.After, ch.LockedAfter, ch.RiskAfter = c.Target, c.Locked, c.Risk
+		if ch.Before != ch.After || ch.LockedBefore != ch.LockedAfter || !ch.RiskBefore.Equal(ch.RiskAfter) {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
+	e, err := idx.get(p, a.Key)
+	if err != nil {
+		return err
+	}
+	c := e.cell
+	if c.Locked {
+		return fmt.Errorf("cell %q is locked: %w", a.Key, crmkit.ErrConflict)
+	}
+	delta := a.Amount
+	if !a.Absolute {
+		if a.Relative.LessThan(decimal.NewFromInt(-1)) {
+			return crmkit.Invalid("relative change", "%s%% is below -100%%", a.Relative.Shift(2))
+		}
+		m, err := p.Unit.carrier(c.Target).Mul(decimal.NewFromInt(1).Add(a.Relative), p.Rounding)
+		if err != nil {
+			return err
+		}
+		delta = m.Minor() - c.Target
+	}
+	// Feasibility does not depend on the size of the change, so a change
+	// that happens to round to zero fails where its inverse would.
+	switch a.Total {
+	case KeepTotal:
+		if e.parent == nil {
+			return crmkit.Invalid("total policy", "the plan's root has no siblings to keep its total; use change total")
+		}
+		if !hasUnlocked(e.parent, c) {
+			return fmt.Errorf("cell %q has no unlocked sibling to keep %q's total: %w", a.Key, e.parent.Key, crmkit.ErrConflict)
+		}
+	case ChangeTotal:
+		for anc := e.parent; anc != nil; anc = idx[anc.Key].parent {
+			if anc.Locked {
+				return fmt.Errorf("cell %q is locked and cannot take %q's change: %w", anc.Key, a.Key, crmkit.ErrConflict)
+			}
+		}
+	default:
+		return crmkit.Invalid("total policy", "%s is not keep total or change total", a.Total)
+	}
+	if !c.IsLeaf() && !hasUnlocked(c, nil) {
+		return fmt.Errorf("every child of cell %q is locked: %w", a.Key, crmkit.ErrConflict)
+	}
+	if delta == 0 {
+		return nil
+	}
+	if err := p.move(tr, c, delta); err != nil {
+		return err
+	}
+	if a.Total == KeepTotal {
+		neg, err := negate(delta)
+		if err != nil {
+			return err
+		}
+		return p.spread(tr, e.parent, neg, c)
+	}
+	for anc := e.parent; anc != nil; anc = idx[anc.Key].parent {
+		tr.touch(anc)
+		if anc.Target, err = addUnits(anc.Target, delta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasUnlocked reports whether parent has an unlocked child other than
+// skip.
+func hasUnlocked(parent, skip *Cell) bool {
+	for i := range parent.Children {
+		if ch := &parent.Children[i]; ch != skip && !ch.Locked {
+			return true
+		}
+	}
+	return false
+}
+
+// move changes c's target by delta and spreads delta over its children.
+func (p *Plan) move(tr *tracker, c *Cell, delta int64) error {
+	if c.Locked {
+		return fmt.Errorf("cell %q is locked: %w", c.Key, crmkit.ErrConflict)
+	}
+	tr.touch(c)
+	t, err := addUnits(c.Target, delta)
+	if err != nil {
+		return err
+	}
+	if t < 0 {
+		return crmkit.Invalid("target", "cell %q would fall to %s", c.Key, p.Unit.Format(t))
+	}
+	c.Target = t
+	if c.IsLeaf() {
+		return nil
+	}
+	return p.spread(tr, c, delta, nil)
+}
+
+// spread shares delta over the unlocked children of parent other than
+// skip, in proportion to their weights (equally when those are all zero),
+// and moves each by its share.
+func (p *Plan) spread(tr *tracker, parent *Cell, delta int64, skip *Cell) error {
+	var who []*Cell
+	var ws []int64
+	var total int64
+	for i := range parent.Children {
+		ch := &parent.Children[i]
+		if ch == skip || ch.Locked {
+			continue
+		}
+		who = append(who, ch)
+		ws = append(ws, ch.Weight)
+		total += ch.Weight
+	}
+	if len(who) == 0 {
+		return fmt.Errorf("cell %q has no unlocked cell to take a change of %s: %w", parent.Key, p.Unit.Format(delta), crmkit.ErrConflict)
+	}
+	if total == 0 {
+		for i := range ws {
+			ws[i] = 1
+		}
+	}
+	parts, err := p.Unit.carrier(delta).Allocate(ws...)
+	if err != nil {
+		return err
+	}
+	for i, c := range who {
+		if d := parts[i].Minor(); d != 0 {
+			if err := p.move(tr, c, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func addUnits(a, b int64) (int64, error) {
+	s := a + b
+	if (s > a) != (b > 0) {
+		return 0, fmt.Errorf("%d + %d: %w", a, b, crmkit.ErrOverflow)
+	}
+	return s, nil
+}
+
+func negate(a int64) (int64, error) {
+	if a != 0 && a == -a {
+		return 0, fmt.Errorf("negate %d: %w", a, crmkit.ErrOverflow)
+	}
+	return -a, nil
+}
+
+// Lock locks (or, with locked false, unlocks) the cells keys in one new
+// version by rev. Locked cells never move. An unknown key is
+// crmkit.ErrNotFound and changes nothing.
+func (p Plan) Lock(rev Rev, locked bool, keys ...string) (Plan, error) {
+	if err := rev.validate(); err != nil {
+		return Plan{}, fmt.Errorf("lock plan %s: %w", p.ID, err)
+	}
+	if len(keys) == 0 {
+		return Plan{}, crmkit.Invalid("keys", "no cells to lock")
+	}
+	q := p.clone()
+	idx := q.index()
+	tr := newTracker()
+	for _, k := range keys {
+		e, err := idx.get(&q, k)
+		if err != nil {
+			return Plan{}, err
+		}
+		tr.touch(e.cell)
+		e.cell.Locked = locked
+	}
+	verb := "lock"
+	if !locked {
+		verb = "unlock"
+	}
+	q.commit(rev, fmt.Sprintf("%s %d cells", verb, len(keys)), tr.changes())
+	return q, nil
+}
+
+// SetRisk sets the completion-risk coefficient of key (see Cell.Risk) in
+// a new version by rev: 1.1 assigns 10% more than the cell's allocated
+// target; zero clears it. A negative coefficient is an error matching
+// crmkit.ErrInvalid; an unknown key is crmkit.ErrNotFound.
+func (p Plan) SetRisk(rev Rev, key string, coefficient decimal.Decimal) (Plan, error) {
+	if err := rev.validate(); err != nil {
+		return Plan{}, fmt.Errorf("set risk in plan %s: %w", p.ID, err)
+	}
+	if coefficient.Sign() < 0 {
+		return Plan{}, crmkit.Invalid("risk", "negative coefficient %s for %q", coefficient, key)
+	}
+	q := p.clone()
+	c, err := q.find(key)
+	if err != nil {
+		return Plan{}, err
+	}
+	tr := newTracker()
+	tr.touch(c)
+	c.Risk = coefficient
+	q.commit(rev, fmt.Sprintf("set risk coefficient of %q to %s", key, coefficient), tr.changes())
+	return q, nil
+}

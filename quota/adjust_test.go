@@ -1,0 +1,295 @@
+package quota_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/quota"
+	"github.com/crmkit/crmkit/quota/quotatest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// fourReps is a 1,000,000.00 EUR plan: EMEA 400,000.00 split equally over
+// four reps (100,000.00 each), APAC 600,000.00.
+func fourReps(t *testing.T) quota.Plan {
+	t.Helper()
+	p, err := newPlan(t, "1000000").Split(byAna,
+		quota.Split{Dim: "region", Members: []string{"EMEA", "APAC"}, Weights: quota.CustomWeights(d("40"), d("60"))},
+		quota.Split{Key: "region=EMEA", Dim: "rep", Members: []string{"ana", "ben", "cai", "dee"}, Weights: quota.EqualWeights()},
+		quota.Split{Key: "region=EMEA/rep=ana", Grain: quota.Quarters, Weights: quota.EqualWeights()},
+	)
+	require.NoError(t, err)
+	return p
+}
+
+func TestAdjustKeepTotal(t *testing.T) {
+	p := fourReps(t)
+	by := quota.Rev{By: "eva", At: t0.Add(time.Hour), Why: "ana took over two accounts"}
+	q, err := p.Adjust(by, quota.ByPercent("region=EMEA/rep=ana", d("10"), quota.KeepTotal))
+	require.NoError(t, err)
+	// ana 10,000,000 cents +10% = 11,000,000. The other three give up
+	// 1,000,000 cents by equal weights: 333,334 (ties to the lower index),
+	// 333,333, 333,333.
+	assert.Equal(t, []int64{11000000, 9666666, 9666667, 9666667}, targets(t, q, "region=EMEA"))
+	// EMEA and the whole plan keep their totals.
+	assert.Equal(t, []int64{40000000, 60000000}, targets(t, q, ""))
+	// ana's quarters follow: 2,500,000 each + 250,000.
+	assert.Equal(t, []int64{2750000, 2750000, 2750000, 2750000}, targets(t, q, "region=EMEA/rep=ana"))
+	// The old version is untouched, the new one says who, when and why.
+	assert.Equal(t, []int64{10000000, 10000000, 10000000, 10000000}, targets(t, p, "region=EMEA"))
+	require.Equal(t, p.Version+1, q.Version)
+	last := q.History[len(q.History)-1]
+	assert.Equal(t, "eva", last.By)
+	assert.Equal(t, "ana took over two accounts", last.Why)
+	assert.Contains(t, last.Action, "+10%")
+
+	// Lock ben: the next -5% on cai is absorbed by ana and dee only.
+	q, err = q.Lock(by, true, "region=EMEA/rep=ben")
+	require.NoError(t, err)
+	r, err := q.Adjust(by, quota.ByPercent("region=EMEA/rep=cai", d("-5"), quota.KeepTotal))
+	require.NoError(t, err)
+	// cai 9,666,667 x 0.95 = 9,183,333.65 -> 9,183,334 (delta -483,333);
+	// ana and dee weigh 10,000,000 each: +241,667 (lower index) and +241,666.
+	assert.Equal(t, []int64{11241667, 9666666, 9183334, 9908333}, targets(t, r, "region=EMEA"))
+
+	// Cell-by-cell diff between version 2 (the splits) and the last one.
+	diff, err := r.DiffVersions(2, r.Version)
+	require.NoError(t, err)
+	byKey := map[string]quota.CellDiff{}
+	for _, c := range diff {
+		byKey[c.Key] = c
+	}
+	assert.Equal(t, int64(1241667), byKey["region=EMEA/rep=ana"].Delta())
+	assert.True(t, byKey["region=EMEA/rep=ben"].LockedAfter)
+	assert.Equal(t, int64(-333334), byKey["region=EMEA/rep=ben"].Delta())
+	assert.NotContains(t, byKey, "region=EMEA", "EMEA kept its total")
+	assert.NotContains(t, byKey, "region=APAC")
+}
+
+func TestAdjustChangeTotal(t *testing.T) {
+	p := fourReps(t)
+	q, err := p.Adjust(byAna, quota.ByAmount("region=EMEA/rep=dee", 500000, quota.ChangeTotal))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{10000000, 10000000, 10000000, 10500000}, targets(t, q, "region=EMEA"))
+	assert.Equal(t, []int64{40500000, 60000000}, targets(t, q, ""))
+	root, err := q.Cell("")
+	require.NoError(t, err)
+	assert.Equal(t, int64(100500000), root.Target)
+	require.NoError(t, q.Validate())
+
+	// The root moves its children in proportion to their weights (40:60).
+	q, err = q.Adjust(byAna, quota.ByAmount("", 1000, quota.ChangeTotal))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{40500400, 60000600}, targets(t, q, ""))
+
+	// SetTarget is an adjustment by the difference.
+	q, err = q.SetTarget(byAna, "region=APAC", 50000000, quota.KeepTotal)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{50501000, 50000000}, targets(t, q, ""))
+}
+
+func TestAdjustBadInput(t *testing.T) {
+	p := fourReps(t)
+	p, err := p.Lock(byAna, true, "region=EMEA/rep=ben", "region=APAC")
+	require.NoError(t, err)
+	cases := []struct {
+		name string
+		adj  []quota.Adjustment
+		is   error
+	}{
+		{"below -100%", []quota.Adjustment{quota.ByPercent("region=EMEA/rep=ana", d("-100.5"), quota.ChangeTotal)}, crmkit.ErrInvalid},
+		{"locked cell", []quota.Adjustment{quota.ByPercent("region=EMEA/rep=ben", d("5"), quota.KeepTotal)}, crmkit.ErrConflict},
+		{"only locked siblings", []quota.Adjustment{quota.ByPercent("region=EMEA", d("5"), quota.KeepTotal)}, crmkit.ErrConflict},
+		{"locked ancestor", []quota.Adjustment{quota.ByPercent("region=APAC", d("5"), quota.ChangeTotal)}, crmkit.ErrConflict},
+		{"below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", -10000001, quota.ChangeTotal)}, crmkit.ErrInvalid},
+		{"siblings below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", 30000001, quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"root keep total", []quota.Adjustment{quota.ByPercent("", d("5"), quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"no policy", []quota.Adjustment{{Key: "region=EMEA/rep=ana", Relative: d("0.05")}}, crmkit.ErrInvalid},
+		{"unknown cell", []quota.Adjustment{quota.ByPercent("region=EMEA/rep=zed", d("5"), quota.KeepTotal)}, crmkit.ErrNotFound},
+		{"second one fails", []quota.Adjustment{
+			quota.ByPercent("region=EMEA/rep=ana", d("5"), quota.KeepTotal),
+			quota.ByPercent("region=EMEA/rep=cai", d("-101"), quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"nothing", nil, crmkit.ErrInvalid},
+	}
+	before, err := json.Marshal(p)
+	require.NoError(t, err)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := p.Adjust(byAna, c.adj...)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, c.is)
+			after, err := json.Marshal(p)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(before), string(after), "nothing changed")
+		})
+	}
+	_, err = quota.ByPercent("x", d("-100"), quota.KeepTotal).Inverse()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = p.SetRisk(byAna, "region=EMEA", d("-1"))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = p.Lock(byAna, true, "nope=x")
+	assert.ErrorIs(t, err, crmkit.ErrNotFound)
+	_, err = p.AtVersion(p.Version + 1)
+	assert.ErrorIs(t, err, crmkit.ErrNotFound)
+}
+
+func TestRiskCoefficient(t *testing.T) {
+	p := fourReps(t)
+	// Each rep carries a completion-risk coefficient of 1.1: assigned
+	// 110,000.00 against an allocation of 100,000.00, so the four assigned
+	// targets (440,000.00) exceed EMEA's 400,000.00 on purpose.
+	var err error
+	for _, r := range []string{"ana", "ben", "cai", "dee"} {
+		p, err = p.SetRisk(byAna, "region=EMEA/rep="+r, d("1.1"))
+		require.NoError(t, err)
+	}
+	var sum int64
+	for _, r := range []string{"ana", "ben", "cai", "dee"} {
+		a, err := p.Assigned("region=EMEA/rep=" + r)
+		require.NoError(t, err)
+		assert.Equal(t, int64(11000000), a)
+		sum += a
+	}
+	emea, err := p.Assigned("region=EMEA")
+	require.NoError(t, err)
+	assert.Equal(t, int64(40000000), emea)
+	assert.Greater(t, sum, emea)
+	require.NoError(t, p.Validate(), "allocations still sum exactly")
+	require.NoError(t, roundTrip(t, p))
+}
+
+func TestVersions(t *testing.T) {
+	p := fourReps(t)
+	v := []quota.Plan{p}
+	for _, a := range []quota.Adjustment{
+		quota.ByPercent("region=EMEA/rep=ana", d("5"), quota.KeepTotal),
+		quota.ByPercent("region=APAC", d("-10"), quota.ChangeTotal),
+		quota.ByAmount("region=EMEA/rep=ana/period=Q3", 12345, quota.KeepTotal),
+	} {
+		next, err := v[len(v)-1].Adjust(byAna, a)
+		require.NoError(t, err)
+		v = append(v, next)
+	}
+	last := v[len(v)-1]
+	for _, old := range v {
+		got, err := last.AtVersion(old.Version)
+		require.NoError(t, err)
+		assert.Empty(t, quota.Diff(old, got), "version %d", old.Version)
+		assert.Equal(t, old.Version, got.Version)
+		assert.Len(t, got.History, int(old.Version))
+	}
+	// Back to version 1: only the root, with the annual target.
+	first, err := last.AtVersion(1)
+	require.NoError(t, err)
+	assert.Len(t, collect(first), 1)
+	diff, err := last.DiffVersions(1, 2)
+	require.NoError(t, err)
+	added := 0
+	for _, c := range diff {
+		if !c.InBefore && c.InAfter {
+			added++
+		}
+	}
+	assert.Equal(t, 2+4+4, added, "regions, reps and ana's quarters")
+	require.NoError(t, roundTrip(t, last))
+}
+
+func sumsExact(t *rapid.T, p quota.Plan) {
+	for c := range p.Cells() {
+		if c.IsLeaf() {
+			continue
+		}
+		var s int64
+		for _, ch := range c.Children {
+			s += ch.Target
+		}
+		if s != c.Target {
+			t.Fatalf("children of %q sum to %d, not %d", c.Key, s, c.Target)
+		}
+	}
+}
+
+func TestPropertyAdjustments(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := quotatest.Plan().Draw(t, "plan")
+		a := quotatest.Adjustment(p).Draw(t, "adjustment")
+		q, err := p.Adjust(quotatest.Rev(), a)
+		if err != nil {
+			if !errors.Is(err, crmkit.ErrConflict) && !errors.Is(err, crmkit.ErrInvalid) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		require.NoError(t, q.Validate())
+		sumsExact(t, q)
+		before := map[string]quota.Cell{}
+		for c := range p.Cells() {
+			before[c.Key] = c
+		}
+		// Locked cells never move.
+		for c := range q.Cells() {
+			if b := before[c.Key]; b.Locked && b.Target != c.Target {
+				t.Fatalf("locked cell %q moved from %d to %d", c.Key, b.Target, c.Target)
+			}
+		}
+		// Keep total: the parent's total did not change.
+		if a.Total == quota.KeepTotal {
+			segs, _ := quota.ParseKey(a.Key)
+			parent := ""
+			for _, s := range segs[:len(segs)-1] {
+				parent = quota.ChildKey(parent, s.Dim, s.Member)
+			}
+			pc, _ := q.Cell(parent)
+			if pc.Target != before[parent].Target {
+				t.Fatalf("keep total moved parent %q from %d to %d", parent, before[parent].Target, pc.Target)
+			}
+			root, _ := q.Cell("")
+			if root.Target != p.Root.Target {
+				t.Fatalf("keep total moved the root")
+			}
+		}
+		// The inverse returns every cell to within one unit.
+		inv, err := a.Inverse()
+		require.NoError(t, err)
+		r, err := q.Adjust(quotatest.Rev(), inv)
+		if err != nil && !a.Absolute && errors.Is(err, crmkit.ErrInvalid) {
+			// A relative change is rounded, so its inverse may ask a cell
+			// that the first change left at 0 to give up one unit more.
+			return
+		}
+		require.NoError(t, err, "inverse of %v is %v", a, inv)
+		for c := range r.Cells() {
+			b := before[c.Key]
+			if diff := c.Target - b.Target; diff > 1 || diff < -1 {
+				t.Fatalf("cell %q: %d -> %d -> %d after %v and %v", c.Key, b.Target, q.Root.Target, c.Target, a, inv)
+			}
+		}
+		if a.Absolute {
+			assert.Empty(t, quota.Diff(p, r), "an amount and its inverse restore every cell exactly")
+		}
+		// Every version can be rebuilt.
+		back, err := r.AtVersion(p.Version)
+		require.NoError(t, err)
+		assert.Empty(t, quota.Diff(p, back))
+	})
+}
+
+func TestInverseOfUsualPercentages(t *testing.T) {
+	for _, c := range []struct{ pct, inv string }{
+		{"10", "-0.09090909090909090909"},
+		{"-10", "0.11111111111111111111"},
+		{"5", "-0.04761904761904761905"},
+		{"-5", "0.05263157894736842105"},
+	} {
+		inv, err := quota.ByPercent("k", d(c.pct), quota.KeepTotal).Inverse()
+		require.NoError(t, err)
+		assert.True(t, inv.Relative.Equal(d(c.inv)), "%s%%: %s", c.pct, inv.Relative)
+	}
+	_ = decimal.Zero
+}

@@ -1,0 +1,242 @@
+// Package quotatest has pgregory.net/rapid generators for package quota:
+// plans split over periods and dimensions, adjustments, histories of
+// actuals, commission tables and sales, for property tests of code built
+// on quota (a store, a report, a payroll export), like net/http/httptest
+// is for HTTP handlers.
+//
+//	rapid.Check(t, func(t *rapid.T) {
+//		p := quotatest.Plan().Draw(t, "plan")
+//		a := quotatest.Adjustment(p).Draw(t, "adjustment")
+//		q, err := p.Adjust(quotatest.Rev(), a)
+//		...
+//	})
+//
+// Every generated value is valid input (it passes the package's own
+// validation); sizes stay small so that properties run fast.
+package quotatest
+
+import (
+	"slices"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/quota"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// FiscalYear is the fiscal year of generated plans; generated histories
+// cover it and the year before.
+const FiscalYear = 2025
+
+// Dimensions returns the dimension names the generators use, outermost
+// first.
+func Dimensions() []string { return []string{"region", "rep", "product", "channel"} }
+
+// Members returns the member names the generators use for a dimension.
+func Members(dim string) []string {
+	switch dim {
+	case "region":
+		return []string{"EMEA", "APAC", "AMER"}
+	case "rep":
+		return []string{"ana", "ben", "cai", "dee", "eli"}
+	case "product":
+		return []string{"core", "addon", "service"}
+	}
+	return []string{"direct", "partner-a", "partner-b"}
+}
+
+// Rev returns a fixed revision stamp for generated changes.
+func Rev() quota.Rev {
+	return quota.Rev{By: "quotatest", At: time.Date(FiscalYear, 1, 1, 0, 0, 0, 0, time.UTC), Why: "generated"}
+}
+
+// Calendar returns a generator of calendar specs: fiscal calendars with
+// any start month (UTC or a zone with daylight saving) and the NRF retail
+// calendar.
+func Calendar() *rapid.Generator[quota.CalendarSpec] {
+	return rapid.Custom(func(t *rapid.T) quota.CalendarSpec {
+		loc := rapid.SampledFrom([]string{"", "Europe/Budapest", "America/New_York"}).Draw(t, "zone")
+		if rapid.IntRange(0, 4).Draw(t, "retail") == 0 {
+			return quota.CalendarSpec{Kind: "retail", Pattern: "4-5-4", YearEndMonth: time.January,
+				YearEndWeekday: time.Saturday, Rule: "nearest", Location: loc}
+		}
+		return quota.Fiscal(time.Month(rapid.IntRange(1, 12).Draw(t, "start month")), loc)
+	})
+}
+
+// Unit returns a generator of plan units: EUR, JPY (no minor unit), KWD
+// (three digits) or a count of deals.
+func Unit() *rapid.Generator[quota.Unit] {
+	return rapid.Custom(func(t *rapid.T) quota.Unit {
+		switch rapid.IntRange(0, 3).Draw(t, "unit") {
+		case 0:
+			return quota.CountUnit("deals")
+		case 1:
+			return quota.MoneyUnit(crmkit.MustCurrency("JPY"))
+		case 2:
+			return quota.MoneyUnit(crmkit.MustCurrency("KWD"))
+		}
+		return quota.MoneyUnit(crmkit.MustCurrency("EUR"))
+	})
+}
+
+// Weights returns a generator of split weights for n children of a
+// period split (period true) or a dimension split: equal, custom (with a
+// positive sum) or, for period splits, seasonal.
+func Weights(n int, period bool) *rapid.Generator[quota.Weights] {
+	return rapid.Custom(func(t *rapid.T) quota.Weights {
+		kinds := []quota.WeightKind{quota.Equal, quota.Custom}
+		if period {
+			kinds = append(kinds, quota.Seasonal)
+		}
+		switch rapid.SampledFrom(kinds).Draw(t, "kind") {
+		case quota.Custom:
+			ws := make([]decimal.Decimal, n)
+			for i := range ws {
+				ws[i] = decimal.New(rapid.Int64Range(0, 1000).Draw(t, "weight"), -int32(rapid.IntRange(0, 2).Draw(t, "exp")))
+			}
+			ws[rapid.IntRange(0, n-1).Draw(t, "positive")] = decimal.NewFromInt(rapid.Int64Range(1, 1000).Draw(t, "w"))
+			return quota.CustomWeights(ws...)
+		case quota.Seasonal:
+			idx := make([]decimal.Decimal, 12)
+			for i := range idx {
+				idx[i] = decimal.New(rapid.Int64Range(50, 150).Draw(t, "index"), -2)
+			}
+			return quota.SeasonalWeights(idx)
+		}
+		return quota.EqualWeights()
+	})
+}
+
+// Plan returns a generator of valid plans: an annual target up to ten
+// billion units, split one to six times over periods (halves, quarters,
+// months) and dimensions (Dimensions, each at most once on a path), with
+// some cells locked and some carrying a completion-risk coefficient.
+func Plan() *rapid.Generator[quota.Plan] {
+	return rapid.Custom(func(t *rapid.T) quota.Plan {
+		u := Unit().Draw(t, "unit")
+		spec := quota.PlanSpec{ID: uuid.UUID{1}, Name: "generated", FiscalYear: FiscalYear,
+			Calendar: Calendar().Draw(t, "calendar"), Rounding: crmkit.RoundHalfEven}
+		target := rapid.Int64Range(0, 1e10).Draw(t, "target")
+		if u.IsMoney() {
+			spec.Target, _ = crmkit.NewMoney(target, u.Currency)
+		} else {
+			spec.Count, spec.CountUnit = target, u.Count
+		}
+		p, err := quota.NewPlan(spec, Rev())
+		if err != nil {
+			t.Fatalf("quotatest: new plan: %v", err)
+		}
+		for range rapid.IntRange(1, 6).Draw(t, "splits") {
+			leaves := slices.Collect(p.Leaves())
+			leaf := rapid.SampledFrom(leaves).Draw(t, "leaf")
+			s, ok := splitFor(t, leaf)
+			if !ok {
+				continue
+			}
+			next, err := p.Split(Rev(), s)
+			if err != nil {
+				t.Fatalf("quotatest: split %v: %v", s, err)
+			}
+			p = next
+		}
+		var keys []string
+		for c := range p.Cells() {
+			if c.Key != "" {
+				keys = append(keys, c.Key)
+			}
+		}
+		if len(keys) > 0 {
+			if n := rapid.IntRange(0, min(3, len(keys))).Draw(t, "locks"); n > 0 {
+				var lock []string
+				for range n {
+					lock = append(lock, rapid.SampledFrom(keys).Draw(t, "lock"))
+				}
+				p, _ = p.Lock(Rev(), true, lock...)
+			}
+			if rapid.Bool().Draw(t, "risk") {
+				k := rapid.SampledFrom(keys).Draw(t, "risk key")
+				p, _ = p.SetRisk(Rev(), k, decimal.New(rapid.Int64Range(100, 130).Draw(t, "risk"), -2))
+			}
+		}
+		return p
+	})
+}
+
+// splitFor draws a split of leaf: over a dimension not yet on its path,
+// or over a finer grain of periods.
+func splitFor(t *rapid.T, leaf quota.Cell) (quota.Split, bool) {
+	segs, _ := quota.ParseKey(leaf.Key)
+	used := map[string]bool{}
+	finest := quota.Grain(0)
+	for _, s := range segs {
+		used[s.Dim] = true
+		if s.Dim == quota.DimPeriod {
+			switch s.Member[0] {
+			case 'H':
+				finest = max(finest, quota.Halves)
+			case 'Q':
+				finest = max(finest, quota.Quarters)
+			default:
+				finest = max(finest, quota.Months)
+			}
+		}
+	}
+	var dims []string
+	for _, d := range Dimensions() {
+		if !used[d] {
+			dims = append(dims, d)
+		}
+	}
+	if finest < quota.Months && (len(dims) == 0 || rapid.Bool().Draw(t, "by period")) {
+		g := quota.Grain(rapid.IntRange(int(finest)+1, int(quota.Months)).Draw(t, "grain"))
+		n := map[quota.Grain]int{quota.Halves: 2, quota.Quarters: 4, quota.Months: 12}[g]
+		if finest == quota.Halves {
+			n /= 2
+		} else if finest == quota.Quarters {
+			n /= 4
+		}
+		return quota.Split{Key: leaf.Key, Grain: g, Weights: Weights(n, true).Draw(t, "weights")}, true
+	}
+	if len(dims) == 0 {
+		return quota.Split{}, false
+	}
+	dim := rapid.SampledFrom(dims).Draw(t, "dim")
+	all := Members(dim)
+	n := rapid.IntRange(1, len(all)).Draw(t, "members")
+	return quota.Split{Key: leaf.Key, Dim: dim, Members: all[:n], Weights: Weights(n, false).Draw(t, "weights")}, true
+}
+
+// Adjustment returns a generator of adjustments of a cell of p other than
+// the root: the usual +-5% and +-10%, any relative change from -50% to
+// +100%, or an amount, keeping or changing the parent's total. The
+// adjustment may still fail on p (a locked cell, a fall below zero).
+func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
+	return rapid.Custom(func(t *rapid.T) quota.Adjustment {
+		var keys []string
+		for c := range p.Cells() {
+			if c.Key != "" {
+				keys = append(keys, c.Key)
+			}
+		}
+		key := ""
+		if len(keys) > 0 {
+			key = rapid.SampledFrom(keys).Draw(t, "key")
+		}
+		total := rapid.SampledFrom([]quota.TotalPolicy{quota.KeepTotal, quota.ChangeTotal}).Draw(t, "total")
+		if key == "" {
+			total = quota.ChangeTotal
+		}
+		switch rapid.IntRange(0, 2).Draw(t, "how") {
+		case 0:
+			pct := rapid.SampledFrom([]int64{5, 10, -5, -10}).Draw(t, "usual")
+			return quota.ByPercent(key, decimal.NewFromInt(pct), total)
+		case 1:
+			return quota.ByPercent(key, decimal.New(rapid.Int64Range(-5000, 10000).Draw(t, "percent"), -2), total)
+		}
+		c, _ := p.Cell(key)
+		return quota.ByAmount(key, rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount"), total)
+	})
+}
