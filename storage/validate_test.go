@@ -94,3 +94,18 @@ func TestValidateFilters(t *testing.T) {
 	assert.NoError(t, storage.DealFilter{Stages: []int{0, 31}}.Validate())
 	assert.ErrorIs(t, storage.DealFilter{Stages: make([]int, 33)}.Validate(), crmkit.ErrInvalid)
 }
+
+// BenchmarkValidateLead measures the input checks every write runs (the
+// reflection walk over every string included).
+func BenchmarkValidateLead(b *testing.B) {
+	l := lead.Lead{ID: crmkit.NewID(), Stage: lead.StageMQL, Version: 1, Owner: "ana", Source: lead.ChannelEmail,
+		Who:     lead.Person{Name: "Ada Lovelace", Email: "ada@example.com", Company: "Acme", Attributes: map[string]string{"segment": "smb", "language": "hu"}},
+		Journey: []lead.Touchpoint{{Channel: lead.ChannelEmail, Campaign: "spring", Kind: lead.TouchForm}},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := storage.ValidateLead(l); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

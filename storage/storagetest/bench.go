@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -152,6 +153,7 @@ func BenchmarkStageMoves(b *testing.B, s storage.Store, writers int) {
 		}
 		ids[i] = d.ID
 	}
+	p := deal.DefaultPipeline()
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(max(1, (writers+1)/2)) // RunParallel starts parallelism·GOMAXPROCS goroutines
@@ -160,7 +162,7 @@ func BenchmarkStageMoves(b *testing.B, s storage.Store, writers int) {
 	b.RunParallel(func(pb *testing.PB) {
 		id := ids[int(next.Add(1)-1)%len(ids)]
 		for pb.Next() {
-			err := storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error { return move(ctx, s, id, false) })
+			err := storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error { return move(ctx, s, p, id, false) })
 			if err != nil {
 				b.Error(err)
 				return

@@ -28,8 +28,7 @@ const (
 // it between bidding and negotiation and saves it with the version it
 // read. Even writers do it in one Update, odd ones with a plain Get and
 // Save; both must lose nothing.
-func move(ctx context.Context, s storage.Store, id uuid.UUID, inUpdate bool) error {
-	p := deal.DefaultPipeline()
+func move(ctx context.Context, s storage.Store, p *deal.Pipeline, id uuid.UUID, inUpdate bool) error {
 	step := func(r storage.Tx) error {
 		d, err := r.Deals().Get(ctx, id)
 		if err != nil {
@@ -62,6 +61,7 @@ func testConcurrentMoves(t *testing.T, o Opener) {
 		dealIDs[i] = d.ID
 	}
 
+	p := deal.DefaultPipeline()
 	var (
 		wg        sync.WaitGroup
 		mu        sync.Mutex
@@ -79,7 +79,7 @@ func testConcurrentMoves(t *testing.T, o Opener) {
 			for c := range commands {
 				id := dealIDs[(w+c)%numDeals]
 				err := storage.Retry(ctx, policy, func(ctx context.Context) error {
-					return move(ctx, s, id, w%2 == 0)
+					return move(ctx, s, p, id, w%2 == 0)
 				})
 				mu.Lock()
 				if err == nil {
