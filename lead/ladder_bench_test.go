@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/google/uuid"
 	"github.com/looplab/fsm"
 )
 
@@ -28,6 +29,7 @@ var (
 	sinkStage lead.Stage
 	sinkU8    uint8
 	sinkBool  bool
+	sinkID    uuid.UUID
 )
 
 func BenchmarkTransitionLooplabSetState(b *testing.B) {
@@ -198,5 +200,14 @@ func BenchmarkReplayStage(b *testing.B) {
 			b.Fatal(err)
 		}
 		sinkStage = s
+	}
+}
+
+// BenchmarkTransitionEventID is the part of (d) spent on the event's ID:
+// one crmkit.NewID (a UUIDv7 from crypto/rand).
+func BenchmarkTransitionEventID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkID = crmkit.NewID()
 	}
 }
