@@ -61,6 +61,11 @@ type Store interface {
 	// Update with Retry. A cancelled ctx aborts the transaction and
 	// returns an error; nothing is written.
 	//
+	// Update guarantees the version checks of what it writes, not of what
+	// it only reads: a decision that depends on another aggregate staying
+	// as read is safe only if that aggregate is saved (with the version
+	// read) in the same Update.
+	//
 	// fn may be called once per Update; it must use tx (not the Store) for
 	// everything that belongs to the transaction, and must not keep tx
 	// after it returns. Reads through tx see fn's own writes.
