@@ -240,3 +240,38 @@ func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 		return quota.ByAmount(key, rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount"), total)
 	})
 }
+
+// History returns a generator of up to maxRecords actuals for plan p:
+// amounts in its currency (some negative, as refunds) or counts, at times
+// in its fiscal year and the year before, carrying members of
+// Dimensions; some miss a dimension or name a member no plan has, so
+// that evaluations see unplanned actuals.
+func History(p quota.Plan, maxRecords int) *rapid.Generator[[]quota.Record] {
+	cal := p.CalendarValue()
+	from := cal.LastYear(p.Root.Period).Start
+	span := p.Root.Period.End.Sub(from)
+	return rapid.Custom(func(t *rapid.T) []quota.Record {
+		n := rapid.IntRange(0, maxRecords).Draw(t, "records")
+		out := make([]quota.Record, n)
+		for i := range out {
+			r := quota.Record{At: from.Add(time.Duration(rapid.Int64Range(0, int64(span/time.Minute)-1).Draw(t, "minute")) * time.Minute),
+				Dims: map[string]string{}}
+			if p.Unit.IsMoney() {
+				r.Amount, _ = crmkit.NewMoney(rapid.Int64Range(-1000, 1_000_000).Draw(t, "amount"), p.Unit.Currency)
+			} else {
+				r.Count = rapid.Int64Range(0, 5).Draw(t, "count")
+			}
+			for _, d := range Dimensions() {
+				switch rapid.IntRange(0, 9).Draw(t, "member of "+d) {
+				case 0:
+				case 1:
+					r.Dims[d] = "unplanned"
+				default:
+					r.Dims[d] = rapid.SampledFrom(Members(d)).Draw(t, d)
+				}
+			}
+			out[i] = r
+		}
+		return out
+	})
+}

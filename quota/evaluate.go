@@ -1,0 +1,570 @@
+package quota
+
+import (
+	"fmt"
+	"iter"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/kpi"
+	"github.com/shopspring/decimal"
+)
+
+// EvalOptions are the inputs of Plan.Evaluate besides the actuals.
+type EvalOptions struct {
+	// AsOf is the instant of the evaluation: actuals at or after it are
+	// ignored, and MTD, QTD and YTD are the month, quarter and year of the
+	// plan's calendar that contain it. After the fiscal year's end the
+	// whole year is evaluated. It must be after the year's start.
+	AsOf time.Time
+	// LastYear is last year's plan, if any: its targets are compared with
+	// this year's, cell by cell (keys of period cells name the fiscal
+	// period, so they match across years). It must count the same unit.
+	LastYear *Plan
+}
+
+// Evaluation is the state of one cell of a plan as of an instant: its
+// target, its actuals this year and last, the ratios between them, and the
+// same for the month, quarter and year to date. Its Children evaluate the
+// cell's children; every amount of a cell is the sum of its children's
+// plus its own Unplanned actuals (roll-ups equal the sums of the leaves).
+//
+// Ratios are decimal.NullDecimal, invalid where the ratio is undefined (no
+// target, nothing last year, nothing elapsed). They follow package kpi:
+// 1 is 100%.
+type Evaluation struct {
+	Key    string
+	Dim    string
+	Member string
+	Period crmkit.Period
+	// Target is the cell's allocated target, Assigned its target times the
+	// completion-risk coefficient.
+	Target   int64
+	Assigned int64
+	// LastYearTarget is the same cell's target in last year's plan, when
+	// one was given and it has the cell (HasLastYearTarget).
+	LastYearTarget    int64
+	HasLastYearTarget bool
+	// Actual sums the records of the cell's period up to AsOf.
+	Actual int64
+	// Unplanned is the part of Actual from records that belong to this
+	// cell but to none of its children (a rep or a product not in the
+	// plan); zero for leaves.
+	Unplanned int64
+	// LastYearActual sums the records of the same period last year;
+	// LastYearToDate those of its part up to AsOf's counterpart.
+	LastYearActual int64
+	LastYearToDate int64
+	// Attainment is Actual / Target (kpi.Attainment); AssignedAttainment
+	// is Actual / Assigned.
+	Attainment         decimal.NullDecimal
+	AssignedAttainment decimal.NullDecimal
+	// Growth is the year-over-year growth of the actuals to date
+	// (kpi.Growth of Actual and LastYearToDate).
+	Growth decimal.NullDecimal
+	// TargetVsLastYear is the growth the target asks for over last year's
+	// actual (kpi.Growth of Target and LastYearActual); TargetChange is
+	// this year's target against last year's target.
+	TargetVsLastYear decimal.NullDecimal
+	TargetChange     decimal.NullDecimal
+	// MTD, QTD and YTD are the month, quarter and year to date.
+	MTD, QTD, YTD ToDate
+	Children      []Evaluation
+}
+
+// ToDate is a cell's month, quarter or year to date.
+type ToDate struct {
+	// Window is the whole month, quarter or year that contains AsOf.
+	Window crmkit.Period
+	// Target is the part of the cell's target that falls in Window: the
+	// targets of its leaves inside the window, leaves partly inside it
+	// pro rata of time.
+	Target int64
+	// Expected is the part of Target due by AsOf: the leaves' targets pro
+	// rata of the time elapsed in each, so it follows the plan's own
+	// seasonality.
+	Expected int64
+	// Actual sums the cell's records from the window's start to AsOf;
+	// LastYear those of the same part of the window last year.
+	Actual   int64
+	LastYear int64
+	// Projected is the run rate carried to the window's end: Actual x
+	// window length / elapsed time.
+	Projected int64
+	// Gap is what is left to close: Target - Actual (kpi.GapToTarget);
+	// negative when the target is exceeded.
+	Gap int64
+	// Attainment is Actual / Target, Pacing is Actual / Expected (1 is on
+	// pace), Growth is Actual against LastYear.
+	Attainment decimal.NullDecimal
+	Pacing     decimal.NullDecimal
+	Growth     decimal.NullDecimal
+}
+
+// accumulators of one cell, in this order: actual, MTD, QTD, YTD this
+// year; full, to date, MTD, QTD, YTD last year.
+const (
+	aActual = iota
+	aMTD
+	aQTD
+	aYTD
+	aLY
+	aLYToDate
+	aLYMTD
+	aLYQTD
+	aLYYTD
+	nAcc
+)
+
+type evalNode struct {
+	cell     *Cell
+	first    int // index of the first child in the flat list
+	n        int // number of children
+	byMember map[string]int
+	periods  []crmkit.Period // children's periods (period splits)
+	lyPer    []crmkit.Period // their counterparts last year
+	own      [nAcc]int64
+}
+
+// Evaluate measures the actuals in records against the plan as of
+// opts.AsOf, for every cell (see Evaluation). A record belongs to the
+// deepest cell whose dimension members it carries (its Dims) and whose
+// period (this year, or the same period last year) contains its time;
+// records outside this fiscal year and the last are ignored.
+//
+// A record in another currency than a money plan's is
+// crmkit.ErrCurrencyMismatch; a negative count in a count plan, an AsOf
+// not after the fiscal year's start and a last-year plan of another unit
+// are errors matching crmkit.ErrInvalid. Sums outside int64 are
+// crmkit.ErrOverflow.
+func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, error) {
+	root := p.Root.Period
+	if !opts.AsOf.After(root.Start) {
+		return Evaluation{}, crmkit.Invalid("as of", "%s is not after the start of fiscal year %d (%s)",
+			opts.AsOf.Format(time.RFC3339), p.FiscalYear, root.Start.Format(time.RFC3339))
+	}
+	var lyTargets map[string]int64
+	if opts.LastYear != nil {
+		if opts.LastYear.Unit != p.Unit {
+			if p.Unit.IsMoney() && opts.LastYear.Unit.IsMoney() {
+				return Evaluation{}, fmt.Errorf("last year's plan in %s, this year's in %s: %w", opts.LastYear.Unit, p.Unit, crmkit.ErrCurrencyMismatch)
+			}
+			return Evaluation{}, crmkit.Invalid("last year", "plan counts %s, this one %s", opts.LastYear.Unit, p.Unit)
+		}
+		lyTargets = make(map[string]int64)
+		for c := range opts.LastYear.Cells() {
+			lyTargets[c.Key] = c.Target
+		}
+	}
+	cal := p.cal
+	asOf := opts.AsOf
+	if asOf.After(root.End) {
+		asOf = root.End
+	}
+	tw := asOf
+	if !tw.Before(root.End) {
+		tw = root.End.Add(-time.Nanosecond)
+	}
+	windows := [3]crmkit.Period{cal.Month(tw), cal.Quarter(tw), cal.Year(tw)}
+	lyAsOf := cal.LastYear(crmkit.Period{Start: root.Start, End: asOf}).End
+	var lyWindows [3]crmkit.Period
+	for i, w := range windows {
+		lyWindows[i] = cal.LastYear(crmkit.Period{Start: w.Start, End: asOf})
+	}
+	lyRoot := cal.LastYear(root)
+
+	// Flatten the tree breadth-first so that children are contiguous.
+	nodes := []evalNode{{cell: &p.Root}}
+	for i := 0; i < len(nodes); i++ {
+		c := nodes[i].cell
+		nodes[i].first, nodes[i].n = len(nodes), len(c.Children)
+		if c.IsLeaf() {
+			continue
+		}
+		if c.Children[0].Dim == DimPeriod {
+			nodes[i].periods = make([]crmkit.Period, len(c.Children))
+			nodes[i].lyPer = make([]crmkit.Period, len(c.Children))
+			for j := range c.Children {
+				nodes[i].periods[j] = c.Children[j].Period
+				nodes[i].lyPer[j] = cal.LastYear(c.Children[j].Period)
+			}
+		} else {
+			nodes[i].byMember = make(map[string]int, len(c.Children))
+			for j := range c.Children {
+				nodes[i].byMember[c.Children[j].Member] = j
+			}
+		}
+		for j := range c.Children {
+			nodes = append(nodes, evalNode{cell: &c.Children[j]})
+		}
+	}
+
+	n := 0
+	for r := range records {
+		n++
+		v, err := p.Unit.value(r)
+		if err != nil {
+			return Evaluation{}, fmt.Errorf("evaluate plan %s: record %d: %w", p.ID, n-1, err)
+		}
+		var this bool
+		switch {
+		case root.Contains(r.At):
+			if !r.At.Before(asOf) {
+				continue
+			}
+			this = true
+		case lyRoot.Contains(r.At):
+		default:
+			continue
+		}
+		i := 0
+		for nodes[i].n > 0 {
+			j := -1
+			if nodes[i].byMember != nil {
+				if k, ok := nodes[i].byMember[r.Dims[nodes[i].cell.Children[0].Dim]]; ok {
+					j = k
+				}
+			} else {
+				per := nodes[i].periods
+				if !this {
+					per = nodes[i].lyPer
+				}
+				k := sort.Search(len(per), func(k int) bool { return per[k].End.After(r.At) })
+				if k < len(per) && per[k].Contains(r.At) {
+					j = k
+				}
+			}
+			if j < 0 {
+				break
+			}
+			i = nodes[i].first + j
+		}
+		acc := &nodes[i].own
+		add := func(k int) error {
+			s, err := addUnits(acc[k], v)
+			if err != nil {
+				return fmt.Errorf("evaluate plan %s: actuals of %q: %w", p.ID, nodes[i].cell.Key, err)
+			}
+			acc[k] = s
+			return nil
+		}
+		var ks []int
+		if this {
+			ks = append(ks, aActual)
+			for w := range windows {
+				if !r.At.Before(windows[w].Start) {
+					ks = append(ks, aMTD+w)
+				}
+			}
+		} else {
+			ks = append(ks, aLY)
+			if r.At.Before(lyAsOf) {
+				ks = append(ks, aLYToDate)
+			}
+			for w := range lyWindows {
+				if lyWindows[w].Contains(r.At) {
+					ks = append(ks, aLYMTD+w)
+				}
+			}
+		}
+		for _, k := range ks {
+			if err := add(k); err != nil {
+				return Evaluation{}, err
+			}
+		}
+	}
+
+	ev := evaluator{plan: &p, nodes: nodes, windows: windows, asOf: asOf, lyTargets: lyTargets}
+	return ev.build(0)
+}
+
+type evaluator struct {
+	plan      *Plan
+	nodes     []evalNode
+	windows   [3]crmkit.Period
+	asOf      time.Time
+	lyTargets map[string]int64
+}
+
+// build evaluates node i and its subtree, rolling the sums up.
+func (ev evaluator) build(i int) (Evaluation, error) {
+	nd := ev.nodes[i]
+	c := nd.cell
+	e := Evaluation{Key: c.Key, Dim: c.Dim, Member: c.Member, Period: c.Period, Target: c.Target}
+	var err error
+	if e.Assigned, err = ev.plan.assigned(*c); err != nil {
+		return Evaluation{}, err
+	}
+	if t, ok := ev.lyTargets[c.Key]; ok {
+		e.LastYearTarget, e.HasLastYearTarget = t, true
+	}
+	sum := nd.own
+	var tgt, exp [3]int64
+	if nd.n == 0 {
+		for w, win := range ev.windows {
+			if tgt[w], err = ev.prorate(c, win); err != nil {
+				return Evaluation{}, err
+			}
+			if exp[w], err = ev.prorate(c, crmkit.Period{Start: win.Start, End: ev.asOf}); err != nil {
+				return Evaluation{}, err
+			}
+		}
+	} else {
+		e.Unplanned = nd.own[aActual]
+		e.Children = make([]Evaluation, nd.n)
+		for j := range nd.n {
+			ch, err := ev.build(nd.first + j)
+			if err != nil {
+				return Evaluation{}, err
+			}
+			e.Children[j] = ch
+			for k, v := range [nAcc]int64{ch.Actual, ch.MTD.Actual, ch.QTD.Actual, ch.YTD.Actual,
+				ch.LastYearActual, ch.LastYearToDate, ch.MTD.LastYear, ch.QTD.LastYear, ch.YTD.LastYear} {
+				if sum[k], err = addUnits(sum[k], v); err != nil {
+					return Evaluation{}, fmt.Errorf("roll up %q: %w", c.Key, err)
+				}
+			}
+			for w, td := range []ToDate{ch.MTD, ch.QTD, ch.YTD} {
+				if tgt[w], err = addUnits(tgt[w], td.Target); err != nil {
+					return Evaluation{}, err
+				}
+				if exp[w], err = addUnits(exp[w], td.Expected); err != nil {
+					return Evaluation{}, err
+				}
+			}
+		}
+	}
+	e.Actual, e.LastYearActual, e.LastYearToDate = sum[aActual], sum[aLY], sum[aLYToDate]
+	u := ev.plan.Unit
+	e.Attainment = ratio(kpi.Attainment(u.carrier(e.Actual), u.carrier(e.Target)))
+	e.AssignedAttainment = ratio(kpi.Attainment(u.carrier(e.Actual), u.carrier(e.Assigned)))
+	e.Growth = ratio(kpi.Growth(u.carrier(e.Actual), u.carrier(e.LastYearToDate)))
+	e.TargetVsLastYear = ratio(kpi.Growth(u.carrier(e.Target), u.carrier(e.LastYearActual)))
+	if e.HasLastYearTarget {
+		e.TargetChange = ratio(kpi.Growth(u.carrier(e.Target), u.carrier(e.LastYearTarget)))
+	}
+	tds := [3]*ToDate{&e.MTD, &e.QTD, &e.YTD}
+	for w, td := range tds {
+		td.Window, td.Target, td.Expected = ev.windows[w], tgt[w], exp[w]
+		td.Actual, td.LastYear = sum[aMTD+w], sum[aLYMTD+w]
+		if err := ev.finish(td); err != nil {
+			return Evaluation{}, fmt.Errorf("%q: %w", c.Key, err)
+		}
+	}
+	return e, nil
+}
+
+// finish computes the ratios, gap and projection of a to-date block.
+func (ev evaluator) finish(td *ToDate) error {
+	u := ev.plan.Unit
+	actual, target := u.carrier(td.Actual), u.carrier(td.Target)
+	td.Attainment = ratio(kpi.Attainment(actual, target))
+	td.Pacing = ratio(kpi.Attainment(actual, u.carrier(td.Expected)))
+	td.Growth = ratio(kpi.Growth(actual, u.carrier(td.LastYear)))
+	if td.Target > 0 {
+		g, err := kpi.GapToTarget(actual, target)
+		if err != nil {
+			return err
+		}
+		td.Gap = g.Minor()
+	} else {
+		neg, err := negate(td.Actual)
+		if err != nil {
+			return err
+		}
+		td.Gap = neg
+	}
+	elapsed := int64(ev.asOf.Sub(td.Window.Start) / time.Second)
+	total := int64(td.Window.Duration() / time.Second)
+	if elapsed > 0 && total > 0 {
+		proj, err := mulDiv(td.Actual, total, elapsed, u, ev.plan.Rounding)
+		if err != nil {
+			return err
+		}
+		td.Projected = proj
+	}
+	return nil
+}
+
+// prorate returns the part of c's target that falls in w, pro rata of
+// time (kpi.ExpectedToDate), exact when c lies wholly inside or outside w.
+func (ev evaluator) prorate(c *Cell, w crmkit.Period) (int64, error) {
+	in, ok := c.Period.Intersect(w)
+	if !ok || c.Target == 0 {
+		return 0, nil
+	}
+	if in.Equal(c.Period) {
+		return c.Target, nil
+	}
+	part := int64(in.Duration() / time.Millisecond)
+	whole := int64(c.Period.Duration() / time.Millisecond)
+	m, err := kpi.ExpectedToDate(ev.plan.Unit.carrier(c.Target), part, whole, ev.plan.Rounding)
+	if err != nil {
+		return 0, fmt.Errorf("prorate %q: %w", c.Key, err)
+	}
+	return m.Minor(), nil
+}
+
+// mulDiv returns a x num / den rounded once with mode (den > 0).
+func mulDiv(a, num, den int64, u Unit, mode crmkit.RoundingMode) (int64, error) {
+	x := decimal.NewFromInt(a).Mul(decimal.NewFromInt(num))
+	q, r := x.QuoRem(decimal.NewFromInt(den), 1)
+	if !r.IsZero() {
+		// A sticky digit beyond the one kept makes the single rounding below
+		// see an inexact quotient, as the exact one would.
+		sticky := decimal.New(1, -2)
+		if x.Sign() < 0 {
+			sticky = sticky.Neg()
+		}
+		q = q.Add(sticky)
+	}
+	cur := u.carrier(0).Currency()
+	m, err := crmkit.MoneyFromDecimal(q.Shift(-int32(cur.Digits())), cur, mode)
+	if err != nil {
+		return 0, err
+	}
+	return m.Minor(), nil
+}
+
+// ratio turns a kpi result into a NullDecimal: invalid where the kpi
+// function says the ratio is undefined.
+func ratio(d decimal.Decimal, err error) decimal.NullDecimal {
+	if err != nil {
+		return decimal.NullDecimal{}
+	}
+	return decimal.NullDecimal{Decimal: d, Valid: true}
+}
+
+// Find returns the evaluation of the cell key within e.
+func (e Evaluation) Find(key string) (Evaluation, bool) {
+	if e.Key == key {
+		return e, true
+	}
+	for _, c := range e.Children {
+		if key == c.Key || (len(key) > len(c.Key) && key[:len(c.Key)] == c.Key && key[len(c.Key)] == '/') {
+			return c.Find(key)
+		}
+	}
+	return Evaluation{}, false
+}
+
+// Peer is one cell's standing among its siblings: the horizontal
+// evaluation (reps against reps, regions against regions).
+type Peer struct {
+	Key    string
+	Member string
+	Target int64
+	Actual int64
+	// Attainment is the cell's Attainment; Rank orders the peers by it, 1
+	// the highest (equal attainments share a rank; cells without a target
+	// rank last).
+	Attainment decimal.NullDecimal
+	Rank       int
+	// VsAverage is Attainment minus the peers' mean attainment (over those
+	// that have one).
+	VsAverage decimal.NullDecimal
+	// Share is the cell's part of its peers' total actual.
+	Share decimal.NullDecimal
+}
+
+// Peers ranks the children of the cell key by attainment. An unknown key
+// is crmkit.ErrNotFound; a leaf has no peers below it (nil).
+func (e Evaluation) Peers(key string) ([]Peer, error) {
+	c, ok := e.Find(key)
+	if !ok {
+		return nil, fmt.Errorf("evaluation has no cell %q: %w", key, crmkit.ErrNotFound)
+	}
+	out := make([]Peer, len(c.Children))
+	var sum decimal.Decimal
+	var n, total int64
+	for i, ch := range c.Children {
+		out[i] = Peer{Key: ch.Key, Member: ch.Member, Target: ch.Target, Actual: ch.Actual, Attainment: ch.Attainment}
+		if ch.Attainment.Valid {
+			sum, n = sum.Add(ch.Attainment.Decimal), n+1
+		}
+		t, err := addUnits(total, ch.Actual)
+		if err != nil {
+			return nil, err
+		}
+		total = t
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := out[a].Attainment, out[b].Attainment
+		switch {
+		case x.Valid && y.Valid:
+			return -x.Decimal.Cmp(y.Decimal)
+		case x.Valid:
+			return -1
+		case y.Valid:
+			return 1
+		}
+		return 0
+	})
+	for r, i := range order {
+		out[i].Rank = r + 1
+		if r > 0 {
+			prev := out[order[r-1]]
+			if prev.Attainment.Valid == out[i].Attainment.Valid && (!prev.Attainment.Valid || prev.Attainment.Decimal.Equal(out[i].Attainment.Decimal)) {
+				out[i].Rank = prev.Rank
+			}
+		}
+	}
+	if n > 0 {
+		mean := sum.DivRound(decimal.NewFromInt(n), kpi.Precision)
+		for i := range out {
+			if out[i].Attainment.Valid {
+				out[i].VsAverage = decimal.NullDecimal{Decimal: out[i].Attainment.Decimal.Sub(mean), Valid: true}
+			}
+		}
+	}
+	u := Unit{}
+	for i := range out {
+		if total > 0 {
+			out[i].Share = ratio(kpi.Attainment(u.carrier(out[i].Actual), u.carrier(total)))
+		}
+	}
+	return out, nil
+}
+
+// Point is one period of a cell's vertical evaluation (over time).
+type Point struct {
+	Key            string
+	Member         string
+	Period         crmkit.Period
+	Target         int64
+	Actual         int64
+	LastYearActual int64
+	Attainment     decimal.NullDecimal
+	// Growth is Actual against the same period last year, to the same
+	// point in time.
+	Growth decimal.NullDecimal
+	// TargetVsLastYear is the growth the period's target asks for.
+	TargetVsLastYear decimal.NullDecimal
+}
+
+// Trend returns the vertical evaluation of the cell key: its period
+// children in order (the months of a rep, the quarters of a region), each
+// with target, actual, attainment and growth over last year. A cell not
+// split over periods is an error matching crmkit.ErrInvalid; an unknown
+// key is crmkit.ErrNotFound.
+func (e Evaluation) Trend(key string) ([]Point, error) {
+	c, ok := e.Find(key)
+	if !ok {
+		return nil, fmt.Errorf("evaluation has no cell %q: %w", key, crmkit.ErrNotFound)
+	}
+	if len(c.Children) == 0 || c.Children[0].Dim != DimPeriod {
+		return nil, crmkit.Invalid("key", "cell %q is not split over periods", key)
+	}
+	out := make([]Point, len(c.Children))
+	for i, ch := range c.Children {
+		out[i] = Point{Key: ch.Key, Member: ch.Member, Period: ch.Period, Target: ch.Target, Actual: ch.Actual,
+			LastYearActual: ch.LastYearActual, Attainment: ch.Attainment, Growth: ch.Growth, TargetVsLastYear: ch.TargetVsLastYear}
+	}
+	return out, nil
+}

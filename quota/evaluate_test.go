@@ -1,0 +1,274 @@
+package quota_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/quota"
+	"github.com/crmkit/crmkit/quota/quotatest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+func day(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 12, 0, 0, 0, time.UTC) }
+
+// twoReps is 1,200,000.00 EUR over ana and ben (600,000.00 each), each
+// split equally over the months (50,000.00 a month).
+func twoReps(t *testing.T) quota.Plan {
+	t.Helper()
+	p, err := newPlan(t, "1200000").Split(byAna,
+		quota.Split{Dim: "rep", Members: []string{"ana", "ben"}, Weights: quota.EqualWeights()},
+		quota.Split{Key: "rep=ana", Grain: quota.Months, Weights: quota.EqualWeights()},
+		quota.Split{Key: "rep=ben", Grain: quota.Months, Weights: quota.EqualWeights()},
+	)
+	require.NoError(t, err)
+	return p
+}
+
+func assertRatio(t *testing.T, want string, got decimal.NullDecimal, what string) {
+	t.Helper()
+	if want == "" {
+		assert.False(t, got.Valid, "%s should be undefined, is %s", what, got.Decimal)
+		return
+	}
+	require.True(t, got.Valid, "%s undefined", what)
+	assert.True(t, d(want).Equal(got.Decimal), "%s: want %s, got %s", what, want, got.Decimal)
+}
+
+func TestEvaluate(t *testing.T) {
+	p := twoReps(t)
+	recs := []quota.Record{
+		sale(day(2025, 1, 10), "40000", "rep", "ana"),
+		sale(day(2025, 2, 10), "60000", "rep", "ana"),
+		sale(day(2025, 3, 10), "50000", "rep", "ana"),
+		sale(day(2025, 4, 10), "45000", "rep", "ana"),
+		sale(day(2025, 5, 10), "30000", "rep", "ana"),
+		sale(day(2025, 5, 20), "99999", "rep", "ana"), // after AsOf
+		sale(day(2025, 1, 10), "50000", "rep", "ben"),
+		sale(day(2025, 2, 10), "50000", "rep", "ben"),
+		sale(day(2025, 3, 10), "50000", "rep", "ben"),
+		sale(day(2025, 4, 10), "50000", "rep", "ben"),
+		sale(day(2025, 5, 3), "20000", "rep", "ben"),
+		sale(day(2025, 3, 10), "10000", "rep", "zed"), // not in the plan
+		sale(day(2024, 1, 10), "100000", "rep", "ana"),
+		sale(day(2024, 5, 5), "20000", "rep", "ana"),
+		sale(day(2024, 8, 5), "70000", "rep", "ben"),
+		sale(day(2023, 8, 5), "70000", "rep", "ben"), // two years ago
+	}
+	lyPlan, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: crmkit.MustMoney("1000000", "EUR"), Rounding: crmkit.RoundHalfEven}, byAna)
+	require.NoError(t, err)
+	lyPlan, err = lyPlan.Split(byAna, quota.Split{Dim: "rep", Members: []string{"ana", "ben"}, Weights: quota.EqualWeights()})
+	require.NoError(t, err)
+
+	// As of 16 May 2025 00:00 UTC: 15 of May's 31 days have passed.
+	asOf := time.Date(2025, 5, 16, 0, 0, 0, 0, time.UTC)
+	ev, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf, LastYear: &lyPlan})
+	require.NoError(t, err)
+
+	ana, ok := ev.Find("rep=ana")
+	require.True(t, ok)
+	assert.Equal(t, int64(22500000), ana.Actual, "40+60+50+45+30 thousand")
+	assertRatio(t, "0.375", ana.Attainment, "attainment 225,000 / 600,000")
+	assert.Equal(t, int64(12000000), ana.LastYearActual)
+	assert.Equal(t, int64(12000000), ana.LastYearToDate, "January and 5 May last year")
+	assertRatio(t, "0.875", ana.Growth, "225,000 against 120,000")
+	assertRatio(t, "4", ana.TargetVsLastYear, "600,000 against 120,000")
+	assertRatio(t, "0.2", ana.TargetChange, "600,000 against last year's 500,000")
+
+	// Month to date: target 50,000.00, expected 50,000 x 15/31 =
+	// 24,193.548... -> 2,419,355 cents; 30,000.00 done; run rate 30,000 x
+	// 31/15 = 62,000.00; pacing 3,000,000 / 2,419,355.
+	m := ana.MTD
+	assert.True(t, m.Window.Start.Equal(time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, int64(5000000), m.Target)
+	assert.Equal(t, int64(2419355), m.Expected)
+	assert.Equal(t, int64(3000000), m.Actual)
+	assert.Equal(t, int64(6200000), m.Projected)
+	assert.Equal(t, int64(2000000), m.Gap)
+	assert.Equal(t, int64(2000000), m.LastYear)
+	assertRatio(t, "0.6", m.Attainment, "MTD attainment")
+	assertRatio(t, "1.2399999173333388", m.Pacing, "MTD pacing")
+	assertRatio(t, "0.5", m.Growth, "MTD growth 30,000 vs 20,000")
+
+	// Quarter to date: April whole (50,000) plus May's expected part;
+	// run rate 75,000 x 91 / 45 days = 151,666.666... -> 15,166,667 cents.
+	q := ana.QTD
+	assert.Equal(t, int64(15000000), q.Target)
+	assert.Equal(t, int64(7419355), q.Expected)
+	assert.Equal(t, int64(7500000), q.Actual)
+	assert.Equal(t, int64(15166667), q.Projected)
+	assertRatio(t, "0.5", q.Attainment, "QTD attainment")
+	assertRatio(t, "1.0108695432419665", q.Pacing, "QTD pacing")
+	assertRatio(t, "2.75", q.Growth, "75,000 against 20,000 on 5 May last year")
+
+	// Year to date: 225,000 x 365 / 135 days = 608,333.33 -> 60,833,333.
+	y := ana.YTD
+	assert.Equal(t, int64(60000000), y.Target)
+	assert.Equal(t, int64(22419355), y.Expected)
+	assert.Equal(t, int64(60833333), y.Projected)
+	assert.Equal(t, int64(37500000), y.Gap)
+	assertRatio(t, "1.0035971150820351", y.Pacing, "YTD pacing")
+
+	// The root rolls up ana, ben and the 10,000.00 of rep zed.
+	assert.Equal(t, int64(45500000), ev.Actual)
+	assert.Equal(t, int64(1000000), ev.Unplanned)
+	assertRatio(t, "0.3791666666666667", ev.Attainment, "root attainment")
+	assertRatio(t, "0.2", ev.TargetChange, "1,200,000 against 1,000,000")
+	assert.Equal(t, int64(19000000), ev.LastYearActual)
+	assert.Equal(t, int64(12000000), ev.LastYearToDate)
+
+	// Horizontal: ana (37.5%) ahead of ben (36.67%).
+	peers, err := ev.Peers("")
+	require.NoError(t, err)
+	require.Len(t, peers, 2)
+	assert.Equal(t, 1, peers[0].Rank)
+	assert.Equal(t, 2, peers[1].Rank)
+	assertRatio(t, "0.0041666666666666", peers[0].VsAverage, "ana vs average")
+	assertRatio(t, "-0.0041666666666667", peers[1].VsAverage, "ben vs average")
+	assertRatio(t, "0.5056179775280899", peers[0].Share, "225,000 of 445,000")
+
+	// Vertical: ana month by month.
+	trend, err := ev.Trend("rep=ana")
+	require.NoError(t, err)
+	require.Len(t, trend, 12)
+	assert.Equal(t, "M01", trend[0].Member)
+	assertRatio(t, "0.8", trend[0].Attainment, "January 40,000 / 50,000")
+	assertRatio(t, "-0.6", trend[0].Growth, "January 40,000 vs 100,000")
+	assertRatio(t, "1.2", trend[1].Attainment, "February")
+	assertRatio(t, "0", trend[6].Attainment, "July has not happened")
+	_, err = ev.Trend("")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "the root is split by rep")
+	_, err = ev.Peers("rep=nobody")
+	assert.ErrorIs(t, err, crmkit.ErrNotFound)
+
+	// After the year's end the whole year counts.
+	end, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Equal(t, int64(45500000+9999900), end.Actual)
+	assert.Equal(t, int64(120000000), end.YTD.Target)
+	assert.Equal(t, int64(120000000), end.YTD.Expected)
+	assert.False(t, end.TargetChange.Valid, "no last year's plan")
+}
+
+func TestEvaluateBadInput(t *testing.T) {
+	p := twoReps(t)
+	asOf := time.Date(2025, 5, 16, 0, 0, 0, 0, time.UTC)
+	usd := []quota.Record{sale(day(2025, 1, 10), "1", "rep", "ana"), {At: day(2025, 2, 1), Amount: crmkit.MustMoney("5", "USD")}}
+	_, err := p.Evaluate(slices.Values(usd), quota.EvalOptions{AsOf: asOf})
+	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
+	assert.Contains(t, err.Error(), "record 1")
+	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "AsOf at the year's start")
+	other, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: crmkit.MustMoney("1", "USD"), Rounding: crmkit.RoundHalfEven}, byAna)
+	require.NoError(t, err)
+	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: asOf, LastYear: &other})
+	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
+	counts, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 10, CountUnit: "meetings", Rounding: crmkit.RoundHalfEven}, byAna)
+	require.NoError(t, err)
+	_, err = counts.Evaluate(slices.Values([]quota.Record{{At: day(2025, 2, 1), Count: -1}}), quota.EvalOptions{AsOf: asOf})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: asOf, LastYear: &counts})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+func TestEvaluateCounts(t *testing.T) {
+	p, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 48, CountUnit: "meetings", Rounding: crmkit.RoundHalfEven}, byAna)
+	require.NoError(t, err)
+	p, err = p.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
+	require.NoError(t, err)
+	var recs []quota.Record
+	for i := range 10 {
+		recs = append(recs, quota.Record{At: day(2025, 1, 1+i), Count: 1})
+	}
+	// As of 1 February: 10 meetings against January's 12 x 31/90 days of
+	// Q1 (4.13 -> 4 expected).
+	ev, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Equal(t, int64(10), ev.Actual)
+	assert.Equal(t, int64(12), ev.QTD.Target)
+	assert.Equal(t, int64(4), ev.QTD.Expected)
+	assert.Equal(t, int64(29), ev.QTD.Projected, "10 x 90 / 31 = 29.03")
+	assertRatio(t, "2.5", ev.QTD.Pacing, "10 / 4")
+}
+
+func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := quotatest.Plan().Draw(t, "plan")
+		recs := quotatest.History(p, 40).Draw(t, "records")
+		start := p.Root.Period.Start
+		asOf := start.Add(time.Duration(rapid.Int64Range(1, int64(p.Root.Period.Duration()/time.Hour)+500).Draw(t, "hours")) * time.Hour)
+		ev, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf})
+		require.NoError(t, err)
+		cal := p.CalendarValue()
+		end := asOf
+		if end.After(p.Root.Period.End) {
+			end = p.Root.Period.End
+		}
+		value := func(r quota.Record) int64 {
+			if p.Unit.IsMoney() {
+				return r.Amount.Minor()
+			}
+			return r.Count
+		}
+		// naive sums the records of a leaf by testing each record against
+		// the leaf's members and period: an independent model of Evaluate.
+		naive := func(c quota.Cell, lastYear bool) int64 {
+			segs, _ := quota.ParseKey(c.Key)
+			per := c.Period
+			if lastYear {
+				per = cal.LastYear(per)
+			}
+			var s int64
+		next:
+			for _, r := range recs {
+				if !per.Contains(r.At) || (!lastYear && !r.At.Before(end)) {
+					continue
+				}
+				for _, sg := range segs {
+					if sg.Dim != quota.DimPeriod && r.Dims[sg.Dim] != sg.Member {
+						continue next
+					}
+				}
+				s += value(r)
+			}
+			return s
+		}
+		leaves := map[string]quota.Cell{}
+		for c := range p.Leaves() {
+			leaves[c.Key] = c
+		}
+		var check func(e quota.Evaluation)
+		check = func(e quota.Evaluation) {
+			if len(e.Children) == 0 {
+				c := leaves[e.Key]
+				assert.Equal(t, naive(c, false), e.Actual, "actual of leaf %q", e.Key)
+				assert.Equal(t, naive(c, true), e.LastYearActual, "last year's actual of leaf %q", e.Key)
+				assert.Equal(t, e.Actual, e.YTD.Actual)
+				return
+			}
+			sum := make([]int64, 6)
+			for _, c := range e.Children {
+				check(c)
+				for i, v := range []int64{c.Actual, c.MTD.Target, c.QTD.Target, c.YTD.Target, c.YTD.Expected, c.Target} {
+					sum[i] += v
+				}
+			}
+			got := []int64{e.Actual - e.Unplanned, e.MTD.Target, e.QTD.Target, e.YTD.Target, e.YTD.Expected, e.Target}
+			assert.Equal(t, sum, got, "roll-up of %q", e.Key)
+		}
+		check(ev)
+		// The root holds every record of the year up to AsOf.
+		var want int64
+		for _, r := range recs {
+			if !r.At.Before(start) && r.At.Before(end) {
+				want += value(r)
+			}
+		}
+		assert.Equal(t, want, ev.Actual)
+		assert.Equal(t, p.Root.Target, ev.YTD.Target)
+	})
+}
