@@ -24,14 +24,10 @@ func splitEmail(addr string) (local, domain string, ok bool) {
 		return "", "", false
 	}
 	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
+	// At least two labels, none empty: a dot, not first, not last, not
+	// doubled.
+	if !strings.Contains(domain, ".") || domain[0] == '.' || domain[len(domain)-1] == '.' || strings.Contains(domain, "..") {
 		return "", "", false
-	}
-	for _, l := range labels {
-		if l == "" {
-			return "", "", false
-		}
 	}
 	return local, domain, true
 }
@@ -225,7 +221,7 @@ func NormalizePhone(phone string) (string, bool) {
 // Keys returns the dedupe keys of p, in the order e-mail, domain(s),
 // phone, without repeats.
 func (m Matcher) Keys(p Person) []Key {
-	var keys []Key
+	keys := make([]Key, 0, 4)
 	add := func(k Key) {
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)

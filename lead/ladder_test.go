@@ -144,6 +144,10 @@ func TestNurtureCarriesRevisitDate(t *testing.T) {
 	assert.True(t, p.RevisitAt.Equal(revisit))
 	assert.Equal(t, "sales", p.NurturedBy)
 
+	assert.False(t, n.DueForRevisit(revisit.Add(-time.Second)))
+	assert.True(t, n.DueForRevisit(revisit))
+	assert.False(t, l.DueForRevisit(revisit), "not nurtured")
+
 	back, _, err := lad.Recycle(context.Background(), n, "rep", "budget approved")
 	require.NoError(t, err)
 	assert.Equal(t, lead.StageMQL, back.Stage)

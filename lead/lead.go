@@ -360,6 +360,12 @@ func (l Lead) FirstTouch() time.Time {
 	return l.CreatedAt
 }
 
+// DueForRevisit reports whether l is nurtured and its revisit date has
+// come at now: the nurtured leads marketing or sales should work on again.
+func (l Lead) DueForRevisit(now time.Time) bool {
+	return l.Stage == StageNurture && !l.RevisitAt.IsZero() && !now.Before(l.RevisitAt)
+}
+
 // Capture is the input of New.
 type Capture struct {
 	// Who the lead is; at least a name, e-mail, phone or company.
