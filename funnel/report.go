@@ -265,7 +265,7 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 		return err
 	}
 	for _, s := range stays {
-		e.total.st[s.stage].stay.add(s.left.Sub(s.entered))
+		e.total.st[s.stage].stay.add(sub(s.left, s.entered))
 	}
 	var g *acc
 	switch {
@@ -300,7 +300,7 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 		return err
 	}
 	for _, s := range stays {
-		g.st[s.stage].stay.add(s.left.Sub(s.entered))
+		g.st[s.stage].stay.add(sub(s.left, s.entered))
 	}
 	return nil
 }

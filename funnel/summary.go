@@ -344,7 +344,7 @@ func (a *acc) add(o *Opportunity) error {
 			if !addAmount(&s.openAmount, amt) {
 				return errOverflow(o)
 			}
-			age := a.asOf.Sub(o.Entered)
+			age := sub(a.asOf, o.Entered)
 			if age < 0 {
 				return crmkit.Invalid("entered", "entity %s entered stage %d at %s, after the report time %s",
 					o.Entity, o.Stage, o.Entered.Format(time.RFC3339), a.asOf.Format(time.RFC3339))
@@ -362,7 +362,7 @@ func (a *acc) add(o *Opportunity) error {
 		if err := closedTimes(o); err != nil {
 			return err
 		}
-		a.cycle.add(o.Closed.Sub(o.Origin))
+		a.cycle.add(sub(o.Closed, o.Origin))
 	case ClosedLost:
 		a.lost++
 		if !addAmount(&a.lostAmount, amt) {
@@ -374,7 +374,7 @@ func (a *acc) add(o *Opportunity) error {
 		if err := closedTimes(o); err != nil {
 			return err
 		}
-		a.lossCycle.add(o.Closed.Sub(o.Origin))
+		a.lossCycle.add(sub(o.Closed, o.Origin))
 	case Dead:
 		a.dead++
 		if o.Stage >= 0 {
@@ -382,6 +382,19 @@ func (a *acc) add(o *Opportunity) error {
 		}
 	}
 	return nil
+}
+
+// sub returns t - u like t.Sub(u), from the wall clocks: cheaper than
+// Sub, which checks its result by adding it back. Differences beyond 250
+// years, where the multiplication could overflow, take Sub's saturating
+// path.
+func sub(t, u time.Time) time.Duration {
+	const limit = 250 * 365 * 24 * 3600
+	ds := t.Unix() - u.Unix()
+	if ds > limit || ds < -limit {
+		return t.Sub(u)
+	}
+	return time.Duration(ds)*time.Second + time.Duration(t.Nanosecond()-u.Nanosecond())
 }
 
 func closedTimes(o *Opportunity) error {
