@@ -22,12 +22,12 @@ type Trigger uint8
 
 // The status triggers; stage moves are MoveTrigger(stage).
 const (
-	TriggerSuspend Trigger = iota
-	TriggerReactivate
-	TriggerTerminate
-	TriggerWin
-	TriggerLose
-	TriggerReopen
+	TriggerSuspend    Trigger = iota // open -> suspended
+	TriggerReactivate                // suspended -> open
+	TriggerTerminate                 // open or suspended -> terminated
+	TriggerWin                       // open -> won
+	TriggerLose                      // open -> lost
+	TriggerReopen                    // lost -> open, if the pipeline allows
 	numStatusTriggers
 )
 
