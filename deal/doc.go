@@ -54,6 +54,13 @@
 // automatic one for ReactivationSubject(deal); the command's actor may not
 // be among its approvers. Pass it in Cmd.Approval.
 //
+// # Quotes
+//
+// NewQuote drafts a quote on a deal (line items with quantity, unit price
+// and discount; exact totals per currency). A QuoteApprovalPolicy decides
+// which discounts need whose approval before the quote can be sent; quotes
+// have versions (Revise) and replay from their events (ReplayQuote).
+//
 // # Teams, splits and hand-over
 //
 // A deal's Team holds reps with revenue splits in basis points that sum to
