@@ -249,3 +249,27 @@ func BenchmarkRouteWeighted(b *testing.B) { benchRoute(b, lead.StrategyWeighted)
 // BenchmarkRouteCapacity routes one lead per iteration to the least
 // loaded rep (O(reps in the group) per lead).
 func BenchmarkRouteCapacity(b *testing.B) { benchRoute(b, lead.StrategyCapacity) }
+
+// BenchmarkLeadScanBaseline is the floor the scoring benchmarks stand on:
+// it only reads, per lead, the fields rule scoring reads (industry, title,
+// country, size, one attribute, every touch's kind, channel and time),
+// doing no arithmetic. The difference to BenchmarkRuleScore is the cost
+// of the rules and the decay.
+func BenchmarkLeadScanBaseline(b *testing.B) {
+	leads := benchLeadSet()
+	b.ReportAllocs()
+	runtime.GC() // collect the set-up garbage outside the timer
+	b.ResetTimer()
+	var n int64
+	for i := 0; i < b.N; i++ {
+		l := &leads[i%len(leads)]
+		n += int64(len(l.Who.Industry) + len(l.Who.Title) + len(l.Who.Country) + l.Who.CompanySize + len(l.Who.Attributes["segment"]))
+		for j := range l.Journey {
+			tp := &l.Journey[j]
+			n += int64(len(tp.Kind)+len(tp.Channel)) + tp.At.Unix()
+		}
+	}
+	if n == 42 {
+		b.Log(n)
+	}
+}
