@@ -16,6 +16,7 @@
 package quotatest
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -271,6 +272,83 @@ func History(p quota.Plan, maxRecords int) *rapid.Generator[[]quota.Record] {
 				}
 			}
 			out[i] = r
+		}
+		return out
+	})
+}
+
+// Tiers returns a generator of valid tier tables: one to five contiguous
+// tiers from 0, the last open-ended, bounds in steps of 0.25 (attainment)
+// or of whole units times scale (revenue), rates from 0% to 30% in
+// hundredths of a percent.
+func Tiers(scale int64) *rapid.Generator[[]quota.Tier] {
+	return rapid.Custom(func(t *rapid.T) []quota.Tier {
+		n := rapid.IntRange(1, 5).Draw(t, "tiers")
+		tiers := make([]quota.Tier, n)
+		from := decimal.Zero
+		for i := range tiers {
+			tiers[i] = quota.Tier{From: from, Rate: decimal.New(rapid.Int64Range(0, 3000).Draw(t, "rate"), -4)}
+			if i < n-1 {
+				to := from.Add(decimal.New(rapid.Int64Range(1, 6).Draw(t, "step")*25, -2).Mul(decimal.NewFromInt(scale)))
+				tiers[i].To = decimal.NewNullDecimal(to)
+				from = to
+			}
+		}
+		return tiers
+	})
+}
+
+// CommissionPlan returns a generator of valid monthly commission plans in
+// EUR on attainment or on revenue, marginal or retroactive, sometimes with
+// a cap, a draw (recoverable or not) and a clawback window.
+func CommissionPlan() *rapid.Generator[quota.CommissionPlan] {
+	return rapid.Custom(func(t *rapid.T) quota.CommissionPlan {
+		eur := crmkit.MustCurrency("EUR")
+		cp := quota.CommissionPlan{ID: uuid.UUID{2}, Version: 1, Name: "generated", Currency: eur,
+			Basis:    rapid.SampledFrom([]quota.TierBasis{quota.OnAttainment, quota.OnRevenue}).Draw(t, "basis"),
+			Method:   rapid.SampledFrom([]quota.TierMethod{quota.Marginal, quota.Retroactive}).Draw(t, "method"),
+			Rounding: crmkit.RoundHalfEven, Calendar: quota.Fiscal(time.January, ""), Grain: quota.Months,
+			ClawbackDays: rapid.SampledFrom([]int{0, 30, 90}).Draw(t, "clawback")}
+		scale := int64(1)
+		if cp.Basis == quota.OnRevenue {
+			scale = 100_000
+		}
+		cp.Tiers = Tiers(scale).Draw(t, "tiers")
+		if rapid.Bool().Draw(t, "capped") {
+			cp.Cap, _ = crmkit.NewMoney(rapid.Int64Range(0, 2_000_000).Draw(t, "cap"), eur)
+		}
+		if rapid.Bool().Draw(t, "draw") {
+			cp.Draw.Amount, _ = crmkit.NewMoney(rapid.Int64Range(1, 500_000).Draw(t, "draw"), eur)
+			cp.Draw.Recoverable = rapid.Bool().Draw(t, "recoverable")
+		}
+		return cp
+	})
+}
+
+// Sales returns a generator of up to maxSales valid EUR sales closed in
+// the months around month (the month before, it and the next), each split
+// among one to three of Members("rep"), some cancelled a few days to a few
+// months later.
+func Sales(month time.Time, maxSales int) *rapid.Generator[[]quota.Sale] {
+	return rapid.Custom(func(t *rapid.T) []quota.Sale {
+		eur := crmkit.MustCurrency("EUR")
+		from := month.AddDate(0, -1, 0)
+		n := rapid.IntRange(0, maxSales).Draw(t, "sales")
+		out := make([]quota.Sale, n)
+		reps := Members("rep")
+		for i := range out {
+			s := quota.Sale{ID: fmt.Sprintf("s%d", i),
+				Closed: from.Add(time.Duration(rapid.IntRange(0, 90*24).Draw(t, "hour")) * time.Hour)}
+			s.Amount, _ = crmkit.NewMoney(rapid.Int64Range(0, 10_000_000).Draw(t, "amount"), eur)
+			k := rapid.IntRange(1, 3).Draw(t, "splits")
+			first := rapid.IntRange(0, len(reps)-1).Draw(t, "rep")
+			for j := range k {
+				s.Splits = append(s.Splits, quota.SaleSplit{Rep: reps[(first+j)%len(reps)], Weight: rapid.Int64Range(1, 100).Draw(t, "weight")})
+			}
+			if rapid.IntRange(0, 3).Draw(t, "cancelled") == 0 {
+				s.Cancelled = s.Closed.Add(time.Duration(rapid.IntRange(0, 120*24).Draw(t, "hours to cancel")) * time.Hour)
+			}
+			out[i] = s
 		}
 		return out
 	})
