@@ -1,6 +1,7 @@
 package deal
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -243,11 +244,11 @@ func (s Stage) MarshalJSON() ([]byte, error) {
 	})
 }
 
-// UnmarshalJSON decodes the form MarshalJSON writes. Durations are Go
-// durations ("36h", "90m") or whole days ("30d").
+// UnmarshalJSON decodes the form MarshalJSON writes; unknown fields are
+// errors. Durations are Go durations ("36h", "90m") or whole days ("30d").
 func (s *Stage) UnmarshalJSON(b []byte) error {
 	var v stageJSON
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := decodeStrict(b, &v); err != nil {
 		return err
 	}
 	out := Stage(v.stageAlias)
@@ -481,7 +482,7 @@ func ParsePipeline(data []byte) (*Pipeline, error) {
 }
 
 func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return crmkit.Invalid("json", "%v", err)

@@ -171,14 +171,16 @@ func TestParsePipeline(t *testing.T) {
 	assert.JSONEq(t, string(b), string(b2))
 
 	for name, doc := range map[string]string{
-		"unknown field":      `{"id":"x","stages":[{"name":"a","forecast":"commit"}],"colour":"red"}`,
-		"unknown forecast":   `{"id":"x","stages":[{"name":"a","forecast":"maybe"}]}`,
-		"bad duration":       `{"id":"x","stages":[{"name":"a","forecast":"commit","expected_duration":"soon"}]}`,
-		"negative days":      `{"id":"x","stages":[{"name":"a","forecast":"commit","expected_duration":"-3d"}]}`,
-		"trailing data":      `{"id":"x","stages":[{"name":"a","forecast":"commit"}]} {}`,
-		"empty stages":       `{"id":"x","stages":[]}`,
-		"probability as NaN": `{"id":"x","stages":[{"name":"a","forecast":"commit","probability":"NaN"}]}`,
-		"not json":           `id: x`,
+		"unknown field":       `{"id":"x","stages":[{"name":"a","forecast":"commit"}],"colour":"red"}`,
+		"unknown stage field": `{"id":"x","stages":[{"name":"a","forecast":"commit","colour":"red"}]}`,
+		"unknown rule field":  `{"id":"x","stages":[{"name":"a","forecast":"commit"}],"reactivation":{"rules":[{"days":3}]}}`,
+		"unknown forecast":    `{"id":"x","stages":[{"name":"a","forecast":"maybe"}]}`,
+		"bad duration":        `{"id":"x","stages":[{"name":"a","forecast":"commit","expected_duration":"soon"}]}`,
+		"negative days":       `{"id":"x","stages":[{"name":"a","forecast":"commit","expected_duration":"-3d"}]}`,
+		"trailing data":       `{"id":"x","stages":[{"name":"a","forecast":"commit"}]} {}`,
+		"empty stages":        `{"id":"x","stages":[]}`,
+		"probability as NaN":  `{"id":"x","stages":[{"name":"a","forecast":"commit","probability":"NaN"}]}`,
+		"not json":            `id: x`,
 	} {
 		_, err := deal.ParsePipeline([]byte(doc))
 		assert.Error(t, err, name)

@@ -36,10 +36,11 @@ func (r ReactivationRule) MarshalJSON() ([]byte, error) {
 	return json.Marshal(reactivationRuleJSON{Within: formatDuration(r.Within), Below: r.Below, Roles: r.Roles})
 }
 
-// UnmarshalJSON decodes the form MarshalJSON writes.
+// UnmarshalJSON decodes the form MarshalJSON writes; unknown fields are
+// errors.
 func (r *ReactivationRule) UnmarshalJSON(b []byte) error {
 	var v reactivationRuleJSON
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := decodeStrict(b, &v); err != nil {
 		return err
 	}
 	w, err := parseDuration("within", v.Within)
