@@ -1,6 +1,8 @@
 package lead
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"maps"
@@ -460,4 +462,108 @@ func (m *PredictiveModel) Probability(l *Lead) float64 {
 		x += m.nb.tables[i].logRatio(strings.ToLower(r.text(l)))
 	}
 	return logistic(x)
+}
+
+// naiveBayesJSON is the stored form of a NaiveBayes model: its frequency
+// table, like Odoo's crm.lead.scoring.frequency records.
+type naiveBayesJSON struct {
+	Fields       []string                       `json:"fields"`
+	Alpha        float64                        `json:"alpha"`
+	Converted    int64                          `json:"converted"`
+	NotConverted int64                          `json:"not_converted"`
+	Frequencies  map[string]map[string][2]int64 `json:"frequencies"`
+}
+
+// MarshalJSON writes the model's frequency table: the fields, alpha, the
+// class counts and, per field and value, [converted, not converted]
+// counts. A model trained at night can so be stored and loaded by the
+// processes that score during the day.
+func (m *NaiveBayes) MarshalJSON() ([]byte, error) {
+	j := naiveBayesJSON{
+		Fields: m.fields, Alpha: m.alpha, Converted: int64(m.won), NotConverted: int64(m.lost),
+		Frequencies: make(map[string]map[string][2]int64, len(m.fields)),
+	}
+	for i, f := range m.fields {
+		vs := make(map[string][2]int64, len(m.tables[i].counts))
+		for v, c := range m.tables[i].counts {
+			vs[v] = [2]int64{int64(c.won), int64(c.lost)}
+		}
+		j.Frequencies[f] = vs
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a model written by MarshalJSON and checks it like
+// training would: valid fields and alpha, at least one past lead, no
+// negative count, no frequencies for a field the model does not have, and
+// no field whose counts exceed the class counts. Errors match
+// crmkit.ErrInvalid and leave m unchanged.
+func (m *NaiveBayes) UnmarshalJSON(b []byte) error {
+	var j naiveBayesJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return crmkit.Invalid("naive bayes model", "%v", err)
+	}
+	t, err := newNBTrainer(j.Fields, j.Alpha)
+	if err != nil {
+		return err
+	}
+	if j.Converted < 0 || j.NotConverted < 0 {
+		return crmkit.Invalid("naive bayes model", "negative class count (%d converted, %d not converted)", j.Converted, j.NotConverted)
+	}
+	n := t.m
+	n.won, n.lost = float64(j.Converted), float64(j.NotConverted)
+	for f, vs := range j.Frequencies {
+		i, ok := n.index[f]
+		if !ok {
+			return crmkit.Invalid("frequencies", "field %q is not one of the model's fields %q", f, j.Fields)
+		}
+		tb := &n.tables[i]
+		var won, lost int64
+		for v, c := range vs {
+			if v == "" {
+				return crmkit.Invalid("frequencies", "field %q has an empty value", f)
+			}
+			if c[0] < 0 || c[1] < 0 || c[0] > j.Converted || c[1] > j.NotConverted {
+				return crmkit.Invalid("frequencies", "field %q value %q: counts %v outside the class counts", f, v, c)
+			}
+			won, lost = won+c[0], lost+c[1]
+			if won > j.Converted || lost > j.NotConverted {
+				return crmkit.Invalid("frequencies", "field %q: counts add up to more than the class counts", f)
+			}
+			tb.counts[v] = nbCount{won: float64(c[0]), lost: float64(c[1])}
+		}
+		tb.wonTotal, tb.lostTot = float64(won), float64(lost)
+	}
+	trained, err := t.finish()
+	if err != nil {
+		return err
+	}
+	*m = *trained
+	return nil
+}
+
+// MarshalJSON writes the predictive model as its NaiveBayes frequency
+// table, whose fields are the lead field names.
+func (m *PredictiveModel) MarshalJSON() ([]byte, error) { return m.nb.MarshalJSON() }
+
+// UnmarshalJSON reads a predictive model written by MarshalJSON; it also
+// rejects field names that are not lead fields. Errors match
+// crmkit.ErrInvalid and leave m unchanged.
+func (m *PredictiveModel) UnmarshalJSON(b []byte) error {
+	var nb NaiveBayes
+	if err := nb.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	refs := make([]fieldRef, len(nb.fields))
+	for i, f := range nb.fields {
+		r, err := parseField(fmt.Sprintf("fields[%d]", i), f)
+		if err != nil {
+			return err
+		}
+		refs[i] = r
+	}
+	*m = PredictiveModel{refs: refs, nb: &nb}
+	return nil
 }

@@ -1,6 +1,7 @@
 package lead_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"iter"
 	"math"
@@ -352,5 +353,89 @@ func TestPropertyTrainingIsOrderIndependent(t *testing.T) {
 				assert.Equal(t, pa, pb)
 			}
 		}
+	})
+}
+
+func TestNaiveBayesJSON(t *testing.T) {
+	m, err := lead.TrainNaiveBayes([]string{"source", "country"}, 0.5, slices.Values(prPast()))
+	require.NoError(t, err)
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{
+	  "fields": ["source", "country"], "alpha": 0.5, "converted": 4, "not_converted": 4,
+	  "frequencies": {
+	    "source": {"referral": [3, 1], "event": [1, 0], "advertising": [0, 3]},
+	    "country": {"DE": [3, 0], "FR": [1, 3]}
+	  }
+	}`, string(b))
+	var back lead.NaiveBayes
+	require.NoError(t, json.Unmarshal(b, &back))
+	for _, q := range []map[string]string{{"source": "referral", "country": "DE"}, {"source": "social"}, {}} {
+		want, err := m.Predict(q)
+		require.NoError(t, err)
+		got, err := back.Predict(q)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+
+	for name, bad := range map[string]string{
+		"not json":           `{"fields": [`,
+		"unknown key":        `{"fields": ["a"], "alpha": 1, "converted": 1, "not_converted": 0, "frequencies": {}, "extra": 1}`,
+		"no fields":          `{"fields": [], "alpha": 1, "converted": 1, "not_converted": 0}`,
+		"bad alpha":          `{"fields": ["a"], "alpha": -1, "converted": 1, "not_converted": 0}`,
+		"no past leads":      `{"fields": ["a"], "alpha": 1, "converted": 0, "not_converted": 0}`,
+		"negative class":     `{"fields": ["a"], "alpha": 1, "converted": -1, "not_converted": 3}`,
+		"unknown field":      `{"fields": ["a"], "alpha": 1, "converted": 1, "not_converted": 1, "frequencies": {"b": {"x": [1, 0]}}}`,
+		"negative count":     `{"fields": ["a"], "alpha": 1, "converted": 1, "not_converted": 1, "frequencies": {"a": {"x": [-1, 0]}}}`,
+		"count above class":  `{"fields": ["a"], "alpha": 1, "converted": 1, "not_converted": 1, "frequencies": {"a": {"x": [2, 0]}}}`,
+		"counts above class": `{"fields": ["a"], "alpha": 1, "converted": 1, "not_converted": 1, "frequencies": {"a": {"x": [1, 0], "y": [1, 0]}}}`,
+		"empty value":        `{"fields": ["a"], "alpha": 1, "converted": 1, "not_converted": 1, "frequencies": {"a": {"": [1, 0]}}}`,
+	} {
+		keep := back
+		err := back.UnmarshalJSON([]byte(bad))
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
+		assert.Equal(t, keep.Fields(), back.Fields(), "%s: a failed load changed the model", name)
+	}
+}
+
+func TestPredictiveModelJSON(t *testing.T) {
+	past := []lead.Lead{
+		{Stage: lead.StageConverted, Source: lead.ChannelReferral, Who: lead.Person{Country: "DE", Attributes: map[string]string{"segment": "SMB"}}},
+		{Stage: lead.StageDisqualified, Source: lead.ChannelPurchasedList, Who: lead.Person{Country: "FR"}},
+	}
+	m, err := lead.TrainPredictive(lead.PredictiveConfig{Fields: []string{"source", "country", "attr.segment"}}, slices.Values(past))
+	require.NoError(t, err)
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	var back lead.PredictiveModel
+	require.NoError(t, json.Unmarshal(b, &back))
+	for _, l := range past {
+		assert.Equal(t, m.Predict(l), back.Predict(l))
+		assert.Equal(t, m.Probability(&l), back.Probability(&l))
+	}
+	// A NaiveBayes table over fields that are not lead fields is not a
+	// predictive model.
+	err = json.Unmarshal([]byte(`{"fields": ["shoe_size"], "alpha": 1, "converted": 1, "not_converted": 1, "frequencies": {}}`), &back)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	assert.Equal(t, m.Predict(past[0]), back.Predict(past[0]), "a failed load changed the model")
+}
+
+func TestPropertyNaiveBayesJSONRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m, err := lead.TrainNaiveBayes([]string{"x", "y"}, prGenAlpha(t), slices.Values(prGenPast(t)))
+		require.NoError(t, err)
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		var back lead.NaiveBayes
+		require.NoError(t, json.Unmarshal(b, &back))
+		q := map[string]string{
+			"x": rapid.SampledFrom([]string{"", "a", "b", "e"}).Draw(t, "qx"),
+			"y": rapid.SampledFrom([]string{"", "c", "d", "f"}).Draw(t, "qy"),
+		}
+		want, err := m.Predict(q)
+		require.NoError(t, err)
+		got, err := back.Predict(q)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
 	})
 }

@@ -1,6 +1,7 @@
 package lead_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -414,4 +415,32 @@ func TestPropertyWeightedSharesAreExact(t *testing.T) {
 			assert.Equal(t, rounds*w, res.Reps[i].Open, "rep %d of weight %d", i, w)
 		}
 	})
+}
+
+func TestRoutingPlanFromJSON(t *testing.T) {
+	const text = `{
+	  "strategy": "weighted_round_robin",
+	  "reps": [
+	    {"id": "ann", "team": "dach", "weight": 2, "capacity": 10},
+	    {"id": "bob", "team": "dach", "weight": 1, "capacity": 10, "open": 3},
+	    {"id": "cy", "team": "inside", "weight": 1}
+	  ],
+	  "rules": [{"name": "dach", "territories": ["DE", "AT", "CH"], "reps": ["ann", "bob"], "overflow": true}],
+	  "pool": ["cy"],
+	  "language_field": "attr.lang"
+	}`
+	var p lead.RoutingPlan
+	require.NoError(t, json.Unmarshal([]byte(text), &p))
+	require.NoError(t, p.Validate())
+	res, err := lead.RouteLeads(p, []lead.Lead{rtLead(1, "DE", "", ""), rtLead(2, "AT", "", ""), rtLead(3, "CH", "", ""), rtLead(4, "US", "", "")})
+	require.NoError(t, err)
+	// Weights 2 and 1: ann, bob, ann; then the pool.
+	assert.Equal(t, []string{"ann", "bob", "ann", "cy"}, rtReps(res.Assigned))
+	assert.Equal(t, 4, res.Reps[1].Open)
+
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back lead.RoutingPlan
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, p, back)
 }
