@@ -1,61 +1,492 @@
-// Command quickstart tells crmkit's story in a few seconds on the in-memory
-// defaults: it is the first command a new user runs.
+// Command quickstart tells crmkit's whole story in a couple of seconds: a
+// pipeline, leads from two channels, scoring and routing within rep
+// capacity, qualification and conversion in one transaction, deals moved,
+// suspended and reactivated with an approval, terminated, won and lost, and
+// then the funnel report, the weighted forecast, a quota attainment line and
+// an attribution split.
 //
 //	go run ./examples/quickstart
+//
+// It runs on the in-memory store (storage/memory), with a fixed clock so
+// that its output is the same every time.
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"iter"
 	"os"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/kpi"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/memory"
 )
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer) error {
-	eur := crmkit.MustCurrency("EUR")
+// story carries what the steps share.
+type story struct {
+	w        io.Writer
+	clock    *crmkit.FakeClock
+	store    storage.Store
+	ladder   *lead.Ladder
+	pipeline *deal.Pipeline
+	leads    []lead.Lead
+	deals    []deal.Deal
+}
 
-	fmt.Fprintln(w, "== Money: exact amounts, explicit rounding")
-	deal, err := crmkit.ParseMoney("120000.00", eur)
+func run(ctx context.Context, w io.Writer) error {
+	clock := crmkit.NewFakeClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	store, err := memory.New().Tenant("acme")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "deal amount        %s\n", deal)
+	ladder, err := lead.NewLadder(clock)
+	if err != nil {
+		return err
+	}
+	s := &story{w: w, clock: clock, store: store, ladder: ladder, pipeline: deal.DefaultPipeline()}
+	for _, step := range []func(context.Context) error{
+		s.definePipeline, s.captureLeads, s.scoreAndRoute, s.qualifyAndConvert,
+		s.workDeals, s.report,
+	} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-	// A deal split between an account executive (60%), a solutions
-	// engineer (25%) and a partner (15%): the parts add up to the cent.
-	shares, err := deal.Allocate(60, 25, 15)
+func (s *story) definePipeline(context.Context) error {
+	fmt.Fprintln(s.w, "== Pipeline (deal.DefaultPipeline)")
+	for _, st := range s.pipeline.Stages() {
+		fmt.Fprintf(s.w, "  %-12s %3s%%  %s\n", st.Name, st.Probability, st.Forecast)
+	}
+	return nil
+}
+
+// captureLeads takes six leads from a trade show and from inbound content;
+// some jump channels before they are qualified.
+func (s *story) captureLeads(ctx context.Context) error {
+	fmt.Fprintln(s.w, "\n== Leads captured from two channels")
+	people := []struct {
+		name, email, company, industry, country string
+		size                                    int
+		source                                  lead.Channel
+	}{
+		{"Ada Lovelace", "ada@analytical.example", "Analytical Engines", "software", "GB", 120, lead.ChannelEvent},
+		{"Grace Hopper", "grace@cobol.example", "Cobol Works", "software", "US", 800, lead.ChannelInboundContent},
+		{"Alan Turing", "alan@bletchley.example", "Bletchley Labs", "research", "GB", 60, lead.ChannelEvent},
+		{"Edsger Dijkstra", "edsger@shortest.example", "Shortest Path", "software", "NL", 40, lead.ChannelInboundContent},
+		{"Barbara Liskov", "barbara@clu.example", "CLU Systems", "software", "US", 300, lead.ChannelEvent},
+		{"Ken Thompson", "ken@unix.example", "Unix Partners", "hardware", "US", 20, lead.ChannelInboundContent},
+	}
+	for i, p := range people {
+		c := lead.Capture{
+			Who:    lead.Person{Name: p.name, Email: p.email, Company: p.company, Industry: p.industry, Country: p.country, CompanySize: p.size},
+			Source: p.source, Campaign: "launch-2026", Actor: "marketing",
+		}
+		if p.source == lead.ChannelEvent {
+			c.EventKind = lead.EventTradeShow
+		}
+		l, ev, err := lead.New(s.clock, c)
+		if err != nil {
+			return err
+		}
+		events := []crmkit.Event{ev}
+		// Every lead visits the pricing page; every other one also asks
+		// for a demo through the web form: channels jump.
+		touches := []lead.Touchpoint{{Channel: lead.ChannelInboundContent, Content: "pricing", Kind: lead.TouchVisit}}
+		if i%2 == 0 {
+			touches = append(touches, lead.Touchpoint{Channel: lead.ChannelEmail, Campaign: "launch-2026", Content: "demo", Kind: lead.TouchForm})
+		}
+		for _, tp := range touches {
+			s.clock.Advance(time.Hour)
+			tp.At = s.clock.Now()
+			if l, ev, err = l.RecordTouch(s.clock, lead.Sources{}, "web", tp); err != nil {
+				return err
+			}
+			events = append(events, ev)
+		}
+		if _, err := s.store.Leads().Create(ctx, l, "capture:"+p.email, events...); err != nil {
+			return err
+		}
+		s.leads = append(s.leads, l)
+		fmt.Fprintf(s.w, "  %-16s %-15s %d touches\n", p.name, p.source, len(l.Journey))
+	}
+	return nil
+}
+
+// scoringModel: fit to the ideal customer profile plus engagement that
+// halves every 30 days.
+const scoringModel = `{
+  "fit": [
+    {"name": "software", "field": "industry", "op": "equals", "values": ["software"], "points": 10},
+    {"name": "mid-size", "field": "company_size", "op": "between", "min": 50, "max": 1000, "points": 15}
+  ],
+  "engagement": [
+    {"name": "demo request", "kind": "form", "points": 20},
+    {"name": "pricing visit", "kind": "visit", "points": 5}
+  ],
+  "half_life": "720h",
+  "mql": 20,
+  "sql": 40
+}`
+
+func (s *story) scoreAndRoute(ctx context.Context) error {
+	fmt.Fprintln(s.w, "\n== Scored and routed within rep capacity")
+	model, err := lead.ParseScoringModel([]byte(scoringModel))
 	if err != nil {
 		return err
 	}
-	for i, who := range []string{"account executive", "solutions engineer", "partner"} {
-		fmt.Fprintf(w, "  %-18s %s\n", who, shares[i])
+	scorer, err := lead.NewScorer(model)
+	if err != nil {
+		return err
+	}
+	router, err := lead.NewRouter(lead.RoutingPlan{
+		Strategy: lead.StrategyRoundRobin,
+		Reps:     []lead.Rep{{ID: "ana", Team: "field", Capacity: 3}, {ID: "ben", Team: "field", Capacity: 2}},
+	})
+	if err != nil {
+		return err
+	}
+	for i := range s.leads {
+		l := &s.leads[i]
+		score, err := scorer.Score(*l, s.clock.Now())
+		if err != nil {
+			return err
+		}
+		a := router.Route(l)
+		owner := "unassigned (" + a.Reason + ")"
+		if a.Assigned() {
+			owner = a.Rep
+			err := storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error {
+				return s.store.Update(ctx, func(tx storage.Tx) error {
+					cur, err := tx.Leads().Get(ctx, l.ID)
+					if err != nil {
+						return err
+					}
+					next, ev, err := cur.Assign(s.clock, "router", a.Rep)
+					if err != nil {
+						return err
+					}
+					*l = next
+					return tx.Leads().Save(ctx, next, cur.Version, ev)
+				})
+			})
+			if err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(s.w, "  %-16s score %5.1f (%s-worthy) -> %s\n", l.Who.Name, score.Total, score.Worthy, owner)
+	}
+	return nil
+}
+
+// qualifyAndConvert takes the four best leads up the ladder and converts
+// each in one Update (the lead, the new deal and their events land
+// together); the fifth bought a competitor's product and is nurtured.
+func (s *story) qualifyAndConvert(ctx context.Context) error {
+	fmt.Fprintln(s.w, "\n== Qualified, converted (one transaction each) or nurtured")
+	amounts := []string{"120000.00", "45000.00", "30000.00", "80000.00"}
+	for i := range s.leads {
+		l := s.leads[i]
+		if l.Owner == "" {
+			continue
+		}
+		s.clock.Advance(24 * time.Hour)
+		if i == 4 {
+			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{
+				Action: lead.ActionNurture, Actor: l.Owner, Reason: "bought a competitor's product last month",
+				RevisitAt: s.clock.Now().AddDate(0, 6, 0),
+			})
+			if err != nil {
+				return err
+			}
+			if err := s.store.Leads().Save(ctx, next, l.Version, ev); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.w, "  %-16s %s -> %s: %s\n", l.Who.Name, ev.From, ev.To, ev.Reason)
+			continue
+		}
+		var events []crmkit.Event
+		for _, step := range []func(context.Context, lead.Lead, string, string) (lead.Lead, crmkit.Event, error){s.ladder.Qualify, s.ladder.Accept} {
+			next, ev, err := step(ctx, l, l.Owner, "")
+			if err != nil {
+				return err
+			}
+			l, events = next, append(events, ev)
+		}
+		conv, err := s.ladder.Convert(ctx, l, lead.ConvertInput{Actor: l.Owner, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0)})
+		if err != nil {
+			return err
+		}
+		o := conv.Opportunity
+		d, created, err := deal.New(s.pipeline, deal.NewDeal{
+			ID: o.ID, Name: o.Name, Type: deal.NewBusiness, Amount: o.Amount, CloseDate: o.ExpectedClose,
+			AccountID: o.AccountID, ContactID: o.ContactID, SourceLeadID: o.LeadID, Owner: o.Owner,
+		}, deal.Cmd{By: o.Owner, At: o.CreatedAt})
+		if err != nil {
+			return err
+		}
+		stored := s.leads[i]
+		events = append(events, conv.Event)
+		err = s.store.Update(ctx, func(tx storage.Tx) error {
+			if err := tx.Leads().Save(ctx, conv.Lead, stored.Version, events...); err != nil {
+				return err
+			}
+			_, err := tx.Deals().Create(ctx, d, "conversion:"+l.ID.String(), created)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		s.leads[i] = conv.Lead
+		s.deals = append(s.deals, d)
+		fmt.Fprintf(s.w, "  %-16s suspect -> mql -> sql -> converted: deal %q %s\n", l.Who.Name, d.Name, d.Amount)
+	}
+	return nil
+}
+
+// workDeals: one deal is won, one suspended, reactivated with a manager's
+// approval and lost to a competitor, one terminated, one stays open in
+// negotiation.
+func (s *story) workDeals(ctx context.Context) error {
+	fmt.Fprintln(s.w, "\n== Deals worked")
+	p := s.pipeline
+	cmd := func(by, reason string) deal.Cmd {
+		s.clock.Advance(72 * time.Hour)
+		return deal.Cmd{By: by, At: s.clock.Now(), Reason: reason}
+	}
+	type move func(d deal.Deal) (deal.Deal, crmkit.Event, error)
+	plays := [][]move{
+		{ // won
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Move(ctx, d, "bidding", cmd(d.Owner, "tender"))
+			},
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Move(ctx, d, "negotiation", cmd(d.Owner, "shortlisted"))
+			},
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Win(ctx, d, deal.Outcome{Reason: "best fit", Summary: "two-year licence"}, cmd(d.Owner, ""))
+			},
+		},
+		{ // suspended, reactivated with approval, lost to a competitor
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Move(ctx, d, "bidding", cmd(d.Owner, "tender"))
+			},
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Suspend(ctx, d, time.Time{}, cmd(d.Owner, "budget freeze"))
+			},
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				s.clock.Advance(60 * 24 * time.Hour) // too long a pause for an automatic reactivation
+				c := cmd(d.Owner, "budget released")
+				req, _, err := deal.NewApprovalRequest(deal.ReactivationSubject(d.ID), d.Owner, []string{"manager"}, c.At, time.Time{})
+				if err != nil {
+					return deal.Deal{}, crmkit.Event{}, err
+				}
+				if req, _, err = req.Approve(deal.Approver{ID: "maria", Roles: []string{"manager"}}, c.At, "go ahead"); err != nil {
+					return deal.Deal{}, crmkit.Event{}, err
+				}
+				c.Approval = &req
+				return p.Reactivate(ctx, d, c)
+			},
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Lose(ctx, d, deal.Outcome{Reason: "price", Competitor: "Globex", Summary: "undercut by 20%"}, cmd(d.Owner, ""))
+			},
+		},
+		{ // terminated
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Terminate(ctx, d, cmd(d.Owner, "customer went out of business"))
+			},
+		},
+		{ // stays open in negotiation, its close date confirmed
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Move(ctx, d, "bidding", cmd(d.Owner, "tender"))
+			},
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				return p.Move(ctx, d, "negotiation", cmd(d.Owner, "shortlisted"))
+			},
+			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
+				c := cmd(d.Owner, "customer confirmed the date")
+				return d.SetCloseDate(c.At.AddDate(0, 2, 0), c)
+			},
+		},
+	}
+	for i, play := range plays {
+		for _, m := range play {
+			d := s.deals[i]
+			next, ev, err := m(d)
+			if err != nil {
+				return fmt.Errorf("deal %q: %w", d.Name, err)
+			}
+			if err := s.store.Deals().Save(ctx, next, d.Version, ev); err != nil {
+				return err
+			}
+			s.deals[i] = next
+			line := fmt.Sprintf("  %-36s %-16s", d.Name, ev.Type)
+			if ev.From != "" || ev.To != "" {
+				line += fmt.Sprintf(" %s -> %s", ev.From, ev.To)
+			}
+			if ev.Reason != "" {
+				line += " (" + ev.Reason + ")"
+			}
+			if next.Outcome.Competitor != "" {
+				line += ", lost to " + next.Outcome.Competitor
+			}
+			fmt.Fprintln(s.w, line)
+		}
+	}
+	return nil
+}
+
+// stagesOf adapts a deal pipeline to the funnel's stage list.
+func stagesOf(p *deal.Pipeline) (funnel.Stages, error) {
+	var out []funnel.Stage
+	hundred := decimal.NewFromInt(100)
+	for _, st := range p.Stages() {
+		cat := funnel.Pipeline
+		switch st.Forecast {
+		case deal.ForecastBestCase:
+			cat = funnel.BestCase
+		case deal.ForecastCommit:
+			cat = funnel.Commit
+		}
+		out = append(out, funnel.Stage{Name: st.Name, Probability: st.Probability.Div(hundred), Category: cat, Expected: st.ExpectedDuration})
+	}
+	return funnel.NewStages(out...)
+}
+
+// dealEvents streams every deal's history, deal by deal in ID order, as
+// funnel's event reader wants them.
+func (s *story) dealEvents(ctx context.Context, errp *error) iter.Seq[crmkit.Event] {
+	return func(yield func(crmkit.Event) bool) {
+		for d, err := range storage.All(ctx, s.store.Deals(), storage.DealFilter{}, 0) {
+			if err != nil {
+				*errp = err
+				return
+			}
+			for e, err := range s.store.Events().ByAggregate(ctx, d.ID) {
+				if err != nil {
+					*errp = err
+					return
+				}
+				if !yield(e) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (s *story) report(ctx context.Context) error {
+	stages, err := stagesOf(s.pipeline)
+	if err != nil {
+		return err
+	}
+	m := funnel.EventMap{
+		Stages: stages,
+		Kinds: map[string]funnel.Kind{
+			deal.EventDealCreated: funnel.Created, deal.EventStageChanged: funnel.StageEntered,
+			deal.EventDealWon: funnel.Won, deal.EventDealLost: funnel.Lost,
+			deal.EventDealSuspended: funnel.Suspended, deal.EventDealReactivated: funnel.Reactivated,
+			deal.EventDealTerminated: funnel.Terminated, deal.EventCloseDateChanged: funnel.CloseDateChanged,
+		},
+		AmountField: "amount", StageField: "stage", OwnerField: "owner", DateField: "close_date",
+	}
+	now := s.clock.Now()
+	var readErr error
+	reader := m.Reader(s.dealEvents(ctx, &readErr))
+	records := slices.Collect(reader.Records())
+	if readErr != nil {
+		return readErr
+	}
+	if err := reader.Err(); err != nil {
+		return err
 	}
 
-	// A bonus pool that does not divide evenly still sums exactly.
-	pool, err := crmkit.ParseMoney("1000.00", eur)
+	rep, err := funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: now, Quantiles: funnel.QuantilesExact})
 	if err != nil {
 		return err
 	}
-	thirds, err := pool.Allocate(1, 1, 1)
+	fmt.Fprintln(s.w, "\n== Funnel report")
+	for _, st := range rep.Total.Stages {
+		conv := "-" // no deal reached the stage: no rate, not a zero one
+		if c, err := st.Conversion(); err == nil {
+			conv = c.StringFixed(2)
+		}
+		fmt.Fprintf(s.w, "  %-12s reached %d (%s)  next-stage conversion %s  open %d\n", st.Name, st.Reached, st.ReachedAmount, conv, st.Open)
+	}
+	winRate, err := rep.Total.WinRate()
 	if err != nil {
 		return err
 	}
-	total, err := crmkit.Sum(eur, thirds...)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "bonus pool %s in thirds: %v (sum %s)\n", pool, thirds, total)
+	fmt.Fprintf(s.w, "  won %d, lost %d, win rate %s, won revenue %s\n", rep.Total.Won, rep.Total.Lost, winRate.StringFixed(2), rep.Total.WonAmount)
 
-	// Mixing currencies is an error, never a silent sum.
-	_, err = deal.Add(crmkit.MustMoney("10.00", "USD"))
-	fmt.Fprintf(w, "EUR + USD          error: %v\n", err)
+	open, err := funnel.PipelineAsOf(stages, slices.Values(records), now)
+	if err != nil {
+		return err
+	}
+	year := crmkit.Calendar{}.Year(now) // the zero Calendar is January to December, UTC
+	fc, err := funnel.NewForecast(stages, slices.Values(open), year, now, funnel.ForecastOptions{})
+	if err != nil {
+		return err
+	}
+	weighted, err := fc.Computed(funnel.Weighted)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.w, "\n== Forecast for %d\n", year.Start.Year())
+	fmt.Fprintf(s.w, "  won so far %s + open %s weighted by stage probability = %s\n", fc.Won.Amount, fc.Open.Amount, weighted)
+	for _, c := range []funnel.Category{funnel.Commit, funnel.BestCase, funnel.Pipeline} {
+		fmt.Fprintf(s.w, "  %-9s %d open, %s\n", c, fc.Categories[c].Count, fc.Categories[c].Amount)
+	}
+
+	target := crmkit.MustMoney("150000.00", "EUR") // the team's target for the year
+	att, err := kpi.Attainment(rep.Total.WonAmount, target)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(s.w, "\n== Quota")
+	fmt.Fprintf(s.w, "  field team: won %s of a %s target = %s%% attained\n", rep.Total.WonAmount, target, att.Shift(2).StringFixed(1))
+
+	// Attribution: the won deal's revenue over the touches of its lead.
+	won := s.deals[0]
+	var src lead.Lead
+	for _, l := range s.leads {
+		if l.ID == won.SourceLeadID {
+			src = l
+		}
+	}
+	touches := []funnel.Touch{{At: src.CreatedAt, Channel: string(src.Source)}}
+	for i, tp := range src.Journey {
+		t := funnel.Touch{At: tp.At, Channel: string(tp.Channel), Campaign: tp.Campaign}
+		if i == len(src.Journey)-1 {
+			t.Roles = funnel.LeadCreation
+		}
+		touches = append(touches, t)
+	}
+	credits, err := funnel.UShaped().Attribute(won.Amount, now, touches)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.w, "\n== U-shaped attribution of %s (%s)\n", won.Amount, won.Name)
+	for i, t := range touches {
+		fmt.Fprintf(s.w, "  %-16s %s\n", t.Channel, credits[i])
+	}
 	return nil
 }

@@ -2,21 +2,49 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
+// TestQuickstart runs the story and checks the numbers it prints against
+// hand computations.
 func TestQuickstart(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run(&out))
+	require.NoError(t, run(context.Background(), &out))
 	s := out.String()
-	// 60/25/15 % of 120,000.00 EUR, by hand.
-	assert.Contains(t, s, "account executive  72000.00 EUR")
-	assert.Contains(t, s, "solutions engineer 30000.00 EUR")
-	assert.Contains(t, s, "partner            18000.00 EUR")
-	// 1000.00 / 3 = 333.33 r 0.01: the cent goes to the first part.
-	assert.Contains(t, s, "[333.34 EUR 333.33 EUR 333.33 EUR] (sum 1000.00 EUR)")
-	assert.Contains(t, s, "currency mismatch")
+
+	// Routing: ana takes 3, ben 2 (round robin), the sixth lead waits.
+	assert.Contains(t, s, "Ken Thompson     score   5.0 (suspect-worthy) -> unassigned")
+	// Scoring, by hand: Barbara Liskov is software (10) and 300 people
+	// (15), visited pricing (5) and asked for a demo (20), both touches a
+	// few hours old, so barely decayed: 50.0.
+	assert.Contains(t, s, "Barbara Liskov   score  50.0 (sql-worthy) -> ana")
+
+	assert.Contains(t, s, "Barbara Liskov   suspect -> nurture: bought a competitor's product last month")
+	assert.Contains(t, s, "DealReactivated  suspended -> open (budget released)")
+	assert.Contains(t, s, "DealLost         open -> lost (price), lost to Globex")
+	assert.Contains(t, s, "DealTerminated   open -> terminated")
+
+	// Funnel: 4 deals enter tracking (120k + 45k + 30k + 80k = 275k), 3
+	// reach bidding (all but the terminated 30k: 245k), 2 negotiation
+	// (120k + 80k = 200k). Conversions 3/4 = 0.75, 2/3 = 0.67, 1 won of 2
+	// = 0.50. Win rate 1 won / (1 won + 1 lost) = 0.50.
+	assert.Contains(t, s, "tracking     reached 4 (275000.00 EUR)  next-stage conversion 0.75  open 0")
+	assert.Contains(t, s, "bidding      reached 3 (245000.00 EUR)  next-stage conversion 0.67  open 0")
+	assert.Contains(t, s, "negotiation  reached 2 (200000.00 EUR)  next-stage conversion 0.50  open 1")
+	assert.Contains(t, s, "won 1, lost 1, win rate 0.50, won revenue 120000.00 EUR")
+
+	// Forecast: won 120,000 + the open 80,000 in negotiation (60%) =
+	// 120,000 + 48,000 = 168,000.
+	assert.Contains(t, s, "won so far 120000.00 EUR + open 80000.00 EUR weighted by stage probability = 168000.00 EUR")
+	// Quota: 120,000 / 150,000 = 80%.
+	assert.Contains(t, s, "= 80.0% attained")
+	// U-shaped: 40% first touch (the trade show), 40% lead creation (the
+	// demo form by e-mail), 20% to the touch between (the pricing visit).
+	assert.Contains(t, s, "event            48000.00 EUR")
+	assert.Contains(t, s, "inbound_content  24000.00 EUR")
+	assert.Contains(t, s, "email            48000.00 EUR")
 }
