@@ -131,16 +131,25 @@ func TestForecastTargets(t *testing.T) {
 func TestForecastBadInput(t *testing.T) {
 	nan := math.NaN()
 	cases := map[string]func() error{
-		"window 0":       func() error { _, err := quota.MovingAverage{}.Forecast([]float64{1}, 1); return err },
-		"short history":  func() error { _, err := quota.MovingAverage{Window: 3}.Forecast([]float64{1, 2}, 1); return err },
-		"horizon 0":      func() error { _, err := quota.MovingAverage{Window: 1}.Forecast([]float64{1}, 0); return err },
-		"NaN":            func() error { _, err := quota.MovingAverage{Window: 1}.Forecast([]float64{nan}, 1); return err },
-		"Inf":            func() error { _, err := quota.SeasonalIndex{Season: 2}.Forecast([]float64{1, math.Inf(1)}, 1); return err },
-		"negative":       func() error { _, err := quota.SeasonalIndex{Season: 2}.Forecast([]float64{1, -1}, 1); return err },
-		"season 1":       func() error { _, err := quota.SeasonalIndices([]float64{1, 2}, 1); return err },
-		"no sales":       func() error { _, err := quota.SeasonalIndices([]float64{0, 0}, 2); return err },
-		"alpha":          func() error { _, err := quota.HoltWinters{Season: 2, Alpha: 1.5}.Forecast([]float64{1, 2, 3, 4}, 1); return err },
-		"alpha NaN":      func() error { _, err := quota.HoltWinters{Season: 2, Alpha: nan}.Forecast([]float64{1, 2, 3, 4}, 1); return err },
+		"window 0":      func() error { _, err := quota.MovingAverage{}.Forecast([]float64{1}, 1); return err },
+		"short history": func() error { _, err := quota.MovingAverage{Window: 3}.Forecast([]float64{1, 2}, 1); return err },
+		"horizon 0":     func() error { _, err := quota.MovingAverage{Window: 1}.Forecast([]float64{1}, 0); return err },
+		"NaN":           func() error { _, err := quota.MovingAverage{Window: 1}.Forecast([]float64{nan}, 1); return err },
+		"Inf": func() error {
+			_, err := quota.SeasonalIndex{Season: 2}.Forecast([]float64{1, math.Inf(1)}, 1)
+			return err
+		},
+		"negative": func() error { _, err := quota.SeasonalIndex{Season: 2}.Forecast([]float64{1, -1}, 1); return err },
+		"season 1": func() error { _, err := quota.SeasonalIndices([]float64{1, 2}, 1); return err },
+		"no sales": func() error { _, err := quota.SeasonalIndices([]float64{0, 0}, 2); return err },
+		"alpha": func() error {
+			_, err := quota.HoltWinters{Season: 2, Alpha: 1.5}.Forecast([]float64{1, 2, 3, 4}, 1)
+			return err
+		},
+		"alpha NaN": func() error {
+			_, err := quota.HoltWinters{Season: 2, Alpha: nan}.Forecast([]float64{1, 2, 3, 4}, 1)
+			return err
+		},
 		"HW short":       func() error { _, err := quota.HoltWinters{Season: 2}.Forecast([]float64{1, 2, 3}, 1); return err },
 		"HW no season 1": func() error { _, err := quota.HoltWinters{Season: 2}.Forecast([]float64{0, 0, 3, 4}, 1); return err },
 		"fit":            func() error { _, err := quota.FitHoltWinters([]float64{1, 2}, 2); return err },
