@@ -232,8 +232,8 @@ type FitRule struct {
 type EngagementRule struct {
 	// Name identifies the rule in explanations; unique within a model.
 	Name string `json:"name"`
-	// Kind is the touchpoint kind, such as "form" or "visit"; empty for
-	// any.
+	// Kind is the touchpoint kind, such as "form" or "visit", or a
+	// company's own kind (compared in canonical form); empty for any.
 	Kind TouchKind `json:"kind,omitempty"`
 	// Channel is the touchpoint channel, such as "event"; empty for any.
 	Channel Channel `json:"channel,omitempty"`
@@ -341,10 +341,10 @@ func ParseScoringModel(data []byte) (ScoringModel, error) {
 // crmkit.ErrInvalid that names the rule and field: a rule without a name
 // or with a repeated one, an unknown field or operator, equals/contains
 // without values, between on a text field or with no bound or Min > Max,
-// negative, NaN or infinite points or bounds, points above MaxPoints, an unknown touch kind, a
-// malformed channel name, a half-life that is not positive, and
-// thresholds that are not finite, an MQL threshold that is not positive
-// or an SQL threshold below it.
+// negative, NaN or infinite points or bounds, points above MaxPoints, a
+// malformed touch kind or channel name, a half-life that is not positive,
+// and thresholds that are not finite, an MQL threshold that is not
+// positive or an SQL threshold below it.
 func (m ScoringModel) Validate() error {
 	_, err := compileModel(m)
 	return err
@@ -516,7 +516,13 @@ func compileModel(m ScoringModel) (*Scorer, error) {
 		if r.Kind != "" {
 			k, err := ParseTouchKind(string(r.Kind))
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", field, err)
+				// Touchpoints may carry a company's own kind: accept
+				// it in canonical form.
+				cn, ok := canonicalName(string(r.Kind))
+				if !ok {
+					return nil, crmkit.Invalid(field, "%q is not a touch kind name", string(r.Kind))
+				}
+				k = TouchKind(cn)
 			}
 			c.kind = k
 		}

@@ -215,7 +215,7 @@ func TestScoringModelValidate(t *testing.T) {
 		{"between min above max", func(m *lead.ScoringModel) { m.Fit[1].Min = ptr(2000) }, "above max"},
 		{"between NaN bound", func(m *lead.ScoringModel) { m.Fit[1].Max = ptr(math.NaN()) }, "not a finite number"},
 		{"bounds on equals", func(m *lead.ScoringModel) { m.Fit[0].Min = ptr(1) }, "belong to between"},
-		{"unknown touch kind", func(m *lead.ScoringModel) { m.Engagement[0].Kind = "telepathy" }, "unknown touchpoint kind"},
+		{"malformed touch kind", func(m *lead.ScoringModel) { m.Engagement[0].Kind = "tele:pathy" }, "not a touch kind name"},
 		{"bad channel", func(m *lead.ScoringModel) { m.Engagement[2].Channel = "ev@nt" }, "not a channel name"},
 	}
 	for _, c := range cases {
@@ -242,19 +242,22 @@ func TestScoringModelCustomChannelAndAliases(t *testing.T) {
 	m := scModel()
 	m.Engagement[2].Channel = "Partner Portal" // a company's own channel
 	m.Engagement[1].Channel = "chatbot"        // alias of live_chat
+	m.Engagement[0].Kind = "Trial Signup"      // a company's own kind
 	s, err := lead.NewScorer(m)
 	require.NoError(t, err)
 	got := s.Model()
 	assert.Equal(t, lead.Channel("partner_portal"), got.Engagement[2].Channel)
+	assert.Equal(t, lead.TouchKind("trial_signup"), got.Engagement[0].Kind)
 	assert.Equal(t, lead.Channel("Partner Portal"), m.Engagement[2].Channel, "the caller's model is not changed")
 	l := lead.Lead{Journey: []lead.Touchpoint{
 		{Channel: "partner_portal", Kind: lead.TouchDownload, At: scAt},
 		{Channel: lead.ChannelLiveChat, Kind: lead.TouchVisit, At: scAt},
 		{Channel: lead.ChannelEmail, Kind: lead.TouchVisit, At: scAt},
+		{Channel: lead.ChannelEmail, Kind: "trial_signup", At: scAt},
 	}}
 	total, err := s.Total(&l, scAt)
 	require.NoError(t, err)
-	assert.Equal(t, 5.0+2.0, total)
+	assert.Equal(t, 5.0+2.0+10.0, total)
 }
 
 func TestScorerKeepsItsOwnModel(t *testing.T) {
