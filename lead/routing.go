@@ -313,8 +313,11 @@ func (a Assignment) Assigned() bool { return a.Rep != "" }
 // unassigned and the assignment says why (a rule with Overflow tries the
 // pool first). The chosen rep's Open count goes up by one. Route reads l
 // through a pointer to copy nothing and does not modify it; it does not
-// allocate. A nil lead is a programming error and panics.
+// allocate. A nil lead stays unassigned with the reason "nil lead".
 func (r *Router) Route(l *Lead) Assignment {
+	if l == nil {
+		return Assignment{Reason: "nil lead"}
+	}
 	a := Assignment{Lead: l.ID}
 	g := &r.pool
 	for i := range r.rules {

@@ -444,3 +444,13 @@ func TestRoutingPlanFromJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, p, back)
 }
+
+func TestRouteNilLeadStaysUnassigned(t *testing.T) {
+	r, err := lead.NewRouter(lead.RoutingPlan{Reps: []lead.Rep{{ID: "ana", Capacity: 1}}})
+	require.NoError(t, err)
+	a := r.Route(nil)
+	assert.False(t, a.Assigned())
+	assert.Equal(t, "nil lead", a.Reason)
+	// The rep's capacity is untouched: the next real lead still gets ana.
+	assert.Equal(t, "ana", r.Route(&lead.Lead{}).Rep)
+}
