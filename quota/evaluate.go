@@ -409,7 +409,12 @@ func (ev evaluator) prorate(c *Cell, w crmkit.Period) (int64, error) {
 
 // mulDiv returns a x num / den rounded once with mode (den > 0).
 func mulDiv(a, num, den int64, u Unit, mode crmkit.RoundingMode) (int64, error) {
-	x := decimal.NewFromInt(a).Mul(decimal.NewFromInt(num))
+	return divRound(decimal.NewFromInt(a).Mul(decimal.NewFromInt(num)), den, u, mode)
+}
+
+// divRound returns x / den rounded once with mode to a whole unit (den >
+// 0). Results beyond int64 are crmkit.ErrOverflow.
+func divRound(x decimal.Decimal, den int64, u Unit, mode crmkit.RoundingMode) (int64, error) {
 	q, r := x.QuoRem(decimal.NewFromInt(den), 1)
 	if !r.IsZero() {
 		// A sticky digit beyond the one kept makes the single rounding below
