@@ -315,10 +315,11 @@ func BenchmarkCampaignMachine(b *testing.B) {
 		b.ReportAllocs()
 		var table [6][6]uint8
 		table[1][1] = 2
-		s := uint8(1)
+		var s uint8
+		i := 0
 		for b.Loop() {
-			s = table[s&1][1] &^ 1
-			s |= 1
+			s = table[i%6][i/6%6]
+			i++
 		}
 		sink = s
 	})
@@ -326,8 +327,11 @@ func BenchmarkCampaignMachine(b *testing.B) {
 		b.ReportAllocs()
 		s := funnel.CampaignPendingApproval
 		var ok bool
+		i := 0
 		for b.Loop() {
-			s, ok = funnel.CampaignNext(funnel.CampaignPendingApproval, funnel.CampaignApprove)
+			// Inputs vary, so the lookup cannot be folded away.
+			s, ok = funnel.CampaignNext(funnel.CampaignStatus(i%6), funnel.CampaignEvent(i/6%6))
+			i++
 		}
 		sink = [2]any{s, ok}
 	})

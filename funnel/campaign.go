@@ -226,12 +226,13 @@ func (c Campaign) Start(ctx context.Context, by string, at time.Time) (Campaign,
 // Complete completes a running campaign, recording its actual cost (in
 // the budget's currency, not negative).
 func (c Campaign) Complete(ctx context.Context, by string, at time.Time, actualCost crmkit.Money) (Campaign, crmkit.Event, error) {
+	code, budget := c.Code, c.Budget
 	guard := func() error {
-		if actualCost.Currency() != c.Budget.Currency() {
-			return fmt.Errorf("campaign %s: actual cost %s, budget %s: %w", c.Code, actualCost, c.Budget, crmkit.ErrCurrencyMismatch)
+		if actualCost.Currency() != budget.Currency() {
+			return fmt.Errorf("campaign %s: actual cost %s, budget %s: %w", code, actualCost, budget, crmkit.ErrCurrencyMismatch)
 		}
 		if actualCost.Sign() < 0 {
-			return crmkit.Invalid("actual cost", "campaign %s: negative cost %s", c.Code, actualCost)
+			return crmkit.Invalid("actual cost", "campaign %s: negative cost %s", code, actualCost)
 		}
 		return nil
 	}
@@ -246,10 +247,13 @@ func (c Campaign) Cancel(ctx context.Context, by, reason string, at time.Time) (
 	return c.fire(ctx, CampaignCancel, by, reason, at, nil, nil)
 }
 
-func (c Campaign) notSubmitter(by string) func() error {
+// notSubmitter guards a decision: the decider must not be the submitter.
+// The closure captures two strings, not the whole campaign.
+func (c *Campaign) notSubmitter(by string) func() error {
+	code, submitter := c.Code, c.SubmittedBy
 	return func() error {
-		if by == c.SubmittedBy {
-			return fmt.Errorf("campaign %s: %s cannot decide on their own submission: %w", c.Code, by, crmkit.ErrForbidden)
+		if by == submitter {
+			return fmt.Errorf("campaign %s: %s cannot decide on their own submission: %w", code, by, crmkit.ErrForbidden)
 		}
 		return nil
 	}
