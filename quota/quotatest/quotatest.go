@@ -353,3 +353,15 @@ func Sales(month time.Time, maxSales int) *rapid.Generator[[]quota.Sale] {
 		return out
 	})
 }
+
+// Ramp returns a generator of valid ramps: up to six monthly shares from
+// 0% to 100%.
+func Ramp() *rapid.Generator[quota.Ramp] {
+	return rapid.Custom(func(t *rapid.T) quota.Ramp {
+		var r quota.Ramp
+		for range rapid.IntRange(0, 6).Draw(t, "months") {
+			r = append(r, decimal.New(rapid.Int64Range(0, 100).Draw(t, "share"), -2))
+		}
+		return r
+	})
+}
