@@ -26,11 +26,17 @@ type CampaignStatus uint8
 
 // The campaign statuses. The zero status is CampaignPlanned.
 const (
+	// CampaignPlanned: being planned (also after a rejection).
 	CampaignPlanned CampaignStatus = iota
+	// CampaignPendingApproval: submitted, waiting for a decision.
 	CampaignPendingApproval
+	// CampaignApproved: approved, not started.
 	CampaignApproved
+	// CampaignRunning: being executed and tracked.
 	CampaignRunning
+	// CampaignCompleted: done; its actual cost is recorded.
 	CampaignCompleted
+	// CampaignCancelled: stopped before its end; final.
 	CampaignCancelled
 	numCampaignStatuses
 )
