@@ -11,7 +11,8 @@
 // or amount changed, an activity. Stages names a funnel's stages in order,
 // with probability, forecast category, expected duration and visit
 // cadence; records name a stage by its index. Adapters turn other shapes
-// into records: FromEvents maps crmkit.Event values through an EventMap.
+// into records: EventMap.Reader maps crmkit.Event envelopes (the history
+// of leads and deals) to records.
 //
 // Reports read records through iter.Seq, so a slice, a store cursor or a
 // CSV stream serve alike, in one pass with O(stages) memory and no
@@ -43,6 +44,36 @@
 // Durations keep medians and percentiles in bounded histograms by default
 // (QuantilesBounded, within 1/128 of the exact value), exactly on request
 // (QuantilesExact), or not at all (QuantilesNone, the fastest).
+//
+// Cohorts splits a report by the month or quarter of each entity's origin:
+// conversion and time to win per cohort.
+//
+// # Pipeline, forecasts and velocity
+//
+// PipelineAsOf rebuilds the pipeline on any past date; Movement is the
+// waterfall between two dates (new, advanced, moved back, slipped, won,
+// lost, suspended, reactivated, terminated), reconciling exactly.
+// NewForecast weighs the deals expected to close in a period by stage
+// probability, by historical stage-to-won rate and by forecast category
+// (commit, best case, pipeline: the customers about to close, most
+// promising and potential), keeps managers' adjustments beside the
+// computed figures, and snapshots a figure to compare with what closed
+// (MeasureAccuracy). Coverage compares the pipeline with a target;
+// Velocity is opportunities × win rate × average deal / cycle length.
+//
+// # Planning, campaigns, attribution, stage policy
+//
+// ReversePlan turns a revenue target into the deals, opportunities, SQLs,
+// MQLs and leads needed per period and the reps to handle them; Project
+// runs the funnel forward. Campaign follows Planned -> PendingApproval ->
+// Approved -> Running -> Completed (or Cancelled) as one looplab/fsm
+// definition (CampaignDefinition), and EvaluateCampaigns sets what each
+// produced against its cost and plan: ROI, cost per lead and opportunity,
+// flagged deviations, rankings. Model attributes won revenue to the
+// touchpoints of the journey (first and last touch, linear, U, W, full
+// path, J, inverse J, time decay, custom positions), to the minor unit.
+// CheckCadence, StuckDeals and StageShortfalls check the stage policy:
+// visits per week, time in stage, and enough opportunities in each stage.
 //
 // # Errors
 //
