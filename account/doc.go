@@ -1,0 +1,56 @@
+// Package account holds what crmkit knows about customers once they are
+// organisations with a history: accounts and their contacts, groups of
+// companies, contracts, the journey log, the lifecycle stage, customer
+// value (profitability, historical CLV, RFM, Pareto 80:20), target-customer
+// mining with a small decision tree, and retention KPIs.
+//
+// # Accounts and hierarchies
+//
+// An Account is an organisation with departments and contacts (decision
+// makers, influencers, users), a key-account manager as Owner, a segment
+// and a category. The same organisation can be a prospect, customer,
+// partner and competitor at once (Relation is a bit set). Accounts form
+// groups through Account.Parent; NewHierarchy checks the links (no cycles)
+// and RollUp sums revenue, open pipeline and contracts over every subtree.
+//
+// # Contracts
+//
+// A Contract moves Draft -> Approved -> Signed -> Active -> Completed ->
+// Closed, or to Terminated from any state before Closed. The machine is one
+// github.com/looplab/fsm definition (ContractEvents), used by the commands
+// and compiled into a table (NextStatus) for bulk work. Approval reuses
+// package deal's ApprovalRequest in steps review, approval, authorisation.
+// Renewals and amendments add Terms (versions); recurring revenue is
+// prorated by day within each calendar month. Every change is a
+// crmkit.Event.
+//
+// # Customer value
+//
+// Profitability is revenue minus cost to serve; HistoricalCLV and
+// FiniteCLV are the retention-based formulas; ScoreRFM gives R, F, M
+// scores (quintiles by default) with a deterministic tie rule, the code
+// R*100+F*10+M and a named segment; Pareto ranks customers by revenue and
+// finds those that make 80% of it.
+//
+// # Lifecycle
+//
+// Classify derives the stage (too new, growth, maturity, decline, lost)
+// from monthly revenue with documented LifecycleRules, returns the play
+// for the stage and flags a customer who once bought big and now buys
+// little.
+//
+// # Mining and retention
+//
+// TrainTree fits a CART classification tree (Gini) to customers' attributes
+// and whether they adopted an offer, and reads back segment rules with
+// their adoption probability and support. Cohorts builds a cohort retention
+// table; CheckChurnLimits reports teams over their churn limit. The KPI
+// formulas themselves (churn, NRR, GRR, recognised revenue) are package
+// kpi's.
+//
+// # Journey log
+//
+// A Journey records every significant interaction, small problems solved
+// informally included; its statistics give satisfaction, first-response
+// and resolution times, and LogCompleteness measures how much is recorded.
+package account

@@ -1,0 +1,30 @@
+package account_test
+
+import (
+	"fmt"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/google/uuid"
+)
+
+// A group of two companies: the parent's roll-up includes the subsidiary.
+func ExampleHierarchy_RollUp() {
+	group, _ := account.New("Acme Group", "kam-1", account.Customer)
+	sub, _ := account.New("Acme Services", "kam-1", account.Customer|account.Partner)
+	sub.Parent = group.ID
+	h, err := account.NewHierarchy([]account.Account{group, sub})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	roll, _ := h.RollUp(crmkit.MustCurrency("EUR"), map[uuid.UUID]account.Figures{
+		group.ID: {Revenue: crmkit.MustMoney("1000.00", "EUR"), Contracts: 1},
+		sub.ID:   {Revenue: crmkit.MustMoney("250.50", "EUR"), Contracts: 2},
+	})
+	fmt.Println(roll[group.ID].Revenue, roll[group.ID].Contracts)
+	fmt.Println(roll[sub.ID].Revenue, roll[sub.ID].Contracts)
+	// Output:
+	// 1250.50 EUR 3
+	// 250.50 EUR 2
+}
