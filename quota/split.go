@@ -2,6 +2,7 @@ package quota
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/crmkit/crmkit"
 	"github.com/shopspring/decimal"
@@ -112,10 +113,27 @@ func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
 	}
 	q := p.clone()
 	idx := q.index()
-	sp := splitter{plan: &q, periods: make(map[periodKey][]crmkit.Period)}
-	var changes []Change
+	sp := splitter{plan: &q, periods: make(map[periodKey]*periodSplit)}
+	var split []*Cell // the cells split, in order
+	created := 0
+	// Children created here are indexed only when a later split looks for
+	// one of them: most are never looked up (the months of 10,000 reps).
+	unindexed := map[string]*Cell{}
+	lookup := func(key string) (entry, error) {
+		if e, ok := idx[key]; ok {
+			return e, nil
+		}
+		// A cell created by this call has a parent split by this call.
+		if parent, ok := unindexed[parentKey(key)]; ok && key != "" {
+			delete(unindexed, parent.Key)
+			for j := range parent.Children {
+				idx[parent.Children[j].Key] = entry{cell: &parent.Children[j], parent: parent}
+			}
+		}
+		return idx.get(&q, key)
+	}
 	for i, s := range splits {
-		e, err := idx.get(&q, s.Key)
+		e, err := lookup(s.Key)
 		if err != nil {
 			return Plan{}, fmt.Errorf("split %d: %w", i, err)
 		}
@@ -127,9 +145,14 @@ func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
 			return Plan{}, fmt.Errorf("split %d of cell %q: %w", i, s.Key, err)
 		}
 		e.cell.Children = kids
-		for j := range kids {
-			idx[kids[j].Key] = entry{cell: &e.cell.Children[j], parent: e.cell}
-			changes = append(changes, Change{Key: kids[j].Key, Created: true, After: kids[j].Target})
+		unindexed[s.Key] = e.cell
+		split = append(split, e.cell)
+		created += len(kids)
+	}
+	changes := make([]Change, 0, created)
+	for _, c := range split {
+		for j := range c.Children {
+			changes = append(changes, Change{Key: c.Children[j].Key, Created: true, After: c.Children[j].Target})
 		}
 	}
 	action := splits[0].String()
@@ -147,7 +170,15 @@ type periodKey struct {
 
 type splitter struct {
 	plan    *Plan
-	periods map[periodKey][]crmkit.Period
+	periods map[periodKey]*periodSplit
+}
+
+// periodSplit caches what a period split of one period needs: the
+// periods, their labels and the fiscal months (1..12) each covers.
+type periodSplit struct {
+	periods []crmkit.Period
+	labels  []string
+	months  [][]int
 }
 
 func (sp splitter) split(c Cell, s Split) ([]Cell, error) {
@@ -169,17 +200,26 @@ func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
 		return nil, crmkit.Invalid("members", "a period split names no members")
 	}
 	k := periodKey{c.Period.Start.UnixNano(), c.Period.End.UnixNano(), s.Grain}
-	ps, ok := sp.periods[k]
+	cached, ok := sp.periods[k]
 	if !ok {
-		ps = s.Grain.periods(cal, c.Period)
-		sp.periods[k] = ps
+		cached = &periodSplit{periods: s.Grain.periods(cal, c.Period)}
+		for _, per := range cached.periods {
+			cached.labels = append(cached.labels, s.Grain.label(cal, per.Start))
+			var ms []int
+			for _, m := range cal.Months(per) {
+				ms = append(ms, cal.FiscalMonth(m.Start))
+			}
+			cached.months = append(cached.months, ms)
+		}
+		sp.periods[k] = cached
 	}
+	ps := cached.periods
 	if len(ps) == 0 {
 		return nil, crmkit.Invalid("period", "cell %q has an empty period", c.Key)
 	}
 	kids := make([]Cell, len(ps))
 	for i, per := range ps {
-		m := s.Grain.label(cal, per.Start)
+		m := cached.labels[i]
 		kids[i] = Cell{Key: ChildKey(c.Key, DimPeriod, m), Dim: DimPeriod, Member: m, Period: per}
 	}
 	w := s.Weights
@@ -199,13 +239,13 @@ func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
 			}
 		}
 		ws := make([]decimal.Decimal, len(ps))
-		for i, per := range ps {
-			if s.Grain == Months {
-				ws[i] = w.Values[cal.FiscalMonth(per.Start)-1]
+		for i := range ps {
+			if ms := cached.months[i]; len(ms) == 1 {
+				ws[i] = w.Values[ms[0]-1]
 				continue
 			}
-			for _, m := range cal.Months(per) {
-				ws[i] = ws[i].Add(w.Values[cal.FiscalMonth(m.Start)-1])
+			for _, fm := range cached.months[i] {
+				ws[i] = ws[i].Add(w.Values[fm-1])
 			}
 		}
 		err = sp.allocateDecimals(c, kids, ws)
@@ -267,8 +307,8 @@ func (sp splitter) splitMembers(c Cell, s Split) ([]Cell, error) {
 	kids := make([]Cell, len(s.Members))
 	pos := make(map[string]int, len(s.Members))
 	for i, m := range s.Members {
-		if err := checkName(fmt.Sprintf("members[%d]", i), m); err != nil {
-			return nil, err
+		if err := checkName("member", m); err != nil {
+			return nil, fmt.Errorf("members[%d]: %w", i, err)
 		}
 		if _, dup := pos[m]; dup {
 			return nil, crmkit.Invalid(fmt.Sprintf("members[%d]", i), "%q appears twice", m)
@@ -368,6 +408,15 @@ func setTargets(kids []Cell, parts []crmkit.Money) {
 		kids[i].Target = parts[i].Minor()
 		kids[i].Weight = kids[i].Target
 	}
+}
+
+// parentKey returns the key of a key's parent ("" for the root's
+// children and the root itself).
+func parentKey(key string) string {
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		return key[:i]
+	}
+	return ""
 }
 
 // dimsOf returns the dimension segments of a key (period segments left
