@@ -84,6 +84,7 @@ func (a Adjustment) Inverse() (Adjustment, error) {
 	return a, nil
 }
 
+// String describes the adjustment, as revisions record it.
 func (a Adjustment) String() string {
 	at := a.Key
 	if at == "" {

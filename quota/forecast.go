@@ -83,6 +83,7 @@ type MovingAverage struct{ Window int }
 // MinHistory is the window.
 func (m MovingAverage) MinHistory() int { return max(m.Window, 1) }
 
+// String names the model and its window.
 func (m MovingAverage) String() string { return fmt.Sprintf("moving average (window %d)", m.Window) }
 
 // Forecast implements Model.
@@ -189,6 +190,7 @@ type SeasonalIndex struct{ Season int }
 // MinHistory is one season.
 func (m SeasonalIndex) MinHistory() int { return max(m.Season, 2) }
 
+// String names the model and its season.
 func (m SeasonalIndex) String() string { return fmt.Sprintf("seasonal index (season %d)", m.Season) }
 
 // Forecast implements Model.
@@ -242,6 +244,7 @@ type HoltWinters struct {
 // MinHistory is two seasons.
 func (m HoltWinters) MinHistory() int { return 2 * max(m.Season, 2) }
 
+// String names the model and its parameters.
 func (m HoltWinters) String() string {
 	return fmt.Sprintf("Holt-Winters (season %d, alpha %.4g, beta %.4g, gamma %.4g)", m.Season, m.Alpha, m.Beta, m.Gamma)
 }

@@ -86,6 +86,7 @@ type Split struct {
 	Weights Weights
 }
 
+// String describes the split, as revisions record it.
 func (s Split) String() string {
 	at := s.Key
 	if at == "" {
