@@ -1,0 +1,614 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/google/uuid"
+	"github.com/looplab/fsm"
+	"github.com/shopspring/decimal"
+)
+
+// ContractStatus is where a contract stands in its life:
+//
+//	Draft -> Approved -> Signed -> Active -> Completed -> Closed
+//	Draft, Approved, Signed, Active, Completed -> Terminated
+//
+// Closed and Terminated are final: no event leaves them. The zero value is
+// not a status.
+type ContractStatus uint8
+
+// The contract statuses.
+const (
+	_ ContractStatus = iota
+	// Draft is being written and negotiated.
+	Draft
+	// Approved passed the internal approval (review, approval,
+	// authorisation).
+	Approved
+	// Signed is signed by both sides; execution is being planned.
+	Signed
+	// Active is being delivered and billed.
+	Active
+	// Completed has delivered everything; open items (final invoice,
+	// debts) remain.
+	Completed
+	// Closed is done with nothing open.
+	Closed
+	// Terminated ended early.
+	Terminated
+	numContractStatuses
+)
+
+var contractStatusNames = [numContractStatuses]string{"", "draft", "approved", "signed", "active", "completed", "closed", "terminated"}
+
+// String returns the status in lower case, such as "active".
+func (s ContractStatus) String() string {
+	if s != 0 && s < numContractStatuses {
+		return contractStatusNames[s]
+	}
+	return fmt.Sprintf("ContractStatus(%d)", uint8(s))
+}
+
+// Final reports whether no event leaves s.
+func (s ContractStatus) Final() bool { return s == Closed || s == Terminated }
+
+func (s ContractStatus) valid() bool { return s != 0 && s < numContractStatuses }
+
+// ContractTrigger is an event of the contract state machine, by number.
+type ContractTrigger uint8
+
+// The contract triggers, with the looplab event names in parentheses.
+const (
+	TriggerApprove   ContractTrigger = iota // draft -> approved ("approve")
+	TriggerSign                             // approved -> signed ("sign")
+	TriggerActivate                         // signed -> active ("activate")
+	TriggerComplete                         // active -> completed ("complete")
+	TriggerClose                            // completed -> closed ("close")
+	TriggerTerminate                        // any but closed, terminated -> terminated ("terminate")
+	numContractTriggers
+)
+
+var contractTriggerNames = [numContractTriggers]string{"approve", "sign", "activate", "complete", "close", "terminate"}
+
+// String returns the looplab event name of t, such as "sign".
+func (t ContractTrigger) String() string {
+	if t < numContractTriggers {
+		return contractTriggerNames[t]
+	}
+	return fmt.Sprintf("ContractTrigger(%d)", uint8(t))
+}
+
+// ContractEvents returns the contract state machine as a looplab/fsm
+// definition, the one place its transitions are written down. States and
+// events are named by ContractStatus.String and ContractTrigger.String.
+func ContractEvents() fsm.Events {
+	return fsm.Events{
+		{Name: "approve", Src: []string{"draft"}, Dst: "approved"},
+		{Name: "sign", Src: []string{"approved"}, Dst: "signed"},
+		{Name: "activate", Src: []string{"signed"}, Dst: "active"},
+		{Name: "complete", Src: []string{"active"}, Dst: "completed"},
+		{Name: "close", Src: []string{"completed"}, Dst: "closed"},
+		{Name: "terminate", Src: []string{"draft", "approved", "signed", "active", "completed"}, Dst: "terminated"},
+	}
+}
+
+// contractTable is the transition table compiled from ContractEvents:
+// contractTable[status][trigger] is the next status, 0 for illegal.
+var contractTable = compileContractTable()
+
+func compileContractTable() (t [numContractStatuses][numContractTriggers]ContractStatus) {
+	status := func(name string) ContractStatus {
+		return ContractStatus(slices.Index(contractStatusNames[:], name))
+	}
+	for _, e := range ContractEvents() {
+		trig := ContractTrigger(slices.Index(contractTriggerNames[:], e.Name))
+		for _, src := range e.Src {
+			t[status(src)][trig] = status(e.Dst)
+		}
+	}
+	return t
+}
+
+// NextStatus returns the status a contract in s reaches by t and true, or
+// false when the definition has no such transition. It is the table
+// compiled from ContractEvents, for bulk work (replay, import checks): a
+// lookup without allocation. It does not apply the commands' guards.
+func NextStatus(s ContractStatus, t ContractTrigger) (ContractStatus, bool) {
+	if s >= numContractStatuses || t >= numContractTriggers {
+		return 0, false
+	}
+	n := contractTable[s][t]
+	return n, n != 0
+}
+
+// ContractMermaid draws the contract state machine as a Mermaid state
+// diagram, rendered by looplab/fsm from ContractEvents.
+func ContractMermaid() (string, error) {
+	return fsm.VisualizeWithType(fsm.NewFSM("draft", ContractEvents(), nil), fsm.MERMAID)
+}
+
+// Execution is how far the delivery of a signed contract has come:
+// planning, implementation started, implementation done. Project,
+// purchasing and inventory events of the host application move it
+// forward with Contract.Execute.
+type Execution uint8
+
+// The execution stages; the zero value is "not started" (before signing).
+const (
+	NotStarted Execution = iota
+	// Planning plans the delivery.
+	Planning
+	// ImplementationStarted is delivering.
+	ImplementationStarted
+	// ImplementationDone has delivered.
+	ImplementationDone
+)
+
+var executionNames = [...]string{"not started", "planning", "implementation started", "implementation done"}
+
+// String returns the stage in lower case.
+func (x Execution) String() string {
+	if int(x) < len(executionNames) {
+		return executionNames[x]
+	}
+	return fmt.Sprintf("Execution(%d)", uint8(x))
+}
+
+// TermsKind says why a version of a contract's terms exists.
+type TermsKind uint8
+
+// The kinds of terms.
+const (
+	_ TermsKind = iota
+	// Original terms, as drafted.
+	Original
+	// Amendment changes the terms from a date on.
+	Amendment
+	// Renewal extends the contract by another term.
+	Renewal
+)
+
+var termsKindNames = [...]string{"", "original", "amendment", "renewal"}
+
+// String returns the kind in lower case.
+func (k TermsKind) String() string {
+	if k != 0 && int(k) < len(termsKindNames) {
+		return termsKindNames[k]
+	}
+	return fmt.Sprintf("TermsKind(%d)", uint8(k))
+}
+
+// Terms is one version of a contract's commercial terms: the period it
+// covers, the recurring amount per month, the one-off value, the renewal
+// date and whether the contract renews itself. Version 1 is the original;
+// each amendment or renewal adds the next version, and a version is in
+// force from its Period.Start until the next version's start.
+type Terms struct {
+	Version     int           `json:"version"`
+	Kind        TermsKind     `json:"kind"`
+	Period      crmkit.Period `json:"period"`
+	Monthly     crmkit.Money  `json:"monthly"`
+	Value       crmkit.Money  `json:"value"`
+	RenewalDate time.Time     `json:"renewal_date"`
+	AutoRenew   bool          `json:"auto_renew"`
+}
+
+func (t Terms) validate(cur crmkit.Currency) error {
+	switch {
+	case t.Period.Start.IsZero() || t.Period.End.IsZero():
+		return crmkit.Invalid("term", "start and end are required")
+	case !t.Period.End.After(t.Period.Start):
+		return crmkit.Invalid("term", "contract ends %s before or when it starts %s", t.Period.End.Format(time.DateOnly), t.Period.Start.Format(time.DateOnly))
+	case t.Monthly.Currency() != cur || t.Value.Currency() != cur:
+		return fmt.Errorf("monthly %s and value %s must both be in %s: %w", t.Monthly, t.Value, cur, crmkit.ErrCurrencyMismatch)
+	case t.Monthly.Sign() < 0:
+		return crmkit.Invalid("monthly", "negative recurring amount %s", t.Monthly)
+	case t.Value.Sign() < 0:
+		return crmkit.Invalid("value", "negative contract value %s", t.Value)
+	case t.RenewalDate.Before(t.Period.Start) || t.RenewalDate.After(t.Period.End):
+		return crmkit.Invalid("renewal date", "%s is outside the term %s", t.RenewalDate.Format(time.DateOnly), t.Period)
+	}
+	return nil
+}
+
+// Contract is an agreement with an account, usually won through a deal:
+// its status, execution, and the versions of its terms (Terms, oldest
+// first; the last is current). It is a value: commands return a changed
+// copy and the event that records the change, and leave the receiver
+// alone. Version counts the events so far.
+type Contract struct {
+	ID         uuid.UUID       `json:"id"`
+	AccountID  uuid.UUID       `json:"account_id"`
+	DealID     uuid.UUID       `json:"deal_id,omitzero"`
+	Title      string          `json:"title"`
+	Currency   crmkit.Currency `json:"currency"`
+	Status     ContractStatus  `json:"status"`
+	Execution  Execution       `json:"execution"`
+	Terms      []Terms         `json:"terms"`
+	ApprovalID uuid.UUID       `json:"approval_id,omitzero"`
+	Version    int64           `json:"version"`
+}
+
+// ContractKind is the AggregateKind of contract events.
+const ContractKind = "contract"
+
+// Event types of contracts.
+const (
+	EventContractDrafted    = "ContractDrafted"
+	EventContractApproved   = "ContractApproved"
+	EventContractSigned     = "ContractSigned"
+	EventContractActivated  = "ContractActivated"
+	EventContractCompleted  = "ContractCompleted"
+	EventContractClosed     = "ContractClosed"
+	EventContractTerminated = "ContractTerminated"
+	EventContractAmended    = "ContractAmended"
+	EventContractRenewed    = "ContractRenewed"
+	EventContractExecution  = "ContractExecutionUpdated"
+)
+
+var triggerEvent = [numContractTriggers]string{
+	EventContractApproved, EventContractSigned, EventContractActivated,
+	EventContractCompleted, EventContractClosed, EventContractTerminated,
+}
+
+// ContractApprovalRoles returns the steps a contract's approval must
+// have, in the order DOMAIN.md gives: review, approval, authorisation.
+func ContractApprovalRoles() []string { return []string{"review", "approval", "authorisation"} }
+
+// ContractSpec is what NewContract needs: the account (and deal, if any),
+// a title, the term [Start, End), the recurring amount per month and the
+// one-off value (zero amounts in the currency are fine), the renewal date
+// (zero: End) and whether it renews itself.
+type ContractSpec struct {
+	AccountID   uuid.UUID
+	DealID      uuid.UUID
+	Title       string
+	Start, End  time.Time
+	Monthly     crmkit.Money
+	Value       crmkit.Money
+	RenewalDate time.Time
+	AutoRenew   bool
+}
+
+// NewContract drafts a contract (EventContractDrafted, whose payload is
+// the first Terms).
+//
+// Errors (ErrInvalid unless said): a nil account, an empty title or actor,
+// a zero at, a term that ends before or when it starts, a negative
+// recurring amount or value, a renewal date outside the term; monthly
+// amount and value in different currencies are ErrCurrencyMismatch.
+func NewContract(spec ContractSpec, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	switch {
+	case spec.AccountID == uuid.Nil:
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("account id", "contract %q without account", spec.Title)
+	case strings.TrimSpace(spec.Title) == "":
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("title", "contract for account %s has no title", spec.AccountID)
+	case spec.Monthly.Currency().IsZero():
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("monthly", "contract %q: recurring amount without currency (use zero of the currency)", spec.Title)
+	}
+	renew := spec.RenewalDate
+	if renew.IsZero() {
+		renew = spec.End
+	}
+	t := Terms{Version: 1, Kind: Original, Period: crmkit.Period{Start: spec.Start, End: spec.End},
+		Monthly: spec.Monthly, Value: spec.Value, RenewalDate: renew, AutoRenew: spec.AutoRenew}
+	if t.Value.Currency().IsZero() && t.Value.IsZero() {
+		t.Value, _ = crmkit.NewMoney(0, spec.Monthly.Currency())
+	}
+	if err := t.validate(spec.Monthly.Currency()); err != nil {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %q: %w", spec.Title, err)
+	}
+	c := Contract{ID: crmkit.NewID(), AccountID: spec.AccountID, DealID: spec.DealID, Title: strings.TrimSpace(spec.Title),
+		Currency: spec.Monthly.Currency(), Status: Draft, Terms: []Terms{t}}
+	return c.record(EventContractDrafted, actor, at, "", 0, t)
+}
+
+// Current returns the terms in force now: the last version.
+func (c Contract) Current() Terms {
+	if len(c.Terms) == 0 {
+		return Terms{}
+	}
+	return c.Terms[len(c.Terms)-1]
+}
+
+// Subject is the subject of the contract's approval request.
+func (c Contract) Subject() string { return "contract:" + c.ID.String() }
+
+// record returns c with its version advanced and the event of the change.
+func (c Contract) record(typ, actor string, at time.Time, reason string, from ContractStatus, payload any) (Contract, crmkit.Event, error) {
+	if strings.TrimSpace(actor) == "" {
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("actor", "contract %s: %s without actor", c.ID, typ)
+	}
+	c.Version++
+	e, err := crmkit.NewEvent(ContractKind, c.ID, typ, actor, at, c.Version, payload)
+	if err != nil {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: %w", c.ID, err)
+	}
+	if from != 0 {
+		e.From = from.String()
+	}
+	e.To, e.Reason = c.Status.String(), reason
+	return c, e, nil
+}
+
+func (c Contract) clone() Contract {
+	c.Terms = slices.Clone(c.Terms)
+	return c
+}
+
+// fire runs trigger t through a fresh looplab machine built from
+// ContractEvents, with guard as its one before_event callback. A machine
+// is never reused, so a cancelled or failed transition leaves nothing
+// stuck behind.
+func (c Contract) fire(ctx context.Context, t ContractTrigger, guard func() error) (ContractStatus, error) {
+	if !c.Status.valid() {
+		return 0, crmkit.Invalid("status", "contract %s has status %s", c.ID, c.Status)
+	}
+	f := fsm.NewFSM(c.Status.String(), ContractEvents(), fsm.Callbacks{
+		"before_event": func(_ context.Context, e *fsm.Event) {
+			if guard != nil {
+				if err := guard(); err != nil {
+					e.Cancel(err)
+				}
+			}
+		},
+	})
+	if err := f.Event(ctx, t.String()); err != nil {
+		var canceled fsm.CanceledError
+		switch {
+		case errors.As(err, &canceled) && canceled.Err != nil:
+			return 0, canceled.Err
+		case errors.As(err, new(fsm.InvalidEventError)) || errors.As(err, new(fsm.UnknownEventError)):
+			return 0, fmt.Errorf("contract %s is %s: %s is not allowed: %w", c.ID, c.Status, t, crmkit.ErrIllegalTransition)
+		case ctx.Err() != nil:
+			return 0, fmt.Errorf("contract %s: %s: %w", c.ID, t, ctx.Err())
+		}
+		return 0, fmt.Errorf("contract %s: %s: %v: %w", c.ID, t, err, crmkit.ErrIllegalTransition)
+	}
+	next := ContractStatus(slices.Index(contractStatusNames[:], f.Current()))
+	if n, ok := NextStatus(c.Status, t); !ok || n != next {
+		return 0, fmt.Errorf("contract %s: looplab and the compiled table disagree on %s from %s: %w", c.ID, t, c.Status, crmkit.ErrIllegalTransition)
+	}
+	return next, nil
+}
+
+func (c Contract) transition(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, guard func() error) (Contract, crmkit.Event, error) {
+	if at.IsZero() {
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("at", "contract %s: %s at zero time", c.ID, t)
+	}
+	next, err := c.fire(ctx, t, guard)
+	if err != nil {
+		return Contract{}, crmkit.Event{}, err
+	}
+	out := c.clone()
+	from := out.Status
+	out.Status = next
+	if t == TriggerSign && out.Execution == NotStarted {
+		out.Execution = Planning
+	}
+	return out.record(triggerEvent[t], actor, at, reason, from, nil)
+}
+
+// Approve moves a Draft contract to Approved. approval must be a request
+// for c.Subject(), granted at at, with a step for each of
+// ContractApprovalRoles (review, approval, authorisation), made with
+// package deal's NewApprovalRequest and Approve; else ErrForbidden.
+func (c Contract) Approve(ctx context.Context, approval deal.ApprovalRequest, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	out, e, err := c.transition(ctx, TriggerApprove, actor, at, "", func() error {
+		switch {
+		case approval.Subject != c.Subject():
+			return fmt.Errorf("contract %s: approval %s is for %q: %w", c.ID, approval.ID, approval.Subject, crmkit.ErrForbidden)
+		case !approval.Granted(at):
+			return fmt.Errorf("contract %s: approval %s is %s, not granted: %w", c.ID, approval.ID, approval.StatusAt(at), crmkit.ErrForbidden)
+		case !approval.Covers(ContractApprovalRoles()):
+			return fmt.Errorf("contract %s: approval %s lacks steps %v: %w", c.ID, approval.ID, ContractApprovalRoles(), crmkit.ErrForbidden)
+		}
+		return nil
+	})
+	if err == nil {
+		out.ApprovalID = approval.ID
+	}
+	return out, e, err
+}
+
+// Sign moves an Approved contract to Signed; its execution starts at
+// Planning.
+func (c Contract) Sign(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	return c.transition(ctx, TriggerSign, actor, at, "", nil)
+}
+
+// Activate moves a Signed contract to Active (delivery and billing run).
+func (c Contract) Activate(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	return c.transition(ctx, TriggerActivate, actor, at, "", nil)
+}
+
+// Complete moves an Active contract to Completed.
+func (c Contract) Complete(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	return c.transition(ctx, TriggerComplete, actor, at, "", nil)
+}
+
+// Close moves a Completed contract to Closed, which is final.
+func (c Contract) Close(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	return c.transition(ctx, TriggerClose, actor, at, "", nil)
+}
+
+// Terminate ends a contract early, from any status but Closed and
+// Terminated; reason is required (ErrInvalid without).
+func (c Contract) Terminate(ctx context.Context, actor string, at time.Time, reason string) (Contract, crmkit.Event, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("reason", "contract %s: termination without reason", c.ID)
+	}
+	return c.transition(ctx, TriggerTerminate, actor, at, reason, nil)
+}
+
+// Fire applies trigger t with no input but the actor: Sign, Activate,
+// Complete, Close, or Terminate with reason "terminated". TriggerApprove
+// needs an approval and is ErrForbidden here (use Approve).
+func (c Contract) Fire(ctx context.Context, t ContractTrigger, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	switch t {
+	case TriggerApprove:
+		return c.Approve(ctx, deal.ApprovalRequest{}, actor, at)
+	case TriggerTerminate:
+		return c.Terminate(ctx, actor, at, "terminated")
+	}
+	if t >= numContractTriggers {
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("trigger", "unknown contract trigger %d", uint8(t))
+	}
+	return c.transition(ctx, t, actor, at, "", nil)
+}
+
+// Execute moves the execution of a Signed or Active contract forward to x
+// (EventContractExecutionUpdated, From and To the execution stages).
+// Moving backwards, staying, or a contract in another status is
+// ErrIllegalTransition.
+func (c Contract) Execute(x Execution, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	switch {
+	case c.Status != Signed && c.Status != Active:
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s is %s: execution cannot move: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
+	case x > ImplementationDone:
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("execution", "unknown execution stage %d", uint8(x))
+	case x <= c.Execution:
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: execution %s cannot move to %s: %w", c.ID, c.Execution, x, crmkit.ErrIllegalTransition)
+	case at.IsZero():
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("at", "contract %s: execution at zero time", c.ID)
+	}
+	out := c.clone()
+	from := out.Execution
+	out.Execution = x
+	out, e, err := out.record(EventContractExecution, actor, at, "", 0, nil)
+	if err == nil {
+		e.From, e.To = from.String(), x.String()
+	}
+	return out, e, err
+}
+
+// Amend adds a new version of the terms in force from `from` (inside the
+// current term) to end, with a new monthly amount and value
+// (EventContractAmended, payload the new Terms). Amendments are allowed
+// while the contract is Draft, Approved, Signed or Active; a Draft
+// amendment needs no new approval, an amendment after approval does in
+// the host application's process.
+func (c Contract) Amend(from, end time.Time, monthly, value crmkit.Money, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	if c.Status.Final() || c.Status == Completed || !c.Status.valid() {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s is %s: cannot amend: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
+	}
+	cur := c.Current()
+	if from.Before(cur.Period.Start) || !from.Before(cur.Period.End) {
+		return Contract{}, crmkit.Event{}, crmkit.Invalid("from", "contract %s: amendment from %s outside the current term %s", c.ID, from.Format(time.DateOnly), cur.Period)
+	}
+	t := Terms{Version: cur.Version + 1, Kind: Amendment, Period: crmkit.Period{Start: from, End: end},
+		Monthly: monthly, Value: value, RenewalDate: end, AutoRenew: cur.AutoRenew}
+	if !cur.RenewalDate.After(end) && !cur.RenewalDate.Before(from) && !cur.RenewalDate.Equal(cur.Period.End) {
+		t.RenewalDate = cur.RenewalDate
+	}
+	if err := t.validate(c.Currency); err != nil {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s amendment: %w", c.ID, err)
+	}
+	out := c.clone()
+	out.Terms = append(out.Terms, t)
+	return out.record(EventContractAmended, actor, at, "", 0, t)
+}
+
+// Renew extends an Active contract by one more term of the same number of
+// months from the current end, with the given monthly amount (the current
+// one if zero of no currency) and a zero one-off value
+// (EventContractRenewed, payload the new Terms).
+func (c Contract) Renew(monthly crmkit.Money, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	if c.Status != Active {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s is %s: only active contracts renew: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
+	}
+	cur := c.Current()
+	if monthly == (crmkit.Money{}) {
+		monthly = cur.Monthly
+	}
+	first := c.Terms[0].Period
+	months := monthsBetween(first.Start, first.End)
+	if months < 1 {
+		months = 1
+	}
+	end := cur.Period.End.AddDate(0, months, 0)
+	zero, _ := crmkit.NewMoney(0, c.Currency)
+	t := Terms{Version: cur.Version + 1, Kind: Renewal, Period: crmkit.Period{Start: cur.Period.End, End: end},
+		Monthly: monthly, Value: zero, RenewalDate: end, AutoRenew: cur.AutoRenew}
+	if err := t.validate(c.Currency); err != nil {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s renewal: %w", c.ID, err)
+	}
+	out := c.clone()
+	out.Terms = append(out.Terms, t)
+	return out.record(EventContractRenewed, actor, at, "", 0, t)
+}
+
+// monthsBetween counts whole calendar months from a to b.
+func monthsBetween(a, b time.Time) int {
+	n := (b.Year()-a.Year())*12 + int(b.Month()-a.Month())
+	if a.AddDate(0, n, 0).After(b) {
+		n--
+	}
+	return n
+}
+
+// RenewalDue reports whether an Active contract has reached its renewal
+// date at now; AutoRenew says whether it renews itself (the host calls
+// Renew) or needs a renewal deal.
+func (c Contract) RenewalDue(now time.Time) (due, auto bool) {
+	cur := c.Current()
+	if c.Status != Active || now.Before(cur.RenewalDate) {
+		return false, false
+	}
+	return true, cur.AutoRenew
+}
+
+// End returns the end of the last version of the terms.
+func (c Contract) End() time.Time { return c.Current().Period.End }
+
+// segments returns, for each version, the part of time it is in force:
+// from its start until the next version's start (or its own end).
+func (c Contract) segments() []crmkit.Period {
+	out := make([]crmkit.Period, len(c.Terms))
+	for i, t := range c.Terms {
+		p := t.Period
+		if i+1 < len(c.Terms) && c.Terms[i+1].Period.Start.Before(p.End) {
+			p.End = c.Terms[i+1].Period.Start
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// RecurringRevenue returns the recurring revenue of c within p: for every
+// version of the terms, the monthly amount times the share of each
+// calendar month (of cal) that the version covers within p, summed
+// exactly and rounded once with mode. A whole month gives exactly the
+// monthly amount; 15 of 30 days give half of it. A terminated contract
+// earns nothing after its termination time, which the caller passes as
+// the end of p.
+func (c Contract) RecurringRevenue(p crmkit.Period, cal crmkit.Calendar, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	if p.End.Before(p.Start) {
+		return crmkit.Money{}, crmkit.Invalid("period", "end before start")
+	}
+	total := decimal.Zero
+	for i, seg := range c.segments() {
+		in, ok := seg.Intersect(p)
+		if !ok || in.IsEmpty() {
+			continue
+		}
+		m := decimal.NewFromInt(c.Terms[i].Monthly.Minor())
+		for _, piece := range cal.Months(in) {
+			month := cal.Month(piece.Start)
+			if piece.Equal(month) {
+				total = total.Add(m)
+				continue
+			}
+			share := decimal.NewFromInt(int64(piece.Duration())).DivRound(decimal.NewFromInt(int64(month.Duration())), 16)
+			total = total.Add(m.Mul(share))
+		}
+	}
+	return crmkit.MoneyFromDecimal(total.Shift(-int32(c.Currency.Digits())), c.Currency, mode)
+}
