@@ -1,8 +1,13 @@
 // Package examples holds runnable programs that show crmkit at work:
 //
-//   - quickstart: the whole story on the in-memory defaults
-//     (go run ./examples/quickstart).
+//   - quickstart: the whole story on the in-memory store, from leads to
+//     the funnel report (go run ./examples/quickstart).
+//   - report: a funnel report for any CRM's CSV export, with the column
+//     mapping given by flags (go run ./examples/report -deals deals.csv).
+//   - clv: RFM, BG/NBD and Gamma-Gamma fits and the customers with the
+//     highest predicted lifetime value, from a transactions file
+//     (go run ./examples/clv -in CDNOW_sample.txt -format cdnow).
 //
-// Each program has a test that runs it on small data and checks what it
-// prints against hand-computed numbers.
+// Each program has a test that runs it on small shipped data and checks
+// what it prints against hand-computed or published numbers.
 package examples
