@@ -158,7 +158,10 @@ func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, 
 			lyTargets[c.Key] = c.Target
 		}
 	}
-	cal := p.cal
+	cal, err := p.calendar()
+	if err != nil {
+		return Evaluation{}, fmt.Errorf("evaluate plan %s: %w", p.ID, err)
+	}
 	asOf := opts.AsOf
 	if asOf.After(root.End) {
 		asOf = root.End

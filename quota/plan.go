@@ -214,7 +214,8 @@ type Plan struct {
 	Root       Cell                `json:"root"`
 	History    []Revision          `json:"history"`
 
-	cal crmkit.Calendar // built from Calendar by NewPlan and UnmarshalJSON
+	cal    crmkit.Calendar // built from Calendar by NewPlan and UnmarshalJSON
+	hasCal bool
 }
 
 // PlanSpec is the input of NewPlan. Set Target for a money plan, or Count
@@ -273,7 +274,7 @@ func NewPlan(spec PlanSpec, rev Rev) (Plan, error) {
 	if spec.FiscalYear < 1 || spec.FiscalYear > 9998 {
 		return Plan{}, crmkit.Invalid("fiscal year", "%d is outside 1..9998", spec.FiscalYear)
 	}
-	p.cal = cal
+	p.cal, p.hasCal = cal, true
 	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: target, Weight: target}
 	p.History = []Revision{{Version: 1, Rev: rev, Action: "create plan with target " + p.Unit.Format(target),
 		Changes: []Change{{Key: "", Created: true, After: target}}}}
@@ -291,8 +292,26 @@ func checkRounding(m crmkit.RoundingMode) error {
 
 func countCarrier1() crmkit.Money { return Unit{}.carrier(1) }
 
-// CalendarValue returns the plan's calendar.
-func (p Plan) CalendarValue() crmkit.Calendar { return p.cal }
+// CalendarValue returns the plan's calendar (the Gregorian calendar in
+// UTC if its CalendarSpec is invalid).
+func (p Plan) CalendarValue() crmkit.Calendar {
+	c, _ := p.calendar()
+	return c
+}
+
+// calendar returns the calendar built when the plan was made or decoded,
+// or builds it from the spec for a plan assembled by hand.
+func (p *Plan) calendar() (crmkit.Calendar, error) {
+	if p.hasCal {
+		return p.cal, nil
+	}
+	c, err := p.Calendar.Calendar()
+	if err != nil {
+		return crmkit.Calendar{}, err
+	}
+	p.cal, p.hasCal = c, true
+	return c, nil
+}
 
 // Cell returns the cell with the given key; an unknown key is an error
 // matching crmkit.ErrNotFound.
@@ -583,6 +602,7 @@ func (p *Plan) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("decode plan %s: %w", q.ID, err)
 	}
 	q.cal, _ = q.Calendar.Calendar() // Validate built it once already
+	q.hasCal = true
 	*p = q
 	return nil
 }

@@ -113,6 +113,9 @@ func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
 		return Plan{}, crmkit.Invalid("splits", "nothing to split")
 	}
 	q := p.clone()
+	if _, err := q.calendar(); err != nil {
+		return Plan{}, fmt.Errorf("split plan %s: %w", p.ID, err)
+	}
 	idx := q.index()
 	sp := splitter{plan: &q, periods: make(map[periodKey]*periodSplit)}
 	var split []*Cell // the cells split, in order
