@@ -1,0 +1,120 @@
+package account
+
+import (
+	"fmt"
+
+	"github.com/crmkit/crmkit"
+	"github.com/shopspring/decimal"
+)
+
+// valuePrecision is the number of decimal places kept in intermediate
+// ratios before the final rounding to minor units.
+const valuePrecision = 24
+
+// Profit returns a customer's profitability: revenue minus the cost to
+// serve it (sales visits, support, discounts, logistics). Both must be in
+// one currency and non-negative; the result may be negative (a customer
+// that costs more than it brings).
+func Profit(revenue, costToServe crmkit.Money) (crmkit.Money, error) {
+	if revenue.Sign() < 0 || costToServe.Sign() < 0 {
+		return crmkit.Money{}, crmkit.Invalid("profit", "negative revenue %s or cost to serve %s", revenue, costToServe)
+	}
+	p, err := revenue.Sub(costToServe)
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("profit: %w", err)
+	}
+	return p, nil
+}
+
+// ProfitMargin returns (revenue − cost to serve) / revenue. Zero revenue
+// has no margin (ErrInvalid).
+func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
+	p, err := Profit(revenue, costToServe)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	if revenue.Sign() == 0 {
+		return decimal.Decimal{}, crmkit.Invalid("revenue", "zero revenue has no margin")
+	}
+	return decimal.NewFromInt(p.Minor()).DivRound(decimal.NewFromInt(revenue.Minor()), 16), nil
+}
+
+func checkCLVInputs(retention, discount decimal.Decimal) error {
+	switch {
+	case retention.Sign() < 0 || retention.GreaterThan(decimal.NewFromInt(1)):
+		return crmkit.Invalid("retention", "%s is outside [0, 1]", retention)
+	case discount.Sign() < 0:
+		return crmkit.Invalid("discount", "negative discount rate %s", discount)
+	}
+	return nil
+}
+
+// HistoricalCLV is the customer lifetime value of a constant margin per
+// period kept with a constant retention rate, discounted at rate
+// discount, counting margins from the end of the first period on (Gupta
+// and Lehmann, "Customers as Assets", Journal of Interactive Marketing
+// 17(1), 2003):
+//
+//	CLV = Σ_{t=1..∞} m · r^t / (1+d)^t = m · r / (1 + d − r)
+//
+// For m = 100, r = 0.8, d = 0.1: 100 · 0.8 / 0.3 = 266.67. The result is
+// rounded once with mode. Retention outside [0, 1], a negative discount,
+// or r = 1 with d = 0 (an infinite value) are ErrInvalid.
+func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	if err := checkCLVInputs(retention, discount); err != nil {
+		return crmkit.Money{}, fmt.Errorf("clv: %w", err)
+	}
+	den := decimal.NewFromInt(1).Add(discount).Sub(retention)
+	if den.Sign() <= 0 {
+		return crmkit.Money{}, crmkit.Invalid("retention", "retention %s with discount %s gives an infinite lifetime value", retention, discount)
+	}
+	r, err := margin.Mul(retention.DivRound(den, valuePrecision), mode)
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("clv: %w", err)
+	}
+	return r, nil
+}
+
+// FiniteCLV is HistoricalCLV over a horizon of periods periods:
+//
+//	CLV_T = Σ_{t=1..T} m · (r / (1+d))^t
+//
+// It grows with T towards HistoricalCLV. For m = 100, r = 0.8, d = 0.1:
+// T = 1 gives 72.73, T = 2 gives 125.62. periods must be in 1..1200.
+func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods int, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	if err := checkCLVInputs(retention, discount); err != nil {
+		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
+	}
+	if periods < 1 || periods > 1200 {
+		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..1200", periods)
+	}
+	q := retention.DivRound(decimal.NewFromInt(1).Add(discount), valuePrecision)
+	sum, pow := decimal.Zero, decimal.NewFromInt(1)
+	for range periods {
+		pow = pow.Mul(q).Round(valuePrecision)
+		sum = sum.Add(pow)
+	}
+	r, err := margin.Mul(sum, mode)
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
+	}
+	return r, nil
+}
+
+// MaxRetentionSpend is the most worth spending to keep a customer whose
+// remaining value is value and whom the spending keeps with probability
+// saveProbability: the expected value saved, value × p. Retention is
+// selective: it is never more than the customer's value, and zero for a
+// customer of no or negative value. p must be in [0, 1].
+func MaxRetentionSpend(value crmkit.Money, saveProbability decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	if saveProbability.Sign() < 0 || saveProbability.GreaterThan(decimal.NewFromInt(1)) {
+		return crmkit.Money{}, crmkit.Invalid("save probability", "%s is outside [0, 1]", saveProbability)
+	}
+	if value.Currency().IsZero() {
+		return crmkit.Money{}, crmkit.Invalid("value", "customer value without currency")
+	}
+	if value.Sign() <= 0 {
+		return crmkit.NewMoney(0, value.Currency())
+	}
+	return value.Mul(saveProbability, mode)
+}
