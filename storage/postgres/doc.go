@@ -1,0 +1,79 @@
+// Package postgres is the PostgreSQL crmkit store: the full contract of
+// package storage (optimistic concurrency, idempotent creates, atomic
+// Update, tenant isolation, keyset pagination, streamed events) on a pgx/v5
+// connection pool, checked by storagetest.Run like the memory store.
+//
+// # Opening
+//
+// Open a database, migrate it once, and take one tenant's store:
+//
+//	db, err := postgres.Open(ctx, "postgres://app@db:5432/crm?sslmode=verify-full")
+//	if err != nil { ... }          // a malformed DSN matches crmkit.ErrInvalid
+//	defer db.Close()
+//	if err := db.Migrate(ctx); err != nil { ... }
+//	acme, err := db.Tenant("acme") // a storage.Store
+//
+// New wraps a pgxpool.Pool the application configured itself. The Schema
+// option puts the tables in a schema of their own (the search_path of
+// every connection of the pool): tests give each test its own schema and
+// drop it afterwards.
+//
+// # Schema and migrations
+//
+// The schema is in migrations/NNNN_name.sql, embedded in the binary.
+// Migrate applies the ones the database lacks, in order, each in a
+// transaction with its row in schema_migrations; running it again changes
+// nothing, and a database at a newer version than SchemaVersion is
+// refused (crmkit.ErrConflict) rather than written by code that does not
+// know it.
+//
+// Tables leads and deals hold one row per aggregate: tenant_id and id
+// (UUIDv7, made by the application) as the primary key, the version, the
+// optional idempotency key (unique per tenant), the columns lists filter
+// on as real, indexed columns (lead stage, source, owner; deal pipeline,
+// stage, status, owner, expected_close) and the aggregate itself as a
+// JSONB body, so that fields can be added to the aggregates without a
+// migration. Table events is the append-only log, keyed by tenant_id and
+// event ID and indexed by aggregate and by time.
+//
+// # How writes work
+//
+// Every Create and Save is one SQL statement: a data-modifying WITH query
+// that writes the row and inserts its events only if the row was written,
+// so state and events land together even outside Update. A Save is
+// UPDATE ... WHERE tenant_id = $1 AND id = $2 AND version = $3: a
+// concurrent writer of the same row makes it wait and then find another
+// version, which is crmkit.ErrConflict naming both versions. Creates use
+// INSERT ... ON CONFLICT DO NOTHING and then look at what is stored: the
+// key's first aggregate (idempotent create), an existing ID
+// (crmkit.ErrConflict), or an event already logged (crmkit.ErrConflict).
+// Update is one READ COMMITTED transaction; SQLSTATE 40001
+// (serialization_failure) and 40P01 (deadlock_detected) come back matching
+// storage.ErrSerialization, so storage.Retry runs the function again.
+// Events are read in batches of a few hundred with keyset pagination, so a
+// stream of a million events never sits in memory and holds no connection
+// while the caller works. ImportLeads and ImportDeals load many
+// aggregates and their events with COPY in one transaction.
+//
+// All SQL is parameterised: values never become SQL text (the schema name,
+// an identifier, is quoted). Every call honours its context: a cancelled
+// context aborts the statement or the transaction, and nothing is kept.
+//
+// # Citus and CockroachDB
+//
+// The schema and the SQL keep to what PostgreSQL-compatible distributed
+// engines run. tenant_id leads every primary key, unique constraint and
+// index, and every statement filters on one tenant_id, so on Citus the
+// three tables can be distributed by tenant
+// (SELECT create_distributed_table('leads', 'tenant_id'), and so for deals
+// and events, co-located) and every statement, Update's transactions
+// included, is routed to one node. Keys are UUIDs made by the
+// application: no sequences, no serial columns, no advisory locks (a
+// Save's version check is its UPDATE's WHERE clause, and migrators
+// exclude each other through schema_migrations' primary key). CockroachDB
+// and YugabyteDB run the same SQL (data-modifying WITH, ON CONFLICT DO
+// NOTHING, multi-argument unnest, row comparisons); they run transactions
+// SERIALIZABLE and report their retry errors as SQLSTATE 40001, which
+// Retry handles like PostgreSQL's own. schema_migrations is not per
+// tenant: on Citus keep it a local or reference table.
+package postgres

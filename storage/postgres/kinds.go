@@ -1,0 +1,95 @@
+package postgres
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+// param appends v to args and returns its placeholder.
+func param(args *[]any, v any) string {
+	*args = append(*args, v)
+	return "$" + strconv.Itoa(len(*args))
+}
+
+var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
+	name:  lead.AggregateKind,
+	table: "leads",
+	cols:  []column{{"stage", "int2"}, {"source", "text"}, {"owner", "text"}},
+	colValues: func(l *lead.Lead, dst []any) []any {
+		return append(dst, int16(l.Stage), string(l.Source), l.Owner)
+	},
+	id:             func(l *lead.Lead) uuid.UUID { return l.ID },
+	version:        func(l *lead.Lead) int64 { return l.Version },
+	validate:       storage.ValidateLead,
+	validateFilter: storage.LeadFilter.Validate,
+	codec:          newCodec[lead.Lead](),
+	where: func(f *storage.LeadFilter, b *strings.Builder, args []any) []any {
+		if f.Stage != 0 {
+			b.WriteString(" AND stage = " + param(&args, int16(f.Stage)))
+		}
+		if f.Source != "" {
+			b.WriteString(" AND source = " + param(&args, string(f.Source)))
+		}
+		if f.Owner != "" {
+			b.WriteString(" AND owner = " + param(&args, f.Owner))
+		}
+		return args
+	},
+}).build()
+
+var dealKind = (&kind[deal.Deal, storage.DealFilter]{
+	name:  deal.DealKind,
+	table: "deals",
+	cols: []column{
+		{"pipeline", "text"}, {"stage", "int2"}, {"status", "int2"}, {"owner", "text"},
+		{"expected_close", "timestamptz"},
+	},
+	colValues: func(d *deal.Deal, dst []any) []any {
+		return append(dst, d.PipelineID, int16(d.Stage), int16(d.Status), d.Owner, nullTime(d.CloseDate))
+	},
+	id:             func(d *deal.Deal) uuid.UUID { return d.ID },
+	version:        func(d *deal.Deal) int64 { return d.Version },
+	validate:       storage.ValidateDeal,
+	validateFilter: storage.DealFilter.Validate,
+	codec:          newCodec[deal.Deal](),
+	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
+		if f.Owner != "" {
+			b.WriteString(" AND owner = " + param(&args, f.Owner))
+		}
+		if f.Pipeline != "" {
+			b.WriteString(" AND pipeline = " + param(&args, f.Pipeline))
+		}
+		if len(f.Stages) > 0 {
+			stages := make([]int16, len(f.Stages))
+			for i, s := range f.Stages {
+				stages[i] = int16(s)
+			}
+			b.WriteString(" AND stage = ANY(" + param(&args, stages) + "::int2[])")
+		}
+		if f.Status != 0 {
+			b.WriteString(" AND status = " + param(&args, int16(f.Status)))
+		}
+		// A NULL expected_close (no close date) fails either comparison.
+		if !f.CloseFrom.IsZero() {
+			b.WriteString(" AND expected_close >= " + param(&args, f.CloseFrom))
+		}
+		if !f.CloseTo.IsZero() {
+			b.WriteString(" AND expected_close < " + param(&args, f.CloseTo))
+		}
+		return args
+	},
+}).build()
+
+// nullTime returns t, or nil (SQL NULL) for the zero time.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}

@@ -1,0 +1,139 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is a PostgreSQL database holding any number of tenants: a pgx
+// connection pool and, optionally, the schema the tables live in. Open or
+// New make one; Tenant gives one tenant's store. It is safe for concurrent
+// use.
+type DB struct {
+	pool   *pgxpool.Pool
+	schema string // "" for the connection's own search_path
+	owned  bool   // Close closes pool
+}
+
+// Option configures Open.
+type Option func(*options) error
+
+type options struct {
+	schema   string
+	maxConns int32
+}
+
+// MaxSchemaLen is the longest schema name Schema accepts, in bytes
+// (PostgreSQL's NAMEDATALEN - 1).
+const MaxSchemaLen = 63
+
+// Schema makes Open put every table in the named schema: each connection
+// of the pool gets it as its search_path, and Migrate creates it when it is
+// missing. Tests use one schema each; applications usually keep the
+// default (the connection's own search_path, normally public). An empty
+// name, one longer than MaxSchemaLen bytes, not UTF-8 or holding a NUL
+// byte makes Open fail with an error matching crmkit.ErrInvalid.
+func Schema(name string) Option {
+	return func(o *options) error {
+		if strings.TrimSpace(name) == "" || len(name) > MaxSchemaLen || !utf8.ValidString(name) || strings.IndexByte(name, 0) >= 0 {
+			return crmkit.Invalid("schema", "%q is not a schema name of 1 to %d bytes of UTF-8 without NUL", name, MaxSchemaLen)
+		}
+		o.schema = name
+		return nil
+	}
+}
+
+// MaxConns sets the most connections the pool opens (pgxpool's default is
+// the larger of 4 and the number of CPUs; the DSN parameter pool_max_conns
+// sets it too). Concurrent writers beyond it wait for a connection. n
+// below 1 makes Open fail with an error matching crmkit.ErrInvalid.
+func MaxConns(n int) Option {
+	return func(o *options) error {
+		if n < 1 || n > 1<<20 {
+			return crmkit.Invalid("max conns", "%d is outside 1..%d", n, 1<<20)
+		}
+		o.maxConns = int32(n)
+		return nil
+	}
+}
+
+// Open connects to the PostgreSQL server of dsn (a URL such as
+// postgres://user@host:5432/db?sslmode=disable or a key=value string, as
+// pgx reads them), checks that it answers, and returns the database. A
+// malformed dsn or option is an error matching crmkit.ErrInvalid; a
+// server that does not answer is an error too. Open does not migrate:
+// call Migrate once before using the stores. Close releases the pool.
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, crmkit.Invalid("option", "nil option")
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// pgx redacts the password from its message.
+		return nil, crmkit.Invalid("dsn", "%v", err)
+	}
+	if o.schema != "" {
+		cfg.ConnConfig.RuntimeParams["search_path"] = quoteIdent(o.schema)
+	}
+	if o.maxConns > 0 {
+		cfg.MaxConns = o.maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect to %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+	}
+	return &DB{pool: pool, schema: o.schema, owned: true}, nil
+}
+
+// New returns the database behind a pool the caller made and configured
+// (its search_path decides where the tables are). Close does not close
+// pool. A nil pool panics: it is a programming error.
+func New(pool *pgxpool.Pool) *DB {
+	if pool == nil {
+		panic("postgres.New: nil pool")
+	}
+	return &DB{pool: pool}
+}
+
+// Pool returns the connection pool, for the host application's own
+// queries and for tests.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Close closes the pool if Open made it, waiting for connections in use
+// to be released. Stores of db must not be used afterwards.
+func (db *DB) Close() {
+	if db.owned {
+		db.pool.Close()
+	}
+}
+
+// Tenant returns the store of tenant name. Stores of the same name share
+// data; stores of different names share nothing. A name that is empty,
+// longer than storage.MaxKeyLen, not UTF-8 or holding a NUL byte is an
+// error matching crmkit.ErrInvalid.
+func (db *DB) Tenant(name string) (*Store, error) {
+	if err := storage.ValidateTenant(name); err != nil {
+		return nil, err
+	}
+	return &Store{db: db, sc: scope{tenant: name, q: db.pool}}, nil
+}
+
+// quoteIdent quotes a PostgreSQL identifier.
+func quoteIdent(name string) string { return pgx.Identifier{name}.Sanitize() }

@@ -1,0 +1,309 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// column is a real column a kind's lists filter on, beside the JSONB body.
+type column struct {
+	name, typ string // typ is the SQL type parameters are cast to
+}
+
+// kind describes how one aggregate kind is stored: its table, its filter
+// columns and the SQL built from them once.
+type kind[T, F any] struct {
+	name           string // "lead", "deal": the kind in errors
+	table          string
+	cols           []column
+	colValues      func(v *T, dst []any) []any // appends the cols' values
+	id             func(*T) uuid.UUID
+	version        func(*T) int64
+	validate       func(T) error
+	validateFilter func(F) error
+	codec          *codec[T]
+	// where appends the filter's conditions (" AND ...") to b, numbering
+	// parameters after those in args, and returns args with theirs.
+	where func(f *F, b *strings.Builder, args []any) []any
+
+	getSQL, createSQL, saveSQL, versionSQL, keySQL string
+}
+
+// build writes the kind's SQL. Parameters: $1 tenant, $2 id, $3 version,
+// $4 idempotency key (create) or expected version (save), $5 body, then
+// the filter columns, then the event arrays of eventsInsert.
+func (k *kind[T, F]) build() *kind[T, F] {
+	var names, casts, sets strings.Builder
+	for i, c := range k.cols {
+		p := "$" + strconv.Itoa(6+i) + "::" + c.typ
+		fmt.Fprintf(&names, ", %s", c.name)
+		fmt.Fprintf(&casts, ", %s", p)
+		fmt.Fprintf(&sets, ", %s = %s", c.name, p)
+	}
+	ev := 6 + len(k.cols)
+	dup := `dup AS (SELECT id FROM events WHERE tenant_id = $1 AND id = ANY($` + strconv.Itoa(ev) + `::uuid[]) LIMIT 1)`
+	k.getSQL = `SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND id = $2`
+	k.versionSQL = `SELECT version FROM ` + k.table + ` WHERE tenant_id = $1 AND id = $2`
+	k.keySQL = `SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND create_key = $2`
+	k.createSQL = `WITH ` + dup + `,
+w AS (
+	INSERT INTO ` + k.table + ` (tenant_id, id, version, create_key, body` + names.String() + `)
+	SELECT $1::text, $2::uuid, $3::bigint, $4::text, $5::jsonb` + casts.String() + `
+	WHERE NOT EXISTS (SELECT 1 FROM dup)
+	ON CONFLICT DO NOTHING
+	RETURNING 1
+),
+ev AS (` + eventsInsert(ev, "EXISTS (SELECT 1 FROM w)") + `)
+SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup)`
+	k.saveSQL = `WITH ` + dup + `,
+w AS (
+	UPDATE ` + k.table + ` SET version = $3::bigint, body = $5::jsonb` + sets.String() + `
+	WHERE tenant_id = $1 AND id = $2::uuid AND version = $4::bigint AND NOT EXISTS (SELECT 1 FROM dup)
+	RETURNING 1
+),
+ev AS (` + eventsInsert(ev, "EXISTS (SELECT 1 FROM w)") + `)
+SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup)`
+	return k
+}
+
+// repo is the generic storage.Repository over one kind, in a scope.
+type repo[T, F any] struct {
+	sc *scope
+	k  *kind[T, F]
+}
+
+// Get returns the aggregate with id.
+func (r *repo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if err := storage.ValidateID(r.k.name, id); err != nil {
+		return zero, err
+	}
+	q, release, err := r.sc.acquire()
+	if err != nil {
+		return zero, err
+	}
+	defer release()
+	var body []byte
+	err = q.QueryRow(ctx, r.k.getSQL, r.sc.tenant, [16]byte(id)).Scan(&body)
+	if err == pgx.ErrNoRows {
+		return zero, storage.NotFound(r.k.name, id)
+	}
+	if err != nil {
+		return zero, fmt.Errorf("postgres: get %s %s: %w", r.k.name, id, mapErr(ctx, err))
+	}
+	return r.decode(body)
+}
+
+// decode unmarshals a stored body.
+func (r *repo[T, F]) decode(body []byte) (T, error) {
+	var v T
+	if err := r.k.codec.decode(body, &v); err != nil {
+		return v, fmt.Errorf("postgres: decode stored %s: %w", r.k.name, err)
+	}
+	return v, nil
+}
+
+// List returns one page of matching aggregates in ID order.
+func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	if err := r.k.validateFilter(f); err != nil {
+		return nil, "", err
+	}
+	size, after, err := p.Resolve()
+	if err != nil {
+		return nil, "", err
+	}
+	var b strings.Builder
+	b.WriteString(`SELECT body FROM `)
+	b.WriteString(r.k.table)
+	b.WriteString(` WHERE tenant_id = $1 AND id > $2`)
+	args := r.k.where(&f, &b, []any{r.sc.tenant, [16]byte(after)})
+	args = append(args, size+1)
+	fmt.Fprintf(&b, ` ORDER BY id LIMIT $%d`, len(args))
+
+	q, release, err := r.sc.acquire()
+	if err != nil {
+		return nil, "", err
+	}
+	defer release()
+	rows, err := q.Query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("postgres: list %ss: %w", r.k.name, mapErr(ctx, err))
+	}
+	defer rows.Close()
+	out := make([]T, 0, min(size, 64))
+	more := false
+	var body []byte
+	for rows.Next() {
+		if len(out) == size {
+			more = true
+			break
+		}
+		if err := rows.Scan(&body); err != nil {
+			return nil, "", fmt.Errorf("postgres: list %ss: %w", r.k.name, mapErr(ctx, err))
+		}
+		v, err := r.decode(body)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("postgres: list %ss: %w", r.k.name, mapErr(ctx, err))
+	}
+	if !more || len(out) == 0 {
+		return out, "", nil
+	}
+	return out, storage.EncodeCursor(r.k.id(&out[len(out)-1])), nil
+}
+
+// checkWrite runs the input rules shared by Create and Save and returns
+// the parameters common to both: tenant, id, version, a placeholder for
+// $4, body, the filter columns and the events.
+func (r *repo[T, F]) checkWrite(ctx context.Context, v *T, events []crmkit.Event) ([]any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.k.validate(*v); err != nil {
+		return nil, err
+	}
+	if err := storage.ValidateEvents(events); err != nil {
+		return nil, err
+	}
+	body, err := r.k.codec.encode(v)
+	if err != nil {
+		return nil, crmkit.Invalid(r.k.name, "%s %s cannot be encoded: %v", r.k.name, r.k.id(v), err)
+	}
+	args := make([]any, 0, 5+len(r.k.cols)+eventArrays)
+	args = append(args, r.sc.tenant, [16]byte(r.k.id(v)), r.k.version(v), nil, body)
+	args = r.k.colValues(v, args)
+	return appendEventArgs(args, events), nil
+}
+
+// Create stores v with events in one statement, or returns the aggregate
+// an earlier Create with the same key stored.
+func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmkit.Event) (T, error) {
+	var zero T
+	args, err := r.checkWrite(ctx, &v, events)
+	if err != nil {
+		return zero, err
+	}
+	if err := storage.ValidateKey(key); err != nil {
+		return zero, err
+	}
+	if key != "" {
+		args[3] = key
+	}
+	id := r.k.id(&v)
+	q, release, err := r.sc.acquire()
+	if err != nil {
+		return zero, err
+	}
+	defer release()
+	var (
+		written bool
+		dup     *[16]byte
+	)
+	if err := q.QueryRow(ctx, r.k.createSQL, args...).Scan(&written, &dup); err != nil {
+		return zero, fmt.Errorf("postgres: create %s %s: %w", r.k.name, id, mapErr(ctx, err))
+	}
+	if written {
+		return v, nil
+	}
+	// Nothing was written: the key was used, the ID exists, or an event
+	// is already logged, in that order of precedence.
+	if key != "" {
+		var body []byte
+		err := q.QueryRow(ctx, r.k.keySQL, r.sc.tenant, key).Scan(&body)
+		if err == nil {
+			return r.decode(body)
+		}
+		if err != pgx.ErrNoRows {
+			return zero, fmt.Errorf("postgres: create %s %s: read key: %w", r.k.name, id, mapErr(ctx, err))
+		}
+	}
+	stored, err := r.storedVersion(ctx, q, id)
+	switch {
+	case err != nil:
+		return zero, err
+	case stored > 0:
+		return zero, storage.Exists(r.k.name, id)
+	case dup != nil:
+		return zero, storage.DuplicateEvent(uuid.UUID(*dup))
+	}
+	// A concurrent writer took the key or the ID and its transaction has
+	// not committed yet for this one to see; running again settles it.
+	return zero, fmt.Errorf("postgres: create %s %s: a concurrent create holds its key or ID: %w", r.k.name, id, crmkit.ErrConflict)
+}
+
+// storedVersion returns the stored version of id, 0 if there is none.
+func (r *repo[T, F]) storedVersion(ctx context.Context, q querier, id uuid.UUID) (int64, error) {
+	var stored int64
+	err := q.QueryRow(ctx, r.k.versionSQL, r.sc.tenant, [16]byte(id)).Scan(&stored)
+	if err == pgx.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: read version of %s %s: %w", r.k.name, id, mapErr(ctx, err))
+	}
+	return stored, nil
+}
+
+// Save replaces the aggregate if its stored version is expected and
+// appends events, in one statement.
+func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...crmkit.Event) error {
+	args, err := r.checkWrite(ctx, &v, events)
+	if err != nil {
+		return err
+	}
+	id := r.k.id(&v)
+	if expected < 1 {
+		return crmkit.Invalid("expected version", "%s %s: %d is below 1", r.k.name, id, expected)
+	}
+	if r.k.version(&v) <= expected {
+		return crmkit.Invalid("version", "%s %s: new version %d is not above the expected %d", r.k.name, id, r.k.version(&v), expected)
+	}
+	args[3] = expected
+	q, release, err := r.sc.acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
+	var (
+		written bool
+		dup     *[16]byte
+	)
+	if err := q.QueryRow(ctx, r.k.saveSQL, args...).Scan(&written, &dup); err != nil {
+		return fmt.Errorf("postgres: save %s %s: %w", r.k.name, id, mapErr(ctx, err))
+	}
+	if written {
+		return nil
+	}
+	stored, err := r.storedVersion(ctx, q, id)
+	switch {
+	case err != nil:
+		return err
+	case stored == 0:
+		return storage.NotFound(r.k.name, id)
+	case stored != expected:
+		return storage.Conflict(r.k.name, id, expected, stored)
+	case dup != nil:
+		return storage.DuplicateEvent(uuid.UUID(*dup))
+	}
+	// The row was at another version when the UPDATE ran and is back at
+	// expected now: impossible while versions only grow, but a conflict
+	// if it happens.
+	return storage.Conflict(r.k.name, id, expected, stored)
+}

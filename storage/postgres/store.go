@@ -1,0 +1,156 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Store is one tenant's store in a DB: a storage.Store. Its methods are
+// safe for concurrent use. Outside Update every call is one SQL statement,
+// so one implicit transaction: a Create or Save writes the row and its
+// events together or not at all.
+type Store struct {
+	db *DB
+	sc scope
+}
+
+var (
+	_ storage.Store = (*Store)(nil)
+	_ storage.Tx    = (*txView)(nil)
+)
+
+// querier is what the repositories need of a pool or a transaction.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// scope is where a repository call runs: the pool (tx nil) or one
+// Update's transaction, always for one tenant.
+type scope struct {
+	tenant string
+	q      querier
+	tx     *txn
+}
+
+// acquire returns the querier for one call and the function that ends the
+// call. Inside an Update calls take turns, since a transaction is one
+// connection, and fail once the Update has returned.
+func (s *scope) acquire() (querier, func(), error) {
+	if s.tx == nil {
+		return s.q, func() {}, nil
+	}
+	s.tx.mu.Lock()
+	if s.tx.done {
+		s.tx.mu.Unlock()
+		return nil, nil, crmkit.Invalid("transaction", "used after its Update returned")
+	}
+	return s.q, s.tx.mu.Unlock, nil
+}
+
+// txn is the state of one Update's transaction.
+type txn struct {
+	mu   sync.Mutex
+	done bool
+}
+
+// end marks the transaction finished, waiting for a call in progress.
+func (t *txn) end() {
+	t.mu.Lock()
+	t.done = true
+	t.mu.Unlock()
+}
+
+// txView is the storage.Tx an Update's function gets.
+type txView struct{ sc *scope }
+
+func (v *txView) Leads() storage.LeadRepository {
+	return &repo[lead.Lead, storage.LeadFilter]{sc: v.sc, k: leadKind}
+}
+func (v *txView) Deals() storage.DealRepository {
+	return &repo[deal.Deal, storage.DealFilter]{sc: v.sc, k: dealKind}
+}
+func (v *txView) Events() storage.EventLog { return &eventLog{sc: v.sc} }
+
+// Tenant returns the tenant the store is bound to.
+func (s *Store) Tenant() string { return s.sc.tenant }
+
+// Leads returns the lead repository; each call on it is its own
+// transaction.
+func (s *Store) Leads() storage.LeadRepository {
+	return &repo[lead.Lead, storage.LeadFilter]{sc: &s.sc, k: leadKind}
+}
+
+// Deals returns the deal repository; each call on it is its own
+// transaction.
+func (s *Store) Deals() storage.DealRepository {
+	return &repo[deal.Deal, storage.DealFilter]{sc: &s.sc, k: dealKind}
+}
+
+// Events returns the tenant's event log.
+func (s *Store) Events() storage.EventLog { return &eventLog{sc: &s.sc} }
+
+// rollbackTimeout bounds the rollback of a failed Update, which runs even
+// when the Update's context has ended.
+const rollbackTimeout = 5 * time.Second
+
+// Update runs fn in one database transaction (READ COMMITTED) and commits
+// it if fn returns nil (see storage.Store.Update). Every Save in it checks
+// its version with its UPDATE, which waits for a concurrent writer of the
+// same row and then fails with crmkit.ErrConflict if that writer moved the
+// version on; PostgreSQL's serialization failures and deadlocks come back
+// matching storage.ErrSerialization. If fn returns an error or panics, or
+// ctx ends, the transaction is rolled back (a panic is re-raised). A nil
+// fn is an error matching crmkit.ErrInvalid.
+//
+// fn's calls through tx run one at a time (the transaction is one
+// connection). After a database error inside fn the transaction is
+// aborted: fn should return the error, and Update then returns it.
+func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error {
+	if fn == nil {
+		return crmkit.Invalid("update", "nil function")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ptx, err := s.db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: begin: %w", mapErr(ctx, err))
+	}
+	t := &txn{}
+	sc := &scope{tenant: s.sc.tenant, q: ptx, tx: t}
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		t.end()
+		// A dead connection needs no rollback: the server rolled back
+		// when it lost it. The rollback's own error adds nothing.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		_ = ptx.Rollback(rctx)
+		cancel()
+	}()
+	if err := fn(&txView{sc: sc}); err != nil {
+		return err
+	}
+	t.end()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := ptx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", mapErr(ctx, err))
+	}
+	committed = true
+	return nil
+}
