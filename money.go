@@ -279,25 +279,43 @@ func (m Money) Div(divisor decimal.Decimal, mode RoundingMode) (Money, error) {
 }
 
 // Sum adds amounts, all of which must be in cur (zero Money values are
-// allowed and add nothing). The empty sum is zero of cur.
+// allowed and add nothing). The empty sum is zero of cur. Amounts in
+// another currency are ErrCurrencyMismatch; a running total (added in
+// order) outside int64 minor units is ErrOverflow.
 //
-// Sum is the fast path for large slices: the loop carries the currency and
-// overflow checks as bit masks and looks for the culprit only when one of
-// them fired, so it runs close to a bare int64 loop.
+// Sum is the fast path for large slices. Instead of checking every
+// addition for overflow it checks that every amount lies in [-2^k, 2^k),
+// where k is chosen from len(amounts) so that no partial sum of such
+// amounts can leave int64; that check and the currency check are bit masks
+// carried through the loop. Only when one of them fires does Sum fall back
+// to the exact sequential path, which finds and names the culprit (or
+// finds that the big amounts do sum within int64).
 func Sum(cur Currency, amounts ...Money) (Money, error) {
 	if cur.IsZero() {
 		return Money{}, Invalid("currency", "missing currency")
 	}
-	var s, ovf int64
+	// |sum| < len · 2^k <= 2^62 when every amount is in [-2^k, 2^k).
+	k := 62 - bits.Len(uint(len(amounts)))
+	bias := int64(1) << k
+	var s0, s1 int64
+	var span uint64 // OR of a + 2^k: below 2^(k+1) iff every a is in range
 	var bad uint32
-	for i := range amounts {
-		a := amounts[i].minor
-		t := s + a
-		ovf |= (s ^ t) & (a ^ t) // negative iff this addition overflowed
-		bad |= amounts[i].cur.packed ^ cur.packed
-		s = t
+	n := len(amounts) &^ 1
+	for i := 0; i < n; i += 2 {
+		p := amounts[i : i+2 : i+2]
+		a, b := p[0].minor, p[1].minor
+		s0 += a
+		s1 += b
+		span |= uint64(a+bias) | uint64(b+bias)
+		bad |= (p[0].cur.packed ^ cur.packed) | (p[1].cur.packed ^ cur.packed)
 	}
-	if ovf < 0 || bad != 0 {
+	if n < len(amounts) {
+		s0 += amounts[n].minor
+		span |= uint64(amounts[n].minor + bias)
+		bad |= amounts[n].cur.packed ^ cur.packed
+	}
+	s := s0 + s1
+	if span >= uint64(1)<<(k+1) || bad != 0 {
 		return SumSeq(cur, slices.Values(amounts)) // find and report the culprit
 	}
 	return Money{minor: s, cur: cur}, nil

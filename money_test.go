@@ -504,3 +504,39 @@ func minors(ms []crmkit.Money) []int64 {
 	}
 	return out
 }
+
+// Sum agrees with arbitrary-precision addition: exact when the true total
+// fits int64 (even when single amounts are huge and the fast path falls
+// back), ErrOverflow when a running total leaves it.
+func TestSumProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		vals := rapid.SliceOfN(rapid.OneOf(rapid.Int64Range(-1e9, 1e9), rapid.Int64()), 0, 50).Draw(t, "amounts")
+		ms := make([]crmkit.Money, len(vals))
+		total, overflow := new(big.Int), false
+		for i, v := range vals {
+			ms[i], _ = crmkit.NewMoney(v, eur)
+			total.Add(total, big.NewInt(v))
+			if !total.IsInt64() {
+				overflow = true // Sum adds in order: a running total outside int64 is an overflow
+			}
+		}
+		got, err := crmkit.Sum(eur, ms...)
+		if overflow {
+			if !errors.Is(err, crmkit.ErrOverflow) {
+				t.Fatalf("Sum = %v, %v; want overflow", got, err)
+			}
+			return
+		}
+		if err != nil || got.Minor() != total.Int64() || got.Currency() != eur {
+			t.Fatalf("Sum = %v, %v; want %s EUR minor units", got, err, total)
+		}
+	})
+}
+
+func TestSumFallsBackForHugeAmounts(t *testing.T) {
+	big1, _ := crmkit.NewMoney(math.MaxInt64-10, eur)
+	neg, _ := crmkit.NewMoney(-20, eur)
+	s, err := crmkit.Sum(eur, big1, neg)
+	require.NoError(t, err)
+	assert.Equal(t, int64(math.MaxInt64-30), s.Minor())
+}
