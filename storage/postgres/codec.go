@@ -55,6 +55,13 @@ var basicTypes = map[reflect.Kind]reflect.Type{
 
 // mirrorType returns the mirror of t and whether it differs from t.
 func mirrorType(t reflect.Type) (reflect.Type, bool) {
+	if t.Kind() == reflect.Pointer {
+		// A pointer has its element's methods: look at the element.
+		if m, c := mirrorType(t.Elem()); c {
+			return reflect.PointerTo(m), true
+		}
+		return t, false
+	}
 	if hasJSONMethods(t) {
 		if b, ok := basicTypes[t.Kind()]; ok {
 			return b, true
@@ -85,10 +92,6 @@ func mirrorType(t reflect.Type) (reflect.Type, bool) {
 	case reflect.Array:
 		if m, c := mirrorType(t.Elem()); c {
 			return reflect.ArrayOf(t.Len(), m), true
-		}
-	case reflect.Pointer:
-		if m, c := mirrorType(t.Elem()); c {
-			return reflect.PointerTo(m), true
 		}
 	}
 	return t, false
