@@ -232,7 +232,7 @@ func LogCompleteness(problems, unrecorded int64) (decimal.Decimal, error) {
 	case unrecorded < 0 || unrecorded > problems:
 		return decimal.Decimal{}, crmkit.Invalid("unrecorded", "%d unrecorded of %d problems", unrecorded, problems)
 	}
-	return decimal.NewFromInt(problems - unrecorded).DivRound(decimal.NewFromInt(problems), 4), nil
+	return decimal.NewFromInt(problems-unrecorded).DivRound(decimal.NewFromInt(problems), 4), nil
 }
 
 // ChurnSignal is a regular customer that keeps coming back to first-line
