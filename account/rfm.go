@@ -29,7 +29,8 @@ type RFMConfig struct {
 // Segment is a named group of customers by their R and F scores.
 type Segment uint8
 
-// The RFM segments. Scores are first scaled to 1..5 (s' = ceil(5·s/bins));
+// The RFM segments. Scores are first scaled linearly to 1..5, 1 to 1 and
+// bins to 5 (s' = 1 + round(4·(s−1)/(bins−1)), halves up);
 // then, with R the scaled recency and F the scaled frequency score:
 //
 //	R 4-5: F 4-5 Champions, F 3 Loyal, F 2 PotentialLoyalist, F 1 NewCustomer
@@ -184,5 +185,5 @@ type keyed struct {
 	i int32
 }
 
-// scale5 maps a score in 1..bins to 1..5: ceil(5·s/bins).
-func scale5(s, bins int) int { return (5*s + bins - 1) / bins }
+// scale5 maps a score in 1..bins to 1..5: 1 + round(4·(s−1)/(bins−1)).
+func scale5(s, bins int) int { return 1 + ((s-1)*8+bins-1)/(2*(bins-1)) }

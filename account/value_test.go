@@ -253,3 +253,26 @@ func TestParetoMonotoneProperty(t *testing.T) {
 		}
 	})
 }
+
+// With 2, 3 or 9 bins, the worst score is segmented like a quintile 1
+// and the best like a quintile 5.
+func TestRFMSegmentsScaleBins(t *testing.T) {
+	for _, bins := range []int{2, 3, 9} {
+		in := []account.RFMInput{
+			{Customer: "old-rare", Last: t0, Frequency: 1, Monetary: eur("1")},
+			{Customer: "new-often", Last: t0.AddDate(0, 1, 0), Frequency: 9, Monetary: eur("9")},
+		}
+		got, err := account.ScoreRFM(in, account.RFMConfig{RecencyBins: bins, FrequencyBins: bins, MonetaryBins: bins})
+		require.NoError(t, err)
+		assert.Equal(t, account.Lost, got[0].Segment, "bins %d", bins)
+		// n = 2: the better customer has L = 1, score 1 + floor(bins/2).
+		best := 1 + bins/2
+		assert.Equal(t, best*111, got[1].Code, "bins %d", bins)
+	}
+	got, err := account.ScoreRFM([]account.RFMInput{
+		{Customer: "a", Last: t0, Frequency: 1, Monetary: eur("1")},
+		{Customer: "b", Last: t0.AddDate(0, 1, 0), Frequency: 2, Monetary: eur("2")},
+	}, account.RFMConfig{RecencyBins: 2, FrequencyBins: 2, MonetaryBins: 2})
+	require.NoError(t, err)
+	assert.Equal(t, account.Champions, got[1].Segment, "2 of 2 bins is the top")
+}
