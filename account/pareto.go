@@ -41,7 +41,6 @@ func Pareto(cur crmkit.Currency, customers []CustomerRevenue) (ParetoRanking, er
 		return ParetoRanking{}, crmkit.Invalid("currency", "pareto without currency")
 	}
 	entries := make([]ParetoEntry, len(customers))
-	seen := make(map[string]struct{}, len(customers))
 	for i, c := range customers {
 		switch {
 		case c.Customer == "":
@@ -51,11 +50,10 @@ func Pareto(cur crmkit.Currency, customers []CustomerRevenue) (ParetoRanking, er
 		case c.Revenue.Sign() < 0:
 			return ParetoRanking{}, crmkit.Invalid(fmt.Sprintf("customers[%d]", i), "customer %q has negative revenue %s", c.Customer, c.Revenue)
 		}
-		if _, dup := seen[c.Customer]; dup {
-			return ParetoRanking{}, fmt.Errorf("pareto: customer %q given twice: %w", c.Customer, crmkit.ErrConflict)
-		}
-		seen[c.Customer] = struct{}{}
 		entries[i] = ParetoEntry{Customer: c.Customer, Revenue: c.Revenue}
+	}
+	if k, dup := duplicateKey(len(customers), func(i int) string { return customers[i].Customer }); dup {
+		return ParetoRanking{}, fmt.Errorf("pareto: customer %q given twice: %w", k, crmkit.ErrConflict)
 	}
 	slices.SortFunc(entries, func(a, b ParetoEntry) int {
 		if c := cmp.Compare(b.Revenue.Minor(), a.Revenue.Minor()); c != 0 {

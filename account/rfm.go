@@ -125,7 +125,6 @@ func ScoreRFM(customers []RFMInput, cfg RFMConfig) ([]RFMScore, error) {
 		return nil, nil
 	}
 	cur := customers[0].Monetary.Currency()
-	seen := make(map[string]struct{}, n)
 	keys := make([][]keyed, 3)
 	for d := range keys {
 		keys[d] = make([]keyed, n)
@@ -143,13 +142,12 @@ func ScoreRFM(customers []RFMInput, cfg RFMConfig) ([]RFMScore, error) {
 		case c.Monetary.Currency() != cur:
 			return nil, fmt.Errorf("rfm: customer %q spent %s, others %s: %w", c.Customer, c.Monetary, cur, crmkit.ErrCurrencyMismatch)
 		}
-		if _, dup := seen[c.Customer]; dup {
-			return nil, fmt.Errorf("rfm: customer %q given twice: %w", c.Customer, crmkit.ErrConflict)
-		}
-		seen[c.Customer] = struct{}{}
 		keys[0][i] = keyed{c.Last.UnixNano(), int32(i)}
 		keys[1][i] = keyed{c.Frequency, int32(i)}
 		keys[2][i] = keyed{c.Monetary.Minor(), int32(i)}
+	}
+	if k, dup := duplicateKey(n, func(i int) string { return customers[i].Customer }); dup {
+		return nil, fmt.Errorf("rfm: customer %q given twice: %w", k, crmkit.ErrConflict)
 	}
 	scores := make([]RFMScore, n)
 	for d := range keys {

@@ -68,11 +68,22 @@ func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mod
 	if den.Sign() <= 0 {
 		return crmkit.Money{}, crmkit.Invalid("retention", "retention %s with discount %s gives an infinite lifetime value", retention, discount)
 	}
-	r, err := margin.Mul(retention.DivRound(den, valuePrecision), mode)
+	r, err := moneyQuo(margin, retention, den, mode)
 	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("clv: %w", err)
 	}
 	return r, nil
+}
+
+// moneyQuo returns m × num / den, exact up to valuePrecision decimal
+// places of minor units, rounded once with mode. num and den are exact,
+// so an exact integer result stays exact.
+func moneyQuo(m crmkit.Money, num, den decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	if m.Currency().IsZero() {
+		return crmkit.Money{}, crmkit.Invalid("margin", "amount without currency")
+	}
+	q := decimal.NewFromInt(m.Minor()).Mul(num).DivRound(den, valuePrecision)
+	return crmkit.MoneyFromDecimal(q.Shift(-int32(m.Currency().Digits())), m.Currency(), mode)
 }
 
 // FiniteCLV is HistoricalCLV over a horizon of periods periods:
@@ -81,6 +92,8 @@ func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mod
 //
 // It grows with T towards HistoricalCLV. For m = 100, r = 0.8, d = 0.1:
 // T = 1 gives 72.73, T = 2 gives 125.62. periods must be in 1..1200.
+// The sum is computed exactly and divided once, so the result never
+// exceeds HistoricalCLV rounded the same way.
 func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods int, mode crmkit.RoundingMode) (crmkit.Money, error) {
 	if err := checkCLVInputs(retention, discount); err != nil {
 		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
@@ -88,13 +101,20 @@ func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods
 	if periods < 1 || periods > 1200 {
 		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..1200", periods)
 	}
-	q := retention.DivRound(decimal.NewFromInt(1).Add(discount), valuePrecision)
-	sum, pow := decimal.Zero, decimal.NewFromInt(1)
-	for range periods {
-		pow = pow.Mul(q).Round(valuePrecision)
-		sum = sum.Add(pow)
+	// Σ_{t=1..T} r^t/(1+d)^t = Σ_{t=1..T} r^t·(1+d)^(T−t) / (1+d)^T, summed
+	// exactly and divided once.
+	g := decimal.NewFromInt(1).Add(discount)
+	num, rt := decimal.Zero, decimal.NewFromInt(1)
+	gpow := make([]decimal.Decimal, periods)
+	gpow[0] = decimal.NewFromInt(1)
+	for i := 1; i < periods; i++ {
+		gpow[i] = gpow[i-1].Mul(g)
 	}
-	r, err := margin.Mul(sum, mode)
+	for t := 1; t <= periods; t++ {
+		rt = rt.Mul(retention)
+		num = num.Add(rt.Mul(gpow[periods-t]))
+	}
+	r, err := moneyQuo(margin, num, gpow[periods-1].Mul(g), mode)
 	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
 	}

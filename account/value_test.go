@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -275,4 +276,25 @@ func TestRFMSegmentsScaleBins(t *testing.T) {
 	}, account.RFMConfig{RecencyBins: 2, FrequencyBins: 2, MonetaryBins: 2})
 	require.NoError(t, err)
 	assert.Equal(t, account.Champions, got[1].Segment, "2 of 2 bins is the top")
+}
+
+// Duplicate keys are found wherever they are, whatever the amounts.
+func TestDuplicateCustomersProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		in := rfmInputs(t)
+		i := rapid.IntRange(0, len(in)-1).Draw(t, "i")
+		j := rapid.IntRange(0, len(in)-1).Draw(t, "j")
+		if i != j {
+			in[j].Customer = in[i].Customer
+		}
+		_, err := account.ScoreRFM(in, account.RFMConfig{})
+		revs := make([]account.CustomerRevenue, len(in))
+		for k, c := range in {
+			revs[k] = account.CustomerRevenue{Customer: c.Customer, Revenue: eur("1")}
+		}
+		_, perr := account.Pareto(crmkit.MustCurrency("EUR"), revs)
+		if (i != j) != errors.Is(err, crmkit.ErrConflict) || (i != j) != errors.Is(perr, crmkit.ErrConflict) {
+			t.Fatalf("dup %v: rfm %v, pareto %v", i != j, err, perr)
+		}
+	})
 }
