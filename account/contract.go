@@ -307,7 +307,24 @@ func NewContract(spec ContractSpec, actor string, at time.Time) (Contract, crmki
 	}
 	c := Contract{ID: crmkit.NewID(), AccountID: spec.AccountID, DealID: spec.DealID, Title: strings.TrimSpace(spec.Title),
 		Currency: spec.Monthly.Currency(), Status: Draft, Terms: []Terms{t}}
-	return c.record(EventContractDrafted, actor, at, "", 0, t)
+	return c.record(EventContractDrafted, actor, at, "", 0, ContractDraftedPayload{
+		AccountID: c.AccountID, DealID: c.DealID, Title: c.Title, Terms: t,
+	})
+}
+
+// ContractDraftedPayload is the payload of EventContractDrafted: all that
+// ReplayContract needs to rebuild the draft.
+type ContractDraftedPayload struct {
+	AccountID uuid.UUID `json:"account_id"`
+	DealID    uuid.UUID `json:"deal_id,omitzero"`
+	Title     string    `json:"title"`
+	Terms     Terms     `json:"terms"`
+}
+
+// ContractApprovedPayload is the payload of EventContractApproved: the
+// approval request that granted it.
+type ContractApprovedPayload struct {
+	ApprovalID uuid.UUID `json:"approval_id"`
 }
 
 // Current returns the terms in force now: the last version.
@@ -380,6 +397,10 @@ func (c Contract) fire(ctx context.Context, t ContractTrigger, guard func() erro
 }
 
 func (c Contract) transition(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, guard func() error) (Contract, crmkit.Event, error) {
+	return c.transitionWith(ctx, t, actor, at, reason, guard, nil)
+}
+
+func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, guard func() error, approval *uuid.UUID) (Contract, crmkit.Event, error) {
 	if at.IsZero() {
 		return Contract{}, crmkit.Event{}, crmkit.Invalid("at", "contract %s: %s at zero time", c.ID, t)
 	}
@@ -393,6 +414,10 @@ func (c Contract) transition(ctx context.Context, t ContractTrigger, actor strin
 	if t == TriggerSign && out.Execution == NotStarted {
 		out.Execution = Planning
 	}
+	if approval != nil {
+		out.ApprovalID = *approval
+		return out.record(triggerEvent[t], actor, at, reason, from, ContractApprovedPayload{ApprovalID: *approval})
+	}
 	return out.record(triggerEvent[t], actor, at, reason, from, nil)
 }
 
@@ -401,7 +426,7 @@ func (c Contract) transition(ctx context.Context, t ContractTrigger, actor strin
 // ContractApprovalRoles (review, approval, authorisation), made with
 // package deal's NewApprovalRequest and Approve; else ErrForbidden.
 func (c Contract) Approve(ctx context.Context, approval deal.ApprovalRequest, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	out, e, err := c.transition(ctx, TriggerApprove, actor, at, "", func() error {
+	return c.transitionWith(ctx, TriggerApprove, actor, at, "", func() error {
 		switch {
 		case approval.Subject != c.Subject():
 			return fmt.Errorf("contract %s: approval %s is for %q: %w", c.ID, approval.ID, approval.Subject, crmkit.ErrForbidden)
@@ -411,11 +436,7 @@ func (c Contract) Approve(ctx context.Context, approval deal.ApprovalRequest, ac
 			return fmt.Errorf("contract %s: approval %s lacks steps %v: %w", c.ID, approval.ID, ContractApprovalRoles(), crmkit.ErrForbidden)
 		}
 		return nil
-	})
-	if err == nil {
-		out.ApprovalID = approval.ID
-	}
-	return out, e, err
+	}, &approval.ID)
 }
 
 // Sign moves an Approved contract to Signed; its execution starts at
@@ -611,4 +632,100 @@ func (c Contract) RecurringRevenue(p crmkit.Period, cal crmkit.Calendar, mode cr
 		}
 	}
 	return crmkit.MoneyFromDecimal(total.Shift(-int32(c.Currency.Digits())), c.Currency, mode)
+}
+
+// eventTrigger maps a transition event type to its trigger.
+func eventTrigger(typ string) (ContractTrigger, bool) {
+	i := slices.Index(triggerEvent[:], typ)
+	return ContractTrigger(i), i >= 0
+}
+
+// ReplayContract rebuilds a contract from its events, oldest first. The
+// first must be EventContractDrafted; every later one must carry the next
+// version and be legal where it occurs. Status changes are checked with
+// the compiled table (NextStatus), the bulk path: replay builds no looplab
+// machine and re-checks no guards (the approval was checked when it was
+// given). Errors are ErrInvalid naming the event.
+func ReplayContract(events []crmkit.Event) (Contract, error) {
+	if len(events) == 0 {
+		return Contract{}, crmkit.Invalid("events", "no contract events")
+	}
+	var c Contract
+	for i, e := range events {
+		if err := c.apply(e); err != nil {
+			return Contract{}, fmt.Errorf("replay events[%d] (%s): %w", i, e.Type, err)
+		}
+	}
+	return c, nil
+}
+
+func (c *Contract) apply(e crmkit.Event) error {
+	if e.AggregateKind != ContractKind || e.Version != c.Version+1 || (c.Version > 0 && e.AggregateID != c.ID) {
+		return crmkit.Invalid("event", "%s %s version %d does not follow contract %s version %d", e.AggregateKind, e.AggregateID, e.Version, c.ID, c.Version)
+	}
+	if (c.Version == 0) != (e.Type == EventContractDrafted) {
+		return crmkit.Invalid("event", "a contract starts with %s and only once", EventContractDrafted)
+	}
+	switch e.Type {
+	case EventContractDrafted:
+		var p ContractDraftedPayload
+		if err := e.DecodePayload(&p); err != nil {
+			return err
+		}
+		if p.AccountID == uuid.Nil || strings.TrimSpace(p.Title) == "" || p.Terms.Version != 1 || p.Terms.Kind != Original {
+			return crmkit.Invalid("event", "drafted contract without account, title or original terms")
+		}
+		if err := p.Terms.validate(p.Terms.Monthly.Currency()); err != nil {
+			return err
+		}
+		*c = Contract{ID: e.AggregateID, AccountID: p.AccountID, DealID: p.DealID, Title: p.Title,
+			Currency: p.Terms.Monthly.Currency(), Status: Draft, Terms: []Terms{p.Terms}}
+	case EventContractAmended, EventContractRenewed:
+		var t Terms
+		if err := e.DecodePayload(&t); err != nil {
+			return err
+		}
+		want := Amendment
+		if e.Type == EventContractRenewed {
+			want = Renewal
+		}
+		if t.Kind != want || t.Version != c.Current().Version+1 {
+			return crmkit.Invalid("event", "terms %s version %d after version %d", t.Kind, t.Version, c.Current().Version)
+		}
+		if err := t.validate(c.Currency); err != nil {
+			return err
+		}
+		if c.Status.Final() || c.Status == Completed || (want == Renewal && c.Status != Active) {
+			return fmt.Errorf("contract %s is %s: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
+		}
+		c.Terms = append(slices.Clone(c.Terms), t)
+	case EventContractExecution:
+		x := Execution(slices.Index(executionNames[:], e.To))
+		if (c.Status != Signed && c.Status != Active) || x <= c.Execution || int(x) >= len(executionNames) {
+			return fmt.Errorf("contract %s is %s with execution %s: cannot move to %q: %w", c.ID, c.Status, c.Execution, e.To, crmkit.ErrIllegalTransition)
+		}
+		c.Execution = x
+	default:
+		t, ok := eventTrigger(e.Type)
+		if !ok {
+			return crmkit.Invalid("event", "unknown contract event type %q", e.Type)
+		}
+		next, ok := NextStatus(c.Status, t)
+		if !ok || e.To != next.String() {
+			return fmt.Errorf("contract %s is %s: %s to %q: %w", c.ID, c.Status, t, e.To, crmkit.ErrIllegalTransition)
+		}
+		if t == TriggerApprove {
+			var p ContractApprovedPayload
+			if err := e.DecodePayload(&p); err != nil {
+				return err
+			}
+			c.ApprovalID = p.ApprovalID
+		}
+		if t == TriggerSign && c.Execution == NotStarted {
+			c.Execution = Planning
+		}
+		c.Status = next
+	}
+	c.Version = e.Version
+	return nil
 }

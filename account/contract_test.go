@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/google/uuid"
 	"github.com/looplab/fsm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -215,7 +217,13 @@ func TestContractStateMachineModel(t *testing.T) {
 		account.Active: account.Completed, account.Completed: account.Closed,
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		c := draft(t)
+		c, first, err := account.NewContract(account.ContractSpec{
+			AccountID: crmkit.NewID(), Title: "model", Start: t0, End: t0.AddDate(1, 0, 0), Monthly: eur("10.00"),
+		}, "rep", t0)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		events := []crmkit.Event{first}
 		model := account.Draft
 		version := int64(1)
 		for i := range rapid.IntRange(1, 12).Draw(rt, "steps") {
@@ -223,12 +231,13 @@ func TestContractStateMachineModel(t *testing.T) {
 			at := t0.Add(time.Duration(i) * time.Minute)
 			var (
 				next account.Contract
+				ev   crmkit.Event
 				err  error
 			)
 			if tr == account.TriggerApprove {
-				next, _, err = c.Approve(context.Background(), grant(t, c, at), "rep", at)
+				next, ev, err = c.Approve(context.Background(), grant(t, c, at), "rep", at)
 			} else {
-				next, _, err = c.Fire(context.Background(), tr, "rep", at)
+				next, ev, err = c.Fire(context.Background(), tr, "rep", at)
 			}
 			want, legal := model, false
 			switch {
@@ -252,6 +261,28 @@ func TestContractStateMachineModel(t *testing.T) {
 				rt.Fatalf("%s from %s: got %s v%d, want %s v%d", tr, model, next.Status, next.Version, want, version)
 			}
 			c, model = next, want
+			events = append(events, ev)
+			if c.Status == account.Active && rapid.Bool().Draw(rt, "renew") {
+				if c, ev, err = c.Renew(crmkit.Money{}, "rep", at); err != nil {
+					rt.Fatal(err)
+				}
+				events = append(events, ev)
+				version++
+			}
+		}
+		// The bulk path rebuilds the same contract from the events.
+		replayed, err := account.ReplayContract(events)
+		if err != nil {
+			rt.Fatalf("replay: %v", err)
+		}
+		if !reflect.DeepEqual(replayed, c) {
+			rt.Fatalf("replayed %+v, want %+v", replayed, c)
+		}
+		if len(events) > 2 {
+			skipped := append(slices.Clone(events[:1]), events[2:]...)
+			if _, err := account.ReplayContract(skipped); !errors.Is(err, crmkit.ErrInvalid) {
+				rt.Fatalf("replay with a gap: %v", err)
+			}
 		}
 	})
 }
@@ -261,4 +292,42 @@ func TestContractMermaid(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, m, "stateDiagram")
 	assert.Contains(t, m, "terminate")
+}
+
+func TestReplayContract(t *testing.T) {
+	ctx := context.Background()
+	c, e0, err := account.NewContract(account.ContractSpec{
+		AccountID: crmkit.NewID(), DealID: crmkit.NewID(), Title: "replay", Start: t0, End: t0.AddDate(1, 0, 0),
+		Monthly: eur("100.00"), Value: eur("50.00"), AutoRenew: true,
+	}, "rep", t0)
+	require.NoError(t, err)
+	events := []crmkit.Event{e0}
+	step := func(next account.Contract, e crmkit.Event, err error) {
+		t.Helper()
+		require.NoError(t, err)
+		c = next
+		events = append(events, e)
+	}
+	step(c.Approve(ctx, grant(t, c, t0), "rep", t0))
+	step(c.Sign(ctx, "rep", t0))
+	step(c.Execute(account.ImplementationStarted, "pm", t0))
+	step(c.Amend(t0.AddDate(0, 6, 0), t0.AddDate(1, 0, 0), eur("120.00"), eur("0.00"), "rep", t0))
+	step(c.Activate(ctx, "rep", t0))
+	step(c.Terminate(ctx, "rep", t0, "customer insolvent"))
+
+	got, err := account.ReplayContract(events)
+	require.NoError(t, err)
+	assert.Equal(t, c, got)
+	assert.Equal(t, account.Terminated, got.Status)
+	assert.NotEqual(t, uuid.Nil, got.ApprovalID)
+
+	// A forged transition the table does not allow is rejected.
+	forged := slices.Clone(events)
+	forged[2].To = "active"
+	_, err = account.ReplayContract(forged)
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
+	_, err = account.ReplayContract(events[1:])
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = account.ReplayContract(nil)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
