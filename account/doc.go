@@ -22,7 +22,7 @@
 // package deal's ApprovalRequest in steps review, approval, authorisation.
 // Renewals and amendments add Terms (versions); recurring revenue is
 // prorated by day within each calendar month. Every change is a
-// crmkit.Event.
+// crmkit.Event, and ReplayContract rebuilds a contract from its events.
 //
 // # Customer value
 //
@@ -34,10 +34,10 @@
 //
 // # Lifecycle
 //
-// Classify derives the stage (too new, growth, maturity, decline, lost)
-// from monthly revenue with documented LifecycleRules, returns the play
-// for the stage and flags a customer who once bought big and now buys
-// little.
+// MonthlyRevenue buckets dated revenue into calendar months; a Classifier
+// built from documented LifecycleRules derives the stage (too new, growth,
+// maturity, decline, lost) from them, with the play for the stage, and
+// flags a customer who once bought big and now buys little.
 //
 // # Mining and retention
 //
@@ -50,7 +50,10 @@
 //
 // # Journey log
 //
-// A Journey records every significant interaction, small problems solved
-// informally included; its statistics give satisfaction, first-response
-// and resolution times, and LogCompleteness measures how much is recorded.
+// Record checks and records an Interaction, every significant step of the
+// journey, small problems solved informally included; Stats gives
+// satisfaction, first-response and resolution times (autoresponders never
+// count), LogCompleteness measures how much is recorded, and
+// RepeatSupportSignals finds regular customers who keep coming back to
+// first-line support.
 package account

@@ -2,7 +2,10 @@ package account
 
 import (
 	"fmt"
+	"iter"
 	"math/bits"
+	"sort"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/shopspring/decimal"
@@ -252,4 +255,35 @@ func (c *Classifier) Classify(history []crmkit.Money) (Assessment, error) {
 func money(v uint64, cur crmkit.Currency) crmkit.Money {
 	m, _ := crmkit.NewMoney(int64(v), cur)
 	return m
+}
+
+// MonthlyRevenue buckets dated amounts (invoices, recognised revenue) into
+// the months of cal that tile p, oldest first: the history Classify
+// takes. Amounts outside p are left out; a partial first or last month of
+// p is a bucket of its own. Amounts must be in cur (ErrCurrencyMismatch);
+// a month's sum beyond int64 is ErrOverflow.
+func MonthlyRevenue(cal crmkit.Calendar, p crmkit.Period, cur crmkit.Currency, amounts iter.Seq2[time.Time, crmkit.Money]) ([]crmkit.Money, error) {
+	if cur.IsZero() {
+		return nil, crmkit.Invalid("currency", "monthly revenue without currency")
+	}
+	if p.End.Before(p.Start) {
+		return nil, crmkit.Invalid("period", "end before start")
+	}
+	months := cal.Months(p)
+	out := make([]crmkit.Money, len(months))
+	for i := range out {
+		out[i], _ = crmkit.NewMoney(0, cur)
+	}
+	for at, m := range amounts {
+		if !p.Contains(at) {
+			continue
+		}
+		i := sort.Search(len(months), func(i int) bool { return at.Before(months[i].End) })
+		s, err := out[i].Add(m)
+		if err != nil {
+			return nil, fmt.Errorf("monthly revenue of %s: %w", months[i], err)
+		}
+		out[i] = s
+	}
+	return out, nil
 }

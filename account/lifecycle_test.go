@@ -1,8 +1,10 @@
 package account_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
@@ -106,4 +108,23 @@ func TestClassifyDeterministicProperty(t *testing.T) {
 			t.Fatalf("x%d: %s/%v, original %s/%v", k, s.Stage, s.FallenFromPeak, a.Stage, a.FallenFromPeak)
 		}
 	})
+}
+
+func TestMonthlyRevenue(t *testing.T) {
+	cal, err := crmkit.Gregorian(time.UTC)
+	require.NoError(t, err)
+	p := crmkit.Period{Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
+	sales := map[time.Time]crmkit.Money{
+		time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC):   eur("10.00"),
+		time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC): eur("5.00"),
+		time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC):  eur("7.50"),
+		time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC):   eur("99.00"), // outside
+		time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC): eur("99.00"), // outside
+	}
+	h, err := account.MonthlyRevenue(cal, p, crmkit.MustCurrency("EUR"), maps.All(sales))
+	require.NoError(t, err)
+	assert.Equal(t, []crmkit.Money{eur("15.00"), eur("0.00"), eur("7.50")}, h)
+	sales[time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)] = crmkit.MustMoney("1", "USD")
+	_, err = account.MonthlyRevenue(cal, p, crmkit.MustCurrency("EUR"), maps.All(sales))
+	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 }
