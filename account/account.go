@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/google/uuid"
@@ -118,16 +119,56 @@ type Account struct {
 	Version     int64     `json:"version"`
 }
 
-// New returns a new account with a fresh ID, version 1.
+// AccountKind is the AggregateKind of account events.
+const AccountKind = "account"
+
+// Event types of accounts. Each carries the account's Version after it.
+const (
+	// EventAccountCreated: payload AccountCreatedPayload.
+	EventAccountCreated = "AccountCreated"
+	// EventDepartmentAdded: To is the department.
+	EventDepartmentAdded = "DepartmentAdded"
+	// EventContactAdded: payload the Contact.
+	EventContactAdded = "ContactAdded"
+	// EventAccountReassigned: From and To are the old and new owner.
+	EventAccountReassigned = "AccountReassigned"
+	// EventRelationsChanged: From and To are the old and new relations
+	// (a prospect becoming a customer).
+	EventRelationsChanged = "RelationsChanged"
+)
+
+// AccountCreatedPayload is the payload of EventAccountCreated.
+type AccountCreatedPayload struct {
+	Name      string   `json:"name"`
+	Owner     string   `json:"owner"`
+	Relations Relation `json:"relations"`
+}
+
+// New returns a new account with a fresh ID, version 1, and its
+// EventAccountCreated by actor at at.
 //
-// Errors (ErrInvalid): an empty name or owner, no relation or an unknown
-// relation bit.
-func New(name, owner string, relations Relation) (Account, error) {
-	a := Account{ID: crmkit.NewID(), Name: strings.TrimSpace(name), Owner: strings.TrimSpace(owner), Relations: relations, Version: 1}
+// Errors (ErrInvalid): an empty name, owner or actor, a zero time, no
+// relation or an unknown relation bit.
+func New(name, owner string, relations Relation, actor string, at time.Time) (Account, crmkit.Event, error) {
+	a := Account{ID: crmkit.NewID(), Name: strings.TrimSpace(name), Owner: strings.TrimSpace(owner), Relations: relations}
 	if err := a.Validate(); err != nil {
-		return Account{}, err
+		return Account{}, crmkit.Event{}, err
 	}
-	return a, nil
+	return a.record(EventAccountCreated, actor, at, "", "", AccountCreatedPayload{Name: a.Name, Owner: a.Owner, Relations: relations})
+}
+
+// record returns a with its version advanced and the event of the change.
+func (a Account) record(typ, actor string, at time.Time, from, to string, payload any) (Account, crmkit.Event, error) {
+	if strings.TrimSpace(actor) == "" {
+		return Account{}, crmkit.Event{}, crmkit.Invalid("actor", "account %s: %s without actor", a.ID, typ)
+	}
+	a.Version++
+	e, err := crmkit.NewEvent(AccountKind, a.ID, typ, actor, at, a.Version, payload)
+	if err != nil {
+		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: %w", a.ID, err)
+	}
+	e.From, e.To = from, to
+	return a, e, nil
 }
 
 // Validate reports the first problem of a: a nil ID, an empty name or
@@ -189,47 +230,48 @@ func (a Account) clone() Account {
 	return a
 }
 
-// AddDepartment returns a with the department added.
+// AddDepartment returns a with the department added (EventDepartmentAdded).
 //
-// Errors: ErrInvalid for an empty name, ErrConflict for a department the
-// account already has.
-func (a Account) AddDepartment(name string) (Account, error) {
+// Errors: ErrInvalid for an empty name, actor or time, ErrConflict for a
+// department the account already has.
+func (a Account) AddDepartment(name, actor string, at time.Time) (Account, crmkit.Event, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return Account{}, crmkit.Invalid("department", "account %s: empty department", a.ID)
+		return Account{}, crmkit.Event{}, crmkit.Invalid("department", "account %s: empty department", a.ID)
 	}
 	if slices.Contains(a.Departments, name) {
-		return Account{}, fmt.Errorf("account %s: department %q exists: %w", a.ID, name, crmkit.ErrConflict)
+		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: department %q exists: %w", a.ID, name, crmkit.ErrConflict)
 	}
 	out := a.clone()
 	out.Departments = append(out.Departments, name)
-	out.Version++
-	return out, nil
+	return out.record(EventDepartmentAdded, actor, at, "", name, nil)
 }
 
-// AddContact returns a with c added; a nil c.ID gets a fresh one. A
-// contact is a duplicate when another has the same e-mail (ignoring case)
-// or, without e-mail, the same name in the same department.
+// AddContact returns a with c added as its last contact
+// (EventContactAdded, payload the contact); a nil c.ID gets a fresh one.
+// A contact is a duplicate when another has the same ID, the same e-mail
+// (ignoring case) or, without e-mail, the same name in the same
+// department.
 //
 // Errors: ErrInvalid for an empty name, an unknown role or department, an
-// e-mail without @; ErrConflict for a duplicate.
-func (a Account) AddContact(c Contact) (Account, Contact, error) {
+// e-mail without @, an empty actor or zero time; ErrConflict for a
+// duplicate.
+func (a Account) AddContact(c Contact, actor string, at time.Time) (Account, crmkit.Event, error) {
 	if c.ID == uuid.Nil {
 		c.ID = crmkit.NewID()
 	}
 	c.Name, c.Email = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email)
 	if err := a.checkContact(c); err != nil {
-		return Account{}, Contact{}, err
+		return Account{}, crmkit.Event{}, err
 	}
 	for _, o := range a.Contacts {
 		if o.ID == c.ID || o.key() == c.key() {
-			return Account{}, Contact{}, fmt.Errorf("account %s: contact %q duplicates %q (%s): %w", a.ID, c.Name, o.Name, o.ID, crmkit.ErrConflict)
+			return Account{}, crmkit.Event{}, fmt.Errorf("account %s: contact %q duplicates %q (%s): %w", a.ID, c.Name, o.Name, o.ID, crmkit.ErrConflict)
 		}
 	}
 	out := a.clone()
 	out.Contacts = append(out.Contacts, c)
-	out.Version++
-	return out, c, nil
+	return out.record(EventContactAdded, actor, at, "", "", c)
 }
 
 // DecisionMakers returns the contacts with role DecisionMaker.
@@ -243,14 +285,31 @@ func (a Account) DecisionMakers() []Contact {
 	return out
 }
 
-// Reassign returns a owned by a new key-account manager.
-func (a Account) Reassign(owner string) (Account, error) {
+// Reassign returns a owned by a new key-account manager
+// (EventAccountReassigned). Customer data belongs to the company, not the
+// rep: contacts and history stay with the account. The same owner is
+// ErrConflict, an empty one ErrInvalid.
+func (a Account) Reassign(owner, actor string, at time.Time) (Account, crmkit.Event, error) {
 	owner = strings.TrimSpace(owner)
 	if owner == "" {
-		return Account{}, crmkit.Invalid("owner", "account %s: empty owner", a.ID)
+		return Account{}, crmkit.Event{}, crmkit.Invalid("owner", "account %s: empty owner", a.ID)
+	}
+	if owner == a.Owner {
+		return Account{}, crmkit.Event{}, fmt.Errorf("account %s is already owned by %s: %w", a.ID, owner, crmkit.ErrConflict)
 	}
 	out := a.clone()
 	out.Owner = owner
-	out.Version++
-	return out, nil
+	return out.record(EventAccountReassigned, actor, at, a.Owner, owner, nil)
+}
+
+// SetRelations returns a with new relations (EventRelationsChanged), such
+// as a prospect that became a customer: SetRelations(a.Relations&^Prospect|Customer, ...).
+// No relation, an unknown bit or no change is ErrInvalid.
+func (a Account) SetRelations(r Relation, actor string, at time.Time) (Account, crmkit.Event, error) {
+	if r == 0 || r&^allRelations != 0 || r == a.Relations {
+		return Account{}, crmkit.Event{}, crmkit.Invalid("relations", "account %s: relations %s (now %s)", a.ID, r, a.Relations)
+	}
+	out := a.clone()
+	out.Relations = r
+	return out.record(EventRelationsChanged, actor, at, a.Relations.String(), r.String(), nil)
 }

@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
@@ -10,8 +11,9 @@ import (
 
 // A group of two companies: the parent's roll-up includes the subsidiary.
 func ExampleHierarchy_RollUp() {
-	group, _ := account.New("Acme Group", "kam-1", account.Customer)
-	sub, _ := account.New("Acme Services", "kam-1", account.Customer|account.Partner)
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	group, _, _ := account.New("Acme Group", "kam-1", account.Customer, "rep", at)
+	sub, _, _ := account.New("Acme Services", "kam-1", account.Customer|account.Partner, "rep", at)
 	sub.Parent = group.ID
 	h, err := account.NewHierarchy([]account.Account{group, sub})
 	if err != nil {
