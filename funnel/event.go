@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/google/uuid"
 )
 
 // EventMap adapts crmkit.Event envelopes (the history of leads and deals)
@@ -38,8 +39,10 @@ type EventMap struct {
 	// AmountField names the payload field holding a crmkit.Money (as
 	// {"amount":"12.34","currency":"EUR"}); empty for none.
 	AmountField string
-	// DateField names the payload field holding the close date of a
-	// CloseDateChanged event (RFC 3339).
+	// DateField names the payload field holding the expected close date
+	// (RFC 3339) of a CloseDateChanged event, or of a Created event: the
+	// CloseDateChanged record of a created entity's close date follows its
+	// Created record (and the entry into its first stage) at the same time.
 	DateField string
 	// StageField names the payload field of a Created event holding the
 	// stage the entity starts in; the record of that entry follows the
@@ -47,9 +50,19 @@ type EventMap struct {
 	StageField string
 	// OwnerField names the payload field holding the owner.
 	OwnerField string
+	// CompetitorField names the payload field of a Lost event holding the
+	// competitor who won; empty for none.
+	CompetitorField string
 	// OwnerFromTo lists the event types whose To is the new owner (a
 	// hand-over).
 	OwnerFromTo map[string]bool
+	// StageFromTo lists the event types whose To, when it names one of
+	// Stages, is the stage the entity is in after the event (a lead
+	// captured as a suspect, a nurtured lead recycled to mql): when that
+	// stage differs from the entity's current one, a StageEntered record
+	// follows the event's record at the same time. A Created event's
+	// StageField, when set in its payload, takes precedence.
+	StageFromTo map[string]bool
 }
 
 // EventReader turns a sequence of events into records (see
@@ -76,13 +89,23 @@ func (r *EventReader) Err() error { return r.err }
 // (see Err).
 func (r *EventReader) Records() iter.Seq[Record] {
 	return func(yield func(Record) bool) {
+		r.err = nil
+		// The current stage of the current aggregate, for StageFromTo.
+		var agg uuid.UUID
+		stage := -1
 		for e := range r.events {
-			recs, n, err := r.m.convert(e)
+			if e.AggregateID != agg {
+				agg, stage = e.AggregateID, -1
+			}
+			recs, n, err := r.m.convert(e, stage)
 			if err != nil {
 				r.err = err
 				return
 			}
 			for i := range n {
+				if recs[i].Kind == StageEntered {
+					stage = recs[i].Stage
+				}
 				if !yield(recs[i]) {
 					return
 				}
@@ -91,9 +114,10 @@ func (r *EventReader) Records() iter.Seq[Record] {
 	}
 }
 
-// convert returns the records of one event (zero, one or two).
-func (m EventMap) convert(e crmkit.Event) ([2]Record, int, error) {
-	var out [2]Record
+// convert returns the records of one event (zero to three), given the
+// index of the stage its entity is in (-1 for none or unknown).
+func (m EventMap) convert(e crmkit.Event, stage int) ([3]Record, int, error) {
+	var out [3]Record
 	if err := e.Validate(); err != nil {
 		return out, 0, fmt.Errorf("event %s: %w", e.ID, err)
 	}
@@ -109,7 +133,7 @@ func (m EventMap) convert(e crmkit.Event) ([2]Record, int, error) {
 	}
 	r := Record{Entity: e.AggregateID, At: e.At, Kind: k}
 	var payload map[string]json.RawMessage
-	if len(e.Payload) > 0 && (m.AmountField != "" || m.DateField != "" || m.StageField != "" || m.OwnerField != "") {
+	if len(e.Payload) > 0 && (m.AmountField != "" || m.DateField != "" || m.StageField != "" || m.OwnerField != "" || m.CompetitorField != "") {
 		if err := json.Unmarshal(e.Payload, &payload); err != nil {
 			// A payload that is not an object has none of the fields.
 			payload = nil
@@ -143,6 +167,9 @@ func (m EventMap) convert(e crmkit.Event) ([2]Record, int, error) {
 		r.Stage = i
 	case Lost:
 		r.Dims.Reason = e.Reason
+		if _, err := field(m.CompetitorField, &r.Dims.Competitor); err != nil {
+			return out, 0, err
+		}
 	case CloseDateChanged:
 		var d time.Time
 		if _, err := field(m.DateField, &d); err != nil {
@@ -151,18 +178,36 @@ func (m EventMap) convert(e crmkit.Event) ([2]Record, int, error) {
 		r.Date = d
 	}
 	out[0] = r
+	n := 1
+	entered := false
 	if k == Created {
-		var stage string
-		if ok, err := field(m.StageField, &stage); err != nil {
+		var name string
+		if ok, err := field(m.StageField, &name); err != nil {
 			return out, 0, err
-		} else if ok && stage != "" {
-			i, known := m.Stages.Index(stage)
+		} else if ok && name != "" {
+			i, known := m.Stages.Index(name)
 			if !known {
-				return out, 0, crmkit.Invalid(m.StageField, "event %s (%s) of %s: unknown stage %q", e.ID, e.Type, e.AggregateID, stage)
+				return out, 0, crmkit.Invalid(m.StageField, "event %s (%s) of %s: unknown stage %q", e.ID, e.Type, e.AggregateID, name)
 			}
-			out[1] = Record{Entity: e.AggregateID, At: e.At, Kind: StageEntered, Stage: i}
-			return out, 2, nil
+			out[n] = Record{Entity: e.AggregateID, At: e.At, Kind: StageEntered, Stage: i}
+			n++
+			entered = true
 		}
 	}
-	return out, 1, nil
+	if !entered && k != StageEntered && m.StageFromTo[e.Type] {
+		if i, known := m.Stages.Index(e.To); known && (k == Created || i != stage) {
+			out[n] = Record{Entity: e.AggregateID, At: e.At, Kind: StageEntered, Stage: i}
+			n++
+		}
+	}
+	if k == Created {
+		var d time.Time
+		if ok, err := field(m.DateField, &d); err != nil {
+			return out, 0, err
+		} else if ok && !d.IsZero() {
+			out[n] = Record{Entity: e.AggregateID, At: e.At, Kind: CloseDateChanged, Date: d}
+			n++
+		}
+	}
+	return out, n, nil
 }

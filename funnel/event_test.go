@@ -80,3 +80,35 @@ func TestEventReader(t *testing.T) {
 	}
 	assert.ErrorIs(t, r.Err(), crmkit.ErrInvalid)
 }
+
+// A deal created with a close date and never given another is in the
+// forecast with that date, not as having none.
+func TestEventReaderCreatedCloseDate(t *testing.T) {
+	a := id(1)
+	events := []crmkit.Event{
+		event(t, a, "DealCreated", 0, 1, "", "", "", map[string]any{"stage": "lead", "amount": money(t, 1000), "close_date": at(40)}),
+		event(t, a, "StageChanged", 2, 2, "lead", "qualified", "", nil),
+	}
+	r := dealEventMap().Reader(slices.Values(events))
+	states, err := funnel.PipelineAsOf(testStages(), r.Records(), at(10))
+	require.NoError(t, err)
+	require.NoError(t, r.Err())
+	require.Len(t, states, 1)
+	assert.Equal(t, at(40), states[0].CloseDate)
+	assert.Equal(t, at(0), states[0].Origin, "the close date is not the origin")
+	assert.Equal(t, 1, states[0].Stage)
+
+	recs := slices.Collect(dealEventMap().Reader(slices.Values(events[:1])).Records())
+	require.Len(t, recs, 3)
+	assert.Equal(t, []funnel.Kind{funnel.Created, funnel.StageEntered, funnel.CloseDateChanged},
+		[]funnel.Kind{recs[0].Kind, recs[1].Kind, recs[2].Kind})
+	assert.Equal(t, at(40), recs[2].Date)
+	assert.Equal(t, at(0), recs[2].At)
+
+	bad := event(t, a, "DealCreated", 0, 1, "", "", "", map[string]any{"close_date": "soon"})
+	r = dealEventMap().Reader(slices.Values([]crmkit.Event{bad}))
+	for range r.Records() {
+	}
+	assert.ErrorIs(t, r.Err(), crmkit.ErrInvalid)
+	assert.ErrorContains(t, r.Err(), `"close_date"`)
+}
