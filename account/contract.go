@@ -233,7 +233,10 @@ type Contract struct {
 	Execution  Execution       `json:"execution"`
 	Terms      []Terms         `json:"terms"`
 	ApprovalID uuid.UUID       `json:"approval_id,omitzero"`
-	Version    int64           `json:"version"`
+	// TerminatedAt is when the contract was terminated (zero otherwise);
+	// it earns no recurring revenue from then on.
+	TerminatedAt time.Time `json:"terminated_at,omitzero"`
+	Version      int64     `json:"version"`
 }
 
 // ContractKind is the AggregateKind of contract events.
@@ -413,6 +416,9 @@ func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor s
 	out.Status = next
 	if t == TriggerSign && out.Execution == NotStarted {
 		out.Execution = Planning
+	}
+	if t == TriggerTerminate {
+		out.TerminatedAt = at
 	}
 	if approval != nil {
 		out.ApprovalID = *approval
@@ -598,6 +604,12 @@ func (c Contract) segments() []crmkit.Period {
 		if i+1 < len(c.Terms) && c.Terms[i+1].Period.Start.Before(p.End) {
 			p.End = c.Terms[i+1].Period.Start
 		}
+		if !c.TerminatedAt.IsZero() && c.TerminatedAt.Before(p.End) {
+			p.End = c.TerminatedAt
+			if p.End.Before(p.Start) {
+				p.End = p.Start
+			}
+		}
 		out[i] = p
 	}
 	return out
@@ -608,8 +620,8 @@ func (c Contract) segments() []crmkit.Period {
 // calendar month (of cal) that the version covers within p, summed
 // exactly and rounded once with mode. A whole month gives exactly the
 // monthly amount; 15 of 30 days give half of it. A terminated contract
-// earns nothing after its termination time, which the caller passes as
-// the end of p.
+// earns nothing from TerminatedAt on. The figure is what the terms bill,
+// whatever the status: for a Draft it is a forecast.
 func (c Contract) RecurringRevenue(p crmkit.Period, cal crmkit.Calendar, mode crmkit.RoundingMode) (crmkit.Money, error) {
 	if p.End.Before(p.Start) {
 		return crmkit.Money{}, crmkit.Invalid("period", "end before start")
@@ -723,6 +735,9 @@ func (c *Contract) apply(e crmkit.Event) error {
 		}
 		if t == TriggerSign && c.Execution == NotStarted {
 			c.Execution = Planning
+		}
+		if t == TriggerTerminate {
+			c.TerminatedAt = e.At
 		}
 		c.Status = next
 	}

@@ -331,3 +331,24 @@ func TestReplayContract(t *testing.T) {
 	_, err = account.ReplayContract(nil)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
+
+func TestTerminatedContractStopsEarning(t *testing.T) {
+	cal, err := crmkit.Gregorian(time.UTC)
+	require.NoError(t, err)
+	ctx := context.Background()
+	c := draft(t) // 1,000.00 a month through 2026
+	c, _, err = c.Approve(ctx, grant(t, c, t0), "rep", t0)
+	require.NoError(t, err)
+	c, _, err = c.Sign(ctx, "rep", t0)
+	require.NoError(t, err)
+	c, _, err = c.Activate(ctx, "rep", t0)
+	require.NoError(t, err)
+	mid := time.Date(2026, 4, 16, 0, 0, 0, 0, time.UTC)
+	c, _, err = c.Terminate(ctx, "rep", mid, "customer insolvent")
+	require.NoError(t, err)
+	assert.Equal(t, mid, c.TerminatedAt)
+	// January to March whole (3,000.00) plus 15 of 30 April days (500.00).
+	got, err := c.RecurringRevenue(crmkit.Period{Start: t0, End: t0.AddDate(1, 0, 0)}, cal, crmkit.RoundHalfEven)
+	require.NoError(t, err)
+	assert.Equal(t, eur("3500.00"), got)
+}

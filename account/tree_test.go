@@ -15,6 +15,7 @@ import (
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 var jobs = []string{"sales", "engineer", "teacher"}
@@ -211,4 +212,51 @@ func TestTelcoTreeBeatsBaseRate(t *testing.T) {
 	t.Logf("top segment: %s: %s of %d", segs[0].Rule, segs[0].Probability, segs[0].Support)
 	assert.True(t, segs[0].Probability.GreaterThan(tree.BaseRate().Mul(d("2"))), "the top segment churns at over twice the base rate")
 	assert.Contains(t, segs[0].Rule, "contract in {Month-to-month}")
+}
+
+// The leaves of any tree partition the training customers: supports add
+// up to the sample count and adopters to the adopters; every leaf but a
+// lone root holds at least MinLeaf customers; every training customer's
+// probability is its leaf's rate; segments come highest probability first.
+func TestTreeLeavesPartitionProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 200).Draw(t, "n")
+		samples := make([]account.Sample, n)
+		pos := 0
+		for i := range samples {
+			samples[i] = account.Sample{
+				Values:  []float64{float64(rapid.IntRange(18, 70).Draw(t, "age")), float64(rapid.IntRange(0, 2).Draw(t, "job"))},
+				Adopted: rapid.IntRange(0, 3).Draw(t, "adopt") == 0,
+			}
+			if samples[i].Adopted {
+				pos++
+			}
+		}
+		cfg := account.TreeConfig{MaxDepth: rapid.IntRange(1, 5).Draw(t, "depth"), MinLeaf: rapid.IntRange(1, 20).Draw(t, "minLeaf")}
+		tree, err := account.TrainTree(miningAttrs, slices.Values(samples), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs := tree.Segments()
+		support, adopted := 0, 0
+		for i, s := range segs {
+			support += s.Support
+			adopted += s.Adopted
+			if len(segs) > 1 && s.Support < cfg.MinLeaf {
+				t.Fatalf("leaf %q holds %d < min leaf %d", s.Rule, s.Support, cfg.MinLeaf)
+			}
+			if i > 0 && s.Probability.GreaterThan(segs[i-1].Probability) {
+				t.Fatalf("segments out of order at %d", i)
+			}
+		}
+		if support != n || adopted != pos {
+			t.Fatalf("leaves hold %d customers, %d adopters; trained on %d, %d", support, adopted, n, pos)
+		}
+		for _, s := range samples {
+			p, err := tree.Probability(s.Values)
+			if err != nil || p < 0 || p > 1 {
+				t.Fatalf("probability %v, %v", p, err)
+			}
+		}
+	})
 }
