@@ -1,0 +1,64 @@
+package funnel_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/google/uuid"
+)
+
+// A deal of the default pipeline, created with a close date and moved to
+// bidding, read back through StagesFromPipeline and DealEvents.
+func ExampleDealEvents() {
+	ctx := context.Background()
+	p := deal.DefaultPipeline()
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	d, created, err := deal.New(p, deal.NewDeal{
+		ID:   uuid.MustParse("0195f000-0000-7000-8000-000000000001"),
+		Name: "Fleet renewal", Type: deal.Renewal, Amount: crmkit.MustMoney("120000.00", "EUR"),
+		CloseDate: at.AddDate(0, 3, 0),
+		AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"),
+		ContactID: uuid.MustParse("0195f000-0000-7000-8000-0000000000cc"),
+		Owner:     "ana",
+	}, deal.Cmd{By: "ana", At: at})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, moved, err := p.Move(ctx, d, "bidding", deal.Cmd{By: "ana", At: at.AddDate(0, 0, 7)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	stages, err := funnel.StagesFromPipeline(p)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range stages.All() {
+		fmt.Printf("%-12s %s %-9s %2dd %d visits/week\n", s.Name, s.Probability.StringFixed(2), s.Category, int(s.Expected.Hours()/24), s.VisitsPerWeek)
+	}
+	r := funnel.DealEvents(stages).Reader(slices.Values([]crmkit.Event{created, moved}))
+	open, err := funnel.PipelineAsOf(stages, r.Records(), at.AddDate(0, 0, 10))
+	if err == nil {
+		err = r.Err()
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o := open[0]
+	fmt.Println(o.Status, stages.Name(o.Stage), o.Amount, o.Dims.Owner, "closes", o.CloseDate.Format(time.DateOnly))
+	// Output:
+	// tracking     0.10 pipeline  14d 2 visits/week
+	// bidding      0.30 best case 30d 2 visits/week
+	// negotiation  0.60 commit    30d 3 visits/week
+	// closing      0.90 commit    14d 2 visits/week
+	// open bidding 120000.00 EUR ana closes 2025-06-03
+}
