@@ -242,7 +242,13 @@ type Contract struct {
 // ContractKind is the AggregateKind of contract events.
 const ContractKind = "contract"
 
-// Event types of contracts.
+// Event types of contracts, past-tense facts. Each carries the contract's
+// Version after it. Status changes have From and To set to the statuses;
+// EventContractDrafted's payload is ContractDraftedPayload,
+// EventContractApproved's ContractApprovedPayload, EventContractAmended's
+// and EventContractRenewed's the new Terms; EventContractExecution has
+// From and To set to the execution stages; EventContractTerminated's
+// Reason is the stated reason.
 const (
 	EventContractDrafted    = "ContractDrafted"
 	EventContractApproved   = "ContractApproved"
