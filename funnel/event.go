@@ -12,8 +12,9 @@ import (
 
 // EventMap adapts crmkit.Event envelopes (the history of leads and deals)
 // to Records. It is configuration as data: which event types mean which
-// record kind, and where the payload keeps the fields funnel needs. For
-// deal events it could read:
+// record kind, and where the payload keeps the fields funnel needs.
+// DealEvents and LeadEvents return the maps of package deal's and package
+// lead's histories; a hand-written map for deal events could read:
 //
 //	funnel.EventMap{
 //		Stages: stages,
