@@ -65,8 +65,12 @@ func Hierarchy(max int) *rapid.Generator[[]account.Account] {
 }
 
 // RevenueHistory draws months monthly revenues in cur, oldest first, each
-// between 0 and maxMinor minor units (some months zero).
+// between 0 and maxMinor minor units (some months zero). months <= 0
+// gives the empty history.
 func RevenueHistory(cur crmkit.Currency, months int, maxMinor int64) *rapid.Generator[[]crmkit.Money] {
+	if months <= 0 {
+		return rapid.Just([]crmkit.Money{})
+	}
 	return rapid.Custom(func(t *rapid.T) []crmkit.Money {
 		out := make([]crmkit.Money, months)
 		for i := range out {
