@@ -11,13 +11,17 @@ import (
 const (
 	slotLead = iota
 	slotDeal
+	slotPlan
+	slotCampaign
 	numKinds
 )
 
 // newTables makes a tenant's empty tables, by slot.
 var newTables = [numKinds]func() any{
-	slotLead: func() any { return newTable(&leadKind.ops) },
-	slotDeal: func() any { return newTable(&dealKind.ops) },
+	slotLead:     func() any { return newTable(&leadKind.ops) },
+	slotDeal:     func() any { return newTable(&dealKind.ops) },
+	slotPlan:     func() any { return newTable(&planKind.ops) },
+	slotCampaign: func() any { return newTable(&campaignKind.ops) },
 }
 
 var leadKind = &kind[lead.Lead, storage.LeadFilter]{

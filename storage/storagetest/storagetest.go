@@ -111,6 +111,8 @@ var tests = []test{
 	{"TenantIsolation", testTenantIsolation},
 	{"BadInput", testBadInput},
 	{"Model", testModel},
+	{"Plans", testPlans},         // optional: storage.PlanStore
+	{"Campaigns", testCampaigns}, // optional: storage.CampaignStore
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and

@@ -1,0 +1,91 @@
+package storage
+
+import (
+	"fmt"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/quota"
+)
+
+// PlanKind is the aggregate kind of stored quota plans, as errors and
+// events name it.
+const PlanKind = "plan"
+
+// PlanStore is implemented by a Tx (and a Store) that stores quota
+// plans. It is an optional ability, found by type assertion as
+// database/sql finds a driver's extras; inside Update, assert on the tx
+// so that the plan's writes land with the others:
+//
+//	ps, ok := tx.(storage.PlanStore)
+//	if !ok {
+//		return errors.ErrUnsupported
+//	}
+//	err := ps.Plans().Save(ctx, next, p.Version, ev)
+type PlanStore interface {
+	// Plans is the quota plan repository.
+	Plans() PlanRepository
+}
+
+// PlanRepository stores quota.Plan aggregates: the whole plan (its cell
+// tree and revision history) under its ID and Version.
+type PlanRepository = Repository[quota.Plan, PlanFilter]
+
+// PlanFilter selects plans for List. A zero field matches every plan; the
+// zero PlanFilter matches all.
+type PlanFilter struct {
+	// FiscalYear, if not zero, selects plans of that fiscal year; it must
+	// be in 1..9998, as a plan's.
+	FiscalYear int
+	// Unit, if not zero, selects plans in that unit (one currency, or one
+	// count such as "new logos"); it must be a valid quota.Unit.
+	Unit quota.Unit
+}
+
+// ValidatePlan checks a plan before it is stored: a non-nil ID, a version
+// of at least 1, the plan's own invariants (quota.Plan.Validate: unit,
+// calendar, rounding, a cell tree whose children sum to their parent, one
+// revision per version), a count unit of at most MaxKeyLen bytes, and
+// every string within the text rules (see ValidateText).
+func ValidatePlan(p quota.Plan) error {
+	if err := ValidateID(PlanKind, p.ID); err != nil {
+		return err
+	}
+	if p.Version < 1 {
+		return crmkit.Invalid("version", "plan %s: version %d is below 1", p.ID, p.Version)
+	}
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("plan %s: %w", p.ID, err)
+	}
+	if err := checkString("unit", p.Unit.Count, MaxKeyLen); err != nil {
+		return fmt.Errorf("plan %s: %w", p.ID, err)
+	}
+	if err := ValidateText("plan", p); err != nil {
+		return fmt.Errorf("plan %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// Validate checks the filter: a zero fiscal year or one in 1..9998, and a
+// zero or valid unit whose count is at most MaxKeyLen bytes of valid
+// UTF-8 without NUL bytes.
+func (f PlanFilter) Validate() error {
+	if f.FiscalYear != 0 && (f.FiscalYear < 1 || f.FiscalYear > 9998) {
+		return crmkit.Invalid("fiscal year filter", "%d is outside 1..9998", f.FiscalYear)
+	}
+	if f.Unit == (quota.Unit{}) {
+		return nil
+	}
+	if err := checkString("unit filter", f.Unit.Count, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := f.Unit.Validate(); err != nil {
+		return fmt.Errorf("unit filter: %w", err)
+	}
+	return nil
+}
+
+// Match reports whether p passes the filter.
+func (f *PlanFilter) Match(p *quota.Plan) bool {
+	return (f.FiscalYear == 0 || p.FiscalYear == f.FiscalYear) &&
+		(f.Unit == quota.Unit{} || p.Unit == f.Unit)
+}
