@@ -19,7 +19,9 @@
 // allocation per record. The price of that is an order: records grouped
 // by entity, entities in ascending ID order, each entity's records in time
 // order ("ORDER BY entity, at, version"; SortRecords does it for a slice).
-// Records out of order, duplicates, unknown stages, records an entity's
+// Records out of order, duplicates (two identical records of an entity at
+// the same instant; activities excepted, since two calls can be logged at
+// once), unknown stages, records an entity's
 // status does not allow and amounts in two currencies are errors naming
 // the entity, never a wrong number.
 //

@@ -39,7 +39,8 @@ const (
 	// Terminated: the entity will never be followed again; no record may
 	// follow.
 	Terminated
-	// CloseDateChanged: the expected close date became Date.
+	// CloseDateChanged: the expected close date became Date; a zero Date
+	// clears it (the date is no longer known).
 	CloseDateChanged
 	// AmountChanged: the amount became Amount.
 	AmountChanged

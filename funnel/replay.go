@@ -89,7 +89,7 @@ func (p *replayer) order(r *Record) (bool, error) {
 		return true, nil
 	case r.At.Before(p.prev.At):
 		return false, crmkit.Invalid("records", "out of order: entity %s: %s record at %s after a %s record at %s", r.Entity, r.Kind, stamp(r.At), p.prev.Kind, stamp(p.prev.At))
-	case r.Kind == p.prev.Kind && r.Stage == p.prev.Stage && r.At.Equal(p.prev.At) &&
+	case r.Kind != Activity && r.Kind == p.prev.Kind && r.Stage == p.prev.Stage && r.At.Equal(p.prev.At) &&
 		r.Date.Equal(p.prev.Date) && r.Amount == p.prev.Amount && r.Dims == p.prev.Dims:
 		return false, fmt.Errorf("entity %s: duplicate %s record at %s: %w", r.Entity, r.Kind, stamp(r.At), crmkit.ErrConflict)
 	}
@@ -145,10 +145,7 @@ func (p *replayer) apply(r *Record, first bool) error {
 		}
 		o.Status = Open
 	case CloseDateChanged:
-		if r.Date.IsZero() {
-			return crmkit.Invalid("date", "entity %s at %s: close date changed to the zero time", r.Entity, stamp(r.At))
-		}
-		o.CloseDate = r.Date
+		o.CloseDate = r.Date // the zero time clears it: the date is not known any more
 	}
 	if !r.Amount.Currency().IsZero() {
 		o.Amount = r.Amount
