@@ -20,8 +20,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
@@ -354,23 +352,6 @@ func (s *story) workDeals(ctx context.Context) error {
 	return nil
 }
 
-// stagesOf adapts a deal pipeline to the funnel's stage list.
-func stagesOf(p *deal.Pipeline) (funnel.Stages, error) {
-	var out []funnel.Stage
-	hundred := decimal.NewFromInt(100)
-	for _, st := range p.Stages() {
-		cat := funnel.Pipeline
-		switch st.Forecast {
-		case deal.ForecastBestCase:
-			cat = funnel.BestCase
-		case deal.ForecastCommit:
-			cat = funnel.Commit
-		}
-		out = append(out, funnel.Stage{Name: st.Name, Probability: st.Probability.Div(hundred), Category: cat, Expected: st.ExpectedDuration})
-	}
-	return funnel.NewStages(out...)
-}
-
 // dealEvents streams every deal's history, deal by deal in ID order, as
 // funnel's event reader wants them.
 func (s *story) dealEvents(ctx context.Context, errp *error) iter.Seq[crmkit.Event] {
@@ -394,20 +375,11 @@ func (s *story) dealEvents(ctx context.Context, errp *error) iter.Seq[crmkit.Eve
 }
 
 func (s *story) report(ctx context.Context) error {
-	stages, err := stagesOf(s.pipeline)
+	stages, err := funnel.StagesFromPipeline(s.pipeline)
 	if err != nil {
 		return err
 	}
-	m := funnel.EventMap{
-		Stages: stages,
-		Kinds: map[string]funnel.Kind{
-			deal.EventDealCreated: funnel.Created, deal.EventStageChanged: funnel.StageEntered,
-			deal.EventDealWon: funnel.Won, deal.EventDealLost: funnel.Lost,
-			deal.EventDealSuspended: funnel.Suspended, deal.EventDealReactivated: funnel.Reactivated,
-			deal.EventDealTerminated: funnel.Terminated, deal.EventCloseDateChanged: funnel.CloseDateChanged,
-		},
-		AmountField: "amount", StageField: "stage", OwnerField: "owner", DateField: "close_date",
-	}
+	m := funnel.DealEvents(stages)
 	now := s.clock.Now()
 	var readErr error
 	reader := m.Reader(s.dealEvents(ctx, &readErr))
