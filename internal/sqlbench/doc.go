@@ -1,0 +1,24 @@
+// Package sqlbench holds the side-by-side comparisons of package funnel
+// with PostgreSQL that issue 7 asks for: the same deals loaded into a
+// table and summarised by one GROUP BY, next to funnel.SummarizeSlice over
+// the same values in the same run.
+//
+// Store is a small funnel.Source over a deals table that also implements
+// the optional funnel.Aggregator: AggregateFunnel pushes the summary down
+// to PostgreSQL as one GROUP BY over (reached set, current stage, status,
+// currency) and folds the few resulting rows into the funnel.Report that
+// funnel.Summarize would compute. Its tests prove the two agree; its
+// benchmarks time both paths.
+//
+// The package is internal: it exists for the benchmarks and the
+// conformance test, not as crmkit's storage layer (see storage/postgres).
+// Tests and benchmarks connect through the environment variable
+// CRMKIT_POSTGRES_DSN, are skipped when it is unset and fail when it is
+// set but the server cannot be reached. Each one works in a schema of its
+// own with a random name, dropped when it ends.
+//
+// Run the comparisons with:
+//
+//	CRMKIT_POSTGRES_DSN=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
+//	  go test -run='^$' -bench=. -benchtime=5x ./internal/sqlbench/
+package sqlbench

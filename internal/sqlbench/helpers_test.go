@@ -1,0 +1,120 @@
+package sqlbench_test
+
+import (
+	"context"
+	"encoding/binary"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/internal/sqlbench"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+)
+
+// pool connects to CRMKIT_POSTGRES_DSN: skipped when it is unset, a
+// failure when it is set but unreachable.
+func pool(tb testing.TB) *pgxpool.Pool {
+	tb.Helper()
+	dsn := os.Getenv("CRMKIT_POSTGRES_DSN")
+	if dsn == "" {
+		tb.Skip("CRMKIT_POSTGRES_DSN is not set")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("connect to CRMKIT_POSTGRES_DSN: %v", err)
+	}
+	tb.Cleanup(p.Close)
+	if err := p.Ping(ctx); err != nil {
+		tb.Fatalf("ping CRMKIT_POSTGRES_DSN: %v", err)
+	}
+	return p
+}
+
+// schema creates a schema with a random name, dropped (CASCADE) when the
+// test ends, and returns its name.
+func schema(tb testing.TB, p *pgxpool.Pool) string {
+	tb.Helper()
+	name := "sqlbench_" + strings.ReplaceAll(uuid.NewString(), "-", "")
+	if _, err := p.Exec(context.Background(), "CREATE SCHEMA "+pgx.Identifier{name}.Sanitize()); err != nil {
+		tb.Fatalf("create schema %s: %v", name, err)
+	}
+	tb.Cleanup(func() {
+		if _, err := p.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{name}.Sanitize()+" CASCADE"); err != nil {
+			tb.Errorf("drop schema %s: %v", name, err)
+		}
+	})
+	return name
+}
+
+// store returns a Store over a new deals table in a schema of its own.
+func store(tb testing.TB) sqlbench.Store {
+	tb.Helper()
+	p := pool(tb)
+	s := sqlbench.Store{DB: p, Schema: schema(tb, p)}
+	if err := s.CreateTable(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// The stages and deals of funnel's own benchmarks (funnel/bench_test.go):
+// the same generator with the same seed, so the figures compare.
+var benchStages = funnel.MustStages(
+	funnel.Stage{Name: "lead", Probability: decimal.RequireFromString("0.05")},
+	funnel.Stage{Name: "mql", Probability: decimal.RequireFromString("0.1")},
+	funnel.Stage{Name: "sql", Probability: decimal.RequireFromString("0.2")},
+	funnel.Stage{Name: "proposal", Probability: decimal.RequireFromString("0.4"), Category: funnel.BestCase},
+	funnel.Stage{Name: "negotiation", Probability: decimal.RequireFromString("0.6"), Category: funnel.BestCase},
+	funnel.Stage{Name: "contract", Probability: decimal.RequireFromString("0.8"), Category: funnel.Commit},
+)
+
+var (
+	benchStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	benchAsOf  = benchStart.Add(3 * 365 * 24 * time.Hour)
+)
+
+// benchDeals returns n deals as values, drawn from a seeded PCG exactly
+// as funnel's benchDeals: each walks forward from the first stage to a
+// random furthest stage (one in ten skips a stage), then is open (a
+// third), won, lost or terminated.
+func benchDeals(n int) []funnel.Opportunity {
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	eur := crmkit.MustCurrency("EUR")
+	owners := []string{"ann", "bob", "cid", "dan", "eve"}
+	deals := make([]funnel.Opportunity, n)
+	for i := range deals {
+		var id uuid.UUID
+		binary.BigEndian.PutUint64(id[8:], uint64(i+1))
+		f := rng.IntN(benchStages.Len())
+		reached := uint64(1)<<uint(f+1) - 1
+		if f >= 2 && rng.IntN(10) == 0 {
+			reached &^= 1 << uint(1+rng.IntN(f-1))
+		}
+		origin := benchStart.Add(time.Duration(rng.IntN(365*24)) * time.Hour)
+		entered := origin.Add(time.Duration(rng.IntN(60*24)) * time.Hour)
+		amount, _ := crmkit.NewMoney(int64(1000+rng.IntN(1_000_000)), eur)
+		d := funnel.Opportunity{Entity: id, Origin: origin, Entered: entered, Amount: amount,
+			Reached: reached, Stage: f, Dims: funnel.Dims{Owner: owners[i%len(owners)]}}
+		switch r := rng.IntN(6); {
+		case r < 2:
+			d.Status = funnel.Open
+		case r < 4:
+			d.Status, d.Closed = funnel.ClosedWon, entered.Add(time.Duration(rng.IntN(30*24))*time.Hour)
+		case r < 5:
+			d.Status, d.Closed = funnel.ClosedLost, entered.Add(time.Duration(rng.IntN(30*24))*time.Hour)
+		default:
+			d.Status, d.Closed = funnel.Dead, entered
+		}
+		deals[i] = d
+	}
+	return deals
+}
