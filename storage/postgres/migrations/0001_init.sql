@@ -15,9 +15,12 @@ CREATE TABLE leads (
 	source     text        NOT NULL,
 	owner      text        NOT NULL,
 	body       jsonb       NOT NULL,
-	PRIMARY KEY (tenant_id, id),
-	UNIQUE (tenant_id, create_key)
+	PRIMARY KEY (tenant_id, id)
 );
+
+-- Idempotency keys are unique per tenant; rows without one (imports,
+-- most creates) stay out of the index.
+CREATE UNIQUE INDEX leads_create_key ON leads (tenant_id, create_key) WHERE create_key IS NOT NULL;
 
 CREATE INDEX leads_owner ON leads (tenant_id, owner, id);
 CREATE INDEX leads_stage ON leads (tenant_id, stage, id);
@@ -33,9 +36,12 @@ CREATE TABLE deals (
 	owner          text        NOT NULL,
 	expected_close timestamptz,
 	body           jsonb       NOT NULL,
-	PRIMARY KEY (tenant_id, id),
-	UNIQUE (tenant_id, create_key)
+	PRIMARY KEY (tenant_id, id)
 );
+
+-- Idempotency keys are unique per tenant; rows without one (imports,
+-- most creates) stay out of the index.
+CREATE UNIQUE INDEX deals_create_key ON deals (tenant_id, create_key) WHERE create_key IS NOT NULL;
 
 CREATE INDEX deals_owner ON deals (tenant_id, owner, id);
 CREATE INDEX deals_pipeline_stage ON deals (tenant_id, pipeline, stage, id);
