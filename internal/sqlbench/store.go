@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/shopspring/decimal"
 )
 
 // DB is what a Store needs of a connection: *pgxpool.Pool, *pgxpool.Conn
@@ -148,16 +147,18 @@ func (s Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, 
 // SummaryQuery returns the one GROUP BY that AggregateFunnel runs over the
 // deals table named table (quoted): per reached set, current stage,
 // status and currency, the number of deals, their amount and the count,
-// negatives, sum, minimum and maximum in seconds of one duration: the age
-// of the current stay for open and suspended deals (to $1, the report
-// time), the time from origin to close for won and lost deals.
+// negatives, sum, minimum and maximum in microseconds of one duration:
+// the age of the current stay for open and suspended deals (to $1, the
+// report time), the time from origin to close for won and lost deals.
+// Durations are computed in double precision and rounded to the
+// microsecond, exact below 285 years; sums of bigint are exact.
 func SummaryQuery(table string) string {
 	return `SELECT reached, stage, status, currency, count(*), sum(amount)::bigint,
 	count(d), count(*) FILTER (WHERE d < 0), coalesce(sum(d), 0)::text,
-	coalesce(min(d), 0)::text, coalesce(max(d), 0)::text
+	coalesce(min(d), 0), coalesce(max(d), 0)
 FROM (SELECT reached, stage, status, currency, amount,
-	CASE WHEN status <= 1 AND stage >= 0 THEN extract(epoch FROM $1::timestamptz - entered)
-	     WHEN status IN (2, 3) THEN extract(epoch FROM closed - origin) END AS d
+	(CASE WHEN status <= 1 AND stage >= 0 THEN date_part('epoch', $1::timestamptz - entered)
+	     WHEN status IN (2, 3) THEN date_part('epoch', closed - origin) END * 1000000)::bigint AS d
 	FROM ` + table + `) AS t
 GROUP BY reached, stage, status, currency`
 }
@@ -189,28 +190,22 @@ func (a *durAcc) durations() (funnel.Durations, error) {
 	return funnel.NewDurations(a.n, a.neg, &a.sum, a.min, a.max)
 }
 
-// seconds parses a decimal number of seconds into nanoseconds.
-func seconds(s string) (*big.Int, error) {
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return nil, fmt.Errorf("seconds %q: %w", s, err)
+// micros parses a decimal number of microseconds into nanoseconds.
+func micros(s string) (*big.Int, error) {
+	b, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return nil, crmkit.Invalid("sum", "not a whole number of microseconds: %q", s)
 	}
-	d = d.Shift(9)
-	if !d.Equal(d.Truncate(0)) {
-		return nil, fmt.Errorf("seconds %q: finer than a nanosecond", s)
-	}
-	return d.BigInt(), nil
+	return b.Mul(b, big.NewInt(1000)), nil
 }
 
-func duration(s string) (time.Duration, error) {
-	b, err := seconds(s)
-	if err != nil {
-		return 0, err
+// duration converts microseconds into a Duration, reporting overflow.
+func duration(us int64) (time.Duration, error) {
+	const lim = int64(^uint64(0)>>1) / 1000
+	if us > lim || us < -lim {
+		return 0, fmt.Errorf("%d microseconds: %w", us, crmkit.ErrOverflow)
 	}
-	if !b.IsInt64() {
-		return 0, fmt.Errorf("seconds %q: %w", s, crmkit.ErrOverflow)
-	}
-	return time.Duration(b.Int64()), nil
+	return time.Duration(us) * time.Microsecond, nil
 }
 
 // stageFig holds one stage's figures while the groups are folded.
@@ -256,7 +251,8 @@ func (s Store) AggregateFunnel(ctx context.Context, stages funnel.Stages, q funn
 		status                   int16
 		code                     string
 		count, amount, dn, dneg  int64
-		dsum, dmin, dmax         string
+		dsum                     string
+		dmin, dmax               int64
 	)
 	add := func(p *int64, v int64) error {
 		r := *p + v
@@ -284,7 +280,7 @@ func (s Store) AggregateFunnel(ctx context.Context, stages funnel.Stages, q funn
 		if int(stage) < -1 || int(stage) >= n || (n < funnel.MaxStages && r>>uint(n) != 0) {
 			return funnel.Report{}, crmkit.Invalid("stage", "a deal in stage %d with stage set %#x, beyond the %d stages", stage, r, n)
 		}
-		ds, err := seconds(dsum)
+		ds, err := micros(dsum)
 		if err != nil {
 			return funnel.Report{}, err
 		}
