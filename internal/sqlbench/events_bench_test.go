@@ -1,0 +1,166 @@
+package sqlbench_test
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// benchEvents yields about n records exactly as funnel's benchEvents:
+// deals walking forward through the stages, from a seeded PCG, in report
+// order.
+func benchEvents(n int) iter.Seq[funnel.Record] {
+	return func(yield func(funnel.Record) bool) {
+		rng := rand.New(rand.NewPCG(7, uint64(n)))
+		eur := crmkit.MustCurrency("EUR")
+		owners := []string{"ann", "bob", "cid", "dan", "eve"}
+		emitted := 0
+		for i := 0; emitted < n; i++ {
+			var id uuid.UUID
+			binary.BigEndian.PutUint64(id[8:], uint64(i+1))
+			at := benchStart.Add(time.Duration(rng.IntN(365*24)) * time.Hour)
+			amount, _ := crmkit.NewMoney(int64(1000+rng.IntN(1_000_000)), eur)
+			r := funnel.Record{Entity: id, Kind: funnel.Created, At: at, Amount: amount, Dims: funnel.Dims{Owner: owners[i%len(owners)]}}
+			if !yield(r) {
+				return
+			}
+			emitted++
+			f := rng.IntN(benchStages.Len())
+			for s := 0; s <= f; s++ {
+				at = at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
+				if !yield(funnel.Record{Entity: id, Kind: funnel.StageEntered, At: at, Stage: s}) {
+					return
+				}
+				emitted++
+			}
+			at = at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
+			var k funnel.Kind
+			switch rng.IntN(6) {
+			case 0, 1:
+				continue // still open
+			case 2, 3:
+				k = funnel.Won
+			case 4:
+				k = funnel.Lost
+			default:
+				k = funnel.Terminated
+			}
+			if !yield(funnel.Record{Entity: id, Kind: k, At: at}) {
+				return
+			}
+			emitted++
+		}
+	}
+}
+
+// The SQL equivalents of the full report's parts, over the events table
+// %[1]s: time in stage with LEAD() (completed stays up to $1), cohorts by
+// month of creation (entities and wins), the pipeline as of $1 (open
+// entities: the last record at or before $1 is a creation or a stage).
+const (
+	stayQuery = `SELECT stage, count(*), sum(d), min(d), max(d) FROM (
+	SELECT kind, stage, (date_part('epoch', lead(at) OVER w - at) * 1000000)::bigint AS d
+	FROM %[1]s WHERE at <= $1 WINDOW w AS (PARTITION BY entity ORDER BY seq)) AS t
+WHERE kind = 2 AND d IS NOT NULL GROUP BY stage`
+	cohortQuery = `SELECT date_trunc('month', created, 'UTC') AS m, count(*), count(*) FILTER (WHERE won)
+FROM (SELECT entity, min(at) FILTER (WHERE kind = 1) AS created, bool_or(kind = 3) AS won
+	FROM %[1]s WHERE at <= $1 GROUP BY entity) AS e GROUP BY m`
+	pipelineQuery = `SELECT count(*) FROM (
+	SELECT DISTINCT ON (entity) kind FROM %[1]s WHERE at <= $1 ORDER BY entity, seq DESC) AS t
+WHERE kind IN (1, 2)`
+)
+
+// BenchmarkFullReport1M is issue 7's second comparison: the full report
+// (time in stage, cohorts by month, the pipeline as of a date) from
+// events, by funnel.Analyze and funnel.Replay over a generator, beside the
+// equivalent SQL with window functions over the same events in a table,
+// in the same run. It uses 1,000,000 events, not the issue's 10,000,000:
+// loading ten million rows does not fit the time this was written in.
+func BenchmarkFullReport1M(b *testing.B) {
+	const n = 1_000_000
+	ctx := context.Background()
+	p := pool(b)
+	sch := schema(b, p)
+	tbl := pgx.Identifier{sch, "events"}.Sanitize()
+	if _, err := p.Exec(ctx, `CREATE TABLE `+tbl+` (entity uuid NOT NULL, seq integer NOT NULL,
+		at timestamptz NOT NULL, kind smallint NOT NULL, stage integer NOT NULL, amount bigint NOT NULL,
+		owner text NOT NULL, PRIMARY KEY (entity, seq))`); err != nil {
+		b.Fatal(err)
+	}
+	var rows [][]any
+	var prev uuid.UUID
+	seq := int32(0)
+	for r := range benchEvents(n) {
+		if r.Entity != prev {
+			prev, seq = r.Entity, 0
+		}
+		seq++
+		rows = append(rows, []any{r.Entity, seq, r.At, int16(r.Kind), int32(r.Stage), r.Amount.Minor(), r.Dims.Owner})
+	}
+	start := time.Now()
+	if _, err := p.CopyFrom(ctx, pgx.Identifier{sch, "events"}, []string{"entity", "seq", "at", "kind", "stage", "amount", "owner"}, pgx.CopyFromRows(rows)); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("COPY of %d events: %s", len(rows), time.Since(start).Round(time.Millisecond))
+	rows = nil
+	if _, err := p.Exec(ctx, "VACUUM (FREEZE, ANALYZE) "+tbl); err != nil {
+		b.Fatal(err)
+	}
+	asOf := benchStart.Add(200 * 24 * time.Hour)
+	per := func(b *testing.B) {
+		ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		b.ReportMetric(ns/1e6, "ms/report")
+		b.ReportMetric(ns/n, "ns/record")
+	}
+	b.Run("go-report", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			rep, err := funnel.Analyze(benchStages, benchEvents(n), funnel.Query{AsOf: benchAsOf, By: []funnel.Dimension{funnel.ByPeriod}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sink = rep
+		}
+		per(b)
+	})
+	b.Run("go-pipeline-as-of", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			open := 0
+			for o, err := range funnel.Replay(benchStages, benchEvents(n), asOf) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				if o.Status == funnel.Open {
+					open++
+				}
+			}
+			sink = open
+		}
+		per(b)
+	})
+	for _, workers := range []int{0, 2} {
+		c := conn(b, p, workers)
+		for _, q := range []struct {
+			name, sql string
+			at        time.Time
+		}{{"stay", stayQuery, benchAsOf}, {"cohorts", cohortQuery, benchAsOf}, {"pipeline-as-of", pipelineQuery, asOf}} {
+			b.Run(fmt.Sprintf("sql-%s-workers=%d", q.name, workers), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					sink = drain(b, c, fmt.Sprintf(q.sql, tbl), q.at)
+				}
+				per(b)
+			})
+		}
+	}
+}
