@@ -33,8 +33,12 @@
 // on as real, indexed columns (lead stage, source, owner; deal pipeline,
 // stage, status, owner, expected_close) and the aggregate itself as a
 // JSONB body, so that fields can be added to the aggregates without a
-// migration. Table events is the append-only log, keyed by tenant_id and
-// event ID and indexed by aggregate and by time.
+// migration (enums are kept as their numbers there). Tables plans and
+// campaigns (schema version 2) hold quota plans and marketing campaigns
+// the same way: the store and Update's tx implement the optional
+// storage.PlanStore and storage.CampaignStore. Table events is the
+// append-only log, keyed by tenant_id and event ID and indexed by
+// aggregate and by time.
 //
 // # How writes work
 //
@@ -56,8 +60,11 @@
 // aggregates and their events with COPY in one transaction.
 //
 // All SQL is parameterised: values never become SQL text (the schema name,
-// an identifier, is quoted). Every call honours its context: a cancelled
-// context aborts the statement or the transaction, and nothing is kept.
+// an identifier, is quoted). Every call honours its context: a context
+// that ends while a statement runs makes the pool send the server a
+// cancel request, so the statement (or Update's transaction) is rolled
+// back and nothing is kept, unless the statement had already committed
+// when the request arrived.
 //
 // # Citus and CockroachDB
 //

@@ -16,6 +16,10 @@ const (
 	codeDeadlock      = "40P01" // deadlock_detected
 	codeUnique        = "23505" // unique_violation
 	codeUndefinedTab  = "42P01" // undefined_table
+
+	codeDuplicateObject = "42710" // duplicate_object
+	codeDuplicateTable  = "42P07" // duplicate_table
+	codeDuplicateSchema = "42P06" // duplicate_schema
 )
 
 // mapErr turns a driver error into one a caller can branch on:

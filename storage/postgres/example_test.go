@@ -17,7 +17,8 @@ func ExampleMigrations() {
 	fmt.Println("schema version", postgres.SchemaVersion)
 	// Output:
 	// 1 0001_init.sql
-	// schema version 1
+	// 2 0002_plans_campaigns.sql
+	// schema version 2
 }
 
 // A malformed DSN is refused before anything connects.

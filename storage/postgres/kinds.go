@@ -5,8 +5,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
@@ -93,3 +96,75 @@ func nullTime(t time.Time) any {
 	}
 	return t
 }
+
+var planKind = (&kind[quota.Plan, storage.PlanFilter]{
+	name:  storage.PlanKind,
+	table: "plans",
+	cols:  []column{{"fiscal_year", "int4"}, {"unit_currency", "text"}, {"unit_count", "text"}},
+	colValues: func(p *quota.Plan, dst []any) []any {
+		return append(dst, int32(p.FiscalYear), currencyCode(p.Unit.Currency), p.Unit.Count)
+	},
+	id:             func(p *quota.Plan) uuid.UUID { return p.ID },
+	version:        func(p *quota.Plan) int64 { return p.Version },
+	validate:       storage.ValidatePlan,
+	validateFilter: storage.PlanFilter.Validate,
+	codec:          newCodec[quota.Plan](),
+	where: func(f *storage.PlanFilter, b *strings.Builder, args []any) []any {
+		if f.FiscalYear != 0 {
+			b.WriteString(" AND fiscal_year = " + param(&args, int32(f.FiscalYear)))
+		}
+		if f.Unit != (quota.Unit{}) {
+			b.WriteString(" AND unit_currency = " + param(&args, currencyCode(f.Unit.Currency)))
+			b.WriteString(" AND unit_count = " + param(&args, f.Unit.Count))
+		}
+		return args
+	},
+}).build()
+
+// currencyCode returns c's ISO 4217 code, "" for the zero Currency.
+func currencyCode(c crmkit.Currency) string {
+	if c.IsZero() {
+		return ""
+	}
+	return c.Code()
+}
+
+var campaignKind = (&kind[funnel.Campaign, storage.CampaignFilter]{
+	name:  storage.CampaignKind,
+	table: "campaigns",
+	cols: []column{
+		{"status", "int2"}, {"owner", "text"}, {"code", "text"},
+		{"schedule_start", "timestamptz"}, {"schedule_end", "timestamptz"},
+	},
+	colValues: func(c *funnel.Campaign, dst []any) []any {
+		return append(dst, int16(c.Status), c.Owner, c.Code, c.Schedule.Start, c.Schedule.End)
+	},
+	id:             func(c *funnel.Campaign) uuid.UUID { return c.ID },
+	version:        func(c *funnel.Campaign) int64 { return c.Version },
+	validate:       storage.ValidateCampaign,
+	validateFilter: storage.CampaignFilter.Validate,
+	codec:          newCodec[funnel.Campaign](),
+	where: func(f *storage.CampaignFilter, b *strings.Builder, args []any) []any {
+		if len(f.Statuses) > 0 {
+			statuses := make([]int16, len(f.Statuses))
+			for i, s := range f.Statuses {
+				statuses[i] = int16(s)
+			}
+			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::int2[])")
+		}
+		if f.Owner != "" {
+			b.WriteString(" AND owner = " + param(&args, f.Owner))
+		}
+		if f.Code != "" {
+			b.WriteString(" AND code = " + param(&args, f.Code))
+		}
+		if !f.During.Start.IsZero() || !f.During.End.IsZero() {
+			// crmkit.Period.Overlaps: both periods non-empty, each
+			// starting before the other ends.
+			start, end := param(&args, f.During.Start), param(&args, f.During.End)
+			b.WriteString(" AND schedule_start < schedule_end AND " + start + "::timestamptz < " + end +
+				"::timestamptz AND schedule_start < " + end + " AND " + start + " < schedule_end")
+		}
+		return args
+	},
+}).build()

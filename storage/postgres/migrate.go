@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 //go:embed migrations/*.sql
@@ -82,7 +84,7 @@ var migrations = func() []Migration {
 // migrator waits for the first and then skips it.
 func (db *DB) Migrate(ctx context.Context) error {
 	if db.schema != "" {
-		if _, err := db.pool.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+quoteIdent(db.schema)); err != nil {
+		if err := db.execBootstrap(ctx, "CREATE SCHEMA IF NOT EXISTS "+quoteIdent(db.schema)); err != nil {
 			return fmt.Errorf("postgres: migrate: create schema %s: %w", db.schema, mapErr(ctx, err))
 		}
 	}
@@ -91,7 +93,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	name       text        NOT NULL,
 	applied_at timestamptz NOT NULL DEFAULT now()
 )`
-	if _, err := db.pool.Exec(ctx, create); err != nil {
+	if err := db.execBootstrap(ctx, create); err != nil {
 		return fmt.Errorf("postgres: migrate: create schema_migrations: %w", mapErr(ctx, err))
 	}
 	current, err := db.Version(ctx)
@@ -108,6 +110,19 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// execBootstrap runs a CREATE ... IF NOT EXISTS. Two sessions running one
+// at the same time may both find the object missing, and the second to
+// create it fails on the catalog's unique index; running it again then
+// finds the object.
+func (db *DB) execBootstrap(ctx context.Context, sql string) error {
+	_, err := db.pool.Exec(ctx, sql)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == codeUnique || pe.Code == codeDuplicateObject || pe.Code == codeDuplicateTable || pe.Code == codeDuplicateSchema) {
+		_, err = db.pool.Exec(ctx, sql)
+	}
+	return err
 }
 
 // apply runs one migration in a transaction, unless another migrator

@@ -118,13 +118,8 @@ func TestMigrate(t *testing.T) {
 	}
 	wg.Wait()
 	for _, err := range errs {
-		// CREATE SCHEMA / CREATE TABLE IF NOT EXISTS may race in the
-		// catalog; what must never happen is a migration applied twice.
-		if err != nil {
-			assert.ErrorIs(t, err, crmkit.ErrConflict)
-		}
+		assert.NoError(t, err, "a concurrent Migrate")
 	}
-	require.NoError(t, db2.Migrate(ctx))
 	require.NoError(t, db2.Pool().QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&rows))
 	assert.Equal(t, len(postgres.Migrations()), rows)
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -91,6 +94,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if o.maxConns > 0 {
 		cfg.MaxConns = o.maxConns
 	}
+	// When a context ends while a statement runs, ask the server to cancel
+	// the statement (pgx's default only stops waiting for it, and the
+	// server would finish, and commit, a statement outside a
+	// transaction); close the connection if the server does not answer.
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelDeadline}
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open pool: %w", err)
@@ -102,9 +112,17 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	return &DB{pool: pool, schema: o.schema, owned: true}, nil
 }
 
+// cancelDeadline is how long a connection waits for the server to cancel
+// a statement whose context ended before it gives the connection up.
+const cancelDeadline = 2 * time.Second
+
 // New returns the database behind a pool the caller made and configured
 // (its search_path decides where the tables are). Close does not close
-// pool. A nil pool panics: it is a programming error.
+// pool. Open configures its pool to cancel a running statement on the
+// server when the statement's context ends; pgx's default, which only
+// stops waiting, lets the server finish a statement and commit it: set
+// ConnConfig.BuildContextWatcherHandler to a
+// pgconn.CancelRequestContextWatcherHandler for the same behaviour. A nil pool panics: it is a programming error.
 func New(pool *pgxpool.Pool) *DB {
 	if pool == nil {
 		panic("postgres.New: nil pool")

@@ -8,7 +8,9 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -24,8 +26,12 @@ type Store struct {
 }
 
 var (
-	_ storage.Store = (*Store)(nil)
-	_ storage.Tx    = (*txView)(nil)
+	_ storage.Store         = (*Store)(nil)
+	_ storage.Tx            = (*txView)(nil)
+	_ storage.PlanStore     = (*Store)(nil)
+	_ storage.PlanStore     = (*txView)(nil)
+	_ storage.CampaignStore = (*Store)(nil)
+	_ storage.CampaignStore = (*txView)(nil)
 )
 
 // querier is what the repositories need of a pool or a transaction.
@@ -81,6 +87,12 @@ func (v *txView) Deals() storage.DealRepository {
 	return &repo[deal.Deal, storage.DealFilter]{sc: v.sc, k: dealKind}
 }
 func (v *txView) Events() storage.EventLog { return &eventLog{sc: v.sc} }
+func (v *txView) Plans() storage.PlanRepository {
+	return &repo[quota.Plan, storage.PlanFilter]{sc: v.sc, k: planKind}
+}
+func (v *txView) Campaigns() storage.CampaignRepository {
+	return &repo[funnel.Campaign, storage.CampaignFilter]{sc: v.sc, k: campaignKind}
+}
 
 // Tenant returns the tenant the store is bound to.
 func (s *Store) Tenant() string { return s.sc.tenant }
@@ -99,6 +111,18 @@ func (s *Store) Deals() storage.DealRepository {
 
 // Events returns the tenant's event log.
 func (s *Store) Events() storage.EventLog { return &eventLog{sc: &s.sc} }
+
+// Plans returns the quota plan repository (storage.PlanStore); each call
+// on it is its own transaction.
+func (s *Store) Plans() storage.PlanRepository {
+	return &repo[quota.Plan, storage.PlanFilter]{sc: &s.sc, k: planKind}
+}
+
+// Campaigns returns the marketing campaign repository
+// (storage.CampaignStore); each call on it is its own transaction.
+func (s *Store) Campaigns() storage.CampaignRepository {
+	return &repo[funnel.Campaign, storage.CampaignFilter]{sc: &s.sc, k: campaignKind}
+}
 
 // rollbackTimeout bounds the rollback of a failed Update, which runs even
 // when the Update's context has ended.
