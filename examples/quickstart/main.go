@@ -6,13 +6,17 @@
 // an attribution split.
 //
 //	go run ./examples/quickstart
+//	go run ./examples/quickstart -postgres 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
 //
-// It runs on the in-memory store (storage/memory), with a fixed clock so
-// that its output is the same every time.
+// It runs on the in-memory store (storage/memory), or with -postgres on
+// PostgreSQL (storage/postgres: the tables go to the schema named by
+// -schema, created and migrated if missing, and each run writes as a new
+// tenant), with a fixed clock so that its output is the same every time.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"iter"
@@ -27,13 +31,46 @@ import (
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
+	"github.com/crmkit/crmkit/storage/postgres"
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	dsn := flag.String("postgres", "", "run on PostgreSQL at this DSN instead of in memory")
+	schema := flag.String("schema", "crmkit_quickstart", "with -postgres: the schema for crmkit's tables")
+	flag.Parse()
+	ctx := context.Background()
+	store, done, err := openStore(ctx, *dsn, *schema)
+	if err == nil {
+		err = run(ctx, os.Stdout, store)
+		done()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
+}
+
+// openStore opens the memory store, or with a DSN a PostgreSQL store for a
+// new tenant (so that the story can run again on the same database).
+func openStore(ctx context.Context, dsn, schema string) (storage.Store, func(), error) {
+	if dsn == "" {
+		s, err := memory.New().Tenant("acme")
+		return s, func() {}, err
+	}
+	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	s, err := db.Tenant("quickstart-" + crmkit.NewID().String())
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return s, db.Close, nil
 }
 
 // story carries what the steps share.
@@ -47,12 +84,8 @@ type story struct {
 	deals    []deal.Deal
 }
 
-func run(ctx context.Context, w io.Writer) error {
+func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	clock := crmkit.NewFakeClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
-	store, err := memory.New().Tenant("acme")
-	if err != nil {
-		return err
-	}
 	ladder, err := lead.NewLadder(clock)
 	if err != nil {
 		return err

@@ -3,7 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/postgres"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,8 +18,39 @@ import (
 // TestQuickstart runs the story and checks the numbers it prints against
 // hand computations.
 func TestQuickstart(t *testing.T) {
+	store, done, err := openStore(context.Background(), "", "")
+	require.NoError(t, err)
+	defer done()
+	checkStory(t, store)
+}
+
+// TestQuickstartPostgres tells the same story on PostgreSQL, in a schema
+// of its own that it drops at the end. It skips without
+// CRMKIT_POSTGRES_DSN and fails when the server named there is down.
+func TestQuickstartPostgres(t *testing.T) {
+	dsn := os.Getenv("CRMKIT_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("CRMKIT_POSTGRES_DSN is not set")
+	}
+	ctx := context.Background()
+	schema := "quickstart_" + strings.ReplaceAll(crmkit.NewID().String(), "-", "")
+	store, done, err := openStore(ctx, dsn, schema)
+	require.NoError(t, err, "PostgreSQL at CRMKIT_POSTGRES_DSN")
+	t.Cleanup(func() {
+		done()
+		db, err := postgres.Open(ctx, dsn)
+		require.NoError(t, err)
+		defer db.Close()
+		_, err = db.Pool().Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		assert.NoError(t, err)
+	})
+	checkStory(t, store)
+}
+
+func checkStory(t *testing.T, store storage.Store) {
+	t.Helper()
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), &out))
+	require.NoError(t, run(context.Background(), &out, store))
 	s := out.String()
 
 	// Routing: ana takes 3, ben 2 (round robin), the sixth lead waits.
