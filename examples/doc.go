@@ -7,6 +7,8 @@
 //   - clv: RFM, BG/NBD and Gamma-Gamma fits and the customers with the
 //     highest predicted lifetime value, from a transactions file
 //     (go run ./examples/clv -in CDNOW_sample.txt -format cdnow).
+//   - diagram: writes docs/diagrams.md, the default pipeline and the lead
+//     ladder drawn from their state machines (go run ./examples/diagram).
 //
 // Each program has a test that runs it on small shipped data and checks
 // what it prints against hand-computed or published numbers.

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDiagramsUpToDate keeps docs/diagrams.md in step with the state
+// machines: regenerate it with go run ./examples/diagram > docs/diagrams.md.
+func TestDiagramsUpToDate(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(&out))
+	committed, err := os.ReadFile("../../docs/diagrams.md")
+	require.NoError(t, err)
+	assert.Equal(t, string(committed), out.String(), "docs/diagrams.md is stale: go run ./examples/diagram > docs/diagrams.md")
+}
+
+// TestDiagramsShowTheRules checks the drawing against the rules DOMAIN.md
+// states, independently of the generator: terminated deals have no way
+// out, a suspended deal comes back only through reactivate, and the lead
+// ladder has its nurture recycle.
+func TestDiagramsShowTheRules(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(&out))
+	s := out.String()
+	assert.NotRegexp(t, `terminated\d --> [a-z]`, s, "no event leaves Terminated")
+	assert.Contains(t, s, "terminated0 --> [*]", "Terminated is drawn as final")
+	assert.NotRegexp(t, `won\d --> [a-z]`, s, "a won deal is never reopened")
+	assert.Contains(t, s, "suspended1 --> open1: reactivate")
+	assert.NotContains(t, s, "suspended1 --> open2", "a suspended deal cannot move stage")
+	assert.Contains(t, s, "nurture --> mql: recycle")
+	assert.Contains(t, s, "| bidding | 30% | best_case | 720h0m0s |")
+}
