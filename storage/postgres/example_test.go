@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/postgres"
+	"github.com/google/uuid"
 )
 
 // Migrations lists the embedded schema changes Migrate applies in order.
@@ -27,4 +31,41 @@ func ExampleOpen_malformedDSN() {
 	fmt.Println(errors.Is(err, crmkit.ErrInvalid))
 	// Output:
 	// true
+}
+
+// Open a database, migrate it, and change a deal and write its event in
+// one transaction, retried when it loses a race. (Not run: it needs a
+// server.)
+func Example() {
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, "postgres://app@db.internal:5432/crm?sslmode=verify-full", postgres.MaxConns(16))
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		panic(err) // crmkit.ErrConflict: the database is newer than this code
+	}
+	acme, err := db.Tenant("acme")
+	if err != nil {
+		panic(err)
+	}
+	p := deal.DefaultPipeline()
+	id := uuid.MustParse("01960c4e-8f2a-7cc1-9a3e-4f5b6c7d8e9f")
+	err = storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error {
+		return acme.Update(ctx, func(tx storage.Tx) error {
+			d, err := tx.Deals().Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			next, ev, err := p.Move(ctx, d, "negotiation", deal.Cmd{By: "rep-7", At: time.Now()})
+			if err != nil {
+				return err
+			}
+			return tx.Deals().Save(ctx, next, d.Version, ev)
+		})
+	})
+	if err != nil {
+		panic(err)
+	}
 }
