@@ -13,6 +13,8 @@ const (
 	slotDeal
 	slotPlan
 	slotCampaign
+	slotAccount
+	slotContract
 	numKinds
 )
 
@@ -22,6 +24,8 @@ var newTables = [numKinds]func() any{
 	slotDeal:     func() any { return newTable(&dealKind.ops) },
 	slotPlan:     func() any { return newTable(&planKind.ops) },
 	slotCampaign: func() any { return newTable(&campaignKind.ops) },
+	slotAccount:  func() any { return newTable(&accountKind.ops) },
+	slotContract: func() any { return newTable(&contractKind.ops) },
 }
 
 var leadKind = &kind[lead.Lead, storage.LeadFilter]{

@@ -113,6 +113,8 @@ var tests = []test{
 	{"Model", testModel},
 	{"Plans", testPlans},         // optional: storage.PlanStore
 	{"Campaigns", testCampaigns}, // optional: storage.CampaignStore
+	{"Accounts", testAccounts},   // optional: storage.AccountStore
+	{"Contracts", testContracts}, // optional: storage.ContractStore
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and

@@ -1,0 +1,232 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/google/uuid"
+)
+
+// AccountStore is implemented by a Tx (and a Store) that stores accounts:
+// an optional ability found by type assertion, like PlanStore.
+//
+// Contacts have no repository of their own: they are part of the
+// account.Account value (its Contacts, with its Departments), so they are
+// stored, versioned and changed with their account (account.AddContact
+// returns the account's next version and the event to Save with).
+// account.New returns an account at Version 1 with its creation event,
+// ready for Create.
+type AccountStore interface {
+	// Accounts is the account repository.
+	Accounts() AccountRepository
+}
+
+// AccountRepository stores account.Account aggregates, contacts included.
+type AccountRepository = Repository[account.Account, AccountFilter]
+
+// AccountFilter selects accounts for List. A zero field matches every
+// account; the zero AccountFilter matches all.
+type AccountFilter struct {
+	// Owner, if not empty, selects accounts owned by that key-account
+	// manager.
+	Owner string
+	// Segment, if not empty, selects accounts of that segment.
+	Segment string
+	// Parent, if not uuid.Nil, selects the direct children of that
+	// account in its group of companies.
+	Parent uuid.UUID
+	// Relations, if not zero, selects accounts that have every one of
+	// these relations (account.Relation.Has); it must hold only known
+	// relation bits.
+	Relations account.Relation
+}
+
+// allRelations is every known account.Relation bit.
+const allRelations = account.Prospect | account.Customer | account.Partner | account.Competitor
+
+// ValidateAccount checks an account before it is stored: a non-nil ID, a
+// version of at least 1, the account's own invariants
+// (account.Account.Validate: a name and owner, known relations, not its
+// own parent, distinct departments, valid distinct contacts), an owner,
+// segment and category of at most MaxKeyLen bytes, and every string
+// within the text rules (see ValidateText). A duplicate contact is an
+// error matching crmkit.ErrInvalid here (account.Validate reports it as
+// crmkit.ErrConflict), since it is bad input to a store.
+func ValidateAccount(a account.Account) error {
+	if err := ValidateID(account.AccountKind, a.ID); err != nil {
+		return err
+	}
+	if a.Version < 1 {
+		return crmkit.Invalid("version", "account %s: version %d is below 1", a.ID, a.Version)
+	}
+	if err := a.Validate(); err != nil {
+		if errors.Is(err, crmkit.ErrInvalid) {
+			return err
+		}
+		return crmkit.Invalid("account", "%v", err)
+	}
+	for _, f := range [...]struct{ name, s string }{{"owner", a.Owner}, {"segment", a.Segment}, {"category", a.Category}} {
+		if err := checkString(f.name, f.s, MaxKeyLen); err != nil {
+			return fmt.Errorf("account %s: %w", a.ID, err)
+		}
+	}
+	if err := ValidateText("account", a); err != nil {
+		return fmt.Errorf("account %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+// Validate checks the filter: an owner and a segment of at most MaxKeyLen
+// bytes of valid UTF-8 without NUL bytes, and only known relation bits.
+func (f AccountFilter) Validate() error {
+	if err := checkString("owner filter", f.Owner, MaxKeyLen); err != nil {
+		return err
+	}
+	if err := checkString("segment filter", f.Segment, MaxKeyLen); err != nil {
+		return err
+	}
+	if f.Relations&^allRelations != 0 {
+		return crmkit.Invalid("relations filter", "%s has unknown relation bits", f.Relations)
+	}
+	return nil
+}
+
+// Match reports whether a passes the filter.
+func (f *AccountFilter) Match(a *account.Account) bool {
+	return (f.Owner == "" || a.Owner == f.Owner) &&
+		(f.Segment == "" || a.Segment == f.Segment) &&
+		(f.Parent == uuid.Nil || a.Parent == f.Parent) &&
+		(f.Relations == 0 || a.Relations.Has(f.Relations))
+}
+
+// ContractStore is implemented by a Tx (and a Store) that stores
+// contracts: an optional ability found by type assertion, like PlanStore.
+// account.NewContract returns a draft at Version 1 with its event, ready
+// for Create; its commands (Approve, Sign, Amend, Renew, ...) bump the
+// version and return the event to Save with.
+type ContractStore interface {
+	// Contracts is the contract repository.
+	Contracts() ContractRepository
+}
+
+// ContractRepository stores account.Contract aggregates with all versions
+// of their terms.
+type ContractRepository = Repository[account.Contract, ContractFilter]
+
+// maxContractStatuses is the number of contract statuses (Draft ..
+// Terminated).
+const maxContractStatuses = int(account.Terminated)
+
+// ContractFilter selects contracts for List. A zero field matches every
+// contract; the zero ContractFilter matches all.
+type ContractFilter struct {
+	// Account, if not uuid.Nil, selects the contracts of that account.
+	Account uuid.UUID
+	// Deal, if not uuid.Nil, selects the contracts won through that deal.
+	Deal uuid.UUID
+	// Statuses, if not empty, selects contracts whose status is one of
+	// them.
+	Statuses []account.ContractStatus
+	// RenewalFrom and RenewalTo, each if not zero, select contracts whose
+	// current terms' renewal date is in [RenewalFrom, RenewalTo). Both
+	// set with RenewalTo before RenewalFrom is an error.
+	RenewalFrom, RenewalTo time.Time
+}
+
+func validContractStatus(s account.ContractStatus) bool {
+	return s >= account.Draft && s <= account.Terminated
+}
+
+// ValidateContract checks a contract before it is stored: a non-nil ID
+// and account, a version of at least 1, a known status and execution
+// stage, a non-blank title, a currency, at least one version of the
+// terms, numbered 1, 2, ... with a known kind, each with a non-zero
+// period that ends after it starts, a monthly amount and value in the
+// contract's currency and not negative, and a renewal date inside the
+// period; and every string within the text rules (see ValidateText).
+// These are account.NewContract's rules, which package account has no
+// exported Validate for.
+func ValidateContract(c account.Contract) error {
+	if err := ValidateID(account.ContractKind, c.ID); err != nil {
+		return err
+	}
+	switch {
+	case c.Version < 1:
+		return crmkit.Invalid("version", "contract %s: version %d is below 1", c.ID, c.Version)
+	case c.AccountID == uuid.Nil:
+		return crmkit.Invalid("account id", "contract %s: nil account", c.ID)
+	case !validContractStatus(c.Status):
+		return crmkit.Invalid("status", "contract %s: %s is not a status", c.ID, c.Status)
+	case c.Execution > account.ImplementationDone:
+		return crmkit.Invalid("execution", "contract %s: %s is not an execution stage", c.ID, c.Execution)
+	case strings.TrimSpace(c.Title) == "":
+		return crmkit.Invalid("title", "contract %s: empty title", c.ID)
+	case c.Currency.IsZero():
+		return crmkit.Invalid("currency", "contract %s: no currency", c.ID)
+	case len(c.Terms) == 0:
+		return crmkit.Invalid("terms", "contract %s: no terms", c.ID)
+	}
+	for i, t := range c.Terms {
+		if err := validateTerms(c.Currency, i, t); err != nil {
+			return fmt.Errorf("contract %s: terms[%d]: %w", c.ID, i, err)
+		}
+	}
+	if err := ValidateText("contract", c); err != nil {
+		return fmt.Errorf("contract %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// validateTerms checks version i (0-based) of a contract's terms.
+func validateTerms(cur crmkit.Currency, i int, t account.Terms) error {
+	switch {
+	case t.Version != i+1:
+		return crmkit.Invalid("terms version", "version %d at position %d", t.Version, i)
+	case t.Kind < account.Original || t.Kind > account.Renewal:
+		return crmkit.Invalid("terms kind", "%s is not a kind of terms", t.Kind)
+	case t.Period.Start.IsZero() || t.Period.End.IsZero() || !t.Period.End.After(t.Period.Start):
+		return crmkit.Invalid("terms period", "period %s is empty or not set", t.Period)
+	case t.Monthly.Currency() != cur || t.Value.Currency() != cur:
+		return fmt.Errorf("monthly %s and value %s must both be in %s: %w", t.Monthly, t.Value, cur, crmkit.ErrCurrencyMismatch)
+	case t.Monthly.Sign() < 0 || t.Value.Sign() < 0:
+		return crmkit.Invalid("terms amount", "negative monthly %s or value %s", t.Monthly, t.Value)
+	case t.RenewalDate.Before(t.Period.Start) || t.RenewalDate.After(t.Period.End):
+		return crmkit.Invalid("renewal date", "%s is outside the term %s", t.RenewalDate.Format(time.DateOnly), t.Period)
+	}
+	return nil
+}
+
+// Validate checks the filter: at most as many statuses as there are, each
+// known, and a renewal range that does not end before it starts.
+func (f ContractFilter) Validate() error {
+	if len(f.Statuses) > maxContractStatuses {
+		return crmkit.Invalid("statuses filter", "%d statuses, more than %d", len(f.Statuses), maxContractStatuses)
+	}
+	for i, s := range f.Statuses {
+		if !validContractStatus(s) {
+			return crmkit.Invalid(fmt.Sprintf("statuses filter[%d]", i), "%s is not a status", s)
+		}
+	}
+	if !f.RenewalFrom.IsZero() && !f.RenewalTo.IsZero() && f.RenewalTo.Before(f.RenewalFrom) {
+		return crmkit.Invalid("renewal filter", "to %s is before from %s", f.RenewalTo, f.RenewalFrom)
+	}
+	return nil
+}
+
+// Match reports whether c passes the filter.
+func (f *ContractFilter) Match(c *account.Contract) bool {
+	if f.Account != uuid.Nil && c.AccountID != f.Account || f.Deal != uuid.Nil && c.DealID != f.Deal {
+		return false
+	}
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status) {
+		return false
+	}
+	renew := c.Current().RenewalDate
+	return (f.RenewalFrom.IsZero() || !renew.Before(f.RenewalFrom)) &&
+		(f.RenewalTo.IsZero() || renew.Before(f.RenewalTo))
+}

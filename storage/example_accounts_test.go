@@ -1,0 +1,55 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/memory"
+)
+
+// An account, with a contact inside it, and its first contract are stored
+// inside one Update through the optional storage.AccountStore and
+// storage.ContractStore abilities of the transaction, and read back.
+func ExampleAccountStore() {
+	ctx := context.Background()
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	store, _ := memory.New().Tenant("acme")
+
+	acct, created, _ := account.New("Globex", "ana", account.Customer, "ana", at)
+	acct, added, _ := acct.AddContact(account.Contact{Name: "Hank Scorpio", Email: "hank@globex.example",
+		Role: account.DecisionMaker}, "ana", at)
+	contract, drafted, _ := account.NewContract(account.ContractSpec{
+		AccountID: acct.ID, Title: "Support 2026", Start: at, End: at.AddDate(1, 0, 0),
+		Monthly: crmkit.MustMoney("1500.00", "EUR"),
+	}, "ana", at)
+
+	err := store.Update(ctx, func(tx storage.Tx) error {
+		as, ok1 := tx.(storage.AccountStore)
+		cs, ok2 := tx.(storage.ContractStore)
+		if !ok1 || !ok2 {
+			return errors.ErrUnsupported
+		}
+		if _, err := as.Accounts().Create(ctx, acct, "globex", created, added); err != nil {
+			return err
+		}
+		_, err := cs.Contracts().Create(ctx, contract, "", drafted)
+		return err
+	})
+	fmt.Println("update:", err)
+
+	got, _ := store.Accounts().Get(ctx, acct.ID)
+	fmt.Println(got.Name, "version", got.Version, "contacts:", got.Contacts[0].Name)
+	page, _, _ := store.Contracts().List(ctx, storage.ContractFilter{
+		Account: acct.ID, Statuses: []account.ContractStatus{account.Draft},
+	}, storage.Page{})
+	fmt.Println(len(page), "draft contract:", page[0].Title, page[0].Current().Monthly)
+	// Output:
+	// update: <nil>
+	// Globex version 2 contacts: Hank Scorpio
+	// 1 draft contract: Support 2026 1500.00 EUR
+}

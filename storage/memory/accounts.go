@@ -1,0 +1,81 @@
+package memory
+
+import (
+	"slices"
+
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+// Accounts (with their contacts) and contracts: the optional abilities
+// storage.AccountStore and storage.ContractStore, on the store and on the
+// transaction of Update, so that their writes land with the others.
+var (
+	_ storage.AccountStore  = (*Store)(nil)
+	_ storage.AccountStore  = (*txn)(nil)
+	_ storage.ContractStore = (*Store)(nil)
+	_ storage.ContractStore = (*txn)(nil)
+)
+
+var accountKind = &kind[account.Account, storage.AccountFilter]{
+	ops: ops[account.Account]{
+		name:     account.AccountKind,
+		slot:     slotAccount,
+		id:       func(a *account.Account) uuid.UUID { return a.ID },
+		version:  func(a *account.Account) int64 { return a.Version },
+		clone:    cloneAccount,
+		validate: storage.ValidateAccount,
+	},
+	validateFilter: storage.AccountFilter.Validate,
+	match:          (*storage.AccountFilter).Match,
+}
+
+var contractKind = &kind[account.Contract, storage.ContractFilter]{
+	ops: ops[account.Contract]{
+		name:     account.ContractKind,
+		slot:     slotContract,
+		id:       func(c *account.Contract) uuid.UUID { return c.ID },
+		version:  func(c *account.Contract) int64 { return c.Version },
+		clone:    cloneContract,
+		validate: storage.ValidateContract,
+	},
+	validateFilter: storage.ContractFilter.Validate,
+	match:          (*storage.ContractFilter).Match,
+}
+
+// cloneAccount copies an account's departments and contacts (Contact
+// holds only strings and values; account.Account has no exported Clone).
+func cloneAccount(a account.Account) account.Account {
+	a.Departments = slices.Clone(a.Departments)
+	a.Contacts = slices.Clone(a.Contacts)
+	return a
+}
+
+// cloneContract copies a contract's terms (Terms holds only values).
+func cloneContract(c account.Contract) account.Contract {
+	c.Terms = slices.Clone(c.Terms)
+	return c
+}
+
+// Accounts returns the account repository (storage.AccountStore); each
+// call on it is its own transaction.
+func (s *Store) Accounts() storage.AccountRepository {
+	return &repo[account.Account, storage.AccountFilter]{st: s.st, k: accountKind}
+}
+
+// Contracts returns the contract repository (storage.ContractStore); each
+// call on it is its own transaction.
+func (s *Store) Contracts() storage.ContractRepository {
+	return &repo[account.Contract, storage.ContractFilter]{st: s.st, k: contractKind}
+}
+
+// Accounts returns the account repository of the transaction.
+func (tx *txn) Accounts() storage.AccountRepository {
+	return &repo[account.Account, storage.AccountFilter]{st: tx.st, k: accountKind, tx: tx}
+}
+
+// Contracts returns the contract repository of the transaction.
+func (tx *txn) Contracts() storage.ContractRepository {
+	return &repo[account.Contract, storage.ContractFilter]{st: tx.st, k: contractKind, tx: tx}
+}
