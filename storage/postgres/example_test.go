@@ -22,7 +22,8 @@ func ExampleMigrations() {
 	// Output:
 	// 1 0001_init.sql
 	// 2 0002_plans_campaigns.sql
-	// schema version 2
+	// 3 0003_accounts_contracts.sql
+	// schema version 3
 }
 
 // A malformed DSN is refused before anything connects.

@@ -1,0 +1,119 @@
+package postgres
+
+import (
+	"strings"
+
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+// Accounts (their contacts inside the JSONB body) and contracts, tables
+// accounts and contracts of schema version 3: the optional abilities
+// storage.AccountStore and storage.ContractStore on the store and on
+// Update's tx.
+var (
+	_ storage.AccountStore  = (*Store)(nil)
+	_ storage.AccountStore  = (*txView)(nil)
+	_ storage.ContractStore = (*Store)(nil)
+	_ storage.ContractStore = (*txView)(nil)
+)
+
+// nullUUID returns id, or nil (SQL NULL) for uuid.Nil.
+func nullUUID(id uuid.UUID) any {
+	if id == uuid.Nil {
+		return nil
+	}
+	return id
+}
+
+var accountKind = (&kind[account.Account, storage.AccountFilter]{
+	name:  account.AccountKind,
+	table: "accounts",
+	cols:  []column{{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "int2"}},
+	colValues: func(a *account.Account, dst []any) []any {
+		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), int16(a.Relations))
+	},
+	id:             func(a *account.Account) uuid.UUID { return a.ID },
+	version:        func(a *account.Account) int64 { return a.Version },
+	validate:       storage.ValidateAccount,
+	validateFilter: storage.AccountFilter.Validate,
+	codec:          newCodec[account.Account](),
+	where: func(f *storage.AccountFilter, b *strings.Builder, args []any) []any {
+		if f.Owner != "" {
+			b.WriteString(" AND owner = " + param(&args, f.Owner))
+		}
+		if f.Segment != "" {
+			b.WriteString(" AND segment = " + param(&args, f.Segment))
+		}
+		if f.Parent != uuid.Nil {
+			b.WriteString(" AND parent = " + param(&args, f.Parent) + "::uuid")
+		}
+		if f.Relations != 0 {
+			// account.Relation.Has: every bit of the filter is set.
+			p := param(&args, int16(f.Relations))
+			b.WriteString(" AND relations & " + p + "::int2 = " + p + "::int2")
+		}
+		return args
+	},
+}).build()
+
+var contractKind = (&kind[account.Contract, storage.ContractFilter]{
+	name:  account.ContractKind,
+	table: "contracts",
+	cols: []column{
+		{"account_id", "uuid"}, {"deal_id", "uuid"}, {"status", "int2"}, {"renewal_date", "timestamptz"},
+	},
+	colValues: func(c *account.Contract, dst []any) []any {
+		return append(dst, c.AccountID, nullUUID(c.DealID), int16(c.Status), c.Current().RenewalDate)
+	},
+	id:             func(c *account.Contract) uuid.UUID { return c.ID },
+	version:        func(c *account.Contract) int64 { return c.Version },
+	validate:       storage.ValidateContract,
+	validateFilter: storage.ContractFilter.Validate,
+	codec:          newCodec[account.Contract](),
+	where: func(f *storage.ContractFilter, b *strings.Builder, args []any) []any {
+		if f.Account != uuid.Nil {
+			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
+		}
+		if f.Deal != uuid.Nil {
+			b.WriteString(" AND deal_id = " + param(&args, f.Deal) + "::uuid")
+		}
+		if len(f.Statuses) > 0 {
+			statuses := make([]int16, len(f.Statuses))
+			for i, s := range f.Statuses {
+				statuses[i] = int16(s)
+			}
+			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::int2[])")
+		}
+		if !f.RenewalFrom.IsZero() {
+			b.WriteString(" AND renewal_date >= " + param(&args, f.RenewalFrom))
+		}
+		if !f.RenewalTo.IsZero() {
+			b.WriteString(" AND renewal_date < " + param(&args, f.RenewalTo))
+		}
+		return args
+	},
+}).build()
+
+// Accounts returns the account repository (storage.AccountStore),
+// contacts included; each call on it is its own transaction.
+func (s *Store) Accounts() storage.AccountRepository {
+	return &repo[account.Account, storage.AccountFilter]{sc: &s.sc, k: accountKind}
+}
+
+// Contracts returns the contract repository (storage.ContractStore);
+// each call on it is its own transaction.
+func (s *Store) Contracts() storage.ContractRepository {
+	return &repo[account.Contract, storage.ContractFilter]{sc: &s.sc, k: contractKind}
+}
+
+// Accounts returns the account repository of the transaction.
+func (v *txView) Accounts() storage.AccountRepository {
+	return &repo[account.Account, storage.AccountFilter]{sc: v.sc, k: accountKind}
+}
+
+// Contracts returns the contract repository of the transaction.
+func (v *txView) Contracts() storage.ContractRepository {
+	return &repo[account.Contract, storage.ContractFilter]{sc: v.sc, k: contractKind}
+}
