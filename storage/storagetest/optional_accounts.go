@@ -37,9 +37,11 @@ func accountFixture() fixture[account.Account, storage.AccountFilter] {
 		clone:   cloneAccount,
 		id:      func(a *account.Account) uuid.UUID { return a.ID },
 		version: func(a *account.Account) int64 { return a.Version },
-		// Variants: owner ana for even i; segment "enterprise" for i < 3;
-		// a child of groupParent for i%3 != 2; a customer for i = 0, 4.
-		filter:   storage.AccountFilter{Owner: "ana", Segment: "enterprise", Parent: groupParent},
+		// Variants (see accountVariants): 0 passes every field of the
+		// filter, 1 to 4 each fail exactly one, 5 fails all.
+		filter: storage.AccountFilter{
+			Owner: "ana", Segment: "enterprise", Parent: groupParent, Relations: account.Customer,
+		},
 		selected: func(i int) bool { return i == 0 },
 		bad: func(t testing.TB) []account.Account {
 			var out []account.Account
@@ -68,20 +70,37 @@ func accountFixture() fixture[account.Account, storage.AccountFilter] {
 	}
 }
 
+// accountVariants are the fixture's accounts: owner ana or bo, segment
+// enterprise or smb, a child of groupParent or not, customer or
+// prospect (a partner either way).
+var accountVariants = [fixtureVariants]struct{ ana, enterprise, child, customer bool }{
+	{true, true, true, true},
+	{false, true, true, true},
+	{true, false, true, true},
+	{true, true, false, true},
+	{true, true, true, false},
+	{false, false, false, false},
+}
+
 // makeAccount returns variant i of an account with one department and
 // one contact, at version 3, and the event of its last change.
 func makeAccount(t testing.TB, i int) (account.Account, crmkit.Event) {
 	t.Helper()
-	rel := account.Prospect
-	if i%4 == 0 {
-		rel = account.Customer
+	v := accountVariants[i]
+	owner, rel := "bo", account.Prospect|account.Partner
+	if v.ana {
+		owner = "ana"
 	}
-	a, _, err := account.New(fmt.Sprintf("Globex %d", i), [...]string{"ana", "bo"}[i%2], rel, actor, base)
+	if v.customer {
+		rel = account.Customer | account.Partner
+	}
+	a, _, err := account.New(fmt.Sprintf("Globex %d", i), owner, rel, actor, base)
 	require.NoError(t, err)
-	if i < 3 {
+	a.Segment = "smb"
+	if v.enterprise {
 		a.Segment = "enterprise"
 	}
-	if i%3 != 2 {
+	if v.child {
 		a.Parent = groupParent
 	}
 	a.Category = "A"
