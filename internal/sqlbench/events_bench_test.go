@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -79,14 +81,21 @@ FROM (SELECT entity, min(at) FILTER (WHERE kind = 1) AS created, bool_or(kind = 
 WHERE kind IN (1, 2)`
 )
 
-// BenchmarkFullReport1M is issue 7's second comparison: the full report
+// BenchmarkFullReport is issue 7's second comparison: the full report
 // (time in stage, cohorts by month, the pipeline as of a date) from
 // events, by funnel.Analyze and funnel.Replay over a generator, beside the
 // equivalent SQL with window functions over the same events in a table,
-// in the same run. It uses 1,000,000 events, not the issue's 10,000,000:
-// loading ten million rows does not fit the time this was written in.
-func BenchmarkFullReport1M(b *testing.B) {
-	const n = 1_000_000
+// in the same run. It uses 1,000,000 events unless CRMKIT_BENCH_EVENTS
+// says otherwise (the issue's figure is 10,000,000:
+// CRMKIT_BENCH_EVENTS=10000000; loading them takes a few minutes).
+func BenchmarkFullReport(b *testing.B) {
+	n := 1_000_000
+	if v := os.Getenv("CRMKIT_BENCH_EVENTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("CRMKIT_BENCH_EVENTS=%q is not a positive count", v)
+		}
+	}
 	ctx := context.Background()
 	p := pool(b)
 	sch := schema(b, p)
@@ -96,22 +105,31 @@ func BenchmarkFullReport1M(b *testing.B) {
 		owner text NOT NULL, PRIMARY KEY (entity, seq))`); err != nil {
 		b.Fatal(err)
 	}
-	var rows [][]any
+	// Stream the generated events into COPY: ten million rows never sit in
+	// memory at once.
+	next, stop := iter.Pull(benchEvents(n))
+	defer stop()
 	var prev uuid.UUID
 	seq := int32(0)
-	for r := range benchEvents(n) {
-		if r.Entity != prev {
-			prev, seq = r.Entity, 0
-		}
-		seq++
-		rows = append(rows, []any{r.Entity, seq, r.At, int16(r.Kind), int32(r.Stage), r.Amount.Minor(), r.Dims.Owner})
-	}
+	row := make([]any, 7)
 	start := time.Now()
-	if _, err := p.CopyFrom(ctx, pgx.Identifier{sch, "events"}, []string{"entity", "seq", "at", "kind", "stage", "amount", "owner"}, pgx.CopyFromRows(rows)); err != nil {
+	copied, err := p.CopyFrom(ctx, pgx.Identifier{sch, "events"}, []string{"entity", "seq", "at", "kind", "stage", "amount", "owner"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			r, ok := next()
+			if !ok {
+				return nil, nil
+			}
+			if r.Entity != prev {
+				prev, seq = r.Entity, 0
+			}
+			seq++
+			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = r.Entity, seq, r.At, int16(r.Kind), int32(r.Stage), r.Amount.Minor(), r.Dims.Owner
+			return row, nil
+		}))
+	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("COPY of %d events: %s", len(rows), time.Since(start).Round(time.Millisecond))
-	rows = nil
+	b.Logf("COPY of %d events: %s", copied, time.Since(start).Round(time.Millisecond))
 	if _, err := p.Exec(ctx, "VACUUM (FREEZE, ANALYZE) "+tbl); err != nil {
 		b.Fatal(err)
 	}
@@ -119,7 +137,7 @@ func BenchmarkFullReport1M(b *testing.B) {
 	per := func(b *testing.B) {
 		ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 		b.ReportMetric(ns/1e6, "ms/report")
-		b.ReportMetric(ns/n, "ns/record")
+		b.ReportMetric(ns/float64(n), "ns/record")
 	}
 	b.Run("go-report", func(b *testing.B) {
 		b.ReportAllocs()
