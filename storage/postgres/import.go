@@ -79,11 +79,13 @@ type rowSource[T, F any] struct {
 	err    error
 }
 
+// Next implements pgx.CopyFromSource.
 func (r *rowSource[T, F]) Next() bool {
 	r.i++
 	return r.err == nil && r.i < len(r.rows)
 }
 
+// Values implements pgx.CopyFromSource: it checks and encodes the row.
 func (r *rowSource[T, F]) Values() ([]any, error) {
 	v := &r.rows[r.i]
 	if err := r.k.validate(*v); err != nil {
@@ -101,6 +103,7 @@ func (r *rowSource[T, F]) Values() ([]any, error) {
 	return r.vals, nil
 }
 
+// Err implements pgx.CopyFromSource.
 func (r *rowSource[T, F]) Err() error { return r.err }
 
 // eventSource feeds events to COPY, checking each.
