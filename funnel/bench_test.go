@@ -2,17 +2,16 @@ package funnel_test
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"iter"
 	"math/bits"
-	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/google/uuid"
 	"github.com/looplab/fsm"
 	"github.com/shopspring/decimal"
@@ -29,40 +28,10 @@ var benchStages = funnel.MustStages(
 
 var benchStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// benchDeals returns n deals as values, drawn from a seeded PCG: each
-// walks forward from the first stage to a random furthest stage (one in
-// ten skips a stage), then is open (a third), won, lost or terminated.
+// benchDeals returns n deals as values (funneltest.SyntheticDeals: the
+// same data for the same n).
 func benchDeals(n int) []funnel.Opportunity {
-	rng := rand.New(rand.NewPCG(1, uint64(n)))
-	eur := crmkit.MustCurrency("EUR")
-	owners := []string{"ann", "bob", "cid", "dan", "eve"}
-	deals := make([]funnel.Opportunity, n)
-	for i := range deals {
-		var id uuid.UUID
-		binary.BigEndian.PutUint64(id[8:], uint64(i+1))
-		f := rng.IntN(benchStages.Len())
-		reached := uint64(1)<<uint(f+1) - 1
-		if f >= 2 && rng.IntN(10) == 0 {
-			reached &^= 1 << uint(1+rng.IntN(f-1))
-		}
-		origin := benchStart.Add(time.Duration(rng.IntN(365*24)) * time.Hour)
-		entered := origin.Add(time.Duration(rng.IntN(60*24)) * time.Hour)
-		amount, _ := crmkit.NewMoney(int64(1000+rng.IntN(1_000_000)), eur)
-		d := funnel.Opportunity{Entity: id, Origin: origin, Entered: entered, Amount: amount,
-			Reached: reached, Stage: f, Dims: funnel.Dims{Owner: owners[i%len(owners)]}}
-		switch r := rng.IntN(6); {
-		case r < 2:
-			d.Status = funnel.Open
-		case r < 4:
-			d.Status, d.Closed = funnel.ClosedWon, entered.Add(time.Duration(rng.IntN(30*24))*time.Hour)
-		case r < 5:
-			d.Status, d.Closed = funnel.ClosedLost, entered.Add(time.Duration(rng.IntN(30*24))*time.Hour)
-		default:
-			d.Status, d.Closed = funnel.Dead, entered
-		}
-		deals[i] = d
-	}
-	return deals
+	return funneltest.SyntheticDeals(benchStages, benchStart, n)
 }
 
 var benchAsOf = benchStart.Add(3 * 365 * 24 * time.Hour)
@@ -190,51 +159,10 @@ func BenchmarkSummary(b *testing.B) {
 	}
 }
 
-// benchEvents yields about n records of deals walking forward through
-// the stages, generated on the fly from a seeded PCG (so 10 million
-// records take no memory), in report order.
+// benchEvents yields about n records generated on the fly
+// (funneltest.SyntheticEvents), in report order.
 func benchEvents(n int) iter.Seq[funnel.Record] {
-	return func(yield func(funnel.Record) bool) {
-		rng := rand.New(rand.NewPCG(7, uint64(n)))
-		eur := crmkit.MustCurrency("EUR")
-		owners := []string{"ann", "bob", "cid", "dan", "eve"}
-		emitted := 0
-		for i := 0; emitted < n; i++ {
-			var id uuid.UUID
-			binary.BigEndian.PutUint64(id[8:], uint64(i+1))
-			at := benchStart.Add(time.Duration(rng.IntN(365*24)) * time.Hour)
-			amount, _ := crmkit.NewMoney(int64(1000+rng.IntN(1_000_000)), eur)
-			r := funnel.Record{Entity: id, Kind: funnel.Created, At: at, Amount: amount, Dims: funnel.Dims{Owner: owners[i%len(owners)]}}
-			if !yield(r) {
-				return
-			}
-			emitted++
-			f := rng.IntN(benchStages.Len())
-			for s := 0; s <= f; s++ {
-				at = at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
-				if !yield(funnel.Record{Entity: id, Kind: funnel.StageEntered, At: at, Stage: s}) {
-					return
-				}
-				emitted++
-			}
-			at = at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
-			var k funnel.Kind
-			switch rng.IntN(6) {
-			case 0, 1:
-				continue // still open
-			case 2, 3:
-				k = funnel.Won
-			case 4:
-				k = funnel.Lost
-			default:
-				k = funnel.Terminated
-			}
-			if !yield(funnel.Record{Entity: id, Kind: k, At: at}) {
-				return
-			}
-			emitted++
-		}
-	}
+	return funneltest.SyntheticEvents(benchStages, benchStart, n)
 }
 
 // BenchmarkFullReport is the full report (time in stage with bounded

@@ -2,66 +2,23 @@ package sqlbench_test
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"iter"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
-// benchEvents yields about n records exactly as funnel's benchEvents:
-// deals walking forward through the stages, from a seeded PCG, in report
-// order.
+// benchEvents yields the records of funnel's own benchmarks
+// (funneltest.SyntheticEvents with the same stages and start).
 func benchEvents(n int) iter.Seq[funnel.Record] {
-	return func(yield func(funnel.Record) bool) {
-		rng := rand.New(rand.NewPCG(7, uint64(n)))
-		eur := crmkit.MustCurrency("EUR")
-		owners := []string{"ann", "bob", "cid", "dan", "eve"}
-		emitted := 0
-		for i := 0; emitted < n; i++ {
-			var id uuid.UUID
-			binary.BigEndian.PutUint64(id[8:], uint64(i+1))
-			at := benchStart.Add(time.Duration(rng.IntN(365*24)) * time.Hour)
-			amount, _ := crmkit.NewMoney(int64(1000+rng.IntN(1_000_000)), eur)
-			r := funnel.Record{Entity: id, Kind: funnel.Created, At: at, Amount: amount, Dims: funnel.Dims{Owner: owners[i%len(owners)]}}
-			if !yield(r) {
-				return
-			}
-			emitted++
-			f := rng.IntN(benchStages.Len())
-			for s := 0; s <= f; s++ {
-				at = at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
-				if !yield(funnel.Record{Entity: id, Kind: funnel.StageEntered, At: at, Stage: s}) {
-					return
-				}
-				emitted++
-			}
-			at = at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
-			var k funnel.Kind
-			switch rng.IntN(6) {
-			case 0, 1:
-				continue // still open
-			case 2, 3:
-				k = funnel.Won
-			case 4:
-				k = funnel.Lost
-			default:
-				k = funnel.Terminated
-			}
-			if !yield(funnel.Record{Entity: id, Kind: k, At: at}) {
-				return
-			}
-			emitted++
-		}
-	}
+	return funneltest.SyntheticEvents(benchStages, benchStart, n)
 }
 
 // The SQL equivalents of the full report's parts, over the events table

@@ -2,15 +2,13 @@ package sqlbench_test
 
 import (
 	"context"
-	"encoding/binary"
-	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/crmkit/crmkit/internal/sqlbench"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -82,39 +80,8 @@ var (
 	benchAsOf  = benchStart.Add(3 * 365 * 24 * time.Hour)
 )
 
-// benchDeals returns n deals as values, drawn from a seeded PCG exactly
-// as funnel's benchDeals: each walks forward from the first stage to a
-// random furthest stage (one in ten skips a stage), then is open (a
-// third), won, lost or terminated.
+// benchDeals returns the deals of funnel's own benchmarks
+// (funneltest.SyntheticDeals with the same stages and start).
 func benchDeals(n int) []funnel.Opportunity {
-	rng := rand.New(rand.NewPCG(1, uint64(n)))
-	eur := crmkit.MustCurrency("EUR")
-	owners := []string{"ann", "bob", "cid", "dan", "eve"}
-	deals := make([]funnel.Opportunity, n)
-	for i := range deals {
-		var id uuid.UUID
-		binary.BigEndian.PutUint64(id[8:], uint64(i+1))
-		f := rng.IntN(benchStages.Len())
-		reached := uint64(1)<<uint(f+1) - 1
-		if f >= 2 && rng.IntN(10) == 0 {
-			reached &^= 1 << uint(1+rng.IntN(f-1))
-		}
-		origin := benchStart.Add(time.Duration(rng.IntN(365*24)) * time.Hour)
-		entered := origin.Add(time.Duration(rng.IntN(60*24)) * time.Hour)
-		amount, _ := crmkit.NewMoney(int64(1000+rng.IntN(1_000_000)), eur)
-		d := funnel.Opportunity{Entity: id, Origin: origin, Entered: entered, Amount: amount,
-			Reached: reached, Stage: f, Dims: funnel.Dims{Owner: owners[i%len(owners)]}}
-		switch r := rng.IntN(6); {
-		case r < 2:
-			d.Status = funnel.Open
-		case r < 4:
-			d.Status, d.Closed = funnel.ClosedWon, entered.Add(time.Duration(rng.IntN(30*24))*time.Hour)
-		case r < 5:
-			d.Status, d.Closed = funnel.ClosedLost, entered.Add(time.Duration(rng.IntN(30*24))*time.Hour)
-		default:
-			d.Status, d.Closed = funnel.Dead, entered
-		}
-		deals[i] = d
-	}
-	return deals
+	return funneltest.SyntheticDeals(benchStages, benchStart, n)
 }
