@@ -17,7 +17,11 @@ import (
 )
 
 func main() {
-	root := os.Args[1]
+	root, err := filepath.Abs(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	counts := map[string]int{}
 	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
 		if err != nil || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
