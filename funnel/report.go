@@ -129,8 +129,9 @@ func (d *Dims) set(dim Dimension, v string) {
 // Query says which entities a report covers, as of when, and how it is
 // split. Only AsOf is required.
 type Query struct {
-	// AsOf is the report time: records after it are ignored, the ages of
-	// open stays are measured to it.
+	// AsOf is the report time: records at or before it count (one at
+	// exactly AsOf too, as "as of" means in every crmkit package), later
+	// ones are ignored; the ages of open stays are measured to it.
 	AsOf time.Time
 	// From and To select the entities whose origin lies in [From, To); a
 	// zero bound is open.

@@ -14,8 +14,9 @@ import (
 
 // EvalOptions are the inputs of Plan.Evaluate besides the actuals.
 type EvalOptions struct {
-	// AsOf is the instant of the evaluation: actuals at or after it are
-	// ignored, and MTD, QTD and YTD are the month, quarter and year of the
+	// AsOf is the instant of the evaluation: actuals at or before it
+	// count, later ones are ignored (as "as of" means in every crmkit
+	// package), and MTD, QTD and YTD are the month, quarter and year of the
 	// plan's calendar that contain it. After the fiscal year's end the
 	// whole year is evaluated. It must be after the year's start.
 	AsOf time.Time
@@ -47,14 +48,14 @@ type Evaluation struct {
 	// one was given and it has the cell (HasLastYearTarget).
 	LastYearTarget    int64
 	HasLastYearTarget bool
-	// Actual sums the records of the cell's period up to AsOf.
+	// Actual sums the records of the cell's period at or before AsOf.
 	Actual int64
 	// Unplanned is the part of Actual from records that belong to this
 	// cell but to none of its children (a rep or a product not in the
 	// plan); zero for leaves.
 	Unplanned int64
 	// LastYearActual sums the records of the same period last year;
-	// LastYearToDate those of its part up to AsOf's counterpart.
+	// LastYearToDate those of its part at or before AsOf's counterpart.
 	LastYearActual int64
 	LastYearToDate int64
 	// Attainment is Actual / Target (kpi.Attainment); AssignedAttainment
@@ -86,8 +87,8 @@ type ToDate struct {
 	// rata of the time elapsed in each, so it follows the plan's own
 	// seasonality.
 	Expected int64
-	// Actual sums the cell's records from the window's start to AsOf;
-	// LastYear those of the same part of the window last year.
+	// Actual sums the cell's records from the window's start to AsOf,
+	// inclusive; LastYear those of the same part of the window last year.
 	Actual   int64
 	LastYear int64
 	// Projected is the run rate carried to the window's end: Actual x
@@ -132,7 +133,9 @@ type evalNode struct {
 // opts.AsOf, for every cell (see Evaluation). A record belongs to the
 // deepest cell whose dimension members it carries (its Dims) and whose
 // period (this year, or the same period last year) contains its time;
-// records outside this fiscal year and the last are ignored.
+// records outside this fiscal year and the last, and records after
+// opts.AsOf (or after its counterpart last year), are ignored; a record at
+// exactly AsOf counts.
 //
 // A record in another currency than a money plan's is
 // crmkit.ErrCurrencyMismatch; a negative count in a count plan, an AsOf
@@ -214,7 +217,7 @@ func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, 
 		var this bool
 		switch {
 		case root.Contains(r.At):
-			if !r.At.Before(asOf) {
+			if r.At.After(asOf) {
 				continue
 			}
 			this = true
@@ -263,11 +266,12 @@ func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, 
 			}
 		} else {
 			ks = append(ks, aLY)
-			if r.At.Before(lyAsOf) {
+			// At or before the counterpart of AsOf, as this year.
+			if !r.At.After(lyAsOf) {
 				ks = append(ks, aLYToDate)
 			}
 			for w := range lyWindows {
-				if lyWindows[w].Contains(r.At) {
+				if lyWindows[w].Contains(r.At) || r.At.Equal(lyWindows[w].End) {
 					ks = append(ks, aLYMTD+w)
 				}
 			}
