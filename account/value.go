@@ -36,7 +36,7 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	if revenue.Sign() == 0 {
 		return decimal.Decimal{}, crmkit.Invalid("revenue", "zero revenue has no margin")
 	}
-	return decimal.NewFromInt(p.Minor()).DivRound(decimal.NewFromInt(revenue.Minor()), 16), nil
+	return crmkit.Ratio(decimal.NewFromInt(p.Minor()), decimal.NewFromInt(revenue.Minor()))
 }
 
 func checkCLVInputs(retention, discount decimal.Decimal) error {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/kpi"
 	"github.com/shopspring/decimal"
 )
 
@@ -298,7 +297,7 @@ func (f Forecast) Adjust(a Adjustment) (Forecast, error) {
 
 // Coverage is pipeline coverage: the open amount expected to close in the
 // period divided by what remains of the target after the wins,
-// Open / (target - Won), rounded to kpi.Precision places. A ratio of 3
+// Open / (target - Won) (crmkit.Ratio). A ratio of 3
 // means three times the remaining target is in the pipeline. A target
 // already met (nothing remains) and a target in another currency are
 // errors.
@@ -313,7 +312,7 @@ func (f Forecast) Coverage(target crmkit.Money) (decimal.Decimal, error) {
 	if _, err := rest.Add(f.Open.Amount); err != nil {
 		return decimal.Decimal{}, fmt.Errorf("coverage: %w", err)
 	}
-	return decimal.NewFromInt(f.Open.Amount.Minor()).DivRound(decimal.NewFromInt(rest.Minor()), kpi.Precision), nil
+	return crmkit.Ratio(decimal.NewFromInt(f.Open.Amount.Minor()), decimal.NewFromInt(rest.Minor()))
 }
 
 // Snapshot records what a forecast figure said on its date, to be
@@ -353,7 +352,7 @@ type Accuracy struct {
 	Error crmkit.Money
 	// APE is the absolute percentage error |Error| / Actual, and
 	// Accuracy is 1 - APE (negative when the forecast missed by more than
-	// the actual amount); both rounded to kpi.Precision places.
+	// the actual amount); APE is computed by crmkit.Ratio.
 	APE, Accuracy decimal.Decimal
 }
 
@@ -372,7 +371,10 @@ func MeasureAccuracy(s Snapshot, actual crmkit.Money) (Accuracy, error) {
 	if err != nil {
 		return Accuracy{}, err
 	}
-	ape := decimal.NewFromInt(abs.Minor()).DivRound(decimal.NewFromInt(actual.Minor()), kpi.Precision)
+	ape, err := crmkit.Ratio(decimal.NewFromInt(abs.Minor()), decimal.NewFromInt(actual.Minor()))
+	if err != nil {
+		return Accuracy{}, err
+	}
 	return Accuracy{Snapshot: s, Actual: actual, Error: e, APE: ape, Accuracy: decimal.NewFromInt(1).Sub(ape)}, nil
 }
 

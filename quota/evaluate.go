@@ -528,7 +528,10 @@ func (e Evaluation) Peers(key string) ([]Peer, error) {
 		}
 	}
 	if n > 0 {
-		mean := sum.DivRound(decimal.NewFromInt(n), kpi.Precision)
+		mean, err := crmkit.Ratio(sum, decimal.NewFromInt(n))
+		if err != nil {
+			return nil, err
+		}
 		for i := range out {
 			if out[i].Attainment.Valid {
 				out[i].VsAverage = decimal.NullDecimal{Decimal: out[i].Attainment.Decimal.Sub(mean), Valid: true}

@@ -1,0 +1,46 @@
+package crmkit
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// RatioPlaces is the number of decimal places of every ratio crmkit
+// computes (conversion and win rates, attainment, shares, growth, retention,
+// inverse exchange rates, ...): Ratio rounds to it, once, from the exact
+// quotient.
+const RatioPlaces = 16
+
+// ratioULP is one unit in the last place of a ratio.
+var ratioULP = decimal.New(1, -RatioPlaces)
+
+// Ratio returns num / den rounded to RatioPlaces decimal places, ties to
+// even (banker's rounding, the IEEE 754 default), from the exact quotient.
+// It is the one ratio helper of crmkit: every package divides through it,
+// so a figure reads the same wherever it is computed.
+//
+// Half-even, not half away from zero: two complementary ratios such as
+// retention and churn, or GRR and revenue churn, then always add up to
+// exactly 1, which half-up rounding breaks (1/131072 and 131071/131072
+// both end in an exact 5 at the 17th place and would both round up).
+// Ratio never reads or changes decimal.DivisionPrecision.
+//
+// A zero den is an error matching ErrInvalid.
+func Ratio(num, den decimal.Decimal) (decimal.Decimal, error) {
+	if den.IsZero() {
+		return decimal.Decimal{}, Invalid("denominator", "ratio %s / 0", num)
+	}
+	q, r := num.QuoRem(den, RatioPlaces)
+	if r.IsZero() {
+		return q, nil
+	}
+	// QuoRem truncates toward zero and |r| < |den|·ulp; compare 2|r| with
+	// |den|·ulp to see whether the dropped part is below, at or above half.
+	half := r.Abs().Add(r.Abs()).Cmp(den.Abs().Mul(ratioULP))
+	if half < 0 || (half == 0 && q.Shift(RatioPlaces).BigInt().Bit(0) == 0) {
+		return q, nil
+	}
+	if num.Sign()*den.Sign() < 0 {
+		return q.Sub(ratioULP), nil
+	}
+	return q.Add(ratioULP), nil
+}
