@@ -10,7 +10,8 @@
 // # Packages
 //
 //   - crmkit (this package): Money, Period, Calendar, Rates, Clock,
-//     IDSource, Event and the sentinel errors.
+//     IDSource, Ratio (the one ratio helper), Durations (the one
+//     duration-statistics type), Event and the sentinel errors.
 //   - kpi: the standard sales and marketing KPI formulas (conversion, win
 //     rate, CAC, churn, NRR, attainment, ...) in exact decimal arithmetic.
 //   - lead: sources, touchpoints, the suspect -> MQL -> SQL ladder, scoring,
