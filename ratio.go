@@ -1,6 +1,8 @@
 package crmkit
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -43,4 +45,33 @@ func Ratio(num, den decimal.Decimal) (decimal.Decimal, error) {
 		return q.Sub(ratioULP), nil
 	}
 	return q.Add(ratioULP), nil
+}
+
+// MulRatio returns m × num / den rounded to the minor unit with mode, once,
+// from the exact value (no intermediate rounding, so no double rounding):
+// a share of an amount (expected to date = target × elapsed / total), a
+// lifetime value (margin × r / (1 + d − r)). A zero den, an invalid mode
+// and m without currency are ErrInvalid; a result outside int64 minor
+// units is ErrOverflow.
+func (m Money) MulRatio(num, den decimal.Decimal, mode RoundingMode) (Money, error) {
+	if err := mode.validate(); err != nil {
+		return Money{}, err
+	}
+	if m.cur.IsZero() {
+		return Money{}, Invalid("currency", "scale a money amount without currency")
+	}
+	if den.IsZero() {
+		return Money{}, Invalid("denominator", "%s × %s / 0", m, num)
+	}
+	q, r := decimal.NewFromInt(m.minor).Mul(num).QuoRem(den, 0)
+	if !r.IsZero() {
+		// |r| < |den|; compare 2|r| with |den| to decide halves.
+		half := r.Abs().Add(r.Abs()).Cmp(den.Abs())
+		neg := r.Sign() != den.Sign() // the sign of the exact quotient's fraction
+		q = mode.roundQuotient(q, neg, half)
+	}
+	if q.GreaterThan(decMaxInt64) || q.LessThan(decMinInt64) {
+		return Money{}, fmt.Errorf("%s × %s / %s: %w", m, num, den, ErrOverflow)
+	}
+	return Money{minor: q.IntPart(), cur: m.cur}, nil
 }

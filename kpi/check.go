@@ -101,20 +101,6 @@ func positiveAmount(a amount, why string) error {
 	return nil
 }
 
-// divMoney returns num/den minor units of cur, rounded once with mode from
-// the exact quotient. num is in minor units and non-negative; den must be
-// positive.
-func divMoney(num, den decimal.Decimal, cur crmkit.Currency, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	// Truncate to one extra digit and, when the quotient is inexact, add a
-	// sticky digit beyond it: the rounding decision at the minor unit is then
-	// the same as for the exact quotient in every mode (no double rounding).
-	q, r := num.QuoRem(den, 1)
-	if !r.IsZero() {
-		q = q.Add(decimal.New(1, -2))
-	}
-	return crmkit.MoneyFromDecimal(q.Shift(-int32(cur.Digits())), cur, mode)
-}
-
 // share returns part/whole for counts with 0 <= part <= whole, whole > 0.
 func share(partField string, part int64, wholeField string, whole int64, why string) (decimal.Decimal, error) {
 	if err := count(partField, part); err != nil {

@@ -118,7 +118,7 @@ func ExpectedToDate(target crmkit.Money, elapsed, total int64, mode crmkit.Round
 	if err := checkElapsed(elapsed, total, true); err != nil {
 		return crmkit.Money{}, wrap("expected to date", err)
 	}
-	m, err := divMoney(minor(target).Mul(dec(elapsed)), dec(total), target.Currency(), mode)
+	m, err := target.MulRatio(dec(elapsed), dec(total), mode)
 	return m, wrap("expected to date", err)
 }
 
