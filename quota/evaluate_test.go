@@ -278,3 +278,32 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 		assert.Equal(t, p.Root.Target, ev.YTD.Target)
 	})
 }
+
+// TestEvaluateCountsRecordsAtExactlyAsOf: as of t means at or before t, in
+// this year and at t's counterpart last year, for the year, the month and
+// the year to date alike.
+func TestEvaluateCountsRecordsAtExactlyAsOf(t *testing.T) {
+	p := twoReps(t)
+	asOf := time.Date(2025, 5, 16, 0, 0, 0, 0, time.UTC)
+	lyAsOf := time.Date(2024, 5, 16, 0, 0, 0, 0, time.UTC) // the same date last year
+	recs := []quota.Record{
+		sale(asOf, "100", "rep", "ana"),                         // at as of: counts
+		sale(asOf.Add(time.Nanosecond), "99999", "rep", "ana"),  // after: ignored
+		sale(lyAsOf, "200", "rep", "ana"),                       // at the counterpart: to date
+		sale(lyAsOf.Add(time.Nanosecond), "3000", "rep", "ana"), // after it: the full year only
+	}
+	ev, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf})
+	require.NoError(t, err)
+	ana, ok := ev.Find("rep=ana")
+	require.True(t, ok)
+	// By hand: this year 100.00 EUR (10,000 cents), last year 200.00 to
+	// date and 200.00 + 3,000.00 in the whole year.
+	for _, e := range []quota.Evaluation{ev, ana} {
+		assert.Equal(t, int64(10000), e.Actual, "%s actual", e.Key)
+		assert.Equal(t, int64(10000), e.MTD.Actual, "%s MTD", e.Key)
+		assert.Equal(t, int64(10000), e.YTD.Actual, "%s YTD", e.Key)
+		assert.Equal(t, int64(20000), e.LastYearToDate, "%s last year to date", e.Key)
+		assert.Equal(t, int64(20000), e.MTD.LastYear, "%s MTD last year", e.Key)
+		assert.Equal(t, int64(320000), e.LastYearActual, "%s last year", e.Key)
+	}
+}
