@@ -80,8 +80,10 @@ func (q Quantiles) String() string {
 //
 // The zero Durations is an empty set in QuantilesApprox mode. A Durations
 // is built with DurationsOf or DurationsFromSummary and grown with Add
-// and Merge; the value is not safe for concurrent Add, and a value that
-// will be shared should be Sorted first (exact mode).
+// and Merge. A copy of a Durations shares its kept values and histogram
+// with the original: Clone it before adding to either. Reading (Mean,
+// Median, Quantile, ...) is safe from many goroutines; Add, Merge and Sort
+// are not, and a value that will be shared is Sorted first (exact mode).
 type Durations struct {
 	n, neg   int64
 	hi       int64
@@ -324,6 +326,9 @@ func (d Durations) Quantile(q float64) (time.Duration, error) {
 		}
 		at = func(i int64) time.Duration { return vals[i] }
 	case QuantilesApprox:
+		if d.hist == nil { // not built by Add or Merge
+			return 0, Invalid("durations", "%d durations without their histogram", d.n)
+		}
 		at = func(i int64) time.Duration { return max(d.min, min(d.max, d.hist.rank(i+1))) }
 	default:
 		return 0, Invalid("durations", "quantiles are not kept (mode %s)", d.mode)
