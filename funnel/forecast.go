@@ -432,31 +432,14 @@ func Velocity(opportunities int64, winRate decimal.Decimal, averageDeal crmkit.M
 	if averageDeal.Currency().IsZero() {
 		return crmkit.Money{}, crmkit.Invalid("average deal", "amount without currency")
 	}
-	// velocity in minor units per day = a × n × w × (ns per day) / cycle
-	// in ns: an exact decimal numerator over an integer, rounded once.
-	num := decimal.NewFromInt(averageDeal.Minor()).Mul(decimal.NewFromInt(opportunities)).
-		Mul(winRate).Mul(decimal.NewFromInt(int64(24 * time.Hour)))
-	den := decimal.NewFromInt(int64(cycle))
-	q, r := num.QuoRem(den, 0)
-	if r.Sign() != 0 {
-		twice := r.Mul(decimal.NewFromInt(2)).Cmp(den)
-		up := false
-		switch mode {
-		case crmkit.RoundUp, crmkit.RoundCeiling:
-			up = true
-		case crmkit.RoundHalfUp:
-			up = twice >= 0
-		case crmkit.RoundHalfEven:
-			up = twice > 0 || twice == 0 && q.BigInt().Bit(0) == 1
-		}
-		if up {
-			q = q.Add(decimal.NewFromInt(1))
-		}
+	// velocity per day = a × (n × w × ns per day) / cycle in ns, rounded
+	// once from the exact value.
+	perDay := decimal.NewFromInt(opportunities).Mul(winRate).Mul(decimal.NewFromInt(int64(24 * time.Hour)))
+	v, err := averageDeal.MulRatio(perDay, decimal.NewFromInt(int64(cycle)), mode)
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("velocity of %d opportunities of %s: %w", opportunities, averageDeal, err)
 	}
-	if !q.LessThan(decimal.NewFromInt(1 << 62)) {
-		return crmkit.Money{}, fmt.Errorf("velocity of %d opportunities of %s: %w", opportunities, averageDeal, crmkit.ErrOverflow)
-	}
-	return crmkit.NewMoney(q.IntPart(), averageDeal.Currency())
+	return v, nil
 }
 
 // Velocity computes sales velocity from a report: its open opportunities,

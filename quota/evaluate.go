@@ -386,7 +386,7 @@ func (ev evaluator) finish(td *ToDate) error {
 	elapsed := int64(ev.asOf.Sub(td.Window.Start) / time.Second)
 	total := int64(td.Window.Duration() / time.Second)
 	if elapsed > 0 && total > 0 {
-		proj, err := mulDiv(td.Actual, total, elapsed, u, ev.plan.Rounding)
+		proj, err := mulDiv(td.Actual, decimal.NewFromInt(total), decimal.NewFromInt(elapsed), u, ev.plan.Rounding)
 		if err != nil {
 			return err
 		}
@@ -414,26 +414,11 @@ func (ev evaluator) prorate(c *Cell, w crmkit.Period) (int64, error) {
 	return m.Minor(), nil
 }
 
-// mulDiv returns a x num / den rounded once with mode (den > 0).
-func mulDiv(a, num, den int64, u Unit, mode crmkit.RoundingMode) (int64, error) {
-	return divRound(decimal.NewFromInt(a).Mul(decimal.NewFromInt(num)), den, u, mode)
-}
-
-// divRound returns x / den rounded once with mode to a whole unit (den >
-// 0). Results beyond int64 are crmkit.ErrOverflow.
-func divRound(x decimal.Decimal, den int64, u Unit, mode crmkit.RoundingMode) (int64, error) {
-	q, r := x.QuoRem(decimal.NewFromInt(den), 1)
-	if !r.IsZero() {
-		// A sticky digit beyond the one kept makes the single rounding below
-		// see an inexact quotient, as the exact one would.
-		sticky := decimal.New(1, -2)
-		if x.Sign() < 0 {
-			sticky = sticky.Neg()
-		}
-		q = q.Add(sticky)
-	}
-	cur := u.carrier(0).Currency()
-	m, err := crmkit.MoneyFromDecimal(q.Shift(-int32(cur.Digits())), cur, mode)
+// mulDiv returns a x num / den in unit u, rounded once with mode from the
+// exact value (crmkit.Money.MulRatio); den must not be zero. Results beyond
+// int64 are crmkit.ErrOverflow.
+func mulDiv(a int64, num, den decimal.Decimal, u Unit, mode crmkit.RoundingMode) (int64, error) {
+	m, err := u.carrier(a).MulRatio(num, den, mode)
 	if err != nil {
 		return 0, err
 	}

@@ -142,8 +142,8 @@ func EffectiveQuota(cal crmkit.Calendar, u Unit, full int64, period crmkit.Perio
 			}
 		}
 		if st.Active > 0 && st.Length > 0 {
-			x := decimal.NewFromInt(st.Full).Mul(st.Ramp).Mul(decimal.NewFromInt(int64(st.Active / time.Millisecond)))
-			if st.Effective, err = divRound(x, int64(st.Length/time.Millisecond), u, mode); err != nil {
+			x := st.Ramp.Mul(decimal.NewFromInt(int64(st.Active / time.Millisecond)))
+			if st.Effective, err = mulDiv(st.Full, x, decimal.NewFromInt(int64(st.Length/time.Millisecond)), u, mode); err != nil {
 				return 0, nil, err
 			}
 		}
