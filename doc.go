@@ -9,8 +9,9 @@
 //
 // # Packages
 //
-//   - crmkit (this package): Money, Period, Calendar, Rates, Clock, NewID,
-//     Event and the sentinel errors.
+//   - crmkit (this package): Money, Period, Calendar, Rates, Clock,
+//     IDSource, Ratio (the one ratio helper), Durations (the one
+//     duration-statistics type), Event and the sentinel errors.
 //   - kpi: the standard sales and marketing KPI formulas (conversion, win
 //     rate, CAC, churn, NRR, attainment, ...) in exact decimal arithmetic.
 //   - lead: sources, touchpoints, the suspect -> MQL -> SQL ladder, scoring,
@@ -40,7 +41,10 @@
 // calendar (any start month and time zone, or a retail 4-4-5 / 4-5-4 / 5-4-4
 // week calendar) that answers which month, quarter, half and year contain a
 // time, the MTD/QTD/YTD periods to a date and the same period last year.
-// Anything that needs "now" takes a Clock.
+// Anything that needs "now" takes a Clock, and anything that makes IDs an
+// IDSource beside it: UUIDv7 (the default, its time from the Clock) or,
+// for tests and replays, DeterministicIDs, so that the same commands under
+// a FakeClock give the same IDs and events every time.
 //
 // # Errors
 //
@@ -52,6 +56,6 @@
 // # Concurrency
 //
 // The value types of this package (Money, Period, Calendar, Event) are
-// immutable and safe to share between goroutines. RateTable and FakeClock
-// are safe for concurrent use.
+// immutable and safe to share between goroutines. RateTable, FakeClock and
+// the ID sources are safe for concurrent use.
 package crmkit

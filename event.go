@@ -43,12 +43,25 @@ type Event struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-// NewEvent builds an event with a new ID, marshalling payload (nil for
-// none) to JSON. It rejects a nil aggregate ID, an empty kind or type, a
-// zero time and a version below 1.
+// NewEvent builds an event as NewEventFrom does, its ID from NewID (a
+// UUIDv7 on the system clock). Code that has a Clock, and every command
+// that must replay deterministically, calls NewEventFrom with its
+// IDSource instead.
 func NewEvent(kind string, aggregate uuid.UUID, typ, actor string, at time.Time, version int64, payload any) (Event, error) {
+	return NewEventFrom(&systemIDs, kind, aggregate, typ, actor, at, version, payload)
+}
+
+// NewEventFrom builds an event with a new ID from ids, marshalling payload
+// (nil for none) to JSON. It rejects a nil ids, a nil aggregate ID, an
+// empty kind or type, a zero time, a version below 1 and a nil ID from ids
+// (all ErrInvalid). With a DeterministicIDs source on a FakeClock the same
+// calls give byte-identical events every time.
+func NewEventFrom(ids IDSource, kind string, aggregate uuid.UUID, typ, actor string, at time.Time, version int64, payload any) (Event, error) {
+	if ids == nil {
+		return Event{}, Invalid("id source", "nil")
+	}
 	e := Event{
-		ID: NewID(), AggregateID: aggregate, AggregateKind: kind, Type: typ,
+		ID: ids.NewID(), AggregateID: aggregate, AggregateKind: kind, Type: typ,
 		Actor: actor, At: at, Version: version,
 	}
 	if payload != nil {

@@ -4,12 +4,18 @@ import (
 	"github.com/google/uuid"
 )
 
-// NewID returns a new entity ID: a UUIDv7 (RFC 9562), time-ordered so that
-// IDs created together sit together in an index. It panics only if the
-// operating system's random source fails, as crypto/rand does.
+// NewID returns a new entity ID from a UUIDv7 source on the system clock
+// (see UUIDv7): time-ordered, so that IDs created together sit together in
+// an index, and strictly increasing within the process. Code that has a
+// Clock takes an IDSource instead, so that replays under a fake clock are
+// deterministic.
 func NewID() uuid.UUID {
-	return uuid.Must(uuid.NewV7())
+	return systemIDs.NewID()
 }
+
+// systemIDs is the process's UUIDv7 source on the system clock, shared so
+// that NewID and NewEvent stay strictly increasing together.
+var systemIDs UUIDv7
 
 // ParseID parses an ID in its canonical text form. The nil UUID is
 // rejected: no crmkit entity has it.

@@ -265,17 +265,7 @@ func (m Money) Div(divisor decimal.Decimal, mode RoundingMode) (Money, error) {
 	if divisor.IsZero() {
 		return Money{}, Invalid("divisor", "division of %s by zero", m)
 	}
-	q, r := decimal.NewFromInt(m.minor).QuoRem(divisor, 0)
-	if !r.IsZero() {
-		// |r| < |divisor|; compare 2|r| with |divisor| to decide halves.
-		half := r.Abs().Mul(decimal.NewFromInt(2)).Cmp(divisor.Abs())
-		neg := r.Sign() != divisor.Sign() // sign of the exact quotient's fraction
-		q = mode.roundQuotient(q, neg, half)
-	}
-	if q.GreaterThan(decMaxInt64) || q.LessThan(decMinInt64) {
-		return Money{}, fmt.Errorf("divide %s by %s: %w", m, divisor, ErrOverflow)
-	}
-	return Money{minor: q.IntPart(), cur: m.cur}, nil
+	return m.MulRatio(decimal.NewFromInt(1), divisor, mode)
 }
 
 // Sum adds amounts, all of which must be in cur (zero Money values are

@@ -50,7 +50,7 @@ func Convert(ctx context.Context, src RateSource, m Money, to Currency, at time.
 
 // RateTable is a RateSource of dated rates: each rate is in force from its
 // date until the next rate of the same pair. A pair with only the reverse
-// rate is answered with its inverse (rounded to 18 decimal places). It is
+// rate is answered with its inverse (1 / rate, by Ratio). It is
 // safe for concurrent use; the zero RateTable is empty and ready to use.
 type RateTable struct {
 	mu    sync.RWMutex
@@ -109,7 +109,7 @@ func (t *RateTable) Rate(ctx context.Context, from, to Currency, at time.Time) (
 		return r, nil
 	}
 	if r, ok := lookupRate(t.pairs[[2]Currency{to, from}], at); ok {
-		return decimal.NewFromInt(1).DivRound(r, 18), nil
+		return Ratio(decimal.NewFromInt(1), r)
 	}
 	return decimal.Decimal{}, fmt.Errorf("no %s to %s rate in force at %s: %w", from, to, at.Format(time.RFC3339), ErrNotFound)
 }

@@ -645,7 +645,10 @@ func (c Contract) RecurringRevenue(p crmkit.Period, cal crmkit.Calendar, mode cr
 				total = total.Add(m)
 				continue
 			}
-			share := decimal.NewFromInt(int64(piece.Duration())).DivRound(decimal.NewFromInt(int64(month.Duration())), 16)
+			share, err := crmkit.Ratio(decimal.NewFromInt(int64(piece.Duration())), decimal.NewFromInt(int64(month.Duration())))
+			if err != nil {
+				return crmkit.Money{}, err
+			}
 			total = total.Add(m.Mul(share))
 		}
 	}

@@ -34,7 +34,8 @@
 //
 // # Lifecycle
 //
-// MonthlyRevenue buckets dated revenue into calendar months; a Classifier
+// MonthlyRevenue buckets dated revenue into calendar months as of an
+// instant (revenue at or before it counts); a Classifier
 // built from documented LifecycleRules derives the stage (too new, growth,
 // maturity, decline, lost) from them, with the play for the stage, and
 // flags a customer who once bought big and now buys little.

@@ -154,7 +154,7 @@ type JourneyStats struct {
 	// informally.
 	Interactions, Informal int64
 	// Rated counts interactions with a satisfaction score;
-	// MeanSatisfaction is their mean (4 decimal places, zero if none).
+	// MeanSatisfaction is their mean (crmkit.Ratio, zero if none).
 	Rated            int64
 	MeanSatisfaction decimal.Decimal
 	// Responded counts interactions a person replied to; AutoReplyOnly
@@ -200,7 +200,10 @@ func Stats(interactions iter.Seq[Interaction]) (JourneyStats, error) {
 	s.Responded, s.Resolved = int64(len(resp)), int64(len(res))
 	s.MeanSatisfaction = decimal.Zero
 	if s.Rated > 0 {
-		s.MeanSatisfaction = decimal.NewFromInt(satisfaction).DivRound(decimal.NewFromInt(s.Rated), 4)
+		var err error
+		if s.MeanSatisfaction, err = crmkit.Ratio(decimal.NewFromInt(satisfaction), decimal.NewFromInt(s.Rated)); err != nil {
+			return JourneyStats{}, err
+		}
 	}
 	var err error
 	if len(resp) > 0 {
@@ -232,7 +235,7 @@ func LogCompleteness(problems, unrecorded int64) (decimal.Decimal, error) {
 	case unrecorded < 0 || unrecorded > problems:
 		return decimal.Decimal{}, crmkit.Invalid("unrecorded", "%d unrecorded of %d problems", unrecorded, problems)
 	}
-	return decimal.NewFromInt(problems-unrecorded).DivRound(decimal.NewFromInt(problems), 4), nil
+	return crmkit.Ratio(decimal.NewFromInt(problems-unrecorded), decimal.NewFromInt(problems))
 }
 
 // ChurnSignal is a regular customer that keeps coming back to first-line

@@ -40,7 +40,7 @@ func TestJourney(t *testing.T) {
 	assert.Equal(t, int64(4), s.Interactions)
 	assert.Equal(t, int64(1), s.Informal)
 	assert.Equal(t, int64(3), s.Rated)
-	assert.True(t, s.MeanSatisfaction.Equal(d("3.6667")), s.MeanSatisfaction.String()) // 11/3
+	assert.True(t, s.MeanSatisfaction.Equal(d("3.6666666666666667")), s.MeanSatisfaction.String()) // 11/3 = 3.666..., 16 places, last rounded up
 	assert.Equal(t, int64(3), s.Responded, "the autoresponder is not a response")
 	assert.Equal(t, int64(1), s.AutoReplyOnly)
 	assert.Equal(t, 2*time.Hour, s.FirstResponseMedian)             // 0, 2h, 4h

@@ -258,17 +258,29 @@ func money(v uint64, cur crmkit.Currency) crmkit.Money {
 }
 
 // MonthlyRevenue buckets dated amounts (invoices, recognised revenue) into
-// the months of cal that tile p, oldest first: the history Classify
-// takes. Amounts outside p are left out; a partial first or last month of
-// p is a bucket of its own. Amounts must be in cur (ErrCurrencyMismatch);
-// a month's sum beyond int64 is ErrOverflow.
-func MonthlyRevenue(cal crmkit.Calendar, p crmkit.Period, cur crmkit.Currency, amounts iter.Seq2[time.Time, crmkit.Money]) ([]crmkit.Money, error) {
+// the months of cal from the one containing since to the one containing
+// asOf, oldest first: the history Classify takes, as of asOf. Amounts at or
+// after since and at or before asOf count (a sale at exactly asOf is in
+// the last month, as "as of" means in every crmkit package); others are
+// left out. A partial first or last month is a bucket of its own. A zero
+// asOf, one before since and nil amounts are ErrInvalid; amounts must be in cur
+// (ErrCurrencyMismatch); a month's sum beyond int64 is ErrOverflow.
+func MonthlyRevenue(cal crmkit.Calendar, since, asOf time.Time, cur crmkit.Currency, amounts iter.Seq2[time.Time, crmkit.Money]) ([]crmkit.Money, error) {
 	if cur.IsZero() {
 		return nil, crmkit.Invalid("currency", "monthly revenue without currency")
 	}
-	if p.End.Before(p.Start) {
-		return nil, crmkit.Invalid("period", "end before start")
+	if asOf.IsZero() {
+		return nil, crmkit.Invalid("as of", "zero time")
 	}
+	if asOf.Before(since) {
+		return nil, crmkit.Invalid("as of", "%s is before since %s", asOf.Format(time.RFC3339Nano), since.Format(time.RFC3339Nano))
+	}
+	if amounts == nil {
+		return nil, crmkit.Invalid("amounts", "nil iterator")
+	}
+	// Times have nanosecond resolution: [since, asOf] is the half-open
+	// period that ends one nanosecond after asOf.
+	p := crmkit.Period{Start: since, End: asOf.Add(time.Nanosecond)}
 	months := cal.Months(p)
 	out := make([]crmkit.Money, len(months))
 	for i := range out {

@@ -113,18 +113,25 @@ func TestClassifyDeterministicProperty(t *testing.T) {
 func TestMonthlyRevenue(t *testing.T) {
 	cal, err := crmkit.Gregorian(time.UTC)
 	require.NoError(t, err)
-	p := crmkit.Period{Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
+	since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	asOf := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
 	sales := map[time.Time]crmkit.Money{
-		time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC):   eur("10.00"),
+		since: eur("10.00"), // at since: counts
 		time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC): eur("5.00"),
-		time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC):  eur("7.50"),
-		time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC):   eur("99.00"), // outside
-		time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC): eur("99.00"), // outside
+		asOf:                      eur("7.50"),  // at exactly as of: counts
+		asOf.Add(time.Nanosecond): eur("99.00"), // after
+		time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC): eur("99.00"), // after
+		since.Add(-time.Nanosecond):                 eur("99.00"), // before since
 	}
-	h, err := account.MonthlyRevenue(cal, p, crmkit.MustCurrency("EUR"), maps.All(sales))
+	// January 10.00 + 5.00, February nothing, March 1 to 15 (as of) 7.50.
+	h, err := account.MonthlyRevenue(cal, since, asOf, crmkit.MustCurrency("EUR"), maps.All(sales))
 	require.NoError(t, err)
 	assert.Equal(t, []crmkit.Money{eur("15.00"), eur("0.00"), eur("7.50")}, h)
+	_, err = account.MonthlyRevenue(cal, asOf, since, crmkit.MustCurrency("EUR"), maps.All(sales))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "as of before since")
+	_, err = account.MonthlyRevenue(cal, since, time.Time{}, crmkit.MustCurrency("EUR"), maps.All(sales))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "zero as of")
 	sales[time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)] = crmkit.MustMoney("1", "USD")
-	_, err = account.MonthlyRevenue(cal, p, crmkit.MustCurrency("EUR"), maps.All(sales))
+	_, err = account.MonthlyRevenue(cal, since, asOf, crmkit.MustCurrency("EUR"), maps.All(sales))
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 }

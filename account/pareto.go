@@ -85,7 +85,8 @@ func (r ParetoRanking) Share(i int) decimal.Decimal {
 	if i == len(r.Entries)-1 {
 		return decimal.NewFromInt(1)
 	}
-	return decimal.NewFromInt(r.Entries[i].Cumulative.Minor()).DivRound(decimal.NewFromInt(r.Total.Minor()), 16)
+	s, _ := crmkit.Ratio(decimal.NewFromInt(r.Entries[i].Cumulative.Minor()), decimal.NewFromInt(r.Total.Minor())) // Total is not zero
+	return s
 }
 
 // KeyCustomers returns how many of the top-ranked customers it takes to

@@ -144,13 +144,13 @@ func (c Cohort) Size() int64 {
 }
 
 // Retention returns the share of the cohort active k months after its
-// first month (Active[k] / Active[0], 4 decimal places); k beyond the
+// first month (Active[k] / Active[0], crmkit.Ratio); k beyond the
 // table is ErrInvalid.
 func (c Cohort) Retention(k int) (decimal.Decimal, error) {
 	if k < 0 || k >= len(c.Active) || c.Active[0] == 0 {
 		return decimal.Decimal{}, crmkit.Invalid("k", "month %d of a cohort with %d months", k, len(c.Active))
 	}
-	return decimal.NewFromInt(c.Active[k]).DivRound(decimal.NewFromInt(c.Active[0]), 4), nil
+	return crmkit.Ratio(decimal.NewFromInt(c.Active[k]), decimal.NewFromInt(c.Active[0]))
 }
 
 // Cohorts builds the cohort retention table of activities, by month of
@@ -207,7 +207,7 @@ func Cohorts(cal crmkit.Calendar, activities iter.Seq[Activity]) ([]Cohort, erro
 }
 
 // CrossSell returns the average number of distinct product categories per
-// customer (4 decimal places), the cross-sell KPI of key accounts, from
+// customer (crmkit.Ratio), the cross-sell KPI of key accounts, from
 // (customer, category) purchases. No purchases is ErrInvalid.
 func CrossSell(purchases iter.Seq2[string, string]) (decimal.Decimal, error) {
 	cats := map[string]map[string]bool{}
@@ -229,5 +229,5 @@ func CrossSell(purchases iter.Seq2[string, string]) (decimal.Decimal, error) {
 	if len(cats) == 0 {
 		return decimal.Decimal{}, crmkit.Invalid("purchases", "no purchases")
 	}
-	return decimal.NewFromInt(pairs).DivRound(decimal.NewFromInt(int64(len(cats))), 4), nil
+	return crmkit.Ratio(decimal.NewFromInt(pairs), decimal.NewFromInt(int64(len(cats))))
 }

@@ -30,9 +30,9 @@ func TestCohorts(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), rows[1].Month.Start)
 	r, err := rows[0].Retention(1)
 	require.NoError(t, err)
-	assert.True(t, r.Equal(d("0.6667")), r.String())
+	assert.True(t, r.Equal(d("0.6666666666666667")), r.String()) // 2/3, 16 places
 	r, _ = rows[0].Retention(2)
-	assert.True(t, r.Equal(d("0.3333")), r.String())
+	assert.True(t, r.Equal(d("0.3333333333333333")), r.String()) // 1/3
 	_, err = rows[0].Retention(3)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 

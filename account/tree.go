@@ -251,8 +251,13 @@ func (nd *treeNode) goesLeft(attrs []Attribute, v float64) bool {
 // BaseRate returns the adoption rate of all training samples.
 func (t *Tree) BaseRate() decimal.Decimal { return rate(t.pos, t.n) }
 
+// rate returns pos/n (crmkit.Ratio), zero when n is zero.
 func rate(pos, n int) decimal.Decimal {
-	return decimal.NewFromInt(int64(pos)).DivRound(decimal.NewFromInt(int64(n)), 4)
+	r, err := crmkit.Ratio(decimal.NewFromInt(int64(pos)), decimal.NewFromInt(int64(n)))
+	if err != nil { // n == 0
+		return decimal.Zero
+	}
+	return r
 }
 
 // Probability returns the adoption probability of a customer with the
@@ -283,7 +288,7 @@ func (t *Tree) leaf(values []float64) (*treeNode, error) {
 
 // MiningSegment is a leaf of the tree read as a rule: the conditions that
 // lead to it, the share of its training customers that adopted
-// (Probability, rounded to 4 places), how many training customers it
+// (Probability, by crmkit.Ratio), how many training customers it
 // holds (Support) and how many of them adopted.
 type MiningSegment struct {
 	Rule        string

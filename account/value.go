@@ -7,10 +7,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// valuePrecision is the number of decimal places kept in intermediate
-// ratios before the final rounding to minor units.
-const valuePrecision = 24
-
 // Profit returns a customer's profitability: revenue minus the cost to
 // serve it (sales visits, support, discounts, logistics). Both must be in
 // one currency and non-negative; the result may be negative (a customer
@@ -36,7 +32,7 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	if revenue.Sign() == 0 {
 		return decimal.Decimal{}, crmkit.Invalid("revenue", "zero revenue has no margin")
 	}
-	return decimal.NewFromInt(p.Minor()).DivRound(decimal.NewFromInt(revenue.Minor()), 16), nil
+	return crmkit.Ratio(decimal.NewFromInt(p.Minor()), decimal.NewFromInt(revenue.Minor()))
 }
 
 func checkCLVInputs(retention, discount decimal.Decimal) error {
@@ -68,22 +64,11 @@ func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mod
 	if den.Sign() <= 0 {
 		return crmkit.Money{}, crmkit.Invalid("retention", "retention %s with discount %s gives an infinite lifetime value", retention, discount)
 	}
-	r, err := moneyQuo(margin, retention, den, mode)
+	r, err := margin.MulRatio(retention, den, mode)
 	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("clv: %w", err)
 	}
 	return r, nil
-}
-
-// moneyQuo returns m × num / den, exact up to valuePrecision decimal
-// places of minor units, rounded once with mode. num and den are exact,
-// so an exact integer result stays exact.
-func moneyQuo(m crmkit.Money, num, den decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if m.Currency().IsZero() {
-		return crmkit.Money{}, crmkit.Invalid("margin", "amount without currency")
-	}
-	q := decimal.NewFromInt(m.Minor()).Mul(num).DivRound(den, valuePrecision)
-	return crmkit.MoneyFromDecimal(q.Shift(-int32(m.Currency().Digits())), m.Currency(), mode)
 }
 
 // FiniteCLV is HistoricalCLV over a horizon of periods periods:
@@ -114,7 +99,7 @@ func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods
 		rt = rt.Mul(retention)
 		num = num.Add(rt.Mul(gpow[periods-t]))
 	}
-	r, err := moneyQuo(margin, num, gpow[periods-1].Mul(g), mode)
+	r, err := margin.MulRatio(num, gpow[periods-1].Mul(g), mode)
 	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
 	}

@@ -5,10 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math/big"
-	"time"
-
-	"github.com/crmkit/crmkit"
 )
 
 // Source is where a store offers its opportunities to funnel: the current
@@ -31,9 +27,9 @@ type Source interface {
 // matching errors.ErrUnsupported for a query it cannot push down (a
 // dimension or quantile mode it does not compute, say): funnel then scans.
 // Queries with a Where function are never passed to it. To build the
-// Durations of its Summaries a backend uses NewDurations (count, sum,
-// minimum, maximum: means without quantiles) or DurationsOf (every value:
-// exact quantiles).
+// crmkit.Durations of its Summaries a backend uses
+// crmkit.DurationsFromSummary (count, sum, minimum, maximum: means without
+// quantiles) or crmkit.DurationsOf (every value: exact quantiles).
 type Aggregator interface {
 	AggregateFunnel(ctx context.Context, stages Stages, q Query) (Report, error)
 }
@@ -64,53 +60,4 @@ func SummarizeSource(ctx context.Context, stages Stages, src Source, q Query) (R
 		return Report{}, fmt.Errorf("read opportunities: %w", scanErr)
 	}
 	return r, err
-}
-
-// NewDurations returns a set of durations known only by its count, how
-// many are negative, their exact sum in nanoseconds, minimum and maximum
-// (QuantilesNone mode: Mean works, quantiles do not). It is for backends
-// that aggregate themselves (see Aggregator). Counts must be consistent
-// (0 <= negative <= count; an empty set has zero sum, minimum and
-// maximum; min <= max otherwise), else ErrInvalid.
-func NewDurations(count, negative int64, sum *big.Int, minimum, maximum time.Duration) (Durations, error) {
-	if count < 0 || negative < 0 || negative > count {
-		return Durations{}, crmkit.Invalid("durations", "count %d with %d negative", count, negative)
-	}
-	if sum == nil {
-		sum = new(big.Int)
-	}
-	if count == 0 {
-		if sum.Sign() != 0 || minimum != 0 || maximum != 0 {
-			return Durations{}, crmkit.Invalid("durations", "an empty set with a sum, minimum or maximum")
-		}
-		return Durations{mode: QuantilesNone}, nil
-	}
-	if minimum > maximum || (negative > 0) != (minimum < 0) {
-		return Durations{}, crmkit.Invalid("durations", "minimum %s, maximum %s and %d negative disagree", minimum, maximum, negative)
-	}
-	lo := new(big.Int).Mul(big.NewInt(count), big.NewInt(int64(minimum)))
-	hi := new(big.Int).Mul(big.NewInt(count), big.NewInt(int64(maximum)))
-	if sum.Cmp(lo) < 0 || sum.Cmp(hi) > 0 {
-		return Durations{}, crmkit.Invalid("durations", "sum %s is outside count times [minimum, maximum]", sum)
-	}
-	d := Durations{n: count, neg: negative, min: minimum, max: maximum, mode: QuantilesNone}
-	// Two's complement split of the 128-bit sum into hi:lo.
-	m := new(big.Int).Lsh(big.NewInt(1), 128)
-	u := new(big.Int).Mod(sum, m)
-	d.lo = new(big.Int).And(u, new(big.Int).SetUint64(^uint64(0))).Uint64()
-	d.hi = int64(new(big.Int).Rsh(u, 64).Uint64())
-	return d, nil
-}
-
-// DurationsOf returns the set of the given durations kept in mode.
-func DurationsOf(mode Quantiles, values ...time.Duration) (Durations, error) {
-	if mode >= numQuantiles {
-		return Durations{}, crmkit.Invalid("quantiles", "unknown mode %d", mode)
-	}
-	d := newDurations(mode)
-	for _, v := range values {
-		d.add(v)
-	}
-	d.finish()
-	return d, nil
 }

@@ -96,7 +96,7 @@ func TestPropertyNewDurationsRoundTrip(t *testing.T) {
 		for i, v := range vals {
 			ds[i] = time.Duration(v)
 		}
-		d, err := funnel.DurationsOf(funnel.QuantilesNone, ds...)
+		d, err := crmkit.DurationsOf(crmkit.QuantilesNone, ds...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestPropertyNewDurationsRoundTrip(t *testing.T) {
 			mn, _ = d.Min()
 			mx, _ = d.Max()
 		}
-		e, err := funnel.NewDurations(d.Count(), d.Negative(), d.Sum(), mn, mx)
+		e, err := crmkit.DurationsFromSummary(d.Count(), d.Negative(), d.Sum(), mn, mx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,10 +135,10 @@ func TestNewDurationsRejectsInconsistency(t *testing.T) {
 		{2, 0, 100, 1, 4},
 		{2, 1, 0, 1, 4},
 	} {
-		_, err := funnel.NewDurations(c.n, c.neg, big.NewInt(c.sum), c.min, c.max)
+		_, err := crmkit.DurationsFromSummary(c.n, c.neg, big.NewInt(c.sum), c.min, c.max)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, "%+v", c)
 	}
-	d, err := funnel.NewDurations(2, 1, big.NewInt(int64(2*time.Hour)), -time.Hour, 3*time.Hour)
+	d, err := crmkit.DurationsFromSummary(2, 1, big.NewInt(int64(2*time.Hour)), -time.Hour, 3*time.Hour)
 	require.NoError(t, err)
 	m, err := d.Mean()
 	require.NoError(t, err)

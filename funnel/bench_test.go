@@ -115,7 +115,7 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(fmt.Sprintf("slice/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, err := funnel.SummarizeSlice(benchStages, deals, funnel.Query{AsOf: benchAsOf, Quantiles: funnel.QuantilesNone})
+				rep, err := funnel.SummarizeSlice(benchStages, deals, funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -126,7 +126,7 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(fmt.Sprintf("seq/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, err := funnel.Summarize(benchStages, slices.Values(deals), funnel.Query{AsOf: benchAsOf, Quantiles: funnel.QuantilesNone})
+				rep, err := funnel.Summarize(benchStages, slices.Values(deals), funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -148,7 +148,7 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(fmt.Sprintf("byowner/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, err := funnel.SummarizeSlice(benchStages, deals, funnel.Query{AsOf: benchAsOf, Quantiles: funnel.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}})
+				rep, err := funnel.SummarizeSlice(benchStages, deals, funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -165,7 +165,7 @@ func benchEvents(n int) iter.Seq[funnel.Record] {
 	return funneltest.SyntheticEvents(benchStages, benchStart, n)
 }
 
-// BenchmarkFullReport is the full report (time in stage with bounded
+// BenchmarkFullReport is the full report (time in stage with approximate
 // quantiles, cohorts by month of origin, the pipeline as of a date) from
 // records streamed by a generator, beside a bare pass over the same
 // generator. The 10,000,000-record size runs only with -bench and not in

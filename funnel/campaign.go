@@ -348,8 +348,8 @@ type Deviation struct {
 	Metric string
 	// Planned and Actual are the figures (money in minor units).
 	Planned, Actual int64
-	// Ratio is (Actual - Planned) / Planned, rounded to kpi.Precision
-	// places: -0.25 is a quarter below plan.
+	// Ratio is (Actual - Planned) / Planned (crmkit.Ratio): -0.25 is a
+	// quarter below plan.
 	Ratio decimal.Decimal
 	// Flagged is set when |Ratio| exceeds the threshold.
 	Flagged bool
@@ -435,7 +435,10 @@ func EvaluateCampaigns(campaigns []Campaign, rep Report, opportunityStage int, t
 			if m.planned == 0 {
 				continue
 			}
-			ratio := decimal.NewFromInt(m.actual-m.planned).DivRound(decimal.NewFromInt(m.planned), kpi.Precision)
+			ratio, err := crmkit.Ratio(decimal.NewFromInt(m.actual-m.planned), decimal.NewFromInt(m.planned))
+			if err != nil {
+				return nil, err
+			}
 			r.Deviations = append(r.Deviations, Deviation{Metric: m.name, Planned: m.planned, Actual: m.actual,
 				Ratio: ratio, Flagged: ratio.Abs().GreaterThan(threshold)})
 		}
@@ -493,7 +496,7 @@ func SalesLift(baseline, during crmkit.Money) (decimal.Decimal, error) {
 	if baseline.Sign() <= 0 {
 		return decimal.Decimal{}, crmkit.Invalid("baseline", "baseline sales %s are not positive", baseline)
 	}
-	return decimal.NewFromInt(d.Minor()).DivRound(decimal.NewFromInt(baseline.Minor()), kpi.Precision), nil
+	return crmkit.Ratio(decimal.NewFromInt(d.Minor()), decimal.NewFromInt(baseline.Minor()))
 }
 
 // CampaignMermaid draws the campaign state machine as a Mermaid state

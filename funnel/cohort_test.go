@@ -14,7 +14,7 @@ import (
 func TestCohortsHandComputed(t *testing.T) {
 	weeks := func(tt time.Time) time.Time { return t0.Add(tt.Sub(t0) / (7 * day) * 7 * day) }
 	cs, err := funnel.Cohorts(testStages(), slices.Values(history(t)),
-		funnel.Query{AsOf: at(20), Bucket: weeks, Quantiles: funnel.QuantilesExact, By: []funnel.Dimension{funnel.ByOwner}})
+		funnel.Query{AsOf: at(20), Bucket: weeks, Quantiles: crmkit.QuantilesExact, By: []funnel.Dimension{funnel.ByOwner}})
 	require.NoError(t, err)
 	require.Len(t, cs, 2)
 	// Week of day 0: A, B, C, E (origins 0, 1, 2, 4); A won after 15 days.

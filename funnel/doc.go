@@ -43,9 +43,12 @@
 // aggregate itself implements Aggregator and SummarizeSource pushes the
 // work down to it.
 //
-// Durations keep medians and percentiles in bounded histograms by default
-// (QuantilesBounded, within 1/128 of the exact value), exactly on request
-// (QuantilesExact), or not at all (QuantilesNone, the fastest).
+// Durations are crmkit.Durations, the statistics kpi.SalesCycle computes
+// too (median = mean of the two middle values). A report keeps their
+// quantiles as an approximation in bounded histograms by default
+// (crmkit.QuantilesApprox, within 1 s + 1/128 of the exact value), exactly
+// on request (crmkit.QuantilesExact), or not at all (crmkit.QuantilesNone,
+// the fastest).
 //
 // Cohorts splits a report by the month or quarter of each entity's origin:
 // conversion and time to win per cohort.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/kpi"
 	"github.com/shopspring/decimal"
 )
 
@@ -298,7 +297,7 @@ func (f Forecast) Adjust(a Adjustment) (Forecast, error) {
 
 // Coverage is pipeline coverage: the open amount expected to close in the
 // period divided by what remains of the target after the wins,
-// Open / (target - Won), rounded to kpi.Precision places. A ratio of 3
+// Open / (target - Won) (crmkit.Ratio). A ratio of 3
 // means three times the remaining target is in the pipeline. A target
 // already met (nothing remains) and a target in another currency are
 // errors.
@@ -313,7 +312,7 @@ func (f Forecast) Coverage(target crmkit.Money) (decimal.Decimal, error) {
 	if _, err := rest.Add(f.Open.Amount); err != nil {
 		return decimal.Decimal{}, fmt.Errorf("coverage: %w", err)
 	}
-	return decimal.NewFromInt(f.Open.Amount.Minor()).DivRound(decimal.NewFromInt(rest.Minor()), kpi.Precision), nil
+	return crmkit.Ratio(decimal.NewFromInt(f.Open.Amount.Minor()), decimal.NewFromInt(rest.Minor()))
 }
 
 // Snapshot records what a forecast figure said on its date, to be
@@ -353,7 +352,7 @@ type Accuracy struct {
 	Error crmkit.Money
 	// APE is the absolute percentage error |Error| / Actual, and
 	// Accuracy is 1 - APE (negative when the forecast missed by more than
-	// the actual amount); both rounded to kpi.Precision places.
+	// the actual amount); APE is computed by crmkit.Ratio.
 	APE, Accuracy decimal.Decimal
 }
 
@@ -372,7 +371,10 @@ func MeasureAccuracy(s Snapshot, actual crmkit.Money) (Accuracy, error) {
 	if err != nil {
 		return Accuracy{}, err
 	}
-	ape := decimal.NewFromInt(abs.Minor()).DivRound(decimal.NewFromInt(actual.Minor()), kpi.Precision)
+	ape, err := crmkit.Ratio(decimal.NewFromInt(abs.Minor()), decimal.NewFromInt(actual.Minor()))
+	if err != nil {
+		return Accuracy{}, err
+	}
 	return Accuracy{Snapshot: s, Actual: actual, Error: e, APE: ape, Accuracy: decimal.NewFromInt(1).Sub(ape)}, nil
 }
 
@@ -430,31 +432,14 @@ func Velocity(opportunities int64, winRate decimal.Decimal, averageDeal crmkit.M
 	if averageDeal.Currency().IsZero() {
 		return crmkit.Money{}, crmkit.Invalid("average deal", "amount without currency")
 	}
-	// velocity in minor units per day = a × n × w × (ns per day) / cycle
-	// in ns: an exact decimal numerator over an integer, rounded once.
-	num := decimal.NewFromInt(averageDeal.Minor()).Mul(decimal.NewFromInt(opportunities)).
-		Mul(winRate).Mul(decimal.NewFromInt(int64(24 * time.Hour)))
-	den := decimal.NewFromInt(int64(cycle))
-	q, r := num.QuoRem(den, 0)
-	if r.Sign() != 0 {
-		twice := r.Mul(decimal.NewFromInt(2)).Cmp(den)
-		up := false
-		switch mode {
-		case crmkit.RoundUp, crmkit.RoundCeiling:
-			up = true
-		case crmkit.RoundHalfUp:
-			up = twice >= 0
-		case crmkit.RoundHalfEven:
-			up = twice > 0 || twice == 0 && q.BigInt().Bit(0) == 1
-		}
-		if up {
-			q = q.Add(decimal.NewFromInt(1))
-		}
+	// velocity per day = a × (n × w × ns per day) / cycle in ns, rounded
+	// once from the exact value.
+	perDay := decimal.NewFromInt(opportunities).Mul(winRate).Mul(decimal.NewFromInt(int64(24 * time.Hour)))
+	v, err := averageDeal.MulRatio(perDay, decimal.NewFromInt(int64(cycle)), mode)
+	if err != nil {
+		return crmkit.Money{}, fmt.Errorf("velocity of %d opportunities of %s: %w", opportunities, averageDeal, err)
 	}
-	if !q.LessThan(decimal.NewFromInt(1 << 62)) {
-		return crmkit.Money{}, fmt.Errorf("velocity of %d opportunities of %s: %w", opportunities, averageDeal, crmkit.ErrOverflow)
-	}
-	return crmkit.NewMoney(q.IntPart(), averageDeal.Currency())
+	return v, nil
 }
 
 // Velocity computes sales velocity from a report: its open opportunities,

@@ -42,7 +42,7 @@ func FuzzAnalyze(f *testing.F) {
 			recs = append(recs, r)
 		}
 		funnel.SortRecords(recs)
-		for _, q := range []funnel.Query{{AsOf: t0.Add(300 * time.Hour)}, {AsOf: t0.Add(100 * time.Hour), By: []funnel.Dimension{funnel.ByPeriod}, Quantiles: funnel.QuantilesExact}} {
+		for _, q := range []funnel.Query{{AsOf: t0.Add(300 * time.Hour)}, {AsOf: t0.Add(100 * time.Hour), By: []funnel.Dimension{funnel.ByPeriod}, Quantiles: crmkit.QuantilesExact}} {
 			_, err := funnel.Analyze(stages, func(yield func(funnel.Record) bool) {
 				for _, r := range recs {
 					if !yield(r) {

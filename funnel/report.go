@@ -129,8 +129,9 @@ func (d *Dims) set(dim Dimension, v string) {
 // Query says which entities a report covers, as of when, and how it is
 // split. Only AsOf is required.
 type Query struct {
-	// AsOf is the report time: records after it are ignored, the ages of
-	// open stays are measured to it.
+	// AsOf is the report time: records at or before it count (one at
+	// exactly AsOf too, as "as of" means in every crmkit package), later
+	// ones are ignored; the ages of open stays are measured to it.
 	AsOf time.Time
 	// From and To select the entities whose origin lies in [From, To); a
 	// zero bound is open.
@@ -143,9 +144,10 @@ type Query struct {
 	// Bucket maps a time to the start of its period, for ByPeriod; nil
 	// means calendar months in UTC (Months(time.UTC)).
 	Bucket func(time.Time) time.Time
-	// Quantiles says how durations are kept (bounded histograms by
-	// default).
-	Quantiles Quantiles
+	// Quantiles says how durations are kept: approximate quantiles in
+	// bounded histograms by default (crmkit.QuantilesApprox), exact ones
+	// or none on request.
+	Quantiles crmkit.Quantiles
 	// Where, if not nil, further selects entities. A backend cannot push
 	// a Go function down, so an Aggregator is not used when Where is set.
 	Where func(*Opportunity) bool
@@ -158,7 +160,7 @@ func (q *Query) validate() error {
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		return crmkit.Invalid("to", "%s is before from %s", stamp(q.To), stamp(q.From))
 	}
-	if q.Quantiles >= numQuantiles {
+	if !q.Quantiles.Valid() {
 		return crmkit.Invalid("quantiles", "unknown mode %d", q.Quantiles)
 	}
 	var seen [numDimensions]bool
@@ -265,7 +267,7 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 		return err
 	}
 	for _, s := range stays {
-		e.total.st[s.stage].stay.add(sub(s.left, s.entered))
+		e.total.st[s.stage].stay.Add(sub(s.left, s.entered))
 	}
 	var g *acc
 	switch {
@@ -300,7 +302,7 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 		return err
 	}
 	for _, s := range stays {
-		g.st[s.stage].stay.add(sub(s.left, s.entered))
+		g.st[s.stage].stay.Add(sub(s.left, s.entered))
 	}
 	return nil
 }

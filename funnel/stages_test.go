@@ -46,7 +46,7 @@ func TestMergeRejects(t *testing.T) {
 	_, err = rep.Total.Merge(other.Total)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
-	exact, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), Quantiles: funnel.QuantilesExact})
+	exact, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), Quantiles: crmkit.QuantilesExact})
 	require.NoError(t, err)
 	_, err = rep.Total.Merge(exact.Total)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "quantile modes differ")

@@ -44,9 +44,9 @@ type Summary struct {
 	// Cycle holds the sales cycles of the won entities: from the origin
 	// (first recorded touch) to the win. A win recorded before the first
 	// touch gives a negative cycle, counted in Cycle.Negative().
-	Cycle Durations
+	Cycle crmkit.Durations
 	// LossCycle holds the time from origin to loss of the lost entities.
-	LossCycle Durations
+	LossCycle crmkit.Durations
 }
 
 // StageSummary is one stage's row of a Summary.
@@ -75,11 +75,11 @@ type StageSummary struct {
 	// for another stage or a close); a suspension does not stop the
 	// clock. It is empty in a Summary built from Opportunity values,
 	// which carry no history.
-	Stay Durations
+	Stay crmkit.Durations
 	// OpenStay holds the ages, as of the report time, of the stays still
 	// going on (open or suspended entities): reported apart from Stay,
 	// never mixed in.
-	OpenStay Durations
+	OpenStay crmkit.Durations
 }
 
 // Conversion is the stage-to-stage conversion rate Advanced / Reached: the
@@ -135,7 +135,7 @@ func (s Summary) Stage(name string) (StageSummary, error) {
 // Merge returns the Summary of the union of the two (disjoint) sets s and
 // o. The stage names must agree, and so must the currencies when both saw
 // an amount (else crmkit.ErrCurrencyMismatch); neither s nor o is changed.
-// Their durations must be kept in the same Quantiles mode.
+// Their durations must be kept in the same crmkit.Quantiles mode.
 func (s Summary) Merge(o Summary) (Summary, error) {
 	if len(s.Stages) != len(o.Stages) {
 		return Summary{}, crmkit.Invalid("summary", "%d stages merged with %d", len(s.Stages), len(o.Stages))
@@ -145,8 +145,8 @@ func (s Summary) Merge(o Summary) (Summary, error) {
 			return Summary{}, crmkit.Invalid("summary", "stage %d is %q in one summary and %q in the other", i, s.Stages[i].Name, o.Stages[i].Name)
 		}
 	}
-	if s.Cycle.mode != o.Cycle.mode {
-		return Summary{}, crmkit.Invalid("summary", "quantile modes %s and %s differ", s.Cycle.mode, o.Cycle.mode)
+	if s.Cycle.Mode() != o.Cycle.Mode() {
+		return Summary{}, crmkit.Invalid("summary", "quantile modes %s and %s differ", s.Cycle.Mode(), o.Cycle.Mode())
 	}
 	cur := s.Currency
 	if cur.IsZero() {
@@ -169,11 +169,16 @@ func (s Summary) Merge(o Summary) (Summary, error) {
 			*a, err = a.Add(b)
 		}
 	}
+	merge := func(a *crmkit.Durations, b crmkit.Durations) {
+		if err == nil {
+			err = a.Merge(b)
+		}
+	}
 	add(&r.OpenAmount, o.OpenAmount)
 	add(&r.WonAmount, o.WonAmount)
 	add(&r.LostAmount, o.LostAmount)
-	r.Cycle.merge(&o.Cycle)
-	r.LossCycle.merge(&o.LossCycle)
+	merge(&r.Cycle, o.Cycle)
+	merge(&r.LossCycle, o.LossCycle)
 	for i := range r.Stages {
 		a, b := &r.Stages[i], &o.Stages[i]
 		a.Reached += b.Reached
@@ -184,8 +189,8 @@ func (s Summary) Merge(o Summary) (Summary, error) {
 		add(&a.ReachedAmount, b.ReachedAmount)
 		add(&a.WonAmount, b.WonAmount)
 		add(&a.OpenAmount, b.OpenAmount)
-		a.Stay.merge(&b.Stay)
-		a.OpenStay.merge(&b.OpenStay)
+		merge(&a.Stay, b.Stay)
+		merge(&a.OpenStay, b.OpenStay)
 	}
 	if err != nil {
 		return Summary{}, fmt.Errorf("merge summaries: %w", err)
@@ -197,20 +202,20 @@ func (s Summary) Merge(o Summary) (Summary, error) {
 func (s Summary) clone() Summary {
 	s.Stages = append([]StageSummary(nil), s.Stages...)
 	for i := range s.Stages {
-		s.Stages[i].Stay = s.Stages[i].Stay.clone()
-		s.Stages[i].OpenStay = s.Stages[i].OpenStay.clone()
+		s.Stages[i].Stay = s.Stages[i].Stay.Clone()
+		s.Stages[i].OpenStay = s.Stages[i].OpenStay.Clone()
 	}
-	s.Cycle = s.Cycle.clone()
-	s.LossCycle = s.LossCycle.clone()
+	s.Cycle = s.Cycle.Clone()
+	s.LossCycle = s.LossCycle.Clone()
 	return s
 }
 
 func (s *Summary) finish() {
-	s.Cycle.finish()
-	s.LossCycle.finish()
+	s.Cycle.Sort()
+	s.LossCycle.Sort()
 	for i := range s.Stages {
-		s.Stages[i].Stay.finish()
-		s.Stages[i].OpenStay.finish()
+		s.Stages[i].Stay.Sort()
+		s.Stages[i].OpenStay.Sort()
 	}
 }
 
@@ -221,7 +226,7 @@ type stageAcc struct {
 	dReached, dAmount, dAdvanced, dWon, dWonAmount int64
 	reached, amount, advanced, won, wonAmount      int64
 	dropped, open, openAmount                      int64
-	stay, openStay                                 Durations
+	stay, openStay                                 crmkit.Durations
 }
 
 // acc accumulates a Summary one entity at a time.
@@ -232,16 +237,17 @@ type acc struct {
 	entities, noStage                 int64
 	open, paused, won, lost, dead     int64
 	openAmount, wonAmount, lostAmount int64
-	cycle, lossCycle                  Durations
-	mode                              Quantiles
+	cycle, lossCycle                  crmkit.Durations
+	mode                              crmkit.Quantiles
 }
 
-func newAcc(n int, mode Quantiles, asOf time.Time) *acc {
-	a := &acc{st: make([]stageAcc, n), asOf: asOf, mode: mode,
-		cycle: newDurations(mode), lossCycle: newDurations(mode)}
+// newAcc returns an empty accumulator; mode must be valid (Query.validate).
+func newAcc(n int, mode crmkit.Quantiles, asOf time.Time) *acc {
+	empty, _ := crmkit.DurationsOf(mode)
+	a := &acc{st: make([]stageAcc, n), asOf: asOf, mode: mode, cycle: empty, lossCycle: empty}
 	for i := range a.st {
-		a.st[i].stay = newDurations(mode)
-		a.st[i].openStay = newDurations(mode)
+		a.st[i].stay = empty
+		a.st[i].openStay = empty
 	}
 	return a
 }
@@ -352,7 +358,7 @@ func (a *acc) add(o *Opportunity) error {
 			if o.Entered.IsZero() {
 				return crmkit.Invalid("entered", "entity %s: open in stage %d with no entry time", o.Entity, o.Stage)
 			}
-			s.openStay.add(age)
+			s.openStay.Add(age)
 		}
 	case ClosedWon:
 		a.won++
@@ -362,7 +368,7 @@ func (a *acc) add(o *Opportunity) error {
 		if err := closedTimes(o); err != nil {
 			return err
 		}
-		a.cycle.add(sub(o.Closed, o.Origin))
+		a.cycle.Add(sub(o.Closed, o.Origin))
 	case ClosedLost:
 		a.lost++
 		if !addAmount(&a.lostAmount, amt) {
@@ -374,7 +380,7 @@ func (a *acc) add(o *Opportunity) error {
 		if err := closedTimes(o); err != nil {
 			return err
 		}
-		a.lossCycle.add(sub(o.Closed, o.Origin))
+		a.lossCycle.Add(sub(o.Closed, o.Origin))
 	case Dead:
 		a.dead++
 		if o.Stage >= 0 {
@@ -410,7 +416,7 @@ func (a *acc) summary(stages Stages) (Summary, error) {
 		Stages: make([]StageSummary, len(a.st)), Currency: a.cur,
 		Entities: a.entities, NoStage: a.noStage,
 		Open: a.open, Suspended: a.paused, Won: a.won, Lost: a.lost, Terminated: a.dead,
-		Cycle: a.cycle.clone(), LossCycle: a.lossCycle.clone(),
+		Cycle: a.cycle.Clone(), LossCycle: a.lossCycle.Clone(),
 	}
 	money := func(v int64) crmkit.Money {
 		if a.cur.IsZero() {
@@ -433,7 +439,7 @@ func (a *acc) summary(stages Stages) (Summary, error) {
 			Advanced:   t.advanced + advanced,
 			Won:        t.won + won,
 			DroppedOff: t.dropped, Open: t.open,
-			Stay: t.stay.clone(), OpenStay: t.openStay.clone(),
+			Stay: t.stay.Clone(), OpenStay: t.openStay.Clone(),
 		}
 		advanced += t.dAdvanced // counts for the stages before i
 		ra, wa := amount, wonAmount

@@ -44,7 +44,7 @@ func WinRate(won, lost int64) (decimal.Decimal, error) {
 	if closed.IsZero() {
 		return decimal.Decimal{}, wrap("win rate", crmkit.Invalid("won, lost", "zero: no closed opportunities"))
 	}
-	return quo(dec(won), closed), nil
+	return crmkit.Ratio(dec(won), closed)
 }
 
 // RepeatPurchaseRate is the share of a period's buying customers who bought

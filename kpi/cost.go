@@ -70,7 +70,7 @@ func CAC(spend crmkit.Money, newCustomers int64, mode crmkit.RoundingMode) (crmk
 //
 //	CAC payback months = CAC / (monthly recurring revenue per new customer × gross margin)
 //
-// rounded to Precision decimal places. Source: David Skok, "SaaS Metrics
+// rounded by crmkit.Ratio. Source: David Skok, "SaaS Metrics
 // 2.0" (months to recover CAC = CAC / (MRR × gross margin %)).
 //
 // grossMargin is a fraction in (0, 1], for example 0.8 for 80%.
@@ -91,14 +91,14 @@ func CACPaybackMonths(cac, monthlyRevenue crmkit.Money, grossMargin decimal.Deci
 	if grossMargin.Sign() <= 0 || grossMargin.GreaterThan(one) {
 		return decimal.Decimal{}, wrap("cac payback", crmkit.Invalid("grossMargin", "%s is not in (0, 1]", grossMargin))
 	}
-	return quo(minor(cac), minor(monthlyRevenue).Mul(grossMargin)), nil
+	return crmkit.Ratio(minor(cac), minor(monthlyRevenue).Mul(grossMargin))
 }
 
 // CampaignROI is the return on a campaign's cost:
 //
 //	campaign ROI = (attributed return − cost) / cost
 //
-// rounded to Precision decimal places: 0 is break-even, −1 is a campaign
+// rounded by crmkit.Ratio: 0 is break-even, −1 is a campaign
 // that returned nothing, 0.5 returned its cost and half as much again.
 // Pass as attributedReturn the revenue the campaign produced, or better its
 // gross profit (contribution), which gives the marketing ROI (ROMI) of
@@ -120,5 +120,5 @@ func CampaignROI(attributedReturn, cost crmkit.Money) (decimal.Decimal, error) {
 	if err := positiveAmount(c, "a campaign without cost has no roi"); err != nil {
 		return decimal.Decimal{}, wrap("campaign roi", err)
 	}
-	return quo(minor(attributedReturn).Sub(minor(cost)), minor(cost)), nil
+	return crmkit.Ratio(minor(attributedReturn).Sub(minor(cost)), minor(cost))
 }

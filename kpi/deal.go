@@ -2,8 +2,6 @@ package kpi
 
 import (
 	"fmt"
-	"math/bits"
-	"slices"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -34,10 +32,11 @@ func AverageDealSize(wonRevenue crmkit.Money, wonDeals int64, mode crmkit.Roundi
 //	median = d((n+1)/2)                    for odd n, of the sorted lengths
 //	       = (d(n/2) + d(n/2+1)) / 2        for even n
 //
-// Both are rounded to the nanosecond, halves to even; the sum is exact
-// (128-bit), so no overflow occurs however many cycles are given. The
-// median resists the few deals stuck for months that pull the mean up.
-// Source: the textbook definitions of arithmetic mean and median.
+// They are crmkit.Durations' Mean and Median (exact quantiles), the same
+// figures a funnel report gives for the same cycles: both rounded to the
+// nanosecond, halves to even, from an exact sum. The median resists the
+// few deals stuck for months that pull the mean up. Source: the textbook
+// definitions of arithmetic mean and median.
 //
 // durations is not modified. An empty slice and a negative duration are
 // errors matching crmkit.ErrInvalid.
@@ -45,38 +44,20 @@ func SalesCycle(durations []time.Duration) (mean, median time.Duration, err erro
 	if len(durations) == 0 {
 		return 0, 0, wrap("sales cycle", crmkit.Invalid("durations", "empty: no closed deals"))
 	}
-	var hi, lo uint64
 	for i, d := range durations {
 		if d < 0 {
 			return 0, 0, wrap("sales cycle", crmkit.Invalid(fmt.Sprintf("durations[%d]", i), "negative duration %s", d))
 		}
-		var c uint64
-		lo, c = bits.Add64(lo, uint64(d), 0)
-		hi += c
 	}
-	n := uint64(len(durations))
-	// Each duration is below 2^63, so the sum is below n·2^63 and hi < n:
-	// Div64 cannot overflow.
-	q, r := bits.Div64(hi, lo, n)
-	mean = time.Duration(halfEven(q, r, n))
-
-	sorted := slices.Clone(durations)
-	slices.Sort(sorted)
-	mid := len(sorted) / 2
-	if len(sorted)%2 == 1 {
-		return mean, sorted[mid], nil
+	set, err := crmkit.DurationsOf(crmkit.QuantilesExact, durations...)
+	if err != nil {
+		return 0, 0, wrap("sales cycle", err)
 	}
-	s := uint64(sorted[mid-1]) + uint64(sorted[mid]) // below 2^64: each is below 2^63
-	return mean, time.Duration(halfEven(s/2, s%2, 2)), nil
-}
-
-// halfEven rounds the quotient q with remainder r of a division by n to the
-// nearest integer, ties to even. The result fits int64 whenever the exact
-// quotient is a mean of int64 values.
-func halfEven(q, r, n uint64) uint64 {
-	twice := 2 * r // r < n <= 2^63 for our callers, no overflow
-	if twice > n || (twice == n && q%2 == 1) {
-		return q + 1
+	if mean, err = set.Mean(); err != nil {
+		return 0, 0, wrap("sales cycle", err)
 	}
-	return q
+	if median, err = set.Median(); err != nil {
+		return 0, 0, wrap("sales cycle", err)
+	}
+	return mean, median, nil
 }

@@ -10,9 +10,9 @@
 //
 // Counts are int64 and never negative. Amounts are crmkit.Money; two
 // amounts of one formula must share a currency, else the error matches
-// crmkit.ErrCurrencyMismatch. Ratios are decimal.Decimal, rounded once
-// from the exact quotient to Precision (16) decimal places, halves to even;
-// a rate of 25% is 0.25, not 25. Results in money (CAC, cost per lead,
+// crmkit.ErrCurrencyMismatch. Ratios are decimal.Decimal computed by
+// crmkit.Ratio: rounded once from the exact quotient to crmkit.RatioPlaces
+// (16) decimal places, halves to even; a rate of 25% is 0.25, not 25. Results in money (CAC, cost per lead,
 // average deal size) are crmkit.Money rounded to the minor unit with the
 // crmkit.RoundingMode the caller passes: the package never picks a rounding
 // for you.

@@ -13,7 +13,7 @@ import (
 
 var (
 	eurCur = crmkit.MustCurrency("EUR")
-	// ulp is one unit in the last place of a ratio (kpi.Precision = 16).
+	// ulp is one unit in the last place of a ratio (crmkit.RatioPlaces = 16).
 	ulp = decimal.New(1, -16)
 )
 

@@ -15,7 +15,7 @@ import (
 // retained divided by customers at risk of leaving).
 //
 // The result is in [0, 1], and RetentionRate(S, E, N) + LogoChurn(S, S − (E − N))
-// is exactly 1 (see Precision). Negative counts, start = 0, acquired > end
+// is exactly 1 (see crmkit.Ratio). Negative counts, start = 0, acquired > end
 // and more retained customers (end − acquired) than start are errors
 // matching crmkit.ErrInvalid.
 func RetentionRate(start, end, acquired int64) (decimal.Decimal, error) {
@@ -36,7 +36,7 @@ func RetentionRate(start, end, acquired int64) (decimal.Decimal, error) {
 		return decimal.Decimal{}, wrap("retention rate",
 			crmkit.Invalid("end", "%d customers at end less %d acquired leaves %d retained, more than the %d at start", end, acquired, retained, start))
 	}
-	return quo(dec(retained), dec(start)), nil
+	return crmkit.Ratio(dec(retained), dec(start))
 }
 
 // LogoChurn, the customer (logo) churn rate, is the share of the customers
@@ -115,7 +115,7 @@ func NRR(b RevenueBridge) (decimal.Decimal, error) {
 		return decimal.Decimal{}, wrap("nrr", err)
 	}
 	end := minor(b.Start).Add(minor(b.Expansion)).Sub(minor(b.Contraction)).Sub(minor(b.Churned))
-	return quo(end, minor(b.Start)), nil
+	return crmkit.Ratio(end, minor(b.Start))
 }
 
 // GRR, gross revenue retention, is the share of the starting customers'
@@ -127,13 +127,13 @@ func NRR(b RevenueBridge) (decimal.Decimal, error) {
 // KeyBanc Capital Markets SaaS survey).
 //
 // The result is in [0, 1], at most NRR, and GRR + RevenueChurn is exactly 1
-// (see Precision). An invalid bridge is an error as for NRR.
+// (see crmkit.Ratio). An invalid bridge is an error as for NRR.
 func GRR(b RevenueBridge) (decimal.Decimal, error) {
 	if err := b.validate(); err != nil {
 		return decimal.Decimal{}, wrap("grr", err)
 	}
 	kept := minor(b.Start).Sub(minor(b.Contraction)).Sub(minor(b.Churned))
-	return quo(kept, minor(b.Start)), nil
+	return crmkit.Ratio(kept, minor(b.Start))
 }
 
 // RevenueChurn, gross revenue (MRR) churn, is the share of the starting
@@ -149,7 +149,7 @@ func RevenueChurn(b RevenueBridge) (decimal.Decimal, error) {
 	if err := b.validate(); err != nil {
 		return decimal.Decimal{}, wrap("revenue churn", err)
 	}
-	return quo(minor(b.Contraction).Add(minor(b.Churned)), minor(b.Start)), nil
+	return crmkit.Ratio(minor(b.Contraction).Add(minor(b.Churned)), minor(b.Start))
 }
 
 // ExpansionRate is the recurring revenue the starting customers added, over
@@ -166,5 +166,5 @@ func ExpansionRate(b RevenueBridge) (decimal.Decimal, error) {
 	if err := b.validate(); err != nil {
 		return decimal.Decimal{}, wrap("expansion rate", err)
 	}
-	return quo(minor(b.Expansion), minor(b.Start)), nil
+	return crmkit.Ratio(minor(b.Expansion), minor(b.Start))
 }

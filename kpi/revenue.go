@@ -198,5 +198,5 @@ func (r CustomerRevenue) RepeatShare() (decimal.Decimal, error) {
 	if total.IsZero() {
 		return decimal.Decimal{}, wrap("repeat share", crmkit.Invalid("New, Repeat", "zero: no revenue"))
 	}
-	return quo(minor(r.Repeat), total), nil
+	return crmkit.Ratio(minor(r.Repeat), total)
 }

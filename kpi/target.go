@@ -9,7 +9,7 @@ import (
 //
 //	attainment = actual / target
 //
-// rounded to Precision decimal places: 1 is exactly on target, 1.1 is 110%.
+// rounded by crmkit.Ratio: 1 is exactly on target, 1.1 is 110%.
 // actual may be negative (net bookings after cancellations), giving a
 // negative attainment. Source: the standard quota attainment definition
 // (actual sales over quota for the same period).
@@ -25,7 +25,7 @@ func Attainment(actual, target crmkit.Money) (decimal.Decimal, error) {
 	if err := positiveAmount(t, "no target to attain"); err != nil {
 		return decimal.Decimal{}, wrap("attainment", err)
 	}
-	return quo(minor(actual), minor(target)), nil
+	return crmkit.Ratio(minor(actual), minor(target))
 }
 
 // AttainmentCount is Attainment for targets counted in units (deals,
@@ -41,14 +41,14 @@ func AttainmentCount(actual, target int64) (decimal.Decimal, error) {
 	if err := positive("target", target, "no target to attain"); err != nil {
 		return decimal.Decimal{}, wrap("attainment", err)
 	}
-	return quo(dec(actual), dec(target)), nil
+	return crmkit.Ratio(dec(actual), dec(target))
 }
 
 // Growth is the relative change from a previous period to the current one:
 //
 //	growth = (current − previous) / previous
 //
-// rounded to Precision decimal places: 0.25 is 25% up, −0.1 is 10% down.
+// rounded by crmkit.Ratio: 0.25 is 25% up, −0.1 is 10% down.
 // Period over period compares consecutive periods (this month and last);
 // year-over-year growth is Growth of a period and the same period a year
 // earlier (this year's Q2 and last year's Q2, or YTD and last year's YTD to
@@ -67,7 +67,7 @@ func Growth(current, previous crmkit.Money) (decimal.Decimal, error) {
 	if err := positiveAmount(p, "growth from nothing is undefined"); err != nil {
 		return decimal.Decimal{}, wrap("growth", err)
 	}
-	return quo(minor(current).Sub(minor(previous)), minor(previous)), nil
+	return crmkit.Ratio(minor(current).Sub(minor(previous)), minor(previous))
 }
 
 // GrowthCount is Growth for counts (leads, customers, deals):
@@ -82,7 +82,7 @@ func GrowthCount(current, previous int64) (decimal.Decimal, error) {
 	if err := positive("previous", previous, "growth from nothing is undefined"); err != nil {
 		return decimal.Decimal{}, wrap("growth", err)
 	}
-	return quo(dec(current).Sub(dec(previous)), dec(previous)), nil
+	return crmkit.Ratio(dec(current).Sub(dec(previous)), dec(previous))
 }
 
 // checkElapsed validates the part of a period elapsed, in any one unit.
@@ -118,7 +118,7 @@ func ExpectedToDate(target crmkit.Money, elapsed, total int64, mode crmkit.Round
 	if err := checkElapsed(elapsed, total, true); err != nil {
 		return crmkit.Money{}, wrap("expected to date", err)
 	}
-	m, err := divMoney(minor(target).Mul(dec(elapsed)), dec(total), target.Currency(), mode)
+	m, err := target.MulRatio(dec(elapsed), dec(total), mode)
 	return m, wrap("expected to date", err)
 }
 
@@ -127,7 +127,7 @@ func ExpectedToDate(target crmkit.Money, elapsed, total int64, mode crmkit.Round
 //
 //	pacing = actual / (target × elapsed / total) = (actual × total) / (target × elapsed)
 //
-// rounded to Precision decimal places: 1 is on pace, 0.8 is 20% behind.
+// rounded by crmkit.Ratio: 1 is on pace, 0.8 is 20% behind.
 // elapsed and total measure the period in any one unit (calendar days,
 // working days, hours); at the end of the period (elapsed = total) pacing
 // equals Attainment. actual may be negative, as for Attainment. Source: the
@@ -149,7 +149,7 @@ func Pacing(actual, target crmkit.Money, elapsed, total int64) (decimal.Decimal,
 	if err := checkElapsed(elapsed, total, false); err != nil {
 		return decimal.Decimal{}, wrap("pacing", err)
 	}
-	return quo(minor(actual).Mul(dec(total)), minor(target).Mul(dec(elapsed))), nil
+	return crmkit.Ratio(minor(actual).Mul(dec(total)), minor(target).Mul(dec(elapsed)))
 }
 
 // GapToTarget is what is still missing to reach a target:

@@ -25,8 +25,8 @@ type RepLoad struct {
 	Over int
 	// Unlimited reports a rep without a capacity.
 	Unlimited bool
-	// Utilisation is Open / Capacity, rounded to 4 decimal places; zero
-	// with Unlimited. Above 1 means overloaded.
+	// Utilisation is Open / Capacity (crmkit.Ratio); zero with
+	// Unlimited. Above 1 means overloaded.
 	Utilisation decimal.Decimal
 }
 
@@ -41,8 +41,7 @@ type TeamLoad struct {
 	Open, Capacity, Free int
 	// Unlimited reports that some rep of the team has no capacity.
 	Unlimited bool
-	// Utilisation is Open / Capacity rounded to 4 decimal places, zero
-	// when the team is Unlimited or has no capacity.
+	// Utilisation is Open / Capacity (crmkit.Ratio), zero when the team is Unlimited or has no capacity.
 	Utilisation decimal.Decimal
 }
 
@@ -154,12 +153,13 @@ func capacityView(reps []Rep, waiting int) (CapacityView, error) {
 	return v, nil
 }
 
-// ratio returns a/b rounded to 4 places, zero when b is zero.
+// ratio returns a/b (crmkit.Ratio), zero when b is zero.
 func ratio(a, b int) decimal.Decimal {
-	if b == 0 {
+	r, err := crmkit.Ratio(decimal.NewFromInt(int64(a)), decimal.NewFromInt(int64(b)))
+	if err != nil { // b == 0
 		return decimal.Zero
 	}
-	return decimal.NewFromInt(int64(a)).DivRound(decimal.NewFromInt(int64(b)), 4)
+	return r
 }
 
 // addInt adds non-negative ints, reporting false on overflow.

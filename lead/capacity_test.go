@@ -49,7 +49,7 @@ func TestCapacityViewHandComputed(t *testing.T) {
 	assert.Equal(t, 11, north.Open)
 	assert.Equal(t, 15, north.Capacity)
 	assert.Equal(t, 6, north.Free)
-	assert.True(t, north.Utilisation.Equal(decimal.RequireFromString("0.7333")), north.Utilisation.String()) // 11/15
+	assert.True(t, north.Utilisation.Equal(decimal.RequireFromString("0.7333333333333333")), north.Utilisation.String()) // 11/15 = 0.7333..., 16 places
 	assert.Equal(t, 8, south.Open)
 	assert.Equal(t, 0, south.Free)
 	assert.True(t, south.Utilisation.Equal(decimal.NewFromInt(1)))

@@ -764,12 +764,13 @@ type SourceQuality struct {
 	Source Channel
 	// Leads is how many leads came from it.
 	Leads int
-	// MeanFit is the mean fit points of those leads, rounded to 4 decimal
-	// places.
+	// MeanFit is the mean fit points of those leads (their sum / Leads,
+	// by crmkit.Ratio).
 	MeanFit decimal.Decimal
 	// Quality is MeanFit divided by the highest fit a lead could earn
 	// (Scorer.MaxFit): 0 when no lead matches any rule, 1 when every lead
-	// matches every rule. Rounded to 4 decimal places.
+	// matches every rule: the sum of fit points / (Leads × MaxFit), by
+	// crmkit.Ratio.
 	Quality decimal.Decimal
 	// MQLWorthy is how many leads' fit alone reaches the MQL threshold.
 	MQLWorthy int
@@ -805,12 +806,20 @@ func (s *Scorer) QualityBySource(leads iter.Seq[Lead]) ([]SourceQuality, error) 
 	out := make([]SourceQuality, 0, len(by))
 	maxFit := decimal.NewFromFloat(s.maxFit)
 	for src, a := range by {
-		mean := decimal.NewFromFloat(a.sum).DivRound(decimal.NewFromInt(int64(a.n)), 8)
+		sum, n := decimal.NewFromFloat(a.sum), decimal.NewFromInt(int64(a.n))
+		mean, err := crmkit.Ratio(sum, n)
+		if err != nil {
+			return nil, err
+		}
+		quality, err := crmkit.Ratio(sum, n.Mul(maxFit))
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, SourceQuality{
 			Source:    src,
 			Leads:     a.n,
-			MeanFit:   mean.Round(4),
-			Quality:   mean.DivRound(maxFit, 4),
+			MeanFit:   mean,
+			Quality:   quality,
 			MQLWorthy: a.mql,
 		})
 	}

@@ -338,13 +338,13 @@ func TestQualityBySource(t *testing.T) {
 
 	assert.Equal(t, lead.ChannelEvent, q[1].Source)
 	assert.True(t, q[1].MeanFit.Equal(decimal.NewFromInt(20)), q[1].MeanFit.String())
-	assert.True(t, q[1].Quality.Equal(decimal.RequireFromString("0.6667")), q[1].Quality.String()) // 20/30
-	assert.Equal(t, 1, q[1].MQLWorthy)                                                             // 20 >= 20
+	assert.True(t, q[1].Quality.Equal(decimal.RequireFromString("0.6666666666666667")), q[1].Quality.String()) // 20/30 = 0.666..., 16 places, last rounded up
+	assert.Equal(t, 1, q[1].MQLWorthy)                                                                         // 20 >= 20
 
 	assert.Equal(t, lead.ChannelReferral, q[2].Source)
 	assert.Equal(t, 3, q[2].Leads)
-	assert.True(t, q[2].MeanFit.Equal(decimal.RequireFromString("13.3333")), q[2].MeanFit.String()) // 40/3
-	assert.True(t, q[2].Quality.Equal(decimal.RequireFromString("0.4444")), q[2].Quality.String())  // 40/90
+	assert.True(t, q[2].MeanFit.Equal(decimal.RequireFromString("13.3333333333333333")), q[2].MeanFit.String()) // 40/3 = 13.333..., 16 places
+	assert.True(t, q[2].Quality.Equal(decimal.RequireFromString("0.4444444444444444")), q[2].Quality.String())  // 40/90 = 0.444..., 16 places
 	assert.Equal(t, 1, q[2].MQLWorthy)
 
 	empty, err := s.QualityBySource(slices.Values([]lead.Lead(nil)))

@@ -60,7 +60,7 @@ func ByAmount(key string, amount int64, total TotalPolicy) Adjustment {
 }
 
 // Inverse returns the adjustment that undoes a: the opposite amount, or
-// the relative change -r/(1+r) (rounded to 20 decimal places), so that
+// the relative change -r/(1+r) (crmkit.Ratio), so that
 // +10% is undone by -9.0909...%. An amount adjustment followed by its
 // inverse restores every cell exactly. A relative one restores every cell
 // to within one unit: the first change was rounded, so the inverse may
@@ -80,7 +80,11 @@ func (a Adjustment) Inverse() (Adjustment, error) {
 	if f.Sign() <= 0 {
 		return Adjustment{}, crmkit.Invalid("relative change", "%s%% cannot be undone", a.Relative.Shift(2))
 	}
-	a.Relative = a.Relative.Neg().DivRound(f, 20)
+	inv, err := crmkit.Ratio(a.Relative.Neg(), f)
+	if err != nil {
+		return Adjustment{}, err
+	}
+	a.Relative = inv
 	return a, nil
 }
 

@@ -282,10 +282,11 @@ func TestPropertyAdjustments(t *testing.T) {
 
 func TestInverseOfUsualPercentages(t *testing.T) {
 	for _, c := range []struct{ pct, inv string }{
-		{"10", "-0.09090909090909090909"},
-		{"-10", "0.11111111111111111111"},
-		{"5", "-0.04761904761904761905"},
-		{"-5", "0.05263157894736842105"},
+		// -r/(1+r) to 16 places, half-even: -1/11, 1/9, -1/21, 1/19.
+		{"10", "-0.0909090909090909"},
+		{"-10", "0.1111111111111111"},
+		{"5", "-0.0476190476190476"}, // 1/21 = 0.0476190476190476|190... -> down
+		{"-5", "0.0526315789473684"}, // 1/19 = 0.0526315789473684|21... -> down
 	} {
 		inv, err := quota.ByPercent("k", d(c.pct), quota.KeepTotal).Inverse()
 		require.NoError(t, err)

@@ -14,8 +14,9 @@ import (
 
 // EvalOptions are the inputs of Plan.Evaluate besides the actuals.
 type EvalOptions struct {
-	// AsOf is the instant of the evaluation: actuals at or after it are
-	// ignored, and MTD, QTD and YTD are the month, quarter and year of the
+	// AsOf is the instant of the evaluation: actuals at or before it
+	// count, later ones are ignored (as "as of" means in every crmkit
+	// package), and MTD, QTD and YTD are the month, quarter and year of the
 	// plan's calendar that contain it. After the fiscal year's end the
 	// whole year is evaluated. It must be after the year's start.
 	AsOf time.Time
@@ -47,14 +48,14 @@ type Evaluation struct {
 	// one was given and it has the cell (HasLastYearTarget).
 	LastYearTarget    int64
 	HasLastYearTarget bool
-	// Actual sums the records of the cell's period up to AsOf.
+	// Actual sums the records of the cell's period at or before AsOf.
 	Actual int64
 	// Unplanned is the part of Actual from records that belong to this
 	// cell but to none of its children (a rep or a product not in the
 	// plan); zero for leaves.
 	Unplanned int64
 	// LastYearActual sums the records of the same period last year;
-	// LastYearToDate those of its part up to AsOf's counterpart.
+	// LastYearToDate those of its part at or before AsOf's counterpart.
 	LastYearActual int64
 	LastYearToDate int64
 	// Attainment is Actual / Target (kpi.Attainment); AssignedAttainment
@@ -86,8 +87,8 @@ type ToDate struct {
 	// rata of the time elapsed in each, so it follows the plan's own
 	// seasonality.
 	Expected int64
-	// Actual sums the cell's records from the window's start to AsOf;
-	// LastYear those of the same part of the window last year.
+	// Actual sums the cell's records from the window's start to AsOf,
+	// inclusive; LastYear those of the same part of the window last year.
 	Actual   int64
 	LastYear int64
 	// Projected is the run rate carried to the window's end: Actual x
@@ -132,7 +133,9 @@ type evalNode struct {
 // opts.AsOf, for every cell (see Evaluation). A record belongs to the
 // deepest cell whose dimension members it carries (its Dims) and whose
 // period (this year, or the same period last year) contains its time;
-// records outside this fiscal year and the last are ignored.
+// records outside this fiscal year and the last, and records after
+// opts.AsOf (or after its counterpart last year), are ignored; a record at
+// exactly AsOf counts.
 //
 // A record in another currency than a money plan's is
 // crmkit.ErrCurrencyMismatch; a negative count in a count plan, an AsOf
@@ -214,7 +217,7 @@ func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, 
 		var this bool
 		switch {
 		case root.Contains(r.At):
-			if !r.At.Before(asOf) {
+			if r.At.After(asOf) {
 				continue
 			}
 			this = true
@@ -263,11 +266,12 @@ func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, 
 			}
 		} else {
 			ks = append(ks, aLY)
-			if r.At.Before(lyAsOf) {
+			// At or before the counterpart of AsOf, as this year.
+			if !r.At.After(lyAsOf) {
 				ks = append(ks, aLYToDate)
 			}
 			for w := range lyWindows {
-				if lyWindows[w].Contains(r.At) {
+				if lyWindows[w].Contains(r.At) || r.At.Equal(lyWindows[w].End) {
 					ks = append(ks, aLYMTD+w)
 				}
 			}
@@ -382,7 +386,7 @@ func (ev evaluator) finish(td *ToDate) error {
 	elapsed := int64(ev.asOf.Sub(td.Window.Start) / time.Second)
 	total := int64(td.Window.Duration() / time.Second)
 	if elapsed > 0 && total > 0 {
-		proj, err := mulDiv(td.Actual, total, elapsed, u, ev.plan.Rounding)
+		proj, err := mulDiv(td.Actual, decimal.NewFromInt(total), decimal.NewFromInt(elapsed), u, ev.plan.Rounding)
 		if err != nil {
 			return err
 		}
@@ -410,26 +414,11 @@ func (ev evaluator) prorate(c *Cell, w crmkit.Period) (int64, error) {
 	return m.Minor(), nil
 }
 
-// mulDiv returns a x num / den rounded once with mode (den > 0).
-func mulDiv(a, num, den int64, u Unit, mode crmkit.RoundingMode) (int64, error) {
-	return divRound(decimal.NewFromInt(a).Mul(decimal.NewFromInt(num)), den, u, mode)
-}
-
-// divRound returns x / den rounded once with mode to a whole unit (den >
-// 0). Results beyond int64 are crmkit.ErrOverflow.
-func divRound(x decimal.Decimal, den int64, u Unit, mode crmkit.RoundingMode) (int64, error) {
-	q, r := x.QuoRem(decimal.NewFromInt(den), 1)
-	if !r.IsZero() {
-		// A sticky digit beyond the one kept makes the single rounding below
-		// see an inexact quotient, as the exact one would.
-		sticky := decimal.New(1, -2)
-		if x.Sign() < 0 {
-			sticky = sticky.Neg()
-		}
-		q = q.Add(sticky)
-	}
-	cur := u.carrier(0).Currency()
-	m, err := crmkit.MoneyFromDecimal(q.Shift(-int32(cur.Digits())), cur, mode)
+// mulDiv returns a x num / den in unit u, rounded once with mode from the
+// exact value (crmkit.Money.MulRatio); den must not be zero. Results beyond
+// int64 are crmkit.ErrOverflow.
+func mulDiv(a int64, num, den decimal.Decimal, u Unit, mode crmkit.RoundingMode) (int64, error) {
+	m, err := u.carrier(a).MulRatio(num, den, mode)
 	if err != nil {
 		return 0, err
 	}
@@ -524,7 +513,10 @@ func (e Evaluation) Peers(key string) ([]Peer, error) {
 		}
 	}
 	if n > 0 {
-		mean := sum.DivRound(decimal.NewFromInt(n), kpi.Precision)
+		mean, err := crmkit.Ratio(sum, decimal.NewFromInt(n))
+		if err != nil {
+			return nil, err
+		}
 		for i := range out {
 			if out[i].Attainment.Valid {
 				out[i].VsAverage = decimal.NullDecimal{Decimal: out[i].Attainment.Decimal.Sub(mean), Valid: true}

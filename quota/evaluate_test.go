@@ -201,6 +201,12 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 		recs := quotatest.History(p, 40).Draw(t, "records")
 		start := p.Root.Period.Start
 		asOf := start.Add(time.Duration(rapid.Int64Range(1, int64(p.Root.Period.Duration()/time.Hour)+500).Draw(t, "hours")) * time.Hour)
+		if len(recs) > 0 && rapid.Bool().Draw(t, "as of a record's time") {
+			// As of exactly a record's time: that record counts.
+			if at := recs[rapid.IntRange(0, len(recs)-1).Draw(t, "record")].At; at.After(start) {
+				asOf = at
+			}
+		}
 		ev, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf})
 		require.NoError(t, err)
 		cal := p.CalendarValue()
@@ -225,7 +231,7 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 			var s int64
 		next:
 			for _, r := range recs {
-				if !per.Contains(r.At) || (!lastYear && !r.At.Before(end)) {
+				if !per.Contains(r.At) || (!lastYear && r.At.After(end)) {
 					continue
 				}
 				for _, sg := range segs {
@@ -261,14 +267,43 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 			assert.Equal(t, sum, got, "roll-up of %q", e.Key)
 		}
 		check(ev)
-		// The root holds every record of the year up to AsOf.
+		// The root holds every record of the year at or before AsOf.
 		var want int64
 		for _, r := range recs {
-			if !r.At.Before(start) && r.At.Before(end) {
+			if p.Root.Period.Contains(r.At) && !r.At.After(end) {
 				want += value(r)
 			}
 		}
 		assert.Equal(t, want, ev.Actual)
 		assert.Equal(t, p.Root.Target, ev.YTD.Target)
 	})
+}
+
+// TestEvaluateCountsRecordsAtExactlyAsOf: as of t means at or before t, in
+// this year and at t's counterpart last year, for the year, the month and
+// the year to date alike.
+func TestEvaluateCountsRecordsAtExactlyAsOf(t *testing.T) {
+	p := twoReps(t)
+	asOf := time.Date(2025, 5, 16, 0, 0, 0, 0, time.UTC)
+	lyAsOf := time.Date(2024, 5, 16, 0, 0, 0, 0, time.UTC) // the same date last year
+	recs := []quota.Record{
+		sale(asOf, "100", "rep", "ana"),                         // at as of: counts
+		sale(asOf.Add(time.Nanosecond), "99999", "rep", "ana"),  // after: ignored
+		sale(lyAsOf, "200", "rep", "ana"),                       // at the counterpart: to date
+		sale(lyAsOf.Add(time.Nanosecond), "3000", "rep", "ana"), // after it: the full year only
+	}
+	ev, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf})
+	require.NoError(t, err)
+	ana, ok := ev.Find("rep=ana")
+	require.True(t, ok)
+	// By hand: this year 100.00 EUR (10,000 cents), last year 200.00 to
+	// date and 200.00 + 3,000.00 in the whole year.
+	for _, e := range []quota.Evaluation{ev, ana} {
+		assert.Equal(t, int64(10000), e.Actual, "%s actual", e.Key)
+		assert.Equal(t, int64(10000), e.MTD.Actual, "%s MTD", e.Key)
+		assert.Equal(t, int64(10000), e.YTD.Actual, "%s YTD", e.Key)
+		assert.Equal(t, int64(20000), e.LastYearToDate, "%s last year to date", e.Key)
+		assert.Equal(t, int64(20000), e.MTD.LastYear, "%s MTD last year", e.Key)
+		assert.Equal(t, int64(320000), e.LastYearActual, "%s last year", e.Key)
+	}
 }

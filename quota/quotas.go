@@ -142,8 +142,8 @@ func EffectiveQuota(cal crmkit.Calendar, u Unit, full int64, period crmkit.Perio
 			}
 		}
 		if st.Active > 0 && st.Length > 0 {
-			x := decimal.NewFromInt(st.Full).Mul(st.Ramp).Mul(decimal.NewFromInt(int64(st.Active / time.Millisecond)))
-			if st.Effective, err = divRound(x, int64(st.Length/time.Millisecond), u, mode); err != nil {
+			x := st.Ramp.Mul(decimal.NewFromInt(int64(st.Active / time.Millisecond)))
+			if st.Effective, err = mulDiv(st.Full, x, decimal.NewFromInt(int64(st.Length/time.Millisecond)), u, mode); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -296,7 +296,7 @@ type Measure struct {
 //
 //	score = sum of Weight(t) x min(attainment(t), Cap(t)) / sum of Weight(t)
 //
-// rounded to kpi.Precision places, so 1 is on target overall.
+// computed by crmkit.Ratio, so 1 is on target overall.
 type Scorecard []Measure
 
 // Score computes the score from the attainment of each measure's type.
@@ -329,5 +329,5 @@ func (s Scorecard) Score(attainments map[string]decimal.Decimal) (decimal.Decima
 	if den.Sign() == 0 {
 		return decimal.Decimal{}, crmkit.Invalid("scorecard", "weights sum to zero")
 	}
-	return num.DivRound(den, kpi.Precision), nil
+	return crmkit.Ratio(num, den)
 }

@@ -424,7 +424,7 @@ func (s *story) report(ctx context.Context) error {
 		return err
 	}
 
-	rep, err := funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: now, Quantiles: funnel.QuantilesExact})
+	rep, err := funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: now, Quantiles: crmkit.QuantilesExact})
 	if err != nil {
 		return err
 	}

@@ -150,7 +150,7 @@ func diffMoney(name string, a, b crmkit.Money) error {
 }
 
 // DiffDurations compares two sets of durations by everything they report.
-func DiffDurations(name string, a, b funnel.Durations) error {
+func DiffDurations(name string, a, b crmkit.Durations) error {
 	if a.Count() != b.Count() || a.Negative() != b.Negative() || a.Sum().Cmp(b.Sum()) != 0 {
 		return fmt.Errorf("%s: count %d/%d, negative %d/%d, sum %s/%s", name, a.Count(), b.Count(), a.Negative(), b.Negative(), a.Sum(), b.Sum())
 	}
@@ -159,11 +159,12 @@ func DiffDurations(name string, a, b funnel.Durations) error {
 	}
 	type stat struct {
 		name string
-		f    func(funnel.Durations) (time.Duration, error)
+		f    func(crmkit.Durations) (time.Duration, error)
 	}
-	stats := []stat{{"min", funnel.Durations.Min}, {"max", funnel.Durations.Max}, {"mean", funnel.Durations.Mean}}
-	if a.Mode() != funnel.QuantilesNone && b.Mode() != funnel.QuantilesNone {
-		stats = append(stats, stat{"median", funnel.Durations.Median}, stat{"p90", funnel.Durations.P90})
+	stats := []stat{{"min", crmkit.Durations.Min}, {"max", crmkit.Durations.Max}, {"mean", crmkit.Durations.Mean}}
+	if a.Mode() != crmkit.QuantilesNone && b.Mode() != crmkit.QuantilesNone {
+		p90 := func(d crmkit.Durations) (time.Duration, error) { return d.Quantile(0.9) }
+		stats = append(stats, stat{"median", crmkit.Durations.Median}, stat{"p90", p90})
 	}
 	for _, s := range stats {
 		x, errx := s.f(a)

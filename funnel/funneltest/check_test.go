@@ -70,8 +70,8 @@ func TestChecksCatchBrokenInput(t *testing.T) {
 	amount.WonAmount = crmkit.MustMoney("1", "EUR")
 	assert.Error(t, funneltest.DiffSummaries(s, amount))
 
-	d1, _ := funnel.DurationsOf(funnel.QuantilesExact, time.Hour, 2*time.Hour)
-	d2, _ := funnel.DurationsOf(funnel.QuantilesExact, time.Hour, 3*time.Hour)
+	d1, _ := crmkit.DurationsOf(crmkit.QuantilesExact, time.Hour, 2*time.Hour)
+	d2, _ := crmkit.DurationsOf(crmkit.QuantilesExact, time.Hour, 3*time.Hour)
 	assert.Error(t, funneltest.DiffDurations("x", d1, d2))
 	assert.NoError(t, funneltest.DiffDurations("x", d1, d1))
 

@@ -186,8 +186,8 @@ func (a *durAcc) add(n, neg int64, sum *big.Int, lo, hi time.Duration) {
 	a.sum.Add(&a.sum, sum)
 }
 
-func (a *durAcc) durations() (funnel.Durations, error) {
-	return funnel.NewDurations(a.n, a.neg, &a.sum, a.min, a.max)
+func (a *durAcc) durations() (crmkit.Durations, error) {
+	return crmkit.DurationsFromSummary(a.n, a.neg, &a.sum, a.min, a.max)
 }
 
 // micros parses a decimal number of microseconds into nanoseconds.
@@ -218,7 +218,7 @@ type stageFig struct {
 // AggregateFunnel computes the report funnel.Summarize would compute over
 // the table's rows with one GROUP BY (SummaryQuery), folding its rows in
 // Go. It pushes down only a query without split, selection or
-// quantiles (Query.Quantiles == funnel.QuantilesNone) and returns an error
+// quantiles (Query.Quantiles == crmkit.QuantilesNone) and returns an error
 // matching errors.ErrUnsupported for any other, so that
 // funnel.SummarizeSource scans instead. Amounts in two currencies are
 // crmkit.ErrCurrencyMismatch; sums beyond int64 are crmkit.ErrOverflow.
@@ -226,7 +226,7 @@ func (s Store) AggregateFunnel(ctx context.Context, stages funnel.Stages, q funn
 	switch {
 	case q.AsOf.IsZero():
 		return funnel.Report{}, crmkit.Invalid("as of", "zero report time")
-	case q.Quantiles != funnel.QuantilesNone:
+	case q.Quantiles != crmkit.QuantilesNone:
 		return funnel.Report{}, fmt.Errorf("quantiles mode %s: %w", q.Quantiles, errors.ErrUnsupported)
 	case len(q.By) > 0 || !q.From.IsZero() || !q.To.IsZero() || q.Match != (funnel.Dims{}) || q.Where != nil:
 		return funnel.Report{}, fmt.Errorf("split or selection: %w", errors.ErrUnsupported)

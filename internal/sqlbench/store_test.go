@@ -16,7 +16,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-var summaryQuery = funnel.Query{AsOf: benchAsOf, Quantiles: funnel.QuantilesNone}
+var summaryQuery = funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone}
 
 // The SQL aggregate of 2,000 generated deals is the report funnel
 // computes in memory over the same values: the GROUP BY is the same
@@ -84,7 +84,7 @@ func TestAggregateFunnelByHand(t *testing.T) {
 	_, err := s.Load(ctx, deals)
 	require.NoError(t, err)
 	stages := funnel.MustStages(funnel.Stage{Name: "a"}, funnel.Stage{Name: "b"}, funnel.Stage{Name: "c"})
-	r, err := s.AggregateFunnel(ctx, stages, funnel.Query{AsOf: asOf, Quantiles: funnel.QuantilesNone})
+	r, err := s.AggregateFunnel(ctx, stages, funnel.Query{AsOf: asOf, Quantiles: crmkit.QuantilesNone})
 	require.NoError(t, err)
 	sum := r.Total
 	assert.Equal(t, [5]int64{3, 1, 1, 1, 0}, [5]int64{sum.Entities, sum.Open, sum.Won, sum.Lost, sum.Terminated})
@@ -127,7 +127,7 @@ func TestPropertyAggregateFunnelMatchesSummarize(t *testing.T) {
 		if _, err := s.Load(ctx, opps); err != nil {
 			rt.Fatal(err)
 		}
-		q := funnel.Query{AsOf: h.Last, Quantiles: funnel.QuantilesNone}
+		q := funnel.Query{AsOf: h.Last, Quantiles: crmkit.QuantilesNone}
 		want, err := funnel.Summarize(h.Stages, slices.Values(opps), q)
 		if err != nil {
 			rt.Fatal(err)
@@ -148,15 +148,15 @@ func TestAggregateFunnelDeclines(t *testing.T) {
 	s := sqlbench.Store{Schema: "unused"} // no DB: nothing may be run
 	for _, q := range []funnel.Query{
 		{AsOf: benchAsOf},
-		{AsOf: benchAsOf, Quantiles: funnel.QuantilesExact},
-		{AsOf: benchAsOf, Quantiles: funnel.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}},
-		{AsOf: benchAsOf, Quantiles: funnel.QuantilesNone, From: benchStart},
-		{AsOf: benchAsOf, Quantiles: funnel.QuantilesNone, Match: funnel.Dims{Owner: "ann"}},
+		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesExact},
+		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}},
+		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, From: benchStart},
+		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, Match: funnel.Dims{Owner: "ann"}},
 	} {
 		_, err := s.AggregateFunnel(context.Background(), benchStages, q)
 		assert.True(t, errors.Is(err, errors.ErrUnsupported), "%+v: %v", q, err)
 	}
-	_, err := s.AggregateFunnel(context.Background(), benchStages, funnel.Query{Quantiles: funnel.QuantilesNone})
+	_, err := s.AggregateFunnel(context.Background(), benchStages, funnel.Query{Quantiles: crmkit.QuantilesNone})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "zero report time")
 }
 

@@ -7,41 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Precision is the number of decimal places every ratio of this package is
-// rounded to, once, from the exact quotient. Ties round half to even
-// (banker's rounding, the IEEE 754 default), not half away from zero: with
-// half-even, two complementary ratios such as RetentionRate and LogoChurn,
-// or GRR and RevenueChurn, always add up to exactly 1, which half-up rounding
-// breaks (1/131072 and 131071/131072 both end in an exact 5 at the 17th
-// place and would both round up).
-//
-// The package never reads or changes decimal.DivisionPrecision.
-const Precision = 16
-
-var (
-	one = decimal.NewFromInt(1)
-	two = decimal.NewFromInt(2)
-	ulp = decimal.New(1, -Precision)
-)
-
-// quo returns num/den rounded half to even at Precision decimal places.
-// den must not be zero (callers validate it first).
-func quo(num, den decimal.Decimal) decimal.Decimal {
-	q, r := num.QuoRem(den, Precision)
-	if r.IsZero() {
-		return q
-	}
-	// QuoRem truncates toward zero and |r| < |den|·ulp; compare 2|r| with
-	// |den|·ulp to see whether the dropped part is below, at or above half.
-	half := r.Abs().Mul(two).Cmp(den.Abs().Mul(ulp))
-	if half < 0 || (half == 0 && q.Shift(Precision).BigInt().Bit(0) == 0) {
-		return q
-	}
-	if num.Sign()*den.Sign() < 0 {
-		return q.Sub(ulp)
-	}
-	return q.Add(ulp)
-}
+var one = decimal.NewFromInt(1)
 
 // dec returns n as a decimal.
 func dec(n int64) decimal.Decimal { return decimal.NewFromInt(n) }
@@ -135,20 +101,6 @@ func positiveAmount(a amount, why string) error {
 	return nil
 }
 
-// divMoney returns num/den minor units of cur, rounded once with mode from
-// the exact quotient. num is in minor units and non-negative; den must be
-// positive.
-func divMoney(num, den decimal.Decimal, cur crmkit.Currency, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	// Truncate to one extra digit and, when the quotient is inexact, add a
-	// sticky digit beyond it: the rounding decision at the minor unit is then
-	// the same as for the exact quotient in every mode (no double rounding).
-	q, r := num.QuoRem(den, 1)
-	if !r.IsZero() {
-		q = q.Add(decimal.New(1, -2))
-	}
-	return crmkit.MoneyFromDecimal(q.Shift(-int32(cur.Digits())), cur, mode)
-}
-
 // share returns part/whole for counts with 0 <= part <= whole, whole > 0.
 func share(partField string, part int64, wholeField string, whole int64, why string) (decimal.Decimal, error) {
 	if err := count(partField, part); err != nil {
@@ -160,5 +112,5 @@ func share(partField string, part int64, wholeField string, whole int64, why str
 	if err := atMost(partField, part, wholeField, whole); err != nil {
 		return decimal.Decimal{}, err
 	}
-	return quo(dec(part), dec(whole)), nil
+	return crmkit.Ratio(dec(part), dec(whole))
 }
