@@ -19,8 +19,8 @@ import (
 // crmkit.ErrInvalid before it writes (see ValidateValue), so a value one
 // store accepts, every store accepts.
 //
-//   - Times lie in [MinTime, MaxTime] and are kept to the microsecond in
-//     UTC: a store keeps Canonical(v), which truncates every time of v to
+//   - A time is the zero time.Time (unset) or lies in [MinTime, MaxTime],
+//     and is kept to the microsecond in UTC: a store keeps Canonical(v), which truncates every time of v to
 //     the microsecond (towards the past) and moves it to UTC, and returns
 //     that form from Create and every read. (PostgreSQL keeps
 //     microseconds; beyond about ±292,277 years its driver silently
@@ -61,10 +61,13 @@ const (
 	TimePrecision = time.Microsecond
 )
 
-// MinTime and MaxTime bound the stored times: from the first instant of
-// year 1 (the zero time.Time) to the last microsecond of year 9999, UTC.
+// MinTime and MaxTime bound the stored times other than the zero
+// time.Time (which means unset): from the first microsecond after the
+// zero time, in year 1, to the last microsecond of year 9999, UTC. A time
+// between the zero time and MinTime would be kept as the zero time, so it
+// is refused.
 var (
-	MinTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	MinTime = time.Date(1, 1, 1, 0, 0, 0, 1_000, time.UTC)
 	MaxTime = time.Date(9999, 12, 31, 23, 59, 59, 999_999_000, time.UTC)
 )
 
@@ -179,17 +182,18 @@ func canonicalValue(v reflect.Value) (reflect.Value, bool) {
 
 // TimeBound returns the time a backend compares its stored times with in
 // place of the query bound t, so that for every stored time x (see
-// CanonicalTime: in [MinTime, MaxTime], whole microseconds)
+// CanonicalTime: the zero time or in [MinTime, MaxTime], whole
+// microseconds)
 //
 //	x >= t  ⇔  x >= TimeBound(t)    and    x < t  ⇔  x < TimeBound(t)
 //
-// It is t rounded up to the microsecond and clamped to [MinTime,
+// It is t rounded up to the microsecond and clamped to [the zero time,
 // MaxTime+1µs], in UTC: a time any database with microsecond times holds,
 // however far t lies outside the domain. For x > t see TimeBoundAfter.
 func TimeBound(t time.Time) time.Time {
 	switch {
-	case t.Before(MinTime):
-		return MinTime
+	case t.Before(zeroTime):
+		return zeroTime
 	case t.After(MaxTime):
 		return MaxTime.Add(TimePrecision)
 	}
@@ -204,25 +208,31 @@ func TimeBound(t time.Time) time.Time {
 // stored time x, x > t ⇔ x >= TimeBoundAfter(t).
 func TimeBoundAfter(t time.Time) time.Time {
 	switch {
-	case t.Before(MinTime):
-		return MinTime
+	case t.Before(zeroTime):
+		return zeroTime
 	case !t.Before(MaxTime):
 		return MaxTime.Add(TimePrecision)
 	}
 	return TimeBound(t.Add(time.Nanosecond))
 }
 
+// zeroTime is the zero time.Time, the smallest stored time.
+var zeroTime time.Time
+
 // timeProblem says what keeps t out of the stored domain, or "".
 func timeProblem(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
 	if t.Before(MinTime) || t.After(MaxTime) && CanonicalTime(t).After(MaxTime) {
 		return fmt.Sprintf("time %s is outside %s..%s", t.Format(time.RFC3339Nano), MinTime.Format(time.RFC3339), MaxTime.Format(time.RFC3339Nano))
 	}
 	return ""
 }
 
-// ValidateTime checks that t lies in the stored domain [MinTime, MaxTime]
-// (to the microsecond: a time in the last microsecond of year 9999 is
-// kept truncated).
+// ValidateTime checks that t lies in the stored domain: the zero time, or
+// [MinTime, MaxTime] (to the microsecond: a time in the last microsecond
+// of year 9999 is kept truncated).
 func ValidateTime(field string, t time.Time) error {
 	if r := timeProblem(t); r != "" {
 		return invalid(field, r)

@@ -21,7 +21,8 @@ import (
 
 func TestValidateTime(t *testing.T) {
 	ok := []time.Time{
-		{}, // the zero time is MinTime
+		{}, // the zero time: unset
+		time.Time{}.In(time.FixedZone("-5", -5*3600)),
 		storage.MinTime,
 		storage.MaxTime,
 		storage.MaxTime.Add(999), // truncates to MaxTime
@@ -32,7 +33,8 @@ func TestValidateTime(t *testing.T) {
 		assert.NoError(t, storage.ValidateTime("t", tm), "%s", tm)
 	}
 	bad := []time.Time{
-		storage.MinTime.Add(-time.Nanosecond),
+		storage.MinTime.Add(-time.Nanosecond), // would be kept as the zero time
+		time.Time{}.Add(-time.Nanosecond),
 		storage.MaxTime.Add(time.Microsecond),
 		time.Date(586550, 1, 1, 0, 0, 0, 0, time.UTC), // wrapped to 1995 by the driver
 		time.Date(-300000, 1, 1, 0, 0, 0, 0, time.UTC),
@@ -93,7 +95,7 @@ func TestCanonicalDoesNotChangeItsInput(t *testing.T) {
 func TestTimeBoundIsExact(t *testing.T) {
 	span := storage.MaxTime.Sub(storage.MinTime) // saturates at MaxInt64 ns, ~292 years
 	rapid.Check(t, func(t *rapid.T) {
-		anchor := rapid.SampledFrom([]time.Time{storage.MinTime, storage.MaxTime, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}).Draw(t, "anchor")
+		anchor := rapid.SampledFrom([]time.Time{{}, storage.MinTime, storage.MaxTime, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}).Draw(t, "anchor")
 		x := storage.CanonicalTime(clamp(anchor.Add(time.Duration(rapid.Int64Range(-int64(span), int64(span)).Draw(t, "x")))))
 		near := x.Add(time.Duration(rapid.Int64Range(-3000, 3000).Draw(t, "near")))
 		far := time.Date(rapid.IntRange(-1_000_000, 1_000_000).Draw(t, "year"), 1, 1, 0, 0, 0, 0, time.UTC)
@@ -103,7 +105,7 @@ func TestTimeBoundIsExact(t *testing.T) {
 			t.Fatalf("x %s, bound %s: TimeBound %s, TimeBoundAfter %s", x, b, lo, hi)
 		}
 		for _, v := range []time.Time{lo, hi} {
-			if v.Before(storage.MinTime) || v.After(storage.MaxTime.Add(time.Microsecond)) || v != storage.CanonicalTime(v) {
+			if v.Before(time.Time{}) || v.After(storage.MaxTime.Add(time.Microsecond)) || v != storage.CanonicalTime(v) {
 				t.Fatalf("bound %s of %s is not a storable microsecond", v, b)
 			}
 		}
@@ -112,8 +114,8 @@ func TestTimeBoundIsExact(t *testing.T) {
 
 func clamp(t time.Time) time.Time {
 	switch {
-	case t.Before(storage.MinTime):
-		return storage.MinTime
+	case t.Before(time.Time{}):
+		return time.Time{}
 	case t.After(storage.MaxTime):
 		return storage.MaxTime
 	}

@@ -55,6 +55,7 @@
 package storagetest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -111,6 +112,7 @@ var tests = []test{
 	{"TenantIsolation", testTenantIsolation},
 	{"BadInput", testBadInput},
 	{"Model", testModel},
+	{"StoredDomain", testStoredDomain},
 	{"Plans", testPlans},         // optional: storage.PlanStore
 	{"Campaigns", testCampaigns}, // optional: storage.CampaignStore
 	{"Accounts", testAccounts},   // optional: storage.AccountStore
@@ -252,8 +254,7 @@ func canon(v reflect.Value) any {
 			return nil
 		}
 		if t == rawType && v.CanInterface() {
-			var x any
-			if err := json.Unmarshal(v.Interface().(json.RawMessage), &x); err == nil {
+			if x, ok := canonJSON(v.Interface().(json.RawMessage)); ok {
 				return x
 			}
 		}
@@ -294,6 +295,43 @@ func canon(v reflect.Value) any {
 	}
 	return fmt.Sprintf("<%s>", v.Kind())
 }
+
+// canonJSON decodes a JSON payload to the value it means: numbers by
+// their decimal value (1e2 and 100.0 are the same number), objects as
+// maps (member order and whitespace do not count).
+func canonJSON(b []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return nil, false
+	}
+	return canonNumbers(x), true
+}
+
+// canonNumbers replaces every json.Number in x by its decimal value's
+// shortest text.
+func canonNumbers(x any) any {
+	switch v := x.(type) {
+	case json.Number:
+		if d, err := decimal.NewFromString(string(v)); err == nil {
+			return d.String()
+		}
+		return string(v)
+	case []any:
+		for i := range v {
+			v[i] = canonNumbers(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = canonNumbers(v[k])
+		}
+	}
+	return x
+}
+
+// equalCanon reports whether a and b hold the same content (see canon).
+func equalCanon(a, b any) bool { return reflect.DeepEqual(canonOf(a), canonOf(b)) }
 
 // same asserts that want and got hold the same content.
 func same[T any](t testing.TB, want, got T, msgAndArgs ...any) bool {
