@@ -40,7 +40,7 @@ func drawTime(t *rapid.T, label string) time.Time {
 	if rapid.IntRange(0, 9).Draw(t, label+" outside") == 0 {
 		tm = rapid.SampledFrom([]time.Time{
 			storage.MaxTime.Add(time.Microsecond),
-			storage.MinTime.Add(-time.Nanosecond), // would be kept as the zero time
+			storage.MinTime.Add(-time.Nanosecond),         // would be kept as the zero time
 			time.Date(586550, 1, 1, 0, 0, 0, 0, time.UTC), // the driver wraps it to 1995
 			time.Date(-586550, 1, 1, 0, 0, 0, 0, time.UTC),
 			time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), // JSON cannot write it
