@@ -475,3 +475,68 @@ func Agree(t *testing.T, a, b Opener) {
 		}
 	})
 }
+
+// Fuzz is the fuzz target of the stored domain for a backend: every
+// input (a lead or a deal with one event, whose times, text, decimal and
+// payload come from the fuzzer) is written to a fresh tenant of o and
+// must be refused with crmkit.ErrInvalid exactly when the storage.Validate
+// functions refuse it, and otherwise be kept and given back as
+// storage.Canonical gives it. Its seed corpus (the edge cases of issue 16)
+// runs as a test under go test:
+//
+//	func FuzzStoredValues(f *testing.F) { storagetest.Fuzz(f, opener) }
+func Fuzz(f *testing.F, o Opener) {
+	f.Helper()
+	template, _ := newDeal(f, dealSpec{name: "fuzz", owner: "ana", stage: "bidding"})
+	seeds := []struct {
+		deal      bool
+		sec, nsec int64
+		zone      int32
+		text      string
+		coef      int64
+		exp       int32
+		payload   string
+	}{
+		{false, base.Unix(), 0, 0, "Ada", 125, -3, `{"a":1}`},
+		{true, storage.MaxTime.Unix(), 999_999_999, 30, "Ünïcødé", 1, -10_001, `{}`},
+		{true, time.Date(586550, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), 0, 0, "far", 5, -1, `null`},
+		{false, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), 0, -14 * 3600, "year 10000", 0, 0, `1`},
+		{false, storage.MinTime.Unix(), 999, 0, "Acme \xff", 1, 999, "\"\xff\""},
+		{true, base.Unix(), 123_456_789, -(19*60 + 32), "a\x00b", 1, -999, `"\ud800"`},
+		{false, base.Unix(), 1, 0, "x", 1, 0, `1e1000000`},
+		{true, base.Unix(), 1, 0, "x", 1, 0, `{"a":1,"a":2}`},
+	}
+	for _, s := range seeds {
+		f.Add(s.deal, s.sec, s.nsec, s.zone, s.text, s.coef, s.exp, []byte(s.payload))
+	}
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, isDeal bool, sec, nsec int64, zone int32, text string, coef int64, exp int32, payload []byte) {
+		tm := time.Unix(sec, nsec).In(time.FixedZone("fuzz", int(zone%(18*3600))))
+		ev := crmkit.Event{ID: crmkit.NewID(), Actor: actor, Version: 1, At: tm, Payload: payload, Reason: text}
+		var c edgeCase
+		if isDeal {
+			d := template.Clone()
+			d.ID, d.Name, d.CloseDate = crmkit.NewID(), text, tm
+			d.Probability = decimal.NewNullDecimal(decimal.New(coef, exp))
+			ev.AggregateKind, ev.AggregateID, ev.Type = deal.DealKind, d.ID, "DealCreated"
+			c.deal = &d
+		} else {
+			l, _ := newLead(text, "ana", lead.StageMQL, lead.ChannelEmail)
+			l.BuyBy, l.Journey[0].At = tm, tm
+			ev.AggregateKind, ev.AggregateID, ev.Type = lead.AggregateKind, l.ID, lead.LeadCaptured
+			c.lead = &l
+		}
+		c.event = ev
+		s, err := o(freshTenant("fuzz"))
+		if err != nil {
+			t.Fatalf("open tenant: %v", err)
+		}
+		got, err := c.apply(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := c.want(); !equalCanon(want, got) {
+			t.Fatalf("accepted by the oracle: %v\nwant %+v\ngot  %+v", c.accepted(), want, got)
+		}
+	})
+}

@@ -113,6 +113,8 @@ var tests = []test{
 	{"BadInput", testBadInput},
 	{"Model", testModel},
 	{"StoredDomain", testStoredDomain},
+	{"NilContext", testNilContext},
+	{"Hardening", testHardening},
 	{"Plans", testPlans},         // optional: storage.PlanStore
 	{"Campaigns", testCampaigns}, // optional: storage.CampaignStore
 	{"Accounts", testAccounts},   // optional: storage.AccountStore
