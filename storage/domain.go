@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -346,69 +346,204 @@ func hex4(b []byte) rune {
 	return rune(v)
 }
 
-// structureProblem walks the tokens of valid JSON p: depth, duplicate
-// member names, numbers.
+// structureProblem scans valid JSON p once, without decoding it: depth,
+// member names given twice in one object, numbers. It allocates only for
+// objects of more than smallObject members and for member names with
+// escapes.
 func structureProblem(p []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(p))
-	dec.UseNumber()
-	// One frame per open array or object: the member names seen so far
-	// (nil for an array) and whether the next string is a member name.
-	type frame struct {
-		names  map[string]struct{}
-		object bool
-		key    bool
-	}
-	var stack []frame
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return ""
+	var (
+		stack [MaxPayloadDepth]struct {
+			object bool
+			first  int                 // index in names of the object's first member name
+			set    map[string]struct{} // the names, once there are more than smallObject
 		}
-		if err != nil {
-			return "not valid JSON"
-		}
-		top := len(stack) - 1
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				if top >= 0 && stack[top].object {
-					stack[top].key = true
-				}
-				if len(stack) == MaxPayloadDepth {
-					return fmt.Sprintf("nested more than %d deep", MaxPayloadDepth)
-				}
-				stack = append(stack, frame{object: d == '{', key: d == '{'})
-			default:
-				stack = stack[:top]
+		depth int
+		names [][]byte // member names of the open objects, innermost last
+		buf   [16][]byte
+	)
+	names = buf[:0]
+	expectName := false // the next string of the current object is a member name
+	for i := 0; i < len(p); {
+		switch c := p[i]; {
+		case c == '{' || c == '[':
+			if depth == MaxPayloadDepth {
+				return fmt.Sprintf("nested more than %d deep", MaxPayloadDepth)
 			}
-			continue
-		}
-		if top >= 0 && stack[top].object {
-			f := &stack[top]
-			if f.key {
-				name := tok.(string)
-				if _, dup := f.names[name]; dup {
-					return fmt.Sprintf("member %q given twice in one object", truncate(name))
+			stack[depth].object, stack[depth].first, stack[depth].set = c == '{', len(names), nil
+			depth++
+			expectName = c == '{'
+			i++
+		case c == '}' || c == ']':
+			depth--
+			names = names[:stack[depth].first]
+			expectName = false
+			i++
+		case c == ',':
+			expectName = depth > 0 && stack[depth-1].object
+			i++
+		case c == '"':
+			end, escaped := stringEnd(p, i)
+			if expectName {
+				var r string
+				top := &stack[depth-1]
+				top.set, names, r = addName(top.set, names, top.first, p[i:end], escaped)
+				if r != "" {
+					return r
 				}
-				if f.names == nil {
-					f.names = make(map[string]struct{})
-				}
-				f.names[name] = struct{}{}
-				f.key = false
-				continue
+				expectName = false
 			}
-			f.key = true
-		}
-		if n, ok := tok.(json.Number); ok {
-			d, err := decimal.NewFromString(string(n))
-			if err != nil {
-				return fmt.Sprintf("number %s is outside the stored range", truncate(string(n)))
+			i = end
+		case c == '-' || c >= '0' && c <= '9':
+			end := i + 1
+			for end < len(p) && strings.IndexByte("0123456789+-.eE", p[end]) >= 0 {
+				end++
 			}
-			if r := decimalProblem(d); r != "" {
-				return "number: " + r
+			if r := numberProblem(p[i:end]); r != "" {
+				return r
 			}
+			i = end
+		default: // whitespace, ':', true, false, null
+			i++
 		}
 	}
+	return ""
+}
+
+// smallObject is how many member names an object may have before
+// structureProblem checks them with a set instead of pairwise.
+const smallObject = 16
+
+// stringEnd returns the index after the string literal starting at p[i]
+// and whether it holds an escape.
+func stringEnd(p []byte, i int) (int, bool) {
+	escaped := false
+	for j := i + 1; j < len(p); j++ {
+		switch p[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			return j + 1, escaped
+		}
+	}
+	return len(p), escaped
+}
+
+// addName records the member name lit (a string literal) of the object
+// whose names start at names[first] (or are in set, once it has more than
+// smallObject), reporting one given twice.
+func addName(set map[string]struct{}, names [][]byte, first int, lit []byte, escaped bool) (map[string]struct{}, [][]byte, string) {
+	name := lit[1 : len(lit)-1]
+	if escaped {
+		var s string
+		if err := json.Unmarshal(lit, &s); err != nil {
+			return set, names, "not valid JSON"
+		}
+		name = []byte(s)
+	}
+	dup := func() string { return fmt.Sprintf("member %q given twice in one object", truncate(string(name))) }
+	own := names[first:]
+	if set == nil && len(own) < smallObject {
+		for _, n := range own {
+			if bytes.Equal(n, name) {
+				return set, names, dup()
+			}
+		}
+		return set, append(names, name), ""
+	}
+	if set == nil {
+		set = make(map[string]struct{}, 2*smallObject)
+		for _, n := range own {
+			set[string(n)] = struct{}{}
+		}
+	}
+	if _, ok := set[string(name)]; ok {
+		return set, names, dup()
+	}
+	set[string(name)] = struct{}{}
+	return set, names, ""
+}
+
+// maxExponent bounds the exponent written in a JSON number (1e4000).
+const maxExponent = 4 * MaxDecimalDigits
+
+// numberProblem checks a JSON number literal (valid, as json.Valid
+// checked) against the decimal rule: written out in plain notation, at
+// most MaxDecimalDigits digits, and a written exponent within
+// ±maxExponent. It computes the digits from the literal, without
+// arithmetic: for a coefficient of n significant digits times 10^e, plain
+// notation has n+e digits for e >= 0, n for -n < e < 0, and 1-e ("0."
+// then -e digits) for e <= -n.
+func numberProblem(lit []byte) string {
+	i := 0
+	if lit[0] == '-' {
+		i++
+	}
+	start := i
+	for i < len(lit) && lit[i] >= '0' && lit[i] <= '9' {
+		i++
+	}
+	intDigits, fracDigits := lit[start:i], lit[i:i]
+	if i < len(lit) && lit[i] == '.' {
+		i++
+		start = i
+		for i < len(lit) && lit[i] >= '0' && lit[i] <= '9' {
+			i++
+		}
+		fracDigits = lit[start:i]
+	}
+	frac := len(fracDigits)
+	// mant(k) is digit k of the integer digits followed by the fraction's.
+	mant := func(k int) byte {
+		if k < len(intDigits) {
+			return intDigits[k]
+		}
+		return fracDigits[k-len(intDigits)]
+	}
+	total := len(intDigits) + frac
+	exp := 0
+	if i < len(lit) && (lit[i] == 'e' || lit[i] == 'E') {
+		i++
+		neg := false
+		if lit[i] == '+' || lit[i] == '-' {
+			neg = lit[i] == '-'
+			i++
+		}
+		for ; i < len(lit); i++ {
+			exp = exp*10 + int(lit[i]-'0')
+			if exp > maxExponent {
+				return fmt.Sprintf("number %s has an exponent beyond ±%d", truncate(string(lit)), maxExponent)
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	// Significant digits: strip leading and trailing zeros.
+	lo, hi := 0, total
+	for lo < hi && mant(lo) == '0' {
+		lo++
+	}
+	for hi > lo && mant(hi-1) == '0' {
+		hi--
+	}
+	if lo == hi {
+		return "" // zero
+	}
+	n, e := hi-lo, exp-frac+(total-hi)
+	var digits int
+	switch {
+	case e >= 0:
+		digits = n + e
+	case n+e > 0:
+		digits = n
+	default:
+		digits = 1 - e
+	}
+	if digits > MaxDecimalDigits {
+		return fmt.Sprintf("number %s has %d digits written out, more than %d", truncate(string(lit)), digits, MaxDecimalDigits)
+	}
+	return ""
 }
 
 // truncate shortens s for an error message.

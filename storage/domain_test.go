@@ -290,3 +290,25 @@ func BenchmarkValidateEvents(b *testing.B) {
 		})
 	}
 }
+
+// A JSON number obeys the decimal rule exactly as the decimal it spells:
+// the payload scan counts digits from the literal, ValidateDecimal from
+// decimal.Decimal.String (a second method).
+func TestPayloadNumbersFollowTheDecimalRule(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		lit := rapid.StringMatching(`-?(0|[1-9][0-9]{0,40})(\.[0-9]{1,40})?`).Draw(t, "mantissa")
+		exp := rapid.IntRange(-1100, 1100).Draw(t, "exponent")
+		if rapid.Bool().Draw(t, "with exponent") {
+			lit += "e" + fmt.Sprint(exp)
+		}
+		d, err := decimal.NewFromString(lit)
+		if err != nil {
+			t.Fatalf("%s: %v", lit, err)
+		}
+		byPayload := storage.ValidatePayload("p", []byte(lit)) == nil
+		byDecimal := storage.ValidateDecimal("d", d) == nil
+		if byPayload != byDecimal {
+			t.Fatalf("%s: payload rule %v, decimal rule %v", lit, byPayload, byDecimal)
+		}
+	})
+}
