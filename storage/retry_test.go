@@ -165,6 +165,11 @@ func TestRetryWaitsWithinBackoff(t *testing.T) {
 func TestIsRetryable(t *testing.T) {
 	assert.True(t, storage.IsRetryable(storage.Conflict("lead", crmkit.NewID(), 1, 2)))
 	assert.True(t, storage.IsRetryable(fmt.Errorf("x: %w", storage.ErrSerialization)))
+	// A serialization failure is a concurrency conflict: it matches
+	// crmkit.ErrConflict, its one root sentinel (issue 16).
+	assert.ErrorIs(t, storage.ErrSerialization, crmkit.ErrConflict)
+	assert.NotErrorIs(t, storage.ErrSerialization, crmkit.ErrUnavailable)
+	assert.Equal(t, "serialization failure", storage.ErrSerialization.Error())
 	assert.False(t, storage.IsRetryable(storage.NotFound("lead", crmkit.NewID())))
 	assert.False(t, storage.IsRetryable(crmkit.Invalid("x", "y")))
 	assert.False(t, storage.IsRetryable(nil))

@@ -20,7 +20,7 @@ import (
 func TestNilAndZeroValues(t *testing.T) {
 	ctx := context.Background()
 	var nilDB *postgres.DB
-	for name, db := range map[string]*postgres.DB{"nil db": nilDB, "zero db": {}} {
+	for name, db := range map[string]*postgres.DB{"nil db": nilDB, "zero db": {}, "new with a nil pool": postgres.New(nil)} {
 		_, err := db.Tenant("acme")
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 		assert.ErrorIs(t, db.Migrate(ctx), crmkit.ErrInvalid, name)

@@ -15,7 +15,9 @@ import (
 // in one transaction: all of them or, on any error, none. It is for bulk
 // loads (a migration from another CRM, a list purchase), many times faster
 // than one Create per lead. Every lead and event is checked as Create
-// checks it (crmkit.ErrInvalid, naming its index); a lead ID or event ID
+// checks it (crmkit.ErrInvalid, naming its index) and stored as Create
+// stores it (storage.Canonical); the batch is not bounded by
+// storage.MaxEvents; a lead ID or event ID
 // that is already stored or repeated in the input fails the whole import
 // with an error matching crmkit.ErrConflict. Imports take no idempotency
 // keys. It returns how many leads were stored.

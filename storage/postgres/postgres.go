@@ -127,10 +127,12 @@ const cancelDeadline = 2 * time.Second
 // server when the statement's context ends; pgx's default, which only
 // stops waiting, lets the server finish a statement and commit it: set
 // ConnConfig.BuildContextWatcherHandler to a
-// pgconn.CancelRequestContextWatcherHandler for the same behaviour. A nil pool panics: it is a programming error.
+// pgconn.CancelRequestContextWatcherHandler for the same behaviour. With
+// a nil pool New returns a zero DB, every call of which is an error
+// matching crmkit.ErrInvalid.
 func New(pool *pgxpool.Pool) *DB {
 	if pool == nil {
-		panic("postgres.New: nil pool")
+		return &DB{}
 	}
 	return &DB{pool: pool}
 }

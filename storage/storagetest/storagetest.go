@@ -47,11 +47,23 @@
 //   - A rapid model-based test: random sequences of creates, saves with
 //     right and stale versions, gets, lists and Updates that fail or
 //     succeed, checked against a plain map model after every step.
+//   - The stored domain (StoredDomain): random edge values (times at and
+//     beyond storage.MinTime and MaxTime, in zones with odd offsets, with
+//     nanoseconds; decimals of up to and beyond MaxDecimalDigits digits;
+//     strings at the text rules; payloads that are or are not I-JSON) are
+//     refused with crmkit.ErrInvalid, writing nothing, exactly when the
+//     storage.Validate functions refuse them, and otherwise given back as
+//     storage.Canonical gives them; close-date filters and Between with
+//     edge and far bounds select exactly what Match and Period.Contains
+//     select. Agree runs the same values on two backends side by side,
+//     and Fuzz is the fuzz target of the same oracle.
+//   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
+//     inside Update too; the storage cases of issue 16 (Hardening) are
+//     refused with exactly one root sentinel, without a panic or a hang.
 //
-// The suite stores times at whole microseconds in UTC, as PostgreSQL
-// keeps them, and compares values after normalising representation only
-// (time zones, nil against empty slices and maps, decimal exponents, JSON
-// key order), never content.
+// The suite compares values after normalising representation only (time
+// zones, nil against empty slices and maps, decimal exponents, JSON
+// member order and number spelling), never content.
 package storagetest
 
 import (
