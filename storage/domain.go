@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -78,106 +79,179 @@ func CanonicalTime(t time.Time) time.Time { return t.Truncate(TimePrecision).UTC
 
 // Canonical returns the form in which stores keep v: v with every
 // time.Time reachable through its exported struct fields, slice and array
-// elements and map values replaced by CanonicalTime. It never changes v:
-// a slice, map or pointer holding a changed time is copied. Backends call
-// it on every value and event they write, after the Validate functions.
+// elements, map values and pointers replaced by CanonicalTime. It never
+// changes v: a slice, map or pointer holding a changed time is copied.
+// Backends call it on every value and event they write, after the
+// Validate functions.
 func Canonical[T any](v T) T {
-	rv := reflect.ValueOf(&v).Elem()
-	if nv, changed := canonicalValue(rv); changed {
-		rv.Set(nv)
-	}
+	// v is Canonical's own copy: its struct fields and array elements
+	// change in place; what it shares with the caller (slices, maps,
+	// pointers) is copied before it changes.
+	canonicalize(reflect.ValueOf(&v).Elem())
 	return v
 }
 
-// canonicalValue returns the canonical copy of v and whether it differs.
-func canonicalValue(v reflect.Value) (reflect.Value, bool) {
+// canonicalize makes the times of the addressable value v canonical in
+// place, copying the slices, maps and pointers on the way to a time that
+// changes, and reports whether anything changed.
+func canonicalize(v reflect.Value) bool {
+	if !holdsTime(v.Type()) {
+		return false
+	}
 	switch v.Kind() {
 	case reflect.Struct:
-		t := v.Type()
-		if t == timeType {
-			tm := v.Interface().(time.Time)
-			c := CanonicalTime(tm)
-			if c == tm {
-				return v, false
+		if v.Type() == timeType {
+			t := (*time.Time)(v.Addr().UnsafePointer())
+			c := CanonicalTime(*t)
+			if c == *t {
+				return false
 			}
-			return reflect.ValueOf(c), true
+			*t = c
+			return true
 		}
-		if t == decimalType || t == nullDecimalType {
-			return v, false
-		}
-		var out reflect.Value
-		for i := range t.NumField() {
-			if !t.Field(i).IsExported() {
-				continue
+		changed := false
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && canonicalize(v.Field(i)) {
+				changed = true
 			}
-			nf, changed := canonicalValue(v.Field(i))
-			if !changed {
-				continue
-			}
-			if !out.IsValid() {
-				out = reflect.New(t).Elem()
-				out.Set(v)
-			}
-			out.Field(i).Set(nf)
 		}
-		if out.IsValid() {
-			return out, true
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.IsNil() || v.Type().Elem().Kind() == reflect.Uint8 {
-			return v, false
-		}
-		var out reflect.Value
+		return changed
+	case reflect.Array:
+		changed := false
 		for i := range v.Len() {
-			ne, changed := canonicalValue(v.Index(i))
-			if !changed {
-				continue
-			}
-			if !out.IsValid() {
-				if v.Kind() == reflect.Slice {
-					out = reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-					reflect.Copy(out, v)
-				} else {
-					out = reflect.New(v.Type()).Elem()
-					out.Set(v)
-				}
-			}
-			out.Index(i).Set(ne)
-		}
-		if out.IsValid() {
-			return out, true
-		}
-	case reflect.Map:
-		if v.IsNil() {
-			return v, false
-		}
-		var out reflect.Value
-		it := v.MapRange()
-		for it.Next() {
-			if _, changed := canonicalValue(it.Value()); changed {
-				out = reflect.MakeMapWithSize(v.Type(), v.Len())
-				break
+			if canonicalize(v.Index(i)) {
+				changed = true
 			}
 		}
-		if out.IsValid() {
-			it = v.MapRange()
-			for it.Next() {
-				nv, _ := canonicalValue(it.Value())
-				out.SetMapIndex(it.Key(), nv)
-			}
-			return out, true
+		return changed
+	case reflect.Slice:
+		if !needsCanonical(v) {
+			return false
 		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(c, v)
+		for i := range c.Len() {
+			canonicalize(c.Index(i))
+		}
+		v.Set(c)
+		return true
 	case reflect.Pointer:
-		if v.IsNil() {
-			return v, false
+		if !needsCanonical(v) {
+			return false
 		}
-		if ne, changed := canonicalValue(v.Elem()); changed {
-			p := reflect.New(v.Type().Elem())
-			p.Elem().Set(ne)
-			return p, true
+		p := reflect.New(v.Type().Elem())
+		p.Elem().Set(v.Elem())
+		canonicalize(p.Elem())
+		v.Set(p)
+		return true
+	case reflect.Map:
+		if !needsCanonical(v) {
+			return false
+		}
+		c := reflect.MakeMapWithSize(v.Type(), v.Len())
+		it := v.MapRange()
+		e := reflect.New(v.Type().Elem()).Elem()
+		for it.Next() {
+			e.Set(it.Value())
+			canonicalize(e)
+			c.SetMapIndex(it.Key(), e)
+		}
+		v.Set(c)
+		return true
+	case reflect.Interface:
+		if v.IsNil() || !holdsTime(v.Elem().Type()) {
+			return false
+		}
+		e := reflect.New(v.Elem().Type()).Elem()
+		e.Set(v.Elem())
+		if canonicalize(e) {
+			v.Set(e)
+			return true
 		}
 	}
-	return v, false
+	return false
+}
+
+// needsCanonical reports whether v holds a time that CanonicalTime
+// changes, without changing anything.
+func needsCanonical(v reflect.Value) bool {
+	if !holdsTime(v.Type()) {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == timeType {
+			var t time.Time
+			if v.CanAddr() {
+				t = *(*time.Time)(v.Addr().UnsafePointer())
+			} else {
+				t = v.Interface().(time.Time)
+			}
+			return CanonicalTime(t) != t
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && needsCanonical(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if needsCanonical(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && needsCanonical(v.Elem())
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if needsCanonical(it.Value()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// timeHolders caches holdsTime by type.
+var timeHolders sync.Map // reflect.Type -> bool
+
+// holdsTime reports whether a value of type t can reach a time.Time
+// through exported fields, elements, map values or pointers (interfaces
+// may hold anything).
+func holdsTime(t reflect.Type) bool {
+	if b, ok := timeHolders.Load(t); ok {
+		return b.(bool)
+	}
+	b := holdsTimeIn(t, map[reflect.Type]bool{})
+	timeHolders.Store(t, b)
+	return b
+}
+
+func holdsTimeIn(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == timeType {
+		return true
+	}
+	if seen[t] {
+		return false // a cycle: decided where it started
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Struct:
+		if t == decimalType || t == nullDecimalType {
+			return false
+		}
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() && holdsTimeIn(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array, reflect.Pointer, reflect.Map:
+		return holdsTimeIn(t.Elem(), seen)
+	}
+	return false
 }
 
 // TimeBound returns the time a backend compares its stored times with in
