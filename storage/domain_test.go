@@ -88,6 +88,12 @@ func TestCanonicalDoesNotChangeItsInput(t *testing.T) {
 	cp := storage.Canonical(p)
 	assert.Equal(t, want, cp.T)
 	assert.Equal(t, at, p.T)
+	xs := []any{at, "x", []time.Time{at}}
+	cx := storage.Canonical(xs)
+	assert.Equal(t, want, cx[0])
+	assert.Equal(t, []time.Time{want}, cx[2])
+	assert.Equal(t, at, xs[0])
+	assert.Equal(t, []time.Time{at}, xs[2])
 }
 
 // TimeBound makes a database's microsecond comparison exact: for every
