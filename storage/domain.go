@@ -35,8 +35,8 @@ import (
 //     with decimal.Decimal.Equal).
 //   - Strings are valid UTF-8 without NUL bytes, at most MaxTextLen bytes
 //     (MaxKeyLen for keys and filter strings).
-//   - A slice or map holds at most MaxSliceLen elements; a write carries at
-//     most MaxEvents events.
+//   - A slice or map holds at most MaxSliceLen elements, a value at most
+//     MaxValueSize bytes; a write carries at most MaxEvents events.
 //   - An event payload (and any json.RawMessage) is empty or one JSON
 //     value of at most MaxPayloadLen bytes as I-JSON (RFC 7493) has it:
 //     UTF-8 throughout, no unpaired surrogate escape, no \u0000, no member
@@ -55,6 +55,11 @@ const (
 	// MaxSliceLen is the most elements of one slice or map in a stored
 	// value.
 	MaxSliceLen = 10_000
+	// MaxValueSize bounds a stored value's size: the bytes of all its
+	// strings, plus 16 for every slice, array and map element, at most
+	// 16 MiB (PostgreSQL's jsonb holds at most 256 MiB, and a value is
+	// copied whole on every read).
+	MaxValueSize = 16 << 20
 	// MaxEvents is the most events one write (Create, Save, Append)
 	// carries.
 	MaxEvents = 1 << 16

@@ -327,3 +327,22 @@ func pairwise(events []crmkit.Event) error {
 	}
 	return nil
 }
+
+// A value may hold at most MaxValueSize bytes in all: MaxSliceLen
+// touchpoints of a MaxTextLen note each (by hand: 10,000 × 4,096 =
+// 40,960,000 bytes of text, more than 16,777,216) is refused, though every
+// slice and string keeps its own limit.
+func TestValidateValueTotalSize(t *testing.T) {
+	l := lead.Lead{ID: crmkit.NewID(), Version: 1, Stage: lead.StageMQL}
+	note := strings.Repeat("n", storage.MaxTextLen)
+	l.Journey = make([]lead.Touchpoint, storage.MaxSliceLen)
+	for i := range l.Journey {
+		l.Journey[i].Content = note
+	}
+	err := storage.ValidateValue("lead", l)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	assert.ErrorContains(t, err, "larger than")
+	// 3,000 of them: 12,288,000 bytes of text plus 16 per element, within.
+	l.Journey = l.Journey[:3000]
+	assert.NoError(t, storage.ValidateValue("lead", l))
+}

@@ -314,7 +314,7 @@ var cursorLen = base64.RawURLEncoding.EncodedLen(17)
 // one). The error names the field path under name, as in
 // "lead.Who.Attributes[segment]".
 func ValidateText(name string, v any) error {
-	if path, reason, bad := walk(reflect.ValueOf(v), false); bad {
+	if path, reason, bad := walk(reflect.ValueOf(v), &walker{}); bad {
 		return invalid(name+path, reason)
 	}
 	return nil
@@ -324,11 +324,12 @@ func ValidateText(name string, v any) error {
 // walks it) lies in the stored domain (see MinTime): the text rules of
 // ValidateText, every time in MinTime..MaxTime, every decimal within
 // MaxDecimalDigits, every json.RawMessage within ValidatePayload's rules,
-// and at most MaxSliceLen elements in every slice and map. The error
+// at most MaxSliceLen elements in every slice and map, and at most
+// MaxValueSize bytes in all (its strings, and 16 per element). The error
 // matches crmkit.ErrInvalid and names the field path under name. The
 // Validate functions of this package call it on every aggregate.
 func ValidateValue(name string, v any) error {
-	if path, reason, bad := walk(reflect.ValueOf(v), true); bad {
+	if path, reason, bad := walk(reflect.ValueOf(v), &walker{full: true, budget: MaxValueSize}); bad {
 		return invalid(name+path, reason)
 	}
 	return nil
@@ -347,9 +348,33 @@ var (
 	}()
 )
 
-// walk returns the path to the first bad value in v and why it is bad:
-// strings only, or (full) everything ValidateValue checks.
-func walk(v reflect.Value, full bool) (path, reason string, bad bool) {
+// walker is the state of one walk: what it checks (strings only, or
+// everything ValidateValue checks) and, for a full walk, how much of
+// MaxValueSize is left.
+type walker struct {
+	full   bool
+	budget int
+}
+
+// spend takes n from the budget of a full walk and reports whether it is
+// exhausted.
+func (w *walker) spend(n int) bool {
+	if !w.full {
+		return false
+	}
+	w.budget -= n
+	return w.budget < 0
+}
+
+// elementSize is what one slice, array or map element counts towards
+// MaxValueSize beside its strings: about its JSON punctuation.
+const elementSize = 16
+
+// tooLarge is the reason of a value beyond MaxValueSize.
+var tooLarge = fmt.Sprintf("the value is larger than %d bytes (its strings, and %d per element)", MaxValueSize, elementSize)
+
+// walk returns the path to the first bad value in v and why it is bad.
+func walk(v reflect.Value, w *walker) (path, reason string, bad bool) {
 	k := v.Kind()
 	if noTextLookup[k] {
 		return "", "", false
@@ -359,18 +384,21 @@ func walk(v reflect.Value, full bool) (path, reason string, bad bool) {
 		if r := textProblem(v.String(), MaxTextLen); r != "" {
 			return "", r, true
 		}
+		if w.spend(v.Len()) {
+			return "", tooLarge, true
+		}
 	case reflect.Struct:
 		t := v.Type()
 		switch {
 		case t == timeType:
-			if full && v.CanInterface() {
+			if w.full && v.CanInterface() {
 				if r := timeProblem(v.Interface().(time.Time)); r != "" {
 					return "", r, true
 				}
 			}
 			return "", "", false
 		case t == decimalType || t == nullDecimalType:
-			if full && v.CanInterface() {
+			if w.full && v.CanInterface() {
 				var d decimal.Decimal
 				if t == decimalType {
 					d = v.Interface().(decimal.Decimal)
@@ -384,42 +412,48 @@ func walk(v reflect.Value, full bool) (path, reason string, bad bool) {
 			return "", "", false
 		}
 		for i := range t.NumField() {
-			if p, r, b := walk(v.Field(i), full); b {
+			if p, r, b := walk(v.Field(i), w); b {
 				return "." + t.Field(i).Name + p, r, true
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		t := v.Type()
-		if full && k == reflect.Slice && t != rawType && v.Len() > MaxSliceLen {
+		if w.full && k == reflect.Slice && t != rawType && v.Len() > MaxSliceLen {
 			return "", fmt.Sprintf("%d elements, more than %d", v.Len(), MaxSliceLen), true
 		}
-		if t == rawType {
-			if full {
+		if t == rawType || t == uuidType || t.Elem().Kind() == reflect.Uint8 {
+			if t == rawType && w.full {
 				if r := payloadProblem(v.Bytes()); r != "" {
 					return "", r, true
 				}
 			}
+			if w.spend(v.Len()) {
+				return "", tooLarge, true
+			}
 			return "", "", false
 		}
-		if t == uuidType || t.Elem().Kind() == reflect.Uint8 {
-			return "", "", false
+		if w.spend(v.Len() * elementSize) {
+			return "", tooLarge, true
 		}
 		for i := range v.Len() {
-			if p, r, b := walk(v.Index(i), full); b {
+			if p, r, b := walk(v.Index(i), w); b {
 				return "[" + strconv.Itoa(i) + "]" + p, r, true
 			}
 		}
 	case reflect.Map:
-		if full && v.Len() > MaxSliceLen {
+		if w.full && v.Len() > MaxSliceLen {
 			return "", fmt.Sprintf("%d entries, more than %d", v.Len(), MaxSliceLen), true
+		}
+		if w.spend(v.Len() * elementSize) {
+			return "", tooLarge, true
 		}
 		it := v.MapRange()
 		for it.Next() {
 			key := it.Key()
-			if p, r, b := walk(key, full); b {
+			if p, r, b := walk(key, w); b {
 				return "{key}" + p, r, true
 			}
-			if p, r, b := walk(it.Value(), full); b {
+			if p, r, b := walk(it.Value(), w); b {
 				label := "{value}"
 				if key.Kind() == reflect.String && len(key.String()) <= 64 && textProblem(key.String(), 64) == "" {
 					label = "[" + key.String() + "]"
@@ -429,7 +463,7 @@ func walk(v reflect.Value, full bool) (path, reason string, bad bool) {
 		}
 	case reflect.Interface:
 		if !v.IsNil() {
-			return walk(v.Elem(), full)
+			return walk(v.Elem(), w)
 		}
 	}
 	return "", "", false

@@ -55,6 +55,9 @@ func mapErr(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
+	if hasRoot(err) {
+		return err // the store's own error, as the store made it
+	}
 	if ctx != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			if !errors.Is(err, cerr) {
@@ -65,9 +68,6 @@ func mapErr(ctx context.Context, err error) error {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return storage.Stopped(err)
-	}
-	if hasRoot(err) {
-		return err
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

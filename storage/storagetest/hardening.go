@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,6 +183,12 @@ func testHardening(t *testing.T, o Opener) {
 			return err
 		}
 	}
+	refused["a lead over MaxValueSize"] = func() error {
+		l, ev := newLead("Ada", "ana", lead.StageMQL, lead.ChannelEmail)
+		l.Journey = bigJourney(storage.MaxSliceLen)
+		_, err := s.Leads().Create(ctx, l, "", ev)
+		return err
+	}
 	refused["a batch over MaxEvents"] = func() error {
 		return s.Events().Append(ctx, make([]crmkit.Event, storage.MaxEvents+1)...)
 	}
@@ -220,10 +227,20 @@ func testHardening(t *testing.T, o Opener) {
 	require.Len(t, evs, 1)
 	same(t, storage.Canonical(dev), evs[0])
 
+	// A large value within MaxValueSize (3,500 touchpoints of MaxTextLen
+	// bytes: 14,336,000 bytes of text) is kept whole.
+	big, bev := newLead("Big", "ana", lead.StageMQL, lead.ChannelEmail)
+	big.Journey = bigJourney(3500)
+	_, err = s.Leads().Create(ctx, big, "", bev)
+	require.NoError(t, err)
+	gotBig, err := s.Leads().Get(ctx, big.ID)
+	require.NoError(t, err)
+	same(t, storage.Canonical(big), gotBig)
+
 	// Far bounds select what Match selects: the rows, not nothing.
 	farPast, farFuture := time.Date(-586550, 1, 1, 0, 0, 0, 0, time.UTC), far
 	evs = collect(t, s.Events().Between(ctx, crmkit.Period{Start: farPast, End: farFuture}))
-	assert.Len(t, evs, 1, "a far-future Between bound")
+	assert.Len(t, evs, 2, "a far-future Between bound: the edge deal's and the big lead's events")
 	page, _, err := s.Deals().List(ctx, storage.DealFilter{CloseFrom: farPast, CloseTo: farFuture}, storage.Page{})
 	require.NoError(t, err)
 	assert.Len(t, page, 1, "far close-date bounds around a close date of MaxTime")
@@ -233,6 +250,16 @@ func testHardening(t *testing.T, o Opener) {
 	page, _, err = s.Deals().List(ctx, storage.DealFilter{CloseFrom: storage.MaxTime.Add(-1), CloseTo: farFuture}, storage.Page{})
 	require.NoError(t, err)
 	assert.Len(t, page, 1, "a bound a nanosecond before the stored close date, up to a far-future one")
+}
+
+// bigJourney returns n touchpoints with a MaxTextLen note each.
+func bigJourney(n int) []lead.Touchpoint {
+	out := make([]lead.Touchpoint, n)
+	note := strings.Repeat("n", storage.MaxTextLen)
+	for i := range out {
+		out[i] = lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: base, Content: note}
+	}
+	return out
 }
 
 // collectAll drains a Seq2.
