@@ -21,9 +21,10 @@ import (
 // store accepts, every store accepts.
 //
 //   - A time is the zero time.Time (unset) or lies in [MinTime, MaxTime],
-//     and is kept to the microsecond in UTC: a store keeps Canonical(v), which truncates every time of v to
-//     the microsecond (towards the past) and moves it to UTC, and returns
-//     that form from Create and every read. (PostgreSQL keeps
+//     and is kept to the microsecond in UTC: a store keeps Canonical(v),
+//     which truncates every time of v to the microsecond (towards the
+//     past) and moves it to UTC, and returns that form from Create and
+//     every read. (PostgreSQL keeps
 //     microseconds; beyond about ±292,277 years its driver silently
 //     wraps a time, and JSON cannot write years outside 0..9999.)
 //   - Query bounds (EventLog.Between, DealFilter.CloseFrom and CloseTo,
@@ -41,7 +42,8 @@ import (
 //     value of at most MaxPayloadLen bytes as I-JSON (RFC 7493) has it:
 //     UTF-8 throughout, no unpaired surrogate escape, no \u0000, no member
 //     name twice in one object; nested at most MaxPayloadDepth deep, and
-//     every number within the decimal rule. It comes back as the same JSON
+//     every number within the decimal rule (with a written exponent
+//     within ±4·MaxDecimalDigits). It comes back as the same JSON
 //     value: whitespace, member order, escapes and the spelling of numbers
 //     (1e2 as 100) may differ.
 const (
@@ -351,7 +353,10 @@ func countDigits(s string) int {
 }
 
 // ValidateDecimal checks that d lies in the stored domain: at most
-// MaxDecimalDigits digits in plain notation.
+// MaxDecimalDigits digits in plain notation. A representation of more
+// than 4·MaxDecimalDigits coefficient digits, or with an exponent below
+// -4·MaxDecimalDigits, is refused without being written out (so a huge
+// representation costs nothing to refuse), whatever its value.
 func ValidateDecimal(field string, d decimal.Decimal) error {
 	if r := decimalProblem(d); r != "" {
 		return invalid(field, r)
