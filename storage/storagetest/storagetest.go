@@ -125,6 +125,7 @@ var tests = []test{
 	{"BadInput", testBadInput},
 	{"Model", testModel},
 	{"StoredDomain", testStoredDomain},
+	{"OptionalBounds", testOptionalBounds}, // optional: storage.CampaignStore, storage.ContractStore
 	{"NilContext", testNilContext},
 	{"Hardening", testHardening},
 	{"Plans", testPlans},         // optional: storage.PlanStore
