@@ -55,8 +55,9 @@
 //     storage.Validate functions refuse them, and otherwise given back as
 //     storage.Canonical gives them; close-date filters and Between with
 //     edge and far bounds select exactly what Match and Period.Contains
-//     select. Agree runs the same values on two backends side by side,
-//     and Fuzz is the fuzz target of the same oracle.
+//     select, and so do campaign During and contract renewal filters
+//     (OptionalBounds). Agree runs the same values on two backends side
+//     by side, and Fuzz is the fuzz target of the same oracle.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
