@@ -49,7 +49,8 @@
 // # Errors
 //
 // Every error wraps one sentinel (ErrInvalid, ErrNotFound, ErrConflict,
-// ErrIllegalTransition, ErrForbidden, ErrCurrencyMismatch, ErrOverflow), so
+// ErrIllegalTransition, ErrForbidden, ErrCurrencyMismatch, ErrOverflow,
+// and ErrUnavailable from stores), so
 // errors.Is works; rejected input is a *ValidationError naming the field.
 // Nothing in crmkit panics on input a caller can send.
 //

@@ -54,7 +54,7 @@ const allRelations = account.Prospect | account.Customer | account.Partner | acc
 // (account.Account.Validate: a name and owner, known relations, not its
 // own parent, distinct departments, valid distinct contacts), an owner,
 // segment and category of at most MaxKeyLen bytes, and every string
-// within the text rules (see ValidateText). A duplicate contact is an
+// within the stored domain (see ValidateValue). A duplicate contact is an
 // error matching crmkit.ErrInvalid here (account.Validate reports it as
 // crmkit.ErrConflict), since it is bad input to a store.
 func ValidateAccount(a account.Account) error {
@@ -75,7 +75,7 @@ func ValidateAccount(a account.Account) error {
 			return fmt.Errorf("account %s: %w", a.ID, err)
 		}
 	}
-	if err := ValidateText("account", a); err != nil {
+	if err := ValidateValue("account", a); err != nil {
 		return fmt.Errorf("account %s: %w", a.ID, err)
 	}
 	return nil
@@ -148,7 +148,7 @@ func validContractStatus(s account.ContractStatus) bool {
 // terms, numbered 1, 2, ... with a known kind, each with a non-zero
 // period that ends after it starts, a monthly amount and value in the
 // contract's currency and not negative, and a renewal date inside the
-// period; and every string within the text rules (see ValidateText).
+// period; and every string within the stored domain (see ValidateValue).
 // These are account.NewContract's rules, which package account has no
 // exported Validate for.
 func ValidateContract(c account.Contract) error {
@@ -176,7 +176,7 @@ func ValidateContract(c account.Contract) error {
 			return fmt.Errorf("contract %s: terms[%d]: %w", c.ID, i, err)
 		}
 	}
-	if err := ValidateText("contract", c); err != nil {
+	if err := ValidateValue("contract", c); err != nil {
 		return fmt.Errorf("contract %s: %w", c.ID, err)
 	}
 	return nil

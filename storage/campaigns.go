@@ -59,7 +59,7 @@ func validCampaignStatus(s funnel.CampaignStatus) bool { return int(s) < maxCamp
 // with a currency and not negative, an actual cost and planned targets
 // not negative and, when they carry a currency, in the budget's, a
 // schedule that does not end before it starts, and every string within
-// the text rules (see ValidateText). These are funnel.NewCampaign's rules,
+// the stored domain (see ValidateValue). These are funnel.NewCampaign's rules,
 // which package funnel has no Validate for.
 func ValidateCampaign(c funnel.Campaign) error {
 	if err := ValidateID(CampaignKind, c.ID); err != nil {
@@ -93,7 +93,7 @@ func ValidateCampaign(c funnel.Campaign) error {
 			return fmt.Errorf("campaign %s: %w", c.ID, err)
 		}
 	}
-	if err := ValidateText("campaign", c); err != nil {
+	if err := ValidateValue("campaign", c); err != nil {
 		return fmt.Errorf("campaign %s: %w", c.ID, err)
 	}
 	return nil

@@ -57,22 +57,45 @@
 // opaque cursor for the next; keyset pagination never skips or repeats an
 // entity while others write. All walks every page as an iterator.
 //
-// # Input rules
+// # Input rules and the stored domain
 //
 // All backends reject the same input with crmkit.ErrInvalid, before
-// writing anything: nil IDs, versions below 1, unknown stages in values
-// and filters, page sizes outside 1..MaxPageSize, malformed cursors,
-// strings longer than MaxTextLen (MaxKeyLen for keys, tenant names,
-// owners, sources and filter strings), strings that are not UTF-8 or hold
-// a NUL byte, and invalid events. The Validate functions of this package
-// are those rules, exported for backends.
+// writing anything: nil contexts, nil IDs, versions below 1, unknown
+// stages in values and filters, page sizes outside 1..MaxPageSize,
+// malformed or non-canonical cursors, invalid events, and every value
+// outside the stored domain (see MinTime): times outside MinTime..MaxTime,
+// decimals of more than MaxDecimalDigits digits, strings longer than
+// MaxTextLen (MaxKeyLen for keys, tenant names, owners, sources and filter
+// strings) or not UTF-8 or holding a NUL byte, payloads that are not
+// I-JSON, slices and maps of more than MaxSliceLen elements, writes of
+// more than MaxEvents events. The Validate functions of this package are
+// those rules, exported for backends.
+//
+// A value one store accepts, every store accepts, and gives back equal:
+// as Canonical gives it (times in UTC, whole microseconds), with decimals
+// by value and payloads as the same JSON value. Query bounds (Between,
+// close-date and renewal filters) may be any time, and select exactly
+// what the filters' Match methods select.
+//
+// # Errors
+//
+// Every error a store returns matches exactly one of crmkit's root
+// sentinels: crmkit.ErrInvalid for input that breaks a rule,
+// crmkit.ErrNotFound, crmkit.ErrConflict for stale versions, duplicates
+// and serialization failures (ErrSerialization), and
+// crmkit.ErrUnavailable when the store could not serve the call: the
+// database is unreachable, the pool closed, the schema missing, or the
+// call's context ended (then the error matches the context's error too).
 //
 // # Writing a backend
 //
-// Implement Store (and Tx), run the Validate functions before touching
-// data, report stale versions with Conflict, missing entities with
-// NotFound, and wrap ErrSerialization for the database's retryable
-// aborts; then pass storagetest.Run. Optional abilities (a backend that
+// Implement Store (and Tx): start every call with CheckContext, run the
+// Validate functions before touching data, keep Canonical of what is
+// written, compare stored times with query bounds through TimeBound,
+// report stale versions with Conflict, missing entities with NotFound,
+// wrap ErrSerialization for the database's retryable aborts and
+// crmkit.ErrUnavailable for everything else the database reports; then
+// pass storagetest.Run, and storagetest.Agree beside the memory store. Optional abilities (a backend that
 // aggregates a funnel itself) are extra interfaces found by type
 // assertion, as database/sql does.
 package storage

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -13,8 +14,51 @@ import (
 // serialization_failure and 40P01 deadlock_detected; CockroachDB and
 // YugabyteDB report their retry errors as 40001 too). Backends wrap it;
 // Retry re-runs the function. Nothing of the aborted transaction was
-// written.
-var ErrSerialization = errors.New("serialization failure")
+// written. It is a kind of concurrency conflict: it matches
+// crmkit.ErrConflict, the one root sentinel of every error wrapping it.
+var ErrSerialization error = &kindError{msg: "serialization failure", kind: crmkit.ErrConflict}
+
+// kindError is a sentinel of this package that belongs to a root kind.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+
+// Is reports whether target is the root sentinel of e's kind.
+func (e *kindError) Is(target error) bool { return target == e.kind }
+
+// CheckContext is the first check of every store call: a nil ctx is an
+// error matching crmkit.ErrInvalid, a done ctx the error of Stopped, and
+// a live ctx nil.
+func CheckContext(ctx context.Context) error {
+	if ctx == nil {
+		return crmkit.Invalid("context", "nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return Stopped(err)
+	}
+	return nil
+}
+
+// Stopped returns the error a store reports for a call its context ended
+// (err is the context's error, or an error wrapping it): it matches err,
+// so errors.Is(e, context.Canceled) holds as before, and
+// crmkit.ErrUnavailable, its one root sentinel. Its message is err's.
+func Stopped(err error) error {
+	if err == nil || errors.Is(err, crmkit.ErrUnavailable) {
+		return err
+	}
+	return &stoppedError{err: err}
+}
+
+// stoppedError is the error of Stopped.
+type stoppedError struct{ err error }
+
+func (e *stoppedError) Error() string        { return e.err.Error() }
+func (e *stoppedError) Unwrap() error        { return e.err }
+func (e *stoppedError) Is(target error) bool { return target == crmkit.ErrUnavailable }
 
 // IsRetryable reports whether err is worth running again: it matches
 // crmkit.ErrConflict (a stale version, a concurrent commit) or

@@ -45,7 +45,7 @@ type PlanFilter struct {
 // of at least 1, the plan's own invariants (quota.Plan.Validate: unit,
 // calendar, rounding, a cell tree whose children sum to their parent, one
 // revision per version), a count unit of at most MaxKeyLen bytes, and
-// every string within the text rules (see ValidateText).
+// every string within the stored domain (see ValidateValue).
 func ValidatePlan(p quota.Plan) error {
 	if err := ValidateID(PlanKind, p.ID); err != nil {
 		return err
@@ -59,7 +59,7 @@ func ValidatePlan(p quota.Plan) error {
 	if err := checkString("unit", p.Unit.Count, MaxKeyLen); err != nil {
 		return fmt.Errorf("plan %s: %w", p.ID, err)
 	}
-	if err := ValidateText("plan", p); err != nil {
+	if err := ValidateValue("plan", p); err != nil {
 		return fmt.Errorf("plan %s: %w", p.ID, err)
 	}
 	return nil

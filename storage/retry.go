@@ -79,11 +79,20 @@ func (p Policy) withDefaults() Policy {
 }
 
 // Backoff returns the cap of the wait after the given failed attempt
-// (1 for the first): min(MaxDelay, BaseDelay·2^(attempt-1)).
+// (1 for the first): min(MaxDelay, BaseDelay·2^(attempt-1)). The doubling
+// saturates at MaxDelay, so no policy overflows, however large MaxDelay
+// or attempt; an attempt below 1 counts as 1, and an invalid policy (see
+// Validate) waits 0.
 func (p Policy) Backoff(attempt int) time.Duration {
+	if p.Validate() != nil {
+		return 0
+	}
 	p = p.withDefaults()
 	d := p.BaseDelay
 	for i := 1; i < attempt && d < p.MaxDelay; i++ {
+		if d > p.MaxDelay/2 {
+			return p.MaxDelay
+		}
 		d *= 2
 	}
 	return min(d, p.MaxDelay)
@@ -95,8 +104,10 @@ func (p Policy) Backoff(attempt int) time.Duration {
 // when it is not retryable, and otherwise an error wrapping the last one
 // that says how many attempts were made. It stops as soon as ctx is done,
 // returning an error that matches both ctx's error and the last error
-// from fn (if any); fn is not started with a done ctx. An invalid policy
-// is an error matching crmkit.ErrInvalid, and fn does not run.
+// from fn (if any; without one it matches crmkit.ErrUnavailable, see
+// Stopped); fn is not started with a done ctx. An invalid policy, a nil
+// ctx or a nil fn is an error matching crmkit.ErrInvalid, and fn does not
+// run.
 //
 // fn must be safe to run again: typically it reads what it changes (Get),
 // decides, and writes with the version it read, all inside one
@@ -104,6 +115,12 @@ func (p Policy) Backoff(attempt int) time.Duration {
 func Retry(ctx context.Context, p Policy, fn func(ctx context.Context) error) error {
 	if err := p.Validate(); err != nil {
 		return err
+	}
+	if ctx == nil {
+		return crmkit.Invalid("context", "nil context")
+	}
+	if fn == nil {
+		return crmkit.Invalid("retry", "nil function")
 	}
 	p = p.withDefaults()
 	sleep := p.Sleep
@@ -126,7 +143,9 @@ func Retry(ctx context.Context, p Policy, fn func(ctx context.Context) error) er
 		if rng == nil {
 			rng = newRand()
 		}
-		wait := time.Duration(rng.Int64N(int64(p.Backoff(attempt)) + 1))
+		// Uniform in [0, Backoff]; in uint64, so that a Backoff of
+		// math.MaxInt64 does not overflow the bound.
+		wait := time.Duration(rng.Uint64N(uint64(p.Backoff(attempt)) + 1))
 		if err := sleep(ctx, wait); err != nil {
 			return stopped(attempt, err, last)
 		}
@@ -136,7 +155,7 @@ func Retry(ctx context.Context, p Policy, fn func(ctx context.Context) error) er
 // stopped is Retry's error when ctx ends it.
 func stopped(attempts int, ctxErr, last error) error {
 	if last == nil {
-		return fmt.Errorf("storage: retry stopped after %d attempts: %w", attempts, ctxErr)
+		return Stopped(fmt.Errorf("storage: retry stopped after %d attempts: %w", attempts, ctxErr))
 	}
 	return fmt.Errorf("storage: retry stopped after %d attempts: %w", attempts, errors.Join(ctxErr, last))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -164,7 +165,86 @@ func TestRetryWaitsWithinBackoff(t *testing.T) {
 func TestIsRetryable(t *testing.T) {
 	assert.True(t, storage.IsRetryable(storage.Conflict("lead", crmkit.NewID(), 1, 2)))
 	assert.True(t, storage.IsRetryable(fmt.Errorf("x: %w", storage.ErrSerialization)))
+	// A serialization failure is a concurrency conflict: it matches
+	// crmkit.ErrConflict, its one root sentinel (issue 16).
+	assert.ErrorIs(t, storage.ErrSerialization, crmkit.ErrConflict)
+	assert.NotErrorIs(t, storage.ErrSerialization, crmkit.ErrUnavailable)
+	assert.Equal(t, "serialization failure", storage.ErrSerialization.Error())
 	assert.False(t, storage.IsRetryable(storage.NotFound("lead", crmkit.NewID())))
 	assert.False(t, storage.IsRetryable(crmkit.Invalid("x", "y")))
 	assert.False(t, storage.IsRetryable(nil))
+}
+
+// The doubling saturates: with a MaxDelay near math.MaxInt64 (which
+// Validate accepts) no Backoff overflows and Retry does not panic.
+func TestBackoffSaturates(t *testing.T) {
+	p := storage.Policy{BaseDelay: time.Nanosecond, MaxDelay: math.MaxInt64}
+	require.NoError(t, p.Validate())
+	// By hand: 2^(attempt-1) ns while that is below 2^63-1.
+	assert.Equal(t, time.Duration(1), p.Backoff(1))
+	assert.Equal(t, time.Duration(1<<62), p.Backoff(63))
+	assert.Equal(t, time.Duration(math.MaxInt64), p.Backoff(64))
+	assert.Equal(t, time.Duration(math.MaxInt64), p.Backoff(math.MaxInt))
+	assert.Equal(t, time.Duration(1), p.Backoff(math.MinInt), "an attempt below 1 counts as 1")
+	assert.Equal(t, time.Duration(0), storage.Policy{BaseDelay: -1}.Backoff(5), "an invalid policy waits 0")
+
+	rec := &recorder{}
+	p.MaxAttempts, p.Sleep, p.Rand = 80, rec.sleep, rand.New(rand.NewPCG(7, 7))
+	err := storage.Retry(context.Background(), p, func(context.Context) error { return crmkit.ErrConflict })
+	assert.ErrorIs(t, err, crmkit.ErrConflict)
+	require.Len(t, rec.waits, 79)
+	for _, w := range rec.waits {
+		assert.GreaterOrEqual(t, w, time.Duration(0))
+	}
+}
+
+// Nothing but invalid input: a nil context or function is ErrInvalid, not
+// a panic.
+func TestRetryNilInput(t *testing.T) {
+	//lint:ignore SA1012 a nil context is the input under test
+	err := storage.Retry(nil, storage.Policy{}, func(context.Context) error { return nil })
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	assert.ErrorIs(t, storage.Retry(context.Background(), storage.Policy{}, nil), crmkit.ErrInvalid)
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = storage.Retry(cctx, storage.Policy{}, func(context.Context) error { return nil })
+	assert.ErrorIs(t, err, crmkit.ErrUnavailable, "a done context before any attempt matches ErrUnavailable")
+}
+
+// FuzzRetryPolicy runs Retry under any policy: Validate decides, and a
+// valid policy never panics, never waits outside [0, Backoff] and makes
+// exactly MaxAttempts attempts against a function that always conflicts.
+func FuzzRetryPolicy(f *testing.F) {
+	f.Add(0, int64(0), int64(0), uint64(1))
+	f.Add(3, int64(1), int64(math.MaxInt64), uint64(2))
+	f.Add(64, int64(math.MaxInt64), int64(math.MaxInt64), uint64(3))
+	f.Add(-1, int64(5), int64(1), uint64(4))
+	f.Add(2, int64(-1), int64(-1), uint64(5))
+	f.Add(100, int64(1<<62), int64(1<<62+1), uint64(6))
+	f.Fuzz(func(t *testing.T, attempts int, base, maxDelay int64, seed uint64) {
+		attempts %= 200 // bound the work, not the policy's validity
+		p := storage.Policy{MaxAttempts: attempts, BaseDelay: time.Duration(base), MaxDelay: time.Duration(maxDelay), Rand: rand.New(rand.NewPCG(seed, 0))}
+		rec := &recorder{}
+		p.Sleep = rec.sleep
+		calls := 0
+		err := storage.Retry(context.Background(), p, func(context.Context) error { calls++; return crmkit.ErrConflict })
+		if verr := p.Validate(); verr != nil {
+			if !errors.Is(err, crmkit.ErrInvalid) || calls != 0 {
+				t.Fatalf("invalid policy %+v: err %v, %d calls", p, err, calls)
+			}
+			return
+		}
+		want := attempts
+		if want == 0 {
+			want = storage.DefaultMaxAttempts
+		}
+		if !errors.Is(err, crmkit.ErrConflict) || calls != want || len(rec.waits) != want-1 {
+			t.Fatalf("policy %+v: err %v, %d calls, %d waits", p, err, calls, len(rec.waits))
+		}
+		for i, w := range rec.waits {
+			if w < 0 || w > p.Backoff(i+1) {
+				t.Fatalf("wait %d = %d outside [0, %d]", i+1, w, p.Backoff(i+1))
+			}
+		}
+	})
 }

@@ -23,7 +23,8 @@ const (
 	// MaxKeyLen is the longest idempotency key, tenant name or filter
 	// string (owner, source, ...), in bytes.
 	MaxKeyLen = 255
-	// MaxPayloadLen is the largest event payload, in bytes.
+	// MaxPayloadLen is the largest event payload (or json.RawMessage in
+	// a stored value), in bytes.
 	MaxPayloadLen = 64 << 10
 	// DefaultPageSize is the page size used when Page.Size is zero.
 	DefaultPageSize = 100
@@ -41,11 +42,14 @@ const (
 // Update. Values returned are copies; changing them changes nothing
 // stored.
 //
-// Times are kept to the microsecond at least (PostgreSQL's precision) and
-// may come back in another time zone or without a monotonic reading:
-// compare them with time.Time.Equal. An empty slice or map may come back
-// nil, and a decimal in another representation of the same number
-// (compare with decimal.Decimal.Equal).
+// What a store keeps is Canonical of what it was given: every time in
+// UTC, truncated to the microsecond (PostgreSQL's precision), without a
+// monotonic reading; Create and every read return that form. An empty
+// slice or map may come back nil, a decimal in another representation of
+// the same number (compare with decimal.Decimal.Equal), and a payload as
+// the same JSON value in another spelling. A nil ctx is an error matching
+// crmkit.ErrInvalid from every method; a done ctx an error matching its
+// error and crmkit.ErrUnavailable (see Stopped).
 type Store interface {
 	Tx
 
@@ -92,8 +96,10 @@ type Tx interface {
 // nothing, for a nil ID, a version below 1, a value the aggregate's own
 // storage checks reject (for example an unknown stage), a string longer
 // than MaxTextLen, a string that is not valid UTF-8 or contains a NUL
-// byte, an invalid event, an invalid filter or page, or a cancelled ctx
-// (the context's error, not ErrInvalid).
+// byte, any other value outside the stored domain (see MinTime), an
+// invalid event, an invalid filter or page, or a nil ctx; a cancelled
+// ctx is the context's error matching crmkit.ErrUnavailable (see
+// Stopped), not ErrInvalid.
 type Repository[T, F any] interface {
 	// Get returns the aggregate with id, or an error matching
 	// crmkit.ErrNotFound when there is none.
@@ -160,9 +166,10 @@ type DealFilter struct {
 	// Status, if not zero, selects deals with that status.
 	Status deal.Status
 	// CloseFrom and CloseTo, if not zero, select deals whose expected
-	// close date lies in [CloseFrom, CloseTo); a deal without a close date
-	// matches only when both are zero. CloseTo before CloseFrom is an
-	// error matching crmkit.ErrInvalid.
+	// close date (as stored: see Canonical) lies in [CloseFrom,
+	// CloseTo); a deal without a close date matches only when both are
+	// zero. They may be any times, however far outside MinTime..MaxTime.
+	// CloseTo before CloseFrom is an error matching crmkit.ErrInvalid.
 	CloseFrom, CloseTo time.Time
 }
 
@@ -171,9 +178,9 @@ type DealFilter struct {
 // Create or Save that stores the state they describe; Append is for
 // events that describe no stored state change (history imports).
 type EventLog interface {
-	// Append appends events. An invalid event (see crmkit.Event.Validate,
-	// MaxPayloadLen, MaxTextLen; a payload must be valid JSON) is an
-	// error matching crmkit.ErrInvalid; an event ID already in the log is
+	// Append appends events. An invalid event (see ValidateEvent: its
+	// fields, times and payload within the stored domain) or more than
+	// MaxEvents of them is an error matching crmkit.ErrInvalid; an event ID already in the log is
 	// an error matching crmkit.ErrConflict. Either way nothing is
 	// appended.
 	Append(ctx context.Context, events ...crmkit.Event) error
@@ -187,7 +194,8 @@ type EventLog interface {
 	ByAggregate(ctx context.Context, id uuid.UUID) iter.Seq2[crmkit.Event, error]
 
 	// Between streams the events with p.Start <= At < p.End, ordered by
-	// At, then ID, under the same rules as ByAggregate. A zero Start or
+	// At, then ID, under the same rules as ByAggregate. p's bounds may be
+	// any times, however far outside MinTime..MaxTime. A zero Start or
 	// End, or End before Start, yields one error matching
 	// crmkit.ErrInvalid.
 	Between(ctx context.Context, p crmkit.Period) iter.Seq2[crmkit.Event, error]

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 )
 
 // The checks below are exported for backends: every backend runs them
@@ -47,8 +47,8 @@ func ValidateID(kind string, id uuid.UUID) error {
 
 // ValidateLead checks a lead before it is stored: a non-nil ID, a version
 // of at least 1, a valid stage, a source and an owner of at most
-// MaxKeyLen bytes, and every string within the text rules (see
-// ValidateText).
+// MaxKeyLen bytes, and every value within the stored domain (see
+// ValidateValue).
 func ValidateLead(l lead.Lead) error {
 	if err := ValidateID("lead", l.ID); err != nil {
 		return err
@@ -65,7 +65,7 @@ func ValidateLead(l lead.Lead) error {
 	if err := checkString("owner", l.Owner, MaxKeyLen); err != nil {
 		return fmt.Errorf("lead %s: %w", l.ID, err)
 	}
-	if err := ValidateText("lead", l); err != nil {
+	if err := ValidateValue("lead", l); err != nil {
 		return fmt.Errorf("lead %s: %w", l.ID, err)
 	}
 	return nil
@@ -93,8 +93,8 @@ func (f *LeadFilter) Match(l *lead.Lead) bool {
 // ValidateDeal checks a deal before it is stored: a non-nil ID, a
 // version of at least 1, a valid status, a stage index in 0 ..
 // deal.MaxStages-1, a non-empty pipeline ID and an owner of at most
-// MaxKeyLen bytes, and every string within the text rules (see
-// ValidateText).
+// MaxKeyLen bytes, and every value within the stored domain (see
+// ValidateValue).
 func ValidateDeal(d deal.Deal) error {
 	if err := ValidateID("deal", d.ID); err != nil {
 		return err
@@ -115,7 +115,7 @@ func ValidateDeal(d deal.Deal) error {
 	if err := checkString("owner", d.Owner, MaxKeyLen); err != nil {
 		return fmt.Errorf("deal %s: %w", d.ID, err)
 	}
-	if err := ValidateText("deal", d); err != nil {
+	if err := ValidateValue("deal", d); err != nil {
 		return fmt.Errorf("deal %s: %w", d.ID, err)
 	}
 	return nil
@@ -173,9 +173,9 @@ func (f *DealFilter) Match(d *deal.Deal) bool {
 
 // ValidateEvent checks an event before it is appended: crmkit's own
 // Event.Validate, an aggregate kind and a type of at most MaxKeyLen bytes,
-// every string within the text rules, and a payload that is empty or
-// valid JSON of at most MaxPayloadLen bytes without a \u0000 escape
-// (which PostgreSQL's jsonb cannot hold).
+// every string within the text rules, a time in the stored domain
+// (MinTime..MaxTime) and a payload within the stored domain (see
+// ValidatePayload).
 func ValidateEvent(e crmkit.Event) error {
 	if err := e.Validate(); err != nil {
 		return err
@@ -194,34 +194,50 @@ func ValidateEvent(e crmkit.Event) error {
 			return fmt.Errorf("event %s: %w", e.ID, err)
 		}
 	}
-	if len(e.Payload) > 0 {
-		switch {
-		case len(e.Payload) > MaxPayloadLen:
-			return crmkit.Invalid("payload", "event %s: %d bytes, more than %d", e.ID, len(e.Payload), MaxPayloadLen)
-		case !json.Valid(e.Payload):
-			return crmkit.Invalid("payload", "event %s: not valid JSON", e.ID)
-		case bytes.Contains(e.Payload, []byte(`\u0000`)):
-			return crmkit.Invalid("payload", "event %s: contains a \\u0000 escape", e.ID)
-		}
+	if r := timeProblem(e.At); r != "" {
+		return invalid("event time", fmt.Sprintf("event %s: %s", e.ID, r))
+	}
+	if r := payloadProblem(e.Payload); r != "" {
+		return invalid("payload", fmt.Sprintf("event %s: %s", e.ID, r))
 	}
 	return nil
 }
 
-// ValidateEvents checks every event with ValidateEvent and rejects an
-// event ID given twice (crmkit.ErrConflict).
+// ValidateEvents checks a batch of events written together: at most
+// MaxEvents of them, each valid under ValidateEvent, and no event ID given
+// twice (crmkit.ErrConflict). Its time is linear in the batch.
 func ValidateEvents(events []crmkit.Event) error {
+	if len(events) > MaxEvents {
+		return crmkit.Invalid("events", "%d events, more than %d", len(events), MaxEvents)
+	}
+	var seen map[uuid.UUID]struct{}
+	if len(events) > smallBatch {
+		seen = make(map[uuid.UUID]struct{}, len(events))
+	}
 	for i, e := range events {
 		if err := ValidateEvent(e); err != nil {
 			return fmt.Errorf("events[%d]: %w", i, err)
 		}
-		for _, f := range events[:i] {
-			if f.ID == e.ID {
-				return fmt.Errorf("events[%d]: %w", i, DuplicateEvent(e.ID))
+		if seen == nil {
+			for _, f := range events[:i] {
+				if f.ID == e.ID {
+					return fmt.Errorf("events[%d]: %w", i, DuplicateEvent(e.ID))
+				}
 			}
+			continue
 		}
+		if _, ok := seen[e.ID]; ok {
+			return fmt.Errorf("events[%d]: %w", i, DuplicateEvent(e.ID))
+		}
+		seen[e.ID] = struct{}{}
 	}
 	return nil
 }
+
+// smallBatch is the largest batch ValidateEvents checks for duplicates
+// by comparing pairs (at most 28 comparisons, no allocation); larger ones
+// use a set.
+const smallBatch = 8
 
 // ValidatePeriod checks the range of EventLog.Between: a non-zero Start
 // and End, End not before Start.
@@ -270,21 +286,27 @@ func EncodeCursor(id uuid.UUID) Cursor {
 }
 
 // DecodeCursor returns the ID a cursor made by EncodeCursor holds. Any
-// other string is an error matching crmkit.ErrInvalid.
+// other string is an error matching crmkit.ErrInvalid, including another
+// spelling of the same bytes (base64 with padding or with non-zero unused
+// bits): a cursor decodes only if it is exactly what EncodeCursor gives
+// for its ID, so a decoded cursor always encodes back to itself.
 func DecodeCursor(c Cursor) (uuid.UUID, error) {
-	if len(c) > 64 {
+	if len(c) != cursorLen {
 		return uuid.Nil, crmkit.Invalid("cursor", "malformed cursor")
 	}
-	b, err := base64.RawURLEncoding.DecodeString(string(c))
+	b, err := base64.RawURLEncoding.Strict().DecodeString(string(c))
 	if err != nil || len(b) != 17 || b[0] != cursorVersion {
 		return uuid.Nil, crmkit.Invalid("cursor", "malformed cursor %q", string(c))
 	}
 	id := uuid.UUID(b[1:])
-	if id == uuid.Nil {
+	if id == uuid.Nil || EncodeCursor(id) != c {
 		return uuid.Nil, crmkit.Invalid("cursor", "malformed cursor %q", string(c))
 	}
 	return id, nil
 }
+
+// cursorLen is the length of every cursor EncodeCursor makes.
+var cursorLen = base64.RawURLEncoding.EncodedLen(17)
 
 // ValidateText checks every string reachable in v (struct fields, slice
 // and array elements, map keys and values; not through pointers): at most
@@ -292,8 +314,23 @@ func DecodeCursor(c Cursor) (uuid.UUID, error) {
 // one). The error names the field path under name, as in
 // "lead.Who.Attributes[segment]".
 func ValidateText(name string, v any) error {
-	if path, reason, bad := walkText(reflect.ValueOf(v)); bad {
-		return crmkit.Invalid(name+path, "%s", reason)
+	if path, reason, bad := walk(reflect.ValueOf(v), &walker{}); bad {
+		return invalid(name+path, reason)
+	}
+	return nil
+}
+
+// ValidateValue checks that everything reachable in v (as ValidateText
+// walks it) lies in the stored domain (see MinTime): the text rules of
+// ValidateText, every time in MinTime..MaxTime, every decimal within
+// MaxDecimalDigits, every json.RawMessage within ValidatePayload's rules,
+// at most MaxSliceLen elements in every slice and map, and at most
+// MaxValueSize bytes in all (its strings, and 16 per element). The error
+// matches crmkit.ErrInvalid and names the field path under name. The
+// Validate functions of this package call it on every aggregate.
+func ValidateValue(name string, v any) error {
+	if path, reason, bad := walk(reflect.ValueOf(v), &walker{full: true, budget: MaxValueSize}); bad {
+		return invalid(name+path, reason)
 	}
 	return nil
 }
@@ -311,9 +348,33 @@ var (
 	}()
 )
 
-// walkText returns the path to the first bad string in v and why it is
-// bad.
-func walkText(v reflect.Value) (path, reason string, bad bool) {
+// walker is the state of one walk: what it checks (strings only, or
+// everything ValidateValue checks) and, for a full walk, how much of
+// MaxValueSize is left.
+type walker struct {
+	full   bool
+	budget int
+}
+
+// spend takes n from the budget of a full walk and reports whether it is
+// exhausted.
+func (w *walker) spend(n int) bool {
+	if !w.full {
+		return false
+	}
+	w.budget -= n
+	return w.budget < 0
+}
+
+// elementSize is what one slice, array or map element counts towards
+// MaxValueSize beside its strings: about its JSON punctuation.
+const elementSize = 16
+
+// tooLarge is the reason of a value beyond MaxValueSize.
+var tooLarge = fmt.Sprintf("the value is larger than %d bytes (its strings, and %d per element)", MaxValueSize, elementSize)
+
+// walk returns the path to the first bad value in v and why it is bad.
+func walk(v reflect.Value, w *walker) (path, reason string, bad bool) {
 	k := v.Kind()
 	if noTextLookup[k] {
 		return "", "", false
@@ -323,34 +384,76 @@ func walkText(v reflect.Value) (path, reason string, bad bool) {
 		if r := textProblem(v.String(), MaxTextLen); r != "" {
 			return "", r, true
 		}
+		if w.spend(v.Len()) {
+			return "", tooLarge, true
+		}
 	case reflect.Struct:
 		t := v.Type()
-		if t == timeType {
+		switch {
+		case t == timeType:
+			if w.full && v.CanInterface() {
+				if r := timeProblem(v.Interface().(time.Time)); r != "" {
+					return "", r, true
+				}
+			}
+			return "", "", false
+		case t == decimalType || t == nullDecimalType:
+			if w.full && v.CanInterface() {
+				var d decimal.Decimal
+				if t == decimalType {
+					d = v.Interface().(decimal.Decimal)
+				} else if nd := v.Interface().(decimal.NullDecimal); nd.Valid {
+					d = nd.Decimal
+				}
+				if r := decimalProblem(d); r != "" {
+					return "", r, true
+				}
+			}
 			return "", "", false
 		}
 		for i := range t.NumField() {
-			if p, r, b := walkText(v.Field(i)); b {
+			if p, r, b := walk(v.Field(i), w); b {
 				return "." + t.Field(i).Name + p, r, true
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		t := v.Type()
+		if w.full && k == reflect.Slice && t != rawType && v.Len() > MaxSliceLen {
+			return "", fmt.Sprintf("%d elements, more than %d", v.Len(), MaxSliceLen), true
+		}
 		if t == rawType || t == uuidType || t.Elem().Kind() == reflect.Uint8 {
+			if t == rawType && w.full {
+				if r := payloadProblem(v.Bytes()); r != "" {
+					return "", r, true
+				}
+			}
+			if w.spend(v.Len()) {
+				return "", tooLarge, true
+			}
 			return "", "", false
 		}
+		if w.spend(v.Len() * elementSize) {
+			return "", tooLarge, true
+		}
 		for i := range v.Len() {
-			if p, r, b := walkText(v.Index(i)); b {
+			if p, r, b := walk(v.Index(i), w); b {
 				return "[" + strconv.Itoa(i) + "]" + p, r, true
 			}
 		}
 	case reflect.Map:
+		if w.full && v.Len() > MaxSliceLen {
+			return "", fmt.Sprintf("%d entries, more than %d", v.Len(), MaxSliceLen), true
+		}
+		if w.spend(v.Len() * elementSize) {
+			return "", tooLarge, true
+		}
 		it := v.MapRange()
 		for it.Next() {
 			key := it.Key()
-			if p, r, b := walkText(key); b {
+			if p, r, b := walk(key, w); b {
 				return "{key}" + p, r, true
 			}
-			if p, r, b := walkText(it.Value()); b {
+			if p, r, b := walk(it.Value(), w); b {
 				label := "{value}"
 				if key.Kind() == reflect.String && len(key.String()) <= 64 && textProblem(key.String(), 64) == "" {
 					label = "[" + key.String() + "]"
@@ -360,7 +463,7 @@ func walkText(v reflect.Value) (path, reason string, bad bool) {
 		}
 	case reflect.Interface:
 		if !v.IsNil() {
-			return walkText(v.Elem())
+			return walk(v.Elem(), w)
 		}
 	}
 	return "", "", false
@@ -378,6 +481,9 @@ func textProblem(s string, limit int) string {
 	}
 	return ""
 }
+
+// invalid is crmkit.Invalid with a reason taken as it is.
+func invalid(field, reason string) error { return crmkit.Invalid(field, "%s", reason) }
 
 // checkString applies the text rules with the given limit to one string.
 func checkString(field, s string, limit int) error {

@@ -44,10 +44,36 @@ func TestPageResolve(t *testing.T) {
 	}
 }
 
+// Another spelling of a cursor's bytes (the unused low bits of the last
+// base64 character set, padding) decoded to an ID that encodes
+// differently; DecodeCursor now refuses every spelling but the canonical
+// one (issue 16).
+func TestDecodeCursorRefusesOtherSpellings(t *testing.T) {
+	var id uuid.UUID
+	id[15] = 1
+	c := string(storage.EncodeCursor(id))
+	require.Len(t, c, 23) // 17 bytes: 136 bits in 23 characters of 6, 2 bits unused
+	last := c[len(c)-1]
+	next := strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", last) + 1
+	for _, s := range []string{
+		c[:len(c)-1] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[next]), // an unused bit set
+		c + "=", // padded
+		c + "A", // one character more
+	} {
+		_, err := storage.DecodeCursor(storage.Cursor(s))
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, "%q", s)
+	}
+	got, err := storage.DecodeCursor(storage.Cursor(c))
+	require.NoError(t, err)
+	assert.Equal(t, id, got)
+}
+
 func FuzzDecodeCursor(f *testing.F) {
 	f.Add(string(storage.EncodeCursor(crmkit.NewID())))
 	f.Add("")
 	f.Add("AQAAAAAAAAAAAAAAAAAAAAA")
+	f.Add("AQAAAAAAAAAAAAAAAAAAAAB") // an unused bit set: the issue's failure
+	f.Add("AQAAAAAAAAAAAAAAAAAAAAE=")
 	f.Add("!!!")
 	f.Fuzz(func(t *testing.T, s string) {
 		id, err := storage.DecodeCursor(storage.Cursor(s))

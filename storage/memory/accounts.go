@@ -61,13 +61,13 @@ func cloneContract(c account.Contract) account.Contract {
 // Accounts returns the account repository (storage.AccountStore); each
 // call on it is its own transaction.
 func (s *Store) Accounts() storage.AccountRepository {
-	return &repo[account.Account, storage.AccountFilter]{st: s.st, k: accountKind}
+	return &repo[account.Account, storage.AccountFilter]{st: s.state(), k: accountKind}
 }
 
 // Contracts returns the contract repository (storage.ContractStore); each
 // call on it is its own transaction.
 func (s *Store) Contracts() storage.ContractRepository {
-	return &repo[account.Contract, storage.ContractFilter]{st: s.st, k: contractKind}
+	return &repo[account.Contract, storage.ContractFilter]{st: s.state(), k: contractKind}
 }
 
 // Accounts returns the account repository of the transaction.

@@ -118,7 +118,7 @@ func (st *state) scan(ctx context.Context, q eventQuery) iter.Seq2[crmkit.Event,
 		)
 		for {
 			if err := ctx.Err(); err != nil {
-				yield(crmkit.Event{}, err)
+				yield(crmkit.Event{}, storage.Stopped(err))
 				return
 			}
 			buf = buf[:0]

@@ -39,7 +39,8 @@ import (
 )
 
 // DB is an in-memory database holding any number of tenants. The zero DB
-// is not usable; call New. It is safe for concurrent use.
+// is not usable: its Tenant, like a nil DB's, is an error matching
+// crmkit.ErrInvalid; call New. It is safe for concurrent use.
 type DB struct {
 	mu      sync.Mutex
 	tenants map[string]*state
@@ -54,6 +55,9 @@ func New() *DB { return &DB{tenants: make(map[string]*state)} }
 // than storage.MaxKeyLen, not UTF-8 or holding a NUL byte is an error
 // matching crmkit.ErrInvalid.
 func (db *DB) Tenant(name string) (*Store, error) {
+	if db == nil || db.tenants == nil {
+		return nil, crmkit.Invalid("db", "nil or zero memory.DB: make one with New")
+	}
 	if err := storage.ValidateTenant(name); err != nil {
 		return nil, err
 	}
@@ -86,7 +90,8 @@ func newState() *state {
 func tableOf[T any](st *state, o *ops[T]) *table[T] { return st.tables[o.slot].(*table[T]) }
 
 // Store is one tenant's store: a storage.Store. Its methods are safe for
-// concurrent use.
+// concurrent use. A nil or zero Store (not made by DB.Tenant) answers
+// every call with an error matching crmkit.ErrInvalid.
 type Store struct {
 	tenant string
 	st     *state
@@ -97,34 +102,50 @@ var (
 	_ storage.Tx    = (*txn)(nil)
 )
 
-// Tenant returns the tenant the store is bound to.
-func (s *Store) Tenant() string { return s.tenant }
+// Tenant returns the tenant the store is bound to ("" for a nil Store).
+func (s *Store) Tenant() string {
+	if s == nil {
+		return ""
+	}
+	return s.tenant
+}
+
+// state returns the tenant's data, nil for a nil or zero Store.
+func (s *Store) state() *state {
+	if s == nil {
+		return nil
+	}
+	return s.st
+}
 
 // Leads returns the lead repository; each call on it is its own
 // transaction.
 func (s *Store) Leads() storage.LeadRepository {
-	return &repo[lead.Lead, storage.LeadFilter]{st: s.st, k: leadKind}
+	return &repo[lead.Lead, storage.LeadFilter]{st: s.state(), k: leadKind}
 }
 
 // Deals returns the deal repository; each call on it is its own
 // transaction.
 func (s *Store) Deals() storage.DealRepository {
-	return &repo[deal.Deal, storage.DealFilter]{st: s.st, k: dealKind}
+	return &repo[deal.Deal, storage.DealFilter]{st: s.state(), k: dealKind}
 }
 
 // Events returns the tenant's event log.
-func (s *Store) Events() storage.EventLog { return &eventsRepo{st: s.st} }
+func (s *Store) Events() storage.EventLog { return &eventsRepo{st: s.state()} }
 
 // Update runs fn in one transaction (see storage.Store.Update): fn's
 // writes go to a private overlay, checked against concurrent commits and
 // applied whole when fn returns nil. An error or a panic from fn discards
-// them (the panic is re-raised). A nil fn is an error matching
-// crmkit.ErrInvalid.
+// them (the panic is re-raised). A nil fn, a nil ctx or a nil or zero
+// Store is an error matching crmkit.ErrInvalid.
 func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error {
 	if fn == nil {
 		return crmkit.Invalid("update", "nil function")
 	}
-	if err := ctx.Err(); err != nil {
+	if s.state() == nil {
+		return errZeroStore()
+	}
+	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
 	tx := &txn{st: s.st}

@@ -75,13 +75,13 @@ func cloneCell(c quota.Cell) quota.Cell {
 // Plans returns the quota plan repository (storage.PlanStore); each call
 // on it is its own transaction.
 func (s *Store) Plans() storage.PlanRepository {
-	return &repo[quota.Plan, storage.PlanFilter]{st: s.st, k: planKind}
+	return &repo[quota.Plan, storage.PlanFilter]{st: s.state(), k: planKind}
 }
 
 // Campaigns returns the campaign repository (storage.CampaignStore);
 // each call on it is its own transaction.
 func (s *Store) Campaigns() storage.CampaignRepository {
-	return &repo[funnel.Campaign, storage.CampaignFilter]{st: s.st, k: campaignKind}
+	return &repo[funnel.Campaign, storage.CampaignFilter]{st: s.state(), k: campaignKind}
 }
 
 // Plans returns the quota plan repository of the transaction.

@@ -18,10 +18,27 @@ type repo[T, F any] struct {
 	tx *txn
 }
 
+// check runs the rules every call starts with: a live, non-nil ctx and a
+// repository of a Store made by DB.Tenant.
+func (r *repo[T, F]) check(ctx context.Context) error {
+	if err := storage.CheckContext(ctx); err != nil {
+		return err
+	}
+	if r.st == nil {
+		return errZeroStore()
+	}
+	return nil
+}
+
+// errZeroStore is the error of a call on a nil or zero Store.
+func errZeroStore() error {
+	return crmkit.Invalid("store", "nil or zero memory.Store: open one with DB.Tenant")
+}
+
 // Get returns a copy of the aggregate with id.
 func (r *repo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 	var zero T
-	if err := ctx.Err(); err != nil {
+	if err := r.check(ctx); err != nil {
 		return zero, err
 	}
 	if err := storage.ValidateID(r.k.name, id); err != nil {
@@ -41,7 +58,7 @@ func (r *repo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 
 // List returns copies of one page of matching aggregates in ID order.
 func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
-	if err := ctx.Err(); err != nil {
+	if err := r.check(ctx); err != nil {
 		return nil, "", err
 	}
 	if err := r.k.validateFilter(f); err != nil {
@@ -87,22 +104,28 @@ func nextCursor[T any](o *ops[T], page []T, more bool) storage.Cursor {
 	return storage.EncodeCursor(o.id(&page[len(page)-1]))
 }
 
-// checkWrite runs the input rules shared by Create and Save.
-func (r *repo[T, F]) checkWrite(ctx context.Context, v T, events []crmkit.Event) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// checkWrite runs the input rules shared by Create and Save and returns
+// the canonical forms (storage.Canonical) of v and events, which are what
+// the store keeps.
+func (r *repo[T, F]) checkWrite(ctx context.Context, v T, events []crmkit.Event) (T, []crmkit.Event, error) {
+	if err := r.check(ctx); err != nil {
+		return v, nil, err
 	}
 	if err := r.k.validate(v); err != nil {
-		return err
+		return v, nil, err
 	}
-	return storage.ValidateEvents(events)
+	if err := storage.ValidateEvents(events); err != nil {
+		return v, nil, err
+	}
+	return storage.Canonical(v), storage.Canonical(events), nil
 }
 
 // Create stores a copy of v with events, or returns the aggregate an
 // earlier Create with the same key stored.
 func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmkit.Event) (T, error) {
 	var zero T
-	if err := r.checkWrite(ctx, v, events); err != nil {
+	v, events, err := r.checkWrite(ctx, v, events)
+	if err != nil {
 		return zero, err
 	}
 	if err := storage.ValidateKey(key); err != nil {
@@ -149,7 +172,8 @@ func checkVersions[T any](o *ops[T], v *T, expected int64) error {
 // Save replaces the aggregate if its stored version is expected and
 // appends events.
 func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...crmkit.Event) error {
-	if err := r.checkWrite(ctx, v, events); err != nil {
+	v, events, err := r.checkWrite(ctx, v, events)
+	if err != nil {
 		return err
 	}
 	if err := checkVersions(&r.k.ops, &v, expected); err != nil {
@@ -185,14 +209,30 @@ type eventsRepo struct {
 	tx *txn
 }
 
+// check runs the rules every call starts with, as repo.check, but for a
+// done ctx, which a stream reports when it is read.
+func (e *eventsRepo) check(ctx context.Context) error {
+	if ctx == nil {
+		return crmkit.Invalid("context", "nil context")
+	}
+	if e.st == nil {
+		return errZeroStore()
+	}
+	return nil
+}
+
 // Append appends copies of events.
 func (e *eventsRepo) Append(ctx context.Context, events ...crmkit.Event) error {
-	if err := ctx.Err(); err != nil {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
 	if err := storage.ValidateEvents(events); err != nil {
 		return err
 	}
+	events = storage.Canonical(events)
 	if e.tx != nil {
 		return e.tx.addEvents(events)
 	}
@@ -208,6 +248,9 @@ func (e *eventsRepo) Append(ctx context.Context, events ...crmkit.Event) error {
 
 // ByAggregate streams the aggregate's events.
 func (e *eventsRepo) ByAggregate(ctx context.Context, id uuid.UUID) iter2 {
+	if err := e.check(ctx); err != nil {
+		return errSeq(err)
+	}
 	if err := storage.ValidateID("aggregate", id); err != nil {
 		return errSeq(err)
 	}
@@ -216,6 +259,9 @@ func (e *eventsRepo) ByAggregate(ctx context.Context, id uuid.UUID) iter2 {
 
 // Between streams the events in p.
 func (e *eventsRepo) Between(ctx context.Context, p crmkit.Period) iter2 {
+	if err := e.check(ctx); err != nil {
+		return errSeq(err)
+	}
 	if err := storage.ValidatePeriod(p); err != nil {
 		return errSeq(fmt.Errorf("events between: %w", err))
 	}

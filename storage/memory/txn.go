@@ -121,7 +121,7 @@ func (tx *txn) commit(ctx context.Context) error {
 	defer tx.mu.Unlock()
 	tx.done = true
 	if err := ctx.Err(); err != nil {
-		return err
+		return storage.Stopped(err)
 	}
 	st := tx.st
 	st.mu.Lock()

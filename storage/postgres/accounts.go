@@ -86,11 +86,13 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 			}
 			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::int2[])")
 		}
+		// Bounds go through storage.TimeBound: any time, compared exactly
+		// as ContractFilter.Match compares it.
 		if !f.RenewalFrom.IsZero() {
-			b.WriteString(" AND renewal_date >= " + param(&args, f.RenewalFrom))
+			b.WriteString(" AND renewal_date >= " + param(&args, storage.TimeBound(f.RenewalFrom)))
 		}
 		if !f.RenewalTo.IsZero() {
-			b.WriteString(" AND renewal_date < " + param(&args, f.RenewalTo))
+			b.WriteString(" AND renewal_date < " + param(&args, storage.TimeBound(f.RenewalTo)))
 		}
 		return args
 	},
@@ -99,13 +101,13 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 // Accounts returns the account repository (storage.AccountStore),
 // contacts included; each call on it is its own transaction.
 func (s *Store) Accounts() storage.AccountRepository {
-	return &repo[account.Account, storage.AccountFilter]{sc: &s.sc, k: accountKind}
+	return &repo[account.Account, storage.AccountFilter]{sc: s.scope(), k: accountKind}
 }
 
 // Contracts returns the contract repository (storage.ContractStore);
 // each call on it is its own transaction.
 func (s *Store) Contracts() storage.ContractRepository {
-	return &repo[account.Contract, storage.ContractFilter]{sc: &s.sc, k: contractKind}
+	return &repo[account.Contract, storage.ContractFilter]{sc: s.scope(), k: contractKind}
 }
 
 // Accounts returns the account repository of the transaction.

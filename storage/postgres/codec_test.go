@@ -168,12 +168,46 @@ func TestMapErr(t *testing.T) {
 		var got *pgconn.PgError
 		assert.True(t, errors.As(err, &got), "the driver's error stays in the chain")
 	}
-	other := &pgconn.PgError{Code: "22001"}
-	assert.Equal(t, error(other), mapErr(ctx, other))
-	assert.False(t, storage.IsRetryable(mapErr(ctx, other)))
+	// Every error comes back matching exactly one root sentinel: the
+	// classes by hand from PostgreSQL's Appendix A (22 data exception, 23
+	// integrity constraint violation, 08 connection exception, 42 syntax
+	// error or access rule violation, 57 operator intervention).
+	for _, tc := range []struct {
+		err  error
+		want error
+	}{
+		{&pgconn.PgError{Code: "40001"}, crmkit.ErrConflict},
+		{&pgconn.PgError{Code: "22001"}, crmkit.ErrInvalid},
+		{&pgconn.PgError{Code: "22P02"}, crmkit.ErrInvalid},
+		{&pgconn.PgError{Code: "23514"}, crmkit.ErrInvalid},
+		{&pgconn.PgError{Code: "08006"}, crmkit.ErrUnavailable},
+		{&pgconn.PgError{Code: "42P01"}, crmkit.ErrUnavailable},
+		{&pgconn.PgError{Code: "57P01"}, crmkit.ErrUnavailable},
+		{errors.New("closed pool"), crmkit.ErrUnavailable},
+		{fmt.Errorf("x: %w", crmkit.ErrNotFound), crmkit.ErrNotFound},
+		{context.DeadlineExceeded, crmkit.ErrUnavailable},
+	} {
+		err := mapErr(ctx, tc.err)
+		assert.ErrorIs(t, err, tc.want, "%v", tc.err)
+		assert.Equal(t, 1, countRoots(err), "%v matches one root sentinel", tc.err)
+	}
+	assert.False(t, storage.IsRetryable(mapErr(ctx, &pgconn.PgError{Code: "22001"})))
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	err := mapErr(cctx, errors.New("conn closed"))
 	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, crmkit.ErrUnavailable)
+	assert.Equal(t, 1, countRoots(err))
 	assert.NoError(t, mapErr(ctx, nil))
+}
+
+// countRoots counts the root sentinels err matches.
+func countRoots(err error) int {
+	n := 0
+	for _, s := range rootSentinels {
+		if errors.Is(err, s) {
+			n++
+		}
+	}
+	return n
 }

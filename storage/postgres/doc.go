@@ -57,7 +57,20 @@
 // (crmkit.ErrConflict), or an event already logged (crmkit.ErrConflict).
 // Update is one READ COMMITTED transaction; SQLSTATE 40001
 // (serialization_failure) and 40P01 (deadlock_detected) come back matching
-// storage.ErrSerialization, so storage.Retry runs the function again.
+// storage.ErrSerialization (so crmkit.ErrConflict), so storage.Retry runs
+// the function again. Every other database error matches exactly one
+// root sentinel too: unique violations crmkit.ErrConflict, data
+// exceptions crmkit.ErrInvalid (the store's own checks keep them from
+// happening), and a server that cannot be reached, a closed pool, a
+// missing schema or a broken connection crmkit.ErrUnavailable.
+//
+// Values are checked against the stored domain of package storage before
+// anything is sent, and written as storage.Canonical gives them (times in
+// UTC, whole microseconds): PostgreSQL's driver would silently wrap a
+// time beyond about ±292,277 years, JSON cannot write years outside
+// 0..9999, and jsonb refuses what I-JSON refuses. Query bounds go through
+// storage.TimeBound, so a far-future bound selects what the memory store
+// selects.
 // Events are read in batches of a few hundred with keyset pagination, so a
 // stream of a million events never sits in memory and holds no connection
 // while the caller works. ImportLeads and ImportDeals load many

@@ -61,12 +61,13 @@ type eventLog struct{ sc *scope }
 
 // Append appends events in one statement.
 func (l *eventLog) Append(ctx context.Context, events ...crmkit.Event) error {
-	if err := ctx.Err(); err != nil {
+	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
 	if err := storage.ValidateEvents(events); err != nil {
 		return err
 	}
+	events = storage.Canonical(events)
 	if len(events) == 0 {
 		return nil
 	}
@@ -119,6 +120,9 @@ var (
 // ByAggregate streams the aggregate's events by version, then time, then
 // ID, in batches (keyset pagination on that order).
 func (l *eventLog) ByAggregate(ctx context.Context, id uuid.UUID) iter.Seq2[crmkit.Event, error] {
+	if ctx == nil {
+		return errSeq(crmkit.Invalid("context", "nil context"))
+	}
 	if err := storage.ValidateID("aggregate", id); err != nil {
 		return errSeq(err)
 	}
@@ -132,14 +136,20 @@ func (l *eventLog) ByAggregate(ctx context.Context, id uuid.UUID) iter.Seq2[crmk
 
 // Between streams the events in p by time, then ID, in batches.
 func (l *eventLog) Between(ctx context.Context, p crmkit.Period) iter.Seq2[crmkit.Event, error] {
+	if ctx == nil {
+		return errSeq(crmkit.Invalid("context", "nil context"))
+	}
 	if err := storage.ValidatePeriod(p); err != nil {
 		return errSeq(fmt.Errorf("events between: %w", err))
 	}
+	// Bounds as the database can hold them, comparing with the stored
+	// (whole-microsecond) times exactly as p itself does.
+	start, end := storage.TimeBound(p.Start), storage.TimeBound(p.End)
 	return l.stream(ctx, func(last *crmkit.Event) (string, []any) {
 		if last == nil {
-			return betweenFirst, []any{l.sc.tenant, p.Start, p.End}
+			return betweenFirst, []any{l.sc.tenant, start, end}
 		}
-		return betweenNext, []any{l.sc.tenant, p.Start, p.End, last.At, [16]byte(last.ID)}
+		return betweenNext, []any{l.sc.tenant, start, end, last.At, [16]byte(last.ID)}
 	})
 }
 
@@ -151,7 +161,7 @@ func (l *eventLog) stream(ctx context.Context, query func(last *crmkit.Event) (s
 		batch := make([]crmkit.Event, 0, streamBatch)
 		for {
 			if err := ctx.Err(); err != nil {
-				yield(crmkit.Event{}, err)
+				yield(crmkit.Event{}, storage.Stopped(err))
 				return
 			}
 			sql, args := query(last)
@@ -163,7 +173,7 @@ func (l *eventLog) stream(ctx context.Context, query func(last *crmkit.Event) (s
 			}
 			for i := range batch {
 				if err := ctx.Err(); err != nil {
-					yield(crmkit.Event{}, err)
+					yield(crmkit.Event{}, storage.Stopped(err))
 					return
 				}
 				if !yield(batch[i], nil) {

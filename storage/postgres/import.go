@@ -15,7 +15,9 @@ import (
 // in one transaction: all of them or, on any error, none. It is for bulk
 // loads (a migration from another CRM, a list purchase), many times faster
 // than one Create per lead. Every lead and event is checked as Create
-// checks it (crmkit.ErrInvalid, naming its index); a lead ID or event ID
+// checks it (crmkit.ErrInvalid, naming its index) and stored as Create
+// stores it (storage.Canonical); the batch is not bounded by
+// storage.MaxEvents; a lead ID or event ID
 // that is already stored or repeated in the input fails the whole import
 // with an error matching crmkit.ErrConflict. Imports take no idempotency
 // keys. It returns how many leads were stored.
@@ -32,8 +34,11 @@ func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crm
 var eventColumns = []string{"tenant_id", "id", "aggregate_kind", "aggregate_id", "type", "actor", "at", "version", "from_state", "to_state", "reason", "payload"}
 
 func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
-	if err := ctx.Err(); err != nil {
+	if err := storage.CheckContext(ctx); err != nil {
 		return 0, err
+	}
+	if s == nil || s.db == nil || s.db.pool == nil {
+		return 0, errZeroStore()
 	}
 	cols := []string{"tenant_id", "id", "version", "body"}
 	for _, c := range k.cols {
@@ -64,7 +69,8 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		// BeginFunc's own begin and commit errors come from the driver.
+		return 0, mapErr(ctx, err)
 	}
 	return n, nil
 }
@@ -87,11 +93,12 @@ func (r *rowSource[T, F]) Next() bool {
 
 // Values implements pgx.CopyFromSource: it checks and encodes the row.
 func (r *rowSource[T, F]) Values() ([]any, error) {
-	v := &r.rows[r.i]
-	if err := r.k.validate(*v); err != nil {
+	if err := r.k.validate(r.rows[r.i]); err != nil {
 		r.err = fmt.Errorf("import %ss[%d]: %w", r.k.name, r.i, err)
 		return nil, r.err
 	}
+	c := storage.Canonical(r.rows[r.i]) // what a Create would keep
+	v := &c
 	body, err := r.k.codec.encode(v)
 	if err != nil {
 		r.err = crmkit.Invalid(fmt.Sprintf("%ss[%d]", r.k.name, r.i), "cannot be encoded: %v", err)
@@ -121,11 +128,12 @@ func (s *eventSource) Next() bool {
 }
 
 func (s *eventSource) Values() ([]any, error) {
-	e := &s.events[s.i]
-	if err := storage.ValidateEvent(*e); err != nil {
+	if err := storage.ValidateEvent(s.events[s.i]); err != nil {
 		s.err = fmt.Errorf("import events[%d]: %w", s.i, err)
 		return nil, s.err
 	}
+	c := storage.Canonical(s.events[s.i]) // what an Append would keep
+	e := &c
 	var payload any // NULL for none
 	if len(e.Payload) > 0 {
 		payload = []byte(e.Payload)

@@ -79,11 +79,13 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 			b.WriteString(" AND status = " + param(&args, int16(f.Status)))
 		}
 		// A NULL expected_close (no close date) fails either comparison.
+		// Bounds go through storage.TimeBound: any time, compared exactly
+		// as DealFilter.Match compares it.
 		if !f.CloseFrom.IsZero() {
-			b.WriteString(" AND expected_close >= " + param(&args, f.CloseFrom))
+			b.WriteString(" AND expected_close >= " + param(&args, storage.TimeBound(f.CloseFrom)))
 		}
 		if !f.CloseTo.IsZero() {
-			b.WriteString(" AND expected_close < " + param(&args, f.CloseTo))
+			b.WriteString(" AND expected_close < " + param(&args, storage.TimeBound(f.CloseTo)))
 		}
 		return args
 	},
@@ -160,10 +162,16 @@ var campaignKind = (&kind[funnel.Campaign, storage.CampaignFilter]{
 		}
 		if !f.During.Start.IsZero() || !f.During.End.IsZero() {
 			// crmkit.Period.Overlaps: both periods non-empty, each
-			// starting before the other ends.
-			start, end := param(&args, f.During.Start), param(&args, f.During.End)
-			b.WriteString(" AND schedule_start < schedule_end AND " + start + "::timestamptz < " + end +
-				"::timestamptz AND schedule_start < " + end + " AND " + start + " < schedule_end")
+			// starting before the other ends. The filter's own emptiness
+			// is decided here, exactly; its bounds go through
+			// storage.TimeBound and TimeBoundAfter.
+			if f.During.IsEmpty() {
+				b.WriteString(" AND false")
+				return args
+			}
+			end := param(&args, storage.TimeBound(f.During.End))
+			after := param(&args, storage.TimeBoundAfter(f.During.Start))
+			b.WriteString(" AND schedule_start < schedule_end AND schedule_start < " + end + " AND schedule_end >= " + after)
 		}
 		return args
 	},

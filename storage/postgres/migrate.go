@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/storage"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -81,8 +82,15 @@ var migrations = func() []Migration {
 // is changed: older code must not write to a schema it does not know.
 // Migrators running at once do not apply a migration twice: each
 // migration's schema_migrations row is inserted first, so the second
-// migrator waits for the first and then skips it.
+// migrator waits for the first and then skips it. A nil ctx or a nil or
+// zero DB is an error matching crmkit.ErrInvalid.
 func (db *DB) Migrate(ctx context.Context) error {
+	if err := db.check(); err != nil {
+		return err
+	}
+	if err := storage.CheckContext(ctx); err != nil {
+		return err
+	}
 	if db.schema != "" {
 		if err := db.execBootstrap(ctx, "CREATE SCHEMA IF NOT EXISTS "+quoteIdent(db.schema)); err != nil {
 			return fmt.Errorf("postgres: migrate: create schema %s: %w", db.schema, mapErr(ctx, err))
@@ -106,7 +114,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	for _, m := range migrations[current:] {
 		if err := db.apply(ctx, m); err != nil {
-			return err
+			return mapErr(ctx, err)
 		}
 	}
 	return nil
@@ -146,8 +154,15 @@ func (db *DB) apply(ctx context.Context, m Migration) error {
 }
 
 // Version returns the database's schema version: 0 before the first
-// Migrate, SchemaVersion after it, more if newer code migrated it.
+// Migrate, SchemaVersion after it, more if newer code migrated it. A nil
+// ctx or a nil or zero DB is an error matching crmkit.ErrInvalid.
 func (db *DB) Version(ctx context.Context) (int, error) {
+	if err := db.check(); err != nil {
+		return 0, err
+	}
+	if err := storage.CheckContext(ctx); err != nil {
+		return 0, err
+	}
 	var v int
 	err := db.pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
 	if err != nil {

@@ -80,6 +80,13 @@ func TestOpenRejectsMalformedInput(t *testing.T) {
 	_, err := postgres.Open(ctx, "postgres://app@127.0.0.1:1/crm?connect_timeout=2&sslmode=disable")
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, crmkit.ErrInvalid)
+	assert.ErrorIs(t, err, crmkit.ErrUnavailable, "a server that does not answer is unavailable")
+
+	// A nil context is invalid input; it used to panic inside a pool
+	// goroutine and kill the process.
+	var nilCtx context.Context
+	_, err = postgres.Open(nilCtx, "postgres://app@127.0.0.1:1/crm?sslmode=disable")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestMigrate(t *testing.T) {

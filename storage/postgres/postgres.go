@@ -70,10 +70,15 @@ func MaxConns(n int) Option {
 // Open connects to the PostgreSQL server of dsn (a URL such as
 // postgres://user@host:5432/db?sslmode=disable or a key=value string, as
 // pgx reads them), checks that it answers, and returns the database. A
-// malformed dsn or option is an error matching crmkit.ErrInvalid; a
-// server that does not answer is an error too. Open does not migrate:
-// call Migrate once before using the stores. Close releases the pool.
+// nil ctx, a malformed dsn or option is an error matching
+// crmkit.ErrInvalid; a server that does not answer (or refuses the
+// connection) an error matching crmkit.ErrUnavailable. Open does not
+// migrate: call Migrate once before using the stores. Close releases the
+// pool.
 func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	if ctx == nil {
+		return nil, crmkit.Invalid("context", "nil context")
+	}
 	var o options
 	for _, opt := range opts {
 		if opt == nil {
@@ -103,11 +108,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: open pool: %w", err)
+		return nil, fmt.Errorf("postgres: open pool: %w", mapErr(ctx, err))
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("postgres: connect to %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+		return nil, fmt.Errorf("postgres: connect to %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, mapErr(ctx, err))
 	}
 	return &DB{pool: pool, schema: o.schema, owned: true}, nil
 }
@@ -122,31 +127,50 @@ const cancelDeadline = 2 * time.Second
 // server when the statement's context ends; pgx's default, which only
 // stops waiting, lets the server finish a statement and commit it: set
 // ConnConfig.BuildContextWatcherHandler to a
-// pgconn.CancelRequestContextWatcherHandler for the same behaviour. A nil pool panics: it is a programming error.
+// pgconn.CancelRequestContextWatcherHandler for the same behaviour. With
+// a nil pool New returns a zero DB, every call of which is an error
+// matching crmkit.ErrInvalid.
 func New(pool *pgxpool.Pool) *DB {
 	if pool == nil {
-		panic("postgres.New: nil pool")
+		return &DB{}
 	}
 	return &DB{pool: pool}
 }
 
 // Pool returns the connection pool, for the host application's own
-// queries and for tests.
-func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+// queries and for tests; nil for a nil or zero DB.
+func (db *DB) Pool() *pgxpool.Pool {
+	if db == nil {
+		return nil
+	}
+	return db.pool
+}
 
 // Close closes the pool if Open made it, waiting for connections in use
-// to be released. Stores of db must not be used afterwards.
+// to be released. Calls on stores of db afterwards are errors matching
+// crmkit.ErrUnavailable. Closing a nil or zero DB does nothing.
 func (db *DB) Close() {
-	if db.owned {
+	if db != nil && db.owned && db.pool != nil {
 		db.pool.Close()
 	}
+}
+
+// check rejects a nil or zero DB (not made by Open or New).
+func (db *DB) check() error {
+	if db == nil || db.pool == nil {
+		return crmkit.Invalid("db", "nil or zero postgres.DB: make one with Open or New")
+	}
+	return nil
 }
 
 // Tenant returns the store of tenant name. Stores of the same name share
 // data; stores of different names share nothing. A name that is empty,
 // longer than storage.MaxKeyLen, not UTF-8 or holding a NUL byte is an
-// error matching crmkit.ErrInvalid.
+// error matching crmkit.ErrInvalid, and so is a nil or zero DB.
 func (db *DB) Tenant(name string) (*Store, error) {
+	if err := db.check(); err != nil {
+		return nil, err
+	}
 	if err := storage.ValidateTenant(name); err != nil {
 		return nil, err
 	}

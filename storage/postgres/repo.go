@@ -82,7 +82,7 @@ type repo[T, F any] struct {
 // Get returns the aggregate with id.
 func (r *repo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 	var zero T
-	if err := ctx.Err(); err != nil {
+	if err := storage.CheckContext(ctx); err != nil {
 		return zero, err
 	}
 	if err := storage.ValidateID(r.k.name, id); err != nil {
@@ -108,14 +108,16 @@ func (r *repo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 func (r *repo[T, F]) decode(body []byte) (T, error) {
 	var v T
 	if err := r.k.codec.decode(body, &v); err != nil {
-		return v, fmt.Errorf("postgres: decode stored %s: %w", r.k.name, err)
+		// Not the caller's input: a row this code cannot read (written by
+		// other code), so the store cannot serve it.
+		return v, fmt.Errorf("postgres: decode stored %s: %w: %w", r.k.name, crmkit.ErrUnavailable, err)
 	}
 	return v, nil
 }
 
 // List returns one page of matching aggregates in ID order.
 func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
-	if err := ctx.Err(); err != nil {
+	if err := storage.CheckContext(ctx); err != nil {
 		return nil, "", err
 	}
 	if err := r.k.validateFilter(f); err != nil {
@@ -169,11 +171,12 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	return out, storage.EncodeCursor(r.k.id(&out[len(out)-1])), nil
 }
 
-// checkWrite runs the input rules shared by Create and Save and returns
-// the parameters common to both: tenant, id, version, a placeholder for
+// checkWrite runs the input rules shared by Create and Save, turns *v
+// into its canonical form (storage.Canonical), and returns the parameters
+// common to both: tenant, id, version, a placeholder for
 // $4, body, the filter columns and the events.
 func (r *repo[T, F]) checkWrite(ctx context.Context, v *T, events []crmkit.Event) ([]any, error) {
-	if err := ctx.Err(); err != nil {
+	if err := storage.CheckContext(ctx); err != nil {
 		return nil, err
 	}
 	if err := r.k.validate(*v); err != nil {
@@ -182,6 +185,10 @@ func (r *repo[T, F]) checkWrite(ctx context.Context, v *T, events []crmkit.Event
 	if err := storage.ValidateEvents(events); err != nil {
 		return nil, err
 	}
+	// What the store keeps, and Create returns: times in UTC, whole
+	// microseconds.
+	*v = storage.Canonical(*v)
+	events = storage.Canonical(events)
 	body, err := r.k.codec.encode(v)
 	if err != nil {
 		return nil, crmkit.Invalid(r.k.name, "%s %s cannot be encoded: %v", r.k.name, r.k.id(v), err)

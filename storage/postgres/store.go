@@ -17,7 +17,8 @@ import (
 )
 
 // Store is one tenant's store in a DB: a storage.Store. Its methods are
-// safe for concurrent use. Outside Update every call is one SQL statement,
+// safe for concurrent use. A nil or zero Store (not made by DB.Tenant)
+// answers every call with an error matching crmkit.ErrInvalid. Outside Update every call is one SQL statement,
 // so one implicit transaction: a Create or Save writes the row and its
 // events together or not at all.
 type Store struct {
@@ -53,6 +54,9 @@ type scope struct {
 // call. Inside an Update calls take turns, since a transaction is one
 // connection, and fail once the Update has returned.
 func (s *scope) acquire() (querier, func(), error) {
+	if s.q == nil {
+		return nil, nil, errZeroStore()
+	}
 	if s.tx == nil {
 		return s.q, func() {}, nil
 	}
@@ -62,6 +66,20 @@ func (s *scope) acquire() (querier, func(), error) {
 		return nil, nil, crmkit.Invalid("transaction", "used after its Update returned")
 	}
 	return s.q, s.tx.mu.Unlock, nil
+}
+
+// errZeroStore is the error of a call on a nil or zero Store.
+func errZeroStore() error {
+	return crmkit.Invalid("store", "nil or zero postgres.Store: open one with DB.Tenant")
+}
+
+// scope returns the store's scope; an empty one, on which every call
+// fails with errZeroStore, for a nil Store.
+func (s *Store) scope() *scope {
+	if s == nil {
+		return &scope{}
+	}
+	return &s.sc
 }
 
 // txn is the state of one Update's transaction.
@@ -94,34 +112,34 @@ func (v *txView) Campaigns() storage.CampaignRepository {
 	return &repo[funnel.Campaign, storage.CampaignFilter]{sc: v.sc, k: campaignKind}
 }
 
-// Tenant returns the tenant the store is bound to.
-func (s *Store) Tenant() string { return s.sc.tenant }
+// Tenant returns the tenant the store is bound to ("" for a nil Store).
+func (s *Store) Tenant() string { return s.scope().tenant }
 
 // Leads returns the lead repository; each call on it is its own
 // transaction.
 func (s *Store) Leads() storage.LeadRepository {
-	return &repo[lead.Lead, storage.LeadFilter]{sc: &s.sc, k: leadKind}
+	return &repo[lead.Lead, storage.LeadFilter]{sc: s.scope(), k: leadKind}
 }
 
 // Deals returns the deal repository; each call on it is its own
 // transaction.
 func (s *Store) Deals() storage.DealRepository {
-	return &repo[deal.Deal, storage.DealFilter]{sc: &s.sc, k: dealKind}
+	return &repo[deal.Deal, storage.DealFilter]{sc: s.scope(), k: dealKind}
 }
 
 // Events returns the tenant's event log.
-func (s *Store) Events() storage.EventLog { return &eventLog{sc: &s.sc} }
+func (s *Store) Events() storage.EventLog { return &eventLog{sc: s.scope()} }
 
 // Plans returns the quota plan repository (storage.PlanStore); each call
 // on it is its own transaction.
 func (s *Store) Plans() storage.PlanRepository {
-	return &repo[quota.Plan, storage.PlanFilter]{sc: &s.sc, k: planKind}
+	return &repo[quota.Plan, storage.PlanFilter]{sc: s.scope(), k: planKind}
 }
 
 // Campaigns returns the marketing campaign repository
 // (storage.CampaignStore); each call on it is its own transaction.
 func (s *Store) Campaigns() storage.CampaignRepository {
-	return &repo[funnel.Campaign, storage.CampaignFilter]{sc: &s.sc, k: campaignKind}
+	return &repo[funnel.Campaign, storage.CampaignFilter]{sc: s.scope(), k: campaignKind}
 }
 
 // rollbackTimeout bounds the rollback of a failed Update, which runs even
@@ -139,12 +157,16 @@ const rollbackTimeout = 5 * time.Second
 //
 // fn's calls through tx run one at a time (the transaction is one
 // connection). After a database error inside fn the transaction is
-// aborted: fn should return the error, and Update then returns it.
+// aborted: fn should return the error, and Update then returns it. A nil
+// ctx or a nil or zero Store is an error matching crmkit.ErrInvalid.
 func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error {
 	if fn == nil {
 		return crmkit.Invalid("update", "nil function")
 	}
-	if err := ctx.Err(); err != nil {
+	if s == nil || s.db == nil || s.db.pool == nil {
+		return errZeroStore()
+	}
+	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
 	ptx, err := s.db.pool.Begin(ctx)
@@ -170,7 +192,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 	}
 	t.end()
 	if err := ctx.Err(); err != nil {
-		return err
+		return storage.Stopped(err)
 	}
 	if err := ptx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: commit: %w", mapErr(ctx, err))

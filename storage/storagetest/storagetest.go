@@ -47,14 +47,28 @@
 //   - A rapid model-based test: random sequences of creates, saves with
 //     right and stale versions, gets, lists and Updates that fail or
 //     succeed, checked against a plain map model after every step.
+//   - The stored domain (StoredDomain): random edge values (times at and
+//     beyond storage.MinTime and MaxTime, in zones with odd offsets, with
+//     nanoseconds; decimals of up to and beyond MaxDecimalDigits digits;
+//     strings at the text rules; payloads that are or are not I-JSON) are
+//     refused with crmkit.ErrInvalid, writing nothing, exactly when the
+//     storage.Validate functions refuse them, and otherwise given back as
+//     storage.Canonical gives them; close-date filters and Between with
+//     edge and far bounds select exactly what Match and Period.Contains
+//     select, and so do campaign During and contract renewal filters
+//     (OptionalBounds). Agree runs the same values on two backends side
+//     by side, and Fuzz is the fuzz target of the same oracle.
+//   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
+//     inside Update too; the storage cases of issue 16 (Hardening) are
+//     refused with exactly one root sentinel, without a panic or a hang.
 //
-// The suite stores times at whole microseconds in UTC, as PostgreSQL
-// keeps them, and compares values after normalising representation only
-// (time zones, nil against empty slices and maps, decimal exponents, JSON
-// key order), never content.
+// The suite compares values after normalising representation only (time
+// zones, nil against empty slices and maps, decimal exponents, JSON
+// member order and number spelling), never content.
 package storagetest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -111,6 +125,10 @@ var tests = []test{
 	{"TenantIsolation", testTenantIsolation},
 	{"BadInput", testBadInput},
 	{"Model", testModel},
+	{"StoredDomain", testStoredDomain},
+	{"OptionalBounds", testOptionalBounds}, // optional: storage.CampaignStore, storage.ContractStore
+	{"NilContext", testNilContext},
+	{"Hardening", testHardening},
 	{"Plans", testPlans},         // optional: storage.PlanStore
 	{"Campaigns", testCampaigns}, // optional: storage.CampaignStore
 	{"Accounts", testAccounts},   // optional: storage.AccountStore
@@ -252,8 +270,7 @@ func canon(v reflect.Value) any {
 			return nil
 		}
 		if t == rawType && v.CanInterface() {
-			var x any
-			if err := json.Unmarshal(v.Interface().(json.RawMessage), &x); err == nil {
+			if x, ok := canonJSON(v.Interface().(json.RawMessage)); ok {
 				return x
 			}
 		}
@@ -294,6 +311,43 @@ func canon(v reflect.Value) any {
 	}
 	return fmt.Sprintf("<%s>", v.Kind())
 }
+
+// canonJSON decodes a JSON payload to the value it means: numbers by
+// their decimal value (1e2 and 100.0 are the same number), objects as
+// maps (member order and whitespace do not count).
+func canonJSON(b []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return nil, false
+	}
+	return canonNumbers(x), true
+}
+
+// canonNumbers replaces every json.Number in x by its decimal value's
+// shortest text.
+func canonNumbers(x any) any {
+	switch v := x.(type) {
+	case json.Number:
+		if d, err := decimal.NewFromString(string(v)); err == nil {
+			return d.String()
+		}
+		return string(v)
+	case []any:
+		for i := range v {
+			v[i] = canonNumbers(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = canonNumbers(v[k])
+		}
+	}
+	return x
+}
+
+// equalCanon reports whether a and b hold the same content (see canon).
+func equalCanon(a, b any) bool { return reflect.DeepEqual(canonOf(a), canonOf(b)) }
 
 // same asserts that want and got hold the same content.
 func same[T any](t testing.TB, want, got T, msgAndArgs ...any) bool {

@@ -1,0 +1,11 @@
+package crmkit
+
+import "errors"
+
+// ErrUnavailable reports a call a store could not serve for a reason
+// other than its input: the database cannot be reached or is shutting
+// down, its connection pool is closed, its schema is missing, or the
+// call's context ended first (the error then matches the context's error
+// too, as errors.Is(err, context.Canceled)). Nothing of the call was
+// written; running it again later may succeed.
+var ErrUnavailable = errors.New("unavailable")
