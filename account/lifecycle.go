@@ -114,6 +114,10 @@ func ratioPPM(field string, d, def decimal.Decimal) (uint64, error) {
 	if d.IsZero() {
 		d = def
 	}
+	d, err := checkRate(field, d, 1)
+	if err != nil {
+		return 0, err
+	}
 	if d.Sign() < 0 || !d.LessThan(decimal.NewFromInt(1)) {
 		return 0, crmkit.Invalid(field, "%s is outside [0, 1)", d)
 	}
@@ -180,7 +184,11 @@ func cmpScaled(a, x, b, y uint64) int {
 // amounts must be in one currency (ErrCurrencyMismatch) and non-negative
 // (ErrInvalid); an empty history is ErrInvalid; window sums beyond int64
 // are ErrOverflow. The result depends on the history and the rules only.
+// A nil or zero Classifier (not built by NewClassifier) is ErrInvalid.
 func (c *Classifier) Classify(history []crmkit.Money) (Assessment, error) {
+	if c == nil || c.window == 0 {
+		return Assessment{}, crmkit.Invalid("classifier", "nil or zero classifier: build it with NewClassifier")
+	}
 	n := len(history)
 	if n == 0 {
 		return Assessment{}, crmkit.Invalid("history", "no months of revenue")
@@ -261,13 +269,23 @@ func money(v uint64, cur crmkit.Currency) crmkit.Money {
 // the months of cal that tile p, oldest first: the history Classify
 // takes. Amounts outside p are left out; a partial first or last month of
 // p is a bucket of its own. Amounts must be in cur (ErrCurrencyMismatch);
-// a month's sum beyond int64 is ErrOverflow.
+// a month's sum beyond int64 is ErrOverflow; a period over more than
+// MaxMonths months and a nil sequence are ErrInvalid.
 func MonthlyRevenue(cal crmkit.Calendar, p crmkit.Period, cur crmkit.Currency, amounts iter.Seq2[time.Time, crmkit.Money]) ([]crmkit.Money, error) {
+	if amounts == nil {
+		return nil, crmkit.Invalid("amounts", "nil sequence")
+	}
 	if cur.IsZero() {
 		return nil, crmkit.Invalid("currency", "monthly revenue without currency")
 	}
 	if p.End.Before(p.Start) {
 		return nil, crmkit.Invalid("period", "end before start")
+	}
+	if p.IsEmpty() {
+		return []crmkit.Money{}, nil
+	}
+	if n := monthIndex(cal, p.End.Add(-1)) - monthIndex(cal, p.Start) + 1; n > MaxMonths {
+		return nil, crmkit.Invalid("period", "%s spans %d months, more than %d", p, n, MaxMonths)
 	}
 	months := cal.Months(p)
 	out := make([]crmkit.Money, len(months))

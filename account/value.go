@@ -39,14 +39,67 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	return decimal.NewFromInt(p.Minor()).DivRound(decimal.NewFromInt(revenue.Minor()), 16), nil
 }
 
-func checkCLVInputs(retention, discount decimal.Decimal) error {
-	switch {
-	case retention.Sign() < 0 || retention.GreaterThan(decimal.NewFromInt(1)):
-		return crmkit.Invalid("retention", "%s is outside [0, 1]", retention)
-	case discount.Sign() < 0:
-		return crmkit.Invalid("discount", "negative discount rate %s", discount)
+// Bounds of the rates the value functions take, so that their exact
+// decimal arithmetic stays small: a rate has at most MaxRatePlaces decimal
+// places, and a discount rate is at most MaxDiscountRate per period.
+const (
+	MaxRatePlaces   = 18
+	MaxDiscountRate = 1000
+)
+
+// checkRate validates a rate in [0, most] with at most MaxRatePlaces
+// decimal places and returns it in that compact form (the same value).
+// Exponent and digits are checked before any comparison: comparing or
+// rounding a decimal rescales it, and 1e-1000000000 would take forever.
+func checkRate(field string, d decimal.Decimal, most int64) (decimal.Decimal, error) {
+	if d.IsZero() {
+		return decimal.Zero, nil
 	}
-	return nil
+	if d.Sign() < 0 {
+		return decimal.Decimal{}, crmkit.Invalid(field, "%s is negative", showDecimal(d))
+	}
+	mostDigits := int64(len(fmt.Sprint(most)))
+	digits, exp := int64(d.NumDigits()), int64(d.Exponent())
+	if digits+exp > mostDigits {
+		return decimal.Decimal{}, crmkit.Invalid(field, "%s is above %d", showDecimal(d), most)
+	}
+	// Trailing zeros of the coefficient may make up for a small exponent;
+	// beyond its digits they cannot.
+	if exp < -MaxRatePlaces-digits {
+		return decimal.Decimal{}, crmkit.Invalid(field, "%s has more than %d decimal places", showDecimal(d), MaxRatePlaces)
+	}
+	r := d.Round(MaxRatePlaces)
+	if !r.Equal(d) {
+		return decimal.Decimal{}, crmkit.Invalid(field, "%s has more than %d decimal places", showDecimal(d), MaxRatePlaces)
+	}
+	if r.GreaterThan(decimal.NewFromInt(most)) {
+		return decimal.Decimal{}, crmkit.Invalid(field, "%s is above %d", d, most)
+	}
+	return r, nil
+}
+
+// showDecimal formats d for an error message without expanding an absurd
+// exponent into millions of zeros.
+func showDecimal(d decimal.Decimal) string {
+	if d.NumDigits() > 40 {
+		return fmt.Sprintf("(a %d-digit number)", d.NumDigits())
+	}
+	if e := d.Exponent(); e < -40 || e > 40 {
+		return fmt.Sprintf("%se%d", d.Coefficient(), e)
+	}
+	return d.String()
+}
+
+// checkCLVInputs validates a retention rate in [0, 1] and a discount rate
+// in [0, MaxDiscountRate], each with at most MaxRatePlaces decimal places,
+// and returns them in compact form.
+func checkCLVInputs(retention, discount decimal.Decimal) (decimal.Decimal, decimal.Decimal, error) {
+	r, err := checkRate("retention", retention, 1)
+	if err != nil {
+		return r, r, err
+	}
+	d, err := checkRate("discount", discount, MaxDiscountRate)
+	return r, d, err
 }
 
 // HistoricalCLV is the customer lifetime value of a constant margin per
@@ -58,10 +111,12 @@ func checkCLVInputs(retention, discount decimal.Decimal) error {
 //	CLV = Σ_{t=1..∞} m · r^t / (1+d)^t = m · r / (1 + d − r)
 //
 // For m = 100, r = 0.8, d = 0.1: 100 · 0.8 / 0.3 = 266.67. The result is
-// rounded once with mode. Retention outside [0, 1], a negative discount,
-// or r = 1 with d = 0 (an infinite value) are ErrInvalid.
+// rounded once with mode. Retention outside [0, 1], a discount outside
+// [0, MaxDiscountRate], either with more than MaxRatePlaces decimal
+// places, or r = 1 with d = 0 (an infinite value) are ErrInvalid.
 func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if err := checkCLVInputs(retention, discount); err != nil {
+	retention, discount, err := checkCLVInputs(retention, discount)
+	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("clv: %w", err)
 	}
 	den := decimal.NewFromInt(1).Add(discount).Sub(retention)
@@ -86,20 +141,26 @@ func moneyQuo(m crmkit.Money, num, den decimal.Decimal, mode crmkit.RoundingMode
 	return crmkit.MoneyFromDecimal(q.Shift(-int32(m.Currency().Digits())), m.Currency(), mode)
 }
 
+// MaxCLVPeriods is the longest horizon FiniteCLV sums (100 years of
+// months).
+const MaxCLVPeriods = 1200
+
 // FiniteCLV is HistoricalCLV over a horizon of periods periods:
 //
 //	CLV_T = Σ_{t=1..T} m · (r / (1+d))^t
 //
 // It grows with T towards HistoricalCLV. For m = 100, r = 0.8, d = 0.1:
-// T = 1 gives 72.73, T = 2 gives 125.62. periods must be in 1..1200.
+// T = 1 gives 72.73, T = 2 gives 125.62. periods must be in
+// 1..MaxCLVPeriods, and the rates within the bounds of HistoricalCLV.
 // The sum is computed exactly and divided once, so the result never
 // exceeds HistoricalCLV rounded the same way.
 func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods int, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if err := checkCLVInputs(retention, discount); err != nil {
+	retention, discount, err := checkCLVInputs(retention, discount)
+	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
 	}
-	if periods < 1 || periods > 1200 {
-		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..1200", periods)
+	if periods < 1 || periods > MaxCLVPeriods {
+		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..%d", periods, MaxCLVPeriods)
 	}
 	// Σ_{t=1..T} r^t/(1+d)^t = Σ_{t=1..T} r^t·(1+d)^(T−t) / (1+d)^T, summed
 	// exactly and divided once.
@@ -125,10 +186,12 @@ func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods
 // remaining value is value and whom the spending keeps with probability
 // saveProbability: the expected value saved, value × p. Retention is
 // selective: it is never more than the customer's value, and zero for a
-// customer of no or negative value. p must be in [0, 1].
+// customer of no or negative value. p must be in [0, 1], with at most
+// MaxRatePlaces decimal places.
 func MaxRetentionSpend(value crmkit.Money, saveProbability decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if saveProbability.Sign() < 0 || saveProbability.GreaterThan(decimal.NewFromInt(1)) {
-		return crmkit.Money{}, crmkit.Invalid("save probability", "%s is outside [0, 1]", saveProbability)
+	saveProbability, err := checkRate("save probability", saveProbability, 1)
+	if err != nil {
+		return crmkit.Money{}, err
 	}
 	if value.Currency().IsZero() {
 		return crmkit.Money{}, crmkit.Invalid("value", "customer value without currency")

@@ -84,7 +84,7 @@ func (m ParetoNBD) LogLikelihood(customers []Customer, weights []float64) (float
 	if err != nil {
 		return 0, err
 	}
-	return paretoLL(d)([]float64{m.R, m.Alpha, m.S, m.Beta}, nil), nil
+	return finite("pareto/nbd log-likelihood", paretoLL(d)([]float64{m.R, m.Alpha, m.S, m.Beta}, nil))
 }
 
 func (m ParetoNBD) check() error {
