@@ -265,6 +265,13 @@ func (o CLVOptions) check() error {
 	return nil
 }
 
+// conditionalCurver is implemented by purchase models whose conditional
+// expectation has a costly part that depends on the customer only: CLV
+// computes it once instead of once per period.
+type conditionalCurver interface {
+	conditionalCurve(c Customer) (func(t float64) (float64, error), error)
+}
+
 // CLV returns a customer's residual lifetime value: the discounted expected
 // margin over the horizon, combining a purchase model (BG/NBD, MBG/NBD or
 // Pareto/NBD) for the number of purchases with the Gamma-Gamma expected
@@ -286,10 +293,16 @@ func (g GammaGamma) CLV(model PurchaseModel, c Customer, opts CLVOptions) (float
 	if err != nil {
 		return 0, err
 	}
+	expected := func(t float64) (float64, error) { return model.ConditionalExpectedPurchases(t, c) }
+	if cc, ok := model.(conditionalCurver); ok {
+		if expected, err = cc.conditionalCurve(c); err != nil {
+			return 0, err
+		}
+	}
 	total, prev := 0.0, 0.0
 	disc := 1.0
 	for i := 1; i <= opts.Periods; i++ {
-		cum, err := model.ConditionalExpectedPurchases(float64(i)*opts.PeriodLength, c)
+		cum, err := expected(float64(i) * opts.PeriodLength)
 		if err != nil {
 			return 0, err
 		}

@@ -10,8 +10,9 @@ import (
 // Bounds of the goodness-of-fit tables, checked before they are
 // allocated: more is an error matching crmkit.ErrInvalid.
 const (
-	// MaxFrequencyBins is the largest maxFrequency of FrequencyFit.
-	MaxFrequencyBins = 1000
+	// MaxFrequencyBins is the largest maxFrequency of FrequencyFit, whose
+	// cost grows with its square for Pareto/NBD.
+	MaxFrequencyBins = 100
 	// MaxTrackingPoints is the most points Tracking returns: one per time
 	// unit from the first purchase to the end of the holdout period.
 	MaxTrackingPoints = 100_000

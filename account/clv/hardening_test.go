@@ -61,10 +61,14 @@ func TestHardening(t *testing.T) {
 			return err
 		})
 	}
+	for _, n := range []int{clv.MaxProbPurchases + 1, 1 << 30, math.MaxInt, math.MinInt} {
+		for _, m := range models {
+			add(name(typeName(m)+" ProbPurchases n", n), func() error { return errOf(m.ProbPurchases(n, 10)) })
+		}
+	}
 	for _, n := range []int{clv.MaxPurchases + 1, 1 << 30, math.MaxInt, math.MinInt} {
 		c := clv.Customer{Frequency: n, Recency: 10, T: 20, MonetaryValue: 30}
 		for _, m := range models {
-			add(name(typeName(m)+" ProbPurchases n", n), func() error { return errOf(m.ProbPurchases(n, 10)) })
 			add(name(typeName(m)+" ProbAlive frequency", n), func() error { return errOf(m.ProbAlive(c)) })
 			add(name(typeName(m)+" ConditionalExpectedPurchases frequency", n), func() error { return errOf(m.ConditionalExpectedPurchases(10, c)) })
 		}
@@ -170,7 +174,7 @@ func TestHardeningAtTheBounds(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, a >= 0 && a <= 1, "P(alive) = %v", a)
 	for _, m := range []clv.PurchaseModel{hBGNBD, hMBGNBD, hPareto} {
-		p, err := m.ProbPurchases(clv.MaxPurchases, 52)
+		p, err := m.ProbPurchases(clv.MaxProbPurchases, 52)
 		require.NoError(t, err, "%T", m)
 		assert.True(t, p >= 0 && p <= 1, "%T P(X=max) = %v", m, p)
 		a, err := m.ProbAlive(clv.Customer{Frequency: clv.MaxPurchases, Recency: 50, T: 52})

@@ -24,11 +24,15 @@ type Case struct {
 	Name string
 	Call func() error
 	// Want is the sentinel the error must match; nil means
-	// crmkit.ErrInvalid.
+	// crmkit.ErrInvalid, ErrAny any one root sentinel.
 	Want error
 	// Timeout overrides the package Timeout for this case.
 	Timeout time.Duration
 }
+
+// ErrAny, as a wanted error, accepts a refusal matching any one root
+// sentinel.
+var ErrAny = errors.New("any root sentinel")
 
 // Sentinels are crmkit's root sentinels: every refusal matches one.
 var Sentinels = []error{
@@ -81,7 +85,7 @@ func Run(t *testing.T, cases []Case) {
 
 // Check reports why err is not an acceptable refusal: nil, matching no
 // root sentinel or more than one, or not matching want (crmkit.ErrInvalid
-// when want is nil).
+// when want is nil, anything when want is ErrAny).
 func Check(err, want error) error {
 	if err == nil {
 		return errors.New("accepted: want a refusal")
@@ -98,7 +102,7 @@ func Check(err, want error) error {
 	if want == nil {
 		want = crmkit.ErrInvalid
 	}
-	if !errors.Is(err, want) {
+	if want != ErrAny && !errors.Is(err, want) {
 		return fmt.Errorf("error %q does not match %q", err, want)
 	}
 	return nil
