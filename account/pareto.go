@@ -98,7 +98,7 @@ func (r ParetoRanking) KeyCustomers(share decimal.Decimal) (int, error) {
 		return 0, crmkit.Invalid("ranking", "no customers ranked")
 	}
 	if share.Sign() <= 0 {
-		return 0, crmkit.Invalid("share", "%s is outside (0, 1]", showDecimal(share))
+		return 0, crmkit.Invalid("share", "%s is outside (0, 1]", crmkit.ShowDecimal(share))
 	}
 	share, err := checkRate("share", share, 1)
 	if err != nil {

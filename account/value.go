@@ -48,46 +48,9 @@ const (
 )
 
 // checkRate validates a rate in [0, most] with at most MaxRatePlaces
-// decimal places and returns it in that compact form (the same value).
-// Exponent and digits are checked before any comparison: comparing or
-// rounding a decimal rescales it, and 1e-1000000000 would take forever.
+// decimal places (see crmkit.CheckDecimal).
 func checkRate(field string, d decimal.Decimal, most int64) (decimal.Decimal, error) {
-	if d.IsZero() {
-		return decimal.Zero, nil
-	}
-	if d.Sign() < 0 {
-		return decimal.Decimal{}, crmkit.Invalid(field, "%s is negative", showDecimal(d))
-	}
-	mostDigits := int64(len(fmt.Sprint(most)))
-	digits, exp := int64(d.NumDigits()), int64(d.Exponent())
-	if digits+exp > mostDigits {
-		return decimal.Decimal{}, crmkit.Invalid(field, "%s is above %d", showDecimal(d), most)
-	}
-	// Trailing zeros of the coefficient may make up for a small exponent;
-	// beyond its digits they cannot.
-	if exp < -MaxRatePlaces-digits {
-		return decimal.Decimal{}, crmkit.Invalid(field, "%s has more than %d decimal places", showDecimal(d), MaxRatePlaces)
-	}
-	r := d.Round(MaxRatePlaces)
-	if !r.Equal(d) {
-		return decimal.Decimal{}, crmkit.Invalid(field, "%s has more than %d decimal places", showDecimal(d), MaxRatePlaces)
-	}
-	if r.GreaterThan(decimal.NewFromInt(most)) {
-		return decimal.Decimal{}, crmkit.Invalid(field, "%s is above %d", d, most)
-	}
-	return r, nil
-}
-
-// showDecimal formats d for an error message without expanding an absurd
-// exponent into millions of zeros.
-func showDecimal(d decimal.Decimal) string {
-	if d.NumDigits() > 40 {
-		return fmt.Sprintf("(a %d-digit number)", d.NumDigits())
-	}
-	if e := d.Exponent(); e < -40 || e > 40 {
-		return fmt.Sprintf("%se%d", d.Coefficient(), e)
-	}
-	return d.String()
+	return crmkit.CheckDecimal(field, d, MaxRatePlaces, most)
 }
 
 // checkCLVInputs validates a retention rate in [0, 1] and a discount rate

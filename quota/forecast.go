@@ -408,10 +408,37 @@ func FitHoltWinters(history []float64, season int) (HoltWinters, error) {
 
 // Factor adjusts a model's forecast for something the history does not
 // show: the product's life cycle (1.15 in growth, 0.9 in decline), the
-// market or the social environment. Multiplier must not be negative.
+// market or the social environment. Multiplier must be in
+// [0, MaxMultiplier] with at most MaxMultiplierPlaces decimal places, and
+// a forecast takes at most MaxFactors factors: their product stays a
+// number exact arithmetic can afford.
 type Factor struct {
 	Name       string
 	Multiplier decimal.Decimal
+}
+
+// Bounds of a forecast's factors.
+const (
+	MaxFactors          = 32
+	MaxMultiplier       = 1000
+	MaxMultiplierPlaces = 18
+)
+
+// factorProduct validates factors and returns the product of their
+// multipliers.
+func factorProduct(factors []Factor) (decimal.Decimal, error) {
+	if len(factors) > MaxFactors {
+		return decimal.Decimal{}, crmkit.Invalid("factors", "%d factors, more than %d", len(factors), MaxFactors)
+	}
+	mult := decimal.NewFromInt(1)
+	for i, f := range factors {
+		m, err := crmkit.CheckDecimal(fmt.Sprintf("factors[%d] (%s) multiplier", i, f.Name), f.Multiplier, MaxMultiplierPlaces, MaxMultiplier)
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		mult = mult.Mul(m)
+	}
+	return mult, nil
 }
 
 // Backtest is how well the model forecast the last Holdout periods of the
@@ -444,15 +471,13 @@ type Forecast struct {
 // factors to apply (see Forecast.Targets), and backtests the model by
 // forecasting the last horizon periods of history from the ones before
 // them (when the history is long enough). Errors are the model's, or a
-// nil model or a negative factor (crmkit.ErrInvalid).
+// nil model or a factor outside its bounds (see Factor; crmkit.ErrInvalid).
 func Predict(model Model, history []float64, horizon int, factors ...Factor) (Forecast, error) {
 	if model == nil {
 		return Forecast{}, crmkit.Invalid("model", "nil model")
 	}
-	for i, f := range factors {
-		if f.Multiplier.Sign() < 0 {
-			return Forecast{}, crmkit.Invalid(fmt.Sprintf("factors[%d]", i), "%s: negative multiplier %s", f.Name, f.Multiplier)
-		}
+	if _, err := factorProduct(factors); err != nil {
+		return Forecast{}, err
 	}
 	vals, err := model.Forecast(history, horizon)
 	if err != nil {
@@ -488,14 +513,15 @@ func backtest(actual, pred []float64) Backtest {
 // Targets converts the forecast to targets in unit u: each value times the
 // product of the factors, rounded once with mode to a whole minor unit (or
 // count). A negative forecast (a falling trend) becomes a zero target.
-// Values beyond int64 are crmkit.ErrOverflow.
+// Values beyond int64 are crmkit.ErrOverflow; factors outside their
+// bounds (see Factor) crmkit.ErrInvalid.
 func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]int64, error) {
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
-	mult := decimal.NewFromInt(1)
-	for _, fc := range f.Factors {
-		mult = mult.Mul(fc.Multiplier)
+	mult, err := factorProduct(f.Factors)
+	if err != nil {
+		return nil, err
 	}
 	cur := u.carrier(0).Currency()
 	out := make([]int64, len(f.Values))
@@ -516,11 +542,12 @@ func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]int64, error) {
 }
 
 // Weights returns the forecast, with its factors, as custom split weights
-// for the periods it covers (negative values weigh zero).
-func (f Forecast) Weights() Weights {
-	mult := decimal.NewFromInt(1)
-	for _, fc := range f.Factors {
-		mult = mult.Mul(fc.Multiplier)
+// for the periods it covers (negative values weigh zero). Factors outside
+// their bounds (see Factor) are crmkit.ErrInvalid.
+func (f Forecast) Weights() (Weights, error) {
+	mult, err := factorProduct(f.Factors)
+	if err != nil {
+		return Weights{}, err
 	}
 	ws := make([]decimal.Decimal, len(f.Values))
 	for i, v := range f.Values {
@@ -528,5 +555,5 @@ func (f Forecast) Weights() Weights {
 			ws[i] = decimal.NewFromFloat(v).Mul(mult).Round(6)
 		}
 	}
-	return CustomWeights(ws...)
+	return CustomWeights(ws...), nil
 }

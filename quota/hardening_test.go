@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/harness"
 	"github.com/crmkit/crmkit/quota"
@@ -64,6 +66,25 @@ func TestHardening(t *testing.T) {
 	add("HoltWinters forecast beyond float64", crmkit.ErrOverflow, func() error {
 		return errOf(quota.HoltWinters{Season: 2, Alpha: 1, Beta: 1, Gamma: 0}.Forecast(blowUp, 3))
 	})
+	eur := quota.MoneyUnit(crmkit.MustCurrency("EUR"))
+	for label, m := range map[string]decimal.Decimal{
+		"1e-2000000000": decimal.New(1, -2000000000),
+		"1e2000000000":  decimal.New(1, 2000000000),
+		"-1":            decimal.New(-1, 0),
+		"1001":          decimal.NewFromInt(quota.MaxMultiplier + 1),
+		"19 places":     decimal.New(1, -19),
+	} {
+		fs := []quota.Factor{{Name: label, Multiplier: m}}
+		fc := quota.Forecast{Values: []float64{100, 200}, Factors: fs}
+		add("Predict factor "+label, nil, func() error { return errOf(quota.Predict(quota.MovingAverage{Window: 2}, h, 1, fs...)) })
+		add("Targets factor "+label, nil, func() error { return errOf(fc.Targets(eur, crmkit.RoundHalfEven)) })
+		add("Weights factor "+label, nil, func() error { return errOf(fc.Weights()) })
+	}
+	many := make([]quota.Factor, quota.MaxFactors+1)
+	for i := range many {
+		many[i] = quota.Factor{Name: "x", Multiplier: decimal.New(9, -1)}
+	}
+	add("Predict too many factors", nil, func() error { return errOf(quota.Predict(quota.MovingAverage{Window: 2}, h, 1, many...)) })
 	harness.Run(t, cases)
 }
 

@@ -83,6 +83,9 @@ type ConvergenceError struct {
 
 // Error implements error.
 func (e *ConvergenceError) Error() string {
+	if e == nil {
+		return ErrNotConverged.Error()
+	}
 	msg := fmt.Sprintf("%s fit did not converge: %s after %d iterations and %d evaluations (log-likelihood %.6g, gradient norm %.3g, parameters %.6g)",
 		e.Model, e.Status, e.Iterations, e.Evaluations, e.LogLikelihood, e.GradientNorm, e.Params)
 	if e.Err != nil {
@@ -97,7 +100,12 @@ func (e *ConvergenceError) Is(target error) bool {
 }
 
 // Unwrap returns the optimiser's error.
-func (e *ConvergenceError) Unwrap() error { return e.Err }
+func (e *ConvergenceError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // objective evaluates a model's total log-likelihood Σ w_i ℓ_i at the
 // natural parameters p. When grad is not nil it also stores ∂LL/∂p_k in
