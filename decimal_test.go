@@ -21,9 +21,9 @@ func TestCheckDecimal(t *testing.T) {
 		{decimal.Zero, true, "0"},
 		{decimal.RequireFromString("0.8"), true, "0.8"},
 		{decimal.RequireFromString("1"), true, "1"},
-		{decimal.RequireFromString("1.000000000000000000000000"), true, "1"},          // trailing zeros: the same value
+		{decimal.RequireFromString("1.000000000000000000000000"), true, "1"},              // trailing zeros: the same value
 		{decimal.RequireFromString("0.123456789012345678"), true, "0.123456789012345678"}, // 18 places
-		{decimal.RequireFromString("0.1234567890123456789"), false, ""},                 // 19 places
+		{decimal.RequireFromString("0.1234567890123456789"), false, ""},                   // 19 places
 		{decimal.RequireFromString("1.0000000000000000001"), false, ""},
 		{decimal.RequireFromString("-0.1"), false, ""},
 		{decimal.RequireFromString("1.5"), false, ""}, // above 1
