@@ -157,9 +157,9 @@ func (c Cohort) Retention(k int) (decimal.Decimal, error) {
 	return decimal.NewFromInt(c.Active[k]).DivRound(decimal.NewFromInt(c.Active[0]), 4), nil
 }
 
-// MaxMonths is the longest span of months that Cohorts (from the first
-// activity to the last) and MonthlyRevenue (the period) tabulate, a
-// century: tables are bounded before they are allocated.
+// MaxMonths is the longest span of months, from the first activity to the
+// last, that Cohorts tabulates, a century: the table has up to that many
+// rows of up to that many months, bounded before it is allocated.
 const MaxMonths = 1200
 
 // monthIndex numbers the months of cal consecutively.

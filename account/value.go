@@ -39,12 +39,14 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	return decimal.NewFromInt(p.Minor()).DivRound(decimal.NewFromInt(revenue.Minor()), 16), nil
 }
 
-// Bounds of the rates the value functions take, so that their exact
+// Bounds of the inputs of the value functions, so that their exact
 // decimal arithmetic stays small: a rate has at most MaxRatePlaces decimal
-// places, and a discount rate is at most MaxDiscountRate per period.
+// places, a discount rate is at most MaxDiscountRate per period, and
+// FiniteCLV sums at most MaxCLVPeriods periods (100 years of months).
 const (
 	MaxRatePlaces   = 18
 	MaxDiscountRate = 1000
+	MaxCLVPeriods   = 1200
 )
 
 // checkRate validates a rate in [0, most] with at most MaxRatePlaces
@@ -103,10 +105,6 @@ func moneyQuo(m crmkit.Money, num, den decimal.Decimal, mode crmkit.RoundingMode
 	q := decimal.NewFromInt(m.Minor()).Mul(num).DivRound(den, valuePrecision)
 	return crmkit.MoneyFromDecimal(q.Shift(-int32(m.Currency().Digits())), m.Currency(), mode)
 }
-
-// MaxCLVPeriods is the longest horizon FiniteCLV sums (100 years of
-// months).
-const MaxCLVPeriods = 1200
 
 // FiniteCLV is HistoricalCLV over a horizon of periods periods:
 //
