@@ -12,6 +12,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/account/clv"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/internal/harness"
 	"github.com/crmkit/crmkit/lead"
@@ -116,4 +117,12 @@ func TestIssue16MergeStoredLead(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, changed)
 	require.True(t, m.Equal(l))
+}
+
+// TestIssue16ReplayAllNilEvents: deal's ReplayAll, which takes an
+// iter.Seq, refuses a nil one.
+func TestIssue16ReplayAllNilEvents(t *testing.T) {
+	harness.Run(t, []harness.Case{
+		{Name: "deal.Pipelines.ReplayAll nil events", Call: func() error { return errOf(new(deal.Pipelines).ReplayAll(nil)) }},
+	})
 }
