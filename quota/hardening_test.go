@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/harness"
@@ -96,4 +98,48 @@ func itoa(n int) string {
 		return "MinInt"
 	}
 	return strconv.Itoa(n)
+}
+
+// TestPropertyForecastsWithinBounds: for any history of amounts and any
+// window, season and horizon, a model either forecasts horizon finite
+// values or refuses with one root sentinel; the moving average accepts
+// exactly the inputs within its documented bounds and forecasts the mean
+// of the last window, computed here independently.
+func TestPropertyForecastsWithinBounds(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		h := rapid.SliceOfN(rapid.Float64Range(0, 1e12), 0, 60).Draw(t, "history")
+		horizon := rapid.OneOf(rapid.IntRange(-2, 200), rapid.SampledFrom([]int{quota.MaxHorizon, quota.MaxHorizon + 1, math.MaxInt})).Draw(t, "horizon")
+		season := rapid.OneOf(rapid.IntRange(-2, 13), rapid.SampledFrom([]int{quota.MaxSeason + 1, math.MaxInt})).Draw(t, "season")
+		window := rapid.IntRange(-2, 13).Draw(t, "window")
+
+		vals, err := quota.MovingAverage{Window: window}.Forecast(h, horizon)
+		within := window >= 1 && horizon >= 1 && horizon <= quota.MaxHorizon && len(h) >= window
+		if !within {
+			require.ErrorIs(t, err, crmkit.ErrInvalid)
+		} else {
+			require.NoError(t, err)
+			require.Len(t, vals, horizon)
+			var sum float64
+			for _, x := range h[len(h)-window:] {
+				sum += x
+			}
+			for _, v := range vals {
+				require.InDelta(t, sum/float64(window), v, 1e-6*math.Max(1, sum))
+			}
+		}
+		for _, m := range []quota.Model{
+			quota.SeasonalIndex{Season: season},
+			quota.HoltWinters{Season: season, Alpha: 0.3, Beta: 0.1, Gamma: 0.1},
+		} {
+			vals, err := m.Forecast(h, horizon)
+			if err != nil {
+				require.NoError(t, harness.Check(err, harness.ErrAny), m.String())
+				continue
+			}
+			require.Len(t, vals, horizon)
+			for i, v := range vals {
+				require.False(t, math.IsNaN(v) || math.IsInf(v, 0), "%s value %d is %v", m, i, v)
+			}
+		}
+	})
 }
