@@ -311,10 +311,14 @@ func Sum(cur Currency, amounts ...Money) (Money, error) {
 	return Money{minor: s, cur: cur}, nil
 }
 
-// SumSeq adds a stream of amounts in cur, stopping at the first error.
+// SumSeq adds a stream of amounts in cur, stopping at the first error. A
+// nil sequence is ErrInvalid.
 func SumSeq(cur Currency, amounts iter.Seq[Money]) (Money, error) {
 	if cur.IsZero() {
 		return Money{}, Invalid("currency", "missing currency")
+	}
+	if amounts == nil {
+		return Money{}, Invalid("amounts", "nil sequence")
 	}
 	var s int64
 	for a := range amounts {

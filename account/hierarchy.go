@@ -75,21 +75,38 @@ func cycleString(ids []uuid.UUID) string {
 	return s + ids[0].String()
 }
 
-// Len returns the number of accounts in h.
-func (h *Hierarchy) Len() int { return len(h.order) }
+// Len returns the number of accounts in h. A nil Hierarchy, like the zero
+// one, is empty: its queries find nothing and its changes are errors.
+func (h *Hierarchy) Len() int {
+	if h == nil {
+		return 0
+	}
+	return len(h.order)
+}
 
 // Parent returns the parent of id (uuid.Nil for a root) and whether id is
 // in h.
 func (h *Hierarchy) Parent(id uuid.UUID) (uuid.UUID, bool) {
+	if h == nil {
+		return uuid.Nil, false
+	}
 	p, ok := h.parent[id]
 	return p, ok
 }
 
 // Children returns the direct children of id, in insertion order.
-func (h *Hierarchy) Children(id uuid.UUID) []uuid.UUID { return slices.Clone(h.children[id]) }
+func (h *Hierarchy) Children(id uuid.UUID) []uuid.UUID {
+	if h == nil {
+		return nil
+	}
+	return slices.Clone(h.children[id])
+}
 
 // Roots returns the accounts without a parent, in insertion order.
 func (h *Hierarchy) Roots() []uuid.UUID {
+	if h == nil {
+		return nil
+	}
 	var out []uuid.UUID
 	for _, id := range h.order {
 		if h.parent[id] == uuid.Nil {
@@ -102,6 +119,9 @@ func (h *Hierarchy) Roots() []uuid.UUID {
 // Ancestors returns the parent of id, its parent, and so on up to the
 // root.
 func (h *Hierarchy) Ancestors(id uuid.UUID) []uuid.UUID {
+	if h == nil {
+		return nil
+	}
 	var out []uuid.UUID
 	for p := h.parent[id]; p != uuid.Nil; p = h.parent[p] {
 		out = append(out, p)
@@ -112,6 +132,9 @@ func (h *Hierarchy) Ancestors(id uuid.UUID) []uuid.UUID {
 // Subtree returns id and all its descendants, depth first, parents before
 // children.
 func (h *Hierarchy) Subtree(id uuid.UUID) []uuid.UUID {
+	if h == nil {
+		return nil
+	}
 	if _, ok := h.parent[id]; !ok {
 		return nil
 	}
@@ -125,8 +148,12 @@ func (h *Hierarchy) Subtree(id uuid.UUID) []uuid.UUID {
 // SetParent links child under parent (uuid.Nil detaches it to a root).
 //
 // Errors: ErrNotFound for an account not in h; ErrInvalid when parent is
-// child or one of its descendants (a cycle). On error h is unchanged.
+// child or one of its descendants (a cycle), and for a nil h. On error h
+// is unchanged.
 func (h *Hierarchy) SetParent(child, parent uuid.UUID) error {
+	if h == nil {
+		return crmkit.Invalid("hierarchy", "nil hierarchy")
+	}
 	old, ok := h.parent[child]
 	if !ok {
 		return fmt.Errorf("hierarchy: account %s: %w", child, crmkit.ErrNotFound)
@@ -189,6 +216,9 @@ func (f Figures) Add(g Figures) (Figures, error) {
 // in cur (ErrCurrencyMismatch otherwise); a negative contract count is
 // ErrInvalid; sums beyond int64 are ErrOverflow.
 func (h *Hierarchy) RollUp(cur crmkit.Currency, own map[uuid.UUID]Figures) (map[uuid.UUID]Figures, error) {
+	if h == nil {
+		return nil, crmkit.Invalid("hierarchy", "nil hierarchy")
+	}
 	if cur.IsZero() {
 		return nil, crmkit.Invalid("currency", "roll-up without currency")
 	}

@@ -172,6 +172,9 @@ type JourneyStats struct {
 // Stats computes the journey statistics of interactions (each checked
 // with Validate; the first invalid one is the error).
 func Stats(interactions iter.Seq[Interaction]) (JourneyStats, error) {
+	if interactions == nil {
+		return JourneyStats{}, crmkit.Invalid("interactions", "nil sequence")
+	}
 	var s JourneyStats
 	var resp, res []time.Duration
 	var satisfaction int64
@@ -250,6 +253,9 @@ type ChurnSignal struct {
 // most contacts first (ties by account ID). minContacts below 2 is
 // ErrInvalid.
 func RepeatSupportSignals(interactions iter.Seq[Interaction], regular map[uuid.UUID]bool, p crmkit.Period, minContacts int) ([]ChurnSignal, error) {
+	if interactions == nil {
+		return nil, crmkit.Invalid("interactions", "nil sequence")
+	}
 	if minContacts < 2 {
 		return nil, crmkit.Invalid("min contacts", "%d: a repeat needs at least 2", minContacts)
 	}

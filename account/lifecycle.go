@@ -114,6 +114,10 @@ func ratioPPM(field string, d, def decimal.Decimal) (uint64, error) {
 	if d.IsZero() {
 		d = def
 	}
+	d, err := checkRate(field, d, 1)
+	if err != nil {
+		return 0, err
+	}
 	if d.Sign() < 0 || !d.LessThan(decimal.NewFromInt(1)) {
 		return 0, crmkit.Invalid(field, "%s is outside [0, 1)", d)
 	}
@@ -180,7 +184,11 @@ func cmpScaled(a, x, b, y uint64) int {
 // amounts must be in one currency (ErrCurrencyMismatch) and non-negative
 // (ErrInvalid); an empty history is ErrInvalid; window sums beyond int64
 // are ErrOverflow. The result depends on the history and the rules only.
+// A nil or zero Classifier (not built by NewClassifier) is ErrInvalid.
 func (c *Classifier) Classify(history []crmkit.Money) (Assessment, error) {
+	if c == nil || c.window == 0 {
+		return Assessment{}, crmkit.Invalid("classifier", "nil or zero classifier: build it with NewClassifier")
+	}
 	n := len(history)
 	if n == 0 {
 		return Assessment{}, crmkit.Invalid("history", "no months of revenue")

@@ -34,6 +34,9 @@ type GroupChurn struct {
 // group named "" at the front. An empty stream is ErrInvalid (no
 // customers at risk).
 func ChurnByGroup(records iter.Seq[ChurnRecord]) ([]GroupChurn, error) {
+	if records == nil {
+		return nil, crmkit.Invalid("records", "nil sequence")
+	}
 	counts := map[string]*GroupChurn{}
 	all := &GroupChurn{}
 	for r := range records {
@@ -89,7 +92,8 @@ type ChurnCheck struct {
 // CheckChurnLimits computes every team's logo churn (kpi.LogoChurn) and
 // reports whether it exceeds the team's limit (strictly above). It
 // returns every team, in input order; Breaches filters the exceeded.
-// Errors: an empty team, a limit outside [0, 1], and the kpi's own errors
+// Errors: an empty team, a limit outside [0, 1] or with more than
+// MaxRatePlaces decimal places, and the kpi's own errors
 // (no customers at start, more lost than at start), naming the team.
 func CheckChurnLimits(teams []TeamChurn) ([]ChurnCheck, error) {
 	out := make([]ChurnCheck, len(teams))
@@ -97,8 +101,8 @@ func CheckChurnLimits(teams []TeamChurn) ([]ChurnCheck, error) {
 		if strings.TrimSpace(t.Team) == "" {
 			return nil, crmkit.Invalid(fmt.Sprintf("teams[%d]", i), "no team")
 		}
-		if t.Limit.Sign() < 0 || t.Limit.GreaterThan(decimal.NewFromInt(1)) {
-			return nil, crmkit.Invalid("limit", "team %q: churn limit %s is outside [0, 1]", t.Team, t.Limit)
+		if _, err := checkRate("limit", t.Limit, 1); err != nil {
+			return nil, fmt.Errorf("team %q: churn limit: %w", t.Team, err)
 		}
 		c, err := kpi.LogoChurn(t.Start, t.Lost)
 		if err != nil {
@@ -153,26 +157,39 @@ func (c Cohort) Retention(k int) (decimal.Decimal, error) {
 	return crmkit.Ratio(decimal.NewFromInt(c.Active[k]), decimal.NewFromInt(c.Active[0]))
 }
 
+// MaxMonths is the longest span of months, from the first activity to the
+// last, that Cohorts tabulates, a century: the table has up to that many
+// rows of up to that many months, bounded before it is allocated.
+const MaxMonths = 1200
+
+// monthIndex numbers the months of cal consecutively.
+func monthIndex(cal crmkit.Calendar, t time.Time) int {
+	return cal.FiscalYear(t)*12 + cal.FiscalMonth(t) - 1
+}
+
 // Cohorts builds the cohort retention table of activities, by month of
 // cal: one row per month in which customers were first active, oldest
 // first; each row runs to the last month with any activity. Activities
-// with an empty customer or zero time are ErrInvalid.
+// with an empty customer or zero time, a nil sequence and activities
+// spanning more than MaxMonths months are ErrInvalid.
 func Cohorts(cal crmkit.Calendar, activities iter.Seq[Activity]) ([]Cohort, error) {
+	if activities == nil {
+		return nil, crmkit.Invalid("activities", "nil sequence")
+	}
 	type pair struct {
 		customer string
 		month    int
 	}
-	monthOf := func(t time.Time) int { return cal.FiscalYear(t)*12 + cal.FiscalMonth(t) - 1 }
 	first := map[string]int{}
 	seen := map[pair]bool{}
 	var pairs []pair
 	starts := map[int]crmkit.Period{}
-	last, any := 0, false
+	last, earliest, any := 0, 0, false
 	for a := range activities {
 		if a.Customer == "" || a.At.IsZero() {
 			return nil, crmkit.Invalid("activity", "customer %q at %s", a.Customer, a.At)
 		}
-		m := monthOf(a.At)
+		m := monthIndex(cal, a.At)
 		if _, ok := starts[m]; !ok {
 			starts[m] = cal.Month(a.At)
 		}
@@ -185,8 +202,15 @@ func Cohorts(cal crmkit.Calendar, activities iter.Seq[Activity]) ([]Cohort, erro
 			pairs = append(pairs, p)
 		}
 		if !any || m > last {
-			last, any = m, true
+			last = m
 		}
+		if !any || m < earliest {
+			earliest = m
+		}
+		any = true
+	}
+	if any && last-earliest >= MaxMonths {
+		return nil, crmkit.Invalid("activities", "span %d months, more than %d", last-earliest+1, MaxMonths)
 	}
 	rows := map[int]*Cohort{}
 	for _, p := range pairs {
@@ -210,6 +234,9 @@ func Cohorts(cal crmkit.Calendar, activities iter.Seq[Activity]) ([]Cohort, erro
 // customer (crmkit.Ratio), the cross-sell KPI of key accounts, from
 // (customer, category) purchases. No purchases is ErrInvalid.
 func CrossSell(purchases iter.Seq2[string, string]) (decimal.Decimal, error) {
+	if purchases == nil {
+		return decimal.Decimal{}, crmkit.Invalid("purchases", "nil sequence")
+	}
 	cats := map[string]map[string]bool{}
 	pairs := int64(0)
 	for cust, cat := range purchases {

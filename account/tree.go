@@ -82,6 +82,9 @@ type treeNode struct {
 // of values, a NaN or infinite value, a categorical value that is not a
 // level index, no samples, MaxDepth outside 1..30, negative MinLeaf.
 func TrainTree(attrs []Attribute, samples iter.Seq[Sample], cfg TreeConfig) (*Tree, error) {
+	if samples == nil {
+		return nil, crmkit.Invalid("samples", "nil sequence")
+	}
 	if len(attrs) == 0 {
 		return nil, crmkit.Invalid("attributes", "no attributes")
 	}
@@ -248,8 +251,22 @@ func (nd *treeNode) goesLeft(attrs []Attribute, v float64) bool {
 	return nd.leftLevels&(1<<uint(v)) != 0
 }
 
-// BaseRate returns the adoption rate of all training samples.
-func (t *Tree) BaseRate() decimal.Decimal { return rate(t.pos, t.n) }
+// BaseRate returns the adoption rate of all training samples (0 for a nil
+// or zero tree, which has none).
+func (t *Tree) BaseRate() decimal.Decimal {
+	if t.check() != nil {
+		return decimal.Zero
+	}
+	return rate(t.pos, t.n)
+}
+
+// check rejects a nil tree and a zero one, not built by TrainTree.
+func (t *Tree) check() error {
+	if t == nil || t.root == nil {
+		return crmkit.Invalid("tree", "nil or zero tree: train it with TrainTree")
+	}
+	return nil
+}
 
 // rate returns pos/n (crmkit.Ratio), zero when n is zero.
 func rate(pos, n int) decimal.Decimal {
@@ -262,7 +279,8 @@ func rate(pos, n int) decimal.Decimal {
 
 // Probability returns the adoption probability of a customer with the
 // given attribute values: the training adoption rate of the leaf it falls
-// in. Values are checked like training samples (ErrInvalid).
+// in. Values are checked like training samples (ErrInvalid); a nil or
+// zero tree is ErrInvalid.
 func (t *Tree) Probability(values []float64) (float64, error) {
 	nd, err := t.leaf(values)
 	if err != nil {
@@ -272,6 +290,9 @@ func (t *Tree) Probability(values []float64) (float64, error) {
 }
 
 func (t *Tree) leaf(values []float64) (*treeNode, error) {
+	if err := t.check(); err != nil {
+		return nil, err
+	}
 	if err := checkValues(t.attrs, values); err != nil {
 		return nil, err
 	}
@@ -301,6 +322,9 @@ type MiningSegment struct {
 // (ties by larger support, then rule text). Conditions on one attribute
 // are merged: "19.5 < age <= 30.5 and job in {sales}".
 func (t *Tree) Segments() []MiningSegment {
+	if t.check() != nil {
+		return nil
+	}
 	var out []MiningSegment
 	type bound struct {
 		lo, hi       float64
@@ -405,8 +429,14 @@ type RankedCandidate struct {
 
 // Rank scores candidates with the tree and returns them most likely to
 // adopt first (ties by customer key). An invalid candidate is ErrInvalid
-// naming it.
+// naming it; a nil or zero tree and a nil sequence are ErrInvalid.
 func (t *Tree) Rank(candidates iter.Seq[Candidate]) ([]RankedCandidate, error) {
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	if candidates == nil {
+		return nil, crmkit.Invalid("candidates", "nil sequence")
+	}
 	var out []RankedCandidate
 	for c := range candidates {
 		nd, err := t.leaf(c.Values)

@@ -35,14 +35,32 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	return crmkit.Ratio(decimal.NewFromInt(p.Minor()), decimal.NewFromInt(revenue.Minor()))
 }
 
-func checkCLVInputs(retention, discount decimal.Decimal) error {
-	switch {
-	case retention.Sign() < 0 || retention.GreaterThan(decimal.NewFromInt(1)):
-		return crmkit.Invalid("retention", "%s is outside [0, 1]", retention)
-	case discount.Sign() < 0:
-		return crmkit.Invalid("discount", "negative discount rate %s", discount)
+// Bounds of the inputs of the value functions, so that their exact
+// decimal arithmetic stays small: a rate has at most MaxRatePlaces decimal
+// places, a discount rate is at most MaxDiscountRate per period, and
+// FiniteCLV sums at most MaxCLVPeriods periods (100 years of months).
+const (
+	MaxRatePlaces   = 18
+	MaxDiscountRate = 1000
+	MaxCLVPeriods   = 1200
+)
+
+// checkRate validates a rate in [0, most] with at most MaxRatePlaces
+// decimal places (see crmkit.CheckDecimal).
+func checkRate(field string, d decimal.Decimal, most int64) (decimal.Decimal, error) {
+	return crmkit.CheckDecimal(field, d, MaxRatePlaces, most)
+}
+
+// checkCLVInputs validates a retention rate in [0, 1] and a discount rate
+// in [0, MaxDiscountRate], each with at most MaxRatePlaces decimal places,
+// and returns them in compact form.
+func checkCLVInputs(retention, discount decimal.Decimal) (decimal.Decimal, decimal.Decimal, error) {
+	r, err := checkRate("retention", retention, 1)
+	if err != nil {
+		return r, r, err
 	}
-	return nil
+	d, err := checkRate("discount", discount, MaxDiscountRate)
+	return r, d, err
 }
 
 // HistoricalCLV is the customer lifetime value of a constant margin per
@@ -54,10 +72,12 @@ func checkCLVInputs(retention, discount decimal.Decimal) error {
 //	CLV = Σ_{t=1..∞} m · r^t / (1+d)^t = m · r / (1 + d − r)
 //
 // For m = 100, r = 0.8, d = 0.1: 100 · 0.8 / 0.3 = 266.67. The result is
-// rounded once with mode. Retention outside [0, 1], a negative discount,
-// or r = 1 with d = 0 (an infinite value) are ErrInvalid.
+// rounded once with mode. Retention outside [0, 1], a discount outside
+// [0, MaxDiscountRate], either with more than MaxRatePlaces decimal
+// places, or r = 1 with d = 0 (an infinite value) are ErrInvalid.
 func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if err := checkCLVInputs(retention, discount); err != nil {
+	retention, discount, err := checkCLVInputs(retention, discount)
+	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("clv: %w", err)
 	}
 	den := decimal.NewFromInt(1).Add(discount).Sub(retention)
@@ -76,15 +96,17 @@ func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mod
 //	CLV_T = Σ_{t=1..T} m · (r / (1+d))^t
 //
 // It grows with T towards HistoricalCLV. For m = 100, r = 0.8, d = 0.1:
-// T = 1 gives 72.73, T = 2 gives 125.62. periods must be in 1..1200.
+// T = 1 gives 72.73, T = 2 gives 125.62. periods must be in
+// 1..MaxCLVPeriods, and the rates within the bounds of HistoricalCLV.
 // The sum is computed exactly and divided once, so the result never
 // exceeds HistoricalCLV rounded the same way.
 func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods int, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if err := checkCLVInputs(retention, discount); err != nil {
+	retention, discount, err := checkCLVInputs(retention, discount)
+	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
 	}
-	if periods < 1 || periods > 1200 {
-		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..1200", periods)
+	if periods < 1 || periods > MaxCLVPeriods {
+		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..%d", periods, MaxCLVPeriods)
 	}
 	// Σ_{t=1..T} r^t/(1+d)^t = Σ_{t=1..T} r^t·(1+d)^(T−t) / (1+d)^T, summed
 	// exactly and divided once.
@@ -110,10 +132,12 @@ func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods
 // remaining value is value and whom the spending keeps with probability
 // saveProbability: the expected value saved, value × p. Retention is
 // selective: it is never more than the customer's value, and zero for a
-// customer of no or negative value. p must be in [0, 1].
+// customer of no or negative value. p must be in [0, 1], with at most
+// MaxRatePlaces decimal places.
 func MaxRetentionSpend(value crmkit.Money, saveProbability decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if saveProbability.Sign() < 0 || saveProbability.GreaterThan(decimal.NewFromInt(1)) {
-		return crmkit.Money{}, crmkit.Invalid("save probability", "%s is outside [0, 1]", saveProbability)
+	saveProbability, err := checkRate("save probability", saveProbability, 1)
+	if err != nil {
+		return crmkit.Money{}, err
 	}
 	if value.Currency().IsZero() {
 		return crmkit.Money{}, crmkit.Invalid("value", "customer value without currency")

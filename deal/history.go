@@ -48,6 +48,9 @@ func (p *Pipeline) ReplayAll(events iter.Seq[crmkit.Event]) ([]Deal, error) {
 }
 
 func replayAll(events iter.Seq[crmkit.Event], pipeline func(id string) (*Pipeline, error)) ([]Deal, error) {
+	if events == nil {
+		return nil, crmkit.Invalid("events", "nil sequence")
+	}
 	var (
 		deals []Deal
 		pipes []*Pipeline

@@ -352,6 +352,12 @@ type Attribution struct {
 // Amounts must share one currency (else crmkit.ErrCurrencyMismatch); the
 // first failing conversion stops the sum with its error and index.
 func (m Model) AttributeAll(conversions iter.Seq[Conversion], key func(Touch) string) (Attribution, error) {
+	if conversions == nil {
+		return Attribution{}, crmkit.Invalid("conversions", "nil sequence")
+	}
+	if key == nil {
+		return Attribution{}, crmkit.Invalid("key", "nil key function")
+	}
 	a := Attribution{Model: m.String(), Credits: map[string]crmkit.Money{}}
 	i := 0
 	for c := range conversions {

@@ -55,6 +55,9 @@ type CadenceCheck struct {
 // suspended at any time are not judged either. Records are read in report
 // order, with the errors of Analyze.
 func CheckCadence(stages Stages, records iter.Seq[Record], asOf time.Time) (CadenceCheck, error) {
+	if records == nil {
+		return CadenceCheck{}, crmkit.Invalid("records", "nil sequence")
+	}
 	p, err := newReplayer(stages, asOf)
 	if err != nil {
 		return CadenceCheck{}, err
@@ -207,6 +210,9 @@ func StuckDeals(stages Stages, opportunities iter.Seq[Opportunity], asOf time.Ti
 	}
 	if asOf.IsZero() {
 		return nil, crmkit.Invalid("as of", "zero check time")
+	}
+	if opportunities == nil {
+		return nil, crmkit.Invalid("opportunities", "nil sequence")
 	}
 	var out []Stuck
 	n := stages.Len()

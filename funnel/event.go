@@ -83,14 +83,27 @@ func (m EventMap) Reader(events iter.Seq[crmkit.Event]) *EventReader {
 }
 
 // Err returns the first error met converting an event (an invalid event,
-// an unknown stage name, a malformed payload field), or nil.
-func (r *EventReader) Err() error { return r.err }
+// an unknown stage name, a malformed payload field), or nil. A nil reader,
+// or one over a nil sequence, reports crmkit.ErrInvalid.
+func (r *EventReader) Err() error {
+	if r == nil {
+		return crmkit.Invalid("event reader", "nil reader")
+	}
+	return r.err
+}
 
 // Records yields the records of the events, stopping at the first error
-// (see Err).
+// (see Err). A nil reader yields nothing.
 func (r *EventReader) Records() iter.Seq[Record] {
 	return func(yield func(Record) bool) {
+		if r == nil {
+			return
+		}
 		r.err = nil
+		if r.events == nil {
+			r.err = crmkit.Invalid("events", "nil sequence")
+			return
+		}
 		// The current stage of the current aggregate, for StageFromTo.
 		var agg uuid.UUID
 		stage := -1

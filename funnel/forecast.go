@@ -113,6 +113,9 @@ type ForecastOptions struct {
 // a zero asOf, rates of the wrong length or outside [0, 1], invalid
 // opportunities and amounts in two currencies are errors.
 func NewForecast(stages Stages, opportunities iter.Seq[Opportunity], period crmkit.Period, asOf time.Time, opt ForecastOptions) (Forecast, error) {
+	if opportunities == nil {
+		return Forecast{}, crmkit.Invalid("opportunities", "nil sequence")
+	}
 	if err := stages.check(); err != nil {
 		return Forecast{}, err
 	}
@@ -381,6 +384,9 @@ func MeasureAccuracy(s Snapshot, actual crmkit.Money) (Accuracy, error) {
 // WonIn sums the amounts of the opportunities won within period (their
 // Closed time in it): the actual to measure a forecast against.
 func WonIn(opportunities iter.Seq[Opportunity], period crmkit.Period) (Flow, error) {
+	if opportunities == nil {
+		return Flow{}, crmkit.Invalid("opportunities", "nil sequence")
+	}
 	var f Flow
 	for o := range opportunities {
 		if o.Status == ClosedWon && period.Contains(o.Closed) {

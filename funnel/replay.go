@@ -164,6 +164,9 @@ func (p *replayer) leave(t time.Time) {
 // replay reads records and calls emit with the state of each entity as of
 // asOf and its completed stays. emit must not keep the stays slice.
 func (p *replayer) replay(records func(func(Record) bool), emit func(*Opportunity, []stay) error) error {
+	if records == nil {
+		return crmkit.Invalid("records", "nil sequence")
+	}
 	var err error
 	first := false
 	records(func(r Record) bool {

@@ -383,6 +383,9 @@ func Analyze(stages Stages, records iter.Seq[Record], q Query) (Report, error) {
 // or origin, or an open stay entered after q.AsOf is ErrInvalid; amounts
 // in two currencies are ErrCurrencyMismatch.
 func Summarize(stages Stages, opportunities iter.Seq[Opportunity], q Query) (Report, error) {
+	if opportunities == nil {
+		return Report{}, crmkit.Invalid("opportunities", "nil sequence")
+	}
 	e, err := newEngine(stages, q)
 	if err != nil {
 		return Report{}, err

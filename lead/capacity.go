@@ -175,6 +175,9 @@ func addInt(a, b int) (int, bool) {
 // and, per routing group that has any, as a Backlog beside the group's
 // free places.
 func (r *Router) Capacity() (CapacityView, error) {
+	if err := r.check(); err != nil {
+		return CapacityView{}, err
+	}
 	waiting := r.pool.waiting
 	for i := range r.rules {
 		waiting += r.rules[i].waiting

@@ -98,7 +98,8 @@ func TestRouterCapacityBacklogPerRule(t *testing.T) {
 	require.NoError(t, err)
 	// Four DACH leads for two places, one Spanish lead.
 	leads := []lead.Lead{rtLead(1, "DE", "", ""), rtLead(2, "AT", "", ""), rtLead(3, "CH", "", ""), rtLead(4, "DE", "", ""), rtLead(5, "ES", "", "es")}
-	res := r.RouteAll(slices.Values(leads))
+	res, err := r.RouteAll(slices.Values(leads))
+	require.NoError(t, err)
 	assert.Len(t, res.Unassigned, 2)
 	v, err := r.Capacity()
 	require.NoError(t, err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -361,15 +360,16 @@ type MergePayload struct {
 // be given: the highest version is used.
 //
 // Merge is order-independent (any order of the same leads gives the same
-// lead) and idempotent: when the merge changes nothing (the others are
+// lead) and idempotent: when the merge changes nothing (by Lead.Equal) (the others are
 // already merged in), it returns the survivor unchanged, the zero Event and
 // false. Otherwise the version is the survivor's plus one and the time the
 // clock's now; From and To carry the stage when it changed.
 //
 // Errors: no leads or an invalid one (crmkit.ErrInvalid); two different
-// conversions, or two different leads with the same ID and version
-// (crmkit.ErrConflict); a clock before a lead's last change
-// (crmkit.ErrInvalid).
+// conversions, or two leads with the same ID and version that differ in
+// meaning (crmkit.ErrConflict; compared with Lead.Equal, so a copy read
+// back from a store, in another zone or with nil for empty, is the same
+// lead); a clock before a lead's last change (crmkit.ErrInvalid).
 func Merge(clock crmkit.Clock, actor string, leads ...Lead) (Lead, crmkit.Event, bool, error) {
 	if clock == nil {
 		return Lead{}, crmkit.Event{}, false, crmkit.Invalid("clock", "nil clock")
@@ -394,7 +394,7 @@ func Merge(clock crmkit.Clock, actor string, leads ...Lead) (Lead, crmkit.Event,
 	})
 	for i := 1; i < len(sorted); i++ {
 		a, b := sorted[i-1], sorted[i]
-		if a.ID == b.ID && a.Version == b.Version && !reflect.DeepEqual(a, b) {
+		if a.ID == b.ID && a.Version == b.Version && !a.Equal(b) {
 			return Lead{}, crmkit.Event{}, false, fmt.Errorf("lead %s version %d given twice with different content: %w", a.ID, a.Version, crmkit.ErrConflict)
 		}
 	}
@@ -443,7 +443,7 @@ func Merge(clock crmkit.Clock, actor string, leads ...Lead) (Lead, crmkit.Event,
 	if len(out.MergedFrom) == 0 {
 		out.MergedFrom = base.MergedFrom
 	}
-	if reflect.DeepEqual(out, base) {
+	if out.Equal(base) {
 		return base, crmkit.Event{}, false, nil
 	}
 	now := clock.Now()

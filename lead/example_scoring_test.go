@@ -75,7 +75,11 @@ func ExampleTrainPredictive() {
 		fmt.Println(err)
 		return
 	}
-	p := model.Predict(lead.Lead{Source: lead.ChannelReferral, Who: lead.Person{Country: "DE"}})
+	p, err := model.Predict(lead.Lead{Source: lead.ChannelReferral, Who: lead.Person{Country: "DE"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("prior %.2f, probability %.3f\n", p.Prior, p.Probability)
 	for _, c := range p.Contributions {
 		fmt.Printf("  %s=%s: P(v|converted) %.3f, P(v|not) %.3f, log-odds %+.3f\n", c.Field, c.Value, c.Converted, c.NotConverted, c.LogOdds)
@@ -105,7 +109,11 @@ func ExampleRouter() {
 	}
 	for _, country := range []string{"DE", "FR", "AT", "CH", "US"} {
 		l := lead.Lead{Who: lead.Person{Name: "lead from " + country, Country: country}}
-		a := router.Route(&l)
+		a, err := router.Route(&l)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		if a.Assigned() {
 			fmt.Printf("%s -> %s (%s)\n", country, a.Rep, a.Team)
 		} else {

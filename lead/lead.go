@@ -182,6 +182,14 @@ type Person struct {
 	Attributes map[string]string
 }
 
+// Equal reports whether p and q are the same person: every field equal,
+// a nil attribute map equal to an empty one.
+func (p Person) Equal(q Person) bool {
+	return p.Name == q.Name && p.Email == q.Email && p.Phone == q.Phone && p.Company == q.Company &&
+		p.Title == q.Title && p.Industry == q.Industry && p.Country == q.Country &&
+		p.Website == q.Website && p.CompanySize == q.CompanySize && maps.Equal(p.Attributes, q.Attributes)
+}
+
 // IsEmpty reports whether p identifies nobody: no name, e-mail, phone or
 // company.
 func (p Person) IsEmpty() bool {
@@ -349,6 +357,23 @@ func (l Lead) Clone() Lead {
 	l.Journey = slices.Clone(l.Journey)
 	l.MergedFrom = slices.Clone(l.MergedFrom)
 	return l
+}
+
+// Equal reports whether l and o are the same lead by meaning, as a lead
+// read back from a store is the lead written: times are compared as
+// instants (time.Time.Equal: another zone, no monotonic reading), and a
+// nil journey, merged list or attribute map equals an empty one. Every
+// other field is compared exactly.
+func (l Lead) Equal(o Lead) bool {
+	return l.ID == o.ID && l.Who.Equal(o.Who) && l.Source == o.Source && l.EventKind == o.EventKind &&
+		l.ReferredBy == o.ReferredBy && l.Campaign == o.Campaign && l.Owner == o.Owner &&
+		l.Stage == o.Stage && l.StageAt.Equal(o.StageAt) && l.Reason == o.Reason &&
+		l.RevisitAt.Equal(o.RevisitAt) && l.NurturedBy == o.NurturedBy &&
+		l.Temperature == o.Temperature && l.BuyBy.Equal(o.BuyBy) &&
+		slices.EqualFunc(l.Journey, o.Journey, sameTouch) &&
+		l.CreatedAt.Equal(o.CreatedAt) && l.UpdatedAt.Equal(o.UpdatedAt) &&
+		l.Conversion == o.Conversion && slices.Equal(l.MergedFrom, o.MergedFrom) &&
+		l.Version == o.Version
 }
 
 // FirstTouch returns the time of the first touchpoint, or CreatedAt when the

@@ -42,6 +42,9 @@ type Counts struct {
 // periods that contains its creation time. A lead with an invalid stage is
 // an error naming it.
 func Count(leads iter.Seq[Lead], periods []crmkit.Period) (Counts, error) {
+	if leads == nil {
+		return Counts{}, crmkit.Invalid("leads", "nil sequence")
+	}
 	c := Counts{
 		BySource: map[Channel]int64{}, ConvertedBySource: map[Channel]int64{}, ByCampaign: map[string]int64{},
 		ByStage: map[Stage]int64{}, TouchesByChannel: map[Channel]int64{}, LeadsByChannel: map[Channel]int64{},
@@ -146,6 +149,9 @@ type LadderReport struct {
 // A lead whose LeadCaptured is not in the history is not counted as a
 // Suspect: pass whole histories for conversion from Suspect.
 func Progress(history iter.Seq[crmkit.Event]) (*LadderReport, error) {
+	if history == nil {
+		return nil, crmkit.Invalid("history", "nil sequence")
+	}
 	idx := make(map[uuid.UUID]int)
 	r := &LadderReport{}
 	for ev := range history {
@@ -201,11 +207,16 @@ func isLadderEvent(typ string) bool {
 }
 
 // Leads returns the number of leads seen in the history.
-func (r *LadderReport) Leads() int64 { return int64(len(r.tracks)) }
+func (r *LadderReport) Leads() int64 {
+	if r == nil {
+		return 0
+	}
+	return int64(len(r.tracks))
+}
 
 // Reached returns how many leads ever entered stage s.
 func (r *LadderReport) Reached(s Stage) int64 {
-	if !s.Valid() {
+	if r == nil || !s.Valid() {
 		return 0
 	}
 	return r.reached[s]
@@ -223,6 +234,9 @@ func (r *LadderReport) Reached(s Stage) int64 {
 // or invalid stages, or no lead entering from, are errors matching
 // crmkit.ErrInvalid.
 func (r *LadderReport) Conversion(from, to Stage) (decimal.Decimal, error) {
+	if r == nil {
+		return decimal.Decimal{}, crmkit.Invalid("ladder report", "nil report")
+	}
 	if !from.Valid() || !to.Valid() || from == to {
 		return decimal.Decimal{}, crmkit.Invalid("stages", "conversion from %s to %s", from, to)
 	}
@@ -245,6 +259,9 @@ func (r *LadderReport) LeadToCustomer() (decimal.Decimal, error) {
 // history (kpi.SalesCycle). No such lead is an error matching
 // crmkit.ErrInvalid.
 func (r *LadderReport) TimeToStage(s Stage) (mean, median time.Duration, err error) {
+	if r == nil {
+		return 0, 0, crmkit.Invalid("ladder report", "nil report")
+	}
 	if !s.Valid() {
 		return 0, 0, crmkit.Invalid("stage", "%s is not a stage", s)
 	}
@@ -264,7 +281,7 @@ func (r *LadderReport) TimeToStage(s Stage) (mean, median time.Duration, err err
 // Entered counts the leads that first entered stage s within p (new MQLs
 // this month, new SQLs this quarter, ...).
 func (r *LadderReport) Entered(s Stage, p crmkit.Period) int64 {
-	if !s.Valid() {
+	if r == nil || !s.Valid() {
 		return 0
 	}
 	var n int64

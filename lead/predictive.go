@@ -96,6 +96,9 @@ type Observation struct {
 // alpha or one above MaxAlpha, an observation naming a field the model does not have, and a
 // stream without any observation.
 func TrainNaiveBayes(fields []string, alpha float64, past iter.Seq[Observation]) (*NaiveBayes, error) {
+	if past == nil {
+		return nil, crmkit.Invalid("past", "nil sequence")
+	}
 	t, err := newNBTrainer(fields, alpha)
 	if err != nil {
 		return nil, err
@@ -202,19 +205,36 @@ func (t *nbTrainer) finish() (*NaiveBayes, error) {
 }
 
 // Fields returns the model's field names in order.
-func (m *NaiveBayes) Fields() []string { return slices.Clone(m.fields) }
+func (m *NaiveBayes) Fields() []string {
+	if m == nil {
+		return nil
+	}
+	return slices.Clone(m.fields)
+}
 
-// Alpha returns the Laplace pseudo-count the model was trained with.
-func (m *NaiveBayes) Alpha() float64 { return m.alpha }
+// Alpha returns the Laplace pseudo-count the model was trained with (0
+// for a nil model).
+func (m *NaiveBayes) Alpha() float64 {
+	if m == nil {
+		return 0
+	}
+	return m.alpha
+}
 
 // Trained returns how many past leads converted and how many did not.
 func (m *NaiveBayes) Trained() (converted, notConverted int64) {
+	if m == nil {
+		return 0, 0
+	}
 	return int64(m.won), int64(m.lost)
 }
 
 // Values returns the values seen in training for field, sorted, or nil
 // for a field the model does not have.
 func (m *NaiveBayes) Values(field string) []string {
+	if m == nil {
+		return nil
+	}
 	i, ok := m.index[field]
 	if !ok {
 		return nil
@@ -222,8 +242,23 @@ func (m *NaiveBayes) Values(field string) []string {
 	return slices.Sorted(maps.Keys(m.tables[i].counts))
 }
 
-// Prior returns the smoothed prior probability of conversion, P(won).
-func (m *NaiveBayes) Prior() float64 { return logistic(m.prior) }
+// Prior returns the smoothed prior probability of conversion, P(won) (0
+// for a nil or zero model, which has none).
+func (m *NaiveBayes) Prior() float64 {
+	if m.check() != nil {
+		return 0
+	}
+	return logistic(m.prior)
+}
+
+// check rejects a nil model and a zero one, not trained or read from JSON
+// (TrainNaiveBayes and UnmarshalJSON always give at least one field).
+func (m *NaiveBayes) check() error {
+	if m == nil || len(m.fields) == 0 {
+		return crmkit.Invalid("naive bayes model", "nil or zero model: train it or read it from JSON")
+	}
+	return nil
+}
 
 // Prediction is a predictive model's answer for one lead: the probability
 // that it converts and what each field contributed.
@@ -258,8 +293,11 @@ type Contribution struct {
 // Predict returns the probability that a lead with values converts, and
 // the contribution of each field. Values of fields the model does not have
 // are an error matching crmkit.ErrInvalid; missing and empty values carry
-// no evidence.
+// no evidence. A nil or zero model is an error matching crmkit.ErrInvalid.
 func (m *NaiveBayes) Predict(values map[string]string) (Prediction, error) {
+	if err := m.check(); err != nil {
+		return Prediction{}, err
+	}
 	if err := m.checkFields(values); err != nil {
 		return Prediction{}, err
 	}
@@ -272,6 +310,9 @@ func (m *NaiveBayes) Predict(values map[string]string) (Prediction, error) {
 
 // Probability is Predict without the contributions.
 func (m *NaiveBayes) Probability(values map[string]string) (float64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
 	if err := m.checkFields(values); err != nil {
 		return 0, err
 	}
@@ -391,6 +432,9 @@ type PredictiveModel struct {
 // repeated field, a bad alpha (see TrainNaiveBayes) and a stream without
 // a single converted or disqualified lead.
 func TrainPredictive(cfg PredictiveConfig, past iter.Seq[Lead]) (*PredictiveModel, error) {
+	if past == nil {
+		return nil, crmkit.Invalid("past", "nil sequence")
+	}
 	fields := cfg.Fields
 	if len(fields) == 0 {
 		fields = DefaultPredictiveFields()
@@ -435,33 +479,54 @@ func TrainPredictive(cfg PredictiveConfig, past iter.Seq[Lead]) (*PredictiveMode
 }
 
 // NaiveBayes returns the underlying model, to inspect its fields, values
-// and counts.
-func (m *PredictiveModel) NaiveBayes() *NaiveBayes { return m.nb }
+// and counts (nil for a nil or zero model).
+func (m *PredictiveModel) NaiveBayes() *NaiveBayes {
+	if m == nil {
+		return nil
+	}
+	return m.nb
+}
+
+// check rejects a nil model and a zero one, not trained or read from JSON.
+func (m *PredictiveModel) check() error {
+	if m == nil || m.nb.check() != nil || len(m.refs) != len(m.nb.fields) {
+		return crmkit.Invalid("predictive model", "nil or zero model: train it with TrainPredictive or read it from JSON")
+	}
+	return nil
+}
 
 // Predict returns the probability that l converts and the contribution of
-// each of its fields.
-func (m *PredictiveModel) Predict(l Lead) Prediction {
+// each of its fields. A nil or zero model is an error matching
+// crmkit.ErrInvalid.
+func (m *PredictiveModel) Predict(l Lead) (Prediction, error) {
+	if err := m.check(); err != nil {
+		return Prediction{}, err
+	}
 	vals := make([]string, len(m.refs))
 	for i, r := range m.refs {
 		vals[i] = strings.ToLower(r.text(&l))
 	}
-	return m.nb.predict(vals)
+	return m.nb.predict(vals), nil
 }
 
 // Probability returns the probability that l converts, in [0, 1], for
 // scoring leads in bulk: it takes a pointer so that scoring a slice of
 // leads copies none, does not modify the lead and does not allocate when
 // the lead's values are already in lower case. A nil lead has no values:
-// its probability is the prior.
-func (m *PredictiveModel) Probability(l *Lead) float64 {
+// its probability is the prior. A nil or zero model is an error matching
+// crmkit.ErrInvalid.
+func (m *PredictiveModel) Probability(l *Lead) (float64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
 	x := m.nb.prior
 	if l == nil {
-		return logistic(x)
+		return logistic(x), nil
 	}
 	for i, r := range m.refs {
 		x += m.nb.tables[i].logRatio(strings.ToLower(r.text(l)))
 	}
-	return logistic(x)
+	return logistic(x), nil
 }
 
 // naiveBayesJSON is the stored form of a NaiveBayes model: its frequency
@@ -479,6 +544,9 @@ type naiveBayesJSON struct {
 // counts. A model trained at night can so be stored and loaded by the
 // processes that score during the day.
 func (m *NaiveBayes) MarshalJSON() ([]byte, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	j := naiveBayesJSON{
 		Fields: m.fields, Alpha: m.alpha, Converted: int64(m.won), NotConverted: int64(m.lost),
 		Frequencies: make(map[string]map[string][2]int64, len(m.fields)),
@@ -499,6 +567,9 @@ func (m *NaiveBayes) MarshalJSON() ([]byte, error) {
 // no field whose counts exceed the class counts. Errors match
 // crmkit.ErrInvalid and leave m unchanged.
 func (m *NaiveBayes) UnmarshalJSON(b []byte) error {
+	if m == nil {
+		return crmkit.Invalid("naive bayes model", "nil model")
+	}
 	var j naiveBayesJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -546,12 +617,20 @@ func (m *NaiveBayes) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes the predictive model as its NaiveBayes frequency
 // table, whose fields are the lead field names.
-func (m *PredictiveModel) MarshalJSON() ([]byte, error) { return m.nb.MarshalJSON() }
+func (m *PredictiveModel) MarshalJSON() ([]byte, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	return m.nb.MarshalJSON()
+}
 
 // UnmarshalJSON reads a predictive model written by MarshalJSON; it also
 // rejects field names that are not lead fields. Errors match
 // crmkit.ErrInvalid and leave m unchanged.
 func (m *PredictiveModel) UnmarshalJSON(b []byte) error {
+	if m == nil {
+		return crmkit.Invalid("predictive model", "nil model")
+	}
 	var nb NaiveBayes
 	if err := nb.UnmarshalJSON(b); err != nil {
 		return err

@@ -217,9 +217,12 @@ func TestTrainPredictiveFromLeads(t *testing.T) {
 	// The same frequencies as TestNaiveBayesHandComputed: 48/55.
 	l := mk(lead.StageSuspect, lead.ChannelReferral, "Germany")
 	l.Who.Country = "DE"
-	p := m.Predict(l)
+	p, err := m.Predict(l)
+	require.NoError(t, err)
 	assert.InDelta(t, 48.0/55, p.Probability, 1e-12)
-	assert.InDelta(t, 48.0/55, m.Probability(&l), 1e-12)
+	q, err := m.Probability(&l)
+	require.NoError(t, err)
+	assert.InDelta(t, 48.0/55, q, 1e-12)
 	require.Len(t, p.Contributions, 2)
 	assert.Equal(t, "country", p.Contributions[1].Field)
 	assert.Equal(t, "de", p.Contributions[1].Value)
@@ -410,14 +413,14 @@ func TestPredictiveModelJSON(t *testing.T) {
 	var back lead.PredictiveModel
 	require.NoError(t, json.Unmarshal(b, &back))
 	for _, l := range past {
-		assert.Equal(t, m.Predict(l), back.Predict(l))
-		assert.Equal(t, m.Probability(&l), back.Probability(&l))
+		assert.Equal(t, must(m.Predict(l)), must(back.Predict(l)))
+		assert.Equal(t, must(m.Probability(&l)), must(back.Probability(&l)))
 	}
 	// A NaiveBayes table over fields that are not lead fields is not a
 	// predictive model.
 	err = json.Unmarshal([]byte(`{"fields": ["shoe_size"], "alpha": 1, "converted": 1, "not_converted": 1, "frequencies": {}}`), &back)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	assert.Equal(t, m.Predict(past[0]), back.Predict(past[0]), "a failed load changed the model")
+	assert.Equal(t, must(m.Predict(past[0])), must(back.Predict(past[0])), "a failed load changed the model")
 }
 
 func TestPropertyNaiveBayesJSONRoundTrip(t *testing.T) {

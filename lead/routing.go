@@ -313,11 +313,29 @@ func (a Assignment) Assigned() bool { return a.Rep != "" }
 // unassigned and the assignment says why (a rule with Overflow tries the
 // pool first). The chosen rep's Open count goes up by one. Route reads l
 // through a pointer to copy nothing and does not modify it; it does not
-// allocate. A nil lead stays unassigned with the reason "nil lead".
-func (r *Router) Route(l *Lead) Assignment {
-	if l == nil {
-		return Assignment{Reason: "nil lead"}
+// allocate. A nil lead stays unassigned with the reason "nil lead". A nil
+// router, or a zero Router not built by NewRouter, is an error matching
+// crmkit.ErrInvalid.
+func (r *Router) Route(l *Lead) (Assignment, error) {
+	if err := r.check(); err != nil {
+		return Assignment{}, err
 	}
+	if l == nil {
+		return Assignment{Reason: "nil lead"}, nil
+	}
+	return r.route(l), nil
+}
+
+// check rejects a nil router and a zero one, which NewRouter never returns
+// (it always holds at least one rep).
+func (r *Router) check() error {
+	if r == nil || r.index == nil {
+		return crmkit.Invalid("router", "nil or zero router: build it with NewRouter")
+	}
+	return nil
+}
+
+func (r *Router) route(l *Lead) Assignment {
 	a := Assignment{Lead: l.ID}
 	g := &r.pool
 	for i := range r.rules {
@@ -423,6 +441,9 @@ func (r *Router) pick(g *group) int {
 // without open leads, is an error matching crmkit.ErrInvalid and changes
 // nothing.
 func (r *Router) Release(rep string) error {
+	if err := r.check(); err != nil {
+		return err
+	}
 	i, ok := r.index[rep]
 	if !ok {
 		return crmkit.Invalid("rep", "unknown rep %q", rep)
@@ -434,8 +455,14 @@ func (r *Router) Release(rep string) error {
 	return nil
 }
 
-// Reps returns the reps with their current loads, in the plan's order.
-func (r *Router) Reps() []Rep { return slices.Clone(r.reps) }
+// Reps returns the reps with their current loads, in the plan's order
+// (none for a nil router).
+func (r *Router) Reps() []Rep {
+	if r == nil {
+		return nil
+	}
+	return slices.Clone(r.reps)
+}
 
 // RoutingResult is the outcome of routing a batch of leads.
 type RoutingResult struct {
@@ -449,17 +476,25 @@ type RoutingResult struct {
 }
 
 // RouteAll routes a stream of leads with Route and collects the result.
-func (r *Router) RouteAll(leads iter.Seq[Lead]) RoutingResult {
+// A nil or zero router and a nil sequence are errors matching
+// crmkit.ErrInvalid.
+func (r *Router) RouteAll(leads iter.Seq[Lead]) (RoutingResult, error) {
+	if err := r.check(); err != nil {
+		return RoutingResult{}, err
+	}
+	if leads == nil {
+		return RoutingResult{}, crmkit.Invalid("leads", "nil sequence")
+	}
 	var res RoutingResult
 	for l := range leads {
-		if a := r.Route(&l); a.Assigned() {
+		if a := r.route(&l); a.Assigned() {
 			res.Assigned = append(res.Assigned, a)
 		} else {
 			res.Unassigned = append(res.Unassigned, a)
 		}
 	}
 	res.Reps = r.Reps()
-	return res
+	return res, nil
 }
 
 // RouteLeads routes leads once with a new Router for plan: the one-shot
@@ -470,5 +505,5 @@ func RouteLeads(plan RoutingPlan, leads []Lead) (RoutingResult, error) {
 	if err != nil {
 		return RoutingResult{}, err
 	}
-	return r.RouteAll(slices.Values(leads)), nil
+	return r.RouteAll(slices.Values(leads))
 }

@@ -59,7 +59,8 @@ func TestRoundRobinSkipsFullReps(t *testing.T) {
 		Reps:     []lead.Rep{{ID: "ann", Capacity: 2}, {ID: "bob", Capacity: 1, Open: 1}, {ID: "cy", Capacity: 3, Open: 1}},
 	})
 	require.NoError(t, err)
-	res := r.RouteAll(slices.Values(rtLeads(6, "DE")))
+	res, err := r.RouteAll(slices.Values(rtLeads(6, "DE")))
+	require.NoError(t, err)
 	// bob is full from the start; ann takes 2, cy takes 2, then all full.
 	assert.Equal(t, []string{"ann", "cy", "ann", "cy"}, rtReps(res.Assigned))
 	require.Len(t, res.Unassigned, 2)
@@ -70,7 +71,8 @@ func TestRoundRobinSkipsFullReps(t *testing.T) {
 	// Freeing a place lets the next lead in.
 	require.NoError(t, r.Release("bob"))
 	l := rtLead(7, "DE", "", "")
-	a := r.Route(&l)
+	a, err := r.Route(&l)
+	require.NoError(t, err)
 	assert.Equal(t, "bob", a.Rep)
 	assert.ErrorIs(t, r.Release("dan"), crmkit.ErrInvalid)
 	require.NoError(t, r.Release("ann"))
@@ -109,7 +111,8 @@ func TestCapacityStrategyFillsEvenly(t *testing.T) {
 		Reps:     []lead.Rep{{ID: "ann", Team: "t", Capacity: 2, Open: 1}, {ID: "bob", Team: "t", Capacity: 4}},
 	})
 	require.NoError(t, err)
-	res := r.RouteAll(slices.Values(rtLeads(7, "DE")))
+	res, err := r.RouteAll(slices.Values(rtLeads(7, "DE")))
+	require.NoError(t, err)
 	// Loads: ann 1/2, bob 0/4 -> bob (1/4) -> bob (2/4) -> tie 1/2 vs
 	// 2/4: ann, listed first (2/2, full) -> bob (3/4) -> bob (4/4) -> none.
 	assert.Equal(t, []string{"bob", "bob", "ann", "bob", "bob"}, rtReps(res.Assigned))
@@ -324,7 +327,8 @@ func TestPropertyCapacityIsNeverExceeded(t *testing.T) {
 		require.NoError(t, err)
 		got := make(map[string]int)
 		for i := range leads {
-			a := r.Route(&leads[i])
+			a, err := r.Route(&leads[i])
+			require.NoError(t, err)
 			if a.Assigned() {
 				got[a.Rep]++
 				// The rep had room: after the lead it holds at most its capacity.
@@ -390,8 +394,10 @@ func TestPropertyRoutingIsDeterministicAndResumable(t *testing.T) {
 		cut := rapid.IntRange(0, len(leads)).Draw(t, "cut")
 		r, err := lead.NewRouter(p)
 		require.NoError(t, err)
-		a := r.RouteAll(slices.Values(leads[:cut]))
-		b := r.RouteAll(slices.Values(leads[cut:]))
+		a, err := r.RouteAll(slices.Values(leads[:cut]))
+		require.NoError(t, err)
+		b, err := r.RouteAll(slices.Values(leads[cut:]))
+		require.NoError(t, err)
 		assert.Equal(t, once.Assigned, slices.Concat(a.Assigned, b.Assigned))
 		assert.Equal(t, once.Unassigned, slices.Concat(a.Unassigned, b.Unassigned))
 		assert.Equal(t, once.Reps, b.Reps)
@@ -448,9 +454,12 @@ func TestRoutingPlanFromJSON(t *testing.T) {
 func TestRouteNilLeadStaysUnassigned(t *testing.T) {
 	r, err := lead.NewRouter(lead.RoutingPlan{Reps: []lead.Rep{{ID: "ana", Capacity: 1}}})
 	require.NoError(t, err)
-	a := r.Route(nil)
+	a, err := r.Route(nil)
+	require.NoError(t, err)
 	assert.False(t, a.Assigned())
 	assert.Equal(t, "nil lead", a.Reason)
 	// The rep's capacity is untouched: the next real lead still gets ana.
-	assert.Equal(t, "ana", r.Route(&lead.Lead{}).Rep)
+	a, err = r.Route(&lead.Lead{})
+	require.NoError(t, err)
+	assert.Equal(t, "ana", a.Rep)
 }

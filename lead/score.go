@@ -430,7 +430,7 @@ func (r *touchMatcher) match(tp *Touchpoint) bool {
 
 // compileModel validates m and compiles its rules.
 func compileModel(m ScoringModel) (*Scorer, error) {
-	s := &Scorer{model: cloneModel(m)}
+	s := &Scorer{model: cloneModel(m), built: true}
 	names := make(map[string]string, len(m.Fit)+len(m.Engagement))
 	seen := func(field, name string) error {
 		if strings.TrimSpace(name) == "" {
@@ -583,6 +583,7 @@ type Scorer struct {
 	touch       []touchMatcher
 	invHalfLife float64 // 1 / half-life in seconds
 	maxFit      float64
+	built       bool // set by NewScorer: the zero Scorer scores nothing
 }
 
 // NewScorer validates m (see ScoringModel.Validate) and compiles it. The
@@ -591,13 +592,31 @@ func NewScorer(m ScoringModel) (*Scorer, error) {
 	return compileModel(m)
 }
 
+// check rejects a nil scorer and a zero one not built by NewScorer.
+func (s *Scorer) check() error {
+	if s == nil || !s.built {
+		return crmkit.Invalid("scorer", "nil or zero scorer: build it with NewScorer")
+	}
+	return nil
+}
+
 // Model returns a copy of the scorer's model, with touch kinds and
-// channels in canonical form.
-func (s *Scorer) Model() ScoringModel { return cloneModel(s.model) }
+// channels in canonical form (the zero ScoringModel for a nil scorer).
+func (s *Scorer) Model() ScoringModel {
+	if s == nil {
+		return ScoringModel{}
+	}
+	return cloneModel(s.model)
+}
 
 // MaxFit returns the highest fit a lead could earn: the sum of the fit
-// rules' points.
-func (s *Scorer) MaxFit() float64 { return s.maxFit }
+// rules' points (0 for a nil scorer).
+func (s *Scorer) MaxFit() float64 {
+	if s == nil {
+		return 0
+	}
+	return s.maxFit
+}
 
 // ScorePart says which half of a score a Reason belongs to.
 type ScorePart string
@@ -638,8 +657,12 @@ type Score struct {
 
 // Score returns l's score at time at, explained rule by rule. A zero at
 // is an error matching crmkit.ErrInvalid: scores decay, so the time is
-// always explicit.
+// always explicit. A nil or zero Scorer is an error matching
+// crmkit.ErrInvalid, as for every scoring method.
 func (s *Scorer) Score(l Lead, at time.Time) (Score, error) {
+	if err := s.check(); err != nil {
+		return Score{}, err
+	}
 	if at.IsZero() {
 		return Score{}, crmkit.Invalid("at", "zero time: a score is computed at an explicit time")
 	}
@@ -684,23 +707,34 @@ func (s *Scorer) Score(l Lead, at time.Time) (Score, error) {
 // scoring a slice of leads copies none (it does not modify the lead). A zero at is an error
 // matching crmkit.ErrInvalid.
 func (s *Scorer) Total(l *Lead, at time.Time) (float64, error) {
+	if err := s.check(); err != nil {
+		return 0, err
+	}
 	if l == nil {
 		return 0, crmkit.Invalid("lead", "nil lead")
 	}
 	if at.IsZero() {
 		return 0, crmkit.Invalid("at", "zero time: a score is computed at an explicit time")
 	}
-	return s.FitOf(l) + s.engagement(l, at), nil
+	return s.fitOf(l) + s.engagement(l, at), nil
 }
 
 // FitOf returns l's fit to the ideal customer profile: the sum of the
 // points of the fit rules it matches. Fit does not decay. Like Total it
-// takes a pointer and does not allocate; a nil lead fits nothing.
-func (s *Scorer) FitOf(l *Lead) float64 {
-	var fit float64
-	if l == nil {
-		return 0
+// takes a pointer and does not allocate; a nil lead fits nothing. A nil
+// or zero Scorer is an error matching crmkit.ErrInvalid.
+func (s *Scorer) FitOf(l *Lead) (float64, error) {
+	if err := s.check(); err != nil {
+		return 0, err
 	}
+	if l == nil {
+		return 0, nil
+	}
+	return s.fitOf(l), nil
+}
+
+func (s *Scorer) fitOf(l *Lead) float64 {
+	var fit float64
 	for i := range s.fit {
 		if r := &s.fit[i]; r.match(l) {
 			fit += r.points
@@ -746,8 +780,12 @@ func (s *Scorer) decay(t, at time.Time) (float64, bool) {
 
 // Worthy returns the stage a total score qualifies a lead for: StageSQL
 // from the SQL threshold, StageMQL from the MQL threshold, StageSuspect
-// below.
+// below. A nil or zero Scorer has no thresholds: it qualifies nothing and
+// returns the zero Stage.
 func (s *Scorer) Worthy(total float64) Stage {
+	if s.check() != nil {
+		return 0
+	}
 	switch {
 	case total >= s.model.SQL:
 		return StageSQL
@@ -782,6 +820,12 @@ type SourceQuality struct {
 // that is an error matching crmkit.ErrInvalid. No leads give an empty
 // report.
 func (s *Scorer) QualityBySource(leads iter.Seq[Lead]) ([]SourceQuality, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if leads == nil {
+		return nil, crmkit.Invalid("leads", "nil sequence")
+	}
 	if s.maxFit <= 0 {
 		return nil, crmkit.Invalid("scoring model", "no fit rule gives points: lead quality (fit to the ideal customer profile) cannot be measured")
 	}
@@ -791,7 +835,7 @@ func (s *Scorer) QualityBySource(leads iter.Seq[Lead]) ([]SourceQuality, error) 
 	}
 	by := make(map[Channel]*acc)
 	for l := range leads {
-		f := s.FitOf(&l)
+		f := s.fitOf(&l)
 		a := by[l.Source]
 		if a == nil {
 			a = &acc{}

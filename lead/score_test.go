@@ -101,7 +101,7 @@ func TestScoreHandComputed(t *testing.T) {
 	total, err := s.Total(&l, scAt)
 	require.NoError(t, err)
 	assert.Equal(t, sc.Total, total)
-	assert.Equal(t, 30.0, s.FitOf(&l))
+	assert.Equal(t, 30.0, must(s.FitOf(&l)))
 }
 
 func TestScoreDecayHalvesPerHalfLife(t *testing.T) {
@@ -151,7 +151,7 @@ func TestScoreMatchesIgnoringCase(t *testing.T) {
 	}
 	for i, c := range cases {
 		l := lead.Lead{Who: c.who}
-		assert.Equal(t, c.want, s.FitOf(&l), "case %d", i)
+		assert.Equal(t, c.want, must(s.FitOf(&l)), "case %d", i)
 	}
 }
 
@@ -171,7 +171,7 @@ func TestScoreSizeBands(t *testing.T) {
 		if band == "" {
 			want = 0
 		}
-		assert.Equal(t, want, s.FitOf(&l), "size %d", size)
+		assert.Equal(t, want, must(s.FitOf(&l)), "size %d", size)
 	}
 }
 
@@ -455,7 +455,7 @@ func TestPropertyScoreInvariants(t *testing.T) {
 		total, err := s.Total(&l, scAt)
 		require.NoError(t, err)
 		assert.Equal(t, sc.Total, total)
-		assert.Equal(t, sc.Fit, s.FitOf(&l))
+		assert.Equal(t, sc.Fit, must(s.FitOf(&l)))
 		// The reasons explain the score.
 		var fit, eng float64
 		for _, r := range sc.Reasons {

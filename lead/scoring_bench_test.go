@@ -170,7 +170,11 @@ func BenchmarkPredictiveScore(b *testing.B) {
 	b.ResetTimer()
 	var sink float64
 	for i := 0; i < b.N; i++ {
-		sink += m.Probability(&leads[i%len(leads)])
+		p, err := m.Probability(&leads[i%len(leads)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		sink += p
 	}
 	_ = sink
 }
@@ -184,7 +188,9 @@ func BenchmarkPredictiveExplained(b *testing.B) {
 	runtime.GC() // collect the set-up garbage outside the timer
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = m.Predict(leads[i%len(leads)])
+		if _, err := m.Predict(leads[i%len(leads)]); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -230,7 +236,7 @@ func benchRoute(b *testing.B, strategy lead.Strategy) {
 	b.ResetTimer()
 	n := 0
 	for i := 0; i < b.N; i++ {
-		if r.Route(&leads[i%len(leads)]).Assigned() {
+		if a, _ := r.Route(&leads[i%len(leads)]); a.Assigned() {
 			n++
 		}
 	}

@@ -533,6 +533,9 @@ func (cp CommissionPlan) Statements(at time.Time, sales iter.Seq[Sale], quotas Q
 }
 
 func (cp CommissionPlan) statements(at time.Time, sales iter.Seq[Sale], quotas QuotaFunc, openings map[string]crmkit.Money, only string) ([]Statement, error) {
+	if sales == nil {
+		return nil, crmkit.Invalid("sales", "nil sequence")
+	}
 	cal, err := cp.calendar()
 	if err != nil {
 		return nil, err

@@ -56,7 +56,10 @@
 // Predict reports the backtest MAPE with the forecast; Forecast.Targets
 // rounds it to targets explicitly, and Forecast.Weights or
 // SeasonalWeightsFrom feed a split. The models compute in float64; money
-// enters through Series and leaves through Targets.
+// enters through Series and leaves through Targets. The work a caller
+// sizes is bounded before anything is allocated (MaxHorizon, MaxSeason,
+// histories within ±2^53, MaxFactors): beyond is crmkit.ErrInvalid, and a
+// forecast that would leave float64 is crmkit.ErrOverflow, never ±Inf.
 //
 // # Quotas beyond money
 //

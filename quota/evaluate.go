@@ -143,6 +143,9 @@ type evalNode struct {
 // are errors matching crmkit.ErrInvalid. Sums outside int64 are
 // crmkit.ErrOverflow.
 func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, error) {
+	if records == nil {
+		return Evaluation{}, crmkit.Invalid("records", "nil sequence")
+	}
 	root := p.Root.Period
 	if !opts.AsOf.After(root.Start) {
 		return Evaluation{}, crmkit.Invalid("as of", "%s is not after the start of fiscal year %d (%s)",

@@ -18,6 +18,18 @@ import (
 // float64 holds exactly (2^53).
 const maxExactFloat = 1 << 53
 
+// Bounds of the caller-sized work of the forecasting models, checked
+// before anything is allocated: a larger horizon or season is an error
+// matching crmkit.ErrInvalid.
+const (
+	// MaxHorizon is the most periods a model forecasts in one call
+	// (833 years of months).
+	MaxHorizon = 10_000
+	// MaxSeason is the longest season a seasonal model takes (hours in a
+	// year fit).
+	MaxSeason = 10_000
+)
+
 // Series converts per-period amounts of one currency to a float64 series
 // of minor units. Another currency is crmkit.ErrCurrencyMismatch; an
 // amount beyond 2^53 minor units, which float64 cannot hold exactly, is
@@ -53,9 +65,15 @@ var (
 	_ Model = HoltWinters{}
 )
 
+// checkSeries validates a forecast's inputs: a horizon in 1..MaxHorizon,
+// at least least periods of history, every value a number within
+// ±2^53 (what Series gives; the bound keeps every sum finite).
 func checkSeries(history []float64, horizon, least int, positive bool) error {
 	if horizon < 1 {
 		return crmkit.Invalid("horizon", "%d periods: forecast at least one", horizon)
+	}
+	if horizon > MaxHorizon {
+		return crmkit.Invalid("horizon", "%d periods is more than %d", horizon, MaxHorizon)
 	}
 	if len(history) < least {
 		return crmkit.Invalid("history", "%d periods, the model needs at least %d", len(history), least)
@@ -64,8 +82,33 @@ func checkSeries(history []float64, horizon, least int, positive bool) error {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return crmkit.Invalid(fmt.Sprintf("history[%d]", i), "%v is not a number", x)
 		}
+		if x > maxExactFloat || x < -maxExactFloat {
+			return crmkit.Invalid(fmt.Sprintf("history[%d]", i), "%v is beyond 2^53", x)
+		}
 		if positive && x < 0 {
 			return crmkit.Invalid(fmt.Sprintf("history[%d]", i), "negative %v: multiplicative seasonality needs amounts >= 0", x)
+		}
+	}
+	return nil
+}
+
+// checkSeason validates a season length: 2..MaxSeason periods.
+func checkSeason(season int) error {
+	if season < 2 {
+		return crmkit.Invalid("season", "%d periods: a season has at least 2", season)
+	}
+	if season > MaxSeason {
+		return crmkit.Invalid("season", "%d periods is more than %d", season, MaxSeason)
+	}
+	return nil
+}
+
+// checkFinite rejects a forecast that left float64: extreme seasonal
+// factors can blow a finite history up to ±Inf or NaN.
+func checkFinite(out []float64) error {
+	for i, v := range out {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("forecast value %d is %v, beyond float64: %w", i, v, crmkit.ErrOverflow)
 		}
 	}
 	return nil
@@ -86,7 +129,9 @@ func (m MovingAverage) MinHistory() int { return max(m.Window, 1) }
 // String names the model and its window.
 func (m MovingAverage) String() string { return fmt.Sprintf("moving average (window %d)", m.Window) }
 
-// Forecast implements Model.
+// Forecast implements Model. A window below 1, a horizon outside
+// 1..MaxHorizon, a history shorter than the window and values that are not
+// numbers within ±2^53 are errors matching crmkit.ErrInvalid.
 func (m MovingAverage) Forecast(history []float64, horizon int) ([]float64, error) {
 	if m.Window < 1 {
 		return nil, crmkit.Invalid("window", "%d periods: average at least one", m.Window)
@@ -118,12 +163,12 @@ func (m MovingAverage) Forecast(history []float64, horizon int) ([]float64, erro
 // Athanasopoulos, FPP3, section 3.4, classical multiplicative
 // decomposition, here with yearly means for the trend).
 //
-// Fewer than one complete year, a season below 2, negative, NaN or
-// infinite values and no year with a positive mean are errors matching
-// crmkit.ErrInvalid.
+// Fewer than one complete year, a season outside 2..MaxSeason, negative,
+// NaN or infinite values or values beyond 2^53 and no year with a
+// positive mean are errors matching crmkit.ErrInvalid.
 func SeasonalIndices(history []float64, season int) ([]float64, error) {
-	if season < 2 {
-		return nil, crmkit.Invalid("season", "%d periods: a season has at least 2", season)
+	if err := checkSeason(season); err != nil {
+		return nil, err
 	}
 	if err := checkSeries(history, 1, season, true); err != nil {
 		return nil, err
@@ -187,14 +232,20 @@ func SeasonalWeightsFrom(history []crmkit.Money) (Weights, error) {
 //	forecast(t+h) = level x index((t+h) mod Season)
 type SeasonalIndex struct{ Season int }
 
-// MinHistory is one season.
-func (m SeasonalIndex) MinHistory() int { return max(m.Season, 2) }
+// MinHistory is one season (clamped to 2..MaxSeason).
+func (m SeasonalIndex) MinHistory() int { return min(max(m.Season, 2), MaxSeason) }
 
 // String names the model and its season.
 func (m SeasonalIndex) String() string { return fmt.Sprintf("seasonal index (season %d)", m.Season) }
 
-// Forecast implements Model.
+// Forecast implements Model. Besides the series checks (see
+// MovingAverage.Forecast), a season outside 2..MaxSeason is an error
+// matching crmkit.ErrInvalid, and a forecast beyond float64
+// crmkit.ErrOverflow.
 func (m SeasonalIndex) Forecast(history []float64, horizon int) ([]float64, error) {
+	if err := checkSeason(m.Season); err != nil {
+		return nil, err
+	}
 	if err := checkSeries(history, horizon, m.MinHistory(), true); err != nil {
 		return nil, err
 	}
@@ -217,6 +268,9 @@ func (m SeasonalIndex) Forecast(history []float64, horizon int) ([]float64, erro
 	out := make([]float64, horizon)
 	for h := range out {
 		out[h] = level * idx[(n+h)%m.Season]
+	}
+	if err := checkFinite(out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -241,17 +295,18 @@ type HoltWinters struct {
 	Alpha, Beta, Gamma float64
 }
 
-// MinHistory is two seasons.
-func (m HoltWinters) MinHistory() int { return 2 * max(m.Season, 2) }
+// MinHistory is two seasons (the season clamped to 2..MaxSeason).
+func (m HoltWinters) MinHistory() int { return 2 * min(max(m.Season, 2), MaxSeason) }
 
 // String names the model and its parameters.
 func (m HoltWinters) String() string {
 	return fmt.Sprintf("Holt-Winters (season %d, alpha %.4g, beta %.4g, gamma %.4g)", m.Season, m.Alpha, m.Beta, m.Gamma)
 }
 
-// Forecast implements Model. Besides the series checks, a season below 2,
-// parameters outside [0, 1] and a first season without sales are errors
-// matching crmkit.ErrInvalid.
+// Forecast implements Model. Besides the series checks (see
+// MovingAverage.Forecast), a season outside 2..MaxSeason, parameters
+// outside [0, 1] and a first season without sales are errors matching
+// crmkit.ErrInvalid; a forecast beyond float64 is crmkit.ErrOverflow.
 func (m HoltWinters) Forecast(history []float64, horizon int) ([]float64, error) {
 	out, _, err := m.run(history, horizon)
 	return out, err
@@ -260,8 +315,8 @@ func (m HoltWinters) Forecast(history []float64, horizon int) ([]float64, error)
 // run smooths history and forecasts horizon periods; sse is the sum of
 // squared one-step errors over the smoothed part.
 func (m HoltWinters) run(history []float64, horizon int) (out []float64, sse float64, err error) {
-	if m.Season < 2 {
-		return nil, 0, crmkit.Invalid("season", "%d periods: a season has at least 2", m.Season)
+	if err := checkSeason(m.Season); err != nil {
+		return nil, 0, err
 	}
 	for _, p := range []struct {
 		name string
@@ -314,6 +369,9 @@ func (m HoltWinters) run(history []float64, horizon int) (out []float64, sse flo
 		k := (h - 1) / s
 		out[h-1] = (level + float64(h)*trend) * seas[n+h-s*(k+1)-1]
 	}
+	if err := checkFinite(out); err != nil {
+		return nil, 0, err
+	}
 	return out, sse, nil
 }
 
@@ -350,10 +408,37 @@ func FitHoltWinters(history []float64, season int) (HoltWinters, error) {
 
 // Factor adjusts a model's forecast for something the history does not
 // show: the product's life cycle (1.15 in growth, 0.9 in decline), the
-// market or the social environment. Multiplier must not be negative.
+// market or the social environment. Multiplier must be in
+// [0, MaxMultiplier] with at most MaxMultiplierPlaces decimal places, and
+// a forecast takes at most MaxFactors factors: their product stays a
+// number exact arithmetic can afford.
 type Factor struct {
 	Name       string
 	Multiplier decimal.Decimal
+}
+
+// Bounds of a forecast's factors.
+const (
+	MaxFactors          = 32
+	MaxMultiplier       = 1000
+	MaxMultiplierPlaces = 18
+)
+
+// factorProduct validates factors and returns the product of their
+// multipliers.
+func factorProduct(factors []Factor) (decimal.Decimal, error) {
+	if len(factors) > MaxFactors {
+		return decimal.Decimal{}, crmkit.Invalid("factors", "%d factors, more than %d", len(factors), MaxFactors)
+	}
+	mult := decimal.NewFromInt(1)
+	for i, f := range factors {
+		m, err := crmkit.CheckDecimal(fmt.Sprintf("factors[%d] (%s) multiplier", i, f.Name), f.Multiplier, MaxMultiplierPlaces, MaxMultiplier)
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		mult = mult.Mul(m)
+	}
+	return mult, nil
 }
 
 // Backtest is how well the model forecast the last Holdout periods of the
@@ -363,8 +448,8 @@ type Factor struct {
 //
 //	MAPE = mean over t of |actual(t) - predicted(t)| / |actual(t)|
 //
-// Valid is false when the history is too short to hold periods out or
-// every held-out actual is zero.
+// Valid is false when the history is too short to hold periods out,
+// every held-out actual is zero or the error is beyond float64.
 type Backtest struct {
 	Holdout   int
 	Actual    []float64
@@ -386,12 +471,13 @@ type Forecast struct {
 // factors to apply (see Forecast.Targets), and backtests the model by
 // forecasting the last horizon periods of history from the ones before
 // them (when the history is long enough). Errors are the model's, or a
-// negative factor (crmkit.ErrInvalid).
+// nil model or a factor outside its bounds (see Factor; crmkit.ErrInvalid).
 func Predict(model Model, history []float64, horizon int, factors ...Factor) (Forecast, error) {
-	for i, f := range factors {
-		if f.Multiplier.Sign() < 0 {
-			return Forecast{}, crmkit.Invalid(fmt.Sprintf("factors[%d]", i), "%s: negative multiplier %s", f.Name, f.Multiplier)
-		}
+	if model == nil {
+		return Forecast{}, crmkit.Invalid("model", "nil model")
+	}
+	if _, err := factorProduct(factors); err != nil {
+		return Forecast{}, err
 	}
 	vals, err := model.Forecast(history, horizon)
 	if err != nil {
@@ -418,7 +504,7 @@ func backtest(actual, pred []float64) Backtest {
 		s += math.Abs(a-pred[i]) / math.Abs(a)
 		n++
 	}
-	if n > 0 {
+	if n > 0 && !math.IsInf(s, 0) && !math.IsNaN(s) {
 		b.MAPE, b.Valid = s/float64(n), true
 	}
 	return b
@@ -427,14 +513,15 @@ func backtest(actual, pred []float64) Backtest {
 // Targets converts the forecast to targets in unit u: each value times the
 // product of the factors, rounded once with mode to a whole minor unit (or
 // count). A negative forecast (a falling trend) becomes a zero target.
-// Values beyond int64 are crmkit.ErrOverflow.
+// Values beyond int64 are crmkit.ErrOverflow; factors outside their
+// bounds (see Factor) crmkit.ErrInvalid.
 func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]int64, error) {
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}
-	mult := decimal.NewFromInt(1)
-	for _, fc := range f.Factors {
-		mult = mult.Mul(fc.Multiplier)
+	mult, err := factorProduct(f.Factors)
+	if err != nil {
+		return nil, err
 	}
 	cur := u.carrier(0).Currency()
 	out := make([]int64, len(f.Values))
@@ -455,11 +542,12 @@ func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]int64, error) {
 }
 
 // Weights returns the forecast, with its factors, as custom split weights
-// for the periods it covers (negative values weigh zero).
-func (f Forecast) Weights() Weights {
-	mult := decimal.NewFromInt(1)
-	for _, fc := range f.Factors {
-		mult = mult.Mul(fc.Multiplier)
+// for the periods it covers (negative values weigh zero). Factors outside
+// their bounds (see Factor) are crmkit.ErrInvalid.
+func (f Forecast) Weights() (Weights, error) {
+	mult, err := factorProduct(f.Factors)
+	if err != nil {
+		return Weights{}, err
 	}
 	ws := make([]decimal.Decimal, len(f.Values))
 	for i, v := range f.Values {
@@ -467,5 +555,5 @@ func (f Forecast) Weights() Weights {
 			ws[i] = decimal.NewFromFloat(v).Mul(mult).Round(6)
 		}
 	}
-	return CustomWeights(ws...)
+	return CustomWeights(ws...), nil
 }

@@ -119,7 +119,9 @@ func TestForecastTargets(t *testing.T) {
 	assert.Equal(t, []int64{104500, 104500}, got)
 	_, err = f.Targets(quota.MoneyUnit(crmkit.MustCurrency("EUR")), 0)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no rounding mode")
-	assert.Len(t, f.Weights().Values, 2)
+	w, err := f.Weights()
+	require.NoError(t, err)
+	assert.Len(t, w.Values, 2)
 
 	// A falling trend below zero gives zero targets.
 	neg := quota.Forecast{Values: []float64{-5, 7.5}}

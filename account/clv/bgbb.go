@@ -20,10 +20,28 @@ type DiscreteCustomer struct {
 	Periods int
 }
 
+// MaxOpportunities bounds the discrete-time work of BG/BB, whose
+// likelihood sums over the opportunities: a customer's Periods, and the n
+// and future opportunities of its predictions, are at most this many
+// (enough for a daily drive over 27 years). More is an error matching
+// crmkit.ErrInvalid, returned before any work.
+const MaxOpportunities = 10_000
+
+// checkOpportunities validates a number of opportunities: 0..MaxOpportunities.
+func checkOpportunities(field string, n int) error {
+	if n < 0 {
+		return crmkit.Invalid(field, "must not be negative, got %d", n)
+	}
+	if n > MaxOpportunities {
+		return crmkit.Invalid(field, "%d opportunities is more than %d", n, MaxOpportunities)
+	}
+	return nil
+}
+
 func checkDiscrete(list string, i int, c DiscreteCustomer) error {
 	switch {
-	case c.Periods < 0:
-		return crmkit.Invalid(field(list, i, "periods"), "must not be negative, got %d", c.Periods)
+	case c.Periods < 0 || c.Periods > MaxOpportunities:
+		return checkOpportunities(field(list, i, "periods"), c.Periods)
 	case c.Frequency < 0:
 		return crmkit.Invalid(field(list, i, "frequency"), "must not be negative, got %d", c.Frequency)
 	case c.Recency < 0:
@@ -49,7 +67,8 @@ func checkDiscrete(list string, i int, c DiscreteCustomer) error {
 // gamma = 0.657, delta = 2.783, log-likelihood -33225.6.
 //
 // The zero BGBB is not a model: its methods return errors wrapping
-// crmkit.ErrInvalid until all four parameters are positive.
+// crmkit.ErrInvalid until all four parameters are positive. Numbers of
+// opportunities are bounded by MaxOpportunities.
 type BGBB struct {
 	// Alpha and Beta are the parameters of the beta distribution of the
 	// transaction probability p.
@@ -231,7 +250,7 @@ func (m BGBB) LogLikelihood(customers []DiscreteCustomer, weights []float64) (fl
 	for i, c := range d.cs {
 		ll += d.w[i] * bgbbLogL(m.Alpha, m.Beta, m.Gamma, m.Delta, c)
 	}
-	return ll, nil
+	return finite("bg/bb log-likelihood", ll)
 }
 
 // gammaRatioDiff returns δ/(γ-1) [Γ(1+δ+a)/Γ(γ+δ+a) - Γ(1+δ+b)/Γ(γ+δ+b)],
@@ -254,8 +273,8 @@ func (m BGBB) ExpectedTransactions(n int) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if n < 0 {
-		return 0, crmkit.Invalid("n", "must not be negative, got %d", n)
+	if err := checkOpportunities("n", n); err != nil {
+		return 0, err
 	}
 	gd := gammaRatioDiff(m.Gamma, m.Delta, 0, float64(n)) * math.Exp(lgamma(m.Gamma+m.Delta)-lgamma(1+m.Delta))
 	return finite("bg/bb expected transactions", m.Alpha/(m.Alpha+m.Beta)*gd)
@@ -271,8 +290,8 @@ func (m BGBB) ProbTransactions(x, n int) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	if n < 0 {
-		return 0, crmkit.Invalid("n", "must not be negative, got %d", n)
+	if err := checkOpportunities("n", n); err != nil {
+		return 0, err
 	}
 	if x < 0 || x > n {
 		return 0, crmkit.Invalid("x", "must be in [0, n=%d], got %d", n, x)
@@ -321,6 +340,9 @@ func (m BGBB) ConditionalExpectedTransactions(future int, c DiscreteCustomer) (f
 	}
 	if future < 0 {
 		return 0, crmkit.Invalid("future", "number of future opportunities must not be negative, got %d", future)
+	}
+	if err := checkOpportunities("future", future); err != nil {
+		return 0, err
 	}
 	if err := checkDiscrete("customer", -1, c); err != nil {
 		return 0, err

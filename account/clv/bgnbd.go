@@ -2,6 +2,7 @@ package clv
 
 import (
 	"math"
+	"strings"
 
 	"gonum.org/v1/gonum/mathext"
 
@@ -126,7 +127,7 @@ func betaGeoLogLikelihood(model string, modified bool, p []float64, customers []
 	if err != nil {
 		return 0, err
 	}
-	return betaGeoLL(d, modified)(p, nil), nil
+	return finite(strings.ToLower(model)+" log-likelihood", betaGeoLL(d, modified)(p, nil))
 }
 
 func lgamma(x float64) float64 {
@@ -453,9 +454,24 @@ func (m MBGNBD) ProbPurchases(n int, t float64) (float64, error) {
 	return finite("mbg/nbd probability of purchases", betaGeoPMF(m.R, m.Alpha, m.A, m.B, 1, n, t))
 }
 
+// Bounds of the numbers of purchases the continuous-time models take.
+// More is an error matching crmkit.ErrInvalid, returned before any work.
+const (
+	// MaxPurchases bounds a customer's Frequency, which sets the size of
+	// the hypergeometric series in P(alive).
+	MaxPurchases = 10_000
+	// MaxProbPurchases bounds n in ProbPurchases, whose Pareto/NBD form
+	// sums n+1 hypergeometric series that converge slowly for some
+	// parameters (a second or more for n = 10,000).
+	MaxProbPurchases = 1000
+)
+
 func checkCount(n int) error {
 	if n < 0 {
 		return crmkit.Invalid("n", "number of purchases must not be negative, got %d", n)
+	}
+	if n > MaxProbPurchases {
+		return crmkit.Invalid("n", "%d purchases is more than %d", n, MaxProbPurchases)
 	}
 	return nil
 }

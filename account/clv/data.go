@@ -24,6 +24,9 @@ func checkCustomer(list string, i int, c Customer) error {
 	if c.Frequency < 0 {
 		return crmkit.Invalid(field(list, i, "frequency"), "must not be negative, got %d (customer %q)", c.Frequency, c.ID)
 	}
+	if c.Frequency > MaxPurchases {
+		return crmkit.Invalid(field(list, i, "frequency"), "%d repeat purchases is more than %d (customer %q)", c.Frequency, MaxPurchases, c.ID)
+	}
 	if math.IsNaN(c.T) || math.IsInf(c.T, 0) || c.T < 0 {
 		return crmkit.Invalid(field(list, i, "t"), "age must be finite and not negative, got %v (customer %q)", c.T, c.ID)
 	}

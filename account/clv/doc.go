@@ -42,5 +42,9 @@
 // the edge. Every function validates its input (negative counts, t_x > T,
 // empty data, NaN or infinite values) and returns errors wrapping
 // crmkit.ErrInvalid, usually as a *crmkit.ValidationError naming the field.
+// Caller-sized work is bounded before it starts (MaxOpportunities,
+// MaxPurchases, MaxProbPurchases, MaxCLVPeriods, MaxFrequencyBins,
+// MaxTrackingPoints, MaxFitIterations), and a prediction or log-likelihood
+// that leaves float64 is such an error too, never ±Inf or NaN.
 // Models are plain comparable values, safe to share between goroutines.
 package clv

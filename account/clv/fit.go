@@ -41,7 +41,9 @@ type FitOptions struct {
 	// (customers with identical summaries compressed into one row), one
 	// weight per row, each finite and not negative, not all zero.
 	Weights []float64
-	// MaxIterations bounds the optimiser's major iterations; zero means 500.
+	// MaxIterations bounds the optimiser's major iterations; zero means
+	// 500, and it is at most MaxFitIterations. The log-likelihood is
+	// evaluated at most 100 times per iteration (line searches included).
 	MaxIterations int
 }
 
@@ -81,6 +83,9 @@ type ConvergenceError struct {
 
 // Error implements error.
 func (e *ConvergenceError) Error() string {
+	if e == nil {
+		return ErrNotConverged.Error()
+	}
 	msg := fmt.Sprintf("%s fit did not converge: %s after %d iterations and %d evaluations (log-likelihood %.6g, gradient norm %.3g, parameters %.6g)",
 		e.Model, e.Status, e.Iterations, e.Evaluations, e.LogLikelihood, e.GradientNorm, e.Params)
 	if e.Err != nil {
@@ -95,7 +100,12 @@ func (e *ConvergenceError) Is(target error) bool {
 }
 
 // Unwrap returns the optimiser's error.
-func (e *ConvergenceError) Unwrap() error { return e.Err }
+func (e *ConvergenceError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // objective evaluates a model's total log-likelihood Σ w_i ℓ_i at the
 // natural parameters p. When grad is not nil it also stores ∂LL/∂p_k in
@@ -118,8 +128,14 @@ type problem struct {
 	sumW     float64
 }
 
+// MaxFitIterations bounds FitOptions.MaxIterations.
+const MaxFitIterations = 10_000
+
 const (
 	defaultMaxIterations = 500
+	// evaluationsPerIteration bounds the log-likelihood evaluations of a
+	// fit, line searches and numeric gradients included, per iteration.
+	evaluationsPerIteration = 100
 	// gradientTolerance stops BFGS when the largest component of the
 	// per-customer objective's gradient in log-parameter space is below it.
 	// Below about 1e-8 the rounding noise of the summed likelihood (and of a
@@ -148,8 +164,8 @@ func checkOptions(opts FitOptions, dim, rows int) error {
 	if math.IsNaN(opts.Penalty) || math.IsInf(opts.Penalty, 0) || opts.Penalty < 0 {
 		return crmkit.Invalid("penalty", "must be finite and not negative, got %v", opts.Penalty)
 	}
-	if opts.MaxIterations < 0 {
-		return crmkit.Invalid("max iterations", "must not be negative, got %d", opts.MaxIterations)
+	if opts.MaxIterations < 0 || opts.MaxIterations > MaxFitIterations {
+		return crmkit.Invalid("max iterations", "must be in 0..%d, got %d", MaxFitIterations, opts.MaxIterations)
 	}
 	if opts.Weights != nil {
 		if len(opts.Weights) != rows {
@@ -266,6 +282,7 @@ func minimise(pr problem, opts FitOptions) ([]float64, FitResult, error) {
 	settings := &optimize.Settings{
 		GradientThreshold: gradientTolerance,
 		MajorIterations:   maxIter,
+		FuncEvaluations:   maxIter * evaluationsPerIteration,
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 10},
 	}
 	res, err := optimize.Minimize(prob, theta0, settings, &optimize.BFGS{GradStopThreshold: gradientTolerance})

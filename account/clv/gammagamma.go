@@ -91,7 +91,7 @@ func (g GammaGamma) LogLikelihood(customers []Customer, weights []float64) (floa
 	if err != nil {
 		return 0, err
 	}
-	return gammaGammaLL(d)([]float64{g.P, g.Q, g.Gamma}, nil), nil
+	return finite("gamma-gamma log-likelihood", gammaGammaLL(d)([]float64{g.P, g.Q, g.Gamma}, nil))
 }
 
 // spendData holds the repeat customers' (x, m) with per-row constants.
@@ -205,7 +205,7 @@ func (g GammaGamma) ExpectedSpend() (float64, error) {
 	if err := g.checkMean(); err != nil {
 		return 0, err
 	}
-	return g.P * g.Gamma / (g.Q - 1), nil
+	return finite("gamma-gamma expected spend", g.P*g.Gamma/(g.Q-1))
 }
 
 // ConditionalExpectedSpend returns the expected spend per purchase of a
@@ -230,7 +230,7 @@ func (g GammaGamma) ConditionalExpectedSpend(c Customer) (float64, error) {
 // CLVOptions describes the horizon and economics of a CLV calculation.
 type CLVOptions struct {
 	// Periods is the number of discounting periods in the horizon (12 for a
-	// year of months); it must be positive.
+	// year of months); it must be in 1..MaxCLVPeriods.
 	Periods int
 	// PeriodLength is the length of one period in the purchase model's time
 	// unit (4.345 weeks for a month); it must be positive.
@@ -242,9 +242,16 @@ type CLVOptions struct {
 	Margin float64
 }
 
+// MaxCLVPeriods bounds CLVOptions.Periods: CLV evaluates the purchase
+// model once per period (10,000 weeks are 190 years).
+const MaxCLVPeriods = 10_000
+
 func (o CLVOptions) check() error {
 	if o.Periods <= 0 {
 		return crmkit.Invalid("periods", "must be positive, got %d", o.Periods)
+	}
+	if o.Periods > MaxCLVPeriods {
+		return crmkit.Invalid("periods", "%d periods is more than %d", o.Periods, MaxCLVPeriods)
 	}
 	if !(o.PeriodLength > 0) || math.IsInf(o.PeriodLength, 1) {
 		return crmkit.Invalid("period length", "must be positive and finite, got %v", o.PeriodLength)
@@ -256,6 +263,13 @@ func (o CLVOptions) check() error {
 		return crmkit.Invalid("margin", "must be in (0, 1], got %v", o.Margin)
 	}
 	return nil
+}
+
+// conditionalCurver is implemented by purchase models whose conditional
+// expectation has a costly part that depends on the customer only: CLV
+// computes it once instead of once per period.
+type conditionalCurver interface {
+	conditionalCurve(c Customer) (func(t float64) (float64, error), error)
 }
 
 // CLV returns a customer's residual lifetime value: the discounted expected
@@ -279,10 +293,16 @@ func (g GammaGamma) CLV(model PurchaseModel, c Customer, opts CLVOptions) (float
 	if err != nil {
 		return 0, err
 	}
+	expected := func(t float64) (float64, error) { return model.ConditionalExpectedPurchases(t, c) }
+	if cc, ok := model.(conditionalCurver); ok {
+		if expected, err = cc.conditionalCurve(c); err != nil {
+			return 0, err
+		}
+	}
 	total, prev := 0.0, 0.0
 	disc := 1.0
 	for i := 1; i <= opts.Periods; i++ {
-		cum, err := model.ConditionalExpectedPurchases(float64(i)*opts.PeriodLength, c)
+		cum, err := expected(float64(i) * opts.PeriodLength)
 		if err != nil {
 			return 0, err
 		}

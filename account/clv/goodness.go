@@ -7,6 +7,17 @@ import (
 	"github.com/crmkit/crmkit"
 )
 
+// Bounds of the goodness-of-fit tables, checked before they are
+// allocated: more is an error matching crmkit.ErrInvalid.
+const (
+	// MaxFrequencyBins is the largest maxFrequency of FrequencyFit, whose
+	// cost grows with its square for Pareto/NBD.
+	MaxFrequencyBins = 100
+	// MaxTrackingPoints is the most points Tracking returns: one per time
+	// unit from the first purchase to the end of the holdout period.
+	MaxTrackingPoints = 100_000
+)
+
 // FrequencyBin is one bar of the calibration-period histogram of repeat
 // purchases: how many customers made Frequency repeat purchases, observed
 // and expected under a model.
@@ -27,12 +38,13 @@ type FrequencyBin struct {
 // of Fader, Hardie and Lee (2005), figure 3: bins 0, 1, ..., maxFrequency-1
 // and a last bin "maxFrequency or more". Customers are grouped by age, so
 // the cost grows with the number of distinct ages, not of customers.
+// maxFrequency must be in 1..MaxFrequencyBins.
 func FrequencyFit(model PurchaseModel, customers []Customer, maxFrequency int) ([]FrequencyBin, error) {
 	if model == nil {
 		return nil, crmkit.Invalid("model", "nil purchase model")
 	}
-	if maxFrequency < 1 {
-		return nil, crmkit.Invalid("max frequency", "must be at least 1, got %d", maxFrequency)
+	if maxFrequency < 1 || maxFrequency > MaxFrequencyBins {
+		return nil, crmkit.Invalid("max frequency", "must be in 1..%d, got %d", MaxFrequencyBins, maxFrequency)
 	}
 	if len(customers) == 0 {
 		return nil, crmkit.Invalid("customers", "no customers")
@@ -94,7 +106,8 @@ type TrackingPoint struct {
 // As in lifetimes' expected_cumulative_transactions, a period ending d days
 // after Start counts the repeat purchases made on days before d, and a
 // customer who first bought on day f contributes E[X((d-f)/unit)]. The
-// summary must come from Summarize.
+// summary must come from Summarize, and span at most MaxTrackingPoints
+// time units.
 func (s Summary) Tracking(model PurchaseModel) ([]TrackingPoint, error) {
 	if model == nil {
 		return nil, crmkit.Invalid("model", "nil purchase model")
@@ -121,7 +134,11 @@ func (s Summary) Tracking(model PurchaseModel) ([]TrackingPoint, error) {
 		}
 		cohort[f]++
 	}
-	n := int(math.Ceil(days/u - 1e-9))
+	periods := math.Ceil(days/u - 1e-9)
+	if !(periods <= MaxTrackingPoints) {
+		return nil, crmkit.Invalid("summary", "%v time units of %v days to track, more than %d points", periods, u, MaxTrackingPoints)
+	}
+	n := int(periods)
 	points := make([]TrackingPoint, 0, n)
 	actual := 0
 	for k := 1; k <= n; k++ {

@@ -84,7 +84,7 @@ func (m ParetoNBD) LogLikelihood(customers []Customer, weights []float64) (float
 	if err != nil {
 		return 0, err
 	}
-	return paretoLL(d)([]float64{m.R, m.Alpha, m.S, m.Beta}, nil), nil
+	return finite("pareto/nbd log-likelihood", paretoLL(d)([]float64{m.R, m.Alpha, m.S, m.Beta}, nil))
 }
 
 func (m ParetoNBD) check() error {
@@ -398,12 +398,32 @@ func (m ParetoNBD) ConditionalExpectedPurchases(t float64, c Customer) (float64,
 	if err := checkTime("t", t); err != nil {
 		return 0, err
 	}
-	if err := checkCustomer("customer", -1, c); err != nil {
+	curve, err := m.conditionalCurve(c)
+	if err != nil {
 		return 0, err
 	}
+	return curve(t)
+}
+
+// conditionalCurve returns t ↦ E[Y(t) | x, t_x, T] for one customer,
+// computing P(alive), the costly part that does not depend on t, once:
+// CLV evaluates the curve at every period of its horizon.
+func (m ParetoNBD) conditionalCurve(c Customer) (func(t float64) (float64, error), error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	if err := checkCustomer("customer", -1, c); err != nil {
+		return nil, err
+	}
 	x := float64(c.Frequency)
-	v := (m.R + x) * (m.Beta + c.T) / (m.Alpha + c.T) * growth(m.S-1, math.Log1p(t/(m.Beta+c.T))) * m.alive(c)
-	return finite("pareto/nbd conditional expected purchases", v)
+	alive := m.alive(c)
+	return func(t float64) (float64, error) {
+		if err := checkTime("t", t); err != nil {
+			return 0, err
+		}
+		v := (m.R + x) * (m.Beta + c.T) / (m.Alpha + c.T) * growth(m.S-1, math.Log1p(t/(m.Beta+c.T))) * alive
+		return finite("pareto/nbd conditional expected purchases", v)
+	}, nil
 }
 
 // ProbPurchases returns P(X(t) = n) for a customer picked at random, from

@@ -201,7 +201,10 @@ func (s *story) scoreAndRoute(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		a := router.Route(l)
+		a, err := router.Route(l)
+		if err != nil {
+			return err
+		}
 		owner := "unassigned (" + a.Reason + ")"
 		if a.Assigned() {
 			owner = a.Rep

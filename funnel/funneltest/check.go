@@ -178,8 +178,12 @@ func DiffDurations(name string, a, b crmkit.Durations) error {
 
 // CheckMerge checks that the report over records equals the merge of the
 // reports over the two disjoint sets of entities that inA splits them
-// into, for the Total and for every group.
+// into, for the Total and for every group. A nil inA is
+// crmkit.ErrInvalid.
 func CheckMerge(stages funnel.Stages, records []funnel.Record, inA func(uuid.UUID) bool, q funnel.Query) error {
+	if inA == nil {
+		return crmkit.Invalid("in a", "nil split function")
+	}
 	var a, b []funnel.Record
 	for _, r := range records {
 		if inA(r.Entity) {
