@@ -102,10 +102,14 @@ func DeferredRevenue(o Order) (crmkit.Money, error) {
 // all in cur. It stops at the first inconsistent order, an order in another
 // currency (crmkit.ErrCurrencyMismatch) or a sum outside int64 minor units
 // (crmkit.ErrOverflow); errors name the order by its position, orders[i].
+// A nil sequence is crmkit.ErrInvalid.
 func TotalRecognisedRevenue(cur crmkit.Currency, orders iter.Seq[Order]) (crmkit.Money, error) {
 	total, err := crmkit.NewMoney(0, cur)
 	if err != nil {
 		return crmkit.Money{}, wrap("recognised revenue", err)
+	}
+	if orders == nil {
+		return crmkit.Money{}, wrap("recognised revenue", crmkit.Invalid("orders", "nil sequence"))
 	}
 	i := 0
 	for o := range orders {
@@ -147,11 +151,14 @@ type CustomerRevenue struct {
 // from repeat customers. It stops at the first negative amount
 // (crmkit.ErrInvalid), other currency (crmkit.ErrCurrencyMismatch) or sum
 // outside int64 minor units (crmkit.ErrOverflow), naming the purchase by
-// its position, purchases[i].
+// its position, purchases[i]. A nil sequence is crmkit.ErrInvalid.
 func NewVsRepeatRevenue(cur crmkit.Currency, purchases iter.Seq[Purchase]) (CustomerRevenue, error) {
 	zero, err := crmkit.NewMoney(0, cur)
 	if err != nil {
 		return CustomerRevenue{}, wrap("new vs repeat revenue", err)
+	}
+	if purchases == nil {
+		return CustomerRevenue{}, wrap("new vs repeat revenue", crmkit.Invalid("purchases", "nil sequence"))
 	}
 	r := CustomerRevenue{New: zero, Repeat: zero}
 	i := 0

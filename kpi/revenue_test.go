@@ -201,3 +201,12 @@ func TestNewVsRepeatRevenueProperties(t *testing.T) {
 		}
 	})
 }
+
+// A nil sequence is a caller's mistake the package docs promise not to
+// panic on: both stream sums refuse it as ErrInvalid.
+func TestRevenueNilSequence(t *testing.T) {
+	_, err := kpi.TotalRecognisedRevenue(crmkit.MustCurrency("EUR"), nil)
+	require.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = kpi.NewVsRepeatRevenue(crmkit.MustCurrency("EUR"), nil)
+	require.ErrorIs(t, err, crmkit.ErrInvalid)
+}
