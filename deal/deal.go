@@ -286,7 +286,8 @@ type Deal struct {
 	Type       DealType  `json:"type"`
 	// Amount is the expected value of the deal, never negative.
 	Amount crmkit.Money `json:"amount"`
-	// CloseDate is the expected close date (zero: not yet known).
+	// CloseDate is the expected close date (zero: not yet known), a
+	// calendar date in the zone it carries; see NewDeal for the rule.
 	CloseDate time.Time `json:"close_date,omitzero"`
 	AccountID uuid.UUID `json:"account_id"`
 	ContactID uuid.UUID `json:"contact_id,omitzero"`
@@ -307,7 +308,7 @@ type Deal struct {
 	StageEnteredAt time.Time `json:"stage_entered_at"`
 	Status         Status    `json:"status"`
 	// Probability overrides the stage's default win probability when
-	// Valid (percent, 0..100).
+	// Valid (a fraction in [0, 1], see crmkit.CheckFraction).
 	Probability decimal.NullDecimal `json:"probability"`
 	// Suspension is set while the deal is Suspended.
 	Suspension Suspension `json:"suspension,omitzero"`
@@ -360,7 +361,11 @@ func (c Cmd) check(d *Deal) error {
 // NewDeal holds what creating a deal takes. Name, Type, Amount (in a
 // currency, not negative), AccountID and Owner are required. A zero ID
 // gets a new UUIDv7; an empty Stage starts the deal in the pipeline's first
-// stage. CloseDate, if set, must not be before the day of creation.
+// stage. CloseDate, if set, must not be before the day of creation:
+// calendar dates are compared in one zone, the close date's own (its
+// time.Location), the creation time being converted into it, and an error
+// prints both days in that zone. Probability, if Valid, overrides the
+// stage's default and is a fraction in [0, 1].
 type NewDeal struct {
 	ID           uuid.UUID           `json:"id"`
 	Name         string              `json:"name"`
@@ -460,22 +465,29 @@ func checkAmount(m crmkit.Money) error {
 	return nil
 }
 
-// checkCloseDate rejects a close date before the day of at (a deal can be
-// expected to close today, not yesterday).
+// checkCloseDate is the close-date rule: a deal can be expected to close
+// today, not yesterday. A close date is a calendar date in the zone it
+// carries (its time.Location); "today" is the calendar day of at in that
+// same zone. The two days are compared, and printed, in the close date's
+// zone, so a close date of 2026-02-01 in Berlin given at 2026-02-01 10:00
+// UTC (11:00 in Berlin) is today, not yesterday.
 func checkCloseDate(date, at time.Time) error {
 	if date.IsZero() {
 		return nil
 	}
-	y, m, dd := at.Date()
-	if date.Before(time.Date(y, m, dd, 0, 0, 0, 0, at.Location())) {
-		return crmkit.Invalid("close_date", "%s is before %s", date.Format(time.DateOnly), at.Format(time.DateOnly))
+	today := at.In(date.Location())
+	dy, dm, dd := date.Date()
+	ty, tm, td := today.Date()
+	if time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC).Before(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)) {
+		return crmkit.Invalid("close_date", "%s is before today, %s (both in %s)",
+			date.Format(time.DateOnly), today.Format(time.DateOnly), date.Location())
 	}
 	return nil
 }
 
 func checkProbability(p decimal.NullDecimal) error {
 	if p.Valid {
-		return checkPercent("probability", p.Decimal)
+		return crmkit.CheckFraction("probability", p.Decimal)
 	}
 	return nil
 }
@@ -536,13 +548,13 @@ func checkTeam(team []Member, owner string) error {
 	return nil
 }
 
-// ProbabilityIn returns the deal's win probability in percent: 100 when
-// won, 0 when lost or terminated, otherwise its override or else the
-// default of its stage in p.
+// ProbabilityIn returns the deal's win probability, a fraction in [0, 1]:
+// 1 when won, 0 when lost or terminated, otherwise its override or else
+// the default of its stage in p.
 func (d Deal) ProbabilityIn(p *Pipeline) decimal.Decimal {
 	switch d.Status {
 	case Won:
-		return decimal.NewFromInt(100)
+		return decimal.NewFromInt(1)
 	case Lost, Terminated:
 		return decimal.Zero
 	}
@@ -555,10 +567,10 @@ func (d Deal) ProbabilityIn(p *Pipeline) decimal.Decimal {
 	return decimal.Zero
 }
 
-// WeightedAmount returns Amount × probability / 100 (see ProbabilityIn),
+// WeightedAmount returns Amount × probability (see ProbabilityIn),
 // rounded half to even to the minor unit.
 func (d Deal) WeightedAmount(p *Pipeline) (crmkit.Money, error) {
-	return d.Amount.Mul(d.ProbabilityIn(p).Shift(-2), crmkit.RoundHalfEven)
+	return d.Amount.Mul(d.ProbabilityIn(p), crmkit.RoundHalfEven)
 }
 
 // ForecastIn returns the forecast category the deal counts in: Closed when
@@ -582,8 +594,7 @@ func (d Deal) Stuck(p *Pipeline, at time.Time) bool {
 	if d.Status != Open || d.Stage < 0 || d.Stage >= p.Len() {
 		return false
 	}
-	exp := p.spec.Stages[d.Stage].ExpectedDuration
-	return exp > 0 && at.Sub(d.StageEnteredAt) > exp
+	return p.spec.Stages[d.Stage].Stuck(at.Sub(d.StageEnteredAt))
 }
 
 // Visits counts the deal's visit activities in [from, to).
@@ -767,8 +778,9 @@ func (d Deal) SetAmount(amount crmkit.Money, c Cmd) (Deal, crmkit.Event, error) 
 }
 
 // SetCloseDate changes the expected close date of an open or suspended
-// deal (CloseDateChanged). A date before the day of c.At is an error; the
-// zero time clears it.
+// deal (CloseDateChanged). A date before the day of c.At is an error
+// (both days read in the date's own zone, see NewDeal); the zero time
+// clears it.
 func (d Deal) SetCloseDate(date time.Time, c Cmd) (Deal, crmkit.Event, error) {
 	if err := c.check(&d); err != nil {
 		return Deal{}, crmkit.Event{}, err
@@ -840,7 +852,7 @@ func (d Deal) LogActivity(a Activity, c Cmd) (Deal, crmkit.Event, error) {
 		return Deal{}, crmkit.Event{}, crmkit.Invalid("activity.at", "activity at %s is after the command at %s", a.At.Format(time.RFC3339), c.At.Format(time.RFC3339))
 	}
 	out := d.applyActivity(a, c)
-	e, err := out.event(EventActivityLogged, c, "", "", a)
+	e, err := out.event(EventActivityLogged, c, "", string(a.Kind), a)
 	if err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}

@@ -39,9 +39,10 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"negative amount", func(n *deal.NewDeal) { n.Amount = crmkit.MustMoney("-0.01", "EUR") }, "amount"},
 		{"amount without currency", func(n *deal.NewDeal) { n.Amount = crmkit.Money{} }, "amount"},
 		{"close date before creation", func(n *deal.NewDeal) { n.CloseDate = dealStart.AddDate(0, 0, -1) }, "close_date"},
-		{"probability above 100", func(n *deal.NewDeal) {
-			n.Probability = decimal.NewNullDecimal(decimal.RequireFromString("100.5"))
+		{"probability above 1", func(n *deal.NewDeal) {
+			n.Probability = decimal.NewNullDecimal(decimal.RequireFromString("1.005"))
 		}, "probability"},
+		{"probability in percent", func(n *deal.NewDeal) { n.Probability = decimal.NewNullDecimal(decimal.NewFromInt(25)) }, "probability"},
 		{"negative probability", func(n *deal.NewDeal) { n.Probability = decimal.NewNullDecimal(decimal.NewFromInt(-1)) }, "probability"},
 		{"unknown stage", func(n *deal.NewDeal) { n.Stage = "contracting" }, "stage"},
 		{"splits summing to 99.99%", func(n *deal.NewDeal) {
@@ -228,14 +229,14 @@ func TestSetTeamRejectsBadSplits(t *testing.T) {
 
 func TestAmountCloseDateProbability(t *testing.T) {
 	ctx := context.Background()
-	p, d := fixture(t) // tracking, 10%
+	p, d := fixture(t) // tracking, 0.1
 	_, _, err := d.SetAmount(crmkit.MustMoney("-1.00", "EUR"), by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, _, err = d.SetAmount(crmkit.MustMoney("1.00", "USD"), by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 	_, _, err = d.SetCloseDate(dealStart.AddDate(0, 0, 1), by("ana", 2))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "a close date before the day of the change")
-	_, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.NewFromInt(101)), by("ana", 1))
+	_, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("1.01")), by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid)
 
 	d, _, err = d.SetAmount(crmkit.MustMoney("1000.00", "EUR"), by("ana", 1))
@@ -245,7 +246,7 @@ func TestAmountCloseDateProbability(t *testing.T) {
 	assert.Equal(t, "100.00 EUR", w.String(), "10% of 1000.00")
 	assert.Equal(t, deal.ForecastPipeline, d.ForecastIn(p))
 
-	d, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("25")), by("ana", 1))
+	d, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("0.25")), by("ana", 1))
 	require.NoError(t, err)
 	w, err = d.WeightedAmount(p)
 	require.NoError(t, err)
@@ -253,7 +254,7 @@ func TestAmountCloseDateProbability(t *testing.T) {
 
 	won, _, err := p.Win(ctx, d, deal.Outcome{Summary: "ok"}, by("ana", 2))
 	require.NoError(t, err)
-	assert.True(t, won.ProbabilityIn(p).Equal(decimal.NewFromInt(100)))
+	assert.True(t, won.ProbabilityIn(p).Equal(decimal.NewFromInt(1)))
 	assert.Equal(t, deal.ForecastClosed, won.ForecastIn(p))
 	_, _, err = won.SetAmount(crmkit.MustMoney("5.00", "EUR"), by("ana", 3))
 	require.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a won deal's amount is history")

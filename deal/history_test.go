@@ -24,7 +24,7 @@ func storyHistory(t *testing.T) (*deal.Pipeline, deal.Deal, []crmkit.Event) {
 		Name: "Story", Type: deal.CrossSell, Amount: crmkit.MustMoney("40000.00", "EUR"),
 		AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"),
 		ContactID: uuid.MustParse("0195f000-0000-7000-8000-0000000000cc"),
-		Owner:     "ana", Probability: decimal.NewNullDecimal(decimal.RequireFromString("12.5")),
+		Owner:     "ana", Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.125")),
 	}, deal.Cmd{By: "ana", At: dealStart})
 	require.NoError(t, err)
 	h := []crmkit.Event{e}

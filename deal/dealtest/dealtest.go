@@ -35,12 +35,12 @@ func Roles() []string { return []string{"manager", "director", "finance"} }
 func Reps() []string { return []string{"ana", "ben", "cai", "dee", "eli"} }
 
 // Stage returns a generator of valid stages named name (probabilities in
-// whole percent, random forecast, durations, cadence and entry rules).
+// [0, 1] in hundredths, random forecast, durations, cadence and entry rules).
 func Stage(name string) *rapid.Generator[deal.Stage] {
 	return rapid.Custom(func(t *rapid.T) deal.Stage {
 		s := deal.Stage{
 			Name:             name,
-			Probability:      decimal.NewFromInt(rapid.Int64Range(0, 100).Draw(t, "probability")),
+			Probability:      decimal.New(rapid.Int64Range(0, 100).Draw(t, "probability"), -2),
 			Forecast:         deal.ForecastCategory(rapid.IntRange(int(deal.ForecastPipeline), int(deal.ForecastOmitted)).Draw(t, "forecast")),
 			ExpectedDuration: time.Duration(rapid.IntRange(0, 90).Draw(t, "days")) * 24 * time.Hour,
 			AllowBackward:    rapid.Bool().Draw(t, "backward"),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -178,7 +179,7 @@ func DiffDurations(name string, a, b funnel.Durations) error {
 // CheckMerge checks that the report over records equals the merge of the
 // reports over the two disjoint sets of entities that inA splits them
 // into, for the Total and for every group.
-func CheckMerge(stages funnel.Stages, records []funnel.Record, inA func(uuid.UUID) bool, q funnel.Query) error {
+func CheckMerge(p *deal.Pipeline, records []funnel.Record, inA func(uuid.UUID) bool, q funnel.Query) error {
 	var a, b []funnel.Record
 	for _, r := range records {
 		if inA(r.Entity) {
@@ -187,15 +188,15 @@ func CheckMerge(stages funnel.Stages, records []funnel.Record, inA func(uuid.UUI
 			b = append(b, r)
 		}
 	}
-	all, err := funnel.Analyze(stages, slices.Values(records), q)
+	all, err := funnel.Analyze(p, slices.Values(records), q)
 	if err != nil {
 		return fmt.Errorf("report over the union: %w", err)
 	}
-	ra, err := funnel.Analyze(stages, slices.Values(a), q)
+	ra, err := funnel.Analyze(p, slices.Values(a), q)
 	if err != nil {
 		return fmt.Errorf("report over the first set: %w", err)
 	}
-	rb, err := funnel.Analyze(stages, slices.Values(b), q)
+	rb, err := funnel.Analyze(p, slices.Values(b), q)
 	if err != nil {
 		return fmt.Errorf("report over the second set: %w", err)
 	}
@@ -236,7 +237,7 @@ func CheckMerge(stages funnel.Stages, records []funnel.Record, inA func(uuid.UUI
 // records as of its last record equals the state the generator's model
 // recorded for every entity.
 func CheckFinalState(h History) error {
-	got, err := funnel.PipelineAsOf(h.Stages, slices.Values(h.Records), h.Last)
+	got, err := funnel.PipelineAsOf(h.Pipeline, slices.Values(h.Records), h.Last)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -102,6 +103,12 @@ func testBadInput(t *testing.T, o Opener) {
 		"unknown status": func(d *deal.Deal) { d.Status = 42 },
 		"negative stage": func(d *deal.Deal) { d.Stage = -1 },
 		"stage too high": func(d *deal.Deal) { d.Stage = deal.MaxStages },
+		"probability in percent": func(d *deal.Deal) {
+			d.Probability = decimal.NewNullDecimal(decimal.NewFromInt(25))
+		},
+		"probability exponent": func(d *deal.Deal) {
+			d.Probability = decimal.NewNullDecimal(decimal.New(1, -10001))
+		},
 		"no pipeline":    func(d *deal.Deal) { d.PipelineID = "" },
 		"oversize name":  func(d *deal.Deal) { d.Name = long },
 		"oversize owner": func(d *deal.Deal) { d.Owner = longKey },
