@@ -114,8 +114,11 @@ func ratioPPM(field string, d, def decimal.Decimal) (uint64, error) {
 	if d.IsZero() {
 		d = def
 	}
-	if d.Sign() < 0 || !d.LessThan(decimal.NewFromInt(1)) {
-		return 0, crmkit.Invalid(field, "%s is outside [0, 1)", d)
+	if err := crmkit.CheckFraction(field, d); err != nil {
+		return 0, err
+	}
+	if d.Equal(decimal.NewFromInt(1)) {
+		return 0, crmkit.Invalid(field, "1 is outside [0, 1)")
 	}
 	s := d.Shift(6)
 	if !s.Equal(s.Truncate(0)) {

@@ -92,8 +92,11 @@ func (r ParetoRanking) Share(i int) decimal.Decimal {
 // reach share (such as 0.8) of the revenue: the smallest k with
 // Cumulative of the k-th ≥ share × Total. share must be in (0, 1].
 func (r ParetoRanking) KeyCustomers(share decimal.Decimal) (int, error) {
-	if share.Sign() <= 0 || share.GreaterThan(decimal.NewFromInt(1)) {
-		return 0, crmkit.Invalid("share", "%s is outside (0, 1]", share)
+	if err := crmkit.CheckFraction("share", share); err != nil {
+		return 0, err
+	}
+	if share.IsZero() {
+		return 0, crmkit.Invalid("share", "0 is outside (0, 1]")
 	}
 	target := decimal.NewFromInt(r.Total.Minor()).Mul(share).Ceil().IntPart()
 	k, _ := slices.BinarySearchFunc(r.Entries, target, func(e ParetoEntry, t int64) int { return cmp.Compare(e.Cumulative.Minor(), t) })

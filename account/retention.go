@@ -97,8 +97,8 @@ func CheckChurnLimits(teams []TeamChurn) ([]ChurnCheck, error) {
 		if strings.TrimSpace(t.Team) == "" {
 			return nil, crmkit.Invalid(fmt.Sprintf("teams[%d]", i), "no team")
 		}
-		if t.Limit.Sign() < 0 || t.Limit.GreaterThan(decimal.NewFromInt(1)) {
-			return nil, crmkit.Invalid("limit", "team %q: churn limit %s is outside [0, 1]", t.Team, t.Limit)
+		if err := crmkit.CheckFraction("limit", t.Limit); err != nil {
+			return nil, fmt.Errorf("team %q: %w", t.Team, err)
 		}
 		c, err := kpi.LogoChurn(t.Start, t.Lost)
 		if err != nil {

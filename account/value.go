@@ -39,14 +39,13 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	return decimal.NewFromInt(p.Minor()).DivRound(decimal.NewFromInt(revenue.Minor()), 16), nil
 }
 
+// checkCLVInputs accepts a retention rate and a discount rate that are
+// fractions in [0, 1] (crmkit.CheckFraction).
 func checkCLVInputs(retention, discount decimal.Decimal) error {
-	switch {
-	case retention.Sign() < 0 || retention.GreaterThan(decimal.NewFromInt(1)):
-		return crmkit.Invalid("retention", "%s is outside [0, 1]", retention)
-	case discount.Sign() < 0:
-		return crmkit.Invalid("discount", "negative discount rate %s", discount)
+	if err := crmkit.CheckFraction("retention", retention); err != nil {
+		return err
 	}
-	return nil
+	return crmkit.CheckFraction("discount", discount)
 }
 
 // HistoricalCLV is the customer lifetime value of a constant margin per
@@ -58,7 +57,7 @@ func checkCLVInputs(retention, discount decimal.Decimal) error {
 //	CLV = Σ_{t=1..∞} m · r^t / (1+d)^t = m · r / (1 + d − r)
 //
 // For m = 100, r = 0.8, d = 0.1: 100 · 0.8 / 0.3 = 266.67. The result is
-// rounded once with mode. Retention outside [0, 1], a negative discount,
+// rounded once with mode. A retention or discount rate outside [0, 1],
 // or r = 1 with d = 0 (an infinite value) are ErrInvalid.
 func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
 	if err := checkCLVInputs(retention, discount); err != nil {
@@ -127,8 +126,8 @@ func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods
 // selective: it is never more than the customer's value, and zero for a
 // customer of no or negative value. p must be in [0, 1].
 func MaxRetentionSpend(value crmkit.Money, saveProbability decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	if saveProbability.Sign() < 0 || saveProbability.GreaterThan(decimal.NewFromInt(1)) {
-		return crmkit.Money{}, crmkit.Invalid("save probability", "%s is outside [0, 1]", saveProbability)
+	if err := crmkit.CheckFraction("save probability", saveProbability); err != nil {
+		return crmkit.Money{}, err
 	}
 	if value.Currency().IsZero() {
 		return crmkit.Money{}, crmkit.Invalid("value", "customer value without currency")

@@ -35,7 +35,8 @@ func Roles() []string { return []string{"manager", "director", "finance"} }
 func Reps() []string { return []string{"ana", "ben", "cai", "dee", "eli"} }
 
 // Stage returns a generator of valid stages named name (probabilities in
-// [0, 1] in hundredths, random forecast, durations, cadence and entry rules).
+// [0, 1] in hundredths, random forecast, durations, daily, weekly or
+// monthly cadences and entry rules).
 func Stage(name string) *rapid.Generator[deal.Stage] {
 	return rapid.Custom(func(t *rapid.T) deal.Stage {
 		s := deal.Stage{
@@ -46,7 +47,8 @@ func Stage(name string) *rapid.Generator[deal.Stage] {
 			AllowBackward:    rapid.Bool().Draw(t, "backward"),
 		}
 		if v := rapid.IntRange(0, 3).Draw(t, "visits"); v > 0 {
-			s.Visits = deal.VisitCadence{Visits: v, Per: deal.PerWeek}
+			per := rapid.SampledFrom([]deal.CadenceUnit{deal.PerDay, deal.PerWeek, deal.PerWeek, deal.PerMonth}).Draw(t, "per")
+			s.Visits = deal.VisitCadence{Visits: v, Per: per}
 		}
 		fields := []deal.Field{deal.FieldAmount, deal.FieldCloseDate, deal.FieldContact, deal.FieldTeam}
 		for _, f := range fields {
