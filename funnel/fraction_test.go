@@ -14,7 +14,6 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
-	"github.com/crmkit/crmkit/kpi"
 	"github.com/crmkit/crmkit/quota"
 )
 
@@ -128,10 +127,6 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 		return quota.CommissionPlan{Name: "AE", Currency: crmkit.MustCurrency("EUR"), Basis: quota.OnAttainment, Method: quota.Marginal,
 			Tiers:    []quota.Tier{{From: decimal.Zero, Rate: p}},
 			Rounding: crmkit.RoundHalfEven, Calendar: quota.Fiscal(time.January, ""), Grain: quota.Months}.Validate()
-	},
-	"kpi gross margin": func(p decimal.Decimal) error {
-		_, err := kpi.CACPaybackMonths(crmkit.MustMoney("100.00", "EUR"), crmkit.MustMoney("10.00", "EUR"), p)
-		return err
 	},
 }
 

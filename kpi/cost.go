@@ -88,11 +88,8 @@ func CACPaybackMonths(cac, monthlyRevenue crmkit.Money, grossMargin decimal.Deci
 	if err := positiveAmount(r, "no revenue to pay back from"); err != nil {
 		return decimal.Decimal{}, wrap("cac payback", err)
 	}
-	if err := crmkit.CheckFraction("grossMargin", grossMargin); err != nil {
-		return decimal.Decimal{}, wrap("cac payback", err)
-	}
-	if grossMargin.IsZero() {
-		return decimal.Decimal{}, wrap("cac payback", crmkit.Invalid("grossMargin", "0 is not in (0, 1]"))
+	if grossMargin.Sign() <= 0 || grossMargin.GreaterThan(one) {
+		return decimal.Decimal{}, wrap("cac payback", crmkit.Invalid("grossMargin", "%s is not in (0, 1]", grossMargin))
 	}
 	return quo(minor(cac), minor(monthlyRevenue).Mul(grossMargin)), nil
 }
