@@ -59,7 +59,7 @@ type CadenceCheck struct {
 // entity was suspended at any time are not judged either. Records are read
 // in report order, with the errors of Analyze.
 func CheckCadence(pl *deal.Pipeline, records iter.Seq[Record], asOf time.Time) (CadenceCheck, error) {
-	stages, err := stagesOf(pl)
+	stages, err := policyOf(pl)
 	if err != nil {
 		return CadenceCheck{}, err
 	}
@@ -212,7 +212,7 @@ type Stuck struct {
 // checked). The most overdue come first. A nil or zero pipeline, invalid
 // opportunities and a zero asOf are ErrInvalid.
 func StuckDeals(p *deal.Pipeline, opportunities iter.Seq[Opportunity], asOf time.Time) ([]Stuck, error) {
-	stages, err := stagesOf(p)
+	stages, err := policyOf(p)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +258,7 @@ type Shortfall struct {
 // a report of other stages and a minimum amount in another currency are
 // errors.
 func StageShortfalls(p *deal.Pipeline, s Summary) ([]Shortfall, error) {
-	stages, err := stagesOf(p)
+	stages, err := policyOf(p)
 	if err != nil {
 		return nil, err
 	}

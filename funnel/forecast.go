@@ -122,7 +122,7 @@ type ForecastOptions struct {
 // or outside [0, 1] (crmkit.CheckFraction), invalid opportunities and
 // amounts in two currencies are errors.
 func NewForecast(p *deal.Pipeline, opportunities iter.Seq[Opportunity], period crmkit.Period, asOf time.Time, opt ForecastOptions) (Forecast, error) {
-	stages, err := stagesOf(p)
+	stages, err := policyOf(p)
 	if err != nil {
 		return Forecast{}, err
 	}

@@ -17,39 +17,53 @@ import (
 // configured, without conversion. The lead qualification ladder is a
 // pipeline too (LeadPipeline).
 
-// stageList is a pipeline's stages, copied once per report so that the
-// per-record paths read them without locking or copying.
+// stageList is a pipeline's stages as a report reads them: names through
+// the pipeline itself (no copy), and, for the stage policy (probability,
+// category, expected duration, cadence, minimums), a copy of the stages
+// made once per call by policyOf, so that per-record paths read them
+// without locking or copying.
 type stageList struct {
-	id   string
-	list []deal.Stage
+	p    *deal.Pipeline
+	list []deal.Stage // nil unless made by policyOf
 }
 
-// stagesOf returns the stages of p; a nil or zero pipeline (one not made
-// by deal.NewPipeline) is ErrInvalid.
+// stagesOf returns the stages of p for names and counts; a nil or zero
+// pipeline (one not made by deal.NewPipeline) is ErrInvalid.
 func stagesOf(p *deal.Pipeline) (stageList, error) {
 	if p == nil || p.Len() == 0 {
 		return stageList{}, crmkit.Invalid("pipeline", "no pipeline (use deal.NewPipeline)")
 	}
-	return stageList{id: p.ID(), list: p.Stages()}, nil
+	return stageList{p: p}, nil
+}
+
+// policyOf is stagesOf with the stages themselves, for Stage.
+func policyOf(p *deal.Pipeline) (stageList, error) {
+	s, err := stagesOf(p)
+	if err == nil {
+		s.list = p.Stages()
+	}
+	return s, err
 }
 
 // Len returns the number of stages.
-func (s stageList) Len() int { return len(s.list) }
+func (s stageList) Len() int { return s.p.Len() }
 
-// Stage returns stage i, which must be in range.
+// Stage returns stage i, which must be in range, of a list made by
+// policyOf.
 func (s stageList) Stage(i int) *deal.Stage { return &s.list[i] }
 
 // Index returns the index of the stage named name, as
 // deal.Pipeline.StageIndex finds it (the exact name first, then ignoring
 // case), and false for an unknown name.
 func (s stageList) Index(name string) (int, bool) {
-	for i := range s.list {
-		if s.list[i].Name == name {
+	n := s.p.Len()
+	for i := range n {
+		if s.p.StageName(i) == name {
 			return i, true
 		}
 	}
-	for i := range s.list {
-		if strings.EqualFold(s.list[i].Name, name) {
+	for i := range n {
+		if strings.EqualFold(s.p.StageName(i), name) {
 			return i, true
 		}
 	}
@@ -59,8 +73,8 @@ func (s stageList) Index(name string) (int, bool) {
 // Name returns the name of stage i, or "stage <i>" for an index out of
 // range (used in messages).
 func (s stageList) Name(i int) string {
-	if i >= 0 && i < len(s.list) {
-		return s.list[i].Name
+	if i >= 0 && i < s.p.Len() {
+		return s.p.StageName(i)
 	}
 	return fmt.Sprintf("stage %d", i)
 }
