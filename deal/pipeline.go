@@ -30,7 +30,8 @@ const maxNameLen = 100
 // ForecastCategory is the forecast bucket a stage's deals count in, as the
 // big CRMs name them: Pipeline (early, unlikely to close this period), Best
 // case (could close), Commit (will close), Closed (won) and Omitted (left
-// out of the forecast). The zero value is not a category.
+// out of the forecast). The zero value is not a category. It is crmkit's
+// one forecast category: funnel's forecasts group by it too.
 type ForecastCategory uint8
 
 // The forecast categories.
