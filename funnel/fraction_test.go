@@ -80,6 +80,22 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 		_, _, err = d.SetProbability(decimal.NewNullDecimal(p), deal.Cmd{By: "ana", At: at(1)})
 		return err
 	},
+	"deal team split": func(p decimal.Decimal) error {
+		_, _, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
+			Name: "x", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1.00", "EUR"),
+			AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
+			Team: []deal.Member{{Rep: "ana", Split: p}},
+		}, deal.Cmd{By: "ana", At: at(0)})
+		return err
+	},
+	"deal team overlay": func(p decimal.Decimal) error {
+		_, _, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
+			Name: "x", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1.00", "EUR"),
+			AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
+			Team: []deal.Member{{Rep: "ana", Split: decimal.NewFromInt(1), Overlay: p}},
+		}, deal.Cmd{By: "ana", At: at(0)})
+		return err
+	},
 	"funnel forecast rates": func(p decimal.Decimal) error {
 		rates := slices.Repeat([]decimal.Decimal{decimal.New(5, -1)}, testStages().Len())
 		rates[1] = p

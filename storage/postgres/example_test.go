@@ -23,7 +23,7 @@ func ExampleMigrations() {
 	// 1 0001_init.sql
 	// 2 0002_plans_campaigns.sql
 	// 3 0003_accounts_contracts.sql
-	// 4 0004_probability_fractions.sql
+	// 4 0004_fractions.sql
 	// schema version 4
 }
 

@@ -14,10 +14,11 @@ import (
 )
 
 // TestMigrateProbabilityFractions brings a version-3 database whose deals
-// and events hold probabilities in percent (as crmkit wrote them before
-// probabilities became fractions) to the current version: 12.5 becomes
-// 0.125, 60 becomes 0.6 (divided by 100 by hand), null stays null, and an
-// activity event gets its kind as To.
+// and events hold probabilities in percent and team splits in basis points
+// (as crmkit wrote them before both became fractions) to the current
+// version: 12.5 becomes 0.125, 60 becomes 0.6 (divided by 100 by hand),
+// splits 7000 and 3000 with an overlay of 1500 become 0.7, 0.3 and 0.15,
+// null stays null, and an activity event gets its kind as To.
 func TestMigrateProbabilityFractions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -39,9 +40,12 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	withOverride, created := testDeal(t, p, "ana", 1)
 	withOverride, changed, err := withOverride.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("0.125")), deal.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
+	team := []deal.Member{{Rep: "ana", Split: decimal.RequireFromString("0.7")}, {Rep: "ben", Split: decimal.RequireFromString("0.3"), Overlay: decimal.RequireFromString("0.15")}}
+	withOverride, teamed, err := withOverride.SetTeam(team, deal.Cmd{By: "ana", At: t0})
+	require.NoError(t, err)
 	withOverride, visited, err := withOverride.LogActivity(deal.Activity{Kind: deal.ActivityVisit, At: t0, By: "ana"}, deal.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
-	_, err = s.Deals().Create(ctx, withOverride, "", created, changed, visited)
+	_, err = s.Deals().Create(ctx, withOverride, "", created, changed, teamed, visited)
 	require.NoError(t, err)
 	plain, plainCreated := testDeal(t, p, "ben", 2)
 	_, err = s.Deals().Create(ctx, plain, "", plainCreated)
@@ -57,6 +61,11 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	require.NoError(t, err)
 	_, err = db.Pool().Exec(ctx, `UPDATE events SET to_state = '' WHERE id = $1`, visited.ID)
 	require.NoError(t, err)
+	const bpTeam = `[{"rep":"ana","split":7000},{"rep":"ben","split":3000,"overlay":1500}]`
+	_, err = db.Pool().Exec(ctx, `UPDATE deals SET body = jsonb_set(body, '{team}', $2::jsonb) WHERE id = $1`, withOverride.ID, bpTeam)
+	require.NoError(t, err)
+	_, err = db.Pool().Exec(ctx, `UPDATE events SET payload = jsonb_set(payload, '{team}', $2::jsonb) WHERE id = $1`, teamed.ID, bpTeam)
+	require.NoError(t, err)
 
 	require.NoError(t, db.Migrate(ctx))
 	v, err := db.Version(ctx)
@@ -67,6 +76,11 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.Probability.Valid)
 	assert.True(t, got.Probability.Decimal.Equal(decimal.RequireFromString("0.125")), "12.5 %% is 0.125, got %s", got.Probability.Decimal)
+	require.Len(t, got.Team, 2)
+	assert.True(t, got.Team[0].Split.Equal(decimal.RequireFromString("0.7")), "7000 basis points are 0.7, got %s", got.Team[0].Split)
+	assert.True(t, got.Team[1].Split.Equal(decimal.RequireFromString("0.3")))
+	assert.True(t, got.Team[1].Overlay.Equal(decimal.RequireFromString("0.15")))
+	assert.True(t, got.Team[0].Overlay.IsZero())
 	got, err = s.Deals().Get(ctx, plain.ID)
 	require.NoError(t, err)
 	assert.False(t, got.Probability.Valid, "no override stays no override")
@@ -86,8 +100,10 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	assert.Equal(t, "visit", byID[visited.ID.String()].To)
 
 	// The migrated history replays into the migrated deal.
-	events := []crmkit.Event{byID[created.ID.String()], byID[changed.ID.String()], byID[visited.ID.String()]}
+	events := []crmkit.Event{byID[created.ID.String()], byID[changed.ID.String()], byID[teamed.ID.String()], byID[visited.ID.String()]}
 	replayed, err := p.Replay(events)
 	require.NoError(t, err)
 	assert.True(t, replayed.Probability.Decimal.Equal(decimal.RequireFromString("0.125")))
+	require.Len(t, replayed.Team, 2)
+	assert.True(t, replayed.Team[1].Overlay.Equal(decimal.RequireFromString("0.15")))
 }

@@ -116,7 +116,7 @@ func testBadInput(t *testing.T, o Opener) {
 			d.Activities = []deal.Activity{{Kind: deal.ActivityCall, At: base, By: "ana", Note: long}}
 		},
 		"nul in reason":   func(d *deal.Deal) { d.Outcome.Reason = "price\x00" },
-		"utf-8 in member": func(d *deal.Deal) { d.Team = []deal.Member{{Rep: "\xfe", Split: 10000}} },
+		"utf-8 in member": func(d *deal.Deal) { d.Team = []deal.Member{{Rep: "\xfe", Split: decimal.NewFromInt(1)}} },
 	}
 	for name, spoil := range badDeals {
 		d, dev := newDeal(t, dealSpec{name: "Fleet", owner: "ana"})
