@@ -96,6 +96,15 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 		}, deal.Cmd{By: "ana", At: at(0)})
 		return err
 	},
+	"deal quote discount": func(p decimal.Decimal) error {
+		_, err := deal.LinesTotals(crmkit.MustCurrency("EUR"), []deal.QuoteLine{
+			{Product: "seat", Quantity: decimal.NewFromInt(1), UnitPrice: crmkit.MustMoney("10.00", "EUR"), Discount: p},
+		})
+		return err
+	},
+	"deal quote approval threshold": func(p decimal.Decimal) error {
+		return deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: p, Role: "manager"}}}.Validate()
+	},
 	"funnel forecast rates": func(p decimal.Decimal) error {
 		rates := slices.Repeat([]decimal.Decimal{decimal.New(5, -1)}, testStages().Len())
 		rates[1] = p

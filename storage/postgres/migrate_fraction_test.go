@@ -67,6 +67,15 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	_, err = db.Pool().Exec(ctx, `UPDATE events SET payload = jsonb_set(payload, '{team}', $2::jsonb) WHERE id = $1`, teamed.ID, bpTeam)
 	require.NoError(t, err)
 
+	// A quote's creation event, its line discount written in percent.
+	q, quoteCreated, err := deal.NewQuote(withOverride.ID, crmkit.MustCurrency("EUR"), []deal.QuoteLine{
+		{Product: "seat", Quantity: decimal.NewFromInt(2), UnitPrice: crmkit.MustMoney("100.00", "EUR"), Discount: decimal.RequireFromString("0.175")},
+	}, t0.AddDate(0, 1, 0), "ana", t0)
+	require.NoError(t, err)
+	require.NoError(t, s.Events().Append(ctx, quoteCreated))
+	_, err = db.Pool().Exec(ctx, `UPDATE events SET payload = jsonb_set(payload, '{lines,0,discount}', '"17.5"') WHERE id = $1`, quoteCreated.ID)
+	require.NoError(t, err)
+
 	require.NoError(t, db.Migrate(ctx))
 	v, err := db.Version(ctx)
 	require.NoError(t, err)
@@ -98,6 +107,17 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	require.NoError(t, byID[changed.ID.String()].DecodePayload(&pp))
 	assert.True(t, pp.Probability.Decimal.Equal(decimal.RequireFromString("0.125")))
 	assert.Equal(t, "visit", byID[visited.ID.String()].To)
+
+	quoteEvents := 0
+	for e, err := range s.Events().ByAggregate(ctx, q.ID) {
+		require.NoError(t, err)
+		quoteEvents++
+		var qc deal.QuoteContentPayload
+		require.NoError(t, e.DecodePayload(&qc))
+		require.Len(t, qc.Lines, 1)
+		assert.True(t, qc.Lines[0].Discount.Equal(decimal.RequireFromString("0.175")), "17.5 %% is 0.175, got %s", qc.Lines[0].Discount)
+	}
+	assert.Equal(t, 1, quoteEvents)
 
 	// The migrated history replays into the migrated deal.
 	events := []crmkit.Event{byID[created.ID.String()], byID[changed.ID.String()], byID[teamed.ID.String()], byID[visited.ID.String()]}

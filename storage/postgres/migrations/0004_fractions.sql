@@ -12,6 +12,10 @@
 -- team of DealCreated and TeamChanged payloads) were basis points (7000 is
 -- 70 %); they are shares now (0.7), multiplied by 0.0001 exactly.
 --
+-- Quote line discounts (the lines of quote event payloads) and the
+-- max_line_discount of submitted totals were percentages; they are
+-- fractions now, divided by 100 exactly.
+--
 -- ActivityLogged events of deals now carry the activity's kind in to_state
 -- ("visit", "call", ...), so that funnel counts visits only, as the deal's
 -- visit cadence does; older events get it from their payload.
@@ -49,6 +53,23 @@ SET payload = jsonb_set(payload, '{team}', (
 WHERE aggregate_kind = 'deal'
   AND type IN ('DealCreated', 'TeamChanged')
   AND jsonb_typeof(payload->'team') = 'array' AND jsonb_array_length(payload->'team') > 0;
+
+UPDATE events
+SET payload = jsonb_set(payload, '{lines}', (
+	SELECT jsonb_agg(
+		CASE WHEN jsonb_typeof(l->'discount') IN ('number', 'string')
+			THEN l || jsonb_build_object('discount', ((l->>'discount')::numeric * 0.01)::text)
+			ELSE l
+		END ORDER BY i)
+	FROM jsonb_array_elements(payload->'lines') WITH ORDINALITY AS t(l, i)))
+WHERE aggregate_kind = 'quote'
+  AND jsonb_typeof(payload->'lines') = 'array' AND jsonb_array_length(payload->'lines') > 0;
+
+UPDATE events
+SET payload = jsonb_set(payload, '{totals,max_line_discount}',
+	to_jsonb(((payload->'totals'->>'max_line_discount')::numeric * 0.01)::text))
+WHERE aggregate_kind = 'quote'
+  AND jsonb_typeof(payload->'totals'->'max_line_discount') IN ('number', 'string');
 
 UPDATE events
 SET to_state = payload->>'kind'
