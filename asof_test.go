@@ -13,6 +13,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/quota"
 )
@@ -31,7 +32,7 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 	plan, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
 		Target: crmkit.MustMoney("1000000", "EUR"), Rounding: crmkit.RoundHalfEven}, rev)
 	require.NoError(t, err)
-	stages := funnel.MustStages(funnel.Stage{Name: "open", Probability: decimal.RequireFromString("0.5")})
+	stages := deal.MustPipeline(deal.PipelineSpec{ID: "asof", Stages: []deal.Stage{{Name: "open", Probability: decimal.RequireFromString("0.5"), Forecast: deal.ForecastPipeline}}})
 
 	type sale struct {
 		at    time.Time

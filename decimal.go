@@ -24,10 +24,14 @@ func CheckDecimal(field string, d decimal.Decimal, places int32, most int64) (de
 	if d.Sign() < 0 {
 		return decimal.Decimal{}, Invalid(field, "%s is negative", ShowDecimal(d))
 	}
+	above := "%s is above %d"
+	if most == 1 {
+		above += " (a fraction, not a percentage: 0.25 is 25 %%)"
+	}
 	mostDigits := int64(len(fmt.Sprint(most)))
 	digits, exp := int64(d.NumDigits()), int64(d.Exponent())
 	if digits+exp > mostDigits {
-		return decimal.Decimal{}, Invalid(field, "%s is above %d", ShowDecimal(d), most)
+		return decimal.Decimal{}, Invalid(field, above, ShowDecimal(d), most)
 	}
 	// Trailing zeros of the coefficient may make up for a small exponent;
 	// beyond its digits they cannot.
@@ -39,7 +43,7 @@ func CheckDecimal(field string, d decimal.Decimal, places int32, most int64) (de
 		return decimal.Decimal{}, Invalid(field, "%s has more than %d decimal places", ShowDecimal(d), places)
 	}
 	if r.GreaterThan(decimal.NewFromInt(most)) {
-		return decimal.Decimal{}, Invalid(field, "%s is above %d", ShowDecimal(d), most)
+		return decimal.Decimal{}, Invalid(field, above, ShowDecimal(d), most)
 	}
 	return r, nil
 }

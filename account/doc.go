@@ -31,7 +31,7 @@
 // scores (quintiles by default) with a deterministic tie rule, the code
 // R*100+F*10+M and a named segment; Pareto ranks customers by revenue and
 // finds those that make 80% of it. Rates are exact decimals within
-// MaxRatePlaces places (crmkit.CheckDecimal), so the exact sums stay
+// crmkit.MaxFractionPlaces places (crmkit.CheckFraction), so the exact sums stay
 // small; FiniteCLV sums at most MaxCLVPeriods periods.
 //
 // # Lifecycle

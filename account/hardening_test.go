@@ -71,9 +71,9 @@ func TestHardening(t *testing.T) {
 		"1e-2000000000":  decimal.New(1, -2000000000),
 		"1e2000000000":   decimal.New(1, 2000000000),
 		"-1e2000000000":  decimal.New(-1, 2000000000),
-		"19 places":      decimal.RequireFromString("0.1234567890123456789"),
+		"21 places":      decimal.RequireFromString("0.123456789012345678901"),
 		"1e-1000":        decimal.New(1, -1000),
-		"above the most": decimal.NewFromInt(account.MaxDiscountRate + 1),
+		"above the most": decimal.NewFromInt(2),
 	}
 	ranking, err := account.Pareto(eur, []account.CustomerRevenue{{Customer: "a", Revenue: m100}})
 	require.NoError(t, err)
@@ -131,7 +131,7 @@ func TestFiniteCLVBoundsKeepExactness(t *testing.T) {
 	v, err := account.FiniteCLV(m, r, decimal.New(1, -1), 2, crmkit.RoundHalfEven)
 	require.NoError(t, err)
 	assert.Equal(t, "125.62 EUR", v.String())
-	_, err = account.FiniteCLV(m, decimal.RequireFromString("0.999999999999999999"),
-		decimal.NewFromInt(account.MaxDiscountRate), account.MaxCLVPeriods, crmkit.RoundHalfEven)
+	_, err = account.FiniteCLV(m, decimal.RequireFromString("0.99999999999999999999"),
+		decimal.NewFromInt(1), account.MaxCLVPeriods, crmkit.RoundHalfEven)
 	require.NoError(t, err)
 }

@@ -114,7 +114,7 @@ func ratioPPM(field string, d, def decimal.Decimal) (uint64, error) {
 	if d.IsZero() {
 		d = def
 	}
-	d, err := checkRate(field, d, 1)
+	d, err := checkRate(field, d)
 	if err != nil {
 		return 0, err
 	}

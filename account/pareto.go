@@ -92,7 +92,7 @@ func (r ParetoRanking) Share(i int) decimal.Decimal {
 // KeyCustomers returns how many of the top-ranked customers it takes to
 // reach share (such as 0.8) of the revenue: the smallest k with
 // Cumulative of the k-th ≥ share × Total. share must be in (0, 1], with
-// at most MaxRatePlaces decimal places. An empty ranking (the zero value)
+// at most crmkit.MaxFractionPlaces decimal places. An empty ranking (the zero value)
 // has no key customers: ErrInvalid.
 func (r ParetoRanking) KeyCustomers(share decimal.Decimal) (int, error) {
 	if len(r.Entries) == 0 {
@@ -101,7 +101,7 @@ func (r ParetoRanking) KeyCustomers(share decimal.Decimal) (int, error) {
 	if share.Sign() <= 0 {
 		return 0, crmkit.Invalid("share", "%s is outside (0, 1]", crmkit.ShowDecimal(share))
 	}
-	share, err := checkRate("share", share, 1)
+	share, err := checkRate("share", share)
 	if err != nil {
 		return 0, err
 	}

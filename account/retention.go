@@ -93,7 +93,7 @@ type ChurnCheck struct {
 // reports whether it exceeds the team's limit (strictly above). It
 // returns every team, in input order; Breaches filters the exceeded.
 // Errors: an empty team, a limit outside [0, 1] or with more than
-// MaxRatePlaces decimal places, and the kpi's own errors
+// crmkit.MaxFractionPlaces decimal places, and the kpi's own errors
 // (no customers at start, more lost than at start), naming the team.
 func CheckChurnLimits(teams []TeamChurn) ([]ChurnCheck, error) {
 	out := make([]ChurnCheck, len(teams))
@@ -101,7 +101,7 @@ func CheckChurnLimits(teams []TeamChurn) ([]ChurnCheck, error) {
 		if strings.TrimSpace(t.Team) == "" {
 			return nil, crmkit.Invalid(fmt.Sprintf("teams[%d]", i), "no team")
 		}
-		if _, err := checkRate("limit", t.Limit, 1); err != nil {
+		if _, err := checkRate("limit", t.Limit); err != nil {
 			return nil, fmt.Errorf("team %q: churn limit: %w", t.Team, err)
 		}
 		c, err := kpi.LogoChurn(t.Start, t.Lost)

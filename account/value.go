@@ -35,31 +35,25 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	return crmkit.Ratio(decimal.NewFromInt(p.Minor()), decimal.NewFromInt(revenue.Minor()))
 }
 
-// Bounds of the inputs of the value functions, so that their exact
-// decimal arithmetic stays small: a rate has at most MaxRatePlaces decimal
-// places, a discount rate is at most MaxDiscountRate per period, and
-// FiniteCLV sums at most MaxCLVPeriods periods (100 years of months).
-const (
-	MaxRatePlaces   = 18
-	MaxDiscountRate = 1000
-	MaxCLVPeriods   = 1200
-)
+// MaxCLVPeriods is the most periods FiniteCLV sums (100 years of
+// months), so that its exact decimal arithmetic stays small; rates are
+// fractions with at most crmkit.MaxFractionPlaces places.
+const MaxCLVPeriods = 1200
 
-// checkRate validates a rate in [0, most] with at most MaxRatePlaces
-// decimal places (see crmkit.CheckDecimal).
-func checkRate(field string, d decimal.Decimal, most int64) (decimal.Decimal, error) {
-	return crmkit.CheckDecimal(field, d, MaxRatePlaces, most)
+// checkRate validates a probability, rate or share as crmkit.CheckFraction
+// does and returns it in compact form (see crmkit.CheckDecimal).
+func checkRate(field string, d decimal.Decimal) (decimal.Decimal, error) {
+	return crmkit.CheckDecimal(field, d, crmkit.MaxFractionPlaces, 1)
 }
 
-// checkCLVInputs validates a retention rate in [0, 1] and a discount rate
-// in [0, MaxDiscountRate], each with at most MaxRatePlaces decimal places,
-// and returns them in compact form.
+// checkCLVInputs validates a retention rate and a discount rate, both
+// fractions in [0, 1], and returns them in compact form.
 func checkCLVInputs(retention, discount decimal.Decimal) (decimal.Decimal, decimal.Decimal, error) {
-	r, err := checkRate("retention", retention, 1)
+	r, err := checkRate("retention", retention)
 	if err != nil {
 		return r, r, err
 	}
-	d, err := checkRate("discount", discount, MaxDiscountRate)
+	d, err := checkRate("discount", discount)
 	return r, d, err
 }
 
@@ -72,9 +66,9 @@ func checkCLVInputs(retention, discount decimal.Decimal) (decimal.Decimal, decim
 //	CLV = Σ_{t=1..∞} m · r^t / (1+d)^t = m · r / (1 + d − r)
 //
 // For m = 100, r = 0.8, d = 0.1: 100 · 0.8 / 0.3 = 266.67. The result is
-// rounded once with mode. Retention outside [0, 1], a discount outside
-// [0, MaxDiscountRate], either with more than MaxRatePlaces decimal
-// places, or r = 1 with d = 0 (an infinite value) are ErrInvalid.
+// rounded once with mode. A retention or discount rate outside [0, 1]
+// (crmkit.CheckFraction), or r = 1 with d = 0 (an infinite value) are
+// ErrInvalid.
 func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
 	retention, discount, err := checkCLVInputs(retention, discount)
 	if err != nil {
@@ -133,9 +127,9 @@ func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods
 // saveProbability: the expected value saved, value × p. Retention is
 // selective: it is never more than the customer's value, and zero for a
 // customer of no or negative value. p must be in [0, 1], with at most
-// MaxRatePlaces decimal places.
+// crmkit.MaxFractionPlaces decimal places.
 func MaxRetentionSpend(value crmkit.Money, saveProbability decimal.Decimal, mode crmkit.RoundingMode) (crmkit.Money, error) {
-	saveProbability, err := checkRate("save probability", saveProbability, 1)
+	saveProbability, err := checkRate("save probability", saveProbability)
 	if err != nil {
 		return crmkit.Money{}, err
 	}

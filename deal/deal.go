@@ -177,66 +177,29 @@ type Outcome struct {
 	By         string    `json:"by,omitempty"`
 }
 
-// BasisPoints is a share in hundredths of a percent: 10000 is 100%, 2550
-// is 25.5%. Revenue splits are exact in basis points.
-type BasisPoints int64
-
-// Whole is 100% in basis points.
-const Whole BasisPoints = 10000
-
-// String formats b as a percentage, such as "33.33%".
-func (b BasisPoints) String() string {
-	return decimal.New(int64(b), -2).String() + "%"
-}
-
-// Percent returns b as a decimal percentage (2550 is 25.5).
-func (b BasisPoints) Percent() decimal.Decimal { return decimal.New(int64(b), -2) }
-
-// ParsePercent parses a percentage with at most two decimals, such as
-// "33.33" or "25.5%", into basis points. Values outside 0..100 and finer
-// precision are errors.
-func ParsePercent(s string) (BasisPoints, error) {
-	t := strings.TrimSuffix(strings.TrimSpace(s), "%")
-	if t == "" || len(t) > 20 {
-		return 0, crmkit.Invalid("percent", "%q is not a percentage", s)
-	}
-	d, err := decimal.NewFromString(t)
-	if err != nil {
-		return 0, crmkit.Invalid("percent", "%q is not a percentage", s)
-	}
-	return PercentOf(d)
-}
-
-// PercentOf converts a decimal percentage (25.5 for 25.5%) to basis points.
-// Values outside 0..100 and more than two decimals are errors.
-func PercentOf(d decimal.Decimal) (BasisPoints, error) {
-	if err := checkPercent("percent", d); err != nil {
-		return 0, err
-	}
-	bp := d.Shift(2)
-	if !bp.IsInteger() {
-		return 0, crmkit.Invalid("percent", "%s%% is finer than a basis point (0.01%%)", d)
-	}
-	return BasisPoints(bp.IntPart()), nil
-}
+// MaxSplitPlaces is the most decimal places of a revenue or overlay
+// split: a split is exact to a basis point (0.0001 is 0.01 %).
+const MaxSplitPlaces = 4
 
 // Member is one rep of a deal team: the host application's key of the rep,
 // the role on the deal (such as "owner", "presales", "overlay"), the
-// revenue split credited to the rep and an overlay split. Revenue splits
-// of a team sum to exactly 100%; overlay splits (credit to specialists on
-// top of the revenue) need not, each lies within 0..100%.
+// revenue split credited to the rep and an overlay split, both shares: a
+// fraction in [0, 1] with at most MaxSplitPlaces decimal places (0.255 is
+// 25.5 %). Revenue splits of a team sum to exactly 1; overlay splits
+// (credit to specialists on top of the revenue) need not, each lies within
+// [0, 1].
 type Member struct {
-	Rep     string      `json:"rep"`
-	Role    string      `json:"role,omitempty"`
-	Split   BasisPoints `json:"split"`
-	Overlay BasisPoints `json:"overlay,omitempty"`
+	Rep     string          `json:"rep"`
+	Role    string          `json:"role,omitempty"`
+	Split   decimal.Decimal `json:"split"`
+	Overlay decimal.Decimal `json:"overlay,omitzero"`
 }
 
-// Credit is one rep's share of a deal amount, from Deal.RevenueCredits or
-// Deal.OverlayCredits.
+// Credit is one rep's share of a deal amount (a fraction in [0, 1]) and
+// the amount it credits, from Deal.RevenueCredits or Deal.OverlayCredits.
 type Credit struct {
 	Rep    string
-	Share  BasisPoints
+	Share  decimal.Decimal
 	Amount crmkit.Money
 }
 
@@ -286,7 +249,8 @@ type Deal struct {
 	Type       DealType  `json:"type"`
 	// Amount is the expected value of the deal, never negative.
 	Amount crmkit.Money `json:"amount"`
-	// CloseDate is the expected close date (zero: not yet known).
+	// CloseDate is the expected close date (zero: not yet known), a
+	// calendar date in the zone it carries; see NewDeal for the rule.
 	CloseDate time.Time `json:"close_date,omitzero"`
 	AccountID uuid.UUID `json:"account_id"`
 	ContactID uuid.UUID `json:"contact_id,omitzero"`
@@ -297,7 +261,7 @@ type Deal struct {
 	// Owner is the rep in control of the deal (the host application's key).
 	Owner string `json:"owner"`
 	// Team is empty (the owner gets all the credit) or holds the owner and
-	// the other reps with revenue splits summing to exactly 100%.
+	// the other reps with revenue splits summing to exactly 1.
 	Team []Member `json:"team,omitempty"`
 	// Stage is the index of the deal's stage in its pipeline (0 is the
 	// first); a closed, suspended or terminated deal keeps the stage it
@@ -307,7 +271,7 @@ type Deal struct {
 	StageEnteredAt time.Time `json:"stage_entered_at"`
 	Status         Status    `json:"status"`
 	// Probability overrides the stage's default win probability when
-	// Valid (percent, 0..100).
+	// Valid (a fraction in [0, 1], see crmkit.CheckFraction).
 	Probability decimal.NullDecimal `json:"probability"`
 	// Suspension is set while the deal is Suspended.
 	Suspension Suspension `json:"suspension,omitzero"`
@@ -360,7 +324,11 @@ func (c Cmd) check(d *Deal) error {
 // NewDeal holds what creating a deal takes. Name, Type, Amount (in a
 // currency, not negative), AccountID and Owner are required. A zero ID
 // gets a new UUIDv7; an empty Stage starts the deal in the pipeline's first
-// stage. CloseDate, if set, must not be before the day of creation.
+// stage. CloseDate, if set, must not be before the day of creation:
+// calendar dates are compared in one zone, the close date's own (its
+// time.Location), the creation time being converted into it, and an error
+// prints both days in that zone. Probability, if Valid, overrides the
+// stage's default and is a fraction in [0, 1].
 type NewDeal struct {
 	ID           uuid.UUID           `json:"id"`
 	Name         string              `json:"name"`
@@ -460,53 +428,42 @@ func checkAmount(m crmkit.Money) error {
 	return nil
 }
 
-// checkCloseDate rejects a close date before the day of at (a deal can be
-// expected to close today, not yesterday).
+// checkCloseDate is the close-date rule: a deal can be expected to close
+// today, not yesterday. A close date is a calendar date in the zone it
+// carries (its time.Location); "today" is the calendar day of at in that
+// same zone. The two days are compared, and printed, in the close date's
+// zone, so a close date of 2026-02-01 in Berlin given at 2026-02-01 10:00
+// UTC (11:00 in Berlin) is today, not yesterday.
 func checkCloseDate(date, at time.Time) error {
 	if date.IsZero() {
 		return nil
 	}
-	y, m, dd := at.Date()
-	if date.Before(time.Date(y, m, dd, 0, 0, 0, 0, at.Location())) {
-		return crmkit.Invalid("close_date", "%s is before %s", date.Format(time.DateOnly), at.Format(time.DateOnly))
+	today := at.In(date.Location())
+	dy, dm, dd := date.Date()
+	ty, tm, td := today.Date()
+	if time.Date(dy, dm, dd, 0, 0, 0, 0, time.UTC).Before(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)) {
+		return crmkit.Invalid("close_date", "%s is before today, %s (both in %s)",
+			date.Format(time.DateOnly), today.Format(time.DateOnly), date.Location())
 	}
 	return nil
 }
 
 func checkProbability(p decimal.NullDecimal) error {
 	if p.Valid {
-		return checkPercent("probability", p.Decimal)
-	}
-	return nil
-}
-
-// checkPercent accepts a percentage within 0..100 with at most 20 decimal
-// places. The exponent is checked before any comparison: comparing
-// decimals rescales them, and 1e-1000000000 would take forever.
-func checkPercent(field string, d decimal.Decimal) error {
-	switch {
-	case d.IsZero():
-		return nil
-	case d.Sign() < 0:
-		return crmkit.Invalid(field, "%s%% is negative", d)
-	case d.Exponent() > 2:
-		return crmkit.Invalid(field, "%s%% is above 100", d)
-	case d.Exponent() < -20:
-		return crmkit.Invalid(field, "%s%% has more than 20 decimal places", d)
-	case d.GreaterThan(decimal.NewFromInt(100)):
-		return crmkit.Invalid(field, "%s%% is above 100", d)
+		return crmkit.CheckFraction("probability", p.Decimal)
 	}
 	return nil
 }
 
 // checkTeam validates a team for a deal owned by owner: reps non-empty and
-// unique, the owner among them, splits within 0..100% and revenue splits
-// summing to exactly 100%. An empty team is valid.
+// unique, the owner among them, splits that are fractions in [0, 1] with
+// at most MaxSplitPlaces places, and revenue splits summing to exactly 1.
+// An empty team is valid.
 func checkTeam(team []Member, owner string) error {
 	if len(team) == 0 {
 		return nil
 	}
-	var sum BasisPoints
+	sum := decimal.Zero
 	hasOwner := false
 	for i, m := range team {
 		f := fmt.Sprintf("team[%d]", i)
@@ -518,17 +475,17 @@ func checkTeam(team []Member, owner string) error {
 				return crmkit.Invalid(f+".rep", "rep %q is also team[%d]", m.Rep, j)
 			}
 		}
-		if m.Split < 0 || m.Split > Whole {
-			return crmkit.Invalid(f+".split", "%s of %s is outside 0..100%%", m.Split, m.Rep)
+		if err := checkSplit(f+".split", m.Split); err != nil {
+			return fmt.Errorf("rep %s: %w", m.Rep, err)
 		}
-		if m.Overlay < 0 || m.Overlay > Whole {
-			return crmkit.Invalid(f+".overlay", "%s of %s is outside 0..100%%", m.Overlay, m.Rep)
+		if err := checkSplit(f+".overlay", m.Overlay); err != nil {
+			return fmt.Errorf("rep %s: %w", m.Rep, err)
 		}
-		sum += m.Split
+		sum = sum.Add(m.Split)
 		hasOwner = hasOwner || m.Rep == owner
 	}
-	if sum != Whole {
-		return crmkit.Invalid("team", "revenue splits sum to %s, not exactly 100%%", sum)
+	if !sum.Equal(decimal.NewFromInt(1)) {
+		return crmkit.Invalid("team", "revenue splits sum to %s, not exactly 1", sum)
 	}
 	if !hasOwner {
 		return crmkit.Invalid("team", "owner %q is not in the team", owner)
@@ -536,13 +493,24 @@ func checkTeam(team []Member, owner string) error {
 	return nil
 }
 
-// ProbabilityIn returns the deal's win probability in percent: 100 when
-// won, 0 when lost or terminated, otherwise its override or else the
-// default of its stage in p.
+// checkSplit accepts a share in [0, 1] exact to a basis point.
+func checkSplit(field string, d decimal.Decimal) error {
+	if err := crmkit.CheckFraction(field, d); err != nil {
+		return err
+	}
+	if !d.Shift(MaxSplitPlaces).IsInteger() {
+		return crmkit.Invalid(field, "%s is finer than a basis point (%d decimal places)", d, MaxSplitPlaces)
+	}
+	return nil
+}
+
+// ProbabilityIn returns the deal's win probability, a fraction in [0, 1]:
+// 1 when won, 0 when lost or terminated, otherwise its override or else
+// the default of its stage in p.
 func (d Deal) ProbabilityIn(p *Pipeline) decimal.Decimal {
 	switch d.Status {
 	case Won:
-		return decimal.NewFromInt(100)
+		return decimal.NewFromInt(1)
 	case Lost, Terminated:
 		return decimal.Zero
 	}
@@ -555,10 +523,10 @@ func (d Deal) ProbabilityIn(p *Pipeline) decimal.Decimal {
 	return decimal.Zero
 }
 
-// WeightedAmount returns Amount × probability / 100 (see ProbabilityIn),
+// WeightedAmount returns Amount × probability (see ProbabilityIn),
 // rounded half to even to the minor unit.
 func (d Deal) WeightedAmount(p *Pipeline) (crmkit.Money, error) {
-	return d.Amount.Mul(d.ProbabilityIn(p).Shift(-2), crmkit.RoundHalfEven)
+	return d.Amount.Mul(d.ProbabilityIn(p), crmkit.RoundHalfEven)
 }
 
 // ForecastIn returns the forecast category the deal counts in: Closed when
@@ -582,8 +550,7 @@ func (d Deal) Stuck(p *Pipeline, at time.Time) bool {
 	if d.Status != Open || d.Stage < 0 || d.Stage >= p.Len() {
 		return false
 	}
-	exp := p.spec.Stages[d.Stage].ExpectedDuration
-	return exp > 0 && at.Sub(d.StageEnteredAt) > exp
+	return p.spec.Stages[d.Stage].Stuck(at.Sub(d.StageEnteredAt))
 }
 
 // Visits counts the deal's visit activities in [from, to).
@@ -615,11 +582,12 @@ func (d Deal) VisitsBreached(p *Pipeline, from, to time.Time) (breached bool, do
 // owner.
 func (d Deal) RevenueCredits() ([]Credit, error) {
 	if len(d.Team) == 0 {
-		return []Credit{{Rep: d.Owner, Share: Whole, Amount: d.Amount}}, nil
+		return []Credit{{Rep: d.Owner, Share: decimal.NewFromInt(1), Amount: d.Amount}}, nil
 	}
 	w := make([]int64, len(d.Team))
 	for i, m := range d.Team {
-		w[i] = int64(m.Split)
+		// Splits are exact to a basis point: whole basis points here.
+		w[i] = m.Split.Shift(MaxSplitPlaces).IntPart()
 	}
 	parts, err := d.Amount.Allocate(w...)
 	if err != nil {
@@ -638,10 +606,10 @@ func (d Deal) RevenueCredits() ([]Credit, error) {
 func (d Deal) OverlayCredits() ([]Credit, error) {
 	var out []Credit
 	for _, m := range d.Team {
-		if m.Overlay == 0 {
+		if m.Overlay.IsZero() {
 			continue
 		}
-		a, err := d.Amount.Mul(decimal.New(int64(m.Overlay), -4), crmkit.RoundHalfEven)
+		a, err := d.Amount.Mul(m.Overlay, crmkit.RoundHalfEven)
 		if err != nil {
 			return nil, fmt.Errorf("overlay credit of %s on deal %s: %w", m.Rep, d.ID, err)
 		}
@@ -659,7 +627,7 @@ func (d *Deal) illegal(what string) error {
 // Transfer hands the deal to rep to: the new owner replaces the old one in
 // the team (taking over the old owner's splits and role; if to was already
 // a member, the revenue splits are added and the larger overlay kept), so
-// the revenue splits still sum to 100%. The event (DealTransferred) names
+// the revenue splits still sum to 1. The event (DealTransferred) names
 // the old and new owner and c.Reason. Terminated deals cannot be
 // transferred (ErrIllegalTransition); transferring to the current owner is
 // an error.
@@ -698,8 +666,10 @@ func (d Deal) applyTransfer(to string, c Cmd) Deal {
 		switch {
 		case oldIdx >= 0 && newIdx >= 0:
 			team[oldIdx].Rep = to
-			team[oldIdx].Split += team[newIdx].Split
-			team[oldIdx].Overlay = max(team[oldIdx].Overlay, team[newIdx].Overlay)
+			team[oldIdx].Split = team[oldIdx].Split.Add(team[newIdx].Split)
+			if team[newIdx].Overlay.GreaterThan(team[oldIdx].Overlay) {
+				team[oldIdx].Overlay = team[newIdx].Overlay
+			}
 			team = slices.Delete(team, newIdx, newIdx+1)
 		case oldIdx >= 0:
 			team[oldIdx].Rep = to
@@ -717,7 +687,7 @@ func (d *Deal) touch(c Cmd) {
 }
 
 // SetTeam replaces the deal team (TeamChanged). The team must hold the
-// owner, reps must be unique and revenue splits sum to exactly 100% (an
+// owner, reps must be unique and revenue splits sum to exactly 1 (an
 // empty team gives the owner all the credit). Terminated deals cannot
 // change.
 func (d Deal) SetTeam(team []Member, c Cmd) (Deal, crmkit.Event, error) {
@@ -767,8 +737,9 @@ func (d Deal) SetAmount(amount crmkit.Money, c Cmd) (Deal, crmkit.Event, error) 
 }
 
 // SetCloseDate changes the expected close date of an open or suspended
-// deal (CloseDateChanged). A date before the day of c.At is an error; the
-// zero time clears it.
+// deal (CloseDateChanged). A date before the day of c.At is an error
+// (both days read in the date's own zone, see NewDeal); the zero time
+// clears it.
 func (d Deal) SetCloseDate(date time.Time, c Cmd) (Deal, crmkit.Event, error) {
 	if err := c.check(&d); err != nil {
 		return Deal{}, crmkit.Event{}, err
@@ -840,7 +811,7 @@ func (d Deal) LogActivity(a Activity, c Cmd) (Deal, crmkit.Event, error) {
 		return Deal{}, crmkit.Event{}, crmkit.Invalid("activity.at", "activity at %s is after the command at %s", a.At.Format(time.RFC3339), c.At.Format(time.RFC3339))
 	}
 	out := d.applyActivity(a, c)
-	e, err := out.event(EventActivityLogged, c, "", "", a)
+	e, err := out.event(EventActivityLogged, c, "", string(a.Kind), a)
 	if err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}

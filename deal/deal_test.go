@@ -39,27 +39,28 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"negative amount", func(n *deal.NewDeal) { n.Amount = crmkit.MustMoney("-0.01", "EUR") }, "amount"},
 		{"amount without currency", func(n *deal.NewDeal) { n.Amount = crmkit.Money{} }, "amount"},
 		{"close date before creation", func(n *deal.NewDeal) { n.CloseDate = dealStart.AddDate(0, 0, -1) }, "close_date"},
-		{"probability above 100", func(n *deal.NewDeal) {
-			n.Probability = decimal.NewNullDecimal(decimal.RequireFromString("100.5"))
+		{"probability above 1", func(n *deal.NewDeal) {
+			n.Probability = decimal.NewNullDecimal(decimal.RequireFromString("1.005"))
 		}, "probability"},
+		{"probability in percent", func(n *deal.NewDeal) { n.Probability = decimal.NewNullDecimal(decimal.NewFromInt(25)) }, "probability"},
 		{"negative probability", func(n *deal.NewDeal) { n.Probability = decimal.NewNullDecimal(decimal.NewFromInt(-1)) }, "probability"},
 		{"unknown stage", func(n *deal.NewDeal) { n.Stage = "contracting" }, "stage"},
 		{"splits summing to 99.99%", func(n *deal.NewDeal) {
-			n.Team = []deal.Member{{Rep: "ana", Split: 6666}, {Rep: "ben", Split: 3333}}
+			n.Team = []deal.Member{{Rep: "ana", Split: bp(6666)}, {Rep: "ben", Split: bp(3333)}}
 		}, "team"},
 		{"splits summing to 100.01%", func(n *deal.NewDeal) {
-			n.Team = []deal.Member{{Rep: "ana", Split: 6668}, {Rep: "ben", Split: 3333}}
+			n.Team = []deal.Member{{Rep: "ana", Split: bp(6668)}, {Rep: "ben", Split: bp(3333)}}
 		}, "team"},
 		{"owner not in the team", func(n *deal.NewDeal) {
-			n.Team = []deal.Member{{Rep: "ben", Split: 5000}, {Rep: "cai", Split: 5000}}
+			n.Team = []deal.Member{{Rep: "ben", Split: bp(5000)}, {Rep: "cai", Split: bp(5000)}}
 		}, "team"},
 		{"rep twice", func(n *deal.NewDeal) {
-			n.Team = []deal.Member{{Rep: "ana", Split: 5000}, {Rep: "ana", Split: 5000}}
+			n.Team = []deal.Member{{Rep: "ana", Split: bp(5000)}, {Rep: "ana", Split: bp(5000)}}
 		}, "team[1].rep"},
 		{"negative split", func(n *deal.NewDeal) {
-			n.Team = []deal.Member{{Rep: "ana", Split: 10100}, {Rep: "ben", Split: -100}}
+			n.Team = []deal.Member{{Rep: "ana", Split: bp(10100)}, {Rep: "ben", Split: bp(-100)}}
 		}, "team[0].split"},
-		{"overlay above 100%", func(n *deal.NewDeal) { n.Team = []deal.Member{{Rep: "ana", Split: 10000, Overlay: 10001}} }, "team[0].overlay"},
+		{"overlay above 100%", func(n *deal.NewDeal) { n.Team = []deal.Member{{Rep: "ana", Split: bp(10000), Overlay: bp(10001)}} }, "team[0].overlay"},
 	}
 	for _, tc := range cases {
 		n := validNewDeal()
@@ -86,7 +87,7 @@ func TestNewDealAndItsEvent(t *testing.T) {
 	p := deal.DefaultPipeline()
 	n := validNewDeal()
 	n.Stage = "negotiation"
-	n.Team = []deal.Member{{Rep: "ana", Role: "owner", Split: 7000}, {Rep: "ben", Split: 3000, Overlay: 1000}}
+	n.Team = []deal.Member{{Rep: "ana", Role: "owner", Split: bp(7000)}, {Rep: "ben", Split: bp(3000), Overlay: bp(1000)}}
 	d, e, err := deal.New(p, n, deal.Cmd{By: "importer", At: dealStart})
 	require.NoError(t, err)
 	assert.NotEqual(t, uuid.Nil, d.ID, "a new ID")
@@ -103,27 +104,16 @@ func TestNewDealAndItsEvent(t *testing.T) {
 	assert.Equal(t, d.ID, pl.ID)
 	assert.Equal(t, "negotiation", pl.Stage)
 
-	n.Team[0].Split = 0 // the caller's slice is not the deal's
-	assert.Equal(t, deal.BasisPoints(7000), d.Team[0].Split)
+	n.Team[0].Split = decimal.Zero // the caller's slice is not the deal's
+	assert.True(t, bp(7000).Equal(d.Team[0].Split))
 }
 
-func TestParsePercent(t *testing.T) {
-	for in, want := range map[string]deal.BasisPoints{"33.33": 3333, "25.5%": 2550, "100": 10000, "0": 0, " 7 ": 700} {
-		got, err := deal.ParsePercent(in)
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for _, in := range []string{"33.333", "100.01", "-1", "", "%", "abc", "1e-30", "1e9"} {
-		_, err := deal.ParsePercent(in)
-		assert.ErrorIs(t, err, crmkit.ErrInvalid, in)
-	}
-	assert.Equal(t, "33.33%", deal.BasisPoints(3333).String())
-	assert.True(t, deal.BasisPoints(2550).Percent().Equal(decimal.RequireFromString("25.5")))
-}
+// bp is n basis points as a share: bp(2550) is 0.255.
+func bp(n int64) decimal.Decimal { return decimal.New(n, -4) }
 
 func TestRevenueAndOverlayCredits(t *testing.T) {
 	d := deal.Deal{Owner: "ana", Amount: crmkit.MustMoney("100.00", "EUR"), Team: []deal.Member{
-		{Rep: "ana", Split: 3333}, {Rep: "ben", Split: 3333}, {Rep: "cai", Split: 3334, Overlay: 2000},
+		{Rep: "ana", Split: bp(3333)}, {Rep: "ben", Split: bp(3333)}, {Rep: "cai", Split: bp(3334), Overlay: bp(2000)},
 	}}
 	credits, err := d.RevenueCredits()
 	require.NoError(t, err)
@@ -148,7 +138,7 @@ func TestRevenueAndOverlayCredits(t *testing.T) {
 	solo := deal.Deal{Owner: "ana", Amount: crmkit.MustMoney("5.00", "EUR")}
 	credits, err = solo.RevenueCredits()
 	require.NoError(t, err)
-	assert.Equal(t, []deal.Credit{{Rep: "ana", Share: deal.Whole, Amount: crmkit.MustMoney("5.00", "EUR")}}, credits)
+	assert.Equal(t, []deal.Credit{{Rep: "ana", Share: decimal.NewFromInt(1), Amount: crmkit.MustMoney("5.00", "EUR")}}, credits)
 }
 
 func TestRevenueCreditsSumExactly(t *testing.T) {
@@ -168,7 +158,7 @@ func TestRevenueCreditsSumExactly(t *testing.T) {
 				t.Fatalf("negative credit %s", c.Amount)
 			}
 			// Within one minor unit of the exact share amount*split/10000.
-			exact := decimal.NewFromInt(amount.Minor()).Mul(decimal.NewFromInt(int64(c.Share))).Div(decimal.NewFromInt(10000))
+			exact := decimal.NewFromInt(amount.Minor()).Mul(c.Share)
 			if exact.Sub(decimal.NewFromInt(c.Amount.Minor())).Abs().GreaterThanOrEqual(decimal.NewFromInt(1)) {
 				t.Fatalf("credit %d: %d far from exact %s", i, c.Amount.Minor(), exact)
 			}
@@ -181,13 +171,13 @@ func TestRevenueCreditsSumExactly(t *testing.T) {
 
 func TestTransferKeepsSplitsWhole(t *testing.T) {
 	p, d := fixture(t)
-	d, _, err := d.SetTeam([]deal.Member{{Rep: "ana", Role: "owner", Split: 6000}, {Rep: "ben", Role: "presales", Split: 4000, Overlay: 500}}, by("ana", 1))
+	d, _, err := d.SetTeam([]deal.Member{{Rep: "ana", Role: "owner", Split: bp(6000)}, {Rep: "ben", Role: "presales", Split: bp(4000), Overlay: bp(500)}}, by("ana", 1))
 	require.NoError(t, err)
 
 	got, e, err := d.Transfer("cai", by("lead", 2))
 	require.NoError(t, err)
 	assert.Equal(t, "cai", got.Owner)
-	assert.Equal(t, []deal.Member{{Rep: "cai", Role: "owner", Split: 6000}, {Rep: "ben", Role: "presales", Split: 4000, Overlay: 500}}, got.Team)
+	assert.Equal(t, []deal.Member{{Rep: "cai", Role: "owner", Split: bp(6000)}, {Rep: "ben", Role: "presales", Split: bp(4000), Overlay: bp(500)}}, got.Team)
 	assert.Equal(t, deal.EventDealTransferred, e.Type)
 	assert.Equal(t, "ana", e.From)
 	assert.Equal(t, "cai", e.To)
@@ -197,7 +187,7 @@ func TestTransferKeepsSplitsWhole(t *testing.T) {
 	// Handing over to a member merges the two.
 	merged, _, err := d.Transfer("ben", by("lead", 2))
 	require.NoError(t, err)
-	assert.Equal(t, []deal.Member{{Rep: "ben", Role: "owner", Split: 10000, Overlay: 500}}, merged.Team)
+	assert.Equal(t, []deal.Member{{Rep: "ben", Role: "owner", Split: bp(10000), Overlay: bp(500)}}, merged.Team)
 
 	_, _, err = d.Transfer("ana", by("lead", 2))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "to the current owner")
@@ -213,9 +203,9 @@ func TestTransferKeepsSplitsWhole(t *testing.T) {
 func TestSetTeamRejectsBadSplits(t *testing.T) {
 	_, d := fixture(t)
 	for name, team := range map[string][]deal.Member{
-		"99.99%":       {{Rep: "ana", Split: 5000}, {Rep: "ben", Split: 4999}},
-		"owner absent": {{Rep: "ben", Split: 10000}},
-		"empty rep":    {{Rep: "ana", Split: 5000}, {Rep: "", Split: 5000}},
+		"99.99%":       {{Rep: "ana", Split: bp(5000)}, {Rep: "ben", Split: bp(4999)}},
+		"owner absent": {{Rep: "ben", Split: bp(10000)}},
+		"empty rep":    {{Rep: "ana", Split: bp(5000)}, {Rep: "", Split: bp(5000)}},
 	} {
 		got, _, err := d.SetTeam(team, by("ana", 1))
 		require.ErrorIs(t, err, crmkit.ErrInvalid, name)
@@ -228,14 +218,14 @@ func TestSetTeamRejectsBadSplits(t *testing.T) {
 
 func TestAmountCloseDateProbability(t *testing.T) {
 	ctx := context.Background()
-	p, d := fixture(t) // tracking, 10%
+	p, d := fixture(t) // tracking, 0.1
 	_, _, err := d.SetAmount(crmkit.MustMoney("-1.00", "EUR"), by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, _, err = d.SetAmount(crmkit.MustMoney("1.00", "USD"), by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 	_, _, err = d.SetCloseDate(dealStart.AddDate(0, 0, 1), by("ana", 2))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "a close date before the day of the change")
-	_, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.NewFromInt(101)), by("ana", 1))
+	_, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("1.01")), by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid)
 
 	d, _, err = d.SetAmount(crmkit.MustMoney("1000.00", "EUR"), by("ana", 1))
@@ -245,7 +235,7 @@ func TestAmountCloseDateProbability(t *testing.T) {
 	assert.Equal(t, "100.00 EUR", w.String(), "10% of 1000.00")
 	assert.Equal(t, deal.ForecastPipeline, d.ForecastIn(p))
 
-	d, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("25")), by("ana", 1))
+	d, _, err = d.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("0.25")), by("ana", 1))
 	require.NoError(t, err)
 	w, err = d.WeightedAmount(p)
 	require.NoError(t, err)
@@ -253,7 +243,7 @@ func TestAmountCloseDateProbability(t *testing.T) {
 
 	won, _, err := p.Win(ctx, d, deal.Outcome{Summary: "ok"}, by("ana", 2))
 	require.NoError(t, err)
-	assert.True(t, won.ProbabilityIn(p).Equal(decimal.NewFromInt(100)))
+	assert.True(t, won.ProbabilityIn(p).Equal(decimal.NewFromInt(1)))
 	assert.Equal(t, deal.ForecastClosed, won.ForecastIn(p))
 	_, _, err = won.SetAmount(crmkit.MustMoney("5.00", "EUR"), by("ana", 3))
 	require.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a won deal's amount is history")
@@ -291,7 +281,7 @@ func TestStuckAndVisits(t *testing.T) {
 
 func TestCloneIsDeep(t *testing.T) {
 	_, d := fixture(t)
-	d, _, err := d.SetTeam([]deal.Member{{Rep: "ana", Split: 10000}}, by("ana", 1))
+	d, _, err := d.SetTeam([]deal.Member{{Rep: "ana", Split: bp(10000)}}, by("ana", 1))
 	require.NoError(t, err)
 	d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityCall}, by("ana", 1))
 	require.NoError(t, err)

@@ -63,9 +63,9 @@
 //
 // # Teams, splits and hand-over
 //
-// A deal's Team holds reps with revenue splits in basis points that sum to
-// exactly 100% (RevenueCredits splits the amount exactly to the minor
-// unit) and overlay splits that need not. Deal.Transfer hands one deal to
+// A deal's Team holds reps with revenue splits, shares in [0, 1] exact to a
+// basis point, that sum to exactly 1 (RevenueCredits splits the amount
+// exactly to the minor unit), and overlay splits that need not. Deal.Transfer hands one deal to
 // another rep; Handover hands everything a leaving rep owns to one
 // successor or several by capacity, deals closest to closing first, and
 // returns the plan, the customer contacts to notify and (unless it is a

@@ -45,7 +45,9 @@ const (
 	// EventProbabilityChanged sets or removes the probability override;
 	// payload ProbabilityPayload.
 	EventProbabilityChanged = "ProbabilityChanged"
-	// EventActivityLogged records an activity; payload Activity.
+	// EventActivityLogged records an activity; payload Activity, To the
+	// activity's kind ("visit", "call", ...), so that readers of the
+	// history (funnel.DealEvents) tell visits apart without the payload.
 	EventActivityLogged = "ActivityLogged"
 )
 

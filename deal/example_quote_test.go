@@ -17,7 +17,7 @@ func ExampleQuote() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	dealID := uuid.MustParse("01900000-0000-7000-8000-00000000000a")
 	lines := []deal.QuoteLine{
-		{Product: "crm-seat", Quantity: decimal.NewFromInt(25), UnitPrice: crmkit.MustMoney("39.90", "EUR"), Discount: decimal.NewFromInt(20)},
+		{Product: "crm-seat", Quantity: decimal.NewFromInt(25), UnitPrice: crmkit.MustMoney("39.90", "EUR"), Discount: decimal.RequireFromString("0.2")},
 		{Product: "onboarding", Quantity: decimal.RequireFromString("1.5"), UnitPrice: crmkit.MustMoney("800.00", "EUR")},
 	}
 	q, _, err := deal.NewQuote(dealID, crmkit.MustCurrency("EUR"), lines, at.AddDate(0, 0, 30), "rep-anna", at)
@@ -26,7 +26,8 @@ func ExampleQuote() {
 	}
 	t, _ := q.Totals()
 	fmt.Println("gross", t.Gross, "discount", t.Discount, "net", t.Net)
-	fmt.Println("overall discount", t.DiscountPercent(2).String()+"%")
+	// Percent exists only in formatting: the rate is a fraction.
+	fmt.Println("overall discount", t.DiscountRate(4).Shift(2).String()+"%")
 
 	policy := deal.DefaultQuoteApprovalPolicy() // above 15%: manager; above 30%: director
 	q, events, _ := q.Submit(policy, "rep-anna", at.Add(time.Hour))

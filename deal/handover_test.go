@@ -10,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -214,7 +215,7 @@ func TestHandoverProperties(t *testing.T) {
 			if d.Owner != a.To || d.ID != a.DealID {
 				t.Fatalf("deal %s went to %s, planned %s", d.ID, d.Owner, a.To)
 			}
-			if len(d.Team) > 0 && teamSplitSum(d.Team) != deal.Whole {
+			if len(d.Team) > 0 && !teamSplitSum(d.Team).Equal(decimal.NewFromInt(1)) {
 				t.Fatalf("splits of %s sum to %s", d.ID, teamSplitSum(d.Team))
 			}
 			if i > 0 && !res.Plan[i-1].CloseDate.IsZero() && !a.CloseDate.IsZero() && a.CloseDate.Before(res.Plan[i-1].CloseDate) {

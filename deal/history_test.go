@@ -24,7 +24,7 @@ func storyHistory(t *testing.T) (*deal.Pipeline, deal.Deal, []crmkit.Event) {
 		Name: "Story", Type: deal.CrossSell, Amount: crmkit.MustMoney("40000.00", "EUR"),
 		AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"),
 		ContactID: uuid.MustParse("0195f000-0000-7000-8000-0000000000cc"),
-		Owner:     "ana", Probability: decimal.NewNullDecimal(decimal.RequireFromString("12.5")),
+		Owner:     "ana", Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.125")),
 	}, deal.Cmd{By: "ana", At: dealStart})
 	require.NoError(t, err)
 	h := []crmkit.Event{e}
@@ -35,7 +35,7 @@ func storyHistory(t *testing.T) (*deal.Pipeline, deal.Deal, []crmkit.Event) {
 		h = append(h, e)
 	}
 	step(p.Move(ctx, d, "bidding", by("ana", 1)))
-	step(d.SetTeam([]deal.Member{{Rep: "ana", Split: 8000}, {Rep: "ben", Split: 2000, Overlay: 1500}}, by("ana", 2)))
+	step(d.SetTeam([]deal.Member{{Rep: "ana", Split: bp(8000)}, {Rep: "ben", Split: bp(2000), Overlay: bp(1500)}}, by("ana", 2)))
 	step(d.SetCloseDate(dealStart.AddDate(0, 2, 0), by("ana", 2)))
 	step(p.Move(ctx, d, "negotiation", by("ana", 3)))
 	step(d.LogActivity(deal.Activity{Kind: deal.ActivityVisit, Result: "demo", Cost: crmkit.MustMoney("80.00", "EUR")}, by("ana", 4)))
@@ -58,7 +58,7 @@ func TestReplayRebuildsTheDeal(t *testing.T) {
 	assert.Equal(t, dealSnapshot(t, d), dealSnapshot(t, got))
 	assert.Equal(t, int64(len(h)), got.Version)
 	assert.Equal(t, "cai", got.Owner)
-	assert.Equal(t, []deal.Member{{Rep: "cai", Split: 8000}, {Rep: "ben", Split: 2000, Overlay: 1500}}, got.Team)
+	assert.Equal(t, []deal.Member{{Rep: "cai", Split: dec("0.8")}, {Rep: "ben", Split: dec("0.2"), Overlay: dec("0.15")}}, got.Team, "as read back from the events' JSON")
 
 	// The loss reopened away is still in the history.
 	var lost deal.Outcome

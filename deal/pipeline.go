@@ -30,7 +30,8 @@ const maxNameLen = 100
 // ForecastCategory is the forecast bucket a stage's deals count in, as the
 // big CRMs name them: Pipeline (early, unlikely to close this period), Best
 // case (could close), Commit (will close), Closed (won) and Omitted (left
-// out of the forecast). The zero value is not a category.
+// out of the forecast). The zero value is not a category. It is crmkit's
+// one forecast category: funnel's forecasts group by it too.
 type ForecastCategory uint8
 
 // The forecast categories.
@@ -153,6 +154,29 @@ func (c VisitCadence) String() string {
 // week is a breach.
 func (c VisitCadence) Breached(visits int) bool { return visits < c.Visits }
 
+// WindowEnd returns the end of the cadence window that begins at start:
+// one calendar day, seven days or one calendar month later, at the same
+// clock time in start's zone (time.AddDate, which normalizes January 31
+// plus a month to March 2 or 3). Windows are half-open, [start, end). A
+// cadence without visits has no window: WindowEnd returns start. This is
+// the one definition of a cadence window; funnel.CheckCadence judges the
+// windows of a stay with it and Deal.VisitsBreached counts a window the
+// caller gives.
+func (c VisitCadence) WindowEnd(start time.Time) time.Time {
+	if c.Visits <= 0 {
+		return start
+	}
+	switch c.Per {
+	case PerDay:
+		return start.AddDate(0, 0, 1)
+	case PerWeek:
+		return start.AddDate(0, 0, 7)
+	case PerMonth:
+		return start.AddDate(0, 1, 0)
+	}
+	return start
+}
+
 func (c VisitCadence) validate(field string) error {
 	switch {
 	case c.Visits < 0:
@@ -205,7 +229,7 @@ type Stage struct {
 	// duplicates. Zero orders are replaced by the position in the list.
 	Order int `json:"order"`
 	// Probability is the default win probability of a deal in the stage,
-	// in percent, 0 to 100 inclusive.
+	// a fraction in [0, 1] (0.6 is 60 %; see crmkit.CheckFraction).
 	Probability decimal.Decimal `json:"probability"`
 	// Forecast is the forecast category of an open deal in the stage.
 	Forecast ForecastCategory `json:"forecast"`
@@ -223,6 +247,19 @@ type Stage struct {
 	// AllowBackward lets an open deal in this stage move back to any
 	// earlier stage. Forward moves are always allowed.
 	AllowBackward bool `json:"allow_backward,omitempty"`
+	// MinOpen and MinOpenAmount are the least number and amount of open
+	// deals the stage should hold for sustained growth (zero: no minimum);
+	// funnel.StageShortfalls checks them.
+	MinOpen       int64        `json:"min_open,omitempty"`
+	MinOpenAmount crmkit.Money `json:"min_open_amount,omitzero"`
+}
+
+// Stuck reports whether a deal that has been in the stage for inStage
+// has stayed longer than the stage's ExpectedDuration: the one rule of
+// "stuck", used by Deal.Stuck and funnel.StuckDeals. A stage without an
+// expected duration never makes a deal stuck.
+func (s Stage) Stuck(inStage time.Duration) bool {
+	return s.ExpectedDuration > 0 && inStage > s.ExpectedDuration
 }
 
 // stageJSON carries the durations as text ("30d", "36h", "90m").
@@ -329,9 +366,10 @@ func (s PipelineSpec) Clone() PipelineSpec {
 // Validate reports the first problem of s, as NewPipeline would: an empty
 // or malformed ID, no stages or more than MaxStages, an empty, malformed
 // or duplicate stage name (ignoring case), a duplicate order, a
-// probability outside 0..100, a missing forecast category, a negative
-// duration, an unknown required field, an empty approval role, a bad visit
-// cadence or reactivation policy. Errors match crmkit.ErrInvalid and name
+// probability that is not a fraction in [0, 1] (25 is refused, not read as
+// 25 %), a missing forecast category, a negative duration or minimum, an
+// unknown required field, an empty approval role, a bad visit cadence or
+// reactivation policy. Errors match crmkit.ErrInvalid and name
 // the field, such as "stages[2].probability".
 func (s PipelineSpec) Validate() error {
 	_, err := s.normalize()
@@ -376,7 +414,7 @@ func (s PipelineSpec) normalize() (PipelineSpec, error) {
 			return PipelineSpec{}, crmkit.Invalid(f+".order", "stage %q repeats order %d of stages[%d]", st.Name, st.Order, j)
 		}
 		orders[st.Order] = i
-		if err := checkPercent(f+".probability", st.Probability); err != nil {
+		if err := crmkit.CheckFraction(f+".probability", st.Probability); err != nil {
 			return PipelineSpec{}, fmt.Errorf("stage %q: %w", st.Name, err)
 		}
 		if st.Forecast == 0 || int(st.Forecast) >= len(forecastNames) {
@@ -401,9 +439,34 @@ func (s PipelineSpec) normalize() (PipelineSpec, error) {
 				return PipelineSpec{}, err
 			}
 		}
+		// An empty list is no list: the JSON form omits both alike.
+		if len(st.Entry.Require) == 0 {
+			st.Entry.Require = nil
+		}
+		if len(st.Entry.Approval) == 0 {
+			st.Entry.Approval = nil
+		}
+		if st.MinOpen < 0 {
+			return PipelineSpec{}, crmkit.Invalid(f+".min_open", "stage %q: negative minimum %d", st.Name, st.MinOpen)
+		}
+		if st.MinOpenAmount.Sign() < 0 {
+			return PipelineSpec{}, crmkit.Invalid(f+".min_open_amount", "stage %q: negative minimum %s", st.Name, st.MinOpenAmount)
+		}
 	}
 	if err := out.Reactivation.Validate(); err != nil {
 		return PipelineSpec{}, err
+	}
+	r := &out.Reactivation
+	if len(r.Rules) == 0 {
+		r.Rules = nil
+	}
+	if len(r.Otherwise) == 0 {
+		r.Otherwise = nil
+	}
+	for i := range r.Rules {
+		if len(r.Rules[i].Roles) == 0 {
+			r.Rules[i].Roles = nil
+		}
 	}
 	slices.SortStableFunc(out.Stages, func(a, b Stage) int { return a.Order - b.Order })
 	return out, nil
@@ -561,11 +624,11 @@ func (p *Pipeline) Definition() fsm.Events {
 // DefaultPipeline returns a ready pipeline following the source's example,
 // tracking -> bidding -> negotiation -> closing:
 //
-//	stage        win %  forecast   expected  visits      entry
-//	tracking       10   pipeline   14 days   2 per week  -
-//	bidding        30   best_case  30 days   2 per week  amount, contact
-//	negotiation    60   commit     30 days   3 per week  amount, close date
-//	closing        90   commit     14 days   2 per week  manager approval
+//	stage        probability  forecast   expected  visits      entry
+//	tracking         0.1      pipeline   14 days   2 per week  -
+//	bidding          0.3      best_case  30 days   2 per week  amount, contact
+//	negotiation      0.6      commit     30 days   3 per week  amount, close date
+//	closing          0.9      commit     14 days   2 per week  manager approval
 //
 // Bidding to negotiation averages one month in the source; visits are
 // twice a week, three times a week in negotiation. Deals may move back
@@ -578,15 +641,15 @@ func DefaultPipeline() *Pipeline {
 	return MustPipeline(PipelineSpec{
 		ID: "default", Name: "Default sales pipeline", AllowReopen: true,
 		Stages: []Stage{
-			{Name: "tracking", Probability: decimal.NewFromInt(10), Forecast: ForecastPipeline,
+			{Name: "tracking", Probability: decimal.New(1, -1), Forecast: ForecastPipeline,
 				ExpectedDuration: 14 * day, ResponseTime: 48 * time.Hour, Visits: twice},
-			{Name: "bidding", Probability: decimal.NewFromInt(30), Forecast: ForecastBestCase,
+			{Name: "bidding", Probability: decimal.New(3, -1), Forecast: ForecastBestCase,
 				ExpectedDuration: 30 * day, ResponseTime: 24 * time.Hour, Visits: twice, AllowBackward: true,
 				Entry: EntryRules{Require: []Field{FieldAmount, FieldContact}}},
-			{Name: "negotiation", Probability: decimal.NewFromInt(60), Forecast: ForecastCommit,
+			{Name: "negotiation", Probability: decimal.New(6, -1), Forecast: ForecastCommit,
 				ExpectedDuration: 30 * day, ResponseTime: 8 * time.Hour, Visits: VisitCadence{Visits: 3, Per: PerWeek},
 				AllowBackward: true, Entry: EntryRules{Require: []Field{FieldAmount, FieldCloseDate}}},
-			{Name: "closing", Probability: decimal.NewFromInt(90), Forecast: ForecastCommit,
+			{Name: "closing", Probability: decimal.New(9, -1), Forecast: ForecastCommit,
 				ExpectedDuration: 14 * day, ResponseTime: 4 * time.Hour, Visits: twice, AllowBackward: true,
 				Entry: EntryRules{Approval: []string{"manager"}}},
 		},

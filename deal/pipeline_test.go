@@ -22,21 +22,21 @@ func TestDefaultPipelineFollowsTheSource(t *testing.T) {
 	day := 24 * time.Hour
 	want := []struct {
 		name     string
-		prob     int64
+		prob     string
 		forecast deal.ForecastCategory
 		expected time.Duration
 		visits   int
 	}{
-		{"tracking", 10, deal.ForecastPipeline, 14 * day, 2},
-		{"bidding", 30, deal.ForecastBestCase, 30 * day, 2}, // bidding -> negotiation: one month
-		{"negotiation", 60, deal.ForecastCommit, 30 * day, 3},
-		{"closing", 90, deal.ForecastCommit, 14 * day, 2},
+		{"tracking", "0.1", deal.ForecastPipeline, 14 * day, 2},
+		{"bidding", "0.3", deal.ForecastBestCase, 30 * day, 2}, // bidding -> negotiation: one month
+		{"negotiation", "0.6", deal.ForecastCommit, 30 * day, 3},
+		{"closing", "0.9", deal.ForecastCommit, 14 * day, 2},
 	}
 	for i, w := range want {
 		s, ok := p.Stage(i)
 		require.True(t, ok)
 		assert.Equal(t, w.name, s.Name)
-		assert.True(t, s.Probability.Equal(decimal.NewFromInt(w.prob)), "%s: %s", s.Name, s.Probability)
+		assert.True(t, s.Probability.Equal(decimal.RequireFromString(w.prob)), "%s: %s", s.Name, s.Probability)
 		assert.Equal(t, w.forecast, s.Forecast, s.Name)
 		assert.Equal(t, w.expected, s.ExpectedDuration, s.Name)
 		assert.Equal(t, deal.VisitCadence{Visits: w.visits, Per: deal.PerWeek}, s.Visits, s.Name)
@@ -56,8 +56,8 @@ func mustStage(t *testing.T, p *deal.Pipeline, i int) deal.Stage {
 
 func validSpec() deal.PipelineSpec {
 	return deal.PipelineSpec{ID: "sales", Stages: []deal.Stage{
-		{Name: "lead", Probability: decimal.NewFromInt(5), Forecast: deal.ForecastPipeline},
-		{Name: "deal", Probability: decimal.NewFromInt(50), Forecast: deal.ForecastCommit},
+		{Name: "lead", Probability: decimal.RequireFromString("0.05"), Forecast: deal.ForecastPipeline},
+		{Name: "deal", Probability: decimal.RequireFromString("0.5"), Forecast: deal.ForecastCommit},
 	}}
 }
 
@@ -75,7 +75,11 @@ func TestPipelineValidation(t *testing.T) {
 		{"empty stage name", func(s *deal.PipelineSpec) { s.Stages[0].Name = "" }, "stages[0].name"},
 		{"unprintable stage name", func(s *deal.PipelineSpec) { s.Stages[0].Name = "a\x00b" }, "stages[0].name"},
 		{"probability below 0", func(s *deal.PipelineSpec) { s.Stages[0].Probability = decimal.NewFromInt(-1) }, "stages[0].probability"},
-		{"probability above 100", func(s *deal.PipelineSpec) { s.Stages[1].Probability = decimal.RequireFromString("100.01") }, "stages[1].probability"},
+		{"probability above 1", func(s *deal.PipelineSpec) { s.Stages[1].Probability = decimal.RequireFromString("1.01") }, "stages[1].probability"},
+		{"probability in percent", func(s *deal.PipelineSpec) { s.Stages[1].Probability = decimal.NewFromInt(25) }, "stages[1].probability"},
+		{"probability with 21 places", func(s *deal.PipelineSpec) { s.Stages[1].Probability = decimal.New(1, -21) }, "stages[1].probability"},
+		{"negative minimum", func(s *deal.PipelineSpec) { s.Stages[0].MinOpen = -1 }, "stages[0].min_open"},
+		{"negative minimum amount", func(s *deal.PipelineSpec) { s.Stages[0].MinOpenAmount = crmkit.MustMoney("-1.00", "EUR") }, "stages[0].min_open_amount"},
 		{"no forecast", func(s *deal.PipelineSpec) { s.Stages[0].Forecast = 0 }, "stages[0].forecast"},
 		{"duplicate order", func(s *deal.PipelineSpec) { s.Stages[0].Order, s.Stages[1].Order = 3, 3 }, "stages[1].order"},
 		{"negative duration", func(s *deal.PipelineSpec) { s.Stages[0].ExpectedDuration = -time.Hour }, "stages[0].expected_duration"},
@@ -135,9 +139,9 @@ const pipelineJSON = `{
   "name": "Renewals",
   "allow_reopen": true,
   "stages": [
-    {"name": "notice", "probability": "20", "forecast": "pipeline", "expected_duration": "30d",
+    {"name": "notice", "probability": "0.2", "forecast": "pipeline", "expected_duration": "30d",
      "visits": {"visits": 1, "per": "month"}},
-    {"name": "negotiation", "probability": "70.5", "forecast": "commit", "expected_duration": "36h",
+    {"name": "negotiation", "probability": "0.705", "forecast": "commit", "expected_duration": "36h",
      "response_time": "4h", "visits": {"visits": 3, "per": "week"}, "allow_backward": true,
      "entry": {"require": ["amount", "close_date"], "approval": ["manager", "director"]}}
   ],
@@ -150,7 +154,7 @@ func TestParsePipeline(t *testing.T) {
 	assert.Equal(t, "renewals", p.ID())
 	assert.Equal(t, "Renewals", p.Name())
 	n := mustStage(t, p, 1)
-	assert.True(t, n.Probability.Equal(decimal.RequireFromString("70.5")))
+	assert.True(t, n.Probability.Equal(decimal.RequireFromString("0.705")))
 	assert.Equal(t, 36*time.Hour, n.ExpectedDuration)
 	assert.Equal(t, 4*time.Hour, n.ResponseTime)
 	assert.Equal(t, deal.VisitCadence{Visits: 3, Per: deal.PerWeek}, n.Visits)
@@ -244,10 +248,16 @@ func FuzzParsePipeline(f *testing.F) {
 	f.Add([]byte(pipelineJSON))
 	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit","order":2},{"name":"b","forecast":"closed","order":1,"allow_backward":true}],"allow_reopen":true}`))
 	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit"},{"name":"A","forecast":"commit"}]}`))
-	f.Add([]byte(`{"id":"x","stages":[{"name":"a:b","forecast":"omitted","probability":100}]}`))
+	f.Add([]byte(`{"id":"x","stages":[{"name":"a:b","forecast":"omitted","probability":1}]}`))
 	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit","probability":"1e400"}]}`))
 	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit","expected_duration":"99999999999d"}]}`))
 	f.Add([]byte(`null`))
+	// Empty lists are no lists: they used to encode as "entry":{} and
+	// come back as nothing (issue 16).
+	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit","entry":{"require":[]}}]}`))
+	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit","entry":{"approval":[]}}],"reactivation":{"rules":[],"otherwise":[]}}`))
+	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit","probability":"25"}]}`))
+	f.Add([]byte(`{"id":"x","stages":[{"name":"a","forecast":"commit","min_open":3,"min_open_amount":{"amount":"0.00","currency":"EUR"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := deal.ParsePipeline(data)
 		if err != nil {

@@ -113,14 +113,14 @@ const (
 )
 
 // QuoteLine is one item of a quote: Quantity units of Product at UnitPrice
-// each, less Discount percent.
+// each, less the share Discount.
 //
 //   - Product is the host application's product key, required.
 //   - Quantity is positive, at most 10^12, with at most 6 decimal places
 //     (hours, kilograms and licences alike).
 //   - UnitPrice is zero or positive, in the quote's currency.
-//   - Discount is a percentage from 0 to 100 inclusive with at most 4
-//     decimal places; the zero value is no discount.
+//   - Discount is a fraction in [0, 1] (0.15 is 15 %; crmkit.CheckFraction)
+//     with at most 6 decimal places; the zero value is no discount.
 type QuoteLine struct {
 	Product   string          `json:"product"`
 	Quantity  decimal.Decimal `json:"quantity"`
@@ -131,11 +131,11 @@ type QuoteLine struct {
 // Limits on a quote line's numbers; see QuoteLine.
 const (
 	maxQuantityPlaces = 6
-	maxDiscountPlaces = 4
+	maxDiscountPlaces = 6
 )
 
 var (
-	hundred     = decimal.NewFromInt(100)
+	one         = decimal.NewFromInt(1)
 	maxQuantity = decimal.New(1, 12)
 )
 
@@ -157,11 +157,20 @@ func (l QuoteLine) validate(cur crmkit.Currency, field string) error {
 	if l.Quantity.Sign() <= 0 {
 		return crmkit.Invalid(field+".quantity", "quantity %s of %q is not positive", l.Quantity, l.Product)
 	}
-	if err := checkDecimal(l.Discount, maxDiscountPlaces, hundred); err != "" {
-		return crmkit.Invalid(field+".discount", "discount %s%% on %q %s", showDecimal(l.Discount), l.Product, err)
+	if err := checkDiscount(field+".discount", l.Discount); err != nil {
+		return fmt.Errorf("product %q: %w", l.Product, err)
 	}
-	if l.Discount.Sign() < 0 {
-		return crmkit.Invalid(field+".discount", "discount %s%% on %q is negative", l.Discount, l.Product)
+	return nil
+}
+
+// checkDiscount accepts a discount rate: a fraction in [0, 1] with at most
+// maxDiscountPlaces decimal places.
+func checkDiscount(field string, d decimal.Decimal) error {
+	if err := crmkit.CheckFraction(field, d); err != nil {
+		return err
+	}
+	if !d.Truncate(maxDiscountPlaces).Equal(d) {
+		return crmkit.Invalid(field, "%s has more than %d decimal places", d, maxDiscountPlaces)
 	}
 	return nil
 }
@@ -200,7 +209,7 @@ func checkDecimal(d decimal.Decimal, places int32, limit decimal.Decimal) string
 // Totals returns the line's gross and net amounts in minor units:
 //
 //	gross = round(Quantity × UnitPrice)
-//	net   = round(Quantity × UnitPrice × (1 − Discount/100))
+//	net   = round(Quantity × UnitPrice × (1 − Discount))
 //
 // each computed exactly and rounded once to the currency's minor unit with
 // crmkit.RoundHalfEven (banker's rounding). The line's discount amount is
@@ -235,7 +244,7 @@ func lineTotals(l QuoteLine) (gross, net int64, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("line %q: %w", l.Product, err)
 	}
-	rate := l.Quantity.Mul(hundred.Sub(l.Discount)).Shift(-2)
+	rate := l.Quantity.Mul(one.Sub(l.Discount))
 	n, err := l.UnitPrice.Mul(rate, crmkit.RoundHalfEven)
 	if err != nil {
 		return 0, 0, fmt.Errorf("line %q: %w", l.Product, err)
@@ -253,8 +262,8 @@ var pow10u64 = [...]uint64{
 // int64 and the product price × quantity in 64 bits. ok is false when the
 // line does not fit; the caller then takes the decimal path.
 //
-// With Quantity = qc·10^qe and (100 − Discount) = kc·10^ke (ke ≤ 0):
-// gross = p·qc / 10^(−qe), net = p·qc·kc / 10^(2 − qe − ke).
+// With Quantity = qc·10^qe and (1 − Discount) = kc·10^ke (ke ≤ 0):
+// gross = p·qc / 10^(−qe), net = p·qc·kc / 10^(−qe − ke).
 func lineTotalsFast(l QuoteLine) (gross, net int64, ok bool) {
 	p := l.UnitPrice.Minor()
 	if p < 0 || l.Quantity.NumDigits() > 18 || l.Discount.NumDigits() > 18 {
@@ -278,15 +287,15 @@ func lineTotalsFast(l QuoteLine) (gross, net int64, ok bool) {
 		return 0, 0, false
 	}
 	if de >= 0 {
-		if de > 2 || uint64(dc)*pow10u64[de] > 100 {
+		if de > 1 || uint64(dc)*pow10u64[de] > 1 {
 			return 0, 0, false
 		}
-		kc = 100 - uint64(dc)*pow10u64[de]
+		kc = 1 - uint64(dc)*pow10u64[de]
 	} else {
-		if de < -16 || uint64(dc) > 100*pow10u64[-de] {
+		if de < -18 || uint64(dc) > pow10u64[-de] {
 			return 0, 0, false
 		}
-		kc = 100*pow10u64[-de] - uint64(dc)
+		kc = pow10u64[-de] - uint64(dc)
 		ke = de
 	}
 	hi, pq := bits.Mul64(uint64(p), uint64(qc))
@@ -298,7 +307,7 @@ func lineTotalsFast(l QuoteLine) (gross, net int64, ok bool) {
 		return 0, 0, false
 	}
 	hi, lo := bits.Mul64(pq, kc)
-	net, ok = roundHalfEven(hi, lo, 2-qe-ke)
+	net, ok = roundHalfEven(hi, lo, -qe-ke)
 	return gross, net, ok
 }
 
@@ -330,21 +339,21 @@ type QuoteTotals struct {
 	Gross    crmkit.Money `json:"gross"`
 	Discount crmkit.Money `json:"discount"`
 	Net      crmkit.Money `json:"net"`
-	// MaxLineDiscount is the largest Discount percentage of any line.
+	// MaxLineDiscount is the largest Discount of any line, a fraction.
 	MaxLineDiscount decimal.Decimal `json:"max_line_discount"`
 }
 
-// DiscountPercent returns the overall discount (Gross − Net) / Gross × 100
-// rounded half-even to places decimal places (0 to 18); zero when Gross
-// is zero.
-func (t QuoteTotals) DiscountPercent(places int32) decimal.Decimal {
+// DiscountRate returns the overall discount (Gross − Net) / Gross, a
+// fraction in [0, 1], rounded half-even to places decimal places (0 to
+// 18); zero when Gross is zero.
+func (t QuoteTotals) DiscountRate(places int32) decimal.Decimal {
 	places = min(max(places, 0), 18)
 	if t.Gross.Minor() <= 0 {
 		return decimal.Zero
 	}
 	g := decimal.NewFromInt(t.Gross.Minor())
 	// q is the quotient truncated at places digits, r the exact rest.
-	q, r := decimal.NewFromInt(t.Discount.Minor()).Mul(hundred).QuoRem(g, places)
+	q, r := decimal.NewFromInt(t.Discount.Minor()).QuoRem(g, places)
 	if r.IsZero() {
 		return q
 	}
@@ -360,18 +369,18 @@ func (t QuoteTotals) DiscountPercent(places int32) decimal.Decimal {
 	return q
 }
 
-// discountAbove reports whether the overall discount is strictly above pct
-// percent, exactly: (Gross − Net)·100 > pct·Gross.
-func (t QuoteTotals) discountAbove(pct decimal.Decimal) bool {
+// discountAbove reports whether the overall discount is strictly above
+// rate, exactly: Gross − Net > rate·Gross.
+func (t QuoteTotals) discountAbove(rate decimal.Decimal) bool {
 	if t.Gross.IsZero() {
 		return false
 	}
-	return decimal.NewFromInt(t.Discount.Minor()).Mul(hundred).GreaterThan(pct.Mul(decimal.NewFromInt(t.Gross.Minor())))
+	return decimal.NewFromInt(t.Discount.Minor()).GreaterThan(rate.Mul(decimal.NewFromInt(t.Gross.Minor())))
 }
 
 // LinesTotals adds up lines in cur exactly (see QuoteTotals). It validates
 // every line first: an empty product, a non-positive quantity, a negative
-// price, a discount outside 0..100 are ErrInvalid, a price in another
+// price, a discount outside [0, 1] are ErrInvalid, a price in another
 // currency ErrCurrencyMismatch, a sum beyond int64 minor units ErrOverflow.
 func LinesTotals(cur crmkit.Currency, lines []QuoteLine) (QuoteTotals, error) {
 	if cur.IsZero() {
@@ -426,9 +435,9 @@ type DiscountBasis uint8
 // The discount bases.
 const (
 	_ DiscountBasis = iota
-	// MaxLineDiscount is the largest Discount percentage of any line.
+	// MaxLineDiscount is the largest Discount of any line.
 	MaxLineDiscount
-	// OverallDiscount is (Gross − Net) / Gross × 100 of the whole quote,
+	// OverallDiscount is (Gross − Net) / Gross of the whole quote,
 	// compared exactly (never rounded).
 	OverallDiscount
 )
@@ -463,7 +472,8 @@ func (b *DiscountBasis) UnmarshalText(text []byte) error {
 }
 
 // QuoteApprovalRule says that a quote whose discount (on Basis) is strictly
-// above Above percent needs the approval of somebody holding Role.
+// above Above, a fraction in [0, 1) (0.15 is 15 %), needs the approval of
+// somebody holding Role.
 type QuoteApprovalRule struct {
 	Basis DiscountBasis   `json:"basis"`
 	Above decimal.Decimal `json:"above"`
@@ -492,13 +502,13 @@ type QuoteApprovalPolicy struct {
 // above 15% needs a "manager", above 30% also a "director".
 func DefaultQuoteApprovalPolicy() QuoteApprovalPolicy {
 	return QuoteApprovalPolicy{Rules: []QuoteApprovalRule{
-		{Basis: MaxLineDiscount, Above: decimal.NewFromInt(15), Role: "manager"},
-		{Basis: MaxLineDiscount, Above: decimal.NewFromInt(30), Role: "director"},
+		{Basis: MaxLineDiscount, Above: decimal.New(15, -2), Role: "manager"},
+		{Basis: MaxLineDiscount, Above: decimal.New(30, -2), Role: "director"},
 	}}
 }
 
 // Validate reports the first malformed rule: an unknown basis, an empty
-// role, a threshold outside [0, 100) or with more than 4 decimal places; or
+// role, a threshold outside [0, 1) or with more than 6 decimal places; or
 // a negative TTL.
 func (p QuoteApprovalPolicy) Validate() error {
 	if p.TTL < 0 {
@@ -512,11 +522,11 @@ func (p QuoteApprovalPolicy) Validate() error {
 		case strings.TrimSpace(r.Role) == "":
 			return crmkit.Invalid(field+".role", "empty role")
 		}
-		if err := checkDecimal(r.Above, maxDiscountPlaces, hundred); err != "" {
-			return crmkit.Invalid(field+".above", "threshold %s%% %s", showDecimal(r.Above), err)
+		if err := checkDiscount(field+".above", r.Above); err != nil {
+			return err
 		}
-		if r.Above.Sign() < 0 || r.Above.Equal(hundred) {
-			return crmkit.Invalid(field+".above", "threshold %s%% is outside [0, 100)", r.Above)
+		if r.Above.Equal(one) {
+			return crmkit.Invalid(field+".above", "threshold 1 is outside [0, 1): no discount is above it")
 		}
 	}
 	return nil

@@ -39,19 +39,19 @@ func TestQuoteLineTotalsByHand(t *testing.T) {
 		gross, net string
 	}{
 		{"no discount", line("seat", "3", "19.99", "EUR", "0"), "59.97", "59.97"},
-		{"15 percent", line("seat", "2", "100.00", "EUR", "15"), "200.00", "170.00"},
+		{"15 percent (0.15)", line("seat", "2", "100.00", "EUR", "0.15"), "200.00", "170.00"},
 		// 5 cents at 50% is 2.5 cents: ties go to the even cent.
-		{"tie to even down", line("pin", "1", "0.05", "EUR", "50"), "0.05", "0.02"},
+		{"tie to even down", line("pin", "1", "0.05", "EUR", "0.5"), "0.05", "0.02"},
 		// 15 cents at 50% is 7.5 cents -> 8.
-		{"tie to even up", line("pin", "1", "0.15", "EUR", "50"), "0.15", "0.08"},
+		{"tie to even up", line("pin", "1", "0.15", "EUR", "0.5"), "0.15", "0.08"},
 		// 1.5 x 3333 = 4999.5 cents -> 5000; x 0.9 = 4499.55 -> 4500.
-		{"fractional quantity", line("hours", "1.5", "33.33", "EUR", "10"), "50.00", "45.00"},
+		{"fractional quantity", line("hours", "1.5", "33.33", "EUR", "0.1"), "50.00", "45.00"},
 		// 10000 x 0.666667 = 6666.67 cents -> 6667.
-		{"four decimal discount", line("box", "1", "100.00", "EUR", "33.3333"), "100.00", "66.67"},
-		{"full discount", line("gift", "4", "12.50", "EUR", "100"), "50.00", "0.00"},
+		{"six decimal discount", line("box", "1", "100.00", "EUR", "0.333333"), "100.00", "66.67"},
+		{"full discount", line("gift", "4", "12.50", "EUR", "1"), "50.00", "0.00"},
 		{"free item", line("manual", "10", "0", "EUR", "0"), "0.00", "0.00"},
 		// 2997 yen x 0.875 = 2622.375 -> 2622 (JPY has no minor unit).
-		{"yen", line("cable", "3", "999", "JPY", "12.5"), "2997", "2622"},
+		{"yen", line("cable", "3", "999", "JPY", "0.125"), "2997", "2622"},
 		// 0.000001 x 12345 cents = 0.012345 -> 0; exercises six quantity places.
 		{"tiny quantity", line("api call", "0.000001", "123.45", "EUR", "0"), "0.00", "0.00"},
 		// 1e12 units at 0.01: 1e12 cents.
@@ -75,9 +75,9 @@ func TestQuoteLineTotalsByHand(t *testing.T) {
 
 func TestQuoteTotalsByHand(t *testing.T) {
 	lines := []deal.QuoteLine{
-		line("licence", "10", "120.00", "EUR", "20"),  // 1200.00 -> 960.00
-		line("support", "1", "300.00", "EUR", "0"),    // 300.00
-		line("training", "2.5", "80.00", "EUR", "10"), // 200.00 -> 180.00
+		line("licence", "10", "120.00", "EUR", "0.2"),  // 1200.00 -> 960.00
+		line("support", "1", "300.00", "EUR", "0"),     // 300.00
+		line("training", "2.5", "80.00", "EUR", "0.1"), // 200.00 -> 180.00
 	}
 	q, e, err := deal.NewQuote(dealID, eur, lines, until, "rob", t0)
 	require.NoError(t, err)
@@ -88,49 +88,49 @@ func TestQuoteTotalsByHand(t *testing.T) {
 	assert.Equal(t, crmkit.MustMoney("1700.00", "EUR"), tot.Gross)
 	assert.Equal(t, crmkit.MustMoney("1440.00", "EUR"), tot.Net)
 	assert.Equal(t, crmkit.MustMoney("260.00", "EUR"), tot.Discount)
-	assert.True(t, tot.MaxLineDiscount.Equal(dec("20")))
-	// 260 / 1700 = 15.294117...%
-	assert.True(t, tot.DiscountPercent(2).Equal(dec("15.29")), tot.DiscountPercent(2).String())
-	assert.True(t, tot.DiscountPercent(0).Equal(dec("15")))
-	assert.True(t, tot.DiscountPercent(4).Equal(dec("15.2941")))
+	assert.True(t, tot.MaxLineDiscount.Equal(dec("0.2")))
+	// 260 / 1700 = 0.15294117...
+	assert.True(t, tot.DiscountRate(4).Equal(dec("0.1529")), tot.DiscountRate(4).String())
+	assert.True(t, tot.DiscountRate(2).Equal(dec("0.15")))
+	assert.True(t, tot.DiscountRate(6).Equal(dec("0.152941")))
 }
 
-func TestDiscountPercentRoundsHalfEven(t *testing.T) {
+func TestDiscountRateRoundsHalfEven(t *testing.T) {
 	cases := []struct{ gross, discount, want string }{
-		{"8.00", "1.00", "12"},     // 12.5 -> 12
-		{"8.00", "3.00", "38"},     // 37.5 -> 38
-		{"3.00", "2.00", "67"},     // 66.67 -> 67
-		{"3.00", "1.00", "33"},     // 33.33 -> 33
+		{"8.00", "1.00", "0.12"},   // 0.125 -> 0.12
+		{"8.00", "3.00", "0.38"},   // 0.375 -> 0.38
+		{"3.00", "2.00", "0.67"},   // 0.6667 -> 0.67
+		{"3.00", "1.00", "0.33"},   // 0.3333 -> 0.33
 		{"0.00", "0.00", "0"},      // no gross: zero
-		{"4.00", "4.00", "100"},    // everything free
-		{"16.00", "1.00", "6"},     // 6.25 -> 6
-		{"16.00", "9.00", "56"},    // 56.25 -> 56
-		{"16.00", "7.00", "44"},    // 43.75 -> 44
-		{"40.00", "1.00", "2"},     // 2.5 -> 2
-		{"40.00", "3.00", "8"},     // 7.5 -> 8
-		{"1.00", "0.01", "1"},      // exactly 1
-		{"7.00", "0.01", "0"},      // 0.142857 -> 0
-		{"200.00", "1.00", "0"},    // 0.5 -> 0
-		{"200.00", "3.00", "2"},    // 1.5 -> 2
-		{"200.00", "5.00", "2"},    // 2.5 -> 2
-		{"200.00", "7.00", "4"},    // 3.5 -> 4
-		{"400.00", "1.00", "0"},    // 0.25 -> 0
-		{"400.00", "3.00", "1"},    // 0.75 -> 1
-		{"100.00", "0.50", "0"},    // 0.5 -> 0
-		{"100.00", "1.50", "2"},    // 1.5 -> 2
-		{"100.00", "99.50", "100"}, // 99.5 -> 100
+		{"4.00", "4.00", "1"},      // everything free
+		{"16.00", "1.00", "0.06"},  // 0.0625 -> 0.06
+		{"16.00", "9.00", "0.56"},  // 0.5625 -> 0.56
+		{"16.00", "7.00", "0.44"},  // 0.4375 -> 0.44
+		{"40.00", "1.00", "0.02"},  // 0.025 -> 0.02
+		{"40.00", "3.00", "0.08"},  // 0.075 -> 0.08
+		{"1.00", "0.01", "0.01"},   // exactly 0.01
+		{"7.00", "0.01", "0"},      // 0.00142857 -> 0
+		{"200.00", "1.00", "0"},    // 0.005 -> 0
+		{"200.00", "3.00", "0.02"}, // 0.015 -> 0.02
+		{"200.00", "5.00", "0.02"}, // 0.025 -> 0.02
+		{"200.00", "7.00", "0.04"}, // 0.035 -> 0.04
+		{"400.00", "1.00", "0"},    // 0.0025 -> 0
+		{"400.00", "3.00", "0.01"}, // 0.0075 -> 0.01
+		{"100.00", "0.50", "0"},    // 0.005 -> 0
+		{"100.00", "1.50", "0.02"}, // 0.015 -> 0.02
+		{"100.00", "99.50", "1"},   // 0.995 -> 1
 	}
 	for _, c := range cases {
 		g := crmkit.MustMoney(c.gross, "EUR")
 		d := crmkit.MustMoney(c.discount, "EUR")
 		n, err := g.Sub(d)
 		require.NoError(t, err)
-		got := deal.QuoteTotals{Gross: g, Net: n, Discount: d}.DiscountPercent(0)
+		got := deal.QuoteTotals{Gross: g, Net: n, Discount: d}.DiscountRate(2)
 		assert.True(t, got.Equal(dec(c.want)), "%s of %s: got %s, want %s", c.discount, c.gross, got, c.want)
 	}
 	tot := deal.QuoteTotals{Gross: crmkit.MustMoney("8.00", "EUR"), Discount: crmkit.MustMoney("1.00", "EUR")}
-	assert.True(t, tot.DiscountPercent(1).Equal(dec("12.5")))
-	assert.True(t, tot.DiscountPercent(-3).Equal(dec("12")), "negative places read as 0")
+	assert.True(t, tot.DiscountRate(3).Equal(dec("0.125")))
+	assert.True(t, tot.DiscountRate(-3).Equal(dec("0")), "negative places read as 0: 0.125 -> 0")
 }
 
 func TestQuoteRejectsBadLines(t *testing.T) {
@@ -150,9 +150,10 @@ func TestQuoteRejectsBadLines(t *testing.T) {
 		{"quantity absurd exponent", deal.QuoteLine{Product: "seat", Quantity: decimal.New(1, -400000000), UnitPrice: crmkit.MustMoney("1", "EUR")}, crmkit.ErrInvalid, "lines[1].quantity"},
 		{"negative price", line("seat", "1", "-10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].unit_price"},
 		{"price without currency", deal.QuoteLine{Product: "seat", Quantity: dec("1")}, crmkit.ErrInvalid, "lines[1].unit_price"},
-		{"discount over 100", line("seat", "1", "10.00", "EUR", "100.01"), crmkit.ErrInvalid, "lines[1].discount"},
-		{"negative discount", line("seat", "1", "10.00", "EUR", "-0.01"), crmkit.ErrInvalid, "lines[1].discount"},
-		{"discount too precise", line("seat", "1", "10.00", "EUR", "12.34567"), crmkit.ErrInvalid, "lines[1].discount"},
+		{"discount over 1", line("seat", "1", "10.00", "EUR", "1.0001"), crmkit.ErrInvalid, "lines[1].discount"},
+		{"discount in percent", line("seat", "1", "10.00", "EUR", "15"), crmkit.ErrInvalid, "lines[1].discount"},
+		{"negative discount", line("seat", "1", "10.00", "EUR", "-0.0001"), crmkit.ErrInvalid, "lines[1].discount"},
+		{"discount too precise", line("seat", "1", "10.00", "EUR", "0.1234567"), crmkit.ErrInvalid, "lines[1].discount"},
 		{"mixed currencies", line("seat", "1", "10.00", "USD", "0"), crmkit.ErrCurrencyMismatch, ""},
 	}
 	draft, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{good}, until, "rob", t0)
@@ -234,9 +235,8 @@ func oracleLine(qty decimal.Decimal, priceMinor int64, discount decimal.Decimal)
 	q, _ := new(big.Rat).SetString(qty.String())
 	d, _ := new(big.Rat).SetString(discount.String())
 	g := new(big.Rat).Mul(q, new(big.Rat).SetInt64(priceMinor))
-	keep := new(big.Rat).Sub(big.NewRat(100, 1), d)
+	keep := new(big.Rat).Sub(big.NewRat(1, 1), d)
 	n := new(big.Rat).Mul(g, keep)
-	n.Quo(n, big.NewRat(100, 1))
 	return roundHalfEvenRat(g), roundHalfEvenRat(n)
 }
 
@@ -252,7 +252,7 @@ func roundHalfEvenRat(r *big.Rat) *big.Int {
 }
 
 // genLine draws a valid line: quantities with up to 6 places, discounts
-// with up to 4, prices small and large (to reach the overflow edge).
+// with up to 6, prices small and large (to reach the overflow edge).
 func genLine(cur crmkit.Currency) *rapid.Generator[deal.QuoteLine] {
 	return rapid.Custom(func(t *rapid.T) deal.QuoteLine {
 		qPlaces := rapid.IntRange(0, 6).Draw(t, "qty places")
@@ -277,7 +277,7 @@ func genLine(cur crmkit.Currency) *rapid.Generator[deal.QuoteLine] {
 			Product:   rapid.SampledFrom([]string{"seat", "support", "training", "hardware"}).Draw(t, "product"),
 			Quantity:  qty,
 			UnitPrice: mustMinor(price, cur),
-			Discount:  decimal.New(dc, -int32(dPlaces)),
+			Discount:  decimal.New(dc, -int32(dPlaces)-2), // dc/scale percent
 		}
 	})
 }
@@ -344,37 +344,37 @@ func TestQuoteApprovalPolicy(t *testing.T) {
 	}
 	plain := line("seat", "1", "100.00", "EUR", "0")
 	assert.Empty(t, roles(p, plain))
-	assert.Empty(t, roles(p, plain, line("seat", "1", "100.00", "EUR", "15")), "15% is not above 15%")
-	assert.Equal(t, []string{"manager"}, roles(p, line("seat", "1", "100.00", "EUR", "15.0001")))
-	assert.Equal(t, []string{"manager"}, roles(p, line("seat", "1", "100.00", "EUR", "30")))
-	assert.Equal(t, []string{"manager", "director"}, roles(p, plain, line("seat", "1", "1.00", "EUR", "30.5")))
+	assert.Empty(t, roles(p, plain, line("seat", "1", "100.00", "EUR", "0.15")), "15% is not above 15%")
+	assert.Equal(t, []string{"manager"}, roles(p, line("seat", "1", "100.00", "EUR", "0.150001")))
+	assert.Equal(t, []string{"manager"}, roles(p, line("seat", "1", "100.00", "EUR", "0.3")))
+	assert.Equal(t, []string{"manager", "director"}, roles(p, plain, line("seat", "1", "1.00", "EUR", "0.305")))
 	high := p
 	high.HighestOnly = true
-	assert.Equal(t, []string{"director"}, roles(high, line("seat", "1", "1.00", "EUR", "45")))
-	assert.Equal(t, []string{"manager"}, roles(high, line("seat", "1", "1.00", "EUR", "20")))
+	assert.Equal(t, []string{"director"}, roles(high, line("seat", "1", "1.00", "EUR", "0.45")))
+	assert.Equal(t, []string{"manager"}, roles(high, line("seat", "1", "1.00", "EUR", "0.2")))
 
 	// Overall discount, compared exactly: 20.00 off 100.00 is 20%, not above.
 	overall := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{
-		{Basis: deal.OverallDiscount, Above: dec("20"), Role: "finance"},
-		{Basis: deal.OverallDiscount, Above: dec("10"), Role: "manager"},
-		{Basis: deal.MaxLineDiscount, Above: dec("50"), Role: "manager"},
+		{Basis: deal.OverallDiscount, Above: dec("0.2"), Role: "finance"},
+		{Basis: deal.OverallDiscount, Above: dec("0.1"), Role: "manager"},
+		{Basis: deal.MaxLineDiscount, Above: dec("0.5"), Role: "manager"},
 	}}
 	require.NoError(t, overall.Validate())
-	twenty := []deal.QuoteLine{line("a", "1", "50.00", "EUR", "40"), line("b", "1", "50.00", "EUR", "0")}
+	twenty := []deal.QuoteLine{line("a", "1", "50.00", "EUR", "0.4"), line("b", "1", "50.00", "EUR", "0")}
 	assert.Equal(t, []string{"manager"}, roles(overall, twenty...))
-	assert.Equal(t, []string{"manager", "finance"}, roles(overall, line("a", "1", "50.00", "EUR", "40.02"), line("b", "1", "50.00", "EUR", "0")),
+	assert.Equal(t, []string{"manager", "finance"}, roles(overall, line("a", "1", "50.00", "EUR", "0.4002"), line("b", "1", "50.00", "EUR", "0")),
 		"20.01% overall; lowest threshold first; manager once although two rules name it")
-	assert.Equal(t, []string{"manager", "finance"}, roles(overall, line("a", "3", "1.00", "EUR", "60")))
+	assert.Equal(t, []string{"manager", "finance"}, roles(overall, line("a", "3", "1.00", "EUR", "0.6")))
 	assert.Empty(t, roles(overall, line("free", "3", "0.00", "EUR", "0")), "nothing to discount")
 }
 
 func TestQuoteApprovalPolicyValidate(t *testing.T) {
 	for name, p := range map[string]deal.QuoteApprovalPolicy{
-		"unknown basis":    {Rules: []deal.QuoteApprovalRule{{Above: dec("10"), Role: "manager"}}},
-		"empty role":       {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("10")}}},
-		"negative":         {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("-1"), Role: "manager"}}},
-		"hundred":          {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("100"), Role: "manager"}}},
-		"too precise":      {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("10.00001"), Role: "manager"}}},
+		"unknown basis":    {Rules: []deal.QuoteApprovalRule{{Above: dec("0.1"), Role: "manager"}}},
+		"empty role":       {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("0.1")}}},
+		"negative":         {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("-0.01"), Role: "manager"}}},
+		"one (all)":        {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("1"), Role: "manager"}}},
+		"too precise":      {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("0.1000001"), Role: "manager"}}},
 		"negative ttl":     {TTL: -time.Hour},
 		"absurd threshold": {Rules: []deal.QuoteApprovalRule{{Basis: deal.OverallDiscount, Above: decimal.New(1, -99999999), Role: "manager"}}},
 	} {
@@ -392,12 +392,12 @@ func TestQuoteApprovalPolicyValidate(t *testing.T) {
 func TestQuoteApprovalPolicyFromJSON(t *testing.T) {
 	var p deal.QuoteApprovalPolicy
 	require.NoError(t, json.Unmarshal([]byte(`{"rules":[
-		{"basis":"max-line-discount","above":"15","role":"manager"},
-		{"basis":"overall-discount","above":"25.5","role":"director"}],"ttl":3600000000000}`), &p))
+		{"basis":"max-line-discount","above":"0.15","role":"manager"},
+		{"basis":"overall-discount","above":"0.255","role":"director"}],"ttl":3600000000000}`), &p))
 	require.NoError(t, p.Validate())
 	require.Len(t, p.Rules, 2)
 	assert.Equal(t, deal.OverallDiscount, p.Rules[1].Basis)
-	assert.True(t, p.Rules[1].Above.Equal(dec("25.5")))
+	assert.True(t, p.Rules[1].Above.Equal(dec("0.255")))
 	assert.Equal(t, time.Hour, p.TTL)
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
@@ -414,7 +414,7 @@ func eventTypes(es []crmkit.Event) []string {
 }
 
 func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "20")}, until, "rob", t0)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.2")}, until, "rob", t0)
 	require.NoError(t, err)
 	policy := deal.DefaultQuoteApprovalPolicy()
 
@@ -473,7 +473,7 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 
 func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
 	policy := deal.DefaultQuoteApprovalPolicy()
-	lines := []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "35")}
+	lines := []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.35")}
 	q, _, err := deal.NewQuote(dealID, eur, lines, until, "rob", t0)
 	require.NoError(t, err)
 	p, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
@@ -510,7 +510,7 @@ func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
 	require.NoError(t, events[0].DecodePayload(&cp))
 	assert.Equal(t, 2, cp.Version)
 
-	v2, _, err = v2.SetLines([]deal.QuoteLine{line("seat", "10", "100.00", "EUR", "10")}, "rob", t0.Add(3*time.Hour))
+	v2, _, err = v2.SetLines([]deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.1")}, "rob", t0.Add(3*time.Hour))
 	require.NoError(t, err)
 	ok, events, err := v2.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0.Add(4*time.Hour))
 	require.NoError(t, err)
@@ -522,7 +522,7 @@ func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
 }
 
 func TestQuoteReviseWithdrawsPendingApproval(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, until, "rob", t0)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, until, "rob", t0)
 	require.NoError(t, err)
 	p, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
 	require.NoError(t, err)
@@ -533,7 +533,7 @@ func TestQuoteReviseWithdrawsPendingApproval(t *testing.T) {
 	assert.Equal(t, deal.QuoteDraft, v2.Status)
 
 	// A pending approval that ran out is recorded as expired instead.
-	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, t0.Add(24*time.Hour), "rob", t0)
+	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, t0.Add(24*time.Hour), "rob", t0)
 	require.NoError(t, err)
 	p2, _, err := q2.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
 	require.NoError(t, err)
@@ -582,7 +582,7 @@ func TestQuoteExpiry(t *testing.T) {
 func TestQuoteApprovalTTL(t *testing.T) {
 	policy := deal.DefaultQuoteApprovalPolicy()
 	policy.TTL = 24 * time.Hour
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, until, "rob", t0)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, until, "rob", t0)
 	require.NoError(t, err)
 	p, _, err := q.Submit(policy, "rob", t0)
 	require.NoError(t, err)
@@ -635,7 +635,7 @@ func TestQuoteStatusText(t *testing.T) {
 }
 
 func TestQuoteJSONRoundTrip(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "2.50", "19.99", "EUR", "17.5")}, until, "rob", t0)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "2.50", "19.99", "EUR", "0.175")}, until, "rob", t0)
 	require.NoError(t, err)
 	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0)
 	require.NoError(t, err)
@@ -645,7 +645,7 @@ func TestQuoteJSONRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.Len(t, back.Lines, 1)
 	assert.True(t, back.Lines[0].Quantity.Equal(dec("2.5")))
-	assert.True(t, back.Lines[0].Discount.Equal(dec("17.5")))
+	assert.True(t, back.Lines[0].Discount.Equal(dec("0.175")))
 	assert.Equal(t, q.Lines[0].UnitPrice, back.Lines[0].UnitPrice)
 	assert.Equal(t, q.Status, back.Status)
 	require.NotNil(t, back.Approval)
@@ -660,7 +660,7 @@ func TestQuoteJSONRoundTrip(t *testing.T) {
 func TestTotalsByCurrency(t *testing.T) {
 	q1, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("a", "1", "10.00", "EUR", "0")}, until, "rob", t0)
 	require.NoError(t, err)
-	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("b", "3", "0.10", "EUR", "50")}, until, "rob", t0) // 0.15
+	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("b", "3", "0.10", "EUR", "0.5")}, until, "rob", t0) // 0.15
 	require.NoError(t, err)
 	q3, _, err := deal.NewQuote(dealID, jpy, []deal.QuoteLine{line("c", "2", "500", "JPY", "0")}, until, "rob", t0)
 	require.NoError(t, err)
@@ -702,9 +702,9 @@ type quoteModel struct {
 
 func modelChain(maxDisc decimal.Decimal) []string {
 	switch {
-	case maxDisc.GreaterThan(dec("30")):
+	case maxDisc.GreaterThan(dec("0.3")):
 		return []string{"manager", "director"}
-	case maxDisc.GreaterThan(dec("15")):
+	case maxDisc.GreaterThan(dec("0.15")):
 		return []string{"manager"}
 	}
 	return nil
@@ -719,7 +719,7 @@ func TestQuoteStateMachine(t *testing.T) {
 		"sam": nil,
 	}
 	people := []string{"rob", "mia", "dan", "bea", "sam"}
-	discounts := []string{"0", "10", "15", "15.5", "20", "30", "30.01", "45", "100"}
+	discounts := []string{"0", "0.1", "0.15", "0.155", "0.2", "0.3", "0.3001", "0.45", "1"}
 	validUntil := t0.Add(10 * 24 * time.Hour)
 	policy := deal.DefaultQuoteApprovalPolicy()
 
@@ -865,7 +865,7 @@ func benchLines(n int) []deal.QuoteLine {
 			Product:   fmt.Sprintf("sku-%03d", i),
 			Quantity:  decimal.NewFromInt(int64(1 + i%7)),
 			UnitPrice: mustMinor(int64(1999+i*137), eur),
-			Discount:  decimal.New(int64(i%9)*25, -1), // 0, 2.5, 5, ... 20%
+			Discount:  decimal.New(int64(i%9)*25, -3), // 0, 0.025, 0.05, ... 0.2
 		}
 	}
 	return lines
@@ -897,7 +897,7 @@ func BenchmarkQuoteTotals50Decimal(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			n, err := l.UnitPrice.Mul(l.Quantity.Mul(decimal.NewFromInt(100).Sub(l.Discount)).Shift(-2), crmkit.RoundHalfEven)
+			n, err := l.UnitPrice.Mul(l.Quantity.Mul(decimal.NewFromInt(1).Sub(l.Discount)), crmkit.RoundHalfEven)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -910,7 +910,7 @@ func BenchmarkQuoteTotals50Decimal(b *testing.B) {
 
 func TestQuoteSendChecksTheApprovalAgain(t *testing.T) {
 	policy := deal.DefaultQuoteApprovalPolicy()
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "20")}, until, "rob", t0)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, until, "rob", t0)
 	require.NoError(t, err)
 	p, _, err := q.Submit(policy, "rob", t0)
 	require.NoError(t, err)
@@ -941,14 +941,14 @@ func TestQuoteSendChecksTheApprovalAgain(t *testing.T) {
 
 	// A stricter policy since the approval: the manager alone is not enough.
 	strict := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{
-		{Basis: deal.MaxLineDiscount, Above: dec("10"), Role: "manager"},
-		{Basis: deal.MaxLineDiscount, Above: dec("19"), Role: "director"},
+		{Basis: deal.MaxLineDiscount, Above: dec("0.1"), Role: "manager"},
+		{Basis: deal.MaxLineDiscount, Above: dec("0.19"), Role: "director"},
 	}}
 	_, _, err = a.Send(strict, "rob", at)
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, "does not cover the roles manager, director")
 
-	bad := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("101"), Role: "x"}}}
+	bad := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("1.01"), Role: "x"}}}
 	_, _, err = a.Send(bad, "rob", at)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
@@ -958,9 +958,10 @@ func TestQuoteSendChecksTheApprovalAgain(t *testing.T) {
 // ErrOverflow, and agrees with the big.Rat oracle on every line it accepts.
 func FuzzQuoteLineTotals(f *testing.F) {
 	for _, s := range [][3]string{
-		{"3", "19.99", "15"}, {"1.5", "33.33", "10"}, {"1", "0.05", "50"}, {"0.000001", "123.45", "0"},
-		{"1000000000000", "92233720368547758.07", "0"}, {"-1", "1", "0"}, {"1", "1", "100.0001"},
-		{"1e3", "0.01", "33.3333"}, {"123456.789012", "9876543210.98", "12.5"}, {"1e-19", "1", "0"},
+		{"3", "19.99", "0.15"}, {"1.5", "33.33", "0.1"}, {"1", "0.05", "0.5"}, {"0.000001", "123.45", "0"},
+		{"1000000000000", "92233720368547758.07", "0"}, {"-1", "1", "0"}, {"1", "1", "1.000001"},
+		{"1e3", "0.01", "0.333333"}, {"123456.789012", "9876543210.98", "0.125"}, {"1e-19", "1", "0"},
+		{"1", "1", "15"}, {"2", "3.00", "0.1e1"},
 	} {
 		f.Add(s[0], s[1], s[2])
 	}
@@ -982,10 +983,10 @@ func FuzzQuoteLineTotals(f *testing.F) {
 		}
 		wg, wn := oracleLine(q, p.Minor(), d)
 		if wg.Cmp(maxInt) > 0 || wn.Cmp(maxInt) > 0 {
-			t.Fatalf("%s x %s less %s%%: accepted a line beyond int64: %s %s", qty, price, discount, g, n)
+			t.Fatalf("%s x %s less %s: accepted a line beyond int64: %s %s", qty, price, discount, g, n)
 		}
 		if g.Minor() != wg.Int64() || n.Minor() != wn.Int64() {
-			t.Fatalf("%s x %s less %s%%: got %s, %s; want %s, %s minor", qty, price, discount, g, n, wg, wn)
+			t.Fatalf("%s x %s less %s: got %s, %s; want %s, %s minor", qty, price, discount, g, n, wg, wn)
 		}
 	})
 }
@@ -1014,7 +1015,7 @@ func requireSameQuote(t require.TestingT, want, got deal.Quote) {
 
 func TestReplayQuoteRejectsBadHistories(t *testing.T) {
 	policy := deal.DefaultQuoteApprovalPolicy()
-	q, e0, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "4", "250.00", "EUR", "20")}, until, "rob", t0)
+	q, e0, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "4", "250.00", "EUR", "0.2")}, until, "rob", t0)
 	require.NoError(t, err)
 	p, e1, err := q.Submit(policy, "rob", t0.Add(time.Hour))
 	require.NoError(t, err)

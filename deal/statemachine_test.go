@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
 
@@ -156,16 +157,16 @@ func (m *dealModel) expect(c dealtest.Command, at time.Time) error {
 			m.transfer(c.Rep)
 		}
 	case dealtest.OpSetTeam:
-		var sum deal.BasisPoints
+		sum := decimal.Zero
 		hasOwner := false
 		for _, mb := range c.Team {
-			sum += mb.Split
+			sum = sum.Add(mb.Split)
 			hasOwner = hasOwner || mb.Rep == m.owner
 		}
 		switch {
 		case m.status == deal.Terminated:
 			want = crmkit.ErrIllegalTransition
-		case len(c.Team) > 0 && (sum != 10000 || !hasOwner):
+		case len(c.Team) > 0 && (!sum.Equal(decimal.NewFromInt(1)) || !hasOwner):
 			want = crmkit.ErrInvalid
 		default:
 			m.team = slices.Clone(c.Team)
@@ -196,10 +197,10 @@ func (m *dealModel) transfer(to string) {
 	from := m.owner
 	m.owner = to
 	var merged []deal.Member
-	var split deal.BasisPoints
+	split := decimal.Zero
 	for _, mb := range m.team {
 		if mb.Rep == from || mb.Rep == to {
-			split += mb.Split
+			split = split.Add(mb.Split)
 			continue
 		}
 		merged = append(merged, mb)
@@ -209,10 +210,10 @@ func (m *dealModel) transfer(to string) {
 	}
 }
 
-func teamSplitSum(team []deal.Member) deal.BasisPoints {
-	var s deal.BasisPoints
+func teamSplitSum(team []deal.Member) decimal.Decimal {
+	s := decimal.Zero
 	for _, m := range team {
-		s += m.Split
+		s = s.Add(m.Split)
 	}
 	return s
 }
@@ -261,7 +262,7 @@ func TestStateMachineAgainstModel(t *testing.T) {
 			case next.Owner != m.owner || next.Version != m.version || next.Reopens != m.reopens || next.Amount.Minor() != m.amount:
 				t.Fatalf("command %d %s: owner %s v%d reopens %d amount %d, dealModel %s v%d %d %d", i, c,
 					next.Owner, next.Version, next.Reopens, next.Amount.Minor(), m.owner, m.version, m.reopens, m.amount)
-			case len(next.Team) != len(m.team) || (len(next.Team) > 0 && teamSplitSum(next.Team) != deal.Whole):
+			case len(next.Team) != len(m.team) || (len(next.Team) > 0 && !teamSplitSum(next.Team).Equal(decimal.NewFromInt(1))):
 				t.Fatalf("command %d %s: team %v, dealModel %v", i, c, next.Team, m.team)
 			case prevStatus == deal.Terminated:
 				t.Fatalf("command %d %s changed a terminated deal", i, c)

@@ -11,56 +11,10 @@ import (
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
-
-func TestStagesFromPipeline(t *testing.T) {
-	stages, err := funnel.StagesFromPipeline(deal.DefaultPipeline())
-	require.NoError(t, err)
-	require.Equal(t, 4, stages.Len())
-	want := []struct {
-		name   string
-		prob   string
-		cat    funnel.Category
-		days   int
-		visits int
-	}{
-		{"tracking", "0.1", funnel.Pipeline, 14, 2},
-		{"bidding", "0.3", funnel.BestCase, 30, 2},
-		{"negotiation", "0.6", funnel.Commit, 30, 3},
-		{"closing", "0.9", funnel.Commit, 14, 2},
-	}
-	for i, w := range want {
-		s := stages.Stage(i)
-		assert.Equal(t, w.name, s.Name)
-		assert.True(t, s.Probability.Equal(dec(w.prob)), "%s: probability %s", s.Name, s.Probability)
-		assert.Equal(t, w.cat, s.Category, s.Name)
-		assert.Equal(t, time.Duration(w.days)*24*time.Hour, s.Expected, s.Name)
-		assert.Equal(t, w.visits, s.VisitsPerWeek, s.Name)
-	}
-
-	p, err := deal.NewPipeline(deal.PipelineSpec{ID: "odd", Stages: []deal.Stage{
-		{Name: "daily", Probability: decimal.NewFromInt(5), Forecast: deal.ForecastClosed, Visits: deal.VisitCadence{Visits: 1, Per: deal.PerDay}},
-		{Name: "monthly", Probability: dec("12.5"), Forecast: deal.ForecastOmitted, Visits: deal.VisitCadence{Visits: 10, Per: deal.PerMonth}},
-		{Name: "rare", Probability: decimal.NewFromInt(100), Forecast: deal.ForecastPipeline, Visits: deal.VisitCadence{Visits: 4, Per: deal.PerMonth}},
-	}})
-	require.NoError(t, err)
-	stages, err = funnel.StagesFromPipeline(p)
-	require.NoError(t, err)
-	assert.Equal(t, funnel.Commit, stages.Stage(0).Category, "closed counts as commit")
-	assert.Equal(t, funnel.Omitted, stages.Stage(1).Category)
-	assert.Equal(t, 7, stages.Stage(0).VisitsPerWeek, "once a day is 7 a week")
-	assert.Equal(t, 2, stages.Stage(1).VisitsPerWeek, "10 a month = 120/52 = 2.3 a week, rounded down")
-	assert.Equal(t, 0, stages.Stage(2).VisitsPerWeek, "4 a month = 48/52 a week, rounded down")
-	assert.True(t, stages.Stage(1).Probability.Equal(dec("0.125")))
-	assert.True(t, stages.Stage(2).Probability.Equal(dec("1")))
-
-	_, err = funnel.StagesFromPipeline(nil)
-	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-}
 
 // dealDay is the start of the deal histories, day 0.
 var dealDay = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
@@ -150,8 +104,7 @@ func sameMoney(got crmkit.Money, want string) bool {
 }
 
 func TestDealEventsPipelineAsOf(t *testing.T) {
-	stages, err := funnel.StagesFromPipeline(deal.DefaultPipeline())
-	require.NoError(t, err)
+	stages := deal.DefaultPipeline()
 	events := dealHistories(t)
 	m := funnel.DealEvents(stages)
 
@@ -200,8 +153,7 @@ func TestDealEventsPipelineAsOf(t *testing.T) {
 }
 
 func TestDealEventsAnalyze(t *testing.T) {
-	stages, err := funnel.StagesFromPipeline(deal.DefaultPipeline())
-	require.NoError(t, err)
+	stages := deal.DefaultPipeline()
 	r := funnel.DealEvents(stages).Reader(slices.Values(dealHistories(t)))
 	rep, err := funnel.Analyze(stages, r.Records(), funnel.Query{AsOf: dday(120)})
 	require.NoError(t, err)
@@ -251,10 +203,7 @@ func TestDealEventsAgreeWithDeal(t *testing.T) {
 	}
 	rapid.Check(t, func(t *rapid.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
-		stages, err := funnel.StagesFromPipeline(p)
-		if err != nil {
-			t.Fatalf("stages: %v", err)
-		}
+		stages := p
 		n := dealtest.NewDeal(p, dealDay).Draw(t, "new deal")
 		d, created, err := deal.New(p, n, deal.Cmd{By: n.Owner, At: dealDay})
 		if err != nil {

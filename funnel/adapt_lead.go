@@ -1,27 +1,34 @@
 package funnel
 
 import (
+	"sync"
+
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 )
 
-// LeadStages returns the lead qualification ladder as a funnel of three
-// stages, in ladder order: suspect, mql and sql (named as lead.Stage's
-// String names them). Leads carry no win probability and no revenue to
-// forecast, so every stage has probability 0 and category Omitted; no
-// expected duration, cadence or minimum is set.
+// LeadPipeline returns the lead qualification ladder as a pipeline of
+// three stages, in ladder order: suspect, mql and sql (named as
+// lead.Stage's String names them), for reports over lead histories. Leads
+// carry no win probability and no revenue to forecast, so every stage has
+// probability 0 and forecast category deal.ForecastOmitted; no expected
+// duration, cadence or minimum is set. Every call returns the same
+// immutable pipeline.
 //
 // The other rungs of the ladder are outcomes, not stages (see LeadEvents):
 // converted is a win, disqualified a loss and nurture a suspension.
-func LeadStages() Stages {
-	return MustStages(
-		Stage{Name: lead.StageSuspect.String(), Category: Omitted},
-		Stage{Name: lead.StageMQL.String(), Category: Omitted},
-		Stage{Name: lead.StageSQL.String(), Category: Omitted},
-	)
-}
+func LeadPipeline() *deal.Pipeline { return leadPipeline() }
+
+var leadPipeline = sync.OnceValue(func() *deal.Pipeline {
+	st := func(s lead.Stage) deal.Stage { return deal.Stage{Name: s.String(), Forecast: deal.ForecastOmitted} }
+	return deal.MustPipeline(deal.PipelineSpec{
+		ID: "lead", Name: "Lead qualification ladder",
+		Stages: []deal.Stage{st(lead.StageSuspect), st(lead.StageMQL), st(lead.StageSQL)},
+	})
+})
 
 // LeadEvents returns the EventMap that reads the history of leads of
-// package lead against LeadStages:
+// package lead against LeadPipeline:
 //
 //   - LeadCaptured: Created, with the owner of its payload, and the entry
 //     into suspect (its To).
@@ -43,7 +50,7 @@ func LeadStages() Stages {
 // reflected; replay such a lead's merged history with lead.Ladder instead.
 func LeadEvents() EventMap {
 	return EventMap{
-		Stages: LeadStages(),
+		Pipeline: LeadPipeline(),
 		Kinds: map[string]Kind{
 			lead.LeadCaptured:     Created,
 			lead.LeadQualified:    StageEntered,

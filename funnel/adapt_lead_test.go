@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/google/uuid"
@@ -14,13 +15,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestLeadStages(t *testing.T) {
-	s := funnel.LeadStages()
-	require.Equal(t, 3, s.Len())
+func TestLeadPipeline(t *testing.T) {
+	p := funnel.LeadPipeline()
+	require.Equal(t, 3, p.Len())
+	assert.Same(t, p, funnel.LeadPipeline(), "one immutable pipeline")
 	for i, name := range []string{"suspect", "mql", "sql"} {
-		assert.Equal(t, name, s.Stage(i).Name)
-		assert.Equal(t, funnel.Omitted, s.Stage(i).Category)
-		assert.True(t, s.Stage(i).Probability.IsZero())
+		s, ok := p.Stage(i)
+		require.True(t, ok)
+		assert.Equal(t, name, s.Name)
+		assert.Equal(t, deal.ForecastOmitted, s.Forecast)
+		assert.True(t, s.Probability.IsZero())
 	}
 }
 
@@ -92,7 +96,7 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 
 func TestLeadEvents(t *testing.T) {
 	events, ids := leadHistories(t)
-	stages := funnel.LeadStages()
+	stages := funnel.LeadPipeline()
 	r := funnel.LeadEvents().Reader(slices.Values(events))
 	states, err := funnel.PipelineAsOf(stages, r.Records(), dday(20))
 	require.NoError(t, err)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+
+	"github.com/crmkit/crmkit/deal"
 )
 
 // Source is where a store offers its opportunities to funnel: the current
@@ -31,21 +33,21 @@ type Source interface {
 // crmkit.DurationsFromSummary (count, sum, minimum, maximum: means without
 // quantiles) or crmkit.DurationsOf (every value: exact quantiles).
 type Aggregator interface {
-	AggregateFunnel(ctx context.Context, stages Stages, q Query) (Report, error)
+	AggregateFunnel(ctx context.Context, p *deal.Pipeline, q Query) (Report, error)
 }
 
 // SummarizeSource builds the funnel report of the opportunities of src,
 // pushed down to src when it implements Aggregator and the query has no
 // Where function, otherwise by scanning src.Opportunities with Summarize.
-func SummarizeSource(ctx context.Context, stages Stages, src Source, q Query) (Report, error) {
+func SummarizeSource(ctx context.Context, p *deal.Pipeline, src Source, q Query) (Report, error) {
 	if a, ok := src.(Aggregator); ok && q.Where == nil {
-		r, err := a.AggregateFunnel(ctx, stages, q)
+		r, err := a.AggregateFunnel(ctx, p, q)
 		if !errors.Is(err, errors.ErrUnsupported) {
 			return r, err
 		}
 	}
 	var scanErr error
-	r, err := Summarize(stages, func(yield func(Opportunity) bool) {
+	r, err := Summarize(p, func(yield func(Opportunity) bool) {
 		for o, err := range src.Opportunities(ctx) {
 			if err != nil {
 				scanErr = err

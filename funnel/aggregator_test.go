@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/stretchr/testify/assert"
@@ -44,7 +45,7 @@ type pushdown struct {
 	calls   int
 }
 
-func (p *pushdown) AggregateFunnel(_ context.Context, _ funnel.Stages, _ funnel.Query) (funnel.Report, error) {
+func (p *pushdown) AggregateFunnel(_ context.Context, _ *deal.Pipeline, _ funnel.Query) (funnel.Report, error) {
 	p.calls++
 	if p.decline {
 		return funnel.Report{}, errors.ErrUnsupported

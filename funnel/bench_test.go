@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/google/uuid"
@@ -17,13 +18,13 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-var benchStages = funnel.MustStages(
-	funnel.Stage{Name: "lead", Probability: decimal.RequireFromString("0.05")},
-	funnel.Stage{Name: "mql", Probability: decimal.RequireFromString("0.1")},
-	funnel.Stage{Name: "sql", Probability: decimal.RequireFromString("0.2")},
-	funnel.Stage{Name: "proposal", Probability: decimal.RequireFromString("0.4"), Category: funnel.BestCase},
-	funnel.Stage{Name: "negotiation", Probability: decimal.RequireFromString("0.6"), Category: funnel.BestCase},
-	funnel.Stage{Name: "contract", Probability: decimal.RequireFromString("0.8"), Category: funnel.Commit},
+var benchStages = pipelineOf(
+	deal.Stage{Name: "lead", Probability: decimal.RequireFromString("0.05")},
+	deal.Stage{Name: "mql", Probability: decimal.RequireFromString("0.1")},
+	deal.Stage{Name: "sql", Probability: decimal.RequireFromString("0.2")},
+	deal.Stage{Name: "proposal", Probability: decimal.RequireFromString("0.4"), Forecast: deal.ForecastBestCase},
+	deal.Stage{Name: "negotiation", Probability: decimal.RequireFromString("0.6"), Forecast: deal.ForecastBestCase},
+	deal.Stage{Name: "contract", Probability: decimal.RequireFromString("0.8"), Forecast: deal.ForecastCommit},
 )
 
 var benchStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -40,7 +41,7 @@ var benchAsOf = benchStart.Add(3 * 365 * 24 * time.Hour)
 // summary reads (stage set, status, stage, amount, origin, close and entry
 // times), counting and summing per furthest stage, without validation,
 // currency or overflow checks, suffix sums or histograms.
-func bareSummary(deals []funnel.Opportunity) (reached, amount [funnel.MaxStages]int64, won, wonAmount int64, cycle, age time.Duration) {
+func bareSummary(deals []funnel.Opportunity) (reached, amount [deal.MaxStages]int64, won, wonAmount int64, cycle, age time.Duration) {
 	for i := range deals {
 		d := &deals[i]
 		f := bits.Len64(d.Reached) - 1
@@ -63,7 +64,7 @@ func bareSummary(deals []funnel.Opportunity) (reached, amount [funnel.MaxStages]
 // bareSummaryUnix is bareSummary with durations computed from Unix
 // seconds and nanoseconds (as the summary does) instead of time.Sub, which
 // checks its result by adding it back.
-func bareSummaryUnix(deals []funnel.Opportunity) (reached, amount [funnel.MaxStages]int64, won, wonAmount int64, cycle, age time.Duration) {
+func bareSummaryUnix(deals []funnel.Opportunity) (reached, amount [deal.MaxStages]int64, won, wonAmount int64, cycle, age time.Duration) {
 	asSec, asNs := benchAsOf.Unix(), int64(benchAsOf.Nanosecond())
 	for i := range deals {
 		d := &deals[i]

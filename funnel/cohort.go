@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/shopspring/decimal"
 )
@@ -29,9 +30,9 @@ func (c Cohort) Conversion() (decimal.Decimal, error) {
 // records (see Analyze), in period order. q.Bucket sets the periods
 // (calendar months in UTC when nil; see Months, Quarters, CalendarMonths,
 // CalendarQuarters); q.By is ignored: cohorts split by period only.
-func Cohorts(stages Stages, records iter.Seq[Record], q Query) ([]Cohort, error) {
+func Cohorts(p *deal.Pipeline, records iter.Seq[Record], q Query) ([]Cohort, error) {
 	q.By = []Dimension{ByPeriod}
-	r, err := Analyze(stages, records, q)
+	r, err := Analyze(p, records, q)
 	if err != nil {
 		return nil, err
 	}
@@ -39,9 +40,9 @@ func Cohorts(stages Stages, records iter.Seq[Record], q Query) ([]Cohort, error)
 }
 
 // CohortsOf is Cohorts over opportunity values (see Summarize).
-func CohortsOf(stages Stages, opportunities iter.Seq[Opportunity], q Query) ([]Cohort, error) {
+func CohortsOf(p *deal.Pipeline, opportunities iter.Seq[Opportunity], q Query) ([]Cohort, error) {
 	q.By = []Dimension{ByPeriod}
-	r, err := Summarize(stages, opportunities, q)
+	r, err := Summarize(p, opportunities, q)
 	if err != nil {
 		return nil, err
 	}

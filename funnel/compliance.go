@@ -8,64 +8,72 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 )
 
-const week = 7 * 24 * time.Hour
-
 // CadenceStage is one stage's row of a CadenceCheck.
 type CadenceStage struct {
-	// Name is the stage; Required its visits per week (0: no cadence,
-	// nothing checked).
-	Name     string
-	Required int
-	// Weeks counts the full weeks checked; Activities the activities in
-	// them; Breaches the weeks with fewer activities than Required.
-	Weeks, Activities, Breaches int64
+	// Name is the stage; Cadence its visit policy as the pipeline
+	// configures it (no visits: nothing checked).
+	Name    string
+	Cadence deal.VisitCadence
+	// Windows counts the full cadence windows checked (days, weeks or
+	// months, as the cadence says); Activities the visits in them;
+	// Breaches the windows with fewer visits than the cadence asks.
+	Windows, Activities, Breaches int64
 }
 
-// Breach is one week in which an entity had fewer activities than its
-// stage's cadence asks.
+// Breach is one cadence window in which an entity had fewer visits than
+// its stage's cadence asks.
 type Breach struct {
 	Entity uuid.UUID
-	// Stage is the stage's index; Week the start of the week.
-	Stage int
-	Week  time.Time
-	// Visits is how many activities the week had; Required the cadence.
+	// Stage is the stage's index; Window the start of the window.
+	Stage  int
+	Window time.Time
+	// Visits is how many visits the window had; Required the cadence's.
 	Visits, Required int
-	// Owner is the entity's owner as of the end of the week's stay.
+	// Owner is the entity's owner as of the end of the window's stay.
 	Owner string
 }
 
-// CadenceCheck is the stage policy check of visit frequency: activities
-// per week against each stage's cadence (Stage.VisitsPerWeek).
+// CadenceCheck is the stage policy check of visit frequency: visits per
+// cadence window against each stage's deal.VisitCadence.
 type CadenceCheck struct {
 	Stages   []CadenceStage
 	Breaches []Breach
 }
 
-// CheckCadence counts, for every stay of an entity in a stage with a
-// cadence, the activities (Activity records) in each full week of the
-// stay (weeks counted from the entry into the stage) and reports the weeks
-// with fewer than the stage's VisitsPerWeek: "twice a week, three times
-// in negotiation", so two visits in a negotiation week is a breach.
+// CheckCadence counts, for every stay of an entity in a stage of pipeline
+// p with a visit cadence, the visits (Activity records; DealEvents makes
+// them of visits only) in each full window of the cadence, windows
+// following each other from the entry into the stage
+// (deal.VisitCadence.WindowEnd), and reports the windows the cadence
+// judges breached (deal.VisitCadence.Breached): "twice a week, three times
+// in negotiation", so two visits in a negotiation week is a breach. A
+// monthly cadence is judged per calendar month from the entry, exactly as
+// configured.
 //
-// Only full weeks are judged: the last, partial week of a stay (or the
-// week still going on as of asOf) is not. Weeks in which the entity was
-// suspended at any time are not judged either. Records are read in report
-// order, with the errors of Analyze.
-func CheckCadence(stages Stages, records iter.Seq[Record], asOf time.Time) (CadenceCheck, error) {
+// Only full windows are judged: the last, partial window of a stay (or
+// the window still going on as of asOf) is not. Windows in which the
+// entity was suspended at any time are not judged either. Records are read
+// in report order, with the errors of Analyze.
+func CheckCadence(pl *deal.Pipeline, records iter.Seq[Record], asOf time.Time) (CadenceCheck, error) {
 	if records == nil {
 		return CadenceCheck{}, crmkit.Invalid("records", "nil sequence")
+	}
+	stages, err := policyOf(pl)
+	if err != nil {
+		return CadenceCheck{}, err
 	}
 	p, err := newReplayer(stages, asOf)
 	if err != nil {
 		return CadenceCheck{}, err
 	}
-	c := cadence{stages: stages, asOf: asOf, stage: -1, out: CadenceCheck{Stages: make([]CadenceStage, stages.Len())}}
+	c := cadence{asOf: asOf, stage: -1, out: CadenceCheck{Stages: make([]CadenceStage, stages.Len())}}
 	for i := range c.out.Stages {
 		st := stages.Stage(i)
-		c.out.Stages[i] = CadenceStage{Name: st.Name, Required: st.VisitsPerWeek}
+		c.out.Stages[i] = CadenceStage{Name: st.Name, Cadence: st.Visits}
 	}
 	// Observe every record after the replayer has applied it.
 	observed := func(yield func(Record) bool) {
@@ -85,7 +93,7 @@ func CheckCadence(stages Stages, records iter.Seq[Record], asOf time.Time) (Cade
 		if x := cmp.Compare(a.Stage, b.Stage); x != 0 {
 			return -x // the last stages (closest to money) first
 		}
-		if x := a.Week.Compare(b.Week); x != 0 {
+		if x := a.Window.Compare(b.Window); x != 0 {
 			return x
 		}
 		return slices.Compare(a.Entity[:], b.Entity[:])
@@ -96,7 +104,6 @@ func CheckCadence(stages Stages, records iter.Seq[Record], asOf time.Time) (Cade
 // cadence follows the current entity's current stay: its activities and
 // suspensions, in buffers reused across stays.
 type cadence struct {
-	stages     Stages
 	asOf       time.Time
 	out        CadenceCheck
 	entity     uuid.UUID
@@ -139,7 +146,8 @@ func (c *cadence) observe(r *Record, p *replayer) {
 	}
 }
 
-// flush judges the full weeks of the current stay, which ends at end.
+// flush judges the full cadence windows of the current stay, which ends
+// at end.
 func (c *cadence) flush(end time.Time) {
 	defer func() {
 		c.stage = -1
@@ -150,12 +158,12 @@ func (c *cadence) flush(end time.Time) {
 		return
 	}
 	row := &c.out.Stages[c.stage]
-	if row.Required == 0 {
+	if row.Cadence.Visits <= 0 {
 		return
 	}
 	a := 0
-	for w := c.entered; !w.Add(week).After(end); w = w.Add(week) {
-		we := w.Add(week)
+	for w := c.entered; !row.Cadence.WindowEnd(w).After(end); w = row.Cadence.WindowEnd(w) {
+		we := row.Cadence.WindowEnd(w)
 		n := 0
 		for a < len(c.activities) && c.activities[a].Before(we) {
 			if !c.activities[a].Before(w) {
@@ -166,11 +174,11 @@ func (c *cadence) flush(end time.Time) {
 		if c.paused(w, we) {
 			continue
 		}
-		row.Weeks++
+		row.Windows++
 		row.Activities += int64(n)
-		if n < row.Required {
+		if row.Cadence.Breached(n) {
 			row.Breaches++
-			c.out.Breaches = append(c.out.Breaches, Breach{Entity: c.entity, Stage: c.stage, Week: w, Visits: n, Required: row.Required, Owner: c.owner})
+			c.out.Breaches = append(c.out.Breaches, Breach{Entity: c.entity, Stage: c.stage, Window: w, Visits: n, Required: row.Cadence.Visits, Owner: c.owner})
 		}
 	}
 }
@@ -186,7 +194,7 @@ func (c *cadence) paused(from, to time.Time) bool {
 }
 
 // Stuck is an open deal that has stayed in its stage longer than the
-// stage's expected duration.
+// stage's expected duration (deal.Stage.Stuck).
 type Stuck struct {
 	Entity uuid.UUID
 	// Stage is the stage's index; Entered when the deal entered it.
@@ -200,12 +208,15 @@ type Stuck struct {
 	Owner  string
 }
 
-// StuckDeals lists the open deals (suspended ones excluded) whose time in
-// their current stage, as of asOf, exceeds the stage's Expected duration
-// (stages without an expectation are not checked), the most overdue
-// first. Invalid opportunities and a zero asOf are ErrInvalid.
-func StuckDeals(stages Stages, opportunities iter.Seq[Opportunity], asOf time.Time) ([]Stuck, error) {
-	if err := stages.check(); err != nil {
+// StuckDeals lists the open deals (suspended ones excluded) that are
+// stuck as of asOf by the rule of deal.Stage.Stuck (deal.Deal.Stuck
+// applies the same rule): their time in their current stage of pipeline p
+// exceeds the stage's ExpectedDuration (stages without one are not
+// checked). The most overdue come first. A nil or zero pipeline, invalid
+// opportunities and a zero asOf are ErrInvalid.
+func StuckDeals(p *deal.Pipeline, opportunities iter.Seq[Opportunity], asOf time.Time) ([]Stuck, error) {
+	stages, err := policyOf(p)
+	if err != nil {
 		return nil, err
 	}
 	if asOf.IsZero() {
@@ -223,9 +234,9 @@ func StuckDeals(stages Stages, opportunities iter.Seq[Opportunity], asOf time.Ti
 		if o.Status != Open || o.Stage < 0 {
 			continue
 		}
-		exp := stages.Stage(o.Stage).Expected
-		if in := asOf.Sub(o.Entered); exp > 0 && in > exp {
-			out = append(out, Stuck{Entity: o.Entity, Stage: o.Stage, Entered: o.Entered, InStage: in, Expected: exp, Amount: o.Amount, Owner: o.Dims.Owner})
+		st := stages.Stage(o.Stage)
+		if in := asOf.Sub(o.Entered); st.Stuck(in) {
+			out = append(out, Stuck{Entity: o.Entity, Stage: o.Stage, Entered: o.Entered, InStage: in, Expected: st.ExpectedDuration, Amount: o.Amount, Owner: o.Dims.Owner})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Stuck) int { return cmp.Compare(b.InStage-b.Expected, a.InStage-a.Expected) })
@@ -233,9 +244,8 @@ func StuckDeals(stages Stages, opportunities iter.Seq[Opportunity], asOf time.Ti
 }
 
 // Shortfall is a stage holding fewer open opportunities, or less open
-// amount, than its stage policy's minimum (Stage.MinOpen,
-// Stage.MinOpenAmount): each stage should hold enough for sustained
-// growth.
+// amount, than its stage policy's minimum (deal.Stage.MinOpen and
+// MinOpenAmount): each stage should hold enough for sustained growth.
 type Shortfall struct {
 	Stage      int
 	Name       string
@@ -249,10 +259,15 @@ type Shortfall struct {
 }
 
 // StageShortfalls compares each stage's open opportunities in a report
-// (StageSummary.Open and OpenAmount) with its minimums and returns the
-// stages short of one. A report of other stages and a minimum amount in
-// another currency are errors.
-func StageShortfalls(stages Stages, s Summary) ([]Shortfall, error) {
+// (StageSummary.Open and OpenAmount) with the minimums of the stage in
+// pipeline p and returns the stages short of one. A nil or zero pipeline,
+// a report of other stages and a minimum amount in another currency are
+// errors.
+func StageShortfalls(p *deal.Pipeline, s Summary) ([]Shortfall, error) {
+	stages, err := policyOf(p)
+	if err != nil {
+		return nil, err
+	}
 	if len(s.Stages) != stages.Len() {
 		return nil, crmkit.Invalid("summary", "%d stages in the summary, %d in the policy", len(s.Stages), stages.Len())
 	}

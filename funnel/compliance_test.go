@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/stretchr/testify/assert"
@@ -39,17 +40,17 @@ func TestCheckCadenceHandComputed(t *testing.T) {
 	}
 	c, err := funnel.CheckCadence(testStages(), slices.Values(recs), at(22))
 	require.NoError(t, err)
-	assert.Equal(t, funnel.CadenceStage{Name: "negotiation", Required: 3, Weeks: 2, Activities: 5, Breaches: 1}, c.Stages[3])
-	assert.Equal(t, funnel.CadenceStage{Name: "proposal", Required: 2, Weeks: 1, Activities: 1, Breaches: 1}, c.Stages[2])
+	assert.Equal(t, funnel.CadenceStage{Name: "negotiation", Cadence: weekly(3), Windows: 2, Activities: 5, Breaches: 1}, c.Stages[3])
+	assert.Equal(t, funnel.CadenceStage{Name: "proposal", Cadence: weekly(2), Windows: 1, Activities: 1, Breaches: 1}, c.Stages[2])
 	assert.Equal(t, []funnel.Breach{
-		{Entity: x, Stage: 3, Week: at(7), Visits: 2, Required: 3, Owner: "ann"},
-		{Entity: y, Stage: 2, Week: at(14), Visits: 1, Required: 2, Owner: "bob"},
+		{Entity: x, Stage: 3, Window: at(7), Visits: 2, Required: 3, Owner: "ann"},
+		{Entity: y, Stage: 2, Window: at(14), Visits: 1, Required: 2, Owner: "bob"},
 	}, c.Breaches)
 
 	// As of day 13 X's second week is not over: nothing breached yet.
 	c, err = funnel.CheckCadence(testStages(), slices.Values(recs), at(13))
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), c.Stages[3].Weeks)
+	assert.Equal(t, int64(1), c.Stages[3].Windows)
 	assert.Empty(t, c.Breaches)
 
 	_, err = funnel.CheckCadence(testStages(), slices.Values(slices.Concat(recs[8:], recs[:8])), at(22))
@@ -57,7 +58,7 @@ func TestCheckCadenceHandComputed(t *testing.T) {
 }
 
 func TestStuckDeals(t *testing.T) {
-	// Expected: lead 3 days, qualified 3, proposal 30, negotiation 7
+	// ExpectedDuration: lead 3 days, qualified 3, proposal 30, negotiation 7
 	// ("bidding -> negotiation averages one month: longer is stuck").
 	o := func(n byte, stage int, entered int, st funnel.Status) funnel.Opportunity {
 		return funnel.Opportunity{Entity: id(n), Stage: stage, Reached: 1<<uint(stage+1) - 1, Status: st, Amount: money(t, 100),
@@ -82,10 +83,10 @@ func TestStuckDeals(t *testing.T) {
 }
 
 func TestStageShortfalls(t *testing.T) {
-	stages := funnel.MustStages(
-		funnel.Stage{Name: "lead", MinOpen: 2},
-		funnel.Stage{Name: "proposal", MinOpen: 1, MinOpenAmount: money(t, 1000)},
-		funnel.Stage{Name: "negotiation"},
+	stages := pipelineOf(
+		deal.Stage{Name: "lead", MinOpen: 2},
+		deal.Stage{Name: "proposal", MinOpen: 1, MinOpenAmount: money(t, 1000)},
+		deal.Stage{Name: "negotiation"},
 	)
 	opps := []funnel.Opportunity{
 		{Entity: id(1), Stage: 0, Reached: 1, Amount: money(t, 100), Origin: at(0), Entered: at(0)},
@@ -108,13 +109,13 @@ func TestPropertyCadenceBookkeeping(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MaxSteps: 30}).Draw(t, "history")
 		asOf := asOfIn(t, h)
-		c, err := funnel.CheckCadence(h.Stages, h.Seq(), asOf)
+		c, err := funnel.CheckCadence(h.Pipeline, h.Seq(), asOf)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var breaches, activities int64
 		for i, s := range c.Stages {
-			if s.Breaches > s.Weeks || (s.Required == 0 && s.Weeks != 0) {
+			if s.Breaches > s.Windows || (s.Cadence.Visits == 0 && s.Windows != 0) {
 				t.Fatalf("stage %d: %+v", i, s)
 			}
 			breaches += s.Breaches
@@ -124,7 +125,7 @@ func TestPropertyCadenceBookkeeping(t *testing.T) {
 			t.Fatalf("%d breaches counted, %d listed", breaches, len(c.Breaches))
 		}
 		for _, b := range c.Breaches {
-			if b.Visits >= b.Required || b.Week.Add(7*24*time.Hour).After(asOf) {
+			if b.Visits >= b.Required || b.Window.Add(7*24*time.Hour).After(asOf) {
 				t.Fatalf("not a breach: %+v (as of %s)", b, asOf)
 			}
 		}

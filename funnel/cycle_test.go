@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
 )
@@ -21,7 +22,7 @@ import (
 // cycle, or the mean of the two middle ones (to the nanosecond, halves to
 // even).
 func TestPropertySalesCycleAgreesWithKPI(t *testing.T) {
-	stages := funnel.MustStages(funnel.Stage{Name: "open", Probability: dec("0.5")})
+	stages := pipelineOf(deal.Stage{Name: "open", Probability: dec("0.5")})
 	rapid.Check(t, func(t *rapid.T) {
 		gen := rapid.OneOf(rapid.Int64Range(0, 10), rapid.Int64Range(0, int64(3*365*day)), rapid.Int64Range(0, int64(100*365*day)))
 		raw := rapid.SliceOfN(gen, 1, 40).Draw(t, "cycles")

@@ -8,9 +8,12 @@
 //
 // A Record is one fact of an entity's history (a lead or a deal): created,
 // stage entered, won, lost, suspended, reactivated, terminated, close date
-// or amount changed, an activity. Stages names a funnel's stages in order,
-// with probability, forecast category, expected duration and visit
-// cadence; records name a stage by its index. Adapters turn other shapes
+// or amount changed, an activity. A funnel's stages are those of a
+// deal.Pipeline, crmkit's one stage model, read as configured: name,
+// probability (a fraction in [0, 1]), forecast category
+// (deal.ForecastCategory), expected duration, visit cadence and minimums;
+// records name a stage by its index in the pipeline, as deal.Deal.Stage
+// does. LeadPipeline is the lead ladder as a pipeline. Adapters turn other shapes
 // into records: EventMap.Reader maps crmkit.Event envelopes (the history
 // of leads and deals) to records.
 //
@@ -78,7 +81,8 @@
 // touchpoints of the journey (first and last touch, linear, U, W, full
 // path, J, inverse J, time decay, custom positions), to the minor unit.
 // CheckCadence, StuckDeals and StageShortfalls check the stage policy:
-// visits per week, time in stage, and enough opportunities in each stage.
+// visits per cadence window, time in stage (deal.Stage.Stuck, the rule
+// deal.Deal.Stuck applies too), and enough opportunities in each stage.
 //
 // # Errors
 //

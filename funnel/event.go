@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 )
 
@@ -17,7 +18,7 @@ import (
 // lead's histories; a hand-written map for deal events could read:
 //
 //	funnel.EventMap{
-//		Stages: stages,
+//		Pipeline: pipeline,
 //		Kinds: map[string]funnel.Kind{
 //			"DealCreated": funnel.Created, "StageChanged": funnel.StageEntered,
 //			"DealWon": funnel.Won, "DealLost": funnel.Lost,
@@ -30,9 +31,9 @@ import (
 //		OwnerFromTo: map[string]bool{"DealTransferred": true},
 //	}
 type EventMap struct {
-	// Stages resolves stage names (an event's To, or StageField) to
-	// indices.
-	Stages Stages
+	// Pipeline resolves stage names (an event's To, or StageField) to
+	// stage indices, as deal.Pipeline.StageIndex does.
+	Pipeline *deal.Pipeline
 	// Kinds maps an event type, or "type:to" for events told apart by
 	// their To (a generic "StatusChanged"), to a record kind; "type:to"
 	// is looked up first. Events of other types are skipped.
@@ -57,8 +58,8 @@ type EventMap struct {
 	// OwnerFromTo lists the event types whose To is the new owner (a
 	// hand-over).
 	OwnerFromTo map[string]bool
-	// StageFromTo lists the event types whose To, when it names one of
-	// Stages, is the stage the entity is in after the event (a lead
+	// StageFromTo lists the event types whose To, when it names a stage
+	// of Pipeline, is the stage the entity is in after the event (a lead
 	// captured as a suspect, a nurtured lead recycled to mql): when that
 	// stage differs from the entity's current one, a StageEntered record
 	// follows the event's record at the same time. A Created event's
@@ -82,9 +83,10 @@ func (m EventMap) Reader(events iter.Seq[crmkit.Event]) *EventReader {
 	return &EventReader{m: m, events: events}
 }
 
-// Err returns the first error met converting an event (an invalid event,
-// an unknown stage name, a malformed payload field), or nil. A nil reader,
-// or one over a nil sequence, reports crmkit.ErrInvalid.
+// Err returns the first error met converting an event (a nil or zero
+// Pipeline, an invalid event, an unknown stage name, a malformed payload
+// field), or nil. A nil reader, or one over a nil sequence, reports
+// crmkit.ErrInvalid.
 func (r *EventReader) Err() error {
 	if r == nil {
 		return crmkit.Invalid("event reader", "nil reader")
@@ -104,6 +106,10 @@ func (r *EventReader) Records() iter.Seq[Record] {
 			r.err = crmkit.Invalid("events", "nil sequence")
 			return
 		}
+		stages, err := stagesOf(r.m.Pipeline)
+		if r.err = err; err != nil {
+			return
+		}
 		// The current stage of the current aggregate, for StageFromTo.
 		var agg uuid.UUID
 		stage := -1
@@ -111,7 +117,7 @@ func (r *EventReader) Records() iter.Seq[Record] {
 			if e.AggregateID != agg {
 				agg, stage = e.AggregateID, -1
 			}
-			recs, n, err := r.m.convert(e, stage)
+			recs, n, err := r.m.convert(stages, e, stage)
 			if err != nil {
 				r.err = err
 				return
@@ -130,7 +136,7 @@ func (r *EventReader) Records() iter.Seq[Record] {
 
 // convert returns the records of one event (zero to three), given the
 // index of the stage its entity is in (-1 for none or unknown).
-func (m EventMap) convert(e crmkit.Event, stage int) ([3]Record, int, error) {
+func (m EventMap) convert(stages stageList, e crmkit.Event, stage int) ([3]Record, int, error) {
 	var out [3]Record
 	if err := e.Validate(); err != nil {
 		return out, 0, fmt.Errorf("event %s: %w", e.ID, err)
@@ -174,7 +180,7 @@ func (m EventMap) convert(e crmkit.Event, stage int) ([3]Record, int, error) {
 	}
 	switch k {
 	case StageEntered:
-		i, ok := m.Stages.Index(e.To)
+		i, ok := stages.Index(e.To)
 		if !ok {
 			return out, 0, crmkit.Invalid("to", "event %s (%s) of %s: unknown stage %q", e.ID, e.Type, e.AggregateID, e.To)
 		}
@@ -199,7 +205,7 @@ func (m EventMap) convert(e crmkit.Event, stage int) ([3]Record, int, error) {
 		if ok, err := field(m.StageField, &name); err != nil {
 			return out, 0, err
 		} else if ok && name != "" {
-			i, known := m.Stages.Index(name)
+			i, known := stages.Index(name)
 			if !known {
 				return out, 0, crmkit.Invalid(m.StageField, "event %s (%s) of %s: unknown stage %q", e.ID, e.Type, e.AggregateID, name)
 			}
@@ -209,7 +215,7 @@ func (m EventMap) convert(e crmkit.Event, stage int) ([3]Record, int, error) {
 		}
 	}
 	if !entered && k != StageEntered && m.StageFromTo[e.Type] {
-		if i, known := m.Stages.Index(e.To); known && (k == Created || i != stage) {
+		if i, known := stages.Index(e.To); known && (k == Created || i != stage) {
 			out[n] = Record{Entity: e.AggregateID, At: e.At, Kind: StageEntered, Stage: i}
 			n++
 		}

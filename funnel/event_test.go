@@ -14,7 +14,7 @@ import (
 
 func dealEventMap() funnel.EventMap {
 	return funnel.EventMap{
-		Stages: testStages(),
+		Pipeline: testStages(),
 		Kinds: map[string]funnel.Kind{
 			"DealCreated": funnel.Created, "StageChanged": funnel.StageEntered,
 			"DealWon": funnel.Won, "DealLost": funnel.Lost, "DealSuspended": funnel.Suspended,

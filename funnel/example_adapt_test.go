@@ -13,7 +13,7 @@ import (
 )
 
 // A deal of the default pipeline, created with a close date and moved to
-// bidding, read back through StagesFromPipeline and DealEvents.
+// bidding, read back through DealEvents against the same pipeline.
 func ExampleDealEvents() {
 	ctx := context.Background()
 	p := deal.DefaultPipeline()
@@ -36,16 +36,10 @@ func ExampleDealEvents() {
 		return
 	}
 
-	stages, err := funnel.StagesFromPipeline(p)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, s := range stages.All() {
-		fmt.Printf("%-12s %s %-9s %2dd %d visits/week\n", s.Name, s.Probability.StringFixed(2), s.Category, int(s.Expected.Hours()/24), s.VisitsPerWeek)
-	}
-	r := funnel.DealEvents(stages).Reader(slices.Values([]crmkit.Event{created, moved}))
-	open, err := funnel.PipelineAsOf(stages, r.Records(), at.AddDate(0, 0, 10))
+	// funnel reads the pipeline itself: no conversion, no copy of the
+	// stage model.
+	r := funnel.DealEvents(p).Reader(slices.Values([]crmkit.Event{created, moved}))
+	open, err := funnel.PipelineAsOf(p, r.Records(), at.AddDate(0, 0, 10))
 	if err == nil {
 		err = r.Err()
 	}
@@ -54,11 +48,7 @@ func ExampleDealEvents() {
 		return
 	}
 	o := open[0]
-	fmt.Println(o.Status, stages.Name(o.Stage), o.Amount, o.Dims.Owner, "closes", o.CloseDate.Format(time.DateOnly))
+	fmt.Println(o.Status, p.StageName(o.Stage), o.Amount, o.Dims.Owner, "closes", o.CloseDate.Format(time.DateOnly))
 	// Output:
-	// tracking     0.10 pipeline  14d 2 visits/week
-	// bidding      0.30 best case 30d 2 visits/week
-	// negotiation  0.60 commit    30d 3 visits/week
-	// closing      0.90 commit    14d 2 visits/week
 	// open bidding 120000.00 EUR ana closes 2025-06-03
 }

@@ -6,16 +6,17 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
 
 func Example() {
-	stages := funnel.MustStages(
-		funnel.Stage{Name: "tracking", Probability: decimal.RequireFromString("0.2")},
-		funnel.Stage{Name: "bidding", Probability: decimal.RequireFromString("0.5"), Category: funnel.BestCase},
-		funnel.Stage{Name: "negotiation", Probability: decimal.RequireFromString("0.8"), Category: funnel.Commit},
+	stages := pipelineOf(
+		deal.Stage{Name: "tracking", Probability: decimal.RequireFromString("0.2")},
+		deal.Stage{Name: "bidding", Probability: decimal.RequireFromString("0.5"), Forecast: deal.ForecastBestCase},
+		deal.Stage{Name: "negotiation", Probability: decimal.RequireFromString("0.8"), Forecast: deal.ForecastCommit},
 	)
 	day := func(d int) time.Time { return time.Date(2025, 3, d, 0, 0, 0, 0, time.UTC) }
 	won, open := uuid.UUID{15: 1}, uuid.UUID{15: 2}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/shopspring/decimal"
 )
 
@@ -21,12 +22,15 @@ const (
 	// Historical: won + the open amounts weighted by their stage's
 	// historical stage-to-won rate.
 	Historical
-	// CommitFigure: won + the open amounts in Commit stages.
+	// CommitFigure: won + the open amounts in stages of forecast category
+	// deal.ForecastCommit or deal.ForecastClosed (a stage whose open deals
+	// count as good as closed).
 	CommitFigure
-	// BestCaseFigure: CommitFigure + the open amounts in BestCase stages.
+	// BestCaseFigure: CommitFigure + the open amounts in
+	// deal.ForecastBestCase stages.
 	BestCaseFigure
-	// PipelineFigure: BestCaseFigure + the open amounts in Pipeline
-	// stages (everything not Omitted).
+	// PipelineFigure: BestCaseFigure + the open amounts in
+	// deal.ForecastPipeline stages (everything not deal.ForecastOmitted).
 	PipelineFigure
 	numFigures
 )
@@ -81,10 +85,12 @@ type Forecast struct {
 	Won Flow
 	// Open holds the open deals expected to close in the period.
 	Open Flow
-	// Categories holds what each category contributes, indexed by
-	// Category (Pipeline = potential, BestCase = most promising, Commit =
-	// about to close, Omitted).
-	Categories [numCategories]CategoryForecast
+	// Categories holds what each forecast category of the pipeline's
+	// stages contributes (deal.ForecastPipeline: potential customers,
+	// ForecastBestCase: the most promising, ForecastCommit: about to close,
+	// ForecastClosed, ForecastOmitted); a category without open deals in
+	// the period is absent.
+	Categories map[deal.ForecastCategory]CategoryForecast
 	// Overdue holds open deals whose close date is before AsOf;
 	// NoCloseDate those without one; Unstaged those expected to close in
 	// the period but in no stage (no probability or category).
@@ -108,15 +114,18 @@ type ForecastOptions struct {
 
 // NewForecast computes the forecast of period as of asOf from the
 // opportunities' states (typically PipelineAsOf(asOf) or a store's current
-// deals). Weighted amounts are computed per stage, sum of the amounts
-// times the probability, rounded once with opt.Rounding. An empty period,
-// a zero asOf, rates of the wrong length or outside [0, 1], invalid
-// opportunities and amounts in two currencies are errors.
-func NewForecast(stages Stages, opportunities iter.Seq[Opportunity], period crmkit.Period, asOf time.Time, opt ForecastOptions) (Forecast, error) {
+// deals), against the stages of pipeline p: each stage's probability and
+// forecast category. Weighted amounts are computed per stage, sum of the
+// amounts times the probability, rounded once with opt.Rounding. A nil or
+// zero pipeline, an empty period, a zero asOf, rates of the wrong length
+// or outside [0, 1] (crmkit.CheckFraction), invalid opportunities and
+// amounts in two currencies are errors.
+func NewForecast(p *deal.Pipeline, opportunities iter.Seq[Opportunity], period crmkit.Period, asOf time.Time, opt ForecastOptions) (Forecast, error) {
 	if opportunities == nil {
 		return Forecast{}, crmkit.Invalid("opportunities", "nil sequence")
 	}
-	if err := stages.check(); err != nil {
+	stages, err := policyOf(p)
+	if err != nil {
 		return Forecast{}, err
 	}
 	if period.IsEmpty() {
@@ -130,10 +139,9 @@ func NewForecast(stages Stages, opportunities iter.Seq[Opportunity], period crmk
 		if len(opt.Rates) != n {
 			return Forecast{}, crmkit.Invalid("rates", "%d rates for %d stages", len(opt.Rates), n)
 		}
-		one := decimal.NewFromInt(1)
 		for i, r := range opt.Rates {
-			if r.Sign() < 0 || r.GreaterThan(one) {
-				return Forecast{}, crmkit.Invalid(fmt.Sprintf("rates[%d]", i), "rate %s of stage %q is outside [0, 1]", r, stages.Name(i))
+			if err := crmkit.CheckFraction(fmt.Sprintf("rates[%d]", i), r); err != nil {
+				return Forecast{}, fmt.Errorf("stage %q: %w", stages.Name(i), err)
 			}
 		}
 	}
@@ -141,7 +149,7 @@ func NewForecast(stages Stages, opportunities iter.Seq[Opportunity], period crmk
 	if mode == 0 {
 		mode = crmkit.RoundHalfEven
 	}
-	f := Forecast{Period: period, AsOf: asOf}
+	f := Forecast{Period: period, AsOf: asOf, Categories: make(map[deal.ForecastCategory]CategoryForecast)}
 	perStage := make([]crmkit.Money, n)
 	for o := range opportunities {
 		if err := o.validate(n); err != nil {
@@ -161,11 +169,12 @@ func NewForecast(stages Stages, opportunities iter.Seq[Opportunity], period crmk
 		if err != nil {
 			return Forecast{}, err
 		}
-		c := &f.Categories[st.Category]
+		c := f.Categories[st.Forecast]
 		if c.Weighted, err = c.Weighted.Add(w); err != nil {
 			return Forecast{}, err
 		}
-		if st.Category == Omitted {
+		f.Categories[st.Forecast] = c
+		if st.Forecast == deal.ForecastOmitted {
 			continue
 		}
 		if f.weighted, err = f.weighted.Add(w); err != nil {
@@ -185,7 +194,7 @@ func NewForecast(stages Stages, opportunities iter.Seq[Opportunity], period crmk
 	return f, nil
 }
 
-func (f *Forecast) add(o *Opportunity, stages Stages, perStage []crmkit.Money) error {
+func (f *Forecast) add(o *Opportunity, stages stageList, perStage []crmkit.Money) error {
 	switch o.Status {
 	case ClosedWon:
 		if f.Period.Contains(o.Closed) && !o.Closed.After(f.AsOf) {
@@ -207,17 +216,18 @@ func (f *Forecast) add(o *Opportunity, stages Stages, perStage []crmkit.Money) e
 	if o.Stage < 0 {
 		return f.Unstaged.add(o.Amount)
 	}
-	cat := stages.Stage(o.Stage).Category
-	c := &f.Categories[cat]
+	cat := stages.Stage(o.Stage).Forecast
+	c := f.Categories[cat]
 	var err error
 	if c.Amount, err = c.Amount.Add(o.Amount); err != nil {
 		return err
 	}
 	c.Count++
+	f.Categories[cat] = c
 	if perStage[o.Stage], err = perStage[o.Stage].Add(o.Amount); err != nil {
 		return err
 	}
-	if cat == Omitted {
+	if cat == deal.ForecastOmitted {
 		return nil
 	}
 	return f.Open.add(o.Amount)
@@ -226,7 +236,7 @@ func (f *Forecast) add(o *Opportunity, stages Stages, perStage []crmkit.Money) e
 // Computed returns a figure as computed, without adjustments. The
 // Historical figure of a forecast made without rates is ErrInvalid.
 func (f Forecast) Computed(fig Figure) (crmkit.Money, error) {
-	sum := func(cats ...Category) (crmkit.Money, error) {
+	sum := func(cats ...deal.ForecastCategory) (crmkit.Money, error) {
 		m := f.Won.Amount
 		for _, c := range cats {
 			var err error
@@ -245,11 +255,11 @@ func (f Forecast) Computed(fig Figure) (crmkit.Money, error) {
 		}
 		return f.historical, nil
 	case CommitFigure:
-		return sum(Commit)
+		return sum(deal.ForecastClosed, deal.ForecastCommit)
 	case BestCaseFigure:
-		return sum(Commit, BestCase)
+		return sum(deal.ForecastClosed, deal.ForecastCommit, deal.ForecastBestCase)
 	case PipelineFigure:
-		return sum(Commit, BestCase, Pipeline)
+		return sum(deal.ForecastClosed, deal.ForecastCommit, deal.ForecastBestCase, deal.ForecastPipeline)
 	}
 	return crmkit.Money{}, crmkit.Invalid("figure", "unknown figure %d", fig)
 }
@@ -422,11 +432,12 @@ func HistoricalRates(s Summary) ([]decimal.Decimal, error) {
 // mode. A negative count, a win rate outside [0, 1], a negative deal
 // size, a cycle that is not positive and a zero mode are errors.
 func Velocity(opportunities int64, winRate decimal.Decimal, averageDeal crmkit.Money, cycle time.Duration, mode crmkit.RoundingMode) (crmkit.Money, error) {
+	if err := crmkit.CheckFraction("win rate", winRate); err != nil {
+		return crmkit.Money{}, err
+	}
 	switch {
 	case opportunities < 0:
 		return crmkit.Money{}, crmkit.Invalid("opportunities", "negative count %d", opportunities)
-	case winRate.Sign() < 0 || winRate.GreaterThan(decimal.NewFromInt(1)):
-		return crmkit.Money{}, crmkit.Invalid("win rate", "%s is outside [0, 1]", winRate)
 	case averageDeal.Sign() < 0:
 		return crmkit.Money{}, crmkit.Invalid("average deal", "negative amount %s", averageDeal)
 	case cycle <= 0:

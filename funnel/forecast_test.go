@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/shopspring/decimal"
@@ -59,9 +60,9 @@ func TestForecastHandComputed(t *testing.T) {
 	assert.Equal(t, funnel.Flow{Count: 3, Amount: money(t, 450000)}, f.Open)
 	assert.Equal(t, funnel.Flow{Count: 1, Amount: money(t, 30000)}, f.Overdue)
 	assert.Equal(t, funnel.Flow{Count: 1, Amount: money(t, 40000)}, f.NoCloseDate)
-	assert.Equal(t, funnel.CategoryForecast{Count: 1, Amount: money(t, 200000), Weighted: money(t, 160000)}, f.Categories[funnel.Commit])
-	assert.Equal(t, funnel.CategoryForecast{Count: 1, Amount: money(t, 150000), Weighted: money(t, 90000)}, f.Categories[funnel.BestCase])
-	assert.Equal(t, funnel.CategoryForecast{Count: 1, Amount: money(t, 100000), Weighted: money(t, 30000)}, f.Categories[funnel.Pipeline])
+	assert.Equal(t, funnel.CategoryForecast{Count: 1, Amount: money(t, 200000), Weighted: money(t, 160000)}, f.Categories[deal.ForecastCommit])
+	assert.Equal(t, funnel.CategoryForecast{Count: 1, Amount: money(t, 150000), Weighted: money(t, 90000)}, f.Categories[deal.ForecastBestCase])
+	assert.Equal(t, funnel.CategoryForecast{Count: 1, Amount: money(t, 100000), Weighted: money(t, 30000)}, f.Categories[deal.ForecastPipeline])
 	for fig, want := range map[funnel.Figure]int64{
 		funnel.Weighted:       380000, // 1000 + 2000×0.8 + 1500×0.6 + 1000×0.3
 		funnel.Historical:     340000, // 1000 + 2000×0.7 + 1500×0.5 + 1000×0.25
@@ -172,7 +173,7 @@ func TestPropertyForecastFiguresOrdered(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MaxEntities: 12}).Draw(t, "history")
 		asOf := asOfIn(t, h)
-		states, err := funnel.PipelineAsOf(h.Stages, h.Seq(), asOf)
+		states, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), asOf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +182,7 @@ func TestPropertyForecastFiguresOrdered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := funnel.NewForecast(h.Stages, slices.Values(states), period, asOf, funnel.ForecastOptions{})
+		f, err := funnel.NewForecast(h.Pipeline, slices.Values(states), period, asOf, funnel.ForecastOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

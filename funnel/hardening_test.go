@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/internal/harness"
 )
@@ -17,9 +18,9 @@ func errOf[T any](_ T, err error) error { return err }
 // TestHardeningNilSequences calls every funnel entry point that reads an
 // iterator with a nil one: each is refused with ErrInvalid, none panics.
 func TestHardeningNilSequences(t *testing.T) {
-	stages := funnel.MustStages(
-		funnel.Stage{Name: "qualify", Probability: decimal.RequireFromString("0.2")},
-		funnel.Stage{Name: "propose", Probability: decimal.RequireFromString("0.6")},
+	stages := pipelineOf(
+		deal.Stage{Name: "qualify", Probability: decimal.RequireFromString("0.2")},
+		deal.Stage{Name: "propose", Probability: decimal.RequireFromString("0.6")},
 	)
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	q := funnel.Query{AsOf: at}
@@ -52,7 +53,7 @@ func TestHardeningNilSequences(t *testing.T) {
 			return errOf(funnel.Linear().AttributeAll(slices.Values([]funnel.Conversion{}), nil))
 		}},
 		{Name: "EventReader over nil events", Call: func() error {
-			r := funnel.EventMap{Stages: stages}.Reader(nil)
+			r := funnel.EventMap{Pipeline: stages}.Reader(nil)
 			for range r.Records() {
 			}
 			return r.Err()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 )
 
 var errStop = errors.New("stop")
@@ -17,14 +18,19 @@ var errStop = errors.New("stop")
 // Closed entities are yielded too (filter on Status for the open pipeline).
 // The first error ends the sequence: it is yielded with a zero
 // Opportunity. Memory is O(stages), whatever the number of records.
-func Replay(stages Stages, records iter.Seq[Record], asOf time.Time) iter.Seq2[Opportunity, error] {
+func Replay(p *deal.Pipeline, records iter.Seq[Record], asOf time.Time) iter.Seq2[Opportunity, error] {
 	return func(yield func(Opportunity, error) bool) {
-		p, err := newReplayer(stages, asOf)
+		stages, err := stagesOf(p)
 		if err != nil {
 			yield(Opportunity{}, err)
 			return
 		}
-		err = p.replay(records, func(o *Opportunity, _ []stay) error {
+		r, err := newReplayer(stages, asOf)
+		if err != nil {
+			yield(Opportunity{}, err)
+			return
+		}
+		err = r.replay(records, func(o *Opportunity, _ []stay) error {
 			if !yield(*o, nil) {
 				return errStop
 			}
@@ -38,9 +44,9 @@ func Replay(stages Stages, records iter.Seq[Record], asOf time.Time) iter.Seq2[O
 
 // PipelineAsOf returns the state of every entity as of asOf, rebuilt from
 // its records (see Replay): the pipeline as it stood on any past date.
-func PipelineAsOf(stages Stages, records iter.Seq[Record], asOf time.Time) ([]Opportunity, error) {
+func PipelineAsOf(p *deal.Pipeline, records iter.Seq[Record], asOf time.Time) ([]Opportunity, error) {
 	var out []Opportunity
-	for o, err := range Replay(stages, records, asOf) {
+	for o, err := range Replay(p, records, asOf) {
 		if err != nil {
 			return nil, err
 		}
@@ -103,9 +109,13 @@ type Waterfall struct {
 // Movement returns the Waterfall of the open pipeline between from and to
 // (from before to), rebuilt from records in one pass (see Analyze for the
 // order and the errors).
-func Movement(stages Stages, records iter.Seq[Record], from, to time.Time) (Waterfall, error) {
+func Movement(pl *deal.Pipeline, records iter.Seq[Record], from, to time.Time) (Waterfall, error) {
 	if from.IsZero() || !from.Before(to) {
 		return Waterfall{}, crmkit.Invalid("from", "%s is not before to %s", stamp(from), stamp(to))
+	}
+	stages, err := stagesOf(pl)
+	if err != nil {
+		return Waterfall{}, err
 	}
 	p, err := newReplayer(stages, to)
 	if err != nil {

@@ -100,7 +100,7 @@ func TestPropertyWaterfallReconciles(t *testing.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		from := asOfIn(t, h)
 		to := from.Add(time.Duration(rapid.IntRange(1, 60*24*60).Draw(t, "span minutes")) * time.Minute)
-		w, err := funnel.Movement(h.Stages, h.Seq(), from, to)
+		w, err := funnel.Movement(h.Pipeline, h.Seq(), from, to)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestPropertyWaterfallReconciles(t *testing.T) {
 			when time.Time
 			flow funnel.Flow
 		}{{from, w.Start}, {to, w.End}} {
-			states, err := funnel.PipelineAsOf(h.Stages, h.Seq(), c.when)
+			states, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), c.when)
 			if err != nil {
 				t.Fatal(err)
 			}

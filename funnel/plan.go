@@ -110,11 +110,13 @@ func checkSteps(steps []PlanStep) error {
 	if len(steps) == 0 {
 		return crmkit.Invalid("steps", "no steps")
 	}
-	one := decimal.NewFromInt(1)
 	for i, s := range steps {
 		field := fmt.Sprintf("steps[%d]", i)
-		if s.Rate.Sign() <= 0 || s.Rate.GreaterThan(one) {
-			return crmkit.Invalid(field, "rate %s of %q is outside (0, 1]", s.Rate, s.Name)
+		if err := crmkit.CheckFraction(field+".rate", s.Rate); err != nil {
+			return fmt.Errorf("step %q: %w", s.Name, err)
+		}
+		if s.Rate.IsZero() {
+			return crmkit.Invalid(field+".rate", "rate 0 of %q is outside (0, 1]", s.Name)
 		}
 		if s.PerRep < 0 {
 			return crmkit.Invalid(field, "negative capacity %d of %q", s.PerRep, s.Name)

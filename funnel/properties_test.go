@@ -21,7 +21,7 @@ func asOfIn(t *rapid.T, h funneltest.History) time.Time {
 func TestPropertyForwardCountsNeverIncrease(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{Forward: true}).Draw(t, "history")
-		rep, err := funnel.Analyze(h.Stages, h.Seq(), funnel.Query{AsOf: asOfIn(t, h)})
+		rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestPropertyForwardCountsNeverIncrease(t *testing.T) {
 func TestPropertyCountsAndRates(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
-		rep, err := funnel.Analyze(h.Stages, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: []funnel.Dimension{funnel.ByOwner}})
+		rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: []funnel.Dimension{funnel.ByOwner}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +67,7 @@ func TestPropertyUnionIsMerge(t *testing.T) {
 		}
 		mode := rapid.SampledFrom([]crmkit.Quantiles{crmkit.QuantilesApprox, crmkit.QuantilesExact, crmkit.QuantilesNone}).Draw(t, "mode")
 		q := funnel.Query{AsOf: asOfIn(t, h), Quantiles: mode, By: []funnel.Dimension{funnel.BySource, funnel.ByPeriod}}
-		if err := funneltest.CheckMerge(h.Stages, h.Records, func(id uuid.UUID) bool { return inA[id] }, q); err != nil {
+		if err := funneltest.CheckMerge(h.Pipeline, h.Records, func(id uuid.UUID) bool { return inA[id] }, q); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -88,15 +88,15 @@ func TestPropertySummarizeAgreesWithAnalyze(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		q := funnel.Query{AsOf: asOfIn(t, h), Quantiles: crmkit.QuantilesExact}
-		states, err := funnel.PipelineAsOf(h.Stages, h.Seq(), q.AsOf)
+		states, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), q.AsOf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromValues, err := funnel.Summarize(h.Stages, slices.Values(states), q)
+		fromValues, err := funnel.Summarize(h.Pipeline, slices.Values(states), q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromRecords, err := funnel.Analyze(h.Stages, h.Seq(), q)
+		fromRecords, err := funnel.Analyze(h.Pipeline, h.Seq(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,12 +118,12 @@ func TestPropertyApproxQuantiles(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MaxEntities: 20}).Draw(t, "history")
 		q := funnel.Query{AsOf: h.Last}
-		bounded, err := funnel.Analyze(h.Stages, h.Seq(), q)
+		bounded, err := funnel.Analyze(h.Pipeline, h.Seq(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		q.Quantiles = crmkit.QuantilesExact
-		exact, err := funnel.Analyze(h.Stages, h.Seq(), q)
+		exact, err := funnel.Analyze(h.Pipeline, h.Seq(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestPropertyGroupsMergeToTotal(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		dims := rapid.SliceOfNDistinct(rapid.SampledFrom([]funnel.Dimension{funnel.ByOwner, funnel.BySource, funnel.ByCampaign, funnel.ByCompetitor, funnel.ByReason, funnel.ByPeriod}), 1, 3, rapid.ID).Draw(t, "by")
-		rep, err := funnel.Analyze(h.Stages, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: dims, Quantiles: crmkit.QuantilesExact})
+		rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: dims, Quantiles: crmkit.QuantilesExact})
 		if err != nil {
 			t.Fatal(err)
 		}

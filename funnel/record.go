@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 )
 
@@ -168,8 +169,8 @@ type Record struct {
 	Amount crmkit.Money
 	// Kind says what happened.
 	Kind Kind
-	// Stage is the index, in the report's Stages, of the stage entered by
-	// a StageEntered record.
+	// Stage is the index, in the report's pipeline, of the stage entered
+	// by a StageEntered record.
 	Stage int
 	// Dims are the entity's dimensions; non-empty fields override the
 	// entity's earlier values, so only changes need be set.
@@ -229,7 +230,7 @@ type Opportunity struct {
 
 // HasReached reports whether stage i was entered.
 func (o *Opportunity) HasReached(i int) bool {
-	return i >= 0 && i < MaxStages && o.Reached&(1<<uint(i)) != 0
+	return i >= 0 && i < deal.MaxStages && o.Reached&(1<<uint(i)) != 0
 }
 
 // Furthest returns the index of the furthest stage entered, or -1.
@@ -252,7 +253,7 @@ func (o *Opportunity) validate(n int) error {
 		return crmkit.Invalid("status", "entity %s: unknown status %d", o.Entity, o.Status)
 	case o.Stage < -1 || o.Stage >= n:
 		return crmkit.Invalid("stage", "entity %s: unknown stage index %d (%d stages)", o.Entity, o.Stage, n)
-	case n < MaxStages && o.Reached>>uint(n) != 0:
+	case n < deal.MaxStages && o.Reached>>uint(n) != 0:
 		return crmkit.Invalid("reached", "entity %s: stage set %#x names a stage beyond the %d stages", o.Entity, o.Reached, n)
 	case o.Stage >= 0 && o.Reached&(1<<uint(o.Stage)) == 0:
 		return crmkit.Invalid("reached", "entity %s: current stage %d is not in the reached set %#x", o.Entity, o.Stage, o.Reached)

@@ -37,10 +37,7 @@ type replayer struct {
 	openDuring bool
 }
 
-func newReplayer(stages Stages, asOf time.Time) (*replayer, error) {
-	if err := stages.check(); err != nil {
-		return nil, err
-	}
+func newReplayer(stages stageList, asOf time.Time) (*replayer, error) {
 	if asOf.IsZero() {
 		return nil, crmkit.Invalid("as of", "zero report time")
 	}

@@ -10,13 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 )
 
 // Two calls logged in one command are identical activity records: they
 // are not duplicates. A close date changed to the zero time clears it.
 func TestReplayRepeatedActivitiesAndClearedCloseDate(t *testing.T) {
-	stages := funnel.MustStages(funnel.Stage{Name: "tracking"}, funnel.Stage{Name: "bidding"})
+	stages := pipelineOf(deal.Stage{Name: "tracking"}, deal.Stage{Name: "bidding"})
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	id := uuid.UUID{15: 7}
 	records := []funnel.Record{

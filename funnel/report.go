@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 )
 
 // Dimension names what a report is split by.
@@ -208,7 +209,7 @@ func (r Report) Group(k Key) (Summary, bool) {
 // engine feeds entity states into the total and the groups.
 type engine struct {
 	q      Query
-	stages Stages
+	stages stageList
 	total  *acc
 	groups map[Key]*acc
 	bucket func(time.Time) time.Time
@@ -223,10 +224,7 @@ type engine struct {
 	lastAcc *acc
 }
 
-func newEngine(stages Stages, q Query) (*engine, error) {
-	if err := stages.check(); err != nil {
-		return nil, err
-	}
+func newEngine(stages stageList, q Query) (*engine, error) {
 	if err := q.validate(); err != nil {
 		return nil, err
 	}
@@ -347,7 +345,9 @@ func compareKeys(a, b Key) int {
 }
 
 // Analyze builds the funnel report of the entities whose records are
-// given, as of q.AsOf, in one pass over the records. Records must come in
+// given, as of q.AsOf, in one pass over the records, against the stages of
+// pipeline p (record stage indices are p's; a nil or zero pipeline is
+// ErrInvalid). Records must come in
 // report order (see Record); memory is O(stages) per group plus the
 // longest history of one entity, and nothing is allocated per record.
 //
@@ -357,16 +357,20 @@ func compareKeys(a, b Key) int {
 // its entity's status does not allow, such as a stage entered after a win
 // (ErrIllegalTransition), amounts in two currencies
 // (ErrCurrencyMismatch), sums beyond int64 (ErrOverflow).
-func Analyze(stages Stages, records iter.Seq[Record], q Query) (Report, error) {
+func Analyze(p *deal.Pipeline, records iter.Seq[Record], q Query) (Report, error) {
+	stages, err := stagesOf(p)
+	if err != nil {
+		return Report{}, err
+	}
 	e, err := newEngine(stages, q)
 	if err != nil {
 		return Report{}, err
 	}
-	p, err := newReplayer(stages, q.AsOf)
+	r, err := newReplayer(stages, q.AsOf)
 	if err != nil {
 		return Report{}, err
 	}
-	if err := p.replay(records, e.add); err != nil {
+	if err := r.replay(records, e.add); err != nil {
 		return Report{}, err
 	}
 	return e.report()
@@ -382,9 +386,13 @@ func Analyze(stages Stages, records iter.Seq[Record], q Query) (Report, error) {
 // its reached set, a negative amount, a closed status without close time
 // or origin, or an open stay entered after q.AsOf is ErrInvalid; amounts
 // in two currencies are ErrCurrencyMismatch.
-func Summarize(stages Stages, opportunities iter.Seq[Opportunity], q Query) (Report, error) {
+func Summarize(p *deal.Pipeline, opportunities iter.Seq[Opportunity], q Query) (Report, error) {
 	if opportunities == nil {
 		return Report{}, crmkit.Invalid("opportunities", "nil sequence")
+	}
+	stages, err := stagesOf(p)
+	if err != nil {
+		return Report{}, err
 	}
 	e, err := newEngine(stages, q)
 	if err != nil {
@@ -406,7 +414,11 @@ func Summarize(stages Stages, opportunities iter.Seq[Opportunity], q Query) (Rep
 
 // SummarizeSlice is Summarize over a slice, reading the values in place
 // (the fastest path for deals held as values in memory).
-func SummarizeSlice(stages Stages, opportunities []Opportunity, q Query) (Report, error) {
+func SummarizeSlice(p *deal.Pipeline, opportunities []Opportunity, q Query) (Report, error) {
+	stages, err := stagesOf(p)
+	if err != nil {
+		return Report{}, err
+	}
 	e, err := newEngine(stages, q)
 	if err != nil {
 		return Report{}, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -34,12 +35,12 @@ func money(t *testing.T, minor int64) crmkit.Money {
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func testStages() funnel.Stages {
-	return funnel.MustStages(
-		funnel.Stage{Name: "lead", Probability: dec("0.1"), Expected: 3 * day, VisitsPerWeek: 1},
-		funnel.Stage{Name: "qualified", Probability: dec("0.3"), Expected: 3 * day, VisitsPerWeek: 2},
-		funnel.Stage{Name: "proposal", Probability: dec("0.6"), Category: funnel.BestCase, Expected: 30 * day, VisitsPerWeek: 2},
-		funnel.Stage{Name: "negotiation", Probability: dec("0.8"), Category: funnel.Commit, Expected: 7 * day, VisitsPerWeek: 3},
+func testStages() *deal.Pipeline {
+	return pipelineOf(
+		deal.Stage{Name: "lead", Probability: dec("0.1"), ExpectedDuration: 3 * day, Visits: weekly(1)},
+		deal.Stage{Name: "qualified", Probability: dec("0.3"), ExpectedDuration: 3 * day, Visits: weekly(2)},
+		deal.Stage{Name: "proposal", Probability: dec("0.6"), Forecast: deal.ForecastBestCase, ExpectedDuration: 30 * day, Visits: weekly(2)},
+		deal.Stage{Name: "negotiation", Probability: dec("0.8"), Forecast: deal.ForecastCommit, ExpectedDuration: 7 * day, Visits: weekly(3)},
 	)
 }
 
@@ -261,7 +262,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 
 	_, err = funnel.Analyze(testStages(), slices.Values(h), funnel.Query{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = funnel.Analyze(funnel.Stages{}, slices.Values(h), funnel.Query{AsOf: at(1)})
+	_, err = funnel.Analyze(&deal.Pipeline{}, slices.Values(h), funnel.Query{AsOf: at(1)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = funnel.Analyze(testStages(), slices.Values(h), funnel.Query{AsOf: at(1), By: []funnel.Dimension{funnel.ByOwner, funnel.ByOwner}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)

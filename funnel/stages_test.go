@@ -5,43 +5,52 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestNewStagesRejects(t *testing.T) {
-	for name, stages := range map[string][]funnel.Stage{
-		"none":          nil,
-		"empty name":    {{Name: " "}},
-		"duplicate":     {{Name: "a"}, {Name: "a"}},
-		"probability":   {{Name: "a", Probability: dec("1.5")}},
-		"negative prob": {{Name: "a", Probability: dec("-0.1")}},
-		"category":      {{Name: "a", Category: 9}},
-		"expected":      {{Name: "a", Expected: -day}},
-		"cadence":       {{Name: "a", VisitsPerWeek: -1}},
-		"minimum":       {{Name: "a", MinOpen: -1}},
-		"too many":      slices.Repeat([]funnel.Stage{{}}, funnel.MaxStages+1),
-	} {
-		_, err := funnel.NewStages(stages...)
-		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
+// Every entry point refuses a nil or zero pipeline with ErrInvalid rather
+// than panicking; stage rules themselves are deal.NewPipeline's.
+func TestNilOrZeroPipelineRefused(t *testing.T) {
+	opps := slices.Values([]funnel.Opportunity(nil))
+	recs := slices.Values([]funnel.Record(nil))
+	q := funnel.Query{AsOf: at(20)}
+	for _, p := range []*deal.Pipeline{nil, {}} {
+		_, err := funnel.Analyze(p, recs, q)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.Summarize(p, opps, q)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.SummarizeSlice(p, nil, q)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.PipelineAsOf(p, recs, at(20))
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.Movement(p, recs, at(1), at(20))
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.NewForecast(p, opps, crmkit.Period{Start: at(0), End: at(30)}, at(20), funnel.ForecastOptions{})
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.CheckCadence(p, recs, at(20))
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.StuckDeals(p, opps, at(20))
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, err = funnel.StageShortfalls(p, funnel.Summary{})
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		r := funnel.DealEvents(p).Reader(slices.Values([]crmkit.Event(nil)))
+		for range r.Records() {
+		}
+		assert.ErrorIs(t, r.Err(), crmkit.ErrInvalid)
 	}
-	s := testStages()
-	i, ok := s.Index("proposal")
-	assert.True(t, ok)
+	// Stage names resolve as deal.Pipeline.StageIndex resolves them.
+	i, err := testStages().StageIndex("Proposal")
+	require.NoError(t, err)
 	assert.Equal(t, 2, i)
-	_, ok = s.Index("bidding")
-	assert.False(t, ok)
-	assert.Equal(t, "stage 9", s.Name(9))
-	assert.Equal(t, "about to close", funnel.Commit.CustomerCategory())
-	assert.Equal(t, "most promising", funnel.BestCase.CustomerCategory())
-	assert.Equal(t, "potential", funnel.Pipeline.CustomerCategory())
 }
 
 func TestMergeRejects(t *testing.T) {
 	rep, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20)})
 	require.NoError(t, err)
-	other, err := funnel.Summarize(funnel.MustStages(funnel.Stage{Name: "x"}), slices.Values([]funnel.Opportunity(nil)), funnel.Query{AsOf: at(20)})
+	other, err := funnel.Summarize(pipelineOf(deal.Stage{Name: "x"}), slices.Values([]funnel.Opportunity(nil)), funnel.Query{AsOf: at(20)})
 	require.NoError(t, err)
 	_, err = rep.Total.Merge(other.Total)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)

@@ -411,7 +411,7 @@ func closedTimes(o *Opportunity) error {
 }
 
 // summary finishes the accumulated figures into a Summary.
-func (a *acc) summary(stages Stages) (Summary, error) {
+func (a *acc) summary(stages stageList) (Summary, error) {
 	s := Summary{
 		Stages: make([]StageSummary, len(a.st)), Currency: a.cur,
 		Entities: a.entities, NoStage: a.noStage,

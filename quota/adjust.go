@@ -49,9 +49,12 @@ type Adjustment struct {
 	Total    TotalPolicy
 }
 
-// ByPercent returns the adjustment of key by percent (5 for +5%).
-func ByPercent(key string, percent decimal.Decimal, total TotalPolicy) Adjustment {
-	return Adjustment{Key: key, Relative: percent.Shift(-2), Total: total}
+// ByRate returns the adjustment of key by the relative change rate, a
+// fraction of the cell's target (0.05 for +5 %, -0.1 for -10 %; percent
+// exists only in formatting). A change is not a share: it may exceed 1,
+// and below -1 is an error when applied.
+func ByRate(key string, rate decimal.Decimal, total TotalPolicy) Adjustment {
+	return Adjustment{Key: key, Relative: rate, Total: total}
 }
 
 // ByAmount returns the adjustment of key by amount in the plan's unit.

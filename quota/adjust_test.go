@@ -31,7 +31,7 @@ func fourReps(t *testing.T) quota.Plan {
 func TestAdjustKeepTotal(t *testing.T) {
 	p := fourReps(t)
 	by := quota.Rev{By: "eva", At: t0.Add(time.Hour), Why: "ana took over two accounts"}
-	q, err := p.Adjust(by, quota.ByPercent("region=EMEA/rep=ana", d("10"), quota.KeepTotal))
+	q, err := p.Adjust(by, quota.ByRate("region=EMEA/rep=ana", d("0.1"), quota.KeepTotal))
 	require.NoError(t, err)
 	// ana 10,000,000 cents +10% = 11,000,000. The other three give up
 	// 1,000,000 cents by equal weights: 333,334 (ties to the lower index),
@@ -52,7 +52,7 @@ func TestAdjustKeepTotal(t *testing.T) {
 	// Lock ben: the next -5% on cai is absorbed by ana and dee only.
 	q, err = q.Lock(by, true, "region=EMEA/rep=ben")
 	require.NoError(t, err)
-	r, err := q.Adjust(by, quota.ByPercent("region=EMEA/rep=cai", d("-5"), quota.KeepTotal))
+	r, err := q.Adjust(by, quota.ByRate("region=EMEA/rep=cai", d("-0.05"), quota.KeepTotal))
 	require.NoError(t, err)
 	// cai 9,666,667 x 0.95 = 9,183,333.65 -> 9,183,334 (delta -483,333);
 	// ana and dee weigh 10,000,000 each: +241,667 (lower index) and +241,666.
@@ -103,18 +103,18 @@ func TestAdjustBadInput(t *testing.T) {
 		adj  []quota.Adjustment
 		is   error
 	}{
-		{"below -100%", []quota.Adjustment{quota.ByPercent("region=EMEA/rep=ana", d("-100.5"), quota.ChangeTotal)}, crmkit.ErrInvalid},
-		{"locked cell", []quota.Adjustment{quota.ByPercent("region=EMEA/rep=ben", d("5"), quota.KeepTotal)}, crmkit.ErrConflict},
-		{"only locked siblings", []quota.Adjustment{quota.ByPercent("region=EMEA", d("5"), quota.KeepTotal)}, crmkit.ErrConflict},
-		{"locked ancestor", []quota.Adjustment{quota.ByPercent("region=APAC", d("5"), quota.ChangeTotal)}, crmkit.ErrConflict},
+		{"below -100%", []quota.Adjustment{quota.ByRate("region=EMEA/rep=ana", d("-1.005"), quota.ChangeTotal)}, crmkit.ErrInvalid},
+		{"locked cell", []quota.Adjustment{quota.ByRate("region=EMEA/rep=ben", d("0.05"), quota.KeepTotal)}, crmkit.ErrConflict},
+		{"only locked siblings", []quota.Adjustment{quota.ByRate("region=EMEA", d("0.05"), quota.KeepTotal)}, crmkit.ErrConflict},
+		{"locked ancestor", []quota.Adjustment{quota.ByRate("region=APAC", d("0.05"), quota.ChangeTotal)}, crmkit.ErrConflict},
 		{"below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", -10000001, quota.ChangeTotal)}, crmkit.ErrInvalid},
 		{"siblings below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", 30000001, quota.KeepTotal)}, crmkit.ErrInvalid},
-		{"root keep total", []quota.Adjustment{quota.ByPercent("", d("5"), quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"root keep total", []quota.Adjustment{quota.ByRate("", d("0.05"), quota.KeepTotal)}, crmkit.ErrInvalid},
 		{"no policy", []quota.Adjustment{{Key: "region=EMEA/rep=ana", Relative: d("0.05")}}, crmkit.ErrInvalid},
-		{"unknown cell", []quota.Adjustment{quota.ByPercent("region=EMEA/rep=zed", d("5"), quota.KeepTotal)}, crmkit.ErrNotFound},
+		{"unknown cell", []quota.Adjustment{quota.ByRate("region=EMEA/rep=zed", d("0.05"), quota.KeepTotal)}, crmkit.ErrNotFound},
 		{"second one fails", []quota.Adjustment{
-			quota.ByPercent("region=EMEA/rep=ana", d("5"), quota.KeepTotal),
-			quota.ByPercent("region=EMEA/rep=cai", d("-101"), quota.KeepTotal)}, crmkit.ErrInvalid},
+			quota.ByRate("region=EMEA/rep=ana", d("0.05"), quota.KeepTotal),
+			quota.ByRate("region=EMEA/rep=cai", d("-1.01"), quota.KeepTotal)}, crmkit.ErrInvalid},
 		{"nothing", nil, crmkit.ErrInvalid},
 	}
 	before, err := json.Marshal(p)
@@ -129,7 +129,7 @@ func TestAdjustBadInput(t *testing.T) {
 			assert.JSONEq(t, string(before), string(after), "nothing changed")
 		})
 	}
-	_, err = quota.ByPercent("x", d("-100"), quota.KeepTotal).Inverse()
+	_, err = quota.ByRate("x", d("-1"), quota.KeepTotal).Inverse()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = p.SetRisk(byAna, "region=EMEA", d("-1"))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -168,8 +168,8 @@ func TestVersions(t *testing.T) {
 	p := fourReps(t)
 	v := []quota.Plan{p}
 	for _, a := range []quota.Adjustment{
-		quota.ByPercent("region=EMEA/rep=ana", d("5"), quota.KeepTotal),
-		quota.ByPercent("region=APAC", d("-10"), quota.ChangeTotal),
+		quota.ByRate("region=EMEA/rep=ana", d("0.05"), quota.KeepTotal),
+		quota.ByRate("region=APAC", d("-0.1"), quota.ChangeTotal),
 		quota.ByAmount("region=EMEA/rep=ana/period=Q3", 12345, quota.KeepTotal),
 	} {
 		next, err := v[len(v)-1].Adjust(byAna, a)
@@ -280,17 +280,17 @@ func TestPropertyAdjustments(t *testing.T) {
 	})
 }
 
-func TestInverseOfUsualPercentages(t *testing.T) {
-	for _, c := range []struct{ pct, inv string }{
-		// -r/(1+r) to 16 places, half-even: -1/11, 1/9, -1/21, 1/19.
-		{"10", "-0.0909090909090909"},
-		{"-10", "0.1111111111111111"},
-		{"5", "-0.0476190476190476"}, // 1/21 = 0.0476190476190476|190... -> down
-		{"-5", "0.0526315789473684"}, // 1/19 = 0.0526315789473684|21... -> down
+func TestInverseOfUsualRates(t *testing.T) {
+	for _, c := range []struct{ rate, inv string }{
+		// -r/(1+r) to 16 places, half-even (crmkit.Ratio): -1/11, 1/9, -1/21, 1/19.
+		{"0.1", "-0.0909090909090909"},
+		{"-0.1", "0.1111111111111111"},
+		{"0.05", "-0.0476190476190476"}, // 1/21 = 0.0476190476190476|190... -> down
+		{"-0.05", "0.0526315789473684"}, // 1/19 = 0.0526315789473684|21... -> down
 	} {
-		inv, err := quota.ByPercent("k", d(c.pct), quota.KeepTotal).Inverse()
+		inv, err := quota.ByRate("k", d(c.rate), quota.KeepTotal).Inverse()
 		require.NoError(t, err)
-		assert.True(t, inv.Relative.Equal(d(c.inv)), "%s%%: %s", c.pct, inv.Relative)
+		assert.True(t, inv.Relative.Equal(d(c.inv)), "%s: %s", c.rate, inv.Relative)
 	}
 	_ = decimal.Zero
 }

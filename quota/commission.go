@@ -41,8 +41,8 @@ const (
 )
 
 // Tier is one band of a commission plan: credited revenue from From up
-// to, not including, To (no upper bound when To is null) pays Rate (0.08
-// is 8%). A band below a threshold with a lower rate is a decelerator; a
+// to, not including, To (no upper bound when To is null) pays Rate, a
+// fraction in [0, 1] (0.08 is 8%; crmkit.CheckFraction). A band below a threshold with a lower rate is a decelerator; a
 // band above 100% attainment with a higher rate is an accelerator.
 type Tier struct {
 	From  decimal.Decimal     `json:"from"`
@@ -86,10 +86,10 @@ type CommissionPlan struct {
 
 // Validate checks the plan: a currency, a known basis, method, grain,
 // calendar and rounding mode; tiers that start at 0, follow each other
-// without overlap or gap and end open; non-negative rates; a cap and a
-// draw in the plan's currency, not negative. Errors match
-// crmkit.ErrInvalid (a cap or draw in another currency
-// crmkit.ErrCurrencyMismatch).
+// without overlap or gap and end open; rates that are fractions in
+// [0, 1] (crmkit.CheckFraction); a cap and a draw in the plan's currency,
+// not negative. Errors match crmkit.ErrInvalid (a cap or draw in another
+// currency crmkit.ErrCurrencyMismatch).
 func (cp CommissionPlan) Validate() error {
 	_, err := cp.calendar()
 	return err
@@ -116,8 +116,8 @@ func (cp CommissionPlan) calendar() (crmkit.Calendar, error) {
 	}
 	for i, t := range cp.Tiers {
 		f := fmt.Sprintf("tiers[%d]", i)
-		if t.Rate.Sign() < 0 {
-			return crmkit.Calendar{}, crmkit.Invalid(f, "negative rate %s", t.Rate)
+		if err := crmkit.CheckFraction(f+".rate", t.Rate); err != nil {
+			return crmkit.Calendar{}, err
 		}
 		if i == 0 && !t.From.IsZero() {
 			return crmkit.Calendar{}, crmkit.Invalid(f, "the first tier starts at %s, not 0: a gap below it", t.From)

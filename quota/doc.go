@@ -19,8 +19,8 @@
 // target follows last year's monthly shares). Every split sums exactly to
 // its parent, to the minor unit (largest remainder, crmkit.Money.Allocate).
 //
-// Plan.Adjust moves a cell by a percentage (the usual +5%, +10%, -5%,
-// -10%, or any) or by an amount, either keeping the parent's total (the
+// Plan.Adjust moves a cell by a relative rate (ByRate: the usual 0.05,
+// 0.1, -0.05, -0.1 for +5%, +10%, -5%, -10%, or any) or by an amount, either keeping the parent's total (the
 // unlocked siblings absorb the difference in proportion to their split
 // weights) or letting it change (every ancestor moves with it); a cell's
 // children always follow it. Locked cells (Plan.Lock) never move. A cell's

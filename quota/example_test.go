@@ -38,7 +38,7 @@ func Example() {
 		panic(err)
 	}
 	vp := quota.Rev{By: "vp-emea", At: time.Date(2024, 12, 5, 9, 0, 0, 0, time.UTC), Why: "big renewal in Q4"}
-	p, err = p.Adjust(vp, quota.ByPercent("region=EMEA/period=Q4", decimal.NewFromInt(10), quota.KeepTotal))
+	p, err = p.Adjust(vp, quota.ByRate("region=EMEA/period=Q4", decimal.RequireFromString("0.1"), quota.KeepTotal))
 	if err != nil {
 		panic(err)
 	}

@@ -93,8 +93,9 @@ func (f *LeadFilter) Match(l *lead.Lead) bool {
 // ValidateDeal checks a deal before it is stored: a non-nil ID, a
 // version of at least 1, a valid status, a stage index in 0 ..
 // deal.MaxStages-1, a non-empty pipeline ID and an owner of at most
-// MaxKeyLen bytes, and every value within the stored domain (see
-// ValidateValue).
+// MaxKeyLen bytes, a probability override that is a fraction in [0, 1]
+// (crmkit.CheckFraction, which also bounds its decimal places), and every
+// value within the stored domain (see ValidateValue).
 func ValidateDeal(d deal.Deal) error {
 	if err := ValidateID("deal", d.ID); err != nil {
 		return err
@@ -114,6 +115,11 @@ func ValidateDeal(d deal.Deal) error {
 	}
 	if err := checkString("owner", d.Owner, MaxKeyLen); err != nil {
 		return fmt.Errorf("deal %s: %w", d.ID, err)
+	}
+	if d.Probability.Valid {
+		if err := crmkit.CheckFraction("probability", d.Probability.Decimal); err != nil {
+			return fmt.Errorf("deal %s: %w", d.ID, err)
+		}
 	}
 	if err := ValidateValue("deal", d); err != nil {
 		return fmt.Errorf("deal %s: %w", d.ID, err)

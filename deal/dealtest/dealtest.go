@@ -35,18 +35,20 @@ func Roles() []string { return []string{"manager", "director", "finance"} }
 func Reps() []string { return []string{"ana", "ben", "cai", "dee", "eli"} }
 
 // Stage returns a generator of valid stages named name (probabilities in
-// whole percent, random forecast, durations, cadence and entry rules).
+// [0, 1] in hundredths, random forecast, durations, daily, weekly or
+// monthly cadences and entry rules).
 func Stage(name string) *rapid.Generator[deal.Stage] {
 	return rapid.Custom(func(t *rapid.T) deal.Stage {
 		s := deal.Stage{
 			Name:             name,
-			Probability:      decimal.NewFromInt(rapid.Int64Range(0, 100).Draw(t, "probability")),
+			Probability:      decimal.New(rapid.Int64Range(0, 100).Draw(t, "probability"), -2),
 			Forecast:         deal.ForecastCategory(rapid.IntRange(int(deal.ForecastPipeline), int(deal.ForecastOmitted)).Draw(t, "forecast")),
 			ExpectedDuration: time.Duration(rapid.IntRange(0, 90).Draw(t, "days")) * 24 * time.Hour,
 			AllowBackward:    rapid.Bool().Draw(t, "backward"),
 		}
 		if v := rapid.IntRange(0, 3).Draw(t, "visits"); v > 0 {
-			s.Visits = deal.VisitCadence{Visits: v, Per: deal.PerWeek}
+			per := rapid.SampledFrom([]deal.CadenceUnit{deal.PerDay, deal.PerWeek, deal.PerWeek, deal.PerMonth}).Draw(t, "per")
+			s.Visits = deal.VisitCadence{Visits: v, Per: per}
 		}
 		fields := []deal.Field{deal.FieldAmount, deal.FieldCloseDate, deal.FieldContact, deal.FieldTeam}
 		for _, f := range fields {
@@ -105,8 +107,9 @@ func Pipeline() *rapid.Generator[*deal.Pipeline] {
 }
 
 // Team returns a generator of valid teams for a deal owned by owner: the
-// owner and up to three more reps of Reps(), revenue splits in basis points
-// summing to exactly 100%, overlays within 0..100%. It may be empty.
+// owner and up to three more reps of Reps(), revenue splits (fractions in
+// whole basis points) summing to exactly 1, overlays within [0, 1]. It may
+// be empty.
 func Team(owner string) *rapid.Generator[[]deal.Member] {
 	return rapid.Custom(func(t *rapid.T) []deal.Member {
 		others := slices.DeleteFunc(Reps(), func(r string) bool { return r == owner })
@@ -116,16 +119,16 @@ func Team(owner string) *rapid.Generator[[]deal.Member] {
 		}
 		reps := append([]string{owner}, rapid.Permutation(others).Draw(t, "reps")[:n]...)
 		team := make([]deal.Member, len(reps))
-		left := deal.Whole
+		left := int64(10_000) // basis points
 		for i, r := range reps {
 			split := left
 			if i < len(reps)-1 {
-				split = deal.BasisPoints(rapid.Int64Range(0, int64(left)).Draw(t, "split"))
+				split = rapid.Int64Range(0, left).Draw(t, "split")
 			}
 			left -= split
-			team[i] = deal.Member{Rep: r, Role: "seller", Split: split}
+			team[i] = deal.Member{Rep: r, Role: "seller", Split: decimal.New(split, -4)}
 			if rapid.IntRange(0, 3).Draw(t, "overlay?") == 0 {
-				team[i].Overlay = deal.BasisPoints(rapid.Int64Range(0, int64(deal.Whole)).Draw(t, "overlay"))
+				team[i].Overlay = decimal.New(rapid.Int64Range(0, 10_000).Draw(t, "overlay"), -4)
 			}
 		}
 		team[0].Role = "owner"
@@ -271,7 +274,7 @@ func CommandFor(p *deal.Pipeline) *rapid.Generator[Command] {
 			owner := rapid.SampledFrom(Reps()).Draw(t, "team owner")
 			c.Team = Team(owner).Draw(t, "team")
 			if len(c.Team) > 0 && rapid.IntRange(0, 4).Draw(t, "broken") == 0 {
-				c.Team[0].Split-- // 99.99%
+				c.Team[0].Split = c.Team[0].Split.Sub(decimal.New(1, -4)) // 0.9999 in all
 				c.Broken = true
 			}
 		case OpSetAmount:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
 
@@ -24,11 +25,11 @@ func TestGeneratorsMakeValidValues(t *testing.T) {
 		owner := rapid.SampledFrom(dealtest.Reps()).Draw(t, "owner")
 		team := dealtest.Team(owner).Draw(t, "team")
 		if len(team) > 0 {
-			var sum deal.BasisPoints
+			sum := decimal.Zero
 			for _, m := range team {
-				sum += m.Split
+				sum = sum.Add(m.Split)
 			}
-			if sum != deal.Whole || team[0].Rep != owner {
+			if !sum.Equal(decimal.NewFromInt(1)) || team[0].Rep != owner {
 				t.Fatalf("team %v: sum %s, first %s", team, sum, team[0].Rep)
 			}
 		}

@@ -43,7 +43,7 @@ func run(w io.Writer) error {
 		if st.ExpectedDuration > 0 {
 			d = st.ExpectedDuration.String()
 		}
-		fmt.Fprintf(w, "| %s | %s%% | %s | %s |\n", st.Name, st.Probability, st.Forecast, d)
+		fmt.Fprintf(w, "| %s | %s%% | %s | %s |\n", st.Name, st.Probability.Shift(2), st.Forecast, d)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Every state is a status and a stage (`open:bidding`); suspended, won, lost")

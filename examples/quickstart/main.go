@@ -105,7 +105,8 @@ func run(ctx context.Context, w io.Writer, store storage.Store) error {
 func (s *story) definePipeline(context.Context) error {
 	fmt.Fprintln(s.w, "== Pipeline (deal.DefaultPipeline)")
 	for _, st := range s.pipeline.Stages() {
-		fmt.Fprintf(s.w, "  %-12s %3s%%  %s\n", st.Name, st.Probability, st.Forecast)
+		// Probabilities are fractions; percent is only how they print.
+		fmt.Fprintf(s.w, "  %-12s %3s%%  %s\n", st.Name, st.Probability.Shift(2), st.Forecast)
 	}
 	return nil
 }
@@ -411,10 +412,8 @@ func (s *story) dealEvents(ctx context.Context, errp *error) iter.Seq[crmkit.Eve
 }
 
 func (s *story) report(ctx context.Context) error {
-	stages, err := funnel.StagesFromPipeline(s.pipeline)
-	if err != nil {
-		return err
-	}
+	// funnel reads the deal pipeline itself: one stage model.
+	stages := s.pipeline
 	m := funnel.DealEvents(stages)
 	now := s.clock.Now()
 	var readErr error
@@ -460,7 +459,7 @@ func (s *story) report(ctx context.Context) error {
 	}
 	fmt.Fprintf(s.w, "\n== Forecast for %d\n", year.Start.Year())
 	fmt.Fprintf(s.w, "  won so far %s + open %s weighted by stage probability = %s\n", fc.Won.Amount, fc.Open.Amount, weighted)
-	for _, c := range []funnel.Category{funnel.Commit, funnel.BestCase, funnel.Pipeline} {
+	for _, c := range []deal.ForecastCategory{deal.ForecastCommit, deal.ForecastBestCase, deal.ForecastPipeline} {
 		fmt.Fprintf(s.w, "  %-9s %d open, %s\n", c, fc.Categories[c].Count, fc.Categories[c].Amount)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -180,7 +181,7 @@ func DiffDurations(name string, a, b crmkit.Durations) error {
 // reports over the two disjoint sets of entities that inA splits them
 // into, for the Total and for every group. A nil inA is
 // crmkit.ErrInvalid.
-func CheckMerge(stages funnel.Stages, records []funnel.Record, inA func(uuid.UUID) bool, q funnel.Query) error {
+func CheckMerge(p *deal.Pipeline, records []funnel.Record, inA func(uuid.UUID) bool, q funnel.Query) error {
 	if inA == nil {
 		return crmkit.Invalid("in a", "nil split function")
 	}
@@ -192,15 +193,15 @@ func CheckMerge(stages funnel.Stages, records []funnel.Record, inA func(uuid.UUI
 			b = append(b, r)
 		}
 	}
-	all, err := funnel.Analyze(stages, slices.Values(records), q)
+	all, err := funnel.Analyze(p, slices.Values(records), q)
 	if err != nil {
 		return fmt.Errorf("report over the union: %w", err)
 	}
-	ra, err := funnel.Analyze(stages, slices.Values(a), q)
+	ra, err := funnel.Analyze(p, slices.Values(a), q)
 	if err != nil {
 		return fmt.Errorf("report over the first set: %w", err)
 	}
-	rb, err := funnel.Analyze(stages, slices.Values(b), q)
+	rb, err := funnel.Analyze(p, slices.Values(b), q)
 	if err != nil {
 		return fmt.Errorf("report over the second set: %w", err)
 	}
@@ -241,7 +242,7 @@ func CheckMerge(stages funnel.Stages, records []funnel.Record, inA func(uuid.UUI
 // records as of its last record equals the state the generator's model
 // recorded for every entity.
 func CheckFinalState(h History) error {
-	got, err := funnel.PipelineAsOf(h.Stages, slices.Values(h.Records), h.Last)
+	got, err := funnel.PipelineAsOf(h.Pipeline, slices.Values(h.Records), h.Last)
 	if err != nil {
 		return err
 	}

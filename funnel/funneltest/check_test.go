@@ -18,7 +18,7 @@ import (
 
 func Example() {
 	h := funneltest.Histories(funneltest.Config{Forward: true, MaxEntities: 20}).Example(1)
-	rep, err := funnel.Analyze(h.Stages, h.Seq(), funnel.Query{AsOf: h.Last})
+	rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -35,7 +35,7 @@ func Example() {
 func report(t *testing.T) funnel.Summary {
 	t.Helper()
 	h := funneltest.Histories(funneltest.Config{Forward: true, MinStages: 3, MaxEntities: 30, MaxSteps: 20}).Example(3)
-	rep, err := funnel.Analyze(h.Stages, h.Seq(), funnel.Query{AsOf: h.Last})
+	rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
 	require.NoError(t, err)
 	require.NoError(t, funneltest.CheckCounts(rep.Total, true))
 	require.NoError(t, funneltest.CheckRates(rep.Total))
@@ -103,7 +103,7 @@ func TestCheckMergeOnGeneratedHistories(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		even := func(id uuid.UUID) bool { return id[15]%2 == 0 }
-		if err := funneltest.CheckMerge(h.Stages, h.Records, even, funnel.Query{AsOf: h.Last, By: []funnel.Dimension{funnel.ByOwner}}); err != nil {
+		if err := funneltest.CheckMerge(h.Pipeline, h.Records, even, funnel.Query{AsOf: h.Last, By: []funnel.Dimension{funnel.ByOwner}}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -112,7 +112,7 @@ func TestCheckMergeOnGeneratedHistories(t *testing.T) {
 func TestGeneratorsRespectConfig(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MinStages: 2, MaxStages: 3, MaxEntities: 4, Forward: true}).Draw(t, "history")
-		if n := h.Stages.Len(); n < 2 || n > 3 {
+		if n := h.Pipeline.Len(); n < 2 || n > 3 {
 			t.Fatalf("%d stages", n)
 		}
 		if len(h.Final) < 1 || len(h.Final) > 4 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -69,13 +70,13 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// History is a generated, consistent history: stages, the records of
+// History is a generated, consistent history: a pipeline, the records of
 // every entity in report order, and the state of every entity after its
 // last record, computed by the generator's own model as it drew the
 // records (not by package funnel).
 type History struct {
-	// Stages are the history's stages.
-	Stages funnel.Stages
+	// Pipeline holds the history's stages.
+	Pipeline *deal.Pipeline
 	// Records are in report order (entities ascending, time ascending).
 	Records []funnel.Record
 	// Final holds each entity's state after its last record, in entity
@@ -94,34 +95,38 @@ func (h History) Entities() []uuid.UUID {
 	return ids
 }
 
-// Stages generates a valid Stages of n stages with increasing
-// probabilities, expected durations of 1 to 30 days and cadences of 0 to 3
+// Pipelines generates a valid deal pipeline of minStages to maxStages
+// stages (at most deal.MaxStages) named s0, s1, ..., with increasing
+// probabilities, forecast categories from pipeline through best case to
+// commit, expected durations of 1 to 30 days and cadences of 0 to 3
 // visits a week.
-func Stages(minStages, maxStages int) *rapid.Generator[funnel.Stages] {
-	return rapid.Custom(func(t *rapid.T) funnel.Stages {
-		n := rapid.IntRange(max(1, minStages), max(1, minStages, min(maxStages, funnel.MaxStages))).Draw(t, "stages")
-		list := make([]funnel.Stage, n)
+func Pipelines(minStages, maxStages int) *rapid.Generator[*deal.Pipeline] {
+	return rapid.Custom(func(t *rapid.T) *deal.Pipeline {
+		n := rapid.IntRange(max(1, minStages), max(1, minStages, min(maxStages, deal.MaxStages))).Draw(t, "stages")
+		list := make([]deal.Stage, n)
 		for i := range list {
-			cat := funnel.Pipeline
+			cat := deal.ForecastPipeline
 			switch {
 			case i == n-1 && n > 1:
-				cat = funnel.Commit
+				cat = deal.ForecastCommit
 			case i >= n/2 && n > 2:
-				cat = funnel.BestCase
+				cat = deal.ForecastBestCase
 			}
-			list[i] = funnel.Stage{
-				Name:          fmt.Sprintf("s%d", i),
-				Probability:   decimal.NewFromInt(int64(i + 1)).Div(decimal.NewFromInt(int64(n + 1))).Round(4),
-				Category:      cat,
-				Expected:      time.Duration(rapid.IntRange(1, 30).Draw(t, "expected days")) * 24 * time.Hour,
-				VisitsPerWeek: rapid.IntRange(0, 3).Draw(t, "cadence"),
+			list[i] = deal.Stage{
+				Name:             fmt.Sprintf("s%d", i),
+				Probability:      decimal.NewFromInt(int64(i + 1)).Div(decimal.NewFromInt(int64(n + 1))).Round(4),
+				Forecast:         cat,
+				ExpectedDuration: time.Duration(rapid.IntRange(1, 30).Draw(t, "expected days")) * 24 * time.Hour,
+			}
+			if v := rapid.IntRange(0, 3).Draw(t, "cadence"); v > 0 {
+				list[i].Visits = deal.VisitCadence{Visits: v, Per: deal.PerWeek}
 			}
 		}
-		s, err := funnel.NewStages(list...)
+		p, err := deal.NewPipeline(deal.PipelineSpec{ID: "generated", Stages: list})
 		if err != nil {
 			panic(err) // a generator bug, not caller input
 		}
-		return s
+		return p
 	})
 }
 
@@ -142,11 +147,11 @@ func EntityID(i int) uuid.UUID {
 func Histories(cfg Config) *rapid.Generator[History] {
 	c := cfg.withDefaults()
 	return rapid.Custom(func(t *rapid.T) History {
-		stages := Stages(c.MinStages, c.MaxStages).Draw(t, "stages")
+		p := Pipelines(c.MinStages, c.MaxStages).Draw(t, "stages")
 		n := rapid.IntRange(1, c.MaxEntities).Draw(t, "entities")
-		h := History{Stages: stages}
+		h := History{Pipeline: p}
 		for i := range n {
-			recs, final := entity(t, c, stages.Len(), EntityID(i))
+			recs, final := entity(t, c, p.Len(), EntityID(i))
 			h.Records = append(h.Records, recs...)
 			h.Final = append(h.Final, final)
 			if last := recs[len(recs)-1].At; last.After(h.Last) {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 )
 
@@ -19,7 +20,10 @@ import (
 // open (a third), won, lost or terminated; amounts are 10.00 to 10,010.00
 // EUR; owners rotate over five keys. IDs are 1..n in the last 8 bytes, so
 // the deals are in report order.
-func SyntheticDeals(stages funnel.Stages, start time.Time, n int) []funnel.Opportunity {
+//
+// The deals are in the stages of p; a nil p stands for one stage.
+func SyntheticDeals(p *deal.Pipeline, start time.Time, n int) []funnel.Opportunity {
+	stages := stageCount(p)
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	eur := crmkit.MustCurrency("EUR")
 	owners := []string{"ann", "bob", "cid", "dan", "eve"}
@@ -27,7 +31,7 @@ func SyntheticDeals(stages funnel.Stages, start time.Time, n int) []funnel.Oppor
 	for i := range deals {
 		var id uuid.UUID
 		binary.BigEndian.PutUint64(id[8:], uint64(i+1))
-		f := rng.IntN(stages.Len())
+		f := rng.IntN(stages)
 		reached := uint64(1)<<uint(f+1) - 1
 		if f >= 2 && rng.IntN(10) == 0 {
 			reached &^= 1 << uint(1+rng.IntN(f-1))
@@ -58,7 +62,10 @@ func SyntheticDeals(stages funnel.Stages, start time.Time, n int) []funnel.Oppor
 // memory. They come in report order: a Created record, one StageEntered
 // per stage up to a random furthest one, then (for two deals in three) a
 // Won, Lost or Terminated record.
-func SyntheticEvents(stages funnel.Stages, start time.Time, n int) iter.Seq[funnel.Record] {
+//
+// The deals walk through the stages of p; a nil p stands for one stage.
+func SyntheticEvents(p *deal.Pipeline, start time.Time, n int) iter.Seq[funnel.Record] {
+	stages := stageCount(p)
 	return func(yield func(funnel.Record) bool) {
 		rng := rand.New(rand.NewPCG(7, uint64(n)))
 		eur := crmkit.MustCurrency("EUR")
@@ -74,7 +81,7 @@ func SyntheticEvents(stages funnel.Stages, start time.Time, n int) iter.Seq[funn
 				return
 			}
 			emitted++
-			f := rng.IntN(stages.Len())
+			f := rng.IntN(stages)
 			for s := 0; s <= f; s++ {
 				at = at.Add(time.Duration(1+rng.IntN(20*24)) * time.Hour)
 				if !yield(funnel.Record{Entity: id, Kind: funnel.StageEntered, At: at, Stage: s}) {
@@ -100,4 +107,12 @@ func SyntheticEvents(stages funnel.Stages, start time.Time, n int) iter.Seq[funn
 			emitted++
 		}
 	}
+}
+
+// stageCount is the number of stages of p, 1 for a nil pipeline.
+func stageCount(p *deal.Pipeline) int {
+	if p == nil {
+		return 1
+	}
+	return max(1, p.Len())
 }

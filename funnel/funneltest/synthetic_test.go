@@ -8,12 +8,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
 )
 
 func TestSyntheticDataIsValidAndRepeatable(t *testing.T) {
-	stages := funnel.MustStages(funnel.Stage{Name: "a"}, funnel.Stage{Name: "b"}, funnel.Stage{Name: "c"}, funnel.Stage{Name: "d"})
+	stages := pipelineOf(deal.Stage{Name: "a"}, deal.Stage{Name: "b"}, deal.Stage{Name: "c"}, deal.Stage{Name: "d"})
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	asOf := start.AddDate(3, 0, 0)
 

@@ -27,7 +27,7 @@ func errOf[T any](_ T, err error) error { return err }
 // (each case has its own deadline; the packages' own hardening tests hold
 // the fuller tables).
 func TestIssue16DomainCases(t *testing.T) {
-	stages := funnel.MustStages(funnel.Stage{Name: "qualify", Probability: decimal.New(2, -1)})
+	stages := deal.MustPipeline(deal.PipelineSpec{ID: "harness", Stages: []deal.Stage{{Name: "qualify", Probability: decimal.New(2, -1), Forecast: deal.ForecastPipeline}}})
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	period := crmkit.Period{Start: at.AddDate(0, -1, 0), End: at}
 	plan, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2026, Target: crmkit.MustMoney("1000", "EUR"), Rounding: crmkit.RoundHalfEven},

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/crmkit/crmkit/internal/sqlbench"
@@ -66,13 +67,13 @@ func store(tb testing.TB) sqlbench.Store {
 
 // The stages and deals of funnel's own benchmarks (funnel/bench_test.go):
 // the same generator with the same seed, so the figures compare.
-var benchStages = funnel.MustStages(
-	funnel.Stage{Name: "lead", Probability: decimal.RequireFromString("0.05")},
-	funnel.Stage{Name: "mql", Probability: decimal.RequireFromString("0.1")},
-	funnel.Stage{Name: "sql", Probability: decimal.RequireFromString("0.2")},
-	funnel.Stage{Name: "proposal", Probability: decimal.RequireFromString("0.4"), Category: funnel.BestCase},
-	funnel.Stage{Name: "negotiation", Probability: decimal.RequireFromString("0.6"), Category: funnel.BestCase},
-	funnel.Stage{Name: "contract", Probability: decimal.RequireFromString("0.8"), Category: funnel.Commit},
+var benchStages = pipelineOf(
+	deal.Stage{Name: "lead", Probability: decimal.RequireFromString("0.05")},
+	deal.Stage{Name: "mql", Probability: decimal.RequireFromString("0.1")},
+	deal.Stage{Name: "sql", Probability: decimal.RequireFromString("0.2")},
+	deal.Stage{Name: "proposal", Probability: decimal.RequireFromString("0.4"), Forecast: deal.ForecastBestCase},
+	deal.Stage{Name: "negotiation", Probability: decimal.RequireFromString("0.6"), Forecast: deal.ForecastBestCase},
+	deal.Stage{Name: "contract", Probability: decimal.RequireFromString("0.8"), Forecast: deal.ForecastCommit},
 )
 
 var (

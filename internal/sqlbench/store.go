@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -222,7 +223,7 @@ type stageFig struct {
 // matching errors.ErrUnsupported for any other, so that
 // funnel.SummarizeSource scans instead. Amounts in two currencies are
 // crmkit.ErrCurrencyMismatch; sums beyond int64 are crmkit.ErrOverflow.
-func (s Store) AggregateFunnel(ctx context.Context, stages funnel.Stages, q funnel.Query) (funnel.Report, error) {
+func (s Store) AggregateFunnel(ctx context.Context, p *deal.Pipeline, q funnel.Query) (funnel.Report, error) {
 	switch {
 	case q.AsOf.IsZero():
 		return funnel.Report{}, crmkit.Invalid("as of", "zero report time")
@@ -231,10 +232,10 @@ func (s Store) AggregateFunnel(ctx context.Context, stages funnel.Stages, q funn
 	case len(q.By) > 0 || !q.From.IsZero() || !q.To.IsZero() || q.Match != (funnel.Dims{}) || q.Where != nil:
 		return funnel.Report{}, fmt.Errorf("split or selection: %w", errors.ErrUnsupported)
 	}
-	n := stages.Len()
-	if n == 0 {
-		return funnel.Report{}, crmkit.Invalid("stages", "no stage")
+	if p == nil || p.Len() == 0 {
+		return funnel.Report{}, crmkit.Invalid("pipeline", "no pipeline (use deal.NewPipeline)")
 	}
+	n := p.Len()
 	rows, err := s.DB.Query(ctx, SummaryQuery(s.Table()), q.AsOf)
 	if err != nil {
 		return funnel.Report{}, fmt.Errorf("summarise %s: %w", s.Table(), err)
@@ -277,7 +278,7 @@ func (s Store) AggregateFunnel(ctx context.Context, stages funnel.Stages, q funn
 			cur = c
 		}
 		r := uint64(reached)
-		if int(stage) < -1 || int(stage) >= n || (n < funnel.MaxStages && r>>uint(n) != 0) {
+		if int(stage) < -1 || int(stage) >= n || (n < deal.MaxStages && r>>uint(n) != 0) {
 			return funnel.Report{}, crmkit.Invalid("stage", "a deal in stage %d with stage set %#x, beyond the %d stages", stage, r, n)
 		}
 		ds, err := micros(dsum)
@@ -387,7 +388,7 @@ func (s Store) AggregateFunnel(ctx context.Context, stages funnel.Stages, q funn
 		if err != nil {
 			return funnel.Report{}, err
 		}
-		sum.Stages[i] = funnel.StageSummary{Name: stages.Name(i),
+		sum.Stages[i] = funnel.StageSummary{Name: p.StageName(i),
 			Reached: g.reached, ReachedAmount: money(g.amount), Advanced: g.advanced,
 			Won: g.won, WonAmount: money(g.wonAmount), DroppedOff: g.dropped,
 			Open: g.open, OpenAmount: money(g.openAmount), Stay: stay, OpenStay: open}

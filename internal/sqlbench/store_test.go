@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
 	"github.com/crmkit/crmkit/internal/sqlbench"
@@ -83,7 +84,7 @@ func TestAggregateFunnelByHand(t *testing.T) {
 	}
 	_, err := s.Load(ctx, deals)
 	require.NoError(t, err)
-	stages := funnel.MustStages(funnel.Stage{Name: "a"}, funnel.Stage{Name: "b"}, funnel.Stage{Name: "c"})
+	stages := pipelineOf(deal.Stage{Name: "a"}, deal.Stage{Name: "b"}, deal.Stage{Name: "c"})
 	r, err := s.AggregateFunnel(ctx, stages, funnel.Query{AsOf: asOf, Quantiles: crmkit.QuantilesNone})
 	require.NoError(t, err)
 	sum := r.Total
@@ -117,7 +118,7 @@ func TestPropertyAggregateFunnelMatchesSummarize(t *testing.T) {
 	s := store(t)
 	rapid.Check(t, func(rt *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MaxEntities: 12}).Draw(rt, "history")
-		opps, err := funnel.PipelineAsOf(h.Stages, h.Seq(), h.Last)
+		opps, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), h.Last)
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -128,11 +129,11 @@ func TestPropertyAggregateFunnelMatchesSummarize(t *testing.T) {
 			rt.Fatal(err)
 		}
 		q := funnel.Query{AsOf: h.Last, Quantiles: crmkit.QuantilesNone}
-		want, err := funnel.Summarize(h.Stages, slices.Values(opps), q)
+		want, err := funnel.Summarize(h.Pipeline, slices.Values(opps), q)
 		if err != nil {
 			rt.Fatal(err)
 		}
-		got, err := s.AggregateFunnel(ctx, h.Stages, q)
+		got, err := s.AggregateFunnel(ctx, h.Pipeline, q)
 		if err != nil {
 			rt.Fatal(err)
 		}

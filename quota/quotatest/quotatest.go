@@ -233,9 +233,9 @@ func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 		switch rapid.IntRange(0, 2).Draw(t, "how") {
 		case 0:
 			pct := rapid.SampledFrom([]int64{5, 10, -5, -10}).Draw(t, "usual")
-			return quota.ByPercent(key, decimal.NewFromInt(pct), total)
+			return quota.ByRate(key, decimal.New(pct, -2), total)
 		case 1:
-			return quota.ByPercent(key, decimal.New(rapid.Int64Range(-5000, 10000).Draw(t, "percent"), -2), total)
+			return quota.ByRate(key, decimal.New(rapid.Int64Range(-5000, 10000).Draw(t, "percent"), -4), total)
 		}
 		c, _ := p.Cell(key)
 		return quota.ByAmount(key, rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount"), total)

@@ -142,7 +142,7 @@ func TestCodecRoundTripsAggregates(t *testing.T) {
 			Stage:     rapid.IntRange(0, deal.MaxStages-1).Draw(t, "deal stage"),
 			CloseDate: genTime(t, "close"), Version: rapid.Int64Range(1, 1e9).Draw(t, "deal version"),
 		}
-		prob := decimal.New(rapid.Int64Range(0, 10000).Draw(t, "probability"), -2)
+		prob := decimal.New(rapid.Int64Range(0, 10000).Draw(t, "probability"), -4)
 		d.Probability = decimal.NewNullDecimal(prob)
 		body, err = dealKind.codec.encode(&d)
 		require.NoError(t, err)

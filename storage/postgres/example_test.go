@@ -23,7 +23,8 @@ func ExampleMigrations() {
 	// 1 0001_init.sql
 	// 2 0002_plans_campaigns.sql
 	// 3 0003_accounts_contracts.sql
-	// schema version 3
+	// 4 0004_fractions.sql
+	// schema version 4
 }
 
 // A malformed DSN is refused before anything connects.

@@ -167,7 +167,7 @@ func TestMigrateUpgrades(t *testing.T) {
 		names = append(names, n)
 	}
 	require.NoError(t, rows.Err())
-	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql"}, names)
+	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql", "0004_fractions.sql"}, names)
 	_, err = s.Leads().Get(ctx, l.ID)
 	assert.NoError(t, err, "the lead survived the upgrade")
 	page, _, err := s.Plans().List(ctx, storage.PlanFilter{}, storage.Page{})

@@ -12,6 +12,7 @@ import (
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -102,6 +103,12 @@ func testBadInput(t *testing.T, o Opener) {
 		"unknown status": func(d *deal.Deal) { d.Status = 42 },
 		"negative stage": func(d *deal.Deal) { d.Stage = -1 },
 		"stage too high": func(d *deal.Deal) { d.Stage = deal.MaxStages },
+		"probability in percent": func(d *deal.Deal) {
+			d.Probability = decimal.NewNullDecimal(decimal.NewFromInt(25))
+		},
+		"probability exponent": func(d *deal.Deal) {
+			d.Probability = decimal.NewNullDecimal(decimal.New(1, -10001))
+		},
 		"no pipeline":    func(d *deal.Deal) { d.PipelineID = "" },
 		"oversize name":  func(d *deal.Deal) { d.Name = long },
 		"oversize owner": func(d *deal.Deal) { d.Owner = longKey },
@@ -109,7 +116,7 @@ func testBadInput(t *testing.T, o Opener) {
 			d.Activities = []deal.Activity{{Kind: deal.ActivityCall, At: base, By: "ana", Note: long}}
 		},
 		"nul in reason":   func(d *deal.Deal) { d.Outcome.Reason = "price\x00" },
-		"utf-8 in member": func(d *deal.Deal) { d.Team = []deal.Member{{Rep: "\xfe", Split: 10000}} },
+		"utf-8 in member": func(d *deal.Deal) { d.Team = []deal.Member{{Rep: "\xfe", Split: decimal.NewFromInt(1)}} },
 	}
 	for name, spoil := range badDeals {
 		d, dev := newDeal(t, dealSpec{name: "Fleet", owner: "ana"})

@@ -17,19 +17,19 @@ func TestCanonHidesRepresentationOnly(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	a := deal.Deal{
 		ID: crmkit.NewID(), Amount: eur("10.00"), CloseDate: at,
-		Probability: decimal.NewNullDecimal(decimal.RequireFromString("1.50")),
+		Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.50")),
 		Team:        []deal.Member{},
 	}
 	b := a
 	b.CloseDate = at.In(time.FixedZone("CET", 3600))
-	b.Probability = decimal.NewNullDecimal(decimal.RequireFromString("1.5"))
+	b.Probability = decimal.NewNullDecimal(decimal.RequireFromString("0.5"))
 	b.Team = nil
 	eq := func(x, y any) bool { return reflect.DeepEqual(canon(reflect.ValueOf(x)), canon(reflect.ValueOf(y))) }
 	assert.True(t, eq(a, b), "zone, decimal exponent and nil against empty are representation")
 
 	for name, change := range map[string]func(d *deal.Deal){
 		"time":        func(d *deal.Deal) { d.CloseDate = d.CloseDate.Add(time.Microsecond) },
-		"decimal":     func(d *deal.Deal) { d.Probability = decimal.NewNullDecimal(decimal.RequireFromString("1.51")) },
+		"decimal":     func(d *deal.Deal) { d.Probability = decimal.NewNullDecimal(decimal.RequireFromString("0.51")) },
 		"money":       func(d *deal.Deal) { d.Amount = eur("10.01") },
 		"currency":    func(d *deal.Deal) { d.Amount = crmkit.MustMoney("10.00", "USD") },
 		"id":          func(d *deal.Deal) { d.ID = crmkit.NewID() },

@@ -10,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -78,7 +79,7 @@ func testDealRoundTrip(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := open(t, o, "acme")
 	d, ev := newDeal(t, dealSpec{name: "Fleet", owner: "ana", stage: "bidding", close: base.AddDate(0, 3, 0)})
-	d.Team = []deal.Member{{Rep: "ana", Split: 7000}, {Rep: "bo", Split: 3000}}
+	d.Team = []deal.Member{{Rep: "ana", Split: decimal.RequireFromString("0.7")}, {Rep: "bo", Split: decimal.RequireFromString("0.3")}}
 	d.Activities = []deal.Activity{{Kind: deal.ActivityCall, At: base, By: "ana", Cost: eur("12.34"), Duration: time.Minute}}
 	want := d.Clone()
 

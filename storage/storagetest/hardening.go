@@ -202,13 +202,13 @@ func testHardening(t *testing.T, o Opener) {
 	require.NoError(t, err, "every deal of the tenant reads back")
 
 	// Edge values inside the domain come back as storage.Canonical gives
-	// them: times at the edges, in odd zones, with nanoseconds; decimals
-	// of MaxDecimalDigits digits.
+	// them: times at the edges, in odd zones, with nanoseconds; the
+	// smallest probability a deal may carry (crmkit.MaxFractionPlaces).
 	odd := time.FixedZone("+00:00:30", 30)
 	d, dev := newDeal(t, dealSpec{name: "Edge", owner: "ana", stage: "bidding"})
 	d.CloseDate = storage.MaxTime.Add(999).In(odd)
 	d.CreatedAt = storage.MinTime.In(time.FixedZone("-14:00", -14*3600))
-	d.Probability = decimal.NewNullDecimal(decimal.New(1, -(storage.MaxDecimalDigits - 1)))
+	d.Probability = decimal.NewNullDecimal(decimal.New(1, -crmkit.MaxFractionPlaces))
 	dev.At = time.Date(2026, 3, 2, 9, 0, 0, 123_456_789, odd)
 	dev.Payload = json.RawMessage(`{"n":1e999,"s":"\ud83d\ude00","m":-0}`)
 	created, err := s.Deals().Create(ctx, d, "", dev)

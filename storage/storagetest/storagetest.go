@@ -216,7 +216,7 @@ func newDeal(t testing.TB, s dealSpec) (deal.Deal, crmkit.Event) {
 	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 		Name: s.name, Type: deal.NewBusiness, Amount: eur("1000.00"), CloseDate: s.close,
 		AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: s.owner, Stage: s.stage,
-		Probability: decimal.NewNullDecimal(decimal.RequireFromString("12.50")),
+		Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.1250")),
 	}, deal.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	return d, e
