@@ -36,42 +36,13 @@ const (
 	ApprovalCancelled
 )
 
-var approvalStatusNames = [...]string{"", "pending", "approved", "rejected", "expired", "cancelled"}
-
-// String returns the status in lower case, such as "pending".
-func (s ApprovalStatus) String() string {
-	if s != 0 && int(s) < len(approvalStatusNames) {
-		return approvalStatusNames[s]
-	}
-	return fmt.Sprintf("ApprovalStatus(%d)", uint8(s))
-}
-
 // ParseApprovalStatus parses the form String returns.
 func ParseApprovalStatus(s string) (ApprovalStatus, error) {
-	for i, n := range approvalStatusNames {
-		if i != 0 && n == s {
-			return ApprovalStatus(i), nil
-		}
+	v, err := approvalStatusNames.Parse(s)
+	if err == nil && !approvalStatusNames.Valid(v) {
+		return 0, crmkit.Invalid("ApprovalStatus", "%q is not a ApprovalStatus", s)
 	}
-	return 0, crmkit.Invalid("approval status", "%q is not an approval status", s)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (s ApprovalStatus) MarshalText() ([]byte, error) {
-	if s == 0 || int(s) >= len(approvalStatusNames) {
-		return nil, crmkit.Invalid("approval status", "%s is not an approval status", s)
-	}
-	return []byte(s.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *ApprovalStatus) UnmarshalText(b []byte) error {
-	v, err := ParseApprovalStatus(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
+	return v, err
 }
 
 // Final reports whether no event leaves the status.

@@ -306,10 +306,12 @@ func TestApprovalStatusText(t *testing.T) {
 		assert.Equal(t, s, back)
 		assert.Equal(t, s != deal.ApprovalPending, s.Final())
 	}
-	assert.Equal(t, "ApprovalStatus(0)", deal.ApprovalStatus(0).String())
+	assert.Equal(t, "unset", deal.ApprovalStatus(0).String())
 	assert.Equal(t, "ApprovalStatus(9)", deal.ApprovalStatus(9).String())
-	_, err := deal.ApprovalStatus(0).MarshalText()
+	_, err := deal.ApprovalStatus(9).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = deal.ParseApprovalStatus("unset")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "unset is a text form, not a status")
 	_, err = deal.ParseApprovalStatus("Pending")
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }

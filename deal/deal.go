@@ -3,7 +3,6 @@ package deal
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -41,45 +40,14 @@ const (
 // into the top three bits of a state byte.
 const numStatuses = 5
 
-var statusNames = [...]string{"", "open", "won", "lost", "suspended", "terminated"}
-
-// String returns the status in lower case, such as "suspended".
-func (s Status) String() string {
-	if s != 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return "Status(" + strconv.Itoa(int(s)) + ")"
-}
-
 // ParseStatus parses the form String returns.
 func ParseStatus(s string) (Status, error) {
-	for i, n := range statusNames {
-		if i != 0 && n == s {
-			return Status(i), nil
-		}
+	v, err := statusNames.Parse(s)
+	if err == nil && !statusNames.Valid(v) {
+		return 0, crmkit.Invalid("Status", "%q is not a Status", s)
 	}
-	return 0, crmkit.Invalid("status", "%q is not a deal status", s)
+	return v, err
 }
-
-// MarshalText implements encoding.TextMarshaler.
-func (s Status) MarshalText() ([]byte, error) {
-	if !s.valid() {
-		return nil, crmkit.Invalid("status", "%s is not a deal status", s)
-	}
-	return []byte(s.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *Status) UnmarshalText(b []byte) error {
-	v, err := ParseStatus(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
-
-func (s Status) valid() bool { return s >= Open && s <= Terminated }
 
 // Closed reports whether the deal is won or lost.
 func (s Status) Closed() bool { return s == Won || s == Lost }
@@ -104,42 +72,13 @@ const (
 	CrossSell
 )
 
-var dealTypeNames = [...]string{"", "new_business", "expansion", "renewal", "cross_sell"}
-
-// String returns "new_business", "expansion", "renewal" or "cross_sell".
-func (t DealType) String() string {
-	if t != 0 && int(t) < len(dealTypeNames) {
-		return dealTypeNames[t]
-	}
-	return "DealType(" + strconv.Itoa(int(t)) + ")"
-}
-
 // ParseDealType parses the form String returns.
 func ParseDealType(s string) (DealType, error) {
-	for i, n := range dealTypeNames {
-		if i != 0 && n == s {
-			return DealType(i), nil
-		}
+	v, err := dealTypeNames.Parse(s)
+	if err == nil && !dealTypeNames.Valid(v) {
+		return 0, crmkit.Invalid("DealType", "%q is not a DealType", s)
 	}
-	return 0, crmkit.Invalid("type", "%q is not a deal type (new_business, expansion, renewal, cross_sell)", s)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (t DealType) MarshalText() ([]byte, error) {
-	if t == 0 || int(t) >= len(dealTypeNames) {
-		return nil, crmkit.Invalid("type", "%s is not a deal type", t)
-	}
-	return []byte(t.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (t *DealType) UnmarshalText(b []byte) error {
-	v, err := ParseDealType(string(b))
-	if err != nil {
-		return err
-	}
-	*t = v
-	return nil
+	return v, err
 }
 
 // Suspension records why and until when a deal is paused. It is set while
@@ -388,7 +327,7 @@ func newDeal(p *Pipeline, n NewDeal, c Cmd) (Deal, error) {
 	switch {
 	case strings.TrimSpace(n.Name) == "":
 		return Deal{}, crmkit.Invalid("name", "empty deal name")
-	case n.Type == 0 || int(n.Type) >= len(dealTypeNames):
+	case !n.Type.Valid():
 		return Deal{}, crmkit.Invalid("type", "deal %q has no deal type", n.Name)
 	case n.AccountID == uuid.Nil:
 		return Deal{}, crmkit.Invalid("account_id", "deal %q has no account", n.Name)

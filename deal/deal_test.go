@@ -300,7 +300,10 @@ func TestTextForms(t *testing.T) {
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, s, back)
 	}
-	_, err := deal.Status(0).MarshalText()
+	b, err := deal.Status(0).MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "unset", string(b))
+	_, err = deal.Status(6).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	for _, s := range []string{"new_business", "expansion", "renewal", "cross_sell"} {
 		ty, err := deal.ParseDealType(s)
@@ -313,7 +316,7 @@ func TestTextForms(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
 	_, d := fixture(t)
-	b, err := json.Marshal(d)
+	b, err = json.Marshal(d)
 	require.NoError(t, err)
 	var back deal.Deal
 	require.NoError(t, json.Unmarshal(b, &back))

@@ -50,43 +50,13 @@ const (
 	ForecastOmitted
 )
 
-var forecastNames = [...]string{"", "pipeline", "best_case", "commit", "closed", "omitted"}
-
-// String returns the category as "pipeline", "best_case", "commit",
-// "closed" or "omitted".
-func (c ForecastCategory) String() string {
-	if c != 0 && int(c) < len(forecastNames) {
-		return forecastNames[c]
-	}
-	return "ForecastCategory(" + strconv.Itoa(int(c)) + ")"
-}
-
 // ParseForecastCategory parses the form String returns.
 func ParseForecastCategory(s string) (ForecastCategory, error) {
-	for i, n := range forecastNames {
-		if i != 0 && n == s {
-			return ForecastCategory(i), nil
-		}
+	v, err := forecastNames.Parse(s)
+	if err == nil && !forecastNames.Valid(v) {
+		return 0, crmkit.Invalid("ForecastCategory", "%q is not a ForecastCategory", s)
 	}
-	return 0, crmkit.Invalid("forecast", "%q is not a forecast category (pipeline, best_case, commit, closed, omitted)", s)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (c ForecastCategory) MarshalText() ([]byte, error) {
-	if c == 0 || int(c) >= len(forecastNames) {
-		return nil, crmkit.Invalid("forecast", "%s is not a forecast category", c)
-	}
-	return []byte(c.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (c *ForecastCategory) UnmarshalText(b []byte) error {
-	v, err := ParseForecastCategory(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
+	return v, err
 }
 
 // CadenceUnit is the window of a VisitCadence: a day, a week or a month.
@@ -102,35 +72,6 @@ const (
 	// PerMonth counts visits per calendar month.
 	PerMonth
 )
-
-var cadenceNames = [...]string{"", "day", "week", "month"}
-
-// String returns "day", "week" or "month".
-func (u CadenceUnit) String() string {
-	if u != 0 && int(u) < len(cadenceNames) {
-		return cadenceNames[u]
-	}
-	return "CadenceUnit(" + strconv.Itoa(int(u)) + ")"
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (u CadenceUnit) MarshalText() ([]byte, error) {
-	if u == 0 || int(u) >= len(cadenceNames) {
-		return nil, crmkit.Invalid("visits.per", "%s is not a cadence unit", u)
-	}
-	return []byte(u.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (u *CadenceUnit) UnmarshalText(b []byte) error {
-	for i, n := range cadenceNames {
-		if i != 0 && n == string(b) {
-			*u = CadenceUnit(i)
-			return nil
-		}
-	}
-	return crmkit.Invalid("visits.per", "%q is not a cadence unit (day, week, month)", b)
-}
 
 // VisitCadence is a stage's visit policy: at least Visits customer visits
 // in every window of one Per. The source's example is twice a week in the
@@ -183,7 +124,7 @@ func (c VisitCadence) validate(field string) error {
 		return crmkit.Invalid(field+".visits", "negative visit count %d", c.Visits)
 	case c.Visits > 100:
 		return crmkit.Invalid(field+".visits", "%d visits per %s is not a cadence", c.Visits, c.Per)
-	case c.Visits > 0 && (c.Per == 0 || int(c.Per) >= len(cadenceNames)):
+	case c.Visits > 0 && !c.Per.Valid():
 		return crmkit.Invalid(field+".per", "missing or unknown cadence window for %d visits", c.Visits)
 	}
 	return nil
@@ -417,7 +358,7 @@ func (s PipelineSpec) normalize() (PipelineSpec, error) {
 		if err := crmkit.CheckFraction(f+".probability", st.Probability); err != nil {
 			return PipelineSpec{}, fmt.Errorf("stage %q: %w", st.Name, err)
 		}
-		if st.Forecast == 0 || int(st.Forecast) >= len(forecastNames) {
+		if !st.Forecast.Valid() {
 			return PipelineSpec{}, crmkit.Invalid(f+".forecast", "stage %q has no forecast category", st.Name)
 		}
 		if st.ExpectedDuration < 0 {

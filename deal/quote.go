@@ -44,42 +44,13 @@ const (
 	QuoteExpired
 )
 
-var quoteStatusNames = [...]string{"", "draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired"}
-
-// String returns the status in lower case, such as "pending-approval".
-func (s QuoteStatus) String() string {
-	if s != 0 && int(s) < len(quoteStatusNames) {
-		return quoteStatusNames[s]
-	}
-	return fmt.Sprintf("QuoteStatus(%d)", uint8(s))
-}
-
 // ParseQuoteStatus parses the form String returns.
 func ParseQuoteStatus(s string) (QuoteStatus, error) {
-	for i, n := range quoteStatusNames {
-		if i != 0 && n == s {
-			return QuoteStatus(i), nil
-		}
+	v, err := quoteStatusNames.Parse(s)
+	if err == nil && !quoteStatusNames.Valid(v) {
+		return 0, crmkit.Invalid("QuoteStatus", "%q is not a QuoteStatus", s)
 	}
-	return 0, crmkit.Invalid("quote status", "%q is not a quote status", s)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (s QuoteStatus) MarshalText() ([]byte, error) {
-	if s == 0 || int(s) >= len(quoteStatusNames) {
-		return nil, crmkit.Invalid("quote status", "%s is not a quote status", s)
-	}
-	return []byte(s.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *QuoteStatus) UnmarshalText(b []byte) error {
-	v, err := ParseQuoteStatus(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
+	return v, err
 }
 
 // QuoteKind is the AggregateKind of quote events.
@@ -442,35 +413,6 @@ const (
 	OverallDiscount
 )
 
-var discountBasisNames = [...]string{"", "max-line-discount", "overall-discount"}
-
-// String returns "max-line-discount" or "overall-discount".
-func (b DiscountBasis) String() string {
-	if b != 0 && int(b) < len(discountBasisNames) {
-		return discountBasisNames[b]
-	}
-	return fmt.Sprintf("DiscountBasis(%d)", uint8(b))
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (b DiscountBasis) MarshalText() ([]byte, error) {
-	if b == 0 || int(b) >= len(discountBasisNames) {
-		return nil, crmkit.Invalid("discount basis", "%s is not a discount basis", b)
-	}
-	return []byte(b.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (b *DiscountBasis) UnmarshalText(text []byte) error {
-	for i, n := range discountBasisNames {
-		if i != 0 && n == string(text) {
-			*b = DiscountBasis(i)
-			return nil
-		}
-	}
-	return crmkit.Invalid("discount basis", "%q is not a discount basis", text)
-}
-
 // QuoteApprovalRule says that a quote whose discount (on Basis) is strictly
 // above Above, a fraction in [0, 1) (0.15 is 15 %), needs the approval of
 // somebody holding Role.
@@ -517,7 +459,7 @@ func (p QuoteApprovalPolicy) Validate() error {
 	for i, r := range p.Rules {
 		field := fmt.Sprintf("rules[%d]", i)
 		switch {
-		case r.Basis == 0 || int(r.Basis) >= len(discountBasisNames):
+		case !r.Basis.Valid():
 			return crmkit.Invalid(field+".basis", "%s is not a discount basis", r.Basis)
 		case strings.TrimSpace(r.Role) == "":
 			return crmkit.Invalid(field+".role", "empty role")

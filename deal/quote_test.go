@@ -625,12 +625,12 @@ func TestQuoteStatusText(t *testing.T) {
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, s, back)
 	}
-	assert.Equal(t, "QuoteStatus(0)", deal.QuoteStatus(0).String())
+	assert.Equal(t, "unset", deal.QuoteStatus(0).String())
 	_, err := deal.ParseQuoteStatus("sent ")
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = deal.QuoteStatus(9).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = deal.DiscountBasis(0).MarshalText()
+	_, err = deal.DiscountBasis(3).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 

@@ -86,19 +86,6 @@ const (
 	KeyPhone
 )
 
-// String returns "email", "domain" or "phone".
-func (k KeyKind) String() string {
-	switch k {
-	case KeyEmail:
-		return "email"
-	case KeyDomain:
-		return "domain"
-	case KeyPhone:
-		return "phone"
-	}
-	return fmt.Sprintf("KeyKind(%d)", uint8(k))
-}
-
 // Key is a normalised identity key: two records sharing a key are
 // duplicates.
 type Key struct {

@@ -112,7 +112,7 @@ func ExampleTable_Next() {
 	// suspect qualify -> mql true
 	// mql nurture -> nurture true
 	// nurture recycle -> mql true
-	// mql convert -> Stage(0) false
+	// mql convert -> unset false
 }
 
 func ExampleTemperatureRules() {

@@ -41,8 +41,6 @@ const (
 // numActions is the number of Action values including the invalid zero.
 const numActions = int(ActionConvert) + 1
 
-var actionNames = [numActions]string{"", "qualify", "accept", "nurture", "recycle", "disqualify", "convert"}
-
 // actionEvents maps each action to the type of the event it produces.
 var actionEvents = [numActions]string{"", LeadQualified, LeadAccepted, LeadNurtured, LeadRecycled, LeadDisqualified, LeadConverted}
 
@@ -50,18 +48,6 @@ var actionEvents = [numActions]string{"", LeadQualified, LeadAccepted, LeadNurtu
 func Actions() []Action {
 	return []Action{ActionQualify, ActionAccept, ActionNurture, ActionRecycle, ActionDisqualify, ActionConvert}
 }
-
-// String returns the action's name, which is also its looplab/fsm event
-// name: "qualify", "accept", "nurture", "recycle", "disqualify", "convert".
-func (a Action) String() string {
-	if a.Valid() {
-		return actionNames[a]
-	}
-	return fmt.Sprintf("Action(%d)", uint8(a))
-}
-
-// Valid reports whether a is one of the ladder actions.
-func (a Action) Valid() bool { return a >= ActionQualify && a <= ActionConvert }
 
 // EventType returns the type of the crmkit.Event the action produces,
 // such as LeadQualified, or "" for an invalid action.
@@ -76,10 +62,8 @@ func (a Action) EventType() string {
 // surrounding spaces ignored). Anything else matches crmkit.ErrInvalid.
 func ParseAction(name string) (Action, error) {
 	c, _ := canonicalName(name)
-	for a := ActionQualify; a <= ActionConvert; a++ {
-		if c == actionNames[a] {
-			return a, nil
-		}
+	if a, err := actionNames.Parse(c); err == nil && a != 0 {
+		return a, nil
 	}
 	return 0, crmkit.Invalid("action", "unknown ladder action %q", name)
 }

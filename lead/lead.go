@@ -78,24 +78,10 @@ const (
 // numStages is the number of Stage values including the invalid zero.
 const numStages = int(StageDisqualified) + 1
 
-var stageNames = [numStages]string{"", "suspect", "mql", "sql", "converted", "nurture", "disqualified"}
-
 // Stages returns the stages in ladder order.
 func Stages() []Stage {
 	return []Stage{StageSuspect, StageMQL, StageSQL, StageConverted, StageNurture, StageDisqualified}
 }
-
-// String returns the stage's name: "suspect", "mql", "sql", "converted",
-// "nurture" or "disqualified".
-func (s Stage) String() string {
-	if s.Valid() {
-		return stageNames[s]
-	}
-	return fmt.Sprintf("Stage(%d)", uint8(s))
-}
-
-// Valid reports whether s is one of the six stages.
-func (s Stage) Valid() bool { return s >= StageSuspect && s <= StageDisqualified }
 
 // Final reports whether no transition leaves s (Converted, Disqualified).
 func (s Stage) Final() bool { return s == StageConverted || s == StageDisqualified }
@@ -113,31 +99,11 @@ func ParseStage(name string) (Stage, error) {
 		case "sales_qualified_lead", "sales_qualified":
 			return StageSQL, nil
 		}
-		for s := StageSuspect; s <= StageDisqualified; s++ {
-			if c == stageNames[s] {
-				return s, nil
-			}
+		if s, err := stageNames.Parse(c); err == nil && s != 0 {
+			return s, nil
 		}
 	}
 	return 0, crmkit.Invalid("stage", "unknown stage %q", name)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (s Stage) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, crmkit.Invalid("stage", "%s is not a stage", s)
-	}
-	return []byte(s.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *Stage) UnmarshalText(b []byte) error {
-	v, err := ParseStage(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
 }
 
 // Side names the team that works a nurtured lead: nurtured leads may be
@@ -149,19 +115,6 @@ const (
 	SideMarketing Side = iota + 1
 	SideSales
 )
-
-// String returns "marketing", "sales" or "" for the zero Side.
-func (s Side) String() string {
-	switch s {
-	case SideMarketing:
-		return "marketing"
-	case SideSales:
-		return "sales"
-	case 0:
-		return ""
-	}
-	return fmt.Sprintf("Side(%d)", uint8(s))
-}
 
 // Person is who a lead is: a person, an organisation, or a person at an
 // organisation. At least one of Name, Email, Phone and Company is needed.

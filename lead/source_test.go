@@ -122,7 +122,15 @@ func TestParseStage(t *testing.T) {
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, s, back)
 	}
-	_, err := lead.Stage(0).MarshalText()
+	// The zero Stage is the explicit unset: it has a text form, but is no
+	// stage, and ParseStage (which parses stages) refuses it.
+	b, err := lead.Stage(0).MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "unset", string(b))
+	assert.False(t, lead.Stage(0).Valid())
+	_, err = lead.ParseStage("unset")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = lead.Stage(7).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.Equal(t, "Stage(7)", lead.Stage(7).String())
 	assert.True(t, lead.StageConverted.Final())

@@ -1,7 +1,6 @@
 package lead
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -20,47 +19,14 @@ const (
 	TemperatureHot
 )
 
-var temperatureNames = [...]string{"", "cold", "warm", "hot"}
-
-// String returns "cold", "warm" or "hot".
-func (t Temperature) String() string {
-	if t >= TemperatureCold && t <= TemperatureHot {
-		return temperatureNames[t]
-	}
-	return fmt.Sprintf("Temperature(%d)", uint8(t))
-}
-
-// Valid reports whether t is one of the three temperatures.
-func (t Temperature) Valid() bool { return t >= TemperatureCold && t <= TemperatureHot }
-
 // ParseTemperature parses "cold", "warm" or "hot" (any case, spaces
 // trimmed). Anything else matches crmkit.ErrInvalid.
 func ParseTemperature(s string) (Temperature, error) {
 	c, _ := canonicalName(s)
-	for t := TemperatureCold; t <= TemperatureHot; t++ {
-		if c == temperatureNames[t] {
-			return t, nil
-		}
+	if t, err := temperatureNames.Parse(c); err == nil && t != 0 {
+		return t, nil
 	}
 	return 0, crmkit.Invalid("temperature", "unknown temperature %q", s)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (t Temperature) MarshalText() ([]byte, error) {
-	if !t.Valid() {
-		return nil, crmkit.Invalid("temperature", "%s is not a temperature", t)
-	}
-	return []byte(t.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (t *Temperature) UnmarshalText(b []byte) error {
-	v, err := ParseTemperature(string(b))
-	if err != nil {
-		return err
-	}
-	*t = v
-	return nil
 }
 
 // Default temperature thresholds. DefaultWarmWithin is the "about two

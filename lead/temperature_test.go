@@ -97,7 +97,10 @@ func TestTemperatureNames(t *testing.T) {
 	assert.Equal(t, lead.TemperatureHot, got)
 	_, err = lead.ParseTemperature("lukewarm")
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = lead.Temperature(0).MarshalText()
+	b, err := lead.Temperature(0).MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "unset", string(b), "the zero Temperature is the explicit unset")
+	_, err = lead.Temperature(4).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.Equal(t, "Temperature(9)", lead.Temperature(9).String())
 }

@@ -1,0 +1,135 @@
+package crmkit
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Unset is the text form of an enum's zero value when zero is not one of
+// its values: an aggregate may hold it (a lead not yet given a
+// temperature), so it has a stable text form too, and reads back as zero.
+const Unset = "unset"
+
+// Enum is the name table of an enum type E, the one pattern every crmkit
+// enum follows: the type declares its values as consecutive constants and
+// one table of their names, and its String, MarshalText, UnmarshalText and
+// Valid methods are one-line calls to the table:
+//
+//	var stageNames = crmkit.NewEnum("lead.Stage", StageSuspect, "suspect", "mql", ...)
+//
+//	func (s Stage) String() string                { return stageNames.String(s) }
+//	func (s Stage) MarshalText() ([]byte, error)  { return stageNames.MarshalText(s) }
+//	func (s *Stage) UnmarshalText(b []byte) error { return stageNames.UnmarshalText(b, s) }
+//	func (s Stage) Valid() bool                   { return stageNames.Valid(s) }
+//
+// Every value an aggregate can hold has a stable text form: each declared
+// value its name, and the zero value, when it is not a declared value, the
+// explicit Unset. Text is what is encoded (JSON, storage), never the
+// position of a constant, so reordering a const block cannot change the
+// meaning of stored data. An Enum is immutable after NewEnum and safe for
+// concurrent use.
+type Enum[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64] struct {
+	typ    string
+	first  E
+	names  []string // names[i] is the name of first+i
+	byName map[string]E
+}
+
+// NewEnum returns the name table of the enum type E whose values are
+// first, first+1, ... named by names in that order. typeName (such as
+// "lead.Stage") names the type in errors and in the String of an
+// undeclared value ("lead.Stage(9)"). When first is above zero, the zero
+// value is the explicit unset, written Unset. It panics, at package
+// initialisation, on a programmer error in the table: no names, a first
+// value below zero, an empty or duplicate name, or a declared value named
+// Unset.
+func NewEnum[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64](typeName string, first E, names ...string) *Enum[E] {
+	if len(names) == 0 || first < 0 {
+		panic("crmkit: NewEnum " + typeName + ": no names or a negative first value")
+	}
+	t := &Enum[E]{typ: typeName, first: first, names: slices.Clone(names), byName: make(map[string]E, len(names)+1)}
+	for i, n := range names {
+		v := first + E(i)
+		if v < first {
+			panic("crmkit: NewEnum " + typeName + ": too many names for the type")
+		}
+		if _, dup := t.byName[n]; dup || n == "" || n == Unset {
+			panic(fmt.Sprintf("crmkit: NewEnum %s: name %q is empty, a duplicate or %q", typeName, n, Unset))
+		}
+		t.byName[n] = v
+	}
+	if first > 0 {
+		t.byName[Unset] = 0
+	}
+	return t
+}
+
+// name returns v's text and whether v has one: a declared value, or zero
+// when zero is the unset.
+func (t *Enum[E]) name(v E) (string, bool) {
+	if v >= t.first && uint64(v-t.first) < uint64(len(t.names)) {
+		return t.names[v-t.first], true
+	}
+	if v == 0 && t.first > 0 {
+		return Unset, true
+	}
+	return "", false
+}
+
+// String returns v's text form, or typeName(number) for a value that is
+// not declared (which has no text form).
+func (t *Enum[E]) String(v E) string {
+	if n, ok := t.name(v); ok {
+		return n
+	}
+	return fmt.Sprintf("%s(%d)", t.typ, v)
+}
+
+// Valid reports whether v is one of the declared values. The unset zero
+// is not valid: it has a text form, but is no value.
+func (t *Enum[E]) Valid(v E) bool {
+	return v >= t.first && uint64(v-t.first) < uint64(len(t.names))
+}
+
+// Values returns the declared values in order (without the unset zero).
+func (t *Enum[E]) Values() []E {
+	out := make([]E, len(t.names))
+	for i := range out {
+		out[i] = t.first + E(i)
+	}
+	return out
+}
+
+// MarshalText returns v's text form: its name, or Unset for the unset
+// zero. A value that is not declared is an error matching ErrInvalid.
+func (t *Enum[E]) MarshalText(v E) ([]byte, error) {
+	if n, ok := t.name(v); ok {
+		return []byte(n), nil
+	}
+	return nil, Invalid(t.typ, "%d is not a %s", v, t.typ)
+}
+
+// Parse returns the value whose text form is exactly s (one value, one
+// form); Unset gives the unset zero. Any other text is an error matching
+// ErrInvalid.
+func (t *Enum[E]) Parse(s string) (E, error) {
+	if v, ok := t.byName[s]; ok {
+		return v, nil
+	}
+	return 0, Invalid(t.typ, "unknown %s %q", t.typ, s)
+}
+
+// UnmarshalText sets *dst to the value whose text form is b, as Parse
+// reads it. Unknown text, or a nil dst, is an error matching ErrInvalid
+// that leaves *dst unchanged.
+func (t *Enum[E]) UnmarshalText(b []byte, dst *E) error {
+	if dst == nil {
+		return Invalid(t.typ, "nil destination")
+	}
+	v, err := t.Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
