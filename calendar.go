@@ -62,19 +62,6 @@ const (
 	Pattern544
 )
 
-// String returns "4-4-5", "4-5-4" or "5-4-4".
-func (p RetailPattern) String() string {
-	switch p {
-	case Pattern445:
-		return "4-4-5"
-	case Pattern454:
-		return "4-5-4"
-	case Pattern544:
-		return "5-4-4"
-	}
-	return fmt.Sprintf("RetailPattern(%d)", uint8(p))
-}
-
 // weeks returns the number of weeks of the months of a quarter.
 func (p RetailPattern) weeks() [3]int64 {
 	switch p {
@@ -101,17 +88,6 @@ const (
 	// next month (the NRF rule: the Saturday nearest 31 January).
 	NearestWeekday
 )
-
-// String returns "last" or "nearest".
-func (r YearEndRule) String() string {
-	switch r {
-	case LastWeekday:
-		return "last"
-	case NearestWeekday:
-		return "nearest"
-	}
-	return fmt.Sprintf("YearEndRule(%d)", uint8(r))
-}
 
 // NewFiscalCalendar returns the fiscal calendar whose year starts on the
 // first day of startMonth in loc. Its months are the calendar months, its

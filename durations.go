@@ -1,7 +1,6 @@
 package crmkit
 
 import (
-	"fmt"
 	"math"
 	"math/big"
 	"math/bits"
@@ -35,24 +34,7 @@ const (
 	// is exact, quantiles are not kept (Median and Quantile return an
 	// error). It is the fastest mode.
 	QuantilesNone
-	numQuantiles
 )
-
-// Valid reports whether q is one of the modes.
-func (q Quantiles) Valid() bool { return q < numQuantiles }
-
-// String returns the mode's name: "approx", "exact" or "none".
-func (q Quantiles) String() string {
-	switch q {
-	case QuantilesApprox:
-		return "approx"
-	case QuantilesExact:
-		return "exact"
-	case QuantilesNone:
-		return "none"
-	}
-	return fmt.Sprintf("Quantiles(%d)", uint8(q))
-}
 
 // Durations is the one duration-statistics type of crmkit: a mergeable
 // summary of a set of durations (sales cycles, times in stage, response

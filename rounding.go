@@ -1,8 +1,6 @@
 package crmkit
 
 import (
-	"fmt"
-
 	"github.com/shopspring/decimal"
 )
 
@@ -31,18 +29,8 @@ const (
 	RoundCeiling
 )
 
-var roundingNames = [...]string{"", "half-even", "half-up", "down", "up", "floor", "ceiling"}
-
-// String returns the mode's name, such as "half-even".
-func (r RoundingMode) String() string {
-	if int(r) < len(roundingNames) && r != 0 {
-		return roundingNames[r]
-	}
-	return fmt.Sprintf("RoundingMode(%d)", uint8(r))
-}
-
 func (r RoundingMode) validate() error {
-	if r == 0 || int(r) >= len(roundingNames) {
+	if !r.Valid() {
 		return Invalid("rounding mode", "%s is not a rounding mode", r)
 	}
 	return nil

@@ -38,7 +38,7 @@ func (r Relation) String() string {
 		return "none"
 	}
 	var parts []string
-	for i, n := range []string{"prospect", "customer", "partner", "competitor"} {
+	for i, n := range relationNames {
 		if r&(1<<i) != 0 {
 			parts = append(parts, n)
 		}
@@ -67,18 +67,6 @@ const (
 	// Champion argues for us inside the customer.
 	Champion
 )
-
-var contactRoleNames = [...]string{"", "decision maker", "influencer", "user", "gatekeeper", "champion"}
-
-// String returns the role in lower case, such as "decision maker".
-func (r ContactRole) String() string {
-	if r != 0 && int(r) < len(contactRoleNames) {
-		return contactRoleNames[r]
-	}
-	return fmt.Sprintf("ContactRole(%d)", uint8(r))
-}
-
-func (r ContactRole) valid() bool { return r != 0 && int(r) < len(contactRoleNames) }
 
 // Contact is a person at an account: name, e-mail, department and role.
 type Contact struct {
@@ -214,7 +202,7 @@ func (a Account) checkContact(c Contact) error {
 		return crmkit.Invalid("contact id", "account %s: contact %q with nil UUID", a.ID, c.Name)
 	case strings.TrimSpace(c.Name) == "":
 		return crmkit.Invalid("contact name", "account %s: contact %s has no name", a.ID, c.ID)
-	case !c.Role.valid():
+	case !c.Role.Valid():
 		return crmkit.Invalid("contact role", "account %s: contact %q has role %s", a.ID, c.Name, c.Role)
 	case c.Email != "" && !strings.Contains(c.Email, "@"):
 		return crmkit.Invalid("contact email", "account %s: contact %q has e-mail %q without @", a.ID, c.Name, c.Email)

@@ -46,20 +46,8 @@ const (
 	numContractStatuses
 )
 
-var contractStatusNames = [numContractStatuses]string{"", "draft", "approved", "signed", "active", "completed", "closed", "terminated"}
-
-// String returns the status in lower case, such as "active".
-func (s ContractStatus) String() string {
-	if s != 0 && s < numContractStatuses {
-		return contractStatusNames[s]
-	}
-	return fmt.Sprintf("ContractStatus(%d)", uint8(s))
-}
-
 // Final reports whether no event leaves s.
 func (s ContractStatus) Final() bool { return s == Closed || s == Terminated }
-
-func (s ContractStatus) valid() bool { return s != 0 && s < numContractStatuses }
 
 // ContractTrigger is an event of the contract state machine, by number.
 type ContractTrigger uint8
@@ -74,16 +62,6 @@ const (
 	TriggerTerminate                        // any but closed, terminated -> terminated ("terminate")
 	numContractTriggers
 )
-
-var contractTriggerNames = [numContractTriggers]string{"approve", "sign", "activate", "complete", "close", "terminate"}
-
-// String returns the looplab event name of t, such as "sign".
-func (t ContractTrigger) String() string {
-	if t < numContractTriggers {
-		return contractTriggerNames[t]
-	}
-	return fmt.Sprintf("ContractTrigger(%d)", uint8(t))
-}
 
 // ContractEvents returns the contract state machine as a looplab/fsm
 // definition, the one place its transitions are written down. States and
@@ -105,10 +83,11 @@ var contractTable = compileContractTable()
 
 func compileContractTable() (t [numContractStatuses][numContractTriggers]ContractStatus) {
 	status := func(name string) ContractStatus {
-		return ContractStatus(slices.Index(contractStatusNames[:], name))
+		s, _ := contractStatusNames.Parse(name)
+		return s
 	}
 	for _, e := range ContractEvents() {
-		trig := ContractTrigger(slices.Index(contractTriggerNames[:], e.Name))
+		trig, _ := contractTriggerNames.Parse(e.Name)
 		for _, src := range e.Src {
 			t[status(src)][trig] = status(e.Dst)
 		}
@@ -151,16 +130,6 @@ const (
 	ImplementationDone
 )
 
-var executionNames = [...]string{"not started", "planning", "implementation started", "implementation done"}
-
-// String returns the stage in lower case.
-func (x Execution) String() string {
-	if int(x) < len(executionNames) {
-		return executionNames[x]
-	}
-	return fmt.Sprintf("Execution(%d)", uint8(x))
-}
-
 // TermsKind says why a version of a contract's terms exists.
 type TermsKind uint8
 
@@ -174,16 +143,6 @@ const (
 	// Renewal extends the contract by another term.
 	Renewal
 )
-
-var termsKindNames = [...]string{"", "original", "amendment", "renewal"}
-
-// String returns the kind in lower case.
-func (k TermsKind) String() string {
-	if k != 0 && int(k) < len(termsKindNames) {
-		return termsKindNames[k]
-	}
-	return fmt.Sprintf("TermsKind(%d)", uint8(k))
-}
 
 // Terms is one version of a contract's commercial terms: the period it
 // covers, the recurring amount per month, the one-off value, the renewal
@@ -374,7 +333,7 @@ func (c Contract) clone() Contract {
 // is never reused, so a cancelled or failed transition leaves nothing
 // stuck behind.
 func (c Contract) fire(ctx context.Context, t ContractTrigger, guard func() error) (ContractStatus, error) {
-	if !c.Status.valid() {
+	if !c.Status.Valid() {
 		return 0, crmkit.Invalid("status", "contract %s has status %s", c.ID, c.Status)
 	}
 	f := fsm.NewFSM(c.Status.String(), ContractEvents(), fsm.Callbacks{
@@ -398,7 +357,7 @@ func (c Contract) fire(ctx context.Context, t ContractTrigger, guard func() erro
 		}
 		return 0, fmt.Errorf("contract %s: %s: %v: %w", c.ID, t, err, crmkit.ErrIllegalTransition)
 	}
-	next := ContractStatus(slices.Index(contractStatusNames[:], f.Current()))
+	next, _ := contractStatusNames.Parse(f.Current())
 	if n, ok := NextStatus(c.Status, t); !ok || n != next {
 		return 0, fmt.Errorf("contract %s: looplab and the compiled table disagree on %s from %s: %w", c.ID, t, c.Status, crmkit.ErrIllegalTransition)
 	}
@@ -529,7 +488,7 @@ func (c Contract) Execute(x Execution, actor string, at time.Time) (Contract, cr
 // amendment needs no new approval, an amendment after approval does in
 // the host application's process.
 func (c Contract) Amend(from, end time.Time, monthly, value crmkit.Money, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	if c.Status.Final() || c.Status == Completed || !c.Status.valid() {
+	if c.Status.Final() || c.Status == Completed || !c.Status.Valid() {
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s is %s: cannot amend: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
 	}
 	cur := c.Current()
@@ -721,8 +680,8 @@ func (c *Contract) apply(e crmkit.Event) error {
 		}
 		c.Terms = append(slices.Clone(c.Terms), t)
 	case EventContractExecution:
-		x := Execution(slices.Index(executionNames[:], e.To))
-		if (c.Status != Signed && c.Status != Active) || x <= c.Execution || int(x) >= len(executionNames) {
+		x, xerr := executionNames.Parse(e.To)
+		if (c.Status != Signed && c.Status != Active) || xerr != nil || x <= c.Execution {
 			return fmt.Errorf("contract %s is %s with execution %s: cannot move to %q: %w", c.ID, c.Status, c.Execution, e.To, crmkit.ErrIllegalTransition)
 		}
 		c.Execution = x

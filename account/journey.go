@@ -30,16 +30,6 @@ const (
 	Critical
 )
 
-var severityNames = [...]string{"", "info", "minor", "major", "critical"}
-
-// String returns the severity in lower case.
-func (s Severity) String() string {
-	if s != 0 && int(s) < len(severityNames) {
-		return severityNames[s]
-	}
-	return fmt.Sprintf("Severity(%d)", uint8(s))
-}
-
 // Outcome is how an interaction ended.
 type Outcome uint8
 
@@ -55,16 +45,6 @@ const (
 	// Unresolved closed without a solution.
 	Unresolved
 )
-
-var outcomeNames = [...]string{"", "pending", "resolved", "escalated", "unresolved"}
-
-// String returns the outcome in lower case.
-func (o Outcome) String() string {
-	if o != 0 && int(o) < len(outcomeNames) {
-		return outcomeNames[o]
-	}
-	return fmt.Sprintf("Outcome(%d)", uint8(o))
-}
 
 // Interaction is one significant step of a customer's journey: a call, a
 // visit, a ticket, a complaint, a small problem solved on the spot. Who is
@@ -109,9 +89,9 @@ func (i Interaction) Validate() error {
 		return crmkit.Invalid("who", "interaction %s: nobody handled it", i.ID)
 	case i.At.IsZero():
 		return crmkit.Invalid("at", "interaction %s at zero time", i.ID)
-	case i.Severity == 0 || int(i.Severity) >= len(severityNames):
+	case !i.Severity.Valid():
 		return crmkit.Invalid("severity", "interaction %s has severity %s", i.ID, i.Severity)
-	case i.Outcome == 0 || int(i.Outcome) >= len(outcomeNames):
+	case !i.Outcome.Valid():
 		return crmkit.Invalid("outcome", "interaction %s has outcome %s", i.ID, i.Outcome)
 	case i.Satisfaction < 0 || i.Satisfaction > 5:
 		return crmkit.Invalid("satisfaction", "interaction %s scored %d: want 1..5 or 0", i.ID, i.Satisfaction)

@@ -30,8 +30,6 @@ const (
 	StageLost
 )
 
-var stageNames = [...]string{"", "too new", "growth", "maturity", "decline", "lost"}
-
 var stagePlays = [...]string{
 	"",
 	"observe: value and tendency to switch cannot be measured yet",
@@ -39,14 +37,6 @@ var stagePlays = [...]string{
 	"raise margin, retain, cross-sell and up-sell",
 	"find the reasons for the decline",
 	"collect debts and stop service",
-}
-
-// String returns the stage in lower case, such as "maturity".
-func (s Stage) String() string {
-	if s != 0 && int(s) < len(stageNames) {
-		return stageNames[s]
-	}
-	return fmt.Sprintf("Stage(%d)", uint8(s))
 }
 
 // Play returns what to do with a customer in stage s (DOMAIN.md section

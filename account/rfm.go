@@ -49,16 +49,6 @@ const (
 	Lost
 )
 
-var segmentNames = [...]string{"", "champions", "loyal", "potential loyalist", "new customer", "need attention", "can't lose them", "at risk", "hibernating", "lost"}
-
-// String returns the segment's name in lower case, such as "at risk".
-func (s Segment) String() string {
-	if s != 0 && int(s) < len(segmentNames) {
-		return segmentNames[s]
-	}
-	return fmt.Sprintf("Segment(%d)", uint8(s))
-}
-
 // SegmentOf names the segment of scaled scores r and f in 1..5 (see
 // Segment).
 func SegmentOf(r, f int) Segment {

@@ -41,16 +41,6 @@ const (
 	numCampaignStatuses
 )
 
-var campaignStatusNames = [...]string{"planned", "pending approval", "approved", "running", "completed", "cancelled"}
-
-// String returns the status's name, which is also its looplab/fsm state.
-func (s CampaignStatus) String() string {
-	if s < numCampaignStatuses {
-		return campaignStatusNames[s]
-	}
-	return fmt.Sprintf("CampaignStatus(%d)", uint8(s))
-}
-
 // CampaignEvent is an event of the campaign state machine.
 type CampaignEvent uint8
 
@@ -70,16 +60,6 @@ const (
 	CampaignCancel
 	numCampaignEvents
 )
-
-var campaignEventNames = [...]string{"submit", "approve", "reject", "start", "complete", "cancel"}
-
-// String returns the event's looplab/fsm name, such as "approve".
-func (e CampaignEvent) String() string {
-	if e < numCampaignEvents {
-		return campaignEventNames[e]
-	}
-	return fmt.Sprintf("CampaignEvent(%d)", uint8(e))
-}
 
 // CampaignDefinition returns the campaign state machine as a looplab/fsm
 // definition: the one definition from which the interactive commands run
@@ -145,8 +125,10 @@ func CampaignNext(s CampaignStatus, e CampaignEvent) (CampaignStatus, bool) {
 
 // Targets are what a campaign plans to produce, or produced.
 type Targets struct {
-	Leads, Opportunities, Contracts int64
-	Revenue                         crmkit.Money
+	Leads         int64        `json:"leads"`
+	Opportunities int64        `json:"opportunities"`
+	Contracts     int64        `json:"contracts"`
+	Revenue       crmkit.Money `json:"revenue"`
 }
 
 // Campaign is a marketing campaign: planned, submitted for approval,
@@ -157,24 +139,28 @@ type Targets struct {
 // event.
 type Campaign struct {
 	// ID identifies the campaign (a UUIDv7).
-	ID uuid.UUID
+	ID uuid.UUID `json:"id"`
 	// Code is the key records and opportunities carry in Dims.Campaign.
-	Code string
+	Code string `json:"code"`
 	// Name and Kind (webinar, trade show, e-mail, ...) describe it.
-	Name, Kind string
+	Name string `json:"name"`
+	Kind string `json:"kind"`
 	// Status is where it stands.
-	Status CampaignStatus
+	Status CampaignStatus `json:"status"`
 	// Budget is the planned cost; ActualCost the cost recorded at
 	// completion.
-	Budget, ActualCost crmkit.Money
+	Budget     crmkit.Money `json:"budget"`
+	ActualCost crmkit.Money `json:"actual_cost"`
 	// Planned are its targets.
-	Planned Targets
+	Planned Targets `json:"planned"`
 	// Schedule holds its planned dates.
-	Schedule crmkit.Period
+	Schedule crmkit.Period `json:"schedule"`
 	// Owner plans it; SubmittedBy and ApprovedBy record the approval.
-	Owner, SubmittedBy, ApprovedBy string
+	Owner       string `json:"owner"`
+	SubmittedBy string `json:"submitted_by"`
+	ApprovedBy  string `json:"approved_by"`
 	// Version counts its events.
-	Version int64
+	Version int64 `json:"version"`
 }
 
 // NewCampaign returns a planned campaign. A nil ID gets a new one. An

@@ -35,16 +35,6 @@ const (
 	numFigures
 )
 
-var figureNames = [...]string{"", "weighted", "historical", "commit", "best case", "pipeline"}
-
-// String returns the figure's name.
-func (f Figure) String() string {
-	if f > 0 && f < numFigures {
-		return figureNames[f]
-	}
-	return fmt.Sprintf("Figure(%d)", uint8(f))
-}
-
 // CategoryForecast is what one forecast category (one category of
 // customers) contributes: how many open opportunities, their amount and
 // their probability-weighted amount.

@@ -2,7 +2,6 @@ package funnel
 
 import (
 	"bytes"
-	"fmt"
 	"math/bits"
 	"slices"
 	"time"
@@ -54,17 +53,6 @@ const (
 	numKinds
 )
 
-var kindNames = [...]string{"", "created", "stage entered", "won", "lost", "suspended",
-	"reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed"}
-
-// String returns the kind's name, such as "stage entered".
-func (k Kind) String() string {
-	if k > 0 && k < numKinds {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", uint8(k))
-}
-
 // Status is where an entity stands: open in a stage, suspended, or closed.
 type Status uint8
 
@@ -82,16 +70,6 @@ const (
 	Dead
 	numStatuses
 )
-
-var statusNames = [...]string{"open", "suspended", "won", "lost", "terminated"}
-
-// String returns the status's name, such as "won".
-func (s Status) String() string {
-	if s < numStatuses {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", uint8(s))
-}
 
 // Closed reports whether the status is won, lost or terminated.
 func (s Status) Closed() bool { return s >= ClosedWon && s < numStatuses }

@@ -44,16 +44,6 @@ const (
 	numDimensions
 )
 
-var dimensionNames = [...]string{"", "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period"}
-
-// String returns the dimension's name, such as "owner".
-func (d Dimension) String() string {
-	if d > 0 && d < numDimensions {
-		return dimensionNames[d]
-	}
-	return fmt.Sprintf("Dimension(%d)", uint8(d))
-}
-
 // Key identifies a group of a split report: the values of the dimensions
 // split by (the other fields are empty) and, when split ByPeriod, the
 // start of the period.

@@ -119,20 +119,20 @@ const (
 // Person is who a lead is: a person, an organisation, or a person at an
 // organisation. At least one of Name, Email, Phone and Company is needed.
 type Person struct {
-	Name     string
-	Email    string
-	Phone    string
-	Company  string
-	Title    string
-	Industry string
-	Country  string
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Phone    string `json:"phone"`
+	Company  string `json:"company"`
+	Title    string `json:"title"`
+	Industry string `json:"industry"`
+	Country  string `json:"country"`
 	// Website is the organisation's web address, used with the e-mail
 	// domain to find the company domain for dedupe.
-	Website     string
-	CompanySize int // employees; 0 when unknown
+	Website     string `json:"website"`
+	CompanySize int    `json:"company_size"` // employees; 0 when unknown
 	// Attributes holds the company's own fields (age band, segment,
 	// language, ...), used by scoring and routing rules.
-	Attributes map[string]string
+	Attributes map[string]string `json:"attributes"`
 }
 
 // Equal reports whether p and q are the same person: every field equal,
@@ -243,65 +243,65 @@ func sameTouch(a, b Touchpoint) bool { return compareTouch(a, b) == 0 }
 // yourself.
 type Lead struct {
 	// ID identifies the lead (a UUIDv7).
-	ID uuid.UUID
+	ID uuid.UUID `json:"id"`
 	// Who the lead is.
-	Who Person
+	Who Person `json:"who"`
 	// Source is the channel the lead first came from.
-	Source Channel
+	Source Channel `json:"source"`
 	// EventKind says which kind of event, when Source is ChannelEvent.
-	EventKind EventKind
+	EventKind EventKind `json:"event_kind"`
 	// ReferredBy is the host application's key of whoever referred the
 	// lead (a customer, or someone who has not bought), for referrals.
-	ReferredBy string
+	ReferredBy string `json:"referred_by"`
 	// Campaign is the campaign that produced the lead, if any.
-	Campaign string
+	Campaign string `json:"campaign"`
 	// Owner is the host application's key of the rep or queue that owns
 	// the lead ("" when unassigned).
-	Owner string
+	Owner string `json:"owner"`
 	// Stage is the lead's place on the ladder.
-	Stage Stage
+	Stage Stage `json:"stage"`
 	// StageAt is when the lead entered Stage.
-	StageAt time.Time
+	StageAt time.Time `json:"stage_at"`
 	// Reason is the reason given for the last ladder transition
 	// (why nurtured, why disqualified, ...).
-	Reason string
+	Reason string `json:"reason"`
 	// RevisitAt is when a nurtured lead should be looked at again (zero
 	// outside Nurture).
-	RevisitAt time.Time
+	RevisitAt time.Time `json:"revisit_at"`
 	// NurturedBy says whether marketing or sales works the nurtured lead.
-	NurturedBy Side
+	NurturedBy Side `json:"nurtured_by"`
 	// Temperature is the temperature derived from BuyBy at the last change
 	// (see TemperatureRules; recompute with Lead.TemperatureAt).
-	Temperature Temperature
+	Temperature Temperature `json:"temperature"`
 	// BuyBy is the date by which the lead said it will buy: its stated
 	// buying time frame. Zero when none was stated.
-	BuyBy time.Time
+	BuyBy time.Time `json:"buy_by"`
 	// Journey is the lead's touchpoints in time order.
-	Journey []Touchpoint
+	Journey []Touchpoint `json:"journey"`
 	// CreatedAt is when the lead was captured.
-	CreatedAt time.Time
+	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is the time of the last event.
-	UpdatedAt time.Time
+	UpdatedAt time.Time `json:"updated_at"`
 	// Conversion holds the IDs created when the lead converted (zero
 	// before).
-	Conversion ConversionRef
+	Conversion ConversionRef `json:"conversion"`
 	// MergedFrom lists the IDs of duplicate leads merged into this one,
 	// sorted.
-	MergedFrom []uuid.UUID
+	MergedFrom []uuid.UUID `json:"merged_from"`
 	// Version is the number of events so far (1 after New); storage uses it
 	// for optimistic concurrency.
-	Version int64
+	Version int64 `json:"version"`
 }
 
 // ConversionRef records what a converted lead became.
 type ConversionRef struct {
-	AccountID     uuid.UUID
-	ContactID     uuid.UUID
-	OpportunityID uuid.UUID
+	AccountID     uuid.UUID `json:"account_id"`
+	ContactID     uuid.UUID `json:"contact_id"`
+	OpportunityID uuid.UUID `json:"opportunity_id"`
 	// ExistingAccount and ExistingContact say whether the account or
 	// contact already existed (found by dedupe) rather than being created.
-	ExistingAccount bool
-	ExistingContact bool
+	ExistingAccount bool `json:"existing_account"`
+	ExistingContact bool `json:"existing_contact"`
 }
 
 // Clone returns a deep copy of l that shares no slice or map with it.

@@ -21,17 +21,6 @@ const (
 	ChangeTotal
 )
 
-// String returns "keep total" or "change total".
-func (t TotalPolicy) String() string {
-	switch t {
-	case KeepTotal:
-		return "keep total"
-	case ChangeTotal:
-		return "change total"
-	}
-	return fmt.Sprintf("TotalPolicy(%d)", uint8(t))
-}
-
 // Adjustment moves one cell's target up or down, by a relative change (the
 // usual +5%, +10%, -5%, -10%, or any) or by an amount. The cell's own
 // children follow in proportion to their weights; Total says whether the

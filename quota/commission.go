@@ -105,7 +105,7 @@ func (cp CommissionPlan) calendar() (crmkit.Calendar, error) {
 	if cp.Method != Marginal && cp.Method != Retroactive {
 		return crmkit.Calendar{}, crmkit.Invalid("method", "%d is not marginal or retroactive", cp.Method)
 	}
-	if !cp.Grain.valid() {
+	if !cp.Grain.Valid() {
 		return crmkit.Calendar{}, crmkit.Invalid("grain", "%s is not halves, quarters or months", cp.Grain)
 	}
 	if err := checkRounding(cp.Rounding); err != nil {
@@ -202,25 +202,6 @@ const (
 	// that the payout is never negative.
 	LineCarry
 )
-
-// String names the kind.
-func (k LineKind) String() string {
-	switch k {
-	case LineTier:
-		return "tier"
-	case LineCap:
-		return "cap"
-	case LineClawback:
-		return "clawback"
-	case LineBalance:
-		return "balance"
-	case LineDraw:
-		return "draw"
-	case LineCarry:
-		return "carry forward"
-	}
-	return fmt.Sprintf("LineKind(%d)", uint8(k))
-}
 
 // Line is one line of a statement: an amount and the arithmetic behind it.
 // The amounts of a statement's lines sum to its payout.

@@ -32,21 +32,6 @@ const (
 	Months
 )
 
-// String returns "halves", "quarters" or "months".
-func (g Grain) String() string {
-	switch g {
-	case Halves:
-		return "halves"
-	case Quarters:
-		return "quarters"
-	case Months:
-		return "months"
-	}
-	return fmt.Sprintf("Grain(%d)", uint8(g))
-}
-
-func (g Grain) valid() bool { return g >= Halves && g <= Months }
-
 // periods splits p at the grain's boundaries of cal.
 func (g Grain) periods(cal crmkit.Calendar, p crmkit.Period) []crmkit.Period {
 	switch g {

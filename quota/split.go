@@ -32,21 +32,6 @@ const (
 	Contribution
 )
 
-// String names the kind.
-func (k WeightKind) String() string {
-	switch k {
-	case Equal:
-		return "equal"
-	case Custom:
-		return "custom"
-	case Seasonal:
-		return "seasonal"
-	case Contribution:
-		return "contribution"
-	}
-	return fmt.Sprintf("WeightKind(%d)", uint8(k))
-}
-
 // Weights is how a split shares its parent's target among the children.
 type Weights struct {
 	Kind    WeightKind
@@ -194,7 +179,7 @@ func (sp splitter) split(c Cell, s Split) ([]Cell, error) {
 
 func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
 	cal := sp.plan.cal
-	if !s.Grain.valid() {
+	if !s.Grain.Valid() {
 		return nil, crmkit.Invalid("grain", "%s is not halves, quarters or months", s.Grain)
 	}
 	if s.Dim != "" && s.Dim != DimPeriod {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -328,7 +329,8 @@ func ValidateText(name string, v any) error {
 
 // ValidateValue checks that everything reachable in v (as ValidateText
 // walks it) lies in the stored domain (see MinTime): the text rules of
-// ValidateText, every time in MinTime..MaxTime, every decimal within
+// ValidateText, every enum a declared value or its explicit unset (one
+// whose MarshalText succeeds, see crmkit.Enum), every time in MinTime..MaxTime, every decimal within
 // MaxDecimalDigits, every json.RawMessage within ValidatePayload's rules,
 // at most MaxSliceLen elements in every slice and map, and at most
 // MaxValueSize bytes in all (its strings, and 16 per element). The error
@@ -382,6 +384,15 @@ var tooLarge = fmt.Sprintf("the value is larger than %d bytes (its strings, and 
 // walk returns the path to the first bad value in v and why it is bad.
 func walk(v reflect.Value, w *walker) (path, reason string, bad bool) {
 	k := v.Kind()
+	if w.full && reflect.Int <= k && k <= reflect.Uint64 && v.CanInterface() {
+		// An enum is stored as its text: a value without one (not
+		// declared) cannot be kept, by any store.
+		if m, ok := v.Interface().(encoding.TextMarshaler); ok {
+			if _, err := m.MarshalText(); err != nil {
+				return "", fmt.Sprintf("%v is not a declared %s", v.Interface(), v.Type().Name()), true
+			}
+		}
+	}
 	if noTextLookup[k] {
 		return "", "", false
 	}

@@ -30,15 +30,14 @@ func nullUUID(id uuid.UUID) any {
 var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	name:  account.AccountKind,
 	table: "accounts",
-	cols:  []column{{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "int2"}},
+	cols:  []column{{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "text[]"}},
 	colValues: func(a *account.Account, dst []any) []any {
-		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), int16(a.Relations))
+		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), relationNames(a.Relations))
 	},
 	id:             func(a *account.Account) uuid.UUID { return a.ID },
 	version:        func(a *account.Account) int64 { return a.Version },
 	validate:       storage.ValidateAccount,
 	validateFilter: storage.AccountFilter.Validate,
-	codec:          newCodec[account.Account](),
 	where: func(f *storage.AccountFilter, b *strings.Builder, args []any) []any {
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))
@@ -51,8 +50,7 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 		}
 		if f.Relations != 0 {
 			// account.Relation.Has: every bit of the filter is set.
-			p := param(&args, int16(f.Relations))
-			b.WriteString(" AND relations & " + p + "::int2 = " + p + "::int2")
+			b.WriteString(" AND relations @> " + param(&args, relationNames(f.Relations)) + "::text[]")
 		}
 		return args
 	},
@@ -62,16 +60,15 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	name:  account.ContractKind,
 	table: "contracts",
 	cols: []column{
-		{"account_id", "uuid"}, {"deal_id", "uuid"}, {"status", "int2"}, {"renewal_date", "timestamptz"},
+		{"account_id", "uuid"}, {"deal_id", "uuid"}, {"status", "text"}, {"renewal_date", "timestamptz"},
 	},
 	colValues: func(c *account.Contract, dst []any) []any {
-		return append(dst, c.AccountID, nullUUID(c.DealID), int16(c.Status), c.Current().RenewalDate)
+		return append(dst, c.AccountID, nullUUID(c.DealID), c.Status.String(), c.Current().RenewalDate)
 	},
 	id:             func(c *account.Contract) uuid.UUID { return c.ID },
 	version:        func(c *account.Contract) int64 { return c.Version },
 	validate:       storage.ValidateContract,
 	validateFilter: storage.ContractFilter.Validate,
-	codec:          newCodec[account.Contract](),
 	where: func(f *storage.ContractFilter, b *strings.Builder, args []any) []any {
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
@@ -80,11 +77,11 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 			b.WriteString(" AND deal_id = " + param(&args, f.Deal) + "::uuid")
 		}
 		if len(f.Statuses) > 0 {
-			statuses := make([]int16, len(f.Statuses))
+			statuses := make([]string, len(f.Statuses))
 			for i, s := range f.Statuses {
-				statuses[i] = int16(s)
+				statuses[i] = s.String()
 			}
-			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::int2[])")
+			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::text[])")
 		}
 		// Bounds go through storage.TimeBound: any time, compared exactly
 		// as ContractFilter.Match compares it.
@@ -118,4 +115,14 @@ func (v *txView) Accounts() storage.AccountRepository {
 // Contracts returns the contract repository of the transaction.
 func (v *txView) Contracts() storage.ContractRepository {
 	return &repo[account.Contract, storage.ContractFilter]{sc: v.sc, k: contractKind}
+}
+
+// relationNames returns the names of r's relations, the relations column:
+// text, as every stored enum, so that the bit order of account.Relation
+// is not part of the schema.
+func relationNames(r account.Relation) []string {
+	if r == 0 {
+		return []string{}
+	}
+	return strings.Split(r.String(), "|")
 }

@@ -24,7 +24,8 @@ func ExampleMigrations() {
 	// 2 0002_plans_campaigns.sql
 	// 3 0003_accounts_contracts.sql
 	// 4 0004_fractions.sql
-	// schema version 4
+	// 5 0005_enum_text.sql
+	// schema version 5
 }
 
 // A malformed DSN is refused before anything connects.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/crmkit/crmkit"
@@ -99,7 +100,7 @@ func (r *rowSource[T, F]) Values() ([]any, error) {
 	}
 	c := storage.Canonical(r.rows[r.i]) // what a Create would keep
 	v := &c
-	body, err := r.k.codec.encode(v)
+	body, err := json.Marshal(v)
 	if err != nil {
 		r.err = crmkit.Invalid(fmt.Sprintf("%ss[%d]", r.k.name, r.i), "cannot be encoded: %v", err)
 		return nil, r.err

@@ -23,18 +23,17 @@ func param(args *[]any, v any) string {
 var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 	name:  lead.AggregateKind,
 	table: "leads",
-	cols:  []column{{"stage", "int2"}, {"source", "text"}, {"owner", "text"}},
+	cols:  []column{{"stage", "text"}, {"source", "text"}, {"owner", "text"}},
 	colValues: func(l *lead.Lead, dst []any) []any {
-		return append(dst, int16(l.Stage), string(l.Source), l.Owner)
+		return append(dst, l.Stage.String(), string(l.Source), l.Owner)
 	},
 	id:             func(l *lead.Lead) uuid.UUID { return l.ID },
 	version:        func(l *lead.Lead) int64 { return l.Version },
 	validate:       storage.ValidateLead,
 	validateFilter: storage.LeadFilter.Validate,
-	codec:          newCodec[lead.Lead](),
 	where: func(f *storage.LeadFilter, b *strings.Builder, args []any) []any {
 		if f.Stage != 0 {
-			b.WriteString(" AND stage = " + param(&args, int16(f.Stage)))
+			b.WriteString(" AND stage = " + param(&args, f.Stage.String()))
 		}
 		if f.Source != "" {
 			b.WriteString(" AND source = " + param(&args, string(f.Source)))
@@ -50,17 +49,16 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	name:  deal.DealKind,
 	table: "deals",
 	cols: []column{
-		{"pipeline", "text"}, {"stage", "int2"}, {"status", "int2"}, {"owner", "text"},
+		{"pipeline", "text"}, {"stage", "int2"}, {"status", "text"}, {"owner", "text"},
 		{"expected_close", "timestamptz"},
 	},
 	colValues: func(d *deal.Deal, dst []any) []any {
-		return append(dst, d.PipelineID, int16(d.Stage), int16(d.Status), d.Owner, nullTime(d.CloseDate))
+		return append(dst, d.PipelineID, int16(d.Stage), d.Status.String(), d.Owner, nullTime(d.CloseDate))
 	},
 	id:             func(d *deal.Deal) uuid.UUID { return d.ID },
 	version:        func(d *deal.Deal) int64 { return d.Version },
 	validate:       storage.ValidateDeal,
 	validateFilter: storage.DealFilter.Validate,
-	codec:          newCodec[deal.Deal](),
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))
@@ -76,7 +74,7 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 			b.WriteString(" AND stage = ANY(" + param(&args, stages) + "::int2[])")
 		}
 		if f.Status != 0 {
-			b.WriteString(" AND status = " + param(&args, int16(f.Status)))
+			b.WriteString(" AND status = " + param(&args, f.Status.String()))
 		}
 		// A NULL expected_close (no close date) fails either comparison.
 		// Bounds go through storage.TimeBound: any time, compared exactly
@@ -110,7 +108,6 @@ var planKind = (&kind[quota.Plan, storage.PlanFilter]{
 	version:        func(p *quota.Plan) int64 { return p.Version },
 	validate:       storage.ValidatePlan,
 	validateFilter: storage.PlanFilter.Validate,
-	codec:          newCodec[quota.Plan](),
 	where: func(f *storage.PlanFilter, b *strings.Builder, args []any) []any {
 		if f.FiscalYear != 0 {
 			b.WriteString(" AND fiscal_year = " + param(&args, int32(f.FiscalYear)))
@@ -135,24 +132,23 @@ var campaignKind = (&kind[funnel.Campaign, storage.CampaignFilter]{
 	name:  storage.CampaignKind,
 	table: "campaigns",
 	cols: []column{
-		{"status", "int2"}, {"owner", "text"}, {"code", "text"},
+		{"status", "text"}, {"owner", "text"}, {"code", "text"},
 		{"schedule_start", "timestamptz"}, {"schedule_end", "timestamptz"},
 	},
 	colValues: func(c *funnel.Campaign, dst []any) []any {
-		return append(dst, int16(c.Status), c.Owner, c.Code, c.Schedule.Start, c.Schedule.End)
+		return append(dst, c.Status.String(), c.Owner, c.Code, c.Schedule.Start, c.Schedule.End)
 	},
 	id:             func(c *funnel.Campaign) uuid.UUID { return c.ID },
 	version:        func(c *funnel.Campaign) int64 { return c.Version },
 	validate:       storage.ValidateCampaign,
 	validateFilter: storage.CampaignFilter.Validate,
-	codec:          newCodec[funnel.Campaign](),
 	where: func(f *storage.CampaignFilter, b *strings.Builder, args []any) []any {
 		if len(f.Statuses) > 0 {
-			statuses := make([]int16, len(f.Statuses))
+			statuses := make([]string, len(f.Statuses))
 			for i, s := range f.Statuses {
-				statuses[i] = int16(s)
+				statuses[i] = s.String()
 			}
-			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::int2[])")
+			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::text[])")
 		}
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))

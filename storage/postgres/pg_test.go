@@ -148,8 +148,11 @@ func TestMigrateUpgrades(t *testing.T) {
 	require.NoError(t, err)
 	s, err := db.Tenant("acme")
 	require.NoError(t, err)
-	l, ev := testLead("ana")
-	_, err = s.Leads().Create(ctx, l, "", ev)
+	// A lead as version-1 code stored it: its stage a number (2, the
+	// second stage: MQL), its body's keys the Go field names.
+	id := crmkit.NewID()
+	_, err = db.Pool().Exec(ctx, `INSERT INTO leads (tenant_id, id, version, stage, source, owner, body) VALUES ('acme', $1, 1, 2, 'email', 'ana', $2)`,
+		id, fmt.Sprintf(`{"ID": %q, "Who": {"Name": "Ada"}, "Source": "email", "Owner": "ana", "Stage": 2, "Version": 1}`, id))
 	require.NoError(t, err, "a version-1 schema stores leads")
 	_, _, err = s.Plans().List(ctx, storage.PlanFilter{}, storage.Page{})
 	require.Error(t, err, "no plans table before the upgrade")
@@ -167,9 +170,10 @@ func TestMigrateUpgrades(t *testing.T) {
 		names = append(names, n)
 	}
 	require.NoError(t, rows.Err())
-	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql", "0004_fractions.sql"}, names)
-	_, err = s.Leads().Get(ctx, l.ID)
-	assert.NoError(t, err, "the lead survived the upgrade")
+	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql", "0004_fractions.sql", "0005_enum_text.sql"}, names)
+	got, err := s.Leads().Get(ctx, id)
+	require.NoError(t, err, "the lead survived the upgrade")
+	assert.Equal(t, lead.Lead{ID: id, Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana", Stage: lead.StageMQL, Version: 1}, got)
 	page, _, err := s.Plans().List(ctx, storage.PlanFilter{}, storage.Page{})
 	require.NoError(t, err)
 	assert.Empty(t, page)

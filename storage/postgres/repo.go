@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,7 +29,6 @@ type kind[T, F any] struct {
 	version        func(*T) int64
 	validate       func(T) error
 	validateFilter func(F) error
-	codec          *codec[T]
 	// where appends the filter's conditions (" AND ...") to b, numbering
 	// parameters after those in args, and returns args with theirs.
 	where func(f *F, b *strings.Builder, args []any) []any
@@ -107,7 +107,7 @@ func (r *repo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 // decode unmarshals a stored body.
 func (r *repo[T, F]) decode(body []byte) (T, error) {
 	var v T
-	if err := r.k.codec.decode(body, &v); err != nil {
+	if err := json.Unmarshal(body, &v); err != nil {
 		// Not the caller's input: a row this code cannot read (written by
 		// other code), so the store cannot serve it.
 		return v, fmt.Errorf("postgres: decode stored %s: %w: %w", r.k.name, crmkit.ErrUnavailable, err)
@@ -189,7 +189,9 @@ func (r *repo[T, F]) checkWrite(ctx context.Context, v *T, events []crmkit.Event
 	// microseconds.
 	*v = storage.Canonical(*v)
 	events = storage.Canonical(events)
-	body, err := r.k.codec.encode(v)
+	// The body is encoding/json's form of the aggregate: enums as their
+	// text (see crmkit.Enum), never as position numbers.
+	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, crmkit.Invalid(r.k.name, "%s %s cannot be encoded: %v", r.k.name, r.k.id(v), err)
 	}

@@ -1,0 +1,118 @@
+package funnel
+
+import "github.com/crmkit/crmkit"
+
+// The name tables of the package's enums (see crmkit.Enum): each value's
+// one stable text form, used by String, text and JSON encoding and
+// storage. A zero value that is not a value is written "unset".
+var (
+	campaignStatusNames = crmkit.NewEnum("CampaignStatus", CampaignPlanned, "planned", "pending approval", "approved", "running", "completed", "cancelled")
+	campaignEventNames  = crmkit.NewEnum("CampaignEvent", CampaignSubmit, "submit", "approve", "reject", "start", "complete", "cancel")
+	rankingNames        = crmkit.NewEnum("Ranking", RankByOpportunities, "opportunities", "contract volume", "roi")
+	dimensionNames      = crmkit.NewEnum("Dimension", ByOwner, "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period")
+	kindNames           = crmkit.NewEnum("Kind", Created, "created", "stage entered", "won", "lost", "suspended", "reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed")
+	statusNames         = crmkit.NewEnum("Status", Open, "open", "suspended", "won", "lost", "terminated")
+	figureNames         = crmkit.NewEnum("Figure", Weighted, "weighted", "historical", "commit", "best case", "pipeline")
+)
+
+// String returns the text form of s: its name ("planned", "pending approval", "approved", ...).
+func (s CampaignStatus) String() string { return campaignStatusNames.String(s) }
+
+// Valid reports whether s is one of the declared CampaignStatus values.
+func (s CampaignStatus) Valid() bool { return campaignStatusNames.Valid(s) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; an undeclared value is an error matching crmkit.ErrInvalid.
+func (s CampaignStatus) MarshalText() ([]byte, error) { return campaignStatusNames.MarshalText(s) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: a form String
+// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+func (s *CampaignStatus) UnmarshalText(text []byte) error {
+	return campaignStatusNames.UnmarshalText(text, s)
+}
+
+// String returns the text form of e: its name ("submit", "approve", "reject", ...).
+func (e CampaignEvent) String() string { return campaignEventNames.String(e) }
+
+// Valid reports whether e is one of the declared CampaignEvent values.
+func (e CampaignEvent) Valid() bool { return campaignEventNames.Valid(e) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; an undeclared value is an error matching crmkit.ErrInvalid.
+func (e CampaignEvent) MarshalText() ([]byte, error) { return campaignEventNames.MarshalText(e) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: a form String
+// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+func (e *CampaignEvent) UnmarshalText(text []byte) error {
+	return campaignEventNames.UnmarshalText(text, e)
+}
+
+// String returns the text form of r: its name ("opportunities", "contract volume", "roi").
+func (r Ranking) String() string { return rankingNames.String(r) }
+
+// Valid reports whether r is one of the declared Ranking values.
+func (r Ranking) Valid() bool { return rankingNames.Valid(r) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; an undeclared value is an error matching crmkit.ErrInvalid.
+func (r Ranking) MarshalText() ([]byte, error) { return rankingNames.MarshalText(r) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: a form String
+// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+func (r *Ranking) UnmarshalText(text []byte) error { return rankingNames.UnmarshalText(text, r) }
+
+// String returns the text form of d: its name ("owner", "source", "campaign", ...) or "unset" for the zero Dimension.
+func (d Dimension) String() string { return dimensionNames.String(d) }
+
+// Valid reports whether d is one of the declared Dimension values (not the unset zero).
+func (d Dimension) Valid() bool { return dimensionNames.Valid(d) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; an undeclared value is an error matching crmkit.ErrInvalid.
+func (d Dimension) MarshalText() ([]byte, error) { return dimensionNames.MarshalText(d) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: a form String
+// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+func (d *Dimension) UnmarshalText(text []byte) error { return dimensionNames.UnmarshalText(text, d) }
+
+// String returns the text form of k: its name ("created", "stage entered", "won", ...) or "unset" for the zero Kind.
+func (k Kind) String() string { return kindNames.String(k) }
+
+// Valid reports whether k is one of the declared Kind values (not the unset zero).
+func (k Kind) Valid() bool { return kindNames.Valid(k) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; an undeclared value is an error matching crmkit.ErrInvalid.
+func (k Kind) MarshalText() ([]byte, error) { return kindNames.MarshalText(k) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: a form String
+// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+func (k *Kind) UnmarshalText(text []byte) error { return kindNames.UnmarshalText(text, k) }
+
+// String returns the text form of s: its name ("open", "suspended", "won", ...).
+func (s Status) String() string { return statusNames.String(s) }
+
+// Valid reports whether s is one of the declared Status values.
+func (s Status) Valid() bool { return statusNames.Valid(s) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; an undeclared value is an error matching crmkit.ErrInvalid.
+func (s Status) MarshalText() ([]byte, error) { return statusNames.MarshalText(s) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: a form String
+// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+func (s *Status) UnmarshalText(text []byte) error { return statusNames.UnmarshalText(text, s) }
+
+// String returns the text form of f: its name ("weighted", "historical", "commit", ...) or "unset" for the zero Figure.
+func (f Figure) String() string { return figureNames.String(f) }
+
+// Valid reports whether f is one of the declared Figure values (not the unset zero).
+func (f Figure) Valid() bool { return figureNames.Valid(f) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; an undeclared value is an error matching crmkit.ErrInvalid.
+func (f Figure) MarshalText() ([]byte, error) { return figureNames.MarshalText(f) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: a form String
+// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+func (f *Figure) UnmarshalText(text []byte) error { return figureNames.UnmarshalText(text, f) }
