@@ -9,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/internal/enumtest"
 )
 
 // colour is an enum whose zero value is unset; shape one whose zero value
@@ -117,4 +118,13 @@ func TestNewEnumPanicsOnBadTables(t *testing.T) {
 	assert.Panics(t, func() { crmkit.NewEnum("c", red, "unset") })
 	assert.Panics(t, func() { crmkit.NewEnum("c", shape(-1), "x") })
 	assert.Panics(t, func() { crmkit.NewEnum("c", uint8(255), "x", "y") })
+}
+
+// TestRootEnumTextForms checks every value of the root package's enums,
+// unset included, against the names written out here by hand.
+func TestRootEnumTextForms(t *testing.T) {
+	assert.Equal(t, []string{"unset", "4-4-5", "4-5-4", "5-4-4"}, enumtest.Check[crmkit.RetailPattern](t, 3, true))
+	assert.Equal(t, []string{"unset", "last", "nearest"}, enumtest.Check[crmkit.YearEndRule](t, 2, true))
+	assert.Equal(t, []string{"unset", "half-even", "half-up", "down", "up", "floor", "ceiling"}, enumtest.Check[crmkit.RoundingMode](t, 6, true))
+	assert.Equal(t, []string{"approx", "exact", "none"}, enumtest.Check[crmkit.Quantiles](t, 3, false))
 }

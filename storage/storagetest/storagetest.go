@@ -58,6 +58,11 @@
 //     select, and so do campaign During and contract renewal filters
 //     (OptionalBounds). Agree runs the same values on two backends side
 //     by side, and Fuzz is the fuzz target of the same oracle.
+//   - Enums (Enums): every value of every enum a lead, deal, account,
+//     contract or campaign holds, the unset zero included, comes back
+//     equal and is found by the filters on it; numbers that are no value
+//     are crmkit.ErrInvalid exactly when the storage.Validate functions
+//     refuse them, and write nothing.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -126,6 +131,7 @@ var tests = []test{
 	{"BadInput", testBadInput},
 	{"Model", testModel},
 	{"StoredDomain", testStoredDomain},
+	{"Enums", testEnums},
 	{"OptionalBounds", testOptionalBounds}, // optional: storage.CampaignStore, storage.ContractStore
 	{"NilContext", testNilContext},
 	{"Hardening", testHardening},

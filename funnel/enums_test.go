@@ -1,0 +1,22 @@
+package funnel_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/internal/enumtest"
+)
+
+// TestEnumTextForms checks every value of every funnel enum, unset
+// included, against the names written out here by hand.
+func TestEnumTextForms(t *testing.T) {
+	assert.Equal(t, []string{"planned", "pending approval", "approved", "running", "completed", "cancelled"}, enumtest.Check[funnel.CampaignStatus](t, 6, false))
+	assert.Equal(t, []string{"submit", "approve", "reject", "start", "complete", "cancel"}, enumtest.Check[funnel.CampaignEvent](t, 6, false))
+	assert.Equal(t, []string{"opportunities", "contract volume", "roi"}, enumtest.Check[funnel.Ranking](t, 3, false))
+	assert.Equal(t, []string{"unset", "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period"}, enumtest.Check[funnel.Dimension](t, 9, true))
+	assert.Equal(t, []string{"unset", "weighted", "historical", "commit", "best case", "pipeline"}, enumtest.Check[funnel.Figure](t, 5, true))
+	assert.Equal(t, []string{"unset", "created", "stage entered", "won", "lost", "suspended", "reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed"}, enumtest.Check[funnel.Kind](t, 11, true))
+	assert.Equal(t, []string{"open", "suspended", "won", "lost", "terminated"}, enumtest.Check[funnel.Status](t, 5, false))
+}

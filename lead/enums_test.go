@@ -1,0 +1,21 @@
+package lead_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/crmkit/crmkit/internal/enumtest"
+	"github.com/crmkit/crmkit/lead"
+)
+
+// TestEnumTextForms checks every value of every lead enum, unset included,
+// against the names written out here by hand from the package docs.
+func TestEnumTextForms(t *testing.T) {
+	assert.Equal(t, []string{"unset", "suspect", "mql", "sql", "converted", "nurture", "disqualified"}, enumtest.Check[lead.Stage](t, 6, true))
+	assert.Equal(t, []string{"unset", "marketing", "sales"}, enumtest.Check[lead.Side](t, 2, true))
+	assert.Equal(t, []string{"unset", "cold", "warm", "hot"}, enumtest.Check[lead.Temperature](t, 3, true))
+	assert.Equal(t, []string{"unset", "qualify", "accept", "nurture", "recycle", "disqualify", "convert"}, enumtest.Check[lead.Action](t, 6, true))
+	assert.Equal(t, []string{"unset", "email", "domain", "phone"}, enumtest.Check[lead.KeyKind](t, 3, true))
+	assert.Equal(t, []string{"link_existing", "reject_duplicates"}, enumtest.Check[lead.DuplicatePolicy](t, 2, false))
+}
