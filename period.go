@@ -16,9 +16,9 @@ import "time"
 // NewPeriod to have such input rejected.
 type Period struct {
 	// Start is the first instant of the period (inclusive).
-	Start time.Time
+	Start time.Time `json:"start"`
 	// End is the first instant after the period (exclusive).
-	End time.Time
+	End time.Time `json:"end"`
 }
 
 // NewPeriod returns the period [start, end). An end before start is an

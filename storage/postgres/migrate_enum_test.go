@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -15,6 +16,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/postgres"
 )
@@ -32,7 +34,8 @@ import (
 // decision maker = 1 (champion = 5); contract statuses from draft = 1
 // (active = 4), execution from not started = 0 (implementation started =
 // 2), terms kinds from original = 1; campaign statuses from planned = 0
-// (running = 3). 0 is the unset zero where zero is no value.
+// (running = 3); rounding modes from half-even = 1 (half-up = 2). 0 is the unset zero where zero is no value. Periods
+// were {"Start", "End"}.
 func TestMigrateEnumsToText(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -107,10 +110,22 @@ func TestMigrateEnumsToText(t *testing.T) {
 	c.Status, c.Execution = account.Active, account.ImplementationStarted
 	exec(`INSERT INTO contracts (tenant_id, id, version, account_id, deal_id, status, renewal_date, body)
 		VALUES ($1, $2, $3, $4, NULL, 4, $5,
-			jsonb_set(jsonb_set(jsonb_set($6::jsonb, '{status}', '4'), '{execution}', '2'), '{terms,0,kind}', '1'))`,
+			jsonb_set(jsonb_set(jsonb_set(jsonb_set($6::jsonb, '{status}', '4'), '{execution}', '2'), '{terms,0,kind}', '1'),
+				'{terms,0,period}', jsonb_build_object('Start', $6::jsonb #> '{terms,0,period,start}', 'End', $6::jsonb #> '{terms,0,period,end}')))`,
 		tenant, c.ID, c.Version, c.AccountID, c.Current().RenewalDate, body(c))
 	event(drafted, `{}`)
-	exec(`UPDATE events SET payload = jsonb_set($2::jsonb, '{terms,kind}', '1') WHERE id = $1`, drafted.ID, string(drafted.Payload))
+	exec(`UPDATE events SET payload = jsonb_set(jsonb_set($2::jsonb, '{terms,kind}', '1'), '{terms,period}',
+		jsonb_build_object('Start', $2::jsonb #> '{terms,period,start}', 'End', $2::jsonb #> '{terms,period,end}')) WHERE id = $1`, drafted.ID, string(drafted.Payload))
+
+	// A plan rounding half up (2: half-even was 1), its root's period
+	// keyed Start and End.
+	plan, err := quota.NewPlan(quota.PlanSpec{Name: "FY", FiscalYear: 2026, Calendar: quota.Fiscal(time.January, ""),
+		Rounding: crmkit.RoundHalfUp, Target: crmkit.MustMoney("1200000.00", "EUR")}, quota.Rev{By: "ana", At: t0, Why: "annual plan"})
+	require.NoError(t, err)
+	exec(`INSERT INTO plans (tenant_id, id, version, fiscal_year, unit_currency, unit_count, body)
+		VALUES ($1, $2, $3, 2026, 'EUR', '', jsonb_set(jsonb_set($4::jsonb, '{rounding}', '2'), '{root,period}',
+			jsonb_build_object('Start', $4::jsonb #> '{root,period,start}', 'End', $4::jsonb #> '{root,period,end}')))`,
+		tenant, plan.ID, plan.Version, body(plan))
 
 	// A running campaign.
 	campaignID := crmkit.NewID()
@@ -178,6 +193,10 @@ func TestMigrateEnumsToText(t *testing.T) {
 	assert.Equal(t, account.ImplementationStarted, gotContract.Execution)
 	require.Len(t, gotContract.Terms, 1)
 	assert.Equal(t, account.Original, gotContract.Terms[0].Kind)
+	assert.Equal(t, crmkit.Period{Start: t0, End: t0.AddDate(1, 0, 0)}, gotContract.Terms[0].Period)
+	var keys string
+	require.NoError(t, db.Pool().QueryRow(ctx, `SELECT string_agg(k, ',' ORDER BY k) FROM contracts, jsonb_object_keys(body->'terms'->0->'period') AS k WHERE id = $1`, c.ID).Scan(&keys))
+	assert.Equal(t, "end,start", keys, "periods have the keys of their JSON tags")
 	active, _, err := s.Contracts().List(ctx, storage.ContractFilter{Statuses: []account.ContractStatus{account.Active}}, storage.Page{})
 	require.NoError(t, err)
 	require.Len(t, active, 1)
@@ -193,6 +212,11 @@ func TestMigrateEnumsToText(t *testing.T) {
 	running, _, err := s.Campaigns().List(ctx, storage.CampaignFilter{Statuses: []funnel.CampaignStatus{funnel.CampaignRunning}}, storage.Page{})
 	require.NoError(t, err)
 	require.Len(t, running, 1)
+
+	gotPlan, err := s.Plans().Get(ctx, plan.ID)
+	require.NoError(t, err, "the plan decodes (and validates) after the upgrade")
+	assert.Equal(t, crmkit.RoundHalfUp, gotPlan.Rounding)
+	assert.Equal(t, plan.Root.Period, gotPlan.Root.Period)
 
 	payloads := map[uuid.UUID]crmkit.Event{}
 	for _, id := range []uuid.UUID{a.ID, c.ID} {
@@ -210,4 +234,5 @@ func TestMigrateEnumsToText(t *testing.T) {
 	var draft account.ContractDraftedPayload
 	require.NoError(t, payloads[drafted.ID].DecodePayload(&draft))
 	assert.Equal(t, account.Original, draft.Terms.Kind)
+	assert.Equal(t, crmkit.Period{Start: t0, End: t0.AddDate(1, 0, 0)}, draft.Terms.Period)
 }

@@ -13,6 +13,10 @@
 -- only the keys crmkit wrote are renamed, never the keys of a lead's
 -- Attributes map.
 --
+-- A crmkit.Period is {"start", "end"} now, not {"Start", "End"}: the
+-- periods in contract, plan and campaign bodies and in contract event
+-- payloads are rewritten.
+--
 -- The columns lead.stage and the status of deals, campaigns and contracts
 -- become text; accounts.relations, a bit set, becomes the array of its
 -- relation names.
@@ -63,6 +67,26 @@ LANGUAGE sql IMMUTABLE AS $$
 		ELSE doc END
 $$;
 
+-- crmkit_0005_periods rewrites every object of exactly the keys Start and
+-- End (a crmkit.Period) anywhere in doc to the keys start and end.
+CREATE FUNCTION crmkit_0005_periods(doc jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	CASE jsonb_typeof(doc)
+	WHEN 'object' THEN
+		IF doc ?& ARRAY['Start', 'End'] AND (SELECT count(*) FROM jsonb_object_keys(doc)) = 2 THEN
+			RETURN jsonb_build_object('start', doc->'Start', 'end', doc->'End');
+		END IF;
+		RETURN (SELECT coalesce(jsonb_object_agg(key, crmkit_0005_periods(value)), '{}'::jsonb) FROM jsonb_each(doc));
+	WHEN 'array' THEN
+		RETURN (SELECT coalesce(jsonb_agg(crmkit_0005_periods(e) ORDER BY i), '[]'::jsonb)
+			FROM jsonb_array_elements(doc) WITH ORDINALITY AS t(e, i));
+	ELSE
+		RETURN doc;
+	END CASE;
+END
+$$;
+
 -- crmkit_0005_relations names the bits of an account.Relation.
 CREATE FUNCTION crmkit_0005_relations(r int) RETURNS text[]
 LANGUAGE sql IMMUTABLE AS $$
@@ -104,8 +128,8 @@ UPDATE deals SET body =
 ALTER TABLE deals ALTER COLUMN status TYPE text USING
 	(ARRAY['unset', 'open', 'won', 'lost', 'suspended', 'terminated'])[status + 1];
 
--- Plans: the rounding mode.
-UPDATE plans SET body = crmkit_0005_set(body,
+-- Plans: the periods of the tree, the rounding mode.
+UPDATE plans SET body = crmkit_0005_set(crmkit_0005_periods(body),
 	'{rounding}', ARRAY['unset', 'half-even', 'half-up', 'down', 'up', 'floor', 'ceiling']);
 
 -- Campaigns: snake_case keys (the planned targets too), then the status,
@@ -113,7 +137,7 @@ UPDATE plans SET body = crmkit_0005_set(body,
 UPDATE campaigns SET body = crmkit_0005_snake(body);
 UPDATE campaigns SET body = jsonb_set(body, '{planned}', crmkit_0005_snake(body->'planned'))
 WHERE jsonb_typeof(body->'planned') = 'object';
-UPDATE campaigns SET body = crmkit_0005_set(body,
+UPDATE campaigns SET body = crmkit_0005_set(crmkit_0005_periods(body),
 	'{status}', ARRAY['planned', 'pending approval', 'approved', 'running', 'completed', 'cancelled']);
 ALTER TABLE campaigns ALTER COLUMN status TYPE text USING
 	(ARRAY['planned', 'pending approval', 'approved', 'running', 'completed', 'cancelled'])[status + 1];
@@ -132,6 +156,7 @@ UPDATE contracts SET body =
 		'{status}', ARRAY['unset', 'draft', 'approved', 'signed', 'active', 'completed', 'closed', 'terminated']),
 		'{execution}', ARRAY['not started', 'planning', 'implementation started', 'implementation done']),
 		'{terms}', 'kind', ARRAY['unset', 'original', 'amendment', 'renewal']);
+UPDATE contracts SET body = crmkit_0005_periods(body);
 ALTER TABLE contracts ALTER COLUMN status TYPE text USING
 	(ARRAY['unset', 'draft', 'approved', 'signed', 'active', 'completed', 'closed', 'terminated'])[status + 1];
 
@@ -151,6 +176,8 @@ WHERE aggregate_kind = 'contract' AND type = 'ContractDrafted';
 UPDATE events SET payload = crmkit_0005_set(payload,
 	'{kind}', ARRAY['unset', 'original', 'amendment', 'renewal'])
 WHERE aggregate_kind = 'contract' AND type IN ('ContractAmended', 'ContractRenewed');
+UPDATE events SET payload = crmkit_0005_periods(payload)
+WHERE aggregate_kind = 'contract' AND jsonb_typeof(payload) = 'object';
 UPDATE events SET payload =
 	crmkit_0005_set(crmkit_0005_set(payload,
 		'{severity}', ARRAY['unset', 'info', 'minor', 'major', 'critical']),
@@ -159,6 +186,7 @@ WHERE aggregate_kind = 'interaction' AND type = 'InteractionRecorded';
 
 DROP FUNCTION crmkit_0005_relation_text(jsonb);
 DROP FUNCTION crmkit_0005_relations(int);
+DROP FUNCTION crmkit_0005_periods(jsonb);
 DROP FUNCTION crmkit_0005_snake(jsonb);
 DROP FUNCTION crmkit_0005_each(jsonb, text[], text, text[]);
 DROP FUNCTION crmkit_0005_set(jsonb, text[], text[]);
