@@ -11,7 +11,8 @@
 //
 //   - crmkit (this package): Money, Period, Calendar, Rates, Clock,
 //     IDSource, Ratio (the one ratio helper), Durations (the one
-//     duration-statistics type), Event and the sentinel errors.
+//     duration-statistics type), Enum (the one enum pattern), Event and
+//     the sentinel errors.
 //   - kpi: the standard sales and marketing KPI formulas (conversion, win
 //     rate, CAC, churn, NRR, attainment, ...) in exact decimal arithmetic.
 //   - lead: sources, touchpoints, the suspect -> MQL -> SQL ladder, scoring,
@@ -45,6 +46,16 @@
 // IDSource beside it: UUIDv7 (the default, its time from the Clock) or,
 // for tests and replays, DeterministicIDs, so that the same commands under
 // a FakeClock give the same IDs and events every time.
+//
+// # Enums
+//
+// Every enum of crmkit is a small integer type with one name table, an
+// Enum: String, MarshalText, UnmarshalText and Valid all read it. Each
+// declared value has one stable text form, and so does the zero value of
+// an enum whose zero is no value: "unset" (Unset). JSON and storage use the
+// text, never the constant's position, so reordering a const block
+// changes no encoded data; a number that is not declared has no text form
+// and is ErrInvalid wherever it would be encoded.
 //
 // # Errors
 //

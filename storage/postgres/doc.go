@@ -32,8 +32,12 @@
 // optional idempotency key (unique per tenant), the columns lists filter
 // on as real, indexed columns (lead stage, source, owner; deal pipeline,
 // stage, status, owner, expected_close) and the aggregate itself as a
-// JSONB body, so that fields can be added to the aggregates without a
-// migration (enums are kept as their numbers there). Tables plans and
+// JSONB body (encoding/json's form, snake_case keys), so that fields can
+// be added to the aggregates without a migration. Enums are text in the
+// bodies and in the columns alike (their crmkit.Enum names, "unset" for an
+// unset zero; account relations an array of names), never the position
+// of a constant, so reordering a const block changes no stored row;
+// schema version 5 converted the numbers older versions stored. Tables plans and
 // campaigns (schema version 2) hold quota plans and marketing campaigns
 // the same way: the store and Update's tx implement the optional
 // storage.PlanStore and storage.CampaignStore; tables accounts (their
