@@ -3,6 +3,7 @@ package crmkit
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Unset is the text form of an enum's zero value when zero is not one of
@@ -127,6 +128,125 @@ func (t *Enum[E]) UnmarshalText(b []byte, dst *E) error {
 		return Invalid(t.typ, "nil destination")
 	}
 	v, err := t.Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
+
+// Flags is the name table of a bit-set type E, whose declared values are
+// single bits 1, 2, 4, ... that combine (an account that is a customer and
+// a partner). Its text form lists the set bits' names in bit order joined
+// by "|", such as "customer|partner", and the empty set is "none". Like
+// Enum, it is the one place the names are written, and encoding uses the
+// names, never the bit positions.
+type Flags[E ~uint8 | ~uint16 | ~uint32 | ~uint64] struct {
+	typ   string
+	names []string // names[i] is the name of bit 1<<i
+	all   E
+}
+
+// None is the text form of an empty Flags set.
+const None = "none"
+
+// NewFlags returns the name table of the bit set E whose bits 1<<0,
+// 1<<1, ... are named by names in that order. It panics, at package
+// initialisation, on a programmer error in the table: no names, more
+// names than E has bits, or an empty, duplicate, "none" or "|"-holding
+// name.
+func NewFlags[E ~uint8 | ~uint16 | ~uint32 | ~uint64](typeName string, names ...string) *Flags[E] {
+	var zero E
+	if len(names) == 0 || len(names) > int(bitsOf(zero)) {
+		panic("crmkit: NewFlags " + typeName + ": no names or more names than bits")
+	}
+	f := &Flags[E]{typ: typeName, names: slices.Clone(names)}
+	for i, n := range names {
+		if n == "" || n == None || strings.Contains(n, "|") || slices.Index(names, n) != i {
+			panic(fmt.Sprintf("crmkit: NewFlags %s: name %q is empty, a duplicate, %q or holds \"|\"", typeName, n, None))
+		}
+		f.all |= 1 << i
+	}
+	return f
+}
+
+// bitsOf returns the number of bits of E.
+func bitsOf[E ~uint8 | ~uint16 | ~uint32 | ~uint64](E) uint {
+	n := uint(0)
+	for v := ^E(0); v != 0; v >>= 1 {
+		n++
+	}
+	return n
+}
+
+// Valid reports whether v holds only declared bits (the empty set
+// included).
+func (f *Flags[E]) Valid(v E) bool { return v&^f.all == 0 }
+
+// String returns v's text form, such as "customer|partner" or "none"; an
+// undeclared bit shows as typeName(0x..).
+func (f *Flags[E]) String(v E) string {
+	if v == 0 {
+		return None
+	}
+	var parts []string
+	for i, n := range f.names {
+		if v&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	if rest := v &^ f.all; rest != 0 {
+		parts = append(parts, fmt.Sprintf("%s(%#x)", f.typ, uint64(rest)))
+	}
+	return strings.Join(parts, "|")
+}
+
+// Names returns the names of v's declared bits in bit order (none for
+// the empty set).
+func (f *Flags[E]) Names(v E) []string {
+	out := []string{}
+	for i, n := range f.names {
+		if v&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// MarshalText returns v's text form as String writes it. A set with an
+// undeclared bit is an error matching ErrInvalid.
+func (f *Flags[E]) MarshalText(v E) ([]byte, error) {
+	if !f.Valid(v) {
+		return nil, Invalid(f.typ, "%#x holds an undeclared %s", uint64(v), f.typ)
+	}
+	return []byte(f.String(v)), nil
+}
+
+// Parse reads the text form String writes: None, or names joined by "|"
+// in any order, each at most once. Other text is an error matching
+// ErrInvalid.
+func (f *Flags[E]) Parse(s string) (E, error) {
+	if s == None {
+		return 0, nil
+	}
+	var v E
+	for part := range strings.SplitSeq(s, "|") {
+		i := slices.Index(f.names, part)
+		if i < 0 || v&(1<<i) != 0 {
+			return 0, Invalid(f.typ, "%q is not a set of %s names", s, f.typ)
+		}
+		v |= 1 << i
+	}
+	return v, nil
+}
+
+// UnmarshalText sets *dst to the set Parse reads from b. Unknown text, or
+// a nil dst, is an error matching ErrInvalid that leaves *dst unchanged.
+func (f *Flags[E]) UnmarshalText(b []byte, dst *E) error {
+	if dst == nil {
+		return Invalid(f.typ, "nil destination")
+	}
+	v, err := f.Parse(string(b))
 	if err != nil {
 		return err
 	}

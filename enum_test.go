@@ -128,3 +128,52 @@ func TestRootEnumTextForms(t *testing.T) {
 	assert.Equal(t, []string{"unset", "half-even", "half-up", "down", "up", "floor", "ceiling"}, enumtest.Check[crmkit.RoundingMode](t, 6, true))
 	assert.Equal(t, []string{"approx", "exact", "none"}, enumtest.Check[crmkit.Quantiles](t, 3, false))
 }
+
+// perm is a bit set: read 1, write 2, exec 4.
+type perm uint8
+
+var permNames = crmkit.NewFlags[perm]("test.perm", "read", "write", "exec")
+
+func TestFlags(t *testing.T) {
+	// Written out by hand from the table above.
+	for v, want := range map[perm]string{0: "none", 1: "read", 3: "read|write", 5: "read|exec", 7: "read|write|exec"} {
+		b, err := permNames.MarshalText(v)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(b))
+		got, err := permNames.Parse(want)
+		require.NoError(t, err)
+		assert.Equal(t, v, got)
+	}
+	assert.Equal(t, []string{"write", "exec"}, permNames.Names(6))
+	assert.Equal(t, []string{}, permNames.Names(0))
+	assert.Equal(t, "read|test.perm(0x8)", permNames.String(9))
+	_, err := permNames.MarshalText(8)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	for _, bad := range []string{"", "Read", "read|read", "read,write", "none|read", "3", "read|"} {
+		_, err := permNames.Parse(bad)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, bad)
+	}
+	assert.ErrorIs(t, permNames.UnmarshalText([]byte("read"), nil), crmkit.ErrInvalid)
+	rapid.Check(t, func(t *rapid.T) {
+		v := perm(rapid.Uint8().Draw(t, "v"))
+		b, err := permNames.MarshalText(v)
+		if v >= 8 {
+			if err == nil || permNames.Valid(v) {
+				t.Fatalf("%d has a text form", v)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back perm
+		if err := permNames.UnmarshalText(b, &back); err != nil || back != v {
+			t.Fatalf("%d -> %q -> %d, %v", v, b, back, err)
+		}
+	})
+	assert.Panics(t, func() { crmkit.NewFlags[perm]("p") })
+	assert.Panics(t, func() { crmkit.NewFlags[perm]("p", "a", "a") })
+	assert.Panics(t, func() { crmkit.NewFlags[perm]("p", "none") })
+	assert.Panics(t, func() { crmkit.NewFlags[perm]("p", "a|b") })
+	assert.Panics(t, func() { crmkit.NewFlags[perm]("p", "1", "2", "3", "4", "5", "6", "7", "8", "9") })
+}

@@ -32,23 +32,6 @@ const (
 // Has reports whether r includes every relation of q.
 func (r Relation) Has(q Relation) bool { return q != 0 && r&q == q }
 
-// String lists the relations, such as "customer|partner", or "none".
-func (r Relation) String() string {
-	if r == 0 {
-		return "none"
-	}
-	var parts []string
-	for i, n := range relationNames {
-		if r&(1<<i) != 0 {
-			parts = append(parts, n)
-		}
-	}
-	if r&^allRelations != 0 {
-		parts = append(parts, fmt.Sprintf("Relation(%#x)", uint8(r&^allRelations)))
-	}
-	return strings.Join(parts, "|")
-}
-
 // ContactRole is the part a person plays in the customer's buying
 // decisions.
 type ContactRole uint8

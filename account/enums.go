@@ -1,9 +1,6 @@
 package account
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/crmkit/crmkit"
 )
 
@@ -170,42 +167,25 @@ func (s Segment) MarshalText() ([]byte, error) { return segmentNames.MarshalText
 func (s *Segment) UnmarshalText(text []byte) error { return segmentNames.UnmarshalText(text, s) }
 
 // relationNames names the bits of Relation, lowest first.
-var relationNames = [...]string{"prospect", "customer", "partner", "competitor"}
+var relationNames = crmkit.NewFlags[Relation]("Relation", "prospect", "customer", "partner", "competitor")
+
+// String lists the relations, such as "customer|partner", or "none".
+func (r Relation) String() string { return relationNames.String(r) }
 
 // Valid reports whether r holds only the four declared relations (the
 // empty set, "none", included).
-func (r Relation) Valid() bool { return r&^allRelations == 0 }
+func (r Relation) Valid() bool { return relationNames.Valid(r) }
+
+// Names returns the names of r's relations in bit order, such as
+// ["customer", "partner"]; none for the empty set.
+func (r Relation) Names() []string { return relationNames.Names(r) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
-// returns ("customer|partner", or "none" for the empty set); a bit that is
-// not a relation is an error matching crmkit.ErrInvalid.
-func (r Relation) MarshalText() ([]byte, error) {
-	if !r.Valid() {
-		return nil, crmkit.Invalid("Relation", "%#x holds an undeclared relation", uint8(r))
-	}
-	return []byte(r.String()), nil
-}
+// returns; a bit that is not a relation is an error matching
+// crmkit.ErrInvalid.
+func (r Relation) MarshalText() ([]byte, error) { return relationNames.MarshalText(r) }
 
 // UnmarshalText implements encoding.TextUnmarshaler: "none" or relation
 // names joined by "|", as String writes them (any order, each once).
 // Other text is an error matching crmkit.ErrInvalid.
-func (r *Relation) UnmarshalText(text []byte) error {
-	if r == nil {
-		return crmkit.Invalid("Relation", "nil destination")
-	}
-	s := string(text)
-	if s == "none" {
-		*r = 0
-		return nil
-	}
-	var v Relation
-	for part := range strings.SplitSeq(s, "|") {
-		i := slices.Index(relationNames[:], part)
-		if i < 0 || v&(1<<i) != 0 {
-			return crmkit.Invalid("Relation", "%q is not a set of relations", s)
-		}
-		v |= 1 << i
-	}
-	*r = v
-	return nil
-}
+func (r *Relation) UnmarshalText(text []byte) error { return relationNames.UnmarshalText(text, r) }

@@ -274,7 +274,7 @@ func (m Model) positional(touches []Touch, order []int, w []int64) ([]int64, err
 				continue
 			}
 			if holder[k+1] >= 0 {
-				return nil, crmkit.Invalid(fmt.Sprintf("touches[%d]", i), "a second touch marked as %s (touches[%d] is one)", roleName(role), holder[k+1])
+				return nil, crmkit.Invalid(fmt.Sprintf("touches[%d]", i), "a second touch marked as %s (touches[%d] is one)", role, holder[k+1])
 			}
 			holder[k+1] = i
 		}
@@ -316,16 +316,6 @@ func (m Model) positional(touches []Touch, order []int, w []int64) ([]int64, err
 		return nil, crmkit.Invalid("positions", "%s gives no touch a weight", m)
 	}
 	return w, nil
-}
-
-func roleName(r Role) string {
-	switch r {
-	case LeadCreation:
-		return "lead creation"
-	case OpportunityCreation:
-		return "opportunity creation"
-	}
-	return "close"
 }
 
 // Conversion is one won deal to attribute: its amount, when it was won and

@@ -116,3 +116,23 @@ func (f Figure) MarshalText() ([]byte, error) { return figureNames.MarshalText(f
 // UnmarshalText implements encoding.TextUnmarshaler: a form String
 // returns, in any case. Other text is an error matching crmkit.ErrInvalid.
 func (f *Figure) UnmarshalText(text []byte) error { return figureNames.UnmarshalText(text, f) }
+
+// roleNames names the bits of Role, lowest first.
+var roleNames = crmkit.NewFlags[Role]("Role", "lead creation", "opportunity creation", "close")
+
+// String lists the roles, such as "lead creation|close", or "none".
+func (r Role) String() string { return roleNames.String(r) }
+
+// Valid reports whether r holds only the three declared roles (no role
+// included).
+func (r Role) Valid() bool { return roleNames.Valid(r) }
+
+// MarshalText implements encoding.TextMarshaler with the form String
+// returns; a bit that is not a role is an error matching
+// crmkit.ErrInvalid.
+func (r Role) MarshalText() ([]byte, error) { return roleNames.MarshalText(r) }
+
+// UnmarshalText implements encoding.TextUnmarshaler: "none" or role names
+// joined by "|", as String writes them. Other text is an error matching
+// crmkit.ErrInvalid.
+func (r *Role) UnmarshalText(text []byte) error { return roleNames.UnmarshalText(text, r) }

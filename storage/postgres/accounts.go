@@ -32,7 +32,7 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	table: "accounts",
 	cols:  []column{{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "text[]"}},
 	colValues: func(a *account.Account, dst []any) []any {
-		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), relationNames(a.Relations))
+		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), a.Relations.Names())
 	},
 	id:             func(a *account.Account) uuid.UUID { return a.ID },
 	version:        func(a *account.Account) int64 { return a.Version },
@@ -50,7 +50,7 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 		}
 		if f.Relations != 0 {
 			// account.Relation.Has: every bit of the filter is set.
-			b.WriteString(" AND relations @> " + param(&args, relationNames(f.Relations)) + "::text[]")
+			b.WriteString(" AND relations @> " + param(&args, f.Relations.Names()) + "::text[]")
 		}
 		return args
 	},
@@ -115,14 +115,4 @@ func (v *txView) Accounts() storage.AccountRepository {
 // Contracts returns the contract repository of the transaction.
 func (v *txView) Contracts() storage.ContractRepository {
 	return &repo[account.Contract, storage.ContractFilter]{sc: v.sc, k: contractKind}
-}
-
-// relationNames returns the names of r's relations, the relations column:
-// text, as every stored enum, so that the bit order of account.Relation
-// is not part of the schema.
-func relationNames(r account.Relation) []string {
-	if r == 0 {
-		return []string{}
-	}
-	return strings.Split(r.String(), "|")
 }
