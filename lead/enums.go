@@ -1,6 +1,10 @@
 package lead
 
-import "github.com/crmkit/crmkit"
+import (
+	"slices"
+
+	"github.com/crmkit/crmkit"
+)
 
 // The name tables of lead's enums (see crmkit.Enum): each value's one
 // stable text form, used by String, text and JSON encoding, and storage.
@@ -117,3 +121,14 @@ func (p DuplicatePolicy) MarshalText() ([]byte, error) { return duplicateNames.M
 // UnmarshalText implements encoding.TextUnmarshaler: a name String gives,
 // in any case. Anything else is an error matching crmkit.ErrInvalid.
 func (p *DuplicatePolicy) UnmarshalText(b []byte) error { return duplicateNames.UnmarshalText(b, p) }
+
+// EventKind and TouchKind are string enums: their value is their text
+// form, so they need no name table.
+
+// Valid reports whether k is one of the known event kinds (EventKinds),
+// not the empty, unset kind.
+func (k EventKind) Valid() bool { return slices.Contains(eventKinds[:], k) }
+
+// Valid reports whether k is one of the known touchpoint kinds
+// (TouchKinds), not the empty, unset kind.
+func (k TouchKind) Valid() bool { return slices.Contains(touchKinds[:], k) }

@@ -19,3 +19,16 @@ func TestEnumTextForms(t *testing.T) {
 	assert.Equal(t, []string{"unset", "email", "domain", "phone"}, enumtest.Check[lead.KeyKind](t, 3, true))
 	assert.Equal(t, []string{"link_existing", "reject_duplicates"}, enumtest.Check[lead.DuplicatePolicy](t, 2, false))
 }
+
+func TestStringEnumsValid(t *testing.T) {
+	for _, k := range lead.TouchKinds() {
+		assert.True(t, k.Valid(), k)
+	}
+	for _, k := range lead.EventKinds() {
+		assert.True(t, k.Valid(), k)
+	}
+	assert.False(t, lead.TouchKind("").Valid())
+	assert.False(t, lead.TouchKind("View").Valid(), "the text form is exact")
+	assert.False(t, lead.EventKind("").Valid())
+	assert.False(t, lead.EventKind("trade show").Valid())
+}

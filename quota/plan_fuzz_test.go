@@ -24,7 +24,7 @@ func FuzzPlanJSON(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`null`))
-	f.Add([]byte(`{"version":1,"history":[{"version":1}],"unit":{"count":"x"},"rounding":1,"fiscal_year":2025}`))
+	f.Add([]byte(`{"version":1,"history":[{"version":1}],"unit":{"count":"x"},"rounding":"half-even","fiscal_year":2025}`))
 	f.Add(good[:len(good)/2])
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var q quota.Plan
