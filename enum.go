@@ -107,7 +107,7 @@ func (t *Enum[E]) MarshalText(v E) ([]byte, error) {
 	if n, ok := t.name(v); ok {
 		return []byte(n), nil
 	}
-	return nil, Invalid(t.typ, "%d is not a %s", v, t.typ)
+	return nil, Invalid(t.typ, "%d is not a declared value", v)
 }
 
 // Parse returns the value whose text form is exactly s (one value, one

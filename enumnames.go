@@ -20,8 +20,8 @@ func (p RetailPattern) Valid() bool { return retailPatternNames.Valid(p) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (p RetailPattern) MarshalText() ([]byte, error) { return retailPatternNames.MarshalText(p) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (p *RetailPattern) UnmarshalText(text []byte) error {
 	return retailPatternNames.UnmarshalText(text, p)
 }
@@ -36,8 +36,8 @@ func (r YearEndRule) Valid() bool { return yearEndRuleNames.Valid(r) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (r YearEndRule) MarshalText() ([]byte, error) { return yearEndRuleNames.MarshalText(r) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (r *YearEndRule) UnmarshalText(text []byte) error {
 	return yearEndRuleNames.UnmarshalText(text, r)
 }
@@ -52,8 +52,8 @@ func (r RoundingMode) Valid() bool { return roundingNames.Valid(r) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (r RoundingMode) MarshalText() ([]byte, error) { return roundingNames.MarshalText(r) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (r *RoundingMode) UnmarshalText(text []byte) error { return roundingNames.UnmarshalText(text, r) }
 
 // String returns the text form of q: its name ("approx", "exact", "none").
@@ -66,6 +66,6 @@ func (q Quantiles) Valid() bool { return quantilesNames.Valid(q) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (q Quantiles) MarshalText() ([]byte, error) { return quantilesNames.MarshalText(q) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (q *Quantiles) UnmarshalText(text []byte) error { return quantilesNames.UnmarshalText(text, q) }

@@ -30,8 +30,8 @@ func (r ContactRole) Valid() bool { return contactRoleNames.Valid(r) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (r ContactRole) MarshalText() ([]byte, error) { return contactRoleNames.MarshalText(r) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (r *ContactRole) UnmarshalText(text []byte) error {
 	return contactRoleNames.UnmarshalText(text, r)
 }
@@ -46,8 +46,8 @@ func (s ContractStatus) Valid() bool { return contractStatusNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s ContractStatus) MarshalText() ([]byte, error) { return contractStatusNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *ContractStatus) UnmarshalText(text []byte) error {
 	return contractStatusNames.UnmarshalText(text, s)
 }
@@ -62,8 +62,8 @@ func (t ContractTrigger) Valid() bool { return contractTriggerNames.Valid(t) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (t ContractTrigger) MarshalText() ([]byte, error) { return contractTriggerNames.MarshalText(t) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *ContractTrigger) UnmarshalText(text []byte) error {
 	return contractTriggerNames.UnmarshalText(text, t)
 }
@@ -78,8 +78,8 @@ func (x Execution) Valid() bool { return executionNames.Valid(x) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (x Execution) MarshalText() ([]byte, error) { return executionNames.MarshalText(x) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (x *Execution) UnmarshalText(text []byte) error { return executionNames.UnmarshalText(text, x) }
 
 // String returns the text form of k: its name ("original", "amendment", "renewal") or "unset" for the zero TermsKind.
@@ -92,8 +92,8 @@ func (k TermsKind) Valid() bool { return termsKindNames.Valid(k) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (k TermsKind) MarshalText() ([]byte, error) { return termsKindNames.MarshalText(k) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *TermsKind) UnmarshalText(text []byte) error { return termsKindNames.UnmarshalText(text, k) }
 
 // String returns the text form of a: its name ("numeric", "categorical") or "unset" for the zero AttrKind.
@@ -106,8 +106,8 @@ func (a AttrKind) Valid() bool { return attrKindNames.Valid(a) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (a AttrKind) MarshalText() ([]byte, error) { return attrKindNames.MarshalText(a) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (a *AttrKind) UnmarshalText(text []byte) error { return attrKindNames.UnmarshalText(text, a) }
 
 // String returns the text form of s: its name ("too new", "growth", "maturity", ...) or "unset" for the zero Stage.
@@ -120,8 +120,8 @@ func (s Stage) Valid() bool { return stageNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s Stage) MarshalText() ([]byte, error) { return stageNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Stage) UnmarshalText(text []byte) error { return stageNames.UnmarshalText(text, s) }
 
 // String returns the text form of s: its name ("info", "minor", "major", ...) or "unset" for the zero Severity.
@@ -134,8 +134,8 @@ func (s Severity) Valid() bool { return severityNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s Severity) MarshalText() ([]byte, error) { return severityNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Severity) UnmarshalText(text []byte) error { return severityNames.UnmarshalText(text, s) }
 
 // String returns the text form of o: its name ("pending", "resolved", "escalated", ...) or "unset" for the zero Outcome.
@@ -148,8 +148,8 @@ func (o Outcome) Valid() bool { return outcomeNames.Valid(o) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.MarshalText(o) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (o *Outcome) UnmarshalText(text []byte) error { return outcomeNames.UnmarshalText(text, o) }
 
 // String returns the text form of s: its name ("champions", "loyal", "potential loyalist", ...) or "unset" for the zero Segment.
@@ -162,8 +162,8 @@ func (s Segment) Valid() bool { return segmentNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s Segment) MarshalText() ([]byte, error) { return segmentNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Segment) UnmarshalText(text []byte) error { return segmentNames.UnmarshalText(text, s) }
 
 // relationNames names the bits of Relation, lowest first.

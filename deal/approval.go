@@ -40,7 +40,7 @@ const (
 func ParseApprovalStatus(s string) (ApprovalStatus, error) {
 	v, err := approvalStatusNames.Parse(s)
 	if err == nil && !approvalStatusNames.Valid(v) {
-		return 0, crmkit.Invalid("ApprovalStatus", "%q is not a ApprovalStatus", s)
+		return 0, crmkit.Invalid("ApprovalStatus", "%q is not an ApprovalStatus", s)
 	}
 	return v, err
 }

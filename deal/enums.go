@@ -25,8 +25,8 @@ func (s ApprovalStatus) Valid() bool { return approvalStatusNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s ApprovalStatus) MarshalText() ([]byte, error) { return approvalStatusNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *ApprovalStatus) UnmarshalText(text []byte) error {
 	return approvalStatusNames.UnmarshalText(text, s)
 }
@@ -41,8 +41,8 @@ func (c ForecastCategory) Valid() bool { return forecastNames.Valid(c) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (c ForecastCategory) MarshalText() ([]byte, error) { return forecastNames.MarshalText(c) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (c *ForecastCategory) UnmarshalText(text []byte) error {
 	return forecastNames.UnmarshalText(text, c)
 }
@@ -57,8 +57,8 @@ func (u CadenceUnit) Valid() bool { return cadenceNames.Valid(u) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (u CadenceUnit) MarshalText() ([]byte, error) { return cadenceNames.MarshalText(u) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (u *CadenceUnit) UnmarshalText(text []byte) error { return cadenceNames.UnmarshalText(text, u) }
 
 // String returns the text form of s: its name ("open", "won", "lost", ...) or "unset" for the zero Status.
@@ -71,8 +71,8 @@ func (s Status) Valid() bool { return statusNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s Status) MarshalText() ([]byte, error) { return statusNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Status) UnmarshalText(text []byte) error { return statusNames.UnmarshalText(text, s) }
 
 // String returns the text form of t: its name ("new_business", "expansion", "renewal", ...) or "unset" for the zero DealType.
@@ -85,8 +85,8 @@ func (t DealType) Valid() bool { return dealTypeNames.Valid(t) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (t DealType) MarshalText() ([]byte, error) { return dealTypeNames.MarshalText(t) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *DealType) UnmarshalText(text []byte) error { return dealTypeNames.UnmarshalText(text, t) }
 
 // String returns the text form of s: its name ("draft", "pending-approval", "approved", ...) or "unset" for the zero QuoteStatus.
@@ -99,8 +99,8 @@ func (s QuoteStatus) Valid() bool { return quoteStatusNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s QuoteStatus) MarshalText() ([]byte, error) { return quoteStatusNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *QuoteStatus) UnmarshalText(text []byte) error {
 	return quoteStatusNames.UnmarshalText(text, s)
 }
@@ -115,8 +115,8 @@ func (b DiscountBasis) Valid() bool { return discountBasisNames.Valid(b) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (b DiscountBasis) MarshalText() ([]byte, error) { return discountBasisNames.MarshalText(b) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (b *DiscountBasis) UnmarshalText(text []byte) error {
 	return discountBasisNames.UnmarshalText(text, b)
 }

@@ -25,8 +25,8 @@ func (s CampaignStatus) Valid() bool { return campaignStatusNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s CampaignStatus) MarshalText() ([]byte, error) { return campaignStatusNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *CampaignStatus) UnmarshalText(text []byte) error {
 	return campaignStatusNames.UnmarshalText(text, s)
 }
@@ -41,8 +41,8 @@ func (e CampaignEvent) Valid() bool { return campaignEventNames.Valid(e) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (e CampaignEvent) MarshalText() ([]byte, error) { return campaignEventNames.MarshalText(e) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (e *CampaignEvent) UnmarshalText(text []byte) error {
 	return campaignEventNames.UnmarshalText(text, e)
 }
@@ -57,8 +57,8 @@ func (r Ranking) Valid() bool { return rankingNames.Valid(r) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (r Ranking) MarshalText() ([]byte, error) { return rankingNames.MarshalText(r) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (r *Ranking) UnmarshalText(text []byte) error { return rankingNames.UnmarshalText(text, r) }
 
 // String returns the text form of d: its name ("owner", "source", "campaign", ...) or "unset" for the zero Dimension.
@@ -71,8 +71,8 @@ func (d Dimension) Valid() bool { return dimensionNames.Valid(d) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (d Dimension) MarshalText() ([]byte, error) { return dimensionNames.MarshalText(d) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (d *Dimension) UnmarshalText(text []byte) error { return dimensionNames.UnmarshalText(text, d) }
 
 // String returns the text form of k: its name ("created", "stage entered", "won", ...) or "unset" for the zero Kind.
@@ -85,8 +85,8 @@ func (k Kind) Valid() bool { return kindNames.Valid(k) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (k Kind) MarshalText() ([]byte, error) { return kindNames.MarshalText(k) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *Kind) UnmarshalText(text []byte) error { return kindNames.UnmarshalText(text, k) }
 
 // String returns the text form of s: its name ("open", "suspended", "won", ...).
@@ -99,8 +99,8 @@ func (s Status) Valid() bool { return statusNames.Valid(s) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (s Status) MarshalText() ([]byte, error) { return statusNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Status) UnmarshalText(text []byte) error { return statusNames.UnmarshalText(text, s) }
 
 // String returns the text form of f: its name ("weighted", "historical", "commit", ...) or "unset" for the zero Figure.
@@ -113,8 +113,8 @@ func (f Figure) Valid() bool { return figureNames.Valid(f) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (f Figure) MarshalText() ([]byte, error) { return figureNames.MarshalText(f) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (f *Figure) UnmarshalText(text []byte) error { return figureNames.UnmarshalText(text, f) }
 
 // roleNames names the bits of Role, lowest first.

@@ -56,8 +56,8 @@ func (s Side) Valid() bool { return sideNames.Valid(s) }
 // an undeclared value is an error matching crmkit.ErrInvalid.
 func (s Side) MarshalText() ([]byte, error) { return sideNames.MarshalText(s) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a name String gives,
-// in any case. Anything else is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a name
+// String gives. Anything else is an error matching crmkit.ErrInvalid.
 func (s *Side) UnmarshalText(b []byte) error { return sideNames.UnmarshalText(b, s) }
 
 // String returns "cold", "warm", "hot", or "unset" for the zero
@@ -72,8 +72,8 @@ func (t Temperature) Valid() bool { return temperatureNames.Valid(t) }
 // an undeclared value is an error matching crmkit.ErrInvalid.
 func (t Temperature) MarshalText() ([]byte, error) { return temperatureNames.MarshalText(t) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a name String gives,
-// in any case. Anything else is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a name
+// String gives. Anything else is an error matching crmkit.ErrInvalid.
 func (t *Temperature) UnmarshalText(b []byte) error { return temperatureNames.UnmarshalText(b, t) }
 
 // String returns the action's name, which is also its looplab/fsm event
@@ -89,8 +89,8 @@ func (a Action) Valid() bool { return actionNames.Valid(a) }
 // an undeclared value is an error matching crmkit.ErrInvalid.
 func (a Action) MarshalText() ([]byte, error) { return actionNames.MarshalText(a) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a name String gives,
-// in any case. Anything else is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a name
+// String gives. Anything else is an error matching crmkit.ErrInvalid.
 func (a *Action) UnmarshalText(b []byte) error { return actionNames.UnmarshalText(b, a) }
 
 // String returns "email", "domain", "phone", or "unset" for the zero
@@ -104,8 +104,8 @@ func (k KeyKind) Valid() bool { return keyKindNames.Valid(k) }
 // an undeclared value is an error matching crmkit.ErrInvalid.
 func (k KeyKind) MarshalText() ([]byte, error) { return keyKindNames.MarshalText(k) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a name String gives,
-// in any case. Anything else is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a name
+// String gives. Anything else is an error matching crmkit.ErrInvalid.
 func (k *KeyKind) UnmarshalText(b []byte) error { return keyKindNames.UnmarshalText(b, k) }
 
 // String returns "link_existing" or "reject_duplicates".
@@ -118,8 +118,8 @@ func (p DuplicatePolicy) Valid() bool { return duplicateNames.Valid(p) }
 // an undeclared value is an error matching crmkit.ErrInvalid.
 func (p DuplicatePolicy) MarshalText() ([]byte, error) { return duplicateNames.MarshalText(p) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a name String gives,
-// in any case. Anything else is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a name
+// String gives. Anything else is an error matching crmkit.ErrInvalid.
 func (p *DuplicatePolicy) UnmarshalText(b []byte) error { return duplicateNames.UnmarshalText(b, p) }
 
 // EventKind and TouchKind are string enums: their value is their text

@@ -25,8 +25,8 @@ func (t TotalPolicy) Valid() bool { return totalPolicyNames.Valid(t) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (t TotalPolicy) MarshalText() ([]byte, error) { return totalPolicyNames.MarshalText(t) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *TotalPolicy) UnmarshalText(text []byte) error {
 	return totalPolicyNames.UnmarshalText(text, t)
 }
@@ -41,8 +41,8 @@ func (t TierBasis) Valid() bool { return tierBasisNames.Valid(t) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (t TierBasis) MarshalText() ([]byte, error) { return tierBasisNames.MarshalText(t) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *TierBasis) UnmarshalText(text []byte) error { return tierBasisNames.UnmarshalText(text, t) }
 
 // String returns the text form of t: its name ("marginal", "retroactive") or "unset" for the zero TierMethod.
@@ -55,8 +55,8 @@ func (t TierMethod) Valid() bool { return tierMethodNames.Valid(t) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (t TierMethod) MarshalText() ([]byte, error) { return tierMethodNames.MarshalText(t) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *TierMethod) UnmarshalText(text []byte) error { return tierMethodNames.UnmarshalText(text, t) }
 
 // String returns the text form of k: its name ("tier", "cap", "clawback", ...) or "unset" for the zero LineKind.
@@ -69,8 +69,8 @@ func (k LineKind) Valid() bool { return lineKindNames.Valid(k) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (k LineKind) MarshalText() ([]byte, error) { return lineKindNames.MarshalText(k) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *LineKind) UnmarshalText(text []byte) error { return lineKindNames.UnmarshalText(text, k) }
 
 // String returns the text form of k: its name ("equal", "custom", "seasonal", ...) or "unset" for the zero WeightKind.
@@ -83,8 +83,8 @@ func (k WeightKind) Valid() bool { return weightKindNames.Valid(k) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (k WeightKind) MarshalText() ([]byte, error) { return weightKindNames.MarshalText(k) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *WeightKind) UnmarshalText(text []byte) error { return weightKindNames.UnmarshalText(text, k) }
 
 // String returns the text form of m: its name ("roll up", "own") or "unset" for the zero ManagerMode.
@@ -97,8 +97,8 @@ func (m ManagerMode) Valid() bool { return managerModeNames.Valid(m) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (m ManagerMode) MarshalText() ([]byte, error) { return managerModeNames.MarshalText(m) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (m *ManagerMode) UnmarshalText(text []byte) error {
 	return managerModeNames.UnmarshalText(text, m)
 }
@@ -113,6 +113,6 @@ func (g Grain) Valid() bool { return grainNames.Valid(g) }
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
 func (g Grain) MarshalText() ([]byte, error) { return grainNames.MarshalText(g) }
 
-// UnmarshalText implements encoding.TextUnmarshaler: a form String
-// returns, in any case. Other text is an error matching crmkit.ErrInvalid.
+// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
+// String returns. Other text is an error matching crmkit.ErrInvalid.
 func (g *Grain) UnmarshalText(text []byte) error { return grainNames.UnmarshalText(text, g) }
