@@ -344,11 +344,13 @@ func ValidateValue(name string, v any) error {
 }
 
 var (
-	timeType     = reflect.TypeFor[time.Time]()
-	rawType      = reflect.TypeFor[json.RawMessage]()
-	uuidType     = reflect.TypeFor[uuid.UUID]()
-	noTextKinds  = [...]reflect.Kind{reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr, reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Pointer, reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Invalid}
-	noTextLookup = func() (m [reflect.UnsafePointer + 1]bool) {
+	timeType = reflect.TypeFor[time.Time]()
+	rawType  = reflect.TypeFor[json.RawMessage]()
+	uuidType = reflect.TypeFor[uuid.UUID]()
+	// textMarshalerType is what a stored enum implements.
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+	noTextKinds       = [...]reflect.Kind{reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr, reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Pointer, reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Invalid}
+	noTextLookup      = func() (m [reflect.UnsafePointer + 1]bool) {
 		for _, k := range noTextKinds {
 			m[k] = true
 		}
@@ -384,13 +386,11 @@ var tooLarge = fmt.Sprintf("the value is larger than %d bytes (its strings, and 
 // walk returns the path to the first bad value in v and why it is bad.
 func walk(v reflect.Value, w *walker) (path, reason string, bad bool) {
 	k := v.Kind()
-	if w.full && reflect.Int <= k && k <= reflect.Uint64 && v.CanInterface() {
+	if w.full && reflect.Int <= k && k <= reflect.Uint64 && v.Type().Implements(textMarshalerType) && v.CanInterface() {
 		// An enum is stored as its text: a value without one (not
 		// declared) cannot be kept, by any store.
-		if m, ok := v.Interface().(encoding.TextMarshaler); ok {
-			if _, err := m.MarshalText(); err != nil {
-				return "", fmt.Sprintf("%v is not a declared %s", v.Interface(), v.Type().Name()), true
-			}
+		if _, err := v.Interface().(encoding.TextMarshaler).MarshalText(); err != nil {
+			return "", fmt.Sprintf("%v is not a declared %s", v.Interface(), v.Type().Name()), true
 		}
 	}
 	if noTextLookup[k] {
