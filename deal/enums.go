@@ -1,6 +1,10 @@
 package deal
 
-import "github.com/crmkit/crmkit"
+import (
+	"slices"
+
+	"github.com/crmkit/crmkit"
+)
 
 // The name tables of the package's enums (see crmkit.Enum): each value's
 // one stable text form, used by String, text and JSON encoding and
@@ -123,3 +127,7 @@ func (b *DiscountBasis) UnmarshalText(text []byte) error {
 
 // valid is Valid, under the name the status machine calls.
 func (s Status) valid() bool { return s.Valid() }
+
+// Valid reports whether f is one of the fields an entry rule can require
+// (Field is a string enum: its value is its text form).
+func (f Field) Valid() bool { return slices.Contains(knownFields, f) }

@@ -20,3 +20,11 @@ func TestEnumTextForms(t *testing.T) {
 	assert.Equal(t, []string{"unset", "draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired"}, enumtest.Check[deal.QuoteStatus](t, 8, true))
 	assert.Equal(t, []string{"unset", "max-line-discount", "overall-discount"}, enumtest.Check[deal.DiscountBasis](t, 2, true))
 }
+
+func TestFieldValid(t *testing.T) {
+	for _, f := range []deal.Field{deal.FieldAmount, deal.FieldCloseDate, deal.FieldContact, deal.FieldSourceLead, deal.FieldCampaign, deal.FieldTeam} {
+		assert.True(t, f.Valid(), f)
+	}
+	assert.False(t, deal.Field("").Valid())
+	assert.False(t, deal.Field("Amount").Valid(), "the text form is exact")
+}

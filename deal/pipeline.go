@@ -371,7 +371,7 @@ func (s PipelineSpec) normalize() (PipelineSpec, error) {
 			return PipelineSpec{}, err
 		}
 		for j, fl := range st.Entry.Require {
-			if !slices.Contains(knownFields, fl) {
+			if !fl.Valid() {
 				return PipelineSpec{}, crmkit.Invalid(fmt.Sprintf("%s.entry.require[%d]", f, j), "stage %q requires unknown field %q", st.Name, fl)
 			}
 		}

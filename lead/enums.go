@@ -132,3 +132,10 @@ func (k EventKind) Valid() bool { return slices.Contains(eventKinds[:], k) }
 // Valid reports whether k is one of the known touchpoint kinds
 // (TouchKinds), not the empty, unset kind.
 func (k TouchKind) Valid() bool { return slices.Contains(touchKinds[:], k) }
+
+// marketingAreas are the declared marketing areas.
+var marketingAreas = [...]MarketingArea{AreaLeadGeneration, AreaEvents, AreaSocialMedia, AreaSales, AreaOther}
+
+// Valid reports whether a is one of the five marketing areas, not the
+// empty, unset area.
+func (a MarketingArea) Valid() bool { return slices.Contains(marketingAreas[:], a) }

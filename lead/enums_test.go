@@ -31,4 +31,8 @@ func TestStringEnumsValid(t *testing.T) {
 	assert.False(t, lead.TouchKind("View").Valid(), "the text form is exact")
 	assert.False(t, lead.EventKind("").Valid())
 	assert.False(t, lead.EventKind("trade show").Valid())
+	for _, c := range []lead.Channel{lead.ChannelEmail, lead.ChannelEvent, lead.ChannelSocial, lead.ChannelReferral, "our own"} {
+		assert.True(t, c.Area().Valid(), c)
+	}
+	assert.False(t, lead.MarketingArea("").Valid())
 }
