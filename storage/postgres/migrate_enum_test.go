@@ -33,7 +33,8 @@ import (
 // competitor 8 (customer and partner: 6); contact roles count from
 // decision maker = 1 (champion = 5); contract statuses from draft = 1
 // (active = 4), execution from not started = 0 (implementation started =
-// 2), terms kinds from original = 1; campaign statuses from planned = 0
+// 2), terms kinds from original = 1; interaction severities from info =
+// 1 (major = 3), outcomes from pending = 1 (escalated = 3); campaign statuses from planned = 0
 // (running = 3); rounding modes from half-even = 1 (half-up = 2). 0 is the unset zero where zero is no value. Periods
 // were {"Start", "End"}.
 func TestMigrateEnumsToText(t *testing.T) {
@@ -116,6 +117,14 @@ func TestMigrateEnumsToText(t *testing.T) {
 	event(drafted, `{}`)
 	exec(`UPDATE events SET payload = jsonb_set(jsonb_set($2::jsonb, '{terms,kind}', '1'), '{terms,period}',
 		jsonb_build_object('Start', $2::jsonb #> '{terms,period,start}', 'End', $2::jsonb #> '{terms,period,end}')) WHERE id = $1`, drafted.ID, string(drafted.Payload))
+
+	// An interaction, major (3: info was 1) and escalated (3: pending was
+	// 1).
+	_, recorded, err := account.Record(account.Interaction{AccountID: a.ID, Channel: "phone", Severity: account.Major,
+		Outcome: account.Escalated, Who: "ana", At: t0})
+	require.NoError(t, err)
+	event(recorded, string(recorded.Payload))
+	exec(`UPDATE events SET payload = payload || '{"severity": 3, "outcome": 3}' WHERE id = $1`, recorded.ID)
 
 	// A plan rounding half up (2: half-even was 1), its root's period
 	// keyed Start and End.
@@ -219,7 +228,7 @@ func TestMigrateEnumsToText(t *testing.T) {
 	assert.Equal(t, plan.Root.Period, gotPlan.Root.Period)
 
 	payloads := map[uuid.UUID]crmkit.Event{}
-	for _, id := range []uuid.UUID{a.ID, c.ID} {
+	for _, id := range []uuid.UUID{a.ID, c.ID, recorded.AggregateID} {
 		for e, err := range s.Events().ByAggregate(ctx, id) {
 			require.NoError(t, err)
 			payloads[e.ID] = e
@@ -231,6 +240,10 @@ func TestMigrateEnumsToText(t *testing.T) {
 	var contact account.Contact
 	require.NoError(t, payloads[contactAdded.ID].DecodePayload(&contact))
 	assert.Equal(t, account.Champion, contact.Role)
+	var interaction account.Interaction
+	require.NoError(t, payloads[recorded.ID].DecodePayload(&interaction))
+	assert.Equal(t, account.Major, interaction.Severity)
+	assert.Equal(t, account.Escalated, interaction.Outcome)
 	var draft account.ContractDraftedPayload
 	require.NoError(t, payloads[drafted.ID].DecodePayload(&draft))
 	assert.Equal(t, account.Original, draft.Terms.Kind)
