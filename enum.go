@@ -147,8 +147,8 @@ type Flags[E ~uint8 | ~uint16 | ~uint32 | ~uint64] struct {
 	all   E
 }
 
-// None is the text form of an empty Flags set.
-const None = "none"
+// NoFlags is the text form of an empty Flags set: "none".
+const NoFlags = "none"
 
 // NewFlags returns the name table of the bit set E whose bits 1<<0,
 // 1<<1, ... are named by names in that order. It panics, at package
@@ -162,8 +162,8 @@ func NewFlags[E ~uint8 | ~uint16 | ~uint32 | ~uint64](typeName string, names ...
 	}
 	f := &Flags[E]{typ: typeName, names: slices.Clone(names)}
 	for i, n := range names {
-		if n == "" || n == None || strings.Contains(n, "|") || slices.Index(names, n) != i {
-			panic(fmt.Sprintf("crmkit: NewFlags %s: name %q is empty, a duplicate, %q or holds \"|\"", typeName, n, None))
+		if n == "" || n == NoFlags || strings.Contains(n, "|") || slices.Index(names, n) != i {
+			panic(fmt.Sprintf("crmkit: NewFlags %s: name %q is empty, a duplicate, %q or holds \"|\"", typeName, n, NoFlags))
 		}
 		f.all |= 1 << i
 	}
@@ -187,7 +187,7 @@ func (f *Flags[E]) Valid(v E) bool { return v&^f.all == 0 }
 // undeclared bit shows as typeName(0x..).
 func (f *Flags[E]) String(v E) string {
 	if v == 0 {
-		return None
+		return NoFlags
 	}
 	var parts []string
 	for i, n := range f.names {
@@ -222,11 +222,11 @@ func (f *Flags[E]) MarshalText(v E) ([]byte, error) {
 	return []byte(f.String(v)), nil
 }
 
-// Parse reads the text form String writes: None, or names joined by "|"
+// Parse reads the text form String writes: NoFlags, or names joined by "|"
 // in any order, each at most once. Other text is an error matching
 // ErrInvalid.
 func (f *Flags[E]) Parse(s string) (E, error) {
-	if s == None {
+	if s == NoFlags {
 		return 0, nil
 	}
 	var v E

@@ -10,10 +10,12 @@ var (
 	quantilesNames     = NewEnum("Quantiles", QuantilesApprox, "approx", "exact", "none")
 )
 
-// String returns the text form of p: its name ("4-4-5", "4-5-4", "5-4-4") or "unset" for the zero RetailPattern.
+// String returns the text form of p: its name ("4-4-5", "4-5-4", "5-4-4") or
+// "unset" for the zero RetailPattern.
 func (p RetailPattern) String() string { return retailPatternNames.String(p) }
 
-// Valid reports whether p is one of the declared RetailPattern values (not the unset zero).
+// Valid reports whether p is one of the declared RetailPattern values (not
+// the unset zero).
 func (p RetailPattern) Valid() bool { return retailPatternNames.Valid(p) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -26,10 +28,12 @@ func (p *RetailPattern) UnmarshalText(text []byte) error {
 	return retailPatternNames.UnmarshalText(text, p)
 }
 
-// String returns the text form of r: its name ("last", "nearest") or "unset" for the zero YearEndRule.
+// String returns the text form of r: its name ("last", "nearest") or "unset"
+// for the zero YearEndRule.
 func (r YearEndRule) String() string { return yearEndRuleNames.String(r) }
 
-// Valid reports whether r is one of the declared YearEndRule values (not the unset zero).
+// Valid reports whether r is one of the declared YearEndRule values (not the
+// unset zero).
 func (r YearEndRule) Valid() bool { return yearEndRuleNames.Valid(r) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -42,10 +46,12 @@ func (r *YearEndRule) UnmarshalText(text []byte) error {
 	return yearEndRuleNames.UnmarshalText(text, r)
 }
 
-// String returns the text form of r: its name ("half-even", "half-up", "down", ...) or "unset" for the zero RoundingMode.
+// String returns the text form of r: its name ("half-even", "half-up",
+// "down", ...) or "unset" for the zero RoundingMode.
 func (r RoundingMode) String() string { return roundingNames.String(r) }
 
-// Valid reports whether r is one of the declared RoundingMode values (not the unset zero).
+// Valid reports whether r is one of the declared RoundingMode values (not
+// the unset zero).
 func (r RoundingMode) Valid() bool { return roundingNames.Valid(r) }
 
 // MarshalText implements encoding.TextMarshaler with the form String

@@ -20,10 +20,12 @@ var (
 	segmentNames         = crmkit.NewEnum("Segment", Champions, "champions", "loyal", "potential loyalist", "new customer", "need attention", "can't lose them", "at risk", "hibernating", "lost")
 )
 
-// String returns the text form of r: its name ("decision maker", "influencer", "user", ...) or "unset" for the zero ContactRole.
+// String returns the text form of r: its name ("decision maker",
+// "influencer", "user", ...) or "unset" for the zero ContactRole.
 func (r ContactRole) String() string { return contactRoleNames.String(r) }
 
-// Valid reports whether r is one of the declared ContactRole values (not the unset zero).
+// Valid reports whether r is one of the declared ContactRole values (not the
+// unset zero).
 func (r ContactRole) Valid() bool { return contactRoleNames.Valid(r) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -36,10 +38,12 @@ func (r *ContactRole) UnmarshalText(text []byte) error {
 	return contactRoleNames.UnmarshalText(text, r)
 }
 
-// String returns the text form of s: its name ("draft", "approved", "signed", ...) or "unset" for the zero ContractStatus.
+// String returns the text form of s: its name ("draft", "approved",
+// "signed", ...) or "unset" for the zero ContractStatus.
 func (s ContractStatus) String() string { return contractStatusNames.String(s) }
 
-// Valid reports whether s is one of the declared ContractStatus values (not the unset zero).
+// Valid reports whether s is one of the declared ContractStatus values (not
+// the unset zero).
 func (s ContractStatus) Valid() bool { return contractStatusNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -52,7 +56,8 @@ func (s *ContractStatus) UnmarshalText(text []byte) error {
 	return contractStatusNames.UnmarshalText(text, s)
 }
 
-// String returns the text form of t: its name ("approve", "sign", "activate", ...).
+// String returns the text form of t: its name ("approve", "sign",
+// "activate", ...).
 func (t ContractTrigger) String() string { return contractTriggerNames.String(t) }
 
 // Valid reports whether t is one of the declared ContractTrigger values.
@@ -68,7 +73,8 @@ func (t *ContractTrigger) UnmarshalText(text []byte) error {
 	return contractTriggerNames.UnmarshalText(text, t)
 }
 
-// String returns the text form of x: its name ("not started", "planning", "implementation started", ...).
+// String returns the text form of x: its name ("not started", "planning",
+// "implementation started", ...).
 func (x Execution) String() string { return executionNames.String(x) }
 
 // Valid reports whether x is one of the declared Execution values.
@@ -82,10 +88,12 @@ func (x Execution) MarshalText() ([]byte, error) { return executionNames.Marshal
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (x *Execution) UnmarshalText(text []byte) error { return executionNames.UnmarshalText(text, x) }
 
-// String returns the text form of k: its name ("original", "amendment", "renewal") or "unset" for the zero TermsKind.
+// String returns the text form of k: its name ("original", "amendment",
+// "renewal") or "unset" for the zero TermsKind.
 func (k TermsKind) String() string { return termsKindNames.String(k) }
 
-// Valid reports whether k is one of the declared TermsKind values (not the unset zero).
+// Valid reports whether k is one of the declared TermsKind values (not the
+// unset zero).
 func (k TermsKind) Valid() bool { return termsKindNames.Valid(k) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -96,10 +104,12 @@ func (k TermsKind) MarshalText() ([]byte, error) { return termsKindNames.Marshal
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *TermsKind) UnmarshalText(text []byte) error { return termsKindNames.UnmarshalText(text, k) }
 
-// String returns the text form of a: its name ("numeric", "categorical") or "unset" for the zero AttrKind.
+// String returns the text form of a: its name ("numeric", "categorical") or
+// "unset" for the zero AttrKind.
 func (a AttrKind) String() string { return attrKindNames.String(a) }
 
-// Valid reports whether a is one of the declared AttrKind values (not the unset zero).
+// Valid reports whether a is one of the declared AttrKind values (not the
+// unset zero).
 func (a AttrKind) Valid() bool { return attrKindNames.Valid(a) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -110,10 +120,12 @@ func (a AttrKind) MarshalText() ([]byte, error) { return attrKindNames.MarshalTe
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (a *AttrKind) UnmarshalText(text []byte) error { return attrKindNames.UnmarshalText(text, a) }
 
-// String returns the text form of s: its name ("too new", "growth", "maturity", ...) or "unset" for the zero Stage.
+// String returns the text form of s: its name ("too new", "growth",
+// "maturity", ...) or "unset" for the zero Stage.
 func (s Stage) String() string { return stageNames.String(s) }
 
-// Valid reports whether s is one of the declared Stage values (not the unset zero).
+// Valid reports whether s is one of the declared Stage values (not the unset
+// zero).
 func (s Stage) Valid() bool { return stageNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -124,10 +136,12 @@ func (s Stage) MarshalText() ([]byte, error) { return stageNames.MarshalText(s) 
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Stage) UnmarshalText(text []byte) error { return stageNames.UnmarshalText(text, s) }
 
-// String returns the text form of s: its name ("info", "minor", "major", ...) or "unset" for the zero Severity.
+// String returns the text form of s: its name ("info", "minor", "major",
+// ...) or "unset" for the zero Severity.
 func (s Severity) String() string { return severityNames.String(s) }
 
-// Valid reports whether s is one of the declared Severity values (not the unset zero).
+// Valid reports whether s is one of the declared Severity values (not the
+// unset zero).
 func (s Severity) Valid() bool { return severityNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -138,10 +152,12 @@ func (s Severity) MarshalText() ([]byte, error) { return severityNames.MarshalTe
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Severity) UnmarshalText(text []byte) error { return severityNames.UnmarshalText(text, s) }
 
-// String returns the text form of o: its name ("pending", "resolved", "escalated", ...) or "unset" for the zero Outcome.
+// String returns the text form of o: its name ("pending", "resolved",
+// "escalated", ...) or "unset" for the zero Outcome.
 func (o Outcome) String() string { return outcomeNames.String(o) }
 
-// Valid reports whether o is one of the declared Outcome values (not the unset zero).
+// Valid reports whether o is one of the declared Outcome values (not the
+// unset zero).
 func (o Outcome) Valid() bool { return outcomeNames.Valid(o) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -152,10 +168,12 @@ func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.MarshalText
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (o *Outcome) UnmarshalText(text []byte) error { return outcomeNames.UnmarshalText(text, o) }
 
-// String returns the text form of s: its name ("champions", "loyal", "potential loyalist", ...) or "unset" for the zero Segment.
+// String returns the text form of s: its name ("champions", "loyal",
+// "potential loyalist", ...) or "unset" for the zero Segment.
 func (s Segment) String() string { return segmentNames.String(s) }
 
-// Valid reports whether s is one of the declared Segment values (not the unset zero).
+// Valid reports whether s is one of the declared Segment values (not the
+// unset zero).
 func (s Segment) Valid() bool { return segmentNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String

@@ -19,10 +19,12 @@ var (
 	discountBasisNames  = crmkit.NewEnum("DiscountBasis", MaxLineDiscount, "max-line-discount", "overall-discount")
 )
 
-// String returns the text form of s: its name ("pending", "approved", "rejected", ...) or "unset" for the zero ApprovalStatus.
+// String returns the text form of s: its name ("pending", "approved",
+// "rejected", ...) or "unset" for the zero ApprovalStatus.
 func (s ApprovalStatus) String() string { return approvalStatusNames.String(s) }
 
-// Valid reports whether s is one of the declared ApprovalStatus values (not the unset zero).
+// Valid reports whether s is one of the declared ApprovalStatus values (not
+// the unset zero).
 func (s ApprovalStatus) Valid() bool { return approvalStatusNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -35,10 +37,12 @@ func (s *ApprovalStatus) UnmarshalText(text []byte) error {
 	return approvalStatusNames.UnmarshalText(text, s)
 }
 
-// String returns the text form of c: its name ("pipeline", "best_case", "commit", ...) or "unset" for the zero ForecastCategory.
+// String returns the text form of c: its name ("pipeline", "best_case",
+// "commit", ...) or "unset" for the zero ForecastCategory.
 func (c ForecastCategory) String() string { return forecastNames.String(c) }
 
-// Valid reports whether c is one of the declared ForecastCategory values (not the unset zero).
+// Valid reports whether c is one of the declared ForecastCategory values
+// (not the unset zero).
 func (c ForecastCategory) Valid() bool { return forecastNames.Valid(c) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -51,10 +55,12 @@ func (c *ForecastCategory) UnmarshalText(text []byte) error {
 	return forecastNames.UnmarshalText(text, c)
 }
 
-// String returns the text form of u: its name ("day", "week", "month") or "unset" for the zero CadenceUnit.
+// String returns the text form of u: its name ("day", "week", "month") or
+// "unset" for the zero CadenceUnit.
 func (u CadenceUnit) String() string { return cadenceNames.String(u) }
 
-// Valid reports whether u is one of the declared CadenceUnit values (not the unset zero).
+// Valid reports whether u is one of the declared CadenceUnit values (not the
+// unset zero).
 func (u CadenceUnit) Valid() bool { return cadenceNames.Valid(u) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -65,10 +71,12 @@ func (u CadenceUnit) MarshalText() ([]byte, error) { return cadenceNames.Marshal
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (u *CadenceUnit) UnmarshalText(text []byte) error { return cadenceNames.UnmarshalText(text, u) }
 
-// String returns the text form of s: its name ("open", "won", "lost", ...) or "unset" for the zero Status.
+// String returns the text form of s: its name ("open", "won", "lost", ...)
+// or "unset" for the zero Status.
 func (s Status) String() string { return statusNames.String(s) }
 
-// Valid reports whether s is one of the declared Status values (not the unset zero).
+// Valid reports whether s is one of the declared Status values (not the
+// unset zero).
 func (s Status) Valid() bool { return statusNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -79,10 +87,12 @@ func (s Status) MarshalText() ([]byte, error) { return statusNames.MarshalText(s
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Status) UnmarshalText(text []byte) error { return statusNames.UnmarshalText(text, s) }
 
-// String returns the text form of t: its name ("new_business", "expansion", "renewal", ...) or "unset" for the zero DealType.
+// String returns the text form of t: its name ("new_business", "expansion",
+// "renewal", ...) or "unset" for the zero DealType.
 func (t DealType) String() string { return dealTypeNames.String(t) }
 
-// Valid reports whether t is one of the declared DealType values (not the unset zero).
+// Valid reports whether t is one of the declared DealType values (not the
+// unset zero).
 func (t DealType) Valid() bool { return dealTypeNames.Valid(t) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -93,10 +103,12 @@ func (t DealType) MarshalText() ([]byte, error) { return dealTypeNames.MarshalTe
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *DealType) UnmarshalText(text []byte) error { return dealTypeNames.UnmarshalText(text, t) }
 
-// String returns the text form of s: its name ("draft", "pending-approval", "approved", ...) or "unset" for the zero QuoteStatus.
+// String returns the text form of s: its name ("draft", "pending-approval",
+// "approved", ...) or "unset" for the zero QuoteStatus.
 func (s QuoteStatus) String() string { return quoteStatusNames.String(s) }
 
-// Valid reports whether s is one of the declared QuoteStatus values (not the unset zero).
+// Valid reports whether s is one of the declared QuoteStatus values (not the
+// unset zero).
 func (s QuoteStatus) Valid() bool { return quoteStatusNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -109,10 +121,12 @@ func (s *QuoteStatus) UnmarshalText(text []byte) error {
 	return quoteStatusNames.UnmarshalText(text, s)
 }
 
-// String returns the text form of b: its name ("max-line-discount", "overall-discount") or "unset" for the zero DiscountBasis.
+// String returns the text form of b: its name ("max-line-discount",
+// "overall-discount") or "unset" for the zero DiscountBasis.
 func (b DiscountBasis) String() string { return discountBasisNames.String(b) }
 
-// Valid reports whether b is one of the declared DiscountBasis values (not the unset zero).
+// Valid reports whether b is one of the declared DiscountBasis values (not
+// the unset zero).
 func (b DiscountBasis) Valid() bool { return discountBasisNames.Valid(b) }
 
 // MarshalText implements encoding.TextMarshaler with the form String

@@ -15,7 +15,8 @@ var (
 	figureNames         = crmkit.NewEnum("Figure", Weighted, "weighted", "historical", "commit", "best case", "pipeline")
 )
 
-// String returns the text form of s: its name ("planned", "pending approval", "approved", ...).
+// String returns the text form of s: its name ("planned", "pending
+// approval", "approved", ...).
 func (s CampaignStatus) String() string { return campaignStatusNames.String(s) }
 
 // Valid reports whether s is one of the declared CampaignStatus values.
@@ -31,7 +32,8 @@ func (s *CampaignStatus) UnmarshalText(text []byte) error {
 	return campaignStatusNames.UnmarshalText(text, s)
 }
 
-// String returns the text form of e: its name ("submit", "approve", "reject", ...).
+// String returns the text form of e: its name ("submit", "approve",
+// "reject", ...).
 func (e CampaignEvent) String() string { return campaignEventNames.String(e) }
 
 // Valid reports whether e is one of the declared CampaignEvent values.
@@ -47,7 +49,8 @@ func (e *CampaignEvent) UnmarshalText(text []byte) error {
 	return campaignEventNames.UnmarshalText(text, e)
 }
 
-// String returns the text form of r: its name ("opportunities", "contract volume", "roi").
+// String returns the text form of r: its name ("opportunities", "contract
+// volume", "roi").
 func (r Ranking) String() string { return rankingNames.String(r) }
 
 // Valid reports whether r is one of the declared Ranking values.
@@ -61,10 +64,12 @@ func (r Ranking) MarshalText() ([]byte, error) { return rankingNames.MarshalText
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (r *Ranking) UnmarshalText(text []byte) error { return rankingNames.UnmarshalText(text, r) }
 
-// String returns the text form of d: its name ("owner", "source", "campaign", ...) or "unset" for the zero Dimension.
+// String returns the text form of d: its name ("owner", "source",
+// "campaign", ...) or "unset" for the zero Dimension.
 func (d Dimension) String() string { return dimensionNames.String(d) }
 
-// Valid reports whether d is one of the declared Dimension values (not the unset zero).
+// Valid reports whether d is one of the declared Dimension values (not the
+// unset zero).
 func (d Dimension) Valid() bool { return dimensionNames.Valid(d) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -75,10 +80,12 @@ func (d Dimension) MarshalText() ([]byte, error) { return dimensionNames.Marshal
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (d *Dimension) UnmarshalText(text []byte) error { return dimensionNames.UnmarshalText(text, d) }
 
-// String returns the text form of k: its name ("created", "stage entered", "won", ...) or "unset" for the zero Kind.
+// String returns the text form of k: its name ("created", "stage entered",
+// "won", ...) or "unset" for the zero Kind.
 func (k Kind) String() string { return kindNames.String(k) }
 
-// Valid reports whether k is one of the declared Kind values (not the unset zero).
+// Valid reports whether k is one of the declared Kind values (not the unset
+// zero).
 func (k Kind) Valid() bool { return kindNames.Valid(k) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -89,7 +96,8 @@ func (k Kind) MarshalText() ([]byte, error) { return kindNames.MarshalText(k) }
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *Kind) UnmarshalText(text []byte) error { return kindNames.UnmarshalText(text, k) }
 
-// String returns the text form of s: its name ("open", "suspended", "won", ...).
+// String returns the text form of s: its name ("open", "suspended", "won",
+// ...).
 func (s Status) String() string { return statusNames.String(s) }
 
 // Valid reports whether s is one of the declared Status values.
@@ -103,10 +111,12 @@ func (s Status) MarshalText() ([]byte, error) { return statusNames.MarshalText(s
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (s *Status) UnmarshalText(text []byte) error { return statusNames.UnmarshalText(text, s) }
 
-// String returns the text form of f: its name ("weighted", "historical", "commit", ...) or "unset" for the zero Figure.
+// String returns the text form of f: its name ("weighted", "historical",
+// "commit", ...) or "unset" for the zero Figure.
 func (f Figure) String() string { return figureNames.String(f) }
 
-// Valid reports whether f is one of the declared Figure values (not the unset zero).
+// Valid reports whether f is one of the declared Figure values (not the
+// unset zero).
 func (f Figure) Valid() bool { return figureNames.Valid(f) }
 
 // MarshalText implements encoding.TextMarshaler with the form String

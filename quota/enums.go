@@ -15,10 +15,12 @@ var (
 	grainNames       = crmkit.NewEnum("Grain", Halves, "halves", "quarters", "months")
 )
 
-// String returns the text form of t: its name ("keep total", "change total") or "unset" for the zero TotalPolicy.
+// String returns the text form of t: its name ("keep total", "change total")
+// or "unset" for the zero TotalPolicy.
 func (t TotalPolicy) String() string { return totalPolicyNames.String(t) }
 
-// Valid reports whether t is one of the declared TotalPolicy values (not the unset zero).
+// Valid reports whether t is one of the declared TotalPolicy values (not the
+// unset zero).
 func (t TotalPolicy) Valid() bool { return totalPolicyNames.Valid(t) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -31,10 +33,12 @@ func (t *TotalPolicy) UnmarshalText(text []byte) error {
 	return totalPolicyNames.UnmarshalText(text, t)
 }
 
-// String returns the text form of t: its name ("attainment", "revenue") or "unset" for the zero TierBasis.
+// String returns the text form of t: its name ("attainment", "revenue") or
+// "unset" for the zero TierBasis.
 func (t TierBasis) String() string { return tierBasisNames.String(t) }
 
-// Valid reports whether t is one of the declared TierBasis values (not the unset zero).
+// Valid reports whether t is one of the declared TierBasis values (not the
+// unset zero).
 func (t TierBasis) Valid() bool { return tierBasisNames.Valid(t) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -45,10 +49,12 @@ func (t TierBasis) MarshalText() ([]byte, error) { return tierBasisNames.Marshal
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *TierBasis) UnmarshalText(text []byte) error { return tierBasisNames.UnmarshalText(text, t) }
 
-// String returns the text form of t: its name ("marginal", "retroactive") or "unset" for the zero TierMethod.
+// String returns the text form of t: its name ("marginal", "retroactive") or
+// "unset" for the zero TierMethod.
 func (t TierMethod) String() string { return tierMethodNames.String(t) }
 
-// Valid reports whether t is one of the declared TierMethod values (not the unset zero).
+// Valid reports whether t is one of the declared TierMethod values (not the
+// unset zero).
 func (t TierMethod) Valid() bool { return tierMethodNames.Valid(t) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -59,10 +65,12 @@ func (t TierMethod) MarshalText() ([]byte, error) { return tierMethodNames.Marsh
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *TierMethod) UnmarshalText(text []byte) error { return tierMethodNames.UnmarshalText(text, t) }
 
-// String returns the text form of k: its name ("tier", "cap", "clawback", ...) or "unset" for the zero LineKind.
+// String returns the text form of k: its name ("tier", "cap", "clawback",
+// ...) or "unset" for the zero LineKind.
 func (k LineKind) String() string { return lineKindNames.String(k) }
 
-// Valid reports whether k is one of the declared LineKind values (not the unset zero).
+// Valid reports whether k is one of the declared LineKind values (not the
+// unset zero).
 func (k LineKind) Valid() bool { return lineKindNames.Valid(k) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -73,10 +81,12 @@ func (k LineKind) MarshalText() ([]byte, error) { return lineKindNames.MarshalTe
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *LineKind) UnmarshalText(text []byte) error { return lineKindNames.UnmarshalText(text, k) }
 
-// String returns the text form of k: its name ("equal", "custom", "seasonal", ...) or "unset" for the zero WeightKind.
+// String returns the text form of k: its name ("equal", "custom",
+// "seasonal", ...) or "unset" for the zero WeightKind.
 func (k WeightKind) String() string { return weightKindNames.String(k) }
 
-// Valid reports whether k is one of the declared WeightKind values (not the unset zero).
+// Valid reports whether k is one of the declared WeightKind values (not the
+// unset zero).
 func (k WeightKind) Valid() bool { return weightKindNames.Valid(k) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -87,10 +97,12 @@ func (k WeightKind) MarshalText() ([]byte, error) { return weightKindNames.Marsh
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *WeightKind) UnmarshalText(text []byte) error { return weightKindNames.UnmarshalText(text, k) }
 
-// String returns the text form of m: its name ("roll up", "own") or "unset" for the zero ManagerMode.
+// String returns the text form of m: its name ("roll up", "own") or "unset"
+// for the zero ManagerMode.
 func (m ManagerMode) String() string { return managerModeNames.String(m) }
 
-// Valid reports whether m is one of the declared ManagerMode values (not the unset zero).
+// Valid reports whether m is one of the declared ManagerMode values (not the
+// unset zero).
 func (m ManagerMode) Valid() bool { return managerModeNames.Valid(m) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
@@ -103,10 +115,12 @@ func (m *ManagerMode) UnmarshalText(text []byte) error {
 	return managerModeNames.UnmarshalText(text, m)
 }
 
-// String returns the text form of g: its name ("halves", "quarters", "months") or "unset" for the zero Grain.
+// String returns the text form of g: its name ("halves", "quarters",
+// "months") or "unset" for the zero Grain.
 func (g Grain) String() string { return grainNames.String(g) }
 
-// Valid reports whether g is one of the declared Grain values (not the unset zero).
+// Valid reports whether g is one of the declared Grain values (not the unset
+// zero).
 func (g Grain) Valid() bool { return grainNames.Valid(g) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
