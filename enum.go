@@ -16,7 +16,7 @@ const Unset = "unset"
 // one table of their names, and its String, MarshalText, UnmarshalText and
 // Valid methods are one-line calls to the table:
 //
-//	var stageNames = crmkit.NewEnum("lead.Stage", StageSuspect, "suspect", "mql", ...)
+//	var stageNames = crmkit.NewEnum("Stage", StageSuspect, "suspect", "mql", ...)
 //
 //	func (s Stage) String() string                { return stageNames.String(s) }
 //	func (s Stage) MarshalText() ([]byte, error)  { return stageNames.MarshalText(s) }
@@ -38,8 +38,8 @@ type Enum[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 |
 
 // NewEnum returns the name table of the enum type E whose values are
 // first, first+1, ... named by names in that order. typeName (such as
-// "lead.Stage") names the type in errors and in the String of an
-// undeclared value ("lead.Stage(9)"). When first is above zero, the zero
+// "Stage", as the Go type is named) names the type in errors and in the String of an
+// undeclared value ("Stage(9)"). When first is above zero, the zero
 // value is the explicit unset, written Unset. It panics, at package
 // initialisation, on a programmer error in the table: no names, a first
 // value below zero, an empty or duplicate name, or a declared value named
