@@ -107,48 +107,54 @@ func (a Adjustment) String() string {
 	return fmt.Sprintf("adjust %s by %s (%s)", at, by, a.Total)
 }
 
-// Adjust applies adjustments in order, all in one new version by rev.
+// Adjust applies adjustments in order, all in one new version by c, and
+// returns the new plan with its EventPlanAdjusted event.
 // Locked cells never move: adjusting one is crmkit.ErrConflict, and so is
 // a change that must be absorbed where every candidate is locked (all
 // siblings under KeepTotal, an ancestor under ChangeTotal, all children).
 // A relative change below -100%, a result below zero, the root under
-// KeepTotal (it has no siblings) and an unknown policy are errors matching
-// crmkit.ErrInvalid; an unknown key is crmkit.ErrNotFound. On any error
-// the plan is unchanged.
-func (p Plan) Adjust(rev Rev, adjustments ...Adjustment) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("adjust plan %s: %w", p.ID, err)
+// KeepTotal (it has no siblings), an unknown policy and an invalid command
+// are errors matching crmkit.ErrInvalid; an unknown key is
+// crmkit.ErrNotFound. On any error the plan is unchanged.
+func (p Plan) Adjust(c crmkit.Cmd, adjustments ...Adjustment) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "adjust", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if len(adjustments) == 0 {
-		return Plan{}, crmkit.Invalid("adjustments", "nothing to adjust")
+		return Plan{}, none, crmkit.Invalid("adjustments", "nothing to adjust")
 	}
 	q := p.clone()
 	idx := q.index()
 	tr := newTracker()
 	for i, a := range adjustments {
 		if err := q.adjust(idx, tr, a); err != nil {
-			return Plan{}, fmt.Errorf("adjustment %d (%s): %w", i, a, err)
+			return Plan{}, none, fmt.Errorf("adjustment %d (%s): %w", i, a, err)
 		}
 	}
 	action := adjustments[0].String()
 	if len(adjustments) > 1 {
 		action = fmt.Sprintf("%s and %d more adjustments", action, len(adjustments)-1)
 	}
-	q.commit(rev, action, tr.changes())
-	return q, nil
+	e, err := q.commit(c, EventPlanAdjusted, action, tr.changes())
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }
 
 // SetTarget sets the target of key to target, keeping or changing the
-// parent's total; it is Adjust with ByAmount(target - current).
-func (p Plan) SetTarget(rev Rev, key string, target int64, total TotalPolicy) (Plan, error) {
-	c, err := p.find(key)
+// parent's total; it is Adjust with ByAmount(target - current), and
+// returns the same EventPlanAdjusted event.
+func (p Plan) SetTarget(c crmkit.Cmd, key string, target int64, total TotalPolicy) (Plan, crmkit.Event, error) {
+	cell, err := p.find(key)
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, crmkit.Event{}, err
 	}
 	if target < 0 {
-		return Plan{}, crmkit.Invalid("target", "negative target %s for %q", p.Unit.Format(target), key)
+		return Plan{}, crmkit.Event{}, crmkit.Invalid("target", "negative target %s for %q", p.Unit.Format(target), key)
 	}
-	return p.Adjust(rev, ByAmount(key, target-c.Target, total))
+	return p.Adjust(c, ByAmount(key, target-cell.Target, total))
 }
 
 // tracker records each touched cell's state before its first change.
@@ -328,14 +334,17 @@ func negate(a int64) (int64, error) {
 }
 
 // Lock locks (or, with locked false, unlocks) the cells keys in one new
-// version by rev. Locked cells never move. An unknown key is
-// crmkit.ErrNotFound and changes nothing.
-func (p Plan) Lock(rev Rev, locked bool, keys ...string) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("lock plan %s: %w", p.ID, err)
+// version by c, and returns the new plan with its EventCellsLocked (or
+// EventCellsUnlocked) event. Locked cells never move. An unknown key is
+// crmkit.ErrNotFound, no keys or an invalid command crmkit.ErrInvalid; on
+// error the plan is unchanged.
+func (p Plan) Lock(c crmkit.Cmd, locked bool, keys ...string) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "lock", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if len(keys) == 0 {
-		return Plan{}, crmkit.Invalid("keys", "no cells to lock")
+		return Plan{}, none, crmkit.Invalid("keys", "no cells to lock")
 	}
 	q := p.clone()
 	idx := q.index()
@@ -343,38 +352,47 @@ func (p Plan) Lock(rev Rev, locked bool, keys ...string) (Plan, error) {
 	for _, k := range keys {
 		e, err := idx.get(&q, k)
 		if err != nil {
-			return Plan{}, err
+			return Plan{}, none, err
 		}
 		tr.touch(e.cell)
 		e.cell.Locked = locked
 	}
-	verb := "lock"
+	verb, typ := "lock", EventCellsLocked
 	if !locked {
-		verb = "unlock"
+		verb, typ = "unlock", EventCellsUnlocked
 	}
-	q.commit(rev, fmt.Sprintf("%s %d cells", verb, len(keys)), tr.changes())
-	return q, nil
+	e, err := q.commit(c, typ, fmt.Sprintf("%s %d cells", verb, len(keys)), tr.changes())
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }
 
 // SetRisk sets the completion-risk coefficient of key (see Cell.Risk) in
-// a new version by rev: 1.1 assigns 10% more than the cell's allocated
-// target; zero clears it. A negative coefficient is an error matching
-// crmkit.ErrInvalid; an unknown key is crmkit.ErrNotFound.
-func (p Plan) SetRisk(rev Rev, key string, coefficient decimal.Decimal) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("set risk in plan %s: %w", p.ID, err)
+// a new version by c, and returns the new plan with its
+// EventRiskCoefficientSet event: 1.1 assigns 10% more than the cell's
+// allocated target; zero clears it. A negative coefficient and an invalid
+// command are errors matching crmkit.ErrInvalid; an unknown key is
+// crmkit.ErrNotFound. On error the plan is unchanged.
+func (p Plan) SetRisk(c crmkit.Cmd, key string, coefficient decimal.Decimal) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "set risk in", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if coefficient.Sign() < 0 {
-		return Plan{}, crmkit.Invalid("risk", "negative coefficient %s for %q", coefficient, key)
+		return Plan{}, none, crmkit.Invalid("risk", "negative coefficient %s for %q", coefficient, key)
 	}
 	q := p.clone()
-	c, err := q.find(key)
+	cell, err := q.find(key)
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, none, err
 	}
 	tr := newTracker()
-	tr.touch(c)
-	c.Risk = coefficient
-	q.commit(rev, fmt.Sprintf("set risk coefficient of %q to %s", key, coefficient), tr.changes())
-	return q, nil
+	tr.touch(cell)
+	cell.Risk = coefficient
+	e, err := q.commit(c, EventRiskCoefficientSet, fmt.Sprintf("set risk coefficient of %q to %s", key, coefficient), tr.changes())
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }

@@ -19,7 +19,7 @@ import (
 // four reps (100,000.00 each), APAC 600,000.00.
 func fourReps(t *testing.T) quota.Plan {
 	t.Helper()
-	p, err := newPlan(t, "1000000").Split(byAna,
+	p, _, err := newPlan(t, "1000000").Split(byAna,
 		quota.Split{Dim: "region", Members: []string{"EMEA", "APAC"}, Weights: quota.CustomWeights(d("40"), d("60"))},
 		quota.Split{Key: "region=EMEA", Dim: "rep", Members: []string{"ana", "ben", "cai", "dee"}, Weights: quota.EqualWeights()},
 		quota.Split{Key: "region=EMEA/rep=ana", Grain: quota.Quarters, Weights: quota.EqualWeights()},
@@ -30,8 +30,8 @@ func fourReps(t *testing.T) quota.Plan {
 
 func TestAdjustKeepTotal(t *testing.T) {
 	p := fourReps(t)
-	by := quota.Rev{By: "eva", At: t0.Add(time.Hour), Why: "ana took over two accounts"}
-	q, err := p.Adjust(by, quota.ByRate("region=EMEA/rep=ana", d("0.1"), quota.KeepTotal))
+	by := crmkit.Cmd{By: "eva", At: t0.Add(time.Hour), Reason: "ana took over two accounts"}
+	q, _, err := p.Adjust(by, quota.ByRate("region=EMEA/rep=ana", d("0.1"), quota.KeepTotal))
 	require.NoError(t, err)
 	// ana 10,000,000 cents +10% = 11,000,000. The other three give up
 	// 1,000,000 cents by equal weights: 333,334 (ties to the lower index),
@@ -46,13 +46,13 @@ func TestAdjustKeepTotal(t *testing.T) {
 	require.Equal(t, p.Version+1, q.Version)
 	last := q.History[len(q.History)-1]
 	assert.Equal(t, "eva", last.By)
-	assert.Equal(t, "ana took over two accounts", last.Why)
+	assert.Equal(t, "ana took over two accounts", last.Reason)
 	assert.Contains(t, last.Action, "+10%")
 
 	// Lock ben: the next -5% on cai is absorbed by ana and dee only.
-	q, err = q.Lock(by, true, "region=EMEA/rep=ben")
+	q, _, err = q.Lock(by, true, "region=EMEA/rep=ben")
 	require.NoError(t, err)
-	r, err := q.Adjust(by, quota.ByRate("region=EMEA/rep=cai", d("-0.05"), quota.KeepTotal))
+	r, _, err := q.Adjust(by, quota.ByRate("region=EMEA/rep=cai", d("-0.05"), quota.KeepTotal))
 	require.NoError(t, err)
 	// cai 9,666,667 x 0.95 = 9,183,333.65 -> 9,183,334 (delta -483,333);
 	// ana and dee weigh 10,000,000 each: +241,667 (lower index) and +241,666.
@@ -74,7 +74,7 @@ func TestAdjustKeepTotal(t *testing.T) {
 
 func TestAdjustChangeTotal(t *testing.T) {
 	p := fourReps(t)
-	q, err := p.Adjust(byAna, quota.ByAmount("region=EMEA/rep=dee", 500000, quota.ChangeTotal))
+	q, _, err := p.Adjust(byAna, quota.ByAmount("region=EMEA/rep=dee", 500000, quota.ChangeTotal))
 	require.NoError(t, err)
 	assert.Equal(t, []int64{10000000, 10000000, 10000000, 10500000}, targets(t, q, "region=EMEA"))
 	assert.Equal(t, []int64{40500000, 60000000}, targets(t, q, ""))
@@ -84,19 +84,19 @@ func TestAdjustChangeTotal(t *testing.T) {
 	require.NoError(t, q.Validate())
 
 	// The root moves its children in proportion to their weights (40:60).
-	q, err = q.Adjust(byAna, quota.ByAmount("", 1000, quota.ChangeTotal))
+	q, _, err = q.Adjust(byAna, quota.ByAmount("", 1000, quota.ChangeTotal))
 	require.NoError(t, err)
 	assert.Equal(t, []int64{40500400, 60000600}, targets(t, q, ""))
 
 	// SetTarget is an adjustment by the difference.
-	q, err = q.SetTarget(byAna, "region=APAC", 50000000, quota.KeepTotal)
+	q, _, err = q.SetTarget(byAna, "region=APAC", 50000000, quota.KeepTotal)
 	require.NoError(t, err)
 	assert.Equal(t, []int64{50501000, 50000000}, targets(t, q, ""))
 }
 
 func TestAdjustBadInput(t *testing.T) {
 	p := fourReps(t)
-	p, err := p.Lock(byAna, true, "region=EMEA/rep=ben", "region=APAC")
+	p, _, err := p.Lock(byAna, true, "region=EMEA/rep=ben", "region=APAC")
 	require.NoError(t, err)
 	cases := []struct {
 		name string
@@ -121,7 +121,7 @@ func TestAdjustBadInput(t *testing.T) {
 	require.NoError(t, err)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := p.Adjust(byAna, c.adj...)
+			_, _, err := p.Adjust(byAna, c.adj...)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, c.is)
 			after, err := json.Marshal(p)
@@ -131,9 +131,9 @@ func TestAdjustBadInput(t *testing.T) {
 	}
 	_, err = quota.ByRate("x", d("-1"), quota.KeepTotal).Inverse()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = p.SetRisk(byAna, "region=EMEA", d("-1"))
+	_, _, err = p.SetRisk(byAna, "region=EMEA", d("-1"))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = p.Lock(byAna, true, "nope=x")
+	_, _, err = p.Lock(byAna, true, "nope=x")
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 	_, err = p.AtVersion(p.Version + 1)
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
@@ -146,7 +146,7 @@ func TestRiskCoefficient(t *testing.T) {
 	// targets (440,000.00) exceed EMEA's 400,000.00 on purpose.
 	var err error
 	for _, r := range []string{"ana", "ben", "cai", "dee"} {
-		p, err = p.SetRisk(byAna, "region=EMEA/rep="+r, d("1.1"))
+		p, _, err = p.SetRisk(byAna, "region=EMEA/rep="+r, d("1.1"))
 		require.NoError(t, err)
 	}
 	var sum int64
@@ -172,7 +172,7 @@ func TestVersions(t *testing.T) {
 		quota.ByRate("region=APAC", d("-0.1"), quota.ChangeTotal),
 		quota.ByAmount("region=EMEA/rep=ana/period=Q3", 12345, quota.KeepTotal),
 	} {
-		next, err := v[len(v)-1].Adjust(byAna, a)
+		next, _, err := v[len(v)-1].Adjust(byAna, a)
 		require.NoError(t, err)
 		v = append(v, next)
 	}
@@ -219,7 +219,7 @@ func TestPropertyAdjustments(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := quotatest.Plan().Draw(t, "plan")
 		a := quotatest.Adjustment(p).Draw(t, "adjustment")
-		q, err := p.Adjust(quotatest.Rev(), a)
+		q, _, err := p.Adjust(quotatest.Cmd(), a)
 		if err != nil {
 			if !errors.Is(err, crmkit.ErrConflict) && !errors.Is(err, crmkit.ErrInvalid) {
 				t.Fatalf("unexpected error %v", err)
@@ -257,7 +257,7 @@ func TestPropertyAdjustments(t *testing.T) {
 		// The inverse returns every cell to within one unit.
 		inv, err := a.Inverse()
 		require.NoError(t, err)
-		r, err := q.Adjust(quotatest.Rev(), inv)
+		r, _, err := q.Adjust(quotatest.Cmd(), inv)
 		if err != nil && !a.Absolute && errors.Is(err, crmkit.ErrInvalid) {
 			// A relative change is rounded, so its inverse may ask a cell
 			// that the first change left at 0 to give up one unit more.

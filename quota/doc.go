@@ -28,11 +28,19 @@
 // (Plan.Assigned) deliberately larger than its allocation, so assigned
 // sub-targets may sum to more than their parent.
 //
-// Each change returns a new Plan with the next Version and a Revision
-// saying who, when and why, and which cells moved; the old value is
-// unchanged. Plan.AtVersion rebuilds any earlier version and Diff or
-// Plan.DiffVersions compares two versions cell by cell. Plans are JSON
-// values (UnmarshalJSON validates), ready for a repository.
+// Plans follow the aggregate contract of every crmkit domain package.
+// NewPlan and every change (Split, Adjust, SetTarget, Lock, SetRisk) take
+// a crmkit.Cmd saying who, when and why (checked by crmkit.Cmd.Validate)
+// and return (Plan, crmkit.Event, error): a new Plan with the next Version
+// and a Revision saying who, when, why and which cells moved, and the
+// event that records it, of kind PlanKind and version the plan's; NewPlan
+// returns version 1. On error the plan it was called on is unchanged and
+// no event is returned. Event types are named Event plus the past-tense
+// fact, as in every crmkit package: EventPlanCreated, EventPlanSplit,
+// EventPlanAdjusted, EventCellsLocked, EventCellsUnlocked,
+// EventRiskCoefficientSet. Plan.AtVersion rebuilds any earlier version and
+// Diff or Plan.DiffVersions compares two versions cell by cell. Plans are
+// JSON values (UnmarshalJSON validates), ready for a repository.
 //
 // # Evaluation
 //

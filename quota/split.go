@@ -98,23 +98,24 @@ func (s Split) String() string {
 	return fmt.Sprintf("split %s by %s into %d (%s)", at, s.Dim, len(s.Members), s.Weights.Kind)
 }
 
-// Split applies splits in order, all in one new version by rev: each
-// splits one leaf cell (possibly one created by an earlier split of the
-// same call). An unknown key is crmkit.ErrNotFound, a cell that already
+// Split applies splits in order, all in one new version by c, and returns
+// the new plan with its EventPlanSplit event: each split divides one leaf
+// cell (possibly one created by an earlier split of the same call). An unknown key is crmkit.ErrNotFound, a cell that already
 // has children crmkit.ErrConflict; bad members, grains or weights
 // (negative, of the wrong count, summing to zero, a currency other than
 // the plan's) are errors matching crmkit.ErrInvalid or
 // crmkit.ErrCurrencyMismatch. On any error the plan is unchanged.
-func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("split plan %s: %w", p.ID, err)
+func (p Plan) Split(c crmkit.Cmd, splits ...Split) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "split", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if len(splits) == 0 {
-		return Plan{}, crmkit.Invalid("splits", "nothing to split")
+		return Plan{}, none, crmkit.Invalid("splits", "nothing to split")
 	}
 	q := p.clone()
 	if _, err := q.calendar(); err != nil {
-		return Plan{}, fmt.Errorf("split plan %s: %w", p.ID, err)
+		return Plan{}, none, fmt.Errorf("split plan %s: %w", p.ID, err)
 	}
 	idx := q.index()
 	sp := splitter{plan: &q, periods: make(map[periodKey]*periodSplit)}
@@ -139,14 +140,14 @@ func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
 	for i, s := range splits {
 		e, err := lookup(s.Key)
 		if err != nil {
-			return Plan{}, fmt.Errorf("split %d: %w", i, err)
+			return Plan{}, none, fmt.Errorf("split %d: %w", i, err)
 		}
 		if !e.cell.IsLeaf() {
-			return Plan{}, fmt.Errorf("split %d: cell %q is already split by %s: %w", i, s.Key, e.cell.Children[0].Dim, crmkit.ErrConflict)
+			return Plan{}, none, fmt.Errorf("split %d: cell %q is already split by %s: %w", i, s.Key, e.cell.Children[0].Dim, crmkit.ErrConflict)
 		}
 		kids, err := sp.split(*e.cell, s)
 		if err != nil {
-			return Plan{}, fmt.Errorf("split %d of cell %q: %w", i, s.Key, err)
+			return Plan{}, none, fmt.Errorf("split %d of cell %q: %w", i, s.Key, err)
 		}
 		e.cell.Children = kids
 		unindexed[s.Key] = e.cell
@@ -163,8 +164,11 @@ func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
 	if len(splits) > 1 {
 		action = fmt.Sprintf("%s and %d more splits", action, len(splits)-1)
 	}
-	q.commit(rev, action, changes)
-	return q, nil
+	e, err := q.commit(c, EventPlanSplit, action, changes)
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }
 
 type periodKey struct {

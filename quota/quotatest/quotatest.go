@@ -7,7 +7,7 @@
 //	rapid.Check(t, func(t *rapid.T) {
 //		p := quotatest.Plan().Draw(t, "plan")
 //		a := quotatest.Adjustment(p).Draw(t, "adjustment")
-//		q, err := p.Adjust(quotatest.Rev(), a)
+//		q, _, err := p.Adjust(quotatest.Cmd(), a)
 //		...
 //	})
 //
@@ -48,9 +48,9 @@ func Members(dim string) []string {
 	return []string{"direct", "partner-a", "partner-b"}
 }
 
-// Rev returns a fixed revision stamp for generated changes.
-func Rev() quota.Rev {
-	return quota.Rev{By: "quotatest", At: time.Date(FiscalYear, 1, 1, 0, 0, 0, 0, time.UTC), Why: "generated"}
+// Cmd returns the fixed command (who, when, why) of generated changes.
+func Cmd() crmkit.Cmd {
+	return crmkit.Cmd{By: "quotatest", At: time.Date(FiscalYear, 1, 1, 0, 0, 0, 0, time.UTC), Reason: "generated"}
 }
 
 // Calendar returns a generator of calendar specs: fiscal calendars with
@@ -126,7 +126,7 @@ func Plan() *rapid.Generator[quota.Plan] {
 		} else {
 			spec.Count, spec.CountUnit = target, u.Count
 		}
-		p, err := quota.NewPlan(spec, Rev())
+		p, _, err := quota.NewPlan(spec, Cmd())
 		if err != nil {
 			t.Fatalf("quotatest: new plan: %v", err)
 		}
@@ -137,7 +137,7 @@ func Plan() *rapid.Generator[quota.Plan] {
 			if !ok {
 				continue
 			}
-			next, err := p.Split(Rev(), s)
+			next, _, err := p.Split(Cmd(), s)
 			if err != nil {
 				t.Fatalf("quotatest: split %v: %v", s, err)
 			}
@@ -155,11 +155,11 @@ func Plan() *rapid.Generator[quota.Plan] {
 				for range n {
 					lock = append(lock, rapid.SampledFrom(keys).Draw(t, "lock"))
 				}
-				p, _ = p.Lock(Rev(), true, lock...)
+				p, _, _ = p.Lock(Cmd(), true, lock...)
 			}
 			if rapid.Bool().Draw(t, "risk") {
 				k := rapid.SampledFrom(keys).Draw(t, "risk key")
-				p, _ = p.SetRisk(Rev(), k, decimal.New(rapid.Int64Range(100, 130).Draw(t, "risk"), -2))
+				p, _, _ = p.SetRisk(Cmd(), k, decimal.New(rapid.Int64Range(100, 130).Draw(t, "risk"), -2))
 			}
 		}
 		return p
