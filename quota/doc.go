@@ -13,10 +13,11 @@
 // NewPlan creates version 1, a single root Cell. Plan.Split splits leaf
 // cells over periods (halves, quarters, months) or over the members of a
 // dimension (region, rep, product, channel partner), in any nesting, by
-// Weights: Equal, Custom, a Seasonal index, or Contribution (each one's
-// share of actuals in a reference window: last year, or an MTD, QTD or
-// YTD period; period splits use the same period last year, so an annual
-// target follows last year's monthly shares). Every split sums exactly to
+// Weights: EqualWeights, CustomWeights, SeasonalWeights (a seasonal index)
+// or ContributionWeights (each one's share of actuals in a reference
+// window: last year, or an MTD, QTD or YTD period; period splits use the
+// same period last year, so an annual target follows last year's monthly
+// shares). Every split sums exactly to
 // its parent, to the minor unit (largest remainder, crmkit.Money.Allocate).
 //
 // Plan.Adjust moves a cell by a relative rate (ByRate: the usual 0.05,

@@ -43,7 +43,7 @@ func Example() {
 		panic(err)
 	}
 	for c := range p.Leaves() {
-		m, _ := p.Money(c.Key)
+		m, _ := p.TargetMoney(c.Key)
 		fmt.Printf("%-22s %s\n", c.Key, m)
 	}
 	last := p.History[len(p.History)-1]

@@ -343,9 +343,10 @@ func (p *Plan) find(key string) (*Cell, error) {
 	}
 }
 
-// Money returns the target of the cell key as Money. Count plans and
-// unknown keys are errors.
-func (p Plan) Money(key string) (crmkit.Money, error) {
+// TargetMoney returns the target of the cell key of a money plan as
+// crmkit.Money in the plan's currency. A count plan is an error matching
+// crmkit.ErrInvalid, an unknown key crmkit.ErrNotFound.
+func (p Plan) TargetMoney(key string) (crmkit.Money, error) {
 	c, err := p.find(key)
 	if err != nil {
 		return crmkit.Money{}, err

@@ -11,37 +11,39 @@ import (
 // WeightKind says how a split weighs its children.
 type WeightKind uint8
 
-// The kinds of split weights.
+// The kinds of split weights, each named Weight plus how it weighs (the
+// constructors EqualWeights, CustomWeights, SeasonalWeights and
+// ContributionWeights build the Weights of each).
 const (
-	// Equal gives every child the same share.
-	Equal WeightKind = iota + 1
-	// Custom takes one non-negative weight per child from Values, in the
-	// order of the members (or of the periods).
-	Custom
-	// Seasonal weighs periods by a seasonal index: Values holds twelve
+	// WeightEqual gives every child the same share.
+	WeightEqual WeightKind = iota + 1
+	// WeightCustom takes one non-negative weight per child from Values, in
+	// the order of the members (or of the periods).
+	WeightCustom
+	// WeightSeasonal weighs periods by a seasonal index: Values holds twelve
 	// non-negative indices, one per fiscal month (M01 first), and a
 	// child's weight is the sum of the indices of its months. Only for
 	// period splits. SeasonalIndex computes such indices from history.
-	Seasonal
-	// Contribution weighs each child by its contribution share: the sum of
-	// the Records that belong to it in a reference window. For a dimension
+	WeightSeasonal
+	// WeightContribution weighs each child by its contribution share: the
+	// sum of the Records that belong to it in a reference window. For a dimension
 	// split the window is Window (last year's period, or an MTD, QTD or YTD
 	// period of the calendar), by default the cell's period one year
 	// earlier; for a period split each period's window is the same period
 	// last year, so an annual target follows last year's monthly shares.
-	Contribution
+	WeightContribution
 )
 
 // String names the kind.
 func (k WeightKind) String() string {
 	switch k {
-	case Equal:
+	case WeightEqual:
 		return "equal"
-	case Custom:
+	case WeightCustom:
 		return "custom"
-	case Seasonal:
+	case WeightSeasonal:
 		return "seasonal"
-	case Contribution:
+	case WeightContribution:
 		return "contribution"
 	}
 	return fmt.Sprintf("WeightKind(%d)", uint8(k))
@@ -56,22 +58,22 @@ type Weights struct {
 }
 
 // EqualWeights shares equally.
-func EqualWeights() Weights { return Weights{Kind: Equal} }
+func EqualWeights() Weights { return Weights{Kind: WeightEqual} }
 
 // CustomWeights shares in proportion to values, one per child.
-func CustomWeights(values ...decimal.Decimal) Weights { return Weights{Kind: Custom, Values: values} }
+func CustomWeights(values ...decimal.Decimal) Weights { return Weights{Kind: WeightCustom, Values: values} }
 
 // SeasonalWeights shares periods by twelve monthly indices (fiscal month
 // order).
 func SeasonalWeights(indices []decimal.Decimal) Weights {
-	return Weights{Kind: Seasonal, Values: indices}
+	return Weights{Kind: WeightSeasonal, Values: indices}
 }
 
 // ContributionWeights shares by each child's contribution in records
 // during window (the zero window means the cell's period last year; period
 // splits always use each period's last-year counterpart).
 func ContributionWeights(records []Record, window crmkit.Period) Weights {
-	return Weights{Kind: Contribution, Records: records, Window: window}
+	return Weights{Kind: WeightContribution, Records: records, Window: window}
 }
 
 // Split splits the leaf cell Key into children: over periods when Grain
@@ -233,11 +235,11 @@ func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
 	w := s.Weights
 	var err error
 	switch w.Kind {
-	case Equal:
+	case WeightEqual:
 		err = sp.allocateInts(c, kids, nil)
-	case Custom:
+	case WeightCustom:
 		err = sp.allocateDecimals(c, kids, w.Values)
-	case Seasonal:
+	case WeightSeasonal:
 		if len(w.Values) != 12 {
 			return nil, crmkit.Invalid("seasonal index", "%d values, want 12 (one per fiscal month)", len(w.Values))
 		}
@@ -257,7 +259,7 @@ func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
 			}
 		}
 		err = sp.allocateDecimals(c, kids, ws)
-	case Contribution:
+	case WeightContribution:
 		if !w.Window.Start.IsZero() || !w.Window.End.IsZero() {
 			return nil, crmkit.Invalid("window", "a period split weighs each period by the same period last year; leave the window zero")
 		}
@@ -326,13 +328,13 @@ func (sp splitter) splitMembers(c Cell, s Split) ([]Cell, error) {
 	}
 	w := s.Weights
 	switch w.Kind {
-	case Equal:
+	case WeightEqual:
 		return kids, sp.allocateInts(c, kids, nil)
-	case Custom:
+	case WeightCustom:
 		return kids, sp.allocateDecimals(c, kids, w.Values)
-	case Seasonal:
+	case WeightSeasonal:
 		return nil, crmkit.Invalid("weights", "a seasonal index weighs periods, not %s members", s.Dim)
-	case Contribution:
+	case WeightContribution:
 		win := w.Window
 		if win.Start.IsZero() && win.End.IsZero() {
 			win = sp.plan.cal.LastYear(c.Period)

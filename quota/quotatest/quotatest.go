@@ -88,19 +88,19 @@ func Unit() *rapid.Generator[quota.Unit] {
 // positive sum) or, for period splits, seasonal.
 func Weights(n int, period bool) *rapid.Generator[quota.Weights] {
 	return rapid.Custom(func(t *rapid.T) quota.Weights {
-		kinds := []quota.WeightKind{quota.Equal, quota.Custom}
+		kinds := []quota.WeightKind{quota.WeightEqual, quota.WeightCustom}
 		if period {
-			kinds = append(kinds, quota.Seasonal)
+			kinds = append(kinds, quota.WeightSeasonal)
 		}
 		switch rapid.SampledFrom(kinds).Draw(t, "kind") {
-		case quota.Custom:
+		case quota.WeightCustom:
 			ws := make([]decimal.Decimal, n)
 			for i := range ws {
 				ws[i] = decimal.New(rapid.Int64Range(0, 1000).Draw(t, "weight"), -int32(rapid.IntRange(0, 2).Draw(t, "exp")))
 			}
 			ws[rapid.IntRange(0, n-1).Draw(t, "positive")] = decimal.NewFromInt(rapid.Int64Range(1, 1000).Draw(t, "w"))
 			return quota.CustomWeights(ws...)
-		case quota.Seasonal:
+		case quota.WeightSeasonal:
 			idx := make([]decimal.Decimal, 12)
 			for i := range idx {
 				idx[i] = decimal.New(rapid.Int64Range(50, 150).Draw(t, "index"), -2)
