@@ -61,7 +61,9 @@ type Weights struct {
 func EqualWeights() Weights { return Weights{Kind: WeightEqual} }
 
 // CustomWeights shares in proportion to values, one per child.
-func CustomWeights(values ...decimal.Decimal) Weights { return Weights{Kind: WeightCustom, Values: values} }
+func CustomWeights(values ...decimal.Decimal) Weights {
+	return Weights{Kind: WeightCustom, Values: values}
+}
 
 // SeasonalWeights shares periods by twelve monthly indices (fiscal month
 // order).
