@@ -183,3 +183,27 @@ func TestPlanChangeEventsProperty(t *testing.T) {
 		}
 	})
 }
+
+// TestRevisionPayloadEncoding: the payload of a change event decodes to
+// the same revision as the Revision's own encoding/json form, for random
+// plans and changes (keys with characters JSON escapes included).
+func TestRevisionPayloadEncoding(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := quotatest.Plan().Draw(t, "plan")
+		member := rapid.SampledFrom([]string{"a", `q"uote`, `back\slash`, "<&>", "ünï", "tab"}).Draw(t, "member")
+		leaf := rapid.SampledFrom(slices.Collect(p.Leaves())).Draw(t, "leaf")
+		q, e, err := p.Split(quotatest.Cmd(), quota.Split{Key: leaf.Key, Dim: "zz", Members: []string{member, "b"}, Weights: quota.EqualWeights()})
+		require.NoError(t, err)
+		if rapid.Bool().Draw(t, "risk") {
+			q, e, err = q.SetRisk(quotatest.Cmd(), quota.ChildKey(leaf.Key, "zz", member), d("1.25"))
+			require.NoError(t, err)
+		}
+		last := q.History[len(q.History)-1]
+		want, err := json.Marshal(quota.RevisionPayload{Action: last.Action, Changes: last.Changes})
+		require.NoError(t, err)
+		var a, b any
+		require.NoError(t, json.Unmarshal(want, &a))
+		require.NoError(t, json.Unmarshal(e.Payload, &b))
+		require.Equal(t, a, b)
+	})
+}
