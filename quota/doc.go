@@ -21,9 +21,12 @@
 // its parent, to the minor unit (largest remainder, crmkit.Money.Allocate).
 //
 // Plan.Adjust moves a cell by a relative rate (ByRate: the usual 0.05,
-// 0.1, -0.05, -0.1 for +5%, +10%, -5%, -10%, or any) or by an amount, either keeping the parent's total (the
-// unlocked siblings absorb the difference in proportion to their split
-// weights) or letting it change (every ancestor moves with it); a cell's
+// 0.1, -0.05, -0.1 for +5%, +10%, -5%, -10%, or any), by an amount of
+// money (ByAmount: a crmkit.Money in the plan's currency, another currency
+// is crmkit.ErrCurrencyMismatch) or by a count in a count plan (ByCount);
+// Plan.SetTarget and Plan.SetCount set a target outright. Each either
+// keeps the parent's total (the unlocked siblings absorb the difference in
+// proportion to their split weights) or letting it change (every ancestor moves with it); a cell's
 // children always follow it. Locked cells (Plan.Lock) never move. A cell's
 // completion-risk coefficient (Plan.SetRisk) makes its assigned target
 // (Plan.Assigned) deliberately larger than its allocation, so assigned

@@ -59,7 +59,7 @@ func TestPlanEvents(t *testing.T) {
 	check(e, p, quota.EventPlanSplit, vp)
 	assert.Equal(t, int64(2), e.Version)
 
-	p, e, err = p.Adjust(vp, quota.ByAmount("region=EMEA", 1000, quota.KeepTotal))
+	p, e, err = p.Adjust(vp, quota.ByAmount("region=EMEA", eurs("10.00"), quota.KeepTotal))
 	require.NoError(t, err)
 	check(e, p, quota.EventPlanAdjusted, vp)
 	var adj quota.RevisionPayload
@@ -68,7 +68,7 @@ func TestPlanEvents(t *testing.T) {
 	// total takes 1000 from APAC.
 	assert.Equal(t, []quota.Change{{Key: "region=EMEA", Before: 50000, After: 51000}, {Key: "region=APAC", Before: 50000, After: 49000}}, adj.Changes)
 
-	p, e, err = p.SetTarget(vp, "region=APAC", 50000, quota.KeepTotal)
+	p, e, err = p.SetTarget(vp, "region=APAC", eurs("500.00"), quota.KeepTotal)
 	require.NoError(t, err)
 	check(e, p, quota.EventPlanAdjusted, vp)
 
@@ -98,10 +98,12 @@ func TestPlanCmdInvalid(t *testing.T) {
 			"split": func() (quota.Plan, crmkit.Event, error) {
 				return p.Split(c, quota.Split{Grain: quota.Halves, Weights: quota.EqualWeights()})
 			},
-			"adjust": func() (quota.Plan, crmkit.Event, error) { return p.Adjust(c, quota.ByAmount("", 1, quota.ChangeTotal)) },
-			"set":    func() (quota.Plan, crmkit.Event, error) { return p.SetTarget(c, "", 1, quota.ChangeTotal) },
-			"lock":   func() (quota.Plan, crmkit.Event, error) { return p.Lock(c, true, "") },
-			"risk":   func() (quota.Plan, crmkit.Event, error) { return p.SetRisk(c, "", d("1.1")) },
+			"adjust": func() (quota.Plan, crmkit.Event, error) {
+				return p.Adjust(c, quota.ByAmount("", eurs("0.01"), quota.ChangeTotal))
+			},
+			"set":  func() (quota.Plan, crmkit.Event, error) { return p.SetTarget(c, "", eurs("0.01"), quota.ChangeTotal) },
+			"lock": func() (quota.Plan, crmkit.Event, error) { return p.Lock(c, true, "") },
+			"risk": func() (quota.Plan, crmkit.Event, error) { return p.SetRisk(c, "", d("1.1")) },
 		} {
 			q, e, err := call()
 			assert.ErrorIs(t, err, crmkit.ErrInvalid, name+" "+op)
@@ -147,7 +149,14 @@ func TestPlanChangeEventsProperty(t *testing.T) {
 			q, e, err = p.SetRisk(c, key, decimal.New(rapid.Int64Range(-10, 200).Draw(t, "risk"), -2))
 			typ = quota.EventRiskCoefficientSet
 		case 3:
-			q, e, err = p.SetTarget(c, key, rapid.Int64Range(-5, 1e10).Draw(t, "target"), quota.TotalPolicy(rapid.IntRange(0, 2).Draw(t, "total")))
+			n := rapid.Int64Range(-5, 1e10).Draw(t, "target")
+			total := quota.TotalPolicy(rapid.IntRange(0, 2).Draw(t, "total"))
+			if p.Unit.IsMoney() {
+				m, _ := crmkit.NewMoney(n, p.Unit.Currency)
+				q, e, err = p.SetTarget(c, key, m, total)
+			} else {
+				q, e, err = p.SetCount(c, key, n, total)
+			}
 			typ = quota.EventPlanAdjusted
 		default:
 			leaves := slices.Collect(p.Leaves())

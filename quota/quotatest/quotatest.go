@@ -212,7 +212,8 @@ func splitFor(t *rapid.T, leaf quota.Cell) (quota.Split, bool) {
 
 // Adjustment returns a generator of adjustments of a cell of p other than
 // the root: the usual +-5% and +-10%, any relative change from -50% to
-// +100%, or an amount, keeping or changing the parent's total. The
+// +100%, or an amount (a count in count plans), keeping or changing the
+// parent's total. The
 // adjustment may still fail on p (a locked cell, a fall below zero).
 func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 	return rapid.Custom(func(t *rapid.T) quota.Adjustment {
@@ -238,7 +239,12 @@ func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 			return quota.ByRate(key, decimal.New(rapid.Int64Range(-5000, 10000).Draw(t, "percent"), -4), total)
 		}
 		c, _ := p.Cell(key)
-		return quota.ByAmount(key, rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount"), total)
+		n := rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount")
+		if !p.Unit.IsMoney() {
+			return quota.ByCount(key, n, total)
+		}
+		m, _ := crmkit.NewMoney(n, p.Unit.Currency) // a money unit has a currency
+		return quota.ByAmount(key, m, total)
 	})
 }
 
