@@ -2,6 +2,7 @@ package quota_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -214,5 +215,49 @@ func TestRevisionPayloadEncoding(t *testing.T) {
 		require.NoError(t, json.Unmarshal(want, &a))
 		require.NoError(t, json.Unmarshal(e.Payload, &b))
 		require.Equal(t, a, b)
+	})
+}
+
+// TestSplitEventExactProperty: a split of a cell of a random plan (money
+// in EUR, JPY or KWD, or counts) gives children whose targets, as Money in
+// the plan's currency summed by crmkit.Sum, equal the parent's target to
+// the minor unit, and its event lists exactly the created children with
+// those targets.
+func TestSplitEventExactProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := quotatest.Plan().Draw(t, "plan")
+		leaf := rapid.SampledFrom(slices.Collect(p.Leaves())).Draw(t, "leaf")
+		n := rapid.IntRange(1, 7).Draw(t, "members")
+		members := make([]string, n)
+		for i := range members {
+			members[i] = fmt.Sprintf("m%d", i)
+		}
+		q, e, err := p.Split(quotatest.Cmd(), quota.Split{Key: leaf.Key, Dim: "zz", Members: members,
+			Weights: quotatest.Weights(n, false).Draw(t, "weights")})
+		require.NoError(t, err)
+		parent, err := q.Cell(leaf.Key)
+		require.NoError(t, err)
+		var payload quota.RevisionPayload
+		require.NoError(t, e.DecodePayload(&payload))
+		require.Len(t, payload.Changes, n)
+		var sum int64
+		for i, ch := range parent.Children {
+			require.Equal(t, quota.Change{Key: ch.Key, Created: true, After: ch.Target}, payload.Changes[i])
+			sum += ch.Target
+		}
+		require.Equal(t, parent.Target, sum)
+		if !q.Unit.IsMoney() {
+			return
+		}
+		want, err := q.TargetMoney(leaf.Key)
+		require.NoError(t, err)
+		parts := make([]crmkit.Money, n)
+		for i, ch := range parent.Children {
+			parts[i], err = q.TargetMoney(ch.Key)
+			require.NoError(t, err)
+		}
+		got, err := crmkit.Sum(q.Unit.Currency, parts...)
+		require.NoError(t, err)
+		require.True(t, got.Equal(want), "children sum to %s, parent %s", got, want)
 	})
 }
