@@ -33,8 +33,8 @@
 // sub-targets may sum to more than their parent.
 //
 // Plans follow the aggregate contract of every crmkit domain package.
-// NewPlan and every change (Split, Adjust, SetTarget, Lock, SetRisk) take
-// a crmkit.Cmd saying who, when and why (checked by crmkit.Cmd.Validate)
+// NewPlan and every change (Split, Adjust, SetTarget, SetCount, Lock,
+// SetRisk) take a crmkit.Cmd saying who, when and why (crmkit.Cmd.Validate)
 // and return (Plan, crmkit.Event, error): a new Plan with the next Version
 // and a Revision saying who, when, why and which cells moved, and the
 // event that records it, of kind PlanKind and version the plan's; NewPlan
