@@ -21,7 +21,7 @@ var (
 
 var planKind = &kind[quota.Plan, storage.PlanFilter]{
 	ops: ops[quota.Plan]{
-		name:     storage.PlanKind,
+		name:     quota.PlanKind,
 		slot:     slotPlan,
 		id:       func(p *quota.Plan) uuid.UUID { return p.ID },
 		version:  func(p *quota.Plan) int64 { return p.Version },
