@@ -98,7 +98,7 @@ func TestValidateCampaign(t *testing.T) {
 	}
 	c := good
 	c.ActualCost = crmkit.MustMoney("1.00", "USD")
-	assert.ErrorIs(t, storage.ValidateCampaign(c), crmkit.ErrCurrencyMismatch)
+	assert.ErrorIs(t, storage.ValidateCampaign(c), crmkit.ErrInvalid, "a stored value in two currencies is invalid")
 }
 
 func TestValidatePlanAndFilter(t *testing.T) {

@@ -373,6 +373,9 @@ func testListDeals(t *testing.T, o Opener) {
 	for i, r := range rows {
 		d, ev := newDeal(t, dealSpec{name: "Deal", owner: r.owner})
 		d.PipelineID, d.Stage, d.Status, d.CloseDate = r.pipeline, r.stage, r.status, r.close
+		if r.status == deal.Suspended {
+			d.Suspension = deal.Suspension{At: base, By: actor, Reason: "budget freeze"}
+		}
 		deals[i] = d
 		_, err := s.Deals().Create(ctx, d, "", ev)
 		require.NoError(t, err)
