@@ -147,6 +147,10 @@ func (q Quote) validate() error {
 	}
 	if q.Approval != nil {
 		if err := q.Approval.Validate(); err != nil {
+			var ve *crmkit.ValidationError
+			if errors.As(err, &ve) {
+				return crmkit.Invalid("approval."+ve.Field, "%s", ve.Reason)
+			}
 			return asInvalid("approval", err)
 		}
 	}
