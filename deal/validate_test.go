@@ -77,8 +77,8 @@ func TestDealValidateNamesTheField(t *testing.T) {
 		{"amount", func(d *deal.Deal) { d.Amount = crmkit.Money{} }},
 		{"account_id", func(d *deal.Deal) { d.AccountID = uuid.Nil }},
 		{"owner", func(d *deal.Deal) { d.Owner = "" }},
-		{"team", func(d *deal.Deal) { d.Team = d.Team[:1] }},                              // splits sum to 0.6
-		{"team", func(d *deal.Deal) { d.Owner = "cy" }},                                   // owner not in the team
+		{"team", func(d *deal.Deal) { d.Team = d.Team[:1] }},                             // splits sum to 0.6
+		{"team", func(d *deal.Deal) { d.Owner = "cy" }},                                  // owner not in the team
 		{"team[1].rep", func(d *deal.Deal) { d.Team = append(d.Team[:1:1], d.Team[0]) }}, // ana twice
 		{"stage", func(d *deal.Deal) { d.Stage = deal.MaxStages }},
 		{"status", func(d *deal.Deal) { d.Status = 0 }},
