@@ -129,10 +129,11 @@ var tests = []test{
 	{"OptionalBounds", testOptionalBounds}, // optional: storage.CampaignStore, storage.ContractStore
 	{"NilContext", testNilContext},
 	{"Hardening", testHardening},
-	{"Plans", testPlans},         // optional: storage.PlanStore
-	{"Campaigns", testCampaigns}, // optional: storage.CampaignStore
-	{"Accounts", testAccounts},   // optional: storage.AccountStore
-	{"Contracts", testContracts}, // optional: storage.ContractStore
+	{"Plans", testPlans},             // optional: storage.PlanStore
+	{"Campaigns", testCampaigns},     // optional: storage.CampaignStore
+	{"Accounts", testAccounts},       // optional: storage.AccountStore
+	{"Contracts", testContracts},     // optional: storage.ContractStore
+	{"DomainRules", testDomainRules}, // accounts, contracts, campaigns when the store has them
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
