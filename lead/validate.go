@@ -15,7 +15,7 @@ import (
 // (New and the commands, a store, JSON): a non-nil ID, a Version of at
 // least 1, one of the six stages, an identity Person.Validate accepts, a
 // source channel, an event kind exactly when the source is ChannelEvent
-// (one of the known kinds), a revisit date exactly while nurtured and a
+// (one of the known kinds), conversion IDs only once converted, a revisit date exactly while nurtured and a
 // side only then, a zero or valid temperature, touchpoints with a
 // channel, a kind and a time in time order, merged IDs that are not nil and
 // are sorted without repeats, and a creation time not
@@ -52,6 +52,8 @@ func (l Lead) validate() error {
 		return crmkit.Invalid("revisit at", "a revisit date on a lead in stage %s", l.Stage)
 	case l.Stage != StageNurture && l.NurturedBy != 0:
 		return crmkit.Invalid("nurtured by", "a side on a lead in stage %s", l.Stage)
+	case l.Stage != StageConverted && l.Conversion != (ConversionRef{}):
+		return crmkit.Invalid("conversion", "conversion IDs on a lead in stage %s", l.Stage)
 	case l.Temperature != 0 && !l.Temperature.Valid():
 		return crmkit.Invalid("temperature", "%s is not a temperature", l.Temperature)
 	case l.CreatedAt.IsZero():

@@ -1,6 +1,8 @@
 package lead_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -24,6 +26,67 @@ func TestGeneratedLeadsAreValidAndCloneDeeply(t *testing.T) {
 		}
 		if err := clonetest.Check(l, lead.Lead.Clone); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// Every lead New, the ladder, RecordTouch and Merge make is valid, and
+// its Clone is deep: Validate holds the invariants the commands keep, no
+// stricter.
+func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
+	ctx := context.Background()
+	rapid.Check(t, func(t *rapid.T) {
+		now := leadtest.Epoch.AddDate(0, 1, 0)
+		clock := crmkit.NewFakeClock(now)
+		lad, err := lead.NewLadder(clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		capture := func(label string) lead.Lead {
+			c := leadtest.Capture(clock.Now()).Draw(t, label)
+			c.Actor = "rep"
+			l, _, err := lead.New(clock, c)
+			if err != nil {
+				t.Fatalf("%s: %v", label, err)
+			}
+			return l
+		}
+		check := func(what string, l lead.Lead) {
+			if err := l.Validate(); err != nil {
+				t.Fatalf("%s made an invalid lead: %v", what, err)
+			}
+			if err := clonetest.Check(l, lead.Lead.Clone); err != nil {
+				t.Fatalf("after %s: %v", what, err)
+			}
+		}
+		l := capture("capture")
+		check("New", l)
+		for i := range rapid.IntRange(0, 8).Draw(t, "commands") {
+			clock.Advance(time.Duration(rapid.IntRange(0, 72).Draw(t, fmt.Sprint("hours ", i))) * time.Hour)
+			var (
+				next lead.Lead
+				err  error
+				what string
+			)
+			switch rapid.IntRange(0, 2).Draw(t, fmt.Sprint("op ", i)) {
+			case 0:
+				cmd := leadtest.Command(clock.Now()).Draw(t, fmt.Sprint("command ", i))
+				next, _, err = lad.Fire(ctx, l, cmd)
+				what = "Fire " + cmd.Action.String()
+			case 1:
+				tp := leadtest.Touchpoint(l.CreatedAt, clock.Now()).Draw(t, fmt.Sprint("touch ", i))
+				next, _, err = l.RecordTouch(clock, lead.Sources{}, "rep", tp)
+				what = "RecordTouch"
+			default:
+				other := capture(fmt.Sprint("duplicate ", i))
+				next, _, _, err = lead.Merge(clock, "rep", l, other)
+				what = "Merge"
+			}
+			if err != nil {
+				continue
+			}
+			check(what, next)
+			l = next
 		}
 	})
 }
@@ -61,6 +124,7 @@ func TestLeadValidateNamesTheField(t *testing.T) {
 		{"revisit at", func(l *lead.Lead) { l.Stage = lead.StageMQL }},
 		{"nurtured by", func(l *lead.Lead) { l.Stage, l.RevisitAt = lead.StageMQL, time.Time{} }},
 		{"temperature", func(l *lead.Lead) { l.Temperature = 9 }},
+		{"conversion", func(l *lead.Lead) { l.Conversion.AccountID = l.ID }},
 		{"created at", func(l *lead.Lead) { l.CreatedAt = time.Time{} }},
 		{"stage at", func(l *lead.Lead) { l.StageAt = l.CreatedAt.Add(-time.Second) }},
 		{"updated at", func(l *lead.Lead) { l.UpdatedAt = l.CreatedAt.Add(-time.Second) }},

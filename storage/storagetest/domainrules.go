@@ -174,6 +174,7 @@ var leadRules = []rule[lead.Lead]{
 	{"no identity", func(l *lead.Lead) { l.Who = lead.Person{} }},
 	{"bad e-mail", func(l *lead.Lead) { l.Who.Email = "nobody" }},
 	{"temperature", func(l *lead.Lead) { l.Temperature = 9 }},
+	{"conversion", func(l *lead.Lead) { l.Conversion.ExistingAccount = true }},
 	{"no creation", func(l *lead.Lead) { l.CreatedAt = time.Time{} }},
 	{"bad touch", func(l *lead.Lead) {
 		l.Journey = append(l.Journey, lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchForm})
