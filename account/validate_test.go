@@ -75,7 +75,7 @@ func TestEveryContractTheCommandsMakeIsValid(t *testing.T) {
 			t.Fatal(err)
 		}
 		at := t0
-		for i := range rapid.IntRange(0, 12).Draw(t, "commands") {
+		for i := range rapid.IntRange(0, 24).Draw(t, "commands") {
 			at = at.Add(24 * time.Hour)
 			var next account.Contract
 			switch op := rapid.IntRange(0, 4).Draw(t, fmt.Sprint("op ", i)); op {
