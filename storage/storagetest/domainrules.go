@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -28,7 +29,8 @@ import (
 // them with changes that stay inside the stored domain (short strings,
 // times in range), and checks that Create refuses a value with an error
 // matching crmkit.ErrInvalid, storing nothing, exactly when its Validate
-// fails, and otherwise stores it as given.
+// fails, and otherwise stores it as given; and the same for Save over a
+// valid stored value, which a refused Save leaves as it was.
 
 // rule is a change to an aggregate that may or may not break it.
 type rule[T any] struct {
@@ -45,38 +47,82 @@ func breakSome[T any](t *rapid.T, v *T, rules []rule[T]) {
 	}
 }
 
-// checkRefusal creates v in repo and checks the outcome against
-// validate(v).
-func checkRefusal[T, F any](t *rapid.T, ctx context.Context, repo storage.Repository[T, F], v T, kind string, id uuid.UUID, version int64, validate func(T) error) {
-	want := validate(v)
-	evID := id
-	if evID == uuid.Nil {
-		evID = crmkit.NewID()
+// aggOps is what testDomainRules needs of one aggregate type.
+type aggOps[T any] struct {
+	kind     string
+	id       func(*T) uuid.UUID
+	version  func(*T) int64
+	bump     func(T) T // a deep copy one version on
+	validate func(T) error
+	rules    []rule[T]
+}
+
+// event returns an event for v, which may be invalid: its ID when it has
+// one, else a fresh ID; its version when at least 1.
+func (a *aggOps[T]) event(t *rapid.T, v *T) crmkit.Event {
+	id := a.id(v)
+	if id == uuid.Nil {
+		id = crmkit.NewID()
 	}
-	ev, err := crmkit.NewEvent(kind, evID, "Created", actor, base, max(version, 1), nil)
+	ev, err := crmkit.NewEvent(a.kind, id, "Written", actor, base, max(a.version(v), 1), nil)
 	if err != nil {
 		t.Fatalf("event: %v", err)
 	}
-	got, err := repo.Create(ctx, v, "", ev)
+	return ev
+}
+
+// checkWrites writes v, valid, to repo with some of the rules applied,
+// by Create or by Save over v, and checks that the store refuses the
+// write with crmkit.ErrInvalid, keeping what it had, exactly when the
+// written value's Validate fails, and otherwise keeps it as given.
+func checkWrites[T, F any](t *rapid.T, ctx context.Context, repo storage.Repository[T, F], a aggOps[T], v T) {
+	if err := a.validate(v); err != nil {
+		t.Fatalf("the drawn %s is not valid: %v", a.kind, err)
+	}
+	var (
+		next T
+		err  error
+		id   uuid.UUID
+		had  any // what the store must hold under id after a refusal; nil for nothing
+	)
+	if rapid.Bool().Draw(t, "by save") {
+		if _, err := repo.Create(ctx, v, "", a.event(t, &v)); err != nil {
+			t.Fatalf("create the valid %s: %v", a.kind, err)
+		}
+		id, had = a.id(&v), canonOf(storage.Canonical(v))
+		next = a.bump(v)
+		breakSome(t, &next, a.rules)
+		err = repo.Save(ctx, next, a.version(&v), a.event(t, &next))
+	} else {
+		next = a.bump(v)
+		breakSome(t, &next, a.rules)
+		id = a.id(&next)
+		var got T
+		got, err = repo.Create(ctx, next, "", a.event(t, &next))
+		if err == nil && !equalCanon(storage.Canonical(next), got) {
+			t.Fatalf("%s created as\n%+v\nnot as given\n%+v", a.kind, got, next)
+		}
+	}
+	want := a.validate(next)
 	switch {
 	case want != nil && !errors.Is(err, crmkit.ErrInvalid):
-		t.Fatalf("%s refused by Validate (%v), but Create gave %v", kind, want, err)
+		t.Fatalf("%s refused by Validate (%v), but the store gave %v", a.kind, want, err)
 	case want == nil && err != nil:
-		t.Fatalf("%s accepted by Validate, but Create refused it: %v", kind, err)
-	case want == nil && !equalCanon(storage.Canonical(v), got):
-		t.Fatalf("%s stored as\n%+v\nnot as given\n%+v", kind, got, v)
+		t.Fatalf("%s accepted by Validate, but the store refused it: %v", a.kind, err)
 	}
 	if id == uuid.Nil {
 		return
 	}
-	stored, err := repo.Get(ctx, id)
+	stored, gerr := repo.Get(ctx, id)
 	switch {
-	case want != nil && !errors.Is(err, crmkit.ErrNotFound):
-		t.Fatalf("refused %s %s: Get gave %v, want not found", kind, id, err)
-	case want == nil && err != nil:
-		t.Fatalf("stored %s %s: Get: %v", kind, id, err)
-	case want == nil && !equalCanon(storage.Canonical(v), stored):
-		t.Fatalf("%s read back as\n%+v\nnot as given\n%+v", kind, stored, v)
+	case want == nil && gerr != nil:
+		t.Fatalf("stored %s %s: Get: %v", a.kind, id, gerr)
+	case want == nil && !equalCanon(storage.Canonical(next), stored):
+		t.Fatalf("%s read back as\n%+v\nnot as given\n%+v", a.kind, stored, next)
+	case want != nil && had == nil && !errors.Is(gerr, crmkit.ErrNotFound):
+		t.Fatalf("refused %s %s: Get gave %v, want not found", a.kind, id, gerr)
+	case want != nil && had != nil && (gerr != nil || !reflect.DeepEqual(had, canonOf(stored))):
+		t.Fatalf("refused save of %s %s changed what was stored (%v):\n%+v", a.kind, id, gerr, stored)
 	}
 }
 
@@ -87,8 +133,7 @@ func testDomainRules(t *testing.T, o Opener) {
 		rapid.Check(t, func(t *rapid.T) {
 			l := leadtest.Lead().Draw(t, "lead")
 			l.ID = crmkit.NewID()
-			breakSome(t, &l, leadRules)
-			checkRefusal(t, ctx, s.Leads(), l, lead.AggregateKind, l.ID, l.Version, lead.Lead.Validate)
+			checkWrites(t, ctx, s.Leads(), leadOps, l)
 		})
 	})
 	t.Run("Deal", func(t *testing.T) {
@@ -103,8 +148,7 @@ func testDomainRules(t *testing.T, o Opener) {
 				}
 			}
 			d.ID = crmkit.NewID()
-			breakSome(t, &d, dealRules)
-			checkRefusal(t, ctx, s.Deals(), d, deal.DealKind, d.ID, d.Version, deal.Deal.Validate)
+			checkWrites(t, ctx, s.Deals(), dealOps, d)
 		})
 	})
 	t.Run("Account", func(t *testing.T) {
@@ -119,8 +163,7 @@ func testDomainRules(t *testing.T, o Opener) {
 				a = next
 			}
 			a.ID = crmkit.NewID()
-			breakSome(t, &a, accountRules)
-			checkRefusal(t, ctx, as.Accounts(), a, account.AccountKind, a.ID, a.Version, account.Account.Validate)
+			checkWrites(t, ctx, as.Accounts(), accountOps, a)
 		})
 	})
 	t.Run("Contract", func(t *testing.T) {
@@ -139,9 +182,7 @@ func testDomainRules(t *testing.T, o Opener) {
 			if rapid.Bool().Draw(t, "amended") {
 				c, _, _ = c.Amend(base.AddDate(0, 6, 0), base.AddDate(1, 0, 0), eur("1100.00"), eur("0.00"), actor, base)
 			}
-			c.ID = crmkit.NewID()
-			breakSome(t, &c, contractRules)
-			checkRefusal(t, ctx, cs.Contracts(), c, account.ContractKind, c.ID, c.Version, account.Contract.Validate)
+			checkWrites(t, ctx, cs.Contracts(), contractOps, c)
 		})
 	})
 	t.Run("Campaign", func(t *testing.T) {
@@ -156,10 +197,42 @@ func testDomainRules(t *testing.T, o Opener) {
 				t.Fatal(err)
 			}
 			c.Version = 1 // NewCampaign returns version 0
-			breakSome(t, &c, campaignRules)
-			checkRefusal(t, ctx, cs.Campaigns(), c, storage.CampaignKind, c.ID, c.Version, funnel.Campaign.Validate)
+			checkWrites(t, ctx, cs.Campaigns(), campaignOps, c)
 		})
 	})
+}
+
+var leadOps = aggOps[lead.Lead]{
+	kind: lead.AggregateKind, id: leadID, version: func(l *lead.Lead) int64 { return l.Version },
+	bump:     func(l lead.Lead) lead.Lead { l = l.Clone(); l.Version++; return l },
+	validate: lead.Lead.Validate, rules: leadRules,
+}
+
+var dealOps = aggOps[deal.Deal]{
+	kind: deal.DealKind, id: dealID, version: func(d *deal.Deal) int64 { return d.Version },
+	bump:     func(d deal.Deal) deal.Deal { d = d.Clone(); d.Version++; return d },
+	validate: deal.Deal.Validate, rules: dealRules,
+}
+
+var accountOps = aggOps[account.Account]{
+	kind: account.AccountKind, id: func(a *account.Account) uuid.UUID { return a.ID },
+	version:  func(a *account.Account) int64 { return a.Version },
+	bump:     func(a account.Account) account.Account { a = a.Clone(); a.Version++; return a },
+	validate: account.Account.Validate, rules: accountRules,
+}
+
+var contractOps = aggOps[account.Contract]{
+	kind: account.ContractKind, id: func(c *account.Contract) uuid.UUID { return c.ID },
+	version:  func(c *account.Contract) int64 { return c.Version },
+	bump:     func(c account.Contract) account.Contract { c = c.Clone(); c.Version++; return c },
+	validate: account.Contract.Validate, rules: contractRules,
+}
+
+var campaignOps = aggOps[funnel.Campaign]{
+	kind: storage.CampaignKind, id: func(c *funnel.Campaign) uuid.UUID { return c.ID },
+	version:  func(c *funnel.Campaign) int64 { return c.Version },
+	bump:     func(c funnel.Campaign) funnel.Campaign { c = c.Clone(); c.Version++; return c },
+	validate: funnel.Campaign.Validate, rules: campaignRules,
 }
 
 var leadRules = []rule[lead.Lead]{
