@@ -16,8 +16,11 @@ import (
 // negative, planned targets not negative and, when the revenue target
 // carries a currency, in the budget's), an actual cost not negative and,
 // when it carries a currency, in the budget's (Complete's rule), a
-// schedule that does not end before it starts, and an approver who is
-// not the submitter (Approve's rule). The error matches crmkit.ErrInvalid
+// schedule that does not end before it starts, an approver who is not
+// the submitter (Approve's rule), the approval the status implies (a
+// submitter from pending approval on, an approver from approved on, no
+// approver while planned) and an actual cost exactly when completed. The
+// error matches crmkit.ErrInvalid
 // and is a *crmkit.ValidationError naming the field (a currency mismatch,
 // which the commands refuse as crmkit.ErrCurrencyMismatch, is invalid
 // here: the value already holds it).
@@ -55,6 +58,29 @@ func (c Campaign) validate() error {
 		return crmkit.Invalid("schedule", "%s to %s ends before it starts", c.Schedule.Start.Format(time.RFC3339Nano), c.Schedule.End.Format(time.RFC3339Nano))
 	case c.ApprovedBy != "" && c.ApprovedBy == c.SubmittedBy:
 		return crmkit.Invalid("approved by", "%q approved their own submission", c.ApprovedBy)
+	}
+	switch c.Status {
+	case CampaignPlanned:
+		if c.ApprovedBy != "" {
+			return crmkit.Invalid("approved by", "set on a planned campaign")
+		}
+	case CampaignPendingApproval:
+		if strings.TrimSpace(c.SubmittedBy) == "" {
+			return crmkit.Invalid("submitted by", "a campaign pending approval without its submitter")
+		}
+	case CampaignApproved, CampaignRunning, CampaignCompleted:
+		switch {
+		case strings.TrimSpace(c.SubmittedBy) == "":
+			return crmkit.Invalid("submitted by", "a %s campaign without its submitter", c.Status)
+		case strings.TrimSpace(c.ApprovedBy) == "":
+			return crmkit.Invalid("approved by", "a %s campaign without its approver", c.Status)
+		}
+	}
+	switch {
+	case c.Status == CampaignCompleted && c.ActualCost.Currency() != cur:
+		return crmkit.Invalid("actual cost", "a completed campaign without its actual cost in %s", cur)
+	case c.Status != CampaignCompleted && c.ActualCost != (crmkit.Money{}):
+		return crmkit.Invalid("actual cost", "recorded on a %s campaign", c.Status)
 	}
 	return nil
 }

@@ -87,6 +87,12 @@ func TestCampaignValidateNamesTheField(t *testing.T) {
 		{"planned", func(c *funnel.Campaign) { c.Planned.Revenue = crmkit.MustMoney("1.00", "USD") }},
 		{"schedule", func(c *funnel.Campaign) { c.Schedule.End = c.Schedule.Start.Add(-time.Nanosecond) }},
 		{"approved by", func(c *funnel.Campaign) { c.SubmittedBy, c.ApprovedBy = "ana", "ana" }},
+		{"approved by", func(c *funnel.Campaign) { c.ApprovedBy = "bo" }},
+		{"submitted by", func(c *funnel.Campaign) { c.Status = funnel.CampaignPendingApproval }},
+		{"submitted by", func(c *funnel.Campaign) { c.Status, c.ApprovedBy = funnel.CampaignRunning, "bo" }},
+		{"approved by", func(c *funnel.Campaign) { c.Status, c.SubmittedBy = funnel.CampaignApproved, "ana" }},
+		{"actual cost", func(c *funnel.Campaign) { c.ActualCost = crmkit.MustMoney("1.00", "EUR") }},
+		{"actual cost", func(c *funnel.Campaign) { c.Status, c.SubmittedBy, c.ApprovedBy = funnel.CampaignCompleted, "ana", "bo" }},
 	} {
 		c := newStoredCampaign(t)
 		tc.change(&c)

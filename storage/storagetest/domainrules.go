@@ -323,4 +323,8 @@ var campaignRules = []rule[funnel.Campaign]{
 	{"cost in dollars", func(c *funnel.Campaign) { c.ActualCost = crmkit.MustMoney("1.00", "USD") }},
 	{"backwards", func(c *funnel.Campaign) { c.Schedule.End = c.Schedule.Start.Add(-time.Hour) }},
 	{"own approval", func(c *funnel.Campaign) { c.SubmittedBy, c.ApprovedBy = "ana", "ana" }},
+	{"submitted", func(c *funnel.Campaign) { c.Status, c.SubmittedBy = funnel.CampaignPendingApproval, "ana" }},
+	{"approved", func(c *funnel.Campaign) { c.Status, c.ApprovedBy = funnel.CampaignApproved, "bo" }},
+	{"completed", func(c *funnel.Campaign) { c.Status = funnel.CampaignCompleted }},
+	{"cost", func(c *funnel.Campaign) { c.ActualCost = eur("4800.00") }},
 }
