@@ -92,7 +92,9 @@ func TestCampaignValidateNamesTheField(t *testing.T) {
 		{"submitted by", func(c *funnel.Campaign) { c.Status, c.ApprovedBy = funnel.CampaignRunning, "bo" }},
 		{"approved by", func(c *funnel.Campaign) { c.Status, c.SubmittedBy = funnel.CampaignApproved, "ana" }},
 		{"actual cost", func(c *funnel.Campaign) { c.ActualCost = crmkit.MustMoney("1.00", "EUR") }},
-		{"actual cost", func(c *funnel.Campaign) { c.Status, c.SubmittedBy, c.ApprovedBy = funnel.CampaignCompleted, "ana", "bo" }},
+		{"actual cost", func(c *funnel.Campaign) {
+			c.Status, c.SubmittedBy, c.ApprovedBy = funnel.CampaignCompleted, "ana", "bo"
+		}},
 	} {
 		c := newStoredCampaign(t)
 		tc.change(&c)
