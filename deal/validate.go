@@ -17,7 +17,9 @@ import (
 // accepts it (see NewDeal.Team), a stage index in 0 .. MaxStages-1, a
 // known status, a probability override that is a fraction in [0, 1], a
 // Suspension set exactly while Suspended, no Outcome while Open or
-// Suspended, Reopens not negative, activities with a kind, a time, an
+// Suspended and, once closed, the Outcome the closing command records
+// (when and by whom; a summary when won or lost, a reason when lost or
+// terminated, the competitor of a loss to one), Reopens not negative, activities with a kind, a time, an
 // author, a duration and cost not negative, and a creation (time and
 // author) not after the last change. The error matches crmkit.ErrInvalid
 // and is a *crmkit.ValidationError naming the field. The pipeline itself
@@ -76,6 +78,21 @@ func (d Deal) validate() error {
 		return crmkit.Invalid("suspension", "set on a deal that is %s", d.Status)
 	case (d.Status == Open || suspended) && d.Outcome != (Outcome{}):
 		return crmkit.Invalid("outcome", "set on a deal that is %s", d.Status)
+	}
+	if d.Status == Won || d.Status == Lost || d.Status == Terminated {
+		o := d.Outcome
+		switch {
+		case o.At.IsZero():
+			return crmkit.Invalid("outcome.at", "a %s deal without the time it closed", d.Status)
+		case strings.TrimSpace(o.By) == "":
+			return crmkit.Invalid("outcome.by", "a %s deal without who closed it", d.Status)
+		case d.Status != Terminated && strings.TrimSpace(o.Summary) == "":
+			return crmkit.Invalid("outcome.summary", "a %s deal without a summary", d.Status)
+		case d.Status != Won && strings.TrimSpace(o.Reason) == "":
+			return crmkit.Invalid("outcome.reason", "a %s deal without a reason", d.Status)
+		case d.Status == Lost && (o.Reason == LossCompetitor || o.Reason == LossCompetitorEarly) && strings.TrimSpace(o.Competitor) == "":
+			return crmkit.Invalid("outcome.competitor", "lost to a competitor (%s) without naming it", o.Reason)
+		}
 	}
 	for i, a := range d.Activities {
 		if err := a.validate(fmt.Sprintf("activities[%d]", i)); err != nil {

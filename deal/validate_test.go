@@ -86,6 +86,15 @@ func TestDealValidateNamesTheField(t *testing.T) {
 		{"suspension", func(d *deal.Deal) { d.Status = deal.Suspended }},
 		{"suspension", func(d *deal.Deal) { d.Suspension.Reason = "x" }},
 		{"outcome", func(d *deal.Deal) { d.Status = deal.Open; d.Outcome.Reason = "price" }},
+		{"outcome.at", func(d *deal.Deal) { d.Status = deal.Won; d.Outcome = deal.Outcome{Summary: "signed", By: "ana"} }},
+		{"outcome.by", func(d *deal.Deal) { d.Status = deal.Terminated; d.Outcome = deal.Outcome{Reason: "fraud", At: t0} }},
+		{"outcome.summary", func(d *deal.Deal) { d.Status = deal.Won; d.Outcome = deal.Outcome{At: t0, By: "ana"} }},
+		{"outcome.reason", func(d *deal.Deal) { d.Status = deal.Terminated; d.Outcome = deal.Outcome{At: t0, By: "ana"} }},
+		{"outcome.reason", func(d *deal.Deal) { d.Status = deal.Lost; d.Outcome = deal.Outcome{Summary: "gone", At: t0, By: "ana"} }},
+		{"outcome.competitor", func(d *deal.Deal) {
+			d.Status = deal.Lost
+			d.Outcome = deal.Outcome{Reason: deal.LossCompetitor, Summary: "gone", At: t0, By: "ana"}
+		}},
 		{"reopens", func(d *deal.Deal) { d.Reopens = -1 }},
 		{"activities[0].kind", func(d *deal.Deal) { d.Activities[0].Kind = "" }},
 		{"activities[0].at", func(d *deal.Deal) { d.Activities[0].At = time.Time{} }},
@@ -110,6 +119,11 @@ func TestDealValidateNamesTheField(t *testing.T) {
 	d.Status, d.Outcome = deal.Won, deal.Outcome{Summary: "signed", At: t0, By: "ana"}
 	assert.NoError(t, d.Validate())
 	d.Status, d.Outcome, d.Suspension = deal.Suspended, deal.Outcome{}, deal.Suspension{At: t0, By: "ana", Reason: "budget"}
+	assert.NoError(t, d.Validate())
+	d.Status, d.Suspension = deal.Lost, deal.Suspension{}
+	d.Outcome = deal.Outcome{Reason: deal.LossCompetitor, Competitor: "Initech", Summary: "gone", At: t0, By: "ana"}
+	assert.NoError(t, d.Validate())
+	d.Status, d.Outcome = deal.Terminated, deal.Outcome{Reason: "fraud", At: t0, By: "ana"}
 	assert.NoError(t, d.Validate())
 }
 
