@@ -49,7 +49,8 @@ func (a Account) Clone() Account { return a.clone() }
 // non-nil ID and account, a Version of at least 1, a title, a currency, a
 // known status, an execution stage that is not started before signing
 // and started from signing on (a terminated contract keeps whichever it
-// had), a termination time exactly when Terminated, and at least one
+// had), the approval that let it leave Draft (none before), a termination
+// time exactly when Terminated, and at least one
 // version of the terms, numbered 1, 2, ..., the first Original and the
 // others Amendment or Renewal, each with a period that ends after it
 // starts, a monthly amount and a value in the contract's currency and not
@@ -85,6 +86,10 @@ func (c Contract) validate() error {
 		return crmkit.Invalid("execution", "%s before signing", c.Execution)
 	case c.Status != Draft && c.Status != Approved && c.Status != Terminated && c.Execution == NotStarted:
 		return crmkit.Invalid("execution", "not started on a %s contract", c.Status)
+	case c.Status == Draft && c.ApprovalID != uuid.Nil:
+		return crmkit.Invalid("approval id", "an approval on a draft")
+	case c.Status != Draft && c.Status != Terminated && c.ApprovalID == uuid.Nil:
+		return crmkit.Invalid("approval id", "a %s contract without its approval", c.Status)
 	case c.Status == Terminated && c.TerminatedAt.IsZero():
 		return crmkit.Invalid("terminated at", "a terminated contract without the time")
 	case c.Status != Terminated && !c.TerminatedAt.IsZero():

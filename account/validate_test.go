@@ -168,15 +168,17 @@ func TestContractValidateNamesTheField(t *testing.T) {
 		{"currency", func(c *account.Contract) { c.Currency = crmkit.Currency{} }},
 		{"status", func(c *account.Contract) { c.Status = 0 }},
 		{"execution", func(c *account.Contract) { c.Execution = 9 }},
-		{"execution", func(c *account.Contract) { c.Execution = account.Planning }},                    // a draft is not being executed
-		{"execution", func(c *account.Contract) { c.Status = account.Signed }},                         // a signed one is
-		{"terminated at", func(c *account.Contract) { c.Status = account.Terminated }},                 // without the time
-		{"terminated at", func(c *account.Contract) { c.TerminatedAt = t0 }},                           // on a draft
-		{"terms", func(c *account.Contract) { c.Terms = nil }},                                         // none
-		{"terms[1].version", func(c *account.Contract) { c.Terms[1].Version = 3 }},                     // numbered 1, 2, ...
-		{"terms[0].kind", func(c *account.Contract) { c.Terms[0].Kind = account.Renewal }},             // the first is original
-		{"terms[1].kind", func(c *account.Contract) { c.Terms[1].Kind = account.Original }},            // later ones are not
-		{"terms[0]", func(c *account.Contract) { c.Terms[0].Value = crmkit.MustMoney("1.00", "USD") }}, // a mismatch, invalid here
+		{"execution", func(c *account.Contract) { c.Execution = account.Planning }},                          // a draft is not being executed
+		{"execution", func(c *account.Contract) { c.Status, c.ApprovalID = account.Signed, crmkit.NewID() }}, // a signed one is
+		{"approval id", func(c *account.Contract) { c.ApprovalID = crmkit.NewID() }},                         // not on a draft
+		{"approval id", func(c *account.Contract) { c.Status = account.Approved }},                           // an approved one has one
+		{"terminated at", func(c *account.Contract) { c.Status = account.Terminated }},                       // without the time
+		{"terminated at", func(c *account.Contract) { c.TerminatedAt = t0 }},                                 // on a draft
+		{"terms", func(c *account.Contract) { c.Terms = nil }},                                               // none
+		{"terms[1].version", func(c *account.Contract) { c.Terms[1].Version = 3 }},                           // numbered 1, 2, ...
+		{"terms[0].kind", func(c *account.Contract) { c.Terms[0].Kind = account.Renewal }},                   // the first is original
+		{"terms[1].kind", func(c *account.Contract) { c.Terms[1].Kind = account.Original }},                  // later ones are not
+		{"terms[0]", func(c *account.Contract) { c.Terms[0].Value = crmkit.MustMoney("1.00", "USD") }},       // a mismatch, invalid here
 		{"monthly", func(c *account.Contract) { c.Terms[1].Monthly = eur("-1.00") }},
 		{"renewal date", func(c *account.Contract) { c.Terms[0].RenewalDate = t0.AddDate(3, 0, 0) }},
 	} {

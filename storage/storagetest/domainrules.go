@@ -300,6 +300,7 @@ var contractRules = []rule[account.Contract]{
 	{"zero status", func(c *account.Contract) { c.Status = 0 }},
 	{"signed", func(c *account.Contract) { c.Status = account.Signed }},
 	{"planning", func(c *account.Contract) { c.Execution = account.Planning }},
+	{"approval", func(c *account.Contract) { c.ApprovalID = crmkit.NewID() }},
 	{"terminated", func(c *account.Contract) { c.Status = account.Terminated }},
 	{"no terms", func(c *account.Contract) { c.Terms = nil }},
 	{"renewal first", func(c *account.Contract) {
