@@ -125,9 +125,12 @@ func (a Activity) validate(field string) error {
 // deal, a quote version and an event sequence (Seq) of at least 1, a
 // currency, a known status, an author, a creation time not after the last
 // change, lines as NewQuote accepts them (see QuoteLine, totals within
-// int64 minor units), a ValidUntil after the creation when set, and an
-// approval request (when there is one) that is valid itself
-// (ApprovalRequest.Validate). The error matches crmkit.ErrInvalid and is a
+// int64 minor units; at least one once submitted), a ValidUntil after the
+// creation when set, an approval request exactly where the statuses
+// have one (none on a draft; one while pending approval or rejected) that
+// is valid itself (ApprovalRequest.Validate) and asks for this version of
+// this quote, and a SentAt exactly once sent (Sent, Accepted, Declined,
+// Expired). The error matches crmkit.ErrInvalid and is a
 // *crmkit.ValidationError naming the field.
 func (q Quote) Validate() error {
 	if err := q.validate(); err != nil {
@@ -161,6 +164,23 @@ func (q Quote) validate() error {
 	}
 	if _, err := LinesTotals(q.Currency, q.Lines); err != nil {
 		return asInvalid("lines", err)
+	}
+	sent := q.Status == QuoteSent || q.Status == QuoteAccepted || q.Status == QuoteDeclined || q.Status == QuoteExpired
+	switch {
+	case q.Status != QuoteDraft && len(q.Lines) == 0:
+		return crmkit.Invalid("lines", "a %s quote without lines", q.Status)
+	case q.Status == QuoteDraft && q.Approval != nil:
+		return crmkit.Invalid("approval", "an approval request on a draft")
+	case (q.Status == QuotePendingApproval || q.Status == QuoteRejected) && q.Approval == nil:
+		return crmkit.Invalid("approval", "a %s quote without its approval request", q.Status)
+	case q.Approval != nil && q.Approval.Subject != QuoteApprovalSubject(q.ID, q.Version):
+		return crmkit.Invalid("approval.subject", "%q is not version %d of this quote", q.Approval.Subject, q.Version)
+	case sent && q.SentAt.IsZero():
+		return crmkit.Invalid("sent_at", "a %s quote without the time it was sent", q.Status)
+	case !sent && !q.SentAt.IsZero():
+		return crmkit.Invalid("sent_at", "set on a %s quote", q.Status)
+	case !q.SentAt.IsZero() && q.SentAt.Before(q.CreatedAt):
+		return crmkit.Invalid("sent_at", "%s is before the creation at %s", q.SentAt.Format(time.RFC3339Nano), q.CreatedAt.Format(time.RFC3339Nano))
 	}
 	if q.Approval != nil {
 		if err := q.Approval.Validate(); err != nil {

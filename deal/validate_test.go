@@ -3,6 +3,7 @@ package deal_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -127,13 +128,62 @@ func TestDealValidateNamesTheField(t *testing.T) {
 	assert.NoError(t, d.Validate())
 }
 
+// Every quote NewQuote and the commands make is valid, and its Clone is
+// deep and equal.
+func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
+	policy := deal.DefaultQuoteApprovalPolicy()
+	approvers := []deal.Approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
+	rapid.Check(t, func(t *rapid.T) {
+		discount := rapid.SampledFrom([]string{"0", "0.2", "0.35"}).Draw(t, "discount")
+		q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", discount)}, until, "rob", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := t0
+		for i := range rapid.IntRange(0, 30).Draw(t, "commands") {
+			at = at.Add(time.Duration(rapid.IntRange(0, 48).Draw(t, fmt.Sprint("hours ", i))) * time.Hour)
+			var next deal.Quote
+			switch rapid.IntRange(0, 8).Draw(t, fmt.Sprint("op ", i)) {
+			case 0:
+				next, _, err = q.SetLines([]deal.QuoteLine{line("seat", "12", "100.00", "EUR", discount)}, "rob", at)
+			case 1:
+				next, _, err = q.Submit(policy, "rob", at)
+			case 2:
+				next, _, err = q.Approve(rapid.SampledFrom(approvers).Draw(t, "approver"), at, "ok")
+			case 3:
+				next, _, err = q.Reject(rapid.SampledFrom(approvers).Draw(t, "rejecter"), at, "too much")
+			case 4:
+				next, _, err = q.Send(policy, "rob", at)
+			case 5:
+				next, _, err = q.Accept("rob", at)
+			case 6:
+				next, _, err = q.Decline("rob", at, "budget")
+			case 7:
+				next, _, err = q.Expire(at)
+			default:
+				next, _, err = q.Revise("rob", at, "new terms")
+			}
+			if err != nil {
+				continue
+			}
+			if err := next.Validate(); err != nil {
+				t.Fatalf("command %d made an invalid quote: %v", i, err)
+			}
+			if err := clonetest.Check(next, deal.Quote.Clone); err != nil {
+				t.Fatal(err)
+			}
+			q = next
+		}
+	})
+}
+
 func TestQuoteValidateAndClone(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "3", "10.00", "EUR", "0.1")}, until, "rob", t0)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.2")}, until, "rob", t0)
 	require.NoError(t, err)
 	require.NoError(t, q.Validate())
-	a, err := dealtest.GrantedApproval(q.ID.String(), "rob", "rob", []string{"sales manager"}, t0, false)
+	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0.Add(time.Hour))
 	require.NoError(t, err)
-	q.Approval = &a
+	require.NotNil(t, q.Approval, "a 10 % discount needs a manager")
 	require.NoError(t, q.Validate())
 	require.NoError(t, clonetest.Check(q, deal.Quote.Clone))
 
@@ -154,6 +204,12 @@ func TestQuoteValidateAndClone(t *testing.T) {
 		{"lines[0].product", func(q *deal.Quote) { q.Lines[0].Product = "" }},
 		{"lines", func(q *deal.Quote) { q.Lines[0].UnitPrice = crmkit.MustMoney("10.00", "USD") }}, // a mismatch, invalid here
 		{"approval.requester", func(q *deal.Quote) { q.Approval.Requester = "" }},
+		{"approval", func(q *deal.Quote) { q.Approval = nil }},
+		{"approval", func(q *deal.Quote) { q.Status = deal.QuoteDraft }},
+		{"approval.subject", func(q *deal.Quote) { q.Version = 2 }},
+		{"lines", func(q *deal.Quote) { q.Lines = nil }},
+		{"sent_at", func(q *deal.Quote) { q.SentAt = q.UpdatedAt }},
+		{"sent_at", func(q *deal.Quote) { q.Status = deal.QuoteSent }},
 	} {
 		c := q.Clone()
 		tc.change(&c)
