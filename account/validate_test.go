@@ -192,3 +192,11 @@ func TestContractValidateNamesTheField(t *testing.T) {
 		}
 	}
 }
+
+// Zero values are invalid, not a panic, and clone to themselves.
+func TestZeroAccountAndContract(t *testing.T) {
+	assert.ErrorIs(t, account.Account{}.Validate(), crmkit.ErrInvalid)
+	assert.ErrorIs(t, account.Contract{}.Validate(), crmkit.ErrInvalid)
+	assert.Equal(t, account.Account{}, account.Account{}.Clone())
+	assert.Equal(t, account.Contract{}, account.Contract{}.Clone())
+}

@@ -221,3 +221,11 @@ func TestQuoteValidateAndClone(t *testing.T) {
 		}
 	}
 }
+
+// Zero values are invalid, not a panic, and clone to themselves.
+func TestZeroDealAndQuote(t *testing.T) {
+	assert.ErrorIs(t, deal.Deal{}.Validate(), crmkit.ErrInvalid)
+	assert.ErrorIs(t, deal.Quote{}.Validate(), crmkit.ErrInvalid)
+	assert.Equal(t, deal.Deal{}, deal.Deal{}.Clone())
+	assert.Equal(t, deal.Quote{}, deal.Quote{}.Clone())
+}

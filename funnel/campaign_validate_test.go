@@ -106,3 +106,9 @@ func TestCampaignValidateNamesTheField(t *testing.T) {
 		}
 	}
 }
+
+// The zero campaign is invalid, not a panic, and clones to itself.
+func TestZeroCampaign(t *testing.T) {
+	assert.ErrorIs(t, funnel.Campaign{}.Validate(), crmkit.ErrInvalid)
+	assert.Equal(t, funnel.Campaign{}, funnel.Campaign{}.Clone())
+}

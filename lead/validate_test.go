@@ -151,3 +151,9 @@ func TestLeadValidateNamesTheField(t *testing.T) {
 	l.Temperature = 0
 	assert.NoError(t, l.Validate())
 }
+
+// The zero lead is invalid, not a panic, and clones to itself.
+func TestZeroLead(t *testing.T) {
+	assert.ErrorIs(t, lead.Lead{}.Validate(), crmkit.ErrInvalid)
+	assert.Equal(t, lead.Lead{}, lead.Lead{}.Clone())
+}
