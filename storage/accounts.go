@@ -124,6 +124,9 @@ type ContractFilter struct {
 	RenewalFrom, RenewalTo time.Time
 }
 
+// validContractStatus reports whether s is a contract status, for
+// ContractFilter only (a stored contract's status is account.Contract.Validate's
+// business); it goes when package account exports ContractStatus.Valid.
 func validContractStatus(s account.ContractStatus) bool {
 	return s >= account.Draft && s <= account.Terminated
 }

@@ -50,6 +50,9 @@ type CampaignFilter struct {
 	During crmkit.Period
 }
 
+// validCampaignStatus reports whether s is a campaign status, for
+// CampaignFilter only (a stored campaign's status is funnel.Campaign.Validate's
+// business); it goes when package funnel exports CampaignStatus.Valid.
 func validCampaignStatus(s funnel.CampaignStatus) bool { return int(s) < maxCampaignStatuses }
 
 // ValidateCampaign checks a campaign before it is stored: the value

@@ -108,7 +108,7 @@ func ValidateDeal(d deal.Deal) error {
 
 // validStatus reports whether s is a deal status, for DealFilter: the
 // status's own text form decides (deal.Status.MarshalText refuses what is
-// not a status), until the deal package exports Valid.
+// not a status) until package deal exports Status.Valid.
 func validStatus(s deal.Status) bool {
 	_, err := s.MarshalText()
 	return err == nil
