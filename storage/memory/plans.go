@@ -34,12 +34,11 @@ var planKind = &kind[quota.Plan, storage.PlanFilter]{
 
 var campaignKind = &kind[funnel.Campaign, storage.CampaignFilter]{
 	ops: ops[funnel.Campaign]{
-		name:    storage.CampaignKind,
-		slot:    slotCampaign,
-		id:      func(c *funnel.Campaign) uuid.UUID { return c.ID },
-		version: func(c *funnel.Campaign) int64 { return c.Version },
-		// A Campaign holds no slice, map or pointer: a copy is a clone.
-		clone:    func(c funnel.Campaign) funnel.Campaign { return c },
+		name:     storage.CampaignKind,
+		slot:     slotCampaign,
+		id:       func(c *funnel.Campaign) uuid.UUID { return c.ID },
+		version:  func(c *funnel.Campaign) int64 { return c.Version },
+		clone:    funnel.Campaign.Clone,
 		validate: storage.ValidateCampaign,
 	},
 	validateFilter: storage.CampaignFilter.Validate,

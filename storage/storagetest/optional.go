@@ -491,7 +491,7 @@ func campaignFixture() fixture[funnel.Campaign, storage.CampaignFilter] {
 		},
 		make:    makeCampaign,
 		next:    nextCampaign,
-		clone:   func(c funnel.Campaign) funnel.Campaign { return c },
+		clone:   funnel.Campaign.Clone,
 		id:      func(c *funnel.Campaign) uuid.UUID { return c.ID },
 		version: func(c *funnel.Campaign) int64 { return c.Version },
 		// Variants: owner ana for even i; submitted for i = 1 and 4;
