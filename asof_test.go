@@ -28,8 +28,8 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	cal, err := crmkit.Gregorian(time.UTC)
 	require.NoError(t, err)
-	rev := quota.Rev{By: "cfo", At: start.AddDate(0, -1, 0), Why: "FY2025"}
-	plan, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
+	rev := crmkit.Cmd{By: "cfo", At: start.AddDate(0, -1, 0), Reason: "FY2025"}
+	plan, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
 		Target: crmkit.MustMoney("1000000", "EUR"), Rounding: crmkit.RoundHalfEven}, rev)
 	require.NoError(t, err)
 	stages := deal.MustPipeline(deal.PipelineSpec{ID: "asof", Stages: []deal.Stage{{Name: "open", Probability: decimal.RequireFromString("0.5"), Forecast: deal.ForecastPipeline}}})

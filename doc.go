@@ -11,8 +11,8 @@
 //
 //   - crmkit (this package): Money, Period, Calendar, Rates, Clock,
 //     IDSource, Ratio (the one ratio helper), Durations (the one
-//     duration-statistics type), Enum (the one enum pattern), Event and
-//     the sentinel errors.
+//     duration-statistics type), Cmd (the one command shape: who, when,
+//     why), Enum (the one enum pattern), Event and the sentinel errors.
 //   - kpi: the standard sales and marketing KPI formulas (conversion, win
 //     rate, CAC, churn, NRR, attainment, ...) in exact decimal arithmetic.
 //   - lead: sources, touchpoints, the suspect -> MQL -> SQL ladder, scoring,

@@ -122,7 +122,7 @@ type AccountCreatedPayload struct {
 // relation or an unknown relation bit.
 func New(name, owner string, relations Relation, actor string, at time.Time) (Account, crmkit.Event, error) {
 	a := Account{ID: crmkit.NewID(), Name: strings.TrimSpace(name), Owner: strings.TrimSpace(owner), Relations: relations}
-	if err := a.Validate(); err != nil {
+	if err := a.validate(); err != nil {
 		return Account{}, crmkit.Event{}, err
 	}
 	return a.record(EventAccountCreated, actor, at, "", "", AccountCreatedPayload{Name: a.Name, Owner: a.Owner, Relations: relations})
@@ -142,10 +142,9 @@ func (a Account) record(typ, actor string, at time.Time, from, to string, payloa
 	return a, e, nil
 }
 
-// Validate reports the first problem of a: a nil ID, an empty name or
-// owner, no or unknown relations, itself as its parent, an empty or
-// repeated department, an invalid or duplicate contact.
-func (a Account) Validate() error {
+// validate reports the first problem of a apart from its version (see
+// Validate).
+func (a Account) validate() error {
 	switch {
 	case a.ID == uuid.Nil:
 		return crmkit.Invalid("id", "account with nil UUID")

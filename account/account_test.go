@@ -88,7 +88,7 @@ func TestContacts(t *testing.T) {
 
 	dup := a
 	dup.Contacts = append(dup.Contacts, account.Contact{ID: crmkit.NewID(), Name: "Ann", Email: "ann@acme.example", Role: account.User})
-	assert.ErrorIs(t, dup.Validate(), crmkit.ErrConflict)
+	assert.ErrorIs(t, dup.Validate(), crmkit.ErrInvalid, "a stored duplicate is invalid")
 }
 
 func group(t *testing.T) (accs []account.Account, root, sub, leaf1, leaf2 uuid.UUID) {

@@ -1,8 +1,8 @@
 // Package lead models sales leads from first interest to conversion: who
 // showed interest and through which channel, the journey of touchpoints,
-// the qualification ladder, temperature, scoring, routing to reps,
-// dedupe, conversion into an account, a contact and an opportunity, and
-// the lead KPIs.
+// the qualification ladder, temperature, dedupe, conversion into an
+// account, a contact and an opportunity, and the lead KPIs. Scoring lives
+// in lead/scoring, routing to reps in lead/routing.
 //
 // # Leads and sources
 //
@@ -56,10 +56,12 @@
 //
 // TemperatureRules derive hot (buy now), warm (a time frame within about
 // two months) and cold (no time frame) from the stated BuyBy date and the
-// clock. Scorer gives a rule-based score (fit to the ideal customer profile
-// plus decaying engagement) that explains itself; PredictiveModel is a naive
-// Bayes model trained from past leads. Router assigns leads to reps by
-// round robin, weights, capacity or rules.
+// clock. Package lead/scoring scores leads: a rule-based Scorer (fit to
+// the ideal customer profile plus decaying engagement) that explains
+// itself, and a naive Bayes PredictiveModel trained from past leads.
+// Package lead/routing assigns leads to reps by round robin, weights,
+// capacity or rules. Both read lead fields by the names of the Field
+// constants.
 //
 // # Dedupe, merge, conversion
 //

@@ -22,18 +22,25 @@ const (
 )
 
 // Adjustment moves one cell's target up or down, by a relative change (the
-// usual +5%, +10%, -5%, -10%, or any) or by an amount. The cell's own
-// children follow in proportion to their weights; Total says whether the
-// siblings absorb the change or the parent's total moves with it.
+// usual +5%, +10%, -5%, -10%, or any: ByRate), by an amount of money in a
+// money plan (ByAmount) or by a count in a count plan (ByCount). The
+// cell's own children follow in proportion to their weights; Total says
+// whether the siblings absorb the change or the parent's total moves with
+// it.
 type Adjustment struct {
 	Key string
 	// Relative is the change as a fraction of the cell's target: 0.05
 	// moves it up 5%, -0.1 down 10%. The new target is rounded with the
 	// plan's rounding mode. Below -1 (more than -100%) is an error.
 	Relative decimal.Decimal
-	// Amount is the change in the plan's unit, used instead of Relative
+	// Amount is the change of a money plan's cell, in the plan's currency
+	// (another is crmkit.ErrCurrencyMismatch), used instead of Relative
 	// when Absolute is true.
-	Amount   int64
+	Amount crmkit.Money
+	// Count is the change of a count plan's cell, used instead of
+	// Relative when Absolute is true. An amount on a count plan, or a
+	// count on a money plan, is an error matching crmkit.ErrInvalid.
+	Count    int64
 	Absolute bool
 	Total    TotalPolicy
 }
@@ -46,9 +53,16 @@ func ByRate(key string, rate decimal.Decimal, total TotalPolicy) Adjustment {
 	return Adjustment{Key: key, Relative: rate, Total: total}
 }
 
-// ByAmount returns the adjustment of key by amount in the plan's unit.
-func ByAmount(key string, amount int64, total TotalPolicy) Adjustment {
+// ByAmount returns the adjustment of the cell key of a money plan by
+// amount, in the plan's currency.
+func ByAmount(key string, amount crmkit.Money, total TotalPolicy) Adjustment {
 	return Adjustment{Key: key, Amount: amount, Absolute: true, Total: total}
+}
+
+// ByCount returns the adjustment of the cell key of a count plan by n
+// (deals, meetings, new logos: the plan's Unit).
+func ByCount(key string, n int64, total TotalPolicy) Adjustment {
+	return Adjustment{Key: key, Count: n, Absolute: true, Total: total}
 }
 
 // Inverse returns the adjustment that undoes a: the opposite amount, or
@@ -61,10 +75,13 @@ func ByAmount(key string, amount int64, total TotalPolicy) Adjustment {
 // inverse: an error matching crmkit.ErrInvalid.
 func (a Adjustment) Inverse() (Adjustment, error) {
 	if a.Absolute {
-		if a.Amount == -a.Amount && a.Amount != 0 {
-			return Adjustment{}, fmt.Errorf("inverse of %d: %w", a.Amount, crmkit.ErrOverflow)
+		var err error
+		if a.Count, err = negate(a.Count); err != nil {
+			return Adjustment{}, fmt.Errorf("inverse: %w", err)
 		}
-		a.Amount = -a.Amount
+		if a.Amount, err = a.Amount.Neg(); err != nil {
+			return Adjustment{}, fmt.Errorf("inverse: %w", err)
+		}
 		return a, nil
 	}
 	one := decimal.NewFromInt(1)
@@ -90,54 +107,115 @@ func (a Adjustment) String() string {
 	if a.Relative.Sign() >= 0 {
 		by = "+" + by
 	}
-	if a.Absolute {
-		by = fmt.Sprintf("%+d", a.Amount)
+	switch {
+	case a.Absolute && !a.Amount.Currency().IsZero():
+		by = a.Amount.String()
+		if a.Amount.Sign() >= 0 {
+			by = "+" + by
+		}
+	case a.Absolute:
+		by = fmt.Sprintf("%+d", a.Count)
 	}
 	return fmt.Sprintf("adjust %s by %s (%s)", at, by, a.Total)
 }
 
-// Adjust applies adjustments in order, all in one new version by rev.
+// Adjust applies adjustments in order, all in one new version by c, and
+// returns the new plan with its EventPlanAdjusted event.
 // Locked cells never move: adjusting one is crmkit.ErrConflict, and so is
 // a change that must be absorbed where every candidate is locked (all
 // siblings under KeepTotal, an ancestor under ChangeTotal, all children).
 // A relative change below -100%, a result below zero, the root under
-// KeepTotal (it has no siblings) and an unknown policy are errors matching
-// crmkit.ErrInvalid; an unknown key is crmkit.ErrNotFound. On any error
-// the plan is unchanged.
-func (p Plan) Adjust(rev Rev, adjustments ...Adjustment) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("adjust plan %s: %w", p.ID, err)
+// KeepTotal (it has no siblings), an unknown policy and an invalid command
+// are errors matching crmkit.ErrInvalid; an unknown key is
+// crmkit.ErrNotFound. On any error the plan is unchanged.
+func (p Plan) Adjust(c crmkit.Cmd, adjustments ...Adjustment) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "adjust", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if len(adjustments) == 0 {
-		return Plan{}, crmkit.Invalid("adjustments", "nothing to adjust")
+		return Plan{}, none, crmkit.Invalid("adjustments", "nothing to adjust")
 	}
 	q := p.clone()
 	idx := q.index()
 	tr := newTracker()
 	for i, a := range adjustments {
 		if err := q.adjust(idx, tr, a); err != nil {
-			return Plan{}, fmt.Errorf("adjustment %d (%s): %w", i, a, err)
+			return Plan{}, none, fmt.Errorf("adjustment %d (%s): %w", i, a, err)
 		}
 	}
 	action := adjustments[0].String()
 	if len(adjustments) > 1 {
 		action = fmt.Sprintf("%s and %d more adjustments", action, len(adjustments)-1)
 	}
-	q.commit(rev, action, tr.changes())
-	return q, nil
+	e, err := q.commit(c, EventPlanAdjusted, action, tr.changes())
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }
 
-// SetTarget sets the target of key to target, keeping or changing the
-// parent's total; it is Adjust with ByAmount(target - current).
-func (p Plan) SetTarget(rev Rev, key string, target int64, total TotalPolicy) (Plan, error) {
-	c, err := p.find(key)
+// SetTarget sets the target of the cell key of a money plan to target,
+// keeping or changing the parent's total; it is Adjust with
+// ByAmount(target - current), and returns the same EventPlanAdjusted
+// event. A target in another currency is crmkit.ErrCurrencyMismatch; a
+// negative target, or a count plan (see SetCount), crmkit.ErrInvalid.
+func (p Plan) SetTarget(c crmkit.Cmd, key string, target crmkit.Money, total TotalPolicy) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if !p.Unit.IsMoney() {
+		return Plan{}, none, crmkit.Invalid("target", "plan %s counts %s, not money: use SetCount", p.ID, p.Unit)
+	}
+	if target.Currency() != p.Unit.Currency {
+		return Plan{}, none, fmt.Errorf("target %s for %q of a plan in %s: %w", target, key, p.Unit, crmkit.ErrCurrencyMismatch)
+	}
+	cell, err := p.find(key)
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, none, err
 	}
-	if target < 0 {
-		return Plan{}, crmkit.Invalid("target", "negative target %s for %q", p.Unit.Format(target), key)
+	if target.Sign() < 0 {
+		return Plan{}, none, crmkit.Invalid("target", "negative target %s for %q", target, key)
 	}
-	return p.Adjust(rev, ByAmount(key, target-c.Target, total))
+	delta, err := target.Sub(p.Unit.carrier(cell.Target))
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return p.Adjust(c, ByAmount(key, delta, total))
+}
+
+// SetCount sets the target of the cell key of a count plan to n, as
+// SetTarget does for money plans: Adjust with ByCount(n - current). A
+// negative count, or a money plan, is an error matching crmkit.ErrInvalid.
+func (p Plan) SetCount(c crmkit.Cmd, key string, n int64, total TotalPolicy) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if p.Unit.IsMoney() {
+		return Plan{}, none, crmkit.Invalid("target", "plan %s is in %s, not a count: use SetTarget", p.ID, p.Unit)
+	}
+	cell, err := p.find(key)
+	if err != nil {
+		return Plan{}, none, err
+	}
+	if n < 0 {
+		return Plan{}, none, crmkit.Invalid("target", "negative target %s for %q", p.Unit.Format(n), key)
+	}
+	return p.Adjust(c, ByCount(key, n-cell.Target, total))
+}
+
+// absolute returns the change of an absolute adjustment in the plan's
+// unit: the minor units of Amount in a money plan, Count in a count plan.
+func (p *Plan) absolute(a Adjustment) (int64, error) {
+	if p.Unit.IsMoney() {
+		if a.Count != 0 {
+			return 0, crmkit.Invalid("adjustment", "a count of %d on a plan in %s: use ByAmount", a.Count, p.Unit)
+		}
+		if a.Amount.Currency() != p.Unit.Currency && !(a.Amount.IsZero() && a.Amount.Currency().IsZero()) {
+			return 0, fmt.Errorf("amount %s on a plan in %s: %w", a.Amount, p.Unit, crmkit.ErrCurrencyMismatch)
+		}
+		return a.Amount.Minor(), nil
+	}
+	if !a.Amount.IsZero() || !a.Amount.Currency().IsZero() {
+		return 0, crmkit.Invalid("adjustment", "an amount of %s on a plan counting %s: use ByCount", a.Amount, p.Unit)
+	}
+	return a.Count, nil
 }
 
 // tracker records each touched cell's state before its first change.
@@ -177,8 +255,12 @@ func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
 	if c.Locked {
 		return fmt.Errorf("cell %q is locked: %w", a.Key, crmkit.ErrConflict)
 	}
-	delta := a.Amount
-	if !a.Absolute {
+	var delta int64
+	if a.Absolute {
+		if delta, err = p.absolute(a); err != nil {
+			return err
+		}
+	} else {
 		if a.Relative.LessThan(decimal.NewFromInt(-1)) {
 			return crmkit.Invalid("relative change", "%s%% is below -100%%", a.Relative.Shift(2))
 		}
@@ -317,14 +399,17 @@ func negate(a int64) (int64, error) {
 }
 
 // Lock locks (or, with locked false, unlocks) the cells keys in one new
-// version by rev. Locked cells never move. An unknown key is
-// crmkit.ErrNotFound and changes nothing.
-func (p Plan) Lock(rev Rev, locked bool, keys ...string) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("lock plan %s: %w", p.ID, err)
+// version by c, and returns the new plan with its EventCellsLocked (or
+// EventCellsUnlocked) event. Locked cells never move. An unknown key is
+// crmkit.ErrNotFound, no keys or an invalid command crmkit.ErrInvalid; on
+// error the plan is unchanged.
+func (p Plan) Lock(c crmkit.Cmd, locked bool, keys ...string) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "lock", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if len(keys) == 0 {
-		return Plan{}, crmkit.Invalid("keys", "no cells to lock")
+		return Plan{}, none, crmkit.Invalid("keys", "no cells to lock")
 	}
 	q := p.clone()
 	idx := q.index()
@@ -332,38 +417,47 @@ func (p Plan) Lock(rev Rev, locked bool, keys ...string) (Plan, error) {
 	for _, k := range keys {
 		e, err := idx.get(&q, k)
 		if err != nil {
-			return Plan{}, err
+			return Plan{}, none, err
 		}
 		tr.touch(e.cell)
 		e.cell.Locked = locked
 	}
-	verb := "lock"
+	verb, typ := "lock", EventCellsLocked
 	if !locked {
-		verb = "unlock"
+		verb, typ = "unlock", EventCellsUnlocked
 	}
-	q.commit(rev, fmt.Sprintf("%s %d cells", verb, len(keys)), tr.changes())
-	return q, nil
+	e, err := q.commit(c, typ, fmt.Sprintf("%s %d cells", verb, len(keys)), tr.changes())
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }
 
 // SetRisk sets the completion-risk coefficient of key (see Cell.Risk) in
-// a new version by rev: 1.1 assigns 10% more than the cell's allocated
-// target; zero clears it. A negative coefficient is an error matching
-// crmkit.ErrInvalid; an unknown key is crmkit.ErrNotFound.
-func (p Plan) SetRisk(rev Rev, key string, coefficient decimal.Decimal) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("set risk in plan %s: %w", p.ID, err)
+// a new version by c, and returns the new plan with its
+// EventRiskCoefficientSet event: 1.1 assigns 10% more than the cell's
+// allocated target; zero clears it. A negative coefficient and an invalid
+// command are errors matching crmkit.ErrInvalid; an unknown key is
+// crmkit.ErrNotFound. On error the plan is unchanged.
+func (p Plan) SetRisk(c crmkit.Cmd, key string, coefficient decimal.Decimal) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "set risk in", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if coefficient.Sign() < 0 {
-		return Plan{}, crmkit.Invalid("risk", "negative coefficient %s for %q", coefficient, key)
+		return Plan{}, none, crmkit.Invalid("risk", "negative coefficient %s for %q", coefficient, key)
 	}
 	q := p.clone()
-	c, err := q.find(key)
+	cell, err := q.find(key)
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, none, err
 	}
 	tr := newTracker()
-	tr.touch(c)
-	c.Risk = coefficient
-	q.commit(rev, fmt.Sprintf("set risk coefficient of %q to %s", key, coefficient), tr.changes())
-	return q, nil
+	tr.touch(cell)
+	cell.Risk = coefficient
+	e, err := q.commit(c, EventRiskCoefficientSet, fmt.Sprintf("set risk coefficient of %q to %s", key, coefficient), tr.changes())
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }

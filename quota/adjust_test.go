@@ -19,7 +19,7 @@ import (
 // four reps (100,000.00 each), APAC 600,000.00.
 func fourReps(t *testing.T) quota.Plan {
 	t.Helper()
-	p, err := newPlan(t, "1000000").Split(byAna,
+	p, _, err := newPlan(t, "1000000").Split(byAna,
 		quota.Split{Dim: "region", Members: []string{"EMEA", "APAC"}, Weights: quota.CustomWeights(d("40"), d("60"))},
 		quota.Split{Key: "region=EMEA", Dim: "rep", Members: []string{"ana", "ben", "cai", "dee"}, Weights: quota.EqualWeights()},
 		quota.Split{Key: "region=EMEA/rep=ana", Grain: quota.Quarters, Weights: quota.EqualWeights()},
@@ -30,8 +30,8 @@ func fourReps(t *testing.T) quota.Plan {
 
 func TestAdjustKeepTotal(t *testing.T) {
 	p := fourReps(t)
-	by := quota.Rev{By: "eva", At: t0.Add(time.Hour), Why: "ana took over two accounts"}
-	q, err := p.Adjust(by, quota.ByRate("region=EMEA/rep=ana", d("0.1"), quota.KeepTotal))
+	by := crmkit.Cmd{By: "eva", At: t0.Add(time.Hour), Reason: "ana took over two accounts"}
+	q, _, err := p.Adjust(by, quota.ByRate("region=EMEA/rep=ana", d("0.1"), quota.KeepTotal))
 	require.NoError(t, err)
 	// ana 10,000,000 cents +10% = 11,000,000. The other three give up
 	// 1,000,000 cents by equal weights: 333,334 (ties to the lower index),
@@ -46,13 +46,13 @@ func TestAdjustKeepTotal(t *testing.T) {
 	require.Equal(t, p.Version+1, q.Version)
 	last := q.History[len(q.History)-1]
 	assert.Equal(t, "eva", last.By)
-	assert.Equal(t, "ana took over two accounts", last.Why)
+	assert.Equal(t, "ana took over two accounts", last.Reason)
 	assert.Contains(t, last.Action, "+10%")
 
 	// Lock ben: the next -5% on cai is absorbed by ana and dee only.
-	q, err = q.Lock(by, true, "region=EMEA/rep=ben")
+	q, _, err = q.Lock(by, true, "region=EMEA/rep=ben")
 	require.NoError(t, err)
-	r, err := q.Adjust(by, quota.ByRate("region=EMEA/rep=cai", d("-0.05"), quota.KeepTotal))
+	r, _, err := q.Adjust(by, quota.ByRate("region=EMEA/rep=cai", d("-0.05"), quota.KeepTotal))
 	require.NoError(t, err)
 	// cai 9,666,667 x 0.95 = 9,183,333.65 -> 9,183,334 (delta -483,333);
 	// ana and dee weigh 10,000,000 each: +241,667 (lower index) and +241,666.
@@ -74,7 +74,7 @@ func TestAdjustKeepTotal(t *testing.T) {
 
 func TestAdjustChangeTotal(t *testing.T) {
 	p := fourReps(t)
-	q, err := p.Adjust(byAna, quota.ByAmount("region=EMEA/rep=dee", 500000, quota.ChangeTotal))
+	q, _, err := p.Adjust(byAna, quota.ByAmount("region=EMEA/rep=dee", eurs("5000.00"), quota.ChangeTotal))
 	require.NoError(t, err)
 	assert.Equal(t, []int64{10000000, 10000000, 10000000, 10500000}, targets(t, q, "region=EMEA"))
 	assert.Equal(t, []int64{40500000, 60000000}, targets(t, q, ""))
@@ -84,19 +84,19 @@ func TestAdjustChangeTotal(t *testing.T) {
 	require.NoError(t, q.Validate())
 
 	// The root moves its children in proportion to their weights (40:60).
-	q, err = q.Adjust(byAna, quota.ByAmount("", 1000, quota.ChangeTotal))
+	q, _, err = q.Adjust(byAna, quota.ByAmount("", eurs("10.00"), quota.ChangeTotal))
 	require.NoError(t, err)
 	assert.Equal(t, []int64{40500400, 60000600}, targets(t, q, ""))
 
 	// SetTarget is an adjustment by the difference.
-	q, err = q.SetTarget(byAna, "region=APAC", 50000000, quota.KeepTotal)
+	q, _, err = q.SetTarget(byAna, "region=APAC", eurs("500000.00"), quota.KeepTotal)
 	require.NoError(t, err)
 	assert.Equal(t, []int64{50501000, 50000000}, targets(t, q, ""))
 }
 
 func TestAdjustBadInput(t *testing.T) {
 	p := fourReps(t)
-	p, err := p.Lock(byAna, true, "region=EMEA/rep=ben", "region=APAC")
+	p, _, err := p.Lock(byAna, true, "region=EMEA/rep=ben", "region=APAC")
 	require.NoError(t, err)
 	cases := []struct {
 		name string
@@ -107,8 +107,10 @@ func TestAdjustBadInput(t *testing.T) {
 		{"locked cell", []quota.Adjustment{quota.ByRate("region=EMEA/rep=ben", d("0.05"), quota.KeepTotal)}, crmkit.ErrConflict},
 		{"only locked siblings", []quota.Adjustment{quota.ByRate("region=EMEA", d("0.05"), quota.KeepTotal)}, crmkit.ErrConflict},
 		{"locked ancestor", []quota.Adjustment{quota.ByRate("region=APAC", d("0.05"), quota.ChangeTotal)}, crmkit.ErrConflict},
-		{"below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", -10000001, quota.ChangeTotal)}, crmkit.ErrInvalid},
-		{"siblings below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", 30000001, quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", eurs("-100000.01"), quota.ChangeTotal)}, crmkit.ErrInvalid},
+		{"siblings below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", eurs("300000.01"), quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"amount in another currency", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", crmkit.MustMoney("1.00", "USD"), quota.KeepTotal)}, crmkit.ErrCurrencyMismatch},
+		{"count on a money plan", []quota.Adjustment{quota.ByCount("region=EMEA/rep=cai", 1, quota.KeepTotal)}, crmkit.ErrInvalid},
 		{"root keep total", []quota.Adjustment{quota.ByRate("", d("0.05"), quota.KeepTotal)}, crmkit.ErrInvalid},
 		{"no policy", []quota.Adjustment{{Key: "region=EMEA/rep=ana", Relative: d("0.05")}}, crmkit.ErrInvalid},
 		{"unknown cell", []quota.Adjustment{quota.ByRate("region=EMEA/rep=zed", d("0.05"), quota.KeepTotal)}, crmkit.ErrNotFound},
@@ -121,7 +123,7 @@ func TestAdjustBadInput(t *testing.T) {
 	require.NoError(t, err)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := p.Adjust(byAna, c.adj...)
+			_, _, err := p.Adjust(byAna, c.adj...)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, c.is)
 			after, err := json.Marshal(p)
@@ -131,9 +133,9 @@ func TestAdjustBadInput(t *testing.T) {
 	}
 	_, err = quota.ByRate("x", d("-1"), quota.KeepTotal).Inverse()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = p.SetRisk(byAna, "region=EMEA", d("-1"))
+	_, _, err = p.SetRisk(byAna, "region=EMEA", d("-1"))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = p.Lock(byAna, true, "nope=x")
+	_, _, err = p.Lock(byAna, true, "nope=x")
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 	_, err = p.AtVersion(p.Version + 1)
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
@@ -146,7 +148,7 @@ func TestRiskCoefficient(t *testing.T) {
 	// targets (440,000.00) exceed EMEA's 400,000.00 on purpose.
 	var err error
 	for _, r := range []string{"ana", "ben", "cai", "dee"} {
-		p, err = p.SetRisk(byAna, "region=EMEA/rep="+r, d("1.1"))
+		p, _, err = p.SetRisk(byAna, "region=EMEA/rep="+r, d("1.1"))
 		require.NoError(t, err)
 	}
 	var sum int64
@@ -170,9 +172,9 @@ func TestVersions(t *testing.T) {
 	for _, a := range []quota.Adjustment{
 		quota.ByRate("region=EMEA/rep=ana", d("0.05"), quota.KeepTotal),
 		quota.ByRate("region=APAC", d("-0.1"), quota.ChangeTotal),
-		quota.ByAmount("region=EMEA/rep=ana/period=Q3", 12345, quota.KeepTotal),
+		quota.ByAmount("region=EMEA/rep=ana/period=Q3", eurs("123.45"), quota.KeepTotal),
 	} {
-		next, err := v[len(v)-1].Adjust(byAna, a)
+		next, _, err := v[len(v)-1].Adjust(byAna, a)
 		require.NoError(t, err)
 		v = append(v, next)
 	}
@@ -219,7 +221,7 @@ func TestPropertyAdjustments(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := quotatest.Plan().Draw(t, "plan")
 		a := quotatest.Adjustment(p).Draw(t, "adjustment")
-		q, err := p.Adjust(quotatest.Rev(), a)
+		q, _, err := p.Adjust(quotatest.Cmd(), a)
 		if err != nil {
 			if !errors.Is(err, crmkit.ErrConflict) && !errors.Is(err, crmkit.ErrInvalid) {
 				t.Fatalf("unexpected error %v", err)
@@ -257,7 +259,7 @@ func TestPropertyAdjustments(t *testing.T) {
 		// The inverse returns every cell to within one unit.
 		inv, err := a.Inverse()
 		require.NoError(t, err)
-		r, err := q.Adjust(quotatest.Rev(), inv)
+		r, _, err := q.Adjust(quotatest.Cmd(), inv)
 		if err != nil && !a.Absolute && errors.Is(err, crmkit.ErrInvalid) {
 			// A relative change is rounded, so its inverse may ask a cell
 			// that the first change left at 0 to give up one unit more.
@@ -293,4 +295,43 @@ func TestInverseOfUsualRates(t *testing.T) {
 		assert.True(t, inv.Relative.Equal(d(c.inv)), "%s: %s", c.rate, inv.Relative)
 	}
 	_ = decimal.Zero
+}
+
+// TestAdjustUnits: a money plan takes amounts of money in its currency, a
+// count plan takes counts; the other unit is refused and changes nothing.
+func TestAdjustUnits(t *testing.T) {
+	money := newPlan(t, "1000.00")
+	q, _, err := money.SetTarget(byAna, "", eurs("1200.00"), quota.ChangeTotal)
+	require.NoError(t, err)
+	got, err := q.TargetMoney("")
+	require.NoError(t, err)
+	assert.True(t, got.Equal(eurs("1200.00")), "%s", got)
+	_, _, err = money.SetTarget(byAna, "", crmkit.MustMoney("1200.00", "USD"), quota.ChangeTotal)
+	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
+	_, _, err = money.SetTarget(byAna, "", eurs("-0.01"), quota.ChangeTotal)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, _, err = money.SetCount(byAna, "", 12, quota.ChangeTotal)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+
+	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfEven}, byAna)
+	require.NoError(t, err)
+	counts, _, err = counts.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
+	require.NoError(t, err)
+	// 120 over four quarters is 30 each; +6 on Q1 keeping the total takes
+	// 2 from each of the three other quarters.
+	c, _, err := counts.Adjust(byAna, quota.ByCount("period=Q1", 6, quota.KeepTotal))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{36, 28, 28, 28}, targets(t, c, ""))
+	c, _, err = c.SetCount(byAna, "period=Q1", 30, quota.KeepTotal)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{30, 30, 30, 30}, targets(t, c, ""))
+	_, _, err = counts.Adjust(byAna, quota.ByAmount("period=Q1", eurs("1.00"), quota.KeepTotal))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, _, err = counts.SetTarget(byAna, "period=Q1", eurs("1.00"), quota.KeepTotal)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, _, err = counts.SetCount(byAna, "period=Q1", -1, quota.KeepTotal)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = counts.TargetMoney("")
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	assert.Equal(t, int64(2), counts.Version, "the refused changes left the plan as it was")
 }

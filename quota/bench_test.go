@@ -37,7 +37,7 @@ func BenchmarkSplit10kRepsX12Months(b *testing.B) {
 	ops := splitOps(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := p.Split(byAna, ops...); err != nil {
+		if _, _, err := p.Split(byAna, ops...); err != nil {
 			b.Fatal(err)
 		}
 	}

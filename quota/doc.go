@@ -13,26 +13,38 @@
 // NewPlan creates version 1, a single root Cell. Plan.Split splits leaf
 // cells over periods (halves, quarters, months) or over the members of a
 // dimension (region, rep, product, channel partner), in any nesting, by
-// Weights: Equal, Custom, a Seasonal index, or Contribution (each one's
-// share of actuals in a reference window: last year, or an MTD, QTD or
-// YTD period; period splits use the same period last year, so an annual
-// target follows last year's monthly shares). Every split sums exactly to
+// Weights: EqualWeights, CustomWeights, SeasonalWeights (a seasonal index)
+// or ContributionWeights (each one's share of actuals in a reference
+// window: last year, or an MTD, QTD or YTD period; period splits use the
+// same period last year, so an annual target follows last year's monthly
+// shares). Every split sums exactly to
 // its parent, to the minor unit (largest remainder, crmkit.Money.Allocate).
 //
 // Plan.Adjust moves a cell by a relative rate (ByRate: the usual 0.05,
-// 0.1, -0.05, -0.1 for +5%, +10%, -5%, -10%, or any) or by an amount, either keeping the parent's total (the
-// unlocked siblings absorb the difference in proportion to their split
-// weights) or letting it change (every ancestor moves with it); a cell's
+// 0.1, -0.05, -0.1 for +5%, +10%, -5%, -10%, or any), by an amount of
+// money (ByAmount: a crmkit.Money in the plan's currency, another currency
+// is crmkit.ErrCurrencyMismatch) or by a count in a count plan (ByCount);
+// Plan.SetTarget and Plan.SetCount set a target outright. Each either
+// keeps the parent's total (the unlocked siblings absorb the difference in
+// proportion to their split weights) or letting it change (every ancestor moves with it); a cell's
 // children always follow it. Locked cells (Plan.Lock) never move. A cell's
 // completion-risk coefficient (Plan.SetRisk) makes its assigned target
 // (Plan.Assigned) deliberately larger than its allocation, so assigned
 // sub-targets may sum to more than their parent.
 //
-// Each change returns a new Plan with the next Version and a Revision
-// saying who, when and why, and which cells moved; the old value is
-// unchanged. Plan.AtVersion rebuilds any earlier version and Diff or
-// Plan.DiffVersions compares two versions cell by cell. Plans are JSON
-// values (UnmarshalJSON validates), ready for a repository.
+// Plans follow the aggregate contract of every crmkit domain package.
+// NewPlan and every change (Split, Adjust, SetTarget, SetCount, Lock,
+// SetRisk) take a crmkit.Cmd saying who, when and why (crmkit.Cmd.Validate)
+// and return (Plan, crmkit.Event, error): a new Plan with the next Version
+// and a Revision saying who, when, why and which cells moved, and the
+// event that records it, of kind PlanKind and version the plan's; NewPlan
+// returns version 1. On error the plan it was called on is unchanged and
+// no event is returned. Event types are named Event plus the past-tense
+// fact, as in every crmkit package: EventPlanCreated, EventPlanSplit,
+// EventPlanAdjusted, EventCellsLocked, EventCellsUnlocked,
+// EventRiskCoefficientSet. Plan.AtVersion rebuilds any earlier version and
+// Diff or Plan.DiffVersions compares two versions cell by cell. Plans are
+// JSON values (UnmarshalJSON validates), ready for a repository.
 //
 // # Evaluation
 //
@@ -54,7 +66,7 @@
 // with multiplicative indices from several past years, HoltWinters with
 // FitHoltWinters), adjusted by Factors for product life cycle and market.
 // Predict reports the backtest MAPE with the forecast; Forecast.Targets
-// rounds it to targets explicitly, and Forecast.Weights or
+// rounds it to money targets explicitly (Forecast.Counts to counts), and Forecast.Weights or
 // SeasonalWeightsFrom feed a split. The models compute in float64; money
 // enters through Series and leaves through Targets. The work a caller
 // sizes is bounded before anything is allocated (MaxHorizon, MaxSeason,

@@ -10,7 +10,7 @@ var (
 	tierBasisNames   = crmkit.NewEnum("TierBasis", OnAttainment, "attainment", "revenue")
 	tierMethodNames  = crmkit.NewEnum("TierMethod", Marginal, "marginal", "retroactive")
 	lineKindNames    = crmkit.NewEnum("LineKind", LineTier, "tier", "cap", "clawback", "balance", "draw", "carry forward")
-	weightKindNames  = crmkit.NewEnum("WeightKind", Equal, "equal", "custom", "seasonal", "contribution")
+	weightKindNames  = crmkit.NewEnum("WeightKind", WeightEqual, "equal", "custom", "seasonal", "contribution")
 	managerModeNames = crmkit.NewEnum("ManagerMode", RollUp, "roll up", "own")
 	grainNames       = crmkit.NewEnum("Grain", Halves, "halves", "quarters", "months")
 )

@@ -535,8 +535,8 @@ func (e Evaluation) Peers(key string) ([]Peer, error) {
 	return out, nil
 }
 
-// Point is one period of a cell's vertical evaluation (over time).
-type Point struct {
+// TrendPoint is one period of a cell's vertical evaluation (over time).
+type TrendPoint struct {
 	Key            string
 	Member         string
 	Period         crmkit.Period
@@ -556,7 +556,7 @@ type Point struct {
 // with target, actual, attainment and growth over last year. A cell not
 // split over periods is an error matching crmkit.ErrInvalid; an unknown
 // key is crmkit.ErrNotFound.
-func (e Evaluation) Trend(key string) ([]Point, error) {
+func (e Evaluation) Trend(key string) ([]TrendPoint, error) {
 	c, ok := e.Find(key)
 	if !ok {
 		return nil, fmt.Errorf("evaluation has no cell %q: %w", key, crmkit.ErrNotFound)
@@ -564,9 +564,9 @@ func (e Evaluation) Trend(key string) ([]Point, error) {
 	if len(c.Children) == 0 || c.Children[0].Dim != DimPeriod {
 		return nil, crmkit.Invalid("key", "cell %q is not split over periods", key)
 	}
-	out := make([]Point, len(c.Children))
+	out := make([]TrendPoint, len(c.Children))
 	for i, ch := range c.Children {
-		out[i] = Point{Key: ch.Key, Member: ch.Member, Period: ch.Period, Target: ch.Target, Actual: ch.Actual,
+		out[i] = TrendPoint{Key: ch.Key, Member: ch.Member, Period: ch.Period, Target: ch.Target, Actual: ch.Actual,
 			LastYearActual: ch.LastYearActual, Attainment: ch.Attainment, Growth: ch.Growth, TargetVsLastYear: ch.TargetVsLastYear}
 	}
 	return out, nil

@@ -18,8 +18,8 @@ import (
 // the same day last year; in Q2 (174,000 over 91 days) 45 days are gone,
 // so 174,000 x 45/91 = 86,043.96 is expected and 90,000 is done.
 func Example() {
-	cfo := quota.Rev{By: "cfo", At: time.Date(2024, 12, 1, 9, 0, 0, 0, time.UTC), Why: "FY2025 targets"}
-	p, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
+	cfo := crmkit.Cmd{By: "cfo", At: time.Date(2024, 12, 1, 9, 0, 0, 0, time.UTC), Reason: "FY2025 targets"}
+	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
 		Target: crmkit.MustMoney("1200000", "EUR"), Rounding: crmkit.RoundHalfEven}, cfo)
 	if err != nil {
 		panic(err)
@@ -30,24 +30,24 @@ func Example() {
 	}
 	lastYear := []quota.Record{sale(at(2024, 3, 1), "600000", "EMEA"), sale(at(2024, 9, 1), "400000", "APAC")}
 
-	p, err = p.Split(cfo,
+	p, _, err = p.Split(cfo,
 		quota.Split{Dim: "region", Members: []string{"EMEA", "APAC"}, Weights: quota.ContributionWeights(lastYear, crmkit.Period{})},
 		quota.Split{Key: "region=EMEA", Grain: quota.Quarters, Weights: quota.EqualWeights()},
 	)
 	if err != nil {
 		panic(err)
 	}
-	vp := quota.Rev{By: "vp-emea", At: time.Date(2024, 12, 5, 9, 0, 0, 0, time.UTC), Why: "big renewal in Q4"}
-	p, err = p.Adjust(vp, quota.ByRate("region=EMEA/period=Q4", decimal.RequireFromString("0.1"), quota.KeepTotal))
+	vp := crmkit.Cmd{By: "vp-emea", At: time.Date(2024, 12, 5, 9, 0, 0, 0, time.UTC), Reason: "big renewal in Q4"}
+	p, _, err = p.Adjust(vp, quota.ByRate("region=EMEA/period=Q4", decimal.RequireFromString("0.1"), quota.KeepTotal))
 	if err != nil {
 		panic(err)
 	}
 	for c := range p.Leaves() {
-		m, _ := p.Money(c.Key)
+		m, _ := p.TargetMoney(c.Key)
 		fmt.Printf("%-22s %s\n", c.Key, m)
 	}
 	last := p.History[len(p.History)-1]
-	fmt.Printf("version %d by %s: %s (%s)\n", p.Version, last.By, last.Action, last.Why)
+	fmt.Printf("version %d by %s: %s (%s)\n", p.Version, last.By, last.Action, last.Reason)
 
 	actuals := append(lastYear, sale(at(2025, 2, 10), "100000", "EMEA"), sale(at(2025, 4, 20), "90000", "EMEA"))
 	ev, err := p.Evaluate(slices.Values(actuals), quota.EvalOptions{AsOf: time.Date(2025, 5, 16, 0, 0, 0, 0, time.UTC)})

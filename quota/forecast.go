@@ -12,7 +12,8 @@ import (
 // Short-term targets from models. The models work on float64 series of
 // per-period amounts in minor units (or counts), as statistical models do;
 // Series converts money to such a series exactly, and Forecast.Targets
-// converts the forecast back with one explicit rounding per period.
+// converts the forecast back to money (Forecast.Counts to counts) with one
+// explicit rounding per period.
 
 // maxExactFloat is the largest integer every smaller one of which a
 // float64 holds exactly (2^53).
@@ -510,22 +511,49 @@ func backtest(actual, pred []float64) Backtest {
 	return b
 }
 
-// Targets converts the forecast to targets in unit u: each value times the
-// product of the factors, rounded once with mode to a whole minor unit (or
-// count). A negative forecast (a falling trend) becomes a zero target.
-// Values beyond int64 are crmkit.ErrOverflow; factors outside their
-// bounds (see Factor) crmkit.ErrInvalid.
-func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]int64, error) {
-	if err := u.Validate(); err != nil {
+// Targets converts the forecast of a money series (minor units of cur, as
+// Series writes them) to targets in cur: each value times the product of
+// the factors, rounded once with mode to a whole minor unit. A negative
+// forecast (a falling trend) becomes a zero target. The zero currency and
+// factors outside their bounds (see Factor) are errors matching
+// crmkit.ErrInvalid; values beyond int64 minor units crmkit.ErrOverflow.
+// A count series converts with Counts.
+func (f Forecast) Targets(cur crmkit.Currency, mode crmkit.RoundingMode) ([]crmkit.Money, error) {
+	if cur.IsZero() {
+		return nil, crmkit.Invalid("currency", "no currency for money targets: use Counts for a count series")
+	}
+	return f.round(cur, mode)
+}
+
+// Counts converts the forecast of a count series (deals, meetings, new
+// logos) to whole counts as Targets does to money: each value times the
+// product of the factors, rounded once with mode, a negative forecast
+// zero.
+func (f Forecast) Counts(mode crmkit.RoundingMode) ([]int64, error) {
+	ms, err := f.round(countCarrier, mode)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(ms))
+	for i, m := range ms {
+		out[i] = m.Minor()
+	}
+	return out, nil
+}
+
+// round is Targets in any currency: the count carrier for Counts.
+func (f Forecast) round(cur crmkit.Currency, mode crmkit.RoundingMode) ([]crmkit.Money, error) {
+	if err := checkRounding(mode); err != nil {
 		return nil, err
 	}
 	mult, err := factorProduct(f.Factors)
 	if err != nil {
 		return nil, err
 	}
-	cur := u.carrier(0).Currency()
-	out := make([]int64, len(f.Values))
+	zero, _ := crmkit.NewMoney(0, cur) // cur is not zero
+	out := make([]crmkit.Money, len(f.Values))
 	for i, v := range f.Values {
+		out[i] = zero
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, crmkit.Invalid("forecast", "value %d is %v", i, v)
 		}
@@ -536,7 +564,7 @@ func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]int64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("forecast value %d: %w", i, err)
 		}
-		out[i] = m.Minor()
+		out[i] = m
 	}
 	return out, nil
 }

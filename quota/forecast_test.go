@@ -110,24 +110,38 @@ func TestForecastTargets(t *testing.T) {
 	f, err := quota.Predict(quota.MovingAverage{Window: 3}, []float64{100000, 100001, 100001}, 2,
 		quota.Factor{Name: "growth stage", Multiplier: d("1.1")}, quota.Factor{Name: "market", Multiplier: d("0.95")})
 	require.NoError(t, err)
-	// 300002/3 = 100000.666... x 1.1 x 0.95 = 104500.69666... -> 104501.
-	got, err := f.Targets(quota.MoneyUnit(crmkit.MustCurrency("EUR")), crmkit.RoundHalfEven)
+	// 300002/3 = 100000.666... cents x 1.1 x 0.95 = 104500.69666... cents
+	// -> 104501 cents, 1045.01 EUR (1045.00 rounded down).
+	eur := crmkit.MustCurrency("EUR")
+	got, err := f.Targets(eur, crmkit.RoundHalfEven)
 	require.NoError(t, err)
-	assert.Equal(t, []int64{104501, 104501}, got)
-	got, err = f.Targets(quota.MoneyUnit(crmkit.MustCurrency("EUR")), crmkit.RoundDown)
+	assert.Equal(t, []crmkit.Money{eurs("1045.01"), eurs("1045.01")}, got)
+	got, err = f.Targets(eur, crmkit.RoundDown)
 	require.NoError(t, err)
-	assert.Equal(t, []int64{104500, 104500}, got)
-	_, err = f.Targets(quota.MoneyUnit(crmkit.MustCurrency("EUR")), 0)
+	assert.Equal(t, []crmkit.Money{eurs("1045.00"), eurs("1045.00")}, got)
+	_, err = f.Targets(eur, 0)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no rounding mode")
+	_, err = f.Targets(crmkit.Currency{}, crmkit.RoundHalfEven)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no currency")
+	// The same series as counts: 104500.69666... -> 104501 (104500 down).
+	counts, err := f.Counts(crmkit.RoundHalfEven)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{104501, 104501}, counts)
+	counts, err = f.Counts(crmkit.RoundDown)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{104500, 104500}, counts)
 	w, err := f.Weights()
 	require.NoError(t, err)
 	assert.Len(t, w.Values, 2)
 
 	// A falling trend below zero gives zero targets.
 	neg := quota.Forecast{Values: []float64{-5, 7.5}}
-	got, err = neg.Targets(quota.CountUnit("deals"), crmkit.RoundHalfUp)
+	counts, err = neg.Counts(crmkit.RoundHalfUp)
 	require.NoError(t, err)
-	assert.Equal(t, []int64{0, 8}, got)
+	assert.Equal(t, []int64{0, 8}, counts)
+	got, err = neg.Targets(eur, crmkit.RoundHalfUp)
+	require.NoError(t, err)
+	assert.Equal(t, []crmkit.Money{eurs("0.00"), eurs("0.08")}, got)
 }
 
 func TestForecastBadInput(t *testing.T) {
@@ -196,7 +210,7 @@ func TestPropertyForecastOfConstantIsConstant(t *testing.T) {
 			if f.Backtest.Valid && f.Backtest.MAPE != 0 {
 				t.Fatalf("%s: backtest MAPE %v on a constant", m, f.Backtest.MAPE)
 			}
-			got, err := f.Targets(quota.CountUnit("units"), crmkit.RoundHalfEven)
+			got, err := f.Counts(crmkit.RoundHalfEven)
 			require.NoError(t, err)
 			for _, g := range got {
 				if g != int64(c) {

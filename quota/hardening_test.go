@@ -68,7 +68,7 @@ func TestHardening(t *testing.T) {
 	add("HoltWinters forecast beyond float64", crmkit.ErrOverflow, func() error {
 		return errOf(quota.HoltWinters{Season: 2, Alpha: 1, Beta: 1, Gamma: 0}.Forecast(blowUp, 3))
 	})
-	eur := quota.MoneyUnit(crmkit.MustCurrency("EUR"))
+	eur := crmkit.MustCurrency("EUR")
 	for label, m := range map[string]decimal.Decimal{
 		"1e-2000000000": decimal.New(1, -2000000000),
 		"1e2000000000":  decimal.New(1, 2000000000),

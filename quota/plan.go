@@ -54,24 +54,6 @@ func (g Grain) label(cal crmkit.Calendar, t time.Time) string {
 	return fmt.Sprintf("M%02d", cal.FiscalMonth(t))
 }
 
-// Rev says who made a change to a plan, when and why. Every version of a
-// plan keeps its Rev; By and At are required.
-type Rev struct {
-	By  string    `json:"by"`
-	At  time.Time `json:"at"`
-	Why string    `json:"why,omitempty"`
-}
-
-func (r Rev) validate() error {
-	if strings.TrimSpace(r.By) == "" {
-		return crmkit.Invalid("revision author", "empty: say who changes the plan")
-	}
-	if r.At.IsZero() {
-		return crmkit.Invalid("revision time", "zero time")
-	}
-	return nil
-}
-
 // Cell is one node of a plan's target tree: the whole plan (the root), a
 // member of a dimension (region EMEA, rep ana, product X, channel partner
 // P) or a period (Q1, M07), with its target. A cell's children split it
@@ -180,9 +162,11 @@ func checkName(field, s string) error {
 
 // Plan is a target plan: an annual target in a fiscal calendar, split into
 // a tree of cells over periods and dimensions, set in stages and adjusted.
-// Every change (Split, Adjust, Lock, SetRisk) returns a new Plan with the
-// next Version and a Revision saying who, when, why and which cells moved;
-// the plan it was called on is unchanged. AtVersion rebuilds any earlier
+// Every change (Split, Adjust, SetTarget, SetCount, Lock, SetRisk) takes a
+// crmkit.Cmd (who, when, why) and returns a new Plan with the next Version,
+// a Revision saying who, when, why and which cells moved, and the
+// crmkit.Event that records it (see the Event constants); the plan it was
+// called on is unchanged, also on error. AtVersion rebuilds any earlier
 // version and Diff compares two versions cell by cell.
 //
 // Plan is a value that can be stored as JSON (the calendar as a
@@ -221,15 +205,17 @@ type PlanSpec struct {
 	Rounding crmkit.RoundingMode
 }
 
-// NewPlan returns version 1 of a plan: one root cell holding the annual
-// target for the fiscal year, created by rev. A negative target, a missing
-// or double unit, an invalid calendar, rounding mode or revision are
-// errors matching crmkit.ErrInvalid.
-func NewPlan(spec PlanSpec, rev Rev) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("new plan: %w", err)
+// NewPlan returns version 1 of a plan, one root cell holding the annual
+// target for the fiscal year, created by c, and its EventPlanCreated
+// event. A negative target, a missing or double unit, an invalid calendar,
+// rounding mode or command (crmkit.Cmd.Validate) are errors matching
+// crmkit.ErrInvalid.
+func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := c.Validate(); err != nil {
+		return Plan{}, none, fmt.Errorf("new plan: %w", err)
 	}
-	p := Plan{ID: spec.ID, Version: 1, Name: spec.Name, FiscalYear: spec.FiscalYear,
+	p := Plan{ID: spec.ID, Name: spec.Name, FiscalYear: spec.FiscalYear,
 		Calendar: spec.Calendar, Rounding: spec.Rounding}
 	if p.ID == uuid.Nil {
 		p.ID = crmkit.NewID()
@@ -237,33 +223,36 @@ func NewPlan(spec PlanSpec, rev Rev) (Plan, error) {
 	var target int64
 	switch {
 	case !spec.Target.Currency().IsZero() && spec.CountUnit != "":
-		return Plan{}, crmkit.Invalid("target", "both a money target and a count unit")
+		return Plan{}, none, crmkit.Invalid("target", "both a money target and a count unit")
 	case !spec.Target.Currency().IsZero():
 		p.Unit, target = MoneyUnit(spec.Target.Currency()), spec.Target.Minor()
 	default:
 		p.Unit, target = CountUnit(spec.CountUnit), spec.Count
 	}
 	if err := p.Unit.Validate(); err != nil {
-		return Plan{}, fmt.Errorf("new plan: %w", err)
+		return Plan{}, none, fmt.Errorf("new plan: %w", err)
 	}
 	if target < 0 {
-		return Plan{}, crmkit.Invalid("target", "negative annual target %s", p.Unit.Format(target))
+		return Plan{}, none, crmkit.Invalid("target", "negative annual target %s", p.Unit.Format(target))
 	}
 	if err := checkRounding(p.Rounding); err != nil {
-		return Plan{}, err
+		return Plan{}, none, err
 	}
 	cal, err := spec.Calendar.Calendar()
 	if err != nil {
-		return Plan{}, fmt.Errorf("new plan: %w", err)
+		return Plan{}, none, fmt.Errorf("new plan: %w", err)
 	}
 	if spec.FiscalYear < 1 || spec.FiscalYear > 9998 {
-		return Plan{}, crmkit.Invalid("fiscal year", "%d is outside 1..9998", spec.FiscalYear)
+		return Plan{}, none, crmkit.Invalid("fiscal year", "%d is outside 1..9998", spec.FiscalYear)
 	}
 	p.cal, p.hasCal = cal, true
 	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: target, Weight: target}
-	p.History = []Revision{{Version: 1, Rev: rev, Action: "create plan with target " + p.Unit.Format(target),
-		Changes: []Change{{Key: "", Created: true, After: target}}}}
-	return p, nil
+	e, err := p.commit(c, EventPlanCreated, "create plan with target "+p.Unit.Format(target),
+		[]Change{{Key: "", Created: true, After: target}})
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return p, e, nil
 }
 
 // checkRounding rejects the zero and unknown rounding modes.
@@ -339,9 +328,10 @@ func (p *Plan) find(key string) (*Cell, error) {
 	}
 }
 
-// Money returns the target of the cell key as Money. Count plans and
-// unknown keys are errors.
-func (p Plan) Money(key string) (crmkit.Money, error) {
+// TargetMoney returns the target of the cell key of a money plan as
+// crmkit.Money in the plan's currency. A count plan is an error matching
+// crmkit.ErrInvalid, an unknown key crmkit.ErrNotFound.
+func (p Plan) TargetMoney(key string) (crmkit.Money, error) {
 	c, err := p.find(key)
 	if err != nil {
 		return crmkit.Money{}, err
@@ -437,12 +427,6 @@ func (idx index) get(p *Plan, key string) (entry, error) {
 		return entry{}, fmt.Errorf("plan %s: cell %q: %w", p.ID, key, crmkit.ErrNotFound)
 	}
 	return e, nil
-}
-
-// commit appends a revision and bumps the version.
-func (p *Plan) commit(rev Rev, action string, changes []Change) {
-	p.Version++
-	p.History = append(p.History, Revision{Version: p.Version, Rev: rev, Action: action, Changes: changes})
 }
 
 // Validate checks the plan's invariants: a known unit, calendar and

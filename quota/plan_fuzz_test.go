@@ -12,7 +12,7 @@ import (
 // decodes again to the same cells.
 func FuzzPlanJSON(f *testing.F) {
 	p := newPlan(f, "1000")
-	p, err := p.Split(byAna, quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.EqualWeights()},
+	p, _, err := p.Split(byAna, quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.EqualWeights()},
 		quota.Split{Key: "rep=a", Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	if err != nil {
 		f.Fatal(err)

@@ -17,14 +17,14 @@ import (
 
 var (
 	t0    = time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)
-	byAna = quota.Rev{By: "ana", At: t0, Why: "initial plan"}
+	byAna = crmkit.Cmd{By: "ana", At: t0, Reason: "initial plan"}
 )
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func newPlan(t testing.TB, target string) quota.Plan {
 	t.Helper()
-	p, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
+	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
 		Target: crmkit.MustMoney(target, "EUR"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	return p
@@ -72,7 +72,7 @@ func TestSplitByLastYearMonthlyShares(t *testing.T) {
 		}
 		recs = append(recs, sale(month(2023, time.March), "999999"))
 		p := newPlan(t, "1200000")
-		p, err := p.Split(byAna, quota.Split{Grain: quota.Months, Weights: quota.ContributionWeights(recs, crmkit.Period{})})
+		p, _, err := p.Split(byAna, quota.Split{Grain: quota.Months, Weights: quota.ContributionWeights(recs, crmkit.Period{})})
 		require.NoError(t, err)
 		want := []int64{7200000, 8400000, 9600000, 10800000, 12000000, 13200000, 8400000, 6000000, 10800000, 10800000, 12000000, 10800000}
 		assert.Equal(t, want, targets(t, p, ""))
@@ -92,7 +92,7 @@ func TestSplitByLastYearMonthlyShares(t *testing.T) {
 			recs = append(recs, sale(month(2024, m), "1"))
 		}
 		recs = append(recs, sale(month(2024, time.January), "1"))
-		p, err := newPlan(t, "1200000").Split(byAna, quota.Split{Grain: quota.Months, Weights: quota.ContributionWeights(recs, crmkit.Period{})})
+		p, _, err := newPlan(t, "1200000").Split(byAna, quota.Split{Grain: quota.Months, Weights: quota.ContributionWeights(recs, crmkit.Period{})})
 		require.NoError(t, err)
 		want := []int64{18461539, 9230770, 9230770, 9230769, 9230769, 9230769, 9230769, 9230769, 9230769, 9230769, 9230769, 9230769}
 		assert.Equal(t, want, targets(t, p, ""))
@@ -107,7 +107,7 @@ func TestSplitTreeOverPeriodsAndDimensions(t *testing.T) {
 		sale(month(2024, time.June), "5000", "region", "APAC", "rep", "ana"), // other region
 		sale(month(2025, time.June), "5000", "region", "EMEA", "rep", "ben"), // outside the window
 	}
-	p, err := p.Split(byAna,
+	p, _, err := p.Split(byAna,
 		quota.Split{Key: "", Dim: "region", Members: []string{"EMEA", "APAC", "AMER"}, Weights: quota.CustomWeights(d("50"), d("30"), d("20"))},
 		quota.Split{Key: "region=EMEA", Dim: "rep", Members: []string{"ana", "ben"}, Weights: quota.ContributionWeights(recs, crmkit.Period{})},
 		quota.Split{Key: "region=EMEA/rep=ana", Grain: quota.Halves, Weights: quota.EqualWeights()},
@@ -133,10 +133,10 @@ func TestSplitTreeOverPeriodsAndDimensions(t *testing.T) {
 	assert.True(t, c.Period.Start.Equal(time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)))
 
 	// A fiscal year starting in July labels July M01.
-	fy, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Calendar: quota.Fiscal(time.July, "Europe/Budapest"),
+	fy, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Calendar: quota.Fiscal(time.July, "Europe/Budapest"),
 		Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfUp}, byAna)
 	require.NoError(t, err)
-	fy, err = fy.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
+	fy, _, err = fy.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
 	c, err = fy.Cell("period=Q1")
 	require.NoError(t, err)
@@ -174,7 +174,7 @@ func TestSplitBadInput(t *testing.T) {
 	require.NoError(t, err)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := p.Split(byAna, c.split)
+			_, _, err := p.Split(byAna, c.split)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, c.is)
 			after, err := json.Marshal(p)
@@ -182,13 +182,13 @@ func TestSplitBadInput(t *testing.T) {
 			assert.JSONEq(t, string(before), string(after), "the plan must not change")
 		})
 	}
-	split, err := p.Split(byAna, quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.EqualWeights()})
+	split, _, err := p.Split(byAna, quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
-	_, err = split.Split(byAna, quota.Split{Dim: "product", Members: []string{"x"}, Weights: quota.EqualWeights()})
+	_, _, err = split.Split(byAna, quota.Split{Dim: "product", Members: []string{"x"}, Weights: quota.EqualWeights()})
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
-	_, err = split.Split(byAna, quota.Split{Key: "rep=a", Dim: "rep", Members: []string{"x"}, Weights: quota.EqualWeights()})
+	_, _, err = split.Split(byAna, quota.Split{Key: "rep=a", Dim: "rep", Members: []string{"x"}, Weights: quota.EqualWeights()})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a rep within a rep")
-	_, err = p.Split(quota.Rev{At: t0}, quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.EqualWeights()})
+	_, _, err = p.Split(crmkit.Cmd{At: t0}, quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.EqualWeights()})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no author")
 }
 
@@ -212,21 +212,21 @@ func TestNewPlanBadInput(t *testing.T) {
 	} {
 		s := good
 		mut(&s)
-		_, err := quota.NewPlan(s, byAna)
+		_, _, err := quota.NewPlan(s, byAna)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 	}
-	_, err := quota.NewPlan(good, quota.Rev{By: "x"})
+	_, _, err := quota.NewPlan(good, crmkit.Cmd{By: "x"})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "zero revision time")
 }
 
 func TestRetailPlan(t *testing.T) {
-	p, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("520", "EUR"), Rounding: crmkit.RoundHalfEven,
+	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("520", "EUR"), Rounding: crmkit.RoundHalfEven,
 		Calendar: quota.CalendarSpec{Kind: "retail", Pattern: "4-5-4", YearEndMonth: time.January, YearEndWeekday: time.Saturday, Rule: "nearest"}}, byAna)
 	require.NoError(t, err)
 	// NRF 2024 (fiscal 2025 here) has 52 weeks; weights by weeks give 4:5:4.
-	p, err = p.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
+	p, _, err = p.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
-	p, err = p.Split(byAna, quota.Split{Key: "period=Q1", Grain: quota.Months, Weights: quota.CustomWeights(d("4"), d("5"), d("4"))})
+	p, _, err = p.Split(byAna, quota.Split{Key: "period=Q1", Grain: quota.Months, Weights: quota.CustomWeights(d("4"), d("5"), d("4"))})
 	require.NoError(t, err)
 	assert.Equal(t, []int64{4000, 5000, 4000}, targets(t, p, "period=Q1"))
 	c, err := p.Cell("period=Q1/period=M02")
@@ -265,7 +265,7 @@ func roundTrip(t interface{ Helper() }, p quota.Plan) error {
 	}
 	for i, r := range p.History {
 		s := q.History[i]
-		if r.Version != s.Version || r.By != s.By || !r.At.Equal(s.At) || r.Why != s.Why || r.Action != s.Action || len(r.Changes) != len(s.Changes) {
+		if r.Version != s.Version || r.By != s.By || !r.At.Equal(s.At) || r.Reason != s.Reason || r.Action != s.Action || len(r.Changes) != len(s.Changes) {
 			return fmt.Errorf("revision %d changed", r.Version)
 		}
 		for j := range r.Changes {
@@ -277,7 +277,7 @@ func roundTrip(t interface{ Helper() }, p quota.Plan) error {
 		}
 	}
 	// The decoded plan works: it can be split further.
-	if _, err := q.Split(byAna, quota.Split{Key: firstLeaf(q), Dim: "zz", Members: []string{"x"}, Weights: quota.EqualWeights()}); err != nil {
+	if _, _, err := q.Split(byAna, quota.Split{Key: firstLeaf(q), Dim: "zz", Members: []string{"x"}, Weights: quota.EqualWeights()}); err != nil {
 		return fmt.Errorf("decoded plan cannot split: %w", err)
 	}
 	return nil
@@ -300,7 +300,7 @@ func firstLeaf(p quota.Plan) string {
 
 func TestPlanJSONRejectsBrokenPlans(t *testing.T) {
 	p := newPlan(t, "1000")
-	p, err := p.Split(byAna, quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.EqualWeights()})
+	p, _, err := p.Split(byAna, quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
@@ -322,7 +322,7 @@ func TestPlanJSONRejectsBrokenPlans(t *testing.T) {
 func TestPropertySplitsSumExactly(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		target := rapid.Int64Range(0, 1e15).Draw(t, "target")
-		p, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.Money{}, Count: target, CountUnit: "units",
+		p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.Money{}, Count: target, CountUnit: "units",
 			Rounding: crmkit.RoundHalfEven}, byAna)
 		require.NoError(t, err)
 		for range rapid.IntRange(1, 6).Draw(t, "splits") {
@@ -354,7 +354,7 @@ func TestPropertySplitsSumExactly(t *testing.T) {
 				ws[0] = ws[0].Add(decimal.NewFromInt(1)) // a positive sum
 				s.Weights = quota.CustomWeights(ws...)
 			}
-			next, err := p.Split(byAna, s)
+			next, _, err := p.Split(byAna, s)
 			if err != nil {
 				if errors.Is(err, crmkit.ErrInvalid) && s.Grain != 0 {
 					continue

@@ -3,17 +3,24 @@ package quota
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/shopspring/decimal"
 )
 
-// Revision is one version of a plan: who changed it, when and why, what
-// was done (Action, such as "adjust region=EMEA by +5% keeping the
-// parent's total") and every cell that moved.
+// Revision is one version of a plan: the command that made it (By, At and
+// Reason of its crmkit.Cmd), what was done (Action, such as "adjust
+// region=EMEA by +5% keeping the parent's total") and every cell that
+// moved. The plan's event of that version carries the same.
 type Revision struct {
-	Version int64 `json:"version"`
-	Rev
+	Version int64     `json:"version"`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
+	// Reason is the command's Reason. It is stored under the key "why",
+	// the key plans were first written with, so that stored plans read
+	// back unchanged without a migration.
+	Reason  string   `json:"why,omitempty"`
 	Action  string   `json:"action"`
 	Changes []Change `json:"changes,omitempty"`
 }

@@ -11,25 +11,27 @@ import (
 // WeightKind says how a split weighs its children.
 type WeightKind uint8
 
-// The kinds of split weights.
+// The kinds of split weights, each named Weight plus how it weighs (the
+// constructors EqualWeights, CustomWeights, SeasonalWeights and
+// ContributionWeights build the Weights of each).
 const (
-	// Equal gives every child the same share.
-	Equal WeightKind = iota + 1
-	// Custom takes one non-negative weight per child from Values, in the
-	// order of the members (or of the periods).
-	Custom
-	// Seasonal weighs periods by a seasonal index: Values holds twelve
+	// WeightEqual gives every child the same share.
+	WeightEqual WeightKind = iota + 1
+	// WeightCustom takes one non-negative weight per child from Values, in
+	// the order of the members (or of the periods).
+	WeightCustom
+	// WeightSeasonal weighs periods by a seasonal index: Values holds twelve
 	// non-negative indices, one per fiscal month (M01 first), and a
 	// child's weight is the sum of the indices of its months. Only for
 	// period splits. SeasonalIndex computes such indices from history.
-	Seasonal
-	// Contribution weighs each child by its contribution share: the sum of
-	// the Records that belong to it in a reference window. For a dimension
+	WeightSeasonal
+	// WeightContribution weighs each child by its contribution share: the
+	// sum of the Records that belong to it in a reference window. For a dimension
 	// split the window is Window (last year's period, or an MTD, QTD or YTD
 	// period of the calendar), by default the cell's period one year
 	// earlier; for a period split each period's window is the same period
 	// last year, so an annual target follows last year's monthly shares.
-	Contribution
+	WeightContribution
 )
 
 // Weights is how a split shares its parent's target among the children.
@@ -41,22 +43,24 @@ type Weights struct {
 }
 
 // EqualWeights shares equally.
-func EqualWeights() Weights { return Weights{Kind: Equal} }
+func EqualWeights() Weights { return Weights{Kind: WeightEqual} }
 
 // CustomWeights shares in proportion to values, one per child.
-func CustomWeights(values ...decimal.Decimal) Weights { return Weights{Kind: Custom, Values: values} }
+func CustomWeights(values ...decimal.Decimal) Weights {
+	return Weights{Kind: WeightCustom, Values: values}
+}
 
 // SeasonalWeights shares periods by twelve monthly indices (fiscal month
 // order).
 func SeasonalWeights(indices []decimal.Decimal) Weights {
-	return Weights{Kind: Seasonal, Values: indices}
+	return Weights{Kind: WeightSeasonal, Values: indices}
 }
 
 // ContributionWeights shares by each child's contribution in records
 // during window (the zero window means the cell's period last year; period
 // splits always use each period's last-year counterpart).
 func ContributionWeights(records []Record, window crmkit.Period) Weights {
-	return Weights{Kind: Contribution, Records: records, Window: window}
+	return Weights{Kind: WeightContribution, Records: records, Window: window}
 }
 
 // Split splits the leaf cell Key into children: over periods when Grain
@@ -83,23 +87,24 @@ func (s Split) String() string {
 	return fmt.Sprintf("split %s by %s into %d (%s)", at, s.Dim, len(s.Members), s.Weights.Kind)
 }
 
-// Split applies splits in order, all in one new version by rev: each
-// splits one leaf cell (possibly one created by an earlier split of the
-// same call). An unknown key is crmkit.ErrNotFound, a cell that already
+// Split applies splits in order, all in one new version by c, and returns
+// the new plan with its EventPlanSplit event: each split divides one leaf
+// cell (possibly one created by an earlier split of the same call). An unknown key is crmkit.ErrNotFound, a cell that already
 // has children crmkit.ErrConflict; bad members, grains or weights
 // (negative, of the wrong count, summing to zero, a currency other than
 // the plan's) are errors matching crmkit.ErrInvalid or
 // crmkit.ErrCurrencyMismatch. On any error the plan is unchanged.
-func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
-	if err := rev.validate(); err != nil {
-		return Plan{}, fmt.Errorf("split plan %s: %w", p.ID, err)
+func (p Plan) Split(c crmkit.Cmd, splits ...Split) (Plan, crmkit.Event, error) {
+	var none crmkit.Event
+	if err := checkCmd(c, "split", &p); err != nil {
+		return Plan{}, none, err
 	}
 	if len(splits) == 0 {
-		return Plan{}, crmkit.Invalid("splits", "nothing to split")
+		return Plan{}, none, crmkit.Invalid("splits", "nothing to split")
 	}
 	q := p.clone()
 	if _, err := q.calendar(); err != nil {
-		return Plan{}, fmt.Errorf("split plan %s: %w", p.ID, err)
+		return Plan{}, none, fmt.Errorf("split plan %s: %w", p.ID, err)
 	}
 	idx := q.index()
 	sp := splitter{plan: &q, periods: make(map[periodKey]*periodSplit)}
@@ -124,14 +129,14 @@ func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
 	for i, s := range splits {
 		e, err := lookup(s.Key)
 		if err != nil {
-			return Plan{}, fmt.Errorf("split %d: %w", i, err)
+			return Plan{}, none, fmt.Errorf("split %d: %w", i, err)
 		}
 		if !e.cell.IsLeaf() {
-			return Plan{}, fmt.Errorf("split %d: cell %q is already split by %s: %w", i, s.Key, e.cell.Children[0].Dim, crmkit.ErrConflict)
+			return Plan{}, none, fmt.Errorf("split %d: cell %q is already split by %s: %w", i, s.Key, e.cell.Children[0].Dim, crmkit.ErrConflict)
 		}
 		kids, err := sp.split(*e.cell, s)
 		if err != nil {
-			return Plan{}, fmt.Errorf("split %d of cell %q: %w", i, s.Key, err)
+			return Plan{}, none, fmt.Errorf("split %d of cell %q: %w", i, s.Key, err)
 		}
 		e.cell.Children = kids
 		unindexed[s.Key] = e.cell
@@ -148,8 +153,11 @@ func (p Plan) Split(rev Rev, splits ...Split) (Plan, error) {
 	if len(splits) > 1 {
 		action = fmt.Sprintf("%s and %d more splits", action, len(splits)-1)
 	}
-	q.commit(rev, action, changes)
-	return q, nil
+	e, err := q.commit(c, EventPlanSplit, action, changes)
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return q, e, nil
 }
 
 type periodKey struct {
@@ -214,11 +222,11 @@ func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
 	w := s.Weights
 	var err error
 	switch w.Kind {
-	case Equal:
+	case WeightEqual:
 		err = sp.allocateInts(c, kids, nil)
-	case Custom:
+	case WeightCustom:
 		err = sp.allocateDecimals(c, kids, w.Values)
-	case Seasonal:
+	case WeightSeasonal:
 		if len(w.Values) != 12 {
 			return nil, crmkit.Invalid("seasonal index", "%d values, want 12 (one per fiscal month)", len(w.Values))
 		}
@@ -238,7 +246,7 @@ func (sp splitter) splitPeriods(c Cell, s Split) ([]Cell, error) {
 			}
 		}
 		err = sp.allocateDecimals(c, kids, ws)
-	case Contribution:
+	case WeightContribution:
 		if !w.Window.Start.IsZero() || !w.Window.End.IsZero() {
 			return nil, crmkit.Invalid("window", "a period split weighs each period by the same period last year; leave the window zero")
 		}
@@ -307,13 +315,13 @@ func (sp splitter) splitMembers(c Cell, s Split) ([]Cell, error) {
 	}
 	w := s.Weights
 	switch w.Kind {
-	case Equal:
+	case WeightEqual:
 		return kids, sp.allocateInts(c, kids, nil)
-	case Custom:
+	case WeightCustom:
 		return kids, sp.allocateDecimals(c, kids, w.Values)
-	case Seasonal:
+	case WeightSeasonal:
 		return nil, crmkit.Invalid("weights", "a seasonal index weighs periods, not %s members", s.Dim)
-	case Contribution:
+	case WeightContribution:
 		win := w.Window
 		if win.Start.IsZero() && win.End.IsZero() {
 			win = sp.plan.cal.LastYear(c.Period)

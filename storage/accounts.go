@@ -1,10 +1,8 @@
 package storage
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -49,34 +47,22 @@ type AccountFilter struct {
 // allRelations is every known account.Relation bit.
 const allRelations = account.Prospect | account.Customer | account.Partner | account.Competitor
 
-// ValidateAccount checks an account before it is stored: a non-nil ID, a
-// version of at least 1, the account's own invariants
-// (account.Account.Validate: a name and owner, known relations, not its
-// own parent, distinct departments, valid distinct contacts), an owner,
-// segment and category of at most MaxKeyLen bytes, and every string
-// within the stored domain (see ValidateValue). A duplicate contact is an
-// error matching crmkit.ErrInvalid here (account.Validate reports it as
-// crmkit.ErrConflict), since it is bad input to a store.
+// ValidateAccount checks an account before it is stored: the value
+// within the stored domain (see ValidateValue), the account's own
+// invariants (account.Account.Validate), and an owner, segment and
+// category of at most MaxKeyLen bytes (they are keys filters select by).
+// It holds no domain rule of its own.
 func ValidateAccount(a account.Account) error {
-	if err := ValidateID(account.AccountKind, a.ID); err != nil {
-		return err
-	}
-	if a.Version < 1 {
-		return crmkit.Invalid("version", "account %s: version %d is below 1", a.ID, a.Version)
+	if err := ValidateValue("account", a); err != nil {
+		return fmt.Errorf("account %s: %w", a.ID, err)
 	}
 	if err := a.Validate(); err != nil {
-		if errors.Is(err, crmkit.ErrInvalid) {
-			return err
-		}
-		return crmkit.Invalid("account", "%v", err)
+		return err
 	}
 	for _, f := range [...]struct{ name, s string }{{"owner", a.Owner}, {"segment", a.Segment}, {"category", a.Category}} {
 		if err := checkString(f.name, f.s, MaxKeyLen); err != nil {
 			return fmt.Errorf("account %s: %w", a.ID, err)
 		}
-	}
-	if err := ValidateValue("account", a); err != nil {
-		return fmt.Errorf("account %s: %w", a.ID, err)
 	}
 	return nil
 }
@@ -138,67 +124,22 @@ type ContractFilter struct {
 	RenewalFrom, RenewalTo time.Time
 }
 
+// validContractStatus reports whether s is a contract status, for
+// ContractFilter only (a stored contract's status is account.Contract.Validate's
+// business); it goes when package account exports ContractStatus.Valid.
 func validContractStatus(s account.ContractStatus) bool {
 	return s >= account.Draft && s <= account.Terminated
 }
 
-// ValidateContract checks a contract before it is stored: a non-nil ID
-// and account, a version of at least 1, a known status and execution
-// stage, a non-blank title, a currency, at least one version of the
-// terms, numbered 1, 2, ... with a known kind, each with a non-zero
-// period that ends after it starts, a monthly amount and value in the
-// contract's currency and not negative, and a renewal date inside the
-// period; and every string within the stored domain (see ValidateValue).
-// These are account.NewContract's rules, which package account has no
-// exported Validate for.
+// ValidateContract checks a contract before it is stored: the value
+// within the stored domain (see ValidateValue) and the contract's own
+// invariants (account.Contract.Validate). It holds no domain rule of its
+// own.
 func ValidateContract(c account.Contract) error {
-	if err := ValidateID(account.ContractKind, c.ID); err != nil {
-		return err
-	}
-	switch {
-	case c.Version < 1:
-		return crmkit.Invalid("version", "contract %s: version %d is below 1", c.ID, c.Version)
-	case c.AccountID == uuid.Nil:
-		return crmkit.Invalid("account id", "contract %s: nil account", c.ID)
-	case !validContractStatus(c.Status):
-		return crmkit.Invalid("status", "contract %s: %s is not a status", c.ID, c.Status)
-	case c.Execution > account.ImplementationDone:
-		return crmkit.Invalid("execution", "contract %s: %s is not an execution stage", c.ID, c.Execution)
-	case strings.TrimSpace(c.Title) == "":
-		return crmkit.Invalid("title", "contract %s: empty title", c.ID)
-	case c.Currency.IsZero():
-		return crmkit.Invalid("currency", "contract %s: no currency", c.ID)
-	case len(c.Terms) == 0:
-		return crmkit.Invalid("terms", "contract %s: no terms", c.ID)
-	}
-	for i, t := range c.Terms {
-		if err := validateTerms(c.Currency, i, t); err != nil {
-			return fmt.Errorf("contract %s: terms[%d]: %w", c.ID, i, err)
-		}
-	}
 	if err := ValidateValue("contract", c); err != nil {
 		return fmt.Errorf("contract %s: %w", c.ID, err)
 	}
-	return nil
-}
-
-// validateTerms checks version i (0-based) of a contract's terms.
-func validateTerms(cur crmkit.Currency, i int, t account.Terms) error {
-	switch {
-	case t.Version != i+1:
-		return crmkit.Invalid("terms version", "version %d at position %d", t.Version, i)
-	case t.Kind < account.Original || t.Kind > account.Renewal:
-		return crmkit.Invalid("terms kind", "%s is not a kind of terms", t.Kind)
-	case t.Period.Start.IsZero() || t.Period.End.IsZero() || !t.Period.End.After(t.Period.Start):
-		return crmkit.Invalid("terms period", "period %s is empty or not set", t.Period)
-	case t.Monthly.Currency() != cur || t.Value.Currency() != cur:
-		return fmt.Errorf("monthly %s and value %s must both be in %s: %w", t.Monthly, t.Value, cur, crmkit.ErrCurrencyMismatch)
-	case t.Monthly.Sign() < 0 || t.Value.Sign() < 0:
-		return crmkit.Invalid("terms amount", "negative monthly %s or value %s", t.Monthly, t.Value)
-	case t.RenewalDate.Before(t.Period.Start) || t.RenewalDate.After(t.Period.End):
-		return crmkit.Invalid("renewal date", "%s is outside the term %s", t.RenewalDate.Format(time.DateOnly), t.Period)
-	}
-	return nil
+	return c.Validate()
 }
 
 // Validate checks the filter: at most as many statuses as there are, each

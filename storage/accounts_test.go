@@ -104,7 +104,7 @@ func TestValidateContract(t *testing.T) {
 	c := good
 	c.Terms = append([]account.Terms(nil), good.Terms...)
 	c.Terms[0].Value = crmkit.MustMoney("1.00", "USD")
-	assert.ErrorIs(t, storage.ValidateContract(c), crmkit.ErrCurrencyMismatch)
+	assert.ErrorIs(t, storage.ValidateContract(c), crmkit.ErrInvalid, "a stored value in two currencies is invalid")
 }
 
 func TestContractFilter(t *testing.T) {

@@ -3,7 +3,6 @@ package storage
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/funnel"
@@ -51,50 +50,27 @@ type CampaignFilter struct {
 	During crmkit.Period
 }
 
+// validCampaignStatus reports whether s is a campaign status, for
+// CampaignFilter only (a stored campaign's status is funnel.Campaign.Validate's
+// business); it goes when package funnel exports CampaignStatus.Valid.
 func validCampaignStatus(s funnel.CampaignStatus) bool { return int(s) < maxCampaignStatuses }
 
-// ValidateCampaign checks a campaign before it is stored: a non-nil ID, a
-// version of at least 1, a known status, a non-blank code and name, a
-// code and owner (and approvers) of at most MaxKeyLen bytes, a budget
-// with a currency and not negative, an actual cost and planned targets
-// not negative and, when they carry a currency, in the budget's, a
-// schedule that does not end before it starts, and every string within
-// the stored domain (see ValidateValue). These are funnel.NewCampaign's rules,
-// which package funnel has no Validate for.
+// ValidateCampaign checks a campaign before it is stored: the value
+// within the stored domain (see ValidateValue), the campaign's own
+// invariants (funnel.Campaign.Validate), and a code, owner and approvers
+// of at most MaxKeyLen bytes (they are keys filters select by). It holds
+// no domain rule of its own.
 func ValidateCampaign(c funnel.Campaign) error {
-	if err := ValidateID(CampaignKind, c.ID); err != nil {
-		return err
+	if err := ValidateValue("campaign", c); err != nil {
+		return fmt.Errorf("campaign %s: %w", c.ID, err)
 	}
-	cur := c.Budget.Currency()
-	switch {
-	case c.Version < 1:
-		return crmkit.Invalid("version", "campaign %s: version %d is below 1", c.ID, c.Version)
-	case !validCampaignStatus(c.Status):
-		return crmkit.Invalid("status", "campaign %s: %s is not a status", c.ID, c.Status)
-	case strings.TrimSpace(c.Code) == "":
-		return crmkit.Invalid("code", "campaign %s: empty code", c.ID)
-	case strings.TrimSpace(c.Name) == "":
-		return crmkit.Invalid("name", "campaign %s: empty name", c.ID)
-	case cur.IsZero() || c.Budget.Sign() < 0:
-		return crmkit.Invalid("budget", "campaign %s: budget %s is negative or has no currency", c.ID, c.Budget)
-	case c.ActualCost.Sign() < 0:
-		return crmkit.Invalid("actual cost", "campaign %s: negative actual cost %s", c.ID, c.ActualCost)
-	case !c.ActualCost.Currency().IsZero() && c.ActualCost.Currency() != cur:
-		return fmt.Errorf("campaign %s: actual cost %s, budget %s: %w", c.ID, c.ActualCost, c.Budget, crmkit.ErrCurrencyMismatch)
-	case c.Planned.Leads < 0 || c.Planned.Opportunities < 0 || c.Planned.Contracts < 0 || c.Planned.Revenue.Sign() < 0:
-		return crmkit.Invalid("planned", "campaign %s: negative target", c.ID)
-	case !c.Planned.Revenue.Currency().IsZero() && c.Planned.Revenue.Currency() != cur:
-		return fmt.Errorf("campaign %s: planned revenue %s, budget %s: %w", c.ID, c.Planned.Revenue, c.Budget, crmkit.ErrCurrencyMismatch)
-	case c.Schedule.End.Before(c.Schedule.Start):
-		return crmkit.Invalid("schedule", "campaign %s: schedule %s ends before it starts", c.ID, c.Schedule)
+	if err := c.Validate(); err != nil {
+		return err
 	}
 	for _, f := range [...]struct{ name, s string }{{"code", c.Code}, {"owner", c.Owner}, {"submitted by", c.SubmittedBy}, {"approved by", c.ApprovedBy}} {
 		if err := checkString(f.name, f.s, MaxKeyLen); err != nil {
 			return fmt.Errorf("campaign %s: %w", c.ID, err)
 		}
-	}
-	if err := ValidateValue("campaign", c); err != nil {
-		return fmt.Errorf("campaign %s: %w", c.ID, err)
 	}
 	return nil
 }

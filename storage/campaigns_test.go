@@ -30,6 +30,18 @@ func campaignGen() *rapid.Generator[funnel.Campaign] {
 		}
 		c.Version = 1
 		c.Status = funnel.CampaignStatus(rapid.IntRange(0, int(funnel.CampaignCancelled)).Draw(t, "status"))
+		// What the status implies (funnel.Campaign.Validate): a submitter
+		// from pending approval on, an approver from approved on, the
+		// actual cost once completed.
+		if c.Status != funnel.CampaignPlanned {
+			c.SubmittedBy = "ana"
+		}
+		if c.Status >= funnel.CampaignApproved {
+			c.ApprovedBy = "bo"
+		}
+		if c.Status == funnel.CampaignCompleted {
+			c.ActualCost = crmkit.MustMoney("90.00", "EUR")
+		}
 		return c
 	})
 }
@@ -98,12 +110,12 @@ func TestValidateCampaign(t *testing.T) {
 	}
 	c := good
 	c.ActualCost = crmkit.MustMoney("1.00", "USD")
-	assert.ErrorIs(t, storage.ValidateCampaign(c), crmkit.ErrCurrencyMismatch)
+	assert.ErrorIs(t, storage.ValidateCampaign(c), crmkit.ErrInvalid, "a stored value in two currencies is invalid")
 }
 
 func TestValidatePlanAndFilter(t *testing.T) {
-	p, err := quota.NewPlan(quota.PlanSpec{Name: "P", FiscalYear: 2026, Calendar: quota.Fiscal(time.April, ""),
-		Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfEven}, quota.Rev{By: "cfo", At: t0})
+	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "P", FiscalYear: 2026, Calendar: quota.Fiscal(time.April, ""),
+		Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfEven}, crmkit.Cmd{By: "cfo", At: t0})
 	require.NoError(t, err)
 	require.NoError(t, storage.ValidatePlan(p))
 	q := p

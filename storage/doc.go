@@ -60,16 +60,20 @@
 // # Input rules and the stored domain
 //
 // All backends reject the same input with crmkit.ErrInvalid, before
-// writing anything: nil contexts, nil IDs, versions below 1, unknown
-// stages in values and filters, page sizes outside 1..MaxPageSize,
+// writing anything: values their aggregate's Validate refuses (nil IDs,
+// versions below 1, unknown stages, ...: the domain package owns those
+// rules, and a store refuses exactly what Validate refuses), unknown
+// stages in filters, page sizes outside 1..MaxPageSize,
 // malformed or non-canonical cursors, invalid events, and every value
 // outside the stored domain (see MinTime): times outside MinTime..MaxTime,
 // decimals of more than MaxDecimalDigits digits, strings longer than
 // MaxTextLen (MaxKeyLen for keys, tenant names, owners, sources and filter
 // strings) or not UTF-8 or holding a NUL byte, payloads that are not
 // I-JSON, slices and maps of more than MaxSliceLen elements, writes of
-// more than MaxEvents events. The Validate functions of this package are
-// those rules, exported for backends.
+// more than MaxEvents events. The Validate functions of this package run
+// those rules, exported for backends: the stored domain and the keys are
+// storage's own, every other rule is the aggregate's Validate, which they
+// call.
 //
 // A value one store accepts, every store accepts, and gives back equal:
 // as Canonical gives it (times in UTC, whole microseconds), with decimals

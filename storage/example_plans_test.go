@@ -19,11 +19,10 @@ func ExamplePlanStore() {
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
 
-	plan, _ := quota.NewPlan(quota.PlanSpec{
+	plan, created, _ := quota.NewPlan(quota.PlanSpec{
 		Name: "New business 2026", FiscalYear: 2026, Calendar: quota.Fiscal(time.January, ""),
 		Target: crmkit.MustMoney("1200000.00", "EUR"), Rounding: crmkit.RoundHalfEven,
-	}, quota.Rev{By: "cfo", At: at})
-	created, _ := crmkit.NewEvent(storage.PlanKind, plan.ID, "PlanCreated", "cfo", at, plan.Version, nil)
+	}, crmkit.Cmd{By: "cfo", At: at})
 
 	err := store.Update(ctx, func(tx storage.Tx) error {
 		ps, ok := tx.(storage.PlanStore)
@@ -33,17 +32,16 @@ func ExamplePlanStore() {
 		if _, err := ps.Plans().Create(ctx, plan, "plan-2026", created); err != nil {
 			return err
 		}
-		locked, err := plan.Lock(quota.Rev{By: "cfo", At: at.Add(time.Hour), Why: "board approved"}, true, "")
+		locked, ev, err := plan.Lock(crmkit.Cmd{By: "cfo", At: at.Add(time.Hour), Reason: "board approved"}, true, "")
 		if err != nil {
 			return err
 		}
-		ev, _ := crmkit.NewEvent(storage.PlanKind, plan.ID, "PlanLocked", "cfo", at.Add(time.Hour), locked.Version, nil)
 		return ps.Plans().Save(ctx, locked, plan.Version, ev)
 	})
 	fmt.Println("update:", err)
 
 	got, _ := store.Plans().Get(ctx, plan.ID)
-	target, _ := got.Money("")
+	target, _ := got.TargetMoney("")
 	fmt.Println(got.Name, "version", got.Version, "locked:", got.Root.Locked, "target", target)
 	page, _, _ := store.Plans().List(ctx, storage.PlanFilter{FiscalYear: 2026}, storage.Page{})
 	fmt.Println("plans for 2026:", len(page))

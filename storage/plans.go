@@ -7,10 +7,6 @@ import (
 	"github.com/crmkit/crmkit/quota"
 )
 
-// PlanKind is the aggregate kind of stored quota plans, as errors and
-// events name it.
-const PlanKind = "plan"
-
 // PlanStore is implemented by a Tx (and a Store) that stores quota
 // plans. It is an optional ability, found by type assertion as
 // database/sql finds a driver's extras; inside Update, assert on the tx
@@ -47,7 +43,7 @@ type PlanFilter struct {
 // revision per version), a count unit of at most MaxKeyLen bytes, and
 // every string within the stored domain (see ValidateValue).
 func ValidatePlan(p quota.Plan) error {
-	if err := ValidateID(PlanKind, p.ID); err != nil {
+	if err := ValidateID(quota.PlanKind, p.ID); err != nil {
 		return err
 	}
 	if p.Version < 1 {

@@ -93,8 +93,9 @@ type Tx interface {
 // aggregate, one more per event), and lists them with filters of type F.
 //
 // Every method returns an error matching crmkit.ErrInvalid, and writes
-// nothing, for a nil ID, a version below 1, a value the aggregate's own
-// storage checks reject (for example an unknown stage), a string longer
+// nothing, for a value the aggregate's own Validate refuses (a nil ID, a
+// version below 1, an unknown stage, ...: the store adds no domain rule
+// and drops none), a key or filter column longer than MaxKeyLen, a string longer
 // than MaxTextLen, a string that is not valid UTF-8 or contains a NUL
 // byte, any other value outside the stored domain (see MinTime), an
 // invalid event, an invalid filter or page, or a nil ctx; a cancelled

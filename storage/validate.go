@@ -46,27 +46,22 @@ func ValidateID(kind string, id uuid.UUID) error {
 	return nil
 }
 
-// ValidateLead checks a lead before it is stored: a non-nil ID, a version
-// of at least 1, a valid stage, a source and an owner of at most
-// MaxKeyLen bytes, and every value within the stored domain (see
-// ValidateValue).
+// ValidateLead checks a lead before it is stored: the value within the
+// stored domain (see ValidateValue), the lead's own invariants
+// (lead.Lead.Validate), and a source and an owner of at most MaxKeyLen
+// bytes (they are keys filters select by). It holds no domain rule of its
+// own.
 func ValidateLead(l lead.Lead) error {
-	if err := ValidateID("lead", l.ID); err != nil {
+	if err := ValidateValue("lead", l); err != nil {
+		return fmt.Errorf("lead %s: %w", l.ID, err)
+	}
+	if err := l.Validate(); err != nil {
 		return err
-	}
-	if l.Version < 1 {
-		return crmkit.Invalid("version", "lead %s: version %d is below 1", l.ID, l.Version)
-	}
-	if !l.Stage.Valid() {
-		return crmkit.Invalid("stage", "lead %s: %s is not a stage", l.ID, l.Stage)
 	}
 	if err := checkString("source", string(l.Source), MaxKeyLen); err != nil {
 		return fmt.Errorf("lead %s: %w", l.ID, err)
 	}
 	if err := checkString("owner", l.Owner, MaxKeyLen); err != nil {
-		return fmt.Errorf("lead %s: %w", l.ID, err)
-	}
-	if err := ValidateValue("lead", l); err != nil {
 		return fmt.Errorf("lead %s: %w", l.ID, err)
 	}
 	return nil
@@ -91,25 +86,17 @@ func (f *LeadFilter) Match(l *lead.Lead) bool {
 		(f.Owner == "" || l.Owner == f.Owner)
 }
 
-// ValidateDeal checks a deal before it is stored: a non-nil ID, a
-// version of at least 1, a valid status, a stage index in 0 ..
-// deal.MaxStages-1, a non-empty pipeline ID and an owner of at most
-// MaxKeyLen bytes, a probability override that is a fraction in [0, 1]
-// (crmkit.CheckFraction, which also bounds its decimal places), and every
-// value within the stored domain (see ValidateValue).
+// ValidateDeal checks a deal before it is stored: the value within the
+// stored domain (see ValidateValue), the deal's own invariants
+// (deal.Deal.Validate), and a pipeline ID and an owner of at most
+// MaxKeyLen bytes (they are keys filters select by). It holds no domain
+// rule of its own.
 func ValidateDeal(d deal.Deal) error {
-	if err := ValidateID("deal", d.ID); err != nil {
-		return err
+	if err := ValidateValue("deal", d); err != nil {
+		return fmt.Errorf("deal %s: %w", d.ID, err)
 	}
-	switch {
-	case d.Version < 1:
-		return crmkit.Invalid("version", "deal %s: version %d is below 1", d.ID, d.Version)
-	case !validStatus(d.Status):
-		return crmkit.Invalid("status", "deal %s: %s is not a status", d.ID, d.Status)
-	case d.Stage < 0 || d.Stage >= deal.MaxStages:
-		return crmkit.Invalid("stage", "deal %s: stage index %d is outside 0..%d", d.ID, d.Stage, deal.MaxStages-1)
-	case strings.TrimSpace(d.PipelineID) == "":
-		return crmkit.Invalid("pipeline", "deal %s: empty pipeline ID", d.ID)
+	if err := d.Validate(); err != nil {
+		return err
 	}
 	if err := checkString("pipeline", d.PipelineID, MaxKeyLen); err != nil {
 		return fmt.Errorf("deal %s: %w", d.ID, err)
@@ -117,18 +104,16 @@ func ValidateDeal(d deal.Deal) error {
 	if err := checkString("owner", d.Owner, MaxKeyLen); err != nil {
 		return fmt.Errorf("deal %s: %w", d.ID, err)
 	}
-	if d.Probability.Valid {
-		if err := crmkit.CheckFraction("probability", d.Probability.Decimal); err != nil {
-			return fmt.Errorf("deal %s: %w", d.ID, err)
-		}
-	}
-	if err := ValidateValue("deal", d); err != nil {
-		return fmt.Errorf("deal %s: %w", d.ID, err)
-	}
 	return nil
 }
 
-func validStatus(s deal.Status) bool { return s >= deal.Open && s <= deal.Terminated }
+// validStatus reports whether s is a deal status, for DealFilter: the
+// status's own text form decides (deal.Status.MarshalText refuses what is
+// not a status) until package deal exports Status.Valid.
+func validStatus(s deal.Status) bool {
+	_, err := s.MarshalText()
+	return err == nil
+}
 
 // Validate checks the filter: an owner and a pipeline of at most
 // MaxKeyLen bytes of valid UTF-8 without NUL bytes, stage indexes in 0 ..

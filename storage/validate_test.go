@@ -90,7 +90,7 @@ func FuzzDecodeCursor(f *testing.F) {
 }
 
 func TestValidateTextNamesTheField(t *testing.T) {
-	l := lead.Lead{ID: crmkit.NewID(), Stage: lead.StageMQL, Version: 1,
+	l := lead.Lead{ID: crmkit.NewID(), Stage: lead.StageMQL, Version: 1, Source: lead.ChannelEmail, CreatedAt: t0, StageAt: t0, UpdatedAt: t0,
 		Who:     lead.Person{Name: "Ada", Attributes: map[string]string{"note": strings.Repeat("x", storage.MaxTextLen+1)}},
 		Journey: []lead.Touchpoint{{}, {Content: "bad \x00"}},
 	}
@@ -125,8 +125,9 @@ func TestValidateFilters(t *testing.T) {
 // reflection walk over every string included).
 func BenchmarkValidateLead(b *testing.B) {
 	l := lead.Lead{ID: crmkit.NewID(), Stage: lead.StageMQL, Version: 1, Owner: "ana", Source: lead.ChannelEmail,
+		CreatedAt: t0, StageAt: t0, UpdatedAt: t0,
 		Who:     lead.Person{Name: "Ada Lovelace", Email: "ada@example.com", Company: "Acme", Attributes: map[string]string{"segment": "smb", "language": "hu"}},
-		Journey: []lead.Touchpoint{{Channel: lead.ChannelEmail, Campaign: "spring", Kind: lead.TouchForm}},
+		Journey: []lead.Touchpoint{{Channel: lead.ChannelEmail, Campaign: "spring", Kind: lead.TouchForm, At: t0}},
 	}
 	b.ReportAllocs()
 	for b.Loop() {

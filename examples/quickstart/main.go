@@ -29,6 +29,8 @@ import (
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/routing"
+	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
 	"github.com/crmkit/crmkit/storage/postgres"
@@ -181,17 +183,17 @@ const scoringModel = `{
 
 func (s *story) scoreAndRoute(ctx context.Context) error {
 	fmt.Fprintln(s.w, "\n== Scored and routed within rep capacity")
-	model, err := lead.ParseScoringModel([]byte(scoringModel))
+	model, err := scoring.ParseModel([]byte(scoringModel))
 	if err != nil {
 		return err
 	}
-	scorer, err := lead.NewScorer(model)
+	scorer, err := scoring.NewScorer(model)
 	if err != nil {
 		return err
 	}
-	router, err := lead.NewRouter(lead.RoutingPlan{
-		Strategy: lead.StrategyRoundRobin,
-		Reps:     []lead.Rep{{ID: "ana", Team: "field", Capacity: 3}, {ID: "ben", Team: "field", Capacity: 2}},
+	router, err := routing.NewRouter(routing.Plan{
+		Strategy: routing.StrategyRoundRobin,
+		Reps:     []routing.Rep{{ID: "ana", Team: "field", Capacity: 3}, {ID: "ben", Team: "field", Capacity: 2}},
 	})
 	if err != nil {
 		return err

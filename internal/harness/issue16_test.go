@@ -16,6 +16,8 @@ import (
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/internal/harness"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/routing"
+	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/crmkit/crmkit/quota"
 )
 
@@ -30,13 +32,13 @@ func TestIssue16DomainCases(t *testing.T) {
 	stages := deal.MustPipeline(deal.PipelineSpec{ID: "harness", Stages: []deal.Stage{{Name: "qualify", Probability: decimal.New(2, -1), Forecast: deal.ForecastPipeline}}})
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	period := crmkit.Period{Start: at.AddDate(0, -1, 0), End: at}
-	plan, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2026, Target: crmkit.MustMoney("1000", "EUR"), Rounding: crmkit.RoundHalfEven},
-		quota.Rev{By: "ana", At: at, Why: "plan"})
+	plan, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2026, Target: crmkit.MustMoney("1000", "EUR"), Rounding: crmkit.RoundHalfEven},
+		crmkit.Cmd{By: "ana", At: at, Reason: "plan"})
 	require.NoError(t, err)
 	var (
-		nilRouter *lead.Router
-		nilScorer *lead.Scorer
-		nilModel  *lead.PredictiveModel
+		nilRouter *routing.Router
+		nilScorer *scoring.Scorer
+		nilModel  *scoring.PredictiveModel
 		l         = lead.Lead{Who: lead.Person{Name: "x"}}
 		history   = []float64{10, 12, 15, 11, 9, 14, 20, 22}
 		bgbb      = clv.BGBB{Alpha: 1.204, Beta: 0.750, Gamma: 0.657, Delta: 2.783}
@@ -56,12 +58,12 @@ func TestIssue16DomainCases(t *testing.T) {
 		{Name: "lead.Count nil leads", Call: func() error { return errOf(lead.Count(nil, nil)) }},
 		{Name: "crmkit.SumSeq nil amounts", Call: func() error { return errOf(crmkit.SumSeq(crmkit.MustCurrency("EUR"), nil)) }},
 		// Nil receivers and zero values.
-		{Name: "nil lead.Router", Call: func() error { return errOf(nilRouter.Route(&l)) }},
-		{Name: "zero lead.Router", Call: func() error { return errOf(new(lead.Router).RouteAll(slices.Values([]lead.Lead{l}))) }},
-		{Name: "nil lead.Scorer", Call: func() error { return errOf(nilScorer.Score(l, at)) }},
-		{Name: "zero lead.Scorer", Call: func() error { return errOf(new(lead.Scorer).Total(&l, at)) }},
-		{Name: "nil lead.PredictiveModel", Call: func() error { return errOf(nilModel.Predict(l)) }},
-		{Name: "zero lead.PredictiveModel", Call: func() error { return errOf(new(lead.PredictiveModel).Probability(&l)) }},
+		{Name: "nil routing.Router", Call: func() error { return errOf(nilRouter.Route(&l)) }},
+		{Name: "zero routing.Router", Call: func() error { return errOf(new(routing.Router).RouteAll(slices.Values([]lead.Lead{l}))) }},
+		{Name: "nil scoring.Scorer", Call: func() error { return errOf(nilScorer.Score(l, at)) }},
+		{Name: "zero scoring.Scorer", Call: func() error { return errOf(new(scoring.Scorer).Total(&l, at)) }},
+		{Name: "nil scoring.PredictiveModel", Call: func() error { return errOf(nilModel.Predict(l)) }},
+		{Name: "zero scoring.PredictiveModel", Call: func() error { return errOf(new(scoring.PredictiveModel).Probability(&l)) }},
 		// Caller-sized work: horizons, seasons, periods, opportunities.
 		{Name: "forecast horizon 1<<40", Call: func() error { return errOf(quota.Predict(quota.MovingAverage{Window: 3}, history, 1<<40)) }},
 		{Name: "forecast horizon MaxInt", Call: func() error {

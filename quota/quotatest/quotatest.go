@@ -7,7 +7,7 @@
 //	rapid.Check(t, func(t *rapid.T) {
 //		p := quotatest.Plan().Draw(t, "plan")
 //		a := quotatest.Adjustment(p).Draw(t, "adjustment")
-//		q, err := p.Adjust(quotatest.Rev(), a)
+//		q, _, err := p.Adjust(quotatest.Cmd(), a)
 //		...
 //	})
 //
@@ -48,9 +48,9 @@ func Members(dim string) []string {
 	return []string{"direct", "partner-a", "partner-b"}
 }
 
-// Rev returns a fixed revision stamp for generated changes.
-func Rev() quota.Rev {
-	return quota.Rev{By: "quotatest", At: time.Date(FiscalYear, 1, 1, 0, 0, 0, 0, time.UTC), Why: "generated"}
+// Cmd returns the fixed command (who, when, why) of generated changes.
+func Cmd() crmkit.Cmd {
+	return crmkit.Cmd{By: "quotatest", At: time.Date(FiscalYear, 1, 1, 0, 0, 0, 0, time.UTC), Reason: "generated"}
 }
 
 // Calendar returns a generator of calendar specs: fiscal calendars with
@@ -88,19 +88,19 @@ func Unit() *rapid.Generator[quota.Unit] {
 // positive sum) or, for period splits, seasonal.
 func Weights(n int, period bool) *rapid.Generator[quota.Weights] {
 	return rapid.Custom(func(t *rapid.T) quota.Weights {
-		kinds := []quota.WeightKind{quota.Equal, quota.Custom}
+		kinds := []quota.WeightKind{quota.WeightEqual, quota.WeightCustom}
 		if period {
-			kinds = append(kinds, quota.Seasonal)
+			kinds = append(kinds, quota.WeightSeasonal)
 		}
 		switch rapid.SampledFrom(kinds).Draw(t, "kind") {
-		case quota.Custom:
+		case quota.WeightCustom:
 			ws := make([]decimal.Decimal, n)
 			for i := range ws {
 				ws[i] = decimal.New(rapid.Int64Range(0, 1000).Draw(t, "weight"), -int32(rapid.IntRange(0, 2).Draw(t, "exp")))
 			}
 			ws[rapid.IntRange(0, n-1).Draw(t, "positive")] = decimal.NewFromInt(rapid.Int64Range(1, 1000).Draw(t, "w"))
 			return quota.CustomWeights(ws...)
-		case quota.Seasonal:
+		case quota.WeightSeasonal:
 			idx := make([]decimal.Decimal, 12)
 			for i := range idx {
 				idx[i] = decimal.New(rapid.Int64Range(50, 150).Draw(t, "index"), -2)
@@ -126,7 +126,7 @@ func Plan() *rapid.Generator[quota.Plan] {
 		} else {
 			spec.Count, spec.CountUnit = target, u.Count
 		}
-		p, err := quota.NewPlan(spec, Rev())
+		p, _, err := quota.NewPlan(spec, Cmd())
 		if err != nil {
 			t.Fatalf("quotatest: new plan: %v", err)
 		}
@@ -137,7 +137,7 @@ func Plan() *rapid.Generator[quota.Plan] {
 			if !ok {
 				continue
 			}
-			next, err := p.Split(Rev(), s)
+			next, _, err := p.Split(Cmd(), s)
 			if err != nil {
 				t.Fatalf("quotatest: split %v: %v", s, err)
 			}
@@ -155,11 +155,11 @@ func Plan() *rapid.Generator[quota.Plan] {
 				for range n {
 					lock = append(lock, rapid.SampledFrom(keys).Draw(t, "lock"))
 				}
-				p, _ = p.Lock(Rev(), true, lock...)
+				p, _, _ = p.Lock(Cmd(), true, lock...)
 			}
 			if rapid.Bool().Draw(t, "risk") {
 				k := rapid.SampledFrom(keys).Draw(t, "risk key")
-				p, _ = p.SetRisk(Rev(), k, decimal.New(rapid.Int64Range(100, 130).Draw(t, "risk"), -2))
+				p, _, _ = p.SetRisk(Cmd(), k, decimal.New(rapid.Int64Range(100, 130).Draw(t, "risk"), -2))
 			}
 		}
 		return p
@@ -212,7 +212,8 @@ func splitFor(t *rapid.T, leaf quota.Cell) (quota.Split, bool) {
 
 // Adjustment returns a generator of adjustments of a cell of p other than
 // the root: the usual +-5% and +-10%, any relative change from -50% to
-// +100%, or an amount, keeping or changing the parent's total. The
+// +100%, or an amount (a count in count plans), keeping or changing the
+// parent's total. The
 // adjustment may still fail on p (a locked cell, a fall below zero).
 func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 	return rapid.Custom(func(t *rapid.T) quota.Adjustment {
@@ -238,7 +239,12 @@ func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 			return quota.ByRate(key, decimal.New(rapid.Int64Range(-5000, 10000).Draw(t, "percent"), -4), total)
 		}
 		c, _ := p.Cell(key)
-		return quota.ByAmount(key, rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount"), total)
+		n := rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount")
+		if !p.Unit.IsMoney() {
+			return quota.ByCount(key, n, total)
+		}
+		m, _ := crmkit.NewMoney(n, p.Unit.Currency) // a money unit has a currency
+		return quota.ByAmount(key, m, total)
 	})
 }
 

@@ -1,8 +1,6 @@
 package memory
 
 import (
-	"slices"
-
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -24,7 +22,7 @@ var accountKind = &kind[account.Account, storage.AccountFilter]{
 		slot:     slotAccount,
 		id:       func(a *account.Account) uuid.UUID { return a.ID },
 		version:  func(a *account.Account) int64 { return a.Version },
-		clone:    cloneAccount,
+		clone:    account.Account.Clone,
 		validate: storage.ValidateAccount,
 	},
 	validateFilter: storage.AccountFilter.Validate,
@@ -37,25 +35,11 @@ var contractKind = &kind[account.Contract, storage.ContractFilter]{
 		slot:     slotContract,
 		id:       func(c *account.Contract) uuid.UUID { return c.ID },
 		version:  func(c *account.Contract) int64 { return c.Version },
-		clone:    cloneContract,
+		clone:    account.Contract.Clone,
 		validate: storage.ValidateContract,
 	},
 	validateFilter: storage.ContractFilter.Validate,
 	match:          (*storage.ContractFilter).Match,
-}
-
-// cloneAccount copies an account's departments and contacts (Contact
-// holds only strings and values; account.Account has no exported Clone).
-func cloneAccount(a account.Account) account.Account {
-	a.Departments = slices.Clone(a.Departments)
-	a.Contacts = slices.Clone(a.Contacts)
-	return a
-}
-
-// cloneContract copies a contract's terms (Terms holds only values).
-func cloneContract(c account.Contract) account.Contract {
-	c.Terms = slices.Clone(c.Terms)
-	return c
 }
 
 // Accounts returns the account repository (storage.AccountStore); each

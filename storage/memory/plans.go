@@ -21,7 +21,7 @@ var (
 
 var planKind = &kind[quota.Plan, storage.PlanFilter]{
 	ops: ops[quota.Plan]{
-		name:     storage.PlanKind,
+		name:     quota.PlanKind,
 		slot:     slotPlan,
 		id:       func(p *quota.Plan) uuid.UUID { return p.ID },
 		version:  func(p *quota.Plan) int64 { return p.Version },
@@ -34,12 +34,11 @@ var planKind = &kind[quota.Plan, storage.PlanFilter]{
 
 var campaignKind = &kind[funnel.Campaign, storage.CampaignFilter]{
 	ops: ops[funnel.Campaign]{
-		name:    storage.CampaignKind,
-		slot:    slotCampaign,
-		id:      func(c *funnel.Campaign) uuid.UUID { return c.ID },
-		version: func(c *funnel.Campaign) int64 { return c.Version },
-		// A Campaign holds no slice, map or pointer: a copy is a clone.
-		clone:    func(c funnel.Campaign) funnel.Campaign { return c },
+		name:     storage.CampaignKind,
+		slot:     slotCampaign,
+		id:       func(c *funnel.Campaign) uuid.UUID { return c.ID },
+		version:  func(c *funnel.Campaign) int64 { return c.Version },
+		clone:    funnel.Campaign.Clone,
 		validate: storage.ValidateCampaign,
 	},
 	validateFilter: storage.CampaignFilter.Validate,

@@ -98,7 +98,7 @@ func nullTime(t time.Time) any {
 }
 
 var planKind = (&kind[quota.Plan, storage.PlanFilter]{
-	name:  storage.PlanKind,
+	name:  quota.PlanKind,
 	table: "plans",
 	cols:  []column{{"fiscal_year", "int4"}, {"unit_currency", "text"}, {"unit_count", "text"}},
 	colValues: func(p *quota.Plan, dst []any) []any {

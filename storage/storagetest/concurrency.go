@@ -302,7 +302,7 @@ func testCommitConflicts(t *testing.T, o Opener) {
 	} else {
 		assert.True(t, storage.IsRetryable(oerr), "the outside create failed: %v", oerr)
 	}
-	again, err := s.Leads().Create(ctx, lead.Lead{ID: crmkit.NewID(), Stage: lead.StageSuspect, Version: 1}, "once")
+	again, err := s.Leads().Create(ctx, fresh(), "once")
 	require.NoError(t, err)
 	assert.Equal(t, winner, again.ID, "the key answers with the winner")
 }

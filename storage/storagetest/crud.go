@@ -373,6 +373,12 @@ func testListDeals(t *testing.T, o Opener) {
 	for i, r := range rows {
 		d, ev := newDeal(t, dealSpec{name: "Deal", owner: r.owner})
 		d.PipelineID, d.Stage, d.Status, d.CloseDate = r.pipeline, r.stage, r.status, r.close
+		switch r.status { // what the status needs to be valid (deal.Deal.Validate)
+		case deal.Suspended:
+			d.Suspension = deal.Suspension{At: base, By: actor, Reason: "budget freeze"}
+		case deal.Won, deal.Lost:
+			d.Outcome = deal.Outcome{Reason: deal.LossPrice, Summary: "closed", At: base, By: actor}
+		}
 		deals[i] = d
 		_, err := s.Deals().Create(ctx, d, "", ev)
 		require.NoError(t, err)

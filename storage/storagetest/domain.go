@@ -154,6 +154,7 @@ func drawCase(t *rapid.T, template deal.Deal) edgeCase {
 		d.Name = drawText(t, "deal name")
 		d.CloseDate = drawTime(t, "close date")
 		d.CreatedAt = drawTime(t, "deal created")
+		d.UpdatedAt = d.CreatedAt // a deal changes at or after its creation
 		if rapid.Bool().Draw(t, "probability") {
 			d.Probability = decimal.NewNullDecimal(drawDecimal(t, "probability"))
 		} else {
@@ -163,8 +164,10 @@ func drawCase(t *rapid.T, template deal.Deal) edgeCase {
 		c.deal = &d
 	} else {
 		l, _ := newLead(drawText(t, "name"), "ana", lead.StageMQL, lead.ChannelEmail)
-		l.CreatedAt, l.UpdatedAt = drawTime(t, "created"), drawTime(t, "updated")
-		l.StageAt, l.BuyBy = drawTime(t, "stage at"), drawTime(t, "buy by")
+		// A lead enters its stage and changes at or after its creation.
+		l.CreatedAt = drawTime(t, "created")
+		l.UpdatedAt = notBefore(drawTime(t, "updated"), l.CreatedAt)
+		l.StageAt, l.BuyBy = notBefore(drawTime(t, "stage at"), l.CreatedAt), drawTime(t, "buy by")
 		l.Journey[0].At = drawTime(t, "touch at")
 		l.Who.Attributes["note"] = drawText(t, "note")
 		ev.AggregateKind, ev.AggregateID, ev.Type = lead.AggregateKind, l.ID, lead.LeadCaptured
@@ -172,6 +175,14 @@ func drawCase(t *rapid.T, template deal.Deal) edgeCase {
 	}
 	c.event = ev
 	return c
+}
+
+// notBefore returns t, or floor when t is before it.
+func notBefore(t, floor time.Time) time.Time {
+	if t.Before(floor) {
+		return floor
+	}
+	return t
 }
 
 // accepted is the oracle: whether every store must accept c.

@@ -441,8 +441,8 @@ func planFixture() fixture[quota.Plan, storage.PlanFilter] {
 	}
 }
 
-// makePlan returns variant i of a plan at version 1 and a PlanCreated
-// event.
+// makePlan returns variant i of a plan at version 1 and its
+// quota.EventPlanCreated event.
 func makePlan(t testing.TB, i int) (quota.Plan, crmkit.Event) {
 	t.Helper()
 	spec := quota.PlanSpec{
@@ -454,25 +454,19 @@ func makePlan(t testing.TB, i int) (quota.Plan, crmkit.Event) {
 	} else {
 		spec.Target = eur("1200000.00")
 	}
-	p, err := quota.NewPlan(spec, quota.Rev{By: actor, At: base, Why: "annual plan"})
+	p, e, err := quota.NewPlan(spec, crmkit.Cmd{By: actor, At: base, Reason: "annual plan"})
 	require.NoError(t, err)
-	return p, planEvent(t, p, "PlanCreated")
+	return p, e
 }
 
-func planEvent(t testing.TB, p quota.Plan, typ string) crmkit.Event {
-	t.Helper()
-	e, err := crmkit.NewEvent(storage.PlanKind, p.ID, typ, actor, p.History[len(p.History)-1].At, p.Version, nil)
-	require.NoError(t, err)
-	return e
-}
-
-// nextPlan locks or unlocks the plan's root: one version on.
+// nextPlan locks or unlocks the plan's root: one version on, with the
+// quota.EventCellsLocked or EventCellsUnlocked event Lock returns.
 func nextPlan(t testing.TB, p quota.Plan) (quota.Plan, crmkit.Event) {
 	t.Helper()
 	at := base.Add(time.Duration(p.Version) * time.Hour)
-	q, err := p.Lock(quota.Rev{By: actor, At: at}, !p.Root.Locked, "")
+	q, e, err := p.Lock(crmkit.Cmd{By: actor, At: at}, !p.Root.Locked, "")
 	require.NoError(t, err)
-	return q, planEvent(t, q, "PlanLocked")
+	return q, e
 }
 
 // clonePlan copies the parts of a plan that touch changes.
@@ -497,7 +491,7 @@ func campaignFixture() fixture[funnel.Campaign, storage.CampaignFilter] {
 		},
 		make:    makeCampaign,
 		next:    nextCampaign,
-		clone:   func(c funnel.Campaign) funnel.Campaign { return c },
+		clone:   funnel.Campaign.Clone,
 		id:      func(c *funnel.Campaign) uuid.UUID { return c.ID },
 		version: func(c *funnel.Campaign) int64 { return c.Version },
 		// Variants: owner ana for even i; submitted for i = 1 and 4;

@@ -34,7 +34,7 @@ func accountFixture() fixture[account.Account, storage.AccountFilter] {
 		make:    makeAccount,
 		next:    nextAccount,
 		touch:   func(a *account.Account) { a.Departments[0], a.Contacts[0].Name = "tampered", "tampered" },
-		clone:   cloneAccount,
+		clone:   account.Account.Clone,
 		id:      func(a *account.Account) uuid.UUID { return a.ID },
 		version: func(a *account.Account) int64 { return a.Version },
 		// Variants (see accountVariants): 0 passes every field of the
@@ -124,13 +124,6 @@ func nextAccount(t testing.TB, a account.Account) (account.Account, crmkit.Event
 	return b, e
 }
 
-// cloneAccount copies the parts of an account that touch changes.
-func cloneAccount(a account.Account) account.Account {
-	a.Departments = append([]string(nil), a.Departments...)
-	a.Contacts = append([]account.Contact(nil), a.Contacts...)
-	return a
-}
-
 // contractAccount and contractDeal are the account of every fixture
 // contract and the deal of the odd ones.
 var (
@@ -147,13 +140,10 @@ func contractFixture() fixture[account.Contract, storage.ContractFilter] {
 			}
 			return cs.Contracts(), true
 		},
-		make:  makeContract,
-		next:  nextContract,
-		touch: func(c *account.Contract) { c.Terms[0].AutoRenew, c.Terms[0].Version = !c.Terms[0].AutoRenew, 99 },
-		clone: func(c account.Contract) account.Contract {
-			c.Terms = append([]account.Terms(nil), c.Terms...)
-			return c
-		},
+		make:    makeContract,
+		next:    nextContract,
+		touch:   func(c *account.Contract) { c.Terms[0].AutoRenew, c.Terms[0].Version = !c.Terms[0].AutoRenew, 99 },
+		clone:   account.Contract.Clone,
 		id:      func(c *account.Contract) uuid.UUID { return c.ID },
 		version: func(c *account.Contract) int64 { return c.Version },
 		// Variants: a deal for odd i; approved for i = 1, 4, draft

@@ -135,10 +135,11 @@ var tests = []test{
 	{"OptionalBounds", testOptionalBounds}, // optional: storage.CampaignStore, storage.ContractStore
 	{"NilContext", testNilContext},
 	{"Hardening", testHardening},
-	{"Plans", testPlans},         // optional: storage.PlanStore
-	{"Campaigns", testCampaigns}, // optional: storage.CampaignStore
-	{"Accounts", testAccounts},   // optional: storage.AccountStore
-	{"Contracts", testContracts}, // optional: storage.ContractStore
+	{"Plans", testPlans},             // optional: storage.PlanStore
+	{"Campaigns", testCampaigns},     // optional: storage.CampaignStore
+	{"Accounts", testAccounts},       // optional: storage.AccountStore
+	{"Contracts", testContracts},     // optional: storage.ContractStore
+	{"DomainRules", testDomainRules}, // accounts, contracts, campaigns when the store has them
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
@@ -182,7 +183,24 @@ func newLead(name, owner string, stage lead.Stage, source lead.Channel) (lead.Le
 		Journey: []lead.Touchpoint{{Channel: source, Campaign: "spring", Kind: lead.TouchForm, At: base}},
 		Version: 1,
 	}
+	settle(&l)
 	return l, leadEvent(l, lead.LeadCaptured)
+}
+
+// settle gives l what its stage needs to be valid (lead.Lead.Validate): a
+// revisit date while nurtured, none otherwise.
+func settle(l *lead.Lead) {
+	l.RevisitAt, l.NurturedBy = time.Time{}, 0
+	if l.Stage == lead.StageNurture {
+		l.RevisitAt = base.AddDate(0, 1, 0)
+	}
+}
+
+// fresh returns a new valid lead, for writes whose value does not matter
+// (a Create answered from its idempotency key).
+func fresh() lead.Lead {
+	l, _ := newLead("Fresh", "ana", lead.StageSuspect, lead.ChannelEmail)
+	return l
 }
 
 // leadEvent returns an event of type typ recording l at its version.
@@ -200,6 +218,7 @@ func leadEvent(l lead.Lead, typ string) crmkit.Event {
 func changed(l lead.Lead, owner string, stage lead.Stage) (lead.Lead, crmkit.Event) {
 	next := l.Clone()
 	next.Owner, next.Stage = owner, stage
+	settle(&next)
 	next.UpdatedAt = next.UpdatedAt.Add(time.Second)
 	next.Version++
 	return next, leadEvent(next, lead.LeadAssigned)

@@ -109,7 +109,7 @@ func testUpdateAtomic(t *testing.T, o Opener) {
 	same(t, d, gotDeal)
 	assert.Len(t, allEvents(t, ctx, s), 5)
 	// The keys were stored with the creates.
-	got, err = s.Leads().Create(ctx, lead.Lead{ID: crmkit.NewID(), Stage: lead.StageSuspect, Version: 1}, "key-n")
+	got, err = s.Leads().Create(ctx, fresh(), "key-n")
 	require.NoError(t, err)
 	assert.Equal(t, n.ID, got.ID)
 }

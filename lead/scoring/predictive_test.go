@@ -1,4 +1,4 @@
-package lead_test
+package scoring_test
 
 import (
 	"encoding/json"
@@ -10,32 +10,33 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
 
-func prObs(source, country string, converted bool) lead.Observation {
+func prObs(source, country string, converted bool) scoring.Observation {
 	v := map[string]string{"source": source}
 	if country != "" {
 		v["country"] = country
 	}
-	return lead.Observation{Values: v, Converted: converted}
+	return scoring.Observation{Values: v, Converted: converted}
 }
 
 // prPast is the hand-computed training set: 4 converted, 4 not.
 //
 //	source:  converted referral×3 event×1; not converted referral×1 advertising×3
 //	country: converted DE×3 FR×1;         not converted FR×3 (one missing)
-func prPast() []lead.Observation {
-	return []lead.Observation{
+func prPast() []scoring.Observation {
+	return []scoring.Observation{
 		prObs("referral", "DE", true), prObs("referral", "DE", true), prObs("referral", "DE", true), prObs("event", "FR", true),
 		prObs("referral", "FR", false), prObs("advertising", "FR", false), prObs("advertising", "FR", false), prObs("advertising", "", false),
 	}
 }
 
 func TestNaiveBayesHandComputed(t *testing.T) {
-	m, err := lead.TrainNaiveBayes([]string{"source", "country"}, 1, slices.Values(prPast()))
+	m, err := scoring.TrainNaiveBayes([]string{"source", "country"}, 1, slices.Values(prPast()))
 	require.NoError(t, err)
 	won, lost := m.Trained()
 	assert.Equal(t, int64(4), won)
@@ -105,7 +106,7 @@ func TestNaiveBayesOddoSmoothing(t *testing.T) {
 	// Odoo adds 0.1 to every frequency. With alpha 0.1 on one field:
 	// converted DE×1, not converted FR×1; K=2, denominators 1+0.3 = 1.3.
 	// P(DE|won) = 1.1/1.3, P(DE|lost) = 0.1/1.3: odds 11, prior 1/2 -> 11/12.
-	m, err := lead.TrainNaiveBayes([]string{"country"}, 0.1, slices.Values([]lead.Observation{
+	m, err := scoring.TrainNaiveBayes([]string{"country"}, 0.1, slices.Values([]scoring.Observation{
 		{Values: map[string]string{"country": "DE"}, Converted: true},
 		{Values: map[string]string{"country": "FR"}},
 	}))
@@ -114,12 +115,12 @@ func TestNaiveBayesOddoSmoothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 11.0/12, p, 1e-12)
 	// Alpha 0 means add-one smoothing.
-	m, err = lead.TrainNaiveBayes([]string{"country"}, 0, slices.Values(prPast()[:0:0]))
+	m, err = scoring.TrainNaiveBayes([]string{"country"}, 0, slices.Values(prPast()[:0:0]))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.Nil(t, m)
-	m, err = lead.TrainNaiveBayes([]string{"country"}, 0, slices.Values([]lead.Observation{{Converted: true}}))
+	m, err = scoring.TrainNaiveBayes([]string{"country"}, 0, slices.Values([]scoring.Observation{{Converted: true}}))
 	require.NoError(t, err)
-	assert.Equal(t, lead.DefaultAlpha, m.Alpha())
+	assert.Equal(t, scoring.DefaultAlpha, m.Alpha())
 	// One converted lead and none lost: prior (1+1)/(1+2) = 2/3.
 	assert.InDelta(t, 2.0/3, m.Prior(), 1e-15)
 }
@@ -131,7 +132,7 @@ func TestNaiveBayesManyFieldsDoNotUnderflow(t *testing.T) {
 	for i := range fields {
 		fields[i] = fmt.Sprintf("f%d", i)
 	}
-	var past []lead.Observation
+	var past []scoring.Observation
 	for k := range 100 {
 		won := map[string]string{}
 		lost := map[string]string{}
@@ -139,9 +140,9 @@ func TestNaiveBayesManyFieldsDoNotUnderflow(t *testing.T) {
 			won[f] = "yes"
 			lost[f] = fmt.Sprintf("no%d", k)
 		}
-		past = append(past, lead.Observation{Values: won, Converted: true}, lead.Observation{Values: lost})
+		past = append(past, scoring.Observation{Values: won, Converted: true}, scoring.Observation{Values: lost})
 	}
-	m, err := lead.TrainNaiveBayes(fields, 1, slices.Values(past))
+	m, err := scoring.TrainNaiveBayes(fields, 1, slices.Values(past))
 	require.NoError(t, err)
 	yes := map[string]string{}
 	no := map[string]string{}
@@ -166,7 +167,7 @@ func TestNaiveBayesRejectsBadInput(t *testing.T) {
 		name   string
 		fields []string
 		alpha  float64
-		past   iter.Seq[lead.Observation]
+		past   iter.Seq[scoring.Observation]
 		want   string
 	}{
 		{"no fields", nil, 1, one, "at least one field"},
@@ -177,17 +178,17 @@ func TestNaiveBayesRejectsBadInput(t *testing.T) {
 		{"infinite alpha", []string{"source", "country"}, math.Inf(1), one, "finite"},
 		{"huge alpha", []string{"source", "country"}, 1e300, one, "drown"},
 		{"unknown field", []string{"source"}, 1, one, `field "country"`},
-		{"no past leads", []string{"source"}, 1, slices.Values([]lead.Observation(nil)), "no past leads"},
+		{"no past leads", []string{"source"}, 1, slices.Values([]scoring.Observation(nil)), "no past leads"},
 	}
 	for _, c := range cases {
-		m, err := lead.TrainNaiveBayes(c.fields, c.alpha, c.past)
+		m, err := scoring.TrainNaiveBayes(c.fields, c.alpha, c.past)
 		assert.Nil(t, m, c.name)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, c.name)
 		if err != nil {
 			assert.Contains(t, err.Error(), c.want, c.name)
 		}
 	}
-	m, err := lead.TrainNaiveBayes([]string{"source", "country"}, 1, one)
+	m, err := scoring.TrainNaiveBayes([]string{"source", "country"}, 1, one)
 	require.NoError(t, err)
 	_, err = m.Predict(map[string]string{"colour": "red"})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -208,7 +209,7 @@ func TestTrainPredictiveFromLeads(t *testing.T) {
 		mk(lead.StageSQL, lead.ChannelAdvertising, "DE"), mk(lead.StageNurture, lead.ChannelAdvertising, "DE"),
 		mk(lead.StageMQL, lead.ChannelEvent, "JP"), mk(lead.StageSuspect, lead.ChannelEvent, "JP"),
 	}
-	m, err := lead.TrainPredictive(lead.PredictiveConfig{Fields: []string{"source", "Country"}}, slices.Values(past))
+	m, err := scoring.TrainPredictive(scoring.PredictiveConfig{Fields: []string{"source", "Country"}}, slices.Values(past))
 	require.NoError(t, err)
 	won, lost := m.NaiveBayes().Trained()
 	assert.Equal(t, int64(4), won)
@@ -228,7 +229,7 @@ func TestTrainPredictiveFromLeads(t *testing.T) {
 	assert.Equal(t, "de", p.Contributions[1].Value)
 
 	// Attributes and size bands are fields too.
-	m, err = lead.TrainPredictive(lead.PredictiveConfig{Fields: []string{"attr.segment", "company_size"}, Alpha: 0.5}, slices.Values([]lead.Lead{
+	m, err = scoring.TrainPredictive(scoring.PredictiveConfig{Fields: []string{"attr.segment", "company_size"}, Alpha: 0.5}, slices.Values([]lead.Lead{
 		{Stage: lead.StageConverted, Who: lead.Person{CompanySize: 120, Attributes: map[string]string{"segment": "Enterprise"}}},
 		{Stage: lead.StageDisqualified, Who: lead.Person{CompanySize: 3}},
 	}))
@@ -238,27 +239,27 @@ func TestTrainPredictiveFromLeads(t *testing.T) {
 	assert.Equal(t, []string{"enterprise"}, m.NaiveBayes().Values("attr.segment"))
 
 	// The default fields.
-	m, err = lead.TrainPredictive(lead.PredictiveConfig{}, slices.Values(past))
+	m, err = scoring.TrainPredictive(scoring.PredictiveConfig{}, slices.Values(past))
 	require.NoError(t, err)
-	assert.Equal(t, lead.DefaultPredictiveFields(), m.NaiveBayes().Fields())
+	assert.Equal(t, scoring.DefaultPredictiveFields(), m.NaiveBayes().Fields())
 
-	_, err = lead.TrainPredictive(lead.PredictiveConfig{Fields: []string{"stage"}}, slices.Values(past))
+	_, err = scoring.TrainPredictive(scoring.PredictiveConfig{Fields: []string{"stage"}}, slices.Values(past))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = lead.TrainPredictive(lead.PredictiveConfig{Fields: []string{"country", "COUNTRY"}}, slices.Values(past))
+	_, err = scoring.TrainPredictive(scoring.PredictiveConfig{Fields: []string{"country", "COUNTRY"}}, slices.Values(past))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = lead.TrainPredictive(lead.PredictiveConfig{Alpha: math.NaN()}, slices.Values(past))
+	_, err = scoring.TrainPredictive(scoring.PredictiveConfig{Alpha: math.NaN()}, slices.Values(past))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = lead.TrainPredictive(lead.PredictiveConfig{}, slices.Values(past[8:]))
+	_, err = scoring.TrainPredictive(scoring.PredictiveConfig{}, slices.Values(past[8:]))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.ErrorContains(t, err, "no converted or disqualified lead")
 }
 
 // prGenPast draws a training set over two fields with small value sets,
 // so values repeat, with either class possibly empty.
-func prGenPast(t *rapid.T) []lead.Observation {
+func prGenPast(t *rapid.T) []scoring.Observation {
 	val := rapid.SampledFrom([]string{"", "a", "b", "c", "d"})
-	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) lead.Observation {
-		return lead.Observation{
+	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) scoring.Observation {
+		return scoring.Observation{
 			Values:    map[string]string{"x": val.Draw(t, "x"), "y": val.Draw(t, "y")},
 			Converted: rapid.Bool().Draw(t, "converted"),
 		}
@@ -266,13 +267,13 @@ func prGenPast(t *rapid.T) []lead.Observation {
 }
 
 func prGenAlpha(t *rapid.T) float64 {
-	return rapid.OneOf(rapid.Just(0.0), rapid.Just(1.0), rapid.Float64Range(1e-300, 1e-3), rapid.Float64Range(1e-3, lead.MaxAlpha)).Draw(t, "alpha")
+	return rapid.OneOf(rapid.Just(0.0), rapid.Just(1.0), rapid.Float64Range(1e-300, 1e-3), rapid.Float64Range(1e-3, scoring.MaxAlpha)).Draw(t, "alpha")
 }
 
 func TestPropertyProbabilityInUnitInterval(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		past := prGenPast(t)
-		m, err := lead.TrainNaiveBayes([]string{"x", "y"}, prGenAlpha(t), slices.Values(past))
+		m, err := scoring.TrainNaiveBayes([]string{"x", "y"}, prGenAlpha(t), slices.Values(past))
 		require.NoError(t, err)
 		q := map[string]string{
 			"x": rapid.SampledFrom([]string{"", "a", "b", "e"}).Draw(t, "qx"),
@@ -301,13 +302,13 @@ func TestPropertyValueSeenOnlyInConvertedRaisesProbability(t *testing.T) {
 		// "star" appears in field x of converted leads only, "dud" in
 		// field x of non-converted leads only.
 		for range rapid.IntRange(1, 5).Draw(t, "stars") {
-			past = append(past, lead.Observation{Values: map[string]string{"x": "star", "y": "c"}, Converted: true})
+			past = append(past, scoring.Observation{Values: map[string]string{"x": "star", "y": "c"}, Converted: true})
 		}
 		for range rapid.IntRange(0, 5).Draw(t, "duds") {
-			past = append(past, lead.Observation{Values: map[string]string{"x": "dud", "y": "c"}})
+			past = append(past, scoring.Observation{Values: map[string]string{"x": "dud", "y": "c"}})
 		}
 		order := rapid.Permutation(past).Draw(t, "order")
-		m, err := lead.TrainNaiveBayes([]string{"x", "y"}, prGenAlpha(t), slices.Values(order))
+		m, err := scoring.TrainNaiveBayes([]string{"x", "y"}, prGenAlpha(t), slices.Values(order))
 		require.NoError(t, err)
 		y := rapid.SampledFrom([]string{"", "c", "d", "new"}).Draw(t, "y")
 		prob := func(x string) float64 {
@@ -342,9 +343,9 @@ func TestPropertyTrainingIsOrderIndependent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		past := prGenPast(t)
 		alpha := prGenAlpha(t)
-		a, err := lead.TrainNaiveBayes([]string{"x", "y"}, alpha, slices.Values(past))
+		a, err := scoring.TrainNaiveBayes([]string{"x", "y"}, alpha, slices.Values(past))
 		require.NoError(t, err)
-		b, err := lead.TrainNaiveBayes([]string{"x", "y"}, alpha, slices.Values(rapid.Permutation(past).Draw(t, "order")))
+		b, err := scoring.TrainNaiveBayes([]string{"x", "y"}, alpha, slices.Values(rapid.Permutation(past).Draw(t, "order")))
 		require.NoError(t, err)
 		for _, x := range []string{"", "a", "b", "c", "z"} {
 			for _, y := range []string{"", "c", "d", "z"} {
@@ -360,7 +361,7 @@ func TestPropertyTrainingIsOrderIndependent(t *testing.T) {
 }
 
 func TestNaiveBayesJSON(t *testing.T) {
-	m, err := lead.TrainNaiveBayes([]string{"source", "country"}, 0.5, slices.Values(prPast()))
+	m, err := scoring.TrainNaiveBayes([]string{"source", "country"}, 0.5, slices.Values(prPast()))
 	require.NoError(t, err)
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
@@ -371,7 +372,7 @@ func TestNaiveBayesJSON(t *testing.T) {
 	    "country": {"DE": [3, 0], "FR": [1, 3]}
 	  }
 	}`, string(b))
-	var back lead.NaiveBayes
+	var back scoring.NaiveBayes
 	require.NoError(t, json.Unmarshal(b, &back))
 	for _, q := range []map[string]string{{"source": "referral", "country": "DE"}, {"source": "social"}, {}} {
 		want, err := m.Predict(q)
@@ -406,11 +407,11 @@ func TestPredictiveModelJSON(t *testing.T) {
 		{Stage: lead.StageConverted, Source: lead.ChannelReferral, Who: lead.Person{Country: "DE", Attributes: map[string]string{"segment": "SMB"}}},
 		{Stage: lead.StageDisqualified, Source: lead.ChannelPurchasedList, Who: lead.Person{Country: "FR"}},
 	}
-	m, err := lead.TrainPredictive(lead.PredictiveConfig{Fields: []string{"source", "country", "attr.segment"}}, slices.Values(past))
+	m, err := scoring.TrainPredictive(scoring.PredictiveConfig{Fields: []string{"source", "country", "attr.segment"}}, slices.Values(past))
 	require.NoError(t, err)
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
-	var back lead.PredictiveModel
+	var back scoring.PredictiveModel
 	require.NoError(t, json.Unmarshal(b, &back))
 	for _, l := range past {
 		assert.Equal(t, must(m.Predict(l)), must(back.Predict(l)))
@@ -425,11 +426,11 @@ func TestPredictiveModelJSON(t *testing.T) {
 
 func TestPropertyNaiveBayesJSONRoundTrip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		m, err := lead.TrainNaiveBayes([]string{"x", "y"}, prGenAlpha(t), slices.Values(prGenPast(t)))
+		m, err := scoring.TrainNaiveBayes([]string{"x", "y"}, prGenAlpha(t), slices.Values(prGenPast(t)))
 		require.NoError(t, err)
 		b, err := json.Marshal(m)
 		require.NoError(t, err)
-		var back lead.NaiveBayes
+		var back scoring.NaiveBayes
 		require.NoError(t, json.Unmarshal(b, &back))
 		q := map[string]string{
 			"x": rapid.SampledFrom([]string{"", "a", "b", "e"}).Draw(t, "qx"),

@@ -1,4 +1,4 @@
-package lead_test
+package routing_test
 
 import (
 	"math"
@@ -7,19 +7,20 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/routing"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestCapacityViewHandComputed(t *testing.T) {
-	reps := []lead.Rep{
+	reps := []routing.Rep{
 		{ID: "ann", Team: "north", Capacity: 10, Open: 4},
 		{ID: "bob", Team: "north", Capacity: 5, Open: 7}, // overloaded after a lowered capacity
 		{ID: "cy", Team: "south", Capacity: 8, Open: 8},
 		{ID: "dee", Team: "", Open: 3}, // no limit
 	}
-	v, err := lead.NewCapacityView(reps, 9)
+	v, err := routing.NewCapacityView(reps, 9)
 	require.NoError(t, err)
 
 	require.Len(t, v.Reps, 4)
@@ -62,7 +63,7 @@ func TestCapacityViewHandComputed(t *testing.T) {
 	assert.Equal(t, 0, v.Shortfall, "a rep without a limit can take every waiting lead")
 
 	// Without dee: 9 waiting, 6 free places: 3 short.
-	v, err = lead.NewCapacityView(reps[:3], 9)
+	v, err = routing.NewCapacityView(reps[:3], 9)
 	require.NoError(t, err)
 	assert.False(t, v.Unlimited)
 	assert.Equal(t, 3, v.Shortfall)
@@ -71,30 +72,30 @@ func TestCapacityViewHandComputed(t *testing.T) {
 }
 
 func TestCapacityViewRejectsBadInput(t *testing.T) {
-	good := []lead.Rep{{ID: "ann", Capacity: 3}}
+	good := []routing.Rep{{ID: "ann", Capacity: 3}}
 	cases := map[string]struct {
-		reps    []lead.Rep
+		reps    []routing.Rep
 		waiting int
 	}{
 		"negative waiting":  {good, -1},
-		"negative capacity": {[]lead.Rep{{ID: "ann", Capacity: -3}}, 0},
-		"negative open":     {[]lead.Rep{{ID: "ann", Open: -1}}, 0},
-		"no id":             {[]lead.Rep{{Capacity: 3}}, 0},
-		"repeated rep":      {[]lead.Rep{{ID: "ann"}, {ID: "ann"}}, 0},
+		"negative capacity": {[]routing.Rep{{ID: "ann", Capacity: -3}}, 0},
+		"negative open":     {[]routing.Rep{{ID: "ann", Open: -1}}, 0},
+		"no id":             {[]routing.Rep{{Capacity: 3}}, 0},
+		"repeated rep":      {[]routing.Rep{{ID: "ann"}, {ID: "ann"}}, 0},
 	}
 	for name, c := range cases {
-		_, err := lead.NewCapacityView(c.reps, c.waiting)
+		_, err := routing.NewCapacityView(c.reps, c.waiting)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 	}
-	_, err := lead.NewCapacityView([]lead.Rep{{ID: "a", Capacity: math.MaxInt}, {ID: "b", Capacity: 1}}, 0)
+	_, err := routing.NewCapacityView([]routing.Rep{{ID: "a", Capacity: math.MaxInt}, {ID: "b", Capacity: 1}}, 0)
 	assert.ErrorIs(t, err, crmkit.ErrOverflow)
-	v, err := lead.NewCapacityView(nil, 0)
+	v, err := routing.NewCapacityView(nil, 0)
 	require.NoError(t, err)
 	assert.Empty(t, v.Reps)
 }
 
 func TestRouterCapacityBacklogPerRule(t *testing.T) {
-	r, err := lead.NewRouter(rtRulesPlan())
+	r, err := routing.NewRouter(rtRulesPlan())
 	require.NoError(t, err)
 	// Four DACH leads for two places, one Spanish lead.
 	leads := []lead.Lead{rtLead(1, "DE", "", ""), rtLead(2, "AT", "", ""), rtLead(3, "CH", "", ""), rtLead(4, "DE", "", ""), rtLead(5, "ES", "", "es")}
@@ -104,12 +105,12 @@ func TestRouterCapacityBacklogPerRule(t *testing.T) {
 	v, err := r.Capacity()
 	require.NoError(t, err)
 	assert.Equal(t, 2, v.Waiting)
-	assert.Equal(t, []lead.Backlog{{Rule: "dach", Waiting: 2, Free: 0}}, v.Backlog)
+	assert.Equal(t, []routing.Backlog{{Rule: "dach", Waiting: 2, Free: 0}}, v.Backlog)
 	require.NoError(t, r.Release("dach2"))
 	v, err = r.Capacity()
 	require.NoError(t, err)
-	assert.Equal(t, []lead.Backlog{{Rule: "dach", Waiting: 2, Free: 1}}, v.Backlog)
-	var dach lead.TeamLoad
+	assert.Equal(t, []routing.Backlog{{Rule: "dach", Waiting: 2, Free: 1}}, v.Backlog)
+	var dach routing.TeamLoad
 	for _, tl := range v.Teams {
 		if tl.Team == "dach" {
 			dach = tl

@@ -1,4 +1,4 @@
-package lead_test
+package scoring_test
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,15 +27,15 @@ const scDay = 24 * time.Hour
 func ptr(v float64) *float64 { return &v }
 
 // scModel is the model of the hand-computed cases: a 30-day half-life.
-func scModel() lead.ScoringModel {
-	return lead.ScoringModel{
+func scModel() scoring.Model {
+	return scoring.Model{
 		Name: "icp",
-		Fit: []lead.FitRule{
-			{Name: "software", Field: "industry", Op: lead.OpEquals, Values: []string{"software", "saas"}, Points: 10},
-			{Name: "mid-size", Field: "company_size", Op: lead.OpBetween, Min: ptr(50), Max: ptr(1000), Points: 15},
-			{Name: "senior", Field: "title", Op: lead.OpContains, Values: []string{"vp", "head of"}, Points: 5},
+		Fit: []scoring.FitRule{
+			{Name: "software", Field: "industry", Op: scoring.OpEquals, Values: []string{"software", "saas"}, Points: 10},
+			{Name: "mid-size", Field: "company_size", Op: scoring.OpBetween, Min: ptr(50), Max: ptr(1000), Points: 15},
+			{Name: "senior", Field: "title", Op: scoring.OpContains, Values: []string{"vp", "head of"}, Points: 5},
 		},
-		Engagement: []lead.EngagementRule{
+		Engagement: []scoring.EngagementRule{
 			{Name: "form", Kind: lead.TouchForm, Points: 10},
 			{Name: "visit", Kind: lead.TouchVisit, Points: 2},
 			{Name: "event", Channel: lead.ChannelEvent, Points: 5},
@@ -60,7 +61,7 @@ func scLead() lead.Lead {
 }
 
 func TestScoreHandComputed(t *testing.T) {
-	s, err := lead.NewScorer(scModel())
+	s, err := scoring.NewScorer(scModel())
 	require.NoError(t, err)
 	sc, err := s.Score(scLead(), scAt)
 	require.NoError(t, err)
@@ -72,13 +73,13 @@ func TestScoreHandComputed(t *testing.T) {
 	assert.InDelta(t, 10.0, sc.Engagement, 1e-9)
 	assert.InDelta(t, 40.0, sc.Total, 1e-9)
 	assert.Equal(t, scAt, sc.At)
-	want := []lead.Reason{
-		{Rule: "software", Part: lead.PartFit, Points: 10},
-		{Rule: "mid-size", Part: lead.PartFit, Points: 15},
-		{Rule: "senior", Part: lead.PartFit, Points: 5},
-		{Rule: "form", Part: lead.PartEngagement, Points: 5, Touches: 1},
-		{Rule: "visit", Part: lead.PartEngagement, Points: 2.5, Touches: 2},
-		{Rule: "event", Part: lead.PartEngagement, Points: 2.5, Touches: 1},
+	want := []scoring.Reason{
+		{Rule: "software", Part: scoring.PartFit, Points: 10},
+		{Rule: "mid-size", Part: scoring.PartFit, Points: 15},
+		{Rule: "senior", Part: scoring.PartFit, Points: 5},
+		{Rule: "form", Part: scoring.PartEngagement, Points: 5, Touches: 1},
+		{Rule: "visit", Part: scoring.PartEngagement, Points: 2.5, Touches: 2},
+		{Rule: "event", Part: scoring.PartEngagement, Points: 2.5, Touches: 1},
 	}
 	require.Len(t, sc.Reasons, len(want))
 	for i, w := range want {
@@ -105,8 +106,8 @@ func TestScoreHandComputed(t *testing.T) {
 }
 
 func TestScoreDecayHalvesPerHalfLife(t *testing.T) {
-	s, err := lead.NewScorer(lead.ScoringModel{
-		Engagement: []lead.EngagementRule{{Name: "call", Kind: lead.TouchCall, Points: 8}},
+	s, err := scoring.NewScorer(scoring.Model{
+		Engagement: []scoring.EngagementRule{{Name: "call", Kind: lead.TouchCall, Points: 8}},
 		HalfLife:   7 * scDay, MQL: 1, SQL: 1,
 	})
 	require.NoError(t, err)
@@ -128,13 +129,13 @@ func TestScoreDecayHalvesPerHalfLife(t *testing.T) {
 }
 
 func TestScoreMatchesIgnoringCase(t *testing.T) {
-	s, err := lead.NewScorer(lead.ScoringModel{
-		Fit: []lead.FitRule{
-			{Name: "de", Field: "Country", Op: lead.OpEquals, Values: []string{"DE"}, Points: 1},
-			{Name: "corp mail", Field: "email_domain", Op: lead.OpEquals, Values: []string{"acme.com"}, Points: 2},
-			{Name: "phone", Field: "phone", Op: lead.OpPresent, Points: 4},
-			{Name: "segment", Field: "attr.segment", Op: lead.OpContains, Values: []string{"enterprise"}, Points: 8},
-			{Name: "budget", Field: "attr.budget", Op: lead.OpBetween, Min: ptr(10000), Points: 16},
+	s, err := scoring.NewScorer(scoring.Model{
+		Fit: []scoring.FitRule{
+			{Name: "de", Field: "Country", Op: scoring.OpEquals, Values: []string{"DE"}, Points: 1},
+			{Name: "corp mail", Field: "email_domain", Op: scoring.OpEquals, Values: []string{"acme.com"}, Points: 2},
+			{Name: "phone", Field: "phone", Op: scoring.OpPresent, Points: 4},
+			{Name: "segment", Field: "attr.segment", Op: scoring.OpContains, Values: []string{"enterprise"}, Points: 8},
+			{Name: "budget", Field: "attr.budget", Op: scoring.OpBetween, Min: ptr(10000), Points: 16},
 		},
 		HalfLife: scDay, MQL: 1, SQL: 2,
 	})
@@ -158,13 +159,13 @@ func TestScoreMatchesIgnoringCase(t *testing.T) {
 func TestScoreSizeBands(t *testing.T) {
 	// company_size as text is a band.
 	for size, band := range map[int]string{0: "", 1: "1-10", 10: "1-10", 11: "11-50", 200: "51-200", 201: "201-500", 1000: "501-1000", 5000: "1001-5000", 10000: "5001-10000", 10001: "10001+"} {
-		m := lead.ScoringModel{HalfLife: scDay, MQL: 1, SQL: 1}
+		m := scoring.Model{HalfLife: scDay, MQL: 1, SQL: 1}
 		if band == "" {
-			m.Fit = []lead.FitRule{{Name: "known", Field: "company_size", Op: lead.OpPresent, Points: 1}}
+			m.Fit = []scoring.FitRule{{Name: "known", Field: "company_size", Op: scoring.OpPresent, Points: 1}}
 		} else {
-			m.Fit = []lead.FitRule{{Name: "band", Field: "company_size", Op: lead.OpEquals, Values: []string{band}, Points: 1}}
+			m.Fit = []scoring.FitRule{{Name: "band", Field: "company_size", Op: scoring.OpEquals, Values: []string{band}, Points: 1}}
 		}
-		s, err := lead.NewScorer(m)
+		s, err := scoring.NewScorer(m)
 		require.NoError(t, err)
 		l := lead.Lead{Who: lead.Person{CompanySize: size}}
 		want := 1.0
@@ -176,7 +177,7 @@ func TestScoreSizeBands(t *testing.T) {
 }
 
 func TestScoreRejectsZeroTime(t *testing.T) {
-	s, err := lead.NewScorer(scModel())
+	s, err := scoring.NewScorer(scModel())
 	require.NoError(t, err)
 	_, err = s.Score(scLead(), time.Time{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -185,38 +186,38 @@ func TestScoreRejectsZeroTime(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
-func TestScoringModelValidate(t *testing.T) {
+func TestModelValidate(t *testing.T) {
 	cases := []struct {
 		name   string
-		change func(*lead.ScoringModel)
+		change func(*scoring.Model)
 		want   string
 	}{
-		{"negative fit points", func(m *lead.ScoringModel) { m.Fit[0].Points = -1 }, "negative points"},
-		{"negative engagement points", func(m *lead.ScoringModel) { m.Engagement[1].Points = -0.5 }, "negative points"},
-		{"NaN points", func(m *lead.ScoringModel) { m.Fit[1].Points = math.NaN() }, "not a finite number"},
-		{"infinite points", func(m *lead.ScoringModel) { m.Engagement[0].Points = math.Inf(1) }, "not a finite number"},
-		{"huge points", func(m *lead.ScoringModel) { m.Fit[0].Points = 1e300 }, "above the maximum"},
-		{"zero half-life", func(m *lead.ScoringModel) { m.HalfLife = 0 }, "half life"},
-		{"negative half-life", func(m *lead.ScoringModel) { m.HalfLife = -time.Hour }, "not positive"},
-		{"zero mql", func(m *lead.ScoringModel) { m.MQL = 0 }, "mql"},
-		{"NaN mql", func(m *lead.ScoringModel) { m.MQL = math.NaN() }, "mql"},
-		{"infinite sql", func(m *lead.ScoringModel) { m.SQL = math.Inf(1) }, "sql"},
-		{"sql below mql", func(m *lead.ScoringModel) { m.SQL = 19 }, "below the mql threshold"},
-		{"unnamed rule", func(m *lead.ScoringModel) { m.Fit[0].Name = " " }, "without a name"},
-		{"repeated name", func(m *lead.ScoringModel) { m.Engagement[0].Name = "software" }, "already used"},
-		{"unknown field", func(m *lead.ScoringModel) { m.Fit[0].Field = "shoe_size" }, "unknown field"},
-		{"empty attribute", func(m *lead.ScoringModel) { m.Fit[0].Field = "attr." }, "unknown field"},
-		{"unknown op", func(m *lead.ScoringModel) { m.Fit[0].Op = "like" }, "unknown op"},
-		{"equals without values", func(m *lead.ScoringModel) { m.Fit[0].Values = nil }, "at least one value"},
-		{"empty value", func(m *lead.ScoringModel) { m.Fit[2].Values = []string{"vp", " "} }, "values[1] is empty"},
-		{"present with values", func(m *lead.ScoringModel) { m.Fit[0].Op = lead.OpPresent }, "no values"},
-		{"between on text", func(m *lead.ScoringModel) { m.Fit[1].Field = "industry" }, "numeric field"},
-		{"between without bounds", func(m *lead.ScoringModel) { m.Fit[1].Min, m.Fit[1].Max = nil, nil }, "min or a max"},
-		{"between min above max", func(m *lead.ScoringModel) { m.Fit[1].Min = ptr(2000) }, "above max"},
-		{"between NaN bound", func(m *lead.ScoringModel) { m.Fit[1].Max = ptr(math.NaN()) }, "not a finite number"},
-		{"bounds on equals", func(m *lead.ScoringModel) { m.Fit[0].Min = ptr(1) }, "belong to between"},
-		{"malformed touch kind", func(m *lead.ScoringModel) { m.Engagement[0].Kind = "tele:pathy" }, "not a touch kind name"},
-		{"bad channel", func(m *lead.ScoringModel) { m.Engagement[2].Channel = "ev@nt" }, "not a channel name"},
+		{"negative fit points", func(m *scoring.Model) { m.Fit[0].Points = -1 }, "negative points"},
+		{"negative engagement points", func(m *scoring.Model) { m.Engagement[1].Points = -0.5 }, "negative points"},
+		{"NaN points", func(m *scoring.Model) { m.Fit[1].Points = math.NaN() }, "not a finite number"},
+		{"infinite points", func(m *scoring.Model) { m.Engagement[0].Points = math.Inf(1) }, "not a finite number"},
+		{"huge points", func(m *scoring.Model) { m.Fit[0].Points = 1e300 }, "above the maximum"},
+		{"zero half-life", func(m *scoring.Model) { m.HalfLife = 0 }, "half life"},
+		{"negative half-life", func(m *scoring.Model) { m.HalfLife = -time.Hour }, "not positive"},
+		{"zero mql", func(m *scoring.Model) { m.MQL = 0 }, "mql"},
+		{"NaN mql", func(m *scoring.Model) { m.MQL = math.NaN() }, "mql"},
+		{"infinite sql", func(m *scoring.Model) { m.SQL = math.Inf(1) }, "sql"},
+		{"sql below mql", func(m *scoring.Model) { m.SQL = 19 }, "below the mql threshold"},
+		{"unnamed rule", func(m *scoring.Model) { m.Fit[0].Name = " " }, "without a name"},
+		{"repeated name", func(m *scoring.Model) { m.Engagement[0].Name = "software" }, "already used"},
+		{"unknown field", func(m *scoring.Model) { m.Fit[0].Field = "shoe_size" }, "unknown field"},
+		{"empty attribute", func(m *scoring.Model) { m.Fit[0].Field = "attr." }, "unknown field"},
+		{"unknown op", func(m *scoring.Model) { m.Fit[0].Op = "like" }, "unknown op"},
+		{"equals without values", func(m *scoring.Model) { m.Fit[0].Values = nil }, "at least one value"},
+		{"empty value", func(m *scoring.Model) { m.Fit[2].Values = []string{"vp", " "} }, "values[1] is empty"},
+		{"present with values", func(m *scoring.Model) { m.Fit[0].Op = scoring.OpPresent }, "no values"},
+		{"between on text", func(m *scoring.Model) { m.Fit[1].Field = "industry" }, "numeric field"},
+		{"between without bounds", func(m *scoring.Model) { m.Fit[1].Min, m.Fit[1].Max = nil, nil }, "min or a max"},
+		{"between min above max", func(m *scoring.Model) { m.Fit[1].Min = ptr(2000) }, "above max"},
+		{"between NaN bound", func(m *scoring.Model) { m.Fit[1].Max = ptr(math.NaN()) }, "not a finite number"},
+		{"bounds on equals", func(m *scoring.Model) { m.Fit[0].Min = ptr(1) }, "belong to between"},
+		{"malformed touch kind", func(m *scoring.Model) { m.Engagement[0].Kind = "tele:pathy" }, "not a touch kind name"},
+		{"bad channel", func(m *scoring.Model) { m.Engagement[2].Channel = "ev@nt" }, "not a channel name"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -229,7 +230,7 @@ func TestScoringModelValidate(t *testing.T) {
 			var ve *crmkit.ValidationError
 			assert.True(t, errors.As(err, &ve), "a *crmkit.ValidationError: %v", err)
 			assert.Contains(t, err.Error(), c.want)
-			s, err := lead.NewScorer(m)
+			s, err := scoring.NewScorer(m)
 			assert.Nil(t, s)
 			assert.ErrorIs(t, err, crmkit.ErrInvalid)
 			assert.Equal(t, before, fmt.Sprintf("%#v", m), "validation changed the model")
@@ -238,12 +239,12 @@ func TestScoringModelValidate(t *testing.T) {
 	require.NoError(t, scModel().Validate())
 }
 
-func TestScoringModelCustomChannelAndAliases(t *testing.T) {
+func TestModelCustomChannelAndAliases(t *testing.T) {
 	m := scModel()
 	m.Engagement[2].Channel = "Partner Portal" // a company's own channel
 	m.Engagement[1].Channel = "chatbot"        // alias of live_chat
 	m.Engagement[0].Kind = "Trial Signup"      // a company's own kind
-	s, err := lead.NewScorer(m)
+	s, err := scoring.NewScorer(m)
 	require.NoError(t, err)
 	got := s.Model()
 	assert.Equal(t, lead.Channel("partner_portal"), got.Engagement[2].Channel)
@@ -262,7 +263,7 @@ func TestScoringModelCustomChannelAndAliases(t *testing.T) {
 
 func TestScorerKeepsItsOwnModel(t *testing.T) {
 	m := scModel()
-	s, err := lead.NewScorer(m)
+	s, err := scoring.NewScorer(m)
 	require.NoError(t, err)
 	m.Fit[0].Values[0] = "retail"
 	*m.Fit[1].Min = 5000
@@ -275,7 +276,7 @@ func TestScorerKeepsItsOwnModel(t *testing.T) {
 	assert.Equal(t, "software", s.Model().Fit[0].Values[0])
 }
 
-func TestScoringModelJSON(t *testing.T) {
+func TestModelJSON(t *testing.T) {
 	const text = `{
 	  "name": "icp",
 	  "fit": [
@@ -292,14 +293,14 @@ func TestScoringModelJSON(t *testing.T) {
 	  "mql": 20,
 	  "sql": 40
 	}`
-	m, err := lead.ParseScoringModel([]byte(text))
+	m, err := scoring.ParseModel([]byte(text))
 	require.NoError(t, err)
 	assert.Equal(t, scModel(), m)
 
 	b, err := json.Marshal(scModel())
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"half_life":"720h0m0s"`)
-	back, err := lead.ParseScoringModel(b)
+	back, err := scoring.ParseModel(b)
 	require.NoError(t, err)
 	assert.Equal(t, scModel(), back)
 
@@ -311,13 +312,13 @@ func TestScoringModelJSON(t *testing.T) {
 		"negative points":  `{"half_life": "1h", "mql": 1, "sql": 1, "fit": [{"name": "x", "field": "country", "op": "present", "points": -3}]}`,
 		"wrong value type": `{"half_life": "1h", "mql": "high", "sql": 1}`,
 	} {
-		_, err := lead.ParseScoringModel([]byte(bad))
+		_, err := scoring.ParseModel([]byte(bad))
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 	}
 }
 
 func TestQualityBySource(t *testing.T) {
-	s, err := lead.NewScorer(scModel())
+	s, err := scoring.NewScorer(scModel())
 	require.NoError(t, err)
 	leads := []lead.Lead{
 		{Source: lead.ChannelReferral, Who: lead.Person{Industry: "software", CompanySize: 100, Title: "VP"}}, // 30
@@ -351,7 +352,7 @@ func TestQualityBySource(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, empty)
 
-	noFit, err := lead.NewScorer(lead.ScoringModel{HalfLife: scDay, MQL: 1, SQL: 1})
+	noFit, err := scoring.NewScorer(scoring.Model{HalfLife: scDay, MQL: 1, SQL: 1})
 	require.NoError(t, err)
 	_, err = noFit.QualityBySource(slices.Values(leads))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -366,21 +367,21 @@ func scPoints(t *rapid.T, label string) float64 {
 	return rapid.OneOf(rapid.Just(0.0), rapid.Float64Range(0, 100), rapid.Float64Range(0, 1e6)).Draw(t, label)
 }
 
-func scGenModel(t *rapid.T) lead.ScoringModel {
-	m := lead.ScoringModel{
+func scGenModel(t *rapid.T) scoring.Model {
+	m := scoring.Model{
 		HalfLife: time.Duration(rapid.Int64Range(1, int64(365*scDay)).Draw(t, "halfLife")),
 		MQL:      rapid.Float64Range(1e-9, 50).Draw(t, "mql"),
 	}
 	m.SQL = m.MQL + rapid.Float64Range(0, 50).Draw(t, "sqlGap")
 	for i := range rapid.IntRange(0, 3).Draw(t, "fitRules") {
-		m.Fit = append(m.Fit, lead.FitRule{
-			Name: "fit" + string(rune('a'+i)), Field: "country", Op: lead.OpEquals,
+		m.Fit = append(m.Fit, scoring.FitRule{
+			Name: "fit" + string(rune('a'+i)), Field: "country", Op: scoring.OpEquals,
 			Values: []string{rapid.SampledFrom([]string{"DE", "FR", "US"}).Draw(t, "country")},
 			Points: scPoints(t, "fitPoints"),
 		})
 	}
 	for i := range rapid.IntRange(0, 4).Draw(t, "touchRules") {
-		r := lead.EngagementRule{Name: "eng" + string(rune('a'+i)), Points: scPoints(t, "touchPoints")}
+		r := scoring.EngagementRule{Name: "eng" + string(rune('a'+i)), Points: scPoints(t, "touchPoints")}
 		if rapid.Bool().Draw(t, "byKind") {
 			r.Kind = rapid.SampledFrom(scKinds).Draw(t, "kind")
 		}
@@ -416,7 +417,7 @@ func scGenLead(t *rapid.T) lead.Lead {
 
 func TestPropertyScoreMonotoneInEngagement(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		s, err := lead.NewScorer(scGenModel(t))
+		s, err := scoring.NewScorer(scGenModel(t))
 		require.NoError(t, err)
 		l := scGenLead(t)
 		before, err := s.Score(l, scAt)
@@ -445,7 +446,7 @@ func TestPropertyScoreMonotoneInEngagement(t *testing.T) {
 func TestPropertyScoreInvariants(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := scGenModel(t)
-		s, err := lead.NewScorer(m)
+		s, err := scoring.NewScorer(m)
 		require.NoError(t, err)
 		l := scGenLead(t)
 		sc, err := s.Score(l, scAt)
@@ -459,7 +460,7 @@ func TestPropertyScoreInvariants(t *testing.T) {
 		// The reasons explain the score.
 		var fit, eng float64
 		for _, r := range sc.Reasons {
-			if r.Part == lead.PartFit {
+			if r.Part == scoring.PartFit {
 				fit += r.Points
 			} else {
 				eng += r.Points
@@ -501,12 +502,12 @@ func TestPropertyScoreInvariants(t *testing.T) {
 	})
 }
 
-func TestPropertyScoringModelJSONRoundTrip(t *testing.T) {
+func TestPropertyModelJSONRoundTrip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		m := scGenModel(t)
 		b, err := json.Marshal(m)
 		require.NoError(t, err)
-		back, err := lead.ParseScoringModel(b)
+		back, err := scoring.ParseModel(b)
 		require.NoError(t, err)
 		assert.Equal(t, m, back)
 	})
@@ -531,7 +532,7 @@ func FuzzParseScoringModel(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"nAme":"","fit":[],"hAlf_life":"1s","mql":10,"sql":10}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := lead.ParseScoringModel(data)
+		m, err := scoring.ParseModel(data)
 		if err != nil {
 			require.ErrorIs(t, err, crmkit.ErrInvalid)
 			return
@@ -539,14 +540,14 @@ func FuzzParseScoringModel(f *testing.F) {
 		// An accepted model is valid, scores within its bounds and
 		// survives a JSON round trip.
 		require.NoError(t, m.Validate())
-		s, err := lead.NewScorer(m)
+		s, err := scoring.NewScorer(m)
 		require.NoError(t, err)
 		sc, err := s.Score(scLead(), scAt)
 		require.NoError(t, err)
 		require.False(t, math.IsNaN(sc.Total) || math.IsInf(sc.Total, 0) || sc.Total < 0, "score %v", sc.Total)
 		out, err := json.Marshal(s.Model())
 		require.NoError(t, err)
-		back, err := lead.ParseScoringModel(out)
+		back, err := scoring.ParseModel(out)
 		require.NoError(t, err)
 		again, err := json.Marshal(back)
 		require.NoError(t, err)

@@ -1,4 +1,4 @@
-package lead
+package scoring
 
 import (
 	"bytes"
@@ -9,185 +9,14 @@ import (
 	"iter"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/internal/leadfield"
 	"github.com/shopspring/decimal"
 )
-
-// Field names a lead field that scoring, predictive and routing rules
-// read. The names are:
-//
-//	name, email, email_domain, phone, company, title, industry, country,
-//	company_size, source, event_kind, campaign, owner, referred_by,
-//	temperature, attr.<key>
-//
-// email_domain is the part of the e-mail address after "@"; attr.<key>
-// reads Who.Attributes[key], the company's own fields (segment, language,
-// age band, ...). As text, company_size is a size band ("1-10", "11-50",
-// "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+", or
-// "" when unknown); as a number (the "between" rules) it is the head
-// count. The stage is deliberately not a field: it is what scoring
-// predicts.
-const (
-	FieldName        = "name"
-	FieldEmail       = "email"
-	FieldEmailDomain = "email_domain"
-	FieldPhone       = "phone"
-	FieldCompany     = "company"
-	FieldTitle       = "title"
-	FieldIndustry    = "industry"
-	FieldCountry     = "country"
-	FieldCompanySize = "company_size"
-	FieldSource      = "source"
-	FieldEventKind   = "event_kind"
-	FieldCampaign    = "campaign"
-	FieldOwner       = "owner"
-	FieldReferredBy  = "referred_by"
-	FieldTemperature = "temperature"
-	// FieldAttrPrefix prefixes a custom attribute: "attr.segment".
-	FieldAttrPrefix = "attr."
-)
-
-type fieldKind uint8
-
-const (
-	fName fieldKind = iota + 1
-	fEmail
-	fEmailDomain
-	fPhone
-	fCompany
-	fTitle
-	fIndustry
-	fCountry
-	fCompanySize
-	fSource
-	fEventKind
-	fCampaign
-	fOwner
-	fReferredBy
-	fTemperature
-	fAttr
-)
-
-var fieldNames = map[string]fieldKind{
-	FieldName: fName, FieldEmail: fEmail, FieldEmailDomain: fEmailDomain,
-	FieldPhone: fPhone, FieldCompany: fCompany, FieldTitle: fTitle,
-	FieldIndustry: fIndustry, FieldCountry: fCountry, FieldCompanySize: fCompanySize,
-	FieldSource: fSource, FieldEventKind: fEventKind, FieldCampaign: fCampaign,
-	FieldOwner: fOwner, FieldReferredBy: fReferredBy, FieldTemperature: fTemperature,
-}
-
-// fieldRef is a parsed Field name.
-type fieldRef struct {
-	kind fieldKind
-	key  string // attribute key for fAttr
-}
-
-// parseField parses a field name; what names the input for the error.
-func parseField(what, name string) (fieldRef, error) {
-	n := strings.TrimSpace(name)
-	if k, ok := fieldNames[strings.ToLower(n)]; ok {
-		return fieldRef{kind: k}, nil
-	}
-	if len(n) > len(FieldAttrPrefix) && strings.EqualFold(n[:len(FieldAttrPrefix)], FieldAttrPrefix) {
-		key := strings.TrimSpace(n[len(FieldAttrPrefix):])
-		if key != "" {
-			return fieldRef{kind: fAttr, key: key}, nil
-		}
-	}
-	return fieldRef{}, crmkit.Invalid(what, "unknown field %q (want one of name, email, email_domain, phone, company, title, industry, country, company_size, source, event_kind, campaign, owner, referred_by, temperature or attr.<key>)", name)
-}
-
-// numeric reports whether the field can be read as a number.
-func (f fieldRef) numeric() bool { return f.kind == fCompanySize || f.kind == fAttr }
-
-// text returns the field's value as text, trimmed; it does not allocate.
-func (f fieldRef) text(l *Lead) string {
-	var s string
-	switch f.kind {
-	case fName:
-		s = l.Who.Name
-	case fEmail:
-		s = l.Who.Email
-	case fEmailDomain:
-		e := strings.TrimSpace(l.Who.Email)
-		if i := strings.LastIndexByte(e, '@'); i >= 0 {
-			s = e[i+1:]
-		}
-	case fPhone:
-		s = l.Who.Phone
-	case fCompany:
-		s = l.Who.Company
-	case fTitle:
-		s = l.Who.Title
-	case fIndustry:
-		s = l.Who.Industry
-	case fCountry:
-		s = l.Who.Country
-	case fCompanySize:
-		return sizeBand(l.Who.CompanySize)
-	case fSource:
-		s = string(l.Source)
-	case fEventKind:
-		s = string(l.EventKind)
-	case fCampaign:
-		s = l.Campaign
-	case fOwner:
-		s = l.Owner
-	case fReferredBy:
-		s = l.ReferredBy
-	case fTemperature:
-		if l.Temperature.Valid() {
-			s = l.Temperature.String()
-		}
-	case fAttr:
-		s = l.Who.Attributes[f.key]
-	}
-	return strings.TrimSpace(s)
-}
-
-// number returns the field's value as a number, if it is one.
-func (f fieldRef) number(l *Lead) (float64, bool) {
-	switch f.kind {
-	case fCompanySize:
-		if l.Who.CompanySize > 0 {
-			return float64(l.Who.CompanySize), true
-		}
-	case fAttr:
-		v, err := strconv.ParseFloat(strings.TrimSpace(l.Who.Attributes[f.key]), 64)
-		if err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
-			return v, true
-		}
-	}
-	return 0, false
-}
-
-// sizeBand returns the head-count band of a company size (LinkedIn's
-// bands), "" for an unknown (zero or negative) size.
-func sizeBand(n int) string {
-	switch {
-	case n <= 0:
-		return ""
-	case n <= 10:
-		return "1-10"
-	case n <= 50:
-		return "11-50"
-	case n <= 200:
-		return "51-200"
-	case n <= 500:
-		return "201-500"
-	case n <= 1000:
-		return "501-1000"
-	case n <= 5000:
-		return "1001-5000"
-	case n <= 10000:
-		return "5001-10000"
-	}
-	return "10001+"
-}
 
 // Op is how a FitRule compares a lead field.
 type Op string
@@ -213,7 +42,7 @@ const (
 type FitRule struct {
 	// Name identifies the rule in explanations; unique within a model.
 	Name string `json:"name"`
-	// Field is the lead field to read (see Field names).
+	// Field is the lead field to read (see the lead.Field names).
 	Field string `json:"field"`
 	// Op is the comparison.
 	Op Op `json:"op"`
@@ -234,19 +63,19 @@ type EngagementRule struct {
 	Name string `json:"name"`
 	// Kind is the touchpoint kind, such as "form" or "visit", or a
 	// company's own kind (compared in canonical form); empty for any.
-	Kind TouchKind `json:"kind,omitempty"`
+	Kind lead.TouchKind `json:"kind,omitempty"`
 	// Channel is the touchpoint channel, such as "event"; empty for any.
-	Channel Channel `json:"channel,omitempty"`
+	Channel lead.Channel `json:"channel,omitempty"`
 	// Points is what one fresh touch earns: from 0 to MaxPoints.
 	Points float64 `json:"points"`
 }
 
-// ScoringModel is a rule-based lead scoring model, as HubSpot users
+// Model is a rule-based lead scoring model, as HubSpot users
 // configure one: fit to the ideal customer profile (attribute rules with
 // points) plus engagement (touchpoint kinds with points, decaying with
 // age), with thresholds that say when a lead is MQL- or SQL-worthy. It is
 // configuration as data: build it in code or load it from JSON
-// (ParseScoringModel), then compile it with NewScorer.
+// (ParseModel), then compile it with NewScorer.
 //
 // The score of a lead at time at is
 //
@@ -261,7 +90,7 @@ type EngagementRule struct {
 // Points are never negative, so adding a touch never lowers a score;
 // leads without intent are disqualified on the ladder, not scored below
 // zero.
-type ScoringModel struct {
+type Model struct {
 	// Name is an optional label.
 	Name string `json:"name,omitempty"`
 	// Fit are the ideal-customer-profile rules.
@@ -278,8 +107,8 @@ type ScoringModel struct {
 	SQL float64 `json:"sql"`
 }
 
-// scoringModelJSON is ScoringModel's JSON form.
-type scoringModelJSON struct {
+// modelJSON is Model's JSON form.
+type modelJSON struct {
 	Name       string           `json:"name,omitempty"`
 	Fit        []FitRule        `json:"fit,omitempty"`
 	Engagement []EngagementRule `json:"engagement,omitempty"`
@@ -290,8 +119,8 @@ type scoringModelJSON struct {
 
 // MarshalJSON implements json.Marshaler, writing HalfLife as "half_life":
 // a Go duration string.
-func (m ScoringModel) MarshalJSON() ([]byte, error) {
-	return json.Marshal(scoringModelJSON{
+func (m Model) MarshalJSON() ([]byte, error) {
+	return json.Marshal(modelJSON{
 		Name: m.Name, Fit: m.Fit, Engagement: m.Engagement,
 		HalfLife: m.HalfLife.String(), MQL: m.MQL, SQL: m.SQL,
 	})
@@ -299,9 +128,9 @@ func (m ScoringModel) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements json.Unmarshaler. It rejects unknown fields
 // and a malformed half-life but does not validate the rest: call Validate,
-// or use ParseScoringModel, which does both.
-func (m *ScoringModel) UnmarshalJSON(b []byte) error {
-	var j scoringModelJSON
+// or use ParseModel, which does both.
+func (m *Model) UnmarshalJSON(b []byte) error {
+	var j modelJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
@@ -315,24 +144,24 @@ func (m *ScoringModel) UnmarshalJSON(b []byte) error {
 		}
 		hl = d
 	}
-	*m = ScoringModel{
+	*m = Model{
 		Name: j.Name, Fit: j.Fit, Engagement: j.Engagement,
 		HalfLife: hl, MQL: j.MQL, SQL: j.SQL,
 	}
 	return nil
 }
 
-// ParseScoringModel reads a ScoringModel from JSON and validates it.
-func ParseScoringModel(data []byte) (ScoringModel, error) {
-	var m ScoringModel
+// ParseModel reads a Model from JSON and validates it.
+func ParseModel(data []byte) (Model, error) {
+	var m Model
 	if err := json.Unmarshal(data, &m); err != nil {
 		if !errors.Is(err, crmkit.ErrInvalid) {
 			err = crmkit.Invalid("scoring model", "%v", err)
 		}
-		return ScoringModel{}, err
+		return Model{}, err
 	}
 	if err := m.Validate(); err != nil {
-		return ScoringModel{}, err
+		return Model{}, err
 	}
 	return m, nil
 }
@@ -345,7 +174,7 @@ func ParseScoringModel(data []byte) (ScoringModel, error) {
 // malformed touch kind or channel name, a half-life that is not positive,
 // and thresholds that are not finite, an MQL threshold that is not
 // positive or an SQL threshold below it.
-func (m ScoringModel) Validate() error {
+func (m Model) Validate() error {
 	_, err := compileModel(m)
 	return err
 }
@@ -373,29 +202,29 @@ func checkPoints(field string, p float64) error {
 
 // fitMatcher is a compiled FitRule.
 type fitMatcher struct {
-	field    fieldRef
+	field    leadfield.Ref
 	op       Op
 	values   []string
 	min, max float64
 	points   float64
 }
 
-func (r *fitMatcher) match(l *Lead) bool {
+func (r *fitMatcher) match(l *lead.Lead) bool {
 	switch r.op {
 	case OpPresent:
-		return r.field.text(l) != ""
+		return r.field.Text(l) != ""
 	case OpBetween:
-		v, ok := r.field.number(l)
+		v, ok := r.field.Number(l)
 		return ok && v >= r.min && v <= r.max
 	case OpEquals:
-		s := r.field.text(l)
+		s := r.field.Text(l)
 		for _, v := range r.values {
 			if strings.EqualFold(s, v) {
 				return true
 			}
 		}
 	case OpContains:
-		s := r.field.text(l)
+		s := r.field.Text(l)
 		for _, v := range r.values {
 			if containsFold(s, v) {
 				return true
@@ -419,17 +248,17 @@ func containsFold(s, sub string) bool {
 
 // touchMatcher is a compiled EngagementRule.
 type touchMatcher struct {
-	kind    TouchKind
-	channel Channel
+	kind    lead.TouchKind
+	channel lead.Channel
 	points  float64
 }
 
-func (r *touchMatcher) match(tp *Touchpoint) bool {
+func (r *touchMatcher) match(tp *lead.Touchpoint) bool {
 	return (r.kind == "" || r.kind == tp.Kind) && (r.channel == "" || r.channel == tp.Channel)
 }
 
 // compileModel validates m and compiles its rules.
-func compileModel(m ScoringModel) (*Scorer, error) {
+func compileModel(m Model) (*Scorer, error) {
 	s := &Scorer{model: cloneModel(m), built: true}
 	names := make(map[string]string, len(m.Fit)+len(m.Engagement))
 	seen := func(field, name string) error {
@@ -451,7 +280,7 @@ func compileModel(m ScoringModel) (*Scorer, error) {
 		if err := checkPoints(field, r.Points); err != nil {
 			return nil, err
 		}
-		f, err := parseField(field, r.Field)
+		f, err := leadfield.Parse(field, r.Field)
 		if err != nil {
 			return nil, err
 		}
@@ -473,7 +302,7 @@ func compileModel(m ScoringModel) (*Scorer, error) {
 				return nil, crmkit.Invalid(field, "present takes no values")
 			}
 		case OpBetween:
-			if !f.numeric() {
+			if !f.Numeric() {
 				return nil, crmkit.Invalid(field, "between needs a numeric field (company_size or attr.<key>), not %q", r.Field)
 			}
 			if r.Min == nil && r.Max == nil {
@@ -514,27 +343,27 @@ func compileModel(m ScoringModel) (*Scorer, error) {
 		}
 		c := touchMatcher{points: r.Points}
 		if r.Kind != "" {
-			k, err := ParseTouchKind(string(r.Kind))
+			k, err := lead.ParseTouchKind(string(r.Kind))
 			if err != nil {
 				// Touchpoints may carry a company's own kind: accept
 				// it in canonical form.
-				cn, ok := canonicalName(string(r.Kind))
+				cn, ok := lead.CanonicalName(string(r.Kind))
 				if !ok {
 					return nil, crmkit.Invalid(field, "%q is not a touch kind name", string(r.Kind))
 				}
-				k = TouchKind(cn)
+				k = lead.TouchKind(cn)
 			}
 			c.kind = k
 		}
 		if r.Channel != "" {
-			ch, err := ParseChannel(string(r.Channel))
+			ch, err := lead.ParseChannel(string(r.Channel))
 			if err != nil {
 				// A company's own channel: accept it in canonical form.
-				cn, ok := canonicalName(string(r.Channel))
+				cn, ok := lead.CanonicalName(string(r.Channel))
 				if !ok {
 					return nil, crmkit.Invalid(field, "%q is not a channel name", string(r.Channel))
 				}
-				ch = Channel(cn)
+				ch = lead.Channel(cn)
 			}
 			c.channel = ch
 		}
@@ -558,7 +387,7 @@ func compileModel(m ScoringModel) (*Scorer, error) {
 	return s, nil
 }
 
-func cloneModel(m ScoringModel) ScoringModel {
+func cloneModel(m Model) Model {
 	m.Fit = slices.Clone(m.Fit)
 	for i := range m.Fit {
 		m.Fit[i].Values = slices.Clone(m.Fit[i].Values)
@@ -575,10 +404,10 @@ func cloneModel(m ScoringModel) ScoringModel {
 	return m
 }
 
-// Scorer scores leads with a compiled ScoringModel. It is immutable and
+// Scorer scores leads with a compiled Model. It is immutable and
 // safe for concurrent use.
 type Scorer struct {
-	model       ScoringModel
+	model       Model
 	fit         []fitMatcher
 	touch       []touchMatcher
 	invHalfLife float64 // 1 / half-life in seconds
@@ -586,9 +415,9 @@ type Scorer struct {
 	built       bool // set by NewScorer: the zero Scorer scores nothing
 }
 
-// NewScorer validates m (see ScoringModel.Validate) and compiles it. The
+// NewScorer validates m (see Model.Validate) and compiles it. The
 // scorer keeps its own copy of the model.
-func NewScorer(m ScoringModel) (*Scorer, error) {
+func NewScorer(m Model) (*Scorer, error) {
 	return compileModel(m)
 }
 
@@ -601,10 +430,10 @@ func (s *Scorer) check() error {
 }
 
 // Model returns a copy of the scorer's model, with touch kinds and
-// channels in canonical form (the zero ScoringModel for a nil scorer).
-func (s *Scorer) Model() ScoringModel {
+// channels in canonical form (the zero Model for a nil scorer).
+func (s *Scorer) Model() Model {
 	if s == nil {
-		return ScoringModel{}
+		return Model{}
 	}
 	return cloneModel(s.model)
 }
@@ -648,8 +477,8 @@ type Score struct {
 	// Fit, Engagement and Total are the points (Total = Fit + Engagement).
 	Fit, Engagement, Total float64
 	// Worthy is the highest stage the score qualifies the lead for:
-	// StageSQL, StageMQL or StageSuspect.
-	Worthy Stage
+	// lead.StageSQL, lead.StageMQL or lead.StageSuspect.
+	Worthy lead.Stage
 	// Reasons lists the rules that gave points, fit rules first, each in
 	// the model's order.
 	Reasons []Reason
@@ -659,7 +488,7 @@ type Score struct {
 // is an error matching crmkit.ErrInvalid: scores decay, so the time is
 // always explicit. A nil or zero Scorer is an error matching
 // crmkit.ErrInvalid, as for every scoring method.
-func (s *Scorer) Score(l Lead, at time.Time) (Score, error) {
+func (s *Scorer) Score(l lead.Lead, at time.Time) (Score, error) {
 	if err := s.check(); err != nil {
 		return Score{}, err
 	}
@@ -706,7 +535,7 @@ func (s *Scorer) Score(l Lead, at time.Time) (Score, error) {
 // scoring leads in bulk: it does not allocate, and takes a pointer so that
 // scoring a slice of leads copies none (it does not modify the lead). A zero at is an error
 // matching crmkit.ErrInvalid.
-func (s *Scorer) Total(l *Lead, at time.Time) (float64, error) {
+func (s *Scorer) Total(l *lead.Lead, at time.Time) (float64, error) {
 	if err := s.check(); err != nil {
 		return 0, err
 	}
@@ -723,7 +552,7 @@ func (s *Scorer) Total(l *Lead, at time.Time) (float64, error) {
 // points of the fit rules it matches. Fit does not decay. Like Total it
 // takes a pointer and does not allocate; a nil lead fits nothing. A nil
 // or zero Scorer is an error matching crmkit.ErrInvalid.
-func (s *Scorer) FitOf(l *Lead) (float64, error) {
+func (s *Scorer) FitOf(l *lead.Lead) (float64, error) {
 	if err := s.check(); err != nil {
 		return 0, err
 	}
@@ -733,7 +562,7 @@ func (s *Scorer) FitOf(l *Lead) (float64, error) {
 	return s.fitOf(l), nil
 }
 
-func (s *Scorer) fitOf(l *Lead) float64 {
+func (s *Scorer) fitOf(l *lead.Lead) float64 {
 	var fit float64
 	for i := range s.fit {
 		if r := &s.fit[i]; r.match(l) {
@@ -748,7 +577,7 @@ func (s *Scorer) fitOf(l *Lead) float64 {
 // (computed only for touches that earn points). The Reasons of Score add
 // the same terms rule by rule, so their sum equals it up to floating-point
 // rounding.
-func (s *Scorer) engagement(l *Lead, at time.Time) float64 {
+func (s *Scorer) engagement(l *lead.Lead, at time.Time) float64 {
 	var e float64
 	for j := range l.Journey {
 		tp := &l.Journey[j]
@@ -778,28 +607,28 @@ func (s *Scorer) decay(t, at time.Time) (float64, bool) {
 	return math.Exp2(-age.Seconds() * s.invHalfLife), true
 }
 
-// Worthy returns the stage a total score qualifies a lead for: StageSQL
-// from the SQL threshold, StageMQL from the MQL threshold, StageSuspect
+// Worthy returns the stage a total score qualifies a lead for: lead.StageSQL
+// from the SQL threshold, lead.StageMQL from the MQL threshold, lead.StageSuspect
 // below. A nil or zero Scorer has no thresholds: it qualifies nothing and
-// returns the zero Stage.
-func (s *Scorer) Worthy(total float64) Stage {
+// returns the zero lead.Stage.
+func (s *Scorer) Worthy(total float64) lead.Stage {
 	if s.check() != nil {
 		return 0
 	}
 	switch {
 	case total >= s.model.SQL:
-		return StageSQL
+		return lead.StageSQL
 	case total >= s.model.MQL:
-		return StageMQL
+		return lead.StageMQL
 	}
-	return StageSuspect
+	return lead.StageSuspect
 }
 
 // SourceQuality is lead quality for one source: how well its leads fit the
 // ideal customer profile.
 type SourceQuality struct {
 	// Source is the channel the leads came from.
-	Source Channel
+	Source lead.Channel
 	// Leads is how many leads came from it.
 	Leads int
 	// MeanFit is the mean fit points of those leads (their sum / Leads,
@@ -819,7 +648,7 @@ type SourceQuality struct {
 // without fit rules, or whose fit rules give no points, cannot measure fit:
 // that is an error matching crmkit.ErrInvalid. No leads give an empty
 // report.
-func (s *Scorer) QualityBySource(leads iter.Seq[Lead]) ([]SourceQuality, error) {
+func (s *Scorer) QualityBySource(leads iter.Seq[lead.Lead]) ([]SourceQuality, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
@@ -833,7 +662,7 @@ func (s *Scorer) QualityBySource(leads iter.Seq[Lead]) ([]SourceQuality, error) 
 		n, mql int
 		sum    float64
 	}
-	by := make(map[Channel]*acc)
+	by := make(map[lead.Channel]*acc)
 	for l := range leads {
 		f := s.fitOf(&l)
 		a := by[l.Source]

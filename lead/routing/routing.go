@@ -1,4 +1,4 @@
-package lead
+package routing
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/internal/leadfield"
 	"github.com/google/uuid"
 )
 
@@ -76,12 +78,12 @@ func (r Rep) validate(field string) error {
 	return nil
 }
 
-// RoutingRule sends the leads it matches to its reps: a territory, a
+// Rule sends the leads it matches to its reps: a territory, a
 // segment or a language team. A rule matches a lead when every list that
 // is not empty contains the lead's value (ignoring case); a rule with all
 // lists empty matches every lead. Rules are tried in order and the first
 // match wins.
-type RoutingRule struct {
+type Rule struct {
 	// Name identifies the rule in assignments; unique and not empty.
 	Name string `json:"name"`
 	// Territories are compared with the plan's TerritoryField (country by
@@ -100,31 +102,31 @@ type RoutingRule struct {
 	Overflow bool `json:"overflow,omitempty"`
 }
 
-// The default fields RoutingPlan reads for its rules.
+// The default fields Plan reads for its rules.
 const (
-	DefaultTerritoryField = FieldCountry
-	DefaultSegmentField   = FieldAttrPrefix + "segment"
-	DefaultLanguageField  = FieldAttrPrefix + "language"
+	DefaultTerritoryField = lead.FieldCountry
+	DefaultSegmentField   = lead.FieldAttrPrefix + "segment"
+	DefaultLanguageField  = lead.FieldAttrPrefix + "language"
 )
 
-// RoutingPlan says how leads are distributed to reps: the reps with their
+// Plan says how leads are distributed to reps: the reps with their
 // loads, first-match rules (territory, segment, language) each with its
 // reps, the pool that takes leads no rule matched, and the strategy that
 // spreads a group's leads over its reps. It is configuration as data,
 // JSON-ready; NewRouter validates and compiles it.
-type RoutingPlan struct {
+type Plan struct {
 	// Strategy spreads leads within a group; empty means round robin.
 	Strategy Strategy `json:"strategy,omitempty"`
 	// Reps are every rep leads may go to, with their current loads.
 	Reps []Rep `json:"reps"`
 	// Rules are tried in order; the first that matches a lead decides its
 	// group.
-	Rules []RoutingRule `json:"rules,omitempty"`
+	Rules []Rule `json:"rules,omitempty"`
 	// Pool are the IDs of the reps that take leads no rule matched; empty
 	// means every rep.
 	Pool []string `json:"pool,omitempty"`
 	// TerritoryField, SegmentField and LanguageField name the lead fields
-	// (see the Field names) rules compare; empty means
+	// (see the lead.Field names) rules compare; empty means
 	// DefaultTerritoryField, DefaultSegmentField and DefaultLanguageField.
 	TerritoryField string `json:"territory_field,omitempty"`
 	SegmentField   string `json:"segment_field,omitempty"`
@@ -138,7 +140,7 @@ type RoutingPlan struct {
 // rep, an unknown pool rep, an unknown field, a group whose reps all have
 // weight 0 under StrategyWeighted, and a rep without a capacity under
 // StrategyCapacity.
-func (p RoutingPlan) Validate() error {
+func (p Plan) Validate() error {
 	_, err := NewRouter(p)
 	return err
 }
@@ -156,7 +158,7 @@ type group struct {
 	waiting     int // leads left unassigned in this group
 }
 
-// Router assigns leads to reps following a RoutingPlan, and keeps the
+// Router assigns leads to reps following a Plan, and keeps the
 // reps' loads and its round-robin positions between calls, so routing a
 // stream lead by lead or in batches gives the same assignments. It is
 // deterministic: the same plan and the same leads in the same order give
@@ -168,13 +170,13 @@ type Router struct {
 	index    map[string]int
 	rules    []group
 	pool     group
-	fields   [3]fieldRef // territory, segment, language
+	fields   [3]leadfield.Ref // territory, segment, language
 }
 
-// NewRouter validates plan (see RoutingPlan.Validate) and returns a router
+// NewRouter validates plan (see Plan.Validate) and returns a router
 // starting from the plan's loads. The router keeps its own copy of the
 // plan.
-func NewRouter(plan RoutingPlan) (*Router, error) {
+func NewRouter(plan Plan) (*Router, error) {
 	r := &Router{strategy: plan.Strategy}
 	if r.strategy == "" {
 		r.strategy = StrategyRoundRobin
@@ -211,7 +213,7 @@ func NewRouter(plan RoutingPlan) (*Router, error) {
 		if name == "" {
 			name = def.fallback
 		}
-		f, err := parseField(def.name, name)
+		f, err := leadfield.Parse(def.name, name)
 		if err != nil {
 			return nil, err
 		}
@@ -316,7 +318,7 @@ func (a Assignment) Assigned() bool { return a.Rep != "" }
 // allocate. A nil lead stays unassigned with the reason "nil lead". A nil
 // router, or a zero Router not built by NewRouter, is an error matching
 // crmkit.ErrInvalid.
-func (r *Router) Route(l *Lead) (Assignment, error) {
+func (r *Router) Route(l *lead.Lead) (Assignment, error) {
 	if err := r.check(); err != nil {
 		return Assignment{}, err
 	}
@@ -335,7 +337,7 @@ func (r *Router) check() error {
 	return nil
 }
 
-func (r *Router) route(l *Lead) Assignment {
+func (r *Router) route(l *lead.Lead) Assignment {
 	a := Assignment{Lead: l.ID}
 	g := &r.pool
 	for i := range r.rules {
@@ -365,12 +367,12 @@ func (r *Router) route(l *Lead) Assignment {
 	return a
 }
 
-func (r *Router) matches(g *group, l *Lead) bool {
+func (r *Router) matches(g *group, l *lead.Lead) bool {
 	for k, list := range [3][]string{g.territories, g.segments, g.languages} {
 		if len(list) == 0 {
 			continue
 		}
-		v := r.fields[k].text(l)
+		v := r.fields[k].Text(l)
 		if !equalsAnyFold(list, v) {
 			return false
 		}
@@ -464,8 +466,8 @@ func (r *Router) Reps() []Rep {
 	return slices.Clone(r.reps)
 }
 
-// RoutingResult is the outcome of routing a batch of leads.
-type RoutingResult struct {
+// Result is the outcome of routing a batch of leads.
+type Result struct {
 	// Assigned are the leads that got a rep, in input order.
 	Assigned []Assignment
 	// Unassigned are the leads that stayed unassigned because every rep
@@ -478,14 +480,14 @@ type RoutingResult struct {
 // RouteAll routes a stream of leads with Route and collects the result.
 // A nil or zero router and a nil sequence are errors matching
 // crmkit.ErrInvalid.
-func (r *Router) RouteAll(leads iter.Seq[Lead]) (RoutingResult, error) {
+func (r *Router) RouteAll(leads iter.Seq[lead.Lead]) (Result, error) {
 	if err := r.check(); err != nil {
-		return RoutingResult{}, err
+		return Result{}, err
 	}
 	if leads == nil {
-		return RoutingResult{}, crmkit.Invalid("leads", "nil sequence")
+		return Result{}, crmkit.Invalid("leads", "nil sequence")
 	}
-	var res RoutingResult
+	var res Result
 	for l := range leads {
 		if a := r.route(&l); a.Assigned() {
 			res.Assigned = append(res.Assigned, a)
@@ -495,15 +497,4 @@ func (r *Router) RouteAll(leads iter.Seq[Lead]) (RoutingResult, error) {
 	}
 	res.Reps = r.Reps()
 	return res, nil
-}
-
-// RouteLeads routes leads once with a new Router for plan: the one-shot
-// form of NewRouter and RouteAll. A bad plan is an error matching
-// crmkit.ErrInvalid.
-func RouteLeads(plan RoutingPlan, leads []Lead) (RoutingResult, error) {
-	r, err := NewRouter(plan)
-	if err != nil {
-		return RoutingResult{}, err
-	}
-	return r.RouteAll(slices.Values(leads))
 }

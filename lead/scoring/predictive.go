@@ -1,4 +1,4 @@
-package lead
+package scoring
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/internal/leadfield"
 )
 
 // DefaultAlpha is the Laplace smoothing pseudo-count used when a
@@ -399,7 +401,7 @@ func logistic(x float64) float64 {
 }
 
 // PredictiveConfig chooses the lead fields a PredictiveModel learns from
-// (see the Field names; Odoo's defaults are country, state, phone and
+// (see the lead.Field names; Odoo's defaults are country, state, phone and
 // e-mail quality, source, language and tags) and the Laplace pseudo-count
 // (0 means DefaultAlpha). It is configuration as data, JSON-ready.
 type PredictiveConfig struct {
@@ -410,7 +412,7 @@ type PredictiveConfig struct {
 // DefaultPredictiveFields are the fields used by a PredictiveConfig
 // without any: source, country, industry and company size band.
 func DefaultPredictiveFields() []string {
-	return []string{FieldSource, FieldCountry, FieldIndustry, FieldCompanySize}
+	return []string{lead.FieldSource, lead.FieldCountry, lead.FieldIndustry, lead.FieldCompanySize}
 }
 
 // PredictiveModel is a NaiveBayes model over lead fields: predictive lead
@@ -418,7 +420,7 @@ func DefaultPredictiveFields() []string {
 // spaces trimmed, so "Germany" and "germany " are one value. It is
 // immutable and safe for concurrent use.
 type PredictiveModel struct {
-	refs []fieldRef
+	refs []leadfield.Ref
 	nb   *NaiveBayes
 }
 
@@ -431,7 +433,7 @@ type PredictiveModel struct {
 // It returns an error matching crmkit.ErrInvalid for an unknown or
 // repeated field, a bad alpha (see TrainNaiveBayes) and a stream without
 // a single converted or disqualified lead.
-func TrainPredictive(cfg PredictiveConfig, past iter.Seq[Lead]) (*PredictiveModel, error) {
+func TrainPredictive(cfg PredictiveConfig, past iter.Seq[lead.Lead]) (*PredictiveModel, error) {
 	if past == nil {
 		return nil, crmkit.Invalid("past", "nil sequence")
 	}
@@ -439,18 +441,15 @@ func TrainPredictive(cfg PredictiveConfig, past iter.Seq[Lead]) (*PredictiveMode
 	if len(fields) == 0 {
 		fields = DefaultPredictiveFields()
 	}
-	refs := make([]fieldRef, len(fields))
+	refs := make([]leadfield.Ref, len(fields))
 	names := make([]string, len(fields))
 	for i, f := range fields {
-		r, err := parseField(fmt.Sprintf("fields[%d]", i), f)
+		r, err := leadfield.Parse(fmt.Sprintf("fields[%d]", i), f)
 		if err != nil {
 			return nil, err
 		}
 		refs[i] = r
-		names[i] = strings.ToLower(strings.TrimSpace(f))
-		if r.kind == fAttr {
-			names[i] = FieldAttrPrefix + r.key
-		}
+		names[i] = r.Name()
 	}
 	t, err := newNBTrainer(names, cfg.Alpha)
 	if err != nil {
@@ -460,14 +459,14 @@ func TrainPredictive(cfg PredictiveConfig, past iter.Seq[Lead]) (*PredictiveMode
 	for l := range past {
 		var converted bool
 		switch l.Stage {
-		case StageConverted:
+		case lead.StageConverted:
 			converted = true
-		case StageDisqualified:
+		case lead.StageDisqualified:
 		default:
 			continue
 		}
 		for i, r := range refs {
-			vals[i] = strings.ToLower(r.text(&l))
+			vals[i] = strings.ToLower(r.Text(&l))
 		}
 		t.add(vals, converted)
 	}
@@ -498,13 +497,13 @@ func (m *PredictiveModel) check() error {
 // Predict returns the probability that l converts and the contribution of
 // each of its fields. A nil or zero model is an error matching
 // crmkit.ErrInvalid.
-func (m *PredictiveModel) Predict(l Lead) (Prediction, error) {
+func (m *PredictiveModel) Predict(l lead.Lead) (Prediction, error) {
 	if err := m.check(); err != nil {
 		return Prediction{}, err
 	}
 	vals := make([]string, len(m.refs))
 	for i, r := range m.refs {
-		vals[i] = strings.ToLower(r.text(&l))
+		vals[i] = strings.ToLower(r.Text(&l))
 	}
 	return m.nb.predict(vals), nil
 }
@@ -515,7 +514,7 @@ func (m *PredictiveModel) Predict(l Lead) (Prediction, error) {
 // the lead's values are already in lower case. A nil lead has no values:
 // its probability is the prior. A nil or zero model is an error matching
 // crmkit.ErrInvalid.
-func (m *PredictiveModel) Probability(l *Lead) (float64, error) {
+func (m *PredictiveModel) Probability(l *lead.Lead) (float64, error) {
 	if err := m.check(); err != nil {
 		return 0, err
 	}
@@ -524,7 +523,7 @@ func (m *PredictiveModel) Probability(l *Lead) (float64, error) {
 		return logistic(x), nil
 	}
 	for i, r := range m.refs {
-		x += m.nb.tables[i].logRatio(strings.ToLower(r.text(l)))
+		x += m.nb.tables[i].logRatio(strings.ToLower(r.Text(l)))
 	}
 	return logistic(x), nil
 }
@@ -635,9 +634,9 @@ func (m *PredictiveModel) UnmarshalJSON(b []byte) error {
 	if err := nb.UnmarshalJSON(b); err != nil {
 		return err
 	}
-	refs := make([]fieldRef, len(nb.fields))
+	refs := make([]leadfield.Ref, len(nb.fields))
 	for i, f := range nb.fields {
-		r, err := parseField(fmt.Sprintf("fields[%d]", i), f)
+		r, err := leadfield.Parse(fmt.Sprintf("fields[%d]", i), f)
 		if err != nil {
 			return err
 		}

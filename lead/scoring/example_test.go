@@ -1,4 +1,4 @@
-package lead_test
+package scoring_test
 
 import (
 	"fmt"
@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/scoring"
 )
 
 // A rule-based model: fit to the ideal customer profile plus engagement
 // that halves every 30 days, scored at an explicit time.
 func ExampleScorer_Score() {
-	model, err := lead.ParseScoringModel([]byte(`{
+	model, err := scoring.ParseModel([]byte(`{
 	  "fit": [
 	    {"name": "software", "field": "industry", "op": "equals", "values": ["software"], "points": 10},
 	    {"name": "mid-size", "field": "company_size", "op": "between", "min": 50, "max": 1000, "points": 15}
@@ -28,7 +29,7 @@ func ExampleScorer_Score() {
 		fmt.Println(err)
 		return
 	}
-	scorer, err := lead.NewScorer(model)
+	scorer, err := scoring.NewScorer(model)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -70,7 +71,7 @@ func ExampleTrainPredictive() {
 		{Stage: lead.StageDisqualified, Source: lead.ChannelReferral, Who: lead.Person{Country: "FR"}},
 		{Stage: lead.StageMQL, Source: lead.ChannelEvent, Who: lead.Person{Country: "DE"}}, // still open: skipped
 	}
-	model, err := lead.TrainPredictive(lead.PredictiveConfig{Fields: []string{"source", "country"}}, slices.Values(past))
+	model, err := scoring.TrainPredictive(scoring.PredictiveConfig{Fields: []string{"source", "country"}}, slices.Values(past))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -88,56 +89,4 @@ func ExampleTrainPredictive() {
 	// prior 0.50, probability 0.692
 	//   source=referral: P(v|converted) 0.429, P(v|not) 0.286, log-odds +0.405
 	//   country=de: P(v|converted) 0.500, P(v|not) 0.333, log-odds +0.405
-}
-
-// Routing: a DACH team by territory, everybody else to the pool, with
-// capacities; the capacity view shows who is full and what waits.
-func ExampleRouter() {
-	router, err := lead.NewRouter(lead.RoutingPlan{
-		Strategy: lead.StrategyRoundRobin,
-		Reps: []lead.Rep{
-			{ID: "anna", Team: "dach", Capacity: 1},
-			{ID: "ben", Team: "dach", Capacity: 2, Open: 1},
-			{ID: "cleo", Team: "inside"},
-		},
-		Rules: []lead.RoutingRule{{Name: "dach", Territories: []string{"DE", "AT", "CH"}, Reps: []string{"anna", "ben"}}},
-		Pool:  []string{"cleo"},
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, country := range []string{"DE", "FR", "AT", "CH", "US"} {
-		l := lead.Lead{Who: lead.Person{Name: "lead from " + country, Country: country}}
-		a, err := router.Route(&l)
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		if a.Assigned() {
-			fmt.Printf("%s -> %s (%s)\n", country, a.Rep, a.Team)
-		} else {
-			fmt.Printf("%s -> unassigned: %s\n", country, a.Reason)
-		}
-	}
-	view, err := router.Capacity()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, t := range view.Teams {
-		fmt.Printf("team %s: %d open, %d free, unlimited %t\n", t.Team, t.Open, t.Free, t.Unlimited)
-	}
-	for _, b := range view.Backlog {
-		fmt.Printf("rule %s: %d waiting, %d free\n", b.Rule, b.Waiting, b.Free)
-	}
-	// Output:
-	// DE -> anna (dach)
-	// FR -> cleo (inside)
-	// AT -> ben (dach)
-	// CH -> unassigned: every rep of the rule is full
-	// US -> cleo (inside)
-	// team dach: 3 open, 0 free, unlimited false
-	// team inside: 2 open, 0 free, unlimited true
-	// rule dach: 1 waiting, 0 free
 }

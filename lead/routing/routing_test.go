@@ -1,4 +1,4 @@
-package lead_test
+package routing_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/routing"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,8 +32,18 @@ func rtLead(id int, country, segment, language string) lead.Lead {
 	return l
 }
 
+// routeOnce routes leads with a new Router for plan: NewRouter, then
+// RouteAll.
+func routeOnce(plan routing.Plan, leads []lead.Lead) (routing.Result, error) {
+	r, err := routing.NewRouter(plan)
+	if err != nil {
+		return routing.Result{}, err
+	}
+	return r.RouteAll(slices.Values(leads))
+}
+
 // rtReps returns the rep IDs of assignments in order.
-func rtReps(as []lead.Assignment) []string {
+func rtReps(as []routing.Assignment) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
 		out[i] = a.Rep
@@ -41,8 +52,8 @@ func rtReps(as []lead.Assignment) []string {
 }
 
 func TestRoundRobin(t *testing.T) {
-	res, err := lead.RouteLeads(lead.RoutingPlan{
-		Reps: []lead.Rep{{ID: "ann", Team: "north"}, {ID: "bob", Team: "north"}, {ID: "cy", Team: "south"}},
+	res, err := routeOnce(routing.Plan{
+		Reps: []routing.Rep{{ID: "ann", Team: "north"}, {ID: "bob", Team: "north"}, {ID: "cy", Team: "south"}},
 	}, rtLeads(7, "DE"))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ann", "bob", "cy", "ann", "bob", "cy", "ann"}, rtReps(res.Assigned))
@@ -54,9 +65,9 @@ func TestRoundRobin(t *testing.T) {
 }
 
 func TestRoundRobinSkipsFullReps(t *testing.T) {
-	r, err := lead.NewRouter(lead.RoutingPlan{
-		Strategy: lead.StrategyRoundRobin,
-		Reps:     []lead.Rep{{ID: "ann", Capacity: 2}, {ID: "bob", Capacity: 1, Open: 1}, {ID: "cy", Capacity: 3, Open: 1}},
+	r, err := routing.NewRouter(routing.Plan{
+		Strategy: routing.StrategyRoundRobin,
+		Reps:     []routing.Rep{{ID: "ann", Capacity: 2}, {ID: "bob", Capacity: 1, Open: 1}, {ID: "cy", Capacity: 3, Open: 1}},
 	})
 	require.NoError(t, err)
 	res, err := r.RouteAll(slices.Values(rtLeads(6, "DE")))
@@ -86,18 +97,18 @@ func TestWeightedRoundRobinNginxSequence(t *testing.T) {
 	// The example of nginx's smooth weighted round robin (commit 52327e0,
 	// ngx_http_upstream_round_robin.c): weights 5, 1, 1 give
 	// a a b a c a a.
-	res, err := lead.RouteLeads(lead.RoutingPlan{
-		Strategy: lead.StrategyWeighted,
-		Reps:     []lead.Rep{{ID: "a", Weight: 5}, {ID: "b", Weight: 1}, {ID: "c", Weight: 1}},
+	res, err := routeOnce(routing.Plan{
+		Strategy: routing.StrategyWeighted,
+		Reps:     []routing.Rep{{ID: "a", Weight: 5}, {ID: "b", Weight: 1}, {ID: "c", Weight: 1}},
 	}, rtLeads(14, "DE"))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "a", "b", "a", "c", "a", "a", "a", "a", "b", "a", "c", "a", "a"}, rtReps(res.Assigned))
 }
 
 func TestWeightedSkipsZeroWeightAndFullReps(t *testing.T) {
-	res, err := lead.RouteLeads(lead.RoutingPlan{
-		Strategy: lead.StrategyWeighted,
-		Reps:     []lead.Rep{{ID: "a", Weight: 2, Capacity: 2}, {ID: "b", Weight: 1}, {ID: "z", Weight: 0}},
+	res, err := routeOnce(routing.Plan{
+		Strategy: routing.StrategyWeighted,
+		Reps:     []routing.Rep{{ID: "a", Weight: 2, Capacity: 2}, {ID: "b", Weight: 1}, {ID: "z", Weight: 0}},
 	}, rtLeads(5, "DE"))
 	require.NoError(t, err)
 	// a (cur 2,1 -> a: 2-3=-1), b? cur a=1,b=2 -> b: b=-1; a=3,b=0 -> a
@@ -106,9 +117,9 @@ func TestWeightedSkipsZeroWeightAndFullReps(t *testing.T) {
 }
 
 func TestCapacityStrategyFillsEvenly(t *testing.T) {
-	r, err := lead.NewRouter(lead.RoutingPlan{
-		Strategy: lead.StrategyCapacity,
-		Reps:     []lead.Rep{{ID: "ann", Team: "t", Capacity: 2, Open: 1}, {ID: "bob", Team: "t", Capacity: 4}},
+	r, err := routing.NewRouter(routing.Plan{
+		Strategy: routing.StrategyCapacity,
+		Reps:     []routing.Rep{{ID: "ann", Team: "t", Capacity: 2, Open: 1}, {ID: "bob", Team: "t", Capacity: 4}},
 	})
 	require.NoError(t, err)
 	res, err := r.RouteAll(slices.Values(rtLeads(7, "DE")))
@@ -126,17 +137,17 @@ func TestCapacityStrategyFillsEvenly(t *testing.T) {
 	assert.Equal(t, 2, v.Waiting)
 	assert.Equal(t, 2, v.Shortfall)
 	require.Len(t, v.Backlog, 1)
-	assert.Equal(t, lead.Backlog{Rule: "", Waiting: 2, Free: 0}, v.Backlog[0])
+	assert.Equal(t, routing.Backlog{Rule: "", Waiting: 2, Free: 0}, v.Backlog[0])
 }
 
-func rtRulesPlan() lead.RoutingPlan {
-	return lead.RoutingPlan{
-		Reps: []lead.Rep{
+func rtRulesPlan() routing.Plan {
+	return routing.Plan{
+		Reps: []routing.Rep{
 			{ID: "dach1", Team: "dach", Capacity: 1}, {ID: "dach2", Team: "dach", Capacity: 1},
 			{ID: "es1", Team: "iberia"}, {ID: "ent1", Team: "enterprise"},
 			{ID: "pool1", Team: "inside"}, {ID: "pool2", Team: "inside"},
 		},
-		Rules: []lead.RoutingRule{
+		Rules: []routing.Rule{
 			{Name: "enterprise", Segments: []string{"Enterprise"}, Reps: []string{"ent1"}},
 			{Name: "dach", Territories: []string{"DE", "AT", "CH"}, Reps: []string{"dach1", "dach2"}},
 			{Name: "spanish", Languages: []string{"es"}, Territories: []string{"ES", "MX"}, Reps: []string{"es1"}},
@@ -157,7 +168,7 @@ func TestRulesFirstMatchWithPoolFallback(t *testing.T) {
 		rtLead(7, "LI", "", ""),           // dach1 full: overflow to the pool
 		rtLead(8, "", "", ""),             // no country: pool
 	}
-	res, err := lead.RouteLeads(rtRulesPlan(), leads)
+	res, err := routeOnce(rtRulesPlan(), leads)
 	require.NoError(t, err)
 	type got struct{ rep, rule string }
 	var as []got
@@ -175,43 +186,43 @@ func TestRulesFirstMatchWithPoolFallback(t *testing.T) {
 }
 
 func TestRoutingFieldsAreConfigurable(t *testing.T) {
-	plan := lead.RoutingPlan{
-		Reps:           []lead.Rep{{ID: "fin"}, {ID: "other"}},
-		Rules:          []lead.RoutingRule{{Name: "finance", Segments: []string{"banking", "insurance"}, Territories: []string{"51-200"}, Reps: []string{"fin"}}},
+	plan := routing.Plan{
+		Reps:           []routing.Rep{{ID: "fin"}, {ID: "other"}},
+		Rules:          []routing.Rule{{Name: "finance", Segments: []string{"banking", "insurance"}, Territories: []string{"51-200"}, Reps: []string{"fin"}}},
 		Pool:           []string{"other"},
 		SegmentField:   "industry",
 		TerritoryField: "company_size",
 	}
 	l1 := lead.Lead{Who: lead.Person{Industry: "Banking", CompanySize: 120}}
 	l2 := lead.Lead{Who: lead.Person{Industry: "Banking", CompanySize: 1200}}
-	res, err := lead.RouteLeads(plan, []lead.Lead{l1, l2})
+	res, err := routeOnce(plan, []lead.Lead{l1, l2})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"fin", "other"}, rtReps(res.Assigned))
 }
 
-func TestRoutingPlanValidate(t *testing.T) {
+func TestPlanValidate(t *testing.T) {
 	cases := []struct {
 		name   string
-		change func(*lead.RoutingPlan)
+		change func(*routing.Plan)
 		want   string
 	}{
-		{"unknown strategy", func(p *lead.RoutingPlan) { p.Strategy = "random" }, "unknown strategy"},
-		{"no reps", func(p *lead.RoutingPlan) { p.Reps = nil; p.Rules = nil; p.Pool = nil }, "at least one rep"},
-		{"rep without id", func(p *lead.RoutingPlan) { p.Reps[2].ID = " " }, "without an id"},
-		{"repeated rep", func(p *lead.RoutingPlan) { p.Reps[3].ID = "es1" }, "listed twice"},
-		{"negative capacity", func(p *lead.RoutingPlan) { p.Reps[0].Capacity = -1 }, "negative capacity"},
-		{"negative weight", func(p *lead.RoutingPlan) { p.Reps[1].Weight = -2 }, "negative weight"},
-		{"negative open", func(p *lead.RoutingPlan) { p.Reps[1].Open = -1 }, "negative open"},
-		{"rule without name", func(p *lead.RoutingPlan) { p.Rules[1].Name = "" }, "without a name"},
-		{"repeated rule", func(p *lead.RoutingPlan) { p.Rules[1].Name = "enterprise" }, "used twice"},
-		{"rule without reps", func(p *lead.RoutingPlan) { p.Rules[2].Reps = nil }, "without reps"},
-		{"rule with unknown rep", func(p *lead.RoutingPlan) { p.Rules[2].Reps = []string{"es1", "es9"} }, `unknown rep "es9"`},
-		{"rule repeating a rep", func(p *lead.RoutingPlan) { p.Rules[1].Reps = []string{"dach1", "dach1"} }, "listed twice"},
-		{"empty territory", func(p *lead.RoutingPlan) { p.Rules[1].Territories = []string{"DE", ""} }, "territories[1] is empty"},
-		{"unknown pool rep", func(p *lead.RoutingPlan) { p.Pool = []string{"pool1", "nobody"} }, `unknown rep "nobody"`},
-		{"unknown field", func(p *lead.RoutingPlan) { p.LanguageField = "tongue" }, "unknown field"},
-		{"weighted without weights", func(p *lead.RoutingPlan) { p.Strategy = lead.StrategyWeighted }, "weight 0"},
-		{"capacity without capacity", func(p *lead.RoutingPlan) { p.Strategy = lead.StrategyCapacity }, "needs a capacity"},
+		{"unknown strategy", func(p *routing.Plan) { p.Strategy = "random" }, "unknown strategy"},
+		{"no reps", func(p *routing.Plan) { p.Reps = nil; p.Rules = nil; p.Pool = nil }, "at least one rep"},
+		{"rep without id", func(p *routing.Plan) { p.Reps[2].ID = " " }, "without an id"},
+		{"repeated rep", func(p *routing.Plan) { p.Reps[3].ID = "es1" }, "listed twice"},
+		{"negative capacity", func(p *routing.Plan) { p.Reps[0].Capacity = -1 }, "negative capacity"},
+		{"negative weight", func(p *routing.Plan) { p.Reps[1].Weight = -2 }, "negative weight"},
+		{"negative open", func(p *routing.Plan) { p.Reps[1].Open = -1 }, "negative open"},
+		{"rule without name", func(p *routing.Plan) { p.Rules[1].Name = "" }, "without a name"},
+		{"repeated rule", func(p *routing.Plan) { p.Rules[1].Name = "enterprise" }, "used twice"},
+		{"rule without reps", func(p *routing.Plan) { p.Rules[2].Reps = nil }, "without reps"},
+		{"rule with unknown rep", func(p *routing.Plan) { p.Rules[2].Reps = []string{"es1", "es9"} }, `unknown rep "es9"`},
+		{"rule repeating a rep", func(p *routing.Plan) { p.Rules[1].Reps = []string{"dach1", "dach1"} }, "listed twice"},
+		{"empty territory", func(p *routing.Plan) { p.Rules[1].Territories = []string{"DE", ""} }, "territories[1] is empty"},
+		{"unknown pool rep", func(p *routing.Plan) { p.Pool = []string{"pool1", "nobody"} }, `unknown rep "nobody"`},
+		{"unknown field", func(p *routing.Plan) { p.LanguageField = "tongue" }, "unknown field"},
+		{"weighted without weights", func(p *routing.Plan) { p.Strategy = routing.StrategyWeighted }, "weight 0"},
+		{"capacity without capacity", func(p *routing.Plan) { p.Strategy = routing.StrategyCapacity }, "needs a capacity"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -223,10 +234,10 @@ func TestRoutingPlanValidate(t *testing.T) {
 			if err != nil {
 				assert.Contains(t, err.Error(), c.want)
 			}
-			r, err := lead.NewRouter(p)
+			r, err := routing.NewRouter(p)
 			assert.Nil(t, r)
 			assert.ErrorIs(t, err, crmkit.ErrInvalid)
-			_, err = lead.RouteLeads(p, rtLeads(3, "DE"))
+			_, err = routeOnce(p, rtLeads(3, "DE"))
 			assert.ErrorIs(t, err, crmkit.ErrInvalid)
 			assert.Equal(t, before, fmt.Sprintf("%#v", p), "validation changed the plan")
 		})
@@ -238,7 +249,7 @@ func TestRouterDoesNotChangeLeadsOrPlan(t *testing.T) {
 	p := rtRulesPlan()
 	leads := []lead.Lead{rtLead(1, "DE", "x", "de"), rtLead(2, "FR", "", "")}
 	before := fmt.Sprintf("%#v %#v", p, leads)
-	_, err := lead.RouteLeads(p, leads)
+	_, err := routeOnce(p, leads)
 	require.NoError(t, err)
 	assert.Equal(t, before, fmt.Sprintf("%#v %#v", p, leads))
 }
@@ -247,24 +258,24 @@ func TestRouterDoesNotChangeLeadsOrPlan(t *testing.T) {
 
 // rtGenPlan draws reps (some with capacities and loads) and, maybe, rules
 // by country.
-func rtGenPlan(t *rapid.T, strategy lead.Strategy) lead.RoutingPlan {
+func rtGenPlan(t *rapid.T, strategy routing.Strategy) routing.Plan {
 	n := rapid.IntRange(1, 8).Draw(t, "reps")
-	p := lead.RoutingPlan{Strategy: strategy}
+	p := routing.Plan{Strategy: strategy}
 	for i := range n {
-		rep := lead.Rep{ID: fmt.Sprintf("r%d", i), Team: rapid.SampledFrom([]string{"", "a", "b"}).Draw(t, "team")}
+		rep := routing.Rep{ID: fmt.Sprintf("r%d", i), Team: rapid.SampledFrom([]string{"", "a", "b"}).Draw(t, "team")}
 		rep.Weight = rapid.IntRange(0, 5).Draw(t, "weight")
-		if strategy == lead.StrategyCapacity || rapid.Bool().Draw(t, "limited") {
+		if strategy == routing.StrategyCapacity || rapid.Bool().Draw(t, "limited") {
 			rep.Capacity = rapid.IntRange(1, 6).Draw(t, "capacity")
 		}
 		rep.Open = rapid.IntRange(0, 7).Draw(t, "open")
 		p.Reps = append(p.Reps, rep)
 	}
-	if strategy == lead.StrategyWeighted {
+	if strategy == routing.StrategyWeighted {
 		p.Reps[0].Weight = rapid.IntRange(1, 5).Draw(t, "weight0")
 	}
 	for i := range rapid.IntRange(0, 2).Draw(t, "rules") {
 		members := rapid.SliceOfNDistinct(rapid.IntRange(1, n-1+1), 1, n, func(k int) int { return k }).Draw(t, "members")
-		rule := lead.RoutingRule{
+		rule := routing.Rule{
 			Name:        fmt.Sprintf("rule%d", i),
 			Territories: []string{rapid.SampledFrom([]string{"DE", "FR"}).Draw(t, "territory")},
 			Overflow:    rapid.Bool().Draw(t, "overflow"),
@@ -274,7 +285,7 @@ func rtGenPlan(t *rapid.T, strategy lead.Strategy) lead.RoutingPlan {
 			rule.Reps = append(rule.Reps, p.Reps[k-1].ID)
 			weight += p.Reps[k-1].Weight
 		}
-		if strategy == lead.StrategyWeighted && weight == 0 {
+		if strategy == routing.StrategyWeighted && weight == 0 {
 			rule.Reps = append(rule.Reps[:0], p.Reps[0].ID)
 		}
 		p.Rules = append(p.Rules, rule)
@@ -291,17 +302,17 @@ func rtGenLeads(t *rapid.T) []lead.Lead {
 	return out
 }
 
-var rtStrategies = []lead.Strategy{lead.StrategyRoundRobin, lead.StrategyWeighted, lead.StrategyCapacity}
+var rtStrategies = []routing.Strategy{routing.StrategyRoundRobin, routing.StrategyWeighted, routing.StrategyCapacity}
 
 func TestPropertyRoundRobinCountsDifferByAtMostOne(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(1, 12).Draw(t, "reps")
-		var reps []lead.Rep
+		var reps []routing.Rep
 		for i := range n {
-			reps = append(reps, lead.Rep{ID: fmt.Sprintf("r%d", i), Open: rapid.IntRange(0, 50).Draw(t, "open")})
+			reps = append(reps, routing.Rep{ID: fmt.Sprintf("r%d", i), Open: rapid.IntRange(0, 50).Draw(t, "open")})
 		}
 		leads := rapid.IntRange(0, 200).Draw(t, "leads")
-		res, err := lead.RouteLeads(lead.RoutingPlan{Reps: reps}, rtLeads(leads, "DE"))
+		res, err := routeOnce(routing.Plan{Reps: reps}, rtLeads(leads, "DE"))
 		require.NoError(t, err)
 		require.Len(t, res.Assigned, leads)
 		counts := make(map[string]int)
@@ -323,7 +334,7 @@ func TestPropertyCapacityIsNeverExceeded(t *testing.T) {
 		strategy := rapid.SampledFrom(rtStrategies).Draw(t, "strategy")
 		p := rtGenPlan(t, strategy)
 		leads := rtGenLeads(t)
-		r, err := lead.NewRouter(p)
+		r, err := routing.NewRouter(p)
 		require.NoError(t, err)
 		got := make(map[string]int)
 		for i := range leads {
@@ -359,20 +370,20 @@ func TestPropertyUnassignedOnlyWhenGroupFull(t *testing.T) {
 		p := rtGenPlan(t, strategy)
 		p.Rules = nil // one group: every rep
 		leads := rtGenLeads(t)
-		res, err := lead.RouteLeads(p, leads)
+		res, err := routeOnce(p, leads)
 		require.NoError(t, err)
 		assert.Equal(t, len(leads), len(res.Assigned)+len(res.Unassigned))
 		if len(res.Unassigned) > 0 {
 			for _, rep := range res.Reps {
-				if strategy == lead.StrategyWeighted && rep.Weight == 0 {
+				if strategy == routing.StrategyWeighted && rep.Weight == 0 {
 					continue
 				}
 				assert.True(t, rep.Full(), "lead left unassigned while %s has room (%d/%d)", rep.ID, rep.Open, rep.Capacity)
 			}
 		}
-		v, err := lead.NewCapacityView(res.Reps, len(res.Unassigned))
+		v, err := routing.NewCapacityView(res.Reps, len(res.Unassigned))
 		require.NoError(t, err)
-		if len(res.Unassigned) > 0 && !v.Unlimited && strategy != lead.StrategyWeighted {
+		if len(res.Unassigned) > 0 && !v.Unlimited && strategy != routing.StrategyWeighted {
 			assert.Equal(t, 0, v.Free)
 			assert.Equal(t, len(res.Unassigned), v.Shortfall)
 		}
@@ -384,15 +395,15 @@ func TestPropertyRoutingIsDeterministicAndResumable(t *testing.T) {
 		strategy := rapid.SampledFrom(rtStrategies).Draw(t, "strategy")
 		p := rtGenPlan(t, strategy)
 		leads := rtGenLeads(t)
-		once, err := lead.RouteLeads(p, leads)
+		once, err := routeOnce(p, leads)
 		require.NoError(t, err)
-		again, err := lead.RouteLeads(p, leads)
+		again, err := routeOnce(p, leads)
 		require.NoError(t, err)
 		assert.Equal(t, once, again)
 
 		// Routing in two batches with one router gives the same as one batch.
 		cut := rapid.IntRange(0, len(leads)).Draw(t, "cut")
-		r, err := lead.NewRouter(p)
+		r, err := routing.NewRouter(p)
 		require.NoError(t, err)
 		a, err := r.RouteAll(slices.Values(leads[:cut]))
 		require.NoError(t, err)
@@ -408,14 +419,14 @@ func TestPropertyWeightedSharesAreExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		weights := rapid.SliceOfN(rapid.IntRange(0, 6), 1, 6).Draw(t, "weights")
 		weights[0]++
-		var reps []lead.Rep
+		var reps []routing.Rep
 		total := 0
 		for i, w := range weights {
-			reps = append(reps, lead.Rep{ID: fmt.Sprintf("r%d", i), Weight: w})
+			reps = append(reps, routing.Rep{ID: fmt.Sprintf("r%d", i), Weight: w})
 			total += w
 		}
 		rounds := rapid.IntRange(1, 4).Draw(t, "rounds")
-		res, err := lead.RouteLeads(lead.RoutingPlan{Strategy: lead.StrategyWeighted, Reps: reps}, rtLeads(rounds*total, "DE"))
+		res, err := routeOnce(routing.Plan{Strategy: routing.StrategyWeighted, Reps: reps}, rtLeads(rounds*total, "DE"))
 		require.NoError(t, err)
 		for i, w := range weights {
 			assert.Equal(t, rounds*w, res.Reps[i].Open, "rep %d of weight %d", i, w)
@@ -423,7 +434,7 @@ func TestPropertyWeightedSharesAreExact(t *testing.T) {
 	})
 }
 
-func TestRoutingPlanFromJSON(t *testing.T) {
+func TestPlanFromJSON(t *testing.T) {
 	const text = `{
 	  "strategy": "weighted_round_robin",
 	  "reps": [
@@ -435,10 +446,10 @@ func TestRoutingPlanFromJSON(t *testing.T) {
 	  "pool": ["cy"],
 	  "language_field": "attr.lang"
 	}`
-	var p lead.RoutingPlan
+	var p routing.Plan
 	require.NoError(t, json.Unmarshal([]byte(text), &p))
 	require.NoError(t, p.Validate())
-	res, err := lead.RouteLeads(p, []lead.Lead{rtLead(1, "DE", "", ""), rtLead(2, "AT", "", ""), rtLead(3, "CH", "", ""), rtLead(4, "US", "", "")})
+	res, err := routeOnce(p, []lead.Lead{rtLead(1, "DE", "", ""), rtLead(2, "AT", "", ""), rtLead(3, "CH", "", ""), rtLead(4, "US", "", "")})
 	require.NoError(t, err)
 	// Weights 2 and 1: ann, bob, ann; then the pool.
 	assert.Equal(t, []string{"ann", "bob", "ann", "cy"}, rtReps(res.Assigned))
@@ -446,13 +457,13 @@ func TestRoutingPlanFromJSON(t *testing.T) {
 
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
-	var back lead.RoutingPlan
+	var back routing.Plan
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, p, back)
 }
 
 func TestRouteNilLeadStaysUnassigned(t *testing.T) {
-	r, err := lead.NewRouter(lead.RoutingPlan{Reps: []lead.Rep{{ID: "ana", Capacity: 1}}})
+	r, err := routing.NewRouter(routing.Plan{Reps: []routing.Rep{{ID: "ana", Capacity: 1}}})
 	require.NoError(t, err)
 	a, err := r.Route(nil)
 	require.NoError(t, err)

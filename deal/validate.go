@@ -1,0 +1,207 @@
+package deal
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/google/uuid"
+)
+
+// Validate checks every invariant a deal holds, whichever way it was made
+// (New and the commands, Replay, a store, JSON): a non-nil ID, a Version
+// of at least 1, a pipeline ID, a name, a known deal type, an amount with
+// a currency and not negative, an account, an owner, a team as New
+// accepts it (see NewDeal.Team), a stage index in 0 .. MaxStages-1, a
+// known status, a probability override that is a fraction in [0, 1], a
+// Suspension set exactly while Suspended, no Outcome while Open or
+// Suspended and, once closed, the Outcome the closing command records
+// (when and by whom; a summary when won or lost, a reason when lost or
+// terminated, the competitor of a loss to one), Reopens not negative, activities with a kind, a time, an
+// author, a duration and cost not negative, and a creation (time and
+// author) not after the last change. The error matches crmkit.ErrInvalid
+// and is a *crmkit.ValidationError naming the field. The pipeline itself
+// is not consulted: a stage index beyond the deal's pipeline is the
+// pipeline's business (Pipeline.Replay).
+func (d Deal) Validate() error {
+	if err := d.validate(); err != nil {
+		return fmt.Errorf("deal %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+func (d Deal) validate() error {
+	switch {
+	case d.ID == uuid.Nil:
+		return crmkit.Invalid("id", "nil UUID")
+	case d.Version < 1:
+		return crmkit.Invalid("version", "version %d is below 1", d.Version)
+	case strings.TrimSpace(d.PipelineID) == "":
+		return crmkit.Invalid("pipeline", "empty pipeline ID")
+	case strings.TrimSpace(d.Name) == "":
+		return crmkit.Invalid("name", "empty deal name")
+	case !d.Type.Valid():
+		return crmkit.Invalid("type", "%s is not a deal type", d.Type)
+	case d.AccountID == uuid.Nil:
+		return crmkit.Invalid("account_id", "no account")
+	case strings.TrimSpace(d.Owner) == "":
+		return crmkit.Invalid("owner", "no owner")
+	case d.Stage < 0 || d.Stage >= MaxStages:
+		return crmkit.Invalid("stage", "stage index %d is outside 0..%d", d.Stage, MaxStages-1)
+	case !d.Status.valid():
+		return crmkit.Invalid("status", "%s is not a status", d.Status)
+	case d.Reopens < 0:
+		return crmkit.Invalid("reopens", "negative count %d", d.Reopens)
+	case d.CreatedAt.IsZero():
+		return crmkit.Invalid("created_at", "zero time")
+	case strings.TrimSpace(d.CreatedBy) == "":
+		return crmkit.Invalid("created_by", "no author")
+	case d.UpdatedAt.Before(d.CreatedAt):
+		return crmkit.Invalid("updated_at", "%s is before the creation at %s", d.UpdatedAt.Format(time.RFC3339Nano), d.CreatedAt.Format(time.RFC3339Nano))
+	}
+	if err := checkAmount(d.Amount); err != nil {
+		return err
+	}
+	if err := checkProbability(d.Probability); err != nil {
+		return err
+	}
+	if err := checkTeam(d.Team, d.Owner); err != nil {
+		return err
+	}
+	suspended := d.Status == Suspended
+	switch {
+	case suspended && d.Suspension.At.IsZero():
+		return crmkit.Invalid("suspension", "a suspended deal without the time of its suspension")
+	case !suspended && d.Suspension != (Suspension{}):
+		return crmkit.Invalid("suspension", "set on a deal that is %s", d.Status)
+	case (d.Status == Open || suspended) && d.Outcome != (Outcome{}):
+		return crmkit.Invalid("outcome", "set on a deal that is %s", d.Status)
+	}
+	if d.Status == Won || d.Status == Lost || d.Status == Terminated {
+		o := d.Outcome
+		switch {
+		case o.At.IsZero():
+			return crmkit.Invalid("outcome.at", "a %s deal without the time it closed", d.Status)
+		case strings.TrimSpace(o.By) == "":
+			return crmkit.Invalid("outcome.by", "a %s deal without who closed it", d.Status)
+		case d.Status != Terminated && strings.TrimSpace(o.Summary) == "":
+			return crmkit.Invalid("outcome.summary", "a %s deal without a summary", d.Status)
+		case d.Status != Won && strings.TrimSpace(o.Reason) == "":
+			return crmkit.Invalid("outcome.reason", "a %s deal without a reason", d.Status)
+		case d.Status == Lost && (o.Reason == LossCompetitor || o.Reason == LossCompetitorEarly) && strings.TrimSpace(o.Competitor) == "":
+			return crmkit.Invalid("outcome.competitor", "lost to a competitor (%s) without naming it", o.Reason)
+		}
+	}
+	for i, a := range d.Activities {
+		if err := a.validate(fmt.Sprintf("activities[%d]", i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks a logged activity, as LogActivity leaves it; field
+// prefixes the error's field.
+func (a Activity) validate(field string) error {
+	switch {
+	case strings.TrimSpace(string(a.Kind)) == "":
+		return crmkit.Invalid(field+".kind", "empty activity kind")
+	case a.At.IsZero():
+		return crmkit.Invalid(field+".at", "zero time")
+	case strings.TrimSpace(a.By) == "":
+		return crmkit.Invalid(field+".by", "no author")
+	case a.Cost.Sign() < 0:
+		return crmkit.Invalid(field+".cost", "negative cost %s", a.Cost)
+	case a.Duration < 0:
+		return crmkit.Invalid(field+".duration", "negative duration %s", a.Duration)
+	}
+	return nil
+}
+
+// Validate checks every invariant a quote holds, whichever way it was
+// made (NewQuote and the commands, ReplayQuote, JSON): a non-nil ID and
+// deal, a quote version and an event sequence (Seq) of at least 1, a
+// currency, a known status, an author, a creation time not after the last
+// change, lines as NewQuote accepts them (see QuoteLine, totals within
+// int64 minor units; at least one once submitted), a ValidUntil after the
+// creation when set, an approval request exactly where the statuses
+// have one (none on a draft; one while pending approval or rejected) that
+// is valid itself (ApprovalRequest.Validate) and asks for this version of
+// this quote, and a SentAt exactly once sent (Sent, Accepted, Declined,
+// Expired). The error matches crmkit.ErrInvalid and is a
+// *crmkit.ValidationError naming the field.
+func (q Quote) Validate() error {
+	if err := q.validate(); err != nil {
+		return fmt.Errorf("quote %s: %w", q.ID, err)
+	}
+	return nil
+}
+
+func (q Quote) validate() error {
+	switch {
+	case q.ID == uuid.Nil:
+		return crmkit.Invalid("id", "nil UUID")
+	case q.DealID == uuid.Nil:
+		return crmkit.Invalid("deal_id", "nil UUID")
+	case q.Version < 1:
+		return crmkit.Invalid("version", "quote version %d is below 1", q.Version)
+	case q.Seq < 1:
+		return crmkit.Invalid("seq", "event sequence %d is below 1", q.Seq)
+	case q.Currency.IsZero():
+		return crmkit.Invalid("currency", "missing currency")
+	case !q.Status.Valid():
+		return crmkit.Invalid("status", "%s is not a status", q.Status)
+	case strings.TrimSpace(q.CreatedBy) == "":
+		return crmkit.Invalid("created_by", "no author")
+	case q.CreatedAt.IsZero():
+		return crmkit.Invalid("created_at", "zero time")
+	case q.UpdatedAt.Before(q.CreatedAt):
+		return crmkit.Invalid("updated_at", "%s is before the creation at %s", q.UpdatedAt.Format(time.RFC3339Nano), q.CreatedAt.Format(time.RFC3339Nano))
+	case !q.ValidUntil.IsZero() && !q.ValidUntil.After(q.CreatedAt):
+		return crmkit.Invalid("valid_until", "%s is not after the creation at %s", q.ValidUntil.Format(time.RFC3339Nano), q.CreatedAt.Format(time.RFC3339Nano))
+	}
+	if _, err := LinesTotals(q.Currency, q.Lines); err != nil {
+		return asInvalid("lines", err)
+	}
+	sent := q.Status == QuoteSent || q.Status == QuoteAccepted || q.Status == QuoteDeclined || q.Status == QuoteExpired
+	switch {
+	case q.Status != QuoteDraft && len(q.Lines) == 0:
+		return crmkit.Invalid("lines", "a %s quote without lines", q.Status)
+	case q.Status == QuoteDraft && q.Approval != nil:
+		return crmkit.Invalid("approval", "an approval request on a draft")
+	case (q.Status == QuotePendingApproval || q.Status == QuoteRejected) && q.Approval == nil:
+		return crmkit.Invalid("approval", "a %s quote without its approval request", q.Status)
+	case q.Approval != nil && q.Approval.Subject != QuoteApprovalSubject(q.ID, q.Version):
+		return crmkit.Invalid("approval.subject", "%q is not version %d of this quote", q.Approval.Subject, q.Version)
+	case sent && q.SentAt.IsZero():
+		return crmkit.Invalid("sent_at", "a %s quote without the time it was sent", q.Status)
+	case !sent && !q.SentAt.IsZero():
+		return crmkit.Invalid("sent_at", "set on a %s quote", q.Status)
+	case !q.SentAt.IsZero() && q.SentAt.Before(q.CreatedAt):
+		return crmkit.Invalid("sent_at", "%s is before the creation at %s", q.SentAt.Format(time.RFC3339Nano), q.CreatedAt.Format(time.RFC3339Nano))
+	}
+	if q.Approval != nil {
+		if err := q.Approval.Validate(); err != nil {
+			var ve *crmkit.ValidationError
+			if errors.As(err, &ve) {
+				return crmkit.Invalid("approval."+ve.Field, "%s", ve.Reason)
+			}
+			return asInvalid("approval", err)
+		}
+	}
+	return nil
+}
+
+// asInvalid returns err when it matches crmkit.ErrInvalid, and otherwise
+// (a currency mismatch or an overflow inside a value that claims to be
+// whole) a *crmkit.ValidationError for field that says what err said: a
+// stored or decoded value that breaks an invariant is invalid input,
+// whatever the command that would have refused it calls the problem.
+func asInvalid(field string, err error) error {
+	if err == nil || errors.Is(err, crmkit.ErrInvalid) {
+		return err
+	}
+	return crmkit.Invalid(field, "%v", err)
+}

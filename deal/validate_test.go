@@ -1,0 +1,231 @@
+package deal_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/dealtest"
+	"github.com/crmkit/crmkit/internal/clonetest"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// Every deal New and the commands make is valid, and its Clone is deep:
+// Validate holds the invariants the commands keep, no stricter.
+func TestEveryDealTheCommandsMakeIsValid(t *testing.T) {
+	ctx := context.Background()
+	rapid.Check(t, func(t *rapid.T) {
+		p := dealtest.Pipeline().Draw(t, "pipeline")
+		d := dealtest.Deal(p, dealStart).Draw(t, "deal")
+		if err := d.Validate(); err != nil {
+			t.Fatalf("new deal: %v", err)
+		}
+		at := dealStart
+		for i, c := range dealtest.Commands(p).Draw(t, "commands") {
+			at = at.Add(c.Advance)
+			next, _, err := c.Run(ctx, p, d, at)
+			if err != nil {
+				continue
+			}
+			if err := next.Validate(); err != nil {
+				t.Fatalf("command %d %s made an invalid deal: %v", i, c, err)
+			}
+			if err := clonetest.Check(next, deal.Deal.Clone); err != nil {
+				t.Fatalf("after command %d %s: %v", i, c, err)
+			}
+			d = next
+		}
+	})
+}
+
+// validDeal is a won deal with a team and an activity, built by the
+// commands.
+func validDeal(t *testing.T) deal.Deal {
+	t.Helper()
+	p := deal.DefaultPipeline()
+	d, _, err := deal.New(p, deal.NewDeal{
+		Name: "Fleet", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1000.00", "EUR"),
+		AccountID: uuid.MustParse("01900000-0000-7000-8000-0000000000a1"), Owner: "ana",
+		Team: []deal.Member{{Rep: "ana", Split: dec("0.6")}, {Rep: "bo", Split: dec("0.4")}},
+	}, deal.Cmd{By: "ana", At: t0})
+	require.NoError(t, err)
+	d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityCall, Cost: crmkit.MustMoney("5.00", "EUR")}, deal.Cmd{By: "ana", At: t0.Add(time.Hour)})
+	require.NoError(t, err)
+	require.NoError(t, d.Validate())
+	return d
+}
+
+func TestDealValidateNamesTheField(t *testing.T) {
+	neg1 := crmkit.MustMoney("-1.00", "EUR")
+	for _, tc := range []struct {
+		field  string
+		change func(*deal.Deal)
+	}{
+		{"id", func(d *deal.Deal) { d.ID = uuid.Nil }},
+		{"version", func(d *deal.Deal) { d.Version = 0 }},
+		{"pipeline", func(d *deal.Deal) { d.PipelineID = " " }},
+		{"name", func(d *deal.Deal) { d.Name = "" }},
+		{"type", func(d *deal.Deal) { d.Type = 99 }},
+		{"amount", func(d *deal.Deal) { d.Amount = neg1 }},
+		{"amount", func(d *deal.Deal) { d.Amount = crmkit.Money{} }},
+		{"account_id", func(d *deal.Deal) { d.AccountID = uuid.Nil }},
+		{"owner", func(d *deal.Deal) { d.Owner = "" }},
+		{"team", func(d *deal.Deal) { d.Team = d.Team[:1] }},                             // splits sum to 0.6
+		{"team", func(d *deal.Deal) { d.Owner = "cy" }},                                  // owner not in the team
+		{"team[1].rep", func(d *deal.Deal) { d.Team = append(d.Team[:1:1], d.Team[0]) }}, // ana twice
+		{"stage", func(d *deal.Deal) { d.Stage = deal.MaxStages }},
+		{"status", func(d *deal.Deal) { d.Status = 0 }},
+		{"probability", func(d *deal.Deal) { d.Probability = decimal.NewNullDecimal(dec("25")) }},
+		{"suspension", func(d *deal.Deal) { d.Status = deal.Suspended }},
+		{"suspension", func(d *deal.Deal) { d.Suspension.Reason = "x" }},
+		{"outcome", func(d *deal.Deal) { d.Status = deal.Open; d.Outcome.Reason = "price" }},
+		{"outcome.at", func(d *deal.Deal) { d.Status = deal.Won; d.Outcome = deal.Outcome{Summary: "signed", By: "ana"} }},
+		{"outcome.by", func(d *deal.Deal) { d.Status = deal.Terminated; d.Outcome = deal.Outcome{Reason: "fraud", At: t0} }},
+		{"outcome.summary", func(d *deal.Deal) { d.Status = deal.Won; d.Outcome = deal.Outcome{At: t0, By: "ana"} }},
+		{"outcome.reason", func(d *deal.Deal) { d.Status = deal.Terminated; d.Outcome = deal.Outcome{At: t0, By: "ana"} }},
+		{"outcome.reason", func(d *deal.Deal) { d.Status = deal.Lost; d.Outcome = deal.Outcome{Summary: "gone", At: t0, By: "ana"} }},
+		{"outcome.competitor", func(d *deal.Deal) {
+			d.Status = deal.Lost
+			d.Outcome = deal.Outcome{Reason: deal.LossCompetitor, Summary: "gone", At: t0, By: "ana"}
+		}},
+		{"reopens", func(d *deal.Deal) { d.Reopens = -1 }},
+		{"activities[0].kind", func(d *deal.Deal) { d.Activities[0].Kind = "" }},
+		{"activities[0].at", func(d *deal.Deal) { d.Activities[0].At = time.Time{} }},
+		{"activities[0].by", func(d *deal.Deal) { d.Activities[0].By = "" }},
+		{"activities[0].cost", func(d *deal.Deal) { d.Activities[0].Cost = neg1 }},
+		{"activities[0].duration", func(d *deal.Deal) { d.Activities[0].Duration = -time.Second }},
+		{"created_at", func(d *deal.Deal) { d.CreatedAt = time.Time{} }},
+		{"created_by", func(d *deal.Deal) { d.CreatedBy = "" }},
+		{"updated_at", func(d *deal.Deal) { d.UpdatedAt = d.CreatedAt.Add(-time.Nanosecond) }},
+	} {
+		d := validDeal(t).Clone()
+		tc.change(&d)
+		err := d.Validate()
+		var ve *crmkit.ValidationError
+		if assert.ErrorAs(t, err, &ve, tc.field) {
+			assert.Equal(t, tc.field, ve.Field)
+			assert.ErrorIs(t, err, crmkit.ErrInvalid, tc.field)
+		}
+	}
+	// Status-dependent parts are fine where the status allows them.
+	d := validDeal(t)
+	d.Status, d.Outcome = deal.Won, deal.Outcome{Summary: "signed", At: t0, By: "ana"}
+	assert.NoError(t, d.Validate())
+	d.Status, d.Outcome, d.Suspension = deal.Suspended, deal.Outcome{}, deal.Suspension{At: t0, By: "ana", Reason: "budget"}
+	assert.NoError(t, d.Validate())
+	d.Status, d.Suspension = deal.Lost, deal.Suspension{}
+	d.Outcome = deal.Outcome{Reason: deal.LossCompetitor, Competitor: "Initech", Summary: "gone", At: t0, By: "ana"}
+	assert.NoError(t, d.Validate())
+	d.Status, d.Outcome = deal.Terminated, deal.Outcome{Reason: "fraud", At: t0, By: "ana"}
+	assert.NoError(t, d.Validate())
+}
+
+// Every quote NewQuote and the commands make is valid, and its Clone is
+// deep and equal.
+func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
+	policy := deal.DefaultQuoteApprovalPolicy()
+	approvers := []deal.Approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
+	rapid.Check(t, func(t *rapid.T) {
+		discount := rapid.SampledFrom([]string{"0", "0.2", "0.35"}).Draw(t, "discount")
+		q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", discount)}, until, "rob", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := t0
+		for i := range rapid.IntRange(0, 30).Draw(t, "commands") {
+			at = at.Add(time.Duration(rapid.IntRange(0, 48).Draw(t, fmt.Sprint("hours ", i))) * time.Hour)
+			var next deal.Quote
+			switch rapid.IntRange(0, 8).Draw(t, fmt.Sprint("op ", i)) {
+			case 0:
+				next, _, err = q.SetLines([]deal.QuoteLine{line("seat", "12", "100.00", "EUR", discount)}, "rob", at)
+			case 1:
+				next, _, err = q.Submit(policy, "rob", at)
+			case 2:
+				next, _, err = q.Approve(rapid.SampledFrom(approvers).Draw(t, "approver"), at, "ok")
+			case 3:
+				next, _, err = q.Reject(rapid.SampledFrom(approvers).Draw(t, "rejecter"), at, "too much")
+			case 4:
+				next, _, err = q.Send(policy, "rob", at)
+			case 5:
+				next, _, err = q.Accept("rob", at)
+			case 6:
+				next, _, err = q.Decline("rob", at, "budget")
+			case 7:
+				next, _, err = q.Expire(at)
+			default:
+				next, _, err = q.Revise("rob", at, "new terms")
+			}
+			if err != nil {
+				continue
+			}
+			if err := next.Validate(); err != nil {
+				t.Fatalf("command %d made an invalid quote: %v", i, err)
+			}
+			if err := clonetest.Check(next, deal.Quote.Clone); err != nil {
+				t.Fatal(err)
+			}
+			q = next
+		}
+	})
+}
+
+func TestQuoteValidateAndClone(t *testing.T) {
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.2")}, until, "rob", t0)
+	require.NoError(t, err)
+	require.NoError(t, q.Validate())
+	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.NotNil(t, q.Approval, "a 10 % discount needs a manager")
+	require.NoError(t, q.Validate())
+	require.NoError(t, clonetest.Check(q, deal.Quote.Clone))
+
+	for _, tc := range []struct {
+		field  string
+		change func(*deal.Quote)
+	}{
+		{"id", func(q *deal.Quote) { q.ID = uuid.Nil }},
+		{"deal_id", func(q *deal.Quote) { q.DealID = uuid.Nil }},
+		{"version", func(q *deal.Quote) { q.Version = 0 }},
+		{"seq", func(q *deal.Quote) { q.Seq = 0 }},
+		{"currency", func(q *deal.Quote) { q.Currency = crmkit.Currency{} }},
+		{"status", func(q *deal.Quote) { q.Status = 0 }},
+		{"created_by", func(q *deal.Quote) { q.CreatedBy = "" }},
+		{"created_at", func(q *deal.Quote) { q.CreatedAt = time.Time{} }},
+		{"updated_at", func(q *deal.Quote) { q.UpdatedAt = q.CreatedAt.Add(-time.Second) }},
+		{"valid_until", func(q *deal.Quote) { q.ValidUntil = q.CreatedAt }},
+		{"lines[0].product", func(q *deal.Quote) { q.Lines[0].Product = "" }},
+		{"lines", func(q *deal.Quote) { q.Lines[0].UnitPrice = crmkit.MustMoney("10.00", "USD") }}, // a mismatch, invalid here
+		{"approval.requester", func(q *deal.Quote) { q.Approval.Requester = "" }},
+		{"approval", func(q *deal.Quote) { q.Approval = nil }},
+		{"approval", func(q *deal.Quote) { q.Status = deal.QuoteDraft }},
+		{"approval.subject", func(q *deal.Quote) { q.Version = 2 }},
+		{"lines", func(q *deal.Quote) { q.Lines = nil }},
+		{"sent_at", func(q *deal.Quote) { q.SentAt = q.UpdatedAt }},
+		{"sent_at", func(q *deal.Quote) { q.Status = deal.QuoteSent }},
+	} {
+		c := q.Clone()
+		tc.change(&c)
+		err := c.Validate()
+		var ve *crmkit.ValidationError
+		if assert.ErrorAs(t, err, &ve, tc.field) {
+			assert.Equal(t, tc.field, ve.Field)
+			assert.True(t, errors.Is(err, crmkit.ErrInvalid), tc.field)
+		}
+	}
+}
+
+// Zero values are invalid, not a panic, and clone to themselves.
+func TestZeroDealAndQuote(t *testing.T) {
+	assert.ErrorIs(t, deal.Deal{}.Validate(), crmkit.ErrInvalid)
+	assert.ErrorIs(t, deal.Quote{}.Validate(), crmkit.ErrInvalid)
+	assert.Equal(t, deal.Deal{}, deal.Deal{}.Clone())
+	assert.Equal(t, deal.Quote{}, deal.Quote{}.Clone())
+}

@@ -1,0 +1,331 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/account/accounttest"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/dealtest"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/leadtest"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// A store holds no domain rule of its own: it refuses exactly what the
+// aggregate's Validate refuses. testDomainRules draws valid aggregates of
+// every kind the store keeps (leads, deals and, when the store has the
+// optional abilities, accounts, contracts and campaigns), breaks some of
+// them with changes that stay inside the stored domain (short strings,
+// times in range), and checks that Create refuses a value with an error
+// matching crmkit.ErrInvalid, storing nothing, exactly when its Validate
+// fails, and otherwise stores it as given; and the same for Save over a
+// valid stored value, which a refused Save leaves as it was.
+
+// rule is a change to an aggregate that may or may not break it.
+type rule[T any] struct {
+	name   string
+	change func(*T)
+}
+
+// breakSome applies a drawn subset of rules to v.
+func breakSome[T any](t *rapid.T, v *T, rules []rule[T]) {
+	for i, r := range rules {
+		if rapid.IntRange(0, len(rules)).Draw(t, fmt.Sprintf("apply %d %s", i, r.name)) == 0 {
+			r.change(v)
+		}
+	}
+}
+
+// aggOps is what testDomainRules needs of one aggregate type.
+type aggOps[T any] struct {
+	kind     string
+	id       func(*T) uuid.UUID
+	version  func(*T) int64
+	bump     func(T) T // a deep copy one version on
+	validate func(T) error
+	rules    []rule[T]
+}
+
+// event returns an event for v, which may be invalid: its ID when it has
+// one, else a fresh ID; its version when at least 1.
+func (a *aggOps[T]) event(t *rapid.T, v *T) crmkit.Event {
+	id := a.id(v)
+	if id == uuid.Nil {
+		id = crmkit.NewID()
+	}
+	ev, err := crmkit.NewEvent(a.kind, id, "Written", actor, base, max(a.version(v), 1), nil)
+	if err != nil {
+		t.Fatalf("event: %v", err)
+	}
+	return ev
+}
+
+// checkWrites writes v, valid, to repo with some of the rules applied,
+// by Create or by Save over v, and checks that the store refuses the
+// write with crmkit.ErrInvalid, keeping what it had, exactly when the
+// written value's Validate fails, and otherwise keeps it as given.
+func checkWrites[T, F any](t *rapid.T, ctx context.Context, repo storage.Repository[T, F], a aggOps[T], v T) {
+	if err := a.validate(v); err != nil {
+		t.Fatalf("the drawn %s is not valid: %v", a.kind, err)
+	}
+	var (
+		next T
+		err  error
+		id   uuid.UUID
+		had  any // what the store must hold under id after a refusal; nil for nothing
+	)
+	if rapid.Bool().Draw(t, "by save") {
+		if _, err := repo.Create(ctx, v, "", a.event(t, &v)); err != nil {
+			t.Fatalf("create the valid %s: %v", a.kind, err)
+		}
+		id, had = a.id(&v), canonOf(storage.Canonical(v))
+		next = a.bump(v)
+		breakSome(t, &next, a.rules)
+		err = repo.Save(ctx, next, a.version(&v), a.event(t, &next))
+	} else {
+		next = a.bump(v)
+		breakSome(t, &next, a.rules)
+		id = a.id(&next)
+		var got T
+		got, err = repo.Create(ctx, next, "", a.event(t, &next))
+		if err == nil && !equalCanon(storage.Canonical(next), got) {
+			t.Fatalf("%s created as\n%+v\nnot as given\n%+v", a.kind, got, next)
+		}
+	}
+	want := a.validate(next)
+	switch {
+	case want != nil && !errors.Is(err, crmkit.ErrInvalid):
+		t.Fatalf("%s refused by Validate (%v), but the store gave %v", a.kind, want, err)
+	case want == nil && err != nil:
+		t.Fatalf("%s accepted by Validate, but the store refused it: %v", a.kind, err)
+	}
+	if id == uuid.Nil {
+		return
+	}
+	stored, gerr := repo.Get(ctx, id)
+	switch {
+	case want == nil && gerr != nil:
+		t.Fatalf("stored %s %s: Get: %v", a.kind, id, gerr)
+	case want == nil && !equalCanon(storage.Canonical(next), stored):
+		t.Fatalf("%s read back as\n%+v\nnot as given\n%+v", a.kind, stored, next)
+	case want != nil && had == nil && !errors.Is(gerr, crmkit.ErrNotFound):
+		t.Fatalf("refused %s %s: Get gave %v, want not found", a.kind, id, gerr)
+	case want != nil && had != nil && (gerr != nil || !reflect.DeepEqual(had, canonOf(stored))):
+		t.Fatalf("refused save of %s %s changed what was stored (%v):\n%+v", a.kind, id, gerr, stored)
+	}
+}
+
+func testDomainRules(t *testing.T, o Opener) {
+	ctx := context.Background()
+	s := open(t, o, "domain-rules")
+	t.Run("Lead", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			l := leadtest.Lead().Draw(t, "lead")
+			l.ID = crmkit.NewID()
+			checkWrites(t, ctx, s.Leads(), leadOps, l)
+		})
+	})
+	t.Run("Deal", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			p := dealtest.Pipeline().Draw(t, "pipeline")
+			d := dealtest.Deal(p, base).Draw(t, "deal")
+			at := base
+			for _, c := range dealtest.Commands(p).Draw(t, "commands") {
+				at = at.Add(c.Advance)
+				if next, _, err := c.Run(ctx, p, d, at); err == nil {
+					d = next
+				}
+			}
+			d.ID = crmkit.NewID()
+			checkWrites(t, ctx, s.Deals(), dealOps, d)
+		})
+	})
+	t.Run("Account", func(t *testing.T) {
+		as, ok := s.(storage.AccountStore)
+		if !ok {
+			t.Skip("no storage.AccountStore")
+		}
+		rapid.Check(t, func(t *rapid.T) {
+			a := accounttest.Account().Draw(t, "account")
+			a, _, _ = a.AddDepartment("IT", actor, base)
+			if next, _, err := a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.example", Department: "IT", Role: account.User}, actor, base); err == nil {
+				a = next
+			}
+			a.ID = crmkit.NewID()
+			checkWrites(t, ctx, as.Accounts(), accountOps, a)
+		})
+	})
+	t.Run("Contract", func(t *testing.T) {
+		cs, ok := s.(storage.ContractStore)
+		if !ok {
+			t.Skip("no storage.ContractStore")
+		}
+		rapid.Check(t, func(t *rapid.T) {
+			c, _, err := account.NewContract(account.ContractSpec{
+				AccountID: crmkit.NewID(), Title: "Support", Start: base, End: base.AddDate(1, 0, 0),
+				Monthly: eur("1000.00"), Value: eur("5000.00"),
+			}, actor, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rapid.Bool().Draw(t, "amended") {
+				c, _, _ = c.Amend(base.AddDate(0, 6, 0), base.AddDate(1, 0, 0), eur("1100.00"), eur("0.00"), actor, base)
+			}
+			checkWrites(t, ctx, cs.Contracts(), contractOps, c)
+		})
+	})
+	t.Run("Campaign", func(t *testing.T) {
+		cs, ok := s.(storage.CampaignStore)
+		if !ok {
+			t.Skip("no storage.CampaignStore")
+		}
+		rapid.Check(t, func(t *rapid.T) {
+			c, err := funnel.NewCampaign(uuid.Nil, "C-1", "Webinar", eur("5000.00"),
+				funnel.Targets{Leads: 200, Revenue: eur("80000.00")}, crmkit.Period{Start: base, End: base.AddDate(0, 1, 0)}, "ana")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Version = 1 // NewCampaign returns version 0
+			checkWrites(t, ctx, cs.Campaigns(), campaignOps, c)
+		})
+	})
+}
+
+var leadOps = aggOps[lead.Lead]{
+	kind: lead.AggregateKind, id: leadID, version: func(l *lead.Lead) int64 { return l.Version },
+	bump:     func(l lead.Lead) lead.Lead { l = l.Clone(); l.Version++; return l },
+	validate: lead.Lead.Validate, rules: leadRules,
+}
+
+var dealOps = aggOps[deal.Deal]{
+	kind: deal.DealKind, id: dealID, version: func(d *deal.Deal) int64 { return d.Version },
+	bump:     func(d deal.Deal) deal.Deal { d = d.Clone(); d.Version++; return d },
+	validate: deal.Deal.Validate, rules: dealRules,
+}
+
+var accountOps = aggOps[account.Account]{
+	kind: account.AccountKind, id: func(a *account.Account) uuid.UUID { return a.ID },
+	version:  func(a *account.Account) int64 { return a.Version },
+	bump:     func(a account.Account) account.Account { a = a.Clone(); a.Version++; return a },
+	validate: account.Account.Validate, rules: accountRules,
+}
+
+var contractOps = aggOps[account.Contract]{
+	kind: account.ContractKind, id: func(c *account.Contract) uuid.UUID { return c.ID },
+	version:  func(c *account.Contract) int64 { return c.Version },
+	bump:     func(c account.Contract) account.Contract { c = c.Clone(); c.Version++; return c },
+	validate: account.Contract.Validate, rules: contractRules,
+}
+
+var campaignOps = aggOps[funnel.Campaign]{
+	kind: storage.CampaignKind, id: func(c *funnel.Campaign) uuid.UUID { return c.ID },
+	version:  func(c *funnel.Campaign) int64 { return c.Version },
+	bump:     func(c funnel.Campaign) funnel.Campaign { c = c.Clone(); c.Version++; return c },
+	validate: funnel.Campaign.Validate, rules: campaignRules,
+}
+
+var leadRules = []rule[lead.Lead]{
+	{"nil id", func(l *lead.Lead) { l.ID = uuid.Nil }},
+	{"version 0", func(l *lead.Lead) { l.Version = 0 }},
+	{"zero stage", func(l *lead.Lead) { l.Stage = 0 }},
+	{"unknown stage", func(l *lead.Lead) { l.Stage = 7 }},
+	{"nurture", func(l *lead.Lead) { l.Stage = lead.StageNurture }},
+	{"revisit", func(l *lead.Lead) { l.RevisitAt = base.AddDate(0, 2, 0) }},
+	{"no source", func(l *lead.Lead) { l.Source = "" }},
+	{"event kind", func(l *lead.Lead) { l.EventKind = lead.EventWebinar }},
+	{"no identity", func(l *lead.Lead) { l.Who = lead.Person{} }},
+	{"bad e-mail", func(l *lead.Lead) { l.Who.Email = "nobody" }},
+	{"temperature", func(l *lead.Lead) { l.Temperature = 9 }},
+	{"conversion", func(l *lead.Lead) { l.Conversion.ExistingAccount = true }},
+	{"no creation", func(l *lead.Lead) { l.CreatedAt = time.Time{} }},
+	{"bad touch", func(l *lead.Lead) {
+		l.Journey = append(l.Journey, lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchForm})
+	}},
+	{"merged nil", func(l *lead.Lead) { l.MergedFrom = append(l.MergedFrom, uuid.Nil) }},
+}
+
+var dealRules = []rule[deal.Deal]{
+	{"nil id", func(d *deal.Deal) { d.ID = uuid.Nil }},
+	{"version 0", func(d *deal.Deal) { d.Version = 0 }},
+	{"no name", func(d *deal.Deal) { d.Name = " " }},
+	{"no type", func(d *deal.Deal) { d.Type = 0 }},
+	{"negative amount", func(d *deal.Deal) { d.Amount = eur("-1.00") }},
+	{"zero status", func(d *deal.Deal) { d.Status = 0 }},
+	{"suspended", func(d *deal.Deal) { d.Status = deal.Suspended }},
+	{"open", func(d *deal.Deal) { d.Status = deal.Open }},
+	{"stage too high", func(d *deal.Deal) { d.Stage = deal.MaxStages }},
+	{"percent", func(d *deal.Deal) { d.Probability = decimal.NewNullDecimal(decimal.NewFromInt(25)) }},
+	{"owner outside the team", func(d *deal.Deal) { d.Owner = "stranger" }},
+	{"half a team", func(d *deal.Deal) {
+		d.Team = []deal.Member{{Rep: d.Owner, Split: decimal.RequireFromString("0.5")}}
+	}},
+	{"no author", func(d *deal.Deal) { d.CreatedBy = "" }},
+	{"backwards", func(d *deal.Deal) { d.UpdatedAt = d.CreatedAt.Add(-time.Second) }},
+	{"bad activity", func(d *deal.Deal) {
+		d.Activities = append(d.Activities, deal.Activity{Kind: deal.ActivityCall, By: "ana"})
+	}},
+}
+
+var accountRules = []rule[account.Account]{
+	{"nil id", func(a *account.Account) { a.ID = uuid.Nil }},
+	{"version 0", func(a *account.Account) { a.Version = 0 }},
+	{"no name", func(a *account.Account) { a.Name = "" }},
+	{"no owner", func(a *account.Account) { a.Owner = " " }},
+	{"no relations", func(a *account.Account) { a.Relations = 0 }},
+	{"own parent", func(a *account.Account) { a.Parent = a.ID }},
+	{"department twice", func(a *account.Account) { a.Departments = append(a.Departments, "IT") }},
+	{"duplicate contact", func(a *account.Account) {
+		a.Contacts = append(a.Contacts, account.Contact{ID: crmkit.NewID(), Name: "Ann B.", Email: "ANN@acme.example", Role: account.User})
+	}},
+	{"no role", func(a *account.Account) {
+		a.Contacts = append(a.Contacts, account.Contact{ID: crmkit.NewID(), Name: "Bob"})
+	}},
+}
+
+var contractRules = []rule[account.Contract]{
+	{"nil id", func(c *account.Contract) { c.ID = uuid.Nil }},
+	{"version 0", func(c *account.Contract) { c.Version = 0 }},
+	{"no title", func(c *account.Contract) { c.Title = "" }},
+	{"zero status", func(c *account.Contract) { c.Status = 0 }},
+	{"signed", func(c *account.Contract) { c.Status = account.Signed }},
+	{"planning", func(c *account.Contract) { c.Execution = account.Planning }},
+	{"approval", func(c *account.Contract) { c.ApprovalID = crmkit.NewID() }},
+	{"terminated", func(c *account.Contract) { c.Status = account.Terminated }},
+	{"no terms", func(c *account.Contract) { c.Terms = nil }},
+	{"renewal first", func(c *account.Contract) {
+		if len(c.Terms) > 0 {
+			c.Terms[0].Kind = account.Renewal
+		}
+	}},
+	{"two currencies", func(c *account.Contract) {
+		if len(c.Terms) > 0 {
+			c.Terms[0].Value = crmkit.MustMoney("1.00", "USD")
+		}
+	}},
+}
+
+var campaignRules = []rule[funnel.Campaign]{
+	{"nil id", func(c *funnel.Campaign) { c.ID = uuid.Nil }},
+	{"version 0", func(c *funnel.Campaign) { c.Version = 0 }},
+	{"unknown status", func(c *funnel.Campaign) { c.Status = 42 }},
+	{"no code", func(c *funnel.Campaign) { c.Code = "" }},
+	{"negative budget", func(c *funnel.Campaign) { c.Budget = eur("-1.00") }},
+	{"cost in dollars", func(c *funnel.Campaign) { c.ActualCost = crmkit.MustMoney("1.00", "USD") }},
+	{"backwards", func(c *funnel.Campaign) { c.Schedule.End = c.Schedule.Start.Add(-time.Hour) }},
+	{"own approval", func(c *funnel.Campaign) { c.SubmittedBy, c.ApprovedBy = "ana", "ana" }},
+	{"submitted", func(c *funnel.Campaign) { c.Status, c.SubmittedBy = funnel.CampaignPendingApproval, "ana" }},
+	{"approved", func(c *funnel.Campaign) { c.Status, c.ApprovedBy = funnel.CampaignApproved, "bo" }},
+	{"completed", func(c *funnel.Campaign) { c.Status = funnel.CampaignCompleted }},
+	{"cost", func(c *funnel.Campaign) { c.ActualCost = eur("4800.00") }},
+}
