@@ -22,6 +22,7 @@ var storedTypes = []reflect.Type{
 	reflect.TypeFor[account.Interaction](), reflect.TypeFor[quota.Plan](), reflect.TypeFor[funnel.Campaign](),
 	reflect.TypeFor[lead.TimeframePayload](), reflect.TypeFor[lead.NurturePayload](), reflect.TypeFor[account.AccountCreatedPayload](),
 	reflect.TypeFor[account.ContractDraftedPayload](), reflect.TypeFor[deal.DealCreatedPayload](),
+	reflect.TypeFor[quota.PlanCreatedPayload](), reflect.TypeFor[quota.RevisionPayload](),
 }
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)

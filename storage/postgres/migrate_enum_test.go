@@ -128,13 +128,15 @@ func TestMigrateEnumsToText(t *testing.T) {
 
 	// A plan rounding half up (2: half-even was 1), its root's period
 	// keyed Start and End.
-	plan, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY", FiscalYear: 2026, Calendar: quota.Fiscal(time.January, ""),
+	plan, planCreated, err := quota.NewPlan(quota.PlanSpec{Name: "FY", FiscalYear: 2026, Calendar: quota.Fiscal(time.January, ""),
 		Rounding: crmkit.RoundHalfUp, Target: crmkit.MustMoney("1200000.00", "EUR")}, crmkit.Cmd{By: "ana", At: t0, Reason: "annual plan"})
 	require.NoError(t, err)
 	exec(`INSERT INTO plans (tenant_id, id, version, fiscal_year, unit_currency, unit_count, body)
 		VALUES ($1, $2, $3, 2026, 'EUR', '', jsonb_set(jsonb_set($4::jsonb, '{rounding}', '2'), '{root,period}',
 			jsonb_build_object('Start', $4::jsonb #> '{root,period,start}', 'End', $4::jsonb #> '{root,period,end}')))`,
 		tenant, plan.ID, plan.Version, body(plan))
+	event(planCreated, string(planCreated.Payload))
+	exec(`UPDATE events SET payload = jsonb_set(payload, '{rounding}', '2') WHERE id = $1`, planCreated.ID)
 
 	// A running campaign.
 	campaignID := crmkit.NewID()
@@ -228,7 +230,7 @@ func TestMigrateEnumsToText(t *testing.T) {
 	assert.Equal(t, plan.Root.Period, gotPlan.Root.Period)
 
 	payloads := map[uuid.UUID]crmkit.Event{}
-	for _, id := range []uuid.UUID{a.ID, c.ID, recorded.AggregateID} {
+	for _, id := range []uuid.UUID{a.ID, c.ID, recorded.AggregateID, plan.ID} {
 		for e, err := range s.Events().ByAggregate(ctx, id) {
 			require.NoError(t, err)
 			payloads[e.ID] = e
@@ -240,6 +242,9 @@ func TestMigrateEnumsToText(t *testing.T) {
 	var contact account.Contact
 	require.NoError(t, payloads[contactAdded.ID].DecodePayload(&contact))
 	assert.Equal(t, account.Champion, contact.Role)
+	var planPayload quota.PlanCreatedPayload
+	require.NoError(t, payloads[planCreated.ID].DecodePayload(&planPayload))
+	assert.Equal(t, crmkit.RoundHalfUp, planPayload.Rounding)
 	var interaction account.Interaction
 	require.NoError(t, payloads[recorded.ID].DecodePayload(&interaction))
 	assert.Equal(t, account.Major, interaction.Severity)

@@ -163,7 +163,8 @@ ALTER TABLE contracts ALTER COLUMN status TYPE text USING
 -- Event payloads that held enums as numbers: an account's relations
 -- (AccountCreated) and a contact's role (ContactAdded); a contract's terms
 -- kind (ContractDrafted's terms, the terms of ContractAmended and
--- ContractRenewed); an interaction's severity and outcome.
+-- ContractRenewed); an interaction's severity and outcome; a plan's
+-- rounding mode (PlanCreated).
 UPDATE events SET payload = jsonb_set(payload, '{relations}', crmkit_0005_relation_text(payload->'relations'))
 WHERE aggregate_kind = 'account' AND type = 'AccountCreated'
   AND jsonb_typeof(payload->'relations') = 'number';
@@ -183,6 +184,9 @@ UPDATE events SET payload =
 		'{severity}', ARRAY['unset', 'info', 'minor', 'major', 'critical']),
 		'{outcome}', ARRAY['unset', 'pending', 'resolved', 'escalated', 'unresolved'])
 WHERE aggregate_kind = 'interaction' AND type = 'InteractionRecorded';
+UPDATE events SET payload = crmkit_0005_set(payload,
+	'{rounding}', ARRAY['unset', 'half-even', 'half-up', 'down', 'up', 'floor', 'ceiling'])
+WHERE aggregate_kind = 'plan' AND type = 'PlanCreated';
 
 DROP FUNCTION crmkit_0005_relation_text(jsonb);
 DROP FUNCTION crmkit_0005_relations(int);
