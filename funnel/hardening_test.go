@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/internal/harness"
+	"github.com/stretchr/testify/assert"
 )
 
 func errOf[T any](_ T, err error) error { return err }
@@ -83,4 +84,14 @@ func TestHardeningZeroModel(t *testing.T) {
 			return errOf(funnel.Model{}.AttributeAll(slices.Values(c), func(t funnel.Touch) string { return t.Channel }))
 		}},
 	})
+}
+
+// TestHardeningNilOpportunity calls the methods of a nil *Opportunity:
+// each answers as for an entity with no history (no stage entered, no
+// cycle), none panics.
+func TestHardeningNilOpportunity(t *testing.T) {
+	var o *funnel.Opportunity
+	assert.False(t, o.HasReached(0))
+	assert.Equal(t, -1, o.Furthest())
+	assert.Equal(t, time.Duration(0), o.Cycle())
 }

@@ -206,19 +206,26 @@ type Opportunity struct {
 	Dims Dims
 }
 
-// HasReached reports whether stage i was entered.
+// HasReached reports whether stage i was entered. A nil opportunity has
+// entered no stage.
 func (o *Opportunity) HasReached(i int) bool {
-	return i >= 0 && i < deal.MaxStages && o.Reached&(1<<uint(i)) != 0
+	return o != nil && i >= 0 && i < deal.MaxStages && o.Reached&(1<<uint(i)) != 0
 }
 
-// Furthest returns the index of the furthest stage entered, or -1.
-func (o *Opportunity) Furthest() int { return bits.Len64(o.Reached) - 1 }
+// Furthest returns the index of the furthest stage entered, or -1 (also
+// for a nil opportunity).
+func (o *Opportunity) Furthest() int {
+	if o == nil {
+		return -1
+	}
+	return bits.Len64(o.Reached) - 1
+}
 
 // Cycle returns Closed - Origin, the length of the sales cycle of a closed
 // entity; it is negative when the close was recorded before the origin.
-// It is 0 for an entity that is not closed.
+// It is 0 for an entity that is not closed, and for a nil opportunity.
 func (o *Opportunity) Cycle() time.Duration {
-	if !o.Status.Closed() || o.Closed.IsZero() || o.Origin.IsZero() {
+	if o == nil || !o.Status.Closed() || o.Closed.IsZero() || o.Origin.IsZero() {
 		return 0
 	}
 	return o.Closed.Sub(o.Origin)
