@@ -151,8 +151,14 @@ type ConvertedPayload struct {
 // expected close before the conversion, no owner, a time in the future or
 // before the lead's last change are crmkit.ErrInvalid; a duplicate under
 // RejectDuplicates is crmkit.ErrConflict; a failed guard or a done ctx as
-// in Fire.
+// in Fire; a nil ctx or a nil or zero Ladder is crmkit.ErrInvalid.
 func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conversion, error) {
+	if err := lad.ready(); err != nil {
+		return Conversion{}, err
+	}
+	if ctx == nil {
+		return Conversion{}, crmkit.Invalid("ctx", "lead %s: convert with a nil context", l.ID)
+	}
 	if err := l.validateForCommand(); err != nil {
 		return Conversion{}, err
 	}
