@@ -124,7 +124,7 @@ func BenchmarkStageMove(b *testing.B) {
 	})
 }
 
-func benchDeal(b *testing.B, p *deal.Pipeline) (deal.NewDeal, deal.Deal) {
+func benchDeal(b testing.TB, p *deal.Pipeline) (deal.NewDeal, deal.Deal) {
 	n := deal.NewDeal{
 		Name: "bench", Type: deal.NewBusiness, Amount: crmkit.MustMoney("20000.00", "EUR"),
 		CloseDate: dealStart.AddDate(0, 2, 0),

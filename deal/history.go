@@ -23,6 +23,9 @@ import (
 // crmkit.ErrIllegalTransition for an event the definition does not allow,
 // naming the event's index.
 func (p *Pipeline) Replay(events []crmkit.Event) (Deal, error) {
+	if err := p.ready(); err != nil {
+		return Deal{}, err
+	}
 	if len(events) == 0 {
 		return Deal{}, crmkit.Invalid("events", "no events to replay")
 	}
@@ -44,6 +47,12 @@ func (p *Pipeline) Replay(events []crmkit.Event) (Deal, error) {
 // in the order they were created. It checks each event as Replay does and
 // stops at the first bad one. Memory is one Deal per deal, not per event.
 func (p *Pipeline) ReplayAll(events iter.Seq[crmkit.Event]) ([]Deal, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	if events == nil {
+		return nil, crmkit.Invalid("events", "nil iterator")
+	}
 	return replayAll(events, func(string) (*Pipeline, error) { return p, nil })
 }
 
@@ -119,6 +128,9 @@ func (p *Pipeline) createdFrom(e *crmkit.Event, pl DealCreatedPayload) (Deal, er
 // path for import validation and for catching up a cached deal. d is
 // unchanged.
 func (p *Pipeline) Apply(d Deal, e crmkit.Event) (Deal, error) {
+	if err := p.ready(); err != nil {
+		return Deal{}, err
+	}
 	if err := p.apply(&d, &e); err != nil {
 		return Deal{}, err
 	}
