@@ -17,8 +17,9 @@
 //
 // A Contract moves Draft -> Approved -> Signed -> Active -> Completed ->
 // Closed, or to Terminated from any state before Closed. The machine is one
-// github.com/looplab/fsm definition (ContractEvents), used by the commands
-// and compiled into a table (NextStatus) for bulk work. Approval reuses
+// github.com/looplab/fsm definition (ContractEvents), compiled by crmkit's
+// one state-machine runtime into the table (NextStatus) that every command
+// and ReplayContract run on; looplab is not called on the command path. Approval reuses
 // package deal's ApprovalRequest in steps review, approval, authorisation.
 // Renewals and amendments add Terms (versions); recurring revenue is
 // prorated by day within each calendar month. Every change is a
