@@ -1,14 +1,18 @@
 package crmkit
 
 import (
+	"github.com/crmkit/crmkit/internal/uuidv7"
 	"github.com/google/uuid"
 )
 
 // NewID returns a new entity ID: a UUIDv7 (RFC 9562), time-ordered so that
-// IDs created together sit together in an index. It panics only if the
-// operating system's random source fails, as crypto/rand does.
+// IDs created together sit together in an index: successive calls return
+// increasing IDs while the system clock does not go back, unique under
+// concurrency. One read of the operating system's random source serves
+// many IDs (no allocation per ID). It panics only if that source fails,
+// as crypto/rand does.
 func NewID() uuid.UUID {
-	return uuid.Must(uuid.NewV7())
+	return uuidv7.New()
 }
 
 // ParseID parses an ID in its canonical text form. The nil UUID is

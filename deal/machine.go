@@ -10,6 +10,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/fsm"
+	"github.com/crmkit/crmkit/internal/uuidv7"
 	"github.com/google/uuid"
 	looplab "github.com/looplab/fsm"
 )
@@ -429,11 +430,11 @@ func (p *Pipeline) illegalError(d *Deal, t Trigger) error {
 // terminated deals, and a move to the current stage, are
 // ErrIllegalTransition. An unknown stage is ErrInvalid. The deal is
 // unchanged on every error.
-func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (Deal, crmkit.Event, error) {
+func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (_ Deal, ev crmkit.Event, _ error) {
 	if err := p.begin(ctx, &d, c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
-	to, err := p.StageIndex(stage)
+	to, err := p.stageIndex(stage)
 	if err != nil {
 		return Deal{}, crmkit.Event{}, fmt.Errorf("deal %s: %w", d.ID, err)
 	}
@@ -443,9 +444,24 @@ func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (Deal,
 		return Deal{}, crmkit.Event{}, err
 	}
 	from := p.spec.Stages[d.Stage].Name
-	out := d
-	out.transit(t, dst, &c, Outcome{}, time.Time{})
-	return out, out.transitionEvent(EventStageChanged, c, from, p.spec.Stages[to].Name), nil
+	d.transit(t, dst, &c, Outcome{}, time.Time{}) // d is this call's own copy
+	ev = crmkit.Event{
+		ID: uuidv7.NewAt(c.At), AggregateID: d.ID, AggregateKind: DealKind, Type: EventStageChanged,
+		Actor: c.By, At: c.At, Version: d.Version, From: from, To: p.spec.Stages[to].Name, Reason: c.Reason,
+	}
+	return d, ev, nil
+}
+
+// stageIndex is StageIndex with a scan for the exact name first: a
+// pipeline has few stages, and comparing a few short strings is cheaper
+// than hashing one.
+func (p *Pipeline) stageIndex(name string) (int, error) {
+	for i := range p.spec.Stages {
+		if p.spec.Stages[i].Name == name {
+			return i, nil
+		}
+	}
+	return p.StageIndex(name)
 }
 
 // Suspend pauses an open deal (DealSuspended) with c.Reason (required) and

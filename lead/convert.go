@@ -166,7 +166,7 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		if l.Stage == StageConverted {
 			return Conversion{}, fmt.Errorf("lead %s: already converted at %s: %w", l.ID, l.StageAt.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 		}
-		return Conversion{}, illegal(l, ActionConvert)
+		return Conversion{}, illegal(&l, ActionConvert)
 	}
 	at := in.At
 	if at.IsZero() {
@@ -215,7 +215,8 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 	if err != nil {
 		return Conversion{}, fmt.Errorf("lead %s: encode conversion: %w", l.ID, crmkit.ErrInvalid)
 	}
-	next, ev, err := lad.fire(ctx, l, Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload)
+	next := l
+	ev, err := lad.fire(ctx, &next, &Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload)
 	if err != nil {
 		return Conversion{}, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/fsm"
+	"github.com/crmkit/crmkit/internal/uuidv7"
 	looplab "github.com/looplab/fsm"
 )
 
@@ -343,40 +344,45 @@ func (lad *Ladder) Fire(ctx context.Context, l Lead, cmd Command) (Lead, crmkit.
 	if cmd.Action == ActionConvert {
 		return Lead{}, crmkit.Event{}, crmkit.Invalid("action", "lead %s: convert with Ladder.Convert", l.ID)
 	}
-	return lad.fire(ctx, l, cmd, nil)
+	ev, err := lad.fire(ctx, &l, &cmd, nil)
+	if err != nil {
+		return Lead{}, crmkit.Event{}, err
+	}
+	return l, ev, nil
 }
 
-// fire runs one transition on the compiled machine. payload, if not nil,
-// is the event's JSON payload.
-func (lad *Ladder) fire(ctx context.Context, l Lead, cmd Command, payload []byte) (Lead, crmkit.Event, error) {
+// fire runs one transition on the compiled machine and applies it to *l
+// (the caller's own copy, left partly changed on error: callers return
+// the zero Lead then). payload, if not nil, is the event's JSON payload.
+func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []byte) (crmkit.Event, error) {
 	if err := lad.ready(); err != nil {
-		return Lead{}, crmkit.Event{}, err
+		return crmkit.Event{}, err
 	}
 	if ctx == nil {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("ctx", "lead %s: %s with a nil context", l.ID, cmd.Action)
+		return crmkit.Event{}, crmkit.Invalid("ctx", "lead %s: %s with a nil context", l.ID, cmd.Action)
 	}
 	if err := ctx.Err(); err != nil {
-		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s: %w", l.ID, cmd.Action, err)
+		return crmkit.Event{}, fmt.Errorf("lead %s: %s: %w", l.ID, cmd.Action, err)
 	}
 	if err := l.validateForCommand(); err != nil {
-		return Lead{}, crmkit.Event{}, err
+		return crmkit.Event{}, err
 	}
 	if !cmd.Action.Valid() {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("action", "lead %s: unknown ladder action %s", l.ID, cmd.Action)
+		return crmkit.Event{}, crmkit.Invalid("action", "lead %s: unknown ladder action %s", l.ID, cmd.Action)
 	}
 	now := lad.clock.Now()
 	if cmd.At.IsZero() {
 		cmd.At = now
 	}
 	if err := checkCommandTime(l, cmd.At, now); err != nil {
-		return Lead{}, crmkit.Event{}, err
+		return crmkit.Event{}, err
 	}
-	n, res, err := lad.m.Fire(ctx, int(l.Stage), int(cmd.Action), &l, &cmd, cmd.At)
+	n, res, err := lad.m.Fire(ctx, int(l.Stage), int(cmd.Action), l, cmd, cmd.At)
 	switch res {
 	case fsm.Refused:
-		return Lead{}, crmkit.Event{}, illegal(l, cmd.Action)
+		return crmkit.Event{}, illegal(l, cmd.Action)
 	case fsm.Blocked, fsm.Stopped:
-		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w", l.ID, cmd.Action, l.Stage, err)
+		return crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w", l.ID, cmd.Action, l.Stage, err)
 	}
 	dst := Stage(n)
 
@@ -395,12 +401,12 @@ func (lad *Ladder) fire(ctx context.Context, l Lead, cmd Command, payload []byte
 		}
 	}
 	l.Version++
-	ev := crmkit.Event{
-		ID: crmkit.NewID(), AggregateID: l.ID, AggregateKind: AggregateKind,
+	// The event's ID carries the event's time, from the ladder's clock.
+	return crmkit.Event{
+		ID: uuidv7.NewAt(cmd.At), AggregateID: l.ID, AggregateKind: AggregateKind,
 		Type: cmd.Action.EventType(), Actor: cmd.Actor, At: cmd.At, Version: l.Version,
 		From: from.String(), To: dst.String(), Reason: cmd.Reason, Payload: payload,
-	}
-	return l, ev, nil
+	}, nil
 }
 
 // nurturePayload encodes {"revisit_at": ..., "nurtured_by": ...} by hand:
@@ -423,12 +429,12 @@ type NurturePayload struct {
 	NurturedBy string    `json:"nurtured_by,omitempty"`
 }
 
-func illegal(l Lead, a Action) error {
+func illegal(l *Lead, a Action) error {
 	return fmt.Errorf("lead %s: cannot %s from stage %s: %w", l.ID, a, l.Stage, crmkit.ErrIllegalTransition)
 }
 
 // validateForCommand rejects a lead that could not have come from New.
-func (l Lead) validateForCommand() error {
+func (l *Lead) validateForCommand() error {
 	if l.ID == [16]byte{} {
 		return crmkit.Invalid("lead id", "nil UUID")
 	}
@@ -443,7 +449,7 @@ func (l Lead) validateForCommand() error {
 
 // checkCommandTime rejects a command time in the future or before the
 // lead's last change.
-func checkCommandTime(l Lead, at, now time.Time) error {
+func checkCommandTime(l *Lead, at, now time.Time) error {
 	if at.After(now) {
 		return crmkit.Invalid("at", "lead %s: time %s is in the future (now %s)", l.ID, at.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
