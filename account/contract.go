@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/internal/fsm"
 	"github.com/google/uuid"
 	looplab "github.com/looplab/fsm"
@@ -106,7 +106,7 @@ var contractMachine = newContractMachine()
 
 // contractCmd is what the guards read of a command besides the contract.
 type contractCmd struct {
-	approval *deal.ApprovalRequest
+	req *approval.Request
 }
 
 func newContractMachine() *fsm.Machine[Contract, contractCmd] {
@@ -392,18 +392,10 @@ func (c Contract) fire(ctx context.Context, t ContractTrigger, cmd *contractCmd,
 
 // approvalGuard accepts TriggerApprove only with a request for the
 // contract's subject, granted at the command's time, with a step for each
-// of ContractApprovalRoles.
+// of ContractApprovalRoles (approval.Request.Check).
 func approvalGuard(_ context.Context, c Contract, cmd contractCmd, at time.Time) error {
-	a := cmd.approval
-	switch {
-	case a == nil:
-		return fmt.Errorf("contract %s: approving needs an approval request: %w", c.ID, crmkit.ErrForbidden)
-	case a.Subject != c.Subject():
-		return fmt.Errorf("contract %s: approval %s is for %q: %w", c.ID, a.ID, a.Subject, crmkit.ErrForbidden)
-	case !a.Granted(at):
-		return fmt.Errorf("contract %s: approval %s is %s, not granted: %w", c.ID, a.ID, a.StatusAt(at), crmkit.ErrForbidden)
-	case !a.Covers(ContractApprovalRoles()):
-		return fmt.Errorf("contract %s: approval %s lacks steps %v: %w", c.ID, a.ID, ContractApprovalRoles(), crmkit.ErrForbidden)
+	if err := cmd.req.Check(c.Subject(), ContractApprovalRoles(), "", at); err != nil {
+		return fmt.Errorf("contract %s: %w", c.ID, err)
 	}
 	return nil
 }
@@ -412,11 +404,11 @@ func (c Contract) transition(ctx context.Context, t ContractTrigger, actor strin
 	return c.transitionWith(ctx, t, actor, at, reason, nil)
 }
 
-func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, approval *deal.ApprovalRequest) (Contract, crmkit.Event, error) {
+func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, req *approval.Request) (Contract, crmkit.Event, error) {
 	if at.IsZero() {
 		return Contract{}, crmkit.Event{}, crmkit.Invalid("at", "contract %s: %s at zero time", c.ID, t)
 	}
-	next, err := c.fire(ctx, t, &contractCmd{approval: approval}, at)
+	next, err := c.fire(ctx, t, &contractCmd{req: req}, at)
 	if err != nil {
 		return Contract{}, crmkit.Event{}, err
 	}
@@ -430,18 +422,18 @@ func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor s
 		out.TerminatedAt = at
 	}
 	if t == TriggerApprove {
-		out.ApprovalID = approval.ID
-		return out.record(triggerEvent[t], actor, at, reason, from, ContractApprovedPayload{ApprovalID: approval.ID})
+		out.ApprovalID = req.ID
+		return out.record(triggerEvent[t], actor, at, reason, from, ContractApprovedPayload{ApprovalID: req.ID})
 	}
 	return out.record(triggerEvent[t], actor, at, reason, from, nil)
 }
 
-// Approve moves a Draft contract to Approved. approval must be a request
-// for c.Subject(), granted at at, with a step for each of
-// ContractApprovalRoles (review, approval, authorisation), made with
-// package deal's NewApprovalRequest and Approve; else ErrForbidden.
-func (c Contract) Approve(ctx context.Context, approval deal.ApprovalRequest, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transitionWith(ctx, TriggerApprove, actor, at, "", &approval)
+// Approve moves a Draft contract to Approved. req must be an
+// approval.Request for c.Subject(), granted at at, with a step for each
+// of ContractApprovalRoles (review, approval, authorisation); else
+// ErrForbidden (approval.Request.Check).
+func (c Contract) Approve(ctx context.Context, req approval.Request, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	return c.transitionWith(ctx, TriggerApprove, actor, at, "", &req)
 }
 
 // Sign moves an Approved contract to Signed; its execution starts at

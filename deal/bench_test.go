@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 	"github.com/looplab/fsm"
@@ -104,11 +105,11 @@ func BenchmarkStageMove(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err := deal.NewApprovalRequest(deal.StageSubject(d.ID, "closing"), "ana", []string{"manager"}, dealStart, time.Time{})
+	req, _, err := approval.New(deal.StageSubject(d.ID, "closing"), "ana", []string{"manager"}, dealStart, time.Time{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err = req.Approve(deal.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "ok")
+	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "ok")
 	if err != nil {
 		b.Fatal(err)
 	}

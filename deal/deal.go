@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -341,7 +342,7 @@ type Cmd struct {
 	By       string
 	At       time.Time
 	Reason   string
-	Approval *ApprovalRequest
+	Approval *approval.Request
 }
 
 func (c Cmd) check(d *Deal) error {

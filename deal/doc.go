@@ -50,7 +50,7 @@
 //
 // # Approvals
 //
-// An ApprovalRequest is a chain of steps, each approved by somebody
+// An approval.Request is a chain of steps, each approved by somebody
 // holding the step's role, never the requester. Stage gates need one for
 // StageSubject(deal, stage), reactivations that the policy does not make
 // automatic one for ReactivationSubject(deal); the command's actor may not
@@ -76,7 +76,7 @@
 // # Concurrency
 //
 // Pipeline and Pipelines are immutable and safe for concurrent use. Deal,
-// ApprovalRequest and the other types are values.
+// approval.Request and the other types are values.
 //
 // Package dealtest has rapid generators for pipelines, deals and command
 // sequences.

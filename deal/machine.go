@@ -338,30 +338,13 @@ func StageSubject(id uuid.UUID, stage string) string {
 	return "deal " + id.String() + " enters stage " + strings.ToLower(stage)
 }
 
-// checkApproval accepts the command's approval if it is for subject,
-// granted at the command's time (which includes passing
-// ApprovalRequest.Validate, so a forged value is refused), covers roles
-// (a distinct step per required role) and the command's actor decided
-// none of its steps. Anything else is ErrForbidden.
+// checkApproval applies approval.Request.Check to the command's approval:
+// for subject, granted at the command's time (so neither forged nor
+// expired), covering roles (a distinct step per required role), decided
+// by others than the command's actor. Anything else is ErrForbidden.
 func checkApproval(id uuid.UUID, c *Cmd, at time.Time, subject string, roles []string, what string) error {
-	a := c.Approval
-	if a == nil {
-		return fmt.Errorf("deal %s: %s needs an approval by %s: %w", id, what, strings.Join(roles, ", "), crmkit.ErrForbidden)
-	}
-	if a.Subject != subject {
-		return fmt.Errorf("deal %s: approval %s is for %q, not %q: %w", id, a.ID, a.Subject, subject, crmkit.ErrForbidden)
-	}
-	if !a.Granted(at) {
-		return fmt.Errorf("deal %s: approval %s is %s, not granted at %s: %w", id, a.ID, a.StatusAt(at), at.Format(time.RFC3339), crmkit.ErrForbidden)
-	}
-	if !a.Covers(roles) {
-		return fmt.Errorf("deal %s: approval %s (steps %s) does not cover the roles %s: %w", id, a.ID,
-			strings.Join(a.Roles(), ", "), strings.Join(roles, ", "), crmkit.ErrForbidden)
-	}
-	for _, dec := range a.Decisions {
-		if dec.Approver == c.By {
-			return fmt.Errorf("deal %s: %s approved their own %s: %w", id, c.By, what, crmkit.ErrForbidden)
-		}
+	if err := c.Approval.Check(subject, roles, c.By, at); err != nil {
+		return fmt.Errorf("deal %s: %s: %w", id, what, err)
 	}
 	return nil
 }

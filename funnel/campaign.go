@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/internal/fsm"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/google/uuid"
@@ -133,9 +134,10 @@ func newCampaignMachine() *fsm.Machine[Campaign, campaignCmd] {
 }
 
 // notSubmitter guards a decision: the decider must not be the submitter.
+// It is approval.FourEyes, the rule every approval in crmkit applies.
 func notSubmitter(_ context.Context, c Campaign, cmd campaignCmd, _ time.Time) error {
-	if cmd.by == c.SubmittedBy {
-		return fmt.Errorf("campaign %s: %s cannot decide on their own submission: %w", c.Code, cmd.by, crmkit.ErrForbidden)
+	if err := approval.FourEyes(c.SubmittedBy, cmd.by); err != nil {
+		return fmt.Errorf("campaign %s: submission: %w", c.Code, err)
 	}
 	return nil
 }
@@ -228,7 +230,7 @@ func (c Campaign) Submit(ctx context.Context, by string, at time.Time) (Campaign
 }
 
 // Approve approves a submitted campaign. The approver must not be who
-// submitted it (ErrForbidden).
+// submitted it (approval.FourEyes: ErrForbidden).
 func (c Campaign) Approve(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
 	return c.fire(ctx, CampaignApprove, campaignCmd{by: by}, "", at, func(n *Campaign) { n.ApprovedBy = by })
 }

@@ -1,4 +1,4 @@
-package deal
+package approval
 
 import (
 	"fmt"
@@ -10,8 +10,8 @@ import (
 	"github.com/google/uuid"
 )
 
-// ApprovalStatus is where an ApprovalRequest stands. The zero value is not a
-// status: a request is created Pending by NewApprovalRequest.
+// Status is where a Request stands. The zero value is not a
+// status: a request is created Pending by New.
 //
 //	Pending -> Approved   (the last step approved)
 //	Pending -> Rejected   (any step rejected)
@@ -19,54 +19,54 @@ import (
 //	Pending -> Cancelled  (withdrawn)
 //
 // Approved, Rejected, Expired and Cancelled are final.
-type ApprovalStatus uint8
+type Status uint8
 
 // The approval statuses.
 const (
-	_ ApprovalStatus = iota
-	// ApprovalPending waits for the decision of its current step.
-	ApprovalPending
-	// ApprovalApproved has every step approved.
-	ApprovalApproved
-	// ApprovalRejected was rejected at one of its steps.
-	ApprovalRejected
-	// ApprovalExpired ran past its ExpiresAt before it was granted.
-	ApprovalExpired
-	// ApprovalCancelled was withdrawn before a decision.
-	ApprovalCancelled
+	_ Status = iota
+	// Pending waits for the decision of its current step.
+	Pending
+	// Approved has every step approved.
+	Approved
+	// Rejected was rejected at one of its steps.
+	Rejected
+	// Expired ran past its ExpiresAt before it was granted.
+	Expired
+	// Cancelled was withdrawn before a decision.
+	Cancelled
 )
 
-var approvalStatusNames = [...]string{"", "pending", "approved", "rejected", "expired", "cancelled"}
+var statusNames = [...]string{"", "pending", "approved", "rejected", "expired", "cancelled"}
 
 // String returns the status in lower case, such as "pending".
-func (s ApprovalStatus) String() string {
-	if s != 0 && int(s) < len(approvalStatusNames) {
-		return approvalStatusNames[s]
+func (s Status) String() string {
+	if s != 0 && int(s) < len(statusNames) {
+		return statusNames[s]
 	}
-	return fmt.Sprintf("ApprovalStatus(%d)", uint8(s))
+	return fmt.Sprintf("Status(%d)", uint8(s))
 }
 
-// ParseApprovalStatus parses the form String returns.
-func ParseApprovalStatus(s string) (ApprovalStatus, error) {
-	for i, n := range approvalStatusNames {
+// ParseStatus parses the form String returns.
+func ParseStatus(s string) (Status, error) {
+	for i, n := range statusNames {
 		if i != 0 && n == s {
-			return ApprovalStatus(i), nil
+			return Status(i), nil
 		}
 	}
 	return 0, crmkit.Invalid("approval status", "%q is not an approval status", s)
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (s ApprovalStatus) MarshalText() ([]byte, error) {
-	if s == 0 || int(s) >= len(approvalStatusNames) {
+func (s Status) MarshalText() ([]byte, error) {
+	if s == 0 || int(s) >= len(statusNames) {
 		return nil, crmkit.Invalid("approval status", "%s is not an approval status", s)
 	}
 	return []byte(s.String()), nil
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (s *ApprovalStatus) UnmarshalText(b []byte) error {
-	v, err := ParseApprovalStatus(string(b))
+func (s *Status) UnmarshalText(b []byte) error {
+	v, err := ParseStatus(string(b))
 	if err != nil {
 		return err
 	}
@@ -75,44 +75,86 @@ func (s *ApprovalStatus) UnmarshalText(b []byte) error {
 }
 
 // Final reports whether no event leaves the status.
-func (s ApprovalStatus) Final() bool {
-	return s >= ApprovalApproved && s <= ApprovalCancelled
+func (s Status) Final() bool {
+	return s >= Approved && s <= Cancelled
 }
 
 // Event types of the "approval" aggregate, past-tense facts. Every event
 // carries the request ID as its aggregate ID and the request's Version
 // after it.
 const (
-	// EventApprovalRequested opens a request; its payload is
-	// ApprovalRequestedPayload.
-	EventApprovalRequested = "ApprovalRequested"
-	// EventApprovalStepApproved approves a step that is not the last; its
-	// payload is ApprovalDecidedPayload.
-	EventApprovalStepApproved = "ApprovalStepApproved"
-	// EventApprovalGranted approves the last step: the request is
-	// Approved. Its payload is ApprovalDecidedPayload.
-	EventApprovalGranted = "ApprovalGranted"
-	// EventApprovalRejected rejects the current step and so the request.
-	// Its payload is ApprovalDecidedPayload.
-	EventApprovalRejected = "ApprovalRejected"
-	// EventApprovalExpired records that ExpiresAt passed while pending.
-	EventApprovalExpired = "ApprovalExpired"
-	// EventApprovalCancelled records a withdrawn request.
-	EventApprovalCancelled = "ApprovalCancelled"
+	// EventRequested opens a request; its payload is
+	// RequestedPayload.
+	EventRequested = "ApprovalRequested"
+	// EventStepApproved approves a step that is not the last; its
+	// payload is DecidedPayload.
+	EventStepApproved = "ApprovalStepApproved"
+	// EventGranted approves the last step: the request is
+	// Approved. Its payload is DecidedPayload.
+	EventGranted = "ApprovalGranted"
+	// EventRejected rejects the current step and so the request.
+	// Its payload is DecidedPayload.
+	EventRejected = "ApprovalRejected"
+	// EventExpired records that ExpiresAt passed while pending.
+	EventExpired = "ApprovalExpired"
+	// EventCancelled records a withdrawn request.
+	EventCancelled = "ApprovalCancelled"
 )
 
-// ApprovalKind is the AggregateKind of approval events.
-const ApprovalKind = "approval"
+// FourEyes is the separation-of-duties rule every approval in crmkit
+// applies: a decision is made by somebody, and not by who asked for it.
+// An empty decider is crmkit.ErrInvalid; the requester deciding is
+// crmkit.ErrForbidden. Request applies it to every step; aggregates with a
+// one-step approval of their own (a campaign's submission) apply it to
+// their decisions.
+func FourEyes(requester, decider string) error {
+	switch {
+	case strings.TrimSpace(decider) == "":
+		return crmkit.Invalid("approver", "nobody decides")
+	case decider == requester:
+		return fmt.Errorf("%s cannot decide on their own request: %w", decider, crmkit.ErrForbidden)
+	}
+	return nil
+}
 
-// ApprovalStep is one step of an approval chain: somebody holding Role
+// Check is the test a command applies before the action r guards: r must
+// be for subject, granted at time at (which includes passing Validate,
+// so a forged or tampered value is refused, and not expired), have a
+// distinct step for every role in roles, and by, who runs the command,
+// must have decided none of its steps. Anything else is an error matching
+// crmkit.ErrForbidden that says what is missing; a nil r is one too.
+func (r *Request) Check(subject string, roles []string, by string, at time.Time) error {
+	switch {
+	case r == nil:
+		return fmt.Errorf("%s needs an approval by %s: %w", subject, strings.Join(roles, ", "), crmkit.ErrForbidden)
+	case r.Subject != subject:
+		return fmt.Errorf("approval %s is for %q, not %q: %w", r.ID, r.Subject, subject, crmkit.ErrForbidden)
+	case !r.Granted(at):
+		return fmt.Errorf("approval %s is %s, not granted at %s: %w", r.ID, r.StatusAt(at), at.Format(time.RFC3339), crmkit.ErrForbidden)
+	case !r.Covers(roles):
+		return fmt.Errorf("approval %s (steps %s) does not cover the roles %s: %w", r.ID,
+			strings.Join(r.Roles(), ", "), strings.Join(roles, ", "), crmkit.ErrForbidden)
+	}
+	for _, d := range r.Decisions {
+		if d.Approver == by {
+			return fmt.Errorf("approval %s: %s approved their own command: %w", r.ID, by, crmkit.ErrForbidden)
+		}
+	}
+	return nil
+}
+
+// Kind is the AggregateKind of approval events.
+const Kind = "approval"
+
+// Step is one step of an approval chain: somebody holding Role
 // must approve it. Steps are decided in order.
-type ApprovalStep struct {
+type Step struct {
 	Role string `json:"role"`
 }
 
-// ApprovalDecision records one decision on a step: who decided, under which
+// Decision records one decision on a step: who decided, under which
 // role, approve or reject, when, and why.
-type ApprovalDecision struct {
+type Decision struct {
 	Step     int       `json:"step"`
 	Approver string    `json:"approver"`
 	Role     string    `json:"role"`
@@ -132,11 +174,12 @@ type Approver struct {
 // HasRole reports whether a holds role.
 func (a Approver) HasRole(role string) bool { return slices.Contains(a.Roles, role) }
 
-// ApprovalRequest is a small, general approval flow: a Requester asks for
+// Request is a small, general approval flow: a Requester asks for
 // Subject (a stage gate, a deal reactivation, a quote's discount, a
 // contract) to be approved by a chain of Steps, each by somebody holding
-// the step's role, in order. It is used by stage gates, reactivation and
-// quotes in this package and by contracts in package account.
+// the step's role, in order. It is used by deal's stage gates,
+// reactivation and quotes and by account's contracts; Check is the one
+// test those commands apply before the action it guards.
 //
 // Separation of duties, enforced by Approve and Reject with ErrForbidden:
 //   - nobody decides on their own request (Approver.ID == Requester);
@@ -151,93 +194,93 @@ func (a Approver) HasRole(role string) bool { return slices.Contains(a.Roles, ro
 // approval is a permission valid until ExpiresAt. A zero ExpiresAt never
 // expires.
 //
-// An ApprovalRequest is a value: every method returns a new value and an
+// A Request is a value: every method returns a new value and an
 // event and never changes its receiver (slices are copied). A rejected
 // call returns an error and the zero value. Version counts the events so
-// far, starting at 1 for EventApprovalRequested; ReplayApproval rebuilds a
+// far, starting at 1 for EventRequested; Replay rebuilds a
 // request from its events.
-type ApprovalRequest struct {
-	ID          uuid.UUID          `json:"id"`
-	Subject     string             `json:"subject"`
-	Requester   string             `json:"requester"`
-	RequestedAt time.Time          `json:"requested_at"`
-	ExpiresAt   time.Time          `json:"expires_at,omitzero"`
-	Steps       []ApprovalStep     `json:"steps"`
-	Decisions   []ApprovalDecision `json:"decisions,omitempty"`
-	Status      ApprovalStatus     `json:"status"`
+type Request struct {
+	ID          uuid.UUID  `json:"id"`
+	Subject     string     `json:"subject"`
+	Requester   string     `json:"requester"`
+	RequestedAt time.Time  `json:"requested_at"`
+	ExpiresAt   time.Time  `json:"expires_at,omitzero"`
+	Steps       []Step     `json:"steps"`
+	Decisions   []Decision `json:"decisions,omitempty"`
+	Status      Status     `json:"status"`
 	// Version is the number of events of the request so far.
 	Version int64 `json:"version"`
 	// ClosedAt is when the request left Pending (zero while pending).
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 }
 
-// ApprovalRequestedPayload is the payload of EventApprovalRequested: all
+// RequestedPayload is the payload of EventRequested: all
 // that is needed to rebuild the request.
-type ApprovalRequestedPayload struct {
+type RequestedPayload struct {
 	Subject   string    `json:"subject"`
 	Requester string    `json:"requester"`
 	Roles     []string  `json:"roles"`
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
-// ApprovalDecidedPayload is the payload of EventApprovalStepApproved,
-// EventApprovalGranted and EventApprovalRejected. The approver is the
+// DecidedPayload is the payload of EventStepApproved,
+// EventGranted and EventRejected. The approver is the
 // event's Actor and the comment its Reason.
-type ApprovalDecidedPayload struct {
+type DecidedPayload struct {
 	Step     int    `json:"step"`
 	Role     string `json:"role"`
 	Approved bool   `json:"approved"`
 }
 
-// NewApprovalRequest opens a request by requester for subject, with one
+// New opens a request by requester for subject, with one
 // step per role in roles (in order), at time at, expiring at expires (zero
-// for never). It returns the Pending request and its EventApprovalRequested.
+// for never). It returns the Pending request and its EventRequested.
 //
 // Errors (ErrInvalid): an empty subject or requester, no roles, an empty
 // role, a zero at, an expiry not after at.
-func NewApprovalRequest(subject, requester string, roles []string, at, expires time.Time) (ApprovalRequest, crmkit.Event, error) {
+func New(subject, requester string, roles []string, at, expires time.Time) (Request, crmkit.Event, error) {
 	switch {
 	case strings.TrimSpace(subject) == "":
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("subject", "empty approval subject")
+		return Request{}, crmkit.Event{}, crmkit.Invalid("subject", "empty approval subject")
 	case strings.TrimSpace(requester) == "":
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("requester", "empty requester of approval for %q", subject)
+		return Request{}, crmkit.Event{}, crmkit.Invalid("requester", "empty requester of approval for %q", subject)
 	case len(roles) == 0:
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("roles", "approval for %q has no steps", subject)
+		return Request{}, crmkit.Event{}, crmkit.Invalid("roles", "approval for %q has no steps", subject)
 	case at.IsZero():
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("requested at", "zero time")
+		return Request{}, crmkit.Event{}, crmkit.Invalid("requested at", "zero time")
 	case !expires.IsZero() && !expires.After(at):
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("expires at", "%s is not after the request time %s", expires.Format(time.RFC3339), at.Format(time.RFC3339))
+		return Request{}, crmkit.Event{}, crmkit.Invalid("expires at", "%s is not after the request time %s", expires.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
-	steps := make([]ApprovalStep, len(roles))
+	steps := make([]Step, len(roles))
 	for i, role := range roles {
 		if strings.TrimSpace(role) == "" {
-			return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid(fmt.Sprintf("roles[%d]", i), "empty role")
+			return Request{}, crmkit.Event{}, crmkit.Invalid(fmt.Sprintf("roles[%d]", i), "empty role")
 		}
-		steps[i] = ApprovalStep{Role: role}
+		steps[i] = Step{Role: role}
 	}
-	r := ApprovalRequest{
+	r := Request{
 		ID: crmkit.NewID(), Subject: subject, Requester: requester,
 		RequestedAt: at, ExpiresAt: expires, Steps: steps,
-		Status: ApprovalPending, Version: 1,
+		Status: Pending, Version: 1,
 	}
-	e, err := crmkit.NewEvent(ApprovalKind, r.ID, EventApprovalRequested, requester, at, r.Version,
-		ApprovalRequestedPayload{Subject: subject, Requester: requester, Roles: slices.Clone(roles), ExpiresAt: expires})
+	e, err := crmkit.NewEvent(Kind, r.ID, EventRequested, requester, at, r.Version,
+		RequestedPayload{Subject: subject, Requester: requester, Roles: slices.Clone(roles), ExpiresAt: expires})
 	if err != nil {
-		return ApprovalRequest{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
 	}
-	e.To = ApprovalPending.String()
+	e.To = Pending.String()
 	return r, e, nil
 }
 
 // Clone returns a deep copy of r: its slices are not shared with r.
-func (r ApprovalRequest) Clone() ApprovalRequest {
+func (r Request) Clone() Request {
 	r.Steps = slices.Clone(r.Steps)
 	r.Decisions = slices.Clone(r.Decisions)
 	return r
 }
 
 // Roles returns the roles of the steps, in order.
-func (r ApprovalRequest) Roles() []string {
+func (r Request) Roles() []string {
 	out := make([]string, len(r.Steps))
 	for i, s := range r.Steps {
 		out[i] = s.Role
@@ -247,24 +290,24 @@ func (r ApprovalRequest) Roles() []string {
 
 // CurrentStep returns the index of the step waiting for a decision and
 // true, or false when the request is not pending.
-func (r ApprovalRequest) CurrentStep() (int, bool) {
-	if r.Status != ApprovalPending || len(r.Decisions) >= len(r.Steps) {
+func (r Request) CurrentStep() (int, bool) {
+	if r.Status != Pending || len(r.Decisions) >= len(r.Steps) {
 		return 0, false
 	}
 	return len(r.Decisions), true
 }
 
 // ExpiredAt reports whether r has an expiry and at is at or after it.
-func (r ApprovalRequest) ExpiredAt(at time.Time) bool {
+func (r Request) ExpiredAt(at time.Time) bool {
 	return !r.ExpiresAt.IsZero() && !at.Before(r.ExpiresAt)
 }
 
 // StatusAt returns the status r has at time at: its Status, except that a
-// pending request past its expiry reads ApprovalExpired even before Expire
+// pending request past its expiry reads Expired even before Expire
 // records it.
-func (r ApprovalRequest) StatusAt(at time.Time) ApprovalStatus {
-	if r.Status == ApprovalPending && r.ExpiredAt(at) {
-		return ApprovalExpired
+func (r Request) StatusAt(at time.Time) Status {
+	if r.Status == Pending && r.ExpiredAt(at) {
+		return Expired
 	}
 	return r.Status
 }
@@ -273,14 +316,14 @@ func (r ApprovalRequest) StatusAt(at time.Time) ApprovalStatus {
 // expired at time at. A caller checks it before the action the request
 // guards (a stage move, a reactivation, sending a quote). A value that
 // fails Validate (hand-built or tampered with) is never granted.
-func (r ApprovalRequest) Granted(at time.Time) bool {
-	return r.Status == ApprovalApproved && !r.ExpiredAt(at) && r.Validate() == nil
+func (r Request) Granted(at time.Time) bool {
+	return r.Status == Approved && !r.ExpiredAt(at) && r.Validate() == nil
 }
 
 // Covers reports whether r has a distinct step for every role in roles
 // (a role listed twice needs two steps). Callers that guard an action by
 // a set of roles check Granted and Covers together.
-func (r ApprovalRequest) Covers(roles []string) bool {
+func (r Request) Covers(roles []string) bool {
 	used := make([]bool, len(r.Steps))
 	for _, role := range roles {
 		found := false
@@ -304,7 +347,7 @@ func (r ApprovalRequest) Covers(roles []string) bool {
 // anywhere but last, times running backwards) or a Version that does not
 // count its events. Roles held by the deciders cannot be checked here:
 // they were checked when the decisions were made.
-func (r ApprovalRequest) Validate() error {
+func (r Request) Validate() error {
 	switch {
 	case r.ID == uuid.Nil:
 		return crmkit.Invalid("id", "approval request with nil UUID")
@@ -318,7 +361,7 @@ func (r ApprovalRequest) Validate() error {
 		return crmkit.Invalid("expires at", "approval %s expires before it was requested", r.ID)
 	case len(r.Steps) == 0:
 		return crmkit.Invalid("steps", "approval %s has no steps", r.ID)
-	case r.Status != ApprovalPending && !r.Status.Final():
+	case r.Status != Pending && !r.Status.Final():
 		return crmkit.Invalid("status", "approval %s has status %s", r.ID, r.Status)
 	case len(r.Decisions) > len(r.Steps):
 		return crmkit.Invalid("decisions", "approval %s has %d decisions for %d steps", r.ID, len(r.Decisions), len(r.Steps))
@@ -353,13 +396,13 @@ func (r ApprovalRequest) Validate() error {
 	var ok bool
 	events := int64(1 + n)
 	switch r.Status {
-	case ApprovalPending:
+	case Pending:
 		ok = n < len(r.Steps) && !rejected
-	case ApprovalApproved:
+	case Approved:
 		ok = n == len(r.Steps) && !rejected
-	case ApprovalRejected:
+	case Rejected:
 		ok = rejected
-	case ApprovalExpired, ApprovalCancelled:
+	case Expired, Cancelled:
 		ok = n < len(r.Steps) && !rejected
 		events++
 	}
@@ -373,121 +416,122 @@ func (r ApprovalRequest) Validate() error {
 }
 
 // Approve records by's approval of the current step at time at. Approving
-// the last step makes the request Approved (EventApprovalGranted); an
-// earlier step gives EventApprovalStepApproved.
+// the last step makes the request Approved (EventGranted); an
+// earlier step gives EventStepApproved.
 //
 // Errors: ErrInvalid for an empty approver ID or a zero or earlier time
 // than the last event; ErrIllegalTransition when r is not pending or has
 // expired at at; ErrForbidden when by is the requester, lacks the current
 // step's role or already decided another step of r.
-func (r ApprovalRequest) Approve(by Approver, at time.Time, comment string) (ApprovalRequest, crmkit.Event, error) {
+func (r Request) Approve(by Approver, at time.Time, comment string) (Request, crmkit.Event, error) {
 	return r.decide(by, at, comment, true)
 }
 
 // Reject records by's rejection of the current step at time at: the
-// request becomes Rejected (EventApprovalRejected). Who may reject follows
+// request becomes Rejected (EventRejected). Who may reject follows
 // the same rules as Approve, with the same errors.
-func (r ApprovalRequest) Reject(by Approver, at time.Time, comment string) (ApprovalRequest, crmkit.Event, error) {
+func (r Request) Reject(by Approver, at time.Time, comment string) (Request, crmkit.Event, error) {
 	return r.decide(by, at, comment, false)
 }
 
-func (r ApprovalRequest) decide(by Approver, at time.Time, comment string, approve bool) (ApprovalRequest, crmkit.Event, error) {
+func (r Request) decide(by Approver, at time.Time, comment string, approve bool) (Request, crmkit.Event, error) {
 	verb := "approve"
 	if !approve {
 		verb = "reject"
 	}
 	if strings.TrimSpace(by.ID) == "" {
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("approver", "empty approver id for approval %s", r.ID)
+		return Request{}, crmkit.Event{}, crmkit.Invalid("approver", "empty approver id for approval %s", r.ID)
 	}
 	if err := r.checkOpen(verb, at); err != nil {
-		return ApprovalRequest{}, crmkit.Event{}, err
+		return Request{}, crmkit.Event{}, err
 	}
 	step, _ := r.CurrentStep()
 	role := r.Steps[step].Role
+	if err := FourEyes(r.Requester, by.ID); err != nil {
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s: cannot %s: %w", r.ID, verb, err)
+	}
 	switch {
-	case by.ID == r.Requester:
-		return ApprovalRequest{}, crmkit.Event{}, fmt.Errorf("approval %s: %s cannot %s their own request: %w", r.ID, by.ID, verb, crmkit.ErrForbidden)
 	case !by.HasRole(role):
-		return ApprovalRequest{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s does not hold role %q: %w", r.ID, step+1, by.ID, role, crmkit.ErrForbidden)
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s does not hold role %q: %w", r.ID, step+1, by.ID, role, crmkit.ErrForbidden)
 	}
 	for _, d := range r.Decisions {
 		if d.Approver == by.ID {
-			return ApprovalRequest{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s already decided step %d: %w", r.ID, step+1, by.ID, d.Step+1, crmkit.ErrForbidden)
+			return Request{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s already decided step %d: %w", r.ID, step+1, by.ID, d.Step+1, crmkit.ErrForbidden)
 		}
 	}
 
 	out := r.Clone()
-	out.Decisions = append(out.Decisions, ApprovalDecision{
+	out.Decisions = append(out.Decisions, Decision{
 		Step: step, Approver: by.ID, Role: role, Approved: approve, At: at, Comment: comment,
 	})
 	out.Version++
-	typ := EventApprovalStepApproved
+	typ := EventStepApproved
 	switch {
 	case !approve:
-		typ = EventApprovalRejected
-		out.Status, out.ClosedAt = ApprovalRejected, at
+		typ = EventRejected
+		out.Status, out.ClosedAt = Rejected, at
 	case step == len(r.Steps)-1:
-		typ = EventApprovalGranted
-		out.Status, out.ClosedAt = ApprovalApproved, at
+		typ = EventGranted
+		out.Status, out.ClosedAt = Approved, at
 	}
-	e, err := out.event(typ, by.ID, at, comment, ApprovalDecidedPayload{Step: step, Role: role, Approved: approve})
+	e, err := out.event(typ, by.ID, at, comment, DecidedPayload{Step: step, Role: role, Approved: approve})
 	if err != nil {
-		return ApprovalRequest{}, crmkit.Event{}, err
+		return Request{}, crmkit.Event{}, err
 	}
 	e.From = r.Status.String()
 	return out, e, nil
 }
 
-// Cancel withdraws a pending request at time at (EventApprovalCancelled).
+// Cancel withdraws a pending request at time at (EventCancelled).
 // Who may cancel is the owning aggregate's rule (typically the requester,
 // or the system when the subject goes away); actor names who did.
 //
 // Errors: ErrInvalid for an empty actor or a zero or earlier time than the
 // last event; ErrIllegalTransition when r is not pending or has expired at
 // at (record the expiry with Expire instead).
-func (r ApprovalRequest) Cancel(actor string, at time.Time, reason string) (ApprovalRequest, crmkit.Event, error) {
+func (r Request) Cancel(actor string, at time.Time, reason string) (Request, crmkit.Event, error) {
 	if strings.TrimSpace(actor) == "" {
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("actor", "empty actor cancelling approval %s", r.ID)
+		return Request{}, crmkit.Event{}, crmkit.Invalid("actor", "empty actor cancelling approval %s", r.ID)
 	}
 	if err := r.checkOpen("cancel", at); err != nil {
-		return ApprovalRequest{}, crmkit.Event{}, err
+		return Request{}, crmkit.Event{}, err
 	}
 	out := r.Clone()
-	out.Status, out.ClosedAt = ApprovalCancelled, at
+	out.Status, out.ClosedAt = Cancelled, at
 	out.Version++
-	e, err := out.event(EventApprovalCancelled, actor, at, reason, nil)
+	e, err := out.event(EventCancelled, actor, at, reason, nil)
 	if err != nil {
-		return ApprovalRequest{}, crmkit.Event{}, err
+		return Request{}, crmkit.Event{}, err
 	}
 	e.From = r.Status.String()
 	return out, e, nil
 }
 
 // Expire records that a pending request ran past its ExpiresAt
-// (EventApprovalExpired). at is the time of the check and must be at or
+// (EventExpired). at is the time of the check and must be at or
 // after ExpiresAt; the request and the event carry ExpiresAt itself, the
 // moment it expired, so a late check does not move history.
 //
 // Errors: ErrInvalid for a zero at; ErrIllegalTransition when r is not
 // pending, never expires or has not expired at at.
-func (r ApprovalRequest) Expire(at time.Time) (ApprovalRequest, crmkit.Event, error) {
+func (r Request) Expire(at time.Time) (Request, crmkit.Event, error) {
 	switch {
 	case at.IsZero():
-		return ApprovalRequest{}, crmkit.Event{}, crmkit.Invalid("at", "zero time expiring approval %s", r.ID)
-	case r.Status != ApprovalPending:
-		return ApprovalRequest{}, crmkit.Event{}, fmt.Errorf("approval %s is %s: cannot expire: %w", r.ID, r.Status, crmkit.ErrIllegalTransition)
+		return Request{}, crmkit.Event{}, crmkit.Invalid("at", "zero time expiring approval %s", r.ID)
+	case r.Status != Pending:
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s is %s: cannot expire: %w", r.ID, r.Status, crmkit.ErrIllegalTransition)
 	case r.ExpiresAt.IsZero():
-		return ApprovalRequest{}, crmkit.Event{}, fmt.Errorf("approval %s never expires: %w", r.ID, crmkit.ErrIllegalTransition)
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s never expires: %w", r.ID, crmkit.ErrIllegalTransition)
 	case !r.ExpiredAt(at):
-		return ApprovalRequest{}, crmkit.Event{}, fmt.Errorf("approval %s expires at %s, not yet at %s: %w", r.ID,
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s expires at %s, not yet at %s: %w", r.ID,
 			r.ExpiresAt.Format(time.RFC3339), at.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	out := r.Clone()
-	out.Status, out.ClosedAt = ApprovalExpired, r.ExpiresAt
+	out.Status, out.ClosedAt = Expired, r.ExpiresAt
 	out.Version++
-	e, err := out.event(EventApprovalExpired, "", r.ExpiresAt, "", nil)
+	e, err := out.event(EventExpired, "", r.ExpiresAt, "", nil)
 	if err != nil {
-		return ApprovalRequest{}, crmkit.Event{}, err
+		return Request{}, crmkit.Event{}, err
 	}
 	e.From = r.Status.String()
 	return out, e, nil
@@ -495,11 +539,11 @@ func (r ApprovalRequest) Expire(at time.Time) (ApprovalRequest, crmkit.Event, er
 
 // checkOpen rejects a decision or cancellation of r at time at unless r
 // is pending, unexpired at at, and at is not before the last event.
-func (r ApprovalRequest) checkOpen(verb string, at time.Time) error {
+func (r Request) checkOpen(verb string, at time.Time) error {
 	switch {
 	case at.IsZero():
 		return crmkit.Invalid("at", "zero time to %s approval %s", verb, r.ID)
-	case r.Status != ApprovalPending:
+	case r.Status != Pending:
 		return fmt.Errorf("approval %s is %s: cannot %s: %w", r.ID, r.Status, verb, crmkit.ErrIllegalTransition)
 	case r.ExpiredAt(at):
 		return fmt.Errorf("approval %s expired at %s: cannot %s: %w", r.ID, r.ExpiresAt.Format(time.RFC3339), verb, crmkit.ErrIllegalTransition)
@@ -513,15 +557,15 @@ func (r ApprovalRequest) checkOpen(verb string, at time.Time) error {
 	return nil
 }
 
-func (r ApprovalRequest) lastEventAt() time.Time {
+func (r Request) lastEventAt() time.Time {
 	if n := len(r.Decisions); n > 0 {
 		return r.Decisions[n-1].At
 	}
 	return r.RequestedAt
 }
 
-func (r ApprovalRequest) event(typ, actor string, at time.Time, reason string, payload any) (crmkit.Event, error) {
-	e, err := crmkit.NewEvent(ApprovalKind, r.ID, typ, actor, at, r.Version, payload)
+func (r Request) event(typ, actor string, at time.Time, reason string, payload any) (crmkit.Event, error) {
+	e, err := crmkit.NewEvent(Kind, r.ID, typ, actor, at, r.Version, payload)
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("approval %s: %w", r.ID, err)
 	}
@@ -530,80 +574,82 @@ func (r ApprovalRequest) event(typ, actor string, at time.Time, reason string, p
 	return e, nil
 }
 
-// ReplayApproval rebuilds a request from its events, oldest first: the
-// first must be EventApprovalRequested and every later one must belong to
+// Replay rebuilds a request from its events, oldest first: the
+// first must be EventRequested and every later one must belong to
 // the same request, carry the next version and be legal where it occurs
 // (the same rules Approve, Reject, Cancel and Expire apply, except that
 // roles are not re-checked: the decider's roles at the time are not in the
 // event). It is the inverse of the events those methods return.
-func ReplayApproval(events []crmkit.Event) (ApprovalRequest, error) {
+func Replay(events []crmkit.Event) (Request, error) {
 	if len(events) == 0 {
-		return ApprovalRequest{}, crmkit.Invalid("events", "no events to replay")
+		return Request{}, crmkit.Invalid("events", "no events to replay")
 	}
-	r, err := approvalRequested(events[0])
+	r, err := FromRequested(events[0])
 	if err != nil {
-		return ApprovalRequest{}, fmt.Errorf("replay events[0]: %w", err)
+		return Request{}, fmt.Errorf("replay events[0]: %w", err)
 	}
 	for i, e := range events[1:] {
-		if r, err = r.apply(e); err != nil {
-			return ApprovalRequest{}, fmt.Errorf("replay events[%d]: %w", i+1, err)
+		if r, err = r.Apply(e); err != nil {
+			return Request{}, fmt.Errorf("replay events[%d]: %w", i+1, err)
 		}
 	}
 	return r, nil
 }
 
-// approvalRequested rebuilds a request from its EventApprovalRequested.
-func approvalRequested(e crmkit.Event) (ApprovalRequest, error) {
-	if e.Type != EventApprovalRequested || e.AggregateKind != ApprovalKind {
-		return ApprovalRequest{}, crmkit.Invalid("event", "%s %s is not %s", e.AggregateKind, e.Type, EventApprovalRequested)
+// FromRequested rebuilds a request from its EventRequested, the first
+// event of its history (as Replay does with it); ErrInvalid if e is not one.
+func FromRequested(e crmkit.Event) (Request, error) {
+	if e.Type != EventRequested || e.AggregateKind != Kind {
+		return Request{}, crmkit.Invalid("event", "%s %s is not %s", e.AggregateKind, e.Type, EventRequested)
 	}
 	if e.Version != 1 {
-		return ApprovalRequest{}, crmkit.Invalid("event", "%s with version %d, want 1", e.Type, e.Version)
+		return Request{}, crmkit.Invalid("event", "%s with version %d, want 1", e.Type, e.Version)
 	}
-	var p ApprovalRequestedPayload
+	var p RequestedPayload
 	if err := e.DecodePayload(&p); err != nil {
-		return ApprovalRequest{}, err
+		return Request{}, err
 	}
-	r, _, err := NewApprovalRequest(p.Subject, p.Requester, p.Roles, e.At, p.ExpiresAt)
+	r, _, err := New(p.Subject, p.Requester, p.Roles, e.At, p.ExpiresAt)
 	if err != nil {
-		return ApprovalRequest{}, err
+		return Request{}, err
 	}
 	r.ID = e.AggregateID
 	return r, nil
 }
 
-// apply returns r after the event e, which must be r's next event and
-// legal where it occurs.
-func (r ApprovalRequest) apply(e crmkit.Event) (ApprovalRequest, error) {
-	if e.AggregateID != r.ID || e.AggregateKind != ApprovalKind {
-		return ApprovalRequest{}, crmkit.Invalid("event", "%s belongs to %s %s, not approval %s", e.Type, e.AggregateKind, e.AggregateID, r.ID)
+// Apply returns r after the event e, which must be r's next event and
+// legal where it occurs (as Replay checks it); r is unchanged. Errors
+// match crmkit.ErrInvalid, or the error the command would have returned.
+func (r Request) Apply(e crmkit.Event) (Request, error) {
+	if e.AggregateID != r.ID || e.AggregateKind != Kind {
+		return Request{}, crmkit.Invalid("event", "%s belongs to %s %s, not approval %s", e.Type, e.AggregateKind, e.AggregateID, r.ID)
 	}
 	if e.Version != r.Version+1 {
-		return ApprovalRequest{}, crmkit.Invalid("event", "%s with version %d after version %d of approval %s", e.Type, e.Version, r.Version, r.ID)
+		return Request{}, crmkit.Invalid("event", "%s with version %d after version %d of approval %s", e.Type, e.Version, r.Version, r.ID)
 	}
 	var (
-		next ApprovalRequest
+		next Request
 		err  error
 	)
 	switch e.Type {
-	case EventApprovalStepApproved, EventApprovalGranted, EventApprovalRejected:
-		var d ApprovalDecidedPayload
+	case EventStepApproved, EventGranted, EventRejected:
+		var d DecidedPayload
 		if err := e.DecodePayload(&d); err != nil {
-			return ApprovalRequest{}, err
+			return Request{}, err
 		}
 		step, ok := r.CurrentStep()
-		if !ok || d.Step != step || d.Role != r.Steps[step].Role || d.Approved != (e.Type != EventApprovalRejected) {
-			return ApprovalRequest{}, crmkit.Invalid("event", "%s of step %d (%s) does not fit approval %s", e.Type, d.Step+1, d.Role, r.ID)
+		if !ok || d.Step != step || d.Role != r.Steps[step].Role || d.Approved != (e.Type != EventRejected) {
+			return Request{}, crmkit.Invalid("event", "%s of step %d (%s) does not fit approval %s", e.Type, d.Step+1, d.Role, r.ID)
 		}
 		next, _, err = r.decide(Approver{ID: e.Actor, Roles: []string{d.Role}}, e.At, e.Reason, d.Approved)
-		if err == nil && (e.Type == EventApprovalGranted) != (next.Status == ApprovalApproved) {
+		if err == nil && (e.Type == EventGranted) != (next.Status == Approved) {
 			err = crmkit.Invalid("event", "%s at step %d of %d of approval %s", e.Type, d.Step+1, len(r.Steps), r.ID)
 		}
-	case EventApprovalCancelled:
+	case EventCancelled:
 		next, _, err = r.Cancel(e.Actor, e.At, e.Reason)
-	case EventApprovalExpired:
+	case EventExpired:
 		if !e.At.Equal(r.ExpiresAt) {
-			return ApprovalRequest{}, crmkit.Invalid("event", "expired at %s, but approval %s expires at %s", e.At.Format(time.RFC3339), r.ID, r.ExpiresAt.Format(time.RFC3339))
+			return Request{}, crmkit.Invalid("event", "expired at %s, but approval %s expires at %s", e.At.Format(time.RFC3339), r.ID, r.ExpiresAt.Format(time.RFC3339))
 		}
 		next, _, err = r.Expire(e.At)
 	default:
