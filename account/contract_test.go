@@ -34,7 +34,7 @@ func draft(t testing.TB) account.Contract {
 	return c
 }
 
-// grant runs the three-step approval of c through package deal.
+// grant runs the three-step approval of c through package approval.
 func grant(t testing.TB, c account.Contract, at time.Time) approval.Request {
 	t.Helper()
 	r, _, err := approval.New(c.Subject(), "rep-1", account.ContractApprovalRoles(), at, time.Time{})

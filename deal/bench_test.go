@@ -21,8 +21,8 @@ import (
 //	looplab-setstate  bare looplab/fsm: SetState + Event on one instance (a)
 //	looplab-new       bare looplab/fsm: NewFSM + Event
 //	bare-table        a bare [4][8]uint8 table lookup (b)
-//	compiled-table    Pipeline.Next, the bulk path (c)
-//	command           Pipeline.Move: pooled machine, guard, entry rules, event (d)
+//	compiled-table    Pipeline.Next, the compiled runtime's table (c)
+//	command           Pipeline.Move on the same runtime: checks, table, entry-rule guard, event and its ID (d)
 //	command-gated     Pipeline.Move into a stage that needs an approval
 func BenchmarkStageMove(b *testing.B) {
 	ctx := context.Background()
