@@ -349,7 +349,7 @@ func TestReactivateWithAndWithoutApproval(t *testing.T) {
 	assert.Equal(t, deal.Open, got.Status)
 }
 
-func TestCancelledContextChangesNothingAndDoesNotPoisonThePool(t *testing.T) {
+func TestCancelledContextChangesNothingAndLeavesThePipelineUsable(t *testing.T) {
 	p, d := fixture(t)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -360,7 +360,7 @@ func TestCancelledContextChangesNothingAndDoesNotPoisonThePool(t *testing.T) {
 		assert.Equal(t, crmkit.Event{}, e)
 		assert.Equal(t, 0, d.Stage)
 
-		// The machine that saw the cancellation was dropped: the next
+		// Nothing of the cancelled command stays behind: the next
 		// command on a live context works.
 		got, _, err = p.Move(context.Background(), d, "bidding", by("ana", 1))
 		require.NoError(t, err, "try %d", i)
@@ -368,7 +368,7 @@ func TestCancelledContextChangesNothingAndDoesNotPoisonThePool(t *testing.T) {
 	}
 }
 
-func TestFailedGuardDoesNotPoisonThePool(t *testing.T) {
+func TestFailedGuardLeavesThePipelineUsable(t *testing.T) {
 	ctx := context.Background()
 	p, d := fixture(t)
 	for i := range 5 {

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -185,10 +186,60 @@ func (t *Table) Looplab(initial string) *looplab.FSM {
 }
 
 // Mermaid draws the definition as a Mermaid state diagram with looplab's
-// visualiser, starting from state initial.
+// visualiser, starting from state initial. States whose names Mermaid
+// cannot take as identifiers (a space, a colon) are declared with an alias
+// ("pending approval" as pending_approval), which looplab does not do.
 func (t *Table) Mermaid(initial string) string {
 	s, _ := looplab.VisualizeWithType(t.Looplab(initial), looplab.MERMAID) // a known type: no error
-	return s
+	alias := map[string]string{}
+	var decl strings.Builder
+	for _, name := range t.states {
+		if name == "" || !strings.ContainsFunc(name, notIdent) {
+			continue
+		}
+		id := strings.Map(func(r rune) rune {
+			if notIdent(r) {
+				return '_'
+			}
+			return r
+		}, name)
+		alias[name] = id
+		fmt.Fprintf(&decl, "    state %q as %s\n", name, id)
+	}
+	if len(alias) == 0 {
+		return s
+	}
+	name := func(n string) string {
+		if id, ok := alias[n]; ok {
+			return id
+		}
+		return n
+	}
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for i, line := range lines {
+		// looplab writes "    A --> B: event" and "    [*] --> A".
+		body, nl := strings.CutSuffix(line, "\n")
+		if src, rest, ok := strings.Cut(strings.TrimPrefix(body, "    "), " --> "); ok {
+			dst, ev, labelled := strings.Cut(rest, ": ")
+			body = "    " + name(src) + " --> " + name(dst)
+			if labelled {
+				body += ": " + ev
+			}
+		}
+		b.WriteString(body)
+		if nl {
+			b.WriteString("\n")
+		}
+		if i == 0 {
+			b.WriteString(decl.String())
+		}
+	}
+	return b.String()
+}
+
+func notIdent(r rune) bool {
+	return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
 }
 
 // Graphviz draws the definition in Graphviz dot format with looplab's

@@ -146,3 +146,14 @@ func TestDrawing(t *testing.T) {
 	def[0].Src[0] = "changed"
 	assert.Equal(t, "closed", tbl.Events()[0].Src[0], "Definition returns a copy")
 }
+
+func TestMermaidAliasesNamesWithSpaces(t *testing.T) {
+	states := []string{"on hold", "done"}
+	tbl, err := fsm.Compile(looplab.Events{{Name: "finish", Src: []string{"on hold"}, Dst: "done"}}, states, []string{"finish"})
+	require.NoError(t, err)
+	want := "stateDiagram-v2\n" +
+		"    state \"on hold\" as on_hold\n" +
+		"    [*] --> on_hold\n" +
+		"    on_hold --> done: finish\n"
+	assert.Equal(t, want, tbl.Mermaid("on hold"))
+}
