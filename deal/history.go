@@ -128,9 +128,7 @@ func (p *Pipeline) createdFrom(e *crmkit.Event, pl DealCreatedPayload) (Deal, er
 // path for import validation and for catching up a cached deal. d is
 // unchanged.
 func (p *Pipeline) Apply(d Deal, e crmkit.Event) (Deal, error) {
-	if err := p.ready(); err != nil {
-		return Deal{}, err
-	}
+	// Kept small enough to inline: the Deal is then not copied twice.
 	if err := p.apply(&d, &e); err != nil {
 		return Deal{}, err
 	}
@@ -140,6 +138,9 @@ func (p *Pipeline) Apply(d Deal, e crmkit.Event) (Deal, error) {
 // apply applies e to *d in place. On error *d may be partly changed; the
 // callers discard it.
 func (p *Pipeline) apply(d *Deal, e *crmkit.Event) error {
+	if p == nil || p.m.rt == nil {
+		return p.ready()
+	}
 	switch {
 	case e.AggregateKind != DealKind || e.AggregateID != d.ID:
 		return crmkit.Invalid("events", "%s of %s %s is not an event of deal %s", e.Type, e.AggregateKind, e.AggregateID, d.ID)

@@ -547,9 +547,10 @@ func (p *Pipeline) Reactivation() ReactivationPolicy { return p.spec.Reactivatio
 
 // Definition returns the pipeline's state machine as a looplab/fsm event
 // list: the single definition from which the compiled table every
-// command runs on is built (nil for a nil or zero Pipeline). States are "<status>:<stage>" such as
-// "open:negotiation"; events are "move:<stage>", "suspend", "reactivate",
-// "terminate", "win", "lose" and "reopen".
+// command runs on is built (nil for a nil or zero Pipeline). States are
+// "<status>:<stage>" such as "open:negotiation"; events are
+// "move:<stage>", "suspend", "reactivate", "terminate", "win", "lose" and
+// "reopen".
 func (p *Pipeline) Definition() fsm.Events {
 	if p.ready() != nil {
 		return nil
