@@ -2,6 +2,7 @@ package deal_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/crmkit/crmkit/internal/fsm/fsmtest"
+	"github.com/looplab/fsm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -119,4 +121,67 @@ func TestCancelledContextStopsEveryCommand(t *testing.T) {
 	got, _, err := p.Move(context.Background(), d, "bidding", c)
 	require.NoError(t, err)
 	assert.Equal(t, 1, got.Stage)
+}
+
+// triggerOf names the looplab event a generated command fires, or "" for
+// a command that is no transition (transfer, team, amount, activity).
+func triggerOf(p *deal.Pipeline, c dealtest.Command) string {
+	switch c.Op {
+	case dealtest.OpMove:
+		return p.TriggerName(deal.MoveTrigger(c.Stage))
+	case dealtest.OpSuspend:
+		return "suspend"
+	case dealtest.OpReactivate:
+		return "reactivate"
+	case dealtest.OpTerminate:
+		return "terminate"
+	case dealtest.OpWin:
+		return "win"
+	case dealtest.OpLose:
+		return "lose"
+	case dealtest.OpReopen:
+		return "reopen"
+	}
+	return ""
+}
+
+// TestPipelineCommandsFollowLooplab runs random command sequences on
+// deals of generated pipelines and checks every transition command against
+// a looplab machine of the pipeline's definition, kept in the deal's
+// state: a command looplab refuses is ErrIllegalTransition; a command that
+// succeeds reaches looplab's state. (A command looplab allows may still be
+// refused by a guard or bad input: the deal is then unchanged.)
+func TestPipelineCommandsFollowLooplab(t *testing.T) {
+	ctx := context.Background()
+	rapid.Check(t, func(t *rapid.T) {
+		p := dealtest.Pipeline().Draw(t, "pipeline")
+		d := dealtest.Deal(p, dealStart).Draw(t, "deal")
+		f := fsm.NewFSM(p.StateName(d.Status, d.Stage), p.Definition(), nil)
+		at := d.UpdatedAt
+		for i, c := range dealtest.Commands(p).Draw(t, "commands") {
+			at = at.Add(c.Advance)
+			name := triggerOf(p, c)
+			got, _, err := c.Run(ctx, p, d, at)
+			if name == "" {
+				if err == nil {
+					d = got
+				}
+				continue
+			}
+			f.SetState(p.StateName(d.Status, d.Stage))
+			ferr := f.Event(ctx, name)
+			if ferr != nil {
+				if !errors.Is(err, crmkit.ErrIllegalTransition) && !errors.Is(err, crmkit.ErrInvalid) {
+					t.Fatalf("command %d %s from %s: looplab refuses (%v), command returned %v", i, c, p.StateName(d.Status, d.Stage), ferr, err)
+				}
+				continue
+			}
+			if err != nil {
+				require.False(t, errors.Is(err, crmkit.ErrIllegalTransition), "command %d %s: looplab allows %s, command says %v", i, c, name, err)
+				continue
+			}
+			require.Equal(t, f.Current(), p.StateName(got.Status, got.Stage), "command %d %s", i, c)
+			d = got
+		}
+	})
 }
