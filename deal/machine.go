@@ -351,7 +351,7 @@ func checkApproval(id uuid.UUID, c *Cmd, at time.Time, subject string, roles []s
 
 // begin checks what every command needs before anything else: a usable
 // pipeline, a context and a valid command for d.
-func (p *Pipeline) begin(ctx context.Context, d *Deal, c Cmd) error {
+func (p *Pipeline) begin(ctx context.Context, d *Deal, c *Cmd) error {
 	if err := p.ready(); err != nil {
 		return err
 	}
@@ -414,7 +414,7 @@ func (p *Pipeline) illegalError(d *Deal, t Trigger) error {
 // ErrIllegalTransition. An unknown stage is ErrInvalid. The deal is
 // unchanged on every error.
 func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (_ Deal, ev crmkit.Event, _ error) {
-	if err := p.begin(ctx, &d, c); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	to, err := p.stageIndex(stage)
@@ -451,7 +451,7 @@ func (p *Pipeline) stageIndex(name string) (int, error) {
 // an optional planned resume date until (after c.At). It comes back only
 // through Reactivate.
 func (p *Pipeline) Suspend(ctx context.Context, d Deal, until time.Time, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, c); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	switch {
@@ -468,7 +468,7 @@ func (p *Pipeline) Suspend(ctx context.Context, d Deal, until time.Time, c Cmd) 
 // request for ReactivationSubject(deal) with a step for every role the
 // policy names, in which c.By decided nothing (else ErrForbidden).
 func (p *Pipeline) Reactivate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, c); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	var payload ReactivatedPayload
@@ -483,7 +483,7 @@ func (p *Pipeline) Reactivate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.
 // Terminate ends an open or suspended deal for good (DealTerminated) with
 // c.Reason (required): no event leaves Terminated.
 func (p *Pipeline) Terminate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, c); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	if strings.TrimSpace(c.Reason) == "" {
@@ -495,7 +495,7 @@ func (p *Pipeline) Terminate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.E
 // Win closes an open deal as won (DealWon) with outcome o: a Summary is
 // required; Reason is optional. o.At and o.By are set from c.
 func (p *Pipeline) Win(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, c); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	if strings.TrimSpace(o.Summary) == "" {
@@ -510,7 +510,7 @@ func (p *Pipeline) Win(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crm
 // competitor (LossCompetitor, LossCompetitorEarly) must name the
 // Competitor. o.At and o.By are set from c.
 func (p *Pipeline) Lose(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, c); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	switch {
@@ -530,7 +530,7 @@ func (p *Pipeline) Lose(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, cr
 // never be reopened. The outcome is cleared, in this one place; the old
 // one stays in the deal's history, in its DealLost event.
 func (p *Pipeline) Reopen(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, c); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	return p.statusCommand(ctx, d, TriggerReopen, c, Outcome{}, time.Time{}, nil)

@@ -159,6 +159,9 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 	if ctx == nil {
 		return Conversion{}, crmkit.Invalid("ctx", "lead %s: convert with a nil context", l.ID)
 	}
+	if err := ctx.Err(); err != nil {
+		return Conversion{}, fmt.Errorf("lead %s: convert: %w", l.ID, err)
+	}
 	if err := l.validateForCommand(); err != nil {
 		return Conversion{}, err
 	}
@@ -216,8 +219,8 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		return Conversion{}, fmt.Errorf("lead %s: encode conversion: %w", l.ID, crmkit.ErrInvalid)
 	}
 	next := l
-	ev, err := lad.fire(ctx, &next, &Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload)
-	if err != nil {
+	var ev crmkit.Event
+	if err := lad.fire(ctx, &next, &Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload, &ev); err != nil {
 		return Conversion{}, err
 	}
 	next.Conversion = ref

@@ -1,7 +1,9 @@
 // Package uuidv7 generates UUIDv7 identifiers (RFC 9562, section 5.7)
-// with the random reads amortised: one read of the operating system's
-// random source serves many IDs, where github.com/google/uuid's NewV7
-// reads it (and allocates) once per ID.
+// with the random reads amortised: a generator seeds a ChaCha8 stream (a
+// cryptographically strong generator, math/rand/v2) with 32 bytes read
+// once from the operating system's random source and draws each ID's
+// random bits from it, where github.com/google/uuid's NewV7 reads the
+// operating system (and allocates) once per ID.
 //
 // Layout: 48 bits of Unix milliseconds, the version, 12 bits of sub-
 // millisecond precision that also serve as a counter (RFC 9562 section
@@ -14,15 +16,12 @@ package uuidv7
 import (
 	"crypto/rand"
 	"encoding/binary"
+	mrand "math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 )
-
-// refill is how many bytes one random read fetches: 8 per ID, so 512 IDs
-// per read.
-const refill = 4096
 
 // Generator makes UUIDv7s. Its zero value is ready to use and it is safe
 // for concurrent use.
@@ -31,9 +30,7 @@ type Generator struct {
 	realMS int64  // the latest millisecond given
 	lastMS int64  // the latest millisecond issued (ahead of realMS after a burst)
 	seq    uint16 // 12 bits: sub-millisecond precision, then a counter
-	buf    [refill]byte
-	pos    int // next unread byte of buf; refill when it reaches len(buf)
-	filled bool
+	rng    *mrand.ChaCha8
 }
 
 // Default is the process-wide generator behind New.
@@ -94,16 +91,15 @@ func (g *Generator) NewAt(t time.Time) uuid.UUID {
 	if ms >= 1<<48 { // a borrow at the very end of the format's range
 		ms = 1<<48 - 1
 	}
-	if !g.filled || g.pos+8 > len(g.buf) {
-		if _, err := rand.Read(g.buf[:]); err != nil {
+	if g.rng == nil {
+		var seed [32]byte
+		if _, err := rand.Read(seed[:]); err != nil {
 			g.mu.Unlock()
 			panic("uuidv7: random source failed: " + err.Error())
 		}
-		g.pos, g.filled = 0, true
+		g.rng = mrand.NewChaCha8(seed)
 	}
-	r := binary.BigEndian.Uint64(g.buf[g.pos:])
-	clear(g.buf[g.pos : g.pos+8]) // spent randomness does not linger
-	g.pos += 8
+	r := g.rng.Uint64()
 	g.mu.Unlock()
 
 	var id uuid.UUID

@@ -134,3 +134,14 @@ func BenchmarkNewID(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkNewAt is the generator alone, for a given time (the command
+// path's case: the event's time is known).
+func BenchmarkNewAt(b *testing.B) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		at = at.Add(time.Microsecond)
+		sink = uuidv7.NewAt(at)
+	}
+}
