@@ -361,7 +361,7 @@ func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []by
 	if err := lad.ready(); err != nil {
 		return err
 	}
-	if err := l.validateForCommand(); err != nil {
+	if err := validForCommand(l); err != nil {
 		return err
 	}
 	if !cmd.Action.Valid() {
@@ -432,7 +432,11 @@ func illegal(l *Lead, a Action) error {
 }
 
 // validateForCommand rejects a lead that could not have come from New.
-func (l *Lead) validateForCommand() error {
+func (l Lead) validateForCommand() error { return validForCommand(&l) }
+
+// validForCommand is validateForCommand without copying the lead, for the
+// command path.
+func validForCommand(l *Lead) error {
 	if l.ID == [16]byte{} {
 		return crmkit.Invalid("lead id", "nil UUID")
 	}
