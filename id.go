@@ -8,9 +8,9 @@ import (
 // NewID returns a new entity ID: a UUIDv7 (RFC 9562), time-ordered so that
 // IDs created together sit together in an index: successive calls return
 // increasing IDs while the system clock does not go back, unique under
-// concurrency. One read of the operating system's random source serves
-// many IDs (no allocation per ID). It panics only if that source fails,
-// as crypto/rand does.
+// concurrency. The random bits come from a ChaCha8 stream seeded once
+// from the operating system's random source (no allocation per ID). It
+// panics only if that source fails, as crypto/rand does.
 func NewID() uuid.UUID {
 	return uuidv7.New()
 }
