@@ -101,6 +101,16 @@ func (t *Enum[E]) Values() []E {
 	return out
 }
 
+// Index returns the declared names indexed by value: Index()[v] is the
+// name of v for every declared v, and "" for the values below the first
+// declared one (the unset zero among them). It is the form a state machine
+// compiled from names takes (state i is named Index()[i]).
+func (t *Enum[E]) Index() []string {
+	out := make([]string, int(t.first)+len(t.names))
+	copy(out[t.first:], t.names)
+	return out
+}
+
 // MarshalText returns v's text form: its name, or Unset for the unset
 // zero. A value that is not declared is an error matching ErrInvalid.
 func (t *Enum[E]) MarshalText(v E) ([]byte, error) {

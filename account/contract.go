@@ -2,16 +2,16 @@ package account
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/approval"
+	"github.com/crmkit/crmkit/internal/fsm"
 	"github.com/google/uuid"
-	"github.com/looplab/fsm"
+	looplab "github.com/looplab/fsm"
 	"github.com/shopspring/decimal"
 )
 
@@ -66,8 +66,8 @@ const (
 // ContractEvents returns the contract state machine as a looplab/fsm
 // definition, the one place its transitions are written down. States and
 // events are named by ContractStatus.String and ContractTrigger.String.
-func ContractEvents() fsm.Events {
-	return fsm.Events{
+func ContractEvents() looplab.Events {
+	return looplab.Events{
 		{Name: "approve", Src: []string{"draft"}, Dst: "approved"},
 		{Name: "sign", Src: []string{"approved"}, Dst: "signed"},
 		{Name: "activate", Src: []string{"signed"}, Dst: "active"},
@@ -77,22 +77,24 @@ func ContractEvents() fsm.Events {
 	}
 }
 
-// contractTable is the transition table compiled from ContractEvents:
-// contractTable[status][trigger] is the next status, 0 for illegal.
-var contractTable = compileContractTable()
+// contractMachine is ContractEvents compiled by crmkit's one
+// state-machine runtime, with the approval guard of TriggerApprove. Every
+// command and every replay runs on it.
+var contractMachine = newContractMachine()
 
-func compileContractTable() (t [numContractStatuses][numContractTriggers]ContractStatus) {
-	status := func(name string) ContractStatus {
-		s, _ := contractStatusNames.Parse(name)
-		return s
+// contractCmd is what the guards read of a command besides the contract.
+type contractCmd struct {
+	req *approval.Request
+}
+
+func newContractMachine() *fsm.Machine[Contract, contractCmd] {
+	t, err := fsm.Compile(ContractEvents(), contractStatusNames.Index(), contractTriggerNames.Index())
+	if err != nil {
+		panic(err) // ContractEvents is a literal; the tests compile it
 	}
-	for _, e := range ContractEvents() {
-		trig, _ := contractTriggerNames.Parse(e.Name)
-		for _, src := range e.Src {
-			t[status(src)][trig] = status(e.Dst)
-		}
-	}
-	return t
+	m := fsm.NewMachine[Contract, contractCmd](t)
+	m.Guard(int(TriggerApprove), approvalGuard)
+	return m
 }
 
 // NextStatus returns the status a contract in s reaches by t and true, or
@@ -100,17 +102,14 @@ func compileContractTable() (t [numContractStatuses][numContractTriggers]Contrac
 // compiled from ContractEvents, for bulk work (replay, import checks): a
 // lookup without allocation. It does not apply the commands' guards.
 func NextStatus(s ContractStatus, t ContractTrigger) (ContractStatus, bool) {
-	if s >= numContractStatuses || t >= numContractTriggers {
-		return 0, false
-	}
-	n := contractTable[s][t]
-	return n, n != 0
+	n, ok := contractMachine.Table().Next(int(s), int(t))
+	return ContractStatus(n), ok
 }
 
 // ContractMermaid draws the contract state machine as a Mermaid state
 // diagram, rendered by looplab/fsm from ContractEvents.
 func ContractMermaid() (string, error) {
-	return fsm.VisualizeWithType(fsm.NewFSM("draft", ContractEvents(), nil), fsm.MERMAID)
+	return contractMachine.Table().Mermaid(Draft.String()), nil
 }
 
 // Execution is how far the delivery of a signed contract has come:
@@ -328,51 +327,46 @@ func (c Contract) clone() Contract {
 	return c
 }
 
-// fire runs trigger t through a fresh looplab machine built from
-// ContractEvents, with guard as its one before_event callback. A machine
-// is never reused, so a cancelled or failed transition leaves nothing
-// stuck behind.
-func (c Contract) fire(ctx context.Context, t ContractTrigger, guard func() error) (ContractStatus, error) {
+// fire runs trigger t on the compiled machine: the context, the table,
+// then the trigger's guards. Nothing is changed here.
+func (c Contract) fire(ctx context.Context, t ContractTrigger, cmd *contractCmd, at time.Time) (ContractStatus, error) {
 	if !c.Status.Valid() {
 		return 0, crmkit.Invalid("status", "contract %s has status %s", c.ID, c.Status)
 	}
-	f := fsm.NewFSM(c.Status.String(), ContractEvents(), fsm.Callbacks{
-		"before_event": func(_ context.Context, e *fsm.Event) {
-			if guard != nil {
-				if err := guard(); err != nil {
-					e.Cancel(err)
-				}
-			}
-		},
-	})
-	if err := f.Event(ctx, t.String()); err != nil {
-		var canceled fsm.CanceledError
-		switch {
-		case errors.As(err, &canceled) && canceled.Err != nil:
-			return 0, canceled.Err
-		case errors.As(err, new(fsm.InvalidEventError)) || errors.As(err, new(fsm.UnknownEventError)):
-			return 0, fmt.Errorf("contract %s is %s: %s is not allowed: %w", c.ID, c.Status, t, crmkit.ErrIllegalTransition)
-		case ctx.Err() != nil:
-			return 0, fmt.Errorf("contract %s: %s: %w", c.ID, t, ctx.Err())
-		}
-		return 0, fmt.Errorf("contract %s: %s: %v: %w", c.ID, t, err, crmkit.ErrIllegalTransition)
+	if t >= numContractTriggers {
+		return 0, crmkit.Invalid("trigger", "unknown contract trigger %d", uint8(t))
 	}
-	next, _ := contractStatusNames.Parse(f.Current())
-	if n, ok := NextStatus(c.Status, t); !ok || n != next {
-		return 0, fmt.Errorf("contract %s: looplab and the compiled table disagree on %s from %s: %w", c.ID, t, c.Status, crmkit.ErrIllegalTransition)
+	n, res, err := contractMachine.Fire(ctx, int(c.Status), int(t), &c, cmd, at)
+	switch res {
+	case fsm.Refused:
+		return 0, fmt.Errorf("contract %s is %s: %s is not allowed: %w", c.ID, c.Status, t, crmkit.ErrIllegalTransition)
+	case fsm.Blocked:
+		return 0, err
+	case fsm.Stopped:
+		return 0, fmt.Errorf("contract %s: %s: %w", c.ID, t, err)
 	}
-	return next, nil
+	return ContractStatus(n), nil
 }
 
-func (c Contract) transition(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, guard func() error) (Contract, crmkit.Event, error) {
-	return c.transitionWith(ctx, t, actor, at, reason, guard, nil)
+// approvalGuard accepts TriggerApprove only with a request for the
+// contract's subject, granted at the command's time, with a step for each
+// of ContractApprovalRoles (approval.Request.Check).
+func approvalGuard(_ context.Context, c Contract, cmd contractCmd, at time.Time) error {
+	if err := cmd.req.Check(c.Subject(), ContractApprovalRoles(), "", at); err != nil {
+		return fmt.Errorf("contract %s: %w", c.ID, err)
+	}
+	return nil
 }
 
-func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, guard func() error, approval *uuid.UUID) (Contract, crmkit.Event, error) {
+func (c Contract) transition(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string) (Contract, crmkit.Event, error) {
+	return c.transitionWith(ctx, t, actor, at, reason, nil)
+}
+
+func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, req *approval.Request) (Contract, crmkit.Event, error) {
 	if at.IsZero() {
 		return Contract{}, crmkit.Event{}, crmkit.Invalid("at", "contract %s: %s at zero time", c.ID, t)
 	}
-	next, err := c.fire(ctx, t, guard)
+	next, err := c.fire(ctx, t, &contractCmd{req: req}, at)
 	if err != nil {
 		return Contract{}, crmkit.Event{}, err
 	}
@@ -385,50 +379,40 @@ func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor s
 	if t == TriggerTerminate {
 		out.TerminatedAt = at
 	}
-	if approval != nil {
-		out.ApprovalID = *approval
-		return out.record(triggerEvent[t], actor, at, reason, from, ContractApprovedPayload{ApprovalID: *approval})
+	if t == TriggerApprove {
+		out.ApprovalID = req.ID
+		return out.record(triggerEvent[t], actor, at, reason, from, ContractApprovedPayload{ApprovalID: req.ID})
 	}
 	return out.record(triggerEvent[t], actor, at, reason, from, nil)
 }
 
-// Approve moves a Draft contract to Approved. approval must be a request
-// for c.Subject(), granted at at, with a step for each of
-// ContractApprovalRoles (review, approval, authorisation), made with
-// package deal's NewApprovalRequest and Approve; else ErrForbidden.
-func (c Contract) Approve(ctx context.Context, approval deal.ApprovalRequest, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transitionWith(ctx, TriggerApprove, actor, at, "", func() error {
-		switch {
-		case approval.Subject != c.Subject():
-			return fmt.Errorf("contract %s: approval %s is for %q: %w", c.ID, approval.ID, approval.Subject, crmkit.ErrForbidden)
-		case !approval.Granted(at):
-			return fmt.Errorf("contract %s: approval %s is %s, not granted: %w", c.ID, approval.ID, approval.StatusAt(at), crmkit.ErrForbidden)
-		case !approval.Covers(ContractApprovalRoles()):
-			return fmt.Errorf("contract %s: approval %s lacks steps %v: %w", c.ID, approval.ID, ContractApprovalRoles(), crmkit.ErrForbidden)
-		}
-		return nil
-	}, &approval.ID)
+// Approve moves a Draft contract to Approved. req must be an
+// approval.Request for c.Subject(), granted at at, with a step for each
+// of ContractApprovalRoles (review, approval, authorisation); else
+// ErrForbidden (approval.Request.Check).
+func (c Contract) Approve(ctx context.Context, req approval.Request, actor string, at time.Time) (Contract, crmkit.Event, error) {
+	return c.transitionWith(ctx, TriggerApprove, actor, at, "", &req)
 }
 
 // Sign moves an Approved contract to Signed; its execution starts at
 // Planning.
 func (c Contract) Sign(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerSign, actor, at, "", nil)
+	return c.transition(ctx, TriggerSign, actor, at, "")
 }
 
 // Activate moves a Signed contract to Active (delivery and billing run).
 func (c Contract) Activate(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerActivate, actor, at, "", nil)
+	return c.transition(ctx, TriggerActivate, actor, at, "")
 }
 
 // Complete moves an Active contract to Completed.
 func (c Contract) Complete(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerComplete, actor, at, "", nil)
+	return c.transition(ctx, TriggerComplete, actor, at, "")
 }
 
 // Close moves a Completed contract to Closed, which is final.
 func (c Contract) Close(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerClose, actor, at, "", nil)
+	return c.transition(ctx, TriggerClose, actor, at, "")
 }
 
 // Terminate ends a contract early, from any status but Closed and
@@ -437,7 +421,7 @@ func (c Contract) Terminate(ctx context.Context, actor string, at time.Time, rea
 	if strings.TrimSpace(reason) == "" {
 		return Contract{}, crmkit.Event{}, crmkit.Invalid("reason", "contract %s: termination without reason", c.ID)
 	}
-	return c.transition(ctx, TriggerTerminate, actor, at, reason, nil)
+	return c.transition(ctx, TriggerTerminate, actor, at, reason)
 }
 
 // Fire applies trigger t with no input but the actor: Sign, Activate,
@@ -446,14 +430,11 @@ func (c Contract) Terminate(ctx context.Context, actor string, at time.Time, rea
 func (c Contract) Fire(ctx context.Context, t ContractTrigger, actor string, at time.Time) (Contract, crmkit.Event, error) {
 	switch t {
 	case TriggerApprove:
-		return c.Approve(ctx, deal.ApprovalRequest{}, actor, at)
+		return c.transitionWith(ctx, TriggerApprove, actor, at, "", nil)
 	case TriggerTerminate:
 		return c.Terminate(ctx, actor, at, "terminated")
 	}
-	if t >= numContractTriggers {
-		return Contract{}, crmkit.Event{}, crmkit.Invalid("trigger", "unknown contract trigger %d", uint8(t))
-	}
-	return c.transition(ctx, t, actor, at, "", nil)
+	return c.transition(ctx, t, actor, at, "")
 }
 
 // Execute moves the execution of a Signed or Active contract forward to x

@@ -10,7 +10,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/google/uuid"
 	"github.com/looplab/fsm"
 	"github.com/stretchr/testify/assert"
@@ -34,13 +34,13 @@ func draft(t testing.TB) account.Contract {
 	return c
 }
 
-// grant runs the three-step approval of c through package deal.
-func grant(t testing.TB, c account.Contract, at time.Time) deal.ApprovalRequest {
+// grant runs the three-step approval of c through package approval.
+func grant(t testing.TB, c account.Contract, at time.Time) approval.Request {
 	t.Helper()
-	r, _, err := deal.NewApprovalRequest(c.Subject(), "rep-1", account.ContractApprovalRoles(), at, time.Time{})
+	r, _, err := approval.New(c.Subject(), "rep-1", account.ContractApprovalRoles(), at, time.Time{})
 	require.NoError(t, err)
 	for i, who := range []string{"legal", "manager", "director"} {
-		r, _, err = r.Approve(deal.Approver{ID: who, Roles: []string{account.ContractApprovalRoles()[i]}}, at, "ok")
+		r, _, err = r.Approve(approval.Approver{ID: who, Roles: []string{account.ContractApprovalRoles()[i]}}, at, "ok")
 		require.NoError(t, err)
 	}
 	return r
@@ -52,9 +52,9 @@ func TestContractLifecycle(t *testing.T) {
 	at := t0.Add(time.Hour)
 
 	// Approval in steps: a partly approved request is not enough.
-	partial, _, err := deal.NewApprovalRequest(c.Subject(), "rep-1", account.ContractApprovalRoles(), at, time.Time{})
+	partial, _, err := approval.New(c.Subject(), "rep-1", account.ContractApprovalRoles(), at, time.Time{})
 	require.NoError(t, err)
-	partial, _, err = partial.Approve(deal.Approver{ID: "legal", Roles: []string{"review"}}, at, "")
+	partial, _, err = partial.Approve(approval.Approver{ID: "legal", Roles: []string{"review"}}, at, "")
 	require.NoError(t, err)
 	_, _, err = c.Approve(ctx, partial, "rep-1", at)
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
@@ -181,7 +181,7 @@ func TestContractCancelledAndFailedGuard(t *testing.T) {
 	_, _, err := c.Approve(ctx, grant(t, c, t0), "rep", t0)
 	assert.Error(t, err)
 	// A failed guard, then the same contract goes through: nothing is stuck.
-	_, _, err = c.Approve(context.Background(), deal.ApprovalRequest{}, "rep", t0)
+	_, _, err = c.Approve(context.Background(), approval.Request{}, "rep", t0)
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	c2, _, err := c.Approve(context.Background(), grant(t, c, t0), "rep", t0)
 	require.NoError(t, err)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/kpi"
 )
 
@@ -56,10 +56,10 @@ func ExampleContract_Approve() {
 		AccountID: crmkit.NewID(), Title: "Maintenance", Start: at, End: at.AddDate(1, 0, 0),
 		Monthly: crmkit.MustMoney("500.00", "EUR"),
 	}, "rep", at)
-	req, _, _ := deal.NewApprovalRequest(c.Subject(), "rep", account.ContractApprovalRoles(), at, time.Time{})
-	req, _, _ = req.Approve(deal.Approver{ID: "lawyer", Roles: []string{"review"}}, at, "")
-	req, _, _ = req.Approve(deal.Approver{ID: "manager", Roles: []string{"approval"}}, at, "")
-	req, _, _ = req.Approve(deal.Approver{ID: "cfo", Roles: []string{"authorisation"}}, at, "")
+	req, _, _ := approval.New(c.Subject(), "rep", account.ContractApprovalRoles(), at, time.Time{})
+	req, _, _ = req.Approve(approval.Approver{ID: "lawyer", Roles: []string{"review"}}, at, "")
+	req, _, _ = req.Approve(approval.Approver{ID: "manager", Roles: []string{"approval"}}, at, "")
+	req, _, _ = req.Approve(approval.Approver{ID: "cfo", Roles: []string{"authorisation"}}, at, "")
 	c, e, err := c.Approve(context.Background(), req, "rep", at)
 	if err != nil {
 		fmt.Println(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 	"github.com/looplab/fsm"
@@ -20,8 +21,8 @@ import (
 //	looplab-setstate  bare looplab/fsm: SetState + Event on one instance (a)
 //	looplab-new       bare looplab/fsm: NewFSM + Event
 //	bare-table        a bare [4][8]uint8 table lookup (b)
-//	compiled-table    Pipeline.Next, the bulk path (c)
-//	command           Pipeline.Move: pooled machine, guard, entry rules, event (d)
+//	compiled-table    Pipeline.Next, the compiled runtime's table (c)
+//	command           Pipeline.Move on the same runtime: checks, table, entry-rule guard, event and its ID (d)
 //	command-gated     Pipeline.Move into a stage that needs an approval
 func BenchmarkStageMove(b *testing.B) {
 	ctx := context.Background()
@@ -104,11 +105,11 @@ func BenchmarkStageMove(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err := deal.NewApprovalRequest(deal.StageSubject(d.ID, "closing"), "ana", []string{"manager"}, dealStart, time.Time{})
+	req, _, err := approval.New(deal.StageSubject(d.ID, "closing"), "ana", []string{"manager"}, dealStart, time.Time{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err = req.Approve(deal.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "ok")
+	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "ok")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func BenchmarkStageMove(b *testing.B) {
 	})
 }
 
-func benchDeal(b *testing.B, p *deal.Pipeline) (deal.NewDeal, deal.Deal) {
+func benchDeal(b testing.TB, p *deal.Pipeline) (deal.NewDeal, deal.Deal) {
 	n := deal.NewDeal{
 		Name: "bench", Type: deal.NewBusiness, Amount: crmkit.MustMoney("20000.00", "EUR"),
 		CloseDate: dealStart.AddDate(0, 2, 0),

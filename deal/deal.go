@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -244,7 +245,7 @@ type Cmd struct {
 	By       string
 	At       time.Time
 	Reason   string
-	Approval *ApprovalRequest
+	Approval *approval.Request
 }
 
 func (c Cmd) check(d *Deal) error {
@@ -287,9 +288,12 @@ type NewDeal struct {
 // New creates a deal in pipeline p from n, by c.By at c.At, and returns it
 // with its DealCreated event (version 1). Creating a deal in a stage other
 // than the first does not check entry rules: an imported deal is where it
-// is. Invalid input is an error matching crmkit.ErrInvalid naming the
-// field.
+// is. Invalid input (a nil or zero p too) is an error matching
+// crmkit.ErrInvalid naming the field.
 func New(p *Pipeline, n NewDeal, c Cmd) (Deal, crmkit.Event, error) {
+	if err := p.ready(); err != nil {
+		return Deal{}, crmkit.Event{}, err
+	}
 	d, err := newDeal(p, n, c)
 	if err != nil {
 		return Deal{}, crmkit.Event{}, err

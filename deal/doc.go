@@ -29,26 +29,28 @@
 //	open|suspended    -> terminated:<stage>          terminate (final)
 //	lost:<stage>      -> open:<stage>                reopen (if AllowReopen)
 //
-// Commands (Pipeline.Move, Suspend, Reactivate, Terminate, Win, Lose,
-// Reopen) borrow a pooled looplab machine, set the deal's state, fire one
-// event and read the result; one before_event guard applies the rules the
+// crmkit's one state-machine runtime compiles that definition into a
+// transition table plus guards, plain functions that apply the rules the
 // definition cannot express: entry rules, stage-gate approvals and the
-// ReactivationPolicy. Bulk paths (Pipeline.Replay, ReplayAll, Apply and
-// Pipeline.Next) use a transition table compiled from the same definition,
-// a byte lookup per event. Tests prove table and machine agree on every
-// state and event of random pipelines.
+// ReactivationPolicy. Commands (Pipeline.Move, Suspend, Reactivate,
+// Terminate, Win, Lose, Reopen) and bulk paths (Pipeline.Replay, ReplayAll,
+// Apply and Pipeline.Next) all run on that table, a byte lookup per event;
+// looplab is not called on the command path and no machine is pooled.
+// Tests prove table and looplab agree on every state and event of random
+// pipelines and on random event sequences.
 //
 // Every command returns the new Deal and the crmkit.Event recording the
 // change (who, when, from, to, reason) and leaves its input unchanged; on
 // error it returns the zero Deal. An event the definition does not allow
 // is crmkit.ErrIllegalTransition naming the deal, its state and the event;
 // a missing or unfit approval is crmkit.ErrForbidden; bad input is
-// crmkit.ErrInvalid naming the field. The events of a deal, in order, are
+// crmkit.ErrInvalid naming the field, and so are a nil context and a nil
+// or zero Pipeline; a done context returns its error before any change. The events of a deal, in order, are
 // its history: Pipeline.Replay rebuilds the deal from them.
 //
 // # Approvals
 //
-// An ApprovalRequest is a chain of steps, each approved by somebody
+// An approval.Request is a chain of steps, each approved by somebody
 // holding the step's role, never the requester. Stage gates need one for
 // StageSubject(deal, stage), reactivations that the policy does not make
 // automatic one for ReactivationSubject(deal); the command's actor may not
@@ -74,7 +76,7 @@
 // # Concurrency
 //
 // Pipeline and Pipelines are immutable and safe for concurrent use. Deal,
-// ApprovalRequest and the other types are values.
+// approval.Request and the other types are values.
 //
 // Package dealtest has rapid generators for pipelines, deals and command
 // sequences.

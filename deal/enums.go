@@ -10,32 +10,13 @@ import (
 // one stable text form, used by String, text and JSON encoding and
 // storage. A zero value that is not a value is written "unset".
 var (
-	approvalStatusNames = crmkit.NewEnum("ApprovalStatus", ApprovalPending, "pending", "approved", "rejected", "expired", "cancelled")
-	forecastNames       = crmkit.NewEnum("ForecastCategory", ForecastPipeline, "pipeline", "best_case", "commit", "closed", "omitted")
-	cadenceNames        = crmkit.NewEnum("CadenceUnit", PerDay, "day", "week", "month")
-	statusNames         = crmkit.NewEnum("Status", Open, "open", "won", "lost", "suspended", "terminated")
-	dealTypeNames       = crmkit.NewEnum("DealType", NewBusiness, "new_business", "expansion", "renewal", "cross_sell")
-	quoteStatusNames    = crmkit.NewEnum("QuoteStatus", QuoteDraft, "draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired")
-	discountBasisNames  = crmkit.NewEnum("DiscountBasis", MaxLineDiscount, "max-line-discount", "overall-discount")
+	forecastNames      = crmkit.NewEnum("ForecastCategory", ForecastPipeline, "pipeline", "best_case", "commit", "closed", "omitted")
+	cadenceNames       = crmkit.NewEnum("CadenceUnit", PerDay, "day", "week", "month")
+	statusNames        = crmkit.NewEnum("Status", Open, "open", "won", "lost", "suspended", "terminated")
+	dealTypeNames      = crmkit.NewEnum("DealType", NewBusiness, "new_business", "expansion", "renewal", "cross_sell")
+	quoteStatusNames   = crmkit.NewEnum("QuoteStatus", QuoteDraft, "draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired")
+	discountBasisNames = crmkit.NewEnum("DiscountBasis", MaxLineDiscount, "max-line-discount", "overall-discount")
 )
-
-// String returns the text form of s: its name ("pending", "approved",
-// "rejected", ...) or "unset" for the zero ApprovalStatus.
-func (s ApprovalStatus) String() string { return approvalStatusNames.String(s) }
-
-// Valid reports whether s is one of the declared ApprovalStatus values (not
-// the unset zero).
-func (s ApprovalStatus) Valid() bool { return approvalStatusNames.Valid(s) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (s ApprovalStatus) MarshalText() ([]byte, error) { return approvalStatusNames.MarshalText(s) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (s *ApprovalStatus) UnmarshalText(text []byte) error {
-	return approvalStatusNames.UnmarshalText(text, s)
-}
 
 // String returns the text form of c: its name ("pipeline", "best_case",
 // "commit", ...) or "unset" for the zero ForecastCategory.

@@ -12,7 +12,6 @@ import (
 // TestEnumTextForms checks every value of every deal enum, unset included,
 // against the names written out here by hand.
 func TestEnumTextForms(t *testing.T) {
-	assert.Equal(t, []string{"unset", "pending", "approved", "rejected", "expired", "cancelled"}, enumtest.Check[deal.ApprovalStatus](t, 5, true))
 	assert.Equal(t, []string{"unset", "pipeline", "best_case", "commit", "closed", "omitted"}, enumtest.Check[deal.ForecastCategory](t, 5, true))
 	assert.Equal(t, []string{"unset", "day", "week", "month"}, enumtest.Check[deal.CadenceUnit](t, 3, true))
 	assert.Equal(t, []string{"unset", "open", "won", "lost", "suspended", "terminated"}, enumtest.Check[deal.Status](t, 5, true))

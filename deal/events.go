@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/internal/uuidv7"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -112,9 +113,10 @@ func (d *Deal) event(typ string, c Cmd, from, to string, payload any) (crmkit.Ev
 
 // transitionEvent builds a payload-free event (a stage move, a transfer)
 // directly: it cannot fail, as d has an ID, c a time and d.Version >= 1.
+// Its ID carries the command's time.
 func (d *Deal) transitionEvent(typ string, c Cmd, from, to string) crmkit.Event {
 	return crmkit.Event{
-		ID: crmkit.NewID(), AggregateID: d.ID, AggregateKind: DealKind, Type: typ,
+		ID: uuidv7.NewAt(c.At), AggregateID: d.ID, AggregateKind: DealKind, Type: typ,
 		Actor: c.By, At: c.At, Version: d.Version, From: from, To: to, Reason: c.Reason,
 	}
 }

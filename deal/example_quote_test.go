@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -35,10 +36,10 @@ func ExampleQuote() {
 
 	_, _, err = q.Send(policy, "rep-anna", at.Add(time.Hour))
 	fmt.Println("send before approval:", errors.Is(err, crmkit.ErrForbidden))
-	_, _, err = q.Approve(deal.Approver{ID: "rep-anna", Roles: []string{"manager"}}, at.Add(2*time.Hour), "")
+	_, _, err = q.Approve(approval.Approver{ID: "rep-anna", Roles: []string{"manager"}}, at.Add(2*time.Hour), "")
 	fmt.Println("approve own request:", errors.Is(err, crmkit.ErrForbidden))
 
-	q, events, _ = q.Approve(deal.Approver{ID: "mgr-ben", Roles: []string{"manager"}}, at.Add(2*time.Hour), "strategic account")
+	q, events, _ = q.Approve(approval.Approver{ID: "mgr-ben", Roles: []string{"manager"}}, at.Add(2*time.Hour), "strategic account")
 	fmt.Println(q.Status, events[0].Type, events[1].Type)
 	q, _, _ = q.Send(policy, "rep-anna", at.Add(3*time.Hour))
 	fmt.Println(q.Status, "v", q.Version)
@@ -50,26 +51,4 @@ func ExampleQuote() {
 	// approve own request: true
 	// approved ApprovalGranted QuoteApproved
 	// sent v 1
-}
-
-// An approval chain of two roles: each step by a different person holding
-// its role, never the requester.
-func ExampleApprovalRequest() {
-	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	r, _, _ := deal.NewApprovalRequest("reactivate deal D-42", "rep-anna", []string{"manager", "director"}, at, at.Add(72*time.Hour))
-	boss := deal.Approver{ID: "boss", Roles: []string{"manager", "director"}}
-
-	r, e, _ := r.Approve(boss, at.Add(time.Hour), "")
-	fmt.Println(e.Type, r.Status, r.Granted(at.Add(time.Hour)))
-	_, _, err := r.Approve(boss, at.Add(2*time.Hour), "")
-	fmt.Println("same person twice:", errors.Is(err, crmkit.ErrForbidden))
-
-	r, e, _ = r.Approve(deal.Approver{ID: "cfo", Roles: []string{"director"}}, at.Add(2*time.Hour), "")
-	fmt.Println(e.Type, r.Status, r.Granted(at.Add(2*time.Hour)))
-	fmt.Println("after expiry:", r.Granted(at.Add(72*time.Hour)))
-	// Output:
-	// ApprovalStepApproved pending false
-	// same person twice: true
-	// ApprovalGranted approved true
-	// after expiry: false
 }

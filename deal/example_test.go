@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 )
@@ -48,8 +49,8 @@ func Example() {
 	_, _, err := p.Reactivate(ctx, d, cmd(90, "budget released"))
 	fmt.Println("without approval, forbidden:", errors.Is(err, crmkit.ErrForbidden))
 
-	req, _, _ := deal.NewApprovalRequest(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, cmd(90, "").At, time.Time{})
-	req, _, _ = req.Approve(deal.Approver{ID: "bea", Roles: []string{"manager"}}, cmd(90, "").At.Add(time.Hour), "go")
+	req, _, _ := approval.New(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, cmd(90, "").At, time.Time{})
+	req, _, _ = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, cmd(90, "").At.Add(time.Hour), "go")
 	c := cmd(91, "budget released")
 	c.Approval = &req
 	step(p.Reactivate(ctx, d, c))

@@ -23,6 +23,9 @@ import (
 // crmkit.ErrIllegalTransition for an event the definition does not allow,
 // naming the event's index.
 func (p *Pipeline) Replay(events []crmkit.Event) (Deal, error) {
+	if err := p.ready(); err != nil {
+		return Deal{}, err
+	}
 	if len(events) == 0 {
 		return Deal{}, crmkit.Invalid("events", "no events to replay")
 	}
@@ -44,6 +47,12 @@ func (p *Pipeline) Replay(events []crmkit.Event) (Deal, error) {
 // in the order they were created. It checks each event as Replay does and
 // stops at the first bad one. Memory is one Deal per deal, not per event.
 func (p *Pipeline) ReplayAll(events iter.Seq[crmkit.Event]) ([]Deal, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	if events == nil {
+		return nil, crmkit.Invalid("events", "nil iterator")
+	}
 	return replayAll(events, func(string) (*Pipeline, error) { return p, nil })
 }
 
@@ -122,6 +131,7 @@ func (p *Pipeline) createdFrom(e *crmkit.Event, pl DealCreatedPayload) (Deal, er
 // path for import validation and for catching up a cached deal. d is
 // unchanged.
 func (p *Pipeline) Apply(d Deal, e crmkit.Event) (Deal, error) {
+	// Kept small enough to inline: the Deal is then not copied twice.
 	if err := p.apply(&d, &e); err != nil {
 		return Deal{}, err
 	}
@@ -131,6 +141,9 @@ func (p *Pipeline) Apply(d Deal, e crmkit.Event) (Deal, error) {
 // apply applies e to *d in place. On error *d may be partly changed; the
 // callers discard it.
 func (p *Pipeline) apply(d *Deal, e *crmkit.Event) error {
+	if p == nil || p.m.rt == nil {
+		return p.ready()
+	}
 	switch {
 	case e.AggregateKind != DealKind || e.AggregateID != d.ID:
 		return crmkit.Invalid("events", "%s of %s %s is not an event of deal %s", e.Type, e.AggregateKind, e.AggregateID, d.ID)

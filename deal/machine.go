@@ -2,7 +2,6 @@ package deal
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,8 +9,10 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/internal/fsm"
+	"github.com/crmkit/crmkit/internal/uuidv7"
 	"github.com/google/uuid"
-	"github.com/looplab/fsm"
+	looplab "github.com/looplab/fsm"
 )
 
 // Trigger is an event of a pipeline's state machine, by number: the six
@@ -56,41 +57,38 @@ type state uint8
 
 const noState state = 0xFF
 
-// triggerStride is the row width of the compiled table (a power of two at
-// least numStatusTriggers+MaxStages).
-const triggerStride = 64
-
 func packState(s Status, stage int) state { return state(uint8(s-1)<<5 | uint8(stage)) }
 func (s state) status() Status            { return Status(s>>5) + 1 }
 func (s state) stage() int                { return int(s & (MaxStages - 1)) }
 
-// machine is a pipeline's compiled state machine: the looplab definition
-// and the table compiled from it.
+// machine is a pipeline's compiled state machine: the looplab definition,
+// compiled by crmkit's state-machine runtime into a table over packed
+// states (a status and a stage in one byte) and triggers, and the guards
+// of the triggers that have any (entry rules and approvals, the
+// reactivation policy).
 type machine struct {
-	events    fsm.Events
-	nTriggers int
-	// table has a row for every byte value (so that a masked index
-	// needs no bounds check and noState's row is all noState).
-	table    [256 * triggerStride]state
-	names    [256]string // state -> looplab state name ("" for none)
-	triggers []string    // trigger -> looplab event name
+	rt       *fsm.Machine[guardView, Cmd]
+	names    [numStates]string // state -> looplab state name ("" for none)
+	triggers []string          // trigger -> looplab event name
 }
 
-// compile builds the looplab definition of spec's machine and the table
-// compiled from exactly that definition.
-func compile(spec PipelineSpec) machine {
+// numStates is the number of packed state values: five statuses of
+// MaxStages stages each.
+const numStates = numStatuses * MaxStages
+
+// compile builds the looplab definition of spec's machine, compiles it
+// with the runtime and adds the guards.
+func compile(spec PipelineSpec) (machine, error) {
 	n := len(spec.Stages)
 	var m machine
-	byName := make(map[string]state, numStatuses*n)
 	for _, st := range []Status{Open, Won, Lost, Suspended, Terminated} {
 		for i, stage := range spec.Stages {
-			s := packState(st, i)
-			m.names[s] = st.String() + ":" + stage.Name
-			byName[m.names[s]] = s
+			m.names[packState(st, i)] = st.String() + ":" + stage.Name
 		}
 	}
 	name := func(st Status, i int) string { return m.names[packState(st, i)] }
 
+	var events looplab.Events
 	m.triggers = append(triggerNames[:], make([]string, n)...)
 	for t := range n {
 		m.triggers[int(numStatusTriggers)+t] = moveEvent(spec.Stages[t].Name)
@@ -101,56 +99,78 @@ func compile(spec PipelineSpec) machine {
 			}
 		}
 		if len(src) > 0 {
-			m.events = append(m.events, fsm.EventDesc{Name: m.triggers[int(numStatusTriggers)+t], Src: src, Dst: name(Open, t)})
+			events = append(events, looplab.EventDesc{Name: m.triggers[int(numStatusTriggers)+t], Src: src, Dst: name(Open, t)})
 		}
 	}
 	for i := range n {
-		m.events = append(m.events,
-			fsm.EventDesc{Name: "suspend", Src: []string{name(Open, i)}, Dst: name(Suspended, i)},
-			fsm.EventDesc{Name: "reactivate", Src: []string{name(Suspended, i)}, Dst: name(Open, i)},
-			fsm.EventDesc{Name: "terminate", Src: []string{name(Open, i), name(Suspended, i)}, Dst: name(Terminated, i)},
-			fsm.EventDesc{Name: "win", Src: []string{name(Open, i)}, Dst: name(Won, i)},
-			fsm.EventDesc{Name: "lose", Src: []string{name(Open, i)}, Dst: name(Lost, i)},
+		events = append(events,
+			looplab.EventDesc{Name: "suspend", Src: []string{name(Open, i)}, Dst: name(Suspended, i)},
+			looplab.EventDesc{Name: "reactivate", Src: []string{name(Suspended, i)}, Dst: name(Open, i)},
+			looplab.EventDesc{Name: "terminate", Src: []string{name(Open, i), name(Suspended, i)}, Dst: name(Terminated, i)},
+			looplab.EventDesc{Name: "win", Src: []string{name(Open, i)}, Dst: name(Won, i)},
+			looplab.EventDesc{Name: "lose", Src: []string{name(Open, i)}, Dst: name(Lost, i)},
 		)
 		if spec.AllowReopen {
-			m.events = append(m.events, fsm.EventDesc{Name: "reopen", Src: []string{name(Lost, i)}, Dst: name(Open, i)})
+			events = append(events, looplab.EventDesc{Name: "reopen", Src: []string{name(Lost, i)}, Dst: name(Open, i)})
 		}
 	}
-	m.nTriggers = len(m.triggers)
+	t, err := fsm.Compile(events, m.names[:], m.triggers)
+	if err != nil {
+		return machine{}, err
+	}
+	m.rt = fsm.NewMachine[guardView, Cmd](t)
 
-	trig := make(map[string]Trigger, m.nTriggers)
-	for t, s := range m.triggers {
-		trig[s] = Trigger(t)
+	// Guards go only where a rule applies, so that an ungated command
+	// copies nothing for them.
+	reactivation := spec.Reactivation.Clone()
+	if len(reactivation.Rules) > 0 || len(reactivation.Otherwise) > 0 {
+		m.rt.Guard(int(TriggerReactivate), func(_ context.Context, v guardView, c Cmd, at time.Time) error {
+			return reactivationGuard(&reactivation, &v, &c, at)
+		})
 	}
-	for i := range m.table {
-		m.table[i] = noState
-	}
-	for _, e := range m.events {
-		t, dst := trig[e.Name], byName[e.Dst]
-		for _, src := range e.Src {
-			m.table[int(byName[src])*triggerStride+int(t)] = dst
+	gated := false
+	for to := range n {
+		entry := spec.Stages[to].Entry
+		gated = gated || len(entry.Require) > 0 || len(entry.Approval) > 0
+		if !gated || to == 0 {
+			continue
 		}
+		stages := slices.Clone(spec.Stages[:to+1])
+		m.rt.Guard(int(MoveTrigger(to)), func(_ context.Context, v guardView, c Cmd, at time.Time) error {
+			return entryGuard(stages, to, &v, &c, at)
+		})
 	}
-	return m
+	return m, nil
 }
 
 // next is the compiled-table transition: the state after trigger t from s,
 // or noState when the definition has no such transition.
 func (m *machine) next(s state, t Trigger) state {
-	if int(t) >= m.nTriggers {
+	n, ok := m.rt.Table().Next(int(s), int(t))
+	if !ok {
 		return noState
 	}
-	return m.table[(int(s)*triggerStride+int(t))&(len(m.table)-1)]
+	return state(n)
+}
+
+// ready rejects a nil Pipeline and the zero Pipeline, which has no
+// compiled machine.
+func (p *Pipeline) ready() error {
+	if p == nil || p.m.rt == nil {
+		return crmkit.Invalid("pipeline", "nil or zero Pipeline: create it with NewPipeline")
+	}
+	return nil
 }
 
 // Next returns the status and stage a deal in (status, stage) reaches by
 // trigger t, and false when the pipeline's definition has no such
-// transition (or the arguments are out of range). It is the compiled-table
-// path for bulk work (replay, import validation, simulation): a table
-// lookup, no allocation. It checks the definition only, not the guards
-// (entry rules, approvals) that the interactive commands apply.
+// transition (or the arguments are out of range, or p is nil or zero). It
+// is the compiled table every command runs on, here for bulk work
+// (replay, import validation, simulation): a table lookup, no allocation.
+// It checks the definition only, not the guards (entry rules, approvals)
+// that the commands apply.
 func (p *Pipeline) Next(status Status, stage int, t Trigger) (Status, int, bool) {
-	if !status.valid() || uint(stage) >= uint(len(p.spec.Stages)) {
+	if p.ready() != nil || !status.valid() || uint(stage) >= uint(len(p.spec.Stages)) {
 		return 0, 0, false
 	}
 	s := p.m.next(packState(status, stage), t)
@@ -164,7 +184,7 @@ func (p *Pipeline) Next(status Status, stage int, t Trigger) (Status, int, bool)
 // (guards not included). It is what a user interface asks to decide which
 // actions to offer.
 func (p *Pipeline) Can(d Deal, t Trigger) bool {
-	if d.PipelineID != p.spec.ID {
+	if p.ready() != nil || d.PipelineID != p.spec.ID {
 		return false
 	}
 	_, _, ok := p.Next(d.Status, d.Stage, t)
@@ -174,7 +194,7 @@ func (p *Pipeline) Can(d Deal, t Trigger) bool {
 // TriggerName returns the looplab event name of t in this pipeline, such
 // as "suspend" or "move:negotiation", or "" if t is out of range.
 func (p *Pipeline) TriggerName(t Trigger) string {
-	if int(t) >= p.m.nTriggers {
+	if p.ready() != nil || int(t) >= len(p.m.triggers) {
 		return ""
 	}
 	return p.m.triggers[t]
@@ -183,17 +203,20 @@ func (p *Pipeline) TriggerName(t Trigger) string {
 // StateName returns the looplab state name of a deal in (status, stage),
 // such as "open:negotiation", or "" if out of range.
 func (p *Pipeline) StateName(status Status, stage int) string {
-	if !status.valid() || uint(stage) >= uint(len(p.spec.Stages)) {
+	if p.ready() != nil || !status.valid() || uint(stage) >= uint(len(p.spec.Stages)) {
 		return ""
 	}
 	return p.m.names[packState(status, stage)]
 }
 
 // Mermaid draws the pipeline's state machine as a Mermaid state diagram,
-// rendered from the same definition the machines run (Definition), with
-// the states of closed, suspended and terminated deals grouped per stage.
-// The output is deterministic.
+// rendered from the same definition the commands run on (Definition),
+// with the states of closed, suspended and terminated deals grouped per
+// stage. The output is deterministic; a nil or zero Pipeline draws "".
 func (p *Pipeline) Mermaid() string {
+	if p.ready() != nil {
+		return ""
+	}
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	id := func(name string) string {
@@ -208,7 +231,7 @@ func (p *Pipeline) Mermaid() string {
 		}
 	}
 	fmt.Fprintf(&b, "    [*] --> %s\n", id(p.m.names[packState(Open, 0)]))
-	for _, e := range p.m.events {
+	for _, e := range p.m.rt.Table().Events() {
 		for _, src := range e.Src {
 			fmt.Fprintf(&b, "    %s --> %s: %s\n", id(src), id(e.Dst), e.Name)
 		}
@@ -220,28 +243,17 @@ func (p *Pipeline) Mermaid() string {
 }
 
 // Graphviz draws the pipeline's state machine in Graphviz dot format with
-// looplab/fsm's own visualiser, from the same definition the machines run.
+// looplab/fsm's own visualiser, from the same definition the commands run
+// on; a nil or zero Pipeline draws "".
 func (p *Pipeline) Graphviz() string {
-	return fsm.Visualize(fsm.NewFSM(p.m.names[packState(Open, 0)], p.m.events, nil))
+	if p.ready() != nil {
+		return ""
+	}
+	return p.m.rt.Table().Graphviz(p.m.names[packState(Open, 0)])
 }
 
-// looplabMachine is one pooled looplab/fsm instance of a pipeline. While a
-// command fires, view, at, by and approval hold what the guard reads of
-// the command's input; they are cleared before the machine goes back to
-// the pool.
-type looplabMachine struct {
-	f        *fsm.FSM
-	p        *Pipeline
-	view     guardView
-	at       time.Time
-	by       string
-	approval *ApprovalRequest
-	trig     Trigger
-}
-
-// guardView is the part of a deal the guard reads. It is copied into the
-// pooled machine instead of the whole Deal: a quarter of the bytes and
-// almost no pointers, which keeps the copy and its write barriers cheap.
+// guardView is the part of a deal the guards read: a quarter of the bytes
+// of a Deal and almost no pointers, so the copy a guard gets is cheap.
 type guardView struct {
 	id          uuid.UUID
 	stage       int
@@ -281,52 +293,39 @@ func (v *guardView) has(f Field) bool {
 	return false
 }
 
-func (p *Pipeline) newLooplab() *looplabMachine {
-	m := &looplabMachine{p: p}
-	m.f = fsm.NewFSM(p.m.names[packState(Open, 0)], p.m.events, fsm.Callbacks{
-		// The one guard of every event: it checks the pipeline's rules
-		// and cancels the transition with the reason. It never fires an
-		// event itself (that would deadlock looplab).
-		"before_event": func(_ context.Context, e *fsm.Event) {
-			if err := m.guard(); err != nil {
-				e.Cancel(err)
-			}
-		},
-	})
-	return m
+// reactivationGuard applies the reactivation policy: automatic, or an
+// approval by the roles it names.
+func reactivationGuard(policy *ReactivationPolicy, v *guardView, c *Cmd, at time.Time) error {
+	r, err := policy.Decide(Deal{ID: v.id, Status: Suspended, Amount: v.amount, Suspension: Suspension{At: v.suspendedAt}}, at)
+	if err != nil {
+		return err
+	}
+	if r.Automatic {
+		return nil
+	}
+	return checkApproval(v.id, c, at, ReactivationSubject(v.id), r.Roles, "reactivate")
 }
 
-// guard applies the rules that the definition alone does not: stage entry
-// rules and approvals, and the reactivation policy.
-func (m *looplabMachine) guard() error {
-	v, p := &m.view, m.p
-	switch t := m.trig; {
-	case t == TriggerReactivate:
-		r, err := p.spec.Reactivation.Decide(Deal{ID: v.id, Status: Suspended, Amount: v.amount, Suspension: Suspension{At: v.suspendedAt}}, m.at)
-		if err != nil {
-			return err
-		}
-		if !r.Automatic {
-			return m.checkApproval(ReactivationSubject(v.id), r.Roles, "reactivate")
-		}
-	case t >= numStatusTriggers:
-		to := int(t - numStatusTriggers)
-		if to <= v.stage {
-			return nil // moving back enters no gate
-		}
-		var roles []string
-		for i := v.stage + 1; i <= to; i++ {
-			st := &p.spec.Stages[i]
-			for _, f := range st.Entry.Require {
-				if !v.has(f) {
-					return crmkit.Invalid(string(f), "deal %s needs %s to enter stage %q", v.id, f, st.Name)
-				}
+// entryGuard applies the entry rules of every stage a forward move to
+// stage to enters or skips (stages holds the pipeline's stages up to to):
+// required fields, then one approval covering every gate's roles. A move
+// back enters no gate.
+func entryGuard(stages []Stage, to int, v *guardView, c *Cmd, at time.Time) error {
+	if to <= v.stage {
+		return nil
+	}
+	var roles []string
+	for i := v.stage + 1; i <= to; i++ {
+		st := &stages[i]
+		for _, f := range st.Entry.Require {
+			if !v.has(f) {
+				return crmkit.Invalid(string(f), "deal %s needs %s to enter stage %q", v.id, f, st.Name)
 			}
-			roles = append(roles, st.Entry.Approval...)
 		}
-		if len(roles) > 0 {
-			return m.checkApproval(StageSubject(v.id, p.spec.Stages[to].Name), roles, "enter stage "+p.spec.Stages[to].Name)
-		}
+		roles = append(roles, st.Entry.Approval...)
+	}
+	if len(roles) > 0 {
+		return checkApproval(v.id, c, at, StageSubject(v.id, stages[to].Name), roles, "enter stage "+stages[to].Name)
 	}
 	return nil
 }
@@ -339,32 +338,27 @@ func StageSubject(id uuid.UUID, stage string) string {
 	return "deal " + id.String() + " enters stage " + strings.ToLower(stage)
 }
 
-// checkApproval accepts the command's approval if it is for subject,
-// granted at the command's time (which includes passing
-// ApprovalRequest.Validate, so a forged value is refused), covers roles
-// (a distinct step per required role) and the command's actor decided
-// none of its steps. Anything else is ErrForbidden.
-func (m *looplabMachine) checkApproval(subject string, roles []string, what string) error {
-	a, id := m.approval, m.view.id
-	if a == nil {
-		return fmt.Errorf("deal %s: %s needs an approval by %s: %w", id, what, strings.Join(roles, ", "), crmkit.ErrForbidden)
-	}
-	if a.Subject != subject {
-		return fmt.Errorf("deal %s: approval %s is for %q, not %q: %w", id, a.ID, a.Subject, subject, crmkit.ErrForbidden)
-	}
-	if !a.Granted(m.at) {
-		return fmt.Errorf("deal %s: approval %s is %s, not granted at %s: %w", id, a.ID, a.StatusAt(m.at), m.at.Format(time.RFC3339), crmkit.ErrForbidden)
-	}
-	if !a.Covers(roles) {
-		return fmt.Errorf("deal %s: approval %s (steps %s) does not cover the roles %s: %w", id, a.ID,
-			strings.Join(a.Roles(), ", "), strings.Join(roles, ", "), crmkit.ErrForbidden)
-	}
-	for _, dec := range a.Decisions {
-		if dec.Approver == m.by {
-			return fmt.Errorf("deal %s: %s approved their own %s: %w", id, m.by, what, crmkit.ErrForbidden)
-		}
+// checkApproval applies approval.Request.Check to the command's approval:
+// for subject, granted at the command's time (so neither forged nor
+// expired), covering roles (a distinct step per required role), decided
+// by others than the command's actor. Anything else is ErrForbidden.
+func checkApproval(id uuid.UUID, c *Cmd, at time.Time, subject string, roles []string, what string) error {
+	if err := c.Approval.Check(subject, roles, c.By, at); err != nil {
+		return fmt.Errorf("deal %s: %s: %w", id, what, err)
 	}
 	return nil
+}
+
+// begin checks what every command needs before anything else: a usable
+// pipeline, a context and a valid command for d.
+func (p *Pipeline) begin(ctx context.Context, d *Deal, c *Cmd) error {
+	if err := p.ready(); err != nil {
+		return err
+	}
+	if ctx == nil {
+		return crmkit.Invalid("ctx", "nil context for a command on deal %s", d.ID)
+	}
+	return c.check(d)
 }
 
 // stateOf checks that d belongs to p and is in a valid state.
@@ -380,46 +374,28 @@ func (p *Pipeline) stateOf(d *Deal) (state, error) {
 	return packState(d.Status, d.Stage), nil
 }
 
-// fire runs trigger t for deal d through a pooled looplab machine: set the
-// state, fire one event, read the result. A machine that returned any error
-// is dropped, never pooled again: after a cancelled context or a failed
-// callback a looplab instance can stay stuck in its transition.
+// fire runs trigger t for deal d on the compiled machine: the context,
+// the table, then the trigger's guards, which read a small view of the
+// deal. Nothing is changed here; the caller applies the returned state.
 func (p *Pipeline) fire(ctx context.Context, d *Deal, t Trigger, c *Cmd) (state, error) {
 	src, err := p.stateOf(d)
 	if err != nil {
 		return noState, err
 	}
-	m := p.pool.Get().(*looplabMachine)
-	m.view, m.at, m.by, m.approval, m.trig = viewOf(d), c.At, c.By, c.Approval, t
-	m.f.SetState(p.m.names[src])
-	err = m.f.Event(ctx, p.m.triggers[t])
-	m.view, m.at, m.by, m.approval = guardView{}, time.Time{}, "", nil
-	if err != nil {
-		return noState, p.fireError(ctx, d, t, err)
+	var v guardView
+	if p.m.rt.Guarded(int(t)) {
+		v = viewOf(d)
 	}
-	dst := p.m.next(src, t)
-	if dst == noState || m.f.Current() != p.m.names[dst] {
-		// Unreachable while the table is compiled from the definition
-		// (a property test checks every pair); reported, never panicked.
-		return noState, fmt.Errorf("deal %s: %s from %s: looplab reached %q, the compiled table disagrees: internal error: %w",
-			d.ID, p.m.triggers[t], p.m.names[src], m.f.Current(), crmkit.ErrIllegalTransition)
+	n, res, err := p.m.rt.Fire(ctx, int(src), int(t), &v, c, c.At)
+	switch res {
+	case fsm.Refused:
+		return noState, p.illegalError(d, t)
+	case fsm.Blocked:
+		return noState, err
+	case fsm.Stopped:
+		return noState, fmt.Errorf("deal %s: %s: %w", d.ID, p.TriggerName(t), err)
 	}
-	p.pool.Put(m)
-	return dst, nil
-}
-
-func (p *Pipeline) fireError(ctx context.Context, d *Deal, t Trigger, err error) error {
-	var canceled fsm.CanceledError
-	if errors.As(err, &canceled) && canceled.Err != nil {
-		return canceled.Err
-	}
-	if errors.As(err, new(fsm.InvalidEventError)) || errors.As(err, new(fsm.UnknownEventError)) {
-		return p.illegalError(d, t)
-	}
-	if cerr := ctx.Err(); cerr != nil {
-		return fmt.Errorf("deal %s: %s: %w", d.ID, p.m.triggers[t], cerr)
-	}
-	return fmt.Errorf("deal %s: %s: %v: %w", d.ID, p.m.triggers[t], err, crmkit.ErrIllegalTransition)
+	return state(n), nil
 }
 
 func (p *Pipeline) illegalError(d *Deal, t Trigger) error {
@@ -437,11 +413,11 @@ func (p *Pipeline) illegalError(d *Deal, t Trigger) error {
 // terminated deals, and a move to the current stage, are
 // ErrIllegalTransition. An unknown stage is ErrInvalid. The deal is
 // unchanged on every error.
-func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (Deal, crmkit.Event, error) {
-	if err := c.check(&d); err != nil {
+func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (_ Deal, ev crmkit.Event, _ error) {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
-	to, err := p.StageIndex(stage)
+	to, err := p.stageIndex(stage)
 	if err != nil {
 		return Deal{}, crmkit.Event{}, fmt.Errorf("deal %s: %w", d.ID, err)
 	}
@@ -451,16 +427,31 @@ func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (Deal,
 		return Deal{}, crmkit.Event{}, err
 	}
 	from := p.spec.Stages[d.Stage].Name
-	out := d
-	out.transit(t, dst, &c, Outcome{}, time.Time{})
-	return out, out.transitionEvent(EventStageChanged, c, from, p.spec.Stages[to].Name), nil
+	d.transit(t, dst, &c, Outcome{}, time.Time{}) // d is this call's own copy
+	ev = crmkit.Event{
+		ID: uuidv7.NewAt(c.At), AggregateID: d.ID, AggregateKind: DealKind, Type: EventStageChanged,
+		Actor: c.By, At: c.At, Version: d.Version, From: from, To: p.spec.Stages[to].Name, Reason: c.Reason,
+	}
+	return d, ev, nil
+}
+
+// stageIndex is StageIndex with a scan for the exact name first: a
+// pipeline has few stages, and comparing a few short strings is cheaper
+// than hashing one.
+func (p *Pipeline) stageIndex(name string) (int, error) {
+	for i := range p.spec.Stages {
+		if p.spec.Stages[i].Name == name {
+			return i, nil
+		}
+	}
+	return p.StageIndex(name)
 }
 
 // Suspend pauses an open deal (DealSuspended) with c.Reason (required) and
 // an optional planned resume date until (after c.At). It comes back only
 // through Reactivate.
 func (p *Pipeline) Suspend(ctx context.Context, d Deal, until time.Time, c Cmd) (Deal, crmkit.Event, error) {
-	if err := c.check(&d); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	switch {
@@ -477,7 +468,7 @@ func (p *Pipeline) Suspend(ctx context.Context, d Deal, until time.Time, c Cmd) 
 // request for ReactivationSubject(deal) with a step for every role the
 // policy names, in which c.By decided nothing (else ErrForbidden).
 func (p *Pipeline) Reactivate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := c.check(&d); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	var payload ReactivatedPayload
@@ -492,7 +483,7 @@ func (p *Pipeline) Reactivate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.
 // Terminate ends an open or suspended deal for good (DealTerminated) with
 // c.Reason (required): no event leaves Terminated.
 func (p *Pipeline) Terminate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := c.check(&d); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	if strings.TrimSpace(c.Reason) == "" {
@@ -504,7 +495,7 @@ func (p *Pipeline) Terminate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.E
 // Win closes an open deal as won (DealWon) with outcome o: a Summary is
 // required; Reason is optional. o.At and o.By are set from c.
 func (p *Pipeline) Win(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
-	if err := c.check(&d); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	if strings.TrimSpace(o.Summary) == "" {
@@ -519,7 +510,7 @@ func (p *Pipeline) Win(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crm
 // competitor (LossCompetitor, LossCompetitorEarly) must name the
 // Competitor. o.At and o.By are set from c.
 func (p *Pipeline) Lose(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
-	if err := c.check(&d); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	switch {
@@ -539,7 +530,7 @@ func (p *Pipeline) Lose(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, cr
 // never be reopened. The outcome is cleared, in this one place; the old
 // one stays in the deal's history, in its DealLost event.
 func (p *Pipeline) Reopen(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := c.check(&d); err != nil {
+	if err := p.begin(ctx, &d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	return p.statusCommand(ctx, d, TriggerReopen, c, Outcome{}, time.Time{}, nil)
@@ -589,7 +580,10 @@ func (d *Deal) transit(t Trigger, dst state, c *Cmd, o Outcome, until time.Time)
 // Triggers lists the triggers of the pipeline: the status triggers, then a
 // move to each stage.
 func (p *Pipeline) Triggers() []Trigger {
-	out := make([]Trigger, p.m.nTriggers)
+	if p.ready() != nil {
+		return nil
+	}
+	out := make([]Trigger, len(p.m.triggers))
 	for i := range out {
 		out[i] = Trigger(i)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/google/uuid"
@@ -207,50 +208,50 @@ func TestStageGates(t *testing.T) {
 	_, _, err = p.Move(ctx, d, "closing", by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 
-	approval := func(subject string, approver deal.Approver) *deal.ApprovalRequest {
-		r, _, err := deal.NewApprovalRequest(subject, "ana", []string{"manager"}, dealStart, time.Time{})
+	grant := func(subject string, approver approval.Approver) *approval.Request {
+		r, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, time.Time{})
 		require.NoError(t, err)
 		r, _, err = r.Approve(approver, dealStart.Add(time.Hour), "ok")
 		require.NoError(t, err)
 		return &r
 	}
-	manager := deal.Approver{ID: "bea", Roles: []string{"manager"}}
+	manager := approval.Approver{ID: "bea", Roles: []string{"manager"}}
 	subject := deal.StageSubject(d.ID, "closing")
 
 	c := by("ana", 1)
-	c.Approval = approval(deal.StageSubject(d.ID, "negotiation"), manager)
+	c.Approval = grant(deal.StageSubject(d.ID, "negotiation"), manager)
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "approval for another stage")
 
-	c.Approval = approval(deal.StageSubject(uuid.MustParse("0195f000-0000-7000-8000-000000000002"), "closing"), manager)
+	c.Approval = grant(deal.StageSubject(uuid.MustParse("0195f000-0000-7000-8000-000000000002"), "closing"), manager)
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "approval for another deal")
 
 	// The requester of the approval and the actor of the move are
 	// different people here, but the actor approved it: forbidden.
-	r, _, err := deal.NewApprovalRequest(subject, "cai", []string{"manager"}, dealStart, time.Time{})
+	r, _, err := approval.New(subject, "cai", []string{"manager"}, dealStart, time.Time{})
 	require.NoError(t, err)
-	r, _, err = r.Approve(deal.Approver{ID: "ana", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "self")
+	r, _, err = r.Approve(approval.Approver{ID: "ana", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "self")
 	require.NoError(t, err)
 	c.Approval = &r
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "the actor approved their own move")
 
-	wrongRole, _, err := deal.NewApprovalRequest(subject, "ana", []string{"finance"}, dealStart, time.Time{})
+	wrongRole, _, err := approval.New(subject, "ana", []string{"finance"}, dealStart, time.Time{})
 	require.NoError(t, err)
-	wrongRole, _, err = wrongRole.Approve(deal.Approver{ID: "fin", Roles: []string{"finance"}}, dealStart.Add(time.Hour), "ok")
+	wrongRole, _, err = wrongRole.Approve(approval.Approver{ID: "fin", Roles: []string{"finance"}}, dealStart.Add(time.Hour), "ok")
 	require.NoError(t, err)
 	c.Approval = &wrongRole
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "no manager step")
 
-	pending, _, err := deal.NewApprovalRequest(subject, "ana", []string{"manager"}, dealStart, time.Time{})
+	pending, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, time.Time{})
 	require.NoError(t, err)
 	c.Approval = &pending
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "pending")
 
-	expiring, _, err := deal.NewApprovalRequest(subject, "ana", []string{"manager"}, dealStart, dealStart.Add(12*time.Hour))
+	expiring, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, dealStart.Add(12*time.Hour))
 	require.NoError(t, err)
 	expiring, _, err = expiring.Approve(manager, dealStart.Add(time.Hour), "ok")
 	require.NoError(t, err)
@@ -258,13 +259,13 @@ func TestStageGates(t *testing.T) {
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "expired before the move")
 
-	forged := deal.ApprovalRequest{ID: uuid.New(), Subject: subject, Requester: "ana", RequestedAt: dealStart,
-		Steps: []deal.ApprovalStep{{Role: "manager"}}, Status: deal.ApprovalApproved, Version: 2}
+	forged := approval.Request{ID: uuid.New(), Subject: subject, Requester: "ana", RequestedAt: dealStart,
+		Steps: []approval.Step{{Role: "manager"}}, Status: approval.Approved, Version: 2}
 	c.Approval = &forged
 	_, _, err = p.Move(ctx, d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "a hand-made 'approved' value without decisions")
 
-	c.Approval = approval(subject, manager)
+	c.Approval = grant(subject, manager)
 	got, _, err := p.Move(ctx, d, "closing", c)
 	require.NoError(t, err)
 	assert.Equal(t, 3, got.Stage)
@@ -321,13 +322,13 @@ func TestReactivateWithAndWithoutApproval(t *testing.T) {
 	_, _, err = p.Reactivate(ctx, s, by("ana", 2))
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 
-	req, _, err := deal.NewApprovalRequest(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, dealStart.AddDate(0, 0, 2), time.Time{})
+	req, _, err := approval.New(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, dealStart.AddDate(0, 0, 2), time.Time{})
 	require.NoError(t, err)
-	_, _, err = req.Approve(deal.Approver{ID: "ana", Roles: []string{"manager"}}, dealStart.AddDate(0, 0, 2), "mine")
+	_, _, err = req.Approve(approval.Approver{ID: "ana", Roles: []string{"manager"}}, dealStart.AddDate(0, 0, 2), "mine")
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "nobody approves their own request")
-	_, _, err = req.Approve(deal.Approver{ID: "ben", Roles: []string{"sales"}}, dealStart.AddDate(0, 0, 2), "no role")
+	_, _, err = req.Approve(approval.Approver{ID: "ben", Roles: []string{"sales"}}, dealStart.AddDate(0, 0, 2), "no role")
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "roles are checked")
-	req, _, err = req.Approve(deal.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.AddDate(0, 0, 2), "ok")
+	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.AddDate(0, 0, 2), "ok")
 	require.NoError(t, err)
 
 	c := by("ana", 3)
@@ -348,7 +349,7 @@ func TestReactivateWithAndWithoutApproval(t *testing.T) {
 	assert.Equal(t, deal.Open, got.Status)
 }
 
-func TestCancelledContextChangesNothingAndDoesNotPoisonThePool(t *testing.T) {
+func TestCancelledContextChangesNothingAndLeavesThePipelineUsable(t *testing.T) {
 	p, d := fixture(t)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -359,7 +360,7 @@ func TestCancelledContextChangesNothingAndDoesNotPoisonThePool(t *testing.T) {
 		assert.Equal(t, crmkit.Event{}, e)
 		assert.Equal(t, 0, d.Stage)
 
-		// The machine that saw the cancellation was dropped: the next
+		// Nothing of the cancelled command stays behind: the next
 		// command on a live context works.
 		got, _, err = p.Move(context.Background(), d, "bidding", by("ana", 1))
 		require.NoError(t, err, "try %d", i)
@@ -367,7 +368,7 @@ func TestCancelledContextChangesNothingAndDoesNotPoisonThePool(t *testing.T) {
 	}
 }
 
-func TestFailedGuardDoesNotPoisonThePool(t *testing.T) {
+func TestFailedGuardLeavesThePipelineUsable(t *testing.T) {
 	ctx := context.Background()
 	p, d := fixture(t)
 	for i := range 5 {

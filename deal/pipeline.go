@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -435,17 +434,17 @@ func validName(field, s string) error {
 }
 
 // Pipeline is a validated pipeline with its compiled state machine: the
-// looplab/fsm definition of every legal move (Definition), the transition
-// table compiled from it for bulk paths, and a pool of looplab machines
-// for interactive commands. A Pipeline is immutable and safe for concurrent
-// use; create it with NewPipeline, DefaultPipeline or ParsePipeline and
-// share the pointer.
+// looplab/fsm definition of every legal move (Definition), compiled by
+// crmkit's one state-machine runtime into the transition table and guards
+// that every command and every bulk path run on. A Pipeline is immutable
+// and safe for concurrent use; create it with NewPipeline, DefaultPipeline
+// or ParsePipeline and share the pointer. A nil or zero Pipeline is
+// unusable: its commands return errors matching crmkit.ErrInvalid.
 type Pipeline struct {
 	spec  PipelineSpec
 	index map[string]int // lower-case stage name -> stage index
 	exact map[string]int // stage name as configured -> stage index
 	m     machine
-	pool  sync.Pool // of *looplabMachine
 }
 
 // NewPipeline validates spec (see PipelineSpec.Validate) and compiles its
@@ -460,8 +459,9 @@ func NewPipeline(spec PipelineSpec) (*Pipeline, error) {
 		p.index[strings.ToLower(st.Name)] = i
 		p.exact[st.Name] = i
 	}
-	p.m = compile(s)
-	p.pool.New = func() any { return p.newLooplab() }
+	if p.m, err = compile(s); err != nil {
+		return nil, fmt.Errorf("pipeline %q: %w", spec.ID, err)
+	}
 	return p, nil
 }
 
@@ -550,16 +550,16 @@ func (p *Pipeline) StageName(i int) string {
 func (p *Pipeline) Reactivation() ReactivationPolicy { return p.spec.Reactivation.Clone() }
 
 // Definition returns the pipeline's state machine as a looplab/fsm event
-// list: the single definition from which the interactive machines and the
-// compiled table are built. States are "<status>:<stage>" such as
-// "open:negotiation"; events are "move:<stage>", "suspend", "reactivate",
-// "terminate", "win", "lose" and "reopen".
+// list: the single definition from which the compiled table every
+// command runs on is built (nil for a nil or zero Pipeline). States are
+// "<status>:<stage>" such as "open:negotiation"; events are
+// "move:<stage>", "suspend", "reactivate", "terminate", "win", "lose" and
+// "reopen".
 func (p *Pipeline) Definition() fsm.Events {
-	out := slices.Clone(p.m.events)
-	for i := range out {
-		out[i].Src = slices.Clone(out[i].Src)
+	if p.ready() != nil {
+		return nil
 	}
-	return out
+	return p.m.rt.Table().Definition()
 }
 
 // DefaultPipeline returns a ready pipeline following the source's example,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -528,7 +529,7 @@ type Quote struct {
 	Status   QuoteStatus     `json:"status"`
 	// Approval is the approval request of this version, nil while a
 	// draft or when the policy asked for none.
-	Approval *ApprovalRequest `json:"approval,omitempty"`
+	Approval *approval.Request `json:"approval,omitempty"`
 	// ValidUntil is the end of the offer (exclusive); zero for open-ended.
 	ValidUntil time.Time `json:"valid_until,omitzero"`
 	CreatedBy  string    `json:"created_by"`
@@ -651,8 +652,8 @@ func (q Quote) SetValidUntil(validUntil time.Time, by string, at time.Time) (Quo
 
 // Submit asks for the approvals policy requires of the Draft's totals. If
 // it requires any, the quote becomes PendingApproval with a new
-// ApprovalRequest requested by by (events: EventQuoteSubmitted and the
-// request's EventApprovalRequested); otherwise it becomes Approved at once
+// approval.Request requested by by (events: EventQuoteSubmitted and the
+// request's approval.EventRequested); otherwise it becomes Approved at once
 // (EventQuoteApproved, no request).
 //
 // Errors: ErrIllegalTransition unless a Draft; ErrInvalid for no lines,
@@ -686,7 +687,7 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, by string, at time.Time) (Quot
 	if policy.TTL > 0 && (expires.IsZero() || at.Add(policy.TTL).Before(expires)) {
 		expires = at.Add(policy.TTL)
 	}
-	a, ae, err := NewApprovalRequest(QuoteApprovalSubject(q.ID, q.Version), by, roles, at, expires)
+	a, ae, err := approval.New(QuoteApprovalSubject(q.ID, q.Version), by, roles, at, expires)
 	if err != nil {
 		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
@@ -701,25 +702,25 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, by string, at time.Time) (Quot
 }
 
 // Approve records by's approval of the current step of the quote's
-// approval chain (see ApprovalRequest.Approve for who may). The approval
+// approval chain (see approval.Request.Approve for who may). The approval
 // event is returned; when it completes the chain the quote becomes
 // Approved and EventQuoteApproved follows it.
 //
 // Errors: ErrIllegalTransition unless PendingApproval (or when the
 // approval expired); ErrForbidden from the separation-of-duties rules;
 // ErrInvalid for a time before the last change.
-func (q Quote) Approve(by Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
+func (q Quote) Approve(by approval.Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
 	return q.decide(by, at, comment, true)
 }
 
 // Reject records by's rejection of the quote's approval: the quote becomes
-// Rejected (the approval's EventApprovalRejected, then EventQuoteRejected).
+// Rejected (the approval's approval.EventRejected, then EventQuoteRejected).
 // Revise it to try again. Errors as Approve.
-func (q Quote) Reject(by Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
+func (q Quote) Reject(by approval.Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
 	return q.decide(by, at, comment, false)
 }
 
-func (q Quote) decide(by Approver, at time.Time, comment string, approve bool) (Quote, []crmkit.Event, error) {
+func (q Quote) decide(by approval.Approver, at time.Time, comment string, approve bool) (Quote, []crmkit.Event, error) {
 	verb := "approve"
 	if !approve {
 		verb = "reject"
@@ -731,7 +732,7 @@ func (q Quote) decide(by Approver, at time.Time, comment string, approve bool) (
 		return Quote{}, nil, crmkit.Invalid("approval", "quote %s v%d is pending approval without a request", q.ID, q.Version)
 	}
 	var (
-		a   ApprovalRequest
+		a   approval.Request
 		ae  crmkit.Event
 		err error
 	)
@@ -748,9 +749,9 @@ func (q Quote) decide(by Approver, at time.Time, comment string, approve bool) (
 	events := []crmkit.Event{ae}
 	var typ string
 	switch a.Status {
-	case ApprovalApproved:
+	case approval.Approved:
 		out.Status, typ = QuoteApproved, EventQuoteApproved
-	case ApprovalRejected:
+	case approval.Rejected:
 		out.Status, typ = QuoteRejected, EventQuoteRejected
 	default:
 		// An intermediate step: only the approval changed.
@@ -1006,7 +1007,7 @@ func ReplayQuote(events []crmkit.Event) (Quote, error) {
 		if e.Type == EventQuoteSubmitted {
 			// Submit returns the quote's event and then its request's.
 			if i+1 >= len(events) {
-				return Quote{}, crmkit.Invalid(fmt.Sprintf("events[%d]", i), "%s without its %s", e.Type, EventApprovalRequested)
+				return Quote{}, crmkit.Invalid(fmt.Sprintf("events[%d]", i), "%s without its %s", e.Type, approval.EventRequested)
 			}
 			if q, err = q.applySubmitted(e, events[i+1]); err != nil {
 				return Quote{}, fmt.Errorf("replay events[%d]: %w", i, err)
@@ -1052,7 +1053,7 @@ func (q Quote) applySubmitted(e, ae crmkit.Event) (Quote, error) {
 	if err := e.DecodePayload(&p); err != nil {
 		return Quote{}, err
 	}
-	a, err := approvalRequested(ae)
+	a, err := approval.FromRequested(ae)
 	if err != nil {
 		return Quote{}, err
 	}
@@ -1066,11 +1067,11 @@ func (q Quote) applySubmitted(e, ae crmkit.Event) (Quote, error) {
 
 // apply returns q after the event e (of the quote or of its approval).
 func (q Quote) apply(e crmkit.Event) (Quote, error) {
-	if e.AggregateKind == ApprovalKind {
+	if e.AggregateKind == approval.Kind {
 		if q.Approval == nil {
 			return Quote{}, crmkit.Invalid("event", "%s of approval %s, but quote %s v%d has none", e.Type, e.AggregateID, q.ID, q.Version)
 		}
-		a, err := q.Approval.apply(e)
+		a, err := q.Approval.Apply(e)
 		if err != nil {
 			return Quote{}, err
 		}
@@ -1090,14 +1091,14 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 		}
 	case EventQuoteApproved:
 		if err = q.checkNext(e, QuoteDraft, QuotePendingApproval); err == nil {
-			if (q.Status == QuoteDraft) != (q.Approval == nil) || (q.Approval != nil && q.Approval.Status != ApprovalApproved) || len(q.Lines) == 0 {
+			if (q.Status == QuoteDraft) != (q.Approval == nil) || (q.Approval != nil && q.Approval.Status != approval.Approved) || len(q.Lines) == 0 {
 				err = crmkit.Invalid("event", "%s of quote %s v%d without a granted approval", e.Type, q.ID, q.Version)
 			}
 			out.Status = QuoteApproved
 		}
 	case EventQuoteRejected:
 		if err = q.checkNext(e, QuotePendingApproval); err == nil {
-			if q.Approval == nil || q.Approval.Status != ApprovalRejected {
+			if q.Approval == nil || q.Approval.Status != approval.Rejected {
 				err = crmkit.Invalid("event", "%s of quote %s v%d whose approval is not rejected", e.Type, q.ID, q.Version)
 			}
 			out.Status = QuoteRejected
@@ -1118,7 +1119,7 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 		out.Status = QuoteExpired
 	case EventQuoteRevised:
 		if err = q.checkNext(e, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err == nil {
-			if q.Approval != nil && q.Approval.Status == ApprovalPending {
+			if q.Approval != nil && q.Approval.Status == approval.Pending {
 				err = crmkit.Invalid("event", "%s of quote %s v%d with approval %s still pending", e.Type, q.ID, q.Version, q.Approval.ID)
 				break
 			}

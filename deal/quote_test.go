@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -442,7 +443,7 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "not before the approval")
 	_, _, err = p.SetLines(nil, "rob", at)
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "submitted lines are frozen")
-	_, _, err = p.Approve(deal.Approver{ID: "rob", Roles: []string{"manager"}}, at, "")
+	_, _, err = p.Approve(approval.Approver{ID: "rob", Roles: []string{"manager"}}, at, "")
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "nobody approves their own quote")
 	_, _, err = p.Approve(director, at, "")
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "a director is not a manager")
@@ -451,7 +452,7 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, deal.QuoteApproved, a.Status)
 	assert.Equal(t, []string{"ApprovalGranted", "QuoteApproved"}, eventTypes(events))
-	assert.Equal(t, deal.ApprovalPending, p.Approval.Status, "the pending value keeps its own approval")
+	assert.Equal(t, approval.Pending, p.Approval.Status, "the pending value keeps its own approval")
 
 	s, events, err := a.Send(policy, "rob", at.Add(2*time.Hour))
 	require.NoError(t, err)
@@ -767,7 +768,7 @@ func TestQuoteStateMachine(t *testing.T) {
 					}
 				}
 			case "approve", "reject":
-				by := deal.Approver{ID: who, Roles: staff[who]}
+				by := approval.Approver{ID: who, Roles: staff[who]}
 				if cmd == "approve" {
 					next, events, err = q.Approve(by, now, "")
 				} else {

@@ -128,7 +128,7 @@ func (a Activity) validate(field string) error {
 // int64 minor units; at least one once submitted), a ValidUntil after the
 // creation when set, an approval request exactly where the statuses
 // have one (none on a draft; one while pending approval or rejected) that
-// is valid itself (ApprovalRequest.Validate) and asks for this version of
+// is valid itself (approval.Request.Validate) and asks for this version of
 // this quote, and a SentAt exactly once sent (Sent, Accepted, Declined,
 // Expired). The error matches crmkit.ErrInvalid and is a
 // *crmkit.ValidationError naming the field.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/crmkit/crmkit/internal/clonetest"
@@ -132,7 +133,7 @@ func TestDealValidateNamesTheField(t *testing.T) {
 // deep and equal.
 func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
 	policy := deal.DefaultQuoteApprovalPolicy()
-	approvers := []deal.Approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
+	approvers := []approval.Approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
 	rapid.Check(t, func(t *rapid.T) {
 		discount := rapid.SampledFrom([]string{"0", "0.2", "0.35"}).Draw(t, "discount")
 		q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", discount)}, until, "rob", t0)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/crmkit/crmkit/funnel"
@@ -65,9 +66,9 @@ func dealHistories(t *testing.T) []crmkit.Event {
 	a = step(p.Move(ctx, a, "bidding", cmd(7, "tender")))
 	a = step(p.Move(ctx, a, "negotiation", cmd(35, "shortlisted")))
 	a = step(p.Suspend(ctx, a, time.Time{}, cmd(40, "budget freeze")))
-	req, _, err := deal.NewApprovalRequest(deal.ReactivationSubject(a.ID), "ana", []string{"manager"}, dday(90), time.Time{})
+	req, _, err := approval.New(deal.ReactivationSubject(a.ID), "ana", []string{"manager"}, dday(90), time.Time{})
 	require.NoError(t, err)
-	req, _, err = req.Approve(deal.Approver{ID: "bea", Roles: []string{"manager"}}, dday(90).Add(time.Hour), "go")
+	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dday(90).Add(time.Hour), "go")
 	require.NoError(t, err)
 	c := cmd(91, "budget released")
 	c.Approval = &req

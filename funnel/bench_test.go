@@ -226,8 +226,8 @@ func BenchmarkFullReport(b *testing.B) {
 
 // BenchmarkCampaignMachine compares, in one run, (a) a bare looplab/fsm
 // SetState + Event, (b) a bare [6][6]uint8 table lookup, (c) the compiled
-// table path CampaignNext and (d) the interactive command path (Approve:
-// a looplab machine, the guard, the event).
+// table path CampaignNext and (d) the interactive command path (Approve
+// on the same compiled runtime: the four-eyes guard, the event).
 func BenchmarkCampaignMachine(b *testing.B) {
 	ctx := context.Background()
 	b.Run("a-looplab", func(b *testing.B) {

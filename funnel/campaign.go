@@ -3,17 +3,17 @@ package funnel
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
+	"github.com/crmkit/crmkit/internal/fsm"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/google/uuid"
-	"github.com/looplab/fsm"
+	looplab "github.com/looplab/fsm"
 	"github.com/shopspring/decimal"
 )
 
@@ -64,7 +64,7 @@ const (
 // CampaignDefinition returns the campaign state machine as a looplab/fsm
 // definition: the one definition from which the interactive commands run
 // and the bulk transition table (CampaignNext) is compiled.
-func CampaignDefinition() fsm.Events {
+func CampaignDefinition() looplab.Events {
 	s := func(st ...CampaignStatus) []string {
 		out := make([]string, len(st))
 		for i, x := range st {
@@ -72,7 +72,7 @@ func CampaignDefinition() fsm.Events {
 		}
 		return out
 	}
-	return fsm.Events{
+	return looplab.Events{
 		{Name: CampaignSubmit.String(), Src: s(CampaignPlanned), Dst: CampaignPendingApproval.String()},
 		{Name: CampaignApprove.String(), Src: s(CampaignPendingApproval), Dst: CampaignApproved.String()},
 		{Name: CampaignReject.String(), Src: s(CampaignPendingApproval), Dst: CampaignPlanned.String()},
@@ -82,33 +82,56 @@ func CampaignDefinition() fsm.Events {
 	}
 }
 
-// noCampaignStatus marks an illegal pair in the compiled table.
-const noCampaignStatus = CampaignStatus(0xFF)
+// campaignMachine is CampaignDefinition compiled by crmkit's one
+// state-machine runtime, with the guards of the decisions and of
+// completion. Every command and CampaignNext run on it.
+var campaignMachine = newCampaignMachine()
 
-// campaignTable is compiled once from CampaignDefinition and never
-// changed.
-var campaignTable = compileCampaign(CampaignDefinition())
+// campaignCmd is what the guards read of a command besides the campaign.
+type campaignCmd struct {
+	by         string
+	actualCost crmkit.Money
+}
 
-func compileCampaign(def fsm.Events) (t [numCampaignStatuses][numCampaignEvents]CampaignStatus) {
-	status := map[string]CampaignStatus{}
-	for s := CampaignStatus(0); s < numCampaignStatuses; s++ {
-		status[s.String()] = s
+func newCampaignMachine() *fsm.Machine[Campaign, campaignCmd] {
+	var states [numCampaignStatuses]string
+	for s := range states {
+		states[s] = CampaignStatus(s).String()
 	}
-	event := map[string]CampaignEvent{}
-	for e := CampaignEvent(0); e < numCampaignEvents; e++ {
-		event[e.String()] = e
+	var events [numCampaignEvents]string
+	for e := range events {
+		events[e] = CampaignEvent(e).String()
 	}
-	for i := range t {
-		for j := range t[i] {
-			t[i][j] = noCampaignStatus
-		}
+	t, err := fsm.Compile(CampaignDefinition(), states[:], events[:])
+	if err != nil {
+		panic(err) // CampaignDefinition is a literal; the tests compile it
 	}
-	for _, e := range def {
-		for _, src := range e.Src {
-			t[status[src]][event[e.Name]] = status[e.Dst]
-		}
+	m := fsm.NewMachine[Campaign, campaignCmd](t)
+	m.Guard(int(CampaignApprove), notSubmitter)
+	m.Guard(int(CampaignReject), notSubmitter)
+	m.Guard(int(CampaignComplete), costInBudgetCurrency)
+	return m
+}
+
+// notSubmitter guards a decision: the decider must not be the submitter.
+// It is approval.FourEyes, the rule every approval in crmkit applies.
+func notSubmitter(_ context.Context, c Campaign, cmd campaignCmd, _ time.Time) error {
+	if err := approval.FourEyes(c.SubmittedBy, cmd.by); err != nil {
+		return fmt.Errorf("campaign %s: submission: %w", c.Code, err)
 	}
-	return t
+	return nil
+}
+
+// costInBudgetCurrency guards completion: the actual cost is in the
+// budget's currency and not negative.
+func costInBudgetCurrency(_ context.Context, c Campaign, cmd campaignCmd, _ time.Time) error {
+	if cmd.actualCost.Currency() != c.Budget.Currency() {
+		return fmt.Errorf("campaign %s: actual cost %s, budget %s: %w", c.Code, cmd.actualCost, c.Budget, crmkit.ErrCurrencyMismatch)
+	}
+	if cmd.actualCost.Sign() < 0 {
+		return crmkit.Invalid("actual cost", "campaign %s: negative cost %s", c.Code, cmd.actualCost)
+	}
+	return nil
 }
 
 // CampaignNext is the bulk path of the campaign machine: the status a
@@ -116,11 +139,8 @@ func compileCampaign(def fsm.Events) (t [numCampaignStatuses][numCampaignEvents]
 // transition. A table lookup compiled from CampaignDefinition, no guard,
 // no allocation.
 func CampaignNext(s CampaignStatus, e CampaignEvent) (CampaignStatus, bool) {
-	if s >= numCampaignStatuses || e >= numCampaignEvents {
-		return 0, false
-	}
-	n := campaignTable[s][e]
-	return n, n != noCampaignStatus
+	n, ok := campaignMachine.Table().Next(int(s), int(e))
+	return CampaignStatus(n), ok
 }
 
 // Targets are what a campaign plans to produce, or produced.
@@ -192,13 +212,13 @@ const CampaignChanged = "CampaignStatusChanged"
 
 // Submit submits a planned campaign for approval.
 func (c Campaign) Submit(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
-	return c.fire(ctx, CampaignSubmit, by, "", at, nil, func(n *Campaign) { n.SubmittedBy, n.ApprovedBy = by, "" })
+	return c.fire(ctx, CampaignSubmit, campaignCmd{by: by}, "", at, func(n *Campaign) { n.SubmittedBy, n.ApprovedBy = by, "" })
 }
 
 // Approve approves a submitted campaign. The approver must not be who
-// submitted it (ErrForbidden).
+// submitted it (approval.FourEyes: ErrForbidden).
 func (c Campaign) Approve(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
-	return c.fire(ctx, CampaignApprove, by, "", at, c.notSubmitter(by), func(n *Campaign) { n.ApprovedBy = by })
+	return c.fire(ctx, CampaignApprove, campaignCmd{by: by}, "", at, func(n *Campaign) { n.ApprovedBy = by })
 }
 
 // Reject sends a submitted campaign back to planning, with a reason. The
@@ -207,28 +227,18 @@ func (c Campaign) Reject(ctx context.Context, by, reason string, at time.Time) (
 	if strings.TrimSpace(reason) == "" {
 		return Campaign{}, crmkit.Event{}, crmkit.Invalid("reason", "campaign %s: rejection without a reason", c.Code)
 	}
-	return c.fire(ctx, CampaignReject, by, reason, at, c.notSubmitter(by), nil)
+	return c.fire(ctx, CampaignReject, campaignCmd{by: by}, reason, at, nil)
 }
 
 // Start starts an approved campaign.
 func (c Campaign) Start(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
-	return c.fire(ctx, CampaignStart, by, "", at, nil, nil)
+	return c.fire(ctx, CampaignStart, campaignCmd{by: by}, "", at, nil)
 }
 
 // Complete completes a running campaign, recording its actual cost (in
 // the budget's currency, not negative).
 func (c Campaign) Complete(ctx context.Context, by string, at time.Time, actualCost crmkit.Money) (Campaign, crmkit.Event, error) {
-	code, budget := c.Code, c.Budget
-	guard := func() error {
-		if actualCost.Currency() != budget.Currency() {
-			return fmt.Errorf("campaign %s: actual cost %s, budget %s: %w", code, actualCost, budget, crmkit.ErrCurrencyMismatch)
-		}
-		if actualCost.Sign() < 0 {
-			return crmkit.Invalid("actual cost", "campaign %s: negative cost %s", code, actualCost)
-		}
-		return nil
-	}
-	return c.fire(ctx, CampaignComplete, by, "", at, guard, func(n *Campaign) { n.ActualCost = actualCost })
+	return c.fire(ctx, CampaignComplete, campaignCmd{by: by, actualCost: actualCost}, "", at, func(n *Campaign) { n.ActualCost = actualCost })
 }
 
 // Cancel cancels a campaign that has not ended, with a reason.
@@ -236,45 +246,13 @@ func (c Campaign) Cancel(ctx context.Context, by, reason string, at time.Time) (
 	if strings.TrimSpace(reason) == "" {
 		return Campaign{}, crmkit.Event{}, crmkit.Invalid("reason", "campaign %s: cancellation without a reason", c.Code)
 	}
-	return c.fire(ctx, CampaignCancel, by, reason, at, nil, nil)
+	return c.fire(ctx, CampaignCancel, campaignCmd{by: by}, reason, at, nil)
 }
 
-// notSubmitter guards a decision: the decider must not be the submitter.
-// The closure captures two strings, not the whole campaign.
-func (c *Campaign) notSubmitter(by string) func() error {
-	code, submitter := c.Code, c.SubmittedBy
-	return func() error {
-		if by == submitter {
-			return fmt.Errorf("campaign %s: %s cannot decide on their own submission: %w", code, by, crmkit.ErrForbidden)
-		}
-		return nil
-	}
-}
-
-// campaignMachines pools looplab machines built from CampaignDefinition
-// with one generic guard callback, as encoding/json pools its encoders: a
-// machine is borrowed for one command, set to the campaign's status, fires
-// one event and goes back only if nothing failed (looplab can leave a
-// machine stuck after a cancelled transition; such a machine is dropped).
-// The pool holds no state that outlives a command.
-var campaignMachines = sync.Pool{New: func() any {
-	return fsm.NewFSM(CampaignPlanned.String(), CampaignDefinition(), fsm.Callbacks{
-		"before_event": func(_ context.Context, e *fsm.Event) {
-			if g, ok := e.FSM.Metadata(guardKey); ok {
-				if err := g.(func() error)(); err != nil {
-					e.Cancel(err)
-				}
-			}
-		},
-	})
-}}
-
-const guardKey = "guard"
-
-// fire runs one event through a pooled looplab machine set to c's status:
-// the guard runs as its before-event callback and cancels the event with
-// its error. No event is fired from a callback.
-func (c Campaign) fire(ctx context.Context, ev CampaignEvent, by, reason string, at time.Time, guard func() error, apply func(*Campaign)) (Campaign, crmkit.Event, error) {
+// fire runs one event on the compiled machine: the context, the table,
+// then the event's guards; apply then fills in the command's fields.
+func (c Campaign) fire(ctx context.Context, ev CampaignEvent, cmd campaignCmd, reason string, at time.Time, apply func(*Campaign)) (Campaign, crmkit.Event, error) {
+	by := cmd.by
 	if strings.TrimSpace(by) == "" {
 		return Campaign{}, crmkit.Event{}, crmkit.Invalid("by", "campaign %s: %s by nobody", c.Code, ev)
 	}
@@ -284,47 +262,28 @@ func (c Campaign) fire(ctx context.Context, ev CampaignEvent, by, reason string,
 	if c.Status >= numCampaignStatuses {
 		return Campaign{}, crmkit.Event{}, crmkit.Invalid("status", "campaign %s: unknown status %d", c.Code, c.Status)
 	}
-	m := campaignMachines.Get().(*fsm.FSM)
-	m.SetState(c.Status.String())
-	if guard != nil {
-		m.SetMetadata(guardKey, guard)
-	}
-	err := m.Event(ctx, ev.String())
-	current := m.Current()
-	if guard != nil {
-		m.DeleteMetadata(guardKey)
-	}
-	if err != nil {
-		var canceled fsm.CanceledError
-		var invalid fsm.InvalidEventError
-		switch {
-		case errors.As(err, &canceled) && canceled.Err != nil:
-			return Campaign{}, crmkit.Event{}, canceled.Err
-		case errors.As(err, &invalid):
-			campaignMachines.Put(m) // a refused event leaves the machine sound
-			return Campaign{}, crmkit.Event{}, fmt.Errorf("campaign %s: %s while %s: %w", c.Code, ev, c.Status, crmkit.ErrIllegalTransition)
-		}
+	n, res, err := campaignMachine.Fire(ctx, int(c.Status), int(ev), &c, &cmd, at)
+	switch res {
+	case fsm.Refused:
+		return Campaign{}, crmkit.Event{}, fmt.Errorf("campaign %s: %s while %s: %w", c.Code, ev, c.Status, crmkit.ErrIllegalTransition)
+	case fsm.Blocked:
+		return Campaign{}, crmkit.Event{}, err
+	case fsm.Stopped:
 		return Campaign{}, crmkit.Event{}, fmt.Errorf("campaign %s: %s: %w", c.Code, ev, err)
 	}
-	campaignMachines.Put(m)
-	next, ok := CampaignNext(c.Status, ev)
-	if !ok || next.String() != current {
-		// The table is compiled from the same definition; a disagreement
-		// is a bug in this package, not caller input.
-		panic(fmt.Sprintf("campaign machine and table disagree on %s from %s", ev, c.Status))
-	}
-	n := c
-	n.Status = next
-	n.Version++
+	next := CampaignStatus(n)
+	out := c
+	out.Status = next
+	out.Version++
 	if apply != nil {
-		apply(&n)
+		apply(&out)
 	}
-	e, err := crmkit.NewEvent("campaign", n.ID, CampaignChanged, by, at, n.Version, nil)
+	e, err := crmkit.NewEvent("campaign", out.ID, CampaignChanged, by, at, out.Version, nil)
 	if err != nil {
 		return Campaign{}, crmkit.Event{}, err
 	}
 	e.From, e.To, e.Reason = c.Status.String(), next.String(), reason
-	return n, e, nil
+	return out, e, nil
 }
 
 // Deviation compares one planned figure of a campaign with its actual.
@@ -488,5 +447,5 @@ func SalesLift(baseline, during crmkit.Money) (decimal.Decimal, error) {
 // CampaignMermaid draws the campaign state machine as a Mermaid state
 // diagram, rendered by looplab/fsm from CampaignDefinition.
 func CampaignMermaid() (string, error) {
-	return fsm.VisualizeWithType(fsm.NewFSM(CampaignPlanned.String(), CampaignDefinition(), nil), fsm.MERMAID)
+	return campaignMachine.Table().Mermaid(CampaignPlanned.String()), nil
 }

@@ -151,8 +151,17 @@ type ConvertedPayload struct {
 // expected close before the conversion, no owner, a time in the future or
 // before the lead's last change are crmkit.ErrInvalid; a duplicate under
 // RejectDuplicates is crmkit.ErrConflict; a failed guard or a done ctx as
-// in Fire.
+// in Fire; a nil ctx or a nil or zero Ladder is crmkit.ErrInvalid.
 func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conversion, error) {
+	if err := lad.ready(); err != nil {
+		return Conversion{}, err
+	}
+	if ctx == nil {
+		return Conversion{}, crmkit.Invalid("ctx", "lead %s: convert with a nil context", l.ID)
+	}
+	if err := ctx.Err(); err != nil {
+		return Conversion{}, fmt.Errorf("lead %s: convert: %w", l.ID, err)
+	}
 	if err := l.validateForCommand(); err != nil {
 		return Conversion{}, err
 	}
@@ -160,7 +169,7 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		if l.Stage == StageConverted {
 			return Conversion{}, fmt.Errorf("lead %s: already converted at %s: %w", l.ID, l.StageAt.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 		}
-		return Conversion{}, illegal(l, ActionConvert)
+		return Conversion{}, illegal(&l, ActionConvert)
 	}
 	at := in.At
 	if at.IsZero() {
@@ -209,8 +218,9 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 	if err != nil {
 		return Conversion{}, fmt.Errorf("lead %s: encode conversion: %w", l.ID, crmkit.ErrInvalid)
 	}
-	next, ev, err := lad.fire(ctx, l, Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload)
-	if err != nil {
+	next := l
+	var ev crmkit.Event
+	if err := lad.fire(ctx, &next, &Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload, &ev); err != nil {
 		return Conversion{}, err
 	}
 	next.Conversion = ref

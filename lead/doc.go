@@ -35,12 +35,14 @@
 // later; Disqualified discards a lead without purchase intent. Converted and
 // Disqualified are final.
 //
-// The ladder is defined once, as looplab/fsm events (LadderEvents). A Ladder
-// runs commands (Fire, Qualify, Accept, Nurture, Recycle, Disqualify,
-// Convert) through a pooled looplab machine whose before-callbacks carry the
-// built-in rules and the company's Guards; it compiles the same definition
-// into a Table for bulk work (ReplayStage, imports, simulations) and draws
-// it as Mermaid. A lead stores its stage as a value and owns no machine.
+// The ladder is defined once, as looplab/fsm events (LadderEvents), which
+// validate it, draw it (Mermaid) and are the test oracle. A Ladder compiles
+// that definition with crmkit's one state-machine runtime into a Table and
+// runs every command (Fire, Qualify, Accept, Nurture, Recycle, Disqualify,
+// Convert) and every bulk path (ReplayStage, imports, simulations) on it:
+// a table lookup, the built-in rules and the company's Guards as plain
+// functions, then the event. looplab is not called on the command path. A
+// lead stores its stage as a value and owns no machine.
 //
 // # Values and events
 //

@@ -7,11 +7,12 @@ import (
 	"iter"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/looplab/fsm"
+	"github.com/crmkit/crmkit/internal/fsm"
+	"github.com/crmkit/crmkit/internal/uuidv7"
+	looplab "github.com/looplab/fsm"
 )
 
 // Action is an event of the ladder state machine: what a user or a job
@@ -93,8 +94,8 @@ func actionOfEvent(typ string) (Action, bool) {
 // Converted and Disqualified are final: no action leaves them. A
 // disqualified person who shows interest again comes back as a new lead
 // (captured with New, found by FindDuplicates and merged).
-func LadderEvents() fsm.Events {
-	return fsm.Events{
+func LadderEvents() looplab.Events {
+	return looplab.Events{
 		{Name: "qualify", Src: []string{"suspect"}, Dst: "mql"},
 		{Name: "accept", Src: []string{"suspect", "mql"}, Dst: "sql"},
 		{Name: "nurture", Src: []string{"suspect", "mql", "sql"}, Dst: "nurture"},
@@ -104,12 +105,13 @@ func LadderEvents() fsm.Events {
 	}
 }
 
-// Table is the ladder compiled into a transition table for bulk work
-// (history replay, import validation, simulation): a lookup of at most a
-// few nanoseconds, no allocation. Its zero value allows nothing; obtain one
-// from Ladder.Table or CompileTable.
+// Table is the ladder compiled into a transition table by the one
+// state-machine runtime: a lookup of a few nanoseconds, no allocation.
+// Every command (Fire and the commands built on it) and every bulk path
+// (history replay, import validation, simulation) runs on it. Its zero
+// value allows nothing; obtain one from Ladder.Table or CompileTable.
 type Table struct {
-	next [numStages][numActions]Stage
+	t *fsm.Table
 }
 
 // CompileTable validates a ladder definition and compiles it: every event
@@ -117,56 +119,37 @@ type Table struct {
 // appear twice, no event may loop on one stage, and no event may leave a
 // final stage (Converted, Disqualified). An invalid definition is an error
 // matching crmkit.ErrInvalid.
-func CompileTable(events fsm.Events) (Table, error) {
-	var t Table
+func CompileTable(events looplab.Events) (Table, error) {
+	t, err := fsm.Compile(events, stageNames.Index(), actionNames.Index())
+	if err != nil {
+		return Table{}, fmt.Errorf("ladder: %w", err)
+	}
 	for i, ev := range events {
-		field := fmt.Sprintf("events[%d]", i)
-		a, err := ParseAction(ev.Name)
-		if err != nil || a.String() != ev.Name {
-			return Table{}, crmkit.Invalid(field, "event %q is not a ladder action", ev.Name)
-		}
-		dst, err := ParseStage(ev.Dst)
-		if err != nil || dst.String() != ev.Dst {
-			return Table{}, crmkit.Invalid(field, "destination %q is not a stage", ev.Dst)
-		}
-		if len(ev.Src) == 0 {
-			return Table{}, crmkit.Invalid(field, "event %q has no source stage", ev.Name)
-		}
 		for _, src := range ev.Src {
-			s, err := ParseStage(src)
-			if err != nil || s.String() != src {
-				return Table{}, crmkit.Invalid(field, "source %q is not a stage", src)
+			if s, _ := t.State(src); Stage(s).Final() {
+				return Table{}, crmkit.Invalid(fmt.Sprintf("events[%d]", i), "event %q leaves final stage %s", ev.Name, src)
 			}
-			switch {
-			case s.Final():
-				return Table{}, crmkit.Invalid(field, "event %q leaves final stage %s", ev.Name, s)
-			case s == dst:
-				return Table{}, crmkit.Invalid(field, "event %q loops on stage %s", ev.Name, s)
-			case t.next[s][a] != 0:
-				return Table{}, crmkit.Invalid(field, "event %q from %s defined twice", ev.Name, s)
-			}
-			t.next[s][a] = dst
 		}
 	}
-	return t, nil
+	return Table{t: t}, nil
 }
 
 // Next returns the stage that action a leads to from stage s, and false
 // when the ladder does not allow a from s (or either is invalid).
 func (t *Table) Next(s Stage, a Action) (Stage, bool) {
-	if int(s) >= numStages || int(a) >= numActions {
+	if t == nil {
 		return 0, false
 	}
-	n := t.next[s][a]
-	return n, n != 0
+	n, ok := t.t.Next(int(s), int(a))
+	return Stage(n), ok
 }
 
 // Guard is an extra rule checked before a ladder action, such as an
 // approval or a company policy ("only a sales rep accepts a lead"). Check
-// gets the lead before the change and the command; an error cancels the
-// transition and is returned wrapped (with crmkit.ErrForbidden added when
-// it matches no crmkit sentinel). Check must not fire ladder actions
-// itself.
+// gets the lead before the change and the command, whose At is the time of
+// the change; an error cancels the transition and is returned wrapped
+// (with crmkit.ErrForbidden added when it matches no crmkit sentinel).
+// Check must not fire ladder actions itself.
 type Guard struct {
 	// Action is the action the guard applies to.
 	Action Action
@@ -194,21 +177,19 @@ type Command struct {
 	NurturedBy Side
 }
 
-// Ladder runs the qualification ladder. It holds the definition (compiled
-// from LadderEvents), the clock and any extra guards; it does not hold
-// leads. A Ladder is safe for concurrent use.
+// Ladder runs the qualification ladder. It holds the definition compiled
+// by crmkit's state-machine runtime (from LadderEvents), the clock and any
+// extra guards; it does not hold leads and owns no looplab machine. A
+// Ladder is safe for concurrent use. The zero Ladder and a nil *Ladder are
+// unusable: every command on them is an error matching crmkit.ErrInvalid.
 //
-// Each command borrows a looplab/fsm machine from a pool, sets it to the
-// lead's stage, fires one event whose before_event callback runs the
-// guards, and reads the result. A machine that saw an error is dropped, never
-// reused, so a cancelled context or a failed guard cannot leave a stuck
-// machine behind.
+// A command looks the transition up in the compiled table, runs the
+// built-in rules and the guards as plain functions, and builds the event:
+// looplab is not called on the command path.
 type Ladder struct {
-	clock  crmkit.Clock
-	events fsm.Events
-	table  Table
-	guards [numActions][]Guard
-	pool   sync.Pool
+	clock crmkit.Clock
+	table Table
+	m     *fsm.Machine[Lead, Command]
 }
 
 // NewLadder returns a ladder reading the time from clock, with the extra
@@ -218,12 +199,14 @@ func NewLadder(clock crmkit.Clock, guards ...Guard) (*Ladder, error) {
 	if clock == nil {
 		return nil, crmkit.Invalid("clock", "nil clock")
 	}
-	events := LadderEvents()
-	t, err := CompileTable(events)
+	t, err := CompileTable(LadderEvents())
 	if err != nil {
 		return nil, err
 	}
-	lad := &Ladder{clock: clock, events: events, table: t}
+	lad := &Ladder{clock: clock, table: t, m: fsm.NewMachine[Lead, Command](t.t)}
+	for _, a := range [...]Action{ActionNurture, ActionDisqualify} {
+		lad.m.Guard(int(a), builtinRules)
+	}
 	for i, g := range guards {
 		if !g.Action.Valid() {
 			return nil, crmkit.Invalid(fmt.Sprintf("guards[%d]", i), "guard %q has no valid action", g.Name)
@@ -231,61 +214,70 @@ func NewLadder(clock crmkit.Clock, guards ...Guard) (*Ladder, error) {
 		if g.Check == nil {
 			return nil, crmkit.Invalid(fmt.Sprintf("guards[%d]", i), "guard %q has no check", g.Name)
 		}
-		lad.guards[g.Action] = append(lad.guards[g.Action], g)
+		lad.m.Guard(int(g.Action), func(ctx context.Context, l Lead, cmd Command, _ time.Time) error {
+			if err := g.Check(ctx, l, cmd); err != nil {
+				if !isCrmkitError(err) {
+					err = fmt.Errorf("%w: %w", crmkit.ErrForbidden, err)
+				}
+				return fmt.Errorf("guard %q: %w", g.Name, err)
+			}
+			return nil
+		})
 	}
-	lad.pool.New = func() any { return lad.newMachine() }
 	return lad, nil
 }
 
-// Table returns the ladder's compiled transition table.
-func (lad *Ladder) Table() *Table { return &lad.table }
+// ready rejects a nil or zero Ladder.
+func (lad *Ladder) ready() error {
+	if lad == nil || lad.m == nil || lad.clock == nil {
+		return crmkit.Invalid("ladder", "nil or zero Ladder: create it with NewLadder")
+	}
+	return nil
+}
+
+// Table returns the ladder's compiled transition table (a table that
+// allows nothing for a nil or zero Ladder).
+func (lad *Ladder) Table() *Table {
+	if lad == nil {
+		return &Table{}
+	}
+	return &lad.table
+}
 
 // Next returns the stage action a leads to from s with the compiled table,
 // and false when the ladder does not allow it. It does not run guards.
-func (lad *Ladder) Next(s Stage, a Action) (Stage, bool) { return lad.table.Next(s, a) }
+func (lad *Ladder) Next(s Stage, a Action) (Stage, bool) { return lad.Table().Next(s, a) }
 
 // Mermaid draws the ladder as a Mermaid state diagram, generated by
 // looplab/fsm from the definition. Paste it into Markdown inside a
 // ```mermaid block.
 func (lad *Ladder) Mermaid() string {
-	f := fsm.NewFSM(StageSuspect.String(), lad.events, nil)
-	s, _ := fsm.VisualizeWithType(f, fsm.MERMAID) // MERMAID is a known type: no error
-	return s
-}
-
-// machine is a pooled looplab instance with the per-call state its
-// callbacks read.
-type machine struct {
-	f   *fsm.FSM
-	lad *Ladder
-	// The command being fired and, when the action has extra guards, the
-	// lead; set before f.Event, read by the before callback on the same
-	// goroutine. Held by value so that firing does not move the caller's
-	// lead to the heap.
-	lead Lead
-	cmd  Command
-}
-
-func (lad *Ladder) newMachine() *machine {
-	m := &machine{lad: lad}
-	// One general before_event callback rather than one before_<action>
-	// per action: looplab looks its callback keys up eight times per event,
-	// and a one-entry map answers those lookups fastest.
-	m.f = fsm.NewFSM(StageSuspect.String(), lad.events, fsm.Callbacks{"before_event": m.before})
-	return m
-}
-
-// before is the before_event callback, called for every action: it runs
-// the built-in rules and the extra guards, cancelling the transition with
-// the first error.
-func (m *machine) before(ctx context.Context, e *fsm.Event) {
-	if err := m.lad.check(ctx, m.lead, m.cmd); err != nil {
-		e.Cancel(err)
+	t := lad.Table().t
+	if t == nil {
+		t = ladderTable.t
 	}
+	return t.Mermaid(StageSuspect.String())
 }
 
-// check runs the built-in rules of cmd.Action and the extra guards.
-func (lad *Ladder) check(ctx context.Context, l Lead, cmd Command) error {
+// ladderTable is the ladder compiled once, for drawing.
+var ladderTable = mustLadderTable()
+
+func mustLadderTable() Table {
+	t, err := CompileTable(LadderEvents())
+	if err != nil {
+		panic(err) // LadderEvents is a literal checked by the tests
+	}
+	return t
+}
+
+// builtinRules is the guard of the built-in rules of nurture and
+// disqualify, which read the command only.
+func builtinRules(_ context.Context, _ Lead, cmd Command, _ time.Time) error {
+	return checkCommand(&cmd)
+}
+
+// checkCommand applies the built-in rules of cmd.Action.
+func checkCommand(cmd *Command) error {
 	switch cmd.Action {
 	case ActionNurture:
 		if strings.TrimSpace(cmd.Reason) == "" {
@@ -303,14 +295,6 @@ func (lad *Ladder) check(ctx context.Context, l Lead, cmd Command) error {
 	case ActionDisqualify:
 		if strings.TrimSpace(cmd.Reason) == "" {
 			return crmkit.Invalid("reason", "disqualifying needs a reason")
-		}
-	}
-	for _, g := range lad.guards[cmd.Action] {
-		if err := g.Check(ctx, l, cmd); err != nil {
-			if !isCrmkitError(err) {
-				err = fmt.Errorf("%w: %w", crmkit.ErrForbidden, err)
-			}
-			return fmt.Errorf("guard %q: %w", g.Name, err)
 		}
 	}
 	return nil
@@ -336,72 +320,52 @@ func isCrmkitError(err error) bool {
 //     from the lead's stage (the message names the lead, stage and action);
 //   - crmkit.ErrInvalid for an invalid lead or command (unknown action, a
 //     time in the future or before the last change, a missing reason or
-//     revisit date) and for ActionConvert, which needs Convert;
+//     revisit date), for ActionConvert, which needs Convert, and for a nil
+//     ctx or a nil or zero Ladder;
 //   - the guard's error (crmkit.ErrForbidden unless it says otherwise);
 //   - ctx's error when ctx is done.
-func (lad *Ladder) Fire(ctx context.Context, l Lead, cmd Command) (Lead, crmkit.Event, error) {
+func (lad *Ladder) Fire(ctx context.Context, l Lead, cmd Command) (_ Lead, ev crmkit.Event, _ error) {
 	if cmd.Action == ActionConvert {
 		return Lead{}, crmkit.Event{}, crmkit.Invalid("action", "lead %s: convert with Ladder.Convert", l.ID)
 	}
-	return lad.fire(ctx, l, cmd, nil)
-}
-
-// fire runs one transition through a pooled looplab machine. payload, if
-// not nil, is the event's JSON payload.
-func (lad *Ladder) fire(ctx context.Context, l Lead, cmd Command, payload []byte) (Lead, crmkit.Event, error) {
-	if err := ctx.Err(); err != nil {
-		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s: %w", l.ID, cmd.Action, err)
-	}
-	if err := l.validateForCommand(); err != nil {
+	// l and cmd are this call's own copies; the event is written straight
+	// into the result.
+	if err := lad.fire(ctx, &l, &cmd, nil, &ev); err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
+	return l, ev, nil
+}
+
+// fire runs one transition on the compiled machine, applies it to *l
+// (the caller's own copy, left partly changed on error: callers return
+// the zero Lead then) and writes its event to *ev. The runtime honours
+// ctx (nil is ErrInvalid) before anything changes. payload, if not nil,
+// is the event's JSON payload.
+func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []byte, ev *crmkit.Event) error {
+	if err := lad.ready(); err != nil {
+		return err
+	}
+	if err := validForCommand(l); err != nil {
+		return err
+	}
 	if !cmd.Action.Valid() {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("action", "lead %s: unknown ladder action %s", l.ID, cmd.Action)
+		return crmkit.Invalid("action", "lead %s: unknown ladder action %s", l.ID, cmd.Action)
 	}
 	now := lad.clock.Now()
 	if cmd.At.IsZero() {
 		cmd.At = now
 	}
 	if err := checkCommandTime(l, cmd.At, now); err != nil {
-		return Lead{}, crmkit.Event{}, err
+		return err
 	}
-	dst, ok := lad.table.Next(l.Stage, cmd.Action)
-	if !ok {
-		return Lead{}, crmkit.Event{}, illegal(l, cmd.Action)
+	n, res, err := lad.m.Fire(ctx, int(l.Stage), int(cmd.Action), l, cmd, cmd.At)
+	switch res {
+	case fsm.Refused:
+		return illegal(l, cmd.Action)
+	case fsm.Blocked, fsm.Stopped:
+		return fmt.Errorf("lead %s: %s from %s: %w", l.ID, cmd.Action, l.Stage, err)
 	}
-
-	m := lad.pool.Get().(*machine)
-	guarded := len(lad.guards[cmd.Action]) > 0
-	m.cmd = cmd
-	if guarded {
-		m.lead = l // only guards read the lead: spare the copy otherwise
-	}
-	m.f.SetState(l.Stage.String())
-	err := m.f.Event(ctx, cmd.Action.String())
-	m.cmd = Command{}
-	if guarded {
-		m.lead = Lead{} // do not keep the caller's slices alive in the pool
-	}
-	if err != nil {
-		// Drop the machine: after an error a looplab instance may be stuck.
-		var canceled fsm.CanceledError
-		var invalid fsm.InvalidEventError
-		switch {
-		case errors.As(err, &canceled) && canceled.Err != nil:
-			return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w", l.ID, cmd.Action, l.Stage, canceled.Err)
-		case errors.As(err, &invalid):
-			return Lead{}, crmkit.Event{}, illegal(l, cmd.Action)
-		case ctx.Err() != nil:
-			return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w", l.ID, cmd.Action, l.Stage, ctx.Err())
-		}
-		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: %w: %v", l.ID, cmd.Action, l.Stage, crmkit.ErrIllegalTransition, err)
-	}
-	if got := m.f.Current(); got != dst.String() {
-		// The table and the machine disagree: a programmer error, caught by
-		// the agreement property; do not reuse this machine.
-		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %s from %s: machine reached %s, table says %s: %w", l.ID, cmd.Action, l.Stage, got, dst, crmkit.ErrIllegalTransition)
-	}
-	lad.pool.Put(m)
+	dst := Stage(n)
 
 	from := l.Stage
 	l.Stage = dst
@@ -418,12 +382,13 @@ func (lad *Ladder) fire(ctx context.Context, l Lead, cmd Command, payload []byte
 		}
 	}
 	l.Version++
-	ev := crmkit.Event{
-		ID: crmkit.NewID(), AggregateID: l.ID, AggregateKind: AggregateKind,
+	// The event's ID carries the event's time, from the ladder's clock.
+	*ev = crmkit.Event{
+		ID: uuidv7.NewAt(cmd.At), AggregateID: l.ID, AggregateKind: AggregateKind,
 		Type: cmd.Action.EventType(), Actor: cmd.Actor, At: cmd.At, Version: l.Version,
 		From: from.String(), To: dst.String(), Reason: cmd.Reason, Payload: payload,
 	}
-	return l, ev, nil
+	return nil
 }
 
 // nurturePayload encodes {"revisit_at": ..., "nurtured_by": ...} by hand:
@@ -446,12 +411,16 @@ type NurturePayload struct {
 	NurturedBy string    `json:"nurtured_by,omitempty"`
 }
 
-func illegal(l Lead, a Action) error {
+func illegal(l *Lead, a Action) error {
 	return fmt.Errorf("lead %s: cannot %s from stage %s: %w", l.ID, a, l.Stage, crmkit.ErrIllegalTransition)
 }
 
 // validateForCommand rejects a lead that could not have come from New.
-func (l Lead) validateForCommand() error {
+func (l Lead) validateForCommand() error { return validForCommand(&l) }
+
+// validForCommand is validateForCommand without copying the lead, for the
+// command path.
+func validForCommand(l *Lead) error {
 	if l.ID == [16]byte{} {
 		return crmkit.Invalid("lead id", "nil UUID")
 	}
@@ -466,7 +435,7 @@ func (l Lead) validateForCommand() error {
 
 // checkCommandTime rejects a command time in the future or before the
 // lead's last change.
-func checkCommandTime(l Lead, at, now time.Time) error {
+func checkCommandTime(l *Lead, at, now time.Time) error {
 	if at.After(now) {
 		return crmkit.Invalid("at", "lead %s: time %s is in the future (now %s)", l.ID, at.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
@@ -509,8 +478,21 @@ func (lad *Ladder) Disqualify(ctx context.Context, l Lead, actor, reason string)
 // history that does not start with LeadCaptured, mixes leads, skips or
 // repeats a version, or holds an illegal step is an error naming the
 // event (crmkit.ErrIllegalTransition for an illegal step, crmkit.ErrInvalid
-// otherwise).
+// otherwise, also for a nil history or a nil or zero Ladder).
 func (lad *Ladder) ReplayStage(history iter.Seq[crmkit.Event]) (Stage, error) {
+	if err := lad.ready(); err != nil {
+		return 0, err
+	}
+	if history == nil {
+		return 0, crmkit.Invalid("history", "nil iterator")
+	}
+	return lad.replayStage(history)
+}
+
+// replayStage is ReplayStage's loop, a function of its own: with the
+// checks above in the same function the loop measured one more allocation
+// and about 40% more time per event (BenchmarkReplayStage).
+func (lad *Ladder) replayStage(history iter.Seq[crmkit.Event]) (Stage, error) {
 	var (
 		cur     Stage
 		version int64

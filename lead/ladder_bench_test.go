@@ -17,9 +17,10 @@ import (
 //
 // (a) BenchmarkTransitionLooplab*: bare looplab/fsm Event;
 // (b) BenchmarkTransitionBareTable: a bare [7][7]uint8 table;
-// (c) BenchmarkTransitionTable: the ladder's compiled Table (bulk path);
-// (d) BenchmarkTransitionFire: the interactive command path (pooled
-// machine, guards, event).
+// (c) BenchmarkTransitionTable: the ladder's compiled Table;
+// (d) BenchmarkTransitionFire: the interactive command on the same
+// compiled runtime (checks, table, guards, the changed lead and its event
+// with its UUIDv7).
 
 // cycle is a legal cycle of actions from MQL back to MQL, so the bulk
 // benchmarks chain real transitions: each lookup depends on the previous.
@@ -203,8 +204,9 @@ func BenchmarkReplayStage(b *testing.B) {
 	}
 }
 
-// BenchmarkTransitionEventID is the part of (d) spent on the event's ID:
-// one crmkit.NewID (a UUIDv7 from crypto/rand).
+// BenchmarkTransitionEventID is about the part of (d) spent on the event's
+// ID: one crmkit.NewID (a UUIDv7 from the amortised generator; (d) skips
+// the time.Now, taking the command's time).
 func BenchmarkTransitionEventID(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
@@ -18,7 +19,7 @@ import (
 // the event payloads that hold enums.
 var storedTypes = []reflect.Type{
 	reflect.TypeFor[lead.Lead](), reflect.TypeFor[deal.Deal](), reflect.TypeFor[deal.Quote](),
-	reflect.TypeFor[deal.ApprovalRequest](), reflect.TypeFor[account.Account](), reflect.TypeFor[account.Contract](),
+	reflect.TypeFor[approval.Request](), reflect.TypeFor[account.Account](), reflect.TypeFor[account.Contract](),
 	reflect.TypeFor[account.Interaction](), reflect.TypeFor[quota.Plan](), reflect.TypeFor[funnel.Campaign](),
 	reflect.TypeFor[lead.TimeframePayload](), reflect.TypeFor[lead.NurturePayload](), reflect.TypeFor[account.AccountCreatedPayload](),
 	reflect.TypeFor[account.ContractDraftedPayload](), reflect.TypeFor[deal.DealCreatedPayload](),

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -309,21 +310,21 @@ func GateRoles(p *deal.Pipeline, d deal.Deal, to int) []string {
 // by a different approver holding the role. If self is set, the first
 // step is approved by actor (who is then not the requester), which the
 // deal rules forbid.
-func GrantedApproval(subject, requester, actor string, roles []string, at time.Time, self bool) (deal.ApprovalRequest, error) {
+func GrantedApproval(subject, requester, actor string, roles []string, at time.Time, self bool) (approval.Request, error) {
 	if self && requester == actor {
 		requester = "requester-of-" + actor
 	}
-	r, _, err := deal.NewApprovalRequest(subject, requester, roles, at, time.Time{})
+	r, _, err := approval.New(subject, requester, roles, at, time.Time{})
 	if err != nil {
-		return deal.ApprovalRequest{}, err
+		return approval.Request{}, err
 	}
 	for i, role := range roles {
-		by := deal.Approver{ID: "approver-" + strconv.Itoa(i), Roles: []string{role}}
+		by := approval.Approver{ID: "approver-" + strconv.Itoa(i), Roles: []string{role}}
 		if self && i == 0 {
 			by.ID = actor
 		}
 		if r, _, err = r.Approve(by, at.Add(time.Hour), "ok"); err != nil {
-			return deal.ApprovalRequest{}, err
+			return approval.Request{}, err
 		}
 	}
 	return r, nil

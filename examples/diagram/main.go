@@ -1,6 +1,7 @@
-// Command diagram writes docs/diagrams.md: the default deal pipeline and the
-// lead ladder drawn (as Mermaid state diagrams) from the very state-machine
-// definitions the library runs, so the pictures cannot drift from the code.
+// Command diagram writes docs/diagrams.md: the default deal pipeline, the
+// lead ladder, the contract and the campaign drawn (as Mermaid state
+// diagrams) from the very looplab/fsm definitions the library compiles and
+// runs, so the pictures cannot drift from the code.
 //
 //	go run ./examples/diagram > docs/diagrams.md
 package main
@@ -11,7 +12,9 @@ import (
 	"os"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 )
 
@@ -57,6 +60,26 @@ func run(w io.Writer) error {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "```mermaid")
 	fmt.Fprint(w, ladder.Mermaid())
+	fmt.Fprintln(w, "```")
+	contract, err := account.ContractMermaid()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## The contract")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "```mermaid")
+	fmt.Fprint(w, contract)
+	fmt.Fprintln(w, "```")
+	campaign, err := funnel.CampaignMermaid()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## The campaign")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "```mermaid")
+	fmt.Fprint(w, campaign)
 	fmt.Fprintln(w, "```")
 	return nil
 }

@@ -34,4 +34,8 @@ func TestDiagramsShowTheRules(t *testing.T) {
 	assert.NotContains(t, s, "suspended1 --> open2", "a suspended deal cannot move stage")
 	assert.Contains(t, s, "nurture --> mql: recycle")
 	assert.Contains(t, s, "| bidding | 30% | best_case | 720h0m0s |")
+	assert.Contains(t, s, "draft --> approved: approve", "a contract is approved before it is signed")
+	assert.NotRegexp(t, `closed --> [a-z]`, s, "no event leaves a closed contract")
+	assert.Contains(t, s, "pending_approval --> planned: reject", "a rejected campaign goes back to planning")
+	assert.NotRegexp(t, `cancelled --> [a-z]`, s, "no event leaves a cancelled campaign")
 }

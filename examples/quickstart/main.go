@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
@@ -332,11 +333,11 @@ func (s *story) workDeals(ctx context.Context) error {
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
 				s.clock.Advance(60 * 24 * time.Hour) // too long a pause for an automatic reactivation
 				c := cmd(d.Owner, "budget released")
-				req, _, err := deal.NewApprovalRequest(deal.ReactivationSubject(d.ID), d.Owner, []string{"manager"}, c.At, time.Time{})
+				req, _, err := approval.New(deal.ReactivationSubject(d.ID), d.Owner, []string{"manager"}, c.At, time.Time{})
 				if err != nil {
 					return deal.Deal{}, crmkit.Event{}, err
 				}
-				if req, _, err = req.Approve(deal.Approver{ID: "maria", Roles: []string{"manager"}}, c.At, "go ahead"); err != nil {
+				if req, _, err = req.Approve(approval.Approver{ID: "maria", Roles: []string{"manager"}}, c.At, "go ahead"); err != nil {
 					return deal.Deal{}, crmkit.Event{}, err
 				}
 				c.Approval = &req

@@ -1,4 +1,4 @@
-package deal_test
+package approval_test
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,25 +18,25 @@ import (
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 var (
-	manager  = deal.Approver{ID: "mia", Roles: []string{"manager"}}
-	director = deal.Approver{ID: "dan", Roles: []string{"director"}}
-	both     = deal.Approver{ID: "bea", Roles: []string{"manager", "director"}}
+	manager  = approval.Approver{ID: "mia", Roles: []string{"manager"}}
+	director = approval.Approver{ID: "dan", Roles: []string{"director"}}
+	both     = approval.Approver{ID: "bea", Roles: []string{"manager", "director"}}
 )
 
-func newRequest(t *testing.T, roles []string, expires time.Time) deal.ApprovalRequest {
+func newRequest(t *testing.T, roles []string, expires time.Time) approval.Request {
 	t.Helper()
-	r, e, err := deal.NewApprovalRequest("discount 20% on quote Q-1", "rob", roles, t0, expires)
+	r, e, err := approval.New("discount 20% on quote Q-1", "rob", roles, t0, expires)
 	require.NoError(t, err)
-	require.Equal(t, deal.EventApprovalRequested, e.Type)
+	require.Equal(t, approval.EventRequested, e.Type)
 	return r
 }
 
 func TestNewApprovalRequest(t *testing.T) {
-	r, e, err := deal.NewApprovalRequest("reactivate deal D-7", "rob", []string{"manager", "director"}, t0, t0.Add(48*time.Hour))
+	r, e, err := approval.New("reactivate deal D-7", "rob", []string{"manager", "director"}, t0, t0.Add(48*time.Hour))
 	require.NoError(t, err)
 	assert.NotEqual(t, uuid.Nil, r.ID)
-	assert.Equal(t, deal.ApprovalPending, r.Status)
-	assert.Equal(t, []deal.ApprovalStep{{Role: "manager"}, {Role: "director"}}, r.Steps)
+	assert.Equal(t, approval.Pending, r.Status)
+	assert.Equal(t, []approval.Step{{Role: "manager"}, {Role: "director"}}, r.Steps)
 	assert.Equal(t, int64(1), r.Version)
 	step, ok := r.CurrentStep()
 	assert.True(t, ok)
@@ -50,7 +50,7 @@ func TestNewApprovalRequest(t *testing.T) {
 	assert.Equal(t, t0, e.At)
 	assert.Equal(t, int64(1), e.Version)
 	assert.Equal(t, "pending", e.To)
-	var p deal.ApprovalRequestedPayload
+	var p approval.RequestedPayload
 	require.NoError(t, e.DecodePayload(&p))
 	assert.Equal(t, "reactivate deal D-7", p.Subject)
 	assert.Equal(t, []string{"manager", "director"}, p.Roles)
@@ -74,7 +74,7 @@ func TestNewApprovalRequestRejectsBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, _, err := deal.NewApprovalRequest(c.subject, c.requester, c.roles, c.at, c.expires)
+			r, _, err := approval.New(c.subject, c.requester, c.roles, c.at, c.expires)
 			require.ErrorIs(t, err, crmkit.ErrInvalid)
 			var ve *crmkit.ValidationError
 			require.ErrorAs(t, err, &ve)
@@ -89,10 +89,10 @@ func TestApproveSingleStep(t *testing.T) {
 	at := t0.Add(time.Hour)
 	got, e, err := r.Approve(manager, at, "fine, strategic account")
 	require.NoError(t, err)
-	assert.Equal(t, deal.ApprovalApproved, got.Status)
+	assert.Equal(t, approval.Approved, got.Status)
 	assert.True(t, got.Granted(at))
 	assert.True(t, got.Granted(t0.AddDate(10, 0, 0)), "no expiry: granted forever")
-	assert.Equal(t, []deal.ApprovalDecision{{Step: 0, Approver: "mia", Role: "manager", Approved: true, At: at, Comment: "fine, strategic account"}}, got.Decisions)
+	assert.Equal(t, []approval.Decision{{Step: 0, Approver: "mia", Role: "manager", Approved: true, At: at, Comment: "fine, strategic account"}}, got.Decisions)
 	assert.Equal(t, int64(2), got.Version)
 	assert.Equal(t, at, got.ClosedAt)
 
@@ -102,12 +102,12 @@ func TestApproveSingleStep(t *testing.T) {
 	assert.Equal(t, "approved", e.To)
 	assert.Equal(t, "fine, strategic account", e.Reason)
 	assert.Equal(t, int64(2), e.Version)
-	var p deal.ApprovalDecidedPayload
+	var p approval.DecidedPayload
 	require.NoError(t, e.DecodePayload(&p))
-	assert.Equal(t, deal.ApprovalDecidedPayload{Step: 0, Role: "manager", Approved: true}, p)
+	assert.Equal(t, approval.DecidedPayload{Step: 0, Role: "manager", Approved: true}, p)
 
 	// The receiver is untouched.
-	assert.Equal(t, deal.ApprovalPending, r.Status)
+	assert.Equal(t, approval.Pending, r.Status)
 	assert.Empty(t, r.Decisions)
 	assert.Equal(t, int64(1), r.Version)
 
@@ -126,7 +126,7 @@ func TestSeparationOfDuties(t *testing.T) {
 	snapshot := r.Clone()
 
 	// The requester never decides their own request, whatever their roles.
-	self := deal.Approver{ID: "rob", Roles: []string{"manager", "director"}}
+	self := approval.Approver{ID: "rob", Roles: []string{"manager", "director"}}
 	_, _, err := r.Approve(self, at, "")
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, "own request")
@@ -137,10 +137,10 @@ func TestSeparationOfDuties(t *testing.T) {
 	_, _, err = r.Approve(director, at, "")
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, `does not hold role "manager"`)
-	_, _, err = r.Approve(deal.Approver{ID: "nobody"}, at, "")
+	_, _, err = r.Approve(approval.Approver{ID: "nobody"}, at, "")
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	// Roles match exactly.
-	_, _, err = r.Approve(deal.Approver{ID: "max", Roles: []string{"Manager"}}, at, "")
+	_, _, err = r.Approve(approval.Approver{ID: "max", Roles: []string{"Manager"}}, at, "")
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	assert.Equal(t, snapshot, r, "rejected commands change nothing")
@@ -150,7 +150,7 @@ func TestSeparationOfDuties(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ApprovalStepApproved", e1.Type)
 	assert.Equal(t, "pending", e1.To)
-	assert.Equal(t, deal.ApprovalPending, r1.Status)
+	assert.Equal(t, approval.Pending, r1.Status)
 	assert.False(t, r1.Granted(at))
 	step, ok := r1.CurrentStep()
 	require.True(t, ok)
@@ -177,7 +177,7 @@ func TestRejectEndsTheChain(t *testing.T) {
 	require.NoError(t, err)
 	r2, e, err := r1.Reject(director, t0.Add(2*time.Hour), "margin too thin")
 	require.NoError(t, err)
-	assert.Equal(t, deal.ApprovalRejected, r2.Status)
+	assert.Equal(t, approval.Rejected, r2.Status)
 	assert.False(t, r2.Granted(t0.Add(2*time.Hour)))
 	assert.Equal(t, "ApprovalRejected", e.Type)
 	assert.Equal(t, "rejected", e.To)
@@ -195,8 +195,8 @@ func TestApprovalExpiry(t *testing.T) {
 
 	_, _, err := r.Expire(expires.Add(-time.Nanosecond))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "not yet expired")
-	assert.Equal(t, deal.ApprovalPending, r.StatusAt(expires.Add(-time.Nanosecond)))
-	assert.Equal(t, deal.ApprovalExpired, r.StatusAt(expires))
+	assert.Equal(t, approval.Pending, r.StatusAt(expires.Add(-time.Nanosecond)))
+	assert.Equal(t, approval.Expired, r.StatusAt(expires))
 
 	r1, _, err := r.Approve(manager, expires.Add(-time.Second), "")
 	require.NoError(t, err, "one second before expiry is in time")
@@ -209,7 +209,7 @@ func TestApprovalExpiry(t *testing.T) {
 	late := expires.Add(72 * time.Hour)
 	r2, e, err := r1.Expire(late)
 	require.NoError(t, err)
-	assert.Equal(t, deal.ApprovalExpired, r2.Status)
+	assert.Equal(t, approval.Expired, r2.Status)
 	assert.Equal(t, expires, r2.ClosedAt, "expired when it expired, not when checked")
 	assert.Equal(t, "ApprovalExpired", e.Type)
 	assert.Equal(t, expires, e.At)
@@ -236,7 +236,7 @@ func TestApprovalCancel(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	c, e, err := r.Cancel("rob", t0.Add(time.Minute), "customer withdrew")
 	require.NoError(t, err)
-	assert.Equal(t, deal.ApprovalCancelled, c.Status)
+	assert.Equal(t, approval.Cancelled, c.Status)
 	assert.Equal(t, "ApprovalCancelled", e.Type)
 	assert.Equal(t, "customer withdrew", e.Reason)
 	assert.Equal(t, "cancelled", e.To)
@@ -254,7 +254,7 @@ func TestApprovalRejectsBadTimesAndIDs(t *testing.T) {
 		"before last event":  func() error { _, _, err := r1.Approve(director, t0.Add(time.Minute), ""); return err },
 		"before the request": func() error { _, _, err := r.Reject(manager, t0.Add(-time.Minute), ""); return err },
 		"empty approver": func() error {
-			_, _, err := r1.Approve(deal.Approver{Roles: []string{"director"}}, t0.Add(2*time.Hour), "")
+			_, _, err := r1.Approve(approval.Approver{Roles: []string{"director"}}, t0.Add(2*time.Hour), "")
 			return err
 		},
 		"zero expire time": func() error { _, _, err := r1.Expire(time.Time{}); return err },
@@ -291,57 +291,57 @@ func TestApprovalValueSemantics(t *testing.T) {
 }
 
 func TestApprovalStatusText(t *testing.T) {
-	for s, name := range map[deal.ApprovalStatus]string{
-		deal.ApprovalPending: "pending", deal.ApprovalApproved: "approved", deal.ApprovalRejected: "rejected",
-		deal.ApprovalExpired: "expired", deal.ApprovalCancelled: "cancelled",
+	for s, name := range map[approval.Status]string{
+		approval.Pending: "pending", approval.Approved: "approved", approval.Rejected: "rejected",
+		approval.Expired: "expired", approval.Cancelled: "cancelled",
 	} {
 		assert.Equal(t, name, s.String())
-		got, err := deal.ParseApprovalStatus(name)
+		got, err := approval.ParseStatus(name)
 		require.NoError(t, err)
 		assert.Equal(t, s, got)
 		b, err := s.MarshalText()
 		require.NoError(t, err)
-		var back deal.ApprovalStatus
+		var back approval.Status
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, s, back)
-		assert.Equal(t, s != deal.ApprovalPending, s.Final())
+		assert.Equal(t, s != approval.Pending, s.Final())
 	}
-	assert.Equal(t, "unset", deal.ApprovalStatus(0).String())
-	assert.Equal(t, "ApprovalStatus(9)", deal.ApprovalStatus(9).String())
-	_, err := deal.ApprovalStatus(9).MarshalText()
+	assert.Equal(t, "unset", approval.Status(0).String())
+	assert.Equal(t, "Status(9)", approval.Status(9).String())
+	_, err := approval.Status(9).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = deal.ParseApprovalStatus("unset")
+	_, err = approval.ParseStatus("unset")
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "unset is a text form, not a status")
-	_, err = deal.ParseApprovalStatus("Pending")
+	_, err = approval.ParseStatus("Pending")
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestReplayApprovalRejectsForeignHistories(t *testing.T) {
-	r, e0, err := deal.NewApprovalRequest("s", "rob", []string{"manager", "director"}, t0, time.Time{})
+	r, e0, err := approval.New("s", "rob", []string{"manager", "director"}, t0, time.Time{})
 	require.NoError(t, err)
 	r1, e1, err := r.Approve(manager, t0.Add(time.Hour), "")
 	require.NoError(t, err)
 	_, e2, err := r1.Approve(director, t0.Add(2*time.Hour), "")
 	require.NoError(t, err)
 
-	_, err = deal.ReplayApproval(nil)
+	_, err = approval.Replay(nil)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = deal.ReplayApproval([]crmkit.Event{e1})
+	_, err = approval.Replay([]crmkit.Event{e1})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "must start with the request")
-	_, err = deal.ReplayApproval([]crmkit.Event{e0, e2})
+	_, err = approval.Replay([]crmkit.Event{e0, e2})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a version is missing")
 
-	_, other, err := deal.NewApprovalRequest("s", "rob", []string{"manager"}, t0, time.Time{})
+	_, other, err := approval.New("s", "rob", []string{"manager"}, t0, time.Time{})
 	require.NoError(t, err)
-	_, err = deal.ReplayApproval([]crmkit.Event{other, e1})
+	_, err = approval.Replay([]crmkit.Event{other, e1})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "another request's event")
 
 	forged := e1
 	forged.Actor = "rob"
-	_, err = deal.ReplayApproval([]crmkit.Event{e0, forged})
+	_, err = approval.Replay([]crmkit.Event{e0, forged})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "a history where the requester approved is refused")
 
-	got, err := deal.ReplayApproval([]crmkit.Event{e0, e1, e2})
+	got, err := approval.Replay([]crmkit.Event{e0, e1, e2})
 	require.NoError(t, err)
 	assert.True(t, got.Granted(t0.Add(3*time.Hour)))
 }
@@ -353,7 +353,7 @@ type approvalModel struct {
 	roles     []string
 	expires   time.Time
 	decided   []string // approver of each decided step
-	status    deal.ApprovalStatus
+	status    approval.Status
 	last      time.Time
 }
 
@@ -362,9 +362,9 @@ func (m *approvalModel) expiredAt(at time.Time) bool {
 }
 
 // decide returns the sentinel the implementation must return, or nil.
-func (m *approvalModel) decide(who deal.Approver, at time.Time) error {
+func (m *approvalModel) decide(who approval.Approver, at time.Time) error {
 	switch {
-	case m.status != deal.ApprovalPending || m.expiredAt(at):
+	case m.status != approval.Pending || m.expiredAt(at):
 		return crmkit.ErrIllegalTransition
 	case at.Before(m.last):
 		return crmkit.ErrInvalid
@@ -388,19 +388,19 @@ func TestApprovalProperties(t *testing.T) {
 		if rapid.Bool().Draw(rt, "expires") {
 			expires = t0.Add(time.Duration(rapid.IntRange(1, 48).Draw(rt, "expiry hours")) * time.Hour)
 		}
-		r, e, err := deal.NewApprovalRequest("subject", requester, roles, t0, expires)
+		r, e, err := approval.New("subject", requester, roles, t0, expires)
 		require.NoError(rt, err)
 		events := []crmkit.Event{e}
-		m := &approvalModel{requester: requester, roles: roles, expires: expires, status: deal.ApprovalPending, last: t0}
+		m := &approvalModel{requester: requester, roles: roles, expires: expires, status: approval.Pending, last: t0}
 		now := t0
 
 		for i := range rapid.IntRange(0, 12).Draw(rt, "commands") {
 			now = now.Add(time.Duration(rapid.IntRange(-2, 10).Draw(rt, fmt.Sprintf("step %d", i))) * time.Hour)
 			who := rapid.SampledFrom(people).Draw(rt, fmt.Sprintf("who %d", i))
-			by := deal.Approver{ID: who, Roles: staff[who]}
+			by := approval.Approver{ID: who, Roles: staff[who]}
 			before := r.Clone()
 			var (
-				next deal.ApprovalRequest
+				next approval.Request
 				ev   crmkit.Event
 				want error
 			)
@@ -417,26 +417,26 @@ func TestApprovalProperties(t *testing.T) {
 					m.last = now
 					switch {
 					case cmd == 1:
-						m.status = deal.ApprovalRejected
+						m.status = approval.Rejected
 					case len(m.decided) == len(m.roles):
-						m.status = deal.ApprovalApproved
+						m.status = approval.Approved
 					}
 				}
 			case 2:
 				switch {
-				case m.status != deal.ApprovalPending || m.expiredAt(now):
+				case m.status != approval.Pending || m.expiredAt(now):
 					want = crmkit.ErrIllegalTransition
 				case now.Before(m.last):
 					want = crmkit.ErrInvalid
 				default:
-					m.status, m.last = deal.ApprovalCancelled, now
+					m.status, m.last = approval.Cancelled, now
 				}
 				next, ev, err = r.Cancel(who, now, "")
 			case 3:
-				if m.status != deal.ApprovalPending || !m.expiredAt(now) {
+				if m.status != approval.Pending || !m.expiredAt(now) {
 					want = crmkit.ErrIllegalTransition
 				} else {
-					m.status = deal.ApprovalExpired
+					m.status = approval.Expired
 				}
 				next, ev, err = r.Expire(now)
 			}
@@ -467,16 +467,16 @@ func TestApprovalProperties(t *testing.T) {
 			seen[d.Approver] = true
 		}
 		require.Equal(rt, m.decided, approvers(r.Decisions))
-		require.Equal(rt, r.Status == deal.ApprovalApproved && !m.expiredAt(now), r.Granted(now))
+		require.Equal(rt, r.Status == approval.Approved && !m.expiredAt(now), r.Granted(now))
 
 		// The history replays to the current state.
-		got, err := deal.ReplayApproval(events)
+		got, err := approval.Replay(events)
 		require.NoError(rt, err)
 		require.Equal(rt, r, got)
 	})
 }
 
-func approvers(ds []deal.ApprovalDecision) []string {
+func approvers(ds []approval.Decision) []string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, d.Approver)
@@ -502,28 +502,28 @@ func TestApprovalValidateCatchesForgedValues(t *testing.T) {
 	require.True(t, g.Granted(t0.Add(3*time.Hour)))
 
 	later := t0.Add(3 * time.Hour)
-	for name, forge := range map[string]func(*deal.ApprovalRequest){
-		"approved without decisions": func(a *deal.ApprovalRequest) { a.Decisions = nil; a.Version = 1 },
-		"approved with one of two":   func(a *deal.ApprovalRequest) { a.Decisions = a.Decisions[:1]; a.Version = 2 },
-		"requester approved":         func(a *deal.ApprovalRequest) { a.Decisions[1].Approver = "rob" },
-		"one person, two steps":      func(a *deal.ApprovalRequest) { a.Decisions[1].Approver = "mia" },
-		"steps out of order":         func(a *deal.ApprovalRequest) { a.Decisions[0].Step, a.Decisions[1].Step = 1, 0 },
-		"role swapped":               func(a *deal.ApprovalRequest) { a.Decisions[1].Role = "manager" },
-		"a rejection in the middle":  func(a *deal.ApprovalRequest) { a.Decisions[0].Approved = false },
-		"time runs backwards":        func(a *deal.ApprovalRequest) { a.Decisions[1].At = t0 },
-		"no approver":                func(a *deal.ApprovalRequest) { a.Decisions[0].Approver = "" },
-		"wrong version":              func(a *deal.ApprovalRequest) { a.Version = 7 },
-		"no steps":                   func(a *deal.ApprovalRequest) { a.Steps = nil },
-		"empty role":                 func(a *deal.ApprovalRequest) { a.Steps[0].Role = " " },
-		"nil id":                     func(a *deal.ApprovalRequest) { a.ID = uuid.Nil },
-		"no subject":                 func(a *deal.ApprovalRequest) { a.Subject = "" },
-		"no requester":               func(a *deal.ApprovalRequest) { a.Requester = "" },
-		"zero request time":          func(a *deal.ApprovalRequest) { a.RequestedAt = time.Time{} },
-		"expiry before request":      func(a *deal.ApprovalRequest) { a.ExpiresAt = t0.Add(-time.Hour) },
-		"status zero":                func(a *deal.ApprovalRequest) { a.Status = 0 },
-		"status unknown":             func(a *deal.ApprovalRequest) { a.Status = 42 },
-		"more decisions than steps": func(a *deal.ApprovalRequest) {
-			a.Decisions = append(a.Decisions, deal.ApprovalDecision{Step: 2, Approver: "zed", Role: "x", Approved: true, At: later})
+	for name, forge := range map[string]func(*approval.Request){
+		"approved without decisions": func(a *approval.Request) { a.Decisions = nil; a.Version = 1 },
+		"approved with one of two":   func(a *approval.Request) { a.Decisions = a.Decisions[:1]; a.Version = 2 },
+		"requester approved":         func(a *approval.Request) { a.Decisions[1].Approver = "rob" },
+		"one person, two steps":      func(a *approval.Request) { a.Decisions[1].Approver = "mia" },
+		"steps out of order":         func(a *approval.Request) { a.Decisions[0].Step, a.Decisions[1].Step = 1, 0 },
+		"role swapped":               func(a *approval.Request) { a.Decisions[1].Role = "manager" },
+		"a rejection in the middle":  func(a *approval.Request) { a.Decisions[0].Approved = false },
+		"time runs backwards":        func(a *approval.Request) { a.Decisions[1].At = t0 },
+		"no approver":                func(a *approval.Request) { a.Decisions[0].Approver = "" },
+		"wrong version":              func(a *approval.Request) { a.Version = 7 },
+		"no steps":                   func(a *approval.Request) { a.Steps = nil },
+		"empty role":                 func(a *approval.Request) { a.Steps[0].Role = " " },
+		"nil id":                     func(a *approval.Request) { a.ID = uuid.Nil },
+		"no subject":                 func(a *approval.Request) { a.Subject = "" },
+		"no requester":               func(a *approval.Request) { a.Requester = "" },
+		"zero request time":          func(a *approval.Request) { a.RequestedAt = time.Time{} },
+		"expiry before request":      func(a *approval.Request) { a.ExpiresAt = t0.Add(-time.Hour) },
+		"status zero":                func(a *approval.Request) { a.Status = 0 },
+		"status unknown":             func(a *approval.Request) { a.Status = 42 },
+		"more decisions than steps": func(a *approval.Request) {
+			a.Decisions = append(a.Decisions, approval.Decision{Step: 2, Approver: "zed", Role: "x", Approved: true, At: later})
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -541,7 +541,7 @@ func TestApprovalValidateCatchesForgedValues(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoError(t, can.Validate())
 	pending := rej.Clone()
-	pending.Status = deal.ApprovalPending
+	pending.Status = approval.Pending
 	assert.ErrorIs(t, pending.Validate(), crmkit.ErrInvalid, "pending after a rejection")
 }
 

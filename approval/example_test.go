@@ -1,0 +1,40 @@
+package approval_test
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/approval"
+)
+
+// An approval chain of two roles: each step by a different person holding
+// its role, never the requester.
+func ExampleRequest() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	r, _, _ := approval.New("reactivate deal D-42", "rep-anna", []string{"manager", "director"}, at, at.Add(72*time.Hour))
+	boss := approval.Approver{ID: "boss", Roles: []string{"manager", "director"}}
+
+	r, e, _ := r.Approve(boss, at.Add(time.Hour), "")
+	fmt.Println(e.Type, r.Status, r.Granted(at.Add(time.Hour)))
+	_, _, err := r.Approve(boss, at.Add(2*time.Hour), "")
+	fmt.Println("same person twice:", errors.Is(err, crmkit.ErrForbidden))
+
+	r, e, _ = r.Approve(approval.Approver{ID: "cfo", Roles: []string{"director"}}, at.Add(2*time.Hour), "")
+	fmt.Println(e.Type, r.Status, r.Granted(at.Add(2*time.Hour)))
+	fmt.Println("after expiry:", r.Granted(at.Add(72*time.Hour)))
+
+	// The command the approval guards checks it: the right subject, the
+	// roles it needs, and not approved by who runs the command.
+	fmt.Println(r.Check("reactivate deal D-42", []string{"manager"}, "rep-anna", at.Add(3*time.Hour)))
+	err = r.Check("reactivate deal D-42", []string{"manager"}, "boss", at.Add(3*time.Hour))
+	fmt.Println("approver runs the command:", errors.Is(err, crmkit.ErrForbidden))
+	// Output:
+	// ApprovalStepApproved pending false
+	// same person twice: true
+	// ApprovalGranted approved true
+	// after expiry: false
+	// <nil>
+	// approver runs the command: true
+}
