@@ -87,11 +87,11 @@ func BenchmarkStageMove(b *testing.B) {
 		}
 	})
 	_, d := benchDeal(b, p)
-	d, _, err := p.Move(ctx, d, "bidding", deal.Cmd{By: "ana", At: dealStart})
+	d, _, err := p.Move(ctx, d, "bidding", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := deal.Cmd{By: "ana", At: dealStart.Add(time.Hour), Reason: "shortlisted"}
+	c := deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.Add(time.Hour), Reason: "shortlisted"}}
 	b.Run("command", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -113,7 +113,7 @@ func BenchmarkStageMove(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	gated := deal.Cmd{By: "ana", At: dealStart.Add(2 * time.Hour), Approval: &req}
+	gated := deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.Add(2 * time.Hour)}, Approval: &req}
 	b.Run("command-gated", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -132,7 +132,7 @@ func benchDeal(b testing.TB, p *deal.Pipeline) (deal.NewDeal, deal.Deal) {
 		AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"),
 		ContactID: uuid.MustParse("0195f000-0000-7000-8000-0000000000cc"), Owner: "ana",
 	}
-	d, _, err := deal.New(p, n, deal.Cmd{By: "ana", At: dealStart})
+	d, _, err := deal.New(p, n, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func benchHistory(b *testing.B, p *deal.Pipeline, deals int) []crmkit.Event {
 	hist := make([][]crmkit.Event, deals)
 	for k := range deals {
 		n.ID = uuid.Must(uuid.NewV7())
-		d, e, err := deal.New(p, n, deal.Cmd{By: "ana", At: dealStart})
+		d, e, err := deal.New(p, n, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -162,7 +162,10 @@ func benchHistory(b *testing.B, p *deal.Pipeline, deals int) []crmkit.Event {
 			}
 			d, h = next, append(h, e)
 		}
-		cmd := func() deal.Cmd { at = at.Add(24 * time.Hour); return deal.Cmd{By: "ana", At: at, Reason: "r"} }
+		cmd := func() deal.Cmd {
+			at = at.Add(24 * time.Hour)
+			return deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at, Reason: "r"}}
+		}
 		step(p.Move(ctx, d, "bidding", cmd()))
 		step(p.Move(ctx, d, "negotiation", cmd()))
 		step(p.Suspend(ctx, d, time.Time{}, cmd()))
@@ -244,13 +247,13 @@ func BenchmarkHandover(b *testing.B) {
 		n.ID = uuid.Must(uuid.NewV7())
 		n.AccountID = uuid.Must(uuid.NewV7())
 		n.CloseDate = dealStart.AddDate(0, 0, i%365)
-		d, _, err := deal.New(p, n, deal.Cmd{By: "ana", At: dealStart})
+		d, _, err := deal.New(p, n, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 		if err != nil {
 			b.Fatal(err)
 		}
 		deals[i] = d
 	}
-	req := deal.HandoverRequest{From: "ana", Cmd: deal.Cmd{By: "boss", At: dealStart.Add(time.Hour), Reason: "ana leaves"},
+	req := deal.HandoverRequest{From: "ana", Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "boss", At: dealStart.Add(time.Hour), Reason: "ana leaves"}},
 		To: []deal.Successor{{Rep: "ben", Capacity: 50_000}, {Rep: "cai", Capacity: 30_000}, {Rep: "dee", Capacity: 20_000}}}
 	for _, dry := range []bool{true, false} {
 		req.DryRun = dry

@@ -22,7 +22,7 @@ func TestCloseDateIsACalendarDayInItsZone(t *testing.T) {
 		_, _, err := deal.New(p, deal.NewDeal{
 			Name: "Fleet", Type: deal.NewBusiness, Amount: crmkit.MustMoney("100.00", "EUR"),
 			CloseDate: closeDate, AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
-		}, deal.Cmd{By: "ana", At: at})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at}})
 		return err
 	}
 	// 10:00 UTC is 11:00 in CET: the same day, February 1, in CET.
@@ -40,7 +40,7 @@ func TestCloseDateIsACalendarDayInItsZone(t *testing.T) {
 	assert.EqualError(t, err, "invalid close_date: 2026-01-31 is before today, 2026-02-01 (both in CET)")
 
 	_, d := fixture(t)
-	_, _, err = d.SetCloseDate(time.Date(2025, 1, 6, 0, 0, 0, 0, cet), deal.Cmd{By: "ana", At: dealStart})
+	_, _, err = d.SetCloseDate(time.Date(2025, 1, 6, 0, 0, 0, 0, cet), deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 	require.NoError(t, err, "09:00 UTC on January 6 is January 6 in CET")
 }
 
@@ -62,7 +62,7 @@ func TestPropertyCloseDateRule(t *testing.T) {
 		_, _, err := deal.New(p, deal.NewDeal{
 			Name: "x", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1.00", "EUR"), CloseDate: date,
 			AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
-		}, deal.Cmd{By: "ana", At: at})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at}})
 		if accept != (err == nil) {
 			t.Fatalf("close date %s at %s: accept %v, err %v", date, at, accept, err)
 		}

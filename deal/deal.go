@@ -236,25 +236,27 @@ func (d Deal) Clone() Deal {
 	return d
 }
 
-// Cmd says who issues a command, when and why. By and At are required, At
-// must not be before the deal's last change (UpdatedAt). Approval is the
-// granted approval a command needs (a stage gate, a reactivation that the
-// policy does not make automatic) and is ignored by commands that need
-// none.
+// Cmd is the command of every deal command: crmkit.Cmd (who, when, why),
+// validated by crmkit.Cmd.Validate as in every package, plus the granted
+// approval a command may need. The rule: every deal command takes Cmd,
+// whether or not it can need an approval, so that one value goes to every
+// call; Approval is read only by the commands whose rules ask for one (a
+// stage gate on Pipeline.Move, a reactivation that the policy does not
+// make automatic) and ignored by the others. Deal's own rule on top: At
+// must not be before the deal's last change (UpdatedAt).
 type Cmd struct {
-	By       string
-	At       time.Time
-	Reason   string
-	Approval *approval.Request
+	crmkit.Cmd
+	// Approval is the granted approval request of a gated command.
+	Approval *approval.Request `json:"approval,omitempty"`
 }
 
+// check validates c for a command on d: crmkit.Cmd.Validate, then At not
+// before d's last change.
 func (c Cmd) check(d *Deal) error {
-	switch {
-	case strings.TrimSpace(c.By) == "":
-		return crmkit.Invalid("by", "no actor for a command on deal %s", d.ID)
-	case c.At.IsZero():
-		return crmkit.Invalid("at", "zero time for a command on deal %s", d.ID)
-	case c.At.Before(d.UpdatedAt):
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("command on deal %s: %w", d.ID, err)
+	}
+	if c.At.Before(d.UpdatedAt) {
 		return crmkit.Invalid("at", "%s is before the last change of deal %s at %s",
 			c.At.Format(time.RFC3339), d.ID, d.UpdatedAt.Format(time.RFC3339))
 	}

@@ -25,7 +25,7 @@ func validNewDeal() deal.NewDeal {
 
 func TestNewRejectsBadInput(t *testing.T) {
 	p := deal.DefaultPipeline()
-	c := deal.Cmd{By: "ana", At: dealStart}
+	c := deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}}
 	cases := []struct {
 		name  string
 		edit  func(*deal.NewDeal)
@@ -88,7 +88,7 @@ func TestNewDealAndItsEvent(t *testing.T) {
 	n := validNewDeal()
 	n.Stage = "negotiation"
 	n.Team = []deal.Member{{Rep: "ana", Role: "owner", Split: bp(7000)}, {Rep: "ben", Split: bp(3000), Overlay: bp(1000)}}
-	d, e, err := deal.New(p, n, deal.Cmd{By: "importer", At: dealStart})
+	d, e, err := deal.New(p, n, deal.Cmd{Cmd: crmkit.Cmd{By: "importer", At: dealStart}})
 	require.NoError(t, err)
 	assert.NotEqual(t, uuid.Nil, d.ID, "a new ID")
 	assert.Equal(t, 2, d.Stage)
@@ -261,10 +261,10 @@ func TestStuckAndVisits(t *testing.T) {
 	require.NoError(t, err)
 	week := dealStart.AddDate(0, 0, 7) // a Monday
 	for _, day := range []int{0, 2} {
-		d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityVisit, At: week.AddDate(0, 0, day)}, deal.Cmd{By: "ana", At: week.AddDate(0, 0, 4)})
+		d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityVisit, At: week.AddDate(0, 0, day)}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: week.AddDate(0, 0, 4)}})
 		require.NoError(t, err)
 	}
-	d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityCall, At: week.AddDate(0, 0, 4)}, deal.Cmd{By: "ana", At: week.AddDate(0, 0, 4)})
+	d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityCall, At: week.AddDate(0, 0, 4)}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: week.AddDate(0, 0, 4)}})
 	require.NoError(t, err)
 	breached, done, required := d.VisitsBreached(p, week, week.AddDate(0, 0, 7))
 	assert.True(t, breached, "two visits in a negotiation week")

@@ -20,7 +20,7 @@ func Example() {
 	p := deal.DefaultPipeline()
 	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 	cmd := func(days int, reason string) deal.Cmd {
-		return deal.Cmd{By: "ana", At: at.AddDate(0, 0, days), Reason: reason}
+		return deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at.AddDate(0, 0, days), Reason: reason}}
 	}
 
 	d, created, _ := deal.New(p, deal.NewDeal{
@@ -85,7 +85,7 @@ func ExampleHandover() {
 			AccountID: uuid.MustParse(fmt.Sprintf("0195f000-0000-7000-8000-0000000000a%d", i+1)),
 			ContactID: uuid.MustParse(fmt.Sprintf("0195f000-0000-7000-8000-0000000000c%d", i+1)),
 			Owner:     "ana",
-		}, deal.Cmd{By: "ana", At: at})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at}})
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -94,7 +94,7 @@ func ExampleHandover() {
 	}
 	preview, err := deal.Handover(deals, deal.HandoverRequest{
 		From: "ana", To: []deal.Successor{{Rep: "ben", Capacity: 2}, {Rep: "cai", Capacity: 1}},
-		Cmd:    deal.Cmd{By: "supervisor", At: at.AddDate(0, 0, 1), Reason: "ana leaves"},
+		Cmd:    deal.Cmd{Cmd: crmkit.Cmd{By: "supervisor", At: at.AddDate(0, 0, 1), Reason: "ana leaves"}},
 		DryRun: true,
 	})
 	if err != nil {

@@ -18,7 +18,7 @@ func ExampleDeal_Validate() {
 	d, _, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 		Name: "Fleet renewal", Type: deal.Renewal, Amount: crmkit.MustMoney("12000.00", "EUR"),
 		AccountID: uuid.MustParse("01900000-0000-7000-8000-0000000000a1"), Owner: "ana",
-	}, deal.Cmd{By: "ana", At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}})
 	if err != nil {
 		panic(err)
 	}

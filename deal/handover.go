@@ -181,15 +181,14 @@ func Handover(deals []Deal, req HandoverRequest) (HandoverResult, error) {
 }
 
 func (req *HandoverRequest) check() error {
+	if err := req.Cmd.Validate(); err != nil {
+		return fmt.Errorf("hand-over of %s: %w", req.From, err)
+	}
 	switch {
 	case strings.TrimSpace(req.From) == "":
 		return crmkit.Invalid("from", "no leaving rep")
 	case len(req.To) == 0:
 		return crmkit.Invalid("to", "no successor for %s", req.From)
-	case strings.TrimSpace(req.Cmd.By) == "":
-		return crmkit.Invalid("by", "no actor for the hand-over of %s", req.From)
-	case req.Cmd.At.IsZero():
-		return crmkit.Invalid("at", "zero time for the hand-over of %s", req.From)
 	case req.VisitWithin < 0:
 		return crmkit.Invalid("visit_within", "negative duration %s", req.VisitWithin)
 	}

@@ -34,7 +34,7 @@ func book(t *testing.T) (*deal.Pipeline, []deal.Deal) {
 		if closeIn > 0 {
 			nd.CloseDate = dealStart.AddDate(0, 0, closeIn)
 		}
-		d, _, err := deal.New(p, nd, deal.Cmd{By: owner, At: dealStart})
+		d, _, err := deal.New(p, nd, deal.Cmd{Cmd: crmkit.Cmd{By: owner, At: dealStart}})
 		require.NoError(t, err)
 		return d
 	}
@@ -58,7 +58,7 @@ func TestHandoverToOneSuccessor(t *testing.T) {
 	for i, d := range deals {
 		before[i] = dealSnapshot(t, d)
 	}
-	req := deal.HandoverRequest{From: "ana", To: []deal.Successor{{Rep: "cai"}}, Cmd: deal.Cmd{By: "boss", At: dealStart.AddDate(0, 0, 2), Reason: "ana leaves"}, DryRun: true}
+	req := deal.HandoverRequest{From: "ana", To: []deal.Successor{{Rep: "cai"}}, Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "boss", At: dealStart.AddDate(0, 0, 2), Reason: "ana leaves"}}, DryRun: true}
 	preview, err := deal.Handover(deals, req)
 	require.NoError(t, err)
 	assert.Nil(t, preview.Deals)
@@ -114,7 +114,7 @@ func TestHandoverToOneSuccessor(t *testing.T) {
 
 func TestHandoverByCapacity(t *testing.T) {
 	_, deals := book(t)
-	req := deal.HandoverRequest{From: "ana", Cmd: deal.Cmd{By: "boss", At: dealStart.AddDate(0, 0, 2)},
+	req := deal.HandoverRequest{From: "ana", Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "boss", At: dealStart.AddDate(0, 0, 2)}},
 		To: []deal.Successor{{Rep: "cai", Capacity: 3}, {Rep: "dee", Capacity: 2}}}
 	res, err := deal.Handover(deals, req)
 	require.NoError(t, err)
@@ -135,7 +135,7 @@ func TestHandoverByCapacity(t *testing.T) {
 
 func TestHandoverRejectsBadRequests(t *testing.T) {
 	_, deals := book(t)
-	ok := deal.HandoverRequest{From: "ana", To: []deal.Successor{{Rep: "cai"}}, Cmd: deal.Cmd{By: "boss", At: dealStart.AddDate(0, 0, 2)}}
+	ok := deal.HandoverRequest{From: "ana", To: []deal.Successor{{Rep: "cai"}}, Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "boss", At: dealStart.AddDate(0, 0, 2)}}}
 	cases := map[string]func(*deal.HandoverRequest){
 		"no leaving rep":      func(r *deal.HandoverRequest) { r.From = "" },
 		"no successor":        func(r *deal.HandoverRequest) { r.To = nil },
@@ -181,7 +181,7 @@ func TestHandoverProperties(t *testing.T) {
 		if len(succ) == 0 {
 			succ = []deal.Successor{{Rep: "zed"}}
 		}
-		req := deal.HandoverRequest{From: from, To: succ, Cmd: deal.Cmd{By: "boss", At: dealStart.Add(time.Hour)}}
+		req := deal.HandoverRequest{From: from, To: succ, Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "boss", At: dealStart.Add(time.Hour)}}}
 		res, err := deal.Handover(deals, req)
 		owned := 0
 		for _, d := range deals {

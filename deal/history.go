@@ -123,7 +123,7 @@ func (p *Pipeline) createdFrom(e *crmkit.Event, pl DealCreatedPayload) (Deal, er
 	case pl.ID != e.AggregateID:
 		return Deal{}, crmkit.Invalid("events", "DealCreated of deal %s carries deal %s", e.AggregateID, pl.ID)
 	}
-	return newDeal(p, pl.NewDeal, Cmd{By: e.Actor, At: e.At, Reason: e.Reason})
+	return newDeal(p, pl.NewDeal, Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}})
 }
 
 // Apply applies one later event (not DealCreated) of d's history and
@@ -155,7 +155,7 @@ func (p *Pipeline) apply(d *Deal, e *crmkit.Event) error {
 	case e.Actor == "":
 		return crmkit.Invalid("events", "%s of deal %s has no actor", e.Type, d.ID)
 	}
-	c := Cmd{By: e.Actor, At: e.At, Reason: e.Reason}
+	c := Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}}
 	switch e.Type {
 	case EventStageChanged:
 		to, ok := p.exact[e.To]

@@ -25,7 +25,7 @@ func storyHistory(t *testing.T) (*deal.Pipeline, deal.Deal, []crmkit.Event) {
 		AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"),
 		ContactID: uuid.MustParse("0195f000-0000-7000-8000-0000000000cc"),
 		Owner:     "ana", Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.125")),
-	}, deal.Cmd{By: "ana", At: dealStart})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 	require.NoError(t, err)
 	h := []crmkit.Event{e}
 	step := func(next deal.Deal, e crmkit.Event, err error) {
@@ -131,7 +131,7 @@ func TestReplayRejectsBadHistories(t *testing.T) {
 func TestReplayAllInterleaved(t *testing.T) {
 	p, d, h := storyHistory(t)
 	_, d2 := fixture(t)
-	_, created2, err := deal.New(p, creationInput(d2), deal.Cmd{By: d2.CreatedBy, At: d2.CreatedAt})
+	_, created2, err := deal.New(p, creationInput(d2), deal.Cmd{Cmd: crmkit.Cmd{By: d2.CreatedBy, At: d2.CreatedAt}})
 	require.NoError(t, err)
 	moved, e2, err := p.Move(context.Background(), d2, "bidding", by("ana", 5))
 	require.NoError(t, err)

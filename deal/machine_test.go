@@ -140,13 +140,13 @@ func fixture(t *testing.T) (*deal.Pipeline, deal.Deal) {
 		AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"),
 		ContactID: uuid.MustParse("0195f000-0000-7000-8000-0000000000cc"),
 		Owner:     "ana",
-	}, deal.Cmd{By: "ana", At: dealStart})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 	require.NoError(t, err)
 	return p, d
 }
 
 func by(who string, days int) deal.Cmd {
-	return deal.Cmd{By: who, At: dealStart.Add(time.Duration(days) * 24 * time.Hour), Reason: "test"}
+	return deal.Cmd{Cmd: crmkit.Cmd{By: who, At: dealStart.Add(time.Duration(days) * 24 * time.Hour), Reason: "test"}}
 }
 
 func TestMoveAndEvent(t *testing.T) {
@@ -459,7 +459,7 @@ func TestTerminateFromSuspended(t *testing.T) {
 	p, d := fixture(t)
 	s, _, err := p.Suspend(ctx, d, time.Time{}, by("ana", 1))
 	require.NoError(t, err)
-	_, _, err = p.Terminate(ctx, s, deal.Cmd{By: "ana", At: dealStart.AddDate(0, 0, 2)})
+	_, _, err = p.Terminate(ctx, s, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.AddDate(0, 0, 2)}})
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "terminating needs a reason")
 	term, e, err := p.Terminate(ctx, s, by("ana", 2))
 	require.NoError(t, err)
@@ -483,9 +483,11 @@ func TestCommandsRejectBadCmd(t *testing.T) {
 	ctx := context.Background()
 	p, d := fixture(t)
 	for name, c := range map[string]deal.Cmd{
-		"no actor":           {At: dealStart.Add(time.Hour)},
-		"zero time":          {By: "ana"},
-		"before last change": {By: "ana", At: dealStart.Add(-time.Second)},
+		"no actor":           {Cmd: crmkit.Cmd{At: dealStart.Add(time.Hour)}},
+		"blank actor":        {Cmd: crmkit.Cmd{By: " \t", At: dealStart.Add(time.Hour)}},
+		"control in actor":   {Cmd: crmkit.Cmd{By: "ana\n", At: dealStart.Add(time.Hour)}},
+		"zero time":          {Cmd: crmkit.Cmd{By: "ana"}},
+		"before last change": {Cmd: crmkit.Cmd{By: "ana", At: dealStart.Add(-time.Second)}},
 	} {
 		_, _, err := p.Move(ctx, d, "bidding", c)
 		require.ErrorIs(t, err, crmkit.ErrInvalid, name)

@@ -67,7 +67,7 @@ func TestPipelineRuntimeAgreesWithLooplab(t *testing.T) {
 func TestNilAndZeroPipelineAreInvalid(t *testing.T) {
 	good := deal.DefaultPipeline()
 	_, d := benchDeal(t, good)
-	c := deal.Cmd{By: "ana", At: dealStart.Add(time.Hour), Reason: "r"}
+	c := deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.Add(time.Hour), Reason: "r"}}
 	o := deal.Outcome{Reason: deal.LossPrice, Summary: "s"}
 	ctx := context.Background()
 	var nilP *deal.Pipeline
@@ -113,7 +113,7 @@ func TestCancelledContextStopsEveryCommand(t *testing.T) {
 	_, d := benchDeal(t, p)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	c := deal.Cmd{By: "ana", At: dealStart.Add(time.Hour), Reason: "r"}
+	c := deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.Add(time.Hour), Reason: "r"}}
 	_, _, err := p.Move(ctx, d, "bidding", c)
 	require.ErrorIs(t, err, context.Canceled)
 	_, _, err = p.Suspend(ctx, d, time.Time{}, c)

@@ -231,7 +231,7 @@ func TestStateMachineAgainstModel(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
 		d := dealtest.Deal(p, dealStart).Draw(t, "deal")
-		_, created, err := deal.New(p, creationInput(d), deal.Cmd{By: d.CreatedBy, At: d.CreatedAt})
+		_, created, err := deal.New(p, creationInput(d), deal.Cmd{Cmd: crmkit.Cmd{By: d.CreatedBy, At: d.CreatedAt}})
 		if err != nil {
 			t.Fatalf("recreate: %v", err)
 		}

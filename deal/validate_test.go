@@ -56,9 +56,9 @@ func validDeal(t *testing.T) deal.Deal {
 		Name: "Fleet", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1000.00", "EUR"),
 		AccountID: uuid.MustParse("01900000-0000-7000-8000-0000000000a1"), Owner: "ana",
 		Team: []deal.Member{{Rep: "ana", Split: dec("0.6")}, {Rep: "bo", Split: dec("0.4")}},
-	}, deal.Cmd{By: "ana", At: t0})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
 	require.NoError(t, err)
-	d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityCall, Cost: crmkit.MustMoney("5.00", "EUR")}, deal.Cmd{By: "ana", At: t0.Add(time.Hour)})
+	d, _, err = d.LogActivity(deal.Activity{Kind: deal.ActivityCall, Cost: crmkit.MustMoney("5.00", "EUR")}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0.Add(time.Hour)}})
 	require.NoError(t, err)
 	require.NoError(t, d.Validate())
 	return d

@@ -40,7 +40,9 @@ func dealHistories(t *testing.T) []crmkit.Event {
 	t.Helper()
 	ctx := context.Background()
 	p := deal.DefaultPipeline()
-	cmd := func(day int, reason string) deal.Cmd { return deal.Cmd{By: "ana", At: dday(day), Reason: reason} }
+	cmd := func(day int, reason string) deal.Cmd {
+		return deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dday(day), Reason: reason}}
+	}
 	var events []crmkit.Event
 	create := func(n byte, amount string, closeDay, day int, owner string) deal.Deal {
 		nd := deal.NewDeal{
@@ -206,7 +208,7 @@ func TestDealEventsAgreeWithDeal(t *testing.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
 		stages := p
 		n := dealtest.NewDeal(p, dealDay).Draw(t, "new deal")
-		d, created, err := deal.New(p, n, deal.Cmd{By: n.Owner, At: dealDay})
+		d, created, err := deal.New(p, n, deal.Cmd{Cmd: crmkit.Cmd{By: n.Owner, At: dealDay}})
 		if err != nil {
 			t.Fatalf("new: %v", err)
 		}
@@ -226,7 +228,7 @@ func TestDealEventsAgreeWithDeal(t *testing.T) {
 		// Close dates set later than creation, as a rep would.
 		if d.Status == deal.Open || d.Status == deal.Suspended {
 			at = at.Add(time.Hour)
-			next, e, err := d.SetCloseDate(at.AddDate(0, 1, 0).Truncate(24*time.Hour), deal.Cmd{By: "ana", At: at})
+			next, e, err := d.SetCloseDate(at.AddDate(0, 1, 0).Truncate(24*time.Hour), deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at}})
 			if err != nil {
 				t.Fatalf("set close date: %v", err)
 			}

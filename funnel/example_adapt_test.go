@@ -25,12 +25,12 @@ func ExampleDealEvents() {
 		AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"),
 		ContactID: uuid.MustParse("0195f000-0000-7000-8000-0000000000cc"),
 		Owner:     "ana",
-	}, deal.Cmd{By: "ana", At: at})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at}})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	_, moved, err := p.Move(ctx, d, "bidding", deal.Cmd{By: "ana", At: at.AddDate(0, 0, 7)})
+	_, moved, err := p.Move(ctx, d, "bidding", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at.AddDate(0, 0, 7)}})
 	if err != nil {
 		fmt.Println(err)
 		return

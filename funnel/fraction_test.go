@@ -66,18 +66,18 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 			Name: "x", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1.00", "EUR"),
 			AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
 			Probability: decimal.NewNullDecimal(p),
-		}, deal.Cmd{By: "ana", At: at(0)})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at(0)}})
 		return err
 	},
 	"deal SetProbability": func(p decimal.Decimal) error {
 		d, _, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 			Name: "x", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1.00", "EUR"),
 			AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
-		}, deal.Cmd{By: "ana", At: at(0)})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at(0)}})
 		if err != nil {
 			return nil // not the refusal under test
 		}
-		_, _, err = d.SetProbability(decimal.NewNullDecimal(p), deal.Cmd{By: "ana", At: at(1)})
+		_, _, err = d.SetProbability(decimal.NewNullDecimal(p), deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at(1)}})
 		return err
 	},
 	"deal team split": func(p decimal.Decimal) error {
@@ -85,7 +85,7 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 			Name: "x", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1.00", "EUR"),
 			AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
 			Team: []deal.Member{{Rep: "ana", Split: p}},
-		}, deal.Cmd{By: "ana", At: at(0)})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at(0)}})
 		return err
 	},
 	"deal team overlay": func(p decimal.Decimal) error {
@@ -93,7 +93,7 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 			Name: "x", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1.00", "EUR"),
 			AccountID: uuid.MustParse("0195f000-0000-7000-8000-0000000000aa"), Owner: "ana",
 			Team: []deal.Member{{Rep: "ana", Split: decimal.NewFromInt(1), Overlay: p}},
-		}, deal.Cmd{By: "ana", At: at(0)})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at(0)}})
 		return err
 	},
 	"deal quote discount": func(p decimal.Decimal) error {

@@ -78,7 +78,7 @@ func TestPropertyStuckAndCadenceAgreeWithDeal(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
 		n := dealtest.NewDeal(p, dealDay).Draw(t, "new deal")
-		d, created, err := deal.New(p, n, deal.Cmd{By: n.Owner, At: dealDay})
+		d, created, err := deal.New(p, n, deal.Cmd{Cmd: crmkit.Cmd{By: n.Owner, At: dealDay}})
 		if err != nil {
 			t.Fatalf("new: %v", err)
 		}

@@ -155,7 +155,7 @@ func TestValidateDecimal(t *testing.T) {
 	// A deal holds decimals: ValidateDeal refuses the probability.
 	dl, _, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "x", Type: deal.NewBusiness,
 		Amount: crmkit.MustMoney("1.00", "EUR"), AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: "o"},
-		deal.Cmd{By: "t", At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+		deal.Cmd{Cmd: crmkit.Cmd{By: "t", At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}})
 	require.NoError(t, err)
 	dl.Probability = decimal.NewNullDecimal(decimal.New(1, -10_001))
 	assert.ErrorIs(t, storage.ValidateDeal(dl), crmkit.ErrInvalid)

@@ -91,7 +91,7 @@ func Example_conversion() {
 		d, created, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 			ID: o.ID, Name: o.Name, Type: deal.NewBusiness, Amount: o.Amount,
 			AccountID: o.AccountID, ContactID: o.ContactID, SourceLeadID: o.LeadID, Owner: o.Owner,
-		}, deal.Cmd{By: "ana", At: o.CreatedAt})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: o.CreatedAt}})
 		if err != nil {
 			return err
 		}
@@ -125,7 +125,7 @@ func Example_handover() {
 		d, ev, _ := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 			Name: fmt.Sprintf("Deal %d", i), Type: deal.Renewal, Amount: crmkit.MustMoney("1000.00", "EUR"),
 			AccountID: crmkit.NewID(), Owner: "cy",
-		}, deal.Cmd{By: "cy", At: at})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: "cy", At: at}})
 		_, _ = store.Deals().Create(ctx, d, "", ev)
 	}
 
@@ -140,7 +140,7 @@ func Example_handover() {
 			}
 			res, err := deal.Handover(deals, deal.HandoverRequest{
 				From: "cy", To: []deal.Successor{{Rep: "ana", Capacity: 3}, {Rep: "bo", Capacity: 3}},
-				Cmd: deal.Cmd{By: "manager", At: at.Add(time.Hour), Reason: "cy left"},
+				Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at.Add(time.Hour), Reason: "cy left"}},
 			})
 			if err != nil {
 				return err

@@ -167,7 +167,7 @@ func NewDeal(p *deal.Pipeline, at time.Time) *rapid.Generator[deal.NewDeal] {
 func Deal(p *deal.Pipeline, at time.Time) *rapid.Generator[deal.Deal] {
 	return rapid.Custom(func(t *rapid.T) deal.Deal {
 		n := NewDeal(p, at).Draw(t, "new deal")
-		d, _, err := deal.New(p, n, deal.Cmd{By: n.Owner, At: at})
+		d, _, err := deal.New(p, n, deal.Cmd{Cmd: crmkit.Cmd{By: n.Owner, At: at}})
 		if err != nil {
 			t.Fatalf("generated invalid deal input: %v", err)
 		}
@@ -335,7 +335,7 @@ func GrantedApproval(subject, requester, actor string, roles []string, at time.T
 // the pipeline's rules ask for (GateRoles, ReactivationPolicy.Decide),
 // requested by the actor an hour before at.
 func (c Command) Run(ctx context.Context, p *deal.Pipeline, d deal.Deal, at time.Time) (deal.Deal, crmkit.Event, error) {
-	cmd := deal.Cmd{By: c.Actor, At: at, Reason: c.Reason}
+	cmd := deal.Cmd{Cmd: crmkit.Cmd{By: c.Actor, At: at, Reason: c.Reason}}
 	approval := func(subject string, roles []string) error {
 		if !c.Approve {
 			return nil

@@ -277,7 +277,7 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 		d, created, err := deal.New(s.pipeline, deal.NewDeal{
 			ID: o.ID, Name: o.Name, Type: deal.NewBusiness, Amount: o.Amount, CloseDate: o.ExpectedClose,
 			AccountID: o.AccountID, ContactID: o.ContactID, SourceLeadID: o.LeadID, Owner: o.Owner,
-		}, deal.Cmd{By: o.Owner, At: o.CreatedAt})
+		}, deal.Cmd{Cmd: crmkit.Cmd{By: o.Owner, At: o.CreatedAt}})
 		if err != nil {
 			return err
 		}
@@ -308,7 +308,7 @@ func (s *story) workDeals(ctx context.Context) error {
 	p := s.pipeline
 	cmd := func(by, reason string) deal.Cmd {
 		s.clock.Advance(72 * time.Hour)
-		return deal.Cmd{By: by, At: s.clock.Now(), Reason: reason}
+		return deal.Cmd{Cmd: crmkit.Cmd{By: by, At: s.clock.Now(), Reason: reason}}
 	}
 	type move func(d deal.Deal) (deal.Deal, crmkit.Event, error)
 	plays := [][]move{

@@ -43,12 +43,12 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 
 	p := deal.DefaultPipeline()
 	withOverride, created := testDeal(t, p, "ana", 1)
-	withOverride, changed, err := withOverride.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("0.125")), deal.Cmd{By: "ana", At: t0})
+	withOverride, changed, err := withOverride.SetProbability(decimal.NewNullDecimal(decimal.RequireFromString("0.125")), deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
 	require.NoError(t, err)
 	team := []deal.Member{{Rep: "ana", Split: decimal.RequireFromString("0.7")}, {Rep: "ben", Split: decimal.RequireFromString("0.3"), Overlay: decimal.RequireFromString("0.15")}}
-	withOverride, teamed, err := withOverride.SetTeam(team, deal.Cmd{By: "ana", At: t0})
+	withOverride, teamed, err := withOverride.SetTeam(team, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
 	require.NoError(t, err)
-	withOverride, visited, err := withOverride.LogActivity(deal.Activity{Kind: deal.ActivityVisit, At: t0, By: "ana"}, deal.Cmd{By: "ana", At: t0})
+	withOverride, visited, err := withOverride.LogActivity(deal.Activity{Kind: deal.ActivityVisit, At: t0, By: "ana"}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
 	require.NoError(t, err)
 	_, err = s.Deals().Create(ctx, withOverride, "", created, changed, teamed, visited)
 	require.NoError(t, err)

@@ -45,7 +45,7 @@ func testDeal(t testing.TB, p *deal.Pipeline, owner string, i int) (deal.Deal, c
 		Name: fmt.Sprintf("Deal %d", i), Type: deal.NewBusiness,
 		Amount:    crmkit.MustMoney(fmt.Sprintf("%d.00", 1000+i%5000), "EUR"),
 		CloseDate: t0.AddDate(0, 0, 30+i%60), AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: owner,
-	}, deal.Cmd{By: "importer", At: t0})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: "importer", At: t0}})
 	require.NoError(t, err)
 	return d, e
 }
@@ -241,7 +241,7 @@ func TestImport(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrNotFound, "imported for acme only")
 
 	// An imported deal moves on like any other.
-	next, ev, err := p.Move(ctx, d, "negotiation", deal.Cmd{By: "ana", At: t0.Add(time.Hour)})
+	next, ev, err := p.Move(ctx, d, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0.Add(time.Hour)}})
 	require.NoError(t, err)
 	require.NoError(t, s.Deals().Save(ctx, next, d.Version, ev))
 

@@ -28,7 +28,7 @@ func convert(t testing.TB, ctx context.Context, l lead.Lead) (lead.Conversion, d
 	d, ev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 		ID: opp.ID, Name: opp.Name, Type: deal.NewBusiness, Amount: opp.Amount, CloseDate: opp.ExpectedClose,
 		AccountID: opp.AccountID, ContactID: opp.ContactID, SourceLeadID: opp.LeadID, Owner: opp.Owner,
-	}, deal.Cmd{By: "ana", At: opp.CreatedAt})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: opp.CreatedAt}})
 	require.NoError(t, err)
 	return conv, d, ev
 }
@@ -104,7 +104,7 @@ func handover(ctx context.Context, tx storage.Tx, from string, at time.Time, aft
 	res, err := deal.Handover(deals, deal.HandoverRequest{
 		From: from,
 		To:   []deal.Successor{{Rep: "ana", Capacity: 10}, {Rep: "bo", Capacity: 10}},
-		Cmd:  deal.Cmd{By: "manager", At: at, Reason: "rep left"},
+		Cmd:  deal.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at, Reason: "rep left"}},
 	})
 	if err != nil {
 		return deal.HandoverResult{}, err
@@ -146,7 +146,7 @@ func testBulkHandover(t *testing.T, o Opener) {
 			if attempts == 1 {
 				afterRead = func() {
 					d := leaving[3]
-					next, ev, err := d.LogActivity(deal.Activity{Kind: deal.ActivityCall, At: base.Add(time.Hour), By: "cy"}, deal.Cmd{By: "cy", At: base.Add(time.Hour)})
+					next, ev, err := d.LogActivity(deal.Activity{Kind: deal.ActivityCall, At: base.Add(time.Hour), By: "cy"}, deal.Cmd{Cmd: crmkit.Cmd{By: "cy", At: base.Add(time.Hour)}})
 					require.NoError(t, err)
 					require.NoError(t, s.Deals().Save(ctx, next, d.Version, ev), "the concurrent change, outside the tx")
 				}

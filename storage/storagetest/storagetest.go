@@ -242,7 +242,7 @@ func newDeal(t testing.TB, s dealSpec) (deal.Deal, crmkit.Event) {
 		Name: s.name, Type: deal.NewBusiness, Amount: eur("1000.00"), CloseDate: s.close,
 		AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: s.owner, Stage: s.stage,
 		Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.1250")),
-	}, deal.Cmd{By: actor, At: base})
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: base}})
 	require.NoError(t, err)
 	return d, e
 }
