@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/google/uuid"
@@ -116,29 +115,30 @@ type AccountCreatedPayload struct {
 }
 
 // New returns a new account with a fresh ID, version 1, and its
-// EventAccountCreated by actor at at.
+// EventAccountCreated by c.By at c.At.
 //
-// Errors (ErrInvalid): an empty name, owner or actor, a zero time, no
-// relation or an unknown relation bit.
-func New(name, owner string, relations Relation, actor string, at time.Time) (Account, crmkit.Event, error) {
+// Errors (ErrInvalid): an empty name or owner, a command crmkit.Cmd.Validate
+// refuses (no actor, no time), no relation or an unknown relation bit.
+func New(name, owner string, relations Relation, c crmkit.Cmd) (Account, crmkit.Event, error) {
 	a := Account{ID: crmkit.NewID(), Name: strings.TrimSpace(name), Owner: strings.TrimSpace(owner), Relations: relations}
 	if err := a.validate(); err != nil {
 		return Account{}, crmkit.Event{}, err
 	}
-	return a.record(EventAccountCreated, actor, at, "", "", AccountCreatedPayload{Name: a.Name, Owner: a.Owner, Relations: relations})
+	return a.record(EventAccountCreated, c, "", "", AccountCreatedPayload{Name: a.Name, Owner: a.Owner, Relations: relations})
 }
 
-// record returns a with its version advanced and the event of the change.
-func (a Account) record(typ, actor string, at time.Time, from, to string, payload any) (Account, crmkit.Event, error) {
-	if strings.TrimSpace(actor) == "" {
-		return Account{}, crmkit.Event{}, crmkit.Invalid("actor", "account %s: %s without actor", a.ID, typ)
+// record returns a with its version advanced and the event of the change
+// by command c, after crmkit.Cmd.Validate accepts c.
+func (a Account) record(typ string, c crmkit.Cmd, from, to string, payload any) (Account, crmkit.Event, error) {
+	if err := c.Validate(); err != nil {
+		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: %s: %w", a.ID, typ, err)
 	}
 	a.Version++
-	e, err := crmkit.NewEvent(AccountKind, a.ID, typ, actor, at, a.Version, payload)
+	e, err := crmkit.NewEvent(AccountKind, a.ID, typ, c.By, c.At, a.Version, payload)
 	if err != nil {
 		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: %w", a.ID, err)
 	}
-	e.From, e.To = from, to
+	e.From, e.To, e.Reason = from, to, c.Reason
 	return a, e, nil
 }
 
@@ -202,9 +202,9 @@ func (a Account) clone() Account {
 
 // AddDepartment returns a with the department added (EventDepartmentAdded).
 //
-// Errors: ErrInvalid for an empty name, actor or time, ErrConflict for a
-// department the account already has.
-func (a Account) AddDepartment(name, actor string, at time.Time) (Account, crmkit.Event, error) {
+// Errors: ErrInvalid for an empty name or a command crmkit.Cmd.Validate
+// refuses, ErrConflict for a department the account already has.
+func (a Account) AddDepartment(name string, c crmkit.Cmd) (Account, crmkit.Event, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return Account{}, crmkit.Event{}, crmkit.Invalid("department", "account %s: empty department", a.ID)
@@ -214,7 +214,7 @@ func (a Account) AddDepartment(name, actor string, at time.Time) (Account, crmki
 	}
 	out := a.clone()
 	out.Departments = append(out.Departments, name)
-	return out.record(EventDepartmentAdded, actor, at, "", name, nil)
+	return out.record(EventDepartmentAdded, c, "", name, nil)
 }
 
 // AddContact returns a with c added as its last contact
@@ -224,24 +224,24 @@ func (a Account) AddDepartment(name, actor string, at time.Time) (Account, crmki
 // department.
 //
 // Errors: ErrInvalid for an empty name, an unknown role or department, an
-// e-mail without @, an empty actor or zero time; ErrConflict for a
-// duplicate.
-func (a Account) AddContact(c Contact, actor string, at time.Time) (Account, crmkit.Event, error) {
-	if c.ID == uuid.Nil {
-		c.ID = crmkit.NewID()
+// e-mail without @, a command crmkit.Cmd.Validate refuses; ErrConflict
+// for a duplicate.
+func (a Account) AddContact(ct Contact, c crmkit.Cmd) (Account, crmkit.Event, error) {
+	if ct.ID == uuid.Nil {
+		ct.ID = crmkit.NewID()
 	}
-	c.Name, c.Email = strings.TrimSpace(c.Name), strings.TrimSpace(c.Email)
-	if err := a.checkContact(c); err != nil {
+	ct.Name, ct.Email = strings.TrimSpace(ct.Name), strings.TrimSpace(ct.Email)
+	if err := a.checkContact(ct); err != nil {
 		return Account{}, crmkit.Event{}, err
 	}
 	for _, o := range a.Contacts {
-		if o.ID == c.ID || o.key() == c.key() {
-			return Account{}, crmkit.Event{}, fmt.Errorf("account %s: contact %q duplicates %q (%s): %w", a.ID, c.Name, o.Name, o.ID, crmkit.ErrConflict)
+		if o.ID == ct.ID || o.key() == ct.key() {
+			return Account{}, crmkit.Event{}, fmt.Errorf("account %s: contact %q duplicates %q (%s): %w", a.ID, ct.Name, o.Name, o.ID, crmkit.ErrConflict)
 		}
 	}
 	out := a.clone()
-	out.Contacts = append(out.Contacts, c)
-	return out.record(EventContactAdded, actor, at, "", "", c)
+	out.Contacts = append(out.Contacts, ct)
+	return out.record(EventContactAdded, c, "", "", ct)
 }
 
 // DecisionMakers returns the contacts with role DecisionMaker.
@@ -259,7 +259,7 @@ func (a Account) DecisionMakers() []Contact {
 // (EventAccountReassigned). Customer data belongs to the company, not the
 // rep: contacts and history stay with the account. The same owner is
 // ErrConflict, an empty one ErrInvalid.
-func (a Account) Reassign(owner, actor string, at time.Time) (Account, crmkit.Event, error) {
+func (a Account) Reassign(owner string, c crmkit.Cmd) (Account, crmkit.Event, error) {
 	owner = strings.TrimSpace(owner)
 	if owner == "" {
 		return Account{}, crmkit.Event{}, crmkit.Invalid("owner", "account %s: empty owner", a.ID)
@@ -269,17 +269,17 @@ func (a Account) Reassign(owner, actor string, at time.Time) (Account, crmkit.Ev
 	}
 	out := a.clone()
 	out.Owner = owner
-	return out.record(EventAccountReassigned, actor, at, a.Owner, owner, nil)
+	return out.record(EventAccountReassigned, c, a.Owner, owner, nil)
 }
 
 // SetRelations returns a with new relations (EventRelationsChanged), such
 // as a prospect that became a customer: SetRelations(a.Relations&^Prospect|Customer, ...).
 // No relation, an unknown bit or no change is ErrInvalid.
-func (a Account) SetRelations(r Relation, actor string, at time.Time) (Account, crmkit.Event, error) {
+func (a Account) SetRelations(r Relation, c crmkit.Cmd) (Account, crmkit.Event, error) {
 	if r == 0 || r&^allRelations != 0 || r == a.Relations {
 		return Account{}, crmkit.Event{}, crmkit.Invalid("relations", "account %s: relations %s (now %s)", a.ID, r, a.Relations)
 	}
 	out := a.clone()
 	out.Relations = r
-	return out.record(EventRelationsChanged, actor, at, a.Relations.String(), r.String(), nil)
+	return out.record(EventRelationsChanged, c, a.Relations.String(), r.String(), nil)
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func TestNewAccount(t *testing.T) {
-	a, e, err := account.New("Acme GmbH", "kam-1", account.Customer|account.Partner, "rep-1", t0)
+	a, e, err := account.New("Acme GmbH", "kam-1", account.Customer|account.Partner, crmkit.Cmd{By: "rep-1", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, account.EventAccountCreated, e.Type)
 	assert.Equal(t, a.ID, e.AggregateID)
@@ -29,58 +29,58 @@ func TestNewAccount(t *testing.T) {
 		name, owner string
 		rel         account.Relation
 	}{{"", "kam", account.Customer}, {"x", " ", account.Customer}, {"x", "kam", 0}, {"x", "kam", 1 << 6}} {
-		_, _, err := account.New(c.name, c.owner, c.rel, "rep-1", t0)
+		_, _, err := account.New(c.name, c.owner, c.rel, crmkit.Cmd{By: "rep-1", At: t0})
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, "%+v", c)
 	}
-	_, _, err = account.New("x", "kam", account.Customer, "", t0)
+	_, _, err = account.New("x", "kam", account.Customer, crmkit.Cmd{By: "", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no actor")
 
 	// A prospect becomes a customer; the owner changes; both are events.
-	p, _, err := account.New("Beta", "kam-1", account.Prospect, "rep-1", t0)
+	p, _, err := account.New("Beta", "kam-1", account.Prospect, crmkit.Cmd{By: "rep-1", At: t0})
 	require.NoError(t, err)
-	p, e, err = p.SetRelations(p.Relations&^account.Prospect|account.Customer, "rep-1", t0)
+	p, e, err = p.SetRelations(p.Relations&^account.Prospect|account.Customer, crmkit.Cmd{By: "rep-1", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, "prospect", e.From)
 	assert.Equal(t, "customer", e.To)
-	_, _, err = p.SetRelations(account.Customer, "rep-1", t0)
+	_, _, err = p.SetRelations(account.Customer, crmkit.Cmd{By: "rep-1", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no change")
-	p, e, err = p.Reassign("kam-2", "manager", t0)
+	p, e, err = p.Reassign("kam-2", crmkit.Cmd{By: "manager", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, account.EventAccountReassigned, e.Type)
 	assert.Equal(t, "kam-1", e.From)
 	assert.Equal(t, int64(3), e.Version)
-	_, _, err = p.Reassign("kam-2", "manager", t0)
+	_, _, err = p.Reassign("kam-2", crmkit.Cmd{By: "manager", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
 }
 
 func TestContacts(t *testing.T) {
-	a, _, err := account.New("Acme", "kam-1", account.Prospect, "rep", t0)
+	a, _, err := account.New("Acme", "kam-1", account.Prospect, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
-	a, e, err := a.AddDepartment("Purchasing", "rep", t0)
+	a, e, err := a.AddDepartment("Purchasing", crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, "Purchasing", e.To)
-	_, _, err = a.AddDepartment("Purchasing", "rep", t0)
+	_, _, err = a.AddDepartment("Purchasing", crmkit.Cmd{By: "rep", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
 
-	a, e, err = a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.example", Department: "Purchasing", Role: account.DecisionMaker}, "rep", t0)
+	a, e, err = a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.example", Department: "Purchasing", Role: account.DecisionMaker}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
 	var boss account.Contact
 	require.NoError(t, e.DecodePayload(&boss))
 	assert.NotEqual(t, uuid.Nil, boss.ID)
 	assert.Equal(t, a.Contacts[0], boss)
 	before := a
-	_, _, err = a.AddContact(account.Contact{Name: "Ann B.", Email: "ANN@acme.example", Role: account.User}, "rep", t0)
+	_, _, err = a.AddContact(account.Contact{Name: "Ann B.", Email: "ANN@acme.example", Role: account.User}, crmkit.Cmd{By: "rep", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrConflict, "same e-mail in another case is a duplicate")
 	assert.Equal(t, before, a, "nothing changed")
-	a, _, err = a.AddContact(account.Contact{Name: "Bob", Role: account.Influencer}, "rep", t0)
+	a, _, err = a.AddContact(account.Contact{Name: "Bob", Role: account.Influencer}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
-	_, _, err = a.AddContact(account.Contact{Name: " bob ", Role: account.User}, "rep", t0)
+	_, _, err = a.AddContact(account.Contact{Name: " bob ", Role: account.User}, crmkit.Cmd{By: "rep", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrConflict, "same name without e-mail is a duplicate")
-	_, _, err = a.AddContact(account.Contact{ID: boss.ID, Name: "Other", Role: account.User}, "rep", t0)
+	_, _, err = a.AddContact(account.Contact{ID: boss.ID, Name: "Other", Role: account.User}, crmkit.Cmd{By: "rep", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrConflict, "same ID")
-	_, _, err = a.AddContact(account.Contact{Name: "Cy", Role: 0}, "rep", t0)
+	_, _, err = a.AddContact(account.Contact{Name: "Cy", Role: 0}, crmkit.Cmd{By: "rep", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = a.AddContact(account.Contact{Name: "Cy", Role: account.User, Department: "Nowhere"}, "rep", t0)
+	_, _, err = a.AddContact(account.Contact{Name: "Cy", Role: account.User, Department: "Nowhere"}, crmkit.Cmd{By: "rep", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.Len(t, a.DecisionMakers(), 1)
 	assert.Equal(t, int64(4), a.Version)
@@ -94,7 +94,7 @@ func TestContacts(t *testing.T) {
 func group(t *testing.T) (accs []account.Account, root, sub, leaf1, leaf2 uuid.UUID) {
 	t.Helper()
 	mk := func(name string, parent uuid.UUID) account.Account {
-		a, _, err := account.New(name, "kam", account.Customer, "rep", t0)
+		a, _, err := account.New(name, "kam", account.Customer, crmkit.Cmd{By: "rep", At: t0})
 		require.NoError(t, err)
 		a.Parent = parent
 		return a

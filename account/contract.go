@@ -247,11 +247,11 @@ type ContractSpec struct {
 // NewContract drafts a contract (EventContractDrafted, whose payload is
 // the first Terms).
 //
-// Errors (ErrInvalid unless said): a nil account, an empty title or actor,
-// a zero at, a term that ends before or when it starts, a negative
+// Errors (ErrInvalid unless said): a nil account, an empty title, a
+// command crmkit.Cmd.Validate refuses (no actor, no time), a term that ends before or when it starts, a negative
 // recurring amount or value, a renewal date outside the term; monthly
 // amount and value in different currencies are ErrCurrencyMismatch.
-func NewContract(spec ContractSpec, actor string, at time.Time) (Contract, crmkit.Event, error) {
+func NewContract(spec ContractSpec, c crmkit.Cmd) (Contract, crmkit.Event, error) {
 	switch {
 	case spec.AccountID == uuid.Nil:
 		return Contract{}, crmkit.Event{}, crmkit.Invalid("account id", "contract %q without account", spec.Title)
@@ -272,10 +272,10 @@ func NewContract(spec ContractSpec, actor string, at time.Time) (Contract, crmki
 	if err := t.validate(spec.Monthly.Currency()); err != nil {
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %q: %w", spec.Title, err)
 	}
-	c := Contract{ID: crmkit.NewID(), AccountID: spec.AccountID, DealID: spec.DealID, Title: strings.TrimSpace(spec.Title),
+	k := Contract{ID: crmkit.NewID(), AccountID: spec.AccountID, DealID: spec.DealID, Title: strings.TrimSpace(spec.Title),
 		Currency: spec.Monthly.Currency(), Status: Draft, Terms: []Terms{t}}
-	return c.record(EventContractDrafted, actor, at, "", 0, ContractDraftedPayload{
-		AccountID: c.AccountID, DealID: c.DealID, Title: c.Title, Terms: t,
+	return k.record(EventContractDrafted, c, 0, ContractDraftedPayload{
+		AccountID: k.AccountID, DealID: k.DealID, Title: k.Title, Terms: t,
 	})
 }
 
@@ -305,20 +305,22 @@ func (c Contract) Current() Terms {
 // Subject is the subject of the contract's approval request.
 func (c Contract) Subject() string { return "contract:" + c.ID.String() }
 
-// record returns c with its version advanced and the event of the change.
-func (c Contract) record(typ, actor string, at time.Time, reason string, from ContractStatus, payload any) (Contract, crmkit.Event, error) {
-	if strings.TrimSpace(actor) == "" {
-		return Contract{}, crmkit.Event{}, crmkit.Invalid("actor", "contract %s: %s without actor", c.ID, typ)
+// record returns c with its version advanced and the event of the change
+// by command cmd (its reason the event's), after crmkit.Cmd.Validate
+// accepts cmd.
+func (c Contract) record(typ string, cmd crmkit.Cmd, from ContractStatus, payload any) (Contract, crmkit.Event, error) {
+	if err := cmd.Validate(); err != nil {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: %s: %w", c.ID, typ, err)
 	}
 	c.Version++
-	e, err := crmkit.NewEvent(ContractKind, c.ID, typ, actor, at, c.Version, payload)
+	e, err := crmkit.NewEvent(ContractKind, c.ID, typ, cmd.By, cmd.At, c.Version, payload)
 	if err != nil {
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: %w", c.ID, err)
 	}
 	if from != 0 {
 		e.From = from.String()
 	}
-	e.To, e.Reason = c.Status.String(), reason
+	e.To, e.Reason = c.Status.String(), cmd.Reason
 	return c, e, nil
 }
 
@@ -327,16 +329,18 @@ func (c Contract) clone() Contract {
 	return c
 }
 
-// fire runs trigger t on the compiled machine: the context, the table,
-// then the trigger's guards. Nothing is changed here.
-func (c Contract) fire(ctx context.Context, t ContractTrigger, cmd *contractCmd, at time.Time) (ContractStatus, error) {
+// fire runs trigger t on the compiled machine: the table, then the
+// trigger's guards. Nothing is changed here. The guards are crmkit's own
+// (the approval check) and never block, so the commands take no context;
+// the runtime gets a background one.
+func (c Contract) fire(t ContractTrigger, cmd *contractCmd, at time.Time) (ContractStatus, error) {
 	if !c.Status.Valid() {
 		return 0, crmkit.Invalid("status", "contract %s has status %s", c.ID, c.Status)
 	}
 	if t >= numContractTriggers {
 		return 0, crmkit.Invalid("trigger", "unknown contract trigger %d", uint8(t))
 	}
-	n, res, err := contractMachine.Fire(ctx, int(c.Status), int(t), &c, cmd, at)
+	n, res, err := contractMachine.Fire(context.Background(), int(c.Status), int(t), &c, cmd, at)
 	switch res {
 	case fsm.Refused:
 		return 0, fmt.Errorf("contract %s is %s: %s is not allowed: %w", c.ID, c.Status, t, crmkit.ErrIllegalTransition)
@@ -358,15 +362,16 @@ func approvalGuard(_ context.Context, c Contract, cmd contractCmd, at time.Time)
 	return nil
 }
 
-func (c Contract) transition(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string) (Contract, crmkit.Event, error) {
-	return c.transitionWith(ctx, t, actor, at, reason, nil)
+func (c Contract) transition(t ContractTrigger, cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
+	return c.transitionWith(t, cmd, nil)
 }
 
-func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor string, at time.Time, reason string, req *approval.Request) (Contract, crmkit.Event, error) {
-	if at.IsZero() {
-		return Contract{}, crmkit.Event{}, crmkit.Invalid("at", "contract %s: %s at zero time", c.ID, t)
+func (c Contract) transitionWith(t ContractTrigger, cmd crmkit.Cmd, req *approval.Request) (Contract, crmkit.Event, error) {
+	if err := cmd.Validate(); err != nil {
+		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: %s: %w", c.ID, t, err)
 	}
-	next, err := c.fire(ctx, t, &contractCmd{req: req}, at)
+	at := cmd.At
+	next, err := c.fire(t, &contractCmd{req: req}, at)
 	if err != nil {
 		return Contract{}, crmkit.Event{}, err
 	}
@@ -381,67 +386,71 @@ func (c Contract) transitionWith(ctx context.Context, t ContractTrigger, actor s
 	}
 	if t == TriggerApprove {
 		out.ApprovalID = req.ID
-		return out.record(triggerEvent[t], actor, at, reason, from, ContractApprovedPayload{ApprovalID: req.ID})
+		return out.record(triggerEvent[t], cmd, from, ContractApprovedPayload{ApprovalID: req.ID})
 	}
-	return out.record(triggerEvent[t], actor, at, reason, from, nil)
+	return out.record(triggerEvent[t], cmd, from, nil)
 }
 
 // Approve moves a Draft contract to Approved. req must be an
-// approval.Request for c.Subject(), granted at at, with a step for each
+// approval.Request for c.Subject(), granted at cmd.At, with a step for each
 // of ContractApprovalRoles (review, approval, authorisation); else
 // ErrForbidden (approval.Request.Check).
-func (c Contract) Approve(ctx context.Context, req approval.Request, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transitionWith(ctx, TriggerApprove, actor, at, "", &req)
+func (c Contract) Approve(req approval.Request, cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
+	return c.transitionWith(TriggerApprove, cmd, &req)
 }
 
 // Sign moves an Approved contract to Signed; its execution starts at
 // Planning.
-func (c Contract) Sign(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerSign, actor, at, "")
+func (c Contract) Sign(cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
+	return c.transition(TriggerSign, cmd)
 }
 
 // Activate moves a Signed contract to Active (delivery and billing run).
-func (c Contract) Activate(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerActivate, actor, at, "")
+func (c Contract) Activate(cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
+	return c.transition(TriggerActivate, cmd)
 }
 
 // Complete moves an Active contract to Completed.
-func (c Contract) Complete(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerComplete, actor, at, "")
+func (c Contract) Complete(cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
+	return c.transition(TriggerComplete, cmd)
 }
 
 // Close moves a Completed contract to Closed, which is final.
-func (c Contract) Close(ctx context.Context, actor string, at time.Time) (Contract, crmkit.Event, error) {
-	return c.transition(ctx, TriggerClose, actor, at, "")
+func (c Contract) Close(cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
+	return c.transition(TriggerClose, cmd)
 }
 
 // Terminate ends a contract early, from any status but Closed and
-// Terminated; reason is required (ErrInvalid without).
-func (c Contract) Terminate(ctx context.Context, actor string, at time.Time, reason string) (Contract, crmkit.Event, error) {
-	if strings.TrimSpace(reason) == "" {
+// Terminated; cmd.Reason is required (ErrInvalid without).
+func (c Contract) Terminate(cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
+	if strings.TrimSpace(cmd.Reason) == "" {
 		return Contract{}, crmkit.Event{}, crmkit.Invalid("reason", "contract %s: termination without reason", c.ID)
 	}
-	return c.transition(ctx, TriggerTerminate, actor, at, reason)
+	return c.transition(TriggerTerminate, cmd)
 }
 
-// Fire applies trigger t with no input but the actor: Sign, Activate,
-// Complete, Close, or Terminate with reason "terminated". TriggerApprove
-// needs an approval and is ErrForbidden here (use Approve).
-func (c Contract) Fire(ctx context.Context, t ContractTrigger, actor string, at time.Time) (Contract, crmkit.Event, error) {
+// Fire applies trigger t with no input but the command: Sign, Activate,
+// Complete, Close, or Terminate (with reason "terminated" if cmd.Reason is
+// empty). TriggerApprove needs an approval and is ErrForbidden here (use
+// Approve).
+func (c Contract) Fire(t ContractTrigger, cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
 	switch t {
 	case TriggerApprove:
-		return c.transitionWith(ctx, TriggerApprove, actor, at, "", nil)
+		return c.transitionWith(TriggerApprove, cmd, nil)
 	case TriggerTerminate:
-		return c.Terminate(ctx, actor, at, "terminated")
+		if strings.TrimSpace(cmd.Reason) == "" {
+			cmd.Reason = "terminated"
+		}
+		return c.Terminate(cmd)
 	}
-	return c.transition(ctx, t, actor, at, "")
+	return c.transition(t, cmd)
 }
 
 // Execute moves the execution of a Signed or Active contract forward to x
 // (EventContractExecutionUpdated, From and To the execution stages).
 // Moving backwards, staying, or a contract in another status is
 // ErrIllegalTransition.
-func (c Contract) Execute(x Execution, actor string, at time.Time) (Contract, crmkit.Event, error) {
+func (c Contract) Execute(x Execution, cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
 	switch {
 	case c.Status != Signed && c.Status != Active:
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s is %s: execution cannot move: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
@@ -449,13 +458,11 @@ func (c Contract) Execute(x Execution, actor string, at time.Time) (Contract, cr
 		return Contract{}, crmkit.Event{}, crmkit.Invalid("execution", "unknown execution stage %d", uint8(x))
 	case x <= c.Execution:
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: execution %s cannot move to %s: %w", c.ID, c.Execution, x, crmkit.ErrIllegalTransition)
-	case at.IsZero():
-		return Contract{}, crmkit.Event{}, crmkit.Invalid("at", "contract %s: execution at zero time", c.ID)
 	}
 	out := c.clone()
 	from := out.Execution
 	out.Execution = x
-	out, e, err := out.record(EventContractExecution, actor, at, "", 0, nil)
+	out, e, err := out.record(EventContractExecution, cmd, 0, nil)
 	if err == nil {
 		e.From, e.To = from.String(), x.String()
 	}
@@ -468,7 +475,7 @@ func (c Contract) Execute(x Execution, actor string, at time.Time) (Contract, cr
 // while the contract is Draft, Approved, Signed or Active; a Draft
 // amendment needs no new approval, an amendment after approval does in
 // the host application's process.
-func (c Contract) Amend(from, end time.Time, monthly, value crmkit.Money, actor string, at time.Time) (Contract, crmkit.Event, error) {
+func (c Contract) Amend(from, end time.Time, monthly, value crmkit.Money, cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
 	if c.Status.Final() || c.Status == Completed || !c.Status.Valid() {
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s is %s: cannot amend: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
 	}
@@ -486,14 +493,14 @@ func (c Contract) Amend(from, end time.Time, monthly, value crmkit.Money, actor 
 	}
 	out := c.clone()
 	out.Terms = append(out.Terms, t)
-	return out.record(EventContractAmended, actor, at, "", 0, t)
+	return out.record(EventContractAmended, cmd, 0, t)
 }
 
 // Renew extends an Active contract by one more term of the same number of
 // months from the current end, with the given monthly amount (the current
 // one if zero of no currency) and a zero one-off value
 // (EventContractRenewed, payload the new Terms).
-func (c Contract) Renew(monthly crmkit.Money, actor string, at time.Time) (Contract, crmkit.Event, error) {
+func (c Contract) Renew(monthly crmkit.Money, cmd crmkit.Cmd) (Contract, crmkit.Event, error) {
 	if c.Status != Active {
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s is %s: only active contracts renew: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
 	}
@@ -515,7 +522,7 @@ func (c Contract) Renew(monthly crmkit.Money, actor string, at time.Time) (Contr
 	}
 	out := c.clone()
 	out.Terms = append(out.Terms, t)
-	return out.record(EventContractRenewed, actor, at, "", 0, t)
+	return out.record(EventContractRenewed, cmd, 0, t)
 }
 
 // monthsBetween counts whole calendar months from a to b.

@@ -46,7 +46,7 @@ func BenchmarkContractMachine(b *testing.B) {
 	b.Run("d-command", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			n, _, err := c.Activate(ctx, "ops", t0.AddDate(0, 0, 3))
+			n, _, err := c.Activate(crmkit.Cmd{By: "ops", At: t0.AddDate(0, 0, 3)})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -59,7 +59,6 @@ func BenchmarkContractMachine(b *testing.B) {
 // (drafted, approved, signed, activated, amended, completed, closed);
 // ns/op divided by 7 is the cost per event.
 func BenchmarkReplayContract(b *testing.B) {
-	ctx := context.Background()
 	c, history := signed(b)
 	at := t0.AddDate(0, 0, 3)
 	step := func(n account.Contract, e crmkit.Event, err error) {
@@ -68,10 +67,10 @@ func BenchmarkReplayContract(b *testing.B) {
 		}
 		c, history = n, append(history, e)
 	}
-	step(c.Activate(ctx, "ops", at))
-	step(c.Amend(t0.AddDate(0, 6, 0), t0.AddDate(1, 0, 0), eur("1200.00"), eur("0.00"), "rep-1", at))
-	step(c.Complete(ctx, "ops", at))
-	step(c.Close(ctx, "ops", at))
+	step(c.Activate(crmkit.Cmd{By: "ops", At: at}))
+	step(c.Amend(t0.AddDate(0, 6, 0), t0.AddDate(1, 0, 0), eur("1200.00"), eur("0.00"), crmkit.Cmd{By: "rep-1", At: at}))
+	step(c.Complete(crmkit.Cmd{By: "ops", At: at}))
+	step(c.Close(crmkit.Cmd{By: "ops", At: at}))
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := account.ReplayContract(history)
@@ -84,19 +83,18 @@ func BenchmarkReplayContract(b *testing.B) {
 
 // signed returns a signed contract and its history so far.
 func signed(b *testing.B) (account.Contract, []crmkit.Event) {
-	ctx := context.Background()
 	c, e0, err := account.NewContract(account.ContractSpec{
 		AccountID: crmkit.NewID(), Title: "Support 2026", Start: t0, End: t0.AddDate(1, 0, 0),
 		Monthly: eur("1000.00"), Value: eur("5000.00"),
-	}, "rep-1", t0)
+	}, crmkit.Cmd{By: "rep-1", At: t0})
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, e1, err := c.Approve(ctx, grant(b, c, t0.AddDate(0, 0, 1)), "rep-1", t0.AddDate(0, 0, 1))
+	c, e1, err := c.Approve(grant(b, c, t0.AddDate(0, 0, 1)), crmkit.Cmd{By: "rep-1", At: t0.AddDate(0, 0, 1)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, e2, err := c.Sign(ctx, "rep-1", t0.AddDate(0, 0, 2))
+	c, e2, err := c.Sign(crmkit.Cmd{By: "rep-1", At: t0.AddDate(0, 0, 2)})
 	if err != nil {
 		b.Fatal(err)
 	}

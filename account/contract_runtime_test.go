@@ -1,7 +1,6 @@
 package account_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -32,12 +31,18 @@ func TestContractRuntimeAgreesWithLooplab(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) { fsmtest.Agree(t, sub) })
 }
 
-func TestContractNilContextIsInvalid(t *testing.T) {
+func TestContractBadCommandIsInvalid(t *testing.T) {
 	c := draft(t)
 	at := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
-	//lint:ignore SA1012 a nil context is the input under test
-	_, _, err := c.Terminate(nil, "ann", at, "r")
-	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = c.Fire(context.Background(), account.ContractTrigger(99), "ann", at)
+	for name, cmd := range map[string]crmkit.Cmd{
+		"no actor":         {At: at, Reason: "r"},
+		"blank actor":      {By: " ", At: at, Reason: "r"},
+		"control in actor": {By: "ann\x00", At: at, Reason: "r"},
+		"zero time":        {By: "ann", Reason: "r"},
+	} {
+		_, _, err := c.Terminate(cmd)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
+	}
+	_, _, err := c.Fire(account.ContractTrigger(99), crmkit.Cmd{By: "ann", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }

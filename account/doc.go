@@ -26,6 +26,17 @@
 // prorated by day within each calendar month. Every change is a
 // crmkit.Event, and ReplayContract rebuilds a contract from its events.
 //
+// # Commands
+//
+// Every account and contract command takes a crmkit.Cmd (who, when, why;
+// crmkit.Cmd.Validate checks By and At as every package does; the reason
+// goes into the event) after its own arguments, and returns the new value
+// and exactly one crmkit.Event with the next version; on error it returns
+// the zero value and leaves its input unchanged. Contract.Approve takes
+// the approval.Request as an argument beside the Cmd. No command takes a
+// context: the contract's only guard is crmkit's own approval check, which
+// neither runs caller code nor blocks.
+//
 // # Customer value
 //
 // Profitability is revenue minus cost to serve; HistoricalCLV and

@@ -1,7 +1,6 @@
 package account_test
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -55,18 +54,18 @@ func ExampleContract_Approve() {
 	c, _, _ := account.NewContract(account.ContractSpec{
 		AccountID: crmkit.NewID(), Title: "Maintenance", Start: at, End: at.AddDate(1, 0, 0),
 		Monthly: crmkit.MustMoney("500.00", "EUR"),
-	}, "rep", at)
+	}, crmkit.Cmd{By: "rep", At: at})
 	req, _, _ := approval.New(c.Subject(), "rep", account.ContractApprovalRoles(), at, time.Time{})
 	req, _, _ = req.Approve(approval.Approver{ID: "lawyer", Roles: []string{"review"}}, at, "")
 	req, _, _ = req.Approve(approval.Approver{ID: "manager", Roles: []string{"approval"}}, at, "")
 	req, _, _ = req.Approve(approval.Approver{ID: "cfo", Roles: []string{"authorisation"}}, at, "")
-	c, e, err := c.Approve(context.Background(), req, "rep", at)
+	c, e, err := c.Approve(req, crmkit.Cmd{By: "rep", At: at})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(e.Type, e.From, "->", e.To)
-	c, e, _ = c.Sign(context.Background(), "rep", at)
+	c, e, _ = c.Sign(crmkit.Cmd{By: "rep", At: at})
 	fmt.Println(e.Type, c.Execution)
 
 	// Revenue stays with package kpi: prepaid but undelivered is not revenue.

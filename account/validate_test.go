@@ -1,7 +1,6 @@
 package account_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -32,7 +31,7 @@ func TestEveryAccountTheCommandsMakeIsValid(t *testing.T) {
 			)
 			switch rapid.IntRange(0, 3).Draw(t, fmt.Sprint("op ", i)) {
 			case 0:
-				next, _, err = a.AddDepartment(rapid.SampledFrom(depts).Draw(t, "department"), "rep", at)
+				next, _, err = a.AddDepartment(rapid.SampledFrom(depts).Draw(t, "department"), crmkit.Cmd{By: "rep", At: at})
 			case 1:
 				c := account.Contact{
 					Name:  rapid.SampledFrom([]string{"Ann", "Bob", "Cy"}).Draw(t, "name"),
@@ -42,11 +41,11 @@ func TestEveryAccountTheCommandsMakeIsValid(t *testing.T) {
 				if rapid.Bool().Draw(t, "in department") {
 					c.Department = rapid.SampledFrom(depts).Draw(t, "contact department")
 				}
-				next, _, err = a.AddContact(c, "rep", at)
+				next, _, err = a.AddContact(c, crmkit.Cmd{By: "rep", At: at})
 			case 2:
-				next, _, err = a.Reassign(rapid.SampledFrom([]string{"kam-1", "kam-2"}).Draw(t, "owner"), "rep", at)
+				next, _, err = a.Reassign(rapid.SampledFrom([]string{"kam-1", "kam-2"}).Draw(t, "owner"), crmkit.Cmd{By: "rep", At: at})
 			default:
-				next, _, err = a.SetRelations(account.Relation(rapid.IntRange(0, 16).Draw(t, "relations")), "rep", at)
+				next, _, err = a.SetRelations(account.Relation(rapid.IntRange(0, 16).Draw(t, "relations")), crmkit.Cmd{By: "rep", At: at})
 			}
 			if err != nil {
 				continue
@@ -65,12 +64,11 @@ func TestEveryAccountTheCommandsMakeIsValid(t *testing.T) {
 // Every contract NewContract and the commands make is valid, and its
 // Clone is deep and equal.
 func TestEveryContractTheCommandsMakeIsValid(t *testing.T) {
-	ctx := context.Background()
 	rapid.Check(t, func(t *rapid.T) {
 		c, _, err := account.NewContract(account.ContractSpec{
 			AccountID: crmkit.NewID(), Title: "Support", Start: t0, End: t0.AddDate(1, 0, 0),
 			Monthly: eur("1000.00"), Value: eur("5000.00"), AutoRenew: rapid.Bool().Draw(t, "auto renew"),
-		}, "rep", t0)
+		}, crmkit.Cmd{By: "rep", At: t0})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,16 +82,16 @@ func TestEveryContractTheCommandsMakeIsValid(t *testing.T) {
 				if aerr != nil {
 					t.Fatal(aerr)
 				}
-				next, _, err = c.Approve(ctx, a, "rep", at.Add(2*time.Hour))
+				next, _, err = c.Approve(a, crmkit.Cmd{By: "rep", At: at.Add(2 * time.Hour)})
 			case 1:
-				next, _, err = c.Fire(ctx, account.ContractTrigger(rapid.IntRange(0, 5).Draw(t, "trigger")), "rep", at)
+				next, _, err = c.Fire(account.ContractTrigger(rapid.IntRange(0, 5).Draw(t, "trigger")), crmkit.Cmd{By: "rep", At: at})
 			case 2:
-				next, _, err = c.Execute(account.Execution(rapid.IntRange(0, 4).Draw(t, "execution")), "rep", at)
+				next, _, err = c.Execute(account.Execution(rapid.IntRange(0, 4).Draw(t, "execution")), crmkit.Cmd{By: "rep", At: at})
 			case 3:
 				cur := c.Current()
-				next, _, err = c.Amend(cur.Period.Start.AddDate(0, 1, 0), cur.Period.End, eur("1200.00"), eur("0.00"), "rep", at)
+				next, _, err = c.Amend(cur.Period.Start.AddDate(0, 1, 0), cur.Period.End, eur("1200.00"), eur("0.00"), crmkit.Cmd{By: "rep", At: at})
 			default:
-				next, _, err = c.Renew(eur("1100.00"), "rep", at)
+				next, _, err = c.Renew(eur("1100.00"), crmkit.Cmd{By: "rep", At: at})
 			}
 			if err != nil {
 				continue
@@ -110,11 +108,11 @@ func TestEveryContractTheCommandsMakeIsValid(t *testing.T) {
 }
 
 func TestAccountValidateNamesTheField(t *testing.T) {
-	a, _, err := account.New("Acme", "kam", account.Customer, "rep", t0)
+	a, _, err := account.New("Acme", "kam", account.Customer, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
-	a, _, err = a.AddDepartment("IT", "rep", t0)
+	a, _, err = a.AddDepartment("IT", crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
-	a, _, err = a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.example", Department: "IT", Role: account.User}, "rep", t0)
+	a, _, err = a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.example", Department: "IT", Role: account.User}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
 	require.NoError(t, a.Validate())
 	for _, tc := range []struct {
@@ -152,9 +150,9 @@ func TestContractValidateNamesTheField(t *testing.T) {
 	c, _, err := account.NewContract(account.ContractSpec{
 		AccountID: crmkit.NewID(), Title: "Support", Start: t0, End: t0.AddDate(1, 0, 0),
 		Monthly: eur("1000.00"), Value: eur("5000.00"),
-	}, "rep", t0)
+	}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
-	c, _, err = c.Amend(t0.AddDate(0, 6, 0), t0.AddDate(1, 0, 0), eur("1100.00"), eur("0.00"), "rep", t0.Add(time.Hour))
+	c, _, err = c.Amend(t0.AddDate(0, 6, 0), t0.AddDate(1, 0, 0), eur("1100.00"), eur("0.00"), crmkit.Cmd{By: "rep", At: t0.Add(time.Hour)})
 	require.NoError(t, err)
 	require.NoError(t, c.Validate())
 	for _, tc := range []struct {

@@ -14,9 +14,9 @@ import (
 )
 
 func TestValidateAccount(t *testing.T) {
-	a, _, err := account.New("Globex", "ana", account.Prospect, "ana", t0)
+	a, _, err := account.New("Globex", "ana", account.Prospect, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
-	a, _, err = a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.Champion}, "ana", t0)
+	a, _, err = a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.Champion}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	require.NoError(t, storage.ValidateAccount(a))
 
@@ -74,7 +74,7 @@ func newContract(t testing.TB) account.Contract {
 	c, _, err := account.NewContract(account.ContractSpec{
 		AccountID: crmkit.NewID(), Title: "Support", Start: t0, End: t0.AddDate(1, 0, 0),
 		RenewalDate: t0.AddDate(0, 11, 0), Monthly: crmkit.MustMoney("100.00", "EUR"),
-	}, "ana", t0)
+	}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	return c
 }

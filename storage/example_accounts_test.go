@@ -20,13 +20,13 @@ func ExampleAccountStore() {
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
 
-	acct, created, _ := account.New("Globex", "ana", account.Customer, "ana", at)
+	acct, created, _ := account.New("Globex", "ana", account.Customer, crmkit.Cmd{By: "ana", At: at})
 	acct, added, _ := acct.AddContact(account.Contact{Name: "Hank Scorpio", Email: "hank@globex.example",
-		Role: account.DecisionMaker}, "ana", at)
+		Role: account.DecisionMaker}, crmkit.Cmd{By: "ana", At: at})
 	contract, drafted, _ := account.NewContract(account.ContractSpec{
 		AccountID: acct.ID, Title: "Support 2026", Start: at, End: at.AddDate(1, 0, 0),
 		Monthly: crmkit.MustMoney("1500.00", "EUR"),
-	}, "ana", at)
+	}, crmkit.Cmd{By: "ana", At: at})
 
 	err := store.Update(ctx, func(tx storage.Tx) error {
 		as, ok1 := tx.(storage.AccountStore)

@@ -92,9 +92,9 @@ func TestMigrateEnumsToText(t *testing.T) {
 
 	// An account that is a customer and a partner, its contact a champion,
 	// with the events of both.
-	a, accountCreated, err := account.New("Globex", "ana", account.Customer|account.Partner, "ana", t0)
+	a, accountCreated, err := account.New("Globex", "ana", account.Customer|account.Partner, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
-	a, contactAdded, err := a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.Champion}, "ana", t0)
+	a, contactAdded, err := a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.Champion}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	exec(`INSERT INTO accounts (tenant_id, id, version, owner, segment, parent, relations, body)
 		VALUES ($1, $2, $3, $4, '', NULL, 6, jsonb_set(jsonb_set($5::jsonb, '{relations}', '6'), '{contacts,0,role}', '5'))`,
@@ -106,7 +106,7 @@ func TestMigrateEnumsToText(t *testing.T) {
 	c, drafted, err := account.NewContract(account.ContractSpec{
 		AccountID: a.ID, Title: "Support", Start: t0, End: t0.AddDate(1, 0, 0), RenewalDate: t0.AddDate(0, 11, 0),
 		Monthly: crmkit.MustMoney("100.00", "EUR"), Value: crmkit.MustMoney("0.00", "EUR"),
-	}, "ana", t0)
+	}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	c.Status, c.Execution = account.Active, account.ImplementationStarted
 	exec(`INSERT INTO contracts (tenant_id, id, version, account_id, deal_id, status, renewal_date, body)

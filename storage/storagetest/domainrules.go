@@ -158,8 +158,8 @@ func testDomainRules(t *testing.T, o Opener) {
 		}
 		rapid.Check(t, func(t *rapid.T) {
 			a := accounttest.Account().Draw(t, "account")
-			a, _, _ = a.AddDepartment("IT", actor, base)
-			if next, _, err := a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.example", Department: "IT", Role: account.User}, actor, base); err == nil {
+			a, _, _ = a.AddDepartment("IT", crmkit.Cmd{By: actor, At: base})
+			if next, _, err := a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.example", Department: "IT", Role: account.User}, crmkit.Cmd{By: actor, At: base}); err == nil {
 				a = next
 			}
 			a.ID = crmkit.NewID()
@@ -175,12 +175,12 @@ func testDomainRules(t *testing.T, o Opener) {
 			c, _, err := account.NewContract(account.ContractSpec{
 				AccountID: crmkit.NewID(), Title: "Support", Start: base, End: base.AddDate(1, 0, 0),
 				Monthly: eur("1000.00"), Value: eur("5000.00"),
-			}, actor, base)
+			}, crmkit.Cmd{By: actor, At: base})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if rapid.Bool().Draw(t, "amended") {
-				c, _, _ = c.Amend(base.AddDate(0, 6, 0), base.AddDate(1, 0, 0), eur("1100.00"), eur("0.00"), actor, base)
+				c, _, _ = c.Amend(base.AddDate(0, 6, 0), base.AddDate(1, 0, 0), eur("1100.00"), eur("0.00"), crmkit.Cmd{By: actor, At: base})
 			}
 			checkWrites(t, ctx, cs.Contracts(), contractOps, c)
 		})

@@ -94,7 +94,7 @@ func makeAccount(t testing.TB, i int) (account.Account, crmkit.Event) {
 	if v.customer {
 		rel = account.Customer | account.Partner
 	}
-	a, _, err := account.New(fmt.Sprintf("Globex %d", i), owner, rel, actor, base)
+	a, _, err := account.New(fmt.Sprintf("Globex %d", i), owner, rel, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	a.Segment = "smb"
 	if v.enterprise {
@@ -104,10 +104,10 @@ func makeAccount(t testing.TB, i int) (account.Account, crmkit.Event) {
 		a.Parent = groupParent
 	}
 	a.Category = "A"
-	a, _, err = a.AddDepartment("Purchasing", actor, base)
+	a, _, err = a.AddDepartment("Purchasing", crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	a, e, err := a.AddContact(account.Contact{Name: "Hank Scorpio", Email: fmt.Sprintf("hank%d@globex.example", i),
-		Department: "Purchasing", Role: account.DecisionMaker}, actor, base)
+		Department: "Purchasing", Role: account.DecisionMaker}, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	return a, e
 }
@@ -119,7 +119,7 @@ func nextAccount(t testing.TB, a account.Account) (account.Account, crmkit.Event
 	if a.Owner == "bo" {
 		owner = "ana"
 	}
-	b, e, err := a.Reassign(owner, actor, base.Add(time.Duration(a.Version)*time.Hour))
+	b, e, err := a.Reassign(owner, crmkit.Cmd{By: actor, At: base.Add(time.Duration(a.Version) * time.Hour)})
 	require.NoError(t, err)
 	return b, e
 }
@@ -194,7 +194,7 @@ func makeContract(t testing.TB, i int) (account.Contract, crmkit.Event) {
 	if i%2 == 1 {
 		spec.DealID = contractDeal
 	}
-	c, e, err := account.NewContract(spec, actor, base)
+	c, e, err := account.NewContract(spec, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	if i%3 == 1 {
 		c.Status, c.ApprovalID, c.Version = account.Approved, crmkit.NewID(), 2
@@ -210,8 +210,7 @@ func nextContract(t testing.TB, c account.Contract) (account.Contract, crmkit.Ev
 	t.Helper()
 	cur := c.Current()
 	monthly := eur(fmt.Sprintf("%d.00", 1000+100*c.Version))
-	n, e, err := c.Amend(cur.Period.Start.AddDate(0, 1, 0), cur.Period.End, monthly, cur.Value,
-		actor, base.Add(time.Duration(c.Version)*time.Hour))
+	n, e, err := c.Amend(cur.Period.Start.AddDate(0, 1, 0), cur.Period.End, monthly, cur.Value, crmkit.Cmd{By: actor, At: base.Add(time.Duration(c.Version) * time.Hour)})
 	require.NoError(t, err)
 	return n, e
 }

@@ -1,0 +1,146 @@
+package account_test
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/account/accounttest"
+	"github.com/crmkit/crmkit/deal/dealtest"
+	"pgregory.net/rapid"
+)
+
+// command draws the crmkit.Cmd of a command at time at: mostly valid,
+// sometimes without an actor, with a blank or unprintable one, or without
+// a time. bad reports whether crmkit.Cmd.Validate must refuse it (by
+// construction, not by calling Validate).
+func command(t *rapid.T, at time.Time) (c crmkit.Cmd, bad bool) {
+	c = crmkit.Cmd{By: "rep", At: at, Reason: rapid.SampledFrom([]string{"", "renewal talk"}).Draw(t, "reason")}
+	switch rapid.IntRange(0, 9).Draw(t, "bad command") {
+	case 0:
+		c.By = ""
+	case 1:
+		c.By = " \t"
+	case 2:
+		c.By = "rep\x1b"
+	case 3:
+		c.At = time.Time{}
+	default:
+		return c, false
+	}
+	return c, true
+}
+
+// checkShape checks the one command shape: a refused command returns the
+// zero value and no event and leaves its input deeply equal to a Clone
+// taken before; an accepted one returns one event for the aggregate with
+// the next version, the command's actor, time and reason.
+func checkShape[T any](t *rapid.T, what string, before, in, out, zero T, e crmkit.Event, err error, bad bool,
+	id func(T) (crmkit.Event, int64), c crmkit.Cmd) {
+	if !reflect.DeepEqual(before, in) {
+		t.Fatalf("%s changed its input", what)
+	}
+	if err != nil {
+		if !reflect.DeepEqual(out, zero) || !reflect.DeepEqual(e, crmkit.Event{}) {
+			t.Fatalf("%s: refused (%v) but returned a value or an event", what, err)
+		}
+		return
+	}
+	if bad {
+		t.Fatalf("%s accepted the bad command %+v", what, c)
+	}
+	want, version := id(in)
+	if e.AggregateID != want.AggregateID || e.AggregateKind != want.AggregateKind || e.Version != version+1 ||
+		e.Actor != c.By || !e.At.Equal(c.At) || (e.Reason != c.Reason && what != "fire") {
+		t.Fatalf("%s: event %+v after version %d", what, e, version)
+	}
+	if _, v := id(out); v != version+1 {
+		t.Fatalf("%s: version %d after %d", what, v, version)
+	}
+}
+
+func TestAccountCommandShape(t *testing.T) {
+	id := func(a account.Account) (crmkit.Event, int64) {
+		return crmkit.Event{AggregateID: a.ID, AggregateKind: account.AccountKind}, a.Version
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		a := accounttest.Account().Draw(t, "account")
+		at := t0
+		for i := range rapid.IntRange(1, 12).Draw(t, "commands") {
+			at = at.Add(time.Hour)
+			c, bad := command(t, at)
+			before := a.Clone()
+			var (
+				next account.Account
+				e    crmkit.Event
+				err  error
+			)
+			op := rapid.IntRange(0, 3).Draw(t, fmt.Sprint("op ", i))
+			switch op {
+			case 0:
+				next, e, err = a.AddDepartment(rapid.SampledFrom([]string{"IT", "Sales"}).Draw(t, "department"), c)
+			case 1:
+				next, e, err = a.AddContact(account.Contact{Name: rapid.SampledFrom([]string{"Ann", "Bob"}).Draw(t, "name"), Role: account.User}, c)
+			case 2:
+				next, e, err = a.Reassign(rapid.SampledFrom([]string{"kam-1", "kam-2"}).Draw(t, "owner"), c)
+			default:
+				next, e, err = a.SetRelations(account.Relation(rapid.IntRange(1, 15).Draw(t, "relations")), c)
+			}
+			checkShape(t, fmt.Sprintf("command %d (op %d)", i, op), before, a, next, account.Account{}, e, err, bad, id, c)
+			if err == nil {
+				a = next
+			}
+		}
+	})
+}
+
+func TestContractCommandShape(t *testing.T) {
+	id := func(c account.Contract) (crmkit.Event, int64) {
+		return crmkit.Event{AggregateID: c.ID, AggregateKind: account.ContractKind}, c.Version
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		k, _, err := account.NewContract(account.ContractSpec{
+			AccountID: crmkit.NewID(), Title: "Support", Start: t0, End: t0.AddDate(1, 0, 0),
+			Monthly: eur("1000.00"), Value: eur("5000.00"),
+		}, crmkit.Cmd{By: "rep", At: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := t0
+		for i := range rapid.IntRange(1, 16).Draw(t, "commands") {
+			at = at.Add(24 * time.Hour)
+			c, bad := command(t, at)
+			before := k.Clone()
+			var (
+				next account.Contract
+				e    crmkit.Event
+			)
+			what := fmt.Sprint("command ", i)
+			switch op := rapid.IntRange(0, 4).Draw(t, fmt.Sprint("op ", i)); op {
+			case 0:
+				a, aerr := dealtest.GrantedApproval(k.Subject(), "rep", "rep", account.ContractApprovalRoles(), at.Add(-3*time.Hour), false)
+				if aerr != nil {
+					t.Fatal(aerr)
+				}
+				next, e, err = k.Approve(a, c)
+			case 1:
+				what = "fire"
+				next, e, err = k.Fire(account.ContractTrigger(rapid.IntRange(0, 5).Draw(t, "trigger")), c)
+			case 2:
+				next, e, err = k.Execute(account.Execution(rapid.IntRange(0, 4).Draw(t, "execution")), c)
+			case 3:
+				cur := k.Current()
+				next, e, err = k.Amend(cur.Period.Start.AddDate(0, 1, 0), cur.Period.End, eur("1200.00"), eur("0.00"), c)
+			default:
+				next, e, err = k.Renew(eur("1100.00"), c)
+			}
+			checkShape(t, what, before, k, next, account.Contract{}, e, err, bad, id, c)
+			if err == nil {
+				k = next
+			}
+		}
+	})
+}
