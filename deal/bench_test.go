@@ -87,7 +87,7 @@ func BenchmarkStageMove(b *testing.B) {
 		}
 	})
 	_, d := benchDeal(b, p)
-	d, _, err := p.Move(ctx, d, "bidding", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
+	d, _, err := p.Move(d, "bidding", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -95,13 +95,13 @@ func BenchmarkStageMove(b *testing.B) {
 	b.Run("command", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			got, _, err := p.Move(ctx, d, "negotiation", c)
+			got, _, err := p.Move(d, "negotiation", c)
 			if err != nil || got.Stage != 2 {
 				b.Fatal(err)
 			}
 		}
 	})
-	neg, _, err := p.Move(ctx, d, "negotiation", c)
+	neg, _, err := p.Move(d, "negotiation", c)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func BenchmarkStageMove(b *testing.B) {
 	b.Run("command-gated", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			got, _, err := p.Move(ctx, neg, "closing", gated)
+			got, _, err := p.Move(neg, "closing", gated)
 			if err != nil || got.Stage != 3 {
 				b.Fatal(err)
 			}
@@ -144,7 +144,6 @@ func benchDeal(b testing.TB, p *deal.Pipeline) (deal.NewDeal, deal.Deal) {
 // bidding, negotiation, transfer, lose, reopen. Deals take turns, so the
 // stream interleaves like a store's event log.
 func benchHistory(b *testing.B, p *deal.Pipeline, deals int) []crmkit.Event {
-	ctx := context.Background()
 	n, _ := benchDeal(b, p)
 	hist := make([][]crmkit.Event, deals)
 	for k := range deals {
@@ -166,15 +165,15 @@ func benchHistory(b *testing.B, p *deal.Pipeline, deals int) []crmkit.Event {
 			at = at.Add(24 * time.Hour)
 			return deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at, Reason: "r"}}
 		}
-		step(p.Move(ctx, d, "bidding", cmd()))
-		step(p.Move(ctx, d, "negotiation", cmd()))
-		step(p.Suspend(ctx, d, time.Time{}, cmd()))
-		step(p.Reactivate(ctx, d, cmd()))
-		step(p.Move(ctx, d, "bidding", cmd()))
-		step(p.Move(ctx, d, "negotiation", cmd()))
+		step(p.Move(d, "bidding", cmd()))
+		step(p.Move(d, "negotiation", cmd()))
+		step(p.Suspend(d, time.Time{}, cmd()))
+		step(p.Reactivate(d, cmd()))
+		step(p.Move(d, "bidding", cmd()))
+		step(p.Move(d, "negotiation", cmd()))
 		step(d.Transfer("ben", cmd()))
-		step(p.Lose(ctx, d, deal.Outcome{Reason: deal.LossPrice, Summary: "too dear"}, cmd()))
-		step(p.Reopen(ctx, d, cmd()))
+		step(p.Lose(d, deal.Outcome{Reason: deal.LossPrice, Summary: "too dear"}, cmd()))
+		step(p.Reopen(d, cmd()))
 		hist[k] = h
 	}
 	out := make([]crmkit.Event, 0, deals*10)

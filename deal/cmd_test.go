@@ -1,7 +1,6 @@
 package deal_test
 
 import (
-	"context"
 	"reflect"
 	"testing"
 
@@ -17,7 +16,6 @@ import (
 // equal to a Clone taken before; an accepted one returns exactly one event
 // for the deal, carrying the next version, the command's actor and time.
 func TestCommandShape(t *testing.T) {
-	ctx := context.Background()
 	rapid.Check(t, func(t *rapid.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
 		d := dealtest.Deal(p, dealStart).Draw(t, "deal")
@@ -33,7 +31,7 @@ func TestCommandShape(t *testing.T) {
 				c.Actor = "ana\x07"
 			}
 			before := d.Clone()
-			got, e, err := c.Run(ctx, p, d, at)
+			got, e, err := c.Run(p, d, at)
 			if !reflect.DeepEqual(before, d) {
 				t.Fatalf("command %d %s changed its input", i, c)
 			}

@@ -1,7 +1,6 @@
 package deal_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -194,7 +193,7 @@ func TestTransferKeepsSplitsWhole(t *testing.T) {
 	_, _, err = d.Transfer("", by("lead", 2))
 	require.ErrorIs(t, err, crmkit.ErrInvalid)
 
-	won, _, err := p.Win(context.Background(), got, deal.Outcome{Summary: "ok"}, by("cai", 3))
+	won, _, err := p.Win(got, deal.Outcome{Summary: "ok"}, by("cai", 3))
 	require.NoError(t, err)
 	_, _, err = won.Transfer("ana", by("lead", 4))
 	require.NoError(t, err, "a won deal may change hands (an account manager leaves)")
@@ -217,7 +216,6 @@ func TestSetTeamRejectsBadSplits(t *testing.T) {
 }
 
 func TestAmountCloseDateProbability(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t) // tracking, 0.1
 	_, _, err := d.SetAmount(crmkit.MustMoney("-1.00", "EUR"), by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -241,7 +239,7 @@ func TestAmountCloseDateProbability(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "250.00 EUR", w.String(), "the override wins")
 
-	won, _, err := p.Win(ctx, d, deal.Outcome{Summary: "ok"}, by("ana", 2))
+	won, _, err := p.Win(d, deal.Outcome{Summary: "ok"}, by("ana", 2))
 	require.NoError(t, err)
 	assert.True(t, won.ProbabilityIn(p).Equal(decimal.NewFromInt(1)))
 	assert.Equal(t, deal.ForecastClosed, won.ForecastIn(p))
@@ -250,14 +248,13 @@ func TestAmountCloseDateProbability(t *testing.T) {
 }
 
 func TestStuckAndVisits(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
-	d, _, err := p.Move(ctx, d, "bidding", by("ana", 0)) // expected 30 days
+	d, _, err := p.Move(d, "bidding", by("ana", 0)) // expected 30 days
 	require.NoError(t, err)
 	assert.False(t, d.Stuck(p, dealStart.AddDate(0, 0, 30)))
 	assert.True(t, d.Stuck(p, dealStart.AddDate(0, 0, 31)), "bidding longer than a month is stuck")
 
-	d, _, err = p.Move(ctx, d, "negotiation", by("ana", 1))
+	d, _, err = p.Move(d, "negotiation", by("ana", 1))
 	require.NoError(t, err)
 	week := dealStart.AddDate(0, 0, 7) // a Monday
 	for _, day := range []int{0, 2} {

@@ -39,13 +39,25 @@
 // Tests prove table and looplab agree on every state and event of random
 // pipelines and on random event sequences.
 //
-// Every command returns the new Deal and the crmkit.Event recording the
-// change (who, when, from, to, reason) and leaves its input unchanged; on
-// error it returns the zero Deal. An event the definition does not allow
-// is crmkit.ErrIllegalTransition naming the deal, its state and the event;
-// a missing or unfit approval is crmkit.ErrForbidden; bad input is
-// crmkit.ErrInvalid naming the field, and so are a nil context and a nil
-// or zero Pipeline; a done context returns its error before any change. The events of a deal, in order, are
+// # Commands
+//
+// Every deal command takes a Cmd after its own arguments: Cmd embeds
+// crmkit.Cmd (By, At, Reason; crmkit.Cmd.Validate checks By and At as in
+// every package, and deal adds that At is not before the deal's last
+// change) and adds Approval. The rule is one command type for every deal
+// command: Approval is read by the commands whose rules can ask for one
+// (a gated Pipeline.Move, a Pipeline.Reactivate the policy does not make
+// automatic) and ignored by the others. No command takes a context: the
+// guards are the pipeline's own rules, which run no caller code and never
+// block.
+//
+// Every command returns the new Deal and the one crmkit.Event recording
+// the change (who, when, from, to, reason, the next version) and leaves
+// its input unchanged; on error it returns the zero Deal and no event. An
+// event the definition does not allow is crmkit.ErrIllegalTransition
+// naming the deal, its state and the event; a missing or unfit approval
+// is crmkit.ErrForbidden; bad input is crmkit.ErrInvalid naming the field,
+// and so is a nil or zero Pipeline. The events of a deal, in order, are
 // its history: Pipeline.Replay rebuilds the deal from them.
 //
 // # Approvals

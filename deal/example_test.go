@@ -1,7 +1,6 @@
 package deal_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -16,7 +15,6 @@ import (
 // a manager's approval (it was paused too long for an automatic
 // reactivation) and is won. Its events replay to the same deal.
 func Example() {
-	ctx := context.Background()
 	p := deal.DefaultPipeline()
 	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 	cmd := func(days int, reason string) deal.Cmd {
@@ -42,19 +40,19 @@ func Example() {
 		fmt.Printf("%-16s %s -> %s\n", e.Type, e.From, e.To)
 	}
 
-	step(p.Move(ctx, d, "bidding", cmd(7, "tender published")))
-	step(p.Move(ctx, d, "negotiation", cmd(35, "shortlisted")))
-	step(p.Suspend(ctx, d, time.Time{}, cmd(40, "budget freeze")))
+	step(p.Move(d, "bidding", cmd(7, "tender published")))
+	step(p.Move(d, "negotiation", cmd(35, "shortlisted")))
+	step(p.Suspend(d, time.Time{}, cmd(40, "budget freeze")))
 
-	_, _, err := p.Reactivate(ctx, d, cmd(90, "budget released"))
+	_, _, err := p.Reactivate(d, cmd(90, "budget released"))
 	fmt.Println("without approval, forbidden:", errors.Is(err, crmkit.ErrForbidden))
 
 	req, _, _ := approval.New(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, cmd(90, "").At, time.Time{})
 	req, _, _ = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, cmd(90, "").At.Add(time.Hour), "go")
 	c := cmd(91, "budget released")
 	c.Approval = &req
-	step(p.Reactivate(ctx, d, c))
-	step(p.Win(ctx, d, deal.Outcome{Summary: "three-year renewal signed"}, cmd(100, "")))
+	step(p.Reactivate(d, c))
+	step(p.Win(d, deal.Outcome{Summary: "three-year renewal signed"}, cmd(100, "")))
 
 	replayed, _ := p.Replay(history)
 	fmt.Println(d.Status, p.StageName(d.Stage), "version", d.Version, "replays:", replayed.Version == d.Version && replayed.Status == d.Status)

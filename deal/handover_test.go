@@ -1,7 +1,6 @@
 package deal_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -23,7 +22,6 @@ func numberedID(n int) uuid.UUID {
 // book builds the deals of a leaving rep ana (and one of ben's).
 func book(t *testing.T) (*deal.Pipeline, []deal.Deal) {
 	t.Helper()
-	ctx := context.Background()
 	p := deal.DefaultPipeline()
 	mk := func(n int, account int, owner string, closeIn int) deal.Deal {
 		nd := deal.NewDeal{
@@ -41,11 +39,11 @@ func book(t *testing.T) (*deal.Pipeline, []deal.Deal) {
 	later := mk(1, 1, "ana", 40)
 	soon := mk(2, 2, "ana", 10)
 	undated := mk(3, 3, "ana", 0)
-	suspended, _, err := p.Suspend(ctx, mk(4, 1, "ana", 5), time.Time{}, by("ana", 1))
+	suspended, _, err := p.Suspend(mk(4, 1, "ana", 5), time.Time{}, by("ana", 1))
 	require.NoError(t, err)
-	won, _, err := p.Win(ctx, mk(5, 2, "ana", 5), deal.Outcome{Summary: "ok"}, by("ana", 1))
+	won, _, err := p.Win(mk(5, 2, "ana", 5), deal.Outcome{Summary: "ok"}, by("ana", 1))
 	require.NoError(t, err)
-	terminated, _, err := p.Terminate(ctx, mk(6, 3, "ana", 5), by("ana", 1))
+	terminated, _, err := p.Terminate(mk(6, 3, "ana", 5), by("ana", 1))
 	require.NoError(t, err)
 	bens := mk(7, 1, "ben", 1)
 	sameAccountAsSoon := mk(8, 2, "ana", 60)

@@ -1,7 +1,6 @@
 package deal_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -17,7 +16,6 @@ import (
 // with its history.
 func storyHistory(t *testing.T) (*deal.Pipeline, deal.Deal, []crmkit.Event) {
 	t.Helper()
-	ctx := context.Background()
 	p := deal.DefaultPipeline()
 	d, e, err := deal.New(p, deal.NewDeal{
 		ID:   uuid.MustParse("0195f000-0000-7000-8000-000000000009"),
@@ -34,20 +32,20 @@ func storyHistory(t *testing.T) (*deal.Pipeline, deal.Deal, []crmkit.Event) {
 		d = next
 		h = append(h, e)
 	}
-	step(p.Move(ctx, d, "bidding", by("ana", 1)))
+	step(p.Move(d, "bidding", by("ana", 1)))
 	step(d.SetTeam([]deal.Member{{Rep: "ana", Split: bp(8000)}, {Rep: "ben", Split: bp(2000), Overlay: bp(1500)}}, by("ana", 2)))
 	step(d.SetCloseDate(dealStart.AddDate(0, 2, 0), by("ana", 2)))
-	step(p.Move(ctx, d, "negotiation", by("ana", 3)))
+	step(p.Move(d, "negotiation", by("ana", 3)))
 	step(d.LogActivity(deal.Activity{Kind: deal.ActivityVisit, Result: "demo", Cost: crmkit.MustMoney("80.00", "EUR")}, by("ana", 4)))
-	step(p.Suspend(ctx, d, dealStart.AddDate(0, 1, 0), by("ana", 5)))
+	step(p.Suspend(d, dealStart.AddDate(0, 1, 0), by("ana", 5)))
 	step(d.SetAmount(crmkit.MustMoney("42000.00", "EUR"), by("ana", 6)))
-	step(p.Reactivate(ctx, d, by("ana", 7)))
+	step(p.Reactivate(d, by("ana", 7)))
 	step(d.SetProbability(decimal.NullDecimal{}, by("ana", 8)))
-	step(p.Move(ctx, d, "bidding", by("ana", 9)))
-	step(p.Lose(ctx, d, deal.Outcome{Reason: deal.LossBadDemo, Summary: "the demo crashed"}, by("ana", 10)))
-	step(p.Reopen(ctx, d, by("ana", 40)))
+	step(p.Move(d, "bidding", by("ana", 9)))
+	step(p.Lose(d, deal.Outcome{Reason: deal.LossBadDemo, Summary: "the demo crashed"}, by("ana", 10)))
+	step(p.Reopen(d, by("ana", 40)))
 	step(d.Transfer("cai", by("lead", 41)))
-	step(p.Win(ctx, d, deal.Outcome{Reason: "fixed demo", Summary: "won back"}, by("cai", 50)))
+	step(p.Win(d, deal.Outcome{Reason: "fixed demo", Summary: "won back"}, by("cai", 50)))
 	return p, d, h
 }
 
@@ -133,7 +131,7 @@ func TestReplayAllInterleaved(t *testing.T) {
 	_, d2 := fixture(t)
 	_, created2, err := deal.New(p, creationInput(d2), deal.Cmd{Cmd: crmkit.Cmd{By: d2.CreatedBy, At: d2.CreatedAt}})
 	require.NoError(t, err)
-	moved, e2, err := p.Move(context.Background(), d2, "bidding", by("ana", 5))
+	moved, e2, err := p.Move(d2, "bidding", by("ana", 5))
 	require.NoError(t, err)
 
 	stream := []crmkit.Event{h[0], created2}

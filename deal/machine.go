@@ -350,13 +350,10 @@ func checkApproval(id uuid.UUID, c *Cmd, at time.Time, subject string, roles []s
 }
 
 // begin checks what every command needs before anything else: a usable
-// pipeline, a context and a valid command for d.
-func (p *Pipeline) begin(ctx context.Context, d *Deal, c *Cmd) error {
+// pipeline and a valid command for d.
+func (p *Pipeline) begin(d *Deal, c *Cmd) error {
 	if err := p.ready(); err != nil {
 		return err
-	}
-	if ctx == nil {
-		return crmkit.Invalid("ctx", "nil context for a command on deal %s", d.ID)
 	}
 	return c.check(d)
 }
@@ -374,10 +371,13 @@ func (p *Pipeline) stateOf(d *Deal) (state, error) {
 	return packState(d.Status, d.Stage), nil
 }
 
-// fire runs trigger t for deal d on the compiled machine: the context,
-// the table, then the trigger's guards, which read a small view of the
-// deal. Nothing is changed here; the caller applies the returned state.
-func (p *Pipeline) fire(ctx context.Context, d *Deal, t Trigger, c *Cmd) (state, error) {
+// fire runs trigger t for deal d on the compiled machine: the table, then
+// the trigger's guards, which read a small view of the deal. Nothing is
+// changed here; the caller applies the returned state. The guards are the
+// pipeline's own rules (entry rules, approvals, the reactivation policy):
+// they run no caller code and never block, so the commands take no
+// context and the runtime gets a background one.
+func (p *Pipeline) fire(d *Deal, t Trigger, c *Cmd) (state, error) {
 	src, err := p.stateOf(d)
 	if err != nil {
 		return noState, err
@@ -386,7 +386,7 @@ func (p *Pipeline) fire(ctx context.Context, d *Deal, t Trigger, c *Cmd) (state,
 	if p.m.rt.Guarded(int(t)) {
 		v = viewOf(d)
 	}
-	n, res, err := p.m.rt.Fire(ctx, int(src), int(t), &v, c, c.At)
+	n, res, err := p.m.rt.Fire(context.Background(), int(src), int(t), &v, c, c.At)
 	switch res {
 	case fsm.Refused:
 		return noState, p.illegalError(d, t)
@@ -413,8 +413,8 @@ func (p *Pipeline) illegalError(d *Deal, t Trigger) error {
 // terminated deals, and a move to the current stage, are
 // ErrIllegalTransition. An unknown stage is ErrInvalid. The deal is
 // unchanged on every error.
-func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (_ Deal, ev crmkit.Event, _ error) {
-	if err := p.begin(ctx, &d, &c); err != nil {
+func (p *Pipeline) Move(d Deal, stage string, c Cmd) (_ Deal, ev crmkit.Event, _ error) {
+	if err := p.begin(&d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	to, err := p.stageIndex(stage)
@@ -422,7 +422,7 @@ func (p *Pipeline) Move(ctx context.Context, d Deal, stage string, c Cmd) (_ Dea
 		return Deal{}, crmkit.Event{}, fmt.Errorf("deal %s: %w", d.ID, err)
 	}
 	t := MoveTrigger(to)
-	dst, err := p.fire(ctx, &d, t, &c)
+	dst, err := p.fire(&d, t, &c)
 	if err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
@@ -450,8 +450,8 @@ func (p *Pipeline) stageIndex(name string) (int, error) {
 // Suspend pauses an open deal (DealSuspended) with c.Reason (required) and
 // an optional planned resume date until (after c.At). It comes back only
 // through Reactivate.
-func (p *Pipeline) Suspend(ctx context.Context, d Deal, until time.Time, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, &c); err != nil {
+func (p *Pipeline) Suspend(d Deal, until time.Time, c Cmd) (Deal, crmkit.Event, error) {
+	if err := p.begin(&d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	switch {
@@ -460,15 +460,15 @@ func (p *Pipeline) Suspend(ctx context.Context, d Deal, until time.Time, c Cmd) 
 	case !until.IsZero() && !until.After(c.At):
 		return Deal{}, crmkit.Event{}, crmkit.Invalid("until", "resume date %s is not after %s", until.Format(time.RFC3339), c.At.Format(time.RFC3339))
 	}
-	return p.statusCommand(ctx, d, TriggerSuspend, c, Outcome{}, until, SuspendedPayload{Until: until})
+	return p.statusCommand(d, TriggerSuspend, c, Outcome{}, until, SuspendedPayload{Until: until})
 }
 
 // Reactivate reopens a suspended deal (DealReactivated) as the pipeline's
 // ReactivationPolicy decides: automatically, or with c.Approval, a granted
 // request for ReactivationSubject(deal) with a step for every role the
 // policy names, in which c.By decided nothing (else ErrForbidden).
-func (p *Pipeline) Reactivate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, &c); err != nil {
+func (p *Pipeline) Reactivate(d Deal, c Cmd) (Deal, crmkit.Event, error) {
+	if err := p.begin(&d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	var payload ReactivatedPayload
@@ -477,40 +477,40 @@ func (p *Pipeline) Reactivate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.
 			payload.Approval = c.Approval.ID
 		}
 	}
-	return p.statusCommand(ctx, d, TriggerReactivate, c, Outcome{}, time.Time{}, payload)
+	return p.statusCommand(d, TriggerReactivate, c, Outcome{}, time.Time{}, payload)
 }
 
 // Terminate ends an open or suspended deal for good (DealTerminated) with
 // c.Reason (required): no event leaves Terminated.
-func (p *Pipeline) Terminate(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, &c); err != nil {
+func (p *Pipeline) Terminate(d Deal, c Cmd) (Deal, crmkit.Event, error) {
+	if err := p.begin(&d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	if strings.TrimSpace(c.Reason) == "" {
 		return Deal{}, crmkit.Event{}, crmkit.Invalid("reason", "terminating deal %s needs a reason", d.ID)
 	}
-	return p.statusCommand(ctx, d, TriggerTerminate, c, Outcome{}, time.Time{}, nil)
+	return p.statusCommand(d, TriggerTerminate, c, Outcome{}, time.Time{}, nil)
 }
 
 // Win closes an open deal as won (DealWon) with outcome o: a Summary is
 // required; Reason is optional. o.At and o.By are set from c.
-func (p *Pipeline) Win(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, &c); err != nil {
+func (p *Pipeline) Win(d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
+	if err := p.begin(&d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	if strings.TrimSpace(o.Summary) == "" {
 		return Deal{}, crmkit.Event{}, crmkit.Invalid("outcome.summary", "winning deal %s needs a summary", d.ID)
 	}
 	o.At, o.By = c.At, c.By
-	return p.statusCommand(ctx, d, TriggerWin, c, o, time.Time{}, o)
+	return p.statusCommand(d, TriggerWin, c, o, time.Time{}, o)
 }
 
 // Lose closes an open deal as lost (DealLost) with outcome o: a Reason
 // (see the Loss constants) and a Summary are required, and a loss to a
 // competitor (LossCompetitor, LossCompetitorEarly) must name the
 // Competitor. o.At and o.By are set from c.
-func (p *Pipeline) Lose(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, &c); err != nil {
+func (p *Pipeline) Lose(d Deal, o Outcome, c Cmd) (Deal, crmkit.Event, error) {
+	if err := p.begin(&d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	switch {
@@ -522,22 +522,22 @@ func (p *Pipeline) Lose(ctx context.Context, d Deal, o Outcome, c Cmd) (Deal, cr
 		return Deal{}, crmkit.Event{}, crmkit.Invalid("outcome.competitor", "deal %s lost to a competitor (%s) must name it", d.ID, o.Reason)
 	}
 	o.At, o.By = c.At, c.By
-	return p.statusCommand(ctx, d, TriggerLose, c, o, time.Time{}, o)
+	return p.statusCommand(d, TriggerLose, c, o, time.Time{}, o)
 }
 
 // Reopen reopens a lost deal in the stage where it was lost (DealReopened),
 // if the pipeline allows it (AllowReopen); won and terminated deals can
 // never be reopened. The outcome is cleared, in this one place; the old
 // one stays in the deal's history, in its DealLost event.
-func (p *Pipeline) Reopen(ctx context.Context, d Deal, c Cmd) (Deal, crmkit.Event, error) {
-	if err := p.begin(ctx, &d, &c); err != nil {
+func (p *Pipeline) Reopen(d Deal, c Cmd) (Deal, crmkit.Event, error) {
+	if err := p.begin(&d, &c); err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
-	return p.statusCommand(ctx, d, TriggerReopen, c, Outcome{}, time.Time{}, nil)
+	return p.statusCommand(d, TriggerReopen, c, Outcome{}, time.Time{}, nil)
 }
 
-func (p *Pipeline) statusCommand(ctx context.Context, d Deal, t Trigger, c Cmd, o Outcome, until time.Time, payload any) (Deal, crmkit.Event, error) {
-	dst, err := p.fire(ctx, &d, t, &c)
+func (p *Pipeline) statusCommand(d Deal, t Trigger, c Cmd, o Outcome, until time.Time, payload any) (Deal, crmkit.Event, error) {
+	dst, err := p.fire(&d, t, &c)
 	if err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}

@@ -151,7 +151,7 @@ func by(who string, days int) deal.Cmd {
 
 func TestMoveAndEvent(t *testing.T) {
 	p, d := fixture(t)
-	got, e, err := p.Move(context.Background(), d, "Negotiation", by("ana", 3)) // names ignore case
+	got, e, err := p.Move(d, "Negotiation", by("ana", 3)) // names ignore case
 	require.NoError(t, err)
 	assert.Equal(t, 2, got.Stage)
 	assert.Equal(t, deal.Open, got.Status)
@@ -169,18 +169,17 @@ func TestMoveAndEvent(t *testing.T) {
 }
 
 func TestIllegalTransitionNamesDealStateAndEvent(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
-	d, _, err := p.Terminate(ctx, d, by("ana", 1))
+	d, _, err := p.Terminate(d, by("ana", 1))
 	require.NoError(t, err)
 	for name, run := range map[string]func() (deal.Deal, crmkit.Event, error){
-		"reactivate":   func() (deal.Deal, crmkit.Event, error) { return p.Reactivate(ctx, d, by("ana", 2)) },
-		"move:bidding": func() (deal.Deal, crmkit.Event, error) { return p.Move(ctx, d, "bidding", by("ana", 2)) },
+		"reactivate":   func() (deal.Deal, crmkit.Event, error) { return p.Reactivate(d, by("ana", 2)) },
+		"move:bidding": func() (deal.Deal, crmkit.Event, error) { return p.Move(d, "bidding", by("ana", 2)) },
 		"win": func() (deal.Deal, crmkit.Event, error) {
-			return p.Win(ctx, d, deal.Outcome{Summary: "x"}, by("ana", 2))
+			return p.Win(d, deal.Outcome{Summary: "x"}, by("ana", 2))
 		},
-		"reopen":    func() (deal.Deal, crmkit.Event, error) { return p.Reopen(ctx, d, by("ana", 2)) },
-		"terminate": func() (deal.Deal, crmkit.Event, error) { return p.Terminate(ctx, d, by("ana", 2)) },
+		"reopen":    func() (deal.Deal, crmkit.Event, error) { return p.Reopen(d, by("ana", 2)) },
+		"terminate": func() (deal.Deal, crmkit.Event, error) { return p.Terminate(d, by("ana", 2)) },
 	} {
 		got, _, err := run()
 		require.ErrorIs(t, err, crmkit.ErrIllegalTransition, name)
@@ -192,20 +191,19 @@ func TestIllegalTransitionNamesDealStateAndEvent(t *testing.T) {
 }
 
 func TestStageGates(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
 
 	// bidding requires amount and contact, negotiation amount and close date.
 	noContact := d
 	noContact.ContactID = uuid.Nil
-	_, _, err := p.Move(ctx, noContact, "negotiation", by("ana", 1))
+	_, _, err := p.Move(noContact, "negotiation", by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "skipping bidding does not skip its gate")
 	var ve *crmkit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "contact", ve.Field)
 
 	// closing needs a manager's approval, for this deal and stage.
-	_, _, err = p.Move(ctx, d, "closing", by("ana", 1))
+	_, _, err = p.Move(d, "closing", by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	grant := func(subject string, approver approval.Approver) *approval.Request {
@@ -220,11 +218,11 @@ func TestStageGates(t *testing.T) {
 
 	c := by("ana", 1)
 	c.Approval = grant(deal.StageSubject(d.ID, "negotiation"), manager)
-	_, _, err = p.Move(ctx, d, "closing", c)
+	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "approval for another stage")
 
 	c.Approval = grant(deal.StageSubject(uuid.MustParse("0195f000-0000-7000-8000-000000000002"), "closing"), manager)
-	_, _, err = p.Move(ctx, d, "closing", c)
+	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "approval for another deal")
 
 	// The requester of the approval and the actor of the move are
@@ -234,7 +232,7 @@ func TestStageGates(t *testing.T) {
 	r, _, err = r.Approve(approval.Approver{ID: "ana", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "self")
 	require.NoError(t, err)
 	c.Approval = &r
-	_, _, err = p.Move(ctx, d, "closing", c)
+	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "the actor approved their own move")
 
 	wrongRole, _, err := approval.New(subject, "ana", []string{"finance"}, dealStart, time.Time{})
@@ -242,13 +240,13 @@ func TestStageGates(t *testing.T) {
 	wrongRole, _, err = wrongRole.Approve(approval.Approver{ID: "fin", Roles: []string{"finance"}}, dealStart.Add(time.Hour), "ok")
 	require.NoError(t, err)
 	c.Approval = &wrongRole
-	_, _, err = p.Move(ctx, d, "closing", c)
+	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "no manager step")
 
 	pending, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, time.Time{})
 	require.NoError(t, err)
 	c.Approval = &pending
-	_, _, err = p.Move(ctx, d, "closing", c)
+	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "pending")
 
 	expiring, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, dealStart.Add(12*time.Hour))
@@ -256,24 +254,24 @@ func TestStageGates(t *testing.T) {
 	expiring, _, err = expiring.Approve(manager, dealStart.Add(time.Hour), "ok")
 	require.NoError(t, err)
 	c.Approval = &expiring
-	_, _, err = p.Move(ctx, d, "closing", c)
+	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "expired before the move")
 
 	forged := approval.Request{ID: uuid.New(), Subject: subject, Requester: "ana", RequestedAt: dealStart,
 		Steps: []approval.Step{{Role: "manager"}}, Status: approval.Approved, Version: 2}
 	c.Approval = &forged
-	_, _, err = p.Move(ctx, d, "closing", c)
+	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "a hand-made 'approved' value without decisions")
 
 	c.Approval = grant(subject, manager)
-	got, _, err := p.Move(ctx, d, "closing", c)
+	got, _, err := p.Move(d, "closing", c)
 	require.NoError(t, err)
 	assert.Equal(t, 3, got.Stage)
 
 	// Going back enters no gate, and coming forward again does.
-	back, _, err := p.Move(ctx, got, "bidding", by("ana", 2))
+	back, _, err := p.Move(got, "bidding", by("ana", 2))
 	require.NoError(t, err)
-	_, _, err = p.Move(ctx, back, "closing", by("ana", 3))
+	_, _, err = p.Move(back, "closing", by("ana", 3))
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 }
 
@@ -313,13 +311,12 @@ func mustDecide(t *testing.T, p deal.ReactivationPolicy) deal.Reactivation {
 }
 
 func TestReactivateWithAndWithoutApproval(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t) // 120,000 EUR: above the automatic limit
-	s, _, err := p.Suspend(ctx, d, dealStart.AddDate(0, 2, 0), by("ana", 1))
+	s, _, err := p.Suspend(d, dealStart.AddDate(0, 2, 0), by("ana", 1))
 	require.NoError(t, err)
 	assert.Equal(t, deal.Suspension{At: dealStart.AddDate(0, 0, 1), By: "ana", Reason: "test", Until: dealStart.AddDate(0, 2, 0)}, s.Suspension)
 
-	_, _, err = p.Reactivate(ctx, s, by("ana", 2))
+	_, _, err = p.Reactivate(s, by("ana", 2))
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	req, _, err := approval.New(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, dealStart.AddDate(0, 0, 2), time.Time{})
@@ -333,7 +330,7 @@ func TestReactivateWithAndWithoutApproval(t *testing.T) {
 
 	c := by("ana", 3)
 	c.Approval = &req
-	got, e, err := p.Reactivate(ctx, s, c)
+	got, e, err := p.Reactivate(s, c)
 	require.NoError(t, err)
 	assert.Equal(t, deal.Open, got.Status)
 	assert.Equal(t, deal.Suspension{}, got.Suspension)
@@ -344,46 +341,25 @@ func TestReactivateWithAndWithoutApproval(t *testing.T) {
 	// A small deal suspended briefly comes back on its own.
 	small, _, err := s.SetAmount(crmkit.MustMoney("900.00", "EUR"), by("ana", 2))
 	require.NoError(t, err)
-	got, _, err = p.Reactivate(ctx, small, by("ana", 3))
+	got, _, err = p.Reactivate(small, by("ana", 3))
 	require.NoError(t, err)
 	assert.Equal(t, deal.Open, got.Status)
 }
 
-func TestCancelledContextChangesNothingAndLeavesThePipelineUsable(t *testing.T) {
-	p, d := fixture(t)
-	cancelled, cancel := context.WithCancel(context.Background())
-	cancel()
-	for i := range 5 {
-		got, e, err := p.Move(cancelled, d, "bidding", by("ana", 1))
-		require.ErrorIs(t, err, context.Canceled, "try %d", i)
-		assert.Equal(t, deal.Deal{}, got)
-		assert.Equal(t, crmkit.Event{}, e)
-		assert.Equal(t, 0, d.Stage)
-
-		// Nothing of the cancelled command stays behind: the next
-		// command on a live context works.
-		got, _, err = p.Move(context.Background(), d, "bidding", by("ana", 1))
-		require.NoError(t, err, "try %d", i)
-		assert.Equal(t, 1, got.Stage)
-	}
-}
-
 func TestFailedGuardLeavesThePipelineUsable(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
 	for i := range 5 {
-		_, _, err := p.Move(ctx, d, "closing", by("ana", 1)) // needs an approval
+		_, _, err := p.Move(d, "closing", by("ana", 1)) // needs an approval
 		require.ErrorIs(t, err, crmkit.ErrForbidden, "try %d", i)
-		_, _, err = p.Move(ctx, d, "tracking", by("ana", 1)) // illegal: already there
+		_, _, err = p.Move(d, "tracking", by("ana", 1)) // illegal: already there
 		require.ErrorIs(t, err, crmkit.ErrIllegalTransition, "try %d", i)
-		got, _, err := p.Move(ctx, d, "negotiation", by("ana", 1))
+		got, _, err := p.Move(d, "negotiation", by("ana", 1))
 		require.NoError(t, err, "try %d", i)
 		assert.Equal(t, 2, got.Stage)
 	}
 }
 
 func TestConcurrentCommandsShareOnePipeline(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -394,7 +370,7 @@ func TestConcurrentCommandsShareOnePipeline(t *testing.T) {
 			cur := d
 			for i := range 50 {
 				stage := []string{"bidding", "negotiation"}[i%2]
-				next, _, err := p.Move(ctx, cur, stage, by("ana", 1+i))
+				next, _, err := p.Move(cur, stage, by("ana", 1+i))
 				if err != nil {
 					errs <- err
 					return
@@ -402,7 +378,7 @@ func TestConcurrentCommandsShareOnePipeline(t *testing.T) {
 				cur = next
 			}
 			if g%2 == 0 {
-				if _, _, err := p.Win(ctx, cur, deal.Outcome{Summary: "signed"}, by("ana", 60)); err != nil {
+				if _, _, err := p.Win(cur, deal.Outcome{Summary: "signed"}, by("ana", 60)); err != nil {
 					errs <- err
 				}
 			}
@@ -416,17 +392,16 @@ func TestConcurrentCommandsShareOnePipeline(t *testing.T) {
 }
 
 func TestWinLoseReopenOutcome(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
 
-	_, _, err := p.Lose(ctx, d, deal.Outcome{Summary: "gone"}, by("ana", 1))
+	_, _, err := p.Lose(d, deal.Outcome{Summary: "gone"}, by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "a loss reason is mandatory")
-	_, _, err = p.Lose(ctx, d, deal.Outcome{Reason: deal.LossCompetitor, Summary: "gone"}, by("ana", 1))
+	_, _, err = p.Lose(d, deal.Outcome{Reason: deal.LossCompetitor, Summary: "gone"}, by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "a loss to a competitor names it")
-	_, _, err = p.Win(ctx, d, deal.Outcome{}, by("ana", 1))
+	_, _, err = p.Win(d, deal.Outcome{}, by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "every closed deal gets a summary")
 
-	lost, e, err := p.Lose(ctx, d, deal.Outcome{Reason: deal.LossCompetitorEarly, Competitor: "Acme", Summary: "Acme pitched in January"}, by("ana", 1))
+	lost, e, err := p.Lose(d, deal.Outcome{Reason: deal.LossCompetitorEarly, Competitor: "Acme", Summary: "Acme pitched in January"}, by("ana", 1))
 	require.NoError(t, err)
 	assert.Equal(t, deal.Lost, lost.Status)
 	assert.Equal(t, "Acme", lost.Outcome.Competitor)
@@ -436,10 +411,10 @@ func TestWinLoseReopenOutcome(t *testing.T) {
 	require.NoError(t, e.DecodePayload(&o))
 	assert.Equal(t, "Acme", o.Competitor)
 
-	_, _, err = p.Move(ctx, lost, "negotiation", by("ana", 2))
+	_, _, err = p.Move(lost, "negotiation", by("ana", 2))
 	require.ErrorIs(t, err, crmkit.ErrIllegalTransition, "closed deals never change stage")
 
-	reopened, e, err := p.Reopen(ctx, lost, by("ana", 30))
+	reopened, e, err := p.Reopen(lost, by("ana", 30))
 	require.NoError(t, err)
 	assert.Equal(t, deal.Open, reopened.Status)
 	assert.Equal(t, deal.Outcome{}, reopened.Outcome, "the outcome is cleared")
@@ -448,20 +423,19 @@ func TestWinLoseReopenOutcome(t *testing.T) {
 	assert.Equal(t, "lost", e.From)
 	assert.Equal(t, "open", e.To)
 
-	won, _, err := p.Win(ctx, reopened, deal.Outcome{Summary: "won back"}, by("ana", 40))
+	won, _, err := p.Win(reopened, deal.Outcome{Summary: "won back"}, by("ana", 40))
 	require.NoError(t, err)
-	_, _, err = p.Reopen(ctx, won, by("ana", 41))
+	_, _, err = p.Reopen(won, by("ana", 41))
 	require.ErrorIs(t, err, crmkit.ErrIllegalTransition, "won deals are never reopened")
 }
 
 func TestTerminateFromSuspended(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
-	s, _, err := p.Suspend(ctx, d, time.Time{}, by("ana", 1))
+	s, _, err := p.Suspend(d, time.Time{}, by("ana", 1))
 	require.NoError(t, err)
-	_, _, err = p.Terminate(ctx, s, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.AddDate(0, 0, 2)}})
+	_, _, err = p.Terminate(s, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.AddDate(0, 0, 2)}})
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "terminating needs a reason")
-	term, e, err := p.Terminate(ctx, s, by("ana", 2))
+	term, e, err := p.Terminate(s, by("ana", 2))
 	require.NoError(t, err)
 	assert.Equal(t, deal.Terminated, term.Status)
 	assert.Equal(t, "suspended", e.From)
@@ -480,7 +454,6 @@ func TestTerminateFromSuspended(t *testing.T) {
 }
 
 func TestCommandsRejectBadCmd(t *testing.T) {
-	ctx := context.Background()
 	p, d := fixture(t)
 	for name, c := range map[string]deal.Cmd{
 		"no actor":           {Cmd: crmkit.Cmd{At: dealStart.Add(time.Hour)}},
@@ -489,14 +462,14 @@ func TestCommandsRejectBadCmd(t *testing.T) {
 		"zero time":          {Cmd: crmkit.Cmd{By: "ana"}},
 		"before last change": {Cmd: crmkit.Cmd{By: "ana", At: dealStart.Add(-time.Second)}},
 	} {
-		_, _, err := p.Move(ctx, d, "bidding", c)
+		_, _, err := p.Move(d, "bidding", c)
 		require.ErrorIs(t, err, crmkit.ErrInvalid, name)
 	}
-	_, _, err := p.Move(ctx, d, "contracting", by("ana", 1))
+	_, _, err := p.Move(d, "contracting", by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "unknown stage")
 	assert.True(t, strings.Contains(err.Error(), "contracting"))
 
 	other := deal.MustPipeline(deal.PipelineSpec{ID: "other", Stages: []deal.Stage{{Name: "a", Forecast: deal.ForecastPipeline}, {Name: "b", Forecast: deal.ForecastCommit}}})
-	_, _, err = other.Move(ctx, d, "b", by("ana", 1))
+	_, _, err = other.Move(d, "b", by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrInvalid, "a deal of another pipeline")
 }

@@ -1,7 +1,6 @@
 package deal_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -227,7 +226,6 @@ func dealSnapshot(t interface{ Fatalf(string, ...any) }, d deal.Deal) string {
 }
 
 func TestStateMachineAgainstModel(t *testing.T) {
-	ctx := context.Background()
 	rapid.Check(t, func(t *rapid.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
 		d := dealtest.Deal(p, dealStart).Draw(t, "deal")
@@ -243,7 +241,7 @@ func TestStateMachineAgainstModel(t *testing.T) {
 			before := dealSnapshot(t, d)
 			prevStatus, prevStage := d.Status, d.Stage
 			want := m.expect(c, at)
-			next, e, err := c.Run(ctx, p, d, at)
+			next, e, err := c.Run(p, d, at)
 			if after := dealSnapshot(t, d); after != before {
 				t.Fatalf("command %d %s changed its input deal", i, c)
 			}

@@ -1,7 +1,6 @@
 package deal_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -22,7 +21,6 @@ import (
 // Every deal New and the commands make is valid, and its Clone is deep:
 // Validate holds the invariants the commands keep, no stricter.
 func TestEveryDealTheCommandsMakeIsValid(t *testing.T) {
-	ctx := context.Background()
 	rapid.Check(t, func(t *rapid.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
 		d := dealtest.Deal(p, dealStart).Draw(t, "deal")
@@ -32,7 +30,7 @@ func TestEveryDealTheCommandsMakeIsValid(t *testing.T) {
 		at := dealStart
 		for i, c := range dealtest.Commands(p).Draw(t, "commands") {
 			at = at.Add(c.Advance)
-			next, _, err := c.Run(ctx, p, d, at)
+			next, _, err := c.Run(p, d, at)
 			if err != nil {
 				continue
 			}

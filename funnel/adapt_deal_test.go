@@ -1,7 +1,6 @@
 package funnel_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -38,7 +37,6 @@ func dealID(n byte) uuid.UUID { return uuid.UUID{0: 0x01, 6: 0x70, 8: 0x80, 15: 
 //	   no later close date change.
 func dealHistories(t *testing.T) []crmkit.Event {
 	t.Helper()
-	ctx := context.Background()
 	p := deal.DefaultPipeline()
 	cmd := func(day int, reason string) deal.Cmd {
 		return deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dday(day), Reason: reason}}
@@ -65,29 +63,29 @@ func dealHistories(t *testing.T) []crmkit.Event {
 	}
 
 	a := create(1, "120000.00", 90, 0, "ana")
-	a = step(p.Move(ctx, a, "bidding", cmd(7, "tender")))
-	a = step(p.Move(ctx, a, "negotiation", cmd(35, "shortlisted")))
-	a = step(p.Suspend(ctx, a, time.Time{}, cmd(40, "budget freeze")))
+	a = step(p.Move(a, "bidding", cmd(7, "tender")))
+	a = step(p.Move(a, "negotiation", cmd(35, "shortlisted")))
+	a = step(p.Suspend(a, time.Time{}, cmd(40, "budget freeze")))
 	req, _, err := approval.New(deal.ReactivationSubject(a.ID), "ana", []string{"manager"}, dday(90), time.Time{})
 	require.NoError(t, err)
 	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dday(90).Add(time.Hour), "go")
 	require.NoError(t, err)
 	c := cmd(91, "budget released")
 	c.Approval = &req
-	a = step(p.Reactivate(ctx, a, c))
-	step(p.Win(ctx, a, deal.Outcome{Summary: "signed"}, cmd(100, "")))
+	a = step(p.Reactivate(a, c))
+	step(p.Win(a, deal.Outcome{Summary: "signed"}, cmd(100, "")))
 
 	b := create(2, "45000.00", 0, 1, "ben")
-	b = step(p.Move(ctx, b, "bidding", cmd(5, "tender")))
-	b = step(p.Lose(ctx, b, deal.Outcome{Reason: deal.LossCompetitor, Competitor: "Globex", Summary: "cheaper"}, cmd(20, "")))
-	b = step(p.Reopen(ctx, b, cmd(25, "new tender")))
+	b = step(p.Move(b, "bidding", cmd(5, "tender")))
+	b = step(p.Lose(b, deal.Outcome{Reason: deal.LossCompetitor, Competitor: "Globex", Summary: "cheaper"}, cmd(20, "")))
+	b = step(p.Reopen(b, cmd(25, "new tender")))
 	b = step(b.SetCloseDate(dday(60), cmd(26, "")))
 	b = step(b.Transfer("cai", cmd(27, "territory")))
 	step(b.SetAmount(crmkit.MustMoney("50000.00", "EUR"), cmd(28, "")))
 
 	cc := create(3, "30000.00", 45, 2, "ana")
 	cc = step(cc.LogActivity(deal.Activity{Kind: deal.ActivityVisit}, cmd(3, "")))
-	step(p.Terminate(ctx, cc, cmd(10, "duplicate")))
+	step(p.Terminate(cc, cmd(10, "duplicate")))
 
 	create(4, "80000.00", 50, 3, "ben")
 	return events
@@ -199,7 +197,6 @@ func TestDealEventsAnalyze(t *testing.T) {
 // For random command sequences of package deal, the opportunity replayed
 // from the events through DealEvents agrees with the final deal.
 func TestDealEventsAgreeWithDeal(t *testing.T) {
-	ctx := context.Background()
 	statusOf := map[deal.Status]funnel.Status{
 		deal.Open: funnel.Open, deal.Suspended: funnel.Paused, deal.Won: funnel.ClosedWon,
 		deal.Lost: funnel.ClosedLost, deal.Terminated: funnel.Dead,
@@ -218,7 +215,7 @@ func TestDealEventsAgreeWithDeal(t *testing.T) {
 			// Commands at least a minute apart: the replay rejects two
 			// equal records at one instant (two visits logged at once).
 			at = at.Add(c.Advance + time.Minute)
-			next, e, err := c.Run(ctx, p, d, at)
+			next, e, err := c.Run(p, d, at)
 			if err != nil {
 				continue
 			}

@@ -1,7 +1,6 @@
 package funnel_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -15,7 +14,6 @@ import (
 // A deal of the default pipeline, created with a close date and moved to
 // bidding, read back through DealEvents against the same pipeline.
 func ExampleDealEvents() {
-	ctx := context.Background()
 	p := deal.DefaultPipeline()
 	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 	d, created, err := deal.New(p, deal.NewDeal{
@@ -30,7 +28,7 @@ func ExampleDealEvents() {
 		fmt.Println(err)
 		return
 	}
-	_, moved, err := p.Move(ctx, d, "bidding", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at.AddDate(0, 0, 7)}})
+	_, moved, err := p.Move(d, "bidding", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at.AddDate(0, 0, 7)}})
 	if err != nil {
 		fmt.Println(err)
 		return

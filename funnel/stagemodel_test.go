@@ -1,7 +1,6 @@
 package funnel_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -74,7 +73,6 @@ func TestPipelineReadWithoutLoss(t *testing.T) {
 // is breached exactly when deal.Deal.VisitsBreached says so, with the same
 // counts. Both sides apply deal.Stage.Stuck and deal.VisitCadence.
 func TestPropertyStuckAndCadenceAgreeWithDeal(t *testing.T) {
-	ctx := context.Background()
 	rapid.Check(t, func(t *rapid.T) {
 		p := dealtest.Pipeline().Draw(t, "pipeline")
 		n := dealtest.NewDeal(p, dealDay).Draw(t, "new deal")
@@ -87,7 +85,7 @@ func TestPropertyStuckAndCadenceAgreeWithDeal(t *testing.T) {
 		suspended := false
 		for _, c := range dealtest.Commands(p).Draw(t, "commands") {
 			at = at.Add(c.Advance + time.Minute)
-			next, e, err := c.Run(ctx, p, d, at)
+			next, e, err := c.Run(p, d, at)
 			if err != nil {
 				continue
 			}

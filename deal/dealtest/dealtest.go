@@ -8,14 +8,13 @@
 //		p := dealtest.Pipeline().Draw(t, "pipeline")
 //		d := dealtest.Deal(p, start).Draw(t, "deal")
 //		for _, c := range dealtest.Commands(p).Draw(t, "commands") {
-//			next, e, err := c.Run(ctx, p, d, at)
+//			next, e, err := c.Run(p, d, at)
 //			...
 //		}
 //	})
 package dealtest
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -334,7 +333,7 @@ func GrantedApproval(subject, requester, actor string, roles []string, at time.T
 // returned. Approvals for OpMove and OpReactivate are built for the roles
 // the pipeline's rules ask for (GateRoles, ReactivationPolicy.Decide),
 // requested by the actor an hour before at.
-func (c Command) Run(ctx context.Context, p *deal.Pipeline, d deal.Deal, at time.Time) (deal.Deal, crmkit.Event, error) {
+func (c Command) Run(p *deal.Pipeline, d deal.Deal, at time.Time) (deal.Deal, crmkit.Event, error) {
 	cmd := deal.Cmd{Cmd: crmkit.Cmd{By: c.Actor, At: at, Reason: c.Reason}}
 	approval := func(subject string, roles []string) error {
 		if !c.Approve {
@@ -356,9 +355,9 @@ func (c Command) Run(ctx context.Context, p *deal.Pipeline, d deal.Deal, at time
 		if err := approval(deal.StageSubject(d.ID, name), GateRoles(p, d, c.Stage)); err != nil {
 			return deal.Deal{}, crmkit.Event{}, err
 		}
-		return p.Move(ctx, d, name, cmd)
+		return p.Move(d, name, cmd)
 	case OpSuspend:
-		return p.Suspend(ctx, d, time.Time{}, cmd)
+		return p.Suspend(d, time.Time{}, cmd)
 	case OpReactivate:
 		var roles []string
 		if r, err := p.Reactivation().Decide(d, at); err == nil {
@@ -367,15 +366,15 @@ func (c Command) Run(ctx context.Context, p *deal.Pipeline, d deal.Deal, at time
 		if err := approval(deal.ReactivationSubject(d.ID), roles); err != nil {
 			return deal.Deal{}, crmkit.Event{}, err
 		}
-		return p.Reactivate(ctx, d, cmd)
+		return p.Reactivate(d, cmd)
 	case OpTerminate:
-		return p.Terminate(ctx, d, cmd)
+		return p.Terminate(d, cmd)
 	case OpWin:
-		return p.Win(ctx, d, deal.Outcome{Summary: "signed"}, cmd)
+		return p.Win(d, deal.Outcome{Summary: "signed"}, cmd)
 	case OpLose:
-		return p.Lose(ctx, d, deal.Outcome{Reason: c.Reason, Summary: "lost"}, cmd)
+		return p.Lose(d, deal.Outcome{Reason: c.Reason, Summary: "lost"}, cmd)
 	case OpReopen:
-		return p.Reopen(ctx, d, cmd)
+		return p.Reopen(d, cmd)
 	case OpTransfer:
 		return d.Transfer(c.Rep, cmd)
 	case OpSetTeam:

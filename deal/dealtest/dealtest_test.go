@@ -1,7 +1,6 @@
 package dealtest_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -56,7 +55,7 @@ func TestRunAppliesCommands(t *testing.T) {
 	p := deal.DefaultPipeline()
 	d := rapid.Custom(func(t *rapid.T) deal.Deal { return dealtest.Deal(p, start).Draw(t, "deal") }).Example(1)
 	c := dealtest.Command{Op: dealtest.OpSuspend, Actor: "ana", Reason: "budget freeze"}
-	got, e, err := c.Run(context.Background(), p, d, start.Add(time.Hour))
+	got, e, err := c.Run(p, d, start.Add(time.Hour))
 	if err != nil || got.Status != deal.Suspended || e.Type != deal.EventDealSuspended {
 		t.Fatalf("suspend: %v %s %s", err, got.Status, e.Type)
 	}

@@ -314,21 +314,21 @@ func (s *story) workDeals(ctx context.Context) error {
 	plays := [][]move{
 		{ // won
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Move(ctx, d, "bidding", cmd(d.Owner, "tender"))
+				return p.Move(d, "bidding", cmd(d.Owner, "tender"))
 			},
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Move(ctx, d, "negotiation", cmd(d.Owner, "shortlisted"))
+				return p.Move(d, "negotiation", cmd(d.Owner, "shortlisted"))
 			},
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Win(ctx, d, deal.Outcome{Reason: "best fit", Summary: "two-year licence"}, cmd(d.Owner, ""))
+				return p.Win(d, deal.Outcome{Reason: "best fit", Summary: "two-year licence"}, cmd(d.Owner, ""))
 			},
 		},
 		{ // suspended, reactivated with approval, lost to a competitor
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Move(ctx, d, "bidding", cmd(d.Owner, "tender"))
+				return p.Move(d, "bidding", cmd(d.Owner, "tender"))
 			},
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Suspend(ctx, d, time.Time{}, cmd(d.Owner, "budget freeze"))
+				return p.Suspend(d, time.Time{}, cmd(d.Owner, "budget freeze"))
 			},
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
 				s.clock.Advance(60 * 24 * time.Hour) // too long a pause for an automatic reactivation
@@ -341,23 +341,23 @@ func (s *story) workDeals(ctx context.Context) error {
 					return deal.Deal{}, crmkit.Event{}, err
 				}
 				c.Approval = &req
-				return p.Reactivate(ctx, d, c)
+				return p.Reactivate(d, c)
 			},
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Lose(ctx, d, deal.Outcome{Reason: "price", Competitor: "Globex", Summary: "undercut by 20%"}, cmd(d.Owner, ""))
+				return p.Lose(d, deal.Outcome{Reason: "price", Competitor: "Globex", Summary: "undercut by 20%"}, cmd(d.Owner, ""))
 			},
 		},
 		{ // terminated
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Terminate(ctx, d, cmd(d.Owner, "customer went out of business"))
+				return p.Terminate(d, cmd(d.Owner, "customer went out of business"))
 			},
 		},
 		{ // stays open in negotiation, its close date confirmed
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Move(ctx, d, "bidding", cmd(d.Owner, "tender"))
+				return p.Move(d, "bidding", cmd(d.Owner, "tender"))
 			},
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
-				return p.Move(ctx, d, "negotiation", cmd(d.Owner, "shortlisted"))
+				return p.Move(d, "negotiation", cmd(d.Owner, "shortlisted"))
 			},
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
 				c := cmd(d.Owner, "customer confirmed the date")

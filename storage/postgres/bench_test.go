@@ -88,7 +88,7 @@ func BenchmarkPersistedStageMoves8(b *testing.B) {
 				to = "bidding"
 			}
 			at = at.Add(time.Second)
-			moved, ev, err := p.Move(ctx, *d, to, deal.Cmd{Cmd: crmkit.Cmd{By: "rep", At: at}})
+			moved, ev, err := p.Move(*d, to, deal.Cmd{Cmd: crmkit.Cmd{By: "rep", At: at}})
 			if err != nil {
 				b.Error(err)
 				return

@@ -61,7 +61,7 @@ func Example() {
 			if err != nil {
 				return err
 			}
-			next, ev, err := p.Move(ctx, d, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "rep-7", At: time.Now()}})
+			next, ev, err := p.Move(d, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "rep-7", At: time.Now()}})
 			if err != nil {
 				return err
 			}

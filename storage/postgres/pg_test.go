@@ -241,7 +241,7 @@ func TestImport(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrNotFound, "imported for acme only")
 
 	// An imported deal moves on like any other.
-	next, ev, err := p.Move(ctx, d, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0.Add(time.Hour)}})
+	next, ev, err := p.Move(d, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0.Add(time.Hour)}})
 	require.NoError(t, err)
 	require.NoError(t, s.Deals().Save(ctx, next, d.Version, ev))
 

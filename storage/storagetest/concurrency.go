@@ -38,7 +38,7 @@ func move(ctx context.Context, s storage.Store, p *deal.Pipeline, id uuid.UUID, 
 		if p.StageName(d.Stage) == "negotiation" {
 			to = "bidding"
 		}
-		next, ev, err := p.Move(ctx, d, to, deal.Cmd{Cmd: crmkit.Cmd{By: "rep", At: base.Add(time.Hour)}})
+		next, ev, err := p.Move(d, to, deal.Cmd{Cmd: crmkit.Cmd{By: "rep", At: base.Add(time.Hour)}})
 		if err != nil {
 			return err
 		}

@@ -96,7 +96,7 @@ func testDealRoundTrip(t *testing.T, o Opener) {
 	assert.True(t, stored.Amount.Equal(eur("1000.00")))
 
 	p := deal.DefaultPipeline()
-	moved, mev, err := p.Move(ctx, stored, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: base.Add(time.Hour)}})
+	moved, mev, err := p.Move(stored, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: base.Add(time.Hour)}})
 	require.NoError(t, err)
 	require.NoError(t, s.Deals().Save(ctx, moved, stored.Version, mev))
 	stored, err = s.Deals().Get(ctx, want.ID)
@@ -169,7 +169,7 @@ func testStaleVersion(t *testing.T, o Opener) {
 	_, err = s.Deals().Create(ctx, d, "", dev)
 	require.NoError(t, err)
 	p := deal.DefaultPipeline()
-	a, aev, err := p.Move(ctx, d, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: base}})
+	a, aev, err := p.Move(d, "negotiation", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: base}})
 	require.NoError(t, err)
 	b, bev, err := d.Transfer("bo", deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: base}})
 	require.NoError(t, err)

@@ -143,7 +143,7 @@ func testDomainRules(t *testing.T, o Opener) {
 			at := base
 			for _, c := range dealtest.Commands(p).Draw(t, "commands") {
 				at = at.Add(c.Advance)
-				if next, _, err := c.Run(ctx, p, d, at); err == nil {
+				if next, _, err := c.Run(p, d, at); err == nil {
 					d = next
 				}
 			}
