@@ -73,7 +73,11 @@
 // NewQuote drafts a quote on a deal (line items with quantity, unit price
 // and discount; exact totals per currency). A QuoteApprovalPolicy decides
 // which discounts need whose approval before the quote can be sent; quotes
-// have versions (Revise) and replay from their events (ReplayQuote).
+// have versions (Revise) and replay from their events (ReplayQuote). Quote
+// commands take a Cmd too and return one event each, the quote's: when a
+// command also moves the quote's approval request (Submit, Approve,
+// Reject, Revise), the request's own event is folded into the quote
+// event's payload and the request is kept in Quote.Approval.
 //
 // # Teams, splits and hand-over
 //

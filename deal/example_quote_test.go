@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -21,7 +20,7 @@ func ExampleQuote() {
 		{Product: "crm-seat", Quantity: decimal.NewFromInt(25), UnitPrice: crmkit.MustMoney("39.90", "EUR"), Discount: decimal.RequireFromString("0.2")},
 		{Product: "onboarding", Quantity: decimal.RequireFromString("1.5"), UnitPrice: crmkit.MustMoney("800.00", "EUR")},
 	}
-	q, _, err := deal.NewQuote(dealID, crmkit.MustCurrency("EUR"), lines, at.AddDate(0, 0, 30), "rep-anna", at)
+	q, _, err := deal.NewQuote(dealID, crmkit.MustCurrency("EUR"), lines, at.AddDate(0, 0, 30), deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at}})
 	if err != nil {
 		panic(err)
 	}
@@ -31,24 +30,27 @@ func ExampleQuote() {
 	fmt.Println("overall discount", t.DiscountRate(4).Shift(2).String()+"%")
 
 	policy := deal.DefaultQuoteApprovalPolicy() // above 15%: manager; above 30%: director
-	q, events, _ := q.Submit(policy, "rep-anna", at.Add(time.Hour))
-	fmt.Println(q.Status, q.Approval.Roles(), events[0].Type, events[1].Type)
+	q, e, _ := q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(time.Hour)}})
+	fmt.Println(q.Status, q.Approval.Roles(), e.Type, e.Version)
 
-	_, _, err = q.Send(policy, "rep-anna", at.Add(time.Hour))
+	_, _, err = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(time.Hour)}})
 	fmt.Println("send before approval:", errors.Is(err, crmkit.ErrForbidden))
-	_, _, err = q.Approve(approval.Approver{ID: "rep-anna", Roles: []string{"manager"}}, at.Add(2*time.Hour), "")
+	_, _, err = q.Approve([]string{"manager"}, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(2 * time.Hour)}})
 	fmt.Println("approve own request:", errors.Is(err, crmkit.ErrForbidden))
 
-	q, events, _ = q.Approve(approval.Approver{ID: "mgr-ben", Roles: []string{"manager"}}, at.Add(2*time.Hour), "strategic account")
-	fmt.Println(q.Status, events[0].Type, events[1].Type)
-	q, _, _ = q.Send(policy, "rep-anna", at.Add(3*time.Hour))
+	q, e, _ = q.Approve([]string{"manager"}, deal.Cmd{Cmd: crmkit.Cmd{By: "mgr-ben", At: at.Add(2 * time.Hour), Reason: "strategic account"}})
+	// One event per command: the approval's own event is in the payload.
+	var p deal.QuoteSubmittedPayload
+	_ = e.DecodePayload(&p)
+	fmt.Println(q.Status, e.Type, p.Approval.Type)
+	q, _, _ = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(3 * time.Hour)}})
 	fmt.Println(q.Status, "v", q.Version)
 	// Output:
 	// gross 2197.50 EUR discount 199.50 EUR net 1998.00 EUR
 	// overall discount 9.08%
-	// pending-approval [manager] QuoteSubmitted ApprovalRequested
+	// pending-approval [manager] QuoteSubmitted 2
 	// send before approval: true
 	// approve own request: true
-	// approved ApprovalGranted QuoteApproved
+	// approved QuoteApproved ApprovalGranted
 	// sent v 1
 }

@@ -57,8 +57,12 @@ func ParseQuoteStatus(s string) (QuoteStatus, error) {
 // QuoteKind is the AggregateKind of quote events.
 const QuoteKind = "quote"
 
-// Event types of the "quote" aggregate. Methods that also change the
-// quote's approval return that request's "approval" events beside them.
+// Event types of the "quote" aggregate. Every quote command returns one
+// of them, one event per command; a command that also changes the quote's
+// approval request (Submit, Approve, Reject, Revise) folds the request's
+// own "approval" event into its payload (the Approval field of
+// QuoteSubmittedPayload, QuoteApprovalPayload or QuoteContentPayload),
+// and the quote's state holds the request (Quote.Approval).
 const (
 	// EventQuoteCreated opens a quote; payload QuoteContentPayload.
 	EventQuoteCreated = "QuoteCreated"
@@ -70,8 +74,13 @@ const (
 	EventQuoteSubmitted = "QuoteSubmitted"
 	// EventQuoteApproved makes a quote sendable; payload QuoteSubmittedPayload.
 	EventQuoteApproved = "QuoteApproved"
-	// EventQuoteRejected records an approver's refusal.
+	// EventQuoteRejected records an approver's refusal; payload
+	// QuoteApprovalPayload.
 	EventQuoteRejected = "QuoteRejected"
+	// EventQuoteStepApproved records the approval of one step of a
+	// chain that needs more (the quote stays pending); payload
+	// QuoteApprovalPayload.
+	EventQuoteStepApproved = "QuoteStepApproved"
 	// EventQuoteSent records that the quote went to the customer.
 	EventQuoteSent = "QuoteSent"
 	// EventQuoteAccepted records the customer's acceptance.
@@ -549,6 +558,15 @@ type QuoteContentPayload struct {
 	Currency   crmkit.Currency `json:"currency"`
 	Lines      []QuoteLine     `json:"lines"`
 	ValidUntil time.Time       `json:"valid_until,omitzero"`
+	// Approval is, on EventQuoteRevised of a quote pending approval, the
+	// event that cancelled (or expired) its request.
+	Approval *crmkit.Event `json:"approval,omitempty"`
+}
+
+// QuoteApprovalPayload is the payload of EventQuoteStepApproved and
+// EventQuoteRejected: the approval request's own event of the decision.
+type QuoteApprovalPayload struct {
+	Approval crmkit.Event `json:"approval"`
 }
 
 // QuoteSubmittedPayload is the payload of EventQuoteSubmitted and
@@ -559,26 +577,30 @@ type QuoteSubmittedPayload struct {
 	Totals     QuoteTotals `json:"totals"`
 	Roles      []string    `json:"roles,omitempty"`
 	ApprovalID uuid.UUID   `json:"approval_id,omitzero"`
+	// Approval is the approval request's own event: its creation on
+	// EventQuoteSubmitted, the last step on EventQuoteApproved after a
+	// chain (nil when no approval was needed).
+	Approval *crmkit.Event `json:"approval,omitempty"`
 }
 
 // NewQuote creates version 1 of a quote on deal dealID in cur, as a Draft
 // with lines (possibly none yet), valid until validUntil (zero for
-// open-ended), created by by at time at.
+// open-ended), created by c.By at c.At.
 //
-// Errors: ErrInvalid for a nil deal ID, a missing currency, an empty by, a
-// zero at, validUntil not after at, or a bad line (see QuoteLine);
+// Errors: ErrInvalid for a nil deal ID, a missing currency, a command
+// crmkit.Cmd.Validate refuses, validUntil not after c.At, or a bad line (see QuoteLine);
 // ErrCurrencyMismatch for a line priced in another currency; ErrOverflow
 // for totals beyond int64 minor units.
-func NewQuote(dealID uuid.UUID, cur crmkit.Currency, lines []QuoteLine, validUntil time.Time, by string, at time.Time) (Quote, crmkit.Event, error) {
+func NewQuote(dealID uuid.UUID, cur crmkit.Currency, lines []QuoteLine, validUntil time.Time, c Cmd) (Quote, crmkit.Event, error) {
+	by, at := c.By, c.At
+	if err := c.Validate(); err != nil {
+		return Quote{}, crmkit.Event{}, fmt.Errorf("new quote on deal %s: %w", dealID, err)
+	}
 	switch {
 	case dealID == uuid.Nil:
 		return Quote{}, crmkit.Event{}, crmkit.Invalid("deal id", "nil UUID")
 	case cur.IsZero():
 		return Quote{}, crmkit.Event{}, crmkit.Invalid("currency", "missing currency")
-	case strings.TrimSpace(by) == "":
-		return Quote{}, crmkit.Event{}, crmkit.Invalid("by", "empty author of quote on deal %s", dealID)
-	case at.IsZero():
-		return Quote{}, crmkit.Event{}, crmkit.Invalid("at", "zero time")
 	case !validUntil.IsZero() && !validUntil.After(at):
 		return Quote{}, crmkit.Event{}, crmkit.Invalid("valid until", "%s is not after the creation time %s", validUntil.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
@@ -590,7 +612,7 @@ func NewQuote(dealID uuid.UUID, cur crmkit.Currency, lines []QuoteLine, validUnt
 		Lines: slices.Clone(lines), Status: QuoteDraft, ValidUntil: validUntil,
 		CreatedBy: by, CreatedAt: at, UpdatedAt: at, Seq: 1,
 	}
-	e, err := q.event(EventQuoteCreated, by, at, "", q.content())
+	e, err := q.event(EventQuoteCreated, c.Cmd, q.content())
 	if err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
@@ -623,65 +645,68 @@ func (q Quote) ExpiredAt(at time.Time) bool {
 
 // SetLines replaces the lines of a Draft (EventQuoteLinesChanged). Errors
 // as NewQuote for the lines; ErrIllegalTransition unless a Draft.
-func (q Quote) SetLines(lines []QuoteLine, by string, at time.Time) (Quote, []crmkit.Event, error) {
-	if err := q.checkCommand("change the lines of", by, at, QuoteDraft); err != nil {
-		return Quote{}, nil, err
+func (q Quote) SetLines(lines []QuoteLine, c Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("change the lines of", c, QuoteDraft); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
 	if _, err := LinesTotals(q.Currency, lines); err != nil {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
 	out := q.Clone()
 	out.Lines = slices.Clone(lines)
-	return out.emit(EventQuoteLinesChanged, q.Status, by, at, "", out.content())
+	return out.emit(EventQuoteLinesChanged, q.Status, c.Cmd, out.content())
 }
 
 // SetValidUntil moves the end of a Draft's offer (EventQuoteValidityChanged);
-// zero makes it open-ended. ErrInvalid if it is not after at,
+// zero makes it open-ended. ErrInvalid if it is not after c.At,
 // ErrIllegalTransition unless a Draft.
-func (q Quote) SetValidUntil(validUntil time.Time, by string, at time.Time) (Quote, []crmkit.Event, error) {
-	if err := q.checkCommand("change the validity of", by, at, QuoteDraft); err != nil {
-		return Quote{}, nil, err
+func (q Quote) SetValidUntil(validUntil time.Time, c Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("change the validity of", c, QuoteDraft); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
-	if !validUntil.IsZero() && !validUntil.After(at) {
-		return Quote{}, nil, crmkit.Invalid("valid until", "%s is not after %s for quote %s", validUntil.Format(time.RFC3339), at.Format(time.RFC3339), q.ID)
+	if !validUntil.IsZero() && !validUntil.After(c.At) {
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("valid until", "%s is not after %s for quote %s", validUntil.Format(time.RFC3339), c.At.Format(time.RFC3339), q.ID)
 	}
 	out := q.Clone()
 	out.ValidUntil = validUntil
-	return out.emit(EventQuoteValidityChanged, q.Status, by, at, "", out.content())
+	return out.emit(EventQuoteValidityChanged, q.Status, c.Cmd, out.content())
 }
 
 // Submit asks for the approvals policy requires of the Draft's totals. If
 // it requires any, the quote becomes PendingApproval with a new
-// approval.Request requested by by (events: EventQuoteSubmitted and the
-// request's approval.EventRequested); otherwise it becomes Approved at once
-// (EventQuoteApproved, no request).
+// approval.Request requested by c.By (EventQuoteSubmitted, the request's
+// approval.EventRequested in its payload); otherwise it becomes Approved
+// at once (EventQuoteApproved, no request).
 //
 // Errors: ErrIllegalTransition unless a Draft; ErrInvalid for no lines,
-// an invalid policy, a quote already past ValidUntil, an empty by or a time
-// before the last change.
-func (q Quote) Submit(policy QuoteApprovalPolicy, by string, at time.Time) (Quote, []crmkit.Event, error) {
-	if err := q.checkCommand("submit", by, at, QuoteDraft); err != nil {
-		return Quote{}, nil, err
+// an invalid policy, a quote already past ValidUntil, a command
+// crmkit.Cmd.Validate refuses or a time before the last change.
+func (q Quote) Submit(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, error) {
+	by, at := c.By, c.At
+	if err := q.checkCommand("submit", c, QuoteDraft); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
 	if len(q.Lines) == 0 {
-		return Quote{}, nil, crmkit.Invalid("lines", "quote %s v%d has no lines", q.ID, q.Version)
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("lines", "quote %s v%d has no lines", q.ID, q.Version)
 	}
 	if q.ExpiredAt(at) {
-		return Quote{}, nil, crmkit.Invalid("valid until", "quote %s v%d was valid until %s, before %s", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), at.Format(time.RFC3339))
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("valid until", "quote %s v%d was valid until %s, before %s", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
 	if err := policy.Validate(); err != nil {
-		return Quote{}, nil, fmt.Errorf("quote approval policy: %w", err)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote approval policy: %w", err)
 	}
 	t, err := q.Totals()
 	if err != nil {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
 	roles := policy.RequiredRoles(t)
 	payload := QuoteSubmittedPayload{Version: q.Version, Totals: t, Roles: roles}
 	out := q.Clone()
 	if len(roles) == 0 {
 		out.Status = QuoteApproved
-		return out.emit(EventQuoteApproved, q.Status, by, at, "no approval required", payload)
+		nc := c.Cmd
+		nc.Reason = "no approval required"
+		return out.emit(EventQuoteApproved, q.Status, nc, payload)
 	}
 	expires := q.ValidUntil
 	if policy.TTL > 0 && (expires.IsZero() || at.Add(policy.TTL).Before(expires)) {
@@ -689,88 +714,79 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, by string, at time.Time) (Quot
 	}
 	a, ae, err := approval.New(QuoteApprovalSubject(q.ID, q.Version), by, roles, at, expires)
 	if err != nil {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
-	payload.ApprovalID = a.ID
+	payload.ApprovalID, payload.Approval = a.ID, &ae
 	out.Approval = &a
 	out.Status = QuotePendingApproval
-	out, events, err := out.emit(EventQuoteSubmitted, q.Status, by, at, "", payload)
-	if err != nil {
-		return Quote{}, nil, err
-	}
-	return out, append(events, ae), nil
+	return out.emit(EventQuoteSubmitted, q.Status, c.Cmd, payload)
 }
 
-// Approve records by's approval of the current step of the quote's
-// approval chain (see approval.Request.Approve for who may). The approval
-// event is returned; when it completes the chain the quote becomes
-// Approved and EventQuoteApproved follows it.
+// Approve records the approval of the current step of the quote's
+// approval chain by c.By holding roles (see approval.Request.Approve for
+// who may), c.Reason its comment. When it completes the chain the quote
+// becomes Approved (EventQuoteApproved); otherwise it stays pending
+// (EventQuoteStepApproved). Either way the approval's own event is in the
+// payload and the request in the quote's Approval.
 //
 // Errors: ErrIllegalTransition unless PendingApproval (or when the
 // approval expired); ErrForbidden from the separation-of-duties rules;
-// ErrInvalid for a time before the last change.
-func (q Quote) Approve(by approval.Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
-	return q.decide(by, at, comment, true)
+// ErrInvalid for a command crmkit.Cmd.Validate refuses or a time before
+// the last change.
+func (q Quote) Approve(roles []string, c Cmd) (Quote, crmkit.Event, error) {
+	return q.decide(roles, c, true)
 }
 
-// Reject records by's rejection of the quote's approval: the quote becomes
-// Rejected (the approval's approval.EventRejected, then EventQuoteRejected).
-// Revise it to try again. Errors as Approve.
-func (q Quote) Reject(by approval.Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
-	return q.decide(by, at, comment, false)
+// Reject records the rejection of the quote's approval by c.By holding
+// roles, c.Reason its comment: the quote becomes Rejected
+// (EventQuoteRejected, the approval's approval.EventRejected in its
+// payload). Revise it to try again. Errors as Approve.
+func (q Quote) Reject(roles []string, c Cmd) (Quote, crmkit.Event, error) {
+	return q.decide(roles, c, false)
 }
 
-func (q Quote) decide(by approval.Approver, at time.Time, comment string, approve bool) (Quote, []crmkit.Event, error) {
+func (q Quote) decide(roles []string, c Cmd, approve bool) (Quote, crmkit.Event, error) {
 	verb := "approve"
 	if !approve {
 		verb = "reject"
 	}
-	if err := q.checkCommand(verb, by.ID, at, QuotePendingApproval); err != nil {
-		return Quote{}, nil, err
+	if err := q.checkCommand(verb, c, QuotePendingApproval); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
 	if q.Approval == nil {
-		return Quote{}, nil, crmkit.Invalid("approval", "quote %s v%d is pending approval without a request", q.ID, q.Version)
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("approval", "quote %s v%d is pending approval without a request", q.ID, q.Version)
 	}
+	by := approval.Approver{ID: c.By, Roles: roles}
 	var (
 		a   approval.Request
 		ae  crmkit.Event
 		err error
 	)
 	if approve {
-		a, ae, err = q.Approval.Approve(by, at, comment)
+		a, ae, err = q.Approval.Approve(by, c.At, c.Reason)
 	} else {
-		a, ae, err = q.Approval.Reject(by, at, comment)
+		a, ae, err = q.Approval.Reject(by, c.At, c.Reason)
 	}
 	if err != nil {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
 	out := q.Clone()
 	out.Approval = &a
-	events := []crmkit.Event{ae}
-	var typ string
 	switch a.Status {
 	case approval.Approved:
-		out.Status, typ = QuoteApproved, EventQuoteApproved
-	case approval.Rejected:
-		out.Status, typ = QuoteRejected, EventQuoteRejected
-	default:
-		// An intermediate step: only the approval changed.
-		out.UpdatedAt = at
-		return out, events, nil
-	}
-	var payload any
-	if typ == EventQuoteApproved {
 		t, err := q.Totals()
 		if err != nil {
-			return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+			return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 		}
-		payload = QuoteSubmittedPayload{Version: q.Version, Totals: t, Roles: a.Roles(), ApprovalID: a.ID}
+		out.Status = QuoteApproved
+		return out.emit(EventQuoteApproved, q.Status, c.Cmd, QuoteSubmittedPayload{Version: q.Version, Totals: t, Roles: a.Roles(), ApprovalID: a.ID, Approval: &ae})
+	case approval.Rejected:
+		out.Status = QuoteRejected
+		return out.emit(EventQuoteRejected, q.Status, c.Cmd, QuoteApprovalPayload{Approval: ae})
+	default:
+		// An intermediate step: the quote stays pending.
+		return out.emit(EventQuoteStepApproved, q.Status, c.Cmd, QuoteApprovalPayload{Approval: ae})
 	}
-	out, qe, err := out.emit(typ, q.Status, by.ID, at, comment, payload)
-	if err != nil {
-		return Quote{}, nil, err
-	}
-	return out, append(events, qe...), nil
 }
 
 // Send records that the Approved quote went to the customer
@@ -783,32 +799,33 @@ func (q Quote) decide(by approval.Approver, at time.Time, comment string, approv
 // Errors: ErrForbidden while the approval is pending or rejected, or when
 // it is missing, expired or does not cover policy; ErrIllegalTransition
 // from any other status but Approved, or at or after ValidUntil;
-// ErrInvalid for an invalid policy, an empty by or a time before the last
-// change.
-func (q Quote) Send(policy QuoteApprovalPolicy, by string, at time.Time) (Quote, []crmkit.Event, error) {
+// ErrInvalid for an invalid policy, a command crmkit.Cmd.Validate refuses
+// or a time before the last change.
+func (q Quote) Send(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, error) {
+	at := c.At
 	switch q.Status {
 	case QuotePendingApproval, QuoteRejected:
-		return Quote{}, nil, fmt.Errorf("quote %s v%d is %s: cannot send without approval: %w", q.ID, q.Version, q.Status, crmkit.ErrForbidden)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is %s: cannot send without approval: %w", q.ID, q.Version, q.Status, crmkit.ErrForbidden)
 	}
-	if err := q.checkCommand("send", by, at, QuoteApproved); err != nil {
-		return Quote{}, nil, err
+	if err := q.checkCommand("send", c, QuoteApproved); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
 	if q.ExpiredAt(at) {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d was valid until %s: cannot send: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d was valid until %s: cannot send: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	if err := policy.Validate(); err != nil {
-		return Quote{}, nil, fmt.Errorf("quote approval policy: %w", err)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote approval policy: %w", err)
 	}
 	t, err := q.Totals()
 	if err != nil {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
 	if err := q.checkApproval(policy.RequiredRoles(t), at); err != nil {
-		return Quote{}, nil, err
+		return Quote{}, crmkit.Event{}, err
 	}
 	out := q.Clone()
 	out.Status, out.SentAt = QuoteSent, at
-	return out.emit(EventQuoteSent, q.Status, by, at, "", nil)
+	return out.emit(EventQuoteSent, q.Status, c.Cmd, nil)
 }
 
 // checkApproval returns ErrForbidden unless q's approval (if any, and
@@ -840,97 +857,97 @@ func QuoteApprovalSubject(id uuid.UUID, version int) string {
 }
 
 // Accept records the customer's acceptance of the Sent quote
-// (EventQuoteAccepted); by is who recorded it. ErrIllegalTransition unless
-// Sent and before ValidUntil.
-func (q Quote) Accept(by string, at time.Time) (Quote, []crmkit.Event, error) {
-	if err := q.checkCommand("accept", by, at, QuoteSent); err != nil {
-		return Quote{}, nil, err
+// (EventQuoteAccepted); c.By is who recorded it. ErrIllegalTransition
+// unless Sent and before ValidUntil.
+func (q Quote) Accept(c Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("accept", c, QuoteSent); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
-	if q.ExpiredAt(at) {
-		return Quote{}, nil, fmt.Errorf("quote %s v%d expired at %s: cannot accept: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+	if q.ExpiredAt(c.At) {
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d expired at %s: cannot accept: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	out := q.Clone()
 	out.Status = QuoteAccepted
-	return out.emit(EventQuoteAccepted, q.Status, by, at, "", nil)
+	return out.emit(EventQuoteAccepted, q.Status, c.Cmd, nil)
 }
 
-// Decline records the customer's refusal of the Sent quote, with a reason
-// (EventQuoteDeclined). ErrIllegalTransition unless Sent.
-func (q Quote) Decline(by string, at time.Time, reason string) (Quote, []crmkit.Event, error) {
-	if err := q.checkCommand("decline", by, at, QuoteSent); err != nil {
-		return Quote{}, nil, err
+// Decline records the customer's refusal of the Sent quote, with the
+// reason c.Reason (EventQuoteDeclined). ErrIllegalTransition unless Sent.
+func (q Quote) Decline(c Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("decline", c, QuoteSent); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
 	out := q.Clone()
 	out.Status = QuoteDeclined
-	return out.emit(EventQuoteDeclined, q.Status, by, at, reason, nil)
+	return out.emit(EventQuoteDeclined, q.Status, c.Cmd, nil)
 }
 
 // Expire records that a Sent quote reached its ValidUntil
 // (EventQuoteExpired). at is the time of the check; the quote and the event
 // carry ValidUntil itself. ErrIllegalTransition unless Sent and expired at
 // at.
-func (q Quote) Expire(at time.Time) (Quote, []crmkit.Event, error) {
+func (q Quote) Expire(at time.Time) (Quote, crmkit.Event, error) {
 	switch {
 	case at.IsZero():
-		return Quote{}, nil, crmkit.Invalid("at", "zero time expiring quote %s", q.ID)
+		return Quote{}, crmkit.Event{}, crmkit.Invalid("at", "zero time expiring quote %s", q.ID)
 	case q.Status != QuoteSent:
-		return Quote{}, nil, fmt.Errorf("quote %s v%d is %s: cannot expire: %w", q.ID, q.Version, q.Status, crmkit.ErrIllegalTransition)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is %s: cannot expire: %w", q.ID, q.Version, q.Status, crmkit.ErrIllegalTransition)
 	case !q.ExpiredAt(at):
-		return Quote{}, nil, fmt.Errorf("quote %s v%d is valid until %s, not expired at %s: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), at.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is valid until %s, not expired at %s: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), at.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	out := q.Clone()
 	out.Status = QuoteExpired
-	return out.emit(EventQuoteExpired, q.Status, "", q.ValidUntil, "", nil)
+	return out.emit(EventQuoteExpired, q.Status, crmkit.Cmd{At: q.ValidUntil}, nil)
 }
 
 // Revise starts the next version of the quote as a Draft with the same
-// lines and validity (EventQuoteRevised): Version+1, no approval, not
-// sent. The caller keeps the old value as history. A pending approval is
-// cancelled (or recorded as expired, if it has), and its event returned
-// first.
+// lines and validity (EventQuoteRevised, c.Reason its reason): Version+1,
+// no approval, not sent. The caller keeps the old value as history. A
+// pending approval is cancelled (or recorded as expired, if it has), and
+// the request's event goes into the payload (QuoteContentPayload.Approval).
 //
 // Errors: ErrIllegalTransition from Draft (edit it instead) or Accepted
-// (final); ErrInvalid for an empty by or a time before the last change.
-func (q Quote) Revise(by string, at time.Time, reason string) (Quote, []crmkit.Event, error) {
-	if err := q.checkCommand("revise", by, at, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err != nil {
-		return Quote{}, nil, err
+// (final); ErrInvalid for a command crmkit.Cmd.Validate refuses or a time
+// before the last change.
+func (q Quote) Revise(c Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("revise", c, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err != nil {
+		return Quote{}, crmkit.Event{}, err
 	}
-	var events []crmkit.Event
+	var cancelled *crmkit.Event
 	if q.Status == QuotePendingApproval && q.Approval != nil {
 		var (
 			ae  crmkit.Event
 			err error
 		)
-		if q.Approval.ExpiredAt(at) {
-			_, ae, err = q.Approval.Expire(at)
+		if q.Approval.ExpiredAt(c.At) {
+			_, ae, err = q.Approval.Expire(c.At)
 		} else {
-			_, ae, err = q.Approval.Cancel(by, at, fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1))
+			_, ae, err = q.Approval.Cancel(c.By, c.At, fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1))
 		}
 		if err != nil {
-			return Quote{}, nil, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
+			return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 		}
-		events = append(events, ae)
+		cancelled = &ae
 	}
 	out := q.Clone()
 	out.Version++
 	out.Status = QuoteDraft
 	out.Approval = nil
 	out.SentAt = time.Time{}
-	out, qe, err := out.emit(EventQuoteRevised, q.Status, by, at, reason, out.content())
-	if err != nil {
-		return Quote{}, nil, err
-	}
-	return out, append(events, qe...), nil
+	payload := out.content()
+	payload.Approval = cancelled
+	return out.emit(EventQuoteRevised, q.Status, c.Cmd, payload)
 }
 
-// checkCommand rejects a command unless by is set, at is not before the
-// last change and the quote is in one of the allowed statuses.
-func (q Quote) checkCommand(verb, by string, at time.Time, allowed ...QuoteStatus) error {
+// checkCommand rejects a command unless crmkit.Cmd.Validate accepts it,
+// its time is not before the last change and the quote is in one of the
+// allowed statuses.
+func (q Quote) checkCommand(verb string, c Cmd, allowed ...QuoteStatus) error {
+	at := c.At
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("%s quote %s: %w", verb, q.ID, err)
+	}
 	switch {
-	case strings.TrimSpace(by) == "":
-		return crmkit.Invalid("by", "empty actor to %s quote %s", verb, q.ID)
-	case at.IsZero():
-		return crmkit.Invalid("at", "zero time to %s quote %s", verb, q.ID)
 	case !slices.Contains(allowed, q.Status):
 		return fmt.Errorf("quote %s v%d is %s: cannot %s it: %w", q.ID, q.Version, q.Status, verb, crmkit.ErrIllegalTransition)
 	case at.Before(q.UpdatedAt):
@@ -943,28 +960,28 @@ func (q Quote) content() QuoteContentPayload {
 	return QuoteContentPayload{DealID: q.DealID, Version: q.Version, Currency: q.Currency, Lines: q.Lines, ValidUntil: q.ValidUntil}
 }
 
-// emit finishes a change of q (already applied) from status from: it bumps
-// Seq and UpdatedAt and returns q with the event.
-func (q Quote) emit(typ string, from QuoteStatus, by string, at time.Time, reason string, payload any) (Quote, []crmkit.Event, error) {
+// emit finishes a change of q (already applied) from status from by
+// command c: it bumps Seq and UpdatedAt and returns q with the event.
+func (q Quote) emit(typ string, from QuoteStatus, c crmkit.Cmd, payload any) (Quote, crmkit.Event, error) {
 	q.Seq++
-	if at.After(q.UpdatedAt) {
-		q.UpdatedAt = at
+	if c.At.After(q.UpdatedAt) {
+		q.UpdatedAt = c.At
 	}
-	e, err := q.event(typ, by, at, reason, payload)
+	e, err := q.event(typ, c, payload)
 	if err != nil {
-		return Quote{}, nil, err
+		return Quote{}, crmkit.Event{}, err
 	}
 	e.From = from.String()
-	return q, []crmkit.Event{e}, nil
+	return q, e, nil
 }
 
-func (q Quote) event(typ, by string, at time.Time, reason string, payload any) (crmkit.Event, error) {
-	e, err := crmkit.NewEvent(QuoteKind, q.ID, typ, by, at, q.Seq, payload)
+func (q Quote) event(typ string, c crmkit.Cmd, payload any) (crmkit.Event, error) {
+	e, err := crmkit.NewEvent(QuoteKind, q.ID, typ, c.By, c.At, q.Seq, payload)
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("quote %s: %w", q.ID, err)
 	}
 	e.To = q.Status.String()
-	e.Reason = reason
+	e.Reason = c.Reason
 	return e, nil
 }
 
@@ -988,12 +1005,11 @@ func TotalsByCurrency(quotes []Quote) (map[crmkit.Currency]crmkit.Money, error) 
 }
 
 // ReplayQuote rebuilds a quote from its history: the events its methods
-// returned, in the order returned, including the "approval" events of its
-// approval requests (as Submit, Approve, Reject and Revise return them).
-// The first must be EventQuoteCreated; every later one must carry the next
-// version of its aggregate and be legal where it occurs. The result equals
-// the quote the methods produced, up to the representation of decimals
-// (compare them with Equal).
+// returned, in order (one per command; the approval request's events come
+// inside their payloads). The first must be EventQuoteCreated; every later
+// one must carry the next version and be legal where it occurs. The
+// result equals the quote the methods produced, up to the representation
+// of decimals (compare them with Equal).
 func ReplayQuote(events []crmkit.Event) (Quote, error) {
 	if len(events) == 0 {
 		return Quote{}, crmkit.Invalid("events", "no events to replay")
@@ -1002,21 +1018,9 @@ func ReplayQuote(events []crmkit.Event) (Quote, error) {
 	if err != nil {
 		return Quote{}, fmt.Errorf("replay events[0]: %w", err)
 	}
-	for i := 1; i < len(events); i++ {
-		e := events[i]
-		if e.Type == EventQuoteSubmitted {
-			// Submit returns the quote's event and then its request's.
-			if i+1 >= len(events) {
-				return Quote{}, crmkit.Invalid(fmt.Sprintf("events[%d]", i), "%s without its %s", e.Type, approval.EventRequested)
-			}
-			if q, err = q.applySubmitted(e, events[i+1]); err != nil {
-				return Quote{}, fmt.Errorf("replay events[%d]: %w", i, err)
-			}
-			i++
-			continue
-		}
+	for i, e := range events[1:] {
 		if q, err = q.apply(e); err != nil {
-			return Quote{}, fmt.Errorf("replay events[%d]: %w", i, err)
+			return Quote{}, fmt.Errorf("replay events[%d]: %w", i+1, err)
 		}
 	}
 	return q, nil
@@ -1037,7 +1041,7 @@ func quoteCreated(e crmkit.Event) (Quote, error) {
 	if c.Version != 1 {
 		return Quote{}, crmkit.Invalid("event", "%s of quote version %d, want 1", e.Type, c.Version)
 	}
-	q, _, err := NewQuote(c.DealID, c.Currency, c.Lines, c.ValidUntil, e.Actor, e.At)
+	q, _, err := NewQuote(c.DealID, c.Currency, c.Lines, c.ValidUntil, Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}})
 	if err != nil {
 		return Quote{}, err
 	}
@@ -1045,7 +1049,7 @@ func quoteCreated(e crmkit.Event) (Quote, error) {
 	return q, nil
 }
 
-func (q Quote) applySubmitted(e, ae crmkit.Event) (Quote, error) {
+func (q Quote) applySubmitted(e crmkit.Event) (Quote, error) {
 	if err := q.checkNext(e, QuoteDraft); err != nil {
 		return Quote{}, err
 	}
@@ -1053,7 +1057,10 @@ func (q Quote) applySubmitted(e, ae crmkit.Event) (Quote, error) {
 	if err := e.DecodePayload(&p); err != nil {
 		return Quote{}, err
 	}
-	a, err := approval.FromRequested(ae)
+	if p.Approval == nil {
+		return Quote{}, crmkit.Invalid("event", "%s of quote %s v%d without its %s", e.Type, q.ID, q.Version, approval.EventRequested)
+	}
+	a, err := approval.FromRequested(*p.Approval)
 	if err != nil {
 		return Quote{}, err
 	}
@@ -1065,22 +1072,27 @@ func (q Quote) applySubmitted(e, ae crmkit.Event) (Quote, error) {
 	return out.advance(e), nil
 }
 
-// apply returns q after the event e (of the quote or of its approval).
+// applyApproval returns q with ae, an event of its approval request,
+// applied to the request.
+func (q Quote) applyApproval(ae *crmkit.Event, typ string) (Quote, error) {
+	if ae == nil {
+		return Quote{}, crmkit.Invalid("event", "%s of quote %s v%d without its approval event", typ, q.ID, q.Version)
+	}
+	if q.Approval == nil {
+		return Quote{}, crmkit.Invalid("event", "%s with approval %s, but quote %s v%d has none", typ, ae.AggregateID, q.ID, q.Version)
+	}
+	a, err := q.Approval.Apply(*ae)
+	if err != nil {
+		return Quote{}, err
+	}
+	q.Approval = &a
+	return q, nil
+}
+
+// apply returns q after the quote event e.
 func (q Quote) apply(e crmkit.Event) (Quote, error) {
-	if e.AggregateKind == approval.Kind {
-		if q.Approval == nil {
-			return Quote{}, crmkit.Invalid("event", "%s of approval %s, but quote %s v%d has none", e.Type, e.AggregateID, q.ID, q.Version)
-		}
-		a, err := q.Approval.Apply(e)
-		if err != nil {
-			return Quote{}, err
-		}
-		out := q.Clone()
-		out.Approval = &a
-		if e.At.After(out.UpdatedAt) {
-			out.UpdatedAt = e.At
-		}
-		return out, nil
+	if e.Type == EventQuoteSubmitted {
+		return q.applySubmitted(e)
 	}
 	out := q.Clone()
 	var err error
@@ -1090,17 +1102,31 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 			err = out.applyContent(e, q.Version)
 		}
 	case EventQuoteApproved:
-		if err = q.checkNext(e, QuoteDraft, QuotePendingApproval); err == nil {
-			if (q.Status == QuoteDraft) != (q.Approval == nil) || (q.Approval != nil && q.Approval.Status != approval.Approved) || len(q.Lines) == 0 {
-				err = crmkit.Invalid("event", "%s of quote %s v%d without a granted approval", e.Type, q.ID, q.Version)
+		if err = q.checkNext(e, QuoteDraft, QuotePendingApproval); err == nil && q.Status == QuotePendingApproval {
+			var p QuoteSubmittedPayload
+			if err = e.DecodePayload(&p); err == nil {
+				out, err = out.applyApproval(p.Approval, e.Type)
 			}
-			out.Status = QuoteApproved
 		}
-	case EventQuoteRejected:
+		if err == nil && ((q.Status == QuoteDraft) != (out.Approval == nil) || (out.Approval != nil && out.Approval.Status != approval.Approved) || len(q.Lines) == 0) {
+			err = crmkit.Invalid("event", "%s of quote %s v%d without a granted approval", e.Type, q.ID, q.Version)
+		}
+		out.Status = QuoteApproved
+	case EventQuoteRejected, EventQuoteStepApproved:
 		if err = q.checkNext(e, QuotePendingApproval); err == nil {
-			if q.Approval == nil || q.Approval.Status != approval.Rejected {
-				err = crmkit.Invalid("event", "%s of quote %s v%d whose approval is not rejected", e.Type, q.ID, q.Version)
+			var p QuoteApprovalPayload
+			if err = e.DecodePayload(&p); err == nil {
+				out, err = out.applyApproval(&p.Approval, e.Type)
 			}
+		}
+		want := approval.Rejected
+		if e.Type == EventQuoteStepApproved {
+			want = approval.Pending
+		}
+		if err == nil && out.Approval.Status != want {
+			err = crmkit.Invalid("event", "%s of quote %s v%d whose approval is %s", e.Type, q.ID, q.Version, out.Approval.Status)
+		}
+		if e.Type == EventQuoteRejected {
 			out.Status = QuoteRejected
 		}
 	case EventQuoteSent:
@@ -1120,8 +1146,16 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 	case EventQuoteRevised:
 		if err = q.checkNext(e, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err == nil {
 			if q.Approval != nil && q.Approval.Status == approval.Pending {
-				err = crmkit.Invalid("event", "%s of quote %s v%d with approval %s still pending", e.Type, q.ID, q.Version, q.Approval.ID)
-				break
+				var c QuoteContentPayload
+				if err = e.DecodePayload(&c); err == nil {
+					out, err = out.applyApproval(c.Approval, e.Type)
+				}
+				if err == nil && out.Approval.Status == approval.Pending {
+					err = crmkit.Invalid("event", "%s of quote %s v%d with approval %s still pending", e.Type, q.ID, q.Version, q.Approval.ID)
+				}
+				if err != nil {
+					break
+				}
 			}
 			err = out.applyContent(e, q.Version+1)
 			out.Status, out.Approval, out.SentAt = QuoteDraft, nil, time.Time{}

@@ -134,7 +134,7 @@ func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
 	approvers := []approval.Approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
 	rapid.Check(t, func(t *rapid.T) {
 		discount := rapid.SampledFrom([]string{"0", "0.2", "0.35"}).Draw(t, "discount")
-		q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", discount)}, until, "rob", t0)
+		q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", discount)}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,23 +144,25 @@ func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
 			var next deal.Quote
 			switch rapid.IntRange(0, 8).Draw(t, fmt.Sprint("op ", i)) {
 			case 0:
-				next, _, err = q.SetLines([]deal.QuoteLine{line("seat", "12", "100.00", "EUR", discount)}, "rob", at)
+				next, _, err = q.SetLines([]deal.QuoteLine{line("seat", "12", "100.00", "EUR", discount)}, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
 			case 1:
-				next, _, err = q.Submit(policy, "rob", at)
+				next, _, err = q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
 			case 2:
-				next, _, err = q.Approve(rapid.SampledFrom(approvers).Draw(t, "approver"), at, "ok")
+				by := rapid.SampledFrom(approvers).Draw(t, "approver")
+				next, _, err = q.Approve(by.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: by.ID, At: at, Reason: "ok"}})
 			case 3:
-				next, _, err = q.Reject(rapid.SampledFrom(approvers).Draw(t, "rejecter"), at, "too much")
+				by := rapid.SampledFrom(approvers).Draw(t, "rejecter")
+				next, _, err = q.Reject(by.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: by.ID, At: at, Reason: "too much"}})
 			case 4:
-				next, _, err = q.Send(policy, "rob", at)
+				next, _, err = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
 			case 5:
-				next, _, err = q.Accept("rob", at)
+				next, _, err = q.Accept(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
 			case 6:
-				next, _, err = q.Decline("rob", at, "budget")
+				next, _, err = q.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at, Reason: "budget"}})
 			case 7:
 				next, _, err = q.Expire(at)
 			default:
-				next, _, err = q.Revise("rob", at, "new terms")
+				next, _, err = q.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at, Reason: "new terms"}})
 			}
 			if err != nil {
 				continue
@@ -177,10 +179,10 @@ func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
 }
 
 func TestQuoteValidateAndClone(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.2")}, until, "rob", t0)
+	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.2")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
 	require.NoError(t, err)
 	require.NoError(t, q.Validate())
-	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), "rob", t0.Add(time.Hour))
+	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)}})
 	require.NoError(t, err)
 	require.NotNil(t, q.Approval, "a 10 % discount needs a manager")
 	require.NoError(t, q.Validate())

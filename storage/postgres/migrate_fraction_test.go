@@ -78,7 +78,7 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	// A quote's creation event, its line discount written in percent.
 	q, quoteCreated, err := deal.NewQuote(withOverride.ID, crmkit.MustCurrency("EUR"), []deal.QuoteLine{
 		{Product: "seat", Quantity: decimal.NewFromInt(2), UnitPrice: crmkit.MustMoney("100.00", "EUR"), Discount: decimal.RequireFromString("0.175")},
-	}, t0.AddDate(0, 1, 0), "ana", t0)
+	}, t0.AddDate(0, 1, 0), deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
 	require.NoError(t, err)
 	require.NoError(t, s.Events().Append(ctx, quoteCreated))
 	_, err = db.Pool().Exec(ctx, `UPDATE events SET payload = jsonb_set(payload, '{lines,0,discount}', '"17.5"') WHERE id = $1`, quoteCreated.ID)
