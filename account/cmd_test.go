@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -143,4 +144,32 @@ func TestContractCommandShape(t *testing.T) {
 			}
 		}
 	})
+}
+
+// An interaction's Who and At are checked as every command's By and At:
+// missing, blank or unprintable actors and a zero time are ErrInvalid
+// naming "who" or "at".
+func TestInteractionActorCheckedAsACommand(t *testing.T) {
+	ok := account.Interaction{AccountID: crmkit.NewID(), Channel: "phone", Severity: account.Info,
+		Outcome: account.Pending, Who: "agent-1", At: t0}
+	_, _, err := account.Record(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for who, field := range map[string]string{"": "who", "  ": "who", "agent\n1": "who", "agent\x00": "who"} {
+		bad := ok
+		bad.Who = who
+		_, _, err := account.Record(bad)
+		var v *crmkit.ValidationError
+		if !errors.As(err, &v) || !errors.Is(err, crmkit.ErrInvalid) || v.Field != field {
+			t.Errorf("who %q: got %v", who, err)
+		}
+	}
+	bad := ok
+	bad.At = time.Time{}
+	_, _, err = account.Record(bad)
+	var v *crmkit.ValidationError
+	if !errors.As(err, &v) || v.Field != "at" {
+		t.Errorf("zero time: got %v", err)
+	}
 }

@@ -2,6 +2,7 @@ package account
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -85,10 +86,17 @@ func (i Interaction) Validate() error {
 		return crmkit.Invalid("account id", "interaction %s without account", i.ID)
 	case strings.TrimSpace(i.Channel) == "":
 		return crmkit.Invalid("channel", "interaction %s without channel", i.ID)
-	case strings.TrimSpace(i.Who) == "":
-		return crmkit.Invalid("who", "interaction %s: nobody handled it", i.ID)
-	case i.At.IsZero():
-		return crmkit.Invalid("at", "interaction %s at zero time", i.ID)
+	}
+	// Who and At are the interaction's actor and time: checked as
+	// crmkit.Cmd.Validate checks every command's By and At.
+	if err := (crmkit.Cmd{By: i.Who, At: i.At}).Validate(); err != nil {
+		var v *crmkit.ValidationError
+		if errors.As(err, &v) && v.Field == "by" {
+			return crmkit.Invalid("who", "interaction %s: %s", i.ID, v.Reason)
+		}
+		return fmt.Errorf("interaction %s: %w", i.ID, err)
+	}
+	switch {
 	case !i.Severity.Valid():
 		return crmkit.Invalid("severity", "interaction %s has severity %s", i.ID, i.Severity)
 	case !i.Outcome.Valid():
