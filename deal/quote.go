@@ -883,21 +883,23 @@ func (q Quote) Decline(c Cmd) (Quote, crmkit.Event, error) {
 }
 
 // Expire records that a Sent quote reached its ValidUntil
-// (EventQuoteExpired). at is the time of the check; the quote and the event
-// carry ValidUntil itself. ErrIllegalTransition unless Sent and expired at
-// at.
-func (q Quote) Expire(at time.Time) (Quote, crmkit.Event, error) {
+// (EventQuoteExpired), as found by c.By (usually a system job) at c.At.
+// The quote and the event carry ValidUntil itself as the time it expired.
+// ErrInvalid for a command crmkit.Cmd.Validate refuses;
+// ErrIllegalTransition unless Sent and expired at c.At.
+func (q Quote) Expire(c Cmd) (Quote, crmkit.Event, error) {
+	if err := c.Validate(); err != nil {
+		return Quote{}, crmkit.Event{}, fmt.Errorf("expire quote %s: %w", q.ID, err)
+	}
 	switch {
-	case at.IsZero():
-		return Quote{}, crmkit.Event{}, crmkit.Invalid("at", "zero time expiring quote %s", q.ID)
 	case q.Status != QuoteSent:
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is %s: cannot expire: %w", q.ID, q.Version, q.Status, crmkit.ErrIllegalTransition)
-	case !q.ExpiredAt(at):
-		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is valid until %s, not expired at %s: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), at.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+	case !q.ExpiredAt(c.At):
+		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is valid until %s, not expired at %s: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), c.At.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	out := q.Clone()
 	out.Status = QuoteExpired
-	return out.emit(EventQuoteExpired, q.Status, crmkit.Cmd{At: q.ValidUntil}, nil)
+	return out.emit(EventQuoteExpired, q.Status, crmkit.Cmd{By: c.By, At: q.ValidUntil, Reason: c.Reason}, nil)
 }
 
 // Revise starts the next version of the quote as a Draft with the same

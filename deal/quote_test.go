@@ -578,14 +578,15 @@ func TestQuoteExpiry(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "cannot send an expired offer")
 	s, _, err := a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)}})
 	require.NoError(t, err)
-	_, _, err = s.Expire(validUntil.Add(-time.Second))
+	_, _, err = s.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: validUntil.Add(-time.Second)}})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 	_, _, err = s.Accept(deal.Cmd{Cmd: crmkit.Cmd{By: "carl", At: validUntil}})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "too late to accept")
-	e, events, err := s.Expire(validUntil.Add(50 * time.Hour))
+	e, events, err := s.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: validUntil.Add(50 * time.Hour)}})
 	require.NoError(t, err)
 	assert.Equal(t, deal.QuoteExpired, e.Status)
 	assert.Equal(t, validUntil, events.At)
+	assert.Equal(t, "system", events.Actor, "who found it expired")
 	assert.Equal(t, "sent", events.From)
 
 	v2, _, err := e.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)}})
@@ -632,7 +633,7 @@ func TestQuoteDecline(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "time runs forward")
 	_, _, err = s.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "", At: t0.Add(time.Hour)}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = s.Expire(t0.AddDate(5, 0, 0))
+	_, _, err = s.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: t0.AddDate(5, 0, 0)}})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "an open-ended offer does not expire")
 }
 
@@ -821,7 +822,7 @@ func TestQuoteStateMachine(t *testing.T) {
 					m.status = deal.QuoteDeclined
 				}
 			case "expire":
-				next, events, err = q.Expire(now)
+				next, events, err = q.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now}})
 				if ok = m.status == deal.QuoteSent && expired; ok {
 					m.status = deal.QuoteExpired
 				}

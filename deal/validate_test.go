@@ -160,7 +160,7 @@ func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
 			case 6:
 				next, _, err = q.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at, Reason: "budget"}})
 			case 7:
-				next, _, err = q.Expire(at)
+				next, _, err = q.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: at}})
 			default:
 				next, _, err = q.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at, Reason: "new terms"}})
 			}
