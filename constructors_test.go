@@ -50,7 +50,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 			run       func() created
 		}
 		checks := map[string]check{
-			"lead": {lead.AggregateKind, lead.LeadCaptured, func() created {
+			"lead": {lead.LeadKind, lead.EventLeadCaptured, func() created {
 				l, e, err := lead.New(crmkit.NewFakeClock(at), lead.Capture{Who: lead.Person{Name: name}, Source: lead.ChannelReferral, Actor: by, At: at})
 				return created{l.ID, l.Version, l.Validate(), e, err}
 			}},
@@ -82,7 +82,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 				c, e, err := campaign.New(campaign.Spec{Code: name, Name: name, Budget: amount}, cmd)
 				return created{c.ID, c.Version, c.Validate(), e, err}
 			}},
-			"approval": {approval.Kind, approval.EventRequested, func() created {
+			"approval": {approval.ApprovalKind, approval.EventApprovalRequested, func() created {
 				r, e, err := approval.New(name, by, []string{"manager"}, at, time.Time{})
 				return created{r.ID, r.Version, nil, e, err}
 			}},

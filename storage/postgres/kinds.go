@@ -22,7 +22,7 @@ func param(args *[]any, v any) string {
 }
 
 var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
-	name:  lead.AggregateKind,
+	name:  lead.LeadKind,
 	table: "leads",
 	cols:  []column{{"stage", "text"}, {"source", "text"}, {"owner", "text"}},
 	colValues: func(l *lead.Lead, dst []any) []any {

@@ -204,7 +204,7 @@ func testDomainRules(t *testing.T, o Opener) {
 }
 
 var leadOps = aggOps[lead.Lead]{
-	kind: lead.AggregateKind, id: leadID, version: func(l *lead.Lead) int64 { return l.Version },
+	kind: lead.LeadKind, id: leadID, version: func(l *lead.Lead) int64 { return l.Version },
 	bump:     func(l lead.Lead) lead.Lead { l = l.Clone(); l.Version++; return l },
 	validate: lead.Lead.Validate, rules: leadRules,
 }
