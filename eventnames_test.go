@@ -4,7 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,7 +16,7 @@ import (
 )
 
 // TestEventTypeAndKindNames reads the source of every domain package that
-// holds aggregates and checks the one naming scheme: an event-type
+// holds aggregates (and their subpackages) and checks the one naming scheme: an event-type
 // constant is named Event plus its string ("EventLeadQualified" is
 // "LeadQualified"), a string constant that looks like an event type
 // (UpperCamelCase) has such a name, and an aggregate-kind constant is
@@ -26,14 +26,15 @@ func TestEventTypeAndKindNames(t *testing.T) {
 	kinds := 0
 	events := 0
 	for _, dir := range []string{"lead", "deal", "account", "quota", "approval", "campaign"} {
-		entries, err := os.ReadDir(dir)
-		require.NoError(t, err)
-		for _, e := range entries {
-			name := e.Name()
-			if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-				continue
+		var files []string
+		require.NoError(t, filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+				files = append(files, path)
 			}
-			f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, name), nil, 0)
+			return err
+		}))
+		for _, path := range files {
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 			require.NoError(t, err)
 			for _, d := range f.Decls {
 				g, ok := d.(*ast.GenDecl)
