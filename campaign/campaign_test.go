@@ -175,3 +175,61 @@ func TestCampaignMermaid(t *testing.T) {
 	assert.Contains(t, m, "approve")
 	assert.Contains(t, m, "cancel")
 }
+
+// New refuses a command without an actor or a time and a schedule that
+// ends before it starts, all ErrInvalid, and returns no campaign.
+func TestNewRefuses(t *testing.T) {
+	spec := campaign.Spec{Code: "c", Name: "c", Budget: money(t, 100)}
+	for name, tc := range map[string]struct {
+		spec campaign.Spec
+		cmd  crmkit.Cmd
+	}{
+		"no actor":           {spec, crmkit.Cmd{At: at(0)}},
+		"blank actor":        {spec, crmkit.Cmd{By: " ", At: at(0)}},
+		"no time":            {spec, crmkit.Cmd{By: "ann"}},
+		"backward schedule":  {campaign.Spec{Code: "c", Name: "c", Budget: money(t, 100), Schedule: crmkit.Period{Start: at(2), End: at(1)}}, crmkit.Cmd{By: "ann", At: at(0)}},
+		"no budget currency": {campaign.Spec{Code: "c", Name: "c"}, crmkit.Cmd{By: "ann", At: at(0)}},
+		"negative leads":     {campaign.Spec{Code: "c", Name: "c", Budget: money(t, 100), Planned: campaign.Targets{Leads: -1}}, crmkit.Cmd{By: "ann", At: at(0)}},
+	} {
+		c, e, err := campaign.New(tc.spec, tc.cmd)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
+		assert.Equal(t, campaign.Campaign{}, c, name)
+		assert.Equal(t, crmkit.Event{}, e, name)
+	}
+}
+
+// Whatever New accepts is a valid stored campaign at version 1, the
+// owner defaulting to the creator, and its event describes it.
+func TestPropertyNewIsValidAtVersion1(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		by := rapid.SampledFrom([]string{"ann", "bo"}).Draw(t, "by")
+		owner := rapid.SampledFrom([]string{"", "cy"}).Draw(t, "owner")
+		start := at(rapid.IntRange(0, 100).Draw(t, "start"))
+		spec := campaign.Spec{
+			Code: rapid.SampledFrom([]string{"", "C-1"}).Draw(t, "code"), Name: "Webinar",
+			Budget:   crmkit.MustMoney("100.00", rapid.SampledFrom([]string{"EUR", "USD"}).Draw(t, "budget currency")),
+			Planned:  campaign.Targets{Leads: rapid.Int64Range(-1, 10).Draw(t, "leads"), Revenue: crmkit.MustMoney("10.00", "EUR")},
+			Schedule: crmkit.Period{Start: start, End: start.AddDate(0, 0, rapid.IntRange(-1, 30).Draw(t, "days"))},
+			Owner:    owner,
+		}
+		c, e, err := campaign.New(spec, crmkit.Cmd{By: by, At: at(0)})
+		if err != nil {
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("New returned an invalid campaign: %v", err)
+		}
+		wantOwner := owner
+		if wantOwner == "" {
+			wantOwner = by
+		}
+		if c.Version != 1 || e.Version != 1 || e.AggregateID != c.ID || e.AggregateKind != campaign.CampaignKind ||
+			e.Type != campaign.EventCampaignCreated || e.Actor != by || c.Owner != wantOwner || c.Status != campaign.Planned {
+			t.Fatalf("campaign %+v, event %+v", c, e)
+		}
+		var p campaign.CreatedPayload
+		if err := e.DecodePayload(&p); err != nil || p.Code != c.Code || p.Owner != c.Owner {
+			t.Fatalf("payload %+v, %v", p, err)
+		}
+	})
+}
