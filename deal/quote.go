@@ -675,7 +675,7 @@ func (q Quote) SetValidUntil(validUntil time.Time, c Cmd) (Quote, crmkit.Event, 
 // Submit asks for the approvals policy requires of the Draft's totals. If
 // it requires any, the quote becomes PendingApproval with a new
 // approval.Request requested by c.By (EventQuoteSubmitted, the request's
-// approval.EventRequested in its payload); otherwise it becomes Approved
+// approval.EventApprovalRequested in its payload); otherwise it becomes Approved
 // at once (EventQuoteApproved, no request).
 //
 // Errors: ErrIllegalTransition unless a Draft; ErrInvalid for no lines,
@@ -739,7 +739,7 @@ func (q Quote) Approve(roles []string, c Cmd) (Quote, crmkit.Event, error) {
 
 // Reject records the rejection of the quote's approval by c.By holding
 // roles, c.Reason its comment: the quote becomes Rejected
-// (EventQuoteRejected, the approval's approval.EventRejected in its
+// (EventQuoteRejected, the approval's approval.EventApprovalRejected in its
 // payload). Revise it to try again. Errors as Approve.
 func (q Quote) Reject(roles []string, c Cmd) (Quote, crmkit.Event, error) {
 	return q.decide(roles, c, false)
@@ -1060,7 +1060,7 @@ func (q Quote) applySubmitted(e crmkit.Event) (Quote, error) {
 		return Quote{}, err
 	}
 	if p.Approval == nil {
-		return Quote{}, crmkit.Invalid("event", "%s of quote %s v%d without its %s", e.Type, q.ID, q.Version, approval.EventRequested)
+		return Quote{}, crmkit.Invalid("event", "%s of quote %s v%d without its %s", e.Type, q.ID, q.Version, approval.EventApprovalRequested)
 	}
 	a, err := approval.FromRequested(*p.Approval)
 	if err != nil {
