@@ -1,0 +1,214 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path"
+	"reflect"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+)
+
+// SweepPackages are the library packages the method sweep covers, as
+// directories relative to the module root ("." is package crmkit).
+var SweepPackages = []string{
+	".", "approval", "kpi", "lead", "lead/scoring", "lead/routing", "deal",
+	"account", "account/clv", "quota", "funnel", "storage", "storage/memory",
+}
+
+// TypeDecl is an exported type declared in a package.
+type TypeDecl struct {
+	// Name is the type's name.
+	Name string
+	// Generic reports a type with type parameters.
+	Generic bool
+}
+
+// ExportedTypes lists the exported types declared in the non-test Go
+// files of dir (one package), sorted by name: every type the sweep can
+// call methods on. Interfaces (a method of a nil interface is the
+// caller's nil dereference, not the library's) and aliases (the sweep
+// reaches them under their own name) are left out.
+func ExportedTypes(fsys fs.FS, dir string) ([]TypeDecl, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []TypeDecl
+	fset := token.NewFileSet()
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, path.Join(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		f, err := parser.ParseFile(fset, n, src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		if f.Name.Name == "main" || strings.HasSuffix(f.Name.Name, "_test") {
+			continue
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.TYPE {
+				continue
+			}
+			for _, s := range g.Specs {
+				ts := s.(*ast.TypeSpec)
+				if _, iface := ts.Type.(*ast.InterfaceType); iface || ts.Assign != 0 || !ts.Name.IsExported() {
+					continue
+				}
+				out = append(out, TypeDecl{Name: ts.Name.Name, Generic: ts.TypeParams != nil})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b TypeDecl) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// SweepFinding is a method that panicked or hung when the sweep called it.
+type SweepFinding struct {
+	// Key names the call: "deal.Pipeline.ID on nil" (a nil pointer
+	// receiver) or "deal.Pipeline.ID on zero" (the zero value).
+	Key string
+	// Problem is "panic: ..." with the panic's first line, or "hangs".
+	Problem string
+	// Stack is the panicking goroutine's stack, for the test log.
+	Stack string
+}
+
+// SweepKey returns the Key of a call of method on type t: on a nil
+// pointer receiver when onNil, else on the zero value.
+func SweepKey(t reflect.Type, method string, onNil bool) string {
+	name := t.Name()
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	pkg := path.Base(t.PkgPath())
+	on := "zero"
+	if onNil {
+		on = "nil"
+	}
+	return fmt.Sprintf("%s.%s.%s on %s", pkg, name, method, on)
+}
+
+// Sweep calls every exported method of each type in types, except those
+// named Must* (which panic by their name's promise), with zero arguments:
+// the zero value of each parameter (nil pointers, slices, maps, functions,
+// iterators and interfaces), context.Background() for a context.Context,
+// and no variadic arguments. Each method declared on the pointer is called
+// on a nil pointer receiver, and every method on the zero value (through
+// a pointer to it). An iterator (a func(yield func(...) bool)) a method
+// returns is ranged over too, for at most a thousand elements, since
+// iterators do their work late. Each call runs in its own goroutine with
+// recover and the deadline timeout; Sweep returns the calls that panicked
+// or did not return in time, sorted by Key, and skips the keys in skip.
+//
+// A hung call's goroutine is left running: the test reporting it fails.
+func Sweep(types []reflect.Type, timeout time.Duration, skip map[string]string) []SweepFinding {
+	var out []SweepFinding
+	for _, t := range types {
+		pt := reflect.PointerTo(t)
+		for i := range pt.NumMethod() {
+			m := pt.Method(i)
+			if strings.HasPrefix(m.Name, "Must") {
+				continue
+			}
+			_, onValue := t.MethodByName(m.Name)
+			for _, onNil := range []bool{true, false} {
+				// A value method called through a nil pointer panics in
+				// the compiler's wrapper, before the method runs: that is
+				// the caller's nil dereference, as with a nil interface.
+				if onNil && onValue {
+					continue
+				}
+				key := SweepKey(t, m.Name, onNil)
+				if _, ok := skip[key]; ok {
+					continue
+				}
+				recv := reflect.New(t)
+				if onNil {
+					recv = reflect.Zero(pt)
+				}
+				if f, bad := sweepCall(m, recv, timeout); bad {
+					f.Key = key
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b SweepFinding) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+var contextType = reflect.TypeFor[context.Context]()
+
+// sweepCall calls m on recv with zero arguments in a goroutine and
+// reports a panic or a hang.
+func sweepCall(m reflect.Method, recv reflect.Value, timeout time.Duration) (SweepFinding, bool) {
+	ft := m.Type
+	args := []reflect.Value{recv}
+	for i := 1; i < ft.NumIn(); i++ {
+		if in := ft.In(i); in == contextType {
+			args = append(args, reflect.ValueOf(context.Background()))
+		} else {
+			args = append(args, reflect.Zero(in))
+		}
+	}
+	done := make(chan SweepFinding, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				msg, _, _ := strings.Cut(fmt.Sprint(p), "\n")
+				done <- SweepFinding{Problem: "panic: " + msg, Stack: string(debug.Stack())}
+			}
+		}()
+		var res []reflect.Value
+		if ft.IsVariadic() {
+			res = m.Func.CallSlice(args)
+		} else {
+			res = m.Func.Call(args)
+		}
+		for _, r := range res {
+			rangeOver(r)
+		}
+		done <- SweepFinding{}
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case f := <-done:
+		return f, f.Problem != ""
+	case <-timer.C:
+		return SweepFinding{Problem: fmt.Sprintf("hangs (no answer within %s)", timeout)}, true
+	}
+}
+
+// rangeOver ranges over v, for at most a thousand elements, if v is a
+// non-nil iterator: a function of one yield function returning bool.
+func rangeOver(v reflect.Value) {
+	t := v.Type()
+	if t.Kind() != reflect.Func || v.IsNil() || t.NumIn() != 1 || t.NumOut() != 0 {
+		return
+	}
+	y := t.In(0)
+	if y.Kind() != reflect.Func || y.NumOut() != 1 || y.Out(0).Kind() != reflect.Bool {
+		return
+	}
+	n := 0
+	yield := reflect.MakeFunc(y, func([]reflect.Value) []reflect.Value {
+		n++
+		return []reflect.Value{reflect.ValueOf(n < 1000).Convert(y.Out(0))}
+	})
+	v.Call([]reflect.Value{yield})
+}
