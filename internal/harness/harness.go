@@ -37,7 +37,7 @@ var ErrAny = errors.New("any root sentinel")
 // Sentinels are crmkit's root sentinels: every refusal matches one.
 var Sentinels = []error{
 	crmkit.ErrInvalid, crmkit.ErrNotFound, crmkit.ErrConflict, crmkit.ErrIllegalTransition,
-	crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow,
+	crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow, crmkit.ErrUnavailable,
 }
 
 type outcome struct {
@@ -83,6 +83,17 @@ func Run(t *testing.T, cases []Case) {
 	}
 }
 
+// countSentinels returns how many of Sentinels err matches.
+func countSentinels(err error) int {
+	n := 0
+	for _, s := range Sentinels {
+		if errors.Is(err, s) {
+			n++
+		}
+	}
+	return n
+}
+
 // Check reports why err is not an acceptable refusal: nil, matching no
 // root sentinel or more than one, or not matching want (crmkit.ErrInvalid
 // when want is nil, anything when want is ErrAny).
@@ -90,13 +101,7 @@ func Check(err, want error) error {
 	if err == nil {
 		return errors.New("accepted: want a refusal")
 	}
-	n := 0
-	for _, s := range Sentinels {
-		if errors.Is(err, s) {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := countSentinels(err); n != 1 {
 		return fmt.Errorf("error %q matches %d root sentinels, want exactly 1", err, n)
 	}
 	if want == nil {

@@ -76,19 +76,23 @@ func ExportedTypes(fsys fs.FS, dir string) ([]TypeDecl, error) {
 	return out, nil
 }
 
-// SweepFinding is a method that panicked or hung when the sweep called it.
+// SweepFinding is a method that panicked, hung or returned an error
+// matching no root sentinel (or more than one) when the sweep called it.
 type SweepFinding struct {
 	// Key names the call: "deal.Pipeline.ID on nil" (a nil pointer
-	// receiver) or "deal.Pipeline.ID on zero" (the zero value).
+	// receiver), "deal.Pipeline.ID on zero" (the zero value) or
+	// "deal.Pipeline.Move on zero with a nil context".
 	Key string
-	// Problem is "panic: ..." with the panic's first line, or "hangs".
+	// Problem is "panic: ..." with the panic's first line, "hangs", or
+	// what is wrong with the error returned.
 	Problem string
 	// Stack is the panicking goroutine's stack, for the test log.
 	Stack string
 }
 
 // SweepKey returns the Key of a call of method on type t: on a nil
-// pointer receiver when onNil, else on the zero value.
+// pointer receiver when onNil, else on the zero value. The key of the
+// call with a nil context is SweepKey(...) + NilContext.
 func SweepKey(t reflect.Type, method string, onNil bool) string {
 	name := t.Name()
 	if i := strings.IndexByte(name, '['); i >= 0 {
@@ -102,17 +106,23 @@ func SweepKey(t reflect.Type, method string, onNil bool) string {
 	return fmt.Sprintf("%s.%s.%s on %s", pkg, name, method, on)
 }
 
+// NilContext ends the SweepKey of a call with a nil context.
+const NilContext = " with a nil context"
+
 // Sweep calls every exported method of each type in types, except those
 // named Must* (which panic by their name's promise), with zero arguments:
 // the zero value of each parameter (nil pointers, slices, maps, functions,
 // iterators and interfaces), context.Background() for a context.Context,
 // and no variadic arguments. Each method declared on the pointer is called
 // on a nil pointer receiver, and every method on the zero value (through
-// a pointer to it). An iterator (a func(yield func(...) bool)) a method
-// returns is ranged over too, for at most a thousand elements, since
-// iterators do their work late. Each call runs in its own goroutine with
-// recover and the deadline timeout; Sweep returns the calls that panicked
-// or did not return in time, sorted by Key, and skips the keys in skip.
+// a pointer to it); a method taking a context is called on the zero value
+// once more with a nil context. An iterator (a func(yield func(...)
+// bool)) a method returns is ranged over too, for at most a thousand
+// elements, since iterators do their work late. Each call runs in its own
+// goroutine with recover and the deadline timeout; Sweep returns the
+// calls that panicked, did not return in time, or returned an error that
+// matches not exactly one of Sentinels, sorted by Key, and skips the keys
+// in skip.
 //
 // A hung call's goroutine is left running: the test reporting it fails.
 func Sweep(types []reflect.Type, timeout time.Duration, skip map[string]string) []SweepFinding {
@@ -125,22 +135,26 @@ func Sweep(types []reflect.Type, timeout time.Duration, skip map[string]string) 
 				continue
 			}
 			_, onValue := t.MethodByName(m.Name)
-			for _, onNil := range []bool{true, false} {
+			takesCtx := slices.Contains(slices.Collect(m.Type.Ins()), contextType)
+			for _, c := range []struct{ onNil, nilCtx bool }{{true, false}, {false, false}, {false, true}} {
 				// A value method called through a nil pointer panics in
 				// the compiler's wrapper, before the method runs: that is
 				// the caller's nil dereference, as with a nil interface.
-				if onNil && onValue {
+				if c.onNil && onValue || c.nilCtx && !takesCtx {
 					continue
 				}
-				key := SweepKey(t, m.Name, onNil)
+				key := SweepKey(t, m.Name, c.onNil)
+				if c.nilCtx {
+					key += NilContext
+				}
 				if _, ok := skip[key]; ok {
 					continue
 				}
 				recv := reflect.New(t)
-				if onNil {
+				if c.onNil {
 					recv = reflect.Zero(pt)
 				}
-				if f, bad := sweepCall(m, recv, timeout); bad {
+				if f, bad := sweepCall(m, recv, c.nilCtx, timeout); bad {
 					f.Key = key
 					out = append(out, f)
 				}
@@ -153,13 +167,16 @@ func Sweep(types []reflect.Type, timeout time.Duration, skip map[string]string) 
 
 var contextType = reflect.TypeFor[context.Context]()
 
-// sweepCall calls m on recv with zero arguments in a goroutine and
-// reports a panic or a hang.
-func sweepCall(m reflect.Method, recv reflect.Value, timeout time.Duration) (SweepFinding, bool) {
+var errorType = reflect.TypeFor[error]()
+
+// sweepCall calls m on recv with zero arguments (and a nil context when
+// nilCtx) in a goroutine and reports a panic, a hang or an error without
+// exactly one root sentinel.
+func sweepCall(m reflect.Method, recv reflect.Value, nilCtx bool, timeout time.Duration) (SweepFinding, bool) {
 	ft := m.Type
 	args := []reflect.Value{recv}
 	for i := 1; i < ft.NumIn(); i++ {
-		if in := ft.In(i); in == contextType {
+		if in := ft.In(i); in == contextType && !nilCtx {
 			args = append(args, reflect.ValueOf(context.Background()))
 		} else {
 			args = append(args, reflect.Zero(in))
@@ -180,6 +197,12 @@ func sweepCall(m reflect.Method, recv reflect.Value, timeout time.Duration) (Swe
 			res = m.Func.Call(args)
 		}
 		for _, r := range res {
+			if r.Type() == errorType && !r.IsNil() {
+				if n := countSentinels(r.Interface().(error)); n != 1 {
+					done <- SweepFinding{Problem: fmt.Sprintf("error %q matches %d root sentinels, want exactly 1", r.Interface(), n)}
+					return
+				}
+			}
 			rangeOver(r)
 		}
 		done <- SweepFinding{}

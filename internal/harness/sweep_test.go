@@ -1,6 +1,8 @@
 package harness_test
 
 import (
+	"context"
+	"errors"
 	"os"
 	"reflect"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/harness"
 )
 
@@ -25,9 +28,10 @@ var sweepSkips = map[string]string{}
 // input a caller can pass" for every method at once: harness.Sweep calls
 // every exported method of every exported type of the library packages
 // on a nil pointer receiver and on the zero value, with zero arguments
-// (context.Background() for a context), and fails listing every method
-// that panics or hangs. Methods named Must* are left out: they panic by
-// the promise of their name.
+// (context.Background() for a context, and once more a nil context), and
+// fails listing every method that panics, hangs or returns an error
+// without exactly one root sentinel. Methods named Must* are left out:
+// they panic by the promise of their name.
 func TestSweepNilAndZero(t *testing.T) {
 	var types []reflect.Type
 	for _, dir := range harness.SweepPackages {
@@ -40,7 +44,7 @@ func TestSweepNilAndZero(t *testing.T) {
 		t.Logf("%s: %s\n%s", f.Key, f.Problem, f.Stack)
 	}
 	if len(lines) > 0 {
-		t.Errorf("%d methods panic or hang on a nil or zero receiver with zero arguments:\n\t%s", len(lines), strings.Join(lines, "\n\t"))
+		t.Errorf("%d methods panic, hang or return an error without one root sentinel on a nil or zero receiver with zero arguments:\n\t%s", len(lines), strings.Join(lines, "\n\t"))
 	}
 }
 
@@ -84,25 +88,37 @@ func (s *sweepProbe) Seq() func(func() bool) {
 }
 func (sweepHang) Wait(ch chan int) int { return <-ch }
 
+func (s *sweepProbe) Ctx(ctx context.Context) error { return ctx.Err() }
+func (s *sweepProbe) Bad() error                    { return errors.New("plain") }
+func (s *sweepProbe) Good() error                   { return crmkit.Invalid("x", "bad") }
+
 // TestSweepFindsPanicsAndHangs checks the sweep against types whose
 // findings are known by construction: Deref panics on nil and on zero
 // (its field is nil), Seq's iterator panics after its thousandth element
-// on both, Wait blocks on a nil channel; Value is a value method (not
-// called on nil), Safe answers, MustDeref is left out by name.
+// on both, Wait blocks on a nil channel, Ctx panics on a nil context (not
+// on context.Background()), Bad returns an error of no root sentinel on
+// both; Value is a value method (not called on nil), Safe and Good
+// answer, MustDeref is left out by name.
 func TestSweepFindsPanicsAndHangs(t *testing.T) {
 	found := harness.Sweep([]reflect.Type{reflect.TypeFor[sweepProbe](), reflect.TypeFor[sweepHang]()}, 200*time.Millisecond,
 		map[string]string{"harness_test.sweepProbe.Seq on zero": "skipped by the test"})
 	var keys []string
 	for _, f := range found {
 		keys = append(keys, f.Key)
-		if strings.HasPrefix(f.Key, "harness_test.sweepHang") {
+		switch {
+		case strings.HasPrefix(f.Key, "harness_test.sweepHang"):
 			assert.Contains(t, f.Problem, "hangs")
-		} else {
+		case strings.Contains(f.Key, ".Bad "):
+			assert.Equal(t, `error "plain" matches 0 root sentinels, want exactly 1`, f.Problem)
+		default:
 			assert.Contains(t, f.Problem, "panic: ")
 		}
 	}
 	assert.Equal(t, []string{
 		"harness_test.sweepHang.Wait on zero",
+		"harness_test.sweepProbe.Bad on nil",
+		"harness_test.sweepProbe.Bad on zero",
+		"harness_test.sweepProbe.Ctx on zero with a nil context",
 		"harness_test.sweepProbe.Deref on nil",
 		"harness_test.sweepProbe.Deref on zero",
 		"harness_test.sweepProbe.Seq on nil",
