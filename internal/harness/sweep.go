@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -36,11 +37,28 @@ type TypeDecl struct {
 // caller's nil dereference, not the library's) and aliases (the sweep
 // reaches them under their own name) are left out.
 func ExportedTypes(fsys fs.FS, dir string) ([]TypeDecl, error) {
+	types, _, err := exported(fsys, dir)
+	return types, err
+}
+
+// ExportedFuncs lists the exported functions (not methods) declared in
+// the non-test Go files of dir, sorted by name. Generic functions are
+// left out: the sweep has no type to instantiate them with.
+func ExportedFuncs(fsys fs.FS, dir string) ([]string, error) {
+	_, funcs, err := exported(fsys, dir)
+	return funcs, err
+}
+
+// exported returns the declarations ExportedTypes and ExportedFuncs list.
+func exported(fsys fs.FS, dir string) ([]TypeDecl, []string, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []TypeDecl
+	var (
+		out   []TypeDecl
+		funcs []string
+	)
 	fset := token.NewFileSet()
 	for _, e := range entries {
 		n := e.Name()
@@ -49,16 +67,22 @@ func ExportedTypes(fsys fs.FS, dir string) ([]TypeDecl, error) {
 		}
 		src, err := fs.ReadFile(fsys, path.Join(dir, n))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		f, err := parser.ParseFile(fset, n, src, parser.SkipObjectResolution)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if f.Name.Name == "main" || strings.HasSuffix(f.Name.Name, "_test") {
 			continue
 		}
 		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if fd.Recv == nil && fd.Name.IsExported() && fd.Type.TypeParams == nil {
+					funcs = append(funcs, fd.Name.Name)
+				}
+				continue
+			}
 			g, ok := d.(*ast.GenDecl)
 			if !ok || g.Tok != token.TYPE {
 				continue
@@ -73,7 +97,8 @@ func ExportedTypes(fsys fs.FS, dir string) ([]TypeDecl, error) {
 		}
 	}
 	slices.SortFunc(out, func(a, b TypeDecl) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
+	slices.Sort(funcs)
+	return out, funcs, nil
 }
 
 // SweepFinding is a method that panicked, hung or returned an error
@@ -154,7 +179,7 @@ func Sweep(types []reflect.Type, timeout time.Duration, skip map[string]string) 
 				if c.onNil {
 					recv = reflect.Zero(pt)
 				}
-				if f, bad := sweepCall(m, recv, c.nilCtx, timeout); bad {
+				if f, bad := sweepCall(m.Func, []reflect.Value{recv}, c.nilCtx, timeout); bad {
 					f.Key = key
 					out = append(out, f)
 				}
@@ -169,13 +194,57 @@ var contextType = reflect.TypeFor[context.Context]()
 
 var errorType = reflect.TypeFor[error]()
 
-// sweepCall calls m on recv with zero arguments (and a nil context when
-// nilCtx) in a goroutine and reports a panic, a hang or an error without
-// exactly one root sentinel.
-func sweepCall(m reflect.Method, recv reflect.Value, nilCtx bool, timeout time.Duration) (SweepFinding, bool) {
-	ft := m.Type
-	args := []reflect.Value{recv}
-	for i := 1; i < ft.NumIn(); i++ {
+// SweepFuncKey returns the Key of a call of the function f: its package
+// and name, such as "deal.NewPipeline".
+func SweepFuncKey(f any) string {
+	name := runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
+	return path.Base(name)
+}
+
+// SweepFuncs is Sweep for functions: it calls each of funcs (except
+// those named Must*) with zero arguments and context.Background() for a
+// context, and a function taking a context once more with a nil one. It
+// returns the calls that panicked, hung or returned an error matching
+// not exactly one of Sentinels, sorted by Key (SweepFuncKey, with
+// NilContext appended for the second call), and skips the keys in skip.
+func SweepFuncs(funcs []any, timeout time.Duration, skip map[string]string) []SweepFinding {
+	var out []SweepFinding
+	for _, f := range funcs {
+		fn := reflect.ValueOf(f)
+		name := SweepFuncKey(f)
+		if _, short, _ := strings.Cut(name, "."); strings.HasPrefix(short, "Must") {
+			continue
+		}
+		takesCtx := slices.Contains(slices.Collect(fn.Type().Ins()), contextType)
+		for _, nilCtx := range []bool{false, true} {
+			if nilCtx && !takesCtx {
+				continue
+			}
+			key := name
+			if nilCtx {
+				key += NilContext
+			}
+			if _, ok := skip[key]; ok {
+				continue
+			}
+			if found, bad := sweepCall(fn, nil, nilCtx, timeout); bad {
+				found.Key = key
+				out = append(out, found)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b SweepFinding) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// sweepCall calls fn with the arguments prefix (a method's receiver) and
+// zero values for the rest (context.Background() for a context, or nil
+// when nilCtx) in a goroutine and reports a panic, a hang or an error
+// without exactly one root sentinel.
+func sweepCall(fn reflect.Value, prefix []reflect.Value, nilCtx bool, timeout time.Duration) (SweepFinding, bool) {
+	ft := fn.Type()
+	args := slices.Clone(prefix)
+	for i := len(prefix); i < ft.NumIn(); i++ {
 		if in := ft.In(i); in == contextType && !nilCtx {
 			args = append(args, reflect.ValueOf(context.Background()))
 		} else {
@@ -192,9 +261,9 @@ func sweepCall(m reflect.Method, recv reflect.Value, nilCtx bool, timeout time.D
 		}()
 		var res []reflect.Value
 		if ft.IsVariadic() {
-			res = m.Func.CallSlice(args)
+			res = fn.CallSlice(args)
 		} else {
-			res = m.Func.Call(args)
+			res = fn.Call(args)
 		}
 		for _, r := range res {
 			if r.Type() == errorType && !r.IsNil() {

@@ -66,6 +66,37 @@ func TestSweepCoversEveryType(t *testing.T) {
 		}
 		slices.Sort(got)
 		assert.Equal(t, want, got, "types of %s: run go generate in internal/harness", dir)
+
+		wantFuncs, err := harness.ExportedFuncs(root, dir)
+		require.NoError(t, err)
+		var gotFuncs []string
+		for _, f := range sweepFuncs[dir] {
+			_, name, _ := strings.Cut(harness.SweepFuncKey(f), ".")
+			gotFuncs = append(gotFuncs, name)
+		}
+		slices.Sort(gotFuncs)
+		assert.Equal(t, wantFuncs, gotFuncs, "functions of %s: run go generate in internal/harness", dir)
+	}
+}
+
+// TestSweepFuncs is TestSweepNilAndZero for the exported functions of
+// the library packages: each is called with zero arguments
+// (context.Background() for a context, and once more a nil context); none
+// may panic, hang or return an error without exactly one root sentinel.
+// Functions named Must* are left out.
+func TestSweepFuncs(t *testing.T) {
+	var funcs []any
+	for _, dir := range harness.SweepPackages {
+		funcs = append(funcs, sweepFuncs[dir]...)
+	}
+	found := harness.SweepFuncs(funcs, 10*time.Second, sweepSkips)
+	var lines []string
+	for _, f := range found {
+		lines = append(lines, f.Key+": "+f.Problem)
+		t.Logf("%s: %s\n%s", f.Key, f.Problem, f.Stack)
+	}
+	if len(lines) > 0 {
+		t.Errorf("%d functions panic, hang or return an error without one root sentinel with zero arguments:\n\t%s", len(lines), strings.Join(lines, "\n\t"))
 	}
 }
 
@@ -123,4 +154,23 @@ func TestSweepFindsPanicsAndHangs(t *testing.T) {
 		"harness_test.sweepProbe.Deref on zero",
 		"harness_test.sweepProbe.Seq on nil",
 	}, keys)
+}
+
+func sweepPanics(p *int) int                 { return *p }
+func sweepCtx(ctx context.Context) error     { return ctx.Err() }
+func sweepFine(ctx context.Context, _ []int) {}
+func MustSweep()                             { panic("by its name") }
+
+// TestSweepFuncsFindsPanics checks SweepFuncs against functions whose
+// findings are known by construction: sweepPanics dereferences its nil
+// argument, sweepCtx a nil context (not context.Background()); sweepFine
+// answers and MustSweep is left out by name.
+func TestSweepFuncsFindsPanics(t *testing.T) {
+	found := harness.SweepFuncs([]any{sweepPanics, sweepCtx, sweepFine, MustSweep}, time.Second, nil)
+	var keys []string
+	for _, f := range found {
+		keys = append(keys, f.Key)
+		assert.Contains(t, f.Problem, "panic: ")
+	}
+	assert.Equal(t, []string{"harness_test.sweepCtx with a nil context", "harness_test.sweepPanics"}, keys)
 }

@@ -1,10 +1,11 @@
-// Command sweepgen writes sweep_types_test.go, the list of types the
-// method sweep of package harness calls (see harness.Sweep): every type
-// harness.ExportedTypes finds in harness.SweepPackages. A generic type is
+// Command sweepgen writes sweep_types_test.go, the lists of types and
+// functions the sweep of package harness calls (see harness.Sweep and
+// harness.SweepFuncs): every type harness.ExportedTypes and every function
+// harness.ExportedFuncs finds in harness.SweepPackages. A generic type is
 // instantiated with uint8, which every generic type of those packages
 // accepts. Run it from internal/harness with go generate after adding,
-// moving or renaming an exported type; TestSweepCoversEveryType fails
-// until then.
+// moving or renaming an exported type or function;
+// TestSweepCoversEveryType fails until then.
 package main
 
 import (
@@ -40,6 +41,18 @@ func main() {
 				inst = "[uint8]"
 			}
 			fmt.Fprintf(&b, "\t\treflect.TypeFor[%s.%s%s](),\n", alias(dir), t.Name, inst)
+		}
+		b.WriteString("\t},\n")
+	}
+	b.WriteString("}\n\n// sweepFuncs holds, per directory of harness.SweepPackages, the functions\n// harness.ExportedFuncs lists there.\nvar sweepFuncs = map[string][]any{\n")
+	for _, dir := range harness.SweepPackages {
+		funcs, err := harness.ExportedFuncs(root, dir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Fprintf(&b, "\t%q: {\n", dir)
+		for _, f := range funcs {
+			fmt.Fprintf(&b, "\t\t%s.%s,\n", alias(dir), f)
 		}
 		b.WriteString("\t},\n")
 	}
