@@ -179,9 +179,9 @@ func Sweep(types []reflect.Type, timeout time.Duration, skip map[string]string) 
 				if c.onNil {
 					recv = reflect.Zero(pt)
 				}
-				if f, bad := sweepCall(m.Func, []reflect.Value{recv}, c.nilCtx, timeout); bad {
-					f.Key = key
-					out = append(out, f)
+				if o, bad := sweepCall(m.Func, []reflect.Value{recv}, c.nilCtx, timeout); bad {
+					o.f.Key = key
+					out = append(out, o.f)
 				}
 			}
 		}
@@ -227,9 +227,9 @@ func SweepFuncs(funcs []any, timeout time.Duration, skip map[string]string) []Sw
 			if _, ok := skip[key]; ok {
 				continue
 			}
-			if found, bad := sweepCall(fn, nil, nilCtx, timeout); bad {
-				found.Key = key
-				out = append(out, found)
+			if o, bad := sweepCall(fn, nil, nilCtx, timeout); bad {
+				o.f.Key = key
+				out = append(out, o.f)
 			}
 		}
 	}
@@ -237,11 +237,92 @@ func SweepFuncs(funcs []any, timeout time.Duration, skip map[string]string) []Sw
 	return out
 }
 
+// sweepOutcome is what one call of the sweep gave: a finding, or the
+// results.
+type sweepOutcome struct {
+	f       SweepFinding
+	results []reflect.Value
+}
+
+// SweepValues is Sweep for ready values, as their constructors build
+// them (a pipeline, a ladder, a store): every exported method of each
+// value is called with zero arguments (context.Background() for a
+// context, and once more a nil context). A non-nil result of a type of
+// this module with exported methods (a repository a store hands out) is
+// swept the same way, one level deep. Keys are the value's type and the
+// method path, such as "memory.Store.Leads().Get on ready" (with
+// NilContext appended for the nil-context call).
+func SweepValues(values []any, timeout time.Duration, skip map[string]string) []SweepFinding {
+	var out []SweepFinding
+	for _, v := range values {
+		rv := reflect.ValueOf(v)
+		t := rv.Type()
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		name, _, _ := strings.Cut(t.Name(), "[")
+		out = sweepValue(out, rv, path.Base(t.PkgPath())+"."+name, 1, timeout, skip)
+	}
+	slices.SortFunc(out, func(a, b SweepFinding) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// sweepValue sweeps the methods of v, named prefix, and the values they
+// return down to depth more levels.
+func sweepValue(out []SweepFinding, v reflect.Value, prefix string, depth int, timeout time.Duration, skip map[string]string) []SweepFinding {
+	t := v.Type()
+	for i := range t.NumMethod() {
+		m := t.Method(i)
+		if strings.HasPrefix(m.Name, "Must") {
+			continue
+		}
+		takesCtx := slices.Contains(slices.Collect(m.Type.Ins()), contextType)
+		for _, nilCtx := range []bool{false, true} {
+			if nilCtx && !takesCtx {
+				continue
+			}
+			key := prefix + "." + m.Name + " on ready"
+			if nilCtx {
+				key += NilContext
+			}
+			if _, ok := skip[key]; ok {
+				continue
+			}
+			o, bad := sweepCall(m.Func, []reflect.Value{v}, nilCtx, timeout)
+			if bad {
+				o.f.Key = key
+				out = append(out, o.f)
+				continue
+			}
+			if depth == 0 || nilCtx {
+				continue
+			}
+			for _, r := range o.results {
+				if r.Kind() == reflect.Interface {
+					r = r.Elem()
+				}
+				if !r.IsValid() || r.Kind() == reflect.Pointer && r.IsNil() || r.NumMethod() == 0 {
+					continue
+				}
+				pt := r.Type()
+				if pt.Kind() == reflect.Pointer {
+					pt = pt.Elem()
+				}
+				if !strings.HasPrefix(pt.PkgPath(), "github.com/crmkit/crmkit") || r.Type().Implements(errorType) {
+					continue
+				}
+				out = sweepValue(out, r, prefix+"."+m.Name+"()", depth-1, timeout, skip)
+			}
+		}
+	}
+	return out
+}
+
 // sweepCall calls fn with the arguments prefix (a method's receiver) and
 // zero values for the rest (context.Background() for a context, or nil
 // when nilCtx) in a goroutine and reports a panic, a hang or an error
 // without exactly one root sentinel.
-func sweepCall(fn reflect.Value, prefix []reflect.Value, nilCtx bool, timeout time.Duration) (SweepFinding, bool) {
+func sweepCall(fn reflect.Value, prefix []reflect.Value, nilCtx bool, timeout time.Duration) (sweepOutcome, bool) {
 	ft := fn.Type()
 	args := slices.Clone(prefix)
 	for i := len(prefix); i < ft.NumIn(); i++ {
@@ -251,12 +332,12 @@ func sweepCall(fn reflect.Value, prefix []reflect.Value, nilCtx bool, timeout ti
 			args = append(args, reflect.Zero(in))
 		}
 	}
-	done := make(chan SweepFinding, 1)
+	done := make(chan sweepOutcome, 1)
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
 				msg, _, _ := strings.Cut(fmt.Sprint(p), "\n")
-				done <- SweepFinding{Problem: "panic: " + msg, Stack: string(debug.Stack())}
+				done <- sweepOutcome{f: SweepFinding{Problem: "panic: " + msg, Stack: string(debug.Stack())}}
 			}
 		}()
 		var res []reflect.Value
@@ -268,21 +349,21 @@ func sweepCall(fn reflect.Value, prefix []reflect.Value, nilCtx bool, timeout ti
 		for _, r := range res {
 			if r.Type() == errorType && !r.IsNil() {
 				if n := countSentinels(r.Interface().(error)); n != 1 {
-					done <- SweepFinding{Problem: fmt.Sprintf("error %q matches %d root sentinels, want exactly 1", r.Interface(), n)}
+					done <- sweepOutcome{f: SweepFinding{Problem: fmt.Sprintf("error %q matches %d root sentinels, want exactly 1", r.Interface(), n)}}
 					return
 				}
 			}
 			rangeOver(r)
 		}
-		done <- SweepFinding{}
+		done <- sweepOutcome{results: res}
 	}()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
-	case f := <-done:
-		return f, f.Problem != ""
+	case o := <-done:
+		return o, o.f.Problem != ""
 	case <-timer.C:
-		return SweepFinding{Problem: fmt.Sprintf("hangs (no answer within %s)", timeout)}, true
+		return sweepOutcome{f: SweepFinding{Problem: fmt.Sprintf("hangs (no answer within %s)", timeout)}}, true
 	}
 }
 

@@ -14,7 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/internal/harness"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage/memory"
 )
 
 //go:generate go run ./sweepgen
@@ -100,6 +103,33 @@ func TestSweepFuncs(t *testing.T) {
 	}
 }
 
+// TestSweepReady is TestSweepNilAndZero for ready values, built by their
+// constructors: a pipeline and a set of pipelines, a ladder, a fake clock,
+// a rate table, a memory DB and one of its tenants' stores, with the
+// repositories and logs the store hands out (one level deep). Every
+// method with zero arguments, and with a nil context, answers without a
+// panic or a hang, and every error matches one root sentinel.
+func TestSweepReady(t *testing.T) {
+	clock := crmkit.NewFakeClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	pipelines, err := deal.NewPipelines(deal.DefaultPipeline())
+	require.NoError(t, err)
+	ladder, err := lead.NewLadder(clock)
+	require.NoError(t, err)
+	db := memory.New()
+	store, err := db.Tenant("sweep")
+	require.NoError(t, err)
+	values := []any{deal.DefaultPipeline(), pipelines, ladder, clock, new(crmkit.RateTable), db, store}
+	found := harness.SweepValues(values, 10*time.Second, sweepSkips)
+	var lines []string
+	for _, f := range found {
+		lines = append(lines, f.Key+": "+f.Problem)
+		t.Logf("%s: %s\n%s", f.Key, f.Problem, f.Stack)
+	}
+	if len(lines) > 0 {
+		t.Errorf("%d methods of ready values panic, hang or return an error without one root sentinel with zero arguments:\n\t%s", len(lines), strings.Join(lines, "\n\t"))
+	}
+}
+
 // Types of the sweep's own test: one of each finding.
 type (
 	sweepProbe struct{ p *int }
@@ -173,4 +203,25 @@ func TestSweepFuncsFindsPanics(t *testing.T) {
 		assert.Contains(t, f.Problem, "panic: ")
 	}
 	assert.Equal(t, []string{"harness_test.sweepCtx with a nil context", "harness_test.sweepPanics"}, keys)
+}
+
+// sweepStore hands out a sweepRepo, as a store hands out repositories.
+type (
+	sweepStore struct{}
+	sweepRepo  struct{}
+	sweepGet   interface{ Get(context.Context) error }
+)
+
+func (sweepStore) Repo() sweepGet                  { return &sweepRepo{} }
+func (sweepStore) Nil() sweepGet                   { return nil }
+func (r *sweepRepo) Get(ctx context.Context) error { return ctx.Err() }
+
+// TestSweepValuesFindsPanics checks SweepValues on a value whose
+// repository's Get panics on a nil context: found one level down, under
+// the method path that reached it; a nil result is not descended into.
+func TestSweepValuesFindsPanics(t *testing.T) {
+	found := harness.SweepValues([]any{sweepStore{}}, time.Second, nil)
+	require.Len(t, found, 1)
+	assert.Equal(t, "harness_test.sweepStore.Repo().Get on ready with a nil context", found[0].Key)
+	assert.Contains(t, found[0].Problem, "panic: ")
 }
