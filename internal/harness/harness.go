@@ -1,7 +1,10 @@
 // Package harness runs bad-input cases against crmkit's exported API for
 // the packages' own tests: each case runs in its own goroutine with a
 // deadline, so a panic or a hang fails that case alone, and every refusal
-// must match exactly one of crmkit's root sentinels.
+// must match exactly one of crmkit's root sentinels. Sweep, SweepFuncs and
+// SweepValues go further without a table: they call every exported method
+// and function of the library packages with zero arguments, on nil, zero
+// and ready receivers, the same way.
 package harness
 
 import (
