@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/internal/harness"
 	"github.com/crmkit/crmkit/lead"
@@ -104,8 +106,9 @@ func TestSweepFuncs(t *testing.T) {
 }
 
 // TestSweepReady is TestSweepNilAndZero for ready values, built by their
-// constructors: a pipeline and a set of pipelines, a ladder, a fake clock,
-// a rate table, a memory DB and one of its tenants' stores, with the
+// constructors: a pipeline and a set of pipelines, a ladder, lead
+// sources, an account hierarchy, an approval request, a fake clock, a
+// rate table, a memory DB and one of its tenants' stores, with the
 // repositories and logs the store hands out (one level deep). Every
 // method with zero arguments, and with a nil context, answers without a
 // panic or a hang, and every error matches one root sentinel.
@@ -118,7 +121,14 @@ func TestSweepReady(t *testing.T) {
 	db := memory.New()
 	store, err := db.Tenant("sweep")
 	require.NoError(t, err)
-	values := []any{deal.DefaultPipeline(), pipelines, ladder, clock, new(crmkit.RateTable), db, store}
+	sources, err := lead.NewSources("partner portal")
+	require.NoError(t, err)
+	tree, err := account.NewHierarchy(nil)
+	require.NoError(t, err)
+	at := clock.Now()
+	req, _, err := approval.New("quote 1", "rob", []string{"manager"}, at, at.AddDate(0, 0, 7))
+	require.NoError(t, err)
+	values := []any{deal.DefaultPipeline(), pipelines, ladder, sources, tree, req, clock, new(crmkit.RateTable), db, store}
 	found := harness.SweepValues(values, 10*time.Second, sweepSkips)
 	var lines []string
 	for _, f := range found {
