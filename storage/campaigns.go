@@ -101,12 +101,8 @@ func (f CampaignFilter) Validate() error {
 	return nil
 }
 
-// Match reports whether c passes the filter. A nil filter passes every
-// campaign, as the zero filter does; a nil c passes none.
+// Match reports whether c passes the filter.
 func (f *CampaignFilter) Match(c *funnel.Campaign) bool {
-	if f == nil || c == nil {
-		return c != nil
-	}
 	if f.Owner != "" && c.Owner != f.Owner || f.Code != "" && c.Code != f.Code {
 		return false
 	}
