@@ -1,6 +1,7 @@
 package deal_test
 
 import (
+	"math/big"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -55,6 +56,15 @@ func TestQuoteLineLimitMessages(t *testing.T) {
 			assert.EqualError(t, err, c.want)
 		})
 	}
+	// One written as 10^20 x 10^-20: 21 digits and 20 places, but the
+	// places beyond 6 are trailing zeros, the same value as 1 (the
+	// decimal path, as the coefficient passes int64): 1 x 10.00 = 10.00.
+	one := deal.QuoteLine{Product: "seat", Quantity: decimal.NewFromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(20), nil), -20), UnitPrice: crmkit.MustMoney("10.00", "EUR")}
+	gross, net, err := one.Totals()
+	require.NoError(t, err)
+	assert.Equal(t, crmkit.MustMoney("10.00", "EUR"), gross)
+	assert.Equal(t, crmkit.MustMoney("10.00", "EUR"), net)
+
 	// The limits themselves are accepted: 10^12 units, 6 places each.
 	for _, l := range []deal.QuoteLine{
 		line("seat", "1000000000000", "0.01", "EUR", "0.999999"),
