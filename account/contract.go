@@ -204,20 +204,20 @@ const ContractKind = "contract"
 // Version after it. Status changes have From and To set to the statuses;
 // EventContractDrafted's payload is ContractDraftedPayload,
 // EventContractApproved's ContractApprovedPayload, EventContractAmended's
-// and EventContractRenewed's the new Terms; EventContractExecution has
+// and EventContractRenewed's the new Terms; EventContractExecutionUpdated has
 // From and To set to the execution stages; EventContractTerminated's
 // Reason is the stated reason.
 const (
-	EventContractDrafted    = "ContractDrafted"
-	EventContractApproved   = "ContractApproved"
-	EventContractSigned     = "ContractSigned"
-	EventContractActivated  = "ContractActivated"
-	EventContractCompleted  = "ContractCompleted"
-	EventContractClosed     = "ContractClosed"
-	EventContractTerminated = "ContractTerminated"
-	EventContractAmended    = "ContractAmended"
-	EventContractRenewed    = "ContractRenewed"
-	EventContractExecution  = "ContractExecutionUpdated"
+	EventContractDrafted          = "ContractDrafted"
+	EventContractApproved         = "ContractApproved"
+	EventContractSigned           = "ContractSigned"
+	EventContractActivated        = "ContractActivated"
+	EventContractCompleted        = "ContractCompleted"
+	EventContractClosed           = "ContractClosed"
+	EventContractTerminated       = "ContractTerminated"
+	EventContractAmended          = "ContractAmended"
+	EventContractRenewed          = "ContractRenewed"
+	EventContractExecutionUpdated = "ContractExecutionUpdated"
 )
 
 var triggerEvent = [numContractTriggers]string{
@@ -455,7 +455,7 @@ func (c Contract) Execute(x Execution, actor string, at time.Time) (Contract, cr
 	out := c.clone()
 	from := out.Execution
 	out.Execution = x
-	out, e, err := out.record(EventContractExecution, actor, at, "", 0, nil)
+	out, e, err := out.record(EventContractExecutionUpdated, actor, at, "", 0, nil)
 	if err == nil {
 		e.From, e.To = from.String(), x.String()
 	}
@@ -660,7 +660,7 @@ func (c *Contract) apply(e crmkit.Event) error {
 			return fmt.Errorf("contract %s is %s: %w", c.ID, c.Status, crmkit.ErrIllegalTransition)
 		}
 		c.Terms = append(slices.Clone(c.Terms), t)
-	case EventContractExecution:
+	case EventContractExecutionUpdated:
 		x, xerr := executionNames.Parse(e.To)
 		if (c.Status != Signed && c.Status != Active) || xerr != nil || x <= c.Execution {
 			return fmt.Errorf("contract %s is %s with execution %s: cannot move to %q: %w", c.ID, c.Status, c.Execution, e.To, crmkit.ErrIllegalTransition)

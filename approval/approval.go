@@ -75,22 +75,22 @@ func (s Status) Final() bool {
 // carries the request ID as its aggregate ID and the request's Version
 // after it.
 const (
-	// EventRequested opens a request; its payload is
+	// EventApprovalRequested opens a request; its payload is
 	// RequestedPayload.
-	EventRequested = "ApprovalRequested"
-	// EventStepApproved approves a step that is not the last; its
+	EventApprovalRequested = "ApprovalRequested"
+	// EventApprovalStepApproved approves a step that is not the last; its
 	// payload is DecidedPayload.
-	EventStepApproved = "ApprovalStepApproved"
-	// EventGranted approves the last step: the request is
+	EventApprovalStepApproved = "ApprovalStepApproved"
+	// EventApprovalGranted approves the last step: the request is
 	// Approved. Its payload is DecidedPayload.
-	EventGranted = "ApprovalGranted"
-	// EventRejected rejects the current step and so the request.
+	EventApprovalGranted = "ApprovalGranted"
+	// EventApprovalRejected rejects the current step and so the request.
 	// Its payload is DecidedPayload.
-	EventRejected = "ApprovalRejected"
-	// EventExpired records that ExpiresAt passed while pending.
-	EventExpired = "ApprovalExpired"
-	// EventCancelled records a withdrawn request.
-	EventCancelled = "ApprovalCancelled"
+	EventApprovalRejected = "ApprovalRejected"
+	// EventApprovalExpired records that ExpiresAt passed while pending.
+	EventApprovalExpired = "ApprovalExpired"
+	// EventApprovalCancelled records a withdrawn request.
+	EventApprovalCancelled = "ApprovalCancelled"
 )
 
 // FourEyes is the separation-of-duties rule every approval in crmkit
@@ -135,8 +135,8 @@ func (r *Request) Check(subject string, roles []string, by string, at time.Time)
 	return nil
 }
 
-// Kind is the AggregateKind of approval events.
-const Kind = "approval"
+// ApprovalKind is the AggregateKind of approval events.
+const ApprovalKind = "approval"
 
 // Step is one step of an approval chain: somebody holding Role
 // must approve it. Steps are decided in order.
@@ -189,7 +189,7 @@ func (a Approver) HasRole(role string) bool { return slices.Contains(a.Roles, ro
 // A Request is a value: every method returns a new value and an
 // event and never changes its receiver (slices are copied). A rejected
 // call returns an error and the zero value. Version counts the events so
-// far, starting at 1 for EventRequested; Replay rebuilds a
+// far, starting at 1 for EventApprovalRequested; Replay rebuilds a
 // request from its events.
 type Request struct {
 	ID          uuid.UUID  `json:"id"`
@@ -206,7 +206,7 @@ type Request struct {
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 }
 
-// RequestedPayload is the payload of EventRequested: all
+// RequestedPayload is the payload of EventApprovalRequested: all
 // that is needed to rebuild the request.
 type RequestedPayload struct {
 	Subject   string    `json:"subject"`
@@ -215,8 +215,8 @@ type RequestedPayload struct {
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
-// DecidedPayload is the payload of EventStepApproved,
-// EventGranted and EventRejected. The approver is the
+// DecidedPayload is the payload of EventApprovalStepApproved,
+// EventApprovalGranted and EventApprovalRejected. The approver is the
 // event's Actor and the comment its Reason.
 type DecidedPayload struct {
 	Step     int    `json:"step"`
@@ -226,7 +226,7 @@ type DecidedPayload struct {
 
 // New opens a request by requester for subject, with one
 // step per role in roles (in order), at time at, expiring at expires (zero
-// for never). It returns the Pending request and its EventRequested.
+// for never). It returns the Pending request and its EventApprovalRequested.
 //
 // Errors (ErrInvalid): an empty subject or requester, no roles, an empty
 // role, a zero at, an expiry not after at.
@@ -255,7 +255,7 @@ func New(subject, requester string, roles []string, at, expires time.Time) (Requ
 		RequestedAt: at, ExpiresAt: expires, Steps: steps,
 		Status: Pending, Version: 1,
 	}
-	e, err := crmkit.NewEvent(Kind, r.ID, EventRequested, requester, at, r.Version,
+	e, err := crmkit.NewEvent(ApprovalKind, r.ID, EventApprovalRequested, requester, at, r.Version,
 		RequestedPayload{Subject: subject, Requester: requester, Roles: slices.Clone(roles), ExpiresAt: expires})
 	if err != nil {
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
@@ -408,8 +408,8 @@ func (r Request) Validate() error {
 }
 
 // Approve records by's approval of the current step at time at. Approving
-// the last step makes the request Approved (EventGranted); an
-// earlier step gives EventStepApproved.
+// the last step makes the request Approved (EventApprovalGranted); an
+// earlier step gives EventApprovalStepApproved.
 //
 // Errors: ErrInvalid for an empty approver ID or a zero or earlier time
 // than the last event; ErrIllegalTransition when r is not pending or has
@@ -420,7 +420,7 @@ func (r Request) Approve(by Approver, at time.Time, comment string) (Request, cr
 }
 
 // Reject records by's rejection of the current step at time at: the
-// request becomes Rejected (EventRejected). Who may reject follows
+// request becomes Rejected (EventApprovalRejected). Who may reject follows
 // the same rules as Approve, with the same errors.
 func (r Request) Reject(by Approver, at time.Time, comment string) (Request, crmkit.Event, error) {
 	return r.decide(by, at, comment, false)
@@ -457,13 +457,13 @@ func (r Request) decide(by Approver, at time.Time, comment string, approve bool)
 		Step: step, Approver: by.ID, Role: role, Approved: approve, At: at, Comment: comment,
 	})
 	out.Version++
-	typ := EventStepApproved
+	typ := EventApprovalStepApproved
 	switch {
 	case !approve:
-		typ = EventRejected
+		typ = EventApprovalRejected
 		out.Status, out.ClosedAt = Rejected, at
 	case step == len(r.Steps)-1:
-		typ = EventGranted
+		typ = EventApprovalGranted
 		out.Status, out.ClosedAt = Approved, at
 	}
 	e, err := out.event(typ, by.ID, at, comment, DecidedPayload{Step: step, Role: role, Approved: approve})
@@ -474,7 +474,7 @@ func (r Request) decide(by Approver, at time.Time, comment string, approve bool)
 	return out, e, nil
 }
 
-// Cancel withdraws a pending request at time at (EventCancelled).
+// Cancel withdraws a pending request at time at (EventApprovalCancelled).
 // Who may cancel is the owning aggregate's rule (typically the requester,
 // or the system when the subject goes away); actor names who did.
 //
@@ -491,7 +491,7 @@ func (r Request) Cancel(actor string, at time.Time, reason string) (Request, crm
 	out := r.Clone()
 	out.Status, out.ClosedAt = Cancelled, at
 	out.Version++
-	e, err := out.event(EventCancelled, actor, at, reason, nil)
+	e, err := out.event(EventApprovalCancelled, actor, at, reason, nil)
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -500,7 +500,7 @@ func (r Request) Cancel(actor string, at time.Time, reason string) (Request, crm
 }
 
 // Expire records that a pending request ran past its ExpiresAt
-// (EventExpired). at is the time of the check and must be at or
+// (EventApprovalExpired). at is the time of the check and must be at or
 // after ExpiresAt; the request and the event carry ExpiresAt itself, the
 // moment it expired, so a late check does not move history.
 //
@@ -521,7 +521,7 @@ func (r Request) Expire(at time.Time) (Request, crmkit.Event, error) {
 	out := r.Clone()
 	out.Status, out.ClosedAt = Expired, r.ExpiresAt
 	out.Version++
-	e, err := out.event(EventExpired, "", r.ExpiresAt, "", nil)
+	e, err := out.event(EventApprovalExpired, "", r.ExpiresAt, "", nil)
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -557,7 +557,7 @@ func (r Request) lastEventAt() time.Time {
 }
 
 func (r Request) event(typ, actor string, at time.Time, reason string, payload any) (crmkit.Event, error) {
-	e, err := crmkit.NewEvent(Kind, r.ID, typ, actor, at, r.Version, payload)
+	e, err := crmkit.NewEvent(ApprovalKind, r.ID, typ, actor, at, r.Version, payload)
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("approval %s: %w", r.ID, err)
 	}
@@ -567,7 +567,7 @@ func (r Request) event(typ, actor string, at time.Time, reason string, payload a
 }
 
 // Replay rebuilds a request from its events, oldest first: the
-// first must be EventRequested and every later one must belong to
+// first must be EventApprovalRequested and every later one must belong to
 // the same request, carry the next version and be legal where it occurs
 // (the same rules Approve, Reject, Cancel and Expire apply, except that
 // roles are not re-checked: the decider's roles at the time are not in the
@@ -588,11 +588,11 @@ func Replay(events []crmkit.Event) (Request, error) {
 	return r, nil
 }
 
-// FromRequested rebuilds a request from its EventRequested, the first
+// FromRequested rebuilds a request from its EventApprovalRequested, the first
 // event of its history (as Replay does with it); ErrInvalid if e is not one.
 func FromRequested(e crmkit.Event) (Request, error) {
-	if e.Type != EventRequested || e.AggregateKind != Kind {
-		return Request{}, crmkit.Invalid("event", "%s %s is not %s", e.AggregateKind, e.Type, EventRequested)
+	if e.Type != EventApprovalRequested || e.AggregateKind != ApprovalKind {
+		return Request{}, crmkit.Invalid("event", "%s %s is not %s", e.AggregateKind, e.Type, EventApprovalRequested)
 	}
 	if e.Version != 1 {
 		return Request{}, crmkit.Invalid("event", "%s with version %d, want 1", e.Type, e.Version)
@@ -613,7 +613,7 @@ func FromRequested(e crmkit.Event) (Request, error) {
 // legal where it occurs (as Replay checks it); r is unchanged. Errors
 // match crmkit.ErrInvalid, or the error the command would have returned.
 func (r Request) Apply(e crmkit.Event) (Request, error) {
-	if e.AggregateID != r.ID || e.AggregateKind != Kind {
+	if e.AggregateID != r.ID || e.AggregateKind != ApprovalKind {
 		return Request{}, crmkit.Invalid("event", "%s belongs to %s %s, not approval %s", e.Type, e.AggregateKind, e.AggregateID, r.ID)
 	}
 	if e.Version != r.Version+1 {
@@ -624,22 +624,22 @@ func (r Request) Apply(e crmkit.Event) (Request, error) {
 		err  error
 	)
 	switch e.Type {
-	case EventStepApproved, EventGranted, EventRejected:
+	case EventApprovalStepApproved, EventApprovalGranted, EventApprovalRejected:
 		var d DecidedPayload
 		if err := e.DecodePayload(&d); err != nil {
 			return Request{}, err
 		}
 		step, ok := r.CurrentStep()
-		if !ok || d.Step != step || d.Role != r.Steps[step].Role || d.Approved != (e.Type != EventRejected) {
+		if !ok || d.Step != step || d.Role != r.Steps[step].Role || d.Approved != (e.Type != EventApprovalRejected) {
 			return Request{}, crmkit.Invalid("event", "%s of step %d (%s) does not fit approval %s", e.Type, d.Step+1, d.Role, r.ID)
 		}
 		next, _, err = r.decide(Approver{ID: e.Actor, Roles: []string{d.Role}}, e.At, e.Reason, d.Approved)
-		if err == nil && (e.Type == EventGranted) != (next.Status == Approved) {
+		if err == nil && (e.Type == EventApprovalGranted) != (next.Status == Approved) {
 			err = crmkit.Invalid("event", "%s at step %d of %d of approval %s", e.Type, d.Step+1, len(r.Steps), r.ID)
 		}
-	case EventCancelled:
+	case EventApprovalCancelled:
 		next, _, err = r.Cancel(e.Actor, e.At, e.Reason)
-	case EventExpired:
+	case EventApprovalExpired:
 		if !e.At.Equal(r.ExpiresAt) {
 			return Request{}, crmkit.Invalid("event", "expired at %s, but approval %s expires at %s", e.At.Format(time.RFC3339), r.ID, r.ExpiresAt.Format(time.RFC3339))
 		}

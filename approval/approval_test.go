@@ -27,7 +27,7 @@ func newRequest(t *testing.T, roles []string, expires time.Time) approval.Reques
 	t.Helper()
 	r, e, err := approval.New("discount 20% on quote Q-1", "rob", roles, t0, expires)
 	require.NoError(t, err)
-	require.Equal(t, approval.EventRequested, e.Type)
+	require.Equal(t, approval.EventApprovalRequested, e.Type)
 	return r
 }
 

@@ -617,7 +617,7 @@ func (q Quote) SetValidUntil(validUntil time.Time, by string, at time.Time) (Quo
 // Submit asks for the approvals policy requires of the Draft's totals. If
 // it requires any, the quote becomes PendingApproval with a new
 // approval.Request requested by by (events: EventQuoteSubmitted and the
-// request's approval.EventRequested); otherwise it becomes Approved at once
+// request's approval.EventApprovalRequested); otherwise it becomes Approved at once
 // (EventQuoteApproved, no request).
 //
 // Errors: ErrIllegalTransition unless a Draft; ErrInvalid for no lines,
@@ -678,7 +678,7 @@ func (q Quote) Approve(by approval.Approver, at time.Time, comment string) (Quot
 }
 
 // Reject records by's rejection of the quote's approval: the quote becomes
-// Rejected (the approval's approval.EventRejected, then EventQuoteRejected).
+// Rejected (the approval's approval.EventApprovalRejected, then EventQuoteRejected).
 // Revise it to try again. Errors as Approve.
 func (q Quote) Reject(by approval.Approver, at time.Time, comment string) (Quote, []crmkit.Event, error) {
 	return q.decide(by, at, comment, false)
@@ -971,7 +971,7 @@ func ReplayQuote(events []crmkit.Event) (Quote, error) {
 		if e.Type == EventQuoteSubmitted {
 			// Submit returns the quote's event and then its request's.
 			if i+1 >= len(events) {
-				return Quote{}, crmkit.Invalid(fmt.Sprintf("events[%d]", i), "%s without its %s", e.Type, approval.EventRequested)
+				return Quote{}, crmkit.Invalid(fmt.Sprintf("events[%d]", i), "%s without its %s", e.Type, approval.EventApprovalRequested)
 			}
 			if q, err = q.applySubmitted(e, events[i+1]); err != nil {
 				return Quote{}, fmt.Errorf("replay events[%d]: %w", i, err)
@@ -1031,7 +1031,7 @@ func (q Quote) applySubmitted(e, ae crmkit.Event) (Quote, error) {
 
 // apply returns q after the event e (of the quote or of its approval).
 func (q Quote) apply(e crmkit.Event) (Quote, error) {
-	if e.AggregateKind == approval.Kind {
+	if e.AggregateKind == approval.ApprovalKind {
 		if q.Approval == nil {
 			return Quote{}, crmkit.Invalid("event", "%s of approval %s, but quote %s v%d has none", e.Type, e.AggregateID, q.ID, q.Version)
 		}

@@ -52,17 +52,17 @@ func LeadEvents() EventMap {
 	return EventMap{
 		Pipeline: LeadPipeline(),
 		Kinds: map[string]Kind{
-			lead.LeadCaptured:     Created,
-			lead.LeadQualified:    StageEntered,
-			lead.LeadAccepted:     StageEntered,
-			lead.LeadConverted:    Won,
-			lead.LeadDisqualified: Lost,
-			lead.LeadNurtured:     Suspended,
-			lead.LeadRecycled:     Reactivated,
-			lead.LeadAssigned:     DimsChanged,
+			lead.EventLeadCaptured:     Created,
+			lead.EventLeadQualified:    StageEntered,
+			lead.EventLeadAccepted:     StageEntered,
+			lead.EventLeadConverted:    Won,
+			lead.EventLeadDisqualified: Lost,
+			lead.EventLeadNurtured:     Suspended,
+			lead.EventLeadRecycled:     Reactivated,
+			lead.EventLeadAssigned:     DimsChanged,
 		},
 		OwnerField:  "owner",
-		OwnerFromTo: map[string]bool{lead.LeadAssigned: true},
-		StageFromTo: map[string]bool{lead.LeadCaptured: true, lead.LeadRecycled: true},
+		OwnerFromTo: map[string]bool{lead.EventLeadAssigned: true},
+		StageFromTo: map[string]bool{lead.EventLeadCaptured: true, lead.EventLeadRecycled: true},
 	}
 }

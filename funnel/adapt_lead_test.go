@@ -168,10 +168,10 @@ func TestLeadRecycleStage(t *testing.T) {
 		return event(t, a, typ, day, v, from, to, "", nil)
 	}
 	events := []crmkit.Event{
-		ev(lead.LeadCaptured, 0, 1, "", "suspect"),
-		ev(lead.LeadQualified, 1, 2, "suspect", "mql"),
-		ev(lead.LeadNurtured, 2, 3, "mql", "nurture"),
-		ev(lead.LeadRecycled, 3, 4, "nurture", "mql"),
+		ev(lead.EventLeadCaptured, 0, 1, "", "suspect"),
+		ev(lead.EventLeadQualified, 1, 2, "suspect", "mql"),
+		ev(lead.EventLeadNurtured, 2, 3, "mql", "nurture"),
+		ev(lead.EventLeadRecycled, 3, 4, "nurture", "mql"),
 	}
 	recs := slices.Collect(funnel.LeadEvents().Reader(slices.Values(events)).Records())
 	kinds := make([]funnel.Kind, len(recs))
@@ -181,7 +181,7 @@ func TestLeadRecycleStage(t *testing.T) {
 	assert.Equal(t, []funnel.Kind{funnel.Created, funnel.StageEntered, funnel.StageEntered, funnel.Suspended, funnel.Reactivated}, kinds)
 
 	events[2].From = "sql"
-	events = slices.Insert(events, 2, ev(lead.LeadAccepted, 1, 3, "mql", "sql"))
+	events = slices.Insert(events, 2, ev(lead.EventLeadAccepted, 1, 3, "mql", "sql"))
 	events[3].Version, events[4].Version = 4, 5
 	recs = slices.Collect(funnel.LeadEvents().Reader(slices.Values(events)).Records())
 	require.Len(t, recs, 7)

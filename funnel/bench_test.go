@@ -1,7 +1,6 @@
 package funnel_test
 
 import (
-	"context"
 	"fmt"
 	"iter"
 	"math/bits"
@@ -13,8 +12,6 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/funnel/funneltest"
-	"github.com/google/uuid"
-	"github.com/looplab/fsm"
 	"github.com/shopspring/decimal"
 )
 
@@ -222,61 +219,4 @@ func BenchmarkFullReport(b *testing.B) {
 			perRecord(b)
 		})
 	}
-}
-
-// BenchmarkCampaignMachine compares, in one run, (a) a bare looplab/fsm
-// SetState + Event, (b) a bare [6][6]uint8 table lookup, (c) the compiled
-// table path CampaignNext and (d) the interactive command path (Approve
-// on the same compiled runtime: the four-eyes guard, the event).
-func BenchmarkCampaignMachine(b *testing.B) {
-	ctx := context.Background()
-	b.Run("a-looplab", func(b *testing.B) {
-		b.ReportAllocs()
-		m := fsm.NewFSM("pending approval", funnel.CampaignDefinition(), nil)
-		for b.Loop() {
-			m.SetState("pending approval")
-			if err := m.Event(ctx, "approve"); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("b-bare-table", func(b *testing.B) {
-		b.ReportAllocs()
-		var table [6][6]uint8
-		table[1][1] = 2
-		var s uint8
-		i := 0
-		for b.Loop() {
-			s = table[i%6][i/6%6]
-			i++
-		}
-		sink = s
-	})
-	b.Run("c-CampaignNext", func(b *testing.B) {
-		b.ReportAllocs()
-		s := funnel.CampaignPendingApproval
-		var ok bool
-		i := 0
-		for b.Loop() {
-			// Inputs vary, so the lookup cannot be folded away.
-			s, ok = funnel.CampaignNext(funnel.CampaignStatus(i%6), funnel.CampaignEvent(i/6%6))
-			i++
-		}
-		sink = [2]any{s, ok}
-	})
-	b.Run("d-command", func(b *testing.B) {
-		b.ReportAllocs()
-		c, err := funnel.NewCampaign(uuid.Nil, "c", "c", crmkit.MustMoney("10", "EUR"), funnel.Targets{}, crmkit.Period{}, "ann")
-		if err != nil {
-			b.Fatal(err)
-		}
-		c.Status, c.SubmittedBy = funnel.CampaignPendingApproval, "ann"
-		for b.Loop() {
-			n, _, err := c.Approve(ctx, "bob", benchStart)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sink = n.Status
-		}
-	})
 }

@@ -73,11 +73,8 @@
 //
 // ReversePlan turns a revenue target into the deals, opportunities, SQLs,
 // MQLs and leads needed per period and the reps to handle them; Project
-// runs the funnel forward. Campaign follows Planned -> PendingApproval ->
-// Approved -> Running -> Completed (or Cancelled) as one looplab/fsm
-// definition (CampaignDefinition), compiled into the table (CampaignNext)
-// every command runs on, and EvaluateCampaigns sets what each
-// produced against its cost and plan: ROI, cost per lead and opportunity,
+// runs the funnel forward. EvaluateCampaigns sets what each campaign (the
+// aggregate of package campaign) produced against its cost and plan: ROI, cost per lead and opportunity,
 // flagged deviations, rankings. Model attributes won revenue to the
 // touchpoints of the journey (first and last touch, linear, U, W, full
 // path, J, inverse J, time decay, custom positions), to the minor unit.

@@ -6,48 +6,12 @@ import "github.com/crmkit/crmkit"
 // one stable text form, used by String, text and JSON encoding and
 // storage. A zero value that is not a value is written "unset".
 var (
-	campaignStatusNames = crmkit.NewEnum("CampaignStatus", CampaignPlanned, "planned", "pending approval", "approved", "running", "completed", "cancelled")
-	campaignEventNames  = crmkit.NewEnum("CampaignEvent", CampaignSubmit, "submit", "approve", "reject", "start", "complete", "cancel")
-	rankingNames        = crmkit.NewEnum("Ranking", RankByOpportunities, "opportunities", "contract volume", "roi")
-	dimensionNames      = crmkit.NewEnum("Dimension", ByOwner, "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period")
-	kindNames           = crmkit.NewEnum("Kind", Created, "created", "stage entered", "won", "lost", "suspended", "reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed")
-	statusNames         = crmkit.NewEnum("Status", Open, "open", "suspended", "won", "lost", "terminated")
-	figureNames         = crmkit.NewEnum("Figure", Weighted, "weighted", "historical", "commit", "best case", "pipeline")
+	rankingNames   = crmkit.NewEnum("Ranking", RankByOpportunities, "opportunities", "contract volume", "roi")
+	dimensionNames = crmkit.NewEnum("Dimension", ByOwner, "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period")
+	kindNames      = crmkit.NewEnum("Kind", Created, "created", "stage entered", "won", "lost", "suspended", "reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed")
+	statusNames    = crmkit.NewEnum("Status", Open, "open", "suspended", "won", "lost", "terminated")
+	figureNames    = crmkit.NewEnum("Figure", Weighted, "weighted", "historical", "commit", "best case", "pipeline")
 )
-
-// String returns the text form of s: its name ("planned", "pending
-// approval", "approved", ...).
-func (s CampaignStatus) String() string { return campaignStatusNames.String(s) }
-
-// Valid reports whether s is one of the declared CampaignStatus values.
-func (s CampaignStatus) Valid() bool { return campaignStatusNames.Valid(s) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (s CampaignStatus) MarshalText() ([]byte, error) { return campaignStatusNames.MarshalText(s) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (s *CampaignStatus) UnmarshalText(text []byte) error {
-	return campaignStatusNames.UnmarshalText(text, s)
-}
-
-// String returns the text form of e: its name ("submit", "approve",
-// "reject", ...).
-func (e CampaignEvent) String() string { return campaignEventNames.String(e) }
-
-// Valid reports whether e is one of the declared CampaignEvent values.
-func (e CampaignEvent) Valid() bool { return campaignEventNames.Valid(e) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (e CampaignEvent) MarshalText() ([]byte, error) { return campaignEventNames.MarshalText(e) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (e *CampaignEvent) UnmarshalText(text []byte) error {
-	return campaignEventNames.UnmarshalText(text, e)
-}
 
 // String returns the text form of r: its name ("opportunities", "contract
 // volume", "roi").

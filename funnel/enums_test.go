@@ -14,8 +14,6 @@ import (
 // TestEnumTextForms checks every value of every funnel enum, unset
 // included, against the names written out here by hand.
 func TestEnumTextForms(t *testing.T) {
-	assert.Equal(t, []string{"planned", "pending approval", "approved", "running", "completed", "cancelled"}, enumtest.Check[funnel.CampaignStatus](t, 6, false))
-	assert.Equal(t, []string{"submit", "approve", "reject", "start", "complete", "cancel"}, enumtest.Check[funnel.CampaignEvent](t, 6, false))
 	assert.Equal(t, []string{"opportunities", "contract volume", "roi"}, enumtest.Check[funnel.Ranking](t, 3, false))
 	assert.Equal(t, []string{"unset", "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period"}, enumtest.Check[funnel.Dimension](t, 9, true))
 	assert.Equal(t, []string{"unset", "weighted", "historical", "commit", "best case", "pipeline"}, enumtest.Check[funnel.Figure](t, 5, true))

@@ -78,8 +78,10 @@ type Forecast struct {
 	// Categories holds what each forecast category of the pipeline's
 	// stages contributes (deal.ForecastPipeline: potential customers,
 	// ForecastBestCase: the most promising, ForecastCommit: about to close,
-	// ForecastClosed, ForecastOmitted); a category without open deals in
-	// the period is absent.
+	// ForecastClosed, ForecastOmitted). Every category a stage of the
+	// pipeline uses is present; one without open deals in the period has
+	// zero amounts in the forecast's currency (the currency of its other
+	// amounts: a report never mixes "0" and "0.00 EUR").
 	Categories map[deal.ForecastCategory]CategoryForecast
 	// Overdue holds open deals whose close date is before AsOf;
 	// NoCloseDate those without one; Unstaged those expected to close in
@@ -181,7 +183,51 @@ func NewForecast(p *deal.Pipeline, opportunities iter.Seq[Opportunity], period c
 		}
 	}
 	f.hasHistorical = opt.Rates != nil
+	f.fillCurrency(stages, n)
 	return f, nil
+}
+
+// fillCurrency gives every empty figure of f a zero in the forecast's
+// currency, and every forecast category the pipeline's stages use an
+// entry, so that a report never prints a currency-less "0" beside
+// "18000.00 EUR". A forecast with no amount at all has no currency and
+// keeps its currency-less zeros.
+func (f *Forecast) fillCurrency(stages stageList, n int) {
+	var cur crmkit.Currency
+	for _, m := range []crmkit.Money{f.Won.Amount, f.Open.Amount, f.Overdue.Amount, f.NoCloseDate.Amount, f.Unstaged.Amount} {
+		if cur.IsZero() {
+			cur = m.Currency()
+		}
+	}
+	for _, c := range f.Categories {
+		if cur.IsZero() {
+			cur = c.Amount.Currency()
+		}
+	}
+	if cur.IsZero() {
+		return
+	}
+	zero, err := crmkit.NewMoney(0, cur)
+	if err != nil {
+		return
+	}
+	fill := func(m *crmkit.Money) {
+		if m.Currency().IsZero() {
+			*m = zero
+		}
+	}
+	for _, fl := range []*Flow{&f.Won, &f.Open, &f.Overdue, &f.NoCloseDate, &f.Unstaged} {
+		fill(&fl.Amount)
+	}
+	for i := range n {
+		cat := stages.Stage(i).Forecast
+		c := f.Categories[cat]
+		fill(&c.Amount)
+		fill(&c.Weighted)
+		f.Categories[cat] = c
+	}
+	fill(&f.weighted)
+	fill(&f.historical)
 }
 
 func (f *Forecast) add(o *Opportunity, stages stageList, perStage []crmkit.Money) error {

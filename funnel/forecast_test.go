@@ -203,3 +203,27 @@ func TestPropertyForecastFiguresOrdered(t *testing.T) {
 		}
 	})
 }
+
+// A forecast whose only open deal is in a commit stage still reports the
+// best-case and pipeline categories, with zeros in the forecast's currency
+// (euro here), and so do its empty flows: a report never prints "0"
+// beside "2000.00 EUR". A forecast with no amount at all has no currency.
+func TestForecastEmptyFiguresInTheForecastCurrency(t *testing.T) {
+	open := forecastDeals(t)[2] // open, negotiation (commit), 2000.00 EUR, closes 10 March
+	f, err := funnel.NewForecast(testStages(), slices.Values([]funnel.Opportunity{open}), q1(t), date(2, 15), funnel.ForecastOptions{})
+	require.NoError(t, err)
+	zero := money(t, 0)
+	assert.Equal(t, "0.00 EUR", zero.String())
+	assert.Equal(t, funnel.CategoryForecast{Count: 1, Amount: money(t, 200000), Weighted: money(t, 160000)}, f.Categories[deal.ForecastCommit])
+	for _, c := range []deal.ForecastCategory{deal.ForecastBestCase, deal.ForecastPipeline} {
+		got, ok := f.Categories[c]
+		require.True(t, ok, "%s present", c)
+		assert.Equal(t, funnel.CategoryForecast{Amount: zero, Weighted: zero}, got, c.String())
+	}
+	assert.Equal(t, funnel.Flow{Amount: zero}, f.Won)
+	assert.Equal(t, funnel.Flow{Amount: zero}, f.Overdue)
+
+	none, err := funnel.NewForecast(testStages(), slices.Values([]funnel.Opportunity{}), q1(t), date(2, 15), funnel.ForecastOptions{})
+	require.NoError(t, err)
+	assert.True(t, none.Won.Amount.Currency().IsZero())
+}

@@ -118,7 +118,7 @@ type OpportunityDraft struct {
 }
 
 // Conversion is the result of converting a lead: the converted lead, its
-// LeadConverted event, and the account, contact and opportunity to store
+// EventLeadConverted event, and the account, contact and opportunity to store
 // with it in one transaction. Conversion produces values only; persisting
 // them together is the storage layer's job.
 type Conversion struct {
@@ -129,7 +129,7 @@ type Conversion struct {
 	Opportunity OpportunityDraft
 }
 
-// ConvertedPayload is the payload of a LeadConverted event.
+// ConvertedPayload is the payload of a EventLeadConverted event.
 type ConvertedPayload struct {
 	AccountID       uuid.UUID `json:"account_id"`
 	ContactID       uuid.UUID `json:"contact_id"`

@@ -42,7 +42,7 @@ func TestConvertCreatesAccountContactOpportunity(t *testing.T) {
 	assert.Equal(t, lead.StageConverted, c.Lead.Stage)
 	assert.Equal(t, lead.StageSQL, l.Stage, "input unchanged")
 	assert.Equal(t, l.Version+1, c.Lead.Version)
-	assert.Equal(t, lead.LeadConverted, c.Event.Type)
+	assert.Equal(t, lead.EventLeadConverted, c.Event.Type)
 	assert.Equal(t, "sql", c.Event.From)
 	assert.Equal(t, "converted", c.Event.To)
 	assert.Equal(t, clock.Now(), c.Event.At)

@@ -326,14 +326,14 @@ var mergeRank = [numStages]int{
 	StageDisqualified: 0, StageSuspect: 1, StageNurture: 2, StageMQL: 3, StageSQL: 4, StageConverted: 5,
 }
 
-// MergePayload is the payload of a LeadsMerged event.
+// MergePayload is the payload of a EventLeadsMerged event.
 type MergePayload struct {
 	// Merged are the IDs of the leads merged in by this event.
 	Merged []uuid.UUID `json:"merged"`
 }
 
 // Merge merges duplicate leads into one (found, for example, by
-// FindDuplicates) and returns it with its LeadsMerged event and true.
+// FindDuplicates) and returns it with its EventLeadsMerged event and true.
 //
 // The survivor is the lead created first (ties: the smaller ID); it keeps
 // its ID, creation time, source and event kind. Empty fields of the
@@ -441,7 +441,7 @@ func Merge(clock crmkit.Clock, actor string, leads ...Lead) (Lead, crmkit.Event,
 	out.Version = base.Version + 1
 	slices.SortFunc(merged, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	merged = slices.Compact(merged)
-	ev, err := crmkit.NewEvent(AggregateKind, out.ID, LeadsMerged, actor, now, out.Version, MergePayload{Merged: merged})
+	ev, err := crmkit.NewEvent(LeadKind, out.ID, EventLeadsMerged, actor, now, out.Version, MergePayload{Merged: merged})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, false, err
 	}

@@ -143,7 +143,7 @@ func TestMergeByHand(t *testing.T) {
 	assert.Equal(t, []uuid.UUID{b.ID}, m.MergedFrom)
 	assert.Equal(t, int64(4), m.Version)
 	assert.Equal(t, clock.Now(), m.UpdatedAt)
-	assert.Equal(t, lead.LeadsMerged, ev.Type)
+	assert.Equal(t, lead.EventLeadsMerged, ev.Type)
 	assert.Equal(t, "suspect", ev.From)
 	assert.Equal(t, "mql", ev.To)
 	assert.Equal(t, int64(4), ev.Version)

@@ -48,7 +48,7 @@
 //
 // Every command takes a Lead and returns the changed copy and the
 // crmkit.Event that records it (who, when, from, to, reason, version);
-// the event types are the constants LeadCaptured ... LeadsMerged. Bad input
+// the event types are the constants EventLeadCaptured ... EventLeadsMerged. Bad input
 // returns an error wrapping a crmkit sentinel (ErrInvalid,
 // ErrIllegalTransition naming the lead, stage and action, ErrConflict,
 // ErrForbidden) and changes nothing. A Lead holds a slice and a map: the

@@ -43,7 +43,7 @@ const (
 const numActions = int(ActionConvert) + 1
 
 // actionEvents maps each action to the type of the event it produces.
-var actionEvents = [numActions]string{"", LeadQualified, LeadAccepted, LeadNurtured, LeadRecycled, LeadDisqualified, LeadConverted}
+var actionEvents = [numActions]string{"", EventLeadQualified, EventLeadAccepted, EventLeadNurtured, EventLeadRecycled, EventLeadDisqualified, EventLeadConverted}
 
 // Actions returns the ladder actions in order.
 func Actions() []Action {
@@ -51,7 +51,7 @@ func Actions() []Action {
 }
 
 // EventType returns the type of the crmkit.Event the action produces,
-// such as LeadQualified, or "" for an invalid action.
+// such as EventLeadQualified, or "" for an invalid action.
 func (a Action) EventType() string {
 	if a.Valid() {
 		return actionEvents[a]
@@ -384,7 +384,7 @@ func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []by
 	l.Version++
 	// The event's ID carries the event's time, from the ladder's clock.
 	*ev = crmkit.Event{
-		ID: uuidv7.NewAt(cmd.At), AggregateID: l.ID, AggregateKind: AggregateKind,
+		ID: uuidv7.NewAt(cmd.At), AggregateID: l.ID, AggregateKind: LeadKind,
 		Type: cmd.Action.EventType(), Actor: cmd.Actor, At: cmd.At, Version: l.Version,
 		From: from.String(), To: dst.String(), Reason: cmd.Reason, Payload: payload,
 	}
@@ -405,7 +405,7 @@ func nurturePayload(revisit time.Time, side Side) []byte {
 	return append(b, '}')
 }
 
-// NurturePayload is the payload of a LeadNurtured event.
+// NurturePayload is the payload of a EventLeadNurtured event.
 type NurturePayload struct {
 	RevisitAt  time.Time `json:"revisit_at"`
 	NurturedBy string    `json:"nurtured_by,omitempty"`
@@ -471,11 +471,11 @@ func (lad *Ladder) Disqualify(ctx context.Context, l Lead, actor, reason string)
 }
 
 // ReplayStage replays one lead's history with the compiled table and
-// returns its stage: LeadCaptured starts at Suspect, each ladder event
-// (LeadQualified, ..., LeadConverted, and LeadsMerged when it changes the
+// returns its stage: EventLeadCaptured starts at Suspect, each ladder event
+// (EventLeadQualified, ..., EventLeadConverted, and EventLeadsMerged when it changes the
 // stage) must move from the current stage by a legal action to its To;
 // other event types are skipped. Events must be in version order. A
-// history that does not start with LeadCaptured, mixes leads, skips or
+// history that does not start with EventLeadCaptured, mixes leads, skips or
 // repeats a version, or holds an illegal step is an error naming the
 // event (crmkit.ErrIllegalTransition for an illegal step, crmkit.ErrInvalid
 // otherwise, also for a nil history or a nil or zero Ladder).
@@ -500,8 +500,8 @@ func (lad *Ladder) replayStage(history iter.Seq[crmkit.Event]) (Stage, error) {
 	)
 	for ev := range history {
 		if version == 0 {
-			if ev.Type != LeadCaptured || ev.Version != 1 {
-				return 0, crmkit.Invalid("history", "first event %s is %s version %d, want %s version 1", ev.ID, ev.Type, ev.Version, LeadCaptured)
+			if ev.Type != EventLeadCaptured || ev.Version != 1 {
+				return 0, crmkit.Invalid("history", "first event %s is %s version %d, want %s version 1", ev.ID, ev.Type, ev.Version, EventLeadCaptured)
 			}
 			first, cur, version = ev, StageSuspect, 1
 			continue
@@ -513,7 +513,7 @@ func (lad *Ladder) replayStage(history iter.Seq[crmkit.Event]) (Stage, error) {
 			return 0, crmkit.Invalid("history", "event %s has version %d after version %d", ev.ID, ev.Version, version)
 		}
 		version = ev.Version
-		if ev.Type == LeadsMerged && ev.To != "" && ev.To != cur.String() {
+		if ev.Type == EventLeadsMerged && ev.To != "" && ev.To != cur.String() {
 			to, err := ParseStage(ev.To)
 			if err != nil {
 				return 0, fmt.Errorf("history: event %s: %w", ev.ID, err)

@@ -119,13 +119,13 @@ func TestFireQualifiesAndRecordsEvent(t *testing.T) {
 	assert.Equal(t, lead.StageSuspect, l.Stage, "input unchanged")
 	assert.Equal(t, t0.Add(time.Hour), m.StageAt)
 	assert.Equal(t, int64(2), m.Version)
-	assert.Equal(t, lead.LeadQualified, ev.Type)
+	assert.Equal(t, lead.EventLeadQualified, ev.Type)
 	assert.Equal(t, "suspect", ev.From)
 	assert.Equal(t, "mql", ev.To)
 	assert.Equal(t, "downloaded pricing", ev.Reason)
 	assert.Equal(t, "mkt-7", ev.Actor)
 	assert.Equal(t, int64(2), ev.Version)
-	assert.Equal(t, lead.AggregateKind, ev.AggregateKind)
+	assert.Equal(t, lead.LeadKind, ev.AggregateKind)
 	require.NoError(t, ev.Validate())
 }
 
@@ -330,7 +330,7 @@ func TestActionAndStageNames(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.Equal(t, "Action(9)", lead.Action(9).String())
 	assert.Equal(t, "", lead.Action(0).EventType())
-	assert.Equal(t, lead.LeadAccepted, lead.ActionAccept.EventType())
+	assert.Equal(t, lead.EventLeadAccepted, lead.ActionAccept.EventType())
 }
 
 // ladderModel is the state of the rapid state-machine test.

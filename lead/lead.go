@@ -11,41 +11,41 @@ import (
 	"github.com/google/uuid"
 )
 
-// AggregateKind is the crmkit.Event AggregateKind of every lead event.
-const AggregateKind = "lead"
+// LeadKind is the crmkit.Event AggregateKind of every lead event.
+const LeadKind = "lead"
 
 // The event types a lead produces, in the past tense. Every command on a
 // lead returns exactly one crmkit.Event of one of these types, with the
 // lead's new version; ladder transitions carry From, To (stage names) and
 // Reason.
 const (
-	// LeadCaptured: the lead was created (New). To is "suspect".
-	LeadCaptured = "LeadCaptured"
-	// LeadQualified: Suspect -> MQL, marketing found clear interest.
-	LeadQualified = "LeadQualified"
-	// LeadAccepted: MQL (or Suspect) -> SQL, sales accepted a lead with
+	// EventLeadCaptured: the lead was created (New). To is "suspect".
+	EventLeadCaptured = "LeadCaptured"
+	// EventLeadQualified: Suspect -> MQL, marketing found clear interest.
+	EventLeadQualified = "LeadQualified"
+	// EventLeadAccepted: MQL (or Suspect) -> SQL, sales accepted a lead with
 	// immediate purchase intent.
-	LeadAccepted = "LeadAccepted"
-	// LeadNurtured: Suspect, MQL or SQL -> Nurture, set aside with a revisit
+	EventLeadAccepted = "LeadAccepted"
+	// EventLeadNurtured: Suspect, MQL or SQL -> Nurture, set aside with a revisit
 	// date and a reason.
-	LeadNurtured = "LeadNurtured"
-	// LeadRecycled: Nurture -> MQL, a nurtured lead is worked again.
-	LeadRecycled = "LeadRecycled"
-	// LeadDisqualified: -> Disqualified, no purchase intent.
-	LeadDisqualified = "LeadDisqualified"
-	// LeadConverted: SQL -> Converted, the lead became an account, a
+	EventLeadNurtured = "LeadNurtured"
+	// EventLeadRecycled: Nurture -> MQL, a nurtured lead is worked again.
+	EventLeadRecycled = "LeadRecycled"
+	// EventLeadDisqualified: -> Disqualified, no purchase intent.
+	EventLeadDisqualified = "LeadDisqualified"
+	// EventLeadConverted: SQL -> Converted, the lead became an account, a
 	// contact and an opportunity.
-	LeadConverted = "LeadConverted"
-	// TouchpointRecorded: a touchpoint was added to the journey.
-	TouchpointRecorded = "TouchpointRecorded"
-	// TimeframeStated: the lead stated (or withdrew) a buying time frame.
-	TimeframeStated = "TimeframeStated"
-	// TemperatureChanged: the derived temperature changed.
-	TemperatureChanged = "TemperatureChanged"
-	// LeadAssigned: the owner changed.
-	LeadAssigned = "LeadAssigned"
-	// LeadsMerged: duplicate leads were merged into this one.
-	LeadsMerged = "LeadsMerged"
+	EventLeadConverted = "LeadConverted"
+	// EventTouchpointRecorded: a touchpoint was added to the journey.
+	EventTouchpointRecorded = "TouchpointRecorded"
+	// EventTimeframeStated: the lead stated (or withdrew) a buying time frame.
+	EventTimeframeStated = "TimeframeStated"
+	// EventTemperatureChanged: the derived temperature changed.
+	EventTemperatureChanged = "TemperatureChanged"
+	// EventLeadAssigned: the owner changed.
+	EventLeadAssigned = "LeadAssigned"
+	// EventLeadsMerged: duplicate leads were merged into this one.
+	EventLeadsMerged = "LeadsMerged"
 )
 
 // Stage is a lead's place on the qualification ladder. The zero Stage is
@@ -377,7 +377,7 @@ type Capture struct {
 }
 
 // New captures a new lead as a Suspect with a new ID and returns it with
-// its LeadCaptured event (version 1). It returns an error matching
+// its EventLeadCaptured event (version 1). It returns an error matching
 // crmkit.ErrInvalid, and no lead, when the identity is empty or malformed,
 // the source is not accepted, an event lead has no known event kind, the
 // creation time is after the clock's now, or a touchpoint is invalid,
@@ -436,7 +436,7 @@ func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
 		UpdatedAt:   at,
 		Version:     1,
 	}
-	ev, err := crmkit.NewEvent(AggregateKind, l.ID, LeadCaptured, c.Actor, at, 1, capturedPayload{
+	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadCaptured, c.Actor, at, 1, capturedPayload{
 		Source: l.Source, EventKind: l.EventKind, Campaign: l.Campaign, Owner: l.Owner,
 	})
 	if err != nil {
@@ -446,7 +446,7 @@ func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
 	return l, ev, nil
 }
 
-// capturedPayload is the payload of LeadCaptured.
+// capturedPayload is the payload of EventLeadCaptured.
 type capturedPayload struct {
 	Source    Channel   `json:"source"`
 	EventKind EventKind `json:"event_kind,omitempty"`
@@ -469,7 +469,7 @@ func checkTouch(tp Touchpoint, sources Sources, created, now time.Time) error {
 }
 
 // RecordTouch adds a touchpoint to the journey, keeping it in time order,
-// and returns the changed lead with its TouchpointRecorded event (payload:
+// and returns the changed lead with its EventTouchpointRecorded event (payload:
 // the Touchpoint as JSON; At: the clock's now). The touch may be late (any
 // time from the lead's creation to now). A touch with an unknown channel,
 // an empty kind, a time before the lead's creation or after now is an
@@ -501,15 +501,15 @@ func (l Lead) RecordTouch(clock crmkit.Clock, sources Sources, actor string, tp 
 	next.Journey = journey
 	next.UpdatedAt = now
 	next.Version++
-	ev, err := crmkit.NewEvent(AggregateKind, l.ID, TouchpointRecorded, actor, now, next.Version, tp)
+	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventTouchpointRecorded, actor, now, next.Version, tp)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
 	return next, ev, nil
 }
 
-// TimeframePayload is the payload of TimeframeStated and
-// TemperatureChanged events.
+// TimeframePayload is the payload of EventTimeframeStated and
+// EventTemperatureChanged events.
 type TimeframePayload struct {
 	BuyBy       time.Time   `json:"buy_by,omitzero"`
 	Temperature Temperature `json:"temperature"`
@@ -518,16 +518,16 @@ type TimeframePayload struct {
 // StateTimeframe records the buying time frame the lead stated (the date by
 // which it will buy; zero withdraws it) and re-derives the temperature with
 // rules at the clock's now. It returns the changed lead and its
-// TimeframeStated event (From and To are the temperatures). Invalid rules,
+// EventTimeframeStated event (From and To are the temperatures). Invalid rules,
 // or a lead that is Converted or Disqualified, are errors (crmkit.ErrInvalid
 // and crmkit.ErrIllegalTransition).
 func (l Lead) StateTimeframe(clock crmkit.Clock, rules TemperatureRules, actor string, buyBy time.Time) (Lead, crmkit.Event, error) {
-	return l.setTimeframe(clock, rules, actor, buyBy, TimeframeStated)
+	return l.setTimeframe(clock, rules, actor, buyBy, EventTimeframeStated)
 }
 
 // RefreshTemperature re-derives the temperature from the stated time frame
 // at the clock's now. When it changed it returns the changed lead, its
-// TemperatureChanged event and true; otherwise the lead unchanged, the zero
+// EventTemperatureChanged event and true; otherwise the lead unchanged, the zero
 // Event and false.
 func (l Lead) RefreshTemperature(clock crmkit.Clock, rules TemperatureRules, actor string) (Lead, crmkit.Event, bool, error) {
 	if clock == nil {
@@ -543,7 +543,7 @@ func (l Lead) RefreshTemperature(clock crmkit.Clock, rules TemperatureRules, act
 		}
 		return l, crmkit.Event{}, false, nil
 	}
-	next, ev, err := l.setTimeframe(clock, rules, actor, l.BuyBy, TemperatureChanged)
+	next, ev, err := l.setTimeframe(clock, rules, actor, l.BuyBy, EventTemperatureChanged)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, false, err
 	}
@@ -579,7 +579,7 @@ func (l Lead) setTimeframe(clock crmkit.Clock, rules TemperatureRules, actor str
 	next.BuyBy, next.Temperature = buyBy, t
 	next.UpdatedAt = now
 	next.Version++
-	ev, err := crmkit.NewEvent(AggregateKind, l.ID, typ, actor, now, next.Version, TimeframePayload{BuyBy: buyBy, Temperature: t})
+	ev, err := crmkit.NewEvent(LeadKind, l.ID, typ, actor, now, next.Version, TimeframePayload{BuyBy: buyBy, Temperature: t})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
@@ -591,7 +591,7 @@ func (l Lead) setTimeframe(clock crmkit.Clock, rules TemperatureRules, actor str
 }
 
 // Assign gives the lead to owner (the host application's key of a rep or a
-// queue; "" unassigns it) and returns the changed lead and its LeadAssigned
+// queue; "" unassigns it) and returns the changed lead and its EventLeadAssigned
 // event (From and To are the old and new owners). Assigning a Converted or
 // Disqualified lead is crmkit.ErrIllegalTransition; assigning it to its
 // current owner is crmkit.ErrInvalid.
@@ -616,7 +616,7 @@ func (l Lead) Assign(clock crmkit.Clock, actor, owner string) (Lead, crmkit.Even
 	next.Owner = owner
 	next.UpdatedAt = now
 	next.Version++
-	ev, err := crmkit.NewEvent(AggregateKind, l.ID, LeadAssigned, actor, now, next.Version, nil)
+	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadAssigned, actor, now, next.Version, nil)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}

@@ -25,7 +25,7 @@ func TestNewCapturesSuspect(t *testing.T) {
 	assert.Equal(t, lead.TemperatureCold, l.Temperature)
 	assert.Equal(t, int64(1), l.Version)
 	assert.Equal(t, t0, l.CreatedAt)
-	assert.Equal(t, lead.LeadCaptured, ev.Type)
+	assert.Equal(t, lead.EventLeadCaptured, ev.Type)
 	assert.Equal(t, l.ID, ev.AggregateID)
 	assert.Equal(t, "suspect", ev.To)
 	assert.Equal(t, int64(1), ev.Version)
@@ -77,7 +77,7 @@ func TestRecordTouch(t *testing.T) {
 	early := lead.Touchpoint{Channel: lead.ChannelSocial, Kind: lead.TouchLike, At: t0.Add(time.Hour)}
 	a, ev, err := l.RecordTouch(clock, lead.Sources{}, "web", late)
 	require.NoError(t, err)
-	assert.Equal(t, lead.TouchpointRecorded, ev.Type)
+	assert.Equal(t, lead.EventTouchpointRecorded, ev.Type)
 	assert.Equal(t, clock.Now(), ev.At)
 	var tp lead.Touchpoint
 	require.NoError(t, ev.DecodePayload(&tp))
@@ -115,7 +115,7 @@ func TestAssign(t *testing.T) {
 	a, ev, err := l.Assign(clock, "router", "rep-9")
 	require.NoError(t, err)
 	assert.Equal(t, "rep-9", a.Owner)
-	assert.Equal(t, lead.LeadAssigned, ev.Type)
+	assert.Equal(t, lead.EventLeadAssigned, ev.Type)
 	assert.Equal(t, "", ev.From)
 	assert.Equal(t, "rep-9", ev.To)
 	_, _, err = a.Assign(clock, "router", "rep-9")

@@ -140,13 +140,13 @@ type LadderReport struct {
 
 // Progress reads the events of any number of leads (interleaved or not)
 // in one pass and returns their ladder report. A lead enters Suspect with
-// LeadCaptured and every other stage with the event whose To names it (a
-// ladder transition, or a LeadsMerged that moved it); the report keeps the
+// EventLeadCaptured and every other stage with the event whose To names it (a
+// ladder transition, or a EventLeadsMerged that moved it); the report keeps the
 // first and last entry into each stage per lead (memory: one small record
 // per lead). Events of other kinds and aggregates are
 // skipped. An event naming an unknown stage is an error.
 //
-// A lead whose LeadCaptured is not in the history is not counted as a
+// A lead whose EventLeadCaptured is not in the history is not counted as a
 // Suspect: pass whole histories for conversion from Suspect.
 func Progress(history iter.Seq[crmkit.Event]) (*LadderReport, error) {
 	if history == nil {
@@ -155,14 +155,14 @@ func Progress(history iter.Seq[crmkit.Event]) (*LadderReport, error) {
 	idx := make(map[uuid.UUID]int)
 	r := &LadderReport{}
 	for ev := range history {
-		if ev.AggregateKind != AggregateKind {
+		if ev.AggregateKind != LeadKind {
 			continue
 		}
 		var s Stage
 		switch {
-		case ev.Type == LeadCaptured:
+		case ev.Type == EventLeadCaptured:
 			s = StageSuspect
-		case ev.To != "" && (ev.Type == LeadsMerged || isLadderEvent(ev.Type)):
+		case ev.To != "" && (ev.Type == EventLeadsMerged || isLadderEvent(ev.Type)):
 			var err error
 			if s, err = ParseStage(ev.To); err != nil {
 				return nil, fmt.Errorf("event %s of lead %s: %w", ev.ID, ev.AggregateID, err)

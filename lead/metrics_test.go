@@ -21,7 +21,7 @@ func history(id uuid.UUID, steps ...any) []crmkit.Event {
 	var evs []crmkit.Event
 	for i := 0; i < len(steps); i += 3 {
 		evs = append(evs, crmkit.Event{
-			ID: crmkit.NewID(), AggregateID: id, AggregateKind: lead.AggregateKind,
+			ID: crmkit.NewID(), AggregateID: id, AggregateKind: lead.LeadKind,
 			At: t0.Add(time.Duration(steps[i].(int)) * day), Type: steps[i+1].(string), To: steps[i+2].(string),
 			Version: int64(i/3 + 1),
 		})
@@ -32,11 +32,11 @@ func history(id uuid.UUID, steps ...any) []crmkit.Event {
 func ladderHistories() []crmkit.Event {
 	l1, l2, l3, l4 := crmkit.NewID(), crmkit.NewID(), crmkit.NewID(), crmkit.NewID()
 	var all []crmkit.Event
-	all = append(all, history(l1, 0, lead.LeadCaptured, "suspect", 2, lead.LeadQualified, "mql", 5, lead.LeadAccepted, "sql", 10, lead.LeadConverted, "converted")...)
-	all = append(all, history(l2, 0, lead.LeadCaptured, "suspect", 1, lead.TouchpointRecorded, "", 4, lead.LeadQualified, "mql",
-		6, lead.LeadNurtured, "nurture", 20, lead.LeadRecycled, "mql", 30, lead.LeadDisqualified, "disqualified")...)
-	all = append(all, history(l3, 1, lead.LeadCaptured, "suspect", 3, lead.LeadAccepted, "sql", 8, lead.LeadConverted, "converted")...)
-	all = append(all, history(l4, 2, lead.LeadCaptured, "suspect", 3, lead.LeadDisqualified, "disqualified")...)
+	all = append(all, history(l1, 0, lead.EventLeadCaptured, "suspect", 2, lead.EventLeadQualified, "mql", 5, lead.EventLeadAccepted, "sql", 10, lead.EventLeadConverted, "converted")...)
+	all = append(all, history(l2, 0, lead.EventLeadCaptured, "suspect", 1, lead.EventTouchpointRecorded, "", 4, lead.EventLeadQualified, "mql",
+		6, lead.EventLeadNurtured, "nurture", 20, lead.EventLeadRecycled, "mql", 30, lead.EventLeadDisqualified, "disqualified")...)
+	all = append(all, history(l3, 1, lead.EventLeadCaptured, "suspect", 3, lead.EventLeadAccepted, "sql", 8, lead.EventLeadConverted, "converted")...)
+	all = append(all, history(l4, 2, lead.EventLeadCaptured, "suspect", 3, lead.EventLeadDisqualified, "disqualified")...)
 	// Another aggregate's events are skipped.
 	all = append(all, crmkit.Event{ID: crmkit.NewID(), AggregateID: l1, AggregateKind: "deal", Type: "StageChanged", To: "mql", At: t0, Version: 1})
 	// Interleave the leads: the report must not depend on grouping.
@@ -103,7 +103,7 @@ func TestProgressByHand(t *testing.T) {
 	_, _, err = empty.TimeToStage(lead.StageSQL)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
-	bad := history(crmkit.NewID(), 0, lead.LeadQualified, "promoted")
+	bad := history(crmkit.NewID(), 0, lead.EventLeadQualified, "promoted")
 	_, err = lead.Progress(slices.Values(bad))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
@@ -210,15 +210,15 @@ func TestProgressProperties(t *testing.T) {
 func BenchmarkProgress(b *testing.B) {
 	const n = 100_000
 	types := []struct{ typ, to string }{
-		{lead.LeadCaptured, "suspect"}, {lead.TouchpointRecorded, ""}, {lead.LeadQualified, "mql"},
-		{lead.LeadAccepted, "sql"}, {lead.LeadConverted, "converted"},
+		{lead.EventLeadCaptured, "suspect"}, {lead.EventTouchpointRecorded, ""}, {lead.EventLeadQualified, "mql"},
+		{lead.EventLeadAccepted, "sql"}, {lead.EventLeadConverted, "converted"},
 	}
 	var evs []crmkit.Event
 	for i := range n {
 		id := crmkit.NewID()
 		steps := 2 + i%4
 		for j := range steps {
-			evs = append(evs, crmkit.Event{AggregateID: id, AggregateKind: lead.AggregateKind, Type: types[j].typ, To: types[j].to,
+			evs = append(evs, crmkit.Event{AggregateID: id, AggregateKind: lead.LeadKind, Type: types[j].typ, To: types[j].to,
 				At: t0.Add(time.Duration(i+j*1000) * time.Minute), Version: int64(j + 1)})
 		}
 	}

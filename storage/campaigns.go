@@ -4,41 +4,36 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/funnel"
-)
+	"github.com/crmkit/crmkit/campaign"
 
-// CampaignKind is the aggregate kind of stored marketing campaigns, as
-// errors and the campaign's events name it.
-const CampaignKind = "campaign"
+	"github.com/crmkit/crmkit"
+)
 
 // CampaignStore is implemented by a Tx (and a Store) that stores
 // marketing campaigns: an optional ability found by type assertion, like
 // PlanStore.
 //
-// funnel.NewCampaign returns a campaign at Version 0 without an event;
-// store it at Version 1 (set the field) with an event of your own, since
-// every stored aggregate has a version of at least 1. The campaign's
-// commands (Submit, Approve, ...) bump the version and return the event
-// to Save with.
+// campaign.New returns a campaign at Version 1 with its creation event;
+// the campaign's commands (Submit, Approve, ...) bump the version and
+// return the event to Save with.
 type CampaignStore interface {
 	// Campaigns is the campaign repository.
 	Campaigns() CampaignRepository
 }
 
-// CampaignRepository stores funnel.Campaign aggregates.
-type CampaignRepository = Repository[funnel.Campaign, CampaignFilter]
+// CampaignRepository stores campaign.Campaign aggregates.
+type CampaignRepository = Repository[campaign.Campaign, CampaignFilter]
 
 // maxCampaignStatuses is the number of campaign statuses.
-const maxCampaignStatuses = int(funnel.CampaignCancelled) + 1
+const maxCampaignStatuses = int(campaign.Cancelled) + 1
 
 // CampaignFilter selects campaigns for List. A zero field matches every
 // campaign; the zero CampaignFilter matches all.
 type CampaignFilter struct {
 	// Statuses, if not empty, selects campaigns whose status is one of
 	// them. It is a set rather than one status because the zero status
-	// (funnel.CampaignPlanned) is a status.
-	Statuses []funnel.CampaignStatus
+	// (campaign.Planned) is a status.
+	Statuses []campaign.Status
 	// Owner, if not empty, selects campaigns owned by that key.
 	Owner string
 	// Code, if not empty, selects the campaigns with that code.
@@ -51,16 +46,16 @@ type CampaignFilter struct {
 }
 
 // validCampaignStatus reports whether s is a campaign status, for
-// CampaignFilter only (a stored campaign's status is funnel.Campaign.Validate's
+// CampaignFilter only (a stored campaign's status is campaign.Campaign.Validate's
 // business); it goes when package funnel exports CampaignStatus.Valid.
-func validCampaignStatus(s funnel.CampaignStatus) bool { return int(s) < maxCampaignStatuses }
+func validCampaignStatus(s campaign.Status) bool { return int(s) < maxCampaignStatuses }
 
 // ValidateCampaign checks a campaign before it is stored: the value
 // within the stored domain (see ValidateValue), the campaign's own
-// invariants (funnel.Campaign.Validate), and a code, owner and approvers
+// invariants (campaign.Campaign.Validate), and a code, owner and approvers
 // of at most MaxKeyLen bytes (they are keys filters select by). It holds
 // no domain rule of its own.
-func ValidateCampaign(c funnel.Campaign) error {
+func ValidateCampaign(c campaign.Campaign) error {
 	if err := ValidateValue("campaign", c); err != nil {
 		return fmt.Errorf("campaign %s: %w", c.ID, err)
 	}
@@ -102,7 +97,7 @@ func (f CampaignFilter) Validate() error {
 }
 
 // Match reports whether c passes the filter.
-func (f *CampaignFilter) Match(c *funnel.Campaign) bool {
+func (f *CampaignFilter) Match(c *campaign.Campaign) bool {
 	if f.Owner != "" && c.Owner != f.Owner || f.Code != "" && c.Code != f.Code {
 		return false
 	}

@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -16,30 +17,30 @@ import (
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// campaignGen draws campaigns funnel.NewCampaign accepts, stored at
+// campaignGen draws campaigns campaign.New accepts, stored at
 // version 1, in a random status.
-func campaignGen() *rapid.Generator[funnel.Campaign] {
-	return rapid.Custom(func(t *rapid.T) funnel.Campaign {
+func campaignGen() *rapid.Generator[campaign.Campaign] {
+	return rapid.Custom(func(t *rapid.T) campaign.Campaign {
 		start := t0.AddDate(0, 0, rapid.IntRange(0, 360).Draw(t, "start"))
-		c, err := funnel.NewCampaign(uuid.Nil, rapid.SampledFrom([]string{"C-1", "C-2"}).Draw(t, "code"), "Webinar",
-			crmkit.MustMoney("100.00", "EUR"), funnel.Targets{Leads: rapid.Int64Range(0, 1000).Draw(t, "leads")},
-			crmkit.Period{Start: start, End: start.AddDate(0, 0, rapid.IntRange(0, 60).Draw(t, "days"))},
-			rapid.SampledFrom([]string{"", "ana", "bo"}).Draw(t, "owner"))
+		c, _, err := campaign.New(campaign.Spec{Code: rapid.SampledFrom([]string{"C-1", "C-2"}).Draw(t, "code"), Name: "Webinar",
+			Budget: crmkit.MustMoney("100.00", "EUR"), Planned: campaign.Targets{Leads: rapid.Int64Range(0, 1000).Draw(t, "leads")},
+			Schedule: crmkit.Period{Start: start, End: start.AddDate(0, 0, rapid.IntRange(0, 60).Draw(t, "days"))}},
+			crmkit.Cmd{By: "ana", At: t0})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.Version = 1
-		c.Status = funnel.CampaignStatus(rapid.IntRange(0, int(funnel.CampaignCancelled)).Draw(t, "status"))
-		// What the status implies (funnel.Campaign.Validate): a submitter
+		c.Owner = rapid.SampledFrom([]string{"", "ana", "bo"}).Draw(t, "owner")
+		c.Status = campaign.Status(rapid.IntRange(0, int(campaign.Cancelled)).Draw(t, "status"))
+		// What the status implies (campaign.Campaign.Validate): a submitter
 		// from pending approval on, an approver from approved on, the
 		// actual cost once completed.
-		if c.Status != funnel.CampaignPlanned {
+		if c.Status != campaign.Planned {
 			c.SubmittedBy = "ana"
 		}
-		if c.Status >= funnel.CampaignApproved {
+		if c.Status >= campaign.Approved {
 			c.ApprovedBy = "bo"
 		}
-		if c.Status == funnel.CampaignCompleted {
+		if c.Status == campaign.Completed {
 			c.ActualCost = crmkit.MustMoney("90.00", "EUR")
 		}
 		return c
@@ -53,10 +54,10 @@ func TestCampaignFilterProperties(t *testing.T) {
 		var zero storage.CampaignFilter
 		require.True(t, zero.Match(&c), "the zero filter matches all")
 
-		statuses := rapid.SliceOfNDistinct(rapid.IntRange(0, int(funnel.CampaignCancelled)), 0, 6, rapid.ID[int]).Draw(t, "statuses")
+		statuses := rapid.SliceOfNDistinct(rapid.IntRange(0, int(campaign.Cancelled)), 0, 6, rapid.ID[int]).Draw(t, "statuses")
 		f := storage.CampaignFilter{Owner: rapid.SampledFrom([]string{"", "ana"}).Draw(t, "owner")}
 		for _, s := range statuses {
-			f.Statuses = append(f.Statuses, funnel.CampaignStatus(s))
+			f.Statuses = append(f.Statuses, campaign.Status(s))
 		}
 		if rapid.Bool().Draw(t, "during") {
 			start := t0.AddDate(0, 0, rapid.IntRange(0, 400).Draw(t, "from"))
@@ -77,7 +78,7 @@ func TestCampaignFilterProperties(t *testing.T) {
 		// Adding the campaign's own status never drops it.
 		if len(f.Statuses) > 0 && len(f.Statuses) < 6 {
 			g := f
-			g.Statuses = append(append([]funnel.CampaignStatus(nil), f.Statuses...), c.Status)
+			g.Statuses = append(append([]campaign.Status(nil), f.Statuses...), c.Status)
 			if m {
 				require.True(t, g.Match(&c))
 			}
@@ -86,23 +87,24 @@ func TestCampaignFilterProperties(t *testing.T) {
 }
 
 func TestValidateCampaign(t *testing.T) {
-	good, err := funnel.NewCampaign(uuid.Nil, "C-1", "Webinar", crmkit.MustMoney("100.00", "EUR"), funnel.Targets{},
-		crmkit.Period{Start: t0, End: t0.AddDate(0, 1, 0)}, "ana")
+	good, _, err := campaign.New(campaign.Spec{Code: "C-1", Name: "Webinar", Budget: crmkit.MustMoney("100.00", "EUR"),
+		Schedule: crmkit.Period{Start: t0, End: t0.AddDate(0, 1, 0)}, Owner: "ana"}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
-	assert.ErrorIs(t, storage.ValidateCampaign(good), crmkit.ErrInvalid, "NewCampaign's version 0 is not storable")
-	good.Version = 1
-	require.NoError(t, storage.ValidateCampaign(good))
+	require.NoError(t, storage.ValidateCampaign(good), "New's version 1 is storable")
+	v0 := good
+	v0.Version = 0
+	assert.ErrorIs(t, storage.ValidateCampaign(v0), crmkit.ErrInvalid, "version 0 is not storable")
 
-	for name, change := range map[string]func(c *funnel.Campaign){
-		"nil id":          func(c *funnel.Campaign) { c.ID = uuid.Nil },
-		"unknown status":  func(c *funnel.Campaign) { c.Status = funnel.CampaignCancelled + 1 },
-		"blank code":      func(c *funnel.Campaign) { c.Code = "  " },
-		"no budget":       func(c *funnel.Campaign) { c.Budget = crmkit.Money{} },
-		"negative cost":   func(c *funnel.Campaign) { c.ActualCost = crmkit.MustMoney("-0.01", "EUR") },
-		"negative target": func(c *funnel.Campaign) { c.Planned.Opportunities = -1 },
-		"backward dates":  func(c *funnel.Campaign) { c.Schedule.End = t0.Add(-time.Nanosecond) },
-		"nul in name":     func(c *funnel.Campaign) { c.Name = "a\x00" },
-		"long owner":      func(c *funnel.Campaign) { c.Owner = string(make([]byte, storage.MaxKeyLen+1)) },
+	for name, change := range map[string]func(c *campaign.Campaign){
+		"nil id":          func(c *campaign.Campaign) { c.ID = uuid.Nil },
+		"unknown status":  func(c *campaign.Campaign) { c.Status = campaign.Cancelled + 1 },
+		"blank code":      func(c *campaign.Campaign) { c.Code = "  " },
+		"no budget":       func(c *campaign.Campaign) { c.Budget = crmkit.Money{} },
+		"negative cost":   func(c *campaign.Campaign) { c.ActualCost = crmkit.MustMoney("-0.01", "EUR") },
+		"negative target": func(c *campaign.Campaign) { c.Planned.Opportunities = -1 },
+		"backward dates":  func(c *campaign.Campaign) { c.Schedule.End = t0.Add(-time.Nanosecond) },
+		"nul in name":     func(c *campaign.Campaign) { c.Name = "a\x00" },
+		"long owner":      func(c *campaign.Campaign) { c.Owner = string(make([]byte, storage.MaxKeyLen+1)) },
 	} {
 		c := good
 		change(&c)

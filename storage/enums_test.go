@@ -7,10 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 )
@@ -20,7 +21,7 @@ import (
 var storedTypes = []reflect.Type{
 	reflect.TypeFor[lead.Lead](), reflect.TypeFor[deal.Deal](), reflect.TypeFor[deal.Quote](),
 	reflect.TypeFor[approval.Request](), reflect.TypeFor[account.Account](), reflect.TypeFor[account.Contract](),
-	reflect.TypeFor[account.Interaction](), reflect.TypeFor[quota.Plan](), reflect.TypeFor[funnel.Campaign](),
+	reflect.TypeFor[account.Interaction](), reflect.TypeFor[quota.Plan](), reflect.TypeFor[campaign.Campaign](),
 	reflect.TypeFor[lead.TimeframePayload](), reflect.TypeFor[lead.NurturePayload](), reflect.TypeFor[account.AccountCreatedPayload](),
 	reflect.TypeFor[account.ContractDraftedPayload](), reflect.TypeFor[deal.DealCreatedPayload](),
 	reflect.TypeFor[quota.PlanCreatedPayload](), reflect.TypeFor[quota.RevisionPayload](),

@@ -235,8 +235,50 @@ func betaGeoLL(d *countData, modified bool) objective {
 
 // hyp2f1 is the Gaussian hypergeometric function 2F1(a, b; c; z), for
 // |z| < 1 in every use here.
+//
+// It is gonum's mathext.Hypergeo except in two regions where that does
+// not terminate in reasonable time (both found by the fuzz targets):
+//   - z > 0.9 with c - a - b an integer: gonum's transformation loops
+//     without end on some arguments (2F1(46.1, 2; 219.1; 60/61), Pareto/NBD's
+//     P(X(t) = 172) with α = 61, β = 1);
+//   - c - a - b below -maxHypRecurrence: gonum recurs on c once per unit of
+//     c - a - b, 1.8e10 steps for the parameters a Pareto/NBD fit wandered to.
+//
+// There the defining power series Σ (a)_k (b)_k / ((c)_k k!) z^k is summed
+// directly, at most maxHypTerms terms; a series that overflows or has not
+// converged by then gives NaN, which the callers return as ErrInvalid (see
+// finite) and the fits treat as a point outside the model.
 func hyp2f1(a, b, c, z float64) float64 {
+	d := c - a - b
+	if d < -maxHypRecurrence || (z > 0.9 && z < 1 && math.Abs(d-math.Round(d)) < 1e-9) {
+		return hyp2f1Series(a, b, c, z)
+	}
 	return mathext.Hypergeo(a, b, c, z)
+}
+
+// maxHypRecurrence is the most recurrence steps on c hyp2f1 leaves to gonum.
+const maxHypRecurrence = 10_000
+
+// maxHypTerms caps the terms of hyp2f1Series: at z = 0.99 the terms of a
+// convergent series have fallen below 1e-16 of the sum long before.
+const maxHypTerms = 1_000_000
+
+// hyp2f1Series sums the power series of 2F1(a, b; c; z), 0 <= z < 1, until
+// a term no longer changes the sum, or returns NaN after maxHypTerms terms.
+func hyp2f1Series(a, b, c, z float64) float64 {
+	sum, term := 1.0, 1.0
+	for k := 0.0; k < maxHypTerms; k++ {
+		term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z
+		if math.IsNaN(term) || math.IsInf(term, 0) {
+			return math.NaN()
+		}
+		next := sum + term
+		if next == sum {
+			return sum
+		}
+		sum = next
+	}
+	return math.NaN()
 }
 
 // finite returns v, or an error naming what could not be computed.

@@ -11,10 +11,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 )
 
@@ -71,7 +72,7 @@ func run(w io.Writer) error {
 	fmt.Fprintln(w, "```mermaid")
 	fmt.Fprint(w, contract)
 	fmt.Fprintln(w, "```")
-	campaign, err := funnel.CampaignMermaid()
+	campaignDiagram, err := campaign.Mermaid()
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func run(w io.Writer) error {
 	fmt.Fprintln(w, "## The campaign")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "```mermaid")
-	fmt.Fprint(w, campaign)
+	fmt.Fprint(w, campaignDiagram)
 	fmt.Fprintln(w, "```")
 	return nil
 }

@@ -20,7 +20,7 @@ import (
 // directories relative to the module root ("." is package crmkit).
 var SweepPackages = []string{
 	".", "approval", "kpi", "lead", "lead/scoring", "lead/routing", "deal",
-	"account", "account/clv", "quota", "funnel", "storage", "storage/memory",
+	"account", "account/clv", "campaign", "quota", "funnel", "storage", "storage/memory",
 }
 
 // TypeDecl is an exported type declared in a package.

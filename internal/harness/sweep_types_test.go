@@ -9,6 +9,7 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/account/clv"
 	"github.com/crmkit/crmkit/approval"
+	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
@@ -242,6 +243,14 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[clv.Transaction](),
 		reflect.TypeFor[clv.Unit](),
 	},
+	"campaign": {
+		reflect.TypeFor[campaign.Campaign](),
+		reflect.TypeFor[campaign.CreatedPayload](),
+		reflect.TypeFor[campaign.Spec](),
+		reflect.TypeFor[campaign.Status](),
+		reflect.TypeFor[campaign.Targets](),
+		reflect.TypeFor[campaign.Trigger](),
+	},
 	"quota": {
 		reflect.TypeFor[quota.Adjustment](),
 		reflect.TypeFor[quota.Backtest](),
@@ -300,10 +309,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[funnel.Breach](),
 		reflect.TypeFor[funnel.CadenceCheck](),
 		reflect.TypeFor[funnel.CadenceStage](),
-		reflect.TypeFor[funnel.Campaign](),
-		reflect.TypeFor[funnel.CampaignEvent](),
 		reflect.TypeFor[funnel.CampaignResult](),
-		reflect.TypeFor[funnel.CampaignStatus](),
 		reflect.TypeFor[funnel.CategoryForecast](),
 		reflect.TypeFor[funnel.Cohort](),
 		reflect.TypeFor[funnel.Conversion](),
@@ -338,7 +344,6 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[funnel.Status](),
 		reflect.TypeFor[funnel.Stuck](),
 		reflect.TypeFor[funnel.Summary](),
-		reflect.TypeFor[funnel.Targets](),
 		reflect.TypeFor[funnel.Touch](),
 		reflect.TypeFor[funnel.Waterfall](),
 	},
@@ -531,6 +536,12 @@ var sweepFuncs = map[string][]any{
 		clv.FrequencyFit,
 		clv.Summarize,
 	},
+	"campaign": {
+		campaign.Definition,
+		campaign.Mermaid,
+		campaign.New,
+		campaign.Next,
+	},
 	"quota": {
 		quota.ByAmount,
 		quota.ByCount,
@@ -558,9 +569,6 @@ var sweepFuncs = map[string][]any{
 		funnel.Analyze,
 		funnel.CalendarMonths,
 		funnel.CalendarQuarters,
-		funnel.CampaignDefinition,
-		funnel.CampaignMermaid,
-		funnel.CampaignNext,
 		funnel.CheckCadence,
 		funnel.Cohorts,
 		funnel.CohortsOf,
@@ -580,7 +588,6 @@ var sweepFuncs = map[string][]any{
 		funnel.MeasureAccuracy,
 		funnel.Months,
 		funnel.Movement,
-		funnel.NewCampaign,
 		funnel.NewForecast,
 		funnel.PipelineAsOf,
 		funnel.Project,

@@ -280,14 +280,14 @@ func EventSequence() *rapid.Generator[[]crmkit.Event] {
 		at := Time(Epoch, Window).Draw(t, "created")
 		actor := rapid.SampledFrom([]string{"marketing", "rep-1", "rep-2", "import"}).Draw(t, "actor")
 		events := []crmkit.Event{{
-			ID: ID().Draw(t, "event id"), AggregateID: id, AggregateKind: lead.AggregateKind,
-			Type: lead.LeadCaptured, Actor: actor, At: at, Version: 1, To: lead.StageSuspect.String(),
+			ID: ID().Draw(t, "event id"), AggregateID: id, AggregateKind: lead.LeadKind,
+			Type: lead.EventLeadCaptured, Actor: actor, At: at, Version: 1, To: lead.StageSuspect.String(),
 		}}
 		stage := lead.StageSuspect
 		n := rapid.IntRange(0, 20).Draw(t, "events")
 		for v := int64(2); v <= int64(n)+1; v++ {
 			at = at.Add(time.Duration(rapid.IntRange(0, 14*24*3600).Draw(t, "gap seconds")) * time.Second)
-			ev := crmkit.Event{ID: ID().Draw(t, "event id"), AggregateID: id, AggregateKind: lead.AggregateKind, Actor: actor, At: at, Version: v}
+			ev := crmkit.Event{ID: ID().Draw(t, "event id"), AggregateID: id, AggregateKind: lead.LeadKind, Actor: actor, At: at, Version: v}
 			var legal []lead.Action
 			for _, a := range lead.Actions() {
 				if _, ok := table.Next(stage, a); ok {
@@ -295,7 +295,7 @@ func EventSequence() *rapid.Generator[[]crmkit.Event] {
 				}
 			}
 			if len(legal) == 0 || rapid.IntRange(0, 3).Draw(t, "touch or move") == 0 {
-				ev.Type = lead.TouchpointRecorded
+				ev.Type = lead.EventTouchpointRecorded
 				tp := Touchpoint(events[0].At, at).Draw(t, "touch")
 				if ev.Payload, err = json.Marshal(tp); err != nil {
 					t.Fatalf("leadtest: encode touchpoint: %v", err)

@@ -134,7 +134,7 @@ func TestCaptureAndCommandAreAccepted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ev.Type != lead.LeadCaptured {
+		if ev.Type != lead.EventLeadCaptured {
 			t.Fatalf("event %s", ev.Type)
 		}
 		lad, err := lead.NewLadder(clock)

@@ -30,7 +30,7 @@ var newTables = [numKinds]func() any{
 
 var leadKind = &kind[lead.Lead, storage.LeadFilter]{
 	ops: ops[lead.Lead]{
-		name:     lead.AggregateKind,
+		name:     lead.LeadKind,
 		slot:     slotLead,
 		id:       func(l *lead.Lead) uuid.UUID { return l.ID },
 		version:  func(l *lead.Lead) int64 { return l.Version },

@@ -3,7 +3,8 @@ package memory
 import (
 	"slices"
 
-	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -32,13 +33,13 @@ var planKind = &kind[quota.Plan, storage.PlanFilter]{
 	match:          (*storage.PlanFilter).Match,
 }
 
-var campaignKind = &kind[funnel.Campaign, storage.CampaignFilter]{
-	ops: ops[funnel.Campaign]{
-		name:     storage.CampaignKind,
+var campaignKind = &kind[campaign.Campaign, storage.CampaignFilter]{
+	ops: ops[campaign.Campaign]{
+		name:     campaign.CampaignKind,
 		slot:     slotCampaign,
-		id:       func(c *funnel.Campaign) uuid.UUID { return c.ID },
-		version:  func(c *funnel.Campaign) int64 { return c.Version },
-		clone:    funnel.Campaign.Clone,
+		id:       func(c *campaign.Campaign) uuid.UUID { return c.ID },
+		version:  func(c *campaign.Campaign) int64 { return c.Version },
+		clone:    campaign.Campaign.Clone,
 		validate: storage.ValidateCampaign,
 	},
 	validateFilter: storage.CampaignFilter.Validate,
@@ -80,7 +81,7 @@ func (s *Store) Plans() storage.PlanRepository {
 // Campaigns returns the campaign repository (storage.CampaignStore);
 // each call on it is its own transaction.
 func (s *Store) Campaigns() storage.CampaignRepository {
-	return &repo[funnel.Campaign, storage.CampaignFilter]{st: s.state(), k: campaignKind}
+	return &repo[campaign.Campaign, storage.CampaignFilter]{st: s.state(), k: campaignKind}
 }
 
 // Plans returns the quota plan repository of the transaction.
@@ -90,5 +91,5 @@ func (tx *txn) Plans() storage.PlanRepository {
 
 // Campaigns returns the campaign repository of the transaction.
 func (tx *txn) Campaigns() storage.CampaignRepository {
-	return &repo[funnel.Campaign, storage.CampaignFilter]{st: tx.st, k: campaignKind, tx: tx}
+	return &repo[campaign.Campaign, storage.CampaignFilter]{st: tx.st, k: campaignKind, tx: tx}
 }

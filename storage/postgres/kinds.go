@@ -5,9 +5,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -21,7 +22,7 @@ func param(args *[]any, v any) string {
 }
 
 var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
-	name:  lead.AggregateKind,
+	name:  lead.LeadKind,
 	table: "leads",
 	cols:  []column{{"stage", "text"}, {"source", "text"}, {"owner", "text"}},
 	colValues: func(l *lead.Lead, dst []any) []any {
@@ -128,18 +129,18 @@ func currencyCode(c crmkit.Currency) string {
 	return c.Code()
 }
 
-var campaignKind = (&kind[funnel.Campaign, storage.CampaignFilter]{
-	name:  storage.CampaignKind,
+var campaignKind = (&kind[campaign.Campaign, storage.CampaignFilter]{
+	name:  campaign.CampaignKind,
 	table: "campaigns",
 	cols: []column{
 		{"status", "text"}, {"owner", "text"}, {"code", "text"},
 		{"schedule_start", "timestamptz"}, {"schedule_end", "timestamptz"},
 	},
-	colValues: func(c *funnel.Campaign, dst []any) []any {
+	colValues: func(c *campaign.Campaign, dst []any) []any {
 		return append(dst, c.Status.String(), c.Owner, c.Code, c.Schedule.Start, c.Schedule.End)
 	},
-	id:             func(c *funnel.Campaign) uuid.UUID { return c.ID },
-	version:        func(c *funnel.Campaign) int64 { return c.Version },
+	id:             func(c *campaign.Campaign) uuid.UUID { return c.ID },
+	version:        func(c *campaign.Campaign) int64 { return c.Version },
 	validate:       storage.ValidateCampaign,
 	validateFilter: storage.CampaignFilter.Validate,
 	where: func(f *storage.CampaignFilter, b *strings.Builder, args []any) []any {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,7 +16,6 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -214,13 +215,13 @@ func TestMigrateEnumsToText(t *testing.T) {
 
 	gotCampaign, err := s.Campaigns().Get(ctx, campaignID)
 	require.NoError(t, err)
-	assert.Equal(t, funnel.Campaign{
-		ID: campaignID, Code: "SPRING", Name: "Spring webinar", Kind: "webinar", Status: funnel.CampaignRunning,
+	assert.Equal(t, campaign.Campaign{
+		ID: campaignID, Code: "SPRING", Name: "Spring webinar", Kind: "webinar", Status: campaign.Running,
 		Budget:   crmkit.MustMoney("5000.00", "EUR"),
-		Planned:  funnel.Targets{Leads: 200, Opportunities: 20, Contracts: 4, Revenue: crmkit.MustMoney("80000.00", "EUR")},
+		Planned:  campaign.Targets{Leads: 200, Opportunities: 20, Contracts: 4, Revenue: crmkit.MustMoney("80000.00", "EUR")},
 		Schedule: crmkit.Period{Start: t0, End: t0.AddDate(0, 1, 0)}, Owner: "ana", SubmittedBy: "ana", ApprovedBy: "cy", Version: 4,
 	}, gotCampaign)
-	running, _, err := s.Campaigns().List(ctx, storage.CampaignFilter{Statuses: []funnel.CampaignStatus{funnel.CampaignRunning}}, storage.Page{})
+	running, _, err := s.Campaigns().List(ctx, storage.CampaignFilter{Statuses: []campaign.Status{campaign.Running}}, storage.Page{})
 	require.NoError(t, err)
 	require.Len(t, running, 1)
 

@@ -30,7 +30,7 @@ func testLead(owner string) (lead.Lead, crmkit.Event) {
 		Source: lead.ChannelEmail, Owner: owner, Stage: lead.StageMQL,
 		StageAt: t0, CreatedAt: t0, UpdatedAt: t0, Version: 1,
 	}
-	e, err := crmkit.NewEvent(lead.AggregateKind, l.ID, lead.LeadCaptured, "test", t0, 1, nil)
+	e, err := crmkit.NewEvent(lead.LeadKind, l.ID, lead.EventLeadCaptured, "test", t0, 1, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -356,7 +356,7 @@ func TestTerminatedBackend(t *testing.T) {
 		next := l
 		next.Owner, next.Version = "bo", 2
 		nev := ev
-		nev.ID, nev.Version, nev.Type = crmkit.NewID(), 2, lead.LeadAssigned
+		nev.ID, nev.Version, nev.Type = crmkit.NewID(), 2, lead.EventLeadAssigned
 		d, dev := testDeal(t, deal.DefaultPipeline(), "bo", 1)
 		err = s.Update(ctx, func(tx storage.Tx) error {
 			if err := tx.Leads().Save(ctx, next, 1, nev); err != nil {
@@ -407,7 +407,7 @@ func TestDeadlockIsRetryable(t *testing.T) {
 	save := func(tx storage.Tx, l lead.Lead, owner string) error {
 		next := l
 		next.Owner, next.Version = owner, 2
-		e, err := crmkit.NewEvent(lead.AggregateKind, l.ID, lead.LeadAssigned, "test", t0, 2, nil)
+		e, err := crmkit.NewEvent(lead.LeadKind, l.ID, lead.EventLeadAssigned, "test", t0, 2, nil)
 		require.NoError(t, err)
 		return tx.Leads().Save(ctx, next, 1, e)
 	}

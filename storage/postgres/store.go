@@ -6,9 +6,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -109,7 +110,7 @@ func (v *txView) Plans() storage.PlanRepository {
 	return &repo[quota.Plan, storage.PlanFilter]{sc: v.sc, k: planKind}
 }
 func (v *txView) Campaigns() storage.CampaignRepository {
-	return &repo[funnel.Campaign, storage.CampaignFilter]{sc: v.sc, k: campaignKind}
+	return &repo[campaign.Campaign, storage.CampaignFilter]{sc: v.sc, k: campaignKind}
 }
 
 // Tenant returns the tenant the store is bound to ("" for a nil Store).
@@ -139,7 +140,7 @@ func (s *Store) Plans() storage.PlanRepository {
 // Campaigns returns the marketing campaign repository
 // (storage.CampaignStore); each call on it is its own transaction.
 func (s *Store) Campaigns() storage.CampaignRepository {
-	return &repo[funnel.Campaign, storage.CampaignFilter]{sc: s.scope(), k: campaignKind}
+	return &repo[campaign.Campaign, storage.CampaignFilter]{sc: s.scope(), k: campaignKind}
 }
 
 // rollbackTimeout bounds the rollback of a failed Update, which runs even

@@ -75,7 +75,7 @@ func BenchmarkSave(b *testing.B, s storage.Store) {
 	ctx := context.Background()
 	leads, _ := load(b, s, 1)
 	cur := leads[0]
-	ev := leadEvent(cur, lead.LeadAssigned)
+	ev := leadEvent(cur, lead.EventLeadAssigned)
 	b.ReportAllocs()
 	for b.Loop() {
 		next := cur
@@ -126,7 +126,7 @@ func BenchmarkUpdate(b *testing.B, s storage.Store) {
 				}
 				next := cur
 				next.Version++
-				e := leadEvent(next, lead.LeadAssigned)
+				e := leadEvent(next, lead.EventLeadAssigned)
 				if err := tx.Leads().Save(ctx, next, cur.Version, e); err != nil {
 					return err
 				}

@@ -170,7 +170,7 @@ func drawCase(t *rapid.T, template deal.Deal) edgeCase {
 		l.StageAt, l.BuyBy = notBefore(drawTime(t, "stage at"), l.CreatedAt), drawTime(t, "buy by")
 		l.Journey[0].At = drawTime(t, "touch at")
 		l.Who.Attributes["note"] = drawText(t, "note")
-		ev.AggregateKind, ev.AggregateID, ev.Type = lead.AggregateKind, l.ID, lead.LeadCaptured
+		ev.AggregateKind, ev.AggregateID, ev.Type = lead.LeadKind, l.ID, lead.EventLeadCaptured
 		c.lead = &l
 	}
 	c.event = ev
@@ -534,7 +534,7 @@ func Fuzz(f *testing.F, o Opener) {
 		} else {
 			l, _ := newLead(text, "ana", lead.StageMQL, lead.ChannelEmail)
 			l.BuyBy, l.Journey[0].At = tm, tm
-			ev.AggregateKind, ev.AggregateID, ev.Type = lead.AggregateKind, l.ID, lead.LeadCaptured
+			ev.AggregateKind, ev.AggregateID, ev.Type = lead.LeadKind, l.ID, lead.EventLeadCaptured
 			c.lead = &l
 		}
 		c.event = ev

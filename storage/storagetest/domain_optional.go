@@ -7,7 +7,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
-	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 	"pgregory.net/rapid"
@@ -28,21 +28,22 @@ func testOptionalBounds(t *testing.T, o Opener) {
 	if !hasCampaigns && !hasContracts {
 		t.Skip("the store has neither storage.CampaignStore nor storage.ContractStore")
 	}
-	campaign, _ := makeCampaign(t, 0)
+	campaign0, campaignEv := makeCampaign(t, 0)
 	contract, _ := makeContract(t, 0)
 	rapid.Check(t, func(t *rapid.T) {
 		s, err := o(freshTenant("bounds"))
 		if err != nil {
 			t.Fatalf("open tenant: %v", err)
 		}
-		var campaigns []funnel.Campaign
+		var campaigns []campaign.Campaign
 		var contracts []account.Contract
 		for i := range rapid.IntRange(1, 4).Draw(t, "writes") {
 			if hasCampaigns {
-				c := campaign
+				c := campaign0
 				c.ID = crmkit.NewID()
 				c.Schedule = crmkit.Period{Start: drawTime(t, "schedule start"), End: drawTime(t, "schedule end")}
-				ev := crmkit.Event{ID: crmkit.NewID(), AggregateKind: storage.CampaignKind, AggregateID: c.ID, Type: "CampaignPlanned", Actor: actor, At: base, Version: c.Version}
+				ev := campaignEv
+				ev.ID, ev.AggregateID = crmkit.NewID(), c.ID
 				_, err := s.(storage.CampaignStore).Campaigns().Create(ctx, c, "", ev)
 				if ok := storage.ValidateCampaign(c) == nil; ok != (err == nil) {
 					t.Fatalf("campaign %d: oracle %v, store %v", i, ok, err)
@@ -76,7 +77,7 @@ func testOptionalBounds(t *testing.T, o Opener) {
 				}
 			}
 			got, err := collectAll(storage.All(ctx, s.(storage.CampaignStore).Campaigns(), f, 0))
-			checkSelected(t, "campaigns during "+f.During.String(), f.Validate(), want, got, err, func(c *funnel.Campaign) uuid.UUID { return c.ID })
+			checkSelected(t, "campaigns during "+f.During.String(), f.Validate(), want, got, err, func(c *campaign.Campaign) uuid.UUID { return c.ID })
 		}
 		if hasContracts {
 			var f storage.ContractFilter

@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/account/accounttest"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/lead/leadtest"
 	"github.com/crmkit/crmkit/storage"
@@ -191,19 +192,19 @@ func testDomainRules(t *testing.T, o Opener) {
 			t.Skip("no storage.CampaignStore")
 		}
 		rapid.Check(t, func(t *rapid.T) {
-			c, err := funnel.NewCampaign(uuid.Nil, "C-1", "Webinar", eur("5000.00"),
-				funnel.Targets{Leads: 200, Revenue: eur("80000.00")}, crmkit.Period{Start: base, End: base.AddDate(0, 1, 0)}, "ana")
+			c, _, err := campaign.New(campaign.Spec{Code: "C-1", Name: "Webinar", Budget: eur("5000.00"),
+				Planned:  campaign.Targets{Leads: 200, Revenue: eur("80000.00")},
+				Schedule: crmkit.Period{Start: base, End: base.AddDate(0, 1, 0)}, Owner: "ana"}, crmkit.Cmd{By: actor, At: base})
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.Version = 1 // NewCampaign returns version 0
 			checkWrites(t, ctx, cs.Campaigns(), campaignOps, c)
 		})
 	})
 }
 
 var leadOps = aggOps[lead.Lead]{
-	kind: lead.AggregateKind, id: leadID, version: func(l *lead.Lead) int64 { return l.Version },
+	kind: lead.LeadKind, id: leadID, version: func(l *lead.Lead) int64 { return l.Version },
 	bump:     func(l lead.Lead) lead.Lead { l = l.Clone(); l.Version++; return l },
 	validate: lead.Lead.Validate, rules: leadRules,
 }
@@ -228,11 +229,11 @@ var contractOps = aggOps[account.Contract]{
 	validate: account.Contract.Validate, rules: contractRules,
 }
 
-var campaignOps = aggOps[funnel.Campaign]{
-	kind: storage.CampaignKind, id: func(c *funnel.Campaign) uuid.UUID { return c.ID },
-	version:  func(c *funnel.Campaign) int64 { return c.Version },
-	bump:     func(c funnel.Campaign) funnel.Campaign { c = c.Clone(); c.Version++; return c },
-	validate: funnel.Campaign.Validate, rules: campaignRules,
+var campaignOps = aggOps[campaign.Campaign]{
+	kind: campaign.CampaignKind, id: func(c *campaign.Campaign) uuid.UUID { return c.ID },
+	version:  func(c *campaign.Campaign) int64 { return c.Version },
+	bump:     func(c campaign.Campaign) campaign.Campaign { c = c.Clone(); c.Version++; return c },
+	validate: campaign.Campaign.Validate, rules: campaignRules,
 }
 
 var leadRules = []rule[lead.Lead]{
@@ -315,17 +316,17 @@ var contractRules = []rule[account.Contract]{
 	}},
 }
 
-var campaignRules = []rule[funnel.Campaign]{
-	{"nil id", func(c *funnel.Campaign) { c.ID = uuid.Nil }},
-	{"version 0", func(c *funnel.Campaign) { c.Version = 0 }},
-	{"unknown status", func(c *funnel.Campaign) { c.Status = 42 }},
-	{"no code", func(c *funnel.Campaign) { c.Code = "" }},
-	{"negative budget", func(c *funnel.Campaign) { c.Budget = eur("-1.00") }},
-	{"cost in dollars", func(c *funnel.Campaign) { c.ActualCost = crmkit.MustMoney("1.00", "USD") }},
-	{"backwards", func(c *funnel.Campaign) { c.Schedule.End = c.Schedule.Start.Add(-time.Hour) }},
-	{"own approval", func(c *funnel.Campaign) { c.SubmittedBy, c.ApprovedBy = "ana", "ana" }},
-	{"submitted", func(c *funnel.Campaign) { c.Status, c.SubmittedBy = funnel.CampaignPendingApproval, "ana" }},
-	{"approved", func(c *funnel.Campaign) { c.Status, c.ApprovedBy = funnel.CampaignApproved, "bo" }},
-	{"completed", func(c *funnel.Campaign) { c.Status = funnel.CampaignCompleted }},
-	{"cost", func(c *funnel.Campaign) { c.ActualCost = eur("4800.00") }},
+var campaignRules = []rule[campaign.Campaign]{
+	{"nil id", func(c *campaign.Campaign) { c.ID = uuid.Nil }},
+	{"version 0", func(c *campaign.Campaign) { c.Version = 0 }},
+	{"unknown status", func(c *campaign.Campaign) { c.Status = 42 }},
+	{"no code", func(c *campaign.Campaign) { c.Code = "" }},
+	{"negative budget", func(c *campaign.Campaign) { c.Budget = eur("-1.00") }},
+	{"cost in dollars", func(c *campaign.Campaign) { c.ActualCost = crmkit.MustMoney("1.00", "USD") }},
+	{"backwards", func(c *campaign.Campaign) { c.Schedule.End = c.Schedule.Start.Add(-time.Hour) }},
+	{"own approval", func(c *campaign.Campaign) { c.SubmittedBy, c.ApprovedBy = "ana", "ana" }},
+	{"submitted", func(c *campaign.Campaign) { c.Status, c.SubmittedBy = campaign.PendingApproval, "ana" }},
+	{"approved", func(c *campaign.Campaign) { c.Status, c.ApprovedBy = campaign.Approved, "bo" }},
+	{"completed", func(c *campaign.Campaign) { c.Status = campaign.Completed }},
+	{"cost", func(c *campaign.Campaign) { c.ActualCost = eur("4800.00") }},
 }

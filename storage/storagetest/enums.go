@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,7 +14,6 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 )
@@ -111,17 +112,17 @@ func testEnums(t *testing.T, o Opener) {
 
 	if cs, ok := s.(storage.CampaignStore); ok {
 		// Campaigns: each status (the zero status is a real one, planned).
-		byStatus := map[funnel.CampaignStatus][]uuid.UUID{}
+		byStatus := map[campaign.Status][]uuid.UUID{}
 		for i := range 6 + enumCount {
 			c, ev := makeCampaign(t, 0)
-			c.Status = funnel.CampaignStatus(i)
+			c.Status = campaign.Status(i)
 			if store(t, "campaign", storage.ValidateCampaign(c), func() error { _, err := cs.Campaigns().Create(ctx, c, "", ev); return err },
 				func() (any, error) { return cs.Campaigns().Get(ctx, c.ID) }, c) {
 				byStatus[c.Status] = append(byStatus[c.Status], c.ID)
 			}
 		}
-		for st := funnel.CampaignPlanned; st.Valid(); st++ {
-			found := ids(all(t, cs.Campaigns(), storage.CampaignFilter{Statuses: []funnel.CampaignStatus{st}}), func(c *funnel.Campaign) uuid.UUID { return c.ID })
+		for st := campaign.Planned; st.Valid(); st++ {
+			found := ids(all(t, cs.Campaigns(), storage.CampaignFilter{Statuses: []campaign.Status{st}}), func(c *campaign.Campaign) uuid.UUID { return c.ID })
 			assert.ElementsMatch(t, byStatus[st], found, "campaigns %s", st)
 		}
 	}

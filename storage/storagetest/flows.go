@@ -80,7 +80,7 @@ func testLeadConversion(t *testing.T, o Opener) {
 
 	leadEvents := collect(t, s.Events().ByAggregate(ctx, l.ID))
 	require.Len(t, leadEvents, 2)
-	assert.Equal(t, lead.LeadConverted, leadEvents[1].Type)
+	assert.Equal(t, lead.EventLeadConverted, leadEvents[1].Type)
 	dealEvents := collect(t, s.Events().ByAggregate(ctx, d.ID))
 	require.Len(t, dealEvents, 1)
 	assert.Equal(t, deal.EventDealCreated, dealEvents[0].Type)

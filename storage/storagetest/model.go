@@ -51,7 +51,7 @@ func (r *modelRun) drawLead(t *rapid.T) (lead.Lead, crmkit.Event) {
 	if existing := r.ids(); len(existing) > 0 && rapid.IntRange(0, 4).Draw(t, "reuse id") == 0 {
 		l.ID = rapid.SampledFrom(existing).Draw(t, "existing id")
 	}
-	return l, leadEvent(l, lead.LeadCaptured)
+	return l, leadEvent(l, lead.EventLeadCaptured)
 }
 
 // drawChange draws a change of an existing lead: the new value, the

@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit/campaign"
+
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -480,8 +481,8 @@ func clonePlan(p quota.Plan) quota.Plan {
 	return q
 }
 
-func campaignFixture() fixture[funnel.Campaign, storage.CampaignFilter] {
-	return fixture[funnel.Campaign, storage.CampaignFilter]{
+func campaignFixture() fixture[campaign.Campaign, storage.CampaignFilter] {
+	return fixture[campaign.Campaign, storage.CampaignFilter]{
 		repo: func(tx storage.Tx) (storage.CampaignRepository, bool) {
 			cs, ok := tx.(storage.CampaignStore)
 			if !ok {
@@ -491,38 +492,38 @@ func campaignFixture() fixture[funnel.Campaign, storage.CampaignFilter] {
 		},
 		make:    makeCampaign,
 		next:    nextCampaign,
-		clone:   funnel.Campaign.Clone,
-		id:      func(c *funnel.Campaign) uuid.UUID { return c.ID },
-		version: func(c *funnel.Campaign) int64 { return c.Version },
+		clone:   campaign.Campaign.Clone,
+		id:      func(c *campaign.Campaign) uuid.UUID { return c.ID },
+		version: func(c *campaign.Campaign) int64 { return c.Version },
 		// Variants: owner ana for even i; submitted for i = 1 and 4;
 		// scheduled for the 30 days starting i*30 days after base.
 		filter: storage.CampaignFilter{
-			Owner: "ana", Statuses: []funnel.CampaignStatus{funnel.CampaignPlanned, funnel.CampaignApproved},
+			Owner: "ana", Statuses: []campaign.Status{campaign.Planned, campaign.Approved},
 			During: crmkit.Period{Start: base.AddDate(0, 0, 10), End: base.AddDate(0, 0, 70)},
 		},
 		selected: func(i int) bool { return i == 0 || i == 2 },
-		bad: func(t testing.TB) []funnel.Campaign {
-			var out []funnel.Campaign
-			bad := func(change func(c *funnel.Campaign)) {
+		bad: func(t testing.TB) []campaign.Campaign {
+			var out []campaign.Campaign
+			bad := func(change func(c *campaign.Campaign)) {
 				c, _ := makeCampaign(t, 0)
 				change(&c)
 				out = append(out, c)
 			}
-			bad(func(c *funnel.Campaign) { c.ID = uuid.Nil })
-			bad(func(c *funnel.Campaign) { c.Version = 0 })
-			bad(func(c *funnel.Campaign) { c.Status = funnel.CampaignCancelled + 1 })
-			bad(func(c *funnel.Campaign) { c.Code = " " })
-			bad(func(c *funnel.Campaign) { c.Name = "" })
-			bad(func(c *funnel.Campaign) { c.Budget = crmkit.Money{} })
-			bad(func(c *funnel.Campaign) { c.Budget = eur("-1.00") })
-			bad(func(c *funnel.Campaign) { c.Planned.Leads = -1 })
-			bad(func(c *funnel.Campaign) { c.Schedule.End = c.Schedule.Start.Add(-time.Second) })
-			bad(func(c *funnel.Campaign) { c.Owner = "ana\x00" })
-			bad(func(c *funnel.Campaign) { c.Owner = string(make([]byte, storage.MaxKeyLen+1)) })
+			bad(func(c *campaign.Campaign) { c.ID = uuid.Nil })
+			bad(func(c *campaign.Campaign) { c.Version = 0 })
+			bad(func(c *campaign.Campaign) { c.Status = campaign.Cancelled + 1 })
+			bad(func(c *campaign.Campaign) { c.Code = " " })
+			bad(func(c *campaign.Campaign) { c.Name = "" })
+			bad(func(c *campaign.Campaign) { c.Budget = crmkit.Money{} })
+			bad(func(c *campaign.Campaign) { c.Budget = eur("-1.00") })
+			bad(func(c *campaign.Campaign) { c.Planned.Leads = -1 })
+			bad(func(c *campaign.Campaign) { c.Schedule.End = c.Schedule.Start.Add(-time.Second) })
+			bad(func(c *campaign.Campaign) { c.Owner = "ana\x00" })
+			bad(func(c *campaign.Campaign) { c.Owner = string(make([]byte, storage.MaxKeyLen+1)) })
 			return out
 		},
 		badFilters: []storage.CampaignFilter{
-			{Statuses: []funnel.CampaignStatus{funnel.CampaignCancelled + 1}},
+			{Statuses: []campaign.Status{campaign.Cancelled + 1}},
 			{Owner: "\xff"},
 			{During: crmkit.Period{Start: base}},
 			{During: crmkit.Period{Start: base, End: base.Add(-time.Hour)}},
@@ -532,16 +533,13 @@ func campaignFixture() fixture[funnel.Campaign, storage.CampaignFilter] {
 
 // makeCampaign returns variant i of a campaign, stored at version 1 (or
 // 2, submitted, for i = 1 and 4), and its event.
-func makeCampaign(t testing.TB, i int) (funnel.Campaign, crmkit.Event) {
+func makeCampaign(t testing.TB, i int) (campaign.Campaign, crmkit.Event) {
 	t.Helper()
 	owner := [...]string{"ana", "bo"}[i%2]
 	start := base.AddDate(0, 0, 30*i)
-	c, err := funnel.NewCampaign(uuid.Nil, fmt.Sprintf("C-%d", i), fmt.Sprintf("Webinar %d", i), eur("5000.00"),
-		funnel.Targets{Leads: 200, Opportunities: 20, Contracts: 4, Revenue: eur("80000.00")},
-		crmkit.Period{Start: start, End: start.AddDate(0, 0, 30)}, owner)
-	require.NoError(t, err)
-	c.Version = 1 // NewCampaign returns version 0, which no store holds
-	e, err := crmkit.NewEvent(storage.CampaignKind, c.ID, "CampaignPlanned", actor, base, 1, nil)
+	c, e, err := campaign.New(campaign.Spec{Code: fmt.Sprintf("C-%d", i), Name: fmt.Sprintf("Webinar %d", i), Budget: eur("5000.00"),
+		Planned:  campaign.Targets{Leads: 200, Opportunities: 20, Contracts: 4, Revenue: eur("80000.00")},
+		Schedule: crmkit.Period{Start: start, End: start.AddDate(0, 0, 30)}, Owner: owner}, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	if i%3 == 1 {
 		c, e, err = c.Submit(context.Background(), owner, base)
@@ -552,20 +550,20 @@ func makeCampaign(t testing.TB, i int) (funnel.Campaign, crmkit.Event) {
 
 // nextCampaign moves the campaign one step along planned, pending
 // approval, approved, running, completed.
-func nextCampaign(t testing.TB, c funnel.Campaign) (funnel.Campaign, crmkit.Event) {
+func nextCampaign(t testing.TB, c campaign.Campaign) (campaign.Campaign, crmkit.Event) {
 	t.Helper()
 	ctx, at := context.Background(), base.Add(time.Duration(c.Version)*time.Hour)
 	var (
-		n   funnel.Campaign
+		n   campaign.Campaign
 		e   crmkit.Event
 		err error
 	)
 	switch c.Status {
-	case funnel.CampaignPlanned:
+	case campaign.Planned:
 		n, e, err = c.Submit(ctx, c.Owner, at)
-	case funnel.CampaignPendingApproval:
+	case campaign.PendingApproval:
 		n, e, err = c.Approve(ctx, "manager", at)
-	case funnel.CampaignApproved:
+	case campaign.Approved:
 		n, e, err = c.Start(ctx, c.Owner, at)
 	default:
 		n, e, err = c.Complete(ctx, c.Owner, at, eur("4800.00"))

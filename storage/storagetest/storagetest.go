@@ -184,7 +184,7 @@ func newLead(name, owner string, stage lead.Stage, source lead.Channel) (lead.Le
 		Version: 1,
 	}
 	settle(&l)
-	return l, leadEvent(l, lead.LeadCaptured)
+	return l, leadEvent(l, lead.EventLeadCaptured)
 }
 
 // settle gives l what its stage needs to be valid (lead.Lead.Validate): a
@@ -205,7 +205,7 @@ func fresh() lead.Lead {
 
 // leadEvent returns an event of type typ recording l at its version.
 func leadEvent(l lead.Lead, typ string) crmkit.Event {
-	e, err := crmkit.NewEvent(lead.AggregateKind, l.ID, typ, actor, l.UpdatedAt, l.Version, map[string]string{"owner": l.Owner})
+	e, err := crmkit.NewEvent(lead.LeadKind, l.ID, typ, actor, l.UpdatedAt, l.Version, map[string]string{"owner": l.Owner})
 	if err != nil {
 		panic(err) // the suite's own events are valid
 	}
@@ -221,7 +221,7 @@ func changed(l lead.Lead, owner string, stage lead.Stage) (lead.Lead, crmkit.Eve
 	settle(&next)
 	next.UpdatedAt = next.UpdatedAt.Add(time.Second)
 	next.Version++
-	return next, leadEvent(next, lead.LeadAssigned)
+	return next, leadEvent(next, lead.EventLeadAssigned)
 }
 
 // eur is the currency of the suite's deals.

@@ -1,4 +1,4 @@
-package funnel
+package campaign
 
 import (
 	"fmt"
@@ -10,9 +10,8 @@ import (
 )
 
 // Validate checks every invariant a stored campaign holds: a non-nil ID,
-// a Version of at least 1 (NewCampaign returns version 0: store it at
-// version 1 with its first event), a known status, the rules of
-// NewCampaign (a code and a name, a budget with a currency and not
+// a Version of at least 1 (New returns version 1 with its creation
+// event), a known status, the rules of New (a code and a name, a budget with a currency and not
 // negative, planned targets not negative and, when the revenue target
 // carries a currency, in the budget's), an actual cost not negative and,
 // when it carries a currency, in the budget's (Complete's rule), a
@@ -38,7 +37,7 @@ func (c Campaign) validate() error {
 		return crmkit.Invalid("id", "nil UUID")
 	case c.Version < 1:
 		return crmkit.Invalid("version", "version %d is below 1", c.Version)
-	case c.Status >= numCampaignStatuses:
+	case c.Status >= numStatuses:
 		return crmkit.Invalid("status", "%s is not a status", c.Status)
 	case strings.TrimSpace(c.Code) == "":
 		return crmkit.Invalid("code", "empty code")
@@ -60,15 +59,15 @@ func (c Campaign) validate() error {
 		return crmkit.Invalid("approved by", "%q approved their own submission", c.ApprovedBy)
 	}
 	switch c.Status {
-	case CampaignPlanned:
+	case Planned:
 		if c.ApprovedBy != "" {
 			return crmkit.Invalid("approved by", "set on a planned campaign")
 		}
-	case CampaignPendingApproval:
+	case PendingApproval:
 		if strings.TrimSpace(c.SubmittedBy) == "" {
 			return crmkit.Invalid("submitted by", "a campaign pending approval without its submitter")
 		}
-	case CampaignApproved, CampaignRunning, CampaignCompleted:
+	case Approved, Running, Completed:
 		switch {
 		case strings.TrimSpace(c.SubmittedBy) == "":
 			return crmkit.Invalid("submitted by", "a %s campaign without its submitter", c.Status)
@@ -77,9 +76,9 @@ func (c Campaign) validate() error {
 		}
 	}
 	switch {
-	case c.Status == CampaignCompleted && c.ActualCost.Currency() != cur:
+	case c.Status == Completed && c.ActualCost.Currency() != cur:
 		return crmkit.Invalid("actual cost", "a completed campaign without its actual cost in %s", cur)
-	case c.Status != CampaignCompleted && c.ActualCost != (crmkit.Money{}):
+	case c.Status != Completed && c.ActualCost != (crmkit.Money{}):
 		return crmkit.Invalid("actual cost", "recorded on a %s campaign", c.Status)
 	}
 	return nil

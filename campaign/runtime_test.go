@@ -1,13 +1,12 @@
-package funnel_test
+package campaign_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/internal/fsm/fsmtest"
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -18,22 +17,22 @@ import (
 // machine of CampaignDefinition on every pair and random sequences.
 func TestCampaignRuntimeAgreesWithLooplab(t *testing.T) {
 	var states, triggers []string
-	for s := funnel.CampaignPlanned; s <= funnel.CampaignCancelled; s++ {
+	for s := campaign.Planned; s <= campaign.Cancelled; s++ {
 		states = append(states, s.String())
 	}
-	for e := funnel.CampaignSubmit; e <= funnel.CampaignCancel; e++ {
+	for e := campaign.TriggerSubmit; e <= campaign.TriggerCancel; e++ {
 		triggers = append(triggers, e.String())
 	}
-	sub := fsmtest.Subject{Def: funnel.CampaignDefinition(), States: states, Triggers: triggers,
+	sub := fsmtest.Subject{Def: campaign.Definition(), States: states, Triggers: triggers,
 		Next: func(s, tr int) (int, bool) {
-			n, ok := funnel.CampaignNext(funnel.CampaignStatus(s), funnel.CampaignEvent(tr))
+			n, ok := campaign.Next(campaign.Status(s), campaign.Trigger(tr))
 			return int(n), ok
 		}}
 	rapid.Check(t, func(t *rapid.T) { fsmtest.Agree(t, sub) })
 }
 
 func TestCampaignNilContextIsInvalid(t *testing.T) {
-	c, err := funnel.NewCampaign(uuid.Nil, "c", "c", crmkit.MustMoney("10", "EUR"), funnel.Targets{}, crmkit.Period{}, "ann")
+	c, _, err := create("c", "c", crmkit.MustMoney("10", "EUR"), campaign.Targets{}, crmkit.Period{})
 	require.NoError(t, err)
 	//lint:ignore SA1012 a nil context is the input under test
 	_, _, err = c.Submit(nil, "ann", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
