@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
@@ -23,6 +24,8 @@ func TestNilFilters(t *testing.T) {
 	assert.False(t, (&storage.AccountFilter{}).Match(nil))
 	assert.True(t, (*storage.ContractFilter)(nil).Match(&account.Contract{}))
 	assert.False(t, (&storage.ContractFilter{}).Match(nil))
+	assert.True(t, (*storage.CampaignFilter)(nil).Match(&campaign.Campaign{}))
+	assert.False(t, (&storage.CampaignFilter{}).Match(nil))
 	assert.True(t, (*storage.PlanFilter)(nil).Match(&quota.Plan{}))
 	assert.False(t, (&storage.PlanFilter{}).Match(nil))
 }
