@@ -18,7 +18,8 @@ type SystemClock struct{}
 func (SystemClock) Now() time.Time { return time.Now() }
 
 // FakeClock is a settable Clock for tests and simulations. It is safe for
-// concurrent use. The zero FakeClock reads the zero time until Set.
+// concurrent use. The zero FakeClock reads the zero time until Set. A nil
+// *FakeClock always reads the zero time: Set and Advance do nothing.
 type FakeClock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -29,6 +30,9 @@ func NewFakeClock(t time.Time) *FakeClock { return &FakeClock{now: t} }
 
 // Now returns the clock's current time.
 func (c *FakeClock) Now() time.Time {
+	if c == nil {
+		return time.Time{}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
@@ -36,6 +40,9 @@ func (c *FakeClock) Now() time.Time {
 
 // Set moves the clock to t (backwards too).
 func (c *FakeClock) Set(t time.Time) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	c.now = t
 	c.mu.Unlock()
@@ -43,6 +50,9 @@ func (c *FakeClock) Set(t time.Time) {
 
 // Advance moves the clock forward by d and returns the new time.
 func (c *FakeClock) Advance(d time.Duration) time.Time {
+	if c == nil {
+		return time.Time{}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)

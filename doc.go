@@ -63,7 +63,10 @@
 // ErrIllegalTransition, ErrForbidden, ErrCurrencyMismatch, ErrOverflow,
 // and ErrUnavailable from stores), so
 // errors.Is works; rejected input is a *ValidationError naming the field.
-// Nothing in crmkit panics on input a caller can send.
+// Nothing in crmkit panics on input a caller can send: nil contexts, nil
+// iterators, nil receivers and zero values get zero answers or errors
+// matching ErrInvalid. Only functions named Must* panic, as their name
+// says, for literals in programs and tests.
 //
 // # Concurrency
 //

@@ -28,7 +28,9 @@ const Unset = "unset"
 // explicit Unset. Text is what is encoded (JSON, storage), never the
 // position of a constant, so reordering a const block cannot change the
 // meaning of stored data. An Enum is immutable after NewEnum and safe for
-// concurrent use.
+// concurrent use. A nil *Enum declares no value: it parses and
+// marshals nothing (errors matching ErrInvalid) and writes every value as
+// Enum(number).
 type Enum[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64] struct {
 	typ    string
 	first  E
@@ -68,6 +70,9 @@ func NewEnum[E ~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint1
 // name returns v's text and whether v has one: a declared value, or zero
 // when zero is the unset.
 func (t *Enum[E]) name(v E) (string, bool) {
+	if t == nil {
+		return "", false
+	}
 	if v >= t.first && uint64(v-t.first) < uint64(len(t.names)) {
 		return t.names[v-t.first], true
 	}
@@ -83,17 +88,28 @@ func (t *Enum[E]) String(v E) string {
 	if n, ok := t.name(v); ok {
 		return n
 	}
-	return fmt.Sprintf("%s(%d)", t.typ, v)
+	return fmt.Sprintf("%s(%d)", t.typeName(), v)
+}
+
+// typeName returns the type's name for messages ("Enum" for a nil table).
+func (t *Enum[E]) typeName() string {
+	if t == nil {
+		return "Enum"
+	}
+	return t.typ
 }
 
 // Valid reports whether v is one of the declared values. The unset zero
 // is not valid: it has a text form, but is no value.
 func (t *Enum[E]) Valid(v E) bool {
-	return v >= t.first && uint64(v-t.first) < uint64(len(t.names))
+	return t != nil && v >= t.first && uint64(v-t.first) < uint64(len(t.names))
 }
 
 // Values returns the declared values in order (without the unset zero).
 func (t *Enum[E]) Values() []E {
+	if t == nil {
+		return nil
+	}
 	out := make([]E, len(t.names))
 	for i := range out {
 		out[i] = t.first + E(i)
@@ -106,6 +122,9 @@ func (t *Enum[E]) Values() []E {
 // declared one (the unset zero among them). It is the form a state machine
 // compiled from names takes (state i is named Index()[i]).
 func (t *Enum[E]) Index() []string {
+	if t == nil {
+		return nil
+	}
 	out := make([]string, int(t.first)+len(t.names))
 	copy(out[t.first:], t.names)
 	return out
@@ -117,13 +136,16 @@ func (t *Enum[E]) MarshalText(v E) ([]byte, error) {
 	if n, ok := t.name(v); ok {
 		return []byte(n), nil
 	}
-	return nil, Invalid(t.typ, "%d is not a declared value", v)
+	return nil, Invalid(t.typeName(), "%d is not a declared value", v)
 }
 
 // Parse returns the value whose text form is exactly s (one value, one
 // form); Unset gives the unset zero. Any other text is an error matching
 // ErrInvalid.
 func (t *Enum[E]) Parse(s string) (E, error) {
+	if t == nil {
+		return 0, Invalid("Enum", "unknown value %q of a nil Enum", s)
+	}
 	if v, ok := t.byName[s]; ok {
 		return v, nil
 	}
@@ -135,7 +157,7 @@ func (t *Enum[E]) Parse(s string) (E, error) {
 // that leaves *dst unchanged.
 func (t *Enum[E]) UnmarshalText(b []byte, dst *E) error {
 	if dst == nil {
-		return Invalid(t.typ, "nil destination")
+		return Invalid(t.typeName(), "nil destination")
 	}
 	v, err := t.Parse(string(b))
 	if err != nil {
@@ -150,7 +172,8 @@ func (t *Enum[E]) UnmarshalText(b []byte, dst *E) error {
 // a partner). Its text form lists the set bits' names in bit order joined
 // by "|", such as "customer|partner", and the empty set is "none". Like
 // Enum, it is the one place the names are written, and encoding uses the
-// names, never the bit positions.
+// names, never the bit positions. A nil *Flags declares no bit: only the
+// empty set is valid, and only "none" parses.
 type Flags[E ~uint8 | ~uint16 | ~uint32 | ~uint64] struct {
 	typ   string
 	names []string // names[i] is the name of bit 1<<i
@@ -191,7 +214,24 @@ func bitsOf[E ~uint8 | ~uint16 | ~uint32 | ~uint64](E) uint {
 
 // Valid reports whether v holds only declared bits (the empty set
 // included).
-func (f *Flags[E]) Valid(v E) bool { return v&^f.all == 0 }
+func (f *Flags[E]) Valid(v E) bool { return v&^f.declared() == 0 }
+
+// declared returns the set of all declared bits (none for a nil table).
+func (f *Flags[E]) declared() E {
+	if f == nil {
+		return 0
+	}
+	return f.all
+}
+
+// table returns the type's name and bit names ("Flags" and none for a nil
+// table).
+func (f *Flags[E]) table() (string, []string) {
+	if f == nil {
+		return "Flags", nil
+	}
+	return f.typ, f.names
+}
 
 // String returns v's text form, such as "customer|partner" or "none"; an
 // undeclared bit shows as typeName(0x..).
@@ -200,13 +240,14 @@ func (f *Flags[E]) String(v E) string {
 		return NoFlags
 	}
 	var parts []string
-	for i, n := range f.names {
+	typ, names := f.table()
+	for i, n := range names {
 		if v&(1<<i) != 0 {
 			parts = append(parts, n)
 		}
 	}
-	if rest := v &^ f.all; rest != 0 {
-		parts = append(parts, fmt.Sprintf("%s(%#x)", f.typ, uint64(rest)))
+	if rest := v &^ f.declared(); rest != 0 {
+		parts = append(parts, fmt.Sprintf("%s(%#x)", typ, uint64(rest)))
 	}
 	return strings.Join(parts, "|")
 }
@@ -215,7 +256,8 @@ func (f *Flags[E]) String(v E) string {
 // the empty set).
 func (f *Flags[E]) Names(v E) []string {
 	out := []string{}
-	for i, n := range f.names {
+	_, names := f.table()
+	for i, n := range names {
 		if v&(1<<i) != 0 {
 			out = append(out, n)
 		}
@@ -227,7 +269,8 @@ func (f *Flags[E]) Names(v E) []string {
 // undeclared bit is an error matching ErrInvalid.
 func (f *Flags[E]) MarshalText(v E) ([]byte, error) {
 	if !f.Valid(v) {
-		return nil, Invalid(f.typ, "%#x holds an undeclared %s", uint64(v), f.typ)
+		typ, _ := f.table()
+		return nil, Invalid(typ, "%#x holds an undeclared %s", uint64(v), typ)
 	}
 	return []byte(f.String(v)), nil
 }
@@ -240,10 +283,11 @@ func (f *Flags[E]) Parse(s string) (E, error) {
 		return 0, nil
 	}
 	var v E
+	typ, names := f.table()
 	for part := range strings.SplitSeq(s, "|") {
-		i := slices.Index(f.names, part)
+		i := slices.Index(names, part)
 		if i < 0 || v&(1<<i) != 0 {
-			return 0, Invalid(f.typ, "%q is not a set of %s names", s, f.typ)
+			return 0, Invalid(typ, "%q is not a set of %s names", s, typ)
 		}
 		v |= 1 << i
 	}
@@ -254,7 +298,8 @@ func (f *Flags[E]) Parse(s string) (E, error) {
 // a nil dst, is an error matching ErrInvalid that leaves *dst unchanged.
 func (f *Flags[E]) UnmarshalText(b []byte, dst *E) error {
 	if dst == nil {
-		return Invalid(f.typ, "nil destination")
+		typ, _ := f.table()
+		return Invalid(typ, "nil destination")
 	}
 	v, err := f.Parse(string(b))
 	if err != nil {

@@ -48,8 +48,11 @@ type ValidationError struct {
 	Reason string
 }
 
-// Error implements error.
+// Error implements error. A nil *ValidationError reads "invalid input".
 func (e *ValidationError) Error() string {
+	if e == nil {
+		return ErrInvalid.Error()
+	}
 	if e.Field == "" {
 		return "invalid input: " + e.Reason
 	}

@@ -550,8 +550,11 @@ func (m Money) Value() (driver.Value, error) {
 }
 
 // Scan implements database/sql.Scanner for the text form written by Value;
-// NULL scans to the zero Money.
+// NULL scans to the zero Money. A nil m is an error matching ErrInvalid.
 func (m *Money) Scan(src any) error {
+	if m == nil {
+		return Invalid("money", "scan into a nil *Money")
+	}
 	switch v := src.(type) {
 	case nil:
 		*m = Money{}

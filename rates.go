@@ -52,10 +52,13 @@ func Convert(ctx context.Context, src RateSource, m Money, to Currency, at time.
 // date until the next rate of the same pair. A pair with only the reverse
 // rate is answered with its inverse (1 / rate, by Ratio). It is
 // safe for concurrent use; the zero RateTable is empty and ready to use.
+// A nil *RateTable refuses Set and Rate with errors matching ErrInvalid.
 type RateTable struct {
 	mu    sync.RWMutex
 	pairs map[[2]Currency][]datedRate
 }
+
+var errNilRateTable = Invalid("rates", "nil RateTable")
 
 type datedRate struct {
 	from time.Time
@@ -65,6 +68,9 @@ type datedRate struct {
 // Set records that from one unit of from buys rate units of to, effective
 // at effective. Setting the same pair and time again replaces the rate.
 func (t *RateTable) Set(from, to Currency, effective time.Time, rate decimal.Decimal) error {
+	if t == nil {
+		return errNilRateTable
+	}
 	if from.IsZero() || to.IsZero() {
 		return Invalid("currency", "rate needs both currencies")
 	}
@@ -95,8 +101,15 @@ func (t *RateTable) Set(from, to Currency, effective time.Time, rate decimal.Dec
 }
 
 // Rate implements RateSource. It returns ErrNotFound when no rate for the
-// pair (or its reverse) is in force at at.
+// pair (or its reverse) is in force at at; a nil table or a nil ctx is
+// an error matching ErrInvalid.
 func (t *RateTable) Rate(ctx context.Context, from, to Currency, at time.Time) (decimal.Decimal, error) {
+	switch {
+	case t == nil:
+		return decimal.Decimal{}, errNilRateTable
+	case ctx == nil:
+		return decimal.Decimal{}, Invalid("ctx", "nil context")
+	}
 	if err := ctx.Err(); err != nil {
 		return decimal.Decimal{}, err
 	}

@@ -439,7 +439,9 @@ func validName(field, s string) error {
 // that every command and every bulk path run on. A Pipeline is immutable
 // and safe for concurrent use; create it with NewPipeline, DefaultPipeline
 // or ParsePipeline and share the pointer. A nil or zero Pipeline is
-// unusable: its commands return errors matching crmkit.ErrInvalid.
+// unusable but safe: its commands and its methods returning an error
+// return errors matching crmkit.ErrInvalid, its other methods zero
+// answers (no stages, no name, false, "").
 type Pipeline struct {
 	spec  PipelineSpec
 	index map[string]int // lower-case stage name -> stage index
@@ -498,36 +500,69 @@ func decodeStrict(data []byte, v any) error {
 }
 
 // MarshalJSON encodes the pipeline's spec (normalized: stages sorted by
-// order), which ParsePipeline reads back.
-func (p *Pipeline) MarshalJSON() ([]byte, error) { return json.Marshal(p.spec) }
+// order), which ParsePipeline reads back. A nil or zero Pipeline has no
+// spec to encode: an error matching crmkit.ErrInvalid.
+func (p *Pipeline) MarshalJSON() ([]byte, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	return json.Marshal(p.spec)
+}
 
-// Spec returns a copy of the pipeline's normalized spec.
-func (p *Pipeline) Spec() PipelineSpec { return p.spec.Clone() }
+// Spec returns a copy of the pipeline's normalized spec (the zero
+// PipelineSpec for a nil or zero Pipeline).
+func (p *Pipeline) Spec() PipelineSpec {
+	if p == nil {
+		return PipelineSpec{}
+	}
+	return p.spec.Clone()
+}
 
-// ID returns the pipeline's key.
-func (p *Pipeline) ID() string { return p.spec.ID }
+// ID returns the pipeline's key ("" for a nil or zero Pipeline).
+func (p *Pipeline) ID() string {
+	if p == nil {
+		return ""
+	}
+	return p.spec.ID
+}
 
-// Name returns the pipeline's display name.
-func (p *Pipeline) Name() string { return p.spec.Name }
+// Name returns the pipeline's display name ("" for a nil or zero
+// Pipeline).
+func (p *Pipeline) Name() string {
+	if p == nil {
+		return ""
+	}
+	return p.spec.Name
+}
 
-// Len returns the number of stages.
-func (p *Pipeline) Len() int { return len(p.spec.Stages) }
+// Len returns the number of stages (0 for a nil or zero Pipeline).
+func (p *Pipeline) Len() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.spec.Stages)
+}
 
 // Stage returns a copy of the stage at index i (0 is the first stage) and
-// false if i is out of range.
+// false if i is out of range (always, for a nil or zero Pipeline).
 func (p *Pipeline) Stage(i int) (Stage, bool) {
-	if i < 0 || i >= len(p.spec.Stages) {
+	if p == nil || i < 0 || i >= len(p.spec.Stages) {
 		return Stage{}, false
 	}
 	return p.spec.Stages[i].Clone(), true
 }
 
-// Stages returns copies of the stages in order.
+// Stages returns copies of the stages in order (nil for a nil or zero
+// Pipeline).
 func (p *Pipeline) Stages() []Stage { return p.Spec().Stages }
 
 // StageIndex returns the index of the stage named name (ignoring case).
-// An unknown name is an error matching crmkit.ErrInvalid.
+// An unknown name, and any name on a nil or zero Pipeline, is an error
+// matching crmkit.ErrInvalid.
 func (p *Pipeline) StageIndex(name string) (int, error) {
+	if err := p.ready(); err != nil {
+		return 0, err
+	}
 	if i, ok := p.exact[name]; ok {
 		return i, nil
 	}
@@ -538,16 +573,23 @@ func (p *Pipeline) StageIndex(name string) (int, error) {
 	return i, nil
 }
 
-// StageName returns the name of stage i, or "" when i is out of range.
+// StageName returns the name of stage i, or "" when i is out of range
+// (always, for a nil or zero Pipeline).
 func (p *Pipeline) StageName(i int) string {
-	if i < 0 || i >= len(p.spec.Stages) {
+	if p == nil || i < 0 || i >= len(p.spec.Stages) {
 		return ""
 	}
 	return p.spec.Stages[i].Name
 }
 
-// Reactivation returns the pipeline's reactivation policy.
-func (p *Pipeline) Reactivation() ReactivationPolicy { return p.spec.Reactivation.Clone() }
+// Reactivation returns the pipeline's reactivation policy (the zero
+// policy for a nil or zero Pipeline).
+func (p *Pipeline) Reactivation() ReactivationPolicy {
+	if p == nil {
+		return ReactivationPolicy{}
+	}
+	return p.spec.Reactivation.Clone()
+}
 
 // Definition returns the pipeline's state machine as a looplab/fsm event
 // list: the single definition from which the compiled table every

@@ -55,12 +55,24 @@ func ParsePipelines(data []byte) (*Pipelines, error) {
 }
 
 // MarshalJSON encodes the set as a JSON array of specs, which
-// ParsePipelines reads back.
-func (s *Pipelines) MarshalJSON() ([]byte, error) { return json.Marshal(s.list) }
+// ParsePipelines reads back. A nil set is an error matching
+// crmkit.ErrInvalid.
+func (s *Pipelines) MarshalJSON() ([]byte, error) {
+	if s == nil {
+		return nil, errNilPipelines
+	}
+	return json.Marshal(s.list)
+}
+
+// errNilPipelines refuses a nil *Pipelines.
+var errNilPipelines = crmkit.Invalid("pipelines", "nil Pipelines: create it with NewPipelines")
 
 // Get returns the pipeline with the given ID; an unknown ID is an error
-// matching crmkit.ErrNotFound.
+// matching crmkit.ErrNotFound, a nil set one matching crmkit.ErrInvalid.
 func (s *Pipelines) Get(id string) (*Pipeline, error) {
+	if s == nil {
+		return nil, errNilPipelines
+	}
 	p, ok := s.byID[id]
 	if !ok {
 		return nil, fmt.Errorf("pipeline %q: %w", id, crmkit.ErrNotFound)
@@ -68,12 +80,21 @@ func (s *Pipelines) Get(id string) (*Pipeline, error) {
 	return p, nil
 }
 
-// All returns the pipelines in the order given.
-func (s *Pipelines) All() []*Pipeline { return slices.Clone(s.list) }
+// All returns the pipelines in the order given (nil for a nil set).
+func (s *Pipelines) All() []*Pipeline {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.list)
+}
 
 // ReplayAll is Pipeline.ReplayAll over deals of any pipeline of the set:
 // each DealCreated names its pipeline. A deal of an unknown pipeline is an
-// error matching crmkit.ErrNotFound.
+// error matching crmkit.ErrNotFound, a nil set one matching
+// crmkit.ErrInvalid.
 func (s *Pipelines) ReplayAll(events iter.Seq[crmkit.Event]) ([]Deal, error) {
+	if s == nil {
+		return nil, errNilPipelines
+	}
 	return replayAll(events, s.Get)
 }

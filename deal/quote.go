@@ -115,10 +115,10 @@ const (
 	maxDiscountPlaces = 6
 )
 
-var (
-	one         = decimal.NewFromInt(1)
-	maxQuantity = decimal.New(1, 12)
-)
+// maxQuantity is the largest quantity of a line, 10^12.
+const maxQuantity = 1_000_000_000_000
+
+var one = decimal.NewFromInt(1)
 
 // validate checks the line against cur; field prefixes the error's field.
 func (l QuoteLine) validate(cur crmkit.Currency, field string) error {
@@ -132,8 +132,8 @@ func (l QuoteLine) validate(cur crmkit.Currency, field string) error {
 	case l.UnitPrice.Sign() < 0:
 		return crmkit.Invalid(field+".unit_price", "negative price %s for %q", l.UnitPrice, l.Product)
 	}
-	if err := checkDecimal(l.Quantity, maxQuantityPlaces, maxQuantity); err != "" {
-		return crmkit.Invalid(field+".quantity", "quantity %s of %q %s", showDecimal(l.Quantity), l.Product, err)
+	if _, err := crmkit.CheckDecimal(field+".quantity", l.Quantity, maxQuantityPlaces, maxQuantity); err != nil {
+		return fmt.Errorf("product %q: %w", l.Product, err)
 	}
 	if l.Quantity.Sign() <= 0 {
 		return crmkit.Invalid(field+".quantity", "quantity %s of %q is not positive", l.Quantity, l.Product)
@@ -147,44 +147,8 @@ func (l QuoteLine) validate(cur crmkit.Currency, field string) error {
 // checkDiscount accepts a discount rate: a fraction in [0, 1] with at most
 // maxDiscountPlaces decimal places.
 func checkDiscount(field string, d decimal.Decimal) error {
-	if err := crmkit.CheckFraction(field, d); err != nil {
-		return err
-	}
-	if !d.Truncate(maxDiscountPlaces).Equal(d) {
-		return crmkit.Invalid(field, "%s has more than %d decimal places", d, maxDiscountPlaces)
-	}
-	return nil
-}
-
-// showDecimal formats d for an error message without expanding an absurd
-// exponent into millions of zeros.
-func showDecimal(d decimal.Decimal) string {
-	if d.NumDigits() > 40 {
-		return fmt.Sprintf("(a %d-digit number)", d.NumDigits())
-	}
-	if e := d.Exponent(); e < -40 || e > 40 {
-		return fmt.Sprintf("%de%d", d.CoefficientInt64(), e)
-	}
-	return d.String()
-}
-
-// checkDecimal reports, as a phrase, why d has more than places decimal
-// places or exceeds limit in magnitude; "" if it does not. The exponent is
-// checked first so that no huge power of ten is ever built.
-func checkDecimal(d decimal.Decimal, places int32, limit decimal.Decimal) string {
-	if d.IsZero() {
-		return ""
-	}
-	if d.Exponent() > 12 || d.Exponent() < -18 || d.NumDigits() > 30 {
-		return "is out of range"
-	}
-	if !d.Truncate(places).Equal(d) {
-		return fmt.Sprintf("has more than %d decimal places", places)
-	}
-	if d.Abs().GreaterThan(limit) {
-		return "is above " + limit.String()
-	}
-	return ""
+	_, err := crmkit.CheckDecimal(field, d, maxDiscountPlaces, 1)
+	return err
 }
 
 // Totals returns the line's gross and net amounts in minor units:

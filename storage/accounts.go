@@ -82,8 +82,12 @@ func (f AccountFilter) Validate() error {
 	return nil
 }
 
-// Match reports whether a passes the filter.
+// Match reports whether a passes the filter. A nil filter passes every
+// account, as the zero filter does; a nil a passes none.
 func (f *AccountFilter) Match(a *account.Account) bool {
+	if f == nil || a == nil {
+		return a != nil
+	}
 	return (f.Owner == "" || a.Owner == f.Owner) &&
 		(f.Segment == "" || a.Segment == f.Segment) &&
 		(f.Parent == uuid.Nil || a.Parent == f.Parent) &&
@@ -159,8 +163,12 @@ func (f ContractFilter) Validate() error {
 	return nil
 }
 
-// Match reports whether c passes the filter.
+// Match reports whether c passes the filter. A nil filter passes every
+// contract, as the zero filter does; a nil c passes none.
 func (f *ContractFilter) Match(c *account.Contract) bool {
+	if f == nil || c == nil {
+		return c != nil
+	}
 	if f.Account != uuid.Nil && c.AccountID != f.Account || f.Deal != uuid.Nil && c.DealID != f.Deal {
 		return false
 	}

@@ -96,8 +96,12 @@ func (f CampaignFilter) Validate() error {
 	return nil
 }
 
-// Match reports whether c passes the filter.
+// Match reports whether c passes the filter. A nil filter passes every
+// campaign, as the zero filter does; a nil c passes none.
 func (f *CampaignFilter) Match(c *campaign.Campaign) bool {
+	if f == nil || c == nil {
+		return c != nil
+	}
 	if f.Owner != "" && c.Owner != f.Owner || f.Code != "" && c.Code != f.Code {
 		return false
 	}

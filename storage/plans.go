@@ -80,8 +80,12 @@ func (f PlanFilter) Validate() error {
 	return nil
 }
 
-// Match reports whether p passes the filter.
+// Match reports whether p passes the filter. A nil filter passes every
+// plan, as the zero filter does; a nil p passes none.
 func (f *PlanFilter) Match(p *quota.Plan) bool {
+	if f == nil || p == nil {
+		return p != nil
+	}
 	return (f.FiscalYear == 0 || p.FiscalYear == f.FiscalYear) &&
 		(f.Unit == quota.Unit{} || p.Unit == f.Unit)
 }

@@ -79,8 +79,12 @@ func (f LeadFilter) Validate() error {
 	return checkString("owner filter", f.Owner, MaxKeyLen)
 }
 
-// Match reports whether l passes the filter.
+// Match reports whether l passes the filter. A nil filter passes every
+// lead, as the zero filter does; a nil l passes none.
 func (f *LeadFilter) Match(l *lead.Lead) bool {
+	if f == nil || l == nil {
+		return l != nil
+	}
 	return (f.Stage == 0 || l.Stage == f.Stage) &&
 		(f.Source == "" || l.Source == f.Source) &&
 		(f.Owner == "" || l.Owner == f.Owner)
@@ -143,8 +147,12 @@ func (f DealFilter) Validate() error {
 	return nil
 }
 
-// Match reports whether d passes the filter.
+// Match reports whether d passes the filter. A nil filter passes every
+// deal, as the zero filter does; a nil d passes none.
 func (f *DealFilter) Match(d *deal.Deal) bool {
+	if f == nil || d == nil {
+		return d != nil
+	}
 	if f.Owner != "" && d.Owner != f.Owner ||
 		f.Pipeline != "" && d.PipelineID != f.Pipeline ||
 		f.Status != 0 && d.Status != f.Status {

@@ -1,7 +1,10 @@
 // Package harness runs bad-input cases against crmkit's exported API for
 // the packages' own tests: each case runs in its own goroutine with a
 // deadline, so a panic or a hang fails that case alone, and every refusal
-// must match exactly one of crmkit's root sentinels.
+// must match exactly one of crmkit's root sentinels. Sweep, SweepFuncs and
+// SweepValues go further without a table: they call every exported method
+// and function of the library packages with zero arguments, on nil, zero
+// and ready receivers, the same way.
 package harness
 
 import (
@@ -37,7 +40,7 @@ var ErrAny = errors.New("any root sentinel")
 // Sentinels are crmkit's root sentinels: every refusal matches one.
 var Sentinels = []error{
 	crmkit.ErrInvalid, crmkit.ErrNotFound, crmkit.ErrConflict, crmkit.ErrIllegalTransition,
-	crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow,
+	crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow, crmkit.ErrUnavailable,
 }
 
 type outcome struct {
@@ -83,6 +86,17 @@ func Run(t *testing.T, cases []Case) {
 	}
 }
 
+// countSentinels returns how many of Sentinels err matches.
+func countSentinels(err error) int {
+	n := 0
+	for _, s := range Sentinels {
+		if errors.Is(err, s) {
+			n++
+		}
+	}
+	return n
+}
+
 // Check reports why err is not an acceptable refusal: nil, matching no
 // root sentinel or more than one, or not matching want (crmkit.ErrInvalid
 // when want is nil, anything when want is ErrAny).
@@ -90,13 +104,7 @@ func Check(err, want error) error {
 	if err == nil {
 		return errors.New("accepted: want a refusal")
 	}
-	n := 0
-	for _, s := range Sentinels {
-		if errors.Is(err, s) {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := countSentinels(err); n != 1 {
 		return fmt.Errorf("error %q matches %d root sentinels, want exactly 1", err, n)
 	}
 	if want == nil {
