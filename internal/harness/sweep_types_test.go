@@ -156,6 +156,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[deal.Pipelines](),
 		reflect.TypeFor[deal.ProbabilityPayload](),
 		reflect.TypeFor[deal.Quote](),
+		reflect.TypeFor[deal.QuoteApprovalPayload](),
 		reflect.TypeFor[deal.QuoteApprovalPolicy](),
 		reflect.TypeFor[deal.QuoteApprovalRule](),
 		reflect.TypeFor[deal.QuoteContentPayload](),
