@@ -104,7 +104,7 @@ func sameMoney(got crmkit.Money, want string) bool {
 	return err == nil && c == 0
 }
 
-func TestDealEventsPipelineAsOf(t *testing.T) {
+func TestDealEventsReplay(t *testing.T) {
 	stages := deal.DefaultPipeline()
 	events := dealHistories(t)
 	m := funnel.DealEvents(stages)

@@ -13,7 +13,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-func TestPipelineAsOfHandComputed(t *testing.T) {
+func TestReplayHandComputed(t *testing.T) {
 	got, err := replayAll(testStages(), slices.Values(history(t)), at(5))
 	require.NoError(t, err)
 	require.Len(t, got, 5)

@@ -73,7 +73,7 @@ func TestPropertyUnionIsMerge(t *testing.T) {
 	})
 }
 
-func TestPropertyPipelineAsOfLastEventIsCurrentState(t *testing.T) {
+func TestPropertyReplayLastEventIsCurrentState(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		if err := funneltest.CheckFinalState(h); err != nil {
