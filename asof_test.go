@@ -75,7 +75,7 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 				funnel.Record{Entity: id, Kind: funnel.StageEntered, At: start, Stage: 0},
 				funnel.Record{Entity: id, Kind: funnel.Won, At: s.at})
 		}
-		rep, err := funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: asOf})
+		rep, err := funnel.SummarizeRecords(stages, slices.Values(records), funnel.Query{AsOf: asOf})
 		require.NoError(t, err)
 		require.Equal(t, want, rep.Total.WonAmount.Minor(), "funnel won as of %s", asOf)
 

@@ -266,7 +266,8 @@ func (c Calendar) LastYear(p Period) Period {
 // Months splits p at the calendar's month boundaries: the first and last
 // pieces are clipped to p, the ones between are whole fiscal months. The
 // pieces tile p in order; an empty p gives nil. Parts of p outside local
-// years 1 to 9999 are returned as one piece each, not split.
+// years 1 to 9999 are returned as one piece each, not split. The month of
+// one instant is Month; funnel.Months(c) buckets report rows by it.
 func (c Calendar) Months(p Period) []Period { return c.split(p, 1) }
 
 // Quarters splits p at the calendar's quarter boundaries, like Months.

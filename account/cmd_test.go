@@ -152,14 +152,14 @@ func TestContractCommandShape(t *testing.T) {
 func TestInteractionActorCheckedAsACommand(t *testing.T) {
 	ok := account.Interaction{AccountID: crmkit.NewID(), Channel: "phone", Severity: account.Info,
 		Outcome: account.Pending, Who: "agent-1", At: t0}
-	_, _, err := account.Record(ok)
+	_, _, err := account.RecordInteraction(ok)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for who, field := range map[string]string{"": "who", "  ": "who", "agent\n1": "who", "agent\x00": "who"} {
 		bad := ok
 		bad.Who = who
-		_, _, err := account.Record(bad)
+		_, _, err := account.RecordInteraction(bad)
 		var v *crmkit.ValidationError
 		if !errors.As(err, &v) || !errors.Is(err, crmkit.ErrInvalid) || v.Field != field {
 			t.Errorf("who %q: got %v", who, err)
@@ -167,7 +167,7 @@ func TestInteractionActorCheckedAsACommand(t *testing.T) {
 	}
 	bad := ok
 	bad.At = time.Time{}
-	_, _, err = account.Record(bad)
+	_, _, err = account.RecordInteraction(bad)
 	var v *crmkit.ValidationError
 	if !errors.As(err, &v) || v.Field != "at" {
 		t.Errorf("zero time: got %v", err)

@@ -66,9 +66,9 @@
 //
 // # Journey log
 //
-// Record checks and records an Interaction, every significant step of the
-// journey, small problems solved informally included; Stats gives
-// satisfaction, first-response and resolution times (autoresponders never
+// RecordInteraction checks and records an Interaction, every significant
+// step of the journey, small problems solved informally included;
+// JourneyStatsOf gives satisfaction, first-response and resolution times (autoresponders never
 // count), LogCompleteness measures how much is recorded, and
 // RepeatSupportSignals finds regular customers who keep coming back to
 // first-line support.

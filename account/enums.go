@@ -169,20 +169,20 @@ func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.MarshalText
 func (o *Outcome) UnmarshalText(text []byte) error { return outcomeNames.UnmarshalText(text, o) }
 
 // String returns the text form of s: its name ("champions", "loyal",
-// "potential loyalist", ...) or "unset" for the zero Segment.
-func (s Segment) String() string { return segmentNames.String(s) }
+// "potential loyalist", ...) or "unset" for the zero RFMSegment.
+func (s RFMSegment) String() string { return segmentNames.String(s) }
 
-// Valid reports whether s is one of the declared Segment values (not the
+// Valid reports whether s is one of the declared RFMSegment values (not the
 // unset zero).
-func (s Segment) Valid() bool { return segmentNames.Valid(s) }
+func (s RFMSegment) Valid() bool { return segmentNames.Valid(s) }
 
 // MarshalText implements encoding.TextMarshaler with the form String
 // returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (s Segment) MarshalText() ([]byte, error) { return segmentNames.MarshalText(s) }
+func (s RFMSegment) MarshalText() ([]byte, error) { return segmentNames.MarshalText(s) }
 
 // UnmarshalText implements encoding.TextUnmarshaler: exactly a form
 // String returns. Other text is an error matching crmkit.ErrInvalid.
-func (s *Segment) UnmarshalText(text []byte) error { return segmentNames.UnmarshalText(text, s) }
+func (s *RFMSegment) UnmarshalText(text []byte) error { return segmentNames.UnmarshalText(text, s) }
 
 // relationNames names the bits of Relation, lowest first.
 var relationNames = crmkit.NewFlags[Relation]("Relation", "prospect", "customer", "partner", "competitor")

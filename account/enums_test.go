@@ -25,7 +25,7 @@ func TestEnumTextForms(t *testing.T) {
 	assert.Equal(t, []string{"unset", "too new", "growth", "maturity", "decline", "lost"}, enumtest.Check[account.Stage](t, 5, true))
 	assert.Equal(t, []string{"unset", "info", "minor", "major", "critical"}, enumtest.Check[account.Severity](t, 4, true))
 	assert.Equal(t, []string{"unset", "pending", "resolved", "escalated", "unresolved"}, enumtest.Check[account.Outcome](t, 4, true))
-	assert.Equal(t, []string{"unset", "champions", "loyal", "potential loyalist", "new customer", "need attention", "can't lose them", "at risk", "hibernating", "lost"}, enumtest.Check[account.Segment](t, 9, true))
+	assert.Equal(t, []string{"unset", "champions", "loyal", "potential loyalist", "new customer", "need attention", "can't lose them", "at risk", "hibernating", "lost"}, enumtest.Check[account.RFMSegment](t, 9, true))
 }
 
 // TestRelationText: a Relation is a set; its text lists the relations in

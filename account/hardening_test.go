@@ -38,13 +38,13 @@ func TestHardening(t *testing.T) {
 	history := []crmkit.Money{m100, m100, m100, m100, m100, m100}
 	cases := []harness.Case{
 		{Name: "TrainTree nil samples", Call: func() error { return errOf(account.TrainTree(attrs, nil, account.TreeConfig{})) }},
-		{Name: "Stats nil interactions", Call: func() error { return errOf(account.Stats(nil)) }},
+		{Name: "JourneyStatsOf nil interactions", Call: func() error { return errOf(account.JourneyStatsOf(nil)) }},
 		{Name: "RepeatSupportSignals nil interactions", Call: func() error {
 			return errOf(account.RepeatSupportSignals(nil, nil, crmkit.Period{Start: at, End: at.AddDate(0, 1, 0)}, 2))
 		}},
 		{Name: "ChurnByGroup nil records", Call: func() error { return errOf(account.ChurnByGroup(nil)) }},
 		{Name: "Cohorts nil activities", Call: func() error { return errOf(account.Cohorts(cal, nil)) }},
-		{Name: "CrossSell nil purchases", Call: func() error { return errOf(account.CrossSell(nil)) }},
+		{Name: "CategoriesPerCustomer nil purchases", Call: func() error { return errOf(account.CategoriesPerCustomer(nil)) }},
 
 		{Name: "nil Tree Probability", Call: func() error { return errOf(nilTree.Probability([]float64{1})) }},
 		{Name: "nil Tree Rank", Call: func() error { return errOf(nilTree.Rank(slices.Values([]account.Candidate{}))) }},
@@ -110,7 +110,7 @@ func TestHardeningNilAccessors(t *testing.T) {
 	)
 	assert.True(t, nilTree.BaseRate().IsZero())
 	assert.True(t, new(account.Tree).BaseRate().IsZero())
-	assert.Nil(t, nilTree.Segments())
+	assert.Nil(t, nilTree.Rules())
 	assert.Zero(t, nilH.Len())
 	_, ok := nilH.Parent(id)
 	assert.False(t, ok)

@@ -120,9 +120,9 @@ const InteractionKind = "interaction"
 // payload is the Interaction.
 const EventInteractionRecorded = "InteractionRecorded"
 
-// Record checks i, gives it an ID if it has none, and returns it with its
+// RecordInteraction checks i, gives it an ID if it has none, and returns it with its
 // EventInteractionRecorded. ErrInvalid as Validate says.
-func Record(i Interaction) (Interaction, crmkit.Event, error) {
+func RecordInteraction(i Interaction) (Interaction, crmkit.Event, error) {
 	if i.ID == uuid.Nil {
 		i.ID = crmkit.NewID()
 	}
@@ -157,9 +157,9 @@ type JourneyStats struct {
 	ResolutionMean, ResolutionMedian time.Duration
 }
 
-// Stats computes the journey statistics of interactions (each checked
+// JourneyStatsOf computes the journey statistics of interactions (each checked
 // with Validate; the first invalid one is the error).
-func Stats(interactions iter.Seq[Interaction]) (JourneyStats, error) {
+func JourneyStatsOf(interactions iter.Seq[Interaction]) (JourneyStats, error) {
 	if interactions == nil {
 		return JourneyStats{}, crmkit.Invalid("interactions", "nil sequence")
 	}

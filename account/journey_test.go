@@ -29,13 +29,13 @@ func TestJourney(t *testing.T) {
 			At: at, FirstResponseAt: at.Add(4 * time.Hour), ResolvedAt: at.Add(4 * time.Hour), Satisfaction: 2, FirstLine: true},
 	}
 	for i := range log {
-		rec, e, err := account.Record(log[i])
+		rec, e, err := account.RecordInteraction(log[i])
 		require.NoError(t, err)
 		assert.Equal(t, account.EventInteractionRecorded, e.Type)
 		assert.NotEqual(t, uuid.Nil, rec.ID)
 		log[i] = rec
 	}
-	s, err := account.Stats(slices.Values(log))
+	s, err := account.JourneyStatsOf(slices.Values(log))
 	require.NoError(t, err)
 	assert.Equal(t, int64(4), s.Interactions)
 	assert.Equal(t, int64(1), s.Informal)
@@ -50,15 +50,15 @@ func TestJourney(t *testing.T) {
 
 	bad := log[0]
 	bad.FirstResponseAt = at.Add(-time.Minute)
-	_, _, err = account.Record(bad)
+	_, _, err = account.RecordInteraction(bad)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	bad = log[0]
 	bad.Satisfaction = 6
-	_, _, err = account.Record(bad)
+	_, _, err = account.RecordInteraction(bad)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	bad = log[0]
 	bad.ResolvedAt = time.Time{}
-	_, _, err = account.Record(bad)
+	_, _, err = account.RecordInteraction(bad)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "resolved without a time")
 
 	// Repeat first-line contacts of a regular customer are a churn signal.

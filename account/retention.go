@@ -230,10 +230,13 @@ func Cohorts(cal crmkit.Calendar, activities iter.Seq[Activity]) ([]Cohort, erro
 	return out, nil
 }
 
-// CrossSell returns the average number of distinct product categories per
-// customer (crmkit.Ratio), the cross-sell KPI of key accounts, from
-// (customer, category) purchases. No purchases is ErrInvalid.
-func CrossSell(purchases iter.Seq2[string, string]) (decimal.Decimal, error) {
+// CategoriesPerCustomer returns the average number of distinct product
+// categories per customer (crmkit.Ratio), a breadth measure of key
+// accounts, from (customer, category) purchases: two customers buying one
+// and two categories give 1.5. It is not the cross-sell ratio, the share
+// of customers buying at least two categories (0.5 for the same data),
+// which is kpi.CrossSellRatio. No purchases is ErrInvalid.
+func CategoriesPerCustomer(purchases iter.Seq2[string, string]) (decimal.Decimal, error) {
 	if purchases == nil {
 		return decimal.Decimal{}, crmkit.Invalid("purchases", "nil sequence")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/kpi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,7 +68,7 @@ func TestChurnLimits(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
-func TestCrossSell(t *testing.T) {
+func TestCategoriesPerCustomer(t *testing.T) {
 	p := map[int][2]string{0: {"a", "x"}, 1: {"a", "y"}, 2: {"b", "x"}, 3: {"a", "x"}}
 	seq := func(yield func(string, string) bool) {
 		for _, k := range slices.Sorted(maps.Keys(p)) {
@@ -76,10 +77,16 @@ func TestCrossSell(t *testing.T) {
 			}
 		}
 	}
-	r, err := account.CrossSell(seq)
+	r, err := account.CategoriesPerCustomer(seq)
 	require.NoError(t, err)
+	// By hand: a buys x and y, b buys x: (2 + 1) / 2 = 1.5 categories per
+	// customer, while the cross-sell ratio (one of two customers bought a
+	// second category) is 0.5, kpi's one definition.
 	assert.True(t, r.Equal(d("1.5")), r.String())
-	_, err = account.CrossSell(func(func(string, string) bool) {})
+	ratio, err := kpi.CrossSellRatio(1, 2)
+	require.NoError(t, err)
+	assert.True(t, ratio.Equal(d("0.5")), ratio.String())
+	_, err = account.CategoriesPerCustomer(func(func(string, string) bool) {})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = account.ChurnByGroup(func(func(account.ChurnRecord) bool) {})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)

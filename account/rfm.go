@@ -26,8 +26,8 @@ type RFMConfig struct {
 	MonetaryBins  int
 }
 
-// Segment is a named group of customers by their R and F scores.
-type Segment uint8
+// RFMSegment is a named group of customers by their R and F scores.
+type RFMSegment uint8
 
 // The RFM segments. Scores are first scaled linearly to 1..5, 1 to 1 and
 // bins to 5 (s' = 1 + round(4·(s−1)/(bins−1)), halves up);
@@ -37,7 +37,7 @@ type Segment uint8
 //	R 3:   F 3-5 Loyal, F 1-2 NeedAttention
 //	R 1-2: F 4-5 CantLoseThem, F 3 AtRisk, F 1-2 Hibernating (R 2) or Lost (R 1)
 const (
-	_ Segment = iota
+	_ RFMSegment = iota
 	Champions
 	Loyal
 	PotentialLoyalist
@@ -49,9 +49,9 @@ const (
 	Lost
 )
 
-// SegmentOf names the segment of scaled scores r and f in 1..5 (see
-// Segment).
-func SegmentOf(r, f int) Segment {
+// RFMSegmentOf names the segment of scaled scores r and f in 1..5 (see
+// RFMSegment).
+func RFMSegmentOf(r, f int) RFMSegment {
 	switch {
 	case r >= 4 && f >= 4:
 		return Champions
@@ -79,7 +79,7 @@ type RFMScore struct {
 	Customer string
 	R, F, M  int
 	Code     int
-	Segment  Segment
+	Segment  RFMSegment
 }
 
 // ScoreRFM scores every customer, returning the scores in input order.
@@ -163,7 +163,7 @@ func ScoreRFM(customers []RFMInput, cfg RFMConfig) ([]RFMScore, error) {
 		s := &scores[i]
 		s.Customer = customers[i].Customer
 		s.Code = s.R*100 + s.F*10 + s.M
-		s.Segment = SegmentOf(scale5(s.R, bins[0]), scale5(s.F, bins[1]))
+		s.Segment = RFMSegmentOf(scale5(s.R, bins[0]), scale5(s.F, bins[1]))
 	}
 	return scores, nil
 }

@@ -307,25 +307,25 @@ func (t *Tree) leaf(values []float64) (*treeNode, error) {
 	return nd, nil
 }
 
-// MiningSegment is a leaf of the tree read as a rule: the conditions that
+// LeafRule is a leaf of the tree read as a rule: the conditions that
 // lead to it, the share of its training customers that adopted
 // (Probability, by crmkit.Ratio), how many training customers it
 // holds (Support) and how many of them adopted.
-type MiningSegment struct {
+type LeafRule struct {
 	Rule        string
 	Probability decimal.Decimal
 	Support     int
 	Adopted     int
 }
 
-// Segments returns the tree's leaves as rules, highest probability first
+// Rules returns the tree's leaves as rules, highest probability first
 // (ties by larger support, then rule text). Conditions on one attribute
 // are merged: "19.5 < age <= 30.5 and job in {sales}".
-func (t *Tree) Segments() []MiningSegment {
+func (t *Tree) Rules() []LeafRule {
 	if t.check() != nil {
 		return nil
 	}
-	var out []MiningSegment
+	var out []LeafRule
 	type bound struct {
 		lo, hi       float64
 		levels       uint64
@@ -374,7 +374,7 @@ func (t *Tree) Segments() []MiningSegment {
 			if rule == "" {
 				rule = "all customers"
 			}
-			out = append(out, MiningSegment{Rule: rule, Probability: rate(nd.pos, nd.n), Support: nd.n, Adopted: nd.pos})
+			out = append(out, LeafRule{Rule: rule, Probability: rate(nd.pos, nd.n), Support: nd.n, Adopted: nd.pos})
 			return
 		}
 		saved := bounds[nd.attr]
@@ -402,7 +402,7 @@ func (t *Tree) Segments() []MiningSegment {
 		bounds[nd.attr] = saved
 	}
 	walk(t.root)
-	slices.SortStableFunc(out, func(a, b MiningSegment) int {
+	slices.SortStableFunc(out, func(a, b LeafRule) int {
 		if c := b.Probability.Cmp(a.Probability); c != 0 {
 			return c
 		}

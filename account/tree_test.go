@@ -48,7 +48,7 @@ func TestTreeFindsTheSegment(t *testing.T) {
 	// (198 + 118) / 2580 = 79/645 = 0.12248062015503875968... -> 16 places
 	// 0.1224806201550388.
 	assert.True(t, tree.BaseRate().Equal(d("0.1224806201550388")), tree.BaseRate().String())
-	segs := tree.Segments()
+	segs := tree.Rules()
 	require.NotEmpty(t, segs)
 	top := segs[0]
 	assert.Equal(t, "19.5 < age <= 30.5 and job in {sales}", top.Rule)
@@ -85,8 +85,8 @@ func TestTreeFindsTheSegment(t *testing.T) {
 	// Depth 1 with a large minimum leaf is a single split or none.
 	stump, err := account.TrainTree(miningAttrs, miningData(), account.TreeConfig{MaxDepth: 1, MinLeaf: 2000})
 	require.NoError(t, err)
-	require.Len(t, stump.Segments(), 1)
-	assert.Equal(t, "all customers", stump.Segments()[0].Rule)
+	require.Len(t, stump.Rules(), 1)
+	assert.Equal(t, "all customers", stump.Rules()[0].Rule)
 }
 
 // telco is one row of the IBM Telco data set as the tests use it.
@@ -208,7 +208,7 @@ func TestTelcoTreeBeatsBaseRate(t *testing.T) {
 	}
 	t.Logf("held out %d: tree right on %d, base rate (always stays) on %d", held, correct, stayed)
 	assert.Greater(t, correct, stayed, "the tree beats the base rate on held-out rows")
-	segs := tree.Segments()
+	segs := tree.Rules()
 	require.NotEmpty(t, segs)
 	t.Logf("top segment: %s: %s of %d", segs[0].Rule, segs[0].Probability, segs[0].Support)
 	assert.True(t, segs[0].Probability.GreaterThan(tree.BaseRate().Mul(d("2"))), "the top segment churns at over twice the base rate")
@@ -238,7 +238,7 @@ func TestTreeLeavesPartitionProperty(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		segs := tree.Segments()
+		segs := tree.Rules()
 		support, adopted := 0, 0
 		for i, s := range segs {
 			support += s.Support

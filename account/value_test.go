@@ -98,7 +98,7 @@ func TestScoreRFM(t *testing.T) {
 	// Hand-computed: score = 1 + floor(5·L/10), L = customers strictly worse.
 	want := map[string]struct {
 		code int
-		seg  account.Segment
+		seg  account.RFMSegment
 	}{
 		"c0": {115, account.Lost}, "c1": {115, account.Lost}, "c2": {214, account.Hibernating},
 		"c4": {313, account.NeedAttention}, "c6": {442, account.Champions}, "c7": {442, account.Champions},
@@ -134,7 +134,7 @@ func TestScoreRFM(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 	_, err = account.ScoreRFM(rfmSample(), account.RFMConfig{RecencyBins: 10})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	assert.Equal(t, "can't lose them", account.SegmentOf(1, 5).String())
+	assert.Equal(t, "can't lose them", account.RFMSegmentOf(1, 5).String())
 }
 
 func rfmInputs(t *rapid.T) []account.RFMInput {

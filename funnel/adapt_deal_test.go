@@ -104,14 +104,14 @@ func sameMoney(got crmkit.Money, want string) bool {
 	return err == nil && c == 0
 }
 
-func TestDealEventsPipelineAsOf(t *testing.T) {
+func TestDealEventsReplay(t *testing.T) {
 	stages := deal.DefaultPipeline()
 	events := dealHistories(t)
 	m := funnel.DealEvents(stages)
 
 	asOf := func(day int) []funnel.Opportunity {
 		r := m.Reader(slices.Values(events))
-		states, err := funnel.PipelineAsOf(stages, r.Records(), dday(day))
+		states, err := replayAll(stages, r.Records(), dday(day))
 		require.NoError(t, err)
 		require.NoError(t, r.Err())
 		require.Len(t, states, 4)
@@ -156,7 +156,7 @@ func TestDealEventsPipelineAsOf(t *testing.T) {
 func TestDealEventsAnalyze(t *testing.T) {
 	stages := deal.DefaultPipeline()
 	r := funnel.DealEvents(stages).Reader(slices.Values(dealHistories(t)))
-	rep, err := funnel.Analyze(stages, r.Records(), funnel.Query{AsOf: dday(120)})
+	rep, err := funnel.SummarizeRecords(stages, r.Records(), funnel.Query{AsOf: dday(120)})
 	require.NoError(t, err)
 	require.NoError(t, r.Err())
 	sum := rep.Total
@@ -233,7 +233,7 @@ func TestDealEventsAgreeWithDeal(t *testing.T) {
 			events = append(events, e)
 		}
 		r := funnel.DealEvents(stages).Reader(slices.Values(events))
-		states, err := funnel.PipelineAsOf(stages, r.Records(), at.Add(time.Hour))
+		states, err := replayAll(stages, r.Records(), at.Add(time.Hour))
 		if err != nil {
 			t.Fatalf("replay: %v", err)
 		}

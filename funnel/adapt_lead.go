@@ -35,7 +35,7 @@ var leadPipeline = sync.OnceValue(func() *deal.Pipeline {
 //   - LeadQualified (to mql) and LeadAccepted (to sql): StageEntered into
 //     the stage named by To.
 //   - LeadConverted: Won, so conversion to a deal is the ladder's win and
-//     Analyze's win rate is the lead-to-opportunity rate.
+//     SummarizeRecords's win rate is the lead-to-opportunity rate.
 //   - LeadDisqualified: Lost, with the event's Reason as the loss reason.
 //   - LeadNurtured: Suspended: the lead is set aside, not lost, and keeps
 //     its stage.

@@ -98,7 +98,7 @@ func TestLeadEvents(t *testing.T) {
 	events, ids := leadHistories(t)
 	stages := funnel.LeadPipeline()
 	r := funnel.LeadEvents().Reader(slices.Values(events))
-	states, err := funnel.PipelineAsOf(stages, r.Records(), dday(20))
+	states, err := replayAll(stages, r.Records(), dday(20))
 	require.NoError(t, err)
 	require.NoError(t, r.Err())
 	require.Len(t, states, 4)
@@ -124,7 +124,7 @@ func TestLeadEvents(t *testing.T) {
 
 	// As of day 7, L2 is nurtured, still in sql.
 	r = funnel.LeadEvents().Reader(slices.Values(events))
-	states, err = funnel.PipelineAsOf(stages, r.Records(), dday(7))
+	states, err = replayAll(stages, r.Records(), dday(7))
 	require.NoError(t, err)
 	for _, o := range states {
 		if o.Entity == ids[1] {
@@ -134,7 +134,7 @@ func TestLeadEvents(t *testing.T) {
 	}
 
 	r = funnel.LeadEvents().Reader(slices.Values(events))
-	rep, err := funnel.Analyze(stages, r.Records(), funnel.Query{AsOf: dday(20)})
+	rep, err := funnel.SummarizeRecords(stages, r.Records(), funnel.Query{AsOf: dday(20)})
 	require.NoError(t, err)
 	require.NoError(t, r.Err())
 	sum := rep.Total

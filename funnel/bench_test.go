@@ -113,7 +113,7 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(fmt.Sprintf("slice/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, err := funnel.SummarizeSlice(benchStages, deals, funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone})
+				rep, err := funnel.Summarize(benchStages, slices.Values(deals), funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -135,7 +135,7 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(fmt.Sprintf("quantiles/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, err := funnel.SummarizeSlice(benchStages, deals, funnel.Query{AsOf: benchAsOf})
+				rep, err := funnel.Summarize(benchStages, slices.Values(deals), funnel.Query{AsOf: benchAsOf})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -146,7 +146,7 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(fmt.Sprintf("byowner/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, err := funnel.SummarizeSlice(benchStages, deals, funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}})
+				rep, err := funnel.Summarize(benchStages, slices.Values(deals), funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -193,7 +193,7 @@ func BenchmarkFullReport(b *testing.B) {
 		b.Run(fmt.Sprintf("report/n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				rep, err := funnel.Analyze(benchStages, benchEvents(n), funnel.Query{AsOf: benchAsOf, By: []funnel.Dimension{funnel.ByPeriod}})
+				rep, err := funnel.SummarizeRecords(benchStages, benchEvents(n), funnel.Query{AsOf: benchAsOf, By: []funnel.Dimension{funnel.ByPeriod}})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -26,21 +26,20 @@ func (c Cohort) Conversion() (decimal.Decimal, error) {
 	return kpi.ConversionRate(c.Summary.Won, c.Summary.Entities)
 }
 
-// Cohorts builds one Cohort per period of origin in one pass over the
-// records (see Analyze), in period order. q.Bucket sets the periods
-// (calendar months in UTC when nil; see Months, Quarters, CalendarMonths,
-// CalendarQuarters); q.By is ignored: cohorts split by period only.
-func Cohorts(p *deal.Pipeline, records iter.Seq[Record], q Query) ([]Cohort, error) {
+// CohortsOfRecords builds one Cohort per period of origin in one pass over the
+// records (see SummarizeRecords), in period order. q.Bucket sets the periods
+// (calendar months in UTC when nil; see Months and Quarters); q.By is ignored: cohorts split by period only.
+func CohortsOfRecords(p *deal.Pipeline, records iter.Seq[Record], q Query) ([]Cohort, error) {
 	q.By = []Dimension{ByPeriod}
-	r, err := Analyze(p, records, q)
+	r, err := SummarizeRecords(p, records, q)
 	if err != nil {
 		return nil, err
 	}
 	return cohortsOf(r), nil
 }
 
-// CohortsOf is Cohorts over opportunity values (see Summarize).
-func CohortsOf(p *deal.Pipeline, opportunities iter.Seq[Opportunity], q Query) ([]Cohort, error) {
+// Cohorts is CohortsOfRecords over opportunity values (see Summarize).
+func Cohorts(p *deal.Pipeline, opportunities iter.Seq[Opportunity], q Query) ([]Cohort, error) {
 	q.By = []Dimension{ByPeriod}
 	r, err := Summarize(p, opportunities, q)
 	if err != nil {
@@ -57,14 +56,18 @@ func cohortsOf(r Report) []Cohort {
 	return out
 }
 
-// CalendarMonths returns a Bucket for Query: the start of the month of t
-// in the fiscal calendar cal (retail 4-4-5 calendars included).
-func CalendarMonths(cal crmkit.Calendar) func(time.Time) time.Time {
+// Months returns a Bucket for Query: the start of the month of t in the
+// calendar cal (crmkit.Gregorian(loc) for calendar months in loc; fiscal
+// and retail 4-4-5 calendars included). It is the one month bucket;
+// crmkit.Calendar.Months, by contrast, lists the months of a period.
+func Months(cal crmkit.Calendar) func(time.Time) time.Time {
 	return func(t time.Time) time.Time { return cal.Month(t).Start }
 }
 
-// CalendarQuarters returns a Bucket for Query: the start of the fiscal
-// quarter of t in cal.
-func CalendarQuarters(cal crmkit.Calendar) func(time.Time) time.Time {
+// Quarters returns a Bucket for Query: the start of the fiscal quarter of
+// t in the calendar cal (crmkit.NewFiscalCalendar(time.April, loc) for
+// quarters of a fiscal year starting in April). It is the one quarter
+// bucket; crmkit.Calendar.Quarters lists the quarters of a period.
+func Quarters(cal crmkit.Calendar) func(time.Time) time.Time {
 	return func(t time.Time) time.Time { return cal.Quarter(t).Start }
 }

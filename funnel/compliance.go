@@ -57,7 +57,7 @@ type CadenceCheck struct {
 // Only full windows are judged: the last, partial window of a stay (or
 // the window still going on as of asOf) is not. Windows in which the
 // entity was suspended at any time are not judged either. Records are read
-// in report order, with the errors of Analyze.
+// in report order, with the errors of SummarizeRecords.
 func CheckCadence(pl *deal.Pipeline, records iter.Seq[Record], asOf time.Time) (CadenceCheck, error) {
 	if records == nil {
 		return CadenceCheck{}, crmkit.Invalid("records", "nil sequence")

@@ -45,7 +45,7 @@ func TestPropertySalesCycleAgreesWithKPI(t *testing.T) {
 		require.NoError(t, err)
 
 		for _, mode := range []crmkit.Quantiles{crmkit.QuantilesExact, crmkit.QuantilesApprox, crmkit.QuantilesNone} {
-			rep, err := funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: last, Quantiles: mode})
+			rep, err := funnel.SummarizeRecords(stages, slices.Values(records), funnel.Query{AsOf: last, Quantiles: mode})
 			require.NoError(t, err)
 			require.Equal(t, int64(len(cycles)), rep.Total.Cycle.Count())
 			m, err := rep.Total.Cycle.Mean()

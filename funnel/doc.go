@@ -28,14 +28,17 @@
 // status does not allow and amounts in two currencies are errors naming
 // the entity, never a wrong number.
 //
-// An Opportunity is an entity's current state as a value. Replay and
-// PipelineAsOf rebuild them from records as of any date; a store that
+// An Opportunity is an entity's current state as a value. Replay
+// rebuilds them from records as of any date; a store that
 // holds deals as values can hand them to Summarize directly.
 //
 // # Reports
 //
-// Analyze (records) and Summarize (values) return a Report: a Summary of
-// every selected entity and, split by owner, source, campaign, product,
+// One entry point per input kind: a report function with a plain name takes
+// Opportunity values (an iter.Seq; slices.Values for a slice), the same name
+// ending in Records takes records, and ending in Source takes a Source (a
+// store). SummarizeRecords, Summarize and SummarizeSource return a Report: a
+// Summary of every selected entity and, split by owner, source, campaign, product,
 // pipeline, deal type, competitor, loss reason or origin period, one per
 // group. A Summary holds per stage the count and amount entering it,
 // stage-to-stage and stage-to-won conversion, drop-off, the entities still
@@ -53,12 +56,13 @@
 // on request (crmkit.QuantilesExact), or not at all (crmkit.QuantilesNone,
 // the fastest).
 //
-// Cohorts splits a report by the month or quarter of each entity's origin:
-// conversion and time to win per cohort.
+// Cohorts (values) and CohortsOfRecords (records) split a report by the
+// month or quarter of each entity's origin (the Bucket: Months or Quarters
+// of a crmkit.Calendar): conversion and time to win per cohort.
 //
 // # Pipeline, forecasts and velocity
 //
-// PipelineAsOf rebuilds the pipeline on any past date; Movement is the
+// Replay rebuilds the pipeline on any past date; Movement is the
 // waterfall between two dates (new, advanced, moved back, slipped, won,
 // lost, suspended, reactivated, terminated), reconciling exactly.
 // NewForecast weighs the deals expected to close in a period by stage

@@ -48,7 +48,7 @@ func TestEventReader(t *testing.T) {
 		event(t, b, "DealLost", 4, 2, "", "", "price", nil),
 	}
 	r := dealEventMap().Reader(slices.Values(events))
-	states, err := funnel.PipelineAsOf(testStages(), r.Records(), at(20))
+	states, err := replayAll(testStages(), r.Records(), at(20))
 	require.NoError(t, err)
 	require.NoError(t, r.Err())
 	require.Len(t, states, 2)
@@ -68,7 +68,7 @@ func TestEventReader(t *testing.T) {
 
 	bad := event(t, a, "StageChanged", 2, 2, "lead", "bidding", "", nil)
 	r = dealEventMap().Reader(slices.Values([]crmkit.Event{events[0], bad}))
-	_, err = funnel.Analyze(testStages(), r.Records(), funnel.Query{AsOf: at(20)})
+	_, err = funnel.SummarizeRecords(testStages(), r.Records(), funnel.Query{AsOf: at(20)})
 	require.NoError(t, err, "the reader stops; the report sees fewer records")
 	assert.ErrorIs(t, r.Err(), crmkit.ErrInvalid)
 	assert.ErrorContains(t, r.Err(), `unknown stage "bidding"`)
@@ -90,7 +90,7 @@ func TestEventReaderCreatedCloseDate(t *testing.T) {
 		event(t, a, "StageChanged", 2, 2, "lead", "qualified", "", nil),
 	}
 	r := dealEventMap().Reader(slices.Values(events))
-	states, err := funnel.PipelineAsOf(testStages(), r.Records(), at(10))
+	states, err := replayAll(testStages(), r.Records(), at(10))
 	require.NoError(t, err)
 	require.NoError(t, r.Err())
 	require.Len(t, states, 1)

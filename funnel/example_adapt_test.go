@@ -37,11 +37,15 @@ func ExampleDealEvents() {
 	// funnel reads the pipeline itself: no conversion, no copy of the
 	// stage model.
 	r := funnel.DealEvents(p).Reader(slices.Values([]crmkit.Event{created, moved}))
-	open, err := funnel.PipelineAsOf(p, r.Records(), at.AddDate(0, 0, 10))
-	if err == nil {
-		err = r.Err()
+	var open []funnel.Opportunity
+	for o, err := range funnel.Replay(p, r.Records(), at.AddDate(0, 0, 10)) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		open = append(open, o)
 	}
-	if err != nil {
+	if err := r.Err(); err != nil {
 		fmt.Println(err)
 		return
 	}

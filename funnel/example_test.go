@@ -29,7 +29,7 @@ func Example() {
 		{Entity: open, Kind: funnel.Created, At: day(2), Amount: crmkit.MustMoney("500", "EUR"), Dims: funnel.Dims{Owner: "bob"}},
 		{Entity: open, Kind: funnel.StageEntered, At: day(2), Stage: 0},
 	}
-	rep, err := funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: day(31), Quantiles: crmkit.QuantilesExact})
+	rep, err := funnel.SummarizeRecords(stages, slices.Values(records), funnel.Query{AsOf: day(31), Quantiles: crmkit.QuantilesExact})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -105,7 +105,7 @@ type ForecastOptions struct {
 }
 
 // NewForecast computes the forecast of period as of asOf from the
-// opportunities' states (typically PipelineAsOf(asOf) or a store's current
+// opportunities' states (typically Replay(asOf) or a store's current
 // deals), against the stages of pipeline p: each stage's probability and
 // forecast category. Weighted amounts are computed per stage, sum of the
 // amounts times the probability, rounded once with opt.Rounding. A nil or

@@ -117,14 +117,14 @@ func TestForecastHandComputed(t *testing.T) {
 }
 
 func TestHistoricalRates(t *testing.T) {
-	rep, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20)})
+	rep, err := funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20)})
 	require.NoError(t, err)
 	rates, err := funnel.HistoricalRates(rep.Total)
 	require.NoError(t, err)
 	for i, want := range []string{"0.4", "0.3333333333333333", "0.5", "1"} {
 		assert.True(t, rates[i].Equal(dec(want)), "stage %d: %s", i, rates[i])
 	}
-	rep, err = funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(1)})
+	rep, err = funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(1)})
 	require.NoError(t, err)
 	_, err = funnel.HistoricalRates(rep.Total)
 	assert.ErrorContains(t, err, "qualified", "a stage without history is named")
@@ -160,7 +160,7 @@ func TestVelocity(t *testing.T) {
 	}
 	// From the hand-computed report (amounts in cents): 1 open × 2/3 ×
 	// 7.50 / 4.5 days = 1.1111 a day.
-	rep, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20)})
+	rep, err := funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20)})
 	require.NoError(t, err)
 	v, err = rep.Total.Velocity(crmkit.RoundHalfEven)
 	require.NoError(t, err)
@@ -173,7 +173,7 @@ func TestPropertyForecastFiguresOrdered(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MaxEntities: 12}).Draw(t, "history")
 		asOf := asOfIn(t, h)
-		states, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), asOf)
+		states, err := replayAll(h.Pipeline, h.Seq(), asOf)
 		if err != nil {
 			t.Fatal(err)
 		}

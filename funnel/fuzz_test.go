@@ -12,7 +12,7 @@ import (
 )
 
 // FuzzAnalyze feeds arbitrary record streams (decoded from bytes, 8 bytes
-// a record) to Analyze: it must never panic, and every error must wrap a
+// a record) to SummarizeRecords: it must never panic, and every error must wrap a
 // crmkit sentinel.
 func FuzzAnalyze(f *testing.F) {
 	f.Add([]byte{1, 0, 1, 0, 0, 0, 5, 0, 1, 1, 2, 0, 1, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0})
@@ -43,7 +43,7 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		funnel.SortRecords(recs)
 		for _, q := range []funnel.Query{{AsOf: t0.Add(300 * time.Hour)}, {AsOf: t0.Add(100 * time.Hour), By: []funnel.Dimension{funnel.ByPeriod}, Quantiles: crmkit.QuantilesExact}} {
-			_, err := funnel.Analyze(stages, func(yield func(funnel.Record) bool) {
+			_, err := funnel.SummarizeRecords(stages, func(yield func(funnel.Record) bool) {
 				for _, r := range recs {
 					if !yield(r) {
 						return

@@ -27,9 +27,8 @@ func TestHardeningNilSequences(t *testing.T) {
 	q := funnel.Query{AsOf: at}
 	period := crmkit.Period{Start: at.AddDate(0, -1, 0), End: at}
 	harness.Run(t, []harness.Case{
-		{Name: "Analyze", Call: func() error { return errOf(funnel.Analyze(stages, nil, q)) }},
+		{Name: "SummarizeRecords", Call: func() error { return errOf(funnel.SummarizeRecords(stages, nil, q)) }},
 		{Name: "Summarize", Call: func() error { return errOf(funnel.Summarize(stages, nil, q)) }},
-		{Name: "PipelineAsOf", Call: func() error { return errOf(funnel.PipelineAsOf(stages, nil, at)) }},
 		{Name: "Replay", Call: func() error {
 			for _, err := range funnel.Replay(stages, nil, at) {
 				if err != nil {
@@ -41,8 +40,8 @@ func TestHardeningNilSequences(t *testing.T) {
 		{Name: "Movement", Call: func() error { return errOf(funnel.Movement(stages, nil, period.Start, period.End)) }},
 		{Name: "CheckCadence", Call: func() error { return errOf(funnel.CheckCadence(stages, nil, at)) }},
 		{Name: "StuckDeals", Call: func() error { return errOf(funnel.StuckDeals(stages, nil, at)) }},
-		{Name: "Cohorts", Call: func() error { return errOf(funnel.Cohorts(stages, nil, q)) }},
-		{Name: "CohortsOf", Call: func() error { return errOf(funnel.CohortsOf(stages, nil, q)) }},
+		{Name: "CohortsOfRecords", Call: func() error { return errOf(funnel.CohortsOfRecords(stages, nil, q)) }},
+		{Name: "Cohorts (values)", Call: func() error { return errOf(funnel.Cohorts(stages, nil, q)) }},
 		{Name: "NewForecast", Call: func() error {
 			return errOf(funnel.NewForecast(stages, nil, period, at, funnel.ForecastOptions{}))
 		}},

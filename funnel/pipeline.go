@@ -12,7 +12,8 @@ import (
 
 var errStop = errors.New("stop")
 
-// Replay rebuilds the state of every entity as of asOf from its records,
+// Replay rebuilds the pipeline as of asOf, the state of every entity on
+// any past date, from its records,
 // read in report order (see Record), and yields them one at a time in
 // entity order; entities whose first record is after asOf are left out.
 // Closed entities are yielded too (filter on Status for the open pipeline).
@@ -40,19 +41,6 @@ func Replay(p *deal.Pipeline, records iter.Seq[Record], asOf time.Time) iter.Seq
 			yield(Opportunity{}, err)
 		}
 	}
-}
-
-// PipelineAsOf returns the state of every entity as of asOf, rebuilt from
-// its records (see Replay): the pipeline as it stood on any past date.
-func PipelineAsOf(p *deal.Pipeline, records iter.Seq[Record], asOf time.Time) ([]Opportunity, error) {
-	var out []Opportunity
-	for o, err := range Replay(p, records, asOf) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
 }
 
 // Flow is a count of entities and their amount.
@@ -107,7 +95,7 @@ type Waterfall struct {
 }
 
 // Movement returns the Waterfall of the open pipeline between from and to
-// (from before to), rebuilt from records in one pass (see Analyze for the
+// (from before to), rebuilt from records in one pass (see SummarizeRecords for the
 // order and the errors).
 func Movement(pl *deal.Pipeline, records iter.Seq[Record], from, to time.Time) (Waterfall, error) {
 	if from.IsZero() || !from.Before(to) {

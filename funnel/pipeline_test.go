@@ -13,8 +13,8 @@ import (
 	"pgregory.net/rapid"
 )
 
-func TestPipelineAsOfHandComputed(t *testing.T) {
-	got, err := funnel.PipelineAsOf(testStages(), slices.Values(history(t)), at(5))
+func TestReplayHandComputed(t *testing.T) {
+	got, err := replayAll(testStages(), slices.Values(history(t)), at(5))
 	require.NoError(t, err)
 	require.Len(t, got, 5)
 	// Day 5: A in proposal since day 5, B and C in qualified, D and E in
@@ -111,7 +111,7 @@ func TestPropertyWaterfallReconciles(t *testing.T) {
 			when time.Time
 			flow funnel.Flow
 		}{{from, w.Start}, {to, w.End}} {
-			states, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), c.when)
+			states, err := replayAll(h.Pipeline, h.Seq(), c.when)
 			if err != nil {
 				t.Fatal(err)
 			}

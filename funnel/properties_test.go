@@ -21,7 +21,7 @@ func asOfIn(t *rapid.T, h funneltest.History) time.Time {
 func TestPropertyForwardCountsNeverIncrease(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{Forward: true}).Draw(t, "history")
-		rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h)})
+		rep, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestPropertyForwardCountsNeverIncrease(t *testing.T) {
 func TestPropertyCountsAndRates(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
-		rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: []funnel.Dimension{funnel.ByOwner}})
+		rep, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: []funnel.Dimension{funnel.ByOwner}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestPropertyUnionIsMerge(t *testing.T) {
 	})
 }
 
-func TestPropertyPipelineAsOfLastEventIsCurrentState(t *testing.T) {
+func TestPropertyReplayLastEventIsCurrentState(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		if err := funneltest.CheckFinalState(h); err != nil {
@@ -82,13 +82,13 @@ func TestPropertyPipelineAsOfLastEventIsCurrentState(t *testing.T) {
 	})
 }
 
-// Summarize over the replayed states agrees with Analyze over the
+// Summarize over the replayed states agrees with SummarizeRecords over the
 // records on everything but the completed stays, which values lack.
 func TestPropertySummarizeAgreesWithAnalyze(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		q := funnel.Query{AsOf: asOfIn(t, h), Quantiles: crmkit.QuantilesExact}
-		states, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), q.AsOf)
+		states, err := replayAll(h.Pipeline, h.Seq(), q.AsOf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func TestPropertySummarizeAgreesWithAnalyze(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromRecords, err := funnel.Analyze(h.Pipeline, h.Seq(), q)
+		fromRecords, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,12 +118,12 @@ func TestPropertyApproxQuantiles(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MaxEntities: 20}).Draw(t, "history")
 		q := funnel.Query{AsOf: h.Last}
-		bounded, err := funnel.Analyze(h.Pipeline, h.Seq(), q)
+		bounded, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		q.Quantiles = crmkit.QuantilesExact
-		exact, err := funnel.Analyze(h.Pipeline, h.Seq(), q)
+		exact, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestPropertyGroupsMergeToTotal(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{}).Draw(t, "history")
 		dims := rapid.SliceOfNDistinct(rapid.SampledFrom([]funnel.Dimension{funnel.ByOwner, funnel.BySource, funnel.ByCampaign, funnel.ByCompetitor, funnel.ByReason, funnel.ByPeriod}), 1, 3, rapid.ID).Draw(t, "by")
-		rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: dims, Quantiles: crmkit.QuantilesExact})
+		rep, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), funnel.Query{AsOf: asOfIn(t, h), By: dims, Quantiles: crmkit.QuantilesExact})
 		if err != nil {
 			t.Fatal(err)
 		}

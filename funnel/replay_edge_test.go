@@ -27,19 +27,19 @@ func TestReplayRepeatedActivitiesAndClearedCloseDate(t *testing.T) {
 		{Entity: id, Kind: funnel.Activity, At: at.Add(time.Hour)},
 		{Entity: id, Kind: funnel.Activity, At: at.Add(time.Hour)},
 	}
-	open, err := funnel.PipelineAsOf(stages, slices.Values(records), at.Add(2*time.Hour))
+	open, err := replayAll(stages, slices.Values(records), at.Add(2*time.Hour))
 	require.NoError(t, err)
 	require.Len(t, open, 1)
 	assert.True(t, open[0].CloseDate.Equal(at.AddDate(0, 1, 0)))
 
 	records = append(records, funnel.Record{Entity: id, Kind: funnel.CloseDateChanged, At: at.Add(3 * time.Hour)})
-	open, err = funnel.PipelineAsOf(stages, slices.Values(records), at.Add(4*time.Hour))
+	open, err = replayAll(stages, slices.Values(records), at.Add(4*time.Hour))
 	require.NoError(t, err)
 	require.Len(t, open, 1)
 	assert.True(t, open[0].CloseDate.IsZero(), "the zero date clears the close date")
 
 	// Two identical stage records at one instant are still a duplicate.
 	dup := []funnel.Record{records[0], records[1], records[2], records[2]}
-	_, err = funnel.PipelineAsOf(stages, slices.Values(dup), at.Add(time.Hour))
+	_, err = replayAll(stages, slices.Values(dup), at.Add(time.Hour))
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
 }

@@ -133,7 +133,7 @@ type Query struct {
 	// By lists the dimensions to split by; empty for no split.
 	By []Dimension
 	// Bucket maps a time to the start of its period, for ByPeriod; nil
-	// means calendar months in UTC (Months(time.UTC)).
+	// means calendar months in UTC (Months(crmkit.Calendar{})).
 	Bucket func(time.Time) time.Time
 	// Quantiles says how durations are kept: approximate quantiles in
 	// bounded histograms by default (crmkit.QuantilesApprox), exact ones
@@ -228,7 +228,7 @@ func newEngine(stages stageList, q Query) (*engine, error) {
 		e.groups = make(map[Key]*acc)
 	}
 	if e.bucket == nil {
-		e.bucket = Months(time.UTC)
+		e.bucket = utcMonth
 	}
 	return e, nil
 }
@@ -334,7 +334,7 @@ func compareKeys(a, b Key) int {
 	return a.Period.Compare(b.Period)
 }
 
-// Analyze builds the funnel report of the entities whose records are
+// SummarizeRecords builds the funnel report of the entities whose records are
 // given, as of q.AsOf, in one pass over the records, against the stages of
 // pipeline p (record stage indices are p's; a nil or zero pipeline is
 // ErrInvalid). Records must come in
@@ -347,7 +347,7 @@ func compareKeys(a, b Key) int {
 // its entity's status does not allow, such as a stage entered after a win
 // (ErrIllegalTransition), amounts in two currencies
 // (ErrCurrencyMismatch), sums beyond int64 (ErrOverflow).
-func Analyze(p *deal.Pipeline, records iter.Seq[Record], q Query) (Report, error) {
+func SummarizeRecords(p *deal.Pipeline, records iter.Seq[Record], q Query) (Report, error) {
 	stages, err := stagesOf(p)
 	if err != nil {
 		return Report{}, err
@@ -367,10 +367,11 @@ func Analyze(p *deal.Pipeline, records iter.Seq[Record], q Query) (Report, error
 }
 
 // Summarize builds the funnel report of entities given as Opportunity
-// values (a store holding deals as values, adapted): counts, amounts,
+// values (a store holding deals as values, adapted; slices.Values for a
+// slice): counts, amounts,
 // conversions, outcomes, cycle lengths and the ages of the open stays as
 // of q.AsOf. Values carry no history, so the completed stays
-// (StageSummary.Stay) are empty; use Analyze over records for them.
+// (StageSummary.Stay) are empty; use SummarizeRecords over records for them.
 //
 // An opportunity with an unknown status or stage, a current stage outside
 // its reached set, a negative amount, a closed status without close time
@@ -389,41 +390,17 @@ func Summarize(p *deal.Pipeline, opportunities iter.Seq[Opportunity], q Query) (
 		return Report{}, err
 	}
 	n := stages.Len()
+	plain := !e.filter && len(q.By) == 0
 	var o Opportunity // one variable for all: its address escapes
 	for v := range opportunities {
 		o = v
 		if err := o.validate(n); err != nil {
 			return Report{}, err
 		}
-		if err := e.add(&o, nil); err != nil {
-			return Report{}, err
-		}
-	}
-	return e.report()
-}
-
-// SummarizeSlice is Summarize over a slice, reading the values in place
-// (the fastest path for deals held as values in memory).
-func SummarizeSlice(p *deal.Pipeline, opportunities []Opportunity, q Query) (Report, error) {
-	stages, err := stagesOf(p)
-	if err != nil {
-		return Report{}, err
-	}
-	e, err := newEngine(stages, q)
-	if err != nil {
-		return Report{}, err
-	}
-	n := stages.Len()
-	plain := !e.filter && len(q.By) == 0
-	for i := range opportunities {
-		o := &opportunities[i]
-		if err := o.validate(n); err != nil {
-			return Report{}, err
-		}
 		if plain {
-			err = e.total.add(o)
+			err = e.total.add(&o)
 		} else {
-			err = e.add(o, nil)
+			err = e.add(&o, nil)
 		}
 		if err != nil {
 			return Report{}, err
@@ -432,31 +409,10 @@ func SummarizeSlice(p *deal.Pipeline, opportunities []Opportunity, q Query) (Rep
 	return e.report()
 }
 
-// Months returns a Bucket for Query: the start of the calendar month of t
-// in loc.
-func Months(loc *time.Location) func(time.Time) time.Time {
-	if loc == nil {
-		loc = time.UTC
-	}
-	return func(t time.Time) time.Time {
-		y, m, _ := t.In(loc).Date()
-		return time.Date(y, m, 1, 0, 0, 0, 0, loc)
-	}
-}
-
-// Quarters returns a Bucket for Query: the start of the quarter of t in
-// loc, for a fiscal year starting in month first (time.January for
-// calendar quarters).
-func Quarters(loc *time.Location, first time.Month) func(time.Time) time.Time {
-	if loc == nil {
-		loc = time.UTC
-	}
-	if first < time.January || first > time.December {
-		first = time.January
-	}
-	return func(t time.Time) time.Time {
-		y, m, _ := t.In(loc).Date()
-		off := (int(m) - int(first) + 12) % 12 // months since the fiscal year began
-		return time.Date(y, m-time.Month(off%3), 1, 0, 0, 0, 0, loc)
-	}
+// utcMonth is the default Bucket: the start of the calendar month of t in
+// UTC, as Months(crmkit.Calendar{}) computes it, without the calendar's
+// general path.
+func utcMonth(t time.Time) time.Time {
+	y, m, _ := t.UTC().Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
 }

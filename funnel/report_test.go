@@ -95,7 +95,7 @@ type stageWant struct {
 }
 
 func TestAnalyzeHandComputed(t *testing.T) {
-	rep, err := funnel.Analyze(testStages(), slices.Values(history(t)),
+	rep, err := funnel.SummarizeRecords(testStages(), slices.Values(history(t)),
 		funnel.Query{AsOf: at(20), Quantiles: crmkit.QuantilesExact})
 	require.NoError(t, err)
 	s := rep.Total
@@ -174,7 +174,7 @@ func assertDurations(t *testing.T, d crmkit.Durations, n, neg int64, mean, media
 }
 
 func TestAnalyzeByOwnerAndCompetitor(t *testing.T) {
-	rep, err := funnel.Analyze(testStages(), slices.Values(history(t)),
+	rep, err := funnel.SummarizeRecords(testStages(), slices.Values(history(t)),
 		funnel.Query{AsOf: at(20), By: []funnel.Dimension{funnel.ByOwner}})
 	require.NoError(t, err)
 	require.Len(t, rep.Groups, 2)
@@ -191,7 +191,7 @@ func TestAnalyzeByOwnerAndCompetitor(t *testing.T) {
 	assert.Equal(t, [3]int64{3, 1, 1}, [3]int64{ann.Entities, ann.Won, ann.Open})
 
 	// Competitive analysis: the lost deals by competitor and reason.
-	rep, err = funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20),
+	rep, err = funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20),
 		By: []funnel.Dimension{funnel.ByCompetitor, funnel.ByReason}, Where: func(o *funnel.Opportunity) bool { return o.Status == funnel.ClosedLost }})
 	require.NoError(t, err)
 	require.Len(t, rep.Groups, 1)
@@ -202,7 +202,7 @@ func TestAnalyzeByOwnerAndCompetitor(t *testing.T) {
 func TestAnalyzeAsOfAndWindow(t *testing.T) {
 	// As of day 5: A in proposal (entered day 5), B in qualified, C in
 	// qualified, D (won day 6) still in lead, E in lead (created day 4).
-	rep, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(5)})
+	rep, err := funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(5)})
 	require.NoError(t, err)
 	s := rep.Total
 	assert.Equal(t, int64(5), s.Entities)
@@ -210,14 +210,14 @@ func TestAnalyzeAsOfAndWindow(t *testing.T) {
 	assert.Equal(t, int64(0), s.Won)
 	assert.Equal(t, [4]int64{2, 2, 1, 0}, [4]int64{s.Stages[0].Open, s.Stages[1].Open, s.Stages[2].Open, s.Stages[3].Open})
 	// As of day 0 only A exists.
-	rep, err = funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(0)})
+	rep, err = funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(0)})
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), rep.Total.Entities)
 	// Origins in [day 1, day 4): B, C; D's origin is day 12.
-	rep, err = funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), From: at(1), To: at(4)})
+	rep, err = funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), From: at(1), To: at(4)})
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), rep.Total.Entities)
-	rep, err = funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), Match: funnel.Dims{Owner: "bob"}})
+	rep, err = funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), Match: funnel.Dims{Owner: "bob"}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), rep.Total.Entities)
 }
@@ -225,7 +225,7 @@ func TestAnalyzeAsOfAndWindow(t *testing.T) {
 func TestAnalyzeBadInput(t *testing.T) {
 	h := history(t)
 	run := func(recs []funnel.Record) error {
-		_, err := funnel.Analyze(testStages(), slices.Values(recs), funnel.Query{AsOf: at(20)})
+		_, err := funnel.SummarizeRecords(testStages(), slices.Values(recs), funnel.Query{AsOf: at(20)})
 		return err
 	}
 	swap := slices.Clone(h)
@@ -260,11 +260,11 @@ func TestAnalyzeBadInput(t *testing.T) {
 	zero[1].Kind = 0
 	assert.ErrorIs(t, run(zero), crmkit.ErrInvalid)
 
-	_, err = funnel.Analyze(testStages(), slices.Values(h), funnel.Query{})
+	_, err = funnel.SummarizeRecords(testStages(), slices.Values(h), funnel.Query{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = funnel.Analyze(&deal.Pipeline{}, slices.Values(h), funnel.Query{AsOf: at(1)})
+	_, err = funnel.SummarizeRecords(&deal.Pipeline{}, slices.Values(h), funnel.Query{AsOf: at(1)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = funnel.Analyze(testStages(), slices.Values(h), funnel.Query{AsOf: at(1), By: []funnel.Dimension{funnel.ByOwner, funnel.ByOwner}})
+	_, err = funnel.SummarizeRecords(testStages(), slices.Values(h), funnel.Query{AsOf: at(1), By: []funnel.Dimension{funnel.ByOwner, funnel.ByOwner}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
@@ -274,7 +274,7 @@ func TestSortRecords(t *testing.T) {
 	// recorded order: SortRecords must give back the report order.
 	shuffled := slices.Clone(h)
 	slices.SortStableFunc(shuffled, func(a, b funnel.Record) int { return -bytes.Compare(a.Entity[:], b.Entity[:]) })
-	_, err := funnel.Analyze(testStages(), slices.Values(shuffled), funnel.Query{AsOf: at(20)})
+	_, err := funnel.SummarizeRecords(testStages(), slices.Values(shuffled), funnel.Query{AsOf: at(20)})
 	assert.ErrorContains(t, err, "out of order")
 	funnel.SortRecords(shuffled)
 	assert.Equal(t, h, shuffled)
@@ -302,6 +302,6 @@ func TestSummarizeErrors(t *testing.T) {
 	usd := ok
 	usd.Entity = id(2)
 	usd.Amount = crmkit.MustMoney("1", "USD")
-	_, err = funnel.SummarizeSlice(st, []funnel.Opportunity{ok, usd}, funnel.Query{AsOf: at(2)})
+	_, err = funnel.Summarize(st, slices.Values([]funnel.Opportunity{ok, usd}), funnel.Query{AsOf: at(2)})
 	assert.True(t, errors.Is(err, crmkit.ErrCurrencyMismatch))
 }

@@ -102,7 +102,7 @@ func TestPropertyStuckAndCadenceAgreeWithDeal(t *testing.T) {
 		if err := r.Err(); err != nil {
 			t.Fatalf("reader: %v", err)
 		}
-		states, err := funnel.PipelineAsOf(p, slices.Values(recs), asOf)
+		states, err := replayAll(p, slices.Values(recs), asOf)
 		if err != nil || len(states) != 1 {
 			t.Fatalf("replay: %v (%d states)", err, len(states))
 		}

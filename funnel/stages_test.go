@@ -18,13 +18,13 @@ func TestNilOrZeroPipelineRefused(t *testing.T) {
 	recs := slices.Values([]funnel.Record(nil))
 	q := funnel.Query{AsOf: at(20)}
 	for _, p := range []*deal.Pipeline{nil, {}} {
-		_, err := funnel.Analyze(p, recs, q)
+		_, err := funnel.SummarizeRecords(p, recs, q)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid)
 		_, err = funnel.Summarize(p, opps, q)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid)
-		_, err = funnel.SummarizeSlice(p, nil, q)
+		_, err = funnel.Summarize(p, slices.Values([]funnel.Opportunity(nil)), q)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid)
-		_, err = funnel.PipelineAsOf(p, recs, at(20))
+		_, err = replayAll(p, recs, at(20))
 		assert.ErrorIs(t, err, crmkit.ErrInvalid)
 		_, err = funnel.Movement(p, recs, at(1), at(20))
 		assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -48,14 +48,14 @@ func TestNilOrZeroPipelineRefused(t *testing.T) {
 }
 
 func TestMergeRejects(t *testing.T) {
-	rep, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20)})
+	rep, err := funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20)})
 	require.NoError(t, err)
 	other, err := funnel.Summarize(pipelineOf(deal.Stage{Name: "x"}), slices.Values([]funnel.Opportunity(nil)), funnel.Query{AsOf: at(20)})
 	require.NoError(t, err)
 	_, err = rep.Total.Merge(other.Total)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
-	exact, err := funnel.Analyze(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), Quantiles: crmkit.QuantilesExact})
+	exact, err := funnel.SummarizeRecords(testStages(), slices.Values(history(t)), funnel.Query{AsOf: at(20), Quantiles: crmkit.QuantilesExact})
 	require.NoError(t, err)
 	_, err = rep.Total.Merge(exact.Total)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "quantile modes differ")

@@ -108,25 +108,25 @@ func (c Cell) clone() Cell {
 	return out
 }
 
-// Segment is one step of a cell key: a dimension and a member.
-type Segment struct {
+// KeyStep is one step of a cell key: a dimension and a member.
+type KeyStep struct {
 	Dim    string
 	Member string
 }
 
-// ParseKey splits a cell key into its segments; the root key "" has none.
-func ParseKey(key string) ([]Segment, error) {
+// ParseKey splits a cell key into its steps; the root key "" has none.
+func ParseKey(key string) ([]KeyStep, error) {
 	if key == "" {
 		return nil, nil
 	}
 	parts := strings.Split(key, "/")
-	out := make([]Segment, len(parts))
+	out := make([]KeyStep, len(parts))
 	for i, p := range parts {
 		d, m, ok := strings.Cut(p, "=")
 		if !ok || d == "" || m == "" {
 			return nil, crmkit.Invalid("key", "segment %q of %q is not dim=member", p, key)
 		}
-		out[i] = Segment{Dim: d, Member: m}
+		out[i] = KeyStep{Dim: d, Member: m}
 	}
 	return out, nil
 }

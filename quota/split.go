@@ -418,7 +418,7 @@ func parentKey(key string) string {
 
 // dimsOf returns the dimension segments of a key (period segments left
 // out): the members a record must belong to.
-func dimsOf(key string) ([]Segment, error) {
+func dimsOf(key string) ([]KeyStep, error) {
 	segs, err := ParseKey(key)
 	if err != nil {
 		return nil, err
@@ -433,7 +433,7 @@ func dimsOf(key string) ([]Segment, error) {
 }
 
 // matches reports whether the record belongs to every segment.
-func matches(r Record, dims []Segment) bool {
+func matches(r Record, dims []KeyStep) bool {
 	for _, d := range dims {
 		if r.Dims[d.Dim] != d.Member {
 			return false

@@ -429,7 +429,7 @@ func (s *story) report(ctx context.Context) error {
 		return err
 	}
 
-	rep, err := funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: now, Quantiles: crmkit.QuantilesExact})
+	rep, err := funnel.SummarizeRecords(stages, slices.Values(records), funnel.Query{AsOf: now, Quantiles: crmkit.QuantilesExact})
 	if err != nil {
 		return err
 	}
@@ -447,9 +447,12 @@ func (s *story) report(ctx context.Context) error {
 	}
 	fmt.Fprintf(s.w, "  won %d, lost %d, win rate %s, won revenue %s\n", rep.Total.Won, rep.Total.Lost, winRate.StringFixed(2), rep.Total.WonAmount)
 
-	open, err := funnel.PipelineAsOf(stages, slices.Values(records), now)
-	if err != nil {
-		return err
+	var open []funnel.Opportunity
+	for o, err := range funnel.Replay(stages, slices.Values(records), now) {
+		if err != nil {
+			return err
+		}
+		open = append(open, o)
 	}
 	year := crmkit.Calendar{}.Year(now) // the zero Calendar is January to December, UTC
 	fc, err := funnel.NewForecast(stages, slices.Values(open), year, now, funnel.ForecastOptions{})

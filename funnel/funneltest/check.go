@@ -193,15 +193,15 @@ func CheckMerge(p *deal.Pipeline, records []funnel.Record, inA func(uuid.UUID) b
 			b = append(b, r)
 		}
 	}
-	all, err := funnel.Analyze(p, slices.Values(records), q)
+	all, err := funnel.SummarizeRecords(p, slices.Values(records), q)
 	if err != nil {
 		return fmt.Errorf("report over the union: %w", err)
 	}
-	ra, err := funnel.Analyze(p, slices.Values(a), q)
+	ra, err := funnel.SummarizeRecords(p, slices.Values(a), q)
 	if err != nil {
 		return fmt.Errorf("report over the first set: %w", err)
 	}
-	rb, err := funnel.Analyze(p, slices.Values(b), q)
+	rb, err := funnel.SummarizeRecords(p, slices.Values(b), q)
 	if err != nil {
 		return fmt.Errorf("report over the second set: %w", err)
 	}
@@ -242,9 +242,12 @@ func CheckMerge(p *deal.Pipeline, records []funnel.Record, inA func(uuid.UUID) b
 // records as of its last record equals the state the generator's model
 // recorded for every entity.
 func CheckFinalState(h History) error {
-	got, err := funnel.PipelineAsOf(h.Pipeline, slices.Values(h.Records), h.Last)
-	if err != nil {
-		return err
+	var got []funnel.Opportunity
+	for o, err := range funnel.Replay(h.Pipeline, slices.Values(h.Records), h.Last) {
+		if err != nil {
+			return err
+		}
+		got = append(got, o)
 	}
 	return DiffStates(got, h.Final)
 }

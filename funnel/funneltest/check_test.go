@@ -18,7 +18,7 @@ import (
 
 func Example() {
 	h := funneltest.Histories(funneltest.Config{Forward: true, MaxEntities: 20}).Example(1)
-	rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
+	rep, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -35,7 +35,7 @@ func Example() {
 func report(t *testing.T) funnel.Summary {
 	t.Helper()
 	h := funneltest.Histories(funneltest.Config{Forward: true, MinStages: 3, MaxEntities: 30, MaxSteps: 20}).Example(3)
-	rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
+	rep, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
 	require.NoError(t, err)
 	require.NoError(t, funneltest.CheckCounts(rep.Total, true))
 	require.NoError(t, funneltest.CheckRates(rep.Total))

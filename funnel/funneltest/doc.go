@@ -11,7 +11,7 @@
 //
 //	rapid.Check(t, func(t *rapid.T) {
 //		h := funneltest.Histories(funneltest.Config{Forward: true}).Draw(t, "history")
-//		rep, err := funnel.Analyze(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
+//		rep, err := funnel.SummarizeRecords(h.Pipeline, h.Seq(), funnel.Query{AsOf: h.Last})
 //		if err != nil {
 //			t.Fatal(err)
 //		}

@@ -21,13 +21,13 @@ func TestSyntheticDataIsValidAndRepeatable(t *testing.T) {
 	deals := funneltest.SyntheticDeals(stages, start, 500)
 	require.Len(t, deals, 500)
 	assert.Equal(t, deals, funneltest.SyntheticDeals(stages, start, 500), "same arguments, same data")
-	rep, err := funnel.SummarizeSlice(stages, deals, funnel.Query{AsOf: asOf})
+	rep, err := funnel.Summarize(stages, slices.Values(deals), funnel.Query{AsOf: asOf})
 	require.NoError(t, err, "the report accepts every generated deal")
 	assert.EqualValues(t, 500, rep.Total.Stages[0].Reached, "every deal reaches the first stage")
 
 	records := slices.Collect(funneltest.SyntheticEvents(stages, start, 2000))
 	assert.GreaterOrEqual(t, len(records), 2000)
 	assert.Less(t, len(records), 2000+stages.Len()+2, "at most one deal's records past n")
-	_, err = funnel.Analyze(stages, slices.Values(records), funnel.Query{AsOf: asOf})
+	_, err = funnel.SummarizeRecords(stages, slices.Values(records), funnel.Query{AsOf: asOf})
 	require.NoError(t, err, "records come in report order and replay legally")
 }

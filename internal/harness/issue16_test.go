@@ -48,9 +48,16 @@ func TestIssue16DomainCases(t *testing.T) {
 	)
 	harness.Run(t, []harness.Case{
 		// Nil iter.Seq.
-		{Name: "funnel.Analyze nil records", Call: func() error { return errOf(funnel.Analyze(stages, nil, funnel.Query{AsOf: at})) }},
+		{Name: "funnel.SummarizeRecords nil records", Call: func() error { return errOf(funnel.SummarizeRecords(stages, nil, funnel.Query{AsOf: at})) }},
 		{Name: "funnel.Summarize nil opportunities", Call: func() error { return errOf(funnel.Summarize(stages, nil, funnel.Query{AsOf: at})) }},
-		{Name: "funnel.PipelineAsOf nil records", Call: func() error { return errOf(funnel.PipelineAsOf(stages, nil, at)) }},
+		{Name: "funnel.Replay nil records", Call: func() error {
+			for _, err := range funnel.Replay(stages, nil, at) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		{Name: "funnel.NewForecast nil opportunities", Call: func() error {
 			return errOf(funnel.NewForecast(stages, nil, period, at, funnel.ForecastOptions{}))
 		}},

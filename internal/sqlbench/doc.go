@@ -1,6 +1,6 @@
 // Package sqlbench holds the side-by-side comparisons of package funnel
 // with PostgreSQL that issue 7 asks for: the same deals loaded into a
-// table and summarised by one GROUP BY, next to funnel.SummarizeSlice over
+// table and summarised by one GROUP BY, next to funnel.Summarize over
 // the same values in the same run.
 //
 // Store is a small funnel.Source over a deals table that also implements

@@ -40,7 +40,7 @@ WHERE kind IN (1, 2)`
 
 // BenchmarkFullReport is issue 7's second comparison: the full report
 // (time in stage, cohorts by month, the pipeline as of a date) from
-// events, by funnel.Analyze and funnel.Replay over a generator, beside the
+// events, by funnel.SummarizeRecords and funnel.Replay over a generator, beside the
 // equivalent SQL with window functions over the same events in a table,
 // in the same run. It uses 1,000,000 events unless CRMKIT_BENCH_EVENTS
 // says otherwise (the issue's figure is 10,000,000:
@@ -99,7 +99,7 @@ func BenchmarkFullReport(b *testing.B) {
 	b.Run("go-report", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rep, err := funnel.Analyze(benchStages, benchEvents(n), funnel.Query{AsOf: benchAsOf, By: []funnel.Dimension{funnel.ByPeriod}})
+			rep, err := funnel.SummarizeRecords(benchStages, benchEvents(n), funnel.Query{AsOf: benchAsOf, By: []funnel.Dimension{funnel.ByPeriod}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -30,7 +30,7 @@ func TestAggregateFunnelEqualsSummarize(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(2000), n)
 
-	want, err := funnel.SummarizeSlice(benchStages, deals, summaryQuery)
+	want, err := funnel.Summarize(benchStages, slices.Values(deals), summaryQuery)
 	require.NoError(t, err)
 	got, err := s.AggregateFunnel(ctx, benchStages, summaryQuery)
 	require.NoError(t, err)
@@ -56,7 +56,7 @@ func TestAggregateFunnelEqualsSummarize(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, funneltest.DiffSummaries(want.Total, pushed.Total))
 	q := funnel.Query{AsOf: benchAsOf}
-	wantQ, err := funnel.SummarizeSlice(benchStages, deals, q)
+	wantQ, err := funnel.Summarize(benchStages, slices.Values(deals), q)
 	require.NoError(t, err)
 	scanned, err := funnel.SummarizeSource(ctx, benchStages, s, q)
 	require.NoError(t, err)
@@ -118,9 +118,12 @@ func TestPropertyAggregateFunnelMatchesSummarize(t *testing.T) {
 	s := store(t)
 	rapid.Check(t, func(rt *rapid.T) {
 		h := funneltest.Histories(funneltest.Config{MaxEntities: 12}).Draw(rt, "history")
-		opps, err := funnel.PipelineAsOf(h.Pipeline, h.Seq(), h.Last)
-		if err != nil {
-			rt.Fatal(err)
+		var opps []funnel.Opportunity
+		for o, err := range funnel.Replay(h.Pipeline, h.Seq(), h.Last) {
+			if err != nil {
+				rt.Fatal(err)
+			}
+			opps = append(opps, o)
 		}
 		if _, err := s.DB.Exec(ctx, "TRUNCATE "+s.Table()); err != nil {
 			rt.Fatal(err)

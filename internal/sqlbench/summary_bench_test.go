@@ -2,6 +2,7 @@ package sqlbench_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -48,7 +49,7 @@ func drain(b *testing.B, db sqlbench.DB, sql string, args ...any) int {
 
 // BenchmarkSummary1M is issue 7's comparison: the summary report (per
 // stage count, amount, conversion, mean time to close) over 1,000,000
-// deals held as values, by funnel.SummarizeSlice, beside PostgreSQL
+// deals held as values, by funnel.Summarize, beside PostgreSQL
 // computing it with one GROUP BY over the same rows in the same run,
 // serial (max_parallel_workers_per_gather = 0) and with 2 parallel
 // workers. The aggregator runs are the whole push-down path (the GROUP BY
@@ -56,7 +57,7 @@ func drain(b *testing.B, db sqlbench.DB, sql string, args ...any) int {
 // reading every row back (a Where function forbids the push-down);
 // minimal is the smallest GROUP BY the issue names (per current stage:
 // count, sum of amounts, mean cycle of the won deals), which is not the
-// whole report. x-slice is each path's time over SummarizeSlice's.
+// whole report. x-slice is each path's time over Summarize's.
 func BenchmarkSummary1M(b *testing.B) {
 	const n = 1_000_000
 	ctx := context.Background()
@@ -89,10 +90,10 @@ FROM ` + s.Table() + ` GROUP BY stage`
 		}
 		return ns
 	}
-	b.Run("go-SummarizeSlice", func(b *testing.B) {
+	b.Run("go-Summarize", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			r, err := funnel.SummarizeSlice(benchStages, deals, summaryQuery)
+			r, err := funnel.Summarize(benchStages, slices.Values(deals), summaryQuery)
 			if err != nil {
 				b.Fatal(err)
 			}
