@@ -33,7 +33,7 @@ func TestCheckProperties(t *testing.T) {
 		at := t0
 		for i, role := range roles {
 			at = at.Add(time.Minute)
-			r, _, err = r.Approve(approval.Approver{ID: "approver-" + string(rune('a'+i)), Roles: []string{role}}, at, "")
+			r, _, err = r.Approve(approver{ID: "approver-" + string(rune('a'+i)), Roles: []string{role}}.cmd(at, ""))
 			require.NoError(t, err)
 		}
 		when := at.Add(time.Duration(rapid.Int64Range(0, int64(t0.Add(ttl).Sub(at))-1).Draw(t, "after grant")))

@@ -109,7 +109,7 @@ func BenchmarkStageMove(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "ok")
+	req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "bea", At: dealStart.Add(time.Hour), Reason: "ok"}, Roles: []string{"manager"}})
 	if err != nil {
 		b.Fatal(err)
 	}

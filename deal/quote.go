@@ -720,16 +720,16 @@ func (q Quote) decide(roles []string, c Cmd, approve bool) (Quote, crmkit.Event,
 	if q.Approval == nil {
 		return Quote{}, crmkit.Event{}, crmkit.Invalid("approval", "quote %s v%d is pending approval without a request", q.ID, q.Version)
 	}
-	by := approval.Approver{ID: c.By, Roles: roles}
+	by := approval.Cmd{Cmd: crmkit.Cmd{By: c.By, At: c.At, Reason: c.Reason}, Roles: roles}
 	var (
 		a   approval.Request
 		ae  crmkit.Event
 		err error
 	)
 	if approve {
-		a, ae, err = q.Approval.Approve(by, c.At, c.Reason)
+		a, ae, err = q.Approval.Approve(by)
 	} else {
-		a, ae, err = q.Approval.Reject(by, c.At, c.Reason)
+		a, ae, err = q.Approval.Reject(by)
 	}
 	if err != nil {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
@@ -888,7 +888,7 @@ func (q Quote) Revise(c Cmd) (Quote, crmkit.Event, error) {
 		if q.Approval.ExpiredAt(c.At) {
 			_, ae, err = q.Approval.Expire(c.At)
 		} else {
-			_, ae, err = q.Approval.Cancel(c.By, c.At, fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1))
+			_, ae, err = q.Approval.Cancel(crmkit.Cmd{By: c.By, At: c.At, Reason: fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1)})
 		}
 		if err != nil {
 			return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)

@@ -68,7 +68,7 @@ func dealHistories(t *testing.T) []crmkit.Event {
 	a = step(p.Suspend(a, time.Time{}, cmd(40, "budget freeze")))
 	req, _, err := approval.New(deal.ReactivationSubject(a.ID), "ana", []string{"manager"}, dday(90), time.Time{})
 	require.NoError(t, err)
-	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dday(90).Add(time.Hour), "go")
+	req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "bea", At: dday(90).Add(time.Hour), Reason: "go"}, Roles: []string{"manager"}})
 	require.NoError(t, err)
 	c := cmd(91, "budget released")
 	c.Approval = &req

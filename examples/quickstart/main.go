@@ -337,7 +337,7 @@ func (s *story) workDeals(ctx context.Context) error {
 				if err != nil {
 					return deal.Deal{}, crmkit.Event{}, err
 				}
-				if req, _, err = req.Approve(approval.Approver{ID: "maria", Roles: []string{"manager"}}, c.At, "go ahead"); err != nil {
+				if req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "maria", At: c.At, Reason: "go ahead"}, Roles: []string{"manager"}}); err != nil {
 					return deal.Deal{}, crmkit.Event{}, err
 				}
 				c.Approval = &req
