@@ -63,7 +63,7 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 	clock.Set(dday(200))
 	fire := func(i int, a lead.Action, day int, reason string) {
 		t.Helper()
-		cmd := lead.Command{Action: a, Actor: "ana", At: dday(day), Reason: reason}
+		cmd := lead.Command{Cmd: crmkit.Cmd{By: "ana", At: dday(day), Reason: reason}, Action: a}
 		if a == lead.ActionNurture {
 			cmd.RevisitAt = dday(day + 60)
 		}

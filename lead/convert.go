@@ -220,7 +220,7 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 	}
 	next := l
 	var ev crmkit.Event
-	if err := lad.fire(ctx, &next, &Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload, &ev); err != nil {
+	if err := lad.fire(ctx, &next, &Command{Cmd: crmkit.Cmd{By: in.Actor, At: at}, Action: ActionConvert}, payload, &ev); err != nil {
 		return Conversion{}, err
 	}
 	next.Conversion = ref

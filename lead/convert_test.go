@@ -23,7 +23,7 @@ func sqlLead(t *testing.T, clock *crmkit.FakeClock, lad *lead.Ladder, who lead.P
 	})
 	require.NoError(t, err)
 	clock.Advance(time.Hour)
-	l, _, err = lad.Accept(context.Background(), l, "rep-1", "wants a quote")
+	l, _, err = lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "rep-1", Reason: "wants a quote"}, Action: lead.ActionAccept})
 	require.NoError(t, err)
 	clock.Advance(time.Hour)
 	return l
@@ -134,7 +134,7 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 	// A contact with the same address (different case and +tag) is linked,
 	// and so is its account.
 	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "Ada+webinar@Acme.com"})
-	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{
+	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{Actor: "rep-1",
 		Accounts: []lead.ExistingAccount{{ID: otherAcc, Name: "Globex", Domain: "globex.com"}, {ID: accID, Name: "Acme", Domain: "https://www.acme.com"}},
 		Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}},
 	})
@@ -149,7 +149,7 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 
 	// A new person at a known company domain: new contact, existing account.
 	l2 := sqlLead(t, clock, lad, lead.Person{Name: "Bob", Email: "bob@acme.com"})
-	c2, err := lad.Convert(context.Background(), l2, lead.ConvertInput{
+	c2, err := lad.Convert(context.Background(), l2, lead.ConvertInput{Actor: "rep-1",
 		Accounts: []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}},
 		Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}},
 	})
@@ -160,7 +160,7 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 
 	// A free-mail address never matches an account by domain.
 	l3 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Email: "eve@gmail.com", Phone: "+36 30 123 4567"})
-	c3, err := lad.Convert(context.Background(), l3, lead.ConvertInput{
+	c3, err := lad.Convert(context.Background(), l3, lead.ConvertInput{Actor: "rep-1",
 		Accounts: []lead.ExistingAccount{{ID: accID, Name: "Gmail user", Domain: "gmail.com"}},
 	})
 	require.NoError(t, err)
@@ -170,13 +170,13 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 	// The same phone in national form matches a contact; rejecting
 	// duplicates makes it a conflict.
 	l4 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Phone: "+36 30 123 4567"})
-	_, err = lad.Convert(context.Background(), l4, lead.ConvertInput{
+	_, err = lad.Convert(context.Background(), l4, lead.ConvertInput{Actor: "rep-1",
 		Contacts:    []lead.ExistingContact{{ID: conID, Phone: "06 30 123 4567"}},
 		OnDuplicate: lead.RejectDuplicates,
 	})
 	require.ErrorIs(t, err, crmkit.ErrConflict)
 	assert.Contains(t, err.Error(), conID.String())
-	_, err = lad.Convert(context.Background(), l2, lead.ConvertInput{
+	_, err = lad.Convert(context.Background(), l2, lead.ConvertInput{Actor: "rep-1",
 		Accounts:    []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}},
 		OnDuplicate: lead.RejectDuplicates,
 	})
@@ -190,7 +190,7 @@ func TestConvertRunsGuards(t *testing.T) {
 		return errNoQuote
 	}})
 	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada"})
-	_, err := lad.Convert(context.Background(), l, lead.ConvertInput{})
+	_, err := lad.Convert(context.Background(), l, lead.ConvertInput{Actor: "rep-1"})
 	require.ErrorIs(t, err, errNoQuote)
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 }

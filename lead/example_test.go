@@ -36,17 +36,17 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	l, ev, _ = ladder.Qualify(ctx, l, "marketing", "visited pricing")
+	l, ev, _ = ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "marketing", Reason: "visited pricing"}, Action: lead.ActionQualify})
 	fmt.Println(ev.Type, ev.From, "->", ev.To)
 
 	// Only a nurtured lead can be recycled: this is ErrIllegalTransition.
-	if _, _, err := ladder.Recycle(ctx, l, "rep-7", ""); err != nil {
+	if _, _, err := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "rep-7", Reason: ""}, Action: lead.ActionRecycle}); err != nil {
 		fmt.Println("rejected:", err != nil)
 	}
 
 	clock.Advance(24 * time.Hour)
 	l, _, _ = l.StateTimeframe(clock, lead.TemperatureRules{}, "rep-7", clock.Now().AddDate(0, 0, 30))
-	l, ev, _ = ladder.Accept(ctx, l, "rep-7", "wants a quote this month")
+	l, ev, _ = ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "rep-7", Reason: "wants a quote this month"}, Action: lead.ActionAccept})
 	fmt.Println(ev.Type, ev.From, "->", ev.To, l.Temperature)
 
 	c, err := ladder.Convert(ctx, l, lead.ConvertInput{Actor: "rep-7", Amount: crmkit.MustMoney("12000.00", "EUR")})

@@ -159,17 +159,16 @@ type Guard struct {
 	Check func(ctx context.Context, l Lead, cmd Command) error
 }
 
-// Command asks the ladder to move a lead.
+// Command asks the ladder to move a lead: the one command shape
+// crmkit.Cmd (By does it, at At, for Reason) with the action and what
+// nurturing needs. By is validated by crmkit.Cmd.Validate. A zero At
+// means the ladder clock's now; At must not be after now, nor before the
+// lead's last change (UpdatedAt). Reason is required for nurture and
+// disqualify.
 type Command struct {
+	crmkit.Cmd
 	// Action is what to do.
 	Action Action
-	// Actor is the host application's key of who does it.
-	Actor string
-	// At is when it happens; zero means the ladder clock's now. It must not
-	// be after now, nor before the lead's last change (UpdatedAt).
-	At time.Time
-	// Reason says why; required for nurture and disqualify.
-	Reason string
 	// RevisitAt is when to look at a nurtured lead again; required for
 	// nurture and after At.
 	RevisitAt time.Time
@@ -355,6 +354,9 @@ func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []by
 	if cmd.At.IsZero() {
 		cmd.At = now
 	}
+	if err := cmd.Validate(); err != nil {
+		return fmt.Errorf("lead %s: %s: %w", l.ID, cmd.Action, err)
+	}
 	if err := checkCommandTime(l, cmd.At, now); err != nil {
 		return err
 	}
@@ -385,7 +387,7 @@ func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []by
 	// The event's ID carries the event's time, from the ladder's clock.
 	*ev = crmkit.Event{
 		ID: uuidv7.NewAt(cmd.At), AggregateID: l.ID, AggregateKind: LeadKind,
-		Type: cmd.Action.EventType(), Actor: cmd.Actor, At: cmd.At, Version: l.Version,
+		Type: cmd.Action.EventType(), Actor: cmd.By, At: cmd.At, Version: l.Version,
 		From: from.String(), To: dst.String(), Reason: cmd.Reason, Payload: payload,
 	}
 	return nil
@@ -443,31 +445,6 @@ func checkCommandTime(l *Lead, at, now time.Time) error {
 		return crmkit.Invalid("at", "lead %s: time %s is before its last change %s", l.ID, at.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
 	}
 	return nil
-}
-
-// Qualify moves a Suspect to MQL (see Fire).
-func (lad *Ladder) Qualify(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionQualify, Actor: actor, Reason: reason})
-}
-
-// Accept moves an MQL or Suspect to SQL (see Fire).
-func (lad *Ladder) Accept(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionAccept, Actor: actor, Reason: reason})
-}
-
-// Nurture sets a lead aside until revisitAt, worked by side (see Fire).
-func (lad *Ladder) Nurture(ctx context.Context, l Lead, actor, reason string, revisitAt time.Time, side Side) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionNurture, Actor: actor, Reason: reason, RevisitAt: revisitAt, NurturedBy: side})
-}
-
-// Recycle brings a nurtured lead back to MQL (see Fire).
-func (lad *Ladder) Recycle(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionRecycle, Actor: actor, Reason: reason})
-}
-
-// Disqualify discards a lead without purchase intent (see Fire).
-func (lad *Ladder) Disqualify(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionDisqualify, Actor: actor, Reason: reason})
 }
 
 // ReplayStage replays one lead's history with the compiled table and

@@ -129,7 +129,7 @@ func BenchmarkTransitionFire(b *testing.B) {
 	l := captured(b, clock)
 	clock.Advance(time.Hour)
 	ctx := context.Background()
-	cmd := lead.Command{Action: lead.ActionQualify, Actor: "mkt-1", Reason: "pricing page"}
+	cmd := lead.Command{Cmd: crmkit.Cmd{By: "mkt-1", Reason: "pricing page"}, Action: lead.ActionQualify}
 	b.ReportAllocs()
 	for b.Loop() {
 		got, _, err := lad.Fire(ctx, l, cmd)
@@ -153,7 +153,7 @@ func BenchmarkTransitionFireGuarded(b *testing.B) {
 	}
 	l := captured(b, clock)
 	ctx := context.Background()
-	cmd := lead.Command{Action: lead.ActionQualify, Actor: "mkt-1"}
+	cmd := lead.Command{Cmd: crmkit.Cmd{By: "mkt-1"}, Action: lead.ActionQualify}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := lad.Fire(ctx, l, cmd); err != nil {
@@ -175,13 +175,13 @@ func BenchmarkReplayStage(b *testing.B) {
 		b.Fatal(err)
 	}
 	history := []crmkit.Event{ev}
-	l, ev, err = lad.Qualify(context.Background(), l, "m", "")
+	l, ev, err = lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "m", Reason: ""}, Action: lead.ActionQualify})
 	if err != nil {
 		b.Fatal(err)
 	}
 	history = append(history, ev)
 	for i := 0; len(history) < 1001; i++ {
-		l, ev, err = lad.Fire(context.Background(), l, lead.Command{Action: cycle[i%len(cycle)], Reason: "r", RevisitAt: t0.Add(time.Hour)})
+		l, ev, err = lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{Reason: "r"}, Action: cycle[i%len(cycle)], RevisitAt: t0.Add(time.Hour)})
 		if err != nil {
 			b.Fatal(err)
 		}

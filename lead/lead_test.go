@@ -121,7 +121,7 @@ func TestAssign(t *testing.T) {
 	_, _, err = a.Assign(clock, "router", "rep-9")
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	lad := newLadder(t, clock)
-	d, _, err := lad.Disqualify(context.Background(), a, "rep", "spam")
+	d, _, err := lad.Fire(context.Background(), a, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "spam"}, Action: lead.ActionDisqualify})
 	require.NoError(t, err)
 	_, _, err = d.Assign(clock, "router", "rep-1")
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)

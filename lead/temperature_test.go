@@ -154,7 +154,7 @@ func TestStateTimeframeAndRefresh(t *testing.T) {
 	_, _, err = h.StateTimeframe(nil, lead.TemperatureRules{}, "rep", time.Time{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	lad := newLadder(t, clock)
-	d, _, err := lad.Disqualify(t.Context(), h, "rep", "no intent")
+	d, _, err := lad.Fire(t.Context(), h, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "no intent"}, Action: lead.ActionDisqualify})
 	require.NoError(t, err)
 	_, _, err = d.StateTimeframe(clock, lead.TemperatureRules{}, "rep", clock.Now())
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)

@@ -79,7 +79,7 @@ func Example_conversion() {
 	ladder, _ := lead.NewLadder(clock)
 
 	l, ev, _ := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Ada", Company: "Acme", Email: "ada@acme.example"}, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"})
-	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Action: lead.ActionAccept, Actor: "ana"})
+	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "ana"}, Action: lead.ActionAccept})
 	_, _ = store.Leads().Create(ctx, l, "", ev, accepted)
 
 	convert := func() error {

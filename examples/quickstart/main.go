@@ -248,10 +248,7 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 		}
 		s.clock.Advance(24 * time.Hour)
 		if i == 4 {
-			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{
-				Action: lead.ActionNurture, Actor: l.Owner, Reason: "bought a competitor's product last month",
-				RevisitAt: s.clock.Now().AddDate(0, 6, 0),
-			})
+			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner, Reason: "bought a competitor's product last month"}, Action: lead.ActionNurture, RevisitAt: s.clock.Now().AddDate(0, 6, 0)})
 			if err != nil {
 				return err
 			}
@@ -262,8 +259,8 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 			continue
 		}
 		var events []crmkit.Event
-		for _, step := range []func(context.Context, lead.Lead, string, string) (lead.Lead, crmkit.Event, error){s.ladder.Qualify, s.ladder.Accept} {
-			next, ev, err := step(ctx, l, l.Owner, "")
+		for _, a := range []lead.Action{lead.ActionQualify, lead.ActionAccept} {
+			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner}, Action: a})
 			if err != nil {
 				return err
 			}

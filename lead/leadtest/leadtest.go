@@ -251,9 +251,11 @@ func Capture(now time.Time) *rapid.Generator[lead.Capture] {
 func Command(now time.Time) *rapid.Generator[lead.Command] {
 	return rapid.Custom(func(t *rapid.T) lead.Command {
 		return lead.Command{
+			Cmd: crmkit.Cmd{
+				By:     rapid.SampledFrom([]string{"marketing", "rep-1", "rep-2"}).Draw(t, "actor"),
+				Reason: rapid.SampledFrom(reasons).Draw(t, "reason"),
+			},
 			Action:     rapid.SampledFrom(lead.Actions()[:5]).Draw(t, "action"),
-			Actor:      rapid.SampledFrom([]string{"marketing", "rep-1", "rep-2"}).Draw(t, "actor"),
-			Reason:     rapid.SampledFrom(reasons).Draw(t, "reason"),
 			RevisitAt:  Time(now.Add(time.Hour), 365*24*time.Hour).Draw(t, "revisit"),
 			NurturedBy: rapid.SampledFrom([]lead.Side{0, lead.SideMarketing, lead.SideSales}).Draw(t, "side"),
 		}

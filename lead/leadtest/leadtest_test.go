@@ -55,7 +55,7 @@ func TestLeadKeepsInvariants(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !l.Stage.Final() {
-			if _, _, err := lad.Disqualify(context.Background(), l, "t", "spam"); err != nil {
+			if _, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "t", Reason: "spam"}, Action: lead.ActionDisqualify}); err != nil {
 				t.Fatal(err)
 			}
 		}
