@@ -56,7 +56,7 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 		events = append(events, e)
 	}
 	clock.Set(dday(1))
-	_, e, err := leads[3].Assign(clock, "router", "ben")
+	_, e, err := leads[3].Assign("ben", crmkit.Cmd{By: "router", At: clock.Now()})
 	require.NoError(t, err)
 	events = append(events, e)
 

@@ -13,8 +13,8 @@ import (
 	"pgregory.net/rapid"
 )
 
-// TestCommandShape checks the one command shape of the ladder on random
-// command sequences, some with a missing, blank or unprintable actor: a
+// TestCommandShape checks the one command shape of the lead commands
+// (Fire, Assign, RecordTouch) on random command sequences, some with a missing, blank or unprintable actor: a
 // refused command returns the zero Lead and no event and leaves its input
 // deeply equal to a Clone taken before; an accepted one returns exactly
 // one event for the lead with the next version and the command's By, At
@@ -44,7 +44,19 @@ func TestCommandShape(t *testing.T) {
 				cmd.By = "ana\x07"
 			}
 			before := l.Clone()
-			got, e, err := lad.Fire(context.Background(), l, cmd)
+			var (
+				got lead.Lead
+				e   crmkit.Event
+			)
+			switch rapid.IntRange(0, 3).Draw(t, fmt.Sprint("op ", i)) {
+			case 0:
+				got, e, err = l.Assign(rapid.SampledFrom([]string{"", "rep-1", "rep-2"}).Draw(t, fmt.Sprint("owner ", i)), cmd.Cmd)
+			case 1:
+				tp := lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchReply, At: clock.Now().Add(-time.Duration(rapid.IntRange(0, 2).Draw(t, fmt.Sprint("touch ", i))) * time.Hour)}
+				got, e, err = l.RecordTouch(lead.Sources{}, tp, cmd.Cmd)
+			default:
+				got, e, err = lad.Fire(context.Background(), l, cmd)
+			}
 			if !reflect.DeepEqual(before, l) {
 				t.Fatalf("command %d %s changed its input", i, cmd.Action)
 			}

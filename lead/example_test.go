@@ -30,9 +30,9 @@ func Example() {
 	fmt.Println(ev.Type, "->", l.Stage, l.Temperature)
 
 	clock.Advance(24 * time.Hour)
-	l, _, err = l.RecordTouch(clock, lead.Sources{}, "web", lead.Touchpoint{
+	l, _, err = l.RecordTouch(lead.Sources{}, lead.Touchpoint{
 		Channel: lead.ChannelInboundContent, Content: "pricing", Kind: lead.TouchVisit, At: clock.Now(),
-	})
+	}, crmkit.Cmd{By: "web", At: clock.Now()})
 	if err != nil {
 		panic(err)
 	}
@@ -45,7 +45,7 @@ func Example() {
 	}
 
 	clock.Advance(24 * time.Hour)
-	l, _, _ = l.StateTimeframe(clock, lead.TemperatureRules{}, "rep-7", clock.Now().AddDate(0, 0, 30))
+	l, _, _ = l.StateTimeframe(lead.TemperatureRules{}, clock.Now().AddDate(0, 0, 30), crmkit.Cmd{By: "rep-7", At: clock.Now()})
 	l, ev, _ = ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "rep-7", Reason: "wants a quote this month"}, Action: lead.ActionAccept})
 	fmt.Println(ev.Type, ev.From, "->", ev.To, l.Temperature)
 

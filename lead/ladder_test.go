@@ -400,7 +400,7 @@ func TestLadderStateMachine(t *testing.T) {
 			},
 			"touch": func(t *rapid.T) {
 				clock.Advance(time.Minute)
-				got, ev, err := m.l.RecordTouch(clock, lead.Sources{}, "web", lead.Touchpoint{Channel: lead.ChannelSocial, Kind: lead.TouchLike, At: clock.Now()})
+				got, ev, err := m.l.RecordTouch(lead.Sources{}, lead.Touchpoint{Channel: lead.ChannelSocial, Kind: lead.TouchLike, At: clock.Now()}, crmkit.Cmd{By: "web", At: clock.Now()})
 				if err != nil {
 					t.Fatal(err)
 				}

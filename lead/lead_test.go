@@ -75,7 +75,7 @@ func TestRecordTouch(t *testing.T) {
 	clock.Advance(3 * time.Hour)
 	late := lead.Touchpoint{Channel: lead.ChannelInboundContent, Content: "video/demo", Kind: lead.TouchView, At: t0.Add(2 * time.Hour)}
 	early := lead.Touchpoint{Channel: lead.ChannelSocial, Kind: lead.TouchLike, At: t0.Add(time.Hour)}
-	a, ev, err := l.RecordTouch(clock, lead.Sources{}, "web", late)
+	a, ev, err := l.RecordTouch(lead.Sources{}, late, crmkit.Cmd{By: "web", At: clock.Now()})
 	require.NoError(t, err)
 	assert.Equal(t, lead.EventTouchpointRecorded, ev.Type)
 	assert.Equal(t, clock.Now(), ev.At)
@@ -83,7 +83,7 @@ func TestRecordTouch(t *testing.T) {
 	require.NoError(t, ev.DecodePayload(&tp))
 	assert.Equal(t, late.Content, tp.Content)
 	assert.True(t, late.At.Equal(tp.At))
-	b, _, err := a.RecordTouch(clock, lead.Sources{}, "web", early) // arrives late, sorted in
+	b, _, err := a.RecordTouch(lead.Sources{}, early, crmkit.Cmd{By: "web", At: clock.Now()}) // arrives late, sorted in
 	require.NoError(t, err)
 	assert.Equal(t, []lead.Touchpoint{early, late}, b.Journey)
 	assert.Len(t, a.Journey, 1, "input journey untouched")
@@ -91,7 +91,7 @@ func TestRecordTouch(t *testing.T) {
 	assert.Equal(t, l.Version+2, b.Version)
 	assert.Equal(t, lead.StageSuspect, b.Stage)
 
-	_, _, err = b.RecordTouch(clock, lead.Sources{}, "web", early)
+	_, _, err = b.RecordTouch(lead.Sources{}, early, crmkit.Cmd{By: "web", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrConflict, "same touch twice")
 	for name, bad := range map[string]lead.Touchpoint{
 		"future":         {Channel: lead.ChannelEmail, Kind: lead.TouchEmailOpen, At: clock.Now().Add(time.Second)},
@@ -100,30 +100,30 @@ func TestRecordTouch(t *testing.T) {
 		"no kind":        {Channel: lead.ChannelEmail, At: t0},
 		"bad channel":    {Channel: "fax", Kind: lead.TouchView, At: t0},
 	} {
-		got, ev, err := b.RecordTouch(clock, lead.Sources{}, "web", bad)
+		got, ev, err := b.RecordTouch(lead.Sources{}, bad, crmkit.Cmd{By: "web", At: clock.Now()})
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 		assert.Equal(t, lead.Lead{}, got, name)
 		assert.Equal(t, crmkit.Event{}, ev, name)
 	}
-	_, _, err = b.RecordTouch(nil, lead.Sources{}, "web", early)
+	_, _, err = b.RecordTouch(lead.Sources{}, early, crmkit.Cmd{By: "web", At: time.Time{}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestAssign(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0)
 	l := captured(t, clock)
-	a, ev, err := l.Assign(clock, "router", "rep-9")
+	a, ev, err := l.Assign("rep-9", crmkit.Cmd{By: "router", At: clock.Now()})
 	require.NoError(t, err)
 	assert.Equal(t, "rep-9", a.Owner)
 	assert.Equal(t, lead.EventLeadAssigned, ev.Type)
 	assert.Equal(t, "", ev.From)
 	assert.Equal(t, "rep-9", ev.To)
-	_, _, err = a.Assign(clock, "router", "rep-9")
+	_, _, err = a.Assign("rep-9", crmkit.Cmd{By: "router", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	lad := newLadder(t, clock)
 	d, _, err := lad.Fire(context.Background(), a, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "spam"}, Action: lead.ActionDisqualify})
 	require.NoError(t, err)
-	_, _, err = d.Assign(clock, "router", "rep-1")
+	_, _, err = d.Assign("rep-1", crmkit.Cmd{By: "router", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 }
 

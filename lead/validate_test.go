@@ -75,7 +75,7 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 				what = "Fire " + cmd.Action.String()
 			case 1:
 				tp := leadtest.Touchpoint(l.CreatedAt, clock.Now()).Draw(t, fmt.Sprint("touch ", i))
-				next, _, err = l.RecordTouch(clock, lead.Sources{}, "rep", tp)
+				next, _, err = l.RecordTouch(lead.Sources{}, tp, crmkit.Cmd{By: "rep", At: clock.Now()})
 				what = "RecordTouch"
 			default:
 				other := capture(fmt.Sprint("duplicate ", i))

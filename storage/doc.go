@@ -43,7 +43,7 @@
 //			if err != nil {
 //				return err
 //			}
-//			next, ev, err := l.Assign(clock, actor, "rep-7")
+//			next, ev, err := l.Assign("rep-7", crmkit.Cmd{By: actor, At: clock.Now()})
 //			if err != nil {
 //				return err
 //			}

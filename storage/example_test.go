@@ -37,7 +37,7 @@ func Example() {
 			if err != nil {
 				return err
 			}
-			next, ev, err := l.Assign(clock, "router", "rep-7")
+			next, ev, err := l.Assign("rep-7", crmkit.Cmd{By: "router", At: clock.Now()})
 			if err != nil {
 				return err
 			}
@@ -46,7 +46,7 @@ func Example() {
 	})
 	fmt.Println("assigned:", err == nil)
 
-	stale, ev, _ := first.Assign(clock, "router", "rep-9") // from the old version 1
+	stale, ev, _ := first.Assign("rep-9", crmkit.Cmd{By: "router", At: clock.Now()}) // from the old version 1
 	err = store.Leads().Save(ctx, stale, first.Version, ev)
 	fmt.Println("stale save is a conflict:", errors.Is(err, crmkit.ErrConflict))
 

@@ -152,7 +152,7 @@ func (s *story) captureLeads(ctx context.Context) error {
 		for _, tp := range touches {
 			s.clock.Advance(time.Hour)
 			tp.At = s.clock.Now()
-			if l, ev, err = l.RecordTouch(s.clock, lead.Sources{}, "web", tp); err != nil {
+			if l, ev, err = l.RecordTouch(lead.Sources{}, tp, crmkit.Cmd{By: "web", At: s.clock.Now()}); err != nil {
 				return err
 			}
 			events = append(events, ev)
@@ -218,7 +218,7 @@ func (s *story) scoreAndRoute(ctx context.Context) error {
 					if err != nil {
 						return err
 					}
-					next, ev, err := cur.Assign(s.clock, "router", a.Rep)
+					next, ev, err := cur.Assign(a.Rep, crmkit.Cmd{By: "router", At: s.clock.Now()})
 					if err != nil {
 						return err
 					}

@@ -47,7 +47,7 @@ func TestLeadKeepsInvariants(t *testing.T) {
 		// The lead package accepts it: a new touch can be recorded, and a
 		// legal action fires.
 		clock := crmkit.NewFakeClock(l.UpdatedAt.Add(time.Minute))
-		if _, _, err := l.RecordTouch(clock, lead.Sources{}, "t", lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchReply, At: clock.Now()}); err != nil {
+		if _, _, err := l.RecordTouch(lead.Sources{}, lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchReply, At: clock.Now()}, crmkit.Cmd{By: "t", At: clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		lad, err := lead.NewLadder(clock)

@@ -28,7 +28,7 @@ func Example() {
 	fmt.Println("globex sees acme's lead:", !errors.Is(err, crmkit.ErrNotFound))
 
 	err = acme.Update(ctx, func(tx storage.Tx) error {
-		next, ev, err := l.Assign(clock, "router", "bo")
+		next, ev, err := l.Assign("bo", crmkit.Cmd{By: "router", At: clock.Now()})
 		if err != nil {
 			return err
 		}
