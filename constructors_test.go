@@ -51,7 +51,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 		}
 		checks := map[string]check{
 			"lead": {lead.LeadKind, lead.EventLeadCaptured, func() created {
-				l, e, err := lead.New(crmkit.NewFakeClock(at), lead.Capture{Who: lead.Person{Name: name}, Source: lead.ChannelReferral, Actor: by, At: at})
+				l, e, err := lead.New(lead.Capture{Who: lead.Person{Name: name}, Source: lead.ChannelReferral}, cmd)
 				return created{l.ID, l.Version, l.Validate(), e, err}
 			}},
 			"deal": {deal.DealKind, deal.EventDealCreated, func() created {

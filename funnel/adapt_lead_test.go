@@ -47,10 +47,11 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 	var ids [4]uuid.UUID
 	leads := make([]lead.Lead, 4)
 	for i := range leads {
-		l, e, err := lead.New(clock, lead.Capture{
+		l, e, err := lead.New(lead.Capture{
 			Who:    lead.Person{Name: "Ada", Email: "ada" + string(rune('a'+i)) + "@acme.example", Company: "Acme"},
-			Source: lead.ChannelInboundContent, Owner: "ana", Actor: "marketing",
-		})
+			Source: lead.ChannelInboundContent,
+			Owner:  "ana",
+		}, crmkit.Cmd{By: "marketing", At: clock.Now()})
 		require.NoError(t, err)
 		leads[i], ids[i] = l, l.ID
 		events = append(events, e)

@@ -16,11 +16,15 @@ import (
 // sqlLead captures a lead and moves it to SQL.
 func sqlLead(t *testing.T, clock *crmkit.FakeClock, lad *lead.Ladder, who lead.Person) lead.Lead {
 	t.Helper()
-	l, _, err := lead.New(clock, lead.Capture{
-		Who: who, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Campaign: "spring-webinar",
-		Owner: "rep-1", BuyBy: clock.Now().AddDate(0, 0, 30),
-		Journey: []lead.Touchpoint{{Channel: lead.ChannelEvent, Campaign: "spring-webinar", Kind: lead.TouchAttend, At: clock.Now()}},
-	})
+	l, _, err := lead.New(lead.Capture{
+		Who:       who,
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventWebinar,
+		Campaign:  "spring-webinar",
+		Owner:     "rep-1",
+		BuyBy:     clock.Now().AddDate(0, 0, 30),
+		Journey:   []lead.Touchpoint{{Channel: lead.ChannelEvent, Campaign: "spring-webinar", Kind: lead.TouchAttend, At: clock.Now()}},
+	}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	clock.Advance(time.Hour)
 	l, _, err = lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "rep-1", Reason: "wants a quote"}, Action: lead.ActionAccept})
@@ -96,7 +100,7 @@ func TestConvertRejections(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0)
 	lad := newLadder(t, clock)
 	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "ada@acme.com"})
-	mql, _, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Bob"}, Source: lead.ChannelEmail, Owner: "rep"})
+	mql, _, err := lead.New(lead.Capture{Who: lead.Person{Name: "Bob"}, Source: lead.ChannelEmail, Owner: "rep"}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	unowned := l
 	unowned.Owner = ""

@@ -19,11 +19,13 @@ func Example() {
 		panic(err)
 	}
 
-	l, ev, err := lead.New(clock, lead.Capture{
-		Who:    lead.Person{Name: "Ada Lovelace", Email: "ada@acme.example", Company: "Acme"},
-		Source: lead.ChannelEvent, EventKind: lead.EventTradeShow, Campaign: "expo-2025",
-		Owner: "rep-7", Actor: "marketing",
-	})
+	l, ev, err := lead.New(lead.Capture{
+		Who:       lead.Person{Name: "Ada Lovelace", Email: "ada@acme.example", Company: "Acme"},
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventTradeShow,
+		Campaign:  "expo-2025",
+		Owner:     "rep-7",
+	}, crmkit.Cmd{By: "marketing", At: clock.Now()})
 	if err != nil {
 		panic(err)
 	}

@@ -170,7 +170,7 @@ func BenchmarkReplayStage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	l, ev, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail})
+	l, ev, err := lead.New(lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	if err != nil {
 		b.Fatal(err)
 	}

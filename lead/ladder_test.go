@@ -57,10 +57,11 @@ func newLadder(t tb, clock crmkit.Clock, guards ...lead.Guard) *lead.Ladder {
 
 func captured(t tb, clock crmkit.Clock) lead.Lead {
 	t.Helper()
-	l, _, err := lead.New(clock, lead.Capture{
-		Who:    lead.Person{Name: "Grace Hopper", Email: "grace@navy.example.org", Company: "Navy"},
-		Source: lead.ChannelEvent, EventKind: lead.EventTradeShow, Actor: "marketing",
-	})
+	l, _, err := lead.New(lead.Capture{
+		Who:       lead.Person{Name: "Grace Hopper", Email: "grace@navy.example.org", Company: "Navy"},
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventTradeShow,
+	}, crmkit.Cmd{By: "marketing", At: clock.Now()})
 	require.NoError(t, err)
 	return l
 }
@@ -353,7 +354,7 @@ func TestLadderStateMachine(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		clock := crmkit.NewFakeClock(t0)
 		lad := newLadder(t, clock)
-		l, ev, err := lead.New(clock, lead.Capture{Who: lead.Person{Email: "x@acme.example"}, Source: lead.ChannelInboundContent, Actor: "m"})
+		l, ev, err := lead.New(lead.Capture{Who: lead.Person{Email: "x@acme.example"}, Source: lead.ChannelInboundContent}, crmkit.Cmd{By: "m", At: clock.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -438,7 +439,7 @@ func equalLead(a, b lead.Lead) bool { return fmt.Sprintf("%#v", a) == fmt.Sprint
 func TestReplayStageRejectsBadHistories(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0)
 	lad := newLadder(t, clock)
-	l, capEv, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail})
+	l, capEv, err := lead.New(lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	q, qEv, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "m", Reason: ""}, Action: lead.ActionQualify})
 	require.NoError(t, err)

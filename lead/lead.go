@@ -360,14 +360,9 @@ type Capture struct {
 	Owner      string
 	// BuyBy is the stated buying time frame (zero for none).
 	BuyBy time.Time
-	// Journey holds touchpoints already known at capture, at or after At's
-	// creation time and not after the clock's now; they are sorted.
+	// Journey holds touchpoints already known at capture, at or after the
+	// creation time (the command's At); they are sorted.
 	Journey []Touchpoint
-	// At is the creation time; zero means the clock's now. It must not be
-	// after now.
-	At time.Time
-	// Actor is the host application's key of who captured the lead.
-	Actor string
 	// Sources is the set of accepted channels; the zero value accepts the
 	// built-in channels only.
 	Sources Sources
@@ -376,25 +371,19 @@ type Capture struct {
 	Temperature TemperatureRules
 }
 
-// New captures a new lead as a Suspect with a new ID and returns it with
-// its EventLeadCaptured event (version 1). It returns an error matching
-// crmkit.ErrInvalid, and no lead, when the identity is empty or malformed,
-// the source is not accepted, an event lead has no known event kind, the
-// creation time is after the clock's now, or a touchpoint is invalid,
-// before the creation time or in the future. The lead owns copies of the
+// New captures a new lead as a Suspect with a new ID, created by cmd.By
+// at cmd.At, and returns it with its EventLeadCaptured event (version 1,
+// cmd's By, At and Reason). It returns an error matching
+// crmkit.ErrInvalid, and no lead, when crmkit.Cmd.Validate refuses cmd
+// (no actor, no time), the identity is empty or malformed, the source is
+// not accepted, an event lead has no known event kind, or a touchpoint is
+// invalid or before the creation time. The lead owns copies of the
 // capture's journey and attributes.
-func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
-	if clock == nil {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
+func New(c Capture, cmd crmkit.Cmd) (Lead, crmkit.Event, error) {
+	if err := cmd.Validate(); err != nil {
+		return Lead{}, crmkit.Event{}, fmt.Errorf("new lead: %w", err)
 	}
-	now := clock.Now()
-	at := c.At
-	if at.IsZero() {
-		at = now
-	}
-	if at.After(now) {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "creation time %s is in the future (now %s)", at.Format(time.RFC3339), now.Format(time.RFC3339))
-	}
+	at := cmd.At
 	if err := c.Who.Validate(); err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
@@ -413,7 +402,7 @@ func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
 	}
 	journey := slices.Clone(c.Journey)
 	for i, tp := range journey {
-		if err := checkTouch(tp, c.Sources, at, now); err != nil {
+		if err := checkTouch(tp, c.Sources, at, time.Time{}); err != nil {
 			return Lead{}, crmkit.Event{}, fmt.Errorf("journey[%d]: %w", i, err)
 		}
 	}
@@ -436,13 +425,13 @@ func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
 		UpdatedAt:   at,
 		Version:     1,
 	}
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadCaptured, c.Actor, at, 1, capturedPayload{
+	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadCaptured, cmd.By, at, 1, capturedPayload{
 		Source: l.Source, EventKind: l.EventKind, Campaign: l.Campaign, Owner: l.Owner,
 	})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
-	ev.To = StageSuspect.String()
+	ev.To, ev.Reason = StageSuspect.String(), cmd.Reason
 	return l, ev, nil
 }
 
@@ -454,7 +443,8 @@ type capturedPayload struct {
 	Owner     string    `json:"owner,omitempty"`
 }
 
-// checkTouch validates a touchpoint of a lead created at created, as of now.
+// checkTouch validates a touchpoint of a lead created at created, as of
+// now (zero: no upper bound).
 func checkTouch(tp Touchpoint, sources Sources, created, now time.Time) error {
 	if err := tp.Validate(sources); err != nil {
 		return err
@@ -462,7 +452,7 @@ func checkTouch(tp Touchpoint, sources Sources, created, now time.Time) error {
 	if tp.At.Before(created) {
 		return crmkit.Invalid("touch time", "%s is before the lead's creation %s", tp.At.Format(time.RFC3339), created.Format(time.RFC3339))
 	}
-	if tp.At.After(now) {
+	if !now.IsZero() && tp.At.After(now) {
 		return crmkit.Invalid("touch time", "%s is in the future (now %s)", tp.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil

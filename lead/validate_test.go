@@ -44,8 +44,7 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 		}
 		capture := func(label string) lead.Lead {
 			c := leadtest.Capture(clock.Now()).Draw(t, label)
-			c.Actor = "rep"
-			l, _, err := lead.New(clock, c)
+			l, _, err := lead.New(c, crmkit.Cmd{By: "rep", At: clock.Now()})
 			if err != nil {
 				t.Fatalf("%s: %v", label, err)
 			}
@@ -95,11 +94,12 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 // merged duplicate.
 func validLead(t *testing.T) lead.Lead {
 	t.Helper()
-	l, _, err := lead.New(crmkit.NewFakeClock(t0.Add(time.Hour)), lead.Capture{
-		Who:    lead.Person{Name: "Ada", Email: "ada@example.com", Attributes: map[string]string{"segment": "smb"}},
-		Source: lead.ChannelEvent, EventKind: lead.EventWebinar, At: t0, Actor: "rep",
-		Journey: []lead.Touchpoint{{Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0}, {Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0.Add(time.Minute)}},
-	})
+	l, _, err := lead.New(lead.Capture{
+		Who:       lead.Person{Name: "Ada", Email: "ada@example.com", Attributes: map[string]string{"segment": "smb"}},
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventWebinar,
+		Journey:   []lead.Touchpoint{{Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0}, {Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0.Add(time.Minute)}},
+	}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
 	l.Stage, l.RevisitAt, l.NurturedBy = lead.StageNurture, t0.AddDate(0, 1, 0), lead.SideSales
 	l.MergedFrom = []uuid.UUID{uuid.MustParse("01900000-0000-7000-8000-000000000001"), uuid.MustParse("01900000-0000-7000-8000-000000000002")}

@@ -22,7 +22,7 @@ func Example() {
 	store, _ := memory.New().Tenant("acme")
 
 	capture := func() (lead.Lead, crmkit.Event) {
-		l, ev, _ := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Ada", Email: "ada@example.com"}, Source: lead.ChannelReferral})
+		l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada", Email: "ada@example.com"}, Source: lead.ChannelReferral}, crmkit.Cmd{By: "rep", At: clock.Now()})
 		return l, ev
 	}
 	l1, ev1 := capture()
@@ -78,7 +78,7 @@ func Example_conversion() {
 	store, _ := memory.New().Tenant("acme")
 	ladder, _ := lead.NewLadder(clock)
 
-	l, ev, _ := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Ada", Company: "Acme", Email: "ada@acme.example"}, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"})
+	l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada", Company: "Acme", Email: "ada@acme.example"}, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "ana"}, Action: lead.ActionAccept})
 	_, _ = store.Leads().Create(ctx, l, "", ev, accepted)
 

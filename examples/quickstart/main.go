@@ -133,12 +133,12 @@ func (s *story) captureLeads(ctx context.Context) error {
 	for i, p := range people {
 		c := lead.Capture{
 			Who:    lead.Person{Name: p.name, Email: p.email, Company: p.company, Industry: p.industry, Country: p.country, CompanySize: p.size},
-			Source: p.source, Campaign: "launch-2026", Actor: "marketing",
+			Source: p.source, Campaign: "launch-2026",
 		}
 		if p.source == lead.ChannelEvent {
 			c.EventKind = lead.EventTradeShow
 		}
-		l, ev, err := lead.New(s.clock, c)
+		l, ev, err := lead.New(c, crmkit.Cmd{By: "marketing", At: s.clock.Now()})
 		if err != nil {
 			return err
 		}

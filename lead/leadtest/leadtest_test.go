@@ -130,7 +130,7 @@ func TestCaptureAndCommandAreAccepted(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		now := leadtest.Time(leadtest.Epoch, leadtest.Window).Draw(t, "now")
 		clock := crmkit.NewFakeClock(now)
-		l, ev, err := lead.New(clock, leadtest.Capture(now).Draw(t, "capture"))
+		l, ev, err := lead.New(leadtest.Capture(now).Draw(t, "capture"), crmkit.Cmd{By: "rep", At: clock.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}

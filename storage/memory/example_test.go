@@ -21,7 +21,7 @@ func Example() {
 	acme, _ := db.Tenant("acme")
 	globex, _ := db.Tenant("globex")
 
-	l, ev, _ := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana"})
+	l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana"}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	_, _ = acme.Leads().Create(ctx, l, "", ev)
 
 	_, err := globex.Leads().Get(ctx, l.ID)
