@@ -41,7 +41,7 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 	t.Helper()
 	ctx := context.Background()
 	clock := crmkit.NewFakeClock(dday(0))
-	ladder, err := lead.NewLadder(clock)
+	ladder, err := lead.NewLadder()
 	require.NoError(t, err)
 	var events []crmkit.Event
 	var ids [4]uuid.UUID
@@ -75,7 +75,7 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 	}
 	fire(0, lead.ActionQualify, 1, "")
 	fire(0, lead.ActionAccept, 2, "")
-	conv, err := ladder.Convert(ctx, leads[0], lead.ConvertInput{Actor: "ana", At: dday(3), Amount: euros("10000.00")})
+	conv, err := ladder.Convert(ctx, leads[0], lead.ConvertInput{Cmd: crmkit.Cmd{By: "ana", At: dday(3)}, Amount: euros("10000.00")})
 	require.NoError(t, err)
 	events = append(events, conv.Event)
 

@@ -27,7 +27,7 @@ func TestCommandShape(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lad, err := lead.NewLadder(clock)
+		lad, err := lead.NewLadder()
 		if err != nil {
 			t.Fatal(err)
 		}

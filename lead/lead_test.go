@@ -116,7 +116,7 @@ func TestAssign(t *testing.T) {
 	_, _, err = a.Assign("rep-9", crmkit.Cmd{By: "router", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	lad := newLadder(t, clock)
-	d, _, err := lad.Fire(context.Background(), a, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "spam"}, Action: lead.ActionDisqualify})
+	d, _, err := lad.Fire(context.Background(), a, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "spam", At: clock.Now()}, Action: lead.ActionDisqualify})
 	require.NoError(t, err)
 	_, _, err = d.Assign("rep-1", crmkit.Cmd{By: "router", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)

@@ -152,7 +152,7 @@ func TestStateTimeframeAndRefresh(t *testing.T) {
 	_, _, err = h.StateTimeframe(lead.TemperatureRules{}, time.Time{}, crmkit.Cmd{By: "rep", At: time.Time{}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	lad := newLadder(t, clock)
-	d, _, err := lad.Fire(t.Context(), h, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "no intent"}, Action: lead.ActionDisqualify})
+	d, _, err := lad.Fire(t.Context(), h, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "no intent", At: clock.Now()}, Action: lead.ActionDisqualify})
 	require.NoError(t, err)
 	_, _, err = d.StateTimeframe(lead.TemperatureRules{}, clock.Now(), crmkit.Cmd{By: "rep", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)

@@ -38,7 +38,7 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		now := leadtest.Epoch.AddDate(0, 1, 0)
 		clock := crmkit.NewFakeClock(now)
-		lad, err := lead.NewLadder(clock)
+		lad, err := lead.NewLadder()
 		if err != nil {
 			t.Fatal(err)
 		}

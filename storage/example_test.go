@@ -76,14 +76,14 @@ func Example_conversion() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	clock := crmkit.NewFakeClock(at)
 	store, _ := memory.New().Tenant("acme")
-	ladder, _ := lead.NewLadder(clock)
+	ladder, _ := lead.NewLadder()
 
 	l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada", Company: "Acme", Email: "ada@acme.example"}, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"}, crmkit.Cmd{By: "rep", At: clock.Now()})
-	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "ana"}, Action: lead.ActionAccept})
+	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "ana", At: clock.Now()}, Action: lead.ActionAccept})
 	_, _ = store.Leads().Create(ctx, l, "", ev, accepted)
 
 	convert := func() error {
-		conv, err := ladder.Convert(ctx, l, lead.ConvertInput{Actor: "ana", Amount: crmkit.MustMoney("5000.00", "EUR")})
+		conv, err := ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "ana", At: clock.Now()}, Amount: crmkit.MustMoney("5000.00", "EUR")})
 		if err != nil {
 			return err
 		}

@@ -89,7 +89,7 @@ type story struct {
 
 func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	clock := crmkit.NewFakeClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
-	ladder, err := lead.NewLadder(clock)
+	ladder, err := lead.NewLadder()
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 		}
 		s.clock.Advance(24 * time.Hour)
 		if i == 4 {
-			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner, Reason: "bought a competitor's product last month"}, Action: lead.ActionNurture, RevisitAt: s.clock.Now().AddDate(0, 6, 0)})
+			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner, Reason: "bought a competitor's product last month", At: s.clock.Now()}, Action: lead.ActionNurture, RevisitAt: s.clock.Now().AddDate(0, 6, 0)})
 			if err != nil {
 				return err
 			}
@@ -260,13 +260,13 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 		}
 		var events []crmkit.Event
 		for _, a := range []lead.Action{lead.ActionQualify, lead.ActionAccept} {
-			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner}, Action: a})
+			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Action: a})
 			if err != nil {
 				return err
 			}
 			l, events = next, append(events, ev)
 		}
-		conv, err := s.ladder.Convert(ctx, l, lead.ConvertInput{Actor: l.Owner, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0)})
+		conv, err := s.ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0)})
 		if err != nil {
 			return err
 		}

@@ -127,7 +127,7 @@ func TestSweepReady(t *testing.T) {
 	clock := crmkit.NewFakeClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 	pipelines, err := deal.NewPipelines(deal.DefaultPipeline())
 	require.NoError(t, err)
-	ladder, err := lead.NewLadder(clock)
+	ladder, err := lead.NewLadder()
 	require.NoError(t, err)
 	db := memory.New()
 	store, err := db.Tenant("sweep")

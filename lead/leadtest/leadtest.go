@@ -245,12 +245,13 @@ func Capture(now time.Time) *rapid.Generator[lead.Capture] {
 // Command generates ladder commands for a lead last changed at or before
 // now, legal or not from its stage: any action but convert, with a reason
 // and a revisit date after now (so nurture and disqualify pass their rules
-// when the ladder allows them). Fire it with a clock reading now.
+// when the ladder allows them), at now.
 func Command(now time.Time) *rapid.Generator[lead.Command] {
 	return rapid.Custom(func(t *rapid.T) lead.Command {
 		return lead.Command{
 			Cmd: crmkit.Cmd{
 				By:     rapid.SampledFrom([]string{"marketing", "rep-1", "rep-2"}).Draw(t, "actor"),
+				At:     now,
 				Reason: rapid.SampledFrom(reasons).Draw(t, "reason"),
 			},
 			Action:     rapid.SampledFrom(lead.Actions()[:5]).Draw(t, "action"),

@@ -50,12 +50,12 @@ func TestLeadKeepsInvariants(t *testing.T) {
 		if _, _, err := l.RecordTouch(lead.Sources{}, lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchReply, At: clock.Now()}, crmkit.Cmd{By: "t", At: clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		lad, err := lead.NewLadder(clock)
+		lad, err := lead.NewLadder()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !l.Stage.Final() {
-			if _, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "t", Reason: "spam"}, Action: lead.ActionDisqualify}); err != nil {
+			if _, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "t", Reason: "spam", At: clock.Now()}, Action: lead.ActionDisqualify}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -63,7 +63,7 @@ func TestLeadKeepsInvariants(t *testing.T) {
 }
 
 func TestEventSequenceReplays(t *testing.T) {
-	lad, err := lead.NewLadder(crmkit.NewFakeClock(leadtest.Epoch))
+	lad, err := lead.NewLadder()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestCaptureAndCommandAreAccepted(t *testing.T) {
 		if ev.Type != lead.EventLeadCaptured {
 			t.Fatalf("event %s", ev.Type)
 		}
-		lad, err := lead.NewLadder(clock)
+		lad, err := lead.NewLadder()
 		if err != nil {
 			t.Fatal(err)
 		}
