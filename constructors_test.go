@@ -82,7 +82,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 				return created{c.ID, c.Version, c.Validate(), e, err}
 			}},
 			"approval": {approval.ApprovalKind, approval.EventApprovalRequested, func() created {
-				r, e, err := approval.New(name, by, []string{"manager"}, at, time.Time{})
+				r, e, err := approval.New(name, []string{"manager"}, time.Time{}, crmkit.Cmd{By: by, At: at})
 				return created{r.ID, r.Version, nil, e, err}
 			}},
 		}

@@ -225,22 +225,23 @@ type DecidedPayload struct {
 	Approved bool   `json:"approved"`
 }
 
-// New opens a request by requester for subject, with one
-// step per role in roles (in order), at time at, expiring at expires (zero
-// for never). It returns the Pending request and its EventApprovalRequested.
+// New opens a request by c.By for subject at c.At, with one step per role
+// in roles (in order), expiring at expires (zero for never). It returns
+// the Pending request (Requester c.By, RequestedAt c.At) and its
+// EventApprovalRequested, carrying c's By, At and Reason.
 //
-// Errors (ErrInvalid): an empty subject or requester, no roles, an empty
-// role, a zero at, an expiry not after at.
-func New(subject, requester string, roles []string, at, expires time.Time) (Request, crmkit.Event, error) {
+// Errors (ErrInvalid): a command crmkit.Cmd.Validate refuses, an empty
+// subject, no roles, an empty role, an expiry not after c.At.
+func New(subject string, roles []string, expires time.Time, c crmkit.Cmd) (Request, crmkit.Event, error) {
+	requester, at := c.By, c.At
+	if err := c.Validate(); err != nil {
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
+	}
 	switch {
 	case strings.TrimSpace(subject) == "":
 		return Request{}, crmkit.Event{}, crmkit.Invalid("subject", "empty approval subject")
-	case strings.TrimSpace(requester) == "":
-		return Request{}, crmkit.Event{}, crmkit.Invalid("requester", "empty requester of approval for %q", subject)
 	case len(roles) == 0:
 		return Request{}, crmkit.Event{}, crmkit.Invalid("roles", "approval for %q has no steps", subject)
-	case at.IsZero():
-		return Request{}, crmkit.Event{}, crmkit.Invalid("requested at", "zero time")
 	case !expires.IsZero() && !expires.After(at):
 		return Request{}, crmkit.Event{}, crmkit.Invalid("expires at", "%s is not after the request time %s", expires.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
@@ -261,7 +262,7 @@ func New(subject, requester string, roles []string, at, expires time.Time) (Requ
 	if err != nil {
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
 	}
-	e.To = Pending.String()
+	e.To, e.Reason = Pending.String(), c.Reason
 	return r, e, nil
 }
 
@@ -604,7 +605,7 @@ func FromRequested(e crmkit.Event) (Request, error) {
 	if err := e.DecodePayload(&p); err != nil {
 		return Request{}, err
 	}
-	r, _, err := New(p.Subject, p.Requester, p.Roles, e.At, p.ExpiresAt)
+	r, _, err := New(p.Subject, p.Roles, p.ExpiresAt, crmkit.Cmd{By: p.Requester, At: e.At, Reason: e.Reason})
 	if err != nil {
 		return Request{}, err
 	}

@@ -36,14 +36,14 @@ var (
 
 func newRequest(t *testing.T, roles []string, expires time.Time) approval.Request {
 	t.Helper()
-	r, e, err := approval.New("discount 20% on quote Q-1", "rob", roles, t0, expires)
+	r, e, err := approval.New("discount 20% on quote Q-1", roles, expires, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	require.Equal(t, approval.EventApprovalRequested, e.Type)
 	return r
 }
 
 func TestNewApprovalRequest(t *testing.T) {
-	r, e, err := approval.New("reactivate deal D-7", "rob", []string{"manager", "director"}, t0, t0.Add(48*time.Hour))
+	r, e, err := approval.New("reactivate deal D-7", []string{"manager", "director"}, t0.Add(48*time.Hour), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	assert.NotEqual(t, uuid.Nil, r.ID)
 	assert.Equal(t, approval.Pending, r.Status)
@@ -76,16 +76,16 @@ func TestNewApprovalRequestRejectsBadInput(t *testing.T) {
 		field                    string
 	}{
 		{"empty subject", " ", "rob", []string{"manager"}, t0, time.Time{}, "subject"},
-		{"empty requester", "s", "", []string{"manager"}, t0, time.Time{}, "requester"},
+		{"empty requester", "s", "", []string{"manager"}, t0, time.Time{}, "by"},
 		{"no roles", "s", "rob", nil, t0, time.Time{}, "roles"},
 		{"empty role", "s", "rob", []string{"manager", ""}, t0, time.Time{}, "roles[1]"},
-		{"zero time", "s", "rob", []string{"manager"}, time.Time{}, time.Time{}, "requested at"},
+		{"zero time", "s", "rob", []string{"manager"}, time.Time{}, time.Time{}, "at"},
 		{"expiry at request time", "s", "rob", []string{"manager"}, t0, t0, "expires at"},
 		{"expiry before request", "s", "rob", []string{"manager"}, t0, t0.Add(-time.Second), "expires at"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, _, err := approval.New(c.subject, c.requester, c.roles, c.at, c.expires)
+			r, _, err := approval.New(c.subject, c.roles, c.expires, crmkit.Cmd{By: c.requester, At: c.at})
 			require.ErrorIs(t, err, crmkit.ErrInvalid)
 			var ve *crmkit.ValidationError
 			require.ErrorAs(t, err, &ve)
@@ -328,7 +328,7 @@ func TestApprovalStatusText(t *testing.T) {
 }
 
 func TestReplayApprovalRejectsForeignHistories(t *testing.T) {
-	r, e0, err := approval.New("s", "rob", []string{"manager", "director"}, t0, time.Time{})
+	r, e0, err := approval.New("s", []string{"manager", "director"}, time.Time{}, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	r1, e1, err := r.Approve(manager.cmd(t0.Add(time.Hour), ""))
 	require.NoError(t, err)
@@ -342,7 +342,7 @@ func TestReplayApprovalRejectsForeignHistories(t *testing.T) {
 	_, err = approval.Replay([]crmkit.Event{e0, e2})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a version is missing")
 
-	_, other, err := approval.New("s", "rob", []string{"manager"}, t0, time.Time{})
+	_, other, err := approval.New("s", []string{"manager"}, time.Time{}, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	_, err = approval.Replay([]crmkit.Event{other, e1})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "another request's event")
@@ -399,7 +399,7 @@ func TestApprovalProperties(t *testing.T) {
 		if rapid.Bool().Draw(rt, "expires") {
 			expires = t0.Add(time.Duration(rapid.IntRange(1, 48).Draw(rt, "expiry hours")) * time.Hour)
 		}
-		r, e, err := approval.New("subject", requester, roles, t0, expires)
+		r, e, err := approval.New("subject", roles, expires, crmkit.Cmd{By: requester, At: t0})
 		require.NoError(rt, err)
 		events := []crmkit.Event{e}
 		m := &approvalModel{requester: requester, roles: roles, expires: expires, status: approval.Pending, last: t0}

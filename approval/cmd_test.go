@@ -20,7 +20,7 @@ import (
 func TestCommandShape(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		roles := rapid.SliceOfN(rapid.SampledFrom([]string{"manager", "director"}), 1, 3).Draw(t, "roles")
-		r, _, err := approval.New("subject", "rob", roles, t0, time.Time{})
+		r, _, err := approval.New("subject", roles, time.Time{}, crmkit.Cmd{By: "rob", At: t0})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,8 @@
 // validated by crmkit.Cmd.Validate, and a refused command returns the
 // zero Request and leaves its input unchanged. Expire takes only the time
 // of the check: it records the passing of ExpiresAt, done by nobody.
-// New takes its subject, requester, roles, time and expiry as arguments.
+// New takes the subject, the roles, the expiry and the requester's
+// crmkit.Cmd.
 //
 // The command an approval guards calls Request.Check: the request must be
 // for the command's subject, granted at the command's time, valid (a

@@ -13,7 +13,7 @@ import (
 // its role, never the requester.
 func ExampleRequest() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	r, _, _ := approval.New("reactivate deal D-42", "rep-anna", []string{"manager", "director"}, at, at.Add(72*time.Hour))
+	r, _, _ := approval.New("reactivate deal D-42", []string{"manager", "director"}, at.Add(72*time.Hour), crmkit.Cmd{By: "rep-anna", At: at})
 	boss := func(at time.Time) approval.Cmd {
 		return approval.Cmd{Cmd: crmkit.Cmd{By: "boss", At: at}, Roles: []string{"manager", "director"}}
 	}

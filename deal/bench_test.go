@@ -105,7 +105,7 @@ func BenchmarkStageMove(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err := approval.New(deal.StageSubject(d.ID, "closing"), "ana", []string{"manager"}, dealStart, time.Time{})
+	req, _, err := approval.New(deal.StageSubject(d.ID, "closing"), []string{"manager"}, time.Time{}, crmkit.Cmd{By: "ana", At: dealStart})
 	if err != nil {
 		b.Fatal(err)
 	}

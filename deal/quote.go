@@ -676,7 +676,7 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, e
 	if policy.TTL > 0 && (expires.IsZero() || at.Add(policy.TTL).Before(expires)) {
 		expires = at.Add(policy.TTL)
 	}
-	a, ae, err := approval.New(QuoteApprovalSubject(q.ID, q.Version), by, roles, at, expires)
+	a, ae, err := approval.New(QuoteApprovalSubject(q.ID, q.Version), roles, expires, crmkit.Cmd{By: by, At: at})
 	if err != nil {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}

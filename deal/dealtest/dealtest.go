@@ -313,7 +313,7 @@ func GrantedApproval(subject, requester, actor string, roles []string, at time.T
 	if self && requester == actor {
 		requester = "requester-of-" + actor
 	}
-	r, _, err := approval.New(subject, requester, roles, at, time.Time{})
+	r, _, err := approval.New(subject, roles, time.Time{}, crmkit.Cmd{By: requester, At: at})
 	if err != nil {
 		return approval.Request{}, err
 	}

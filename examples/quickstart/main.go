@@ -330,7 +330,7 @@ func (s *story) workDeals(ctx context.Context) error {
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
 				s.clock.Advance(60 * 24 * time.Hour) // too long a pause for an automatic reactivation
 				c := cmd(d.Owner, "budget released")
-				req, _, err := approval.New(deal.ReactivationSubject(d.ID), d.Owner, []string{"manager"}, c.At, time.Time{})
+				req, _, err := approval.New(deal.ReactivationSubject(d.ID), []string{"manager"}, time.Time{}, crmkit.Cmd{By: d.Owner, At: c.At})
 				if err != nil {
 					return deal.Deal{}, crmkit.Event{}, err
 				}

@@ -137,7 +137,7 @@ func TestSweepReady(t *testing.T) {
 	tree, err := account.NewHierarchy(nil)
 	require.NoError(t, err)
 	at := clock.Now()
-	req, _, err := approval.New("quote 1", "rob", []string{"manager"}, at, at.AddDate(0, 0, 7))
+	req, _, err := approval.New("quote 1", []string{"manager"}, at.AddDate(0, 0, 7), crmkit.Cmd{By: "rob", At: at})
 	require.NoError(t, err)
 	values := []any{deal.DefaultPipeline(), pipelines, ladder, sources, tree, req, clock, new(crmkit.RateTable), db, store}
 	found := harness.SweepValues(values, 10*time.Second, sweepSkips)
