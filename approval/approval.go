@@ -253,16 +253,16 @@ func New(subject string, roles []string, expires time.Time, c crmkit.Cmd) (Reque
 		steps[i] = Step{Role: role}
 	}
 	r := Request{
-		ID: crmkit.NewID(), Subject: subject, Requester: requester,
+		ID: c.NewID(), Subject: subject, Requester: requester,
 		RequestedAt: at, ExpiresAt: expires, Steps: steps,
 		Status: Pending, Version: 1,
 	}
-	e, err := crmkit.NewEvent(ApprovalKind, r.ID, EventApprovalRequested, requester, at, r.Version,
+	e, err := c.NewEvent(ApprovalKind, r.ID, EventApprovalRequested, r.Version,
 		RequestedPayload{Subject: subject, Requester: requester, Roles: slices.Clone(roles), ExpiresAt: expires})
 	if err != nil {
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
 	}
-	e.To, e.Reason = Pending.String(), c.Reason
+	e.To = Pending.String()
 	return r, e, nil
 }
 
@@ -469,7 +469,7 @@ func (r Request) decide(c Cmd, approve bool) (Request, crmkit.Event, error) {
 		typ = EventApprovalGranted
 		out.Status, out.ClosedAt = Approved, at
 	}
-	e, err := out.event(typ, by, at, comment, DecidedPayload{Step: step, Role: role, Approved: approve})
+	e, err := out.event(c.Cmd, typ, DecidedPayload{Step: step, Role: role, Approved: approve})
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -495,7 +495,7 @@ func (r Request) Cancel(c crmkit.Cmd) (Request, crmkit.Event, error) {
 	out := r.Clone()
 	out.Status, out.ClosedAt = Cancelled, c.At
 	out.Version++
-	e, err := out.event(EventApprovalCancelled, c.By, c.At, c.Reason, nil)
+	e, err := out.event(c, EventApprovalCancelled, nil)
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -525,7 +525,7 @@ func (r Request) Expire(at time.Time) (Request, crmkit.Event, error) {
 	out := r.Clone()
 	out.Status, out.ClosedAt = Expired, r.ExpiresAt
 	out.Version++
-	e, err := out.event(EventApprovalExpired, "", r.ExpiresAt, "", nil)
+	e, err := out.event(crmkit.Cmd{At: r.ExpiresAt}, EventApprovalExpired, nil)
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -560,13 +560,14 @@ func (r Request) lastEventAt() time.Time {
 	return r.RequestedAt
 }
 
-func (r Request) event(typ, actor string, at time.Time, reason string, payload any) (crmkit.Event, error) {
-	e, err := crmkit.NewEvent(ApprovalKind, r.ID, typ, actor, at, r.Version, payload)
+// event builds r's event of type typ for command c (its actor, time,
+// reason and ID source).
+func (r Request) event(c crmkit.Cmd, typ string, payload any) (crmkit.Event, error) {
+	e, err := c.NewEvent(ApprovalKind, r.ID, typ, r.Version, payload)
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("approval %s: %w", r.ID, err)
 	}
 	e.To = r.Status.String()
-	e.Reason = reason
 	return e, nil
 }
 

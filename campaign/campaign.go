@@ -273,12 +273,12 @@ func New(spec Spec, c crmkit.Cmd) (Campaign, crmkit.Event, error) {
 	out := Campaign{ID: spec.ID, Code: code, Name: spec.Name, Kind: spec.Kind, Budget: budget,
 		Planned: planned, Schedule: spec.Schedule, Owner: spec.Owner, Version: 1}
 	if out.ID == uuid.Nil {
-		out.ID = crmkit.NewID()
+		out.ID = c.NewID()
 	}
 	if out.Owner == "" {
 		out.Owner = c.By
 	}
-	e, err := crmkit.NewEvent(CampaignKind, out.ID, EventCampaignCreated, c.By, c.At, out.Version, CreatedPayload{
+	e, err := c.NewEvent(CampaignKind, out.ID, EventCampaignCreated, out.Version, CreatedPayload{
 		Code: out.Code, Name: out.Name, Kind: out.Kind, Budget: out.Budget, Planned: out.Planned,
 		Schedule: out.Schedule, Owner: out.Owner})
 	if err != nil {
@@ -365,7 +365,7 @@ func (c Campaign) fire(tr Trigger, cm crmkit.Cmd, actualCost crmkit.Money, apply
 	if apply != nil {
 		apply(&out)
 	}
-	e, err := crmkit.NewEvent(CampaignKind, out.ID, EventCampaignStatusChanged, cm.By, cm.At, out.Version, nil)
+	e, err := cm.NewEvent(CampaignKind, out.ID, EventCampaignStatusChanged, out.Version, nil)
 	if err != nil {
 		return Campaign{}, crmkit.Event{}, err
 	}

@@ -197,7 +197,7 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		return Conversion{}, err
 	}
 	opp := OpportunityDraft{
-		ID: crmkit.NewID(), AccountID: acc.ID, ContactID: con.ID, LeadID: l.ID,
+		ID: in.NewID(), AccountID: acc.ID, ContactID: con.ID, LeadID: l.ID,
 		Name: in.OpportunityName, Amount: in.Amount, ExpectedClose: closeAt,
 		Source: l.Source, EventKind: l.EventKind, Campaign: l.Campaign, Owner: owner,
 		CreatedAt: at, Journey: cloneJourney(l.Journey),
@@ -296,13 +296,13 @@ func (in ConvertInput) match(l Lead) (AccountDraft, ContactDraft, error) {
 			name = strings.TrimSpace(l.Who.Phone)
 		}
 		acc = AccountDraft{
-			ID: crmkit.NewID(), Name: name, Domain: domain, Website: l.Who.Website,
+			ID: in.NewID(), Name: name, Domain: domain, Website: l.Who.Website,
 			Industry: l.Who.Industry, Country: l.Who.Country, Size: l.Who.CompanySize,
 			Attributes: l.Who.Clone().Attributes,
 		}
 	}
 	if !found {
-		con = ContactDraft{ID: crmkit.NewID(), AccountID: acc.ID}
+		con = ContactDraft{ID: in.NewID(), AccountID: acc.ID}
 	} else if con.AccountID == uuid.Nil {
 		con.AccountID = acc.ID
 	}

@@ -443,7 +443,7 @@ func Merge(c crmkit.Cmd, leads ...Lead) (Lead, crmkit.Event, bool, error) {
 	out.Version = base.Version + 1
 	slices.SortFunc(merged, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	merged = slices.Compact(merged)
-	ev, err := crmkit.NewEvent(LeadKind, out.ID, EventLeadsMerged, c.By, now, out.Version, MergePayload{Merged: merged})
+	ev, err := c.NewEvent(LeadKind, out.ID, EventLeadsMerged, out.Version, MergePayload{Merged: merged})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, false, err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/fsm"
-	"github.com/crmkit/crmkit/internal/uuidv7"
 	looplab "github.com/looplab/fsm"
 )
 
@@ -377,7 +376,7 @@ func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []by
 	l.Version++
 	// The event's ID carries the event's time, the command's At.
 	*ev = crmkit.Event{
-		ID: uuidv7.NewAt(cmd.At), AggregateID: l.ID, AggregateKind: LeadKind,
+		ID: cmd.Cmd.NewID(), AggregateID: l.ID, AggregateKind: LeadKind,
 		Type: cmd.Action.EventType(), Actor: cmd.By, At: cmd.At, Version: l.Version,
 		From: from.String(), To: dst.String(), Reason: cmd.Reason, Payload: payload,
 	}

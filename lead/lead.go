@@ -409,7 +409,7 @@ func New(c Capture, cmd crmkit.Cmd) (Lead, crmkit.Event, error) {
 	slices.SortStableFunc(journey, compareTouch)
 	journey = slices.CompactFunc(journey, sameTouch)
 	l := Lead{
-		ID:          crmkit.NewID(),
+		ID:          cmd.NewID(),
 		Who:         c.Who.Clone(),
 		Source:      c.Source,
 		EventKind:   c.EventKind,
@@ -425,7 +425,7 @@ func New(c Capture, cmd crmkit.Cmd) (Lead, crmkit.Event, error) {
 		UpdatedAt:   at,
 		Version:     1,
 	}
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadCaptured, cmd.By, at, 1, capturedPayload{
+	ev, err := cmd.NewEvent(LeadKind, l.ID, EventLeadCaptured, 1, capturedPayload{
 		Source: l.Source, EventKind: l.EventKind, Campaign: l.Campaign, Owner: l.Owner,
 	})
 	if err != nil {
@@ -486,7 +486,7 @@ func (l Lead) RecordTouch(sources Sources, tp Touchpoint, c crmkit.Cmd) (Lead, c
 	next.Journey = journey
 	next.UpdatedAt = c.At
 	next.Version++
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventTouchpointRecorded, c.By, c.At, next.Version, tp)
+	ev, err := c.NewEvent(LeadKind, l.ID, EventTouchpointRecorded, next.Version, tp)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
@@ -568,7 +568,7 @@ func (l Lead) setTimeframe(rules TemperatureRules, buyBy time.Time, c crmkit.Cmd
 	next.BuyBy, next.Temperature = buyBy, t
 	next.UpdatedAt = c.At
 	next.Version++
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, typ, c.By, c.At, next.Version, TimeframePayload{BuyBy: buyBy, Temperature: t})
+	ev, err := c.NewEvent(LeadKind, l.ID, typ, next.Version, TimeframePayload{BuyBy: buyBy, Temperature: t})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
@@ -600,7 +600,7 @@ func (l Lead) Assign(owner string, c crmkit.Cmd) (Lead, crmkit.Event, error) {
 	next.Owner = owner
 	next.UpdatedAt = c.At
 	next.Version++
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadAssigned, c.By, c.At, next.Version, nil)
+	ev, err := c.NewEvent(LeadKind, l.ID, EventLeadAssigned, next.Version, nil)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
