@@ -7,14 +7,17 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/campaign"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/quota"
 	"pgregory.net/rapid"
 )
 
-// runScript issues one fixed script of lead, approval and campaign
-// commands, each steps[i mod len(steps)] hours after the last, with IDs from a
+// runScript issues one fixed script of lead, approval, campaign,
+// account, deal and quota commands, each steps[i mod len(steps)] hours after the last, with IDs from a
 // DeterministicIDs source seeded with seed on a fake clock that follows
 // the command times, and returns every event as JSON.
 func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
@@ -61,11 +64,26 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 	_, e, err = c.Approve(cmd("bo", "fine"))
 	keep(e, err)
 
+	eur := crmkit.MustMoney("5000.00", "EUR")
+	acc, e, err := account.New("Acme", "rep-1", account.Prospect, cmd("rep-1", ""))
+	keep(e, err)
+	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Acme", Type: deal.NewBusiness, Amount: eur,
+		AccountID: acc.ID, Owner: "rep-1"}, deal.Cmd{Cmd: cmd("rep-1", "")})
+	keep(e, err)
+	k, e, err := account.NewContract(account.ContractSpec{AccountID: acc.ID, DealID: d.ID, Title: "Acme",
+		Start: start, End: start.AddDate(1, 0, 0), Monthly: eur, Value: crmkit.MustMoney("0.00", "EUR")}, cmd("rep-1", ""))
+	keep(e, err)
+	p, e, err := quota.NewPlan(quota.PlanSpec{Name: "FY", FiscalYear: start.Year(), Target: eur,
+		Rounding: crmkit.RoundHalfEven}, cmd("cfo", "plan"))
+	keep(e, err)
+
 	b, err := json.Marshal(struct {
 		Events            []crmkit.Event
 		Lead, Opportunity any
 		Request, Campaign any
-	}{events, conv.Lead, conv.Opportunity, r, c})
+		Account, Deal     any
+		Contract, Plan    any
+	}{events, conv.Lead, conv.Opportunity, r, c, acc, d, k, p})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,9 +91,9 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 }
 
 // TestCommandsReplayByteIdentical checks issue 14 item 6 for lead,
-// approval and campaign: the same commands under the same fixed At
-// sequence and a DeterministicIDs source with the same seed give
-// byte-identical events (and aggregates) as JSON, twice.
+// approval, campaign, account, deal and quota: the same commands under
+// the same fixed At sequence and a DeterministicIDs source with the same
+// seed give byte-identical events (and aggregates) as JSON, twice.
 func TestCommandsReplayByteIdentical(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC).Add(time.Duration(rapid.IntRange(0, 1e6).Draw(t, "start s")) * time.Second)
