@@ -5,6 +5,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/crmkit/crmkit/internal/uuidv7"
+	"github.com/google/uuid"
 )
 
 // Cmd says who issues a command, when and why: the one command shape of
@@ -19,7 +22,37 @@ type Cmd struct {
 	By     string    `json:"by"`
 	At     time.Time `json:"at"`
 	Reason string    `json:"reason,omitempty"`
+	// IDs hands out the IDs of the entities and events the command
+	// creates; nil means the process default, a UUIDv7 at At. A fixed
+	// source (NewDeterministicIDs) makes a replay byte-for-byte
+	// repeatable.
+	IDs IDSource `json:"-"`
 }
+
+// NewID returns a new ID for an entity or event the command creates:
+// from c.IDs, or a UUIDv7 at c.At when c.IDs is nil.
+func (c Cmd) NewID() uuid.UUID {
+	if c.IDs != nil {
+		return c.IDs.NewID()
+	}
+	return uuidv7.NewAt(c.At)
+}
+
+// NewEvent builds the command's event with NewEventFrom: its ID from
+// c.NewID, its Actor, At and Reason c's. Errors as NewEventFrom.
+func (c Cmd) NewEvent(kind string, aggregate uuid.UUID, typ string, version int64, payload any) (Event, error) {
+	e, err := NewEventFrom(cmdIDs{c}, kind, aggregate, typ, c.By, c.At, version, payload)
+	if err != nil {
+		return Event{}, err
+	}
+	e.Reason = c.Reason
+	return e, nil
+}
+
+// cmdIDs is the IDSource of a command: Cmd.NewID.
+type cmdIDs struct{ c Cmd }
+
+func (s cmdIDs) NewID() uuid.UUID { return s.c.NewID() }
 
 // Validate reports a command without an actor (By empty or blank after
 // trimming), with an actor that is not valid UTF-8 or holds a character

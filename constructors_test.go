@@ -51,7 +51,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 		}
 		checks := map[string]check{
 			"lead": {lead.LeadKind, lead.EventLeadCaptured, func() created {
-				l, e, err := lead.New(crmkit.NewFakeClock(at), lead.Capture{Who: lead.Person{Name: name}, Source: lead.ChannelReferral, Actor: by, At: at})
+				l, e, err := lead.New(lead.Capture{Who: lead.Person{Name: name}, Source: lead.ChannelReferral}, cmd)
 				return created{l.ID, l.Version, l.Validate(), e, err}
 			}},
 			"deal": {deal.DealKind, deal.EventDealCreated, func() created {
@@ -82,7 +82,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 				return created{c.ID, c.Version, c.Validate(), e, err}
 			}},
 			"approval": {approval.ApprovalKind, approval.EventApprovalRequested, func() created {
-				r, e, err := approval.New(name, by, []string{"manager"}, at, time.Time{})
+				r, e, err := approval.New(name, []string{"manager"}, time.Time{}, crmkit.Cmd{By: by, At: at})
 				return created{r.ID, r.Version, nil, e, err}
 			}},
 		}

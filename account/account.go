@@ -120,7 +120,7 @@ type AccountCreatedPayload struct {
 // Errors (ErrInvalid): an empty name or owner, a command crmkit.Cmd.Validate
 // refuses (no actor, no time), no relation or an unknown relation bit.
 func New(name, owner string, relations Relation, c crmkit.Cmd) (Account, crmkit.Event, error) {
-	a := Account{ID: crmkit.NewID(), Name: strings.TrimSpace(name), Owner: strings.TrimSpace(owner), Relations: relations}
+	a := Account{ID: c.NewID(), Name: strings.TrimSpace(name), Owner: strings.TrimSpace(owner), Relations: relations}
 	if err := a.validate(); err != nil {
 		return Account{}, crmkit.Event{}, err
 	}
@@ -134,7 +134,7 @@ func (a Account) record(typ string, c crmkit.Cmd, from, to string, payload any) 
 		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: %s: %w", a.ID, typ, err)
 	}
 	a.Version++
-	e, err := crmkit.NewEvent(AccountKind, a.ID, typ, c.By, c.At, a.Version, payload)
+	e, err := c.NewEvent(AccountKind, a.ID, typ, a.Version, payload)
 	if err != nil {
 		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: %w", a.ID, err)
 	}
@@ -228,7 +228,7 @@ func (a Account) AddDepartment(name string, c crmkit.Cmd) (Account, crmkit.Event
 // for a duplicate.
 func (a Account) AddContact(ct Contact, c crmkit.Cmd) (Account, crmkit.Event, error) {
 	if ct.ID == uuid.Nil {
-		ct.ID = crmkit.NewID()
+		ct.ID = c.NewID()
 	}
 	ct.Name, ct.Email = strings.TrimSpace(ct.Name), strings.TrimSpace(ct.Email)
 	if err := a.checkContact(ct); err != nil {

@@ -272,7 +272,7 @@ func NewContract(spec ContractSpec, c crmkit.Cmd) (Contract, crmkit.Event, error
 	if err := t.validate(spec.Monthly.Currency()); err != nil {
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %q: %w", spec.Title, err)
 	}
-	k := Contract{ID: crmkit.NewID(), AccountID: spec.AccountID, DealID: spec.DealID, Title: strings.TrimSpace(spec.Title),
+	k := Contract{ID: c.NewID(), AccountID: spec.AccountID, DealID: spec.DealID, Title: strings.TrimSpace(spec.Title),
 		Currency: spec.Monthly.Currency(), Status: Draft, Terms: []Terms{t}}
 	return k.record(EventContractDrafted, c, 0, ContractDraftedPayload{
 		AccountID: k.AccountID, DealID: k.DealID, Title: k.Title, Terms: t,
@@ -313,7 +313,7 @@ func (c Contract) record(typ string, cmd crmkit.Cmd, from ContractStatus, payloa
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: %s: %w", c.ID, typ, err)
 	}
 	c.Version++
-	e, err := crmkit.NewEvent(ContractKind, c.ID, typ, cmd.By, cmd.At, c.Version, payload)
+	e, err := cmd.NewEvent(ContractKind, c.ID, typ, c.Version, payload)
 	if err != nil {
 		return Contract{}, crmkit.Event{}, fmt.Errorf("contract %s: %w", c.ID, err)
 	}

@@ -37,10 +37,10 @@ func draft(t testing.TB) account.Contract {
 // grant runs the three-step approval of c through package approval.
 func grant(t testing.TB, c account.Contract, at time.Time) approval.Request {
 	t.Helper()
-	r, _, err := approval.New(c.Subject(), "rep-1", account.ContractApprovalRoles(), at, time.Time{})
+	r, _, err := approval.New(c.Subject(), account.ContractApprovalRoles(), time.Time{}, crmkit.Cmd{By: "rep-1", At: at})
 	require.NoError(t, err)
 	for i, who := range []string{"legal", "manager", "director"} {
-		r, _, err = r.Approve(approval.Approver{ID: who, Roles: []string{account.ContractApprovalRoles()[i]}}, at, "ok")
+		r, _, err = r.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: who, At: at, Reason: "ok"}, Roles: []string{account.ContractApprovalRoles()[i]}})
 		require.NoError(t, err)
 	}
 	return r
@@ -51,9 +51,9 @@ func TestContractLifecycle(t *testing.T) {
 	at := t0.Add(time.Hour)
 
 	// Approval in steps: a partly approved request is not enough.
-	partial, _, err := approval.New(c.Subject(), "rep-1", account.ContractApprovalRoles(), at, time.Time{})
+	partial, _, err := approval.New(c.Subject(), account.ContractApprovalRoles(), time.Time{}, crmkit.Cmd{By: "rep-1", At: at})
 	require.NoError(t, err)
-	partial, _, err = partial.Approve(approval.Approver{ID: "legal", Roles: []string{"review"}}, at, "")
+	partial, _, err = partial.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "legal", At: at, Reason: ""}, Roles: []string{"review"}})
 	require.NoError(t, err)
 	_, _, err = c.Approve(partial, crmkit.Cmd{By: "rep-1", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)

@@ -55,10 +55,10 @@ func ExampleContract_Approve() {
 		AccountID: crmkit.NewID(), Title: "Maintenance", Start: at, End: at.AddDate(1, 0, 0),
 		Monthly: crmkit.MustMoney("500.00", "EUR"),
 	}, crmkit.Cmd{By: "rep", At: at})
-	req, _, _ := approval.New(c.Subject(), "rep", account.ContractApprovalRoles(), at, time.Time{})
-	req, _, _ = req.Approve(approval.Approver{ID: "lawyer", Roles: []string{"review"}}, at, "")
-	req, _, _ = req.Approve(approval.Approver{ID: "manager", Roles: []string{"approval"}}, at, "")
-	req, _, _ = req.Approve(approval.Approver{ID: "cfo", Roles: []string{"authorisation"}}, at, "")
+	req, _, _ := approval.New(c.Subject(), account.ContractApprovalRoles(), time.Time{}, crmkit.Cmd{By: "rep", At: at})
+	req, _, _ = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "lawyer", At: at, Reason: ""}, Roles: []string{"review"}})
+	req, _, _ = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at, Reason: ""}, Roles: []string{"approval"}})
+	req, _, _ = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "cfo", At: at, Reason: ""}, Roles: []string{"authorisation"}})
 	c, e, err := c.Approve(req, crmkit.Cmd{By: "rep", At: at})
 	if err != nil {
 		fmt.Println(err)

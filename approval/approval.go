@@ -155,16 +155,17 @@ type Decision struct {
 	Comment  string    `json:"comment,omitempty"`
 }
 
-// Approver is a person deciding on a request: the host application's user
-// key and the roles it grants that user (for example "manager",
-// "director"). Roles match exactly, case included.
-type Approver struct {
-	ID    string
-	Roles []string
+// Cmd is a decision command on a request: crmkit.Cmd (By decides, at
+// At, with Reason as the decision's comment) and the Roles the host
+// application grants By (for example "manager", "director"). Roles match
+// exactly, case included.
+type Cmd struct {
+	crmkit.Cmd
+	Roles []string `json:"roles,omitempty"`
 }
 
-// HasRole reports whether a holds role.
-func (a Approver) HasRole(role string) bool { return slices.Contains(a.Roles, role) }
+// HasRole reports whether c's actor holds role.
+func (c Cmd) HasRole(role string) bool { return slices.Contains(c.Roles, role) }
 
 // Request is a small, general approval flow: a Requester asks for
 // Subject (a stage gate, a deal reactivation, a quote's discount, a
@@ -174,7 +175,7 @@ func (a Approver) HasRole(role string) bool { return slices.Contains(a.Roles, ro
 // test those commands apply before the action it guards.
 //
 // Separation of duties, enforced by Approve and Reject with ErrForbidden:
-//   - nobody decides on their own request (Approver.ID == Requester);
+//   - nobody decides on their own request (Cmd.By == Requester);
 //   - the decider must hold the current step's role;
 //   - one person decides at most one step of a chain, so an n-step chain
 //     always has n different approvers besides the requester (the "four
@@ -224,22 +225,23 @@ type DecidedPayload struct {
 	Approved bool   `json:"approved"`
 }
 
-// New opens a request by requester for subject, with one
-// step per role in roles (in order), at time at, expiring at expires (zero
-// for never). It returns the Pending request and its EventApprovalRequested.
+// New opens a request by c.By for subject at c.At, with one step per role
+// in roles (in order), expiring at expires (zero for never). It returns
+// the Pending request (Requester c.By, RequestedAt c.At) and its
+// EventApprovalRequested, carrying c's By, At and Reason.
 //
-// Errors (ErrInvalid): an empty subject or requester, no roles, an empty
-// role, a zero at, an expiry not after at.
-func New(subject, requester string, roles []string, at, expires time.Time) (Request, crmkit.Event, error) {
+// Errors (ErrInvalid): a command crmkit.Cmd.Validate refuses, an empty
+// subject, no roles, an empty role, an expiry not after c.At.
+func New(subject string, roles []string, expires time.Time, c crmkit.Cmd) (Request, crmkit.Event, error) {
+	requester, at := c.By, c.At
+	if err := c.Validate(); err != nil {
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
+	}
 	switch {
 	case strings.TrimSpace(subject) == "":
 		return Request{}, crmkit.Event{}, crmkit.Invalid("subject", "empty approval subject")
-	case strings.TrimSpace(requester) == "":
-		return Request{}, crmkit.Event{}, crmkit.Invalid("requester", "empty requester of approval for %q", subject)
 	case len(roles) == 0:
 		return Request{}, crmkit.Event{}, crmkit.Invalid("roles", "approval for %q has no steps", subject)
-	case at.IsZero():
-		return Request{}, crmkit.Event{}, crmkit.Invalid("requested at", "zero time")
 	case !expires.IsZero() && !expires.After(at):
 		return Request{}, crmkit.Event{}, crmkit.Invalid("expires at", "%s is not after the request time %s", expires.Format(time.RFC3339), at.Format(time.RFC3339))
 	}
@@ -251,11 +253,11 @@ func New(subject, requester string, roles []string, at, expires time.Time) (Requ
 		steps[i] = Step{Role: role}
 	}
 	r := Request{
-		ID: crmkit.NewID(), Subject: subject, Requester: requester,
+		ID: c.NewID(), Subject: subject, Requester: requester,
 		RequestedAt: at, ExpiresAt: expires, Steps: steps,
 		Status: Pending, Version: 1,
 	}
-	e, err := crmkit.NewEvent(ApprovalKind, r.ID, EventApprovalRequested, requester, at, r.Version,
+	e, err := c.NewEvent(ApprovalKind, r.ID, EventApprovalRequested, r.Version,
 		RequestedPayload{Subject: subject, Requester: requester, Roles: slices.Clone(roles), ExpiresAt: expires})
 	if err != nil {
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval for %q: %w", subject, err)
@@ -407,54 +409,55 @@ func (r Request) Validate() error {
 	return nil
 }
 
-// Approve records by's approval of the current step at time at. Approving
-// the last step makes the request Approved (EventApprovalGranted); an
-// earlier step gives EventApprovalStepApproved.
+// Approve records c.By's approval of the current step at c.At, with
+// c.Reason as its comment. Approving the last step makes the request
+// Approved (EventApprovalGranted); an earlier step gives
+// EventApprovalStepApproved. The event carries c's By, At and Reason.
 //
-// Errors: ErrInvalid for an empty approver ID or a zero or earlier time
-// than the last event; ErrIllegalTransition when r is not pending or has
-// expired at at; ErrForbidden when by is the requester, lacks the current
-// step's role or already decided another step of r.
-func (r Request) Approve(by Approver, at time.Time, comment string) (Request, crmkit.Event, error) {
-	return r.decide(by, at, comment, true)
+// Errors: ErrInvalid for a command crmkit.Cmd.Validate refuses or a time
+// earlier than the last event; ErrIllegalTransition when r is not pending
+// or has expired at c.At; ErrForbidden when c.By is the requester, lacks
+// the current step's role in c.Roles or already decided another step of r.
+func (r Request) Approve(c Cmd) (Request, crmkit.Event, error) {
+	return r.decide(c, true)
 }
 
-// Reject records by's rejection of the current step at time at: the
+// Reject records c.By's rejection of the current step at c.At: the
 // request becomes Rejected (EventApprovalRejected). Who may reject follows
 // the same rules as Approve, with the same errors.
-func (r Request) Reject(by Approver, at time.Time, comment string) (Request, crmkit.Event, error) {
-	return r.decide(by, at, comment, false)
+func (r Request) Reject(c Cmd) (Request, crmkit.Event, error) {
+	return r.decide(c, false)
 }
 
-func (r Request) decide(by Approver, at time.Time, comment string, approve bool) (Request, crmkit.Event, error) {
+func (r Request) decide(c Cmd, approve bool) (Request, crmkit.Event, error) {
 	verb := "approve"
 	if !approve {
 		verb = "reject"
 	}
-	if strings.TrimSpace(by.ID) == "" {
-		return Request{}, crmkit.Event{}, crmkit.Invalid("approver", "empty approver id for approval %s", r.ID)
+	if err := c.Validate(); err != nil {
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s: cannot %s: %w", r.ID, verb, err)
 	}
+	by, at, comment := c.By, c.At, c.Reason
 	if err := r.checkOpen(verb, at); err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
 	step, _ := r.CurrentStep()
 	role := r.Steps[step].Role
-	if err := FourEyes(r.Requester, by.ID); err != nil {
+	if err := FourEyes(r.Requester, by); err != nil {
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s: cannot %s: %w", r.ID, verb, err)
 	}
-	switch {
-	case !by.HasRole(role):
-		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s does not hold role %q: %w", r.ID, step+1, by.ID, role, crmkit.ErrForbidden)
+	if !c.HasRole(role) {
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s does not hold role %q: %w", r.ID, step+1, by, role, crmkit.ErrForbidden)
 	}
 	for _, d := range r.Decisions {
-		if d.Approver == by.ID {
-			return Request{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s already decided step %d: %w", r.ID, step+1, by.ID, d.Step+1, crmkit.ErrForbidden)
+		if d.Approver == by {
+			return Request{}, crmkit.Event{}, fmt.Errorf("approval %s step %d: %s already decided step %d: %w", r.ID, step+1, by, d.Step+1, crmkit.ErrForbidden)
 		}
 	}
 
 	out := r.Clone()
 	out.Decisions = append(out.Decisions, Decision{
-		Step: step, Approver: by.ID, Role: role, Approved: approve, At: at, Comment: comment,
+		Step: step, Approver: by, Role: role, Approved: approve, At: at, Comment: comment,
 	})
 	out.Version++
 	typ := EventApprovalStepApproved
@@ -466,7 +469,7 @@ func (r Request) decide(by Approver, at time.Time, comment string, approve bool)
 		typ = EventApprovalGranted
 		out.Status, out.ClosedAt = Approved, at
 	}
-	e, err := out.event(typ, by.ID, at, comment, DecidedPayload{Step: step, Role: role, Approved: approve})
+	e, err := out.event(c.Cmd, typ, DecidedPayload{Step: step, Role: role, Approved: approve})
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -474,24 +477,25 @@ func (r Request) decide(by Approver, at time.Time, comment string, approve bool)
 	return out, e, nil
 }
 
-// Cancel withdraws a pending request at time at (EventApprovalCancelled).
-// Who may cancel is the owning aggregate's rule (typically the requester,
-// or the system when the subject goes away); actor names who did.
+// Cancel withdraws a pending request at c.At (EventApprovalCancelled, with
+// c's By, At and Reason). Who may cancel is the owning aggregate's rule
+// (typically the requester, or the system when the subject goes away);
+// c.By names who did.
 //
-// Errors: ErrInvalid for an empty actor or a zero or earlier time than the
-// last event; ErrIllegalTransition when r is not pending or has expired at
-// at (record the expiry with Expire instead).
-func (r Request) Cancel(actor string, at time.Time, reason string) (Request, crmkit.Event, error) {
-	if strings.TrimSpace(actor) == "" {
-		return Request{}, crmkit.Event{}, crmkit.Invalid("actor", "empty actor cancelling approval %s", r.ID)
+// Errors: ErrInvalid for a command crmkit.Cmd.Validate refuses or a time
+// earlier than the last event; ErrIllegalTransition when r is not pending
+// or has expired at c.At (record the expiry with Expire instead).
+func (r Request) Cancel(c crmkit.Cmd) (Request, crmkit.Event, error) {
+	if err := c.Validate(); err != nil {
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s: cannot cancel: %w", r.ID, err)
 	}
-	if err := r.checkOpen("cancel", at); err != nil {
+	if err := r.checkOpen("cancel", c.At); err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
 	out := r.Clone()
-	out.Status, out.ClosedAt = Cancelled, at
+	out.Status, out.ClosedAt = Cancelled, c.At
 	out.Version++
-	e, err := out.event(EventApprovalCancelled, actor, at, reason, nil)
+	e, err := out.event(c, EventApprovalCancelled, nil)
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -521,7 +525,7 @@ func (r Request) Expire(at time.Time) (Request, crmkit.Event, error) {
 	out := r.Clone()
 	out.Status, out.ClosedAt = Expired, r.ExpiresAt
 	out.Version++
-	e, err := out.event(EventApprovalExpired, "", r.ExpiresAt, "", nil)
+	e, err := out.event(crmkit.Cmd{At: r.ExpiresAt}, EventApprovalExpired, nil)
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -556,13 +560,14 @@ func (r Request) lastEventAt() time.Time {
 	return r.RequestedAt
 }
 
-func (r Request) event(typ, actor string, at time.Time, reason string, payload any) (crmkit.Event, error) {
-	e, err := crmkit.NewEvent(ApprovalKind, r.ID, typ, actor, at, r.Version, payload)
+// event builds r's event of type typ for command c (its actor, time,
+// reason and ID source).
+func (r Request) event(c crmkit.Cmd, typ string, payload any) (crmkit.Event, error) {
+	e, err := c.NewEvent(ApprovalKind, r.ID, typ, r.Version, payload)
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("approval %s: %w", r.ID, err)
 	}
 	e.To = r.Status.String()
-	e.Reason = reason
 	return e, nil
 }
 
@@ -601,7 +606,7 @@ func FromRequested(e crmkit.Event) (Request, error) {
 	if err := e.DecodePayload(&p); err != nil {
 		return Request{}, err
 	}
-	r, _, err := New(p.Subject, p.Requester, p.Roles, e.At, p.ExpiresAt)
+	r, _, err := New(p.Subject, p.Roles, p.ExpiresAt, crmkit.Cmd{By: p.Requester, At: e.At, Reason: e.Reason})
 	if err != nil {
 		return Request{}, err
 	}
@@ -633,12 +638,12 @@ func (r Request) Apply(e crmkit.Event) (Request, error) {
 		if !ok || d.Step != step || d.Role != r.Steps[step].Role || d.Approved != (e.Type != EventApprovalRejected) {
 			return Request{}, crmkit.Invalid("event", "%s of step %d (%s) does not fit approval %s", e.Type, d.Step+1, d.Role, r.ID)
 		}
-		next, _, err = r.decide(Approver{ID: e.Actor, Roles: []string{d.Role}}, e.At, e.Reason, d.Approved)
+		next, _, err = r.decide(Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}, Roles: []string{d.Role}}, d.Approved)
 		if err == nil && (e.Type == EventApprovalGranted) != (next.Status == Approved) {
 			err = crmkit.Invalid("event", "%s at step %d of %d of approval %s", e.Type, d.Step+1, len(r.Steps), r.ID)
 		}
 	case EventApprovalCancelled:
-		next, _, err = r.Cancel(e.Actor, e.At, e.Reason)
+		next, _, err = r.Cancel(crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason})
 	case EventApprovalExpired:
 		if !e.At.Equal(r.ExpiresAt) {
 			return Request{}, crmkit.Invalid("event", "expired at %s, but approval %s expires at %s", e.At.Format(time.RFC3339), r.ID, r.ExpiresAt.Format(time.RFC3339))

@@ -17,22 +17,33 @@ import (
 
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
+// approver is who decides in these tests: an actor and the roles it holds.
+type approver struct {
+	ID    string
+	Roles []string
+}
+
+// cmd is a's decision command at time at with comment.
+func (a approver) cmd(at time.Time, comment string) approval.Cmd {
+	return approval.Cmd{Cmd: crmkit.Cmd{By: a.ID, At: at, Reason: comment}, Roles: a.Roles}
+}
+
 var (
-	manager  = approval.Approver{ID: "mia", Roles: []string{"manager"}}
-	director = approval.Approver{ID: "dan", Roles: []string{"director"}}
-	both     = approval.Approver{ID: "bea", Roles: []string{"manager", "director"}}
+	manager  = approver{ID: "mia", Roles: []string{"manager"}}
+	director = approver{ID: "dan", Roles: []string{"director"}}
+	both     = approver{ID: "bea", Roles: []string{"manager", "director"}}
 )
 
 func newRequest(t *testing.T, roles []string, expires time.Time) approval.Request {
 	t.Helper()
-	r, e, err := approval.New("discount 20% on quote Q-1", "rob", roles, t0, expires)
+	r, e, err := approval.New("discount 20% on quote Q-1", roles, expires, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	require.Equal(t, approval.EventApprovalRequested, e.Type)
 	return r
 }
 
 func TestNewApprovalRequest(t *testing.T) {
-	r, e, err := approval.New("reactivate deal D-7", "rob", []string{"manager", "director"}, t0, t0.Add(48*time.Hour))
+	r, e, err := approval.New("reactivate deal D-7", []string{"manager", "director"}, t0.Add(48*time.Hour), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	assert.NotEqual(t, uuid.Nil, r.ID)
 	assert.Equal(t, approval.Pending, r.Status)
@@ -65,16 +76,16 @@ func TestNewApprovalRequestRejectsBadInput(t *testing.T) {
 		field                    string
 	}{
 		{"empty subject", " ", "rob", []string{"manager"}, t0, time.Time{}, "subject"},
-		{"empty requester", "s", "", []string{"manager"}, t0, time.Time{}, "requester"},
+		{"empty requester", "s", "", []string{"manager"}, t0, time.Time{}, "by"},
 		{"no roles", "s", "rob", nil, t0, time.Time{}, "roles"},
 		{"empty role", "s", "rob", []string{"manager", ""}, t0, time.Time{}, "roles[1]"},
-		{"zero time", "s", "rob", []string{"manager"}, time.Time{}, time.Time{}, "requested at"},
+		{"zero time", "s", "rob", []string{"manager"}, time.Time{}, time.Time{}, "at"},
 		{"expiry at request time", "s", "rob", []string{"manager"}, t0, t0, "expires at"},
 		{"expiry before request", "s", "rob", []string{"manager"}, t0, t0.Add(-time.Second), "expires at"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, _, err := approval.New(c.subject, c.requester, c.roles, c.at, c.expires)
+			r, _, err := approval.New(c.subject, c.roles, c.expires, crmkit.Cmd{By: c.requester, At: c.at})
 			require.ErrorIs(t, err, crmkit.ErrInvalid)
 			var ve *crmkit.ValidationError
 			require.ErrorAs(t, err, &ve)
@@ -87,7 +98,7 @@ func TestNewApprovalRequestRejectsBadInput(t *testing.T) {
 func TestApproveSingleStep(t *testing.T) {
 	r := newRequest(t, []string{"manager"}, time.Time{})
 	at := t0.Add(time.Hour)
-	got, e, err := r.Approve(manager, at, "fine, strategic account")
+	got, e, err := r.Approve(manager.cmd(at, "fine, strategic account"))
 	require.NoError(t, err)
 	assert.Equal(t, approval.Approved, got.Status)
 	assert.True(t, got.Granted(at))
@@ -112,11 +123,11 @@ func TestApproveSingleStep(t *testing.T) {
 	assert.Equal(t, int64(1), r.Version)
 
 	// Final: nothing more happens.
-	_, _, err = got.Approve(director, at, "")
+	_, _, err = got.Approve(director.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
-	_, _, err = got.Reject(both, at, "")
+	_, _, err = got.Reject(both.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
-	_, _, err = got.Cancel("rob", at, "")
+	_, _, err = got.Cancel(crmkit.Cmd{By: "rob", At: at, Reason: ""})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 }
 
@@ -126,27 +137,27 @@ func TestSeparationOfDuties(t *testing.T) {
 	snapshot := r.Clone()
 
 	// The requester never decides their own request, whatever their roles.
-	self := approval.Approver{ID: "rob", Roles: []string{"manager", "director"}}
-	_, _, err := r.Approve(self, at, "")
+	self := approver{ID: "rob", Roles: []string{"manager", "director"}}
+	_, _, err := r.Approve(self.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, "own request")
-	_, _, err = r.Reject(self, at, "")
+	_, _, err = r.Reject(self.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	// Roles are checked, in order: a director cannot take the manager's step.
-	_, _, err = r.Approve(director, at, "")
+	_, _, err = r.Approve(director.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, `does not hold role "manager"`)
-	_, _, err = r.Approve(approval.Approver{ID: "nobody"}, at, "")
+	_, _, err = r.Approve(approver{ID: "nobody"}.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	// Roles match exactly.
-	_, _, err = r.Approve(approval.Approver{ID: "max", Roles: []string{"Manager"}}, at, "")
+	_, _, err = r.Approve(approver{ID: "max", Roles: []string{"Manager"}}.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	assert.Equal(t, snapshot, r, "rejected commands change nothing")
 
 	// One person decides at most one step, even holding every role.
-	r1, e1, err := r.Approve(both, at, "")
+	r1, e1, err := r.Approve(both.cmd(at, ""))
 	require.NoError(t, err)
 	assert.Equal(t, "ApprovalStepApproved", e1.Type)
 	assert.Equal(t, "pending", e1.To)
@@ -155,15 +166,15 @@ func TestSeparationOfDuties(t *testing.T) {
 	step, ok := r1.CurrentStep()
 	require.True(t, ok)
 	assert.Equal(t, 1, step)
-	_, _, err = r1.Approve(both, at, "")
+	_, _, err = r1.Approve(both.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, "already decided step 1")
-	_, _, err = r1.Reject(both, at, "")
+	_, _, err = r1.Reject(both.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
-	_, _, err = r1.Approve(manager, at, "")
+	_, _, err = r1.Approve(manager.cmd(at, ""))
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
-	r2, e2, err := r1.Approve(director, at.Add(time.Hour), "ok")
+	r2, e2, err := r1.Approve(director.cmd(at.Add(time.Hour), "ok"))
 	require.NoError(t, err)
 	assert.Equal(t, "ApprovalGranted", e2.Type)
 	assert.Equal(t, int64(3), e2.Version)
@@ -173,9 +184,9 @@ func TestSeparationOfDuties(t *testing.T) {
 
 func TestRejectEndsTheChain(t *testing.T) {
 	r := newRequest(t, []string{"manager", "director"}, time.Time{})
-	r1, _, err := r.Approve(manager, t0.Add(time.Hour), "")
+	r1, _, err := r.Approve(manager.cmd(t0.Add(time.Hour), ""))
 	require.NoError(t, err)
-	r2, e, err := r1.Reject(director, t0.Add(2*time.Hour), "margin too thin")
+	r2, e, err := r1.Reject(director.cmd(t0.Add(2*time.Hour), "margin too thin"))
 	require.NoError(t, err)
 	assert.Equal(t, approval.Rejected, r2.Status)
 	assert.False(t, r2.Granted(t0.Add(2*time.Hour)))
@@ -185,7 +196,7 @@ func TestRejectEndsTheChain(t *testing.T) {
 	assert.False(t, r2.Decisions[1].Approved)
 	_, ok := r2.CurrentStep()
 	assert.False(t, ok)
-	_, _, err = r2.Approve(both, t0.Add(3*time.Hour), "")
+	_, _, err = r2.Approve(both.cmd(t0.Add(3*time.Hour), ""))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 }
 
@@ -198,12 +209,12 @@ func TestApprovalExpiry(t *testing.T) {
 	assert.Equal(t, approval.Pending, r.StatusAt(expires.Add(-time.Nanosecond)))
 	assert.Equal(t, approval.Expired, r.StatusAt(expires))
 
-	r1, _, err := r.Approve(manager, expires.Add(-time.Second), "")
+	r1, _, err := r.Approve(manager.cmd(expires.Add(-time.Second), ""))
 	require.NoError(t, err, "one second before expiry is in time")
-	_, _, err = r1.Approve(director, expires, "")
+	_, _, err = r1.Approve(director.cmd(expires, ""))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "at ExpiresAt it is too late")
 	assert.ErrorContains(t, err, "expired")
-	_, _, err = r1.Cancel("rob", expires, "")
+	_, _, err = r1.Cancel(crmkit.Cmd{By: "rob", At: expires, Reason: ""})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 
 	late := expires.Add(72 * time.Hour)
@@ -218,7 +229,7 @@ func TestApprovalExpiry(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 
 	// A grant is a permission valid until ExpiresAt.
-	g, _, err := newRequest(t, []string{"manager"}, expires).Approve(manager, t0.Add(time.Hour), "")
+	g, _, err := newRequest(t, []string{"manager"}, expires).Approve(manager.cmd(t0.Add(time.Hour), ""))
 	require.NoError(t, err)
 	assert.True(t, g.Granted(expires.Add(-time.Nanosecond)))
 	assert.False(t, g.Granted(expires))
@@ -232,29 +243,29 @@ func TestApprovalExpiry(t *testing.T) {
 
 func TestApprovalCancel(t *testing.T) {
 	r := newRequest(t, []string{"manager"}, time.Time{})
-	_, _, err := r.Cancel("", t0, "")
+	_, _, err := r.Cancel(crmkit.Cmd{By: "", At: t0, Reason: ""})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	c, e, err := r.Cancel("rob", t0.Add(time.Minute), "customer withdrew")
+	c, e, err := r.Cancel(crmkit.Cmd{By: "rob", At: t0.Add(time.Minute), Reason: "customer withdrew"})
 	require.NoError(t, err)
 	assert.Equal(t, approval.Cancelled, c.Status)
 	assert.Equal(t, "ApprovalCancelled", e.Type)
 	assert.Equal(t, "customer withdrew", e.Reason)
 	assert.Equal(t, "cancelled", e.To)
-	_, _, err = c.Approve(manager, t0.Add(time.Hour), "")
+	_, _, err = c.Approve(manager.cmd(t0.Add(time.Hour), ""))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 }
 
 func TestApprovalRejectsBadTimesAndIDs(t *testing.T) {
 	r := newRequest(t, []string{"manager", "director"}, time.Time{})
-	r1, _, err := r.Approve(manager, t0.Add(time.Hour), "")
+	r1, _, err := r.Approve(manager.cmd(t0.Add(time.Hour), ""))
 	require.NoError(t, err)
 	snapshot := r1.Clone()
 	for name, call := range map[string]func() error{
-		"zero time":          func() error { _, _, err := r1.Approve(director, time.Time{}, ""); return err },
-		"before last event":  func() error { _, _, err := r1.Approve(director, t0.Add(time.Minute), ""); return err },
-		"before the request": func() error { _, _, err := r.Reject(manager, t0.Add(-time.Minute), ""); return err },
+		"zero time":          func() error { _, _, err := r1.Approve(director.cmd(time.Time{}, "")); return err },
+		"before last event":  func() error { _, _, err := r1.Approve(director.cmd(t0.Add(time.Minute), "")); return err },
+		"before the request": func() error { _, _, err := r.Reject(manager.cmd(t0.Add(-time.Minute), "")); return err },
 		"empty approver": func() error {
-			_, _, err := r1.Approve(approval.Approver{Roles: []string{"director"}}, t0.Add(2*time.Hour), "")
+			_, _, err := r1.Approve(approver{Roles: []string{"director"}}.cmd(t0.Add(2*time.Hour), ""))
 			return err
 		},
 		"zero expire time": func() error { _, _, err := r1.Expire(time.Time{}); return err },
@@ -265,18 +276,18 @@ func TestApprovalRejectsBadTimesAndIDs(t *testing.T) {
 	}
 	assert.Equal(t, snapshot, r1)
 	// An approval at the same instant as the previous one is fine.
-	_, _, err = r1.Approve(director, t0.Add(time.Hour), "")
+	_, _, err = r1.Approve(director.cmd(t0.Add(time.Hour), ""))
 	assert.NoError(t, err)
 }
 
 func TestApprovalValueSemantics(t *testing.T) {
 	// Two decisions branching from one value must not share a backing array.
 	r := newRequest(t, []string{"manager", "director", "finance"}, time.Time{})
-	r1, _, err := r.Approve(manager, t0.Add(time.Hour), "")
+	r1, _, err := r.Approve(manager.cmd(t0.Add(time.Hour), ""))
 	require.NoError(t, err)
-	a, _, err := r1.Approve(director, t0.Add(2*time.Hour), "a")
+	a, _, err := r1.Approve(director.cmd(t0.Add(2*time.Hour), "a"))
 	require.NoError(t, err)
-	b, _, err := r1.Reject(both, t0.Add(2*time.Hour), "b")
+	b, _, err := r1.Reject(both.cmd(t0.Add(2*time.Hour), "b"))
 	require.NoError(t, err)
 	assert.Equal(t, "dan", a.Decisions[1].Approver)
 	assert.Equal(t, "bea", b.Decisions[1].Approver)
@@ -317,11 +328,11 @@ func TestApprovalStatusText(t *testing.T) {
 }
 
 func TestReplayApprovalRejectsForeignHistories(t *testing.T) {
-	r, e0, err := approval.New("s", "rob", []string{"manager", "director"}, t0, time.Time{})
+	r, e0, err := approval.New("s", []string{"manager", "director"}, time.Time{}, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	r1, e1, err := r.Approve(manager, t0.Add(time.Hour), "")
+	r1, e1, err := r.Approve(manager.cmd(t0.Add(time.Hour), ""))
 	require.NoError(t, err)
-	_, e2, err := r1.Approve(director, t0.Add(2*time.Hour), "")
+	_, e2, err := r1.Approve(director.cmd(t0.Add(2*time.Hour), ""))
 	require.NoError(t, err)
 
 	_, err = approval.Replay(nil)
@@ -331,7 +342,7 @@ func TestReplayApprovalRejectsForeignHistories(t *testing.T) {
 	_, err = approval.Replay([]crmkit.Event{e0, e2})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a version is missing")
 
-	_, other, err := approval.New("s", "rob", []string{"manager"}, t0, time.Time{})
+	_, other, err := approval.New("s", []string{"manager"}, time.Time{}, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	_, err = approval.Replay([]crmkit.Event{other, e1})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "another request's event")
@@ -362,7 +373,7 @@ func (m *approvalModel) expiredAt(at time.Time) bool {
 }
 
 // decide returns the sentinel the implementation must return, or nil.
-func (m *approvalModel) decide(who approval.Approver, at time.Time) error {
+func (m *approvalModel) decide(who approver, at time.Time) error {
 	switch {
 	case m.status != approval.Pending || m.expiredAt(at):
 		return crmkit.ErrIllegalTransition
@@ -388,7 +399,7 @@ func TestApprovalProperties(t *testing.T) {
 		if rapid.Bool().Draw(rt, "expires") {
 			expires = t0.Add(time.Duration(rapid.IntRange(1, 48).Draw(rt, "expiry hours")) * time.Hour)
 		}
-		r, e, err := approval.New("subject", requester, roles, t0, expires)
+		r, e, err := approval.New("subject", roles, expires, crmkit.Cmd{By: requester, At: t0})
 		require.NoError(rt, err)
 		events := []crmkit.Event{e}
 		m := &approvalModel{requester: requester, roles: roles, expires: expires, status: approval.Pending, last: t0}
@@ -397,7 +408,7 @@ func TestApprovalProperties(t *testing.T) {
 		for i := range rapid.IntRange(0, 12).Draw(rt, "commands") {
 			now = now.Add(time.Duration(rapid.IntRange(-2, 10).Draw(rt, fmt.Sprintf("step %d", i))) * time.Hour)
 			who := rapid.SampledFrom(people).Draw(rt, fmt.Sprintf("who %d", i))
-			by := approval.Approver{ID: who, Roles: staff[who]}
+			by := approver{ID: who, Roles: staff[who]}
 			before := r.Clone()
 			var (
 				next approval.Request
@@ -408,9 +419,9 @@ func TestApprovalProperties(t *testing.T) {
 			case 0, 1:
 				want = m.decide(by, now)
 				if cmd == 0 {
-					next, ev, err = r.Approve(by, now, "")
+					next, ev, err = r.Approve(by.cmd(now, ""))
 				} else {
-					next, ev, err = r.Reject(by, now, "")
+					next, ev, err = r.Reject(by.cmd(now, ""))
 				}
 				if want == nil {
 					m.decided = append(m.decided, who)
@@ -431,7 +442,7 @@ func TestApprovalProperties(t *testing.T) {
 				default:
 					m.status, m.last = approval.Cancelled, now
 				}
-				next, ev, err = r.Cancel(who, now, "")
+				next, ev, err = r.Cancel(crmkit.Cmd{By: who, At: now, Reason: ""})
 			case 3:
 				if m.status != approval.Pending || !m.expiredAt(now) {
 					want = crmkit.ErrIllegalTransition
@@ -486,7 +497,7 @@ func approvers(ds []approval.Decision) []string {
 
 func TestApprovalErrorsNameTheRequest(t *testing.T) {
 	r := newRequest(t, []string{"manager"}, time.Time{})
-	_, _, err := r.Approve(director, t0.Add(time.Hour), "")
+	_, _, err := r.Approve(director.cmd(t0.Add(time.Hour), ""))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), r.ID.String())
 	assert.False(t, errors.Is(err, crmkit.ErrInvalid))
@@ -494,9 +505,9 @@ func TestApprovalErrorsNameTheRequest(t *testing.T) {
 
 func TestApprovalValidateCatchesForgedValues(t *testing.T) {
 	r := newRequest(t, []string{"manager", "director"}, time.Time{})
-	r1, _, err := r.Approve(manager, t0.Add(time.Hour), "")
+	r1, _, err := r.Approve(manager.cmd(t0.Add(time.Hour), ""))
 	require.NoError(t, err)
-	g, _, err := r1.Approve(director, t0.Add(2*time.Hour), "")
+	g, _, err := r1.Approve(director.cmd(t0.Add(2*time.Hour), ""))
 	require.NoError(t, err)
 	require.NoError(t, g.Validate())
 	require.True(t, g.Granted(t0.Add(3*time.Hour)))
@@ -534,10 +545,10 @@ func TestApprovalValidateCatchesForgedValues(t *testing.T) {
 		})
 	}
 	// Rejected, cancelled and expired requests are valid values too.
-	rej, _, err := r1.Reject(director, t0.Add(2*time.Hour), "")
+	rej, _, err := r1.Reject(director.cmd(t0.Add(2*time.Hour), ""))
 	require.NoError(t, err)
 	assert.NoError(t, rej.Validate())
-	can, _, err := r1.Cancel("rob", t0.Add(2*time.Hour), "")
+	can, _, err := r1.Cancel(crmkit.Cmd{By: "rob", At: t0.Add(2 * time.Hour), Reason: ""})
 	require.NoError(t, err)
 	assert.NoError(t, can.Validate())
 	pending := rej.Clone()

@@ -28,12 +28,12 @@ func TestCheckProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		roles := rapid.SliceOfN(rapid.SampledFrom([]string{"manager", "director", "finance"}), 1, 3).Draw(t, "roles")
 		ttl := time.Duration(rapid.IntRange(2, 100).Draw(t, "ttl hours")) * time.Hour
-		r, _, err := approval.New("subject", "req", roles, t0, t0.Add(ttl))
+		r, _, err := approval.New("subject", roles, t0.Add(ttl), crmkit.Cmd{By: "req", At: t0})
 		require.NoError(t, err)
 		at := t0
 		for i, role := range roles {
 			at = at.Add(time.Minute)
-			r, _, err = r.Approve(approval.Approver{ID: "approver-" + string(rune('a'+i)), Roles: []string{role}}, at, "")
+			r, _, err = r.Approve(approver{ID: "approver-" + string(rune('a'+i)), Roles: []string{role}}.cmd(at, ""))
 			require.NoError(t, err)
 		}
 		when := at.Add(time.Duration(rapid.Int64Range(0, int64(t0.Add(ttl).Sub(at))-1).Draw(t, "after grant")))

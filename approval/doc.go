@@ -13,6 +13,15 @@
 // "approval"), and Replay rebuilds a request from its events, refusing a
 // history that could not have happened.
 //
+// Commands take the one command shape: Approve and Reject take a Cmd, a
+// crmkit.Cmd (By decides at At, Reason is the comment) with the Roles
+// the host application grants By; Cancel takes a crmkit.Cmd. Both are
+// validated by crmkit.Cmd.Validate, and a refused command returns the
+// zero Request and leaves its input unchanged. Expire takes only the time
+// of the check: it records the passing of ExpiresAt, done by nobody.
+// New takes the subject, the roles, the expiry and the requester's
+// crmkit.Cmd.
+//
 // The command an approval guards calls Request.Check: the request must be
 // for the command's subject, granted at the command's time, valid (a
 // forged or tampered value fails Validate and is never granted), cover

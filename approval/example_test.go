@@ -13,15 +13,17 @@ import (
 // its role, never the requester.
 func ExampleRequest() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	r, _, _ := approval.New("reactivate deal D-42", "rep-anna", []string{"manager", "director"}, at, at.Add(72*time.Hour))
-	boss := approval.Approver{ID: "boss", Roles: []string{"manager", "director"}}
+	r, _, _ := approval.New("reactivate deal D-42", []string{"manager", "director"}, at.Add(72*time.Hour), crmkit.Cmd{By: "rep-anna", At: at})
+	boss := func(at time.Time) approval.Cmd {
+		return approval.Cmd{Cmd: crmkit.Cmd{By: "boss", At: at}, Roles: []string{"manager", "director"}}
+	}
 
-	r, e, _ := r.Approve(boss, at.Add(time.Hour), "")
+	r, e, _ := r.Approve(boss(at.Add(time.Hour)))
 	fmt.Println(e.Type, r.Status, r.Granted(at.Add(time.Hour)))
-	_, _, err := r.Approve(boss, at.Add(2*time.Hour), "")
+	_, _, err := r.Approve(boss(at.Add(2 * time.Hour)))
 	fmt.Println("same person twice:", errors.Is(err, crmkit.ErrForbidden))
 
-	r, e, _ = r.Approve(approval.Approver{ID: "cfo", Roles: []string{"director"}}, at.Add(2*time.Hour), "")
+	r, e, _ = r.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "cfo", At: at.Add(2 * time.Hour)}, Roles: []string{"director"}})
 	fmt.Println(e.Type, r.Status, r.Granted(at.Add(2*time.Hour)))
 	fmt.Println("after expiry:", r.Granted(at.Add(72*time.Hour)))
 

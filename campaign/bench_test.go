@@ -59,7 +59,7 @@ func BenchmarkCampaignMachine(b *testing.B) {
 		}
 		c.Status, c.SubmittedBy = campaign.PendingApproval, "ann"
 		for b.Loop() {
-			n, _, err := c.Approve(ctx, "bob", at(1))
+			n, _, err := c.Approve(crmkit.Cmd{By: "bob", At: at(1)})
 			if err != nil {
 				b.Fatal(err)
 			}

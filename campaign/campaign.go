@@ -273,12 +273,12 @@ func New(spec Spec, c crmkit.Cmd) (Campaign, crmkit.Event, error) {
 	out := Campaign{ID: spec.ID, Code: code, Name: spec.Name, Kind: spec.Kind, Budget: budget,
 		Planned: planned, Schedule: spec.Schedule, Owner: spec.Owner, Version: 1}
 	if out.ID == uuid.Nil {
-		out.ID = crmkit.NewID()
+		out.ID = c.NewID()
 	}
 	if out.Owner == "" {
 		out.Owner = c.By
 	}
-	e, err := crmkit.NewEvent(CampaignKind, out.ID, EventCampaignCreated, c.By, c.At, out.Version, CreatedPayload{
+	e, err := c.NewEvent(CampaignKind, out.ID, EventCampaignCreated, out.Version, CreatedPayload{
 		Code: out.Code, Name: out.Name, Kind: out.Kind, Budget: out.Budget, Planned: out.Planned,
 		Schedule: out.Schedule, Owner: out.Owner})
 	if err != nil {
@@ -288,59 +288,68 @@ func New(spec Spec, c crmkit.Cmd) (Campaign, crmkit.Event, error) {
 	return out, e, nil
 }
 
+// Commands take a crmkit.Cmd (who, when, why), validated by
+// crmkit.Cmd.Validate (ErrInvalid naming "by" or "at"), and return the
+// changed campaign and its EventCampaignStatusChanged event carrying the
+// command's By, At and Reason; on error the zero Campaign, no event, and
+// the campaign passed in is unchanged. The campaign's guards are its own
+// (four eyes, the cost's currency) and never block, so no command takes
+// a context.
+
 // Submit submits a planned campaign for approval.
-func (c Campaign) Submit(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
-	return c.fire(ctx, TriggerSubmit, cmd{by: by}, "", at, func(n *Campaign) { n.SubmittedBy, n.ApprovedBy = by, "" })
+func (c Campaign) Submit(cm crmkit.Cmd) (Campaign, crmkit.Event, error) {
+	return c.fire(TriggerSubmit, cm, crmkit.Money{}, func(n *Campaign) { n.SubmittedBy, n.ApprovedBy = cm.By, "" })
 }
 
 // Approve approves a submitted campaign. The approver must not be who
 // submitted it (approval.FourEyes: ErrForbidden).
-func (c Campaign) Approve(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
-	return c.fire(ctx, TriggerApprove, cmd{by: by}, "", at, func(n *Campaign) { n.ApprovedBy = by })
+func (c Campaign) Approve(cm crmkit.Cmd) (Campaign, crmkit.Event, error) {
+	return c.fire(TriggerApprove, cm, crmkit.Money{}, func(n *Campaign) { n.ApprovedBy = cm.By })
 }
 
-// Reject sends a submitted campaign back to planning, with a reason. The
-// rejecter must not be who submitted it (ErrForbidden).
-func (c Campaign) Reject(ctx context.Context, by, reason string, at time.Time) (Campaign, crmkit.Event, error) {
-	if strings.TrimSpace(reason) == "" {
+// Reject sends a submitted campaign back to planning; cm.Reason is
+// required (ErrInvalid without it). The rejecter must not be who
+// submitted it (ErrForbidden).
+func (c Campaign) Reject(cm crmkit.Cmd) (Campaign, crmkit.Event, error) {
+	if strings.TrimSpace(cm.Reason) == "" {
 		return Campaign{}, crmkit.Event{}, crmkit.Invalid("reason", "campaign %s: rejection without a reason", c.Code)
 	}
-	return c.fire(ctx, TriggerReject, cmd{by: by}, reason, at, nil)
+	return c.fire(TriggerReject, cm, crmkit.Money{}, nil)
 }
 
 // Start starts an approved campaign.
-func (c Campaign) Start(ctx context.Context, by string, at time.Time) (Campaign, crmkit.Event, error) {
-	return c.fire(ctx, TriggerStart, cmd{by: by}, "", at, nil)
+func (c Campaign) Start(cm crmkit.Cmd) (Campaign, crmkit.Event, error) {
+	return c.fire(TriggerStart, cm, crmkit.Money{}, nil)
 }
 
 // Complete completes a running campaign, recording its actual cost (in
 // the budget's currency, not negative).
-func (c Campaign) Complete(ctx context.Context, by string, at time.Time, actualCost crmkit.Money) (Campaign, crmkit.Event, error) {
-	return c.fire(ctx, TriggerComplete, cmd{by: by, actualCost: actualCost}, "", at, func(n *Campaign) { n.ActualCost = actualCost })
+func (c Campaign) Complete(cm crmkit.Cmd, actualCost crmkit.Money) (Campaign, crmkit.Event, error) {
+	return c.fire(TriggerComplete, cm, actualCost, func(n *Campaign) { n.ActualCost = actualCost })
 }
 
-// Cancel cancels a campaign that has not ended, with a reason.
-func (c Campaign) Cancel(ctx context.Context, by, reason string, at time.Time) (Campaign, crmkit.Event, error) {
-	if strings.TrimSpace(reason) == "" {
+// Cancel cancels a campaign that has not ended; cm.Reason is required
+// (ErrInvalid without it).
+func (c Campaign) Cancel(cm crmkit.Cmd) (Campaign, crmkit.Event, error) {
+	if strings.TrimSpace(cm.Reason) == "" {
 		return Campaign{}, crmkit.Event{}, crmkit.Invalid("reason", "campaign %s: cancellation without a reason", c.Code)
 	}
-	return c.fire(ctx, TriggerCancel, cmd{by: by}, reason, at, nil)
+	return c.fire(TriggerCancel, cm, crmkit.Money{}, nil)
 }
 
-// fire runs one trigger on the compiled machine: the context, the table,
+// fire runs one trigger on the compiled machine: the command, the table,
 // then the trigger's guards; apply then fills in the command's fields.
-func (c Campaign) fire(ctx context.Context, tr Trigger, cm cmd, reason string, at time.Time, apply func(*Campaign)) (Campaign, crmkit.Event, error) {
-	by := cm.by
-	if strings.TrimSpace(by) == "" {
-		return Campaign{}, crmkit.Event{}, crmkit.Invalid("by", "campaign %s: %s by nobody", c.Code, tr)
-	}
-	if at.IsZero() {
-		return Campaign{}, crmkit.Event{}, crmkit.Invalid("at", "campaign %s: %s at the zero time", c.Code, tr)
+func (c Campaign) fire(tr Trigger, cm crmkit.Cmd, actualCost crmkit.Money, apply func(*Campaign)) (Campaign, crmkit.Event, error) {
+	if err := cm.Validate(); err != nil {
+		return Campaign{}, crmkit.Event{}, fmt.Errorf("campaign %s: %s: %w", c.Code, tr, err)
 	}
 	if c.Status >= numStatuses {
 		return Campaign{}, crmkit.Event{}, crmkit.Invalid("status", "campaign %s: unknown status %d", c.Code, c.Status)
 	}
-	n, res, err := machine.Fire(ctx, int(c.Status), int(tr), &c, &cm, at)
+	g := cmd{by: cm.By, actualCost: actualCost}
+	// The guards are the package's own and never block: the background
+	// context only satisfies the runtime's signature.
+	n, res, err := machine.Fire(context.Background(), int(c.Status), int(tr), &c, &g, cm.At)
 	switch res {
 	case fsm.Refused:
 		return Campaign{}, crmkit.Event{}, fmt.Errorf("campaign %s: %s while %s: %w", c.Code, tr, c.Status, crmkit.ErrIllegalTransition)
@@ -356,10 +365,10 @@ func (c Campaign) fire(ctx context.Context, tr Trigger, cm cmd, reason string, a
 	if apply != nil {
 		apply(&out)
 	}
-	e, err := crmkit.NewEvent(CampaignKind, out.ID, EventCampaignStatusChanged, by, at, out.Version, nil)
+	e, err := cm.NewEvent(CampaignKind, out.ID, EventCampaignStatusChanged, out.Version, nil)
 	if err != nil {
 		return Campaign{}, crmkit.Event{}, err
 	}
-	e.From, e.To, e.Reason = c.Status.String(), next.String(), reason
+	e.From, e.To, e.Reason = c.Status.String(), next.String(), cm.Reason
 	return out, e, nil
 }

@@ -1,7 +1,6 @@
 package campaign_test
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 // under four eyes, run and completed with its actual cost; each command
 // returns the next version and its event.
 func Example() {
-	ctx := context.Background()
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 9, 0, 0, 0, time.UTC) }
 	c, e, err := campaign.New(campaign.Spec{
 		Code: "SPRING", Name: "Spring webinar", Kind: "webinar",
@@ -26,13 +24,13 @@ func Example() {
 		return
 	}
 	fmt.Println(c.Version, e.Type, c.Status, c.Owner)
-	c, _, _ = c.Submit(ctx, "ana", day(2))
-	if _, _, err := c.Approve(ctx, "ana", day(3)); err != nil {
+	c, _, _ = c.Submit(crmkit.Cmd{By: "ana", At: day(2)})
+	if _, _, err := c.Approve(crmkit.Cmd{By: "ana", At: day(3)}); err != nil {
 		fmt.Println("ana approves her own submission:", err != nil)
 	}
-	c, _, _ = c.Approve(ctx, "bo", day(3))
-	c, _, _ = c.Start(ctx, "ana", day(4))
-	c, e, err = c.Complete(ctx, "ana", day(31), crmkit.MustMoney("4800.00", "EUR"))
+	c, _, _ = c.Approve(crmkit.Cmd{By: "bo", At: day(3)})
+	c, _, _ = c.Start(crmkit.Cmd{By: "ana", At: day(4)})
+	c, e, err = c.Complete(crmkit.Cmd{By: "ana", At: day(31)}, crmkit.MustMoney("4800.00", "EUR"))
 	if err != nil {
 		fmt.Println(err)
 		return

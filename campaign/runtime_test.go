@@ -2,13 +2,9 @@ package campaign_test
 
 import (
 	"testing"
-	"time"
 
-	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/internal/fsm/fsmtest"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
 
@@ -29,12 +25,4 @@ func TestCampaignRuntimeAgreesWithLooplab(t *testing.T) {
 			return int(n), ok
 		}}
 	rapid.Check(t, func(t *rapid.T) { fsmtest.Agree(t, sub) })
-}
-
-func TestCampaignNilContextIsInvalid(t *testing.T) {
-	c, _, err := create("c", "c", crmkit.MustMoney("10", "EUR"), campaign.Targets{}, crmkit.Period{})
-	require.NoError(t, err)
-	//lint:ignore SA1012 a nil context is the input under test
-	_, _, err = c.Submit(nil, "ann", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }

@@ -1,7 +1,6 @@
 package campaign_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -26,7 +25,6 @@ func newStoredCampaign(t require.TestingT) campaign.Campaign {
 
 // Every campaign the commands make is valid, and Clone is deep and equal.
 func TestEveryCampaignTheCommandsMakeIsValid(t *testing.T) {
-	ctx := context.Background()
 	rapid.Check(t, func(t *rapid.T) {
 		c := newStoredCampaign(t)
 		people := []string{"ana", "bo"}
@@ -40,17 +38,17 @@ func TestEveryCampaignTheCommandsMakeIsValid(t *testing.T) {
 			)
 			switch rapid.IntRange(0, 5).Draw(t, fmt.Sprint("op ", i)) {
 			case 0:
-				next, _, err = c.Submit(ctx, by, at)
+				next, _, err = c.Submit(crmkit.Cmd{By: by, At: at})
 			case 1:
-				next, _, err = c.Approve(ctx, by, at)
+				next, _, err = c.Approve(crmkit.Cmd{By: by, At: at})
 			case 2:
-				next, _, err = c.Reject(ctx, by, "too expensive", at)
+				next, _, err = c.Reject(crmkit.Cmd{By: by, At: at, Reason: "too expensive"})
 			case 3:
-				next, _, err = c.Start(ctx, by, at)
+				next, _, err = c.Start(crmkit.Cmd{By: by, At: at})
 			case 4:
-				next, _, err = c.Complete(ctx, by, at, crmkit.MustMoney("4800.00", "EUR"))
+				next, _, err = c.Complete(crmkit.Cmd{By: by, At: at}, crmkit.MustMoney("4800.00", "EUR"))
 			default:
-				next, _, err = c.Cancel(ctx, by, "moved", at)
+				next, _, err = c.Cancel(crmkit.Cmd{By: by, At: at, Reason: "moved"})
 			}
 			if err != nil {
 				continue

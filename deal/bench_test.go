@@ -105,11 +105,11 @@ func BenchmarkStageMove(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err := approval.New(deal.StageSubject(d.ID, "closing"), "ana", []string{"manager"}, dealStart, time.Time{})
+	req, _, err := approval.New(deal.StageSubject(d.ID, "closing"), []string{"manager"}, time.Time{}, crmkit.Cmd{By: "ana", At: dealStart})
 	if err != nil {
 		b.Fatal(err)
 	}
-	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "ok")
+	req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "bea", At: dealStart.Add(time.Hour), Reason: "ok"}, Roles: []string{"manager"}})
 	if err != nil {
 		b.Fatal(err)
 	}

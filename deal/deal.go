@@ -317,7 +317,7 @@ func newDeal(p *Pipeline, n NewDeal, c Cmd) (Deal, error) {
 	}
 	d := Deal{ID: n.ID}
 	if d.ID == uuid.Nil {
-		d.ID = crmkit.NewID()
+		d.ID = c.Cmd.NewID()
 	}
 	if err := c.check(&d); err != nil {
 		return Deal{}, err

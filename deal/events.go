@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/internal/uuidv7"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -103,7 +102,7 @@ type ProbabilityPayload struct {
 // event builds the event of a change already applied to d (so d.Version
 // is the version after it), marshalling payload (nil for none).
 func (d *Deal) event(typ string, c Cmd, from, to string, payload any) (crmkit.Event, error) {
-	e, err := crmkit.NewEvent(DealKind, d.ID, typ, c.By, c.At, d.Version, payload)
+	e, err := c.Cmd.NewEvent(DealKind, d.ID, typ, d.Version, payload)
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("deal %s: %s: %w", d.ID, typ, err)
 	}
@@ -116,7 +115,7 @@ func (d *Deal) event(typ string, c Cmd, from, to string, payload any) (crmkit.Ev
 // Its ID carries the command's time.
 func (d *Deal) transitionEvent(typ string, c Cmd, from, to string) crmkit.Event {
 	return crmkit.Event{
-		ID: uuidv7.NewAt(c.At), AggregateID: d.ID, AggregateKind: DealKind, Type: typ,
+		ID: c.Cmd.NewID(), AggregateID: d.ID, AggregateKind: DealKind, Type: typ,
 		Actor: c.By, At: c.At, Version: d.Version, From: from, To: to, Reason: c.Reason,
 	}
 }

@@ -47,8 +47,8 @@ func Example() {
 	_, _, err := p.Reactivate(d, cmd(90, "budget released"))
 	fmt.Println("without approval, forbidden:", errors.Is(err, crmkit.ErrForbidden))
 
-	req, _, _ := approval.New(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, cmd(90, "").At, time.Time{})
-	req, _, _ = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, cmd(90, "").At.Add(time.Hour), "go")
+	req, _, _ := approval.New(deal.ReactivationSubject(d.ID), []string{"manager"}, time.Time{}, crmkit.Cmd{By: "ana", At: cmd(90, "").At})
+	req, _, _ = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "bea", At: cmd(90, "").At.Add(time.Hour), Reason: "go"}, Roles: []string{"manager"}})
 	c := cmd(91, "budget released")
 	c.Approval = &req
 	step(p.Reactivate(d, c))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/fsm"
-	"github.com/crmkit/crmkit/internal/uuidv7"
 	"github.com/google/uuid"
 	looplab "github.com/looplab/fsm"
 )
@@ -429,7 +428,7 @@ func (p *Pipeline) Move(d Deal, stage string, c Cmd) (_ Deal, ev crmkit.Event, _
 	from := p.spec.Stages[d.Stage].Name
 	d.transit(t, dst, &c, Outcome{}, time.Time{}) // d is this call's own copy
 	ev = crmkit.Event{
-		ID: uuidv7.NewAt(c.At), AggregateID: d.ID, AggregateKind: DealKind, Type: EventStageChanged,
+		ID: c.Cmd.NewID(), AggregateID: d.ID, AggregateKind: DealKind, Type: EventStageChanged,
 		Actor: c.By, At: c.At, Version: d.Version, From: from, To: p.spec.Stages[to].Name, Reason: c.Reason,
 	}
 	return d, ev, nil

@@ -206,14 +206,14 @@ func TestStageGates(t *testing.T) {
 	_, _, err = p.Move(d, "closing", by("ana", 1))
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 
-	grant := func(subject string, approver approval.Approver) *approval.Request {
-		r, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, time.Time{})
+	grant := func(subject string, approver approver) *approval.Request {
+		r, _, err := approval.New(subject, []string{"manager"}, time.Time{}, crmkit.Cmd{By: "ana", At: dealStart})
 		require.NoError(t, err)
-		r, _, err = r.Approve(approver, dealStart.Add(time.Hour), "ok")
+		r, _, err = r.Approve(approver.cmd(dealStart.Add(time.Hour), "ok"))
 		require.NoError(t, err)
 		return &r
 	}
-	manager := approval.Approver{ID: "bea", Roles: []string{"manager"}}
+	manager := approver{ID: "bea", Roles: []string{"manager"}}
 	subject := deal.StageSubject(d.ID, "closing")
 
 	c := by("ana", 1)
@@ -227,31 +227,31 @@ func TestStageGates(t *testing.T) {
 
 	// The requester of the approval and the actor of the move are
 	// different people here, but the actor approved it: forbidden.
-	r, _, err := approval.New(subject, "cai", []string{"manager"}, dealStart, time.Time{})
+	r, _, err := approval.New(subject, []string{"manager"}, time.Time{}, crmkit.Cmd{By: "cai", At: dealStart})
 	require.NoError(t, err)
-	r, _, err = r.Approve(approval.Approver{ID: "ana", Roles: []string{"manager"}}, dealStart.Add(time.Hour), "self")
+	r, _, err = r.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.Add(time.Hour), Reason: "self"}, Roles: []string{"manager"}})
 	require.NoError(t, err)
 	c.Approval = &r
 	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "the actor approved their own move")
 
-	wrongRole, _, err := approval.New(subject, "ana", []string{"finance"}, dealStart, time.Time{})
+	wrongRole, _, err := approval.New(subject, []string{"finance"}, time.Time{}, crmkit.Cmd{By: "ana", At: dealStart})
 	require.NoError(t, err)
-	wrongRole, _, err = wrongRole.Approve(approval.Approver{ID: "fin", Roles: []string{"finance"}}, dealStart.Add(time.Hour), "ok")
+	wrongRole, _, err = wrongRole.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "fin", At: dealStart.Add(time.Hour), Reason: "ok"}, Roles: []string{"finance"}})
 	require.NoError(t, err)
 	c.Approval = &wrongRole
 	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "no manager step")
 
-	pending, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, time.Time{})
+	pending, _, err := approval.New(subject, []string{"manager"}, time.Time{}, crmkit.Cmd{By: "ana", At: dealStart})
 	require.NoError(t, err)
 	c.Approval = &pending
 	_, _, err = p.Move(d, "closing", c)
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "pending")
 
-	expiring, _, err := approval.New(subject, "ana", []string{"manager"}, dealStart, dealStart.Add(12*time.Hour))
+	expiring, _, err := approval.New(subject, []string{"manager"}, dealStart.Add(12*time.Hour), crmkit.Cmd{By: "ana", At: dealStart})
 	require.NoError(t, err)
-	expiring, _, err = expiring.Approve(manager, dealStart.Add(time.Hour), "ok")
+	expiring, _, err = expiring.Approve(manager.cmd(dealStart.Add(time.Hour), "ok"))
 	require.NoError(t, err)
 	c.Approval = &expiring
 	_, _, err = p.Move(d, "closing", c)
@@ -319,13 +319,13 @@ func TestReactivateWithAndWithoutApproval(t *testing.T) {
 	_, _, err = p.Reactivate(s, by("ana", 2))
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 
-	req, _, err := approval.New(deal.ReactivationSubject(d.ID), "ana", []string{"manager"}, dealStart.AddDate(0, 0, 2), time.Time{})
+	req, _, err := approval.New(deal.ReactivationSubject(d.ID), []string{"manager"}, time.Time{}, crmkit.Cmd{By: "ana", At: dealStart.AddDate(0, 0, 2)})
 	require.NoError(t, err)
-	_, _, err = req.Approve(approval.Approver{ID: "ana", Roles: []string{"manager"}}, dealStart.AddDate(0, 0, 2), "mine")
+	_, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "ana", At: dealStart.AddDate(0, 0, 2), Reason: "mine"}, Roles: []string{"manager"}})
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "nobody approves their own request")
-	_, _, err = req.Approve(approval.Approver{ID: "ben", Roles: []string{"sales"}}, dealStart.AddDate(0, 0, 2), "no role")
+	_, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "ben", At: dealStart.AddDate(0, 0, 2), Reason: "no role"}, Roles: []string{"sales"}})
 	require.ErrorIs(t, err, crmkit.ErrForbidden, "roles are checked")
-	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dealStart.AddDate(0, 0, 2), "ok")
+	req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "bea", At: dealStart.AddDate(0, 0, 2), Reason: "ok"}, Roles: []string{"manager"}})
 	require.NoError(t, err)
 
 	c := by("ana", 3)

@@ -572,7 +572,7 @@ func NewQuote(dealID uuid.UUID, cur crmkit.Currency, lines []QuoteLine, validUnt
 		return Quote{}, crmkit.Event{}, fmt.Errorf("new quote on deal %s: %w", dealID, err)
 	}
 	q := Quote{
-		ID: crmkit.NewID(), DealID: dealID, Version: 1, Currency: cur,
+		ID: c.Cmd.NewID(), DealID: dealID, Version: 1, Currency: cur,
 		Lines: slices.Clone(lines), Status: QuoteDraft, ValidUntil: validUntil,
 		CreatedBy: by, CreatedAt: at, UpdatedAt: at, Seq: 1,
 	}
@@ -676,7 +676,7 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, e
 	if policy.TTL > 0 && (expires.IsZero() || at.Add(policy.TTL).Before(expires)) {
 		expires = at.Add(policy.TTL)
 	}
-	a, ae, err := approval.New(QuoteApprovalSubject(q.ID, q.Version), by, roles, at, expires)
+	a, ae, err := approval.New(QuoteApprovalSubject(q.ID, q.Version), roles, expires, crmkit.Cmd{By: by, At: at, IDs: c.IDs})
 	if err != nil {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
@@ -720,16 +720,16 @@ func (q Quote) decide(roles []string, c Cmd, approve bool) (Quote, crmkit.Event,
 	if q.Approval == nil {
 		return Quote{}, crmkit.Event{}, crmkit.Invalid("approval", "quote %s v%d is pending approval without a request", q.ID, q.Version)
 	}
-	by := approval.Approver{ID: c.By, Roles: roles}
+	by := approval.Cmd{Cmd: c.Cmd, Roles: roles}
 	var (
 		a   approval.Request
 		ae  crmkit.Event
 		err error
 	)
 	if approve {
-		a, ae, err = q.Approval.Approve(by, c.At, c.Reason)
+		a, ae, err = q.Approval.Approve(by)
 	} else {
-		a, ae, err = q.Approval.Reject(by, c.At, c.Reason)
+		a, ae, err = q.Approval.Reject(by)
 	}
 	if err != nil {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
@@ -888,7 +888,7 @@ func (q Quote) Revise(c Cmd) (Quote, crmkit.Event, error) {
 		if q.Approval.ExpiredAt(c.At) {
 			_, ae, err = q.Approval.Expire(c.At)
 		} else {
-			_, ae, err = q.Approval.Cancel(c.By, c.At, fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1))
+			_, ae, err = q.Approval.Cancel(crmkit.Cmd{By: c.By, At: c.At, Reason: fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1), IDs: c.IDs})
 		}
 		if err != nil {
 			return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
@@ -942,7 +942,7 @@ func (q Quote) emit(typ string, from QuoteStatus, c crmkit.Cmd, payload any) (Qu
 }
 
 func (q Quote) event(typ string, c crmkit.Cmd, payload any) (crmkit.Event, error) {
-	e, err := crmkit.NewEvent(QuoteKind, q.ID, typ, c.By, c.At, q.Seq, payload)
+	e, err := c.NewEvent(QuoteKind, q.ID, typ, q.Seq, payload)
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("quote %s: %w", q.ID, err)
 	}

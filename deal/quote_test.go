@@ -789,7 +789,7 @@ func TestQuoteStateMachine(t *testing.T) {
 					}
 				}
 			case "approve", "reject":
-				by := approval.Approver{ID: who, Roles: staff[who]}
+				by := approver{ID: who, Roles: staff[who]}
 				if cmd == "approve" {
 					next, events, err = q.Approve(by.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: by.ID, At: now}})
 				} else {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/crmkit/crmkit/internal/clonetest"
@@ -131,7 +130,7 @@ func TestDealValidateNamesTheField(t *testing.T) {
 // deep and equal.
 func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
 	policy := deal.DefaultQuoteApprovalPolicy()
-	approvers := []approval.Approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
+	approvers := []approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
 	rapid.Check(t, func(t *rapid.T) {
 		discount := rapid.SampledFrom([]string{"0", "0.2", "0.35"}).Draw(t, "discount")
 		q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", discount)}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})

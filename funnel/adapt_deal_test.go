@@ -66,9 +66,9 @@ func dealHistories(t *testing.T) []crmkit.Event {
 	a = step(p.Move(a, "bidding", cmd(7, "tender")))
 	a = step(p.Move(a, "negotiation", cmd(35, "shortlisted")))
 	a = step(p.Suspend(a, time.Time{}, cmd(40, "budget freeze")))
-	req, _, err := approval.New(deal.ReactivationSubject(a.ID), "ana", []string{"manager"}, dday(90), time.Time{})
+	req, _, err := approval.New(deal.ReactivationSubject(a.ID), []string{"manager"}, time.Time{}, crmkit.Cmd{By: "ana", At: dday(90)})
 	require.NoError(t, err)
-	req, _, err = req.Approve(approval.Approver{ID: "bea", Roles: []string{"manager"}}, dday(90).Add(time.Hour), "go")
+	req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "bea", At: dday(90).Add(time.Hour), Reason: "go"}, Roles: []string{"manager"}})
 	require.NoError(t, err)
 	c := cmd(91, "budget released")
 	c.Approval = &req

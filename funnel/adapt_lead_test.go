@@ -41,29 +41,30 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 	t.Helper()
 	ctx := context.Background()
 	clock := crmkit.NewFakeClock(dday(0))
-	ladder, err := lead.NewLadder(clock)
+	ladder, err := lead.NewLadder()
 	require.NoError(t, err)
 	var events []crmkit.Event
 	var ids [4]uuid.UUID
 	leads := make([]lead.Lead, 4)
 	for i := range leads {
-		l, e, err := lead.New(clock, lead.Capture{
+		l, e, err := lead.New(lead.Capture{
 			Who:    lead.Person{Name: "Ada", Email: "ada" + string(rune('a'+i)) + "@acme.example", Company: "Acme"},
-			Source: lead.ChannelInboundContent, Owner: "ana", Actor: "marketing",
-		})
+			Source: lead.ChannelInboundContent,
+			Owner:  "ana",
+		}, crmkit.Cmd{By: "marketing", At: clock.Now()})
 		require.NoError(t, err)
 		leads[i], ids[i] = l, l.ID
 		events = append(events, e)
 	}
 	clock.Set(dday(1))
-	_, e, err := leads[3].Assign(clock, "router", "ben")
+	_, e, err := leads[3].Assign("ben", crmkit.Cmd{By: "router", At: clock.Now()})
 	require.NoError(t, err)
 	events = append(events, e)
 
 	clock.Set(dday(200))
 	fire := func(i int, a lead.Action, day int, reason string) {
 		t.Helper()
-		cmd := lead.Command{Action: a, Actor: "ana", At: dday(day), Reason: reason}
+		cmd := lead.Command{Cmd: crmkit.Cmd{By: "ana", At: dday(day), Reason: reason}, Action: a}
 		if a == lead.ActionNurture {
 			cmd.RevisitAt = dday(day + 60)
 		}
@@ -74,7 +75,7 @@ func leadHistories(t *testing.T) ([]crmkit.Event, [4]uuid.UUID) {
 	}
 	fire(0, lead.ActionQualify, 1, "")
 	fire(0, lead.ActionAccept, 2, "")
-	conv, err := ladder.Convert(ctx, leads[0], lead.ConvertInput{Actor: "ana", At: dday(3), Amount: euros("10000.00")})
+	conv, err := ladder.Convert(ctx, leads[0], lead.ConvertInput{Cmd: crmkit.Cmd{By: "ana", At: dday(3)}, Amount: euros("10000.00")})
 	require.NoError(t, err)
 	events = append(events, conv.Event)
 

@@ -44,11 +44,9 @@ const (
 
 // ConvertInput is the input of Ladder.Convert.
 type ConvertInput struct {
-	// Actor is who converts the lead.
-	Actor string
-	// At is when; zero means the clock's now (not after now, not before the
-	// lead's last change).
-	At time.Time
+	// Cmd says who converts the lead, when (not before the lead's last
+	// change) and why; validated by crmkit.Cmd.Validate.
+	crmkit.Cmd
 	// Owner owns the new opportunity; "" means the lead's owner. One of the
 	// two is required.
 	Owner string
@@ -148,8 +146,9 @@ type ConvertedPayload struct {
 //
 // Errors, each changing nothing: a lead that is not SQL, including one
 // converted already, is crmkit.ErrIllegalTransition; a negative amount, an
-// expected close before the conversion, no owner, a time in the future or
-// before the lead's last change are crmkit.ErrInvalid; a duplicate under
+// expected close before the conversion, no owner, a command
+// crmkit.Cmd.Validate refuses or a time before the lead's last change are
+// crmkit.ErrInvalid; a duplicate under
 // RejectDuplicates is crmkit.ErrConflict; a failed guard or a done ctx as
 // in Fire; a nil ctx or a nil or zero Ladder is crmkit.ErrInvalid.
 func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conversion, error) {
@@ -172,9 +171,6 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		return Conversion{}, illegal(&l, ActionConvert)
 	}
 	at := in.At
-	if at.IsZero() {
-		at = lad.clock.Now()
-	}
 	if in.Amount.Sign() < 0 {
 		return Conversion{}, crmkit.Invalid("amount", "lead %s: negative amount %s", l.ID, in.Amount)
 	}
@@ -201,7 +197,7 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		return Conversion{}, err
 	}
 	opp := OpportunityDraft{
-		ID: crmkit.NewID(), AccountID: acc.ID, ContactID: con.ID, LeadID: l.ID,
+		ID: in.NewID(), AccountID: acc.ID, ContactID: con.ID, LeadID: l.ID,
 		Name: in.OpportunityName, Amount: in.Amount, ExpectedClose: closeAt,
 		Source: l.Source, EventKind: l.EventKind, Campaign: l.Campaign, Owner: owner,
 		CreatedAt: at, Journey: cloneJourney(l.Journey),
@@ -220,7 +216,7 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 	}
 	next := l
 	var ev crmkit.Event
-	if err := lad.fire(ctx, &next, &Command{Action: ActionConvert, Actor: in.Actor, At: at}, payload, &ev); err != nil {
+	if err := lad.fire(ctx, &next, &Command{Cmd: in.Cmd, Action: ActionConvert}, payload, &ev); err != nil {
 		return Conversion{}, err
 	}
 	next.Conversion = ref
@@ -300,13 +296,13 @@ func (in ConvertInput) match(l Lead) (AccountDraft, ContactDraft, error) {
 			name = strings.TrimSpace(l.Who.Phone)
 		}
 		acc = AccountDraft{
-			ID: crmkit.NewID(), Name: name, Domain: domain, Website: l.Who.Website,
+			ID: in.NewID(), Name: name, Domain: domain, Website: l.Who.Website,
 			Industry: l.Who.Industry, Country: l.Who.Country, Size: l.Who.CompanySize,
 			Attributes: l.Who.Clone().Attributes,
 		}
 	}
 	if !found {
-		con = ContactDraft{ID: crmkit.NewID(), AccountID: acc.ID}
+		con = ContactDraft{ID: in.NewID(), AccountID: acc.ID}
 	} else if con.AccountID == uuid.Nil {
 		con.AccountID = acc.ID
 	}

@@ -16,14 +16,18 @@ import (
 // sqlLead captures a lead and moves it to SQL.
 func sqlLead(t *testing.T, clock *crmkit.FakeClock, lad *lead.Ladder, who lead.Person) lead.Lead {
 	t.Helper()
-	l, _, err := lead.New(clock, lead.Capture{
-		Who: who, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Campaign: "spring-webinar",
-		Owner: "rep-1", BuyBy: clock.Now().AddDate(0, 0, 30),
-		Journey: []lead.Touchpoint{{Channel: lead.ChannelEvent, Campaign: "spring-webinar", Kind: lead.TouchAttend, At: clock.Now()}},
-	})
+	l, _, err := lead.New(lead.Capture{
+		Who:       who,
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventWebinar,
+		Campaign:  "spring-webinar",
+		Owner:     "rep-1",
+		BuyBy:     clock.Now().AddDate(0, 0, 30),
+		Journey:   []lead.Touchpoint{{Channel: lead.ChannelEvent, Campaign: "spring-webinar", Kind: lead.TouchAttend, At: clock.Now()}},
+	}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	clock.Advance(time.Hour)
-	l, _, err = lad.Accept(context.Background(), l, "rep-1", "wants a quote")
+	l, _, err = lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "rep-1", Reason: "wants a quote", At: clock.Now()}, Action: lead.ActionAccept})
 	require.NoError(t, err)
 	clock.Advance(time.Hour)
 	return l
@@ -36,7 +40,7 @@ func TestConvertCreatesAccountContactOpportunity(t *testing.T) {
 		Title: "CTO", Industry: "software", Country: "HU", CompanySize: 120, Attributes: map[string]string{"segment": "mid"}}
 	l := sqlLead(t, clock, lad, who)
 	amount := crmkit.MustMoney("12000.00", "EUR")
-	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{Actor: "rep-1", Amount: amount})
+	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Amount: amount})
 	require.NoError(t, err)
 
 	assert.Equal(t, lead.StageConverted, c.Lead.Stage)
@@ -87,7 +91,7 @@ func TestConvertCreatesAccountContactOpportunity(t *testing.T) {
 	assert.Equal(t, c.Account.ID, p.AccountID)
 
 	// Converting twice is an error and changes nothing.
-	_, err = lad.Convert(context.Background(), c.Lead, lead.ConvertInput{Actor: "rep-1"})
+	_, err = lad.Convert(context.Background(), c.Lead, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}})
 	require.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 	assert.Contains(t, err.Error(), "already converted")
 }
@@ -96,7 +100,7 @@ func TestConvertRejections(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0)
 	lad := newLadder(t, clock)
 	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "ada@acme.com"})
-	mql, _, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Bob"}, Source: lead.ChannelEmail, Owner: "rep"})
+	mql, _, err := lead.New(lead.Capture{Who: lead.Person{Name: "Bob"}, Source: lead.ChannelEmail, Owner: "rep"}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	unowned := l
 	unowned.Owner = ""
@@ -110,7 +114,7 @@ func TestConvertRejections(t *testing.T) {
 		{"negative amount", l, lead.ConvertInput{Amount: crmkit.MustMoney("-1.00", "EUR")}, crmkit.ErrInvalid},
 		{"no owner", unowned, lead.ConvertInput{}, crmkit.ErrInvalid},
 		{"close before conversion", l, lead.ConvertInput{ExpectedClose: t0}, crmkit.ErrInvalid},
-		{"future", l, lead.ConvertInput{At: clock.Now().Add(time.Hour)}, crmkit.ErrInvalid},
+		{"future", l, lead.ConvertInput{Cmd: crmkit.Cmd{At: clock.Now().Add(time.Hour)}}, crmkit.ErrInvalid},
 		{"nil existing account", l, lead.ConvertInput{Accounts: []lead.ExistingAccount{{Domain: "x.com"}}}, crmkit.ErrInvalid},
 		{"nil existing contact", l, lead.ConvertInput{Contacts: []lead.ExistingContact{{Email: "x@x.com"}}}, crmkit.ErrInvalid},
 		{"zero lead", lead.Lead{}, lead.ConvertInput{}, crmkit.ErrInvalid},
@@ -134,10 +138,7 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 	// A contact with the same address (different case and +tag) is linked,
 	// and so is its account.
 	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "Ada+webinar@Acme.com"})
-	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{
-		Accounts: []lead.ExistingAccount{{ID: otherAcc, Name: "Globex", Domain: "globex.com"}, {ID: accID, Name: "Acme", Domain: "https://www.acme.com"}},
-		Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}},
-	})
+	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: otherAcc, Name: "Globex", Domain: "globex.com"}, {ID: accID, Name: "Acme", Domain: "https://www.acme.com"}}, Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}}})
 	require.NoError(t, err)
 	assert.True(t, c.Contact.Existing)
 	assert.Equal(t, conID, c.Contact.ID)
@@ -149,10 +150,7 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 
 	// A new person at a known company domain: new contact, existing account.
 	l2 := sqlLead(t, clock, lad, lead.Person{Name: "Bob", Email: "bob@acme.com"})
-	c2, err := lad.Convert(context.Background(), l2, lead.ConvertInput{
-		Accounts: []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}},
-		Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}},
-	})
+	c2, err := lad.Convert(context.Background(), l2, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}}, Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}}})
 	require.NoError(t, err)
 	assert.False(t, c2.Contact.Existing)
 	assert.Equal(t, accID, c2.Contact.AccountID)
@@ -160,9 +158,7 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 
 	// A free-mail address never matches an account by domain.
 	l3 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Email: "eve@gmail.com", Phone: "+36 30 123 4567"})
-	c3, err := lad.Convert(context.Background(), l3, lead.ConvertInput{
-		Accounts: []lead.ExistingAccount{{ID: accID, Name: "Gmail user", Domain: "gmail.com"}},
-	})
+	c3, err := lad.Convert(context.Background(), l3, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: accID, Name: "Gmail user", Domain: "gmail.com"}}})
 	require.NoError(t, err)
 	assert.False(t, c3.Account.Existing)
 	assert.Equal(t, "Eve", c3.Account.Name, "a person account")
@@ -170,16 +166,10 @@ func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 	// The same phone in national form matches a contact; rejecting
 	// duplicates makes it a conflict.
 	l4 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Phone: "+36 30 123 4567"})
-	_, err = lad.Convert(context.Background(), l4, lead.ConvertInput{
-		Contacts:    []lead.ExistingContact{{ID: conID, Phone: "06 30 123 4567"}},
-		OnDuplicate: lead.RejectDuplicates,
-	})
+	_, err = lad.Convert(context.Background(), l4, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Contacts: []lead.ExistingContact{{ID: conID, Phone: "06 30 123 4567"}}, OnDuplicate: lead.RejectDuplicates})
 	require.ErrorIs(t, err, crmkit.ErrConflict)
 	assert.Contains(t, err.Error(), conID.String())
-	_, err = lad.Convert(context.Background(), l2, lead.ConvertInput{
-		Accounts:    []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}},
-		OnDuplicate: lead.RejectDuplicates,
-	})
+	_, err = lad.Convert(context.Background(), l2, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}}, OnDuplicate: lead.RejectDuplicates})
 	require.ErrorIs(t, err, crmkit.ErrConflict)
 }
 
@@ -190,7 +180,7 @@ func TestConvertRunsGuards(t *testing.T) {
 		return errNoQuote
 	}})
 	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada"})
-	_, err := lad.Convert(context.Background(), l, lead.ConvertInput{})
+	_, err := lad.Convert(context.Background(), l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}})
 	require.ErrorIs(t, err, errNoQuote)
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 }

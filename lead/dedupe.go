@@ -349,17 +349,19 @@ type MergePayload struct {
 // Merge is order-independent (any order of the same leads gives the same
 // lead) and idempotent: when the merge changes nothing (by Lead.Equal) (the others are
 // already merged in), it returns the survivor unchanged, the zero Event and
-// false. Otherwise the version is the survivor's plus one and the time the
-// clock's now; From and To carry the stage when it changed.
+// false. Otherwise the version is the survivor's plus one, the time c.At
+// and the event carries c's By, At and Reason; From and To carry the stage
+// when it changed.
 //
 // Errors: no leads or an invalid one (crmkit.ErrInvalid); two different
 // conversions, or two leads with the same ID and version that differ in
 // meaning (crmkit.ErrConflict; compared with Lead.Equal, so a copy read
 // back from a store, in another zone or with nil for empty, is the same
-// lead); a clock before a lead's last change (crmkit.ErrInvalid).
-func Merge(clock crmkit.Clock, actor string, leads ...Lead) (Lead, crmkit.Event, bool, error) {
-	if clock == nil {
-		return Lead{}, crmkit.Event{}, false, crmkit.Invalid("clock", "nil clock")
+// lead); a command crmkit.Cmd.Validate refuses or a c.At before a lead's
+// last change (crmkit.ErrInvalid).
+func Merge(c crmkit.Cmd, leads ...Lead) (Lead, crmkit.Event, bool, error) {
+	if err := c.Validate(); err != nil {
+		return Lead{}, crmkit.Event{}, false, fmt.Errorf("merge leads: %w", err)
 	}
 	if len(leads) == 0 {
 		return Lead{}, crmkit.Event{}, false, crmkit.Invalid("leads", "nothing to merge")
@@ -433,7 +435,7 @@ func Merge(clock crmkit.Clock, actor string, leads ...Lead) (Lead, crmkit.Event,
 	if out.Equal(base) {
 		return base, crmkit.Event{}, false, nil
 	}
-	now := clock.Now()
+	now := c.At
 	if now.Before(out.UpdatedAt) {
 		return Lead{}, crmkit.Event{}, false, crmkit.Invalid("at", "lead %s: now %s is before the last change %s", base.ID, now.Format(time.RFC3339), out.UpdatedAt.Format(time.RFC3339))
 	}
@@ -441,10 +443,11 @@ func Merge(clock crmkit.Clock, actor string, leads ...Lead) (Lead, crmkit.Event,
 	out.Version = base.Version + 1
 	slices.SortFunc(merged, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	merged = slices.Compact(merged)
-	ev, err := crmkit.NewEvent(LeadKind, out.ID, EventLeadsMerged, actor, now, out.Version, MergePayload{Merged: merged})
+	ev, err := c.NewEvent(LeadKind, out.ID, EventLeadsMerged, out.Version, MergePayload{Merged: merged})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, false, err
 	}
+	ev.Reason = c.Reason
 	if out.Stage != base.Stage {
 		ev.From, ev.To = base.Stage.String(), out.Stage.String()
 	}

@@ -121,7 +121,7 @@ func TestMergeByHand(t *testing.T) {
 			{Channel: lead.ChannelLiveChat, Kind: lead.TouchChat, At: t0.Add(2 * time.Hour)},
 		},
 	}
-	m, ev, changed, err := lead.Merge(clock, "dedupe-job", b, a)
+	m, ev, changed, err := lead.Merge(crmkit.Cmd{By: "dedupe-job", At: clock.Now()}, b, a)
 	require.NoError(t, err)
 	require.True(t, changed)
 	assert.Equal(t, a.ID, m.ID, "earliest creation survives")
@@ -155,7 +155,7 @@ func TestMergeByHand(t *testing.T) {
 	assert.Len(t, a.Journey, 2)
 
 	// Merging again changes nothing.
-	again, ev2, changed, err := lead.Merge(clock, "dedupe-job", m, b)
+	again, ev2, changed, err := lead.Merge(crmkit.Cmd{By: "dedupe-job", At: clock.Now()}, m, b)
 	require.NoError(t, err)
 	assert.False(t, changed)
 	assert.Equal(t, crmkit.Event{}, ev2)
@@ -164,11 +164,11 @@ func TestMergeByHand(t *testing.T) {
 
 func TestMergeRejections(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0.Add(time.Hour))
-	_, _, _, err := lead.Merge(clock, "x")
+	_, _, _, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, _, err = lead.Merge(nil, "x", lead.Lead{})
+	_, _, _, err = lead.Merge(crmkit.Cmd{By: "x"}, lead.Lead{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, _, err = lead.Merge(clock, "x", lead.Lead{Stage: lead.StageMQL, Version: 1})
+	_, _, _, err = lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, lead.Lead{Stage: lead.StageMQL, Version: 1})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "nil id")
 
 	c1 := lead.Lead{ID: crmkit.NewID(), Stage: lead.StageConverted, Version: 2, CreatedAt: t0, UpdatedAt: t0,
@@ -176,12 +176,12 @@ func TestMergeRejections(t *testing.T) {
 	c2 := c1
 	c2.ID = crmkit.NewID()
 	c2.Conversion.OpportunityID = crmkit.NewID()
-	_, _, _, err = lead.Merge(clock, "x", c1, c2)
+	_, _, _, err = lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, c1, c2)
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
 
 	diverged := c1
 	diverged.Owner = "someone else"
-	_, _, _, err = lead.Merge(clock, "x", c1, diverged)
+	_, _, _, err = lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, c1, diverged)
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
 
 	late := c1
@@ -189,7 +189,7 @@ func TestMergeRejections(t *testing.T) {
 	late.Stage = lead.StageSuspect
 	late.Conversion = lead.ConversionRef{}
 	late.UpdatedAt = t0.Add(2 * time.Hour) // after the clock
-	_, _, _, err = lead.Merge(clock, "x", c1, late)
+	_, _, _, err = lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, c1, late)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
@@ -213,9 +213,9 @@ func TestMergeIsOrderIndependent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ls, clock := mergeable(t)
 		perm := rapid.Permutation(ls).Draw(t, "order")
-		m1, e1, c1, err := lead.Merge(clock, "x", ls...)
+		m1, e1, c1, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, ls...)
 		require.NoError(t, err)
-		m2, e2, c2, err := lead.Merge(clock, "x", perm...)
+		m2, e2, c2, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, perm...)
 		require.NoError(t, err)
 		require.Equal(t, c1, c2)
 		if !reflect.DeepEqual(m1, m2) {
@@ -229,16 +229,16 @@ func TestMergeIsOrderIndependent(t *testing.T) {
 func TestMergeIsIdempotent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ls, clock := mergeable(t)
-		m, _, _, err := lead.Merge(clock, "x", ls...)
+		m, _, _, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, ls...)
 		require.NoError(t, err)
 		// Merging the result with itself, or with any of its inputs,
 		// changes nothing.
-		again, ev, changed, err := lead.Merge(clock, "x", append([]lead.Lead{m}, ls...)...)
+		again, ev, changed, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, append([]lead.Lead{m}, ls...)...)
 		require.NoError(t, err)
 		require.False(t, changed)
 		require.Equal(t, crmkit.Event{}, ev)
 		require.True(t, reflect.DeepEqual(m, again))
-		self, _, changed, err := lead.Merge(clock, "x", m)
+		self, _, changed, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, m)
 		require.NoError(t, err)
 		require.False(t, changed)
 		require.True(t, reflect.DeepEqual(m, self))
@@ -248,7 +248,7 @@ func TestMergeIsIdempotent(t *testing.T) {
 func TestMergeKeepsEarliestAndEveryTouch(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ls, clock := mergeable(t)
-		m, _, _, err := lead.Merge(clock, "x", ls...)
+		m, _, _, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, ls...)
 		require.NoError(t, err)
 		for _, l := range ls {
 			require.False(t, l.CreatedAt.Before(m.CreatedAt), "a lead was created before the survivor")

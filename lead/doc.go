@@ -38,11 +38,17 @@
 // The ladder is defined once, as looplab/fsm events (LadderEvents), which
 // validate it, draw it (Mermaid) and are the test oracle. A Ladder compiles
 // that definition with crmkit's one state-machine runtime into a Table and
-// runs every command (Fire, Qualify, Accept, Nurture, Recycle, Disqualify,
-// Convert) and every bulk path (ReplayStage, imports, simulations) on it:
-// a table lookup, the built-in rules and the company's Guards as plain
-// functions, then the event. looplab is not called on the command path. A
-// lead stores its stage as a value and owns no machine.
+// runs every command and every bulk path (ReplayStage, imports,
+// simulations) on it: a table lookup, the built-in rules and the company's
+// Guards as plain functions, then the event. looplab is not called on the
+// command path. A lead stores its stage as a value and owns no machine.
+//
+// One entry point moves a lead on the ladder: Ladder.Fire with a Command
+// naming the Action (ActionQualify, ActionAccept, ActionNurture,
+// ActionRecycle, ActionDisqualify); Ladder.Convert converts, because it
+// also returns the drafts. A Command embeds crmkit.Cmd (By, At, Reason),
+// validated by crmkit.Cmd.Validate. Fire and Convert take a context
+// because they run the caller's Guards; no other lead command does.
 //
 // # Values and events
 //

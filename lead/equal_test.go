@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -66,7 +67,7 @@ func storedCopy(t *rapid.T, l lead.Lead) lead.Lead {
 func TestPropertyMergeAcceptsStoredCopies(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ls, clock := mergeable(t)
-		want, _, wantChanged, err := lead.Merge(clock, "x", ls...)
+		want, _, wantChanged, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, ls...)
 		require.NoError(t, err)
 		with := append([]lead.Lead(nil), ls...)
 		for _, l := range ls {
@@ -76,12 +77,12 @@ func TestPropertyMergeAcceptsStoredCopies(t *testing.T) {
 			with = append(with, s)
 		}
 		with = rapid.Permutation(with).Draw(t, "order")
-		got, _, changed, err := lead.Merge(clock, "x", with...)
+		got, _, changed, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, with...)
 		require.NoError(t, err)
 		require.Equal(t, wantChanged, changed)
 		require.True(t, want.Equal(got), "stored copies changed the merge:\n%#v\n%#v", want, got)
 		// Merging the result with a stored copy of itself changes nothing.
-		again, _, changed, err := lead.Merge(clock, "x", got, storedCopy(t, got))
+		again, _, changed, err := lead.Merge(crmkit.Cmd{By: "x", At: clock.Now()}, got, storedCopy(t, got))
 		require.NoError(t, err)
 		require.False(t, changed)
 		require.True(t, got.Equal(again))

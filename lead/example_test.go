@@ -14,42 +14,44 @@ import (
 func Example() {
 	ctx := context.Background()
 	clock := crmkit.NewFakeClock(time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC))
-	ladder, err := lead.NewLadder(clock)
+	ladder, err := lead.NewLadder()
 	if err != nil {
 		panic(err)
 	}
 
-	l, ev, err := lead.New(clock, lead.Capture{
-		Who:    lead.Person{Name: "Ada Lovelace", Email: "ada@acme.example", Company: "Acme"},
-		Source: lead.ChannelEvent, EventKind: lead.EventTradeShow, Campaign: "expo-2025",
-		Owner: "rep-7", Actor: "marketing",
-	})
+	l, ev, err := lead.New(lead.Capture{
+		Who:       lead.Person{Name: "Ada Lovelace", Email: "ada@acme.example", Company: "Acme"},
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventTradeShow,
+		Campaign:  "expo-2025",
+		Owner:     "rep-7",
+	}, crmkit.Cmd{By: "marketing", At: clock.Now()})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(ev.Type, "->", l.Stage, l.Temperature)
 
 	clock.Advance(24 * time.Hour)
-	l, _, err = l.RecordTouch(clock, lead.Sources{}, "web", lead.Touchpoint{
+	l, _, err = l.RecordTouch(lead.Sources{}, lead.Touchpoint{
 		Channel: lead.ChannelInboundContent, Content: "pricing", Kind: lead.TouchVisit, At: clock.Now(),
-	})
+	}, crmkit.Cmd{By: "web", At: clock.Now()})
 	if err != nil {
 		panic(err)
 	}
-	l, ev, _ = ladder.Qualify(ctx, l, "marketing", "visited pricing")
+	l, ev, _ = ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "marketing", Reason: "visited pricing", At: clock.Now()}, Action: lead.ActionQualify})
 	fmt.Println(ev.Type, ev.From, "->", ev.To)
 
 	// Only a nurtured lead can be recycled: this is ErrIllegalTransition.
-	if _, _, err := ladder.Recycle(ctx, l, "rep-7", ""); err != nil {
+	if _, _, err := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "rep-7", Reason: "", At: clock.Now()}, Action: lead.ActionRecycle}); err != nil {
 		fmt.Println("rejected:", err != nil)
 	}
 
 	clock.Advance(24 * time.Hour)
-	l, _, _ = l.StateTimeframe(clock, lead.TemperatureRules{}, "rep-7", clock.Now().AddDate(0, 0, 30))
-	l, ev, _ = ladder.Accept(ctx, l, "rep-7", "wants a quote this month")
+	l, _, _ = l.StateTimeframe(lead.TemperatureRules{}, clock.Now().AddDate(0, 0, 30), crmkit.Cmd{By: "rep-7", At: clock.Now()})
+	l, ev, _ = ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "rep-7", Reason: "wants a quote this month", At: clock.Now()}, Action: lead.ActionAccept})
 	fmt.Println(ev.Type, ev.From, "->", ev.To, l.Temperature)
 
-	c, err := ladder.Convert(ctx, l, lead.ConvertInput{Actor: "rep-7", Amount: crmkit.MustMoney("12000.00", "EUR")})
+	c, err := ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-7", At: clock.Now()}, Amount: crmkit.MustMoney("12000.00", "EUR")})
 	if err != nil {
 		panic(err)
 	}
@@ -57,7 +59,7 @@ func Example() {
 	fmt.Println("opportunity:", c.Opportunity.Name, c.Opportunity.Amount, "owner", c.Opportunity.Owner)
 	fmt.Println("account domain:", c.Account.Domain, "journey:", len(c.Opportunity.Journey), "touches")
 
-	_, err = ladder.Convert(ctx, c.Lead, lead.ConvertInput{Actor: "rep-7"})
+	_, err = ladder.Convert(ctx, c.Lead, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-7", At: clock.Now()}})
 	fmt.Println("convert twice:", err != nil)
 	// Output:
 	// LeadCaptured -> suspect cold
@@ -72,7 +74,7 @@ func Example() {
 
 // The ladder drawn from its one definition.
 func ExampleLadder_Mermaid() {
-	ladder, err := lead.NewLadder(crmkit.SystemClock{})
+	ladder, err := lead.NewLadder()
 	if err != nil {
 		panic(err)
 	}
@@ -96,7 +98,7 @@ func ExampleLadder_Mermaid() {
 
 // Bulk work uses the compiled table: no machine, no allocation.
 func ExampleTable_Next() {
-	ladder, err := lead.NewLadder(crmkit.SystemClock{})
+	ladder, err := lead.NewLadder()
 	if err != nil {
 		panic(err)
 	}

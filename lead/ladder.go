@@ -11,7 +11,6 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/fsm"
-	"github.com/crmkit/crmkit/internal/uuidv7"
 	looplab "github.com/looplab/fsm"
 )
 
@@ -159,17 +158,15 @@ type Guard struct {
 	Check func(ctx context.Context, l Lead, cmd Command) error
 }
 
-// Command asks the ladder to move a lead.
+// Command asks the ladder to move a lead: the one command shape
+// crmkit.Cmd (By does it, at At, for Reason) with the action and what
+// nurturing needs. By and At are validated by crmkit.Cmd.Validate; At
+// must not be before the lead's last change (UpdatedAt). Reason is
+// required for nurture and disqualify.
 type Command struct {
+	crmkit.Cmd
 	// Action is what to do.
 	Action Action
-	// Actor is the host application's key of who does it.
-	Actor string
-	// At is when it happens; zero means the ladder clock's now. It must not
-	// be after now, nor before the lead's last change (UpdatedAt).
-	At time.Time
-	// Reason says why; required for nurture and disqualify.
-	Reason string
 	// RevisitAt is when to look at a nurtured lead again; required for
 	// nurture and after At.
 	RevisitAt time.Time
@@ -178,32 +175,28 @@ type Command struct {
 }
 
 // Ladder runs the qualification ladder. It holds the definition compiled
-// by crmkit's state-machine runtime (from LadderEvents), the clock and any
-// extra guards; it does not hold leads and owns no looplab machine. A
-// Ladder is safe for concurrent use. The zero Ladder and a nil *Ladder are
-// unusable: every command on them is an error matching crmkit.ErrInvalid.
+// by crmkit's state-machine runtime (from LadderEvents) and any extra
+// guards; it reads no clock (every command says its time), does not hold
+// leads and owns no looplab machine. A Ladder is safe for concurrent use.
+// The zero Ladder and a nil *Ladder are unusable: every command on them is
+// an error matching crmkit.ErrInvalid.
 //
 // A command looks the transition up in the compiled table, runs the
 // built-in rules and the guards as plain functions, and builds the event:
 // looplab is not called on the command path.
 type Ladder struct {
-	clock crmkit.Clock
 	table Table
 	m     *fsm.Machine[Lead, Command]
 }
 
-// NewLadder returns a ladder reading the time from clock, with the extra
-// guards given. A nil clock, a guard without an action or check is an
-// error matching crmkit.ErrInvalid.
-func NewLadder(clock crmkit.Clock, guards ...Guard) (*Ladder, error) {
-	if clock == nil {
-		return nil, crmkit.Invalid("clock", "nil clock")
-	}
+// NewLadder returns a ladder with the extra guards given. A guard without
+// an action or check is an error matching crmkit.ErrInvalid.
+func NewLadder(guards ...Guard) (*Ladder, error) {
 	t, err := CompileTable(LadderEvents())
 	if err != nil {
 		return nil, err
 	}
-	lad := &Ladder{clock: clock, table: t, m: fsm.NewMachine[Lead, Command](t.t)}
+	lad := &Ladder{table: t, m: fsm.NewMachine[Lead, Command](t.t)}
 	for _, a := range [...]Action{ActionNurture, ActionDisqualify} {
 		lad.m.Guard(int(a), builtinRules)
 	}
@@ -229,7 +222,7 @@ func NewLadder(clock crmkit.Clock, guards ...Guard) (*Ladder, error) {
 
 // ready rejects a nil or zero Ladder.
 func (lad *Ladder) ready() error {
-	if lad == nil || lad.m == nil || lad.clock == nil {
+	if lad == nil || lad.m == nil {
 		return crmkit.Invalid("ladder", "nil or zero Ladder: create it with NewLadder")
 	}
 	return nil
@@ -319,8 +312,8 @@ func isCrmkitError(err error) bool {
 //   - crmkit.ErrIllegalTransition when the ladder does not allow the action
 //     from the lead's stage (the message names the lead, stage and action);
 //   - crmkit.ErrInvalid for an invalid lead or command (unknown action, a
-//     time in the future or before the last change, a missing reason or
-//     revisit date), for ActionConvert, which needs Convert, and for a nil
+//     command crmkit.Cmd.Validate refuses, a time before the last change,
+//     a missing reason or revisit date), for ActionConvert, which needs Convert, and for a nil
 //     ctx or a nil or zero Ladder;
 //   - the guard's error (crmkit.ErrForbidden unless it says otherwise);
 //   - ctx's error when ctx is done.
@@ -351,11 +344,10 @@ func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []by
 	if !cmd.Action.Valid() {
 		return crmkit.Invalid("action", "lead %s: unknown ladder action %s", l.ID, cmd.Action)
 	}
-	now := lad.clock.Now()
-	if cmd.At.IsZero() {
-		cmd.At = now
+	if err := cmd.Validate(); err != nil {
+		return fmt.Errorf("lead %s: %s: %w", l.ID, cmd.Action, err)
 	}
-	if err := checkCommandTime(l, cmd.At, now); err != nil {
+	if err := checkCommandTime(l, cmd.At); err != nil {
 		return err
 	}
 	n, res, err := lad.m.Fire(ctx, int(l.Stage), int(cmd.Action), l, cmd, cmd.At)
@@ -382,10 +374,10 @@ func (lad *Ladder) fire(ctx context.Context, l *Lead, cmd *Command, payload []by
 		}
 	}
 	l.Version++
-	// The event's ID carries the event's time, from the ladder's clock.
+	// The event's ID carries the event's time, the command's At.
 	*ev = crmkit.Event{
-		ID: uuidv7.NewAt(cmd.At), AggregateID: l.ID, AggregateKind: LeadKind,
-		Type: cmd.Action.EventType(), Actor: cmd.Actor, At: cmd.At, Version: l.Version,
+		ID: cmd.Cmd.NewID(), AggregateID: l.ID, AggregateKind: LeadKind,
+		Type: cmd.Action.EventType(), Actor: cmd.By, At: cmd.At, Version: l.Version,
 		From: from.String(), To: dst.String(), Reason: cmd.Reason, Payload: payload,
 	}
 	return nil
@@ -433,41 +425,12 @@ func validForCommand(l *Lead) error {
 	return nil
 }
 
-// checkCommandTime rejects a command time in the future or before the
-// lead's last change.
-func checkCommandTime(l *Lead, at, now time.Time) error {
-	if at.After(now) {
-		return crmkit.Invalid("at", "lead %s: time %s is in the future (now %s)", l.ID, at.Format(time.RFC3339), now.Format(time.RFC3339))
-	}
+// checkCommandTime rejects a command time before the lead's last change.
+func checkCommandTime(l *Lead, at time.Time) error {
 	if at.Before(l.UpdatedAt) {
 		return crmkit.Invalid("at", "lead %s: time %s is before its last change %s", l.ID, at.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
 	}
 	return nil
-}
-
-// Qualify moves a Suspect to MQL (see Fire).
-func (lad *Ladder) Qualify(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionQualify, Actor: actor, Reason: reason})
-}
-
-// Accept moves an MQL or Suspect to SQL (see Fire).
-func (lad *Ladder) Accept(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionAccept, Actor: actor, Reason: reason})
-}
-
-// Nurture sets a lead aside until revisitAt, worked by side (see Fire).
-func (lad *Ladder) Nurture(ctx context.Context, l Lead, actor, reason string, revisitAt time.Time, side Side) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionNurture, Actor: actor, Reason: reason, RevisitAt: revisitAt, NurturedBy: side})
-}
-
-// Recycle brings a nurtured lead back to MQL (see Fire).
-func (lad *Ladder) Recycle(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionRecycle, Actor: actor, Reason: reason})
-}
-
-// Disqualify discards a lead without purchase intent (see Fire).
-func (lad *Ladder) Disqualify(ctx context.Context, l Lead, actor, reason string) (Lead, crmkit.Event, error) {
-	return lad.Fire(ctx, l, Command{Action: ActionDisqualify, Actor: actor, Reason: reason})
 }
 
 // ReplayStage replays one lead's history with the compiled table and

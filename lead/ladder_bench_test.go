@@ -96,7 +96,7 @@ func BenchmarkTransitionBareTable(b *testing.B) {
 }
 
 func BenchmarkTransitionTable(b *testing.B) {
-	lad, err := lead.NewLadder(crmkit.NewFakeClock(t0))
+	lad, err := lead.NewLadder()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -122,14 +122,14 @@ func BenchmarkTransitionTable(b *testing.B) {
 
 func BenchmarkTransitionFire(b *testing.B) {
 	clock := crmkit.NewFakeClock(t0)
-	lad, err := lead.NewLadder(clock)
+	lad, err := lead.NewLadder()
 	if err != nil {
 		b.Fatal(err)
 	}
 	l := captured(b, clock)
 	clock.Advance(time.Hour)
 	ctx := context.Background()
-	cmd := lead.Command{Action: lead.ActionQualify, Actor: "mkt-1", Reason: "pricing page"}
+	cmd := lead.Command{Cmd: crmkit.Cmd{By: "mkt-1", Reason: "pricing page", At: clock.Now()}, Action: lead.ActionQualify}
 	b.ReportAllocs()
 	for b.Loop() {
 		got, _, err := lad.Fire(ctx, l, cmd)
@@ -142,7 +142,7 @@ func BenchmarkTransitionFire(b *testing.B) {
 // BenchmarkTransitionFireGuarded is the command path with one extra guard.
 func BenchmarkTransitionFireGuarded(b *testing.B) {
 	clock := crmkit.NewFakeClock(t0)
-	lad, err := lead.NewLadder(clock, lead.Guard{Action: lead.ActionQualify, Name: "has e-mail", Check: func(_ context.Context, l lead.Lead, _ lead.Command) error {
+	lad, err := lead.NewLadder(lead.Guard{Action: lead.ActionQualify, Name: "has e-mail", Check: func(_ context.Context, l lead.Lead, _ lead.Command) error {
 		if l.Who.Email == "" {
 			return crmkit.Invalid("email", "missing")
 		}
@@ -153,7 +153,7 @@ func BenchmarkTransitionFireGuarded(b *testing.B) {
 	}
 	l := captured(b, clock)
 	ctx := context.Background()
-	cmd := lead.Command{Action: lead.ActionQualify, Actor: "mkt-1"}
+	cmd := lead.Command{Cmd: crmkit.Cmd{By: "mkt-1", At: clock.Now()}, Action: lead.ActionQualify}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := lad.Fire(ctx, l, cmd); err != nil {
@@ -166,22 +166,22 @@ func BenchmarkTransitionFireGuarded(b *testing.B) {
 // compiled table; ns/op divided by 1001 is the cost per event.
 func BenchmarkReplayStage(b *testing.B) {
 	clock := crmkit.NewFakeClock(t0)
-	lad, err := lead.NewLadder(clock)
+	lad, err := lead.NewLadder()
 	if err != nil {
 		b.Fatal(err)
 	}
-	l, ev, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail})
+	l, ev, err := lead.New(lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	if err != nil {
 		b.Fatal(err)
 	}
 	history := []crmkit.Event{ev}
-	l, ev, err = lad.Qualify(context.Background(), l, "m", "")
+	l, ev, err = lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "m", Reason: "", At: clock.Now()}, Action: lead.ActionQualify})
 	if err != nil {
 		b.Fatal(err)
 	}
 	history = append(history, ev)
 	for i := 0; len(history) < 1001; i++ {
-		l, ev, err = lad.Fire(context.Background(), l, lead.Command{Action: cycle[i%len(cycle)], Reason: "r", RevisitAt: t0.Add(time.Hour)})
+		l, ev, err = lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{Reason: "r", At: clock.Now()}, Action: cycle[i%len(cycle)], RevisitAt: t0.Add(time.Hour)})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -56,7 +56,7 @@ func TestLadderCommandsFollowTheDefinition(t *testing.T) {
 			}
 			clock.Advance(time.Hour)
 			err := f.Event(context.Background(), a.String())
-			next, ev, ferr := lad.Fire(context.Background(), l, lead.Command{Action: a, Actor: "u", Reason: "r", RevisitAt: clock.Now().Add(time.Hour)})
+			next, ev, ferr := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "u", Reason: "r", At: clock.Now()}, Action: a, RevisitAt: clock.Now().Add(time.Hour)})
 			require.Equal(t, err == nil, ferr == nil, "step %d: %s from %s: looplab %v, Fire %v", i, a, l.Stage, err, ferr)
 			if ferr != nil {
 				require.ErrorIs(t, ferr, crmkit.ErrIllegalTransition)
@@ -75,7 +75,7 @@ func TestLadderNilAndZeroAreInvalid(t *testing.T) {
 	var nilLadder *lead.Ladder
 	var zero lead.Ladder
 	for name, lad := range map[string]*lead.Ladder{"nil": nilLadder, "zero": &zero} {
-		_, _, err := lad.Qualify(context.Background(), l, "u", "r")
+		_, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "u", Reason: "r", At: clock.Now()}, Action: lead.ActionQualify})
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 		_, _, err = lad.Fire(context.Background(), l, lead.Command{Action: lead.ActionAccept})
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
@@ -88,7 +88,7 @@ func TestLadderNilAndZeroAreInvalid(t *testing.T) {
 		assert.NotEmpty(t, lad.Mermaid(), name)
 	}
 	lad := newLadder(t, clock)
-	_, _, err := lad.Qualify(nil, l, "u", "r") //lint:ignore SA1012 a nil context is the input under test
+	_, _, err := lad.Fire(nil, l, lead.Command{Cmd: crmkit.Cmd{By: "u", Reason: "r", At: clock.Now()}, Action: lead.ActionQualify}) //lint:ignore SA1012 a nil context is the input under test
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = lad.Convert(nil, l, lead.ConvertInput{}) //lint:ignore SA1012 a nil context is the input under test
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -109,11 +109,11 @@ func TestGuardSeesTheCommandTimeAndCancellationDuringGuard(t *testing.T) {
 		return nil
 	}})
 	l := captured(t, clock)
-	_, _, err := lad.Qualify(ctx, l, "u", "r")
+	_, _, err := lad.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "u", Reason: "r", At: clock.Now()}, Action: lead.ActionQualify})
 	require.True(t, errors.Is(err, context.Canceled), "%v", err)
 	assert.True(t, seen.Equal(t0), "guard saw %s", seen)
 	// The ladder is not poisoned: the next command runs.
-	got, _, err := lad.Qualify(context.Background(), l, "u", "r")
+	got, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "u", Reason: "r", At: clock.Now()}, Action: lead.ActionQualify})
 	require.NoError(t, err)
 	assert.Equal(t, lead.StageMQL, got.Stage)
 }

@@ -50,17 +50,18 @@ type tb interface {
 
 func newLadder(t tb, clock crmkit.Clock, guards ...lead.Guard) *lead.Ladder {
 	t.Helper()
-	lad, err := lead.NewLadder(clock, guards...)
+	lad, err := lead.NewLadder(guards...)
 	require.NoError(t, err)
 	return lad
 }
 
 func captured(t tb, clock crmkit.Clock) lead.Lead {
 	t.Helper()
-	l, _, err := lead.New(clock, lead.Capture{
-		Who:    lead.Person{Name: "Grace Hopper", Email: "grace@navy.example.org", Company: "Navy"},
-		Source: lead.ChannelEvent, EventKind: lead.EventTradeShow, Actor: "marketing",
-	})
+	l, _, err := lead.New(lead.Capture{
+		Who:       lead.Person{Name: "Grace Hopper", Email: "grace@navy.example.org", Company: "Navy"},
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventTradeShow,
+	}, crmkit.Cmd{By: "marketing", At: clock.Now()})
 	require.NoError(t, err)
 	return l
 }
@@ -113,7 +114,7 @@ func TestFireQualifiesAndRecordsEvent(t *testing.T) {
 	lad := newLadder(t, clock)
 	l := captured(t, clock)
 	clock.Advance(time.Hour)
-	m, ev, err := lad.Qualify(context.Background(), l, "mkt-7", "downloaded pricing")
+	m, ev, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "mkt-7", Reason: "downloaded pricing", At: clock.Now()}, Action: lead.ActionQualify})
 	require.NoError(t, err)
 	assert.Equal(t, lead.StageMQL, m.Stage)
 	assert.Equal(t, lead.StageSuspect, l.Stage, "input unchanged")
@@ -134,7 +135,7 @@ func TestNurtureCarriesRevisitDate(t *testing.T) {
 	lad := newLadder(t, clock)
 	l := captured(t, clock)
 	revisit := t0.AddDate(0, 6, 0)
-	n, ev, err := lad.Nurture(context.Background(), l, "rep", "bought a competitor's product", revisit, lead.SideSales)
+	n, ev, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "bought a competitor's product", At: clock.Now()}, Action: lead.ActionNurture, RevisitAt: revisit, NurturedBy: lead.SideSales})
 	require.NoError(t, err)
 	assert.Equal(t, lead.StageNurture, n.Stage)
 	assert.Equal(t, revisit, n.RevisitAt)
@@ -148,7 +149,7 @@ func TestNurtureCarriesRevisitDate(t *testing.T) {
 	assert.True(t, n.DueForRevisit(revisit))
 	assert.False(t, l.DueForRevisit(revisit), "not nurtured")
 
-	back, _, err := lad.Recycle(context.Background(), n, "rep", "budget approved")
+	back, _, err := lad.Fire(context.Background(), n, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "budget approved", At: clock.Now()}, Action: lead.ActionRecycle})
 	require.NoError(t, err)
 	assert.Equal(t, lead.StageMQL, back.Stage)
 	assert.True(t, back.RevisitAt.IsZero(), "revisit date cleared outside nurture")
@@ -166,18 +167,19 @@ func TestFireRejections(t *testing.T) {
 		cmd  lead.Command
 		want error
 	}{
-		{"recycle a suspect", l, lead.Command{Action: lead.ActionRecycle}, crmkit.ErrIllegalTransition},
-		{"convert via Fire", l, lead.Command{Action: lead.ActionConvert}, crmkit.ErrInvalid},
-		{"unknown action", l, lead.Command{Action: 42}, crmkit.ErrInvalid},
-		{"zero action", l, lead.Command{}, crmkit.ErrInvalid},
-		{"future", l, lead.Command{Action: lead.ActionQualify, At: t0.Add(time.Minute)}, crmkit.ErrInvalid},
-		{"before last change", l, lead.Command{Action: lead.ActionQualify, At: t0.Add(-time.Minute)}, crmkit.ErrInvalid},
-		{"disqualify without reason", l, lead.Command{Action: lead.ActionDisqualify, Reason: " "}, crmkit.ErrInvalid},
-		{"nurture without reason", l, lead.Command{Action: lead.ActionNurture, RevisitAt: t0.Add(time.Hour)}, crmkit.ErrInvalid},
-		{"nurture without revisit", l, lead.Command{Action: lead.ActionNurture, Reason: "later"}, crmkit.ErrInvalid},
-		{"nurture revisit in past", l, lead.Command{Action: lead.ActionNurture, Reason: "later", RevisitAt: t0}, crmkit.ErrInvalid},
-		{"nurture bad side", l, lead.Command{Action: lead.ActionNurture, Reason: "later", RevisitAt: t0.Add(time.Hour), NurturedBy: 9}, crmkit.ErrInvalid},
-		{"zero lead", lead.Lead{}, lead.Command{Action: lead.ActionQualify}, crmkit.ErrInvalid},
+		{"recycle a suspect", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", At: clock.Now()}, Action: lead.ActionRecycle}, crmkit.ErrIllegalTransition},
+		{"convert via Fire", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", At: clock.Now()}, Action: lead.ActionConvert}, crmkit.ErrInvalid},
+		{"unknown action", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", At: clock.Now()}, Action: 42}, crmkit.ErrInvalid},
+		{"zero action", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", At: clock.Now()}}, crmkit.ErrInvalid},
+		{"before last change", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", At: t0.Add(-time.Minute)}, Action: lead.ActionQualify}, crmkit.ErrInvalid},
+		{"disqualify without reason", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: " ", At: clock.Now()}, Action: lead.ActionDisqualify}, crmkit.ErrInvalid},
+		{"nurture without reason", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", At: clock.Now()}, Action: lead.ActionNurture, RevisitAt: t0.Add(time.Hour)}, crmkit.ErrInvalid},
+		{"nurture without revisit", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "later", At: clock.Now()}, Action: lead.ActionNurture}, crmkit.ErrInvalid},
+		{"nurture revisit in past", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "later", At: clock.Now()}, Action: lead.ActionNurture, RevisitAt: t0}, crmkit.ErrInvalid},
+		{"nurture bad side", l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "later", At: clock.Now()}, Action: lead.ActionNurture, RevisitAt: t0.Add(time.Hour), NurturedBy: 9}, crmkit.ErrInvalid},
+		{"zero lead", lead.Lead{}, lead.Command{Cmd: crmkit.Cmd{By: "rep", At: clock.Now()}, Action: lead.ActionQualify}, crmkit.ErrInvalid},
+		{"no actor", l, lead.Command{Action: lead.ActionQualify}, crmkit.ErrInvalid},
+		{"unprintable actor", l, lead.Command{Cmd: crmkit.Cmd{By: "rep\x07", At: clock.Now()}, Action: lead.ActionQualify}, crmkit.ErrInvalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -196,9 +198,9 @@ func TestIllegalTransitionNamesLeadStageAndAction(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0)
 	lad := newLadder(t, clock)
 	l := captured(t, clock)
-	d, _, err := lad.Disqualify(context.Background(), l, "rep", "student, no budget")
+	d, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "student, no budget", At: clock.Now()}, Action: lead.ActionDisqualify})
 	require.NoError(t, err)
-	_, _, err = lad.Qualify(context.Background(), d, "rep", "")
+	_, _, err = lad.Fire(context.Background(), d, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "", At: clock.Now()}, Action: lead.ActionQualify})
 	require.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 	msg := err.Error()
 	assert.Contains(t, msg, l.ID.String())
@@ -212,7 +214,7 @@ func TestCancelledContextLeavesLeadAndLadderUsable(t *testing.T) {
 	l := captured(t, clock)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, _, err := lad.Qualify(ctx, l, "rep", "")
+	_, _, err := lad.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "", At: clock.Now()}, Action: lead.ActionQualify})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, lead.StageSuspect, l.Stage)
 
@@ -223,11 +225,11 @@ func TestCancelledContextLeavesLeadAndLadderUsable(t *testing.T) {
 		cancel2()
 		return nil
 	}})
-	_, _, err = lad2.Qualify(ctx2, l, "rep", "")
+	_, _, err = lad2.Fire(ctx2, l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "", At: clock.Now()}, Action: lead.ActionQualify})
 	require.ErrorIs(t, err, context.Canceled)
 	// The ladder still works afterwards: the failed machine was dropped.
 	for range 3 {
-		m, _, err := lad2.Qualify(context.Background(), l, "rep", "")
+		m, _, err := lad2.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "", At: clock.Now()}, Action: lead.ActionQualify})
 		require.NoError(t, err)
 		assert.Equal(t, lead.StageMQL, m.Stage)
 	}
@@ -240,7 +242,7 @@ func TestGuardCancelsTransition(t *testing.T) {
 	lad := newLadder(t, clock,
 		lead.Guard{Action: lead.ActionAccept, Name: "sales only", Check: func(_ context.Context, l lead.Lead, cmd lead.Command) error {
 			calls++
-			if !strings.HasPrefix(cmd.Actor, "sales-") {
+			if !strings.HasPrefix(cmd.By, "sales-") {
 				return errNoApproval
 			}
 			return nil
@@ -253,28 +255,26 @@ func TestGuardCancelsTransition(t *testing.T) {
 		}},
 	)
 	l := captured(t, clock)
-	_, _, err := lad.Accept(context.Background(), l, "mkt-1", "")
+	_, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "mkt-1", Reason: "", At: clock.Now()}, Action: lead.ActionAccept})
 	require.ErrorIs(t, err, crmkit.ErrForbidden)
 	require.ErrorIs(t, err, errNoApproval)
 	assert.Contains(t, err.Error(), "sales only")
-	a, _, err := lad.Accept(context.Background(), l, "sales-1", "")
+	a, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "sales-1", Reason: "", At: clock.Now()}, Action: lead.ActionAccept})
 	require.NoError(t, err)
 	assert.Equal(t, lead.StageSQL, a.Stage)
 	assert.Equal(t, 2, calls)
 
 	nocompany := l.Clone()
 	nocompany.Who.Company = ""
-	_, _, err = lad.Qualify(context.Background(), nocompany, "mkt-1", "")
+	_, _, err = lad.Fire(context.Background(), nocompany, lead.Command{Cmd: crmkit.Cmd{By: "mkt-1", Reason: "", At: clock.Now()}, Action: lead.ActionQualify})
 	require.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.NotErrorIs(t, err, crmkit.ErrForbidden)
 }
 
 func TestNewLadderRejectsBadInput(t *testing.T) {
-	_, err := lead.NewLadder(nil)
+	_, err := lead.NewLadder(lead.Guard{Action: lead.ActionQualify, Name: "no check"})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = lead.NewLadder(crmkit.NewFakeClock(t0), lead.Guard{Action: lead.ActionQualify, Name: "no check"})
-	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = lead.NewLadder(crmkit.NewFakeClock(t0), lead.Guard{Name: "no action", Check: func(context.Context, lead.Lead, lead.Command) error { return nil }})
+	_, err = lead.NewLadder(lead.Guard{Name: "no action", Check: func(context.Context, lead.Lead, lead.Command) error { return nil }})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
@@ -351,7 +351,7 @@ func TestLadderStateMachine(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		clock := crmkit.NewFakeClock(t0)
 		lad := newLadder(t, clock)
-		l, ev, err := lead.New(clock, lead.Capture{Who: lead.Person{Email: "x@acme.example"}, Source: lead.ChannelInboundContent, Actor: "m"})
+		l, ev, err := lead.New(lead.Capture{Who: lead.Person{Email: "x@acme.example"}, Source: lead.ChannelInboundContent}, crmkit.Cmd{By: "m", At: clock.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -369,10 +369,10 @@ func TestLadderStateMachine(t *testing.T) {
 				)
 				if a == lead.ActionConvert {
 					var c lead.Conversion
-					c, err = lad.Convert(ctx, m.l, lead.ConvertInput{Actor: "rep", Owner: "rep"})
+					c, err = lad.Convert(ctx, m.l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep", At: clock.Now()}, Owner: "rep"})
 					got, ev = c.Lead, c.Event
 				} else {
-					got, ev, err = lad.Fire(ctx, m.l, lead.Command{Action: a, Actor: "rep", Reason: "r", RevisitAt: clock.Now().Add(time.Hour)})
+					got, ev, err = lad.Fire(ctx, m.l, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "r", At: clock.Now()}, Action: a, RevisitAt: clock.Now().Add(time.Hour)})
 				}
 				next, legal := modelNext(m.stage, a)
 				if !legal {
@@ -398,7 +398,7 @@ func TestLadderStateMachine(t *testing.T) {
 			},
 			"touch": func(t *rapid.T) {
 				clock.Advance(time.Minute)
-				got, ev, err := m.l.RecordTouch(clock, lead.Sources{}, "web", lead.Touchpoint{Channel: lead.ChannelSocial, Kind: lead.TouchLike, At: clock.Now()})
+				got, ev, err := m.l.RecordTouch(lead.Sources{}, lead.Touchpoint{Channel: lead.ChannelSocial, Kind: lead.TouchLike, At: clock.Now()}, crmkit.Cmd{By: "web", At: clock.Now()})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -436,11 +436,11 @@ func equalLead(a, b lead.Lead) bool { return fmt.Sprintf("%#v", a) == fmt.Sprint
 func TestReplayStageRejectsBadHistories(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0)
 	lad := newLadder(t, clock)
-	l, capEv, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail})
+	l, capEv, err := lead.New(lead.Capture{Who: lead.Person{Name: "A"}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
-	q, qEv, err := lad.Qualify(context.Background(), l, "m", "")
+	q, qEv, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "m", Reason: "", At: clock.Now()}, Action: lead.ActionQualify})
 	require.NoError(t, err)
-	_, aEv, err := lad.Accept(context.Background(), q, "s", "")
+	_, aEv, err := lad.Fire(context.Background(), q, lead.Command{Cmd: crmkit.Cmd{By: "s", Reason: "", At: clock.Now()}, Action: lead.ActionAccept})
 	require.NoError(t, err)
 
 	s, err := lad.ReplayStage(slices.Values([]crmkit.Event{capEv, qEv, aEv}))
@@ -484,7 +484,7 @@ func TestLadderConcurrentUse(t *testing.T) {
 				if g%2 == 1 {
 					in = anon
 				}
-				got, _, err := lad.Accept(context.Background(), in, "rep", "")
+				got, _, err := lad.Fire(context.Background(), in, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "", At: clock.Now()}, Action: lead.ActionAccept})
 				switch {
 				case g%2 == 0 && (err != nil || got.Stage != lead.StageSQL):
 					errs <- fmt.Errorf("named lead: %v", err)

@@ -360,14 +360,9 @@ type Capture struct {
 	Owner      string
 	// BuyBy is the stated buying time frame (zero for none).
 	BuyBy time.Time
-	// Journey holds touchpoints already known at capture, at or after At's
-	// creation time and not after the clock's now; they are sorted.
+	// Journey holds touchpoints already known at capture, at or after the
+	// creation time (the command's At); they are sorted.
 	Journey []Touchpoint
-	// At is the creation time; zero means the clock's now. It must not be
-	// after now.
-	At time.Time
-	// Actor is the host application's key of who captured the lead.
-	Actor string
 	// Sources is the set of accepted channels; the zero value accepts the
 	// built-in channels only.
 	Sources Sources
@@ -376,25 +371,19 @@ type Capture struct {
 	Temperature TemperatureRules
 }
 
-// New captures a new lead as a Suspect with a new ID and returns it with
-// its EventLeadCaptured event (version 1). It returns an error matching
-// crmkit.ErrInvalid, and no lead, when the identity is empty or malformed,
-// the source is not accepted, an event lead has no known event kind, the
-// creation time is after the clock's now, or a touchpoint is invalid,
-// before the creation time or in the future. The lead owns copies of the
+// New captures a new lead as a Suspect with a new ID, created by cmd.By
+// at cmd.At, and returns it with its EventLeadCaptured event (version 1,
+// cmd's By, At and Reason). It returns an error matching
+// crmkit.ErrInvalid, and no lead, when crmkit.Cmd.Validate refuses cmd
+// (no actor, no time), the identity is empty or malformed, the source is
+// not accepted, an event lead has no known event kind, or a touchpoint is
+// invalid or before the creation time. The lead owns copies of the
 // capture's journey and attributes.
-func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
-	if clock == nil {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
+func New(c Capture, cmd crmkit.Cmd) (Lead, crmkit.Event, error) {
+	if err := cmd.Validate(); err != nil {
+		return Lead{}, crmkit.Event{}, fmt.Errorf("new lead: %w", err)
 	}
-	now := clock.Now()
-	at := c.At
-	if at.IsZero() {
-		at = now
-	}
-	if at.After(now) {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "creation time %s is in the future (now %s)", at.Format(time.RFC3339), now.Format(time.RFC3339))
-	}
+	at := cmd.At
 	if err := c.Who.Validate(); err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
@@ -413,14 +402,14 @@ func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
 	}
 	journey := slices.Clone(c.Journey)
 	for i, tp := range journey {
-		if err := checkTouch(tp, c.Sources, at, now); err != nil {
+		if err := checkTouch(tp, c.Sources, at, time.Time{}); err != nil {
 			return Lead{}, crmkit.Event{}, fmt.Errorf("journey[%d]: %w", i, err)
 		}
 	}
 	slices.SortStableFunc(journey, compareTouch)
 	journey = slices.CompactFunc(journey, sameTouch)
 	l := Lead{
-		ID:          crmkit.NewID(),
+		ID:          cmd.NewID(),
 		Who:         c.Who.Clone(),
 		Source:      c.Source,
 		EventKind:   c.EventKind,
@@ -436,13 +425,13 @@ func New(clock crmkit.Clock, c Capture) (Lead, crmkit.Event, error) {
 		UpdatedAt:   at,
 		Version:     1,
 	}
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadCaptured, c.Actor, at, 1, capturedPayload{
+	ev, err := cmd.NewEvent(LeadKind, l.ID, EventLeadCaptured, 1, capturedPayload{
 		Source: l.Source, EventKind: l.EventKind, Campaign: l.Campaign, Owner: l.Owner,
 	})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
-	ev.To = StageSuspect.String()
+	ev.To, ev.Reason = StageSuspect.String(), cmd.Reason
 	return l, ev, nil
 }
 
@@ -454,7 +443,8 @@ type capturedPayload struct {
 	Owner     string    `json:"owner,omitempty"`
 }
 
-// checkTouch validates a touchpoint of a lead created at created, as of now.
+// checkTouch validates a touchpoint of a lead created at created, as of
+// now (zero: no upper bound).
 func checkTouch(tp Touchpoint, sources Sources, created, now time.Time) error {
 	if err := tp.Validate(sources); err != nil {
 		return err
@@ -462,32 +452,27 @@ func checkTouch(tp Touchpoint, sources Sources, created, now time.Time) error {
 	if tp.At.Before(created) {
 		return crmkit.Invalid("touch time", "%s is before the lead's creation %s", tp.At.Format(time.RFC3339), created.Format(time.RFC3339))
 	}
-	if tp.At.After(now) {
+	if !now.IsZero() && tp.At.After(now) {
 		return crmkit.Invalid("touch time", "%s is in the future (now %s)", tp.At.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil
 }
 
 // RecordTouch adds a touchpoint to the journey, keeping it in time order,
-// and returns the changed lead with its EventTouchpointRecorded event (payload:
-// the Touchpoint as JSON; At: the clock's now). The touch may be late (any
-// time from the lead's creation to now). A touch with an unknown channel,
-// an empty kind, a time before the lead's creation or after now is an
-// error matching crmkit.ErrInvalid; the same touch recorded twice matches
-// crmkit.ErrConflict. The input lead is not changed: the journey is copied.
-func (l Lead) RecordTouch(clock crmkit.Clock, sources Sources, actor string, tp Touchpoint) (Lead, crmkit.Event, error) {
-	if clock == nil {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
-	}
-	if err := l.validateForCommand(); err != nil {
+// and returns the changed lead with its EventTouchpointRecorded event
+// (payload: the Touchpoint as JSON; By, At and Reason: c's). The touch
+// may be late: any time from the lead's creation to c.At. A command
+// crmkit.Cmd.Validate refuses, a c.At before the lead's last change, a
+// touch with an unknown channel, an empty kind, a time before the lead's
+// creation or after c.At are errors matching crmkit.ErrInvalid; the same
+// touch recorded twice matches crmkit.ErrConflict. The input lead is not
+// changed: the journey is copied.
+func (l Lead) RecordTouch(sources Sources, tp Touchpoint, c crmkit.Cmd) (Lead, crmkit.Event, error) {
+	if err := l.checkCmd(c); err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
-	now := clock.Now()
-	if err := checkTouch(tp, sources, l.CreatedAt, now); err != nil {
+	if err := checkTouch(tp, sources, l.CreatedAt, c.At); err != nil {
 		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: %w", l.ID, err)
-	}
-	if now.Before(l.UpdatedAt) {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "lead %s: now %s is before its last change %s", l.ID, now.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
 	}
 	i, found := slices.BinarySearchFunc(l.Journey, tp, compareTouch)
 	if found {
@@ -499,13 +484,30 @@ func (l Lead) RecordTouch(clock crmkit.Clock, sources Sources, actor string, tp 
 	journey = append(journey, l.Journey[i:]...)
 	next := l
 	next.Journey = journey
-	next.UpdatedAt = now
+	next.UpdatedAt = c.At
 	next.Version++
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventTouchpointRecorded, actor, now, next.Version, tp)
+	ev, err := c.NewEvent(LeadKind, l.ID, EventTouchpointRecorded, next.Version, tp)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
+	ev.Reason = c.Reason
 	return next, ev, nil
+}
+
+// checkCmd rejects a lead that could not have come from New, a command
+// crmkit.Cmd.Validate refuses and a command time before the lead's last
+// change (all crmkit.ErrInvalid).
+func (l Lead) checkCmd(c crmkit.Cmd) error {
+	if err := l.validateForCommand(); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("lead %s: %w", l.ID, err)
+	}
+	if c.At.Before(l.UpdatedAt) {
+		return crmkit.Invalid("at", "lead %s: %s is before its last change %s", l.ID, c.At.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
+	}
+	return nil
 }
 
 // TimeframePayload is the payload of EventTimeframeStated and
@@ -517,37 +519,31 @@ type TimeframePayload struct {
 
 // StateTimeframe records the buying time frame the lead stated (the date by
 // which it will buy; zero withdraws it) and re-derives the temperature with
-// rules at the clock's now. It returns the changed lead and its
-// EventTimeframeStated event (From and To are the temperatures). Invalid rules,
-// or a lead that is Converted or Disqualified, are errors (crmkit.ErrInvalid
-// and crmkit.ErrIllegalTransition).
-func (l Lead) StateTimeframe(clock crmkit.Clock, rules TemperatureRules, actor string, buyBy time.Time) (Lead, crmkit.Event, error) {
-	return l.setTimeframe(clock, rules, actor, buyBy, EventTimeframeStated)
+// rules at c.At. It returns the changed lead and its EventTimeframeStated
+// event (From and To are the temperatures; By, At and Reason are c's).
+// Invalid rules or command (crmkit.Cmd.Validate, a time before the last
+// change) are crmkit.ErrInvalid; a lead that is Converted or Disqualified
+// is crmkit.ErrIllegalTransition.
+func (l Lead) StateTimeframe(rules TemperatureRules, buyBy time.Time, c crmkit.Cmd) (Lead, crmkit.Event, error) {
+	return l.setTimeframe(rules, buyBy, c, EventTimeframeStated)
 }
 
 // RefreshTemperature re-derives the temperature from the stated time frame
-// at the clock's now. When it changed it returns the changed lead, its
-// EventTemperatureChanged event and true; otherwise the lead unchanged, the zero
-// Event and false.
-func (l Lead) RefreshTemperature(clock crmkit.Clock, rules TemperatureRules, actor string) (Lead, crmkit.Event, bool, error) {
-	if clock == nil {
-		return Lead{}, crmkit.Event{}, false, crmkit.Invalid("clock", "nil clock")
+// at c.At. When it changed it returns the changed lead and its
+// EventTemperatureChanged event; otherwise the lead unchanged and the zero
+// Event (Type empty): nothing happened. Errors as StateTimeframe.
+func (l Lead) RefreshTemperature(rules TemperatureRules, c crmkit.Cmd) (Lead, crmkit.Event, error) {
+	if err := l.checkCmd(c); err != nil {
+		return Lead{}, crmkit.Event{}, err
 	}
-	t, err := rules.Temperature(l.BuyBy, clock.Now())
+	t, err := rules.Temperature(l.BuyBy, c.At)
 	if err != nil {
-		return Lead{}, crmkit.Event{}, false, err
+		return Lead{}, crmkit.Event{}, err
 	}
 	if t == l.Temperature {
-		if err := l.validateForCommand(); err != nil {
-			return Lead{}, crmkit.Event{}, false, err
-		}
-		return l, crmkit.Event{}, false, nil
+		return l, crmkit.Event{}, nil
 	}
-	next, ev, err := l.setTimeframe(clock, rules, actor, l.BuyBy, EventTemperatureChanged)
-	if err != nil {
-		return Lead{}, crmkit.Event{}, false, err
-	}
-	return next, ev, true, nil
+	return l.setTimeframe(rules, l.BuyBy, c, EventTemperatureChanged)
 }
 
 // TemperatureAt returns the lead's temperature at now under rules, without
@@ -556,50 +552,42 @@ func (l Lead) TemperatureAt(rules TemperatureRules, now time.Time) (Temperature,
 	return rules.Temperature(l.BuyBy, now)
 }
 
-func (l Lead) setTimeframe(clock crmkit.Clock, rules TemperatureRules, actor string, buyBy time.Time, typ string) (Lead, crmkit.Event, error) {
-	if clock == nil {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
-	}
-	if err := l.validateForCommand(); err != nil {
+func (l Lead) setTimeframe(rules TemperatureRules, buyBy time.Time, c crmkit.Cmd, typ string) (Lead, crmkit.Event, error) {
+	if err := l.checkCmd(c); err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
 	if l.Stage.Final() {
 		return Lead{}, crmkit.Event{}, fmt.Errorf("lead %s: cannot change the time frame in stage %s: %w", l.ID, l.Stage, crmkit.ErrIllegalTransition)
 	}
-	now := clock.Now()
-	if now.Before(l.UpdatedAt) {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "lead %s: now %s is before its last change %s", l.ID, now.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
-	}
-	t, err := rules.Temperature(buyBy, now)
+	t, err := rules.Temperature(buyBy, c.At)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
 	next := l
 	from := l.Temperature
 	next.BuyBy, next.Temperature = buyBy, t
-	next.UpdatedAt = now
+	next.UpdatedAt = c.At
 	next.Version++
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, typ, actor, now, next.Version, TimeframePayload{BuyBy: buyBy, Temperature: t})
+	ev, err := c.NewEvent(LeadKind, l.ID, typ, next.Version, TimeframePayload{BuyBy: buyBy, Temperature: t})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
 	if from.Valid() {
 		ev.From = from.String()
 	}
-	ev.To = t.String()
+	ev.To, ev.Reason = t.String(), c.Reason
 	return next, ev, nil
 }
 
 // Assign gives the lead to owner (the host application's key of a rep or a
-// queue; "" unassigns it) and returns the changed lead and its EventLeadAssigned
-// event (From and To are the old and new owners). Assigning a Converted or
-// Disqualified lead is crmkit.ErrIllegalTransition; assigning it to its
-// current owner is crmkit.ErrInvalid.
-func (l Lead) Assign(clock crmkit.Clock, actor, owner string) (Lead, crmkit.Event, error) {
-	if clock == nil {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("clock", "nil clock")
-	}
-	if err := l.validateForCommand(); err != nil {
+// queue; "" unassigns it) and returns the changed lead and its
+// EventLeadAssigned event (From and To are the old and new owners; By, At
+// and Reason are c's). Assigning a Converted or Disqualified lead is
+// crmkit.ErrIllegalTransition; a command crmkit.Cmd.Validate refuses, a
+// time before the last change and assigning the lead to its current owner
+// are crmkit.ErrInvalid.
+func (l Lead) Assign(owner string, c crmkit.Cmd) (Lead, crmkit.Event, error) {
+	if err := l.checkCmd(c); err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
 	if l.Stage.Final() {
@@ -608,18 +596,14 @@ func (l Lead) Assign(clock crmkit.Clock, actor, owner string) (Lead, crmkit.Even
 	if owner == l.Owner {
 		return Lead{}, crmkit.Event{}, crmkit.Invalid("owner", "lead %s is already owned by %q", l.ID, owner)
 	}
-	now := clock.Now()
-	if now.Before(l.UpdatedAt) {
-		return Lead{}, crmkit.Event{}, crmkit.Invalid("at", "lead %s: now %s is before its last change %s", l.ID, now.Format(time.RFC3339), l.UpdatedAt.Format(time.RFC3339))
-	}
 	next := l
 	next.Owner = owner
-	next.UpdatedAt = now
+	next.UpdatedAt = c.At
 	next.Version++
-	ev, err := crmkit.NewEvent(LeadKind, l.ID, EventLeadAssigned, actor, now, next.Version, nil)
+	ev, err := c.NewEvent(LeadKind, l.ID, EventLeadAssigned, next.Version, nil)
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
-	ev.From, ev.To = l.Owner, owner
+	ev.From, ev.To, ev.Reason = l.Owner, owner, c.Reason
 	return next, ev, nil
 }

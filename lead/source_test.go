@@ -57,9 +57,9 @@ func TestCustomSources(t *testing.T) {
 
 	// A lead from a custom source needs the Sources.
 	clock := crmkit.NewFakeClock(t0)
-	_, _, err = lead.New(clock, lead.Capture{Who: lead.Person{Name: "A"}, Source: "podcast"})
+	_, _, err = lead.New(lead.Capture{Who: lead.Person{Name: "A"}, Source: "podcast"}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	l, _, err := lead.New(clock, lead.Capture{Who: lead.Person{Name: "A"}, Source: "podcast", Sources: s})
+	l, _, err := lead.New(lead.Capture{Who: lead.Person{Name: "A"}, Source: "podcast", Sources: s}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	assert.Equal(t, lead.Channel("podcast"), l.Source)
 

@@ -112,7 +112,7 @@ func TestStateTimeframeAndRefresh(t *testing.T) {
 
 	// "We will buy in about 45 days": warm.
 	clock.Advance(time.Hour)
-	w, ev, err := l.StateTimeframe(clock, lead.TemperatureRules{}, "rep", clock.Now().Add(45*day))
+	w, ev, err := l.StateTimeframe(lead.TemperatureRules{}, clock.Now().Add(45*day), crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	assert.Equal(t, lead.TemperatureWarm, w.Temperature)
 	assert.Equal(t, lead.EventTimeframeStated, ev.Type)
@@ -125,17 +125,15 @@ func TestStateTimeframeAndRefresh(t *testing.T) {
 
 	// Nothing changes a day later.
 	clock.Advance(day)
-	same, ev, changed, err := w.RefreshTemperature(clock, lead.TemperatureRules{}, "job")
+	same, ev, err := w.RefreshTemperature(lead.TemperatureRules{}, crmkit.Cmd{By: "job", At: clock.Now()})
 	require.NoError(t, err)
-	assert.False(t, changed)
 	assert.Equal(t, crmkit.Event{}, ev)
 	assert.Equal(t, w, same)
 
 	// 40 days on, the date is within a week: hot.
 	clock.Advance(40 * day)
-	h, ev, changed, err := w.RefreshTemperature(clock, lead.TemperatureRules{}, "job")
+	h, ev, err := w.RefreshTemperature(lead.TemperatureRules{}, crmkit.Cmd{By: "job", At: clock.Now()})
 	require.NoError(t, err)
-	assert.True(t, changed)
 	assert.Equal(t, lead.TemperatureHot, h.Temperature)
 	assert.Equal(t, lead.EventTemperatureChanged, ev.Type)
 	assert.Equal(t, "warm", ev.From)
@@ -145,17 +143,17 @@ func TestStateTimeframeAndRefresh(t *testing.T) {
 	assert.Equal(t, lead.TemperatureHot, tt)
 
 	// Withdrawing the time frame makes it cold again.
-	c, _, err := h.StateTimeframe(clock, lead.TemperatureRules{}, "rep", time.Time{})
+	c, _, err := h.StateTimeframe(lead.TemperatureRules{}, time.Time{}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	require.NoError(t, err)
 	assert.Equal(t, lead.TemperatureCold, c.Temperature)
 
-	_, _, err = h.StateTimeframe(clock, lead.TemperatureRules{HotWithin: -1}, "rep", time.Time{})
+	_, _, err = h.StateTimeframe(lead.TemperatureRules{HotWithin: -1}, time.Time{}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = h.StateTimeframe(nil, lead.TemperatureRules{}, "rep", time.Time{})
+	_, _, err = h.StateTimeframe(lead.TemperatureRules{}, time.Time{}, crmkit.Cmd{By: "rep", At: time.Time{}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	lad := newLadder(t, clock)
-	d, _, err := lad.Disqualify(t.Context(), h, "rep", "no intent")
+	d, _, err := lad.Fire(t.Context(), h, lead.Command{Cmd: crmkit.Cmd{By: "rep", Reason: "no intent", At: clock.Now()}, Action: lead.ActionDisqualify})
 	require.NoError(t, err)
-	_, _, err = d.StateTimeframe(clock, lead.TemperatureRules{}, "rep", clock.Now())
+	_, _, err = d.StateTimeframe(lead.TemperatureRules{}, clock.Now(), crmkit.Cmd{By: "rep", At: clock.Now()})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 }

@@ -38,14 +38,13 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		now := leadtest.Epoch.AddDate(0, 1, 0)
 		clock := crmkit.NewFakeClock(now)
-		lad, err := lead.NewLadder(clock)
+		lad, err := lead.NewLadder()
 		if err != nil {
 			t.Fatal(err)
 		}
 		capture := func(label string) lead.Lead {
 			c := leadtest.Capture(clock.Now()).Draw(t, label)
-			c.Actor = "rep"
-			l, _, err := lead.New(clock, c)
+			l, _, err := lead.New(c, crmkit.Cmd{By: "rep", At: clock.Now()})
 			if err != nil {
 				t.Fatalf("%s: %v", label, err)
 			}
@@ -75,11 +74,11 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 				what = "Fire " + cmd.Action.String()
 			case 1:
 				tp := leadtest.Touchpoint(l.CreatedAt, clock.Now()).Draw(t, fmt.Sprint("touch ", i))
-				next, _, err = l.RecordTouch(clock, lead.Sources{}, "rep", tp)
+				next, _, err = l.RecordTouch(lead.Sources{}, tp, crmkit.Cmd{By: "rep", At: clock.Now()})
 				what = "RecordTouch"
 			default:
 				other := capture(fmt.Sprint("duplicate ", i))
-				next, _, _, err = lead.Merge(clock, "rep", l, other)
+				next, _, _, err = lead.Merge(crmkit.Cmd{By: "rep", At: clock.Now()}, l, other)
 				what = "Merge"
 			}
 			if err != nil {
@@ -95,11 +94,12 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 // merged duplicate.
 func validLead(t *testing.T) lead.Lead {
 	t.Helper()
-	l, _, err := lead.New(crmkit.NewFakeClock(t0.Add(time.Hour)), lead.Capture{
-		Who:    lead.Person{Name: "Ada", Email: "ada@example.com", Attributes: map[string]string{"segment": "smb"}},
-		Source: lead.ChannelEvent, EventKind: lead.EventWebinar, At: t0, Actor: "rep",
-		Journey: []lead.Touchpoint{{Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0}, {Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0.Add(time.Minute)}},
-	})
+	l, _, err := lead.New(lead.Capture{
+		Who:       lead.Person{Name: "Ada", Email: "ada@example.com", Attributes: map[string]string{"segment": "smb"}},
+		Source:    lead.ChannelEvent,
+		EventKind: lead.EventWebinar,
+		Journey:   []lead.Touchpoint{{Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0}, {Channel: lead.ChannelEmail, Kind: lead.TouchForm, At: t0.Add(time.Minute)}},
+	}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
 	l.Stage, l.RevisitAt, l.NurturedBy = lead.StageNurture, t0.AddDate(0, 1, 0), lead.SideSales
 	l.MergedFrom = []uuid.UUID{uuid.MustParse("01900000-0000-7000-8000-000000000001"), uuid.MustParse("01900000-0000-7000-8000-000000000002")}

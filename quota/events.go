@@ -76,7 +76,7 @@ func (p *Plan) commit(c crmkit.Cmd, typ, action string, changes []Change) (crmki
 		// appended directly, not through reflection and a second scan.
 		payload = rp.appendJSON(make([]byte, 0, 64+96*len(changes)))
 	}
-	e := crmkit.Event{ID: crmkit.NewID(), AggregateID: p.ID, AggregateKind: PlanKind, Type: typ,
+	e := crmkit.Event{ID: c.NewID(), AggregateID: p.ID, AggregateKind: PlanKind, Type: typ,
 		Actor: c.By, At: c.At, Version: v, Reason: c.Reason, Payload: payload}
 	if err := e.Validate(); err != nil {
 		return crmkit.Event{}, fmt.Errorf("plan %s: %s event: %w", p.ID, typ, err)

@@ -218,7 +218,7 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 	p := Plan{ID: spec.ID, Name: spec.Name, FiscalYear: spec.FiscalYear,
 		Calendar: spec.Calendar, Rounding: spec.Rounding}
 	if p.ID == uuid.Nil {
-		p.ID = crmkit.NewID()
+		p.ID = c.NewID()
 	}
 	var target int64
 	switch {

@@ -11,7 +11,7 @@
 // ("acme")). Its repositories (Leads, ...) get, list, create and save
 // aggregates; each call outside Update is its own transaction:
 //
-//	l, ev, err := lead.New(clock, capture)
+//	l, ev, err := lead.New(capture, crmkit.Cmd{By: actor, At: clock.Now()})
 //	l, err = store.Leads().Create(ctx, l, "webform-4711", ev)
 //
 // The key ("webform-4711") makes the create idempotent: a second Create
@@ -43,7 +43,7 @@
 //			if err != nil {
 //				return err
 //			}
-//			next, ev, err := l.Assign(clock, actor, "rep-7")
+//			next, ev, err := l.Assign("rep-7", crmkit.Cmd{By: actor, At: clock.Now()})
 //			if err != nil {
 //				return err
 //			}

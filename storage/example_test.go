@@ -22,7 +22,7 @@ func Example() {
 	store, _ := memory.New().Tenant("acme")
 
 	capture := func() (lead.Lead, crmkit.Event) {
-		l, ev, _ := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Ada", Email: "ada@example.com"}, Source: lead.ChannelReferral})
+		l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada", Email: "ada@example.com"}, Source: lead.ChannelReferral}, crmkit.Cmd{By: "rep", At: clock.Now()})
 		return l, ev
 	}
 	l1, ev1 := capture()
@@ -37,7 +37,7 @@ func Example() {
 			if err != nil {
 				return err
 			}
-			next, ev, err := l.Assign(clock, "router", "rep-7")
+			next, ev, err := l.Assign("rep-7", crmkit.Cmd{By: "router", At: clock.Now()})
 			if err != nil {
 				return err
 			}
@@ -46,7 +46,7 @@ func Example() {
 	})
 	fmt.Println("assigned:", err == nil)
 
-	stale, ev, _ := first.Assign(clock, "router", "rep-9") // from the old version 1
+	stale, ev, _ := first.Assign("rep-9", crmkit.Cmd{By: "router", At: clock.Now()}) // from the old version 1
 	err = store.Leads().Save(ctx, stale, first.Version, ev)
 	fmt.Println("stale save is a conflict:", errors.Is(err, crmkit.ErrConflict))
 
@@ -76,14 +76,14 @@ func Example_conversion() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	clock := crmkit.NewFakeClock(at)
 	store, _ := memory.New().Tenant("acme")
-	ladder, _ := lead.NewLadder(clock)
+	ladder, _ := lead.NewLadder()
 
-	l, ev, _ := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Ada", Company: "Acme", Email: "ada@acme.example"}, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"})
-	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Action: lead.ActionAccept, Actor: "ana"})
+	l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada", Company: "Acme", Email: "ada@acme.example"}, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"}, crmkit.Cmd{By: "rep", At: clock.Now()})
+	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "ana", At: clock.Now()}, Action: lead.ActionAccept})
 	_, _ = store.Leads().Create(ctx, l, "", ev, accepted)
 
 	convert := func() error {
-		conv, err := ladder.Convert(ctx, l, lead.ConvertInput{Actor: "ana", Amount: crmkit.MustMoney("5000.00", "EUR")})
+		conv, err := ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "ana", At: clock.Now()}, Amount: crmkit.MustMoney("5000.00", "EUR")})
 		if err != nil {
 			return err
 		}

@@ -313,16 +313,16 @@ func GrantedApproval(subject, requester, actor string, roles []string, at time.T
 	if self && requester == actor {
 		requester = "requester-of-" + actor
 	}
-	r, _, err := approval.New(subject, requester, roles, at, time.Time{})
+	r, _, err := approval.New(subject, roles, time.Time{}, crmkit.Cmd{By: requester, At: at})
 	if err != nil {
 		return approval.Request{}, err
 	}
 	for i, role := range roles {
-		by := approval.Approver{ID: "approver-" + strconv.Itoa(i), Roles: []string{role}}
+		by := approval.Cmd{Cmd: crmkit.Cmd{By: "approver-" + strconv.Itoa(i), At: at.Add(time.Hour), Reason: "ok"}, Roles: []string{role}}
 		if self && i == 0 {
-			by.ID = actor
+			by.By = actor
 		}
-		if r, _, err = r.Approve(by, at.Add(time.Hour), "ok"); err != nil {
+		if r, _, err = r.Approve(by); err != nil {
 			return approval.Request{}, err
 		}
 	}

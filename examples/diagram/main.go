@@ -13,7 +13,6 @@ import (
 
 	"github.com/crmkit/crmkit/campaign"
 
-	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
@@ -28,7 +27,7 @@ func main() {
 
 func run(w io.Writer) error {
 	p := deal.DefaultPipeline()
-	ladder, err := lead.NewLadder(crmkit.SystemClock{})
+	ladder, err := lead.NewLadder()
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ type story struct {
 
 func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	clock := crmkit.NewFakeClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
-	ladder, err := lead.NewLadder(clock)
+	ladder, err := lead.NewLadder()
 	if err != nil {
 		return err
 	}
@@ -133,12 +133,12 @@ func (s *story) captureLeads(ctx context.Context) error {
 	for i, p := range people {
 		c := lead.Capture{
 			Who:    lead.Person{Name: p.name, Email: p.email, Company: p.company, Industry: p.industry, Country: p.country, CompanySize: p.size},
-			Source: p.source, Campaign: "launch-2026", Actor: "marketing",
+			Source: p.source, Campaign: "launch-2026",
 		}
 		if p.source == lead.ChannelEvent {
 			c.EventKind = lead.EventTradeShow
 		}
-		l, ev, err := lead.New(s.clock, c)
+		l, ev, err := lead.New(c, crmkit.Cmd{By: "marketing", At: s.clock.Now()})
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (s *story) captureLeads(ctx context.Context) error {
 		for _, tp := range touches {
 			s.clock.Advance(time.Hour)
 			tp.At = s.clock.Now()
-			if l, ev, err = l.RecordTouch(s.clock, lead.Sources{}, "web", tp); err != nil {
+			if l, ev, err = l.RecordTouch(lead.Sources{}, tp, crmkit.Cmd{By: "web", At: s.clock.Now()}); err != nil {
 				return err
 			}
 			events = append(events, ev)
@@ -218,7 +218,7 @@ func (s *story) scoreAndRoute(ctx context.Context) error {
 					if err != nil {
 						return err
 					}
-					next, ev, err := cur.Assign(s.clock, "router", a.Rep)
+					next, ev, err := cur.Assign(a.Rep, crmkit.Cmd{By: "router", At: s.clock.Now()})
 					if err != nil {
 						return err
 					}
@@ -248,10 +248,7 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 		}
 		s.clock.Advance(24 * time.Hour)
 		if i == 4 {
-			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{
-				Action: lead.ActionNurture, Actor: l.Owner, Reason: "bought a competitor's product last month",
-				RevisitAt: s.clock.Now().AddDate(0, 6, 0),
-			})
+			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner, Reason: "bought a competitor's product last month", At: s.clock.Now()}, Action: lead.ActionNurture, RevisitAt: s.clock.Now().AddDate(0, 6, 0)})
 			if err != nil {
 				return err
 			}
@@ -262,14 +259,14 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 			continue
 		}
 		var events []crmkit.Event
-		for _, step := range []func(context.Context, lead.Lead, string, string) (lead.Lead, crmkit.Event, error){s.ladder.Qualify, s.ladder.Accept} {
-			next, ev, err := step(ctx, l, l.Owner, "")
+		for _, a := range []lead.Action{lead.ActionQualify, lead.ActionAccept} {
+			next, ev, err := s.ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Action: a})
 			if err != nil {
 				return err
 			}
 			l, events = next, append(events, ev)
 		}
-		conv, err := s.ladder.Convert(ctx, l, lead.ConvertInput{Actor: l.Owner, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0)})
+		conv, err := s.ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0)})
 		if err != nil {
 			return err
 		}
@@ -333,11 +330,11 @@ func (s *story) workDeals(ctx context.Context) error {
 			func(d deal.Deal) (deal.Deal, crmkit.Event, error) {
 				s.clock.Advance(60 * 24 * time.Hour) // too long a pause for an automatic reactivation
 				c := cmd(d.Owner, "budget released")
-				req, _, err := approval.New(deal.ReactivationSubject(d.ID), d.Owner, []string{"manager"}, c.At, time.Time{})
+				req, _, err := approval.New(deal.ReactivationSubject(d.ID), []string{"manager"}, time.Time{}, crmkit.Cmd{By: d.Owner, At: c.At})
 				if err != nil {
 					return deal.Deal{}, crmkit.Event{}, err
 				}
-				if req, _, err = req.Approve(approval.Approver{ID: "maria", Roles: []string{"manager"}}, c.At, "go ahead"); err != nil {
+				if req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "maria", At: c.At, Reason: "go ahead"}, Roles: []string{"manager"}}); err != nil {
 					return deal.Deal{}, crmkit.Event{}, err
 				}
 				c.Approval = &req

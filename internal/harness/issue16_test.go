@@ -122,7 +122,7 @@ func TestIssue16MergeStoredLead(t *testing.T) {
 	stored.Who.Attributes, stored.Journey = nil, nil
 	stored.StageAt = created.In(time.FixedZone("CET", 3600))
 	stored.CreatedAt, stored.UpdatedAt = stored.StageAt, stored.StageAt
-	m, _, changed, err := lead.Merge(crmkit.NewFakeClock(created.Add(time.Hour)), "dedupe", l, stored)
+	m, _, changed, err := lead.Merge(crmkit.Cmd{By: "dedupe", At: created.Add(time.Hour)}, l, stored)
 	require.NoError(t, err)
 	require.False(t, changed)
 	require.True(t, m.Equal(l))

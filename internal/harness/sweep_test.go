@@ -127,7 +127,7 @@ func TestSweepReady(t *testing.T) {
 	clock := crmkit.NewFakeClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 	pipelines, err := deal.NewPipelines(deal.DefaultPipeline())
 	require.NoError(t, err)
-	ladder, err := lead.NewLadder(clock)
+	ladder, err := lead.NewLadder()
 	require.NoError(t, err)
 	db := memory.New()
 	store, err := db.Tenant("sweep")
@@ -137,7 +137,7 @@ func TestSweepReady(t *testing.T) {
 	tree, err := account.NewHierarchy(nil)
 	require.NoError(t, err)
 	at := clock.Now()
-	req, _, err := approval.New("quote 1", "rob", []string{"manager"}, at, at.AddDate(0, 0, 7))
+	req, _, err := approval.New("quote 1", []string{"manager"}, at.AddDate(0, 0, 7), crmkit.Cmd{By: "rob", At: at})
 	require.NoError(t, err)
 	values := []any{deal.DefaultPipeline(), pipelines, ladder, sources, tree, req, clock, new(crmkit.RateTable), db, store}
 	found := harness.SweepValues(values, 10*time.Second, sweepSkips)

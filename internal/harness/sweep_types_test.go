@@ -46,7 +46,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[crmkit.YearEndRule](),
 	},
 	"approval": {
-		reflect.TypeFor[approval.Approver](),
+		reflect.TypeFor[approval.Cmd](),
 		reflect.TypeFor[approval.DecidedPayload](),
 		reflect.TypeFor[approval.Decision](),
 		reflect.TypeFor[approval.Request](),

@@ -218,21 +218,19 @@ func Lead() *rapid.Generator[lead.Lead] {
 	})
 }
 
-// Capture generates valid inputs of lead.New for a clock reading now: a
-// creation time up to 30 days before now, a built-in source (with an event
-// kind for events), a journey between creation and now, and sometimes a
-// stated buying time frame.
+// Capture generates valid inputs of lead.New for a lead created at now
+// (the command's At): a built-in source (with an event kind for events), a
+// journey of touches up to 30 days after creation, and sometimes a stated
+// buying time frame.
 func Capture(now time.Time) *rapid.Generator[lead.Capture] {
 	return rapid.Custom(func(t *rapid.T) lead.Capture {
-		at := now.Add(-time.Duration(rapid.Int64Range(0, 30*24*3600).Draw(t, "age seconds")) * time.Second)
+		at := now
 		c := lead.Capture{
 			Who:      Person().Draw(t, "who"),
 			Source:   Channel().Draw(t, "source"),
 			Campaign: rapid.SampledFrom(campaigns).Draw(t, "campaign"),
 			Owner:    rapid.SampledFrom([]string{"", "rep-1", "rep-2"}).Draw(t, "owner"),
-			Journey:  Journey(at, now).Draw(t, "journey"),
-			At:       at,
-			Actor:    "leadtest",
+			Journey:  Journey(at, at.Add(30*24*time.Hour)).Draw(t, "journey"),
 		}
 		if c.Source == lead.ChannelEvent {
 			c.EventKind = rapid.SampledFrom(lead.EventKinds()).Draw(t, "event kind")
@@ -247,13 +245,16 @@ func Capture(now time.Time) *rapid.Generator[lead.Capture] {
 // Command generates ladder commands for a lead last changed at or before
 // now, legal or not from its stage: any action but convert, with a reason
 // and a revisit date after now (so nurture and disqualify pass their rules
-// when the ladder allows them). Fire it with a clock reading now.
+// when the ladder allows them), at now.
 func Command(now time.Time) *rapid.Generator[lead.Command] {
 	return rapid.Custom(func(t *rapid.T) lead.Command {
 		return lead.Command{
+			Cmd: crmkit.Cmd{
+				By:     rapid.SampledFrom([]string{"marketing", "rep-1", "rep-2"}).Draw(t, "actor"),
+				At:     now,
+				Reason: rapid.SampledFrom(reasons).Draw(t, "reason"),
+			},
 			Action:     rapid.SampledFrom(lead.Actions()[:5]).Draw(t, "action"),
-			Actor:      rapid.SampledFrom([]string{"marketing", "rep-1", "rep-2"}).Draw(t, "actor"),
-			Reason:     rapid.SampledFrom(reasons).Draw(t, "reason"),
 			RevisitAt:  Time(now.Add(time.Hour), 365*24*time.Hour).Draw(t, "revisit"),
 			NurturedBy: rapid.SampledFrom([]lead.Side{0, lead.SideMarketing, lead.SideSales}).Draw(t, "side"),
 		}

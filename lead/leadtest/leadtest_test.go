@@ -47,15 +47,15 @@ func TestLeadKeepsInvariants(t *testing.T) {
 		// The lead package accepts it: a new touch can be recorded, and a
 		// legal action fires.
 		clock := crmkit.NewFakeClock(l.UpdatedAt.Add(time.Minute))
-		if _, _, err := l.RecordTouch(clock, lead.Sources{}, "t", lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchReply, At: clock.Now()}); err != nil {
+		if _, _, err := l.RecordTouch(lead.Sources{}, lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchReply, At: clock.Now()}, crmkit.Cmd{By: "t", At: clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		lad, err := lead.NewLadder(clock)
+		lad, err := lead.NewLadder()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !l.Stage.Final() {
-			if _, _, err := lad.Disqualify(context.Background(), l, "t", "spam"); err != nil {
+			if _, _, err := lad.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: "t", Reason: "spam", At: clock.Now()}, Action: lead.ActionDisqualify}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -63,7 +63,7 @@ func TestLeadKeepsInvariants(t *testing.T) {
 }
 
 func TestEventSequenceReplays(t *testing.T) {
-	lad, err := lead.NewLadder(crmkit.NewFakeClock(leadtest.Epoch))
+	lad, err := lead.NewLadder()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,14 +130,14 @@ func TestCaptureAndCommandAreAccepted(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		now := leadtest.Time(leadtest.Epoch, leadtest.Window).Draw(t, "now")
 		clock := crmkit.NewFakeClock(now)
-		l, ev, err := lead.New(clock, leadtest.Capture(now).Draw(t, "capture"))
+		l, ev, err := lead.New(leadtest.Capture(now).Draw(t, "capture"), crmkit.Cmd{By: "rep", At: clock.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ev.Type != lead.EventLeadCaptured {
 			t.Fatalf("event %s", ev.Type)
 		}
-		lad, err := lead.NewLadder(clock)
+		lad, err := lead.NewLadder()
 		if err != nil {
 			t.Fatal(err)
 		}

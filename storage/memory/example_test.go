@@ -21,14 +21,14 @@ func Example() {
 	acme, _ := db.Tenant("acme")
 	globex, _ := db.Tenant("globex")
 
-	l, ev, _ := lead.New(clock, lead.Capture{Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana"})
+	l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana"}, crmkit.Cmd{By: "rep", At: clock.Now()})
 	_, _ = acme.Leads().Create(ctx, l, "", ev)
 
 	_, err := globex.Leads().Get(ctx, l.ID)
 	fmt.Println("globex sees acme's lead:", !errors.Is(err, crmkit.ErrNotFound))
 
 	err = acme.Update(ctx, func(tx storage.Tx) error {
-		next, ev, err := l.Assign(clock, "router", "bo")
+		next, ev, err := l.Assign("bo", crmkit.Cmd{By: "router", At: clock.Now()})
 		if err != nil {
 			return err
 		}

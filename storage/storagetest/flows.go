@@ -18,11 +18,9 @@ import (
 func convert(t testing.TB, ctx context.Context, l lead.Lead) (lead.Conversion, deal.Deal, crmkit.Event) {
 	t.Helper()
 	at := base.Add(time.Hour)
-	lad, err := lead.NewLadder(crmkit.NewFakeClock(at))
+	lad, err := lead.NewLadder()
 	require.NoError(t, err)
-	conv, err := lad.Convert(ctx, l, lead.ConvertInput{
-		Actor: "ana", At: at, Amount: eur("5000.00"), ExpectedClose: at.AddDate(0, 2, 0),
-	})
+	conv, err := lad.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "ana", At: at}, Amount: eur("5000.00"), ExpectedClose: at.AddDate(0, 2, 0)})
 	require.NoError(t, err)
 	opp := conv.Opportunity
 	d, ev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{

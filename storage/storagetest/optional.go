@@ -542,7 +542,7 @@ func makeCampaign(t testing.TB, i int) (campaign.Campaign, crmkit.Event) {
 		Schedule: crmkit.Period{Start: start, End: start.AddDate(0, 0, 30)}, Owner: owner}, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	if i%3 == 1 {
-		c, e, err = c.Submit(context.Background(), owner, base)
+		c, e, err = c.Submit(crmkit.Cmd{By: owner, At: base})
 		require.NoError(t, err)
 	}
 	return c, e
@@ -552,7 +552,7 @@ func makeCampaign(t testing.TB, i int) (campaign.Campaign, crmkit.Event) {
 // approval, approved, running, completed.
 func nextCampaign(t testing.TB, c campaign.Campaign) (campaign.Campaign, crmkit.Event) {
 	t.Helper()
-	ctx, at := context.Background(), base.Add(time.Duration(c.Version)*time.Hour)
+	at := base.Add(time.Duration(c.Version) * time.Hour)
 	var (
 		n   campaign.Campaign
 		e   crmkit.Event
@@ -560,13 +560,13 @@ func nextCampaign(t testing.TB, c campaign.Campaign) (campaign.Campaign, crmkit.
 	)
 	switch c.Status {
 	case campaign.Planned:
-		n, e, err = c.Submit(ctx, c.Owner, at)
+		n, e, err = c.Submit(crmkit.Cmd{By: c.Owner, At: at})
 	case campaign.PendingApproval:
-		n, e, err = c.Approve(ctx, "manager", at)
+		n, e, err = c.Approve(crmkit.Cmd{By: "manager", At: at})
 	case campaign.Approved:
-		n, e, err = c.Start(ctx, c.Owner, at)
+		n, e, err = c.Start(crmkit.Cmd{By: c.Owner, At: at})
 	default:
-		n, e, err = c.Complete(ctx, c.Owner, at, eur("4800.00"))
+		n, e, err = c.Complete(crmkit.Cmd{By: c.Owner, At: at}, eur("4800.00"))
 	}
 	require.NoError(t, err)
 	return n, e
