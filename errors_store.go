@@ -9,3 +9,14 @@ import "errors"
 // too, as errors.Is(err, context.Canceled)). Nothing of the call was
 // written; running it again later may succeed.
 var ErrUnavailable = errors.New("unavailable")
+
+// Sentinels returns crmkit's root sentinels in a new slice: every error
+// the library returns matches exactly one of them with errors.Is. Tests and
+// stores that check or map errors range over it rather than keep a list of
+// their own.
+func Sentinels() []error {
+	return []error{
+		ErrInvalid, ErrNotFound, ErrConflict, ErrIllegalTransition,
+		ErrForbidden, ErrCurrencyMismatch, ErrOverflow, ErrUnavailable,
+	}
+}

@@ -38,10 +38,7 @@ type Case struct {
 var ErrAny = errors.New("any root sentinel")
 
 // Sentinels are crmkit's root sentinels: every refusal matches one.
-var Sentinels = []error{
-	crmkit.ErrInvalid, crmkit.ErrNotFound, crmkit.ErrConflict, crmkit.ErrIllegalTransition,
-	crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow, crmkit.ErrUnavailable,
-}
+var Sentinels = crmkit.Sentinels()
 
 type outcome struct {
 	err   error

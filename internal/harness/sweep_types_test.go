@@ -395,6 +395,7 @@ var sweepFuncs = map[string][]any{
 		crmkit.ParseMoney,
 		crmkit.ParseMoneyRound,
 		crmkit.Ratio,
+		crmkit.Sentinels,
 		crmkit.ShowDecimal,
 		crmkit.Sum,
 		crmkit.SumSeq,

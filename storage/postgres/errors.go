@@ -25,10 +25,7 @@ const (
 
 // rootSentinels are crmkit's root sentinels: every error the store
 // returns matches exactly one of them.
-var rootSentinels = [...]error{
-	crmkit.ErrInvalid, crmkit.ErrNotFound, crmkit.ErrConflict, crmkit.ErrIllegalTransition,
-	crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow, crmkit.ErrUnavailable,
-}
+var rootSentinels = crmkit.Sentinels()
 
 // hasRoot reports whether err matches a root sentinel already.
 func hasRoot(err error) bool {

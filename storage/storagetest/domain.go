@@ -215,10 +215,7 @@ type outcome struct {
 }
 
 // rootSentinels are crmkit's root sentinels.
-var rootSentinels = []error{
-	crmkit.ErrInvalid, crmkit.ErrNotFound, crmkit.ErrConflict, crmkit.ErrIllegalTransition,
-	crmkit.ErrForbidden, crmkit.ErrCurrencyMismatch, crmkit.ErrOverflow, crmkit.ErrUnavailable,
-}
+var rootSentinels = crmkit.Sentinels()
 
 // rootOf returns the one root sentinel err matches, or an error saying
 // why there is not exactly one.
