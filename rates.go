@@ -102,7 +102,8 @@ func (t *RateTable) Set(from, to Currency, effective time.Time, rate decimal.Dec
 
 // Rate implements RateSource. It returns ErrNotFound when no rate for the
 // pair (or its reverse) is in force at at; a nil table or a nil ctx is
-// an error matching ErrInvalid.
+// an error matching ErrInvalid; a ctx that has ended, an error matching
+// both ctx.Err() and ErrUnavailable, as a store's is.
 func (t *RateTable) Rate(ctx context.Context, from, to Currency, at time.Time) (decimal.Decimal, error) {
 	switch {
 	case t == nil:
@@ -111,7 +112,7 @@ func (t *RateTable) Rate(ctx context.Context, from, to Currency, at time.Time) (
 		return decimal.Decimal{}, Invalid("ctx", "nil context")
 	}
 	if err := ctx.Err(); err != nil {
-		return decimal.Decimal{}, err
+		return decimal.Decimal{}, fmt.Errorf("rate %s/%s: %w: %w", from, to, ErrUnavailable, err)
 	}
 	if from == to && !from.IsZero() {
 		return decimal.NewFromInt(1), nil

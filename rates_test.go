@@ -88,3 +88,15 @@ func TestRateTableConcurrent(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, r.IsPositive())
 }
+
+// A cancelled context stops Rate with an error matching both the context's
+// error and ErrUnavailable (one root sentinel), as a store's does.
+func TestRateCancelledContext(t *testing.T) {
+	var rt crmkit.RateTable
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := rt.Rate(ctx, crmkit.MustCurrency("EUR"), crmkit.MustCurrency("USD"), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, crmkit.ErrUnavailable)
+	require.NotErrorIs(t, err, crmkit.ErrInvalid)
+}
