@@ -62,10 +62,7 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 	}
 	tenant := s.sc.tenant
 	err := s.db.inTx(ctx, func(q querier) error {
-		tx := q.(interface {
-			querier
-			preparer
-		})
+		tx := q.(preparer)
 		ins, err := tx.PrepareContext(ctx, k.insertSQL)
 		if err != nil {
 			return fmt.Errorf("sqlite: import %ss: %w", k.name, mapErr(ctx, err))

@@ -128,7 +128,7 @@ func (db *DB) Version(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n)
+	err := db.pool.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: read schema version: %w", mapErr(ctx, err))
 	}
@@ -136,7 +136,7 @@ func (db *DB) Version(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	var v int
-	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+	if err := db.pool.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("sqlite: read schema version: %w", mapErr(ctx, err))
 	}
 	return v, nil

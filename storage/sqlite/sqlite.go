@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -21,25 +22,25 @@ const BusyTimeout = 5000
 // DB is a SQLite database file holding any number of tenants. Open makes
 // one; Tenant gives one tenant's store. It is safe for concurrent use.
 //
-// A DB has two connection pools on the file: one connection that does
-// every write, so writes of the process take turns (an Update holds it
-// from begin to commit), and a pool of read-only connections that read
-// alongside it (WAL mode: readers never wait for the writer).
+// A DB is a pool of connections on the file (WAL mode: readers never wait
+// for a writer) and a write lock of its own: the process's writes take
+// turns under it (see Store.Update), so they never wait on SQLite's busy
+// loop for each other.
 type DB struct {
-	write *sql.DB // one connection, transactions BEGIN IMMEDIATE
-	read  *sql.DB // query_only connections
-	path  string
+	pool *sql.DB
+	sem  chan struct{} // the write lock: one token
+	path string
 }
 
 // Open opens (creating it if missing) the SQLite database file at path,
 // switches it to WAL mode with foreign keys on and a busy timeout of
 // BusyTimeout ms, and checks that it can be read. A nil ctx, an empty
-// path, ":memory:" (each connection would get a database of its own:
-// use a temporary file) or a path that is not UTF-8 or holds a NUL byte
-// is an error matching crmkit.ErrInvalid; a file that cannot be opened
-// (a missing directory, no permission, not a database) an error matching
-// crmkit.ErrUnavailable. Open does not migrate: call Migrate once before
-// using the stores. Close releases the file.
+// path, ":memory:" or a "file:" URI (give a plain path; use a temporary
+// file for a throw-away database), or a path that is not UTF-8 or holds a
+// NUL byte is an error matching crmkit.ErrInvalid; a file that cannot be
+// opened (a missing directory, no permission, not a database) an error
+// matching crmkit.ErrUnavailable. Open does not migrate: call Migrate once
+// before using the stores. Close releases the file.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if ctx == nil {
 		return nil, crmkit.Invalid("context", "nil context")
@@ -50,30 +51,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, crmkit.Invalid("path", "%q: give the path of a file (use a temporary file for a throw-away database)", path)
 	}
-	common := "_pragma=busy_timeout(" + fmt.Sprint(BusyTimeout) + ")&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", dsn(path, common+"&_pragma=journal_mode(WAL)&_txlock=immediate"))
+	pool, err := sql.Open("sqlite", dsn(path, "_pragma=busy_timeout("+strconv.Itoa(BusyTimeout)+
+		")&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"))
 	if err != nil {
 		return nil, crmkit.Invalid("path", "%q: %v", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
-	// The write connection comes first: it creates the file and puts it
-	// in WAL mode before a reader opens it.
-	if err := w.PingContext(ctx); err != nil {
-		_ = w.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, mapErr(ctx, err))
-	}
-	r, err := sql.Open("sqlite", dsn(path, common+"&_pragma=query_only(1)"))
-	if err != nil {
-		_ = w.Close()
-		return nil, crmkit.Invalid("path", "%q: %v", path, err)
-	}
-	r.SetMaxIdleConns(4)
-	db := &DB{write: w, read: r, path: path}
+	pool.SetMaxIdleConns(16)
+	db := &DB{pool: pool, sem: make(chan struct{}, 1), path: path}
 	var n int
-	if err := r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+	if err := pool.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, mapErr(ctx, err))
 	}
@@ -99,16 +85,15 @@ func (db *DB) Path() string {
 // Calls on stores of db afterwards are errors matching
 // crmkit.ErrUnavailable. Closing a nil or zero DB does nothing.
 func (db *DB) Close() {
-	if db == nil || db.write == nil {
+	if db == nil || db.pool == nil {
 		return
 	}
-	_ = db.read.Close()
-	_ = db.write.Close()
+	_ = db.pool.Close()
 }
 
 // check rejects a nil or zero DB (not made by Open).
 func (db *DB) check() error {
-	if db == nil || db.write == nil {
+	if db == nil || db.pool == nil {
 		return crmkit.Invalid("db", "nil or zero sqlite.DB: make one with Open")
 	}
 	return nil

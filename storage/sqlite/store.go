@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/crmkit/crmkit"
@@ -56,9 +58,10 @@ type scope struct {
 
 // txn is the state of one Update's transaction.
 type txn struct {
-	mu   sync.Mutex
-	done bool
-	tx   *sql.Tx
+	mu     sync.Mutex
+	done   bool
+	conn   *sql.Conn
+	locked bool // holds the DB's write lock
 }
 
 // end marks the transaction finished, waiting for a call in progress.
@@ -73,27 +76,42 @@ func errZeroStore() error {
 	return crmkit.Invalid("store", "nil or zero sqlite.Store: open one with DB.Tenant")
 }
 
-// read runs fn on the read pool, or on the Update's transaction (whose
-// calls take turns: a transaction is one connection).
+// lock takes the DB's write lock, or returns ctx's error if ctx ends
+// first.
+func (db *DB) lock(ctx context.Context) error {
+	select {
+	case db.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return storage.Stopped(ctx.Err())
+	}
+}
+
+// unlock releases the write lock.
+func (db *DB) unlock() { <-db.sem }
+
+// read runs fn on the pool, or on the Update's transaction (whose calls
+// take turns: a transaction is one connection).
 func (s *scope) read(fn func(q querier) error) error {
 	if s.db == nil {
 		return errZeroStore()
 	}
 	if s.tx == nil {
-		return fn(s.db.read)
+		return fn(s.db.pool)
 	}
 	s.tx.mu.Lock()
 	defer s.tx.mu.Unlock()
 	if s.tx.done {
 		return crmkit.Invalid("transaction", "used after its Update returned")
 	}
-	return fn(s.tx.tx)
+	return fn(s.tx.conn)
 }
 
 // write runs fn atomically: outside Update in a transaction of its own
-// on the write connection (BEGIN IMMEDIATE, committed when fn returns
-// nil), inside Update within a savepoint of the Update's transaction, so
-// that a call that fails halfway leaves nothing of itself there either.
+// (see DB.inTx), inside Update within a savepoint of the Update's
+// transaction, so that a call that fails halfway leaves nothing of itself
+// there either. An Update takes the DB's write lock at its first write
+// and keeps it to the end.
 func (s *scope) write(ctx context.Context, fn func(q querier) error) error {
 	if s.db == nil {
 		return errZeroStore()
@@ -101,49 +119,83 @@ func (s *scope) write(ctx context.Context, fn func(q querier) error) error {
 	if s.tx == nil {
 		return s.db.inTx(ctx, fn)
 	}
-	s.tx.mu.Lock()
-	defer s.tx.mu.Unlock()
-	if s.tx.done {
+	t := s.tx
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
 		return crmkit.Invalid("transaction", "used after its Update returned")
 	}
-	tx := s.tx.tx
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT call`); err != nil {
+	if !t.locked {
+		if err := s.db.lock(ctx); err != nil {
+			return err
+		}
+		t.locked = true
+	}
+	if _, err := t.conn.ExecContext(ctx, `SAVEPOINT call`); err != nil {
 		return fmt.Errorf("sqlite: savepoint: %w", mapErr(ctx, err))
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(t.conn); err != nil {
 		// ROLLBACK TO keeps the savepoint open; RELEASE ends it. If the
 		// transaction itself is gone, the Update fails anyway.
 		rctx := context.WithoutCancel(ctx)
-		_, _ = tx.ExecContext(rctx, `ROLLBACK TO call`)
-		_, _ = tx.ExecContext(rctx, `RELEASE call`)
+		_, _ = t.conn.ExecContext(rctx, `ROLLBACK TO call`)
+		_, _ = t.conn.ExecContext(rctx, `RELEASE call`)
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `RELEASE call`); err != nil {
+	if _, err := t.conn.ExecContext(ctx, `RELEASE call`); err != nil {
 		return fmt.Errorf("sqlite: release savepoint: %w", mapErr(ctx, err))
 	}
 	return nil
 }
 
-// inTx runs fn in a transaction on the write connection and commits it
-// if fn returns nil.
-func (db *DB) inTx(ctx context.Context, fn func(q querier) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+// begin takes a connection of the pool and begins a transaction on it
+// with stmt (BEGIN or BEGIN IMMEDIATE).
+func (db *DB) begin(ctx context.Context, stmt string) (*sql.Conn, error) {
+	conn, err := db.pool.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", mapErr(ctx, err))
+		return nil, fmt.Errorf("sqlite: connect: %w", mapErr(ctx, err))
+	}
+	if _, err := conn.ExecContext(ctx, stmt); err != nil {
+		release(conn, false)
+		return nil, fmt.Errorf("sqlite: begin: %w", mapErr(ctx, err))
+	}
+	return conn, nil
+}
+
+// release rolls back conn's transaction, if open, and returns conn to the
+// pool; a connection whose state is unknown after a failed rollback is
+// closed rather than reused. ok means the transaction has ended (commit).
+func release(conn *sql.Conn, ok bool) {
+	if !ok {
+		if _, err := conn.ExecContext(context.Background(), `ROLLBACK`); err != nil && !strings.Contains(err.Error(), "no transaction is active") {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}
+	_ = conn.Close()
+}
+
+// inTx runs fn in a transaction of its own under the write lock, begun
+// with BEGIN IMMEDIATE (taking the file's lock at once: a writer of
+// another process makes it wait up to BusyTimeout), and commits it if fn
+// returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(q querier) error) error {
+	if err := db.lock(ctx); err != nil {
+		return err
+	}
+	defer db.unlock()
+	conn, err := db.begin(ctx, `BEGIN IMMEDIATE`)
+	if err != nil {
+		return err
 	}
 	committed := false
-	defer func() {
-		if !committed {
-			_ = tx.Rollback()
-		}
-	}()
-	if err := fn(tx); err != nil {
+	defer func() { release(conn, committed) }()
+	if err := fn(conn); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return storage.Stopped(err)
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", mapErr(ctx, err))
 	}
 	committed = true
@@ -219,21 +271,22 @@ func contractsOf(sc *scope) storage.ContractRepository {
 	return &repo[account.Contract, storage.ContractFilter]{sc: sc, k: contractKind}
 }
 
-// Update runs fn in one SQLite transaction on the database's write
-// connection and commits it if fn returns nil (see storage.Store.Update).
-// The transaction is BEGIN IMMEDIATE: it takes the file's write lock at
-// once, so Updates and writes of the process (and of other processes on
-// the same file) take turns, and every version a Save checks stays as
-// read until the commit. A lock another process holds past BusyTimeout is
-// an error matching storage.ErrSerialization, which storage.Retry runs
-// again. If fn returns an error or panics, or ctx ends, the transaction
+// Update runs fn in one SQLite transaction and commits it if fn returns
+// nil (see storage.Store.Update). The transaction reads a snapshot of the
+// file taken at its first read; at its first write it takes the DB's
+// write lock and keeps it to the end, so the writes of the process take
+// turns. If something else committed after the snapshot was taken,
+// SQLite refuses the Update's first write (SQLITE_BUSY_SNAPSHOT): an error
+// matching storage.ErrSerialization, which storage.Retry runs again on
+// fresh data, so every Update is serializable, not only its Saves' version
+// checks. If fn returns an error or panics, or ctx ends, the transaction
 // is rolled back (a panic is re-raised). A nil fn, a nil ctx or a nil or
 // zero Store is an error matching crmkit.ErrInvalid.
 //
 // fn's calls through tx run one at a time; each write call is atomic on
-// its own too (a savepoint). fn must not write through the Store itself
-// (rather than tx): such a write waits for the write connection fn's own
-// Update holds, until ctx ends.
+// its own too (a savepoint). A write through the Store itself (not tx)
+// after fn's first write waits for the write lock the Update holds, until
+// ctx ends.
 func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error {
 	if fn == nil {
 		return crmkit.Invalid("update", "nil function")
@@ -244,19 +297,19 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
-	stx, err := s.db.write.BeginTx(ctx, nil)
+	conn, err := s.db.begin(ctx, `BEGIN`)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", mapErr(ctx, err))
+		return err
 	}
-	t := &txn{tx: stx}
+	t := &txn{conn: conn}
 	sc := &scope{tenant: s.sc.tenant, db: s.db, tx: t}
 	committed := false
 	defer func() {
-		if committed {
-			return
-		}
 		t.end()
-		_ = stx.Rollback()
+		release(conn, committed)
+		if t.locked {
+			s.db.unlock()
+		}
 	}()
 	if err := fn(&txView{sc: sc}); err != nil {
 		return err
@@ -265,7 +318,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 	if err := ctx.Err(); err != nil {
 		return storage.Stopped(err)
 	}
-	if err := stx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", mapErr(ctx, err))
 	}
 	committed = true
@@ -274,5 +327,6 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 
 // preparer is the part of *sql.Tx that imports use.
 type preparer interface {
+	querier
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
