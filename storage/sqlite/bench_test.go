@@ -259,4 +259,3 @@ func opportunity(d *deal.Deal) funnel.Opportunity {
 	}
 	return o
 }
-
