@@ -6,6 +6,8 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/approval"
+	"github.com/crmkit/crmkit/kpi"
 	"github.com/google/uuid"
 )
 
@@ -29,4 +31,34 @@ func ExampleHierarchy_RollUp() {
 	// Output:
 	// 1250.50 EUR 3
 	// 250.50 EUR 2
+}
+
+// A contract is approved in three steps (review, approval, authorisation)
+// through package approval's flow, then signed.
+func ExampleContract_Approve() {
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	c, _, _ := account.NewContract(account.ContractSpec{
+		AccountID: crmkit.NewID(), Title: "Maintenance", Start: at, End: at.AddDate(1, 0, 0),
+		Monthly: crmkit.MustMoney("500.00", "EUR"),
+	}, crmkit.Cmd{By: "rep", At: at})
+	req, _, _ := approval.New(c.Subject(), account.ContractApprovalRoles(), time.Time{}, crmkit.Cmd{By: "rep", At: at})
+	req, _, _ = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "lawyer", At: at, Reason: ""}, Roles: []string{"review"}})
+	req, _, _ = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at, Reason: ""}, Roles: []string{"approval"}})
+	req, _, _ = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: "cfo", At: at, Reason: ""}, Roles: []string{"authorisation"}})
+	c, e, err := c.Approve(req, crmkit.Cmd{By: "rep", At: at})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(e.Type, e.From, "->", e.To)
+	c, e, _ = c.Sign(crmkit.Cmd{By: "rep", At: at})
+	fmt.Println(e.Type, c.Execution)
+
+	// Revenue stays with package kpi: prepaid but undelivered is not revenue.
+	r, _ := kpi.RecognisedRevenue(kpi.Order{Amount: crmkit.MustMoney("6000.00", "EUR"), Prepaid: crmkit.MustMoney("6000.00", "EUR")})
+	fmt.Println(r)
+	// Output:
+	// ContractApproved draft -> approved
+	// ContractSigned planning
+	// 0.00 EUR
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -86,3 +87,5 @@ func TestLogCompleteness(t *testing.T) {
 	_, err = account.LogCompleteness(10, 11)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
