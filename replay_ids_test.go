@@ -17,7 +17,7 @@ import (
 )
 
 // runScript issues one fixed script of lead, approval, campaign,
-// account, deal and quota commands, each steps[i mod len(steps)] hours after the last, with IDs from a
+// account (a service interaction included), deal and quota commands, each steps[i mod len(steps)] hours after the last, with IDs from a
 // DeterministicIDs source seeded with seed on a fake clock that follows
 // the command times, and returns every event as JSON.
 func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
@@ -67,6 +67,9 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 	eur := crmkit.MustMoney("5000.00", "EUR")
 	acc, e, err := account.New("Acme", "rep-1", account.Prospect, cmd("rep-1", ""))
 	keep(e, err)
+	call, e, err := account.RecordInteraction(account.Interaction{AccountID: acc.ID, Channel: "phone", Severity: account.Minor,
+		Outcome: account.Pending, Who: "agent-1", At: clock.Now()}, cmd("desk", "hotline"))
+	keep(e, err)
 	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Acme", Type: deal.NewBusiness, Amount: eur,
 		AccountID: acc.ID, Owner: "rep-1"}, deal.Cmd{Cmd: cmd("rep-1", "")})
 	keep(e, err)
@@ -83,7 +86,8 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 		Request, Campaign any
 		Account, Deal     any
 		Contract, Plan    any
-	}{events, conv.Lead, conv.Opportunity, r, c, acc, d, k, p})
+		Interaction       any
+	}{events, conv.Lead, conv.Opportunity, r, c, acc, d, k, p, call})
 	if err != nil {
 		t.Fatal(err)
 	}
