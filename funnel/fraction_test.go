@@ -137,7 +137,7 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 		return err
 	},
 	"value pareto share": func(p decimal.Decimal) error {
-		r, err := value.Pareto(crmkit.MustCurrency("EUR"), []value.CustomerRevenue{{Customer: "a", Revenue: crmkit.MustMoney("10.00", "EUR")}})
+		r, err := value.Pareto(crmkit.MustCurrency("EUR"), []value.ParetoInput{{Customer: "a", Revenue: crmkit.MustMoney("10.00", "EUR")}})
 		if err != nil {
 			return nil
 		}

@@ -37,9 +37,9 @@ func BenchmarkRFM1M(b *testing.B) {
 
 func BenchmarkPareto1M(b *testing.B) {
 	rfm := benchRFMInputs(1_000_000)
-	in := make([]value.CustomerRevenue, len(rfm))
+	in := make([]value.ParetoInput, len(rfm))
 	for i, r := range rfm {
-		in[i] = value.CustomerRevenue{Customer: r.Customer, Revenue: r.Monetary}
+		in[i] = value.ParetoInput{Customer: r.Customer, Revenue: r.Monetary}
 	}
 	cur := crmkit.MustCurrency("EUR")
 	b.ReportAllocs()

@@ -66,7 +66,7 @@ func TestHardening(t *testing.T) {
 		"1e-1000":        decimal.New(1, -1000),
 		"above the most": decimal.NewFromInt(2),
 	}
-	ranking, err := value.Pareto(eur, []value.CustomerRevenue{{Customer: "a", Revenue: m100}})
+	ranking, err := value.Pareto(eur, []value.ParetoInput{{Customer: "a", Revenue: m100}})
 	require.NoError(t, err)
 	for label, r := range rates {
 		ok := decimal.New(1, -1)

@@ -197,7 +197,7 @@ func TestRFMPureAndOrderStableProperty(t *testing.T) {
 }
 
 func TestPareto(t *testing.T) {
-	in := []value.CustomerRevenue{
+	in := []value.ParetoInput{
 		{"E", eur("50")}, {"C", eur("100")}, {"A", eur("500")}, {"D", eur("50")}, {"B", eur("300")},
 	}
 	r, err := value.Pareto(crmkit.MustCurrency("EUR"), in)
@@ -218,11 +218,11 @@ func TestPareto(t *testing.T) {
 	_, err = r.KeyCustomers(d("0"))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
-	_, err = value.Pareto(crmkit.MustCurrency("EUR"), append(in, value.CustomerRevenue{"A", eur("1")}))
+	_, err = value.Pareto(crmkit.MustCurrency("EUR"), append(in, value.ParetoInput{"A", eur("1")}))
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
-	_, err = value.Pareto(crmkit.MustCurrency("EUR"), []value.CustomerRevenue{{"A", eur("-1")}})
+	_, err = value.Pareto(crmkit.MustCurrency("EUR"), []value.ParetoInput{{"A", eur("-1")}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = value.Pareto(crmkit.MustCurrency("EUR"), []value.CustomerRevenue{{"A", eur("0")}})
+	_, err = value.Pareto(crmkit.MustCurrency("EUR"), []value.ParetoInput{{"A", eur("0")}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
@@ -231,10 +231,10 @@ func TestPareto(t *testing.T) {
 func TestParetoMonotoneProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(1, 80).Draw(t, "n")
-		in := make([]value.CustomerRevenue, n)
+		in := make([]value.ParetoInput, n)
 		for i := range in {
 			m, _ := crmkit.NewMoney(rapid.Int64Range(0, 1e7).Draw(t, "rev"), crmkit.MustCurrency("EUR"))
-			in[i] = value.CustomerRevenue{Customer: fmt.Sprintf("k%d", i), Revenue: m}
+			in[i] = value.ParetoInput{Customer: fmt.Sprintf("k%d", i), Revenue: m}
 		}
 		in[0].Revenue, _ = crmkit.NewMoney(1+in[0].Revenue.Minor(), crmkit.MustCurrency("EUR"))
 		r, err := value.Pareto(crmkit.MustCurrency("EUR"), in)
@@ -288,9 +288,9 @@ func TestDuplicateCustomersProperty(t *testing.T) {
 			in[j].Customer = in[i].Customer
 		}
 		_, err := value.ScoreRFM(in, value.RFMConfig{})
-		revs := make([]value.CustomerRevenue, len(in))
+		revs := make([]value.ParetoInput, len(in))
 		for k, c := range in {
-			revs[k] = value.CustomerRevenue{Customer: c.Customer, Revenue: eur("1")}
+			revs[k] = value.ParetoInput{Customer: c.Customer, Revenue: eur("1")}
 		}
 		_, perr := value.Pareto(crmkit.MustCurrency("EUR"), revs)
 		if (i != j) != errors.Is(err, crmkit.ErrConflict) || (i != j) != errors.Is(perr, crmkit.ErrConflict) {
