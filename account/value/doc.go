@@ -17,7 +17,7 @@
 // revenue and ParetoRanking.KeyCustomers finds those that make 80% of it.
 // Rates are exact decimals within crmkit.MaxFractionPlaces places
 // (crmkit.CheckFraction), so the exact sums stay small; FiniteCLV sums at
-// most MaxCLVPeriods periods.
+// most MaxFiniteCLVPeriods periods.
 //
 // # Lifecycle
 //
@@ -41,6 +41,6 @@
 //
 // Every function is pure: values in, values out. Nil iterators, zero
 // receivers, rates outside [0, 1] and caller-sized work beyond the package's
-// bounds (MaxCLVPeriods, MaxMonths) are errors matching crmkit.ErrInvalid,
+// bounds (MaxFiniteCLVPeriods, MaxMonths) are errors matching crmkit.ErrInvalid,
 // checked before any work; nothing panics on caller input.
 package value

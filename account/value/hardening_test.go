@@ -83,7 +83,7 @@ func TestHardening(t *testing.T) {
 			harness.Case{Name: "MaxRetentionSpend " + label, Call: func() error { return errOf(value.MaxRetentionSpend(m100, r, crmkit.RoundHalfEven)) }},
 		)
 	}
-	for _, n := range []int{value.MaxCLVPeriods + 1, math.MaxInt, math.MinInt, 0} {
+	for _, n := range []int{value.MaxFiniteCLVPeriods + 1, math.MaxInt, math.MinInt, 0} {
 		cases = append(cases, harness.Case{Name: "FiniteCLV periods", Call: func() error {
 			return errOf(value.FiniteCLV(m100, decimal.New(8, -1), decimal.New(1, -1), n, crmkit.RoundHalfEven))
 		}})
@@ -112,6 +112,6 @@ func TestFiniteCLVBoundsKeepExactness(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "125.62 EUR", v.String())
 	_, err = value.FiniteCLV(m, decimal.RequireFromString("0.99999999999999999999"),
-		decimal.NewFromInt(1), value.MaxCLVPeriods, crmkit.RoundHalfEven)
+		decimal.NewFromInt(1), value.MaxFiniteCLVPeriods, crmkit.RoundHalfEven)
 	require.NoError(t, err)
 }
