@@ -62,3 +62,26 @@ func ExampleContract_Approve() {
 	// ContractSigned planning
 	// 0.00 EUR
 }
+
+// An interaction recorded by the service desk an hour after the call: the
+// event is the desk's, at the time of recording, while the interaction
+// keeps its handler and the time of the call. Its ID and the event's come
+// from the command's ID source (here a deterministic one, as in a replay).
+func ExampleRecordInteraction() {
+	call := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	clock := crmkit.NewFakeClock(call.Add(time.Hour))
+	ids, _ := crmkit.NewDeterministicIDs(clock, 1)
+	i, e, err := account.RecordInteraction(account.Interaction{
+		AccountID: crmkit.NewID(), Channel: "phone", Severity: account.Minor, Outcome: account.Pending,
+		Who: "agent-1", At: call,
+	}, crmkit.Cmd{By: "desk", At: clock.Now(), Reason: "hotline log", IDs: ids})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(e.Type, e.Actor, e.At.Format(time.Kitchen), e.Reason)
+	fmt.Println(i.Who, i.At.Format(time.Kitchen), i.ID == e.AggregateID)
+	// Output:
+	// InteractionRecorded desk 10:00AM hotline log
+	// agent-1 9:00AM true
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account/value"
+	"github.com/shopspring/decimal"
 )
 
 // Scoring three customers with two bins per dimension.
@@ -43,4 +44,28 @@ func ExampleClassifier_Classify() {
 	// Output:
 	// decline true
 	// find the reasons for the decline
+}
+
+// Four customers ranked by revenue: the top two make 80% of it.
+func ExamplePareto() {
+	eur := func(s string) crmkit.Money { return crmkit.MustMoney(s, "EUR") }
+	r, err := value.Pareto(crmkit.MustCurrency("EUR"), []value.ParetoInput{
+		{Customer: "c", Revenue: eur("15")}, {Customer: "a", Revenue: eur("50")},
+		{Customer: "d", Revenue: eur("5")}, {Customer: "b", Revenue: eur("30")},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, e := range r.Entries {
+		fmt.Println(e.Customer, e.Revenue, e.Cumulative, r.Share(i).StringFixed(2))
+	}
+	k, _ := r.KeyCustomers(decimal.New(8, -1))
+	fmt.Println("key customers:", k)
+	// Output:
+	// a 50.00 EUR 50.00 EUR 0.50
+	// b 30.00 EUR 80.00 EUR 0.80
+	// c 15.00 EUR 95.00 EUR 0.95
+	// d 5.00 EUR 100.00 EUR 1.00
+	// key customers: 2
 }
