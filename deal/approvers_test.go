@@ -5,6 +5,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/approval"
+	"github.com/shopspring/decimal"
 )
 
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -25,3 +26,5 @@ var (
 	director = approver{ID: "dan", Roles: []string{"director"}}
 	both     = approver{ID: "bea", Roles: []string{"manager", "director"}}
 )
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }

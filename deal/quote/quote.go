@@ -1,4 +1,4 @@
-package deal
+package quote
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// QuoteStatus is where a Quote stands:
+// Status is where a Quote stands:
 //
 //	Draft -> PendingApproval -> Approved | Rejected   (Submit; Approve, Reject)
 //	Draft -> Approved                                   (Submit when the policy asks for no approval)
@@ -22,34 +22,34 @@ import (
 //
 // Accepted is final. From every other status except Draft, Revise starts
 // the next version as a Draft. The zero value is not a status.
-type QuoteStatus uint8
+type Status uint8
 
 // The quote statuses.
 const (
-	_ QuoteStatus = iota
-	// QuoteDraft is being edited: lines and validity may change.
-	QuoteDraft
-	// QuotePendingApproval waits for its approval chain.
-	QuotePendingApproval
-	// QuoteApproved may be sent to the customer.
-	QuoteApproved
-	// QuoteRejected was refused by an approver; revise it.
-	QuoteRejected
-	// QuoteSent is with the customer.
-	QuoteSent
-	// QuoteAccepted was accepted by the customer (final).
-	QuoteAccepted
-	// QuoteDeclined was declined by the customer.
-	QuoteDeclined
-	// QuoteExpired was sent but not accepted before ValidUntil.
-	QuoteExpired
+	_ Status = iota
+	// Draft is being edited: lines and validity may change.
+	Draft
+	// PendingApproval waits for its approval chain.
+	PendingApproval
+	// Approved may be sent to the customer.
+	Approved
+	// Rejected was refused by an approver; revise it.
+	Rejected
+	// Sent is with the customer.
+	Sent
+	// Accepted was accepted by the customer (final).
+	Accepted
+	// Declined was declined by the customer.
+	Declined
+	// Expired was sent but not accepted before ValidUntil.
+	Expired
 )
 
-// ParseQuoteStatus parses the form String returns.
-func ParseQuoteStatus(s string) (QuoteStatus, error) {
-	v, err := quoteStatusNames.Parse(s)
-	if err == nil && !quoteStatusNames.Valid(v) {
-		return 0, crmkit.Invalid("QuoteStatus", "%q is not a QuoteStatus", s)
+// ParseStatus parses the form String returns.
+func ParseStatus(s string) (Status, error) {
+	v, err := statusNames.Parse(s)
+	if err == nil && !statusNames.Valid(v) {
+		return 0, crmkit.Invalid("quote status", "%q is not a quote status", s)
 	}
 	return v, err
 }
@@ -61,25 +61,25 @@ const QuoteKind = "quote"
 // of them, one event per command; a command that also changes the quote's
 // approval request (Submit, Approve, Reject, Revise) folds the request's
 // own "approval" event into its payload (the Approval field of
-// QuoteSubmittedPayload, QuoteApprovalPayload or QuoteContentPayload),
+// SubmittedPayload, ApprovalPayload or ContentPayload),
 // and the quote's state holds the request (Quote.Approval).
 const (
-	// EventQuoteCreated opens a quote; payload QuoteContentPayload.
+	// EventQuoteCreated opens a quote; payload ContentPayload.
 	EventQuoteCreated = "QuoteCreated"
-	// EventQuoteLinesChanged replaces a draft's lines; payload QuoteContentPayload.
+	// EventQuoteLinesChanged replaces a draft's lines; payload ContentPayload.
 	EventQuoteLinesChanged = "QuoteLinesChanged"
-	// EventQuoteValidityChanged moves a draft's ValidUntil; payload QuoteContentPayload.
+	// EventQuoteValidityChanged moves a draft's ValidUntil; payload ContentPayload.
 	EventQuoteValidityChanged = "QuoteValidityChanged"
-	// EventQuoteSubmitted sends a draft for approval; payload QuoteSubmittedPayload.
+	// EventQuoteSubmitted sends a draft for approval; payload SubmittedPayload.
 	EventQuoteSubmitted = "QuoteSubmitted"
-	// EventQuoteApproved makes a quote sendable; payload QuoteSubmittedPayload.
+	// EventQuoteApproved makes a quote sendable; payload SubmittedPayload.
 	EventQuoteApproved = "QuoteApproved"
 	// EventQuoteRejected records an approver's refusal; payload
-	// QuoteApprovalPayload.
+	// ApprovalPayload.
 	EventQuoteRejected = "QuoteRejected"
 	// EventQuoteStepApproved records the approval of one step of a
 	// chain that needs more (the quote stays pending); payload
-	// QuoteApprovalPayload.
+	// ApprovalPayload.
 	EventQuoteStepApproved = "QuoteStepApproved"
 	// EventQuoteSent records that the quote went to the customer.
 	EventQuoteSent = "QuoteSent"
@@ -89,11 +89,11 @@ const (
 	EventQuoteDeclined = "QuoteDeclined"
 	// EventQuoteExpired records that a sent quote reached ValidUntil.
 	EventQuoteExpired = "QuoteExpired"
-	// EventQuoteRevised starts the next version as a draft; payload QuoteContentPayload.
+	// EventQuoteRevised starts the next version as a draft; payload ContentPayload.
 	EventQuoteRevised = "QuoteRevised"
 )
 
-// QuoteLine is one item of a quote: Quantity units of Product at UnitPrice
+// Line is one item of a quote: Quantity units of Product at UnitPrice
 // each, less the share Discount.
 //
 //   - Product is the host application's product key, required.
@@ -102,14 +102,14 @@ const (
 //   - UnitPrice is zero or positive, in the quote's currency.
 //   - Discount is a fraction in [0, 1] (0.15 is 15 %; crmkit.CheckFraction)
 //     with at most 6 decimal places; the zero value is no discount.
-type QuoteLine struct {
+type Line struct {
 	Product   string          `json:"product"`
 	Quantity  decimal.Decimal `json:"quantity"`
 	UnitPrice crmkit.Money    `json:"unit_price"`
 	Discount  decimal.Decimal `json:"discount"`
 }
 
-// Limits on a quote line's numbers; see QuoteLine.
+// Limits on a quote line's numbers; see Line.
 const (
 	maxQuantityPlaces = 6
 	maxDiscountPlaces = 6
@@ -121,7 +121,7 @@ const maxQuantity = 1_000_000_000_000
 var one = decimal.NewFromInt(1)
 
 // validate checks the line against cur; field prefixes the error's field.
-func (l QuoteLine) validate(cur crmkit.Currency, field string) error {
+func (l Line) validate(cur crmkit.Currency, field string) error {
 	switch {
 	case strings.TrimSpace(l.Product) == "":
 		return crmkit.Invalid(field+".product", "empty product")
@@ -158,9 +158,9 @@ func checkDiscount(field string, d decimal.Decimal) error {
 //
 // each computed exactly and rounded once to the currency's minor unit with
 // crmkit.RoundHalfEven (banker's rounding). The line's discount amount is
-// gross − net. Errors: ErrInvalid for a bad line (see QuoteLine),
+// gross − net. Errors: ErrInvalid for a bad line (see Line),
 // ErrOverflow if an amount does not fit int64 minor units.
-func (l QuoteLine) Totals() (gross, net crmkit.Money, err error) {
+func (l Line) Totals() (gross, net crmkit.Money, err error) {
 	cur := l.UnitPrice.Currency()
 	if err := l.validate(cur, "line"); err != nil {
 		return crmkit.Money{}, crmkit.Money{}, err
@@ -178,7 +178,7 @@ func (l QuoteLine) Totals() (gross, net crmkit.Money, err error) {
 // the line fits (no allocation), else with exact decimals after validating
 // the line, so that no hand-built line can make the decimal path build huge
 // numbers.
-func lineTotals(l QuoteLine) (gross, net int64, err error) {
+func lineTotals(l Line) (gross, net int64, err error) {
 	if g, n, ok := lineTotalsFast(l); ok {
 		return g, n, nil
 	}
@@ -209,7 +209,7 @@ var pow10u64 = [...]uint64{
 //
 // With Quantity = qc·10^qe and (1 − Discount) = kc·10^ke (ke ≤ 0):
 // gross = p·qc / 10^(−qe), net = p·qc·kc / 10^(−qe − ke).
-func lineTotalsFast(l QuoteLine) (gross, net int64, ok bool) {
+func lineTotalsFast(l Line) (gross, net int64, ok bool) {
 	p := l.UnitPrice.Minor()
 	if p < 0 || l.Quantity.NumDigits() > 18 || l.Discount.NumDigits() > 18 {
 		return 0, 0, false
@@ -276,11 +276,11 @@ func roundHalfEven(hi, lo uint64, s int32) (int64, bool) {
 	return int64(q), true
 }
 
-// QuoteTotals are the exact totals of a quote in its currency: Gross is
+// Totals are the exact totals of a quote in its currency: Gross is
 // the sum of the lines' gross amounts, Net the sum of their net amounts
 // (what the customer pays, before tax), Discount = Gross − Net. Each line is
-// rounded once (see QuoteLine.Totals); the sums are exact.
-type QuoteTotals struct {
+// rounded once (see Line.Totals); the sums are exact.
+type Totals struct {
 	Gross    crmkit.Money `json:"gross"`
 	Discount crmkit.Money `json:"discount"`
 	Net      crmkit.Money `json:"net"`
@@ -291,7 +291,7 @@ type QuoteTotals struct {
 // DiscountRate returns the overall discount (Gross − Net) / Gross, a
 // fraction in [0, 1], rounded half-even to places decimal places (0 to
 // 18); zero when Gross is zero.
-func (t QuoteTotals) DiscountRate(places int32) decimal.Decimal {
+func (t Totals) DiscountRate(places int32) decimal.Decimal {
 	places = min(max(places, 0), 18)
 	if t.Gross.Minor() <= 0 {
 		return decimal.Zero
@@ -316,52 +316,52 @@ func (t QuoteTotals) DiscountRate(places int32) decimal.Decimal {
 
 // discountAbove reports whether the overall discount is strictly above
 // rate, exactly: Gross − Net > rate·Gross.
-func (t QuoteTotals) discountAbove(rate decimal.Decimal) bool {
+func (t Totals) discountAbove(rate decimal.Decimal) bool {
 	if t.Gross.IsZero() {
 		return false
 	}
 	return decimal.NewFromInt(t.Discount.Minor()).GreaterThan(rate.Mul(decimal.NewFromInt(t.Gross.Minor())))
 }
 
-// LinesTotals adds up lines in cur exactly (see QuoteTotals). It validates
+// LinesTotals adds up lines in cur exactly (see Totals). It validates
 // every line first: an empty product, a non-positive quantity, a negative
 // price, a discount outside [0, 1] are ErrInvalid, a price in another
 // currency ErrCurrencyMismatch, a sum beyond int64 minor units ErrOverflow.
-func LinesTotals(cur crmkit.Currency, lines []QuoteLine) (QuoteTotals, error) {
+func LinesTotals(cur crmkit.Currency, lines []Line) (Totals, error) {
 	if cur.IsZero() {
-		return QuoteTotals{}, crmkit.Invalid("currency", "missing currency")
+		return Totals{}, crmkit.Invalid("currency", "missing currency")
 	}
 	for i, l := range lines {
 		if err := l.validate(cur, fmt.Sprintf("lines[%d]", i)); err != nil {
-			return QuoteTotals{}, err
+			return Totals{}, err
 		}
 	}
 	return linesTotals(cur, lines)
 }
 
-func linesTotals(cur crmkit.Currency, lines []QuoteLine) (QuoteTotals, error) {
+func linesTotals(cur crmkit.Currency, lines []Line) (Totals, error) {
 	var gross, net int64
 	var maxDisc decimal.Decimal
 	for i, l := range lines {
 		if l.UnitPrice.Currency() != cur {
-			return QuoteTotals{}, fmt.Errorf("lines[%d]: price of %q is in %s, the quote in %s: %w", i, l.Product, l.UnitPrice.Currency(), cur, crmkit.ErrCurrencyMismatch)
+			return Totals{}, fmt.Errorf("lines[%d]: price of %q is in %s, the quote in %s: %w", i, l.Product, l.UnitPrice.Currency(), cur, crmkit.ErrCurrencyMismatch)
 		}
 		g, n, err := lineTotals(l)
 		if err != nil {
-			return QuoteTotals{}, fmt.Errorf("lines[%d]: %w", i, err)
+			return Totals{}, fmt.Errorf("lines[%d]: %w", i, err)
 		}
 		var overflow bool
 		if gross, overflow = addInt64(gross, g); overflow {
-			return QuoteTotals{}, fmt.Errorf("gross total in %s at lines[%d]: %w", cur, i, crmkit.ErrOverflow)
+			return Totals{}, fmt.Errorf("gross total in %s at lines[%d]: %w", cur, i, crmkit.ErrOverflow)
 		}
 		if net, overflow = addInt64(net, n); overflow {
-			return QuoteTotals{}, fmt.Errorf("net total in %s at lines[%d]: %w", cur, i, crmkit.ErrOverflow)
+			return Totals{}, fmt.Errorf("net total in %s at lines[%d]: %w", cur, i, crmkit.ErrOverflow)
 		}
 		if i == 0 || l.Discount.GreaterThan(maxDisc) {
 			maxDisc = l.Discount
 		}
 	}
-	t := QuoteTotals{MaxLineDiscount: maxDisc}
+	t := Totals{MaxLineDiscount: maxDisc}
 	t.Gross, _ = crmkit.NewMoney(gross, cur)
 	t.Net, _ = crmkit.NewMoney(net, cur)
 	// 0 <= net <= gross for valid lines, so the difference fits.
@@ -374,7 +374,7 @@ func addInt64(a, b int64) (int64, bool) {
 	return s, (s > a) != (b > 0)
 }
 
-// DiscountBasis says which discount a QuoteApprovalRule looks at.
+// DiscountBasis says which discount a ApprovalRule looks at.
 type DiscountBasis uint8
 
 // The discount bases.
@@ -387,16 +387,16 @@ const (
 	OverallDiscount
 )
 
-// QuoteApprovalRule says that a quote whose discount (on Basis) is strictly
+// ApprovalRule says that a quote whose discount (on Basis) is strictly
 // above Above, a fraction in [0, 1) (0.15 is 15 %), needs the approval of
 // somebody holding Role.
-type QuoteApprovalRule struct {
+type ApprovalRule struct {
 	Basis DiscountBasis   `json:"basis"`
 	Above decimal.Decimal `json:"above"`
 	Role  string          `json:"role"`
 }
 
-// QuoteApprovalPolicy decides which approvals a quote needs before it may
+// ApprovalPolicy decides which approvals a quote needs before it may
 // be sent. It is data: build it in code or load it from JSON, then
 // Validate it.
 //
@@ -408,16 +408,16 @@ type QuoteApprovalRule struct {
 //
 // The approval request expires at the quote's ValidUntil, or earlier after
 // TTL if TTL is positive; zero for both means it never expires.
-type QuoteApprovalPolicy struct {
-	Rules       []QuoteApprovalRule `json:"rules"`
-	HighestOnly bool                `json:"highest_only,omitempty"`
-	TTL         time.Duration       `json:"ttl,omitempty"`
+type ApprovalPolicy struct {
+	Rules       []ApprovalRule `json:"rules"`
+	HighestOnly bool           `json:"highest_only,omitempty"`
+	TTL         time.Duration  `json:"ttl,omitempty"`
 }
 
-// DefaultQuoteApprovalPolicy is the usual discount ladder: a line discount
+// DefaultApprovalPolicy is the usual discount ladder: a line discount
 // above 15% needs a "manager", above 30% also a "director".
-func DefaultQuoteApprovalPolicy() QuoteApprovalPolicy {
-	return QuoteApprovalPolicy{Rules: []QuoteApprovalRule{
+func DefaultApprovalPolicy() ApprovalPolicy {
+	return ApprovalPolicy{Rules: []ApprovalRule{
 		{Basis: MaxLineDiscount, Above: decimal.New(15, -2), Role: "manager"},
 		{Basis: MaxLineDiscount, Above: decimal.New(30, -2), Role: "director"},
 	}}
@@ -426,7 +426,7 @@ func DefaultQuoteApprovalPolicy() QuoteApprovalPolicy {
 // Validate reports the first malformed rule: an unknown basis, an empty
 // role, a threshold outside [0, 1) or with more than 6 decimal places; or
 // a negative TTL.
-func (p QuoteApprovalPolicy) Validate() error {
+func (p ApprovalPolicy) Validate() error {
 	if p.TTL < 0 {
 		return crmkit.Invalid("ttl", "negative approval ttl %s", p.TTL)
 	}
@@ -450,8 +450,8 @@ func (p QuoteApprovalPolicy) Validate() error {
 
 // RequiredRoles returns the approval chain the policy asks for a quote
 // with totals t (empty: no approval needed). The policy must be valid.
-func (p QuoteApprovalPolicy) RequiredRoles(t QuoteTotals) []string {
-	var hit []QuoteApprovalRule
+func (p ApprovalPolicy) RequiredRoles(t Totals) []string {
+	var hit []ApprovalRule
 	for _, r := range p.Rules {
 		var above bool
 		switch r.Basis {
@@ -464,7 +464,7 @@ func (p QuoteApprovalPolicy) RequiredRoles(t QuoteTotals) []string {
 			hit = append(hit, r)
 		}
 	}
-	slices.SortStableFunc(hit, func(a, b QuoteApprovalRule) int { return a.Above.Cmp(b.Above) })
+	slices.SortStableFunc(hit, func(a, b ApprovalRule) int { return a.Above.Cmp(b.Above) })
 	if p.HighestOnly && len(hit) > 0 {
 		hit = hit[len(hit)-1:]
 	}
@@ -478,7 +478,7 @@ func (p QuoteApprovalPolicy) RequiredRoles(t QuoteTotals) []string {
 }
 
 // Quote is a priced offer on a deal, in one currency. Its totals are exact
-// (Totals). It moves through QuoteStatus by the methods below, each of
+// (Totals). It moves through Status by the methods below, each of
 // which returns a new Quote and the events that record the change and never
 // changes its receiver; a rejected call returns an error and nothing else.
 //
@@ -488,18 +488,18 @@ func (p QuoteApprovalPolicy) RequiredRoles(t QuoteTotals) []string {
 // and is the Version of its latest event; storage uses it for optimistic
 // concurrency.
 //
-// A quote that needs approval (QuoteApprovalPolicy) cannot be sent before
+// A quote that needs approval (ApprovalPolicy) cannot be sent before
 // its Approval is granted: Send only leaves Approved, and checks the grant
 // against the policy again at the time of sending, so neither a hand-built
-// value nor an approval that ran out gets through. ReplayQuote rebuilds a
+// value nor an approval that ran out gets through. Replay rebuilds a
 // quote from its events.
 type Quote struct {
 	ID       uuid.UUID       `json:"id"`
 	DealID   uuid.UUID       `json:"deal_id"`
 	Version  int             `json:"version"`
 	Currency crmkit.Currency `json:"currency"`
-	Lines    []QuoteLine     `json:"lines"`
-	Status   QuoteStatus     `json:"status"`
+	Lines    []Line          `json:"lines"`
+	Status   Status          `json:"status"`
 	// Approval is the approval request of this version, nil while a
 	// draft or when the policy asked for none.
 	Approval *approval.Request `json:"approval,omitempty"`
@@ -513,49 +513,49 @@ type Quote struct {
 	Seq    int64     `json:"seq"`
 }
 
-// QuoteContentPayload is the payload of EventQuoteCreated,
+// ContentPayload is the payload of EventQuoteCreated,
 // EventQuoteLinesChanged, EventQuoteValidityChanged and EventQuoteRevised:
 // the content of the draft after the event.
-type QuoteContentPayload struct {
+type ContentPayload struct {
 	DealID     uuid.UUID       `json:"deal_id"`
 	Version    int             `json:"version"`
 	Currency   crmkit.Currency `json:"currency"`
-	Lines      []QuoteLine     `json:"lines"`
+	Lines      []Line          `json:"lines"`
 	ValidUntil time.Time       `json:"valid_until,omitzero"`
 	// Approval is, on EventQuoteRevised of a quote pending approval, the
 	// event that cancelled (or expired) its request.
 	Approval *crmkit.Event `json:"approval,omitempty"`
 }
 
-// QuoteApprovalPayload is the payload of EventQuoteStepApproved and
+// ApprovalPayload is the payload of EventQuoteStepApproved and
 // EventQuoteRejected: the approval request's own event of the decision.
-type QuoteApprovalPayload struct {
+type ApprovalPayload struct {
 	Approval crmkit.Event `json:"approval"`
 }
 
-// QuoteSubmittedPayload is the payload of EventQuoteSubmitted and
+// SubmittedPayload is the payload of EventQuoteSubmitted and
 // EventQuoteApproved: the version, its totals and the approval asked for
 // (no roles and a nil request when none was needed).
-type QuoteSubmittedPayload struct {
-	Version    int         `json:"version"`
-	Totals     QuoteTotals `json:"totals"`
-	Roles      []string    `json:"roles,omitempty"`
-	ApprovalID uuid.UUID   `json:"approval_id,omitzero"`
+type SubmittedPayload struct {
+	Version    int       `json:"version"`
+	Totals     Totals    `json:"totals"`
+	Roles      []string  `json:"roles,omitempty"`
+	ApprovalID uuid.UUID `json:"approval_id,omitzero"`
 	// Approval is the approval request's own event: its creation on
 	// EventQuoteSubmitted, the last step on EventQuoteApproved after a
 	// chain (nil when no approval was needed).
 	Approval *crmkit.Event `json:"approval,omitempty"`
 }
 
-// NewQuote creates version 1 of a quote on deal dealID in cur, as a Draft
+// New creates version 1 of a quote on deal dealID in cur, as a Draft
 // with lines (possibly none yet), valid until validUntil (zero for
 // open-ended), created by c.By at c.At.
 //
 // Errors: ErrInvalid for a nil deal ID, a missing currency, a command
-// crmkit.Cmd.Validate refuses, validUntil not after c.At, or a bad line (see QuoteLine);
+// crmkit.Cmd.Validate refuses, validUntil not after c.At, or a bad line (see Line);
 // ErrCurrencyMismatch for a line priced in another currency; ErrOverflow
 // for totals beyond int64 minor units.
-func NewQuote(dealID uuid.UUID, cur crmkit.Currency, lines []QuoteLine, validUntil time.Time, c Cmd) (Quote, crmkit.Event, error) {
+func New(dealID uuid.UUID, cur crmkit.Currency, lines []Line, validUntil time.Time, c crmkit.Cmd) (Quote, crmkit.Event, error) {
 	by, at := c.By, c.At
 	if err := c.Validate(); err != nil {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("new quote on deal %s: %w", dealID, err)
@@ -572,11 +572,11 @@ func NewQuote(dealID uuid.UUID, cur crmkit.Currency, lines []QuoteLine, validUnt
 		return Quote{}, crmkit.Event{}, fmt.Errorf("new quote on deal %s: %w", dealID, err)
 	}
 	q := Quote{
-		ID: c.Cmd.NewID(), DealID: dealID, Version: 1, Currency: cur,
-		Lines: slices.Clone(lines), Status: QuoteDraft, ValidUntil: validUntil,
+		ID: c.NewID(), DealID: dealID, Version: 1, Currency: cur,
+		Lines: slices.Clone(lines), Status: Draft, ValidUntil: validUntil,
 		CreatedBy: by, CreatedAt: at, UpdatedAt: at, Seq: 1,
 	}
-	e, err := q.event(EventQuoteCreated, c.Cmd, q.content())
+	e, err := q.event(EventQuoteCreated, c, q.content())
 	if err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
@@ -593,10 +593,10 @@ func (q Quote) Clone() Quote {
 	return q
 }
 
-// Totals returns the exact totals of the quote's lines (see QuoteTotals).
-func (q Quote) Totals() (QuoteTotals, error) {
+// Totals returns the exact totals of the quote's lines (see Totals).
+func (q Quote) Totals() (Totals, error) {
 	if q.Currency.IsZero() {
-		return QuoteTotals{}, crmkit.Invalid("currency", "quote %s has no currency", q.ID)
+		return Totals{}, crmkit.Invalid("currency", "quote %s has no currency", q.ID)
 	}
 	return linesTotals(q.Currency, q.Lines)
 }
@@ -608,9 +608,9 @@ func (q Quote) ExpiredAt(at time.Time) bool {
 }
 
 // SetLines replaces the lines of a Draft (EventQuoteLinesChanged). Errors
-// as NewQuote for the lines; ErrIllegalTransition unless a Draft.
-func (q Quote) SetLines(lines []QuoteLine, c Cmd) (Quote, crmkit.Event, error) {
-	if err := q.checkCommand("change the lines of", c, QuoteDraft); err != nil {
+// as New for the lines; ErrIllegalTransition unless a Draft.
+func (q Quote) SetLines(lines []Line, c crmkit.Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("change the lines of", c, Draft); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	if _, err := LinesTotals(q.Currency, lines); err != nil {
@@ -618,14 +618,14 @@ func (q Quote) SetLines(lines []QuoteLine, c Cmd) (Quote, crmkit.Event, error) {
 	}
 	out := q.Clone()
 	out.Lines = slices.Clone(lines)
-	return out.emit(EventQuoteLinesChanged, q.Status, c.Cmd, out.content())
+	return out.emit(EventQuoteLinesChanged, q.Status, c, out.content())
 }
 
 // SetValidUntil moves the end of a Draft's offer (EventQuoteValidityChanged);
 // zero makes it open-ended. ErrInvalid if it is not after c.At,
 // ErrIllegalTransition unless a Draft.
-func (q Quote) SetValidUntil(validUntil time.Time, c Cmd) (Quote, crmkit.Event, error) {
-	if err := q.checkCommand("change the validity of", c, QuoteDraft); err != nil {
+func (q Quote) SetValidUntil(validUntil time.Time, c crmkit.Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("change the validity of", c, Draft); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	if !validUntil.IsZero() && !validUntil.After(c.At) {
@@ -633,7 +633,7 @@ func (q Quote) SetValidUntil(validUntil time.Time, c Cmd) (Quote, crmkit.Event, 
 	}
 	out := q.Clone()
 	out.ValidUntil = validUntil
-	return out.emit(EventQuoteValidityChanged, q.Status, c.Cmd, out.content())
+	return out.emit(EventQuoteValidityChanged, q.Status, c, out.content())
 }
 
 // Submit asks for the approvals policy requires of the Draft's totals. If
@@ -645,9 +645,9 @@ func (q Quote) SetValidUntil(validUntil time.Time, c Cmd) (Quote, crmkit.Event, 
 // Errors: ErrIllegalTransition unless a Draft; ErrInvalid for no lines,
 // an invalid policy, a quote already past ValidUntil, a command
 // crmkit.Cmd.Validate refuses or a time before the last change.
-func (q Quote) Submit(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, error) {
+func (q Quote) Submit(policy ApprovalPolicy, c crmkit.Cmd) (Quote, crmkit.Event, error) {
 	by, at := c.By, c.At
-	if err := q.checkCommand("submit", c, QuoteDraft); err != nil {
+	if err := q.checkCommand("submit", c, Draft); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	if len(q.Lines) == 0 {
@@ -664,11 +664,11 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, e
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
 	roles := policy.RequiredRoles(t)
-	payload := QuoteSubmittedPayload{Version: q.Version, Totals: t, Roles: roles}
+	payload := SubmittedPayload{Version: q.Version, Totals: t, Roles: roles}
 	out := q.Clone()
 	if len(roles) == 0 {
-		out.Status = QuoteApproved
-		nc := c.Cmd
+		out.Status = Approved
+		nc := c
 		nc.Reason = "no approval required"
 		return out.emit(EventQuoteApproved, q.Status, nc, payload)
 	}
@@ -676,14 +676,14 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, e
 	if policy.TTL > 0 && (expires.IsZero() || at.Add(policy.TTL).Before(expires)) {
 		expires = at.Add(policy.TTL)
 	}
-	a, ae, err := approval.New(QuoteApprovalSubject(q.ID, q.Version), roles, expires, crmkit.Cmd{By: by, At: at, IDs: c.IDs})
+	a, ae, err := approval.New(ApprovalSubject(q.ID, q.Version), roles, expires, crmkit.Cmd{By: by, At: at, IDs: c.IDs})
 	if err != nil {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 	}
 	payload.ApprovalID, payload.Approval = a.ID, &ae
 	out.Approval = &a
-	out.Status = QuotePendingApproval
-	return out.emit(EventQuoteSubmitted, q.Status, c.Cmd, payload)
+	out.Status = PendingApproval
+	return out.emit(EventQuoteSubmitted, q.Status, c, payload)
 }
 
 // Approve records the approval of the current step of the quote's
@@ -697,7 +697,7 @@ func (q Quote) Submit(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, e
 // approval expired); ErrForbidden from the separation-of-duties rules;
 // ErrInvalid for a command crmkit.Cmd.Validate refuses or a time before
 // the last change.
-func (q Quote) Approve(roles []string, c Cmd) (Quote, crmkit.Event, error) {
+func (q Quote) Approve(roles []string, c crmkit.Cmd) (Quote, crmkit.Event, error) {
 	return q.decide(roles, c, true)
 }
 
@@ -705,22 +705,22 @@ func (q Quote) Approve(roles []string, c Cmd) (Quote, crmkit.Event, error) {
 // roles, c.Reason its comment: the quote becomes Rejected
 // (EventQuoteRejected, the approval's approval.EventApprovalRejected in its
 // payload). Revise it to try again. Errors as Approve.
-func (q Quote) Reject(roles []string, c Cmd) (Quote, crmkit.Event, error) {
+func (q Quote) Reject(roles []string, c crmkit.Cmd) (Quote, crmkit.Event, error) {
 	return q.decide(roles, c, false)
 }
 
-func (q Quote) decide(roles []string, c Cmd, approve bool) (Quote, crmkit.Event, error) {
+func (q Quote) decide(roles []string, c crmkit.Cmd, approve bool) (Quote, crmkit.Event, error) {
 	verb := "approve"
 	if !approve {
 		verb = "reject"
 	}
-	if err := q.checkCommand(verb, c, QuotePendingApproval); err != nil {
+	if err := q.checkCommand(verb, c, PendingApproval); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	if q.Approval == nil {
 		return Quote{}, crmkit.Event{}, crmkit.Invalid("approval", "quote %s v%d is pending approval without a request", q.ID, q.Version)
 	}
-	by := approval.Cmd{Cmd: c.Cmd, Roles: roles}
+	by := approval.Cmd{Cmd: c, Roles: roles}
 	var (
 		a   approval.Request
 		ae  crmkit.Event
@@ -742,14 +742,14 @@ func (q Quote) decide(roles []string, c Cmd, approve bool) (Quote, crmkit.Event,
 		if err != nil {
 			return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
 		}
-		out.Status = QuoteApproved
-		return out.emit(EventQuoteApproved, q.Status, c.Cmd, QuoteSubmittedPayload{Version: q.Version, Totals: t, Roles: a.Roles(), ApprovalID: a.ID, Approval: &ae})
+		out.Status = Approved
+		return out.emit(EventQuoteApproved, q.Status, c, SubmittedPayload{Version: q.Version, Totals: t, Roles: a.Roles(), ApprovalID: a.ID, Approval: &ae})
 	case approval.Rejected:
-		out.Status = QuoteRejected
-		return out.emit(EventQuoteRejected, q.Status, c.Cmd, QuoteApprovalPayload{Approval: ae})
+		out.Status = Rejected
+		return out.emit(EventQuoteRejected, q.Status, c, ApprovalPayload{Approval: ae})
 	default:
 		// An intermediate step: the quote stays pending.
-		return out.emit(EventQuoteStepApproved, q.Status, c.Cmd, QuoteApprovalPayload{Approval: ae})
+		return out.emit(EventQuoteStepApproved, q.Status, c, ApprovalPayload{Approval: ae})
 	}
 }
 
@@ -765,13 +765,13 @@ func (q Quote) decide(roles []string, c Cmd, approve bool) (Quote, crmkit.Event,
 // from any other status but Approved, or at or after ValidUntil;
 // ErrInvalid for an invalid policy, a command crmkit.Cmd.Validate refuses
 // or a time before the last change.
-func (q Quote) Send(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, error) {
+func (q Quote) Send(policy ApprovalPolicy, c crmkit.Cmd) (Quote, crmkit.Event, error) {
 	at := c.At
 	switch q.Status {
-	case QuotePendingApproval, QuoteRejected:
+	case PendingApproval, Rejected:
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is %s: cannot send without approval: %w", q.ID, q.Version, q.Status, crmkit.ErrForbidden)
 	}
-	if err := q.checkCommand("send", c, QuoteApproved); err != nil {
+	if err := q.checkCommand("send", c, Approved); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	if q.ExpiredAt(at) {
@@ -788,8 +788,8 @@ func (q Quote) Send(policy QuoteApprovalPolicy, c Cmd) (Quote, crmkit.Event, err
 		return Quote{}, crmkit.Event{}, err
 	}
 	out := q.Clone()
-	out.Status, out.SentAt = QuoteSent, at
-	return out.emit(EventQuoteSent, q.Status, c.Cmd, nil)
+	out.Status, out.SentAt = Sent, at
+	return out.emit(EventQuoteSent, q.Status, c, nil)
 }
 
 // checkApproval returns ErrForbidden unless q's approval (if any, and
@@ -802,7 +802,7 @@ func (q Quote) checkApproval(roles []string, at time.Time) error {
 		return nil
 	case a == nil:
 		return fmt.Errorf("quote %s v%d needs an approval by %s: %w", q.ID, q.Version, strings.Join(roles, ", "), crmkit.ErrForbidden)
-	case a.Subject != QuoteApprovalSubject(q.ID, q.Version):
+	case a.Subject != ApprovalSubject(q.ID, q.Version):
 		return fmt.Errorf("quote %s v%d: approval %s is for %q: %w", q.ID, q.Version, a.ID, a.Subject, crmkit.ErrForbidden)
 	case !a.Granted(at):
 		return fmt.Errorf("quote %s v%d: approval %s is %s, not granted at %s: %w", q.ID, q.Version, a.ID, a.StatusAt(at), at.Format(time.RFC3339), crmkit.ErrForbidden)
@@ -814,36 +814,36 @@ func (q Quote) checkApproval(roles []string, at time.Time) error {
 	return nil
 }
 
-// QuoteApprovalSubject is the Subject of the approval request of version
+// ApprovalSubject is the Subject of the approval request of version
 // version of quote id.
-func QuoteApprovalSubject(id uuid.UUID, version int) string {
+func ApprovalSubject(id uuid.UUID, version int) string {
 	return fmt.Sprintf("quote %s v%d", id, version)
 }
 
 // Accept records the customer's acceptance of the Sent quote
 // (EventQuoteAccepted); c.By is who recorded it. ErrIllegalTransition
 // unless Sent and before ValidUntil.
-func (q Quote) Accept(c Cmd) (Quote, crmkit.Event, error) {
-	if err := q.checkCommand("accept", c, QuoteSent); err != nil {
+func (q Quote) Accept(c crmkit.Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("accept", c, Sent); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	if q.ExpiredAt(c.At) {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d expired at %s: cannot accept: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	out := q.Clone()
-	out.Status = QuoteAccepted
-	return out.emit(EventQuoteAccepted, q.Status, c.Cmd, nil)
+	out.Status = Accepted
+	return out.emit(EventQuoteAccepted, q.Status, c, nil)
 }
 
 // Decline records the customer's refusal of the Sent quote, with the
 // reason c.Reason (EventQuoteDeclined). ErrIllegalTransition unless Sent.
-func (q Quote) Decline(c Cmd) (Quote, crmkit.Event, error) {
-	if err := q.checkCommand("decline", c, QuoteSent); err != nil {
+func (q Quote) Decline(c crmkit.Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("decline", c, Sent); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	out := q.Clone()
-	out.Status = QuoteDeclined
-	return out.emit(EventQuoteDeclined, q.Status, c.Cmd, nil)
+	out.Status = Declined
+	return out.emit(EventQuoteDeclined, q.Status, c, nil)
 }
 
 // Expire records that a Sent quote reached its ValidUntil
@@ -851,36 +851,36 @@ func (q Quote) Decline(c Cmd) (Quote, crmkit.Event, error) {
 // The quote and the event carry ValidUntil itself as the time it expired.
 // ErrInvalid for a command crmkit.Cmd.Validate refuses;
 // ErrIllegalTransition unless Sent and expired at c.At.
-func (q Quote) Expire(c Cmd) (Quote, crmkit.Event, error) {
+func (q Quote) Expire(c crmkit.Cmd) (Quote, crmkit.Event, error) {
 	if err := c.Validate(); err != nil {
 		return Quote{}, crmkit.Event{}, fmt.Errorf("expire quote %s: %w", q.ID, err)
 	}
 	switch {
-	case q.Status != QuoteSent:
+	case q.Status != Sent:
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is %s: cannot expire: %w", q.ID, q.Version, q.Status, crmkit.ErrIllegalTransition)
 	case !q.ExpiredAt(c.At):
 		return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d is valid until %s, not expired at %s: %w", q.ID, q.Version, q.ValidUntil.Format(time.RFC3339), c.At.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	out := q.Clone()
-	out.Status = QuoteExpired
-	return out.emit(EventQuoteExpired, q.Status, crmkit.Cmd{By: c.By, At: q.ValidUntil, Reason: c.Reason}, nil)
+	out.Status = Expired
+	return out.emit(EventQuoteExpired, q.Status, crmkit.Cmd{By: c.By, At: q.ValidUntil, Reason: c.Reason, IDs: c.IDs}, nil)
 }
 
 // Revise starts the next version of the quote as a Draft with the same
 // lines and validity (EventQuoteRevised, c.Reason its reason): Version+1,
 // no approval, not sent. The caller keeps the old value as history. A
 // pending approval is cancelled (or recorded as expired, if it has), and
-// the request's event goes into the payload (QuoteContentPayload.Approval).
+// the request's event goes into the payload (ContentPayload.Approval).
 //
 // Errors: ErrIllegalTransition from Draft (edit it instead) or Accepted
 // (final); ErrInvalid for a command crmkit.Cmd.Validate refuses or a time
 // before the last change.
-func (q Quote) Revise(c Cmd) (Quote, crmkit.Event, error) {
-	if err := q.checkCommand("revise", c, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err != nil {
+func (q Quote) Revise(c crmkit.Cmd) (Quote, crmkit.Event, error) {
+	if err := q.checkCommand("revise", c, PendingApproval, Approved, Rejected, Sent, Declined, Expired); err != nil {
 		return Quote{}, crmkit.Event{}, err
 	}
 	var cancelled *crmkit.Event
-	if q.Status == QuotePendingApproval && q.Approval != nil {
+	if q.Status == PendingApproval && q.Approval != nil {
 		var (
 			ae  crmkit.Event
 			err error
@@ -897,18 +897,18 @@ func (q Quote) Revise(c Cmd) (Quote, crmkit.Event, error) {
 	}
 	out := q.Clone()
 	out.Version++
-	out.Status = QuoteDraft
+	out.Status = Draft
 	out.Approval = nil
 	out.SentAt = time.Time{}
 	payload := out.content()
 	payload.Approval = cancelled
-	return out.emit(EventQuoteRevised, q.Status, c.Cmd, payload)
+	return out.emit(EventQuoteRevised, q.Status, c, payload)
 }
 
 // checkCommand rejects a command unless crmkit.Cmd.Validate accepts it,
 // its time is not before the last change and the quote is in one of the
 // allowed statuses.
-func (q Quote) checkCommand(verb string, c Cmd, allowed ...QuoteStatus) error {
+func (q Quote) checkCommand(verb string, c crmkit.Cmd, allowed ...Status) error {
 	at := c.At
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("%s quote %s: %w", verb, q.ID, err)
@@ -922,13 +922,13 @@ func (q Quote) checkCommand(verb string, c Cmd, allowed ...QuoteStatus) error {
 	return nil
 }
 
-func (q Quote) content() QuoteContentPayload {
-	return QuoteContentPayload{DealID: q.DealID, Version: q.Version, Currency: q.Currency, Lines: q.Lines, ValidUntil: q.ValidUntil}
+func (q Quote) content() ContentPayload {
+	return ContentPayload{DealID: q.DealID, Version: q.Version, Currency: q.Currency, Lines: q.Lines, ValidUntil: q.ValidUntil}
 }
 
 // emit finishes a change of q (already applied) from status from by
 // command c: it bumps Seq and UpdatedAt and returns q with the event.
-func (q Quote) emit(typ string, from QuoteStatus, c crmkit.Cmd, payload any) (Quote, crmkit.Event, error) {
+func (q Quote) emit(typ string, from Status, c crmkit.Cmd, payload any) (Quote, crmkit.Event, error) {
 	q.Seq++
 	if c.At.After(q.UpdatedAt) {
 		q.UpdatedAt = c.At
@@ -970,13 +970,13 @@ func TotalsByCurrency(quotes []Quote) (map[crmkit.Currency]crmkit.Money, error) 
 	return out, nil
 }
 
-// ReplayQuote rebuilds a quote from its history: the events its methods
+// Replay rebuilds a quote from its history: the events its methods
 // returned, in order (one per command; the approval request's events come
 // inside their payloads). The first must be EventQuoteCreated; every later
 // one must carry the next version and be legal where it occurs. The
 // result equals the quote the methods produced, up to the representation
 // of decimals (compare them with Equal).
-func ReplayQuote(events []crmkit.Event) (Quote, error) {
+func Replay(events []crmkit.Event) (Quote, error) {
 	if len(events) == 0 {
 		return Quote{}, crmkit.Invalid("events", "no events to replay")
 	}
@@ -1000,14 +1000,14 @@ func quoteCreated(e crmkit.Event) (Quote, error) {
 	if e.Version != 1 {
 		return Quote{}, crmkit.Invalid("event", "%s with version %d, want 1", e.Type, e.Version)
 	}
-	var c QuoteContentPayload
+	var c ContentPayload
 	if err := e.DecodePayload(&c); err != nil {
 		return Quote{}, err
 	}
 	if c.Version != 1 {
 		return Quote{}, crmkit.Invalid("event", "%s of quote version %d, want 1", e.Type, c.Version)
 	}
-	q, _, err := NewQuote(c.DealID, c.Currency, c.Lines, c.ValidUntil, Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}})
+	q, _, err := New(c.DealID, c.Currency, c.Lines, c.ValidUntil, crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason})
 	if err != nil {
 		return Quote{}, err
 	}
@@ -1016,10 +1016,10 @@ func quoteCreated(e crmkit.Event) (Quote, error) {
 }
 
 func (q Quote) applySubmitted(e crmkit.Event) (Quote, error) {
-	if err := q.checkNext(e, QuoteDraft); err != nil {
+	if err := q.checkNext(e, Draft); err != nil {
 		return Quote{}, err
 	}
-	var p QuoteSubmittedPayload
+	var p SubmittedPayload
 	if err := e.DecodePayload(&p); err != nil {
 		return Quote{}, err
 	}
@@ -1030,11 +1030,11 @@ func (q Quote) applySubmitted(e crmkit.Event) (Quote, error) {
 	if err != nil {
 		return Quote{}, err
 	}
-	if a.ID != p.ApprovalID || a.Subject != QuoteApprovalSubject(q.ID, q.Version) || len(q.Lines) == 0 {
+	if a.ID != p.ApprovalID || a.Subject != ApprovalSubject(q.ID, q.Version) || len(q.Lines) == 0 {
 		return Quote{}, crmkit.Invalid("event", "approval %s (%s) does not fit the submission of quote %s v%d", a.ID, a.Subject, q.ID, q.Version)
 	}
 	out := q.Clone()
-	out.Status, out.Approval = QuotePendingApproval, &a
+	out.Status, out.Approval = PendingApproval, &a
 	return out.advance(e), nil
 }
 
@@ -1064,23 +1064,23 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 	var err error
 	switch e.Type {
 	case EventQuoteLinesChanged, EventQuoteValidityChanged:
-		if err = q.checkNext(e, QuoteDraft); err == nil {
+		if err = q.checkNext(e, Draft); err == nil {
 			err = out.applyContent(e, q.Version)
 		}
 	case EventQuoteApproved:
-		if err = q.checkNext(e, QuoteDraft, QuotePendingApproval); err == nil && q.Status == QuotePendingApproval {
-			var p QuoteSubmittedPayload
+		if err = q.checkNext(e, Draft, PendingApproval); err == nil && q.Status == PendingApproval {
+			var p SubmittedPayload
 			if err = e.DecodePayload(&p); err == nil {
 				out, err = out.applyApproval(p.Approval, e.Type)
 			}
 		}
-		if err == nil && ((q.Status == QuoteDraft) != (out.Approval == nil) || (out.Approval != nil && out.Approval.Status != approval.Approved) || len(q.Lines) == 0) {
+		if err == nil && ((q.Status == Draft) != (out.Approval == nil) || (out.Approval != nil && out.Approval.Status != approval.Approved) || len(q.Lines) == 0) {
 			err = crmkit.Invalid("event", "%s of quote %s v%d without a granted approval", e.Type, q.ID, q.Version)
 		}
-		out.Status = QuoteApproved
+		out.Status = Approved
 	case EventQuoteRejected, EventQuoteStepApproved:
-		if err = q.checkNext(e, QuotePendingApproval); err == nil {
-			var p QuoteApprovalPayload
+		if err = q.checkNext(e, PendingApproval); err == nil {
+			var p ApprovalPayload
 			if err = e.DecodePayload(&p); err == nil {
 				out, err = out.applyApproval(&p.Approval, e.Type)
 			}
@@ -1093,26 +1093,26 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 			err = crmkit.Invalid("event", "%s of quote %s v%d whose approval is %s", e.Type, q.ID, q.Version, out.Approval.Status)
 		}
 		if e.Type == EventQuoteRejected {
-			out.Status = QuoteRejected
+			out.Status = Rejected
 		}
 	case EventQuoteSent:
-		err = q.checkNext(e, QuoteApproved)
-		out.Status, out.SentAt = QuoteSent, e.At
+		err = q.checkNext(e, Approved)
+		out.Status, out.SentAt = Sent, e.At
 	case EventQuoteAccepted:
-		err = q.checkNext(e, QuoteSent)
-		out.Status = QuoteAccepted
+		err = q.checkNext(e, Sent)
+		out.Status = Accepted
 	case EventQuoteDeclined:
-		err = q.checkNext(e, QuoteSent)
-		out.Status = QuoteDeclined
+		err = q.checkNext(e, Sent)
+		out.Status = Declined
 	case EventQuoteExpired:
-		if err = q.checkNext(e, QuoteSent); err == nil && (q.ValidUntil.IsZero() || !e.At.Equal(q.ValidUntil)) {
+		if err = q.checkNext(e, Sent); err == nil && (q.ValidUntil.IsZero() || !e.At.Equal(q.ValidUntil)) {
 			err = crmkit.Invalid("event", "%s at %s, but quote %s is valid until %s", e.Type, e.At.Format(time.RFC3339), q.ID, q.ValidUntil.Format(time.RFC3339))
 		}
-		out.Status = QuoteExpired
+		out.Status = Expired
 	case EventQuoteRevised:
-		if err = q.checkNext(e, QuotePendingApproval, QuoteApproved, QuoteRejected, QuoteSent, QuoteDeclined, QuoteExpired); err == nil {
+		if err = q.checkNext(e, PendingApproval, Approved, Rejected, Sent, Declined, Expired); err == nil {
 			if q.Approval != nil && q.Approval.Status == approval.Pending {
-				var c QuoteContentPayload
+				var c ContentPayload
 				if err = e.DecodePayload(&c); err == nil {
 					out, err = out.applyApproval(c.Approval, e.Type)
 				}
@@ -1124,7 +1124,7 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 				}
 			}
 			err = out.applyContent(e, q.Version+1)
-			out.Status, out.Approval, out.SentAt = QuoteDraft, nil, time.Time{}
+			out.Status, out.Approval, out.SentAt = Draft, nil, time.Time{}
 		}
 	default:
 		err = crmkit.Invalid("event", "unknown quote event type %q", e.Type)
@@ -1136,7 +1136,7 @@ func (q Quote) apply(e crmkit.Event) (Quote, error) {
 }
 
 // checkNext checks that e is q's next event and q is in an allowed status.
-func (q Quote) checkNext(e crmkit.Event, allowed ...QuoteStatus) error {
+func (q Quote) checkNext(e crmkit.Event, allowed ...Status) error {
 	switch {
 	case e.AggregateID != q.ID || e.AggregateKind != QuoteKind:
 		return crmkit.Invalid("event", "%s belongs to %s %s, not quote %s", e.Type, e.AggregateKind, e.AggregateID, q.ID)
@@ -1153,7 +1153,7 @@ func (q Quote) checkNext(e crmkit.Event, allowed ...QuoteStatus) error {
 // applyContent takes lines and validity from a content payload of quote
 // version version.
 func (q *Quote) applyContent(e crmkit.Event, version int) error {
-	var c QuoteContentPayload
+	var c ContentPayload
 	if err := e.DecodePayload(&c); err != nil {
 		return err
 	}
