@@ -885,10 +885,11 @@ func (q Quote) Revise(c crmkit.Cmd) (Quote, crmkit.Event, error) {
 			ae  crmkit.Event
 			err error
 		)
+		ac := crmkit.Cmd{By: c.By, At: c.At, Reason: fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1), IDs: c.IDs}
 		if q.Approval.ExpiredAt(c.At) {
-			_, ae, err = q.Approval.Expire(c.At)
+			_, ae, err = q.Approval.Expire(ac)
 		} else {
-			_, ae, err = q.Approval.Cancel(crmkit.Cmd{By: c.By, At: c.At, Reason: fmt.Sprintf("quote %s revised to v%d", q.ID, q.Version+1), IDs: c.IDs})
+			_, ae, err = q.Approval.Cancel(ac)
 		}
 		if err != nil {
 			return Quote{}, crmkit.Event{}, fmt.Errorf("quote %s v%d: %w", q.ID, q.Version, err)
