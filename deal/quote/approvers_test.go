@@ -2,9 +2,6 @@ package quote_test
 
 import (
 	"time"
-
-	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/approval"
 )
 
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -13,11 +10,6 @@ var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 type approver struct {
 	ID    string
 	Roles []string
-}
-
-// cmd is a's decision command on an approval request at time at.
-func (a approver) cmd(at time.Time, comment string) approval.Cmd {
-	return approval.Cmd{Cmd: crmkit.Cmd{By: a.ID, At: at, Reason: comment}, Roles: a.Roles}
 }
 
 var (
