@@ -563,6 +563,14 @@ func TestQuoteReviseWithdrawsPendingApproval(t *testing.T) {
 	_, events, err = p2.Revise(crmkit.Cmd{By: "rob", At: t0.Add(25 * time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"QuoteRevised", "ApprovalExpired"}, eventTypes(events))
+	// The expiry is the approval's own fact: at its ExpiresAt (t0 + 24h,
+	// the quote's ValidUntil), found by the reviser, not at the revision.
+	var rp2 quote.ContentPayload
+	require.NoError(t, events.DecodePayload(&rp2))
+	require.NotNil(t, rp2.Approval)
+	assert.Equal(t, t0.Add(24*time.Hour), rp2.Approval.At)
+	assert.Equal(t, "rob", rp2.Approval.Actor)
+	assert.Equal(t, t0.Add(25*time.Hour), events.At)
 	_, _, err = q2.Revise(crmkit.Cmd{By: "rob", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a draft is edited, not revised")
 }
@@ -1074,4 +1082,78 @@ func TestReplayQuoteRejectsBadHistories(t *testing.T) {
 	twice := append(slices.Clone(history), e3)
 	_, err = quote.Replay(twice)
 	assert.Error(t, err, "a repeated event")
+}
+
+// recordingIDs hands out IDs from a DeterministicIDs source and keeps
+// every one it handed out.
+type recordingIDs struct {
+	src  crmkit.IDSource
+	seen map[uuid.UUID]bool
+}
+
+func (r *recordingIDs) NewID() uuid.UUID {
+	id := r.src.NewID()
+	r.seen[id] = true
+	return id
+}
+
+// Every ID a quote command produces (the quote's, its events', the
+// approval request's and the request's events folded into the payloads)
+// comes from the command's ID source: none is drawn elsewhere.
+func TestQuoteIDsComeFromTheCommand(t *testing.T) {
+	ids, err := crmkit.NewDeterministicIDs(crmkit.NewFakeClock(t0), 1)
+	require.NoError(t, err)
+	rec := &recordingIDs{src: ids, seen: map[uuid.UUID]bool{}}
+	cmd := func(by string, h int) crmkit.Cmd {
+		return crmkit.Cmd{By: by, At: t0.Add(time.Duration(h) * time.Hour), IDs: rec}
+	}
+	var events []crmkit.Event
+	keep := func(q quote.Quote, e crmkit.Event, err error) quote.Quote {
+		t.Helper()
+		require.NoError(t, err)
+		events = append(events, e)
+		return q
+	}
+	policy := quote.DefaultApprovalPolicy()
+	policy.TTL = 2 * time.Hour
+	lines := []quote.Line{line("seat", "10", "100.00", "EUR", "0.35")}
+	q := keep(quote.New(dealID, eur, lines, until, cmd("rob", 0)))
+	q = keep(q.Submit(policy, cmd("rob", 1)))
+	q = keep(q.Revise(cmd("rob", 2)))                                    // cancels the request
+	q = keep(q.Submit(policy, cmd("rob", 3)))                            // expires at hour 5
+	q = keep(q.Revise(cmd("rob", 6)))                                    // records its expiry
+	q = keep(q.SetLines(lines, cmd("rob", 7)))                           // still a draft
+	q = keep(q.Submit(policy, cmd("rob", 8)))                            // manager, then director
+	q = keep(q.Approve(manager.Roles, cmd(manager.ID, 9)))               // a step
+	q = keep(q.Approve(director.Roles, cmd(director.ID, 9)))             // granted
+	q = keep(q.Send(policy, cmd("rob", 9)))                              // sent
+	q = keep(q.Expire(cmd("system", 24*60)))                             // expired at until
+	q = keep(q.Revise(cmd("rob", 24*61)))                                // the next version
+	q = keep(q.SetValidUntil(t0.AddDate(0, 0, 90), cmd("rob", 24*61)))   // a new offer
+	q = keep(q.Submit(quote.ApprovalPolicy{}, cmd("rob", 24*61+1)))      // no approval needed
+	q = keep(q.Send(quote.ApprovalPolicy{}, cmd("rob", 24*61+2)))        // sent again
+	_ = keep(q.Decline(crmkit.Cmd{By: "rob", At: t0.AddDate(0, 0, 62)})) // without a source: not counted
+
+	assert.True(t, rec.seen[q.ID], "quote ID")
+	checked := 0
+	for i, e := range events[:len(events)-1] {
+		assert.True(t, rec.seen[e.ID], "event %d (%s)", i, e.Type)
+		checked++
+		var p struct {
+			Approval *crmkit.Event `json:"approval"`
+		}
+		if len(e.Payload) > 0 {
+			require.NoError(t, e.DecodePayload(&p))
+		}
+		if p.Approval != nil {
+			assert.True(t, rec.seen[p.Approval.ID], "approval event in event %d (%s %s)", i, e.Type, p.Approval.Type)
+			assert.True(t, rec.seen[p.Approval.AggregateID], "approval request in event %d (%s)", i, e.Type)
+			checked++
+		}
+	}
+	// 15 quote events and the folded approval events counted by hand:
+	// requested, cancelled, requested, expired, requested, step approved,
+	// granted = 7.
+	assert.Equal(t, 15+7, checked)
+	assert.False(t, rec.seen[events[len(events)-1].ID], "a command without IDs draws from the default source")
 }
