@@ -13,6 +13,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account/value"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/quota"
 )
@@ -97,13 +98,13 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 		return err
 	},
 	"deal quote discount": func(p decimal.Decimal) error {
-		_, err := deal.LinesTotals(crmkit.MustCurrency("EUR"), []deal.QuoteLine{
+		_, err := quote.LinesTotals(crmkit.MustCurrency("EUR"), []quote.Line{
 			{Product: "seat", Quantity: decimal.NewFromInt(1), UnitPrice: crmkit.MustMoney("10.00", "EUR"), Discount: p},
 		})
 		return err
 	},
 	"deal quote approval threshold": func(p decimal.Decimal) error {
-		return deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: p, Role: "manager"}}}.Validate()
+		return quote.ApprovalPolicy{Rules: []quote.ApprovalRule{{Basis: quote.MaxLineDiscount, Above: p, Role: "manager"}}}.Validate()
 	},
 	"funnel forecast rates": func(p decimal.Decimal) error {
 		rates := slices.Repeat([]decimal.Decimal{decimal.New(5, -1)}, testStages().Len())

@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/crmkit/crmkit/lead"
@@ -141,7 +142,6 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[deal.Deal](),
 		reflect.TypeFor[deal.DealCreatedPayload](),
 		reflect.TypeFor[deal.DealType](),
-		reflect.TypeFor[deal.DiscountBasis](),
 		reflect.TypeFor[deal.EntryRules](),
 		reflect.TypeFor[deal.Field](),
 		reflect.TypeFor[deal.ForecastCategory](),
@@ -155,15 +155,6 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[deal.PipelineSpec](),
 		reflect.TypeFor[deal.Pipelines](),
 		reflect.TypeFor[deal.ProbabilityPayload](),
-		reflect.TypeFor[deal.Quote](),
-		reflect.TypeFor[deal.QuoteApprovalPayload](),
-		reflect.TypeFor[deal.QuoteApprovalPolicy](),
-		reflect.TypeFor[deal.QuoteApprovalRule](),
-		reflect.TypeFor[deal.QuoteContentPayload](),
-		reflect.TypeFor[deal.QuoteLine](),
-		reflect.TypeFor[deal.QuoteStatus](),
-		reflect.TypeFor[deal.QuoteSubmittedPayload](),
-		reflect.TypeFor[deal.QuoteTotals](),
 		reflect.TypeFor[deal.ReactivatedPayload](),
 		reflect.TypeFor[deal.Reactivation](),
 		reflect.TypeFor[deal.ReactivationPolicy](),
@@ -176,6 +167,18 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[deal.TeamPayload](),
 		reflect.TypeFor[deal.Trigger](),
 		reflect.TypeFor[deal.VisitCadence](),
+	},
+	"deal/quote": {
+		reflect.TypeFor[quote.ApprovalPayload](),
+		reflect.TypeFor[quote.ApprovalPolicy](),
+		reflect.TypeFor[quote.ApprovalRule](),
+		reflect.TypeFor[quote.ContentPayload](),
+		reflect.TypeFor[quote.DiscountBasis](),
+		reflect.TypeFor[quote.Line](),
+		reflect.TypeFor[quote.Quote](),
+		reflect.TypeFor[quote.Status](),
+		reflect.TypeFor[quote.SubmittedPayload](),
+		reflect.TypeFor[quote.Totals](),
 	},
 	"account": {
 		reflect.TypeFor[account.Account](),
@@ -452,27 +455,29 @@ var sweepFuncs = map[string][]any{
 	},
 	"deal": {
 		deal.DefaultPipeline,
-		deal.DefaultQuoteApprovalPolicy,
 		deal.Handover,
-		deal.LinesTotals,
 		deal.MoveTrigger,
 		deal.MustPipeline,
 		deal.New,
 		deal.NewPipeline,
 		deal.NewPipelines,
-		deal.NewQuote,
 		deal.ParseDealType,
 		deal.ParseForecastCategory,
 		deal.ParsePipeline,
 		deal.ParsePipelines,
-		deal.ParseQuoteStatus,
 		deal.ParseStatus,
-		deal.QuoteApprovalSubject,
 		deal.ReactivationSubject,
-		deal.ReplayQuote,
 		deal.StageSubject,
 		deal.Statuses,
-		deal.TotalsByCurrency,
+	},
+	"deal/quote": {
+		quote.ApprovalSubject,
+		quote.DefaultApprovalPolicy,
+		quote.LinesTotals,
+		quote.New,
+		quote.ParseStatus,
+		quote.Replay,
+		quote.TotalsByCurrency,
 	},
 	"account": {
 		account.ContractApprovalRoles,
