@@ -65,8 +65,12 @@ func TestCrashChild(t *testing.T) {
 	require.NoError(t, err)
 	s, err := db.Tenant("crash")
 	require.NoError(t, err)
-	fmt.Println("ready") // the parent's cue to start the clock
-	for {
+	for n := 0; ; n++ {
+		if n == 1 {
+			// One Update has returned, so it is committed: the parent's
+			// cue to start the clock, and a commit that must survive.
+			fmt.Println("ready")
+		}
 		err := s.Update(ctx, func(tx storage.Tx) error {
 			a, err := tx.Leads().Get(ctx, crashA)
 			if err != nil {
@@ -89,7 +93,8 @@ func TestCrashChild(t *testing.T) {
 }
 
 // TestCrashSafety kills a child writing Updates in a loop with SIGKILL at
-// random points, crashRounds times, and after each kill reopens the file:
+// random points (up to 30 ms after its first Update returned),
+// crashRounds times, and after each kill reopens the file:
 // every Update must be there whole or not at all (A and B at one version
 // v, v-1 new leads, one event per version of each), and the file must pass
 // PRAGMA integrity_check.
@@ -113,7 +118,6 @@ func TestCrashSafety(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 22))
 	last := int64(1)
-	grew := 0
 	for round := range crashRounds {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), crashEnv+"="+path)
@@ -130,14 +134,10 @@ func TestCrashSafety(t *testing.T) {
 		_ = cmd.Wait()
 
 		v := checkCrashFile(t, path, round)
-		require.GreaterOrEqual(t, v, last, "round %d: committed Updates were lost", round)
-		if v > last {
-			grew++
-		}
+		// The Update the child finished before "ready" is there.
+		require.Greater(t, v, last, "round %d: a committed Update was lost", round)
 		last = v
 	}
-	// The kills must have hit a writer at work, not only a starting one.
-	require.Greater(t, grew, crashRounds/2, "too few rounds committed an Update")
 }
 
 // checkCrashFile reopens the file after a kill and checks it; it returns
