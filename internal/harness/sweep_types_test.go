@@ -20,6 +20,7 @@ import (
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
+	"github.com/crmkit/crmkit/storage/sqlite"
 )
 
 // sweepTypes holds, per directory of harness.SweepPackages, the types
@@ -341,6 +342,11 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[memory.DB](),
 		reflect.TypeFor[memory.Store](),
 	},
+	"storage/sqlite": {
+		reflect.TypeFor[sqlite.DB](),
+		reflect.TypeFor[sqlite.Migration](),
+		reflect.TypeFor[sqlite.Store](),
+	},
 }
 
 // sweepFuncs holds, per directory of harness.SweepPackages, the functions
@@ -604,5 +610,9 @@ var sweepFuncs = map[string][]any{
 	},
 	"storage/memory": {
 		memory.New,
+	},
+	"storage/sqlite": {
+		sqlite.Migrations,
+		sqlite.Open,
 	},
 }
