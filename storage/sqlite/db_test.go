@@ -176,3 +176,55 @@ func TestImport(t *testing.T) {
 	_, err = s.Leads().Get(ctx, l.ID)
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 }
+
+// Two DBs on one file, as two processes would have: an Update whose
+// snapshot another writer made stale fails at its first write with an
+// error storage.Retry runs again (SQLITE_BUSY_SNAPSHOT mapped to
+// storage.ErrSerialization), and the retry succeeds on fresh data.
+func TestTwoHandlesStaleSnapshot(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "two.db")
+	db1, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer db1.Close()
+	require.NoError(t, db1.Migrate(ctx))
+	db2, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer db2.Close()
+	s1, err := db1.Tenant("acme")
+	require.NoError(t, err)
+	s2, err := db2.Tenant("acme")
+	require.NoError(t, err)
+	id := crmkit.NewID()
+	l, ev := crashLead(id, 1, "start")
+	_, err = s1.Leads().Create(ctx, l, "", ev)
+	require.NoError(t, err)
+
+	attempts := 0
+	err = storage.Retry(ctx, storage.Policy{MaxAttempts: 3}, func(ctx context.Context) error {
+		attempts++
+		err := s1.Update(ctx, func(tx storage.Tx) error {
+			cur, err := tx.Leads().Get(ctx, id) // the snapshot starts here
+			if err != nil {
+				return err
+			}
+			if attempts == 1 {
+				// The other handle moves the lead on meanwhile.
+				next, ev := crashLead(id, cur.Version+1, "other")
+				require.NoError(t, s2.Leads().Save(ctx, next, cur.Version, ev))
+			}
+			next, ev := crashLead(id, cur.Version+1, "mine")
+			return tx.Leads().Save(ctx, next, cur.Version, ev)
+		})
+		if attempts == 1 {
+			assert.ErrorIs(t, err, storage.ErrSerialization)
+		}
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, attempts)
+	got, err := s2.Leads().Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), got.Version, "1, the other handle's save, the retried Update's")
+	assert.Equal(t, "mine", got.Who.Name)
+}
