@@ -28,7 +28,7 @@ func TestOpenRefuses(t *testing.T) {
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, "%q", path)
 	}
 	//lint:ignore SA1012 a nil context is the input under test
-	_, err := sqlite.Open(nil, filepath.Join(t.TempDir(), "x.db")) //nolint:staticcheck
+	_, err := sqlite.Open(nil, filepath.Join(t.TempDir(), "x.db"))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
 	_, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "missing", "dir", "x.db"))
