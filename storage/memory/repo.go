@@ -131,6 +131,9 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	if err := storage.ValidateKey(key); err != nil {
 		return zero, err
 	}
+	if err := storage.CheckHistory(r.k.name, r.k.id(&v), 0, r.k.version(&v), events); err != nil {
+		return zero, err
+	}
 	if r.tx != nil {
 		return txCreate(r.tx, &r.k.ops, v, key, events)
 	}
@@ -177,6 +180,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		return err
 	}
 	if err := checkVersions(&r.k.ops, &v, expected); err != nil {
+		return err
+	}
+	if err := storage.CheckHistory(r.k.name, r.k.id(&v), expected, r.k.version(&v), events); err != nil {
 		return err
 	}
 	if r.tx != nil {

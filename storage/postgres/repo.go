@@ -212,10 +212,13 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	if err := storage.ValidateKey(key); err != nil {
 		return zero, err
 	}
+	id := r.k.id(&v)
+	if err := storage.CheckHistory(r.k.name, id, 0, r.k.version(&v), events); err != nil {
+		return zero, err
+	}
 	if key != "" {
 		args[3] = key
 	}
-	id := r.k.id(&v)
 	q, release, err := r.sc.acquire()
 	if err != nil {
 		return zero, err
@@ -283,6 +286,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	}
 	if r.k.version(&v) <= expected {
 		return crmkit.Invalid("version", "%s %s: new version %d is not above the expected %d", r.k.name, id, r.k.version(&v), expected)
+	}
+	if err := storage.CheckHistory(r.k.name, id, expected, r.k.version(&v), events); err != nil {
+		return err
 	}
 	args[3] = expected
 	q, release, err := r.sc.acquire()

@@ -42,7 +42,7 @@ func testOptionalBounds(t *testing.T, o Opener) {
 				c := campaign0
 				c.ID = crmkit.NewID()
 				c.Schedule = crmkit.Period{Start: drawTime(t, "schedule start"), End: drawTime(t, "schedule end")}
-				ev := campaignEv
+				ev := campaignEv[0]
 				ev.ID, ev.AggregateID = crmkit.NewID(), c.ID
 				_, err := s.(storage.CampaignStore).Campaigns().Create(ctx, c, "", ev)
 				if ok := storage.ValidateCampaign(c) == nil; ok != (err == nil) {

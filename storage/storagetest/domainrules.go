@@ -58,18 +58,24 @@ type aggOps[T any] struct {
 	rules    []rule[T]
 }
 
-// event returns an event for v, which may be invalid: its ID when it has
-// one, else a fresh ID; its version when at least 1.
-func (a *aggOps[T]) event(t *rapid.T, v *T) crmkit.Event {
+// events returns the history of a write of v over version from (0 for a
+// create), which may be invalid: one event per version from from+1 to
+// v's version (at least one event), for v's ID when it has one, else a
+// fresh ID.
+func (a *aggOps[T]) events(t *rapid.T, v *T, from int64) []crmkit.Event {
 	id := a.id(v)
 	if id == uuid.Nil {
 		id = crmkit.NewID()
 	}
-	ev, err := crmkit.NewEvent(a.kind, id, "Written", actor, base, max(a.version(v), 1), nil)
-	if err != nil {
-		t.Fatalf("event: %v", err)
+	var out []crmkit.Event
+	for ver := from + 1; ver <= max(a.version(v), from+1); ver++ {
+		ev, err := crmkit.NewEvent(a.kind, id, "Written", actor, base, ver, nil)
+		if err != nil {
+			t.Fatalf("event: %v", err)
+		}
+		out = append(out, ev)
 	}
-	return ev
+	return out
 }
 
 // checkWrites writes v, valid, to repo with some of the rules applied,
@@ -87,19 +93,19 @@ func checkWrites[T, F any](t *rapid.T, ctx context.Context, repo storage.Reposit
 		had  any // what the store must hold under id after a refusal; nil for nothing
 	)
 	if rapid.Bool().Draw(t, "by save") {
-		if _, err := repo.Create(ctx, v, "", a.event(t, &v)); err != nil {
+		if _, err := repo.Create(ctx, v, "", a.events(t, &v, 0)...); err != nil {
 			t.Fatalf("create the valid %s: %v", a.kind, err)
 		}
 		id, had = a.id(&v), canonOf(storage.Canonical(v))
 		next = a.bump(v)
 		breakSome(t, &next, a.rules)
-		err = repo.Save(ctx, next, a.version(&v), a.event(t, &next))
+		err = repo.Save(ctx, next, a.version(&v), a.events(t, &next, a.version(&v))...)
 	} else {
 		next = a.bump(v)
 		breakSome(t, &next, a.rules)
 		id = a.id(&next)
 		var got T
-		got, err = repo.Create(ctx, next, "", a.event(t, &next))
+		got, err = repo.Create(ctx, next, "", a.events(t, &next, 0)...)
 		if err == nil && !equalCanon(storage.Canonical(next), got) {
 			t.Fatalf("%s created as\n%+v\nnot as given\n%+v", a.kind, got, next)
 		}

@@ -74,7 +74,7 @@ func testEnums(t *testing.T, o Opener) {
 			a, ev := makeAccount(t, 0)
 			a.Relations = account.Relation(i)
 			a.Contacts[0].Role = account.ContactRole(i % (6 + enumCount))
-			if store(t, "account", storage.ValidateAccount(a), func() error { _, err := as.Accounts().Create(ctx, a, "", ev); return err },
+			if store(t, "account", storage.ValidateAccount(a), func() error { _, err := as.Accounts().Create(ctx, a, "", ev...); return err },
 				func() (any, error) { return as.Accounts().Get(ctx, a.ID) }, a) {
 				byRel[a.Relations] = a.ID
 			}
@@ -99,7 +99,7 @@ func testEnums(t *testing.T, o Opener) {
 			c.Status = account.ContractStatus(i)
 			c.Execution = account.Execution(i % (4 + enumCount))
 			c.Terms[0].Kind = account.TermsKind(i % (4 + enumCount))
-			if store(t, "contract", storage.ValidateContract(c), func() error { _, err := cs.Contracts().Create(ctx, c, "", ev); return err },
+			if store(t, "contract", storage.ValidateContract(c), func() error { _, err := cs.Contracts().Create(ctx, c, "", ev...); return err },
 				func() (any, error) { return cs.Contracts().Get(ctx, c.ID) }, c) {
 				byStatus[c.Status] = append(byStatus[c.Status], c.ID)
 			}
@@ -116,7 +116,7 @@ func testEnums(t *testing.T, o Opener) {
 		for i := range 6 + enumCount {
 			c, ev := makeCampaign(t, 0)
 			c.Status = campaign.Status(i)
-			if store(t, "campaign", storage.ValidateCampaign(c), func() error { _, err := cs.Campaigns().Create(ctx, c, "", ev); return err },
+			if store(t, "campaign", storage.ValidateCampaign(c), func() error { _, err := cs.Campaigns().Create(ctx, c, "", ev...); return err },
 				func() (any, error) { return cs.Campaigns().Get(ctx, c.ID) }, c) {
 				byStatus[c.Status] = append(byStatus[c.Status], c.ID)
 			}

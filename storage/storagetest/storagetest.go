@@ -196,11 +196,25 @@ func settle(l *lead.Lead) {
 	}
 }
 
-// fresh returns a new valid lead, for writes whose value does not matter
-// (a Create answered from its idempotency key).
-func fresh() lead.Lead {
-	l, _ := newLead("Fresh", "ana", lead.StageSuspect, lead.ChannelEmail)
-	return l
+// fresh returns a new valid lead and its event, for writes whose value
+// does not matter (a Create answered from its idempotency key).
+func fresh() (lead.Lead, crmkit.Event) {
+	return newLead("Fresh", "ana", lead.StageSuspect, lead.ChannelEmail)
+}
+
+// history returns the events of aggregate id of kind from version from
+// to version to (one per version, in order), for writes that move a
+// version by more than one.
+func history(kind string, id uuid.UUID, from, to int64) []crmkit.Event {
+	out := make([]crmkit.Event, 0, to-from)
+	for v := from + 1; v <= to; v++ {
+		e, err := crmkit.NewEvent(kind, id, "Imported", actor, base, v, nil)
+		if err != nil {
+			panic(err) // the suite's own events are valid
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // leadEvent returns an event of type typ recording l at its version.
