@@ -76,14 +76,24 @@ type Store interface {
 	Update(ctx context.Context, fn func(tx Tx) error) error
 }
 
-// Tx gives the repositories. Outside Update (as part of a Store) every
-// call is its own transaction; inside Update every call belongs to the
-// Update's transaction.
+// Tx gives every repository of the tenant. Outside Update (as part of a
+// Store) every call is its own transaction; inside Update every call
+// belongs to the Update's transaction, whichever repository it goes
+// through. Adding an aggregate kind to crmkit adds its method here (and
+// its kind to each backend), so no repository needs a type assertion.
 type Tx interface {
 	// Leads is the lead repository.
 	Leads() LeadRepository
 	// Deals is the deal (opportunity) repository.
 	Deals() DealRepository
+	// Accounts is the account repository, contacts included.
+	Accounts() AccountRepository
+	// Contracts is the contract repository.
+	Contracts() ContractRepository
+	// Plans is the quota plan repository.
+	Plans() PlanRepository
+	// Campaigns is the marketing campaign repository.
+	Campaigns() CampaignRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }

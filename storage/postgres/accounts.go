@@ -9,15 +9,8 @@ import (
 )
 
 // Accounts (their contacts inside the JSONB body) and contracts, tables
-// accounts and contracts of schema version 3: the optional abilities
-// storage.AccountStore and storage.ContractStore on the store and on
-// Update's tx.
-var (
-	_ storage.AccountStore  = (*Store)(nil)
-	_ storage.AccountStore  = (*txView)(nil)
-	_ storage.ContractStore = (*Store)(nil)
-	_ storage.ContractStore = (*txView)(nil)
-)
+// accounts and contracts of schema version 3, on the store and on
+// Update's tx (storage.Tx).
 
 // nullUUID returns id, or nil (SQL NULL) for uuid.Nil.
 func nullUUID(id uuid.UUID) any {
@@ -95,13 +88,13 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	},
 }).build()
 
-// Accounts returns the account repository (storage.AccountStore),
+// Accounts returns the account repository,
 // contacts included; each call on it is its own transaction.
 func (s *Store) Accounts() storage.AccountRepository {
 	return &repo[account.Account, storage.AccountFilter]{sc: s.scope(), k: accountKind}
 }
 
-// Contracts returns the contract repository (storage.ContractStore);
+// Contracts returns the contract repository;
 // each call on it is its own transaction.
 func (s *Store) Contracts() storage.ContractRepository {
 	return &repo[account.Contract, storage.ContractFilter]{sc: s.scope(), k: contractKind}

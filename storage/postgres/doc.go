@@ -39,12 +39,11 @@
 // of a constant, so reordering a const block changes no stored row;
 // schema version 5 converted the numbers older versions stored. Tables plans and
 // campaigns (schema version 2) hold quota plans and marketing campaigns
-// the same way: the store and Update's tx implement the optional
-// storage.PlanStore and storage.CampaignStore; tables accounts (their
-// contacts inside the body; filter columns owner, segment, parent,
-// relations) and contracts (account_id, deal_id, status and the current
-// terms' renewal_date), schema version 3, back storage.AccountStore and
-// storage.ContractStore. Table events is the
+// the same way; tables accounts (their contacts inside the body; filter
+// columns owner, segment, parent, relations) and contracts (account_id,
+// deal_id, status and the current terms' renewal_date), schema version
+// 3, back the account and contract repositories of storage.Tx. Table
+// events is the
 // append-only log, keyed by tenant_id and event ID and indexed by
 // aggregate and by time.
 //

@@ -17,18 +17,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The optional repositories (storage.PlanStore, storage.CampaignStore)
-// get the same checks as leads and deals when a store has them: round
-// trips as copies, not found, stale versions, idempotent keys, filters
-// and pages, tenant isolation, all-or-nothing Updates and bad input. A
-// store without one skips its subtest; a store that has one must have it
-// on the Tx of Update too, so that its writes take part in transactions.
+// The repositories beside leads and deals (plans, campaigns, accounts,
+// contracts) get the same checks as leads and deals: round trips as
+// copies, not found, stale versions, idempotent keys, filters and pages,
+// tenant isolation, all-or-nothing Updates and bad input, on the store
+// and on the Tx of Update.
 
 // fixture is what the generic checks need to know about one optional
 // aggregate kind T listed with filters F.
 type fixture[T, F any] struct {
-	// repo returns the repository of tx, if it has one.
-	repo func(tx storage.Tx) (storage.Repository[T, F], bool)
+	// repo returns the repository of tx.
+	repo func(tx storage.Tx) storage.Repository[T, F]
 	// make returns variant i (0 <= i < fixtureVariants) of a new
 	// aggregate, with its history: one event per version, from 1.
 	make func(t testing.TB, i int) (T, []crmkit.Event)
@@ -56,12 +55,9 @@ func testPlans(t *testing.T, o Opener) { runOptional(t, o, planFixture()) }
 
 func testCampaigns(t *testing.T, o Opener) { runOptional(t, o, campaignFixture()) }
 
-// runOptional runs the checks of one optional kind, each subtest on its
-// own tenants of o's database, or skips them when the store lacks it.
+// runOptional runs the checks of one kind, each subtest on its own
+// tenants of o's database.
 func runOptional[T, F any](t *testing.T, o Opener, fx fixture[T, F]) {
-	if _, ok := fx.repo(open(t, o, "optional-probe")); !ok {
-		t.Skip("the store does not implement this optional repository")
-	}
 	checks := []struct {
 		name string
 		fn   func(t *testing.T, ctx context.Context, open func(tenant string) storage.Store, fx fixture[T, F])
@@ -82,11 +78,11 @@ func runOptional[T, F any](t *testing.T, o Opener, fx fixture[T, F]) {
 	}
 }
 
-// mustRepo returns tx's repository or fails the test.
+// mustRepo returns tx's repository.
 func (fx fixture[T, F]) mustRepo(t testing.TB, tx storage.Tx) storage.Repository[T, F] {
 	t.Helper()
-	r, ok := fx.repo(tx)
-	require.True(t, ok, "%T has the optional repository but %T does not", tx, tx)
+	r := fx.repo(tx)
+	require.NotNil(t, r, "%T gives no repository", tx)
 	return r
 }
 
@@ -399,13 +395,7 @@ func optBadInput[T, F any](t *testing.T, ctx context.Context, open func(string) 
 
 func planFixture() fixture[quota.Plan, storage.PlanFilter] {
 	return fixture[quota.Plan, storage.PlanFilter]{
-		repo: func(tx storage.Tx) (storage.PlanRepository, bool) {
-			ps, ok := tx.(storage.PlanStore)
-			if !ok {
-				return nil, false
-			}
-			return ps.Plans(), true
-		},
+		repo:    storage.Tx.Plans,
 		make:    makePlan,
 		next:    nextPlan,
 		touch:   func(p *quota.Plan) { p.History[0].Action, p.History[0].Changes[0].After = "tampered", -1 },
@@ -482,13 +472,7 @@ func clonePlan(p quota.Plan) quota.Plan {
 
 func campaignFixture() fixture[campaign.Campaign, storage.CampaignFilter] {
 	return fixture[campaign.Campaign, storage.CampaignFilter]{
-		repo: func(tx storage.Tx) (storage.CampaignRepository, bool) {
-			cs, ok := tx.(storage.CampaignStore)
-			if !ok {
-				return nil, false
-			}
-			return cs.Campaigns(), true
-		},
+		repo:    storage.Tx.Campaigns,
 		make:    makeCampaign,
 		next:    nextCampaign,
 		clone:   campaign.Campaign.Clone,

@@ -12,8 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The optional account and contract repositories (storage.AccountStore,
-// storage.ContractStore) get the checks of runOptional.
+// The account and contract repositories get the checks of runOptional.
 
 func testAccounts(t *testing.T, o Opener) { runOptional(t, o, accountFixture()) }
 
@@ -24,13 +23,7 @@ var groupParent = uuid.MustParse("0190f3a0-0000-7000-8000-000000000001")
 
 func accountFixture() fixture[account.Account, storage.AccountFilter] {
 	return fixture[account.Account, storage.AccountFilter]{
-		repo: func(tx storage.Tx) (storage.AccountRepository, bool) {
-			as, ok := tx.(storage.AccountStore)
-			if !ok {
-				return nil, false
-			}
-			return as.Accounts(), true
-		},
+		repo:    storage.Tx.Accounts,
 		make:    makeAccount,
 		next:    nextAccount,
 		touch:   func(a *account.Account) { a.Departments[0], a.Contacts[0].Name = "tampered", "tampered" },
@@ -133,13 +126,7 @@ var (
 
 func contractFixture() fixture[account.Contract, storage.ContractFilter] {
 	return fixture[account.Contract, storage.ContractFilter]{
-		repo: func(tx storage.Tx) (storage.ContractRepository, bool) {
-			cs, ok := tx.(storage.ContractStore)
-			if !ok {
-				return nil, false
-			}
-			return cs.Contracts(), true
-		},
+		repo:    storage.Tx.Contracts,
 		make:    makeContract,
 		next:    nextContract,
 		touch:   func(c *account.Contract) { c.Terms[0].AutoRenew, c.Terms[0].Version = !c.Terms[0].AutoRenew, 99 },

@@ -132,14 +132,14 @@ var tests = []test{
 	{"Model", testModel},
 	{"StoredDomain", testStoredDomain},
 	{"Enums", testEnums},
-	{"OptionalBounds", testOptionalBounds}, // optional: storage.CampaignStore, storage.ContractStore
+	{"OptionalBounds", testOptionalBounds},
 	{"NilContext", testNilContext},
 	{"Hardening", testHardening},
-	{"Plans", testPlans},             // optional: storage.PlanStore
-	{"Campaigns", testCampaigns},     // optional: storage.CampaignStore
-	{"Accounts", testAccounts},       // optional: storage.AccountStore
-	{"Contracts", testContracts},     // optional: storage.ContractStore
-	{"DomainRules", testDomainRules}, // accounts, contracts, campaigns when the store has them
+	{"Plans", testPlans},
+	{"Campaigns", testCampaigns},
+	{"Accounts", testAccounts},
+	{"Contracts", testContracts},
+	{"DomainRules", testDomainRules},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
