@@ -153,6 +153,11 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	if err := r.st.events.checkNew(evs); err != nil {
 		return zero, err
 	}
+	if r.k.refs != nil {
+		if err := r.k.refs(r.st, nil, &c, true); err != nil {
+			return zero, err
+		}
+	}
 	tb.put(c)
 	if key != "" {
 		tb.keys[key] = id
@@ -202,6 +207,11 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	}
 	if err := r.st.events.checkNew(evs); err != nil {
 		return err
+	}
+	if r.k.refs != nil {
+		if err := r.k.refs(r.st, nil, &c, true); err != nil {
+			return err
+		}
 	}
 	tb.put(c)
 	r.st.events.append(evs)

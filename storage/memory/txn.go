@@ -30,6 +30,9 @@ type txn struct {
 type pendingSet interface {
 	// check reports a conflict with what is stored now.
 	check(st *state) error
+	// checkRefs reports a reference of the overlay that does not
+	// resolve in the state the commit leaves (st.mu held).
+	checkRefs(st *state, tx *txn) error
 	// apply writes the overlay into st.
 	apply(st *state)
 }
@@ -61,6 +64,18 @@ func (p *pendingTable[T]) check(st *state) error {
 	for key := range p.keys {
 		if _, ok := tb.keys[key]; ok {
 			return fmt.Errorf("commit: %s idempotency key %q used by a concurrent create: %w", p.ops.name, key, crmkit.ErrConflict)
+		}
+	}
+	return nil
+}
+
+func (p *pendingTable[T]) checkRefs(st *state, tx *txn) error {
+	if p.ops.refs == nil {
+		return nil
+	}
+	for _, row := range p.rows {
+		if err := p.ops.refs(st, tx, &row.v, true); err != nil {
+			return fmt.Errorf("commit: %w", err)
 		}
 	}
 	return nil
@@ -135,6 +150,13 @@ func (tx *txn) commit(ctx context.Context) error {
 	}
 	if err := st.events.checkNew(tx.events); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for _, p := range tx.pending {
+		if p != nil {
+			if err := p.checkRefs(st, tx); err != nil {
+				return err
+			}
+		}
 	}
 	for _, p := range tx.pending {
 		if p != nil {
@@ -288,6 +310,11 @@ func txCreate[T any](tx *txn, o *ops[T], v T, key string, events []crmkit.Event)
 	if err := tx.checkEvents(events); err != nil {
 		return zero, err
 	}
+	if o.refs != nil {
+		if err := o.refs(tx.st, tx, &v, false); err != nil {
+			return zero, err
+		}
+	}
 	p := pendingOf(tx, o)
 	p.rows[id] = &pendingRow[T]{v: o.clone(v)}
 	if key != "" {
@@ -312,6 +339,11 @@ func txSave[T any](tx *txn, o *ops[T], v T, expected int64, events []crmkit.Even
 	}
 	if err := tx.checkEvents(events); err != nil {
 		return err
+	}
+	if o.refs != nil {
+		if err := o.refs(tx.st, tx, &v, false); err != nil {
+			return err
+		}
 	}
 	pendingOf(tx, o).rows[id] = &pendingRow[T]{v: o.clone(v), base: base}
 	tx.appendEvents(events)

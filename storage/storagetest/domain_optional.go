@@ -30,6 +30,7 @@ func testOptionalBounds(t *testing.T, o Opener) {
 		if err != nil {
 			t.Fatalf("open tenant: %v", err)
 		}
+		ensureSuite(t, s)
 		var campaigns []campaign.Campaign
 		var contracts []account.Contract
 		for i := range rapid.IntRange(1, 4).Draw(t, "writes") {

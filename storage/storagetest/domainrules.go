@@ -154,7 +154,7 @@ func testDomainRules(t *testing.T, o Opener) {
 					d = next
 				}
 			}
-			d.ID = crmkit.NewID()
+			d.ID, d.AccountID, d.ContactID = crmkit.NewID(), suiteAccount, suiteContact
 			checkWrites(t, ctx, s.Deals(), dealOps, d)
 		})
 	})
@@ -172,7 +172,7 @@ func testDomainRules(t *testing.T, o Opener) {
 	t.Run("Contract", func(t *testing.T) {
 		rapid.Check(t, func(t *rapid.T) {
 			c, _, err := account.NewContract(account.ContractSpec{
-				AccountID: crmkit.NewID(), Title: "Support", Start: base, End: base.AddDate(1, 0, 0),
+				AccountID: suiteAccount, Title: "Support", Start: base, End: base.AddDate(1, 0, 0),
 				Monthly: eur("1000.00"), Value: eur("5000.00"),
 			}, crmkit.Cmd{By: actor, At: base})
 			if err != nil {

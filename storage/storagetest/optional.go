@@ -39,6 +39,12 @@ type fixture[T, F any] struct {
 	clone   func(v T) T
 	id      func(*T) uuid.UUID
 	version func(*T) int64
+	// bare, if set, runs the checks on tenants without the suite's
+	// account (see suiteAccount), which lists of the kind would show;
+	// prepare, if not nil, writes what the variants refer to into each
+	// tenant the checks open.
+	bare    bool
+	prepare func(t tb, s storage.Store)
 	// filter selects exactly the variants with selected(i).
 	filter   F
 	selected func(i int) bool
@@ -72,7 +78,16 @@ func runOptional[T, F any](t *testing.T, o Opener, fx fixture[T, F]) {
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
-			opener := func(tenant string) storage.Store { return open(t, o, c.name+"-"+tenant) }
+			opener := func(tenant string) storage.Store {
+				if fx.bare {
+					return openBare(t, o, c.name+"-"+tenant)
+				}
+				s := open(t, o, c.name+"-"+tenant)
+				if fx.prepare != nil {
+					fx.prepare(t, s)
+				}
+				return s
+			}
 			c.fn(t, context.Background(), opener, fx)
 		})
 	}

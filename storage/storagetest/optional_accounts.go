@@ -24,6 +24,7 @@ var groupParent = uuid.MustParse("0190f3a0-0000-7000-8000-000000000001")
 func accountFixture() fixture[account.Account, storage.AccountFilter] {
 	return fixture[account.Account, storage.AccountFilter]{
 		repo:    storage.Tx.Accounts,
+		bare:    true,
 		make:    makeAccount,
 		next:    nextAccount,
 		touch:   func(a *account.Account) { a.Departments[0], a.Contacts[0].Name = "tampered", "tampered" },
@@ -120,13 +121,14 @@ func nextAccount(t testing.TB, a account.Account) (account.Account, []crmkit.Eve
 // contractAccount and contractDeal are the account of every fixture
 // contract and the deal of the odd ones.
 var (
-	contractAccount = uuid.MustParse("0190f3a0-0000-7000-8000-000000000002")
-	contractDeal    = uuid.MustParse("0190f3a0-0000-7000-8000-000000000003")
+	contractAccount = suiteAccount
+	contractDeal    = suiteDeal
 )
 
 func contractFixture() fixture[account.Contract, storage.ContractFilter] {
 	return fixture[account.Contract, storage.ContractFilter]{
 		repo:    storage.Tx.Contracts,
+		prepare: ensureSuiteDeal,
 		make:    makeContract,
 		next:    nextContract,
 		touch:   func(c *account.Contract) { c.Terms[0].AutoRenew, c.Terms[0].Version = !c.Terms[0].AutoRenew, 99 },

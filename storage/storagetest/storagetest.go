@@ -84,6 +84,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -153,13 +154,86 @@ func Run(t *testing.T, newDB func(t *testing.T) Opener) {
 	}
 }
 
-// open opens tenant or fails the test.
+// open opens tenant or fails the test, and makes sure it holds the
+// suite's account (see suiteAccount), which the suite's deals and
+// contracts refer to.
 func open(t testing.TB, o Opener, tenant string) storage.Store {
+	t.Helper()
+	s := openBare(t, o, tenant)
+	ensureSuite(t, s)
+	return s
+}
+
+// openBare opens tenant or fails the test, adding nothing to it.
+func openBare(t testing.TB, o Opener, tenant string) storage.Store {
 	t.Helper()
 	s, err := o(tenant)
 	require.NoError(t, err, "open tenant %q", tenant)
 	require.Equal(t, tenant, s.Tenant())
 	return s
+}
+
+// suiteAccount, with its one contact suiteContact, is the account every
+// deal and contract of the suite refers to (references resolve: see
+// storage.ReferenceError), and suiteDeal the deal the contracts that
+// have one refer to. open creates the account in every tenant it opens,
+// idempotently; the helpers that list a tenant's events leave the
+// suite's own records out, so that the tests count only their own.
+var (
+	suiteAccount = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000a1")
+	suiteContact = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000c1")
+	suiteDeal    = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000d1")
+)
+
+// accountWith returns a valid account with ID id holding one contact
+// with ID contact, and its history, written at at.
+func accountWith(t tb, id, contact uuid.UUID, name string, at time.Time) (account.Account, []crmkit.Event) {
+	t.Helper()
+	a, e1, err := account.New(name, "ana", account.Customer, crmkit.Cmd{By: actor, At: at})
+	require.NoError(t, err)
+	a.ID, e1.AggregateID = id, id
+	a, e2, err := a.AddContact(account.Contact{ID: contact, Name: "Pat Buyer", Email: "pat@" + id.String()[:8] + ".example",
+		Role: account.DecisionMaker}, crmkit.Cmd{By: actor, At: at})
+	require.NoError(t, err)
+	return a, []crmkit.Event{e1, e2}
+}
+
+// ensureSuite creates the suite's account in s unless it is there.
+func ensureSuite(t tb, s storage.Store) {
+	t.Helper()
+	a, evs := accountWith(t, suiteAccount, suiteContact, "Suite Account", suiteTime)
+	_, err := s.Accounts().Create(context.Background(), a, "storagetest-suite-account", evs...)
+	require.NoError(t, err, "create the suite's account")
+}
+
+// ensureSuiteDeal creates the suite's deal (and account) in s unless they
+// are there.
+func ensureSuiteDeal(t tb, s storage.Store) {
+	t.Helper()
+	ensureSuite(t, s)
+	d, ev := newDeal(t, dealSpec{name: "Suite Deal", owner: "ana"})
+	d.ID, ev.AggregateID, ev.At = suiteDeal, suiteDeal, suiteTime
+	_, err := s.Deals().Create(context.Background(), d, "storagetest-suite-deal", ev)
+	require.NoError(t, err, "create the suite's deal")
+}
+
+// tb is what the suite's helpers need of a *testing.T or a *rapid.T.
+type tb interface {
+	Helper()
+	Errorf(format string, args ...any)
+	FailNow()
+}
+
+// suiteTime is when the suite's own records were written: long before
+// base, outside every period the tests read events of.
+var suiteTime = base.AddDate(-10, 0, 0)
+
+// suiteRecord reports whether id is one of the suite's own records.
+func suiteRecord(id uuid.UUID) bool { return id == suiteAccount || id == suiteDeal }
+
+// ownEvents returns evs without the suite's own records' events.
+func ownEvents(evs []crmkit.Event) []crmkit.Event {
+	return slices.DeleteFunc(evs, func(e crmkit.Event) bool { return suiteRecord(e.AggregateID) })
 }
 
 // base is the time the suite's entities are created at: whole seconds in
@@ -250,11 +324,11 @@ type dealSpec struct {
 
 // newDeal creates a deal in deal.DefaultPipeline with its DealCreated
 // event.
-func newDeal(t testing.TB, s dealSpec) (deal.Deal, crmkit.Event) {
+func newDeal(t tb, s dealSpec) (deal.Deal, crmkit.Event) {
 	t.Helper()
 	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 		Name: s.name, Type: deal.NewBusiness, Amount: eur("1000.00"), CloseDate: s.close,
-		AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: s.owner, Stage: s.stage,
+		AccountID: suiteAccount, ContactID: suiteContact, Owner: s.owner, Stage: s.stage,
 		Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.1250")),
 	}, deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: base}})
 	require.NoError(t, err)
@@ -456,7 +530,9 @@ func allDeals(t testing.TB, ctx context.Context, s storage.Tx) []deal.Deal {
 	var out []deal.Deal
 	for d, err := range storage.All(ctx, s.Deals(), storage.DealFilter{}, storage.MaxPageSize) {
 		require.NoError(t, err)
-		out = append(out, d)
+		if !suiteRecord(d.ID) {
+			out = append(out, d)
+		}
 	}
 	return out
 }
@@ -467,7 +543,7 @@ var everything = crmkit.Period{Start: base.AddDate(-1, 0, 0), End: base.AddDate(
 // allEvents returns every event of s in time order.
 func allEvents(t testing.TB, ctx context.Context, s storage.Tx) []crmkit.Event {
 	t.Helper()
-	return collect(t, s.Events().Between(ctx, everything))
+	return ownEvents(collect(t, s.Events().Between(ctx, everything)))
 }
 
 // assertEmpty asserts that s holds no lead, deal or event.
