@@ -63,6 +63,17 @@
 //     equal and is found by the filters on it; numbers that are no value
 //     are crmkit.ErrInvalid exactly when the storage.Validate functions
 //     refuse them, and write nothing.
+//   - History matches state (History): for every repository, a rapid
+//     property that a Create or Save whose events are not one per
+//     version from the stored version to the written one, each of the
+//     written aggregate and kind, is crmkit.ErrInvalid and writes
+//     nothing, exactly when an oracle written apart says so.
+//   - References resolve (References): a deal's account and contact, a
+//     contract's account and deal exist in the tenant (a dangling
+//     reference, another tenant's record, a contact of another account,
+//     an account written after its deal in one Update, an account Save
+//     dropping a contact a deal refers to: a *storage.ReferenceError
+//     matching crmkit.ErrInvalid, nothing written).
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -141,6 +152,8 @@ var tests = []test{
 	{"Accounts", testAccounts},
 	{"Contracts", testContracts},
 	{"DomainRules", testDomainRules},
+	{"History", testHistory},
+	{"References", testReferences},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
