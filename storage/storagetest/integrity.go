@@ -47,7 +47,7 @@ type historyWrite struct {
 // aggregate, and a Save of its next version (valid once the Create is
 // stored with its valid history).
 type historyKind struct {
-	name  string
+	name   string
 	writes func(t testing.TB) (create, save historyWrite)
 }
 
