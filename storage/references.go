@@ -42,7 +42,11 @@ type Reference struct {
 // DealReferences returns the references of d that must resolve: its
 // account, and its contact (inside that account) when ContactID is set.
 // A nil AccountID is no reference: deal.Deal.Validate refuses it first.
+// A nil d has none.
 func DealReferences(d *deal.Deal) []Reference {
+	if d == nil {
+		return nil
+	}
 	refs := make([]Reference, 0, 2)
 	if d.AccountID != uuid.Nil {
 		refs = append(refs, Reference{Field: "account_id", Kind: account.AccountKind, ID: d.AccountID})
@@ -54,8 +58,11 @@ func DealReferences(d *deal.Deal) []Reference {
 }
 
 // ContractReferences returns the references of c that must resolve: its
-// account, and its deal when DealID is set.
+// account, and its deal when DealID is set. A nil c has none.
 func ContractReferences(c *account.Contract) []Reference {
+	if c == nil {
+		return nil
+	}
 	refs := make([]Reference, 0, 2)
 	if c.AccountID != uuid.Nil {
 		refs = append(refs, Reference{Field: "account_id", Kind: account.AccountKind, ID: c.AccountID})

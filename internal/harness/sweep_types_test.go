@@ -358,6 +358,8 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[storage.Page](),
 		reflect.TypeFor[storage.PlanFilter](),
 		reflect.TypeFor[storage.Policy](),
+		reflect.TypeFor[storage.Reference](),
+		reflect.TypeFor[storage.ReferenceError](),
 	},
 	"storage/memory": {
 		reflect.TypeFor[memory.DB](),
@@ -609,7 +611,12 @@ var sweepFuncs = map[string][]any{
 	"storage": {
 		storage.CanonicalTime,
 		storage.CheckContext,
+		storage.CheckHistory,
 		storage.Conflict,
+		storage.ContactInUse,
+		storage.ContractReferences,
+		storage.Dangling,
+		storage.DealReferences,
 		storage.DecodeCursor,
 		storage.DuplicateEvent,
 		storage.EncodeCursor,
