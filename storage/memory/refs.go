@@ -89,14 +89,19 @@ func checkContract(st *state, tx *txn, c *account.Contract, locked bool) error {
 // checkAccount refuses an account write that drops a contact a deal
 // still refers to, as tx sees the deals.
 func checkAccount(st *state, tx *txn, a *account.Account, locked bool) error {
-	old, ok := lookup(st, tx, &accountKind.ops, a.ID, locked)
-	if !ok {
-		return nil
-	}
+	// The contacts a drops: against the account as stored and, inside
+	// Update, as the transaction wrote it before (at commit that is a
+	// itself, and the stored one is what counts).
 	var dropped []uuid.UUID
-	for _, c := range old.Contacts {
-		if !hasContact(a, c.ID) {
-			dropped = append(dropped, c.ID)
+	for _, view := range []*txn{nil, tx} {
+		old, ok := lookup(st, view, &accountKind.ops, a.ID, locked)
+		if !ok {
+			continue
+		}
+		for _, c := range old.Contacts {
+			if !hasContact(a, c.ID) && !slices.Contains(dropped, c.ID) {
+				dropped = append(dropped, c.ID)
+			}
 		}
 	}
 	if len(dropped) == 0 {
