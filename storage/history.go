@@ -45,3 +45,21 @@ func CheckHistory(kind string, id uuid.UUID, from, to int64, events []crmkit.Eve
 	}
 	return nil
 }
+
+// EventOfStored returns the error of EventLog.Append for events[i], e,
+// whose aggregate is stored (of a kind the store keeps, under e's
+// AggregateID): a stored aggregate's events go with its Create or Save,
+// which check them against its state (CheckHistory), so Append refuses
+// them, appending nothing. It matches crmkit.ErrInvalid.
+func EventOfStored(i int, e crmkit.Event) error {
+	return crmkit.Invalid(fmt.Sprintf("events[%d].aggregate_id", i),
+		"event %s: %s %s is stored: its events go with its Create or Save, not Append", e.ID, truncate(e.AggregateKind), e.AggregateID)
+}
+
+// HistoryExists returns the error of a Create of the aggregate id of the
+// given kind whose events the log already holds (appended without its
+// Create): a Create starts an aggregate's history, so it is refused,
+// writing nothing. It matches crmkit.ErrInvalid.
+func HistoryExists(kind string, id uuid.UUID) error {
+	return crmkit.Invalid("id", "%s %s: the event log already holds events of it: a Create starts an aggregate's history", kind, id)
+}

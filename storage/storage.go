@@ -186,14 +186,16 @@ type DealFilter struct {
 
 // EventLog is a tenant's append-only event history. Events are never
 // changed or removed. Every aggregate's events are appended by the same
-// Create or Save that stores the state they describe; Append is for
-// events that describe no stored state change (history imports).
+// Create or Save that stores the state they describe (see CheckHistory);
+// Append is for events that describe no stored state (history imports,
+// aggregates no repository keeps).
 type EventLog interface {
 	// Append appends events. An invalid event (see ValidateEvent: its
-	// fields, times and payload within the stored domain) or more than
-	// MaxEvents of them is an error matching crmkit.ErrInvalid; an event ID already in the log is
-	// an error matching crmkit.ErrConflict. Either way nothing is
-	// appended.
+	// fields, times and payload within the stored domain), more than
+	// MaxEvents of them, or an event of an aggregate a repository of the
+	// store holds (its kind and ID: see EventOfStored) is an error
+	// matching crmkit.ErrInvalid; an event ID already in the log is an
+	// error matching crmkit.ErrConflict. Either way nothing is appended.
 	Append(ctx context.Context, events ...crmkit.Event) error
 
 	// ByAggregate streams the events of one aggregate ordered by Version,

@@ -153,6 +153,9 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	if err := r.st.events.checkNew(evs); err != nil {
 		return zero, err
 	}
+	if len(r.st.events.byAgg[id]) > 0 {
+		return zero, storage.HistoryExists(r.k.name, id)
+	}
 	if r.k.refs != nil {
 		if err := r.k.refs(r.st, nil, &c, true); err != nil {
 			return zero, err
@@ -255,6 +258,9 @@ func (e *eventsRepo) Append(ctx context.Context, events ...crmkit.Event) error {
 	evs := cloneEvents(events)
 	e.st.mu.Lock()
 	defer e.st.mu.Unlock()
+	if err := e.st.checkStored(evs); err != nil {
+		return err
+	}
 	if err := e.st.events.checkNew(evs); err != nil {
 		return err
 	}

@@ -80,6 +80,9 @@ func (t *table[T]) storedVersion(id uuid.UUID) int64 {
 	return 0
 }
 
+// has reports whether the table holds id.
+func (t *table[T]) has(id uuid.UUID) bool { return t.get(id) != nil }
+
 // put inserts or replaces v (already a private copy).
 func (t *table[T]) put(v T) {
 	id := t.ops.id(&v)

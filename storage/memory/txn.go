@@ -24,6 +24,9 @@ type txn struct {
 	pending  [numKinds]pendingSet // by kind slot; nil until written
 	events   []crmkit.Event
 	eventIDs map[uuid.UUID]struct{}
+	// appended are the events of Append, checked again at commit: their
+	// aggregates must not be stored then either.
+	appended []crmkit.Event
 }
 
 // pendingSet is one kind's overlay, seen without its type.
@@ -35,6 +38,8 @@ type pendingSet interface {
 	checkRefs(st *state, tx *txn) error
 	// apply writes the overlay into st.
 	apply(st *state)
+	// has reports whether the overlay writes id.
+	has(id uuid.UUID) bool
 }
 
 // pendingTable is one kind's overlay.
@@ -60,6 +65,9 @@ func (p *pendingTable[T]) check(st *state) error {
 			}
 			return fmt.Errorf("commit: %w", storage.Conflict(p.ops.name, id, row.base, stored))
 		}
+		if row.base == 0 && len(st.events.byAgg[id]) > 0 {
+			return fmt.Errorf("commit: %w", storage.HistoryExists(p.ops.name, id))
+		}
 	}
 	for key := range p.keys {
 		if _, ok := tb.keys[key]; ok {
@@ -68,6 +76,8 @@ func (p *pendingTable[T]) check(st *state) error {
 	}
 	return nil
 }
+
+func (p *pendingTable[T]) has(id uuid.UUID) bool { _, ok := p.rows[id]; return ok }
 
 func (p *pendingTable[T]) checkRefs(st *state, tx *txn) error {
 	if p.ops.refs == nil {
@@ -123,7 +133,7 @@ func (tx *txn) end() {
 	tx.mu.Lock()
 	tx.done = true
 	tx.pending = [numKinds]pendingSet{}
-	tx.events, tx.eventIDs = nil, nil
+	tx.events, tx.eventIDs, tx.appended = nil, nil, nil
 	tx.mu.Unlock()
 }
 
@@ -149,6 +159,9 @@ func (tx *txn) commit(ctx context.Context) error {
 		}
 	}
 	if err := st.events.checkNew(tx.events); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := tx.checkAppended(st.checkStored); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	for _, p := range tx.pending {
@@ -310,6 +323,9 @@ func txCreate[T any](tx *txn, o *ops[T], v T, key string, events []crmkit.Event)
 	if err := tx.checkEvents(events); err != nil {
 		return zero, err
 	}
+	if tx.historyExists(id) {
+		return zero, storage.HistoryExists(o.name, id)
+	}
 	if o.refs != nil {
 		if err := o.refs(tx.st, tx, &v, false); err != nil {
 			return zero, err
@@ -383,11 +399,50 @@ func (tx *txn) addEvents(events []crmkit.Event) error {
 		return err
 	}
 	defer tx.mu.Unlock()
+	tx.st.mu.RLock()
+	err := tx.checkStoredOrPending(events, tx.st.checkStored)
+	tx.st.mu.RUnlock()
+	if err != nil {
+		return err
+	}
 	if err := tx.checkEvents(events); err != nil {
 		return err
 	}
 	tx.appendEvents(events)
+	tx.appended = append(tx.appended, events...)
 	return nil
+}
+
+// historyExists reports whether the log, or tx's own appended events,
+// hold events of id. tx.mu is held.
+func (tx *txn) historyExists(id uuid.UUID) bool {
+	for _, e := range tx.appended {
+		if e.AggregateID == id {
+			return true
+		}
+	}
+	tx.st.mu.RLock()
+	defer tx.st.mu.RUnlock()
+	return len(tx.st.events.byAgg[id]) > 0
+}
+
+// checkStoredOrPending refuses an event of an aggregate stored (stored
+// checks) or written by tx. tx.mu is held.
+func (tx *txn) checkStoredOrPending(events []crmkit.Event, stored func([]crmkit.Event) error) error {
+	for i, e := range events {
+		if slot, ok := kindSlots[e.AggregateKind]; ok {
+			if p := tx.pending[slot]; p != nil && p.has(e.AggregateID) {
+				return storage.EventOfStored(i, e)
+			}
+		}
+	}
+	return stored(events)
+}
+
+// checkAppended checks the transaction's appended events again, at
+// commit (st.mu held).
+func (tx *txn) checkAppended(stored func([]crmkit.Event) error) error {
+	return tx.checkStoredOrPending(tx.appended, stored)
 }
 
 // pendingEvents returns copies of the transaction's events that q

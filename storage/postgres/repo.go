@@ -94,15 +94,16 @@ func (k *kind[T, F]) build() *kind[T, F] {
 	k.keySQL = `SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND create_key = $2`
 	k.createSQL = `WITH ` + dup + `,
 ` + check(k.checkCreate) + `,
+prior AS (SELECT 1 FROM events WHERE tenant_id = $1 AND aggregate_id = $2::uuid LIMIT 1),
 w AS (
 	INSERT INTO ` + k.table + ` (tenant_id, id, version, create_key, body` + names.String() + `)
 	SELECT $1::text, $2::uuid, $3::bigint, $4::text, $5::jsonb` + casts.String() + `
-	WHERE NOT EXISTS (SELECT 1 FROM dup) AND (SELECT bad FROM ref) IS NULL
+	WHERE NOT EXISTS (SELECT 1 FROM dup) AND (SELECT bad FROM ref) IS NULL AND NOT EXISTS (SELECT 1 FROM prior)
 	ON CONFLICT DO NOTHING
 	RETURNING 1
 ),
 ev AS (` + eventsInsert(ev, "EXISTS (SELECT 1 FROM w)") + `)` + side(k.sideCreate) + `
-SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup), (SELECT bad FROM ref)`
+SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup), (SELECT bad FROM ref), EXISTS (SELECT 1 FROM prior)`
 	k.saveSQL = `WITH ` + dup + `,
 ` + check(k.checkSave) + `,
 w AS (
@@ -275,8 +276,9 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		written bool
 		dup     *[16]byte
 		bad     *string
+		prior   bool
 	)
-	if err := q.QueryRow(ctx, r.k.createSQL, args...).Scan(&written, &dup, &bad); err != nil {
+	if err := q.QueryRow(ctx, r.k.createSQL, args...).Scan(&written, &dup, &bad, &prior); err != nil {
 		return zero, fmt.Errorf("postgres: create %s %s: %w", r.k.name, id, r.mapWriteErr(ctx, &v, err))
 	}
 	if written {
@@ -302,6 +304,8 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		return zero, storage.Exists(r.k.name, id)
 	case dup != nil:
 		return zero, storage.DuplicateEvent(uuid.UUID(*dup))
+	case prior:
+		return zero, storage.HistoryExists(r.k.name, id)
 	case bad != nil:
 		return zero, r.refError(&v, *bad)
 	}

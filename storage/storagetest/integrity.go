@@ -217,6 +217,45 @@ func testHistory(t *testing.T, o Opener) {
 			})
 		})
 	}
+	t.Run("AppendToStored", func(t *testing.T) {
+		// A stored aggregate's events go with its Save, never Append,
+		// inside Update or not; an aggregate not stored takes them.
+		s := open(t, o, "history-append")
+		l, ev := newLead("Ada", "ana", lead.StageSuspect, lead.ChannelEmail)
+		_, err := s.Leads().Create(ctx, l, "", ev)
+		require.NoError(t, err)
+		loose := event(crmkit.NewID(), "LeadScored", base, 2)
+		stray := loose
+		stray.ID, stray.AggregateID = crmkit.NewID(), l.ID
+		var ve *crmkit.ValidationError
+		require.ErrorAs(t, s.Events().Append(ctx, loose, stray), &ve)
+		assert.Equal(t, "events[1].aggregate_id", ve.Field)
+		err = s.Update(ctx, func(tx storage.Tx) error { return tx.Events().Append(ctx, stray) })
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, "inside Update")
+		// Appended first, then the aggregate created in the same Update.
+		n, nev := newLead("Bo", "bo", lead.StageSuspect, lead.ChannelEmail)
+		early := event(n.ID, "LeadScored", base, 1)
+		err = s.Update(ctx, func(tx storage.Tx) error {
+			if err := tx.Events().Append(ctx, early); err != nil {
+				return err
+			}
+			_, err := tx.Leads().Create(ctx, n, "", nev)
+			return err
+		})
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, "an event appended before its aggregate's create, in one Update")
+		_, err = s.Leads().Get(ctx, n.ID)
+		assert.ErrorIs(t, err, crmkit.ErrNotFound)
+		assert.Len(t, collect(t, s.Events().ByAggregate(ctx, l.ID)), 1, "only the create's event")
+		assert.Empty(t, collect(t, s.Events().ByAggregate(ctx, loose.AggregateID)), "nothing of the refused batch")
+		require.NoError(t, s.Events().Append(ctx, loose), "an aggregate not stored takes events")
+		// ... and cannot be created afterwards: a Create starts a history.
+		late, lev := newLead("Cy", "cy", lead.StageSuspect, lead.ChannelEmail)
+		late.ID, lev.AggregateID = loose.AggregateID, loose.AggregateID
+		_, err = s.Leads().Create(ctx, late, "", lev)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, "a create of an aggregate whose events are logged")
+		_, err = s.Leads().Get(ctx, late.ID)
+		assert.ErrorIs(t, err, crmkit.ErrNotFound)
+	})
 	t.Run("NoEventsNoChange", func(t *testing.T) {
 		// A Save that moves the version on with no event at all.
 		s := open(t, o, "history-empty")
