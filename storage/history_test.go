@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -70,4 +72,24 @@ func TestReferenceError(t *testing.T) {
 	assert.Equal(t, storage.Reference{Field: "contacts", Kind: storage.ContactKind, ID: contact, Account: acct}, re.Ref)
 	assert.Contains(t, err.Error(), d.String())
 	assert.Equal(t, "broken reference", (*storage.ReferenceError)(nil).Error())
+}
+
+func TestReferencesOf(t *testing.T) {
+	acct, contact, dl := crmkit.NewID(), crmkit.NewID(), crmkit.NewID()
+	d := &deal.Deal{AccountID: acct, ContactID: contact}
+	assert.Equal(t, []storage.Reference{
+		{Field: "account_id", Kind: "account", ID: acct},
+		{Field: "contact_id", Kind: "contact", ID: contact, Account: acct},
+	}, storage.DealReferences(d))
+	assert.Equal(t, []storage.Reference{{Field: "account_id", Kind: "account", ID: acct}},
+		storage.DealReferences(&deal.Deal{AccountID: acct}), "no contact, no contact reference")
+	assert.Empty(t, storage.DealReferences(&deal.Deal{}))
+	assert.Equal(t, []storage.Reference{
+		{Field: "account_id", Kind: "account", ID: acct},
+		{Field: "deal_id", Kind: "deal", ID: dl},
+	}, storage.ContractReferences(&account.Contract{AccountID: acct, DealID: dl}))
+	assert.Equal(t, []storage.Reference{{Field: "account_id", Kind: "account", ID: acct}},
+		storage.ContractReferences(&account.Contract{AccountID: acct}))
+	assert.Nil(t, storage.DealReferences(nil))
+	assert.Nil(t, storage.ContractReferences(nil))
 }
