@@ -116,8 +116,11 @@
 // Implement Store (and Tx): start every call with CheckContext, run the
 // Validate functions and CheckHistory before touching data, check the
 // references of DealReferences and ContractReferences (and refuse an
-// account write that drops a contact a deal refers to: ContactInUse)
-// against what the writer sees, keep Canonical of what is written, compare stored times with query bounds through TimeBound,
+// account write that drops a contact a deal refers to: ContactInUse;
+// Dangling names the others) against what the writer sees, refuse an
+// Append of a stored aggregate's events (EventOfStored) and a Create of
+// an aggregate whose events are logged (HistoryExists), keep Canonical
+// of what is written, compare stored times with query bounds through TimeBound,
 // report stale versions with Conflict, missing entities with NotFound,
 // wrap ErrSerialization for the database's retryable aborts and
 // crmkit.ErrUnavailable for everything else the database reports; then
