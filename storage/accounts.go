@@ -10,8 +10,8 @@ import (
 	"github.com/google/uuid"
 )
 
-// AccountStore is implemented by a Tx (and a Store) that stores accounts:
-// an optional ability found by type assertion, like PlanStore.
+// AccountRepository stores account.Account aggregates, contacts included
+// (Tx.Accounts).
 //
 // Contacts have no repository of their own: they are part of the
 // account.Account value (its Contacts, with its Departments), so they are
@@ -19,12 +19,6 @@ import (
 // returns the account's next version and the event to Save with).
 // account.New returns an account at Version 1 with its creation event,
 // ready for Create.
-type AccountStore interface {
-	// Accounts is the account repository.
-	Accounts() AccountRepository
-}
-
-// AccountRepository stores account.Account aggregates, contacts included.
 type AccountRepository = Repository[account.Account, AccountFilter]
 
 // AccountFilter selects accounts for List. A zero field matches every
@@ -94,18 +88,11 @@ func (f *AccountFilter) Match(a *account.Account) bool {
 		(f.Relations == 0 || a.Relations.Has(f.Relations))
 }
 
-// ContractStore is implemented by a Tx (and a Store) that stores
-// contracts: an optional ability found by type assertion, like PlanStore.
-// account.NewContract returns a draft at Version 1 with its event, ready
-// for Create; its commands (Approve, Sign, Amend, Renew, ...) bump the
-// version and return the event to Save with.
-type ContractStore interface {
-	// Contracts is the contract repository.
-	Contracts() ContractRepository
-}
-
 // ContractRepository stores account.Contract aggregates with all versions
-// of their terms.
+// of their terms (Tx.Contracts). account.NewContract returns a draft at
+// Version 1 with its event, ready for Create; its commands (Approve,
+// Sign, Amend, Renew, ...) bump the version and return the event to Save
+// with.
 type ContractRepository = Repository[account.Contract, ContractFilter]
 
 // maxContractStatuses is the number of contract statuses (Draft ..

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -68,9 +69,11 @@ func Example() {
 	// 2 LeadAssigned rep-7
 }
 
-// A lead conversion lands as one Update: the converted lead and the new
-// opportunity, each with its event. Converting the same lead version a
-// second time fails whole, leaving no second deal.
+// A lead conversion lands as one Update: the converted lead, the account
+// (with its contact) the conversion drafted and the new opportunity, each
+// with its events; the account first, as the deal refers to it.
+// Converting the same lead version a second time fails whole, leaving no
+// second deal.
 func Example_conversion() {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -95,8 +98,15 @@ func Example_conversion() {
 		if err != nil {
 			return err
 		}
+		acct, opened, _ := account.New(conv.Account.Name, "ana", account.Prospect, crmkit.Cmd{By: "ana", At: o.CreatedAt})
+		acct.ID, opened.AggregateID = conv.Account.ID, conv.Account.ID // the ID the lead and the deal refer to
+		acct, added, _ := acct.AddContact(account.Contact{ID: conv.Contact.ID, Name: conv.Contact.Name,
+			Email: conv.Contact.Email, Role: account.DecisionMaker}, crmkit.Cmd{By: "ana", At: o.CreatedAt})
 		return store.Update(ctx, func(tx storage.Tx) error {
 			if err := tx.Leads().Save(ctx, conv.Lead, l.Version, conv.Event); err != nil {
+				return err
+			}
+			if _, err := tx.Accounts().Create(ctx, acct, "", opened, added); err != nil {
 				return err
 			}
 			_, err := tx.Deals().Create(ctx, d, "conversion:"+l.ID.String(), created)
@@ -121,10 +131,12 @@ func Example_handover() {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
+	acct, opened, _ := account.New("Globex", "cy", account.Customer, crmkit.Cmd{By: "cy", At: at})
+	_, _ = store.Accounts().Create(ctx, acct, "", opened)
 	for i := range 5 {
 		d, ev, _ := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 			Name: fmt.Sprintf("Deal %d", i), Type: deal.Renewal, Amount: crmkit.MustMoney("1000.00", "EUR"),
-			AccountID: crmkit.NewID(), Owner: "cy",
+			AccountID: acct.ID, Owner: "cy",
 		}, deal.Cmd{Cmd: crmkit.Cmd{By: "cy", At: at}})
 		_, _ = store.Deals().Create(ctx, d, "", ev)
 	}

@@ -28,6 +28,7 @@ func benchStore(b *testing.B) *postgres.Store {
 	if err != nil {
 		b.Fatal(err)
 	}
+	storeTestAccount(b, s)
 	return s
 }
 

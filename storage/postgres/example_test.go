@@ -25,7 +25,8 @@ func ExampleMigrations() {
 	// 3 0003_accounts_contracts.sql
 	// 4 0004_fractions.sql
 	// 5 0005_enum_text.sql
-	// schema version 5
+	// 6 0006_references.sql
+	// schema version 6
 }
 
 // A malformed DSN is refused before anything connects.

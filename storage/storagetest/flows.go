@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -13,9 +14,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// conversion is a lead conversion with the account (and contact) its
+// deal refers to, under the IDs the conversion drafted.
+type conversion struct {
+	lead.Conversion
+	account       account.Account
+	accountEvents []crmkit.Event
+}
+
 // convert converts l with the lead ladder and builds the opportunity as a
-// deal in the default pipeline: the values a conversion stores together.
-func convert(t testing.TB, ctx context.Context, l lead.Lead) (lead.Conversion, deal.Deal, crmkit.Event) {
+// deal in the default pipeline, and the drafted account with its
+// contact: the values a conversion stores together.
+func convert(t testing.TB, ctx context.Context, l lead.Lead) (conversion, deal.Deal, crmkit.Event) {
 	t.Helper()
 	at := base.Add(time.Hour)
 	lad, err := lead.NewLadder()
@@ -28,16 +38,21 @@ func convert(t testing.TB, ctx context.Context, l lead.Lead) (lead.Conversion, d
 		AccountID: opp.AccountID, ContactID: opp.ContactID, SourceLeadID: opp.LeadID, Owner: opp.Owner,
 	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: opp.CreatedAt}})
 	require.NoError(t, err)
-	return conv, d, ev
+	a, aevs := accountWith(t, opp.AccountID, opp.ContactID, conv.Account.Name, at)
+	return conversion{Conversion: conv, account: a, accountEvents: aevs}, d, ev
 }
 
 // storeConversion stores a conversion in one Update: the converted lead
 // (against the version it was converted from) and the new deal, each with
 // its event. The deal's create is idempotent by the lead: converting
 // twice cannot make two deals.
-func storeConversion(ctx context.Context, s storage.Store, from int64, conv lead.Conversion, d deal.Deal, dev crmkit.Event) error {
+func storeConversion(ctx context.Context, s storage.Store, from int64, conv conversion, d deal.Deal, dev crmkit.Event) error {
 	return s.Update(ctx, func(tx storage.Tx) error {
 		if err := tx.Leads().Save(ctx, conv.Lead, from, conv.Event); err != nil {
+			return err
+		}
+		// The account (with its contact) first: the deal refers to it.
+		if _, err := tx.Accounts().Create(ctx, conv.account, "conversion-account:"+conv.Lead.ID.String(), conv.accountEvents...); err != nil {
 			return err
 		}
 		_, err := tx.Deals().Create(ctx, d, "conversion:"+conv.Lead.ID.String(), dev)
@@ -82,7 +97,7 @@ func testLeadConversion(t *testing.T, o Opener) {
 	dealEvents := collect(t, s.Events().ByAggregate(ctx, d.ID))
 	require.Len(t, dealEvents, 1)
 	assert.Equal(t, deal.EventDealCreated, dealEvents[0].Type)
-	assert.Len(t, allEvents(t, ctx, s), 3)
+	assert.Len(t, allEvents(t, ctx, s), 3+len(conv.accountEvents), "the lead's, the deal's and the account's")
 }
 
 // handover hands over every deal of from, read through tx, to ana and bo
