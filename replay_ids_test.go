@@ -65,7 +65,7 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 	keep(e, err)
 
 	eur := crmkit.MustMoney("5000.00", "EUR")
-	acc, e, err := account.New("Acme", "rep-1", account.Prospect, cmd("rep-1", ""))
+	acc, e, err := account.New(account.NewAccount{Name: "Acme", Owner: "rep-1", Relations: account.Prospect}, cmd("rep-1", ""))
 	keep(e, err)
 	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Acme", Type: deal.NewBusiness, Amount: eur,
 		AccountID: acc.ID, Owner: "rep-1"}, deal.Cmd{Cmd: cmd("rep-1", "")})

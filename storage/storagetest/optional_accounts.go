@@ -94,7 +94,7 @@ func makeAccount(t testing.TB, i int) (account.Account, crmkit.Event) {
 	if v.customer {
 		rel = account.Customer | account.Partner
 	}
-	a, _, err := account.New(fmt.Sprintf("Globex %d", i), owner, rel, crmkit.Cmd{By: actor, At: base})
+	a, _, err := account.New(account.NewAccount{Name: fmt.Sprintf("Globex %d", i), Owner: owner, Relations: rel}, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	a.Segment = "smb"
 	if v.enterprise {
