@@ -14,6 +14,7 @@ import (
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/dedupe"
 	"github.com/crmkit/crmkit/lead/routing"
 	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/crmkit/crmkit/quota"
@@ -72,19 +73,13 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[lead.ConvertInput](),
 		reflect.TypeFor[lead.ConvertedPayload](),
 		reflect.TypeFor[lead.Counts](),
-		reflect.TypeFor[lead.DuplicateGroup](),
-		reflect.TypeFor[lead.DuplicatePolicy](),
 		reflect.TypeFor[lead.EventKind](),
-		reflect.TypeFor[lead.ExistingAccount](),
-		reflect.TypeFor[lead.ExistingContact](),
 		reflect.TypeFor[lead.Guard](),
-		reflect.TypeFor[lead.Key](),
-		reflect.TypeFor[lead.KeyKind](),
 		reflect.TypeFor[lead.Ladder](),
 		reflect.TypeFor[lead.LadderReport](),
 		reflect.TypeFor[lead.Lead](),
+		reflect.TypeFor[lead.Links](),
 		reflect.TypeFor[lead.MarketingArea](),
-		reflect.TypeFor[lead.Matcher](),
 		reflect.TypeFor[lead.MergePayload](),
 		reflect.TypeFor[lead.NurturePayload](),
 		reflect.TypeFor[lead.OpportunityDraft](),
@@ -98,6 +93,16 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[lead.TimeframePayload](),
 		reflect.TypeFor[lead.TouchKind](),
 		reflect.TypeFor[lead.Touchpoint](),
+	},
+	"lead/dedupe": {
+		reflect.TypeFor[dedupe.DuplicateError](),
+		reflect.TypeFor[dedupe.DuplicateGroup](),
+		reflect.TypeFor[dedupe.DuplicatePolicy](),
+		reflect.TypeFor[dedupe.ExistingAccount](),
+		reflect.TypeFor[dedupe.ExistingContact](),
+		reflect.TypeFor[dedupe.Key](),
+		reflect.TypeFor[dedupe.KeyKind](),
+		reflect.TypeFor[dedupe.Matcher](),
 	},
 	"lead/scoring": {
 		reflect.TypeFor[scoring.Contribution](),
@@ -179,7 +184,6 @@ var sweepTypes = map[string][]reflect.Type{
 	},
 	"account": {
 		reflect.TypeFor[account.Account](),
-		reflect.TypeFor[account.AccountCreatedPayload](),
 		reflect.TypeFor[account.Activity](),
 		reflect.TypeFor[account.Assessment](),
 		reflect.TypeFor[account.AttrKind](),
@@ -207,6 +211,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[account.JourneyStats](),
 		reflect.TypeFor[account.LeafRule](),
 		reflect.TypeFor[account.LifecycleRules](),
+		reflect.TypeFor[account.NewAccount](),
 		reflect.TypeFor[account.Outcome](),
 		reflect.TypeFor[account.ParetoEntry](),
 		reflect.TypeFor[account.ParetoRanking](),
@@ -443,7 +448,6 @@ var sweepFuncs = map[string][]any{
 		lead.Channels,
 		lead.CompileTable,
 		lead.Count,
-		lead.DefaultFreeMailDomains,
 		lead.DefaultTemperatureRules,
 		lead.EventKinds,
 		lead.LadderEvents,
@@ -451,9 +455,6 @@ var sweepFuncs = map[string][]any{
 		lead.New,
 		lead.NewLadder,
 		lead.NewSources,
-		lead.NormalizeDomain,
-		lead.NormalizeEmail,
-		lead.NormalizePhone,
 		lead.ParseAction,
 		lead.ParseChannel,
 		lead.ParseEventKind,
@@ -463,6 +464,12 @@ var sweepFuncs = map[string][]any{
 		lead.Progress,
 		lead.Stages,
 		lead.TouchKinds,
+	},
+	"lead/dedupe": {
+		dedupe.DefaultFreeMailDomains,
+		dedupe.NormalizeDomain,
+		dedupe.NormalizeEmail,
+		dedupe.NormalizePhone,
 	},
 	"lead/scoring": {
 		scoring.DefaultPredictiveFields,
