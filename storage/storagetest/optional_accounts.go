@@ -58,6 +58,9 @@ func accountFixture() fixture[account.Account, storage.AccountFilter] {
 			bad(func(a *account.Account) { a.Parent = a.ID })
 			bad(func(a *account.Account) { a.Contacts[0].Role = 0 })
 			bad(func(a *account.Account) { a.Contacts = append(a.Contacts, a.Contacts[0]) })
+			bad(func(a *account.Account) { a.Domain = "https://Acme.com" })
+			bad(func(a *account.Account) { a.Size = -1 })
+			bad(func(a *account.Account) { a.Contacts[0].Phone = "+" + string(make([]byte, storage.MaxKeyLen)) })
 			bad(func(a *account.Account) { a.Segment = "ent\x00" })
 			bad(func(a *account.Account) { a.Owner = string(make([]byte, storage.MaxKeyLen+1)) })
 			return out

@@ -138,6 +138,7 @@ var tests = []test{
 	{"Plans", testPlans},             // optional: storage.PlanStore
 	{"Campaigns", testCampaigns},     // optional: storage.CampaignStore
 	{"Accounts", testAccounts},       // optional: storage.AccountStore
+	{"AccountKeys", testAccountKeys}, // optional: storage.AccountStore
 	{"Contracts", testContracts},     // optional: storage.ContractStore
 	{"DomainRules", testDomainRules}, // accounts, contracts, campaigns when the store has them
 }
