@@ -123,6 +123,7 @@ var tests = []test{
 	{"UpdateSeesOwnWrites", testUpdateOwnWrites},
 	{"CancelledContext", testCancelled},
 	{"LeadConversion", testLeadConversion},
+	{"ConvertDedupes", testConvertDedupes},
 	{"BulkHandover", testBulkHandover},
 	{"ConcurrentMovesWithRetry", testConcurrentMoves},
 	{"CommitConflicts", testCommitConflicts},
