@@ -43,22 +43,22 @@ type AccountFilter struct {
 	// these relations (account.Relation.Has); it must hold only known
 	// relation bits.
 	Relations account.Relation
-	// Domain, if not empty, selects accounts whose Domain is that
-	// company domain. Both sides are compared as dedupe.NormalizeDomain
-	// gives them ("https://www.Acme.com/x" selects "acme.com"), the
-	// normalisation a conversion dedupes by; a value with no domain in it
-	// is an error matching crmkit.ErrInvalid.
-	Domain string
-	// ContactEmail, if not empty, selects accounts with a contact whose
-	// e-mail address is that address, both compared as
-	// dedupe.NormalizeEmail gives them (case and a "+tag" aside); a value
-	// that is not an address is an error matching crmkit.ErrInvalid.
+	// Domain, ContactEmail and ContactPhone are the keys a lead's
+	// conversion dedupes by. The ones not empty together select the
+	// accounts that have any of them (a duplicate shares one key, not
+	// necessarily all), narrowed by the other fields as usual:
+	//
+	//   - Domain: the account's Domain is that company domain;
+	//   - ContactEmail: a contact's e-mail address is that address;
+	//   - ContactPhone: a contact's phone number has that number's key.
+	//
+	// Both sides are compared as lead/dedupe normalises them
+	// (dedupe.NormalizeDomain, NormalizeEmail, NormalizePhone: case, a
+	// "+tag", "www." and national or international phone forms aside);
+	// a value that holds no domain, address or phone number (fewer than 7
+	// digits) is an error matching crmkit.ErrInvalid.
+	Domain       string
 	ContactEmail string
-	// ContactPhone, if not empty, selects accounts with a contact whose
-	// phone number has that number's key, both compared as
-	// dedupe.NormalizePhone gives them (national and international forms
-	// match); a value with fewer than 7 digits is an error matching
-	// crmkit.ErrInvalid.
 	ContactPhone string
 }
 
@@ -180,9 +180,9 @@ func (f *AccountFilter) Match(a *account.Account) bool {
 		return false
 	}
 	ad, emails, phones := AccountKeys(a)
-	return (domain == "" || ad == domain) &&
-		(email == "" || slices.Contains(emails, email)) &&
-		(phone == "" || slices.Contains(phones, phone))
+	return domain != "" && ad == domain ||
+		email != "" && slices.Contains(emails, email) ||
+		phone != "" && slices.Contains(phones, phone)
 }
 
 // ContractStore is implemented by a Tx (and a Store) that stores

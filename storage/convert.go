@@ -14,10 +14,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// maxConvertMatches is how many stored accounts Convert reads per key
-// (domain, e-mail, phone) to dedupe against: a key shared by more
-// accounts than this is already ambiguous, and the first by ID wins.
-const maxConvertMatches = 16
+// maxConvertMatches is how many stored accounts sharing a key with the
+// lead (domain, e-mail, phone) Convert reads to dedupe against, the first
+// by ID: a key shared by more accounts than this is already ambiguous.
+const maxConvertMatches = 48
 
 // ConvertInput is the input of Convert: what lead.Ladder.Convert takes
 // (who converts and when, the opportunity's owner, name, amount and
@@ -237,35 +237,30 @@ func duplicateField(err error) string {
 // resolve looks up the stored accounts that share a key with l (its
 // company domain, e-mail address or phone) and resolves l against them.
 func resolve(ctx context.Context, accounts AccountRepository, l lead.Lead, in ConvertInput) (lead.Links, error) {
-	var filters []AccountFilter
-	if d := in.Matcher.CompanyDomain(l.Who); d != "" {
-		filters = append(filters, AccountFilter{Domain: d})
-	}
+	// One lookup: AccountFilter selects the accounts with any of the keys.
+	var f AccountFilter
+	f.Domain = in.Matcher.CompanyDomain(l.Who)
 	for _, k := range in.Matcher.Keys(l.Who) {
-		switch k.Kind {
-		case dedupe.KeyEmail:
-			filters = append(filters, AccountFilter{ContactEmail: k.Value})
-		case dedupe.KeyPhone:
-			filters = append(filters, AccountFilter{ContactPhone: k.Value})
+		switch {
+		case k.Kind == dedupe.KeyEmail && f.ContactEmail == "":
+			f.ContactEmail = k.Value
+		case k.Kind == dedupe.KeyPhone && f.ContactPhone == "":
+			f.ContactPhone = k.Value
 		}
+	}
+	if f == (AccountFilter{}) {
+		return lead.Links{}, nil
 	}
 	var found []dedupe.ExistingAccount
 	var contacts []dedupe.ExistingContact
-	seen := make(map[uuid.UUID]bool)
-	for _, f := range filters {
-		page, _, err := accounts.List(ctx, f, Page{Size: maxConvertMatches})
-		if err != nil {
-			return lead.Links{}, err
-		}
-		for _, a := range page {
-			if seen[a.ID] {
-				continue
-			}
-			seen[a.ID] = true
-			found = append(found, dedupe.ExistingAccount{ID: a.ID, Domain: a.Domain})
-			for _, c := range a.Contacts {
-				contacts = append(contacts, dedupe.ExistingContact{ID: c.ID, AccountID: a.ID, Email: c.Email, Phone: c.Phone})
-			}
+	page, _, err := accounts.List(ctx, f, Page{Size: maxConvertMatches})
+	if err != nil {
+		return lead.Links{}, err
+	}
+	for _, a := range page {
+		found = append(found, dedupe.ExistingAccount{ID: a.ID, Domain: a.Domain})
+		for _, c := range a.Contacts {
+			contacts = append(contacts, dedupe.ExistingContact{ID: c.ID, AccountID: a.ID, Email: c.Email, Phone: c.Phone})
 		}
 	}
 	return in.Matcher.Resolve(l, found, contacts, in.OnDuplicate)

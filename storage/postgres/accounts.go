@@ -65,15 +65,21 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 			b.WriteString(" AND relations @> " + param(&args, f.Relations.Names()) + "::text[]")
 		}
 		// validateFilter ran first, so Keys has no error here.
+		// Any of the keys (see AccountFilter): one BitmapOr over the
+		// indexes of migration 0007.
 		domain, email, phone, _ := f.Keys()
+		var any []string
 		if domain != "" {
-			b.WriteString(" AND domain = " + param(&args, domain))
+			any = append(any, "domain = "+param(&args, domain))
 		}
 		if email != "" {
-			b.WriteString(" AND contact_emails @> ARRAY[" + param(&args, email) + "::text]")
+			any = append(any, "contact_emails @> ARRAY["+param(&args, email)+"::text]")
 		}
 		if phone != "" {
-			b.WriteString(" AND contact_phones @> ARRAY[" + param(&args, phone) + "::text]")
+			any = append(any, "contact_phones @> ARRAY["+param(&args, phone)+"::text]")
+		}
+		if len(any) > 0 {
+			b.WriteString(" AND (" + strings.Join(any, " OR ") + ")")
 		}
 		return args
 	},
