@@ -68,5 +68,8 @@ UPDATE accounts SET contact_emails = ARRAY(
 DROP FUNCTION crmkit_0007_email(text);
 
 CREATE INDEX accounts_domain ON accounts (tenant_id, domain, id) WHERE domain <> '';
-CREATE INDEX accounts_contact_emails ON accounts USING gin (contact_emails);
-CREATE INDEX accounts_contact_phones ON accounts USING gin (contact_phones);
+-- fastupdate off: a conversion looks these up before every write, and a
+-- pending list (fastupdate's buffer of unsorted entries) makes each lookup
+-- scan it: 0.15 ms per index at 1,500 accounts, against a few µs.
+CREATE INDEX accounts_contact_emails ON accounts USING gin (contact_emails) WITH (fastupdate = off);
+CREATE INDEX accounts_contact_phones ON accounts USING gin (contact_phones) WITH (fastupdate = off);
