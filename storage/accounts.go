@@ -67,8 +67,11 @@ type AccountFilter struct {
 // contacts' e-mail and phone keys, each as lead/dedupe normalises it,
 // without repeats, in contact order. A backend that stores them beside
 // the account (storage/postgres, in indexed columns) uses this function,
-// so that every store selects alike.
+// so that every store selects alike. A nil a has no keys.
 func AccountKeys(a *account.Account) (domain string, emails, phones []string) {
+	if a == nil {
+		return "", nil, nil
+	}
 	domain, _ = dedupe.NormalizeDomain(a.Domain)
 	for _, c := range a.Contacts {
 		if e, ok := dedupe.NormalizeEmail(c.Email); ok && !slices.Contains(emails, e) {
@@ -85,7 +88,7 @@ func AccountKeys(a *account.Account) (domain string, emails, phones []string) {
 // normalised as AccountKeys normalises an account's ("" for an empty
 // field), and an error matching crmkit.ErrInvalid naming a field that
 // holds no domain, address or phone number.
-func (f *AccountFilter) Keys() (domain, email, phone string, err error) {
+func (f AccountFilter) Keys() (domain, email, phone string, err error) {
 	if f.Domain != "" {
 		var ok bool
 		if domain, ok = dedupe.NormalizeDomain(f.Domain); !ok {
