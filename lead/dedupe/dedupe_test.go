@@ -2,14 +2,15 @@ package dedupe_test
 
 import (
 	"fmt"
-	"github.com/crmkit/crmkit/internal/enumtest"
 	"slices"
 	"testing"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/internal/enumtest"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/lead/dedupe"
 	"github.com/crmkit/crmkit/lead/leadtest"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -238,4 +239,53 @@ func TestResolve(t *testing.T) {
 func TestEnums(t *testing.T) {
 	assert.Equal(t, []string{"unset", "email", "domain", "phone"}, enumtest.Check[dedupe.KeyKind](t, 3, true))
 	assert.Equal(t, []string{"link_existing", "reject_duplicates"}, enumtest.Check[dedupe.DuplicatePolicy](t, 2, false))
+}
+
+// Resolve links only what shares a key with the lead, finds a contact
+// whenever one shares an e-mail or phone key, and RejectDuplicates
+// refuses exactly when LinkExisting would link something.
+func TestPropertyResolve(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := dedupe.Matcher{}
+		l := lead.Lead{ID: crmkit.NewID(), Who: leadtest.Person().Draw(t, "who")}
+		people := rapid.SliceOfN(leadtest.Person(), 0, 6).Draw(t, "existing")
+		var accounts []dedupe.ExistingAccount
+		var contacts []dedupe.ExistingContact
+		for i, p := range people {
+			a := dedupe.ExistingAccount{ID: crmkit.NewID(), Domain: p.Website}
+			if rapid.Bool().Draw(t, fmt.Sprintf("domainFromEmail%d", i)) {
+				a.Domain = p.Email
+			}
+			accounts = append(accounts, a)
+			contacts = append(contacts, dedupe.ExistingContact{ID: crmkit.NewID(), AccountID: a.ID, Email: p.Email, Phone: p.Phone})
+		}
+		links, err := m.Resolve(l, accounts, contacts, dedupe.LinkExisting)
+		require.NoError(t, err)
+		keys := m.Keys(l.Who)
+		shares := func(c dedupe.ExistingContact) bool {
+			for _, k := range m.Keys(lead.Person{Email: c.Email, Phone: c.Phone}) {
+				if k.Kind != dedupe.KeyDomain && slices.Contains(keys, k) {
+					return true
+				}
+			}
+			return false
+		}
+		anyShares := slices.ContainsFunc(contacts, shares)
+		require.Equal(t, anyShares, links.Contact != uuid.Nil, "a contact is linked exactly when one shares a key")
+		if links.Contact != uuid.Nil {
+			i := slices.IndexFunc(contacts, func(c dedupe.ExistingContact) bool { return c.ID == links.Contact })
+			require.True(t, shares(contacts[i]))
+			require.Equal(t, contacts[i].AccountID, links.Account, "the contact's own account")
+		} else if links.Account != uuid.Nil {
+			i := slices.IndexFunc(accounts, func(a dedupe.ExistingAccount) bool { return a.ID == links.Account })
+			d, ok := dedupe.NormalizeDomain(accounts[i].Domain)
+			require.True(t, ok)
+			require.Equal(t, m.CompanyDomain(l.Who), d, "an account alone is linked by the company domain")
+		}
+		_, err = m.Resolve(l, accounts, contacts, dedupe.RejectDuplicates)
+		require.Equal(t, links != lead.Links{}, err != nil, "reject refuses exactly what link links")
+		if err != nil {
+			require.ErrorIs(t, err, crmkit.ErrConflict)
+		}
+	})
 }
