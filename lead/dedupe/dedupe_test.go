@@ -3,6 +3,7 @@ package dedupe_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -252,6 +253,15 @@ func TestPropertyResolve(t *testing.T) {
 		var accounts []dedupe.ExistingAccount
 		var contacts []dedupe.ExistingContact
 		for i, p := range people {
+			// Some share a key with the lead, in another spelling.
+			switch rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("share%d", i)) {
+			case 1:
+				p.Email = strings.ToUpper(l.Who.Email)
+			case 2:
+				p.Phone = strings.Replace(l.Who.Phone, "+36 ", "06-", 1)
+			case 3:
+				p.Website = l.Who.Email
+			}
 			a := dedupe.ExistingAccount{ID: crmkit.NewID(), Domain: p.Website}
 			if rapid.Bool().Draw(t, fmt.Sprintf("domainFromEmail%d", i)) {
 				a.Domain = p.Email
