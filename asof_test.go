@@ -12,7 +12,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/account/value"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/quota"
@@ -89,7 +89,7 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 		require.Equal(t, want, ev.Actual, "quota actual as of %s", asOf)
 
 		// account: the sales are the revenue of one customer.
-		hist, err := account.MonthlyRevenue(cal, start, asOf, eur, func(yield func(time.Time, crmkit.Money) bool) {
+		hist, err := value.MonthlyRevenue(cal, start, asOf, eur, func(yield func(time.Time, crmkit.Money) bool) {
 			for _, s := range sales {
 				if !yield(s.at, money(s.minor)) {
 					return

@@ -14,6 +14,7 @@ import (
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 )
@@ -59,8 +60,8 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 					AccountID: crmkit.NewID(), Owner: by}, deal.Cmd{Cmd: crmkit.Cmd{By: by, At: at}})
 				return created{d.ID, d.Version, d.Validate(), e, err}
 			}},
-			"quote": {deal.QuoteKind, deal.EventQuoteCreated, func() created {
-				q, e, err := deal.NewQuote(crmkit.NewID(), eur, []deal.QuoteLine{{Product: name, Quantity: decimal.NewFromInt(2), UnitPrice: amount}}, at.AddDate(0, 1, 0), deal.Cmd{Cmd: crmkit.Cmd{By: by, At: at}})
+			"quote": {quote.QuoteKind, quote.EventQuoteCreated, func() created {
+				q, e, err := quote.New(crmkit.NewID(), eur, []quote.Line{{Product: name, Quantity: decimal.NewFromInt(2), UnitPrice: amount}}, at.AddDate(0, 1, 0), crmkit.Cmd{By: by, At: at})
 				return created{q.ID, int64(q.Version), q.Validate(), e, err}
 			}},
 			"account": {account.AccountKind, account.EventAccountCreated, func() created {

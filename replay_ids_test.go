@@ -3,6 +3,7 @@ package crmkit_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,13 +12,16 @@ import (
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
 
 // runScript issues one fixed script of lead, approval, campaign,
-// account, deal and quota commands, each steps[i mod len(steps)] hours after the last, with IDs from a
+// account (a service interaction included), deal, quote and quota
+// commands, each steps[i mod len(steps)] hours after the last, with IDs from a
 // DeterministicIDs source seeded with seed on a fake clock that follows
 // the command times, and returns every event as JSON.
 func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
@@ -67,6 +71,9 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 	eur := crmkit.MustMoney("5000.00", "EUR")
 	acc, e, err := account.New(account.NewAccount{Name: "Acme", Owner: "rep-1", Relations: account.Prospect}, cmd("rep-1", ""))
 	keep(e, err)
+	call, e, err := account.RecordInteraction(account.Interaction{AccountID: acc.ID, Channel: "phone", Severity: account.Minor,
+		Outcome: account.Pending, Who: "agent-1", At: clock.Now()}, cmd("desk", "hotline"))
+	keep(e, err)
 	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Acme", Type: deal.NewBusiness, Amount: eur,
 		AccountID: acc.ID, Owner: "rep-1"}, deal.Cmd{Cmd: cmd("rep-1", "")})
 	keep(e, err)
@@ -77,13 +84,50 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 		Rounding: crmkit.RoundHalfEven}, cmd("cfo", "plan"))
 	keep(e, err)
 
+	// Expiries: a request and a quote that run out, and a quote revised
+	// while its approval had expired (the request's expiry goes into the
+	// revision's payload). Each draws its event's ID from the command.
+	c1 := cmd("rep-1", "short")
+	short, e, err := approval.New("short", []string{"manager"}, c1.At.Add(30*time.Minute), c1)
+	keep(e, err)
+	short, e, err = short.Expire(cmd("system", "sweep"))
+	keep(e, err)
+
+	price := crmkit.MustMoney("100.00", "EUR")
+	q1, e, err := quote.New(d.ID, price.Currency(), []quote.Line{{Product: "seat", Quantity: decimal.NewFromInt(10), UnitPrice: price, Discount: decimal.New(2, -1)}},
+		start.AddDate(0, 1, 0), cmd("rep-1", ""))
+	keep(e, err)
+	ttl := quote.DefaultApprovalPolicy()
+	ttl.TTL = 30 * time.Minute
+	q1, e, err = q1.Submit(ttl, cmd("rep-1", ""))
+	keep(e, err)
+	q1, e, err = q1.Revise(cmd("rep-1", "approval ran out"))
+	keep(e, err)
+	if len(events[len(events)-1].Payload) == 0 || !strings.Contains(string(events[len(events)-1].Payload), approval.EventApprovalExpired) {
+		t.Fatalf("the revision does not carry the approval's expiry: %s", events[len(events)-1].Payload)
+	}
+
+	c2 := cmd("rep-1", "")
+	q2, e, err := quote.New(d.ID, price.Currency(), []quote.Line{{Product: "seat", Quantity: decimal.NewFromInt(1), UnitPrice: price}},
+		c2.At.Add(11*time.Hour), c2)
+	keep(e, err)
+	q2, e, err = q2.Submit(quote.DefaultApprovalPolicy(), cmd("rep-1", ""))
+	keep(e, err)
+	q2, e, err = q2.Send(quote.DefaultApprovalPolicy(), cmd("rep-1", ""))
+	keep(e, err)
+	clock.Advance(12 * time.Hour)
+	q2, e, err = q2.Expire(cmd("system", "sweep"))
+	keep(e, err)
+
 	b, err := json.Marshal(struct {
 		Events            []crmkit.Event
 		Lead, Opportunity any
 		Request, Campaign any
 		Account, Deal     any
 		Contract, Plan    any
-	}{events, conv.Lead, conv.Opportunity, r, c, acc, d, k, p})
+		Interaction       any
+		Short, Q1, Q2     any
+	}{events, conv.Lead, conv.Opportunity, r, c, acc, d, k, p, call, short, q1, q2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +135,8 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 }
 
 // TestCommandsReplayByteIdentical checks issue 14 item 6 for lead,
-// approval, campaign, account, deal and quota: the same commands under
+// approval (expiry included), campaign, account, deal, quote (expiry and
+// a revision over an expired approval included) and quota: the same commands under
 // the same fixed At sequence and a DeterministicIDs source with the same
 // seed give byte-identical events (and aggregates) as JSON, twice.
 func TestCommandsReplayByteIdentical(t *testing.T) {

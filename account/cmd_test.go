@@ -11,6 +11,9 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/account/accounttest"
 	"github.com/crmkit/crmkit/deal/dealtest"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
 
@@ -152,14 +155,14 @@ func TestContractCommandShape(t *testing.T) {
 func TestInteractionActorCheckedAsACommand(t *testing.T) {
 	ok := account.Interaction{AccountID: crmkit.NewID(), Channel: "phone", Severity: account.Info,
 		Outcome: account.Pending, Who: "agent-1", At: t0}
-	_, _, err := account.RecordInteraction(ok)
+	_, _, err := account.RecordInteraction(ok, crmkit.Cmd{By: "desk", At: t0})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for who, field := range map[string]string{"": "who", "  ": "who", "agent\n1": "who", "agent\x00": "who"} {
 		bad := ok
 		bad.Who = who
-		_, _, err := account.RecordInteraction(bad)
+		_, _, err := account.RecordInteraction(bad, crmkit.Cmd{By: "desk", At: t0})
 		var v *crmkit.ValidationError
 		if !errors.As(err, &v) || !errors.Is(err, crmkit.ErrInvalid) || v.Field != field {
 			t.Errorf("who %q: got %v", who, err)
@@ -167,9 +170,65 @@ func TestInteractionActorCheckedAsACommand(t *testing.T) {
 	}
 	bad := ok
 	bad.At = time.Time{}
-	_, _, err = account.RecordInteraction(bad)
+	_, _, err = account.RecordInteraction(bad, crmkit.Cmd{By: "desk", At: t0})
 	var v *crmkit.ValidationError
 	if !errors.As(err, &v) || v.Field != "at" {
 		t.Errorf("zero time: got %v", err)
+	}
+}
+
+// countingIDs hands out 00..01, 00..02, ... and counts what it handed out.
+type countingIDs struct{ n byte }
+
+func (c *countingIDs) NewID() uuid.UUID {
+	c.n++
+	return uuid.UUID{15: c.n}
+}
+
+// RecordInteraction draws the interaction's ID and then its event's ID
+// from the command's ID source, takes the event's actor, time and reason
+// from the command, and on bad input draws nothing and returns the zero
+// values.
+func TestRecordInteractionDrawsFromCmd(t *testing.T) {
+	ids := &countingIDs{}
+	later := t0.Add(time.Hour)
+	c := crmkit.Cmd{By: "desk", At: later, Reason: "phone log", IDs: ids}
+	in := account.Interaction{AccountID: crmkit.NewID(), Channel: "phone", Severity: account.Info,
+		Outcome: account.Pending, Who: "agent-1", At: t0}
+	got, e, err := account.RecordInteraction(in, c)
+	require.NoError(t, err)
+	assert.Equal(t, uuid.UUID{15: 1}, got.ID, "the interaction's ID is the first drawn")
+	assert.Equal(t, uuid.UUID{15: 2}, e.ID, "the event's ID is the second drawn")
+	assert.Equal(t, got.ID, e.AggregateID)
+	assert.Equal(t, "desk", e.Actor)
+	assert.Equal(t, later, e.At)
+	assert.Equal(t, "phone log", e.Reason)
+	assert.Equal(t, int64(1), e.Version)
+	assert.Equal(t, "agent-1", got.Who, "the handler stays the interaction's")
+	assert.Equal(t, t0, got.At)
+
+	// An interaction that has its ID keeps it; only the event's is drawn.
+	got, e, err = account.RecordInteraction(got, c)
+	require.NoError(t, err)
+	assert.Equal(t, uuid.UUID{15: 1}, got.ID)
+	assert.Equal(t, uuid.UUID{15: 3}, e.ID)
+
+	// Bad commands and bad interactions draw no ID.
+	badIn := in
+	badIn.Channel = " "
+	for name, call := range map[string]func() (account.Interaction, crmkit.Event, error){
+		"no actor": func() (account.Interaction, crmkit.Event, error) {
+			return account.RecordInteraction(in, crmkit.Cmd{At: later, IDs: ids})
+		},
+		"zero time": func() (account.Interaction, crmkit.Event, error) {
+			return account.RecordInteraction(in, crmkit.Cmd{By: "desk", IDs: ids})
+		},
+		"no channel": func() (account.Interaction, crmkit.Event, error) { return account.RecordInteraction(badIn, c) },
+	} {
+		got, e, err := call()
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
+		assert.Zero(t, got, name)
+		assert.Zero(t, e, name)
+		assert.Equal(t, byte(3), ids.n, "%s: no ID drawn", name)
 	}
 }

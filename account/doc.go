@@ -1,8 +1,9 @@
 // Package account holds what crmkit knows about customers once they are
 // organisations with a history: accounts and their contacts, groups of
-// companies, contracts, the journey log, the lifecycle stage, customer
-// value (profitability, historical CLV, RFM, Pareto 80:20), target-customer
-// mining with a small decision tree, and retention KPIs.
+// companies, contracts and the journey log. Customer value analytics
+// (profitability, retention-based CLV, RFM, Pareto 80:20, the lifecycle
+// stage, target-customer mining, cohorts and churn limits) are package
+// account/value's; the probabilistic CLV models are package account/clv's.
 //
 // # Accounts and hierarchies
 //
@@ -36,33 +37,6 @@
 // the approval.Request as an argument beside the Cmd. No command takes a
 // context: the contract's only guard is crmkit's own approval check, which
 // neither runs caller code nor blocks.
-//
-// # Customer value
-//
-// Profitability is revenue minus cost to serve; HistoricalCLV and
-// FiniteCLV are the retention-based formulas; ScoreRFM gives R, F, M
-// scores (quintiles by default) with a deterministic tie rule, the code
-// R*100+F*10+M and a named segment; Pareto ranks customers by revenue and
-// finds those that make 80% of it. Rates are exact decimals within
-// crmkit.MaxFractionPlaces places (crmkit.CheckFraction), so the exact sums stay
-// small; FiniteCLV sums at most MaxCLVPeriods periods.
-//
-// # Lifecycle
-//
-// MonthlyRevenue buckets dated revenue into calendar months as of an
-// instant (revenue at or before it counts); a Classifier
-// built from documented LifecycleRules derives the stage (too new, growth,
-// maturity, decline, lost) from them, with the play for the stage, and
-// flags a customer who once bought big and now buys little.
-//
-// # Mining and retention
-//
-// TrainTree fits a CART classification tree (Gini) to customers' attributes
-// and whether they adopted an offer, and reads back segment rules with
-// their adoption probability and support. Cohorts builds a cohort retention
-// table; CheckChurnLimits reports teams over their churn limit. The KPI
-// formulas themselves (churn, NRR, GRR, recognised revenue) are package
-// kpi's.
 //
 // # Journey log
 //

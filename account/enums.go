@@ -13,11 +13,8 @@ var (
 	contractTriggerNames = crmkit.NewEnum("ContractTrigger", TriggerApprove, "approve", "sign", "activate", "complete", "close", "terminate")
 	executionNames       = crmkit.NewEnum("Execution", NotStarted, "not started", "planning", "implementation started", "implementation done")
 	termsKindNames       = crmkit.NewEnum("TermsKind", Original, "original", "amendment", "renewal")
-	attrKindNames        = crmkit.NewEnum("AttrKind", Numeric, "numeric", "categorical")
-	stageNames           = crmkit.NewEnum("Stage", StageTooNew, "too new", "growth", "maturity", "decline", "lost")
 	severityNames        = crmkit.NewEnum("Severity", Info, "info", "minor", "major", "critical")
 	outcomeNames         = crmkit.NewEnum("Outcome", Pending, "pending", "resolved", "escalated", "unresolved")
-	segmentNames         = crmkit.NewEnum("Segment", Champions, "champions", "loyal", "potential loyalist", "new customer", "need attention", "can't lose them", "at risk", "hibernating", "lost")
 )
 
 // String returns the text form of r: its name ("decision maker",
@@ -104,38 +101,6 @@ func (k TermsKind) MarshalText() ([]byte, error) { return termsKindNames.Marshal
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (k *TermsKind) UnmarshalText(text []byte) error { return termsKindNames.UnmarshalText(text, k) }
 
-// String returns the text form of a: its name ("numeric", "categorical") or
-// "unset" for the zero AttrKind.
-func (a AttrKind) String() string { return attrKindNames.String(a) }
-
-// Valid reports whether a is one of the declared AttrKind values (not the
-// unset zero).
-func (a AttrKind) Valid() bool { return attrKindNames.Valid(a) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (a AttrKind) MarshalText() ([]byte, error) { return attrKindNames.MarshalText(a) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (a *AttrKind) UnmarshalText(text []byte) error { return attrKindNames.UnmarshalText(text, a) }
-
-// String returns the text form of s: its name ("too new", "growth",
-// "maturity", ...) or "unset" for the zero Stage.
-func (s Stage) String() string { return stageNames.String(s) }
-
-// Valid reports whether s is one of the declared Stage values (not the unset
-// zero).
-func (s Stage) Valid() bool { return stageNames.Valid(s) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (s Stage) MarshalText() ([]byte, error) { return stageNames.MarshalText(s) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (s *Stage) UnmarshalText(text []byte) error { return stageNames.UnmarshalText(text, s) }
-
 // String returns the text form of s: its name ("info", "minor", "major",
 // ...) or "unset" for the zero Severity.
 func (s Severity) String() string { return severityNames.String(s) }
@@ -167,22 +132,6 @@ func (o Outcome) MarshalText() ([]byte, error) { return outcomeNames.MarshalText
 // UnmarshalText implements encoding.TextUnmarshaler: exactly a form
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (o *Outcome) UnmarshalText(text []byte) error { return outcomeNames.UnmarshalText(text, o) }
-
-// String returns the text form of s: its name ("champions", "loyal",
-// "potential loyalist", ...) or "unset" for the zero RFMSegment.
-func (s RFMSegment) String() string { return segmentNames.String(s) }
-
-// Valid reports whether s is one of the declared RFMSegment values (not the
-// unset zero).
-func (s RFMSegment) Valid() bool { return segmentNames.Valid(s) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (s RFMSegment) MarshalText() ([]byte, error) { return segmentNames.MarshalText(s) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (s *RFMSegment) UnmarshalText(text []byte) error { return segmentNames.UnmarshalText(text, s) }
 
 // relationNames names the bits of Relation, lowest first.
 var relationNames = crmkit.NewFlags[Relation]("Relation", "prospect", "customer", "partner", "competitor")

@@ -21,11 +21,8 @@ func TestEnumTextForms(t *testing.T) {
 	assert.Equal(t, []string{"approve", "sign", "activate", "complete", "close", "terminate"}, enumtest.Check[account.ContractTrigger](t, 6, false))
 	assert.Equal(t, []string{"not started", "planning", "implementation started", "implementation done"}, enumtest.Check[account.Execution](t, 4, false))
 	assert.Equal(t, []string{"unset", "original", "amendment", "renewal"}, enumtest.Check[account.TermsKind](t, 3, true))
-	assert.Equal(t, []string{"unset", "numeric", "categorical"}, enumtest.Check[account.AttrKind](t, 2, true))
-	assert.Equal(t, []string{"unset", "too new", "growth", "maturity", "decline", "lost"}, enumtest.Check[account.Stage](t, 5, true))
 	assert.Equal(t, []string{"unset", "info", "minor", "major", "critical"}, enumtest.Check[account.Severity](t, 4, true))
 	assert.Equal(t, []string{"unset", "pending", "resolved", "escalated", "unresolved"}, enumtest.Check[account.Outcome](t, 4, true))
-	assert.Equal(t, []string{"unset", "champions", "loyal", "potential loyalist", "new customer", "need attention", "can't lose them", "at risk", "hibernating", "lost"}, enumtest.Check[account.RFMSegment](t, 9, true))
 }
 
 // TestRelationText: a Relation is a set; its text lists the relations in

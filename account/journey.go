@@ -120,16 +120,25 @@ const InteractionKind = "interaction"
 // payload is the Interaction.
 const EventInteractionRecorded = "InteractionRecorded"
 
-// RecordInteraction checks i, gives it an ID if it has none, and returns it with its
-// EventInteractionRecorded. ErrInvalid as Validate says.
-func RecordInteraction(i Interaction) (Interaction, crmkit.Event, error) {
-	if i.ID == uuid.Nil {
-		i.ID = crmkit.NewID()
+// RecordInteraction checks i and c, gives i an ID from c's ID source
+// (crmkit.Cmd.NewID) if it has none, and returns it with its
+// EventInteractionRecorded: the event's ID comes from the same source, its
+// actor, time and reason are c's (who recorded the interaction, and when),
+// so a replay under a fake clock and a crmkit.DeterministicIDs source is
+// byte-for-byte repeatable. i.Who and i.At stay the handler and the time of
+// the contact. Errors match crmkit.ErrInvalid as Validate and
+// crmkit.Cmd.Validate say; on error no ID is drawn.
+func RecordInteraction(i Interaction, c crmkit.Cmd) (Interaction, crmkit.Event, error) {
+	if err := c.Validate(); err != nil {
+		return Interaction{}, crmkit.Event{}, fmt.Errorf("record interaction: %w", err)
 	}
 	if err := i.Validate(); err != nil {
 		return Interaction{}, crmkit.Event{}, err
 	}
-	e, err := crmkit.NewEvent(InteractionKind, i.ID, EventInteractionRecorded, i.Who, i.At, 1, i)
+	if i.ID == uuid.Nil {
+		i.ID = c.NewID()
+	}
+	e, err := c.NewEvent(InteractionKind, i.ID, EventInteractionRecorded, 1, i)
 	if err != nil {
 		return Interaction{}, crmkit.Event{}, err
 	}

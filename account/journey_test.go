@@ -8,6 +8,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -29,7 +30,7 @@ func TestJourney(t *testing.T) {
 			At: at, FirstResponseAt: at.Add(4 * time.Hour), ResolvedAt: at.Add(4 * time.Hour), Satisfaction: 2, FirstLine: true},
 	}
 	for i := range log {
-		rec, e, err := account.RecordInteraction(log[i])
+		rec, e, err := account.RecordInteraction(log[i], crmkit.Cmd{By: log[i].Who, At: log[i].At})
 		require.NoError(t, err)
 		assert.Equal(t, account.EventInteractionRecorded, e.Type)
 		assert.NotEqual(t, uuid.Nil, rec.ID)
@@ -48,17 +49,18 @@ func TestJourney(t *testing.T) {
 	assert.Equal(t, 4*time.Hour, s.ResolutionMedian)                // 10m, 4h, 5h
 	assert.Equal(t, 3*time.Hour+10*time.Minute/3, s.ResolutionMean) // (10m + 9h) / 3
 
+	recorder := crmkit.Cmd{By: "agent-1", At: at}
 	bad := log[0]
 	bad.FirstResponseAt = at.Add(-time.Minute)
-	_, _, err = account.RecordInteraction(bad)
+	_, _, err = account.RecordInteraction(bad, recorder)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	bad = log[0]
 	bad.Satisfaction = 6
-	_, _, err = account.RecordInteraction(bad)
+	_, _, err = account.RecordInteraction(bad, recorder)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	bad = log[0]
 	bad.ResolvedAt = time.Time{}
-	_, _, err = account.RecordInteraction(bad)
+	_, _, err = account.RecordInteraction(bad, recorder)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "resolved without a time")
 
 	// Repeat first-line contacts of a regular customer are a churn signal.
@@ -86,3 +88,5 @@ func TestLogCompleteness(t *testing.T) {
 	_, err = account.LogCompleteness(10, 11)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }

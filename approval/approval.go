@@ -504,28 +504,41 @@ func (r Request) Cancel(c crmkit.Cmd) (Request, crmkit.Event, error) {
 }
 
 // Expire records that a pending request ran past its ExpiresAt
-// (EventApprovalExpired). at is the time of the check and must be at or
-// after ExpiresAt; the request and the event carry ExpiresAt itself, the
-// moment it expired, so a late check does not move history.
+// (EventApprovalExpired), as found by c.By (usually a system job) checking
+// at c.At, which must be at or after ExpiresAt. The request and the event
+// carry ExpiresAt itself, the moment it expired, so a late check does not
+// move history; the event's ID comes from c's ID source (crmkit.Cmd.NewID),
+// so a replay under a fake clock and a fixed source repeats it exactly.
 //
-// Errors: ErrInvalid for a zero at; ErrIllegalTransition when r is not
-// pending, never expires or has not expired at at.
-func (r Request) Expire(at time.Time) (Request, crmkit.Event, error) {
+// Errors: ErrInvalid for a command crmkit.Cmd.Validate refuses;
+// ErrIllegalTransition when r is not pending, never expires or has not
+// expired at c.At.
+func (r Request) Expire(c crmkit.Cmd) (Request, crmkit.Event, error) {
+	if err := c.Validate(); err != nil {
+		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s: cannot expire: %w", r.ID, err)
+	}
+	return r.expire(c)
+}
+
+// expire is Expire without the check of c.By, for Apply: an
+// EventApprovalExpired carries ExpiresAt and whoever found it, if anyone.
+func (r Request) expire(c crmkit.Cmd) (Request, crmkit.Event, error) {
 	switch {
-	case at.IsZero():
+	case c.At.IsZero():
 		return Request{}, crmkit.Event{}, crmkit.Invalid("at", "zero time expiring approval %s", r.ID)
 	case r.Status != Pending:
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s is %s: cannot expire: %w", r.ID, r.Status, crmkit.ErrIllegalTransition)
 	case r.ExpiresAt.IsZero():
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s never expires: %w", r.ID, crmkit.ErrIllegalTransition)
-	case !r.ExpiredAt(at):
+	case !r.ExpiredAt(c.At):
 		return Request{}, crmkit.Event{}, fmt.Errorf("approval %s expires at %s, not yet at %s: %w", r.ID,
-			r.ExpiresAt.Format(time.RFC3339), at.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+			r.ExpiresAt.Format(time.RFC3339), c.At.Format(time.RFC3339), crmkit.ErrIllegalTransition)
 	}
 	out := r.Clone()
 	out.Status, out.ClosedAt = Expired, r.ExpiresAt
 	out.Version++
-	e, err := out.event(crmkit.Cmd{At: r.ExpiresAt}, EventApprovalExpired, nil)
+	c.At = r.ExpiresAt
+	e, err := out.event(c, EventApprovalExpired, nil)
 	if err != nil {
 		return Request{}, crmkit.Event{}, err
 	}
@@ -648,7 +661,7 @@ func (r Request) Apply(e crmkit.Event) (Request, error) {
 		if !e.At.Equal(r.ExpiresAt) {
 			return Request{}, crmkit.Invalid("event", "expired at %s, but approval %s expires at %s", e.At.Format(time.RFC3339), r.ID, r.ExpiresAt.Format(time.RFC3339))
 		}
-		next, _, err = r.Expire(e.At)
+		next, _, err = r.expire(crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason})
 	default:
 		err = crmkit.Invalid("event", "unknown approval event type %q", e.Type)
 	}

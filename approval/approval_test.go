@@ -204,7 +204,7 @@ func TestApprovalExpiry(t *testing.T) {
 	expires := t0.Add(24 * time.Hour)
 	r := newRequest(t, []string{"manager", "director"}, expires)
 
-	_, _, err := r.Expire(expires.Add(-time.Nanosecond))
+	_, _, err := r.Expire(crmkit.Cmd{By: "system", At: expires.Add(-time.Nanosecond)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "not yet expired")
 	assert.Equal(t, approval.Pending, r.StatusAt(expires.Add(-time.Nanosecond)))
 	assert.Equal(t, approval.Expired, r.StatusAt(expires))
@@ -218,14 +218,14 @@ func TestApprovalExpiry(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 
 	late := expires.Add(72 * time.Hour)
-	r2, e, err := r1.Expire(late)
+	r2, e, err := r1.Expire(crmkit.Cmd{By: "system", At: late})
 	require.NoError(t, err)
 	assert.Equal(t, approval.Expired, r2.Status)
 	assert.Equal(t, expires, r2.ClosedAt, "expired when it expired, not when checked")
 	assert.Equal(t, "ApprovalExpired", e.Type)
 	assert.Equal(t, expires, e.At)
 	assert.Equal(t, int64(3), e.Version)
-	_, _, err = r2.Expire(late)
+	_, _, err = r2.Expire(crmkit.Cmd{By: "system", At: late})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 
 	// A grant is a permission valid until ExpiresAt.
@@ -233,11 +233,11 @@ func TestApprovalExpiry(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, g.Granted(expires.Add(-time.Nanosecond)))
 	assert.False(t, g.Granted(expires))
-	_, _, err = g.Expire(late)
+	_, _, err = g.Expire(crmkit.Cmd{By: "system", At: late})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "an approved request is final")
 
 	// Without an expiry there is nothing to expire.
-	_, _, err = newRequest(t, []string{"manager"}, time.Time{}).Expire(late)
+	_, _, err = newRequest(t, []string{"manager"}, time.Time{}).Expire(crmkit.Cmd{By: "system", At: late})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 }
 
@@ -268,7 +268,11 @@ func TestApprovalRejectsBadTimesAndIDs(t *testing.T) {
 			_, _, err := r1.Approve(approver{Roles: []string{"director"}}.cmd(t0.Add(2*time.Hour), ""))
 			return err
 		},
-		"zero expire time": func() error { _, _, err := r1.Expire(time.Time{}); return err },
+		"zero expire time": func() error { _, _, err := r1.Expire(crmkit.Cmd{By: "system"}); return err },
+		"expire by nobody": func() error {
+			_, _, err := r1.Expire(crmkit.Cmd{At: r1.ExpiresAt.Add(time.Hour)})
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			assert.ErrorIs(t, call(), crmkit.ErrInvalid)
@@ -449,7 +453,7 @@ func TestApprovalProperties(t *testing.T) {
 				} else {
 					m.status = approval.Expired
 				}
-				next, ev, err = r.Expire(now)
+				next, ev, err = r.Expire(crmkit.Cmd{By: who, At: now})
 			}
 			// The receiver never changes, accepted or not.
 			require.Equal(rt, before, r)

@@ -15,10 +15,13 @@
 //
 // Commands take the one command shape: Approve and Reject take a Cmd, a
 // crmkit.Cmd (By decides at At, Reason is the comment) with the Roles
-// the host application grants By; Cancel takes a crmkit.Cmd. Both are
+// the host application grants By; Cancel and Expire take a crmkit.Cmd
+// (for Expire, By is who found the request expired, usually a system job,
+// and the event carries ExpiresAt, not the time of the check). All are
 // validated by crmkit.Cmd.Validate, and a refused command returns the
-// zero Request and leaves its input unchanged. Expire takes only the time
-// of the check: it records the passing of ExpiresAt, done by nobody.
+// zero Request and leaves its input unchanged. Every event's ID comes
+// from the command's ID source (crmkit.Cmd.IDs), so a replay under a fake
+// clock and crmkit.DeterministicIDs gives byte-identical events.
 // New takes the subject, the roles, the expiry and the requester's
 // crmkit.Cmd.
 //

@@ -40,3 +40,18 @@ func ExampleRequest() {
 	// <nil>
 	// approver runs the command: true
 }
+
+// A request nobody decided in time is recorded as expired by a system
+// job; the event carries ExpiresAt, not the time of the check, and its ID
+// comes from the command's ID source (nil here: a UUIDv7 at that time).
+func ExampleRequest_Expire() {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	r, _, _ := approval.New("quote 42 v1", []string{"manager"}, at.Add(48*time.Hour), crmkit.Cmd{By: "rep-anna", At: at})
+	check := at.Add(72 * time.Hour)
+	fmt.Println(r.Status, "reads as", r.StatusAt(check))
+	r, e, err := r.Expire(crmkit.Cmd{By: "nightly-job", At: check})
+	fmt.Println(r.Status, e.Type, e.Actor, e.At.Sub(at), err)
+	// Output:
+	// pending reads as expired
+	// expired ApprovalExpired nightly-job 48h0m0s <nil>
+}

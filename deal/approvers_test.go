@@ -5,6 +5,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/approval"
+	"github.com/shopspring/decimal"
 )
 
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -20,8 +21,4 @@ func (a approver) cmd(at time.Time, comment string) approval.Cmd {
 	return approval.Cmd{Cmd: crmkit.Cmd{By: a.ID, At: at, Reason: comment}, Roles: a.Roles}
 }
 
-var (
-	manager  = approver{ID: "mia", Roles: []string{"manager"}}
-	director = approver{ID: "dan", Roles: []string{"director"}}
-	both     = approver{ID: "bea", Roles: []string{"manager", "director"}}
-)
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }

@@ -1,7 +1,8 @@
 // Package deal holds opportunities ("deals") and everything that moves
 // them: company-defined pipelines, the status machine (suspend, reactivate
-// with approval, terminate, win, lose, reopen), a general approval flow,
-// quotes, teams with revenue splits, hand-over and outcomes.
+// with approval, terminate, win, lose, reopen), stage gates and
+// reactivations guarded by package approval, teams with revenue splits,
+// hand-over and outcomes. Quotes are in the subpackage deal/quote.
 //
 // # Pipelines
 //
@@ -70,14 +71,8 @@
 //
 // # Quotes
 //
-// NewQuote drafts a quote on a deal (line items with quantity, unit price
-// and discount; exact totals per currency). A QuoteApprovalPolicy decides
-// which discounts need whose approval before the quote can be sent; quotes
-// have versions (Revise) and replay from their events (ReplayQuote). Quote
-// commands take a Cmd too and return one event each, the quote's: when a
-// command also moves the quote's approval request (Submit, Approve,
-// Reject, Revise), the request's own event is folded into the quote
-// event's payload and the request is kept in Quote.Approval.
+// Quotes on a deal live beside it in package deal/quote (quote.Quote),
+// which refers to a deal by its ID only: deal does not import it.
 //
 // # Teams, splits and hand-over
 //

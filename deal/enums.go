@@ -10,12 +10,10 @@ import (
 // one stable text form, used by String, text and JSON encoding and
 // storage. A zero value that is not a value is written "unset".
 var (
-	forecastNames      = crmkit.NewEnum("ForecastCategory", ForecastPipeline, "pipeline", "best_case", "commit", "closed", "omitted")
-	cadenceNames       = crmkit.NewEnum("CadenceUnit", PerDay, "day", "week", "month")
-	statusNames        = crmkit.NewEnum("Status", Open, "open", "won", "lost", "suspended", "terminated")
-	dealTypeNames      = crmkit.NewEnum("DealType", NewBusiness, "new_business", "expansion", "renewal", "cross_sell")
-	quoteStatusNames   = crmkit.NewEnum("QuoteStatus", QuoteDraft, "draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired")
-	discountBasisNames = crmkit.NewEnum("DiscountBasis", MaxLineDiscount, "max-line-discount", "overall-discount")
+	forecastNames = crmkit.NewEnum("ForecastCategory", ForecastPipeline, "pipeline", "best_case", "commit", "closed", "omitted")
+	cadenceNames  = crmkit.NewEnum("CadenceUnit", PerDay, "day", "week", "month")
+	statusNames   = crmkit.NewEnum("Status", Open, "open", "won", "lost", "suspended", "terminated")
+	dealTypeNames = crmkit.NewEnum("DealType", NewBusiness, "new_business", "expansion", "renewal", "cross_sell")
 )
 
 // String returns the text form of c: its name ("pipeline", "best_case",
@@ -83,42 +81,6 @@ func (t DealType) MarshalText() ([]byte, error) { return dealTypeNames.MarshalTe
 // UnmarshalText implements encoding.TextUnmarshaler: exactly a form
 // String returns. Other text is an error matching crmkit.ErrInvalid.
 func (t *DealType) UnmarshalText(text []byte) error { return dealTypeNames.UnmarshalText(text, t) }
-
-// String returns the text form of s: its name ("draft", "pending-approval",
-// "approved", ...) or "unset" for the zero QuoteStatus.
-func (s QuoteStatus) String() string { return quoteStatusNames.String(s) }
-
-// Valid reports whether s is one of the declared QuoteStatus values (not the
-// unset zero).
-func (s QuoteStatus) Valid() bool { return quoteStatusNames.Valid(s) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (s QuoteStatus) MarshalText() ([]byte, error) { return quoteStatusNames.MarshalText(s) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (s *QuoteStatus) UnmarshalText(text []byte) error {
-	return quoteStatusNames.UnmarshalText(text, s)
-}
-
-// String returns the text form of b: its name ("max-line-discount",
-// "overall-discount") or "unset" for the zero DiscountBasis.
-func (b DiscountBasis) String() string { return discountBasisNames.String(b) }
-
-// Valid reports whether b is one of the declared DiscountBasis values (not
-// the unset zero).
-func (b DiscountBasis) Valid() bool { return discountBasisNames.Valid(b) }
-
-// MarshalText implements encoding.TextMarshaler with the form String
-// returns; an undeclared value is an error matching crmkit.ErrInvalid.
-func (b DiscountBasis) MarshalText() ([]byte, error) { return discountBasisNames.MarshalText(b) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a form
-// String returns. Other text is an error matching crmkit.ErrInvalid.
-func (b *DiscountBasis) UnmarshalText(text []byte) error {
-	return discountBasisNames.UnmarshalText(text, b)
-}
 
 // valid is Valid, under the name the status machine calls.
 func (s Status) valid() bool { return s.Valid() }

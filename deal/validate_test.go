@@ -1,8 +1,6 @@
 package deal_test
 
 import (
-	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -126,106 +124,8 @@ func TestDealValidateNamesTheField(t *testing.T) {
 	assert.NoError(t, d.Validate())
 }
 
-// Every quote NewQuote and the commands make is valid, and its Clone is
-// deep and equal.
-func TestEveryQuoteTheCommandsMakeIsValid(t *testing.T) {
-	policy := deal.DefaultQuoteApprovalPolicy()
-	approvers := []approver{manager, director, both, {ID: "rob", Roles: []string{"manager"}}}
-	rapid.Check(t, func(t *rapid.T) {
-		discount := rapid.SampledFrom([]string{"0", "0.2", "0.35"}).Draw(t, "discount")
-		q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", discount)}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		at := t0
-		for i := range rapid.IntRange(0, 30).Draw(t, "commands") {
-			at = at.Add(time.Duration(rapid.IntRange(0, 48).Draw(t, fmt.Sprint("hours ", i))) * time.Hour)
-			var next deal.Quote
-			switch rapid.IntRange(0, 8).Draw(t, fmt.Sprint("op ", i)) {
-			case 0:
-				next, _, err = q.SetLines([]deal.QuoteLine{line("seat", "12", "100.00", "EUR", discount)}, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
-			case 1:
-				next, _, err = q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
-			case 2:
-				by := rapid.SampledFrom(approvers).Draw(t, "approver")
-				next, _, err = q.Approve(by.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: by.ID, At: at, Reason: "ok"}})
-			case 3:
-				by := rapid.SampledFrom(approvers).Draw(t, "rejecter")
-				next, _, err = q.Reject(by.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: by.ID, At: at, Reason: "too much"}})
-			case 4:
-				next, _, err = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
-			case 5:
-				next, _, err = q.Accept(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
-			case 6:
-				next, _, err = q.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at, Reason: "budget"}})
-			case 7:
-				next, _, err = q.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: at}})
-			default:
-				next, _, err = q.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at, Reason: "new terms"}})
-			}
-			if err != nil {
-				continue
-			}
-			if err := next.Validate(); err != nil {
-				t.Fatalf("command %d made an invalid quote: %v", i, err)
-			}
-			if err := clonetest.Check(next, deal.Quote.Clone); err != nil {
-				t.Fatal(err)
-			}
-			q = next
-		}
-	})
-}
-
-func TestQuoteValidateAndClone(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.2")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
-	require.NoError(t, err)
-	require.NoError(t, q.Validate())
-	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)}})
-	require.NoError(t, err)
-	require.NotNil(t, q.Approval, "a 10 % discount needs a manager")
-	require.NoError(t, q.Validate())
-	require.NoError(t, clonetest.Check(q, deal.Quote.Clone))
-
-	for _, tc := range []struct {
-		field  string
-		change func(*deal.Quote)
-	}{
-		{"id", func(q *deal.Quote) { q.ID = uuid.Nil }},
-		{"deal_id", func(q *deal.Quote) { q.DealID = uuid.Nil }},
-		{"version", func(q *deal.Quote) { q.Version = 0 }},
-		{"seq", func(q *deal.Quote) { q.Seq = 0 }},
-		{"currency", func(q *deal.Quote) { q.Currency = crmkit.Currency{} }},
-		{"status", func(q *deal.Quote) { q.Status = 0 }},
-		{"created_by", func(q *deal.Quote) { q.CreatedBy = "" }},
-		{"created_at", func(q *deal.Quote) { q.CreatedAt = time.Time{} }},
-		{"updated_at", func(q *deal.Quote) { q.UpdatedAt = q.CreatedAt.Add(-time.Second) }},
-		{"valid_until", func(q *deal.Quote) { q.ValidUntil = q.CreatedAt }},
-		{"lines[0].product", func(q *deal.Quote) { q.Lines[0].Product = "" }},
-		{"lines", func(q *deal.Quote) { q.Lines[0].UnitPrice = crmkit.MustMoney("10.00", "USD") }}, // a mismatch, invalid here
-		{"approval.requester", func(q *deal.Quote) { q.Approval.Requester = "" }},
-		{"approval", func(q *deal.Quote) { q.Approval = nil }},
-		{"approval", func(q *deal.Quote) { q.Status = deal.QuoteDraft }},
-		{"approval.subject", func(q *deal.Quote) { q.Version = 2 }},
-		{"lines", func(q *deal.Quote) { q.Lines = nil }},
-		{"sent_at", func(q *deal.Quote) { q.SentAt = q.UpdatedAt }},
-		{"sent_at", func(q *deal.Quote) { q.Status = deal.QuoteSent }},
-	} {
-		c := q.Clone()
-		tc.change(&c)
-		err := c.Validate()
-		var ve *crmkit.ValidationError
-		if assert.ErrorAs(t, err, &ve, tc.field) {
-			assert.Equal(t, tc.field, ve.Field)
-			assert.True(t, errors.Is(err, crmkit.ErrInvalid), tc.field)
-		}
-	}
-}
-
 // Zero values are invalid, not a panic, and clone to themselves.
-func TestZeroDealAndQuote(t *testing.T) {
+func TestZeroDeal(t *testing.T) {
 	assert.ErrorIs(t, deal.Deal{}.Validate(), crmkit.ErrInvalid)
-	assert.ErrorIs(t, deal.Quote{}.Validate(), crmkit.ErrInvalid)
 	assert.Equal(t, deal.Deal{}, deal.Deal{}.Clone())
-	assert.Equal(t, deal.Quote{}, deal.Quote{}.Clone())
 }

@@ -11,8 +11,9 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/account/value"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/quota"
 )
@@ -97,13 +98,13 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 		return err
 	},
 	"deal quote discount": func(p decimal.Decimal) error {
-		_, err := deal.LinesTotals(crmkit.MustCurrency("EUR"), []deal.QuoteLine{
+		_, err := quote.LinesTotals(crmkit.MustCurrency("EUR"), []quote.Line{
 			{Product: "seat", Quantity: decimal.NewFromInt(1), UnitPrice: crmkit.MustMoney("10.00", "EUR"), Discount: p},
 		})
 		return err
 	},
 	"deal quote approval threshold": func(p decimal.Decimal) error {
-		return deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: p, Role: "manager"}}}.Validate()
+		return quote.ApprovalPolicy{Rules: []quote.ApprovalRule{{Basis: quote.MaxLineDiscount, Above: p, Role: "manager"}}}.Validate()
 	},
 	"funnel forecast rates": func(p decimal.Decimal) error {
 		rates := slices.Repeat([]decimal.Decimal{decimal.New(5, -1)}, testStages().Len())
@@ -120,32 +121,32 @@ var fractionTakers = map[string]func(p decimal.Decimal) error{
 			Steps: []funnel.PlanStep{{Name: "leads", Rate: p}}, Periods: 1})
 		return err
 	},
-	"account clv retention": func(p decimal.Decimal) error {
-		_, err := account.HistoricalCLV(crmkit.MustMoney("100.00", "EUR"), p, decimal.New(1, -1), crmkit.RoundHalfEven)
+	"value clv retention": func(p decimal.Decimal) error {
+		_, err := value.HistoricalCLV(crmkit.MustMoney("100.00", "EUR"), p, decimal.New(1, -1), crmkit.RoundHalfEven)
 		return err
 	},
-	"account clv discount": func(p decimal.Decimal) error {
-		_, err := account.FiniteCLV(crmkit.MustMoney("100.00", "EUR"), decimal.New(8, -1), p, 3, crmkit.RoundHalfEven)
+	"value clv discount": func(p decimal.Decimal) error {
+		_, err := value.FiniteCLV(crmkit.MustMoney("100.00", "EUR"), decimal.New(8, -1), p, 3, crmkit.RoundHalfEven)
 		return err
 	},
-	"account save probability": func(p decimal.Decimal) error {
-		_, err := account.MaxRetentionSpend(crmkit.MustMoney("100.00", "EUR"), p, crmkit.RoundHalfEven)
+	"value save probability": func(p decimal.Decimal) error {
+		_, err := value.MaxRetentionSpend(crmkit.MustMoney("100.00", "EUR"), p, crmkit.RoundHalfEven)
 		return err
 	},
-	"account churn limit": func(p decimal.Decimal) error {
-		_, err := account.CheckChurnLimits([]account.TeamChurn{{Team: "kam", Start: 10, Lost: 1, Limit: p}})
+	"value churn limit": func(p decimal.Decimal) error {
+		_, err := value.CheckChurnLimits([]value.TeamChurn{{Team: "kam", Start: 10, Lost: 1, Limit: p}})
 		return err
 	},
-	"account pareto share": func(p decimal.Decimal) error {
-		r, err := account.Pareto(crmkit.MustCurrency("EUR"), []account.CustomerRevenue{{Customer: "a", Revenue: crmkit.MustMoney("10.00", "EUR")}})
+	"value pareto share": func(p decimal.Decimal) error {
+		r, err := value.Pareto(crmkit.MustCurrency("EUR"), []value.ParetoInput{{Customer: "a", Revenue: crmkit.MustMoney("10.00", "EUR")}})
 		if err != nil {
 			return nil
 		}
 		_, err = r.KeyCustomers(p)
 		return err
 	},
-	"account fallen share": func(p decimal.Decimal) error {
-		_, err := account.NewClassifier(account.LifecycleRules{FallenShare: p})
+	"value fallen share": func(p decimal.Decimal) error {
+		_, err := value.NewClassifier(value.LifecycleRules{FallenShare: p})
 		return err
 	},
 	"quota commission rate": func(p decimal.Decimal) error {
@@ -181,7 +182,7 @@ func TestPropertyEveryPackageRefusesNonFractions(t *testing.T) {
 // infinite are refused by their own rules).
 func TestPropertyFractionsAccepted(t *testing.T) {
 	for _, name := range []string{"deal stage probability", "deal probability override", "deal SetProbability",
-		"funnel forecast rates", "funnel velocity win rate", "account save probability", "account churn limit",
+		"funnel forecast rates", "funnel velocity win rate", "value save probability", "value churn limit",
 		"quota commission rate"} {
 		take := fractionTakers[name]
 		rapid.Check(t, func(t *rapid.T) {

@@ -86,7 +86,7 @@
 // # KPIs
 //
 // Count gives lead counts by source, campaign, stage, channel and period;
-// CostPerLead divides spend per source or campaign by its leads; Progress
+// CostPerLeadBy breaks kpi.CostPerLead down by source or campaign; Progress
 // reads event histories for the conversion between any two stages, the
 // lead-to-customer rate and the time from first touch to each stage.
 //

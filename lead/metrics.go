@@ -90,8 +90,9 @@ func (c Counts) LeadToCustomerBySource(source Channel) (decimal.Decimal, error) 
 	return r, nil
 }
 
-// CostPerLead divides the spend on each key (a source or a campaign) by its
-// leads with kpi.CostPerLead, rounding with mode:
+// CostPerLeadBy breaks the cost per lead down by key (a source or a
+// campaign): it divides the spend on each key by its leads with
+// kpi.CostPerLead, the formula's one definition, rounding with mode:
 //
 //	cost per lead(k) = spend(k) / leads(k)
 //
@@ -100,7 +101,7 @@ func (c Counts) LeadToCustomerBySource(source Channel) (decimal.Decimal, error) 
 // lead is undefined, not zero). Keys with leads but no spend are left out.
 // A negative or currency-less spend or an invalid mode is an error naming
 // the key.
-func CostPerLead[K cmp.Ordered](leads map[K]int64, spend map[K]crmkit.Money, mode crmkit.RoundingMode) (map[K]crmkit.Money, []K, error) {
+func CostPerLeadBy[K cmp.Ordered](leads map[K]int64, spend map[K]crmkit.Money, mode crmkit.RoundingMode) (map[K]crmkit.Money, []K, error) {
 	out := make(map[K]crmkit.Money, len(spend))
 	var noLeads []K
 	for _, k := range slices.Sorted(maps.Keys(spend)) {

@@ -141,7 +141,7 @@ func TestCountByHand(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
-func TestCostPerLeadByHand(t *testing.T) {
+func TestCostPerLeadByKeyByHand(t *testing.T) {
 	leads := map[lead.Channel]int64{lead.ChannelEmail: 3, lead.ChannelEvent: 2, lead.ChannelSocial: 5}
 	spend := map[lead.Channel]crmkit.Money{
 		lead.ChannelEmail:       crmkit.MustMoney("100.00", "EUR"), // 33.333... -> 33.33
@@ -149,7 +149,7 @@ func TestCostPerLeadByHand(t *testing.T) {
 		lead.ChannelReferral:    crmkit.MustMoney("50.00", "EUR"), // spent, no leads
 		lead.ChannelAdvertising: crmkit.MustMoney("1.00", "EUR"),
 	}
-	costs, none, err := lead.CostPerLead(leads, spend, crmkit.RoundHalfEven)
+	costs, none, err := lead.CostPerLeadBy(leads, spend, crmkit.RoundHalfEven)
 	require.NoError(t, err)
 	assert.Equal(t, map[lead.Channel]crmkit.Money{
 		lead.ChannelEmail: crmkit.MustMoney("33.33", "EUR"),
@@ -158,15 +158,15 @@ func TestCostPerLeadByHand(t *testing.T) {
 	assert.Equal(t, []lead.Channel{lead.ChannelAdvertising, lead.ChannelReferral}, none)
 
 	// By campaign, with the same function.
-	byCampaign, _, err := lead.CostPerLead(map[string]int64{"spring": 4}, map[string]crmkit.Money{"spring": crmkit.MustMoney("10.00", "EUR")}, crmkit.RoundHalfEven)
+	byCampaign, _, err := lead.CostPerLeadBy(map[string]int64{"spring": 4}, map[string]crmkit.Money{"spring": crmkit.MustMoney("10.00", "EUR")}, crmkit.RoundHalfEven)
 	require.NoError(t, err)
 	assert.Equal(t, crmkit.MustMoney("2.50", "EUR"), byCampaign["spring"])
 
-	_, _, err = lead.CostPerLead(leads, map[lead.Channel]crmkit.Money{lead.ChannelEmail: crmkit.MustMoney("-1.00", "EUR")}, crmkit.RoundHalfEven)
+	_, _, err = lead.CostPerLeadBy(leads, map[lead.Channel]crmkit.Money{lead.ChannelEmail: crmkit.MustMoney("-1.00", "EUR")}, crmkit.RoundHalfEven)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = lead.CostPerLead(leads, map[lead.Channel]crmkit.Money{lead.ChannelEmail: {}}, crmkit.RoundHalfEven)
+	_, _, err = lead.CostPerLeadBy(leads, map[lead.Channel]crmkit.Money{lead.ChannelEmail: {}}, crmkit.RoundHalfEven)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = lead.CostPerLead(leads, spend, 0)
+	_, _, err = lead.CostPerLeadBy(leads, spend, 0)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 

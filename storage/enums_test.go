@@ -12,6 +12,7 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 )
@@ -19,7 +20,7 @@ import (
 // storedTypes are the values the stores keep as JSON: the aggregates and
 // the event payloads that hold enums.
 var storedTypes = []reflect.Type{
-	reflect.TypeFor[lead.Lead](), reflect.TypeFor[deal.Deal](), reflect.TypeFor[deal.Quote](),
+	reflect.TypeFor[lead.Lead](), reflect.TypeFor[deal.Deal](), reflect.TypeFor[quote.Quote](),
 	reflect.TypeFor[approval.Request](), reflect.TypeFor[account.Account](), reflect.TypeFor[account.Contract](),
 	reflect.TypeFor[account.Interaction](), reflect.TypeFor[quota.Plan](), reflect.TypeFor[campaign.Campaign](),
 	reflect.TypeFor[lead.TimeframePayload](), reflect.TypeFor[lead.NurturePayload](), reflect.TypeFor[account.AccountCreatedPayload](),

@@ -1,6 +1,7 @@
 // Package accounttest provides pgregory.net/rapid generators of accounts,
 // account hierarchies and monthly revenue histories for tests of code
-// built on package account.
+// built on package account and on its value analytics (package
+// account/value: a revenue history is what value.Classifier reads).
 package accounttest
 
 import (

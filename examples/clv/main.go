@@ -36,8 +36,10 @@
 // monetary value (mean spend per purchase day), a customer's score is
 // 1 + floor(5 · worse / n), where worse counts the customers with a strictly
 // worse value and n all customers: ties share a score, and 5 means at least
-// 80% of the customers are worse. Package account has no RFM function yet, so
-// the scores are computed here.
+// 80% of the customers are worse. This is the rule of value.ScoreRFM (package
+// account/value) with five bins, but ScoreRFM scores total spend in
+// crmkit.Money while this table scores the mean spend per purchase day in
+// float64 (the Gamma-Gamma model's m), so the scores are still computed here.
 package main
 
 import (

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/account/clv"
+	"github.com/crmkit/crmkit/account/value"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/internal/harness"
@@ -94,11 +94,11 @@ func TestIssue16DomainCases(t *testing.T) {
 		}},
 		{Name: "FrequencyFit bins MaxInt", Call: func() error { return errOf(clv.FrequencyFit(pareto, []clv.Customer{buyer}, math.MaxInt)) }},
 		{Name: "FiniteCLV extreme decimals", Call: func() error {
-			return errOf(account.FiniteCLV(m100, decimal.New(1, -2000000000), decimal.New(1, 2000000000), 1200, crmkit.RoundHalfEven))
+			return errOf(value.FiniteCLV(m100, decimal.New(1, -2000000000), decimal.New(1, 2000000000), 1200, crmkit.RoundHalfEven))
 		}},
-		{Name: "account.Cohorts over 2e9 years", Call: func() error {
-			acts := []account.Activity{{Customer: "a", At: time.Date(-1e9, 1, 1, 0, 0, 0, 0, time.UTC)}, {Customer: "a", At: time.Date(1e9, 1, 1, 0, 0, 0, 0, time.UTC)}}
-			return errOf(account.Cohorts(crmkit.Calendar{}, slices.Values(acts)))
+		{Name: "value.Cohorts over 2e9 years", Call: func() error {
+			acts := []value.Activity{{Customer: "a", At: time.Date(-1e9, 1, 1, 0, 0, 0, 0, time.UTC)}, {Customer: "a", At: time.Date(1e9, 1, 1, 0, 0, 0, 0, time.UTC)}}
+			return errOf(value.Cohorts(crmkit.Calendar{}, slices.Values(acts)))
 		}},
 		// The two functions that returned +Inf without an error.
 		{Name: "GammaGamma.ExpectedSpend +Inf", Call: func() error { return errOf(clv.GammaGamma{P: 1e300, Q: 2, Gamma: 1e300}.ExpectedSpend()) }},

@@ -122,7 +122,7 @@ func TestMigrateEnumsToText(t *testing.T) {
 	// An interaction, major (3: info was 1) and escalated (3: pending was
 	// 1).
 	_, recorded, err := account.RecordInteraction(account.Interaction{AccountID: a.ID, Channel: "phone", Severity: account.Major,
-		Outcome: account.Escalated, Who: "ana", At: t0})
+		Outcome: account.Escalated, Who: "ana", At: t0}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	event(recorded, string(recorded.Payload))
 	exec(`UPDATE events SET payload = payload || '{"severity": 3, "outcome": 3}' WHERE id = $1`, recorded.ID)

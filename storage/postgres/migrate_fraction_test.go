@@ -10,6 +10,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/storage/postgres"
 )
 
@@ -76,9 +77,9 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	require.NoError(t, err)
 
 	// A quote's creation event, its line discount written in percent.
-	q, quoteCreated, err := deal.NewQuote(withOverride.ID, crmkit.MustCurrency("EUR"), []deal.QuoteLine{
+	q, quoteCreated, err := quote.New(withOverride.ID, crmkit.MustCurrency("EUR"), []quote.Line{
 		{Product: "seat", Quantity: decimal.NewFromInt(2), UnitPrice: crmkit.MustMoney("100.00", "EUR"), Discount: decimal.RequireFromString("0.175")},
-	}, t0.AddDate(0, 1, 0), deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
+	}, t0.AddDate(0, 1, 0), crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	require.NoError(t, s.Events().Append(ctx, quoteCreated))
 	_, err = db.Pool().Exec(ctx, `UPDATE events SET payload = jsonb_set(payload, '{lines,0,discount}', '"17.5"') WHERE id = $1`, quoteCreated.ID)
@@ -120,7 +121,7 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	for e, err := range s.Events().ByAggregate(ctx, q.ID) {
 		require.NoError(t, err)
 		quoteEvents++
-		var qc deal.QuoteContentPayload
+		var qc quote.ContentPayload
 		require.NoError(t, e.DecodePayload(&qc))
 		require.Len(t, qc.Lines, 1)
 		assert.True(t, qc.Lines[0].Discount.Equal(decimal.RequireFromString("0.175")), "17.5 %% is 0.175, got %s", qc.Lines[0].Discount)

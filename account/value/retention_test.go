@@ -1,4 +1,4 @@
-package account_test
+package value_test
 
 import (
 	"maps"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/account/value"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,12 +17,12 @@ func TestCohorts(t *testing.T) {
 	cal, err := crmkit.Gregorian(time.UTC)
 	require.NoError(t, err)
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 12, 0, 0, 0, time.UTC) }
-	acts := []account.Activity{
+	acts := []value.Activity{
 		{"a", day(1, 3)}, {"b", day(1, 9)}, {"c", day(1, 20)}, {"a", day(1, 25)},
 		{"a", day(2, 1)}, {"b", day(2, 2)}, {"d", day(2, 10)},
 		{"a", day(3, 1)}, {"d", day(3, 5)}, {"e", day(3, 7)},
 	}
-	rows, err := account.Cohorts(cal, slices.Values(acts))
+	rows, err := value.Cohorts(cal, slices.Values(acts))
 	require.NoError(t, err)
 	require.Len(t, rows, 3)
 	assert.Equal(t, []int64{3, 2, 1}, rows[0].Active)
@@ -40,31 +40,31 @@ func TestCohorts(t *testing.T) {
 	// Order of the stream does not matter.
 	rev := slices.Clone(acts)
 	slices.Reverse(rev)
-	again, err := account.Cohorts(cal, slices.Values(rev))
+	again, err := value.Cohorts(cal, slices.Values(rev))
 	require.NoError(t, err)
 	assert.Equal(t, rows, again)
 
-	_, err = account.Cohorts(cal, slices.Values([]account.Activity{{"", day(1, 1)}}))
+	_, err = value.Cohorts(cal, slices.Values([]value.Activity{{"", day(1, 1)}}))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestChurnLimits(t *testing.T) {
-	checks, err := account.CheckChurnLimits([]account.TeamChurn{
+	checks, err := value.CheckChurnLimits([]value.TeamChurn{
 		{Team: "kam-north", Start: 100, Lost: 6, Limit: d("0.05")},
 		{Team: "service", Start: 50, Lost: 2, Limit: d("0.05")},
 		{Team: "kam-south", Start: 100, Lost: 5, Limit: d("0.05")},
 	})
 	require.NoError(t, err)
 	assert.True(t, checks[0].Churn.Equal(d("0.06")))
-	b := account.Breaches(checks)
+	b := value.Breaches(checks)
 	require.Len(t, b, 1, "exactly at the limit is not over it")
 	assert.Equal(t, "kam-north", b[0].Team)
 
-	_, err = account.CheckChurnLimits([]account.TeamChurn{{Team: "x", Start: 10, Lost: 11, Limit: d("0.1")}})
+	_, err = value.CheckChurnLimits([]value.TeamChurn{{Team: "x", Start: 10, Lost: 11, Limit: d("0.1")}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = account.CheckChurnLimits([]account.TeamChurn{{Team: "x", Start: 10, Lost: 1, Limit: d("1.5")}})
+	_, err = value.CheckChurnLimits([]value.TeamChurn{{Team: "x", Start: 10, Lost: 1, Limit: d("1.5")}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = account.CheckChurnLimits([]account.TeamChurn{{Start: 10, Lost: 1, Limit: d("0.5")}})
+	_, err = value.CheckChurnLimits([]value.TeamChurn{{Start: 10, Lost: 1, Limit: d("0.5")}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
@@ -77,7 +77,7 @@ func TestCategoriesPerCustomer(t *testing.T) {
 			}
 		}
 	}
-	r, err := account.CategoriesPerCustomer(seq)
+	r, err := value.CategoriesPerCustomer(seq)
 	require.NoError(t, err)
 	// By hand: a buys x and y, b buys x: (2 + 1) / 2 = 1.5 categories per
 	// customer, while the cross-sell ratio (one of two customers bought a
@@ -86,8 +86,8 @@ func TestCategoriesPerCustomer(t *testing.T) {
 	ratio, err := kpi.CrossSellRatio(1, 2)
 	require.NoError(t, err)
 	assert.True(t, ratio.Equal(d("0.5")), ratio.String())
-	_, err = account.CategoriesPerCustomer(func(func(string, string) bool) {})
+	_, err = value.CategoriesPerCustomer(func(func(string, string) bool) {})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = account.ChurnByGroup(func(func(account.ChurnRecord) bool) {})
+	_, err = value.ChurnByGroup(func(func(value.ChurnRecord) bool) {})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }

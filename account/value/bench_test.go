@@ -1,4 +1,4 @@
-package account_test
+package value_test
 
 import (
 	"math/rand/v2"
@@ -6,20 +6,20 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/account/value"
 )
 
-func benchRFMInputs(n int) []account.RFMInput {
+func benchRFMInputs(n int) []value.RFMInput {
 	rng := rand.New(rand.NewPCG(1, 2))
 	cur := crmkit.MustCurrency("EUR")
-	in := make([]account.RFMInput, n)
+	in := make([]value.RFMInput, n)
 	for i := range in {
 		f := int64(1)
 		if rng.IntN(2) == 0 { // over half buy once, as in CDNOW
 			f += int64(rng.IntN(20))
 		}
 		m, _ := crmkit.NewMoney(int64(rng.IntN(100_000)), cur)
-		in[i] = account.RFMInput{Customer: "c" + strconv.Itoa(i), Last: t0.AddDate(0, 0, rng.IntN(540)), Frequency: f, Monetary: m}
+		in[i] = value.RFMInput{Customer: "c" + strconv.Itoa(i), Last: t0.AddDate(0, 0, rng.IntN(540)), Frequency: f, Monetary: m}
 	}
 	return in
 }
@@ -29,7 +29,7 @@ func BenchmarkRFM1M(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := account.ScoreRFM(in, account.RFMConfig{}); err != nil {
+		if _, err := value.ScoreRFM(in, value.RFMConfig{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -37,15 +37,15 @@ func BenchmarkRFM1M(b *testing.B) {
 
 func BenchmarkPareto1M(b *testing.B) {
 	rfm := benchRFMInputs(1_000_000)
-	in := make([]account.CustomerRevenue, len(rfm))
+	in := make([]value.ParetoInput, len(rfm))
 	for i, r := range rfm {
-		in[i] = account.CustomerRevenue{Customer: r.Customer, Revenue: r.Monetary}
+		in[i] = value.ParetoInput{Customer: r.Customer, Revenue: r.Monetary}
 	}
 	cur := crmkit.MustCurrency("EUR")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		r, err := account.Pareto(cur, in)
+		r, err := value.Pareto(cur, in)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func BenchmarkClassify100kx36(b *testing.B) {
 		}
 		hist[i] = h
 	}
-	c, err := account.NewClassifier(account.LifecycleRules{})
+	c, err := value.NewClassifier(value.LifecycleRules{})
 	if err != nil {
 		b.Fatal(err)
 	}

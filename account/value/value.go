@@ -1,4 +1,4 @@
-package account
+package value
 
 import (
 	"fmt"
@@ -35,10 +35,11 @@ func ProfitMargin(revenue, costToServe crmkit.Money) (decimal.Decimal, error) {
 	return crmkit.Ratio(decimal.NewFromInt(p.Minor()), decimal.NewFromInt(revenue.Minor()))
 }
 
-// MaxCLVPeriods is the most periods FiniteCLV sums (100 years of
+// MaxFiniteCLVPeriods is the most periods FiniteCLV sums (100 years of
 // months), so that its exact decimal arithmetic stays small; rates are
-// fractions with at most crmkit.MaxFractionPlaces places.
-const MaxCLVPeriods = 1200
+// fractions with at most crmkit.MaxFractionPlaces places. (clv.MaxCLVPeriods
+// bounds the float64 models of package account/clv, a different sum.)
+const MaxFiniteCLVPeriods = 1200
 
 // checkRate validates a probability, rate or share as crmkit.CheckFraction
 // does and returns it in compact form (see crmkit.CheckDecimal).
@@ -91,7 +92,7 @@ func HistoricalCLV(margin crmkit.Money, retention, discount decimal.Decimal, mod
 //
 // It grows with T towards HistoricalCLV. For m = 100, r = 0.8, d = 0.1:
 // T = 1 gives 72.73, T = 2 gives 125.62. periods must be in
-// 1..MaxCLVPeriods, and the rates within the bounds of HistoricalCLV.
+// 1..MaxFiniteCLVPeriods, and the rates within the bounds of HistoricalCLV.
 // The sum is computed exactly and divided once, so the result never
 // exceeds HistoricalCLV rounded the same way.
 func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods int, mode crmkit.RoundingMode) (crmkit.Money, error) {
@@ -99,8 +100,8 @@ func FiniteCLV(margin crmkit.Money, retention, discount decimal.Decimal, periods
 	if err != nil {
 		return crmkit.Money{}, fmt.Errorf("finite clv: %w", err)
 	}
-	if periods < 1 || periods > MaxCLVPeriods {
-		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..%d", periods, MaxCLVPeriods)
+	if periods < 1 || periods > MaxFiniteCLVPeriods {
+		return crmkit.Money{}, crmkit.Invalid("periods", "horizon %d is outside 1..%d", periods, MaxFiniteCLVPeriods)
 	}
 	// Σ_{t=1..T} r^t/(1+d)^t = Σ_{t=1..T} r^t·(1+d)^(T−t) / (1+d)^T, summed
 	// exactly and divided once.

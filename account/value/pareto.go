@@ -1,4 +1,4 @@
-package account
+package value
 
 import (
 	"cmp"
@@ -10,8 +10,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// CustomerRevenue is a customer's revenue over some period.
-type CustomerRevenue struct {
+// ParetoInput is what Pareto ranks: a customer (its key, unique) and its
+// revenue over some period.
+type ParetoInput struct {
 	Customer string
 	Revenue  crmkit.Money
 }
@@ -36,7 +37,7 @@ type ParetoRanking struct {
 // key are ErrInvalid, a key given twice ErrConflict, an amount in another
 // currency ErrCurrencyMismatch, a total beyond int64 ErrOverflow, and a
 // zero total ErrInvalid (no shares to compute).
-func Pareto(cur crmkit.Currency, customers []CustomerRevenue) (ParetoRanking, error) {
+func Pareto(cur crmkit.Currency, customers []ParetoInput) (ParetoRanking, error) {
 	if cur.IsZero() {
 		return ParetoRanking{}, crmkit.Invalid("currency", "pareto without currency")
 	}

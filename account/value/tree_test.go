@@ -1,4 +1,4 @@
-package account_test
+package value_test
 
 import (
 	"encoding/csv"
@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/account/value"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,13 +23,13 @@ var jobs = []string{"sales", "engineer", "teacher"}
 // miningData is the article's example made exact: customers aged 20-30 in
 // a sales job adopt at 90% (18 of every 20), everybody else at 5% (1 of
 // 20). Ages 18..60, three jobs, 20 customers per cell.
-func miningData() iter.Seq[account.Sample] {
-	return func(yield func(account.Sample) bool) {
+func miningData() iter.Seq[value.Sample] {
+	return func(yield func(value.Sample) bool) {
 		for age := 18; age <= 60; age++ {
 			for j := range jobs {
 				for k := range 20 {
 					in := age >= 20 && age <= 30 && j == 0
-					s := account.Sample{Values: []float64{float64(age), float64(j)}, Adopted: (in && k < 18) || (!in && k == 0)}
+					s := value.Sample{Values: []float64{float64(age), float64(j)}, Adopted: (in && k < 18) || (!in && k == 0)}
 					if !yield(s) {
 						return
 					}
@@ -39,10 +39,10 @@ func miningData() iter.Seq[account.Sample] {
 	}
 }
 
-var miningAttrs = []account.Attribute{{Name: "age", Kind: account.Numeric}, {Name: "job", Kind: account.Categorical, Levels: jobs}}
+var miningAttrs = []value.Attribute{{Name: "age", Kind: value.Numeric}, {Name: "job", Kind: value.Categorical, Levels: jobs}}
 
 func TestTreeFindsTheSegment(t *testing.T) {
-	tree, err := account.TrainTree(miningAttrs, miningData(), account.TreeConfig{MaxDepth: 3, MinLeaf: 10})
+	tree, err := value.TrainTree(miningAttrs, miningData(), value.TreeConfig{MaxDepth: 3, MinLeaf: 10})
 	require.NoError(t, err)
 	// Base rate: 11 ages x 18 adopters in the segment, 118 cells x 1 outside:
 	// (198 + 118) / 2580 = 79/645 = 0.12248062015503875968... -> 16 places
@@ -64,7 +64,7 @@ func TestTreeFindsTheSegment(t *testing.T) {
 	p, err := tree.Probability([]float64{25, 0})
 	require.NoError(t, err)
 	assert.InDelta(t, 0.9, p, 1e-12)
-	ranked, err := tree.Rank(slices.Values([]account.Candidate{
+	ranked, err := tree.Rank(slices.Values([]value.Candidate{
 		{"teacher-25", []float64{25, 2}}, {"sales-25", []float64{25, 0}}, {"sales-45", []float64{45, 0}},
 	}))
 	require.NoError(t, err)
@@ -75,15 +75,15 @@ func TestTreeFindsTheSegment(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "job level out of range")
 	_, err = tree.Probability([]float64{math.NaN(), 0})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = account.TrainTree(miningAttrs, slices.Values([]account.Sample{{Values: []float64{1}}}), account.TreeConfig{})
+	_, err = value.TrainTree(miningAttrs, slices.Values([]value.Sample{{Values: []float64{1}}}), value.TreeConfig{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = account.TrainTree(miningAttrs, slices.Values([]account.Sample(nil)), account.TreeConfig{})
+	_, err = value.TrainTree(miningAttrs, slices.Values([]value.Sample(nil)), value.TreeConfig{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = account.TrainTree(miningAttrs, miningData(), account.TreeConfig{MaxDepth: 31})
+	_, err = value.TrainTree(miningAttrs, miningData(), value.TreeConfig{MaxDepth: 31})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
 	// Depth 1 with a large minimum leaf is a single split or none.
-	stump, err := account.TrainTree(miningAttrs, miningData(), account.TreeConfig{MaxDepth: 1, MinLeaf: 2000})
+	stump, err := value.TrainTree(miningAttrs, miningData(), value.TreeConfig{MaxDepth: 1, MinLeaf: 2000})
 	require.NoError(t, err)
 	require.Len(t, stump.Rules(), 1)
 	assert.Equal(t, "all customers", stump.Rules()[0].Rule)
@@ -130,9 +130,9 @@ func TestTelcoChurn(t *testing.T) {
 		assert.True(t, errors.Is(err, crmkit.ErrInvalid))
 	}
 
-	groups, err := account.ChurnByGroup(func(yield func(account.ChurnRecord) bool) {
+	groups, err := value.ChurnByGroup(func(yield func(value.ChurnRecord) bool) {
 		for _, r := range rows {
-			if !yield(account.ChurnRecord{Group: r.contract, Churned: r.churned}) {
+			if !yield(value.ChurnRecord{Group: r.contract, Churned: r.churned}) {
 				return
 			}
 		}
@@ -143,7 +143,7 @@ func TestTelcoChurn(t *testing.T) {
 	assert.Equal(t, int64(7043), all.Customers)
 	assert.Equal(t, int64(1869), all.Churned)
 	assert.True(t, all.Rate.Round(4).Equal(d("0.2654")), all.Rate.String())
-	byName := map[string]account.GroupChurn{}
+	byName := map[string]value.GroupChurn{}
 	for _, g := range groups[1:] {
 		byName[g.Group] = g
 	}
@@ -161,14 +161,14 @@ func TestTelcoChurn(t *testing.T) {
 	assert.True(t, c.Equal(all.Rate))
 }
 
-var telcoAttrs = []account.Attribute{
-	{Name: "tenure", Kind: account.Numeric},
-	{Name: "monthly charges", Kind: account.Numeric},
-	{Name: "contract", Kind: account.Categorical, Levels: []string{"Month-to-month", "One year", "Two year"}},
-	{Name: "internet", Kind: account.Categorical, Levels: []string{"DSL", "Fiber optic", "No"}},
-	{Name: "payment", Kind: account.Categorical, Levels: []string{"Electronic check", "Mailed check", "Bank transfer (automatic)", "Credit card (automatic)"}},
-	{Name: "tech support", Kind: account.Categorical, Levels: []string{"No", "Yes", "No internet service"}},
-	{Name: "online security", Kind: account.Categorical, Levels: []string{"No", "Yes", "No internet service"}},
+var telcoAttrs = []value.Attribute{
+	{Name: "tenure", Kind: value.Numeric},
+	{Name: "monthly charges", Kind: value.Numeric},
+	{Name: "contract", Kind: value.Categorical, Levels: []string{"Month-to-month", "One year", "Two year"}},
+	{Name: "internet", Kind: value.Categorical, Levels: []string{"DSL", "Fiber optic", "No"}},
+	{Name: "payment", Kind: value.Categorical, Levels: []string{"Electronic check", "Mailed check", "Bank transfer (automatic)", "Credit card (automatic)"}},
+	{Name: "tech support", Kind: value.Categorical, Levels: []string{"No", "Yes", "No internet service"}},
+	{Name: "online security", Kind: value.Categorical, Levels: []string{"No", "Yes", "No internet service"}},
 }
 
 func telcoValues(t *testing.T, r telco) []float64 {
@@ -185,14 +185,14 @@ func telcoValues(t *testing.T, r telco) []float64 {
 // the base rate (always "stays").
 func TestTelcoTreeBeatsBaseRate(t *testing.T) {
 	rows, _ := loadTelco(t)
-	train := func(yield func(account.Sample) bool) {
+	train := func(yield func(value.Sample) bool) {
 		for i, r := range rows {
-			if i%5 != 0 && !yield(account.Sample{Values: telcoValues(t, r), Adopted: r.churned}) {
+			if i%5 != 0 && !yield(value.Sample{Values: telcoValues(t, r), Adopted: r.churned}) {
 				return
 			}
 		}
 	}
-	tree, err := account.TrainTree(telcoAttrs, train, account.TreeConfig{MaxDepth: 4, MinLeaf: 50})
+	tree, err := value.TrainTree(telcoAttrs, train, value.TreeConfig{MaxDepth: 4, MinLeaf: 50})
 	require.NoError(t, err)
 	var held, correct, stayed int
 	for i := 0; i < len(rows); i += 5 {
@@ -222,10 +222,10 @@ func TestTelcoTreeBeatsBaseRate(t *testing.T) {
 func TestTreeLeavesPartitionProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(1, 200).Draw(t, "n")
-		samples := make([]account.Sample, n)
+		samples := make([]value.Sample, n)
 		pos := 0
 		for i := range samples {
-			samples[i] = account.Sample{
+			samples[i] = value.Sample{
 				Values:  []float64{float64(rapid.IntRange(18, 70).Draw(t, "age")), float64(rapid.IntRange(0, 2).Draw(t, "job"))},
 				Adopted: rapid.IntRange(0, 3).Draw(t, "adopt") == 0,
 			}
@@ -233,8 +233,8 @@ func TestTreeLeavesPartitionProperty(t *testing.T) {
 				pos++
 			}
 		}
-		cfg := account.TreeConfig{MaxDepth: rapid.IntRange(1, 5).Draw(t, "depth"), MinLeaf: rapid.IntRange(1, 20).Draw(t, "minLeaf")}
-		tree, err := account.TrainTree(miningAttrs, slices.Values(samples), cfg)
+		cfg := value.TreeConfig{MaxDepth: rapid.IntRange(1, 5).Draw(t, "depth"), MinLeaf: rapid.IntRange(1, 20).Draw(t, "minLeaf")}
+		tree, err := value.TrainTree(miningAttrs, slices.Values(samples), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

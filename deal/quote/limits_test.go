@@ -1,11 +1,11 @@
-package deal_test
+package quote_test
 
 import (
 	"math/big"
 	"testing"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,7 +20,7 @@ import (
 func TestQuoteLineLimitMessages(t *testing.T) {
 	cases := []struct {
 		name string
-		line deal.QuoteLine
+		line quote.Line
 		want string
 	}{
 		// -1: negative, refused before any other rule.
@@ -34,10 +34,10 @@ func TestQuoteLineLimitMessages(t *testing.T) {
 		{"quantity too large", line("seat", "1000000000001", "10.00", "EUR", "0"),
 			`product "seat": invalid line.quantity: 1000000000001 is above 1000000000000`},
 		// 10^13: 2 digits, exponent 12, 14 > 13 digits.
-		{"quantity far too large", deal.QuoteLine{Product: "seat", Quantity: decimal.New(10, 12), UnitPrice: crmkit.MustMoney("1", "EUR")},
+		{"quantity far too large", quote.Line{Product: "seat", Quantity: decimal.New(10, 12), UnitPrice: crmkit.MustMoney("1", "EUR")},
 			`product "seat": invalid line.quantity: 10000000000000 is above 1000000000000`},
 		// 1e-400000000: exponent far below -6-1, shown in short form.
-		{"quantity absurd exponent", deal.QuoteLine{Product: "seat", Quantity: decimal.New(1, -400000000), UnitPrice: crmkit.MustMoney("1", "EUR")},
+		{"quantity absurd exponent", quote.Line{Product: "seat", Quantity: decimal.New(1, -400000000), UnitPrice: crmkit.MustMoney("1", "EUR")},
 			`product "seat": invalid line.quantity: 1e-400000000 has more than 6 decimal places`},
 		// Zero passes CheckDecimal and is refused as not positive.
 		{"zero quantity", line("seat", "0", "10.00", "EUR", "0"),
@@ -59,14 +59,14 @@ func TestQuoteLineLimitMessages(t *testing.T) {
 	// One written as 10^20 x 10^-20: 21 digits and 20 places, but the
 	// places beyond 6 are trailing zeros, the same value as 1 (the
 	// decimal path, as the coefficient passes int64): 1 x 10.00 = 10.00.
-	one := deal.QuoteLine{Product: "seat", Quantity: decimal.NewFromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(20), nil), -20), UnitPrice: crmkit.MustMoney("10.00", "EUR")}
+	one := quote.Line{Product: "seat", Quantity: decimal.NewFromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(20), nil), -20), UnitPrice: crmkit.MustMoney("10.00", "EUR")}
 	gross, net, err := one.Totals()
 	require.NoError(t, err)
 	assert.Equal(t, crmkit.MustMoney("10.00", "EUR"), gross)
 	assert.Equal(t, crmkit.MustMoney("10.00", "EUR"), net)
 
 	// The limits themselves are accepted: 10^12 units, 6 places each.
-	for _, l := range []deal.QuoteLine{
+	for _, l := range []quote.Line{
 		line("seat", "1000000000000", "0.01", "EUR", "0.999999"),
 		line("seat", "0.000001", "1.00", "EUR", "1"),
 	} {

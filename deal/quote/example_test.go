@@ -1,4 +1,4 @@
-package deal_test
+package quote_test
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -16,11 +16,11 @@ import (
 func ExampleQuote() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	dealID := uuid.MustParse("01900000-0000-7000-8000-00000000000a")
-	lines := []deal.QuoteLine{
+	lines := []quote.Line{
 		{Product: "crm-seat", Quantity: decimal.NewFromInt(25), UnitPrice: crmkit.MustMoney("39.90", "EUR"), Discount: decimal.RequireFromString("0.2")},
 		{Product: "onboarding", Quantity: decimal.RequireFromString("1.5"), UnitPrice: crmkit.MustMoney("800.00", "EUR")},
 	}
-	q, _, err := deal.NewQuote(dealID, crmkit.MustCurrency("EUR"), lines, at.AddDate(0, 0, 30), deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at}})
+	q, _, err := quote.New(dealID, crmkit.MustCurrency("EUR"), lines, at.AddDate(0, 0, 30), crmkit.Cmd{By: "rep-anna", At: at})
 	if err != nil {
 		panic(err)
 	}
@@ -29,21 +29,21 @@ func ExampleQuote() {
 	// Percent exists only in formatting: the rate is a fraction.
 	fmt.Println("overall discount", t.DiscountRate(4).Shift(2).String()+"%")
 
-	policy := deal.DefaultQuoteApprovalPolicy() // above 15%: manager; above 30%: director
-	q, e, _ := q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(time.Hour)}})
+	policy := quote.DefaultApprovalPolicy() // above 15%: manager; above 30%: director
+	q, e, _ := q.Submit(policy, crmkit.Cmd{By: "rep-anna", At: at.Add(time.Hour)})
 	fmt.Println(q.Status, q.Approval.Roles(), e.Type, e.Version)
 
-	_, _, err = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(time.Hour)}})
+	_, _, err = q.Send(policy, crmkit.Cmd{By: "rep-anna", At: at.Add(time.Hour)})
 	fmt.Println("send before approval:", errors.Is(err, crmkit.ErrForbidden))
-	_, _, err = q.Approve([]string{"manager"}, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(2 * time.Hour)}})
+	_, _, err = q.Approve([]string{"manager"}, crmkit.Cmd{By: "rep-anna", At: at.Add(2 * time.Hour)})
 	fmt.Println("approve own request:", errors.Is(err, crmkit.ErrForbidden))
 
-	q, e, _ = q.Approve([]string{"manager"}, deal.Cmd{Cmd: crmkit.Cmd{By: "mgr-ben", At: at.Add(2 * time.Hour), Reason: "strategic account"}})
+	q, e, _ = q.Approve([]string{"manager"}, crmkit.Cmd{By: "mgr-ben", At: at.Add(2 * time.Hour), Reason: "strategic account"})
 	// One event per command: the approval's own event is in the payload.
-	var p deal.QuoteSubmittedPayload
+	var p quote.SubmittedPayload
 	_ = e.DecodePayload(&p)
 	fmt.Println(q.Status, e.Type, p.Approval.Type)
-	q, _, _ = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rep-anna", At: at.Add(3 * time.Hour)}})
+	q, _, _ = q.Send(policy, crmkit.Cmd{By: "rep-anna", At: at.Add(3 * time.Hour)})
 	fmt.Println(q.Status, "v", q.Version)
 	// Output:
 	// gross 2197.50 EUR discount 199.50 EUR net 1998.00 EUR

@@ -1,4 +1,4 @@
-package deal_test
+package quote_test
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/approval"
-	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -29,14 +29,14 @@ var (
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func line(product, qty, price, currency, discount string) deal.QuoteLine {
-	return deal.QuoteLine{Product: product, Quantity: dec(qty), UnitPrice: crmkit.MustMoney(price, currency), Discount: dec(discount)}
+func line(product, qty, price, currency, discount string) quote.Line {
+	return quote.Line{Product: product, Quantity: dec(qty), UnitPrice: crmkit.MustMoney(price, currency), Discount: dec(discount)}
 }
 
 func TestQuoteLineTotalsByHand(t *testing.T) {
 	cases := []struct {
 		name       string
-		line       deal.QuoteLine
+		line       quote.Line
 		gross, net string
 	}{
 		{"no discount", line("seat", "3", "19.99", "EUR", "0"), "59.97", "59.97"},
@@ -56,7 +56,7 @@ func TestQuoteLineTotalsByHand(t *testing.T) {
 		// 0.000001 x 12345 cents = 0.012345 -> 0; exercises six quantity places.
 		{"tiny quantity", line("api call", "0.000001", "123.45", "EUR", "0"), "0.00", "0.00"},
 		// 1e12 units at 0.01: 1e12 cents.
-		{"quantity with a positive exponent", deal.QuoteLine{Product: "sms", Quantity: decimal.New(12, 2), UnitPrice: crmkit.MustMoney("0.01", "EUR")}, "12.00", "12.00"},
+		{"quantity with a positive exponent", quote.Line{Product: "sms", Quantity: decimal.New(12, 2), UnitPrice: crmkit.MustMoney("0.01", "EUR")}, "12.00", "12.00"},
 		// 123456789012 x 987654321098 needs more than 64 bits before the
 		// division by 10^6 (the exact decimal path): 121932631136585886.175176
 		// cents -> ...886.
@@ -75,12 +75,12 @@ func TestQuoteLineTotalsByHand(t *testing.T) {
 }
 
 func TestQuoteTotalsByHand(t *testing.T) {
-	lines := []deal.QuoteLine{
+	lines := []quote.Line{
 		line("licence", "10", "120.00", "EUR", "0.2"),  // 1200.00 -> 960.00
 		line("support", "1", "300.00", "EUR", "0"),     // 300.00
 		line("training", "2.5", "80.00", "EUR", "0.1"), // 200.00 -> 180.00
 	}
-	q, e, err := deal.NewQuote(dealID, eur, lines, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, e, err := quote.New(dealID, eur, lines, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, "QuoteCreated", e.Type)
 	assert.Equal(t, "quote", e.AggregateKind)
@@ -126,10 +126,10 @@ func TestDiscountRateRoundsHalfEven(t *testing.T) {
 		d := crmkit.MustMoney(c.discount, "EUR")
 		n, err := g.Sub(d)
 		require.NoError(t, err)
-		got := deal.QuoteTotals{Gross: g, Net: n, Discount: d}.DiscountRate(2)
+		got := quote.Totals{Gross: g, Net: n, Discount: d}.DiscountRate(2)
 		assert.True(t, got.Equal(dec(c.want)), "%s of %s: got %s, want %s", c.discount, c.gross, got, c.want)
 	}
-	tot := deal.QuoteTotals{Gross: crmkit.MustMoney("8.00", "EUR"), Discount: crmkit.MustMoney("1.00", "EUR")}
+	tot := quote.Totals{Gross: crmkit.MustMoney("8.00", "EUR"), Discount: crmkit.MustMoney("1.00", "EUR")}
 	assert.True(t, tot.DiscountRate(3).Equal(dec("0.125")))
 	assert.True(t, tot.DiscountRate(-3).Equal(dec("0")), "negative places read as 0: 0.125 -> 0")
 }
@@ -138,32 +138,32 @@ func TestQuoteRejectsBadLines(t *testing.T) {
 	good := line("seat", "1", "10.00", "EUR", "0")
 	cases := []struct {
 		name  string
-		line  deal.QuoteLine
+		line  quote.Line
 		want  error
 		field string
 	}{
 		{"empty product", line(" ", "1", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].product"},
 		{"negative quantity", line("seat", "-1", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
 		{"zero quantity", line("seat", "0", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
-		{"zero-value quantity", deal.QuoteLine{Product: "seat", UnitPrice: crmkit.MustMoney("1", "EUR")}, crmkit.ErrInvalid, "lines[1].quantity"},
+		{"zero-value quantity", quote.Line{Product: "seat", UnitPrice: crmkit.MustMoney("1", "EUR")}, crmkit.ErrInvalid, "lines[1].quantity"},
 		{"quantity too precise", line("seat", "1.0000001", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
 		{"quantity too large", line("seat", "1000000000001", "10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].quantity"},
-		{"quantity absurd exponent", deal.QuoteLine{Product: "seat", Quantity: decimal.New(1, -400000000), UnitPrice: crmkit.MustMoney("1", "EUR")}, crmkit.ErrInvalid, "lines[1].quantity"},
+		{"quantity absurd exponent", quote.Line{Product: "seat", Quantity: decimal.New(1, -400000000), UnitPrice: crmkit.MustMoney("1", "EUR")}, crmkit.ErrInvalid, "lines[1].quantity"},
 		{"negative price", line("seat", "1", "-10.00", "EUR", "0"), crmkit.ErrInvalid, "lines[1].unit_price"},
-		{"price without currency", deal.QuoteLine{Product: "seat", Quantity: dec("1")}, crmkit.ErrInvalid, "lines[1].unit_price"},
+		{"price without currency", quote.Line{Product: "seat", Quantity: dec("1")}, crmkit.ErrInvalid, "lines[1].unit_price"},
 		{"discount over 1", line("seat", "1", "10.00", "EUR", "1.0001"), crmkit.ErrInvalid, "lines[1].discount"},
 		{"discount in percent", line("seat", "1", "10.00", "EUR", "15"), crmkit.ErrInvalid, "lines[1].discount"},
 		{"negative discount", line("seat", "1", "10.00", "EUR", "-0.0001"), crmkit.ErrInvalid, "lines[1].discount"},
 		{"discount too precise", line("seat", "1", "10.00", "EUR", "0.1234567"), crmkit.ErrInvalid, "lines[1].discount"},
 		{"mixed currencies", line("seat", "1", "10.00", "USD", "0"), crmkit.ErrCurrencyMismatch, ""},
 	}
-	draft, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{good}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	draft, _, err := quote.New(dealID, eur, []quote.Line{good}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	snapshot := draft.Clone()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			lines := []deal.QuoteLine{good, c.line}
-			q, _, err := deal.NewQuote(dealID, eur, lines, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+			lines := []quote.Line{good, c.line}
+			q, _, err := quote.New(dealID, eur, lines, until, crmkit.Cmd{By: "rob", At: t0})
 			require.ErrorIs(t, err, c.want)
 			assert.Equal(t, uuid.Nil, q.ID)
 			if c.field != "" {
@@ -172,13 +172,13 @@ func TestQuoteRejectsBadLines(t *testing.T) {
 				assert.Equal(t, c.field, ve.Field)
 			}
 
-			got, events, err := draft.SetLines(lines, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)}})
+			got, events, err := draft.SetLines(lines, crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)})
 			require.ErrorIs(t, err, c.want)
 			assert.Equal(t, crmkit.Event{}, events)
-			assert.Equal(t, deal.Quote{}, got)
+			assert.Equal(t, quote.Quote{}, got)
 			assert.Equal(t, snapshot, draft, "nothing changed")
 
-			_, err = deal.LinesTotals(eur, lines)
+			_, err = quote.LinesTotals(eur, lines)
 			assert.ErrorIs(t, err, c.want)
 			_, _, err = c.line.Totals()
 			if c.want == crmkit.ErrInvalid {
@@ -189,48 +189,48 @@ func TestQuoteRejectsBadLines(t *testing.T) {
 }
 
 func TestNewQuoteRejectsBadInput(t *testing.T) {
-	lines := []deal.QuoteLine{line("seat", "1", "10.00", "EUR", "0")}
+	lines := []quote.Line{line("seat", "1", "10.00", "EUR", "0")}
 	for name, call := range map[string]func() error{
 		"nil deal": func() error {
-			_, _, err := deal.NewQuote(uuid.Nil, eur, lines, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+			_, _, err := quote.New(uuid.Nil, eur, lines, until, crmkit.Cmd{By: "rob", At: t0})
 			return err
 		},
 		"no currency": func() error {
-			_, _, err := deal.NewQuote(dealID, crmkit.Currency{}, lines, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+			_, _, err := quote.New(dealID, crmkit.Currency{}, lines, until, crmkit.Cmd{By: "rob", At: t0})
 			return err
 		},
 		"no author": func() error {
-			_, _, err := deal.NewQuote(dealID, eur, lines, until, deal.Cmd{Cmd: crmkit.Cmd{By: "", At: t0}})
+			_, _, err := quote.New(dealID, eur, lines, until, crmkit.Cmd{By: "", At: t0})
 			return err
 		},
 		"zero time": func() error {
-			_, _, err := deal.NewQuote(dealID, eur, lines, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: time.Time{}}})
+			_, _, err := quote.New(dealID, eur, lines, until, crmkit.Cmd{By: "rob", At: time.Time{}})
 			return err
 		},
 		"valid until before": func() error {
-			_, _, err := deal.NewQuote(dealID, eur, lines, t0, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+			_, _, err := quote.New(dealID, eur, lines, t0, crmkit.Cmd{By: "rob", At: t0})
 			return err
 		},
 	} {
 		t.Run(name, func(t *testing.T) { assert.ErrorIs(t, call(), crmkit.ErrInvalid) })
 	}
 	// Open-ended and empty drafts are fine; an empty one cannot be submitted.
-	q, _, err := deal.NewQuote(dealID, eur, nil, time.Time{}, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err := quote.New(dealID, eur, nil, time.Time{}, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	_, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	_, _, err = q.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestQuoteLineTotalsOverflow(t *testing.T) {
 	// 1e12 units at 92,233,720,368,547,758.07 EUR cannot fit int64 cents.
-	l := deal.QuoteLine{Product: "x", Quantity: dec("1000000000000"), UnitPrice: mustMinor(math.MaxInt64, eur)}
+	l := quote.Line{Product: "x", Quantity: dec("1000000000000"), UnitPrice: mustMinor(math.MaxInt64, eur)}
 	_, _, err := l.Totals()
 	assert.ErrorIs(t, err, crmkit.ErrOverflow)
 	// Two lines that fit alone but not together.
-	half := deal.QuoteLine{Product: "x", Quantity: dec("1"), UnitPrice: mustMinor(math.MaxInt64/2+1, eur)}
-	_, err = deal.LinesTotals(eur, []deal.QuoteLine{half, half})
+	half := quote.Line{Product: "x", Quantity: dec("1"), UnitPrice: mustMinor(math.MaxInt64/2+1, eur)}
+	_, err = quote.LinesTotals(eur, []quote.Line{half, half})
 	assert.ErrorIs(t, err, crmkit.ErrOverflow)
-	_, _, err = deal.NewQuote(dealID, eur, []deal.QuoteLine{half, half}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	_, _, err = quote.New(dealID, eur, []quote.Line{half, half}, until, crmkit.Cmd{By: "rob", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrOverflow)
 }
 
@@ -266,8 +266,8 @@ func roundHalfEvenRat(r *big.Rat) *big.Int {
 
 // genLine draws a valid line: quantities with up to 6 places, discounts
 // with up to 6, prices small and large (to reach the overflow edge).
-func genLine(cur crmkit.Currency) *rapid.Generator[deal.QuoteLine] {
-	return rapid.Custom(func(t *rapid.T) deal.QuoteLine {
+func genLine(cur crmkit.Currency) *rapid.Generator[quote.Line] {
+	return rapid.Custom(func(t *rapid.T) quote.Line {
 		qPlaces := rapid.IntRange(0, 6).Draw(t, "qty places")
 		qMax := int64(1_000_000)
 		if rapid.IntRange(0, 9).Draw(t, "big qty") == 0 {
@@ -286,7 +286,7 @@ func genLine(cur crmkit.Currency) *rapid.Generator[deal.QuoteLine] {
 			rapid.Int64Range(0, 100*scale),
 			rapid.SampledFrom([]int64{0, 15 * scale, 30 * scale, 100 * scale}),
 		).Draw(t, "discount coefficient")
-		return deal.QuoteLine{
+		return quote.Line{
 			Product:   rapid.SampledFrom([]string{"seat", "support", "training", "hardware"}).Draw(t, "product"),
 			Quantity:  qty,
 			UnitPrice: mustMinor(price, cur),
@@ -324,7 +324,7 @@ func TestQuoteTotalsAreExact(t *testing.T) {
 		}
 		overflow = overflow || wantGross.Cmp(maxInt) > 0 || wantNet.Cmp(maxInt) > 0
 
-		tot, err := deal.LinesTotals(cur, lines)
+		tot, err := quote.LinesTotals(cur, lines)
 		if overflow {
 			require.ErrorIs(rt, err, crmkit.ErrOverflow)
 			return
@@ -339,7 +339,7 @@ func TestQuoteTotalsAreExact(t *testing.T) {
 		// Order does not matter: the sum of exact line nets is exact.
 		rev := slices.Clone(lines)
 		slices.Reverse(rev)
-		tot2, err := deal.LinesTotals(cur, rev)
+		tot2, err := quote.LinesTotals(cur, rev)
 		require.NoError(rt, err)
 		require.Equal(rt, tot.Net, tot2.Net)
 		require.Equal(rt, tot.Gross, tot2.Gross)
@@ -348,10 +348,10 @@ func TestQuoteTotalsAreExact(t *testing.T) {
 }
 
 func TestQuoteApprovalPolicy(t *testing.T) {
-	p := deal.DefaultQuoteApprovalPolicy()
+	p := quote.DefaultApprovalPolicy()
 	require.NoError(t, p.Validate())
-	roles := func(p deal.QuoteApprovalPolicy, lines ...deal.QuoteLine) []string {
-		tot, err := deal.LinesTotals(eur, lines)
+	roles := func(p quote.ApprovalPolicy, lines ...quote.Line) []string {
+		tot, err := quote.LinesTotals(eur, lines)
 		require.NoError(t, err)
 		return p.RequiredRoles(tot)
 	}
@@ -367,13 +367,13 @@ func TestQuoteApprovalPolicy(t *testing.T) {
 	assert.Equal(t, []string{"manager"}, roles(high, line("seat", "1", "1.00", "EUR", "0.2")))
 
 	// Overall discount, compared exactly: 20.00 off 100.00 is 20%, not above.
-	overall := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{
-		{Basis: deal.OverallDiscount, Above: dec("0.2"), Role: "finance"},
-		{Basis: deal.OverallDiscount, Above: dec("0.1"), Role: "manager"},
-		{Basis: deal.MaxLineDiscount, Above: dec("0.5"), Role: "manager"},
+	overall := quote.ApprovalPolicy{Rules: []quote.ApprovalRule{
+		{Basis: quote.OverallDiscount, Above: dec("0.2"), Role: "finance"},
+		{Basis: quote.OverallDiscount, Above: dec("0.1"), Role: "manager"},
+		{Basis: quote.MaxLineDiscount, Above: dec("0.5"), Role: "manager"},
 	}}
 	require.NoError(t, overall.Validate())
-	twenty := []deal.QuoteLine{line("a", "1", "50.00", "EUR", "0.4"), line("b", "1", "50.00", "EUR", "0")}
+	twenty := []quote.Line{line("a", "1", "50.00", "EUR", "0.4"), line("b", "1", "50.00", "EUR", "0")}
 	assert.Equal(t, []string{"manager"}, roles(overall, twenty...))
 	assert.Equal(t, []string{"manager", "finance"}, roles(overall, line("a", "1", "50.00", "EUR", "0.4002"), line("b", "1", "50.00", "EUR", "0")),
 		"20.01% overall; lowest threshold first; manager once although two rules name it")
@@ -382,34 +382,34 @@ func TestQuoteApprovalPolicy(t *testing.T) {
 }
 
 func TestQuoteApprovalPolicyValidate(t *testing.T) {
-	for name, p := range map[string]deal.QuoteApprovalPolicy{
-		"unknown basis":    {Rules: []deal.QuoteApprovalRule{{Above: dec("0.1"), Role: "manager"}}},
-		"empty role":       {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("0.1")}}},
-		"negative":         {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("-0.01"), Role: "manager"}}},
-		"one (all)":        {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("1"), Role: "manager"}}},
-		"too precise":      {Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("0.1000001"), Role: "manager"}}},
+	for name, p := range map[string]quote.ApprovalPolicy{
+		"unknown basis":    {Rules: []quote.ApprovalRule{{Above: dec("0.1"), Role: "manager"}}},
+		"empty role":       {Rules: []quote.ApprovalRule{{Basis: quote.MaxLineDiscount, Above: dec("0.1")}}},
+		"negative":         {Rules: []quote.ApprovalRule{{Basis: quote.MaxLineDiscount, Above: dec("-0.01"), Role: "manager"}}},
+		"one (all)":        {Rules: []quote.ApprovalRule{{Basis: quote.MaxLineDiscount, Above: dec("1"), Role: "manager"}}},
+		"too precise":      {Rules: []quote.ApprovalRule{{Basis: quote.MaxLineDiscount, Above: dec("0.1000001"), Role: "manager"}}},
 		"negative ttl":     {TTL: -time.Hour},
-		"absurd threshold": {Rules: []deal.QuoteApprovalRule{{Basis: deal.OverallDiscount, Above: decimal.New(1, -99999999), Role: "manager"}}},
+		"absurd threshold": {Rules: []quote.ApprovalRule{{Basis: quote.OverallDiscount, Above: decimal.New(1, -99999999), Role: "manager"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			assert.ErrorIs(t, p.Validate(), crmkit.ErrInvalid)
-			q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "1.00", "EUR", "0")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+			q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "1", "1.00", "EUR", "0")}, until, crmkit.Cmd{By: "rob", At: t0})
 			require.NoError(t, err)
-			_, _, err = q.Submit(p, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+			_, _, err = q.Submit(p, crmkit.Cmd{By: "rob", At: t0})
 			assert.ErrorIs(t, err, crmkit.ErrInvalid, "submit refuses an invalid policy")
 		})
 	}
-	assert.NoError(t, deal.QuoteApprovalPolicy{}.Validate(), "no rules: nothing needs approval")
+	assert.NoError(t, quote.ApprovalPolicy{}.Validate(), "no rules: nothing needs approval")
 }
 
 func TestQuoteApprovalPolicyFromJSON(t *testing.T) {
-	var p deal.QuoteApprovalPolicy
+	var p quote.ApprovalPolicy
 	require.NoError(t, json.Unmarshal([]byte(`{"rules":[
 		{"basis":"max-line-discount","above":"0.15","role":"manager"},
 		{"basis":"overall-discount","above":"0.255","role":"director"}],"ttl":3600000000000}`), &p))
 	require.NoError(t, p.Validate())
 	require.Len(t, p.Rules, 2)
-	assert.Equal(t, deal.OverallDiscount, p.Rules[1].Basis)
+	assert.Equal(t, quote.OverallDiscount, p.Rules[1].Basis)
 	assert.True(t, p.Rules[1].Above.Equal(dec("0.255")))
 	assert.Equal(t, time.Hour, p.TTL)
 	b, err := json.Marshal(p)
@@ -432,17 +432,17 @@ func eventTypes(e crmkit.Event) []string {
 }
 
 func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.2")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "10", "100.00", "EUR", "0.2")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	policy := deal.DefaultQuoteApprovalPolicy()
+	policy := quote.DefaultApprovalPolicy()
 
-	_, _, err = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	_, _, err = q.Send(policy, crmkit.Cmd{By: "rob", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a draft is submitted first")
 
 	at := t0.Add(time.Hour)
-	p, events, err := q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	p, events, err := q.Submit(policy, crmkit.Cmd{By: "rob", At: at})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuotePendingApproval, p.Status)
+	assert.Equal(t, quote.PendingApproval, p.Status)
 	assert.Equal(t, []string{"QuoteSubmitted", "ApprovalRequested"}, eventTypes(events))
 	assert.Equal(t, int64(2), events.Version)
 	assert.Equal(t, "draft", events.From)
@@ -451,219 +451,227 @@ func TestQuoteNeedsApprovalBeforeSending(t *testing.T) {
 	assert.Equal(t, []string{"manager"}, p.Approval.Roles())
 	assert.Equal(t, until, p.Approval.ExpiresAt, "the approval lasts as long as the offer")
 	assert.Nil(t, q.Approval, "the draft is untouched")
-	var sp deal.QuoteSubmittedPayload
+	var sp quote.SubmittedPayload
 	require.NoError(t, events.DecodePayload(&sp))
 	assert.Equal(t, p.Approval.ID, sp.ApprovalID)
 	assert.Equal(t, crmkit.MustMoney("800.00", "EUR"), sp.Totals.Net)
 
-	_, _, err = p.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	_, _, err = p.Send(policy, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "not before the approval")
-	_, _, err = p.SetLines(nil, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	_, _, err = p.SetLines(nil, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "submitted lines are frozen")
-	_, _, err = p.Approve([]string{"manager"}, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	_, _, err = p.Approve([]string{"manager"}, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "nobody approves their own quote")
-	_, _, err = p.Approve(director.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: director.ID, At: at}})
+	_, _, err = p.Approve(director.Roles, crmkit.Cmd{By: director.ID, At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "a director is not a manager")
 
-	a, events, err := p.Approve(manager.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: manager.ID, At: at.Add(time.Hour), Reason: "ok"}})
+	a, events, err := p.Approve(manager.Roles, crmkit.Cmd{By: manager.ID, At: at.Add(time.Hour), Reason: "ok"})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuoteApproved, a.Status)
+	assert.Equal(t, quote.Approved, a.Status)
 	assert.Equal(t, []string{"QuoteApproved", "ApprovalGranted"}, eventTypes(events))
 	assert.Equal(t, approval.Pending, p.Approval.Status, "the pending value keeps its own approval")
 
-	s, events, err := a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at.Add(2 * time.Hour)}})
+	s, events, err := a.Send(policy, crmkit.Cmd{By: "rob", At: at.Add(2 * time.Hour)})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuoteSent, s.Status)
+	assert.Equal(t, quote.Sent, s.Status)
 	assert.Equal(t, at.Add(2*time.Hour), s.SentAt)
 	assert.Equal(t, []string{"QuoteSent"}, eventTypes(events))
 	assert.Equal(t, int64(4), s.Seq)
 	assert.Equal(t, int64(4), events.Version)
 
-	acc, events, err := s.Accept(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at.Add(48 * time.Hour)}})
+	acc, events, err := s.Accept(crmkit.Cmd{By: "rob", At: at.Add(48 * time.Hour)})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuoteAccepted, acc.Status)
+	assert.Equal(t, quote.Accepted, acc.Status)
 	assert.Equal(t, "accepted", events.To)
-	_, _, err = acc.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at.Add(49 * time.Hour)}})
+	_, _, err = acc.Revise(crmkit.Cmd{By: "rob", At: at.Add(49 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "accepted is final")
-	_, _, err = acc.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at.Add(49 * time.Hour)}})
+	_, _, err = acc.Decline(crmkit.Cmd{By: "rob", At: at.Add(49 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 }
 
 func TestQuoteTwoStepApprovalAndRevision(t *testing.T) {
-	policy := deal.DefaultQuoteApprovalPolicy()
-	lines := []deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.35")}
-	q, _, err := deal.NewQuote(dealID, eur, lines, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	policy := quote.DefaultApprovalPolicy()
+	lines := []quote.Line{line("seat", "10", "100.00", "EUR", "0.35")}
+	q, _, err := quote.New(dealID, eur, lines, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	p, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	p, _, err := q.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"manager", "director"}, p.Approval.Roles())
 
-	p1, events, err := p.Approve(both.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: both.ID, At: t0.Add(time.Hour)}})
+	p1, events, err := p.Approve(both.Roles, crmkit.Cmd{By: both.ID, At: t0.Add(time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"QuoteStepApproved", "ApprovalStepApproved"}, eventTypes(events))
-	assert.Equal(t, deal.QuotePendingApproval, p1.Status)
+	assert.Equal(t, quote.PendingApproval, p1.Status)
 	assert.Equal(t, p.Seq+1, p1.Seq, "an intermediate step is a quote event too")
-	_, _, err = p1.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)}})
+	_, _, err = p1.Send(policy, crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "half an approval is no approval")
-	_, _, err = p1.Approve(both.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: both.ID, At: t0.Add(time.Hour)}})
+	_, _, err = p1.Approve(both.Roles, crmkit.Cmd{By: both.ID, At: t0.Add(time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "one person, one step")
 
-	r, events, err := p1.Reject(director.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: director.ID, At: t0.Add(2 * time.Hour), Reason: "35% is too much"}})
+	r, events, err := p1.Reject(director.Roles, crmkit.Cmd{By: director.ID, At: t0.Add(2 * time.Hour), Reason: "35% is too much"})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuoteRejected, r.Status)
+	assert.Equal(t, quote.Rejected, r.Status)
 	assert.Equal(t, []string{"QuoteRejected", "ApprovalRejected"}, eventTypes(events))
 	assert.Equal(t, "35% is too much", events.Reason)
-	_, _, err = r.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(2 * time.Hour)}})
+	_, _, err = r.Send(policy, crmkit.Cmd{By: "rob", At: t0.Add(2 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
-	v2, events, err := r.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(3 * time.Hour), Reason: "lower the discount"}})
+	v2, events, err := r.Revise(crmkit.Cmd{By: "rob", At: t0.Add(3 * time.Hour), Reason: "lower the discount"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"QuoteRevised"}, eventTypes(events))
 	assert.Equal(t, 2, v2.Version)
 	assert.Equal(t, 1, r.Version, "the old version is kept by the caller")
 	assert.Equal(t, r.ID, v2.ID)
-	assert.Equal(t, deal.QuoteDraft, v2.Status)
+	assert.Equal(t, quote.Draft, v2.Status)
 	assert.Nil(t, v2.Approval)
-	var cp deal.QuoteContentPayload
+	var cp quote.ContentPayload
 	require.NoError(t, events.DecodePayload(&cp))
 	assert.Equal(t, 2, cp.Version)
 
-	v2, _, err = v2.SetLines([]deal.QuoteLine{line("seat", "10", "100.00", "EUR", "0.1")}, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(3 * time.Hour)}})
+	v2, _, err = v2.SetLines([]quote.Line{line("seat", "10", "100.00", "EUR", "0.1")}, crmkit.Cmd{By: "rob", At: t0.Add(3 * time.Hour)})
 	require.NoError(t, err)
-	ok, events, err := v2.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(4 * time.Hour)}})
+	ok, events, err := v2.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: t0.Add(4 * time.Hour)})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuoteApproved, ok.Status, "10% needs no approval")
+	assert.Equal(t, quote.Approved, ok.Status, "10% needs no approval")
 	assert.Nil(t, ok.Approval)
 	assert.Equal(t, []string{"QuoteApproved"}, eventTypes(events))
-	_, _, err = ok.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(4 * time.Hour)}})
+	_, _, err = ok.Send(policy, crmkit.Cmd{By: "rob", At: t0.Add(4 * time.Hour)})
 	require.NoError(t, err)
 }
 
 func TestQuoteReviseWithdrawsPendingApproval(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "1", "100.00", "EUR", "0.2")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	p, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	p, _, err := q.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	v2, events, err := p.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour), Reason: "customer asked for more seats"}})
+	v2, events, err := p.Revise(crmkit.Cmd{By: "rob", At: t0.Add(time.Hour), Reason: "customer asked for more seats"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"QuoteRevised", "ApprovalCancelled"}, eventTypes(events))
-	var rp deal.QuoteContentPayload
+	var rp quote.ContentPayload
 	require.NoError(t, events.DecodePayload(&rp))
 	require.NotNil(t, rp.Approval)
 	assert.Equal(t, p.Approval.ID, rp.Approval.AggregateID)
-	assert.Equal(t, deal.QuoteDraft, v2.Status)
+	assert.Equal(t, quote.Draft, v2.Status)
 
 	// A pending approval that ran out is recorded as expired instead.
-	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, t0.Add(24*time.Hour), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q2, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "1", "100.00", "EUR", "0.2")}, t0.Add(24*time.Hour), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	p2, _, err := q2.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	p2, _, err := q2.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	_, _, err = p2.Approve(manager.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: manager.ID, At: t0.Add(25 * time.Hour)}})
+	_, _, err = p2.Approve(manager.Roles, crmkit.Cmd{By: manager.ID, At: t0.Add(25 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "too late to approve")
-	_, events, err = p2.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(25 * time.Hour)}})
+	_, events, err = p2.Revise(crmkit.Cmd{By: "rob", At: t0.Add(25 * time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"QuoteRevised", "ApprovalExpired"}, eventTypes(events))
-	_, _, err = q2.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	// The expiry is the approval's own fact: at its ExpiresAt (t0 + 24h,
+	// the quote's ValidUntil), found by the reviser, not at the revision.
+	var rp2 quote.ContentPayload
+	require.NoError(t, events.DecodePayload(&rp2))
+	require.NotNil(t, rp2.Approval)
+	assert.Equal(t, t0.Add(24*time.Hour), rp2.Approval.At)
+	assert.Equal(t, "rob", rp2.Approval.Actor)
+	assert.Equal(t, t0.Add(25*time.Hour), events.At)
+	_, _, err = q2.Revise(crmkit.Cmd{By: "rob", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "a draft is edited, not revised")
 }
 
 func TestQuoteExpiry(t *testing.T) {
-	policy := deal.DefaultQuoteApprovalPolicy()
+	policy := quote.DefaultApprovalPolicy()
 	validUntil := t0.Add(7 * 24 * time.Hour)
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0")}, validUntil, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "1", "100.00", "EUR", "0")}, validUntil, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	a, _, err := q.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	a, _, err := q.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	_, _, err = a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: validUntil}})
+	_, _, err = a.Send(policy, crmkit.Cmd{By: "rob", At: validUntil})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "cannot send an expired offer")
-	s, _, err := a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)}})
+	s, _, err := a.Send(policy, crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)})
 	require.NoError(t, err)
-	_, _, err = s.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: validUntil.Add(-time.Second)}})
+	_, _, err = s.Expire(crmkit.Cmd{By: "system", At: validUntil.Add(-time.Second)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
-	_, _, err = s.Accept(deal.Cmd{Cmd: crmkit.Cmd{By: "carl", At: validUntil}})
+	_, _, err = s.Accept(crmkit.Cmd{By: "carl", At: validUntil})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "too late to accept")
-	e, events, err := s.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: validUntil.Add(50 * time.Hour)}})
+	e, events, err := s.Expire(crmkit.Cmd{By: "system", At: validUntil.Add(50 * time.Hour)})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuoteExpired, e.Status)
+	assert.Equal(t, quote.Expired, e.Status)
 	assert.Equal(t, validUntil, events.At)
 	assert.Equal(t, "system", events.Actor, "who found it expired")
 	assert.Equal(t, "sent", events.From)
 
-	v2, _, err := e.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)}})
+	v2, _, err := e.Revise(crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)})
 	require.NoError(t, err)
-	_, _, err = v2.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)}})
+	_, _, err = v2.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a revision past its validity needs a new date")
-	v2, _, err = v2.SetValidUntil(validUntil.AddDate(0, 1, 0), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)}})
+	v2, _, err = v2.SetValidUntil(validUntil.AddDate(0, 1, 0), crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)})
 	require.NoError(t, err)
-	_, _, err = v2.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)}})
+	_, _, err = v2.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)})
 	require.NoError(t, err)
-	_, _, err = v2.SetValidUntil(t0, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)}})
+	_, _, err = v2.SetValidUntil(t0, crmkit.Cmd{By: "rob", At: validUntil.Add(50 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestQuoteApprovalTTL(t *testing.T) {
-	policy := deal.DefaultQuoteApprovalPolicy()
+	policy := quote.DefaultApprovalPolicy()
 	policy.TTL = 24 * time.Hour
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "1", "100.00", "EUR", "0.2")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	p, _, err := q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	p, _, err := q.Submit(policy, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(24*time.Hour), p.Approval.ExpiresAt)
-	a, _, err := p.Approve(manager.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: manager.ID, At: t0.Add(time.Hour)}})
+	a, _, err := p.Approve(manager.Roles, crmkit.Cmd{By: manager.ID, At: t0.Add(time.Hour)})
 	require.NoError(t, err)
-	_, _, err = a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(25 * time.Hour)}})
+	_, _, err = a.Send(policy, crmkit.Cmd{By: "rob", At: t0.Add(25 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden, "the approval ran out before sending")
-	_, _, err = a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(23 * time.Hour)}})
+	_, _, err = a.Send(policy, crmkit.Cmd{By: "rob", At: t0.Add(23 * time.Hour)})
 	assert.NoError(t, err)
 }
 
 func TestQuoteDecline(t *testing.T) {
-	var policy deal.QuoteApprovalPolicy // nothing needs approval
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0")}, time.Time{}, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	var policy quote.ApprovalPolicy // nothing needs approval
+	q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "1", "100.00", "EUR", "0")}, time.Time{}, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	a, _, err := q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	a, _, err := q.Submit(policy, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	s, _, err := a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	s, _, err := a.Send(policy, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	d, events, err := s.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour), Reason: "competitor came in cheaper"}})
+	d, events, err := s.Decline(crmkit.Cmd{By: "rob", At: t0.Add(time.Hour), Reason: "competitor came in cheaper"})
 	require.NoError(t, err)
-	assert.Equal(t, deal.QuoteDeclined, d.Status)
+	assert.Equal(t, quote.Declined, d.Status)
 	assert.Equal(t, "competitor came in cheaper", events.Reason)
-	_, _, err = s.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(-time.Hour)}})
+	_, _, err = s.Decline(crmkit.Cmd{By: "rob", At: t0.Add(-time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "time runs forward")
-	_, _, err = s.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: "", At: t0.Add(time.Hour)}})
+	_, _, err = s.Decline(crmkit.Cmd{By: "", At: t0.Add(time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = s.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: "system", At: t0.AddDate(5, 0, 0)}})
+	_, _, err = s.Expire(crmkit.Cmd{By: "system", At: t0.AddDate(5, 0, 0)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "an open-ended offer does not expire")
 }
 
 func TestQuoteStatusText(t *testing.T) {
 	for i, name := range []string{"draft", "pending-approval", "approved", "rejected", "sent", "accepted", "declined", "expired"} {
-		s := deal.QuoteStatus(i + 1)
+		s := quote.Status(i + 1)
 		assert.Equal(t, name, s.String())
 		b, err := s.MarshalText()
 		require.NoError(t, err)
-		var back deal.QuoteStatus
+		var back quote.Status
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, s, back)
 	}
-	assert.Equal(t, "unset", deal.QuoteStatus(0).String())
-	_, err := deal.ParseQuoteStatus("sent ")
+	assert.Equal(t, "unset", quote.Status(0).String())
+	_, err := quote.ParseStatus("sent ")
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = deal.QuoteStatus(9).MarshalText()
+	_, err = quote.Status(9).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = deal.DiscountBasis(3).MarshalText()
+	_, err = quote.DiscountBasis(3).MarshalText()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestQuoteJSONRoundTrip(t *testing.T) {
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "2.50", "19.99", "EUR", "0.175")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "2.50", "19.99", "EUR", "0.175")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	q, _, err = q.Submit(deal.DefaultQuoteApprovalPolicy(), deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err = q.Submit(quote.DefaultApprovalPolicy(), crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
 	b, err := json.Marshal(q)
 	require.NoError(t, err)
-	var back deal.Quote
+	var back quote.Quote
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.Len(t, back.Lines, 1)
 	assert.True(t, back.Lines[0].Quantity.Equal(dec("2.5")))
@@ -680,13 +688,13 @@ func TestQuoteJSONRoundTrip(t *testing.T) {
 }
 
 func TestTotalsByCurrency(t *testing.T) {
-	q1, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("a", "1", "10.00", "EUR", "0")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q1, _, err := quote.New(dealID, eur, []quote.Line{line("a", "1", "10.00", "EUR", "0")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	q2, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("b", "3", "0.10", "EUR", "0.5")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}}) // 0.15
+	q2, _, err := quote.New(dealID, eur, []quote.Line{line("b", "3", "0.10", "EUR", "0.5")}, until, crmkit.Cmd{By: "rob", At: t0}) // 0.15
 	require.NoError(t, err)
-	q3, _, err := deal.NewQuote(dealID, jpy, []deal.QuoteLine{line("c", "2", "500", "JPY", "0")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q3, _, err := quote.New(dealID, jpy, []quote.Line{line("c", "2", "500", "JPY", "0")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	got, err := deal.TotalsByCurrency([]deal.Quote{q1, q2, q3})
+	got, err := quote.TotalsByCurrency([]quote.Quote{q1, q2, q3})
 	require.NoError(t, err)
 	assert.Equal(t, map[crmkit.Currency]crmkit.Money{
 		eur: crmkit.MustMoney("10.15", "EUR"),
@@ -698,13 +706,13 @@ func TestTotalsByCurrency(t *testing.T) {
 	bad.Lines = append(bad.Lines, line("d", "1", "1.00", "USD", "0"))
 	_, err = bad.Totals()
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
-	_, err = deal.TotalsByCurrency([]deal.Quote{q1, bad})
+	_, err = quote.TotalsByCurrency([]quote.Quote{q1, bad})
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
-	_, err = deal.TotalsByCurrency([]deal.Quote{{}})
+	_, err = quote.TotalsByCurrency([]quote.Quote{{}})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a zero quote has no currency")
 	// and a hand-built absurd line errors instead of computing forever.
 	bad = q1.Clone()
-	bad.Lines = append(bad.Lines, deal.QuoteLine{Product: "x", Quantity: decimal.New(1, -900000000), UnitPrice: crmkit.MustMoney("1", "EUR")})
+	bad.Lines = append(bad.Lines, quote.Line{Product: "x", Quantity: decimal.New(1, -900000000), UnitPrice: crmkit.MustMoney("1", "EUR")})
 	_, err = bad.Totals()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
@@ -712,7 +720,7 @@ func TestTotalsByCurrency(t *testing.T) {
 // quoteModel predicts which commands succeed on a quote under the default
 // policy (above 15% a manager, above 30% also a director).
 type quoteModel struct {
-	status    deal.QuoteStatus
+	status    quote.Status
 	version   int
 	maxDisc   decimal.Decimal
 	lines     int
@@ -743,13 +751,13 @@ func TestQuoteStateMachine(t *testing.T) {
 	people := []string{"rob", "mia", "dan", "bea", "sam"}
 	discounts := []string{"0", "0.1", "0.15", "0.155", "0.2", "0.3", "0.3001", "0.45", "1"}
 	validUntil := t0.Add(10 * 24 * time.Hour)
-	policy := deal.DefaultQuoteApprovalPolicy()
+	policy := quote.DefaultApprovalPolicy()
 
 	rapid.Check(t, func(rt *rapid.T) {
-		q, created, err := deal.NewQuote(dealID, eur, nil, validUntil, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+		q, created, err := quote.New(dealID, eur, nil, validUntil, crmkit.Cmd{By: "rob", At: t0})
 		require.NoError(rt, err)
 		history := []crmkit.Event{created}
-		m := quoteModel{status: deal.QuoteDraft, version: 1, seq: 1}
+		m := quoteModel{status: quote.Draft, version: 1, seq: 1}
 		now := t0
 
 		for i := range rapid.IntRange(1, 25).Draw(rt, "commands") {
@@ -758,7 +766,7 @@ func TestQuoteStateMachine(t *testing.T) {
 			before := q.Clone()
 			expired := !now.Before(validUntil)
 			var (
-				next   deal.Quote
+				next   quote.Quote
 				events crmkit.Event
 				ok     bool
 			)
@@ -766,7 +774,7 @@ func TestQuoteStateMachine(t *testing.T) {
 			switch cmd {
 			case "lines":
 				n := rapid.IntRange(0, 3).Draw(rt, "line count")
-				lines := make([]deal.QuoteLine, n)
+				lines := make([]quote.Line, n)
 				maxDisc := decimal.Zero
 				for j := range lines {
 					d := rapid.SampledFrom(discounts).Draw(rt, "discount")
@@ -775,61 +783,61 @@ func TestQuoteStateMachine(t *testing.T) {
 						maxDisc = dec(d)
 					}
 				}
-				next, events, err = q.SetLines(lines, deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now}})
-				if ok = m.status == deal.QuoteDraft; ok {
+				next, events, err = q.SetLines(lines, crmkit.Cmd{By: who, At: now})
+				if ok = m.status == quote.Draft; ok {
 					m.lines, m.maxDisc = n, maxDisc
 				}
 			case "submit":
-				next, events, err = q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now}})
-				if ok = m.status == deal.QuoteDraft && m.lines > 0 && !expired; ok {
+				next, events, err = q.Submit(policy, crmkit.Cmd{By: who, At: now})
+				if ok = m.status == quote.Draft && m.lines > 0 && !expired; ok {
 					m.submitter, m.chain, m.decided = who, modelChain(m.maxDisc), nil
-					m.status = deal.QuotePendingApproval
+					m.status = quote.PendingApproval
 					if len(m.chain) == 0 {
-						m.status = deal.QuoteApproved
+						m.status = quote.Approved
 					}
 				}
 			case "approve", "reject":
 				by := approver{ID: who, Roles: staff[who]}
 				if cmd == "approve" {
-					next, events, err = q.Approve(by.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: by.ID, At: now}})
+					next, events, err = q.Approve(by.Roles, crmkit.Cmd{By: by.ID, At: now})
 				} else {
-					next, events, err = q.Reject(by.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: by.ID, At: now}})
+					next, events, err = q.Reject(by.Roles, crmkit.Cmd{By: by.ID, At: now})
 				}
-				ok = m.status == deal.QuotePendingApproval && !expired && who != m.submitter &&
+				ok = m.status == quote.PendingApproval && !expired && who != m.submitter &&
 					slices.Contains(staff[who], m.chain[len(m.decided)]) && !slices.Contains(m.decided, who)
 				if ok {
 					m.decided = append(m.decided, who)
 					switch {
 					case cmd == "reject":
-						m.status = deal.QuoteRejected
+						m.status = quote.Rejected
 					case len(m.decided) == len(m.chain):
-						m.status = deal.QuoteApproved
+						m.status = quote.Approved
 					}
 				}
 			case "send":
-				next, events, err = q.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now}})
-				if ok = m.status == deal.QuoteApproved && !expired; ok {
-					m.status = deal.QuoteSent
+				next, events, err = q.Send(policy, crmkit.Cmd{By: who, At: now})
+				if ok = m.status == quote.Approved && !expired; ok {
+					m.status = quote.Sent
 				}
 			case "accept":
-				next, events, err = q.Accept(deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now}})
-				if ok = m.status == deal.QuoteSent && !expired; ok {
-					m.status = deal.QuoteAccepted
+				next, events, err = q.Accept(crmkit.Cmd{By: who, At: now})
+				if ok = m.status == quote.Sent && !expired; ok {
+					m.status = quote.Accepted
 				}
 			case "decline":
-				next, events, err = q.Decline(deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now, Reason: "no budget"}})
-				if ok = m.status == deal.QuoteSent; ok {
-					m.status = deal.QuoteDeclined
+				next, events, err = q.Decline(crmkit.Cmd{By: who, At: now, Reason: "no budget"})
+				if ok = m.status == quote.Sent; ok {
+					m.status = quote.Declined
 				}
 			case "expire":
-				next, events, err = q.Expire(deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now}})
-				if ok = m.status == deal.QuoteSent && expired; ok {
-					m.status = deal.QuoteExpired
+				next, events, err = q.Expire(crmkit.Cmd{By: who, At: now})
+				if ok = m.status == quote.Sent && expired; ok {
+					m.status = quote.Expired
 				}
 			case "revise":
-				next, events, err = q.Revise(deal.Cmd{Cmd: crmkit.Cmd{By: who, At: now}})
-				if ok = m.status != deal.QuoteDraft && m.status != deal.QuoteAccepted; ok {
-					m.status, m.chain, m.decided = deal.QuoteDraft, nil, nil
+				next, events, err = q.Revise(crmkit.Cmd{By: who, At: now})
+				if ok = m.status != quote.Draft && m.status != quote.Accepted; ok {
+					m.status, m.chain, m.decided = quote.Draft, nil, nil
 					m.version++
 				}
 			}
@@ -837,7 +845,7 @@ func TestQuoteStateMachine(t *testing.T) {
 			if !ok {
 				require.Error(rt, err, "%s by %s at %s from %s should fail", cmd, who, now, before.Status)
 				require.Equal(rt, crmkit.Event{}, events, "a refused command returns no event")
-				require.Equal(rt, deal.Quote{}, next, "a refused command returns the zero quote")
+				require.Equal(rt, quote.Quote{}, next, "a refused command returns the zero quote")
 				continue
 			}
 			require.NoError(rt, err, "%s by %s from %s", cmd, who, before.Status)
@@ -853,7 +861,7 @@ func TestQuoteStateMachine(t *testing.T) {
 			require.Equal(rt, m.seq, q.Seq)
 
 			// A quote that needed approval is never sent without it.
-			if q.Status == deal.QuoteSent {
+			if q.Status == quote.Sent {
 				tot, err := q.Totals()
 				require.NoError(rt, err)
 				chain := modelChain(tot.MaxLineDiscount)
@@ -871,16 +879,16 @@ func TestQuoteStateMachine(t *testing.T) {
 		}
 
 		// The history replays to the current quote.
-		got, err := deal.ReplayQuote(history)
+		got, err := quote.Replay(history)
 		require.NoError(rt, err)
 		requireSameQuote(rt, q, got)
 	})
 }
 
-func benchLines(n int) []deal.QuoteLine {
-	lines := make([]deal.QuoteLine, n)
+func benchLines(n int) []quote.Line {
+	lines := make([]quote.Line, n)
 	for i := range lines {
-		lines[i] = deal.QuoteLine{
+		lines[i] = quote.Line{
 			Product:   fmt.Sprintf("sku-%03d", i),
 			Quantity:  decimal.NewFromInt(int64(1 + i%7)),
 			UnitPrice: mustMinor(int64(1999+i*137), eur),
@@ -892,7 +900,7 @@ func benchLines(n int) []deal.QuoteLine {
 
 // BenchmarkQuoteTotals50 measures the totals of a 50-line quote.
 func BenchmarkQuoteTotals50(b *testing.B) {
-	q, _, err := deal.NewQuote(dealID, eur, benchLines(50), until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	q, _, err := quote.New(dealID, eur, benchLines(50), until, crmkit.Cmd{By: "rob", At: t0})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -928,52 +936,52 @@ func BenchmarkQuoteTotals50Decimal(b *testing.B) {
 }
 
 func TestQuoteSendChecksTheApprovalAgain(t *testing.T) {
-	policy := deal.DefaultQuoteApprovalPolicy()
-	q, _, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "1", "100.00", "EUR", "0.2")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	policy := quote.DefaultApprovalPolicy()
+	q, _, err := quote.New(dealID, eur, []quote.Line{line("seat", "1", "100.00", "EUR", "0.2")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	p, _, err := q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	p, _, err := q.Submit(policy, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	a, _, err := p.Approve(manager.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: manager.ID, At: t0.Add(time.Hour)}})
+	a, _, err := p.Approve(manager.Roles, crmkit.Cmd{By: manager.ID, At: t0.Add(time.Hour)})
 	require.NoError(t, err)
 	at := t0.Add(2 * time.Hour)
-	_, _, err = a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	_, _, err = a.Send(policy, crmkit.Cmd{By: "rob", At: at})
 	require.NoError(t, err)
 
 	// A hand-built "approved" quote without its approval is refused.
 	forged := q.Clone()
-	forged.Status = deal.QuoteApproved
-	_, _, err = forged.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	forged.Status = quote.Approved
+	_, _, err = forged.Send(policy, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, "needs an approval by manager")
 
 	// An approval whose decisions were tampered with is refused.
 	tampered := a.Clone()
 	tampered.Approval.Decisions[0].Approver = "rob"
-	_, _, err = tampered.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	_, _, err = tampered.Send(policy, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	// Another quote's approval does not count.
 	other := a.Clone()
-	other.Approval.Subject = deal.QuoteApprovalSubject(uuid.New(), 1)
-	_, _, err = other.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	other.Approval.Subject = quote.ApprovalSubject(uuid.New(), 1)
+	_, _, err = other.Send(policy, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 
 	// A stricter policy since the approval: the manager alone is not enough.
-	strict := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{
-		{Basis: deal.MaxLineDiscount, Above: dec("0.1"), Role: "manager"},
-		{Basis: deal.MaxLineDiscount, Above: dec("0.19"), Role: "director"},
+	strict := quote.ApprovalPolicy{Rules: []quote.ApprovalRule{
+		{Basis: quote.MaxLineDiscount, Above: dec("0.1"), Role: "manager"},
+		{Basis: quote.MaxLineDiscount, Above: dec("0.19"), Role: "director"},
 	}}
-	_, _, err = a.Send(strict, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	_, _, err = a.Send(strict, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrForbidden)
 	assert.ErrorContains(t, err, "does not cover the roles manager, director")
 
-	bad := deal.QuoteApprovalPolicy{Rules: []deal.QuoteApprovalRule{{Basis: deal.MaxLineDiscount, Above: dec("1.01"), Role: "x"}}}
-	_, _, err = a.Send(bad, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: at}})
+	bad := quote.ApprovalPolicy{Rules: []quote.ApprovalRule{{Basis: quote.MaxLineDiscount, Above: dec("1.01"), Role: "x"}}}
+	_, _, err = a.Send(bad, crmkit.Cmd{By: "rob", At: at})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 // FuzzQuoteLineTotals feeds arbitrary quantities, prices and discounts to
-// QuoteLine.Totals: it never panics, rejects bad lines with ErrInvalid or
+// Line.Totals: it never panics, rejects bad lines with ErrInvalid or
 // ErrOverflow, and agrees with the big.Rat oracle on every line it accepts.
 func FuzzQuoteLineTotals(f *testing.F) {
 	for _, s := range [][3]string{
@@ -992,7 +1000,7 @@ func FuzzQuoteLineTotals(f *testing.F) {
 		if err1 != nil || err2 != nil || err3 != nil {
 			return
 		}
-		l := deal.QuoteLine{Product: "p", Quantity: q, UnitPrice: p, Discount: d}
+		l := quote.Line{Product: "p", Quantity: q, UnitPrice: p, Discount: d}
 		g, n, err := l.Totals()
 		if err != nil {
 			if !errors.Is(err, crmkit.ErrInvalid) && !errors.Is(err, crmkit.ErrOverflow) {
@@ -1011,7 +1019,7 @@ func FuzzQuoteLineTotals(f *testing.F) {
 }
 
 // requireSameQuote compares quotes field by field, decimals with Equal.
-func requireSameQuote(t require.TestingT, want, got deal.Quote) {
+func requireSameQuote(t require.TestingT, want, got quote.Quote) {
 	require.Len(t, got.Lines, len(want.Lines))
 	for i := range want.Lines {
 		w, g := want.Lines[i], got.Lines[i]
@@ -1046,32 +1054,106 @@ func withoutApproval(t *testing.T, e crmkit.Event) crmkit.Event {
 }
 
 func TestReplayQuoteRejectsBadHistories(t *testing.T) {
-	policy := deal.DefaultQuoteApprovalPolicy()
-	q, e0, err := deal.NewQuote(dealID, eur, []deal.QuoteLine{line("seat", "4", "250.00", "EUR", "0.2")}, until, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0}})
+	policy := quote.DefaultApprovalPolicy()
+	q, e0, err := quote.New(dealID, eur, []quote.Line{line("seat", "4", "250.00", "EUR", "0.2")}, until, crmkit.Cmd{By: "rob", At: t0})
 	require.NoError(t, err)
-	p, e1, err := q.Submit(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)}})
+	p, e1, err := q.Submit(policy, crmkit.Cmd{By: "rob", At: t0.Add(time.Hour)})
 	require.NoError(t, err)
-	a, e2, err := p.Approve(manager.Roles, deal.Cmd{Cmd: crmkit.Cmd{By: manager.ID, At: t0.Add(2 * time.Hour)}})
+	a, e2, err := p.Approve(manager.Roles, crmkit.Cmd{By: manager.ID, At: t0.Add(2 * time.Hour)})
 	require.NoError(t, err)
-	s, e3, err := a.Send(policy, deal.Cmd{Cmd: crmkit.Cmd{By: "rob", At: t0.Add(3 * time.Hour)}})
+	s, e3, err := a.Send(policy, crmkit.Cmd{By: "rob", At: t0.Add(3 * time.Hour)})
 	require.NoError(t, err)
 	history := []crmkit.Event{e0, e1, e2, e3}
 
-	got, err := deal.ReplayQuote(history)
+	got, err := quote.Replay(history)
 	require.NoError(t, err)
 	requireSameQuote(t, s, got)
 
-	_, err = deal.ReplayQuote(nil)
+	_, err = quote.Replay(nil)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = deal.ReplayQuote(history[1:])
+	_, err = quote.Replay(history[1:])
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "must start with the creation")
-	_, err = deal.ReplayQuote([]crmkit.Event{e0, withoutApproval(t, e1)})
+	_, err = quote.Replay([]crmkit.Event{e0, withoutApproval(t, e1)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a submission without its approval request")
-	_, err = deal.ReplayQuote([]crmkit.Event{e0, e1, withoutApproval(t, e2), e3})
+	_, err = quote.Replay([]crmkit.Event{e0, e1, withoutApproval(t, e2), e3})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "approved without the approval's grant")
-	_, err = deal.ReplayQuote([]crmkit.Event{e0, e3})
+	_, err = quote.Replay([]crmkit.Event{e0, e3})
 	assert.Error(t, err, "sent without submission")
 	twice := append(slices.Clone(history), e3)
-	_, err = deal.ReplayQuote(twice)
+	_, err = quote.Replay(twice)
 	assert.Error(t, err, "a repeated event")
+}
+
+// recordingIDs hands out IDs from a DeterministicIDs source and keeps
+// every one it handed out.
+type recordingIDs struct {
+	src  crmkit.IDSource
+	seen map[uuid.UUID]bool
+}
+
+func (r *recordingIDs) NewID() uuid.UUID {
+	id := r.src.NewID()
+	r.seen[id] = true
+	return id
+}
+
+// Every ID a quote command produces (the quote's, its events', the
+// approval request's and the request's events folded into the payloads)
+// comes from the command's ID source: none is drawn elsewhere.
+func TestQuoteIDsComeFromTheCommand(t *testing.T) {
+	ids, err := crmkit.NewDeterministicIDs(crmkit.NewFakeClock(t0), 1)
+	require.NoError(t, err)
+	rec := &recordingIDs{src: ids, seen: map[uuid.UUID]bool{}}
+	cmd := func(by string, h int) crmkit.Cmd {
+		return crmkit.Cmd{By: by, At: t0.Add(time.Duration(h) * time.Hour), IDs: rec}
+	}
+	var events []crmkit.Event
+	keep := func(q quote.Quote, e crmkit.Event, err error) quote.Quote {
+		t.Helper()
+		require.NoError(t, err)
+		events = append(events, e)
+		return q
+	}
+	policy := quote.DefaultApprovalPolicy()
+	policy.TTL = 2 * time.Hour
+	lines := []quote.Line{line("seat", "10", "100.00", "EUR", "0.35")}
+	q := keep(quote.New(dealID, eur, lines, until, cmd("rob", 0)))
+	q = keep(q.Submit(policy, cmd("rob", 1)))
+	q = keep(q.Revise(cmd("rob", 2)))                                    // cancels the request
+	q = keep(q.Submit(policy, cmd("rob", 3)))                            // expires at hour 5
+	q = keep(q.Revise(cmd("rob", 6)))                                    // records its expiry
+	q = keep(q.SetLines(lines, cmd("rob", 7)))                           // still a draft
+	q = keep(q.Submit(policy, cmd("rob", 8)))                            // manager, then director
+	q = keep(q.Approve(manager.Roles, cmd(manager.ID, 9)))               // a step
+	q = keep(q.Approve(director.Roles, cmd(director.ID, 9)))             // granted
+	q = keep(q.Send(policy, cmd("rob", 9)))                              // sent
+	q = keep(q.Expire(cmd("system", 24*60)))                             // expired at until
+	q = keep(q.Revise(cmd("rob", 24*61)))                                // the next version
+	q = keep(q.SetValidUntil(t0.AddDate(0, 0, 90), cmd("rob", 24*61)))   // a new offer
+	q = keep(q.Submit(quote.ApprovalPolicy{}, cmd("rob", 24*61+1)))      // no approval needed
+	q = keep(q.Send(quote.ApprovalPolicy{}, cmd("rob", 24*61+2)))        // sent again
+	_ = keep(q.Decline(crmkit.Cmd{By: "rob", At: t0.AddDate(0, 0, 62)})) // without a source: not counted
+
+	assert.True(t, rec.seen[q.ID], "quote ID")
+	checked := 0
+	for i, e := range events[:len(events)-1] {
+		assert.True(t, rec.seen[e.ID], "event %d (%s)", i, e.Type)
+		checked++
+		var p struct {
+			Approval *crmkit.Event `json:"approval"`
+		}
+		if len(e.Payload) > 0 {
+			require.NoError(t, e.DecodePayload(&p))
+		}
+		if p.Approval != nil {
+			assert.True(t, rec.seen[p.Approval.ID], "approval event in event %d (%s %s)", i, e.Type, p.Approval.Type)
+			assert.True(t, rec.seen[p.Approval.AggregateID], "approval request in event %d (%s)", i, e.Type)
+			checked++
+		}
+	}
+	// 15 quote events and the folded approval events counted by hand:
+	// requested, cancelled, requested, expired, requested, step approved,
+	// granted = 7.
+	assert.Equal(t, 15+7, checked)
+	assert.False(t, rec.seen[events[len(events)-1].ID], "a command without IDs draws from the default source")
 }
