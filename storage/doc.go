@@ -51,8 +51,9 @@
 // # Transactions and retries
 //
 // Update runs a function whose writes land together or not at all: a
-// lead conversion (account, contact, deal, the lead's change and their
-// events) or a bulk hand-over of a leaving rep's leads and deals. Retry
+// lead conversion (Convert: the lead's change, its account, contact and
+// deal under the IDs the lead points at, and their events, deduped
+// against stored accounts by domain, e-mail and phone) or a bulk hand-over of a leaving rep's leads and deals. Retry
 // re-runs such a function when it lost a race (crmkit.ErrConflict, or
 // ErrSerialization from a database), with bounded attempts and jittered
 // backoff:

@@ -19,7 +19,7 @@ func ExampleAccountRepository() {
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
 
-	acct, created, _ := account.New("Globex", "ana", account.Customer, crmkit.Cmd{By: "ana", At: at})
+	acct, created, _ := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "ana", At: at})
 	acct, added, _ := acct.AddContact(account.Contact{Name: "Hank Scorpio", Email: "hank@globex.example",
 		Role: account.DecisionMaker}, crmkit.Cmd{By: "ana", At: at})
 	contract, drafted, _ := account.NewContract(account.ContractSpec{

@@ -18,7 +18,7 @@ import (
 // refused before anything is written.
 func ExampleCheckHistory() {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	a, created, _ := account.New("Globex", "ana", account.Customer, crmkit.Cmd{By: "ana", At: at})
+	a, created, _ := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "ana", At: at})
 	b, reassigned, _ := a.Reassign("bo", crmkit.Cmd{By: "ana", At: at.Add(time.Hour)})
 
 	fmt.Println(storage.CheckHistory(account.AccountKind, b.ID, 0, b.Version, []crmkit.Event{created, reassigned}))
@@ -46,7 +46,7 @@ func ExampleReferenceError() {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
-	acct, opened, _ := account.New("Globex", "ana", account.Customer, crmkit.Cmd{By: "ana", At: at})
+	acct, opened, _ := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "ana", At: at})
 
 	d, created, _ := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 		Name: "Fleet", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1000.00", "EUR"),

@@ -28,7 +28,6 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
@@ -298,61 +297,27 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 			}
 			l, events = next, append(events, ev)
 		}
-		conv, err := s.ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0)})
-		if err != nil {
-			return err
-		}
-		o := conv.Opportunity
-		d, created, err := deal.New(s.pipeline, deal.NewDeal{
-			ID: o.ID, Name: o.Name, Type: deal.NewBusiness, Amount: o.Amount, CloseDate: o.ExpectedClose,
-			AccountID: o.AccountID, ContactID: o.ContactID, SourceLeadID: o.LeadID, Owner: o.Owner,
-		}, deal.Cmd{Cmd: crmkit.Cmd{By: o.Owner, At: o.CreatedAt}})
-		if err != nil {
-			return err
-		}
-		acct, acctEvents, err := accountFromDrafts(conv, o.Owner, o.CreatedAt)
-		if err != nil {
-			return err
-		}
 		stored := s.leads[i]
-		events = append(events, conv.Event)
-		err = s.store.Update(ctx, func(tx storage.Tx) error {
-			if err := tx.Leads().Save(ctx, conv.Lead, stored.Version, events...); err != nil {
+		var conv storage.Conversion
+		err := s.store.Update(ctx, func(tx storage.Tx) error {
+			if err := tx.Leads().Save(ctx, l, stored.Version, events...); err != nil {
 				return err
 			}
-			// The account and its contact first: the deal refers to them,
-			// and every reference must resolve.
-			if _, err := tx.Accounts().Create(ctx, acct, "conversion-account:"+l.ID.String(), acctEvents...); err != nil {
-				return err
-			}
-			_, err := tx.Deals().Create(ctx, d, "conversion:"+l.ID.String(), created)
+			var err error
+			conv, err = storage.Convert(ctx, tx, s.ladder, s.pipeline, l.ID, storage.ConvertInput{ConvertInput: lead.ConvertInput{
+				Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0),
+			}})
 			return err
 		})
 		if err != nil {
 			return err
 		}
+		d := conv.Deal
 		s.leads[i] = conv.Lead
 		s.deals = append(s.deals, d)
 		fmt.Fprintf(s.w, "  %-16s suspect -> mql -> sql -> converted: deal %q %s\n", l.Who.Name, d.Name, d.Amount)
 	}
 	return nil
-}
-
-// accountFromDrafts builds the account the conversion drafted, with its
-// contact, under the IDs the converted lead and the deal refer to, and
-// its history (AccountCreated, ContactAdded).
-func accountFromDrafts(conv lead.Conversion, owner string, at time.Time) (account.Account, []crmkit.Event, error) {
-	a, created, err := account.New(conv.Account.Name, owner, account.Prospect, crmkit.Cmd{By: owner, At: at})
-	if err != nil {
-		return account.Account{}, nil, err
-	}
-	a.ID, created.AggregateID = conv.Account.ID, conv.Account.ID
-	a, added, err := a.AddContact(account.Contact{ID: conv.Contact.ID, Name: conv.Contact.Name, Email: conv.Contact.Email,
-		Role: account.DecisionMaker}, crmkit.Cmd{By: owner, At: at})
-	if err != nil {
-		return account.Account{}, nil, err
-	}
-	return a, []crmkit.Event{created, added}, nil
 }
 
 // workDeals: one deal is won, one suspended, reactivated with a manager's

@@ -15,6 +15,7 @@ import (
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/dedupe"
 	"github.com/crmkit/crmkit/lead/routing"
 	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/crmkit/crmkit/quota"
@@ -74,19 +75,13 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[lead.ConvertInput](),
 		reflect.TypeFor[lead.ConvertedPayload](),
 		reflect.TypeFor[lead.Counts](),
-		reflect.TypeFor[lead.DuplicateGroup](),
-		reflect.TypeFor[lead.DuplicatePolicy](),
 		reflect.TypeFor[lead.EventKind](),
-		reflect.TypeFor[lead.ExistingAccount](),
-		reflect.TypeFor[lead.ExistingContact](),
 		reflect.TypeFor[lead.Guard](),
-		reflect.TypeFor[lead.Key](),
-		reflect.TypeFor[lead.KeyKind](),
 		reflect.TypeFor[lead.Ladder](),
 		reflect.TypeFor[lead.LadderReport](),
 		reflect.TypeFor[lead.Lead](),
+		reflect.TypeFor[lead.Links](),
 		reflect.TypeFor[lead.MarketingArea](),
-		reflect.TypeFor[lead.Matcher](),
 		reflect.TypeFor[lead.MergePayload](),
 		reflect.TypeFor[lead.NurturePayload](),
 		reflect.TypeFor[lead.OpportunityDraft](),
@@ -100,6 +95,16 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[lead.TimeframePayload](),
 		reflect.TypeFor[lead.TouchKind](),
 		reflect.TypeFor[lead.Touchpoint](),
+	},
+	"lead/dedupe": {
+		reflect.TypeFor[dedupe.DuplicateError](),
+		reflect.TypeFor[dedupe.DuplicateGroup](),
+		reflect.TypeFor[dedupe.DuplicatePolicy](),
+		reflect.TypeFor[dedupe.ExistingAccount](),
+		reflect.TypeFor[dedupe.ExistingContact](),
+		reflect.TypeFor[dedupe.Key](),
+		reflect.TypeFor[dedupe.KeyKind](),
+		reflect.TypeFor[dedupe.Matcher](),
 	},
 	"lead/scoring": {
 		reflect.TypeFor[scoring.Contribution](),
@@ -183,7 +188,6 @@ var sweepTypes = map[string][]reflect.Type{
 	},
 	"account": {
 		reflect.TypeFor[account.Account](),
-		reflect.TypeFor[account.AccountCreatedPayload](),
 		reflect.TypeFor[account.ChurnSignal](),
 		reflect.TypeFor[account.Contact](),
 		reflect.TypeFor[account.ContactRole](),
@@ -198,6 +202,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[account.Hierarchy](),
 		reflect.TypeFor[account.Interaction](),
 		reflect.TypeFor[account.JourneyStats](),
+		reflect.TypeFor[account.NewAccount](),
 		reflect.TypeFor[account.Outcome](),
 		reflect.TypeFor[account.Relation](),
 		reflect.TypeFor[account.Severity](),
@@ -331,6 +336,9 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[storage.AccountFilter](),
 		reflect.TypeFor[storage.CampaignFilter](),
 		reflect.TypeFor[storage.ContractFilter](),
+		reflect.TypeFor[storage.Conversion](),
+		reflect.TypeFor[storage.ConversionError](),
+		reflect.TypeFor[storage.ConvertInput](),
 		reflect.TypeFor[storage.Cursor](),
 		reflect.TypeFor[storage.DealFilter](),
 		reflect.TypeFor[storage.LeadFilter](),
@@ -429,7 +437,6 @@ var sweepFuncs = map[string][]any{
 		lead.Channels,
 		lead.CompileTable,
 		lead.Count,
-		lead.DefaultFreeMailDomains,
 		lead.DefaultTemperatureRules,
 		lead.EventKinds,
 		lead.LadderEvents,
@@ -437,9 +444,6 @@ var sweepFuncs = map[string][]any{
 		lead.New,
 		lead.NewLadder,
 		lead.NewSources,
-		lead.NormalizeDomain,
-		lead.NormalizeEmail,
-		lead.NormalizePhone,
 		lead.ParseAction,
 		lead.ParseChannel,
 		lead.ParseEventKind,
@@ -449,6 +453,12 @@ var sweepFuncs = map[string][]any{
 		lead.Progress,
 		lead.Stages,
 		lead.TouchKinds,
+	},
+	"lead/dedupe": {
+		dedupe.DefaultFreeMailDomains,
+		dedupe.NormalizeDomain,
+		dedupe.NormalizeEmail,
+		dedupe.NormalizePhone,
 	},
 	"lead/scoring": {
 		scoring.DefaultPredictiveFields,
@@ -579,12 +589,14 @@ var sweepFuncs = map[string][]any{
 		funnel.WonIn,
 	},
 	"storage": {
+		storage.AccountKeys,
 		storage.CanonicalTime,
 		storage.CheckContext,
 		storage.CheckHistory,
 		storage.Conflict,
 		storage.ContactInUse,
 		storage.ContractReferences,
+		storage.Convert,
 		storage.Dangling,
 		storage.DealReferences,
 		storage.DecodeCursor,

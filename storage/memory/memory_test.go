@@ -75,7 +75,7 @@ func TestReferencesCheckedAtCommit(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	s, err := memory.New().Tenant("acme")
 	require.NoError(t, err)
-	a, opened, err := account.New("Globex", "ana", account.Customer, crmkit.Cmd{By: "ana", At: at})
+	a, opened, err := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "ana", At: at})
 	require.NoError(t, err)
 	a, added, err := a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.User}, crmkit.Cmd{By: "ana", At: at})
 	require.NoError(t, err)

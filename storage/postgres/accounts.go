@@ -33,9 +33,21 @@ func nullUUID(id uuid.UUID) any {
 var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	name:  account.AccountKind,
 	table: "accounts",
-	cols:  []column{{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "text[]"}},
+	cols: []column{
+		{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "text[]"},
+		{"domain", "text"}, {"contact_emails", "text[]"}, {"contact_phones", "text[]"},
+	},
 	colValues: func(a *account.Account, dst []any) []any {
-		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), a.Relations.Names())
+		// The dedupe keys (schema version 7), as storage.AccountKeys
+		// normalises them, so the memory store and this one select alike.
+		domain, emails, phones := storage.AccountKeys(a)
+		if emails == nil {
+			emails = []string{}
+		}
+		if phones == nil {
+			phones = []string{}
+		}
+		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), a.Relations.Names(), domain, emails, phones)
 	},
 	id:             func(a *account.Account) uuid.UUID { return a.ID },
 	version:        func(a *account.Account) int64 { return a.Version },
@@ -81,6 +93,23 @@ added AS (INSERT INTO account_contacts (tenant_id, account_id, id)
 		if f.Relations != 0 {
 			// account.Relation.Has: every bit of the filter is set.
 			b.WriteString(" AND relations @> " + param(&args, f.Relations.Names()) + "::text[]")
+		}
+		// validateFilter ran first, so Keys has no error here.
+		// Any of the keys (see AccountFilter): one BitmapOr over the
+		// indexes of migration 0007.
+		domain, email, phone, _ := f.Keys()
+		var any []string
+		if domain != "" {
+			any = append(any, "domain = "+param(&args, domain))
+		}
+		if email != "" {
+			any = append(any, "contact_emails @> ARRAY["+param(&args, email)+"::text]")
+		}
+		if phone != "" {
+			any = append(any, "contact_phones @> ARRAY["+param(&args, phone)+"::text]")
+		}
+		if len(any) > 0 {
+			b.WriteString(" AND (" + strings.Join(any, " OR ") + ")")
 		}
 		return args
 	},

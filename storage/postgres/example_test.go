@@ -26,7 +26,8 @@ func ExampleMigrations() {
 	// 4 0004_fractions.sql
 	// 5 0005_enum_text.sql
 	// 6 0006_references.sql
-	// schema version 6
+	// 7 0007_account_keys.sql
+	// schema version 7
 }
 
 // A malformed DSN is refused before anything connects.

@@ -94,7 +94,7 @@ func TestMigrateEnumsToText(t *testing.T) {
 
 	// An account that is a customer and a partner, its contact a champion,
 	// with the events of both.
-	a, accountCreated, err := account.New("Globex", "ana", account.Customer|account.Partner, crmkit.Cmd{By: "ana", At: t0})
+	a, accountCreated, err := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer | account.Partner}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	a, contactAdded, err := a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.Champion}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)

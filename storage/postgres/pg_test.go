@@ -49,9 +49,8 @@ var (
 // testAccountValue returns testAccount with its contact, and its history.
 func testAccountValue(t testing.TB) (account.Account, []crmkit.Event) {
 	t.Helper()
-	a, e1, err := account.New("Initech", "ana", account.Customer, crmkit.Cmd{By: "test", At: t0})
+	a, e1, err := account.New(account.NewAccount{ID: testAccount, Name: "Initech", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "test", At: t0})
 	require.NoError(t, err)
-	a.ID, e1.AggregateID = testAccount, testAccount
 	a, e2, err := a.AddContact(account.Contact{ID: testContact, Name: "Bill", Email: "bill@initech.example", Role: account.User}, crmkit.Cmd{By: "test", At: t0})
 	require.NoError(t, err)
 	return a, []crmkit.Event{e1, e2}
@@ -211,7 +210,7 @@ func TestMigrateUpgrades(t *testing.T) {
 		names = append(names, n)
 	}
 	require.NoError(t, rows.Err())
-	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql", "0004_fractions.sql", "0005_enum_text.sql", "0006_references.sql"}, names)
+	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql", "0004_fractions.sql", "0005_enum_text.sql", "0006_references.sql", "0007_account_keys.sql"}, names)
 	got, err := s.Leads().Get(ctx, id)
 	require.NoError(t, err, "the lead survived the upgrade")
 	assert.Equal(t, lead.Lead{ID: id, Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana", Stage: lead.StageMQL, Version: 1}, got)

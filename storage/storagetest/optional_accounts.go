@@ -52,6 +52,9 @@ func accountFixture() fixture[account.Account, storage.AccountFilter] {
 			bad(func(a *account.Account) { a.Parent = a.ID })
 			bad(func(a *account.Account) { a.Contacts[0].Role = 0 })
 			bad(func(a *account.Account) { a.Contacts = append(a.Contacts, a.Contacts[0]) })
+			bad(func(a *account.Account) { a.Domain = "https://Acme.com" })
+			bad(func(a *account.Account) { a.Size = -1 })
+			bad(func(a *account.Account) { a.Contacts[0].Phone = "+" + string(make([]byte, storage.MaxKeyLen)) })
 			bad(func(a *account.Account) { a.Segment = "ent\x00" })
 			bad(func(a *account.Account) { a.Owner = string(make([]byte, storage.MaxKeyLen+1)) })
 			return out
@@ -88,7 +91,7 @@ func makeAccount(t testing.TB, i int) (account.Account, []crmkit.Event) {
 	if v.customer {
 		rel = account.Customer | account.Partner
 	}
-	a, e1, err := account.New(fmt.Sprintf("Globex %d", i), owner, rel, crmkit.Cmd{By: actor, At: base})
+	a, e1, err := account.New(account.NewAccount{Name: fmt.Sprintf("Globex %d", i), Owner: owner, Relations: rel}, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	a.Segment = "smb"
 	if v.enterprise {

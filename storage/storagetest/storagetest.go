@@ -135,6 +135,7 @@ var tests = []test{
 	{"UpdateSeesOwnWrites", testUpdateOwnWrites},
 	{"CancelledContext", testCancelled},
 	{"LeadConversion", testLeadConversion},
+	{"ConvertDedupes", testConvertDedupes},
 	{"BulkHandover", testBulkHandover},
 	{"ConcurrentMovesWithRetry", testConcurrentMoves},
 	{"CommitConflicts", testCommitConflicts},
@@ -150,6 +151,7 @@ var tests = []test{
 	{"Plans", testPlans},
 	{"Campaigns", testCampaigns},
 	{"Accounts", testAccounts},
+	{"AccountKeys", testAccountKeys},
 	{"Contracts", testContracts},
 	{"DomainRules", testDomainRules},
 	{"History", testHistory},
@@ -202,9 +204,8 @@ var (
 // with ID contact, and its history, written at at.
 func accountWith(t tb, id, contact uuid.UUID, name string, at time.Time) (account.Account, []crmkit.Event) {
 	t.Helper()
-	a, e1, err := account.New(name, "ana", account.Customer, crmkit.Cmd{By: actor, At: at})
+	a, e1, err := account.New(account.NewAccount{ID: id, Name: name, Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: actor, At: at})
 	require.NoError(t, err)
-	a.ID, e1.AggregateID = id, id
 	a, e2, err := a.AddContact(account.Contact{ID: contact, Name: "Pat Buyer", Email: "pat@" + id.String()[:8] + ".example",
 		Role: account.DecisionMaker}, crmkit.Cmd{By: actor, At: at})
 	require.NoError(t, err)
