@@ -50,6 +50,33 @@ func checkNewEvents(ctx context.Context, q querier, tenant string, events []crmk
 	return storage.DuplicateEvent(id)
 }
 
+// tables are the tables of the aggregate kinds, by kind.
+var tables = map[string]string{
+	leadKind.name: leadKind.table, dealKind.name: dealKind.table, accountKind.name: accountKind.table,
+	contractKind.name: contractKind.table, planKind.name: planKind.table, campaignKind.name: campaignKind.table,
+}
+
+// checkNotStored refuses events of a stored aggregate in an Append
+// (storage.EventOfStored): they go with its Create or Save.
+func checkNotStored(ctx context.Context, q querier, tenant string, events []crmkit.Event) error {
+	for i := range events {
+		e := &events[i]
+		table, ok := tables[e.AggregateKind]
+		if !ok {
+			continue
+		}
+		var n int
+		err := q.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE tenant_id = ? AND id = ?`, tenant, e.AggregateID[:]).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("sqlite: append events: %w", mapErr(ctx, err))
+		}
+		if n > 0 {
+			return storage.EventOfStored(i, *e)
+		}
+	}
+	return nil
+}
+
 // insertEvents inserts events (checked and canonical). An ID repeated
 // among them is a primary key violation: crmkit.ErrConflict.
 func insertEvents(ctx context.Context, q querier, tenant string, events []crmkit.Event) error {
@@ -81,6 +108,9 @@ func (l *eventLog) Append(ctx context.Context, events ...crmkit.Event) error {
 		return nil
 	}
 	return mapErr(ctx, l.sc.write(ctx, func(q querier) error {
+		if err := checkNotStored(ctx, q, l.sc.tenant, events); err != nil {
+			return err
+		}
 		if err := checkNewEvents(ctx, q, l.sc.tenant, events); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -48,10 +49,12 @@ var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	name:  deal.DealKind,
 	table: "deals",
-	cols:  []string{"pipeline", "stage", "status", "owner", "expected_close"},
+	cols:  []string{"pipeline", "stage", "status", "owner", "expected_close", "account_id", "contact_id"},
 	colValues: func(d *deal.Deal, dst []any) []any {
-		return append(dst, d.PipelineID, int64(d.Stage), d.Status.String(), d.Owner, nullMicros(d.CloseDate))
+		return append(dst, d.PipelineID, int64(d.Stage), d.Status.String(), d.Owner, nullMicros(d.CloseDate),
+			d.AccountID[:], nullID(d.ContactID))
 	},
+	refs:           storage.DealReferences,
 	id:             func(d *deal.Deal) uuid.UUID { return d.ID },
 	version:        func(d *deal.Deal) int64 { return d.Version },
 	validate:       storage.ValidateDeal,
@@ -154,9 +157,19 @@ var campaignKind = (&kind[campaign.Campaign, storage.CampaignFilter]{
 var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	name:  account.AccountKind,
 	table: "accounts",
-	cols:  []string{"owner", "segment", "parent", "relations"},
+	cols:  []string{"owner", "segment", "parent", "relations", "domain", "contact_emails", "contact_phones"},
 	colValues: func(a *account.Account, dst []any) []any {
-		return append(dst, a.Owner, a.Segment, nullID(a.Parent), relationsText(a.Relations))
+		// The dedupe keys, as storage.AccountKeys normalises them, so the
+		// memory store and this one select alike.
+		domain, emails, phones := storage.AccountKeys(a)
+		return append(dst, a.Owner, a.Segment, nullID(a.Parent), relationsText(a.Relations), domain, jsonArray(emails), jsonArray(phones))
+	},
+	contacts: func(a *account.Account) []uuid.UUID {
+		ids := make([]uuid.UUID, len(a.Contacts))
+		for i, c := range a.Contacts {
+			ids[i] = c.ID
+		}
+		return ids
 	},
 	id:             func(a *account.Account) uuid.UUID { return a.ID },
 	version:        func(a *account.Account) int64 { return a.Version },
@@ -176,6 +189,22 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 		for _, name := range f.Relations.Names() {
 			args = cond(b, args, " AND instr(relations, ?) > 0", ","+name+",")
 		}
+		// Any of the keys (see AccountFilter); validateFilter ran first,
+		// so Keys has no error here.
+		domain, email, phone, _ := f.Keys()
+		var anyOf []string
+		if domain != "" {
+			anyOf, args = append(anyOf, "domain = ?"), append(args, domain)
+		}
+		if email != "" {
+			anyOf, args = append(anyOf, "EXISTS (SELECT 1 FROM json_each(contact_emails) WHERE value = ?)"), append(args, email)
+		}
+		if phone != "" {
+			anyOf, args = append(anyOf, "EXISTS (SELECT 1 FROM json_each(contact_phones) WHERE value = ?)"), append(args, phone)
+		}
+		if len(anyOf) > 0 {
+			b.WriteString(" AND (" + strings.Join(anyOf, " OR ") + ")")
+		}
 		return args
 	},
 }).build()
@@ -187,6 +216,7 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	colValues: func(c *account.Contract, dst []any) []any {
 		return append(dst, c.AccountID[:], nullID(c.DealID), c.Status.String(), nullMicros(c.Current().RenewalDate))
 	},
+	refs:           storage.ContractReferences,
 	id:             func(c *account.Contract) uuid.UUID { return c.ID },
 	version:        func(c *account.Contract) int64 { return c.Version },
 	validate:       storage.ValidateContract,
@@ -260,6 +290,15 @@ func currencyCode(c crmkit.Currency) string {
 		return ""
 	}
 	return c.Code()
+}
+
+// jsonArray is the JSON array of ss ("[]" for none).
+func jsonArray(ss []string) string {
+	if len(ss) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(ss) // strings always encode
+	return string(b)
 }
 
 // relationsText is the relations column: ",name,name," of r's names

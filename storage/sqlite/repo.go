@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
@@ -27,6 +29,13 @@ type kind[T, F any] struct {
 	// where appends the filter's conditions (" AND ...", ? placeholders)
 	// to b and returns args with their values.
 	where func(f *F, b *strings.Builder, args []any) []any
+	// refs, if not nil, returns the references of a value that must
+	// resolve in the tenant (storage.DealReferences, ...), checked under
+	// the write lock before every Create and Save.
+	refs func(v *T) []storage.Reference
+	// contacts, if not nil, returns the IDs of an account's contacts: a
+	// Save must not drop one a deal refers to (storage.ContactInUse).
+	contacts func(v *T) []uuid.UUID
 
 	getSQL, versionSQL, keySQL, insertSQL, updateSQL, listSQL string
 }
@@ -179,11 +188,15 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		return zero, err
 	}
 	id := r.k.id(&v)
+	if err := storage.CheckHistory(r.k.name, id, 0, r.k.version(&v), events); err != nil {
+		return zero, err
+	}
 	out := v
 	err = r.sc.write(ctx, func(q querier) error {
 		// The checks run under the write lock, so nothing changes between
 		// them and the insert: the key's first aggregate, an existing ID,
-		// an event already logged, in that order of precedence.
+		// an event already logged, a history logged without its Create, a
+		// reference that does not resolve, in that order of precedence.
 		if key != "" {
 			var stored string
 			err := q.QueryRowContext(ctx, r.k.keySQL, r.sc.tenant, key).Scan(&stored)
@@ -203,6 +216,17 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 			return storage.Exists(r.k.name, id)
 		}
 		if err := checkNewEvents(ctx, q, r.sc.tenant, events); err != nil {
+			return err
+		}
+		var prior int
+		err = q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events WHERE tenant_id = ? AND aggregate_id = ? LIMIT 1)`, r.sc.tenant, id[:]).Scan(&prior)
+		if err != nil {
+			return fmt.Errorf("sqlite: create %s %s: read history: %w", r.k.name, id, mapErr(ctx, err))
+		}
+		if prior > 0 {
+			return storage.HistoryExists(r.k.name, id)
+		}
+		if err := r.checkRefs(ctx, q, &v); err != nil {
 			return err
 		}
 		var k any // NULL for no key
@@ -248,6 +272,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	if r.k.version(&v) <= expected {
 		return crmkit.Invalid("version", "%s %s: new version %d is not above the expected %d", r.k.name, id, r.k.version(&v), expected)
 	}
+	if err := storage.CheckHistory(r.k.name, id, expected, r.k.version(&v), events); err != nil {
+		return err
+	}
 	err = r.sc.write(ctx, func(q querier) error {
 		stored, err := r.storedVersion(ctx, q, id)
 		switch {
@@ -261,6 +288,12 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		if err := checkNewEvents(ctx, q, r.sc.tenant, events); err != nil {
 			return err
 		}
+		if err := r.checkRefs(ctx, q, &v); err != nil {
+			return err
+		}
+		if err := r.checkContacts(ctx, q, &v); err != nil {
+			return err
+		}
 		args := append(make([]any, 0, 4+len(r.k.cols)), r.k.version(&v), body)
 		args = append(r.k.colValues(&v, args), r.sc.tenant, id[:])
 		if _, err := q.ExecContext(ctx, r.k.updateSQL, args...); err != nil {
@@ -269,4 +302,68 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		return insertEvents(ctx, q, r.sc.tenant, events)
 	})
 	return mapErr(ctx, err)
+}
+
+// checkRefs returns the error of the first reference of v that does not
+// resolve in the tenant (storage.Dangling), nil when all do.
+func (r *repo[T, F]) checkRefs(ctx context.Context, q querier, v *T) error {
+	if r.k.refs == nil {
+		return nil
+	}
+	for _, ref := range r.k.refs(v) {
+		var query string
+		args := []any{r.sc.tenant, ref.ID[:]}
+		switch ref.Kind {
+		case account.AccountKind:
+			query = `SELECT count(*) FROM accounts WHERE tenant_id = ? AND id = ?`
+		case deal.DealKind:
+			query = `SELECT count(*) FROM deals WHERE tenant_id = ? AND id = ?`
+		case storage.ContactKind:
+			// A contact lives in its account's body.
+			query = `SELECT count(*) FROM accounts, json_each(accounts.body, '$.contacts') AS c
+	WHERE accounts.tenant_id = ? AND json_extract(c.value, '$.id') = ? AND accounts.id = ?`
+			args = []any{r.sc.tenant, ref.ID.String(), ref.Account[:]}
+		default:
+			return fmt.Errorf("sqlite: %s %s refers to a %s, a kind the store does not keep: %w", r.k.name, r.k.id(v), ref.Kind, crmkit.ErrInvalid)
+		}
+		var n int
+		if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: check %s of %s %s: %w", ref.Field, r.k.name, r.k.id(v), mapErr(ctx, err))
+		}
+		if n == 0 {
+			return storage.Dangling(r.k.name, r.k.id(v), ref)
+		}
+	}
+	return nil
+}
+
+// checkContacts refuses an account Save that drops a contact a deal still
+// refers to (storage.ContactInUse).
+func (r *repo[T, F]) checkContacts(ctx context.Context, q querier, v *T) error {
+	if r.k.contacts == nil {
+		return nil
+	}
+	id := r.k.id(v)
+	keep := r.k.contacts(v)
+	var b strings.Builder
+	b.WriteString(`SELECT contact_id, id FROM deals WHERE tenant_id = ? AND account_id = ? AND contact_id IS NOT NULL`)
+	args := []any{r.sc.tenant, id[:]}
+	if len(keep) > 0 {
+		b.WriteString(` AND contact_id NOT IN (?` + strings.Repeat(", ?", len(keep)-1) + `)`)
+		for _, c := range keep {
+			args = append(args, c[:])
+		}
+	}
+	b.WriteString(` LIMIT 1`)
+	var contact, dealID []byte
+	err := q.QueryRowContext(ctx, b.String(), args...).Scan(&contact, &dealID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: check contacts of %s %s: %w", r.k.name, id, mapErr(ctx, err))
+	}
+	c, _ := uuid.FromBytes(contact)
+	d, _ := uuid.FromBytes(dealID)
+	return storage.ContactInUse(id, c, d)
 }

@@ -17,9 +17,8 @@ import (
 	"github.com/crmkit/crmkit/storage"
 )
 
-// Store is one tenant's store in a DB: a storage.Store with every
-// optional repository (storage.AccountStore, ContractStore, PlanStore,
-// CampaignStore). Its methods are safe for concurrent use. A nil or zero
+// Store is one tenant's store in a DB: a storage.Store, every repository
+// of storage.Tx included. Its methods are safe for concurrent use. A nil or zero
 // Store (not made by DB.Tenant) answers every call with an error matching
 // crmkit.ErrInvalid. Outside Update every write is its own transaction:
 // a Create or Save writes the row and its events together or not at all.
@@ -29,16 +28,8 @@ type Store struct {
 }
 
 var (
-	_ storage.Store         = (*Store)(nil)
-	_ storage.Tx            = (*txView)(nil)
-	_ storage.PlanStore     = (*Store)(nil)
-	_ storage.PlanStore     = (*txView)(nil)
-	_ storage.CampaignStore = (*Store)(nil)
-	_ storage.CampaignStore = (*txView)(nil)
-	_ storage.AccountStore  = (*Store)(nil)
-	_ storage.AccountStore  = (*txView)(nil)
-	_ storage.ContractStore = (*Store)(nil)
-	_ storage.ContractStore = (*txView)(nil)
+	_ storage.Store = (*Store)(nil)
+	_ storage.Tx    = (*txView)(nil)
 )
 
 // querier is what the repositories need of a pool or a transaction.
@@ -225,20 +216,20 @@ func (s *Store) Deals() storage.DealRepository { return dealsOf(s.scope()) }
 // Events returns the tenant's event log.
 func (s *Store) Events() storage.EventLog { return &eventLog{sc: s.scope()} }
 
-// Plans returns the quota plan repository (storage.PlanStore); each call
+// Plans returns the quota plan repository ; each call
 // on it is its own transaction.
 func (s *Store) Plans() storage.PlanRepository { return plansOf(s.scope()) }
 
-// Campaigns returns the marketing campaign repository
-// (storage.CampaignStore); each call on it is its own transaction.
+// Campaigns returns the marketing campaign repository; each
+// call on it is its own transaction.
 func (s *Store) Campaigns() storage.CampaignRepository { return campaignsOf(s.scope()) }
 
-// Accounts returns the account repository (storage.AccountStore),
-// contacts included; each call on it is its own transaction.
+// Accounts returns the account repository, contacts
+// included; each call on it is its own transaction.
 func (s *Store) Accounts() storage.AccountRepository { return accountsOf(s.scope()) }
 
-// Contracts returns the contract repository (storage.ContractStore);
-// each call on it is its own transaction.
+// Contracts returns the contract repository ; each
+// call on it is its own transaction.
 func (s *Store) Contracts() storage.ContractRepository { return contractsOf(s.scope()) }
 
 // txView is the storage.Tx an Update's function gets.

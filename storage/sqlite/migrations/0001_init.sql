@@ -8,7 +8,12 @@
 -- and the aggregate itself is body, encoding/json's text of it. Times are
 -- INTEGER microseconds since 1970-01-01 UTC (storage.Canonical keeps
 -- whole microseconds); enums are their text names, never positions;
--- account relations are ",name,name," so that a filter finds each name.
+-- account relations are ",name,name," so that a filter finds each name;
+-- an account's dedupe keys (storage.AccountKeys) are a domain column and
+-- JSON arrays of its contacts' e-mail addresses and phones. References
+-- resolve (storage.DealReferences, ContractReferences): the store checks
+-- them before each write, and composite foreign keys on (tenant_id, id)
+-- refuse any other writer's dangling reference to an account or a deal.
 -- Tables are STRICT: a value of the wrong type is refused, not converted.
 
 CREATE TABLE leads (
@@ -29,6 +34,28 @@ CREATE UNIQUE INDEX leads_create_key ON leads (tenant_id, create_key) WHERE crea
 CREATE INDEX leads_owner ON leads (tenant_id, owner, id);
 CREATE INDEX leads_stage ON leads (tenant_id, stage, id);
 
+CREATE TABLE accounts (
+	tenant_id  TEXT    NOT NULL,
+	id         BLOB    NOT NULL CHECK (length(id) = 16),
+	version    INTEGER NOT NULL CHECK (version >= 1),
+	create_key TEXT,
+	owner      TEXT    NOT NULL,
+	segment    TEXT    NOT NULL,
+	parent     BLOB,             -- NULL for an account without parent
+	relations  TEXT    NOT NULL, -- ",customer,partner,": the relation names
+	domain         TEXT NOT NULL, -- storage.AccountKeys: '' for none
+	contact_emails TEXT NOT NULL, -- JSON array of the contacts' addresses
+	contact_phones TEXT NOT NULL, -- JSON array of the contacts' phones
+	body       TEXT    NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+) STRICT;
+
+CREATE UNIQUE INDEX accounts_create_key ON accounts (tenant_id, create_key) WHERE create_key IS NOT NULL;
+CREATE INDEX accounts_owner ON accounts (tenant_id, owner, id);
+CREATE INDEX accounts_parent ON accounts (tenant_id, parent, id) WHERE parent IS NOT NULL;
+
+CREATE INDEX accounts_domain ON accounts (tenant_id, domain) WHERE domain <> '';
+
 CREATE TABLE deals (
 	tenant_id      TEXT    NOT NULL,
 	id             BLOB    NOT NULL CHECK (length(id) = 16),
@@ -39,14 +66,18 @@ CREATE TABLE deals (
 	status         TEXT    NOT NULL,
 	owner          TEXT    NOT NULL,
 	expected_close INTEGER,          -- NULL for a deal without close date
+	account_id     BLOB    NOT NULL,
+	contact_id     BLOB,             -- NULL for a deal without contact
 	body           TEXT    NOT NULL,
-	PRIMARY KEY (tenant_id, id)
+	PRIMARY KEY (tenant_id, id),
+	FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id)
 ) STRICT;
 
 CREATE UNIQUE INDEX deals_create_key ON deals (tenant_id, create_key) WHERE create_key IS NOT NULL;
 CREATE INDEX deals_owner ON deals (tenant_id, owner, id);
 CREATE INDEX deals_pipeline_stage ON deals (tenant_id, pipeline, stage, id);
 CREATE INDEX deals_expected_close ON deals (tenant_id, expected_close);
+CREATE INDEX deals_account ON deals (tenant_id, account_id, contact_id);
 
 CREATE TABLE plans (
 	tenant_id     TEXT    NOT NULL,
@@ -81,23 +112,6 @@ CREATE UNIQUE INDEX campaigns_create_key ON campaigns (tenant_id, create_key) WH
 CREATE INDEX campaigns_owner ON campaigns (tenant_id, owner, id);
 CREATE INDEX campaigns_code ON campaigns (tenant_id, code, id);
 
-CREATE TABLE accounts (
-	tenant_id  TEXT    NOT NULL,
-	id         BLOB    NOT NULL CHECK (length(id) = 16),
-	version    INTEGER NOT NULL CHECK (version >= 1),
-	create_key TEXT,
-	owner      TEXT    NOT NULL,
-	segment    TEXT    NOT NULL,
-	parent     BLOB,             -- NULL for an account without parent
-	relations  TEXT    NOT NULL, -- ",customer,partner,": the relation names
-	body       TEXT    NOT NULL,
-	PRIMARY KEY (tenant_id, id)
-) STRICT;
-
-CREATE UNIQUE INDEX accounts_create_key ON accounts (tenant_id, create_key) WHERE create_key IS NOT NULL;
-CREATE INDEX accounts_owner ON accounts (tenant_id, owner, id);
-CREATE INDEX accounts_parent ON accounts (tenant_id, parent, id) WHERE parent IS NOT NULL;
-
 CREATE TABLE contracts (
 	tenant_id    TEXT    NOT NULL,
 	id           BLOB    NOT NULL CHECK (length(id) = 16),
@@ -108,7 +122,9 @@ CREATE TABLE contracts (
 	status       TEXT    NOT NULL,
 	renewal_date INTEGER,          -- of the current terms
 	body         TEXT    NOT NULL,
-	PRIMARY KEY (tenant_id, id)
+	PRIMARY KEY (tenant_id, id),
+	FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id),
+	FOREIGN KEY (tenant_id, deal_id) REFERENCES deals (tenant_id, id)
 ) STRICT;
 
 CREATE UNIQUE INDEX contracts_create_key ON contracts (tenant_id, create_key) WHERE create_key IS NOT NULL;
