@@ -167,7 +167,8 @@ func load(b *testing.B, s storage.Store, deals []deal.Deal, events []crmkit.Even
 // benchImport measures storing n new deals with their DealCreated events
 // per operation; it reports deals/s.
 func benchImport(b *testing.B, s storage.Store, n int) {
-	protos, protoEv := importDeals(b, 1000, "imp")
+	acc, contact := seedAccount(b, s)
+	protos, protoEv := importDeals(b, 1000, "imp", acc, contact)
 	deals := make([]deal.Deal, n)
 	events := make([]crmkit.Event, n)
 	b.ReportAllocs()
@@ -194,7 +195,8 @@ func benchImport(b *testing.B, s storage.Store, n int) {
 func benchReport(b *testing.B, s storage.Store, n int) {
 	ctx := context.Background()
 	p := deal.DefaultPipeline()
-	protos, protoEv := importDeals(b, 1000, "rep")
+	acc, contact := seedAccount(b, s)
+	protos, protoEv := importDeals(b, 1000, "rep", acc, contact)
 	const chunk = 50_000
 	deals := make([]deal.Deal, min(n, chunk))
 	events := make([]crmkit.Event, len(deals))

@@ -15,6 +15,7 @@ import (
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/sqlite"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -118,9 +119,28 @@ func TestClosed(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrUnavailable)
 }
 
-// importDeals returns n valid new deals of owner with their DealCreated
-// events.
-func importDeals(t testing.TB, n int, owner string) ([]deal.Deal, []crmkit.Event) {
+// seedAccount stores an account with one contact in s and returns their
+// IDs, for deals to refer to.
+func seedAccount(t testing.TB, s storage.Store) (accountID, contactID uuid.UUID) {
+	t.Helper()
+	cmd := crmkit.Cmd{By: "seed", At: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
+	a, created, err := account.New(account.NewAccount{Name: "Initech", Owner: "ana", Relations: account.Customer}, cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, added, err := a.AddContact(account.Contact{Name: "Bill", Email: "bill@initech.example", Role: account.User}, cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Accounts().Create(context.Background(), a, "", created, added); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID, a.Contacts[0].ID
+}
+
+// importDeals returns n valid new deals of owner, of the account acc and
+// its contact, with their DealCreated events.
+func importDeals(t testing.TB, n int, owner string, acc, contact uuid.UUID) ([]deal.Deal, []crmkit.Event) {
 	t.Helper()
 	p := deal.DefaultPipeline()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -130,7 +150,7 @@ func importDeals(t testing.TB, n int, owner string) ([]deal.Deal, []crmkit.Event
 		d, ev, err := deal.New(p, deal.NewDeal{
 			Name: fmt.Sprintf("Deal %d", i), Type: deal.NewBusiness,
 			Amount:    crmkit.MustMoney(fmt.Sprintf("%d.00", 1000+i%5000), "EUR"),
-			CloseDate: at.AddDate(0, 0, 30+i%60), AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: owner,
+			CloseDate: at.AddDate(0, 0, 30+i%60), AccountID: acc, ContactID: contact, Owner: owner,
 		}, deal.Cmd{Cmd: crmkit.Cmd{By: "importer", At: at}})
 		if err != nil {
 			t.Fatal(err)
@@ -146,7 +166,8 @@ func TestImport(t *testing.T) {
 	ctx := context.Background()
 	s, err := newDB(t).Tenant("acme")
 	require.NoError(t, err)
-	deals, events := importDeals(t, 300, "imp")
+	acc, contact := seedAccount(t, s)
+	deals, events := importDeals(t, 300, "imp", acc, contact)
 	n, err := s.ImportDeals(ctx, deals, events)
 	require.NoError(t, err)
 	assert.Equal(t, int64(300), n)
@@ -161,10 +182,18 @@ func TestImport(t *testing.T) {
 	assert.Equal(t, 300, count)
 
 	// Two new deals and one already stored: nothing of it lands.
-	more, mev := importDeals(t, 2, "imp2")
+	more, mev := importDeals(t, 2, "imp2", acc, contact)
 	_, err = s.ImportDeals(ctx, append(more, deals[0]), mev)
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
 	_, err = s.Deals().Get(ctx, more[0].ID)
+	assert.ErrorIs(t, err, crmkit.ErrNotFound)
+
+	// A deal of an account that is not stored: the foreign key refuses
+	// it, ErrInvalid, nothing written.
+	stray, sev := importDeals(t, 1, "imp3", crmkit.NewID(), uuid.Nil)
+	_, err = s.ImportDeals(ctx, stray, sev)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = s.Deals().Get(ctx, stray[0].ID)
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 
 	// An invalid lead: ErrInvalid, nothing written.

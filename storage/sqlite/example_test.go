@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/sqlite"
@@ -35,11 +36,24 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	p := deal.DefaultPipeline()
+	// A deal refers to its account and contact: store them first.
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	cmd := crmkit.Cmd{By: "ana", At: at}
+	a, created, err := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer}, cmd)
+	if err != nil {
+		panic(err)
+	}
+	a, added, err := a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.User}, cmd)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := acme.Accounts().Create(ctx, a, "", created, added); err != nil {
+		panic(err)
+	}
+	p := deal.DefaultPipeline()
 	d, ev, err := deal.New(p, deal.NewDeal{
 		Name: "Globex renewal", Type: deal.NewBusiness, Amount: crmkit.MustMoney("12000.00", "EUR"),
-		AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: "ana",
+		AccountID: a.ID, ContactID: a.Contacts[0].ID, Owner: "ana",
 		CloseDate: at.AddDate(0, 2, 0),
 	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at}})
 	if err != nil {
