@@ -2,8 +2,8 @@
 // through modernc.org/sqlite, a pure-Go SQLite (no cgo: CGO_ENABLED=0
 // builds work), with the full contract of package storage (optimistic
 // concurrency, idempotent creates, atomic Update, tenant isolation,
-// keyset pagination, streamed events) and every optional repository the
-// other stores offer, checked by storagetest.Run like them. It is for a
+// keyset pagination, streamed events) and every repository of
+// storage.Tx, checked by storagetest.Run like them. It is for a
 // small service, a desktop tool or a test fixture that must survive a
 // restart without running a database server.
 //
@@ -50,6 +50,20 @@
 // naming both versions, a used key returns the first Create's aggregate.
 // Inside Update each write call is also a savepoint, so a call that
 // fails leaves nothing of itself behind even if fn goes on.
+//
+// History matches state and references resolve, as in every store: a
+// Create or Save calls storage.CheckHistory on its events; under the
+// write lock a Create of an aggregate whose events are logged is refused
+// (storage.HistoryExists), a deal's account and contact and a contract's
+// account and deal must be stored in the tenant (storage.Dangling; a
+// contact is looked up in its account's body), an account Save must not
+// drop a contact a deal refers to (storage.ContactInUse), and an Append
+// of a stored aggregate's events is refused (storage.EventOfStored).
+// Composite foreign keys on (tenant_id, account_id) and (tenant_id,
+// deal_id) back the checks for any other writer of the file (ImportDeals
+// included: a deal of an unstored account fails the import,
+// crmkit.ErrInvalid). An account's dedupe keys (storage.AccountKeys) are
+// columns, so AccountFilter's domain, e-mail and phone select in SQL.
 //
 // Every Update and every write outside one is a SQLite transaction, so a
 // process killed at any point (the tests kill one with SIGKILL mid-write,

@@ -19,15 +19,21 @@ import (
 // index) and stored as Create stores it (storage.Canonical); the batch is
 // not bounded by storage.MaxEvents; a lead ID or event ID that is already
 // stored or repeated in the input fails the whole import with an error
-// matching crmkit.ErrConflict. Imports take no idempotency keys. It
-// returns how many leads were stored. It is the same API as
+// matching crmkit.ErrConflict. Imports take no idempotency keys. The
+// events are a history import, as EventLog.Append takes them: they need
+// not be one per version of the rows, so storage.CheckHistory does not
+// apply. It returns how many leads were stored. It is the same API as
 // postgres.Store.ImportLeads.
 func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
 	return importRows(ctx, s, leadKind, leads, events)
 }
 
 // ImportDeals stores many new deals and their events at once, under the
-// rules of ImportLeads. It returns how many deals were stored.
+// rules of ImportLeads. References must resolve as for Create: every
+// deal's account stored in the tenant before the import (the foreign key
+// checks each row: a deal whose account is not stored fails the whole
+// import with an error matching crmkit.ErrInvalid). A deal's contact is
+// not checked by the import. It returns how many deals were stored.
 func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
 	return importRows(ctx, s, dealKind, deals, events)
 }
