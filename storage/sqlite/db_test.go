@@ -196,6 +196,13 @@ func TestImport(t *testing.T) {
 	_, err = s.Deals().Get(ctx, stray[0].ID)
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 
+	// A deal whose contact is not its account's: refused the same way.
+	wrong, wev := importDeals(t, 1, "imp4", acc, crmkit.NewID())
+	_, err = s.ImportDeals(ctx, wrong, wev)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = s.Deals().Get(ctx, wrong[0].ID)
+	assert.ErrorIs(t, err, crmkit.ErrNotFound)
+
 	// An invalid lead: ErrInvalid, nothing written.
 	l, lev := crashLead(crmkit.NewID(), 1, "ok")
 	bad, _ := crashLead(crmkit.NewID(), 1, "bad version")

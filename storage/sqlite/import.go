@@ -32,8 +32,9 @@ func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crm
 // rules of ImportLeads. References must resolve as for Create: every
 // deal's account stored in the tenant before the import (the foreign key
 // checks each row: a deal whose account is not stored fails the whole
-// import with an error matching crmkit.ErrInvalid). A deal's contact is
-// not checked by the import. It returns how many deals were stored.
+// import with an error matching crmkit.ErrInvalid), and so must its
+// contact, inside that account (checked once per distinct reference). It
+// returns how many deals were stored.
 func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
 	return importRows(ctx, s, dealKind, deals, events)
 }
@@ -75,9 +76,14 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		}
 		defer ins.Close()
 		args := make([]any, 0, 5+len(k.cols))
+		r := &repo[T, F]{sc: &s.sc, k: k}
+		seen := make(map[storage.Reference]bool)
 		for i := range canon {
 			v := &canon[i]
 			id := k.id(v)
+			if err := r.checkRefs(ctx, tx, v, seen); err != nil {
+				return fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+			}
 			args = append(args[:0], tenant, id[:], k.version(v), nil, bodies[i])
 			if _, err := ins.ExecContext(ctx, k.colValues(v, args)...); err != nil {
 				return fmt.Errorf("sqlite: import %ss[%d] %s: %w", k.name, i, id, mapErr(ctx, err))

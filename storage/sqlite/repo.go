@@ -226,7 +226,7 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		if prior > 0 {
 			return storage.HistoryExists(r.k.name, id)
 		}
-		if err := r.checkRefs(ctx, q, &v); err != nil {
+		if err := r.checkRefs(ctx, q, &v, nil); err != nil {
 			return err
 		}
 		var k any // NULL for no key
@@ -288,7 +288,7 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		if err := checkNewEvents(ctx, q, r.sc.tenant, events); err != nil {
 			return err
 		}
-		if err := r.checkRefs(ctx, q, &v); err != nil {
+		if err := r.checkRefs(ctx, q, &v, nil); err != nil {
 			return err
 		}
 		if err := r.checkContacts(ctx, q, &v); err != nil {
@@ -305,12 +305,17 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 }
 
 // checkRefs returns the error of the first reference of v that does not
-// resolve in the tenant (storage.Dangling), nil when all do.
-func (r *repo[T, F]) checkRefs(ctx context.Context, q querier, v *T) error {
+// resolve in the tenant (storage.Dangling), nil when all do. seen, if not
+// nil, remembers the references found, for the next calls of one
+// transaction (an import).
+func (r *repo[T, F]) checkRefs(ctx context.Context, q querier, v *T, seen map[storage.Reference]bool) error {
 	if r.k.refs == nil {
 		return nil
 	}
 	for _, ref := range r.k.refs(v) {
+		if seen[ref] {
+			continue
+		}
 		var query string
 		args := []any{r.sc.tenant, ref.ID[:]}
 		switch ref.Kind {
@@ -332,6 +337,9 @@ func (r *repo[T, F]) checkRefs(ctx context.Context, q querier, v *T) error {
 		}
 		if n == 0 {
 			return storage.Dangling(r.k.name, r.k.id(v), ref)
+		}
+		if seen != nil {
+			seen[ref] = true
 		}
 	}
 	return nil
