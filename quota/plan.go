@@ -233,7 +233,7 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 		return Plan{}, none, fmt.Errorf("new plan: %w", err)
 	}
 	if target < 0 {
-		return Plan{}, none, crmkit.Invalid("target", "negative annual target %s", p.Unit.Format(target))
+		return Plan{}, none, crmkit.Invalid("target", "negative annual target %s", p.Unit.of(target).String())
 	}
 	if err := checkRounding(p.Rounding); err != nil {
 		return Plan{}, none, err
@@ -247,7 +247,7 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 	}
 	p.cal, p.hasCal = cal, true
 	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: target, Weight: target}
-	e, err := p.commit(c, EventPlanCreated, "create plan with target "+p.Unit.Format(target),
+	e, err := p.commit(c, EventPlanCreated, "create plan with target "+p.Unit.of(target).String(),
 		[]Change{{Key: "", Created: true, After: target}})
 	if err != nil {
 		return Plan{}, none, err
@@ -330,23 +330,30 @@ func (p *Plan) find(key string) (*Cell, error) {
 
 // TargetMoney returns the target of the cell key of a money plan as
 // crmkit.Money in the plan's currency. A count plan is an error matching
-// crmkit.ErrInvalid, an unknown key crmkit.ErrNotFound.
-func (p Plan) TargetMoney(key string) (crmkit.Money, error) {
+// Target returns the target of the cell key in the plan's Unit. An unknown
+// key is an error matching crmkit.ErrNotFound.
+func (p Plan) Target(key string) (Quantity, error) {
 	c, err := p.find(key)
 	if err != nil {
-		return crmkit.Money{}, err
+		return Quantity{}, err
 	}
-	return p.Unit.Money(c.Target)
+	return p.Unit.of(c.Target), nil
 }
 
-// Assigned returns the target assigned to the owner of cell key: Target x
-// Risk, rounded with the plan's rounding mode (Target when Risk is zero).
-func (p Plan) Assigned(key string) (int64, error) {
+// Assigned returns the target assigned to the owner of cell key, in the
+// plan's Unit: Target x Risk, rounded with the plan's rounding mode (Target
+// when Risk is zero). An unknown key is an error matching
+// crmkit.ErrNotFound.
+func (p Plan) Assigned(key string) (Quantity, error) {
 	c, err := p.find(key)
 	if err != nil {
-		return 0, err
+		return Quantity{}, err
 	}
-	return p.assigned(*c)
+	n, err := p.assigned(*c)
+	if err != nil {
+		return Quantity{}, err
+	}
+	return p.Unit.of(n), nil
 }
 
 func (p Plan) assigned(c Cell) (int64, error) {

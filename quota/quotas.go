@@ -97,7 +97,7 @@ func EffectiveQuota(cal crmkit.Calendar, u Unit, full int64, period crmkit.Perio
 		return 0, nil, err
 	}
 	if full < 0 {
-		return 0, nil, crmkit.Invalid("full quota", "negative %s", u.Format(full))
+		return 0, nil, crmkit.Invalid("full quota", "negative %s", u.of(full))
 	}
 	if period.IsEmpty() {
 		return 0, nil, crmkit.Invalid("period", "empty period %s", period)

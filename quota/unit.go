@@ -2,7 +2,6 @@ package quota
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +12,7 @@ import (
 // revenue plan) or a count of things (deals, meetings, new logos). Exactly
 // one of Currency and Count is set.
 type Unit struct {
-	// Currency is the currency of a money plan; targets are its minor units.
+	// Currency is the currency of a money plan.
 	Currency crmkit.Currency `json:"currency,omitzero"`
 	// Count names what a count plan counts, such as "deals" or "meetings".
 	Count string `json:"count,omitempty"`
@@ -46,24 +45,6 @@ func (u Unit) String() string {
 		return u.Currency.Code()
 	}
 	return u.Count
-}
-
-// Money returns n minor units of a money unit as crmkit.Money. A count
-// unit is an error matching crmkit.ErrInvalid.
-func (u Unit) Money(n int64) (crmkit.Money, error) {
-	if !u.IsMoney() {
-		return crmkit.Money{}, crmkit.Invalid("unit", "%q counts things, not money", u.Count)
-	}
-	return crmkit.NewMoney(n, u.Currency)
-}
-
-// Format writes n in the unit: "1200000.00 EUR" or "120 deals".
-func (u Unit) Format(n int64) string {
-	if u.IsMoney() {
-		m, _ := crmkit.NewMoney(n, u.Currency)
-		return m.String()
-	}
-	return strconv.FormatInt(n, 10) + " " + u.Count
 }
 
 // countCarrier is the currency under which counts are handed to the

@@ -241,10 +241,10 @@ func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 		c, _ := p.Cell(key)
 		n := rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount")
 		if !p.Unit.IsMoney() {
-			return quota.ByCount(key, n, total)
+			return quota.ByAmount(key, quota.Count(n, p.Unit.Count), total)
 		}
 		m, _ := crmkit.NewMoney(n, p.Unit.Currency) // a money unit has a currency
-		return quota.ByAmount(key, m, total)
+		return quota.ByAmount(key, quota.Amount(m), total)
 	})
 }
 
