@@ -60,7 +60,7 @@ func TestPlanEvents(t *testing.T) {
 	check(e, p, quota.EventPlanSplit, vp)
 	assert.Equal(t, int64(2), e.Version)
 
-	p, e, err = p.Adjust(vp, quota.ByAmount("region=EMEA", eurs("10.00"), quota.KeepTotal))
+	p, e, err = p.Adjust(vp, quota.ByAmount("region=EMEA", quota.Amount(eurs("10.00")), quota.KeepTotal))
 	require.NoError(t, err)
 	check(e, p, quota.EventPlanAdjusted, vp)
 	var adj quota.RevisionPayload
@@ -69,7 +69,7 @@ func TestPlanEvents(t *testing.T) {
 	// total takes 1000 from APAC.
 	assert.Equal(t, []quota.Change{{Key: "region=EMEA", Before: 50000, After: 51000}, {Key: "region=APAC", Before: 50000, After: 49000}}, adj.Changes)
 
-	p, e, err = p.SetTarget(vp, "region=APAC", eurs("500.00"), quota.KeepTotal)
+	p, e, err = p.SetTarget(vp, "region=APAC", quota.Amount(eurs("500.00")), quota.KeepTotal)
 	require.NoError(t, err)
 	check(e, p, quota.EventPlanAdjusted, vp)
 
@@ -100,9 +100,9 @@ func TestPlanCmdInvalid(t *testing.T) {
 				return p.Split(c, quota.Split{Grain: quota.Halves, Weights: quota.EqualWeights()})
 			},
 			"adjust": func() (quota.Plan, crmkit.Event, error) {
-				return p.Adjust(c, quota.ByAmount("", eurs("0.01"), quota.ChangeTotal))
+				return p.Adjust(c, quota.ByAmount("", quota.Amount(eurs("0.01")), quota.ChangeTotal))
 			},
-			"set":  func() (quota.Plan, crmkit.Event, error) { return p.SetTarget(c, "", eurs("0.01"), quota.ChangeTotal) },
+			"set":  func() (quota.Plan, crmkit.Event, error) { return p.SetTarget(c, "", quota.Amount(eurs("0.01")), quota.ChangeTotal) },
 			"lock": func() (quota.Plan, crmkit.Event, error) { return p.Lock(c, true, "") },
 			"risk": func() (quota.Plan, crmkit.Event, error) { return p.SetRisk(c, "", d("1.1")) },
 		} {
@@ -154,9 +154,9 @@ func TestPlanChangeEventsProperty(t *testing.T) {
 			total := quota.TotalPolicy(rapid.IntRange(0, 2).Draw(t, "total"))
 			if p.Unit.IsMoney() {
 				m, _ := crmkit.NewMoney(n, p.Unit.Currency)
-				q, e, err = p.SetTarget(c, key, m, total)
+				q, e, err = p.SetTarget(c, key, quota.Amount(m), total)
 			} else {
-				q, e, err = p.SetCount(c, key, n, total)
+				q, e, err = p.SetTarget(c, key, quota.Count(n, p.Unit.Count), total)
 			}
 			typ = quota.EventPlanAdjusted
 		default:
@@ -249,15 +249,17 @@ func TestSplitEventExactProperty(t *testing.T) {
 		if !q.Unit.IsMoney() {
 			return
 		}
-		want, err := q.TargetMoney(leaf.Key)
+		want, err := q.Target(leaf.Key)
 		require.NoError(t, err)
 		parts := make([]crmkit.Money, n)
 		for i, ch := range parent.Children {
-			parts[i], err = q.TargetMoney(ch.Key)
+			target, err := q.Target(ch.Key)
+			require.NoError(t, err)
+			parts[i], err = target.Money()
 			require.NoError(t, err)
 		}
 		got, err := crmkit.Sum(q.Unit.Currency, parts...)
 		require.NoError(t, err)
-		require.True(t, got.Equal(want), "children sum to %s, parent %s", got, want)
+		require.True(t, quota.Amount(got).Equal(want), "children sum to %s, parent %s", got, want)
 	})
 }

@@ -43,7 +43,7 @@ func Example() {
 		panic(err)
 	}
 	for c := range p.Leaves() {
-		m, _ := p.TargetMoney(c.Key)
+		m, _ := p.Target(c.Key)
 		fmt.Printf("%-22s %s\n", c.Key, m)
 	}
 	last := p.History[len(p.History)-1]
@@ -56,9 +56,9 @@ func Example() {
 	}
 	emea, _ := ev.Find("region=EMEA")
 	fmt.Printf("EMEA YTD %s of %s: attainment %s, growth %s\n",
-		p.Unit.Format(emea.YTD.Actual), p.Unit.Format(emea.YTD.Target), emea.Attainment.Decimal, emea.Growth.Decimal)
+		emea.YTD.Actual, emea.YTD.Target, emea.Attainment.Decimal, emea.Growth.Decimal)
 	fmt.Printf("EMEA QTD %s of %s expected by now, pacing %s\n",
-		p.Unit.Format(emea.QTD.Actual), p.Unit.Format(emea.QTD.Expected), emea.QTD.Pacing.Decimal.StringFixed(4))
+		emea.QTD.Actual, emea.QTD.Expected, emea.QTD.Pacing.Decimal.StringFixed(4))
 	// Output:
 	// region=EMEA/period=Q1  174000.00 EUR
 	// region=EMEA/period=Q2  174000.00 EUR

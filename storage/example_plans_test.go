@@ -41,7 +41,7 @@ func ExamplePlanStore() {
 	fmt.Println("update:", err)
 
 	got, _ := store.Plans().Get(ctx, plan.ID)
-	target, _ := got.TargetMoney("")
+	target, _ := got.Target("")
 	fmt.Println(got.Name, "version", got.Version, "locked:", got.Root.Locked, "target", target)
 	page, _, _ := store.Plans().List(ctx, storage.PlanFilter{FiscalYear: 2026}, storage.Page{})
 	fmt.Println("plans for 2026:", len(page))
