@@ -23,7 +23,7 @@ const (
 	// EventPlanSplit splits leaf cells (Plan.Split); payload
 	// RevisionPayload, one created Change per new cell.
 	EventPlanSplit = "PlanSplit"
-	// EventPlanAdjusted moves targets (Plan.Adjust, SetTarget, SetCount);
+	// EventPlanAdjusted moves targets (Plan.Adjust, SetTarget);
 	// payload RevisionPayload.
 	EventPlanAdjusted = "PlanAdjusted"
 	// EventCellsLocked locks cells (Plan.Lock with true); payload

@@ -102,7 +102,9 @@ func TestPlanCmdInvalid(t *testing.T) {
 			"adjust": func() (quota.Plan, crmkit.Event, error) {
 				return p.Adjust(c, quota.ByAmount("", quota.Amount(eurs("0.01")), quota.ChangeTotal))
 			},
-			"set":  func() (quota.Plan, crmkit.Event, error) { return p.SetTarget(c, "", quota.Amount(eurs("0.01")), quota.ChangeTotal) },
+			"set": func() (quota.Plan, crmkit.Event, error) {
+				return p.SetTarget(c, "", quota.Amount(eurs("0.01")), quota.ChangeTotal)
+			},
 			"lock": func() (quota.Plan, crmkit.Event, error) { return p.Lock(c, true, "") },
 			"risk": func() (quota.Plan, crmkit.Event, error) { return p.SetRisk(c, "", d("1.1")) },
 		} {

@@ -162,7 +162,7 @@ func checkName(field, s string) error {
 
 // Plan is a target plan: an annual target in a fiscal calendar, split into
 // a tree of cells over periods and dimensions, set in stages and adjusted.
-// Every change (Split, Adjust, SetTarget, SetCount, Lock, SetRisk) takes a
+// Every change (Split, Adjust, SetTarget, Lock, SetRisk) takes a
 // crmkit.Cmd (who, when, why) and returns a new Plan with the next Version,
 // a Revision saying who, when, why and which cells moved, and the
 // crmkit.Event that records it (see the Event constants); the plan it was
@@ -328,8 +328,6 @@ func (p *Plan) find(key string) (*Cell, error) {
 	}
 }
 
-// TargetMoney returns the target of the cell key of a money plan as
-// crmkit.Money in the plan's currency. A count plan is an error matching
 // Target returns the target of the cell key in the plan's Unit. An unknown
 // key is an error matching crmkit.ErrNotFound.
 func (p Plan) Target(key string) (Quantity, error) {
