@@ -1,0 +1,195 @@
+package quota_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/quota"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+func TestQuantityString(t *testing.T) {
+	for _, c := range []struct {
+		q    quota.Quantity
+		want string
+	}{
+		{quota.Amount(eurs("1200000.00")), "1200000.00 EUR"},
+		{quota.Amount(crmkit.MustMoney("-0.5", "EUR")), "-0.50 EUR"},
+		{quota.Amount(crmkit.MustMoney("1500", "JPY")), "1500 JPY"},
+		{quota.Count(120, "deals"), "120 deals"},
+		{quota.Count(3, "new logos"), "3 new logos"},
+		{quota.Quantity{}, "0"},
+		{quota.Amount(crmkit.Money{}), "0"},
+	} {
+		assert.Equal(t, c.want, c.q.String())
+	}
+}
+
+func TestQuantityMoneyAndCount(t *testing.T) {
+	m, err := quota.Amount(eurs("12.34")).Money()
+	require.NoError(t, err)
+	assert.True(t, m.Equal(eurs("12.34")), "%s", m)
+	_, err = quota.Amount(eurs("12.34")).Count()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+
+	n, err := quota.Count(7, "meetings").Count()
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), n)
+	_, err = quota.Count(7, "meetings").Money()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+
+	assert.True(t, quota.Amount(eurs("12.34")).Decimal().Equal(d("12.34")))
+	assert.True(t, quota.Count(7, "meetings").Decimal().Equal(d("7")))
+	assert.Equal(t, quota.MoneyUnit(crmkit.MustCurrency("EUR")), quota.Amount(eurs("1")).Unit())
+	assert.Equal(t, quota.CountUnit("deals"), quota.Count(1, "deals").Unit())
+}
+
+func TestQuantityArithmetic(t *testing.T) {
+	a, b := quota.Amount(eurs("10.05")), quota.Amount(eurs("0.95"))
+	s, err := a.Add(b)
+	require.NoError(t, err)
+	assert.Equal(t, "11.00 EUR", s.String())
+	s, err = b.Sub(a)
+	require.NoError(t, err)
+	assert.Equal(t, "-9.10 EUR", s.String())
+	assert.Equal(t, -1, s.Sign())
+	c, err := a.Cmp(b)
+	require.NoError(t, err)
+	assert.Equal(t, 1, c)
+
+	// The zero Quantity is the identity of Add and Sub in any unit.
+	s, err = quota.Quantity{}.Add(quota.Count(4, "deals"))
+	require.NoError(t, err)
+	assert.Equal(t, quota.Count(4, "deals"), s)
+	assert.True(t, quota.Quantity{}.Equal(quota.Count(0, "deals")))
+	assert.False(t, quota.Count(0, "deals").Equal(quota.Count(0, "meetings")), "zero of two units")
+
+	for _, bad := range []struct {
+		x, y quota.Quantity
+		want error
+	}{
+		{quota.Amount(eurs("1")), quota.Amount(crmkit.MustMoney("1", "USD")), crmkit.ErrCurrencyMismatch},
+		{quota.Amount(eurs("1")), quota.Count(1, "deals"), crmkit.ErrInvalid},
+		{quota.Count(1, "deals"), quota.Count(1, "meetings"), crmkit.ErrInvalid},
+	} {
+		_, err := bad.x.Add(bad.y)
+		assert.ErrorIs(t, err, bad.want, "%s + %s", bad.x, bad.y)
+		_, err = bad.x.Sub(bad.y)
+		assert.ErrorIs(t, err, bad.want, "%s - %s", bad.x, bad.y)
+		_, err = bad.x.Cmp(bad.y)
+		assert.ErrorIs(t, err, bad.want, "%s cmp %s", bad.x, bad.y)
+	}
+	_, err = quota.Count(1<<62, "deals").Add(quota.Count(1<<62, "deals"))
+	assert.ErrorIs(t, err, crmkit.ErrOverflow)
+	_, err = quota.Count(-1<<63, "deals").Neg()
+	assert.ErrorIs(t, err, crmkit.ErrOverflow)
+}
+
+func TestQuantityJSON(t *testing.T) {
+	for _, c := range []struct {
+		q    quota.Quantity
+		want string
+	}{
+		{quota.Amount(eurs("1200.5")), `{"amount":"1200.50","currency":"EUR"}`},
+		{quota.Amount(crmkit.MustMoney("-3", "JPY")), `{"amount":"-3","currency":"JPY"}`},
+		{quota.Count(12, "deals"), `{"amount":"12","count":"deals"}`},
+		{quota.Quantity{}, `{"amount":"0"}`},
+	} {
+		b, err := json.Marshal(c.q)
+		require.NoError(t, err)
+		assert.JSONEq(t, c.want, string(b))
+		var back quota.Quantity
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, c.q, back)
+	}
+	keep := quota.Count(1, "deals")
+	for _, bad := range []string{
+		`{"amount":"1.001","currency":"EUR"}`,
+		`{"amount":"1.5","count":"deals"}`,
+		`{"amount":"x","count":"deals"}`,
+		`{"amount":"1"}`,
+		`{"amount":"1","currency":"EUR","count":"deals"}`,
+		`{"amount":"1","currency":"XXQ"}`,
+		`[1]`,
+	} {
+		q := keep
+		assert.ErrorIs(t, json.Unmarshal([]byte(bad), &q), crmkit.ErrInvalid, bad)
+		assert.Equal(t, keep, q, "%s changed nothing", bad)
+	}
+}
+
+// quantityGen draws a Quantity of money in EUR, JPY or KWD or of a count.
+func quantityGen() *rapid.Generator[quota.Quantity] {
+	return rapid.Custom(func(t *rapid.T) quota.Quantity {
+		n := rapid.Int64().Draw(t, "n")
+		if rapid.Bool().Draw(t, "count") {
+			return quota.Count(n, rapid.SampledFrom([]string{"deals", "meetings", "new logos"}).Draw(t, "what"))
+		}
+		cur := crmkit.MustCurrency(rapid.SampledFrom([]string{"EUR", "JPY", "KWD"}).Draw(t, "currency"))
+		m, err := crmkit.NewMoney(n, cur)
+		if err != nil {
+			t.Fatalf("money: %v", err)
+		}
+		return quota.Amount(m)
+	})
+}
+
+func TestPropertyQuantityJSONRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		q := quantityGen().Draw(t, "q")
+		b, err := json.Marshal(q)
+		require.NoError(t, err)
+		var back quota.Quantity
+		require.NoError(t, json.Unmarshal(b, &back), "%s", b)
+		assert.Equal(t, q, back)
+		assert.Equal(t, q.String(), back.String())
+	})
+}
+
+// TestPropertyQuantityMatchesMoney: money quantities add, subtract and
+// compare exactly as crmkit.Money does.
+func TestPropertyQuantityMatchesMoney(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a := rapid.Int64Range(-1<<40, 1<<40).Draw(t, "a")
+		b := rapid.Int64Range(-1<<40, 1<<40).Draw(t, "b")
+		cur := crmkit.MustCurrency("EUR")
+		ma, _ := crmkit.NewMoney(a, cur)
+		mb, _ := crmkit.NewMoney(b, cur)
+		qa, qb := quota.Amount(ma), quota.Amount(mb)
+		ms, err := ma.Add(mb)
+		require.NoError(t, err)
+		qs, err := qa.Add(qb)
+		require.NoError(t, err)
+		got, err := qs.Money()
+		require.NoError(t, err)
+		assert.True(t, got.Equal(ms), "%s + %s: %s, Money says %s", qa, qb, got, ms)
+		back, err := qs.Sub(qb)
+		require.NoError(t, err)
+		assert.Equal(t, qa, back)
+		mc, _ := ma.Cmp(mb)
+		qc, err := qa.Cmp(qb)
+		require.NoError(t, err)
+		assert.Equal(t, mc, qc)
+		assert.Equal(t, ma.String(), qa.String())
+	})
+}
+
+func ExampleQuantity() {
+	revenue := quota.Amount(crmkit.MustMoney("1200000", "EUR"))
+	deals := quota.Count(120, "deals")
+	more, _ := revenue.Add(quota.Amount(crmkit.MustMoney("50000", "EUR")))
+	m, _ := more.Money()
+	_, err := revenue.Add(deals)
+	b, _ := json.Marshal(deals)
+	fmt.Println(more, "=", m.Decimal())
+	fmt.Println(deals, string(b))
+	fmt.Println(err != nil)
+	// Output:
+	// 1250000.00 EUR = 1250000
+	// 120 deals {"amount":"120","count":"deals"}
+	// true
+}
