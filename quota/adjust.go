@@ -161,7 +161,7 @@ func (p Plan) SetTarget(c crmkit.Cmd, key string, target Quantity, total TotalPo
 	if n < 0 {
 		return Plan{}, none, crmkit.Invalid("target", "negative target %s for %q", target, key)
 	}
-	delta, err := addUnits(n, -cell.Target) // targets are never negative
+	delta, err := addUnits(n, -cell.Target.n) // targets are never negative
 	if err != nil {
 		return Plan{}, none, err
 	}
@@ -203,14 +203,14 @@ func (t *tracker) touch(c *Cell) {
 		return
 	}
 	t.order = append(t.order, c)
-	t.before[c] = Change{Key: c.Key, Before: c.Target, LockedBefore: c.Locked, RiskBefore: c.Risk}
+	t.before[c] = Change{Key: c.Key, Before: c.Target.n, LockedBefore: c.Locked, RiskBefore: c.Risk}
 }
 
 func (t *tracker) changes() []Change {
 	out := make([]Change, 0, len(t.order))
 	for _, c := range t.order {
 		ch := t.before[c]
-		ch.After, ch.LockedAfter, ch.RiskAfter = c.Target, c.Locked, c.Risk
+		ch.After, ch.LockedAfter, ch.RiskAfter = c.Target.n, c.Locked, c.Risk
 		if ch.Before != ch.After || ch.LockedBefore != ch.LockedAfter || !ch.RiskBefore.Equal(ch.RiskAfter) {
 			out = append(out, ch)
 		}
@@ -236,11 +236,11 @@ func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
 		if a.Relative.LessThan(decimal.NewFromInt(-1)) {
 			return crmkit.Invalid("relative change", "%s%% is below -100%%", a.Relative.Shift(2))
 		}
-		m, err := p.Unit.carrier(c.Target).Mul(decimal.NewFromInt(1).Add(a.Relative), p.Rounding)
+		m, err := p.Unit.carrier(c.Target.n).Mul(decimal.NewFromInt(1).Add(a.Relative), p.Rounding)
 		if err != nil {
 			return err
 		}
-		delta = m.Minor() - c.Target
+		delta = m.Minor() - c.Target.n
 	}
 	// Feasibility does not depend on the size of the change, so a change
 	// that happens to round to zero fails where its inverse would.
@@ -279,7 +279,7 @@ func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
 	}
 	for anc := e.parent; anc != nil; anc = idx[anc.Key].parent {
 		tr.touch(anc)
-		if anc.Target, err = addUnits(anc.Target, delta); err != nil {
+		if anc.Target.n, err = addUnits(anc.Target.n, delta); err != nil {
 			return err
 		}
 	}
@@ -303,14 +303,14 @@ func (p *Plan) move(tr *tracker, c *Cell, delta int64) error {
 		return fmt.Errorf("cell %q is locked: %w", c.Key, crmkit.ErrConflict)
 	}
 	tr.touch(c)
-	t, err := addUnits(c.Target, delta)
+	t, err := addUnits(c.Target.n, delta)
 	if err != nil {
 		return err
 	}
 	if t < 0 {
 		return crmkit.Invalid("target", "cell %q would fall to %s", c.Key, p.Unit.of(t))
 	}
-	c.Target = t
+	c.Target.n = t
 	if c.IsLeaf() {
 		return nil
 	}

@@ -161,7 +161,7 @@ func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, 
 		}
 		lyTargets = make(map[string]int64)
 		for c := range opts.LastYear.Cells() {
-			lyTargets[c.Key] = c.Target
+			lyTargets[c.Key] = c.Target.n
 		}
 	}
 	cal, err := p.calendar()
@@ -303,7 +303,7 @@ func (ev evaluator) build(i int) (Evaluation, error) {
 	nd := ev.nodes[i]
 	c := nd.cell
 	u := ev.plan.Unit
-	e := Evaluation{Key: c.Key, Dim: c.Dim, Member: c.Member, Period: c.Period, Target: u.of(c.Target), LastYearTarget: u.Zero()}
+	e := Evaluation{Key: c.Key, Dim: c.Dim, Member: c.Member, Period: c.Period, Target: c.Target, LastYearTarget: u.Zero()}
 	assigned, err := ev.plan.assigned(*c)
 	if err != nil {
 		return Evaluation{}, err
@@ -351,12 +351,12 @@ func (ev evaluator) build(i int) (Evaluation, error) {
 	}
 	e.Unplanned = u.of(unplanned)
 	e.Actual, e.LastYearActual, e.LastYearToDate = u.of(sum[aActual]), u.of(sum[aLY]), u.of(sum[aLYToDate])
-	e.Attainment = ratio(kpi.Attainment(u.carrier(sum[aActual]), u.carrier(c.Target)))
+	e.Attainment = ratio(kpi.Attainment(u.carrier(sum[aActual]), u.carrier(c.Target.n)))
 	e.AssignedAttainment = ratio(kpi.Attainment(u.carrier(sum[aActual]), u.carrier(assigned)))
 	e.Growth = ratio(kpi.Growth(u.carrier(sum[aActual]), u.carrier(sum[aLYToDate])))
-	e.TargetVsLastYear = ratio(kpi.Growth(u.carrier(c.Target), u.carrier(sum[aLY])))
+	e.TargetVsLastYear = ratio(kpi.Growth(u.carrier(c.Target.n), u.carrier(sum[aLY])))
 	if e.HasLastYearTarget {
-		e.TargetChange = ratio(kpi.Growth(u.carrier(c.Target), u.carrier(e.LastYearTarget.n)))
+		e.TargetChange = ratio(kpi.Growth(u.carrier(c.Target.n), u.carrier(e.LastYearTarget.n)))
 	}
 	tds := [3]*ToDate{&e.MTD, &e.QTD, &e.YTD}
 	for w, td := range tds {
@@ -407,15 +407,15 @@ func (ev evaluator) finish(td *ToDate, w int, tgt, exp, act, ly int64) error {
 // time (kpi.ExpectedToDate), exact when c lies wholly inside or outside w.
 func (ev evaluator) prorate(c *Cell, w crmkit.Period) (int64, error) {
 	in, ok := c.Period.Intersect(w)
-	if !ok || c.Target == 0 {
+	if !ok || c.Target.n == 0 {
 		return 0, nil
 	}
 	if in.Equal(c.Period) {
-		return c.Target, nil
+		return c.Target.n, nil
 	}
 	part := int64(in.Duration() / time.Millisecond)
 	whole := int64(c.Period.Duration() / time.Millisecond)
-	m, err := kpi.ExpectedToDate(ev.plan.Unit.carrier(c.Target), part, whole, ev.plan.Rounding)
+	m, err := kpi.ExpectedToDate(ev.plan.Unit.carrier(c.Target.n), part, whole, ev.plan.Rounding)
 	if err != nil {
 		return 0, fmt.Errorf("prorate %q: %w", c.Key, err)
 	}

@@ -73,11 +73,16 @@ type Cell struct {
 	// Period is the cell's time span: the fiscal year for the root, the
 	// split period for period cells, the parent's period for the others.
 	Period crmkit.Period `json:"period"`
-	// Target is the allocated target in the plan's Unit (minor units of
-	// its currency, or a count). Children's targets sum exactly to it.
-	Target int64 `json:"target,string"`
-	// Weight is the cell's share among its siblings as split: its target
-	// when the parent was split. A change that keeps the parent's total
+	// Target is the allocated target in the plan's Unit. Children's
+	// targets sum exactly to it. In JSON it is stored as a string of the
+	// unit's smallest steps ("target":"120000000" for 1,200,000.00 EUR, as
+	// plans have always been stored); Plan's UnmarshalJSON gives it back
+	// its unit, the plan's.
+	Target Quantity `json:"target"`
+	// Weight is the cell's share among its siblings as split: its target,
+	// in the plan's smallest steps, when the parent was split. It is a
+	// share, not an amount: only the ratios of siblings' weights count. A
+	// change that keeps the parent's total
 	// is spread over the unlocked siblings in proportion to their weights,
 	// and a change to a cell is spread over its unlocked children the same
 	// way, so that a change followed by its opposite restores every cell.
@@ -92,6 +97,47 @@ type Cell struct {
 	Locked bool `json:"locked,omitempty"`
 	// Children split the cell along one dimension or over periods.
 	Children []Cell `json:"children,omitempty"`
+}
+
+// cellJSON is the stored form of a Cell: the target as a string of
+// smallest steps of the plan's unit, which the plan carries.
+type cellJSON struct {
+	Key      string          `json:"key"`
+	Dim      string          `json:"dim,omitempty"`
+	Member   string          `json:"member,omitempty"`
+	Period   crmkit.Period   `json:"period"`
+	Target   int64           `json:"target,string"`
+	Weight   int64           `json:"weight,string"`
+	Risk     decimal.Decimal `json:"risk,omitzero"`
+	Locked   bool            `json:"locked,omitempty"`
+	Children []Cell          `json:"children,omitempty"`
+}
+
+// MarshalJSON encodes the cell in the stored form of plans: the target as
+// a string of smallest steps of the plan's unit (the unit is the plan's).
+func (c Cell) MarshalJSON() ([]byte, error) {
+	return json.Marshal(cellJSON{Key: c.Key, Dim: c.Dim, Member: c.Member, Period: c.Period, Target: c.Target.n,
+		Weight: c.Weight, Risk: c.Risk, Locked: c.Locked, Children: c.Children})
+}
+
+// UnmarshalJSON decodes what MarshalJSON writes. The target has no unit
+// until the plan that holds the cell sets it (Plan.UnmarshalJSON does).
+func (c *Cell) UnmarshalJSON(b []byte) error {
+	var v cellJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*c = Cell{Key: v.Key, Dim: v.Dim, Member: v.Member, Period: v.Period, Target: Quantity{n: v.Target},
+		Weight: v.Weight, Risk: v.Risk, Locked: v.Locked, Children: v.Children}
+	return nil
+}
+
+// setUnit gives every target of the subtree c the unit u.
+func setUnit(c *Cell, u Unit) {
+	c.Target.unit = u
+	for i := range c.Children {
+		setUnit(&c.Children[i], u)
+	}
 }
 
 // IsLeaf reports whether the cell has no children.
@@ -246,7 +292,7 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 		return Plan{}, none, crmkit.Invalid("fiscal year", "%d is outside 1..9998", spec.FiscalYear)
 	}
 	p.cal, p.hasCal = cal, true
-	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: target, Weight: target}
+	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: p.Unit.of(target), Weight: target}
 	e, err := p.commit(c, EventPlanCreated, "create plan with target "+p.Unit.of(target).String(),
 		[]Change{{Key: "", Created: true, After: target}})
 	if err != nil {
@@ -335,7 +381,7 @@ func (p Plan) Target(key string) (Quantity, error) {
 	if err != nil {
 		return Quantity{}, err
 	}
-	return p.Unit.of(c.Target), nil
+	return c.Target, nil
 }
 
 // Assigned returns the target assigned to the owner of cell key, in the
@@ -356,9 +402,9 @@ func (p Plan) Assigned(key string) (Quantity, error) {
 
 func (p Plan) assigned(c Cell) (int64, error) {
 	if c.Risk.IsZero() {
-		return c.Target, nil
+		return c.Target.n, nil
 	}
-	m, err := p.Unit.carrier(c.Target).Mul(c.Risk, p.Rounding)
+	m, err := p.Unit.carrier(c.Target.n).Mul(c.Risk, p.Rounding)
 	if err != nil {
 		return 0, fmt.Errorf("assigned target of %q: %w", c.Key, err)
 	}
@@ -471,8 +517,11 @@ func (p Plan) Validate() error {
 }
 
 func (p Plan) validateCell(cal crmkit.Calendar, c Cell) error {
-	if c.Target < 0 {
-		return crmkit.Invalid("target", "cell %q has negative target %d", c.Key, c.Target)
+	if c.Target.unit != p.Unit {
+		return crmkit.Invalid("target", "cell %q has a target in %q, the plan counts %q", c.Key, c.Target.unit, p.Unit)
+	}
+	if c.Target.n < 0 {
+		return crmkit.Invalid("target", "cell %q has negative target %s", c.Key, c.Target)
 	}
 	if c.Weight < 0 {
 		return crmkit.Invalid("weight", "cell %q has negative weight %d", c.Key, c.Weight)
@@ -522,16 +571,16 @@ func (p Plan) validateCell(cal crmkit.Calendar, c Cell) error {
 		if dim != DimPeriod && !ch.Period.Equal(c.Period) {
 			return crmkit.Invalid("period", "cell %q has period %s, its parent %s", ch.Key, ch.Period, c.Period)
 		}
-		if sum > 1<<62 || ch.Target > 1<<62 {
+		if sum > 1<<62 || ch.Target.n > 1<<62 {
 			return fmt.Errorf("children of %q: %w", c.Key, crmkit.ErrOverflow)
 		}
-		sum += ch.Target
+		sum += ch.Target.n
 		if err := p.validateCell(cal, ch); err != nil {
 			return err
 		}
 	}
-	if sum != c.Target {
-		return crmkit.Invalid("children", "children of %q sum to %d, not its target %d", c.Key, sum, c.Target)
+	if sum != c.Target.n {
+		return crmkit.Invalid("children", "children of %q sum to %s, not its target %s", c.Key, p.Unit.of(sum), c.Target)
 	}
 	return nil
 }
@@ -572,6 +621,7 @@ func (p *Plan) UnmarshalJSON(b []byte) error {
 		return crmkit.Invalid("plan", "malformed JSON: %v", err)
 	}
 	q := Plan(v)
+	setUnit(&q.Root, q.Unit)
 	if err := q.Validate(); err != nil {
 		return fmt.Errorf("decode plan %s: %w", q.ID, err)
 	}

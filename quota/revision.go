@@ -63,7 +63,7 @@ func (p Plan) AtVersion(v int64) (Plan, error) {
 				return Plan{}, fmt.Errorf("undo revision %d: %w", q.History[r].Version, err)
 			}
 			if !ch.Created {
-				e.cell.Target, e.cell.Locked, e.cell.Risk = ch.Before, ch.LockedBefore, ch.RiskBefore
+				e.cell.Target.n, e.cell.Locked, e.cell.Risk = ch.Before, ch.LockedBefore, ch.RiskBefore
 				continue
 			}
 			if e.parent == nil {
@@ -120,9 +120,9 @@ func Diff(from, to Plan) []CellDiff {
 	seen := make(map[string]bool, len(after))
 	for c := range from.Cells() {
 		seen[c.Key] = true
-		d := CellDiff{Key: c.Key, InBefore: true, Before: c.Target, LockedBefore: c.Locked, RiskBefore: c.Risk}
+		d := CellDiff{Key: c.Key, InBefore: true, Before: c.Target.n, LockedBefore: c.Locked, RiskBefore: c.Risk}
 		if a, ok := after[c.Key]; ok {
-			d.InAfter, d.After, d.LockedAfter, d.RiskAfter = true, a.Target, a.Locked, a.Risk
+			d.InAfter, d.After, d.LockedAfter, d.RiskAfter = true, a.Target.n, a.Locked, a.Risk
 		}
 		if !d.InAfter || d.Before != d.After || d.LockedBefore != d.LockedAfter || !d.RiskBefore.Equal(d.RiskAfter) {
 			out = append(out, d)
@@ -130,7 +130,7 @@ func Diff(from, to Plan) []CellDiff {
 	}
 	for c := range to.Cells() {
 		if !seen[c.Key] {
-			out = append(out, CellDiff{Key: c.Key, InAfter: true, After: c.Target, LockedAfter: c.Locked, RiskAfter: c.Risk})
+			out = append(out, CellDiff{Key: c.Key, InAfter: true, After: c.Target.n, LockedAfter: c.Locked, RiskAfter: c.Risk})
 		}
 	}
 	return out

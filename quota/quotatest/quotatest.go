@@ -239,10 +239,13 @@ func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 			return quota.ByRate(key, decimal.New(rapid.Int64Range(-5000, 10000).Draw(t, "percent"), -4), total)
 		}
 		c, _ := p.Cell(key)
-		n := rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount")
 		if !p.Unit.IsMoney() {
+			target, _ := c.Target.Count() // a count plan's targets are counts
+			n := rapid.Int64Range(-target, target+1000).Draw(t, "count")
 			return quota.ByAmount(key, quota.Count(n, p.Unit.Count), total)
 		}
+		target, _ := c.Target.Money() // a money plan's targets are money
+		n := rapid.Int64Range(-target.Minor(), target.Minor()+1000).Draw(t, "minor units")
 		m, _ := crmkit.NewMoney(n, p.Unit.Currency) // a money unit has a currency
 		return quota.ByAmount(key, quota.Amount(m), total)
 	})
