@@ -429,7 +429,8 @@ func planFixture() fixture[quota.Plan, storage.PlanFilter] {
 			bad(func(p *quota.Plan) { p.Version = 2 }) // one revision only
 			bad(func(p *quota.Plan) { p.Name = "Q\x00" })
 			bad(func(p *quota.Plan) { p.FiscalYear = 0 })
-			bad(func(p *quota.Plan) { p.Root.Target = -1 })
+			bad(func(p *quota.Plan) { p.Root.Target = quota.Amount(eur("-0.01")) })
+			bad(func(p *quota.Plan) { p.Root.Target = quota.Count(1, "deals") })
 			bad(func(p *quota.Plan) { p.Unit = quota.Unit{} })
 			return out
 		},
