@@ -270,7 +270,7 @@ func roundTrip(t interface{ Helper() }, p quota.Plan) error {
 	}
 	for i := range pc {
 		a, b := pc[i], qc[i]
-		if a.Key != b.Key || a.Dim != b.Dim || a.Member != b.Member || !a.Period.Equal(b.Period) || a.Weight != b.Weight {
+		if a.Key != b.Key || a.Dim != b.Dim || a.Member != b.Member || !a.Period.Equal(b.Period) || a.Weight != b.Weight || a.Target != b.Target {
 			return fmt.Errorf("cell %q changed: %+v -> %+v", a.Key, a, b)
 		}
 	}

@@ -3,6 +3,7 @@ package quota_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -192,4 +193,44 @@ func ExampleQuantity() {
 	// 1250000.00 EUR = 1250000
 	// 120 deals {"amount":"120","count":"deals"}
 	// true
+}
+
+// storedPlan is a plan as stored before targets were Quantities: targets,
+// weights and changes as strings of minor units (cents of EUR), the unit
+// once in the header. Written by hand: 900.00 EUR split 600.00 / 300.00.
+const storedPlan = `{"id":"01937f84-5800-7000-8f9b-61354419891c","version":2,"name":"P","fiscal_year":2025,
+ "calendar":{},"unit":{"currency":"EUR"},"rounding":"half-even",
+ "root":{"key":"","period":{"start":"2025-01-01T00:00:00Z","end":"2026-01-01T00:00:00Z"},"target":"90000","weight":"90000",
+  "children":[
+   {"key":"region=EMEA","dim":"region","member":"EMEA","period":{"start":"2025-01-01T00:00:00Z","end":"2026-01-01T00:00:00Z"},"target":"60000","weight":"2"},
+   {"key":"region=APAC","dim":"region","member":"APAC","period":{"start":"2025-01-01T00:00:00Z","end":"2026-01-01T00:00:00Z"},"target":"30000","weight":"1"}]},
+ "history":[
+  {"version":1,"by":"a","at":"2024-12-01T00:00:00Z","action":"create","changes":[{"key":"","created":true,"before":"0","after":"90000"}]},
+  {"version":2,"by":"a","at":"2024-12-01T00:00:00Z","action":"split","changes":[
+   {"key":"region=EMEA","created":true,"before":"0","after":"60000"},
+   {"key":"region=APAC","created":true,"before":"0","after":"30000"}]}]}`
+
+// TestStoredPlanLoadsWithUnits: a stored plan reads back with every target
+// a Quantity in the plan's unit, and writes back in the same stored form.
+func TestStoredPlanLoadsWithUnits(t *testing.T) {
+	var p quota.Plan
+	require.NoError(t, json.Unmarshal([]byte(storedPlan), &p))
+	for key, want := range map[string]string{"": "900.00 EUR", "region=EMEA": "600.00 EUR", "region=APAC": "300.00 EUR"} {
+		got, err := p.Target(key)
+		require.NoError(t, err)
+		assert.Equal(t, want, got.String(), key)
+		c, err := p.Cell(key)
+		require.NoError(t, err)
+		assert.Equal(t, got, c.Target)
+	}
+	back, err := json.Marshal(p)
+	require.NoError(t, err)
+	assert.JSONEq(t, storedPlan, string(back), "the stored form is unchanged")
+
+	// The same plan with a target that does not sum is refused, and a
+	// failed decode leaves the plan as it was.
+	q := p
+	bad := strings.Replace(storedPlan, `"target":"30000"`, `"target":"30001"`, 1)
+	assert.ErrorIs(t, json.Unmarshal([]byte(bad), &q), crmkit.ErrInvalid)
+	assert.Equal(t, p.Root.Target, q.Root.Target)
 }
