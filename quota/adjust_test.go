@@ -65,9 +65,9 @@ func TestAdjustKeepTotal(t *testing.T) {
 	for _, c := range diff {
 		byKey[c.Key] = c
 	}
-	assert.Equal(t, int64(1241667), byKey["region=EMEA/rep=ana"].Delta())
+	assert.Equal(t, "12416.67 EUR", delta(t, byKey["region=EMEA/rep=ana"]))
 	assert.True(t, byKey["region=EMEA/rep=ben"].LockedAfter)
-	assert.Equal(t, int64(-333334), byKey["region=EMEA/rep=ben"].Delta())
+	assert.Equal(t, "-3333.34 EUR", delta(t, byKey["region=EMEA/rep=ben"]))
 	assert.NotContains(t, byKey, "region=EMEA", "EMEA kept its total")
 	assert.NotContains(t, byKey, "region=APAC")
 }
@@ -343,4 +343,12 @@ func TestAdjustUnits(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.Equal(t, "120 new logos", target.String())
 	assert.Equal(t, int64(2), counts.Version, "the refused changes left the plan as it was")
+}
+
+// delta writes a cell's change between two plans in the plan's unit.
+func delta(t testing.TB, d quota.CellDiff) string {
+	t.Helper()
+	q, err := d.Delta()
+	require.NoError(t, err)
+	return q.String()
 }

@@ -89,22 +89,25 @@ func (p Plan) AtVersion(v int64) (Plan, error) {
 	return q, nil
 }
 
-// CellDiff is the difference of one cell between two plans: its target,
-// lock and risk coefficient in each, or its absence from one of them.
+// CellDiff is the difference of one cell between two plans: its target
+// (in its plan's Unit; zero of that unit where the cell is missing), lock
+// and risk coefficient in each, or its absence from one of them.
 type CellDiff struct {
 	Key          string
 	InBefore     bool
 	InAfter      bool
-	Before       int64
-	After        int64
+	Before       Quantity
+	After        Quantity
 	LockedBefore bool
 	LockedAfter  bool
 	RiskBefore   decimal.Decimal
 	RiskAfter    decimal.Decimal
 }
 
-// Delta returns After - Before (a missing cell counts as 0).
-func (d CellDiff) Delta() int64 { return d.After - d.Before }
+// Delta returns After - Before (a missing cell counts as 0). Plans of two
+// units have no delta: an error matching crmkit.ErrInvalid
+// (crmkit.ErrCurrencyMismatch between currencies).
+func (d CellDiff) Delta() (Quantity, error) { return d.After.Sub(d.Before) }
 
 // Diff compares two plans (usually two versions of one plan) cell by cell
 // and returns the cells that differ: added, removed, or with another
@@ -120,9 +123,9 @@ func Diff(from, to Plan) []CellDiff {
 	seen := make(map[string]bool, len(after))
 	for c := range from.Cells() {
 		seen[c.Key] = true
-		d := CellDiff{Key: c.Key, InBefore: true, Before: c.Target.n, LockedBefore: c.Locked, RiskBefore: c.Risk}
+		d := CellDiff{Key: c.Key, InBefore: true, Before: c.Target, After: to.Unit.Zero(), LockedBefore: c.Locked, RiskBefore: c.Risk}
 		if a, ok := after[c.Key]; ok {
-			d.InAfter, d.After, d.LockedAfter, d.RiskAfter = true, a.Target.n, a.Locked, a.Risk
+			d.InAfter, d.After, d.LockedAfter, d.RiskAfter = true, a.Target, a.Locked, a.Risk
 		}
 		if !d.InAfter || d.Before != d.After || d.LockedBefore != d.LockedAfter || !d.RiskBefore.Equal(d.RiskAfter) {
 			out = append(out, d)
@@ -130,7 +133,7 @@ func Diff(from, to Plan) []CellDiff {
 	}
 	for c := range to.Cells() {
 		if !seen[c.Key] {
-			out = append(out, CellDiff{Key: c.Key, InAfter: true, After: c.Target.n, LockedAfter: c.Locked, RiskAfter: c.Risk})
+			out = append(out, CellDiff{Key: c.Key, InAfter: true, Before: from.Unit.Zero(), After: c.Target, LockedAfter: c.Locked, RiskAfter: c.Risk})
 		}
 	}
 	return out
