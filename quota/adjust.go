@@ -69,7 +69,7 @@ func ByAmount(key string, amount Quantity, total TotalPolicy) Adjustment {
 func (a Adjustment) Inverse() (Adjustment, error) {
 	if a.Absolute {
 		var err error
-		if a.Amount, err = a.Amount.Neg(); err != nil {
+		if a.Amount, err = a.Amount.neg(); err != nil {
 			return Adjustment{}, fmt.Errorf("inverse: %w", err)
 		}
 		return a, nil

@@ -134,7 +134,7 @@ func (q Quantity) Add(o Quantity) (Quantity, error) {
 
 // Sub returns q - o.
 func (q Quantity) Sub(o Quantity) (Quantity, error) {
-	neg, err := o.Neg()
+	neg, err := o.neg()
 	if err != nil {
 		return Quantity{}, err
 	}
@@ -149,8 +149,8 @@ func (q Quantity) Sub(o Quantity) (Quantity, error) {
 	return u.of(s), nil
 }
 
-// Neg returns -q.
-func (q Quantity) Neg() (Quantity, error) {
+// neg returns -q.
+func (q Quantity) neg() (Quantity, error) {
 	n, err := negate(q.n)
 	if err != nil {
 		return Quantity{}, err

@@ -86,7 +86,7 @@ func TestQuantityArithmetic(t *testing.T) {
 	}
 	_, err = quota.Count(1<<62, "deals").Add(quota.Count(1<<62, "deals"))
 	assert.ErrorIs(t, err, crmkit.ErrOverflow)
-	_, err = quota.Count(-1<<63, "deals").Neg()
+	_, err = quota.Count(0, "deals").Sub(quota.Count(-1<<63, "deals"))
 	assert.ErrorIs(t, err, crmkit.ErrOverflow)
 }
 
