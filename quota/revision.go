@@ -27,6 +27,12 @@ type Revision struct {
 
 // Change is what one revision did to one cell: created it, or moved its
 // target, lock or risk coefficient from Before to After.
+//
+// Before and After are the record of the revision as plans store it and
+// plan events carry it: the cell's target in smallest steps of the plan's
+// Unit (cents of EUR, or the count), beside the plan's unit. Read targets
+// as Quantities with Plan.Target, and compare versions with Diff or
+// Plan.DiffVersions, whose CellDiff carries them typed.
 type Change struct {
 	Key          string          `json:"key"`
 	Created      bool            `json:"created,omitempty"`
