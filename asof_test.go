@@ -86,7 +86,7 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 		}
 		ev, err := plan.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf})
 		require.NoError(t, err)
-		require.Equal(t, want, ev.Actual, "quota actual as of %s", asOf)
+		require.Equal(t, quota.Amount(money(want)), ev.Actual, "quota actual as of %s", asOf)
 
 		// account: the sales are the revenue of one customer.
 		hist, err := value.MonthlyRevenue(cal, start, asOf, eur, func(yield func(time.Time, crmkit.Money) bool) {

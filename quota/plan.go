@@ -122,10 +122,19 @@ func (c Cell) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes what MarshalJSON writes. The target has no unit
 // until the plan that holds the cell sets it (Plan.UnmarshalJSON does).
+// Malformed JSON is an error matching crmkit.ErrInvalid; on error c is
+// unchanged.
 func (c *Cell) UnmarshalJSON(b []byte) error {
+	if c == nil {
+		return crmkit.Invalid("cell", "decode into a nil *Cell")
+	}
 	var v cellJSON
 	if err := json.Unmarshal(b, &v); err != nil {
-		return err
+		var ve *crmkit.ValidationError
+		if errors.As(err, &ve) {
+			return err
+		}
+		return crmkit.Invalid("cell", "malformed JSON: %v", err)
 	}
 	*c = Cell{Key: v.Key, Dim: v.Dim, Member: v.Member, Period: v.Period, Target: Quantity{n: v.Target},
 		Weight: v.Weight, Risk: v.Risk, Locked: v.Locked, Children: v.Children}

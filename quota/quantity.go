@@ -216,6 +216,9 @@ func (q Quantity) MarshalJSON() ([]byte, error) {
 // currency has, a fraction of a count) are errors matching
 // crmkit.ErrInvalid; on error q is unchanged.
 func (q *Quantity) UnmarshalJSON(b []byte) error {
+	if q == nil {
+		return crmkit.Invalid("quantity", "decode into a nil *Quantity")
+	}
 	var v quantityJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		return crmkit.Invalid("quantity", "%v", err)

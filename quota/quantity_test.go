@@ -234,3 +234,12 @@ func TestStoredPlanLoadsWithUnits(t *testing.T) {
 	assert.ErrorIs(t, json.Unmarshal([]byte(bad), &q), crmkit.ErrInvalid)
 	assert.Equal(t, p.Root.Target, q.Root.Target)
 }
+
+func TestQuantityAndCellDecodeIntoNil(t *testing.T) {
+	var q *quota.Quantity
+	assert.ErrorIs(t, q.UnmarshalJSON([]byte(`{"amount":"1","count":"deals"}`)), crmkit.ErrInvalid)
+	var c *quota.Cell
+	assert.ErrorIs(t, c.UnmarshalJSON([]byte(`{"key":""}`)), crmkit.ErrInvalid)
+	var cell quota.Cell
+	assert.ErrorIs(t, cell.UnmarshalJSON([]byte(`{"target":12}`)), crmkit.ErrInvalid, "a target not written as a string")
+}
