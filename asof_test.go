@@ -30,7 +30,7 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 	require.NoError(t, err)
 	rev := crmkit.Cmd{By: "cfo", At: start.AddDate(0, -1, 0), Reason: "FY2025"}
 	plan, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1000000", "EUR"), Rounding: crmkit.RoundHalfEven}, rev)
+		Target: quota.Amount(crmkit.MustMoney("1000000", "EUR")), Rounding: crmkit.RoundHalfEven}, rev)
 	require.NoError(t, err)
 	stages := deal.MustPipeline(deal.PipelineSpec{ID: "asof", Stages: []deal.Stage{{Name: "open", Probability: decimal.RequireFromString("0.5"), Forecast: deal.ForecastPipeline}}})
 

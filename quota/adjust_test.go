@@ -317,7 +317,7 @@ func TestAdjustUnits(t *testing.T) {
 	_, _, err = money.SetTarget(byAna, "", quota.Count(12, "deals"), quota.ChangeTotal)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
-	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfEven}, byAna)
+	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(120, "new logos"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	counts, _, err = counts.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)

@@ -59,7 +59,7 @@ func TestEvaluate(t *testing.T) {
 		sale(day(2024, 8, 5), "70000", "rep", "ben"),
 		sale(day(2023, 8, 5), "70000", "rep", "ben"), // two years ago
 	}
-	lyPlan, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: crmkit.MustMoney("1000000", "EUR"), Rounding: crmkit.RoundHalfEven}, byAna)
+	lyPlan, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: quota.Amount(crmkit.MustMoney("1000000", "EUR")), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	lyPlan, _, err = lyPlan.Split(byAna, quota.Split{Dim: "rep", Members: []string{"ana", "ben"}, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
@@ -163,11 +163,11 @@ func TestEvaluateBadInput(t *testing.T) {
 	assert.Contains(t, err.Error(), "record 1")
 	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "AsOf at the year's start")
-	other, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: crmkit.MustMoney("1", "USD"), Rounding: crmkit.RoundHalfEven}, byAna)
+	other, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: quota.Amount(crmkit.MustMoney("1", "USD")), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: asOf, LastYear: &other})
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
-	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 10, CountUnit: "meetings", Rounding: crmkit.RoundHalfEven}, byAna)
+	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(10, "meetings"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	_, err = counts.Evaluate(slices.Values([]quota.Record{{At: day(2025, 2, 1), Count: -1}}), quota.EvalOptions{AsOf: asOf})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -176,7 +176,7 @@ func TestEvaluateBadInput(t *testing.T) {
 }
 
 func TestEvaluateCounts(t *testing.T) {
-	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 48, CountUnit: "meetings", Rounding: crmkit.RoundHalfEven}, byAna)
+	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(48, "meetings"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	p, _, err = p.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)

@@ -23,7 +23,7 @@ import (
 func TestPlanEvents(t *testing.T) {
 	cfo := crmkit.Cmd{By: "cfo", At: t0, Reason: "FY2025 targets"}
 	p, created, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1000.00", "EUR"), Rounding: crmkit.RoundHalfEven}, cfo)
+		Target: quota.Amount(crmkit.MustMoney("1000.00", "EUR")), Rounding: crmkit.RoundHalfEven}, cfo)
 	require.NoError(t, err)
 	check := func(e crmkit.Event, p quota.Plan, typ string, c crmkit.Cmd) {
 		t.Helper()
@@ -92,7 +92,7 @@ func TestPlanCmdInvalid(t *testing.T) {
 	p := newPlan(t, "1000")
 	for name, c := range map[string]crmkit.Cmd{"no actor": {At: t0}, "blank actor": {By: " ", At: t0},
 		"control character": {By: "a\x01", At: t0}, "no time": {By: "ana"}} {
-		_, e, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("1", "EUR"), Rounding: crmkit.RoundHalfEven}, c)
+		_, e, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Amount(crmkit.MustMoney("1", "EUR")), Rounding: crmkit.RoundHalfEven}, c)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 		assert.Zero(t, e, name)
 		for op, call := range map[string]func() (quota.Plan, crmkit.Event, error){

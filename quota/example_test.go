@@ -20,7 +20,7 @@ import (
 func Example() {
 	cfo := crmkit.Cmd{By: "cfo", At: time.Date(2024, 12, 1, 9, 0, 0, 0, time.UTC), Reason: "FY2025 targets"}
 	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1200000", "EUR"), Rounding: crmkit.RoundHalfEven}, cfo)
+		Target: quota.Amount(crmkit.MustMoney("1200000", "EUR")), Rounding: crmkit.RoundHalfEven}, cfo)
 	if err != nil {
 		panic(err)
 	}

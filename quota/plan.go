@@ -242,19 +242,17 @@ type Plan struct {
 	hasCal bool
 }
 
-// PlanSpec is the input of NewPlan. Set Target for a money plan, or Count
-// and CountUnit for a count plan (120 new logos a year).
+// PlanSpec is the input of NewPlan: Target is the annual target, whose
+// unit becomes the plan's, Amount(money) for a money plan or Count(n, what)
+// for a count plan (120 new logos a year).
 type PlanSpec struct {
 	// ID identifies the plan; a nil ID gets a new crmkit.NewID.
 	ID         uuid.UUID
 	Name       string
 	FiscalYear int
 	Calendar   CalendarSpec
-	// Target is the annual target of a money plan.
-	Target crmkit.Money
-	// Count is the annual target of a count plan, counting CountUnit.
-	Count     int64
-	CountUnit string
+	// Target is the annual target in the plan's unit.
+	Target Quantity
 	// Rounding rounds everything the plan computes that is not an exact
 	// split: percentage adjustments, assigned targets, prorations.
 	Rounding crmkit.RoundingMode
@@ -262,7 +260,7 @@ type PlanSpec struct {
 
 // NewPlan returns version 1 of a plan, one root cell holding the annual
 // target for the fiscal year, created by c, and its EventPlanCreated
-// event. A negative target, a missing or double unit, an invalid calendar,
+// event. A negative target, a target without a unit, an invalid calendar,
 // rounding mode or command (crmkit.Cmd.Validate) are errors matching
 // crmkit.ErrInvalid.
 func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
@@ -275,17 +273,10 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 	if p.ID == uuid.Nil {
 		p.ID = c.NewID()
 	}
-	var target int64
-	switch {
-	case !spec.Target.Currency().IsZero() && spec.CountUnit != "":
-		return Plan{}, none, crmkit.Invalid("target", "both a money target and a count unit")
-	case !spec.Target.Currency().IsZero():
-		p.Unit, target = MoneyUnit(spec.Target.Currency()), spec.Target.Minor()
-	default:
-		p.Unit, target = CountUnit(spec.CountUnit), spec.Count
-	}
+	target := spec.Target.n
+	p.Unit = spec.Target.unit
 	if err := p.Unit.Validate(); err != nil {
-		return Plan{}, none, fmt.Errorf("new plan: %w", err)
+		return Plan{}, none, fmt.Errorf("new plan: target %s: %w", spec.Target, err)
 	}
 	if target < 0 {
 		return Plan{}, none, crmkit.Invalid("target", "negative annual target %s", p.Unit.of(target).String())

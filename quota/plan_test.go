@@ -25,7 +25,7 @@ func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 func newPlan(t testing.TB, target string) quota.Plan {
 	t.Helper()
 	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney(target, "EUR"), Rounding: crmkit.RoundHalfEven}, byAna)
+		Target: quota.Amount(crmkit.MustMoney(target, "EUR")), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	return p
 }
@@ -145,7 +145,7 @@ func TestSplitTreeOverPeriodsAndDimensions(t *testing.T) {
 
 	// A fiscal year starting in July labels July M01.
 	fy, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Calendar: quota.Fiscal(time.July, "Europe/Budapest"),
-		Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfUp}, byAna)
+		Target: quota.Count(120, "new logos"), Rounding: crmkit.RoundHalfUp}, byAna)
 	require.NoError(t, err)
 	fy, _, err = fy.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
@@ -204,11 +204,11 @@ func TestSplitBadInput(t *testing.T) {
 }
 
 func TestNewPlanBadInput(t *testing.T) {
-	good := quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("1", "EUR"), Rounding: crmkit.RoundHalfEven}
+	good := quota.PlanSpec{FiscalYear: 2025, Target: quota.Amount(crmkit.MustMoney("1", "EUR")), Rounding: crmkit.RoundHalfEven}
 	for name, mut := range map[string]func(*quota.PlanSpec){
-		"negative":    func(s *quota.PlanSpec) { s.Target = crmkit.MustMoney("-1", "EUR") },
-		"no unit":     func(s *quota.PlanSpec) { s.Target = crmkit.Money{} },
-		"both units":  func(s *quota.PlanSpec) { s.CountUnit = "deals" },
+		"negative":    func(s *quota.PlanSpec) { s.Target = quota.Amount(crmkit.MustMoney("-1", "EUR")) },
+		"no unit":     func(s *quota.PlanSpec) { s.Target = quota.Quantity{} },
+		"no count":    func(s *quota.PlanSpec) { s.Target = quota.Count(3, "") },
 		"no rounding": func(s *quota.PlanSpec) { s.Rounding = 0 },
 		"bad zone":    func(s *quota.PlanSpec) { s.Calendar.Location = "Mars/Olympus" },
 		"bad kind":    func(s *quota.PlanSpec) { s.Calendar.Kind = "lunar" },
@@ -231,7 +231,7 @@ func TestNewPlanBadInput(t *testing.T) {
 }
 
 func TestRetailPlan(t *testing.T) {
-	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("520", "EUR"), Rounding: crmkit.RoundHalfEven,
+	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Amount(crmkit.MustMoney("520", "EUR")), Rounding: crmkit.RoundHalfEven,
 		Calendar: quota.CalendarSpec{Kind: "retail", Pattern: "4-5-4", YearEndMonth: time.January, YearEndWeekday: time.Saturday, Rule: "nearest"}}, byAna)
 	require.NoError(t, err)
 	// NRF 2024 (fiscal 2025 here) has 52 weeks; weights by weeks give 4:5:4.
@@ -333,7 +333,7 @@ func TestPlanJSONRejectsBrokenPlans(t *testing.T) {
 func TestPropertySplitsSumExactly(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		target := rapid.Int64Range(0, 1e15).Draw(t, "target")
-		p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.Money{}, Count: target, CountUnit: "units",
+		p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(target, "units"),
 			Rounding: crmkit.RoundHalfEven}, byAna)
 		require.NoError(t, err)
 		for range rapid.IntRange(1, 6).Draw(t, "splits") {

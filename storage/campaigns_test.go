@@ -117,7 +117,7 @@ func TestValidateCampaign(t *testing.T) {
 
 func TestValidatePlanAndFilter(t *testing.T) {
 	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "P", FiscalYear: 2026, Calendar: quota.Fiscal(time.April, ""),
-		Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfEven}, crmkit.Cmd{By: "cfo", At: t0})
+		Target: quota.Count(120, "new logos"), Rounding: crmkit.RoundHalfEven}, crmkit.Cmd{By: "cfo", At: t0})
 	require.NoError(t, err)
 	require.NoError(t, storage.ValidatePlan(p))
 	q := p

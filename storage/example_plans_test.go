@@ -21,7 +21,7 @@ func ExamplePlanStore() {
 
 	plan, created, _ := quota.NewPlan(quota.PlanSpec{
 		Name: "New business 2026", FiscalYear: 2026, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1200000.00", "EUR"), Rounding: crmkit.RoundHalfEven,
+		Target: quota.Amount(crmkit.MustMoney("1200000.00", "EUR")), Rounding: crmkit.RoundHalfEven,
 	}, crmkit.Cmd{By: "cfo", At: at})
 
 	err := store.Update(ctx, func(tx storage.Tx) error {

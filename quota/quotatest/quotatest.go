@@ -122,9 +122,10 @@ func Plan() *rapid.Generator[quota.Plan] {
 			Calendar: Calendar().Draw(t, "calendar"), Rounding: crmkit.RoundHalfEven}
 		target := rapid.Int64Range(0, 1e10).Draw(t, "target")
 		if u.IsMoney() {
-			spec.Target, _ = crmkit.NewMoney(target, u.Currency)
+			m, _ := crmkit.NewMoney(target, u.Currency) // a money unit has a currency
+			spec.Target = quota.Amount(m)
 		} else {
-			spec.Count, spec.CountUnit = target, u.Count
+			spec.Target = quota.Count(target, u.Count)
 		}
 		p, _, err := quota.NewPlan(spec, Cmd())
 		if err != nil {

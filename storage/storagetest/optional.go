@@ -452,9 +452,9 @@ func makePlan(t testing.TB, i int) (quota.Plan, crmkit.Event) {
 		Calendar: quota.Fiscal(time.January, ""), Rounding: crmkit.RoundHalfEven,
 	}
 	if i%3 == 0 {
-		spec.Count, spec.CountUnit = 120, "new logos"
+		spec.Target = quota.Count(120, "new logos")
 	} else {
-		spec.Target = eur("1200000.00")
+		spec.Target = quota.Amount(eur("1200000.00"))
 	}
 	p, e, err := quota.NewPlan(spec, crmkit.Cmd{By: actor, At: base, Reason: "annual plan"})
 	require.NoError(t, err)
