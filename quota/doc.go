@@ -79,7 +79,7 @@
 // with multiplicative indices from several past years, HoltWinters with
 // FitHoltWinters), adjusted by Factors for product life cycle and market.
 // Predict reports the backtest MAPE with the forecast; Forecast.Targets
-// rounds it to money targets explicitly (Forecast.Counts to counts), and Forecast.Weights or
+// rounds it to targets in a plan's unit explicitly, and Forecast.Weights or
 // SeasonalWeightsFrom feed a split. The models compute in float64; money
 // enters through Series and leaves through Targets. The work a caller
 // sizes is bounded before anything is allocated (MaxHorizon, MaxSeason,
