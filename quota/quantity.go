@@ -47,10 +47,14 @@ func (u Unit) of(n int64) Quantity { return Quantity{unit: u, n: n} }
 // Unit returns the unit of q (the zero Unit for the zero Quantity).
 func (q Quantity) Unit() Unit { return q.unit }
 
-// Money returns a money quantity as crmkit.Money. A count is an error
-// matching crmkit.ErrInvalid; the zero Quantity is the zero Money.
+// Money returns a money quantity as crmkit.Money. A count, or an amount
+// without a unit, is an error matching crmkit.ErrInvalid; the zero
+// Quantity is the zero Money.
 func (q Quantity) Money() (crmkit.Money, error) {
 	if q.unit == (Unit{}) {
+		if q.n != 0 {
+			return crmkit.Money{}, crmkit.Invalid("quantity", "%d has no unit", q.n)
+		}
 		return crmkit.Money{}, nil
 	}
 	if !q.unit.IsMoney() {
@@ -59,11 +63,15 @@ func (q Quantity) Money() (crmkit.Money, error) {
 	return crmkit.NewMoney(q.n, q.unit.Currency)
 }
 
-// Count returns the number of things a count quantity counts. Money is an
-// error matching crmkit.ErrInvalid; the zero Quantity counts 0.
+// Count returns the number of things a count quantity counts. Money, or
+// an amount without a unit, is an error matching crmkit.ErrInvalid; the
+// zero Quantity counts 0.
 func (q Quantity) Count() (int64, error) {
 	if q.unit.IsMoney() {
 		return 0, crmkit.Invalid("quantity", "%s is money, not a count", q)
+	}
+	if q.unit == (Unit{}) && q.n != 0 {
+		return 0, crmkit.Invalid("quantity", "%d has no unit", q.n)
 	}
 	return q.n, nil
 }
@@ -197,8 +205,13 @@ type quantityJSON struct {
 }
 
 // MarshalJSON encodes q as {"amount":"1200.50","currency":"EUR"} or
-// {"amount":"12","count":"deals"}; the zero Quantity as {"amount":"0"}.
+// {"amount":"12","count":"deals"}; the zero Quantity as {"amount":"0"}. An
+// amount without a unit (a Cell's target decoded without its plan) is an
+// error matching crmkit.ErrInvalid.
 func (q Quantity) MarshalJSON() ([]byte, error) {
+	if q.unit == (Unit{}) && q.n != 0 {
+		return nil, crmkit.Invalid("quantity", "%d has no unit", q.n)
+	}
 	a := strconv.FormatInt(q.n, 10)
 	if q.unit.IsMoney() {
 		m, err := q.Money()

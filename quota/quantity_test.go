@@ -242,4 +242,21 @@ func TestQuantityAndCellDecodeIntoNil(t *testing.T) {
 	assert.ErrorIs(t, c.UnmarshalJSON([]byte(`{"key":""}`)), crmkit.ErrInvalid)
 	var cell quota.Cell
 	assert.ErrorIs(t, cell.UnmarshalJSON([]byte(`{"target":12}`)), crmkit.ErrInvalid, "a target not written as a string")
+	// A cell decoded alone has a target without a unit (the plan holds
+	// it): neither money nor a count.
+	require.NoError(t, cell.UnmarshalJSON([]byte(`{"key":"","target":"12"}`)))
+	_, err := cell.Target.Money()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	_, err = cell.Target.Count()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+func TestQuantityWithoutUnitDoesNotEncode(t *testing.T) {
+	var cell quota.Cell
+	require.NoError(t, json.Unmarshal([]byte(`{"key":"","target":"12"}`), &cell))
+	_, err := json.Marshal(cell.Target)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	b, err := json.Marshal(cell)
+	require.NoError(t, err, "the cell itself keeps the stored form")
+	assert.Contains(t, string(b), `"target":"12"`)
 }
