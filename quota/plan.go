@@ -483,8 +483,9 @@ func (idx index) get(p *Plan, key string) (entry, error) {
 // Validate checks the plan's invariants: a known unit, calendar and
 // rounding mode; a root spanning the fiscal year; keys that follow the
 // tree; children of one dimension, or periods that tile their parent;
-// non-negative targets whose children sum exactly to their parent; a
-// history with one revision per version. Errors match crmkit.ErrInvalid.
+// non-negative targets in the plan's Unit whose children sum exactly to
+// their parent; a history with one revision per version. Errors match
+// crmkit.ErrInvalid.
 func (p Plan) Validate() error {
 	if err := p.Unit.Validate(); err != nil {
 		return err

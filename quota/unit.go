@@ -8,9 +8,9 @@ import (
 	"github.com/crmkit/crmkit"
 )
 
-// Unit is what a plan's numbers count: minor units of one currency (a
-// revenue plan) or a count of things (deals, meetings, new logos). Exactly
-// one of Currency and Count is set.
+// Unit is what a plan's numbers count: money of one currency (a revenue
+// plan) or a count of things (deals, meetings, new logos). Exactly one of
+// Currency and Count is set. Amounts in a unit are Quantities.
 type Unit struct {
 	// Currency is the currency of a money plan.
 	Currency crmkit.Currency `json:"currency,omitzero"`
