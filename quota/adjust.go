@@ -219,6 +219,14 @@ func (t *tracker) changes() []Change {
 }
 
 func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
+	// An amount in another unit is wrong whatever the plan's state.
+	var delta int64
+	var err error
+	if a.Absolute {
+		if delta, err = p.absolute(a); err != nil {
+			return err
+		}
+	}
 	e, err := idx.get(p, a.Key)
 	if err != nil {
 		return err
@@ -227,12 +235,7 @@ func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
 	if c.Locked {
 		return fmt.Errorf("cell %q is locked: %w", a.Key, crmkit.ErrConflict)
 	}
-	var delta int64
-	if a.Absolute {
-		if delta, err = p.absolute(a); err != nil {
-			return err
-		}
-	} else {
+	if !a.Absolute {
 		if a.Relative.LessThan(decimal.NewFromInt(-1)) {
 			return crmkit.Invalid("relative change", "%s%% is below -100%%", a.Relative.Shift(2))
 		}

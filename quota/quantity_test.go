@@ -3,11 +3,13 @@ package quota_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/quota"
+	"github.com/crmkit/crmkit/quota/quotatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -259,4 +261,33 @@ func TestQuantityWithoutUnitDoesNotEncode(t *testing.T) {
 	b, err := json.Marshal(cell)
 	require.NoError(t, err, "the cell itself keeps the stored form")
 	assert.Contains(t, string(b), `"target":"12"`)
+}
+
+// TestPropertyAmountInAnotherUnitChangesNothing: an adjustment or a target
+// in another unit than the plan's is refused with the right sentinel
+// (another currency crmkit.ErrCurrencyMismatch, anything else
+// crmkit.ErrInvalid) and leaves the plan as it was.
+func TestPropertyAmountInAnotherUnitChangesNothing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := quotatest.Plan().Draw(t, "plan")
+		before, err := json.Marshal(p)
+		require.NoError(t, err)
+		q := quantityGen().Draw(t, "amount")
+		if q.Unit() == p.Unit {
+			t.Skip("same unit")
+		}
+		want := crmkit.ErrInvalid
+		if q.Unit().IsMoney() && p.Unit.IsMoney() {
+			want = crmkit.ErrCurrencyMismatch
+		}
+		leaves := slices.Collect(p.Leaves())
+		key := rapid.SampledFrom(leaves).Draw(t, "leaf").Key
+		_, _, err = p.Adjust(quotatest.Cmd(), quota.ByAmount(key, q, quota.ChangeTotal))
+		assert.ErrorIs(t, err, want, "adjust %q by %s", key, q)
+		_, _, err = p.SetTarget(quotatest.Cmd(), key, q, quota.ChangeTotal)
+		assert.ErrorIs(t, err, want, "set %q to %s", key, q)
+		after, err := json.Marshal(p)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(before), string(after))
+	})
 }
