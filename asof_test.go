@@ -82,7 +82,7 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 		// quota: the sales are the actuals of a one-cell plan.
 		recs := make([]quota.Record, n)
 		for i, s := range sales {
-			recs[i] = quota.Record{At: s.at, Amount: money(s.minor)}
+			recs[i] = quota.Record{At: s.at, Amount: quota.Amount(money(s.minor))}
 		}
 		ev, err := plan.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf})
 		require.NoError(t, err)

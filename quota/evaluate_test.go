@@ -157,7 +157,7 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateBadInput(t *testing.T) {
 	p := twoReps(t)
 	asOf := time.Date(2025, 5, 16, 0, 0, 0, 0, time.UTC)
-	usd := []quota.Record{sale(day(2025, 1, 10), "1", "rep", "ana"), {At: day(2025, 2, 1), Amount: crmkit.MustMoney("5", "USD")}}
+	usd := []quota.Record{sale(day(2025, 1, 10), "1", "rep", "ana"), {At: day(2025, 2, 1), Amount: quota.Amount(crmkit.MustMoney("5", "USD"))}}
 	_, err := p.Evaluate(slices.Values(usd), quota.EvalOptions{AsOf: asOf})
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 	assert.Contains(t, err.Error(), "record 1")
@@ -169,7 +169,7 @@ func TestEvaluateBadInput(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(10, "meetings"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
-	_, err = counts.Evaluate(slices.Values([]quota.Record{{At: day(2025, 2, 1), Count: -1}}), quota.EvalOptions{AsOf: asOf})
+	_, err = counts.Evaluate(slices.Values([]quota.Record{{At: day(2025, 2, 1), Amount: quota.Count(-1, "meetings")}}), quota.EvalOptions{AsOf: asOf})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: asOf, LastYear: &counts})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
@@ -182,7 +182,7 @@ func TestEvaluateCounts(t *testing.T) {
 	require.NoError(t, err)
 	var recs []quota.Record
 	for i := range 10 {
-		recs = append(recs, quota.Record{At: day(2025, 1, 1+i), Count: 1})
+		recs = append(recs, quota.Record{At: day(2025, 1, 1+i), Amount: quota.Count(1, "meetings")})
 	}
 	// As of 1 February: 10 meetings against January's 12 x 31/90 days of
 	// Q1 (4.13 -> 4 expected).
@@ -195,6 +195,12 @@ func TestEvaluateCounts(t *testing.T) {
 	_, err = ev.QTD.Gap.Money()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "meetings are not money")
 	assertRatio(t, "2.5", ev.QTD.Pacing, "10 / 4")
+	_, err = p.Evaluate(slices.Values([]quota.Record{{At: day(2025, 1, 5), Amount: quota.Count(1, "deals")}}),
+		quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "deals are not meetings")
+	_, err = p.Evaluate(slices.Values([]quota.Record{{At: day(2025, 1, 5), Amount: quota.Amount(eurs("1"))}}),
+		quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "money is not meetings")
 }
 
 func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
@@ -223,7 +229,9 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 			if p.Unit.IsMoney() {
 				ms := make([]crmkit.Money, len(rs))
 				for i, r := range rs {
-					ms[i] = r.Amount
+					m, err := r.Amount.Money()
+					require.NoError(t, err)
+					ms[i] = m
 				}
 				m, err := crmkit.Sum(p.Unit.Currency, ms...)
 				require.NoError(t, err)
@@ -231,7 +239,9 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 			}
 			var n int64
 			for _, r := range rs {
-				n += r.Count
+				c, err := r.Amount.Count()
+				require.NoError(t, err)
+				n += c
 			}
 			return quota.Count(n, p.Unit.Count)
 		}

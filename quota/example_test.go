@@ -27,7 +27,7 @@ func Example() {
 	}
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
 	sale := func(t time.Time, amount, region string) quota.Record {
-		return quota.Record{At: t, Amount: crmkit.MustMoney(amount, "EUR"), Dims: map[string]string{"region": region}}
+		return quota.Record{At: t, Amount: quota.Amount(crmkit.MustMoney(amount, "EUR")), Dims: map[string]string{"region": region}}
 	}
 	lastYear := []quota.Record{sale(at(2024, 3, 1), "600000", "EMEA"), sale(at(2024, 9, 1), "400000", "APAC")}
 
@@ -123,7 +123,7 @@ func ExamplePlan_SetTarget() {
 
 	var won []quota.Record
 	for day := range 10 {
-		won = append(won, quota.Record{At: time.Date(2025, 1, 1+day, 12, 0, 0, 0, time.UTC), Count: 1})
+		won = append(won, quota.Record{At: time.Date(2025, 1, 1+day, 12, 0, 0, 0, time.UTC), Amount: quota.Count(1, "new logos")})
 	}
 	ev, err := p.Evaluate(slices.Values(won), quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {

@@ -34,7 +34,7 @@ func month(y int, m time.Month) time.Time { return time.Date(y, m, 15, 12, 0, 0,
 
 // sale is a record of amount EUR at t for the given dims.
 func sale(t time.Time, amount string, dims ...string) quota.Record {
-	r := quota.Record{At: t, Amount: crmkit.MustMoney(amount, "EUR"), Dims: map[string]string{}}
+	r := quota.Record{At: t, Amount: quota.Amount(crmkit.MustMoney(amount, "EUR")), Dims: map[string]string{}}
 	for i := 0; i+1 < len(dims); i += 2 {
 		r.Dims[dims[i]] = dims[i+1]
 	}
@@ -78,8 +78,8 @@ func TestSplitByLastYearMonthlyShares(t *testing.T) {
 			half := crmkit.MustMoney(a, "EUR")
 			parts, err := half.Allocate(1, 1)
 			require.NoError(t, err)
-			recs = append(recs, quota.Record{At: month(2024, time.Month(i+1)), Amount: parts[0]},
-				quota.Record{At: month(2024, time.Month(i+1)).Add(24 * time.Hour), Amount: parts[1]})
+			recs = append(recs, quota.Record{At: month(2024, time.Month(i+1)), Amount: quota.Amount(parts[0])},
+				quota.Record{At: month(2024, time.Month(i+1)).Add(24 * time.Hour), Amount: quota.Amount(parts[1])})
 		}
 		recs = append(recs, sale(month(2023, time.March), "999999"))
 		p := newPlan(t, "1200000")
@@ -169,7 +169,7 @@ func TestSplitBadInput(t *testing.T) {
 		{"weight count", quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.CustomWeights(d("1"))}, crmkit.ErrInvalid},
 		{"no contribution", quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.ContributionWeights(nil, crmkit.Period{})}, crmkit.ErrInvalid},
 		{"other currency", quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.ContributionWeights([]quota.Record{
-			{At: month(2024, time.May), Amount: crmkit.MustMoney("5", "USD"), Dims: map[string]string{"rep": "a"}}}, crmkit.Period{})}, crmkit.ErrCurrencyMismatch},
+			{At: month(2024, time.May), Amount: quota.Amount(crmkit.MustMoney("5", "USD")), Dims: map[string]string{"rep": "a"}}}, crmkit.Period{})}, crmkit.ErrCurrencyMismatch},
 		{"net refunds", quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.ContributionWeights([]quota.Record{
 			sale(month(2024, time.May), "-5", "rep", "a"), sale(month(2024, time.May), "5", "rep", "b")}, crmkit.Period{})}, crmkit.ErrInvalid},
 		{"seasonal members", quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.SeasonalWeights(nil)}, crmkit.ErrInvalid},

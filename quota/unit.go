@@ -65,35 +65,37 @@ func (u Unit) carrier(n int64) crmkit.Money {
 	return m
 }
 
-// value returns a record's amount in unit u: the minor units of its
-// Amount for a money unit (another currency is crmkit.ErrCurrencyMismatch),
-// its Count for a count unit (negative counts are crmkit.ErrInvalid).
+// value returns a record's amount in unit u, in smallest steps: another
+// currency is crmkit.ErrCurrencyMismatch, another unit and a negative
+// count crmkit.ErrInvalid. The zero Quantity is zero in any unit.
 func (u Unit) value(r Record) (int64, error) {
-	if u.IsMoney() {
-		if r.Amount.Currency() != u.Currency && !(r.Amount.IsZero() && r.Amount.Currency().IsZero()) {
-			return 0, fmt.Errorf("record at %s: amount %s in a %s plan: %w",
-				r.At.Format(time.RFC3339), r.Amount, u.Currency, crmkit.ErrCurrencyMismatch)
-		}
-		return r.Amount.Minor(), nil
+	q := r.Amount
+	switch ru := q.unit; {
+	case ru == u, ru == Unit{} && q.n == 0:
+	case ru.IsMoney() && u.IsMoney():
+		return 0, fmt.Errorf("record at %s: amount %s in a %s plan: %w",
+			r.At.Format(time.RFC3339), q, u, crmkit.ErrCurrencyMismatch)
+	default:
+		return 0, crmkit.Invalid("record", "at %s: %s in a plan of %s", r.At.Format(time.RFC3339), q, u)
 	}
-	if r.Count < 0 {
-		return 0, crmkit.Invalid("count", "record at %s: negative count %d", r.At.Format(time.RFC3339), r.Count)
+	if !u.IsMoney() && q.n < 0 {
+		return 0, crmkit.Invalid("count", "record at %s: negative count %s", r.At.Format(time.RFC3339), q)
 	}
-	return r.Count, nil
+	return q.n, nil
 }
 
 // Record is one actual: an amount (a won deal, an invoice, any amount
-// stream) or a count (a deal, a meeting, a new logo) at an instant, with
-// the dimension members it belongs to, such as {"region": "EMEA", "rep":
-// "ana"}. Money plans read Amount, count plans read Count.
+// stream: Amount(money)) or a count (a deal, a meeting, a new logo:
+// Count(1, "deals")) at an instant, with the dimension members it belongs
+// to, such as {"region": "EMEA", "rep": "ana"}. Its Amount must be in the
+// plan's unit (money may be negative, as a refund; counts may not).
 //
 // Records feed contribution-share splits (which member or month brought
 // how much in a reference window) and evaluation (actuals against the
 // plan).
 type Record struct {
 	At     time.Time
-	Amount crmkit.Money
-	Count  int64
+	Amount Quantity
 	Dims   map[string]string
 }
 

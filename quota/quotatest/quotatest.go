@@ -268,9 +268,10 @@ func History(p quota.Plan, maxRecords int) *rapid.Generator[[]quota.Record] {
 			r := quota.Record{At: from.Add(time.Duration(rapid.Int64Range(0, int64(span/time.Minute)-1).Draw(t, "minute")) * time.Minute),
 				Dims: map[string]string{}}
 			if p.Unit.IsMoney() {
-				r.Amount, _ = crmkit.NewMoney(rapid.Int64Range(-1000, 1_000_000).Draw(t, "amount"), p.Unit.Currency)
+				m, _ := crmkit.NewMoney(rapid.Int64Range(-1000, 1_000_000).Draw(t, "amount"), p.Unit.Currency) // a money unit has a currency
+				r.Amount = quota.Amount(m)
 			} else {
-				r.Count = rapid.Int64Range(0, 5).Draw(t, "count")
+				r.Amount = quota.Count(rapid.Int64Range(0, 5).Draw(t, "count"), p.Unit.Count)
 			}
 			for _, d := range Dimensions() {
 				switch rapid.IntRange(0, 9).Draw(t, "member of "+d) {
