@@ -203,14 +203,14 @@ func (t *tracker) touch(c *Cell) {
 		return
 	}
 	t.order = append(t.order, c)
-	t.before[c] = Change{Key: c.Key, Before: c.Target.n, LockedBefore: c.Locked, RiskBefore: c.Risk}
+	t.before[c] = Change{Key: c.Key, Before: c.Target, LockedBefore: c.Locked, RiskBefore: c.Risk}
 }
 
 func (t *tracker) changes() []Change {
 	out := make([]Change, 0, len(t.order))
 	for _, c := range t.order {
 		ch := t.before[c]
-		ch.After, ch.LockedAfter, ch.RiskAfter = c.Target.n, c.Locked, c.Risk
+		ch.After, ch.LockedAfter, ch.RiskAfter = c.Target, c.Locked, c.Risk
 		if ch.Before != ch.After || ch.LockedBefore != ch.LockedAfter || !ch.RiskBefore.Equal(ch.RiskAfter) {
 			out = append(out, ch)
 		}

@@ -50,9 +50,10 @@ func TestPlanEvents(t *testing.T) {
 	assert.Equal(t, "FY2025", header.Name)
 	assert.Equal(t, 2025, header.FiscalYear)
 	assert.Equal(t, quota.MoneyUnit(crmkit.MustCurrency("EUR")), header.Unit)
-	// 1000.00 EUR is 100000 cents, created at the root.
+	// 1000.00 EUR created at the root, stored as 100000 cents.
 	require.Len(t, header.Changes, 1)
-	assert.Equal(t, quota.Change{Key: "", Created: true, After: 100000}, header.Changes[0])
+	assert.Equal(t, quota.Change{Key: "", Created: true, Before: quota.Amount(eurs("0.00")), After: quota.Amount(eurs("1000.00"))}, header.Changes[0])
+	assert.Contains(t, string(created.Payload), `"after":"100000"`, "the stored form of amounts")
 
 	vp := crmkit.Cmd{By: "vp", At: t0.Add(time.Hour), Reason: "regions"}
 	p, e, err := p.Split(vp, quota.Split{Dim: "region", Members: []string{"EMEA", "APAC"}, Weights: quota.EqualWeights()})
@@ -65,9 +66,11 @@ func TestPlanEvents(t *testing.T) {
 	check(e, p, quota.EventPlanAdjusted, vp)
 	var adj quota.RevisionPayload
 	require.NoError(t, e.DecodePayload(&adj))
-	// Equal halves of 100000 are 50000 each; +1000 on EMEA kept in the
-	// total takes 1000 from APAC.
-	assert.Equal(t, []quota.Change{{Key: "region=EMEA", Before: 50000, After: 51000}, {Key: "region=APAC", Before: 50000, After: 49000}}, adj.Changes)
+	// Equal halves of 1000.00 are 500.00 each; +10.00 on EMEA kept in the
+	// total takes 10.00 from APAC.
+	assert.Equal(t, []quota.Change{
+		{Key: "region=EMEA", Before: quota.Amount(eurs("500.00")), After: quota.Amount(eurs("510.00"))},
+		{Key: "region=APAC", Before: quota.Amount(eurs("500.00")), After: quota.Amount(eurs("490.00"))}}, adj.Changes)
 
 	p, e, err = p.SetTarget(vp, "region=APAC", quota.Amount(eurs("500.00")), quota.KeepTotal)
 	require.NoError(t, err)
@@ -211,7 +214,7 @@ func TestRevisionPayloadEncoding(t *testing.T) {
 			require.NoError(t, err)
 		}
 		last := q.History[len(q.History)-1]
-		want, err := json.Marshal(quota.RevisionPayload{Action: last.Action, Changes: last.Changes})
+		want, err := json.Marshal(quota.RevisionPayload{Action: last.Action, Changes: last.Changes, Unit: q.Unit})
 		require.NoError(t, err)
 		var a, b any
 		require.NoError(t, json.Unmarshal(want, &a))
@@ -244,7 +247,7 @@ func TestSplitEventExactProperty(t *testing.T) {
 		require.Len(t, payload.Changes, n)
 		var sum int64
 		for i, ch := range parent.Children {
-			require.Equal(t, quota.Change{Key: ch.Key, Created: true, After: minor(ch.Target)}, payload.Changes[i])
+			require.Equal(t, quota.Change{Key: ch.Key, Created: true, Before: q.Unit.Zero(), After: ch.Target}, payload.Changes[i])
 			sum += minor(ch.Target)
 		}
 		require.Equal(t, minor(parent.Target), sum)

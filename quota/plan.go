@@ -294,7 +294,7 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 	p.cal, p.hasCal = cal, true
 	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: p.Unit.of(target), Weight: target}
 	e, err := p.commit(c, EventPlanCreated, "create plan with target "+p.Unit.of(target).String(),
-		[]Change{{Key: "", Created: true, After: target}})
+		[]Change{{Key: "", Created: true, Before: p.Unit.Zero(), After: p.Unit.of(target)}})
 	if err != nil {
 		return Plan{}, none, err
 	}
@@ -623,6 +623,9 @@ func (p *Plan) UnmarshalJSON(b []byte) error {
 	}
 	q := Plan(v)
 	setUnit(&q.Root, q.Unit)
+	for i := range q.History {
+		setChangeUnits(q.History[i].Changes, q.Unit)
+	}
 	if err := q.Validate(); err != nil {
 		return fmt.Errorf("decode plan %s: %w", q.ID, err)
 	}

@@ -225,9 +225,23 @@ func TestStoredPlanLoadsWithUnits(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, got, c.Target)
 	}
+	require.Len(t, p.History, 2)
+	assert.Equal(t, "900.00 EUR", p.History[0].Changes[0].After.String())
+	assert.Equal(t, "600.00 EUR", p.History[1].Changes[0].After.String())
+	assert.Equal(t, "0.00 EUR", p.History[1].Changes[1].Before.String())
 	back, err := json.Marshal(p)
 	require.NoError(t, err)
 	assert.JSONEq(t, storedPlan, string(back), "the stored form is unchanged")
+
+	// A payload written before payloads carried the unit decodes, its
+	// amounts without a unit (the plan's History has them typed).
+	var old quota.RevisionPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"action":"split","changes":[{"key":"region=EMEA","created":true,"before":"0","after":"60000"}]}`), &old))
+	_, err = old.Changes[0].After.Money()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	var now quota.RevisionPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"action":"split","changes":[{"key":"region=EMEA","created":true,"before":"0","after":"60000"}],"unit":{"currency":"EUR"}}`), &now))
+	assert.Equal(t, "600.00 EUR", now.Changes[0].After.String())
 
 	// The same plan with a target that does not sum is refused, and a
 	// failed decode leaves the plan as it was.

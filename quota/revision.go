@@ -1,6 +1,7 @@
 package quota
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -26,14 +27,27 @@ type Revision struct {
 }
 
 // Change is what one revision did to one cell: created it, or moved its
-// target, lock or risk coefficient from Before to After.
+// target (in the plan's Unit), lock or risk coefficient from Before to
+// After.
 //
-// Before and After are the record of the revision as plans store it and
-// plan events carry it: the cell's target in smallest steps of the plan's
-// Unit (cents of EUR, or the count), beside the plan's unit. Read targets
-// as Quantities with Plan.Target, and compare versions with Diff or
-// Plan.DiffVersions, whose CellDiff carries them typed.
+// In JSON (a plan's history, a plan event's payload) Before and After are
+// stored as strings of smallest steps of the plan's unit ("before":"50000"
+// for 500.00 EUR), as plans have always been stored; the unit is the
+// plan's, written once beside the changes, and Plan.UnmarshalJSON and the
+// payloads' UnmarshalJSON give it back.
 type Change struct {
+	Key          string          `json:"key"`
+	Created      bool            `json:"created,omitempty"`
+	Before       Quantity        `json:"before"`
+	After        Quantity        `json:"after"`
+	LockedBefore bool            `json:"locked_before,omitempty"`
+	LockedAfter  bool            `json:"locked_after,omitempty"`
+	RiskBefore   decimal.Decimal `json:"risk_before,omitzero"`
+	RiskAfter    decimal.Decimal `json:"risk_after,omitzero"`
+}
+
+// changeJSON is the stored form of a Change.
+type changeJSON struct {
 	Key          string          `json:"key"`
 	Created      bool            `json:"created,omitempty"`
 	Before       int64           `json:"before,string"`
@@ -42,6 +56,35 @@ type Change struct {
 	LockedAfter  bool            `json:"locked_after,omitempty"`
 	RiskBefore   decimal.Decimal `json:"risk_before,omitzero"`
 	RiskAfter    decimal.Decimal `json:"risk_after,omitzero"`
+}
+
+// MarshalJSON encodes the change in its stored form: Before and After as
+// strings of smallest steps of the plan's unit.
+func (ch Change) MarshalJSON() ([]byte, error) {
+	return ch.appendJSON(nil), nil
+}
+
+// UnmarshalJSON decodes what MarshalJSON writes. Before and After have no
+// unit until the plan or payload that holds the change sets it. Malformed
+// JSON is an error matching crmkit.ErrInvalid; on error ch is unchanged.
+func (ch *Change) UnmarshalJSON(b []byte) error {
+	if ch == nil {
+		return crmkit.Invalid("change", "decode into a nil *Change")
+	}
+	var v changeJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return crmkit.Invalid("change", "malformed JSON: %v", err)
+	}
+	*ch = Change{Key: v.Key, Created: v.Created, Before: Quantity{n: v.Before}, After: Quantity{n: v.After},
+		LockedBefore: v.LockedBefore, LockedAfter: v.LockedAfter, RiskBefore: v.RiskBefore, RiskAfter: v.RiskAfter}
+	return nil
+}
+
+// setChangeUnits gives the amounts of changes the unit u.
+func setChangeUnits(changes []Change, u Unit) {
+	for i := range changes {
+		changes[i].Before.unit, changes[i].After.unit = u, u
+	}
 }
 
 // AtVersion rebuilds version v of the plan by undoing, newest first, the
@@ -69,7 +112,7 @@ func (p Plan) AtVersion(v int64) (Plan, error) {
 				return Plan{}, fmt.Errorf("undo revision %d: %w", q.History[r].Version, err)
 			}
 			if !ch.Created {
-				e.cell.Target.n, e.cell.Locked, e.cell.Risk = ch.Before, ch.LockedBefore, ch.RiskBefore
+				e.cell.Target.n, e.cell.Locked, e.cell.Risk = ch.Before.n, ch.LockedBefore, ch.RiskBefore
 				continue
 			}
 			if e.parent == nil {

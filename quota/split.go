@@ -146,7 +146,7 @@ func (p Plan) Split(c crmkit.Cmd, splits ...Split) (Plan, crmkit.Event, error) {
 	changes := make([]Change, 0, created)
 	for _, c := range split {
 		for j := range c.Children {
-			changes = append(changes, Change{Key: c.Children[j].Key, Created: true, After: c.Children[j].Target.n})
+			changes = append(changes, Change{Key: c.Children[j].Key, Created: true, Before: sp.plan.Unit.Zero(), After: c.Children[j].Target})
 		}
 	}
 	action := splits[0].String()

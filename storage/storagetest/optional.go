@@ -407,9 +407,11 @@ func planFixture() fixture[quota.Plan, storage.PlanFilter] {
 			}
 			return ps.Plans(), true
 		},
-		make:    makePlan,
-		next:    nextPlan,
-		touch:   func(p *quota.Plan) { p.History[0].Action, p.History[0].Changes[0].After = "tampered", -1 },
+		make: makePlan,
+		next: nextPlan,
+		touch: func(p *quota.Plan) {
+			p.History[0].Action, p.History[0].Changes[0].After = "tampered", quota.Count(-1, "tampered")
+		},
 		clone:   clonePlan,
 		id:      func(p *quota.Plan) uuid.UUID { return p.ID },
 		version: func(p *quota.Plan) int64 { return p.Version },
