@@ -25,7 +25,9 @@ func ExampleMigrations() {
 	// 3 0003_accounts_contracts.sql
 	// 4 0004_fractions.sql
 	// 5 0005_enum_text.sql
-	// schema version 5
+	// 6 0006_references.sql
+	// 7 0007_account_keys.sql
+	// schema version 7
 }
 
 // A malformed DSN is refused before anything connects.
