@@ -94,6 +94,8 @@ type Tx interface {
 	Plans() PlanRepository
 	// Campaigns is the marketing campaign repository.
 	Campaigns() CampaignRepository
+	// CommissionPlans is the commission plan repository.
+	CommissionPlans() CommissionPlanRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }

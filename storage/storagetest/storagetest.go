@@ -150,6 +150,7 @@ var tests = []test{
 	{"Hardening", testHardening},
 	{"Plans", testPlans},
 	{"Campaigns", testCampaigns},
+	{"CommissionPlans", testCommissionPlans},
 	{"Accounts", testAccounts},
 	{"AccountKeys", testAccountKeys},
 	{"Contracts", testContracts},
