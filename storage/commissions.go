@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/crmkit/crmkit"
@@ -25,7 +26,8 @@ type CommissionPlanFilter struct {
 
 // ValidateCommissionPlan checks a commission plan before it is stored: a
 // non-nil ID, a version of at least 1, the plan's own invariants
-// (quota.CommissionPlan.Validate), a name of at most MaxKeyLen bytes (a
+// (quota.CommissionPlan.Validate; its errors match crmkit.ErrInvalid here
+// even when they match crmkit.ErrCurrencyMismatch too), a name of at most MaxKeyLen bytes (a
 // filter selects by it), and every string within the stored domain (see
 // ValidateValue). It holds no domain rule of its own.
 func ValidateCommissionPlan(cp quota.CommissionPlan) error {
@@ -36,6 +38,9 @@ func ValidateCommissionPlan(cp quota.CommissionPlan) error {
 		return crmkit.Invalid("version", "commission plan %s: version %d is below 1", cp.ID, cp.Version)
 	}
 	if err := cp.Validate(); err != nil {
+		if !errors.Is(err, crmkit.ErrInvalid) { // a cap in another currency: ErrCurrencyMismatch
+			return fmt.Errorf("commission plan %s: %w: %w", cp.ID, crmkit.ErrInvalid, err)
+		}
 		return fmt.Errorf("commission plan %s: %w", cp.ID, err)
 	}
 	if err := checkString("name", cp.Name, MaxKeyLen); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/lead/leadtest"
+	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -25,8 +26,8 @@ import (
 
 // A store holds no domain rule of its own: it refuses exactly what the
 // aggregate's Validate refuses. testDomainRules draws valid aggregates of
-// every kind the store keeps (leads, deals, accounts, contracts and
-// campaigns), breaks some of
+// every kind the store keeps (leads, deals, accounts, contracts,
+// campaigns and commission plans), breaks some of
 // them with changes that stay inside the stored domain (short strings,
 // times in range), and checks that Create refuses a value with an error
 // matching crmkit.ErrInvalid, storing nothing, exactly when its Validate
@@ -195,6 +196,39 @@ func testDomainRules(t *testing.T, o Opener) {
 			checkWrites(t, ctx, s.Campaigns(), campaignOps, c)
 		})
 	})
+	t.Run("CommissionPlan", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			cp, _, err := quota.NewCommissionPlan(commissionTerms("AE", "EUR", "0.12"), crmkit.Cmd{By: actor, At: base})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkWrites(t, ctx, s.CommissionPlans(), commissionPlanOps, cp)
+		})
+	})
+}
+
+var commissionPlanOps = aggOps[quota.CommissionPlan]{
+	kind: quota.CommissionPlanKind, id: func(cp *quota.CommissionPlan) uuid.UUID { return cp.ID },
+	version:  func(cp *quota.CommissionPlan) int64 { return cp.Version },
+	bump:     func(cp quota.CommissionPlan) quota.CommissionPlan { cp = cp.Clone(); cp.Version++; return cp },
+	validate: quota.CommissionPlan.Validate, rules: commissionPlanRules,
+}
+
+// commissionPlanRules break a commission plan, or change it validly. A
+// nil ID and a version below 1 are not among them: a CommissionPlan is
+// also configuration used unstored, so its Validate does not ask for
+// them; storage.ValidateCommissionPlan does (the BadInput checks of
+// CommissionPlans).
+var commissionPlanRules = []rule[quota.CommissionPlan]{
+	{"no currency", func(cp *quota.CommissionPlan) { cp.Currency = crmkit.Currency{} }},
+	{"unknown method", func(cp *quota.CommissionPlan) { cp.Method = 9 }},
+	{"rate above 1", func(cp *quota.CommissionPlan) { cp.Tiers[2].Rate = decimal.RequireFromString("1.2") }},
+	{"gap", func(cp *quota.CommissionPlan) { cp.Tiers[1].From = decimal.RequireFromString("0.6") }},
+	{"closed top", func(cp *quota.CommissionPlan) { cp.Tiers[2].To = decimal.NewNullDecimal(decimal.RequireFromString("2")) }},
+	{"retroactive", func(cp *quota.CommissionPlan) { cp.Method = quota.Retroactive }},
+	{"renamed", func(cp *quota.CommissionPlan) { cp.Name = "AE 2027" }},
+	{"cap", func(cp *quota.CommissionPlan) { cp.Cap = eur("9000.00") }},
+	{"cap in dollars", func(cp *quota.CommissionPlan) { cp.Cap = crmkit.MustMoney("9000.00", "USD") }},
 }
 
 var leadOps = aggOps[lead.Lead]{
