@@ -224,7 +224,9 @@ var commissionPlanRules = []rule[quota.CommissionPlan]{
 	{"unknown method", func(cp *quota.CommissionPlan) { cp.Method = 9 }},
 	{"rate above 1", func(cp *quota.CommissionPlan) { cp.Tiers[2].Rate = decimal.RequireFromString("1.2") }},
 	{"gap", func(cp *quota.CommissionPlan) { cp.Tiers[1].From = decimal.RequireFromString("0.6") }},
-	{"closed top", func(cp *quota.CommissionPlan) { cp.Tiers[2].To = decimal.NewNullDecimal(decimal.RequireFromString("2")) }},
+	{"closed top", func(cp *quota.CommissionPlan) {
+		cp.Tiers[2].To = decimal.NewNullDecimal(decimal.RequireFromString("2"))
+	}},
 	{"retroactive", func(cp *quota.CommissionPlan) { cp.Method = quota.Retroactive }},
 	{"renamed", func(cp *quota.CommissionPlan) { cp.Name = "AE 2027" }},
 	{"cap", func(cp *quota.CommissionPlan) { cp.Cap = eur("9000.00") }},
