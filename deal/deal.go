@@ -189,9 +189,9 @@ type Deal struct {
 	// the deal runs on (PipelineSpec.Version of the pipeline deal.New was
 	// given); 0 when that pipeline was never stored. A store refuses a
 	// deal whose non-zero version names no stored version of its pipeline.
-	PipelineVersion int64 `json:"pipeline_version,omitempty"`
-	Name       string    `json:"name"`
-	Type       DealType  `json:"type"`
+	PipelineVersion int64    `json:"pipeline_version,omitempty"`
+	Name            string   `json:"name"`
+	Type            DealType `json:"type"`
 	// Amount is the expected value of the deal, never negative.
 	Amount crmkit.Money `json:"amount"`
 	// CloseDate is the expected close date (zero: not yet known), a
