@@ -96,6 +96,8 @@ type Tx interface {
 	Campaigns() CampaignRepository
 	// CommissionPlans is the commission plan repository.
 	CommissionPlans() CommissionPlanRepository
+	// Pipelines is the repository of versioned pipeline definitions.
+	Pipelines() PipelineRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }

@@ -20,6 +20,7 @@ const (
 	slotAccount
 	slotContract
 	slotCommissionPlan
+	slotPipeline
 	numKinds
 )
 
@@ -32,13 +33,14 @@ var newTables = [numKinds]func() any{
 	slotAccount:        func() any { return newTable(&accountKind.ops) },
 	slotContract:       func() any { return newTable(&contractKind.ops) },
 	slotCommissionPlan: func() any { return newTable(&commissionPlanKind.ops) },
+	slotPipeline:       func() any { return newTable(&pipelineKind.ops) },
 }
 
 // kindSlots finds the slot of an aggregate kind by its name.
 var kindSlots = map[string]int{
 	lead.LeadKind: slotLead, deal.DealKind: slotDeal, quota.PlanKind: slotPlan,
 	campaign.CampaignKind: slotCampaign, account.AccountKind: slotAccount, account.ContractKind: slotContract,
-	quota.CommissionPlanKind: slotCommissionPlan,
+	quota.CommissionPlanKind: slotCommissionPlan, deal.PipelineKind: slotPipeline,
 }
 
 // checkStored refuses an event of a stored aggregate (see

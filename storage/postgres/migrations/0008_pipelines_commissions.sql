@@ -15,3 +15,53 @@ CREATE TABLE commission_plans (
 
 CREATE UNIQUE INDEX commission_plans_create_key ON commission_plans (tenant_id, create_key) WHERE create_key IS NOT NULL;
 CREATE INDEX commission_plans_name ON commission_plans (tenant_id, name, id);
+
+-- Pipeline definitions (storage.PipelineRepository): the latest spec of
+-- each pipeline, keyed by deal.PipelineAggregateID of its ID
+-- (pipeline_key), and every version stored (pipeline_versions, written by
+-- the definition's own Create and Save in the same statement). A deal
+-- records the version it runs on; a non-zero version must be stored in
+-- the deal's tenant, which the foreign key enforces for every writer.
+-- Version 0 (a pipeline never stored) is NULL and not checked.
+
+CREATE TABLE pipelines (
+	tenant_id    text   NOT NULL,
+	id           uuid   NOT NULL,
+	version      bigint NOT NULL CHECK (version >= 1),
+	create_key   text,
+	pipeline_key text   NOT NULL,
+	name         text   NOT NULL,
+	body         jsonb  NOT NULL,
+	PRIMARY KEY (tenant_id, id),
+	UNIQUE (tenant_id, pipeline_key)
+);
+
+CREATE UNIQUE INDEX pipelines_create_key ON pipelines (tenant_id, create_key) WHERE create_key IS NOT NULL;
+CREATE INDEX pipelines_name ON pipelines (tenant_id, name, id);
+
+CREATE TABLE pipeline_versions (
+	tenant_id text   NOT NULL,
+	pipeline  text   NOT NULL,
+	version   bigint NOT NULL CHECK (version >= 1),
+	PRIMARY KEY (tenant_id, pipeline, version)
+);
+
+ALTER TABLE deals ADD COLUMN pipeline_version bigint;
+UPDATE deals SET pipeline_version = nullif((body->>'pipeline_version')::bigint, 0)
+	WHERE body ? 'pipeline_version';
+
+DO $$
+DECLARE
+	n bigint;
+	first text;
+BEGIN
+	SELECT count(*), min(tenant_id || '/' || id || ' (pipeline ' || pipeline || ' version ' || pipeline_version || ')') INTO n, first
+	FROM deals WHERE pipeline_version IS NOT NULL;
+	IF n > 0 THEN
+		RAISE EXCEPTION 'crmkit migration 8: % deals run on a stored pipeline version, but no pipeline is stored yet, first tenant/deal %; correct the deals, then migrate again', n, first;
+	END IF;
+END
+$$;
+
+ALTER TABLE deals ADD CONSTRAINT deals_pipeline_fk FOREIGN KEY (tenant_id, pipeline, pipeline_version)
+	REFERENCES pipeline_versions (tenant_id, pipeline, version) ON DELETE RESTRICT;
