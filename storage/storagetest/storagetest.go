@@ -151,6 +151,8 @@ var tests = []test{
 	{"Plans", testPlans},
 	{"Campaigns", testCampaigns},
 	{"CommissionPlans", testCommissionPlans},
+	{"Pipelines", testPipelines},
+	{"PipelineVersions", testPipelineVersions},
 	{"Accounts", testAccounts},
 	{"AccountKeys", testAccountKeys},
 	{"Contracts", testContracts},
