@@ -98,6 +98,8 @@ type Tx interface {
 	CommissionPlans() CommissionPlanRepository
 	// Pipelines is the repository of versioned pipeline definitions.
 	Pipelines() PipelineRepository
+	// ForecastSnapshots is the append-only store of forecast snapshots.
+	ForecastSnapshots() ForecastSnapshotRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }

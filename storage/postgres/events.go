@@ -67,6 +67,7 @@ func storedCond() string {
 		{leadKind.name, leadKind.table}, {dealKind.name, dealKind.table}, {accountKind.name, accountKind.table},
 		{contractKind.name, contractKind.table}, {planKind.name, planKind.table}, {campaignKind.name, campaignKind.table},
 		{commissionPlanKind.name, commissionPlanKind.table}, {pipelineKind.name, pipelineKind.table},
+		{forecastSnapshotKind.name, forecastSnapshotKind.table},
 	} {
 		if i > 0 {
 			b.WriteString(" OR ")

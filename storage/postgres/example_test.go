@@ -27,7 +27,7 @@ func ExampleMigrations() {
 	// 5 0005_enum_text.sql
 	// 6 0006_references.sql
 	// 7 0007_account_keys.sql
-	// 8 0008_pipelines_commissions.sql
+	// 8 0008_pipelines_forecasts_commissions.sql
 	// schema version 8
 }
 

@@ -153,6 +153,7 @@ var tests = []test{
 	{"CommissionPlans", testCommissionPlans},
 	{"Pipelines", testPipelines},
 	{"PipelineVersions", testPipelineVersions},
+	{"ForecastSnapshots", testForecastSnapshots},
 	{"Accounts", testAccounts},
 	{"AccountKeys", testAccountKeys},
 	{"Contracts", testContracts},

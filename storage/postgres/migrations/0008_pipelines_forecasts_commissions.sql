@@ -1,4 +1,5 @@
--- crmkit schema version 8: commission plans (storage.CommissionPlanRepository),
+-- crmkit schema version 8: commission plans, pipeline definitions and
+-- forecast snapshots. Commission plans (storage.CommissionPlanRepository),
 -- laid out like the other aggregates (see 0001_init.sql): the body as
 -- JSONB beside the columns lists filter on.
 
@@ -65,3 +66,23 @@ $$;
 
 ALTER TABLE deals ADD CONSTRAINT deals_pipeline_fk FOREIGN KEY (tenant_id, pipeline, pipeline_version)
 	REFERENCES pipeline_versions (tenant_id, pipeline, version) ON DELETE RESTRICT;
+
+-- Forecast snapshots (storage.ForecastSnapshotRepository): immutable
+-- records, put once at version 1, with the columns lists filter on.
+
+CREATE TABLE forecast_snapshots (
+	tenant_id    text        NOT NULL,
+	id           uuid        NOT NULL,
+	version      bigint      NOT NULL CHECK (version = 1),
+	create_key   text,
+	period_start timestamptz NOT NULL,
+	period_end   timestamptz NOT NULL,
+	figure       text        NOT NULL,
+	owner        text        NOT NULL,
+	pipeline     text        NOT NULL,
+	body         jsonb       NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE UNIQUE INDEX forecast_snapshots_create_key ON forecast_snapshots (tenant_id, create_key) WHERE create_key IS NOT NULL;
+CREATE INDEX forecast_snapshots_period ON forecast_snapshots (tenant_id, period_start, id);
