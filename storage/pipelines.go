@@ -63,8 +63,13 @@ type PipelineFilter struct {
 }
 
 // PipelineSpecID is the stored aggregate ID of a spec:
-// deal.PipelineAggregateID of its ID.
-func PipelineSpecID(s *deal.PipelineSpec) uuid.UUID { return deal.PipelineAggregateID(s.ID) }
+// deal.PipelineAggregateID of its ID (uuid.Nil for a nil s).
+func PipelineSpecID(s *deal.PipelineSpec) uuid.UUID {
+	if s == nil {
+		return uuid.Nil
+	}
+	return deal.PipelineAggregateID(s.ID)
+}
 
 // ValidatePipelineSpec checks a pipeline spec before it is stored: the
 // spec's own rules (deal.PipelineSpec.Validate, and a version of at least
