@@ -27,7 +27,7 @@ import (
 // A store holds no domain rule of its own: it refuses exactly what the
 // aggregate's Validate refuses. testDomainRules draws valid aggregates of
 // every kind the store keeps (leads, deals, accounts, contracts,
-// campaigns and commission plans), breaks some of
+// campaigns, commission plans and pipeline definitions), breaks some of
 // them with changes that stay inside the stored domain (short strings,
 // times in range), and checks that Create refuses a value with an error
 // matching crmkit.ErrInvalid, storing nothing, exactly when its Validate
@@ -205,6 +205,42 @@ func testDomainRules(t *testing.T, o Opener) {
 			checkWrites(t, ctx, s.CommissionPlans(), commissionPlanOps, cp)
 		})
 	})
+	t.Run("Pipeline", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			spec := deal.DefaultPipeline().Spec()
+			spec.ID = "rules-" + crmkit.NewID().String()
+			pipelineKeys.Store(deal.PipelineAggregateID(spec.ID), spec.ID)
+			p, _, err := deal.DefinePipeline(spec, crmkit.Cmd{By: actor, At: base})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkWrites(t, ctx, storage.Repository[deal.PipelineSpec, storage.PipelineFilter](pipelineSpecs{s.Pipelines()}), pipelineOps, p.Spec())
+		})
+	})
+}
+
+var pipelineOps = aggOps[deal.PipelineSpec]{
+	kind: deal.PipelineKind, id: storage.PipelineSpecID,
+	version:  func(s *deal.PipelineSpec) int64 { return s.Version },
+	bump:     func(s deal.PipelineSpec) deal.PipelineSpec { s = s.Clone(); s.Version++; return s },
+	validate: deal.PipelineSpec.Validate, rules: pipelineRules,
+}
+
+// pipelineRules break a pipeline spec, or change it validly; a valid
+// change keeps the spec normalized (as deal.NewPipeline keeps it), so
+// that it is stored as given. The version is not among them: a spec
+// outside the store is at version 0, storage.ValidatePipelineSpec asks
+// for 1 or more (the BadInput checks of Pipelines).
+var pipelineRules = []rule[deal.PipelineSpec]{
+	{"probability above 1", func(s *deal.PipelineSpec) { s.Stages[1].Probability = decimal.RequireFromString("1.5") }},
+	{"empty stage name", func(s *deal.PipelineSpec) { s.Stages[2].Name = "" }},
+	{"duplicate stage", func(s *deal.PipelineSpec) { s.Stages[1].Name = "TRACKING" }},
+	{"negative minimum", func(s *deal.PipelineSpec) { s.Stages[0].MinOpen = -1 }},
+	{"reopen", func(s *deal.PipelineSpec) { s.AllowReopen = !s.AllowReopen }},
+	{"renamed", func(s *deal.PipelineSpec) { s.Name = "Fleet 2" }},
+	{"new probability", func(s *deal.PipelineSpec) { s.Stages[0].Probability = decimal.RequireFromString("0.2") }},
+	{"backward", func(s *deal.PipelineSpec) { s.Stages[3].AllowBackward = !s.Stages[3].AllowBackward }},
+	{"no stages", func(s *deal.PipelineSpec) { s.Stages = nil }}, // last: the others index stages
 }
 
 var commissionPlanOps = aggOps[quota.CommissionPlan]{
