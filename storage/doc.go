@@ -9,9 +9,10 @@
 //
 // A Store is bound to one tenant when it is opened (memory.New().Tenant
 // ("acme")). Its repositories (Leads, Deals, Accounts, Contracts, Plans,
-// Campaigns: every one is a method of Tx, so of the Store and of the tx
-// of Update alike) get, list, create and save aggregates; each call
-// outside Update is its own transaction:
+// Campaigns, CommissionPlans, Pipelines, ForecastSnapshots: every one is
+// a method of Tx, so of the Store and of the tx of Update alike) get,
+// list, create and save aggregates; each call outside Update is its own
+// transaction:
 //
 //	l, ev, err := lead.New(capture, crmkit.Cmd{By: actor, At: clock.Now()})
 //	l, err = store.Leads().Create(ctx, l, "webform-4711", ev)
@@ -38,6 +39,14 @@
 // (CheckHistory). A change without its events, or with events of another
 // aggregate, is crmkit.ErrInvalid and writes nothing, so replaying an
 // aggregate's events always leads to its stored state.
+//
+// Pipeline definitions are versioned (PipelineRepository): the latest
+// deal.PipelineSpec is the stored state, every version's spec the payload
+// of its event, so GetVersion reads any version a deal runs on. A deal's
+// non-zero PipelineVersion must name a stored version of its pipeline;
+// 0 (deal.DefaultPipeline, a pipeline built in code) needs none. Forecast
+// snapshots (ForecastSnapshotRepository) are immutable records, put once
+// with one event, never saved.
 // EventLog.Append stays for events that describe no stored state change
 // (history imports): it may name an aggregate that exists, and it does
 // not change that aggregate's stored version.
@@ -114,9 +123,13 @@
 //
 // # Writing a backend
 //
-// Implement Store (and Tx): start every call with CheckContext, run the
+// Implement Store (and Tx; Pipelines and ForecastSnapshots are
+// NewPipelineRepository and NewForecastSnapshotRepository over a
+// Repository of deal.PipelineSpec keyed by PipelineSpecID and one of
+// ForecastSnapshot at version 1): start every call with CheckContext, run the
 // Validate functions and CheckHistory before touching data, check the
-// references of DealReferences and ContractReferences (and refuse an
+// references of DealReferences (a pipeline version among them) and
+// ContractReferences (and refuse an
 // account write that drops a contact a deal refers to: ContactInUse;
 // Dangling names the others) against what the writer sees, refuse an
 // Append of a stored aggregate's events (EventOfStored) and a Create of

@@ -94,6 +94,12 @@ type Tx interface {
 	Plans() PlanRepository
 	// Campaigns is the marketing campaign repository.
 	Campaigns() CampaignRepository
+	// CommissionPlans is the commission plan repository.
+	CommissionPlans() CommissionPlanRepository
+	// Pipelines is the repository of versioned pipeline definitions.
+	Pipelines() PipelineRepository
+	// ForecastSnapshots is the append-only store of forecast snapshots.
+	ForecastSnapshots() ForecastSnapshotRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }

@@ -19,23 +19,31 @@ const (
 	slotCampaign
 	slotAccount
 	slotContract
+	slotCommissionPlan
+	slotPipeline
+	slotForecastSnapshot
 	numKinds
 )
 
 // newTables makes a tenant's empty tables, by slot.
 var newTables = [numKinds]func() any{
-	slotLead:     func() any { return newTable(&leadKind.ops) },
-	slotDeal:     func() any { return newTable(&dealKind.ops) },
-	slotPlan:     func() any { return newTable(&planKind.ops) },
-	slotCampaign: func() any { return newTable(&campaignKind.ops) },
-	slotAccount:  func() any { return newTable(&accountKind.ops) },
-	slotContract: func() any { return newTable(&contractKind.ops) },
+	slotLead:             func() any { return newTable(&leadKind.ops) },
+	slotDeal:             func() any { return newTable(&dealKind.ops) },
+	slotPlan:             func() any { return newTable(&planKind.ops) },
+	slotCampaign:         func() any { return newTable(&campaignKind.ops) },
+	slotAccount:          func() any { return newTable(&accountKind.ops) },
+	slotContract:         func() any { return newTable(&contractKind.ops) },
+	slotCommissionPlan:   func() any { return newTable(&commissionPlanKind.ops) },
+	slotPipeline:         func() any { return newTable(&pipelineKind.ops) },
+	slotForecastSnapshot: func() any { return newTable(&forecastSnapshotKind.ops) },
 }
 
 // kindSlots finds the slot of an aggregate kind by its name.
 var kindSlots = map[string]int{
 	lead.LeadKind: slotLead, deal.DealKind: slotDeal, quota.PlanKind: slotPlan,
 	campaign.CampaignKind: slotCampaign, account.AccountKind: slotAccount, account.ContractKind: slotContract,
+	quota.CommissionPlanKind: slotCommissionPlan, deal.PipelineKind: slotPipeline,
+	storage.ForecastSnapshotKind: slotForecastSnapshot,
 }
 
 // checkStored refuses an event of a stored aggregate (see

@@ -58,6 +58,10 @@ func resolves(st *state, tx *txn, ref storage.Reference, locked bool) bool {
 	case deal.DealKind:
 		_, ok := lookup(st, tx, &dealKind.ops, ref.ID, locked)
 		return ok
+	case deal.PipelineKind:
+		// Versions are never removed and run from 1 to the latest.
+		s, ok := lookup(st, tx, &pipelineKind.ops, ref.ID, locked)
+		return ok && ref.Version >= 1 && ref.Version <= s.Version
 	}
 	return false
 }

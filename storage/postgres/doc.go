@@ -42,8 +42,14 @@
 // the same way; tables accounts (their contacts inside the body; filter
 // columns owner, segment, parent, relations) and contracts (account_id,
 // deal_id, status and the current terms' renewal_date), schema version
-// 3, back the account and contract repositories of storage.Tx. Table
-// events is the append-only log, keyed by tenant_id and event ID and
+// 3, back the account and contract repositories of storage.Tx. Schema
+// version 8 adds commission_plans, forecast_snapshots (immutable, at
+// version 1), pipelines (the latest spec of each pipeline, keyed by
+// deal.PipelineAggregateID of its ID) and pipeline_versions (every
+// stored version, kept by the definition's Create and Save in the same
+// statement), and deals.pipeline_version (NULL for 0, a pipeline never
+// stored) with a foreign key (tenant_id, pipeline, pipeline_version) to
+// pipeline_versions. Table events is the append-only log, keyed by tenant_id and event ID and
 // indexed by aggregate and by time.
 //
 // References (schema version 6) are composite foreign keys on

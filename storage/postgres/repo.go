@@ -406,6 +406,7 @@ var fkFields = map[string]string{
 	"deals_contact_fk":     "contact_id",
 	"contracts_account_fk": "account_id",
 	"contracts_deal_fk":    "deal_id",
+	"deals_pipeline_fk":    "pipeline_version", // schema version 8
 }
 
 // mapWriteErr is mapErr for the error of a write of v, turning a foreign
