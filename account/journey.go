@@ -58,8 +58,15 @@ const (
 // Satisfaction is a score 1..5, or 0 when not asked. Informal marks a
 // small problem solved informally, recorded so the statistics are
 // complete; FirstLine marks contacts to first-line support.
+//
+// An Interaction is an aggregate of kind InteractionKind: RecordInteraction
+// opens it at Version 1, and its commands (Respond, Resolve, Rate) record
+// what happens later, each returning the next Version and one event and
+// leaving the receiver unchanged. Version counts its events; a value built
+// by hand for statistics may leave it 0.
 type Interaction struct {
 	ID              uuid.UUID `json:"id"`
+	Version         int64     `json:"version"`
 	AccountID       uuid.UUID `json:"account_id"`
 	ContactID       uuid.UUID `json:"contact_id,omitzero"`
 	Channel         string    `json:"channel"`
@@ -78,10 +85,13 @@ type Interaction struct {
 
 // Validate reports the first problem of i: no account, channel or
 // handler, a zero time, an unknown severity or outcome, a satisfaction
-// outside 0..5, a reply or resolution before the contact, a Resolved
-// outcome without a resolution time.
+// outside 0..5, a reply or resolution before the contact, a resolution
+// before the first response, a Resolved outcome without a resolution
+// time, a negative Version.
 func (i Interaction) Validate() error {
 	switch {
+	case i.Version < 0:
+		return crmkit.Invalid("version", "interaction %s: version %d is negative", i.ID, i.Version)
 	case i.AccountID == uuid.Nil:
 		return crmkit.Invalid("account id", "interaction %s without account", i.ID)
 	case strings.TrimSpace(i.Channel) == "":
@@ -107,21 +117,59 @@ func (i Interaction) Validate() error {
 		!i.FirstResponseAt.IsZero() && i.FirstResponseAt.Before(i.At),
 		!i.ResolvedAt.IsZero() && i.ResolvedAt.Before(i.At):
 		return crmkit.Invalid("times", "interaction %s: a reply or resolution before the contact at %s", i.ID, i.At.Format(time.RFC3339))
+	case !i.ResolvedAt.IsZero() && !i.FirstResponseAt.IsZero() && i.ResolvedAt.Before(i.FirstResponseAt):
+		return crmkit.Invalid("resolved at", "interaction %s: resolved at %s, before its first response at %s", i.ID,
+			i.ResolvedAt.Format(time.RFC3339), i.FirstResponseAt.Format(time.RFC3339))
 	case i.Outcome == Resolved && i.ResolvedAt.IsZero():
 		return crmkit.Invalid("resolved at", "interaction %s is resolved without a resolution time", i.ID)
 	}
 	return nil
 }
 
+// Clone returns a copy of i (an Interaction holds no slice or map, so a
+// copy shares nothing with i).
+func (i Interaction) Clone() Interaction { return i }
+
+// Open reports whether i's outcome is still Pending.
+func (i Interaction) Open() bool { return i.Outcome == Pending }
+
 // InteractionKind is the AggregateKind of journey events.
 const InteractionKind = "interaction"
 
-// EventInteractionRecorded records an interaction in the journey log; the
-// payload is the Interaction.
-const EventInteractionRecorded = "InteractionRecorded"
+// Event types of the "interaction" aggregate; each carries the
+// interaction's Version after it.
+const (
+	// EventInteractionRecorded records an interaction in the journey
+	// log; the payload is the Interaction.
+	EventInteractionRecorded = "InteractionRecorded"
+	// EventInteractionResponded records the first response by a person;
+	// payload RespondedPayload.
+	EventInteractionResponded = "InteractionResponded"
+	// EventInteractionResolved records the resolution; payload
+	// ResolvedPayload.
+	EventInteractionResolved = "InteractionResolved"
+	// EventInteractionRated records the customer's satisfaction score;
+	// payload RatedPayload.
+	EventInteractionRated = "InteractionRated"
+)
+
+// RespondedPayload is the payload of EventInteractionResponded.
+type RespondedPayload struct {
+	FirstResponseAt time.Time `json:"first_response_at"`
+}
+
+// ResolvedPayload is the payload of EventInteractionResolved.
+type ResolvedPayload struct {
+	ResolvedAt time.Time `json:"resolved_at"`
+}
+
+// RatedPayload is the payload of EventInteractionRated.
+type RatedPayload struct {
+	Satisfaction int `json:"satisfaction"`
+}
 
 // RecordInteraction checks i and c, gives i an ID from c's ID source
-// (crmkit.Cmd.NewID) if it has none, and returns it with its
+// (crmkit.Cmd.NewID) if it has none, and returns it at Version 1 with its
 // EventInteractionRecorded: the event's ID comes from the same source, its
 // actor, time and reason are c's (who recorded the interaction, and when),
 // so a replay under a fake clock and a crmkit.DeterministicIDs source is
@@ -138,7 +186,120 @@ func RecordInteraction(i Interaction, c crmkit.Cmd) (Interaction, crmkit.Event, 
 	if i.ID == uuid.Nil {
 		i.ID = c.NewID()
 	}
+	i.Version = 1
 	e, err := c.NewEvent(InteractionKind, i.ID, EventInteractionRecorded, 1, i)
+	if err != nil {
+		return Interaction{}, crmkit.Event{}, err
+	}
+	return i, e, nil
+}
+
+// Respond records the first response by a person to i, at time at
+// (FirstResponseAt), as recorded by c.By at c.At: at is not before the
+// contact (i.At) and not after c.At (a response is recorded once it
+// happened), i is still open (Pending: a response after the matter was
+// closed would come after its resolution) and has no first response yet.
+// It returns i at its next Version with one EventInteractionResponded;
+// i is unchanged.
+//
+// Errors: crmkit.ErrInvalid for a command crmkit.Cmd.Validate refuses, an
+// invalid i (Validate), or a time outside those bounds;
+// crmkit.ErrIllegalTransition when i already has a first response or is
+// closed.
+func (i Interaction) Respond(at time.Time, c crmkit.Cmd) (Interaction, crmkit.Event, error) {
+	if err := i.checkCommand("respond", at, c); err != nil {
+		return Interaction{}, crmkit.Event{}, err
+	}
+	switch {
+	case !i.FirstResponseAt.IsZero():
+		return Interaction{}, crmkit.Event{}, fmt.Errorf("respond to interaction %s: first response already recorded at %s: %w",
+			i.ID, i.FirstResponseAt.Format(time.RFC3339), crmkit.ErrIllegalTransition)
+	case !i.Open():
+		return Interaction{}, crmkit.Event{}, fmt.Errorf("respond to interaction %s: it is %s: %w", i.ID, i.Outcome, crmkit.ErrIllegalTransition)
+	}
+	n := i
+	n.FirstResponseAt = at
+	return n.next(c, EventInteractionResponded, RespondedPayload{FirstResponseAt: at})
+}
+
+// Resolve records that the matter of i was solved at time at
+// (ResolvedAt, Outcome Resolved), as recorded by c.By at c.At: at is not
+// before the contact, nor before the first response when there is one,
+// nor after c.At, and i is still open (Pending). A matter solved on the
+// spot may be resolved without a first response. It returns i at its next
+// Version with one EventInteractionResolved; i is unchanged.
+//
+// Errors: crmkit.ErrInvalid for a command crmkit.Cmd.Validate refuses, an
+// invalid i, or a time outside those bounds; crmkit.ErrIllegalTransition
+// when i is not open.
+func (i Interaction) Resolve(at time.Time, c crmkit.Cmd) (Interaction, crmkit.Event, error) {
+	if err := i.checkCommand("resolve", at, c); err != nil {
+		return Interaction{}, crmkit.Event{}, err
+	}
+	if !i.Open() {
+		return Interaction{}, crmkit.Event{}, fmt.Errorf("resolve interaction %s: it is %s: %w", i.ID, i.Outcome, crmkit.ErrIllegalTransition)
+	}
+	if !i.FirstResponseAt.IsZero() && at.Before(i.FirstResponseAt) {
+		return Interaction{}, crmkit.Event{}, crmkit.Invalid("resolved at", "resolve interaction %s: %s is before its first response at %s",
+			i.ID, at.Format(time.RFC3339), i.FirstResponseAt.Format(time.RFC3339))
+	}
+	n := i
+	n.ResolvedAt, n.Outcome = at, Resolved
+	return n.next(c, EventInteractionResolved, ResolvedPayload{ResolvedAt: at})
+}
+
+// Rate records the customer's satisfaction score (1..5) for i, asked once
+// the matter is closed (i not Pending) and only once: it returns i at its
+// next Version with one EventInteractionRated; i is unchanged.
+//
+// Errors: crmkit.ErrInvalid for a command crmkit.Cmd.Validate refuses, an
+// invalid i, c.At before the contact or a score outside 1..5;
+// crmkit.ErrIllegalTransition when i is still open or already rated.
+func (i Interaction) Rate(score int, c crmkit.Cmd) (Interaction, crmkit.Event, error) {
+	if err := i.checkCommand("rate", c.At, c); err != nil {
+		return Interaction{}, crmkit.Event{}, err
+	}
+	switch {
+	case score < 1 || score > 5:
+		return Interaction{}, crmkit.Event{}, crmkit.Invalid("satisfaction", "rate interaction %s: %d is outside 1..5", i.ID, score)
+	case i.Open():
+		return Interaction{}, crmkit.Event{}, fmt.Errorf("rate interaction %s: it is still pending: %w", i.ID, crmkit.ErrIllegalTransition)
+	case i.Satisfaction != 0:
+		return Interaction{}, crmkit.Event{}, fmt.Errorf("rate interaction %s: already rated %d: %w", i.ID, i.Satisfaction, crmkit.ErrIllegalTransition)
+	}
+	n := i
+	n.Satisfaction = score
+	return n.next(c, EventInteractionRated, RatedPayload{Satisfaction: score})
+}
+
+// checkCommand runs the checks every interaction command shares: the
+// command, the interaction as it stands, and a time at of the change not
+// before the contact and not after the command's own time.
+func (i Interaction) checkCommand(op string, at time.Time, c crmkit.Cmd) error {
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("%s interaction %s: %w", op, i.ID, err)
+	}
+	if i.ID == uuid.Nil {
+		return crmkit.Invalid("id", "%s interaction: no id (record it first)", op)
+	}
+	if err := i.Validate(); err != nil {
+		return err
+	}
+	switch {
+	case at.IsZero():
+		return crmkit.Invalid("at", "%s interaction %s: zero time", op, i.ID)
+	case at.Before(i.At):
+		return crmkit.Invalid("at", "%s interaction %s: %s is before the contact at %s", op, i.ID, at.Format(time.RFC3339), i.At.Format(time.RFC3339))
+	case at.After(c.At):
+		return crmkit.Invalid("at", "%s interaction %s: %s is after the command's time %s", op, i.ID, at.Format(time.RFC3339), c.At.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// next bumps i's Version and returns it with its event.
+func (i Interaction) next(c crmkit.Cmd, typ string, payload any) (Interaction, crmkit.Event, error) {
+	i.Version++
+	e, err := c.NewEvent(InteractionKind, i.ID, typ, i.Version, payload)
 	if err != nil {
 		return Interaction{}, crmkit.Event{}, err
 	}
