@@ -94,6 +94,12 @@ type Tx interface {
 	Plans() PlanRepository
 	// Campaigns is the marketing campaign repository.
 	Campaigns() CampaignRepository
+	// Quotes is the quote repository.
+	Quotes() QuoteRepository
+	// Approvals is the approval request repository.
+	Approvals() ApprovalRepository
+	// Interactions is the service interaction repository.
+	Interactions() InteractionRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }
