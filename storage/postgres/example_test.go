@@ -27,7 +27,8 @@ func ExampleMigrations() {
 	// 5 0005_enum_text.sql
 	// 6 0006_references.sql
 	// 7 0007_account_keys.sql
-	// schema version 7
+	// 8 0008_quotes_approvals_interactions.sql
+	// schema version 8
 }
 
 // A malformed DSN is refused before anything connects.
