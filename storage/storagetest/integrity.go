@@ -104,6 +104,9 @@ func historyKinds() []historyKind {
 		fixtureKind("contract", contractFixture()),
 		fixtureKind(quota.PlanKind, planFixture()),
 		fixtureKind("campaign", campaignFixture()),
+		fixtureKind("quote", quoteFixture()),
+		fixtureKind("approval", approvalFixture()),
+		fixtureKind("interaction", interactionFixture()),
 	}
 }
 

@@ -156,6 +156,10 @@ var tests = []test{
 	{"DomainRules", testDomainRules},
 	{"History", testHistory},
 	{"References", testReferences},
+	{"Quotes", testQuotes},
+	{"Approvals", testApprovals},
+	{"Interactions", testInteractions},
+	{"ServiceReferences", testServiceReferences},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
