@@ -93,8 +93,14 @@ func TestInteractionValidateResolutionAfterResponse(t *testing.T) {
 	assert.ErrorIs(t, i.Validate(), crmkit.ErrInvalid)
 	i.ResolvedAt = i.FirstResponseAt
 	assert.NoError(t, i.Validate())
-	i.Version = -1
-	assert.ErrorIs(t, i.Validate(), crmkit.ErrInvalid)
+	for _, v := range []int64{0, -1} {
+		i.Version = v
+		assert.ErrorIs(t, i.Validate(), crmkit.ErrInvalid, "version %d", v)
+		assert.NoError(t, i.ValidateContent(), "a log value built by hand may have version %d", v)
+	}
+	i.Version, i.ID = 1, uuid.Nil
+	assert.ErrorIs(t, i.Validate(), crmkit.ErrInvalid, "nil id")
+	assert.NoError(t, i.ValidateContent())
 }
 
 // TestInteractionTimeRules: for any response and resolution times (as

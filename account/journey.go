@@ -63,7 +63,7 @@ const (
 // opens it at Version 1, and its commands (Respond, Resolve, Rate) record
 // what happens later, each returning the next Version and one event and
 // leaving the receiver unchanged. Version counts its events; a value built
-// by hand for statistics may leave it 0.
+// by hand for statistics (JourneyStatsOf) may leave ID and Version zero.
 type Interaction struct {
 	ID              uuid.UUID `json:"id"`
 	Version         int64     `json:"version"`
@@ -83,15 +83,27 @@ type Interaction struct {
 	FirstLine       bool      `json:"first_line,omitempty"`
 }
 
-// Validate reports the first problem of i: no account, channel or
-// handler, a zero time, an unknown severity or outcome, a satisfaction
-// outside 0..5, a reply or resolution before the contact, a resolution
-// before the first response, a Resolved outcome without a resolution
-// time, a negative Version.
+// Validate reports the first problem of i as a recorded interaction: a
+// nil ID, a Version below 1, or a problem of its content (see
+// ValidateContent).
 func (i Interaction) Validate() error {
 	switch {
-	case i.Version < 0:
-		return crmkit.Invalid("version", "interaction %s: version %d is negative", i.ID, i.Version)
+	case i.ID == uuid.Nil:
+		return crmkit.Invalid("id", "interaction without id (record it with RecordInteraction)")
+	case i.Version < 1:
+		return crmkit.Invalid("version", "interaction %s: version %d is below 1", i.ID, i.Version)
+	}
+	return i.ValidateContent()
+}
+
+// ValidateContent reports the first problem of what i records, whether
+// or not it was recorded (ID and Version aside, so that a journey log of
+// values built by hand can be checked): no account, channel or handler, a
+// zero time, an unknown severity or outcome, a satisfaction outside 0..5,
+// a reply or resolution before the contact, a resolution before the
+// first response, a Resolved outcome without a resolution time.
+func (i Interaction) ValidateContent() error {
+	switch {
 	case i.AccountID == uuid.Nil:
 		return crmkit.Invalid("account id", "interaction %s without account", i.ID)
 	case strings.TrimSpace(i.Channel) == "":
@@ -168,7 +180,7 @@ type RatedPayload struct {
 	Satisfaction int `json:"satisfaction"`
 }
 
-// RecordInteraction checks i and c, gives i an ID from c's ID source
+// RecordInteraction checks i (ValidateContent) and c, gives i an ID from c's ID source
 // (crmkit.Cmd.NewID) if it has none, and returns it at Version 1 with its
 // EventInteractionRecorded: the event's ID comes from the same source, its
 // actor, time and reason are c's (who recorded the interaction, and when),
@@ -180,7 +192,7 @@ func RecordInteraction(i Interaction, c crmkit.Cmd) (Interaction, crmkit.Event, 
 	if err := c.Validate(); err != nil {
 		return Interaction{}, crmkit.Event{}, fmt.Errorf("record interaction: %w", err)
 	}
-	if err := i.Validate(); err != nil {
+	if err := i.ValidateContent(); err != nil {
 		return Interaction{}, crmkit.Event{}, err
 	}
 	if i.ID == uuid.Nil {
@@ -279,11 +291,8 @@ func (i Interaction) checkCommand(op string, at time.Time, c crmkit.Cmd) error {
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("%s interaction %s: %w", op, i.ID, err)
 	}
-	if i.ID == uuid.Nil {
-		return crmkit.Invalid("id", "%s interaction: no id (record it first)", op)
-	}
 	if err := i.Validate(); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", op, err)
 	}
 	switch {
 	case at.IsZero():
@@ -328,7 +337,8 @@ type JourneyStats struct {
 }
 
 // JourneyStatsOf computes the journey statistics of interactions (each checked
-// with Validate; the first invalid one is the error).
+// with ValidateContent, so values built by hand count too; the first
+// invalid one is the error).
 func JourneyStatsOf(interactions iter.Seq[Interaction]) (JourneyStats, error) {
 	if interactions == nil {
 		return JourneyStats{}, crmkit.Invalid("interactions", "nil sequence")
@@ -337,7 +347,7 @@ func JourneyStatsOf(interactions iter.Seq[Interaction]) (JourneyStats, error) {
 	var resp, res []time.Duration
 	var satisfaction int64
 	for i := range interactions {
-		if err := i.Validate(); err != nil {
+		if err := i.ValidateContent(); err != nil {
 			return JourneyStats{}, err
 		}
 		s.Interactions++

@@ -38,19 +38,13 @@ type InteractionFilter struct {
 	Channel string
 }
 
-// ValidateInteraction checks an interaction before it is stored: a
-// non-nil ID, a Version of at least 1, the value within the stored domain
-// (see ValidateValue), the interaction's own invariants
-// (account.Interaction.Validate), and a channel and handler of at most
+// ValidateInteraction checks an interaction before it is stored: the
+// value within the stored domain (see ValidateValue), the interaction's
+// own invariants (account.Interaction.Validate: a non-nil ID, a Version of
+// at least 1, its content), and a channel and handler of at most
 // MaxKeyLen bytes (keys filters select by). It holds no domain rule of
 // its own.
 func ValidateInteraction(i account.Interaction) error {
-	if err := ValidateID(account.InteractionKind, i.ID); err != nil {
-		return err
-	}
-	if i.Version < 1 {
-		return crmkit.Invalid("version", "interaction %s: version %d is below 1", i.ID, i.Version)
-	}
 	if err := ValidateValue("interaction", i); err != nil {
 		return fmt.Errorf("interaction %s: %w", i.ID, err)
 	}

@@ -36,17 +36,12 @@ type QuoteFilter struct {
 	CreatedBy string
 }
 
-// ValidateQuote checks a quote before it is stored: a Seq of at least 1,
-// the value within the stored domain (see ValidateValue), the quote's own
-// invariants (quote.Quote.Validate), and a creator of at most MaxKeyLen
+// ValidateQuote checks a quote before it is stored: the value within the
+// stored domain (see ValidateValue), the quote's own invariants
+// (quote.Quote.Validate: a non-nil ID and deal, a Seq of at least 1, ...),
+// and a creator of at most MaxKeyLen
 // bytes (a key filters select by). It holds no domain rule of its own.
 func ValidateQuote(q quote.Quote) error {
-	if err := ValidateID(quote.QuoteKind, q.ID); err != nil {
-		return err
-	}
-	if q.Seq < 1 {
-		return crmkit.Invalid("seq", "quote %s: seq %d is below 1", q.ID, q.Seq)
-	}
 	if err := ValidateValue("quote", q); err != nil {
 		return fmt.Errorf("quote %s: %w", q.ID, err)
 	}
@@ -130,9 +125,6 @@ type ApprovalFilter struct {
 // most MaxKeyLen bytes (keys filters select by). It holds no domain rule
 // of its own.
 func ValidateApproval(r approval.Request) error {
-	if err := ValidateID(approval.ApprovalKind, r.ID); err != nil {
-		return err
-	}
 	if err := ValidateValue("approval", r); err != nil {
 		return fmt.Errorf("approval %s: %w", r.ID, err)
 	}
