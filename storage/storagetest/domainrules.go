@@ -25,8 +25,8 @@ import (
 
 // A store holds no domain rule of its own: it refuses exactly what the
 // aggregate's Validate refuses. testDomainRules draws valid aggregates of
-// every kind the store keeps (leads, deals, accounts, contracts and
-// campaigns), breaks some of
+// every kind the store keeps (leads, deals, accounts, contracts,
+// campaigns, quotes, approval requests and interactions), breaks some of
 // them with changes that stay inside the stored domain (short strings,
 // times in range), and checks that Create refuses a value with an error
 // matching crmkit.ErrInvalid, storing nothing, exactly when its Validate
@@ -195,6 +195,7 @@ func testDomainRules(t *testing.T, o Opener) {
 			checkWrites(t, ctx, s.Campaigns(), campaignOps, c)
 		})
 	})
+	domainRulesServices(t, ctx, s)
 }
 
 var leadOps = aggOps[lead.Lead]{

@@ -34,7 +34,7 @@ func quoteFixture() fixture[quote.Quote, storage.QuoteFilter] {
 	return fixture[quote.Quote, storage.QuoteFilter]{
 		repo:    storage.Tx.Quotes,
 		prepare: ensureSuiteDeal,
-		make:    makeQuote,
+		make:    func(t testing.TB, i int) (quote.Quote, []crmkit.Event) { return makeQuote(t, i) },
 		next:    nextQuote,
 		touch:   func(q *quote.Quote) { q.Lines[0].Product = "touched" },
 		clone:   quote.Quote.Clone,
@@ -72,7 +72,7 @@ func quoteFixture() fixture[quote.Quote, storage.QuoteFilter] {
 
 // makeQuote returns variant i of a quote on the suite's deal, with its
 // history.
-func makeQuote(t testing.TB, i int) (quote.Quote, []crmkit.Event) {
+func makeQuote(t tb, i int) (quote.Quote, []crmkit.Event) {
 	t.Helper()
 	by := "ana"
 	if i%2 == 1 {
@@ -119,7 +119,7 @@ func approvalFixture() fixture[approval.Request, storage.ApprovalFilter] {
 	return fixture[approval.Request, storage.ApprovalFilter]{
 		repo:    storage.Tx.Approvals,
 		bare:    true,
-		make:    makeApproval,
+		make:    func(t testing.TB, i int) (approval.Request, []crmkit.Event) { return makeApproval(t, i) },
 		next:    nextApproval,
 		touch:   func(r *approval.Request) { r.Steps[0].Role = "touched" },
 		clone:   approval.Request.Clone,
@@ -157,7 +157,7 @@ func approvalFixture() fixture[approval.Request, storage.ApprovalFilter] {
 }
 
 // makeApproval returns variant i of a pending request, with its history.
-func makeApproval(t testing.TB, i int) (approval.Request, []crmkit.Event) {
+func makeApproval(t tb, i int) (approval.Request, []crmkit.Event) {
 	t.Helper()
 	r, e, err := approval.New(fmt.Sprintf("discount/%d", i%2), []string{"manager", "director"}, time.Time{},
 		crmkit.Cmd{By: "ana", At: base})
@@ -188,7 +188,7 @@ func nextApproval(t testing.TB, r approval.Request) (approval.Request, []crmkit.
 func interactionFixture() fixture[account.Interaction, storage.InteractionFilter] {
 	return fixture[account.Interaction, storage.InteractionFilter]{
 		repo:    storage.Tx.Interactions,
-		make:    makeInteraction,
+		make:    func(t testing.TB, i int) (account.Interaction, []crmkit.Event) { return makeInteraction(t, i) },
 		next:    nextInteraction,
 		clone:   account.Interaction.Clone,
 		id:      func(i *account.Interaction) uuid.UUID { return i.ID },
@@ -228,7 +228,7 @@ func interactionFixture() fixture[account.Interaction, storage.InteractionFilter
 
 // makeInteraction returns variant i of an interaction of the suite's
 // account, with its history.
-func makeInteraction(t testing.TB, i int) (account.Interaction, []crmkit.Event) {
+func makeInteraction(t tb, i int) (account.Interaction, []crmkit.Event) {
 	t.Helper()
 	v := account.Interaction{AccountID: suiteAccount, Channel: "email", Severity: account.Minor, Outcome: account.Pending,
 		Who: "agent", At: base.Add(time.Duration(i) * time.Minute)}
