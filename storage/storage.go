@@ -171,6 +171,8 @@ type DealRepository = Repository[deal.Deal, DealFilter]
 // DealFilter selects deals for List. A zero field matches every deal; the
 // zero DealFilter matches all.
 type DealFilter struct {
+	// Account, if not uuid.Nil, selects the deals of that account.
+	Account uuid.UUID
 	// Owner, if not empty, selects deals owned by that key.
 	Owner string
 	// Pipeline, if not empty, selects deals in that pipeline (by ID).

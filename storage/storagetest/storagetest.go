@@ -160,6 +160,7 @@ var tests = []test{
 	{"Approvals", testApprovals},
 	{"Interactions", testInteractions},
 	{"ServiceReferences", testServiceReferences},
+	{"Timeline", testTimeline},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
