@@ -42,8 +42,12 @@
 // the same way; tables accounts (their contacts inside the body; filter
 // columns owner, segment, parent, relations) and contracts (account_id,
 // deal_id, status and the current terms' renewal_date), schema version
-// 3, back the account and contract repositories of storage.Tx. Table
-// events is the append-only log, keyed by tenant_id and event ID and
+// 3, back the account and contract repositories of storage.Tx; tables
+// quotes (deal_id, status, created_by; the version column holds the
+// quote's Seq), approvals (subject, requester, status and waiting_for,
+// the current step's role while pending) and interactions (account_id,
+// contact_id, outcome, channel), schema version 8, back Quotes,
+// Approvals and Interactions. Table events is the append-only log, keyed by tenant_id and event ID and
 // indexed by aggregate and by time.
 //
 // References (schema version 6) are composite foreign keys on
@@ -52,7 +56,9 @@
 // (account_id) to accounts, contracts (deal_id) to deals, deals
 // (account_id, contact_id) to account_contacts, the (tenant_id,
 // account_id, id) of every contact, which an account's Create and Save
-// keep in the same statement. All are ON DELETE RESTRICT and checked at
+// keep in the same statement; schema version 8 adds quotes (deal_id) to
+// deals and interactions (account_id; account_id, contact_id) to accounts
+// and account_contacts. All are ON DELETE RESTRICT and checked at
 // once: write the record referred to first. Each write also checks its
 // references in its own statement and writes nothing when one does not
 // resolve, reporting a *storage.ReferenceError (a concurrent writer that

@@ -68,6 +68,13 @@
 //     version from the stored version to the written one, each of the
 //     written aggregate and kind, is crmkit.ErrInvalid and writes
 //     nothing, exactly when an oracle written apart says so.
+//   - Quotes, approval requests and service interactions (Quotes,
+//     Approvals, Interactions): round trips, stale versions, idempotent
+//     creates, every filter with keyset pages, tenant isolation, Update
+//     and bad input; their references (ServiceReferences: a quote's deal,
+//     an interaction's account and contact, an account Save dropping a
+//     contact an interaction refers to); a customer's Timeline in time
+//     order.
 //   - References resolve (References): a deal's account and contact, a
 //     contract's account and deal exist in the tenant (a dangling
 //     reference, another tenant's record, a contact of another account,
