@@ -2,7 +2,9 @@ package account_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -182,4 +184,62 @@ func ExampleInteraction_Respond() {
 	// InteractionResponded InteractionResolved InteractionRated
 	// 4 resolved 3h0m0s 4
 	// true
+}
+
+// TestReplayInteraction: whatever commands ran (drawn at random, refused
+// ones included), replaying the events of the accepted ones gives the
+// interaction they produced; a history with an event left out or of
+// another interaction is refused.
+func TestReplayInteraction(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		at := t0.Add(9 * time.Hour)
+		i, e, err := account.RecordInteraction(account.Interaction{AccountID: uuid.MustParse("01900000-0000-7000-8000-000000000001"),
+			Channel: "email", Severity: account.Major, Outcome: account.Pending, Who: "agent-1", At: at,
+			Informal: rapid.Bool().Draw(t, "informal")}, crmkit.Cmd{By: "agent-1", At: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := []crmkit.Event{e}
+		n := rapid.IntRange(0, 6).Draw(t, "commands")
+		for k := range n {
+			when := at.Add(time.Duration(rapid.IntRange(-2, 48).Draw(t, fmt.Sprintf("when %d", k))) * time.Hour)
+			c := crmkit.Cmd{By: "agent-2", At: when.Add(time.Duration(rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("delay %d", k))) * time.Hour)}
+			var next account.Interaction
+			switch rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("command %d", k)) {
+			case 0:
+				next, e, err = i.Respond(when, c)
+			case 1:
+				next, e, err = i.Resolve(when, c)
+			default:
+				next, e, err = i.Rate(rapid.IntRange(0, 6).Draw(t, fmt.Sprintf("score %d", k)), c)
+			}
+			if err == nil {
+				i, events = next, append(events, e)
+			}
+		}
+		got, err := account.ReplayInteraction(events)
+		if err != nil {
+			t.Fatalf("replay %d events: %v", len(events), err)
+		}
+		want, _ := json.Marshal(i)
+		have, _ := json.Marshal(got)
+		if string(want) != string(have) {
+			t.Fatalf("replayed\n%s\nwant\n%s", have, want)
+		}
+		if len(events) > 2 {
+			gap := append([]crmkit.Event{events[0]}, events[2:]...)
+			if _, err := account.ReplayInteraction(gap); !errors.Is(err, crmkit.ErrInvalid) {
+				t.Fatalf("a history with a gap: %v", err)
+			}
+		}
+		if len(events) > 1 {
+			other := slices.Clone(events)
+			other[1].AggregateID = uuid.MustParse("01900000-0000-7000-8000-000000000002")
+			if _, err := account.ReplayInteraction(other); !errors.Is(err, crmkit.ErrInvalid) {
+				t.Fatalf("another interaction's event: %v", err)
+			}
+		}
+	})
+	_, err := account.ReplayInteraction(nil)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }

@@ -315,6 +315,66 @@ func (i Interaction) next(c crmkit.Cmd, typ string, payload any) (Interaction, c
 	return i, e, nil
 }
 
+// ReplayInteraction rebuilds an interaction from its events, oldest first:
+// the first must be its EventInteractionRecorded (version 1, the payload
+// the interaction as recorded), every later one of the same interaction
+// at the next version and legal where it occurs (Respond, Resolve and
+// Rate run again at the event's actor and time, with the payload's time
+// or score). It is the inverse of the events RecordInteraction and the
+// commands return. Errors match crmkit.ErrInvalid, or the error the
+// command would have returned, naming the event.
+func ReplayInteraction(events []crmkit.Event) (Interaction, error) {
+	if len(events) == 0 {
+		return Interaction{}, crmkit.Invalid("events", "no events to replay")
+	}
+	first := events[0]
+	if first.AggregateKind != InteractionKind || first.Type != EventInteractionRecorded || first.Version != 1 {
+		return Interaction{}, crmkit.Invalid("events[0]", "%s %s version %d is not an %s at version 1",
+			first.AggregateKind, first.Type, first.Version, EventInteractionRecorded)
+	}
+	var i Interaction
+	if err := first.DecodePayload(&i); err != nil {
+		return Interaction{}, fmt.Errorf("replay events[0]: %w", err)
+	}
+	if i.ID != first.AggregateID || i.Version != 1 {
+		return Interaction{}, crmkit.Invalid("events[0]", "payload of interaction %s version %d, event of %s", i.ID, i.Version, first.AggregateID)
+	}
+	if err := i.Validate(); err != nil {
+		return Interaction{}, fmt.Errorf("replay events[0]: %w", err)
+	}
+	for k, e := range events[1:] {
+		if e.AggregateKind != InteractionKind || e.AggregateID != i.ID || e.Version != i.Version+1 {
+			return Interaction{}, crmkit.Invalid(fmt.Sprintf("events[%d]", k+1), "%s %s version %d is not the next event of interaction %s (version %d)",
+				e.AggregateKind, e.AggregateID, e.Version, i.ID, i.Version+1)
+		}
+		c := crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}
+		var err error
+		switch e.Type {
+		case EventInteractionResponded:
+			var p RespondedPayload
+			if err = e.DecodePayload(&p); err == nil {
+				i, _, err = i.Respond(p.FirstResponseAt, c)
+			}
+		case EventInteractionResolved:
+			var p ResolvedPayload
+			if err = e.DecodePayload(&p); err == nil {
+				i, _, err = i.Resolve(p.ResolvedAt, c)
+			}
+		case EventInteractionRated:
+			var p RatedPayload
+			if err = e.DecodePayload(&p); err == nil {
+				i, _, err = i.Rate(p.Satisfaction, c)
+			}
+		default:
+			err = crmkit.Invalid("type", "%s is not an interaction event", e.Type)
+		}
+		if err != nil {
+			return Interaction{}, fmt.Errorf("replay events[%d]: %w", k+1, err)
+		}
+	}
+	return i, nil
+}
+
 // JourneyStats summarises a journey log.
 type JourneyStats struct {
 	// Interactions counts everything logged; Informal those solved

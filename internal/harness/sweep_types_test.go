@@ -510,6 +510,7 @@ var sweepFuncs = map[string][]any{
 		account.RecordInteraction,
 		account.RepeatSupportSignals,
 		account.ReplayContract,
+		account.ReplayInteraction,
 	},
 	"account/clv": {
 		clv.FitBGBB,
@@ -613,6 +614,7 @@ var sweepFuncs = map[string][]any{
 		storage.Stopped,
 		storage.TimeBound,
 		storage.TimeBoundAfter,
+		storage.Timeline,
 		storage.ValidateAccount,
 		storage.ValidateApproval,
 		storage.ValidateCampaign,
