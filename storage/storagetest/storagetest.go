@@ -59,7 +59,7 @@
 //     (OptionalBounds). Agree runs the same values on two backends side
 //     by side, and Fuzz is the fuzz target of the same oracle.
 //   - Enums (Enums): every value of every enum a lead, deal, account,
-//     contract or campaign holds, the unset zero included, comes back
+//     contract, campaign, quote, approval request or interaction holds, the unset zero included, comes back
 //     equal and is found by the filters on it; numbers that are no value
 //     are crmkit.ErrInvalid exactly when the storage.Validate functions
 //     refuse them, and write nothing.
