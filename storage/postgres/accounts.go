@@ -53,9 +53,9 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	version:        func(a *account.Account) int64 { return a.Version },
 	validate:       storage.ValidateAccount,
 	validateFilter: storage.AccountFilter.Validate,
-	// The account's contacts go to account_contacts, which deals' contact
-	// references point at; a Save that drops a contact a deal refers to
-	// is refused.
+	// The account's contacts go to account_contacts, which the contact
+	// references of deals and interactions point at; a Save that drops a
+	// contact a deal or an interaction refers to is refused.
 	sideValues: func(a *account.Account, dst []any) []any {
 		ids := make([]uuid.UUID, len(a.Contacts))
 		for i, c := range a.Contacts {
