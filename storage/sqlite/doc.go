@@ -59,8 +59,8 @@
 // contact must be stored in the tenant (storage.Dangling; a contact is
 // looked up in its account's body), an account Save must not drop a
 // contact a deal or an interaction refers to (storage.ContactInUse), and
-// an Append
-// of a stored aggregate's events is refused (storage.EventOfStored).
+// an Append of a stored aggregate's events is refused
+// (storage.EventOfStored).
 // Composite foreign keys on (tenant_id, account_id) and (tenant_id,
 // deal_id) back the checks for any other writer of the file (ImportDeals
 // included: a deal of an unstored account fails the import,
