@@ -9,7 +9,8 @@
 //
 // A Store is bound to one tenant when it is opened (memory.New().Tenant
 // ("acme")). Its repositories (Leads, Deals, Accounts, Contracts, Plans,
-// Campaigns, CommissionPlans, Pipelines, ForecastSnapshots: every one is
+// Campaigns, CommissionPlans, Pipelines, ForecastSnapshots, Quotes,
+// Approvals, Interactions: every one is
 // a method of Tx, so of the Store and of the tx of Update alike) get,
 // list, create and save aggregates; each call outside Update is its own
 // transaction:
@@ -51,11 +52,21 @@
 // (history imports): it may name an aggregate that exists, and it does
 // not change that aggregate's stored version.
 //
-// A deal's account (and its contact, inside that account) and a
-// contract's account (and its deal) exist in the store's tenant; a write
-// that breaks this is a *ReferenceError (crmkit.ErrInvalid) and writes
+// A deal's account (and its contact, inside that account), a contract's
+// account (and its deal), a quote's deal and a service interaction's
+// account (and its contact) exist in the store's tenant; a write that
+// breaks this is a *ReferenceError (crmkit.ErrInvalid) and writes
 // nothing. Write the record referred to first, in the same Update if
 // need be: the account, then the deal.
+//
+// # A customer's timeline
+//
+// Service interactions are aggregates like the others
+// (account.RecordInteraction, then Respond, Resolve and Rate, each saved
+// with its event); Interactions().List with InteractionFilter.Account
+// lists one customer's, and Timeline yields the customer's whole journey
+// (the account's own events and those of its interactions, deals and
+// contracts) in time order.
 //
 // # Transactions and retries
 //
@@ -128,9 +139,10 @@
 // Repository of deal.PipelineSpec keyed by PipelineSpecID and one of
 // ForecastSnapshot at version 1): start every call with CheckContext, run the
 // Validate functions and CheckHistory before touching data, check the
-// references of DealReferences (a pipeline version among them) and
-// ContractReferences (and refuse an
-// account write that drops a contact a deal refers to: ContactInUse;
+// references of DealReferences (a pipeline version among them),
+// ContractReferences, QuoteReferences and InteractionReferences (and
+// refuse an account write that drops a contact a deal or an interaction
+// refers to: ContactInUse;
 // Dangling names the others) against what the writer sees, refuse an
 // Append of a stored aggregate's events (EventOfStored) and a Create of
 // an aggregate whose events are logged (HistoryExists), keep Canonical

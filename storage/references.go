@@ -132,11 +132,12 @@ func Dangling(kind string, id uuid.UUID, ref Reference) error {
 }
 
 // ContactInUse returns the *ReferenceError of an account write that drops
-// contact, which the deal dealID still refers to.
-func ContactInUse(accountID, contact, dealID uuid.UUID) error {
+// contact, which the record of kind kind (a deal, an interaction) with id
+// by still refers to.
+func ContactInUse(accountID, contact uuid.UUID, kind string, by uuid.UUID) error {
 	return &ReferenceError{
 		Kind: account.AccountKind, ID: accountID,
 		Ref:    Reference{Field: "contacts", Kind: ContactKind, ID: contact, Account: accountID},
-		Reason: fmt.Sprintf("deal %s still refers to the contact", dealID),
+		Reason: fmt.Sprintf("%s %s still refers to the contact", kind, by),
 	}
 }

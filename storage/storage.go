@@ -100,6 +100,12 @@ type Tx interface {
 	Pipelines() PipelineRepository
 	// ForecastSnapshots is the append-only store of forecast snapshots.
 	ForecastSnapshots() ForecastSnapshotRepository
+	// Quotes is the quote repository.
+	Quotes() QuoteRepository
+	// Approvals is the approval request repository.
+	Approvals() ApprovalRepository
+	// Interactions is the service interaction repository.
+	Interactions() InteractionRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }
@@ -171,6 +177,8 @@ type DealRepository = Repository[deal.Deal, DealFilter]
 // DealFilter selects deals for List. A zero field matches every deal; the
 // zero DealFilter matches all.
 type DealFilter struct {
+	// Account, if not uuid.Nil, selects the deals of that account.
+	Account uuid.UUID
 	// Owner, if not empty, selects deals owned by that key.
 	Owner string
 	// Pipeline, if not empty, selects deals in that pipeline (by ID).

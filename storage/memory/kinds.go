@@ -3,8 +3,10 @@ package memory
 import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -22,6 +24,9 @@ const (
 	slotCommissionPlan
 	slotPipeline
 	slotForecastSnapshot
+	slotQuote
+	slotApproval
+	slotInteraction
 	numKinds
 )
 
@@ -36,6 +41,9 @@ var newTables = [numKinds]func() any{
 	slotCommissionPlan:   func() any { return newTable(&commissionPlanKind.ops) },
 	slotPipeline:         func() any { return newTable(&pipelineKind.ops) },
 	slotForecastSnapshot: func() any { return newTable(&forecastSnapshotKind.ops) },
+	slotQuote:            func() any { return newTable(&quoteKind.ops) },
+	slotApproval:         func() any { return newTable(&approvalKind.ops) },
+	slotInteraction:      func() any { return newTable(&interactionKind.ops) },
 }
 
 // kindSlots finds the slot of an aggregate kind by its name.
@@ -44,6 +52,7 @@ var kindSlots = map[string]int{
 	campaign.CampaignKind: slotCampaign, account.AccountKind: slotAccount, account.ContractKind: slotContract,
 	quota.CommissionPlanKind: slotCommissionPlan, deal.PipelineKind: slotPipeline,
 	storage.ForecastSnapshotKind: slotForecastSnapshot,
+	quote.QuoteKind:              slotQuote, approval.ApprovalKind: slotApproval, account.InteractionKind: slotInteraction,
 }
 
 // checkStored refuses an event of a stored aggregate (see

@@ -68,6 +68,7 @@ func storedCond() string {
 		{contractKind.name, contractKind.table}, {planKind.name, planKind.table}, {campaignKind.name, campaignKind.table},
 		{commissionPlanKind.name, commissionPlanKind.table}, {pipelineKind.name, pipelineKind.table},
 		{forecastSnapshotKind.name, forecastSnapshotKind.table},
+		{quoteKind.name, quoteKind.table}, {approvalKind.name, approvalKind.table}, {interactionKind.name, interactionKind.table},
 	} {
 		if i > 0 {
 			b.WriteString(" OR ")

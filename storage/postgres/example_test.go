@@ -28,7 +28,8 @@ func ExampleMigrations() {
 	// 6 0006_references.sql
 	// 7 0007_account_keys.sql
 	// 8 0008_pipelines_forecasts_commissions.sql
-	// schema version 8
+	// 9 0009_quotes_approvals_interactions.sql
+	// schema version 9
 }
 
 // A malformed DSN is refused before anything connects.

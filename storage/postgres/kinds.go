@@ -66,6 +66,9 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	validate:       storage.ValidateDeal,
 	validateFilter: storage.DealFilter.Validate,
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
+		if f.Account != uuid.Nil {
+			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
+		}
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))
 		}

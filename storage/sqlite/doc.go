@@ -54,11 +54,13 @@
 // History matches state and references resolve, as in every store: a
 // Create or Save calls storage.CheckHistory on its events; under the
 // write lock a Create of an aggregate whose events are logged is refused
-// (storage.HistoryExists), a deal's account and contact and a contract's
-// account and deal must be stored in the tenant (storage.Dangling; a
-// contact is looked up in its account's body), an account Save must not
-// drop a contact a deal refers to (storage.ContactInUse), and an Append
-// of a stored aggregate's events is refused (storage.EventOfStored).
+// (storage.HistoryExists), a deal's account and contact, a contract's
+// account and deal, a quote's deal and an interaction's account and
+// contact must be stored in the tenant (storage.Dangling; a contact is
+// looked up in its account's body), an account Save must not drop a
+// contact a deal or an interaction refers to (storage.ContactInUse), and
+// an Append of a stored aggregate's events is refused
+// (storage.EventOfStored).
 // Composite foreign keys on (tenant_id, account_id) and (tenant_id,
 // deal_id) back the checks for any other writer of the file (ImportDeals
 // included: a deal of an unstored account fails the import,

@@ -54,6 +54,7 @@ func checkNewEvents(ctx context.Context, q querier, tenant string, events []crmk
 var tables = map[string]string{
 	leadKind.name: leadKind.table, dealKind.name: dealKind.table, accountKind.name: accountKind.table,
 	contractKind.name: contractKind.table, planKind.name: planKind.table, campaignKind.name: campaignKind.table,
+	quoteKind.name: quoteKind.table, approvalKind.name: approvalKind.table, interactionKind.name: interactionKind.table,
 }
 
 // checkNotStored refuses events of a stored aggregate in an Append

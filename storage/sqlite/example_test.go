@@ -103,5 +103,6 @@ func ExampleMigrations() {
 	fmt.Println("schema version", sqlite.SchemaVersion)
 	// Output:
 	// 1 0001_init.sql
-	// schema version 1
+	// 2 0002_quotes_approvals_interactions.sql
+	// schema version 2
 }

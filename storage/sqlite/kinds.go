@@ -60,6 +60,9 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	validate:       storage.ValidateDeal,
 	validateFilter: storage.DealFilter.Validate,
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
+		if f.Account != uuid.Nil {
+			args = cond(b, args, " AND account_id = ?", f.Account[:])
+		}
 		if f.Owner != "" {
 			args = cond(b, args, " AND owner = ?", f.Owner)
 		}

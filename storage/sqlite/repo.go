@@ -34,7 +34,8 @@ type kind[T, F any] struct {
 	// the write lock before every Create and Save.
 	refs func(v *T) []storage.Reference
 	// contacts, if not nil, returns the IDs of an account's contacts: a
-	// Save must not drop one a deal refers to (storage.ContactInUse).
+	// Save must not drop one a deal or an interaction refers to
+	// (storage.ContactInUse).
 	contacts func(v *T) []uuid.UUID
 
 	getSQL, versionSQL, keySQL, insertSQL, updateSQL, listSQL string
@@ -345,33 +346,36 @@ func (r *repo[T, F]) checkRefs(ctx context.Context, q querier, v *T, seen map[st
 	return nil
 }
 
-// checkContacts refuses an account Save that drops a contact a deal still
-// refers to (storage.ContactInUse).
+// checkContacts refuses an account Save that drops a contact a deal or an
+// interaction still refers to (storage.ContactInUse).
 func (r *repo[T, F]) checkContacts(ctx context.Context, q querier, v *T) error {
 	if r.k.contacts == nil {
 		return nil
 	}
 	id := r.k.id(v)
 	keep := r.k.contacts(v)
-	var b strings.Builder
-	b.WriteString(`SELECT contact_id, id FROM deals WHERE tenant_id = ? AND account_id = ? AND contact_id IS NOT NULL`)
-	args := []any{r.sc.tenant, id[:]}
-	if len(keep) > 0 {
-		b.WriteString(` AND contact_id NOT IN (?` + strings.Repeat(", ?", len(keep)-1) + `)`)
-		for _, c := range keep {
-			args = append(args, c[:])
+	for _, user := range [...]struct{ kind, table string }{{dealKind.name, dealKind.table}, {interactionKind.name, interactionKind.table}} {
+		var b strings.Builder
+		b.WriteString(`SELECT contact_id, id FROM ` + user.table + ` WHERE tenant_id = ? AND account_id = ? AND contact_id IS NOT NULL`)
+		args := []any{r.sc.tenant, id[:]}
+		if len(keep) > 0 {
+			b.WriteString(` AND contact_id NOT IN (?` + strings.Repeat(", ?", len(keep)-1) + `)`)
+			for _, c := range keep {
+				args = append(args, c[:])
+			}
 		}
+		b.WriteString(` LIMIT 1`)
+		var contact, userID []byte
+		err := q.QueryRowContext(ctx, b.String(), args...).Scan(&contact, &userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: check contacts of %s %s: %w", r.k.name, id, mapErr(ctx, err))
+		}
+		c, _ := uuid.FromBytes(contact)
+		u, _ := uuid.FromBytes(userID)
+		return storage.ContactInUse(id, c, user.kind, u)
 	}
-	b.WriteString(` LIMIT 1`)
-	var contact, dealID []byte
-	err := q.QueryRowContext(ctx, b.String(), args...).Scan(&contact, &dealID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("sqlite: check contacts of %s %s: %w", r.k.name, id, mapErr(ctx, err))
-	}
-	c, _ := uuid.FromBytes(contact)
-	d, _ := uuid.FromBytes(dealID)
-	return storage.ContactInUse(id, c, d)
+	return nil
 }

@@ -27,7 +27,8 @@ import (
 // A store holds no domain rule of its own: it refuses exactly what the
 // aggregate's Validate refuses. testDomainRules draws valid aggregates of
 // every kind the store keeps (leads, deals, accounts, contracts,
-// campaigns, commission plans and pipeline definitions), breaks some of
+// campaigns, commission plans, pipeline definitions, quotes, approval
+// requests and interactions), breaks some of
 // them with changes that stay inside the stored domain (short strings,
 // times in range), and checks that Create refuses a value with an error
 // matching crmkit.ErrInvalid, storing nothing, exactly when its Validate
@@ -217,6 +218,7 @@ func testDomainRules(t *testing.T, o Opener) {
 			checkWrites(t, ctx, storage.Repository[deal.PipelineSpec, storage.PipelineFilter](pipelineSpecs{s.Pipelines()}), pipelineOps, p.Spec())
 		})
 	})
+	domainRulesServices(t, ctx, s)
 }
 
 var pipelineOps = aggOps[deal.PipelineSpec]{

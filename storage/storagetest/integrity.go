@@ -106,6 +106,9 @@ func historyKinds() []historyKind {
 		fixtureKind("campaign", campaignFixture()),
 		fixtureKind(quota.CommissionPlanKind, commissionPlanFixture()),
 		fixtureKind(deal.PipelineKind, pipelineFixture()),
+		fixtureKind("quote", quoteFixture()),
+		fixtureKind("approval", approvalFixture()),
+		fixtureKind("interaction", interactionFixture()),
 	}
 }
 

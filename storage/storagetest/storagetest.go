@@ -59,7 +59,7 @@
 //     (OptionalBounds). Agree runs the same values on two backends side
 //     by side, and Fuzz is the fuzz target of the same oracle.
 //   - Enums (Enums): every value of every enum a lead, deal, account,
-//     contract or campaign holds, the unset zero included, comes back
+//     contract, campaign, quote, approval request or interaction holds, the unset zero included, comes back
 //     equal and is found by the filters on it; numbers that are no value
 //     are crmkit.ErrInvalid exactly when the storage.Validate functions
 //     refuse them, and write nothing.
@@ -68,6 +68,13 @@
 //     version from the stored version to the written one, each of the
 //     written aggregate and kind, is crmkit.ErrInvalid and writes
 //     nothing, exactly when an oracle written apart says so.
+//   - Quotes, approval requests and service interactions (Quotes,
+//     Approvals, Interactions): round trips, stale versions, idempotent
+//     creates, every filter with keyset pages, tenant isolation, Update
+//     and bad input; their references (ServiceReferences: a quote's deal,
+//     an interaction's account and contact, an account Save dropping a
+//     contact an interaction refers to); a customer's Timeline in time
+//     order.
 //   - References resolve (References): a deal's account and contact, a
 //     contract's account and deal exist in the tenant (a dangling
 //     reference, another tenant's record, a contact of another account,
@@ -160,6 +167,11 @@ var tests = []test{
 	{"DomainRules", testDomainRules},
 	{"History", testHistory},
 	{"References", testReferences},
+	{"Quotes", testQuotes},
+	{"Approvals", testApprovals},
+	{"Interactions", testInteractions},
+	{"ServiceReferences", testServiceReferences},
+	{"Timeline", testTimeline},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
