@@ -77,9 +77,10 @@ func (e *HandoverError) Unwrap() error {
 // closed ones with req.IncludeClosed; terminated ones never), the
 // accounts req.From manages (account.Account.Reassign; an account goes
 // to the successor of its deals when some of them moved, otherwise to
-// the successor with the fewest records taken so far), and the open
-// leads req.From owns (lead.Lead.Assign, spread the same way; converted
-// and disqualified leads stay, as the record of who worked them). The
+// the successor with the fewest records taken so far, the first such in
+// req.To), and the open leads req.From owns (lead.Lead.Assign, spread the
+// same way; converted and disqualified leads stay, as the record of who
+// worked them). A successor's Capacity limits deals only. The
 // book is read through the repositories' owner filters (All); each
 // record is saved with the version read and its event, so history
 // matches state. req.DryRun computes the result and writes nothing.
@@ -183,7 +184,11 @@ func handover(ctx context.Context, tx Tx, req deal.HandoverRequest) (HandoverRes
 	}
 	load := make([]int, len(req.To))
 	byAccount := make(map[uuid.UUID]int)
-	covered := make(map[uuid.UUID]string)
+	type notice struct {
+		account uuid.UUID
+		to      string
+	}
+	covered := make(map[notice]bool)
 	for _, p := range dr.Plan {
 		i := index[p.To]
 		succ[i].Deals = append(succ[i].Deals, p.DealID)
@@ -191,7 +196,7 @@ func handover(ctx context.Context, tx Tx, req deal.HandoverRequest) (HandoverRes
 		if _, ok := byAccount[p.AccountID]; !ok {
 			byAccount[p.AccountID] = i
 		}
-		covered[p.AccountID] = p.To
+		covered[notice{p.AccountID, p.To}] = true
 	}
 	least := func() int {
 		best := 0
@@ -206,12 +211,14 @@ func handover(ctx context.Context, tx Tx, req deal.HandoverRequest) (HandoverRes
 	cmd := req.Cmd.Cmd
 	for _, a := range accounts {
 		i, ok := byAccount[a.ID]
-		if !ok {
+		if ok {
+			load[i]++
+		} else {
 			i = least()
 		}
 		to := succ[i].Rep
 		succ[i].Accounts = append(succ[i].Accounts, a.ID)
-		if covered[a.ID] != to {
+		if !covered[notice{a.ID, to}] {
 			res.Customers = append(res.Customers, deal.Notice{AccountID: a.ID, NewOwner: to})
 		}
 		if req.DryRun {
