@@ -111,4 +111,5 @@ func testBulkHandover(t *testing.T, o Opener) {
 	require.NoError(t, err)
 	same(t, other, got, "another rep's deal is untouched")
 	assert.Len(t, allEvents(t, ctx, s), 7+1+6)
+	verified(t, ctx, s)
 }
