@@ -209,7 +209,8 @@ func TestVerify(t *testing.T) {
 func TestVerifyRefusesNil(t *testing.T) {
 	store, err := memory.New().Tenant("acme")
 	require.NoError(t, err)
-	_, err = storage.Verify(nil, store, storage.VerifyOptions{}) //nolint:staticcheck // a nil ctx is what is tested
+	var nilCtx context.Context // the input under test
+	_, err = storage.Verify(nilCtx, store, storage.VerifyOptions{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = storage.Verify(context.Background(), nil, storage.VerifyOptions{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
