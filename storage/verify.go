@@ -114,10 +114,10 @@ type VerifyOptions struct {
 // campaigns, plans; each kind is one entry of one table, so a new
 // repository adds one line. A walk reads one page of records and one
 // record's history at a time. Verify returns the problems found (an
-// empty Verification when all holds); its error is for a walk that
-// could not finish: a nil ctx or tx, or options naming a pipeline the
-// deals do not have, are crmkit.ErrInvalid, and a store's errors are
-// returned as the store gives them.
+// empty Verification when all holds; a deal whose pipeline is not among
+// opts.Pipelines is a ProblemReplay naming it); its error is for a walk
+// that could not finish: a nil ctx or tx is crmkit.ErrInvalid, and a
+// store's errors are returned as the store gives them.
 func Verify(ctx context.Context, tx Tx, opts VerifyOptions) (Verification, error) {
 	switch {
 	case ctx == nil:

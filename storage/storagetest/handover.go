@@ -156,7 +156,8 @@ func handoverReq(includeClosed bool, to ...deal.Successor) deal.HandoverRequest 
 // version, every other record is untouched, and the tenant verifies
 // (storage.Verify). A book with nothing to move, or more deals than the
 // successors' capacities, is a *storage.HandoverError and nothing is
-// written.
+// written. A dry run first writes nothing and plans what the hand-over
+// then does.
 func testHandoverBook(t *testing.T, o Opener) {
 	ctx := context.Background()
 	rapid.Check(t, func(rt *rapid.T) {
@@ -187,8 +188,18 @@ func testHandoverBook(t *testing.T, o Opener) {
 			limited = limited && s.Capacity > 0
 		}
 
+		dry := handoverReq(includeClosed, to...)
+		dry.DryRun = true
+		plan, dryErr := storage.Handover(ctx, s, dry)
+		assert.Equal(rt, before, book(rt, ctx, s), "a dry run writes nothing")
 		res, err := storage.Handover(ctx, s, handoverReq(includeClosed, to...))
 		after := book(rt, ctx, s)
+		assert.Equal(rt, err == nil, dryErr == nil, "a dry run fails exactly when the hand-over does: %v, %v", dryErr, err)
+		if err == nil && dryErr == nil {
+			assert.Equal(rt, res.Successors, plan.Successors, "the dry run's plan is the one carried out")
+			assert.Equal(rt, res.Customers, plan.Customers)
+			assert.Empty(rt, plan.Events)
+		}
 		var refused *storage.HandoverError
 		switch {
 		case moved == 0, limited && room < deals:
