@@ -99,8 +99,9 @@ func (e *HandoverError) Unwrap() error {
 // the successors, a negative capacity, no By or At, more deals than the
 // successors can take), a book with nothing to move (all
 // crmkit.ErrInvalid), and a command a domain package refuses for one
-// record (a deal or lead changed after req.Cmd.At; Field "deals",
-// "accounts" or "leads", matching what that package says). A nil ctx or tx is crmkit.ErrInvalid; a store's
+// record (a deal or lead changed after req.Cmd.At: Field the one
+// deal.Handover names for a deal, "accounts" or "leads" otherwise; the
+// cause matches what that package says). A nil ctx or tx is crmkit.ErrInvalid; a store's
 // errors are returned as the store gives them.
 func Handover(ctx context.Context, tx Tx, req deal.HandoverRequest) (HandoverResult, error) {
 	switch {
