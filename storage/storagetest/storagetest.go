@@ -42,7 +42,8 @@
 //     book with nothing to move is a *storage.HandoverError, nothing
 //     written.
 //   - Consistency: storage.Verify finds no problem after the conversion
-//     and hand-over flows.
+//     and hand-over flows and after the concurrent moves (every deal's
+//     history replays to its stored state).
 //   - Concurrency: 8 goroutines moving the same deals through Retry lose
 //     no update: final versions and event counts equal the number of
 //     successful commands. Two writers of one version, one ID or one
