@@ -113,7 +113,11 @@ type VerifyOptions struct {
 // Kinds are walked in that order: leads, deals, accounts, contracts,
 // campaigns, plans; each kind is one entry of one table, so a new
 // repository adds one line. A walk reads one page of records and one
-// record's history at a time. Verify returns the problems found (an
+// record's history at a time. Verify reads without a transaction: run it
+// on a quiet tenant, or accept that a record written during the walk is
+// checked as it was when read (its later events, written meanwhile, are
+// left out when the record has since reached their version). Verify
+// returns the problems found (an
 // empty Verification when all holds; a deal whose pipeline is not among
 // opts.Pipelines is a ProblemReplay naming it); its error is for a walk
 // that could not finish: a nil ctx or tx is crmkit.ErrInvalid, and a
@@ -166,6 +170,8 @@ type subject struct {
 	// returns what differs ("" when nothing), or an error for a
 	// history its domain package cannot replay.
 	replay func(events []crmkit.Event) (string, error)
+	// current reads the record's version now.
+	current func() (int64, error)
 }
 
 // verifiedKinds is the table Verify walks: one entry per repository.
@@ -193,6 +199,13 @@ func verifyKind[T, F any](repo func(Tx) Repository[T, F], f F, of func(*verifier
 				return err
 			}
 			s := of(v, &rec)
+			s.current = func() (int64, error) {
+				now, err := repo(v.tx).Get(v.ctx, s.id)
+				if err != nil {
+					return 0, err
+				}
+				return of(v, &now).version, nil
+			}
 			v.out.Checked[s.kind]++
 			if err := v.check(s); err != nil {
 				return err
@@ -223,6 +236,18 @@ func (v *verifier) check(s subject) error {
 			return err
 		}
 		events = append(events, e)
+	}
+	// Events beyond the version read are a write that landed between
+	// the two reads when the record is at least that far on now: the
+	// history up to the version read is the one to check.
+	if n := len(events); n > 0 && events[n-1].Version > s.version && s.current != nil {
+		now, err := s.current()
+		if err != nil && !errors.Is(err, crmkit.ErrNotFound) {
+			return err
+		}
+		if err == nil && now >= events[n-1].Version {
+			events = slices.DeleteFunc(events, func(e crmkit.Event) bool { return e.Version > s.version })
+		}
 	}
 	if err := CheckHistory(s.kind, s.id, 0, s.version, events); err != nil {
 		v.out.Problems = append(v.out.Problems, Problem{Kind: s.kind, ID: s.id, Problem: ProblemHistory,

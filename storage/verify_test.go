@@ -19,8 +19,8 @@ import (
 )
 
 // tamperRepo shows a repository as it would be if a record had been
-// changed or deleted behind the store's back: List gives every record
-// through list (nil: as stored), Get says missing is not found.
+// changed or deleted behind the store's back: List and Get give every
+// record through list (nil: as stored), Get says missing is not found.
 type tamperRepo[T, F any] struct {
 	storage.Repository[T, F]
 	list    func(T) T
@@ -33,7 +33,11 @@ func (r tamperRepo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 		var zero T
 		return zero, storage.NotFound(r.kind, id)
 	}
-	return r.Repository.Get(ctx, id)
+	v, err := r.Repository.Get(ctx, id)
+	if err == nil && r.list != nil {
+		v = r.list(v)
+	}
+	return v, err
 }
 
 func (r tamperRepo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
@@ -55,20 +59,26 @@ type tamperTx struct {
 	contracts tamperRepo[account.Contract, storage.ContractFilter]
 	// truncated loses the last event of its history.
 	truncated uuid.UUID
+	// during, if not nil, runs before a history is read.
+	during func(id uuid.UUID)
 }
 
 func (t tamperTx) Leads() storage.LeadRepository         { return t.leads }
 func (t tamperTx) Deals() storage.DealRepository         { return t.deals }
 func (t tamperTx) Accounts() storage.AccountRepository   { return t.accounts }
 func (t tamperTx) Contracts() storage.ContractRepository { return t.contracts }
-func (t tamperTx) Events() storage.EventLog              { return tamperLog{t.Tx.Events(), t.truncated} }
+func (t tamperTx) Events() storage.EventLog              { return tamperLog{t.Tx.Events(), t.truncated, t.during} }
 
 type tamperLog struct {
 	storage.EventLog
 	truncated uuid.UUID
+	during    func(id uuid.UUID)
 }
 
 func (l tamperLog) ByAggregate(ctx context.Context, id uuid.UUID) iter.Seq2[crmkit.Event, error] {
+	if l.during != nil {
+		l.during(id)
+	}
 	if id != l.truncated {
 		return l.EventLog.ByAggregate(ctx, id)
 	}
@@ -172,6 +182,9 @@ func TestVerify(t *testing.T) {
 		}, []found{{account.ContractKind, k, storage.ProblemReplay, "status"}}},
 		{"account event lost", func(tx *tamperTx) { tx.truncated = a }, []found{{account.AccountKind, a, storage.ProblemHistory, "version"}}},
 		{"deal event lost", func(tx *tamperTx) { tx.truncated = d }, []found{{deal.DealKind, d, storage.ProblemHistory, "version"}}},
+		{"deal history ahead of its state", func(tx *tamperTx) {
+			tx.deals.list = func(x deal.Deal) deal.Deal { x.Version--; return x }
+		}, []found{{deal.DealKind, d, storage.ProblemHistory, "version"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -204,6 +217,37 @@ func TestVerify(t *testing.T) {
 			assert.Equal(t, c.want[0].id, first.ID)
 		})
 	}
+}
+
+// TestVerifyConcurrentWrite: a deal saved between Verify's read of it and
+// the read of its history is checked as read, and is no problem.
+func TestVerifyConcurrentWrite(t *testing.T) {
+	ctx := context.Background()
+	store, err := memory.New().Tenant("acme")
+	require.NoError(t, err)
+	_, _, _, d, _ := leadToCash(t, store)
+	written := false
+	tx := &tamperTx{Tx: store,
+		leads:     tamperRepo[lead.Lead, storage.LeadFilter]{Repository: store.Leads()},
+		deals:     tamperRepo[deal.Deal, storage.DealFilter]{Repository: store.Deals()},
+		accounts:  tamperRepo[account.Account, storage.AccountFilter]{Repository: store.Accounts()},
+		contracts: tamperRepo[account.Contract, storage.ContractFilter]{Repository: store.Contracts()},
+		during: func(id uuid.UUID) {
+			if id != d || written {
+				return
+			}
+			written = true
+			cur, err := store.Deals().Get(ctx, d)
+			require.NoError(t, err)
+			next, ev, err := cur.LogActivity(deal.Activity{Kind: deal.ActivityCall, At: cur.UpdatedAt, By: "cy"}, deal.Cmd{Cmd: crmkit.Cmd{By: "cy", At: cur.UpdatedAt}})
+			require.NoError(t, err)
+			require.NoError(t, store.Deals().Save(ctx, next, cur.Version, ev))
+		},
+	}
+	v, err := storage.Verify(ctx, tx, storage.VerifyOptions{})
+	require.NoError(t, err)
+	require.True(t, written, "the deal was written during the walk")
+	assert.NoError(t, v.Err())
 }
 
 func TestVerifyRefusesNil(t *testing.T) {
