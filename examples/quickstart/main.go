@@ -10,11 +10,14 @@
 //
 //	go run ./examples/quickstart
 //	go run ./examples/quickstart -postgres 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//	go run ./examples/quickstart -sqlite crm.db
 //
-// It runs on the in-memory store (storage/memory), or with -postgres on
+// It runs on the in-memory store (storage/memory), with -postgres on
 // PostgreSQL (storage/postgres: the tables go to the schema named by
-// -schema, created and migrated if missing, and each run writes as a new
-// tenant), with a fixed clock so that its output is the same every time.
+// -schema, created and migrated if missing), or with -sqlite on a SQLite
+// file (storage/sqlite: created and migrated if missing, and kept), each
+// run writing as a new tenant, with a fixed clock so that its output is
+// the same every time.
 package main
 
 import (
@@ -39,14 +42,16 @@ import (
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
 	"github.com/crmkit/crmkit/storage/postgres"
+	"github.com/crmkit/crmkit/storage/sqlite"
 )
 
 func main() {
 	dsn := flag.String("postgres", "", "run on PostgreSQL at this DSN instead of in memory")
 	schema := flag.String("schema", "crmkit_quickstart", "with -postgres: the schema for crmkit's tables")
+	file := flag.String("sqlite", "", "run on this SQLite file (created if missing) instead of in memory")
 	flag.Parse()
 	ctx := context.Background()
-	store, done, err := openStore(ctx, *dsn, *schema)
+	store, done, err := openStore(ctx, *dsn, *schema, *file)
 	if err == nil {
 		err = run(ctx, os.Stdout, store)
 		done()
@@ -57,14 +62,40 @@ func main() {
 	}
 }
 
-// openStore opens the memory store, or with a DSN a PostgreSQL store for a
-// new tenant (so that the story can run again on the same database).
-func openStore(ctx context.Context, dsn, schema string) (storage.Store, func(), error) {
-	if dsn == "" {
+// openStore opens the memory store, or with a DSN a PostgreSQL store,
+// or with a file a SQLite store, for a new tenant (so that the story can
+// run again on the same database). A DSN and a file together are an error
+// matching crmkit.ErrInvalid.
+func openStore(ctx context.Context, dsn, schema, file string) (storage.Store, func(), error) {
+	switch {
+	case dsn != "" && file != "":
+		return nil, nil, crmkit.Invalid("flags", "-postgres and -sqlite name two stores: give one")
+	case file != "":
+		return openSQLite(ctx, file)
+	case dsn == "":
 		s, err := memory.New().Tenant("acme")
 		return s, func() {}, err
 	}
 	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	s, err := db.Tenant("quickstart-" + crmkit.NewID().String())
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return s, db.Close, nil
+}
+
+// openSQLite opens and migrates the SQLite file and returns the store of
+// a new tenant in it.
+func openSQLite(ctx context.Context, file string) (storage.Store, func(), error) {
+	db, err := sqlite.Open(ctx, file)
 	if err != nil {
 		return nil, nil, err
 	}

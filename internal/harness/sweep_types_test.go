@@ -21,6 +21,7 @@ import (
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
+	"github.com/crmkit/crmkit/storage/sqlite"
 )
 
 // sweepTypes holds, per directory of harness.SweepPackages, the types
@@ -263,6 +264,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[quota.Plan](),
 		reflect.TypeFor[quota.PlanCreatedPayload](),
 		reflect.TypeFor[quota.PlanSpec](),
+		reflect.TypeFor[quota.Quantity](),
 		reflect.TypeFor[quota.Quota](),
 		reflect.TypeFor[quota.QuotaFunc](),
 		reflect.TypeFor[quota.QuotaStep](),
@@ -357,6 +359,11 @@ var sweepTypes = map[string][]reflect.Type{
 	"storage/memory": {
 		reflect.TypeFor[memory.DB](),
 		reflect.TypeFor[memory.Store](),
+	},
+	"storage/sqlite": {
+		reflect.TypeFor[sqlite.DB](),
+		reflect.TypeFor[sqlite.Migration](),
+		reflect.TypeFor[sqlite.Store](),
 	},
 }
 
@@ -528,11 +535,12 @@ var sweepFuncs = map[string][]any{
 		campaign.Next,
 	},
 	"quota": {
+		quota.Amount,
 		quota.ByAmount,
-		quota.ByCount,
 		quota.ByRate,
 		quota.ChildKey,
 		quota.ContributionWeights,
+		quota.Count,
 		quota.CountUnit,
 		quota.CustomWeights,
 		quota.Diff,
@@ -635,5 +643,9 @@ var sweepFuncs = map[string][]any{
 	},
 	"storage/memory": {
 		memory.New,
+	},
+	"storage/sqlite": {
+		sqlite.Migrations,
+		sqlite.Open,
 	},
 }
