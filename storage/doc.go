@@ -68,12 +68,23 @@
 // (the account's own events and those of its interactions, deals and
 // contracts) in time order.
 //
+// # Consistency check
+//
+// Verify is the consistency check of a whole tenant, for data written
+// outside the library or an audit after a migration: it walks every
+// record, resolves its references (a converted lead's account, contact
+// and deal among them: LeadReferences), checks its history and replays
+// it where the domain package can (leads, deals, contracts), and
+// returns the problems it found as a typed list (Verification, Problem).
+//
 // # Transactions and retries
 //
 // Update runs a function whose writes land together or not at all: a
 // lead conversion (Convert: the lead's change, its account, contact and
 // deal under the IDs the lead points at, and their events, deduped
-// against stored accounts by domain, e-mail and phone) or a bulk hand-over of a leaving rep's leads and deals. Retry
+// against stored accounts by domain, e-mail and phone) or a hand-over
+// (Handover: a leaving rep's open deals, accounts and open leads, each
+// with its event, and the customers and successors to notify). Retry
 // re-runs such a function when it lost a race (crmkit.ErrConflict, or
 // ErrSerialization from a database), with bounded attempts and jittered
 // backoff:

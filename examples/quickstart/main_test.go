@@ -132,4 +132,22 @@ func checkStory(t *testing.T, store storage.Store) {
 	assert.Contains(t, s, "event            48000.00 EUR")
 	assert.Contains(t, s, "inbound_content  24000.00 EUR")
 	assert.Contains(t, s, "email            48000.00 EUR")
+
+	// The won deal (Analytical Engines, 120k) becomes a contract of
+	// 5,000 a month, approved in three steps and signed.
+	assert.Contains(t, s, `"Analytical Engines - launch-2026 licence" signed, 5000.00 EUR a month`)
+
+	// ben's book: his two leads are converted (they stay), his lost deal
+	// stays, his open deal in negotiation (Shortest Path) moves, and so
+	// do the two accounts his conversions created (Cobol Works, Shortest
+	// Path). Customers to tell: Shortest Path with its deal, Cobol Works
+	// with none.
+	assert.Contains(t, s, "ana takes open deals 1, accounts 2, open leads 0; closed deals staying with ben 1")
+	assert.Contains(t, s, "tell Shortest Path:   ana takes over (deals: 1)")
+	assert.Contains(t, s, "tell Cobol Works:     ana takes over (deals: 0)")
+
+	// Six leads captured, four converted (four deals, four accounts of
+	// four companies), one contract; nothing inconsistent.
+	assert.Contains(t, s, "checked 6 leads, 4 deals, 4 accounts, 1 contracts: every reference resolves, every history replays: true")
+	assert.NotContains(t, s, "problem:")
 }

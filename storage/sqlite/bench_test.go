@@ -31,11 +31,13 @@ func benchStore(b *testing.B) *sqlite.Store {
 	return s
 }
 
-func BenchmarkGet(b *testing.B)    { storagetest.BenchmarkGet(b, benchStore(b)) }
-func BenchmarkCreate(b *testing.B) { storagetest.BenchmarkCreate(b, benchStore(b)) }
-func BenchmarkSave(b *testing.B)   { storagetest.BenchmarkSave(b, benchStore(b)) }
-func BenchmarkList(b *testing.B)   { storagetest.BenchmarkList(b, benchStore(b)) }
-func BenchmarkUpdate(b *testing.B) { storagetest.BenchmarkUpdate(b, benchStore(b)) }
+func BenchmarkGet(b *testing.B)      { storagetest.BenchmarkGet(b, benchStore(b)) }
+func BenchmarkCreate(b *testing.B)   { storagetest.BenchmarkCreate(b, benchStore(b)) }
+func BenchmarkSave(b *testing.B)     { storagetest.BenchmarkSave(b, benchStore(b)) }
+func BenchmarkList(b *testing.B)     { storagetest.BenchmarkList(b, benchStore(b)) }
+func BenchmarkUpdate(b *testing.B)   { storagetest.BenchmarkUpdate(b, benchStore(b)) }
+func BenchmarkHandover(b *testing.B) { storagetest.BenchmarkHandover(b, benchStore(b)) }
+func BenchmarkVerify(b *testing.B)   { storagetest.BenchmarkVerify(b, benchStore(b)) }
 func BenchmarkStageMoves8(b *testing.B) {
 	storagetest.BenchmarkStageMoves(b, benchStore(b), 8)
 }

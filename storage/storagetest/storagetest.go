@@ -33,6 +33,17 @@
 //     error, panics or its context is cancelled; its reads see its own
 //     writes; lead conversion (lead change, new deal, events) and a bulk
 //     hand-over of a leaving rep's deals as single Updates.
+//   - Hand-over (HandoverBook, HandoverConflict, HandoverBadInput): a
+//     rapid property that after storage.Handover of a drawn book the
+//     leaving rep owns no open deal, account or open lead, every moved
+//     record is one version on with its transfer event last, and nothing
+//     else changed; a record changed by someone else meanwhile makes the
+//     Update fail as retryable with nothing moved; a bad request or a
+//     book with nothing to move is a *storage.HandoverError, nothing
+//     written.
+//   - Consistency: storage.Verify finds no problem after the conversion
+//     and hand-over flows and after the concurrent moves (every deal's
+//     history replays to its stored state).
 //   - Concurrency: 8 goroutines moving the same deals through Retry lose
 //     no update: final versions and event counts equal the number of
 //     successful commands. Two writers of one version, one ID or one
@@ -144,6 +155,9 @@ var tests = []test{
 	{"LeadConversion", testLeadConversion},
 	{"ConvertDedupes", testConvertDedupes},
 	{"BulkHandover", testBulkHandover},
+	{"HandoverBook", testHandoverBook},
+	{"HandoverConflict", testHandoverConflict},
+	{"HandoverBadInput", testHandoverBadInput},
 	{"ConcurrentMovesWithRetry", testConcurrentMoves},
 	{"CommitConflicts", testCommitConflicts},
 	{"ReadersSeeWholeUpdates", testReadersSeeWholeUpdates},
