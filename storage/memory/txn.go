@@ -24,6 +24,7 @@ type txn struct {
 	pending  [numKinds]pendingSet // by kind slot; nil until written
 	events   []crmkit.Event
 	eventIDs map[uuid.UUID]struct{}
+	feed     *feedWrite // set by the feed's Consume and Unpark
 }
 
 // pendingSet is one kind's overlay, seen without its type.
@@ -108,7 +109,7 @@ func (tx *txn) end() {
 	tx.mu.Lock()
 	tx.done = true
 	tx.pending = [numKinds]pendingSet{}
-	tx.events, tx.eventIDs = nil, nil
+	tx.events, tx.eventIDs, tx.feed = nil, nil, nil
 	tx.mu.Unlock()
 }
 
@@ -135,6 +136,12 @@ func (tx *txn) commit(ctx context.Context) error {
 	}
 	if err := st.events.checkNew(tx.events); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if tx.feed != nil {
+		if err := tx.feed.check(st); err != nil {
+			return err
+		}
+		tx.feed.apply(st)
 	}
 	for _, p := range tx.pending {
 		if p != nil {
