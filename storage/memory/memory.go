@@ -73,7 +73,7 @@ func (db *DB) Tenant(name string) (*Store, error) {
 
 // state is one tenant's data.
 type state struct {
-	mu     sync.RWMutex
+	mu        sync.RWMutex
 	tables    [numKinds]any // *table[T] by kind slot
 	events    eventLog
 	consumers map[string]*consumer // the change feed's consumers by name
