@@ -140,6 +140,7 @@ var tests = []test{
 	{"Accounts", testAccounts},       // optional: storage.AccountStore
 	{"Contracts", testContracts},     // optional: storage.ContractStore
 	{"DomainRules", testDomainRules}, // accounts, contracts, campaigns when the store has them
+	{"Feed", testFeed},               // optional: storage.Feed
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
