@@ -232,3 +232,8 @@ func benchImport(b *testing.B, withEvents bool) {
 		b.ReportMetric(float64(imported)/elapsed.Seconds(), "deals/s")
 	}
 }
+
+// BenchmarkFeed is the change feed's figures: commit-to-handler latency
+// and events delivered to 2 consumers while 8 writers write, beside the
+// write rate without consumers (see storagetest.BenchmarkFeed).
+func BenchmarkFeed(b *testing.B) { storagetest.BenchmarkFeed(b, benchStore(b)) }
