@@ -96,6 +96,7 @@ func (l *eventLog) Append(ctx context.Context, events ...crmkit.Event) error {
 	if found {
 		return storage.DuplicateEvent(uuid.UUID(dup))
 	}
+	l.sc.wroteEvents()
 	return nil
 }
 

@@ -42,16 +42,25 @@ import (
 // too, committed and with the smaller feed_seq, and places it first (or
 // placed it before).
 //
-// Cost. Writers pay one sequence value per event and a statement-level
-// trigger that queues a NOTIFY of the tenant (delivered at commit);
-// stamping rewrites each event row once (to set feed_pos), in the
-// consumers' time, not the writers'.
+// Cost. Writers pay one sequence value per event; stamping rewrites each
+// event row once (to set feed_pos), in the consumers' time, not the
+// writers'.
 //
-// Waking. A DB runs one listener connection (LISTEN crmkit_feed),
-// started by the first Wait and stopped by Close, that wakes the waiters
-// of the tenant a notification names. A notification can be lost (the
-// listener reconnecting, a server restart), so Wait looks again every
-// feedPoll whatever it hears.
+// Waking. After a commit that wrote events the store sends NOTIFY
+// crmkit_feed with the tenant's name, from a goroutine of the DB that
+// sends the tenants pending since its last statement in one (so a busy
+// writer adds one statement per batch of commits, not per commit). It is
+// sent after the commit, in a transaction of its own, rather than by the
+// writing transaction: PostgreSQL holds its notify lock from a notifying
+// transaction's pre-commit to its end, WAL flush included, so notifying
+// writers would commit one at a time, without group commit (measured:
+// 310 writes/s against 1,319 without, 8 writers on this 2-core box). A
+// DB runs one listener connection (LISTEN crmkit_feed), started by the
+// first Wait and stopped by Close, that wakes the waiters of the tenant a
+// notification names. A notification can be lost (the writing process
+// ending between commit and NOTIFY, the listener reconnecting, a writer
+// that is not crmkit), so Wait looks again every feedPoll whatever it
+// hears.
 
 var _ storage.Feed = (*Store)(nil)
 
@@ -499,6 +508,48 @@ func (l *listener) session(ctx context.Context, db *DB) error {
 			return err
 		}
 		l.notify(n.Payload)
+	}
+}
+
+// notifyTimeout bounds one NOTIFY statement.
+const notifyTimeout = 5 * time.Second
+
+// notifyFeed wakes tenant's consumers everywhere: it queues the tenant
+// for the DB's notifying goroutine, starting it if it is not running.
+func (db *DB) notifyFeed(tenant string) {
+	db.notifyMu.Lock()
+	if db.pending == nil {
+		db.pending = make(map[string]struct{})
+	}
+	db.pending[tenant] = struct{}{}
+	start := !db.notifying
+	db.notifying = true
+	db.notifyMu.Unlock()
+	if start {
+		go db.sendNotifications()
+	}
+}
+
+// sendNotifications sends a NOTIFY for every pending tenant, in one
+// statement per round, until none is pending. A failed one is not
+// retried: Wait's polling covers it.
+func (db *DB) sendNotifications() {
+	for {
+		db.notifyMu.Lock()
+		tenants := make([]string, 0, len(db.pending))
+		for t := range db.pending {
+			tenants = append(tenants, t)
+		}
+		clear(db.pending)
+		if len(tenants) == 0 {
+			db.notifying = false
+			db.notifyMu.Unlock()
+			return
+		}
+		db.notifyMu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+		_, _ = db.pool.Exec(ctx, `SELECT pg_notify('crmkit_feed', t) FROM unnest($1::text[]) AS t`, tenants)
+		cancel()
 	}
 }
 

@@ -27,6 +27,10 @@ type DB struct {
 
 	feedMu sync.Mutex
 	feed   *listener // the change feed's LISTEN connection, once Wait ran
+
+	notifyMu  sync.Mutex
+	pending   map[string]struct{} // tenants whose consumers to wake
+	notifying bool                // a goroutine sends pending's NOTIFYs
 }
 
 // Option configures Open.
@@ -182,7 +186,7 @@ func (db *DB) Tenant(name string) (*Store, error) {
 	if err := storage.ValidateTenant(name); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, sc: scope{tenant: name, q: db.pool}}, nil
+	return &Store{db: db, sc: scope{tenant: name, q: db.pool, db: db}}, nil
 }
 
 // quoteIdent quotes a PostgreSQL identifier.

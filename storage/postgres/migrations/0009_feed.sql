@@ -11,6 +11,12 @@
 -- (See the Feed section of the package documentation for the proof.)
 --
 -- Existing events get their places per tenant in the order of (at, id).
+--
+-- Consumers are woken by a NOTIFY on channel crmkit_feed that the store
+-- sends after a commit with events, in a transaction of its own: a NOTIFY
+-- inside the writing transaction would hold PostgreSQL's notify lock
+-- through the commit's WAL flush and so make every writer's commit wait
+-- for the one before (measured: a quarter of the write rate).
 
 CREATE SEQUENCE events_feed_seq;
 ALTER TABLE events ADD COLUMN feed_seq bigint, ADD COLUMN feed_pos bigint;
@@ -81,17 +87,3 @@ BEGIN
 	RETURN h + n;
 END
 $$;
-
--- Wake the tenant's consumers when events commit: a notification is
--- delivered at commit, and only then.
-CREATE FUNCTION crmkit_feed_notify() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM pg_notify('crmkit_feed', t) FROM (SELECT DISTINCT tenant_id AS t FROM new_events) d;
-	RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER events_feed_notify AFTER INSERT ON events
-	REFERENCING NEW TABLE AS new_events
-	FOR EACH STATEMENT EXECUTE FUNCTION crmkit_feed_notify();
