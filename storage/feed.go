@@ -233,8 +233,14 @@ type PanicError struct {
 	Stack []byte
 }
 
-// Error implements error.
-func (e *PanicError) Error() string { return fmt.Sprintf("feed handler panicked: %v", e.Value) }
+// Error implements error. A nil *PanicError reads "feed handler
+// panicked".
+func (e *PanicError) Error() string {
+	if e == nil {
+		return "feed handler panicked"
+	}
+	return fmt.Sprintf("feed handler panicked: %v", e.Value)
+}
 
 // Is reports whether target is crmkit.ErrInvalid.
 func (e *PanicError) Is(target error) bool { return target == crmkit.ErrInvalid }
