@@ -426,11 +426,10 @@ func (s *Store) Wait(ctx context.Context, name string) error {
 // listener holds a DB's LISTEN connection and the wake channels of its
 // tenants' waiters.
 type listener struct {
-	mu    sync.Mutex
-	wake  map[string]chan struct{}
-	stop  context.CancelFunc
-	done  chan struct{}
-	delay time.Duration // before reconnecting
+	mu   sync.Mutex
+	wake map[string]chan struct{}
+	stop context.CancelFunc
+	done chan struct{}
 }
 
 // listen returns the DB's listener, starting it on first use.
