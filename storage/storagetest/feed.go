@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // The change feed (storage.Feed), for a store that offers it:
@@ -41,6 +42,8 @@ import (
 //     functions and contexts, panicking handlers: the documented
 //     sentinel, and the position and parked list unchanged.
 //   - Wait: wakes on a commit and ends with its context.
+//   - Model: a rapid model test of writes, succeeding, failing and
+//     panicking Consumes and Parks against a plain model.
 
 // feedOf returns s's feed or skips the test.
 func feedOf(t *testing.T, s storage.Store) storage.Feed {
@@ -66,6 +69,7 @@ func testFeed(t *testing.T, o Opener) {
 		{"BadInput", feedBadInput},
 		{"TenantIsolation", feedTenants},
 		{"Wait", feedWait},
+		{"Model", feedModel},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, o) })
@@ -654,4 +658,95 @@ func feedWait(t *testing.T, o Opener) {
 	err := <-ended
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, crmkit.ErrUnavailable)
+}
+
+// feedModel is a rapid model test: random sequences of Updates writing
+// events, Consumes that succeed, fail or panic, and Parks, checked after
+// every step against a model (the log in commit order, the position,
+// the parked list): the handled and parked events together are always
+// the log's prefix up to the position, each once.
+func feedModel(t *testing.T, o Opener) {
+	ctx := context.Background()
+	run := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		run++
+		s, err := o(fmt.Sprintf("feed-model-%d", run))
+		require.NoError(rt, err)
+		f := s.(storage.Feed)
+		require.NoError(rt, f.Register(ctx, "m", ""))
+		var (
+			log, handled, parked []uuid.UUID
+			pos                  int
+		)
+		for range rapid.IntRange(1, 20).Draw(rt, "steps") {
+			switch op := rapid.IntRange(0, 4).Draw(rt, "op"); op {
+			case 0: // an Update writing 1 to 3 leads
+				k := rapid.IntRange(1, 3).Draw(rt, "leads")
+				var evs []crmkit.Event
+				require.NoError(rt, s.Update(ctx, func(tx storage.Tx) error {
+					for range k {
+						l, ev := newLead("Model", "ana", lead.StageSuspect, lead.ChannelEmail)
+						if _, err := tx.Leads().Create(ctx, l, "", ev); err != nil {
+							return err
+						}
+						evs = append(evs, ev)
+					}
+					return nil
+				}))
+				log = append(log, eventIDs(evs)...)
+			case 1, 2, 3: // a Consume that succeeds, fails or panics
+				b := rapid.IntRange(1, 5).Draw(rt, "batch")
+				var got []uuid.UUID
+				n, err := f.Consume(ctx, "m", b, func(_ storage.Tx, events []crmkit.Event) error {
+					got = eventIDs(events)
+					switch op {
+					case 2:
+						return errBoom
+					case 3:
+						panic("model handler")
+					}
+					return nil
+				})
+				want := log[pos:min(pos+b, len(log))]
+				switch {
+				case len(want) == 0:
+					require.NoError(rt, err)
+					require.Zero(rt, n)
+				case op == 1:
+					require.NoError(rt, err)
+					require.Equal(rt, want, got)
+					handled = append(handled, got...)
+					pos += n
+				case op == 2:
+					require.ErrorIs(rt, err, errBoom)
+				default:
+					var pe *storage.PanicError
+					require.ErrorAs(rt, err, &pe)
+				}
+			case 4: // Park
+				p, err := f.Park(ctx, "m", "model")
+				if pos == len(log) {
+					require.ErrorIs(rt, err, crmkit.ErrNotFound)
+					break
+				}
+				require.NoError(rt, err)
+				require.Equal(rt, log[pos], p.Event.ID)
+				parked = append(parked, log[pos])
+				pos++
+			}
+			p, err := f.Position(ctx, "m")
+			require.NoError(rt, err)
+			n, err := storage.DecodePosition(s.Tenant(), p)
+			require.NoError(rt, err)
+			require.Equal(rt, int64(pos), n, "position")
+			ps, err := f.Parked(ctx, "m")
+			require.NoError(rt, err)
+			var gotParked []uuid.UUID
+			for _, p := range ps {
+				gotParked = append(gotParked, p.Event.ID)
+			}
+			require.Equal(rt, parked, gotParked, "parked list")
+		}
+		require.ElementsMatch(rt, log[:pos], slices.Concat(handled, parked), "handled and parked: the prefix, each once")
+	})
 }
