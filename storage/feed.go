@@ -76,7 +76,10 @@ type Feed interface {
 	// how many events fn handled: 0, without calling fn, when there are
 	// none. If fn returns an error, Consume returns it as is and nothing
 	// fn wrote is kept; if fn panics, Consume returns a *PanicError. Two
-	// Consume calls of one consumer take turns.
+	// Consume calls of one consumer take turns (so fn must not call
+	// Consume, Park or Unpark of its own consumer: it would wait for
+	// itself). fn must use tx, not the Store, for what belongs to the
+	// batch, and keep neither tx nor events' payloads after it returns.
 	Consume(ctx context.Context, consumer string, max int, fn func(tx Tx, events []crmkit.Event) error) (int, error)
 
 	// Park moves consumer past its next event and keeps the event in its
