@@ -79,7 +79,8 @@ type Feed interface {
 	// Consume calls of one consumer take turns (so fn must not call
 	// Consume, Park or Unpark of its own consumer: it would wait for
 	// itself). fn must use tx, not the Store, for what belongs to the
-	// batch, and keep neither tx nor events' payloads after it returns.
+	// batch, and must not keep tx after it returns; events are its own
+	// copies.
 	Consume(ctx context.Context, consumer string, max int, fn func(tx Tx, events []crmkit.Event) error) (int, error)
 
 	// Park moves consumer past its next event and keeps the event in its
