@@ -25,7 +25,11 @@ func ExampleMigrations() {
 	// 3 0003_accounts_contracts.sql
 	// 4 0004_fractions.sql
 	// 5 0005_enum_text.sql
-	// schema version 5
+	// 6 0006_reserved.sql
+	// 7 0007_reserved.sql
+	// 8 0008_reserved.sql
+	// 9 0009_feed.sql
+	// schema version 9
 }
 
 // A malformed DSN is refused before anything connects.
