@@ -65,7 +65,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 				return created{q.ID, int64(q.Version), q.Validate(), e, err}
 			}},
 			"account": {account.AccountKind, account.EventAccountCreated, func() created {
-				a, e, err := account.New(name, by, account.Prospect, crmkit.Cmd{By: by, At: at})
+				a, e, err := account.New(account.NewAccount{Name: name, Owner: by, Relations: account.Prospect}, crmkit.Cmd{By: by, At: at})
 				return created{a.ID, a.Version, a.Validate(), e, err}
 			}},
 			"contract": {account.ContractKind, account.EventContractDrafted, func() created {

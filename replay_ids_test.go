@@ -69,7 +69,7 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 	keep(e, err)
 
 	eur := crmkit.MustMoney("5000.00", "EUR")
-	acc, e, err := account.New("Acme", "rep-1", account.Prospect, cmd("rep-1", ""))
+	acc, e, err := account.New(account.NewAccount{Name: "Acme", Owner: "rep-1", Relations: account.Prospect}, cmd("rep-1", ""))
 	keep(e, err)
 	call, e, err := account.RecordInteraction(account.Interaction{AccountID: acc.ID, Channel: "phone", Severity: account.Minor,
 		Outcome: account.Pending, Who: "agent-1", At: clock.Now()}, cmd("desk", "hotline"))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
 	"github.com/google/uuid"
@@ -50,11 +52,14 @@ const (
 	Champion
 )
 
-// Contact is a person at an account: name, e-mail, department and role.
+// Contact is a person at an account: name, e-mail, phone, job title,
+// department and role.
 type Contact struct {
 	ID         uuid.UUID   `json:"id"`
 	Name       string      `json:"name"`
 	Email      string      `json:"email,omitempty"`
+	Phone      string      `json:"phone,omitempty"`
+	Title      string      `json:"title,omitempty"`
 	Department string      `json:"department,omitempty"`
 	Role       ContactRole `json:"role"`
 }
@@ -71,23 +76,41 @@ func (c Contact) key() string {
 // Account is an organisation the company deals with: its relations
 // (prospect, customer, partner, competitor), its parent in a group of
 // companies (uuid.Nil for none), its departments and contacts, the
-// key-account manager who owns it, its segment and category.
+// key-account manager who owns it, its segment and category, and what is
+// known of the company: its domain and website, industry, country and
+// size in employees.
 //
 // An Account is a value: methods return a changed copy and never modify
 // the receiver. Version counts the accepted changes, for optimistic
 // concurrency in storage.
 type Account struct {
-	ID          uuid.UUID `json:"id"`
-	Name        string    `json:"name"`
-	Parent      uuid.UUID `json:"parent,omitzero"`
-	Relations   Relation  `json:"relations"`
-	Owner       string    `json:"owner"`
-	Segment     string    `json:"segment,omitempty"`
-	Category    string    `json:"category,omitempty"`
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	Parent    uuid.UUID `json:"parent,omitzero"`
+	Relations Relation  `json:"relations"`
+	Owner     string    `json:"owner"`
+	Segment   string    `json:"segment,omitempty"`
+	Category  string    `json:"category,omitempty"`
+	// Domain is the company's internet domain ("acme.com"), the key a
+	// conversion dedupes accounts by; "" when unknown.
+	Domain string `json:"domain,omitempty"`
+	// Website is the company's web address as given; "" when unknown.
+	Website string `json:"website,omitempty"`
+	// Industry and Country are free text as the source gave them
+	// (Country usually an ISO 3166 code); "" when unknown.
+	Industry string `json:"industry,omitempty"`
+	Country  string `json:"country,omitempty"`
+	// Size is the number of employees, 0 when unknown, at most
+	// MaxEmployees.
+	Size        int       `json:"size,omitempty"`
 	Departments []string  `json:"departments,omitempty"`
 	Contacts    []Contact `json:"contacts,omitempty"`
 	Version     int64     `json:"version"`
 }
+
+// MaxEmployees is the largest Account.Size: ten million employees, above
+// the largest employer in the world, so a larger size is a typing error.
+const MaxEmployees = 10_000_000
 
 // AccountKind is the AggregateKind of account events.
 const AccountKind = "account"
@@ -107,24 +130,56 @@ const (
 	EventRelationsChanged = "RelationsChanged"
 )
 
-// AccountCreatedPayload is the payload of EventAccountCreated.
-type AccountCreatedPayload struct {
-	Name      string   `json:"name"`
-	Owner     string   `json:"owner"`
-	Relations Relation `json:"relations"`
+// AccountCreatedPayload is the payload of EventAccountCreated: the
+// NewAccount the account was created from, its ID filled in and its
+// strings trimmed.
+type AccountCreatedPayload = NewAccount
+
+// NewAccount holds what creating an account takes. Name, Owner and
+// Relations are required; the other fields are optional and mean what
+// the Account fields of the same names mean. A nil ID gets a fresh one
+// from the command's ID source; a given ID is kept, so that an account
+// drafted elsewhere (a lead's conversion) is stored under the ID the
+// lead and the deal already point at.
+type NewAccount struct {
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	Owner     string    `json:"owner"`
+	Relations Relation  `json:"relations"`
+	Parent    uuid.UUID `json:"parent,omitzero"`
+	Segment   string    `json:"segment,omitempty"`
+	Category  string    `json:"category,omitempty"`
+	Domain    string    `json:"domain,omitempty"`
+	Website   string    `json:"website,omitempty"`
+	Industry  string    `json:"industry,omitempty"`
+	Country   string    `json:"country,omitempty"`
+	Size      int       `json:"size,omitempty"`
 }
 
-// New returns a new account with a fresh ID, version 1, and its
-// EventAccountCreated by c.By at c.At.
+// New returns a new account made from n, version 1, and its
+// EventAccountCreated (payload n with its ID) by c.By at c.At.
 //
-// Errors (ErrInvalid): an empty name or owner, a command crmkit.Cmd.Validate
-// refuses (no actor, no time), no relation or an unknown relation bit.
-func New(name, owner string, relations Relation, c crmkit.Cmd) (Account, crmkit.Event, error) {
-	a := Account{ID: c.NewID(), Name: strings.TrimSpace(name), Owner: strings.TrimSpace(owner), Relations: relations}
+// Errors (ErrInvalid, naming the field): an empty name or owner, a
+// command crmkit.Cmd.Validate refuses (no actor, no time), no relation or
+// an unknown relation bit, the account as its own parent, a size below 0
+// or above MaxEmployees, or a string Validate refuses.
+func New(n NewAccount, c crmkit.Cmd) (Account, crmkit.Event, error) {
+	if n.ID == uuid.Nil {
+		n.ID = c.NewID()
+	}
+	n.Name, n.Owner = strings.TrimSpace(n.Name), strings.TrimSpace(n.Owner)
+	n.Segment, n.Category = strings.TrimSpace(n.Segment), strings.TrimSpace(n.Category)
+	n.Domain, n.Website = strings.TrimSpace(n.Domain), strings.TrimSpace(n.Website)
+	n.Industry, n.Country = strings.TrimSpace(n.Industry), strings.TrimSpace(n.Country)
+	a := Account{
+		ID: n.ID, Name: n.Name, Owner: n.Owner, Relations: n.Relations, Parent: n.Parent,
+		Segment: n.Segment, Category: n.Category, Domain: n.Domain, Website: n.Website,
+		Industry: n.Industry, Country: n.Country, Size: n.Size,
+	}
 	if err := a.validate(); err != nil {
 		return Account{}, crmkit.Event{}, err
 	}
-	return a.record(EventAccountCreated, c, "", "", AccountCreatedPayload{Name: a.Name, Owner: a.Owner, Relations: relations})
+	return a.record(EventAccountCreated, c, "", "", n)
 }
 
 // record returns a with its version advanced and the event of the change
@@ -156,6 +211,17 @@ func (a Account) validate() error {
 		return crmkit.Invalid("relations", "account %s has relations %s", a.ID, a.Relations)
 	case a.Parent == a.ID:
 		return crmkit.Invalid("parent", "account %s is its own parent", a.ID)
+	case a.Size < 0 || a.Size > MaxEmployees:
+		return crmkit.Invalid("size", "account %s: %d employees is outside 0 .. %d", a.ID, a.Size, MaxEmployees)
+	case a.Domain != "" && !validDomain(a.Domain):
+		return crmkit.Invalid("domain", "account %s: %q is not a domain name", a.ID, a.Domain)
+	}
+	for _, f := range [...]struct{ name, s string }{
+		{"website", a.Website}, {"industry", a.Industry}, {"country", a.Country},
+	} {
+		if err := checkText(f.name, f.s); err != nil {
+			return fmt.Errorf("account %s: %w", a.ID, err)
+		}
 	}
 	for i, d := range a.Departments {
 		if strings.TrimSpace(d) == "" {
@@ -190,8 +256,56 @@ func (a Account) checkContact(c Contact) error {
 		return crmkit.Invalid("contact email", "account %s: contact %q has e-mail %q without @", a.ID, c.Name, c.Email)
 	case c.Department != "" && !slices.Contains(a.Departments, c.Department):
 		return crmkit.Invalid("contact department", "account %s: contact %q in unknown department %q", a.ID, c.Name, c.Department)
+	case c.Phone != "" && !strings.ContainsAny(c.Phone, "0123456789"):
+		return crmkit.Invalid("contact phone", "account %s: contact %q has phone %q without digits", a.ID, c.Name, c.Phone)
+	}
+	for _, f := range [...]struct{ name, s string }{
+		{"contact phone", c.Phone}, {"contact title", c.Title},
+	} {
+		if err := checkText(f.name, f.s); err != nil {
+			return fmt.Errorf("account %s: contact %s: %w", a.ID, c.ID, err)
+		}
 	}
 	return nil
+}
+
+// checkText refuses text that is not valid UTF-8 or holds a control
+// character (a NUL, a line break): names, titles and the company's
+// details are single lines.
+func checkText(field, s string) error {
+	if !utf8.ValidString(s) {
+		return crmkit.Invalid(field, "%q is not valid UTF-8", s)
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return crmkit.Invalid(field, "%q holds a control character", s)
+	}
+	return nil
+}
+
+// validDomain reports whether d is a lower-case host name of at least
+// two non-empty labels of letters, digits, hyphens or non-ASCII letters
+// (any other printable character above ASCII: an internationalised name
+// as typed), without scheme, "www.", port or
+// path: the form a conversion stores.
+func validDomain(d string) bool {
+	if strings.HasPrefix(d, "www.") || !utf8.ValidString(d) {
+		return false
+	}
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+		for _, r := range l {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r >= 0x80 && unicode.IsPrint(r) && !unicode.IsSpace(r)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (a Account) clone() Account {
@@ -231,6 +345,7 @@ func (a Account) AddContact(ct Contact, c crmkit.Cmd) (Account, crmkit.Event, er
 		ct.ID = c.NewID()
 	}
 	ct.Name, ct.Email = strings.TrimSpace(ct.Name), strings.TrimSpace(ct.Email)
+	ct.Phone, ct.Title = strings.TrimSpace(ct.Phone), strings.TrimSpace(ct.Title)
 	if err := a.checkContact(ct); err != nil {
 		return Account{}, crmkit.Event{}, err
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 func TestNewAccount(t *testing.T) {
-	a, e, err := account.New("Acme GmbH", "kam-1", account.Customer|account.Partner, crmkit.Cmd{By: "rep-1", At: t0})
+	a, e, err := account.New(account.NewAccount{Name: "Acme GmbH", Owner: "kam-1", Relations: account.Customer | account.Partner}, crmkit.Cmd{By: "rep-1", At: t0})
 	require.NoError(t, err)
 	assert.Equal(t, account.EventAccountCreated, e.Type)
 	assert.Equal(t, a.ID, e.AggregateID)
@@ -29,14 +29,14 @@ func TestNewAccount(t *testing.T) {
 		name, owner string
 		rel         account.Relation
 	}{{"", "kam", account.Customer}, {"x", " ", account.Customer}, {"x", "kam", 0}, {"x", "kam", 1 << 6}} {
-		_, _, err := account.New(c.name, c.owner, c.rel, crmkit.Cmd{By: "rep-1", At: t0})
+		_, _, err := account.New(account.NewAccount{Name: c.name, Owner: c.owner, Relations: c.rel}, crmkit.Cmd{By: "rep-1", At: t0})
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, "%+v", c)
 	}
-	_, _, err = account.New("x", "kam", account.Customer, crmkit.Cmd{By: "", At: t0})
+	_, _, err = account.New(account.NewAccount{Name: "x", Owner: "kam", Relations: account.Customer}, crmkit.Cmd{By: "", At: t0})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no actor")
 
 	// A prospect becomes a customer; the owner changes; both are events.
-	p, _, err := account.New("Beta", "kam-1", account.Prospect, crmkit.Cmd{By: "rep-1", At: t0})
+	p, _, err := account.New(account.NewAccount{Name: "Beta", Owner: "kam-1", Relations: account.Prospect}, crmkit.Cmd{By: "rep-1", At: t0})
 	require.NoError(t, err)
 	p, e, err = p.SetRelations(p.Relations&^account.Prospect|account.Customer, crmkit.Cmd{By: "rep-1", At: t0})
 	require.NoError(t, err)
@@ -54,7 +54,7 @@ func TestNewAccount(t *testing.T) {
 }
 
 func TestContacts(t *testing.T) {
-	a, _, err := account.New("Acme", "kam-1", account.Prospect, crmkit.Cmd{By: "rep", At: t0})
+	a, _, err := account.New(account.NewAccount{Name: "Acme", Owner: "kam-1", Relations: account.Prospect}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
 	a, e, err := a.AddDepartment("Purchasing", crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
@@ -94,7 +94,7 @@ func TestContacts(t *testing.T) {
 func group(t *testing.T) (accs []account.Account, root, sub, leaf1, leaf2 uuid.UUID) {
 	t.Helper()
 	mk := func(name string, parent uuid.UUID) account.Account {
-		a, _, err := account.New(name, "kam", account.Customer, crmkit.Cmd{By: "rep", At: t0})
+		a, _, err := account.New(account.NewAccount{Name: name, Owner: "kam", Relations: account.Customer}, crmkit.Cmd{By: "rep", At: t0})
 		require.NoError(t, err)
 		a.Parent = parent
 		return a
@@ -234,4 +234,51 @@ func TestSetParentRejectsCyclesProperty(t *testing.T) {
 			t.Fatal("parent changed after a rejected move")
 		}
 	})
+}
+
+// New keeps a given ID and every company field, and refuses each bad
+// field by name, changing nothing.
+func TestNewAccountKeepsIDAndFields(t *testing.T) {
+	id := uuid.MustParse("0190a000-0000-7000-8000-000000000001")
+	n := account.NewAccount{
+		ID: id, Name: " Acme GmbH ", Owner: "kam-1", Relations: account.Prospect,
+		Domain: "acme.de", Website: "https://www.acme.de/", Industry: "Machinery", Country: "DE", Size: 250,
+	}
+	a, e, err := account.New(n, crmkit.Cmd{By: "rep-1", At: t0})
+	require.NoError(t, err)
+	assert.Equal(t, id, a.ID)
+	assert.Equal(t, id, e.AggregateID)
+	assert.Equal(t, "Acme GmbH", a.Name)
+	assert.Equal(t, "acme.de", a.Domain)
+	assert.Equal(t, "https://www.acme.de/", a.Website)
+	assert.Equal(t, "Machinery", a.Industry)
+	assert.Equal(t, "DE", a.Country)
+	assert.Equal(t, 250, a.Size)
+	require.NoError(t, a.Validate())
+
+	for field, bad := range map[string]func(*account.NewAccount){
+		"size":      func(n *account.NewAccount) { n.Size = -1 },
+		"size max":  func(n *account.NewAccount) { n.Size = account.MaxEmployees + 1 },
+		"domain":    func(n *account.NewAccount) { n.Domain = "https://acme.de" },
+		"www":       func(n *account.NewAccount) { n.Domain = "www.acme.de" },
+		"one label": func(n *account.NewAccount) { n.Domain = "acme" },
+		"upper":     func(n *account.NewAccount) { n.Domain = "Acme.de" },
+		"website":   func(n *account.NewAccount) { n.Website = "acme\n.de" },
+		"industry":  func(n *account.NewAccount) { n.Industry = "\xff" },
+	} {
+		m := n
+		bad(&m)
+		_, _, err := account.New(m, crmkit.Cmd{By: "rep-1", At: t0})
+		assert.ErrorIs(t, err, crmkit.ErrInvalid, field)
+	}
+	n.Size = account.MaxEmployees
+	_, _, err = account.New(n, crmkit.Cmd{By: "rep-1", At: t0})
+	assert.NoError(t, err, "the bound itself is a size")
+
+	a, _, err = a.AddContact(account.Contact{Name: "Ann", Email: "ann@acme.de", Phone: " +49 30 1234567 ", Title: "CTO", Role: account.DecisionMaker}, crmkit.Cmd{By: "rep-1", At: t0})
+	require.NoError(t, err)
+	assert.Equal(t, "+49 30 1234567", a.Contacts[0].Phone)
+	assert.Equal(t, "CTO", a.Contacts[0].Title)
+	_, _, err = a.AddContact(account.Contact{Name: "Bob", Phone: "n/a", Role: account.User}, crmkit.Cmd{By: "rep-1", At: t0})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a phone without digits")
 }

@@ -14,8 +14,8 @@ import (
 // A group of two companies: the parent's roll-up includes the subsidiary.
 func ExampleHierarchy_RollUp() {
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	group, _, _ := account.New("Acme Group", "kam-1", account.Customer, crmkit.Cmd{By: "rep", At: at})
-	sub, _, _ := account.New("Acme Services", "kam-1", account.Customer|account.Partner, crmkit.Cmd{By: "rep", At: at})
+	group, _, _ := account.New(account.NewAccount{Name: "Acme Group", Owner: "kam-1", Relations: account.Customer}, crmkit.Cmd{By: "rep", At: at})
+	sub, _, _ := account.New(account.NewAccount{Name: "Acme Services", Owner: "kam-1", Relations: account.Customer | account.Partner}, crmkit.Cmd{By: "rep", At: at})
 	sub.Parent = group.ID
 	h, err := account.NewHierarchy([]account.Account{group, sub})
 	if err != nil {

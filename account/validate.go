@@ -12,9 +12,14 @@ import (
 // Validate checks every invariant an account holds, whichever way it was
 // made (New and the commands, a store, JSON): a non-nil ID, a Version of
 // at least 1, a name and an owner, at least one relation and only known
-// relation bits, not itself as its parent, departments neither empty nor
+// relation bits, not itself as its parent, a size in 0 .. MaxEmployees, a
+// domain (when given) in the lower-case host-name form ("acme.com"), a
+// website, industry and country of valid UTF-8 without control
+// characters, departments neither empty nor
 // repeated, and contacts each with an ID, a name, a known role, an e-mail
-// with an @ (when given) and a known department (when given), no two the
+// with an @ (when given), a phone with a digit (when given), a phone and
+// title of valid UTF-8 without control characters and a known department
+// (when given), no two the
 // same person (same ID, same e-mail ignoring case, or without e-mail the
 // same name in the same department). The error matches crmkit.ErrInvalid
 // and is a *crmkit.ValidationError naming the field; a duplicate contact,

@@ -108,7 +108,7 @@ func TestEveryContractTheCommandsMakeIsValid(t *testing.T) {
 }
 
 func TestAccountValidateNamesTheField(t *testing.T) {
-	a, _, err := account.New("Acme", "kam", account.Customer, crmkit.Cmd{By: "rep", At: t0})
+	a, _, err := account.New(account.NewAccount{Name: "Acme", Owner: "kam", Relations: account.Customer}, crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)
 	a, _, err = a.AddDepartment("IT", crmkit.Cmd{By: "rep", At: t0})
 	require.NoError(t, err)

@@ -11,36 +11,17 @@ import (
 	"github.com/google/uuid"
 )
 
-// ExistingAccount is an account the host application already has, as far
-// as conversion needs to know it: its ID and company domain.
-type ExistingAccount struct {
-	ID     uuid.UUID
-	Name   string
-	Domain string // a domain or website; normalised with NormalizeDomain
+// Links names the existing account and contact a conversion links the
+// lead to instead of drafting new ones: uuid.Nil for none. Package
+// lead/dedupe finds them (dedupe.Matcher.Resolve); storage.Convert looks
+// them up in a store.
+type Links struct {
+	// Account is the existing account of the lead's company.
+	Account uuid.UUID `json:"account,omitzero"`
+	// Contact is the existing contact the lead is, a contact of Account
+	// (so Account must be set with it).
+	Contact uuid.UUID `json:"contact,omitzero"`
 }
-
-// ExistingContact is a contact the host application already has: its ID,
-// its account (uuid.Nil for none) and the e-mail and phone to match on.
-type ExistingContact struct {
-	ID        uuid.UUID
-	AccountID uuid.UUID
-	Email     string
-	Phone     string
-}
-
-// DuplicatePolicy says what Convert does when the lead matches an existing
-// account or contact.
-type DuplicatePolicy uint8
-
-// The duplicate policies. The zero value links.
-const (
-	// LinkExisting uses the existing account or contact instead of
-	// creating a new one (the draft's Existing flag is set).
-	LinkExisting DuplicatePolicy = iota
-	// RejectDuplicates makes Convert fail with crmkit.ErrConflict naming
-	// the existing record.
-	RejectDuplicates
-)
 
 // ConvertInput is the input of Ladder.Convert.
 type ConvertInput struct {
@@ -59,22 +40,19 @@ type ConvertInput struct {
 	// ExpectedClose is the expected close date; zero means the lead's BuyBy
 	// if stated. It must not be before At.
 	ExpectedClose time.Time
-	// Accounts and Contacts are the existing records dedupe checks against.
-	Accounts []ExistingAccount
-	Contacts []ExistingContact
-	// OnDuplicate says what to do with a match.
-	OnDuplicate DuplicatePolicy
-	// Matcher normalises the keys (zero value: default free-mail domains).
-	Matcher Matcher
+	// Links are the existing account and contact to link to, already
+	// resolved (the zero Links drafts both).
+	Links Links
 }
 
 // AccountDraft is the account a conversion creates (or links to, when
-// Existing). The account package turns it into its own type.
+// Existing: then only ID and Name are set). storage.Convert turns it into
+// an account.Account under the same ID, its domain normalised by
+// lead/dedupe.
 type AccountDraft struct {
 	ID       uuid.UUID
 	Existing bool
 	Name     string
-	Domain   string
 	Website  string
 	Industry string
 	Country  string
@@ -84,7 +62,7 @@ type AccountDraft struct {
 }
 
 // ContactDraft is the contact a conversion creates (or links to, when
-// Existing).
+// Existing), with the lead's name, e-mail, phone and title either way.
 type ContactDraft struct {
 	ID        uuid.UUID
 	Existing  bool
@@ -95,8 +73,9 @@ type ContactDraft struct {
 	Title     string
 }
 
-// OpportunityDraft is the opportunity a conversion creates. The deal
-// package turns it into a deal in its pipeline's first stage.
+// OpportunityDraft is the opportunity a conversion creates. storage.Convert
+// turns it into a deal.Deal under the same ID, in its pipeline's first
+// stage.
 type OpportunityDraft struct {
 	ID            uuid.UUID
 	AccountID     uuid.UUID
@@ -138,19 +117,19 @@ type ConvertedPayload struct {
 
 // Convert converts an SQL lead into an account, a contact and an
 // opportunity, through the ladder's convert action (guards included). The
-// account and contact are matched first against in.Accounts and
-// in.Contacts by the Matcher's keys: a contact by e-mail address or phone,
-// an account by company domain (or through the matched contact's account).
-// A match is linked or rejected as in.OnDuplicate says; anything unmatched
-// gets a new ID.
+// account and contact are in.Links when set (found beforehand, for
+// example by dedupe.Matcher.Resolve against stored records) and drafted
+// with new IDs from in.Cmd otherwise. Convert produces values only:
+// storage.Convert stores the lead, the account, the contact and the deal
+// in one transaction.
 //
 // Errors, each changing nothing: a lead that is not SQL, including one
 // converted already, is crmkit.ErrIllegalTransition; a negative amount, an
-// expected close before the conversion, no owner, a command
-// crmkit.Cmd.Validate refuses or a time before the lead's last change are
-// crmkit.ErrInvalid; a duplicate under
-// RejectDuplicates is crmkit.ErrConflict; a failed guard or a done ctx as
-// in Fire; a nil ctx or a nil or zero Ladder is crmkit.ErrInvalid.
+// expected close before the conversion, no owner, a Links.Contact without
+// its Links.Account, a command crmkit.Cmd.Validate refuses or a time
+// before the lead's last change are crmkit.ErrInvalid; a failed guard or a
+// done ctx as in Fire; a nil ctx or a nil or zero Ladder is
+// crmkit.ErrInvalid.
 func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conversion, error) {
 	if err := lad.ready(); err != nil {
 		return Conversion{}, err
@@ -192,10 +171,10 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		closeAt = time.Time{} // a lapsed stated time frame says nothing about the close
 	}
 
-	acc, con, err := in.match(l)
-	if err != nil {
-		return Conversion{}, err
+	if in.Links.Contact != uuid.Nil && in.Links.Account == uuid.Nil {
+		return Conversion{}, crmkit.Invalid("links", "lead %s: contact %s linked without its account", l.ID, in.Links.Contact)
 	}
+	acc, con := in.draft(l)
 	opp := OpportunityDraft{
 		ID: in.NewID(), AccountID: acc.ID, ContactID: con.ID, LeadID: l.ID,
 		Name: in.OpportunityName, Amount: in.Amount, ExpectedClose: closeAt,
@@ -207,7 +186,7 @@ func (lad *Ladder) Convert(ctx context.Context, l Lead, in ConvertInput) (Conver
 		if what == "" {
 			what = string(l.Source)
 		}
-		opp.Name = acc.Name + " - " + what
+		opp.Name = accountName(l.Who) + " - " + what
 	}
 	ref := ConversionRef{AccountID: acc.ID, ContactID: con.ID, OpportunityID: opp.ID, ExistingAccount: acc.Existing, ExistingContact: con.Existing}
 	payload, err := json.Marshal(ConvertedPayload(ref))
@@ -230,94 +209,32 @@ func cloneJourney(j []Touchpoint) []Touchpoint {
 	return append([]Touchpoint(nil), j...)
 }
 
-// match finds or drafts the account and contact of l.
-func (in ConvertInput) match(l Lead) (AccountDraft, ContactDraft, error) {
-	keys := in.Matcher.Keys(l.Who)
-	domain := in.Matcher.companyDomain(l.Who)
+// accountName names the account of a lead's company: the company, else
+// the person, the website, the e-mail address or the phone.
+func accountName(p Person) string {
+	for _, s := range [...]string{p.Company, p.Name, p.Website, p.Email, p.Phone} {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
 
-	var con ContactDraft
-	found := false
-	for i, c := range in.Contacts {
-		if c.ID == uuid.Nil {
-			return AccountDraft{}, ContactDraft{}, crmkit.Invalid(fmt.Sprintf("contacts[%d]", i), "nil contact id")
-		}
-		if found {
-			continue
-		}
-		for _, k := range keys {
-			if k.Kind == KeyDomain {
-				continue
-			}
-			if matchContact(c, k) {
-				con = ContactDraft{ID: c.ID, Existing: true, AccountID: c.AccountID}
-				found = true
-				break
-			}
-		}
-	}
-	if found && in.OnDuplicate == RejectDuplicates {
-		return AccountDraft{}, ContactDraft{}, fmt.Errorf("lead %s matches existing contact %s: %w", l.ID, con.ID, crmkit.ErrConflict)
-	}
-
-	var acc AccountDraft
-	accFound := false
-	for i, a := range in.Accounts {
-		if a.ID == uuid.Nil {
-			return AccountDraft{}, ContactDraft{}, crmkit.Invalid(fmt.Sprintf("accounts[%d]", i), "nil account id")
-		}
-		if accFound {
-			continue
-		}
-		d, ok := NormalizeDomain(a.Domain)
-		if (ok && domain != "" && d == domain) || (found && con.AccountID != uuid.Nil && a.ID == con.AccountID) {
-			acc = AccountDraft{ID: a.ID, Existing: true, Name: a.Name, Domain: d}
-			accFound = true
-		}
-	}
-	if !accFound && found && con.AccountID != uuid.Nil {
-		acc = AccountDraft{ID: con.AccountID, Existing: true}
-		accFound = true
-	}
-	if accFound && in.OnDuplicate == RejectDuplicates {
-		return AccountDraft{}, ContactDraft{}, fmt.Errorf("lead %s matches existing account %s: %w", l.ID, acc.ID, crmkit.ErrConflict)
-	}
-	if !accFound {
-		name := strings.TrimSpace(l.Who.Company)
-		if name == "" {
-			name = strings.TrimSpace(l.Who.Name)
-		}
-		if name == "" {
-			name = domain
-		}
-		if name == "" {
-			name = strings.TrimSpace(l.Who.Email)
-		}
-		if name == "" {
-			name = strings.TrimSpace(l.Who.Phone)
-		}
+// draft returns the account and contact of l: in.Links where set, new
+// drafts otherwise.
+func (in ConvertInput) draft(l Lead) (AccountDraft, ContactDraft) {
+	acc := AccountDraft{ID: in.Links.Account, Existing: true, Name: accountName(l.Who)}
+	if acc.ID == uuid.Nil {
 		acc = AccountDraft{
-			ID: in.NewID(), Name: name, Domain: domain, Website: l.Who.Website,
+			ID: in.NewID(), Name: acc.Name, Website: strings.TrimSpace(l.Who.Website),
 			Industry: l.Who.Industry, Country: l.Who.Country, Size: l.Who.CompanySize,
 			Attributes: l.Who.Clone().Attributes,
 		}
 	}
-	if !found {
+	con := ContactDraft{ID: in.Links.Contact, Existing: true, AccountID: acc.ID}
+	if con.ID == uuid.Nil {
 		con = ContactDraft{ID: in.NewID(), AccountID: acc.ID}
-	} else if con.AccountID == uuid.Nil {
-		con.AccountID = acc.ID
 	}
 	con.Name, con.Email, con.Phone, con.Title = l.Who.Name, l.Who.Email, l.Who.Phone, l.Who.Title
-	return acc, con, nil
-}
-
-func matchContact(c ExistingContact, k Key) bool {
-	switch k.Kind {
-	case KeyEmail:
-		e, ok := NormalizeEmail(c.Email)
-		return ok && e == k.Value
-	case KeyPhone:
-		p, ok := NormalizePhone(c.Phone)
-		return ok && p == k.Value
-	}
-	return false
+	return acc, con
 }

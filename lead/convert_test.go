@@ -54,7 +54,6 @@ func TestConvertCreatesAccountContactOpportunity(t *testing.T) {
 	assert.False(t, c.Account.Existing)
 	assert.NotEqual(t, uuid.Nil, c.Account.ID)
 	assert.Equal(t, "Acme Ltd", c.Account.Name)
-	assert.Equal(t, "acme.com", c.Account.Domain)
 	assert.Equal(t, "software", c.Account.Industry)
 	assert.Equal(t, "HU", c.Account.Country)
 	assert.Equal(t, 120, c.Account.Size)
@@ -115,8 +114,7 @@ func TestConvertRejections(t *testing.T) {
 		{"no owner", unowned, lead.ConvertInput{}, crmkit.ErrInvalid},
 		{"close before conversion", l, lead.ConvertInput{ExpectedClose: t0}, crmkit.ErrInvalid},
 		{"future", l, lead.ConvertInput{Cmd: crmkit.Cmd{At: clock.Now().Add(time.Hour)}}, crmkit.ErrInvalid},
-		{"nil existing account", l, lead.ConvertInput{Accounts: []lead.ExistingAccount{{Domain: "x.com"}}}, crmkit.ErrInvalid},
-		{"nil existing contact", l, lead.ConvertInput{Contacts: []lead.ExistingContact{{Email: "x@x.com"}}}, crmkit.ErrInvalid},
+		{"contact without its account", l, lead.ConvertInput{Links: lead.Links{Contact: crmkit.NewID()}}, crmkit.ErrInvalid},
 		{"zero lead", lead.Lead{}, lead.ConvertInput{}, crmkit.ErrInvalid},
 	}
 	for _, c := range cases {
@@ -133,44 +131,38 @@ func TestConvertRejections(t *testing.T) {
 func TestConvertLinksExistingContactAndAccount(t *testing.T) {
 	clock := crmkit.NewFakeClock(t0)
 	lad := newLadder(t, clock)
-	accID, conID, otherAcc := crmkit.NewID(), crmkit.NewID(), crmkit.NewID()
+	accID, conID := crmkit.NewID(), crmkit.NewID()
 
-	// A contact with the same address (different case and +tag) is linked,
-	// and so is its account.
-	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "Ada+webinar@Acme.com"})
-	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: otherAcc, Name: "Globex", Domain: "globex.com"}, {ID: accID, Name: "Acme", Domain: "https://www.acme.com"}}, Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}}})
+	// Both linked: no new account or contact, the lead's details on the
+	// contact draft, the opportunity and the lead point at the links.
+	l := sqlLead(t, clock, lad, lead.Person{Name: "Ada", Email: "ada@acme.com", Company: "Acme"})
+	c, err := lad.Convert(context.Background(), l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Links: lead.Links{Account: accID, Contact: conID}})
 	require.NoError(t, err)
 	assert.True(t, c.Contact.Existing)
 	assert.Equal(t, conID, c.Contact.ID)
+	assert.Equal(t, accID, c.Contact.AccountID)
+	assert.Equal(t, "ada@acme.com", c.Contact.Email)
 	assert.True(t, c.Account.Existing)
 	assert.Equal(t, accID, c.Account.ID)
-	assert.Equal(t, "Acme", c.Account.Name)
 	assert.Equal(t, accID, c.Opportunity.AccountID)
-	assert.True(t, c.Lead.Conversion.ExistingAccount && c.Lead.Conversion.ExistingContact)
+	assert.Equal(t, conID, c.Opportunity.ContactID)
+	assert.Equal(t, lead.ConversionRef{AccountID: accID, ContactID: conID, OpportunityID: c.Opportunity.ID, ExistingAccount: true, ExistingContact: true}, c.Lead.Conversion)
 
-	// A new person at a known company domain: new contact, existing account.
+	// An existing account only: a new contact at it.
 	l2 := sqlLead(t, clock, lad, lead.Person{Name: "Bob", Email: "bob@acme.com"})
-	c2, err := lad.Convert(context.Background(), l2, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}}, Contacts: []lead.ExistingContact{{ID: conID, AccountID: accID, Email: "ada@acme.com"}}})
+	c2, err := lad.Convert(context.Background(), l2, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Links: lead.Links{Account: accID}})
 	require.NoError(t, err)
 	assert.False(t, c2.Contact.Existing)
+	assert.NotEqual(t, uuid.Nil, c2.Contact.ID)
 	assert.Equal(t, accID, c2.Contact.AccountID)
 	assert.True(t, c2.Account.Existing)
 
-	// A free-mail address never matches an account by domain.
-	l3 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Email: "eve@gmail.com", Phone: "+36 30 123 4567"})
-	c3, err := lad.Convert(context.Background(), l3, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: accID, Name: "Gmail user", Domain: "gmail.com"}}})
+	// No company: the account is named after the person.
+	l3 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Email: "eve@gmail.com"})
+	c3, err := lad.Convert(context.Background(), l3, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}})
 	require.NoError(t, err)
 	assert.False(t, c3.Account.Existing)
 	assert.Equal(t, "Eve", c3.Account.Name, "a person account")
-
-	// The same phone in national form matches a contact; rejecting
-	// duplicates makes it a conflict.
-	l4 := sqlLead(t, clock, lad, lead.Person{Name: "Eve", Phone: "+36 30 123 4567"})
-	_, err = lad.Convert(context.Background(), l4, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Contacts: []lead.ExistingContact{{ID: conID, Phone: "06 30 123 4567"}}, OnDuplicate: lead.RejectDuplicates})
-	require.ErrorIs(t, err, crmkit.ErrConflict)
-	assert.Contains(t, err.Error(), conID.String())
-	_, err = lad.Convert(context.Background(), l2, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-1", At: clock.Now()}, Accounts: []lead.ExistingAccount{{ID: accID, Name: "Acme", Domain: "acme.com"}}, OnDuplicate: lead.RejectDuplicates})
-	require.ErrorIs(t, err, crmkit.ErrConflict)
 }
 
 func TestConvertRunsGuards(t *testing.T) {

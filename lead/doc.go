@@ -73,14 +73,15 @@
 //
 // # Dedupe, merge, conversion
 //
-// Matcher normalises e-mail addresses, phone numbers and company domains (a
-// free-mail address matches on the whole address, a company address on its
-// domain) and FindDuplicates groups duplicate leads. Merge keeps the
-// earliest lead, the union of the journeys and the furthest stage; it is
+// Package lead/dedupe normalises e-mail addresses, phone numbers and
+// company domains (a free-mail address matches on the whole address, a
+// company address on its domain), groups duplicate leads and resolves a
+// lead against existing accounts and contacts. Merge keeps the earliest
+// lead, the union of the journeys and the furthest stage; it is
 // order-independent and idempotent. Ladder.Convert turns an SQL into an
-// AccountDraft, ContactDraft and OpportunityDraft, linked to existing
-// records when dedupe finds them; storing them together is the storage
-// layer's job.
+// AccountDraft, ContactDraft and OpportunityDraft, linked to the existing
+// records its Links name; storage.Convert resolves the links against a
+// store and stores everything in one transaction.
 //
 // # KPIs
 //

@@ -14,8 +14,6 @@ var (
 	sideNames        = crmkit.NewEnum("Side", SideMarketing, "marketing", "sales")
 	temperatureNames = crmkit.NewEnum("Temperature", TemperatureCold, "cold", "warm", "hot")
 	actionNames      = crmkit.NewEnum("Action", ActionQualify, "qualify", "accept", "nurture", "recycle", "disqualify", "convert")
-	keyKindNames     = crmkit.NewEnum("KeyKind", KeyEmail, "email", "domain", "phone")
-	duplicateNames   = crmkit.NewEnum("DuplicatePolicy", LinkExisting, "link_existing", "reject_duplicates")
 )
 
 // String returns the stage's name: "suspect", "mql", "sql", "converted",
@@ -92,35 +90,6 @@ func (a Action) MarshalText() ([]byte, error) { return actionNames.MarshalText(a
 // UnmarshalText implements encoding.TextUnmarshaler: exactly a name
 // String gives. Anything else is an error matching crmkit.ErrInvalid.
 func (a *Action) UnmarshalText(b []byte) error { return actionNames.UnmarshalText(b, a) }
-
-// String returns "email", "domain", "phone", or "unset" for the zero
-// KeyKind.
-func (k KeyKind) String() string { return keyKindNames.String(k) }
-
-// Valid reports whether k is one of the key kinds (not the unset zero).
-func (k KeyKind) Valid() bool { return keyKindNames.Valid(k) }
-
-// MarshalText implements encoding.TextMarshaler: the name String gives;
-// an undeclared value is an error matching crmkit.ErrInvalid.
-func (k KeyKind) MarshalText() ([]byte, error) { return keyKindNames.MarshalText(k) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a name
-// String gives. Anything else is an error matching crmkit.ErrInvalid.
-func (k *KeyKind) UnmarshalText(b []byte) error { return keyKindNames.UnmarshalText(b, k) }
-
-// String returns "link_existing" or "reject_duplicates".
-func (p DuplicatePolicy) String() string { return duplicateNames.String(p) }
-
-// Valid reports whether p is one of the two policies.
-func (p DuplicatePolicy) Valid() bool { return duplicateNames.Valid(p) }
-
-// MarshalText implements encoding.TextMarshaler: the name String gives;
-// an undeclared value is an error matching crmkit.ErrInvalid.
-func (p DuplicatePolicy) MarshalText() ([]byte, error) { return duplicateNames.MarshalText(p) }
-
-// UnmarshalText implements encoding.TextUnmarshaler: exactly a name
-// String gives. Anything else is an error matching crmkit.ErrInvalid.
-func (p *DuplicatePolicy) UnmarshalText(b []byte) error { return duplicateNames.UnmarshalText(b, p) }
 
 // EventKind and TouchKind are string enums: their value is their text
 // form, so they need no name table.

@@ -16,8 +16,6 @@ func TestEnumTextForms(t *testing.T) {
 	assert.Equal(t, []string{"unset", "marketing", "sales"}, enumtest.Check[lead.Side](t, 2, true))
 	assert.Equal(t, []string{"unset", "cold", "warm", "hot"}, enumtest.Check[lead.Temperature](t, 3, true))
 	assert.Equal(t, []string{"unset", "qualify", "accept", "nurture", "recycle", "disqualify", "convert"}, enumtest.Check[lead.Action](t, 6, true))
-	assert.Equal(t, []string{"unset", "email", "domain", "phone"}, enumtest.Check[lead.KeyKind](t, 3, true))
-	assert.Equal(t, []string{"link_existing", "reject_duplicates"}, enumtest.Check[lead.DuplicatePolicy](t, 2, false))
 }
 
 func TestStringEnumsValid(t *testing.T) {

@@ -57,7 +57,7 @@ func Example() {
 	}
 	fmt.Println(c.Event.Type, c.Lead.Stage, "version", c.Lead.Version)
 	fmt.Println("opportunity:", c.Opportunity.Name, c.Opportunity.Amount, "owner", c.Opportunity.Owner)
-	fmt.Println("account domain:", c.Account.Domain, "journey:", len(c.Opportunity.Journey), "touches")
+	fmt.Println("account:", c.Account.Name, "journey:", len(c.Opportunity.Journey), "touches")
 
 	_, err = ladder.Convert(ctx, c.Lead, lead.ConvertInput{Cmd: crmkit.Cmd{By: "rep-7", At: clock.Now()}})
 	fmt.Println("convert twice:", err != nil)
@@ -68,7 +68,7 @@ func Example() {
 	// LeadAccepted mql -> sql warm
 	// LeadConverted converted version 6
 	// opportunity: Acme - expo-2025 12000.00 EUR owner rep-7
-	// account domain: acme.example journey: 1 touches
+	// account: Acme journey: 1 touches
 	// convert twice: true
 }
 
@@ -129,20 +129,4 @@ func ExampleTemperatureRules() {
 	// hot
 	// warm
 	// cold
-}
-
-func ExampleMatcher_FindDuplicates() {
-	leads := []lead.Lead{
-		{Who: lead.Person{Email: "ada@gmail.com"}},
-		{Who: lead.Person{Email: "bob@acme.example"}},
-		{Who: lead.Person{Email: "A.DA+news@gmail.com"}},
-		{Who: lead.Person{Email: "eve@gmail.com"}},
-		{Who: lead.Person{Email: "carol@acme.example"}},
-	}
-	for _, g := range (lead.Matcher{}).FindDuplicates(leads) {
-		fmt.Println(g.Indices, g.Keys)
-	}
-	// Output:
-	// [0 2] [email:ada@gmail.com]
-	// [1 4] [domain:acme.example]
 }

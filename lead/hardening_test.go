@@ -28,8 +28,8 @@ func TestHardeningNilAndZero(t *testing.T) {
 	harness.Run(t, []harness.Case{
 		{Name: "Count nil leads", Call: func() error { return errOf(lead.Count(nil, nil)) }},
 		{Name: "Progress nil history", Call: func() error { return errOf(lead.Progress(nil)) }},
-		{Name: "Merge zero time", Call: func() error { _, _, _, err := lead.Merge(crmkit.Cmd{By: "a"}, l); return err }},
-		{Name: "Merge no leads", Call: func() error { _, _, _, err := lead.Merge(crmkit.Cmd{By: "a", At: hAt}); return err }},
+		{Name: "Merge zero time", Call: func() error { _, _, err := lead.Merge(crmkit.Cmd{By: "a"}, l); return err }},
+		{Name: "Merge no leads", Call: func() error { _, _, err := lead.Merge(crmkit.Cmd{By: "a", At: hAt}); return err }},
 
 		{Name: "nil LadderReport Conversion", Call: func() error { return errOf(nilReport.Conversion(lead.StageSuspect, lead.StageMQL)) }},
 		{Name: "nil LadderReport LeadToCustomer", Call: func() error { return errOf(nilReport.LeadToCustomer()) }},

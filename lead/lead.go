@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/lead/internal/contactkey"
 	"github.com/google/uuid"
 )
 
@@ -157,11 +158,11 @@ func (p Person) Validate() error {
 		return crmkit.Invalid("who", "empty identity: need a name, e-mail, phone or company")
 	}
 	if e := strings.TrimSpace(p.Email); e != "" {
-		if _, _, ok := splitEmail(e); !ok {
+		if _, _, ok := contactkey.SplitEmail(e); !ok {
 			return crmkit.Invalid("email", "%q is not an e-mail address", p.Email)
 		}
 	}
-	if ph := strings.TrimSpace(p.Phone); ph != "" && normalizePhone(ph) == "" {
+	if ph := strings.TrimSpace(p.Phone); ph != "" && contactkey.PhoneDigits(ph) == "" {
 		return crmkit.Invalid("phone", "%q has no digits", p.Phone)
 	}
 	if p.CompanySize < 0 {

@@ -78,7 +78,7 @@ func TestEveryLeadTheCommandsMakeIsValid(t *testing.T) {
 				what = "RecordTouch"
 			default:
 				other := capture(fmt.Sprint("duplicate ", i))
-				next, _, _, err = lead.Merge(crmkit.Cmd{By: "rep", At: clock.Now()}, l, other)
+				next, _, err = lead.Merge(crmkit.Cmd{By: "rep", At: clock.Now()}, l, other)
 				what = "Merge"
 			}
 			if err != nil {

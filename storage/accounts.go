@@ -7,11 +7,12 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/lead/dedupe"
 	"github.com/google/uuid"
 )
 
-// AccountStore is implemented by a Tx (and a Store) that stores accounts:
-// an optional ability found by type assertion, like PlanStore.
+// AccountRepository stores account.Account aggregates, contacts included
+// (Tx.Accounts).
 //
 // Contacts have no repository of their own: they are part of the
 // account.Account value (its Contacts, with its Departments), so they are
@@ -19,12 +20,6 @@ import (
 // returns the account's next version and the event to Save with).
 // account.New returns an account at Version 1 with its creation event,
 // ready for Create.
-type AccountStore interface {
-	// Accounts is the account repository.
-	Accounts() AccountRepository
-}
-
-// AccountRepository stores account.Account aggregates, contacts included.
 type AccountRepository = Repository[account.Account, AccountFilter]
 
 // AccountFilter selects accounts for List. A zero field matches every
@@ -42,6 +37,71 @@ type AccountFilter struct {
 	// these relations (account.Relation.Has); it must hold only known
 	// relation bits.
 	Relations account.Relation
+	// Domain, ContactEmail and ContactPhone are the keys a lead's
+	// conversion dedupes by. The ones not empty together select the
+	// accounts that have any of them (a duplicate shares one key, not
+	// necessarily all), narrowed by the other fields as usual:
+	//
+	//   - Domain: the account's Domain is that company domain;
+	//   - ContactEmail: a contact's e-mail address is that address;
+	//   - ContactPhone: a contact's phone number has that number's key.
+	//
+	// Both sides are compared as lead/dedupe normalises them
+	// (dedupe.NormalizeDomain, NormalizeEmail, NormalizePhone: case, a
+	// "+tag", "www." and national or international phone forms aside);
+	// a value that holds no domain, address or phone number (fewer than 7
+	// digits) is an error matching crmkit.ErrInvalid.
+	Domain       string
+	ContactEmail string
+	ContactPhone string
+}
+
+// AccountKeys are the normalised keys of an account that AccountFilter's
+// Domain, ContactEmail and ContactPhone select by: its domain and its
+// contacts' e-mail and phone keys, each as lead/dedupe normalises it,
+// without repeats, in contact order. A backend that stores them beside
+// the account (storage/postgres, in indexed columns) uses this function,
+// so that every store selects alike. A nil a has no keys.
+func AccountKeys(a *account.Account) (domain string, emails, phones []string) {
+	if a == nil {
+		return "", nil, nil
+	}
+	domain, _ = dedupe.NormalizeDomain(a.Domain)
+	for _, c := range a.Contacts {
+		if e, ok := dedupe.NormalizeEmail(c.Email); ok && !slices.Contains(emails, e) {
+			emails = append(emails, e)
+		}
+		if p, ok := dedupe.NormalizePhone(c.Phone); ok && !slices.Contains(phones, p) {
+			phones = append(phones, p)
+		}
+	}
+	return domain, emails, phones
+}
+
+// Keys returns the filter's Domain, ContactEmail and ContactPhone
+// normalised as AccountKeys normalises an account's ("" for an empty
+// field), and an error matching crmkit.ErrInvalid naming a field that
+// holds no domain, address or phone number.
+func (f AccountFilter) Keys() (domain, email, phone string, err error) {
+	if f.Domain != "" {
+		var ok bool
+		if domain, ok = dedupe.NormalizeDomain(f.Domain); !ok {
+			return "", "", "", crmkit.Invalid("domain filter", "%q holds no domain", f.Domain)
+		}
+	}
+	if f.ContactEmail != "" {
+		var ok bool
+		if email, ok = dedupe.NormalizeEmail(f.ContactEmail); !ok {
+			return "", "", "", crmkit.Invalid("contact email filter", "%q is not an e-mail address", f.ContactEmail)
+		}
+	}
+	if f.ContactPhone != "" {
+		var ok bool
+		if phone, ok = dedupe.NormalizePhone(f.ContactPhone); !ok {
+			return "", "", "", crmkit.Invalid("contact phone filter", "%q has fewer than 7 digits", f.ContactPhone)
+		}
+	}
+	return domain, email, phone, nil
 }
 
 // allRelations is every known account.Relation bit.
@@ -50,8 +110,9 @@ const allRelations = account.Prospect | account.Customer | account.Partner | acc
 // ValidateAccount checks an account before it is stored: the value
 // within the stored domain (see ValidateValue), the account's own
 // invariants (account.Account.Validate), and an owner, segment and
-// category of at most MaxKeyLen bytes (they are keys filters select by).
-// It holds no domain rule of its own.
+// category, domain and contacts' e-mail addresses and phones of at most
+// MaxKeyLen bytes (they are keys filters select by). It holds no domain
+// rule of its own.
 func ValidateAccount(a account.Account) error {
 	if err := ValidateValue("account", a); err != nil {
 		return fmt.Errorf("account %s: %w", a.ID, err)
@@ -59,7 +120,14 @@ func ValidateAccount(a account.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	for _, f := range [...]struct{ name, s string }{{"owner", a.Owner}, {"segment", a.Segment}, {"category", a.Category}} {
+	for i, c := range a.Contacts {
+		for _, f := range [...]struct{ name, s string }{{"email", c.Email}, {"phone", c.Phone}} {
+			if err := checkString(fmt.Sprintf("contacts[%d].%s", i, f.name), f.s, MaxKeyLen); err != nil {
+				return fmt.Errorf("account %s: %w", a.ID, err)
+			}
+		}
+	}
+	for _, f := range [...]struct{ name, s string }{{"owner", a.Owner}, {"segment", a.Segment}, {"category", a.Category}, {"domain", a.Domain}} {
 		if err := checkString(f.name, f.s, MaxKeyLen); err != nil {
 			return fmt.Errorf("account %s: %w", a.ID, err)
 		}
@@ -67,13 +135,20 @@ func ValidateAccount(a account.Account) error {
 	return nil
 }
 
-// Validate checks the filter: an owner and a segment of at most MaxKeyLen
-// bytes of valid UTF-8 without NUL bytes, and only known relation bits.
+// Validate checks the filter: an owner, a segment, a domain, a contact
+// e-mail and a contact phone of at most MaxKeyLen bytes of valid UTF-8
+// without NUL bytes, the last three holding what they name (see Keys),
+// and only known relation bits.
 func (f AccountFilter) Validate() error {
-	if err := checkString("owner filter", f.Owner, MaxKeyLen); err != nil {
-		return err
+	for _, c := range [...]struct{ name, s string }{
+		{"owner filter", f.Owner}, {"segment filter", f.Segment}, {"domain filter", f.Domain},
+		{"contact email filter", f.ContactEmail}, {"contact phone filter", f.ContactPhone},
+	} {
+		if err := checkString(c.name, c.s, MaxKeyLen); err != nil {
+			return err
+		}
 	}
-	if err := checkString("segment filter", f.Segment, MaxKeyLen); err != nil {
+	if _, _, _, err := f.Keys(); err != nil {
 		return err
 	}
 	if f.Relations&^allRelations != 0 {
@@ -88,24 +163,30 @@ func (f *AccountFilter) Match(a *account.Account) bool {
 	if f == nil || a == nil {
 		return a != nil
 	}
-	return (f.Owner == "" || a.Owner == f.Owner) &&
+	if !((f.Owner == "" || a.Owner == f.Owner) &&
 		(f.Segment == "" || a.Segment == f.Segment) &&
 		(f.Parent == uuid.Nil || a.Parent == f.Parent) &&
-		(f.Relations == 0 || a.Relations.Has(f.Relations))
-}
-
-// ContractStore is implemented by a Tx (and a Store) that stores
-// contracts: an optional ability found by type assertion, like PlanStore.
-// account.NewContract returns a draft at Version 1 with its event, ready
-// for Create; its commands (Approve, Sign, Amend, Renew, ...) bump the
-// version and return the event to Save with.
-type ContractStore interface {
-	// Contracts is the contract repository.
-	Contracts() ContractRepository
+		(f.Relations == 0 || a.Relations.Has(f.Relations))) {
+		return false
+	}
+	if f.Domain == "" && f.ContactEmail == "" && f.ContactPhone == "" {
+		return true
+	}
+	domain, email, phone, err := f.Keys()
+	if err != nil {
+		return false
+	}
+	ad, emails, phones := AccountKeys(a)
+	return domain != "" && ad == domain ||
+		email != "" && slices.Contains(emails, email) ||
+		phone != "" && slices.Contains(phones, phone)
 }
 
 // ContractRepository stores account.Contract aggregates with all versions
-// of their terms.
+// of their terms (Tx.Contracts). account.NewContract returns a draft at
+// Version 1 with its event, ready for Create; its commands (Approve,
+// Sign, Amend, Renew, ...) bump the version and return the event to Save
+// with.
 type ContractRepository = Repository[account.Contract, ContractFilter]
 
 // maxContractStatuses is the number of contract statuses (Draft ..

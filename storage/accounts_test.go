@@ -14,7 +14,7 @@ import (
 )
 
 func TestValidateAccount(t *testing.T) {
-	a, _, err := account.New("Globex", "ana", account.Prospect, crmkit.Cmd{By: "ana", At: t0})
+	a, _, err := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Prospect}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	a, _, err = a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.Champion}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)

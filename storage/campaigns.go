@@ -9,19 +9,10 @@ import (
 	"github.com/crmkit/crmkit"
 )
 
-// CampaignStore is implemented by a Tx (and a Store) that stores
-// marketing campaigns: an optional ability found by type assertion, like
-// PlanStore.
-//
-// campaign.New returns a campaign at Version 1 with its creation event;
-// the campaign's commands (Submit, Approve, ...) bump the version and
-// return the event to Save with.
-type CampaignStore interface {
-	// Campaigns is the campaign repository.
-	Campaigns() CampaignRepository
-}
-
-// CampaignRepository stores campaign.Campaign aggregates.
+// CampaignRepository stores campaign.Campaign aggregates
+// (Tx.Campaigns). campaign.New returns a campaign at Version 1 with its
+// creation event; the campaign's commands (Submit, Approve, ...) bump the
+// version and return the event to Save with.
 type CampaignRepository = Repository[campaign.Campaign, CampaignFilter]
 
 // maxCampaignStatuses is the number of campaign statuses.

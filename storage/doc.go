@@ -8,8 +8,10 @@
 // # Using a store
 //
 // A Store is bound to one tenant when it is opened (memory.New().Tenant
-// ("acme")). Its repositories (Leads, ...) get, list, create and save
-// aggregates; each call outside Update is its own transaction:
+// ("acme")). Its repositories (Leads, Deals, Accounts, Contracts, Plans,
+// Campaigns: every one is a method of Tx, so of the Store and of the tx
+// of Update alike) get, list, create and save aggregates; each call
+// outside Update is its own transaction:
 //
 //	l, ev, err := lead.New(capture, crmkit.Cmd{By: actor, At: clock.Now()})
 //	l, err = store.Leads().Create(ctx, l, "webform-4711", ev)
@@ -28,11 +30,30 @@
 // (Events().ByAggregate, Events().Between) that never hold the whole
 // history in memory.
 //
+// # History matches state, references resolve
+//
+// A Create or Save carries exactly the history of the change it writes:
+// one event per version from the stored version (0 for a Create) to the
+// written one, in order, each of the written aggregate and its kind
+// (CheckHistory). A change without its events, or with events of another
+// aggregate, is crmkit.ErrInvalid and writes nothing, so replaying an
+// aggregate's events always leads to its stored state.
+// EventLog.Append stays for events that describe no stored state change
+// (history imports): it may name an aggregate that exists, and it does
+// not change that aggregate's stored version.
+//
+// A deal's account (and its contact, inside that account) and a
+// contract's account (and its deal) exist in the store's tenant; a write
+// that breaks this is a *ReferenceError (crmkit.ErrInvalid) and writes
+// nothing. Write the record referred to first, in the same Update if
+// need be: the account, then the deal.
+//
 // # Transactions and retries
 //
 // Update runs a function whose writes land together or not at all: a
-// lead conversion (account, contact, deal, the lead's change and their
-// events) or a bulk hand-over of a leaving rep's leads and deals. Retry
+// lead conversion (Convert: the lead's change, its account, contact and
+// deal under the IDs the lead points at, and their events, deduped
+// against stored accounts by domain, e-mail and phone) or a bulk hand-over of a leaving rep's leads and deals. Retry
 // re-runs such a function when it lost a race (crmkit.ErrConflict, or
 // ErrSerialization from a database), with bounded attempts and jittered
 // backoff:
@@ -116,8 +137,13 @@
 // # Writing a backend
 //
 // Implement Store (and Tx): start every call with CheckContext, run the
-// Validate functions before touching data, keep Canonical of what is
-// written, compare stored times with query bounds through TimeBound,
+// Validate functions and CheckHistory before touching data, check the
+// references of DealReferences and ContractReferences (and refuse an
+// account write that drops a contact a deal refers to: ContactInUse;
+// Dangling names the others) against what the writer sees, refuse an
+// Append of a stored aggregate's events (EventOfStored) and a Create of
+// an aggregate whose events are logged (HistoryExists), keep Canonical
+// of what is written, compare stored times with query bounds through TimeBound,
 // report stale versions with Conflict, missing entities with NotFound,
 // wrap ErrSerialization for the database's retryable aborts and
 // crmkit.ErrUnavailable for everything else the database reports; then

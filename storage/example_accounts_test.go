@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,14 +12,14 @@ import (
 )
 
 // An account, with a contact inside it, and its first contract are stored
-// inside one Update through the optional storage.AccountStore and
-// storage.ContractStore abilities of the transaction, and read back.
-func ExampleAccountStore() {
+// inside one Update through the transaction's account and contract
+// repositories, and read back.
+func ExampleAccountRepository() {
 	ctx := context.Background()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
 
-	acct, created, _ := account.New("Globex", "ana", account.Customer, crmkit.Cmd{By: "ana", At: at})
+	acct, created, _ := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "ana", At: at})
 	acct, added, _ := acct.AddContact(account.Contact{Name: "Hank Scorpio", Email: "hank@globex.example",
 		Role: account.DecisionMaker}, crmkit.Cmd{By: "ana", At: at})
 	contract, drafted, _ := account.NewContract(account.ContractSpec{
@@ -29,15 +28,10 @@ func ExampleAccountStore() {
 	}, crmkit.Cmd{By: "ana", At: at})
 
 	err := store.Update(ctx, func(tx storage.Tx) error {
-		as, ok1 := tx.(storage.AccountStore)
-		cs, ok2 := tx.(storage.ContractStore)
-		if !ok1 || !ok2 {
-			return errors.ErrUnsupported
-		}
-		if _, err := as.Accounts().Create(ctx, acct, "globex", created, added); err != nil {
+		if _, err := tx.Accounts().Create(ctx, acct, "globex", created, added); err != nil {
 			return err
 		}
-		_, err := cs.Contracts().Create(ctx, contract, "", drafted)
+		_, err := tx.Contracts().Create(ctx, contract, "", drafted)
 		return err
 	})
 	fmt.Println("update:", err)

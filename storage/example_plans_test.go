@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,8 +12,8 @@ import (
 )
 
 // A quota plan is stored and changed inside one Update, through the
-// optional storage.PlanStore ability of the transaction, and read back.
-func ExamplePlanStore() {
+// transaction's plan repository, and read back.
+func ExamplePlanRepository() {
 	ctx := context.Background()
 	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
@@ -25,18 +24,14 @@ func ExamplePlanStore() {
 	}, crmkit.Cmd{By: "cfo", At: at})
 
 	err := store.Update(ctx, func(tx storage.Tx) error {
-		ps, ok := tx.(storage.PlanStore)
-		if !ok {
-			return errors.ErrUnsupported
-		}
-		if _, err := ps.Plans().Create(ctx, plan, "plan-2026", created); err != nil {
+		if _, err := tx.Plans().Create(ctx, plan, "plan-2026", created); err != nil {
 			return err
 		}
 		locked, ev, err := plan.Lock(crmkit.Cmd{By: "cfo", At: at.Add(time.Hour), Reason: "board approved"}, true, "")
 		if err != nil {
 			return err
 		}
-		return ps.Plans().Save(ctx, locked, plan.Version, ev)
+		return tx.Plans().Save(ctx, locked, plan.Version, ev)
 	})
 	fmt.Println("update:", err)
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -68,51 +69,53 @@ func Example() {
 	// 2 LeadAssigned rep-7
 }
 
-// A lead conversion lands as one Update: the converted lead and the new
-// opportunity, each with its event. Converting the same lead version a
-// second time fails whole, leaving no second deal.
-func Example_conversion() {
+// A stored SQL lead is converted in one Update: the converted lead, a
+// new account with the lead as its contact, and the deal, all under the
+// IDs the lead points at. A second lead from the same company is linked
+// to that account; converting a lead twice is refused and writes nothing.
+func ExampleConvert() {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	clock := crmkit.NewFakeClock(at)
 	store, _ := memory.New().Tenant("acme")
 	ladder, _ := lead.NewLadder()
-
-	l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada", Company: "Acme", Email: "ada@acme.example"}, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"}, crmkit.Cmd{By: "rep", At: clock.Now()})
-	l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "ana", At: clock.Now()}, Action: lead.ActionAccept})
-	_, _ = store.Leads().Create(ctx, l, "", ev, accepted)
-
-	convert := func() error {
-		conv, err := ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "ana", At: clock.Now()}, Amount: crmkit.MustMoney("5000.00", "EUR")})
-		if err != nil {
-			return err
-		}
-		o := conv.Opportunity
-		d, created, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
-			ID: o.ID, Name: o.Name, Type: deal.NewBusiness, Amount: o.Amount,
-			AccountID: o.AccountID, ContactID: o.ContactID, SourceLeadID: o.LeadID, Owner: o.Owner,
-		}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: o.CreatedAt}})
-		if err != nil {
-			return err
-		}
-		return store.Update(ctx, func(tx storage.Tx) error {
-			if err := tx.Leads().Save(ctx, conv.Lead, l.Version, conv.Event); err != nil {
-				return err
-			}
-			_, err := tx.Deals().Create(ctx, d, "conversion:"+l.ID.String(), created)
+	sql := func(who lead.Person) lead.Lead {
+		l, ev, _ := lead.New(lead.Capture{Who: who, Source: lead.ChannelEvent, EventKind: lead.EventWebinar, Owner: "ana"}, crmkit.Cmd{By: "web", At: at})
+		l, accepted, _ := ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "ana", At: at}, Action: lead.ActionAccept})
+		_, _ = store.Leads().Create(ctx, l, "", ev, accepted)
+		return l
+	}
+	convert := func(l lead.Lead) (storage.Conversion, error) {
+		in := storage.ConvertInput{ConvertInput: lead.ConvertInput{
+			Cmd: crmkit.Cmd{By: "ana", At: at.Add(time.Hour)}, Amount: crmkit.MustMoney("5000.00", "EUR"),
+		}}
+		var c storage.Conversion
+		err := store.Update(ctx, func(tx storage.Tx) error {
+			var err error
+			c, err = storage.Convert(ctx, tx, ladder, deal.DefaultPipeline(), l.ID, in)
 			return err
 		})
+		return c, err
 	}
-	fmt.Println("first conversion:", convert())
-	fmt.Println("second is a conflict:", errors.Is(convert(), crmkit.ErrConflict))
 
-	got, _ := store.Leads().Get(ctx, l.ID)
-	deals, _, _ := store.Deals().List(ctx, storage.DealFilter{Owner: "ana"}, storage.Page{})
-	fmt.Println(got.Stage, len(deals), "deal,", deals[0].Name, "from the lead:", deals[0].SourceLeadID == l.ID)
+	ada := sql(lead.Person{Name: "Ada", Title: "CTO", Company: "Acme", Email: "ada@acme.example", Website: "https://acme.example"})
+	c, err := convert(ada)
+	fmt.Println("converted:", err, c.Lead.Stage)
+	fmt.Println("account:", c.Account.Name, c.Account.Domain, "contact:", c.Contact.Name, c.Contact.Title)
+	fmt.Println("deal:", c.Deal.Name, c.Deal.Amount, "points at both:", c.Deal.AccountID == c.Account.ID && c.Deal.ContactID == c.Contact.ID)
+
+	bob := sql(lead.Person{Name: "Bob", Email: "bob@acme.example"})
+	c2, _ := convert(bob)
+	fmt.Println("same company, same account:", c2.Account.ID == c.Account.ID, "contacts:", len(c2.Account.Contacts))
+
+	_, err = convert(ada)
+	var refused *storage.ConversionError
+	fmt.Println("again:", errors.Is(err, crmkit.ErrIllegalTransition), errors.As(err, &refused) && refused.Field == "lead")
 	// Output:
-	// first conversion: <nil>
-	// second is a conflict: true
-	// converted 1 deal, Acme - event from the lead: true
+	// converted: <nil> converted
+	// account: Acme acme.example contact: Ada CTO
+	// deal: Acme - event 5000.00 EUR points at both: true
+	// same company, same account: true contacts: 2
+	// again: true true
 }
 
 // A leaving rep's deals are handed over in one Update: every deal moves
@@ -121,10 +124,12 @@ func Example_handover() {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
+	acct, opened, _ := account.New(account.NewAccount{Name: "Globex", Owner: "cy", Relations: account.Customer}, crmkit.Cmd{By: "cy", At: at})
+	_, _ = store.Accounts().Create(ctx, acct, "", opened)
 	for i := range 5 {
 		d, ev, _ := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 			Name: fmt.Sprintf("Deal %d", i), Type: deal.Renewal, Amount: crmkit.MustMoney("1000.00", "EUR"),
-			AccountID: crmkit.NewID(), Owner: "cy",
+			AccountID: acct.ID, Owner: "cy",
 		}, deal.Cmd{Cmd: crmkit.Cmd{By: "cy", At: at}})
 		_, _ = store.Deals().Create(ctx, d, "", ev)
 	}

@@ -7,23 +7,11 @@ import (
 	"github.com/crmkit/crmkit/quota"
 )
 
-// PlanStore is implemented by a Tx (and a Store) that stores quota
-// plans. It is an optional ability, found by type assertion as
-// database/sql finds a driver's extras; inside Update, assert on the tx
-// so that the plan's writes land with the others:
-//
-//	ps, ok := tx.(storage.PlanStore)
-//	if !ok {
-//		return errors.ErrUnsupported
-//	}
-//	err := ps.Plans().Save(ctx, next, p.Version, ev)
-type PlanStore interface {
-	// Plans is the quota plan repository.
-	Plans() PlanRepository
-}
-
 // PlanRepository stores quota.Plan aggregates: the whole plan (its cell
-// tree and revision history) under its ID and Version.
+// tree and revision history) under its ID and Version (Tx.Plans). Inside
+// Update, use the tx's so that the plan's writes land with the others:
+//
+//	err := tx.Plans().Save(ctx, next, p.Version, ev)
 type PlanRepository = Repository[quota.Plan, PlanFilter]
 
 // PlanFilter selects plans for List. A zero field matches every plan; the

@@ -76,14 +76,24 @@ type Store interface {
 	Update(ctx context.Context, fn func(tx Tx) error) error
 }
 
-// Tx gives the repositories. Outside Update (as part of a Store) every
-// call is its own transaction; inside Update every call belongs to the
-// Update's transaction.
+// Tx gives every repository of the tenant. Outside Update (as part of a
+// Store) every call is its own transaction; inside Update every call
+// belongs to the Update's transaction, whichever repository it goes
+// through. Adding an aggregate kind to crmkit adds its method here (and
+// its kind to each backend), so no repository needs a type assertion.
 type Tx interface {
 	// Leads is the lead repository.
 	Leads() LeadRepository
 	// Deals is the deal (opportunity) repository.
 	Deals() DealRepository
+	// Accounts is the account repository, contacts included.
+	Accounts() AccountRepository
+	// Contracts is the contract repository.
+	Contracts() ContractRepository
+	// Plans is the quota plan repository.
+	Plans() PlanRepository
+	// Campaigns is the marketing campaign repository.
+	Campaigns() CampaignRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }
@@ -176,14 +186,16 @@ type DealFilter struct {
 
 // EventLog is a tenant's append-only event history. Events are never
 // changed or removed. Every aggregate's events are appended by the same
-// Create or Save that stores the state they describe; Append is for
-// events that describe no stored state change (history imports).
+// Create or Save that stores the state they describe (see CheckHistory);
+// Append is for events that describe no stored state (history imports,
+// aggregates no repository keeps).
 type EventLog interface {
 	// Append appends events. An invalid event (see ValidateEvent: its
-	// fields, times and payload within the stored domain) or more than
-	// MaxEvents of them is an error matching crmkit.ErrInvalid; an event ID already in the log is
-	// an error matching crmkit.ErrConflict. Either way nothing is
-	// appended.
+	// fields, times and payload within the stored domain), more than
+	// MaxEvents of them, or an event of an aggregate a repository of the
+	// store holds (its kind and ID: see EventOfStored) is an error
+	// matching crmkit.ErrInvalid; an event ID already in the log is an
+	// error matching crmkit.ErrConflict. Either way nothing is appended.
 	Append(ctx context.Context, events ...crmkit.Event) error
 
 	// ByAggregate streams the events of one aggregate ordered by Version,

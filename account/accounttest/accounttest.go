@@ -27,18 +27,28 @@ func ID() *rapid.Generator[uuid.UUID] {
 	})
 }
 
-// Account draws a valid account without parent, departments or contacts.
+// Account draws a valid account without parent, departments or contacts;
+// its company details (domain, website, industry, country, size) are
+// each known or not.
 func Account() *rapid.Generator[account.Account] {
 	return rapid.Custom(func(t *rapid.T) account.Account {
 		rel := account.Relation(rapid.IntRange(1, 15).Draw(t, "relations"))
-		return account.Account{
+		a := account.Account{
 			ID:        ID().Draw(t, "id"),
 			Name:      rapid.StringMatching(`[A-Z][a-z]{2,10}( GmbH| Ltd| Inc)?`).Draw(t, "name"),
 			Owner:     rapid.SampledFrom([]string{"kam-1", "kam-2", "kam-3"}).Draw(t, "owner"),
 			Segment:   rapid.SampledFrom([]string{"", "smb", "mid", "enterprise"}).Draw(t, "segment"),
 			Relations: rel,
+			Industry:  rapid.SampledFrom([]string{"", "software", "machinery", "retail"}).Draw(t, "industry"),
+			Country:   rapid.SampledFrom([]string{"", "DE", "HU", "US"}).Draw(t, "country"),
+			Size:      rapid.SampledFrom([]int{0, 1, 40, 250, 12000, account.MaxEmployees}).Draw(t, "size"),
 			Version:   1,
 		}
+		if rapid.Bool().Draw(t, "hasDomain") {
+			a.Domain = rapid.StringMatching(`[a-z][a-z0-9-]{1,12}\.(com|de|example)`).Draw(t, "domain")
+			a.Website = "https://www." + a.Domain + "/"
+		}
+		return a
 	})
 }
 

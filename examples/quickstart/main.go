@@ -266,30 +266,22 @@ func (s *story) qualifyAndConvert(ctx context.Context) error {
 			}
 			l, events = next, append(events, ev)
 		}
-		conv, err := s.ladder.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0)})
-		if err != nil {
-			return err
-		}
-		o := conv.Opportunity
-		d, created, err := deal.New(s.pipeline, deal.NewDeal{
-			ID: o.ID, Name: o.Name, Type: deal.NewBusiness, Amount: o.Amount, CloseDate: o.ExpectedClose,
-			AccountID: o.AccountID, ContactID: o.ContactID, SourceLeadID: o.LeadID, Owner: o.Owner,
-		}, deal.Cmd{Cmd: crmkit.Cmd{By: o.Owner, At: o.CreatedAt}})
-		if err != nil {
-			return err
-		}
 		stored := s.leads[i]
-		events = append(events, conv.Event)
-		err = s.store.Update(ctx, func(tx storage.Tx) error {
-			if err := tx.Leads().Save(ctx, conv.Lead, stored.Version, events...); err != nil {
+		var conv storage.Conversion
+		err := s.store.Update(ctx, func(tx storage.Tx) error {
+			if err := tx.Leads().Save(ctx, l, stored.Version, events...); err != nil {
 				return err
 			}
-			_, err := tx.Deals().Create(ctx, d, "conversion:"+l.ID.String(), created)
+			var err error
+			conv, err = storage.Convert(ctx, tx, s.ladder, s.pipeline, l.ID, storage.ConvertInput{ConvertInput: lead.ConvertInput{
+				Cmd: crmkit.Cmd{By: l.Owner, At: s.clock.Now()}, Amount: crmkit.MustMoney(amounts[i], "EUR"), ExpectedClose: s.clock.Now().AddDate(0, 4, 0),
+			}})
 			return err
 		})
 		if err != nil {
 			return err
 		}
+		d := conv.Deal
 		s.leads[i] = conv.Lead
 		s.deals = append(s.deals, d)
 		fmt.Fprintf(s.w, "  %-16s suspect -> mql -> sql -> converted: deal %q %s\n", l.Who.Name, d.Name, d.Amount)

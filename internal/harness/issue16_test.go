@@ -122,9 +122,9 @@ func TestIssue16MergeStoredLead(t *testing.T) {
 	stored.Who.Attributes, stored.Journey = nil, nil
 	stored.StageAt = created.In(time.FixedZone("CET", 3600))
 	stored.CreatedAt, stored.UpdatedAt = stored.StageAt, stored.StageAt
-	m, _, changed, err := lead.Merge(crmkit.Cmd{By: "dedupe", At: created.Add(time.Hour)}, l, stored)
+	m, ev, err := lead.Merge(crmkit.Cmd{By: "dedupe", At: created.Add(time.Hour)}, l, stored)
 	require.NoError(t, err)
-	require.False(t, changed)
+	require.Equal(t, crmkit.Event{}, ev, "nothing to merge")
 	require.True(t, m.Equal(l))
 }
 

@@ -19,7 +19,7 @@ import (
 // SweepPackages are the library packages the method sweep covers, as
 // directories relative to the module root ("." is package crmkit).
 var SweepPackages = []string{
-	".", "approval", "kpi", "lead", "lead/scoring", "lead/routing", "deal", "deal/quote",
+	".", "approval", "kpi", "lead", "lead/dedupe", "lead/scoring", "lead/routing", "deal", "deal/quote",
 	"account", "account/clv", "campaign", "quota", "funnel", "storage", "storage/memory",
 }
 

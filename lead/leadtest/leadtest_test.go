@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/lead/dedupe"
 	"github.com/crmkit/crmkit/lead/leadtest"
 	"pgregory.net/rapid"
 )
@@ -117,7 +118,7 @@ func TestLeadsHaveDuplicates(t *testing.T) {
 	found := false
 	rapid.Check(t, func(t *rapid.T) {
 		ls := leadtest.Leads(8).Draw(t, "leads")
-		if len(lead.Matcher{}.FindDuplicates(ls)) > 0 {
+		if len(dedupe.Matcher{}.FindDuplicates(ls)) > 0 {
 			found = true
 		}
 	})

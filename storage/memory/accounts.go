@@ -6,15 +6,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// Accounts (with their contacts) and contracts: the optional abilities
-// storage.AccountStore and storage.ContractStore, on the store and on the
-// transaction of Update, so that their writes land with the others.
-var (
-	_ storage.AccountStore  = (*Store)(nil)
-	_ storage.AccountStore  = (*txn)(nil)
-	_ storage.ContractStore = (*Store)(nil)
-	_ storage.ContractStore = (*txn)(nil)
-)
+// Accounts (with their contacts) and contracts, on the store and on the
+// transaction of Update (storage.Tx), so that their writes land with the
+// others.
 
 var accountKind = &kind[account.Account, storage.AccountFilter]{
 	ops: ops[account.Account]{
@@ -42,13 +36,13 @@ var contractKind = &kind[account.Contract, storage.ContractFilter]{
 	match:          (*storage.ContractFilter).Match,
 }
 
-// Accounts returns the account repository (storage.AccountStore); each
+// Accounts returns the account repository; each
 // call on it is its own transaction.
 func (s *Store) Accounts() storage.AccountRepository {
 	return &repo[account.Account, storage.AccountFilter]{st: s.state(), k: accountKind}
 }
 
-// Contracts returns the contract repository (storage.ContractStore); each
+// Contracts returns the contract repository; each
 // call on it is its own transaction.
 func (s *Store) Contracts() storage.ContractRepository {
 	return &repo[account.Contract, storage.ContractFilter]{st: s.state(), k: contractKind}

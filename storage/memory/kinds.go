@@ -1,8 +1,12 @@
 package memory
 
 import (
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
@@ -26,6 +30,23 @@ var newTables = [numKinds]func() any{
 	slotCampaign: func() any { return newTable(&campaignKind.ops) },
 	slotAccount:  func() any { return newTable(&accountKind.ops) },
 	slotContract: func() any { return newTable(&contractKind.ops) },
+}
+
+// kindSlots finds the slot of an aggregate kind by its name.
+var kindSlots = map[string]int{
+	lead.LeadKind: slotLead, deal.DealKind: slotDeal, quota.PlanKind: slotPlan,
+	campaign.CampaignKind: slotCampaign, account.AccountKind: slotAccount, account.ContractKind: slotContract,
+}
+
+// checkStored refuses an event of a stored aggregate (see
+// storage.EventOfStored). st.mu is held.
+func (st *state) checkStored(events []crmkit.Event) error {
+	for i, e := range events {
+		if slot, ok := kindSlots[e.AggregateKind]; ok && st.tables[slot].(interface{ has(uuid.UUID) bool }).has(e.AggregateID) {
+			return storage.EventOfStored(i, e)
+		}
+	}
+	return nil
 }
 
 var leadKind = &kind[lead.Lead, storage.LeadFilter]{

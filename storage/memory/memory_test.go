@@ -7,11 +7,13 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
 	"github.com/crmkit/crmkit/storage/storagetest"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // opener returns the storagetest.Opener of a fresh database.
@@ -64,3 +66,43 @@ func TestNilAndZeroValues(t *testing.T) {
 // payloads) to the memory store and holds it to the oracle of the stored
 // domain (see storagetest.Fuzz).
 func FuzzStoredValues(f *testing.F) { storagetest.Fuzz(f, opener(nil)) }
+
+// A reference is checked again at commit: an Update that drops an
+// account's contact, while a deal referring to it is stored outside the
+// Update before the commit, fails whole.
+func TestReferencesCheckedAtCommit(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s, err := memory.New().Tenant("acme")
+	require.NoError(t, err)
+	a, opened, err := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "ana", At: at})
+	require.NoError(t, err)
+	a, added, err := a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.User}, crmkit.Cmd{By: "ana", At: at})
+	require.NoError(t, err)
+	_, err = s.Accounts().Create(ctx, a, "", opened, added)
+	require.NoError(t, err)
+
+	dropped := a.Clone()
+	dropped.Contacts, dropped.Version = nil, a.Version+1
+	ev, err := crmkit.NewEvent(account.AccountKind, a.ID, "ContactRemoved", "ana", at, dropped.Version, nil)
+	require.NoError(t, err)
+	d, created, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Fleet", Type: deal.NewBusiness,
+		Amount: crmkit.MustMoney("100.00", "EUR"), AccountID: a.ID, ContactID: a.Contacts[0].ID, Owner: "ana"},
+		deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: at}})
+	require.NoError(t, err)
+
+	err = s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.Accounts().Save(ctx, dropped, a.Version, ev); err != nil {
+			return err // no deal refers to the contact yet
+		}
+		_, err := s.Deals().Create(ctx, d, "", created) // outside the Update: committed at once
+		return err
+	})
+	var re *storage.ReferenceError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "contacts", re.Ref.Field)
+	got, err := s.Accounts().Get(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, a.Version, got.Version, "the Update wrote nothing")
+	assert.Len(t, got.Contacts, 1)
+}

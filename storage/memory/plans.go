@@ -10,15 +10,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// Quota plans and marketing campaigns: the optional abilities
-// storage.PlanStore and storage.CampaignStore, on the store and on the
-// transaction of Update, so that their writes land with the others.
-var (
-	_ storage.PlanStore     = (*Store)(nil)
-	_ storage.PlanStore     = (*txn)(nil)
-	_ storage.CampaignStore = (*Store)(nil)
-	_ storage.CampaignStore = (*txn)(nil)
-)
+// Quota plans and marketing campaigns, on the store and on the
+// transaction of Update (storage.Tx), so that their writes land with the
+// others.
 
 var planKind = &kind[quota.Plan, storage.PlanFilter]{
 	ops: ops[quota.Plan]{
@@ -72,13 +66,13 @@ func cloneCell(c quota.Cell) quota.Cell {
 	return out
 }
 
-// Plans returns the quota plan repository (storage.PlanStore); each call
+// Plans returns the quota plan repository; each call
 // on it is its own transaction.
 func (s *Store) Plans() storage.PlanRepository {
 	return &repo[quota.Plan, storage.PlanFilter]{st: s.state(), k: planKind}
 }
 
-// Campaigns returns the campaign repository (storage.CampaignStore);
+// Campaigns returns the campaign repository;
 // each call on it is its own transaction.
 func (s *Store) Campaigns() storage.CampaignRepository {
 	return &repo[campaign.Campaign, storage.CampaignFilter]{st: s.state(), k: campaignKind}

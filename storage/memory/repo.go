@@ -131,6 +131,9 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	if err := storage.ValidateKey(key); err != nil {
 		return zero, err
 	}
+	if err := storage.CheckHistory(r.k.name, r.k.id(&v), 0, r.k.version(&v), events); err != nil {
+		return zero, err
+	}
 	if r.tx != nil {
 		return txCreate(r.tx, &r.k.ops, v, key, events)
 	}
@@ -149,6 +152,14 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	}
 	if err := r.st.events.checkNew(evs); err != nil {
 		return zero, err
+	}
+	if len(r.st.events.byAgg[id]) > 0 {
+		return zero, storage.HistoryExists(r.k.name, id)
+	}
+	if r.k.refs != nil {
+		if err := r.k.refs(r.st, nil, &c, true); err != nil {
+			return zero, err
+		}
 	}
 	tb.put(c)
 	if key != "" {
@@ -179,6 +190,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	if err := checkVersions(&r.k.ops, &v, expected); err != nil {
 		return err
 	}
+	if err := storage.CheckHistory(r.k.name, r.k.id(&v), expected, r.k.version(&v), events); err != nil {
+		return err
+	}
 	if r.tx != nil {
 		return txSave(r.tx, &r.k.ops, v, expected, events)
 	}
@@ -196,6 +210,11 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	}
 	if err := r.st.events.checkNew(evs); err != nil {
 		return err
+	}
+	if r.k.refs != nil {
+		if err := r.k.refs(r.st, nil, &c, true); err != nil {
+			return err
+		}
 	}
 	tb.put(c)
 	r.st.events.append(evs)
@@ -239,6 +258,9 @@ func (e *eventsRepo) Append(ctx context.Context, events ...crmkit.Event) error {
 	evs := cloneEvents(events)
 	e.st.mu.Lock()
 	defer e.st.mu.Unlock()
+	if err := e.st.checkStored(evs); err != nil {
+		return err
+	}
 	if err := e.st.events.checkNew(evs); err != nil {
 		return err
 	}

@@ -17,6 +17,10 @@ type ops[T any] struct {
 	version  func(*T) int64
 	clone    func(T) T
 	validate func(T) error
+	// refs, if not nil, checks the references of a value about to be
+	// written (see refs.go): against the state tx sees (tx nil: the
+	// stored state), the caller holding st.mu when locked.
+	refs func(st *state, tx *txn, v *T, locked bool) error
 }
 
 // kind adds the filter of type F to ops. Adding an aggregate to the
@@ -75,6 +79,9 @@ func (t *table[T]) storedVersion(id uuid.UUID) int64 {
 	}
 	return 0
 }
+
+// has reports whether the table holds id.
+func (t *table[T]) has(id uuid.UUID) bool { return t.get(id) != nil }
 
 // put inserts or replaces v (already a private copy).
 func (t *table[T]) put(v T) {

@@ -24,6 +24,9 @@ type txn struct {
 	pending  [numKinds]pendingSet // by kind slot; nil until written
 	events   []crmkit.Event
 	eventIDs map[uuid.UUID]struct{}
+	// appended are the events of Append, checked again at commit: their
+	// aggregates must not be stored then either.
+	appended []crmkit.Event
 	feed     *feedWrite // set by the feed's Consume and Unpark
 }
 
@@ -31,8 +34,13 @@ type txn struct {
 type pendingSet interface {
 	// check reports a conflict with what is stored now.
 	check(st *state) error
+	// checkRefs reports a reference of the overlay that does not
+	// resolve in the state the commit leaves (st.mu held).
+	checkRefs(st *state, tx *txn) error
 	// apply writes the overlay into st.
 	apply(st *state)
+	// has reports whether the overlay writes id.
+	has(id uuid.UUID) bool
 }
 
 // pendingTable is one kind's overlay.
@@ -58,10 +66,27 @@ func (p *pendingTable[T]) check(st *state) error {
 			}
 			return fmt.Errorf("commit: %w", storage.Conflict(p.ops.name, id, row.base, stored))
 		}
+		if row.base == 0 && len(st.events.byAgg[id]) > 0 {
+			return fmt.Errorf("commit: %w", storage.HistoryExists(p.ops.name, id))
+		}
 	}
 	for key := range p.keys {
 		if _, ok := tb.keys[key]; ok {
 			return fmt.Errorf("commit: %s idempotency key %q used by a concurrent create: %w", p.ops.name, key, crmkit.ErrConflict)
+		}
+	}
+	return nil
+}
+
+func (p *pendingTable[T]) has(id uuid.UUID) bool { _, ok := p.rows[id]; return ok }
+
+func (p *pendingTable[T]) checkRefs(st *state, tx *txn) error {
+	if p.ops.refs == nil {
+		return nil
+	}
+	for _, row := range p.rows {
+		if err := p.ops.refs(st, tx, &row.v, true); err != nil {
+			return fmt.Errorf("commit: %w", err)
 		}
 	}
 	return nil
@@ -109,7 +134,7 @@ func (tx *txn) end() {
 	tx.mu.Lock()
 	tx.done = true
 	tx.pending = [numKinds]pendingSet{}
-	tx.events, tx.eventIDs, tx.feed = nil, nil, nil
+	tx.events, tx.eventIDs, tx.appended, tx.feed = nil, nil, nil, nil
 	tx.mu.Unlock()
 }
 
@@ -136,6 +161,16 @@ func (tx *txn) commit(ctx context.Context) error {
 	}
 	if err := st.events.checkNew(tx.events); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if err := tx.checkAppended(st.checkStored); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, p := range tx.pending {
+		if p != nil {
+			if err := p.checkRefs(st, tx); err != nil {
+				return err
+			}
+		}
 	}
 	if tx.feed != nil {
 		if err := tx.feed.check(st); err != nil {
@@ -295,6 +330,14 @@ func txCreate[T any](tx *txn, o *ops[T], v T, key string, events []crmkit.Event)
 	if err := tx.checkEvents(events); err != nil {
 		return zero, err
 	}
+	if tx.historyExists(id) {
+		return zero, storage.HistoryExists(o.name, id)
+	}
+	if o.refs != nil {
+		if err := o.refs(tx.st, tx, &v, false); err != nil {
+			return zero, err
+		}
+	}
 	p := pendingOf(tx, o)
 	p.rows[id] = &pendingRow[T]{v: o.clone(v)}
 	if key != "" {
@@ -319,6 +362,11 @@ func txSave[T any](tx *txn, o *ops[T], v T, expected int64, events []crmkit.Even
 	}
 	if err := tx.checkEvents(events); err != nil {
 		return err
+	}
+	if o.refs != nil {
+		if err := o.refs(tx.st, tx, &v, false); err != nil {
+			return err
+		}
 	}
 	pendingOf(tx, o).rows[id] = &pendingRow[T]{v: o.clone(v), base: base}
 	tx.appendEvents(events)
@@ -358,11 +406,50 @@ func (tx *txn) addEvents(events []crmkit.Event) error {
 		return err
 	}
 	defer tx.mu.Unlock()
+	tx.st.mu.RLock()
+	err := tx.checkStoredOrPending(events, tx.st.checkStored)
+	tx.st.mu.RUnlock()
+	if err != nil {
+		return err
+	}
 	if err := tx.checkEvents(events); err != nil {
 		return err
 	}
 	tx.appendEvents(events)
+	tx.appended = append(tx.appended, events...)
 	return nil
+}
+
+// historyExists reports whether the log, or tx's own appended events,
+// hold events of id. tx.mu is held.
+func (tx *txn) historyExists(id uuid.UUID) bool {
+	for _, e := range tx.appended {
+		if e.AggregateID == id {
+			return true
+		}
+	}
+	tx.st.mu.RLock()
+	defer tx.st.mu.RUnlock()
+	return len(tx.st.events.byAgg[id]) > 0
+}
+
+// checkStoredOrPending refuses an event of an aggregate stored (stored
+// checks) or written by tx. tx.mu is held.
+func (tx *txn) checkStoredOrPending(events []crmkit.Event, stored func([]crmkit.Event) error) error {
+	for i, e := range events {
+		if slot, ok := kindSlots[e.AggregateKind]; ok {
+			if p := tx.pending[slot]; p != nil && p.has(e.AggregateID) {
+				return storage.EventOfStored(i, e)
+			}
+		}
+	}
+	return stored(events)
+}
+
+// checkAppended checks the transaction's appended events again, at
+// commit (st.mu held).
+func (tx *txn) checkAppended(stored func([]crmkit.Event) error) error {
+	return tx.checkStoredOrPending(tx.appended, stored)
 }
 
 // pendingEvents returns copies of the transaction's events that q

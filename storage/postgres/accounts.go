@@ -9,15 +9,18 @@ import (
 )
 
 // Accounts (their contacts inside the JSONB body) and contracts, tables
-// accounts and contracts of schema version 3: the optional abilities
-// storage.AccountStore and storage.ContractStore on the store and on
-// Update's tx.
-var (
-	_ storage.AccountStore  = (*Store)(nil)
-	_ storage.AccountStore  = (*txView)(nil)
-	_ storage.ContractStore = (*Store)(nil)
-	_ storage.ContractStore = (*txView)(nil)
-)
+// accounts and contracts of schema version 3, on the store and on
+// Update's tx (storage.Tx).
+
+// contractCheck is the reference check of a contract's write: its
+// account, and its deal when it has one.
+func contractCheck(ph func(string) string) string {
+	return `SELECT CASE
+		WHEN NOT EXISTS (SELECT 1 FROM accounts WHERE tenant_id = $1 AND id = ` + ph("account_id") + `) THEN 'account_id'
+		WHEN ` + ph("deal_id") + ` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deals
+			WHERE tenant_id = $1 AND id = ` + ph("deal_id") + `) THEN 'deal_id'
+		END`
+}
 
 // nullUUID returns id, or nil (SQL NULL) for uuid.Nil.
 func nullUUID(id uuid.UUID) any {
@@ -30,14 +33,53 @@ func nullUUID(id uuid.UUID) any {
 var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	name:  account.AccountKind,
 	table: "accounts",
-	cols:  []column{{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "text[]"}},
+	cols: []column{
+		{"owner", "text"}, {"segment", "text"}, {"parent", "uuid"}, {"relations", "text[]"},
+		{"domain", "text"}, {"contact_emails", "text[]"}, {"contact_phones", "text[]"},
+	},
 	colValues: func(a *account.Account, dst []any) []any {
-		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), a.Relations.Names())
+		// The dedupe keys (schema version 7), as storage.AccountKeys
+		// normalises them, so the memory store and this one select alike.
+		domain, emails, phones := storage.AccountKeys(a)
+		if emails == nil {
+			emails = []string{}
+		}
+		if phones == nil {
+			phones = []string{}
+		}
+		return append(dst, a.Owner, a.Segment, nullUUID(a.Parent), a.Relations.Names(), domain, emails, phones)
 	},
 	id:             func(a *account.Account) uuid.UUID { return a.ID },
 	version:        func(a *account.Account) int64 { return a.Version },
 	validate:       storage.ValidateAccount,
 	validateFilter: storage.AccountFilter.Validate,
+	// The account's contacts go to account_contacts, which deals' contact
+	// references point at; a Save that drops a contact a deal refers to
+	// is refused.
+	sideValues: func(a *account.Account, dst []any) []any {
+		ids := make([]uuid.UUID, len(a.Contacts))
+		for i, c := range a.Contacts {
+			ids[i] = c.ID
+		}
+		return append(dst, ids)
+	},
+	sideCreate: func(ph func(string) string) string {
+		return `contacts AS (INSERT INTO account_contacts (tenant_id, account_id, id)
+	SELECT $1, $2::uuid, c FROM unnest(` + ph("side") + `::uuid[]) AS c WHERE EXISTS (SELECT 1 FROM w))`
+	},
+	checkSave: func(ph func(string) string) string {
+		return `SELECT 'contacts ' || contact_id || ' ' || id FROM deals
+	WHERE tenant_id = $1 AND account_id = $2::uuid AND contact_id IS NOT NULL
+		AND NOT (contact_id = ANY(` + ph("side") + `::uuid[]))
+	LIMIT 1`
+	},
+	sideSave: func(ph func(string) string) string {
+		return `dropped AS (DELETE FROM account_contacts
+	WHERE tenant_id = $1 AND account_id = $2::uuid AND NOT (id = ANY(` + ph("side") + `::uuid[])) AND EXISTS (SELECT 1 FROM w)),
+added AS (INSERT INTO account_contacts (tenant_id, account_id, id)
+	SELECT $1, $2::uuid, c FROM unnest(` + ph("side") + `::uuid[]) AS c WHERE EXISTS (SELECT 1 FROM w)
+	ON CONFLICT DO NOTHING)`
+	},
 	where: func(f *storage.AccountFilter, b *strings.Builder, args []any) []any {
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))
@@ -51,6 +93,23 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 		if f.Relations != 0 {
 			// account.Relation.Has: every bit of the filter is set.
 			b.WriteString(" AND relations @> " + param(&args, f.Relations.Names()) + "::text[]")
+		}
+		// validateFilter ran first, so Keys has no error here.
+		// Any of the keys (see AccountFilter): one BitmapOr over the
+		// indexes of migration 0007.
+		domain, email, phone, _ := f.Keys()
+		var any []string
+		if domain != "" {
+			any = append(any, "domain = "+param(&args, domain))
+		}
+		if email != "" {
+			any = append(any, "contact_emails @> ARRAY["+param(&args, email)+"::text]")
+		}
+		if phone != "" {
+			any = append(any, "contact_phones @> ARRAY["+param(&args, phone)+"::text]")
+		}
+		if len(any) > 0 {
+			b.WriteString(" AND (" + strings.Join(any, " OR ") + ")")
 		}
 		return args
 	},
@@ -69,6 +128,9 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	version:        func(c *account.Contract) int64 { return c.Version },
 	validate:       storage.ValidateContract,
 	validateFilter: storage.ContractFilter.Validate,
+	checkCreate:    contractCheck,
+	checkSave:      contractCheck,
+	refs:           storage.ContractReferences,
 	where: func(f *storage.ContractFilter, b *strings.Builder, args []any) []any {
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
@@ -95,13 +157,13 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	},
 }).build()
 
-// Accounts returns the account repository (storage.AccountStore),
+// Accounts returns the account repository,
 // contacts included; each call on it is its own transaction.
 func (s *Store) Accounts() storage.AccountRepository {
 	return &repo[account.Account, storage.AccountFilter]{sc: s.scope(), k: accountKind}
 }
 
-// Contracts returns the contract repository (storage.ContractStore);
+// Contracts returns the contract repository;
 // each call on it is its own transaction.
 func (s *Store) Contracts() storage.ContractRepository {
 	return &repo[account.Contract, storage.ContractFilter]{sc: s.scope(), k: contractKind}

@@ -39,19 +39,36 @@
 // of a constant, so reordering a const block changes no stored row;
 // schema version 5 converted the numbers older versions stored. Tables plans and
 // campaigns (schema version 2) hold quota plans and marketing campaigns
-// the same way: the store and Update's tx implement the optional
-// storage.PlanStore and storage.CampaignStore; tables accounts (their
-// contacts inside the body; filter columns owner, segment, parent,
-// relations) and contracts (account_id, deal_id, status and the current
-// terms' renewal_date), schema version 3, back storage.AccountStore and
-// storage.ContractStore. Table events is the
-// append-only log, keyed by tenant_id and event ID and indexed by
-// aggregate and by time.
+// the same way; tables accounts (their contacts inside the body; filter
+// columns owner, segment, parent, relations) and contracts (account_id,
+// deal_id, status and the current terms' renewal_date), schema version
+// 3, back the account and contract repositories of storage.Tx. Table
+// events is the append-only log, keyed by tenant_id and event ID and
+// indexed by aggregate and by time.
+//
+// References (schema version 6) are composite foreign keys on
+// (tenant_id, id), so no reference crosses tenants and they hold for
+// writers outside the library too: deals (account_id) and contracts
+// (account_id) to accounts, contracts (deal_id) to deals, deals
+// (account_id, contact_id) to account_contacts, the (tenant_id,
+// account_id, id) of every contact, which an account's Create and Save
+// keep in the same statement. All are ON DELETE RESTRICT and checked at
+// once: write the record referred to first. Each write also checks its
+// references in its own statement and writes nothing when one does not
+// resolve, reporting a *storage.ReferenceError (a concurrent writer that
+// breaks one in between trips the key, SQLSTATE 23503, reported the
+// same way), so a refused write inside Update leaves the transaction
+// usable, as on the memory store. Migration 6 fails, changing nothing,
+// when stored rows already break a reference, naming how many and the
+// first; ImportDeals is held to the same keys (an import with a deal
+// whose account or contact does not resolve is crmkit.ErrInvalid and
+// stores nothing).
 //
 // # How writes work
 //
 // Every Create and Save is one SQL statement: a data-modifying WITH query
-// that writes the row and inserts its events only if the row was written,
+// that checks the references, writes the row and inserts its events
+// (and an account's contact rows) only if the row was written,
 // so state and events land together even outside Update. A Save is
 // UPDATE ... WHERE tenant_id = $1 AND id = $2 AND version = $3: a
 // concurrent writer of the same row makes it wait and then find another

@@ -16,6 +16,7 @@ const (
 	codeSerialization = "40001" // serialization_failure (also CockroachDB's and YugabyteDB's retry errors)
 	codeDeadlock      = "40P01" // deadlock_detected
 	codeUnique        = "23505" // unique_violation
+	codeForeignKey    = "23503" // foreign_key_violation
 	codeUndefinedTab  = "42P01" // undefined_table
 
 	codeDuplicateObject = "42710" // duplicate_object

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -54,8 +55,26 @@ func appendEventArgs(args []any, events []crmkit.Event) []any {
 // appendSQL appends events unless one of their IDs is logged already; it
 // returns that ID (NULL when the events were appended).
 var appendSQL = `WITH dup AS (SELECT id FROM events WHERE tenant_id = $1 AND id = ANY($2::uuid[]) LIMIT 1),
-ev AS (` + eventsInsert(2, "NOT EXISTS (SELECT 1 FROM dup)") + `)
-SELECT id FROM dup`
+stored AS (SELECT e.i FROM unnest($3::text[], $4::uuid[]) WITH ORDINALITY AS e(kind, agg, i)
+	WHERE ` + storedCond() + ` ORDER BY e.i LIMIT 1),
+ev AS (` + eventsInsert(2, "NOT EXISTS (SELECT 1 FROM dup) AND NOT EXISTS (SELECT 1 FROM stored)") + `)
+SELECT (SELECT id FROM dup), (SELECT i FROM stored)`
+
+// storedCond is the condition that e.agg is an aggregate of kind e.kind
+// the store holds, over every kind's table.
+func storedCond() string {
+	var b strings.Builder
+	for i, k := range [...]struct{ name, table string }{
+		{leadKind.name, leadKind.table}, {dealKind.name, dealKind.table}, {accountKind.name, accountKind.table},
+		{contractKind.name, contractKind.table}, {planKind.name, planKind.table}, {campaignKind.name, campaignKind.table},
+	} {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		fmt.Fprintf(&b, "(e.kind = '%s' AND EXISTS (SELECT 1 FROM %s WHERE tenant_id = $1 AND id = e.agg))", k.name, k.table)
+	}
+	return b.String()
+}
 
 // eventLog is the storage.EventLog of a scope.
 type eventLog struct{ sc *scope }
@@ -77,24 +96,19 @@ func (l *eventLog) Append(ctx context.Context, events ...crmkit.Event) error {
 		return err
 	}
 	defer release()
-	rows, err := q.Query(ctx, appendSQL, appendEventArgs([]any{l.sc.tenant}, events)...)
-	if err != nil {
+	var (
+		dup    *[16]byte
+		stored *int64
+	)
+	if err := q.QueryRow(ctx, appendSQL, appendEventArgs([]any{l.sc.tenant}, events)...).Scan(&dup, &stored); err != nil {
 		return fmt.Errorf("postgres: append events: %w", mapErr(ctx, err))
 	}
-	defer rows.Close()
-	var dup [16]byte
-	found := false
-	for rows.Next() {
-		if err := rows.Scan(&dup); err != nil {
-			return fmt.Errorf("postgres: append events: %w", mapErr(ctx, err))
-		}
-		found = true
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgres: append events: %w", mapErr(ctx, err))
-	}
-	if found {
-		return storage.DuplicateEvent(uuid.UUID(dup))
+	switch {
+	case stored != nil:
+		i := int(*stored - 1) // ORDINALITY counts from 1
+		return storage.EventOfStored(i, events[i])
+	case dup != nil:
+		return storage.DuplicateEvent(uuid.UUID(*dup))
 	}
 	l.sc.wroteEvents()
 	return nil

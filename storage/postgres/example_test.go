@@ -25,8 +25,8 @@ func ExampleMigrations() {
 	// 3 0003_accounts_contracts.sql
 	// 4 0004_fractions.sql
 	// 5 0005_enum_text.sql
-	// 6 0006_reserved.sql
-	// 7 0007_reserved.sql
+	// 6 0006_references.sql
+	// 7 0007_account_keys.sql
 	// 8 0008_reserved.sql
 	// 9 0009_feed.sql
 	// schema version 9

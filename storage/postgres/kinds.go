@@ -51,11 +51,15 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	table: "deals",
 	cols: []column{
 		{"pipeline", "text"}, {"stage", "int2"}, {"status", "text"}, {"owner", "text"},
-		{"expected_close", "timestamptz"},
+		{"expected_close", "timestamptz"}, {"account_id", "uuid"}, {"contact_id", "uuid"},
 	},
 	colValues: func(d *deal.Deal, dst []any) []any {
-		return append(dst, d.PipelineID, int16(d.Stage), d.Status.String(), d.Owner, nullTime(d.CloseDate))
+		return append(dst, d.PipelineID, int16(d.Stage), d.Status.String(), d.Owner, nullTime(d.CloseDate),
+			d.AccountID, nullUUID(d.ContactID))
 	},
+	checkCreate:    dealCheck,
+	checkSave:      dealCheck,
+	refs:           storage.DealReferences,
 	id:             func(d *deal.Deal) uuid.UUID { return d.ID },
 	version:        func(d *deal.Deal) int64 { return d.Version },
 	validate:       storage.ValidateDeal,
@@ -89,6 +93,16 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 		return args
 	},
 }).build()
+
+// dealCheck is the reference check of a deal's write: its account, and
+// its contact inside that account.
+func dealCheck(ph func(string) string) string {
+	return `SELECT CASE
+		WHEN NOT EXISTS (SELECT 1 FROM accounts WHERE tenant_id = $1 AND id = ` + ph("account_id") + `) THEN 'account_id'
+		WHEN ` + ph("contact_id") + ` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM account_contacts
+			WHERE tenant_id = $1 AND account_id = ` + ph("account_id") + ` AND id = ` + ph("contact_id") + `) THEN 'contact_id'
+		END`
+}
 
 // nullTime returns t, or nil (SQL NULL) for the zero time.
 func nullTime(t time.Time) any {

@@ -83,7 +83,8 @@ func TestMigrateEnumsToText(t *testing.T) {
 	exec(`INSERT INTO leads (tenant_id, id, version, stage, source, owner, body) VALUES ($1, $2, 1, 1, 'social', 'bo', $3::jsonb)`, tenant, fresh,
 		fmt.Sprintf(`{"ID": %q, "Who": {"Name": "Bob"}, "Source": "social", "Owner": "bo", "Stage": 1, "NurturedBy": 0, "Temperature": 0, "Version": 1}`, fresh))
 
-	// A renewal deal, open.
+	// A renewal deal, open, and the account it refers to.
+	insertOldTestAccount(t, db.Pool(), tenant)
 	d, dealCreated := testDeal(t, deal.DefaultPipeline(), "ana", 1)
 	d.Type = deal.Renewal
 	exec(`INSERT INTO deals (tenant_id, id, version, pipeline, stage, status, owner, expected_close, body)
@@ -93,7 +94,7 @@ func TestMigrateEnumsToText(t *testing.T) {
 
 	// An account that is a customer and a partner, its contact a champion,
 	// with the events of both.
-	a, accountCreated, err := account.New("Globex", "ana", account.Customer|account.Partner, crmkit.Cmd{By: "ana", At: t0})
+	a, accountCreated, err := account.New(account.NewAccount{Name: "Globex", Owner: "ana", Relations: account.Customer | account.Partner}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)
 	a, contactAdded, err := a.AddContact(account.Contact{Name: "Hank", Email: "hank@globex.example", Role: account.Champion}, crmkit.Cmd{By: "ana", At: t0})
 	require.NoError(t, err)

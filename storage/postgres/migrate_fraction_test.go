@@ -39,6 +39,16 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	// turn it back into the numbers of version 3 afterwards (open was 1).
 	_, err = db.Pool().Exec(ctx, "ALTER TABLE deals ALTER COLUMN status TYPE text")
 	require.NoError(t, err)
+	// Likewise this code writes the references of schema version 6: give
+	// the deals their columns while they are written (and take them away
+	// afterwards), and the account they refer to as version-3 code stored
+	// it.
+	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals ADD COLUMN account_id uuid, ADD COLUMN contact_id uuid;
+		CREATE TABLE account_contacts (tenant_id text, account_id uuid, id uuid)`)
+	require.NoError(t, err)
+	insertOldTestAccount(t, db.Pool(), "acme")
+	_, err = db.Pool().Exec(ctx, `INSERT INTO account_contacts VALUES ('acme', $1, $2)`, testAccount, testContact)
+	require.NoError(t, err)
 	s, err := db.Tenant("acme")
 	require.NoError(t, err)
 
@@ -58,6 +68,8 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals ALTER COLUMN status TYPE smallint USING CASE status WHEN 'open' THEN 1 END`)
+	require.NoError(t, err)
+	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals DROP COLUMN account_id, DROP COLUMN contact_id; DROP TABLE account_contacts`)
 	require.NoError(t, err)
 
 	// Rewrite the stored values as the old code wrote them: percent, and

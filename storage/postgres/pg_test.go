@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -37,14 +39,52 @@ func testLead(owner string) (lead.Lead, crmkit.Event) {
 	return l, e
 }
 
+// testAccount, with its contact testContact, is the account every
+// testDeal refers to: store it first (storeTestAccount).
+var (
+	testAccount = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000aa")
+	testContact = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000cc")
+)
+
+// testAccountValue returns testAccount with its contact, and its history.
+func testAccountValue(t testing.TB) (account.Account, []crmkit.Event) {
+	t.Helper()
+	a, e1, err := account.New(account.NewAccount{ID: testAccount, Name: "Initech", Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: "test", At: t0})
+	require.NoError(t, err)
+	a, e2, err := a.AddContact(account.Contact{ID: testContact, Name: "Bill", Email: "bill@initech.example", Role: account.User}, crmkit.Cmd{By: "test", At: t0})
+	require.NoError(t, err)
+	return a, []crmkit.Event{e1, e2}
+}
+
+// storeTestAccount stores testAccount in s unless it is there.
+func storeTestAccount(t testing.TB, s *postgres.Store) {
+	t.Helper()
+	a, evs := testAccountValue(t)
+	_, err := s.Accounts().Create(context.Background(), a, "test-account", evs...)
+	require.NoError(t, err)
+}
+
+// insertOldTestAccount inserts testAccount into tenant's accounts table of
+// a schema older than version 5 (relations a number), as code of that
+// version stored it.
+func insertOldTestAccount(t testing.TB, pool *pgxpool.Pool, tenant string) {
+	t.Helper()
+	a, _ := testAccountValue(t)
+	body, err := json.Marshal(a)
+	require.NoError(t, err)
+	_, err = pool.Exec(context.Background(), `INSERT INTO accounts (tenant_id, id, version, owner, segment, parent, relations, body)
+		VALUES ($1, $2, $3, $4, '', NULL, 2, jsonb_set($5::jsonb, '{relations}', '2'))`, tenant, a.ID, a.Version, a.Owner, string(body))
+	require.NoError(t, err)
+}
+
 // testDeal returns a version-1 deal in the default pipeline and its
-// DealCreated event.
+// DealCreated event. It refers to testAccount and testContact.
 func testDeal(t testing.TB, p *deal.Pipeline, owner string, i int) (deal.Deal, crmkit.Event) {
 	t.Helper()
 	d, e, err := deal.New(p, deal.NewDeal{
 		Name: fmt.Sprintf("Deal %d", i), Type: deal.NewBusiness,
 		Amount:    crmkit.MustMoney(fmt.Sprintf("%d.00", 1000+i%5000), "EUR"),
-		CloseDate: t0.AddDate(0, 0, 30+i%60), AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: owner,
+		CloseDate: t0.AddDate(0, 0, 30+i%60), AccountID: testAccount, ContactID: testContact, Owner: owner,
 	}, deal.Cmd{Cmd: crmkit.Cmd{By: "importer", At: t0}})
 	require.NoError(t, err)
 	return d, e
@@ -171,7 +211,7 @@ func TestMigrateUpgrades(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql", "0004_fractions.sql", "0005_enum_text.sql",
-		"0006_reserved.sql", "0007_reserved.sql", "0008_reserved.sql", "0009_feed.sql"}, names)
+		"0006_references.sql", "0007_account_keys.sql", "0008_reserved.sql", "0009_feed.sql"}, names)
 	got, err := s.Leads().Get(ctx, id)
 	require.NoError(t, err, "the lead survived the upgrade")
 	assert.Equal(t, lead.Lead{ID: id, Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana", Stage: lead.StageMQL, Version: 1}, got)
@@ -205,6 +245,7 @@ func TestImport(t *testing.T) {
 	other, err := db.Tenant("globex")
 	require.NoError(t, err)
 	p := deal.DefaultPipeline()
+	storeTestAccount(t, s)
 
 	const n = 300
 	deals := make([]deal.Deal, n)
@@ -283,6 +324,17 @@ func TestImport(t *testing.T) {
 	es[1].At = time.Time{}
 	_, err = s.ImportDeals(ctx, ds, es)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "an invalid event")
+	ds, es = fresh()
+	ds[3].AccountID = crmkit.NewID()
+	_, err = s.ImportDeals(ctx, ds, es)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a deal whose account does not exist")
+	ds, es = fresh()
+	ds[1].ContactID = crmkit.NewID()
+	_, err = s.ImportDeals(ctx, ds, es)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a deal whose contact is not its account's")
+	ds, es = fresh()
+	_, err = other.ImportDeals(ctx, ds, es)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "deals of acme's account imported for globex")
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	ds, es = fresh()
@@ -333,6 +385,7 @@ func TestTerminatedBackend(t *testing.T) {
 	require.NoError(t, db.Migrate(ctx))
 	s, err := db.Tenant("acme")
 	require.NoError(t, err)
+	storeTestAccount(t, s)
 
 	l, ev := testLead("ana")
 	_, err = s.Leads().Create(ctx, l, "", ev)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // column is a real column a kind's lists filter on, beside the JSONB body.
@@ -33,6 +35,21 @@ type kind[T, F any] struct {
 	// parameters after those in args, and returns args with theirs.
 	where func(f *F, b *strings.Builder, args []any) []any
 
+	// The references of the kind (see storage.ReferenceError), all
+	// optional. checkCreate and checkSave return a query of one text
+	// value: the field of the written value whose reference does not
+	// resolve, NULL when all do; the write happens only when it is NULL.
+	// sideCreate and sideSave return more CTEs the write runs when it
+	// writes (the account's rows of account_contacts), over the
+	// parameter sideValues appends. ph gives the placeholder of a filter
+	// column, or of the side parameter for "side".
+	checkCreate, checkSave func(ph func(col string) string) string
+	sideCreate, sideSave   func(ph func(col string) string) string
+	sideValues             func(v *T, dst []any) []any
+	// refs returns the references of a value, to name the one a foreign
+	// key violation reports (by its Field).
+	refs func(v *T) []storage.Reference
+
 	getSQL, createSQL, saveSQL, versionSQL, keySQL string
 }
 
@@ -49,27 +66,54 @@ func (k *kind[T, F]) build() *kind[T, F] {
 	}
 	ev := 6 + len(k.cols)
 	dup := `dup AS (SELECT id FROM events WHERE tenant_id = $1 AND id = ANY($` + strconv.Itoa(ev) + `::uuid[]) LIMIT 1)`
+	ph := func(col string) string {
+		if col == "side" {
+			return "$" + strconv.Itoa(ev+eventArrays)
+		}
+		for i, c := range k.cols {
+			if c.name == col {
+				return "$" + strconv.Itoa(6+i) + "::" + c.typ
+			}
+		}
+		panic("postgres: kind " + k.name + " has no column " + col)
+	}
+	check := func(q func(func(string) string) string) string {
+		if q == nil {
+			return `ref AS (SELECT NULL::text AS bad)`
+		}
+		return `ref AS (SELECT (` + q(ph) + `) AS bad)`
+	}
+	side := func(q func(func(string) string) string) string {
+		if q == nil {
+			return ""
+		}
+		return ",\n" + q(ph)
+	}
 	k.getSQL = `SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND id = $2`
 	k.versionSQL = `SELECT version FROM ` + k.table + ` WHERE tenant_id = $1 AND id = $2`
 	k.keySQL = `SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND create_key = $2`
 	k.createSQL = `WITH ` + dup + `,
+` + check(k.checkCreate) + `,
+prior AS (SELECT 1 FROM events WHERE tenant_id = $1 AND aggregate_id = $2::uuid LIMIT 1),
 w AS (
 	INSERT INTO ` + k.table + ` (tenant_id, id, version, create_key, body` + names.String() + `)
 	SELECT $1::text, $2::uuid, $3::bigint, $4::text, $5::jsonb` + casts.String() + `
-	WHERE NOT EXISTS (SELECT 1 FROM dup)
+	WHERE NOT EXISTS (SELECT 1 FROM dup) AND (SELECT bad FROM ref) IS NULL AND NOT EXISTS (SELECT 1 FROM prior)
 	ON CONFLICT DO NOTHING
 	RETURNING 1
 ),
-ev AS (` + eventsInsert(ev, "EXISTS (SELECT 1 FROM w)") + `)
-SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup)`
+ev AS (` + eventsInsert(ev, "EXISTS (SELECT 1 FROM w)") + `)` + side(k.sideCreate) + `
+SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup), (SELECT bad FROM ref), EXISTS (SELECT 1 FROM prior)`
 	k.saveSQL = `WITH ` + dup + `,
+` + check(k.checkSave) + `,
 w AS (
 	UPDATE ` + k.table + ` SET version = $3::bigint, body = $5::jsonb` + sets.String() + `
 	WHERE tenant_id = $1 AND id = $2::uuid AND version = $4::bigint AND NOT EXISTS (SELECT 1 FROM dup)
+		AND (SELECT bad FROM ref) IS NULL
 	RETURNING 1
 ),
-ev AS (` + eventsInsert(ev, "EXISTS (SELECT 1 FROM w)") + `)
-SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup)`
+ev AS (` + eventsInsert(ev, "EXISTS (SELECT 1 FROM w)") + `)` + side(k.sideSave) + `
+SELECT EXISTS (SELECT 1 FROM w), (SELECT id FROM dup), (SELECT bad FROM ref)`
 	return k
 }
 
@@ -195,10 +239,14 @@ func (r *repo[T, F]) checkWrite(ctx context.Context, v *T, events []crmkit.Event
 	if err != nil {
 		return nil, crmkit.Invalid(r.k.name, "%s %s cannot be encoded: %v", r.k.name, r.k.id(v), err)
 	}
-	args := make([]any, 0, 5+len(r.k.cols)+eventArrays)
+	args := make([]any, 0, 6+len(r.k.cols)+eventArrays)
 	args = append(args, r.sc.tenant, [16]byte(r.k.id(v)), r.k.version(v), nil, body)
 	args = r.k.colValues(v, args)
-	return appendEventArgs(args, events), nil
+	args = appendEventArgs(args, events)
+	if r.k.sideValues != nil {
+		args = r.k.sideValues(v, args)
+	}
+	return args, nil
 }
 
 // Create stores v with events in one statement, or returns the aggregate
@@ -212,10 +260,13 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	if err := storage.ValidateKey(key); err != nil {
 		return zero, err
 	}
+	id := r.k.id(&v)
+	if err := storage.CheckHistory(r.k.name, id, 0, r.k.version(&v), events); err != nil {
+		return zero, err
+	}
 	if key != "" {
 		args[3] = key
 	}
-	id := r.k.id(&v)
 	q, release, err := r.sc.acquire()
 	if err != nil {
 		return zero, err
@@ -224,9 +275,11 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 	var (
 		written bool
 		dup     *[16]byte
+		bad     *string
+		prior   bool
 	)
-	if err := q.QueryRow(ctx, r.k.createSQL, args...).Scan(&written, &dup); err != nil {
-		return zero, fmt.Errorf("postgres: create %s %s: %w", r.k.name, id, mapErr(ctx, err))
+	if err := q.QueryRow(ctx, r.k.createSQL, args...).Scan(&written, &dup, &bad, &prior); err != nil {
+		return zero, fmt.Errorf("postgres: create %s %s: %w", r.k.name, id, r.mapWriteErr(ctx, &v, err))
 	}
 	if written {
 		if len(events) > 0 {
@@ -254,6 +307,10 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		return zero, storage.Exists(r.k.name, id)
 	case dup != nil:
 		return zero, storage.DuplicateEvent(uuid.UUID(*dup))
+	case prior:
+		return zero, storage.HistoryExists(r.k.name, id)
+	case bad != nil:
+		return zero, r.refError(&v, *bad)
 	}
 	// A concurrent writer took the key or the ID and its transaction has
 	// not committed yet for this one to see; running again settles it.
@@ -287,6 +344,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	if r.k.version(&v) <= expected {
 		return crmkit.Invalid("version", "%s %s: new version %d is not above the expected %d", r.k.name, id, r.k.version(&v), expected)
 	}
+	if err := storage.CheckHistory(r.k.name, id, expected, r.k.version(&v), events); err != nil {
+		return err
+	}
 	args[3] = expected
 	q, release, err := r.sc.acquire()
 	if err != nil {
@@ -296,9 +356,10 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	var (
 		written bool
 		dup     *[16]byte
+		bad     *string
 	)
-	if err := q.QueryRow(ctx, r.k.saveSQL, args...).Scan(&written, &dup); err != nil {
-		return fmt.Errorf("postgres: save %s %s: %w", r.k.name, id, mapErr(ctx, err))
+	if err := q.QueryRow(ctx, r.k.saveSQL, args...).Scan(&written, &dup, &bad); err != nil {
+		return fmt.Errorf("postgres: save %s %s: %w", r.k.name, id, r.mapWriteErr(ctx, &v, err))
 	}
 	if written {
 		if len(events) > 0 {
@@ -316,9 +377,58 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		return storage.Conflict(r.k.name, id, expected, stored)
 	case dup != nil:
 		return storage.DuplicateEvent(uuid.UUID(*dup))
+	case bad != nil:
+		return r.refError(&v, *bad)
 	}
 	// The row was at another version when the UPDATE ran and is back at
 	// expected now: impossible while versions only grow, but a conflict
 	// if it happens.
 	return storage.Conflict(r.k.name, id, expected, stored)
+}
+
+// refError returns the error of a write of v that the reference check
+// refused: bad is the field whose reference does not resolve, or
+// "contacts <contact> <deal>" for an account write that drops a contact
+// the deal still refers to.
+func (r *repo[T, F]) refError(v *T, bad string) error {
+	id := r.k.id(v)
+	if rest, ok := strings.CutPrefix(bad, "contacts "); ok {
+		contact, deal, _ := strings.Cut(rest, " ")
+		return storage.ContactInUse(id, uuid.MustParse(contact), uuid.MustParse(deal))
+	}
+	if r.k.refs != nil {
+		for _, ref := range r.k.refs(v) {
+			if ref.Field == bad {
+				return storage.Dangling(r.k.name, id, ref)
+			}
+		}
+	}
+	return &storage.ReferenceError{Kind: r.k.name, ID: id, Ref: storage.Reference{Field: bad}, Reason: "does not resolve"}
+}
+
+// fkFields names the field of each foreign key of schema version 6.
+var fkFields = map[string]string{
+	"deals_account_fk":     "account_id",
+	"deals_contact_fk":     "contact_id",
+	"contracts_account_fk": "account_id",
+	"contracts_deal_fk":    "deal_id",
+}
+
+// mapWriteErr is mapErr for the error of a write of v, turning a foreign
+// key violation (a concurrent writer broke a reference between the
+// write's check and its constraint check) into the *storage.ReferenceError
+// the check would have given.
+func (r *repo[T, F]) mapWriteErr(ctx context.Context, v *T, err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != codeForeignKey {
+		return mapErr(ctx, err)
+	}
+	if field, ok := fkFields[pe.ConstraintName]; ok && pe.TableName == r.k.table {
+		return fmt.Errorf("%w (%w)", r.refError(v, field), err)
+	}
+	id := r.k.id(v)
+	re := &storage.ReferenceError{Kind: r.k.name, ID: id,
+		Ref:    storage.Reference{Field: "contacts", Kind: storage.ContactKind, Account: id},
+		Reason: "a deal still refers to a contact the write drops: " + pe.Detail}
+	return fmt.Errorf("%w (%w)", re, err)
 }

@@ -28,12 +28,8 @@ type Store struct {
 }
 
 var (
-	_ storage.Store         = (*Store)(nil)
-	_ storage.Tx            = (*txView)(nil)
-	_ storage.PlanStore     = (*Store)(nil)
-	_ storage.PlanStore     = (*txView)(nil)
-	_ storage.CampaignStore = (*Store)(nil)
-	_ storage.CampaignStore = (*txView)(nil)
+	_ storage.Store = (*Store)(nil)
+	_ storage.Tx    = (*txView)(nil)
 )
 
 // querier is what the repositories need of a pool or a transaction.
@@ -144,14 +140,14 @@ func (s *Store) Deals() storage.DealRepository {
 // Events returns the tenant's event log.
 func (s *Store) Events() storage.EventLog { return &eventLog{sc: s.scope()} }
 
-// Plans returns the quota plan repository (storage.PlanStore); each call
+// Plans returns the quota plan repository; each call
 // on it is its own transaction.
 func (s *Store) Plans() storage.PlanRepository {
 	return &repo[quota.Plan, storage.PlanFilter]{sc: s.scope(), k: planKind}
 }
 
-// Campaigns returns the marketing campaign repository
-// (storage.CampaignStore); each call on it is its own transaction.
+// Campaigns returns the marketing campaign repository; each call on it
+// is its own transaction.
 func (s *Store) Campaigns() storage.CampaignRepository {
 	return &repo[campaign.Campaign, storage.CampaignFilter]{sc: s.scope(), k: campaignKind}
 }

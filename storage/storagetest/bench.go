@@ -145,6 +145,7 @@ func BenchmarkUpdate(b *testing.B, s storage.Store) {
 // reports moves/s.
 func BenchmarkStageMoves(b *testing.B, s storage.Store, writers int) {
 	ctx := context.Background()
+	ensureSuite(b, s) // the account the deals refer to
 	ids := make([]uuid.UUID, writers)
 	for i := range ids {
 		d, ev := newDeal(b, dealSpec{name: "Bench", owner: "bench-" + uuid.NewString(), stage: "bidding", close: base.AddDate(0, 2, 0)})

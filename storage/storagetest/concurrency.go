@@ -302,7 +302,8 @@ func testCommitConflicts(t *testing.T, o Opener) {
 	} else {
 		assert.True(t, storage.IsRetryable(oerr), "the outside create failed: %v", oerr)
 	}
-	again, err := s.Leads().Create(ctx, fresh(), "once")
+	fl, fev := fresh()
+	again, err := s.Leads().Create(ctx, fl, "once", fev)
 	require.NoError(t, err)
 	assert.Equal(t, winner, again.ID, "the key answers with the winner")
 }

@@ -123,14 +123,14 @@ func testNotFound(t *testing.T, o Opener) {
 	assert.ErrorIs(t, s.Leads().Save(ctx, next, 1, ev2), crmkit.ErrNotFound)
 	d, _ := newDeal(t, dealSpec{name: "X", owner: "ana"})
 	d.Version = 2
-	assert.ErrorIs(t, s.Deals().Save(ctx, d, 1), crmkit.ErrNotFound)
+	assert.ErrorIs(t, s.Deals().Save(ctx, d, 1, history(deal.DealKind, d.ID, 1, 2)...), crmkit.ErrNotFound)
 	assert.Empty(t, collect(t, s.Events().ByAggregate(ctx, l.ID)), "an unknown aggregate has no events")
 	assertEmpty(t, ctx, s)
 
 	// A failed save wrote nothing: creating the lead afterwards works.
 	_, err = s.Leads().Create(ctx, l, "", ev)
 	require.NoError(t, err)
-	_, err = s.Leads().Create(ctx, next, "", ev2) // same ID
+	_, err = s.Leads().Create(ctx, l, "", history(lead.LeadKind, l.ID, 0, 1)...) // same ID
 	assert.ErrorIs(t, err, crmkit.ErrConflict, "a create of an existing ID")
 	assert.Len(t, allEvents(t, ctx, s), 1)
 }
@@ -207,8 +207,8 @@ func testVersionRules(t *testing.T, o Opener) {
 
 	// A create keeps the version it is given (an imported aggregate).
 	imp, iev := newLead("Imported", "ana", lead.StageSQL, lead.ChannelEmail)
-	imp.Version, iev.Version = 7, 7
-	_, err = s.Leads().Create(ctx, imp, "", iev)
+	imp.Version = 7
+	_, err = s.Leads().Create(ctx, imp, "", append([]crmkit.Event{iev}, history(lead.LeadKind, imp.ID, 1, 7)...)...)
 	require.NoError(t, err)
 	got, err = s.Leads().Get(ctx, imp.ID)
 	require.NoError(t, err)

@@ -67,14 +67,15 @@ func testEnums(t *testing.T, o Opener) {
 		assert.ElementsMatch(t, byStatus[st], found, "deals %s", st)
 	}
 
-	if as, ok := s.(storage.AccountStore); ok {
+	{
+		as := s
 		// Accounts: every set of relations, each contact role.
 		byRel := map[account.Relation]uuid.UUID{}
 		for i := range 16 + enumCount {
 			a, ev := makeAccount(t, 0)
 			a.Relations = account.Relation(i)
 			a.Contacts[0].Role = account.ContactRole(i % (6 + enumCount))
-			if store(t, "account", storage.ValidateAccount(a), func() error { _, err := as.Accounts().Create(ctx, a, "", ev); return err },
+			if store(t, "account", storage.ValidateAccount(a), func() error { _, err := as.Accounts().Create(ctx, a, "", ev...); return err },
 				func() (any, error) { return as.Accounts().Get(ctx, a.ID) }, a) {
 				byRel[a.Relations] = a.ID
 			}
@@ -87,11 +88,13 @@ func testEnums(t *testing.T, o Opener) {
 				}
 			}
 			found := ids(all(t, as.Accounts(), storage.AccountFilter{Relations: r}), func(a *account.Account) uuid.UUID { return a.ID })
+			found = slices.DeleteFunc(found, suiteRecord)
 			assert.ElementsMatch(t, want, found, "accounts with relations %s", r)
 		}
 	}
 
-	if cs, ok := s.(storage.ContractStore); ok {
+	{
+		cs := s
 		// Contracts: each status, execution and kind of terms.
 		byStatus := map[account.ContractStatus][]uuid.UUID{}
 		for i := range 8 + enumCount {
@@ -99,7 +102,7 @@ func testEnums(t *testing.T, o Opener) {
 			c.Status = account.ContractStatus(i)
 			c.Execution = account.Execution(i % (4 + enumCount))
 			c.Terms[0].Kind = account.TermsKind(i % (4 + enumCount))
-			if store(t, "contract", storage.ValidateContract(c), func() error { _, err := cs.Contracts().Create(ctx, c, "", ev); return err },
+			if store(t, "contract", storage.ValidateContract(c), func() error { _, err := cs.Contracts().Create(ctx, c, "", ev...); return err },
 				func() (any, error) { return cs.Contracts().Get(ctx, c.ID) }, c) {
 				byStatus[c.Status] = append(byStatus[c.Status], c.ID)
 			}
@@ -110,13 +113,14 @@ func testEnums(t *testing.T, o Opener) {
 		}
 	}
 
-	if cs, ok := s.(storage.CampaignStore); ok {
+	{
+		cs := s
 		// Campaigns: each status (the zero status is a real one, planned).
 		byStatus := map[campaign.Status][]uuid.UUID{}
 		for i := range 6 + enumCount {
 			c, ev := makeCampaign(t, 0)
 			c.Status = campaign.Status(i)
-			if store(t, "campaign", storage.ValidateCampaign(c), func() error { _, err := cs.Campaigns().Create(ctx, c, "", ev); return err },
+			if store(t, "campaign", storage.ValidateCampaign(c), func() error { _, err := cs.Campaigns().Create(ctx, c, "", ev...); return err },
 				func() (any, error) { return cs.Campaigns().Get(ctx, c.ID) }, c) {
 				byStatus[c.Status] = append(byStatus[c.Status], c.ID)
 			}

@@ -7,83 +7,10 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// convert converts l with the lead ladder and builds the opportunity as a
-// deal in the default pipeline: the values a conversion stores together.
-func convert(t testing.TB, ctx context.Context, l lead.Lead) (lead.Conversion, deal.Deal, crmkit.Event) {
-	t.Helper()
-	at := base.Add(time.Hour)
-	lad, err := lead.NewLadder()
-	require.NoError(t, err)
-	conv, err := lad.Convert(ctx, l, lead.ConvertInput{Cmd: crmkit.Cmd{By: "ana", At: at}, Amount: eur("5000.00"), ExpectedClose: at.AddDate(0, 2, 0)})
-	require.NoError(t, err)
-	opp := conv.Opportunity
-	d, ev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
-		ID: opp.ID, Name: opp.Name, Type: deal.NewBusiness, Amount: opp.Amount, CloseDate: opp.ExpectedClose,
-		AccountID: opp.AccountID, ContactID: opp.ContactID, SourceLeadID: opp.LeadID, Owner: opp.Owner,
-	}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: opp.CreatedAt}})
-	require.NoError(t, err)
-	return conv, d, ev
-}
-
-// storeConversion stores a conversion in one Update: the converted lead
-// (against the version it was converted from) and the new deal, each with
-// its event. The deal's create is idempotent by the lead: converting
-// twice cannot make two deals.
-func storeConversion(ctx context.Context, s storage.Store, from int64, conv lead.Conversion, d deal.Deal, dev crmkit.Event) error {
-	return s.Update(ctx, func(tx storage.Tx) error {
-		if err := tx.Leads().Save(ctx, conv.Lead, from, conv.Event); err != nil {
-			return err
-		}
-		_, err := tx.Deals().Create(ctx, d, "conversion:"+conv.Lead.ID.String(), dev)
-		return err
-	})
-}
-
-// testLeadConversion stores a lead conversion as one Update. The
-// conversion also drafts an account and a contact; their repositories
-// join storage with the account package, and this test with them.
-func testLeadConversion(t *testing.T, o Opener) {
-	ctx := context.Background()
-	s := open(t, o, "acme")
-	l, ev := newLead("Ada Lovelace", "ana", lead.StageSQL, lead.ChannelReferral)
-	_, err := s.Leads().Create(ctx, l, "", ev)
-	require.NoError(t, err)
-
-	conv, d, dev := convert(t, ctx, l)
-	// A second conversion drafted from the same lead version, as a
-	// double-clicked button would.
-	conv2, d2, dev2 := convert(t, ctx, l)
-
-	require.NoError(t, storeConversion(ctx, s, l.Version, conv, d, dev))
-	err = storeConversion(ctx, s, l.Version, conv2, d2, dev2)
-	assert.ErrorIs(t, err, crmkit.ErrConflict, "the lead was converted already")
-
-	got, err := s.Leads().Get(ctx, l.ID)
-	require.NoError(t, err)
-	same(t, conv.Lead, got)
-	assert.Equal(t, lead.StageConverted, got.Stage)
-	assert.Equal(t, d.ID, got.Conversion.OpportunityID)
-	gotDeal, err := s.Deals().Get(ctx, d.ID)
-	require.NoError(t, err)
-	same(t, d, gotDeal)
-	assert.Equal(t, l.ID, gotDeal.SourceLeadID)
-	_, err = s.Deals().Get(ctx, d2.ID)
-	assert.ErrorIs(t, err, crmkit.ErrNotFound, "the failed second conversion left no deal")
-
-	leadEvents := collect(t, s.Events().ByAggregate(ctx, l.ID))
-	require.Len(t, leadEvents, 2)
-	assert.Equal(t, lead.EventLeadConverted, leadEvents[1].Type)
-	dealEvents := collect(t, s.Events().ByAggregate(ctx, d.ID))
-	require.Len(t, dealEvents, 1)
-	assert.Equal(t, deal.EventDealCreated, dealEvents[0].Type)
-	assert.Len(t, allEvents(t, ctx, s), 3)
-}
 
 // handover hands over every deal of from, read through tx, to ana and bo
 // and saves the result in tx. afterRead, if not nil, runs between the

@@ -12,8 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The optional account and contract repositories (storage.AccountStore,
-// storage.ContractStore) get the checks of runOptional.
+// The account and contract repositories get the checks of runOptional.
 
 func testAccounts(t *testing.T, o Opener) { runOptional(t, o, accountFixture()) }
 
@@ -24,13 +23,8 @@ var groupParent = uuid.MustParse("0190f3a0-0000-7000-8000-000000000001")
 
 func accountFixture() fixture[account.Account, storage.AccountFilter] {
 	return fixture[account.Account, storage.AccountFilter]{
-		repo: func(tx storage.Tx) (storage.AccountRepository, bool) {
-			as, ok := tx.(storage.AccountStore)
-			if !ok {
-				return nil, false
-			}
-			return as.Accounts(), true
-		},
+		repo:    storage.Tx.Accounts,
+		bare:    true,
 		make:    makeAccount,
 		next:    nextAccount,
 		touch:   func(a *account.Account) { a.Departments[0], a.Contacts[0].Name = "tampered", "tampered" },
@@ -58,6 +52,9 @@ func accountFixture() fixture[account.Account, storage.AccountFilter] {
 			bad(func(a *account.Account) { a.Parent = a.ID })
 			bad(func(a *account.Account) { a.Contacts[0].Role = 0 })
 			bad(func(a *account.Account) { a.Contacts = append(a.Contacts, a.Contacts[0]) })
+			bad(func(a *account.Account) { a.Domain = "https://Acme.com" })
+			bad(func(a *account.Account) { a.Size = -1 })
+			bad(func(a *account.Account) { a.Contacts[0].Phone = "+" + string(make([]byte, storage.MaxKeyLen)) })
 			bad(func(a *account.Account) { a.Segment = "ent\x00" })
 			bad(func(a *account.Account) { a.Owner = string(make([]byte, storage.MaxKeyLen+1)) })
 			return out
@@ -84,7 +81,7 @@ var accountVariants = [fixtureVariants]struct{ ana, enterprise, child, customer 
 
 // makeAccount returns variant i of an account with one department and
 // one contact, at version 3, and the event of its last change.
-func makeAccount(t testing.TB, i int) (account.Account, crmkit.Event) {
+func makeAccount(t testing.TB, i int) (account.Account, []crmkit.Event) {
 	t.Helper()
 	v := accountVariants[i]
 	owner, rel := "bo", account.Prospect|account.Partner
@@ -94,7 +91,7 @@ func makeAccount(t testing.TB, i int) (account.Account, crmkit.Event) {
 	if v.customer {
 		rel = account.Customer | account.Partner
 	}
-	a, _, err := account.New(fmt.Sprintf("Globex %d", i), owner, rel, crmkit.Cmd{By: actor, At: base})
+	a, e1, err := account.New(account.NewAccount{Name: fmt.Sprintf("Globex %d", i), Owner: owner, Relations: rel}, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
 	a.Segment = "smb"
 	if v.enterprise {
@@ -104,16 +101,16 @@ func makeAccount(t testing.TB, i int) (account.Account, crmkit.Event) {
 		a.Parent = groupParent
 	}
 	a.Category = "A"
-	a, _, err = a.AddDepartment("Purchasing", crmkit.Cmd{By: actor, At: base})
+	a, e2, err := a.AddDepartment("Purchasing", crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
-	a, e, err := a.AddContact(account.Contact{Name: "Hank Scorpio", Email: fmt.Sprintf("hank%d@globex.example", i),
+	a, e3, err := a.AddContact(account.Contact{Name: "Hank Scorpio", Email: fmt.Sprintf("hank%d@globex.example", i),
 		Department: "Purchasing", Role: account.DecisionMaker}, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
-	return a, e
+	return a, []crmkit.Event{e1, e2, e3}
 }
 
 // nextAccount hands the account to the other owner: one version on.
-func nextAccount(t testing.TB, a account.Account) (account.Account, crmkit.Event) {
+func nextAccount(t testing.TB, a account.Account) (account.Account, []crmkit.Event) {
 	t.Helper()
 	owner := "bo"
 	if a.Owner == "bo" {
@@ -121,25 +118,20 @@ func nextAccount(t testing.TB, a account.Account) (account.Account, crmkit.Event
 	}
 	b, e, err := a.Reassign(owner, crmkit.Cmd{By: actor, At: base.Add(time.Duration(a.Version) * time.Hour)})
 	require.NoError(t, err)
-	return b, e
+	return b, []crmkit.Event{e}
 }
 
 // contractAccount and contractDeal are the account of every fixture
 // contract and the deal of the odd ones.
 var (
-	contractAccount = uuid.MustParse("0190f3a0-0000-7000-8000-000000000002")
-	contractDeal    = uuid.MustParse("0190f3a0-0000-7000-8000-000000000003")
+	contractAccount = suiteAccount
+	contractDeal    = suiteDeal
 )
 
 func contractFixture() fixture[account.Contract, storage.ContractFilter] {
 	return fixture[account.Contract, storage.ContractFilter]{
-		repo: func(tx storage.Tx) (storage.ContractRepository, bool) {
-			cs, ok := tx.(storage.ContractStore)
-			if !ok {
-				return nil, false
-			}
-			return cs.Contracts(), true
-		},
+		repo:    storage.Tx.Contracts,
+		prepare: ensureSuiteDeal,
 		make:    makeContract,
 		next:    nextContract,
 		touch:   func(c *account.Contract) { c.Terms[0].AutoRenew, c.Terms[0].Version = !c.Terms[0].AutoRenew, 99 },
@@ -184,7 +176,7 @@ func contractFixture() fixture[account.Contract, storage.ContractFilter] {
 
 // makeContract returns variant i of a contract, a draft at version 1 (or
 // approved at version 2 for i = 1 and 4), and its event.
-func makeContract(t testing.TB, i int) (account.Contract, crmkit.Event) {
+func makeContract(t testing.TB, i int) (account.Contract, []crmkit.Event) {
 	t.Helper()
 	spec := account.ContractSpec{
 		AccountID: contractAccount, Title: fmt.Sprintf("Support %d", i),
@@ -196,21 +188,23 @@ func makeContract(t testing.TB, i int) (account.Contract, crmkit.Event) {
 	}
 	c, e, err := account.NewContract(spec, crmkit.Cmd{By: actor, At: base})
 	require.NoError(t, err)
+	evs := []crmkit.Event{e}
 	if i%3 == 1 {
 		c.Status, c.ApprovalID, c.Version = account.Approved, crmkit.NewID(), 2
 		e, err = crmkit.NewEvent(account.ContractKind, c.ID, account.EventContractApproved, actor, base, 2, nil)
 		require.NoError(t, err)
+		evs = append(evs, e)
 	}
-	return c, e
+	return c, evs
 }
 
 // nextContract moves the contract one version on: an amendment of its
 // recurring amount from a month after the current terms start.
-func nextContract(t testing.TB, c account.Contract) (account.Contract, crmkit.Event) {
+func nextContract(t testing.TB, c account.Contract) (account.Contract, []crmkit.Event) {
 	t.Helper()
 	cur := c.Current()
 	monthly := eur(fmt.Sprintf("%d.00", 1000+100*c.Version))
 	n, e, err := c.Amend(cur.Period.Start.AddDate(0, 1, 0), cur.Period.End, monthly, cur.Value, crmkit.Cmd{By: actor, At: base.Add(time.Duration(c.Version) * time.Hour)})
 	require.NoError(t, err)
-	return n, e
+	return n, []crmkit.Event{e}
 }

@@ -63,6 +63,17 @@
 //     equal and is found by the filters on it; numbers that are no value
 //     are crmkit.ErrInvalid exactly when the storage.Validate functions
 //     refuse them, and write nothing.
+//   - History matches state (History): for every repository, a rapid
+//     property that a Create or Save whose events are not one per
+//     version from the stored version to the written one, each of the
+//     written aggregate and kind, is crmkit.ErrInvalid and writes
+//     nothing, exactly when an oracle written apart says so.
+//   - References resolve (References): a deal's account and contact, a
+//     contract's account and deal exist in the tenant (a dangling
+//     reference, another tenant's record, a contact of another account,
+//     an account written after its deal in one Update, an account Save
+//     dropping a contact a deal refers to: a *storage.ReferenceError
+//     matching crmkit.ErrInvalid, nothing written).
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -84,6 +95,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -123,6 +135,7 @@ var tests = []test{
 	{"UpdateSeesOwnWrites", testUpdateOwnWrites},
 	{"CancelledContext", testCancelled},
 	{"LeadConversion", testLeadConversion},
+	{"ConvertDedupes", testConvertDedupes},
 	{"BulkHandover", testBulkHandover},
 	{"ConcurrentMovesWithRetry", testConcurrentMoves},
 	{"CommitConflicts", testCommitConflicts},
@@ -132,15 +145,18 @@ var tests = []test{
 	{"Model", testModel},
 	{"StoredDomain", testStoredDomain},
 	{"Enums", testEnums},
-	{"OptionalBounds", testOptionalBounds}, // optional: storage.CampaignStore, storage.ContractStore
+	{"OptionalBounds", testOptionalBounds},
 	{"NilContext", testNilContext},
 	{"Hardening", testHardening},
-	{"Plans", testPlans},             // optional: storage.PlanStore
-	{"Campaigns", testCampaigns},     // optional: storage.CampaignStore
-	{"Accounts", testAccounts},       // optional: storage.AccountStore
-	{"Contracts", testContracts},     // optional: storage.ContractStore
-	{"DomainRules", testDomainRules}, // accounts, contracts, campaigns when the store has them
-	{"Feed", testFeed},               // optional: storage.Feed
+	{"Plans", testPlans},
+	{"Campaigns", testCampaigns},
+	{"Accounts", testAccounts},
+	{"AccountKeys", testAccountKeys},
+	{"Contracts", testContracts},
+	{"DomainRules", testDomainRules},
+	{"History", testHistory},
+	{"References", testReferences},
+	{"Feed", testFeed}, // optional: storage.Feed
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
@@ -154,13 +170,85 @@ func Run(t *testing.T, newDB func(t *testing.T) Opener) {
 	}
 }
 
-// open opens tenant or fails the test.
+// open opens tenant or fails the test, and makes sure it holds the
+// suite's account (see suiteAccount), which the suite's deals and
+// contracts refer to.
 func open(t testing.TB, o Opener, tenant string) storage.Store {
+	t.Helper()
+	s := openBare(t, o, tenant)
+	ensureSuite(t, s)
+	return s
+}
+
+// openBare opens tenant or fails the test, adding nothing to it.
+func openBare(t testing.TB, o Opener, tenant string) storage.Store {
 	t.Helper()
 	s, err := o(tenant)
 	require.NoError(t, err, "open tenant %q", tenant)
 	require.Equal(t, tenant, s.Tenant())
 	return s
+}
+
+// suiteAccount, with its one contact suiteContact, is the account every
+// deal and contract of the suite refers to (references resolve: see
+// storage.ReferenceError), and suiteDeal the deal the contracts that
+// have one refer to. open creates the account in every tenant it opens,
+// idempotently; the helpers that list a tenant's events leave the
+// suite's own records out, so that the tests count only their own.
+var (
+	suiteAccount = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000a1")
+	suiteContact = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000c1")
+	suiteDeal    = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000d1")
+)
+
+// accountWith returns a valid account with ID id holding one contact
+// with ID contact, and its history, written at at.
+func accountWith(t tb, id, contact uuid.UUID, name string, at time.Time) (account.Account, []crmkit.Event) {
+	t.Helper()
+	a, e1, err := account.New(account.NewAccount{ID: id, Name: name, Owner: "ana", Relations: account.Customer}, crmkit.Cmd{By: actor, At: at})
+	require.NoError(t, err)
+	a, e2, err := a.AddContact(account.Contact{ID: contact, Name: "Pat Buyer", Email: "pat@" + id.String()[:8] + ".example",
+		Role: account.DecisionMaker}, crmkit.Cmd{By: actor, At: at})
+	require.NoError(t, err)
+	return a, []crmkit.Event{e1, e2}
+}
+
+// ensureSuite creates the suite's account in s unless it is there.
+func ensureSuite(t tb, s storage.Store) {
+	t.Helper()
+	a, evs := accountWith(t, suiteAccount, suiteContact, "Suite Account", suiteTime)
+	_, err := s.Accounts().Create(context.Background(), a, "storagetest-suite-account", evs...)
+	require.NoError(t, err, "create the suite's account")
+}
+
+// ensureSuiteDeal creates the suite's deal (and account) in s unless they
+// are there.
+func ensureSuiteDeal(t tb, s storage.Store) {
+	t.Helper()
+	ensureSuite(t, s)
+	d, ev := newDeal(t, dealSpec{name: "Suite Deal", owner: "ana"})
+	d.ID, ev.AggregateID, ev.At = suiteDeal, suiteDeal, suiteTime
+	_, err := s.Deals().Create(context.Background(), d, "storagetest-suite-deal", ev)
+	require.NoError(t, err, "create the suite's deal")
+}
+
+// tb is what the suite's helpers need of a *testing.T or a *rapid.T.
+type tb interface {
+	Helper()
+	Errorf(format string, args ...any)
+	FailNow()
+}
+
+// suiteTime is when the suite's own records were written: long before
+// base, outside every period the tests read events of.
+var suiteTime = base.AddDate(-10, 0, 0)
+
+// suiteRecord reports whether id is one of the suite's own records.
+func suiteRecord(id uuid.UUID) bool { return id == suiteAccount || id == suiteDeal }
+
+// ownEvents returns evs without the suite's own records' events.
+func ownEvents(evs []crmkit.Event) []crmkit.Event {
+	return slices.DeleteFunc(evs, func(e crmkit.Event) bool { return suiteRecord(e.AggregateID) })
 }
 
 // base is the time the suite's entities are created at: whole seconds in
@@ -197,11 +285,25 @@ func settle(l *lead.Lead) {
 	}
 }
 
-// fresh returns a new valid lead, for writes whose value does not matter
-// (a Create answered from its idempotency key).
-func fresh() lead.Lead {
-	l, _ := newLead("Fresh", "ana", lead.StageSuspect, lead.ChannelEmail)
-	return l
+// fresh returns a new valid lead and its event, for writes whose value
+// does not matter (a Create answered from its idempotency key).
+func fresh() (lead.Lead, crmkit.Event) {
+	return newLead("Fresh", "ana", lead.StageSuspect, lead.ChannelEmail)
+}
+
+// history returns the events of aggregate id of kind from version from
+// to version to (one per version, in order), for writes that move a
+// version by more than one.
+func history(kind string, id uuid.UUID, from, to int64) []crmkit.Event {
+	out := make([]crmkit.Event, 0, to-from)
+	for v := from + 1; v <= to; v++ {
+		e, err := crmkit.NewEvent(kind, id, "Imported", actor, base, v, nil)
+		if err != nil {
+			panic(err) // the suite's own events are valid
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // leadEvent returns an event of type typ recording l at its version.
@@ -237,11 +339,11 @@ type dealSpec struct {
 
 // newDeal creates a deal in deal.DefaultPipeline with its DealCreated
 // event.
-func newDeal(t testing.TB, s dealSpec) (deal.Deal, crmkit.Event) {
+func newDeal(t tb, s dealSpec) (deal.Deal, crmkit.Event) {
 	t.Helper()
 	d, e, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
 		Name: s.name, Type: deal.NewBusiness, Amount: eur("1000.00"), CloseDate: s.close,
-		AccountID: crmkit.NewID(), ContactID: crmkit.NewID(), Owner: s.owner, Stage: s.stage,
+		AccountID: suiteAccount, ContactID: suiteContact, Owner: s.owner, Stage: s.stage,
 		Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.1250")),
 	}, deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: base}})
 	require.NoError(t, err)
@@ -443,7 +545,9 @@ func allDeals(t testing.TB, ctx context.Context, s storage.Tx) []deal.Deal {
 	var out []deal.Deal
 	for d, err := range storage.All(ctx, s.Deals(), storage.DealFilter{}, storage.MaxPageSize) {
 		require.NoError(t, err)
-		out = append(out, d)
+		if !suiteRecord(d.ID) {
+			out = append(out, d)
+		}
 	}
 	return out
 }
@@ -454,7 +558,7 @@ var everything = crmkit.Period{Start: base.AddDate(-1, 0, 0), End: base.AddDate(
 // allEvents returns every event of s in time order.
 func allEvents(t testing.TB, ctx context.Context, s storage.Tx) []crmkit.Event {
 	t.Helper()
-	return collect(t, s.Events().Between(ctx, everything))
+	return ownEvents(collect(t, s.Events().Between(ctx, everything)))
 }
 
 // assertEmpty asserts that s holds no lead, deal or event.

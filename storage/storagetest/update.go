@@ -66,7 +66,7 @@ func testUpdateAtomic(t *testing.T, o Opener) {
 		}
 		stale := next
 		stale.Version = 6
-		return tx.Leads().Save(ctx, stale, 5, xev)
+		return tx.Leads().Save(ctx, stale, 5, history(lead.LeadKind, stale.ID, 5, 6)...)
 	})
 	require.ErrorIs(t, err, crmkit.ErrConflict)
 	same(t, before, take(t, ctx, s), "an Update failing halfway leaves nothing")
@@ -109,7 +109,8 @@ func testUpdateAtomic(t *testing.T, o Opener) {
 	same(t, d, gotDeal)
 	assert.Len(t, allEvents(t, ctx, s), 5)
 	// The keys were stored with the creates.
-	got, err = s.Leads().Create(ctx, fresh(), "key-n")
+	fl, fev := fresh()
+	got, err = s.Leads().Create(ctx, fl, "key-n", fev)
 	require.NoError(t, err)
 	assert.Equal(t, n.ID, got.ID)
 }
