@@ -516,6 +516,9 @@ const notifyTimeout = 5 * time.Second
 // notifyFeed wakes tenant's consumers everywhere: it queues the tenant
 // for the DB's notifying goroutine, starting it if it is not running.
 func (db *DB) notifyFeed(tenant string) {
+	if db == nil || db.pool == nil {
+		return
+	}
 	db.notifyMu.Lock()
 	if db.pending == nil {
 		db.pending = make(map[string]struct{})
