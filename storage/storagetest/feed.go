@@ -56,7 +56,7 @@ func feedOf(t *testing.T, s storage.Store) storage.Feed {
 }
 
 func testFeed(t *testing.T, o Opener) {
-	feedOf(t, open(t, o, "feed-probe"))
+	feedOf(t, openBare(t, o, "feed-probe"))
 	checks := []struct {
 		name string
 		fn   func(t *testing.T, o Opener)
@@ -130,7 +130,7 @@ func consume(t testing.TB, f storage.Feed, consumer string, n int) []crmkit.Even
 
 func feedBasics(t *testing.T, o Opener) {
 	ctx := context.Background()
-	s := open(t, o, "feed-basics")
+	s := openBare(t, o, "feed-basics")
 	f := feedOf(t, s)
 	require.NoError(t, f.Register(ctx, "a", ""))
 	assert.Zero(t, headOf(t, s, f), "an empty feed")
@@ -187,7 +187,7 @@ const (
 
 func feedNoGaps(t *testing.T, o Opener) {
 	ctx := context.Background()
-	s := open(t, o, "feed-gaps")
+	s := openBare(t, o, "feed-gaps")
 	f := feedOf(t, s)
 	for c := range feedConsumers {
 		require.NoError(t, f.Register(ctx, fmt.Sprintf("c%d", c), ""))
@@ -300,7 +300,7 @@ var errFlaky = errors.New("storagetest: flaky handler")
 
 func feedExactlyOnce(t *testing.T, o Opener) {
 	ctx := context.Background()
-	s := open(t, o, "feed-once")
+	s := openBare(t, o, "feed-once")
 	f := feedOf(t, s)
 	// The counter is a lead whose "handled" attribute counts the events
 	// the handler handled; its own events are in the feed too and skipped.
@@ -381,7 +381,7 @@ func feedExactlyOnce(t *testing.T, o Opener) {
 
 func feedResume(t *testing.T, o Opener) {
 	ctx := context.Background()
-	s := open(t, o, "feed-resume")
+	s := openBare(t, o, "feed-resume")
 	f := feedOf(t, s)
 	require.NoError(t, f.Register(ctx, "r", ""))
 	evs := createLeads(t, s, 12)
@@ -427,11 +427,15 @@ func feedResume(t *testing.T, o Opener) {
 		// The last run handles one batch and waits at the head: stop it
 		// from outside.
 		var err error
+		guard := time.After(60 * time.Second) // a liveness guard, not a timing assertion
 	wait:
 		for {
 			select {
 			case err = <-done:
 				break wait
+			case <-guard:
+				scancel()
+				t.Errorf("run %d: Subscribe did not reach the head (position %d)", run, consumerPos(t, s, f, "r"))
 			case <-time.After(5 * time.Millisecond):
 				if consumerPos(t, s, f, "r") == 12 {
 					scancel()
@@ -454,7 +458,7 @@ func mustParked(t testing.TB, f storage.Feed, consumer string) []storage.Parked 
 
 func feedParking(t *testing.T, o Opener) {
 	ctx := context.Background()
-	s := open(t, o, "feed-park")
+	s := openBare(t, o, "feed-park")
 	f := feedOf(t, s)
 	require.NoError(t, f.Register(ctx, "p", ""))
 	evs := createLeads(t, s, 7)
@@ -529,7 +533,7 @@ func feedParking(t *testing.T, o Opener) {
 
 func feedBadInput(t *testing.T, o Opener) {
 	ctx := context.Background()
-	s := open(t, o, "feed-bad")
+	s := openBare(t, o, "feed-bad")
 	f := feedOf(t, s)
 	require.NoError(t, f.Register(ctx, "ok", ""))
 	l, lev := newLead("Victim", "ana", lead.StageSuspect, lead.ChannelEmail)
@@ -540,7 +544,7 @@ func feedBadInput(t *testing.T, o Opener) {
 	require.NoError(t, err)
 	before := consumerPos(t, s, f, "ok")
 	parkedBefore := mustParked(t, f, "ok")
-	other := open(t, o, "feed-bad-other")
+	other := openBare(t, o, "feed-bad-other")
 	otherPos := storage.EncodePosition(other.Tenant(), 1)
 	nop := func(storage.Tx, []crmkit.Event) error { return nil }
 	var nilCtx context.Context // the input under test
@@ -620,7 +624,7 @@ func feedBadInput(t *testing.T, o Opener) {
 
 func feedTenants(t *testing.T, o Opener) {
 	ctx := context.Background()
-	a, b := open(t, o, "feed-a"), open(t, o, "feed-b")
+	a, b := openBare(t, o, "feed-a"), openBare(t, o, "feed-b")
 	fa, fb := feedOf(t, a), feedOf(t, b)
 	require.NoError(t, fa.Register(ctx, "x", ""))
 	require.NoError(t, fb.Register(ctx, "x", ""))
@@ -637,7 +641,7 @@ func feedTenants(t *testing.T, o Opener) {
 
 func feedWait(t *testing.T, o Opener) {
 	ctx := context.Background()
-	s := open(t, o, "feed-wait")
+	s := openBare(t, o, "feed-wait")
 	f := feedOf(t, s)
 	require.NoError(t, f.Register(ctx, "w", ""))
 	woke := make(chan error, 1)
