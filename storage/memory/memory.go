@@ -33,7 +33,8 @@
 // state and, inside Update, the Update's own writes, so a record written
 // earlier in the same Update resolves. The commit checks the references
 // and appended events again under the write lock, against the state it
-// leaves, so no concurrent commit breaks them in between.//
+// leaves, so no concurrent commit breaks them in between.
+//
 // A Store is a storage.Feed too: the tenant's events in commit order, the
 // consumers' positions and parked events kept beside them, and Wait woken
 // by every commit that appends events (see feed.go).
