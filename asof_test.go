@@ -30,7 +30,7 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 	require.NoError(t, err)
 	rev := crmkit.Cmd{By: "cfo", At: start.AddDate(0, -1, 0), Reason: "FY2025"}
 	plan, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1000000", "EUR"), Rounding: crmkit.RoundHalfEven}, rev)
+		Target: quota.Amount(crmkit.MustMoney("1000000", "EUR")), Rounding: crmkit.RoundHalfEven}, rev)
 	require.NoError(t, err)
 	stages := deal.MustPipeline(deal.PipelineSpec{ID: "asof", Stages: []deal.Stage{{Name: "open", Probability: decimal.RequireFromString("0.5"), Forecast: deal.ForecastPipeline}}})
 
@@ -82,11 +82,11 @@ func TestAsOfMeansAtOrBefore(t *testing.T) {
 		// quota: the sales are the actuals of a one-cell plan.
 		recs := make([]quota.Record, n)
 		for i, s := range sales {
-			recs[i] = quota.Record{At: s.at, Amount: money(s.minor)}
+			recs[i] = quota.Record{At: s.at, Amount: quota.Amount(money(s.minor))}
 		}
 		ev, err := plan.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: asOf})
 		require.NoError(t, err)
-		require.Equal(t, want, ev.Actual, "quota actual as of %s", asOf)
+		require.Equal(t, quota.Amount(money(want)), ev.Actual, "quota actual as of %s", asOf)
 
 		// account: the sales are the revenue of one customer.
 		hist, err := value.MonthlyRevenue(cal, start, asOf, eur, func(yield func(time.Time, crmkit.Money) bool) {

@@ -74,7 +74,7 @@ func TestPropertyConstructorsReturnVersion1AndTheirEvent(t *testing.T) {
 				return created{c.ID, c.Version, c.Validate(), e, err}
 			}},
 			"plan": {quota.PlanKind, quota.EventPlanCreated, func() created {
-				p, e, err := quota.NewPlan(quota.PlanSpec{Name: name, FiscalYear: at.Year(), Target: amount,
+				p, e, err := quota.NewPlan(quota.PlanSpec{Name: name, FiscalYear: at.Year(), Target: quota.Amount(amount),
 					Rounding: crmkit.RoundHalfEven}, cmd)
 				return created{p.ID, p.Version, p.Validate(), e, err}
 			}},

@@ -80,7 +80,7 @@ func runScript(t *rapid.T, start time.Time, steps []int, seed uint64) []byte {
 	k, e, err := account.NewContract(account.ContractSpec{AccountID: acc.ID, DealID: d.ID, Title: "Acme",
 		Start: start, End: start.AddDate(1, 0, 0), Monthly: eur, Value: crmkit.MustMoney("0.00", "EUR")}, cmd("rep-1", ""))
 	keep(e, err)
-	p, e, err := quota.NewPlan(quota.PlanSpec{Name: "FY", FiscalYear: start.Year(), Target: eur,
+	p, e, err := quota.NewPlan(quota.PlanSpec{Name: "FY", FiscalYear: start.Year(), Target: quota.Amount(eur),
 		Rounding: crmkit.RoundHalfEven}, cmd("cfo", "plan"))
 	keep(e, err)
 

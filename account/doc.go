@@ -41,7 +41,10 @@
 // # Journey log
 //
 // RecordInteraction checks and records an Interaction, every significant
-// step of the journey, small problems solved informally included;
+// step of the journey, small problems solved informally included, at
+// Version 1; Interaction.Respond, Resolve and Rate record its first
+// response, resolution and satisfaction score later, each with its event
+// (ReplayInteraction rebuilds it from them);
 // JourneyStatsOf gives satisfaction, first-response and resolution times (autoresponders never
 // count), LogCompleteness measures how much is recorded, and
 // RepeatSupportSignals finds regular customers who keep coming back to

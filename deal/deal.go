@@ -185,8 +185,13 @@ type Activity struct {
 type Deal struct {
 	ID         uuid.UUID `json:"id"`
 	PipelineID string    `json:"pipeline"`
-	Name       string    `json:"name"`
-	Type       DealType  `json:"type"`
+	// PipelineVersion is the version of the stored pipeline definition
+	// the deal runs on (PipelineSpec.Version of the pipeline deal.New was
+	// given); 0 when that pipeline was never stored. A store refuses a
+	// deal whose non-zero version names no stored version of its pipeline.
+	PipelineVersion int64    `json:"pipeline_version,omitempty"`
+	Name            string   `json:"name"`
+	Type            DealType `json:"type"`
 	// Amount is the expected value of the deal, never negative.
 	Amount crmkit.Money `json:"amount"`
 	// CloseDate is the expected close date (zero: not yet known), a
@@ -300,7 +305,7 @@ func New(p *Pipeline, n NewDeal, c Cmd) (Deal, crmkit.Event, error) {
 	if err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
-	payload := DealCreatedPayload{Pipeline: p.ID(), NewDeal: n}
+	payload := DealCreatedPayload{Pipeline: p.ID(), PipelineVersion: d.PipelineVersion, NewDeal: n}
 	payload.ID = d.ID
 	payload.Stage = p.StageName(d.Stage)
 	payload.Team = d.Team
@@ -354,7 +359,7 @@ func newDeal(p *Pipeline, n NewDeal, c Cmd) (Deal, error) {
 		return Deal{}, err
 	}
 	d = Deal{
-		ID: d.ID, PipelineID: p.ID(), Name: n.Name, Type: n.Type, Amount: n.Amount,
+		ID: d.ID, PipelineID: p.ID(), PipelineVersion: p.Version(), Name: n.Name, Type: n.Type, Amount: n.Amount,
 		CloseDate: n.CloseDate, AccountID: n.AccountID, ContactID: n.ContactID,
 		SourceLeadID: n.SourceLeadID, CampaignID: n.CampaignID, Owner: n.Owner, Team: team,
 		Stage: stage, StageEnteredAt: c.At, Status: Open, Probability: n.Probability,

@@ -65,6 +65,9 @@ var statusEventTypes = [numStatusTriggers]string{
 // everything New was given (with the ID and the stage name filled in).
 type DealCreatedPayload struct {
 	Pipeline string `json:"pipeline"`
+	// PipelineVersion is the deal's PipelineVersion (0: a pipeline never
+	// stored); Replay restores it as recorded.
+	PipelineVersion int64 `json:"pipeline_version,omitempty"`
 	NewDeal
 }
 

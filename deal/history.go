@@ -123,7 +123,12 @@ func (p *Pipeline) createdFrom(e *crmkit.Event, pl DealCreatedPayload) (Deal, er
 	case pl.ID != e.AggregateID:
 		return Deal{}, crmkit.Invalid("events", "DealCreated of deal %s carries deal %s", e.AggregateID, pl.ID)
 	}
-	return newDeal(p, pl.NewDeal, Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}})
+	d, err := newDeal(p, pl.NewDeal, Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}})
+	if err != nil {
+		return Deal{}, err
+	}
+	d.PipelineVersion = pl.PipelineVersion
+	return d, nil
 }
 
 // Apply applies one later event (not DealCreated) of d's history and

@@ -291,6 +291,11 @@ type PipelineSpec struct {
 	// Reactivation decides when reactivating a suspended deal needs an
 	// approval, and by whom. The zero policy reactivates automatically.
 	Reactivation ReactivationPolicy `json:"reactivation,omitzero"`
+	// Version is the stored definition's version (see DefinePipeline):
+	// 1 when first defined, one more per revision. It is 0 for a pipeline
+	// never stored (DefaultPipeline, one built in code or parsed from a
+	// file); deals created in it record 0 as their PipelineVersion.
+	Version int64 `json:"version,omitempty"`
 }
 
 // Clone returns a deep copy of s.
@@ -309,7 +314,7 @@ func (s PipelineSpec) Clone() PipelineSpec {
 // probability that is not a fraction in [0, 1] (25 is refused, not read as
 // 25 %), a missing forecast category, a negative duration or minimum, an
 // unknown required field, an empty approval role, a bad visit cadence or
-// reactivation policy. Errors match crmkit.ErrInvalid and name
+// reactivation policy, a negative version. Errors match crmkit.ErrInvalid and name
 // the field, such as "stages[2].probability".
 func (s PipelineSpec) Validate() error {
 	_, err := s.normalize()
@@ -321,6 +326,9 @@ func (s PipelineSpec) Validate() error {
 func (s PipelineSpec) normalize() (PipelineSpec, error) {
 	if err := validName("id", s.ID); err != nil {
 		return PipelineSpec{}, err
+	}
+	if s.Version < 0 {
+		return PipelineSpec{}, crmkit.Invalid("version", "pipeline %q: version %d is negative", s.ID, s.Version)
 	}
 	if s.Name == "" {
 		s.Name = s.ID

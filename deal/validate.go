@@ -39,6 +39,8 @@ func (d Deal) validate() error {
 		return crmkit.Invalid("version", "version %d is below 1", d.Version)
 	case strings.TrimSpace(d.PipelineID) == "":
 		return crmkit.Invalid("pipeline", "empty pipeline ID")
+	case d.PipelineVersion < 0:
+		return crmkit.Invalid("pipeline_version", "version %d is negative", d.PipelineVersion)
 	case strings.TrimSpace(d.Name) == "":
 		return crmkit.Invalid("name", "empty deal name")
 	case !d.Type.Valid():

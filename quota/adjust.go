@@ -22,8 +22,8 @@ const (
 )
 
 // Adjustment moves one cell's target up or down, by a relative change (the
-// usual +5%, +10%, -5%, -10%, or any: ByRate), by an amount of money in a
-// money plan (ByAmount) or by a count in a count plan (ByCount). The
+// usual +5%, +10%, -5%, -10%, or any: ByRate) or by an amount in the plan's
+// Unit (ByAmount: money in a money plan, a count in a count plan). The
 // cell's own children follow in proportion to their weights; Total says
 // whether the siblings absorb the change or the parent's total moves with
 // it.
@@ -33,14 +33,13 @@ type Adjustment struct {
 	// moves it up 5%, -0.1 down 10%. The new target is rounded with the
 	// plan's rounding mode. Below -1 (more than -100%) is an error.
 	Relative decimal.Decimal
-	// Amount is the change of a money plan's cell, in the plan's currency
-	// (another is crmkit.ErrCurrencyMismatch), used instead of Relative
-	// when Absolute is true.
-	Amount crmkit.Money
-	// Count is the change of a count plan's cell, used instead of
-	// Relative when Absolute is true. An amount on a count plan, or a
-	// count on a money plan, is an error matching crmkit.ErrInvalid.
-	Count    int64
+	// Amount is the change in the plan's Unit, used instead of Relative
+	// when Absolute is true: money of the plan's currency in a money plan
+	// (another currency is crmkit.ErrCurrencyMismatch), a count of what
+	// the plan counts in a count plan. Money on a count plan, a count on a
+	// money plan or a count of something else is an error matching
+	// crmkit.ErrInvalid.
+	Amount   Quantity
 	Absolute bool
 	Total    TotalPolicy
 }
@@ -53,16 +52,10 @@ func ByRate(key string, rate decimal.Decimal, total TotalPolicy) Adjustment {
 	return Adjustment{Key: key, Relative: rate, Total: total}
 }
 
-// ByAmount returns the adjustment of the cell key of a money plan by
-// amount, in the plan's currency.
-func ByAmount(key string, amount crmkit.Money, total TotalPolicy) Adjustment {
+// ByAmount returns the adjustment of the cell key by amount, in the plan's
+// Unit: Amount(money) in a money plan, Count(n, what) in a count plan.
+func ByAmount(key string, amount Quantity, total TotalPolicy) Adjustment {
 	return Adjustment{Key: key, Amount: amount, Absolute: true, Total: total}
-}
-
-// ByCount returns the adjustment of the cell key of a count plan by n
-// (deals, meetings, new logos: the plan's Unit).
-func ByCount(key string, n int64, total TotalPolicy) Adjustment {
-	return Adjustment{Key: key, Count: n, Absolute: true, Total: total}
 }
 
 // Inverse returns the adjustment that undoes a: the opposite amount, or
@@ -76,10 +69,7 @@ func ByCount(key string, n int64, total TotalPolicy) Adjustment {
 func (a Adjustment) Inverse() (Adjustment, error) {
 	if a.Absolute {
 		var err error
-		if a.Count, err = negate(a.Count); err != nil {
-			return Adjustment{}, fmt.Errorf("inverse: %w", err)
-		}
-		if a.Amount, err = a.Amount.Neg(); err != nil {
+		if a.Amount, err = a.Amount.neg(); err != nil {
 			return Adjustment{}, fmt.Errorf("inverse: %w", err)
 		}
 		return a, nil
@@ -107,14 +97,11 @@ func (a Adjustment) String() string {
 	if a.Relative.Sign() >= 0 {
 		by = "+" + by
 	}
-	switch {
-	case a.Absolute && !a.Amount.Currency().IsZero():
+	if a.Absolute {
 		by = a.Amount.String()
 		if a.Amount.Sign() >= 0 {
 			by = "+" + by
 		}
-	case a.Absolute:
-		by = fmt.Sprintf("%+d", a.Count)
 	}
 	return fmt.Sprintf("adjust %s by %s (%s)", at, by, a.Total)
 }
@@ -155,67 +142,52 @@ func (p Plan) Adjust(c crmkit.Cmd, adjustments ...Adjustment) (Plan, crmkit.Even
 	return q, e, nil
 }
 
-// SetTarget sets the target of the cell key of a money plan to target,
-// keeping or changing the parent's total; it is Adjust with
-// ByAmount(target - current), and returns the same EventPlanAdjusted
-// event. A target in another currency is crmkit.ErrCurrencyMismatch; a
-// negative target, or a count plan (see SetCount), crmkit.ErrInvalid.
-func (p Plan) SetTarget(c crmkit.Cmd, key string, target crmkit.Money, total TotalPolicy) (Plan, crmkit.Event, error) {
+// SetTarget sets the target of the cell key to target, in the plan's Unit
+// (Amount(money) in a money plan, Count(n, what) in a count plan), keeping
+// or changing the parent's total; it is Adjust with ByAmount(target -
+// current), and returns the same EventPlanAdjusted event. A target in
+// another currency is crmkit.ErrCurrencyMismatch; a negative target or one
+// in another unit crmkit.ErrInvalid.
+func (p Plan) SetTarget(c crmkit.Cmd, key string, target Quantity, total TotalPolicy) (Plan, crmkit.Event, error) {
 	var none crmkit.Event
-	if !p.Unit.IsMoney() {
-		return Plan{}, none, crmkit.Invalid("target", "plan %s counts %s, not money: use SetCount", p.ID, p.Unit)
-	}
-	if target.Currency() != p.Unit.Currency {
-		return Plan{}, none, fmt.Errorf("target %s for %q of a plan in %s: %w", target, key, p.Unit, crmkit.ErrCurrencyMismatch)
-	}
-	cell, err := p.find(key)
+	n, err := p.inUnit(target, "target")
 	if err != nil {
-		return Plan{}, none, err
-	}
-	if target.Sign() < 0 {
-		return Plan{}, none, crmkit.Invalid("target", "negative target %s for %q", target, key)
-	}
-	delta, err := target.Sub(p.Unit.carrier(cell.Target))
-	if err != nil {
-		return Plan{}, none, err
-	}
-	return p.Adjust(c, ByAmount(key, delta, total))
-}
-
-// SetCount sets the target of the cell key of a count plan to n, as
-// SetTarget does for money plans: Adjust with ByCount(n - current). A
-// negative count, or a money plan, is an error matching crmkit.ErrInvalid.
-func (p Plan) SetCount(c crmkit.Cmd, key string, n int64, total TotalPolicy) (Plan, crmkit.Event, error) {
-	var none crmkit.Event
-	if p.Unit.IsMoney() {
-		return Plan{}, none, crmkit.Invalid("target", "plan %s is in %s, not a count: use SetTarget", p.ID, p.Unit)
+		return Plan{}, none, fmt.Errorf("set target of %q: %w", key, err)
 	}
 	cell, err := p.find(key)
 	if err != nil {
 		return Plan{}, none, err
 	}
 	if n < 0 {
-		return Plan{}, none, crmkit.Invalid("target", "negative target %s for %q", p.Unit.Format(n), key)
+		return Plan{}, none, crmkit.Invalid("target", "negative target %s for %q", target, key)
 	}
-	return p.Adjust(c, ByCount(key, n-cell.Target, total))
+	delta, err := addUnits(n, -cell.Target.n) // targets are never negative
+	if err != nil {
+		return Plan{}, none, err
+	}
+	return p.Adjust(c, ByAmount(key, p.Unit.of(delta), total))
+}
+
+// inUnit returns q's minor units or count if q is in the plan's unit (the
+// zero Quantity is zero in any unit): another currency is
+// crmkit.ErrCurrencyMismatch, money in a count plan, a count in a money
+// plan or a count of something else crmkit.ErrInvalid.
+func (p *Plan) inUnit(q Quantity, field string) (int64, error) {
+	switch u := q.Unit(); {
+	case u == p.Unit, u == Unit{} && q.IsZero():
+		return q.n, nil
+	case u.IsMoney() && p.Unit.IsMoney():
+		return 0, fmt.Errorf("%s %s on a plan in %s: %w", field, q, p.Unit, crmkit.ErrCurrencyMismatch)
+	default:
+		return 0, crmkit.Invalid(field, "%s on a plan in %s", q, p.Unit)
+	}
 }
 
 // absolute returns the change of an absolute adjustment in the plan's
-// unit: the minor units of Amount in a money plan, Count in a count plan.
+// unit: minor units of its currency in a money plan, a count in a count
+// plan.
 func (p *Plan) absolute(a Adjustment) (int64, error) {
-	if p.Unit.IsMoney() {
-		if a.Count != 0 {
-			return 0, crmkit.Invalid("adjustment", "a count of %d on a plan in %s: use ByAmount", a.Count, p.Unit)
-		}
-		if a.Amount.Currency() != p.Unit.Currency && !(a.Amount.IsZero() && a.Amount.Currency().IsZero()) {
-			return 0, fmt.Errorf("amount %s on a plan in %s: %w", a.Amount, p.Unit, crmkit.ErrCurrencyMismatch)
-		}
-		return a.Amount.Minor(), nil
-	}
-	if !a.Amount.IsZero() || !a.Amount.Currency().IsZero() {
-		return 0, crmkit.Invalid("adjustment", "an amount of %s on a plan counting %s: use ByCount", a.Amount, p.Unit)
-	}
-	return a.Count, nil
+	return p.inUnit(a.Amount, "adjustment")
 }
 
 // tracker records each touched cell's state before its first change.
@@ -247,6 +219,14 @@ func (t *tracker) changes() []Change {
 }
 
 func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
+	// An amount in another unit is wrong whatever the plan's state.
+	var delta int64
+	var err error
+	if a.Absolute {
+		if delta, err = p.absolute(a); err != nil {
+			return err
+		}
+	}
 	e, err := idx.get(p, a.Key)
 	if err != nil {
 		return err
@@ -255,20 +235,15 @@ func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
 	if c.Locked {
 		return fmt.Errorf("cell %q is locked: %w", a.Key, crmkit.ErrConflict)
 	}
-	var delta int64
-	if a.Absolute {
-		if delta, err = p.absolute(a); err != nil {
-			return err
-		}
-	} else {
+	if !a.Absolute {
 		if a.Relative.LessThan(decimal.NewFromInt(-1)) {
 			return crmkit.Invalid("relative change", "%s%% is below -100%%", a.Relative.Shift(2))
 		}
-		m, err := p.Unit.carrier(c.Target).Mul(decimal.NewFromInt(1).Add(a.Relative), p.Rounding)
+		m, err := p.Unit.carrier(c.Target.n).Mul(decimal.NewFromInt(1).Add(a.Relative), p.Rounding)
 		if err != nil {
 			return err
 		}
-		delta = m.Minor() - c.Target
+		delta = m.Minor() - c.Target.n
 	}
 	// Feasibility does not depend on the size of the change, so a change
 	// that happens to round to zero fails where its inverse would.
@@ -307,7 +282,7 @@ func (p *Plan) adjust(idx index, tr *tracker, a Adjustment) error {
 	}
 	for anc := e.parent; anc != nil; anc = idx[anc.Key].parent {
 		tr.touch(anc)
-		if anc.Target, err = addUnits(anc.Target, delta); err != nil {
+		if anc.Target.n, err = addUnits(anc.Target.n, delta); err != nil {
 			return err
 		}
 	}
@@ -331,14 +306,14 @@ func (p *Plan) move(tr *tracker, c *Cell, delta int64) error {
 		return fmt.Errorf("cell %q is locked: %w", c.Key, crmkit.ErrConflict)
 	}
 	tr.touch(c)
-	t, err := addUnits(c.Target, delta)
+	t, err := addUnits(c.Target.n, delta)
 	if err != nil {
 		return err
 	}
 	if t < 0 {
-		return crmkit.Invalid("target", "cell %q would fall to %s", c.Key, p.Unit.Format(t))
+		return crmkit.Invalid("target", "cell %q would fall to %s", c.Key, p.Unit.of(t))
 	}
-	c.Target = t
+	c.Target.n = t
 	if c.IsLeaf() {
 		return nil
 	}
@@ -362,7 +337,7 @@ func (p *Plan) spread(tr *tracker, parent *Cell, delta int64, skip *Cell) error 
 		total += ch.Weight
 	}
 	if len(who) == 0 {
-		return fmt.Errorf("cell %q has no unlocked cell to take a change of %s: %w", parent.Key, p.Unit.Format(delta), crmkit.ErrConflict)
+		return fmt.Errorf("cell %q has no unlocked cell to take a change of %s: %w", parent.Key, p.Unit.of(delta), crmkit.ErrConflict)
 	}
 	if total == 0 {
 		for i := range ws {

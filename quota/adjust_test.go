@@ -65,31 +65,31 @@ func TestAdjustKeepTotal(t *testing.T) {
 	for _, c := range diff {
 		byKey[c.Key] = c
 	}
-	assert.Equal(t, int64(1241667), byKey["region=EMEA/rep=ana"].Delta())
+	assert.Equal(t, "12416.67 EUR", delta(t, byKey["region=EMEA/rep=ana"]))
 	assert.True(t, byKey["region=EMEA/rep=ben"].LockedAfter)
-	assert.Equal(t, int64(-333334), byKey["region=EMEA/rep=ben"].Delta())
+	assert.Equal(t, "-3333.34 EUR", delta(t, byKey["region=EMEA/rep=ben"]))
 	assert.NotContains(t, byKey, "region=EMEA", "EMEA kept its total")
 	assert.NotContains(t, byKey, "region=APAC")
 }
 
 func TestAdjustChangeTotal(t *testing.T) {
 	p := fourReps(t)
-	q, _, err := p.Adjust(byAna, quota.ByAmount("region=EMEA/rep=dee", eurs("5000.00"), quota.ChangeTotal))
+	q, _, err := p.Adjust(byAna, quota.ByAmount("region=EMEA/rep=dee", quota.Amount(eurs("5000.00")), quota.ChangeTotal))
 	require.NoError(t, err)
 	assert.Equal(t, []int64{10000000, 10000000, 10000000, 10500000}, targets(t, q, "region=EMEA"))
 	assert.Equal(t, []int64{40500000, 60000000}, targets(t, q, ""))
 	root, err := q.Cell("")
 	require.NoError(t, err)
-	assert.Equal(t, int64(100500000), root.Target)
+	assert.Equal(t, "1005000.00 EUR", root.Target.String())
 	require.NoError(t, q.Validate())
 
 	// The root moves its children in proportion to their weights (40:60).
-	q, _, err = q.Adjust(byAna, quota.ByAmount("", eurs("10.00"), quota.ChangeTotal))
+	q, _, err = q.Adjust(byAna, quota.ByAmount("", quota.Amount(eurs("10.00")), quota.ChangeTotal))
 	require.NoError(t, err)
 	assert.Equal(t, []int64{40500400, 60000600}, targets(t, q, ""))
 
 	// SetTarget is an adjustment by the difference.
-	q, _, err = q.SetTarget(byAna, "region=APAC", eurs("500000.00"), quota.KeepTotal)
+	q, _, err = q.SetTarget(byAna, "region=APAC", quota.Amount(eurs("500000.00")), quota.KeepTotal)
 	require.NoError(t, err)
 	assert.Equal(t, []int64{50501000, 50000000}, targets(t, q, ""))
 }
@@ -107,10 +107,10 @@ func TestAdjustBadInput(t *testing.T) {
 		{"locked cell", []quota.Adjustment{quota.ByRate("region=EMEA/rep=ben", d("0.05"), quota.KeepTotal)}, crmkit.ErrConflict},
 		{"only locked siblings", []quota.Adjustment{quota.ByRate("region=EMEA", d("0.05"), quota.KeepTotal)}, crmkit.ErrConflict},
 		{"locked ancestor", []quota.Adjustment{quota.ByRate("region=APAC", d("0.05"), quota.ChangeTotal)}, crmkit.ErrConflict},
-		{"below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", eurs("-100000.01"), quota.ChangeTotal)}, crmkit.ErrInvalid},
-		{"siblings below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", eurs("300000.01"), quota.KeepTotal)}, crmkit.ErrInvalid},
-		{"amount in another currency", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", crmkit.MustMoney("1.00", "USD"), quota.KeepTotal)}, crmkit.ErrCurrencyMismatch},
-		{"count on a money plan", []quota.Adjustment{quota.ByCount("region=EMEA/rep=cai", 1, quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", quota.Amount(eurs("-100000.01")), quota.ChangeTotal)}, crmkit.ErrInvalid},
+		{"siblings below zero", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", quota.Amount(eurs("300000.01")), quota.KeepTotal)}, crmkit.ErrInvalid},
+		{"amount in another currency", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", quota.Amount(crmkit.MustMoney("1.00", "USD")), quota.KeepTotal)}, crmkit.ErrCurrencyMismatch},
+		{"count on a money plan", []quota.Adjustment{quota.ByAmount("region=EMEA/rep=cai", quota.Count(1, "deals"), quota.KeepTotal)}, crmkit.ErrInvalid},
 		{"root keep total", []quota.Adjustment{quota.ByRate("", d("0.05"), quota.KeepTotal)}, crmkit.ErrInvalid},
 		{"no policy", []quota.Adjustment{{Key: "region=EMEA/rep=ana", Relative: d("0.05")}}, crmkit.ErrInvalid},
 		{"unknown cell", []quota.Adjustment{quota.ByRate("region=EMEA/rep=zed", d("0.05"), quota.KeepTotal)}, crmkit.ErrNotFound},
@@ -151,17 +151,21 @@ func TestRiskCoefficient(t *testing.T) {
 		p, _, err = p.SetRisk(byAna, "region=EMEA/rep="+r, d("1.1"))
 		require.NoError(t, err)
 	}
-	var sum int64
+	sum := quota.Amount(eurs("0.00"))
 	for _, r := range []string{"ana", "ben", "cai", "dee"} {
 		a, err := p.Assigned("region=EMEA/rep=" + r)
 		require.NoError(t, err)
-		assert.Equal(t, int64(11000000), a)
-		sum += a
+		assert.Equal(t, quota.Amount(eurs("110000.00")), a)
+		sum, err = sum.Add(a)
+		require.NoError(t, err)
 	}
 	emea, err := p.Assigned("region=EMEA")
 	require.NoError(t, err)
-	assert.Equal(t, int64(40000000), emea)
-	assert.Greater(t, sum, emea)
+	assert.Equal(t, quota.Amount(eurs("400000.00")), emea)
+	assert.Equal(t, "440000.00 EUR", sum.String())
+	more, err := sum.Cmp(emea)
+	require.NoError(t, err)
+	assert.Equal(t, 1, more)
 	require.NoError(t, p.Validate(), "allocations still sum exactly")
 	require.NoError(t, roundTrip(t, p))
 }
@@ -172,7 +176,7 @@ func TestVersions(t *testing.T) {
 	for _, a := range []quota.Adjustment{
 		quota.ByRate("region=EMEA/rep=ana", d("0.05"), quota.KeepTotal),
 		quota.ByRate("region=APAC", d("-0.1"), quota.ChangeTotal),
-		quota.ByAmount("region=EMEA/rep=ana/period=Q3", eurs("123.45"), quota.KeepTotal),
+		quota.ByAmount("region=EMEA/rep=ana/period=Q3", quota.Amount(eurs("123.45")), quota.KeepTotal),
 	} {
 		next, _, err := v[len(v)-1].Adjust(byAna, a)
 		require.NoError(t, err)
@@ -209,10 +213,10 @@ func sumsExact(t *rapid.T, p quota.Plan) {
 		}
 		var s int64
 		for _, ch := range c.Children {
-			s += ch.Target
+			s += minor(ch.Target)
 		}
-		if s != c.Target {
-			t.Fatalf("children of %q sum to %d, not %d", c.Key, s, c.Target)
+		if s != minor(c.Target) {
+			t.Fatalf("children of %q sum to %d, not %d", c.Key, s, minor(c.Target))
 		}
 	}
 }
@@ -236,8 +240,8 @@ func TestPropertyAdjustments(t *testing.T) {
 		}
 		// Locked cells never move.
 		for c := range q.Cells() {
-			if b := before[c.Key]; b.Locked && b.Target != c.Target {
-				t.Fatalf("locked cell %q moved from %d to %d", c.Key, b.Target, c.Target)
+			if b := before[c.Key]; b.Locked && minor(b.Target) != minor(c.Target) {
+				t.Fatalf("locked cell %q moved from %d to %d", c.Key, minor(b.Target), minor(c.Target))
 			}
 		}
 		// Keep total: the parent's total did not change.
@@ -248,11 +252,11 @@ func TestPropertyAdjustments(t *testing.T) {
 				parent = quota.ChildKey(parent, s.Dim, s.Member)
 			}
 			pc, _ := q.Cell(parent)
-			if pc.Target != before[parent].Target {
-				t.Fatalf("keep total moved parent %q from %d to %d", parent, before[parent].Target, pc.Target)
+			if minor(pc.Target) != minor(before[parent].Target) {
+				t.Fatalf("keep total moved parent %q from %d to %d", parent, minor(before[parent].Target), minor(pc.Target))
 			}
 			root, _ := q.Cell("")
-			if root.Target != p.Root.Target {
+			if minor(root.Target) != minor(p.Root.Target) {
 				t.Fatalf("keep total moved the root")
 			}
 		}
@@ -268,8 +272,8 @@ func TestPropertyAdjustments(t *testing.T) {
 		require.NoError(t, err, "inverse of %v is %v", a, inv)
 		for c := range r.Cells() {
 			b := before[c.Key]
-			if diff := c.Target - b.Target; diff > 1 || diff < -1 {
-				t.Fatalf("cell %q: %d -> %d -> %d after %v and %v", c.Key, b.Target, q.Root.Target, c.Target, a, inv)
+			if diff := minor(c.Target) - minor(b.Target); diff > 1 || diff < -1 {
+				t.Fatalf("cell %q: %d -> %d -> %d after %v and %v", c.Key, minor(b.Target), minor(q.Root.Target), minor(c.Target), a, inv)
 			}
 		}
 		if a.Absolute {
@@ -301,37 +305,50 @@ func TestInverseOfUsualRates(t *testing.T) {
 // count plan takes counts; the other unit is refused and changes nothing.
 func TestAdjustUnits(t *testing.T) {
 	money := newPlan(t, "1000.00")
-	q, _, err := money.SetTarget(byAna, "", eurs("1200.00"), quota.ChangeTotal)
+	q, _, err := money.SetTarget(byAna, "", quota.Amount(eurs("1200.00")), quota.ChangeTotal)
 	require.NoError(t, err)
-	got, err := q.TargetMoney("")
+	got, err := q.Target("")
 	require.NoError(t, err)
-	assert.True(t, got.Equal(eurs("1200.00")), "%s", got)
-	_, _, err = money.SetTarget(byAna, "", crmkit.MustMoney("1200.00", "USD"), quota.ChangeTotal)
+	assert.True(t, got.Equal(quota.Amount(eurs("1200.00"))), "%s", got)
+	_, _, err = money.SetTarget(byAna, "", quota.Amount(crmkit.MustMoney("1200.00", "USD")), quota.ChangeTotal)
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
-	_, _, err = money.SetTarget(byAna, "", eurs("-0.01"), quota.ChangeTotal)
+	_, _, err = money.SetTarget(byAna, "", quota.Amount(eurs("-0.01")), quota.ChangeTotal)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = money.SetCount(byAna, "", 12, quota.ChangeTotal)
+	_, _, err = money.SetTarget(byAna, "", quota.Count(12, "deals"), quota.ChangeTotal)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
-	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfEven}, byAna)
+	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(120, "new logos"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	counts, _, err = counts.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
 	// 120 over four quarters is 30 each; +6 on Q1 keeping the total takes
 	// 2 from each of the three other quarters.
-	c, _, err := counts.Adjust(byAna, quota.ByCount("period=Q1", 6, quota.KeepTotal))
+	c, _, err := counts.Adjust(byAna, quota.ByAmount("period=Q1", quota.Count(6, "new logos"), quota.KeepTotal))
 	require.NoError(t, err)
 	assert.Equal(t, []int64{36, 28, 28, 28}, targets(t, c, ""))
-	c, _, err = c.SetCount(byAna, "period=Q1", 30, quota.KeepTotal)
+	c, _, err = c.SetTarget(byAna, "period=Q1", quota.Count(30, "new logos"), quota.KeepTotal)
 	require.NoError(t, err)
 	assert.Equal(t, []int64{30, 30, 30, 30}, targets(t, c, ""))
-	_, _, err = counts.Adjust(byAna, quota.ByAmount("period=Q1", eurs("1.00"), quota.KeepTotal))
+	_, _, err = counts.Adjust(byAna, quota.ByAmount("period=Q1", quota.Amount(eurs("1.00")), quota.KeepTotal))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = counts.SetTarget(byAna, "period=Q1", eurs("1.00"), quota.KeepTotal)
+	_, _, err = counts.SetTarget(byAna, "period=Q1", quota.Amount(eurs("1.00")), quota.KeepTotal)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = counts.SetCount(byAna, "period=Q1", -1, quota.KeepTotal)
+	_, _, err = counts.SetTarget(byAna, "period=Q1", quota.Count(-1, "new logos"), quota.KeepTotal)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, err = counts.TargetMoney("")
+	_, _, err = counts.Adjust(byAna, quota.ByAmount("period=Q1", quota.Count(1, "meetings"), quota.KeepTotal))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "a count of something else")
+	target, err := counts.Target("")
+	require.NoError(t, err)
+	_, err = target.Money()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	assert.Equal(t, "120 new logos", target.String())
 	assert.Equal(t, int64(2), counts.Version, "the refused changes left the plan as it was")
+}
+
+// delta writes a cell's change between two plans in the plan's unit.
+func delta(t testing.TB, d quota.CellDiff) string {
+	t.Helper()
+	q, err := d.Delta()
+	require.NoError(t, err)
+	return q.String()
 }

@@ -222,9 +222,9 @@ type Line struct {
 }
 
 // SaleSplit is one rep's share of a sale: revenue credit follows the
-// deal's splits. Weights are in any one unit (basis points, percent); a
-// sale's credits are its amount shared by weight, exactly to the minor
-// unit.
+// deal's splits. Weight is a share, not an amount: weights are in any one
+// unit (basis points, percent) and only their ratios count; a sale's
+// credits are its amount shared by weight, exactly to the minor unit.
 type SaleSplit struct {
 	Rep    string
 	Weight int64
@@ -286,7 +286,8 @@ func (cp CommissionPlan) checkSale(s Sale) error {
 // DealCredit is one deal credited to a rep in a statement: the deal's
 // amount, the rep's split, the credit and the commission attributed to the
 // deal (the statement's earnings shared by credit, exactly), which is what
-// a clawback takes back.
+// a clawback takes back. Weight is the rep's SaleSplit weight: a share,
+// not an amount (only its ratio to the sale's other weights counts).
 type DealCredit struct {
 	Deal       string
 	Amount     crmkit.Money

@@ -20,11 +20,25 @@
 // shares). Every split sums exactly to
 // its parent, to the minor unit (largest remainder, crmkit.Money.Allocate).
 //
+// # Quantities
+//
+// Every amount a plan takes or hands out is a Quantity in the plan's Unit:
+// Amount(money) in a money plan, Count(n, what) in a count plan. Targets,
+// actuals, gaps and projections are Quantities, never raw minor units;
+// Quantity.Money gives a money amount back as crmkit.Money, Quantity.Count
+// a count's number, and String writes "1200000.00 EUR" or "120 deals". A
+// Quantity in another unit than the plan's is an error
+// (crmkit.ErrCurrencyMismatch between currencies, crmkit.ErrInvalid
+// otherwise). Split weights and a cell's Weight are shares, not amounts:
+// only their ratios matter.
+//
+// # Adjustments
+//
 // Plan.Adjust moves a cell by a relative rate (ByRate: the usual 0.05,
-// 0.1, -0.05, -0.1 for +5%, +10%, -5%, -10%, or any), by an amount of
-// money (ByAmount: a crmkit.Money in the plan's currency, another currency
-// is crmkit.ErrCurrencyMismatch) or by a count in a count plan (ByCount);
-// Plan.SetTarget and Plan.SetCount set a target outright. Each either
+// 0.1, -0.05, -0.1 for +5%, +10%, -5%, -10%, or any) or by an amount in
+// the plan's Unit (ByAmount: a Quantity; money in another currency is
+// crmkit.ErrCurrencyMismatch); Plan.SetTarget sets a target outright.
+// Each either
 // keeps the parent's total (the unlocked siblings absorb the difference in
 // proportion to their split weights) or letting it change (every ancestor moves with it); a cell's
 // children always follow it. Locked cells (Plan.Lock) never move. A cell's
@@ -33,8 +47,7 @@
 // sub-targets may sum to more than their parent.
 //
 // Plans follow the aggregate contract of every crmkit domain package.
-// NewPlan and every change (Split, Adjust, SetTarget, SetCount, Lock,
-// SetRisk) take a crmkit.Cmd saying who, when and why (crmkit.Cmd.Validate)
+// NewPlan and every change (Split, Adjust, SetTarget, Lock, SetRisk) take a crmkit.Cmd saying who, when and why (crmkit.Cmd.Validate)
 // and return (Plan, crmkit.Event, error): a new Plan with the next Version
 // and a Revision saying who, when, why and which cells moved, and the
 // event that records it, of kind PlanKind and version the plan's; NewPlan
@@ -66,7 +79,7 @@
 // with multiplicative indices from several past years, HoltWinters with
 // FitHoltWinters), adjusted by Factors for product life cycle and market.
 // Predict reports the backtest MAPE with the forecast; Forecast.Targets
-// rounds it to money targets explicitly (Forecast.Counts to counts), and Forecast.Weights or
+// rounds it to targets in a plan's unit explicitly, and Forecast.Weights or
 // SeasonalWeightsFrom feed a split. The models compute in float64; money
 // enters through Series and leaves through Targets. The work a caller
 // sizes is bounded before anything is allocated (MaxHorizon, MaxSeason,

@@ -42,22 +42,22 @@ type Evaluation struct {
 	Period crmkit.Period
 	// Target is the cell's allocated target, Assigned its target times the
 	// completion-risk coefficient.
-	Target   int64
-	Assigned int64
+	Target   Quantity
+	Assigned Quantity
 	// LastYearTarget is the same cell's target in last year's plan, when
 	// one was given and it has the cell (HasLastYearTarget).
-	LastYearTarget    int64
+	LastYearTarget    Quantity
 	HasLastYearTarget bool
 	// Actual sums the records of the cell's period at or before AsOf.
-	Actual int64
+	Actual Quantity
 	// Unplanned is the part of Actual from records that belong to this
 	// cell but to none of its children (a rep or a product not in the
 	// plan); zero for leaves.
-	Unplanned int64
+	Unplanned Quantity
 	// LastYearActual sums the records of the same period last year;
 	// LastYearToDate those of its part at or before AsOf's counterpart.
-	LastYearActual int64
-	LastYearToDate int64
+	LastYearActual Quantity
+	LastYearToDate Quantity
 	// Attainment is Actual / Target (kpi.Attainment); AssignedAttainment
 	// is Actual / Assigned.
 	Attainment         decimal.NullDecimal
@@ -82,21 +82,21 @@ type ToDate struct {
 	// Target is the part of the cell's target that falls in Window: the
 	// targets of its leaves inside the window, leaves partly inside it
 	// pro rata of time.
-	Target int64
+	Target Quantity
 	// Expected is the part of Target due by AsOf: the leaves' targets pro
 	// rata of the time elapsed in each, so it follows the plan's own
 	// seasonality.
-	Expected int64
+	Expected Quantity
 	// Actual sums the cell's records from the window's start to AsOf,
 	// inclusive; LastYear those of the same part of the window last year.
-	Actual   int64
-	LastYear int64
+	Actual   Quantity
+	LastYear Quantity
 	// Projected is the run rate carried to the window's end: Actual x
 	// window length / elapsed time.
-	Projected int64
+	Projected Quantity
 	// Gap is what is left to close: Target - Actual (kpi.GapToTarget);
 	// negative when the target is exceeded.
-	Gap int64
+	Gap Quantity
 	// Attainment is Actual / Target, Pacing is Actual / Expected (1 is on
 	// pace), Growth is Actual against LastYear.
 	Attainment decimal.NullDecimal
@@ -161,7 +161,7 @@ func (p Plan) Evaluate(records iter.Seq[Record], opts EvalOptions) (Evaluation, 
 		}
 		lyTargets = make(map[string]int64)
 		for c := range opts.LastYear.Cells() {
-			lyTargets[c.Key] = c.Target
+			lyTargets[c.Key] = c.Target.n
 		}
 	}
 	cal, err := p.calendar()
@@ -302,16 +302,19 @@ type evaluator struct {
 func (ev evaluator) build(i int) (Evaluation, error) {
 	nd := ev.nodes[i]
 	c := nd.cell
-	e := Evaluation{Key: c.Key, Dim: c.Dim, Member: c.Member, Period: c.Period, Target: c.Target}
-	var err error
-	if e.Assigned, err = ev.plan.assigned(*c); err != nil {
+	u := ev.plan.Unit
+	e := Evaluation{Key: c.Key, Dim: c.Dim, Member: c.Member, Period: c.Period, Target: c.Target, LastYearTarget: u.Zero()}
+	assigned, err := ev.plan.assigned(*c)
+	if err != nil {
 		return Evaluation{}, err
 	}
+	e.Assigned = u.of(assigned)
 	if t, ok := ev.lyTargets[c.Key]; ok {
-		e.LastYearTarget, e.HasLastYearTarget = t, true
+		e.LastYearTarget, e.HasLastYearTarget = u.of(t), true
 	}
 	sum := nd.own
 	var tgt, exp [3]int64
+	var unplanned int64
 	if nd.n == 0 {
 		for w, win := range ev.windows {
 			if tgt[w], err = ev.prorate(c, win); err != nil {
@@ -322,7 +325,7 @@ func (ev evaluator) build(i int) (Evaluation, error) {
 			}
 		}
 	} else {
-		e.Unplanned = nd.own[aActual]
+		unplanned = nd.own[aActual]
 		e.Children = make([]Evaluation, nd.n)
 		for j := range nd.n {
 			ch, err := ev.build(nd.first + j)
@@ -330,70 +333,72 @@ func (ev evaluator) build(i int) (Evaluation, error) {
 				return Evaluation{}, err
 			}
 			e.Children[j] = ch
-			for k, v := range [nAcc]int64{ch.Actual, ch.MTD.Actual, ch.QTD.Actual, ch.YTD.Actual,
+			for k, v := range [nAcc]Quantity{ch.Actual, ch.MTD.Actual, ch.QTD.Actual, ch.YTD.Actual,
 				ch.LastYearActual, ch.LastYearToDate, ch.MTD.LastYear, ch.QTD.LastYear, ch.YTD.LastYear} {
-				if sum[k], err = addUnits(sum[k], v); err != nil {
+				if sum[k], err = addUnits(sum[k], v.n); err != nil {
 					return Evaluation{}, fmt.Errorf("roll up %q: %w", c.Key, err)
 				}
 			}
 			for w, td := range []ToDate{ch.MTD, ch.QTD, ch.YTD} {
-				if tgt[w], err = addUnits(tgt[w], td.Target); err != nil {
+				if tgt[w], err = addUnits(tgt[w], td.Target.n); err != nil {
 					return Evaluation{}, err
 				}
-				if exp[w], err = addUnits(exp[w], td.Expected); err != nil {
+				if exp[w], err = addUnits(exp[w], td.Expected.n); err != nil {
 					return Evaluation{}, err
 				}
 			}
 		}
 	}
-	e.Actual, e.LastYearActual, e.LastYearToDate = sum[aActual], sum[aLY], sum[aLYToDate]
-	u := ev.plan.Unit
-	e.Attainment = ratio(kpi.Attainment(u.carrier(e.Actual), u.carrier(e.Target)))
-	e.AssignedAttainment = ratio(kpi.Attainment(u.carrier(e.Actual), u.carrier(e.Assigned)))
-	e.Growth = ratio(kpi.Growth(u.carrier(e.Actual), u.carrier(e.LastYearToDate)))
-	e.TargetVsLastYear = ratio(kpi.Growth(u.carrier(e.Target), u.carrier(e.LastYearActual)))
+	e.Unplanned = u.of(unplanned)
+	e.Actual, e.LastYearActual, e.LastYearToDate = u.of(sum[aActual]), u.of(sum[aLY]), u.of(sum[aLYToDate])
+	e.Attainment = ratio(kpi.Attainment(u.carrier(sum[aActual]), u.carrier(c.Target.n)))
+	e.AssignedAttainment = ratio(kpi.Attainment(u.carrier(sum[aActual]), u.carrier(assigned)))
+	e.Growth = ratio(kpi.Growth(u.carrier(sum[aActual]), u.carrier(sum[aLYToDate])))
+	e.TargetVsLastYear = ratio(kpi.Growth(u.carrier(c.Target.n), u.carrier(sum[aLY])))
 	if e.HasLastYearTarget {
-		e.TargetChange = ratio(kpi.Growth(u.carrier(e.Target), u.carrier(e.LastYearTarget)))
+		e.TargetChange = ratio(kpi.Growth(u.carrier(c.Target.n), u.carrier(e.LastYearTarget.n)))
 	}
 	tds := [3]*ToDate{&e.MTD, &e.QTD, &e.YTD}
 	for w, td := range tds {
-		td.Window, td.Target, td.Expected = ev.windows[w], tgt[w], exp[w]
-		td.Actual, td.LastYear = sum[aMTD+w], sum[aLYMTD+w]
-		if err := ev.finish(td); err != nil {
+		if err := ev.finish(td, w, tgt[w], exp[w], sum[aMTD+w], sum[aLYMTD+w]); err != nil {
 			return Evaluation{}, fmt.Errorf("%q: %w", c.Key, err)
 		}
 	}
 	return e, nil
 }
 
-// finish computes the ratios, gap and projection of a to-date block.
-func (ev evaluator) finish(td *ToDate) error {
+// finish fills the to-date block of window w from its target, expected
+// part, actual and last year's actual, computing the ratios, gap and
+// projection.
+func (ev evaluator) finish(td *ToDate, w int, tgt, exp, act, ly int64) error {
 	u := ev.plan.Unit
-	actual, target := u.carrier(td.Actual), u.carrier(td.Target)
+	td.Window = ev.windows[w]
+	td.Target, td.Expected, td.Actual, td.LastYear = u.of(tgt), u.of(exp), u.of(act), u.of(ly)
+	actual, target := u.carrier(act), u.carrier(tgt)
 	td.Attainment = ratio(kpi.Attainment(actual, target))
-	td.Pacing = ratio(kpi.Attainment(actual, u.carrier(td.Expected)))
-	td.Growth = ratio(kpi.Growth(actual, u.carrier(td.LastYear)))
-	if td.Target > 0 {
+	td.Pacing = ratio(kpi.Attainment(actual, u.carrier(exp)))
+	td.Growth = ratio(kpi.Growth(actual, u.carrier(ly)))
+	gap, err := negate(act)
+	if err != nil {
+		return err
+	}
+	if tgt > 0 {
 		g, err := kpi.GapToTarget(actual, target)
 		if err != nil {
 			return err
 		}
-		td.Gap = g.Minor()
-	} else {
-		neg, err := negate(td.Actual)
-		if err != nil {
-			return err
-		}
-		td.Gap = neg
+		gap = g.Minor()
 	}
+	td.Gap = u.of(gap)
+	td.Projected = u.Zero()
 	elapsed := int64(ev.asOf.Sub(td.Window.Start) / time.Second)
 	total := int64(td.Window.Duration() / time.Second)
 	if elapsed > 0 && total > 0 {
-		proj, err := mulDiv(td.Actual, decimal.NewFromInt(total), decimal.NewFromInt(elapsed), u, ev.plan.Rounding)
+		proj, err := mulDiv(act, decimal.NewFromInt(total), decimal.NewFromInt(elapsed), u, ev.plan.Rounding)
 		if err != nil {
 			return err
 		}
-		td.Projected = proj
+		td.Projected = u.of(proj)
 	}
 	return nil
 }
@@ -402,15 +407,15 @@ func (ev evaluator) finish(td *ToDate) error {
 // time (kpi.ExpectedToDate), exact when c lies wholly inside or outside w.
 func (ev evaluator) prorate(c *Cell, w crmkit.Period) (int64, error) {
 	in, ok := c.Period.Intersect(w)
-	if !ok || c.Target == 0 {
+	if !ok || c.Target.n == 0 {
 		return 0, nil
 	}
 	if in.Equal(c.Period) {
-		return c.Target, nil
+		return c.Target.n, nil
 	}
 	part := int64(in.Duration() / time.Millisecond)
 	whole := int64(c.Period.Duration() / time.Millisecond)
-	m, err := kpi.ExpectedToDate(ev.plan.Unit.carrier(c.Target), part, whole, ev.plan.Rounding)
+	m, err := kpi.ExpectedToDate(ev.plan.Unit.carrier(c.Target.n), part, whole, ev.plan.Rounding)
 	if err != nil {
 		return 0, fmt.Errorf("prorate %q: %w", c.Key, err)
 	}
@@ -455,8 +460,8 @@ func (e Evaluation) Find(key string) (Evaluation, bool) {
 type Peer struct {
 	Key    string
 	Member string
-	Target int64
-	Actual int64
+	Target Quantity
+	Actual Quantity
 	// Attainment is the cell's Attainment; Rank orders the peers by it, 1
 	// the highest (equal attainments share a rank; cells without a target
 	// rank last).
@@ -484,7 +489,7 @@ func (e Evaluation) Peers(key string) ([]Peer, error) {
 		if ch.Attainment.Valid {
 			sum, n = sum.Add(ch.Attainment.Decimal), n+1
 		}
-		t, err := addUnits(total, ch.Actual)
+		t, err := addUnits(total, ch.Actual.n)
 		if err != nil {
 			return nil, err
 		}
@@ -529,7 +534,7 @@ func (e Evaluation) Peers(key string) ([]Peer, error) {
 	u := Unit{}
 	for i := range out {
 		if total > 0 {
-			out[i].Share = ratio(kpi.Attainment(u.carrier(out[i].Actual), u.carrier(total)))
+			out[i].Share = ratio(kpi.Attainment(u.carrier(out[i].Actual.n), u.carrier(total)))
 		}
 	}
 	return out, nil
@@ -540,9 +545,9 @@ type TrendPoint struct {
 	Key            string
 	Member         string
 	Period         crmkit.Period
-	Target         int64
-	Actual         int64
-	LastYearActual int64
+	Target         Quantity
+	Actual         Quantity
+	LastYearActual Quantity
 	Attainment     decimal.NullDecimal
 	// Growth is Actual against the same period last year, to the same
 	// point in time.

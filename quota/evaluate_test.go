@@ -59,7 +59,7 @@ func TestEvaluate(t *testing.T) {
 		sale(day(2024, 8, 5), "70000", "rep", "ben"),
 		sale(day(2023, 8, 5), "70000", "rep", "ben"), // two years ago
 	}
-	lyPlan, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: crmkit.MustMoney("1000000", "EUR"), Rounding: crmkit.RoundHalfEven}, byAna)
+	lyPlan, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: quota.Amount(crmkit.MustMoney("1000000", "EUR")), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	lyPlan, _, err = lyPlan.Split(byAna, quota.Split{Dim: "rep", Members: []string{"ana", "ben"}, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
@@ -71,10 +71,10 @@ func TestEvaluate(t *testing.T) {
 
 	ana, ok := ev.Find("rep=ana")
 	require.True(t, ok)
-	assert.Equal(t, int64(22500000), ana.Actual, "40+60+50+45+30 thousand")
+	assert.Equal(t, "225000.00 EUR", ana.Actual.String(), "40+60+50+45+30 thousand")
 	assertRatio(t, "0.375", ana.Attainment, "attainment 225,000 / 600,000")
-	assert.Equal(t, int64(12000000), ana.LastYearActual)
-	assert.Equal(t, int64(12000000), ana.LastYearToDate, "January and 5 May last year")
+	assert.Equal(t, "120000.00 EUR", ana.LastYearActual.String())
+	assert.Equal(t, "120000.00 EUR", ana.LastYearToDate.String(), "January and 5 May last year")
 	assertRatio(t, "0.875", ana.Growth, "225,000 against 120,000")
 	assertRatio(t, "4", ana.TargetVsLastYear, "600,000 against 120,000")
 	assertRatio(t, "0.2", ana.TargetChange, "600,000 against last year's 500,000")
@@ -84,12 +84,12 @@ func TestEvaluate(t *testing.T) {
 	// 31/15 = 62,000.00; pacing 3,000,000 / 2,419,355.
 	m := ana.MTD
 	assert.True(t, m.Window.Start.Equal(time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)))
-	assert.Equal(t, int64(5000000), m.Target)
-	assert.Equal(t, int64(2419355), m.Expected)
-	assert.Equal(t, int64(3000000), m.Actual)
-	assert.Equal(t, int64(6200000), m.Projected)
-	assert.Equal(t, int64(2000000), m.Gap)
-	assert.Equal(t, int64(2000000), m.LastYear)
+	assert.Equal(t, "50000.00 EUR", m.Target.String())
+	assert.Equal(t, "24193.55 EUR", m.Expected.String())
+	assert.Equal(t, "30000.00 EUR", m.Actual.String())
+	assert.Equal(t, "62000.00 EUR", m.Projected.String())
+	assert.Equal(t, "20000.00 EUR", m.Gap.String())
+	assert.Equal(t, "20000.00 EUR", m.LastYear.String())
 	assertRatio(t, "0.6", m.Attainment, "MTD attainment")
 	assertRatio(t, "1.2399999173333388", m.Pacing, "MTD pacing")
 	assertRatio(t, "0.5", m.Growth, "MTD growth 30,000 vs 20,000")
@@ -97,29 +97,29 @@ func TestEvaluate(t *testing.T) {
 	// Quarter to date: April whole (50,000) plus May's expected part;
 	// run rate 75,000 x 91 / 45 days = 151,666.666... -> 15,166,667 cents.
 	q := ana.QTD
-	assert.Equal(t, int64(15000000), q.Target)
-	assert.Equal(t, int64(7419355), q.Expected)
-	assert.Equal(t, int64(7500000), q.Actual)
-	assert.Equal(t, int64(15166667), q.Projected)
+	assert.Equal(t, "150000.00 EUR", q.Target.String())
+	assert.Equal(t, "74193.55 EUR", q.Expected.String())
+	assert.Equal(t, "75000.00 EUR", q.Actual.String())
+	assert.Equal(t, "151666.67 EUR", q.Projected.String())
 	assertRatio(t, "0.5", q.Attainment, "QTD attainment")
 	assertRatio(t, "1.0108695432419665", q.Pacing, "QTD pacing")
 	assertRatio(t, "2.75", q.Growth, "75,000 against 20,000 on 5 May last year")
 
 	// Year to date: 225,000 x 365 / 135 days = 608,333.33 -> 60,833,333.
 	y := ana.YTD
-	assert.Equal(t, int64(60000000), y.Target)
-	assert.Equal(t, int64(22419355), y.Expected)
-	assert.Equal(t, int64(60833333), y.Projected)
-	assert.Equal(t, int64(37500000), y.Gap)
+	assert.Equal(t, "600000.00 EUR", y.Target.String())
+	assert.Equal(t, "224193.55 EUR", y.Expected.String())
+	assert.Equal(t, "608333.33 EUR", y.Projected.String())
+	assert.Equal(t, "375000.00 EUR", y.Gap.String())
 	assertRatio(t, "1.0035971150820351", y.Pacing, "YTD pacing")
 
 	// The root rolls up ana, ben and the 10,000.00 of rep zed.
-	assert.Equal(t, int64(45500000), ev.Actual)
-	assert.Equal(t, int64(1000000), ev.Unplanned)
+	assert.Equal(t, "455000.00 EUR", ev.Actual.String())
+	assert.Equal(t, "10000.00 EUR", ev.Unplanned.String())
 	assertRatio(t, "0.3791666666666667", ev.Attainment, "root attainment")
 	assertRatio(t, "0.2", ev.TargetChange, "1,200,000 against 1,000,000")
-	assert.Equal(t, int64(19000000), ev.LastYearActual)
-	assert.Equal(t, int64(12000000), ev.LastYearToDate)
+	assert.Equal(t, "190000.00 EUR", ev.LastYearActual.String())
+	assert.Equal(t, "120000.00 EUR", ev.LastYearToDate.String())
 
 	// Horizontal: ana (37.5%) ahead of ben (36.67%).
 	peers, err := ev.Peers("")
@@ -148,51 +148,59 @@ func TestEvaluate(t *testing.T) {
 	// After the year's end the whole year counts.
 	end, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)
-	assert.Equal(t, int64(45500000+9999900), end.Actual)
-	assert.Equal(t, int64(120000000), end.YTD.Target)
-	assert.Equal(t, int64(120000000), end.YTD.Expected)
+	assert.Equal(t, "554999.00 EUR", end.Actual.String())
+	assert.Equal(t, "1200000.00 EUR", end.YTD.Target.String())
+	assert.Equal(t, "1200000.00 EUR", end.YTD.Expected.String())
 	assert.False(t, end.TargetChange.Valid, "no last year's plan")
 }
 
 func TestEvaluateBadInput(t *testing.T) {
 	p := twoReps(t)
 	asOf := time.Date(2025, 5, 16, 0, 0, 0, 0, time.UTC)
-	usd := []quota.Record{sale(day(2025, 1, 10), "1", "rep", "ana"), {At: day(2025, 2, 1), Amount: crmkit.MustMoney("5", "USD")}}
+	usd := []quota.Record{sale(day(2025, 1, 10), "1", "rep", "ana"), {At: day(2025, 2, 1), Amount: quota.Amount(crmkit.MustMoney("5", "USD"))}}
 	_, err := p.Evaluate(slices.Values(usd), quota.EvalOptions{AsOf: asOf})
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
 	assert.Contains(t, err.Error(), "record 1")
 	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "AsOf at the year's start")
-	other, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: crmkit.MustMoney("1", "USD"), Rounding: crmkit.RoundHalfEven}, byAna)
+	other, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2024, Target: quota.Amount(crmkit.MustMoney("1", "USD")), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: asOf, LastYear: &other})
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
-	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 10, CountUnit: "meetings", Rounding: crmkit.RoundHalfEven}, byAna)
+	counts, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(10, "meetings"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
-	_, err = counts.Evaluate(slices.Values([]quota.Record{{At: day(2025, 2, 1), Count: -1}}), quota.EvalOptions{AsOf: asOf})
+	_, err = counts.Evaluate(slices.Values([]quota.Record{{At: day(2025, 2, 1), Amount: quota.Count(-1, "meetings")}}), quota.EvalOptions{AsOf: asOf})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = p.Evaluate(slices.Values(usd[:1]), quota.EvalOptions{AsOf: asOf, LastYear: &counts})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
 
 func TestEvaluateCounts(t *testing.T) {
-	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Count: 48, CountUnit: "meetings", Rounding: crmkit.RoundHalfEven}, byAna)
+	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(48, "meetings"), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	p, _, err = p.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
 	var recs []quota.Record
 	for i := range 10 {
-		recs = append(recs, quota.Record{At: day(2025, 1, 1+i), Count: 1})
+		recs = append(recs, quota.Record{At: day(2025, 1, 1+i), Amount: quota.Count(1, "meetings")})
 	}
 	// As of 1 February: 10 meetings against January's 12 x 31/90 days of
 	// Q1 (4.13 -> 4 expected).
 	ev, err := p.Evaluate(slices.Values(recs), quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)
-	assert.Equal(t, int64(10), ev.Actual)
-	assert.Equal(t, int64(12), ev.QTD.Target)
-	assert.Equal(t, int64(4), ev.QTD.Expected)
-	assert.Equal(t, int64(29), ev.QTD.Projected, "10 x 90 / 31 = 29.03")
+	assert.Equal(t, quota.Count(10, "meetings"), ev.Actual)
+	assert.Equal(t, quota.Count(12, "meetings"), ev.QTD.Target)
+	assert.Equal(t, quota.Count(4, "meetings"), ev.QTD.Expected)
+	assert.Equal(t, "29 meetings", ev.QTD.Projected.String(), "10 x 90 / 31 = 29.03")
+	_, err = ev.QTD.Gap.Money()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "meetings are not money")
 	assertRatio(t, "2.5", ev.QTD.Pacing, "10 / 4")
+	_, err = p.Evaluate(slices.Values([]quota.Record{{At: day(2025, 1, 5), Amount: quota.Count(1, "deals")}}),
+		quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "deals are not meetings")
+	_, err = p.Evaluate(slices.Values([]quota.Record{{At: day(2025, 1, 5), Amount: quota.Amount(eurs("1"))}}),
+		quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "money is not meetings")
 }
 
 func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
@@ -214,21 +222,38 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 		if end.After(p.Root.Period.End) {
 			end = p.Root.Period.End
 		}
-		value := func(r quota.Record) int64 {
+		// sum adds the records' amounts the independent way: crmkit.Sum
+		// of their Money in a money plan, an integer sum of their counts
+		// in a count plan.
+		sum := func(rs []quota.Record) quota.Quantity {
 			if p.Unit.IsMoney() {
-				return r.Amount.Minor()
+				ms := make([]crmkit.Money, len(rs))
+				for i, r := range rs {
+					m, err := r.Amount.Money()
+					require.NoError(t, err)
+					ms[i] = m
+				}
+				m, err := crmkit.Sum(p.Unit.Currency, ms...)
+				require.NoError(t, err)
+				return quota.Amount(m)
 			}
-			return r.Count
+			var n int64
+			for _, r := range rs {
+				c, err := r.Amount.Count()
+				require.NoError(t, err)
+				n += c
+			}
+			return quota.Count(n, p.Unit.Count)
 		}
 		// naive sums the records of a leaf by testing each record against
 		// the leaf's members and period: an independent model of Evaluate.
-		naive := func(c quota.Cell, lastYear bool) int64 {
+		naive := func(c quota.Cell, lastYear bool) quota.Quantity {
 			segs, _ := quota.ParseKey(c.Key)
 			per := c.Period
 			if lastYear {
 				per = cal.LastYear(per)
 			}
-			var s int64
+			var in []quota.Record
 		next:
 			for _, r := range recs {
 				if !per.Contains(r.At) || (!lastYear && r.At.After(end)) {
@@ -239,9 +264,9 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 						continue next
 					}
 				}
-				s += value(r)
+				in = append(in, r)
 			}
-			return s
+			return sum(in)
 		}
 		leaves := map[string]quota.Cell{}
 		for c := range p.Leaves() {
@@ -256,26 +281,37 @@ func TestPropertyRollUpsEqualSumsOfLeaves(t *testing.T) {
 				assert.Equal(t, e.Actual, e.YTD.Actual)
 				return
 			}
-			sum := make([]int64, 6)
+			// Roll-ups in the typed values: each amount of a parent is
+			// the Quantity sum of its children's (plus Unplanned actuals).
+			sums := make([]quota.Quantity, 6)
+			for i := range sums {
+				sums[i] = p.Unit.Zero()
+			}
 			for _, c := range e.Children {
 				check(c)
-				for i, v := range []int64{c.Actual, c.MTD.Target, c.QTD.Target, c.YTD.Target, c.YTD.Expected, c.Target} {
-					sum[i] += v
+				for i, v := range []quota.Quantity{c.Actual, c.MTD.Target, c.QTD.Target, c.YTD.Target, c.YTD.Expected, c.Target} {
+					s, err := sums[i].Add(v)
+					require.NoError(t, err)
+					sums[i] = s
 				}
 			}
-			got := []int64{e.Actual - e.Unplanned, e.MTD.Target, e.QTD.Target, e.YTD.Target, e.YTD.Expected, e.Target}
-			assert.Equal(t, sum, got, "roll-up of %q", e.Key)
+			planned, err := e.Actual.Sub(e.Unplanned)
+			require.NoError(t, err)
+			got := []quota.Quantity{planned, e.MTD.Target, e.QTD.Target, e.YTD.Target, e.YTD.Expected, e.Target}
+			assert.Equal(t, sums, got, "roll-up of %q", e.Key)
 		}
 		check(ev)
 		// The root holds every record of the year at or before AsOf.
-		var want int64
+		var in []quota.Record
 		for _, r := range recs {
 			if p.Root.Period.Contains(r.At) && !r.At.After(end) {
-				want += value(r)
+				in = append(in, r)
 			}
 		}
-		assert.Equal(t, want, ev.Actual)
-		assert.Equal(t, p.Root.Target, ev.YTD.Target)
+		assert.Equal(t, sum(in), ev.Actual)
+		root, err := p.Target("")
+		require.NoError(t, err)
+		assert.Equal(t, root, ev.YTD.Target)
 	})
 }
 
@@ -299,11 +335,11 @@ func TestEvaluateCountsRecordsAtExactlyAsOf(t *testing.T) {
 	// By hand: this year 100.00 EUR (10,000 cents), last year 200.00 to
 	// date and 200.00 + 3,000.00 in the whole year.
 	for _, e := range []quota.Evaluation{ev, ana} {
-		assert.Equal(t, int64(10000), e.Actual, "%s actual", e.Key)
-		assert.Equal(t, int64(10000), e.MTD.Actual, "%s MTD", e.Key)
-		assert.Equal(t, int64(10000), e.YTD.Actual, "%s YTD", e.Key)
-		assert.Equal(t, int64(20000), e.LastYearToDate, "%s last year to date", e.Key)
-		assert.Equal(t, int64(20000), e.MTD.LastYear, "%s MTD last year", e.Key)
-		assert.Equal(t, int64(320000), e.LastYearActual, "%s last year", e.Key)
+		assert.Equal(t, "100.00 EUR", e.Actual.String(), "%s actual", e.Key)
+		assert.Equal(t, "100.00 EUR", e.MTD.Actual.String(), "%s MTD", e.Key)
+		assert.Equal(t, "100.00 EUR", e.YTD.Actual.String(), "%s YTD", e.Key)
+		assert.Equal(t, "200.00 EUR", e.LastYearToDate.String(), "%s last year to date", e.Key)
+		assert.Equal(t, "200.00 EUR", e.MTD.LastYear.String(), "%s MTD last year", e.Key)
+		assert.Equal(t, "3200.00 EUR", e.LastYearActual.String(), "%s last year", e.Key)
 	}
 }

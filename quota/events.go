@@ -23,7 +23,7 @@ const (
 	// EventPlanSplit splits leaf cells (Plan.Split); payload
 	// RevisionPayload, one created Change per new cell.
 	EventPlanSplit = "PlanSplit"
-	// EventPlanAdjusted moves targets (Plan.Adjust, SetTarget, SetCount);
+	// EventPlanAdjusted moves targets (Plan.Adjust, SetTarget);
 	// payload RevisionPayload.
 	EventPlanAdjusted = "PlanAdjusted"
 	// EventCellsLocked locks cells (Plan.Lock with true); payload
@@ -38,36 +38,79 @@ const (
 )
 
 // RevisionPayload is the payload of every plan event: what the revision
-// did (its Action) and every cell that moved.
+// did (its Action), every cell that moved, and the plan's Unit, the unit
+// of the changes' amounts.
 type RevisionPayload struct {
 	Action  string   `json:"action"`
 	Changes []Change `json:"changes,omitempty"`
+	Unit    Unit     `json:"unit"`
+}
+
+// UnmarshalJSON decodes the payload and gives the changes' amounts its
+// unit. (Events written before payloads carried the unit decode with
+// amounts without a unit: read them from the plan's History.) Malformed
+// JSON is an error matching crmkit.ErrInvalid.
+func (r *RevisionPayload) UnmarshalJSON(b []byte) error {
+	if r == nil {
+		return crmkit.Invalid("payload", "decode into a nil *RevisionPayload")
+	}
+	type plain RevisionPayload
+	var v plain
+	if err := json.Unmarshal(b, &v); err != nil {
+		return crmkit.Invalid("payload", "malformed JSON: %v", err)
+	}
+	setChangeUnits(v.Changes, v.Unit)
+	*r = RevisionPayload(v)
+	return nil
 }
 
 // PlanCreatedPayload is the payload of EventPlanCreated: the plan's
-// header as NewPlan set it, and the revision (the root cell created with
-// the annual target).
+// header as NewPlan set it (its Unit is the embedded revision's), and the
+// revision (the root cell created with the annual target).
 type PlanCreatedPayload struct {
 	Name       string              `json:"name"`
 	FiscalYear int                 `json:"fiscal_year"`
 	Calendar   CalendarSpec        `json:"calendar"`
-	Unit       Unit                `json:"unit"`
 	Rounding   crmkit.RoundingMode `json:"rounding"`
 	RevisionPayload
+}
+
+// UnmarshalJSON decodes the payload and gives the changes' amounts the
+// plan's unit. Malformed JSON is an error matching crmkit.ErrInvalid.
+func (pc *PlanCreatedPayload) UnmarshalJSON(b []byte) error {
+	if pc == nil {
+		return crmkit.Invalid("payload", "decode into a nil *PlanCreatedPayload")
+	}
+	var v struct {
+		Name       string              `json:"name"`
+		FiscalYear int                 `json:"fiscal_year"`
+		Calendar   CalendarSpec        `json:"calendar"`
+		Rounding   crmkit.RoundingMode `json:"rounding"`
+		Action     string              `json:"action"`
+		Changes    []Change            `json:"changes,omitempty"`
+		Unit       Unit                `json:"unit"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return crmkit.Invalid("payload", "malformed JSON: %v", err)
+	}
+	setChangeUnits(v.Changes, v.Unit)
+	*pc = PlanCreatedPayload{Name: v.Name, FiscalYear: v.FiscalYear, Calendar: v.Calendar, Rounding: v.Rounding,
+		RevisionPayload: RevisionPayload{Action: v.Action, Changes: v.Changes, Unit: v.Unit}}
+	return nil
 }
 
 // commit appends a revision by c, bumps the version and returns the event
 // of type typ that records it; on error p is left as it was.
 func (p *Plan) commit(c crmkit.Cmd, typ, action string, changes []Change) (crmkit.Event, error) {
 	v := p.Version + 1
-	rp := RevisionPayload{Action: action, Changes: changes}
+	rp := RevisionPayload{Action: action, Changes: changes, Unit: p.Unit}
 	var (
 		payload []byte
 		err     error
 	)
 	if typ == EventPlanCreated {
 		payload, err = json.Marshal(PlanCreatedPayload{Name: p.Name, FiscalYear: p.FiscalYear,
-			Calendar: p.Calendar, Unit: p.Unit, Rounding: p.Rounding, RevisionPayload: rp})
+			Calendar: p.Calendar, Rounding: p.Rounding, RevisionPayload: rp})
 		if err != nil {
 			return crmkit.Event{}, crmkit.Invalid("payload", "plan %s: %v", p.ID, err)
 		}
@@ -102,6 +145,12 @@ func (r RevisionPayload) appendJSON(b []byte) []byte {
 		}
 		b = append(b, ']')
 	}
+	b = append(b, `,"unit":`...)
+	u, err := json.Marshal(r.Unit)
+	if err != nil {
+		u = []byte("{}") // a Unit always marshals: a currency code and a string
+	}
+	b = append(b, u...)
 	return append(b, '}')
 }
 
@@ -114,9 +163,9 @@ func (ch Change) appendJSON(b []byte) []byte {
 		b = append(b, `,"created":true`...)
 	}
 	b = append(b, `,"before":"`...)
-	b = strconv.AppendInt(b, ch.Before, 10)
+	b = strconv.AppendInt(b, ch.Before.n, 10)
 	b = append(b, `","after":"`...)
-	b = strconv.AppendInt(b, ch.After, 10)
+	b = strconv.AppendInt(b, ch.After.n, 10)
 	b = append(b, '"')
 	if ch.LockedBefore {
 		b = append(b, `,"locked_before":true`...)

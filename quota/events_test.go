@@ -23,7 +23,7 @@ import (
 func TestPlanEvents(t *testing.T) {
 	cfo := crmkit.Cmd{By: "cfo", At: t0, Reason: "FY2025 targets"}
 	p, created, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1000.00", "EUR"), Rounding: crmkit.RoundHalfEven}, cfo)
+		Target: quota.Amount(crmkit.MustMoney("1000.00", "EUR")), Rounding: crmkit.RoundHalfEven}, cfo)
 	require.NoError(t, err)
 	check := func(e crmkit.Event, p quota.Plan, typ string, c crmkit.Cmd) {
 		t.Helper()
@@ -50,9 +50,10 @@ func TestPlanEvents(t *testing.T) {
 	assert.Equal(t, "FY2025", header.Name)
 	assert.Equal(t, 2025, header.FiscalYear)
 	assert.Equal(t, quota.MoneyUnit(crmkit.MustCurrency("EUR")), header.Unit)
-	// 1000.00 EUR is 100000 cents, created at the root.
+	// 1000.00 EUR created at the root, stored as 100000 cents.
 	require.Len(t, header.Changes, 1)
-	assert.Equal(t, quota.Change{Key: "", Created: true, After: 100000}, header.Changes[0])
+	assert.Equal(t, quota.Change{Key: "", Created: true, Before: quota.Amount(eurs("0.00")), After: quota.Amount(eurs("1000.00"))}, header.Changes[0])
+	assert.Contains(t, string(created.Payload), `"after":"100000"`, "the stored form of amounts")
 
 	vp := crmkit.Cmd{By: "vp", At: t0.Add(time.Hour), Reason: "regions"}
 	p, e, err := p.Split(vp, quota.Split{Dim: "region", Members: []string{"EMEA", "APAC"}, Weights: quota.EqualWeights()})
@@ -60,16 +61,18 @@ func TestPlanEvents(t *testing.T) {
 	check(e, p, quota.EventPlanSplit, vp)
 	assert.Equal(t, int64(2), e.Version)
 
-	p, e, err = p.Adjust(vp, quota.ByAmount("region=EMEA", eurs("10.00"), quota.KeepTotal))
+	p, e, err = p.Adjust(vp, quota.ByAmount("region=EMEA", quota.Amount(eurs("10.00")), quota.KeepTotal))
 	require.NoError(t, err)
 	check(e, p, quota.EventPlanAdjusted, vp)
 	var adj quota.RevisionPayload
 	require.NoError(t, e.DecodePayload(&adj))
-	// Equal halves of 100000 are 50000 each; +1000 on EMEA kept in the
-	// total takes 1000 from APAC.
-	assert.Equal(t, []quota.Change{{Key: "region=EMEA", Before: 50000, After: 51000}, {Key: "region=APAC", Before: 50000, After: 49000}}, adj.Changes)
+	// Equal halves of 1000.00 are 500.00 each; +10.00 on EMEA kept in the
+	// total takes 10.00 from APAC.
+	assert.Equal(t, []quota.Change{
+		{Key: "region=EMEA", Before: quota.Amount(eurs("500.00")), After: quota.Amount(eurs("510.00"))},
+		{Key: "region=APAC", Before: quota.Amount(eurs("500.00")), After: quota.Amount(eurs("490.00"))}}, adj.Changes)
 
-	p, e, err = p.SetTarget(vp, "region=APAC", eurs("500.00"), quota.KeepTotal)
+	p, e, err = p.SetTarget(vp, "region=APAC", quota.Amount(eurs("500.00")), quota.KeepTotal)
 	require.NoError(t, err)
 	check(e, p, quota.EventPlanAdjusted, vp)
 
@@ -92,7 +95,7 @@ func TestPlanCmdInvalid(t *testing.T) {
 	p := newPlan(t, "1000")
 	for name, c := range map[string]crmkit.Cmd{"no actor": {At: t0}, "blank actor": {By: " ", At: t0},
 		"control character": {By: "a\x01", At: t0}, "no time": {By: "ana"}} {
-		_, e, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("1", "EUR"), Rounding: crmkit.RoundHalfEven}, c)
+		_, e, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Amount(crmkit.MustMoney("1", "EUR")), Rounding: crmkit.RoundHalfEven}, c)
 		assert.ErrorIs(t, err, crmkit.ErrInvalid, name)
 		assert.Zero(t, e, name)
 		for op, call := range map[string]func() (quota.Plan, crmkit.Event, error){
@@ -100,9 +103,11 @@ func TestPlanCmdInvalid(t *testing.T) {
 				return p.Split(c, quota.Split{Grain: quota.Halves, Weights: quota.EqualWeights()})
 			},
 			"adjust": func() (quota.Plan, crmkit.Event, error) {
-				return p.Adjust(c, quota.ByAmount("", eurs("0.01"), quota.ChangeTotal))
+				return p.Adjust(c, quota.ByAmount("", quota.Amount(eurs("0.01")), quota.ChangeTotal))
 			},
-			"set":  func() (quota.Plan, crmkit.Event, error) { return p.SetTarget(c, "", eurs("0.01"), quota.ChangeTotal) },
+			"set": func() (quota.Plan, crmkit.Event, error) {
+				return p.SetTarget(c, "", quota.Amount(eurs("0.01")), quota.ChangeTotal)
+			},
 			"lock": func() (quota.Plan, crmkit.Event, error) { return p.Lock(c, true, "") },
 			"risk": func() (quota.Plan, crmkit.Event, error) { return p.SetRisk(c, "", d("1.1")) },
 		} {
@@ -154,9 +159,9 @@ func TestPlanChangeEventsProperty(t *testing.T) {
 			total := quota.TotalPolicy(rapid.IntRange(0, 2).Draw(t, "total"))
 			if p.Unit.IsMoney() {
 				m, _ := crmkit.NewMoney(n, p.Unit.Currency)
-				q, e, err = p.SetTarget(c, key, m, total)
+				q, e, err = p.SetTarget(c, key, quota.Amount(m), total)
 			} else {
-				q, e, err = p.SetCount(c, key, n, total)
+				q, e, err = p.SetTarget(c, key, quota.Count(n, p.Unit.Count), total)
 			}
 			typ = quota.EventPlanAdjusted
 		default:
@@ -209,7 +214,7 @@ func TestRevisionPayloadEncoding(t *testing.T) {
 			require.NoError(t, err)
 		}
 		last := q.History[len(q.History)-1]
-		want, err := json.Marshal(quota.RevisionPayload{Action: last.Action, Changes: last.Changes})
+		want, err := json.Marshal(quota.RevisionPayload{Action: last.Action, Changes: last.Changes, Unit: q.Unit})
 		require.NoError(t, err)
 		var a, b any
 		require.NoError(t, json.Unmarshal(want, &a))
@@ -242,22 +247,24 @@ func TestSplitEventExactProperty(t *testing.T) {
 		require.Len(t, payload.Changes, n)
 		var sum int64
 		for i, ch := range parent.Children {
-			require.Equal(t, quota.Change{Key: ch.Key, Created: true, After: ch.Target}, payload.Changes[i])
-			sum += ch.Target
+			require.Equal(t, quota.Change{Key: ch.Key, Created: true, Before: q.Unit.Zero(), After: ch.Target}, payload.Changes[i])
+			sum += minor(ch.Target)
 		}
-		require.Equal(t, parent.Target, sum)
+		require.Equal(t, minor(parent.Target), sum)
 		if !q.Unit.IsMoney() {
 			return
 		}
-		want, err := q.TargetMoney(leaf.Key)
+		want, err := q.Target(leaf.Key)
 		require.NoError(t, err)
 		parts := make([]crmkit.Money, n)
 		for i, ch := range parent.Children {
-			parts[i], err = q.TargetMoney(ch.Key)
+			target, err := q.Target(ch.Key)
+			require.NoError(t, err)
+			parts[i], err = target.Money()
 			require.NoError(t, err)
 		}
 		got, err := crmkit.Sum(q.Unit.Currency, parts...)
 		require.NoError(t, err)
-		require.True(t, got.Equal(want), "children sum to %s, parent %s", got, want)
+		require.True(t, quota.Amount(got).Equal(want), "children sum to %s, parent %s", got, want)
 	})
 }

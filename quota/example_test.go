@@ -1,6 +1,7 @@
 package quota_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -20,13 +21,13 @@ import (
 func Example() {
 	cfo := crmkit.Cmd{By: "cfo", At: time.Date(2024, 12, 1, 9, 0, 0, 0, time.UTC), Reason: "FY2025 targets"}
 	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1200000", "EUR"), Rounding: crmkit.RoundHalfEven}, cfo)
+		Target: quota.Amount(crmkit.MustMoney("1200000", "EUR")), Rounding: crmkit.RoundHalfEven}, cfo)
 	if err != nil {
 		panic(err)
 	}
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
 	sale := func(t time.Time, amount, region string) quota.Record {
-		return quota.Record{At: t, Amount: crmkit.MustMoney(amount, "EUR"), Dims: map[string]string{"region": region}}
+		return quota.Record{At: t, Amount: quota.Amount(crmkit.MustMoney(amount, "EUR")), Dims: map[string]string{"region": region}}
 	}
 	lastYear := []quota.Record{sale(at(2024, 3, 1), "600000", "EMEA"), sale(at(2024, 9, 1), "400000", "APAC")}
 
@@ -43,7 +44,7 @@ func Example() {
 		panic(err)
 	}
 	for c := range p.Leaves() {
-		m, _ := p.TargetMoney(c.Key)
+		m, _ := p.Target(c.Key)
 		fmt.Printf("%-22s %s\n", c.Key, m)
 	}
 	last := p.History[len(p.History)-1]
@@ -56,9 +57,9 @@ func Example() {
 	}
 	emea, _ := ev.Find("region=EMEA")
 	fmt.Printf("EMEA YTD %s of %s: attainment %s, growth %s\n",
-		p.Unit.Format(emea.YTD.Actual), p.Unit.Format(emea.YTD.Target), emea.Attainment.Decimal, emea.Growth.Decimal)
+		emea.YTD.Actual, emea.YTD.Target, emea.Attainment.Decimal, emea.Growth.Decimal)
 	fmt.Printf("EMEA QTD %s of %s expected by now, pacing %s\n",
-		p.Unit.Format(emea.QTD.Actual), p.Unit.Format(emea.QTD.Expected), emea.QTD.Pacing.Decimal.StringFixed(4))
+		emea.QTD.Actual, emea.QTD.Expected, emea.QTD.Pacing.Decimal.StringFixed(4))
 	// Output:
 	// region=EMEA/period=Q1  174000.00 EUR
 	// region=EMEA/period=Q2  174000.00 EUR
@@ -93,4 +94,47 @@ func ExampleCommissionPlan_Commission() {
 	// base (50% to 100% of quota 100000.00 EUR): 50000.00 EUR x 8% = 4000.00 EUR
 	// accelerator (from 100% of quota 100000.00 EUR): 30000.00 EUR x 12% = 3600.00 EUR
 	// total 9600.00 EUR
+}
+
+// ExamplePlan_SetTarget sets a target of a count plan outright and
+// evaluates it: every amount is a Quantity in the plan's unit.
+func ExamplePlan_SetTarget() {
+	cfo := crmkit.Cmd{By: "cfo", At: time.Date(2024, 12, 1, 9, 0, 0, 0, time.UTC)}
+	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "New logos 2025", FiscalYear: 2025,
+		Target: quota.Count(120, "new logos"), Rounding: crmkit.RoundHalfEven}, cfo)
+	if err != nil {
+		panic(err)
+	}
+	p, _, err = p.Split(cfo, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
+	if err != nil {
+		panic(err)
+	}
+	// 30 a quarter; Q1 to 36 keeping the year's 120 takes 2 from each
+	// other quarter.
+	p, _, err = p.SetTarget(cfo, "period=Q1", quota.Count(36, "new logos"), quota.KeepTotal)
+	if err != nil {
+		panic(err)
+	}
+	for c := range p.Leaves() {
+		fmt.Println(c.Key, c.Target)
+	}
+	_, _, err = p.SetTarget(cfo, "period=Q2", quota.Amount(crmkit.MustMoney("1000", "EUR")), quota.KeepTotal)
+	fmt.Println("money on a count plan refused:", errors.Is(err, crmkit.ErrInvalid))
+
+	var won []quota.Record
+	for day := range 10 {
+		won = append(won, quota.Record{At: time.Date(2025, 1, 1+day, 12, 0, 0, 0, time.UTC), Amount: quota.Count(1, "new logos")})
+	}
+	ev, err := p.Evaluate(slices.Values(won), quota.EvalOptions{AsOf: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("year:", ev.Actual, "of", ev.Target, "- gap", ev.YTD.Gap)
+	// Output:
+	// period=Q1 36 new logos
+	// period=Q2 28 new logos
+	// period=Q3 28 new logos
+	// period=Q4 28 new logos
+	// money on a count plan refused: true
+	// year: 10 new logos of 120 new logos - gap 110 new logos
 }

@@ -12,8 +12,8 @@ import (
 // Short-term targets from models. The models work on float64 series of
 // per-period amounts in minor units (or counts), as statistical models do;
 // Series converts money to such a series exactly, and Forecast.Targets
-// converts the forecast back to money (Forecast.Counts to counts) with one
-// explicit rounding per period.
+// converts the forecast back to Quantities of a plan's unit (money or
+// counts) with one explicit rounding per period.
 
 // maxExactFloat is the largest integer every smaller one of which a
 // float64 holds exactly (2^53).
@@ -511,37 +511,34 @@ func backtest(actual, pred []float64) Backtest {
 	return b
 }
 
-// Targets converts the forecast of a money series (minor units of cur, as
-// Series writes them) to targets in cur: each value times the product of
-// the factors, rounded once with mode to a whole minor unit. A negative
-// forecast (a falling trend) becomes a zero target. The zero currency and
+// Targets converts the forecast to targets in unit u, ready for
+// Plan.SetTarget: a money series (minor units of u's currency, as Series
+// writes them) to money, a count series (deals, meetings, new logos) to
+// whole counts. Each value is multiplied by the product of the factors and
+// rounded once with mode to a whole minor unit or count; a negative
+// forecast (a falling trend) becomes a zero target. An invalid unit and
 // factors outside their bounds (see Factor) are errors matching
 // crmkit.ErrInvalid; values beyond int64 minor units crmkit.ErrOverflow.
-// A count series converts with Counts.
-func (f Forecast) Targets(cur crmkit.Currency, mode crmkit.RoundingMode) ([]crmkit.Money, error) {
-	if cur.IsZero() {
-		return nil, crmkit.Invalid("currency", "no currency for money targets: use Counts for a count series")
+func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]Quantity, error) {
+	if err := u.Validate(); err != nil {
+		return nil, fmt.Errorf("forecast targets: %w", err)
 	}
-	return f.round(cur, mode)
-}
-
-// Counts converts the forecast of a count series (deals, meetings, new
-// logos) to whole counts as Targets does to money: each value times the
-// product of the factors, rounded once with mode, a negative forecast
-// zero.
-func (f Forecast) Counts(mode crmkit.RoundingMode) ([]int64, error) {
-	ms, err := f.round(countCarrier, mode)
+	cur := u.Currency
+	if !u.IsMoney() {
+		cur = countCarrier
+	}
+	ms, err := f.round(cur, mode)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int64, len(ms))
+	out := make([]Quantity, len(ms))
 	for i, m := range ms {
-		out[i] = m.Minor()
+		out[i] = u.of(m.Minor())
 	}
 	return out, nil
 }
 
-// round is Targets in any currency: the count carrier for Counts.
+// round is Targets in any currency: the count carrier for counts.
 func (f Forecast) round(cur crmkit.Currency, mode crmkit.RoundingMode) ([]crmkit.Money, error) {
 	if err := checkRounding(mode); err != nil {
 		return nil, err

@@ -92,7 +92,7 @@ func FuzzForecast(f *testing.F) {
 			if b := fc.Backtest; b.Valid && (math.IsNaN(b.MAPE) || math.IsInf(b.MAPE, 0)) {
 				t.Fatalf("backtest MAPE %v marked valid", b.MAPE)
 			}
-			if targets, err := fc.Targets(crmkit.MustCurrency("EUR"), crmkit.RoundHalfEven); !refused("Targets", err) && len(targets) != horizon {
+			if targets, err := fc.Targets(quota.MoneyUnit(crmkit.MustCurrency("EUR")), crmkit.RoundHalfEven); !refused("Targets", err) && len(targets) != horizon {
 				t.Fatalf("%d targets for a horizon of %d", len(targets), horizon)
 			}
 		}

@@ -112,36 +112,37 @@ func TestForecastTargets(t *testing.T) {
 	require.NoError(t, err)
 	// 300002/3 = 100000.666... cents x 1.1 x 0.95 = 104500.69666... cents
 	// -> 104501 cents, 1045.01 EUR (1045.00 rounded down).
-	eur := crmkit.MustCurrency("EUR")
+	eur := quota.MoneyUnit(crmkit.MustCurrency("EUR"))
 	got, err := f.Targets(eur, crmkit.RoundHalfEven)
 	require.NoError(t, err)
-	assert.Equal(t, []crmkit.Money{eurs("1045.01"), eurs("1045.01")}, got)
+	assert.Equal(t, []quota.Quantity{quota.Amount(eurs("1045.01")), quota.Amount(eurs("1045.01"))}, got)
 	got, err = f.Targets(eur, crmkit.RoundDown)
 	require.NoError(t, err)
-	assert.Equal(t, []crmkit.Money{eurs("1045.00"), eurs("1045.00")}, got)
+	assert.Equal(t, []quota.Quantity{quota.Amount(eurs("1045.00")), quota.Amount(eurs("1045.00"))}, got)
 	_, err = f.Targets(eur, 0)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no rounding mode")
-	_, err = f.Targets(crmkit.Currency{}, crmkit.RoundHalfEven)
-	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no currency")
+	_, err = f.Targets(quota.Unit{}, crmkit.RoundHalfEven)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no unit")
 	// The same series as counts: 104500.69666... -> 104501 (104500 down).
-	counts, err := f.Counts(crmkit.RoundHalfEven)
+	deals := quota.CountUnit("deals")
+	counts, err := f.Targets(deals, crmkit.RoundHalfEven)
 	require.NoError(t, err)
-	assert.Equal(t, []int64{104501, 104501}, counts)
-	counts, err = f.Counts(crmkit.RoundDown)
+	assert.Equal(t, []quota.Quantity{quota.Count(104501, "deals"), quota.Count(104501, "deals")}, counts)
+	counts, err = f.Targets(deals, crmkit.RoundDown)
 	require.NoError(t, err)
-	assert.Equal(t, []int64{104500, 104500}, counts)
+	assert.Equal(t, []quota.Quantity{quota.Count(104500, "deals"), quota.Count(104500, "deals")}, counts)
 	w, err := f.Weights()
 	require.NoError(t, err)
 	assert.Len(t, w.Values, 2)
 
 	// A falling trend below zero gives zero targets.
 	neg := quota.Forecast{Values: []float64{-5, 7.5}}
-	counts, err = neg.Counts(crmkit.RoundHalfUp)
+	counts, err = neg.Targets(deals, crmkit.RoundHalfUp)
 	require.NoError(t, err)
-	assert.Equal(t, []int64{0, 8}, counts)
+	assert.Equal(t, []quota.Quantity{quota.Count(0, "deals"), quota.Count(8, "deals")}, counts)
 	got, err = neg.Targets(eur, crmkit.RoundHalfUp)
 	require.NoError(t, err)
-	assert.Equal(t, []crmkit.Money{eurs("0.00"), eurs("0.08")}, got)
+	assert.Equal(t, []quota.Quantity{quota.Amount(eurs("0.00")), quota.Amount(eurs("0.08"))}, got)
 }
 
 func TestForecastBadInput(t *testing.T) {
@@ -210,11 +211,11 @@ func TestPropertyForecastOfConstantIsConstant(t *testing.T) {
 			if f.Backtest.Valid && f.Backtest.MAPE != 0 {
 				t.Fatalf("%s: backtest MAPE %v on a constant", m, f.Backtest.MAPE)
 			}
-			got, err := f.Counts(crmkit.RoundHalfEven)
+			got, err := f.Targets(quota.CountUnit("units"), crmkit.RoundHalfEven)
 			require.NoError(t, err)
 			for _, g := range got {
-				if g != int64(c) {
-					t.Fatalf("%s: target %d, want %v", m, g, c)
+				if !g.Equal(quota.Count(int64(c), "units")) {
+					t.Fatalf("%s: target %s, want %v", m, g, c)
 				}
 			}
 		}

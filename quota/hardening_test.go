@@ -79,7 +79,7 @@ func TestHardening(t *testing.T) {
 		fs := []quota.Factor{{Name: label, Multiplier: m}}
 		fc := quota.Forecast{Values: []float64{100, 200}, Factors: fs}
 		add("Predict factor "+label, nil, func() error { return errOf(quota.Predict(quota.MovingAverage{Window: 2}, h, 1, fs...)) })
-		add("Targets factor "+label, nil, func() error { return errOf(fc.Targets(eur, crmkit.RoundHalfEven)) })
+		add("Targets factor "+label, nil, func() error { return errOf(fc.Targets(quota.MoneyUnit(eur), crmkit.RoundHalfEven)) })
 		add("Weights factor "+label, nil, func() error { return errOf(fc.Weights()) })
 	}
 	many := make([]quota.Factor, quota.MaxFactors+1)

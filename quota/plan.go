@@ -73,11 +73,16 @@ type Cell struct {
 	// Period is the cell's time span: the fiscal year for the root, the
 	// split period for period cells, the parent's period for the others.
 	Period crmkit.Period `json:"period"`
-	// Target is the allocated target in the plan's Unit (minor units of
-	// its currency, or a count). Children's targets sum exactly to it.
-	Target int64 `json:"target,string"`
-	// Weight is the cell's share among its siblings as split: its target
-	// when the parent was split. A change that keeps the parent's total
+	// Target is the allocated target in the plan's Unit. Children's
+	// targets sum exactly to it. In JSON it is stored as a string of the
+	// unit's smallest steps ("target":"120000000" for 1,200,000.00 EUR, as
+	// plans have always been stored); Plan's UnmarshalJSON gives it back
+	// its unit, the plan's.
+	Target Quantity `json:"target"`
+	// Weight is the cell's share among its siblings as split: its target,
+	// in the plan's smallest steps, when the parent was split. It is a
+	// share, not an amount: only the ratios of siblings' weights count. A
+	// change that keeps the parent's total
 	// is spread over the unlocked siblings in proportion to their weights,
 	// and a change to a cell is spread over its unlocked children the same
 	// way, so that a change followed by its opposite restores every cell.
@@ -92,6 +97,56 @@ type Cell struct {
 	Locked bool `json:"locked,omitempty"`
 	// Children split the cell along one dimension or over periods.
 	Children []Cell `json:"children,omitempty"`
+}
+
+// cellJSON is the stored form of a Cell: the target as a string of
+// smallest steps of the plan's unit, which the plan carries.
+type cellJSON struct {
+	Key      string          `json:"key"`
+	Dim      string          `json:"dim,omitempty"`
+	Member   string          `json:"member,omitempty"`
+	Period   crmkit.Period   `json:"period"`
+	Target   int64           `json:"target,string"`
+	Weight   int64           `json:"weight,string"`
+	Risk     decimal.Decimal `json:"risk,omitzero"`
+	Locked   bool            `json:"locked,omitempty"`
+	Children []Cell          `json:"children,omitempty"`
+}
+
+// MarshalJSON encodes the cell in the stored form of plans: the target as
+// a string of smallest steps of the plan's unit (the unit is the plan's).
+func (c Cell) MarshalJSON() ([]byte, error) {
+	return json.Marshal(cellJSON{Key: c.Key, Dim: c.Dim, Member: c.Member, Period: c.Period, Target: c.Target.n,
+		Weight: c.Weight, Risk: c.Risk, Locked: c.Locked, Children: c.Children})
+}
+
+// UnmarshalJSON decodes what MarshalJSON writes. The target has no unit
+// until the plan that holds the cell sets it (Plan.UnmarshalJSON does).
+// Malformed JSON is an error matching crmkit.ErrInvalid; on error c is
+// unchanged.
+func (c *Cell) UnmarshalJSON(b []byte) error {
+	if c == nil {
+		return crmkit.Invalid("cell", "decode into a nil *Cell")
+	}
+	var v cellJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		var ve *crmkit.ValidationError
+		if errors.As(err, &ve) {
+			return err
+		}
+		return crmkit.Invalid("cell", "malformed JSON: %v", err)
+	}
+	*c = Cell{Key: v.Key, Dim: v.Dim, Member: v.Member, Period: v.Period, Target: Quantity{n: v.Target},
+		Weight: v.Weight, Risk: v.Risk, Locked: v.Locked, Children: v.Children}
+	return nil
+}
+
+// setUnit gives every target of the subtree c the unit u.
+func setUnit(c *Cell, u Unit) {
+	c.Target.unit = u
+	for i := range c.Children {
+		setUnit(&c.Children[i], u)
+	}
 }
 
 // IsLeaf reports whether the cell has no children.
@@ -162,7 +217,7 @@ func checkName(field, s string) error {
 
 // Plan is a target plan: an annual target in a fiscal calendar, split into
 // a tree of cells over periods and dimensions, set in stages and adjusted.
-// Every change (Split, Adjust, SetTarget, SetCount, Lock, SetRisk) takes a
+// Every change (Split, Adjust, SetTarget, Lock, SetRisk) takes a
 // crmkit.Cmd (who, when, why) and returns a new Plan with the next Version,
 // a Revision saying who, when, why and which cells moved, and the
 // crmkit.Event that records it (see the Event constants); the plan it was
@@ -187,19 +242,17 @@ type Plan struct {
 	hasCal bool
 }
 
-// PlanSpec is the input of NewPlan. Set Target for a money plan, or Count
-// and CountUnit for a count plan (120 new logos a year).
+// PlanSpec is the input of NewPlan: Target is the annual target, whose
+// unit becomes the plan's, Amount(money) for a money plan or Count(n, what)
+// for a count plan (120 new logos a year).
 type PlanSpec struct {
 	// ID identifies the plan; a nil ID gets a new crmkit.NewID.
 	ID         uuid.UUID
 	Name       string
 	FiscalYear int
 	Calendar   CalendarSpec
-	// Target is the annual target of a money plan.
-	Target crmkit.Money
-	// Count is the annual target of a count plan, counting CountUnit.
-	Count     int64
-	CountUnit string
+	// Target is the annual target in the plan's unit.
+	Target Quantity
 	// Rounding rounds everything the plan computes that is not an exact
 	// split: percentage adjustments, assigned targets, prorations.
 	Rounding crmkit.RoundingMode
@@ -207,7 +260,7 @@ type PlanSpec struct {
 
 // NewPlan returns version 1 of a plan, one root cell holding the annual
 // target for the fiscal year, created by c, and its EventPlanCreated
-// event. A negative target, a missing or double unit, an invalid calendar,
+// event. A negative target, a target without a unit, an invalid calendar,
 // rounding mode or command (crmkit.Cmd.Validate) are errors matching
 // crmkit.ErrInvalid.
 func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
@@ -220,20 +273,13 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 	if p.ID == uuid.Nil {
 		p.ID = c.NewID()
 	}
-	var target int64
-	switch {
-	case !spec.Target.Currency().IsZero() && spec.CountUnit != "":
-		return Plan{}, none, crmkit.Invalid("target", "both a money target and a count unit")
-	case !spec.Target.Currency().IsZero():
-		p.Unit, target = MoneyUnit(spec.Target.Currency()), spec.Target.Minor()
-	default:
-		p.Unit, target = CountUnit(spec.CountUnit), spec.Count
-	}
+	target := spec.Target.n
+	p.Unit = spec.Target.unit
 	if err := p.Unit.Validate(); err != nil {
-		return Plan{}, none, fmt.Errorf("new plan: %w", err)
+		return Plan{}, none, fmt.Errorf("new plan: target %s: %w", spec.Target, err)
 	}
 	if target < 0 {
-		return Plan{}, none, crmkit.Invalid("target", "negative annual target %s", p.Unit.Format(target))
+		return Plan{}, none, crmkit.Invalid("target", "negative annual target %s", p.Unit.of(target).String())
 	}
 	if err := checkRounding(p.Rounding); err != nil {
 		return Plan{}, none, err
@@ -246,9 +292,9 @@ func NewPlan(spec PlanSpec, c crmkit.Cmd) (Plan, crmkit.Event, error) {
 		return Plan{}, none, crmkit.Invalid("fiscal year", "%d is outside 1..9998", spec.FiscalYear)
 	}
 	p.cal, p.hasCal = cal, true
-	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: target, Weight: target}
-	e, err := p.commit(c, EventPlanCreated, "create plan with target "+p.Unit.Format(target),
-		[]Change{{Key: "", Created: true, After: target}})
+	p.Root = Cell{Period: cal.YearPeriod(spec.FiscalYear), Target: p.Unit.of(target), Weight: target}
+	e, err := p.commit(c, EventPlanCreated, "create plan with target "+p.Unit.of(target).String(),
+		[]Change{{Key: "", Created: true, Before: p.Unit.Zero(), After: p.Unit.of(target)}})
 	if err != nil {
 		return Plan{}, none, err
 	}
@@ -328,32 +374,37 @@ func (p *Plan) find(key string) (*Cell, error) {
 	}
 }
 
-// TargetMoney returns the target of the cell key of a money plan as
-// crmkit.Money in the plan's currency. A count plan is an error matching
-// crmkit.ErrInvalid, an unknown key crmkit.ErrNotFound.
-func (p Plan) TargetMoney(key string) (crmkit.Money, error) {
+// Target returns the target of the cell key in the plan's Unit. An unknown
+// key is an error matching crmkit.ErrNotFound.
+func (p Plan) Target(key string) (Quantity, error) {
 	c, err := p.find(key)
 	if err != nil {
-		return crmkit.Money{}, err
+		return Quantity{}, err
 	}
-	return p.Unit.Money(c.Target)
+	return c.Target, nil
 }
 
-// Assigned returns the target assigned to the owner of cell key: Target x
-// Risk, rounded with the plan's rounding mode (Target when Risk is zero).
-func (p Plan) Assigned(key string) (int64, error) {
+// Assigned returns the target assigned to the owner of cell key, in the
+// plan's Unit: Target x Risk, rounded with the plan's rounding mode (Target
+// when Risk is zero). An unknown key is an error matching
+// crmkit.ErrNotFound.
+func (p Plan) Assigned(key string) (Quantity, error) {
 	c, err := p.find(key)
 	if err != nil {
-		return 0, err
+		return Quantity{}, err
 	}
-	return p.assigned(*c)
+	n, err := p.assigned(*c)
+	if err != nil {
+		return Quantity{}, err
+	}
+	return p.Unit.of(n), nil
 }
 
 func (p Plan) assigned(c Cell) (int64, error) {
 	if c.Risk.IsZero() {
-		return c.Target, nil
+		return c.Target.n, nil
 	}
-	m, err := p.Unit.carrier(c.Target).Mul(c.Risk, p.Rounding)
+	m, err := p.Unit.carrier(c.Target.n).Mul(c.Risk, p.Rounding)
 	if err != nil {
 		return 0, fmt.Errorf("assigned target of %q: %w", c.Key, err)
 	}
@@ -432,8 +483,9 @@ func (idx index) get(p *Plan, key string) (entry, error) {
 // Validate checks the plan's invariants: a known unit, calendar and
 // rounding mode; a root spanning the fiscal year; keys that follow the
 // tree; children of one dimension, or periods that tile their parent;
-// non-negative targets whose children sum exactly to their parent; a
-// history with one revision per version. Errors match crmkit.ErrInvalid.
+// non-negative targets in the plan's Unit whose children sum exactly to
+// their parent; a history with one revision per version. Errors match
+// crmkit.ErrInvalid.
 func (p Plan) Validate() error {
 	if err := p.Unit.Validate(); err != nil {
 		return err
@@ -466,8 +518,11 @@ func (p Plan) Validate() error {
 }
 
 func (p Plan) validateCell(cal crmkit.Calendar, c Cell) error {
-	if c.Target < 0 {
-		return crmkit.Invalid("target", "cell %q has negative target %d", c.Key, c.Target)
+	if c.Target.unit != p.Unit {
+		return crmkit.Invalid("target", "cell %q has a target in %q, the plan counts %q", c.Key, c.Target.unit, p.Unit)
+	}
+	if c.Target.n < 0 {
+		return crmkit.Invalid("target", "cell %q has negative target %s", c.Key, c.Target)
 	}
 	if c.Weight < 0 {
 		return crmkit.Invalid("weight", "cell %q has negative weight %d", c.Key, c.Weight)
@@ -517,16 +572,16 @@ func (p Plan) validateCell(cal crmkit.Calendar, c Cell) error {
 		if dim != DimPeriod && !ch.Period.Equal(c.Period) {
 			return crmkit.Invalid("period", "cell %q has period %s, its parent %s", ch.Key, ch.Period, c.Period)
 		}
-		if sum > 1<<62 || ch.Target > 1<<62 {
+		if sum > 1<<62 || ch.Target.n > 1<<62 {
 			return fmt.Errorf("children of %q: %w", c.Key, crmkit.ErrOverflow)
 		}
-		sum += ch.Target
+		sum += ch.Target.n
 		if err := p.validateCell(cal, ch); err != nil {
 			return err
 		}
 	}
-	if sum != c.Target {
-		return crmkit.Invalid("children", "children of %q sum to %d, not its target %d", c.Key, sum, c.Target)
+	if sum != c.Target.n {
+		return crmkit.Invalid("children", "children of %q sum to %s, not its target %s", c.Key, p.Unit.of(sum), c.Target)
 	}
 	return nil
 }
@@ -567,6 +622,10 @@ func (p *Plan) UnmarshalJSON(b []byte) error {
 		return crmkit.Invalid("plan", "malformed JSON: %v", err)
 	}
 	q := Plan(v)
+	setUnit(&q.Root, q.Unit)
+	for i := range q.History {
+		setChangeUnits(q.History[i].Changes, q.Unit)
+	}
 	if err := q.Validate(); err != nil {
 		return fmt.Errorf("decode plan %s: %w", q.ID, err)
 	}

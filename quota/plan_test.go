@@ -25,7 +25,7 @@ func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 func newPlan(t testing.TB, target string) quota.Plan {
 	t.Helper()
 	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "FY2025", FiscalYear: 2025, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney(target, "EUR"), Rounding: crmkit.RoundHalfEven}, byAna)
+		Target: quota.Amount(crmkit.MustMoney(target, "EUR")), Rounding: crmkit.RoundHalfEven}, byAna)
 	require.NoError(t, err)
 	return p
 }
@@ -34,11 +34,22 @@ func month(y int, m time.Month) time.Time { return time.Date(y, m, 15, 12, 0, 0,
 
 // sale is a record of amount EUR at t for the given dims.
 func sale(t time.Time, amount string, dims ...string) quota.Record {
-	r := quota.Record{At: t, Amount: crmkit.MustMoney(amount, "EUR"), Dims: map[string]string{}}
+	r := quota.Record{At: t, Amount: quota.Amount(crmkit.MustMoney(amount, "EUR")), Dims: map[string]string{}}
 	for i := 0; i+1 < len(dims); i += 2 {
 		r.Dims[dims[i]] = dims[i+1]
 	}
 	return r
+}
+
+// minor returns a quantity's minor units (money) or count, to compare
+// with integers computed by hand.
+func minor(q quota.Quantity) int64 {
+	if q.Unit().IsMoney() {
+		m, _ := q.Money() // money in a money unit
+		return m.Minor()
+	}
+	n, _ := q.Count() // a count in a count unit
+	return n
 }
 
 func targets(t testing.TB, p quota.Plan, key string) []int64 {
@@ -47,7 +58,7 @@ func targets(t testing.TB, p quota.Plan, key string) []int64 {
 	require.NoError(t, err)
 	out := make([]int64, len(c.Children))
 	for i, ch := range c.Children {
-		out[i] = ch.Target
+		out[i] = minor(ch.Target)
 	}
 	return out
 }
@@ -67,8 +78,8 @@ func TestSplitByLastYearMonthlyShares(t *testing.T) {
 			half := crmkit.MustMoney(a, "EUR")
 			parts, err := half.Allocate(1, 1)
 			require.NoError(t, err)
-			recs = append(recs, quota.Record{At: month(2024, time.Month(i+1)), Amount: parts[0]},
-				quota.Record{At: month(2024, time.Month(i+1)).Add(24 * time.Hour), Amount: parts[1]})
+			recs = append(recs, quota.Record{At: month(2024, time.Month(i+1)), Amount: quota.Amount(parts[0])},
+				quota.Record{At: month(2024, time.Month(i+1)).Add(24 * time.Hour), Amount: quota.Amount(parts[1])})
 		}
 		recs = append(recs, sale(month(2023, time.March), "999999"))
 		p := newPlan(t, "1200000")
@@ -134,7 +145,7 @@ func TestSplitTreeOverPeriodsAndDimensions(t *testing.T) {
 
 	// A fiscal year starting in July labels July M01.
 	fy, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Calendar: quota.Fiscal(time.July, "Europe/Budapest"),
-		Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfUp}, byAna)
+		Target: quota.Count(120, "new logos"), Rounding: crmkit.RoundHalfUp}, byAna)
 	require.NoError(t, err)
 	fy, _, err = fy.Split(byAna, quota.Split{Grain: quota.Quarters, Weights: quota.EqualWeights()})
 	require.NoError(t, err)
@@ -143,7 +154,7 @@ func TestSplitTreeOverPeriodsAndDimensions(t *testing.T) {
 	budapest, err := time.LoadLocation("Europe/Budapest")
 	require.NoError(t, err)
 	assert.True(t, c.Period.Start.Equal(time.Date(2024, 7, 1, 0, 0, 0, 0, budapest)))
-	assert.Equal(t, int64(30), c.Target)
+	assert.Equal(t, int64(30), minor(c.Target))
 }
 
 func TestSplitBadInput(t *testing.T) {
@@ -158,7 +169,7 @@ func TestSplitBadInput(t *testing.T) {
 		{"weight count", quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.CustomWeights(d("1"))}, crmkit.ErrInvalid},
 		{"no contribution", quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.ContributionWeights(nil, crmkit.Period{})}, crmkit.ErrInvalid},
 		{"other currency", quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.ContributionWeights([]quota.Record{
-			{At: month(2024, time.May), Amount: crmkit.MustMoney("5", "USD"), Dims: map[string]string{"rep": "a"}}}, crmkit.Period{})}, crmkit.ErrCurrencyMismatch},
+			{At: month(2024, time.May), Amount: quota.Amount(crmkit.MustMoney("5", "USD")), Dims: map[string]string{"rep": "a"}}}, crmkit.Period{})}, crmkit.ErrCurrencyMismatch},
 		{"net refunds", quota.Split{Dim: "rep", Members: []string{"a", "b"}, Weights: quota.ContributionWeights([]quota.Record{
 			sale(month(2024, time.May), "-5", "rep", "a"), sale(month(2024, time.May), "5", "rep", "b")}, crmkit.Period{})}, crmkit.ErrInvalid},
 		{"seasonal members", quota.Split{Dim: "rep", Members: []string{"a"}, Weights: quota.SeasonalWeights(nil)}, crmkit.ErrInvalid},
@@ -193,11 +204,11 @@ func TestSplitBadInput(t *testing.T) {
 }
 
 func TestNewPlanBadInput(t *testing.T) {
-	good := quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("1", "EUR"), Rounding: crmkit.RoundHalfEven}
+	good := quota.PlanSpec{FiscalYear: 2025, Target: quota.Amount(crmkit.MustMoney("1", "EUR")), Rounding: crmkit.RoundHalfEven}
 	for name, mut := range map[string]func(*quota.PlanSpec){
-		"negative":    func(s *quota.PlanSpec) { s.Target = crmkit.MustMoney("-1", "EUR") },
-		"no unit":     func(s *quota.PlanSpec) { s.Target = crmkit.Money{} },
-		"both units":  func(s *quota.PlanSpec) { s.CountUnit = "deals" },
+		"negative":    func(s *quota.PlanSpec) { s.Target = quota.Amount(crmkit.MustMoney("-1", "EUR")) },
+		"no unit":     func(s *quota.PlanSpec) { s.Target = quota.Quantity{} },
+		"no count":    func(s *quota.PlanSpec) { s.Target = quota.Count(3, "") },
 		"no rounding": func(s *quota.PlanSpec) { s.Rounding = 0 },
 		"bad zone":    func(s *quota.PlanSpec) { s.Calendar.Location = "Mars/Olympus" },
 		"bad kind":    func(s *quota.PlanSpec) { s.Calendar.Kind = "lunar" },
@@ -220,7 +231,7 @@ func TestNewPlanBadInput(t *testing.T) {
 }
 
 func TestRetailPlan(t *testing.T) {
-	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.MustMoney("520", "EUR"), Rounding: crmkit.RoundHalfEven,
+	p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Amount(crmkit.MustMoney("520", "EUR")), Rounding: crmkit.RoundHalfEven,
 		Calendar: quota.CalendarSpec{Kind: "retail", Pattern: "4-5-4", YearEndMonth: time.January, YearEndWeekday: time.Saturday, Rule: "nearest"}}, byAna)
 	require.NoError(t, err)
 	// NRF 2024 (fiscal 2025 here) has 52 weeks; weights by weeks give 4:5:4.
@@ -259,7 +270,7 @@ func roundTrip(t interface{ Helper() }, p quota.Plan) error {
 	}
 	for i := range pc {
 		a, b := pc[i], qc[i]
-		if a.Key != b.Key || a.Dim != b.Dim || a.Member != b.Member || !a.Period.Equal(b.Period) || a.Weight != b.Weight {
+		if a.Key != b.Key || a.Dim != b.Dim || a.Member != b.Member || !a.Period.Equal(b.Period) || a.Weight != b.Weight || a.Target != b.Target {
 			return fmt.Errorf("cell %q changed: %+v -> %+v", a.Key, a, b)
 		}
 	}
@@ -322,7 +333,7 @@ func TestPlanJSONRejectsBrokenPlans(t *testing.T) {
 func TestPropertySplitsSumExactly(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		target := rapid.Int64Range(0, 1e15).Draw(t, "target")
-		p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: crmkit.Money{}, Count: target, CountUnit: "units",
+		p, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2025, Target: quota.Count(target, "units"),
 			Rounding: crmkit.RoundHalfEven}, byAna)
 		require.NoError(t, err)
 		for range rapid.IntRange(1, 6).Draw(t, "splits") {
@@ -369,13 +380,13 @@ func TestPropertySplitsSumExactly(t *testing.T) {
 			}
 			var sum int64
 			for _, ch := range c.Children {
-				sum += ch.Target
-				if ch.Target < 0 {
+				sum += minor(ch.Target)
+				if minor(ch.Target) < 0 {
 					t.Fatalf("negative target in %q", ch.Key)
 				}
 			}
-			if sum != c.Target {
-				t.Fatalf("children of %q sum to %d, want %d", c.Key, sum, c.Target)
+			if sum != minor(c.Target) {
+				t.Fatalf("children of %q sum to %d, want %d", c.Key, sum, minor(c.Target))
 			}
 		}
 		require.NoError(t, p.Validate())

@@ -2,6 +2,7 @@ package quota
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -17,23 +18,29 @@ import (
 // attainments of several quota types into one score.
 
 // Quota is one target of one type for one rep and period: 250,000.00 EUR
-// of revenue, 12 deals, 40 meetings, 3 new logos.
+// of revenue, 12 deals, 40 meetings, 3 new logos. The target carries its
+// unit.
 type Quota struct {
 	Rep    string        `json:"rep"`
 	Type   string        `json:"type"`
-	Unit   Unit          `json:"unit"`
 	Period crmkit.Period `json:"period"`
-	Target int64         `json:"target,string"`
+	Target Quantity      `json:"target"`
 }
 
-// Attainment is actual / Target in the quota's unit (kpi.Attainment for
-// money, kpi.AttainmentCount for counts), invalid when the target is zero
-// (or, for counts, the actual negative).
-func (q Quota) Attainment(actual int64) decimal.NullDecimal {
-	if q.Unit.IsMoney() {
-		return ratio(kpi.Attainment(q.Unit.carrier(actual), q.Unit.carrier(q.Target)))
+// Attainment is actual / Target (kpi.Attainment for money,
+// kpi.AttainmentCount for counts), invalid when the target is zero (or,
+// for counts, the actual negative). An actual in another unit than the
+// target's is an error matching crmkit.ErrInvalid
+// (crmkit.ErrCurrencyMismatch between currencies).
+func (q Quota) Attainment(actual Quantity) (decimal.NullDecimal, error) {
+	u, err := q.Target.sameUnit(actual, "attainment of")
+	if err != nil {
+		return decimal.NullDecimal{}, fmt.Errorf("quota %s of %q: %w", q.Type, q.Rep, err)
 	}
-	return ratio(kpi.AttainmentCount(actual, q.Target))
+	if u.IsMoney() {
+		return ratio(kpi.Attainment(u.carrier(actual.n), u.carrier(q.Target.n))), nil
+	}
+	return ratio(kpi.AttainmentCount(actual.n, q.Target.n)), nil
 }
 
 // Ramp is the share of full quota a new hire carries by month of tenure:
@@ -67,7 +74,7 @@ type QuotaStep struct {
 	Month crmkit.Period
 	// Full is the month's part of the full quota (the full quota shared
 	// equally over the period's months, exactly).
-	Full int64
+	Full Quantity
 	// Tenure is the month of tenure (1 is the month of the start; 0 for a
 	// month before it); Ramp the share of full quota it carries.
 	Tenure int
@@ -76,28 +83,37 @@ type QuotaStep struct {
 	// length, in whole days or parts of days as durations.
 	Active, Length time.Duration
 	// Effective is Full x Ramp x Active / Length, rounded once.
-	Effective int64
+	Effective Quantity
 }
 
 // EffectiveQuota returns what a member carries of a full quota for period
-// (in unit u, rounded with mode): the full quota shared equally over the
+// (in full's unit, rounded with mode): the full quota shared equally over the
 // fiscal months of the period, each month times the ramp share for the
 // member's month of tenure and times the part of the month they were
 // employed (proration), with the steps that explain it. A member employed
 // throughout without a ramp carries the full quota.
 //
-// A negative full quota, an invalid ramp or unit, an empty period, an end
-// before the start and a zero rounding mode are errors matching
-// crmkit.ErrInvalid.
-func EffectiveQuota(cal crmkit.Calendar, u Unit, full int64, period crmkit.Period, m Member, mode crmkit.RoundingMode) (int64, []QuotaStep, error) {
+// A negative full quota or one without a unit, an invalid ramp, an empty
+// period, an end before the start and a zero rounding mode are errors
+// matching crmkit.ErrInvalid.
+func EffectiveQuota(cal crmkit.Calendar, fullQuota Quantity, period crmkit.Period, m Member, mode crmkit.RoundingMode) (Quantity, []QuotaStep, error) {
+	n, steps, err := effectiveQuota(cal, fullQuota, period, m, mode)
+	if err != nil {
+		return Quantity{}, nil, err
+	}
+	return fullQuota.unit.of(n), steps, nil
+}
+
+func effectiveQuota(cal crmkit.Calendar, fullQuota Quantity, period crmkit.Period, m Member, mode crmkit.RoundingMode) (int64, []QuotaStep, error) {
+	u, full := fullQuota.unit, fullQuota.n
 	if err := u.Validate(); err != nil {
-		return 0, nil, err
+		return 0, nil, fmt.Errorf("full quota %s: %w", fullQuota, err)
 	}
 	if err := checkRounding(mode); err != nil {
 		return 0, nil, err
 	}
 	if full < 0 {
-		return 0, nil, crmkit.Invalid("full quota", "negative %s", u.Format(full))
+		return 0, nil, crmkit.Invalid("full quota", "negative %s", fullQuota)
 	}
 	if period.IsEmpty() {
 		return 0, nil, crmkit.Invalid("period", "empty period %s", period)
@@ -128,7 +144,7 @@ func EffectiveQuota(cal crmkit.Calendar, u Unit, full int64, period crmkit.Perio
 	var total int64
 	one := decimal.NewFromInt(1)
 	for i, mo := range months {
-		st := QuotaStep{Month: mo, Full: parts[i].Minor(), Ramp: one, Length: mo.Duration()}
+		st := QuotaStep{Month: mo, Full: u.of(parts[i].Minor()), Effective: u.Zero(), Ramp: one, Length: mo.Duration()}
 		if in, ok := mo.Intersect(employed); ok {
 			st.Active = in.Duration()
 		}
@@ -143,11 +159,13 @@ func EffectiveQuota(cal crmkit.Calendar, u Unit, full int64, period crmkit.Perio
 		}
 		if st.Active > 0 && st.Length > 0 {
 			x := st.Ramp.Mul(decimal.NewFromInt(int64(st.Active / time.Millisecond)))
-			if st.Effective, err = mulDiv(st.Full, x, decimal.NewFromInt(int64(st.Length/time.Millisecond)), u, mode); err != nil {
+			eff, err := mulDiv(st.Full.n, x, decimal.NewFromInt(int64(st.Length/time.Millisecond)), u, mode)
+			if err != nil {
 				return 0, nil, err
 			}
+			st.Effective = u.of(eff)
 		}
-		if total, err = addUnits(total, st.Effective); err != nil {
+		if total, err = addUnits(total, st.Effective.n); err != nil {
 			return 0, nil, err
 		}
 		steps[i] = st
@@ -178,7 +196,7 @@ const (
 type Manager struct {
 	Rep   string      `json:"rep"`
 	Mode  ManagerMode `json:"mode"`
-	Quota int64       `json:"quota,string"`
+	Quota Quantity    `json:"quota"`
 }
 
 // TeamQuotas returns every member's and manager's quota: members' quotas
@@ -186,20 +204,45 @@ type Manager struct {
 // (managers named only as a member's Manager roll up). Reporting lines
 // come from the members' Manager fields and may nest.
 //
-// A reporting cycle, a negative quota, an unknown mode and a manager
-// listed twice are errors matching crmkit.ErrInvalid; sums beyond int64
-// are crmkit.ErrOverflow.
-func TeamQuotas(members []Member, quotas map[string]int64, managers []Manager) (map[string]int64, error) {
+// Every quota is in one unit, the result's (a rep or manager without one
+// carries zero of it). A reporting cycle, a negative quota, quotas in two
+// units, an unknown mode and a manager listed twice are errors matching
+// crmkit.ErrInvalid (crmkit.ErrCurrencyMismatch between currencies); sums
+// beyond int64 are crmkit.ErrOverflow.
+func TeamQuotas(members []Member, quotas map[string]Quantity, managers []Manager) (map[string]Quantity, error) {
+	var unit Quantity // zero of the quotas' unit, once one is seen
+	same := func(who string, q Quantity) (int64, error) {
+		u, err := unit.sameUnit(q, "beside")
+		if err != nil {
+			return 0, fmt.Errorf("quota of %q: %w", who, err)
+		}
+		unit = u.Zero()
+		return q.n, nil
+	}
+	ns := make(map[string]int64, len(quotas))
+	for _, rep := range slices.Sorted(maps.Keys(quotas)) {
+		n, err := same(rep, quotas[rep])
+		if err != nil {
+			return nil, err
+		}
+		ns[rep] = n
+	}
 	rules := make(map[string]Manager, len(managers))
+	own := make(map[string]int64, len(managers))
 	for _, m := range managers {
+		n, err := same(m.Rep, m.Quota)
+		if err != nil {
+			return nil, err
+		}
+		own[m.Rep] = n
 		if _, dup := rules[m.Rep]; dup {
 			return nil, crmkit.Invalid("managers", "%q listed twice", m.Rep)
 		}
 		if m.Mode != RollUp && m.Mode != Own {
 			return nil, crmkit.Invalid("managers", "%q has unknown mode %d", m.Rep, m.Mode)
 		}
-		if m.Quota < 0 {
-			return nil, crmkit.Invalid("managers", "%q has negative quota %d", m.Rep, m.Quota)
+		if n < 0 {
+			return nil, crmkit.Invalid("managers", "%q has negative quota %s", m.Rep, m.Quota)
 		}
 		rules[m.Rep] = m
 	}
@@ -210,8 +253,8 @@ func TeamQuotas(members []Member, quotas map[string]int64, managers []Manager) (
 		}
 	}
 	for rep, q := range quotas {
-		if q < 0 {
-			return nil, crmkit.Invalid("quotas", "%q has negative quota %d", rep, q)
+		if q.n < 0 {
+			return nil, crmkit.Invalid("quotas", "%q has negative quota %s", rep, q)
 		}
 	}
 	out := make(map[string]int64)
@@ -234,7 +277,7 @@ func TeamQuotas(members []Member, quotas map[string]int64, managers []Manager) (
 		var q int64
 		switch {
 		case isRule && rule.Mode == Own:
-			q = rule.Quota
+			q = own[rep]
 			// The team still gets its own quotas.
 			for _, r := range team {
 				if _, err := visit(r, append(path, rep)); err != nil {
@@ -242,9 +285,9 @@ func TeamQuotas(members []Member, quotas map[string]int64, managers []Manager) (
 				}
 			}
 		case isRule || len(team) > 0:
-			q = quotas[rep] // a manager's personal quota, unless the rule sets it
+			q = ns[rep] // a manager's personal quota, unless the rule sets it
 			if isRule {
-				q = rule.Quota
+				q = own[rep]
 			}
 			for _, r := range team {
 				v, err := visit(r, append(path, rep))
@@ -256,7 +299,7 @@ func TeamQuotas(members []Member, quotas map[string]int64, managers []Manager) (
 				}
 			}
 		default:
-			q = quotas[rep]
+			q = ns[rep]
 		}
 		state[rep] = done
 		out[rep] = q
@@ -281,7 +324,11 @@ func TeamQuotas(members []Member, quotas map[string]int64, managers []Manager) (
 			return nil, err
 		}
 	}
-	return out, nil
+	typed := make(map[string]Quantity, len(out))
+	for rep, n := range out {
+		typed[rep] = unit.unit.of(n)
+	}
+	return typed, nil
 }
 
 // Measure is one quota type on a scorecard: its weight and the highest

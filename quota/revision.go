@@ -1,6 +1,7 @@
 package quota
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -26,8 +27,27 @@ type Revision struct {
 }
 
 // Change is what one revision did to one cell: created it, or moved its
-// target, lock or risk coefficient from Before to After.
+// target (in the plan's Unit), lock or risk coefficient from Before to
+// After.
+//
+// In JSON (a plan's history, a plan event's payload) Before and After are
+// stored as strings of smallest steps of the plan's unit ("before":"50000"
+// for 500.00 EUR), as plans have always been stored; the unit is the
+// plan's, written once beside the changes, and Plan.UnmarshalJSON and the
+// payloads' UnmarshalJSON give it back.
 type Change struct {
+	Key          string          `json:"key"`
+	Created      bool            `json:"created,omitempty"`
+	Before       Quantity        `json:"before"`
+	After        Quantity        `json:"after"`
+	LockedBefore bool            `json:"locked_before,omitempty"`
+	LockedAfter  bool            `json:"locked_after,omitempty"`
+	RiskBefore   decimal.Decimal `json:"risk_before,omitzero"`
+	RiskAfter    decimal.Decimal `json:"risk_after,omitzero"`
+}
+
+// changeJSON is the stored form of a Change.
+type changeJSON struct {
 	Key          string          `json:"key"`
 	Created      bool            `json:"created,omitempty"`
 	Before       int64           `json:"before,string"`
@@ -36,6 +56,35 @@ type Change struct {
 	LockedAfter  bool            `json:"locked_after,omitempty"`
 	RiskBefore   decimal.Decimal `json:"risk_before,omitzero"`
 	RiskAfter    decimal.Decimal `json:"risk_after,omitzero"`
+}
+
+// MarshalJSON encodes the change in its stored form: Before and After as
+// strings of smallest steps of the plan's unit.
+func (ch Change) MarshalJSON() ([]byte, error) {
+	return ch.appendJSON(nil), nil
+}
+
+// UnmarshalJSON decodes what MarshalJSON writes. Before and After have no
+// unit until the plan or payload that holds the change sets it. Malformed
+// JSON is an error matching crmkit.ErrInvalid; on error ch is unchanged.
+func (ch *Change) UnmarshalJSON(b []byte) error {
+	if ch == nil {
+		return crmkit.Invalid("change", "decode into a nil *Change")
+	}
+	var v changeJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return crmkit.Invalid("change", "malformed JSON: %v", err)
+	}
+	*ch = Change{Key: v.Key, Created: v.Created, Before: Quantity{n: v.Before}, After: Quantity{n: v.After},
+		LockedBefore: v.LockedBefore, LockedAfter: v.LockedAfter, RiskBefore: v.RiskBefore, RiskAfter: v.RiskAfter}
+	return nil
+}
+
+// setChangeUnits gives the amounts of changes the unit u.
+func setChangeUnits(changes []Change, u Unit) {
+	for i := range changes {
+		changes[i].Before.unit, changes[i].After.unit = u, u
+	}
 }
 
 // AtVersion rebuilds version v of the plan by undoing, newest first, the
@@ -63,7 +112,7 @@ func (p Plan) AtVersion(v int64) (Plan, error) {
 				return Plan{}, fmt.Errorf("undo revision %d: %w", q.History[r].Version, err)
 			}
 			if !ch.Created {
-				e.cell.Target, e.cell.Locked, e.cell.Risk = ch.Before, ch.LockedBefore, ch.RiskBefore
+				e.cell.Target.n, e.cell.Locked, e.cell.Risk = ch.Before.n, ch.LockedBefore, ch.RiskBefore
 				continue
 			}
 			if e.parent == nil {
@@ -89,22 +138,25 @@ func (p Plan) AtVersion(v int64) (Plan, error) {
 	return q, nil
 }
 
-// CellDiff is the difference of one cell between two plans: its target,
-// lock and risk coefficient in each, or its absence from one of them.
+// CellDiff is the difference of one cell between two plans: its target
+// (in its plan's Unit; zero of that unit where the cell is missing), lock
+// and risk coefficient in each, or its absence from one of them.
 type CellDiff struct {
 	Key          string
 	InBefore     bool
 	InAfter      bool
-	Before       int64
-	After        int64
+	Before       Quantity
+	After        Quantity
 	LockedBefore bool
 	LockedAfter  bool
 	RiskBefore   decimal.Decimal
 	RiskAfter    decimal.Decimal
 }
 
-// Delta returns After - Before (a missing cell counts as 0).
-func (d CellDiff) Delta() int64 { return d.After - d.Before }
+// Delta returns After - Before (a missing cell counts as 0). Plans of two
+// units have no delta: an error matching crmkit.ErrInvalid
+// (crmkit.ErrCurrencyMismatch between currencies).
+func (d CellDiff) Delta() (Quantity, error) { return d.After.Sub(d.Before) }
 
 // Diff compares two plans (usually two versions of one plan) cell by cell
 // and returns the cells that differ: added, removed, or with another
@@ -120,7 +172,7 @@ func Diff(from, to Plan) []CellDiff {
 	seen := make(map[string]bool, len(after))
 	for c := range from.Cells() {
 		seen[c.Key] = true
-		d := CellDiff{Key: c.Key, InBefore: true, Before: c.Target, LockedBefore: c.Locked, RiskBefore: c.Risk}
+		d := CellDiff{Key: c.Key, InBefore: true, Before: c.Target, After: to.Unit.Zero(), LockedBefore: c.Locked, RiskBefore: c.Risk}
 		if a, ok := after[c.Key]; ok {
 			d.InAfter, d.After, d.LockedAfter, d.RiskAfter = true, a.Target, a.Locked, a.Risk
 		}
@@ -130,7 +182,7 @@ func Diff(from, to Plan) []CellDiff {
 	}
 	for c := range to.Cells() {
 		if !seen[c.Key] {
-			out = append(out, CellDiff{Key: c.Key, InAfter: true, After: c.Target, LockedAfter: c.Locked, RiskAfter: c.Risk})
+			out = append(out, CellDiff{Key: c.Key, InAfter: true, Before: from.Unit.Zero(), After: c.Target, LockedAfter: c.Locked, RiskAfter: c.Risk})
 		}
 	}
 	return out

@@ -146,7 +146,7 @@ func (p Plan) Split(c crmkit.Cmd, splits ...Split) (Plan, crmkit.Event, error) {
 	changes := make([]Change, 0, created)
 	for _, c := range split {
 		for j := range c.Children {
-			changes = append(changes, Change{Key: c.Children[j].Key, Created: true, After: c.Children[j].Target})
+			changes = append(changes, Change{Key: c.Children[j].Key, Created: true, Before: sp.plan.Unit.Zero(), After: c.Children[j].Target})
 		}
 	}
 	action := splits[0].String()
@@ -380,11 +380,11 @@ func (sp splitter) allocateInts(c Cell, kids []Cell, ws []int64) error {
 			ws[i] = 1
 		}
 	}
-	parts, err := sp.plan.Unit.carrier(c.Target).Allocate(ws...)
+	parts, err := sp.plan.Unit.carrier(c.Target.n).Allocate(ws...)
 	if err != nil {
 		return err
 	}
-	setTargets(kids, parts)
+	setTargets(kids, parts, sp.plan.Unit)
 	return nil
 }
 
@@ -392,18 +392,18 @@ func (sp splitter) allocateDecimals(c Cell, kids []Cell, ws []decimal.Decimal) e
 	if len(ws) != len(kids) {
 		return crmkit.Invalid("weights", "%d weights for %d children", len(ws), len(kids))
 	}
-	parts, err := sp.plan.Unit.carrier(c.Target).AllocateRatios(ws)
+	parts, err := sp.plan.Unit.carrier(c.Target.n).AllocateRatios(ws)
 	if err != nil {
 		return err
 	}
-	setTargets(kids, parts)
+	setTargets(kids, parts, sp.plan.Unit)
 	return nil
 }
 
-func setTargets(kids []Cell, parts []crmkit.Money) {
+func setTargets(kids []Cell, parts []crmkit.Money, u Unit) {
 	for i := range kids {
-		kids[i].Target = parts[i].Minor()
-		kids[i].Weight = kids[i].Target
+		kids[i].Target = u.of(parts[i].Minor())
+		kids[i].Weight = parts[i].Minor()
 	}
 }
 

@@ -2,18 +2,17 @@ package quota
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
 )
 
-// Unit is what a plan's numbers count: minor units of one currency (a
-// revenue plan) or a count of things (deals, meetings, new logos). Exactly
-// one of Currency and Count is set.
+// Unit is what a plan's numbers count: money of one currency (a revenue
+// plan) or a count of things (deals, meetings, new logos). Exactly one of
+// Currency and Count is set. Amounts in a unit are Quantities.
 type Unit struct {
-	// Currency is the currency of a money plan; targets are its minor units.
+	// Currency is the currency of a money plan.
 	Currency crmkit.Currency `json:"currency,omitzero"`
 	// Count names what a count plan counts, such as "deals" or "meetings".
 	Count string `json:"count,omitempty"`
@@ -48,24 +47,6 @@ func (u Unit) String() string {
 	return u.Count
 }
 
-// Money returns n minor units of a money unit as crmkit.Money. A count
-// unit is an error matching crmkit.ErrInvalid.
-func (u Unit) Money(n int64) (crmkit.Money, error) {
-	if !u.IsMoney() {
-		return crmkit.Money{}, crmkit.Invalid("unit", "%q counts things, not money", u.Count)
-	}
-	return crmkit.NewMoney(n, u.Currency)
-}
-
-// Format writes n in the unit: "1200000.00 EUR" or "120 deals".
-func (u Unit) Format(n int64) string {
-	if u.IsMoney() {
-		m, _ := crmkit.NewMoney(n, u.Currency)
-		return m.String()
-	}
-	return strconv.FormatInt(n, 10) + " " + u.Count
-}
-
 // countCarrier is the currency under which counts are handed to the
 // crmkit.Money and kpi functions (Allocate, Attainment, Pacing, ...),
 // which only look at the minor units of one currency. Its digits and code
@@ -84,35 +65,37 @@ func (u Unit) carrier(n int64) crmkit.Money {
 	return m
 }
 
-// value returns a record's amount in unit u: the minor units of its
-// Amount for a money unit (another currency is crmkit.ErrCurrencyMismatch),
-// its Count for a count unit (negative counts are crmkit.ErrInvalid).
+// value returns a record's amount in unit u, in smallest steps: another
+// currency is crmkit.ErrCurrencyMismatch, another unit and a negative
+// count crmkit.ErrInvalid. The zero Quantity is zero in any unit.
 func (u Unit) value(r Record) (int64, error) {
-	if u.IsMoney() {
-		if r.Amount.Currency() != u.Currency && !(r.Amount.IsZero() && r.Amount.Currency().IsZero()) {
-			return 0, fmt.Errorf("record at %s: amount %s in a %s plan: %w",
-				r.At.Format(time.RFC3339), r.Amount, u.Currency, crmkit.ErrCurrencyMismatch)
-		}
-		return r.Amount.Minor(), nil
+	q := r.Amount
+	switch ru := q.unit; {
+	case ru == u, ru == Unit{} && q.n == 0:
+	case ru.IsMoney() && u.IsMoney():
+		return 0, fmt.Errorf("record at %s: amount %s in a %s plan: %w",
+			r.At.Format(time.RFC3339), q, u, crmkit.ErrCurrencyMismatch)
+	default:
+		return 0, crmkit.Invalid("record", "at %s: %s in a plan of %s", r.At.Format(time.RFC3339), q, u)
 	}
-	if r.Count < 0 {
-		return 0, crmkit.Invalid("count", "record at %s: negative count %d", r.At.Format(time.RFC3339), r.Count)
+	if !u.IsMoney() && q.n < 0 {
+		return 0, crmkit.Invalid("count", "record at %s: negative count %s", r.At.Format(time.RFC3339), q)
 	}
-	return r.Count, nil
+	return q.n, nil
 }
 
 // Record is one actual: an amount (a won deal, an invoice, any amount
-// stream) or a count (a deal, a meeting, a new logo) at an instant, with
-// the dimension members it belongs to, such as {"region": "EMEA", "rep":
-// "ana"}. Money plans read Amount, count plans read Count.
+// stream: Amount(money)) or a count (a deal, a meeting, a new logo:
+// Count(1, "deals")) at an instant, with the dimension members it belongs
+// to, such as {"region": "EMEA", "rep": "ana"}. Its Amount must be in the
+// plan's unit (money may be negative, as a refund; counts may not).
 //
 // Records feed contribution-share splits (which member or month brought
 // how much in a reference window) and evaluation (actuals against the
 // plan).
 type Record struct {
 	At     time.Time
-	Amount crmkit.Money
-	Count  int64
+	Amount Quantity
 	Dims   map[string]string
 }
 

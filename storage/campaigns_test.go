@@ -117,12 +117,12 @@ func TestValidateCampaign(t *testing.T) {
 
 func TestValidatePlanAndFilter(t *testing.T) {
 	p, _, err := quota.NewPlan(quota.PlanSpec{Name: "P", FiscalYear: 2026, Calendar: quota.Fiscal(time.April, ""),
-		Count: 120, CountUnit: "new logos", Rounding: crmkit.RoundHalfEven}, crmkit.Cmd{By: "cfo", At: t0})
+		Target: quota.Count(120, "new logos"), Rounding: crmkit.RoundHalfEven}, crmkit.Cmd{By: "cfo", At: t0})
 	require.NoError(t, err)
 	require.NoError(t, storage.ValidatePlan(p))
 	q := p
-	q.Root.Target = 121
-	q.Root.Children = []quota.Cell{{Key: "rep=ana", Dim: "rep", Member: "ana", Period: p.Root.Period, Target: 1}}
+	q.Root.Target = quota.Count(121, "new logos")
+	q.Root.Children = []quota.Cell{{Key: "rep=ana", Dim: "rep", Member: "ana", Period: p.Root.Period, Target: quota.Count(1, "new logos")}}
 	assert.ErrorIs(t, storage.ValidatePlan(q), crmkit.ErrInvalid, "children that do not sum to their parent")
 	q = p
 	q.Unit = quota.CountUnit(string(make([]byte, storage.MaxKeyLen+1)))

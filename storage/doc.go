@@ -9,9 +9,11 @@
 //
 // A Store is bound to one tenant when it is opened (memory.New().Tenant
 // ("acme")). Its repositories (Leads, Deals, Accounts, Contracts, Plans,
-// Campaigns: every one is a method of Tx, so of the Store and of the tx
-// of Update alike) get, list, create and save aggregates; each call
-// outside Update is its own transaction:
+// Campaigns, CommissionPlans, Pipelines, ForecastSnapshots, Quotes,
+// Approvals, Interactions: every one is
+// a method of Tx, so of the Store and of the tx of Update alike) get,
+// list, create and save aggregates; each call outside Update is its own
+// transaction:
 //
 //	l, ev, err := lead.New(capture, crmkit.Cmd{By: actor, At: clock.Now()})
 //	l, err = store.Leads().Create(ctx, l, "webform-4711", ev)
@@ -38,22 +40,51 @@
 // (CheckHistory). A change without its events, or with events of another
 // aggregate, is crmkit.ErrInvalid and writes nothing, so replaying an
 // aggregate's events always leads to its stored state.
+//
+// Pipeline definitions are versioned (PipelineRepository): the latest
+// deal.PipelineSpec is the stored state, every version's spec the payload
+// of its event, so GetVersion reads any version a deal runs on. A deal's
+// non-zero PipelineVersion must name a stored version of its pipeline;
+// 0 (deal.DefaultPipeline, a pipeline built in code) needs none. Forecast
+// snapshots (ForecastSnapshotRepository) are immutable records, put once
+// with one event, never saved.
 // EventLog.Append stays for events that describe no stored state change
 // (history imports): it may name an aggregate that exists, and it does
 // not change that aggregate's stored version.
 //
-// A deal's account (and its contact, inside that account) and a
-// contract's account (and its deal) exist in the store's tenant; a write
-// that breaks this is a *ReferenceError (crmkit.ErrInvalid) and writes
+// A deal's account (and its contact, inside that account), a contract's
+// account (and its deal), a quote's deal and a service interaction's
+// account (and its contact) exist in the store's tenant; a write that
+// breaks this is a *ReferenceError (crmkit.ErrInvalid) and writes
 // nothing. Write the record referred to first, in the same Update if
 // need be: the account, then the deal.
+//
+// # A customer's timeline
+//
+// Service interactions are aggregates like the others
+// (account.RecordInteraction, then Respond, Resolve and Rate, each saved
+// with its event); Interactions().List with InteractionFilter.Account
+// lists one customer's, and Timeline yields the customer's whole journey
+// (the account's own events and those of its interactions, deals and
+// contracts) in time order.
+//
+// # Consistency check
+//
+// Verify is the consistency check of a whole tenant, for data written
+// outside the library or an audit after a migration: it walks every
+// record, resolves its references (a converted lead's account, contact
+// and deal among them: LeadReferences), checks its history and replays
+// it where the domain package can (leads, deals, contracts), and
+// returns the problems it found as a typed list (Verification, Problem).
 //
 // # Transactions and retries
 //
 // Update runs a function whose writes land together or not at all: a
 // lead conversion (Convert: the lead's change, its account, contact and
 // deal under the IDs the lead points at, and their events, deduped
-// against stored accounts by domain, e-mail and phone) or a bulk hand-over of a leaving rep's leads and deals. Retry
+// against stored accounts by domain, e-mail and phone) or a hand-over
+// (Handover: a leaving rep's open deals, accounts and open leads, each
+// with its event, and the customers and successors to notify). Retry
 // re-runs such a function when it lost a race (crmkit.ErrConflict, or
 // ErrSerialization from a database), with bounded attempts and jittered
 // backoff:
@@ -136,10 +167,15 @@
 //
 // # Writing a backend
 //
-// Implement Store (and Tx): start every call with CheckContext, run the
+// Implement Store (and Tx; Pipelines and ForecastSnapshots are
+// NewPipelineRepository and NewForecastSnapshotRepository over a
+// Repository of deal.PipelineSpec keyed by PipelineSpecID and one of
+// ForecastSnapshot at version 1): start every call with CheckContext, run the
 // Validate functions and CheckHistory before touching data, check the
-// references of DealReferences and ContractReferences (and refuse an
-// account write that drops a contact a deal refers to: ContactInUse;
+// references of DealReferences (a pipeline version among them),
+// ContractReferences, QuoteReferences and InteractionReferences (and
+// refuse an account write that drops a contact a deal or an interaction
+// refers to: ContactInUse;
 // Dangling names the others) against what the writer sees, refuse an
 // Append of a stored aggregate's events (EventOfStored) and a Create of
 // an aggregate whose events are logged (HistoryExists), keep Canonical

@@ -20,7 +20,7 @@ func ExamplePlanRepository() {
 
 	plan, created, _ := quota.NewPlan(quota.PlanSpec{
 		Name: "New business 2026", FiscalYear: 2026, Calendar: quota.Fiscal(time.January, ""),
-		Target: crmkit.MustMoney("1200000.00", "EUR"), Rounding: crmkit.RoundHalfEven,
+		Target: quota.Amount(crmkit.MustMoney("1200000.00", "EUR")), Rounding: crmkit.RoundHalfEven,
 	}, crmkit.Cmd{By: "cfo", At: at})
 
 	err := store.Update(ctx, func(tx storage.Tx) error {
@@ -36,7 +36,7 @@ func ExamplePlanRepository() {
 	fmt.Println("update:", err)
 
 	got, _ := store.Plans().Get(ctx, plan.ID)
-	target, _ := got.TargetMoney("")
+	target, _ := got.Target("")
 	fmt.Println(got.Name, "version", got.Version, "locked:", got.Root.Locked, "target", target)
 	page, _, _ := store.Plans().List(ctx, storage.PlanFilter{FiscalYear: 2026}, storage.Page{})
 	fmt.Println("plans for 2026:", len(page))

@@ -118,12 +118,16 @@ func ExampleConvert() {
 	// again: true true
 }
 
-// A leaving rep's deals are handed over in one Update: every deal moves
-// with its DealTransferred event, or none does.
-func Example_handover() {
+// A leaving rep's whole book is handed over in one Update: the open
+// deals (an account's deals kept together while the successor has room),
+// the accounts the rep manages and the open leads, each with its event;
+// a disqualified lead stays. The result says who takes what and which
+// customers to tell. A rep with nothing left to hand over is refused.
+func ExampleHandover() {
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	store, _ := memory.New().Tenant("acme")
+	ladder, _ := lead.NewLadder()
 	acct, opened, _ := account.New(account.NewAccount{Name: "Globex", Owner: "cy", Relations: account.Customer}, crmkit.Cmd{By: "cy", At: at})
 	_, _ = store.Accounts().Create(ctx, acct, "", opened)
 	for i := range 5 {
@@ -133,39 +137,45 @@ func Example_handover() {
 		}, deal.Cmd{Cmd: crmkit.Cmd{By: "cy", At: at}})
 		_, _ = store.Deals().Create(ctx, d, "", ev)
 	}
-
-	err := storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error {
-		return store.Update(ctx, func(tx storage.Tx) error {
-			var deals []deal.Deal
-			for d, err := range storage.All(ctx, tx.Deals(), storage.DealFilter{Owner: "cy"}, 0) {
-				if err != nil {
-					return err
-				}
-				deals = append(deals, d)
-			}
-			res, err := deal.Handover(deals, deal.HandoverRequest{
-				From: "cy", To: []deal.Successor{{Rep: "ana", Capacity: 3}, {Rep: "bo", Capacity: 3}},
-				Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at.Add(time.Hour), Reason: "cy left"}},
-			})
-			if err != nil {
-				return err
-			}
-			for i, d := range res.Deals {
-				if err := tx.Deals().Save(ctx, d, d.Version-1, res.Events[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	})
-	fmt.Println("handed over:", err == nil)
-	for _, rep := range []string{"cy", "ana", "bo"} {
-		deals, _, _ := store.Deals().List(ctx, storage.DealFilter{Owner: rep}, storage.Page{})
-		fmt.Println(rep, len(deals))
+	for _, name := range []string{"Ada", "Bob", "Eve"} {
+		l, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: name, Email: name + "@example.com"}, Source: lead.ChannelReferral, Owner: "cy"}, crmkit.Cmd{By: "web", At: at})
+		events := []crmkit.Event{ev}
+		if name == "Eve" {
+			l, ev, _ = ladder.Fire(ctx, l, lead.Command{Cmd: crmkit.Cmd{By: "cy", At: at, Reason: "student"}, Action: lead.ActionDisqualify})
+			events = append(events, ev)
+		}
+		_, _ = store.Leads().Create(ctx, l, "", events...)
 	}
+
+	req := deal.HandoverRequest{
+		From: "cy", To: []deal.Successor{{Rep: "ana", Capacity: 3}, {Rep: "bo", Capacity: 3}},
+		Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at.Add(time.Hour), Reason: "cy left"}},
+	}
+	var res storage.HandoverResult
+	err := storage.Retry(ctx, storage.Policy{}, func(ctx context.Context) error {
+		var err error
+		res, err = storage.Handover(ctx, store, req)
+		return err
+	})
+	fmt.Println("handed over:", err, len(res.Events), "events")
+	for _, s := range res.Successors {
+		fmt.Println(s.Rep, "takes", len(s.Deals), "deals,", len(s.Accounts), "accounts,", len(s.Leads), "leads")
+	}
+	for _, n := range res.Customers {
+		fmt.Println("tell", acct.Name, "that", n.NewOwner, "takes", len(n.Deals), "deals")
+	}
+	left, _, _ := store.Leads().List(ctx, storage.LeadFilter{Owner: "cy"}, storage.Page{})
+	fmt.Println("cy keeps", left[0].Who.Name, left[0].Stage)
+
+	_, err = storage.Handover(ctx, store, req)
+	var refused *storage.HandoverError
+	fmt.Println("again:", errors.Is(err, crmkit.ErrInvalid), errors.As(err, &refused) && refused.Field == "from")
 	// Output:
-	// handed over: true
-	// cy 0
-	// ana 3
-	// bo 2
+	// handed over: <nil> 8 events
+	// ana takes 3 deals, 1 accounts, 0 leads
+	// bo takes 2 deals, 0 accounts, 2 leads
+	// tell Globex that ana takes 3 deals
+	// tell Globex that bo takes 2 deals
+	// cy keeps Eve disqualified
+	// again: true true
 }

@@ -6,8 +6,10 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -28,4 +30,13 @@ func TestNilFilters(t *testing.T) {
 	assert.False(t, (&storage.CampaignFilter{}).Match(nil))
 	assert.True(t, (*storage.PlanFilter)(nil).Match(&quota.Plan{}))
 	assert.False(t, (&storage.PlanFilter{}).Match(nil))
+	assert.True(t, (*storage.QuoteFilter)(nil).Match(&quote.Quote{}))
+	assert.False(t, (&storage.QuoteFilter{}).Match(nil))
+	assert.True(t, (*storage.ApprovalFilter)(nil).Match(&approval.Request{}))
+	assert.False(t, (&storage.ApprovalFilter{}).Match(nil))
+	assert.True(t, (*storage.InteractionFilter)(nil).Match(&account.Interaction{}))
+	assert.False(t, (&storage.InteractionFilter{}).Match(nil))
+	assert.Empty(t, storage.WaitingRole(nil))
+	assert.Nil(t, storage.QuoteReferences(nil))
+	assert.Nil(t, storage.InteractionReferences(nil))
 }

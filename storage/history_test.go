@@ -66,7 +66,7 @@ func TestReferenceError(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	assert.False(t, errors.Is(err, crmkit.ErrNotFound), "one root sentinel")
 	assert.Equal(t, "deal "+d.String()+": contact_id "+contact.String()+": no contact of account "+acct.String()+" in this tenant", err.Error())
-	err = storage.ContactInUse(acct, contact, d)
+	err = storage.ContactInUse(acct, contact, "deal", d)
 	var re *storage.ReferenceError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, storage.Reference{Field: "contacts", Kind: storage.ContactKind, ID: contact, Account: acct}, re.Ref)

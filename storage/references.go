@@ -12,7 +12,9 @@ import (
 // References resolve: a value a store writes may refer only to records
 // that exist in the store's own tenant. A deal refers to its account and,
 // when its ContactID is set, to a contact of that account; a contract
-// refers to its account and, when its DealID is set, to its deal.
+// refers to its account and, when its DealID is set, to its deal. A deal
+// with a non-zero PipelineVersion refers to that version of its pipeline's
+// stored definition (see PipelineRepository).
 // Contacts live inside their account (account.Account.Contacts), so an
 // account write that drops a contact some deal still refers to breaks a
 // reference too. Every backend refuses such a write with a
@@ -27,32 +29,42 @@ const ContactKind = "contact"
 // Reference is one record a stored value refers to.
 type Reference struct {
 	// Field is the referring field of the value, as its JSON names it
-	// ("account_id", "contact_id", "deal_id"), or "contacts" for an
-	// account's own contacts.
+	// ("account_id", "contact_id", "deal_id", "pipeline_version"), or
+	// "contacts" for an account's own contacts.
 	Field string
 	// Kind is the kind of the record referred to: account.AccountKind,
-	// ContactKind or deal.DealKind.
+	// ContactKind, deal.DealKind or deal.PipelineKind.
 	Kind string
-	// ID is the record referred to.
+	// ID is the record referred to (for a pipeline
+	// deal.PipelineAggregateID of its key).
 	ID uuid.UUID
 	// Account is, for a contact, the account it must belong to.
 	Account uuid.UUID
+	// Key and Version are, for a pipeline, its ID (a string key) and the
+	// version of its definition that must be stored.
+	Key     string
+	Version int64
 }
 
 // DealReferences returns the references of d that must resolve: its
-// account, and its contact (inside that account) when ContactID is set.
+// account, its contact (inside that account) when ContactID is set, and
+// the stored version of its pipeline when PipelineVersion is not 0.
 // A nil AccountID is no reference: deal.Deal.Validate refuses it first.
 // A nil d has none.
 func DealReferences(d *deal.Deal) []Reference {
 	if d == nil {
 		return nil
 	}
-	refs := make([]Reference, 0, 2)
+	refs := make([]Reference, 0, 3)
 	if d.AccountID != uuid.Nil {
 		refs = append(refs, Reference{Field: "account_id", Kind: account.AccountKind, ID: d.AccountID})
 	}
 	if d.ContactID != uuid.Nil {
 		refs = append(refs, Reference{Field: "contact_id", Kind: ContactKind, ID: d.ContactID, Account: d.AccountID})
+	}
+	if d.PipelineVersion != 0 {
+		refs = append(refs, Reference{Field: "pipeline_version", Kind: deal.PipelineKind,
+			ID: deal.PipelineAggregateID(d.PipelineID), Key: d.PipelineID, Version: d.PipelineVersion})
 	}
 	return refs
 }
@@ -110,18 +122,22 @@ func (e *ReferenceError) Is(target error) bool { return target == crmkit.ErrInva
 // whose reference ref does not resolve in the tenant.
 func Dangling(kind string, id uuid.UUID, ref Reference) error {
 	reason := "no " + ref.Kind + " in this tenant"
-	if ref.Kind == ContactKind {
+	switch ref.Kind {
+	case ContactKind:
 		reason = fmt.Sprintf("no contact of account %s in this tenant", ref.Account)
+	case deal.PipelineKind:
+		reason = fmt.Sprintf("no version %d of pipeline %q stored in this tenant", ref.Version, ref.Key)
 	}
 	return &ReferenceError{Kind: kind, ID: id, Ref: ref, Reason: reason}
 }
 
 // ContactInUse returns the *ReferenceError of an account write that drops
-// contact, which the deal dealID still refers to.
-func ContactInUse(accountID, contact, dealID uuid.UUID) error {
+// contact, which the record of kind kind (a deal, an interaction) with id
+// by still refers to.
+func ContactInUse(accountID, contact uuid.UUID, kind string, by uuid.UUID) error {
 	return &ReferenceError{
 		Kind: account.AccountKind, ID: accountID,
 		Ref:    Reference{Field: "contacts", Kind: ContactKind, ID: contact, Account: accountID},
-		Reason: fmt.Sprintf("deal %s still refers to the contact", dealID),
+		Reason: fmt.Sprintf("%s %s still refers to the contact", kind, by),
 	}
 }

@@ -94,6 +94,18 @@ type Tx interface {
 	Plans() PlanRepository
 	// Campaigns is the marketing campaign repository.
 	Campaigns() CampaignRepository
+	// CommissionPlans is the commission plan repository.
+	CommissionPlans() CommissionPlanRepository
+	// Pipelines is the repository of versioned pipeline definitions.
+	Pipelines() PipelineRepository
+	// ForecastSnapshots is the append-only store of forecast snapshots.
+	ForecastSnapshots() ForecastSnapshotRepository
+	// Quotes is the quote repository.
+	Quotes() QuoteRepository
+	// Approvals is the approval request repository.
+	Approvals() ApprovalRepository
+	// Interactions is the service interaction repository.
+	Interactions() InteractionRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }
@@ -165,6 +177,8 @@ type DealRepository = Repository[deal.Deal, DealFilter]
 // DealFilter selects deals for List. A zero field matches every deal; the
 // zero DealFilter matches all.
 type DealFilter struct {
+	// Account, if not uuid.Nil, selects the deals of that account.
+	Account uuid.UUID
 	// Owner, if not empty, selects deals owned by that key.
 	Owner string
 	// Pipeline, if not empty, selects deals in that pipeline (by ID).

@@ -153,7 +153,8 @@ func (f *DealFilter) Match(d *deal.Deal) bool {
 	if f == nil || d == nil {
 		return d != nil
 	}
-	if f.Owner != "" && d.Owner != f.Owner ||
+	if f.Account != uuid.Nil && d.AccountID != f.Account ||
+		f.Owner != "" && d.Owner != f.Owner ||
 		f.Pipeline != "" && d.PipelineID != f.Pipeline ||
 		f.Status != 0 && d.Status != f.Status {
 		return false

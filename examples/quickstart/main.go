@@ -2,16 +2,22 @@
 // pipeline, leads from two channels, scoring and routing within rep
 // capacity, qualification and conversion in one transaction, deals moved,
 // suspended and reactivated with an approval, terminated, won and lost, and
-// then the funnel report, the weighted forecast, a quota attainment line and
-// an attribution split.
+// the won deal's contract approved and signed, then the funnel report, the
+// weighted forecast, a quota attainment line and an attribution split; a
+// rep leaves and hands the whole book over in one transaction, and a
+// consistency check ends it: every reference resolves and every history
+// replays to its stored state.
 //
 //	go run ./examples/quickstart
 //	go run ./examples/quickstart -postgres 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//	go run ./examples/quickstart -sqlite crm.db
 //
-// It runs on the in-memory store (storage/memory), or with -postgres on
+// It runs on the in-memory store (storage/memory), with -postgres on
 // PostgreSQL (storage/postgres: the tables go to the schema named by
-// -schema, created and migrated if missing, and each run writes as a new
-// tenant), with a fixed clock so that its output is the same every time.
+// -schema, created and migrated if missing), or with -sqlite on a SQLite
+// file (storage/sqlite: created and migrated if missing, and kept), each
+// run writing as a new tenant, with a fixed clock so that its output is
+// the same every time.
 package main
 
 import (
@@ -25,6 +31,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
@@ -35,14 +42,16 @@ import (
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
 	"github.com/crmkit/crmkit/storage/postgres"
+	"github.com/crmkit/crmkit/storage/sqlite"
 )
 
 func main() {
 	dsn := flag.String("postgres", "", "run on PostgreSQL at this DSN instead of in memory")
 	schema := flag.String("schema", "crmkit_quickstart", "with -postgres: the schema for crmkit's tables")
+	file := flag.String("sqlite", "", "run on this SQLite file (created if missing) instead of in memory")
 	flag.Parse()
 	ctx := context.Background()
-	store, done, err := openStore(ctx, *dsn, *schema)
+	store, done, err := openStore(ctx, *dsn, *schema, *file)
 	if err == nil {
 		err = run(ctx, os.Stdout, store)
 		done()
@@ -53,14 +62,40 @@ func main() {
 	}
 }
 
-// openStore opens the memory store, or with a DSN a PostgreSQL store for a
-// new tenant (so that the story can run again on the same database).
-func openStore(ctx context.Context, dsn, schema string) (storage.Store, func(), error) {
-	if dsn == "" {
+// openStore opens the memory store, or with a DSN a PostgreSQL store,
+// or with a file a SQLite store, for a new tenant (so that the story can
+// run again on the same database). A DSN and a file together are an error
+// matching crmkit.ErrInvalid.
+func openStore(ctx context.Context, dsn, schema, file string) (storage.Store, func(), error) {
+	switch {
+	case dsn != "" && file != "":
+		return nil, nil, crmkit.Invalid("flags", "-postgres and -sqlite name two stores: give one")
+	case file != "":
+		return openSQLite(ctx, file)
+	case dsn == "":
 		s, err := memory.New().Tenant("acme")
 		return s, func() {}, err
 	}
 	db, err := postgres.Open(ctx, dsn, postgres.Schema(schema))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	s, err := db.Tenant("quickstart-" + crmkit.NewID().String())
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return s, db.Close, nil
+}
+
+// openSQLite opens and migrates the SQLite file and returns the store of
+// a new tenant in it.
+func openSQLite(ctx context.Context, file string) (storage.Store, func(), error) {
+	db, err := sqlite.Open(ctx, file)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,6 +120,7 @@ type story struct {
 	pipeline *deal.Pipeline
 	leads    []lead.Lead
 	deals    []deal.Deal
+	contract account.Contract
 }
 
 func run(ctx context.Context, w io.Writer, store storage.Store) error {
@@ -96,7 +132,7 @@ func run(ctx context.Context, w io.Writer, store storage.Store) error {
 	s := &story{w: w, clock: clock, store: store, ladder: ladder, pipeline: deal.DefaultPipeline()}
 	for _, step := range []func(context.Context) error{
 		s.definePipeline, s.captureLeads, s.scoreAndRoute, s.qualifyAndConvert,
-		s.workDeals, s.report,
+		s.workDeals, s.signContract, s.report, s.handOver, s.verify,
 	} {
 		if err := step(ctx); err != nil {
 			return err
@@ -379,6 +415,100 @@ func (s *story) workDeals(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// signContract: the won deal becomes a contract of its account, drafted,
+// approved in the three steps a contract needs and signed, each change
+// stored with its event.
+func (s *story) signContract(ctx context.Context) error {
+	fmt.Fprintln(s.w, "\n== Contract of the won deal")
+	won := s.deals[0]
+	s.clock.Advance(24 * time.Hour)
+	start := s.clock.Now()
+	k, ev, err := account.NewContract(account.ContractSpec{
+		AccountID: won.AccountID, DealID: won.ID, Title: won.Name + " licence", Start: start, End: start.AddDate(2, 0, 0),
+		Monthly: crmkit.MustMoney("5000.00", "EUR"), Value: crmkit.MustMoney("0.00", "EUR"),
+	}, crmkit.Cmd{By: won.Owner, At: start})
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Contracts().Create(ctx, k, "", ev); err != nil {
+		return err
+	}
+	req, _, err := approval.New(k.Subject(), account.ContractApprovalRoles(), time.Time{}, crmkit.Cmd{By: won.Owner, At: start})
+	if err != nil {
+		return err
+	}
+	for i, role := range account.ContractApprovalRoles() {
+		by := []string{"legal", "maria", "cfo"}[i]
+		if req, _, err = req.Approve(approval.Cmd{Cmd: crmkit.Cmd{By: by, At: start, Reason: "ok"}, Roles: []string{role}}); err != nil {
+			return err
+		}
+	}
+	steps := []func(account.Contract) (account.Contract, crmkit.Event, error){
+		func(c account.Contract) (account.Contract, crmkit.Event, error) {
+			return c.Approve(req, crmkit.Cmd{By: "cfo", At: start})
+		},
+		func(c account.Contract) (account.Contract, crmkit.Event, error) {
+			return c.Sign(crmkit.Cmd{By: won.Owner, At: start, Reason: "signed by the customer"})
+		},
+	}
+	for _, step := range steps {
+		next, ev, err := step(k)
+		if err != nil {
+			return err
+		}
+		if err := s.store.Contracts().Save(ctx, next, k.Version, ev); err != nil {
+			return err
+		}
+		k = next
+	}
+	s.contract = k
+	fmt.Fprintf(s.w, "  %q %s, %s a month from %s\n", k.Title, k.Status, k.Current().Monthly, start.Format(time.DateOnly))
+	return nil
+}
+
+// handOver: ben leaves; his whole book (open deals, the accounts he
+// manages, his open leads) goes to ana in one transaction, with the list
+// of customers to tell. Closed deals stay with ben: they are the record of
+// who earned them.
+func (s *story) handOver(ctx context.Context) error {
+	fmt.Fprintln(s.w, "\n== ben leaves: his book goes to ana (one transaction)")
+	s.clock.Advance(24 * time.Hour)
+	res, err := storage.Handover(ctx, s.store, deal.HandoverRequest{
+		From: "ben", To: []deal.Successor{{Rep: "ana"}},
+		Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: "maria", At: s.clock.Now(), Reason: "ben left the company"}},
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range res.Successors {
+		fmt.Fprintf(s.w, "  %s takes open deals %d, accounts %d, open leads %d; closed deals staying with ben %d\n",
+			n.Rep, len(n.Deals), len(n.Accounts), len(n.Leads), len(res.Deals.Kept))
+	}
+	for _, n := range res.Customers {
+		a, err := s.store.Accounts().Get(ctx, n.AccountID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.w, "  tell %-16s %s takes over (deals: %d)\n", a.Name+":", n.NewOwner, len(n.Deals))
+	}
+	return nil
+}
+
+// verify: the consistency check of the whole tenant.
+func (s *story) verify(ctx context.Context) error {
+	fmt.Fprintln(s.w, "\n== Consistency check (storage.Verify)")
+	v, err := storage.Verify(ctx, s.store, storage.VerifyOptions{Ladder: s.ladder})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.w, "  checked %d leads, %d deals, %d accounts, %d contracts: every reference resolves, every history replays: %t\n",
+		v.Checked[lead.LeadKind], v.Checked[deal.DealKind], v.Checked[account.AccountKind], v.Checked[account.ContractKind], v.OK())
+	for _, p := range v.Problems {
+		fmt.Fprintln(s.w, "  problem:", &p)
+	}
+	return v.Err()
 }
 
 // dealEvents streams every deal's history, deal by deal in ID order, as

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/postgres"
+	"github.com/crmkit/crmkit/storage/sqlite"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +20,7 @@ import (
 // TestQuickstart runs the story and checks the numbers it prints against
 // hand computations.
 func TestQuickstart(t *testing.T) {
-	store, done, err := openStore(context.Background(), "", "")
+	store, done, err := openStore(context.Background(), "", "", "")
 	require.NoError(t, err)
 	defer done()
 	checkStory(t, store)
@@ -34,7 +36,7 @@ func TestQuickstartPostgres(t *testing.T) {
 	}
 	ctx := context.Background()
 	schema := "quickstart_" + strings.ReplaceAll(crmkit.NewID().String(), "-", "")
-	store, done, err := openStore(ctx, dsn, schema)
+	store, done, err := openStore(ctx, dsn, schema, "")
 	require.NoError(t, err, "PostgreSQL at CRMKIT_POSTGRES_DSN")
 	t.Cleanup(func() {
 		done()
@@ -45,6 +47,52 @@ func TestQuickstartPostgres(t *testing.T) {
 		assert.NoError(t, err)
 	})
 	checkStory(t, store)
+}
+
+// TestQuickstartSQLite tells the story on a SQLite file (-sqlite) and
+// then reopens the file: what the story stored is still there.
+func TestQuickstartSQLite(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "quickstart.db")
+	store, done, err := openStore(ctx, "", "", file)
+	require.NoError(t, err)
+	checkStory(t, store)
+	tenant := store.Tenant()
+	before := countDeals(t, store)
+	// The funnel the story prints has 4 deals entering tracking.
+	require.GreaterOrEqual(t, before, 4)
+	done()
+
+	db, err := sqlite.Open(ctx, file)
+	require.NoError(t, err)
+	defer db.Close()
+	again, err := db.Tenant(tenant)
+	require.NoError(t, err)
+	assert.Equal(t, before, countDeals(t, again), "the deals survive closing the file")
+
+	// A second run on the same file is a new tenant beside the first.
+	store2, done2, err := openStore(ctx, "", "", file)
+	require.NoError(t, err)
+	defer done2()
+	assert.NotEqual(t, tenant, store2.Tenant())
+	checkStory(t, store2)
+}
+
+// -postgres and -sqlite together are refused.
+func TestQuickstartTwoStores(t *testing.T) {
+	_, _, err := openStore(context.Background(), "postgres://localhost/x", "s", filepath.Join(t.TempDir(), "x.db"))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+// countDeals counts the deals of a store.
+func countDeals(t *testing.T, s storage.Store) int {
+	t.Helper()
+	n := 0
+	for _, err := range storage.All(context.Background(), s.Deals(), storage.DealFilter{}, 0) {
+		require.NoError(t, err)
+		n++
+	}
+	return n
 }
 
 func checkStory(t *testing.T, store storage.Store) {
@@ -84,4 +132,22 @@ func checkStory(t *testing.T, store storage.Store) {
 	assert.Contains(t, s, "event            48000.00 EUR")
 	assert.Contains(t, s, "inbound_content  24000.00 EUR")
 	assert.Contains(t, s, "email            48000.00 EUR")
+
+	// The won deal (Analytical Engines, 120k) becomes a contract of
+	// 5,000 a month, approved in three steps and signed.
+	assert.Contains(t, s, `"Analytical Engines - launch-2026 licence" signed, 5000.00 EUR a month`)
+
+	// ben's book: his two leads are converted (they stay), his lost deal
+	// stays, his open deal in negotiation (Shortest Path) moves, and so
+	// do the two accounts his conversions created (Cobol Works, Shortest
+	// Path). Customers to tell: Shortest Path with its deal, Cobol Works
+	// with none.
+	assert.Contains(t, s, "ana takes open deals 1, accounts 2, open leads 0; closed deals staying with ben 1")
+	assert.Contains(t, s, "tell Shortest Path:   ana takes over (deals: 1)")
+	assert.Contains(t, s, "tell Cobol Works:     ana takes over (deals: 0)")
+
+	// Six leads captured, four converted (four deals, four accounts of
+	// four companies), one contract; nothing inconsistent.
+	assert.Contains(t, s, "checked 6 leads, 4 deals, 4 accounts, 1 contracts: every reference resolves, every history replays: true")
+	assert.NotContains(t, s, "problem:")
 }

@@ -32,7 +32,7 @@ func TestIssue16DomainCases(t *testing.T) {
 	stages := deal.MustPipeline(deal.PipelineSpec{ID: "harness", Stages: []deal.Stage{{Name: "qualify", Probability: decimal.New(2, -1), Forecast: deal.ForecastPipeline}}})
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	period := crmkit.Period{Start: at.AddDate(0, -1, 0), End: at}
-	plan, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2026, Target: crmkit.MustMoney("1000", "EUR"), Rounding: crmkit.RoundHalfEven},
+	plan, _, err := quota.NewPlan(quota.PlanSpec{FiscalYear: 2026, Target: quota.Amount(crmkit.MustMoney("1000", "EUR")), Rounding: crmkit.RoundHalfEven},
 		crmkit.Cmd{By: "ana", At: at, Reason: "plan"})
 	require.NoError(t, err)
 	var (

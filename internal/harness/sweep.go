@@ -21,6 +21,7 @@ import (
 var SweepPackages = []string{
 	".", "approval", "kpi", "lead", "lead/dedupe", "lead/scoring", "lead/routing", "deal", "deal/quote",
 	"account", "account/clv", "campaign", "quota", "funnel", "storage", "storage/memory",
+	"storage/sqlite",
 }
 
 // TypeDecl is an exported type declared in a package.

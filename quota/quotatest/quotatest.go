@@ -122,9 +122,10 @@ func Plan() *rapid.Generator[quota.Plan] {
 			Calendar: Calendar().Draw(t, "calendar"), Rounding: crmkit.RoundHalfEven}
 		target := rapid.Int64Range(0, 1e10).Draw(t, "target")
 		if u.IsMoney() {
-			spec.Target, _ = crmkit.NewMoney(target, u.Currency)
+			m, _ := crmkit.NewMoney(target, u.Currency) // a money unit has a currency
+			spec.Target = quota.Amount(m)
 		} else {
-			spec.Count, spec.CountUnit = target, u.Count
+			spec.Target = quota.Count(target, u.Count)
 		}
 		p, _, err := quota.NewPlan(spec, Cmd())
 		if err != nil {
@@ -239,12 +240,15 @@ func Adjustment(p quota.Plan) *rapid.Generator[quota.Adjustment] {
 			return quota.ByRate(key, decimal.New(rapid.Int64Range(-5000, 10000).Draw(t, "percent"), -4), total)
 		}
 		c, _ := p.Cell(key)
-		n := rapid.Int64Range(-c.Target, c.Target+1000).Draw(t, "amount")
 		if !p.Unit.IsMoney() {
-			return quota.ByCount(key, n, total)
+			target, _ := c.Target.Count() // a count plan's targets are counts
+			n := rapid.Int64Range(-target, target+1000).Draw(t, "count")
+			return quota.ByAmount(key, quota.Count(n, p.Unit.Count), total)
 		}
+		target, _ := c.Target.Money() // a money plan's targets are money
+		n := rapid.Int64Range(-target.Minor(), target.Minor()+1000).Draw(t, "minor units")
 		m, _ := crmkit.NewMoney(n, p.Unit.Currency) // a money unit has a currency
-		return quota.ByAmount(key, m, total)
+		return quota.ByAmount(key, quota.Amount(m), total)
 	})
 }
 
@@ -264,9 +268,10 @@ func History(p quota.Plan, maxRecords int) *rapid.Generator[[]quota.Record] {
 			r := quota.Record{At: from.Add(time.Duration(rapid.Int64Range(0, int64(span/time.Minute)-1).Draw(t, "minute")) * time.Minute),
 				Dims: map[string]string{}}
 			if p.Unit.IsMoney() {
-				r.Amount, _ = crmkit.NewMoney(rapid.Int64Range(-1000, 1_000_000).Draw(t, "amount"), p.Unit.Currency)
+				m, _ := crmkit.NewMoney(rapid.Int64Range(-1000, 1_000_000).Draw(t, "amount"), p.Unit.Currency) // a money unit has a currency
+				r.Amount = quota.Amount(m)
 			} else {
-				r.Count = rapid.Int64Range(0, 5).Draw(t, "count")
+				r.Amount = quota.Count(rapid.Int64Range(0, 5).Draw(t, "count"), p.Unit.Count)
 			}
 			for _, d := range Dimensions() {
 				switch rapid.IntRange(0, 9).Draw(t, "member of "+d) {

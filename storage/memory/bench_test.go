@@ -15,11 +15,13 @@ func newStore(b *testing.B) *memory.Store {
 	return s
 }
 
-func BenchmarkGet(b *testing.B)    { storagetest.BenchmarkGet(b, newStore(b)) }
-func BenchmarkCreate(b *testing.B) { storagetest.BenchmarkCreate(b, newStore(b)) }
-func BenchmarkSave(b *testing.B)   { storagetest.BenchmarkSave(b, newStore(b)) }
-func BenchmarkList(b *testing.B)   { storagetest.BenchmarkList(b, newStore(b)) }
-func BenchmarkUpdate(b *testing.B) { storagetest.BenchmarkUpdate(b, newStore(b)) }
+func BenchmarkGet(b *testing.B)      { storagetest.BenchmarkGet(b, newStore(b)) }
+func BenchmarkCreate(b *testing.B)   { storagetest.BenchmarkCreate(b, newStore(b)) }
+func BenchmarkSave(b *testing.B)     { storagetest.BenchmarkSave(b, newStore(b)) }
+func BenchmarkList(b *testing.B)     { storagetest.BenchmarkList(b, newStore(b)) }
+func BenchmarkUpdate(b *testing.B)   { storagetest.BenchmarkUpdate(b, newStore(b)) }
+func BenchmarkHandover(b *testing.B) { storagetest.BenchmarkHandover(b, newStore(b)) }
+func BenchmarkVerify(b *testing.B)   { storagetest.BenchmarkVerify(b, newStore(b)) }
 func BenchmarkStageMoves8(b *testing.B) {
 	storagetest.BenchmarkStageMoves(b, newStore(b), 8)
 }

@@ -3,8 +3,10 @@ package memory
 import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/approval"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -19,23 +21,38 @@ const (
 	slotCampaign
 	slotAccount
 	slotContract
+	slotCommissionPlan
+	slotPipeline
+	slotForecastSnapshot
+	slotQuote
+	slotApproval
+	slotInteraction
 	numKinds
 )
 
 // newTables makes a tenant's empty tables, by slot.
 var newTables = [numKinds]func() any{
-	slotLead:     func() any { return newTable(&leadKind.ops) },
-	slotDeal:     func() any { return newTable(&dealKind.ops) },
-	slotPlan:     func() any { return newTable(&planKind.ops) },
-	slotCampaign: func() any { return newTable(&campaignKind.ops) },
-	slotAccount:  func() any { return newTable(&accountKind.ops) },
-	slotContract: func() any { return newTable(&contractKind.ops) },
+	slotLead:             func() any { return newTable(&leadKind.ops) },
+	slotDeal:             func() any { return newTable(&dealKind.ops) },
+	slotPlan:             func() any { return newTable(&planKind.ops) },
+	slotCampaign:         func() any { return newTable(&campaignKind.ops) },
+	slotAccount:          func() any { return newTable(&accountKind.ops) },
+	slotContract:         func() any { return newTable(&contractKind.ops) },
+	slotCommissionPlan:   func() any { return newTable(&commissionPlanKind.ops) },
+	slotPipeline:         func() any { return newTable(&pipelineKind.ops) },
+	slotForecastSnapshot: func() any { return newTable(&forecastSnapshotKind.ops) },
+	slotQuote:            func() any { return newTable(&quoteKind.ops) },
+	slotApproval:         func() any { return newTable(&approvalKind.ops) },
+	slotInteraction:      func() any { return newTable(&interactionKind.ops) },
 }
 
 // kindSlots finds the slot of an aggregate kind by its name.
 var kindSlots = map[string]int{
 	lead.LeadKind: slotLead, deal.DealKind: slotDeal, quota.PlanKind: slotPlan,
 	campaign.CampaignKind: slotCampaign, account.AccountKind: slotAccount, account.ContractKind: slotContract,
+	quota.CommissionPlanKind: slotCommissionPlan, deal.PipelineKind: slotPipeline,
+	storage.ForecastSnapshotKind: slotForecastSnapshot,
+	quote.QuoteKind:              slotQuote, approval.ApprovalKind: slotApproval, account.InteractionKind: slotInteraction,
 }
 
 // checkStored refuses an event of a stored aggregate (see

@@ -28,8 +28,9 @@
 // which storage.Retry re-runs.
 //
 // Every write checks its events against the value (storage.CheckHistory)
-// and its references (storage.DealReferences, ContractReferences, an
-// account's contacts in use) against what the writer sees: the stored
+// and its references (storage.DealReferences, ContractReferences,
+// QuoteReferences, InteractionReferences, an account's contacts in use)
+// against what the writer sees: the stored
 // state and, inside Update, the Update's own writes, so a record written
 // earlier in the same Update resolves. The commit checks the references
 // and appended events again under the write lock, against the state it

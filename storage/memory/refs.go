@@ -22,6 +22,8 @@ func init() {
 	dealKind.refs = checkDeal
 	accountKind.refs = checkAccount
 	contractKind.refs = checkContract
+	quoteKind.refs = checkQuote
+	interactionKind.refs = checkInteraction
 }
 
 // lookup returns the aggregate id of o's kind as tx sees it (tx nil: as
@@ -58,6 +60,10 @@ func resolves(st *state, tx *txn, ref storage.Reference, locked bool) bool {
 	case deal.DealKind:
 		_, ok := lookup(st, tx, &dealKind.ops, ref.ID, locked)
 		return ok
+	case deal.PipelineKind:
+		// Versions are never removed and run from 1 to the latest.
+		s, ok := lookup(st, tx, &pipelineKind.ops, ref.ID, locked)
+		return ok && ref.Version >= 1 && ref.Version <= s.Version
 	}
 	return false
 }
@@ -107,14 +113,31 @@ func checkAccount(st *state, tx *txn, a *account.Account, locked bool) error {
 	if len(dropped) == 0 {
 		return nil
 	}
-	uses := func(d *deal.Deal) bool { return d.AccountID == a.ID && slices.Contains(dropped, d.ContactID) }
-	var own *pendingTable[deal.Deal]
+	if err := contactUser(st, tx, &dealKind.ops, locked, a.ID, dropped,
+		func(d *deal.Deal) (uuid.UUID, uuid.UUID) { return d.AccountID, d.ContactID }); err != nil {
+		return err
+	}
+	return contactUser(st, tx, &interactionKind.ops, locked, a.ID, dropped,
+		func(i *account.Interaction) (uuid.UUID, uuid.UUID) { return i.AccountID, i.ContactID })
+}
+
+// contactUser returns the *storage.ReferenceError of the first record of
+// o's kind, as tx sees them, that refers to one of the contacts dropped
+// from account owner; ref gives a record's account and contact.
+func contactUser[T any](st *state, tx *txn, o *ops[T], locked bool, owner uuid.UUID, dropped []uuid.UUID,
+	ref func(*T) (acct, contact uuid.UUID)) error {
+	uses := func(v *T) bool {
+		a, c := ref(v)
+		return a == owner && c != uuid.Nil && slices.Contains(dropped, c)
+	}
+	var own *pendingTable[T]
 	if tx != nil {
-		own = peekPending(tx, &dealKind.ops)
+		own = peekPending(tx, o)
 		if own != nil {
 			for id, row := range own.rows {
 				if uses(&row.v) {
-					return storage.ContactInUse(a.ID, row.v.ContactID, id)
+					_, c := ref(&row.v)
+					return storage.ContactInUse(owner, c, o.name, id)
 				}
 			}
 		}
@@ -123,16 +146,18 @@ func checkAccount(st *state, tx *txn, a *account.Account, locked bool) error {
 		st.mu.RLock()
 		defer st.mu.RUnlock()
 	}
-	rows := tableOf(st, &dealKind.ops).rows
+	rows := tableOf(st, o).rows
 	for i := range rows {
-		d := &rows[i]
+		v := &rows[i]
+		id := o.id(v)
 		if own != nil {
-			if _, ok := own.rows[d.ID]; ok {
+			if _, ok := own.rows[id]; ok {
 				continue // the transaction's own write replaces it
 			}
 		}
-		if uses(d) {
-			return storage.ContactInUse(a.ID, d.ContactID, d.ID)
+		if uses(v) {
+			_, c := ref(v)
+			return storage.ContactInUse(owner, c, o.name, id)
 		}
 	}
 	return nil

@@ -53,9 +53,9 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	version:        func(a *account.Account) int64 { return a.Version },
 	validate:       storage.ValidateAccount,
 	validateFilter: storage.AccountFilter.Validate,
-	// The account's contacts go to account_contacts, which deals' contact
-	// references point at; a Save that drops a contact a deal refers to
-	// is refused.
+	// The account's contacts go to account_contacts, which the contact
+	// references of deals and interactions point at; a Save that drops a
+	// contact a deal or an interaction refers to is refused.
 	sideValues: func(a *account.Account, dst []any) []any {
 		ids := make([]uuid.UUID, len(a.Contacts))
 		for i, c := range a.Contacts {
@@ -67,10 +67,16 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 		return `contacts AS (INSERT INTO account_contacts (tenant_id, account_id, id)
 	SELECT $1, $2::uuid, c FROM unnest(` + ph("side") + `::uuid[]) AS c WHERE EXISTS (SELECT 1 FROM w))`
 	},
+	// The records referring to a contact: deals and (schema version 9)
+	// interactions.
 	checkSave: func(ph func(string) string) string {
-		return `SELECT 'contacts ' || contact_id || ' ' || id FROM deals
+		return `SELECT b FROM (SELECT 'contacts ' || contact_id || ' deal ' || id AS b FROM deals
 	WHERE tenant_id = $1 AND account_id = $2::uuid AND contact_id IS NOT NULL
 		AND NOT (contact_id = ANY(` + ph("side") + `::uuid[]))
+	UNION ALL
+	SELECT 'contacts ' || contact_id || ' interaction ' || id FROM interactions
+	WHERE tenant_id = $1 AND account_id = $2::uuid AND contact_id IS NOT NULL
+		AND NOT (contact_id = ANY(` + ph("side") + `::uuid[]))) AS uses
 	LIMIT 1`
 	},
 	sideSave: func(ph func(string) string) string {

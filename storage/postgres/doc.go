@@ -42,8 +42,18 @@
 // the same way; tables accounts (their contacts inside the body; filter
 // columns owner, segment, parent, relations) and contracts (account_id,
 // deal_id, status and the current terms' renewal_date), schema version
-// 3, back the account and contract repositories of storage.Tx. Table
-// events is the append-only log, keyed by tenant_id and event ID and
+// 3, back the account and contract repositories of storage.Tx. Schema
+// version 8 adds commission_plans, forecast_snapshots (immutable, at
+// version 1), pipelines (the latest spec of each pipeline, keyed by
+// deal.PipelineAggregateID of its ID) and pipeline_versions (every
+// stored version, kept by the definition's Create and Save in the same
+// statement), and deals.pipeline_version (NULL for 0, a pipeline never
+// stored) with a foreign key (tenant_id, pipeline, pipeline_version) to
+// pipeline_versions. Schema version 9 adds quotes (deal_id, status,
+// created_by; the version column holds the quote's Seq), approvals
+// (subject, requester, status and waiting_for, the current step's role
+// while pending) and interactions (account_id, contact_id, outcome,
+// channel), backing Quotes, Approvals and Interactions. Table events is the append-only log, keyed by tenant_id and event ID and
 // indexed by aggregate and by time.
 //
 // References (schema version 6) are composite foreign keys on
@@ -52,7 +62,9 @@
 // (account_id) to accounts, contracts (deal_id) to deals, deals
 // (account_id, contact_id) to account_contacts, the (tenant_id,
 // account_id, id) of every contact, which an account's Create and Save
-// keep in the same statement. All are ON DELETE RESTRICT and checked at
+// keep in the same statement; schema version 9 adds quotes (deal_id) to
+// deals and interactions (account_id; account_id, contact_id) to accounts
+// and account_contacts. All are ON DELETE RESTRICT and checked at
 // once: write the record referred to first. Each write also checks its
 // references in its own statement and writes nothing when one does not
 // resolve, reporting a *storage.ReferenceError (a concurrent writer that
@@ -106,7 +118,7 @@
 //
 // # The change feed
 //
-// Store implements storage.Feed (migration 0009). An event gets its place
+// Store implements storage.Feed (migration 0010). An event gets its place
 // in the tenant's feed after it commits, from a stamper that consumers
 // run (see feed.go for why that order has no gaps and keeps each
 // aggregate's versions in order); consumers' positions and parked events

@@ -67,6 +67,9 @@ func storedCond() string {
 	for i, k := range [...]struct{ name, table string }{
 		{leadKind.name, leadKind.table}, {dealKind.name, dealKind.table}, {accountKind.name, accountKind.table},
 		{contractKind.name, contractKind.table}, {planKind.name, planKind.table}, {campaignKind.name, campaignKind.table},
+		{commissionPlanKind.name, commissionPlanKind.table}, {pipelineKind.name, pipelineKind.table},
+		{forecastSnapshotKind.name, forecastSnapshotKind.table},
+		{quoteKind.name, quoteKind.table}, {approvalKind.name, approvalKind.table}, {interactionKind.name, interactionKind.table},
 	} {
 		if i > 0 {
 			b.WriteString(" OR ")

@@ -27,9 +27,10 @@ func ExampleMigrations() {
 	// 5 0005_enum_text.sql
 	// 6 0006_references.sql
 	// 7 0007_account_keys.sql
-	// 8 0008_reserved.sql
-	// 9 0009_feed.sql
-	// schema version 9
+	// 8 0008_pipelines_forecasts_commissions.sql
+	// 9 0009_quotes_approvals_interactions.sql
+	// 10 0010_feed.sql
+	// schema version 10
 }
 
 // A malformed DSN is refused before anything connects.

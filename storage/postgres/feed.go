@@ -17,7 +17,7 @@ import (
 //
 // Places. Every event row has feed_seq, taken from a sequence when it is
 // inserted, and feed_pos, its place in the tenant's feed, NULL until a
-// stamper gives it one: crmkit_feed_stamp (migration 0009) locks the
+// stamper gives it one: crmkit_feed_stamp (migration 0010) locks the
 // tenant's feed_heads row, then, in a statement with a new snapshot,
 // numbers the committed events without a place in feed_seq order after
 // the head, and moves the head. Consumers read feed_pos in order.

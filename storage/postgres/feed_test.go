@@ -110,7 +110,7 @@ func TestFeedTerminatedBackend(t *testing.T) {
 	assert.Equal(t, storage.EncodePosition("acme", 2), pos)
 }
 
-// TestFeedMigratesExistingEvents migrates a version-8 schema holding
+// TestFeedMigratesExistingEvents migrates a version-9 schema holding
 // events: they get places per tenant in the order of (at, id), and new
 // events come after them.
 func TestFeedMigratesExistingEvents(t *testing.T) {
@@ -121,7 +121,7 @@ func TestFeedMigratesExistingEvents(t *testing.T) {
 	require.NoError(t, err)
 	_, err = db.Pool().Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
 	require.NoError(t, err)
-	for _, m := range postgres.Migrations()[:8] {
+	for _, m := range postgres.Migrations()[:9] {
 		_, err := db.Pool().Exec(ctx, m.SQL)
 		require.NoError(t, err, m.Name)
 		_, err = db.Pool().Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)

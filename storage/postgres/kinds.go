@@ -52,10 +52,11 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	cols: []column{
 		{"pipeline", "text"}, {"stage", "int2"}, {"status", "text"}, {"owner", "text"},
 		{"expected_close", "timestamptz"}, {"account_id", "uuid"}, {"contact_id", "uuid"},
+		{"pipeline_version", "int8"}, // schema version 8: NULL for 0, a pipeline never stored
 	},
 	colValues: func(d *deal.Deal, dst []any) []any {
 		return append(dst, d.PipelineID, int16(d.Stage), d.Status.String(), d.Owner, nullTime(d.CloseDate),
-			d.AccountID, nullUUID(d.ContactID))
+			d.AccountID, nullUUID(d.ContactID), nullVersion(d.PipelineVersion))
 	},
 	checkCreate:    dealCheck,
 	checkSave:      dealCheck,
@@ -65,6 +66,9 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	validate:       storage.ValidateDeal,
 	validateFilter: storage.DealFilter.Validate,
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
+		if f.Account != uuid.Nil {
+			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
+		}
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))
 		}
@@ -94,13 +98,15 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	},
 }).build()
 
-// dealCheck is the reference check of a deal's write: its account, and
-// its contact inside that account.
+// dealCheck is the reference check of a deal's write: its account, its
+// contact inside that account, and the stored version of its pipeline.
 func dealCheck(ph func(string) string) string {
 	return `SELECT CASE
 		WHEN NOT EXISTS (SELECT 1 FROM accounts WHERE tenant_id = $1 AND id = ` + ph("account_id") + `) THEN 'account_id'
 		WHEN ` + ph("contact_id") + ` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM account_contacts
 			WHERE tenant_id = $1 AND account_id = ` + ph("account_id") + ` AND id = ` + ph("contact_id") + `) THEN 'contact_id'
+		WHEN ` + ph("pipeline_version") + ` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pipeline_versions
+			WHERE tenant_id = $1 AND pipeline = ` + ph("pipeline") + ` AND version = ` + ph("pipeline_version") + `) THEN 'pipeline_version'
 		END`
 }
 

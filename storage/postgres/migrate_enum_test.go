@@ -131,7 +131,7 @@ func TestMigrateEnumsToText(t *testing.T) {
 	// A plan rounding half up (2: half-even was 1), its root's period
 	// keyed Start and End.
 	plan, planCreated, err := quota.NewPlan(quota.PlanSpec{Name: "FY", FiscalYear: 2026, Calendar: quota.Fiscal(time.January, ""),
-		Rounding: crmkit.RoundHalfUp, Target: crmkit.MustMoney("1200000.00", "EUR")}, crmkit.Cmd{By: "ana", At: t0, Reason: "annual plan"})
+		Rounding: crmkit.RoundHalfUp, Target: quota.Amount(crmkit.MustMoney("1200000.00", "EUR"))}, crmkit.Cmd{By: "ana", At: t0, Reason: "annual plan"})
 	require.NoError(t, err)
 	exec(`INSERT INTO plans (tenant_id, id, version, fiscal_year, unit_currency, unit_count, body)
 		VALUES ($1, $2, $3, 2026, 'EUR', '', jsonb_set(jsonb_set($4::jsonb, '{rounding}', '2'), '{root,period}',

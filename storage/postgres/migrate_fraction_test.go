@@ -44,7 +44,17 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	// afterwards), and the account they refer to as version-3 code stored
 	// it.
 	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals ADD COLUMN account_id uuid, ADD COLUMN contact_id uuid;
-		CREATE TABLE account_contacts (tenant_id text, account_id uuid, id uuid)`)
+		CREATE TABLE account_contacts (tenant_id text, account_id uuid, id uuid);
+		ALTER TABLE deals ADD COLUMN pipeline_version bigint; -- and the tables of schema version 8
+		CREATE TABLE commission_plans (tenant_id text, id uuid);
+		CREATE TABLE pipelines (tenant_id text, id uuid);
+		CREATE TABLE pipeline_versions (tenant_id text, pipeline text, version bigint);
+		CREATE TABLE forecast_snapshots (tenant_id text, id uuid)`)
+	require.NoError(t, err)
+	// Append checks that no event is of a stored aggregate, over the
+	// tables of every kind this code stores (schema version 9 adds three).
+	_, err = db.Pool().Exec(ctx, `CREATE TABLE quotes (tenant_id text, id uuid);
+		CREATE TABLE approvals (tenant_id text, id uuid); CREATE TABLE interactions (tenant_id text, id uuid)`)
 	require.NoError(t, err)
 	insertOldTestAccount(t, db.Pool(), "acme")
 	_, err = db.Pool().Exec(ctx, `INSERT INTO account_contacts VALUES ('acme', $1, $2)`, testAccount, testContact)
@@ -96,7 +106,11 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	require.NoError(t, s.Events().Append(ctx, quoteCreated))
 	_, err = db.Pool().Exec(ctx, `UPDATE events SET payload = jsonb_set(payload, '{lines,0,discount}', '"17.5"') WHERE id = $1`, quoteCreated.ID)
 	require.NoError(t, err)
+	_, err = db.Pool().Exec(ctx, `DROP TABLE quotes, approvals, interactions`)
+	require.NoError(t, err)
 
+	_, err = db.Pool().Exec(ctx, `DROP TABLE commission_plans, pipelines, pipeline_versions, forecast_snapshots; ALTER TABLE deals DROP COLUMN pipeline_version`)
+	require.NoError(t, err)
 	require.NoError(t, db.Migrate(ctx))
 	v, err := db.Version(ctx)
 	require.NoError(t, err)

@@ -388,13 +388,14 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 
 // refError returns the error of a write of v that the reference check
 // refused: bad is the field whose reference does not resolve, or
-// "contacts <contact> <deal>" for an account write that drops a contact
-// the deal still refers to.
+// "contacts <contact> <kind> <id>" for an account write that drops a
+// contact the record kind/id (a deal, an interaction) still refers to.
 func (r *repo[T, F]) refError(v *T, bad string) error {
 	id := r.k.id(v)
 	if rest, ok := strings.CutPrefix(bad, "contacts "); ok {
-		contact, deal, _ := strings.Cut(rest, " ")
-		return storage.ContactInUse(id, uuid.MustParse(contact), uuid.MustParse(deal))
+		contact, rest, _ := strings.Cut(rest, " ")
+		kind, by, _ := strings.Cut(rest, " ")
+		return storage.ContactInUse(id, uuid.MustParse(contact), kind, uuid.MustParse(by))
 	}
 	if r.k.refs != nil {
 		for _, ref := range r.k.refs(v) {
@@ -406,12 +407,17 @@ func (r *repo[T, F]) refError(v *T, bad string) error {
 	return &storage.ReferenceError{Kind: r.k.name, ID: id, Ref: storage.Reference{Field: bad}, Reason: "does not resolve"}
 }
 
-// fkFields names the field of each foreign key of schema version 6.
+// fkFields names the field of each foreign key (schema versions 6, 8 and 9).
 var fkFields = map[string]string{
 	"deals_account_fk":     "account_id",
 	"deals_contact_fk":     "contact_id",
 	"contracts_account_fk": "account_id",
 	"contracts_deal_fk":    "deal_id",
+	"deals_pipeline_fk":    "pipeline_version", // schema version 8
+	// schema version 9
+	"quotes_deal_fk":          "deal_id",
+	"interactions_account_fk": "account_id",
+	"interactions_contact_fk": "contact_id",
 }
 
 // mapWriteErr is mapErr for the error of a write of v, turning a foreign
@@ -429,6 +435,6 @@ func (r *repo[T, F]) mapWriteErr(ctx context.Context, v *T, err error) error {
 	id := r.k.id(v)
 	re := &storage.ReferenceError{Kind: r.k.name, ID: id,
 		Ref:    storage.Reference{Field: "contacts", Kind: storage.ContactKind, Account: id},
-		Reason: "a deal still refers to a contact the write drops: " + pe.Detail}
+		Reason: "a deal or interaction still refers to a contact the write drops: " + pe.Detail}
 	return fmt.Errorf("%w (%w)", re, err)
 }

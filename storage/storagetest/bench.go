@@ -2,11 +2,13 @@ package storagetest
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
@@ -200,5 +202,83 @@ func BenchmarkEventsByAggregate(b *testing.B, s storage.Store) {
 	}
 	if n > 0 {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
+	}
+}
+
+// benchBook stores a book of owner: 5 accounts, 4 open deals of each
+// (20) and 10 open leads, 35 records, each with its history.
+func benchBook(b *testing.B, s storage.Store, owner string) {
+	b.Helper()
+	ctx := context.Background()
+	cmd := crmkit.Cmd{By: actor, At: base}
+	for i := range 5 {
+		a, ev, err := account.New(account.NewAccount{Name: fmt.Sprintf("Bench %d", i), Owner: owner, Relations: account.Customer}, cmd)
+		if err == nil {
+			_, err = s.Accounts().Create(ctx, a, "", ev)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range 4 {
+			d, ev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Bench", Type: deal.NewBusiness, Amount: eur("1000.00"),
+				AccountID: a.ID, Owner: owner}, deal.Cmd{Cmd: cmd})
+			if err == nil {
+				_, err = s.Deals().Create(ctx, d, "", ev)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for i := range 10 {
+		l, ev, err := lead.New(lead.Capture{Who: lead.Person{Name: fmt.Sprintf("Bench %d", i)}, Source: lead.ChannelEmail, Owner: owner}, cmd)
+		if err == nil {
+			_, err = s.Leads().Create(ctx, l, "", ev)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHandover measures storage.Handover of a book of 35 records
+// (5 accounts, 20 open deals, 10 open leads) in one Update, the book
+// going back and forth between two reps.
+func BenchmarkHandover(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	reps := [2]string{"bench-" + uuid.NewString(), "bench-" + uuid.NewString()}
+	benchBook(b, s, reps[0])
+	at := base
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		at = at.Add(time.Second)
+		res, err := storage.Handover(ctx, s, deal.HandoverRequest{From: reps[i%2], To: []deal.Successor{{Rep: reps[(i+1)%2]}},
+			Cmd: deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: at}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Events) != 35 {
+			b.Fatalf("handed over %d records, want 35", len(res.Events))
+		}
+		i++
+	}
+}
+
+// BenchmarkVerify measures storage.Verify of a tenant holding a book of
+// 35 records (5 accounts, 20 deals, 10 leads) beside whatever the store
+// was given with.
+func BenchmarkVerify(b *testing.B, s storage.Store) {
+	ctx := context.Background()
+	benchBook(b, s, "bench-"+uuid.NewString())
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := storage.Verify(ctx, s, storage.VerifyOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !v.OK() {
+			b.Fatal(v.Err())
+		}
 	}
 }

@@ -113,6 +113,7 @@ func testConcurrentMoves(t *testing.T, o Opener) {
 	}
 	assert.Equal(t, int64(writers*commands-len(failures)), total)
 	assert.Positive(t, total)
+	verified(t, ctx, s)
 }
 
 func testPaginationConcurrent(t *testing.T, o Opener) {

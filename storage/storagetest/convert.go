@@ -46,9 +46,9 @@ func convertIn(ctx context.Context, t testing.TB, s storage.Store, leadID uuid.U
 func testLeadConversion(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := open(t, o, "acme")
-	l, ev := newLead("Ada Lovelace", "ana", lead.StageSQL, lead.ChannelReferral)
-	l.Who.Email, l.Who.Phone, l.Who.Title, l.Who.Website = "ada@acme.example", "+36 1 234 5678", "CTO", "https://www.acme.example/"
-	_, err := s.Leads().Create(ctx, l, "", ev)
+	l, evs := ladderLead(t, lead.Person{Name: "Ada Lovelace", Company: "Acme", CompanySize: 40,
+		Email: "ada@acme.example", Phone: "+36 1 234 5678", Title: "CTO", Website: "https://www.acme.example/"}, lead.StageSQL)
+	_, err := s.Leads().Create(ctx, l, "", evs...)
 	require.NoError(t, err)
 
 	c, err := convertIn(ctx, t, s, l.ID, convertInput())
@@ -81,15 +81,16 @@ func testLeadConversion(t *testing.T, o Opener) {
 	assert.Equal(t, l.ID, d.SourceLeadID)
 	assert.True(t, eur("5000.00").Equal(d.Amount))
 
-	// History matches state: lead 2 events, account 2 (created, contact
-	// added), deal 1, and nothing else.
-	assert.Len(t, collect(t, s.Events().ByAggregate(ctx, l.ID)), 2)
+	// History matches state: lead 3 events (captured, accepted,
+	// converted), account 2 (created, contact added), deal 1, and
+	// nothing else.
+	assert.Len(t, collect(t, s.Events().ByAggregate(ctx, l.ID)), 3)
 	accEvents := collect(t, s.Events().ByAggregate(ctx, a.ID))
 	require.Len(t, accEvents, 2)
 	assert.Equal(t, account.EventAccountCreated, accEvents[0].Type)
 	assert.Equal(t, account.EventContactAdded, accEvents[1].Type)
 	assert.Len(t, collect(t, s.Events().ByAggregate(ctx, d.ID)), 1)
-	assert.Len(t, allEvents(t, ctx, s), 5)
+	assert.Len(t, allEvents(t, ctx, s), 6)
 	assert.Len(t, c.Events, 4)
 
 	// Converting again is refused by the lead and writes nothing.
@@ -98,7 +99,8 @@ func testLeadConversion(t *testing.T, o Opener) {
 	var ce *storage.ConversionError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "lead", ce.Field)
-	assert.Len(t, allEvents(t, ctx, s), 5)
+	assert.Len(t, allEvents(t, ctx, s), 6)
+	verified(t, ctx, s)
 }
 
 // accountsOf returns s's account repository.
@@ -113,13 +115,32 @@ func accountsOf(t testing.TB, s storage.Store) storage.AccountRepository {
 // like every other bad input (a lead that is not SQL, an unknown lead, a
 // link to another tenant's account or to a contact the account does not
 // have, no amount), writes nothing.
+// ladderLead returns a lead of ana's captured from who and moved to stage
+// (suspect, MQL or SQL) by the ladder, with its history, so that it
+// replays (storage.Verify).
+func ladderLead(t testing.TB, who lead.Person, stage lead.Stage) (lead.Lead, []crmkit.Event) {
+	t.Helper()
+	l, ev, err := lead.New(lead.Capture{Who: who, Source: lead.ChannelReferral, Campaign: "spring", Owner: "ana"}, crmkit.Cmd{By: actor, At: base})
+	require.NoError(t, err)
+	evs := []crmkit.Event{ev}
+	action := map[lead.Stage]lead.Action{lead.StageMQL: lead.ActionQualify, lead.StageSQL: lead.ActionAccept}[stage]
+	if action != 0 {
+		ladder, err := lead.NewLadder()
+		require.NoError(t, err)
+		l, ev, err = ladder.Fire(context.Background(), l, lead.Command{Cmd: crmkit.Cmd{By: actor, At: base}, Action: action})
+		require.NoError(t, err)
+		evs = append(evs, ev)
+	}
+	require.Equal(t, stage, l.Stage)
+	return l, evs
+}
+
 func testConvertDedupes(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := open(t, o, "acme")
 	create := func(name string, stage lead.Stage, who lead.Person) lead.Lead {
-		l, ev := newLead(name, "ana", stage, lead.ChannelReferral)
-		l.Who = who
-		_, err := s.Leads().Create(ctx, l, "", ev)
+		l, evs := ladderLead(t, who, stage)
+		_, err := s.Leads().Create(ctx, l, "", evs...)
 		require.NoError(t, err)
 		return l
 	}
@@ -228,4 +249,5 @@ func testConvertDedupes(t *testing.T, o Opener) {
 	page, _, err := accountsOf(t, s).List(ctx, storage.AccountFilter{Domain: "initech.example"}, storage.Page{})
 	require.NoError(t, err)
 	assert.Empty(t, page, "no account of the refused conversions was kept")
+	verified(t, ctx, s)
 }

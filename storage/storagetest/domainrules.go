@@ -17,6 +17,7 @@ import (
 	"github.com/crmkit/crmkit/deal/dealtest"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/lead/leadtest"
+	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
@@ -25,8 +26,9 @@ import (
 
 // A store holds no domain rule of its own: it refuses exactly what the
 // aggregate's Validate refuses. testDomainRules draws valid aggregates of
-// every kind the store keeps (leads, deals, accounts, contracts and
-// campaigns), breaks some of
+// every kind the store keeps (leads, deals, accounts, contracts,
+// campaigns, commission plans, pipeline definitions, quotes, approval
+// requests and interactions), breaks some of
 // them with changes that stay inside the stored domain (short strings,
 // times in range), and checks that Create refuses a value with an error
 // matching crmkit.ErrInvalid, storing nothing, exactly when its Validate
@@ -195,6 +197,78 @@ func testDomainRules(t *testing.T, o Opener) {
 			checkWrites(t, ctx, s.Campaigns(), campaignOps, c)
 		})
 	})
+	t.Run("CommissionPlan", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			cp, _, err := quota.NewCommissionPlan(commissionTerms("AE", "EUR", "0.12"), crmkit.Cmd{By: actor, At: base})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkWrites(t, ctx, s.CommissionPlans(), commissionPlanOps, cp)
+		})
+	})
+	t.Run("Pipeline", func(t *testing.T) {
+		rapid.Check(t, func(t *rapid.T) {
+			spec := deal.DefaultPipeline().Spec()
+			spec.ID = "rules-" + crmkit.NewID().String()
+			pipelineKeys.Store(deal.PipelineAggregateID(spec.ID), spec.ID)
+			p, _, err := deal.DefinePipeline(spec, crmkit.Cmd{By: actor, At: base})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkWrites(t, ctx, storage.Repository[deal.PipelineSpec, storage.PipelineFilter](pipelineSpecs{s.Pipelines()}), pipelineOps, p.Spec())
+		})
+	})
+	domainRulesServices(t, ctx, s)
+}
+
+var pipelineOps = aggOps[deal.PipelineSpec]{
+	kind: deal.PipelineKind, id: storage.PipelineSpecID,
+	version:  func(s *deal.PipelineSpec) int64 { return s.Version },
+	bump:     func(s deal.PipelineSpec) deal.PipelineSpec { s = s.Clone(); s.Version++; return s },
+	validate: deal.PipelineSpec.Validate, rules: pipelineRules,
+}
+
+// pipelineRules break a pipeline spec, or change it validly; a valid
+// change keeps the spec normalized (as deal.NewPipeline keeps it), so
+// that it is stored as given. The version is not among them: a spec
+// outside the store is at version 0, storage.ValidatePipelineSpec asks
+// for 1 or more (the BadInput checks of Pipelines).
+var pipelineRules = []rule[deal.PipelineSpec]{
+	{"probability above 1", func(s *deal.PipelineSpec) { s.Stages[1].Probability = decimal.RequireFromString("1.5") }},
+	{"empty stage name", func(s *deal.PipelineSpec) { s.Stages[2].Name = "" }},
+	{"duplicate stage", func(s *deal.PipelineSpec) { s.Stages[1].Name = "TRACKING" }},
+	{"negative minimum", func(s *deal.PipelineSpec) { s.Stages[0].MinOpen = -1 }},
+	{"reopen", func(s *deal.PipelineSpec) { s.AllowReopen = !s.AllowReopen }},
+	{"renamed", func(s *deal.PipelineSpec) { s.Name = "Fleet 2" }},
+	{"new probability", func(s *deal.PipelineSpec) { s.Stages[0].Probability = decimal.RequireFromString("0.2") }},
+	{"backward", func(s *deal.PipelineSpec) { s.Stages[3].AllowBackward = !s.Stages[3].AllowBackward }},
+	{"no stages", func(s *deal.PipelineSpec) { s.Stages = nil }}, // last: the others index stages
+}
+
+var commissionPlanOps = aggOps[quota.CommissionPlan]{
+	kind: quota.CommissionPlanKind, id: func(cp *quota.CommissionPlan) uuid.UUID { return cp.ID },
+	version:  func(cp *quota.CommissionPlan) int64 { return cp.Version },
+	bump:     func(cp quota.CommissionPlan) quota.CommissionPlan { cp = cp.Clone(); cp.Version++; return cp },
+	validate: quota.CommissionPlan.Validate, rules: commissionPlanRules,
+}
+
+// commissionPlanRules break a commission plan, or change it validly. A
+// nil ID and a version below 1 are not among them: a CommissionPlan is
+// also configuration used unstored, so its Validate does not ask for
+// them; storage.ValidateCommissionPlan does (the BadInput checks of
+// CommissionPlans).
+var commissionPlanRules = []rule[quota.CommissionPlan]{
+	{"no currency", func(cp *quota.CommissionPlan) { cp.Currency = crmkit.Currency{} }},
+	{"unknown method", func(cp *quota.CommissionPlan) { cp.Method = 9 }},
+	{"rate above 1", func(cp *quota.CommissionPlan) { cp.Tiers[2].Rate = decimal.RequireFromString("1.2") }},
+	{"gap", func(cp *quota.CommissionPlan) { cp.Tiers[1].From = decimal.RequireFromString("0.6") }},
+	{"closed top", func(cp *quota.CommissionPlan) {
+		cp.Tiers[2].To = decimal.NewNullDecimal(decimal.RequireFromString("2"))
+	}},
+	{"retroactive", func(cp *quota.CommissionPlan) { cp.Method = quota.Retroactive }},
+	{"renamed", func(cp *quota.CommissionPlan) { cp.Name = "AE 2027" }},
+	{"cap", func(cp *quota.CommissionPlan) { cp.Cap = eur("9000.00") }},
+	{"cap in dollars", func(cp *quota.CommissionPlan) { cp.Cap = crmkit.MustMoney("9000.00", "USD") }},
 }
 
 var leadOps = aggOps[lead.Lead]{

@@ -130,6 +130,7 @@ func testEnums(t *testing.T, o Opener) {
 			assert.ElementsMatch(t, byStatus[st], found, "campaigns %s", st)
 		}
 	}
+	enumsServices(t, ctx, s)
 }
 
 // store creates v (the create function) and reports whether it was

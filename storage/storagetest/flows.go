@@ -12,36 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// handover hands over every deal of from, read through tx, to ana and bo
-// and saves the result in tx. afterRead, if not nil, runs between the
-// reads and the writes.
-func handover(ctx context.Context, tx storage.Tx, from string, at time.Time, afterRead func()) (deal.HandoverResult, error) {
-	var deals []deal.Deal
-	for d, err := range storage.All(ctx, tx.Deals(), storage.DealFilter{Owner: from}, 0) {
-		if err != nil {
-			return deal.HandoverResult{}, err
-		}
-		deals = append(deals, d)
-	}
-	if afterRead != nil {
-		afterRead()
-	}
-	res, err := deal.Handover(deals, deal.HandoverRequest{
-		From: from,
-		To:   []deal.Successor{{Rep: "ana", Capacity: 10}, {Rep: "bo", Capacity: 10}},
-		Cmd:  deal.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at, Reason: "rep left"}},
-	})
-	if err != nil {
-		return deal.HandoverResult{}, err
-	}
-	for i, d := range res.Deals {
-		if err := tx.Deals().Save(ctx, d, d.Version-1, res.Events[i]); err != nil {
-			return deal.HandoverResult{}, err
-		}
-	}
-	return res, nil
-}
-
 // testBulkHandover hands over a leaving rep's deals in one Update, and
 // retries it when a concurrent change makes it stale.
 func testBulkHandover(t *testing.T, o Opener) {
@@ -76,8 +46,12 @@ func testBulkHandover(t *testing.T, o Opener) {
 					require.NoError(t, s.Deals().Save(ctx, next, d.Version, ev), "the concurrent change, outside the tx")
 				}
 			}
-			var err error
-			res, err = handover(ctx, tx, "cy", at, afterRead)
+			h, err := storage.Handover(ctx, hookTx{tx, afterRead}, deal.HandoverRequest{
+				From: "cy",
+				To:   []deal.Successor{{Rep: "ana", Capacity: 10}, {Rep: "bo", Capacity: 10}},
+				Cmd:  deal.Cmd{Cmd: crmkit.Cmd{By: "manager", At: at, Reason: "rep left"}},
+			})
+			res = h.Deals
 			if attempts == 1 {
 				assert.True(t, storage.IsRetryable(err), "the first attempt is stale: %v", err)
 			}
@@ -111,4 +85,5 @@ func testBulkHandover(t *testing.T, o Opener) {
 	require.NoError(t, err)
 	same(t, other, got, "another rep's deal is untouched")
 	assert.Len(t, allEvents(t, ctx, s), 7+1+6)
+	verified(t, ctx, s)
 }

@@ -95,6 +95,19 @@ func testNilContext(t *testing.T, o Opener) {
 			"by aggregate": func() error { return seqErr(tx.Events().ByAggregate(nilCtx, l.ID)) },
 			"between":      func() error { return seqErr(tx.Events().Between(nilCtx, everything)) },
 			"all":          func() error { return seqErr2(storage.All(nilCtx, tx.Leads(), storage.LeadFilter{}, 0)) },
+			"timeline":     func() error { return seqErr(storage.Timeline(nilCtx, tx, suiteAccount)) },
+			"quote list": func() error {
+				_, _, err := tx.Quotes().List(nilCtx, storage.QuoteFilter{}, storage.Page{})
+				return err
+			},
+			"approval list": func() error {
+				_, _, err := tx.Approvals().List(nilCtx, storage.ApprovalFilter{}, storage.Page{})
+				return err
+			},
+			"interaction list": func() error {
+				_, _, err := tx.Interactions().List(nilCtx, storage.InteractionFilter{}, storage.Page{})
+				return err
+			},
 		}
 	}
 	for name, call := range calls(s) {

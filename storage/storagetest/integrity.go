@@ -104,6 +104,11 @@ func historyKinds() []historyKind {
 		fixtureKind("contract", contractFixture()),
 		fixtureKind(quota.PlanKind, planFixture()),
 		fixtureKind("campaign", campaignFixture()),
+		fixtureKind(quota.CommissionPlanKind, commissionPlanFixture()),
+		fixtureKind(deal.PipelineKind, pipelineFixture()),
+		fixtureKind("quote", quoteFixture()),
+		fixtureKind("approval", approvalFixture()),
+		fixtureKind("interaction", interactionFixture()),
 	}
 }
 
@@ -164,7 +169,7 @@ func mutateHistory(t *rapid.T, w historyWrite, evs []crmkit.Event) []crmkit.Even
 		case "other aggregate":
 			e.AggregateID = crmkit.NewID()
 		case "other kind":
-			e.AggregateKind = rapid.SampledFrom([]string{"lead", "deal", "account", "contract", "plan", "campaign", "quote"}).Draw(t, "kind")
+			e.AggregateKind = rapid.SampledFrom([]string{"lead", "deal", "account", "contract", "plan", "campaign", "commission_plan", "pipeline", "quote"}).Draw(t, "kind")
 		case "version":
 			e.Version += rapid.SampledFrom([]int64{-2, -1, 1, 2, 7}).Draw(t, "version offset")
 			if e.Version < 1 {

@@ -410,10 +410,12 @@ func optBadInput[T, F any](t *testing.T, ctx context.Context, open func(string) 
 
 func planFixture() fixture[quota.Plan, storage.PlanFilter] {
 	return fixture[quota.Plan, storage.PlanFilter]{
-		repo:    storage.Tx.Plans,
-		make:    makePlan,
-		next:    nextPlan,
-		touch:   func(p *quota.Plan) { p.History[0].Action, p.History[0].Changes[0].After = "tampered", -1 },
+		repo: storage.Tx.Plans,
+		make: makePlan,
+		next: nextPlan,
+		touch: func(p *quota.Plan) {
+			p.History[0].Action, p.History[0].Changes[0].After = "tampered", quota.Count(-1, "tampered")
+		},
 		clone:   clonePlan,
 		id:      func(p *quota.Plan) uuid.UUID { return p.ID },
 		version: func(p *quota.Plan) int64 { return p.Version },
@@ -433,7 +435,8 @@ func planFixture() fixture[quota.Plan, storage.PlanFilter] {
 			bad(func(p *quota.Plan) { p.Version = 2 }) // one revision only
 			bad(func(p *quota.Plan) { p.Name = "Q\x00" })
 			bad(func(p *quota.Plan) { p.FiscalYear = 0 })
-			bad(func(p *quota.Plan) { p.Root.Target = -1 })
+			bad(func(p *quota.Plan) { p.Root.Target = quota.Amount(eur("-0.01")) })
+			bad(func(p *quota.Plan) { p.Root.Target = quota.Count(1, "deals") })
 			bad(func(p *quota.Plan) { p.Unit = quota.Unit{} })
 			return out
 		},
@@ -455,9 +458,9 @@ func makePlan(t testing.TB, i int) (quota.Plan, []crmkit.Event) {
 		Calendar: quota.Fiscal(time.January, ""), Rounding: crmkit.RoundHalfEven,
 	}
 	if i%3 == 0 {
-		spec.Count, spec.CountUnit = 120, "new logos"
+		spec.Target = quota.Count(120, "new logos")
 	} else {
-		spec.Target = eur("1200000.00")
+		spec.Target = quota.Amount(eur("1200000.00"))
 	}
 	p, e, err := quota.NewPlan(spec, crmkit.Cmd{By: actor, At: base, Reason: "annual plan"})
 	require.NoError(t, err)

@@ -33,6 +33,17 @@
 //     error, panics or its context is cancelled; its reads see its own
 //     writes; lead conversion (lead change, new deal, events) and a bulk
 //     hand-over of a leaving rep's deals as single Updates.
+//   - Hand-over (HandoverBook, HandoverConflict, HandoverBadInput): a
+//     rapid property that after storage.Handover of a drawn book the
+//     leaving rep owns no open deal, account or open lead, every moved
+//     record is one version on with its transfer event last, and nothing
+//     else changed; a record changed by someone else meanwhile makes the
+//     Update fail as retryable with nothing moved; a bad request or a
+//     book with nothing to move is a *storage.HandoverError, nothing
+//     written.
+//   - Consistency: storage.Verify finds no problem after the conversion
+//     and hand-over flows and after the concurrent moves (every deal's
+//     history replays to its stored state).
 //   - Concurrency: 8 goroutines moving the same deals through Retry lose
 //     no update: final versions and event counts equal the number of
 //     successful commands. Two writers of one version, one ID or one
@@ -59,7 +70,7 @@
 //     (OptionalBounds). Agree runs the same values on two backends side
 //     by side, and Fuzz is the fuzz target of the same oracle.
 //   - Enums (Enums): every value of every enum a lead, deal, account,
-//     contract or campaign holds, the unset zero included, comes back
+//     contract, campaign, quote, approval request or interaction holds, the unset zero included, comes back
 //     equal and is found by the filters on it; numbers that are no value
 //     are crmkit.ErrInvalid exactly when the storage.Validate functions
 //     refuse them, and write nothing.
@@ -68,6 +79,13 @@
 //     version from the stored version to the written one, each of the
 //     written aggregate and kind, is crmkit.ErrInvalid and writes
 //     nothing, exactly when an oracle written apart says so.
+//   - Quotes, approval requests and service interactions (Quotes,
+//     Approvals, Interactions): round trips, stale versions, idempotent
+//     creates, every filter with keyset pages, tenant isolation, Update
+//     and bad input; their references (ServiceReferences: a quote's deal,
+//     an interaction's account and contact, an account Save dropping a
+//     contact an interaction refers to); a customer's Timeline in time
+//     order.
 //   - References resolve (References): a deal's account and contact, a
 //     contract's account and deal exist in the tenant (a dangling
 //     reference, another tenant's record, a contact of another account,
@@ -143,6 +161,9 @@ var tests = []test{
 	{"LeadConversion", testLeadConversion},
 	{"ConvertDedupes", testConvertDedupes},
 	{"BulkHandover", testBulkHandover},
+	{"HandoverBook", testHandoverBook},
+	{"HandoverConflict", testHandoverConflict},
+	{"HandoverBadInput", testHandoverBadInput},
 	{"ConcurrentMovesWithRetry", testConcurrentMoves},
 	{"CommitConflicts", testCommitConflicts},
 	{"ReadersSeeWholeUpdates", testReadersSeeWholeUpdates},
@@ -156,12 +177,21 @@ var tests = []test{
 	{"Hardening", testHardening},
 	{"Plans", testPlans},
 	{"Campaigns", testCampaigns},
+	{"CommissionPlans", testCommissionPlans},
+	{"Pipelines", testPipelines},
+	{"PipelineVersions", testPipelineVersions},
+	{"ForecastSnapshots", testForecastSnapshots},
 	{"Accounts", testAccounts},
 	{"AccountKeys", testAccountKeys},
 	{"Contracts", testContracts},
 	{"DomainRules", testDomainRules},
 	{"History", testHistory},
 	{"References", testReferences},
+	{"Quotes", testQuotes},
+	{"Approvals", testApprovals},
+	{"Interactions", testInteractions},
+	{"ServiceReferences", testServiceReferences},
+	{"Timeline", testTimeline},
 	{"Feed", testFeed}, // optional: storage.Feed
 }
 

@@ -1,4 +1,4 @@
--- crmkit schema version 9: the change feed (storage.Feed).
+-- crmkit schema version 10: the change feed (storage.Feed).
 --
 -- Every event gets a place in its tenant's feed, feed_pos (1, 2, 3, ...
 -- per tenant, no gaps), once it is committed: crmkit_feed_stamp gives

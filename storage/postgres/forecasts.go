@@ -1,0 +1,59 @@
+package postgres
+
+import (
+	"strings"
+
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+// Forecast snapshots (migration 0008): immutable records at version 1,
+// put once (storage.NewForecastSnapshotRepository), with the columns the
+// filter selects by.
+
+var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnapshotFilter]{
+	name:  storage.ForecastSnapshotKind,
+	table: "forecast_snapshots",
+	cols: []column{
+		{"period_start", "timestamptz"}, {"period_end", "timestamptz"}, {"figure", "text"},
+		{"owner", "text"}, {"pipeline", "text"},
+	},
+	colValues: func(s *storage.ForecastSnapshot, dst []any) []any {
+		return append(dst, s.Period.Start, s.Period.End, s.Figure.String(), s.Owner, s.Pipeline)
+	},
+	id:             func(s *storage.ForecastSnapshot) uuid.UUID { return s.ID },
+	version:        storage.ForecastSnapshotVersion,
+	validate:       storage.ValidateForecastSnapshot,
+	validateFilter: storage.ForecastSnapshotFilter.Validate,
+	where: func(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
+		if !f.Within.Start.IsZero() || !f.Within.End.IsZero() {
+			// start >= Within.Start and end <= Within.End, compared
+			// exactly as ForecastSnapshotFilter.Match compares (see
+			// storage.TimeBound and TimeBoundAfter).
+			b.WriteString(" AND period_start >= " + param(&args, storage.TimeBound(f.Within.Start)))
+			b.WriteString(" AND period_end < " + param(&args, storage.TimeBoundAfter(f.Within.End)))
+		}
+		if f.Figure != 0 {
+			b.WriteString(" AND figure = " + param(&args, f.Figure.String()))
+		}
+		if f.Owner != "" {
+			b.WriteString(" AND owner = " + param(&args, f.Owner))
+		}
+		if f.Pipeline != "" {
+			b.WriteString(" AND pipeline = " + param(&args, f.Pipeline))
+		}
+		return args
+	},
+}).build()
+
+// ForecastSnapshots returns the forecast snapshot repository; each call
+// on it is its own transaction.
+func (s *Store) ForecastSnapshots() storage.ForecastSnapshotRepository {
+	return storage.NewForecastSnapshotRepository(&repo[storage.ForecastSnapshot, storage.ForecastSnapshotFilter]{sc: s.scope(), k: forecastSnapshotKind})
+}
+
+// ForecastSnapshots returns the forecast snapshot repository of the
+// transaction.
+func (v *txView) ForecastSnapshots() storage.ForecastSnapshotRepository {
+	return storage.NewForecastSnapshotRepository(&repo[storage.ForecastSnapshot, storage.ForecastSnapshotFilter]{sc: v.sc, k: forecastSnapshotKind})
+}

@@ -1,5 +1,0 @@
--- crmkit schema version 8: a placeholder on branch feed for another
--- helper's 0008, which takes this number; the migration loader needs
--- consecutive versions. Drop this file when merging that branch. It
--- changes nothing.
-SELECT 1;

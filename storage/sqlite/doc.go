@@ -1,0 +1,81 @@
+// Package sqlite is the persistent embedded crmkit store: a SQLite file
+// through modernc.org/sqlite, a pure-Go SQLite (no cgo: CGO_ENABLED=0
+// builds work), with the full contract of package storage (optimistic
+// concurrency, idempotent creates, atomic Update, tenant isolation,
+// keyset pagination, streamed events) and every repository of
+// storage.Tx, checked by storagetest.Run like them. It is for a
+// small service, a desktop tool or a test fixture that must survive a
+// restart without running a database server.
+//
+// # Opening
+//
+// Open a file, migrate it once, and take one tenant's store:
+//
+//	db, err := sqlite.Open(ctx, "crm.db") // created if missing
+//	if err != nil { ... }
+//	defer db.Close()
+//	if err := db.Migrate(ctx); err != nil { ... }
+//	acme, err := db.Tenant("acme") // a storage.Store
+//
+// # Schema and migrations
+//
+// The schema is in migrations/NNNN_name.sql, embedded in the binary, and
+// laid out as storage/postgres lays out its own: one STRICT table per
+// aggregate kind with tenant_id leading the primary key and every index,
+// the ID (the 16 bytes of the application's UUIDv7), the version, the
+// optional idempotency key (unique per tenant and kind), the columns
+// lists filter on, and the aggregate itself as body, encoding/json's
+// text of it (enums as their names, never positions); table events is
+// the append-only log. Times are INTEGER microseconds since 1970 UTC
+// (storage.Canonical keeps whole microseconds), and query bounds go
+// through storage.TimeBound, so a filter selects what the memory store
+// selects. Migrate applies the missing migrations in one transaction;
+// running it again changes nothing, and a file at a newer version than
+// SchemaVersion is refused (crmkit.ErrConflict).
+//
+// # How writes work
+//
+// SQLite has one writer per file. The store makes that explicit: a DB
+// holds one write connection, in WAL mode, whose transactions begin with
+// BEGIN IMMEDIATE (taking the file's write lock at once), and a pool of
+// read-only connections that read beside it without waiting. Writes of
+// the process therefore take turns on the write connection (an Update
+// holds it from begin to commit; a write waits for it, or for its
+// context); a write of another process on the same file waits up to
+// BusyTimeout for the lock, and past it fails with an error matching
+// storage.ErrSerialization, which storage.Retry runs again. Under the
+// lock a Create or Save reads what it checks (the idempotency key, the
+// stored version, the event IDs) and then writes the row and its events,
+// so the checks cannot go stale: a stale version is crmkit.ErrConflict
+// naming both versions, a used key returns the first Create's aggregate.
+// Inside Update each write call is also a savepoint, so a call that
+// fails leaves nothing of itself behind even if fn goes on.
+//
+// History matches state and references resolve, as in every store: a
+// Create or Save calls storage.CheckHistory on its events; under the
+// write lock a Create of an aggregate whose events are logged is refused
+// (storage.HistoryExists), a deal's account and contact, a contract's
+// account and deal, a quote's deal and an interaction's account and
+// contact must be stored in the tenant (storage.Dangling; a contact is
+// looked up in its account's body), an account Save must not drop a
+// contact a deal or an interaction refers to (storage.ContactInUse), and
+// an Append of a stored aggregate's events is refused
+// (storage.EventOfStored).
+// Composite foreign keys on (tenant_id, account_id) and (tenant_id,
+// deal_id) back the checks for any other writer of the file (ImportDeals
+// included: a deal of an unstored account fails the import,
+// crmkit.ErrInvalid). An account's dedupe keys (storage.AccountKeys) are
+// columns, so AccountFilter's domain, e-mail and phone select in SQL.
+//
+// Every Update and every write outside one is a SQLite transaction, so a
+// process killed at any point (the tests kill one with SIGKILL mid-write,
+// again and again) leaves each Update whole or absent, and the file
+// passes PRAGMA integrity_check. synchronous=NORMAL in WAL mode makes a
+// commit durable against a crash of the process; a power loss may lose
+// the last commits, never tear one.
+//
+// ImportLeads and ImportDeals load many aggregates and their events in
+// one transaction with prepared statements. All SQL is parameterised.
+// Every call honours its context: a context that ends while a statement
+// runs interrupts it, and the transaction is rolled back.
+package sqlite

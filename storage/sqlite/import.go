@@ -1,0 +1,111 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+)
+
+// ImportLeads stores many new leads and their events at once, in one
+// transaction with prepared statements: all of them or, on any error,
+// none. It is for bulk loads (a migration from another CRM, a list
+// purchase), many times faster than one Create per lead. Every lead and
+// event is checked as Create checks it (crmkit.ErrInvalid, naming its
+// index) and stored as Create stores it (storage.Canonical); the batch is
+// not bounded by storage.MaxEvents; a lead ID or event ID that is already
+// stored or repeated in the input fails the whole import with an error
+// matching crmkit.ErrConflict. Imports take no idempotency keys. The
+// events are a history import, as EventLog.Append takes them: they need
+// not be one per version of the rows, so storage.CheckHistory does not
+// apply. It returns how many leads were stored. It is the same API as
+// postgres.Store.ImportLeads.
+func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, s, leadKind, leads, events)
+}
+
+// ImportDeals stores many new deals and their events at once, under the
+// rules of ImportLeads. References must resolve as for Create: every
+// deal's account stored in the tenant before the import (the foreign key
+// checks each row: a deal whose account is not stored fails the whole
+// import with an error matching crmkit.ErrInvalid), and so must its
+// contact, inside that account (checked once per distinct reference). It
+// returns how many deals were stored.
+func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, s, dealKind, deals, events)
+}
+
+func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
+	if err := storage.CheckContext(ctx); err != nil {
+		return 0, err
+	}
+	if s == nil || s.db == nil {
+		return 0, errZeroStore()
+	}
+	// Check everything first: bad input writes nothing and takes no lock.
+	bodies := make([]string, len(rows))
+	canon := make([]T, len(rows))
+	for i := range rows {
+		if err := k.validate(rows[i]); err != nil {
+			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+		}
+		canon[i] = storage.Canonical(rows[i]) // what a Create would keep
+		b, err := json.Marshal(&canon[i])
+		if err != nil {
+			return 0, crmkit.Invalid(fmt.Sprintf("%ss[%d]", k.name, i), "cannot be encoded: %v", err)
+		}
+		bodies[i] = string(b)
+	}
+	evs := make([]crmkit.Event, len(events))
+	for i := range events {
+		if err := storage.ValidateEvent(events[i]); err != nil {
+			return 0, fmt.Errorf("import events[%d]: %w", i, err)
+		}
+		evs[i] = storage.Canonical(events[i]) // what an Append would keep
+	}
+	tenant := s.sc.tenant
+	err := s.db.inTx(ctx, func(q querier) error {
+		tx := q.(preparer)
+		ins, err := tx.PrepareContext(ctx, k.insertSQL)
+		if err != nil {
+			return fmt.Errorf("sqlite: import %ss: %w", k.name, mapErr(ctx, err))
+		}
+		defer ins.Close()
+		args := make([]any, 0, 5+len(k.cols))
+		r := &repo[T, F]{sc: &s.sc, k: k}
+		seen := make(map[storage.Reference]bool)
+		for i := range canon {
+			v := &canon[i]
+			id := k.id(v)
+			if err := r.checkRefs(ctx, tx, v, seen); err != nil {
+				return fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+			}
+			args = append(args[:0], tenant, id[:], k.version(v), nil, bodies[i])
+			if _, err := ins.ExecContext(ctx, k.colValues(v, args)...); err != nil {
+				return fmt.Errorf("sqlite: import %ss[%d] %s: %w", k.name, i, id, mapErr(ctx, err))
+			}
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		ev, err := tx.PrepareContext(ctx, insertEventSQL)
+		if err != nil {
+			return fmt.Errorf("sqlite: import events: %w", mapErr(ctx, err))
+		}
+		defer ev.Close()
+		for i := range evs {
+			if _, err := ev.ExecContext(ctx, eventArgs(args[:0], tenant, &evs[i])...); err != nil {
+				return fmt.Errorf("sqlite: import events[%d] %s: %w", i, evs[i].ID, mapErr(ctx, err))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, mapErr(ctx, err)
+	}
+	return int64(len(rows)), nil
+}
