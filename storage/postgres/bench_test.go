@@ -243,6 +243,11 @@ func benchImport(b *testing.B, withEvents bool) {
 	}
 }
 
+// BenchmarkFeed is the change feed's figures: commit-to-handler latency
+// and events delivered to 2 consumers while 8 writers write, beside the
+// write rate without consumers (see storagetest.BenchmarkFeed).
+func BenchmarkFeed(b *testing.B) { storagetest.BenchmarkFeed(b, benchStore(b)) }
+
 // convertLeads stores n SQL leads in s, each of its own company (so every
 // conversion creates an account, a contact and a deal: the most rows a
 // conversion writes), and returns them.
