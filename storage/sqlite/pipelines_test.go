@@ -9,7 +9,9 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/sqlite"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -154,5 +156,40 @@ func TestMigrateFromVersion2(t *testing.T) {
 			defer check.Close()
 			assert.Equal(t, 1, countRows(t, check, `SELECT count(*) FROM deals WHERE id = ? AND pipeline_version IS NULL`, dealID[:]))
 		})
+	}
+}
+
+// ImportDeals checks a deal's pipeline version like Create: a version
+// stored in the tenant imports, one that is not fails the whole import
+// with crmkit.ErrInvalid and nothing written.
+func TestImportPipelineVersion(t *testing.T) {
+	ctx := context.Background()
+	s, err := newDB(t).Tenant("acme")
+	require.NoError(t, err)
+	acc, _ := seedAccount(t, s)
+	p := fleetPipeline(t, s)
+	at := deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)}}
+	nd := deal.NewDeal{Name: "Fleet", Type: deal.NewBusiness, Amount: crmkit.MustMoney("1000.00", "EUR"), AccountID: acc, Owner: "ana"}
+	on1, e1, err := deal.New(p, nd, at)
+	require.NoError(t, err)
+	n, err := s.ImportDeals(ctx, []deal.Deal{on1}, []crmkit.Event{e1})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
+
+	on2, e2, err := deal.New(p, nd, at)
+	require.NoError(t, err)
+	on2.PipelineVersion = 2 // not stored
+	ok, eok, err := deal.New(p, nd, at)
+	require.NoError(t, err)
+	_, err = s.ImportDeals(ctx, []deal.Deal{ok, on2}, []crmkit.Event{eok, e2})
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+	var re *storage.ReferenceError
+	if assert.ErrorAs(t, err, &re) {
+		assert.Equal(t, "pipeline_version", re.Ref.Field)
+		assert.Equal(t, int64(2), re.Ref.Version)
+	}
+	for _, id := range []uuid.UUID{ok.ID, on2.ID} {
+		_, err = s.Deals().Get(ctx, id)
+		assert.ErrorIs(t, err, crmkit.ErrNotFound)
 	}
 }
