@@ -13,8 +13,10 @@ import (
 	"github.com/google/uuid"
 )
 
-const insertEventSQL = `INSERT INTO events (tenant_id, id, aggregate_kind, aggregate_id, type, actor, at, version, from_state, to_state, reason, payload)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// insertEventSQL inserts one event at the next place of its tenant's feed
+// (see feed.go): the write lock makes the place gap-free.
+const insertEventSQL = `INSERT INTO events (tenant_id, id, aggregate_kind, aggregate_id, type, actor, at, version, from_state, to_state, reason, payload, feed_pos)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, (SELECT coalesce(max(feed_pos), 0) + 1 FROM events WHERE tenant_id = ?1))`
 
 // eventArgs returns the parameters of insertEventSQL for e.
 func eventArgs(dst []any, tenant string, e *crmkit.Event) []any {
@@ -221,24 +223,9 @@ func (l *eventLog) readBatch(ctx context.Context, dst []crmkit.Event, query stri
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var (
-				e       crmkit.Event
-				id, agg []byte
-				at      int64
-				payload sql.NullString
-			)
-			if err := rows.Scan(&id, &e.AggregateKind, &agg, &e.Type, &e.Actor, &at, &e.Version, &e.From, &e.To, &e.Reason, &payload); err != nil {
+			e, err := scanEvent(rows)
+			if err != nil {
 				return err
-			}
-			if e.ID, err = uuid.FromBytes(id); err != nil {
-				return err
-			}
-			if e.AggregateID, err = uuid.FromBytes(agg); err != nil {
-				return err
-			}
-			e.At = fromMicros(at)
-			if payload.Valid && payload.String != "" {
-				e.Payload = []byte(payload.String)
 			}
 			dst = append(dst, e)
 		}
@@ -248,6 +235,32 @@ func (l *eventLog) readBatch(ctx context.Context, dst []crmkit.Event, query stri
 		return dst, fmt.Errorf("sqlite: read events: %w", mapErr(ctx, err))
 	}
 	return dst, nil
+}
+
+// scanEvent scans a row of eventCols, then extra.
+func scanEvent(rows *sql.Rows, extra ...any) (crmkit.Event, error) {
+	var (
+		e       crmkit.Event
+		id, agg []byte
+		at      int64
+		payload sql.NullString
+	)
+	dst := append([]any{&id, &e.AggregateKind, &agg, &e.Type, &e.Actor, &at, &e.Version, &e.From, &e.To, &e.Reason, &payload}, extra...)
+	if err := rows.Scan(dst...); err != nil {
+		return crmkit.Event{}, err
+	}
+	var err error
+	if e.ID, err = uuid.FromBytes(id); err != nil {
+		return crmkit.Event{}, err
+	}
+	if e.AggregateID, err = uuid.FromBytes(agg); err != nil {
+		return crmkit.Event{}, err
+	}
+	e.At = fromMicros(at)
+	if payload.Valid && payload.String != "" {
+		e.Payload = []byte(payload.String)
+	}
+	return e, nil
 }
 
 // errSeq is a stream of one error.

@@ -105,5 +105,6 @@ func ExampleMigrations() {
 	// 1 0001_init.sql
 	// 2 0002_quotes_approvals_interactions.sql
 	// 3 0003_pipelines_forecasts_commissions.sql
-	// schema version 3
+	// 4 0004_feed.sql
+	// schema version 4
 }

@@ -150,7 +150,7 @@ func TestMigrateFromVersion2(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, 3, v)
+			assert.Equal(t, sqlite.SchemaVersion, v, "migrated to the latest version")
 			check, err := sql.Open("sqlite", path)
 			require.NoError(t, err)
 			defer check.Close()

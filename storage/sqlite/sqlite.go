@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
@@ -30,6 +31,9 @@ type DB struct {
 	pool *sql.DB
 	sem  chan struct{} // the write lock: one token
 	path string
+
+	wakeMu sync.Mutex
+	wake   chan struct{} // closed at the next write commit; nil with no waiter
 }
 
 // Open opens (creating it if missing) the SQLite database file at path,

@@ -190,6 +190,7 @@ func (db *DB) inTx(ctx context.Context, fn func(q querier) error) error {
 		return fmt.Errorf("sqlite: commit: %w", mapErr(ctx, err))
 	}
 	committed = true
+	db.wakeFeed()
 	return nil
 }
 
@@ -313,6 +314,9 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 		return fmt.Errorf("sqlite: commit: %w", mapErr(ctx, err))
 	}
 	committed = true
+	if t.locked {
+		s.db.wakeFeed()
+	}
 	return nil
 }
 
