@@ -45,6 +45,11 @@ func BenchmarkEventsByAggregate(b *testing.B) {
 	storagetest.BenchmarkEventsByAggregate(b, benchStore(b))
 }
 
+// BenchmarkFeed is the change feed's figures on a SQLite file:
+// commit-to-handler latency and delivery rate with subscribed consumers,
+// and the write rate with and without them (see storagetest.BenchmarkFeed).
+func BenchmarkFeed(b *testing.B) { storagetest.BenchmarkFeed(b, benchStore(b)) }
+
 // BenchmarkStores measures the memory, SQLite and PostgreSQL stores side
 // by side in one run (PostgreSQL when CRMKIT_POSTGRES_DSN is set): a
 // single Create and Get, stage moves with 8 writers, importing
