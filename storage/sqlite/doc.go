@@ -2,9 +2,9 @@
 // through modernc.org/sqlite, a pure-Go SQLite (no cgo: CGO_ENABLED=0
 // builds work), with the full contract of package storage (optimistic
 // concurrency, idempotent creates, atomic Update, tenant isolation,
-// keyset pagination, streamed events) and every repository of
-// storage.Tx, checked by storagetest.Run like them. It is for a
-// small service, a desktop tool or a test fixture that must survive a
+// keyset pagination, streamed events, the change feed) and every
+// repository of storage.Tx, checked by storagetest.Run like them. It is
+// for a small service, a desktop tool or a test fixture that must survive a
 // restart without running a database server.
 //
 // # Opening
@@ -44,7 +44,10 @@
 // rebuilding it): a deal's (tenant_id, pipeline, pipeline_version) must
 // be in pipeline_versions, and a version a deal runs on cannot be
 // removed. Migrating a file whose deals already name a pipeline version
-// fails and leaves it at version 2.
+// fails and leaves it at version 2. Version 4 adds the change feed:
+// events.feed_pos (the event's place in its tenant's feed; events stored
+// before it get places per tenant in the order of (at, id)),
+// feed_consumers and feed_parked.
 //
 // # How writes work
 //
@@ -86,6 +89,24 @@
 // passes PRAGMA integrity_check. synchronous=NORMAL in WAL mode makes a
 // commit durable against a crash of the process; a power loss may lose
 // the last commits, never tear one.
+//
+// # Change feed
+//
+// A Store is a storage.Feed (storagetest.Run checks it as on the other
+// stores): named consumers with stored positions read the tenant's
+// events in one gap-free order, Consume moves the position in the same
+// transaction as the handler's writes, and storage.Subscribe follows the
+// feed. SQLite's single writer makes the order simple: an event's place
+// (events.feed_pos) is set by its INSERT, inside the writing transaction,
+// to one more than the tenant's last place, and no other transaction can
+// commit in between, so commit order is place order and a rolled-back
+// transaction leaves no gap. Another writer of the file that does not set
+// the place gets one from the trigger events_feed_pos. Consume, Park and
+// Unpark write the consumer's row first, so they hold the write lock
+// from their first statement to their commit, the handler included: the
+// file's other writers wait while a handler runs, so keep handlers
+// short. Wait wakes at every write commit of the DB, and looks again
+// every half second for the writes of other processes on the file.
 //
 // ImportLeads and ImportDeals load many aggregates and their events in
 // one transaction with prepared statements. All SQL is parameterised.

@@ -10,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/sqlite"
 )
@@ -107,4 +108,70 @@ func ExampleMigrations() {
 	// 3 0003_pipelines_forecasts_commissions.sql
 	// 4 0004_feed.sql
 	// schema version 4
+}
+
+// A consumer of the change feed keeps its position in the file: after
+// a reopen it goes on where it stopped, and a handler's writes through
+// tx commit with the position it moves.
+func ExampleStore_Consume() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "crmkit-feed")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "crm.db")
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	capture := func(s *sqlite.Store, name string) {
+		l, ev, err := lead.New(lead.Capture{Who: lead.Person{Name: name}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "web", At: at})
+		if err != nil {
+			panic(err)
+		}
+		if _, err := s.Leads().Create(ctx, l, "", ev); err != nil {
+			panic(err)
+		}
+	}
+	consume := func(s *sqlite.Store) []string {
+		var out []string
+		if _, err := s.Consume(ctx, "mailer", 0, func(_ storage.Tx, events []crmkit.Event) error {
+			for _, e := range events {
+				out = append(out, e.Type)
+			}
+			return nil
+		}); err != nil {
+			panic(err)
+		}
+		return out
+	}
+
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		panic(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		panic(err)
+	}
+	acme, _ := db.Tenant("acme")
+	if err := acme.Register(ctx, "mailer", ""); err != nil { // from the feed's start
+		panic(err)
+	}
+	capture(acme, "Ada")
+	fmt.Println("first run:", consume(acme))
+	capture(acme, "Grace")
+	db.Close()
+
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	acme, _ = db.Tenant("acme")
+	fmt.Println("after reopening:", consume(acme))
+	pos, _ := acme.Position(ctx, "mailer")
+	head, _ := acme.Head(ctx)
+	fmt.Println("at the head:", pos == head)
+	// Output:
+	// first run: [LeadCaptured]
+	// after reopening: [LeadCaptured]
+	// at the head: true
 }
