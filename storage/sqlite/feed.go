@@ -216,7 +216,9 @@ func (s *Store) ready(ctx context.Context, name string) (bool, error) {
 
 // Consume runs fn on the next events of consumer in one Update that also
 // moves its position (see storage.Feed). The Update holds the file's
-// write lock from its first statement, fn included.
+// write lock from its first statement, fn included: the file's other
+// writers wait while fn runs, and a write of fn through the Store rather
+// than tx waits for fn itself, until ctx ends.
 func (s *Store) Consume(ctx context.Context, name string, max int, fn func(tx storage.Tx, events []crmkit.Event) error) (int, error) {
 	if err := s.feedCheck(ctx, name); err != nil {
 		return 0, err
