@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // feedLead captures a new lead owned by owner, with its event.
@@ -210,4 +211,92 @@ func TestFeedConsumeWritesWithPosition(t *testing.T) {
 	pos, err = s.Position(ctx, "copy")
 	require.NoError(t, err)
 	assert.Equal(t, storage.EncodePosition("acme", 1), pos, "past the lead's event, not the copy's")
+}
+
+// Every write path gives places that stay dense and in commit order:
+// random sequences of Creates, Updates that write then roll back,
+// Appends, imports, and another writer's raw INSERT in two tenants; the
+// model is the list of committed event IDs per tenant, in the order the
+// calls returned.
+func TestFeedPlacesProperty(t *testing.T) {
+	ctx := context.Background()
+	rapid.Check(t, func(rt *rapid.T) {
+		path := filepath.Join(t.TempDir(), "crm.db")
+		db, err := sqlite.Open(ctx, path)
+		require.NoError(rt, err)
+		defer db.Close()
+		require.NoError(rt, db.Migrate(ctx))
+		raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+		require.NoError(rt, err)
+		defer raw.Close()
+		tenants := []string{"acme", "beta"}
+		committed := map[string][]uuid.UUID{}
+		for range rapid.IntRange(1, 12).Draw(rt, "steps") {
+			tenant := rapid.SampledFrom(tenants).Draw(rt, "tenant")
+			s, err := db.Tenant(tenant)
+			require.NoError(rt, err)
+			switch rapid.IntRange(0, 4).Draw(rt, "op") {
+			case 0: // a Create
+				l, ev := feedLead(t, "ana")
+				_, err := s.Leads().Create(ctx, l, "", ev)
+				require.NoError(rt, err)
+				committed[tenant] = append(committed[tenant], ev.ID)
+			case 1: // an Update that writes two leads, then fails
+				err := s.Update(ctx, func(tx storage.Tx) error {
+					for range 2 {
+						l, ev := feedLead(t, "rolled-back")
+						if _, err := tx.Leads().Create(ctx, l, "", ev); err != nil {
+							return err
+						}
+					}
+					return crmkit.Invalid("test", "roll back")
+				})
+				require.ErrorIs(rt, err, crmkit.ErrInvalid)
+			case 2: // an Append of two events of an unstored aggregate
+				agg := crmkit.NewID()
+				var evs []crmkit.Event
+				for v := int64(1); v <= 2; v++ {
+					e, err := crmkit.NewEvent("note", agg, "Noted", "ana", time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), v, nil)
+					require.NoError(rt, err)
+					evs = append(evs, e)
+				}
+				require.NoError(rt, s.Events().Append(ctx, evs...))
+				committed[tenant] = append(committed[tenant], evs[0].ID, evs[1].ID)
+			case 3: // an import of two leads
+				l1, e1 := feedLead(t, "imported")
+				l2, e2 := feedLead(t, "imported")
+				_, err := s.ImportLeads(ctx, []lead.Lead{l1, l2}, []crmkit.Event{e1, e2})
+				require.NoError(rt, err)
+				committed[tenant] = append(committed[tenant], e1.ID, e2.ID)
+			case 4: // another writer's INSERT without a place
+				id := crmkit.NewID()
+				_, err := raw.ExecContext(ctx, `INSERT INTO events (tenant_id, id, aggregate_kind, aggregate_id, type, actor, at, version, from_state, to_state, reason)
+					VALUES (?, ?, 'note', ?, 'Noted', 'tool', 0, 1, '', '', '')`, tenant, id[:], id[:])
+				require.NoError(rt, err)
+				committed[tenant] = append(committed[tenant], id)
+			}
+		}
+		for _, tenant := range tenants {
+			s, err := db.Tenant(tenant)
+			require.NoError(rt, err)
+			head, err := s.Head(ctx)
+			require.NoError(rt, err)
+			assert.Equal(rt, storage.EncodePosition(tenant, int64(len(committed[tenant]))), head, tenant)
+			require.NoError(rt, s.Register(ctx, "all", ""))
+			var got []uuid.UUID
+			for {
+				n, err := s.Consume(ctx, "all", 3, func(_ storage.Tx, events []crmkit.Event) error {
+					for _, e := range events {
+						got = append(got, e.ID)
+					}
+					return nil
+				})
+				require.NoError(rt, err)
+				if n == 0 {
+					break
+				}
+			}
+			assert.Equal(rt, committed[tenant], got, tenant)
+		}
+	})
 }
