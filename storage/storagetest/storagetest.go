@@ -186,6 +186,7 @@ var tests = []test{
 	{"Interactions", testInteractions},
 	{"ServiceReferences", testServiceReferences},
 	{"Timeline", testTimeline},
+	{"Reports", testReports},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
