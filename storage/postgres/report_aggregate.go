@@ -222,6 +222,11 @@ func (s *Store) AggregateFunnel(ctx context.Context, p *deal.Pipeline, q funnel.
 			if err := add(&openAmt, amount); err != nil {
 				return funnel.Report{}, err
 			}
+			if stage >= 0 && dneg > 0 {
+				// as Summarize refuses such a deal
+				return funnel.Report{}, crmkit.Invalid("entered", "%d deals in stage %d entered it after the report time %s",
+					dneg, stage, q.AsOf.Format(time.RFC3339))
+			}
 			if stage >= 0 {
 				g := &st[stage]
 				g.open += count
