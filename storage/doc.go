@@ -103,6 +103,28 @@
 //		})
 //	})
 //
+// # The change feed
+//
+// A store that implements Feed (memory and postgres do) delivers a
+// tenant's events to named consumers in one gap-free order, the order in
+// which they committed: a consumer never moves past an event that a
+// transaction still in flight will commit before it. Each consumer keeps
+// its Position in the store. Consume hands a batch to a function inside
+// an Update that also moves the position, so the function's writes
+// through tx happen exactly once (external effects, done before it
+// returns, at least once):
+//
+//	_ = feed.Register(ctx, "search-index", "") // from the start
+//	n, err := feed.Consume(ctx, "search-index", 100, func(tx storage.Tx, events []crmkit.Event) error {
+//		return index(tx, events)
+//	})
+//
+// Subscribe runs Consume in a loop at the handler's pace, waking on
+// commits (PostgreSQL: LISTEN/NOTIFY, with polling if a notification is
+// lost), retrying a failing event alone and parking it (Park, Parked,
+// Unpark) after Subscription.Attempts failures, so one bad event does not
+// stop the consumer.
+//
 // # Listing
 //
 // List returns one page ordered by ID (UUIDv7, so creation order) and an

@@ -28,3 +28,6 @@ func BenchmarkStageMoves8(b *testing.B) {
 func BenchmarkEventsByAggregate(b *testing.B) {
 	storagetest.BenchmarkEventsByAggregate(b, newStore(b))
 }
+
+// BenchmarkFeed is the shared change-feed benchmark on the memory store.
+func BenchmarkFeed(b *testing.B) { storagetest.BenchmarkFeed(b, newStore(b)) }

@@ -20,10 +20,13 @@ type eventLog struct {
 	ids    map[uuid.UUID]struct{}
 	byAgg  map[uuid.UUID][]int // positions in all, in aggregate order
 	byTime []int               // positions in all, in time order
+	// wake is closed (and replaced) by every append of events: the
+	// change feed's Wait listens on it.
+	wake chan struct{}
 }
 
 func newEventLog() eventLog {
-	return eventLog{ids: make(map[uuid.UUID]struct{}), byAgg: make(map[uuid.UUID][]int)}
+	return eventLog{ids: make(map[uuid.UUID]struct{}), byAgg: make(map[uuid.UUID][]int), wake: make(chan struct{})}
 }
 
 // compareAgg orders one aggregate's events: Version, then At, then ID.
@@ -55,8 +58,13 @@ func (l *eventLog) checkNew(events []crmkit.Event) error {
 	return nil
 }
 
-// append adds events (private copies, already checked).
+// append adds events (private copies, already checked) and wakes the
+// feed's waiters.
 func (l *eventLog) append(events []crmkit.Event) {
+	if len(events) > 0 {
+		close(l.wake)
+		l.wake = make(chan struct{})
+	}
 	for _, e := range events {
 		p := len(l.all)
 		l.all = append(l.all, e)

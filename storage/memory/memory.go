@@ -35,6 +35,10 @@
 // earlier in the same Update resolves. The commit checks the references
 // and appended events again under the write lock, against the state it
 // leaves, so no concurrent commit breaks them in between.
+//
+// A Store is a storage.Feed too: the tenant's events in commit order, the
+// consumers' positions and parked events kept beside them, and Wait woken
+// by every commit that appends events (see feed.go).
 package memory
 
 import (
@@ -82,13 +86,14 @@ func (db *DB) Tenant(name string) (*Store, error) {
 
 // state is one tenant's data.
 type state struct {
-	mu     sync.RWMutex
-	tables [numKinds]any // *table[T] by kind slot
-	events eventLog
+	mu        sync.RWMutex
+	tables    [numKinds]any // *table[T] by kind slot
+	events    eventLog
+	consumers map[string]*consumer // the change feed's consumers by name
 }
 
 func newState() *state {
-	st := &state{events: newEventLog()}
+	st := &state{events: newEventLog(), consumers: make(map[string]*consumer)}
 	for i, mk := range newTables {
 		st.tables[i] = mk()
 	}
@@ -157,6 +162,11 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
+	return s.run(ctx, func(tx *txn) error { return fn(tx) })
+}
+
+// run runs fn in a new transaction and commits it if fn returns nil.
+func (s *Store) run(ctx context.Context, fn func(tx *txn) error) error {
 	tx := &txn{st: s.st}
 	defer tx.end()
 	if err := fn(tx); err != nil {

@@ -27,6 +27,7 @@ type txn struct {
 	// appended are the events of Append, checked again at commit: their
 	// aggregates must not be stored then either.
 	appended []crmkit.Event
+	feed     *feedWrite // set by the feed's Consume and Unpark
 }
 
 // pendingSet is one kind's overlay, seen without its type.
@@ -133,7 +134,7 @@ func (tx *txn) end() {
 	tx.mu.Lock()
 	tx.done = true
 	tx.pending = [numKinds]pendingSet{}
-	tx.events, tx.eventIDs, tx.appended = nil, nil, nil
+	tx.events, tx.eventIDs, tx.appended, tx.feed = nil, nil, nil, nil
 	tx.mu.Unlock()
 }
 
@@ -170,6 +171,12 @@ func (tx *txn) commit(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	if tx.feed != nil {
+		if err := tx.feed.check(st); err != nil {
+			return err
+		}
+		tx.feed.apply(st)
 	}
 	for _, p := range tx.pending {
 		if p != nil {

@@ -116,6 +116,18 @@
 // back and nothing is kept, unless the statement had already committed
 // when the request arrived.
 //
+// # The change feed
+//
+// Store implements storage.Feed (migration 0010). An event gets its place
+// in the tenant's feed after it commits, from a stamper that consumers
+// run (see feed.go for why that order has no gaps and keeps each
+// aggregate's versions in order); consumers' positions and parked events
+// are rows of the same database, moved in the Update that runs the
+// handler. After a commit with events the store sends NOTIFY crmkit_feed
+// with the tenant's name (outside the writing transaction, which would
+// otherwise commit one writer at a time); Wait listens on one connection
+// per DB and polls every second in case a notification is lost.
+//
 // # Citus and CockroachDB
 //
 // The schema and the SQL keep to what PostgreSQL-compatible distributed
@@ -132,5 +144,10 @@
 // NOTHING, multi-argument unnest, row comparisons); they run transactions
 // SERIALIZABLE and report their retry errors as SQLSTATE 40001, which
 // Retry handles like PostgreSQL's own. schema_migrations is not per
-// tenant: on Citus keep it a local or reference table.
+// tenant: on Citus keep it a local or reference table. The change feed
+// is the exception to all this: its feed_seq column takes a sequence, its
+// consumers take turns under transaction advisory locks and its stamper
+// is a PL/pgSQL function, so it is PostgreSQL's own (on Citus it needs
+// the tenant's events on one node and one sequence; CockroachDB has no
+// advisory locks).
 package postgres

@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // eventArrays is how many array parameters eventsInsert takes.
@@ -112,6 +113,7 @@ func (l *eventLog) Append(ctx context.Context, events ...crmkit.Event) error {
 	case dup != nil:
 		return storage.DuplicateEvent(uuid.UUID(*dup))
 	}
+	l.sc.wroteEvents()
 	return nil
 }
 
@@ -219,18 +221,9 @@ func (l *eventLog) readBatch(ctx context.Context, dst []crmkit.Event, sql string
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var (
-			e       crmkit.Event
-			id, agg [16]byte
-			payload []byte
-		)
-		if err := rows.Scan(&id, &e.AggregateKind, &agg, &e.Type, &e.Actor, &e.At, &e.Version, &e.From, &e.To, &e.Reason, &payload); err != nil {
+		e, err := scanEvent(rows)
+		if err != nil {
 			return dst, fmt.Errorf("postgres: read events: %w", mapErr(ctx, err))
-		}
-		e.ID, e.AggregateID = id, agg
-		e.At = e.At.UTC()
-		if len(payload) > 0 {
-			e.Payload = payload
 		}
 		dst = append(dst, e)
 	}
@@ -238,6 +231,26 @@ func (l *eventLog) readBatch(ctx context.Context, dst []crmkit.Event, sql string
 		return dst, fmt.Errorf("postgres: read events: %w", mapErr(ctx, err))
 	}
 	return dst, nil
+}
+
+// scanEvent reads an event from the columns eventCols names, then the
+// extra columns into extra.
+func scanEvent(rows pgx.Rows, extra ...any) (crmkit.Event, error) {
+	var (
+		e       crmkit.Event
+		id, agg [16]byte
+		payload []byte
+	)
+	dst := append([]any{&id, &e.AggregateKind, &agg, &e.Type, &e.Actor, &e.At, &e.Version, &e.From, &e.To, &e.Reason, &payload}, extra...)
+	if err := rows.Scan(dst...); err != nil {
+		return crmkit.Event{}, err
+	}
+	e.ID, e.AggregateID = id, agg
+	e.At = e.At.UTC()
+	if len(payload) > 0 {
+		e.Payload = payload
+	}
+	return e, nil
 }
 
 // errSeq is a stream of one error.

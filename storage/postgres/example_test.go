@@ -29,7 +29,8 @@ func ExampleMigrations() {
 	// 7 0007_account_keys.sql
 	// 8 0008_pipelines_forecasts_commissions.sql
 	// 9 0009_quotes_approvals_interactions.sql
-	// schema version 9
+	// 10 0010_feed.sql
+	// schema version 10
 }
 
 // A malformed DSN is refused before anything connects.

@@ -81,6 +81,9 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		// BeginFunc's own begin and commit errors come from the driver.
 		return 0, mapErr(ctx, err)
 	}
+	if len(events) > 0 {
+		s.db.notifyFeed(s.sc.tenant)
+	}
 	return n, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -23,6 +24,13 @@ type DB struct {
 	pool   *pgxpool.Pool
 	schema string // "" for the connection's own search_path
 	owned  bool   // Close closes pool
+
+	feedMu sync.Mutex
+	feed   *listener // the change feed's LISTEN connection, once Wait ran
+
+	notifyMu  sync.Mutex
+	pending   map[string]struct{} // tenants whose consumers to wake
+	notifying bool                // a goroutine sends pending's NOTIFYs
 }
 
 // Option configures Open.
@@ -146,10 +154,14 @@ func (db *DB) Pool() *pgxpool.Pool {
 	return db.pool
 }
 
-// Close closes the pool if Open made it, waiting for connections in use
-// to be released. Calls on stores of db afterwards are errors matching
+// Close stops the change feed's listener (see Store.Wait) and closes the
+// pool if Open made it, waiting for connections in use to be released.
+// Calls on stores of db afterwards are errors matching
 // crmkit.ErrUnavailable. Closing a nil or zero DB does nothing.
 func (db *DB) Close() {
+	if db != nil {
+		db.stopListener()
+	}
 	if db != nil && db.owned && db.pool != nil {
 		db.pool.Close()
 	}
@@ -174,7 +186,7 @@ func (db *DB) Tenant(name string) (*Store, error) {
 	if err := storage.ValidateTenant(name); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, sc: scope{tenant: name, q: db.pool}}, nil
+	return &Store{db: db, sc: scope{tenant: name, q: db.pool, db: db}}, nil
 }
 
 // quoteIdent quotes a PostgreSQL identifier.

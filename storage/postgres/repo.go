@@ -282,6 +282,9 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		return zero, fmt.Errorf("postgres: create %s %s: %w", r.k.name, id, r.mapWriteErr(ctx, &v, err))
 	}
 	if written {
+		if len(events) > 0 {
+			r.sc.wroteEvents()
+		}
 		return v, nil
 	}
 	// Nothing was written: the key was used, the ID exists, or an event
@@ -359,6 +362,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		return fmt.Errorf("postgres: save %s %s: %w", r.k.name, id, r.mapWriteErr(ctx, &v, err))
 	}
 	if written {
+		if len(events) > 0 {
+			r.sc.wroteEvents()
+		}
 		return nil
 	}
 	stored, err := r.storedVersion(ctx, q, id)

@@ -45,6 +45,18 @@ type scope struct {
 	tenant string
 	q      querier
 	tx     *txn
+	db     *DB
+}
+
+// wroteEvents notes that a write of the scope committed (outside Update)
+// or will commit (inside) events: the change feed's consumers are woken
+// after the commit.
+func (s *scope) wroteEvents() {
+	if s.tx != nil {
+		s.tx.events = true
+		return
+	}
+	s.db.notifyFeed(s.tenant)
 }
 
 // acquire returns the querier for one call and the function that ends the
@@ -81,8 +93,9 @@ func (s *Store) scope() *scope {
 
 // txn is the state of one Update's transaction.
 type txn struct {
-	mu   sync.Mutex
-	done bool
+	mu     sync.Mutex
+	done   bool
+	events bool // a write appended events
 }
 
 // end marks the transaction finished, waiting for a call in progress.
@@ -171,7 +184,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 		return fmt.Errorf("postgres: begin: %w", mapErr(ctx, err))
 	}
 	t := &txn{}
-	sc := &scope{tenant: s.sc.tenant, q: ptx, tx: t}
+	sc := &scope{tenant: s.sc.tenant, q: ptx, tx: t, db: s.db}
 	committed := false
 	defer func() {
 		if committed {
@@ -195,5 +208,8 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 		return fmt.Errorf("postgres: commit: %w", mapErr(ctx, err))
 	}
 	committed = true
+	if t.events {
+		s.db.notifyFeed(s.sc.tenant)
+	}
 	return nil
 }

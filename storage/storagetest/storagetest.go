@@ -92,6 +92,12 @@
 //     an account written after its deal in one Update, an account Save
 //     dropping a contact a deal refers to: a *storage.ReferenceError
 //     matching crmkit.ErrInvalid, nothing written).
+//   - The change feed (Feed), for a store that implements storage.Feed:
+//     16 writers with random commit delays and 3 subscribed consumers,
+//     each seeing every committed event once, in version order per
+//     aggregate; exactly-once handler writes under failing handlers;
+//     resuming after a stop mid-batch; parking; bad input; a rapid model
+//     of consumes, failures, panics and parks. BenchmarkFeed measures it.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -186,7 +192,8 @@ var tests = []test{
 	{"Interactions", testInteractions},
 	{"ServiceReferences", testServiceReferences},
 	{"Timeline", testTimeline},
-	{"Reports", testReports},
+	{"Feed", testFeed},       // optional: storage.Feed
+	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
