@@ -183,7 +183,16 @@
 // report stale versions with Conflict, missing entities with NotFound,
 // wrap ErrSerialization for the database's retryable aborts and
 // crmkit.ErrUnavailable for everything else the database reports; then
-// pass storagetest.Run, and storagetest.Agree beside the memory store. Optional abilities (a backend that
-// aggregates a funnel itself) are extra interfaces found by type
-// assertion, as database/sql does.
+// pass storagetest.Run, and storagetest.Agree beside the memory store.
+//
+// # Reports from a store
+//
+// Optional abilities are extra interfaces found by type assertion, as
+// database/sql does, and storagetest.Run checks each on every store that
+// offers it. Every store of crmkit is a funnel.Source (its deals as
+// funnel.OpportunityOf adapts them, so funnel.SummarizeSource reports
+// straight from the store) and a HistoryStreamer (every aggregate's
+// events of one kind, grouped by aggregate in version order, the order
+// funnel reads records in); storage/postgres is also a funnel.Aggregator
+// that computes the report with one GROUP BY over its deals table.
 package storage
