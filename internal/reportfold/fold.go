@@ -31,7 +31,8 @@ type Group struct {
 	MinMicros, MaxMicros int64
 }
 
-// Folder accumulates groups into a report.
+// Folder accumulates groups into a report. After an error from Add it
+// is spent: start again with New.
 type Folder struct {
 	p                        *deal.Pipeline
 	asOf                     time.Time
