@@ -2,15 +2,16 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"strconv"
-
-	"fmt"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 var (
@@ -23,86 +24,124 @@ var (
 // at most this many in memory and keeps no connection between batches.
 const reportBatch = 1000
 
+// dealFacts are the columns, and the fields of the stored body read in
+// SQL, that funnel.OpportunityOf reads of a deal: the source needs no
+// whole-body JSON decoding in Go.
+const dealFacts = `SELECT id, stage, status, owner, pipeline,
+	coalesce(body->'amount'->>'amount', ''), coalesce(body->'amount'->>'currency', ''),
+	(body->>'created_at')::timestamptz, (body->>'stage_entered_at')::timestamptz,
+	(body->>'updated_at')::timestamptz, (body->'outcome'->>'at')::timestamptz, (body->>'close_date')::timestamptz,
+	coalesce(body->'outcome'->>'reason', ''), coalesce(body->'outcome'->>'competitor', ''),
+	coalesce(body->>'type', ''), coalesce(body->>'campaign_id', '')
+	FROM deals WHERE tenant_id = $1`
+
 var (
-	dealBodiesFirst = `SELECT id, body FROM deals WHERE tenant_id = $1 ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
-	dealBodiesNext  = `SELECT id, body FROM deals WHERE tenant_id = $1 AND id > $2::uuid ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
+	dealFactsFirst = dealFacts + ` ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
+	dealFactsNext  = dealFacts + ` AND id > $2::uuid ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
 )
 
 // Opportunities yields every deal of the tenant as a funnel.Opportunity
-// (funnel.OpportunityOf), in ID order, reading the deals table in batches
-// of 1,000 rows (keyset pagination on the ID), never a query per deal.
-// It makes the Store a funnel.Source.
+// (funnel.OpportunityOf of the deal, of which it reads only what the
+// adapter reads), in ID order, reading the deals table in batches of
+// 1,000 rows (keyset pagination on the ID), never a query per deal. It
+// makes the Store a funnel.Source.
 func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, error] {
 	return func(yield func(funnel.Opportunity, error) bool) {
 		if err := storage.CheckContext(ctx); err != nil {
 			yield(funnel.Opportunity{}, err)
 			return
 		}
-		r := &repo[deal.Deal, storage.DealFilter]{sc: s.scope(), k: dealKind}
-		var (
-			last   [16]byte
-			bodies = make([][]byte, 0, reportBatch)
-			ids    = make([][16]byte, 0, reportBatch)
-		)
+		sc := s.scope()
+		batch := make([]deal.Deal, 0, reportBatch)
 		for first := true; ; first = false {
 			if err := ctx.Err(); err != nil {
 				yield(funnel.Opportunity{}, storage.Stopped(err))
 				return
 			}
-			sql, args := dealBodiesFirst, []any{r.sc.tenant}
+			sql, args := dealFactsFirst, []any{sc.tenant}
 			if !first {
-				sql, args = dealBodiesNext, []any{r.sc.tenant, last}
+				sql, args = dealFactsNext, []any{sc.tenant, [16]byte(batch[len(batch)-1].ID)}
 			}
 			var err error
-			ids, bodies, err = readBodies(ctx, r.sc, sql, args, ids[:0], bodies[:0])
-			if err != nil {
+			if batch, err = readDealFacts(ctx, sc, sql, args, batch[:0]); err != nil {
 				yield(funnel.Opportunity{}, err)
 				return
 			}
-			for _, b := range bodies {
-				d, err := r.decode(b)
-				if err != nil {
-					yield(funnel.Opportunity{}, err)
-					return
-				}
-				if !yield(funnel.OpportunityOf(&d), nil) {
+			for i := range batch {
+				if !yield(funnel.OpportunityOf(&batch[i]), nil) {
 					return
 				}
 			}
-			if len(ids) < reportBatch {
+			if len(batch) < reportBatch {
 				return
 			}
-			last = ids[len(ids)-1]
 		}
 	}
 }
 
-// readBodies runs one batch's query of (id, body) rows.
-func readBodies(ctx context.Context, sc *scope, sql string, args []any, ids [][16]byte, bodies [][]byte) ([][16]byte, [][]byte, error) {
+// readDealFacts runs one batch's query of dealFacts rows into deals that
+// hold what funnel.OpportunityOf reads.
+func readDealFacts(ctx context.Context, sc *scope, sql string, args []any, dst []deal.Deal) ([]deal.Deal, error) {
 	q, release, err := sc.acquire()
 	if err != nil {
-		return ids, bodies, err
+		return dst, err
 	}
 	defer release()
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
-		return ids, bodies, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
+		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
 	}
 	defer rows.Close()
+	var (
+		id                                              [16]byte
+		stage                                           int16
+		status, amount, cur, typ, campaign              string
+		created, entered, updated, outcomeAt, closeDate pgtype.Timestamptz
+	)
 	for rows.Next() {
-		var (
-			id   [16]byte
-			body []byte
-		)
-		if err := rows.Scan(&id, &body); err != nil {
-			return ids, bodies, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
+		var d deal.Deal
+		if err := rows.Scan(&id, &stage, &status, &d.Owner, &d.PipelineID, &amount, &cur,
+			&created, &entered, &updated, &outcomeAt, &closeDate,
+			&d.Outcome.Reason, &d.Outcome.Competitor, &typ, &campaign); err != nil {
+			return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
 		}
-		ids, bodies = append(ids, id), append(bodies, body)
+		d.ID, d.Stage = id, int(stage)
+		d.CreatedAt, d.StageEnteredAt, d.UpdatedAt = created.Time.UTC(), entered.Time.UTC(), updated.Time.UTC()
+		d.Outcome.At, d.CloseDate = outcomeAt.Time.UTC(), closeDate.Time.UTC()
+		if err := d.Status.UnmarshalText([]byte(status)); err != nil {
+			return dst, storedErr(d.ID, err)
+		}
+		if typ != "" {
+			if err := d.Type.UnmarshalText([]byte(typ)); err != nil {
+				return dst, storedErr(d.ID, err)
+			}
+		}
+		if campaign != "" {
+			if d.CampaignID, err = uuid.Parse(campaign); err != nil {
+				return dst, storedErr(d.ID, err)
+			}
+		}
+		if cur != "" {
+			c, err := crmkit.ParseCurrency(cur)
+			if err != nil {
+				return dst, storedErr(d.ID, err)
+			}
+			if d.Amount, err = crmkit.ParseMoney(amount, c); err != nil {
+				return dst, storedErr(d.ID, err)
+			}
+		}
+		dst = append(dst, d)
 	}
 	if err := rows.Err(); err != nil {
-		return ids, bodies, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
+		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
 	}
-	return ids, bodies, nil
+	return dst, nil
+}
+
+// storedErr is the error of a stored deal this code cannot read (written
+// by other code): the store cannot serve it.
+func storedErr(id uuid.UUID, err error) error {
+	return fmt.Errorf("postgres: decode stored deal %s: %w: %w", id, crmkit.ErrUnavailable, err)
 }
 
 var (

@@ -61,6 +61,9 @@ func testReports(t *testing.T, o Opener) {
 	})
 }
 
+// reportsCampaign is the campaign some of the report suite's deals name.
+var reportsCampaign = uuid.MustParse("0190f3a0-0000-7000-8000-0000000000ca")
+
 // writeRandomDeal creates deal i with a random stage, owner and amount
 // and applies a few random commands, each saved with its event; a command
 // the pipeline refuses is skipped.
@@ -71,8 +74,9 @@ func writeRandomDeal(t *rapid.T, ctx context.Context, s storage.Store, p *deal.P
 		Name: fmt.Sprintf("deal %d", i), Type: deal.NewBusiness,
 		Amount:    crmkit.MustMoney(fmt.Sprintf("%d.%02d", rapid.IntRange(0, 5000).Draw(t, "units"), rapid.IntRange(0, 99).Draw(t, "cents")), "EUR"),
 		CloseDate: base.AddDate(0, 2, 0), AccountID: suiteAccount, ContactID: suiteContact,
-		Owner: rapid.SampledFrom([]string{"ana", "ben"}).Draw(t, "owner"),
-		Stage: stages[rapid.IntRange(0, len(stages)-1).Draw(t, "stage")].Name,
+		Owner:      rapid.SampledFrom([]string{"ana", "ben"}).Draw(t, "owner"),
+		Stage:      stages[rapid.IntRange(0, len(stages)-1).Draw(t, "stage")].Name,
+		CampaignID: rapid.SampledFrom([]uuid.UUID{uuid.Nil, reportsCampaign}).Draw(t, "campaign"),
 	}, deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: at}})
 	require.NoError(t, err)
 	d, err = s.Deals().Create(ctx, d, "", ev)
