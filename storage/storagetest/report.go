@@ -35,6 +35,7 @@ func testReports(t *testing.T, o Opener) {
 		t.Skip("the store implements neither funnel.Source nor storage.HistoryStreamer")
 	}
 	p := deal.DefaultPipeline()
+	t.Run("BadInput", func(t *testing.T) { reportsBadInput(t, probe, p) })
 	n := 0
 	rapid.Check(t, func(rt *rapid.T) {
 		n++
@@ -175,5 +176,50 @@ func checkHistories(t *rapid.T, ctx context.Context, s storage.Store, hs storage
 	}
 	for range hs.Histories(ctx, "no-such-kind") {
 		t.Fatalf("a kind without aggregates yielded an event")
+	}
+}
+
+// reportsBadInput checks that each interface refuses a nil context, an
+// invalid kind and an invalid query with crmkit.ErrInvalid.
+func reportsBadInput(t *testing.T, s storage.Store, p *deal.Pipeline) {
+	var nilCtx context.Context // the input under test
+	first := func(seq func(func(error) bool)) error {
+		var got error
+		seq(func(err error) bool { got = err; return false })
+		return got
+	}
+	if src, ok := s.(funnel.Source); ok {
+		err := first(func(yield func(error) bool) {
+			for _, err := range src.Opportunities(nilCtx) {
+				if !yield(err) {
+					return
+				}
+			}
+		})
+		require.ErrorIs(t, err, crmkit.ErrInvalid, "Opportunities with a nil context")
+		if a, ok := src.(funnel.Aggregator); ok {
+			_, err := a.AggregateFunnel(nilCtx, p, funnel.Query{AsOf: base})
+			require.ErrorIs(t, err, crmkit.ErrInvalid, "AggregateFunnel with a nil context")
+			_, err = a.AggregateFunnel(context.Background(), p, funnel.Query{Quantiles: crmkit.QuantilesNone})
+			require.ErrorIs(t, err, crmkit.ErrInvalid, "AggregateFunnel without a report time")
+			_, err = a.AggregateFunnel(context.Background(), nil, funnel.Query{AsOf: base, Quantiles: crmkit.QuantilesNone})
+			require.ErrorIs(t, err, crmkit.ErrInvalid, "AggregateFunnel without a pipeline")
+		}
+	}
+	if hs, ok := s.(storage.HistoryStreamer); ok {
+		for name, ctx := range map[string]context.Context{"nil context": nilCtx, "kind not UTF-8": context.Background()} {
+			kind := deal.DealKind
+			if ctx != nil {
+				kind = "\xff"
+			}
+			err := first(func(yield func(error) bool) {
+				for _, err := range hs.Histories(ctx, kind) {
+					if !yield(err) {
+						return
+					}
+				}
+			})
+			require.ErrorIs(t, err, crmkit.ErrInvalid, "Histories with a %s", name)
+		}
 	}
 }
