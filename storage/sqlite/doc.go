@@ -33,6 +33,19 @@
 // running it again changes nothing, and a file at a newer version than
 // SchemaVersion is refused (crmkit.ErrConflict).
 //
+// Schema version 2 adds quotes, approvals and interactions; version 3
+// adds commission_plans, forecast_snapshots (immutable, at version 1),
+// pipelines (the latest spec of each pipeline, keyed by
+// deal.PipelineAggregateID of its ID) and pipeline_versions (every
+// version a definition's Create or Save wrote, in the same transaction),
+// and deals.pipeline_version (NULL for 0, a pipeline never stored).
+// Triggers named deals_pipeline_fk stand for PostgreSQL's foreign key of
+// that name (SQLite adds no table constraint to a stored table without
+// rebuilding it): a deal's (tenant_id, pipeline, pipeline_version) must
+// be in pipeline_versions, and a version a deal runs on cannot be
+// removed. Migrating a file whose deals already name a pipeline version
+// fails and leaves it at version 2.
+//
 // # How writes work
 //
 // SQLite has one writer per file. The store makes that explicit: a DB
@@ -55,8 +68,8 @@
 // Create or Save calls storage.CheckHistory on its events; under the
 // write lock a Create of an aggregate whose events are logged is refused
 // (storage.HistoryExists), a deal's account and contact, a contract's
-// account and deal, a quote's deal and an interaction's account and
-// contact must be stored in the tenant (storage.Dangling; a contact is
+// account and deal, a quote's deal, an interaction's account and
+// contact and a deal's pipeline version must be stored in the tenant (storage.Dangling; a contact is
 // looked up in its account's body), an account Save must not drop a
 // contact a deal or an interaction refers to (storage.ContactInUse), and
 // an Append of a stored aggregate's events is refused

@@ -55,6 +55,8 @@ var tables = map[string]string{
 	leadKind.name: leadKind.table, dealKind.name: dealKind.table, accountKind.name: accountKind.table,
 	contractKind.name: contractKind.table, planKind.name: planKind.table, campaignKind.name: campaignKind.table,
 	quoteKind.name: quoteKind.table, approvalKind.name: approvalKind.table, interactionKind.name: interactionKind.table,
+	commissionPlanKind.name: commissionPlanKind.table, pipelineKind.name: pipelineKind.table,
+	forecastSnapshotKind.name: forecastSnapshotKind.table,
 }
 
 // checkNotStored refuses events of a stored aggregate in an Append

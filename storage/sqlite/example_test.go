@@ -104,5 +104,6 @@ func ExampleMigrations() {
 	// Output:
 	// 1 0001_init.sql
 	// 2 0002_quotes_approvals_interactions.sql
-	// schema version 2
+	// 3 0003_pipelines_forecasts_commissions.sql
+	// schema version 3
 }

@@ -49,10 +49,11 @@ var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	name:  deal.DealKind,
 	table: "deals",
-	cols:  []string{"pipeline", "stage", "status", "owner", "expected_close", "account_id", "contact_id"},
+	cols: []string{"pipeline", "stage", "status", "owner", "expected_close", "account_id", "contact_id",
+		"pipeline_version"}, // schema version 3: NULL for 0, a pipeline never stored
 	colValues: func(d *deal.Deal, dst []any) []any {
 		return append(dst, d.PipelineID, int64(d.Stage), d.Status.String(), d.Owner, nullMicros(d.CloseDate),
-			d.AccountID[:], nullID(d.ContactID))
+			d.AccountID[:], nullID(d.ContactID), nullVersion(d.PipelineVersion))
 	},
 	refs:           storage.DealReferences,
 	id:             func(d *deal.Deal) uuid.UUID { return d.ID },

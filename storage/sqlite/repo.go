@@ -37,6 +37,10 @@ type kind[T, F any] struct {
 	// Save must not drop one a deal or an interaction refers to
 	// (storage.ContactInUse).
 	contacts func(v *T) []uuid.UUID
+	// afterWrite, if not nil, runs after the row of each Create and Save
+	// is written, in the same transaction (a pipeline definition records
+	// its version in pipeline_versions).
+	afterWrite func(ctx context.Context, q querier, tenant string, v *T) error
 
 	getSQL, versionSQL, keySQL, insertSQL, updateSQL, listSQL string
 }
@@ -238,12 +242,23 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		if _, err := q.ExecContext(ctx, r.k.insertSQL, r.k.colValues(&v, args)...); err != nil {
 			return fmt.Errorf("sqlite: create %s %s: %w", r.k.name, id, mapErr(ctx, err))
 		}
+		if err := r.afterWrite(ctx, q, &v); err != nil {
+			return err
+		}
 		return insertEvents(ctx, q, r.sc.tenant, events)
 	})
 	if err != nil {
 		return zero, mapErr(ctx, err)
 	}
 	return out, nil
+}
+
+// afterWrite runs the kind's afterWrite, if any, for v.
+func (r *repo[T, F]) afterWrite(ctx context.Context, q querier, v *T) error {
+	if r.k.afterWrite == nil {
+		return nil
+	}
+	return r.k.afterWrite(ctx, q, r.sc.tenant, v)
 }
 
 // storedVersion returns the stored version of id, 0 if there is none.
@@ -300,6 +315,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		if _, err := q.ExecContext(ctx, r.k.updateSQL, args...); err != nil {
 			return fmt.Errorf("sqlite: save %s %s: %w", r.k.name, id, mapErr(ctx, err))
 		}
+		if err := r.afterWrite(ctx, q, &v); err != nil {
+			return err
+		}
 		return insertEvents(ctx, q, r.sc.tenant, events)
 	})
 	return mapErr(ctx, err)
@@ -329,6 +347,10 @@ func (r *repo[T, F]) checkRefs(ctx context.Context, q querier, v *T, seen map[st
 			query = `SELECT count(*) FROM accounts, json_each(accounts.body, '$.contacts') AS c
 	WHERE accounts.tenant_id = ? AND json_extract(c.value, '$.id') = ? AND accounts.id = ?`
 			args = []any{r.sc.tenant, ref.ID.String(), ref.Account[:]}
+		case deal.PipelineKind:
+			// Every version written is in pipeline_versions.
+			query = `SELECT count(*) FROM pipeline_versions WHERE tenant_id = ? AND pipeline = ? AND version = ?`
+			args = []any{r.sc.tenant, ref.Key, ref.Version}
 		default:
 			return fmt.Errorf("sqlite: %s %s refers to a %s, a kind the store does not keep: %w", r.k.name, r.k.id(v), ref.Kind, crmkit.ErrInvalid)
 		}
