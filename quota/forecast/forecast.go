@@ -2,11 +2,17 @@
 // MovingAverage, SeasonalIndex with multiplicative indices from several
 // past years, and HoltWinters with FitHoltWinters, adjusted by Factors for
 // product life cycle and market. Predict reports the backtest MAPE with
-// the forecast; Result.Targets rounds it to targets in a plan's
-// quota.Unit explicitly, and Result.Weights or SeasonalWeights feed
-// quota.Plan.Split. The models compute in float64; money enters through
-// Series and leaves through Targets. The work a caller sizes is bounded
-// before anything is allocated (MaxHorizon, MaxSeason, MaxFactors).
+// the forecast; Result.Targets rounds it to targets in a plan's quota.Unit
+// explicitly, and Result.Weights or SeasonalWeights feed quota.Plan.Split.
+//
+// The models compute in float64; money enters through Series and leaves
+// through Targets. The work a caller sizes is bounded before anything is
+// allocated (MaxHorizon, MaxSeason, histories within ±2^53, MaxFactors):
+// beyond is crmkit.ErrInvalid, and a forecast that would leave float64 is
+// crmkit.ErrOverflow, never ±Inf.
+//
+// forecast imports quota for Unit, Quantity and Weights; quota does not
+// import forecast.
 package forecast
 
 import (
