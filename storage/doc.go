@@ -48,9 +48,11 @@
 // 0 (deal.DefaultPipeline, a pipeline built in code) needs none. Forecast
 // snapshots (ForecastSnapshotRepository) are immutable records, put once
 // with one event, never saved.
-// EventLog.Append stays for events that describe no stored state change
-// (history imports): it may name an aggregate that exists, and it does
-// not change that aggregate's stored version.
+// EventLog.Append stays for events that describe no stored state
+// (history imports, aggregates no repository keeps): an event of an
+// aggregate a repository holds is refused (EventOfStored), and a Create of
+// an aggregate whose events are logged already is refused too
+// (HistoryExists), so a stored history always matches its state.
 //
 // A deal's account (and its contact, inside that account), a contract's
 // account (and its deal), a quote's deal and a service interaction's
