@@ -75,16 +75,11 @@
 //
 // # Forecasts
 //
-// Short-term targets may come from models (MovingAverage, SeasonalIndex
-// with multiplicative indices from several past years, HoltWinters with
-// FitHoltWinters), adjusted by Factors for product life cycle and market.
-// Predict reports the backtest MAPE with the forecast; Forecast.Targets
-// rounds it to targets in a plan's unit explicitly, and Forecast.Weights or
-// SeasonalWeightsFrom feed a split. The models compute in float64; money
-// enters through Series and leaves through Targets. The work a caller
-// sizes is bounded before anything is allocated (MaxHorizon, MaxSeason,
-// histories within ±2^53, MaxFactors): beyond is crmkit.ErrInvalid, and a
-// forecast that would leave float64 is crmkit.ErrOverflow, never ±Inf.
+// Short-term targets may come from the time-series models of package
+// quota/forecast (moving average, seasonal index, Holt-Winters), whose
+// results become targets through Unit.Quantity (one explicit rounding per
+// period) and split weights through SeasonalWeights and CustomWeights.
+// quota does not import forecast.
 //
 // # Quotas beyond money
 //

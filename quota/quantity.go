@@ -41,6 +41,29 @@ func Count(n int64, what string) Quantity { return Quantity{unit: CountUnit(what
 // Zero returns zero in unit u.
 func (u Unit) Zero() Quantity { return Quantity{unit: u} }
 
+// Quantity returns d, a number in unit u as Quantity.Decimal gives it
+// (major units of a currency, or a count), as a Quantity of u rounded once
+// with mode to a whole minor unit or count. An invalid unit or rounding
+// mode is crmkit.ErrInvalid; a result beyond int64 minor units or counts
+// crmkit.ErrOverflow.
+func (u Unit) Quantity(d decimal.Decimal, mode crmkit.RoundingMode) (Quantity, error) {
+	if err := u.Validate(); err != nil {
+		return Quantity{}, err
+	}
+	if err := checkRounding(mode); err != nil {
+		return Quantity{}, err
+	}
+	cur := u.Currency
+	if !u.IsMoney() {
+		cur = countCarrier
+	}
+	m, err := crmkit.MoneyFromDecimal(d, cur, mode)
+	if err != nil {
+		return Quantity{}, fmt.Errorf("%s in %s: %w", d, u, err)
+	}
+	return u.of(m.Minor()), nil
+}
+
 // of returns n minor units or things of unit u.
 func (u Unit) of(n int64) Quantity { return Quantity{unit: u, n: n} }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/quota/quotatest"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -304,4 +305,76 @@ func TestPropertyAmountInAnotherUnitChangesNothing(t *testing.T) {
 		require.NoError(t, err)
 		assert.JSONEq(t, string(before), string(after))
 	})
+}
+
+// TestUnitQuantity checks Unit.Quantity against values rounded by hand.
+func TestUnitQuantity(t *testing.T) {
+	eur := quota.MoneyUnit(crmkit.MustCurrency("EUR"))
+	jpy := quota.MoneyUnit(crmkit.MustCurrency("JPY"))
+	kwd := quota.MoneyUnit(crmkit.MustCurrency("KWD"))
+	deals := quota.CountUnit("deals")
+	for _, c := range []struct {
+		u    quota.Unit
+		d    string
+		mode crmkit.RoundingMode
+		want quota.Quantity
+	}{
+		{eur, "1045.005", crmkit.RoundHalfEven, quota.Amount(eurs("1045.00"))}, // tie, 0 is even
+		{eur, "1045.005", crmkit.RoundHalfUp, quota.Amount(eurs("1045.01"))},
+		{eur, "1045.0099", crmkit.RoundDown, quota.Amount(eurs("1045.00"))},
+		{eur, "-0.001", crmkit.RoundFloor, quota.Amount(eurs("-0.01"))},
+		{jpy, "1500.5", crmkit.RoundHalfEven, quota.Amount(crmkit.MustMoney("1500", "JPY"))},
+		{kwd, "1.2345", crmkit.RoundHalfUp, quota.Amount(crmkit.MustMoney("1.235", "KWD"))}, // 3 digits
+		{deals, "12.5", crmkit.RoundHalfEven, quota.Count(12, "deals")},
+		{deals, "12.5", crmkit.RoundHalfUp, quota.Count(13, "deals")},
+		{deals, "12.01", crmkit.RoundCeiling, quota.Count(13, "deals")},
+		{deals, "0", crmkit.RoundUp, quota.Count(0, "deals")},
+	} {
+		got, err := c.u.Quantity(d(c.d), c.mode)
+		require.NoError(t, err, "%s %s %s", c.d, c.u, c.mode)
+		assert.Equal(t, c.want, got, "%s %s %s", c.d, c.u, c.mode)
+	}
+	for name, c := range map[string]struct {
+		u    quota.Unit
+		d    string
+		mode crmkit.RoundingMode
+		want error
+	}{
+		"no unit":       {quota.Unit{}, "1", crmkit.RoundHalfEven, crmkit.ErrInvalid},
+		"both":          {quota.Unit{Currency: crmkit.MustCurrency("EUR"), Count: "deals"}, "1", crmkit.RoundHalfEven, crmkit.ErrInvalid},
+		"no mode":       {eur, "1", 0, crmkit.ErrInvalid},
+		"unknown mode":  {deals, "1", crmkit.RoundingMode(200), crmkit.ErrInvalid},
+		"beyond int64":  {deals, "9223372036854775808", crmkit.RoundHalfEven, crmkit.ErrOverflow},
+		"beyond cents":  {eur, "92233720368547758.08", crmkit.RoundHalfEven, crmkit.ErrOverflow},
+		"huge exponent": {eur, "1e9999", crmkit.RoundHalfEven, crmkit.ErrOverflow},
+	} {
+		got, err := c.u.Quantity(d(c.d), c.mode)
+		assert.ErrorIs(t, err, c.want, name)
+		assert.Equal(t, quota.Quantity{}, got, name)
+	}
+}
+
+// TestPropertyUnitQuantityInvertsDecimal: a quantity's Decimal, given back
+// to its unit, is the same quantity under every rounding mode (it is
+// exact, so no mode rounds it).
+func TestPropertyUnitQuantityInvertsDecimal(t *testing.T) {
+	modes := []crmkit.RoundingMode{crmkit.RoundHalfEven, crmkit.RoundHalfUp, crmkit.RoundDown, crmkit.RoundUp, crmkit.RoundFloor, crmkit.RoundCeiling}
+	rapid.Check(t, func(t *rapid.T) {
+		q := quantityGen().Draw(t, "q")
+		mode := rapid.SampledFrom(modes).Draw(t, "mode")
+		back, err := q.Unit().Quantity(q.Decimal(), mode)
+		require.NoError(t, err)
+		assert.Equal(t, q, back)
+	})
+}
+
+func ExampleUnit_Quantity() {
+	eur := quota.MoneyUnit(crmkit.MustCurrency("EUR"))
+	q, _ := eur.Quantity(decimal.RequireFromString("1045.005"), crmkit.RoundHalfUp)
+	n, _ := quota.CountUnit("deals").Quantity(decimal.RequireFromString("12.5"), crmkit.RoundHalfEven)
+	fmt.Println(q)
+	fmt.Println(n)
+	// Output:
+	// 1045.01 EUR
+	// 12 deals
 }

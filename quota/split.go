@@ -23,7 +23,7 @@ const (
 	// WeightSeasonal weighs periods by a seasonal index: Values holds twelve
 	// non-negative indices, one per fiscal month (M01 first), and a
 	// child's weight is the sum of the indices of its months. Only for
-	// period splits. SeasonalIndex computes such indices from history.
+	// period splits. forecast.SeasonalWeights computes them from history.
 	WeightSeasonal
 	// WeightContribution weighs each child by its contribution share: the
 	// sum of the Records that belong to it in a reference window. For a dimension

@@ -109,8 +109,7 @@ func (e *ConversionError) Unwrap() error {
 // dedupe.RejectDuplicates (crmkit.ErrConflict, with a
 // *dedupe.DuplicateError), a command or input the domain packages refuse
 // (as they say; an opportunity needs an amount in a currency). A nil ctx,
-// tx, lad or p, or a tx that keeps no accounts (not an AccountStore), is
-// crmkit.ErrInvalid; a store's errors are returned as the store gives
+// tx, lad or p is crmkit.ErrInvalid; a store's errors are returned as the store gives
 // them.
 func Convert(ctx context.Context, tx Tx, lad *lead.Ladder, p *deal.Pipeline, leadID uuid.UUID, in ConvertInput) (Conversion, error) {
 	switch {

@@ -48,9 +48,11 @@
 // 0 (deal.DefaultPipeline, a pipeline built in code) needs none. Forecast
 // snapshots (ForecastSnapshotRepository) are immutable records, put once
 // with one event, never saved.
-// EventLog.Append stays for events that describe no stored state change
-// (history imports): it may name an aggregate that exists, and it does
-// not change that aggregate's stored version.
+// EventLog.Append stays for events that describe no stored state
+// (history imports, aggregates no repository keeps): an event of an
+// aggregate a repository holds is refused (EventOfStored), and a Create of
+// an aggregate whose events are logged already is refused too
+// (HistoryExists), so a stored history always matches its state.
 //
 // A deal's account (and its contact, inside that account), a contract's
 // account (and its deal), a quote's deal and a service interaction's
@@ -183,7 +185,16 @@
 // report stale versions with Conflict, missing entities with NotFound,
 // wrap ErrSerialization for the database's retryable aborts and
 // crmkit.ErrUnavailable for everything else the database reports; then
-// pass storagetest.Run, and storagetest.Agree beside the memory store. Optional abilities (a backend that
-// aggregates a funnel itself) are extra interfaces found by type
-// assertion, as database/sql does.
+// pass storagetest.Run, and storagetest.Agree beside the memory store.
+//
+// # Reports from a store
+//
+// Optional abilities are extra interfaces found by type assertion, as
+// database/sql does, and storagetest.Run checks each on every store that
+// offers it. Every store of crmkit is a funnel.Source (its deals as
+// funnel.OpportunityOf adapts them, so funnel.SummarizeSource reports
+// straight from the store) and a HistoryStreamer (every aggregate's
+// events of one kind, grouped by aggregate in version order, the order
+// funnel reads records in); storage/postgres is also a funnel.Aggregator
+// that computes the report with one GROUP BY over its deals table.
 package storage

@@ -511,23 +511,23 @@ func (s *story) verify(ctx context.Context) error {
 	return v.Err()
 }
 
-// dealEvents streams every deal's history, deal by deal in ID order, as
-// funnel's event reader wants them.
+// dealEvents streams every deal's history, grouped by deal in ID order
+// and each in version order (the order funnel reads), from the store's
+// storage.HistoryStreamer: batches of events, no query per deal.
 func (s *story) dealEvents(ctx context.Context, errp *error) iter.Seq[crmkit.Event] {
 	return func(yield func(crmkit.Event) bool) {
-		for d, err := range storage.All(ctx, s.store.Deals(), storage.DealFilter{}, 0) {
+		hs, ok := s.store.(storage.HistoryStreamer)
+		if !ok {
+			*errp = fmt.Errorf("the %T store streams no histories (storage.HistoryStreamer)", s.store)
+			return
+		}
+		for e, err := range hs.Histories(ctx, deal.DealKind) {
 			if err != nil {
 				*errp = err
 				return
 			}
-			for e, err := range s.store.Events().ByAggregate(ctx, d.ID) {
-				if err != nil {
-					*errp = err
-					return
-				}
-				if !yield(e) {
-					return
-				}
+			if !yield(e) {
+				return
 			}
 		}
 	}

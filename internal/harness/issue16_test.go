@@ -19,6 +19,7 @@ import (
 	"github.com/crmkit/crmkit/lead/routing"
 	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/crmkit/crmkit/quota"
+	"github.com/crmkit/crmkit/quota/forecast"
 )
 
 func errOf[T any](_ T, err error) error { return err }
@@ -72,15 +73,15 @@ func TestIssue16DomainCases(t *testing.T) {
 		{Name: "nil scoring.PredictiveModel", Call: func() error { return errOf(nilModel.Predict(l)) }},
 		{Name: "zero scoring.PredictiveModel", Call: func() error { return errOf(new(scoring.PredictiveModel).Probability(&l)) }},
 		// Caller-sized work: horizons, seasons, periods, opportunities.
-		{Name: "forecast horizon 1<<40", Call: func() error { return errOf(quota.Predict(quota.MovingAverage{Window: 3}, history, 1<<40)) }},
+		{Name: "forecast horizon 1<<40", Call: func() error { return errOf(forecast.Predict(forecast.MovingAverage{Window: 3}, history, 1<<40)) }},
 		{Name: "forecast horizon MaxInt", Call: func() error {
-			return errOf(quota.HoltWinters{Season: 4, Alpha: 0.3, Beta: 0.1, Gamma: 0.1}.Forecast(history, math.MaxInt))
+			return errOf(forecast.HoltWinters{Season: 4, Alpha: 0.3, Beta: 0.1, Gamma: 0.1}.Forecast(history, math.MaxInt))
 		}},
 		{Name: "season MaxInt (HoltWinters)", Call: func() error {
-			return errOf(quota.HoltWinters{Season: math.MaxInt, Alpha: 0.3, Beta: 0.1, Gamma: 0.1}.Forecast(history, 1))
+			return errOf(forecast.HoltWinters{Season: math.MaxInt, Alpha: 0.3, Beta: 0.1, Gamma: 0.1}.Forecast(history, 1))
 		}},
-		{Name: "season MaxInt (SeasonalIndex)", Call: func() error { return errOf(quota.SeasonalIndex{Season: math.MaxInt}.Forecast(history, 1)) }},
-		{Name: "season MaxInt (FitHoltWinters)", Call: func() error { return errOf(quota.FitHoltWinters(history, math.MaxInt)) }},
+		{Name: "season MaxInt (SeasonalIndex)", Call: func() error { return errOf(forecast.SeasonalIndex{Season: math.MaxInt}.Forecast(history, 1)) }},
+		{Name: "season MaxInt (FitHoltWinters)", Call: func() error { return errOf(forecast.FitHoltWinters(history, math.MaxInt)) }},
 		{Name: "BG/BB n 1<<40", Call: func() error { return errOf(bgbb.ProbTransactions(0, 1<<40)) }},
 		{Name: "BG/BB periods MaxInt", Call: func() error {
 			return errOf(bgbb.ProbAlive(clv.DiscreteCustomer{Frequency: 1, Recency: 1, Periods: math.MaxInt}))
@@ -103,10 +104,10 @@ func TestIssue16DomainCases(t *testing.T) {
 		// The two functions that returned +Inf without an error.
 		{Name: "GammaGamma.ExpectedSpend +Inf", Call: func() error { return errOf(clv.GammaGamma{P: 1e300, Q: 2, Gamma: 1e300}.ExpectedSpend()) }},
 		{Name: "MovingAverage.Forecast +Inf", Call: func() error {
-			return errOf(quota.MovingAverage{Window: 2}.Forecast([]float64{math.MaxFloat64, math.MaxFloat64}, 1))
+			return errOf(forecast.MovingAverage{Window: 2}.Forecast([]float64{math.MaxFloat64, math.MaxFloat64}, 1))
 		}},
 		{Name: "HoltWinters.Forecast beyond float64", Want: crmkit.ErrOverflow, Call: func() error {
-			return errOf(quota.HoltWinters{Season: 2, Alpha: 1, Beta: 1}.Forecast([]float64{1e-300, 1, 1e15, 1}, 3))
+			return errOf(forecast.HoltWinters{Season: 2, Alpha: 1, Beta: 1}.Forecast([]float64{1e-300, 1, 1e15, 1}, 3))
 		}},
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/crmkit/crmkit/lead/routing"
 	"github.com/crmkit/crmkit/lead/scoring"
 	"github.com/crmkit/crmkit/quota"
+	"github.com/crmkit/crmkit/quota/forecast"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/memory"
 	"github.com/crmkit/crmkit/storage/sqlite"
@@ -241,7 +242,6 @@ var sweepTypes = map[string][]reflect.Type{
 	},
 	"quota": {
 		reflect.TypeFor[quota.Adjustment](),
-		reflect.TypeFor[quota.Backtest](),
 		reflect.TypeFor[quota.CalendarSpec](),
 		reflect.TypeFor[quota.Cell](),
 		reflect.TypeFor[quota.CellDiff](),
@@ -251,10 +251,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[quota.Draw](),
 		reflect.TypeFor[quota.EvalOptions](),
 		reflect.TypeFor[quota.Evaluation](),
-		reflect.TypeFor[quota.Factor](),
-		reflect.TypeFor[quota.Forecast](),
 		reflect.TypeFor[quota.Grain](),
-		reflect.TypeFor[quota.HoltWinters](),
 		reflect.TypeFor[quota.KeyStep](),
 		reflect.TypeFor[quota.Line](),
 		reflect.TypeFor[quota.LineKind](),
@@ -262,7 +259,6 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[quota.ManagerMode](),
 		reflect.TypeFor[quota.Measure](),
 		reflect.TypeFor[quota.Member](),
-		reflect.TypeFor[quota.MovingAverage](),
 		reflect.TypeFor[quota.Peer](),
 		reflect.TypeFor[quota.Plan](),
 		reflect.TypeFor[quota.PlanCreatedPayload](),
@@ -278,7 +274,6 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[quota.Sale](),
 		reflect.TypeFor[quota.SaleSplit](),
 		reflect.TypeFor[quota.Scorecard](),
-		reflect.TypeFor[quota.SeasonalIndex](),
 		reflect.TypeFor[quota.Split](),
 		reflect.TypeFor[quota.Statement](),
 		reflect.TypeFor[quota.Tier](),
@@ -290,6 +285,14 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[quota.Unit](),
 		reflect.TypeFor[quota.WeightKind](),
 		reflect.TypeFor[quota.Weights](),
+	},
+	"quota/forecast": {
+		reflect.TypeFor[forecast.Backtest](),
+		reflect.TypeFor[forecast.Factor](),
+		reflect.TypeFor[forecast.HoltWinters](),
+		reflect.TypeFor[forecast.MovingAverage](),
+		reflect.TypeFor[forecast.Result](),
+		reflect.TypeFor[forecast.SeasonalIndex](),
 	},
 	"funnel": {
 		reflect.TypeFor[funnel.Accuracy](),
@@ -564,17 +567,19 @@ var sweepFuncs = map[string][]any{
 		quota.EffectiveQuota,
 		quota.EqualWeights,
 		quota.Fiscal,
-		quota.FitHoltWinters,
 		quota.MoneyUnit,
 		quota.NewCommissionPlan,
 		quota.NewPlan,
 		quota.ParseKey,
-		quota.Predict,
-		quota.SeasonalIndices,
 		quota.SeasonalWeights,
-		quota.SeasonalWeightsFrom,
-		quota.Series,
 		quota.TeamQuotas,
+	},
+	"quota/forecast": {
+		forecast.FitHoltWinters,
+		forecast.Predict,
+		forecast.SeasonalIndices,
+		forecast.SeasonalWeights,
+		forecast.Series,
 	},
 	"funnel": {
 		funnel.CheckCadence,
@@ -597,6 +602,7 @@ var sweepFuncs = map[string][]any{
 		funnel.Months,
 		funnel.Movement,
 		funnel.NewForecast,
+		funnel.OpportunityOf,
 		funnel.Project,
 		funnel.Quarters,
 		funnel.RankCampaigns,

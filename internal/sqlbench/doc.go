@@ -6,9 +6,13 @@
 // Store is a small funnel.Source over a deals table that also implements
 // the optional funnel.Aggregator: AggregateFunnel pushes the summary down
 // to PostgreSQL as one GROUP BY over (reached set, current stage, status,
-// currency) and folds the few resulting rows into the funnel.Report that
-// funnel.Summarize would compute. Its tests prove the two agree; its
-// benchmarks time both paths.
+// currency) and folds the few resulting rows, through internal/reportfold
+// (the fold storage/postgres's AggregateFunnel uses over the real deals
+// table), into the funnel.Report that funnel.Summarize would compute. Its
+// tests prove the two agree; its benchmarks time both paths. Its table
+// keeps each deal's reached set, which the real deals table cannot (a
+// deal's state does not say which stages it skipped); the store's own
+// figures are storage/postgres's BenchmarkReports.
 //
 // The package is internal: it exists for the benchmarks and the
 // conformance test, not as crmkit's storage layer (see storage/postgres).

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math/big"
 	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/internal/reportfold"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -164,58 +164,6 @@ FROM (SELECT reached, stage, status, currency, amount,
 GROUP BY reached, stage, status, currency`
 }
 
-// durAcc accumulates count, negatives, exact sum (nanoseconds), minimum
-// and maximum of a set of durations given by groups.
-type durAcc struct {
-	n, neg   int64
-	sum      big.Int
-	min, max time.Duration
-}
-
-func (a *durAcc) add(n, neg int64, sum *big.Int, lo, hi time.Duration) {
-	if n == 0 {
-		return
-	}
-	if a.n == 0 || lo < a.min {
-		a.min = lo
-	}
-	if a.n == 0 || hi > a.max {
-		a.max = hi
-	}
-	a.n += n
-	a.neg += neg
-	a.sum.Add(&a.sum, sum)
-}
-
-func (a *durAcc) durations() (crmkit.Durations, error) {
-	return crmkit.DurationsFromSummary(a.n, a.neg, &a.sum, a.min, a.max)
-}
-
-// micros parses a decimal number of microseconds into nanoseconds.
-func micros(s string) (*big.Int, error) {
-	b, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return nil, crmkit.Invalid("sum", "not a whole number of microseconds: %q", s)
-	}
-	return b.Mul(b, big.NewInt(1000)), nil
-}
-
-// duration converts microseconds into a Duration, reporting overflow.
-func duration(us int64) (time.Duration, error) {
-	const lim = int64(^uint64(0)>>1) / 1000
-	if us > lim || us < -lim {
-		return 0, fmt.Errorf("%d microseconds: %w", us, crmkit.ErrOverflow)
-	}
-	return time.Duration(us) * time.Microsecond, nil
-}
-
-// stageFig holds one stage's figures while the groups are folded.
-type stageFig struct {
-	reached, advanced, won, dropped, open int64
-	amount, wonAmount, openAmount         int64
-	openStay                              durAcc
-}
-
 // AggregateFunnel computes the report funnel.Summarize would compute over
 // the table's rows with one GROUP BY (SummaryQuery), folding its rows in
 // Go. It pushes down only a query without split, selection or
@@ -225,173 +173,45 @@ type stageFig struct {
 // crmkit.ErrCurrencyMismatch; sums beyond int64 are crmkit.ErrOverflow.
 func (s Store) AggregateFunnel(ctx context.Context, p *deal.Pipeline, q funnel.Query) (funnel.Report, error) {
 	switch {
-	case q.AsOf.IsZero():
-		return funnel.Report{}, crmkit.Invalid("as of", "zero report time")
 	case q.Quantiles != crmkit.QuantilesNone:
 		return funnel.Report{}, fmt.Errorf("quantiles mode %s: %w", q.Quantiles, errors.ErrUnsupported)
 	case len(q.By) > 0 || !q.From.IsZero() || !q.To.IsZero() || q.Match != (funnel.Dims{}) || q.Where != nil:
 		return funnel.Report{}, fmt.Errorf("split or selection: %w", errors.ErrUnsupported)
 	}
-	if p == nil || p.Len() == 0 {
-		return funnel.Report{}, crmkit.Invalid("pipeline", "no pipeline (use deal.NewPipeline)")
+	fo, err := reportfold.New(p, q.AsOf)
+	if err != nil {
+		return funnel.Report{}, err
 	}
-	n := p.Len()
 	rows, err := s.DB.Query(ctx, SummaryQuery(s.Table()), q.AsOf)
 	if err != nil {
 		return funnel.Report{}, fmt.Errorf("summarise %s: %w", s.Table(), err)
 	}
 	defer rows.Close()
 	var (
-		cur                      crmkit.Currency
-		sum                      funnel.Summary
-		openAmt, wonAmt, lostAmt int64
-		cycle, lossCycle         durAcc
-		st                       = make([]stageFig, n)
-		reached                  int64
-		stage                    int32
-		status                   int16
-		code                     string
-		count, amount, dn, dneg  int64
-		dsum                     string
-		dmin, dmax               int64
+		g       reportfold.Group
+		reached int64
+		stage   int32
+		status  int16
+		code    string
 	)
-	add := func(p *int64, v int64) error {
-		r := *p + v
-		if (v > 0 && r < *p) || (v < 0 && r > *p) {
-			return fmt.Errorf("summarise %s: sum of amounts: %w", s.Table(), crmkit.ErrOverflow)
-		}
-		*p = r
-		return nil
-	}
 	for rows.Next() {
-		if err := rows.Scan(&reached, &stage, &status, &code, &count, &amount, &dn, &dneg, &dsum, &dmin, &dmax); err != nil {
+		if err := rows.Scan(&reached, &stage, &status, &code, &g.Count, &g.Amount, &g.N, &g.Negative, &g.SumMicros, &g.MinMicros, &g.MaxMicros); err != nil {
 			return funnel.Report{}, fmt.Errorf("scan summary of %s: %w", s.Table(), err)
 		}
+		g.Reached, g.Stage, g.Status, g.Currency = uint64(reached), int(stage), funnel.Status(status), crmkit.Currency{}
 		if code != "" {
 			c, err := crmkit.ParseCurrency(code)
 			if err != nil {
 				return funnel.Report{}, fmt.Errorf("summarise %s: %w", s.Table(), err)
 			}
-			if !cur.IsZero() && c != cur {
-				return funnel.Report{}, fmt.Errorf("summarise %s: amounts in %s and %s: %w", s.Table(), cur, c, crmkit.ErrCurrencyMismatch)
-			}
-			cur = c
+			g.Currency = c
 		}
-		r := uint64(reached)
-		if int(stage) < -1 || int(stage) >= n || (n < deal.MaxStages && r>>uint(n) != 0) {
-			return funnel.Report{}, crmkit.Invalid("stage", "a deal in stage %d with stage set %#x, beyond the %d stages", stage, r, n)
-		}
-		ds, err := micros(dsum)
-		if err != nil {
-			return funnel.Report{}, err
-		}
-		lo, err := duration(dmin)
-		if err != nil {
-			return funnel.Report{}, err
-		}
-		hi, err := duration(dmax)
-		if err != nil {
-			return funnel.Report{}, err
-		}
-		sum.Entities += count
-		won := funnel.Status(status) == funnel.ClosedWon
-		if r == 0 {
-			sum.NoStage += count
-		}
-		o := funnel.Opportunity{Reached: r}
-		f := o.Furthest()
-		for i := 0; i <= f; i++ {
-			if r&(1<<uint(i)) == 0 {
-				continue
-			}
-			g := &st[i]
-			g.reached += count
-			if err := add(&g.amount, amount); err != nil {
-				return funnel.Report{}, err
-			}
-			if i < f || won {
-				g.advanced += count
-			}
-			if won {
-				g.won += count
-				if err := add(&g.wonAmount, amount); err != nil {
-					return funnel.Report{}, err
-				}
-			}
-		}
-		switch funnel.Status(status) {
-		case funnel.Open, funnel.Paused:
-			if funnel.Status(status) == funnel.Open {
-				sum.Open += count
-			} else {
-				sum.Suspended += count
-			}
-			if err := add(&openAmt, amount); err != nil {
-				return funnel.Report{}, err
-			}
-			if stage >= 0 {
-				g := &st[stage]
-				g.open += count
-				if err := add(&g.openAmount, amount); err != nil {
-					return funnel.Report{}, err
-				}
-				g.openStay.add(dn, dneg, ds, lo, hi)
-			}
-		case funnel.ClosedWon:
-			sum.Won += count
-			if err := add(&wonAmt, amount); err != nil {
-				return funnel.Report{}, err
-			}
-			cycle.add(dn, dneg, ds, lo, hi)
-		case funnel.ClosedLost:
-			sum.Lost += count
-			if err := add(&lostAmt, amount); err != nil {
-				return funnel.Report{}, err
-			}
-			if stage >= 0 {
-				st[stage].dropped += count
-			}
-			lossCycle.add(dn, dneg, ds, lo, hi)
-		case funnel.Dead:
-			sum.Terminated += count
-			if stage >= 0 {
-				st[stage].dropped += count
-			}
-		default:
-			return funnel.Report{}, crmkit.Invalid("status", "unknown status %d", status)
+		if err := fo.Add(g); err != nil {
+			return funnel.Report{}, fmt.Errorf("summarise %s: %w", s.Table(), err)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return funnel.Report{}, fmt.Errorf("summarise %s: %w", s.Table(), err)
 	}
-	money := func(v int64) crmkit.Money {
-		if cur.IsZero() {
-			return crmkit.Money{}
-		}
-		m, _ := crmkit.NewMoney(v, cur) // cur is not zero
-		return m
-	}
-	sum.Currency = cur
-	sum.OpenAmount, sum.WonAmount, sum.LostAmount = money(openAmt), money(wonAmt), money(lostAmt)
-	if sum.Cycle, err = cycle.durations(); err != nil {
-		return funnel.Report{}, err
-	}
-	if sum.LossCycle, err = lossCycle.durations(); err != nil {
-		return funnel.Report{}, err
-	}
-	var empty durAcc
-	stay, _ := empty.durations() // an empty set is always valid
-	sum.Stages = make([]funnel.StageSummary, n)
-	for i := range st {
-		g := &st[i]
-		open, err := g.openStay.durations()
-		if err != nil {
-			return funnel.Report{}, err
-		}
-		sum.Stages[i] = funnel.StageSummary{Name: p.StageName(i),
-			Reached: g.reached, ReachedAmount: money(g.amount), Advanced: g.advanced,
-			Won: g.won, WonAmount: money(g.wonAmount), DroppedOff: g.dropped,
-			Open: g.open, OpenAmount: money(g.openAmount), Stay: stay, OpenStay: open}
-	}
-	return funnel.Report{AsOf: q.AsOf, Total: sum}, nil
+	return fo.Report()
 }

@@ -31,3 +31,12 @@ func BenchmarkEventsByAggregate(b *testing.B) {
 
 // BenchmarkFeed is the shared change-feed benchmark on the memory store.
 func BenchmarkFeed(b *testing.B) { storagetest.BenchmarkFeed(b, newStore(b)) }
+
+// BenchmarkReports is the shared report benchmark over 2,000 deals.
+func BenchmarkReports(b *testing.B) {
+	s, err := memory.New().Tenant("reports")
+	if err != nil {
+		b.Fatal(err)
+	}
+	storagetest.BenchmarkReports(b, s, 2000)
+}

@@ -109,6 +109,15 @@
 // while the caller works. ImportLeads and ImportDeals load many
 // aggregates and their events with COPY in one transaction.
 //
+// # Reports
+//
+// Store is a funnel.Source (its deals, 1,000 rows a query, through
+// funnel.OpportunityOf), a funnel.Aggregator (funnel.SummarizeSource
+// pushes a report without split, selection or quantiles down to one
+// GROUP BY over the deals table, which reads amounts and times from the
+// stored body in SQL) and a storage.HistoryStreamer (a kind's events by
+// aggregate and version, 512 a query, over the events_aggregate index).
+//
 // All SQL is parameterised: values never become SQL text (the schema name,
 // an identifier, is quoted). Every call honours its context: a context
 // that ends while a statement runs makes the pool send the server a

@@ -192,7 +192,8 @@ var tests = []test{
 	{"Interactions", testInteractions},
 	{"ServiceReferences", testServiceReferences},
 	{"Timeline", testTimeline},
-	{"Feed", testFeed}, // optional: storage.Feed
+	{"Feed", testFeed},       // optional: storage.Feed
+	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and

@@ -1,17 +1,33 @@
-package quota
+// Package forecast holds the time-series models that shape quota targets:
+// MovingAverage, SeasonalIndex with multiplicative indices from several
+// past years, and HoltWinters with FitHoltWinters, adjusted by Factors for
+// product life cycle and market. Predict reports the backtest MAPE with
+// the forecast; Result.Targets rounds it to targets in a plan's quota.Unit
+// explicitly, and Result.Weights or SeasonalWeights feed quota.Plan.Split.
+//
+// The models compute in float64; money enters through Series and leaves
+// through Targets. The work a caller sizes is bounded before anything is
+// allocated (MaxHorizon, MaxSeason, histories within ±2^53, MaxFactors):
+// beyond is crmkit.ErrInvalid, and a forecast that would leave float64 is
+// crmkit.ErrOverflow, never ±Inf.
+//
+// forecast imports quota for Unit, Quantity and Weights; quota does not
+// import forecast.
+package forecast
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/quota"
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/optimize"
 )
 
 // Short-term targets from models. The models work on float64 series of
 // per-period amounts in minor units (or counts), as statistical models do;
-// Series converts money to such a series exactly, and Forecast.Targets
+// Series converts money to such a series exactly, and Result.Targets
 // converts the forecast back to Quantities of a plan's unit (money or
 // counts) with one explicit rounding per period.
 
@@ -205,23 +221,23 @@ func SeasonalIndices(history []float64, season int) ([]float64, error) {
 	return idx, nil
 }
 
-// SeasonalWeightsFrom returns the seasonal index of a monthly history that
-// starts at fiscal month M01 as split weights for Plan.Split (see
+// SeasonalWeights returns the seasonal index of a monthly history that
+// starts at fiscal month M01 as split weights for quota.Plan.Split (see
 // SeasonalIndices), each rounded to 6 decimal places.
-func SeasonalWeightsFrom(history []crmkit.Money) (Weights, error) {
+func SeasonalWeights(history []crmkit.Money) (quota.Weights, error) {
 	xs, err := Series(history)
 	if err != nil {
-		return Weights{}, err
+		return quota.Weights{}, err
 	}
 	idx, err := SeasonalIndices(xs, 12)
 	if err != nil {
-		return Weights{}, err
+		return quota.Weights{}, err
 	}
 	ws := make([]decimal.Decimal, len(idx))
 	for i, v := range idx {
 		ws[i] = decimal.NewFromFloat(v).Round(6)
 	}
-	return SeasonalWeights(ws), nil
+	return quota.SeasonalWeights(ws), nil
 }
 
 // SeasonalIndex forecasts with multiplicative seasonal indices from
@@ -459,9 +475,9 @@ type Backtest struct {
 	Valid     bool
 }
 
-// Forecast is a model's forecast of the next periods, the factors to apply
+// Result is a model's forecast of the next periods, the factors to apply
 // to it and its backtest error.
-type Forecast struct {
+type Result struct {
 	Model    string
 	Values   []float64
 	Factors  []Factor
@@ -469,22 +485,22 @@ type Forecast struct {
 }
 
 // Predict forecasts horizon periods after history with model, records the
-// factors to apply (see Forecast.Targets), and backtests the model by
+// factors to apply (see Result.Targets), and backtests the model by
 // forecasting the last horizon periods of history from the ones before
 // them (when the history is long enough). Errors are the model's, or a
 // nil model or a factor outside its bounds (see Factor; crmkit.ErrInvalid).
-func Predict(model Model, history []float64, horizon int, factors ...Factor) (Forecast, error) {
+func Predict(model Model, history []float64, horizon int, factors ...Factor) (Result, error) {
 	if model == nil {
-		return Forecast{}, crmkit.Invalid("model", "nil model")
+		return Result{}, crmkit.Invalid("model", "nil model")
 	}
 	if _, err := factorProduct(factors); err != nil {
-		return Forecast{}, err
+		return Result{}, err
 	}
 	vals, err := model.Forecast(history, horizon)
 	if err != nil {
-		return Forecast{}, fmt.Errorf("%s: %w", model, err)
+		return Result{}, fmt.Errorf("%s: %w", model, err)
 	}
-	f := Forecast{Model: model.String(), Values: vals, Factors: factors}
+	f := Result{Model: model.String(), Values: vals, Factors: factors}
 	if n := len(history) - horizon; n >= model.MinHistory() {
 		pred, err := model.Forecast(history[:n], horizon)
 		if err == nil {
@@ -512,67 +528,52 @@ func backtest(actual, pred []float64) Backtest {
 }
 
 // Targets converts the forecast to targets in unit u, ready for
-// Plan.SetTarget: a money series (minor units of u's currency, as Series
-// writes them) to money, a count series (deals, meetings, new logos) to
-// whole counts. Each value is multiplied by the product of the factors and
-// rounded once with mode to a whole minor unit or count; a negative
-// forecast (a falling trend) becomes a zero target. An invalid unit and
-// factors outside their bounds (see Factor) are errors matching
-// crmkit.ErrInvalid; values beyond int64 minor units crmkit.ErrOverflow.
-func (f Forecast) Targets(u Unit, mode crmkit.RoundingMode) ([]Quantity, error) {
-	if err := u.Validate(); err != nil {
+// quota.Plan.SetTarget: a money series (minor units of u's currency, as
+// Series writes them) to money, a count series (deals, meetings, new
+// logos) to whole counts. Each value is multiplied by the product of the
+// factors and rounded once with mode to a whole minor unit or count
+// (quota.Unit.Quantity); a negative forecast (a falling trend) becomes a
+// zero target. An invalid unit or rounding mode, a value that is not a
+// number and factors outside their bounds (see Factor) are errors
+// matching crmkit.ErrInvalid; values beyond int64 minor units
+// crmkit.ErrOverflow.
+func (f Result) Targets(u quota.Unit, mode crmkit.RoundingMode) ([]quota.Quantity, error) {
+	if _, err := u.Quantity(decimal.Zero, mode); err != nil {
 		return nil, fmt.Errorf("forecast targets: %w", err)
-	}
-	cur := u.Currency
-	if !u.IsMoney() {
-		cur = countCarrier
-	}
-	ms, err := f.round(cur, mode)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Quantity, len(ms))
-	for i, m := range ms {
-		out[i] = u.of(m.Minor())
-	}
-	return out, nil
-}
-
-// round is Targets in any currency: the count carrier for counts.
-func (f Forecast) round(cur crmkit.Currency, mode crmkit.RoundingMode) ([]crmkit.Money, error) {
-	if err := checkRounding(mode); err != nil {
-		return nil, err
 	}
 	mult, err := factorProduct(f.Factors)
 	if err != nil {
 		return nil, err
 	}
-	zero, _ := crmkit.NewMoney(0, cur) // cur is not zero
-	out := make([]crmkit.Money, len(f.Values))
+	var shift int32
+	if u.IsMoney() {
+		shift = -int32(u.Currency.Digits())
+	}
+	out := make([]quota.Quantity, len(f.Values))
 	for i, v := range f.Values {
-		out[i] = zero
+		out[i] = u.Zero()
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, crmkit.Invalid("forecast", "value %d is %v", i, v)
 		}
 		if v < 0 {
 			continue
 		}
-		m, err := crmkit.MoneyFromDecimal(decimal.NewFromFloat(v).Mul(mult).Shift(-int32(cur.Digits())), cur, mode)
+		q, err := u.Quantity(decimal.NewFromFloat(v).Mul(mult).Shift(shift), mode)
 		if err != nil {
 			return nil, fmt.Errorf("forecast value %d: %w", i, err)
 		}
-		out[i] = m
+		out[i] = q
 	}
 	return out, nil
 }
 
 // Weights returns the forecast, with its factors, as custom split weights
-// for the periods it covers (negative values weigh zero). Factors outside
-// their bounds (see Factor) are crmkit.ErrInvalid.
-func (f Forecast) Weights() (Weights, error) {
+// (quota.CustomWeights) for the periods it covers (negative values weigh
+// zero). Factors outside their bounds (see Factor) are crmkit.ErrInvalid.
+func (f Result) Weights() (quota.Weights, error) {
 	mult, err := factorProduct(f.Factors)
 	if err != nil {
-		return Weights{}, err
+		return quota.Weights{}, err
 	}
 	ws := make([]decimal.Decimal, len(f.Values))
 	for i, v := range f.Values {
@@ -580,5 +581,5 @@ func (f Forecast) Weights() (Weights, error) {
 			ws[i] = decimal.NewFromFloat(v).Mul(mult).Round(6)
 		}
 	}
-	return CustomWeights(ws...), nil
+	return quota.CustomWeights(ws...), nil
 }

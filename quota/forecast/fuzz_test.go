@@ -1,4 +1,4 @@
-package quota_test
+package forecast_test
 
 import (
 	"encoding/binary"
@@ -10,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/harness"
 	"github.com/crmkit/crmkit/quota"
+	"github.com/crmkit/crmkit/quota/forecast"
 )
 
 // series decodes b as little-endian float64s (a trailing partial value is
@@ -39,7 +40,7 @@ func floats(xs ...float64) []byte {
 func FuzzForecast(f *testing.F) {
 	year := floats(10, 12, 15, 11, 9, 14, 20, 22, 18, 12, 10, 30, 11, 13, 16, 12, 10, 15, 22, 24, 19, 13, 11, 33)
 	f.Add(year, 12, 3, 0.3, 0.1, 0.1, 6, "1.15")
-	f.Add(year, 4, 1, 1.0, 1.0, 0.0, quota.MaxHorizon, "0.9")
+	f.Add(year, 4, 1, 1.0, 1.0, 0.0, forecast.MaxHorizon, "0.9")
 	f.Add(floats(1e-300, 1, 1e15, 1), 2, 2, 1.0, 1.0, 0.0, 3, "1")
 	f.Add(floats(math.MaxFloat64, math.MaxFloat64, math.Inf(1), math.NaN()), 2, 2, 0.5, 0.5, 0.5, 1, "1")
 	f.Add(year, math.MaxInt, math.MaxInt, 0.3, 0.1, 0.1, math.MaxInt, "1e400000000")
@@ -68,23 +69,23 @@ func FuzzForecast(f *testing.F) {
 				}
 			}
 		}
-		models := []quota.Model{
-			quota.MovingAverage{Window: window},
-			quota.SeasonalIndex{Season: season},
-			quota.HoltWinters{Season: season, Alpha: alpha, Beta: beta, Gamma: gamma},
+		models := []forecast.Model{
+			forecast.MovingAverage{Window: window},
+			forecast.SeasonalIndex{Season: season},
+			forecast.HoltWinters{Season: season, Alpha: alpha, Beta: beta, Gamma: gamma},
 		}
-		if fit, err := quota.FitHoltWinters(h, season); !refused("FitHoltWinters", err) {
+		if fit, err := forecast.FitHoltWinters(h, season); !refused("FitHoltWinters", err) {
 			models = append(models, fit)
 		}
-		var factors []quota.Factor
+		var factors []forecast.Factor
 		if d, err := decimal.NewFromString(factor); err == nil && d.Exponent() > -30 && d.Exponent() < 30 {
-			factors = append(factors, quota.Factor{Name: "fuzz", Multiplier: d})
+			factors = append(factors, forecast.Factor{Name: "fuzz", Multiplier: d})
 		}
 		for _, m := range models {
 			if vals, err := m.Forecast(h, horizon); !refused(m.String(), err) {
 				finite(m.String(), vals)
 			}
-			fc, err := quota.Predict(m, h, horizon, factors...)
+			fc, err := forecast.Predict(m, h, horizon, factors...)
 			if refused("Predict "+m.String(), err) {
 				continue
 			}
@@ -96,7 +97,7 @@ func FuzzForecast(f *testing.F) {
 				t.Fatalf("%d targets for a horizon of %d", len(targets), horizon)
 			}
 		}
-		if idx, err := quota.SeasonalIndices(h, season); !refused("SeasonalIndices", err) {
+		if idx, err := forecast.SeasonalIndices(h, season); !refused("SeasonalIndices", err) {
 			for i, v := range idx {
 				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 					t.Fatalf("seasonal index %d is %v", i, v)

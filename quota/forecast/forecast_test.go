@@ -1,4 +1,4 @@
-package quota_test
+package forecast_test
 
 import (
 	"math"
@@ -6,13 +6,15 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/quota"
+	"github.com/crmkit/crmkit/quota/forecast"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
 
 func TestMovingAverage(t *testing.T) {
-	f, err := quota.Predict(quota.MovingAverage{Window: 3}, []float64{10, 20, 30, 40}, 2)
+	f, err := forecast.Predict(forecast.MovingAverage{Window: 3}, []float64{10, 20, 30, 40}, 2)
 	require.NoError(t, err)
 	assert.Equal(t, []float64{30, 30}, f.Values, "(20+30+40)/3")
 	// Backtest: from [10, 20] the model needs 3 periods, so none.
@@ -20,7 +22,7 @@ func TestMovingAverage(t *testing.T) {
 
 	// Window 2 on 10 10 20 20, horizon 2: backtest forecasts 10 10 from
 	// the first two periods against 20 20: MAPE (10/20 + 10/20)/2 = 0.5.
-	f, err = quota.Predict(quota.MovingAverage{Window: 2}, []float64{10, 10, 20, 20}, 2)
+	f, err = forecast.Predict(forecast.MovingAverage{Window: 2}, []float64{10, 10, 20, 20}, 2)
 	require.NoError(t, err)
 	assert.Equal(t, []float64{20, 20}, f.Values)
 	require.True(t, f.Backtest.Valid)
@@ -33,12 +35,12 @@ func TestSeasonalIndex(t *testing.T) {
 	// (mean 50): ratios 0.4 0.8 1.2 1.6 both years, so those are the
 	// indices; the last year deseasonalised is 50 throughout.
 	h := []float64{10, 20, 30, 40, 20, 40, 60, 80}
-	idx, err := quota.SeasonalIndices(h, 4)
+	idx, err := forecast.SeasonalIndices(h, 4)
 	require.NoError(t, err)
 	for i, want := range []float64{0.4, 0.8, 1.2, 1.6} {
 		assert.InDelta(t, want, idx[i], 1e-12)
 	}
-	f, err := quota.Predict(quota.SeasonalIndex{Season: 4}, h, 5)
+	f, err := forecast.Predict(forecast.SeasonalIndex{Season: 4}, h, 5)
 	require.NoError(t, err)
 	for i, want := range []float64{20, 40, 60, 80, 20} {
 		assert.InDelta(t, want, f.Values[i], 1e-9)
@@ -47,7 +49,7 @@ func TestSeasonalIndex(t *testing.T) {
 	// needed), so no MAPE; with horizon 4 it forecasts year 2 from year 1:
 	// 10 20 30 40 against 20 40 60 80, 50% off everywhere.
 	assert.False(t, f.Backtest.Valid)
-	f, err = quota.Predict(quota.SeasonalIndex{Season: 4}, h, 4)
+	f, err = forecast.Predict(forecast.SeasonalIndex{Season: 4}, h, 4)
 	require.NoError(t, err)
 	require.True(t, f.Backtest.Valid)
 	assert.InDelta(t, 0.5, f.Backtest.MAPE, 1e-12)
@@ -61,7 +63,7 @@ func TestSeasonalIndex(t *testing.T) {
 		}
 		months = append(months, eurs(a))
 	}
-	w, err := quota.SeasonalWeightsFrom(months)
+	w, err := forecast.SeasonalWeights(months)
 	require.NoError(t, err)
 	assert.True(t, w.Values[11].Equal(d("1.846154")), "24/13 = %s", w.Values[11])
 	assert.True(t, w.Values[0].Equal(d("0.923077")), "12/13 = %s", w.Values[0])
@@ -81,7 +83,7 @@ func TestSeasonalIndex(t *testing.T) {
 //	h=2: (18.5625 + 3.1875) x 1.313131... = 28.560606060...
 //	h=3: (18.5625 + 4.78125) x 0.681159... = 15.900815217...
 func TestHoltWinters(t *testing.T) {
-	m := quota.HoltWinters{Season: 2, Alpha: 0.5, Beta: 0.5, Gamma: 0.5}
+	m := forecast.HoltWinters{Season: 2, Alpha: 0.5, Beta: 0.5, Gamma: 0.5}
 	got, err := m.Forecast([]float64{10, 20, 12, 24}, 3)
 	require.NoError(t, err)
 	for i, want := range []float64{13.729619565217391, 28.560606060606062, 15.900815217391305} {
@@ -95,9 +97,9 @@ func TestHoltWinters(t *testing.T) {
 			h = append(h, (1000+50*float64(4*y+k))*s)
 		}
 	}
-	fit, err := quota.FitHoltWinters(h, 4)
+	fit, err := forecast.FitHoltWinters(h, 4)
 	require.NoError(t, err)
-	f, err := quota.Predict(fit, h, 4)
+	f, err := forecast.Predict(fit, h, 4)
 	require.NoError(t, err)
 	require.True(t, f.Backtest.Valid)
 	assert.Less(t, f.Backtest.MAPE, 0.05, "%s", fit)
@@ -107,8 +109,8 @@ func TestHoltWinters(t *testing.T) {
 }
 
 func TestForecastTargets(t *testing.T) {
-	f, err := quota.Predict(quota.MovingAverage{Window: 3}, []float64{100000, 100001, 100001}, 2,
-		quota.Factor{Name: "growth stage", Multiplier: d("1.1")}, quota.Factor{Name: "market", Multiplier: d("0.95")})
+	f, err := forecast.Predict(forecast.MovingAverage{Window: 3}, []float64{100000, 100001, 100001}, 2,
+		forecast.Factor{Name: "growth stage", Multiplier: d("1.1")}, forecast.Factor{Name: "market", Multiplier: d("0.95")})
 	require.NoError(t, err)
 	// 300002/3 = 100000.666... cents x 1.1 x 0.95 = 104500.69666... cents
 	// -> 104501 cents, 1045.01 EUR (1045.00 rounded down).
@@ -136,7 +138,7 @@ func TestForecastTargets(t *testing.T) {
 	assert.Len(t, w.Values, 2)
 
 	// A falling trend below zero gives zero targets.
-	neg := quota.Forecast{Values: []float64{-5, 7.5}}
+	neg := forecast.Result{Values: []float64{-5, 7.5}}
 	counts, err = neg.Targets(deals, crmkit.RoundHalfUp)
 	require.NoError(t, err)
 	assert.Equal(t, []quota.Quantity{quota.Count(0, "deals"), quota.Count(8, "deals")}, counts)
@@ -148,39 +150,39 @@ func TestForecastTargets(t *testing.T) {
 func TestForecastBadInput(t *testing.T) {
 	nan := math.NaN()
 	cases := map[string]func() error{
-		"window 0":      func() error { _, err := quota.MovingAverage{}.Forecast([]float64{1}, 1); return err },
-		"short history": func() error { _, err := quota.MovingAverage{Window: 3}.Forecast([]float64{1, 2}, 1); return err },
-		"horizon 0":     func() error { _, err := quota.MovingAverage{Window: 1}.Forecast([]float64{1}, 0); return err },
-		"NaN":           func() error { _, err := quota.MovingAverage{Window: 1}.Forecast([]float64{nan}, 1); return err },
+		"window 0":      func() error { _, err := forecast.MovingAverage{}.Forecast([]float64{1}, 1); return err },
+		"short history": func() error { _, err := forecast.MovingAverage{Window: 3}.Forecast([]float64{1, 2}, 1); return err },
+		"horizon 0":     func() error { _, err := forecast.MovingAverage{Window: 1}.Forecast([]float64{1}, 0); return err },
+		"NaN":           func() error { _, err := forecast.MovingAverage{Window: 1}.Forecast([]float64{nan}, 1); return err },
 		"Inf": func() error {
-			_, err := quota.SeasonalIndex{Season: 2}.Forecast([]float64{1, math.Inf(1)}, 1)
+			_, err := forecast.SeasonalIndex{Season: 2}.Forecast([]float64{1, math.Inf(1)}, 1)
 			return err
 		},
-		"negative": func() error { _, err := quota.SeasonalIndex{Season: 2}.Forecast([]float64{1, -1}, 1); return err },
-		"season 1": func() error { _, err := quota.SeasonalIndices([]float64{1, 2}, 1); return err },
-		"no sales": func() error { _, err := quota.SeasonalIndices([]float64{0, 0}, 2); return err },
+		"negative": func() error { _, err := forecast.SeasonalIndex{Season: 2}.Forecast([]float64{1, -1}, 1); return err },
+		"season 1": func() error { _, err := forecast.SeasonalIndices([]float64{1, 2}, 1); return err },
+		"no sales": func() error { _, err := forecast.SeasonalIndices([]float64{0, 0}, 2); return err },
 		"alpha": func() error {
-			_, err := quota.HoltWinters{Season: 2, Alpha: 1.5}.Forecast([]float64{1, 2, 3, 4}, 1)
+			_, err := forecast.HoltWinters{Season: 2, Alpha: 1.5}.Forecast([]float64{1, 2, 3, 4}, 1)
 			return err
 		},
 		"alpha NaN": func() error {
-			_, err := quota.HoltWinters{Season: 2, Alpha: nan}.Forecast([]float64{1, 2, 3, 4}, 1)
+			_, err := forecast.HoltWinters{Season: 2, Alpha: nan}.Forecast([]float64{1, 2, 3, 4}, 1)
 			return err
 		},
-		"HW short":       func() error { _, err := quota.HoltWinters{Season: 2}.Forecast([]float64{1, 2, 3}, 1); return err },
-		"HW no season 1": func() error { _, err := quota.HoltWinters{Season: 2}.Forecast([]float64{0, 0, 3, 4}, 1); return err },
-		"fit":            func() error { _, err := quota.FitHoltWinters([]float64{1, 2}, 2); return err },
+		"HW short":       func() error { _, err := forecast.HoltWinters{Season: 2}.Forecast([]float64{1, 2, 3}, 1); return err },
+		"HW no season 1": func() error { _, err := forecast.HoltWinters{Season: 2}.Forecast([]float64{0, 0, 3, 4}, 1); return err },
+		"fit":            func() error { _, err := forecast.FitHoltWinters([]float64{1, 2}, 2); return err },
 		"factor": func() error {
-			_, err := quota.Predict(quota.MovingAverage{Window: 1}, []float64{1}, 1, quota.Factor{Name: "x", Multiplier: d("-1")})
+			_, err := forecast.Predict(forecast.MovingAverage{Window: 1}, []float64{1}, 1, forecast.Factor{Name: "x", Multiplier: d("-1")})
 			return err
 		},
 	}
 	for name, f := range cases {
 		assert.ErrorIs(t, f(), crmkit.ErrInvalid, name)
 	}
-	_, err := quota.Series([]crmkit.Money{eurs("1"), crmkit.MustMoney("1", "USD")})
+	_, err := forecast.Series([]crmkit.Money{eurs("1"), crmkit.MustMoney("1", "USD")})
 	assert.ErrorIs(t, err, crmkit.ErrCurrencyMismatch)
-	_, err = quota.Series([]crmkit.Money{eurs("100000000000000")})
+	_, err = forecast.Series([]crmkit.Money{eurs("100000000000000")})
 	assert.ErrorIs(t, err, crmkit.ErrOverflow)
 }
 
@@ -194,14 +196,14 @@ func TestPropertyForecastOfConstantIsConstant(t *testing.T) {
 			h[i] = c
 		}
 		horizon := rapid.IntRange(1, 24).Draw(t, "horizon")
-		models := []quota.Model{
-			quota.MovingAverage{Window: rapid.IntRange(1, n).Draw(t, "window")},
-			quota.SeasonalIndex{Season: season},
-			quota.HoltWinters{Season: season, Alpha: rapid.Float64Range(0, 1).Draw(t, "alpha"),
+		models := []forecast.Model{
+			forecast.MovingAverage{Window: rapid.IntRange(1, n).Draw(t, "window")},
+			forecast.SeasonalIndex{Season: season},
+			forecast.HoltWinters{Season: season, Alpha: rapid.Float64Range(0, 1).Draw(t, "alpha"),
 				Beta: rapid.Float64Range(0, 1).Draw(t, "beta"), Gamma: rapid.Float64Range(0, 1).Draw(t, "gamma")},
 		}
 		for _, m := range models {
-			f, err := quota.Predict(m, h, horizon)
+			f, err := forecast.Predict(m, h, horizon)
 			require.NoError(t, err, "%s", m)
 			for i, v := range f.Values {
 				if v != c {
@@ -221,3 +223,7 @@ func TestPropertyForecastOfConstantIsConstant(t *testing.T) {
 		}
 	})
 }
+
+func eurs(s string) crmkit.Money { return crmkit.MustMoney(s, "EUR") }
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
