@@ -52,12 +52,12 @@
 // # How writes work
 //
 // SQLite has one writer per file. The store makes that explicit: a DB
-// holds one write connection, in WAL mode, whose transactions begin with
-// BEGIN IMMEDIATE (taking the file's write lock at once), and a pool of
-// read-only connections that read beside it without waiting. Writes of
-// the process therefore take turns on the write connection (an Update
-// holds it from begin to commit; a write waits for it, or for its
-// context); a write of another process on the same file waits up to
+// is a pool of connections on the file in WAL mode (readers never wait
+// for a writer) and a write lock of its own. A write outside Update is a
+// transaction begun with BEGIN IMMEDIATE (taking the file's write lock at
+// once) under that lock; an Update takes the lock at its first write and
+// keeps it to its commit. Writes of the process therefore take turns (a
+// write waits for the lock, or for its context); a write of another process on the same file waits up to
 // BusyTimeout for the lock, and past it fails with an error matching
 // storage.ErrSerialization, which storage.Retry runs again. Under the
 // lock a Create or Save reads what it checks (the idempotency key, the
