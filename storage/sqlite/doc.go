@@ -57,8 +57,9 @@
 // transaction begun with BEGIN IMMEDIATE (taking the file's write lock at
 // once) under that lock; an Update takes the lock at its first write and
 // keeps it to its commit. Writes of the process therefore take turns (a
-// write waits for the lock, or for its context); a write of another process on the same file waits up to
-// BusyTimeout for the lock, and past it fails with an error matching
+// write waits for the lock, or for its context); a write of another
+// process on the same file waits up to BusyTimeout for the file's lock,
+// and past it fails with an error matching
 // storage.ErrSerialization, which storage.Retry runs again. Under the
 // lock a Create or Save reads what it checks (the idempotency key, the
 // stored version, the event IDs) and then writes the row and its events,
