@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/kpi"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -384,16 +383,16 @@ type JourneyStats struct {
 	// MeanSatisfaction is their mean (crmkit.Ratio, zero if none).
 	Rated            int64
 	MeanSatisfaction decimal.Decimal
-	// Responded counts interactions a person replied to; AutoReplyOnly
-	// those that got only an autoresponder (not service).
-	Responded, AutoReplyOnly int64
-	// FirstResponseMean and FirstResponseMedian are over Responded, from
-	// At to FirstResponseAt (kpi.SalesCycle's mean and median).
-	FirstResponseMean, FirstResponseMedian time.Duration
-	// Resolved counts interactions with a resolution time; the mean and
-	// median resolution times are over them.
-	Resolved                         int64
-	ResolutionMean, ResolutionMedian time.Duration
+	// AutoReplyOnly counts interactions that got only an autoresponder
+	// (not service, so not in FirstResponse).
+	AutoReplyOnly int64
+	// FirstResponse holds the times from At to FirstResponseAt of the
+	// interactions a person replied to (its Count is how many), and
+	// Resolution the times from At to ResolvedAt of those with a
+	// resolution time: count, mean, median and quantiles, kept exactly
+	// (crmkit.QuantilesExact, sorted); empty, with Mean and Median errors,
+	// when there are none.
+	FirstResponse, Resolution crmkit.Durations
 }
 
 // JourneyStatsOf computes the journey statistics of interactions (each checked
@@ -428,7 +427,6 @@ func JourneyStatsOf(interactions iter.Seq[Interaction]) (JourneyStats, error) {
 			res = append(res, i.ResolvedAt.Sub(i.At))
 		}
 	}
-	s.Responded, s.Resolved = int64(len(resp)), int64(len(res))
 	s.MeanSatisfaction = decimal.Zero
 	if s.Rated > 0 {
 		var err error
@@ -437,15 +435,11 @@ func JourneyStatsOf(interactions iter.Seq[Interaction]) (JourneyStats, error) {
 		}
 	}
 	var err error
-	if len(resp) > 0 {
-		if s.FirstResponseMean, s.FirstResponseMedian, err = kpi.SalesCycle(resp); err != nil {
-			return JourneyStats{}, fmt.Errorf("first response: %w", err)
-		}
+	if s.FirstResponse, err = crmkit.DurationsOf(crmkit.QuantilesExact, resp...); err != nil {
+		return JourneyStats{}, fmt.Errorf("first response: %w", err)
 	}
-	if len(res) > 0 {
-		if s.ResolutionMean, s.ResolutionMedian, err = kpi.SalesCycle(res); err != nil {
-			return JourneyStats{}, fmt.Errorf("resolution: %w", err)
-		}
+	if s.Resolution, err = crmkit.DurationsOf(crmkit.QuantilesExact, res...); err != nil {
+		return JourneyStats{}, fmt.Errorf("resolution: %w", err)
 	}
 	return s, nil
 }

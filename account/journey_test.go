@@ -42,12 +42,34 @@ func TestJourney(t *testing.T) {
 	assert.Equal(t, int64(1), s.Informal)
 	assert.Equal(t, int64(3), s.Rated)
 	assert.True(t, s.MeanSatisfaction.Equal(d("3.6666666666666667")), s.MeanSatisfaction.String()) // 11/3 = 3.666..., 16 places, last rounded up
-	assert.Equal(t, int64(3), s.Responded, "the autoresponder is not a response")
+	assert.Equal(t, int64(3), s.FirstResponse.Count(), "the autoresponder is not a response")
 	assert.Equal(t, int64(1), s.AutoReplyOnly)
-	assert.Equal(t, 2*time.Hour, s.FirstResponseMedian)             // 0, 2h, 4h
-	assert.Equal(t, 2*time.Hour, s.FirstResponseMean)               // 6h / 3
-	assert.Equal(t, 4*time.Hour, s.ResolutionMedian)                // 10m, 4h, 5h
-	assert.Equal(t, 3*time.Hour+10*time.Minute/3, s.ResolutionMean) // (10m + 9h) / 3
+	assert.Equal(t, int64(3), s.Resolution.Count())
+	meanMedian := func(d crmkit.Durations) (time.Duration, time.Duration) {
+		t.Helper()
+		mean, err := d.Mean()
+		require.NoError(t, err)
+		median, err := d.Median()
+		require.NoError(t, err)
+		return mean, median
+	}
+	mean, median := meanMedian(s.FirstResponse)
+	assert.Equal(t, 2*time.Hour, median) // 0, 2h, 4h
+	assert.Equal(t, 2*time.Hour, mean)   // 6h / 3
+	mean, median = meanMedian(s.Resolution)
+	assert.Equal(t, 4*time.Hour, median)                // 10m, 4h, 5h
+	assert.Equal(t, 3*time.Hour+10*time.Minute/3, mean) // (10m + 9h) / 3
+
+	// Only the autoresponder-only interaction: no response, no resolution.
+	s, err = account.JourneyStatsOf(slices.Values(log[2:3]))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), s.AutoReplyOnly)
+	assert.Equal(t, int64(0), s.FirstResponse.Count())
+	assert.Equal(t, int64(0), s.Resolution.Count())
+	_, err = s.FirstResponse.Mean()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no responses: no mean")
+	_, err = s.Resolution.Median()
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no resolutions: no median")
 
 	recorder := crmkit.Cmd{By: "agent-1", At: at}
 	bad := log[0]

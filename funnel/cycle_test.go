@@ -41,7 +41,11 @@ func TestPropertySalesCycleAgreesWithKPI(t *testing.T) {
 				funnel.Record{Entity: e, Kind: funnel.StageEntered, At: t0, Stage: 0},
 				funnel.Record{Entity: e, Kind: funnel.Won, At: won})
 		}
-		mean, median, err := kpi.SalesCycle(cycles)
+		set, err := kpi.SalesCycle(cycles)
+		require.NoError(t, err)
+		mean, err := set.Mean()
+		require.NoError(t, err)
+		median, err := set.Median()
 		require.NoError(t, err)
 
 		for _, mode := range []crmkit.Quantiles{crmkit.QuantilesExact, crmkit.QuantilesApprox, crmkit.QuantilesNone} {

@@ -24,40 +24,35 @@ func AverageDealSize(wonRevenue crmkit.Money, wonDeals int64, mode crmkit.Roundi
 	return m, wrap("average deal size", err)
 }
 
-// SalesCycle returns the mean and the median length of the sales cycles
-// given, each the time from an opportunity's creation (or first contact, as
-// the caller measures it) to its close:
+// SalesCycle returns the statistics of the sales cycles given, each the
+// time from an opportunity's creation (or first contact, as the caller
+// measures it) to its close, as a crmkit.Durations kept exactly
+// (crmkit.QuantilesExact, sorted, safe to share): its Count, Mean, Median,
+// Quantile, Min and Max are
 //
 //	mean   = (d1 + ... + dn) / n
 //	median = d((n+1)/2)                    for odd n, of the sorted lengths
 //	       = (d(n/2) + d(n/2+1)) / 2        for even n
 //
-// They are crmkit.Durations' Mean and Median (exact quantiles), the same
-// figures a funnel report gives for the same cycles: both rounded to the
-// nanosecond, halves to even, from an exact sum. The median resists the
-// few deals stuck for months that pull the mean up. Source: the textbook
-// definitions of arithmetic mean and median.
+// and so on, the same figures a funnel report gives for the same cycles:
+// rounded to the nanosecond, halves to even, from an exact sum. The median
+// resists the few deals stuck for months that pull the mean up. Source: the
+// textbook definitions of arithmetic mean and median.
 //
 // durations is not modified. An empty slice and a negative duration are
 // errors matching crmkit.ErrInvalid.
-func SalesCycle(durations []time.Duration) (mean, median time.Duration, err error) {
+func SalesCycle(durations []time.Duration) (crmkit.Durations, error) {
 	if len(durations) == 0 {
-		return 0, 0, wrap("sales cycle", crmkit.Invalid("durations", "empty: no closed deals"))
+		return crmkit.Durations{}, wrap("sales cycle", crmkit.Invalid("durations", "empty: no closed deals"))
 	}
 	for i, d := range durations {
 		if d < 0 {
-			return 0, 0, wrap("sales cycle", crmkit.Invalid(fmt.Sprintf("durations[%d]", i), "negative duration %s", d))
+			return crmkit.Durations{}, wrap("sales cycle", crmkit.Invalid(fmt.Sprintf("durations[%d]", i), "negative duration %s", d))
 		}
 	}
 	set, err := crmkit.DurationsOf(crmkit.QuantilesExact, durations...)
 	if err != nil {
-		return 0, 0, wrap("sales cycle", err)
+		return crmkit.Durations{}, wrap("sales cycle", err)
 	}
-	if mean, err = set.Mean(); err != nil {
-		return 0, 0, wrap("sales cycle", err)
-	}
-	if median, err = set.Median(); err != nil {
-		return 0, 0, wrap("sales cycle", err)
-	}
-	return mean, median, nil
+	return set, nil
 }

@@ -71,7 +71,13 @@ func TestSalesCycle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := slices.Clone(tt.in)
-			mean, median, err := kpi.SalesCycle(in)
+			set, err := kpi.SalesCycle(in)
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(tt.in)), set.Count(), "count")
+			assert.Equal(t, crmkit.QuantilesExact, set.Mode(), "mode")
+			mean, err := set.Mean()
+			require.NoError(t, err)
+			median, err := set.Median()
 			require.NoError(t, err)
 			assert.Equal(t, tt.mean, mean, "mean")
 			assert.Equal(t, tt.median, median, "median")
@@ -81,10 +87,23 @@ func TestSalesCycle(t *testing.T) {
 }
 
 func TestSalesCycleInvalid(t *testing.T) {
-	_, _, err := kpi.SalesCycle(nil)
+	_, err := kpi.SalesCycle(nil)
 	requireInvalid(t, err, "durations")
-	_, _, err = kpi.SalesCycle([]time.Duration{day, -time.Second, day})
+	_, err = kpi.SalesCycle([]time.Duration{day, -time.Second, day})
 	requireInvalid(t, err, "durations[1]")
+}
+
+// cycleMeanMedian reads the mean and the median of kpi.SalesCycle(ds).
+func cycleMeanMedian(ds []time.Duration) (mean, median time.Duration, err error) {
+	set, err := kpi.SalesCycle(ds)
+	if err != nil {
+		return 0, 0, err
+	}
+	if mean, err = set.Mean(); err != nil {
+		return 0, 0, err
+	}
+	median, err = set.Median()
+	return mean, median, err
 }
 
 func TestSalesCycleProperties(t *testing.T) {
@@ -95,7 +114,7 @@ func TestSalesCycleProperties(t *testing.T) {
 		for i, v := range raw {
 			ds[i] = time.Duration(v)
 		}
-		mean, median, err := kpi.SalesCycle(ds)
+		mean, median, err := cycleMeanMedian(ds)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,13 +124,13 @@ func TestSalesCycleProperties(t *testing.T) {
 		}
 		// The order of the input does not matter.
 		perm := rapid.Permutation(ds).Draw(t, "perm")
-		m2, med2, err := kpi.SalesCycle(perm)
+		m2, med2, err := cycleMeanMedian(perm)
 		if err != nil || m2 != mean || med2 != median {
 			t.Fatalf("permuted: %d %d %v, want %d %d", m2, med2, err, mean, median)
 		}
 		// Equal cycles: mean = median = that cycle.
 		same := slices.Repeat([]time.Duration{ds[0]}, len(ds))
-		m3, med3, err := kpi.SalesCycle(same)
+		m3, med3, err := cycleMeanMedian(same)
 		if err != nil || m3 != ds[0] || med3 != ds[0] {
 			t.Fatalf("constant %d: %d %d %v", ds[0], m3, med3, err)
 		}

@@ -28,7 +28,8 @@
 //
 //   - Along the funnel: ConversionRate, WinRate, CrossSellRatio,
 //     RepeatPurchaseRate.
-//   - Deals: AverageDealSize, SalesCycle (mean and median).
+//   - Deals: AverageDealSize, SalesCycle (a crmkit.Durations:
+//     count, mean, median, quantiles).
 //   - Cost: CostPerLead, CostPerOpportunity, CAC, CACPaybackMonths,
 //     CampaignROI.
 //   - Customers: RetentionRate and LogoChurn (they add up to 1).

@@ -40,7 +40,9 @@ func Example() {
 	def, _ := kpi.DeferredRevenue(o)
 	fmt.Println("recognised:", rev, "deferred:", def)
 
-	mean, median, _ := kpi.SalesCycle([]time.Duration{10 * 24 * time.Hour, 20 * 24 * time.Hour, 90 * 24 * time.Hour})
+	cycle, _ := kpi.SalesCycle([]time.Duration{10 * 24 * time.Hour, 20 * 24 * time.Hour, 90 * 24 * time.Hour})
+	mean, _ := cycle.Mean()
+	median, _ := cycle.Median()
 	fmt.Println("sales cycle mean:", mean, "median:", median)
 	// Output:
 	// conversion: 0.07

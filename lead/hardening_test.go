@@ -33,7 +33,7 @@ func TestHardeningNilAndZero(t *testing.T) {
 
 		{Name: "nil LadderReport Conversion", Call: func() error { return errOf(nilReport.Conversion(lead.StageSuspect, lead.StageMQL)) }},
 		{Name: "nil LadderReport LeadToCustomer", Call: func() error { return errOf(nilReport.LeadToCustomer()) }},
-		{Name: "nil LadderReport TimeToStage", Call: func() error { _, _, err := nilReport.TimeToStage(lead.StageMQL); return err }},
+		{Name: "nil LadderReport TimeToStage", Call: func() error { _, err := nilReport.TimeToStage(lead.StageMQL); return err }},
 	})
 }
 

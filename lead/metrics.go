@@ -254,17 +254,17 @@ func (r *LadderReport) LeadToCustomer() (decimal.Decimal, error) {
 	return r.Conversion(StageSuspect, StageConverted)
 }
 
-// TimeToStage returns the mean and median time from first touch (the
-// lead's capture: touchpoints cannot predate it) to its first entry into
-// stage s, over the leads that entered s and whose capture is in the
-// history (kpi.SalesCycle). No such lead is an error matching
-// crmkit.ErrInvalid.
-func (r *LadderReport) TimeToStage(s Stage) (mean, median time.Duration, err error) {
+// TimeToStage returns the statistics (count, mean, median, quantiles) of
+// the time from first touch (the lead's capture: touchpoints cannot predate
+// it) to its first entry into stage s, over the leads that entered s and
+// whose capture is in the history: kpi.SalesCycle's crmkit.Durations, kept
+// exactly. No such lead is an error matching crmkit.ErrInvalid.
+func (r *LadderReport) TimeToStage(s Stage) (crmkit.Durations, error) {
 	if r == nil {
-		return 0, 0, crmkit.Invalid("ladder report", "nil report")
+		return crmkit.Durations{}, crmkit.Invalid("ladder report", "nil report")
 	}
 	if !s.Valid() {
-		return 0, 0, crmkit.Invalid("stage", "%s is not a stage", s)
+		return crmkit.Durations{}, crmkit.Invalid("stage", "%s is not a stage", s)
 	}
 	var ds []time.Duration
 	for _, tr := range r.tracks {
@@ -272,11 +272,11 @@ func (r *LadderReport) TimeToStage(s Stage) (mean, median time.Duration, err err
 			ds = append(ds, time.Duration(e-c))
 		}
 	}
-	mean, median, err = kpi.SalesCycle(ds)
+	set, err := kpi.SalesCycle(ds)
 	if err != nil {
-		return 0, 0, fmt.Errorf("time to %s: %w", s, err)
+		return crmkit.Durations{}, fmt.Errorf("time to %s: %w", s, err)
 	}
-	return mean, median, nil
+	return set, nil
 }
 
 // Entered counts the leads that first entered stage s within p (new MQLs

@@ -71,17 +71,21 @@ func TestProgressByHand(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, decimal.RequireFromString("0.5").Equal(ltc))
 
-	mean, median, err := r.TimeToStage(lead.StageConverted) // l1 10 days, l3 7 days
-	require.NoError(t, err)
-	assert.Equal(t, 8*day+12*time.Hour, mean)
-	assert.Equal(t, 8*day+12*time.Hour, median)
-	mean, median, err = r.TimeToStage(lead.StageMQL) // l1 2 days, l2 4 days (first entry)
-	require.NoError(t, err)
-	assert.Equal(t, 3*day, mean)
-	assert.Equal(t, 3*day, median)
-	mean, _, err = r.TimeToStage(lead.StageSuspect)
-	require.NoError(t, err)
-	assert.Equal(t, time.Duration(0), mean)
+	toStage := func(s lead.Stage, count int64, mean, median time.Duration) {
+		t.Helper()
+		set, err := r.TimeToStage(s)
+		require.NoError(t, err)
+		assert.Equal(t, count, set.Count(), "%s count", s)
+		m, err := set.Mean()
+		require.NoError(t, err)
+		assert.Equal(t, mean, m, "%s mean", s)
+		med, err := set.Median()
+		require.NoError(t, err)
+		assert.Equal(t, median, med, "%s median", s)
+	}
+	toStage(lead.StageConverted, 2, 8*day+12*time.Hour, 8*day+12*time.Hour) // l1 10 days, l3 7 days
+	toStage(lead.StageMQL, 2, 3*day, 3*day)                                 // l1 2 days, l2 4 days (first entry)
+	toStage(lead.StageSuspect, 4, 0, 0)                                     // all four at capture
 
 	first3, err := crmkit.NewPeriod(t0, t0.Add(3*day))
 	require.NoError(t, err)
@@ -93,14 +97,14 @@ func TestProgressByHand(t *testing.T) {
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 	_, err = r.Conversion(0, lead.StageMQL)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	_, _, err = r.TimeToStage(9)
+	_, err = r.TimeToStage(9)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
 	empty, err := lead.Progress(slices.Values([]crmkit.Event(nil)))
 	require.NoError(t, err)
 	_, err = empty.LeadToCustomer()
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "no leads: no rate")
-	_, _, err = empty.TimeToStage(lead.StageSQL)
+	_, err = empty.TimeToStage(lead.StageSQL)
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 
 	bad := history(crmkit.NewID(), 0, lead.EventLeadQualified, "promoted")

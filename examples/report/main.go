@@ -476,11 +476,19 @@ func cycle(ds []time.Duration) (*Cycle, error) {
 	if len(ds) == 0 {
 		return nil, nil
 	}
-	mean, median, err := kpi.SalesCycle(ds)
+	set, err := kpi.SalesCycle(ds)
 	if err != nil {
 		return nil, err
 	}
-	return &Cycle{MeanDays: mean.Hours() / 24, MedianDays: median.Hours() / 24, Deals: len(ds)}, nil
+	mean, err := set.Mean()
+	if err != nil {
+		return nil, err
+	}
+	median, err := set.Median()
+	if err != nil {
+		return nil, err
+	}
+	return &Cycle{MeanDays: mean.Hours() / 24, MedianDays: median.Hours() / 24, Deals: int(set.Count())}, nil
 }
 
 func metrics(name string, ds []deal, cur crmkit.Currency) (Metrics, error) {
