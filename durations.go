@@ -39,9 +39,10 @@ const (
 // Durations is the one duration-statistics type of crmkit: a mergeable
 // summary of a set of durations (sales cycles, times in stage, response
 // times) giving their count, exact mean, minimum, maximum, median and
-// other quantiles. Every package that reports on durations (kpi.SalesCycle,
-// funnel reports, lead and account statistics) computes them here, so a
-// "median sales cycle" means the same thing everywhere:
+// other quantiles. Every package that reports on durations computes them
+// here and hands back a Durations (kpi.SalesCycle, funnel reports,
+// lead.LadderReport.TimeToStage, account.JourneyStats), so a "median sales
+// cycle" means the same thing everywhere:
 //
 //	mean     = (d1 + ... + dn) / n
 //	quantile = x(i) + f · (x(i+1) − x(i)),  with h = (n−1)·q, i = ⌊h⌋, f = h − i
