@@ -194,6 +194,7 @@ var tests = []test{
 	{"Timeline", testTimeline},
 	{"Feed", testFeed},       // optional: storage.Feed
 	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
+	{"Import", testImport},   // optional: storage.Importer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
