@@ -196,5 +196,7 @@
 // straight from the store) and a HistoryStreamer (every aggregate's
 // events of one kind, grouped by aggregate in version order, the order
 // funnel reads records in); storage/postgres is also a funnel.Aggregator
-// that computes the report with one GROUP BY over its deals table.
+// that computes the report with one GROUP BY over its deals table. Every
+// store is an Importer too: bulk loads of leads and deals with their
+// events, all or nothing, under one contract.
 package storage

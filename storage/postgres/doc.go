@@ -106,7 +106,7 @@
 // selects.
 // Events are read in batches of a few hundred with keyset pagination, so a
 // stream of a million events never sits in memory and holds no connection
-// while the caller works. ImportLeads and ImportDeals load many
+// while the caller works. ImportLeads and ImportDeals (storage.Importer) load many
 // aggregates and their events with COPY in one transaction.
 //
 // # Reports

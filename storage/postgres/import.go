@@ -12,30 +12,18 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+var _ storage.Importer = (*Store)(nil)
+
 // ImportLeads stores many new leads and their events at once with COPY,
-// in one transaction: all of them or, on any error, none. It is for bulk
-// loads (a migration from another CRM, a list purchase), many times faster
-// than one Create per lead. Every lead and event is checked as Create
-// checks it (crmkit.ErrInvalid, naming its index) and stored as Create
-// stores it (storage.Canonical); the batch is not bounded by
-// storage.MaxEvents; a lead ID or event ID
-// that is already stored or repeated in the input fails the whole import
-// with an error matching crmkit.ErrConflict. Imports take no idempotency
-// keys. The events are a history import, as EventLog.Append takes them:
-// they need not be one per version of the rows (a CRM being migrated
-// seldom has every version's event), so storage.CheckHistory does not
-// apply. It returns how many leads were stored.
+// in one transaction: all of them or, on any error, none. The rules are
+// storage.Importer's.
 func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
 	return importRows(ctx, s, leadKind, leads, events)
 }
 
 // ImportDeals stores many new deals and their events at once with COPY,
-// under the rules of ImportLeads. References must resolve as for Create:
-// every deal's account, and its contact inside that account, stored in
-// the tenant before the import (the foreign keys of schema version 6
-// check each row); a deal whose account or contact does not resolve
-// fails the whole import with an error matching crmkit.ErrInvalid. It
-// returns how many deals were stored.
+// under the rules of storage.Importer; the foreign keys of schema version
+// 6 check each deal's account and contact.
 func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
 	return importRows(ctx, s, dealKind, deals, events)
 }

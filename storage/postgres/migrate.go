@@ -5,12 +5,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/crmkit/crmkit"
+	loader "github.com/crmkit/crmkit/internal/migrations"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -45,28 +43,9 @@ var SchemaVersion = migrations[len(migrations)-1].Version
 // or misnumbered file is a build defect, so it panics at start-up rather
 // than at some later Migrate.
 var migrations = func() []Migration {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		panic(err)
-	}
 	var out []Migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v < 1 {
-			panic("postgres: migration file " + e.Name() + " does not start with a version number")
-		}
-		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			panic(err)
-		}
-		out = append(out, Migration{Version: v, Name: e.Name(), SQL: string(b)})
-	}
-	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			panic(fmt.Sprintf("postgres: migration %s: expected version %d", m.Name, i+1))
-		}
+	for _, m := range loader.MustParse(migrationFiles, "migrations", "postgres") {
+		out = append(out, Migration(m))
 	}
 	return out
 }()

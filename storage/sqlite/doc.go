@@ -109,8 +109,8 @@
 // short. Wait wakes at every write commit of the DB, and looks again
 // every half second for the writes of other processes on the file.
 //
-// ImportLeads and ImportDeals load many aggregates and their events in
-// one transaction with prepared statements. All SQL is parameterised.
+// ImportLeads and ImportDeals (storage.Importer) load many aggregates and
+// their events in one transaction with prepared statements. All SQL is parameterised.
 // Every call honours its context: a context that ends while a statement
 // runs interrupts it, and the transaction is rolled back.
 package sqlite

@@ -11,30 +11,18 @@ import (
 	"github.com/crmkit/crmkit/storage"
 )
 
+var _ storage.Importer = (*Store)(nil)
+
 // ImportLeads stores many new leads and their events at once, in one
 // transaction with prepared statements: all of them or, on any error,
-// none. It is for bulk loads (a migration from another CRM, a list
-// purchase), many times faster than one Create per lead. Every lead and
-// event is checked as Create checks it (crmkit.ErrInvalid, naming its
-// index) and stored as Create stores it (storage.Canonical); the batch is
-// not bounded by storage.MaxEvents; a lead ID or event ID that is already
-// stored or repeated in the input fails the whole import with an error
-// matching crmkit.ErrConflict. Imports take no idempotency keys. The
-// events are a history import, as EventLog.Append takes them: they need
-// not be one per version of the rows, so storage.CheckHistory does not
-// apply. It returns how many leads were stored. It is the same API as
-// postgres.Store.ImportLeads.
+// none. The rules are storage.Importer's.
 func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
 	return importRows(ctx, s, leadKind, leads, events)
 }
 
 // ImportDeals stores many new deals and their events at once, under the
-// rules of ImportLeads. References must resolve as for Create: every
-// deal's account stored in the tenant before the import (the foreign key
-// checks each row: a deal whose account is not stored fails the whole
-// import with an error matching crmkit.ErrInvalid), and so must its
-// contact, inside that account (checked once per distinct reference). It
-// returns how many deals were stored.
+// rules of storage.Importer; a foreign key checks each deal's account, and
+// its contact is checked once per distinct reference.
 func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
 	return importRows(ctx, s, dealKind, deals, events)
 }

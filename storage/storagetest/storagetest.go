@@ -98,6 +98,12 @@
 //     aggregate; exactly-once handler writes under failing handlers;
 //     resuming after a stop mid-batch; parking; bad input; a rapid model
 //     of consumes, failures, panics and parks. BenchmarkFeed measures it.
+//   - Bulk import (Import), for a store that implements storage.Importer:
+//     batches of leads and of deals land whole, their events come back by
+//     aggregate; a batch with one invalid row or event, a stored or
+//     repeated row or event ID, a dangling account or contact, or another
+//     tenant's account fails with crmkit.ErrInvalid or ErrConflict and
+//     writes nothing in either tenant; imports stay in their tenant.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -194,6 +200,7 @@ var tests = []test{
 	{"Timeline", testTimeline},
 	{"Feed", testFeed},       // optional: storage.Feed
 	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
+	{"Import", testImport},   // optional: storage.Importer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and

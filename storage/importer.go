@@ -1,0 +1,48 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+)
+
+// Importer is an optional interface of a Store that stores many new leads
+// or deals and their events at once, for bulk loads (a migration from
+// another CRM, a list purchase), many times faster than one Create per
+// row. Every store of crmkit implements it; find it by type assertion:
+//
+//	if im, ok := store.(storage.Importer); ok {
+//		n, err := im.ImportLeads(ctx, leads, events)
+//		...
+//	}
+//
+// The contract, the same on every store:
+//
+//   - An import is one transaction: all of its rows and events are stored
+//     or, on any error, none of them.
+//   - Every row and event is checked as Create and EventLog.Append check
+//     it (ValidateLead, ValidateDeal, ValidateEvent): a bad one fails the
+//     whole import with an error matching crmkit.ErrInvalid that names its
+//     index, such as "leads[3]". Each is stored as Create stores it
+//     (Canonical). The batch is not bounded by MaxEvents.
+//   - A row ID or event ID that is already stored in the tenant, or
+//     repeated in the input, fails the whole import with an error matching
+//     crmkit.ErrConflict.
+//   - References must resolve as for Create: every deal's account, and
+//     its contact inside that account, stored in the tenant before the
+//     import; a deal whose account or contact does not resolve (missing,
+//     or another tenant's) fails the whole import with an error matching
+//     crmkit.ErrInvalid.
+//   - Imports take no idempotency keys.
+//   - The events are a history import, as EventLog.Append takes them: they
+//     need not be one per version of the rows (a CRM being migrated seldom
+//     has every version's event), so CheckHistory does not apply.
+//
+// ImportLeads and ImportDeals return how many rows were stored: len(leads)
+// or len(deals) on success, 0 on error.
+type Importer interface {
+	ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error)
+	ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error)
+}

@@ -1,0 +1,112 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
+)
+
+var _ storage.Importer = (*Store)(nil)
+
+// ImportLeads stores many new leads and their events at once, under one
+// hold of the tenant's lock: all of them or, on any error, none. The rules
+// are storage.Importer's.
+func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, s, leadKind, leads, events)
+}
+
+// ImportDeals stores many new deals and their events at once, under the
+// rules of storage.Importer: every deal's account, and its contact inside
+// that account, must be stored in the tenant before the import.
+func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, s, dealKind, deals, events)
+}
+
+func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
+	if err := storage.CheckContext(ctx); err != nil {
+		return 0, err
+	}
+	st := s.state()
+	if st == nil {
+		return 0, errZeroStore()
+	}
+	// Check and copy everything before taking the lock.
+	canon := make([]T, len(rows))
+	ids := make(map[uuid.UUID]struct{}, len(rows))
+	for i := range rows {
+		if err := k.validate(rows[i]); err != nil {
+			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+		}
+		canon[i] = k.clone(storage.Canonical(rows[i])) // what a Create would keep
+		id := k.id(&canon[i])
+		if _, ok := ids[id]; ok {
+			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.Exists(k.name, id))
+		}
+		ids[id] = struct{}{}
+	}
+	eids := make(map[uuid.UUID]struct{}, len(events))
+	for i, e := range events {
+		if err := storage.ValidateEvent(e); err != nil {
+			return 0, fmt.Errorf("import events[%d]: %w", i, err)
+		}
+		if _, ok := eids[e.ID]; ok {
+			return 0, fmt.Errorf("import events[%d]: %w", i, storage.DuplicateEvent(e.ID))
+		}
+		eids[e.ID] = struct{}{}
+	}
+	evs := cloneEvents(storage.Canonical(events)) // what an Append would keep
+
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	tb := tableOf(st, &k.ops)
+	for i := range canon {
+		id := k.id(&canon[i])
+		if tb.has(id) {
+			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.Exists(k.name, id))
+		}
+		if k.refs != nil {
+			if err := k.refs(st, nil, &canon[i], true); err != nil {
+				return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+			}
+		}
+	}
+	if err := st.events.checkNew(evs); err != nil {
+		return 0, fmt.Errorf("import events: %w", err)
+	}
+	tb.merge(canon)
+	st.events.append(evs)
+	return int64(len(canon)), nil
+}
+
+// merge adds rows (private copies of new IDs, not in t) to t, keeping
+// t.rows sorted by ID in one pass rather than one insertion per row.
+func (t *table[T]) merge(rows []T) {
+	if len(rows) == 0 {
+		return
+	}
+	cmp := func(a, b T) int { return compareID(t.ops.id(&a), t.ops.id(&b)) }
+	slices.SortFunc(rows, cmp)
+	if n := len(t.rows); n == 0 || cmp(t.rows[n-1], rows[0]) < 0 {
+		t.rows = append(t.rows, rows...)
+		return
+	}
+	out := make([]T, 0, len(t.rows)+len(rows))
+	i, j := 0, 0
+	for i < len(t.rows) && j < len(rows) {
+		if cmp(t.rows[i], rows[j]) < 0 {
+			out = append(out, t.rows[i])
+			i++
+		} else {
+			out = append(out, rows[j])
+			j++
+		}
+	}
+	out = append(out, t.rows[i:]...)
+	t.rows = append(out, rows[j:]...)
+}
