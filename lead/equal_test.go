@@ -133,6 +133,8 @@ func TestPropertyEqualSeesEveryField(t *testing.T) {
 		"Conversion": func(l *lead.Lead) { l.Conversion.ExistingAccount = !l.Conversion.ExistingAccount },
 		"MergedFrom": func(l *lead.Lead) { l.MergedFrom = append(l.MergedFrom, uuid.UUID{1}) },
 		"Version":    func(l *lead.Lead) { l.Version++ },
+		"Description": func(l *lead.Lead) { l.Description += "x" },
+		"ArchivedAt":  func(l *lead.Lead) { l.ArchivedAt = l.ArchivedAt.Add(time.Nanosecond) },
 	}
 	// A field added to Lead or Person must be added to Equal and here.
 	fields := map[string]bool{}
