@@ -1,0 +1,8 @@
+package postgres
+
+// notArchived is the List condition that leaves out archived leads, deals
+// and accounts: their body holds archived_at (Lead.ArchivedAt and the
+// others are omitted from the JSON while zero). It reads the body rather
+// than a column of its own, so no migration is needed; lists that do not
+// include archived records pay one jsonb key lookup per row.
+const notArchived = " AND body->'archived_at' IS NULL"
