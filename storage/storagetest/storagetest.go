@@ -198,6 +198,8 @@ var tests = []test{
 	{"Interactions", testInteractions},
 	{"ServiceReferences", testServiceReferences},
 	{"Timeline", testTimeline},
+	{"Edits", testEdits},
+	{"Archive", testArchive},
 	{"Feed", testFeed},       // optional: storage.Feed
 	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 	{"Import", testImport},   // optional: storage.Importer
