@@ -200,7 +200,7 @@ var tests = []test{
 	{"Timeline", testTimeline},
 	{"Edits", testEdits},
 	{"Archive", testArchive},
-	{"Delete", testDelete}, // optional: storage.Deleter
+	{"Delete", testDelete},   // optional: storage.Deleter
 	{"Feed", testFeed},       // optional: storage.Feed
 	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 	{"Import", testImport},   // optional: storage.Importer
