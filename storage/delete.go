@@ -54,7 +54,10 @@ type Deleter interface {
 	// crmkit.Cmd.Validate refuses crmkit.ErrInvalid. On error nothing is
 	// written. Delete is its own transaction; it is not part of Update.
 	// A change-feed consumer that had not read the deleted events yet
-	// never sees them; it sees the tombstone.
+	// never sees them; it sees the tombstone. The memory store closes
+	// the feed's places up (every consumer keeps its place); the SQL
+	// stores leave holes where the removed events were, which consumers
+	// read over.
 	Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.Cmd) error
 }
 
