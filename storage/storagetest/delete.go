@@ -42,9 +42,9 @@ func testDelete(t *testing.T, o Opener) {
 	cmd := crmkit.Cmd{By: "ana", At: base.Add(3 * time.Hour), Reason: "created by mistake"}
 
 	// A lead with two events, created with a key, and one to keep.
-	l, ev := newLead("Mistaken Person", "ana", lead.StageSuspect, lead.ChannelEmail)
+	l, _ := newLead("Mistaken Person", "ana", lead.StageSuspect, lead.ChannelEmail)
 	l.Who.Email = "mistaken.person@example.com"
-	ev = leadEvent(l, lead.EventLeadCaptured)
+	ev := leadEvent(l, lead.EventLeadCaptured)
 	_, err := s.Leads().Create(ctx, l, "mistake-key", ev)
 	require.NoError(t, err)
 	phone := "+36 1 555 0101"
@@ -169,9 +169,9 @@ func testDelete(t *testing.T, o Opener) {
 	d2, de2, err := d.Edit(deal.Patch{AccountID: &acctID, ContactID: &contactID}, deal.Cmd{Cmd: editCmd("ana", 1)})
 	require.NoError(t, err)
 	require.NoError(t, s.Deals().Save(ctx, d2, d.Version, de2))
-	conv, cvev := newLead("Converted", "ana", lead.StageConverted, lead.ChannelEmail)
+	conv, _ := newLead("Converted", "ana", lead.StageConverted, lead.ChannelEmail)
 	conv.Conversion = lead.ConversionRef{AccountID: acctID, ContactID: contactID, OpportunityID: d.ID}
-	cvev = leadEvent(conv, lead.EventLeadCaptured)
+	cvev := leadEvent(conv, lead.EventLeadCaptured)
 	_, err = s.Leads().Create(ctx, conv, "", cvev)
 	require.NoError(t, err)
 
