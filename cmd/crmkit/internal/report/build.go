@@ -548,7 +548,7 @@ func storedDeal(pl *deal.Pipeline, r dealRow, rd *reader, accounts map[string]uu
 	}
 	owner := rd.names.final("rep", r.owner)
 	if owner == "" {
-		owner = "(no owner)"
+		owner = "(blank)"
 	}
 	amount := zero
 	if r.hasAmount {
