@@ -2,8 +2,10 @@
 //
 //   - quickstart: the whole story on the in-memory store, from leads to
 //     the funnel report (go run ./examples/quickstart).
-//   - report: a funnel report for any CRM's CSV export, with the column
-//     mapping given by flags (go run ./examples/report -deals deals.csv).
+//   - report: a short tutorial, deals from a CSV stored with the deal
+//     commands and the funnel read back from the store (go run
+//     ./examples/report examples/report/testdata/deals.csv); for real CRM
+//     exports use crmkit report (cmd/crmkit).
 //   - clv: RFM, BG/NBD and Gamma-Gamma fits and the customers with the
 //     highest predicted lifetime value, from a transactions file
 //     (go run ./examples/clv -in CDNOW_sample.txt -format cdnow).
