@@ -296,3 +296,11 @@ func TestUsageErrors(t *testing.T) {
 		assert.NotEmpty(t, errs, "%q", args)
 	}
 }
+
+// -h prints the flags to stdout and succeeds (crmkit help report).
+func TestHelp(t *testing.T) {
+	out, _, code := run(t, "-h")
+	assert.Equal(t, report.ExitOK, code)
+	assert.Contains(t, out, "usage: crmkit report")
+	assert.Contains(t, out, "-deals-outcome")
+}
