@@ -254,41 +254,62 @@ func dealReport(ctx context.Context, c *config, rd *reader, rows []dealRow, prod
 	if err != nil {
 		return nil, cur, usagef("the stages %q do not make a pipeline: %v", strings.Join(stages, ", "), err)
 	}
-	st, closeStore, err := openStore(ctx, c)
-	if err != nil {
-		return nil, cur, err
-	}
-	defer closeStore()
-
-	// Accounts: one per name, and one for the deals without.
-	accounts := map[string]uuid.UUID{}
+	// Every value is built and checked as the store checks it before
+	// anything is written: a row the store would refuse is rejected, and
+	// the store gets only values it takes.
+	accounts := map[string]account.Account{}
+	accountEvents := map[string]crmkit.Event{}
+	accountIDs := map[string]uuid.UUID{}
 	for _, d := range rows {
-		name := rd.names.final("account", d.account)
-		if name == "" {
-			name = "(no account)"
-		}
+		name := accountName(rd, d)
 		if _, ok := accounts[name]; ok {
 			continue
 		}
 		a, ev, err := account.New(account.NewAccount{ID: uuid.NewSHA1(idSpace, []byte("account:"+name)), Name: name, Owner: importer, Relations: account.Prospect},
 			crmkit.Cmd{By: importer, At: asOf})
+		if err == nil {
+			err = storage.ValidateAccount(a)
+		}
 		if err != nil {
 			return nil, cur, fmt.Errorf("account %q: %w", name, err)
 		}
-		if _, err := st.Accounts().Create(ctx, a, "", ev); err != nil {
-			return nil, cur, fmt.Errorf("storing account %q: %w", name, err)
-		}
-		accounts[name] = a.ID
+		accounts[name], accountEvents[name], accountIDs[name] = a, ev, a.ID
 	}
-	byEntity := map[uuid.UUID]int{}
+	kept := rows[:0:0]
 	values := make([]deal.Deal, 0, len(rows))
-	for i, r := range rows {
-		d, err := storedDeal(pl, r, rd, accounts, stageIdx, zero, asOf)
-		if err != nil {
-			return nil, cur, fmt.Errorf("%s line %d: %w", c.deals, r.line, err)
+	for _, r := range rows {
+		d, err := storedDeal(pl, r, rd, accountIDs, stageIdx, zero, asOf)
+		if err == nil {
+			err = storage.ValidateDeal(d)
 		}
-		byEntity[d.ID] = i
+		if err != nil {
+			rd.reject(c.deals, r.line, "not storable", "%v", err)
+			continue
+		}
+		kept = append(kept, r)
 		values = append(values, d)
+	}
+	rows = kept
+	byEntity := map[uuid.UUID]int{}
+	used := map[string]bool{}
+	for i, d := range values {
+		byEntity[d.ID] = i
+		used[accountName(rd, rows[i])] = true
+	}
+	st, closeStore, err := openStore(ctx, c)
+	if err != nil {
+		return nil, cur, err
+	}
+	defer closeStore()
+	names := make([]string, 0, len(used))
+	for n := range used {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if _, err := st.Accounts().Create(ctx, accounts[n], "", accountEvents[n]); err != nil {
+			return nil, cur, fmt.Errorf("storing account %q: %w", n, err)
+		}
 	}
 	if im, ok := st.(storage.Importer); ok {
 		if _, err := im.ImportDeals(ctx, values, nil); err != nil {
@@ -382,6 +403,15 @@ func (f FileInfo) cols() map[string][]int {
 	return m
 }
 
+// accountName is the account a row's deal is stored under; the deals
+// without one share "(no account)".
+func accountName(rd *reader, r dealRow) string {
+	if n := rd.names.final("account", r.account); n != "" {
+		return n
+	}
+	return "(no account)"
+}
+
 // storedDeal is the deal.Deal a row is stored as. A row without a start
 // date starts at the report time (and counts in no cycle); a closed row
 // without a close date closes at its start.
@@ -397,10 +427,7 @@ func storedDeal(pl *deal.Pipeline, r dealRow, rd *reader, accounts map[string]uu
 	if closed.IsZero() {
 		closed = created
 	}
-	acct := rd.names.final("account", r.account)
-	if acct == "" {
-		acct = "(no account)"
-	}
+	acct := accountName(rd, r)
 	owner := rd.names.final("rep", r.owner)
 	if owner == "" {
 		owner = "(blank)"

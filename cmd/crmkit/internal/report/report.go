@@ -69,6 +69,15 @@ Deal fields: id stage status amount currency created closed owner source
 product account lead. Lead fields: id created source origin converted deal
 owner. Product fields: name price. Team fields: rep manager office.
 
+Outcomes come from the status column, else the stage column (-won and
+-lost values), else -deals-outcome; anything else is open. The open stages
+make the pipeline, in -stages order (else the preset's, else the order of
+first appearance). A won deal whose stage column holds the outcome counts as
+having passed every stage; a lost one as lost at the first stage. Open deals
+without an amount count with 0; deals without a start date count in every
+figure but the sales cycle. Durations are calendar days (-time-of-day keeps
+hours); a win before its start is kept as a negative cycle and listed.
+
 Exit status: 0 report made, every row read; 1 report made, some rows
 rejected (summarised by reason); 2 no report (bad flags or unreadable file).
 
