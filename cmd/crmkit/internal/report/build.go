@@ -73,18 +73,24 @@ func makeReport(ctx context.Context, c *config) (*Report, error) {
 	}
 	dealsLinked := false
 	if len(leads) > 0 && len(deals) > 0 {
-		dealKeys := map[string]bool{}
-		for _, d := range deals {
-			dealKeys[d.key] = true
+		dealKeys := map[string]int{}
+		for i, d := range deals {
+			dealKeys[d.key] = i
 		}
 		unknownDeal, unknownLead := 0, 0
 		for i := range leads {
-			if leads[i].deal != "" {
-				leads[i].converted = true
-				dealsLinked = true
-				if !dealKeys[leads[i].deal] {
-					unknownDeal++
-				}
+			if leads[i].deal == "" {
+				continue
+			}
+			leads[i].converted = true
+			dealsLinked = true
+			j, ok := dealKeys[leads[i].deal]
+			if !ok {
+				unknownDeal++
+				continue
+			}
+			if deals[j].created.IsZero() && !leads[i].created.IsZero() {
+				deals[j].created = leads[i].created // the cycle starts at the first contact
 			}
 		}
 		for i := range deals {

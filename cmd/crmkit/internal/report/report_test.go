@@ -304,3 +304,24 @@ func TestHelp(t *testing.T) {
 	assert.Contains(t, out, "usage: crmkit report")
 	assert.Contains(t, out, "-deals-outcome")
 }
+
+// Leads that name their deal (lead -> deal, testdata/linked).
+//
+// By hand: L1 -> D1 (won), L3 -> D2 (lost), L5 -> D9 (not in the deals
+// file: still a lead with a deal, counted as converted, and a note says
+// so); L2 and L4 have none. Conversion 3/5; web L1 L2 L5: 2/3; event L3
+// L4: 1/2. The deals file has no start date: D1's cycle starts at L1's
+// creation, Jan 1 -> Jan 11 = 10 days, and so does first contact to won.
+func TestLeadsNameTheirDeals(t *testing.T) {
+	r := runJSON(t, report.ExitOK, "-leads", "testdata/linked/leads.csv", "-deals", "testdata/linked/deals.csv", "-currency", "USD")
+	assert.Equal(t, [2]int64{5, 3}, [2]int64{r.Leads.Total.Leads, r.Leads.Total.Converted})
+	frac(t, "0.6", r.Leads.Total.Conversion)
+	src := map[string][2]int64{}
+	for _, f := range r.Leads.BySource {
+		src[f.Name] = [2]int64{f.Leads, f.Converted}
+	}
+	assert.Equal(t, map[string][2]int64{"web": {3, 2}, "event": {2, 1}}, src)
+	assert.Equal(t, report.Cycle{Deals: 1, MeanDays: 10, MedianDays: 10}, *r.Deals.Total.Cycle)
+	assert.Equal(t, report.Cycle{Deals: 1, MeanDays: 10, MedianDays: 10}, *r.Leads.ToWon)
+	assert.Contains(t, r.Notes, "1 leads name a deal that is not in the deals file: counted as converted")
+}
