@@ -145,6 +145,10 @@ func writeText(w io.Writer, r *Report) error {
 		if rc.Count > len(rc.FirstLines) {
 			more = ", ..."
 		}
+		if len(rc.FirstLines) == 0 {
+			ew.printf("%-20s %5d\n", rc.Reason, rc.Count)
+			continue
+		}
 		ew.printf("%-20s %5d  first: %s%s (e.g. %s)\n", rc.Reason, rc.Count, strings.Join(lines, " "), more, rc.FirstLines[0].Detail)
 	}
 	for _, x := range r.Rejected.Rows {

@@ -325,3 +325,16 @@ func TestLeadsNameTheirDeals(t *testing.T) {
 	assert.Equal(t, report.Cycle{Deals: 1, MeanDays: 10, MedianDays: 10}, *r.Leads.ToWon)
 	assert.Contains(t, r.Notes, "1 leads name a deal that is not in the deals file: counted as converted")
 }
+
+// -first-lines sets how many line numbers the summary shows per reason,
+// down to none; the count stays.
+func TestFirstLines(t *testing.T) {
+	for _, n := range []string{"0", "1"} {
+		out, _, code := run(t, "-deals", "testdata/pipeline/sales_pipeline.csv", "-currency", "USD", "-first-lines", n)
+		assert.Equal(t, report.ExitRejected, code)
+		assert.Contains(t, out, "== Rejected rows: 3")
+	}
+	r := runJSON(t, report.ExitRejected, "-deals", "testdata/pipeline/sales_pipeline.csv", "-currency", "USD", "-first-lines", "0")
+	assert.Empty(t, r.Rejected.Reasons[0].FirstLines)
+	assert.Equal(t, 1, r.Rejected.Reasons[0].Count)
+}
