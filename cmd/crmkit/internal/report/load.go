@@ -192,6 +192,9 @@ func (r *reader) readDeals() ([]dealRow, error) {
 	var out []dealRow
 	for row := range t.rows {
 		line := t.lines[row]
+		if r.ragged(&t, row) {
+			continue
+		}
 		d := dealRow{line: line, key: fmt.Sprintf("line %d", line)}
 		if has(cols, "id") {
 			d.key = value(&t, cols, row, "id")
@@ -305,6 +308,9 @@ func (r *reader) readLeads() ([]leadRow, bool, error) {
 	var out []leadRow
 	for row := range t.rows {
 		line := t.lines[row]
+		if r.ragged(&t, row) {
+			continue
+		}
 		l := leadRow{line: line, id: fmt.Sprintf("line %d", line)}
 		if has(cols, "id") {
 			l.id = value(&t, cols, row, "id")
@@ -378,6 +384,9 @@ func (r *reader) readProducts() ([]product, error) {
 	var out []product
 	for row := range t.rows {
 		line := t.lines[row]
+		if r.ragged(&t, row) {
+			continue
+		}
 		name := r.names.add("product", t.file, value(&t, cols, row, "name"))
 		if name == "" {
 			r.reject(t.file, line, "empty name", "the product column is blank")
@@ -420,6 +429,9 @@ func (r *reader) readTeams() ([]member, error) {
 	var out []member
 	for row := range t.rows {
 		line := t.lines[row]
+		if r.ragged(&t, row) {
+			continue
+		}
 		m := member{
 			rep:     r.names.add("rep", t.file, value(&t, cols, row, "rep")),
 			manager: r.names.add("manager", t.file, value(&t, cols, row, "manager")),
@@ -447,4 +459,15 @@ func plainAmount(s string) string {
 		return strings.ReplaceAll(s, ",", "")
 	}
 	return s
+}
+
+// ragged rejects a row whose number of fields differs from the header's:
+// a value with an unquoted delimiter or a cut line, whose cells cannot be
+// trusted to be in their columns.
+func (r *reader) ragged(t *table, row int) bool {
+	if n := len(t.rows[row]); n != len(t.header) {
+		r.reject(t.file, t.lines[row], "wrong number of fields", "%d fields, the header has %d", n, len(t.header))
+		return true
+	}
+	return false
 }
