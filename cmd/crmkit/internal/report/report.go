@@ -6,7 +6,13 @@
 // The rows are loaded into a crmkit store (storage/memory, or a
 // storage/sqlite file with -db) and the report is read back through
 // funnel.SummarizeSource: the figures are package funnel's and kpi's, not
-// a second implementation. See Run for the flags.
+// a second implementation. Splits (owner, manager, office, product,
+// source) summarise the opportunities read from the store with
+// funnel.Summarize, monthly won revenue is funnel.WonIn per month, and
+// sales cycles are crmkit.Durations (negative ones kept and counted). The
+// leads file is not stored (a store's funnel.Source yields its deals):
+// lead conversion is kpi.ConversionRate over the lead rows. See Run and
+// `crmkit report -h` for the flags.
 package report
 
 import (
