@@ -25,27 +25,36 @@ type purchase struct {
 // BadRow is a row of the input that was rejected, with why.
 type BadRow struct {
 	Line int `json:"line"`
-	// Reason is the kind of problem (the key of Rejected.ByReason):
-	// "fields", "customer", "date", "amount", "csv".
-	Reason string `json:"reason"`
+	// Reasons are the kinds of problem of the row (keys of
+	// Rejected.ByReason): "fields", "customer", "date", "amount", "csv".
+	Reasons []string `json:"reasons"`
 	// Message says what was wrong with the row.
 	Message string `json:"message"`
 }
 
 // Rejected summarises the rejected rows of the input.
 type Rejected struct {
+	// Rows counts the rows rejected; ByReason counts them by kind of
+	// problem (a row with two problems counts under both).
 	Rows     int            `json:"rows"`
 	ByReason map[string]int `json:"by_reason"`
-	List     []BadRow       `json:"list"`
+	// List holds every rejected row in file order.
+	List []BadRow `json:"list"`
 }
 
 func (r *Rejected) add(line int, reason, format string, args ...any) {
+	r.addRow(BadRow{Line: line, Reasons: []string{reason}, Message: fmt.Sprintf(format, args...)})
+}
+
+func (r *Rejected) addRow(b BadRow) {
 	r.Rows++
 	if r.ByReason == nil {
 		r.ByReason = map[string]int{}
 	}
-	r.ByReason[reason]++
-	r.List = append(r.List, BadRow{Line: line, Reason: reason, Message: fmt.Sprintf(format, args...)})
+	for _, k := range b.Reasons {
+		r.ByReason[k]++
+	}
+	r.List = append(r.List, b)
 }
 
 // summary is one line such as "3 rows rejected: 2 amount, 1 date".
@@ -178,25 +187,29 @@ func readCSV(r io.Reader, o csvOptions, cur crmkit.Currency, rej *Rejected) ([]p
 	}
 }
 
-// parseRow checks one row's values, adding every problem it has to rej.
+// parseRow checks one row's values; a row with problems is added to rej
+// once, with all of them.
 func parseRow(line int, id, date, layout, amount string, cur crmkit.Currency, rej *Rejected) (purchase, bool) {
-	ok := true
+	bad := BadRow{Line: line}
+	var msgs []string
 	id = strings.TrimSpace(id)
 	if id == "" {
-		rej.add(line, "customer", "empty customer id")
-		ok = false
+		bad.Reasons = append(bad.Reasons, "customer")
+		msgs = append(msgs, "empty customer id")
 	}
 	t, err := time.Parse(layout, strings.TrimSpace(date))
 	if err != nil {
-		rej.add(line, "date", "date %q does not match the layout %q", date, layout)
-		ok = false
+		bad.Reasons = append(bad.Reasons, "date")
+		msgs = append(msgs, fmt.Sprintf("date %q does not match the layout %q", date, layout))
 	}
 	m, err := parseAmount(amount, cur)
 	if err != nil {
-		rej.add(line, "amount", "%v", err)
-		ok = false
+		bad.Reasons = append(bad.Reasons, "amount")
+		msgs = append(msgs, err.Error())
 	}
-	if !ok {
+	if len(msgs) > 0 {
+		bad.Message = strings.Join(msgs, "; ")
+		rej.addRow(bad)
 		return purchase{}, false
 	}
 	return purchase{tx: clv.Transaction{Customer: id, Time: t, Amount: m.Decimal().InexactFloat64()}, amount: m}, true

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"path/filepath"
 	"strings"
 )
 
@@ -23,8 +24,7 @@ func holdoutSVG(rep Report) string {
 	for _, b := range h.Bins {
 		maxY = math.Max(maxY, math.Max(b.ActualMean, b.ExpectedMean))
 	}
-	// A round axis maximum: the next whole number (or half for small
-	// values) above the largest mean.
+	// A round axis maximum: the next whole number above the largest mean.
 	yMax := math.Ceil(maxY)
 	if yMax == 0 {
 		yMax = 1
@@ -39,10 +39,13 @@ func holdoutSVG(rep Report) string {
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", width, height)
 	fmt.Fprintf(&b, `<text x="%d" y="20" font-size="14" font-weight="bold">Conditional expectations, holdout %s to %s</text>`+"\n",
 		left, html.EscapeString(h.Start), html.EscapeString(h.End))
-	fmt.Fprintf(&b, `<text x="%d" y="36" fill="#555555">%s: %d customers; mean repeat purchases in the holdout period (%.1f %ss)</text>`+"\n",
-		left, html.EscapeString(rep.Input.File), rep.Input.Customers, h.Length, html.EscapeString(rep.Input.Unit))
+	fmt.Fprintf(&b, `<text x="%d" y="36" fill="#555555">%s: %d customers, holdout %.1f %ss</text>`+"\n",
+		left, html.EscapeString(filepath.Base(rep.Input.File)), rep.Input.Customers, h.Length, html.EscapeString(rep.Input.Unit))
 	// Axes and horizontal grid lines with their values.
-	steps := 5
+	steps := int(yMax)
+	if steps > 10 {
+		steps = 5
+	}
 	for k := 0; k <= steps; k++ {
 		v := yMax * float64(k) / float64(steps)
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#dddddd"/>`+"\n", left, y(v), left+plotW, y(v))
