@@ -56,9 +56,13 @@ func printText(w io.Writer, r Report) error {
 			if b.OrMore {
 				x += "+"
 			}
-			ew.printf("%-3s %9d %8d %9.1f %8.3f %9.3f\n", x, b.Customers, b.Actual, b.Expected, b.ActualMean, b.ExpectedMean)
+			if b.Customers == 0 {
+				ew.printf("%-3s %9d %8s %9s %8s %9s\n", x, 0, "-", "-", "-", "-")
+				continue
+			}
+			ew.printf("%-3s %9d %8d %9.2f %8.3f %9.3f\n", x, b.Customers, b.Actual, b.Expected, b.ActualMean, b.ExpectedMean)
 		}
-		ew.printf("all %9d %8d %9.1f\n", in.Customers, h.Actual, h.Expected)
+		ew.printf("all %9d %8d %9.2f\n", in.Customers, h.Actual, h.Expected)
 	} else {
 		ew.printf("\n== Holdout check: none (no purchase after the calibration period; set -calibration-end earlier)\n")
 	}
