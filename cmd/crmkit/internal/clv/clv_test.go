@@ -360,6 +360,17 @@ func TestEveryBadRowListed(t *testing.T) {
 	assert.Equal(t, []string{"customer", "amount"}, rep.Input.Rejected.List[1].Reasons)
 }
 
+// TestMalformedCSVRow: a row the CSV reader cannot parse (a bare quote) is
+// listed and the rows after it are read.
+func TestMalformedCSVRow(t *testing.T) {
+	in := write(t, "q.csv", "customer,date,amount\na,2024-01-01,10.00\nb,2024-01-0\"2,1.00\na,2024-01-20,5.00\nb,2024-01-09,2.50\n")
+	code, out, errOut := runCmd(t, "-in", in, "-bgnbd", paperBGNBD, "-gammagamma", paperGammaGamma)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "line 3: bare \" in non-quoted-field")
+	assert.Contains(t, errOut, "1 row rejected (1 csv) of 4 read")
+	assert.Contains(t, out, "3 transactions, spend 17.50 USD")
+}
+
 func TestParseAmountExact(t *testing.T) {
 	usd := mustCurrency(t, "USD")
 	for _, tc := range []struct {

@@ -68,7 +68,11 @@ func (r Rejected) summary() string {
 	for i, k := range reasons {
 		parts[i] = fmt.Sprintf("%d %s", r.ByReason[k], k)
 	}
-	return fmt.Sprintf("%d rows rejected (%s)", r.Rows, strings.Join(parts, ", "))
+	rows := "rows"
+	if r.Rows == 1 {
+		rows = "row"
+	}
+	return fmt.Sprintf("%d %s rejected (%s)", r.Rows, rows, strings.Join(parts, ", "))
 }
 
 // utf8BOM is the byte order mark spreadsheets write at the start of a
