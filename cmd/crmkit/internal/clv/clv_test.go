@@ -306,6 +306,20 @@ func TestExcludedWithAndWithoutHoldout(t *testing.T) {
 
 // TestByteOrderMark reads a spreadsheet's "CSV UTF-8" file, which starts
 // with a byte order mark before the header.
+// TestSVGSmallFile draws the chart of testdata/tiny.csv under a file name
+// that needs escaping: three non-empty groups, well-formed XML.
+func TestSVGSmallFile(t *testing.T) {
+	body, err := os.ReadFile("testdata/tiny.csv")
+	require.NoError(t, err)
+	in := write(t, `a<b&"c".csv`, string(body))
+	svg := filepath.Join(t.TempDir(), "tiny.svg")
+	runOK(t, "-in", in, "-calibration-end", "2024-03-31", "-bgnbd", paperBGNBD, "-gammagamma", paperGammaGamma, "-svg", svg)
+	b, err := os.ReadFile(svg)
+	require.NoError(t, err)
+	checkSVG(t, string(b), 3)
+	assert.Contains(t, string(b), "a&lt;b&amp;&#34;c&#34;.csv: 3 customers")
+}
+
 func TestByteOrderMark(t *testing.T) {
 	body, err := os.ReadFile("testdata/tiny.csv")
 	require.NoError(t, err)
