@@ -222,10 +222,6 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-		_, _ = parseFlags(args, stdout) // asked for: the flags go to stdout
-		return ExitOK
-	}
 	c, err := parseFlags(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -297,12 +297,14 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// -h prints the flags to stdout and succeeds (crmkit help report).
+// -h prints the flags to stderr, as crmkit clv does, and succeeds
+// (crmkit help report).
 func TestHelp(t *testing.T) {
-	out, _, code := run(t, "-h")
+	out, errs, code := run(t, "-h")
 	assert.Equal(t, report.ExitOK, code)
-	assert.Contains(t, out, "usage: crmkit report")
-	assert.Contains(t, out, "-deals-outcome")
+	assert.Empty(t, out)
+	assert.Contains(t, errs, "usage: crmkit report")
+	assert.Contains(t, errs, "-deals-outcome")
 }
 
 // Leads that name their deal (lead -> deal, testdata/linked).
