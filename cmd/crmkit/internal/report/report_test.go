@@ -340,3 +340,21 @@ func TestFirstLines(t *testing.T) {
 	assert.Empty(t, r.Rejected.Reasons[0].FirstLines)
 	assert.Equal(t, 1, r.Rejected.Reasons[0].Count)
 }
+
+// Deals missing dates or amounts count in every figure they can
+// (testdata/undated.csv).
+//
+// By hand: won A 10.00 (Jan 1 -> Jan 11, 10 days) and B 20.00 (no start:
+// in the won count, the revenue and January's revenue, not in the cycle);
+// open C with no amount and no dates; lost D with no close date. Won
+// 30.00, win rate 2/3, cycle over 1 deal: 10 days; 2024-01: 2 won, 30.00.
+func TestUndatedDeals(t *testing.T) {
+	r := runJSON(t, report.ExitOK, "-deals", "testdata/undated.csv", "-currency", "EUR")
+	tot := r.Deals.Total
+	assert.Equal(t, [4]int64{4, 2, 1, 1}, [4]int64{tot.Deals, tot.Won, tot.Lost, tot.Open})
+	assert.Equal(t, int64(1), tot.OpenWithoutAmount)
+	assert.Equal(t, "30.00", tot.WonAmount)
+	frac(t, "0.666667", tot.WinRate)
+	assert.Equal(t, report.Cycle{Deals: 1, MeanDays: 10, MedianDays: 10}, *tot.Cycle)
+	assert.Equal(t, []report.MonthWon{{Month: "2024-01", Won: 2, Amount: "30.00"}}, r.Deals.MonthlyWon)
+}
