@@ -24,6 +24,9 @@ import (
 
 const importer = "crmkit report"
 
+// noAmounts is the report currency of a deals file without amounts.
+const noAmounts = "(no amounts)"
+
 var idSpace = uuid.MustParse("6f1d9b7e-2a43-4c8e-9a55-0d5c1f6a7e21")
 
 func makeReport(ctx context.Context, c *config) (*Report, error) {
@@ -126,7 +129,7 @@ func makeReport(ctx context.Context, c *config) (*Report, error) {
 		rep.Deals = ds
 		rep.Currency = cur.Code()
 		if rd.currency.IsZero() && c.currency.IsZero() {
-			rep.Currency = "(no amounts)"
+			rep.Currency = noAmounts
 		}
 	}
 	if c.leads != "" {

@@ -60,7 +60,11 @@ func writeText(w io.Writer, r *Report) error {
 	ew.printf("crmkit report, as of %s, store %s\n", asOf, r.Store)
 	if d := r.Deals; d != nil {
 		t := d.Total
-		ew.printf("\n== Deals (amounts in %s; durations in days, mean/median)\n", r.Currency)
+		amounts := "amounts in " + r.Currency
+		if r.Currency == noAmounts {
+			amounts = "no amounts in the file"
+		}
+		ew.printf("\n== Deals (%s; durations in days, mean/median)\n", amounts)
 		ew.printf("deals %d: won %d, lost %d, open %d (%d open without an amount)\n", t.Deals, t.Won, t.Lost, t.Open, t.OpenWithoutAmount)
 		ew.printf("win rate            %s\n", pct(t.WinRate))
 		ew.printf("won revenue         %s\n", t.WonAmount)
