@@ -119,6 +119,10 @@
 //     without personal data, keeps the ID from being created again and
 //     the feed's consumers in place; referenced accounts and deals are
 //     refused (*storage.InUseError) until their referrers are gone.
+//     DeleteModel: a rapid model of creates, edits, archives, restores,
+//     deletes and feed reads: stored leads and histories are the model's,
+//     a deleted ID yields only its tombstone, and a consumer reads every
+//     event still in the log once, in write order.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -215,10 +219,11 @@ var tests = []test{
 	{"Timeline", testTimeline},
 	{"Edits", testEdits},
 	{"Archive", testArchive},
-	{"Delete", testDelete},   // optional: storage.Deleter
-	{"Feed", testFeed},       // optional: storage.Feed
-	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
-	{"Import", testImport},   // optional: storage.Importer
+	{"Delete", testDelete},           // optional: storage.Deleter
+	{"DeleteModel", testDeleteModel}, // optional: storage.Deleter
+	{"Feed", testFeed},               // optional: storage.Feed
+	{"Reports", testReports},         // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
+	{"Import", testImport},           // optional: storage.Importer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
