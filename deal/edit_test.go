@@ -2,6 +2,7 @@ package deal_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
@@ -113,4 +114,14 @@ func TestDealEditRefusals(t *testing.T) {
 	assert.Equal(t, d.ID, ae.ID)
 	_, _, err = d.Restore(by("ana", 2))
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition, "restoring a live deal")
+}
+
+func TestValidateArchivedAt(t *testing.T) {
+	_, d := fixture(t)
+	d.ArchivedAt = d.CreatedAt.Add(-time.Second)
+	var ve *crmkit.ValidationError
+	require.ErrorAs(t, d.Validate(), &ve)
+	assert.Equal(t, "archived_at", ve.Field)
+	d.ArchivedAt = d.CreatedAt
+	assert.NoError(t, d.Validate())
 }

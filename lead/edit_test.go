@@ -213,3 +213,13 @@ func ExampleLead_Edit() {
 	// 11:00 owner: "rep-1" -> "rep-2" by manager
 	// true (no change)
 }
+
+func TestValidateArchivedAt(t *testing.T) {
+	l, _ := editLead(t)
+	l.ArchivedAt = l.CreatedAt.Add(-time.Second)
+	var ve *crmkit.ValidationError
+	require.ErrorAs(t, l.Validate(), &ve)
+	assert.Equal(t, "archived at", ve.Field)
+	l.ArchivedAt = l.CreatedAt
+	assert.NoError(t, l.Validate())
+}
