@@ -1,0 +1,345 @@
+package predict
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// SimOptions are the inputs of Model.Simulate.
+type SimOptions struct {
+	// Periods are the periods forecast: in ascending order, not
+	// overlapping, none empty, the first starting at or after the
+	// model's as-of time (crmkit.Calendar.Months gives a year's months);
+	// 1 to MaxPeriods of them.
+	Periods []crmkit.Period
+	// Simulations is the number of simulated futures, 1 to
+	// MaxSimulations.
+	Simulations int
+	// Seed makes the forecast reproducible: the same model, options and
+	// seed give the same result, whatever the number of workers.
+	Seed uint64
+	// NoNewDeals leaves out the deals created after the as-of time.
+	NoNewDeals bool
+	// Workers is the number of goroutines (zero: GOMAXPROCS).
+	Workers int
+}
+
+// Range is the distribution of the revenue won in a period over the
+// simulations: its 10th, 50th and 90th percentiles (nearest rank: the
+// ceil(q·N)-th smallest of the N simulated figures).
+type Range struct {
+	Period        crmkit.Period
+	P10, P50, P90 crmkit.Money
+}
+
+// SegmentForecast holds the ranges of one segment, one per period.
+type SegmentForecast struct {
+	Key    string
+	Ranges []Range
+}
+
+// DealChance is an open deal's chance, over the simulations, to be won in
+// each period: a decimal fraction in [0, 1] (wins / simulations).
+type DealChance struct {
+	Entity  uuid.UUID
+	Segment string
+	// Stage is the deal's stage at the as-of time (NoStage when none).
+	Stage  int
+	Amount crmkit.Money
+	// Periods holds one chance per period; Horizon the chance to be won
+	// in any of them.
+	Periods []decimal.Decimal
+	Horizon decimal.Decimal
+}
+
+// Forecast is the result of a Monte Carlo pipeline forecast.
+type Forecast struct {
+	AsOf        time.Time
+	Simulations int
+	Seed        uint64
+	// Total holds the ranges of all segments together, one per period;
+	// Segments those of each segment, in the order first seen.
+	Total    []Range
+	Segments []SegmentForecast
+	// Deals holds the chances of the deals open at AsOf, in entity order.
+	Deals []DealChance
+	// Suspended counts the suspended deals, left out.
+	Suspended int
+	// Fallbacks lists the estimates that did not rest on their segment's
+	// own history (see Train).
+	Fallbacks []Fallback
+}
+
+// Simulate forecasts the revenue won in each period: every open deal's
+// path through the stages is drawn from its segment's transition
+// probabilities and times in stage (the time already spent in its
+// current stage is taken into account: the first stay is drawn from the
+// stays at least that long), and new deals arrive in each segment as a
+// Poisson process at its historical creation rate, with amounts drawn from
+// its won amounts, each then following the same model. A deal's revenue
+// is its amount at the as-of time, counted in the period it is won in.
+//
+// Cost is O(open deals × simulations × path length) time, spread over the
+// workers, and O(simulations × periods × segments + open deals × periods)
+// memory, allocated up front in a number of allocations that does not
+// depend on the number of simulations. Simulations, periods and their
+// product with the segments are bounded (MaxSimulations, MaxPeriods,
+// MaxCells) and checked before anything is allocated; so are the new
+// deals expected per simulation (MaxNewDealsPerSimulation) and the sum of
+// the amounts against int64 overflow.
+func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
+	if m == nil {
+		return Forecast{}, crmkit.Invalid("model", "nil model")
+	}
+	sims, K, S := opt.Simulations, len(opt.Periods), len(m.segs)
+	switch {
+	case sims < 1 || sims > MaxSimulations:
+		return Forecast{}, crmkit.Invalid("simulations", "%d simulations: want 1 to %d", sims, MaxSimulations)
+	case K < 1 || K > MaxPeriods:
+		return Forecast{}, crmkit.Invalid("periods", "%d periods: want 1 to %d", K, MaxPeriods)
+	case int64(sims)*int64(K)*int64(S) > MaxCells:
+		return Forecast{}, crmkit.Invalid("simulations", "%d simulations × %d periods × %d segments exceed %d figures", sims, K, S, MaxCells)
+	case opt.Workers < 0:
+		return Forecast{}, crmkit.Invalid("workers", "negative %d", opt.Workers)
+	}
+	// Period bounds in nanoseconds after asOf.
+	bounds := make([]float64, 2*K)
+	for k, p := range opt.Periods {
+		switch {
+		case p.IsEmpty():
+			return Forecast{}, crmkit.Invalid("periods", "period %d %s is empty", k, p)
+		case k == 0 && p.Start.Before(m.asOf):
+			return Forecast{}, crmkit.Invalid("periods", "period %s starts before the model's as-of time %s", p, m.asOf.Format(time.RFC3339))
+		case k > 0 && p.Start.Before(opt.Periods[k-1].End):
+			return Forecast{}, crmkit.Invalid("periods", "period %d %s overlaps or precedes period %d %s", k, p, k-1, opt.Periods[k-1])
+		}
+		bounds[2*k], bounds[2*k+1] = float64(p.Start.Sub(m.asOf)), float64(p.End.Sub(m.asOf))
+	}
+	if last := opt.Periods[K-1].End; last.Sub(m.asOf) >= math.MaxInt64/2 || last.Sub(m.asOf) < 0 {
+		return Forecast{}, crmkit.Invalid("periods", "horizon to %s is too long", last)
+	}
+	horizon := bounds[2*K-1]
+	// Overflow: the largest simulated total is every open amount plus the
+	// most new deals drawn times the largest amount.
+	var sum, maxNew int64
+	for i := range m.open {
+		if sum += m.open[i].amount; sum < 0 {
+			return Forecast{}, fmt.Errorf("open amounts overflow int64: %w", crmkit.ErrOverflow)
+		}
+	}
+	expected := 0.0
+	if !opt.NoNewDeals {
+		for i := range m.segs {
+			expected += m.segs[i].rate * horizon
+			for _, a := range m.segs[i].draw {
+				maxNew = max(maxNew, a)
+			}
+		}
+		if expected > MaxNewDealsPerSimulation {
+			return Forecast{}, crmkit.Invalid("periods", "%.0f new deals expected per simulation over the horizon: at most %d", expected, MaxNewDealsPerSimulation)
+		}
+	}
+	capNew := int64(expected + 10*math.Sqrt(expected) + 10) // arrivals beyond are dropped (probability < 1e-20)
+	if maxNew > 0 && (math.MaxInt64-sum)/maxNew < capNew {
+		return Forecast{}, fmt.Errorf("simulated totals could overflow int64: %w", crmkit.ErrOverflow)
+	}
+
+	workers := opt.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const block = 64
+	blocks := (sims + block - 1) / block
+	workers = max(1, min(workers, blocks))
+	totals := make([]int64, sims*K*S) // [sim][period][segment]
+	wins := make([]int32, workers*len(m.open)*K)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.run(w, workers, block, sims, opt, bounds, horizon, capNew, totals, wins[w*len(m.open)*K:(w+1)*len(m.open)*K])
+		}()
+	}
+	wg.Wait()
+	for w := 1; w < workers; w++ {
+		part := wins[w*len(m.open)*K : (w+1)*len(m.open)*K]
+		for i, c := range part {
+			wins[i] += c
+		}
+	}
+
+	f := Forecast{AsOf: m.asOf, Simulations: sims, Seed: opt.Seed, Suspended: m.paused, Fallbacks: m.Fallbacks()}
+	col := make([]int64, sims)
+	money := func(v int64) crmkit.Money {
+		mm, _ := crmkit.NewMoney(v, m.cur) // a zero currency gives the zero Money
+		return mm
+	}
+	ranges := func(sel func(sim, k int) int64) []Range {
+		out := make([]Range, K)
+		for k := range K {
+			for s := range sims {
+				col[s] = sel(s, k)
+			}
+			slices.Sort(col)
+			q := func(p float64) crmkit.Money {
+				i := int(math.Ceil(p*float64(sims))) - 1
+				return money(col[min(max(i, 0), sims-1)])
+			}
+			out[k] = Range{Period: opt.Periods[k], P10: q(0.1), P50: q(0.5), P90: q(0.9)}
+		}
+		return out
+	}
+	f.Total = ranges(func(s, k int) int64 {
+		var t int64
+		for _, v := range totals[(s*K+k)*S : (s*K+k+1)*S] {
+			t += v
+		}
+		return t
+	})
+	f.Segments = make([]SegmentForecast, S)
+	for j := range S {
+		f.Segments[j] = SegmentForecast{Key: m.segs[j].key, Ranges: ranges(func(s, k int) int64 { return totals[(s*K+k)*S+j] })}
+	}
+	f.Deals = make([]DealChance, len(m.open))
+	simsD := decimal.NewFromInt(int64(sims))
+	for i := range m.open {
+		d := &m.open[i]
+		stage := int(d.state)
+		if stage == m.n {
+			stage = NoStage
+		}
+		c := DealChance{Entity: d.id, Segment: m.segs[d.seg].key, Stage: stage, Amount: money(d.amount), Periods: make([]decimal.Decimal, K)}
+		var all int64
+		for k := range K {
+			w := int64(wins[i*K+k])
+			all += w
+			c.Periods[k] = decimal.NewFromInt(w).DivRound(simsD, 6)
+		}
+		c.Horizon = decimal.NewFromInt(all).DivRound(simsD, 6)
+		f.Deals[i] = c
+	}
+	return f, nil
+}
+
+// run simulates the blocks w, w+workers, ... Each (deal, block) pair
+// and each (segment, block) pair has its own PCG stream, so the result
+// does not depend on how blocks are shared among workers.
+func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float64, horizon float64, capNew int64, totals []int64, wins []int32) {
+	K, S := len(opt.Periods), len(m.segs)
+	stride := m.n + 2
+	var rng rand.PCG
+	period := func(t float64) int {
+		for k := 0; k < K; k++ {
+			if t < bounds[2*k] {
+				return -1
+			}
+			if t < bounds[2*k+1] {
+				return k
+			}
+		}
+		return -1
+	}
+	for b := w; b*block < sims; b += workers {
+		lo, hi := b*block, min((b+1)*block, sims)
+		blockSeed := opt.Seed ^ (uint64(b)+1)*0x9e3779b97f4a7c15
+		for i := range m.open {
+			d := &m.open[i]
+			seg := &m.segs[d.seg]
+			rng.Seed(blockSeed, uint64(i))
+			for s := lo; s < hi; s++ {
+				t, ok := walk(&rng, seg, int(d.state), 0, d.condLo, horizon, stride)
+				if !ok {
+					continue
+				}
+				if k := period(t); k >= 0 {
+					totals[(s*K+k)*S+int(d.seg)] += d.amount
+					wins[i*K+k]++
+				}
+			}
+		}
+		if opt.NoNewDeals {
+			continue
+		}
+		for j := range m.segs {
+			seg := &m.segs[j]
+			if seg.rate <= 0 || len(seg.draw) == 0 {
+				continue
+			}
+			rng.Seed(blockSeed, uint64(len(m.open)+j))
+			for s := lo; s < hi; s++ {
+				t := 0.0
+				for range capNew {
+					u := (float64(rng.Uint64()>>11) + 0.5) * 0x1p-53
+					if t += -math.Log(u) / seg.rate; t >= horizon {
+						break
+					}
+					amount := seg.draw[rng.Uint64()%uint64(len(seg.draw))]
+					won, ok := walk(&rng, seg, m.n, t, 0, horizon, stride)
+					if !ok {
+						continue
+					}
+					if k := period(won); k >= 0 {
+						totals[(s*K+k)*S+j] += amount
+					}
+				}
+			}
+		}
+	}
+}
+
+// walk draws one path from state at time t (ns after the as-of time)
+// until an outcome or the horizon. The first stay is drawn from the part
+// of its distribution above condLo. It returns when the deal is won, and
+// false when it is lost or still open at the horizon.
+func walk(rng *rand.PCG, seg *segment, state int, t, condLo, horizon float64, stride int) (float64, bool) {
+	won, lost := stride-2, stride-1
+	for range maxSteps {
+		r := rng.Uint64()
+		u1 := float64(r>>32) * 0x1p-32
+		row := seg.trans[state*stride : state*stride+stride]
+		j := 0
+		for j < lost && u1 >= row[j] {
+			j++
+		}
+		if j == lost {
+			return 0, false
+		}
+		u2 := float64(uint32(r)) * 0x1p-32
+		v := condLo + u2*(1-condLo)
+		condLo = 0
+		cdf := seg.cdf[state*(nBins+1) : state*(nBins+1)+nBins+1]
+		// Find bin b with cdf[b] <= v < cdf[b+1].
+		lo, hi := 0, nBins
+		for hi-lo > 1 {
+			mid := (lo + hi) >> 1
+			if cdf[mid] <= v {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		frac := 0.0
+		if w := cdf[lo+1] - cdf[lo]; w > 0 {
+			frac = (v - cdf[lo]) / w
+		}
+		t += binEdges[lo] + frac*(binEdges[lo+1]-binEdges[lo])
+		if t >= horizon {
+			return 0, false
+		}
+		if j == won {
+			return t, true
+		}
+		state = j
+	}
+	return 0, false
+}
