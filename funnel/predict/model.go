@@ -145,6 +145,7 @@ type openDeal struct {
 	seg    int32
 	state  int32
 	condLo float64 // F(age in stage) of its state's time-in-stage distribution
+	age    float64 // ns spent in its state at the as-of time (0 when condLo is 0)
 	amount int64
 }
 
@@ -334,8 +335,11 @@ func Train(p *deal.Pipeline, records iter.Seq[funnel.Record], asOf time.Time, op
 	m.open = make([]openDeal, len(open))
 	for i, d := range open {
 		s := &m.segs[d.seg]
-		m.open[i] = openDeal{id: d.id, seg: int32(d.seg), state: int32(d.state), amount: d.amount,
-			condLo: s.cdfAt(d.state, asOf.Sub(d.entered))}
+		od := openDeal{id: d.id, seg: int32(d.seg), state: int32(d.state), amount: d.amount}
+		if od.condLo = s.cdfAt(d.state, asOf.Sub(d.entered)); od.condLo > 0 {
+			od.age = float64(asOf.Sub(d.entered))
+		}
+		m.open[i] = od
 	}
 	return m, nil
 }

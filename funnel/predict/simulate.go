@@ -257,7 +257,7 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 			seg := &m.segs[d.seg]
 			rng.Seed(blockSeed, uint64(i))
 			for s := lo; s < hi; s++ {
-				t, ok := walk(&rng, seg, int(d.state), 0, d.condLo, horizon, stride)
+				t, ok := walk(&rng, seg, int(d.state), -d.age, d.condLo, horizon, stride)
 				if !ok {
 					continue
 				}
@@ -297,9 +297,11 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 	}
 }
 
-// walk draws one path from state at time t (ns after the as-of time)
-// until an outcome or the horizon. The first stay is drawn from the part
-// of its distribution above condLo. It returns when the deal is won, and
+// walk draws one path from state entered at time t (ns after the as-of
+// time; negative for a deal already in it) until an outcome or the
+// horizon. The first stay is drawn from the part of its distribution
+// above condLo, F(-t): a deal already in its stage for -t stays at least
+// that long. It returns when the deal is won, and
 // false when it is lost or still open at the horizon.
 func walk(rng *rand.PCG, seg *segment, state int, t, condLo, horizon float64, stride int) (float64, bool) {
 	won, lost := stride-2, stride-1

@@ -1,0 +1,89 @@
+package predict_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/funnel/funneltest"
+	"github.com/crmkit/crmkit/funnel/predict"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	day   = 24 * time.Hour
+	start = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	eur   = crmkit.MustCurrency("EUR")
+	four  = deal.MustPipeline(deal.PipelineSpec{ID: "four", Stages: []deal.Stage{
+		{Name: "qualify", Probability: decimal.RequireFromString("0.3"), ExpectedDuration: 5 * day, Forecast: deal.ForecastPipeline},
+		{Name: "propose", Probability: decimal.RequireFromString("0.5"), ExpectedDuration: 10 * day, Forecast: deal.ForecastPipeline},
+		{Name: "negotiate", Probability: decimal.RequireFromString("0.7"), ExpectedDuration: 10 * day, Forecast: deal.ForecastBestCase},
+		{Name: "contract", Probability: decimal.RequireFromString("0.9"), ExpectedDuration: 7 * day, Forecast: deal.ForecastCommit},
+	}})
+)
+
+func markov(seed uint64, end time.Time) funneltest.Markov {
+	return funneltest.Markov{
+		Pipeline: four, Advance: []float64{0.6, 0.7, 0.8, 0.9},
+		MeanStay: []time.Duration{5 * day, 10 * day, 10 * day, 7 * day},
+		PerDay:   5, Start: start, End: end, MinAmount: 1000_00, MaxAmount: 9000_00, Currency: eur,
+		Owners: []string{"ann", "bob"}, Types: []string{"new", "renewal"}, Seed: seed,
+	}
+}
+
+// realised sums, from the records themselves, the amounts of the deals
+// won in period.
+func realised(h funneltest.Markov, period crmkit.Period) int64 {
+	amounts := map[[16]byte]int64{}
+	var sum int64
+	for r := range h.Records() {
+		if r.Kind == funnel.Created {
+			amounts[r.Entity] = r.Amount.Minor()
+		}
+		if r.Kind == funnel.Won && period.Contains(r.At) {
+			sum += amounts[r.Entity]
+		}
+	}
+	return sum
+}
+
+func TestTrainRecoversTrueRates(t *testing.T) {
+	asOf := start.AddDate(2, 0, 0)
+	h := markov(1, asOf)
+	m, err := predict.Train(four, h.Records(), asOf, predict.TrainOptions{})
+	require.NoError(t, err)
+	for i, a := range h.Advance {
+		to := i + 1
+		if i == len(h.Advance)-1 {
+			to = predict.Won
+		}
+		p, basis, err := m.Transition("", true, i, to)
+		require.NoError(t, err)
+		assert.Equal(t, predict.Own, basis)
+		assert.InDelta(t, a, p.InexactFloat64(), 0.03, "stage %d", i)
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	const seeds = 200
+	covered := 0
+	for seed := range uint64(seeds) {
+		asOf := start.AddDate(2, 0, 0)
+		period := crmkit.Period{Start: asOf, End: asOf.AddDate(0, 1, 0)}
+		h := markov(seed+1, period.End.Add(time.Hour))
+		m, err := predict.Train(four, h.Records(), asOf, predict.TrainOptions{})
+		require.NoError(t, err)
+		f, err := m.Simulate(predict.SimOptions{Periods: []crmkit.Period{period}, Simulations: 1000, Seed: seed})
+		require.NoError(t, err)
+		got := realised(h, period)
+		r := f.Total[0]
+		if r.P10.Minor() <= got && got <= r.P90.Minor() {
+			covered++
+		}
+	}
+	t.Logf("coverage %d/%d", covered, seeds)
+}
