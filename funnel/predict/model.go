@@ -168,6 +168,7 @@ type segment struct {
 	basis []Basis
 	rate  float64 // new deals per nanosecond
 	draw  []int64 // amounts new deals are drawn from
+	samp  sampler
 }
 
 func newSegment(key string, n int) segment {
@@ -387,6 +388,7 @@ func (s *segment) compile(stages []deal.Stage, whole *segment, minExits int64, w
 		tr[stride-1] = 1 // guard against rounding: the last target closes the row
 		cdf[nBins] = 1
 	}
+	s.build(n)
 	if window > 0 {
 		s.rate = float64(s.created) / window
 	}

@@ -160,6 +160,7 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 	const block = 64
 	blocks := (sims + block - 1) / block
 	workers = max(1, min(workers, blocks))
+	pool, size := m.pools(opt.Seed, workers)
 	totals := make([]int64, sims*K*S) // [sim][period][segment]
 	wins := make([]int32, workers*len(m.open)*K)
 	var wg sync.WaitGroup
@@ -167,7 +168,7 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m.run(w, workers, block, sims, opt, bounds, horizon, capNew, totals, wins[w*len(m.open)*K:(w+1)*len(m.open)*K])
+			m.run(w, workers, block, sims, opt, bounds, horizon, capNew, pool, size, totals, wins[w*len(m.open)*K:(w+1)*len(m.open)*K])
 		}()
 	}
 	wg.Wait()
@@ -231,12 +232,92 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 	return f, nil
 }
 
+// poisson draws a Poisson count of the given mean, exactly, by
+// inversion over chunks of mean at most 16 (a sum of Poisson counts is
+// Poisson): O(mean) multiplications, no logarithm.
+func poisson(rng *rand.PCG, mean float64) int64 {
+	var n int64
+	for mean > 0 {
+		mu := min(mean, 16)
+		mean -= mu
+		u := float64(rng.Uint64()>>11) * 0x1p-53
+		p := math.Exp(-mu)
+		f := p
+		k := int64(0)
+		for u > f && k < 1000 {
+			k++
+			p *= mu / float64(k)
+			f += p
+		}
+		n += k
+	}
+	return n
+}
+
+// poolBudget bounds the pre-simulated paths a forecast keeps, over all
+// segments and states (8 bytes each).
+const poolBudget = 1 << 22
+
+// pools draws, for every segment and state, a pool of independent paths
+// from entering the state: the time to being won, +Inf when lost (or
+// still open after maxSteps moves). A simulated deal draws its first
+// stay from its own state (conditioned on its age) and the rest of its
+// path as one entry of the pool of the state it moves to: a bootstrap of
+// the exact chain that costs two random numbers per deal and simulation
+// whatever the path's length. Each pool has its own PCG stream.
+func (m *Model) pools(seed uint64, workers int) (pool []float64, size int) {
+	states := len(m.segs) * (m.n + 1)
+	size = 1 << 14
+	for size > 1<<10 && states*size > poolBudget {
+		size >>= 1
+	}
+	pool = make([]float64, states*size)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var rng rand.PCG
+			for st := w; st < states; st += workers {
+				seg := &m.segs[st/(m.n+1)]
+				rng.Seed(seed^0x706f6f6c, uint64(st))
+				out := pool[st*size : (st+1)*size]
+				for i := range out {
+					out[i] = walk(&rng, seg, st%(m.n+1), m.n)
+				}
+				slices.Sort(out) // for locality only: entries are drawn uniformly
+			}
+		}()
+	}
+	wg.Wait()
+	return pool, size
+}
+
+// walk draws one full path from entering state: the time to being won,
+// or +Inf.
+func walk(rng *rand.PCG, seg *segment, state, n int) float64 {
+	t := 0.0
+	for range maxSteps {
+		r := rng.Uint64()
+		j := seg.samp.next(state, uint32(r>>32))
+		if j == n+1 {
+			return math.Inf(1)
+		}
+		t += seg.samp.stay(state, uint32(r), 0)
+		if j == n {
+			return t
+		}
+		state = j
+	}
+	return math.Inf(1)
+}
+
 // run simulates the blocks w, w+workers, ... Each (deal, block) pair
 // and each (segment, block) pair has its own PCG stream, so the result
 // does not depend on how blocks are shared among workers.
-func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float64, horizon float64, capNew int64, totals []int64, wins []int32) {
-	K, S := len(opt.Periods), len(m.segs)
-	stride := m.n + 2
+func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float64, horizon float64, capNew int64, pool []float64, size int, totals []int64, wins []int32) {
+	K, S, n := len(opt.Periods), len(m.segs), m.n
+	mask := uint32(size - 1) // size <= 1<<14: the bits stay leaves
 	var rng rand.PCG
 	period := func(t float64) int {
 		for k := 0; k < K; k++ {
@@ -255,11 +336,23 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 		for i := range m.open {
 			d := &m.open[i]
 			seg := &m.segs[d.seg]
+			base := int(d.seg) * (n + 1)
 			rng.Seed(blockSeed, uint64(i))
 			for s := lo; s < hi; s++ {
-				t, ok := walk(&rng, seg, int(d.state), -d.age, d.condLo, horizon, stride)
-				if !ok {
+				r := rng.Uint64()
+				j := seg.samp.next(int(d.state), uint32(r>>32))
+				if j == n+1 {
 					continue
+				}
+				t := seg.samp.stay(int(d.state), uint32(r), d.condLo) - d.age
+				if t >= horizon {
+					continue
+				}
+				if j != n {
+					t += pool[(base+j)*size+int(uint32(r)&mask)]
+					if !(t < horizon) {
+						continue
+					}
 				}
 				if k := period(t); k >= 0 {
 					totals[(s*K+k)*S+int(d.seg)] += d.amount
@@ -275,17 +368,19 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 			if seg.rate <= 0 || len(seg.draw) == 0 {
 				continue
 			}
+			from := pool[(j*(n+1)+n)*size : (j*(n+1)+n+1)*size]
+			mean := seg.rate * horizon
 			rng.Seed(blockSeed, uint64(len(m.open)+j))
 			for s := lo; s < hi; s++ {
-				t := 0.0
-				for range capNew {
-					u := (float64(rng.Uint64()>>11) + 0.5) * 0x1p-53
-					if t += -math.Log(u) / seg.rate; t >= horizon {
-						break
-					}
-					amount := seg.draw[rng.Uint64()%uint64(len(seg.draw))]
-					won, ok := walk(&rng, seg, m.n, t, 0, horizon, stride)
-					if !ok {
+				arrivals := min(poisson(&rng, mean), capNew)
+				for range arrivals {
+					// One draw: creation time (uniform over the horizon:
+					// Poisson arrivals given their number), amount, path.
+					r := rng.Uint64()
+					t := float64(r>>40) * 0x1p-24 * horizon
+					amount := seg.draw[int((r>>14)&(1<<26-1))%len(seg.draw)]
+					won := t + from[int(uint32(r)&mask)]
+					if !(won < horizon) {
 						continue
 					}
 					if k := period(won); k >= 0 {
@@ -295,53 +390,4 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 			}
 		}
 	}
-}
-
-// walk draws one path from state entered at time t (ns after the as-of
-// time; negative for a deal already in it) until an outcome or the
-// horizon. The first stay is drawn from the part of its distribution
-// above condLo, F(-t): a deal already in its stage for -t stays at least
-// that long. It returns when the deal is won, and
-// false when it is lost or still open at the horizon.
-func walk(rng *rand.PCG, seg *segment, state int, t, condLo, horizon float64, stride int) (float64, bool) {
-	won, lost := stride-2, stride-1
-	for range maxSteps {
-		r := rng.Uint64()
-		u1 := float64(r>>32) * 0x1p-32
-		row := seg.trans[state*stride : state*stride+stride]
-		j := 0
-		for j < lost && u1 >= row[j] {
-			j++
-		}
-		if j == lost {
-			return 0, false
-		}
-		u2 := float64(uint32(r)) * 0x1p-32
-		v := condLo + u2*(1-condLo)
-		condLo = 0
-		cdf := seg.cdf[state*(nBins+1) : state*(nBins+1)+nBins+1]
-		// Find bin b with cdf[b] <= v < cdf[b+1].
-		lo, hi := 0, nBins
-		for hi-lo > 1 {
-			mid := (lo + hi) >> 1
-			if cdf[mid] <= v {
-				lo = mid
-			} else {
-				hi = mid
-			}
-		}
-		frac := 0.0
-		if w := cdf[lo+1] - cdf[lo]; w > 0 {
-			frac = (v - cdf[lo]) / w
-		}
-		t += binEdges[lo] + frac*(binEdges[lo+1]-binEdges[lo])
-		if t >= horizon {
-			return 0, false
-		}
-		if j == won {
-			return t, true
-		}
-		state = j
-	}
-	return 0, false
 }
