@@ -25,8 +25,9 @@ const (
 type stay struct {
 	from, to      int
 	entered, left time.Time
-	// activities counts the entity's activities before left.
-	activities int
+	// activities counts the entity's activities before left, actIn
+	// those before entered.
+	activities, actIn int
 	amount     int64
 }
 
@@ -54,6 +55,7 @@ type scanner struct {
 	state   int
 	entered time.Time
 	lost    bool
+	actIn   int
 	cur0    crmkit.Currency
 	amount  int64
 	first   time.Time // earliest record seen
@@ -69,7 +71,7 @@ func (s *scanner) observe(r *funnel.Record) error {
 		s.cur.o = funnel.Opportunity{Entity: r.Entity}
 		s.cur.created, s.cur.createdIn, s.cur.activities, s.cur.wonAmount = r.At, true, 0, 0
 		s.has = true
-		s.state, s.entered, s.lost, s.amount = s.n, r.At, false, 0
+		s.state, s.entered, s.lost, s.amount, s.actIn = s.n, r.At, false, 0, 0
 		if s.first.IsZero() || r.At.Before(s.first) {
 			s.first = r.At
 		}
@@ -84,13 +86,13 @@ func (s *scanner) observe(r *funnel.Record) error {
 	}
 	leave := func(to int) {
 		if !s.lost {
-			s.cur.stays = append(s.cur.stays, stay{from: s.state, to: to, entered: s.entered, left: r.At, activities: s.cur.activities, amount: s.amount})
+			s.cur.stays = append(s.cur.stays, stay{from: s.state, to: to, entered: s.entered, left: r.At, activities: s.cur.activities, actIn: s.actIn, amount: s.amount})
 		}
 	}
 	switch r.Kind {
 	case funnel.StageEntered:
 		leave(r.Stage)
-		s.state, s.entered = r.Stage, r.At
+		s.state, s.entered, s.actIn = r.Stage, r.At, s.cur.activities
 	case funnel.Won:
 		leave(toWon)
 		s.cur.wonAmount = s.amount
@@ -99,7 +101,7 @@ func (s *scanner) observe(r *funnel.Record) error {
 		s.lost = true
 	case funnel.Reactivated:
 		if s.lost {
-			s.lost, s.entered = false, r.At
+			s.lost, s.entered, s.actIn = false, r.At, s.cur.activities
 		}
 	case funnel.Activity:
 		s.cur.activities++
@@ -146,7 +148,7 @@ func scan(p *deal.Pipeline, records iter.Seq[funnel.Record], asOf time.Time, eac
 		e.o = o
 		if o.Status == funnel.Open || o.Status == funnel.Paused {
 			if !s.lost {
-				e.stays = append(e.stays, stay{from: s.state, to: toOpen, entered: s.entered, left: asOf, activities: e.activities, amount: s.amount})
+				e.stays = append(e.stays, stay{from: s.state, to: toOpen, entered: s.entered, left: asOf, activities: e.activities, actIn: s.actIn, amount: s.amount})
 			}
 		}
 		count++
