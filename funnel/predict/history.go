@@ -28,7 +28,7 @@ type stay struct {
 	// activities counts the entity's activities before left, actIn
 	// those before entered.
 	activities, actIn int
-	amount     int64
+	amount            int64
 }
 
 // entity is one entity's history as of the scan's as-of time: its state

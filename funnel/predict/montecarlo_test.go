@@ -87,3 +87,19 @@ func TestCoverage(t *testing.T) {
 	}
 	t.Logf("coverage %d/%d", covered, seeds)
 }
+
+func TestRunBacktest(t *testing.T) {
+	end := start.AddDate(2, 6, 0)
+	h := markov(9, end)
+	var periods []crmkit.Period
+	for m := range 6 {
+		s := start.AddDate(2, m, 0)
+		periods = append(periods, crmkit.Period{Start: s, End: s.AddDate(0, 1, 0)})
+	}
+	bt, err := predict.RunBacktest(four, h.Records(), predict.BacktestOptions{Periods: periods, Simulations: 500, Seed: 1})
+	require.NoError(t, err)
+	for _, p := range bt.Periods {
+		t.Logf("%s actual %s range %s..%s weighted %s commit %s", p.Period, p.Actual, p.Range.P10, p.Range.P90, p.Weighted, p.Commit)
+	}
+	t.Logf("coverage %s mae %+v", bt.Coverage, bt.MAE)
+}
