@@ -93,15 +93,10 @@ func (m Markov) Records() iter.Seq[funnel.Record] {
 			if len(m.Types) > 0 {
 				dims.Type = m.Types[rng.IntN(len(m.Types))]
 			}
-			recs := []funnel.Record{
-				{Entity: id, Kind: funnel.Created, At: created, Amount: amount, Dims: dims},
-				{Entity: id, Kind: funnel.CloseDateChanged, At: created, Date: created.Add(expected)},
-				{Entity: id, Kind: funnel.StageEntered, At: created, Stage: 0},
-			}
-			for _, r := range recs {
-				if !yield(r) {
-					return
-				}
+			if !yield(funnel.Record{Entity: id, Kind: funnel.Created, At: created, Amount: amount, Dims: dims}) ||
+				!yield(funnel.Record{Entity: id, Kind: funnel.CloseDateChanged, At: created, Date: created.Add(expected)}) ||
+				!yield(funnel.Record{Entity: id, Kind: funnel.StageEntered, At: created, Stage: 0}) {
+				return
 			}
 			at := created
 			for s := 0; s < n; s++ {

@@ -69,7 +69,7 @@ func Calibrate(p *deal.Pipeline, records iter.Seq[funnel.Record], split, end tim
 			return nil
 		}
 		st := &e.stays[len(e.stays)-1]
-		k := w.key(st, &e.o, split.Sub(st.entered), e.activities, false)
+		k := key(w.entityKey(&e.o, false), st, split.Sub(st.entered), e.activities)
 		pr, _ := w.predict(&k, x, offs, false)
 		base := 0.0
 		if st.from < w.n {

@@ -160,7 +160,7 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 	const block = 64
 	blocks := (sims + block - 1) / block
 	workers = max(1, min(workers, blocks))
-	pool, size := m.pools(opt.Seed, workers)
+	pool, size := m.pools(opt.Seed, sims, workers)
 	totals := make([]int64, sims*K*S) // [sim][period][segment]
 	wins := make([]int32, workers*len(m.open)*K)
 	var wg sync.WaitGroup
@@ -264,11 +264,14 @@ const poolBudget = 1 << 22
 // stay from its own state (conditioned on its age) and the rest of its
 // path as one entry of the pool of the state it moves to: a bootstrap of
 // the exact chain that costs two random numbers per deal and simulation
-// whatever the path's length. Each pool has its own PCG stream.
-func (m *Model) pools(seed uint64, workers int) (pool []float64, size int) {
+// whatever the path's length. A pool holds 4 to 16 times as many paths
+// as there are simulations, 1024 to 16384 of them (fewer when there are
+// many segments: at most poolBudget in all). Each pool has its own PCG
+// stream.
+func (m *Model) pools(seed uint64, sims, workers int) (pool []float64, size int) {
 	states := len(m.segs) * (m.n + 1)
 	size = 1 << 14
-	for size > 1<<10 && states*size > poolBudget {
+	for size > 1<<10 && (states*size > poolBudget || size/2 >= 4*sims) {
 		size >>= 1
 	}
 	pool = make([]float64, states*size)

@@ -72,7 +72,8 @@ type WinModel struct {
 	stages   []string
 	baseline []float64
 	lv       levels
-	ownerW   map[string][2]float64 // owner -> closed, wins
+	owners   map[string]uint32
+	ownerW   [][2]float64 // per owner index: closed, wins
 	whole    float64
 	beta     []float64
 	mean, sd [4]float64
@@ -114,8 +115,8 @@ func (l *levels) level(f int, v string, grow bool) uint16 {
 // rowKey is a binned row: the pattern whose count and wins are kept.
 type rowKey struct {
 	stage, age, amount, acts uint8
+	owner                    uint32
 	lv                       [MaxCategorical + 1]uint16
-	owner                    string
 }
 
 func binAge(d time.Duration) uint8 {
@@ -127,12 +128,33 @@ func binAmount(minor int64) uint8 {
 	return uint8(min(125, math.Floor(2*math.Log2(1+float64(max(0, minor))))))
 }
 
-func (w *WinModel) key(st *stay, o *funnel.Opportunity, age time.Duration, acts int, grow bool) rowKey {
-	k := rowKey{stage: uint8(st.from), age: binAge(age), amount: binAmount(st.amount), acts: uint8(min(31, acts)), owner: o.Dims.Owner}
+// entityKey returns the part of a row's key that is the entity's: its
+// owner and categorical levels. With grow, unseen values get new levels
+// (training); without, they are "other" (an owner never seen has the
+// whole win rate).
+func (w *WinModel) entityKey(o *funnel.Opportunity, grow bool) rowKey {
+	var k rowKey
+	oi, ok := w.owners[o.Dims.Owner]
+	if !ok {
+		oi = 0
+		if grow {
+			oi = uint32(len(w.ownerW))
+			w.owners[o.Dims.Owner] = oi
+			w.ownerW = append(w.ownerW, [2]float64{})
+		}
+	}
+	k.owner = oi
 	k.lv[0] = w.lv.level(0, o.Dims.Type, grow)
 	for i, d := range w.lv.dims {
 		k.lv[i+1] = w.lv.level(i+1, o.Dims.Value(d), grow)
 	}
+	return k
+}
+
+// key completes an entity's key with a stay seen at age with acts
+// activities.
+func key(k rowKey, st *stay, age time.Duration, acts int) rowKey {
+	k.stage, k.age, k.amount, k.acts = uint8(st.from), binAge(age), binAmount(st.amount), uint8(min(31, acts))
 	return k
 }
 
@@ -146,7 +168,8 @@ func TrainWin(p *deal.Pipeline, records iter.Seq[funnel.Record], asOf time.Time,
 	if err != nil {
 		return nil, err
 	}
-	w := &WinModel{lv: newLevels(opt.Categorical), ownerW: map[string][2]float64{}}
+	// Owner index 0 is the unknown owner, with no deals of its own.
+	w := &WinModel{lv: newLevels(opt.Categorical), owners: map[string]uint32{}, ownerW: [][2]float64{{}}}
 	if p != nil {
 		w.n = p.Len()
 		for _, st := range p.Stages() {
@@ -166,14 +189,15 @@ func TrainWin(p *deal.Pipeline, records iter.Seq[funnel.Record], asOf time.Time,
 		}
 		closed++
 		won += y
-		ow := w.ownerW[e.o.Dims.Owner]
-		w.ownerW[e.o.Dims.Owner] = [2]float64{ow[0] + 1, ow[1] + y}
+		ek := w.entityKey(&e.o, true)
+		w.ownerW[ek.owner][0]++
+		w.ownerW[ek.owner][1] += y
 		for i := range e.stays {
 			st := &e.stays[i]
 			if st.to == toOpen {
 				continue
 			}
-			k := w.key(st, &e.o, st.left.Sub(st.entered)/2, (st.actIn+st.activities)/2, true)
+			k := key(ek, st, st.left.Sub(st.entered)/2, (st.actIn+st.activities)/2)
 			s, ok := stats[k]
 			if !ok && len(stats) >= MaxPatterns {
 				return crmkit.Invalid("records", "more than %d distinct feature patterns", MaxPatterns)
@@ -436,7 +460,7 @@ func (w *WinModel) Predict(p *deal.Pipeline, records iter.Seq[funnel.Record], as
 			return nil
 		}
 		st := &e.stays[len(e.stays)-1]
-		k := w.key(st, &e.o, asOf.Sub(st.entered), e.activities, false)
+		k := key(w.entityKey(&e.o, false), st, asOf.Sub(st.entered), e.activities)
 		pr, top := w.predict(&k, x, offs, true)
 		c := WinChance{Entity: e.o.Entity, Stage: NoStage, Probability: fraction(pr), Baseline: decimal.Zero, Top: top}
 		if st.from < w.n {
