@@ -19,7 +19,10 @@ func TestTrainBadInput(t *testing.T) {
 	for name, f := range map[string]func() error{
 		"nil records":  func() error { _, err := predict.Train(four, nil, asOf, predict.TrainOptions{}); return err },
 		"nil pipeline": func() error { _, err := predict.Train(nil, h.Records(), asOf, predict.TrainOptions{}); return err },
-		"zero as of":   func() error { _, err := predict.Train(four, h.Records(), time.Time{}, predict.TrainOptions{}); return err },
+		"zero as of": func() error {
+			_, err := predict.Train(four, h.Records(), time.Time{}, predict.TrainOptions{})
+			return err
+		},
 		"by period": func() error {
 			_, err := predict.Train(four, h.Records(), asOf, predict.TrainOptions{Segment: funnel.ByPeriod})
 			return err
@@ -97,15 +100,15 @@ func TestSimulateBounds(t *testing.T) {
 		many[i] = crmkit.Period{Start: s, End: s.AddDate(0, 0, 1)}
 	}
 	for name, opt := range map[string]predict.SimOptions{
-		"no simulation":       {Periods: []crmkit.Period{month}},
-		"too many":            {Periods: []crmkit.Period{month}, Simulations: predict.MaxSimulations + 1},
-		"no period":           {Simulations: 10},
-		"too many periods":    {Periods: many, Simulations: 10},
-		"before as of":        {Periods: []crmkit.Period{{Start: asOf.Add(-time.Hour), End: asOf.AddDate(0, 1, 0)}}, Simulations: 10},
-		"empty period":        {Periods: []crmkit.Period{{Start: asOf, End: asOf}}, Simulations: 10},
-		"overlap":             {Periods: []crmkit.Period{month, month}, Simulations: 10},
-		"cells":               {Periods: many[:100], Simulations: predict.MaxCells/100 + 1},
-		"negative workers":    {Periods: []crmkit.Period{month}, Simulations: 10, Workers: -1},
+		"no simulation":        {Periods: []crmkit.Period{month}},
+		"too many":             {Periods: []crmkit.Period{month}, Simulations: predict.MaxSimulations + 1},
+		"no period":            {Simulations: 10},
+		"too many periods":     {Periods: many, Simulations: 10},
+		"before as of":         {Periods: []crmkit.Period{{Start: asOf.Add(-time.Hour), End: asOf.AddDate(0, 1, 0)}}, Simulations: 10},
+		"empty period":         {Periods: []crmkit.Period{{Start: asOf, End: asOf}}, Simulations: 10},
+		"overlap":              {Periods: []crmkit.Period{month, month}, Simulations: 10},
+		"cells":                {Periods: many[:100], Simulations: predict.MaxCells/100 + 1},
+		"negative workers":     {Periods: []crmkit.Period{month}, Simulations: 10, Workers: -1},
 		"horizon of 300 years": {Periods: []crmkit.Period{{Start: asOf, End: asOf.AddDate(300, 0, 0)}}, Simulations: 10},
 	} {
 		_, err := m.Simulate(opt)

@@ -39,9 +39,10 @@ type WinOptions struct {
 	// categorical features (funnel.BySource, ByProduct, ByCampaign: the
 	// host's enum fields). Deal type and owner are always used.
 	Categorical []funnel.Dimension
-	// Lambda is the L2 penalty λ on the coefficients (not the intercept)
-	// of the objective, the mean log loss + λ/2 Σ β²; zero means 0.01,
-	// negative is ErrInvalid.
+	// Lambda is the L2 penalty λ on the coefficients (not the intercept):
+	// the fit minimises the summed log loss + λ/2 Σ β², a Gaussian prior
+	// of variance 1/λ on each coefficient (whose weight fades as rows
+	// accumulate); zero means 1, negative is ErrInvalid.
 	Lambda float64
 	// MaxIterations bounds the optimiser's iterations (zero: 500, at most
 	// MaxWinIterations); a fit that has not converged then is an error.
@@ -237,7 +238,7 @@ func (opt WinOptions) check() (lambda float64, iters int, err error) {
 		}
 	}
 	if lambda == 0 {
-		lambda = 0.01
+		lambda = 1
 	}
 	if iters == 0 {
 		iters = 500
@@ -340,16 +341,18 @@ func (w *WinModel) fit(stats map[rowKey][2]float64, lambda float64, iters int) e
 				}
 			}
 		}
-		loss /= total
+		// Summed loss plus penalty, divided by the rows so that the
+		// optimiser's tolerances do not depend on their number.
 		for j := 1; j < d; j++ {
 			loss += lambda / 2 * beta[j] * beta[j]
 		}
+		loss /= total
 		if grad != nil {
 			for j := range grad {
-				grad[j] /= total
 				if j > 0 {
 					grad[j] += lambda * beta[j]
 				}
+				grad[j] /= total
 			}
 		}
 		return loss
