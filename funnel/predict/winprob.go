@@ -347,13 +347,11 @@ func (w *WinModel) fit(stats map[rowKey][2]float64, lambda float64, iters int) e
 			loss += lambda / 2 * beta[j] * beta[j]
 		}
 		loss /= total
-		if grad != nil {
-			for j := range grad {
-				if j > 0 {
-					grad[j] += lambda * beta[j]
-				}
-				grad[j] /= total
+		for j := range grad { // nil grad: no gradient wanted
+			if j > 0 {
+				grad[j] += lambda * beta[j]
 			}
+			grad[j] /= total
 		}
 		return loss
 	}
