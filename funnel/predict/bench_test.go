@@ -18,7 +18,7 @@ import (
 func benchModel(b *testing.B) (*predict.Model, benchHistory) {
 	asOf := start.AddDate(2, 0, 0)
 	h := markov(1, asOf)
-	h.PerDay = 340
+	h.PerDay = 580
 	m, err := predict.Train(four, h.Records(), asOf, predict.TrainOptions{})
 	require.NoError(b, err)
 	return m, benchHistory{h, asOf}

@@ -323,6 +323,12 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 	mask := uint32(size - 1) // size <= 1<<14: the bits stay leaves
 	var rng rand.PCG
 	period := func(t float64) int {
+		if K == 1 { // the common case, without a loop
+			if t >= bounds[0] && t < bounds[1] {
+				return 0
+			}
+			return -1
+		}
 		for k := 0; k < K; k++ {
 			if t < bounds[2*k] {
 				return -1
