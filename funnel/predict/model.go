@@ -474,12 +474,12 @@ func (m *Model) Segments() []string {
 // a forecast simulates) and how many were suspended (left out).
 func (m *Model) OpenDeals() (open, suspended int) { return len(m.open), m.paused }
 
-// Transition returns the estimated probability that a deal of the named
-// segment (of the whole history when whole is true) leaving state from
-// goes to state to, and what the estimate rests on. from is a stage index or NoStage; to a stage index, Won or
-// Lost. The probability is rounded to 6 places. An unknown segment is
-// ErrNotFound, an unknown
-// state is ErrInvalid.
+// Transition returns the estimated probability that a deal of the
+// segment named key (of the whole history when whole is true) leaving
+// state from goes to state to, and what the estimate rests on. from is a
+// stage index or NoStage; to a stage index, Won or Lost. The probability
+// is rounded to 6 places. An unknown segment is ErrNotFound, an unknown
+// state ErrInvalid.
 func (m *Model) Transition(key string, whole bool, from, to int) (decimal.Decimal, Basis, error) {
 	s := &m.whole
 	if !whole {
