@@ -52,9 +52,9 @@ func ExampleModel_Simulate() {
 	}
 	fmt.Println(len(f.Segments), "segments,", len(f.Deals), "open deals, fallbacks:", len(f.Fallbacks))
 	// Output:
-	// Jan: P10 172850.97 EUR, P50 204710.09 EUR, P90 237976.06 EUR
-	// Feb: P10 161478.40 EUR, P50 204752.24 EUR, P90 248823.46 EUR
-	// Mar: P10 187214.91 EUR, P50 231177.65 EUR, P90 285030.72 EUR
+	// Jan: P10 171147.29 EUR, P50 205096.09 EUR, P90 239391.12 EUR
+	// Feb: P10 162795.50 EUR, P50 205288.93 EUR, P90 252842.30 EUR
+	// Mar: P10 186180.18 EUR, P50 230528.05 EUR, P90 286467.78 EUR
 	// 2 segments, 79 open deals, fallbacks: 0
 }
 
@@ -113,5 +113,5 @@ func ExampleRunBacktest() {
 	fmt.Println("MAE of P50", bt.MAE.P50, "weighted", bt.MAE.Weighted, "commit", bt.MAE.Commit)
 	// Output:
 	// coverage 0.6667
-	// MAE of P50 33944.16 EUR weighted 47624.60 EUR commit 180136.15 EUR
+	// MAE of P50 34016.22 EUR weighted 47624.60 EUR commit 180136.15 EUR
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -47,8 +48,9 @@ type SegmentForecast struct {
 	Ranges []Range
 }
 
-// DealChance is an open deal's chance, over the simulations, to be won in
-// each period: a decimal fraction in [0, 1] (wins / simulations).
+// DealChance is an open deal's chance to be won in each period: a
+// decimal fraction in [0, 1], to 6 places, computed from the model the
+// simulations draw from (see Model.Simulate), not counted from them.
 type DealChance struct {
 	Entity  uuid.UUID
 	Segment string
@@ -161,23 +163,36 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 	blocks := (sims + block - 1) / block
 	workers = max(1, min(workers, blocks))
 	pool, size := m.pools(opt.Seed, sims, workers)
-	totals := make([]int64, sims*K*S) // [sim][period][segment]
-	wins := make([]int32, workers*len(m.open)*K)
+	// Each open deal's chance to be won in each period, and the
+	// cumulative thresholds a simulation draws its outcome with.
+	chance := make([]float64, len(m.open)*K)
+	thr := make([]uint64, len(m.open)*K)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m.run(w, workers, block, sims, opt, bounds, horizon, capNew, pool, size, totals, wins[w*len(m.open)*K:(w+1)*len(m.open)*K])
+			for i := w; i < len(m.open); i += workers {
+				out := chance[i*K : (i+1)*K]
+				m.chances(&m.open[i], pool, size, bounds, out)
+				c := 0.0
+				for k, p := range out {
+					c += p
+					thr[i*K+k] = uint64(min(1, c) * (1 << 32))
+				}
+			}
 		}()
 	}
 	wg.Wait()
-	for w := 1; w < workers; w++ {
-		part := wins[w*len(m.open)*K : (w+1)*len(m.open)*K]
-		for i, c := range part {
-			wins[i] += c
-		}
+	totals := make([]int64, sims*K*S) // [sim][period][segment]
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.run(w, workers, block, sims, opt, bounds, horizon, capNew, pool, size, totals, thr)
+		}()
 	}
+	wg.Wait()
 
 	f := Forecast{AsOf: m.asOf, Simulations: sims, Seed: opt.Seed, Suspended: m.paused, Fallbacks: m.Fallbacks()}
 	col := make([]int64, sims)
@@ -212,7 +227,6 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 		f.Segments[j] = SegmentForecast{Key: m.segs[j].key, Ranges: ranges(func(s, k int) int64 { return totals[(s*K+k)*S+j] })}
 	}
 	f.Deals = make([]DealChance, len(m.open))
-	simsD := decimal.NewFromInt(int64(sims))
 	for i := range m.open {
 		d := &m.open[i]
 		stage := int(d.state)
@@ -220,16 +234,73 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 			stage = NoStage
 		}
 		c := DealChance{Entity: d.id, Segment: m.segs[d.seg].key, Stage: stage, Amount: money(d.amount), Periods: make([]decimal.Decimal, K)}
-		var all int64
+		all := 0.0
 		for k := range K {
-			w := int64(wins[i*K+k])
-			all += w
-			c.Periods[k] = decimal.NewFromInt(w).DivRound(simsD, 6)
+			p := chance[i*K+k]
+			all += p
+			c.Periods[k] = micro(p)
 		}
-		c.Horizon = decimal.NewFromInt(all).DivRound(simsD, 6)
+		c.Horizon = micro(all)
 		f.Deals[i] = c
 	}
 	return f, nil
+}
+
+// micro returns p clamped to [0, 1] as a decimal to 6 places.
+func micro(p float64) decimal.Decimal {
+	if math.IsNaN(p) {
+		p = 0
+	}
+	return decimal.New(int64(math.Round(min(1, max(0, p))*1e6)), -6)
+}
+
+// chanceGrid is the number of cells the first stay's distribution is
+// integrated over.
+const chanceGrid = 256
+
+// chances adds to out the chance of deal d to be won in each period: the
+// first stay (conditioned on the deal's age) integrated over chanceGrid
+// equal-probability cells at their middles, times each target's
+// probability, times the share of the target's path pool that ends won
+// in the period (pools are sorted: two binary searches per period). It is
+// the exact chance under the model the simulations draw from, so each
+// simulation draws the deal's outcome with one comparison per period.
+func (m *Model) chances(d *openDeal, pool []float64, size int, bounds []float64, out []float64) {
+	n, K := m.n, len(out)
+	seg := &m.segs[d.seg]
+	state := int(d.state)
+	row := seg.trans[state*(n+2) : (state+1)*(n+2)]
+	q := seg.samp.quant[state*(quantGrid+1) : (state+1)*(quantGrid+1)]
+	base := int(d.seg) * (n + 1)
+	for c := range chanceGrid {
+		v := d.condLo + (float64(c)+0.5)/chanceGrid*(1-d.condLo)
+		g := v * quantGrid
+		gi := int(g)
+		t0 := q[gi] + (g-float64(gi))*(q[gi+1]-q[gi]) - d.age
+		prev := 0.0
+		for j := 0; j <= n; j++ { // stages, then won; lost adds nothing
+			pj := row[j] - prev
+			prev = row[j]
+			if pj <= 0 {
+				continue
+			}
+			w := pj / chanceGrid
+			if j == n {
+				for k := range K {
+					if t0 >= bounds[2*k] && t0 < bounds[2*k+1] {
+						out[k] += w
+					}
+				}
+				continue
+			}
+			p := pool[(base+j)*size : (base+j+1)*size]
+			for k := range K {
+				lo := sort.SearchFloat64s(p, bounds[2*k]-t0)
+				hi := sort.SearchFloat64s(p, bounds[2*k+1]-t0)
+				out[k] += w * float64(hi-lo) / float64(size)
+			}
+		}
+	}
 }
 
 // poisson draws a Poisson count of the given mean, exactly, by
@@ -318,7 +389,7 @@ func walk(rng *rand.PCG, seg *segment, state, n int) float64 {
 // run simulates the blocks w, w+workers, ... Each (deal, block) pair
 // and each (segment, block) pair has its own PCG stream, so the result
 // does not depend on how blocks are shared among workers.
-func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float64, horizon float64, capNew int64, pool []float64, size int, totals []int64, wins []int32) {
+func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float64, horizon float64, capNew int64, pool []float64, size int, totals []int64, thr []uint64) {
 	K, S, n := len(opt.Periods), len(m.segs), m.n
 	mask := uint32(size - 1) // size <= 1<<14: the bits stay leaves
 	var rng rand.PCG
@@ -344,28 +415,26 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 		blockSeed := opt.Seed ^ (uint64(b)+1)*0x9e3779b97f4a7c15
 		for i := range m.open {
 			d := &m.open[i]
-			seg := &m.segs[d.seg]
-			base := int(d.seg) * (n + 1)
+			th := thr[i*K : (i+1)*K]
+			if th[K-1] == 0 {
+				continue // never won within the horizon
+			}
 			rng.Seed(blockSeed, uint64(i))
+			var r uint64
 			for s := lo; s < hi; s++ {
-				r := rng.Uint64()
-				j := seg.samp.next(int(d.state), uint32(r>>32))
-				if j == n+1 {
-					continue
+				// 32 random bits per simulation, two per draw.
+				if (s-lo)&1 == 0 {
+					r = rng.Uint64()
+				} else {
+					r <<= 32
 				}
-				t := seg.samp.stay(int(d.state), uint32(r), d.condLo) - d.age
-				if t >= horizon {
-					continue
+				u := r >> 32
+				k := 0
+				for k < K && u >= th[k] {
+					k++
 				}
-				if j != n {
-					t += pool[(base+j)*size+int(uint32(r)&mask)]
-					if !(t < horizon) {
-						continue
-					}
-				}
-				if k := period(t); k >= 0 {
+				if k < K {
 					totals[(s*K+k)*S+int(d.seg)] += d.amount
-					wins[i*K+k]++
 				}
 			}
 		}
