@@ -52,9 +52,9 @@ func ExampleModel_Simulate() {
 	}
 	fmt.Println(len(f.Segments), "segments,", len(f.Deals), "open deals, fallbacks:", len(f.Fallbacks))
 	// Output:
-	// Jan: P10 171147.29 EUR, P50 205096.09 EUR, P90 239391.12 EUR
-	// Feb: P10 162795.50 EUR, P50 205288.93 EUR, P90 252842.30 EUR
-	// Mar: P10 186180.18 EUR, P50 230528.05 EUR, P90 286467.78 EUR
+	// Jan: P10 171864.00 EUR, P50 205842.50 EUR, P90 240362.13 EUR
+	// Feb: P10 161653.47 EUR, P50 205693.91 EUR, P90 250979.42 EUR
+	// Mar: P10 184134.19 EUR, P50 232467.76 EUR, P90 281743.90 EUR
 	// 2 segments, 79 open deals, fallbacks: 0
 }
 
@@ -113,5 +113,5 @@ func ExampleRunBacktest() {
 	fmt.Println("MAE of P50", bt.MAE.P50, "weighted", bt.MAE.Weighted, "commit", bt.MAE.Commit)
 	// Output:
 	// coverage 0.6667
-	// MAE of P50 34016.22 EUR weighted 47624.60 EUR commit 180136.15 EUR
+	// MAE of P50 34202.84 EUR weighted 47624.60 EUR commit 180136.15 EUR
 }

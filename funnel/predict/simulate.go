@@ -150,8 +150,8 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 			return Forecast{}, crmkit.Invalid("periods", "%.0f new deals expected per simulation over the horizon: at most %d", expected, MaxNewDealsPerSimulation)
 		}
 	}
-	capNew := int64(expected + 10*math.Sqrt(expected) + 10) // arrivals beyond are dropped (probability < 1e-20)
-	if maxNew > 0 && (math.MaxInt64-sum)/maxNew < capNew {
+	capNew := int64(expected + 10*math.Sqrt(expected) + 10) // per period; more is dropped (probability < 1e-20)
+	if maxNew > 0 && (math.MaxInt64-sum)/maxNew/int64(K) < capNew {
 		return Forecast{}, fmt.Errorf("simulated totals could overflow int64: %w", crmkit.ErrOverflow)
 	}
 
@@ -184,12 +184,23 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 		}()
 	}
 	wg.Wait()
+	// New deals won in each period of each segment: arrivals are Poisson,
+	// so the ones won in period k are Poisson too, of mean rate × the
+	// integral over the horizon of the chance that a deal created then is
+	// won in k (Poisson thinning); a simulation draws that count and their
+	// amounts, at a cost in the wins rather than the arrivals.
+	newMeans := make([]float64, S*K)
+	if !opt.NoNewDeals {
+		for j := range m.segs {
+			m.newChances(j, pool, size, bounds, horizon, newMeans[j*K:(j+1)*K])
+		}
+	}
 	totals := make([]int64, sims*K*S) // [sim][period][segment]
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m.run(w, workers, block, sims, opt, bounds, horizon, capNew, pool, size, totals, thr)
+			m.run(w, workers, block, sims, opt, capNew, newMeans, totals, thr)
 		}()
 	}
 	wg.Wait()
@@ -244,6 +255,31 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 		f.Deals[i] = c
 	}
 	return f, nil
+}
+
+// newGrid is the number of creation times the chance of a new deal is
+// integrated over.
+const newGrid = 256
+
+// newChances sets out[k] to the mean number of new deals of segment j won
+// in period k: rate × Σ over newGrid creation times t spread evenly over
+// the horizon of (horizon / newGrid) × the share of the "no stage" path
+// pool ending won in period k after t.
+func (m *Model) newChances(j int, pool []float64, size int, bounds []float64, horizon float64, out []float64) {
+	seg := &m.segs[j]
+	if seg.rate <= 0 {
+		return
+	}
+	p := pool[(j*(m.n+1)+m.n)*size : (j*(m.n+1)+m.n+1)*size]
+	w := seg.rate * horizon / newGrid / float64(size)
+	for c := range newGrid {
+		t := (float64(c) + 0.5) / newGrid * horizon
+		for k := range out {
+			lo := sort.SearchFloat64s(p, bounds[2*k]-t)
+			hi := sort.SearchFloat64s(p, bounds[2*k+1]-t)
+			out[k] += w * float64(hi-lo)
+		}
+	}
 }
 
 // micro returns p clamped to [0, 1] as a decimal to 6 places.
@@ -389,27 +425,9 @@ func walk(rng *rand.PCG, seg *segment, state, n int) float64 {
 // run simulates the blocks w, w+workers, ... Each (deal, block) pair
 // and each (segment, block) pair has its own PCG stream, so the result
 // does not depend on how blocks are shared among workers.
-func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float64, horizon float64, capNew int64, pool []float64, size int, totals []int64, thr []uint64) {
-	K, S, n := len(opt.Periods), len(m.segs), m.n
-	mask := uint32(size - 1) // size <= 1<<14: the bits stay leaves
+func (m *Model) run(w, workers, block, sims int, opt SimOptions, capNew int64, newMeans []float64, totals []int64, thr []uint64) {
+	K, S := len(opt.Periods), len(m.segs)
 	var rng rand.PCG
-	period := func(t float64) int {
-		if K == 1 { // the common case, without a loop
-			if t >= bounds[0] && t < bounds[1] {
-				return 0
-			}
-			return -1
-		}
-		for k := 0; k < K; k++ {
-			if t < bounds[2*k] {
-				return -1
-			}
-			if t < bounds[2*k+1] {
-				return k
-			}
-		}
-		return -1
-	}
 	for b := w; b*block < sims; b += workers {
 		lo, hi := b*block, min((b+1)*block, sims)
 		blockSeed := opt.Seed ^ (uint64(b)+1)*0x9e3779b97f4a7c15
@@ -443,27 +461,18 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, bounds []float6
 		}
 		for j := range m.segs {
 			seg := &m.segs[j]
-			if seg.rate <= 0 || len(seg.draw) == 0 {
+			means := newMeans[j*K : (j+1)*K]
+			if len(seg.draw) == 0 || slices.Max(means) <= 0 {
 				continue
 			}
-			from := pool[(j*(n+1)+n)*size : (j*(n+1)+n+1)*size]
-			mean := seg.rate * horizon
 			rng.Seed(blockSeed, uint64(len(m.open)+j))
 			for s := lo; s < hi; s++ {
-				arrivals := min(poisson(&rng, mean), capNew)
-				for range arrivals {
-					// One draw: creation time (uniform over the horizon:
-					// Poisson arrivals given their number), amount, path.
-					r := rng.Uint64()
-					t := float64(r>>40) * 0x1p-24 * horizon
-					amount := seg.draw[int((r>>14)&(1<<26-1))%len(seg.draw)]
-					won := t + from[int(uint32(r)&mask)]
-					if !(won < horizon) {
-						continue
+				for k, mean := range means {
+					var sum int64
+					for range min(poisson(&rng, mean), capNew) {
+						sum += seg.draw[int(rng.Uint64()>>33)%len(seg.draw)]
 					}
-					if k := period(won); k >= 0 {
-						totals[(s*K+k)*S+j] += amount
-					}
+					totals[(s*K+k)*S+j] += sum
 				}
 			}
 		}
