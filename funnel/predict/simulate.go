@@ -438,6 +438,21 @@ func (m *Model) run(w, workers, block, sims int, opt SimOptions, capNew int64, n
 				continue // never won within the horizon
 			}
 			rng.Seed(blockSeed, uint64(i))
+			if K == 1 {
+				// The common case, without a branch: u < th adds the amount.
+				t, seg := th[0], int(d.seg)
+				var r uint64
+				for s := lo; s < hi; s++ {
+					if (s-lo)&1 == 0 {
+						r = rng.Uint64()
+					} else {
+						r <<= 32
+					}
+					won := -int64(((r >> 32) - t) >> 63) // all ones when u < t
+					totals[s*S+seg] += d.amount & won
+				}
+				continue
+			}
 			var r uint64
 			for s := lo; s < hi; s++ {
 				// 32 random bits per simulation, two per draw.
