@@ -107,7 +107,8 @@ func BenchmarkTrainWin(b *testing.B) {
 			for b.Loop() {
 				w, err := predict.TrainWin(four, h.Records(), asOf, predict.WinOptions{})
 				require.NoError(b, err)
-				rows, patterns := w.Size()
+				deals, rows, patterns := w.Size()
+				b.ReportMetric(float64(deals), "closed-deals")
 				b.ReportMetric(float64(rows), "rows")
 				b.ReportMetric(float64(patterns), "patterns")
 			}

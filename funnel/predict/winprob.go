@@ -80,6 +80,7 @@ type WinModel struct {
 	mean, sd [4]float64
 	names    []string
 	rows     int64
+	closed   int64
 	patterns int
 	iters    int
 }
@@ -218,6 +219,7 @@ func TrainWin(p *deal.Pipeline, records iter.Seq[funnel.Record], asOf time.Time,
 		return nil, crmkit.Invalid("records", "all %.0f closed deals have the same outcome: nothing to separate", closed)
 	}
 	w.whole = won / closed
+	w.closed = int64(closed)
 	w.patterns = len(stats)
 	return w, w.fit(stats, lambda, iters)
 }
@@ -487,6 +489,6 @@ func (w *WinModel) Coefficients() (names []string, beta []float64) {
 	return slices.Clone(w.names), slices.Clone(w.beta)
 }
 
-// Size returns how many rows the model was trained on and how many
-// distinct patterns it held for them.
-func (w *WinModel) Size() (rows int64, patterns int) { return w.rows, w.patterns }
+// Size returns how many closed deals and rows (their stays) the model was
+// trained on, and how many distinct patterns it held for them.
+func (w *WinModel) Size() (deals, rows int64, patterns int) { return w.closed, w.rows, w.patterns }
