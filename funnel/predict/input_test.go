@@ -131,3 +131,29 @@ func TestTrainWinNeedsBothOutcomes(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, crmkit.ErrInvalid))
 }
+
+// Nil and zero models are refused or empty, never a panic.
+func TestZeroModels(t *testing.T) {
+	month := crmkit.Period{Start: start, End: start.AddDate(0, 1, 0)}
+	for _, m := range []*predict.Model{nil, {}} {
+		_, err := m.Simulate(predict.SimOptions{Periods: []crmkit.Period{month}, Simulations: 1})
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		_, _, err = m.Transition("", true, 0, 1)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		assert.Empty(t, m.Fallbacks())
+		assert.Empty(t, m.Segments())
+		open, suspended := m.OpenDeals()
+		assert.Zero(t, open+suspended)
+		assert.True(t, m.AsOf().IsZero())
+	}
+	h := markov(1, start.AddDate(0, 2, 0))
+	for _, w := range []*predict.WinModel{nil, {}} {
+		_, err := w.Predict(four, h.Records(), h.End)
+		assert.ErrorIs(t, err, crmkit.ErrInvalid)
+		names, beta := w.Coefficients()
+		assert.Empty(t, names)
+		assert.Empty(t, beta)
+		d, r, p := w.Size()
+		assert.Zero(t, d+r+int64(p))
+	}
+}

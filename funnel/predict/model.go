@@ -454,15 +454,29 @@ func (s *segment) cdfAt(state int, age time.Duration) float64 {
 	return f
 }
 
-// AsOf returns the date the model was trained as of.
-func (m *Model) AsOf() time.Time { return m.asOf }
+// AsOf returns the date the model was trained as of (zero for a nil
+// model; every method accepts a nil or zero Model).
+func (m *Model) AsOf() time.Time {
+	if m == nil {
+		return time.Time{}
+	}
+	return m.asOf
+}
 
 // Fallbacks returns the estimates that did not rest on their segment's own
 // history, and on what they rest instead.
-func (m *Model) Fallbacks() []Fallback { return slices.Clone(m.fallbacks) }
+func (m *Model) Fallbacks() []Fallback {
+	if m == nil {
+		return nil
+	}
+	return slices.Clone(m.fallbacks)
+}
 
 // Segments returns the segments' keys in the order first seen.
 func (m *Model) Segments() []string {
+	if m == nil {
+		return nil
+	}
 	keys := make([]string, len(m.segs))
 	for i := range m.segs {
 		keys[i] = m.segs[i].key
@@ -472,7 +486,12 @@ func (m *Model) Segments() []string {
 
 // OpenDeals returns how many deals were open at the as-of time (the deals
 // a forecast simulates) and how many were suspended (left out).
-func (m *Model) OpenDeals() (open, suspended int) { return len(m.open), m.paused }
+func (m *Model) OpenDeals() (open, suspended int) {
+	if m == nil {
+		return 0, 0
+	}
+	return len(m.open), m.paused
+}
 
 // Transition returns the estimated probability that a deal of the
 // segment named key (of the whole history when whole is true) leaving
@@ -481,6 +500,9 @@ func (m *Model) OpenDeals() (open, suspended int) { return len(m.open), m.paused
 // is rounded to 6 places. An unknown segment is ErrNotFound, an unknown
 // state ErrInvalid.
 func (m *Model) Transition(key string, whole bool, from, to int) (decimal.Decimal, Basis, error) {
+	if m == nil || m.n == 0 {
+		return decimal.Decimal{}, 0, crmkit.Invalid("model", "untrained model")
+	}
 	s := &m.whole
 	if !whole {
 		i := slices.IndexFunc(m.segs, func(s segment) bool { return s.key == key })

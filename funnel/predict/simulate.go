@@ -99,8 +99,8 @@ type Forecast struct {
 // deals expected per simulation (MaxNewDealsPerSimulation) and the sum of
 // the amounts against int64 overflow.
 func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
-	if m == nil {
-		return Forecast{}, crmkit.Invalid("model", "nil model")
+	if m == nil || m.n == 0 {
+		return Forecast{}, crmkit.Invalid("model", "untrained model (use Train)")
 	}
 	sims, K, S := opt.Simulations, len(opt.Periods), len(m.segs)
 	switch {

@@ -449,8 +449,8 @@ func (w *WinModel) predict(k *rowKey, x []float64, offs []int, top bool) (float6
 // (read once, as Train reads it), in entity order, with its explanation.
 // The pipeline must be the one the model was trained with.
 func (w *WinModel) Predict(p *deal.Pipeline, records iter.Seq[funnel.Record], asOf time.Time) ([]WinChance, error) {
-	if w == nil {
-		return nil, crmkit.Invalid("model", "nil model")
+	if w == nil || w.beta == nil {
+		return nil, crmkit.Invalid("model", "untrained model (use TrainWin)")
 	}
 	if p == nil || p.Len() != w.n {
 		return nil, crmkit.Invalid("pipeline", "not the pipeline of the model (%d stages)", w.n)
@@ -486,9 +486,17 @@ func fraction(p float64) decimal.Decimal {
 // Coefficients returns each feature's name and coefficient β, intercept
 // first, for inspection.
 func (w *WinModel) Coefficients() (names []string, beta []float64) {
+	if w == nil {
+		return nil, nil
+	}
 	return slices.Clone(w.names), slices.Clone(w.beta)
 }
 
 // Size returns how many closed deals and rows (their stays) the model was
 // trained on, and how many distinct patterns it held for them.
-func (w *WinModel) Size() (deals, rows int64, patterns int) { return w.closed, w.rows, w.patterns }
+func (w *WinModel) Size() (deals, rows int64, patterns int) {
+	if w == nil {
+		return 0, 0, 0
+	}
+	return w.closed, w.rows, w.patterns
+}
