@@ -81,23 +81,33 @@ type Forecast struct {
 	Fallbacks []Fallback
 }
 
-// Simulate forecasts the revenue won in each period: every open deal's
-// path through the stages is drawn from its segment's transition
-// probabilities and times in stage (the time already spent in its
-// current stage is taken into account: the first stay is drawn from the
-// stays at least that long), and new deals arrive in each segment as a
-// Poisson process at its historical creation rate, with amounts drawn from
-// its won amounts, each then following the same model. A deal's revenue
-// is its amount at the as-of time, counted in the period it is won in.
+// Simulate forecasts the revenue won in each period. The model: every
+// open deal moves through the stages by its segment's transition
+// probabilities and times in stage, the time already spent in its current
+// stage taken into account (its first stay is drawn from the stays at
+// least that long); new deals arrive in each segment as a Poisson process
+// at its historical creation rate, with amounts drawn from its won
+// amounts, and follow the same chain. A deal's revenue is its amount at
+// the as-of time, counted in the period it is won in; deals are
+// independent of one another.
 //
-// Cost is O(open deals × simulations × path length) time, spread over the
-// workers, and O(simulations × periods × segments + open deals × periods)
-// memory, allocated up front in a number of allocations that does not
-// depend on the number of simulations. Simulations, periods and their
-// product with the segments are bounded (MaxSimulations, MaxPeriods,
-// MaxCells) and checked before anything is allocated; so are the new
-// deals expected per simulation (MaxNewDealsPerSimulation) and the sum of
-// the amounts against int64 overflow.
+// How it is drawn: paths after a first stay come from pools of
+// pre-simulated paths per segment and state (see pools); from them each
+// open deal's chance to be won in each period is computed once (chances),
+// and each simulation draws every deal's outcome from those chances with
+// 32 random bits, and the number of new deals won in each period as a
+// Poisson count (thinning) with their amounts. The percentiles are exact
+// over the simulations.
+//
+// Cost is O(open deals × (simulations + 256 × log pool)) time plus the
+// new deals won, spread over the workers, and O(simulations × periods ×
+// segments + open deals × periods) memory, allocated up front in a number
+// of allocations that does not depend on the number of simulations.
+// Simulations, periods and their product with the segments are bounded
+// (MaxSimulations, MaxPeriods, MaxCells) and checked before anything is
+// allocated; so are the new deals expected per simulation
+// (MaxNewDealsPerSimulation) and the sum of the amounts against int64
+// overflow (crmkit.ErrOverflow). A nil or untrained model is ErrInvalid.
 func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 	if m == nil || m.n == 0 {
 		return Forecast{}, crmkit.Invalid("model", "untrained model (use Train)")
