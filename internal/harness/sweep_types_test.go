@@ -224,6 +224,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[clv.FitResult](),
 		reflect.TypeFor[clv.FrequencyBin](),
 		reflect.TypeFor[clv.GammaGamma](),
+		reflect.TypeFor[clv.HoldoutBin](),
 		reflect.TypeFor[clv.MBGNBD](),
 		reflect.TypeFor[clv.ParetoNBD](),
 		reflect.TypeFor[clv.Summary](),
@@ -546,6 +547,7 @@ var sweepFuncs = map[string][]any{
 		clv.FitMBGNBD,
 		clv.FitParetoNBD,
 		clv.FrequencyFit,
+		clv.GammaGammaCustomers,
 		clv.Summarize,
 	},
 	"campaign": {
