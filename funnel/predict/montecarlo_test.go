@@ -115,8 +115,21 @@ func TestRunBacktest(t *testing.T) {
 	}
 	bt, err := predict.RunBacktest(four, h.Records(), predict.BacktestOptions{Periods: periods, Simulations: 500, Seed: 1})
 	require.NoError(t, err)
-	for _, p := range bt.Periods {
-		t.Logf("%s actual %s range %s..%s weighted %s commit %s", p.Period, p.Actual, p.Range.P10, p.Range.P90, p.Weighted, p.Commit)
+	require.Len(t, bt.Periods, len(periods))
+	covered := 0
+	for i, p := range bt.Periods {
+		// The actual revenue, summed from the records by a second method.
+		assert.Equal(t, realised(h, periods[i]), p.Actual.Minor(), "period %d", i)
+		in := p.Range.P10.Minor() <= p.Actual.Minor() && p.Actual.Minor() <= p.Range.P90.Minor()
+		assert.Equal(t, in, p.Covered)
+		if in {
+			covered++
+		}
+		assert.LessOrEqual(t, p.Commit.Minor(), p.BestCase.Minor())
 	}
-	t.Logf("coverage %s mae %+v", bt.Coverage, bt.MAE)
+	assert.True(t, bt.Coverage.Equal(decimal.NewFromInt(int64(covered)).DivRound(decimal.NewFromInt(int64(len(periods))), 4)))
+	// The Monte Carlo median counts every deal the chain may close, the
+	// weighted figure only those whose expected close date is in the
+	// period: on this history the median is the closer one.
+	assert.Less(t, bt.MAE.P50.Minor(), bt.MAE.Weighted.Minor())
 }
