@@ -65,7 +65,7 @@ func Calibrate(p *deal.Pipeline, records iter.Seq[funnel.Record], split, end tim
 	d, offs := w.dims()
 	x := make([]float64, d)
 	if _, _, err := scan(p, records, split, func(e *entity) error {
-		if e.o.Status != funnel.Open {
+		if e.o.Status != funnel.Open || len(e.stays) == 0 {
 			return nil
 		}
 		st := &e.stays[len(e.stays)-1]

@@ -312,6 +312,9 @@ func Train(p *deal.Pipeline, records iter.Seq[funnel.Record], asOf time.Time, op
 				}
 			}
 		case funnel.Open:
+			if len(e.stays) == 0 {
+				break // cannot happen: an open entity has its current stay
+			}
 			last := e.stays[len(e.stays)-1]
 			open = append(open, pending{id: e.o.Entity, seg: si, state: last.from, entered: last.entered, amount: last.amount})
 		case funnel.Paused:

@@ -182,6 +182,10 @@ func TestForecastProperties(t *testing.T) {
 		}
 		open, _ := m.OpenDeals()
 		assert.Len(t, f.Deals, open)
+		// One segment: its ranges are the total's.
+		if len(f.Segments) == 1 {
+			assert.Equal(t, f.Total, f.Segments[0].Ranges)
+		}
 	})
 }
 

@@ -459,7 +459,7 @@ func (w *WinModel) Predict(p *deal.Pipeline, records iter.Seq[funnel.Record], as
 	x := make([]float64, d)
 	var out []WinChance
 	_, _, err := scan(p, records, asOf, func(e *entity) error {
-		if e.o.Status != funnel.Open {
+		if e.o.Status != funnel.Open || len(e.stays) == 0 {
 			return nil
 		}
 		st := &e.stays[len(e.stays)-1]

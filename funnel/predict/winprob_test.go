@@ -22,6 +22,13 @@ func TestCalibrateBeatsStageBaseline(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("%+v", c)
 	assert.Less(t, c.Brier.InexactFloat64(), c.BaselineBrier.InexactFloat64())
+	n, nb := 0, 0
+	for i := range c.Reliability {
+		n += c.Reliability[i].Count
+		nb += c.BaselineReliability[i].Count
+	}
+	assert.Equal(t, c.Tested, n)
+	assert.Equal(t, c.Tested, nb)
 }
 
 // On the exact Markov history the stage carries the whole signal: a deal
