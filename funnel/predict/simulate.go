@@ -42,8 +42,8 @@ type Range struct {
 	P10, P50, P90 crmkit.Money
 }
 
-// SegmentForecast holds the ranges of one segment, one per period.
-type SegmentForecast struct {
+// SegmentRanges holds the ranges of one segment, one per period.
+type SegmentRanges struct {
 	Key    string
 	Ranges []Range
 }
@@ -63,15 +63,17 @@ type DealChance struct {
 	Horizon decimal.Decimal
 }
 
-// Forecast is the result of a Monte Carlo pipeline forecast.
-type Forecast struct {
+// Simulation is the result of Model.Simulate, a Monte Carlo pipeline
+// forecast: revenue ranges and deal chances (not a funnel.Forecast, whose
+// figures are points).
+type Simulation struct {
 	AsOf        time.Time
 	Simulations int
 	Seed        uint64
 	// Total holds the ranges of all segments together, one per period;
 	// Segments those of each segment, in the order first seen.
 	Total    []Range
-	Segments []SegmentForecast
+	Segments []SegmentRanges
 	// Deals holds the chances of the deals open at AsOf, in entity order.
 	Deals []DealChance
 	// Suspended counts the suspended deals, left out.
@@ -108,36 +110,36 @@ type Forecast struct {
 // allocated; so are the new deals expected per simulation
 // (MaxNewDealsPerSimulation) and the sum of the amounts against int64
 // overflow (crmkit.ErrOverflow). A nil or untrained model is ErrInvalid.
-func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
+func (m *Model) Simulate(opt SimOptions) (Simulation, error) {
 	if m == nil || m.n == 0 {
-		return Forecast{}, crmkit.Invalid("model", "untrained model (use Train)")
+		return Simulation{}, crmkit.Invalid("model", "untrained model (use Train)")
 	}
 	sims, K, S := opt.Simulations, len(opt.Periods), len(m.segs)
 	switch {
 	case sims < 1 || sims > MaxSimulations:
-		return Forecast{}, crmkit.Invalid("simulations", "%d simulations: want 1 to %d", sims, MaxSimulations)
+		return Simulation{}, crmkit.Invalid("simulations", "%d simulations: want 1 to %d", sims, MaxSimulations)
 	case K < 1 || K > MaxPeriods:
-		return Forecast{}, crmkit.Invalid("periods", "%d periods: want 1 to %d", K, MaxPeriods)
+		return Simulation{}, crmkit.Invalid("periods", "%d periods: want 1 to %d", K, MaxPeriods)
 	case int64(sims)*int64(K)*int64(S) > MaxCells:
-		return Forecast{}, crmkit.Invalid("simulations", "%d simulations × %d periods × %d segments exceed %d figures", sims, K, S, MaxCells)
+		return Simulation{}, crmkit.Invalid("simulations", "%d simulations × %d periods × %d segments exceed %d figures", sims, K, S, MaxCells)
 	case opt.Workers < 0:
-		return Forecast{}, crmkit.Invalid("workers", "negative %d", opt.Workers)
+		return Simulation{}, crmkit.Invalid("workers", "negative %d", opt.Workers)
 	}
 	// Period bounds in nanoseconds after asOf.
 	bounds := make([]float64, 2*K)
 	for k, p := range opt.Periods {
 		switch {
 		case p.IsEmpty():
-			return Forecast{}, crmkit.Invalid("periods", "period %d %s is empty", k, p)
+			return Simulation{}, crmkit.Invalid("periods", "period %d %s is empty", k, p)
 		case k == 0 && p.Start.Before(m.asOf):
-			return Forecast{}, crmkit.Invalid("periods", "period %s starts before the model's as-of time %s", p, m.asOf.Format(time.RFC3339))
+			return Simulation{}, crmkit.Invalid("periods", "period %s starts before the model's as-of time %s", p, m.asOf.Format(time.RFC3339))
 		case k > 0 && p.Start.Before(opt.Periods[k-1].End):
-			return Forecast{}, crmkit.Invalid("periods", "period %d %s overlaps or precedes period %d %s", k, p, k-1, opt.Periods[k-1])
+			return Simulation{}, crmkit.Invalid("periods", "period %d %s overlaps or precedes period %d %s", k, p, k-1, opt.Periods[k-1])
 		}
 		bounds[2*k], bounds[2*k+1] = float64(p.Start.Sub(m.asOf)), float64(p.End.Sub(m.asOf))
 	}
 	if last := opt.Periods[K-1].End; last.Sub(m.asOf) >= math.MaxInt64/2 || last.Sub(m.asOf) < 0 {
-		return Forecast{}, crmkit.Invalid("periods", "horizon to %s is too long", last)
+		return Simulation{}, crmkit.Invalid("periods", "horizon to %s is too long", last)
 	}
 	horizon := bounds[2*K-1]
 	// Overflow: the largest simulated total is every open amount plus the
@@ -145,7 +147,7 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 	var sum, maxNew int64
 	for i := range m.open {
 		if sum += m.open[i].amount; sum < 0 {
-			return Forecast{}, fmt.Errorf("open amounts overflow int64: %w", crmkit.ErrOverflow)
+			return Simulation{}, fmt.Errorf("open amounts overflow int64: %w", crmkit.ErrOverflow)
 		}
 	}
 	expected := 0.0
@@ -157,12 +159,12 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 			}
 		}
 		if expected > MaxNewDealsPerSimulation {
-			return Forecast{}, crmkit.Invalid("periods", "%.0f new deals expected per simulation over the horizon: at most %d", expected, MaxNewDealsPerSimulation)
+			return Simulation{}, crmkit.Invalid("periods", "%.0f new deals expected per simulation over the horizon: at most %d", expected, MaxNewDealsPerSimulation)
 		}
 	}
 	capNew := int64(expected + 10*math.Sqrt(expected) + 10) // per period; more is dropped (probability < 1e-20)
 	if maxNew > 0 && (math.MaxInt64-sum)/maxNew/int64(K) < capNew {
-		return Forecast{}, fmt.Errorf("simulated totals could overflow int64: %w", crmkit.ErrOverflow)
+		return Simulation{}, fmt.Errorf("simulated totals could overflow int64: %w", crmkit.ErrOverflow)
 	}
 
 	workers := opt.Workers
@@ -215,7 +217,7 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 	}
 	wg.Wait()
 
-	f := Forecast{AsOf: m.asOf, Simulations: sims, Seed: opt.Seed, Suspended: m.paused, Fallbacks: m.Fallbacks()}
+	f := Simulation{AsOf: m.asOf, Simulations: sims, Seed: opt.Seed, Suspended: m.paused, Fallbacks: m.Fallbacks()}
 	col := make([]int64, sims)
 	money := func(v int64) crmkit.Money {
 		mm, _ := crmkit.NewMoney(v, m.cur) // a zero currency gives the zero Money
@@ -243,9 +245,9 @@ func (m *Model) Simulate(opt SimOptions) (Forecast, error) {
 		}
 		return t
 	})
-	f.Segments = make([]SegmentForecast, S)
+	f.Segments = make([]SegmentRanges, S)
 	for j := range S {
-		f.Segments[j] = SegmentForecast{Key: m.segs[j].key, Ranges: ranges(func(s, k int) int64 { return totals[(s*K+k)*S+j] })}
+		f.Segments[j] = SegmentRanges{Key: m.segs[j].key, Ranges: ranges(func(s, k int) int64 { return totals[(s*K+k)*S+j] })}
 	}
 	f.Deals = make([]DealChance, len(m.open))
 	for i := range m.open {
