@@ -13,6 +13,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/funnel/predict"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/lead/dedupe"
@@ -349,6 +350,26 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[funnel.Touch](),
 		reflect.TypeFor[funnel.Waterfall](),
 	},
+	"funnel/predict": {
+		reflect.TypeFor[predict.Backtest](),
+		reflect.TypeFor[predict.BacktestOptions](),
+		reflect.TypeFor[predict.BacktestPeriod](),
+		reflect.TypeFor[predict.Basis](),
+		reflect.TypeFor[predict.Bin](),
+		reflect.TypeFor[predict.Calibration](),
+		reflect.TypeFor[predict.Contribution](),
+		reflect.TypeFor[predict.DealChance](),
+		reflect.TypeFor[predict.Fallback](),
+		reflect.TypeFor[predict.Model](),
+		reflect.TypeFor[predict.Range](),
+		reflect.TypeFor[predict.SegmentRanges](),
+		reflect.TypeFor[predict.SimOptions](),
+		reflect.TypeFor[predict.Simulation](),
+		reflect.TypeFor[predict.TrainOptions](),
+		reflect.TypeFor[predict.WinChance](),
+		reflect.TypeFor[predict.WinModel](),
+		reflect.TypeFor[predict.WinOptions](),
+	},
 	"storage": {
 		reflect.TypeFor[storage.AccountFilter](),
 		reflect.TypeFor[storage.ApprovalFilter](),
@@ -639,6 +660,12 @@ var sweepFuncs = map[string][]any{
 		funnel.Velocity,
 		funnel.WShaped,
 		funnel.WonIn,
+	},
+	"funnel/predict": {
+		predict.Calibrate,
+		predict.RunBacktest,
+		predict.Train,
+		predict.TrainWin,
 	},
 	"storage": {
 		storage.AccountKeys,
