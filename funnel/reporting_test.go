@@ -244,4 +244,3 @@ func abs(v int64) int64 {
 	}
 	return v
 }
-
