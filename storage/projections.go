@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
+)
+
+// Projections is an optional interface of a Store that keeps a live funnel
+// summary of its deals: the count and amount of the tenant's deals in each
+// group of funnel.LiveSummary (reached stages, stage, status, owner,
+// source, origin month, currency) of funnel.OpportunityOf of the deal,
+// updated by every deal write (Create, Save, bulk import) in the same
+// transaction as the write and its events. Reading it costs O(groups),
+// whatever the number of deals and events, so a dashboard reads it on
+// every refresh instead of summarising the deals; LiveSummary.Report
+// turns it into the counts and amounts of a funnel.Report. Every store of
+// crmkit implements it; find it by type assertion:
+//
+//	if p, ok := store.(storage.Projections); ok {
+//		live, err := p.LiveDeals(ctx)
+//		...
+//		rep, err := live.Report(pipeline, funnel.Query{AsOf: now, By: []funnel.Dimension{funnel.ByOwner}})
+//	}
+type Projections interface {
+	// LiveDeals returns a copy of the live summary of the tenant's deals
+	// as of the last committed write.
+	LiveDeals(ctx context.Context) (*funnel.LiveSummary, error)
+}
+
+// LiveGroupOf returns the funnel.LiveGroup of count deals in one stage
+// with one status text (deal.Status's), owner, origin month ("2025-01",
+// the UTC month of CreatedAt) and currency code ("" for deals without
+// amount), whose amounts sum to minor minor units: the group of
+// funnel.OpportunityOf of such a deal. It is for backends that keep the
+// groups in a table of those columns. A value that does not parse is an
+// error matching crmkit.ErrUnavailable (a row this code cannot read).
+func LiveGroupOf(stage int, status, owner, month, currency string, count, minor int64) (funnel.LiveGroup, error) {
+	d := deal.Deal{Stage: stage, Owner: owner}
+	bad := func(err error) (funnel.LiveGroup, error) {
+		return funnel.LiveGroup{}, fmt.Errorf("read live deal summary: %w: %w", crmkit.ErrUnavailable, err)
+	}
+	if err := d.Status.UnmarshalText([]byte(status)); err != nil {
+		return bad(err)
+	}
+	var err error
+	if d.CreatedAt, err = time.Parse("2006-01", month); err != nil {
+		return bad(err)
+	}
+	if currency != "" {
+		c, err := crmkit.ParseCurrency(currency)
+		if err != nil {
+			return bad(err)
+		}
+		if d.Amount, err = crmkit.NewMoney(minor, c); err != nil {
+			return bad(err)
+		}
+	} else if minor != 0 {
+		return bad(fmt.Errorf("amount %d without currency", minor))
+	}
+	o := funnel.OpportunityOf(&d)
+	return funnel.LiveGroup{Key: funnel.LiveKeyOf(&o), Count: count, Amount: d.Amount}, nil
+}
