@@ -165,6 +165,20 @@ func (p *LiveSummary) add(r *LiveGroup) {
 	}
 }
 
+// Clone returns a copy of p that shares nothing with it, in O(groups).
+func (p *LiveSummary) Clone() *LiveSummary {
+	c := new(LiveSummary)
+	if p == nil || len(p.rows) == 0 {
+		return c
+	}
+	c.rows = make(map[LiveKey]*LiveGroup, len(p.rows))
+	for k, r := range p.rows {
+		g := *r
+		c.rows[k] = &g
+	}
+	return c
+}
+
 // Len returns the number of groups.
 func (p *LiveSummary) Len() int {
 	if p == nil {

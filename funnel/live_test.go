@@ -156,3 +156,15 @@ func TestLiveSummaryHand(t *testing.T) {
 	assert.ErrorIs(t, nilLive.Apply(nil, &a), crmkit.ErrInvalid)
 	assert.ErrorIs(t, nilLive.Add(funnel.LiveGroup{}), crmkit.ErrInvalid)
 }
+
+func TestLiveSummaryClone(t *testing.T) {
+	var live funnel.LiveSummary
+	a := funnel.Opportunity{Entity: id(1), Stage: 0, Reached: 1, Amount: money(t, 1000), Origin: ymd(2025, 1, 5)}
+	require.NoError(t, live.Apply(nil, &a))
+	c := live.Clone()
+	require.NoError(t, c.Apply(&a, nil))
+	assert.Equal(t, 0, c.Len())
+	assert.Equal(t, []funnel.LiveGroup{{Key: funnel.LiveKeyOf(&a), Count: 1, Amount: money(t, 1000)}}, live.Rows(), "the original is unchanged")
+	var nilLive *funnel.LiveSummary
+	assert.Equal(t, 0, nilLive.Clone().Len())
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/storage"
@@ -57,11 +56,5 @@ func (s *Store) LiveDeals(ctx context.Context) (*funnel.LiveSummary, error) {
 	if st.live.err != nil {
 		return nil, st.live.err
 	}
-	out := new(funnel.LiveSummary)
-	for _, g := range st.live.sum.Rows() {
-		if err := out.Add(g); err != nil {
-			return nil, fmt.Errorf("memory: live deal summary: %w: %w", crmkit.ErrUnavailable, err)
-		}
-	}
-	return out, nil
+	return st.live.sum.Clone(), nil
 }

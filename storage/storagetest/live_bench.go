@@ -185,4 +185,3 @@ func BenchmarkLiveSave(b *testing.B, live, plain storage.Store) {
 		})
 	}
 }
-
