@@ -1,6 +1,8 @@
 package funnel_test
 
 import (
+	"context"
+	"iter"
 	"maps"
 	"slices"
 	"testing"
@@ -167,4 +169,39 @@ func TestLiveSummaryClone(t *testing.T) {
 	assert.Equal(t, []funnel.LiveGroup{{Key: funnel.LiveKeyOf(&a), Count: 1, Amount: money(t, 1000)}}, live.Rows(), "the original is unchanged")
 	var nilLive *funnel.LiveSummary
 	assert.Equal(t, 0, nilLive.Clone().Len())
+}
+
+// sliceSource is a funnel.Source over a slice, failing after fail
+// opportunities when fail >= 0.
+type sliceSource struct {
+	opps []funnel.Opportunity
+	fail int
+}
+
+func (s sliceSource) Opportunities(context.Context) iter.Seq2[funnel.Opportunity, error] {
+	return func(yield func(funnel.Opportunity, error) bool) {
+		for i, o := range s.opps {
+			if i == s.fail {
+				yield(funnel.Opportunity{}, crmkit.ErrUnavailable)
+				return
+			}
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	opps := mixedDeals()
+	var err error
+	got := slices.Collect(funnel.Values(context.Background(), sliceSource{opps: opps, fail: -1}, &err))
+	require.NoError(t, err)
+	assert.Equal(t, opps, got)
+	got = slices.Collect(funnel.Values(context.Background(), sliceSource{opps: opps, fail: 2}, &err))
+	assert.ErrorIs(t, err, crmkit.ErrUnavailable)
+	assert.Len(t, got, 2)
+	err = nil
+	assert.Empty(t, slices.Collect(funnel.Values(context.Background(), nil, &err)))
+	assert.ErrorIs(t, err, crmkit.ErrInvalid)
 }
