@@ -11,7 +11,8 @@
 -- lock two groups in opposite orders). The stored body holds the amount
 -- with exactly its currency's decimals ("12.30"), so dropping the point
 -- gives minor units; created_at is UTC, so its first seven characters are
--- the UTC month. A sum beyond bigint fails the write (22003) rather than
+-- the UTC month (a body without one, written by old code, decodes to the
+-- zero time: '0001-01'). A sum beyond bigint fails the write (22003) rather than
 -- the summary going wrong. Groups whose count falls to 0 stay, with
 -- amount 0, and are skipped when read.
 --
@@ -31,7 +32,7 @@ CREATE TABLE live_deals (
 );
 
 INSERT INTO live_deals (tenant_id, stage, status, owner, month, currency, deals, amount)
-SELECT tenant_id, stage, status, owner, left(body->>'created_at', 7), coalesce(body->'amount'->>'currency', ''),
+SELECT tenant_id, stage, status, owner, coalesce(left(body->>'created_at', 7), '0001-01'), coalesce(body->'amount'->>'currency', ''),
 	count(*), coalesce(sum(replace(body->'amount'->>'amount', '.', '')::bigint), 0)
 FROM deals GROUP BY 1, 2, 3, 4, 5, 6;
 
@@ -39,7 +40,7 @@ CREATE FUNCTION crmkit_live_deals() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP = 'INSERT' THEN
 		INSERT INTO live_deals AS l (tenant_id, stage, status, owner, month, currency, deals, amount)
-		SELECT tenant_id, stage, status, owner, left(body->>'created_at', 7), coalesce(body->'amount'->>'currency', ''),
+		SELECT tenant_id, stage, status, owner, coalesce(left(body->>'created_at', 7), '0001-01'), coalesce(body->'amount'->>'currency', ''),
 			count(*), coalesce(sum(replace(body->'amount'->>'amount', '.', '')::bigint), 0)
 		FROM new_rows GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
 		ON CONFLICT (tenant_id, stage, status, owner, month, currency)
@@ -47,11 +48,11 @@ BEGIN
 	ELSIF TG_OP = 'UPDATE' THEN
 		INSERT INTO live_deals AS l (tenant_id, stage, status, owner, month, currency, deals, amount)
 		SELECT tenant_id, stage, status, owner, month, currency, sum(n), sum(a)
-		FROM (SELECT tenant_id, stage, status, owner, left(body->>'created_at', 7) AS month,
+		FROM (SELECT tenant_id, stage, status, owner, coalesce(left(body->>'created_at', 7), '0001-01') AS month,
 				coalesce(body->'amount'->>'currency', '') AS currency, 1 AS n,
 				coalesce(replace(body->'amount'->>'amount', '.', '')::bigint, 0) AS a FROM new_rows
 			UNION ALL
-			SELECT tenant_id, stage, status, owner, left(body->>'created_at', 7),
+			SELECT tenant_id, stage, status, owner, coalesce(left(body->>'created_at', 7), '0001-01'),
 				coalesce(body->'amount'->>'currency', ''), -1,
 				-coalesce(replace(body->'amount'->>'amount', '.', '')::bigint, 0) FROM old_rows) AS d
 		GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 OR sum(a) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
@@ -59,7 +60,7 @@ BEGIN
 		DO UPDATE SET deals = l.deals + EXCLUDED.deals, amount = l.amount + EXCLUDED.amount;
 	ELSE
 		UPDATE live_deals AS l SET deals = l.deals - d.n, amount = l.amount - d.a
-		FROM (SELECT tenant_id, stage, status, owner, left(body->>'created_at', 7) AS month,
+		FROM (SELECT tenant_id, stage, status, owner, coalesce(left(body->>'created_at', 7), '0001-01') AS month,
 				coalesce(body->'amount'->>'currency', '') AS currency, count(*) AS n,
 				coalesce(sum(replace(body->'amount'->>'amount', '.', '')::bigint), 0) AS a
 			FROM old_rows GROUP BY 1, 2, 3, 4, 5, 6) AS d
