@@ -104,6 +104,13 @@
 //     repeated row or event ID, a dangling account or contact, or another
 //     tenant's account fails with crmkit.ErrInvalid or ErrConflict and
 //     writes nothing in either tenant; imports stay in their tenant.
+//   - The live deal summary (Live), for a store that implements
+//     storage.Projections: after any random history of deals (forward and
+//     backward moves, wins, losses, reopens, suspensions, reactivations,
+//     terminations, new amounts and owners, in and out of Updates, rolled
+//     back Updates and stale saves that change nothing, bulk imports) its
+//     report equals funnel.Summarize over the stored deals for every split
+//     it allows. BenchmarkLiveRead and BenchmarkLiveSave measure it.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
