@@ -58,7 +58,7 @@ type LiveGroup struct {
 // The zero LiveSummary is empty and ready to use. A LiveSummary is not safe
 // for concurrent use.
 type LiveSummary struct {
-	rows map[LiveKey]*LiveGroup
+	rows map[LiveKey]LiveGroup // by value: Clone copies the map whole
 }
 
 // Apply moves one entity from state before to state after: nil before for
@@ -87,14 +87,14 @@ func (p *LiveSummary) Apply(before, after *Opportunity) error {
 	var out, in LiveGroup
 	if before != nil {
 		out = LiveGroup{Key: LiveKeyOf(before), Count: 1, Amount: before.Amount}
-		r := p.rows[out.Key]
-		if r == nil || r.Count < 1 || r.Amount.Minor() < out.Amount.Minor() {
+		r, ok := p.rows[out.Key]
+		if !ok || r.Count < 1 || r.Amount.Minor() < out.Amount.Minor() {
 			return crmkit.Invalid("before", "entity %s: the projection holds no entity in its group %v", before.Entity, out.Key)
 		}
 	}
 	if after != nil {
 		in = LiveGroup{Key: LiveKeyOf(after), Count: 1, Amount: after.Amount}
-		if r := p.rows[in.Key]; r != nil {
+		if r, ok := p.rows[in.Key]; ok {
 			if _, err := r.Amount.Add(in.Amount); err != nil {
 				return fmt.Errorf("entity %s: projection group amount: %w", after.Entity, crmkit.ErrOverflow)
 			}
@@ -131,7 +131,7 @@ func (p *LiveSummary) Add(r LiveGroup) error {
 		r.Amount, _ = crmkit.NewMoney(0, r.Key.Currency)
 	}
 	r.Key.Month = utcMonth(r.Key.Month)
-	if old := p.rows[r.Key]; old != nil {
+	if old, ok := p.rows[r.Key]; ok {
 		c := old.Count + r.Count
 		if c < old.Count {
 			return fmt.Errorf("projection group count: %w", crmkit.ErrOverflow)
@@ -147,36 +147,32 @@ func (p *LiveSummary) Add(r LiveGroup) error {
 // add adds r (checked) to its group, dropping a group left empty.
 func (p *LiveSummary) add(r *LiveGroup) {
 	if p.rows == nil {
-		p.rows = make(map[LiveKey]*LiveGroup)
+		p.rows = make(map[LiveKey]LiveGroup)
 	}
-	old := p.rows[r.Key]
-	if old == nil {
+	old, ok := p.rows[r.Key]
+	if !ok {
 		c := *r
 		if c.Amount.Currency().IsZero() && !c.Key.Currency.IsZero() {
 			c.Amount, _ = crmkit.NewMoney(0, c.Key.Currency)
 		}
-		p.rows[r.Key] = &c
+		p.rows[r.Key] = c
 		return
 	}
 	old.Count += r.Count
 	old.Amount, _ = old.Amount.Add(r.Amount) // checked by the caller
 	if old.Count == 0 {
 		delete(p.rows, r.Key)
+		return
 	}
+	p.rows[r.Key] = old
 }
 
 // Clone returns a copy of p that shares nothing with it, in O(groups).
 func (p *LiveSummary) Clone() *LiveSummary {
-	c := new(LiveSummary)
-	if p == nil || len(p.rows) == 0 {
-		return c
+	if p == nil {
+		return new(LiveSummary)
 	}
-	c.rows = make(map[LiveKey]*LiveGroup, len(p.rows))
-	for k, r := range p.rows {
-		g := *r
-		c.rows[k] = &g
-	}
-	return c
+	return &LiveSummary{rows: maps.Clone(p.rows)}
 }
 
 // Len returns the number of groups.
@@ -195,7 +191,7 @@ func (p *LiveSummary) Rows() []LiveGroup {
 	}
 	out := make([]LiveGroup, 0, len(p.rows))
 	for _, k := range slices.SortedFunc(maps.Keys(p.rows), compareLiveKeys) {
-		out = append(out, *p.rows[k])
+		out = append(out, p.rows[k])
 	}
 	return out
 }
@@ -250,6 +246,28 @@ func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
 	n := stages.Len()
 	total := newAcc(n, q.Quantiles, q.AsOf)
 	groups := make(map[Key]*acc)
+	// With one dimension the group is found by that value alone (cheaper
+	// to hash than a Key), the last one found remembered.
+	var (
+		byText  map[string]*acc
+		byMonth map[time.Time]*acc
+		last    *acc
+		lastKey LiveKey
+	)
+	switch {
+	case len(q.By) == 1 && q.By[0] == ByPeriod:
+		byMonth = make(map[time.Time]*acc)
+	case len(q.By) == 1:
+		byText = make(map[string]*acc)
+	}
+	group := func(k Key) *acc {
+		g := groups[k]
+		if g == nil {
+			g = newAcc(n, q.Quantiles, q.AsOf)
+			groups[k] = g
+		}
+		return g
+	}
 	for _, r := range p.rows {
 		if q.Match.Owner != "" && r.Key.Owner != q.Match.Owner || q.Match.Source != "" && r.Key.Source != q.Match.Source {
 			continue
@@ -258,29 +276,49 @@ func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
 		if err := o.validate(n); err != nil {
 			return Report{}, fmt.Errorf("projection group %v: %w", r.Key, err)
 		}
-		if err := total.addRow(r); err != nil {
+		if err := total.addRow(&r); err != nil {
 			return Report{}, err
 		}
-		if len(q.By) == 0 {
+		var g *acc
+		switch {
+		case len(q.By) == 0:
 			continue
-		}
-		var k Key
-		for _, d := range q.By {
-			switch d {
-			case ByOwner:
-				k.Owner = r.Key.Owner
-			case BySource:
-				k.Source = r.Key.Source
-			case ByPeriod:
-				k.Period = r.Key.Month
+		case byMonth != nil:
+			if g = byMonth[r.Key.Month]; g == nil {
+				g = group(Key{Period: r.Key.Month})
+				byMonth[r.Key.Month] = g
 			}
+		case byText != nil:
+			v := r.Key.Owner
+			if q.By[0] == BySource {
+				v = r.Key.Source
+			}
+			if last != nil && (q.By[0] == BySource && v == lastKey.Source || q.By[0] == ByOwner && v == lastKey.Owner) {
+				g = last
+				break
+			}
+			if g = byText[v]; g == nil {
+				var k Key
+				k.set(q.By[0], v)
+				g = group(k)
+				byText[v] = g
+			}
+			last, lastKey = g, r.Key
+		default:
+			var k Key
+			for _, d := range q.By {
+				switch d {
+				case ByOwner:
+					k.Owner = r.Key.Owner
+				case BySource:
+					k.Source = r.Key.Source
+				case ByPeriod:
+					k.Period = r.Key.Month
+				}
+			}
+			g = group(k)
 		}
-		g := groups[k]
-		if g == nil {
-			g = newAcc(n, q.Quantiles, q.AsOf)
-			groups[k] = g
-		}
-		if err := g.addRow(r); err != nil {
+		if err := g.addRow(&r); err != nil {
 			return Report{}, err
 		}
 	}
