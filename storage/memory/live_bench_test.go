@@ -24,7 +24,7 @@ func BenchmarkLiveRead(b *testing.B) {
 // BenchmarkLiveSave is one deal Save with the live summary beside one on
 // a tenant whose live summary is switched off, in one run.
 func BenchmarkLiveSave(b *testing.B) {
-	live, plain := newStore(b), newStore(b)
+	live := newStore(b)
 	plain, err := memory.New().Tenant("plain")
 	if err != nil {
 		b.Fatal(err)
