@@ -47,9 +47,9 @@ func LiveGroupOf(stage int, status, owner, month, currency string, count, minor 
 	if err := d.Status.UnmarshalText([]byte(status)); err != nil {
 		return bad(err)
 	}
-	var err error
-	if d.CreatedAt, err = time.Parse("2006-01", month); err != nil {
-		return bad(err)
+	var ok bool
+	if d.CreatedAt, ok = parseMonth(month); !ok {
+		return bad(fmt.Errorf("month %q is not of the form 2025-01", month))
 	}
 	if currency != "" {
 		c, err := crmkit.ParseCurrency(currency)
@@ -64,4 +64,30 @@ func LiveGroupOf(stage int, status, owner, month, currency string, count, minor 
 	}
 	o := funnel.OpportunityOf(&d)
 	return funnel.LiveGroup{Key: funnel.LiveKeyOf(&o), Count: count, Amount: d.Amount}, nil
+}
+
+// parseMonth parses "2025-01" into the first instant of that month in UTC,
+// without time.Parse's general path: a store's read of its live summary
+// parses one per group.
+func parseMonth(s string) (time.Time, bool) {
+	if len(s) != 7 || s[4] != '-' {
+		return time.Time{}, false
+	}
+	y, m := 0, 0
+	for i, c := range []byte(s) {
+		switch {
+		case i == 4:
+			continue
+		case c < '0' || c > '9':
+			return time.Time{}, false
+		case i < 4:
+			y = y*10 + int(c-'0')
+		default:
+			m = m*10 + int(c-'0')
+		}
+	}
+	if m < 1 || m > 12 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC), true
 }
