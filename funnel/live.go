@@ -28,8 +28,12 @@ type LiveKey struct {
 	Currency crmkit.Currency
 }
 
-// LiveKeyOf returns the group of o.
+// LiveKeyOf returns the group of o; a nil o has the key of an
+// opportunity in no stage.
 func LiveKeyOf(o *Opportunity) LiveKey {
+	if o == nil {
+		return LiveKey{Stage: -1, Month: utcMonth(time.Time{})}
+	}
 	return LiveKey{Reached: o.Reached, Stage: o.Stage, Status: o.Status, Owner: o.Dims.Owner, Source: o.Dims.Source,
 		Month: utcMonth(o.Origin), Currency: o.Amount.Currency()}
 }

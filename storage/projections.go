@@ -42,7 +42,8 @@ type Projections interface {
 func LiveGroupOf(stage int, status, owner, month, currency string, count, minor int64) (funnel.LiveGroup, error) {
 	d := deal.Deal{Stage: stage, Owner: owner}
 	bad := func(err error) (funnel.LiveGroup, error) {
-		return funnel.LiveGroup{}, fmt.Errorf("read live deal summary: %w: %w", crmkit.ErrUnavailable, err)
+		// The cause is named, not wrapped: one root sentinel.
+		return funnel.LiveGroup{}, fmt.Errorf("read live deal summary: %w: %v", crmkit.ErrUnavailable, err)
 	}
 	if err := d.Status.UnmarshalText([]byte(status)); err != nil {
 		return bad(err)
