@@ -28,7 +28,9 @@ type Source interface {
 // conformance suite can check it against Summarize). It returns an error
 // matching errors.ErrUnsupported for a query it cannot push down (a
 // dimension or quantile mode it does not compute, say): funnel then scans.
-// Queries with a Where function are never passed to it. To build the
+// Queries with a Where function or a reporting currency
+// (Query.Reporting: rates are Go values) are never passed to it; should one
+// come, it declines with errors.ErrUnsupported. To build the
 // crmkit.Durations of its Summaries a backend uses
 // crmkit.DurationsFromSummary (count, sum, minimum, maximum: means without
 // quantiles) or crmkit.DurationsOf (every value: exact quantiles).
@@ -38,9 +40,10 @@ type Aggregator interface {
 
 // SummarizeSource builds the funnel report of the opportunities of src,
 // pushed down to src when it implements Aggregator and the query has no
-// Where function, otherwise by scanning src.Opportunities with Summarize.
+// Where function or reporting currency (Query.Reporting), otherwise by
+// scanning src.Opportunities with Summarize.
 func SummarizeSource(ctx context.Context, p *deal.Pipeline, src Source, q Query) (Report, error) {
-	if a, ok := src.(Aggregator); ok && q.Where == nil {
+	if a, ok := src.(Aggregator); ok && q.Where == nil && q.Reporting.Currency.IsZero() {
 		r, err := a.AggregateFunnel(ctx, p, q)
 		if !errors.Is(err, errors.ErrUnsupported) {
 			return r, err

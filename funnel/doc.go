@@ -49,6 +49,19 @@
 // aggregate itself implements Aggregator and SummarizeSource pushes the
 // work down to it.
 //
+// Amounts in several currencies are summed in one reporting currency when
+// the query says so (Query.Reporting): each amount converted through a
+// crmkit.RateSource (a dated crmkit.RateTable) at one date, the report time
+// by default, or at each entity's close; a missing rate stops the report
+// with an error naming the currencies and the date.
+//
+// A LiveSummary is the funnel kept live: counts and amounts by reached
+// stages, stage, status, owner, source, origin month and currency, updated
+// one state change at a time (Apply) and read in O(groups) (Report), so a
+// dashboard never reads histories; stores keep one for their deals
+// (storage.Projections). Values adapts a Source to the iter.Seq the
+// functions over opportunities take.
+//
 // Durations are crmkit.Durations, the statistics kpi.SalesCycle computes
 // too (median = mean of the two middle values). A report keeps their
 // quantiles as an approximation in bounded histograms by default

@@ -142,6 +142,11 @@ type Query struct {
 	// Where, if not nil, further selects entities. A backend cannot push
 	// a Go function down, so an Aggregator is not used when Where is set.
 	Where func(*Opportunity) bool
+	// Reporting, when its Currency is set, converts every amount into
+	// one reporting currency at the rates of a chosen date or of each
+	// entity's close (see Reporting); without it amounts in two
+	// currencies are crmkit.ErrCurrencyMismatch.
+	Reporting Reporting
 }
 
 func (q *Query) validate() error {
@@ -153,6 +158,9 @@ func (q *Query) validate() error {
 	}
 	if !q.Quantiles.Valid() {
 		return crmkit.Invalid("quantiles", "unknown mode %d", q.Quantiles)
+	}
+	if err := q.Reporting.validate(); err != nil {
+		return err
 	}
 	var seen [numDimensions]bool
 	for i, d := range q.By {
@@ -212,6 +220,9 @@ type engine struct {
 	byValue map[string]*acc
 	lastVal string
 	lastAcc *acc
+
+	conv *converter // nil unless amounts are converted
+	buf  Opportunity
 }
 
 func newEngine(stages stageList, q Query) (*engine, error) {
@@ -230,6 +241,7 @@ func newEngine(stages stageList, q Query) (*engine, error) {
 	if e.bucket == nil {
 		e.bucket = utcMonth
 	}
+	e.conv = newConverter(&q.Reporting, q.AsOf)
 	return e, nil
 }
 
@@ -250,6 +262,12 @@ func (e *engine) selects(o *Opportunity) bool {
 func (e *engine) add(o *Opportunity, stays []stay) error {
 	if e.filter && !e.selects(o) {
 		return nil
+	}
+	if e.conv != nil {
+		var err error
+		if o, err = e.conv.convert(o, &e.buf); err != nil {
+			return err
+		}
 	}
 	if err := e.total.add(o); err != nil {
 		return err
@@ -390,7 +408,7 @@ func Summarize(p *deal.Pipeline, opportunities iter.Seq[Opportunity], q Query) (
 		return Report{}, err
 	}
 	n := stages.Len()
-	plain := !e.filter && len(q.By) == 0
+	plain := !e.filter && len(q.By) == 0 && e.conv == nil
 	var o Opportunity // one variable for all: its address escapes
 	for v := range opportunities {
 		o = v

@@ -19,8 +19,9 @@ import (
 // means and quantiles are computed from them by the methods.
 //
 // All amounts are in Currency. A report meeting a second currency stops
-// with crmkit.ErrCurrencyMismatch (convert amounts before, for example with
-// crmkit.Convert in the adapter): it never adds two currencies.
+// with crmkit.ErrCurrencyMismatch unless the query names a reporting
+// currency (Query.Reporting), into which every amount is then converted at
+// dated rates: it never adds two currencies.
 type Summary struct {
 	// Stages holds the per-stage figures, in stage order.
 	Stages []StageSummary

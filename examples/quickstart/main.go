@@ -25,9 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -511,48 +509,24 @@ func (s *story) verify(ctx context.Context) error {
 	return v.Err()
 }
 
-// dealEvents streams every deal's history, grouped by deal in ID order
-// and each in version order (the order funnel reads), from the store's
-// storage.HistoryStreamer: batches of events, no query per deal.
-func (s *story) dealEvents(ctx context.Context, errp *error) iter.Seq[crmkit.Event] {
-	return func(yield func(crmkit.Event) bool) {
-		hs, ok := s.store.(storage.HistoryStreamer)
-		if !ok {
-			*errp = fmt.Errorf("the %T store streams no histories (storage.HistoryStreamer)", s.store)
-			return
-		}
-		for e, err := range hs.Histories(ctx, deal.DealKind) {
-			if err != nil {
-				*errp = err
-				return
-			}
-			if !yield(e) {
-				return
-			}
-		}
-	}
-}
-
+// report reads every figure from the store through its optional report
+// interfaces, found by type assertion: the funnel report and the forecast
+// from the store's funnel.Source (pushed down when the store is also a
+// funnel.Aggregator), the dashboard's figures from its live summary
+// (storage.Projections), kept up to date by every deal write.
 func (s *story) report(ctx context.Context) error {
 	// funnel reads the deal pipeline itself: one stage model.
 	stages := s.pipeline
-	m := funnel.DealEvents(stages)
 	now := s.clock.Now()
-	var readErr error
-	reader := m.Reader(s.dealEvents(ctx, &readErr))
-	records := slices.Collect(reader.Records())
-	if readErr != nil {
-		return readErr
+	deals, ok := s.store.(funnel.Source)
+	if !ok {
+		return fmt.Errorf("the %T store is no funnel.Source", s.store)
 	}
-	if err := reader.Err(); err != nil {
-		return err
-	}
-
-	rep, err := funnel.SummarizeRecords(stages, slices.Values(records), funnel.Query{AsOf: now, Quantiles: crmkit.QuantilesExact})
+	rep, err := funnel.SummarizeSource(ctx, stages, deals, funnel.Query{AsOf: now, Quantiles: crmkit.QuantilesExact})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(s.w, "\n== Funnel report")
+	fmt.Fprintln(s.w, "\n== Funnel report (funnel.SummarizeSource over the store)")
 	for _, st := range rep.Total.Stages {
 		conv := "-" // no deal reached the stage: no rate, not a zero one
 		if c, err := st.Conversion(); err == nil {
@@ -566,15 +540,28 @@ func (s *story) report(ctx context.Context) error {
 	}
 	fmt.Fprintf(s.w, "  won %d, lost %d, win rate %s, won revenue %s\n", rep.Total.Won, rep.Total.Lost, winRate.StringFixed(2), rep.Total.WonAmount)
 
-	var open []funnel.Opportunity
-	for o, err := range funnel.Replay(stages, slices.Values(records), now) {
+	if p, ok := s.store.(storage.Projections); ok {
+		live, err := p.LiveDeals(ctx)
 		if err != nil {
 			return err
 		}
-		open = append(open, o)
+		dash, err := live.Report(stages, funnel.Query{AsOf: now, By: []funnel.Dimension{funnel.ByOwner}})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.w, "\n== Dashboard by owner (the live summary: %d groups, no deal read)\n", live.Len())
+		for _, g := range dash.Groups {
+			fmt.Fprintf(s.w, "  %-4s deals %d  open %d (%s)  won %d (%s)  lost %d\n", g.Key.Owner, g.Summary.Entities,
+				g.Summary.Open, g.Summary.OpenAmount, g.Summary.Won, g.Summary.WonAmount, g.Summary.Lost)
+		}
 	}
+
 	year := crmkit.Calendar{}.Year(now) // the zero Calendar is January to December, UTC
-	fc, err := funnel.NewForecast(stages, slices.Values(open), year, now, funnel.ForecastOptions{})
+	var readErr error
+	fc, err := funnel.NewForecast(stages, funnel.Values(ctx, deals, &readErr), year, now, funnel.ForecastOptions{})
+	if err == nil {
+		err = readErr
+	}
 	if err != nil {
 		return err
 	}

@@ -122,6 +122,12 @@ func checkStory(t *testing.T, store storage.Store) {
 	assert.Contains(t, s, "negotiation  reached 2 (200000.00 EUR)  next-stage conversion 0.50  open 1")
 	assert.Contains(t, s, "won 1, lost 1, win rate 0.50, won revenue 120000.00 EUR")
 
+	// Dashboard from the live summary, by hand: ana's deals are Ada's
+	// (won, 120k) and Alan's (terminated); ben's Grace's (lost, 45k) and
+	// Edsger's (open in negotiation, 80k).
+	assert.Contains(t, s, "ana  deals 2  open 0 (0.00 EUR)  won 1 (120000.00 EUR)  lost 0")
+	assert.Contains(t, s, "ben  deals 2  open 1 (80000.00 EUR)  won 0 (0.00 EUR)  lost 1")
+
 	// Forecast: won 120,000 + the open 80,000 in negotiation (60%) =
 	// 120,000 + 48,000 = 168,000.
 	assert.Contains(t, s, "won so far 120000.00 EUR + open 80000.00 EUR weighted by stage probability = 168000.00 EUR")

@@ -90,6 +90,11 @@ func (t *table[T]) merge(rows []T) {
 	if len(rows) == 0 {
 		return
 	}
+	if t.watch != nil {
+		for i := range rows {
+			t.watch(nil, &rows[i])
+		}
+	}
 	cmp := func(a, b T) int { return compareID(t.ops.id(&a), t.ops.id(&b)) }
 	slices.SortFunc(rows, cmp)
 	if n := len(t.rows); n == 0 || cmp(t.rows[n-1], rows[0]) < 0 {

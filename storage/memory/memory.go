@@ -90,6 +90,7 @@ type state struct {
 	tables    [numKinds]any // *table[T] by kind slot
 	events    eventLog
 	consumers map[string]*consumer // the change feed's consumers by name
+	live      liveDeals            // the live summary of the deals (live.go)
 }
 
 func newState() *state {
@@ -97,6 +98,7 @@ func newState() *state {
 	for i, mk := range newTables {
 		st.tables[i] = mk()
 	}
+	st.watchDeals()
 	return st
 }
 

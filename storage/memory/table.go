@@ -38,6 +38,9 @@ type table[T any] struct {
 	ops  *ops[T]
 	rows []T
 	keys map[string]uuid.UUID
+	// watch, if not nil, is told every change of a row: old nil for a
+	// new row (see live.go).
+	watch func(old, new *T)
 }
 
 func newTable[T any](o *ops[T]) *table[T] {
@@ -86,6 +89,14 @@ func (t *table[T]) has(id uuid.UUID) bool { return t.get(id) != nil }
 // put inserts or replaces v (already a private copy).
 func (t *table[T]) put(v T) {
 	id := t.ops.id(&v)
+	if t.watch != nil {
+		var old *T
+		if p := t.get(id); p != nil {
+			c := *p
+			old = &c
+		}
+		defer t.watch(old, &v)
+	}
 	// UUIDv7 IDs mostly arrive in order: try the end first.
 	if n := len(t.rows); n == 0 || compareID(t.ops.id(&t.rows[n-1]), id) < 0 {
 		t.rows = append(t.rows, v)

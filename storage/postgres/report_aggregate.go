@@ -44,8 +44,9 @@ GROUP BY stage, st, cur`
 // funnel.Aggregator, which funnel.SummarizeSource finds.
 // It pushes down only a query without split, selection or
 // quantiles (Query.Quantiles == crmkit.QuantilesNone) and returns an error
-// matching errors.ErrUnsupported for any other, so that
-// funnel.SummarizeSource scans instead. Amounts in two currencies are
+// matching errors.ErrUnsupported for any other, a query with a reporting
+// currency (funnel.Query.Reporting) included, so that
+// funnel.SummarizeSource scans and converts instead. Amounts in two currencies are
 // crmkit.ErrCurrencyMismatch; sums beyond int64 are crmkit.ErrOverflow.
 func (s *Store) AggregateFunnel(ctx context.Context, p *deal.Pipeline, q funnel.Query) (funnel.Report, error) {
 	if err := storage.CheckContext(ctx); err != nil {
@@ -54,6 +55,8 @@ func (s *Store) AggregateFunnel(ctx context.Context, p *deal.Pipeline, q funnel.
 	switch {
 	case q.Quantiles != crmkit.QuantilesNone:
 		return funnel.Report{}, fmt.Errorf("quantiles mode %s: %w", q.Quantiles, errors.ErrUnsupported)
+	case !q.Reporting.Currency.IsZero():
+		return funnel.Report{}, fmt.Errorf("reporting currency %s: rates are Go values: %w", q.Reporting.Currency, errors.ErrUnsupported)
 	case len(q.By) > 0 || !q.From.IsZero() || !q.To.IsZero() || q.Match != (funnel.Dims{}) || q.Where != nil:
 		return funnel.Report{}, fmt.Errorf("split or selection: %w", errors.ErrUnsupported)
 	}

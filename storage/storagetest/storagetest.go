@@ -123,6 +123,13 @@
 //     deletes and feed reads: stored leads and histories are the model's,
 //     a deleted ID yields only its tombstone, and a consumer reads every
 //     event still in the log once, in write order.
+//   - The live deal summary (Live), for a store that implements
+//     storage.Projections: after any random history of deals (forward and
+//     backward moves, wins, losses, reopens, suspensions, reactivations,
+//     terminations, new amounts and owners, in and out of Updates, rolled
+//     back Updates and stale saves that change nothing, bulk imports) its
+//     report equals funnel.Summarize over the stored deals for every split
+//     it allows. BenchmarkLiveRead and BenchmarkLiveSave measure it.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -224,6 +231,10 @@ var tests = []test{
 	{"Feed", testFeed},               // optional: storage.Feed
 	{"Reports", testReports},         // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 	{"Import", testImport},           // optional: storage.Importer
+	{"Feed", testFeed},               // optional: storage.Feed
+	{"Reports", testReports},         // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
+	{"Import", testImport},           // optional: storage.Importer
+	{"Live", testLive},               // optional: storage.Projections
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and

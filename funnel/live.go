@@ -1,0 +1,421 @@
+package funnel
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math/bits"
+	"slices"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+)
+
+// LiveKey is the group of a LiveSummary: the entities with one
+// reached set, current stage, status, owner, source, origin month and
+// currency of their amount.
+type LiveKey struct {
+	// Reached, Stage and Status are the Opportunity's.
+	Reached uint64
+	Stage   int
+	Status  Status
+	// Owner and Source are the Opportunity's Dims.Owner and Dims.Source.
+	Owner, Source string
+	// Month is the start of the calendar month, in UTC, of the origin.
+	Month time.Time
+	// Currency is the currency of the amount (zero when unknown).
+	Currency crmkit.Currency
+}
+
+// LiveKeyOf returns the group of o; a nil o has the key of an
+// opportunity in no stage.
+func LiveKeyOf(o *Opportunity) LiveKey {
+	if o == nil {
+		return LiveKey{Stage: -1, Month: utcMonth(time.Time{})}
+	}
+	return LiveKey{Reached: o.Reached, Stage: o.Stage, Status: o.Status, Owner: o.Dims.Owner, Source: o.Dims.Source,
+		Month: utcMonth(o.Origin), Currency: o.Amount.Currency()}
+}
+
+// LiveGroup is one group of a LiveSummary: how many entities it holds
+// and the sum of their amounts (in Key.Currency; the zero Money when the
+// currency is zero).
+type LiveGroup struct {
+	Key    LiveKey
+	Count  int64
+	Amount crmkit.Money
+}
+
+// LiveSummary is a live funnel summary: the count and amount of the
+// entities in each group of (reached stages, current stage, status, owner,
+// source, origin month, currency), kept up to date one state change at a
+// time (Apply) instead of being recomputed from every history. Reading it
+// (Rows, Report) costs O(groups), whatever the number of entities: a
+// dashboard's read. Stores keep one beside their deals (see
+// storage.Projections).
+//
+// Report gives the Report Summarize computes over the entities' current
+// states, for the splits the groups allow, without the durations (cycle
+// lengths and stage ages depend on each entity's times).
+//
+// The zero LiveSummary is empty and ready to use. A LiveSummary is not safe
+// for concurrent use.
+type LiveSummary struct {
+	rows map[LiveKey]LiveGroup // by value: Clone copies the map whole
+}
+
+// Apply moves one entity from state before to state after: nil before for
+// a new entity, nil after for one removed. Each state's amount must not be
+// negative, and its status and stage must be known; before must be a state
+// the projection holds (applied before and not yet moved). A refused
+// change leaves the projection as it was: ErrInvalid for a bad state, a
+// before the projection does not hold, ErrOverflow for sums beyond int64.
+func (p *LiveSummary) Apply(before, after *Opportunity) error {
+	if p == nil {
+		return crmkit.Invalid("live summary", "nil LiveSummary")
+	}
+	for _, o := range []*Opportunity{before, after} {
+		if o == nil {
+			continue
+		}
+		switch {
+		case o.Status >= numStatuses:
+			return crmkit.Invalid("status", "entity %s: unknown status %d", o.Entity, o.Status)
+		case o.Stage < -1:
+			return crmkit.Invalid("stage", "entity %s: unknown stage index %d", o.Entity, o.Stage)
+		case o.Amount.Minor() < 0:
+			return crmkit.Invalid("amount", "entity %s: negative amount %s", o.Entity, o.Amount)
+		}
+	}
+	var out, in LiveGroup
+	if before != nil {
+		out = LiveGroup{Key: LiveKeyOf(before), Count: 1, Amount: before.Amount}
+		r, ok := p.rows[out.Key]
+		if !ok || r.Count < 1 || r.Amount.Minor() < out.Amount.Minor() {
+			return crmkit.Invalid("before", "entity %s: the projection holds no entity in its group %v", before.Entity, out.Key)
+		}
+	}
+	if after != nil {
+		in = LiveGroup{Key: LiveKeyOf(after), Count: 1, Amount: after.Amount}
+		if r, ok := p.rows[in.Key]; ok {
+			if _, err := r.Amount.Add(in.Amount); err != nil {
+				return fmt.Errorf("entity %s: projection group amount: %w", after.Entity, crmkit.ErrOverflow)
+			}
+		}
+	}
+	if before != nil {
+		out.Count = -1
+		out.Amount, _ = out.Amount.Neg() // not negative: cannot overflow
+		p.add(&out)
+	}
+	if after != nil {
+		p.add(&in)
+	}
+	return nil
+}
+
+// Add adds a row to the projection, as stores do when they read the
+// groups they keep: to the group's count and amount, or as a new group.
+// A row with a negative count or amount, an amount in another currency
+// than its key's, or an unknown status or stage is ErrInvalid; sums
+// beyond int64 are ErrOverflow. A refused row changes nothing.
+func (p *LiveSummary) Add(r LiveGroup) error {
+	switch {
+	case p == nil:
+		return crmkit.Invalid("live summary", "nil LiveSummary")
+	case r.Count < 0 || r.Amount.Minor() < 0:
+		return crmkit.Invalid("row", "negative count %d or amount %s", r.Count, r.Amount)
+	case r.Amount.Currency() != r.Key.Currency && !(r.Amount.IsZero() && r.Amount.Currency().IsZero()):
+		return crmkit.Invalid("row", "amount %s in a group in %q", r.Amount, r.Key.Currency)
+	case r.Key.Status >= numStatuses || r.Key.Stage < -1:
+		return crmkit.Invalid("row", "unknown status %d or stage %d", r.Key.Status, r.Key.Stage)
+	}
+	if r.Amount.Currency().IsZero() && !r.Key.Currency.IsZero() {
+		r.Amount, _ = crmkit.NewMoney(0, r.Key.Currency)
+	}
+	r.Key.Month = utcMonth(r.Key.Month)
+	if old, ok := p.rows[r.Key]; ok {
+		c := old.Count + r.Count
+		if c < old.Count {
+			return fmt.Errorf("projection group count: %w", crmkit.ErrOverflow)
+		}
+		if _, err := old.Amount.Add(r.Amount); err != nil {
+			return fmt.Errorf("projection group amount: %w", crmkit.ErrOverflow)
+		}
+	}
+	p.add(&r)
+	return nil
+}
+
+// add adds r (checked) to its group, dropping a group left empty.
+func (p *LiveSummary) add(r *LiveGroup) {
+	if p.rows == nil {
+		p.rows = make(map[LiveKey]LiveGroup)
+	}
+	old, ok := p.rows[r.Key]
+	if !ok {
+		c := *r
+		if c.Amount.Currency().IsZero() && !c.Key.Currency.IsZero() {
+			c.Amount, _ = crmkit.NewMoney(0, c.Key.Currency)
+		}
+		p.rows[r.Key] = c
+		return
+	}
+	old.Count += r.Count
+	old.Amount, _ = old.Amount.Add(r.Amount) // checked by the caller
+	if old.Count == 0 {
+		delete(p.rows, r.Key)
+		return
+	}
+	p.rows[r.Key] = old
+}
+
+// Clone returns a copy of p that shares nothing with it, in O(groups).
+func (p *LiveSummary) Clone() *LiveSummary {
+	if p == nil {
+		return new(LiveSummary)
+	}
+	return &LiveSummary{rows: maps.Clone(p.rows)}
+}
+
+// Len returns the number of groups.
+func (p *LiveSummary) Len() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.rows)
+}
+
+// Rows returns the groups, sorted by key (status, stage, reached set,
+// owner, source, month, currency).
+func (p *LiveSummary) Rows() []LiveGroup {
+	if p == nil {
+		return nil
+	}
+	out := make([]LiveGroup, 0, len(p.rows))
+	for _, k := range slices.SortedFunc(maps.Keys(p.rows), compareLiveKeys) {
+		out = append(out, p.rows[k])
+	}
+	return out
+}
+
+func compareLiveKeys(a, b LiveKey) int {
+	return cmp.Or(cmp.Compare(a.Status, b.Status), cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Reached, b.Reached),
+		cmp.Compare(a.Owner, b.Owner), cmp.Compare(a.Source, b.Source), a.Month.Compare(b.Month),
+		cmp.Compare(a.Currency.Code(), b.Currency.Code()))
+}
+
+// Report builds the funnel report of the projected entities against the
+// stages of pipeline pl in O(groups): the counts and amounts Summarize
+// computes over the same entities' current states, split by owner, source
+// and origin month (q.By among ByOwner, BySource and ByPeriod, with the
+// default calendar months) and selected by q.Match's Owner and Source.
+// The durations (Cycle, LossCycle, OpenStay, Stay) are empty: they depend
+// on each entity's times, which the projection does not keep. q.AsOf
+// stamps the report. A query the groups cannot answer (other dimensions,
+// a Bucket, From or To, other Match fields, Where, or a reporting
+// currency) is ErrInvalid; so are groups beyond pl's stages; amounts in
+// two currencies are ErrCurrencyMismatch.
+func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
+	if p == nil {
+		return Report{}, crmkit.Invalid("live summary", "nil LiveSummary")
+	}
+	stages, err := stagesOf(pl)
+	if err != nil {
+		return Report{}, err
+	}
+	if err := q.validate(); err != nil {
+		return Report{}, err
+	}
+	for i, d := range q.By {
+		if d != ByOwner && d != BySource && d != ByPeriod {
+			return Report{}, crmkit.Invalid(fmt.Sprintf("by[%d]", i), "a projection splits by owner, source and period, not by %s", d)
+		}
+	}
+	m := q.Match
+	m.Owner, m.Source = "", ""
+	switch {
+	case q.Bucket != nil:
+		return Report{}, crmkit.Invalid("bucket", "a projection keeps calendar months only")
+	case !q.From.IsZero() || !q.To.IsZero():
+		return Report{}, crmkit.Invalid("from", "a projection keeps origin months, not times")
+	case m != (Dims{}):
+		return Report{}, crmkit.Invalid("match", "a projection matches owner and source only")
+	case q.Where != nil:
+		return Report{}, crmkit.Invalid("where", "a projection keeps groups, not entities")
+	case !q.Reporting.Currency.IsZero():
+		return Report{}, crmkit.Invalid("reporting currency", "a projection keeps no close dates to convert at")
+	}
+	n := stages.Len()
+	total := newAcc(n, q.Quantiles, q.AsOf)
+	groups := make(map[Key]*acc)
+	// With one dimension the group is found by that value alone (cheaper
+	// to hash than a Key), the last one found remembered.
+	var (
+		byText  map[string]*acc
+		byMonth map[time.Time]*acc
+		last    *acc
+		lastKey LiveKey
+	)
+	switch {
+	case len(q.By) == 1 && q.By[0] == ByPeriod:
+		byMonth = make(map[time.Time]*acc)
+	case len(q.By) == 1:
+		byText = make(map[string]*acc)
+	}
+	group := func(k Key) *acc {
+		g := groups[k]
+		if g == nil {
+			g = newAcc(n, q.Quantiles, q.AsOf)
+			groups[k] = g
+		}
+		return g
+	}
+	for _, r := range p.rows {
+		if q.Match.Owner != "" && r.Key.Owner != q.Match.Owner || q.Match.Source != "" && r.Key.Source != q.Match.Source {
+			continue
+		}
+		o := Opportunity{Reached: r.Key.Reached, Stage: r.Key.Stage, Status: r.Key.Status}
+		if err := o.validate(n); err != nil {
+			return Report{}, fmt.Errorf("projection group %v: %w", r.Key, err)
+		}
+		if err := total.addRow(&r); err != nil {
+			return Report{}, err
+		}
+		var g *acc
+		switch {
+		case len(q.By) == 0:
+			continue
+		case byMonth != nil:
+			if g = byMonth[r.Key.Month]; g == nil {
+				g = group(Key{Period: r.Key.Month})
+				byMonth[r.Key.Month] = g
+			}
+		case byText != nil:
+			v := r.Key.Owner
+			if q.By[0] == BySource {
+				v = r.Key.Source
+			}
+			if last != nil && (q.By[0] == BySource && v == lastKey.Source || q.By[0] == ByOwner && v == lastKey.Owner) {
+				g = last
+				break
+			}
+			if g = byText[v]; g == nil {
+				var k Key
+				k.set(q.By[0], v)
+				g = group(k)
+				byText[v] = g
+			}
+			last, lastKey = g, r.Key
+		default:
+			var k Key
+			for _, d := range q.By {
+				switch d {
+				case ByOwner:
+					k.Owner = r.Key.Owner
+				case BySource:
+					k.Source = r.Key.Source
+				case ByPeriod:
+					k.Period = r.Key.Month
+				}
+			}
+			g = group(k)
+		}
+		if err := g.addRow(&r); err != nil {
+			return Report{}, err
+		}
+	}
+	s, err := total.summary(stages)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{AsOf: q.AsOf, By: slices.Clone(q.By), Total: s}
+	for k, a := range groups {
+		s, err := a.summary(stages)
+		if err != nil {
+			return Report{}, fmt.Errorf("group %s: %w", k, err)
+		}
+		rep.Groups = append(rep.Groups, Group{Key: k, Summary: s})
+	}
+	slices.SortFunc(rep.Groups, func(a, b Group) int { return compareKeys(a.Key, b.Key) })
+	return rep, nil
+}
+
+// addRow counts a group of r.Count entities of one state with r.Amount in
+// all: acc.add, with counts and sums instead of one entity. Rows are
+// few, so it takes the general O(stages) path always.
+func (a *acc) addRow(r *LiveGroup) error {
+	if c := r.Amount.Currency(); !c.IsZero() {
+		if a.cur.IsZero() {
+			a.cur = c
+		} else if c != a.cur {
+			return fmt.Errorf("projection group %v: amount %s in a report in %s: %w", r.Key, r.Amount, a.cur, crmkit.ErrCurrencyMismatch)
+		}
+	}
+	n, amt := r.Count, r.Amount.Minor()
+	over := func() error { return fmt.Errorf("projection group %v: sum of amounts: %w", r.Key, crmkit.ErrOverflow) }
+	a.entities += n
+	won := r.Key.Status == ClosedWon
+	if reached := r.Key.Reached; reached != 0 {
+		f := bits.Len64(reached) - 1
+		for i := 0; i <= f; i++ {
+			if reached&(1<<uint(i)) == 0 {
+				continue
+			}
+			s := &a.st[i]
+			s.reached += n
+			if !addAmount(&s.amount, amt) {
+				return over()
+			}
+			if i < f || won {
+				s.advanced += n
+			}
+			if won {
+				s.won += n
+				if !addAmount(&s.wonAmount, amt) {
+					return over()
+				}
+			}
+		}
+	} else {
+		a.noStage += n
+	}
+	switch r.Key.Status {
+	case Open, Paused:
+		if r.Key.Status == Open {
+			a.open += n
+		} else {
+			a.paused += n
+		}
+		if !addAmount(&a.openAmount, amt) {
+			return over()
+		}
+		if r.Key.Stage >= 0 {
+			s := &a.st[r.Key.Stage]
+			s.open += n
+			if !addAmount(&s.openAmount, amt) {
+				return over()
+			}
+		}
+	case ClosedWon:
+		a.won += n
+		if !addAmount(&a.wonAmount, amt) {
+			return over()
+		}
+	case ClosedLost:
+		a.lost += n
+		if !addAmount(&a.lostAmount, amt) {
+			return over()
+		}
+		if r.Key.Stage >= 0 {
+			a.st[r.Key.Stage].dropped += n
+		}
+	case Dead:
+		a.dead += n
+		if r.Key.Stage >= 0 {
+			a.st[r.Key.Stage].dropped += n
+		}
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/storage/postgres"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A reporting currency is converted by funnel with Go rates: the
+// Aggregator declines it, and SummarizeSource scans instead.
+func TestAggregateFunnelDeclinesReportingCurrency(t *testing.T) {
+	s, err := newDB(t).Tenant("reporting")
+	require.NoError(t, err)
+	q := funnel.Query{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Quantiles: crmkit.QuantilesNone,
+		Reporting: funnel.Reporting{Currency: crmkit.MustCurrency("EUR"), Rates: &crmkit.RateTable{}, Rounding: crmkit.RoundHalfEven}}
+	_, err = s.AggregateFunnel(context.Background(), deal.DefaultPipeline(), q)
+	assert.True(t, errors.Is(err, errors.ErrUnsupported), "got %v", err)
+	rep, err := funnel.SummarizeSource(context.Background(), deal.DefaultPipeline(), s, q)
+	require.NoError(t, err, "scanned instead")
+	assert.Equal(t, int64(0), rep.Total.Entities)
+}
+
+// Deals stored before the live summary existed (schema version 10) are in
+// it once the schema is migrated: the migration folds the stored deals in,
+// and the triggers keep it from then on.
+func TestMigrateBackfillsLiveDeals(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, schema := openSchema(t, testDSN(t))
+	_, err := db.Pool().Exec(ctx, "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
+	_, err = db.Pool().Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+	require.NoError(t, err)
+	for _, m := range postgres.Migrations()[:10] {
+		_, err := db.Pool().Exec(ctx, m.SQL)
+		require.NoError(t, err, m.Name)
+		_, err = db.Pool().Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+		require.NoError(t, err)
+	}
+	s, err := db.Tenant("acme")
+	require.NoError(t, err)
+	storeTestAccount(t, s)
+	p := deal.DefaultPipeline()
+	for i, owner := range []string{"ana", "ana", "ben"} {
+		d, e := testDeal(t, p, owner, i)
+		_, err := s.Deals().Create(ctx, d, "", e)
+		require.NoError(t, err)
+	}
+	require.NoError(t, db.Migrate(ctx))
+	// One more after the migration: the triggers count it.
+	d, e := testDeal(t, p, "cem", 3)
+	_, err = s.Deals().Create(ctx, d, "", e)
+	require.NoError(t, err)
+
+	live, err := s.LiveDeals(ctx)
+	require.NoError(t, err)
+	q := funnel.Query{AsOf: time.Now().AddDate(10, 0, 0), By: []funnel.Dimension{funnel.ByOwner}, Quantiles: crmkit.QuantilesNone}
+	got, err := live.Report(p, q)
+	require.NoError(t, err)
+	var opps []funnel.Opportunity
+	var readErr error
+	opps = slices.Collect(funnel.Values(ctx, s, &readErr))
+	require.NoError(t, readErr)
+	want, err := funnel.Summarize(p, slices.Values(opps), q)
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), got.Total.Entities)
+	require.Len(t, got.Groups, 3, "ana, ben, cem")
+	assert.Equal(t, int64(2), got.Groups[0].Summary.Entities)
+	assert.Equal(t, want.Total.OpenAmount, got.Total.OpenAmount)
+	assert.Equal(t, want.Total.Stages[0].ReachedAmount, got.Total.Stages[0].ReachedAmount)
+}

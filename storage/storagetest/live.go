@@ -1,0 +1,181 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/storage"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// errRollback makes an Update roll back on purpose.
+var errRollback = errors.New("storagetest: roll back")
+
+// testLive checks storage.Projections, when the store offers it: after
+// any random history of deals (created in several months, moved forward
+// and backward, won, lost, reopened, suspended, reactivated, terminated,
+// re-priced, handed over; some saves inside Updates, some Updates rolled
+// back, some saves refused as stale, some deals bulk imported when the
+// store is a storage.Importer) the live summary's report equals
+// funnel.Summarize over funnel.OpportunityOf of the stored deals (a full
+// recompute), for every split the live summary allows, counts and amounts
+// alike.
+func testLive(t *testing.T, o Opener) {
+	probe := openBare(t, o, "live-probe")
+	if _, ok := probe.(storage.Projections); !ok {
+		t.Skip("the store does not implement storage.Projections")
+	}
+	p := deal.DefaultPipeline()
+	n := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		n++
+		ctx := context.Background()
+		s := open(t, o, fmt.Sprintf("live-%d", n))
+		count := rapid.IntRange(0, 5).Draw(rt, "deals")
+		for i := range count {
+			writeLiveDeal(rt, ctx, s, p, i)
+		}
+		if im, ok := s.(storage.Importer); ok {
+			var deals []deal.Deal
+			var events []crmkit.Event
+			for i := range rapid.IntRange(0, 2).Draw(rt, "imported") {
+				d, ev := newLiveDeal(rt, p, 100+i)
+				deals, events = append(deals, d), append(events, ev)
+			}
+			if len(deals) > 0 {
+				_, err := im.ImportDeals(ctx, deals, events)
+				require.NoError(rt, err)
+			}
+		}
+		checkLive(rt, ctx, s, p)
+	})
+}
+
+// checkLive compares the store's live summary with a full recompute.
+func checkLive(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pipeline) {
+	var current []funnel.Opportunity
+	for d, err := range storage.All(ctx, s.Deals(), storage.DealFilter{}, storage.MaxPageSize) {
+		require.NoError(t, err)
+		current = append(current, funnel.OpportunityOf(&d))
+	}
+	live, err := s.(storage.Projections).LiveDeals(ctx)
+	require.NoError(t, err)
+	var n int64
+	for _, g := range live.Rows() {
+		n += g.Count
+	}
+	require.Equal(t, int64(len(current)), n, "deals in the live summary")
+	asOf := base.AddDate(2, 0, 0)
+	for _, by := range [][]funnel.Dimension{nil, {funnel.ByOwner}, {funnel.ByPeriod}, {funnel.ByOwner, funnel.BySource, funnel.ByPeriod}} {
+		q := funnel.Query{AsOf: asOf, By: by, Quantiles: crmkit.QuantilesNone}
+		want, err := funnel.Summarize(p, slices.Values(current), q)
+		require.NoError(t, err)
+		got, err := live.Report(p, q)
+		require.NoError(t, err)
+		require.Equal(t, countsOnly(want), countsOnly(got), "live summary by %v", by)
+	}
+}
+
+// countsOnly drops the durations of a report, which a live summary does
+// not keep.
+func countsOnly(r funnel.Report) funnel.Report {
+	strip := func(s *funnel.Summary) {
+		s.Cycle, s.LossCycle = crmkit.Durations{}, crmkit.Durations{}
+		for i := range s.Stages {
+			s.Stages[i].Stay, s.Stages[i].OpenStay = crmkit.Durations{}, crmkit.Durations{}
+		}
+	}
+	strip(&r.Total)
+	r.Groups = slices.Clone(r.Groups)
+	for i := range r.Groups {
+		strip(&r.Groups[i].Summary)
+	}
+	return r
+}
+
+// newLiveDeal makes deal i, created in one of three months with a random
+// stage, owner and amount.
+func newLiveDeal(t *rapid.T, p *deal.Pipeline, i int) (deal.Deal, crmkit.Event) {
+	at := base.AddDate(0, rapid.IntRange(0, 2).Draw(t, "month"), 0).Add(time.Duration(i) * time.Hour)
+	stages := p.Stages()
+	d, ev, err := deal.New(p, deal.NewDeal{
+		Name: fmt.Sprintf("deal %d", i), Type: deal.NewBusiness,
+		Amount:    crmkit.MustMoney(fmt.Sprintf("%d.%02d", rapid.IntRange(0, 5000).Draw(t, "units"), rapid.IntRange(0, 99).Draw(t, "cents")), "EUR"),
+		CloseDate: base.AddDate(0, 4, 0), AccountID: suiteAccount, ContactID: suiteContact,
+		Owner: rapid.SampledFrom([]string{"ana", "ben"}).Draw(t, "owner"),
+		Stage: stages[rapid.IntRange(0, len(stages)-1).Draw(t, "stage")].Name,
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: at}})
+	require.NoError(t, err)
+	return d, ev
+}
+
+// writeLiveDeal creates deal i and applies random commands, each saved
+// with its event: directly, inside an Update, inside an Update that then
+// rolls back, or stale (refused).
+func writeLiveDeal(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pipeline, i int) {
+	d, ev := newLiveDeal(t, p, i)
+	d, err := s.Deals().Create(ctx, d, "", ev)
+	require.NoError(t, err)
+	stages := p.Stages()
+	at := d.CreatedAt
+	for k := range rapid.IntRange(0, 6).Draw(t, "steps") {
+		c := deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: at.Add(time.Duration(k+1) * time.Minute)}}
+		var (
+			next deal.Deal
+			e    crmkit.Event
+		)
+		switch rapid.SampledFrom([]string{"move", "win", "lose", "reopen", "suspend", "reactivate", "terminate", "amount", "transfer"}).Draw(t, "command") {
+		case "move":
+			next, e, err = p.Move(d, stages[rapid.IntRange(0, len(stages)-1).Draw(t, "to")].Name, c)
+		case "win":
+			next, e, err = p.Win(d, deal.Outcome{Summary: "signed"}, c)
+		case "lose":
+			next, e, err = p.Lose(d, deal.Outcome{Summary: "lost", Reason: "price", Competitor: "acme"}, c)
+		case "reopen":
+			next, e, err = p.Reopen(d, c)
+		case "suspend":
+			next, e, err = p.Suspend(d, c.At.AddDate(0, 1, 0), c)
+		case "reactivate":
+			next, e, err = p.Reactivate(d, c)
+		case "terminate":
+			next, e, err = p.Terminate(d, c)
+		case "amount":
+			next, e, err = d.SetAmount(crmkit.MustMoney(fmt.Sprintf("%d.00", rapid.IntRange(0, 9000).Draw(t, "new amount")), "EUR"), c)
+		case "transfer":
+			next, e, err = d.Transfer(rapid.SampledFrom([]string{"ana", "ben", "cem"}).Draw(t, "to owner"), c)
+		}
+		if err != nil {
+			continue // not allowed from where the deal stands
+		}
+		switch rapid.IntRange(0, 3).Draw(t, "how") {
+		case 0:
+			require.NoError(t, s.Deals().Save(ctx, next, d.Version, e))
+		case 1:
+			require.NoError(t, s.Update(ctx, func(tx storage.Tx) error { return tx.Deals().Save(ctx, next, d.Version, e) }))
+		case 2: // rolled back: the live summary must not see it
+			err := s.Update(ctx, func(tx storage.Tx) error {
+				if err := tx.Deals().Save(ctx, next, d.Version, e); err != nil {
+					return err
+				}
+				return errRollback
+			})
+			require.ErrorIs(t, err, errRollback)
+			continue
+		case 3: // stale: refused, changes nothing
+			stale := next
+			stale.Version = d.Version + 5
+			e.Version = stale.Version
+			require.Error(t, s.Deals().Save(ctx, stale, d.Version+4, e))
+			continue
+		}
+		d = next
+	}
+}
