@@ -2,16 +2,19 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"iter"
+	"math"
 	"strconv"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5"
 )
 
 var (
@@ -20,31 +23,34 @@ var (
 	_ storage.HistoryStreamer = (*Store)(nil)
 )
 
-// reportBatch is how many rows a report stream reads per query: it holds
-// at most this many in memory and keeps no connection between batches.
-const reportBatch = 1000
+// reportBatch is how many rows the Source reads per query: it holds at
+// most this many in memory and keeps no connection between batches.
+const reportBatch = 4096
 
-// dealFacts are the columns, and the fields of the stored body read in
-// SQL, that funnel.OpportunityOf reads of a deal: the source needs no
-// whole-body JSON decoding in Go.
-const dealFacts = `SELECT id, stage, status, owner, pipeline,
-	coalesce(body->'amount'->>'amount', ''), coalesce(body->'amount'->>'currency', ''),
-	(body->>'created_at')::timestamptz, (body->>'stage_entered_at')::timestamptz,
-	(body->>'updated_at')::timestamptz, (body->'outcome'->>'at')::timestamptz, (body->>'close_date')::timestamptz,
-	coalesce(body->'outcome'->>'reason', ''), coalesce(body->'outcome'->>'competitor', ''),
-	coalesce(body->>'type', ''), coalesce(body->>'campaign_id', '')
+// dealFacts are the columns funnel.OpportunityOf reads of a deal (schema
+// version 11, dealReportCols, beside the older stage, status, owner,
+// pipeline and expected_close): the source decodes no JSON. Every column
+// is read in PostgreSQL's binary format (decodeDealFacts).
+const dealFacts = `SELECT id, stage, status, owner, pipeline, amount_minor, currency,
+	created_at, stage_entered_at, closed_at, expected_close, deal_type, campaign_id, competitor, reason
 	FROM deals WHERE tenant_id = $1`
 
 var (
 	dealFactsFirst = dealFacts + ` ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
 	dealFactsNext  = dealFacts + ` AND id > $2::uuid ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
+	// binaryResults asks pgx for every result column in binary format.
+	binaryResults = pgx.QueryResultFormats{pgx.BinaryFormatCode}
 )
 
 // Opportunities yields every deal of the tenant as a funnel.Opportunity
 // (funnel.OpportunityOf of the deal, of which it reads only what the
-// adapter reads), in ID order, reading the deals table in batches of
-// 1,000 rows (keyset pagination on the ID), never a query per deal. It
-// makes the Store a funnel.Source.
+// adapter reads, from the columns of schema version 11), in ID order,
+// reading the deals table in batches of 4,096 rows (keyset pagination on
+// the ID), never a query per deal. Rows are decoded from their binary
+// form into one reused batch, and repeated texts (owner, pipeline, type,
+// campaign, competitor, reason) share one string per stream, so a deal
+// costs no allocation once those are known. It makes the Store a
+// funnel.Source.
 func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, error] {
 	return func(yield func(funnel.Opportunity, error) bool) {
 		if err := storage.CheckContext(ctx); err != nil {
@@ -52,23 +58,26 @@ func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity,
 			return
 		}
 		sc := s.scope()
-		batch := make([]deal.Deal, 0, reportBatch)
+		dec := newFactDecoder()
+		batch := make([]funnel.Opportunity, 0, reportBatch)
+		args := []any{binaryResults, sc.tenant, nil}
 		for first := true; ; first = false {
 			if err := ctx.Err(); err != nil {
 				yield(funnel.Opportunity{}, storage.Stopped(err))
 				return
 			}
-			sql, args := dealFactsFirst, []any{sc.tenant}
+			sql, a := dealFactsFirst, args[:2]
 			if !first {
-				sql, args = dealFactsNext, []any{sc.tenant, [16]byte(batch[len(batch)-1].ID)}
+				sql, a = dealFactsNext, args
+				a[2] = [16]byte(batch[len(batch)-1].Entity)
 			}
 			var err error
-			if batch, err = readDealFacts(ctx, sc, sql, args, batch[:0]); err != nil {
+			if batch, err = dec.read(ctx, sc, sql, a, batch[:0]); err != nil {
 				yield(funnel.Opportunity{}, err)
 				return
 			}
 			for i := range batch {
-				if !yield(funnel.OpportunityOf(&batch[i]), nil) {
+				if !yield(batch[i], nil) {
 					return
 				}
 			}
@@ -79,9 +88,64 @@ func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity,
 	}
 }
 
-// readDealFacts runs one batch's query of dealFacts rows into deals that
-// hold what funnel.OpportunityOf reads.
-func readDealFacts(ctx context.Context, sc *scope, sql string, args []any, dst []deal.Deal) ([]deal.Deal, error) {
+// factDecoder decodes dealFacts rows. It keeps one string per distinct
+// text and one Currency per code for the stream it serves.
+type factDecoder struct {
+	texts  map[string]string
+	camps  map[[16]byte]string
+	curs   map[string]crmkit.Currency
+	status map[string]deal.Status
+}
+
+func newFactDecoder() *factDecoder {
+	return &factDecoder{texts: map[string]string{}, camps: map[[16]byte]string{},
+		curs: map[string]crmkit.Currency{}, status: dealStatusByText}
+}
+
+// dealStatusByText maps the status column's text to the deal.Status.
+var dealStatusByText = func() map[string]deal.Status {
+	m := map[string]deal.Status{}
+	for s := deal.Status(1); s.Valid(); s++ {
+		m[s.String()] = s
+	}
+	return m
+}()
+
+// text returns b as a string, one per distinct value.
+func (d *factDecoder) text(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := d.texts[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	d.texts[s] = s
+	return s
+}
+
+// pgEpochMicros is 2000-01-01 UTC, PostgreSQL's timestamp epoch, in Unix
+// microseconds.
+const pgEpochMicros = 946_684_800_000_000
+
+// timestamptz decodes a binary timestamptz (NULL: the zero time).
+func timestamptz(b []byte) (time.Time, bool) {
+	switch len(b) {
+	case 0:
+		return time.Time{}, b == nil
+	case 8:
+		us := int64(binary.BigEndian.Uint64(b))
+		if us == math.MaxInt64 || us == math.MinInt64 || us > math.MaxInt64-pgEpochMicros {
+			return time.Time{}, false // infinity: never written by this store
+		}
+		return time.UnixMicro(us + pgEpochMicros).UTC(), true
+	}
+	return time.Time{}, false
+}
+
+// read runs one batch's query of dealFacts rows and appends their
+// opportunities to dst.
+func (d *factDecoder) read(ctx context.Context, sc *scope, sql string, args []any, dst []funnel.Opportunity) ([]funnel.Opportunity, error) {
 	q, release, err := sc.acquire()
 	if err != nil {
 		return dst, err
@@ -92,50 +156,77 @@ func readDealFacts(ctx context.Context, sc *scope, sql string, args []any, dst [
 		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
 	}
 	defer rows.Close()
-	var (
-		id                                              [16]byte
-		stage                                           int16
-		status, amount, cur, typ, campaign              string
-		created, entered, updated, outcomeAt, closeDate pgtype.Timestamptz
-	)
+	for _, f := range rows.FieldDescriptions() {
+		if f.Format != pgx.BinaryFormatCode {
+			return dst, fmt.Errorf("postgres: read deals: column %s not in binary format: %w", f.Name, crmkit.ErrUnavailable)
+		}
+	}
 	for rows.Next() {
-		var d deal.Deal
-		if err := rows.Scan(&id, &stage, &status, &d.Owner, &d.PipelineID, &amount, &cur,
-			&created, &entered, &updated, &outcomeAt, &closeDate,
-			&d.Outcome.Reason, &d.Outcome.Competitor, &typ, &campaign); err != nil {
-			return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
+		o, err := d.decode(rows.RawValues())
+		if err != nil {
+			return dst, err
 		}
-		d.ID, d.Stage = id, int(stage)
-		d.CreatedAt, d.StageEnteredAt, d.UpdatedAt = created.Time.UTC(), entered.Time.UTC(), updated.Time.UTC()
-		d.Outcome.At, d.CloseDate = outcomeAt.Time.UTC(), closeDate.Time.UTC()
-		if err := d.Status.UnmarshalText([]byte(status)); err != nil {
-			return dst, storedErr(d.ID, err)
-		}
-		if typ != "" {
-			if err := d.Type.UnmarshalText([]byte(typ)); err != nil {
-				return dst, storedErr(d.ID, err)
-			}
-		}
-		if campaign != "" {
-			if d.CampaignID, err = uuid.Parse(campaign); err != nil {
-				return dst, storedErr(d.ID, err)
-			}
-		}
-		if cur != "" {
-			c, err := crmkit.ParseCurrency(cur)
-			if err != nil {
-				return dst, storedErr(d.ID, err)
-			}
-			if d.Amount, err = crmkit.ParseMoney(amount, c); err != nil {
-				return dst, storedErr(d.ID, err)
-			}
-		}
-		dst = append(dst, d)
+		dst = append(dst, o)
 	}
 	if err := rows.Err(); err != nil {
 		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
 	}
 	return dst, nil
+}
+
+// decode returns the opportunity of one dealFacts row in binary format:
+// funnel.OpportunityOf of a deal holding the row's fields.
+func (d *factDecoder) decode(v [][]byte) (funnel.Opportunity, error) {
+	if len(v) != 15 || len(v[0]) != 16 || len(v[1]) != 2 || len(v[5]) != 8 {
+		return funnel.Opportunity{}, storedErr(uuid.Nil, fmt.Errorf("malformed report row"))
+	}
+	var dl deal.Deal
+	dl.ID = uuid.UUID(v[0])
+	dl.Stage = int(int16(binary.BigEndian.Uint16(v[1])))
+	st, ok := d.status[string(v[2])]
+	if !ok {
+		return funnel.Opportunity{}, storedErr(dl.ID, fmt.Errorf("status %q", v[2]))
+	}
+	dl.Status = st
+	dl.Owner, dl.PipelineID = d.text(v[3]), d.text(v[4])
+	if len(v[6]) > 0 {
+		c, ok := d.curs[string(v[6])]
+		if !ok {
+			var err error
+			if c, err = crmkit.ParseCurrency(string(v[6])); err != nil {
+				return funnel.Opportunity{}, storedErr(dl.ID, err)
+			}
+			d.curs[string(v[6])] = c
+		}
+		m, err := crmkit.NewMoney(int64(binary.BigEndian.Uint64(v[5])), c)
+		if err != nil {
+			return funnel.Opportunity{}, storedErr(dl.ID, err)
+		}
+		dl.Amount = m
+	}
+	times := [...]*time.Time{&dl.CreatedAt, &dl.StageEnteredAt, &dl.Outcome.At, &dl.CloseDate}
+	for i, t := range times {
+		if *t, ok = timestamptz(v[7+i]); !ok {
+			return funnel.Opportunity{}, storedErr(dl.ID, fmt.Errorf("time column %d", 7+i))
+		}
+	}
+	dl.Outcome.Competitor, dl.Outcome.Reason = d.text(v[13]), d.text(v[14])
+	o := funnel.OpportunityOf(&dl)
+	o.Dims.Type = d.text(v[11])
+	switch len(v[12]) {
+	case 0:
+	case 16:
+		id := [16]byte(v[12])
+		s, ok := d.camps[id]
+		if !ok {
+			s = uuid.UUID(id).String()
+			d.camps[id] = s
+		}
+		o.Dims.Campaign = s
+	default:
+		return funnel.Opportunity{}, storedErr(dl.ID, fmt.Errorf("campaign column"))
+	}
+	return o, nil
 }
 
 // storedErr is the error of a stored deal this code cannot read (written
