@@ -59,7 +59,7 @@ func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity,
 		}
 		sc := s.scope()
 		dec := newFactDecoder()
-		batch := make([]funnel.Opportunity, 0, reportBatch)
+		var batch []funnel.Opportunity // grows to reportBatch, then is reused
 		args := []any{binaryResults, sc.tenant, nil}
 		for first := true; ; first = false {
 			if err := ctx.Err(); err != nil {
