@@ -131,4 +131,3 @@ func sameOpportunity(a, b funnel.Opportunity) bool {
 		a.Origin.Equal(b.Origin) && a.Entered.Equal(b.Entered) && a.Closed.Equal(b.Closed) &&
 		a.CloseDate.Equal(b.CloseDate) && a.Entity == b.Entity && a.Dims == b.Dims
 }
-
