@@ -91,14 +91,14 @@ func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity,
 // factDecoder decodes dealFacts rows. It keeps one string per distinct
 // text and one Currency per code for the stream it serves.
 type factDecoder struct {
-	texts  map[string]string
+	texts  interner
 	camps  map[[16]byte]string
 	curs   map[string]crmkit.Currency
 	status map[string]deal.Status
 }
 
 func newFactDecoder() *factDecoder {
-	return &factDecoder{texts: map[string]string{}, camps: map[[16]byte]string{},
+	return &factDecoder{texts: interner{}, camps: map[[16]byte]string{},
 		curs: map[string]crmkit.Currency{}, status: dealStatusByText}
 }
 
@@ -112,17 +112,7 @@ var dealStatusByText = func() map[string]deal.Status {
 }()
 
 // text returns b as a string, one per distinct value.
-func (d *factDecoder) text(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if s, ok := d.texts[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	d.texts[s] = s
-	return s
-}
+func (d *factDecoder) text(b []byte) string { return d.texts.text(b) }
 
 // pgEpochMicros is 2000-01-01 UTC, PostgreSQL's timestamp epoch, in Unix
 // microseconds.
@@ -156,10 +146,8 @@ func (d *factDecoder) read(ctx context.Context, sc *scope, sql string, args []an
 		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
 	}
 	defer rows.Close()
-	for _, f := range rows.FieldDescriptions() {
-		if f.Format != pgx.BinaryFormatCode {
-			return dst, fmt.Errorf("postgres: read deals: column %s not in binary format: %w", f.Name, crmkit.ErrUnavailable)
-		}
+	if err := checkBinary(rows); err != nil {
+		return dst, fmt.Errorf("postgres: read deals: %w", err)
 	}
 	for rows.Next() {
 		o, err := d.decode(rows.RawValues())
@@ -219,6 +207,9 @@ func (d *factDecoder) decode(v [][]byte) (funnel.Opportunity, error) {
 		id := [16]byte(v[12])
 		s, ok := d.camps[id]
 		if !ok {
+			if len(d.camps) >= maxInterned {
+				clear(d.camps)
+			}
 			s = uuid.UUID(id).String()
 			d.camps[id] = s
 		}
