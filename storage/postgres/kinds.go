@@ -56,7 +56,7 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	}, dealReportCols...), // schema version 11: what a report reads
 	colValues: func(d *deal.Deal, dst []any) []any {
 		dst = append(dst, d.PipelineID, int16(d.Stage), d.Status.String(), d.Owner, nullTime(d.CloseDate),
-			d.AccountID, nullUUID(d.ContactID), nullVersion(d.PipelineVersion))
+			[16]byte(d.AccountID), nullUUID(d.ContactID), nullVersion(d.PipelineVersion))
 		return dealReportValues(d, dst)
 	},
 	checkCreate:    dealCheck,
