@@ -98,7 +98,7 @@ func TestMigrateDealReportColumns(t *testing.T) {
 	// the bodies: the second method.
 	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals DROP COLUMN amount_minor, DROP COLUMN currency, DROP COLUMN created_at,
 		DROP COLUMN stage_entered_at, DROP COLUMN closed_at, DROP COLUMN deal_type, DROP COLUMN campaign_id,
-		DROP COLUMN competitor, DROP COLUMN reason`)
+		DROP COLUMN competitor, DROP COLUMN reason; DROP INDEX events_kind_aggregate`)
 	require.NoError(t, err)
 	_, err = db.Pool().Exec(ctx, `DELETE FROM schema_migrations WHERE version = 11`)
 	require.NoError(t, err)

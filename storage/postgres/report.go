@@ -236,7 +236,7 @@ var (
 
 // Histories streams the events of every aggregate of kind, grouped by
 // aggregate and ordered by (aggregate ID, version, time, event ID), in
-// batches of 512 (keyset pagination on that order over the events_aggregate
+// batches of 512 (keyset pagination on that order over the events_kind_aggregate
 // index), never a query per aggregate. It makes the Store a
 // storage.HistoryStreamer.
 func (s *Store) Histories(ctx context.Context, kind string) iter.Seq2[crmkit.Event, error] {

@@ -1,5 +1,6 @@
 -- crmkit schema version 11: what a funnel report reads of a deal, as
--- columns beside the body, so that the store's funnel.Source and
+-- columns beside the body (and an index for the history stream, at the
+-- end), so that the store's funnel.Source and
 -- funnel.Aggregator read no JSON (issue 19). They hold
 -- funnel.OpportunityOf of the deal, the one adapter (see
 -- dealReportValues in report_columns.go, which every write path uses):
@@ -43,3 +44,11 @@ UPDATE deals SET
 	campaign_id = nullif(nullif(body->>'campaign_id', ''), '00000000-0000-0000-0000-000000000000')::uuid,
 	competitor = coalesce(body->'outcome'->>'competitor', ''),
 	reason = coalesce(body->'outcome'->>'reason', '');
+
+-- The history stream of one kind (Store.Histories: the events of every
+-- deal, or lead, in (aggregate, version) order) reads this index and no
+-- event of another kind; over events_aggregate it would read and discard
+-- them one by one. Measured (BenchmarkHistoriesMixedKinds, deal events
+-- among ten times as many lead events): the stream twice as fast, the
+-- import of events about 15 % slower.
+CREATE INDEX events_kind_aggregate ON events (tenant_id, aggregate_kind, aggregate_id, version, at, id);
