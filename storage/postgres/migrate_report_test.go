@@ -117,6 +117,7 @@ func TestMigrateDealReportColumns(t *testing.T) {
 		require.NoError(t, err)
 		got = append(got, o)
 	}
+	slices.SortFunc(got, func(a, b funnel.Opportunity) int { return slices.Compare(a.Entity[:], b.Entity[:]) })
 	require.Len(t, got, len(want))
 	for i := range want {
 		assert.True(t, sameOpportunity(want[i], got[i]), "opportunity %d:\n got %+v\nwant %+v", i, got[i], want[i])

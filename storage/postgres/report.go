@@ -23,10 +23,6 @@ var (
 	_ storage.HistoryStreamer = (*Store)(nil)
 )
 
-// reportBatch is how many rows the Source reads per query: it holds at
-// most this many in memory and keeps no connection between batches.
-const reportBatch = 4096
-
 // dealFacts are the columns funnel.OpportunityOf reads of a deal (schema
 // version 11, dealReportCols, beside the older stage, status, owner,
 // pipeline and expected_close): the source decodes no JSON. Every column
@@ -35,22 +31,19 @@ const dealFacts = `SELECT id, stage, status, owner, pipeline, amount_minor, curr
 	created_at, stage_entered_at, closed_at, expected_close, deal_type, campaign_id, competitor, reason
 	FROM deals WHERE tenant_id = $1`
 
-var (
-	dealFactsFirst = dealFacts + ` ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
-	dealFactsNext  = dealFacts + ` AND id > $2::uuid ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
-	// binaryResults asks pgx for every result column in binary format.
-	binaryResults = pgx.QueryResultFormats{pgx.BinaryFormatCode}
-)
+// binaryResults asks pgx for every result column in binary format.
+var binaryResults = pgx.QueryResultFormats{pgx.BinaryFormatCode}
 
 // Opportunities yields every deal of the tenant as a funnel.Opportunity
 // (funnel.OpportunityOf of the deal, of which it reads only what the
-// adapter reads, from the columns of schema version 11), in ID order,
-// reading the deals table in batches of 4,096 rows (keyset pagination on
-// the ID), never a query per deal. Rows are decoded from their binary
-// form into one reused batch, and repeated texts (owner, pipeline, type,
-// campaign, competitor, reason) share one string per stream, so a deal
-// costs no allocation once those are known. It makes the Store a
-// funnel.Source.
+// adapter reads, from the columns of schema version 11) with one query:
+// the deals of one snapshot, in the table's physical order. It holds one
+// connection of the pool until the loop ends, so with a pool of one
+// connection (MaxConns(1)) the loop must not call the store. Rows are
+// decoded from their binary form as they arrive, and repeated texts
+// (owner, pipeline, type, campaign, competitor, reason) share one string
+// per stream, so a deal costs no allocation once those are known. It
+// makes the Store a funnel.Source.
 func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, error] {
 	return func(yield func(funnel.Opportunity, error) bool) {
 		if err := storage.CheckContext(ctx); err != nil {
@@ -58,33 +51,43 @@ func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity,
 			return
 		}
 		sc := s.scope()
-		dec := newFactDecoder()
-		var batch []funnel.Opportunity // grows to reportBatch, then is reused
-		args := []any{binaryResults, sc.tenant, nil}
-		for first := true; ; first = false {
-			if err := ctx.Err(); err != nil {
-				yield(funnel.Opportunity{}, storage.Stopped(err))
-				return
-			}
-			sql, a := dealFactsFirst, args[:2]
-			if !first {
-				sql, a = dealFactsNext, args
-				a[2] = [16]byte(batch[len(batch)-1].Entity)
-			}
-			var err error
-			if batch, err = dec.read(ctx, sc, sql, a, batch[:0]); err != nil {
-				yield(funnel.Opportunity{}, err)
-				return
-			}
-			for i := range batch {
-				if !yield(batch[i], nil) {
-					return
-				}
-			}
-			if len(batch) < reportBatch {
-				return
-			}
+		if sc.q == nil {
+			yield(funnel.Opportunity{}, errZeroStore())
+			return
 		}
+		newFactDecoder().stream(ctx, sc, yield)
+	}
+}
+
+// stream runs one query of every dealFacts row of the tenant, in the
+// table's physical order, and yields each row as it is decoded.
+func (d *factDecoder) stream(ctx context.Context, sc *scope, yield func(funnel.Opportunity, error) bool) {
+	rows, err := sc.q.Query(ctx, dealFacts, binaryResults, sc.tenant)
+	if err != nil {
+		yield(funnel.Opportunity{}, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err)))
+		return
+	}
+	defer rows.Close()
+	if err := checkBinary(rows); err != nil {
+		yield(funnel.Opportunity{}, fmt.Errorf("postgres: read deals: %w", err))
+		return
+	}
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			yield(funnel.Opportunity{}, storage.Stopped(err))
+			return
+		}
+		o, err := d.decode(rows.RawValues())
+		if err != nil {
+			yield(funnel.Opportunity{}, err)
+			return
+		}
+		if !yield(o, nil) {
+			return
+		}
+	}
+	if err := rows.Err(); err != nil {
+		yield(funnel.Opportunity{}, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err)))
 	}
 }
 
@@ -131,35 +134,6 @@ func timestamptz(b []byte) (time.Time, bool) {
 		return time.UnixMicro(us + pgEpochMicros).UTC(), true
 	}
 	return time.Time{}, false
-}
-
-// read runs one batch's query of dealFacts rows and appends their
-// opportunities to dst.
-func (d *factDecoder) read(ctx context.Context, sc *scope, sql string, args []any, dst []funnel.Opportunity) ([]funnel.Opportunity, error) {
-	q, release, err := sc.acquire()
-	if err != nil {
-		return dst, err
-	}
-	defer release()
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
-	}
-	defer rows.Close()
-	if err := checkBinary(rows); err != nil {
-		return dst, fmt.Errorf("postgres: read deals: %w", err)
-	}
-	for rows.Next() {
-		o, err := d.decode(rows.RawValues())
-		if err != nil {
-			return dst, err
-		}
-		dst = append(dst, o)
-	}
-	if err := rows.Err(); err != nil {
-		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
-	}
-	return dst, nil
 }
 
 // decode returns the opportunity of one dealFacts row in binary format:
