@@ -16,7 +16,7 @@ import (
 // reportColumnsSQL reads the columns of schema version 11 of every deal,
 // one text per deal, in ID order.
 const reportColumnsSQL = `SELECT id::text || ' ' || concat_ws('|', amount_minor, currency, created_at, stage_entered_at,
-	coalesce(closed_at::text, 'NULL'), deal_type, coalesce(campaign_id::text, 'NULL'), competitor, reason)
+	coalesce(closed_at::text, 'NULL'), deal_type, coalesce(campaign_id::text, 'NULL'), coalesce(competitor, 'NULL'), coalesce(reason, 'NULL'))
 	FROM deals ORDER BY id`
 
 // TestMigrateDealReportColumns checks that migration 11's SQL fills the

@@ -27,5 +27,13 @@ func dealReportValues(d *deal.Deal, dst []any) []any {
 	}
 	return append(dst, o.Amount.Minor(), cur,
 		nullTime(o.Origin), nullTime(o.Entered), nullTime(o.Closed),
-		o.Dims.Type, nullUUID(d.CampaignID), o.Dims.Competitor, o.Dims.Reason)
+		o.Dims.Type, nullUUID(d.CampaignID), nullText(o.Dims.Competitor), nullText(o.Dims.Reason))
+}
+
+// nullText returns s, or nil (SQL NULL) for the empty string.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -14,7 +14,7 @@
 --                           suspended;
 --   deal_type               the deal type's text, '' when unset;
 --   campaign_id             NULL for none;
---   competitor, reason      the outcome's, '' when none.
+--   competitor, reason      the outcome's, NULL when none.
 --
 -- The stage, status, owner, pipeline and expected close date already are
 -- columns (schema version 1). Existing rows are filled from their bodies;
@@ -29,8 +29,8 @@ ALTER TABLE deals
 	ADD COLUMN closed_at        timestamptz,
 	ADD COLUMN deal_type        text   NOT NULL DEFAULT '',
 	ADD COLUMN campaign_id      uuid,
-	ADD COLUMN competitor       text   NOT NULL DEFAULT '',
-	ADD COLUMN reason           text   NOT NULL DEFAULT '';
+	ADD COLUMN competitor       text,  -- NULL for none: a NULL costs the
+	ADD COLUMN reason           text;  -- report's scan nothing to send
 
 UPDATE deals SET
 	amount_minor = coalesce(replace(body->'amount'->>'amount', '.', '')::bigint, 0),
@@ -42,8 +42,8 @@ UPDATE deals SET
 		nullif((body->>'updated_at')::timestamptz, '0001-01-01T00:00:00Z')) END,
 	deal_type = coalesce(body->>'type', ''),
 	campaign_id = nullif(nullif(body->>'campaign_id', ''), '00000000-0000-0000-0000-000000000000')::uuid,
-	competitor = coalesce(body->'outcome'->>'competitor', ''),
-	reason = coalesce(body->'outcome'->>'reason', '');
+	competitor = nullif(body->'outcome'->>'competitor', ''),
+	reason = nullif(body->'outcome'->>'reason', '');
 
 -- The history stream of one kind (Store.Histories: the events of every
 -- deal, or lead, in (aggregate, version) order) reads this index and no
