@@ -3,16 +3,18 @@
 // table and summarised by one GROUP BY, next to funnel.Summarize over
 // the same values in the same run.
 //
-// Store is a small funnel.Source over a deals table that also implements
-// the optional funnel.Aggregator: AggregateFunnel pushes the summary down
-// to PostgreSQL as one GROUP BY over (reached set, current stage, status,
-// currency) and folds the few resulting rows, through internal/reportfold
-// (the fold storage/postgres's AggregateFunnel uses over the real deals
-// table), into the funnel.Report that funnel.Summarize would compute. Its
-// tests prove the two agree; its benchmarks time both paths. Its table
-// keeps each deal's reached set, which the real deals table cannot (a
-// deal's state does not say which stages it skipped); the store's own
-// figures are storage/postgres's BenchmarkReports.
+// Store is the SQL side only: a deals table of funnel.Opportunity rows
+// and Summarize, which computes the report with one GROUP BY over
+// (reached set, current stage, status, currency) and folds the few
+// resulting rows through internal/reportfold (the fold storage/postgres's
+// funnel.Aggregator uses over the real deals table) into the funnel.Report
+// funnel.Summarize computes. Its tests prove the two agree, so that the
+// benchmarks compare the same report. It implements neither funnel.Source
+// nor funnel.Aggregator: the production query, the store's push-down and
+// scan, live in storage/postgres (AggregateFunnel, Opportunities) and are
+// measured there (BenchmarkSource1M, BenchmarkReports). Its table keeps
+// each deal's reached set, which the real deals table cannot (a deal's
+// state does not say which stages it skipped).
 //
 // The package is internal: it exists for the benchmarks and the
 // conformance test, not as crmkit's storage layer (see storage/postgres).

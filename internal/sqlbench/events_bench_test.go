@@ -6,6 +6,7 @@ import (
 	"iter"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,6 +121,51 @@ func BenchmarkFullReport(b *testing.B) {
 				}
 			}
 			sink = open
+		}
+		per(b)
+	})
+	b.Run("go-generator-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			k := 0
+			for range benchEvents(n) {
+				k++
+			}
+			sink = k
+		}
+		per(b)
+	})
+	// The whole report, both passes at once on the two cores: the report
+	// with time in stage and cohorts, and the pipeline as of a date.
+	b.Run("go-full-concurrent", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var (
+				wg      sync.WaitGroup
+				rep     funnel.Report
+				repErr  error
+				open    int
+				openErr error
+			)
+			wg.Go(func() {
+				rep, repErr = funnel.SummarizeRecords(benchStages, benchEvents(n), funnel.Query{AsOf: benchAsOf, By: []funnel.Dimension{funnel.ByPeriod}})
+			})
+			wg.Go(func() {
+				for o, err := range funnel.Replay(benchStages, benchEvents(n), asOf) {
+					if err != nil {
+						openErr = err
+						return
+					}
+					if o.Status == funnel.Open {
+						open++
+					}
+				}
+			})
+			wg.Wait()
+			if repErr != nil || openErr != nil {
+				b.Fatal(repErr, openErr)
+			}
+			sink = [2]any{rep, open}
 		}
 		per(b)
 	})

@@ -4,19 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
-	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/internal/sqlbench"
 )
 
-// A Store pushes a plain summary down to PostgreSQL and declines a query
-// asking for quantiles, which funnel.SummarizeSource then computes by
-// scanning the table.
+// A Store names its table in its schema and refuses a report without a
+// report time before it runs any statement.
 func Example() {
 	s := sqlbench.Store{Schema: "crm"}
 	fmt.Println(s.Table())
-	_, err := s.AggregateFunnel(context.Background(), benchStages, funnel.Query{AsOf: benchAsOf})
-	fmt.Println(errors.Is(err, errors.ErrUnsupported))
+	_, err := s.Summarize(context.Background(), benchStages, time.Time{})
+	fmt.Println(errors.Is(err, crmkit.ErrInvalid))
 	// Output:
 	// "crm"."deals"
 	// true

@@ -2,20 +2,15 @@ package sqlbench
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"iter"
-	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/internal/reportfold"
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // DB is what a Store needs of a connection: *pgxpool.Pool, *pgxpool.Conn
@@ -27,20 +22,16 @@ type DB interface {
 }
 
 // Store is a table of deals held as funnel.Opportunity values, one row
-// each, in the schema Schema (which must exist). It is a funnel.Source and
-// a funnel.Aggregator. Times are kept to the microsecond, as PostgreSQL
-// keeps them.
+// each, in the schema Schema (which must exist): the comparison's side in
+// SQL. It is neither a funnel.Source nor a funnel.Aggregator (the store's
+// are storage/postgres's); Summarize computes with SQL the report funnel
+// computes. Times are kept to the microsecond, as PostgreSQL keeps them.
 type Store struct {
 	// DB is the connection the store runs its statements on.
 	DB DB
 	// Schema is the schema holding the deals table.
 	Schema string
 }
-
-var (
-	_ funnel.Source     = Store{}
-	_ funnel.Aggregator = Store{}
-)
 
 // columns are the deals table's columns, in COPY order.
 var columns = []string{"entity", "reached", "stage", "status", "amount", "currency",
@@ -100,52 +91,7 @@ func (s Store) Load(ctx context.Context, opportunities []funnel.Opportunity) (in
 	return n, nil
 }
 
-// Opportunities yields every row of the table, in entity order.
-func (s Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, error] {
-	return func(yield func(funnel.Opportunity, error) bool) {
-		rows, err := s.DB.Query(ctx, `SELECT `+strings.Join(columns, ", ")+` FROM `+s.Table()+` ORDER BY entity`)
-		if err != nil {
-			yield(funnel.Opportunity{}, fmt.Errorf("query %s: %w", s.Table(), err))
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				o                                 funnel.Opportunity
-				id                                uuid.UUID
-				reached, amount                   int64
-				stage                             int32
-				status                            int16
-				cur                               string
-				origin, entered, closed, closeDue pgtype.Timestamptz
-			)
-			d := &o.Dims
-			if err := rows.Scan(&id, &reached, &stage, &status, &amount, &cur, &origin, &entered, &closed, &closeDue,
-				&d.Owner, &d.Source, &d.Campaign, &d.Product, &d.Pipeline, &d.Type, &d.Competitor, &d.Reason); err != nil {
-				yield(funnel.Opportunity{}, fmt.Errorf("scan %s: %w", s.Table(), err))
-				return
-			}
-			o.Entity, o.Reached, o.Stage, o.Status = id, uint64(reached), int(stage), funnel.Status(status)
-			if cur != "" {
-				c, err := crmkit.ParseCurrency(cur)
-				if err != nil {
-					yield(funnel.Opportunity{}, fmt.Errorf("entity %s: %w", id, err))
-					return
-				}
-				o.Amount, _ = crmkit.NewMoney(amount, c) // c is not zero
-			}
-			o.Origin, o.Entered, o.Closed, o.CloseDate = origin.Time, entered.Time, closed.Time, closeDue.Time
-			if !yield(o, nil) {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(funnel.Opportunity{}, fmt.Errorf("read %s: %w", s.Table(), err))
-		}
-	}
-}
-
-// SummaryQuery returns the one GROUP BY that AggregateFunnel runs over the
+// SummaryQuery returns the one GROUP BY that Summarize runs over the
 // deals table named table (quoted): per reached set, current stage,
 // status and currency, the number of deals, their amount and the count,
 // negatives, sum, minimum and maximum in microseconds of one duration:
@@ -164,25 +110,19 @@ FROM (SELECT reached, stage, status, currency, amount,
 GROUP BY reached, stage, status, currency`
 }
 
-// AggregateFunnel computes the report funnel.Summarize would compute over
-// the table's rows with one GROUP BY (SummaryQuery), folding its rows in
-// Go. It pushes down only a query without split, selection or
-// quantiles (Query.Quantiles == crmkit.QuantilesNone) and returns an error
-// matching errors.ErrUnsupported for any other, so that
-// funnel.SummarizeSource scans instead. Amounts in two currencies are
-// crmkit.ErrCurrencyMismatch; sums beyond int64 are crmkit.ErrOverflow.
-func (s Store) AggregateFunnel(ctx context.Context, p *deal.Pipeline, q funnel.Query) (funnel.Report, error) {
-	switch {
-	case q.Quantiles != crmkit.QuantilesNone:
-		return funnel.Report{}, fmt.Errorf("quantiles mode %s: %w", q.Quantiles, errors.ErrUnsupported)
-	case len(q.By) > 0 || !q.From.IsZero() || !q.To.IsZero() || q.Match != (funnel.Dims{}) || q.Where != nil:
-		return funnel.Report{}, fmt.Errorf("split or selection: %w", errors.ErrUnsupported)
-	}
-	fo, err := reportfold.New(p, q.AsOf)
+// Summarize computes the report funnel.Summarize computes over the
+// table's rows without quantiles (QuantilesNone), split or selection,
+// with one GROUP BY (SummaryQuery), folding its rows in Go through
+// internal/reportfold: the SQL side of the comparison, proved to be the
+// same report by the package's tests. Amounts in two currencies are
+// crmkit.ErrCurrencyMismatch; sums beyond int64 are crmkit.ErrOverflow;
+// a zero report time is crmkit.ErrInvalid.
+func (s Store) Summarize(ctx context.Context, p *deal.Pipeline, asOf time.Time) (funnel.Report, error) {
+	fo, err := reportfold.New(p, asOf)
 	if err != nil {
 		return funnel.Report{}, err
 	}
-	rows, err := s.DB.Query(ctx, SummaryQuery(s.Table()), q.AsOf)
+	rows, err := s.DB.Query(ctx, SummaryQuery(s.Table()), asOf)
 	if err != nil {
 		return funnel.Report{}, fmt.Errorf("summarise %s: %w", s.Table(), err)
 	}

@@ -2,7 +2,6 @@ package sqlbench_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -22,7 +21,7 @@ var summaryQuery = funnel.Query{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone
 // The SQL aggregate of 2,000 generated deals is the report funnel
 // computes in memory over the same values: the GROUP BY is the same
 // report.
-func TestAggregateFunnelEqualsSummarize(t *testing.T) {
+func TestSummarizeEqualsFunnel(t *testing.T) {
 	ctx := context.Background()
 	s := store(t)
 	deals := benchDeals(2000)
@@ -32,7 +31,7 @@ func TestAggregateFunnelEqualsSummarize(t *testing.T) {
 
 	want, err := funnel.Summarize(benchStages, slices.Values(deals), summaryQuery)
 	require.NoError(t, err)
-	got, err := s.AggregateFunnel(ctx, benchStages, summaryQuery)
+	got, err := s.Summarize(ctx, benchStages, benchAsOf)
 	require.NoError(t, err)
 	require.NoError(t, funneltest.DiffSummaries(want.Total, got.Total))
 	assert.True(t, got.AsOf.Equal(benchAsOf))
@@ -49,22 +48,10 @@ func TestAggregateFunnelEqualsSummarize(t *testing.T) {
 	gm, err := got.Total.Cycle.Mean()
 	require.NoError(t, err)
 	assert.Equal(t, wm, gm, "mean time to close")
-
-	// Through funnel's own entry point: pushed down, and scanned when the
-	// query asks for quantiles the GROUP BY does not compute.
-	pushed, err := funnel.SummarizeSource(ctx, benchStages, s, summaryQuery)
-	require.NoError(t, err)
-	require.NoError(t, funneltest.DiffSummaries(want.Total, pushed.Total))
-	q := funnel.Query{AsOf: benchAsOf}
-	wantQ, err := funnel.Summarize(benchStages, slices.Values(deals), q)
-	require.NoError(t, err)
-	scanned, err := funnel.SummarizeSource(ctx, benchStages, s, q)
-	require.NoError(t, err)
-	require.NoError(t, funneltest.DiffSummaries(wantQ.Total, scanned.Total))
 }
 
 // Three deals whose figures are worked out by hand.
-func TestAggregateFunnelByHand(t *testing.T) {
+func TestSummarizeByHand(t *testing.T) {
 	ctx := context.Background()
 	s := store(t)
 	eur := crmkit.MustCurrency("EUR")
@@ -85,7 +72,7 @@ func TestAggregateFunnelByHand(t *testing.T) {
 	_, err := s.Load(ctx, deals)
 	require.NoError(t, err)
 	stages := pipelineOf(deal.Stage{Name: "a"}, deal.Stage{Name: "b"}, deal.Stage{Name: "c"})
-	r, err := s.AggregateFunnel(ctx, stages, funnel.Query{AsOf: asOf, Quantiles: crmkit.QuantilesNone})
+	r, err := s.Summarize(ctx, stages, asOf)
 	require.NoError(t, err)
 	sum := r.Total
 	assert.Equal(t, [5]int64{3, 1, 1, 1, 0}, [5]int64{sum.Entities, sum.Open, sum.Won, sum.Lost, sum.Terminated})
@@ -113,7 +100,7 @@ func TestAggregateFunnelByHand(t *testing.T) {
 // Over random legal histories (skips, moves back, suspensions,
 // reactivations, late first touches), the states funnel replays, loaded
 // into PostgreSQL, aggregate to funnel's summary of the same states.
-func TestPropertyAggregateFunnelMatchesSummarize(t *testing.T) {
+func TestPropertySummarizeMatchesFunnel(t *testing.T) {
 	ctx := context.Background()
 	s := store(t)
 	rapid.Check(t, func(rt *rapid.T) {
@@ -136,7 +123,7 @@ func TestPropertyAggregateFunnelMatchesSummarize(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		got, err := s.AggregateFunnel(ctx, h.Pipeline, q)
+		got, err := s.Summarize(ctx, h.Pipeline, h.Last)
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -146,43 +133,9 @@ func TestPropertyAggregateFunnelMatchesSummarize(t *testing.T) {
 	})
 }
 
-// A query the GROUP BY does not compute is declined with
-// errors.ErrUnsupported, before any statement is run.
-func TestAggregateFunnelDeclines(t *testing.T) {
+// A zero report time is refused before any statement is run.
+func TestSummarizeRefusesZeroTime(t *testing.T) {
 	s := sqlbench.Store{Schema: "unused"} // no DB: nothing may be run
-	for _, q := range []funnel.Query{
-		{AsOf: benchAsOf},
-		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesExact},
-		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}},
-		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, From: benchStart},
-		{AsOf: benchAsOf, Quantiles: crmkit.QuantilesNone, Match: funnel.Dims{Owner: "ann"}},
-	} {
-		_, err := s.AggregateFunnel(context.Background(), benchStages, q)
-		assert.True(t, errors.Is(err, errors.ErrUnsupported), "%+v: %v", q, err)
-	}
-	_, err := s.AggregateFunnel(context.Background(), benchStages, funnel.Query{Quantiles: crmkit.QuantilesNone})
+	_, err := s.Summarize(context.Background(), benchStages, time.Time{})
 	assert.ErrorIs(t, err, crmkit.ErrInvalid, "zero report time")
-}
-
-// The deals read back from the table are the deals loaded.
-func TestOpportunitiesRoundTrip(t *testing.T) {
-	ctx := context.Background()
-	s := store(t)
-	deals := benchDeals(50)
-	_, err := s.Load(ctx, deals)
-	require.NoError(t, err)
-	var got []funnel.Opportunity
-	for o, err := range s.Opportunities(ctx) {
-		require.NoError(t, err)
-		got = append(got, o)
-	}
-	require.Len(t, got, len(deals))
-	for i := range deals {
-		w, g := deals[i], got[i]
-		assert.Equal(t, w.Entity, g.Entity)
-		assert.Equal(t, [3]int64{int64(w.Reached), int64(w.Stage), int64(w.Status)}, [3]int64{int64(g.Reached), int64(g.Stage), int64(g.Status)})
-		assert.True(t, w.Amount.Equal(g.Amount), "%s vs %s", w.Amount, g.Amount)
-		assert.True(t, w.Origin.Equal(g.Origin) && w.Entered.Equal(g.Entered) && w.Closed.Equal(g.Closed), "times of %s", w.Entity)
-		assert.Equal(t, w.Dims, g.Dims)
-	}
 }

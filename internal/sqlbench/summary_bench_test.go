@@ -52,10 +52,7 @@ func drain(b *testing.B, db sqlbench.DB, sql string, args ...any) int {
 // deals held as values, by funnel.Summarize, beside PostgreSQL
 // computing it with one GROUP BY over the same rows in the same run,
 // serial (max_parallel_workers_per_gather = 0) and with 2 parallel
-// workers. The aggregator runs are the whole push-down path (the GROUP BY
-// plus the fold into a funnel.Report); scan is funnel.SummarizeSource
-// reading every row back (a Where function forbids the push-down);
-// minimal is the smallest GROUP BY the issue names (per current stage:
+// workers; minimal is the smallest GROUP BY the issue names (per current stage:
 // count, sum of amounts, mean cycle of the won deals), which is not the
 // whole report. x-slice is each path's time over Summarize's.
 func BenchmarkSummary1M(b *testing.B) {
@@ -112,18 +109,6 @@ FROM ` + s.Table() + ` GROUP BY stage`
 			}
 			report(b)
 		})
-		b.Run("aggregator-"+c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			st := sqlbench.Store{DB: c.db, Schema: s.Schema}
-			for b.Loop() {
-				r, err := funnel.SummarizeSource(ctx, benchStages, st, summaryQuery)
-				if err != nil {
-					b.Fatal(err)
-				}
-				sink = r
-			}
-			report(b)
-		})
 		b.Run("sql-minimal-"+c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -132,18 +117,4 @@ FROM ` + s.Table() + ` GROUP BY stage`
 			report(b)
 		})
 	}
-	b.Run("scan", func(b *testing.B) {
-		b.ReportAllocs()
-		st := sqlbench.Store{DB: serial, Schema: s.Schema}
-		q := summaryQuery
-		q.Where = func(*funnel.Opportunity) bool { return true }
-		for b.Loop() {
-			r, err := funnel.SummarizeSource(ctx, benchStages, st, q)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sink = r
-		}
-		report(b)
-	})
 }

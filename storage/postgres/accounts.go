@@ -22,12 +22,14 @@ func contractCheck(ph func(string) string) string {
 		END`
 }
 
-// nullUUID returns id, or nil (SQL NULL) for uuid.Nil.
+// nullUUID returns id as its 16 bytes (which pgx encodes directly, where
+// uuid.UUID would go through its text form), or nil (SQL NULL) for
+// uuid.Nil.
 func nullUUID(id uuid.UUID) any {
 	if id == uuid.Nil {
 		return nil
 	}
-	return id
+	return [16]byte(id)
 }
 
 var accountKind = (&kind[account.Account, storage.AccountFilter]{

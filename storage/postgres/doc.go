@@ -111,12 +111,17 @@
 //
 // # Reports
 //
-// Store is a funnel.Source (its deals, 1,000 rows a query, through
-// funnel.OpportunityOf), a funnel.Aggregator (funnel.SummarizeSource
-// pushes a report without split, selection or quantiles down to one
-// GROUP BY over the deals table, which reads amounts and times from the
-// stored body in SQL) and a storage.HistoryStreamer (a kind's events by
-// aggregate and version, 512 a query, over the events_aggregate index).
+// Store is a funnel.Source (its deals as funnel.OpportunityOf gives them,
+// in one query of one snapshot that holds a pool connection while the
+// loop runs), a funnel.Aggregator (funnel.SummarizeSource pushes a report
+// without split, selection or quantiles down to one GROUP BY over the
+// deals table) and a storage.HistoryStreamer (a kind's events by
+// aggregate and version, 512 a query, over the events_kind_aggregate
+// index). Schema version 12 keeps what a report reads of a deal as
+// columns (amount_minor, currency, created_at, stage_entered_at,
+// closed_at, deal_type, campaign_id, competitor, reason), written from
+// funnel.OpportunityOf by every write path, so neither reads the JSON
+// body; reports decode rows in PostgreSQL's binary format.
 //
 // All SQL is parameterised: values never become SQL text (the schema name,
 // an identifier, is quoted). Every call honours its context: a context

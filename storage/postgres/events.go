@@ -178,6 +178,7 @@ func (l *eventLog) stream(ctx context.Context, query func(last *crmkit.Event) (s
 	return func(yield func(crmkit.Event, error) bool) {
 		var last *crmkit.Event
 		batch := make([]crmkit.Event, 0, streamBatch)
+		dec := newEventDecoder()
 		for {
 			if err := ctx.Err(); err != nil {
 				yield(crmkit.Event{}, storage.Stopped(err))
@@ -185,7 +186,7 @@ func (l *eventLog) stream(ctx context.Context, query func(last *crmkit.Event) (s
 			}
 			sql, args := query(last)
 			var err error
-			batch, err = l.readBatch(ctx, batch[:0], sql, args)
+			batch, err = l.readBatch(ctx, dec, batch[:0], sql, args)
 			if err != nil {
 				yield(crmkit.Event{}, err)
 				return
@@ -208,22 +209,26 @@ func (l *eventLog) stream(ctx context.Context, query func(last *crmkit.Event) (s
 	}
 }
 
-// readBatch runs one batch's query and appends its events to dst.
-func (l *eventLog) readBatch(ctx context.Context, dst []crmkit.Event, sql string, args []any) ([]crmkit.Event, error) {
+// readBatch runs one batch's query, its rows in binary format, and
+// appends their events to dst.
+func (l *eventLog) readBatch(ctx context.Context, dec *eventDecoder, dst []crmkit.Event, sql string, args []any) ([]crmkit.Event, error) {
 	q, release, err := l.sc.acquire()
 	if err != nil {
 		return dst, err
 	}
 	defer release()
-	rows, err := q.Query(ctx, sql, args...)
+	rows, err := q.Query(ctx, sql, append([]any{binaryResults}, args...)...)
 	if err != nil {
 		return dst, fmt.Errorf("postgres: read events: %w", mapErr(ctx, err))
 	}
 	defer rows.Close()
+	if err := checkBinary(rows); err != nil {
+		return dst, fmt.Errorf("postgres: read events: %w", err)
+	}
 	for rows.Next() {
-		e, err := scanEvent(rows)
+		e, err := dec.decode(rows.RawValues())
 		if err != nil {
-			return dst, fmt.Errorf("postgres: read events: %w", mapErr(ctx, err))
+			return dst, err
 		}
 		dst = append(dst, e)
 	}

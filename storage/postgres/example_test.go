@@ -31,7 +31,8 @@ func ExampleMigrations() {
 	// 9 0009_quotes_approvals_interactions.sql
 	// 10 0010_feed.sql
 	// 11 0011_live_deals.sql
-	// schema version 11
+	// 12 0012_deal_report_columns.sql
+	// schema version 12
 }
 
 // A malformed DSN is refused before anything connects.

@@ -52,14 +52,15 @@ var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	name:  deal.DealKind,
 	table: "deals",
-	cols: []column{
+	cols: append([]column{
 		{"pipeline", "text"}, {"stage", "int2"}, {"status", "text"}, {"owner", "text"},
 		{"expected_close", "timestamptz"}, {"account_id", "uuid"}, {"contact_id", "uuid"},
 		{"pipeline_version", "int8"}, // schema version 8: NULL for 0, a pipeline never stored
-	},
+	}, dealReportCols...), // schema version 12: what a report reads
 	colValues: func(d *deal.Deal, dst []any) []any {
-		return append(dst, d.PipelineID, int16(d.Stage), d.Status.String(), d.Owner, nullTime(d.CloseDate),
-			d.AccountID, nullUUID(d.ContactID), nullVersion(d.PipelineVersion))
+		dst = append(dst, d.PipelineID, int16(d.Stage), d.Status.String(), d.Owner, nullTime(d.CloseDate),
+			[16]byte(d.AccountID), nullUUID(d.ContactID), nullVersion(d.PipelineVersion))
+		return dealReportValues(d, dst)
 	},
 	checkCreate:    dealCheck,
 	checkSave:      dealCheck,

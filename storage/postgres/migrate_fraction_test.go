@@ -46,6 +46,9 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals ADD COLUMN account_id uuid, ADD COLUMN contact_id uuid;
 		CREATE TABLE account_contacts (tenant_id text, account_id uuid, id uuid);
 		ALTER TABLE deals ADD COLUMN pipeline_version bigint; -- and the tables of schema version 8
+		ALTER TABLE deals ADD COLUMN amount_minor bigint, ADD COLUMN currency text, -- and the columns of version 12
+			ADD COLUMN created_at timestamptz, ADD COLUMN stage_entered_at timestamptz, ADD COLUMN closed_at timestamptz,
+			ADD COLUMN deal_type text, ADD COLUMN campaign_id uuid, ADD COLUMN competitor text, ADD COLUMN reason text;
 		CREATE TABLE commission_plans (tenant_id text, id uuid);
 		CREATE TABLE pipelines (tenant_id text, id uuid);
 		CREATE TABLE pipeline_versions (tenant_id text, pipeline text, version bigint);
@@ -79,7 +82,9 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 
 	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals ALTER COLUMN status TYPE smallint USING CASE status WHEN 'open' THEN 1 END`)
 	require.NoError(t, err)
-	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals DROP COLUMN account_id, DROP COLUMN contact_id; DROP TABLE account_contacts`)
+	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals DROP COLUMN account_id, DROP COLUMN contact_id; DROP TABLE account_contacts;
+		ALTER TABLE deals DROP COLUMN amount_minor, DROP COLUMN currency, DROP COLUMN created_at, DROP COLUMN stage_entered_at,
+			DROP COLUMN closed_at, DROP COLUMN deal_type, DROP COLUMN campaign_id, DROP COLUMN competitor, DROP COLUMN reason`)
 	require.NoError(t, err)
 
 	// Rewrite the stored values as the old code wrote them: percent, and

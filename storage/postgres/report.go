@@ -2,16 +2,19 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"iter"
+	"math"
 	"strconv"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5"
 )
 
 var (
@@ -20,30 +23,26 @@ var (
 	_ storage.HistoryStreamer = (*Store)(nil)
 )
 
-// reportBatch is how many rows a report stream reads per query: it holds
-// at most this many in memory and keeps no connection between batches.
-const reportBatch = 1000
-
-// dealFacts are the columns, and the fields of the stored body read in
-// SQL, that funnel.OpportunityOf reads of a deal: the source needs no
-// whole-body JSON decoding in Go.
-const dealFacts = `SELECT id, stage, status, owner, pipeline,
-	coalesce(body->'amount'->>'amount', ''), coalesce(body->'amount'->>'currency', ''),
-	(body->>'created_at')::timestamptz, (body->>'stage_entered_at')::timestamptz,
-	(body->>'updated_at')::timestamptz, (body->'outcome'->>'at')::timestamptz, (body->>'close_date')::timestamptz,
-	coalesce(body->'outcome'->>'reason', ''), coalesce(body->'outcome'->>'competitor', ''),
-	coalesce(body->>'type', ''), coalesce(body->>'campaign_id', '')
+// dealFacts are the columns funnel.OpportunityOf reads of a deal (schema
+// version 12, dealReportCols, beside the older stage, status, owner,
+// pipeline and expected_close): the source decodes no JSON. Every column
+// is read in PostgreSQL's binary format (decodeDealFacts).
+const dealFacts = `SELECT id, stage, status, owner, pipeline, amount_minor, currency,
+	created_at, stage_entered_at, closed_at, expected_close, deal_type, campaign_id, competitor, reason
 	FROM deals WHERE tenant_id = $1` + notArchived
 
-var (
-	dealFactsFirst = dealFacts + ` ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
-	dealFactsNext  = dealFacts + ` AND id > $2::uuid ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
-)
+// binaryResults asks pgx for every result column in binary format.
+var binaryResults = pgx.QueryResultFormats{pgx.BinaryFormatCode}
 
 // Opportunities yields every deal of the tenant as a funnel.Opportunity
 // (funnel.OpportunityOf of the deal, of which it reads only what the
-// adapter reads), in ID order, reading the deals table in batches of
-// 1,000 rows (keyset pagination on the ID), never a query per deal. It
+// adapter reads, from the columns of schema version 12) with one query:
+// the deals of one snapshot, in the table's physical order. It holds one
+// connection of the pool until the loop ends, so with a pool of one
+// connection (MaxConns(1)) the loop must not call the store. Rows are
+// decoded from their binary form as they arrive, and repeated texts
+// (owner, pipeline, type, campaign, competitor, reason) share one string
+// per stream, so a deal costs no allocation once those are known. It
 // makes the Store a funnel.Source. Archived deals are left out, as
 // storage.DealFilter leaves them out by default.
 func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, error] {
@@ -53,90 +52,147 @@ func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity,
 			return
 		}
 		sc := s.scope()
-		batch := make([]deal.Deal, 0, reportBatch)
-		for first := true; ; first = false {
-			if err := ctx.Err(); err != nil {
-				yield(funnel.Opportunity{}, storage.Stopped(err))
-				return
-			}
-			sql, args := dealFactsFirst, []any{sc.tenant}
-			if !first {
-				sql, args = dealFactsNext, []any{sc.tenant, [16]byte(batch[len(batch)-1].ID)}
-			}
-			var err error
-			if batch, err = readDealFacts(ctx, sc, sql, args, batch[:0]); err != nil {
-				yield(funnel.Opportunity{}, err)
-				return
-			}
-			for i := range batch {
-				if !yield(funnel.OpportunityOf(&batch[i]), nil) {
-					return
-				}
-			}
-			if len(batch) < reportBatch {
-				return
-			}
+		if sc.q == nil {
+			yield(funnel.Opportunity{}, errZeroStore())
+			return
 		}
+		newFactDecoder().stream(ctx, sc, yield)
 	}
 }
 
-// readDealFacts runs one batch's query of dealFacts rows into deals that
-// hold what funnel.OpportunityOf reads.
-func readDealFacts(ctx context.Context, sc *scope, sql string, args []any, dst []deal.Deal) ([]deal.Deal, error) {
-	q, release, err := sc.acquire()
+// stream runs one query of every dealFacts row of the tenant, in the
+// table's physical order, and yields each row as it is decoded.
+func (d *factDecoder) stream(ctx context.Context, sc *scope, yield func(funnel.Opportunity, error) bool) {
+	rows, err := sc.q.Query(ctx, dealFacts, binaryResults, sc.tenant)
 	if err != nil {
-		return dst, err
-	}
-	defer release()
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
+		yield(funnel.Opportunity{}, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err)))
+		return
 	}
 	defer rows.Close()
-	var (
-		id                                              [16]byte
-		stage                                           int16
-		status, amount, cur, typ, campaign              string
-		created, entered, updated, outcomeAt, closeDate pgtype.Timestamptz
-	)
+	if err := checkBinary(rows); err != nil {
+		yield(funnel.Opportunity{}, fmt.Errorf("postgres: read deals: %w", err))
+		return
+	}
 	for rows.Next() {
-		var d deal.Deal
-		if err := rows.Scan(&id, &stage, &status, &d.Owner, &d.PipelineID, &amount, &cur,
-			&created, &entered, &updated, &outcomeAt, &closeDate,
-			&d.Outcome.Reason, &d.Outcome.Competitor, &typ, &campaign); err != nil {
-			return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
+		if err := ctx.Err(); err != nil {
+			yield(funnel.Opportunity{}, storage.Stopped(err))
+			return
 		}
-		d.ID, d.Stage = id, int(stage)
-		d.CreatedAt, d.StageEnteredAt, d.UpdatedAt = created.Time.UTC(), entered.Time.UTC(), updated.Time.UTC()
-		d.Outcome.At, d.CloseDate = outcomeAt.Time.UTC(), closeDate.Time.UTC()
-		if err := d.Status.UnmarshalText([]byte(status)); err != nil {
-			return dst, storedErr(d.ID, err)
+		o, err := d.decode(rows.RawValues())
+		if err != nil {
+			yield(funnel.Opportunity{}, err)
+			return
 		}
-		if typ != "" {
-			if err := d.Type.UnmarshalText([]byte(typ)); err != nil {
-				return dst, storedErr(d.ID, err)
-			}
+		if !yield(o, nil) {
+			return
 		}
-		if campaign != "" {
-			if d.CampaignID, err = uuid.Parse(campaign); err != nil {
-				return dst, storedErr(d.ID, err)
-			}
-		}
-		if cur != "" {
-			c, err := crmkit.ParseCurrency(cur)
-			if err != nil {
-				return dst, storedErr(d.ID, err)
-			}
-			if d.Amount, err = crmkit.ParseMoney(amount, c); err != nil {
-				return dst, storedErr(d.ID, err)
-			}
-		}
-		dst = append(dst, d)
 	}
 	if err := rows.Err(); err != nil {
-		return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
+		yield(funnel.Opportunity{}, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err)))
 	}
-	return dst, nil
+}
+
+// factDecoder decodes dealFacts rows. It keeps one string per distinct
+// text and one Currency per code for the stream it serves.
+type factDecoder struct {
+	texts  interner
+	camps  map[[16]byte]string
+	curs   map[string]crmkit.Currency
+	status map[string]deal.Status
+}
+
+func newFactDecoder() *factDecoder {
+	return &factDecoder{texts: interner{}, camps: map[[16]byte]string{},
+		curs: map[string]crmkit.Currency{}, status: dealStatusByText}
+}
+
+// dealStatusByText maps the status column's text to the deal.Status.
+var dealStatusByText = func() map[string]deal.Status {
+	m := map[string]deal.Status{}
+	for s := deal.Status(1); s.Valid(); s++ {
+		m[s.String()] = s
+	}
+	return m
+}()
+
+// text returns b as a string, one per distinct value.
+func (d *factDecoder) text(b []byte) string { return d.texts.text(b) }
+
+// pgEpochMicros is 2000-01-01 UTC, PostgreSQL's timestamp epoch, in Unix
+// microseconds.
+const pgEpochMicros = 946_684_800_000_000
+
+// timestamptz decodes a binary timestamptz (NULL: the zero time).
+func timestamptz(b []byte) (time.Time, bool) {
+	switch len(b) {
+	case 0:
+		return time.Time{}, b == nil
+	case 8:
+		us := int64(binary.BigEndian.Uint64(b))
+		if us == math.MaxInt64 || us == math.MinInt64 || us > math.MaxInt64-pgEpochMicros {
+			return time.Time{}, false // infinity: never written by this store
+		}
+		return time.UnixMicro(us + pgEpochMicros).UTC(), true
+	}
+	return time.Time{}, false
+}
+
+// decode returns the opportunity of one dealFacts row in binary format:
+// funnel.OpportunityOf of a deal holding the row's fields.
+func (d *factDecoder) decode(v [][]byte) (funnel.Opportunity, error) {
+	if len(v) != 15 || len(v[0]) != 16 || len(v[1]) != 2 || len(v[5]) != 8 {
+		return funnel.Opportunity{}, storedErr(uuid.Nil, fmt.Errorf("malformed report row"))
+	}
+	var dl deal.Deal
+	dl.ID = uuid.UUID(v[0])
+	dl.Stage = int(int16(binary.BigEndian.Uint16(v[1])))
+	st, ok := d.status[string(v[2])]
+	if !ok {
+		return funnel.Opportunity{}, storedErr(dl.ID, fmt.Errorf("status %q", v[2]))
+	}
+	dl.Status = st
+	dl.Owner, dl.PipelineID = d.text(v[3]), d.text(v[4])
+	if len(v[6]) > 0 {
+		c, ok := d.curs[string(v[6])]
+		if !ok {
+			var err error
+			if c, err = crmkit.ParseCurrency(string(v[6])); err != nil {
+				return funnel.Opportunity{}, storedErr(dl.ID, err)
+			}
+			d.curs[string(v[6])] = c
+		}
+		m, err := crmkit.NewMoney(int64(binary.BigEndian.Uint64(v[5])), c)
+		if err != nil {
+			return funnel.Opportunity{}, storedErr(dl.ID, err)
+		}
+		dl.Amount = m
+	}
+	times := [...]*time.Time{&dl.CreatedAt, &dl.StageEnteredAt, &dl.Outcome.At, &dl.CloseDate}
+	for i, t := range times {
+		if *t, ok = timestamptz(v[7+i]); !ok {
+			return funnel.Opportunity{}, storedErr(dl.ID, fmt.Errorf("time column %d", 7+i))
+		}
+	}
+	dl.Outcome.Competitor, dl.Outcome.Reason = d.text(v[13]), d.text(v[14])
+	o := funnel.OpportunityOf(&dl)
+	o.Dims.Type = d.text(v[11])
+	switch len(v[12]) {
+	case 0:
+	case 16:
+		id := [16]byte(v[12])
+		s, ok := d.camps[id]
+		if !ok {
+			if len(d.camps) >= maxInterned {
+				clear(d.camps)
+			}
+			s = uuid.UUID(id).String()
+			d.camps[id] = s
+		}
+		o.Dims.Campaign = s
+	default:
+		return funnel.Opportunity{}, storedErr(dl.ID, fmt.Errorf("campaign column"))
+	}
+	return o, nil
 }
 
 // storedErr is the error of a stored deal this code cannot read (written
@@ -155,7 +211,7 @@ var (
 
 // Histories streams the events of every aggregate of kind, grouped by
 // aggregate and ordered by (aggregate ID, version, time, event ID), in
-// batches of 512 (keyset pagination on that order over the events_aggregate
+// batches of 512 (keyset pagination on that order over the events_kind_aggregate
 // index), never a query per aggregate. It makes the Store a
 // storage.HistoryStreamer.
 func (s *Store) Histories(ctx context.Context, kind string) iter.Seq2[crmkit.Event, error] {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
@@ -14,28 +15,24 @@ import (
 
 // summaryQuery is the one GROUP BY AggregateFunnel runs over the tenant's
 // deals: per current stage, status (as a funnel.Status number) and
-// currency, the number of deals, the exact sum of their amounts (numeric,
-// as text) and the count, negatives, sum, minimum and maximum in
-// microseconds of one duration: the age of the current stay for open and
-// suspended deals (to $2, the report time), the time from creation to the
-// outcome for won and lost deals. Amounts, currencies and times the table
-// has no column for are read from the stored body in SQL, as
-// funnel.OpportunityOf reads them from the deal. Durations are computed
-// in double precision and rounded to the microsecond, exact below 285
-// years.
-const summaryQuery = `SELECT stage, st, cur, count(*), coalesce(sum(amt), 0)::text,
+// currency, the number of deals, the sum of their amounts in minor units
+// (numeric, as text: exact beyond int64) and the count, negatives, sum,
+// minimum and maximum in microseconds of one duration: the age of the
+// current stay for open and suspended deals (to $2, the report time), the
+// time from creation to close for won and lost deals. It reads the
+// columns of schema version 12, which hold funnel.OpportunityOf of each
+// deal, never the body. Durations are computed in double precision and
+// rounded to the microsecond, exact below 285 years.
+const summaryQuery = `SELECT stage, st, currency, count(*), sum(amount_minor)::text,
 	count(d), count(*) FILTER (WHERE d < 0), coalesce(sum(d), 0)::text,
 	coalesce(min(d), 0), coalesce(max(d), 0)
-FROM (SELECT stage, st, cur, amt,
-	(CASE WHEN st <= 1 AND stage >= 0 THEN date_part('epoch', $2::timestamptz - (body->>'stage_entered_at')::timestamptz)
-	     WHEN st IN (2, 3) THEN date_part('epoch', coalesce((body->'outcome'->>'at')::timestamptz, (body->>'updated_at')::timestamptz)
-	          - (body->>'created_at')::timestamptz) END * 1000000)::bigint AS d
-	FROM (SELECT stage::int, body,
-		CASE status WHEN 'open' THEN 0 WHEN 'suspended' THEN 1 WHEN 'won' THEN 2 WHEN 'lost' THEN 3 WHEN 'terminated' THEN 4 ELSE 5 END AS st,
-		coalesce(body->'amount'->>'currency', '') AS cur,
-		coalesce((body->'amount'->>'amount')::numeric, 0) AS amt
+FROM (SELECT stage, st, currency, amount_minor,
+	(CASE WHEN st <= 1 AND stage >= 0 THEN date_part('epoch', $2::timestamptz - stage_entered_at)
+	     WHEN st IN (2, 3) THEN date_part('epoch', closed_at - created_at) END * 1000000)::bigint AS d
+	FROM (SELECT stage::int, currency, amount_minor, stage_entered_at, closed_at, created_at,
+		CASE status WHEN 'open' THEN 0 WHEN 'suspended' THEN 1 WHEN 'won' THEN 2 WHEN 'lost' THEN 3 WHEN 'terminated' THEN 4 ELSE 5 END AS st
 		FROM deals WHERE tenant_id = $1` + notArchived + `) AS r) AS t
-GROUP BY stage, st, cur`
+GROUP BY stage, st, currency`
 
 // AggregateFunnel computes the report funnel.Summarize would compute over
 // the tenant's deals as funnel.OpportunityOf adapts them (so the report
@@ -94,11 +91,11 @@ func (s *Store) AggregateFunnel(ctx context.Context, p *deal.Pipeline, q funnel.
 			if err != nil {
 				return funnel.Report{}, fmt.Errorf("postgres: summarise deals: %w", err)
 			}
-			m, err := crmkit.ParseMoney(amount, c)
+			minor, err := strconv.ParseInt(amount, 10, 64)
 			if err != nil {
-				return funnel.Report{}, fmt.Errorf("postgres: summarise deals: sum of amounts in %s: %w", c, err)
+				return funnel.Report{}, fmt.Errorf("postgres: summarise deals: sum of amounts in %s: %w", c, crmkit.ErrOverflow)
 			}
-			g.Currency, g.Amount = c, m.Minor()
+			g.Currency, g.Amount = c, minor
 		}
 		if err := fo.Add(g); err != nil {
 			return funnel.Report{}, fmt.Errorf("postgres: summarise deals: %w", err)
