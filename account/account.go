@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/field"
 	"github.com/google/uuid"
 )
 
@@ -106,6 +107,9 @@ type Account struct {
 	Departments []string  `json:"departments,omitempty"`
 	Contacts    []Contact `json:"contacts,omitempty"`
 	Version     int64     `json:"version"`
+	// Custom holds the tenant's custom field values (package field),
+	// checked against the account schema by storage on every write.
+	Custom field.Values `json:"custom,omitempty"`
 }
 
 // MaxEmployees is the largest Account.Size: ten million employees, above
@@ -311,6 +315,7 @@ func validDomain(d string) bool {
 func (a Account) clone() Account {
 	a.Departments = slices.Clone(a.Departments)
 	a.Contacts = slices.Clone(a.Contacts)
+	a.Custom = a.Custom.Clone()
 	return a
 }
 

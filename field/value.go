@@ -202,3 +202,18 @@ func (vs Values) Strings() []string {
 	}
 	return out
 }
+
+// Validate checks what holds without a schema: at most MaxFields values,
+// each under a field name (see Def.Name). Aggregates call it from their
+// own Validate; Schema.Check checks the rest.
+func (vs Values) Validate() error {
+	if len(vs) > MaxFields {
+		return crmkit.Invalid("custom", "%d values, at most %d", len(vs), MaxFields)
+	}
+	for _, name := range sortedNames(vs) {
+		if len(name) > MaxNameLen || !nameRE.MatchString(name) {
+			return crmkit.Invalid("custom", "%q is not a field name", name)
+		}
+	}
+	return nil
+}

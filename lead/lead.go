@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead/internal/contactkey"
 	"github.com/google/uuid"
 )
@@ -292,6 +293,9 @@ type Lead struct {
 	// Version is the number of events so far (1 after New); storage uses it
 	// for optimistic concurrency.
 	Version int64 `json:"version"`
+	// Custom holds the tenant's custom field values (package field),
+	// checked against the lead schema by storage on every write.
+	Custom field.Values `json:"custom,omitempty"`
 }
 
 // ConversionRef records what a converted lead became.
@@ -310,6 +314,7 @@ func (l Lead) Clone() Lead {
 	l.Who = l.Who.Clone()
 	l.Journey = slices.Clone(l.Journey)
 	l.MergedFrom = slices.Clone(l.MergedFrom)
+	l.Custom = l.Custom.Clone()
 	return l
 }
 
@@ -327,7 +332,7 @@ func (l Lead) Equal(o Lead) bool {
 		slices.EqualFunc(l.Journey, o.Journey, sameTouch) &&
 		l.CreatedAt.Equal(o.CreatedAt) && l.UpdatedAt.Equal(o.UpdatedAt) &&
 		l.Conversion == o.Conversion && slices.Equal(l.MergedFrom, o.MergedFrom) &&
-		l.Version == o.Version
+		l.Version == o.Version && l.Custom.Equal(o.Custom)
 }
 
 // FirstTouch returns the time of the first touchpoint, or CreatedAt when the
