@@ -217,3 +217,10 @@ func (vs Values) Validate() error {
 	}
 	return nil
 }
+
+// SetPayload is the payload of the CustomFieldsSet event of every
+// aggregate that holds custom values (lead.EventCustomFieldsSet, ...):
+// the values after the event.
+type SetPayload struct {
+	Custom Values `json:"custom"`
+}

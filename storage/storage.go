@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/google/uuid"
 )
@@ -106,6 +107,8 @@ type Tx interface {
 	Approvals() ApprovalRepository
 	// Interactions is the service interaction repository.
 	Interactions() InteractionRepository
+	// FieldSchemas is the repository of custom field declarations.
+	FieldSchemas() FieldSchemaRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }
@@ -169,6 +172,10 @@ type LeadFilter struct {
 	Source lead.Channel
 	// Owner, if not empty, selects leads owned by that key.
 	Owner string
+	// Custom, if not empty, selects leads whose custom values match it
+	// (field.Values.Match: each field equal, a multi-select holding every
+	// option given).
+	Custom field.Values
 }
 
 // DealRepository stores deal.Deal aggregates.
@@ -196,6 +203,9 @@ type DealFilter struct {
 	// zero. They may be any times, however far outside MinTime..MaxTime.
 	// CloseTo before CloseFrom is an error matching crmkit.ErrInvalid.
 	CloseFrom, CloseTo time.Time
+	// Custom, if not empty, selects deals whose custom values match it
+	// (field.Values.Match).
+	Custom field.Values
 }
 
 // EventLog is a tenant's append-only event history. Events are never
