@@ -201,6 +201,7 @@ var tests = []test{
 	{"Feed", testFeed},       // optional: storage.Feed
 	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 	{"Import", testImport},   // optional: storage.Importer
+	{"CustomFields", testCustomFields},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
