@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/lead/leadtest"
 )
@@ -133,6 +134,7 @@ func TestPropertyEqualSeesEveryField(t *testing.T) {
 		"Conversion": func(l *lead.Lead) { l.Conversion.ExistingAccount = !l.Conversion.ExistingAccount },
 		"MergedFrom": func(l *lead.Lead) { l.MergedFrom = append(l.MergedFrom, uuid.UUID{1}) },
 		"Version":    func(l *lead.Lead) { l.Version++ },
+		"Custom":     func(l *lead.Lead) { l.Custom = field.Values{"x": field.Text("y")} },
 	}
 	// A field added to Lead or Person must be added to Equal and here.
 	fields := map[string]bool{}
