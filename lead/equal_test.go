@@ -135,6 +135,7 @@ func TestPropertyEqualSeesEveryField(t *testing.T) {
 		"MergedFrom": func(l *lead.Lead) { l.MergedFrom = append(l.MergedFrom, uuid.UUID{1}) },
 		"Version":    func(l *lead.Lead) { l.Version++ },
 		"Custom":     func(l *lead.Lead) { l.Custom = field.Values{"x": field.Text("y")} },
+		"ErasedAt":   func(l *lead.Lead) { l.ErasedAt = l.CreatedAt.Add(time.Hour) },
 	}
 	// A field added to Lead or Person must be added to Equal and here.
 	fields := map[string]bool{}

@@ -296,6 +296,9 @@ type Lead struct {
 	// Custom holds the tenant's custom field values (package field),
 	// checked against the lead schema by storage on every write.
 	Custom field.Values `json:"custom,omitempty"`
+	// ErasedAt is when the person's personal data was erased (Erase);
+	// zero before. An erased lead takes no more commands.
+	ErasedAt time.Time `json:"erased_at,omitzero"`
 }
 
 // ConversionRef records what a converted lead became.
@@ -332,7 +335,7 @@ func (l Lead) Equal(o Lead) bool {
 		slices.EqualFunc(l.Journey, o.Journey, sameTouch) &&
 		l.CreatedAt.Equal(o.CreatedAt) && l.UpdatedAt.Equal(o.UpdatedAt) &&
 		l.Conversion == o.Conversion && slices.Equal(l.MergedFrom, o.MergedFrom) &&
-		l.Version == o.Version && l.Custom.Equal(o.Custom)
+		l.Version == o.Version && l.Custom.Equal(o.Custom) && l.ErasedAt.Equal(o.ErasedAt)
 }
 
 // FirstTouch returns the time of the first touchpoint, or CreatedAt when the
