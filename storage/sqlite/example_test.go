@@ -107,7 +107,8 @@ func ExampleMigrations() {
 	// 2 0002_quotes_approvals_interactions.sql
 	// 3 0003_pipelines_forecasts_commissions.sql
 	// 4 0004_feed.sql
-	// schema version 4
+	// 5 0005_custom_fields.sql
+	// schema version 5
 }
 
 // A consumer of the change feed keeps its position in the file: after
