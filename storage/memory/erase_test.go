@@ -34,3 +34,11 @@ func TestErasure(t *testing.T) {
 		return open, dump
 	})
 }
+
+// BenchmarkErase is storagetest.BenchmarkErase for a person with 1,000
+// events.
+func BenchmarkErase(b *testing.B) {
+	s, err := New().Tenant("bench")
+	require.NoError(b, err)
+	storagetest.BenchmarkErase(b, s, 1000)
+}

@@ -74,3 +74,11 @@ func dumpPostgres(t *testing.T, db *postgres.DB, schema, tenant string) string {
 	}
 	return b.String()
 }
+
+// BenchmarkErase is storagetest.BenchmarkErase for a person with 1,000
+// events.
+func BenchmarkErase(b *testing.B) {
+	s, err := newDB(b).Tenant("bench")
+	require.NoError(b, err)
+	storagetest.BenchmarkErase(b, s, 1000)
+}

@@ -98,3 +98,11 @@ func contains(l []string, s string) bool {
 	}
 	return false
 }
+
+// BenchmarkErase is storagetest.BenchmarkErase for a person with 1,000
+// events.
+func BenchmarkErase(b *testing.B) {
+	s, err := newDB(b).Tenant("bench")
+	require.NoError(b, err)
+	storagetest.BenchmarkErase(b, s, 1000)
+}
