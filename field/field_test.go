@@ -262,3 +262,18 @@ func Example() {
 	// invalid custom.tier: "bronze" is not an option (gold, silver)
 	// true
 }
+
+func ExampleSchema_Migrate() {
+	at := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	s, _, _ := field.New("deal", []field.Def{{Name: "region", Type: field.TypeEnum, Options: []string{"emea", "apac", "latam"}}},
+		crmkit.Cmd{By: "admin", At: at})
+	// latam is folded into apac: an explicit migration of stored values.
+	m := field.Migration{Options: map[string]map[string]string{"region": {"latam": "apac"}}}
+	next, ev, err := s.Migrate([]field.Def{{Name: "region", Type: field.TypeEnum, Options: []string{"emea", "apac"}}}, m,
+		crmkit.Cmd{By: "admin", At: at.Add(time.Hour)})
+	fmt.Println(next.Version, ev.Type, err)
+	fmt.Println(m.Apply(field.Values{"region": field.Option("latam")})["region"])
+	// Output:
+	// 2 FieldsMigrated <nil>
+	// apac
+}
