@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"strconv"
@@ -32,7 +33,7 @@ const dealFacts = `SELECT id, stage, status, owner, pipeline,
 	(body->>'created_at')::timestamptz, (body->>'stage_entered_at')::timestamptz,
 	(body->>'updated_at')::timestamptz, (body->'outcome'->>'at')::timestamptz, (body->>'close_date')::timestamptz,
 	coalesce(body->'outcome'->>'reason', ''), coalesce(body->'outcome'->>'competitor', ''),
-	coalesce(body->>'type', ''), coalesce(body->>'campaign_id', '')
+	coalesce(body->>'type', ''), coalesce(body->>'campaign_id', ''), body->'custom'
 	FROM deals WHERE tenant_id = $1`
 
 var (
@@ -97,12 +98,13 @@ func readDealFacts(ctx context.Context, sc *scope, sql string, args []any, dst [
 		stage                                           int16
 		status, amount, cur, typ, campaign              string
 		created, entered, updated, outcomeAt, closeDate pgtype.Timestamptz
+		custom                                          []byte
 	)
 	for rows.Next() {
 		var d deal.Deal
 		if err := rows.Scan(&id, &stage, &status, &d.Owner, &d.PipelineID, &amount, &cur,
 			&created, &entered, &updated, &outcomeAt, &closeDate,
-			&d.Outcome.Reason, &d.Outcome.Competitor, &typ, &campaign); err != nil {
+			&d.Outcome.Reason, &d.Outcome.Competitor, &typ, &campaign, &custom); err != nil {
 			return dst, fmt.Errorf("postgres: read deals: %w", mapErr(ctx, err))
 		}
 		d.ID, d.Stage = id, int(stage)
@@ -118,6 +120,12 @@ func readDealFacts(ctx context.Context, sc *scope, sql string, args []any, dst [
 		}
 		if campaign != "" {
 			if d.CampaignID, err = uuid.Parse(campaign); err != nil {
+				return dst, storedErr(d.ID, err)
+			}
+		}
+		if len(custom) > 0 {
+			// A deal with custom values, for reports split ByCustom.
+			if err := json.Unmarshal(custom, &d.Custom); err != nil {
 				return dst, storedErr(d.ID, err)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/field"
+	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -207,6 +208,16 @@ func testCustomFields(t *testing.T, o Opener) {
 	require.NoError(t, err)
 	require.Len(t, dl, 1)
 	assert.Equal(t, d.ID, dl[0].ID)
+	// A funnel report from the store splits by the custom enum field.
+	if src, ok := s.(funnel.Source); ok {
+		rep, err := funnel.SummarizeSource(ctx, deal.DefaultPipeline(), src, funnel.Query{AsOf: base.AddDate(0, 0, 1),
+			By: []funnel.Dimension{funnel.ByCustom}, CustomField: "region", Quantiles: crmkit.QuantilesNone})
+		require.NoError(t, err)
+		g, ok := rep.Group(funnel.Key{Dims: funnel.Dims{Custom: "apac"}})
+		require.True(t, ok, "no apac group in %v", rep.Groups)
+		assert.Equal(t, int64(1), g.Entities)
+		assert.Equal(t, rep.Total.Entities-1, func() int64 { s, _ := rep.Group(funnel.Key{}); return s.Entities }(), "the deals without a region")
+	}
 	a, aevs := accountWith(t, crmkit.NewID(), crmkit.NewID(), "Custom Co", base)
 	a.Custom = field.Values{"vip": field.Option("yes")}
 	_, err = s.Accounts().Create(ctx, a, "", aevs...)
