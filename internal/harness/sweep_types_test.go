@@ -225,6 +225,7 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[clv.FitResult](),
 		reflect.TypeFor[clv.FrequencyBin](),
 		reflect.TypeFor[clv.GammaGamma](),
+		reflect.TypeFor[clv.HoldoutBin](),
 		reflect.TypeFor[clv.MBGNBD](),
 		reflect.TypeFor[clv.ParetoNBD](),
 		reflect.TypeFor[clv.Summary](),
@@ -551,6 +552,7 @@ var sweepFuncs = map[string][]any{
 		clv.FitMBGNBD,
 		clv.FitParetoNBD,
 		clv.FrequencyFit,
+		clv.GammaGammaCustomers,
 		clv.Summarize,
 	},
 	"campaign": {
