@@ -63,11 +63,18 @@ type Contact struct {
 	Title      string      `json:"title,omitempty"`
 	Department string      `json:"department,omitempty"`
 	Role       ContactRole `json:"role"`
+	// Erased says the contact's personal data was erased
+	// (Account.EraseContact): its name is crmkit.Erased, its e-mail and
+	// phone empty.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // key identifies a contact for the duplicate check: the lower-cased
 // e-mail when there is one, else the lower-cased name and department.
 func (c Contact) key() string {
+	if c.Erased {
+		return "x:" + c.ID.String() // erased people are nobody's duplicate
+	}
 	if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
 		return "e:" + e
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/google/uuid"
@@ -156,3 +157,74 @@ func appendNew(to []string, add ...string) []string {
 
 // isNotFound reports whether err matches crmkit.ErrNotFound.
 func isNotFound(err error) bool { return errors.Is(err, crmkit.ErrNotFound) }
+
+// EraseContact erases the personal data of contact contactID of account
+// accountID, by cmd, in one Update of s, as EraseLead does for a lead: the
+// contact's name, e-mail and phone are removed from the account
+// (account.Account.EraseContact) and, with their earlier values found in
+// the account's history (the payloads of events about that contact),
+// scrubbed from the Reason and Payload of every event of the account; an
+// EventContactErased without personal data is appended. It returns the
+// account.
+//
+// An account of another tenant is crmkit.ErrNotFound, an unknown contact
+// too, an erased one crmkit.ErrIllegalTransition; nothing is written. The
+// contact stays in the account (deals and interactions refer to it); the
+// person's data held elsewhere (an interaction's notes, the lead they
+// converted from) is the caller's to erase.
+func EraseContact(ctx context.Context, s Store, accountID, contactID uuid.UUID, cmd crmkit.Cmd) (account.Account, error) {
+	if s == nil {
+		return account.Account{}, crmkit.Invalid("store", "nil store")
+	}
+	var out account.Account
+	err := s.Update(ctx, func(tx Tx) error {
+		sc, ok := tx.(EventScrubber)
+		if !ok {
+			return fmt.Errorf("the store cannot scrub events (no storage.EventScrubber): %w", crmkit.ErrInvalid)
+		}
+		a, err := tx.Accounts().Get(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		var history []crmkit.Event
+		var also []string
+		for e, err := range tx.Events().ByAggregate(ctx, accountID) {
+			if err != nil {
+				return err
+			}
+			history = append(history, e)
+			var about struct {
+				ID      uuid.UUID `json:"id"`
+				Contact uuid.UUID `json:"contact"`
+			}
+			if e.DecodePayload(&about) == nil && (about.ID == contactID || about.Contact == contactID) {
+				also = appendNew(also, crmkit.PersonalTexts(e.Payload, personalKeys...)...)
+			}
+		}
+		next, ev, err := a.EraseContact(contactID, also, cmd)
+		if err != nil {
+			return err
+		}
+		texts := appendNew(a.PersonalData(contactID), also...)
+		if err := tx.Accounts().Save(ctx, next, a.Version, ev); err != nil {
+			return err
+		}
+		var scrubbed []crmkit.Event
+		for _, e := range history {
+			if se, changed := e.Scrub(texts); changed {
+				scrubbed = append(scrubbed, se)
+			}
+		}
+		if len(scrubbed) > 0 {
+			if err := sc.ScrubEvents(ctx, scrubbed...); err != nil {
+				return err
+			}
+		}
+		out = next
+		return nil
+	})
+	if err != nil {
+		return account.Account{}, fmt.Errorf("erase contact %s of account %s: %w", contactID, accountID, err)
+	}
+	return out, nil
+}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
@@ -43,6 +45,10 @@ func RunErasure(t *testing.T, newDB func(t *testing.T) (Opener, Dumper)) {
 	t.Run("Erasure", func(t *testing.T) {
 		o, dump := newDB(t)
 		testErasure(t, o, dump)
+	})
+	t.Run("EraseContact", func(t *testing.T) {
+		o, dump := newDB(t)
+		testEraseContact(t, o, dump)
 	})
 }
 
@@ -205,4 +211,79 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 	// An unknown lead is not found.
 	_, err = storage.EraseLead(ctx, acme, crmkit.NewID(), crmkit.Cmd{By: actor, At: asOf})
 	assert.True(t, errors.Is(err, crmkit.ErrNotFound), fmt.Sprint(err))
+}
+
+// testEraseContact: storage.EraseContact removes a contact's personal
+// data from its account and every event of the account, keeps the other
+// contacts and every reference to the erased one, leaves the deal report
+// equal, and refuses a second erasure and one from another tenant.
+func testEraseContact(t *testing.T, o Opener, dump Dumper) {
+	ctx := context.Background()
+	acme, globex := open(t, o, "acme"), open(t, o, "globex")
+	pat := account.Contact{ID: crmkit.NewID(), Name: "Pia Lindqvist", Email: "pia.lindqvist@engines.example", Phone: "+36 1 555 0101",
+		Title: "Buyer", Role: account.DecisionMaker}
+	sam := account.Contact{ID: crmkit.NewID(), Name: "Sam Keeper", Email: "sam.keeper@engines.example", Role: account.Influencer}
+	c := crmkit.Cmd{By: actor, At: base}
+	a, e1, err := account.New(account.NewAccount{Name: "Engines Co", Owner: "ana", Relations: account.Customer}, c)
+	require.NoError(t, err)
+	a, e2, err := a.AddContact(pat, c)
+	require.NoError(t, err)
+	a, e3, err := a.AddContact(sam, c)
+	require.NoError(t, err)
+	a, e4, err := a.Reassign("bob", crmkit.Cmd{By: actor, At: base, Reason: pat.Name + " asked for bob"})
+	require.NoError(t, err)
+	_, err = acme.Accounts().Create(ctx, a, "", e1, e2, e3, e4)
+	require.NoError(t, err)
+	d, dev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Engines renewal", Type: deal.Renewal, Amount: eur("500.00"),
+		AccountID: a.ID, ContactID: pat.ID, Owner: "bob"}, deal.Cmd{Cmd: c})
+	require.NoError(t, err)
+	_, err = acme.Deals().Create(ctx, d, "", dev)
+	require.NoError(t, err)
+	src, isSource := acme.(funnel.Source)
+	report := func() funnel.Report {
+		rep, err := funnel.SummarizeSource(ctx, deal.DefaultPipeline(), src, funnel.Query{AsOf: base.AddDate(0, 0, 2), Quantiles: crmkit.QuantilesNone})
+		require.NoError(t, err)
+		return rep
+	}
+	var before funnel.Report
+	if isSource {
+		before = report()
+	}
+	text := dump(t, "acme")
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone} {
+		require.Contains(t, text, v, "the dump before the erasure")
+	}
+
+	_, err = storage.EraseContact(ctx, globex, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	assert.ErrorIs(t, err, crmkit.ErrNotFound)
+	_, err = storage.EraseContact(ctx, acme, a.ID, crmkit.NewID(), crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	assert.ErrorIs(t, err, crmkit.ErrNotFound)
+	assert.Equal(t, text, dump(t, "acme"), "a refused erasure wrote")
+
+	erased, err := storage.EraseContact(ctx, acme, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, a.Version+1, erased.Version)
+	require.Len(t, erased.Contacts, 2)
+	assert.True(t, erased.Contacts[0].Erased)
+	assert.Equal(t, crmkit.Erased, erased.Contacts[0].Name)
+	assert.Equal(t, sam, erased.Contacts[1])
+	text = dump(t, "acme")
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone} {
+		assert.NotContains(t, strings.ToLower(text), strings.ToLower(v), "erased value %q still stored", v)
+	}
+	for _, v := range []string{sam.Name, sam.Email, "Engines Co", "Engines renewal"} {
+		assert.Contains(t, text, v, "erasure removed data it must keep")
+	}
+	got, err := acme.Deals().Get(ctx, d.ID)
+	require.NoError(t, err)
+	assert.Equal(t, pat.ID, got.ContactID, "the deal still refers to the contact")
+	if isSource {
+		same(t, before, report())
+	}
+	evs := collect(t, acme.Events().ByAggregate(ctx, a.ID))
+	require.Len(t, evs, int(erased.Version))
+	assert.Equal(t, account.EventContactErased, evs[len(evs)-1].Type)
+	_, err = storage.EraseContact(ctx, acme, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(2 * time.Hour)})
+	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
+	assert.Equal(t, text, dump(t, "acme"), "a refused second erasure wrote")
 }
