@@ -12,6 +12,7 @@ import (
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/quote"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/kpi"
 	"github.com/crmkit/crmkit/lead"
@@ -242,6 +243,16 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[campaign.Status](),
 		reflect.TypeFor[campaign.Targets](),
 		reflect.TypeFor[campaign.Trigger](),
+	},
+	"field": {
+		reflect.TypeFor[field.Def](),
+		reflect.TypeFor[field.Migration](),
+		reflect.TypeFor[field.Schema](),
+		reflect.TypeFor[field.SchemaPayload](),
+		reflect.TypeFor[field.SetPayload](),
+		reflect.TypeFor[field.Type](),
+		reflect.TypeFor[field.Value](),
+		reflect.TypeFor[field.Values](),
 	},
 	"quota": {
 		reflect.TypeFor[quota.Adjustment](),
@@ -561,6 +572,16 @@ var sweepFuncs = map[string][]any{
 		campaign.Mermaid,
 		campaign.New,
 		campaign.Next,
+	},
+	"field": {
+		field.Amount,
+		field.Date,
+		field.New,
+		field.Number,
+		field.Option,
+		field.Options,
+		field.SchemaID,
+		field.Text,
 	},
 	"quota": {
 		quota.Amount,
