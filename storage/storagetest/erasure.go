@@ -211,6 +211,25 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 	// An unknown lead is not found.
 	_, err = storage.EraseLead(ctx, acme, crmkit.NewID(), crmkit.Cmd{By: actor, At: asOf})
 	assert.True(t, errors.Is(err, crmkit.ErrNotFound), fmt.Sprint(err))
+
+	// ScrubEvents changes only a reason and a payload, of events the
+	// tenant holds.
+	scrub := func(e crmkit.Event) error {
+		return acme.Update(ctx, func(tx storage.Tx) error {
+			sc, ok := tx.(storage.EventScrubber)
+			require.True(t, ok, "every store of the suite scrubs events")
+			return sc.ScrubEvents(ctx, e)
+		})
+	}
+	moved := evs[0]
+	moved.To = "sql"
+	assert.ErrorIs(t, scrub(moved), crmkit.ErrInvalid)
+	unknown := evs[0]
+	unknown.ID = crmkit.NewID()
+	assert.ErrorIs(t, scrub(unknown), crmkit.ErrNotFound)
+	foreign := collect(t, globex.Events().ByAggregate(ctx, adaThere.ID))[0]
+	assert.ErrorIs(t, scrub(foreign), crmkit.ErrNotFound, "another tenant's event")
+	assert.Equal(t, text, dump(t, "acme"), "a refused scrub wrote")
 }
 
 // testEraseContact: storage.EraseContact removes a contact's personal
