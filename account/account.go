@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/field"
 	"github.com/google/uuid"
 )
 
@@ -63,11 +64,18 @@ type Contact struct {
 	Title      string      `json:"title,omitempty"`
 	Department string      `json:"department,omitempty"`
 	Role       ContactRole `json:"role"`
+	// Erased says the contact's personal data was erased
+	// (Account.EraseContact): its name is crmkit.Erased, its e-mail and
+	// phone empty.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // key identifies a contact for the duplicate check: the lower-cased
 // e-mail when there is one, else the lower-cased name and department.
 func (c Contact) key() string {
+	if c.Erased {
+		return "x:" + c.ID.String() // erased people are nobody's duplicate
+	}
 	if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
 		return "e:" + e
 	}
@@ -112,6 +120,9 @@ type Account struct {
 	// while it is not. An archived account takes no command but Restore.
 	ArchivedAt time.Time `json:"archived_at,omitzero"`
 	Version    int64     `json:"version"`
+	// Custom holds the tenant's custom field values (package field),
+	// checked against the account schema by storage on every write.
+	Custom field.Values `json:"custom,omitempty"`
 }
 
 // MaxEmployees is the largest Account.Size: ten million employees, above
@@ -320,6 +331,7 @@ func validDomain(d string) bool {
 func (a Account) clone() Account {
 	a.Departments = slices.Clone(a.Departments)
 	a.Contacts = slices.Clone(a.Contacts)
+	a.Custom = a.Custom.Clone()
 	return a
 }
 

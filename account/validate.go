@@ -35,6 +35,9 @@ func (a Account) Validate() error {
 		}
 		return crmkit.Invalid("contacts", "%v", err)
 	}
+	if err := a.Custom.Validate(); err != nil {
+		return fmt.Errorf("account %s: %w", a.ID, err)
+	}
 	seen := make(map[uuid.UUID]int, len(a.Contacts))
 	for i, c := range a.Contacts {
 		if j, ok := seen[c.ID]; ok {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/approval"
+	"github.com/crmkit/crmkit/field"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -237,12 +238,16 @@ type Deal struct {
 	ArchivedAt time.Time `json:"archived_at,omitzero"`
 	// Version counts the deal's events, starting at 1 for DealCreated.
 	Version int64 `json:"version"`
+	// Custom holds the tenant's custom field values (package field),
+	// checked against the deal schema by storage on every write.
+	Custom field.Values `json:"custom,omitempty"`
 }
 
 // Clone returns a deep copy of d: its slices are not shared with d.
 func (d Deal) Clone() Deal {
 	d.Team = slices.Clone(d.Team)
 	d.Activities = slices.Clone(d.Activities)
+	d.Custom = d.Custom.Clone()
 	return d
 }
 

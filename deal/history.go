@@ -274,6 +274,8 @@ func (p *Pipeline) apply(d *Deal, e *crmkit.Event) error {
 			return d.illegal("log an activity")
 		}
 		*d = d.applyActivity(a, c)
+	case EventCustomFieldsSet:
+		return d.applyCustom(e, c)
 	default:
 		return crmkit.Invalid("events", "unknown deal event type %q", e.Type)
 	}

@@ -28,6 +28,9 @@ func (d Deal) Validate() error {
 	if err := d.validate(); err != nil {
 		return fmt.Errorf("deal %s: %w", d.ID, err)
 	}
+	if err := d.Custom.Validate(); err != nil {
+		return fmt.Errorf("deal %s: %w", d.ID, err)
+	}
 	return nil
 }
 

@@ -31,6 +31,7 @@ func OpportunityOf(d *deal.Deal) Opportunity {
 		Origin: d.CreatedAt, Entered: d.StageEnteredAt, CloseDate: d.CloseDate,
 		Dims: Dims{Owner: d.Owner, Pipeline: d.PipelineID,
 			Competitor: d.Outcome.Competitor, Reason: d.Outcome.Reason},
+		Custom: d.Custom,
 	}
 	switch {
 	case d.Stage < 0:

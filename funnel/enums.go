@@ -7,7 +7,7 @@ import "github.com/crmkit/crmkit"
 // storage. A zero value that is not a value is written "unset".
 var (
 	rankingNames   = crmkit.NewEnum("Ranking", RankByOpportunities, "opportunities", "contract volume", "roi")
-	dimensionNames = crmkit.NewEnum("Dimension", ByOwner, "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period")
+	dimensionNames = crmkit.NewEnum("Dimension", ByOwner, "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "custom", "period")
 	kindNames      = crmkit.NewEnum("Kind", Created, "created", "stage entered", "won", "lost", "suspended", "reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed")
 	statusNames    = crmkit.NewEnum("Status", Open, "open", "suspended", "won", "lost", "terminated")
 	figureNames    = crmkit.NewEnum("Figure", Weighted, "weighted", "historical", "commit", "best case", "pipeline")

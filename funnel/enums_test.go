@@ -15,7 +15,7 @@ import (
 // included, against the names written out here by hand.
 func TestEnumTextForms(t *testing.T) {
 	assert.Equal(t, []string{"opportunities", "contract volume", "roi"}, enumtest.Check[funnel.Ranking](t, 3, false))
-	assert.Equal(t, []string{"unset", "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "period"}, enumtest.Check[funnel.Dimension](t, 9, true))
+	assert.Equal(t, []string{"unset", "owner", "source", "campaign", "product", "pipeline", "type", "competitor", "reason", "custom", "period"}, enumtest.Check[funnel.Dimension](t, 10, true))
 	assert.Equal(t, []string{"unset", "weighted", "historical", "commit", "best case", "pipeline"}, enumtest.Check[funnel.Figure](t, 5, true))
 	assert.Equal(t, []string{"unset", "created", "stage entered", "won", "lost", "suspended", "reactivated", "terminated", "close date changed", "amount changed", "activity", "dims changed"}, enumtest.Check[funnel.Kind](t, 11, true))
 	assert.Equal(t, []string{"open", "suspended", "won", "lost", "terminated"}, enumtest.Check[funnel.Status](t, 5, false))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 	"github.com/google/uuid"
 )
 
@@ -93,6 +94,10 @@ type Dims struct {
 	Competitor string
 	// Reason is the loss (or win) reason.
 	Reason string
+	// Custom is the value of a custom enum field (package field), for
+	// reports split ByCustom: set it in records, or let the report read
+	// it from Opportunity.Custom by Query.CustomField.
+	Custom string
 }
 
 // merge overwrites the fields of d with the non-empty fields of o.
@@ -120,6 +125,9 @@ func (d *Dims) merge(o *Dims) {
 	}
 	if o.Reason != "" {
 		d.Reason = o.Reason
+	}
+	if o.Custom != "" {
+		d.Custom = o.Custom
 	}
 }
 
@@ -204,6 +212,10 @@ type Opportunity struct {
 	Entity uuid.UUID
 	// Dims are the entity's dimensions.
 	Dims Dims
+	// Custom are the entity's custom field values (a deal's Custom), read
+	// by a report split ByCustom (Query.CustomField). The report does not
+	// change them.
+	Custom field.Values
 }
 
 // HasReached reports whether stage i was entered. A nil opportunity has

@@ -10,6 +10,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 )
 
 // Dimension names what a report is split by.
@@ -37,6 +38,10 @@ const (
 	ByCompetitor
 	// ByReason splits by Dims.Reason (loss reasons).
 	ByReason
+	// ByCustom splits by a custom enum field (package field): the value
+	// of the field Query.CustomField names in the entity's
+	// Opportunity.Custom, else Dims.Custom.
+	ByCustom
 	// ByPeriod splits by the period of the entity's origin given by
 	// Query.Bucket: the cohorts of entities created in each month or
 	// quarter.
@@ -92,6 +97,8 @@ func (d *Dims) field(dim Dimension) string {
 		return d.Competitor
 	case ByReason:
 		return d.Reason
+	case ByCustom:
+		return d.Custom
 	}
 	return ""
 }
@@ -114,6 +121,8 @@ func (d *Dims) set(dim Dimension, v string) {
 		d.Competitor = v
 	case ByReason:
 		d.Reason = v
+	case ByCustom:
+		d.Custom = v
 	}
 }
 
@@ -132,6 +141,10 @@ type Query struct {
 	Match Dims
 	// By lists the dimensions to split by; empty for no split.
 	By []Dimension
+	// CustomField names the custom field (a field.Def.Name, usually of an
+	// enum) whose value in Opportunity.Custom is the entity's Dims.Custom,
+	// for ByCustom and Match.Custom; empty to use Dims.Custom as given.
+	CustomField string
 	// Bucket maps a time to the start of its period, for ByPeriod; nil
 	// means calendar months in UTC (Months(crmkit.Calendar{})).
 	Bucket func(time.Time) time.Time
@@ -161,6 +174,9 @@ func (q *Query) validate() error {
 	}
 	if err := q.Reporting.validate(); err != nil {
 		return err
+	}
+	if q.CustomField != "" && (len(q.CustomField) > field.MaxNameLen || (field.Values{q.CustomField: {}}).Validate() != nil) {
+		return crmkit.Invalid("custom field", "%q is not a field name", q.CustomField)
 	}
 	var seen [numDimensions]bool
 	for i, d := range q.By {
@@ -251,12 +267,24 @@ func (e *engine) selects(o *Opportunity) bool {
 	}
 	if e.q.Match != (Dims{}) {
 		for d := ByOwner; d < ByPeriod; d++ {
-			if v := e.q.Match.field(d); v != "" && o.Dims.field(d) != v {
+			if v := e.q.Match.field(d); v != "" && e.value(o, d) != v {
 				return false
 			}
 		}
 	}
 	return e.q.Where == nil || e.q.Where(o)
+}
+
+// value returns o's value of dimension d: for ByCustom the text of the
+// custom field the query names when o holds it (else Dims.Custom), for
+// the others the Dims field.
+func (e *engine) value(o *Opportunity, d Dimension) string {
+	if d == ByCustom && e.q.CustomField != "" {
+		if v, ok := o.Custom[e.q.CustomField]; ok {
+			return v.String()
+		}
+	}
+	return o.Dims.field(d)
 }
 
 func (e *engine) add(o *Opportunity, stays []stay) error {
@@ -278,7 +306,7 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 	var g *acc
 	switch {
 	case e.byValue != nil:
-		v := o.Dims.field(e.single)
+		v := e.value(o, e.single)
 		if e.lastAcc != nil && v == e.lastVal {
 			g = e.lastAcc
 			break
@@ -294,7 +322,7 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 			if d == ByPeriod {
 				k.Period = e.bucket(o.Origin)
 			} else {
-				k.set(d, o.Dims.field(d))
+				k.set(d, e.value(o, d))
 			}
 		}
 		if g = e.groups[k]; g == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/lead/leadtest"
 )
@@ -135,6 +136,8 @@ func TestPropertyEqualSeesEveryField(t *testing.T) {
 		"Version":     func(l *lead.Lead) { l.Version++ },
 		"Description": func(l *lead.Lead) { l.Description += "x" },
 		"ArchivedAt":  func(l *lead.Lead) { l.ArchivedAt = l.ArchivedAt.Add(time.Nanosecond) },
+		"Custom":      func(l *lead.Lead) { l.Custom = field.Values{"x": field.Text("y")} },
+		"ErasedAt":    func(l *lead.Lead) { l.ErasedAt = l.CreatedAt.Add(time.Hour) },
 	}
 	// A field added to Lead or Person must be added to Equal and here.
 	fields := map[string]bool{}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead/internal/contactkey"
 	"github.com/google/uuid"
 )
@@ -297,6 +298,12 @@ type Lead struct {
 	// Version is the number of events so far (1 after New); storage uses it
 	// for optimistic concurrency.
 	Version int64 `json:"version"`
+	// Custom holds the tenant's custom field values (package field),
+	// checked against the lead schema by storage on every write.
+	Custom field.Values `json:"custom,omitempty"`
+	// ErasedAt is when the person's personal data was erased (Erase);
+	// zero before. An erased lead takes no more commands.
+	ErasedAt time.Time `json:"erased_at,omitzero"`
 }
 
 // ConversionRef records what a converted lead became.
@@ -315,6 +322,7 @@ func (l Lead) Clone() Lead {
 	l.Who = l.Who.Clone()
 	l.Journey = slices.Clone(l.Journey)
 	l.MergedFrom = slices.Clone(l.MergedFrom)
+	l.Custom = l.Custom.Clone()
 	return l
 }
 
@@ -333,7 +341,7 @@ func (l Lead) Equal(o Lead) bool {
 		l.CreatedAt.Equal(o.CreatedAt) && l.UpdatedAt.Equal(o.UpdatedAt) &&
 		l.Conversion == o.Conversion && slices.Equal(l.MergedFrom, o.MergedFrom) &&
 		l.Description == o.Description && l.ArchivedAt.Equal(o.ArchivedAt) &&
-		l.Version == o.Version
+		l.Version == o.Version && l.Custom.Equal(o.Custom) && l.ErasedAt.Equal(o.ErasedAt)
 }
 
 // FirstTouch returns the time of the first touchpoint, or CreatedAt when the

@@ -27,6 +27,9 @@ func (l Lead) Validate() error {
 	if err := l.validate(); err != nil {
 		return fmt.Errorf("lead %s: %w", l.ID, err)
 	}
+	if err := l.Custom.Validate(); err != nil {
+		return fmt.Errorf("lead %s: %w", l.ID, err)
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead/dedupe"
 	"github.com/google/uuid"
 )
@@ -58,6 +59,9 @@ type AccountFilter struct {
 	// too; by default List leaves them out, the dedupe keys' lookups
 	// included.
 	IncludeArchived bool
+	// Custom, if not empty, selects accounts whose custom values match
+	// it (field.Values.Match).
+	Custom field.Values
 }
 
 // AccountKeys are the normalised keys of an account that AccountFilter's
@@ -158,7 +162,7 @@ func (f AccountFilter) Validate() error {
 	if f.Relations&^allRelations != 0 {
 		return crmkit.Invalid("relations filter", "%s has unknown relation bits", f.Relations)
 	}
-	return nil
+	return ValidateCustomFilter(f.Custom)
 }
 
 // Match reports whether a passes the filter. A nil filter passes every
@@ -171,7 +175,7 @@ func (f *AccountFilter) Match(a *account.Account) bool {
 		(f.Owner == "" || a.Owner == f.Owner) &&
 		(f.Segment == "" || a.Segment == f.Segment) &&
 		(f.Parent == uuid.Nil || a.Parent == f.Parent) &&
-		(f.Relations == 0 || a.Relations.Has(f.Relations))) {
+		(f.Relations == 0 || a.Relations.Has(f.Relations)) && a.Custom.Match(f.Custom)) {
 		return false
 	}
 	if f.Domain == "" && f.ContactEmail == "" && f.ContactPhone == "" {

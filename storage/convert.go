@@ -243,7 +243,7 @@ func resolve(ctx context.Context, accounts AccountRepository, l lead.Lead, in Co
 			f.ContactPhone = k.Value
 		}
 	}
-	if f == (AccountFilter{}) {
+	if f.Domain == "" && f.ContactEmail == "" && f.ContactPhone == "" {
 		return lead.Links{}, nil
 	}
 	var found []dedupe.ExistingAccount

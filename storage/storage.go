@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/google/uuid"
 )
@@ -106,6 +107,8 @@ type Tx interface {
 	Approvals() ApprovalRepository
 	// Interactions is the service interaction repository.
 	Interactions() InteractionRepository
+	// FieldSchemas is the repository of custom field declarations.
+	FieldSchemas() FieldSchemaRepository
 	// Events is the tenant's event log.
 	Events() EventLog
 }
@@ -172,6 +175,10 @@ type LeadFilter struct {
 	// IncludeArchived lists archived leads (lead.Lead.Archive) too; by
 	// default List leaves them out.
 	IncludeArchived bool
+	// Custom, if not empty, selects leads whose custom values match it
+	// (field.Values.Match: each field equal, a multi-select holding every
+	// option given).
+	Custom field.Values
 }
 
 // DealRepository stores deal.Deal aggregates.
@@ -202,6 +209,9 @@ type DealFilter struct {
 	// IncludeArchived lists archived deals (deal.Deal.Archive) too; by
 	// default List, and the funnel.Source of every store, leave them out.
 	IncludeArchived bool
+	// Custom, if not empty, selects deals whose custom values match it
+	// (field.Values.Match).
+	Custom field.Values
 }
 
 // EventLog is a tenant's append-only event history. Events are never

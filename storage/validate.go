@@ -76,7 +76,10 @@ func (f LeadFilter) Validate() error {
 	if err := checkString("source filter", string(f.Source), MaxKeyLen); err != nil {
 		return err
 	}
-	return checkString("owner filter", f.Owner, MaxKeyLen)
+	if err := checkString("owner filter", f.Owner, MaxKeyLen); err != nil {
+		return err
+	}
+	return ValidateCustomFilter(f.Custom)
 }
 
 // Match reports whether l passes the filter. A nil filter passes every
@@ -88,7 +91,7 @@ func (f *LeadFilter) Match(l *lead.Lead) bool {
 	return (f.IncludeArchived || l.ArchivedAt.IsZero()) &&
 		(f.Stage == 0 || l.Stage == f.Stage) &&
 		(f.Source == "" || l.Source == f.Source) &&
-		(f.Owner == "" || l.Owner == f.Owner)
+		(f.Owner == "" || l.Owner == f.Owner) && l.Custom.Match(f.Custom)
 }
 
 // ValidateDeal checks a deal before it is stored: the value within the
@@ -145,7 +148,7 @@ func (f DealFilter) Validate() error {
 	if !f.CloseFrom.IsZero() && !f.CloseTo.IsZero() && f.CloseTo.Before(f.CloseFrom) {
 		return crmkit.Invalid("close filter", "close-to %s is before close-from %s", f.CloseTo.Format(time.RFC3339), f.CloseFrom.Format(time.RFC3339))
 	}
-	return nil
+	return ValidateCustomFilter(f.Custom)
 }
 
 // Match reports whether d passes the filter. A nil filter passes every
@@ -158,7 +161,7 @@ func (f *DealFilter) Match(d *deal.Deal) bool {
 		f.Account != uuid.Nil && d.AccountID != f.Account ||
 		f.Owner != "" && d.Owner != f.Owner ||
 		f.Pipeline != "" && d.PipelineID != f.Pipeline ||
-		f.Status != 0 && d.Status != f.Status {
+		f.Status != 0 && d.Status != f.Status || !d.Custom.Match(f.Custom) {
 		return false
 	}
 	if len(f.Stages) > 0 && !slices.Contains(f.Stages, d.Stage) {

@@ -340,18 +340,18 @@ func (v *verifier) deal(d *deal.Deal) subject {
 			}
 			r = Canonical(r)
 			return differ(
-				field("status", r.Status, d.Status),
-				field("stage", r.Stage, d.Stage),
-				field("owner", r.Owner, d.Owner),
-				field("amount", r.Amount, d.Amount),
+				differs("status", r.Status, d.Status),
+				differs("stage", r.Stage, d.Stage),
+				differs("owner", r.Owner, d.Owner),
+				differs("amount", r.Amount, d.Amount),
 				timeField("close_date", r.CloseDate, d.CloseDate),
-				field("account_id", r.AccountID, d.AccountID),
-				field("contact_id", r.ContactID, d.ContactID),
-				field("name", r.Name, d.Name),
-				field("description", r.Description, d.Description),
+				differs("account_id", r.AccountID, d.AccountID),
+				differs("contact_id", r.ContactID, d.ContactID),
+				differs("name", r.Name, d.Name),
+				differs("description", r.Description, d.Description),
 				timeField("archived_at", r.ArchivedAt, d.ArchivedAt),
 				timeField("updated_at", r.UpdatedAt, d.UpdatedAt),
-				field("version", r.Version, d.Version),
+				differs("version", r.Version, d.Version),
 			), nil
 		}}
 }
@@ -365,19 +365,19 @@ func (v *verifier) contract(c *account.Contract) subject {
 			}
 			r = Canonical(r)
 			return differ(
-				field("status", r.Status, c.Status),
-				field("account_id", r.AccountID, c.AccountID),
-				field("deal_id", r.DealID, c.DealID),
-				field("terms", len(r.Terms), len(c.Terms)),
+				differs("status", r.Status, c.Status),
+				differs("account_id", r.AccountID, c.AccountID),
+				differs("deal_id", r.DealID, c.DealID),
+				differs("terms", len(r.Terms), len(c.Terms)),
 				timeField("terminated_at", r.TerminatedAt, c.TerminatedAt),
-				field("version", r.Version, c.Version),
+				differs("version", r.Version, c.Version),
 			), nil
 		}}
 }
 
-// field returns what differs between a replayed value and a stored one
+// differs returns what differs between a replayed value and a stored one
 // ("" when they are equal).
-func field[T comparable](name string, replayed, stored T) string {
+func differs[T comparable](name string, replayed, stored T) string {
 	if replayed == stored {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/quote"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -27,6 +28,7 @@ const (
 	slotQuote
 	slotApproval
 	slotInteraction
+	slotFieldSchema
 	numKinds
 )
 
@@ -44,6 +46,7 @@ var newTables = [numKinds]func() any{
 	slotQuote:            func() any { return newTable(&quoteKind.ops) },
 	slotApproval:         func() any { return newTable(&approvalKind.ops) },
 	slotInteraction:      func() any { return newTable(&interactionKind.ops) },
+	slotFieldSchema:      func() any { return newTable(&fieldSchemaKind.ops) },
 }
 
 // kindSlots finds the slot of an aggregate kind by its name.
@@ -53,6 +56,7 @@ var kindSlots = map[string]int{
 	quota.CommissionPlanKind: slotCommissionPlan, deal.PipelineKind: slotPipeline,
 	storage.ForecastSnapshotKind: slotForecastSnapshot,
 	quote.QuoteKind:              slotQuote, approval.ApprovalKind: slotApproval, account.InteractionKind: slotInteraction,
+	field.SchemaKind: slotFieldSchema,
 }
 
 // checkStored refuses an event of a stored aggregate (see

@@ -5,6 +5,8 @@ import (
 
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
+	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
@@ -19,8 +21,9 @@ import (
 // The reference checks are set here, not in the kinds' declarations,
 // which they refer to.
 func init() {
-	dealKind.refs = checkDeal
-	accountKind.refs = checkAccount
+	leadKind.refs = withCustom(nil, func(l *lead.Lead) (uuid.UUID, field.Values) { return l.ID, l.Custom })
+	dealKind.refs = withCustom(checkDeal, func(d *deal.Deal) (uuid.UUID, field.Values) { return d.ID, d.Custom })
+	accountKind.refs = withCustom(checkAccount, func(a *account.Account) (uuid.UUID, field.Values) { return a.ID, a.Custom })
 	contractKind.refs = checkContract
 	quoteKind.refs = checkQuote
 	interactionKind.refs = checkInteraction

@@ -28,6 +28,8 @@ type txn struct {
 	// aggregates must not be stored then either.
 	appended []crmkit.Event
 	feed     *feedWrite // set by the feed's Consume and Unpark
+	// scrubs are the stored events ScrubEvents rewrites at commit, by ID.
+	scrubs map[uuid.UUID]crmkit.Event
 }
 
 // pendingSet is one kind's overlay, seen without its type.
@@ -184,6 +186,7 @@ func (tx *txn) commit(ctx context.Context) error {
 		}
 	}
 	st.events.append(tx.events)
+	st.events.scrub(tx.scrubs)
 	return nil
 }
 

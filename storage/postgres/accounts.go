@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit/account"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
@@ -122,8 +123,9 @@ added AS (INSERT INTO account_contacts (tenant_id, account_id, id)
 		if len(any) > 0 {
 			b.WriteString(" AND (" + strings.Join(any, " OR ") + ")")
 		}
-		return args
+		return customWhere(f.Custom, b, args)
 	},
+	custom: func(a *account.Account) field.Values { return a.Custom },
 }).build()
 
 var contractKind = (&kind[account.Contract, storage.ContractFilter]{

@@ -70,6 +70,7 @@ func storedCond() string {
 		{commissionPlanKind.name, commissionPlanKind.table}, {pipelineKind.name, pipelineKind.table},
 		{forecastSnapshotKind.name, forecastSnapshotKind.table},
 		{quoteKind.name, quoteKind.table}, {approvalKind.name, approvalKind.table}, {interactionKind.name, interactionKind.table},
+		{fieldSchemaKind.name, fieldSchemaKind.table},
 	} {
 		if i > 0 {
 			b.WriteString(" OR ")

@@ -32,7 +32,8 @@ func ExampleMigrations() {
 	// 10 0010_feed.sql
 	// 11 0011_live_deals.sql
 	// 12 0012_deal_report_columns.sql
-	// schema version 12
+	// 13 0013_custom_fields.sql
+	// schema version 13
 }
 
 // A malformed DSN is refused before anything connects.

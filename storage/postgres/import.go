@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/jackc/pgx/v5"
@@ -45,6 +46,11 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
 		src := &rowSource[T, F]{k: k, rows: rows, tenant: s.sc.tenant, i: -1}
 		var err error
+		if k.custom != nil {
+			if src.schema, err = loadSchema(ctx, tx, s.sc.tenant, k.name); err != nil {
+				return err
+			}
+		}
 		n, err = tx.CopyFrom(ctx, pgx.Identifier{k.table}, cols, src)
 		if src.err != nil {
 			return src.err
@@ -83,6 +89,8 @@ type rowSource[T, F any] struct {
 	i      int
 	vals   []any
 	err    error
+	// schema is the stored field schema of a kind with custom values.
+	schema *field.Schema
 }
 
 // Next implements pgx.CopyFromSource.
@@ -96,6 +104,13 @@ func (r *rowSource[T, F]) Values() ([]any, error) {
 	if err := r.k.validate(r.rows[r.i]); err != nil {
 		r.err = fmt.Errorf("import %ss[%d]: %w", r.k.name, r.i, err)
 		return nil, r.err
+	}
+	if r.k.custom != nil {
+		v := &r.rows[r.i]
+		if err := storage.CheckCustom(r.k.name, r.k.id(v), r.schema, r.k.custom(v)); err != nil {
+			r.err = fmt.Errorf("import %ss[%d]: %w", r.k.name, r.i, err)
+			return nil, r.err
+		}
 	}
 	c := storage.Canonical(r.rows[r.i]) // what a Create would keep
 	v := &c

@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -45,8 +46,9 @@ var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))
 		}
-		return args
+		return customWhere(f.Custom, b, args)
 	},
+	custom: func(l *lead.Lead) field.Values { return l.Custom },
 }).build()
 
 var dealKind = (&kind[deal.Deal, storage.DealFilter]{
@@ -101,8 +103,9 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 		if !f.CloseTo.IsZero() {
 			b.WriteString(" AND expected_close < " + param(&args, storage.TimeBound(f.CloseTo)))
 		}
-		return args
+		return customWhere(f.Custom, b, args)
 	},
+	custom: func(d *deal.Deal) field.Values { return d.Custom },
 }).build()
 
 // dealCheck is the reference check of a deal's write: its account, its

@@ -55,9 +55,11 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 		CREATE TABLE forecast_snapshots (tenant_id text, id uuid)`)
 	require.NoError(t, err)
 	// Append checks that no event is of a stored aggregate, over the
-	// tables of every kind this code stores (schema version 9 adds three).
+	// tables of every kind this code stores (schema version 9 adds three,
+	// 11 the field schemas every deal write reads).
 	_, err = db.Pool().Exec(ctx, `CREATE TABLE quotes (tenant_id text, id uuid);
-		CREATE TABLE approvals (tenant_id text, id uuid); CREATE TABLE interactions (tenant_id text, id uuid)`)
+		CREATE TABLE approvals (tenant_id text, id uuid); CREATE TABLE interactions (tenant_id text, id uuid);
+		CREATE TABLE field_schemas (tenant_id text, id uuid, body jsonb)`)
 	require.NoError(t, err)
 	insertOldTestAccount(t, db.Pool(), "acme")
 	_, err = db.Pool().Exec(ctx, `INSERT INTO account_contacts VALUES ('acme', $1, $2)`, testAccount, testContact)
@@ -111,7 +113,7 @@ func TestMigrateProbabilityFractions(t *testing.T) {
 	require.NoError(t, s.Events().Append(ctx, quoteCreated))
 	_, err = db.Pool().Exec(ctx, `UPDATE events SET payload = jsonb_set(payload, '{lines,0,discount}', '"17.5"') WHERE id = $1`, quoteCreated.ID)
 	require.NoError(t, err)
-	_, err = db.Pool().Exec(ctx, `DROP TABLE quotes, approvals, interactions`)
+	_, err = db.Pool().Exec(ctx, `DROP TABLE quotes, approvals, interactions, field_schemas`)
 	require.NoError(t, err)
 
 	_, err = db.Pool().Exec(ctx, `DROP TABLE commission_plans, pipelines, pipeline_versions, forecast_snapshots; ALTER TABLE deals DROP COLUMN pipeline_version`)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -49,6 +50,10 @@ type kind[T, F any] struct {
 	// refs returns the references of a value, to name the one a foreign
 	// key violation reports (by its Field).
 	refs func(v *T) []storage.Reference
+	// custom, if not nil, returns the custom field values of a value,
+	// checked against the kind's stored schema before every write (see
+	// kinds_fields.go).
+	custom func(v *T) field.Values
 
 	getSQL, createSQL, saveSQL, versionSQL, keySQL string
 }
@@ -272,6 +277,9 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		return zero, err
 	}
 	defer release()
+	if err := r.checkCustom(ctx, q, &v); err != nil {
+		return zero, err
+	}
 	var (
 		written bool
 		dup     *[16]byte
@@ -353,6 +361,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		return err
 	}
 	defer release()
+	if err := r.checkCustom(ctx, q, &v); err != nil {
+		return err
+	}
 	var (
 		written bool
 		dup     *[16]byte

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"math"
@@ -25,10 +26,12 @@ var (
 
 // dealFacts are the columns funnel.OpportunityOf reads of a deal (schema
 // version 12, dealReportCols, beside the older stage, status, owner,
-// pipeline and expected_close): the source decodes no JSON. Every column
-// is read in PostgreSQL's binary format (decodeDealFacts).
+// pipeline and expected_close): the source decodes no JSON but a deal's
+// custom values (body->'custom', NULL for a deal without any). Every
+// column is read in PostgreSQL's binary format (decodeDealFacts).
 const dealFacts = `SELECT id, stage, status, owner, pipeline, amount_minor, currency,
-	created_at, stage_entered_at, closed_at, expected_close, deal_type, campaign_id, competitor, reason
+	created_at, stage_entered_at, closed_at, expected_close, deal_type, campaign_id, competitor, reason,
+	body->'custom'
 	FROM deals WHERE tenant_id = $1` + notArchived
 
 // binaryResults asks pgx for every result column in binary format.
@@ -140,7 +143,7 @@ func timestamptz(b []byte) (time.Time, bool) {
 // decode returns the opportunity of one dealFacts row in binary format:
 // funnel.OpportunityOf of a deal holding the row's fields.
 func (d *factDecoder) decode(v [][]byte) (funnel.Opportunity, error) {
-	if len(v) != 15 || len(v[0]) != 16 || len(v[1]) != 2 || len(v[5]) != 8 {
+	if len(v) != 16 || len(v[0]) != 16 || len(v[1]) != 2 || len(v[5]) != 8 {
 		return funnel.Opportunity{}, storedErr(uuid.Nil, fmt.Errorf("malformed report row"))
 	}
 	var dl deal.Deal
@@ -174,6 +177,16 @@ func (d *factDecoder) decode(v [][]byte) (funnel.Opportunity, error) {
 		}
 	}
 	dl.Outcome.Competitor, dl.Outcome.Reason = d.text(v[13]), d.text(v[14])
+	if c := v[15]; len(c) > 0 {
+		// A deal with custom values, for reports split ByCustom: binary
+		// jsonb is a version byte (1) and the JSON text.
+		if c[0] != 1 {
+			return funnel.Opportunity{}, storedErr(dl.ID, fmt.Errorf("custom column: jsonb version %d", c[0]))
+		}
+		if err := json.Unmarshal(c[1:], &dl.Custom); err != nil {
+			return funnel.Opportunity{}, storedErr(dl.ID, err)
+		}
+	}
 	o := funnel.OpportunityOf(&dl)
 	o.Dims.Type = d.text(v[11])
 	switch len(v[12]) {

@@ -58,7 +58,7 @@ var tables = map[string]string{
 	contractKind.name: contractKind.table, planKind.name: planKind.table, campaignKind.name: campaignKind.table,
 	quoteKind.name: quoteKind.table, approvalKind.name: approvalKind.table, interactionKind.name: interactionKind.table,
 	commissionPlanKind.name: commissionPlanKind.table, pipelineKind.name: pipelineKind.table,
-	forecastSnapshotKind.name: forecastSnapshotKind.table,
+	forecastSnapshotKind.name: forecastSnapshotKind.table, fieldSchemaKind.name: fieldSchemaKind.table,
 }
 
 // checkNotStored refuses events of a stored aggregate in an Append

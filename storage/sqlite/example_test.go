@@ -108,7 +108,8 @@ func ExampleMigrations() {
 	// 3 0003_pipelines_forecasts_commissions.sql
 	// 4 0004_feed.sql
 	// 5 0005_live_deals.sql
-	// schema version 5
+	// 6 0006_custom_fields.sql
+	// schema version 6
 }
 
 // A consumer of the change feed keeps its position in the file: after

@@ -72,6 +72,9 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 			if err := r.checkRefs(ctx, tx, v, seen); err != nil {
 				return fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
 			}
+			if err := r.checkCustom(ctx, tx, v); err != nil {
+				return fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+			}
 			args = append(args[:0], tenant, id[:], k.version(v), nil, bodies[i])
 			if _, err := ins.ExecContext(ctx, k.colValues(v, args)...); err != nil {
 				return fmt.Errorf("sqlite: import %ss[%d] %s: %w", k.name, i, id, mapErr(ctx, err))

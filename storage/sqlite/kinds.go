@@ -9,6 +9,7 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/campaign"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/storage"
@@ -45,8 +46,9 @@ var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 		if f.Owner != "" {
 			args = cond(b, args, " AND owner = ?", f.Owner)
 		}
-		return args
+		return customWhere(f.Custom, b, args)
 	},
+	custom: func(l *lead.Lead) field.Values { return l.Custom },
 }).build()
 
 var dealKind = (&kind[deal.Deal, storage.DealFilter]{
@@ -95,8 +97,9 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 		if !f.CloseTo.IsZero() {
 			args = cond(b, args, " AND expected_close < ?", micros(storage.TimeBound(f.CloseTo)))
 		}
-		return args
+		return customWhere(f.Custom, b, args)
 	},
+	custom: func(d *deal.Deal) field.Values { return d.Custom },
 }).build()
 
 var planKind = (&kind[quota.Plan, storage.PlanFilter]{
@@ -218,8 +221,9 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 		if len(anyOf) > 0 {
 			b.WriteString(" AND (" + strings.Join(anyOf, " OR ") + ")")
 		}
-		return args
+		return customWhere(f.Custom, b, args)
 	},
+	custom: func(a *account.Account) field.Values { return a.Custom },
 }).build()
 
 var contractKind = (&kind[account.Contract, storage.ContractFilter]{

@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
+	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
@@ -41,6 +42,10 @@ type kind[T, F any] struct {
 	// is written, in the same transaction (a pipeline definition records
 	// its version in pipeline_versions).
 	afterWrite func(ctx context.Context, q querier, tenant string, v *T) error
+	// custom, if not nil, returns the custom field values of a value,
+	// checked against the kind's stored schema before every write (see
+	// kinds_fields.go).
+	custom func(v *T) field.Values
 
 	getSQL, versionSQL, keySQL, insertSQL, updateSQL, listSQL string
 }
@@ -234,6 +239,9 @@ func (r *repo[T, F]) Create(ctx context.Context, v T, key string, events ...crmk
 		if err := r.checkRefs(ctx, q, &v, nil); err != nil {
 			return err
 		}
+		if err := r.checkCustom(ctx, q, &v); err != nil {
+			return err
+		}
 		var k any // NULL for no key
 		if key != "" {
 			k = key
@@ -305,6 +313,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 			return err
 		}
 		if err := r.checkRefs(ctx, q, &v, nil); err != nil {
+			return err
+		}
+		if err := r.checkCustom(ctx, q, &v); err != nil {
 			return err
 		}
 		if err := r.checkContacts(ctx, q, &v); err != nil {

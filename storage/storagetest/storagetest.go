@@ -231,10 +231,8 @@ var tests = []test{
 	{"Feed", testFeed},               // optional: storage.Feed
 	{"Reports", testReports},         // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 	{"Import", testImport},           // optional: storage.Importer
-	{"Feed", testFeed},               // optional: storage.Feed
-	{"Reports", testReports},         // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
-	{"Import", testImport},           // optional: storage.Importer
 	{"Live", testLive},               // optional: storage.Projections
+	{"CustomFields", testCustomFields},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
