@@ -205,7 +205,9 @@ func (a Account) record(typ string, c crmkit.Cmd, from, to string, payload any) 
 	if err := c.Validate(); err != nil {
 		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: %s: %w", a.ID, typ, err)
 	}
-	if !a.ArchivedAt.IsZero() && typ != EventAccountArchived {
+	// An archived account takes no change but its erasures (a person's
+	// right to erasure does not wait for a restore).
+	if !a.ArchivedAt.IsZero() && typ != EventAccountArchived && typ != EventContactErased {
 		return Account{}, crmkit.Event{}, &crmkit.ArchivedError{Kind: AccountKind, ID: a.ID, What: "record " + typ}
 	}
 	a.Version++

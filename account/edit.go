@@ -123,12 +123,17 @@ func (a Account) Edit(p Patch, c crmkit.Cmd) (Account, crmkit.Event, error) {
 // command crmkit.Cmd.Validate refuses and a patch that changes nothing
 // are crmkit.ErrInvalid; an e-mail (or name and department) another
 // contact of the account has is crmkit.ErrConflict; an unknown contact
-// crmkit.ErrNotFound; an archived account a *crmkit.ArchivedError. On
-// error the account is unchanged and there is no event.
+// crmkit.ErrNotFound; an erased contact (EraseContact)
+// crmkit.ErrIllegalTransition; an archived account a
+// *crmkit.ArchivedError. On error the account is unchanged and there is
+// no event.
 func (a Account) EditContact(id uuid.UUID, p ContactPatch, c crmkit.Cmd) (Account, crmkit.Event, error) {
 	i := slices.IndexFunc(a.Contacts, func(ct Contact) bool { return ct.ID == id })
 	if i < 0 {
 		return Account{}, crmkit.Event{}, fmt.Errorf("account %s has no contact %s: %w", a.ID, id, crmkit.ErrNotFound)
+	}
+	if a.Contacts[i].Erased {
+		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: contact %s was erased and takes no edit: %w", a.ID, id, crmkit.ErrIllegalTransition)
 	}
 	out := a.clone()
 	ct := &out.Contacts[i]

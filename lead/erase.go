@@ -61,10 +61,15 @@ func (l Lead) PersonalData(personal []string) []string {
 // Stage, dates, source, owner, journey times and counts stay, so every
 // report over leads is the same after. An erased lead takes no more
 // commands (crmkit.ErrIllegalTransition). The event log is the store's
-// to scrub: storage.EraseLead does both in one Update. An erased lead, an
-// invalid lead or command is an error and l is unchanged.
+// to scrub: storage.EraseLead does both in one Update. An archived lead
+// is erased too and stays archived. An erased lead, an invalid lead or
+// command is an error and l is unchanged.
 func (l Lead) Erase(personal, also []string, c crmkit.Cmd) (Lead, crmkit.Event, error) {
-	if err := l.checkCmd(c); err != nil {
+	// An archived lead is erased too: a person's right to erasure does
+	// not wait for a restore, so the archive check is the one left out.
+	probe := l
+	probe.ArchivedAt = time.Time{}
+	if err := probe.checkCmd(c); err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}
 	texts := append(l.PersonalData(personal), also...)
