@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"strconv"
@@ -31,8 +32,9 @@ const dealFacts = `SELECT id, stage, status, owner, pipeline, expected_close,
 	coalesce(json_extract(body, '$.created_at'), ''), coalesce(json_extract(body, '$.stage_entered_at'), ''),
 	coalesce(json_extract(body, '$.updated_at'), ''), coalesce(json_extract(body, '$.outcome.at'), ''),
 	coalesce(json_extract(body, '$.type'), ''), coalesce(json_extract(body, '$.campaign_id'), ''),
-	coalesce(json_extract(body, '$.outcome.competitor'), ''), coalesce(json_extract(body, '$.outcome.reason'), '')
-	FROM deals WHERE tenant_id = ?`
+	coalesce(json_extract(body, '$.outcome.competitor'), ''), coalesce(json_extract(body, '$.outcome.reason'), ''),
+	coalesce(json_extract(body, '$.custom'), '')
+	FROM deals WHERE tenant_id = ?` + notArchived
 
 var (
 	dealFactsFirst = dealFacts + ` ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
@@ -44,7 +46,8 @@ var (
 // the adapter reads: columns, and body fields extracted in SQL), in ID
 // order, 1,000 deals a query (keyset pagination on the ID), never a query
 // per deal. It makes the Store a funnel.Source; funnel.SummarizeSource
-// summarises it by scanning.
+// summarises it by scanning. Archived deals are left out, as
+// storage.DealFilter leaves them out by default.
 func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, error] {
 	return func(yield func(funnel.Opportunity, error) bool) {
 		if err := storage.CheckContext(ctx); err != nil {
@@ -95,12 +98,12 @@ func readDealFacts(ctx context.Context, sc *scope, query string, args []any, dst
 			stage                                                     int64
 			closeDate                                                 sql.NullInt64
 			status, amount, cur, created, entered, updated, outcomeAt string
-			typ, campaign                                             string
+			typ, campaign, custom                                     string
 		)
 		for rows.Next() {
 			var d deal.Deal
 			if err := rows.Scan(&id, &stage, &status, &d.Owner, &d.PipelineID, &closeDate, &amount, &cur,
-				&created, &entered, &updated, &outcomeAt, &typ, &campaign, &d.Outcome.Competitor, &d.Outcome.Reason); err != nil {
+				&created, &entered, &updated, &outcomeAt, &typ, &campaign, &d.Outcome.Competitor, &d.Outcome.Reason, &custom); err != nil {
 				return err
 			}
 			if len(id) != 16 {
@@ -142,6 +145,12 @@ func readDealFacts(ctx context.Context, sc *scope, query string, args []any, dst
 					return storedDealErr(d.ID, err)
 				}
 				if d.Amount, err = crmkit.ParseMoney(amount, c); err != nil {
+					return storedDealErr(d.ID, err)
+				}
+			}
+			if custom != "" {
+				// A deal with custom values, for reports split ByCustom.
+				if err := json.Unmarshal([]byte(custom), &d.Custom); err != nil {
 					return storedDealErr(d.ID, err)
 				}
 			}
