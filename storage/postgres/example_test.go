@@ -30,7 +30,8 @@ func ExampleMigrations() {
 	// 8 0008_pipelines_forecasts_commissions.sql
 	// 9 0009_quotes_approvals_interactions.sql
 	// 10 0010_feed.sql
-	// schema version 10
+	// 11 0011_list_indexes.sql
+	// schema version 11
 }
 
 // A malformed DSN is refused before anything connects.

@@ -25,14 +25,16 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 	version:        storage.ForecastSnapshotVersion,
 	validate:       storage.ValidateForecastSnapshot,
 	validateFilter: storage.ForecastSnapshotFilter.Validate,
-	where: func(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
-		if !f.Within.Start.IsZero() || !f.Within.End.IsZero() {
-			// start >= Within.Start and end <= Within.End, compared
-			// exactly as ForecastSnapshotFilter.Match compares (see
-			// storage.TimeBound and TimeBoundAfter).
-			b.WriteString(" AND period_start >= " + param(&args, storage.TimeBound(f.Within.Start)))
-			b.WriteString(" AND period_end < " + param(&args, storage.TimeBoundAfter(f.Within.End)))
+	window: func(f *storage.ForecastSnapshotFilter, args *[]any) string {
+		if f.Figure != 0 || f.Owner != "" || f.Pipeline != "" || (f.Within.Start.IsZero() && f.Within.End.IsZero()) {
+			return ""
 		}
+		var b strings.Builder
+		*args = forecastWithin(f, &b, *args)
+		return strings.TrimPrefix(b.String(), " AND ")
+	},
+	where: func(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
+		args = forecastWithin(f, b, args)
 		if f.Figure != 0 {
 			b.WriteString(" AND figure = " + param(&args, f.Figure.String()))
 		}
@@ -45,6 +47,18 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 		return args
 	},
 }).build()
+
+// forecastWithin appends the conditions of the snapshot filter's Within:
+// start >= Within.Start and end <= Within.End, compared exactly as
+// ForecastSnapshotFilter.Match compares (see storage.TimeBound and
+// TimeBoundAfter).
+func forecastWithin(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
+	if !f.Within.Start.IsZero() || !f.Within.End.IsZero() {
+		b.WriteString(" AND period_start >= " + param(&args, storage.TimeBound(f.Within.Start)))
+		b.WriteString(" AND period_end < " + param(&args, storage.TimeBoundAfter(f.Within.End)))
+	}
+	return args
+}
 
 // ForecastSnapshots returns the forecast snapshot repository; each call
 // on it is its own transaction.
