@@ -55,7 +55,11 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 func forecastWithin(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
 	if !f.Within.Start.IsZero() || !f.Within.End.IsZero() {
 		b.WriteString(" AND period_start >= " + param(&args, storage.TimeBound(f.Within.Start)))
-		b.WriteString(" AND period_end < " + param(&args, storage.TimeBoundAfter(f.Within.End)))
+		// A stored period never ends before it starts
+		// (storage.ValidatePeriod), so its start is below the same bound:
+		// said, it bounds the walk of the period_start index at both ends.
+		end := param(&args, storage.TimeBoundAfter(f.Within.End))
+		b.WriteString(" AND period_end < " + end + " AND period_start < " + end)
 	}
 	return args
 }
