@@ -50,3 +50,4 @@ CREATE INDEX interactions_account_id ON interactions (tenant_id, account_id, id)
 CREATE INDEX interactions_contact ON interactions (tenant_id, contact_id, id) WHERE contact_id IS NOT NULL;
 CREATE INDEX interactions_outcome ON interactions (tenant_id, outcome, id);
 CREATE INDEX interactions_channel ON interactions (tenant_id, channel, id);
+
