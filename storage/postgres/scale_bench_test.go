@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -192,6 +193,12 @@ func BenchmarkScale(b *testing.B) {
 				{"list-close-week", scaleReps, list(week, "")},
 				{"list-close-90d", scaleReps, list(storage.DealFilter{CloseFrom: end, CloseTo: end.AddDate(0, 0, 90)}, "")},
 				{"list-owner-close-week", scaleReps, list(storage.DealFilter{Owner: "o7", CloseFrom: week.CloseFrom, CloseTo: week.CloseTo}, "")},
+				// The statements of schema version 10 beside the
+				// builder's, in the same run: the close-date range and a
+				// stage set as plain conditions of the id-ordered walk.
+				{"old-sql-close-week", scaleReps, oldSQL(db, `expected_close >= $4 AND expected_close < $5`, week.CloseFrom, week.CloseTo)},
+				{"old-sql-close-90d", scaleReps, oldSQL(db, `expected_close >= $4 AND expected_close < $5`, end, end.AddDate(0, 0, 90))},
+				{"old-sql-stages", scaleReps, oldSQL(db, `stage = ANY($4::int2[])`, []int16{1, 2})},
 				{"by-aggregate", scaleReps, func(int) error {
 					for _, err := range s.Events().ByAggregate(ctx, ids[rng.IntN(len(ids))]) {
 						if err != nil {
@@ -329,5 +336,30 @@ func benchScaleTenants(b *testing.B) {
 		p50, p99 := quantiles(ds)
 		b.ReportMetric(p50, op.name+"-p50-ms")
 		b.ReportMetric(p99, op.name+"-p99-ms")
+	}
+}
+
+// oldSQL runs List's statement of schema version 10 (the filter's
+// conditions on the walk in id order, no index per member or window) with
+// cond over $4..., reading the page's bodies as List does.
+func oldSQL(db *postgres.DB, cond string, args ...any) func(int) error {
+	sql := `SELECT body FROM deals WHERE tenant_id = $1 AND id > $2 AND ` + cond + ` ORDER BY id LIMIT $3`
+	return func(int) error {
+		rows, err := db.Pool().Query(context.Background(), sql, append([]any{"scale", uuid.Nil, scalePage + 1}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var body []byte
+		for rows.Next() {
+			if err := rows.Scan(&body); err != nil {
+				return err
+			}
+			var d deal.Deal
+			if err := json.Unmarshal(body, &d); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
 	}
 }
