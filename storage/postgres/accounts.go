@@ -142,14 +142,7 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	split: func(f storage.ContractFilter) []storage.ContractFilter {
 		return splitSet(f, func(f *storage.ContractFilter) *[]account.ContractStatus { return &f.Statuses })
 	},
-	window: func(f *storage.ContractFilter, args *[]any) string {
-		if f.Account != uuid.Nil || f.Deal != uuid.Nil || len(f.Statuses) > 0 || (f.RenewalFrom.IsZero() && f.RenewalTo.IsZero()) {
-			return ""
-		}
-		var b strings.Builder
-		*args = contractRenewal(f, &b, *args)
-		return strings.TrimPrefix(b.String(), " AND ")
-	},
+	ranged: func(f *storage.ContractFilter) bool { return !f.RenewalFrom.IsZero() || !f.RenewalTo.IsZero() },
 	where: func(f *storage.ContractFilter, b *strings.Builder, args []any) []any {
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")

@@ -156,20 +156,22 @@
 //   - a set of several stages, statuses or outcomes is one such walk per
 //     member, each limited to the page, merged in ID order (UNION ALL):
 //     a page reads at most a page per member;
-//   - a range alone (deal close dates, contract renewal dates, forecast
-//     snapshot Within) reads the window's IDs from the index
-//     (tenant_id, column, id), index only, and then the page's rows: the
-//     rows read are a page, the index entries read are the window's (a
-//     week of close dates, not the tenant). A page in ID order cannot be
-//     cut from a range index in less: ordering by the range column would
-//     be, and would change the order and the cursor of every store, so
-//     it is left for a later version.
+//   - a filter with a range (deal close dates, contract renewal dates,
+//     forecast snapshot Within), alone or with others, reads the IDs of
+//     the window's matching rows from the index (tenant_id, column, id),
+//     index only or ANDed in a bitmap with the other filters' indexes,
+//     and then the page's rows: the rows read are a page, the index
+//     entries read are the window's (a week of close dates, not the
+//     tenant). A page in ID order cannot be cut from a range index in
+//     less: ordering by the range column would be, and would change the
+//     order and the cursor of every store, so it is left for a later
+//     version.
 //
-// Several filters together are answered from the index of one of them
-// (the planner's choice) and the others checked on the rows it gives: a
-// page reads more when the combination is much rarer than each filter
-// alone (an owner's deals of a rare stage read the owner's rows until a
-// page matches). Not indexed: account relations (a bit set of a few
+// Several equality filters together are answered from the index of one
+// of them (the planner's choice) and the others checked on the rows it
+// gives: a page reads more when the combination is much rarer than each
+// filter alone (an owner's deals of a rare stage read the owner's rows
+// until a page matches). Not indexed: account relations (a bit set of a few
 // values) and campaign During (an overlap of two columns; campaigns are
 // few), and the account dedupe keys by e-mail and phone go through GIN
 // indexes, not in ID order (they select a handful of accounts). The plan

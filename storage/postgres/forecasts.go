@@ -25,13 +25,8 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 	version:        storage.ForecastSnapshotVersion,
 	validate:       storage.ValidateForecastSnapshot,
 	validateFilter: storage.ForecastSnapshotFilter.Validate,
-	window: func(f *storage.ForecastSnapshotFilter, args *[]any) string {
-		if f.Figure != 0 || f.Owner != "" || f.Pipeline != "" || (f.Within.Start.IsZero() && f.Within.End.IsZero()) {
-			return ""
-		}
-		var b strings.Builder
-		*args = forecastWithin(f, &b, *args)
-		return strings.TrimPrefix(b.String(), " AND ")
+	ranged: func(f *storage.ForecastSnapshotFilter) bool {
+		return !f.Within.Start.IsZero() || !f.Within.End.IsZero()
 	},
 	where: func(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
 		args = forecastWithin(f, b, args)

@@ -68,15 +68,7 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	split: func(f storage.DealFilter) []storage.DealFilter {
 		return splitSet(f, func(f *storage.DealFilter) *[]int { return &f.Stages })
 	},
-	window: func(f *storage.DealFilter, args *[]any) string {
-		if f.Account != uuid.Nil || f.Owner != "" || f.Pipeline != "" || len(f.Stages) > 0 || f.Status != 0 ||
-			(f.CloseFrom.IsZero() && f.CloseTo.IsZero()) {
-			return ""
-		}
-		var b strings.Builder
-		*args = dealClose(f, &b, *args)
-		return strings.TrimPrefix(b.String(), " AND ")
-	},
+	ranged: func(f *storage.DealFilter) bool { return !f.CloseFrom.IsZero() || !f.CloseTo.IsZero() },
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")

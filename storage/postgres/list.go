@@ -8,7 +8,7 @@ import (
 
 // The List statement, built in one place for every kind. A page is the
 // next size+1 rows in ID order after the cursor, and each filter shape is
-// answered from an index in that order (migration 0015, see doc.go):
+// answered from an index in that order (migration 0011, see doc.go):
 //
 //   - no filter, or equality filters: the kind's where conditions over
 //     one index (tenant_id, column, id), walked in id order from the
@@ -19,11 +19,12 @@ import (
 //     ID order (UNION ALL, the split hook); one member is "col = $n",
 //     which PostgreSQL 15 walks in id order (it does not for
 //     "col = ANY($n)");
-//   - a range filter alone (close dates, renewal dates, periods): the
-//     window's IDs from the range index (tenant_id, column, id), index
-//     only, the page's IDs picked from them, then those rows read (the
-//     window hook): rows read stay a page, index entries read are the
-//     window's.
+//   - a filter with a range (close dates, renewal dates, periods: the
+//     ranged hook): the IDs of every matching row of the window, from the
+//     range index (tenant_id, column, id) index only, or ANDed in a
+//     bitmap with the equality filters' indexes; the page's IDs picked
+//     from them; then those rows read. The rows read stay a page, the
+//     index entries read are the window's (never the tenant's).
 
 // listQuery returns the statement and arguments of one List page: up to
 // size+1 rows after the ID after, of the filter f. Parameters: $1 tenant,
@@ -31,6 +32,16 @@ import (
 func (k *kind[T, F]) listQuery(tenant string, f *F, after uuid.UUID, size int) (string, []any) {
 	args := []any{tenant, [16]byte(after), size + 1}
 	var b strings.Builder
+	if k.ranged != nil && k.ranged(f) {
+		// OFFSET 0 keeps the window a subquery of its own: its IDs come
+		// from the range index (and the others' in a bitmap), never from
+		// the primary key walked in id order and filtered row by row.
+		b.WriteString(`SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND id IN (SELECT id FROM (SELECT id FROM ` +
+			k.table + ` WHERE tenant_id = $1 AND id > $2`)
+		args = k.where(f, &b, args)
+		b.WriteString(` OFFSET 0) AS w ORDER BY id LIMIT $3) ORDER BY id`)
+		return b.String(), args
+	}
 	if k.split != nil {
 		if parts := k.split(*f); len(parts) == 1 {
 			f = &parts[0]
@@ -45,16 +56,6 @@ func (k *kind[T, F]) listQuery(tenant string, f *F, after uuid.UUID, size int) (
 				b.WriteString(` ORDER BY id LIMIT $3)`)
 			}
 			b.WriteString(`) AS u ORDER BY id LIMIT $3`)
-			return b.String(), args
-		}
-	}
-	if k.window != nil {
-		if w := k.window(f, &args); w != "" {
-			// OFFSET 0 keeps the window a subquery of its own: scanned
-			// through the range index, never the primary key filtered
-			// row by row.
-			b.WriteString(`SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND id IN (SELECT id FROM (SELECT id FROM ` +
-				k.table + ` WHERE tenant_id = $1 AND id > $2 AND ` + w + ` OFFSET 0) AS w ORDER BY id LIMIT $3) ORDER BY id`)
 			return b.String(), args
 		}
 	}

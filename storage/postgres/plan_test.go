@@ -150,7 +150,9 @@ type planCase struct {
 
 // listCase is the statement List runs for filter f of kind k on a page
 // after the cursor ID after, with the bound of a plan that reads members
-// index ranges of a page each plus extra index entries (a range window).
+// index ranges of a page each plus extra rows: a range's window, read
+// from its index (and, as PostgreSQL may choose a bitmap, from the
+// table) and from the other filters' indexes.
 func listCase[T, F any](k *kind[T, F], name string, f F, after uuid.UUID, want, members, extra int) planCase {
 	sql, args := k.listQuery("t", &f, after, planPage)
 	return planCase{name: k.table + " " + name, sql: sql, args: args, want: want, bound: 2*members*(planPage+1) + extra}
@@ -239,9 +241,14 @@ func TestListPlansReadAPage(t *testing.T) {
 		listCase(dealKind, "spread stages", storage.DealFilter{Stages: []int{7, 8}}, nilID, page, 2, 0),
 		listCase(dealKind, "pipeline and stages", storage.DealFilter{Pipeline: "p-rare", Stages: []int{9, 1}}, nilID, page, 2, 0),
 		listCase(dealKind, "status", storage.DealFilter{Status: deal.Status(2)}, nilID, page, 1, 0),
-		listCase(dealKind, "close window", closeWindow, nilID, page, 1, 1000),
-		listCase(dealKind, "close from", storage.DealFilter{CloseFrom: planHour(planRows - rare)}, nilID, page, 1, rare),
-		listCase(dealKind, "close to", storage.DealFilter{CloseTo: planHour(40)}, nilID, page, 1, 40),
+		listCase(dealKind, "close window", closeWindow, nilID, page, 1, 2*1000),
+		listCase(dealKind, "close from", storage.DealFilter{CloseFrom: planHour(planRows - rare)}, nilID, page, 1, 2*rare),
+		listCase(dealKind, "close to", storage.DealFilter{CloseTo: planHour(40)}, nilID, page, 1, 2*40),
+		// A range with an equality: the owner's tenth of the window,
+		// through both indexes (the window's entries and the owner's
+		// near it), never the owner's rows before it.
+		listCase(dealKind, "owner and close window", storage.DealFilter{Owner: "o3", CloseFrom: closeWindow.CloseFrom, CloseTo: closeWindow.CloseTo}, nilID, page, 1, 3*1000),
+		listCase(dealKind, "stages and close window", storage.DealFilter{Stages: []int{1, 2}, CloseFrom: closeWindow.CloseFrom, CloseTo: closeWindow.CloseTo}, nilID, page, 1, 3*1000),
 
 		listCase(planKind, "fiscal year", storage.PlanFilter{FiscalYear: 1999}, nilID, page, 1, 0),
 		listCase(planKind, "unit", storage.PlanFilter{Unit: quota.Unit{Currency: crmkit.MustCurrency("JPY")}}, nilID, page, 1, 0),
@@ -259,9 +266,9 @@ func TestListPlansReadAPage(t *testing.T) {
 		listCase(contractKind, "account", storage.ContractFilter{Account: goPlanID(planRows)}, nilID, page, 1, 0),
 		listCase(contractKind, "deal", storage.ContractFilter{Deal: goPlanID(planRows)}, nilID, page, 1, 0),
 		listCase(contractKind, "statuses", storage.ContractFilter{Statuses: []account.ContractStatus{2, 3}}, nilID, page, 2, 0),
-		listCase(contractKind, "renewal window", storage.ContractFilter{RenewalFrom: planHour(planRows - 200), RenewalTo: planHour(planRows - 100)}, nilID, page, 1, 100),
+		listCase(contractKind, "renewal window", storage.ContractFilter{RenewalFrom: planHour(planRows - 200), RenewalTo: planHour(planRows - 100)}, nilID, page, 1, 2*100),
 
-		listCase(forecastSnapshotKind, "within", storage.ForecastSnapshotFilter{Within: crmkit.Period{Start: planHour(planRows - 200), End: planHour(planRows - 99)}}, nilID, page, 1, 100),
+		listCase(forecastSnapshotKind, "within", storage.ForecastSnapshotFilter{Within: crmkit.Period{Start: planHour(planRows - 200), End: planHour(planRows - 99)}}, nilID, page, 1, 2*100),
 		listCase(forecastSnapshotKind, "figure", storage.ForecastSnapshotFilter{Figure: funnel.Figure(2)}, nilID, page, 1, 0),
 		listCase(forecastSnapshotKind, "owner", storage.ForecastSnapshotFilter{Owner: "rare"}, nilID, page, 1, 0),
 		listCase(forecastSnapshotKind, "pipeline", storage.ForecastSnapshotFilter{Pipeline: "p-rare"}, nilID, page, 1, 0),
@@ -324,6 +331,9 @@ func TestListQueryShape(t *testing.T) {
 
 	sql, _ = dealKind.listQuery("t", &storage.DealFilter{CloseFrom: planBase}, uuid.Nil, 10)
 	assert.Contains(t, sql, "OFFSET 0")
-	sql, _ = dealKind.listQuery("t", &storage.DealFilter{CloseFrom: planBase, Owner: "ana"}, uuid.Nil, 10)
-	assert.NotContains(t, sql, "OFFSET 0", "the owner's index drives")
+	sql, _ = dealKind.listQuery("t", &storage.DealFilter{CloseFrom: planBase, Owner: "ana", Stages: []int{1, 2}}, uuid.Nil, 10)
+	assert.Contains(t, sql, "OFFSET 0", "a range with other filters: the window")
+	assert.NotContains(t, sql, "UNION ALL", "a range with other filters: the window")
+	sql, _ = dealKind.listQuery("t", &storage.DealFilter{Owner: "ana"}, uuid.Nil, 10)
+	assert.NotContains(t, sql, "OFFSET 0", "no range, no window")
 }

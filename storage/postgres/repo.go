@@ -36,12 +36,12 @@ type kind[T, F any] struct {
 	where func(f *F, b *strings.Builder, args []any) []any
 	// split, optional, returns the filter as one filter per member of
 	// its set filter (see splitSet), so that List reads one index per
-	// member; nil when the filter has no set. window, optional, returns
-	// the condition of the filter's range, with its parameters appended
-	// to args, when the range is the filter's only condition, "" when it
-	// is not (see listQuery).
+	// member; nil when the filter has no set. ranged, optional, reports
+	// whether the filter has a range (a close date, a renewal date), so
+	// that List reads the window's IDs through the range's index (see
+	// listQuery).
 	split  func(f F) []F
-	window func(f *F, args *[]any) string
+	ranged func(f *F) bool
 
 	// The references of the kind (see storage.ReferenceError), all
 	// optional. checkCreate and checkSave return a query of one text
