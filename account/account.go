@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -105,7 +106,12 @@ type Account struct {
 	Size        int       `json:"size,omitempty"`
 	Departments []string  `json:"departments,omitempty"`
 	Contacts    []Contact `json:"contacts,omitempty"`
-	Version     int64     `json:"version"`
+	// Description is free text about the account (see Edit).
+	Description string `json:"description,omitempty"`
+	// ArchivedAt is when the account was archived (see Archive); zero
+	// while it is not. An archived account takes no command but Restore.
+	ArchivedAt time.Time `json:"archived_at,omitzero"`
+	Version    int64     `json:"version"`
 }
 
 // MaxEmployees is the largest Account.Size: ten million employees, above
@@ -187,6 +193,9 @@ func New(n NewAccount, c crmkit.Cmd) (Account, crmkit.Event, error) {
 func (a Account) record(typ string, c crmkit.Cmd, from, to string, payload any) (Account, crmkit.Event, error) {
 	if err := c.Validate(); err != nil {
 		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: %s: %w", a.ID, typ, err)
+	}
+	if !a.ArchivedAt.IsZero() && typ != EventAccountArchived {
+		return Account{}, crmkit.Event{}, &crmkit.ArchivedError{Kind: AccountKind, ID: a.ID, What: "record " + typ}
 	}
 	a.Version++
 	e, err := c.NewEvent(AccountKind, a.ID, typ, a.Version, payload)

@@ -230,6 +230,11 @@ type Deal struct {
 	// UpdatedAt is the time of the deal's last event; no command may be
 	// dated before it.
 	UpdatedAt time.Time `json:"updated_at"`
+	// Description is free text about the deal (see Edit).
+	Description string `json:"description,omitempty"`
+	// ArchivedAt is when the deal was archived (see Archive); zero while
+	// it is not. An archived deal takes no command but Restore.
+	ArchivedAt time.Time `json:"archived_at,omitzero"`
 	// Version counts the deal's events, starting at 1 for DealCreated.
 	Version int64 `json:"version"`
 }
@@ -264,6 +269,9 @@ func (c Cmd) check(d *Deal) error {
 	if c.At.Before(d.UpdatedAt) {
 		return crmkit.Invalid("at", "%s is before the last change of deal %s at %s",
 			c.At.Format(time.RFC3339), d.ID, d.UpdatedAt.Format(time.RFC3339))
+	}
+	if !d.ArchivedAt.IsZero() {
+		return &crmkit.ArchivedError{Kind: DealKind, ID: d.ID, What: "change it"}
 	}
 	return nil
 }

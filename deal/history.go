@@ -161,7 +161,12 @@ func (p *Pipeline) apply(d *Deal, e *crmkit.Event) error {
 		return crmkit.Invalid("events", "%s of deal %s has no actor", e.Type, d.ID)
 	}
 	c := Cmd{Cmd: crmkit.Cmd{By: e.Actor, At: e.At, Reason: e.Reason}}
+	if d.Archived() && e.Type != EventDealRestored {
+		return &crmkit.ArchivedError{Kind: DealKind, ID: d.ID, What: "apply " + e.Type}
+	}
 	switch e.Type {
+	case EventDealEdited, EventDealArchived, EventDealRestored:
+		return applyEditEvent(d, e, c)
 	case EventStageChanged:
 		to, ok := p.exact[e.To]
 		if !ok {

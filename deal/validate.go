@@ -20,7 +20,7 @@ import (
 // (when and by whom; a summary when won or lost, a reason when lost or
 // terminated, the competitor of a loss to one), Reopens not negative, activities with a kind, a time, an
 // author, a duration and cost not negative, and a creation (time and
-// author) not after the last change. The error matches crmkit.ErrInvalid
+// author) not after the last change or the archiving. The error matches crmkit.ErrInvalid
 // and is a *crmkit.ValidationError naming the field. The pipeline itself
 // is not consulted: a stage index beyond the deal's pipeline is the
 // pipeline's business (Pipeline.Replay).
@@ -61,6 +61,8 @@ func (d Deal) validate() error {
 		return crmkit.Invalid("created_by", "no author")
 	case d.UpdatedAt.Before(d.CreatedAt):
 		return crmkit.Invalid("updated_at", "%s is before the creation at %s", d.UpdatedAt.Format(time.RFC3339Nano), d.CreatedAt.Format(time.RFC3339Nano))
+	case !d.ArchivedAt.IsZero() && d.ArchivedAt.Before(d.CreatedAt):
+		return crmkit.Invalid("archived_at", "%s is before the creation at %s", d.ArchivedAt.Format(time.RFC3339Nano), d.CreatedAt.Format(time.RFC3339Nano))
 	}
 	if err := checkAmount(d.Amount); err != nil {
 		return err

@@ -2,14 +2,16 @@
 //
 //   - quickstart: the whole story on the in-memory store, from leads to
 //     the funnel report (go run ./examples/quickstart).
-//   - report: a funnel report for any CRM's CSV export, with the column
-//     mapping given by flags (go run ./examples/report -deals deals.csv).
-//   - clv: RFM, BG/NBD and Gamma-Gamma fits and the customers with the
-//     highest predicted lifetime value, from a transactions file
-//     (go run ./examples/clv -in CDNOW_sample.txt -format cdnow).
-//   - diagram: writes docs/diagrams.md, the default pipeline and the lead
-//     ladder drawn from their state machines (go run ./examples/diagram).
+//   - report: a short tutorial, deals from a CSV stored with the deal
+//     commands and the funnel read back from the store (go run
+//     ./examples/report examples/report/testdata/deals.csv).
+//   - clv: a short tutorial of account/clv, from purchases to summaries,
+//     P(alive) and CLV (go run ./examples/clv).
+//   - diagram: a short tutorial, the default pipeline drawn from its state
+//     machine as a Mermaid diagram (go run ./examples/diagram).
 //
+// The crmkit command (cmd/crmkit: crmkit report, crmkit clv, crmkit
+// diagram) is the tool for real files; these programs read as tutorials.
 // Each program has a test that runs it on small shipped data and checks
 // what it prints against hand-computed or published numbers.
 package examples

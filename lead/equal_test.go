@@ -128,11 +128,13 @@ func TestPropertyEqualSeesEveryField(t *testing.T) {
 		"Journey": func(l *lead.Lead) {
 			l.Journey = append(l.Journey, lead.Touchpoint{Channel: lead.ChannelReferral, Kind: "visit", At: l.CreatedAt})
 		},
-		"CreatedAt":  func(l *lead.Lead) { l.CreatedAt = l.CreatedAt.Add(time.Nanosecond) },
-		"UpdatedAt":  func(l *lead.Lead) { l.UpdatedAt = l.UpdatedAt.Add(time.Nanosecond) },
-		"Conversion": func(l *lead.Lead) { l.Conversion.ExistingAccount = !l.Conversion.ExistingAccount },
-		"MergedFrom": func(l *lead.Lead) { l.MergedFrom = append(l.MergedFrom, uuid.UUID{1}) },
-		"Version":    func(l *lead.Lead) { l.Version++ },
+		"CreatedAt":   func(l *lead.Lead) { l.CreatedAt = l.CreatedAt.Add(time.Nanosecond) },
+		"UpdatedAt":   func(l *lead.Lead) { l.UpdatedAt = l.UpdatedAt.Add(time.Nanosecond) },
+		"Conversion":  func(l *lead.Lead) { l.Conversion.ExistingAccount = !l.Conversion.ExistingAccount },
+		"MergedFrom":  func(l *lead.Lead) { l.MergedFrom = append(l.MergedFrom, uuid.UUID{1}) },
+		"Version":     func(l *lead.Lead) { l.Version++ },
+		"Description": func(l *lead.Lead) { l.Description += "x" },
+		"ArchivedAt":  func(l *lead.Lead) { l.ArchivedAt = l.ArchivedAt.Add(time.Nanosecond) },
 	}
 	// A field added to Lead or Person must be added to Equal and here.
 	fields := map[string]bool{}

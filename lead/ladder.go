@@ -422,6 +422,9 @@ func validForCommand(l *Lead) error {
 	if l.Version < 1 {
 		return crmkit.Invalid("version", "lead %s has version %d", l.ID, l.Version)
 	}
+	if !l.ArchivedAt.IsZero() {
+		return &crmkit.ArchivedError{Kind: LeadKind, ID: l.ID, What: "change it"}
+	}
 	return nil
 }
 

@@ -289,6 +289,11 @@ type Lead struct {
 	// MergedFrom lists the IDs of duplicate leads merged into this one,
 	// sorted.
 	MergedFrom []uuid.UUID `json:"merged_from"`
+	// Description is free text about the lead (see Edit).
+	Description string `json:"description,omitempty"`
+	// ArchivedAt is when the lead was archived (see Archive); zero while
+	// it is not. An archived lead takes no command but Restore.
+	ArchivedAt time.Time `json:"archived_at,omitzero"`
 	// Version is the number of events so far (1 after New); storage uses it
 	// for optimistic concurrency.
 	Version int64 `json:"version"`
@@ -327,6 +332,7 @@ func (l Lead) Equal(o Lead) bool {
 		slices.EqualFunc(l.Journey, o.Journey, sameTouch) &&
 		l.CreatedAt.Equal(o.CreatedAt) && l.UpdatedAt.Equal(o.UpdatedAt) &&
 		l.Conversion == o.Conversion && slices.Equal(l.MergedFrom, o.MergedFrom) &&
+		l.Description == o.Description && l.ArchivedAt.Equal(o.ArchivedAt) &&
 		l.Version == o.Version
 }
 

@@ -18,7 +18,7 @@ import (
 // (one of the known kinds), conversion IDs only once converted, a revisit date exactly while nurtured and a
 // side only then, a zero or valid temperature, touchpoints with a
 // channel, a kind and a time in time order, merged IDs that are not nil and
-// are sorted without repeats, and a creation time not
+// are sorted without repeats, and a creation time not after the archiving,
 // after the entry into the stage or the last change. The sources a
 // channel must belong to are the host application's (see Sources): they
 // are checked by the commands, not here. The error matches
@@ -62,6 +62,8 @@ func (l Lead) validate() error {
 		return crmkit.Invalid("stage at", "%s is before the creation at %s", l.StageAt.Format(time.RFC3339Nano), l.CreatedAt.Format(time.RFC3339Nano))
 	case l.UpdatedAt.Before(l.CreatedAt):
 		return crmkit.Invalid("updated at", "%s is before the creation at %s", l.UpdatedAt.Format(time.RFC3339Nano), l.CreatedAt.Format(time.RFC3339Nano))
+	case !l.ArchivedAt.IsZero() && l.ArchivedAt.Before(l.CreatedAt):
+		return crmkit.Invalid("archived at", "%s is before the creation at %s", l.ArchivedAt.Format(time.RFC3339Nano), l.CreatedAt.Format(time.RFC3339Nano))
 	}
 	if err := l.Who.Validate(); err != nil {
 		return err

@@ -54,6 +54,10 @@ type AccountFilter struct {
 	Domain       string
 	ContactEmail string
 	ContactPhone string
+	// IncludeArchived lists archived accounts (account.Account.Archive)
+	// too; by default List leaves them out, the dedupe keys' lookups
+	// included.
+	IncludeArchived bool
 }
 
 // AccountKeys are the normalised keys of an account that AccountFilter's
@@ -163,7 +167,8 @@ func (f *AccountFilter) Match(a *account.Account) bool {
 	if f == nil || a == nil {
 		return a != nil
 	}
-	if !((f.Owner == "" || a.Owner == f.Owner) &&
+	if !((f.IncludeArchived || a.ArchivedAt.IsZero()) &&
+		(f.Owner == "" || a.Owner == f.Owner) &&
 		(f.Segment == "" || a.Segment == f.Segment) &&
 		(f.Parent == uuid.Nil || a.Parent == f.Parent) &&
 		(f.Relations == 0 || a.Relations.Has(f.Relations))) {

@@ -203,4 +203,18 @@
 // that computes the report with one GROUP BY over its deals table. Every
 // store is an Importer too: bulk loads of leads and deals with their
 // events, all or nothing, under one contract.
+//
+// # Edits, archive and delete
+//
+// Edits (lead.Lead.Edit, deal.Deal.Edit, account.Account.Edit and
+// EditContact) are commands like any other: their events, whose payload
+// is a crmkit.EditPayload, go through Save, and crmkit.FieldHistory reads
+// who changed which field from what to what out of EventLog.ByAggregate.
+// Archived leads, deals and accounts (the domain's Archive and Restore)
+// stay stored with their events, but List leaves them out unless the
+// filter's IncludeArchived is set, and so do the funnel sources of every
+// store. Every store is a Deleter too: a lead, deal or account created by
+// mistake goes with its events, leaving a tombstone event without
+// personal data; a record others refer to (DeleteReferrers) is refused
+// with an *InUseError.
 package storage

@@ -169,6 +169,9 @@ type LeadFilter struct {
 	Source lead.Channel
 	// Owner, if not empty, selects leads owned by that key.
 	Owner string
+	// IncludeArchived lists archived leads (lead.Lead.Archive) too; by
+	// default List leaves them out.
+	IncludeArchived bool
 }
 
 // DealRepository stores deal.Deal aggregates.
@@ -196,6 +199,9 @@ type DealFilter struct {
 	// zero. They may be any times, however far outside MinTime..MaxTime.
 	// CloseTo before CloseFrom is an error matching crmkit.ErrInvalid.
 	CloseFrom, CloseTo time.Time
+	// IncludeArchived lists archived deals (deal.Deal.Archive) too; by
+	// default List, and the funnel.Source of every store, leave them out.
+	IncludeArchived bool
 }
 
 // EventLog is a tenant's append-only event history. Events are never

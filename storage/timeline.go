@@ -56,7 +56,7 @@ func timeline(ctx context.Context, tx Tx, accountID uuid.UUID) ([]crmkit.Event, 
 		}
 		ids = append(ids, i.ID)
 	}
-	for d, err := range All(ctx, tx.Deals(), DealFilter{Account: accountID}, MaxPageSize) {
+	for d, err := range All(ctx, tx.Deals(), DealFilter{Account: accountID, IncludeArchived: true}, MaxPageSize) {
 		if err != nil {
 			return nil, err
 		}

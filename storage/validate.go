@@ -85,7 +85,8 @@ func (f *LeadFilter) Match(l *lead.Lead) bool {
 	if f == nil || l == nil {
 		return l != nil
 	}
-	return (f.Stage == 0 || l.Stage == f.Stage) &&
+	return (f.IncludeArchived || l.ArchivedAt.IsZero()) &&
+		(f.Stage == 0 || l.Stage == f.Stage) &&
 		(f.Source == "" || l.Source == f.Source) &&
 		(f.Owner == "" || l.Owner == f.Owner)
 }
@@ -153,7 +154,8 @@ func (f *DealFilter) Match(d *deal.Deal) bool {
 	if f == nil || d == nil {
 		return d != nil
 	}
-	if f.Account != uuid.Nil && d.AccountID != f.Account ||
+	if !f.IncludeArchived && !d.ArchivedAt.IsZero() ||
+		f.Account != uuid.Nil && d.AccountID != f.Account ||
 		f.Owner != "" && d.Owner != f.Owner ||
 		f.Pipeline != "" && d.PipelineID != f.Pipeline ||
 		f.Status != 0 && d.Status != f.Status {

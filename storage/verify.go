@@ -176,9 +176,9 @@ type subject struct {
 
 // verifiedKinds is the table Verify walks: one entry per repository.
 var verifiedKinds = []func(*verifier) error{
-	verifyKind(Tx.Leads, LeadFilter{}, (*verifier).lead),
-	verifyKind(Tx.Deals, DealFilter{}, (*verifier).deal),
-	verifyKind(Tx.Accounts, AccountFilter{}, func(_ *verifier, a *account.Account) subject {
+	verifyKind(Tx.Leads, LeadFilter{IncludeArchived: true}, (*verifier).lead),
+	verifyKind(Tx.Deals, DealFilter{IncludeArchived: true}, (*verifier).deal),
+	verifyKind(Tx.Accounts, AccountFilter{IncludeArchived: true}, func(_ *verifier, a *account.Account) subject {
 		return subject{kind: account.AccountKind, id: a.ID, version: a.Version}
 	}),
 	verifyKind(Tx.Contracts, ContractFilter{}, (*verifier).contract),
@@ -347,6 +347,9 @@ func (v *verifier) deal(d *deal.Deal) subject {
 				timeField("close_date", r.CloseDate, d.CloseDate),
 				field("account_id", r.AccountID, d.AccountID),
 				field("contact_id", r.ContactID, d.ContactID),
+				field("name", r.Name, d.Name),
+				field("description", r.Description, d.Description),
+				timeField("archived_at", r.ArchivedAt, d.ArchivedAt),
 				timeField("updated_at", r.UpdatedAt, d.UpdatedAt),
 				field("version", r.Version, d.Version),
 			), nil

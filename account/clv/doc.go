@@ -33,7 +33,12 @@
 // The continuous-time models implement PurchaseModel: expected purchases in
 // (0, t], conditional expected purchases of a customer, P(alive) and
 // P(X(t) = n). FrequencyFit and Summary.Tracking compare a fitted model
-// with the data, in the calibration period and over the holdout period.
+// with the data, in the calibration period and over the holdout period;
+// Summary.HoldoutFit sets each group of customers' holdout purchases beside
+// the model's conditional expectation (the papers' out-of-sample check).
+// GammaGammaCustomers picks the repeat buyers the spend model can take:
+// a repeat buyer whose repeat purchases add up to zero is left out and
+// counted.
 //
 // # Numbers
 //

@@ -105,8 +105,9 @@ type Summary struct {
 	Unit Unit
 	// Holdout is the length of the holdout period in Unit.
 	Holdout float64
-	// Excluded counts the customers left out because their first purchase
-	// falls after the calibration period.
+	// Excluded counts the customers of the transactions left out because
+	// their first purchase falls after the calibration period, with or
+	// without a holdout period and wherever after it the purchase falls.
 	Excluded int
 
 	// repeats holds the day (counted from Start) of every repeat purchase
@@ -177,6 +178,7 @@ func Summarize(transactions iter.Seq[Transaction], opts SummaryOptions) (Summary
 
 	index := make(map[string]int32)
 	var ids []string
+	var firstDay []int64 // per customer index: the earliest purchase day
 	var recs []dayAmount
 	n := 0
 	for tx := range transactions {
@@ -192,14 +194,16 @@ func Summarize(transactions iter.Seq[Transaction], opts SummaryOptions) (Summary
 			return Summary{}, crmkit.Invalid(field("transactions", i, "amount"), "must be finite and not negative, got %v for customer %q", tx.Amount, tx.Customer)
 		}
 		day := civilDay(tx.Time, loc)
-		if day > obsEnd {
-			continue
-		}
 		c, ok := index[tx.Customer]
 		if !ok {
 			c = int32(len(ids))
 			index[tx.Customer] = c
 			ids = append(ids, tx.Customer)
+			firstDay = append(firstDay, day)
+		}
+		firstDay[c] = min(firstDay[c], day)
+		if day > obsEnd {
+			continue
 		}
 		recs = append(recs, dayAmount{customer: c, day: day, amount: tx.Amount})
 	}
@@ -217,7 +221,6 @@ func Summarize(transactions iter.Seq[Transaction], opts SummaryOptions) (Summary
 		c := recs[i].customer
 		first := recs[i].day
 		if first > calEnd {
-			s.Excluded++
 			for i < len(recs) && recs[i].customer == c {
 				i++
 			}
@@ -254,6 +257,11 @@ func Summarize(transactions iter.Seq[Transaction], opts SummaryOptions) (Summary
 			cust.HoldoutMonetaryValue = holdSum / float64(cust.HoldoutFrequency)
 		}
 		s.Customers = append(s.Customers, cust)
+	}
+	for _, d := range firstDay {
+		if d > calEnd {
+			s.Excluded++
+		}
 	}
 	if len(s.Customers) == 0 {
 		return Summary{}, crmkit.Invalid("transactions", "no customer made a first purchase on or before the calibration end %s",

@@ -87,6 +87,9 @@ added AS (INSERT INTO account_contacts (tenant_id, account_id, id)
 	ON CONFLICT DO NOTHING)`
 	},
 	where: func(f *storage.AccountFilter, b *strings.Builder, args []any) []any {
+		if !f.IncludeArchived {
+			b.WriteString(notArchived)
+		}
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))
 		}

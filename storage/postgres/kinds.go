@@ -33,6 +33,9 @@ var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 	validate:       storage.ValidateLead,
 	validateFilter: storage.LeadFilter.Validate,
 	where: func(f *storage.LeadFilter, b *strings.Builder, args []any) []any {
+		if !f.IncludeArchived {
+			b.WriteString(notArchived)
+		}
 		if f.Stage != 0 {
 			b.WriteString(" AND stage = " + param(&args, f.Stage.String()))
 		}
@@ -70,6 +73,9 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	},
 	ranged: func(f *storage.DealFilter) bool { return !f.CloseFrom.IsZero() || !f.CloseTo.IsZero() },
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
+		if !f.IncludeArchived {
+			b.WriteString(notArchived)
+		}
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
 		}

@@ -33,7 +33,7 @@ const dealFacts = `SELECT id, stage, status, owner, pipeline,
 	(body->>'updated_at')::timestamptz, (body->'outcome'->>'at')::timestamptz, (body->>'close_date')::timestamptz,
 	coalesce(body->'outcome'->>'reason', ''), coalesce(body->'outcome'->>'competitor', ''),
 	coalesce(body->>'type', ''), coalesce(body->>'campaign_id', '')
-	FROM deals WHERE tenant_id = $1`
+	FROM deals WHERE tenant_id = $1` + notArchived
 
 var (
 	dealFactsFirst = dealFacts + ` ORDER BY id LIMIT ` + strconv.Itoa(reportBatch)
@@ -44,7 +44,8 @@ var (
 // (funnel.OpportunityOf of the deal, of which it reads only what the
 // adapter reads), in ID order, reading the deals table in batches of
 // 1,000 rows (keyset pagination on the ID), never a query per deal. It
-// makes the Store a funnel.Source.
+// makes the Store a funnel.Source. Archived deals are left out, as
+// storage.DealFilter leaves them out by default.
 func (s *Store) Opportunities(ctx context.Context) iter.Seq2[funnel.Opportunity, error] {
 	return func(yield func(funnel.Opportunity, error) bool) {
 		if err := storage.CheckContext(ctx); err != nil {

@@ -34,7 +34,7 @@ FROM (SELECT stage, st, cur, amt,
 		CASE status WHEN 'open' THEN 0 WHEN 'suspended' THEN 1 WHEN 'won' THEN 2 WHEN 'lost' THEN 3 WHEN 'terminated' THEN 4 ELSE 5 END AS st,
 		coalesce(body->'amount'->>'currency', '') AS cur,
 		coalesce((body->'amount'->>'amount')::numeric, 0) AS amt
-		FROM deals WHERE tenant_id = $1) AS r) AS t
+		FROM deals WHERE tenant_id = $1` + notArchived + `) AS r) AS t
 GROUP BY stage, st, cur`
 
 // AggregateFunnel computes the report funnel.Summarize would compute over

@@ -33,6 +33,9 @@ var leadKind = (&kind[lead.Lead, storage.LeadFilter]{
 	validate:       storage.ValidateLead,
 	validateFilter: storage.LeadFilter.Validate,
 	where: func(f *storage.LeadFilter, b *strings.Builder, args []any) []any {
+		if !f.IncludeArchived {
+			b.WriteString(notArchived)
+		}
 		if f.Stage != 0 {
 			args = cond(b, args, " AND stage = ?", f.Stage.String())
 		}
@@ -61,6 +64,9 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	validate:       storage.ValidateDeal,
 	validateFilter: storage.DealFilter.Validate,
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
+		if !f.IncludeArchived {
+			b.WriteString(notArchived)
+		}
 		if f.Account != uuid.Nil {
 			args = cond(b, args, " AND account_id = ?", f.Account[:])
 		}
@@ -180,6 +186,9 @@ var accountKind = (&kind[account.Account, storage.AccountFilter]{
 	validate:       storage.ValidateAccount,
 	validateFilter: storage.AccountFilter.Validate,
 	where: func(f *storage.AccountFilter, b *strings.Builder, args []any) []any {
+		if !f.IncludeArchived {
+			b.WriteString(notArchived)
+		}
 		if f.Owner != "" {
 			args = cond(b, args, " AND owner = ?", f.Owner)
 		}

@@ -104,6 +104,25 @@
 //     repeated row or event ID, a dangling account or contact, or another
 //     tenant's account fails with crmkit.ErrInvalid or ErrConflict and
 //     writes nothing in either tenant; imports stay in their tenant.
+//   - Edits (Edits): lead, deal, account and contact edits round-trip
+//     through Save with their events; crmkit.FieldHistory over the stored
+//     events is the hand-written history; a deal moved to another account
+//     must name a contact of it (*storage.ReferenceError, nothing
+//     written); an edit of an archived record is a *crmkit.ArchivedError.
+//   - Archive (Archive): archived leads, deals and accounts are left out
+//     of List (under filters too) and of funnel.Source and
+//     funnel.Aggregator reports, listed with IncludeArchived, and back
+//     after Restore, with every event kept.
+//   - Delete (Delete), for a store that implements storage.Deleter: bad
+//     input, unknown and another tenant's records write nothing; a delete
+//     removes state, events and idempotency key, leaves one tombstone
+//     without personal data, keeps the ID from being created again and
+//     the feed's consumers in place; referenced accounts and deals are
+//     refused (*storage.InUseError) until their referrers are gone.
+//     DeleteModel: a rapid model of creates, edits, archives, restores,
+//     deletes and feed reads: stored leads and histories are the model's,
+//     a deleted ID yields only its tombstone, and a consumer reads every
+//     event still in the log once, in write order.
 //   - Nil contexts (NilContext) are crmkit.ErrInvalid from every method,
 //     inside Update too; the storage cases of issue 16 (Hardening) are
 //     refused with exactly one root sentinel, without a panic or a hang.
@@ -198,9 +217,13 @@ var tests = []test{
 	{"Interactions", testInteractions},
 	{"ServiceReferences", testServiceReferences},
 	{"Timeline", testTimeline},
-	{"Feed", testFeed},       // optional: storage.Feed
-	{"Reports", testReports}, // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
-	{"Import", testImport},   // optional: storage.Importer
+	{"Edits", testEdits},
+	{"Archive", testArchive},
+	{"Delete", testDelete},           // optional: storage.Deleter
+	{"DeleteModel", testDeleteModel}, // optional: storage.Deleter
+	{"Feed", testFeed},               // optional: storage.Feed
+	{"Reports", testReports},         // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
+	{"Import", testImport},           // optional: storage.Importer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
