@@ -162,17 +162,18 @@
 //     index only or ANDed in a bitmap with the other filters' indexes,
 //     and then the page's rows: the rows read are a page, the index
 //     entries read are the window's (a week of close dates, not the
-//     tenant). A page in ID order cannot be cut from a range index in
-//     less: ordering by the range column would be, and would change the
-//     order and the cursor of every store, so it is left for a later
-//     version.
+//     tenant; deals read the window's rows too while archived deals are
+//     left out, as that check reads the body). A page in ID order cannot
+//     be cut from a range index in less: ordering by the range column
+//     would be, and would change the order and the cursor of every
+//     store, so it is left for a later version.
 //
 // Several equality filters together are answered from the index of one
 // of them (the planner's choice) and the others checked on the rows it
 // gives: a page reads more when the combination is much rarer than each
 // filter alone (an owner's deals of a rare stage read the owner's rows
-// until a page matches). Not indexed: account relations (a bit set of a few
-// values) and campaign During (an overlap of two columns; campaigns are
+// until a page matches). Not indexed: account relations (a bit set of a
+// few values) and campaign During (an overlap of two columns; campaigns are
 // few), and the account dedupe keys by e-mail and phone go through GIN
 // indexes, not in ID order (they select a handful of accounts). The plan
 // tests (plan_test.go) run EXPLAIN ANALYZE of every filter's statement
