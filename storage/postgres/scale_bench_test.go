@@ -179,11 +179,12 @@ func BenchmarkScale(b *testing.B) {
 				{"list-owner-close-week", scaleReps, list(storage.DealFilter{Owner: "o7", CloseFrom: week.CloseFrom, CloseTo: week.CloseTo}, "")},
 				// The statements of schema version 10 beside the
 				// builder's, in the same run: the close-date range and a
-				// stage set as plain conditions of the id-ordered walk.
-				{"old-sql-close-week", scaleReps, oldSQL(db, `expected_close >= $4 AND expected_close < $5`, week.CloseFrom, week.CloseTo)},
-				{"old-sql-close-90d", scaleReps, oldSQL(db, `expected_close >= $4 AND expected_close < $5`, end, end.AddDate(0, 0, 90))},
-				{"old-sql-stages", scaleReps, oldSQL(db, `stage = ANY($4::int2[])`, []int16{1, 2})},
-				{"old-sql-owner-close-week", scaleReps, oldSQL(db, `owner = $4 AND expected_close >= $5 AND expected_close < $6`, "o7", week.CloseFrom, week.CloseTo)},
+				// stage set as plain conditions of the id-ordered walk;
+				// 25 times, as they take seconds from 1M deals on.
+				{"old-sql-close-week", 25, oldSQL(db, `expected_close >= $4 AND expected_close < $5`, week.CloseFrom, week.CloseTo)},
+				{"old-sql-close-90d", 25, oldSQL(db, `expected_close >= $4 AND expected_close < $5`, end, end.AddDate(0, 0, 90))},
+				{"old-sql-stages", 25, oldSQL(db, `stage = ANY($4::int2[])`, []int16{1, 2})},
+				{"old-sql-owner-close-week", 25, oldSQL(db, `owner = $4 AND expected_close >= $5 AND expected_close < $6`, "o7", week.CloseFrom, week.CloseTo)},
 				{"by-aggregate", scaleReps, func(int) error {
 					for _, err := range s.Events().ByAggregate(ctx, ids[rng.IntN(len(ids))]) {
 						if err != nil {
