@@ -19,11 +19,12 @@ var (
 	// replicated to every node (Citus create_reference_table).
 	referenceTables = []string{"schema_migrations"}
 	// nonTenantIndexes are indexes that do not lead with tenant_id:
-	// GIN indexes of text arrays (the account dedupe keys), which
+	// GIN indexes of text arrays (the account dedupe keys) and of custom
+	// field values (jsonb_path_ops on body->'custom', 0013), which
 	// PostgreSQL cannot prefix with a btree column without the btree_gin
 	// extension. Every statement using them also filters by tenant_id;
 	// on Citus they exist per shard like any index.
-	nonTenantIndexes = []string{"accounts_contact_emails", "accounts_contact_phones"}
+	nonTenantIndexes = []string{"accounts_contact_emails", "accounts_contact_phones", "accounts_custom", "deals_custom", "leads_custom"}
 	// sequences are the change feed's insertion counter (0010_feed.sql):
 	// the one sequence, PostgreSQL's own feed (see the package
 	// documentation, Citus and CockroachDB).
