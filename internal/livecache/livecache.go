@@ -52,3 +52,10 @@ func (c *Cache) Put(tenant string, version int64, sum *funnel.LiveSummary) {
 	}
 	c.tenants[tenant] = entry{version: version, sum: sum}
 }
+
+// Reset forgets every cached summary.
+func (c *Cache) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.tenants)
+}

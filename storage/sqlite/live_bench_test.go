@@ -22,7 +22,7 @@ func BenchmarkLiveRead(b *testing.B) {
 			b.Fatal(err)
 		}
 		return s
-	}, 10_000, 1_000_000)
+	}, func() { sqlite.ForgetLive(db) }, 10_000, 1_000_000)
 }
 
 // BenchmarkLiveSave is one deal Save with the live_deals triggers beside
