@@ -20,10 +20,10 @@ CREATE TRIGGER live_deals_version_insert AFTER INSERT ON deals BEGIN
 	ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1;
 END;
 
+-- A row keeps its tenant (the store never changes tenant_id), so an
+-- update counts once, for the new row's.
 CREATE TRIGGER live_deals_version_update AFTER UPDATE ON deals BEGIN
 	INSERT INTO live_deals_version (tenant_id, version) VALUES (NEW.tenant_id, 1)
-	ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1;
-	INSERT INTO live_deals_version (tenant_id, version) VALUES (OLD.tenant_id, 1)
 	ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1;
 END;
 
