@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -52,8 +53,12 @@ type LiveGroup struct {
 // source, origin month, currency), kept up to date one state change at a
 // time (Apply) instead of being recomputed from every history. Reading it
 // (Rows, Report) costs O(groups), whatever the number of entities: a
-// dashboard's read. Stores keep one beside their deals (see
-// storage.Projections).
+// dashboard's read. Beside the groups it keeps their margins by owner, by
+// source and by origin month, so a Report splitting by at most one of
+// them, matching nothing, reads O(stages x statuses x values) rows
+// instead of the groups' cross product. Clone is O(1): clones share the
+// groups until one of them changes. Stores keep one beside their deals
+// (see storage.Projections).
 //
 // Report gives the Report Summarize computes over the entities' current
 // states, for the splits the groups allow, without the durations (cycle
@@ -62,7 +67,85 @@ type LiveGroup struct {
 // The zero LiveSummary is empty and ready to use. A LiveSummary is not safe
 // for concurrent use.
 type LiveSummary struct {
-	rows map[LiveKey]LiveGroup // by value: Clone copies the map whole
+	s *liveState // shared with clones until one of them changes
+}
+
+// liveState is what a LiveSummary holds. Clone shares it and marks it
+// shared; a shared state is never changed again (every holder copies it
+// before a change), so clones read it from any goroutine without a lock.
+type liveState struct {
+	rows map[LiveKey]LiveGroup
+	// margins holds the same entities by (one dimension's value, reached
+	// set, stage, status, currency): [0] without a dimension (the total),
+	// then by owner, source and origin month. Report reads the one it
+	// needs when it splits by at most one dimension and matches nothing:
+	// O(stages x statuses x values) rows instead of the cross product.
+	margins [numMargins]map[liveMargin]LiveGroup
+	// marginBad is set once a margin's sum went beyond int64: Report
+	// then reads rows, which report the overflow.
+	marginBad bool
+	shared    atomic.Bool
+}
+
+// The margins of a liveState.
+const (
+	marginTotal = iota
+	marginOwner
+	marginSource
+	marginMonth
+	numMargins
+)
+
+// liveMargin is the key of a margin: text is the owner or source, month
+// the origin month, the rest the LiveKey's.
+type liveMargin struct {
+	text     string
+	month    time.Time
+	reached  uint64
+	stage    int
+	status   Status
+	currency crmkit.Currency
+}
+
+// marginOf returns the key of k in margin m.
+func marginOf(m int, k *LiveKey) liveMargin {
+	g := liveMargin{reached: k.Reached, stage: k.Stage, status: k.Status, currency: k.Currency}
+	switch m {
+	case marginOwner:
+		g.text = k.Owner
+	case marginSource:
+		g.text = k.Source
+	case marginMonth:
+		g.month = k.Month
+	}
+	return g
+}
+
+// rows returns the groups p holds (nil when empty); for reading only.
+func (p *LiveSummary) rows() map[LiveKey]LiveGroup {
+	if p.s == nil {
+		return nil
+	}
+	return p.s.rows
+}
+
+// mutable returns p's state for a change, copying it first when a clone
+// shares it.
+func (p *LiveSummary) mutable() *liveState {
+	switch {
+	case p.s == nil:
+		p.s = &liveState{rows: make(map[LiveKey]LiveGroup)}
+		for i := range p.s.margins {
+			p.s.margins[i] = make(map[liveMargin]LiveGroup)
+		}
+	case p.s.shared.Load():
+		c := &liveState{rows: maps.Clone(p.s.rows), marginBad: p.s.marginBad}
+		for i, m := range p.s.margins {
+			c.margins[i] = maps.Clone(m)
+		}
+		p.s = c
+	}
+	return p.s
 }
 
 // Apply moves one entity from state before to state after: nil before for
@@ -91,14 +174,14 @@ func (p *LiveSummary) Apply(before, after *Opportunity) error {
 	var out, in LiveGroup
 	if before != nil {
 		out = LiveGroup{Key: LiveKeyOf(before), Count: 1, Amount: before.Amount}
-		r, ok := p.rows[out.Key]
+		r, ok := p.rows()[out.Key]
 		if !ok || r.Count < 1 || r.Amount.Minor() < out.Amount.Minor() {
 			return crmkit.Invalid("before", "entity %s: the projection holds no entity in its group %v", before.Entity, out.Key)
 		}
 	}
 	if after != nil {
 		in = LiveGroup{Key: LiveKeyOf(after), Count: 1, Amount: after.Amount}
-		if r, ok := p.rows[in.Key]; ok {
+		if r, ok := p.rows()[in.Key]; ok {
 			if _, err := r.Amount.Add(in.Amount); err != nil {
 				return fmt.Errorf("entity %s: projection group amount: %w", after.Entity, crmkit.ErrOverflow)
 			}
@@ -119,7 +202,8 @@ func (p *LiveSummary) Apply(before, after *Opportunity) error {
 // groups they keep: to the group's count and amount, or as a new group.
 // A row with a negative count or amount, an amount in another currency
 // than its key's, or an unknown status or stage is ErrInvalid; sums
-// beyond int64 are ErrOverflow. A refused row changes nothing.
+// beyond int64 are ErrOverflow. A row of no entity (count 0) adds no
+// group, and must have no amount. A refused row changes nothing.
 func (p *LiveSummary) Add(r LiveGroup) error {
 	switch {
 	case p == nil:
@@ -130,12 +214,16 @@ func (p *LiveSummary) Add(r LiveGroup) error {
 		return crmkit.Invalid("row", "amount %s in a group in %q", r.Amount, r.Key.Currency)
 	case r.Key.Status >= numStatuses || r.Key.Stage < -1:
 		return crmkit.Invalid("row", "unknown status %d or stage %d", r.Key.Status, r.Key.Stage)
+	case r.Count == 0 && !r.Amount.IsZero():
+		return crmkit.Invalid("row", "amount %s of no entity", r.Amount)
+	case r.Count == 0:
+		return nil // no entity: no group
 	}
 	if r.Amount.Currency().IsZero() && !r.Key.Currency.IsZero() {
 		r.Amount, _ = crmkit.NewMoney(0, r.Key.Currency)
 	}
 	r.Key.Month = utcMonth(r.Key.Month)
-	if old, ok := p.rows[r.Key]; ok {
+	if old, ok := p.rows()[r.Key]; ok {
 		c := old.Count + r.Count
 		if c < old.Count {
 			return fmt.Errorf("projection group count: %w", crmkit.ErrOverflow)
@@ -148,35 +236,53 @@ func (p *LiveSummary) Add(r LiveGroup) error {
 	return nil
 }
 
-// add adds r (checked) to its group, dropping a group left empty.
+// add adds r (checked) to its group and to its margins, dropping a group
+// left empty.
 func (p *LiveSummary) add(r *LiveGroup) {
-	if p.rows == nil {
-		p.rows = make(map[LiveKey]LiveGroup)
+	st := p.mutable()
+	c := *r
+	if c.Amount.Currency().IsZero() && !c.Key.Currency.IsZero() {
+		c.Amount, _ = crmkit.NewMoney(0, c.Key.Currency)
 	}
-	old, ok := p.rows[r.Key]
-	if !ok {
-		c := *r
-		if c.Amount.Currency().IsZero() && !c.Key.Currency.IsZero() {
-			c.Amount, _ = crmkit.NewMoney(0, c.Key.Currency)
-		}
-		p.rows[r.Key] = c
-		return
+	addGroup(st.rows, c.Key, &c, nil)
+	for m := range st.margins {
+		addGroup(st.margins[m], marginOf(m, &c.Key), &c, &st.marginBad)
 	}
-	old.Count += r.Count
-	old.Amount, _ = old.Amount.Add(r.Amount) // checked by the caller
-	if old.Count == 0 {
-		delete(p.rows, r.Key)
-		return
-	}
-	p.rows[r.Key] = old
 }
 
-// Clone returns a copy of p that shares nothing with it, in O(groups).
+// addGroup adds r to group k of rows, dropping a group left empty. The
+// caller checked the sums of rows' own groups (bad nil); a margin's sum
+// beyond int64 sets *bad instead.
+func addGroup[K comparable](rows map[K]LiveGroup, k K, r *LiveGroup, bad *bool) {
+	old, ok := rows[k]
+	if !ok {
+		rows[k] = *r
+		return
+	}
+	n := old.Count + r.Count
+	amt, err := old.Amount.Add(r.Amount)
+	if bad != nil && (err != nil || (r.Count > 0) != (n > old.Count)) {
+		*bad = true
+	}
+	old.Count, old.Amount = n, amt
+	if old.Count == 0 {
+		delete(rows, k)
+		return
+	}
+	rows[k] = old
+}
+
+// Clone returns a copy of p that shares nothing with it that either can
+// change: in O(1), the two sharing their groups until one of them
+// changes (which then copies them, in O(groups)). Clones of one summary
+// may be read (Len, Rows, Report) from several goroutines at once, while
+// the summary they came from changes.
 func (p *LiveSummary) Clone() *LiveSummary {
-	if p == nil {
+	if p == nil || p.s == nil {
 		return new(LiveSummary)
 	}
-	return &LiveSummary{rows: maps.Clone(p.rows)}
+	p.s.shared.Store(true)
+	return &LiveSummary{s: p.s}
 }
 
 // Len returns the number of groups.
@@ -184,7 +290,7 @@ func (p *LiveSummary) Len() int {
 	if p == nil {
 		return 0
 	}
-	return len(p.rows)
+	return len(p.rows())
 }
 
 // Rows returns the groups, sorted by key (status, stage, reached set,
@@ -193,9 +299,10 @@ func (p *LiveSummary) Rows() []LiveGroup {
 	if p == nil {
 		return nil
 	}
-	out := make([]LiveGroup, 0, len(p.rows))
-	for _, k := range slices.SortedFunc(maps.Keys(p.rows), compareLiveKeys) {
-		out = append(out, p.rows[k])
+	rows := p.rows()
+	out := make([]LiveGroup, 0, len(rows))
+	for _, k := range slices.SortedFunc(maps.Keys(rows), compareLiveKeys) {
+		out = append(out, rows[k])
 	}
 	return out
 }
@@ -248,6 +355,9 @@ func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
 		return Report{}, crmkit.Invalid("reporting currency", "a projection keeps no close dates to convert at")
 	}
 	n := stages.Len()
+	if p.s != nil && !p.s.marginBad && len(q.By) <= 1 && q.Match.Owner == "" && q.Match.Source == "" {
+		return p.reportMargins(stages, q)
+	}
 	total := newAcc(n, q.Quantiles, q.AsOf)
 	groups := make(map[Key]*acc)
 	// With one dimension the group is found by that value alone (cheaper
@@ -272,7 +382,7 @@ func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
 		}
 		return g
 	}
-	for _, r := range p.rows {
+	for _, r := range p.rows() {
 		if q.Match.Owner != "" && r.Key.Owner != q.Match.Owner || q.Match.Source != "" && r.Key.Source != q.Match.Source {
 			continue
 		}
@@ -332,6 +442,65 @@ func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
 	}
 	rep := Report{AsOf: q.AsOf, By: slices.Clone(q.By), Total: s}
 	for k, a := range groups {
+		s, err := a.summary(stages)
+		if err != nil {
+			return Report{}, fmt.Errorf("group %s: %w", k, err)
+		}
+		rep.Groups = append(rep.Groups, Group{Key: k, Summary: s})
+	}
+	slices.SortFunc(rep.Groups, func(a, b Group) int { return compareKeys(a.Key, b.Key) })
+	return rep, nil
+}
+
+// reportMargins is Report (q checked) of a query splitting by at most one
+// dimension and matching nothing, from the margins: the total's, and the
+// dimension's.
+func (p *LiveSummary) reportMargins(stages stageList, q Query) (Report, error) {
+	n := stages.Len()
+	total := newAcc(n, q.Quantiles, q.AsOf)
+	for _, r := range p.s.margins[marginTotal] {
+		o := Opportunity{Reached: r.Key.Reached, Stage: r.Key.Stage, Status: r.Key.Status}
+		if err := o.validate(n); err != nil {
+			return Report{}, fmt.Errorf("projection group %v: %w", r.Key, err)
+		}
+		if err := total.addRow(&r); err != nil {
+			return Report{}, err
+		}
+	}
+	s, err := total.summary(stages)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{AsOf: q.AsOf, By: slices.Clone(q.By), Total: s}
+	if len(q.By) == 0 {
+		return rep, nil
+	}
+	m := marginOwner
+	switch q.By[0] {
+	case BySource:
+		m = marginSource
+	case ByPeriod:
+		m = marginMonth
+	}
+	groups := make(map[liveMargin]*acc) // by the margin's key without the state
+	for k, r := range p.s.margins[m] {
+		v := liveMargin{text: k.text, month: k.month}
+		g := groups[v]
+		if g == nil {
+			g = newAcc(n, q.Quantiles, q.AsOf)
+			groups[v] = g
+		}
+		if err := g.addRow(&r); err != nil {
+			return Report{}, err
+		}
+	}
+	for v, a := range groups {
+		var k Key
+		if m == marginMonth {
+			k.Period = v.month
+		} else {
+			k.set(q.By[0], v.text)
+		}
 		s, err := a.summary(stages)
 		if err != nil {
 			return Report{}, fmt.Errorf("group %s: %w", k, err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"iter"
 	"maps"
+	"math"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -67,6 +69,11 @@ func drawState(t *rapid.T, e uuid.UUID) funnel.Opportunity {
 func TestLiveSummaryRecompute(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		var live funnel.LiveSummary
+		type snapshot struct {
+			live *funnel.LiveSummary
+			rows []funnel.LiveGroup
+		}
+		var snaps []snapshot
 		current := map[uuid.UUID]funnel.Opportunity{}
 		steps := rapid.IntRange(0, 60).Draw(t, "steps")
 		for range steps {
@@ -82,6 +89,12 @@ func TestLiveSummaryRecompute(t *testing.T) {
 			if err := live.Apply(before, after); err != nil {
 				t.Fatal(err)
 			}
+			if rapid.IntRange(0, 4).Draw(t, "clone") == 0 {
+				// A clone taken now must keep this state, whatever
+				// the original does next (they share it until then).
+				snap := live.Clone()
+				snaps = append(snaps, snapshot{snap, snap.Rows()})
+			}
 			if after == nil {
 				delete(current, e)
 			} else {
@@ -89,17 +102,25 @@ func TestLiveSummaryRecompute(t *testing.T) {
 			}
 		}
 		asOf := ymd(2025, 6, 1)
-		for _, by := range [][]funnel.Dimension{nil, {funnel.ByOwner}, {funnel.BySource, funnel.ByPeriod}, {funnel.ByOwner, funnel.BySource, funnel.ByPeriod}} {
-			q := funnel.Query{AsOf: asOf, By: by, Quantiles: crmkit.QuantilesNone}
-			want, err := funnel.Summarize(testStages(), maps.Values(current), q)
-			if err != nil {
-				t.Fatal(err)
+		// Splits by at most one dimension without a match read the
+		// margins; the others read the groups.
+		for _, by := range [][]funnel.Dimension{nil, {funnel.ByOwner}, {funnel.BySource}, {funnel.ByPeriod},
+			{funnel.BySource, funnel.ByPeriod}, {funnel.ByOwner, funnel.BySource, funnel.ByPeriod}} {
+			for _, match := range []funnel.Dims{{}, {Owner: "ann"}, {Source: "web"}} {
+				q := funnel.Query{AsOf: asOf, By: by, Match: match, Quantiles: crmkit.QuantilesNone}
+				want, err := funnel.Summarize(testStages(), maps.Values(current), q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := live.Report(testStages(), q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				assert.Equal(t, countsOnly(want), countsOnly(got), "by %v match %+v", by, match)
 			}
-			got, err := live.Report(testStages(), q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			assert.Equal(t, countsOnly(want), countsOnly(got), "by %v", by)
+		}
+		for i, sn := range snaps {
+			assert.Equal(t, sn.rows, sn.live.Rows(), "clone %d changed after it was taken", i)
 		}
 		n := int64(0)
 		for _, r := range live.Rows() {
@@ -204,4 +225,57 @@ func TestValues(t *testing.T) {
 	err = nil
 	assert.Empty(t, slices.Collect(funnel.Values(context.Background(), nil, &err)))
 	assert.ErrorIs(t, err, crmkit.ErrInvalid)
+}
+
+// TestLiveSummaryMarginOverflow: sums that fit each group but not their
+// total are ErrOverflow in every report, as a recompute would find.
+func TestLiveSummaryMarginOverflow(t *testing.T) {
+	var live funnel.LiveSummary
+	big, err := crmkit.NewMoney(math.MaxInt64/2+1, eur)
+	require.NoError(t, err)
+	a := funnel.Opportunity{Entity: id(1), Stage: 0, Reached: 1, Amount: big, Dims: funnel.Dims{Owner: "ann"}, Origin: ymd(2025, 1, 5)}
+	b := a
+	b.Entity, b.Dims.Owner = id(2), "bob"
+	require.NoError(t, live.Apply(nil, &a))
+	require.NoError(t, live.Apply(nil, &b))
+	for _, by := range [][]funnel.Dimension{nil, {funnel.ByOwner}, {funnel.ByPeriod}} {
+		_, err := live.Report(testStages(), funnel.Query{AsOf: ymd(2025, 3, 1), By: by})
+		assert.ErrorIs(t, err, crmkit.ErrOverflow, "by %v", by)
+	}
+	// Once one entity leaves, the other's report is right again.
+	require.NoError(t, live.Apply(&b, nil))
+	rep, err := live.Report(testStages(), funnel.Query{AsOf: ymd(2025, 3, 1), By: []funnel.Dimension{funnel.ByOwner}})
+	require.NoError(t, err)
+	assert.Equal(t, big, rep.Total.OpenAmount)
+	require.Len(t, rep.Groups, 1)
+	assert.Equal(t, "ann", rep.Groups[0].Key.Owner)
+}
+
+// TestLiveSummaryCloneConcurrent: clones are read by other goroutines
+// while the original changes (run with -race).
+func TestLiveSummaryCloneConcurrent(t *testing.T) {
+	var live funnel.LiveSummary
+	var wg sync.WaitGroup
+	for i := range 50 {
+		o := funnel.Opportunity{Entity: id(byte(i)), Stage: 0, Reached: 1, Amount: money(t, 100), Origin: ymd(2025, 1, 5)}
+		require.NoError(t, live.Apply(nil, &o))
+		c := live.Clone()
+		wg.Add(1)
+		go func(want int64) {
+			defer wg.Done()
+			rep, err := c.Report(testStages(), funnel.Query{AsOf: ymd(2025, 3, 1), By: []funnel.Dimension{funnel.ByOwner}})
+			assert.NoError(t, err)
+			assert.Equal(t, want, rep.Total.Entities)
+		}(int64(i + 1))
+	}
+	wg.Wait()
+}
+
+func TestLiveSummaryAddEmpty(t *testing.T) {
+	var live funnel.LiveSummary
+	k := funnel.LiveKey{Stage: 0, Reached: 1, Currency: eur}
+	require.NoError(t, live.Add(funnel.LiveGroup{Key: k}))
+	assert.Equal(t, 0, live.Len(), "a row of no entity adds no group")
+	assert.ErrorIs(t, live.Add(funnel.LiveGroup{Key: k, Amount: money(t, 100)}), crmkit.ErrInvalid)
+	assert.Equal(t, 0, live.Len())
 }

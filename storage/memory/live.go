@@ -41,7 +41,9 @@ func (st *state) watchDeals() {
 
 // LiveDeals returns a copy of the live summary of the tenant's deals,
 // kept up to date by every committed deal write (see
-// storage.Projections); O(groups). A summary that met a sum beyond int64
+// storage.Projections); O(1): the copy shares the groups until either
+// changes (funnel.LiveSummary.Clone), so the first deal write after a
+// read copies them. A summary that met a sum beyond int64
 // stays in error (crmkit.ErrOverflow).
 func (s *Store) LiveDeals(ctx context.Context) (*funnel.LiveSummary, error) {
 	st := s.state()

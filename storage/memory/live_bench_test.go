@@ -18,7 +18,7 @@ func BenchmarkLiveRead(b *testing.B) {
 			b.Fatal(err)
 		}
 		return s
-	}, 10_000, 1_000_000)
+	}, nil, 10_000, 1_000_000)
 }
 
 // BenchmarkLiveSave is one deal Save with the live summary beside one on

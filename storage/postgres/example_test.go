@@ -34,7 +34,8 @@ func ExampleMigrations() {
 	// 12 0012_deal_report_columns.sql
 	// 13 0013_custom_fields.sql
 	// 14 0014_list_indexes.sql
-	// schema version 14
+	// 15 0015_live_deals_rev.sql
+	// schema version 15
 }
 
 // A malformed DSN is refused before anything connects.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/postgres"
 	"github.com/crmkit/crmkit/storage/storagetest"
 )
 
@@ -19,7 +20,7 @@ func BenchmarkLiveRead(b *testing.B) {
 			b.Fatal(err)
 		}
 		return s
-	}, 10_000, 1_000_000)
+	}, func() { postgres.ForgetLive(db) }, 10_000, 1_000_000)
 }
 
 // BenchmarkLiveSave is one deal Save with the live_deals triggers beside

@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/storage/postgres"
+	"github.com/crmkit/crmkit/storage/storagetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -40,12 +41,17 @@ func TestMigrateBackfillsLiveDeals(t *testing.T) {
 	require.NoError(t, err)
 	_, err = db.Pool().Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
 	require.NoError(t, err)
-	// Every migration but 0011_live_deals, which runs after the deals are
-	// written: this code writes the columns and tables of the later ones.
-	var liveMig postgres.Migration
+	// Every migration but 0011_live_deals and 0015_live_deals_rev (which
+	// changes its table), which run after the deals are written: this
+	// code writes the columns and tables of the later ones.
+	var liveMig, revMig postgres.Migration
 	for _, m := range postgres.Migrations() {
-		if m.Name == "0011_live_deals.sql" {
+		switch m.Name {
+		case "0011_live_deals.sql":
 			liveMig = m
+			continue
+		case "0015_live_deals_rev.sql":
+			revMig = m
 			continue
 		}
 		_, err := db.Pool().Exec(ctx, m.SQL)
@@ -61,8 +67,11 @@ func TestMigrateBackfillsLiveDeals(t *testing.T) {
 		_, err := s.Deals().Create(ctx, d, "", e)
 		require.NoError(t, err)
 	}
-	_, err = db.Pool().Exec(ctx, liveMig.SQL)
-	require.NoError(t, err, liveMig.Name)
+	for _, m := range []postgres.Migration{liveMig, revMig} {
+		require.NotEmpty(t, m.SQL)
+		_, err = db.Pool().Exec(ctx, m.SQL)
+		require.NoError(t, err, m.Name)
+	}
 	for _, m := range postgres.Migrations() {
 		_, err = db.Pool().Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
 		require.NoError(t, err)
@@ -89,4 +98,21 @@ func TestMigrateBackfillsLiveDeals(t *testing.T) {
 	assert.Equal(t, int64(2), got.Groups[0].Summary.Entities)
 	assert.Equal(t, want.Total.OpenAmount, got.Total.OpenAmount)
 	assert.Equal(t, want.Total.Stages[0].ReachedAmount, got.Total.Stages[0].ReachedAmount)
+}
+
+// A DB's cached live summary sees the writes of another DB on the same
+// schema.
+func TestLiveAcrossHandles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, schema := openSchema(t, testDSN(t))
+	require.NoError(t, db.Migrate(ctx))
+	other, err := postgres.Open(ctx, testDSN(t), postgres.Schema(schema))
+	require.NoError(t, err)
+	t.Cleanup(other.Close)
+	a, err := db.Tenant("acme")
+	require.NoError(t, err)
+	b, err := other.Tenant("acme")
+	require.NoError(t, err)
+	storagetest.LiveAcrossHandles(t, a, b)
 }

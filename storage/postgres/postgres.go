@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"github.com/crmkit/crmkit/internal/livecache"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,8 @@ type DB struct {
 	notifyMu  sync.Mutex
 	pending   map[string]struct{} // tenants whose consumers to wake
 	notifying bool                // a goroutine sends pending's NOTIFYs
+
+	live livecache.Cache // the live deal summaries last read (live.go)
 }
 
 // Option configures Open.

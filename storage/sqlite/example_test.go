@@ -109,7 +109,8 @@ func ExampleMigrations() {
 	// 4 0004_feed.sql
 	// 5 0005_live_deals.sql
 	// 6 0006_custom_fields.sql
-	// schema version 6
+	// 7 0007_live_deals_version.sql
+	// schema version 7
 }
 
 // A consumer of the change feed keeps its position in the file: after

@@ -22,7 +22,7 @@ func BenchmarkLiveRead(b *testing.B) {
 			b.Fatal(err)
 		}
 		return s
-	}, 10_000, 1_000_000)
+	}, func() { sqlite.ForgetLive(db) }, 10_000, 1_000_000)
 }
 
 // BenchmarkLiveSave is one deal Save with the live_deals triggers beside
@@ -47,7 +47,8 @@ func BenchmarkLiveSave(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, trg := range []string{"live_deals_insert", "live_deals_update", "live_deals_delete"} {
+	for _, trg := range []string{"live_deals_insert", "live_deals_update", "live_deals_delete",
+		"live_deals_version_insert", "live_deals_version_update", "live_deals_version_delete"} {
 		if _, err := raw.ExecContext(ctx, "DROP TRIGGER "+trg); err != nil {
 			b.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/sqlite"
+	"github.com/crmkit/crmkit/storage/storagetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -94,4 +95,21 @@ func TestMigrateBackfillsLiveDeals(t *testing.T) {
 	want, err := funnel.Summarize(p, slices.Values(opps), q)
 	require.NoError(t, err)
 	assert.Equal(t, want.Total.Stages[1].ReachedAmount, got.Total.Stages[1].ReachedAmount, "bidding reached by the won deal")
+}
+
+// A DB's cached live summary sees the writes of another DB on the same
+// file.
+func TestLiveAcrossHandles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crm.db")
+	var stores [2]storage.Store
+	for i := range stores {
+		db, err := sqlite.Open(ctx, path)
+		require.NoError(t, err)
+		t.Cleanup(db.Close)
+		require.NoError(t, db.Migrate(ctx))
+		stores[i], err = db.Tenant("acme")
+		require.NoError(t, err)
+	}
+	storagetest.LiveAcrossHandles(t, stores[0], stores[1])
 }

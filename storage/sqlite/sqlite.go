@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/crmkit/crmkit/internal/livecache"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +35,8 @@ type DB struct {
 
 	wakeMu sync.Mutex
 	wake   chan struct{} // closed at the next write commit; nil with no waiter
+
+	live livecache.Cache // the live deal summaries last read (live.go)
 }
 
 // Open opens (creating it if missing) the SQLite database file at path,

@@ -39,6 +39,12 @@ func testLive(t *testing.T, o Opener) {
 		n++
 		ctx := context.Background()
 		s := open(t, o, fmt.Sprintf("live-%d", n))
+		// A first read between writes: a store that caches its summary
+		// must see the later writes.
+		for i := range rapid.IntRange(0, 3).Draw(rt, "deals before a read") {
+			writeLiveDeal(rt, ctx, s, p, 200+i)
+		}
+		checkLive(rt, ctx, s, p)
 		count := rapid.IntRange(0, 5).Draw(rt, "deals")
 		for i := range count {
 			writeLiveDeal(rt, ctx, s, p, i)
@@ -178,4 +184,44 @@ func writeLiveDeal(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pip
 		}
 		d = next
 	}
+}
+
+// LiveAcrossHandles checks that the live summary a store reads sees every
+// write committed through another handle of the same database (another
+// process, say) since its last read, as a store caching its summary must:
+// a and b are one tenant of one database through two handles (two DBs
+// opened on it), a a storage.Projections.
+func LiveAcrossHandles(t *testing.T, a, b storage.Store) {
+	ctx := context.Background()
+	pa, ok := a.(storage.Projections)
+	require.True(t, ok, "a must implement storage.Projections")
+	p := deal.DefaultPipeline()
+	read := func(want funnel.Summary, msg string) {
+		t.Helper()
+		for range 2 { // the second read may come from a cache
+			live, err := pa.LiveDeals(ctx)
+			require.NoError(t, err, msg)
+			rep, err := live.Report(p, funnel.Query{AsOf: base.AddDate(1, 0, 0), Quantiles: crmkit.QuantilesNone})
+			require.NoError(t, err, msg)
+			require.Equal(t, want.Entities, rep.Total.Entities, msg)
+			require.Equal(t, want.Open, rep.Total.Open, msg)
+			require.Equal(t, want.Won, rep.Total.Won, msg)
+			require.Equal(t, want.WonAmount.Minor(), rep.Total.WonAmount.Minor(), msg)
+		}
+	}
+	read(funnel.Summary{}, "empty")
+	acc, accEv := accountWith(t, reportsAccount, suiteContact, "Live across", base)
+	_, err := b.Accounts().Create(ctx, acc, "", accEv...)
+	require.NoError(t, err)
+	c := deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: base}}
+	d, ev, err := deal.New(p, deal.NewDeal{Name: "across", Type: deal.NewBusiness, Amount: crmkit.MustMoney("250.00", "EUR"),
+		CloseDate: base.AddDate(1, 0, 0), AccountID: reportsAccount, ContactID: suiteContact, Owner: "rep-1"}, c)
+	require.NoError(t, err)
+	d, err = b.Deals().Create(ctx, d, "", ev)
+	require.NoError(t, err)
+	read(funnel.Summary{Entities: 1, Open: 1}, "after a create through the other handle")
+	next, ev, err := p.Win(d, deal.Outcome{Summary: "signed"}, c)
+	require.NoError(t, err)
+	require.NoError(t, b.Deals().Save(ctx, next, d.Version, ev))
+	read(funnel.Summary{Entities: 1, Won: 1, WonAmount: crmkit.MustMoney("250.00", "EUR")}, "after a win through the other handle")
 }
