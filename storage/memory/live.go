@@ -24,14 +24,19 @@ func (st *state) watchDeals() {
 		if st.live.err != nil {
 			return
 		}
+		// An archived deal is out of the summary, as it is out of List and
+		// the funnel.Source (storage.DealFilter.IncludeArchived).
 		var before, after *funnel.Opportunity
-		if old != nil {
+		if old != nil && !old.Archived() {
 			o := funnel.OpportunityOf(old)
 			before = &o
 		}
-		if new != nil {
+		if new != nil && !new.Archived() {
 			o := funnel.OpportunityOf(new)
 			after = &o
+		}
+		if before == nil && after == nil {
+			return // archived before and after
 		}
 		if err := st.live.sum.Apply(before, after); err != nil {
 			st.live.err = fmt.Errorf("memory: live deal summary: %w", err)

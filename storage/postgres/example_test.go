@@ -35,7 +35,8 @@ func ExampleMigrations() {
 	// 13 0013_custom_fields.sql
 	// 14 0014_list_indexes.sql
 	// 15 0015_live_deals_rev.sql
-	// schema version 15
+	// 16 0016_live_deals_archived.sql
+	// schema version 16
 }
 
 // A malformed DSN is refused before anything connects.

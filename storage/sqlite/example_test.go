@@ -110,7 +110,8 @@ func ExampleMigrations() {
 	// 5 0005_live_deals.sql
 	// 6 0006_custom_fields.sql
 	// 7 0007_live_deals_version.sql
-	// schema version 7
+	// 8 0008_live_deals_archived.sql
+	// schema version 8
 }
 
 // A consumer of the change feed keeps its position in the file: after

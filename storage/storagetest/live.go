@@ -138,7 +138,7 @@ func writeLiveDeal(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pip
 			next deal.Deal
 			e    crmkit.Event
 		)
-		switch rapid.SampledFrom([]string{"move", "win", "lose", "reopen", "suspend", "reactivate", "terminate", "amount", "transfer"}).Draw(t, "command") {
+		switch rapid.SampledFrom([]string{"move", "win", "lose", "reopen", "suspend", "reactivate", "terminate", "amount", "transfer", "archive", "restore"}).Draw(t, "command") {
 		case "move":
 			next, e, err = p.Move(d, stages[rapid.IntRange(0, len(stages)-1).Draw(t, "to")].Name, c)
 		case "win":
@@ -157,6 +157,10 @@ func writeLiveDeal(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pip
 			next, e, err = d.SetAmount(crmkit.MustMoney(fmt.Sprintf("%d.00", rapid.IntRange(0, 9000).Draw(t, "new amount")), "EUR"), c)
 		case "transfer":
 			next, e, err = d.Transfer(rapid.SampledFrom([]string{"ana", "ben", "cem"}).Draw(t, "to owner"), c)
+		case "archive": // out of List, the funnel.Source and the live summary
+			next, e, err = d.Archive(c)
+		case "restore":
+			next, e, err = d.Restore(c)
 		}
 		if err != nil {
 			continue // not allowed from where the deal stands
