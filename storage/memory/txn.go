@@ -363,6 +363,11 @@ func txSave[T any](tx *txn, o *ops[T], v T, expected int64, events []crmkit.Even
 	if have := o.version(&cur); have != expected {
 		return storage.Conflict(o.name, id, expected, have)
 	}
+	if storage.ChecksErasure(o.name) {
+		if err := storage.CheckUnerase(cur, v); err != nil {
+			return err
+		}
+	}
 	if err := tx.checkEvents(events); err != nil {
 		return err
 	}

@@ -39,7 +39,8 @@ type Dumper func(t *testing.T, tenant string) string
 // over the tenant's leads is equal before and after; the erasure is
 // recorded by an event without personal data; an erased lead takes no
 // more changes; and an erasure from another tenant is crmkit.ErrNotFound
-// with nothing written anywhere.
+// with nothing written anywhere. A raw Save that would bring erased data
+// back is refused (storage.CheckUnerase).
 func RunErasure(t *testing.T, newDB func(t *testing.T) (Opener, Dumper)) {
 	t.Helper()
 	t.Run("Erasure", func(t *testing.T) {
@@ -49,6 +50,10 @@ func RunErasure(t *testing.T, newDB func(t *testing.T) (Opener, Dumper)) {
 	t.Run("EraseContact", func(t *testing.T) {
 		o, dump := newDB(t)
 		testEraseContact(t, o, dump)
+	})
+	t.Run("Unerase", func(t *testing.T) {
+		o, dump := newDB(t)
+		testUnerase(t, o, dump)
 	})
 }
 
