@@ -57,7 +57,9 @@ func testUnerase(t *testing.T, o Opener, dump Dumper) {
 		{"email", func(l *lead.Lead) { l.Who.Email = adaWho.Email }},
 		{"phone", func(l *lead.Lead) { l.Who.Phone = adaWho.Phone }},
 		{"erased_at", func(l *lead.Lead) { l.ErasedAt = time.Time{} }},
-		{"custom.nickname", func(l *lead.Lead) { l.Custom = field.Values{"tier": field.Option("gold"), "nickname": field.Text(adaNick)} }},
+		{"custom.nickname", func(l *lead.Lead) {
+			l.Custom = field.Values{"tier": field.Option("gold"), "nickname": field.Text(adaNick)}
+		}},
 	} {
 		next, ev := raw(c.change)
 		err := acme.Leads().Save(ctx, next, erased.Version, ev)
