@@ -52,7 +52,8 @@ func ChecksErasure(kind string) bool {
 // field the stored value lacks (an erased lead's personal custom fields
 // are gone; none may come back), and a Save of an account must keep
 // every stored contact that is Erased erased in the same way (Erased, name
-// crmkit.Erased, no e-mail or phone), or drop it. Anything else is an
+// crmkit.Erased, no e-mail or phone, no custom field the stored contact
+// lacks), or drop it. Anything else is an
 // *UneraseError naming the record and the field, matching
 // crmkit.ErrIllegalTransition. Values of other types, and a stored value
 // that is not erased, pass.
@@ -122,6 +123,11 @@ func checkAccountUnerase(s, n account.Account) error {
 				return bad("email")
 			case nc.Phone != "":
 				return bad("phone")
+			}
+			for name := range nc.Custom {
+				if _, ok := sc.Custom[name]; !ok {
+					return bad("custom." + name)
+				}
 			}
 		}
 	}

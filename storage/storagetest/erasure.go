@@ -244,8 +244,15 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	ctx := context.Background()
 	acme, globex := open(t, o, "acme"), open(t, o, "globex")
+	// A contact schema with a personal field: its value goes with the
+	// erasure, the other field's stays.
+	declare(t, acme, storage.ContactKind, []field.Def{
+		{Name: "tier", Type: field.TypeEnum, Options: []string{"gold", "silver"}},
+		{Name: "nickname", Type: field.TypeText, Personal: true},
+	})
+	const patNick = "Queen of Purchasing"
 	pat := account.Contact{ID: crmkit.NewID(), Name: "Pia Lindqvist", Email: "pia.lindqvist@engines.example", Phone: "+36 1 555 0101",
-		Title: "Buyer", Role: account.DecisionMaker}
+		Title: "Buyer", Role: account.DecisionMaker, Custom: field.Values{"tier": field.Option("gold"), "nickname": field.Text(patNick)}}
 	sam := account.Contact{ID: crmkit.NewID(), Name: "Sam Keeper", Email: "sam.keeper@engines.example", Role: account.Influencer}
 	c := crmkit.Cmd{By: actor, At: base}
 	a, e1, err := account.New(account.NewAccount{Name: "Engines Co", Owner: "ana", Relations: account.Customer}, c)
@@ -274,7 +281,7 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 		before = report()
 	}
 	text := dump(t, "acme")
-	for _, v := range []string{pat.Name, pat.Email, pat.Phone} {
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick} {
 		require.Contains(t, text, v, "the dump before the erasure")
 	}
 
@@ -290,9 +297,10 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	require.Len(t, erased.Contacts, 2)
 	assert.True(t, erased.Contacts[0].Erased)
 	assert.Equal(t, crmkit.Erased, erased.Contacts[0].Name)
+	assert.Equal(t, field.Values{"tier": field.Option("gold")}, erased.Contacts[0].Custom, "the non-personal field stays")
 	assert.Equal(t, sam, erased.Contacts[1])
 	text = dump(t, "acme")
-	for _, v := range []string{pat.Name, pat.Email, pat.Phone} {
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick} {
 		assert.NotContains(t, strings.ToLower(text), strings.ToLower(v), "erased value %q still stored", v)
 	}
 	for _, v := range []string{sam.Name, sam.Email, "Engines Co", "Engines renewal"} {

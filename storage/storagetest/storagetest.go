@@ -233,6 +233,7 @@ var tests = []test{
 	{"Import", testImport},           // optional: storage.Importer
 	{"Live", testLive},               // optional: storage.Projections
 	{"CustomFields", testCustomFields},
+	{"ContactCustomFields", testContactCustomFields},
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
