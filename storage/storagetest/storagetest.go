@@ -234,6 +234,7 @@ var tests = []test{
 	{"Live", testLive},               // optional: storage.Projections
 	{"CustomFields", testCustomFields},
 	{"ContactCustomFields", testContactCustomFields},
+	{"ArchivedLeadReports", testArchivedLeadReports}, // optional: storage.HistoryStreamer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
