@@ -300,6 +300,7 @@ func (e *eventsRepo) stream(ctx context.Context, q eventQuery) iter2 {
 	if e.tx == nil {
 		return committed
 	}
+	committed = e.tx.hideDeleted(committed)
 	pending, err := e.tx.pendingEvents(q)
 	if err != nil {
 		return errSeq(err)
