@@ -70,11 +70,13 @@ func TestCheckUneraseAccount(t *testing.T) {
 	a.Contacts[1].Email = "ola@x.example"
 	assert.NoError(t, storage.CheckUnerase(stored, a), "a contact not erased changes freely")
 	for f, change := range map[string]func(c *account.Contact){
-		"erased":      func(c *account.Contact) { c.Erased = false },
-		"name":        func(c *account.Contact) { c.Name = "Pia" },
-		"email":       func(c *account.Contact) { c.Email = "pia@x.example" },
-		"phone":       func(c *account.Contact) { c.Phone = "+1 555 0100" },
-		"custom.nick": func(c *account.Contact) { c.Custom = field.Values{"tier": field.Option("gold"), "nick": field.Text("P")} },
+		"erased": func(c *account.Contact) { c.Erased = false },
+		"name":   func(c *account.Contact) { c.Name = "Pia" },
+		"email":  func(c *account.Contact) { c.Email = "pia@x.example" },
+		"phone":  func(c *account.Contact) { c.Phone = "+1 555 0100" },
+		"custom.nick": func(c *account.Contact) {
+			c.Custom = field.Values{"tier": field.Option("gold"), "nick": field.Text("P")}
+		},
 	} {
 		err := storage.CheckUnerase(stored, with(change))
 		var ue *storage.UneraseError
