@@ -131,7 +131,11 @@
 //
 // List returns one page ordered by ID (UUIDv7, so creation order) and an
 // opaque cursor for the next; keyset pagination never skips or repeats an
-// entity while others write. All walks every page as an iterator.
+// entity while others write. All walks every page as an iterator. A
+// filtered List returns its page in the same ID order on every store;
+// storage/postgres answers each filter from an index in that order (its
+// package documentation lists which and what a page reads), so a page
+// costs about a page at any tenant size.
 //
 // # Input rules and the stored domain
 //

@@ -106,6 +106,7 @@ func EraseLead(ctx context.Context, s Store, id uuid.UUID, cmd crmkit.Cmd) (lead
 			}
 			history = append(history, e)
 			also = appendNew(also, crmkit.PersonalTexts(e.Payload, personalKeys...)...)
+			also = appendNew(also, editedTexts(e, uuid.Nil)...)
 			if e.Type == lead.EventCustomFieldsSet {
 				var pl field.SetPayload
 				if e.DecodePayload(&pl) == nil {
@@ -143,6 +144,27 @@ func EraseLead(ctx context.Context, s Store, id uuid.UUID, cmd crmkit.Cmd) (lead
 		return lead.Lead{}, fmt.Errorf("erase lead %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// editedTexts returns the old and new values of the personal fields
+// (personalKeys) an edit event changed (its payload a crmkit.EditPayload:
+// lead.EventLeadEdited, account.EventContactEdited), of item when item is
+// not uuid.Nil: an e-mail address an edit replaced is the person's too.
+func editedTexts(e crmkit.Event, item uuid.UUID) []string {
+	if e.Type != lead.EventLeadEdited && e.Type != account.EventContactEdited {
+		return nil
+	}
+	var pl crmkit.EditPayload
+	if e.DecodePayload(&pl) != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range pl.Changes {
+		if slices.Contains(personalKeys, c.Field) && (item == uuid.Nil || c.Item == item) {
+			out = appendNew(out, c.From, c.To)
+		}
+	}
+	return out
 }
 
 // appendNew appends the texts of add not yet in to.
@@ -214,6 +236,7 @@ func EraseContact(ctx context.Context, s Store, accountID, contactID uuid.UUID, 
 					}
 				}
 			}
+			also = appendNew(also, editedTexts(e, contactID)...)
 		}
 		next, ev, err := a.EraseContact(contactID, personal, also, cmd)
 		if err != nil {

@@ -29,7 +29,12 @@ import (
 //     (Canonical). The batch is not bounded by MaxEvents.
 //   - A row ID or event ID that is already stored in the tenant, or
 //     repeated in the input, fails the whole import with an error matching
-//     crmkit.ErrConflict.
+//     crmkit.ErrConflict that names the row's or event's index, such as
+//     "deals[7]" or "events[2]".
+//   - A row whose events the log already holds (appended before the row
+//     was stored) is refused as its Create is (HistoryExists: an error
+//     matching crmkit.ErrInvalid naming its index), and the whole import
+//     with it.
 //   - References must resolve as for Create: every deal's account, and
 //     its contact inside that account, stored in the tenant before the
 //     import; a deal whose account or contact does not resolve (missing,

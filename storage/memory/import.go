@@ -70,14 +70,19 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		if tb.has(id) {
 			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.Exists(k.name, id))
 		}
+		if len(st.events.byAgg[id]) > 0 {
+			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.HistoryExists(k.name, id))
+		}
 		if k.refs != nil {
 			if err := k.refs(st, nil, &canon[i], true); err != nil {
 				return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
 			}
 		}
 	}
-	if err := st.events.checkNew(evs); err != nil {
-		return 0, fmt.Errorf("import events: %w", err)
+	for i := range evs {
+		if err := st.events.checkNew(evs[i : i+1]); err != nil {
+			return 0, fmt.Errorf("import events[%d]: %w", i, err)
+		}
 	}
 	tb.merge(canon)
 	st.events.append(evs)

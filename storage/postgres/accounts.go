@@ -112,7 +112,9 @@ added AS (INSERT INTO account_contacts (tenant_id, account_id, id)
 		domain, email, phone, _ := f.Keys()
 		var any []string
 		if domain != "" {
-			any = append(any, "domain = "+param(&args, domain))
+			// The index is partial (domain <> ''): said again so that a
+			// generic plan can use it.
+			any = append(any, "(domain = "+param(&args, domain)+" AND domain <> '')")
 		}
 		if email != "" {
 			any = append(any, "contact_emails @> ARRAY["+param(&args, email)+"::text]")
@@ -144,6 +146,10 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	checkCreate:    contractCheck,
 	checkSave:      contractCheck,
 	refs:           storage.ContractReferences,
+	split: func(f storage.ContractFilter) []storage.ContractFilter {
+		return splitSet(f, func(f *storage.ContractFilter) *[]account.ContractStatus { return &f.Statuses })
+	},
+	ranged: func(f *storage.ContractFilter) bool { return !f.RenewalFrom.IsZero() || !f.RenewalTo.IsZero() },
 	where: func(f *storage.ContractFilter, b *strings.Builder, args []any) []any {
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
@@ -156,19 +162,24 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 			for i, s := range f.Statuses {
 				statuses[i] = s.String()
 			}
-			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::text[])")
+			b.WriteString(inSet(&args, "status", "text", statuses))
 		}
-		// Bounds go through storage.TimeBound: any time, compared exactly
-		// as ContractFilter.Match compares it.
-		if !f.RenewalFrom.IsZero() {
-			b.WriteString(" AND renewal_date >= " + param(&args, storage.TimeBound(f.RenewalFrom)))
-		}
-		if !f.RenewalTo.IsZero() {
-			b.WriteString(" AND renewal_date < " + param(&args, storage.TimeBound(f.RenewalTo)))
-		}
-		return args
+		return contractRenewal(f, b, args)
 	},
 }).build()
+
+// contractRenewal appends the conditions of the contract filter's renewal
+// dates. Bounds go through storage.TimeBound: any time, compared exactly
+// as ContractFilter.Match compares it.
+func contractRenewal(f *storage.ContractFilter, b *strings.Builder, args []any) []any {
+	if !f.RenewalFrom.IsZero() {
+		b.WriteString(" AND renewal_date >= " + param(&args, storage.TimeBound(f.RenewalFrom)))
+	}
+	if !f.RenewalTo.IsZero() {
+		b.WriteString(" AND renewal_date < " + param(&args, storage.TimeBound(f.RenewalTo)))
+	}
+	return args
+}
 
 // Accounts returns the account repository,
 // contacts included; each call on it is its own transaction.

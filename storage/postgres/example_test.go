@@ -33,7 +33,8 @@ func ExampleMigrations() {
 	// 11 0011_live_deals.sql
 	// 12 0012_deal_report_columns.sql
 	// 13 0013_custom_fields.sql
-	// schema version 13
+	// 14 0014_list_indexes.sql
+	// schema version 14
 }
 
 // A malformed DSN is refused before anything connects.

@@ -25,14 +25,11 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 	version:        storage.ForecastSnapshotVersion,
 	validate:       storage.ValidateForecastSnapshot,
 	validateFilter: storage.ForecastSnapshotFilter.Validate,
+	ranged: func(f *storage.ForecastSnapshotFilter) bool {
+		return !f.Within.Start.IsZero() || !f.Within.End.IsZero()
+	},
 	where: func(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
-		if !f.Within.Start.IsZero() || !f.Within.End.IsZero() {
-			// start >= Within.Start and end <= Within.End, compared
-			// exactly as ForecastSnapshotFilter.Match compares (see
-			// storage.TimeBound and TimeBoundAfter).
-			b.WriteString(" AND period_start >= " + param(&args, storage.TimeBound(f.Within.Start)))
-			b.WriteString(" AND period_end < " + param(&args, storage.TimeBoundAfter(f.Within.End)))
-		}
+		args = forecastWithin(f, b, args)
 		if f.Figure != 0 {
 			b.WriteString(" AND figure = " + param(&args, f.Figure.String()))
 		}
@@ -45,6 +42,22 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 		return args
 	},
 }).build()
+
+// forecastWithin appends the conditions of the snapshot filter's Within:
+// start >= Within.Start and end <= Within.End, compared exactly as
+// ForecastSnapshotFilter.Match compares (see storage.TimeBound and
+// TimeBoundAfter).
+func forecastWithin(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
+	if !f.Within.Start.IsZero() || !f.Within.End.IsZero() {
+		b.WriteString(" AND period_start >= " + param(&args, storage.TimeBound(f.Within.Start)))
+		// A stored period never ends before it starts
+		// (storage.ValidatePeriod), so its start is below the same bound:
+		// said, it bounds the walk of the period_start index at both ends.
+		end := param(&args, storage.TimeBoundAfter(f.Within.End))
+		b.WriteString(" AND period_end < " + end + " AND period_start < " + end)
+	}
+	return args
+}
 
 // ForecastSnapshots returns the forecast snapshot repository; each call
 // on it is its own transaction.

@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -45,6 +46,9 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 	}
 	var n int64
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		if err := checkImport(ctx, tx, s.sc.tenant, k, rows, events); err != nil {
+			return err
+		}
 		src := &rowSource[T, F]{k: k, rows: rows, tenant: s.sc.tenant, i: -1}
 		var err error
 		if k.custom != nil {
@@ -62,6 +66,9 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 			return src.err
 		}
 		if err != nil {
+			if i := repeated(rows, k.id); i >= 0 {
+				return fmt.Errorf("import %ss[%d]: %w (%w)", k.name, i, storage.Exists(k.name, k.id(&rows[i])), mapErr(ctx, err))
+			}
 			return fmt.Errorf("postgres: import %ss: %w", k.name, mapErr(ctx, err))
 		}
 		if len(events) == 0 {
@@ -73,6 +80,9 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 			return esrc.err
 		}
 		if err != nil {
+			if i := repeated(events, func(e *crmkit.Event) uuid.UUID { return e.ID }); i >= 0 {
+				return fmt.Errorf("import events[%d]: %w (%w)", i, storage.DuplicateEvent(events[i].ID), mapErr(ctx, err))
+			}
 			return fmt.Errorf("postgres: import events: %w", mapErr(ctx, err))
 		}
 		return nil
@@ -173,3 +183,71 @@ func (s *eventSource) Values() ([]any, error) {
 }
 
 func (s *eventSource) Err() error { return s.err }
+
+// checkImport refuses, before anything is copied, the rows whose ID is
+// stored already or whose events the log holds already (as Create does:
+// storage.HistoryExists), and the events whose ID is logged already,
+// naming the first one's index in the input.
+func checkImport[T, F any](ctx context.Context, tx pgx.Tx, tenant string, k *kind[T, F], rows []T, events []crmkit.Event) error {
+	ids := make([]uuid.UUID, len(rows))
+	for i := range rows {
+		ids[i] = k.id(&rows[i])
+	}
+	const first = `SELECT u.i - 1, u.id FROM unnest($2::uuid[]) WITH ORDINALITY AS u(id, i) WHERE EXISTS (%s) ORDER BY u.i LIMIT 1`
+	find := func(what string, ids []uuid.UUID, cond string) (int, uuid.UUID, bool, error) {
+		var i int
+		var id [16]byte
+		err := tx.QueryRow(ctx, fmt.Sprintf(first, cond), tenant, ids).Scan(&i, &id)
+		if err == pgx.ErrNoRows {
+			return 0, uuid.Nil, false, nil
+		}
+		if err != nil {
+			return 0, uuid.Nil, false, fmt.Errorf("postgres: import %s: %w", what, mapErr(ctx, err))
+		}
+		return i, uuid.UUID(id), true, nil
+	}
+	if len(ids) > 0 {
+		i, id, ok, err := find(k.name+"s", ids, `SELECT 1 FROM `+k.table+` WHERE tenant_id = $1 AND id = u.id`)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.Exists(k.name, id))
+		}
+		i, id, ok, err = find(k.name+"s", ids, `SELECT 1 FROM events WHERE tenant_id = $1 AND aggregate_id = u.id`)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.HistoryExists(k.name, id))
+		}
+	}
+	if len(events) > 0 {
+		eids := make([]uuid.UUID, len(events))
+		for i := range events {
+			eids[i] = events[i].ID
+		}
+		i, id, ok, err := find("events", eids, `SELECT 1 FROM events WHERE tenant_id = $1 AND id = u.id`)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return fmt.Errorf("import events[%d]: %w", i, storage.DuplicateEvent(id))
+		}
+	}
+	return nil
+}
+
+// repeated returns the index of the first element of vs whose ID an
+// earlier one has, -1 if none.
+func repeated[V any](vs []V, id func(*V) uuid.UUID) int {
+	seen := make(map[uuid.UUID]struct{}, len(vs))
+	for i := range vs {
+		k := id(&vs[i])
+		if _, ok := seen[k]; ok {
+			return i
+		}
+		seen[k] = struct{}{}
+	}
+	return -1
+}

@@ -71,6 +71,10 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	version:        func(d *deal.Deal) int64 { return d.Version },
 	validate:       storage.ValidateDeal,
 	validateFilter: storage.DealFilter.Validate,
+	split: func(f storage.DealFilter) []storage.DealFilter {
+		return splitSet(f, func(f *storage.DealFilter) *[]int { return &f.Stages })
+	},
+	ranged: func(f *storage.DealFilter) bool { return !f.CloseFrom.IsZero() || !f.CloseTo.IsZero() },
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
 		if !f.IncludeArchived {
 			b.WriteString(notArchived)
@@ -89,24 +93,29 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 			for i, s := range f.Stages {
 				stages[i] = int16(s)
 			}
-			b.WriteString(" AND stage = ANY(" + param(&args, stages) + "::int2[])")
+			b.WriteString(inSet(&args, "stage", "int2", stages))
 		}
 		if f.Status != 0 {
 			b.WriteString(" AND status = " + param(&args, f.Status.String()))
 		}
-		// A NULL expected_close (no close date) fails either comparison.
-		// Bounds go through storage.TimeBound: any time, compared exactly
-		// as DealFilter.Match compares it.
-		if !f.CloseFrom.IsZero() {
-			b.WriteString(" AND expected_close >= " + param(&args, storage.TimeBound(f.CloseFrom)))
-		}
-		if !f.CloseTo.IsZero() {
-			b.WriteString(" AND expected_close < " + param(&args, storage.TimeBound(f.CloseTo)))
-		}
-		return customWhere(f.Custom, b, args)
+		return customWhere(f.Custom, b, dealClose(f, b, args))
 	},
 	custom: func(d *deal.Deal) field.Values { return d.Custom },
 }).build()
+
+// dealClose appends the conditions of the deal filter's close dates. A
+// NULL expected_close (no close date) fails either comparison. Bounds go
+// through storage.TimeBound: any time, compared exactly as
+// DealFilter.Match compares it.
+func dealClose(f *storage.DealFilter, b *strings.Builder, args []any) []any {
+	if !f.CloseFrom.IsZero() {
+		b.WriteString(" AND expected_close >= " + param(&args, storage.TimeBound(f.CloseFrom)))
+	}
+	if !f.CloseTo.IsZero() {
+		b.WriteString(" AND expected_close < " + param(&args, storage.TimeBound(f.CloseTo)))
+	}
+	return args
+}
 
 // dealCheck is the reference check of a deal's write: its account, its
 // contact inside that account, and the stored version of its pipeline.
@@ -173,13 +182,16 @@ var campaignKind = (&kind[campaign.Campaign, storage.CampaignFilter]{
 	version:        func(c *campaign.Campaign) int64 { return c.Version },
 	validate:       storage.ValidateCampaign,
 	validateFilter: storage.CampaignFilter.Validate,
+	split: func(f storage.CampaignFilter) []storage.CampaignFilter {
+		return splitSet(f, func(f *storage.CampaignFilter) *[]campaign.Status { return &f.Statuses })
+	},
 	where: func(f *storage.CampaignFilter, b *strings.Builder, args []any) []any {
 		if len(f.Statuses) > 0 {
 			statuses := make([]string, len(f.Statuses))
 			for i, s := range f.Statuses {
 				statuses[i] = s.String()
 			}
-			b.WriteString(" AND status = ANY(" + param(&args, statuses) + "::text[])")
+			b.WriteString(inSet(&args, "status", "text", statuses))
 		}
 		if f.Owner != "" {
 			b.WriteString(" AND owner = " + param(&args, f.Owner))

@@ -29,12 +29,15 @@ var quoteKind = (&kind[quote.Quote, storage.QuoteFilter]{
 	version:        func(q *quote.Quote) int64 { return q.Seq },
 	validate:       storage.ValidateQuote,
 	validateFilter: storage.QuoteFilter.Validate,
+	split: func(f storage.QuoteFilter) []storage.QuoteFilter {
+		return splitSet(f, func(f *storage.QuoteFilter) *[]quote.Status { return &f.Statuses })
+	},
 	where: func(f *storage.QuoteFilter, b *strings.Builder, args []any) []any {
 		if f.Deal != uuid.Nil {
 			b.WriteString(" AND deal_id = " + param(&args, f.Deal) + "::uuid")
 		}
 		if len(f.Statuses) > 0 {
-			b.WriteString(" AND status = ANY(" + param(&args, enumTexts(f.Statuses)) + "::text[])")
+			b.WriteString(inSet(&args, "status", "text", enumTexts(f.Statuses)))
 		}
 		if f.CreatedBy != "" {
 			b.WriteString(" AND created_by = " + param(&args, f.CreatedBy))
@@ -61,6 +64,9 @@ var approvalKind = (&kind[approval.Request, storage.ApprovalFilter]{
 	version:        func(r *approval.Request) int64 { return r.Version },
 	validate:       storage.ValidateApproval,
 	validateFilter: storage.ApprovalFilter.Validate,
+	split: func(f storage.ApprovalFilter) []storage.ApprovalFilter {
+		return splitSet(f, func(f *storage.ApprovalFilter) *[]approval.Status { return &f.Statuses })
+	},
 	where: func(f *storage.ApprovalFilter, b *strings.Builder, args []any) []any {
 		if f.Subject != "" {
 			b.WriteString(" AND subject = " + param(&args, f.Subject))
@@ -69,10 +75,12 @@ var approvalKind = (&kind[approval.Request, storage.ApprovalFilter]{
 			b.WriteString(" AND requester = " + param(&args, f.Requester))
 		}
 		if len(f.Statuses) > 0 {
-			b.WriteString(" AND status = ANY(" + param(&args, enumTexts(f.Statuses)) + "::text[])")
+			b.WriteString(inSet(&args, "status", "text", enumTexts(f.Statuses)))
 		}
 		if f.WaitingFor != "" {
-			b.WriteString(" AND waiting_for = " + param(&args, f.WaitingFor))
+			// The index is partial (waiting_for <> ''): said again so that a
+			// generic plan can use it.
+			b.WriteString(" AND waiting_for = " + param(&args, f.WaitingFor) + " AND waiting_for <> ''")
 		}
 		return args
 	},
@@ -92,6 +100,9 @@ var interactionKind = (&kind[account.Interaction, storage.InteractionFilter]{
 	version:        func(i *account.Interaction) int64 { return i.Version },
 	validate:       storage.ValidateInteraction,
 	validateFilter: storage.InteractionFilter.Validate,
+	split: func(f storage.InteractionFilter) []storage.InteractionFilter {
+		return splitSet(f, func(f *storage.InteractionFilter) *[]account.Outcome { return &f.Outcomes })
+	},
 	where: func(f *storage.InteractionFilter, b *strings.Builder, args []any) []any {
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")
@@ -100,7 +111,7 @@ var interactionKind = (&kind[account.Interaction, storage.InteractionFilter]{
 			b.WriteString(" AND contact_id = " + param(&args, f.Contact) + "::uuid")
 		}
 		if len(f.Outcomes) > 0 {
-			b.WriteString(" AND outcome = ANY(" + param(&args, enumTexts(f.Outcomes)) + "::text[])")
+			b.WriteString(inSet(&args, "outcome", "text", enumTexts(f.Outcomes)))
 		}
 		if f.Channel != "" {
 			b.WriteString(" AND channel = " + param(&args, f.Channel))

@@ -95,7 +95,7 @@ func TestMigrateDealReportColumns(t *testing.T) {
 	require.NoError(t, db.Pool().QueryRow(ctx, `SELECT reason, competitor FROM deals WHERE id = $1`, lost.ID).Scan(&reason, &competitor))
 	assert.Equal(t, []string{"price", "Rival"}, []string{reason, competitor})
 
-	// Back to version 11, then the migration's SQL fills the columns from
+	// Back to before version 12, then the migration's SQL fills the columns from
 	// the bodies: the second method.
 	_, err = db.Pool().Exec(ctx, `ALTER TABLE deals DROP COLUMN amount_minor, DROP COLUMN currency, DROP COLUMN created_at,
 		DROP COLUMN stage_entered_at, DROP COLUMN closed_at, DROP COLUMN deal_type, DROP COLUMN campaign_id,

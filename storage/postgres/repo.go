@@ -35,6 +35,14 @@ type kind[T, F any] struct {
 	// where appends the filter's conditions (" AND ...") to b, numbering
 	// parameters after those in args, and returns args with theirs.
 	where func(f *F, b *strings.Builder, args []any) []any
+	// split, optional, returns the filter as one filter per member of
+	// its set filter (see splitSet), so that List reads one index per
+	// member; nil when the filter has no set. ranged, optional, reports
+	// whether the filter has a range (a close date, a renewal date), so
+	// that List reads the window's IDs through the range's index (see
+	// listQuery).
+	split  func(f F) []F
+	ranged func(f *F) bool
 
 	// The references of the kind (see storage.ReferenceError), all
 	// optional. checkCreate and checkSave return a query of one text
@@ -176,20 +184,13 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	if err != nil {
 		return nil, "", err
 	}
-	var b strings.Builder
-	b.WriteString(`SELECT body FROM `)
-	b.WriteString(r.k.table)
-	b.WriteString(` WHERE tenant_id = $1 AND id > $2`)
-	args := r.k.where(&f, &b, []any{r.sc.tenant, [16]byte(after)})
-	args = append(args, size+1)
-	fmt.Fprintf(&b, ` ORDER BY id LIMIT $%d`, len(args))
-
+	sql, args := r.k.listQuery(r.sc.tenant, &f, after, size)
 	q, release, err := r.sc.acquire()
 	if err != nil {
 		return nil, "", err
 	}
 	defer release()
-	rows, err := q.Query(ctx, b.String(), args...)
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres: list %ss: %w", r.k.name, mapErr(ctx, err))
 	}

@@ -79,6 +79,15 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 			if _, err := ins.ExecContext(ctx, k.colValues(v, args)...); err != nil {
 				return fmt.Errorf("sqlite: import %ss[%d] %s: %w", k.name, i, id, mapErr(ctx, err))
 			}
+			// As Create: a row whose events the log holds already is
+			// refused (the import's own events are not written yet).
+			var prior int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events WHERE tenant_id = ? AND aggregate_id = ? LIMIT 1)`, tenant, id[:]).Scan(&prior); err != nil {
+				return fmt.Errorf("sqlite: import %ss[%d]: read history: %w", k.name, i, mapErr(ctx, err))
+			}
+			if prior > 0 {
+				return fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.HistoryExists(k.name, id))
+			}
 		}
 		if len(evs) == 0 {
 			return nil

@@ -62,22 +62,26 @@ var (
 	adaWho   = lead.Person{Name: "Ada Lovelace", Email: "ada.lovelace@analytical.example", Phone: "+44 20 7946 0958", Company: "Analytical Engines Ltd"}
 	adaNick  = "Enchantress of Numbers"
 	graceWho = lead.Person{Name: "Grace Hopper", Email: "grace.hopper@cobol.example", Phone: "+1 202 555 0143", Company: "Navy"}
-	// adaValues are what must be gone after the erasure.
-	adaValues = []string{adaWho.Name, adaWho.Email, adaWho.Phone, adaNick}
+	// adaValues are what must be gone after the erasure: her e-mail
+	// address before an edit too.
+	adaValues = []string{adaWho.Name, adaWho.Email, adaWho.Phone, adaNick, previousEmail(adaWho.Email)}
 )
 
 // storePerson stores a lead of who with a history that holds who's data
 // in payloads and reasons: captured, custom values set, a touch, qualified
 // with a reason naming the person, reassigned with a reason holding the
-// e-mail address, nurtured with one holding the phone. It returns the
-// stored lead.
+// e-mail address, nurtured with one holding the phone; captured with an
+// earlier e-mail address (previousEmail) that an edit replaced. It returns
+// the stored lead.
 func storePerson(t *testing.T, s storage.Store, who lead.Person, nick string, at time.Time) lead.Lead {
 	t.Helper()
 	ctx := context.Background()
 	c := func(minutes int, reason string) crmkit.Cmd {
 		return crmkit.Cmd{By: actor, At: at.Add(time.Duration(minutes) * time.Minute), Reason: reason}
 	}
-	l, ev, err := lead.New(lead.Capture{Who: who, Source: lead.ChannelEmail, Owner: "ana"}, c(0, ""))
+	first := who
+	first.Email = previousEmail(who.Email)
+	l, ev, err := lead.New(lead.Capture{Who: first, Source: lead.ChannelEmail, Owner: "ana"}, c(0, ""))
 	require.NoError(t, err)
 	l, err = s.Leads().Create(ctx, l, "", ev)
 	require.NoError(t, err)
@@ -87,7 +91,9 @@ func storePerson(t *testing.T, s storage.Store, who lead.Person, nick string, at
 		require.NoError(t, s.Leads().Save(ctx, next, l.Version, e))
 		l = next
 	}
-	next, e, err := l.SetCustom(field.Values{"tier": field.Option("gold"), "nickname": field.Text(nick)}, c(1, ""))
+	next, e, err := l.Edit(lead.Patch{Email: &who.Email}, c(0, ""))
+	save(next, e, err)
+	next, e, err = l.SetCustom(field.Values{"tier": field.Option("gold"), "nickname": field.Text(nick)}, c(1, ""))
 	save(next, e, err)
 	next, e, err = l.RecordTouch(lead.Sources{}, lead.Touchpoint{Channel: lead.ChannelEmail, Kind: lead.TouchForm,
 		Content: "demo for " + who.Name, At: at.Add(2 * time.Minute)}, c(2, ""))
@@ -257,13 +263,17 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	c := crmkit.Cmd{By: actor, At: base}
 	a, e1, err := account.New(account.NewAccount{Name: "Engines Co", Owner: "ana", Relations: account.Customer}, c)
 	require.NoError(t, err)
-	a, e2, err := a.AddContact(pat, c)
+	first := pat // added with an earlier e-mail address, edited since
+	first.Email = previousEmail(pat.Email)
+	a, e2, err := a.AddContact(first, c)
 	require.NoError(t, err)
 	a, e3, err := a.AddContact(sam, c)
 	require.NoError(t, err)
 	a, e4, err := a.Reassign("bob", crmkit.Cmd{By: actor, At: base, Reason: pat.Name + " asked for bob"})
 	require.NoError(t, err)
-	_, err = acme.Accounts().Create(ctx, a, "", e1, e2, e3, e4)
+	a, e5, err := a.EditContact(pat.ID, account.ContactPatch{Email: &pat.Email}, c)
+	require.NoError(t, err)
+	_, err = acme.Accounts().Create(ctx, a, "", e1, e2, e3, e4, e5)
 	require.NoError(t, err)
 	d, dev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "Engines renewal", Type: deal.Renewal, Amount: eur("500.00"),
 		AccountID: a.ID, ContactID: pat.ID, Owner: "bob"}, deal.Cmd{Cmd: c})
@@ -281,7 +291,7 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 		before = report()
 	}
 	text := dump(t, "acme")
-	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick} {
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick, first.Email} {
 		require.Contains(t, text, v, "the dump before the erasure")
 	}
 
@@ -300,7 +310,7 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	assert.Equal(t, field.Values{"tier": field.Option("gold")}, erased.Contacts[0].Custom, "the non-personal field stays")
 	assert.Equal(t, sam, erased.Contacts[1])
 	text = dump(t, "acme")
-	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick} {
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick, first.Email} {
 		assert.NotContains(t, strings.ToLower(text), strings.ToLower(v), "erased value %q still stored", v)
 	}
 	for _, v := range []string{sam.Name, sam.Email, "Engines Co", "Engines renewal"} {
@@ -318,4 +328,11 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	_, err = storage.EraseContact(ctx, acme, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(2 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 	assert.Equal(t, text, dump(t, "acme"), "a refused second erasure wrote")
+}
+
+// previousEmail is the e-mail address storePerson captures a person with
+// before an edit sets theirs: not a substring of it, so scrubbing the
+// current address cannot remove it by chance.
+func previousEmail(email string) string {
+	return strings.Replace(email, "@", ".previous@", 1)
 }

@@ -101,6 +101,12 @@ func testImport(t *testing.T, o Opener) {
 		assert.Empty(t, allDeals(t, ctx, other), "imported for acme only")
 	})
 
+	// A lead whose event the log holds without the lead (appended, as a
+	// history may be logged before its aggregate is stored): importing
+	// it is refused, as its Create is (storage.HistoryExists).
+	ghost, ghostEvent := newLead("Ghost", "cy", lead.StageSuspect, lead.ChannelEmail)
+	require.NoError(t, s.Events().Append(ctx, ghostEvent))
+
 	// Every bad batch below writes nothing, in either tenant.
 	snapshot := func() []any {
 		return []any{allLeads(t, ctx, s), allDeals(t, ctx, s), allEvents(t, ctx, s),
@@ -135,10 +141,11 @@ func testImport(t *testing.T, o Opener) {
 			es[1].At = time.Time{}
 			require.ErrorIs(t, storage.ValidateEvent(es[1]), crmkit.ErrInvalid, "the spoilt event is invalid")
 		}, crmkit.ErrInvalid, "events[1]"},
-		{"StoredID", func(ls []lead.Lead, _ []crmkit.Event) { ls[3] = leads[0] }, crmkit.ErrConflict, ""},
-		{"RepeatedID", func(ls []lead.Lead, _ []crmkit.Event) { ls[3] = ls[1] }, crmkit.ErrConflict, ""},
-		{"StoredEventID", func(_ []lead.Lead, es []crmkit.Event) { es[2].ID = leadEvents[0].ID }, crmkit.ErrConflict, ""},
-		{"RepeatedEventID", func(_ []lead.Lead, es []crmkit.Event) { es[2].ID = es[0].ID }, crmkit.ErrConflict, ""},
+		{"StoredID", func(ls []lead.Lead, _ []crmkit.Event) { ls[3] = leads[0] }, crmkit.ErrConflict, "leads[3]"},
+		{"RepeatedID", func(ls []lead.Lead, _ []crmkit.Event) { ls[3] = ls[1] }, crmkit.ErrConflict, "leads[3]"},
+		{"StoredEventID", func(_ []lead.Lead, es []crmkit.Event) { es[2].ID = leadEvents[0].ID }, crmkit.ErrConflict, "events[2]"},
+		{"RepeatedEventID", func(_ []lead.Lead, es []crmkit.Event) { es[2].ID = es[0].ID }, crmkit.ErrConflict, "events[2]"},
+		{"LoggedHistory", func(ls []lead.Lead, _ []crmkit.Event) { ls[1] = ghost }, crmkit.ErrInvalid, "leads[1]"},
 	}
 	for _, c := range leadCases {
 		t.Run("Leads"+c.name, func(t *testing.T) {
@@ -164,6 +171,11 @@ func testImport(t *testing.T, o Opener) {
 		}, crmkit.ErrInvalid},
 		{"StoredID", func(ds []deal.Deal, _ []crmkit.Event) { ds[3] = deals[1] }, crmkit.ErrConflict},
 		{"RepeatedID", func(ds []deal.Deal, _ []crmkit.Event) { ds[3] = ds[0] }, crmkit.ErrConflict},
+		{"LoggedHistory", func(ds []deal.Deal, es []crmkit.Event) {
+			// The lead ghost's ID as a deal's: its history is logged.
+			ds[2].ID = ghost.ID
+			es[2].AggregateID = ghost.ID
+		}, crmkit.ErrInvalid},
 		{"DanglingAccount", func(ds []deal.Deal, _ []crmkit.Event) { ds[1].AccountID = crmkit.NewID() }, crmkit.ErrInvalid},
 		{"ContactOfNoAccount", func(ds []deal.Deal, _ []crmkit.Event) { ds[1].ContactID = crmkit.NewID() }, crmkit.ErrInvalid},
 		{"StoredEventID", func(_ []deal.Deal, es []crmkit.Event) { es[3].ID = dealEvents[0].ID }, crmkit.ErrConflict},
