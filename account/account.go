@@ -68,6 +68,11 @@ type Contact struct {
 	// (Account.EraseContact): its name is crmkit.Erased, its e-mail and
 	// phone empty.
 	Erased bool `json:"erased,omitempty"`
+	// Custom are the contact's custom field values (package field),
+	// checked by storage against the tenant's schema of kind "contact"
+	// (storage.ContactKind) when the account is written; set by
+	// Account.SetContactCustom.
+	Custom field.Values `json:"custom,omitempty"`
 }
 
 // key identifies a contact for the duplicate check: the lower-cased
@@ -333,6 +338,9 @@ func validDomain(d string) bool {
 func (a Account) clone() Account {
 	a.Departments = slices.Clone(a.Departments)
 	a.Contacts = slices.Clone(a.Contacts)
+	for i := range a.Contacts {
+		a.Contacts[i].Custom = a.Contacts[i].Custom.Clone()
+	}
 	a.Custom = a.Custom.Clone()
 	return a
 }
@@ -372,6 +380,10 @@ func (a Account) AddContact(ct Contact, c crmkit.Cmd) (Account, crmkit.Event, er
 	if err := a.checkContact(ct); err != nil {
 		return Account{}, crmkit.Event{}, err
 	}
+	if err := ct.Custom.Validate(); err != nil {
+		return Account{}, crmkit.Event{}, fmt.Errorf("account %s: contact %q: %w", a.ID, ct.Name, err)
+	}
+	ct.Custom = ct.Custom.Clone()
 	for _, o := range a.Contacts {
 		if o.ID == ct.ID || o.key() == ct.key() {
 			return Account{}, crmkit.Event{}, fmt.Errorf("account %s: contact %q duplicates %q (%s): %w", a.ID, ct.Name, o.Name, o.ID, crmkit.ErrConflict)

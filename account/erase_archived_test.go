@@ -20,7 +20,7 @@ func TestEraseContactArchivedAndEdit(t *testing.T) {
 	require.NoError(t, err)
 	pia := a.Contacts[0].ID
 
-	e, _, err := a.EraseContact(pia, nil, c)
+	e, _, err := a.EraseContact(pia, nil, nil, c)
 	require.NoError(t, err)
 	title := "CEO"
 	_, _, err = e.EditContact(pia, account.ContactPatch{Title: &title}, c)
@@ -28,7 +28,7 @@ func TestEraseContactArchivedAndEdit(t *testing.T) {
 
 	archived, _, err := a.Archive(c)
 	require.NoError(t, err)
-	e, ev, err := archived.EraseContact(pia, nil, c)
+	e, ev, err := archived.EraseContact(pia, nil, nil, c)
 	require.NoError(t, err)
 	assert.Equal(t, account.EventContactErased, ev.Type)
 	assert.True(t, e.Archived(), "still archived")

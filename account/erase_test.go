@@ -23,7 +23,7 @@ func TestEraseContact(t *testing.T) {
 	pia, ola := a.Contacts[0].ID, a.Contacts[1].ID
 	assert.Equal(t, []string{"Pia Lind", "+36 1 555 0101"}, a.PersonalData(pia))
 
-	e, ev, err := a.EraseContact(pia, nil, crmkit.Cmd{By: "dpo", At: c.At, Reason: "request of Pia Lind"})
+	e, ev, err := a.EraseContact(pia, nil, nil, crmkit.Cmd{By: "dpo", At: c.At, Reason: "request of Pia Lind"})
 	require.NoError(t, err)
 	assert.Equal(t, account.Contact{ID: pia, Name: crmkit.Erased, Department: "Sales", Title: "assistant of (erased)", Role: account.Influencer, Erased: true}, e.Contacts[0])
 	assert.Equal(t, account.EventContactErased, ev.Type)
@@ -32,13 +32,13 @@ func TestEraseContact(t *testing.T) {
 	assert.Equal(t, "request of (erased)", ev.Reason)
 	assert.Equal(t, "Pia Lind", a.Contacts[0].Name, "input unchanged")
 	// Two erased contacts of one department are no duplicates.
-	e, _, err = e.EraseContact(ola, nil, c)
+	e, _, err = e.EraseContact(ola, nil, nil, c)
 	require.NoError(t, err)
 	require.NoError(t, e.Validate())
 
-	_, _, err = e.EraseContact(pia, nil, c)
+	_, _, err = e.EraseContact(pia, nil, nil, c)
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
-	_, _, err = a.EraseContact(crmkit.NewID(), nil, c)
+	_, _, err = a.EraseContact(crmkit.NewID(), nil, nil, c)
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 	assert.Empty(t, e.PersonalData(pia))
 }

@@ -44,12 +44,15 @@ func (a Account) Validate() error {
 			return crmkit.Invalid(fmt.Sprintf("contacts[%d].id", i), "account %s: contact %s is also contacts[%d]", a.ID, c.ID, j)
 		}
 		seen[c.ID] = i
+		if err := c.Custom.Validate(); err != nil {
+			return fmt.Errorf("account %s: contacts[%d] (%s): %w", a.ID, i, c.ID, err)
+		}
 	}
 	return nil
 }
 
-// Clone returns a deep copy of a: its departments and contacts are not
-// shared with a (a Contact holds only values).
+// Clone returns a deep copy of a: its departments and contacts (with
+// their custom values) are not shared with a.
 func (a Account) Clone() Account { return a.clone() }
 
 // Validate checks every invariant a contract holds, whichever way it was

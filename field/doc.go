@@ -6,8 +6,10 @@
 // Type, enum options, required, a default, personal). It is a versioned
 // aggregate with events, stored like the others (storage.Tx.Fields).
 // Values are a map from field name to Value, held on the aggregates
-// (lead.Lead.Custom, deal.Deal.Custom, account.Account.Custom,
-// account.Contact.Custom) and checked against the schema with
+// (lead.Lead.Custom, deal.Deal.Custom, account.Account.Custom) and on
+// contacts (account.Contact.Custom: a contact is no aggregate of its own,
+// so its schema is the one of kind "contact" and its values are checked,
+// erased and migrated with its account), and checked against the schema with
 // Schema.Check; storage checks them on every write, since the domain
 // packages never load a schema.
 //

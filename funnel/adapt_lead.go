@@ -44,6 +44,12 @@ var leadPipeline = sync.OnceValue(func() *deal.Pipeline {
 //     back as an MQL).
 //   - LeadAssigned: DimsChanged, the new owner being the event's To.
 //
+// A lead archived (LeadArchived with no LeadRestored after it) is left
+// out of the report entirely, as the stores leave archived records out of
+// their Lists and Sources: an archived lead was a mistake or noise, not a
+// loss (a real lead that went nowhere is disqualified instead, and counts
+// as lost). Its records come back when it is restored.
+//
 // TouchpointRecorded, TimeframeStated and TemperatureChanged change
 // nothing funnel reads and are skipped. LeadsMerged is skipped too: a
 // merge that moves the survivor to another stage (see lead.Merge) is not
@@ -64,5 +70,7 @@ func LeadEvents() EventMap {
 		OwnerField:  "owner",
 		OwnerFromTo: map[string]bool{lead.EventLeadAssigned: true},
 		StageFromTo: map[string]bool{lead.EventLeadCaptured: true, lead.EventLeadRecycled: true},
+		Archived:    lead.EventLeadArchived,
+		Restored:    lead.EventLeadRestored,
 	}
 }

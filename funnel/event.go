@@ -65,6 +65,14 @@ type EventMap struct {
 	// follows the event's record at the same time. A Created event's
 	// StageField, when set in its payload, takes precedence.
 	StageFromTo map[string]bool
+	// Archived and Restored, when Archived is not empty, are the event
+	// types that archive an entity and restore it (lead.EventLeadArchived
+	// and lead.EventLeadRestored). An entity whose history leaves it
+	// archived (an Archived event with no Restored after it) yields no
+	// record at all: archived records are hidden from reports, as the
+	// stores' Sources and Lists hide them, whatever the report's AsOf. The
+	// Reader then holds one entity's records at a time.
+	Archived, Restored string
 }
 
 // EventReader turns a sequence of events into records (see
@@ -113,9 +121,37 @@ func (r *EventReader) Records() iter.Seq[Record] {
 		// The current stage of the current aggregate, for StageFromTo.
 		var agg uuid.UUID
 		stage := -1
+		// With Archived set, the current aggregate's records wait in held
+		// until its history ends, and go only if it is not archived then.
+		hide := r.m.Archived != ""
+		var held []Record
+		archived := false
+		flush := func() bool {
+			defer func() { held, archived = held[:0], false }()
+			if archived {
+				return true
+			}
+			for _, rec := range held {
+				if !yield(rec) {
+					return false
+				}
+			}
+			return true
+		}
 		for e := range r.events {
 			if e.AggregateID != agg {
+				if hide && !flush() {
+					return
+				}
 				agg, stage = e.AggregateID, -1
+			}
+			if hide {
+				switch e.Type {
+				case r.m.Archived:
+					archived = true
+				case r.m.Restored:
+					archived = false
+				}
 			}
 			recs, n, err := r.m.convert(stages, e, stage)
 			if err != nil {
@@ -126,10 +162,15 @@ func (r *EventReader) Records() iter.Seq[Record] {
 				if recs[i].Kind == StageEntered {
 					stage = recs[i].Stage
 				}
-				if !yield(recs[i]) {
+				if hide {
+					held = append(held, recs[i])
+				} else if !yield(recs[i]) {
 					return
 				}
 			}
+		}
+		if hide {
+			flush()
 		}
 	}
 }

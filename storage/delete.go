@@ -30,7 +30,11 @@ type DeletedPayload struct {
 }
 
 // Deleter is an optional interface of a Store: every store of crmkit
-// implements it; find it by type assertion.
+// implements it; find it by type assertion. Inside Update, the Tx of
+// every store of crmkit is a Deleter too (tx.(storage.Deleter)): its
+// Delete is part of the Update, so a delete and the Update's other writes
+// land together or not at all, and the Update reads the record as
+// deleted from then on.
 //
 // Delete is for a record created by mistake. Archiving (lead.Lead.Archive,
 // deal.Deal.Archive, account.Account.Archive) is the way to hide a record
@@ -52,7 +56,8 @@ type Deleter interface {
 	// matching crmkit.ErrConflict. An unknown id, or another tenant's, is
 	// crmkit.ErrNotFound; another kind, a nil id or a command
 	// crmkit.Cmd.Validate refuses crmkit.ErrInvalid. On error nothing is
-	// written. Delete is its own transaction; it is not part of Update.
+	// written. A Store's Delete is its own transaction; a Tx's is part
+	// of its Update (a failed Update undoes it).
 	// A change-feed consumer that had not read the deleted events yet
 	// never sees them; it sees the tombstone. The memory store closes
 	// the feed's places up (every consumer keeps its place); the SQL

@@ -182,7 +182,9 @@ func isNotFound(err error) bool { return errors.Is(err, crmkit.ErrNotFound) }
 
 // EraseContact erases the personal data of contact contactID of account
 // accountID, by cmd, in one Update of s, as EraseLead does for a lead: the
-// contact's name, e-mail and phone are removed from the account
+// contact's name, e-mail and phone and its custom fields declared
+// personal (the tenant's schema of kind ContactKind) are removed from the
+// account
 // (account.Account.EraseContact) and, with their earlier values found in
 // the account's history (the payloads of events about that contact),
 // scrubbed from the Reason and Payload of every event of the account; an
@@ -208,6 +210,12 @@ func EraseContact(ctx context.Context, s Store, accountID, contactID uuid.UUID, 
 		if err != nil {
 			return err
 		}
+		var personal []string
+		if schema, err := tx.FieldSchemas().Get(ctx, field.SchemaID(ContactKind)); err == nil {
+			personal = schema.Personal()
+		} else if !isNotFound(err) {
+			return err
+		}
 		var history []crmkit.Event
 		var also []string
 		for e, err := range tx.Events().ByAggregate(ctx, accountID) {
@@ -216,19 +224,25 @@ func EraseContact(ctx context.Context, s Store, accountID, contactID uuid.UUID, 
 			}
 			history = append(history, e)
 			var about struct {
-				ID      uuid.UUID `json:"id"`
-				Contact uuid.UUID `json:"contact"`
+				ID      uuid.UUID    `json:"id"`
+				Contact uuid.UUID    `json:"contact"`
+				Custom  field.Values `json:"custom"`
 			}
 			if e.DecodePayload(&about) == nil && (about.ID == contactID || about.Contact == contactID) {
 				also = appendNew(also, crmkit.PersonalTexts(e.Payload, personalKeys...)...)
+				for _, name := range personal {
+					if v, ok := about.Custom[name]; ok {
+						also = appendNew(also, field.Values{name: v}.Strings()...)
+					}
+				}
 			}
 			also = appendNew(also, editedTexts(e, contactID)...)
 		}
-		next, ev, err := a.EraseContact(contactID, also, cmd)
+		next, ev, err := a.EraseContact(contactID, personal, also, cmd)
 		if err != nil {
 			return err
 		}
-		texts := appendNew(a.PersonalData(contactID), also...)
+		texts := appendNew(a.PersonalData(contactID, personal...), also...)
 		if err := tx.Accounts().Save(ctx, next, a.Version, ev); err != nil {
 			return err
 		}

@@ -37,9 +37,10 @@ type FieldSchemaFilter struct {
 	Kind string
 }
 
-// CustomKinds are the aggregate kinds that hold custom values and may
-// have a field schema: leads, deals and accounts.
-var CustomKinds = []string{lead.LeadKind, deal.DealKind, account.AccountKind}
+// CustomKinds are the kinds that hold custom values and may have a field
+// schema: leads, deals, accounts and contacts (ContactKind, held in their
+// account: see CheckContactsCustom).
+var CustomKinds = []string{lead.LeadKind, deal.DealKind, account.AccountKind, ContactKind}
 
 // Validate checks the filter: a kind of at most MaxKeyLen bytes.
 func (f FieldSchemaFilter) Validate() error { return checkString("kind filter", f.Kind, MaxKeyLen) }

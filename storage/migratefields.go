@@ -15,8 +15,10 @@ import (
 // MigrateFields stores the next version of a field schema made by
 // field.Schema.Migrate (next, with its EventFieldsMigrated event ev) over
 // the stored version expected, and applies m (the migration of ev) to the
-// custom values of every stored aggregate of the schema's kind, each one
-// changed saved with its CustomFieldsSet event (lead.Lead.SetCustom, ...)
+// custom values of every stored aggregate of the schema's kind (for the
+// ContactKind schema, of every contact of every account), each one
+// changed saved with its CustomFieldsSet event (lead.Lead.SetCustom, ...,
+// account.Account.SetContactCustom)
 // by cmd (at cmd.At, or at an aggregate's last change when that is
 // later). Run it inside Update so that the schema and the migrated values
 // land together:
@@ -37,31 +39,49 @@ func MigrateFields(ctx context.Context, tx Tx, next field.Schema, expected int64
 	}
 	switch next.Kind {
 	case lead.LeadKind:
-		return migrateAll(ctx, tx.Leads(), LeadFilter{}, func(l lead.Lead) (lead.Lead, crmkit.Event, bool, error) {
+		return migrateAll(ctx, tx.Leads(), LeadFilter{}, func(l lead.Lead) (lead.Lead, []crmkit.Event, bool, error) {
 			nv := m.Apply(l.Custom)
 			if nv.Equal(l.Custom) {
-				return l, crmkit.Event{}, false, nil
+				return l, nil, false, nil
 			}
 			out, e, err := l.SetCustom(nv, later(cmd, l.UpdatedAt))
-			return out, e, true, err
+			return out, []crmkit.Event{e}, true, err
 		}, func(l lead.Lead) int64 { return l.Version })
 	case deal.DealKind:
-		return migrateAll(ctx, tx.Deals(), DealFilter{}, func(d deal.Deal) (deal.Deal, crmkit.Event, bool, error) {
+		return migrateAll(ctx, tx.Deals(), DealFilter{}, func(d deal.Deal) (deal.Deal, []crmkit.Event, bool, error) {
 			nv := m.Apply(d.Custom)
 			if nv.Equal(d.Custom) {
-				return d, crmkit.Event{}, false, nil
+				return d, nil, false, nil
 			}
 			out, e, err := d.SetCustom(nv, deal.Cmd{Cmd: later(cmd, d.UpdatedAt)})
-			return out, e, true, err
+			return out, []crmkit.Event{e}, true, err
 		}, func(d deal.Deal) int64 { return d.Version })
 	case account.AccountKind:
-		return migrateAll(ctx, tx.Accounts(), AccountFilter{}, func(a account.Account) (account.Account, crmkit.Event, bool, error) {
+		return migrateAll(ctx, tx.Accounts(), AccountFilter{}, func(a account.Account) (account.Account, []crmkit.Event, bool, error) {
 			nv := m.Apply(a.Custom)
 			if nv.Equal(a.Custom) {
-				return a, crmkit.Event{}, false, nil
+				return a, nil, false, nil
 			}
 			out, e, err := a.SetCustom(nv, cmd)
-			return out, e, true, err
+			return out, []crmkit.Event{e}, true, err
+		}, func(a account.Account) int64 { return a.Version })
+	case ContactKind:
+		// Contacts live in their accounts: each account saved with one
+		// EventContactCustomFieldsSet per contact whose values change.
+		return migrateAll(ctx, tx.Accounts(), AccountFilter{}, func(a account.Account) (account.Account, []crmkit.Event, bool, error) {
+			var evs []crmkit.Event
+			for _, ct := range a.Contacts {
+				nv := m.Apply(ct.Custom)
+				if nv.Equal(ct.Custom) {
+					continue
+				}
+				out, e, err := a.SetContactCustom(ct.ID, nv, cmd)
+				if err != nil {
+					return a, nil, false, err
+				}
+				a, evs = out, append(evs, e)
+			}
+			return a, evs, len(evs) > 0, nil
 		}, func(a account.Account) int64 { return a.Version })
 	}
 	return 0, nil
@@ -78,7 +98,7 @@ func later(cmd crmkit.Cmd, t time.Time) crmkit.Cmd {
 // migrateAll walks every aggregate of repo and saves the ones change
 // changes.
 func migrateAll[T, F any](ctx context.Context, repo Repository[T, F], f F,
-	change func(T) (T, crmkit.Event, bool, error), version func(T) int64) (int, error) {
+	change func(T) (T, []crmkit.Event, bool, error), version func(T) int64) (int, error) {
 	n := 0
 	var after Cursor
 	for {
@@ -94,7 +114,7 @@ func migrateAll[T, F any](ctx context.Context, repo Repository[T, F], f F,
 			if !changed {
 				continue
 			}
-			if err := repo.Save(ctx, out, version(v), e); err != nil {
+			if err := repo.Save(ctx, out, version(v), e...); err != nil {
 				return n, err
 			}
 			n++

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/crmkit/crmkit"
@@ -49,7 +50,7 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 		return storage.NotFound(kind, id)
 	}
 	for _, r := range storage.DeleteReferrers(kind) {
-		if by, ok := st.referrer(r, id); ok {
+		if by, ok := st.referrer(nil, r, id); ok {
 			return &storage.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
 		}
 	}
@@ -73,31 +74,49 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 	return nil
 }
 
-// referrer returns the first stored record that refers to id as r says
-// (see storage.DeleteReferrers). st.mu is held.
-func (st *state) referrer(r storage.Referrer, id uuid.UUID) (uuid.UUID, bool) {
+// referrer returns the first record that refers to id as r says (see
+// storage.DeleteReferrers), as tx sees them (stored rows, with tx's own
+// writes over them; nil tx for the stored rows only). st.mu is held.
+func (st *state) referrer(tx *txn, r storage.Referrer, id uuid.UUID) (uuid.UUID, bool) {
 	match := func(refs []storage.Reference) bool {
 		return slices.ContainsFunc(refs, func(ref storage.Reference) bool { return ref.Field == r.Field && ref.ID == id })
 	}
 	switch r.Kind {
 	case deal.DealKind:
-		return first(tableOf(st, &dealKind.ops), func(d *deal.Deal) bool { return match(storage.DealReferences(d)) })
+		return first(st, tx, &dealKind.ops, func(d *deal.Deal) bool { return match(storage.DealReferences(d)) })
 	case account.ContractKind:
-		return first(tableOf(st, &contractKind.ops), func(k *account.Contract) bool { return match(storage.ContractReferences(k)) })
+		return first(st, tx, &contractKind.ops, func(k *account.Contract) bool { return match(storage.ContractReferences(k)) })
 	case account.InteractionKind:
-		return first(tableOf(st, &interactionKind.ops), func(i *account.Interaction) bool { return match(storage.InteractionReferences(i)) })
+		return first(st, tx, &interactionKind.ops, func(i *account.Interaction) bool { return match(storage.InteractionReferences(i)) })
 	case lead.LeadKind:
-		return first(tableOf(st, &leadKind.ops), func(l *lead.Lead) bool { return match(storage.LeadReferences(l)) })
+		return first(st, tx, &leadKind.ops, func(l *lead.Lead) bool { return match(storage.LeadReferences(l)) })
 	case account.AccountKind: // the parent of a child account
-		return first(tableOf(st, &accountKind.ops), func(a *account.Account) bool { return r.Field == "parent" && a.Parent == id })
+		return first(st, tx, &accountKind.ops, func(a *account.Account) bool { return r.Field == "parent" && a.Parent == id })
 	default: // quotes
-		return first(tableOf(st, &quoteKind.ops), func(q *quote.Quote) bool { return match(storage.QuoteReferences(q)) })
+		return first(st, tx, &quoteKind.ops, func(q *quote.Quote) bool { return match(storage.QuoteReferences(q)) })
 	}
 }
 
-// first returns the ID of the first row of t for which refers is true.
-func first[T any](t *table[T], refers func(*T) bool) (uuid.UUID, bool) {
+// first returns the ID of a row of o's kind for which refers is true:
+// of tx's own writes first (deleted ones left out), then the stored rows
+// tx does not write. tx may be nil. st.mu is held.
+func first[T any](st *state, tx *txn, o *ops[T], refers func(*T) bool) (uuid.UUID, bool) {
+	var own *pendingTable[T]
+	if tx != nil {
+		own = peekPending(tx, o)
+	}
+	if own != nil {
+		for _, id := range slices.SortedFunc(maps.Keys(own.rows), compareID) {
+			if row := own.rows[id]; !row.deleted && refers(&row.v) {
+				return id, true
+			}
+		}
+	}
+	t := tableOf(st, o)
 	for i := range t.rows {
+		if own != nil && own.has(t.ops.id(&t.rows[i])) {
+			continue
+		}
 		if refers(&t.rows[i]) {
 			return t.ops.id(&t.rows[i]), true
 		}

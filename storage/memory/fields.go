@@ -50,7 +50,14 @@ func withCustom[T any](check func(st *state, tx *txn, v *T, locked bool) error,
 		id, vs := custom(v)
 		name := kindName(v)
 		s, _ := lookup(st, tx, &fieldSchemaKind.ops, field.SchemaID(name), locked)
-		return storage.CheckCustom(name, id, s, vs)
+		if err := storage.CheckCustom(name, id, s, vs); err != nil {
+			return err
+		}
+		if a, ok := any(v).(*account.Account); ok {
+			cs, _ := lookup(st, tx, &fieldSchemaKind.ops, field.SchemaID(storage.ContactKind), locked)
+			return storage.CheckContactsCustom(a, cs)
+		}
+		return nil
 	}
 }
 

@@ -36,6 +36,9 @@ func lookup[T any](st *state, tx *txn, o *ops[T], id uuid.UUID, locked bool) (*T
 	if tx != nil {
 		if p := peekPending(tx, o); p != nil {
 			if row, ok := p.rows[id]; ok {
+				if row.deleted {
+					return nil, false
+				}
 				return &row.v, true
 			}
 		}

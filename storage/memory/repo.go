@@ -208,6 +208,11 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	if stored != expected {
 		return storage.Conflict(r.k.name, id, expected, stored)
 	}
+	if storage.ChecksErasure(r.k.name) {
+		if err := storage.CheckUnerase(*tb.get(id), c); err != nil {
+			return err
+		}
+	}
 	if err := r.st.events.checkNew(evs); err != nil {
 		return err
 	}
@@ -295,6 +300,7 @@ func (e *eventsRepo) stream(ctx context.Context, q eventQuery) iter2 {
 	if e.tx == nil {
 		return committed
 	}
+	committed = e.tx.hideDeleted(committed)
 	pending, err := e.tx.pendingEvents(q)
 	if err != nil {
 		return errSeq(err)

@@ -30,6 +30,8 @@ type txn struct {
 	feed     *feedWrite // set by the feed's Consume and Unpark
 	// scrubs are the stored events ScrubEvents rewrites at commit, by ID.
 	scrubs map[uuid.UUID]crmkit.Event
+	// deleted are the records Delete removes at commit: ID to kind.
+	deleted map[uuid.UUID]string
 }
 
 // pendingSet is one kind's overlay, seen without its type.
@@ -57,6 +59,9 @@ type pendingTable[T any] struct {
 type pendingRow[T any] struct {
 	v    T
 	base int64
+	// deleted marks a Delete of the transaction (see txn.Delete): the
+	// row is removed, with its events, at commit; v is its last value.
+	deleted bool
 }
 
 func (p *pendingTable[T]) check(st *state) error {
@@ -87,6 +92,9 @@ func (p *pendingTable[T]) checkRefs(st *state, tx *txn) error {
 		return nil
 	}
 	for _, row := range p.rows {
+		if row.deleted {
+			continue
+		}
 		if err := p.ops.refs(st, tx, &row.v, true); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
@@ -98,6 +106,11 @@ func (p *pendingTable[T]) apply(st *state) {
 	tb := tableOf(st, p.ops)
 	ids := slices.SortedFunc(maps.Keys(p.rows), compareID)
 	for _, id := range ids {
+		if p.rows[id].deleted {
+			tb.remove(id)
+			st.events.dropAggregate(st, p.ops.name, id)
+			continue
+		}
 		tb.put(p.rows[id].v)
 	}
 	maps.Copy(tb.keys, p.keys)
@@ -174,6 +187,9 @@ func (tx *txn) commit(ctx context.Context) error {
 			}
 		}
 	}
+	if err := tx.checkDeletes(st); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
 	if tx.feed != nil {
 		if err := tx.feed.check(st); err != nil {
 			return err
@@ -213,6 +229,9 @@ func peekPending[T any](tx *txn, o *ops[T]) *pendingTable[T] {
 func current[T any](tx *txn, o *ops[T], id uuid.UUID) (v T, found bool, stored int64) {
 	if p := peekPending(tx, o); p != nil {
 		if row, ok := p.rows[id]; ok {
+			if row.deleted {
+				return v, false, 0
+			}
 			return row.v, true, row.base
 		}
 	}
@@ -285,10 +304,18 @@ func txList[T, F any](tx *txn, k *kind[T, F], f *F, size int, after uuid.UUID) (
 			ok = add(&tb.rows[i])
 			i++
 		case c > 0:
-			ok = add(&own[j].v)
+			if !own[j].deleted {
+				ok = add(&own[j].v)
+			} else {
+				ok = true
+			}
 			j++
 		default: // the transaction's own write replaces the stored row
-			ok = add(&own[j].v)
+			if !own[j].deleted {
+				ok = add(&own[j].v)
+			} else {
+				ok = true
+			}
 			i, j = i+1, j+1
 		}
 		if !ok {
@@ -363,6 +390,11 @@ func txSave[T any](tx *txn, o *ops[T], v T, expected int64, events []crmkit.Even
 	if have := o.version(&cur); have != expected {
 		return storage.Conflict(o.name, id, expected, have)
 	}
+	if storage.ChecksErasure(o.name) {
+		if err := storage.CheckUnerase(cur, v); err != nil {
+			return err
+		}
+	}
 	if err := tx.checkEvents(events); err != nil {
 		return err
 	}
@@ -426,6 +458,9 @@ func (tx *txn) addEvents(events []crmkit.Event) error {
 // historyExists reports whether the log, or tx's own appended events,
 // hold events of id. tx.mu is held.
 func (tx *txn) historyExists(id uuid.UUID) bool {
+	if _, ok := tx.deleted[id]; ok {
+		return true // its tombstone
+	}
 	for _, e := range tx.appended {
 		if e.AggregateID == id {
 			return true

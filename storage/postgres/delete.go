@@ -53,64 +53,83 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 	if err := storage.ValidateDelete(kind, id, c); err != nil {
 		return err
 	}
+	return s.Update(ctx, func(tx storage.Tx) error { return tx.(*txView).deleteIn(ctx, kind, id, c) })
+}
+
+var _ storage.Deleter = (*txView)(nil)
+
+// Delete is storage.Deleter's Delete as part of the Update: its
+// statements run in the Update's transaction, the record's row locked
+// (FOR UPDATE) until it ends, so the record, its events and the
+// tombstone change with the Update's other writes or not at all.
+func (v *txView) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.Cmd) error {
+	if err := storage.CheckContext(ctx); err != nil {
+		return err
+	}
+	if err := storage.ValidateDelete(kind, id, c); err != nil {
+		return err
+	}
+	return v.deleteIn(ctx, kind, id, c)
+}
+
+// deleteIn deletes in the transaction of v, after Delete's input checks.
+func (v *txView) deleteIn(ctx context.Context, kind string, id uuid.UUID, c crmkit.Cmd) error {
 	table := deleteTables[kind]
-	return s.Update(ctx, func(tx storage.Tx) error {
-		sc := tx.(*txView).sc
-		q, release, err := sc.acquire()
-		if err != nil {
-			return err
+	sc := v.sc
+	q, release, err := sc.acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
+	var version int64
+	err = q.QueryRow(ctx, `SELECT version FROM `+table+` WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, sc.tenant, id).Scan(&version)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return storage.NotFound(kind, id)
+	case err != nil:
+		return fmt.Errorf("postgres: delete %s %s: %w", kind, id, mapErr(ctx, err))
+	}
+	for _, r := range storage.DeleteReferrers(kind) {
+		query, ok := referrerSQL[r]
+		if !ok {
+			return fmt.Errorf("postgres: delete %s %s: no query for referrer %s.%s: %w", kind, id, r.Kind, r.Field, crmkit.ErrUnavailable)
 		}
-		defer release()
-		var version int64
-		err = q.QueryRow(ctx, `SELECT version FROM `+table+` WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, sc.tenant, id).Scan(&version)
+		var by uuid.UUID
+		err := q.QueryRow(ctx, query+` ORDER BY id LIMIT 1`, sc.tenant, id).Scan(&by)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
-			return storage.NotFound(kind, id)
+			continue
 		case err != nil:
+			return fmt.Errorf("postgres: delete %s %s: find referrers: %w", kind, id, mapErr(ctx, err))
+		}
+		return &storage.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
+	}
+	tomb, err := storage.Tombstone(kind, id, version, c)
+	if err != nil {
+		return err
+	}
+	stmts := []string{
+		`DELETE FROM feed_parked WHERE tenant_id = $1 AND event_id IN
+				(SELECT id FROM events WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_kind = $3)`,
+		`DELETE FROM events WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_kind = $3`,
+	}
+	if kind == account.AccountKind {
+		stmts = append(stmts, `DELETE FROM account_contacts WHERE tenant_id = $1 AND account_id = $2 AND $3 <> ''`)
+	}
+	stmts = append(stmts, `DELETE FROM `+table+` WHERE tenant_id = $1 AND id = $2 AND $3 <> ''`)
+	for _, stmt := range stmts {
+		if _, err := q.Exec(ctx, stmt, sc.tenant, id, kind); err != nil {
 			return fmt.Errorf("postgres: delete %s %s: %w", kind, id, mapErr(ctx, err))
 		}
-		for _, r := range storage.DeleteReferrers(kind) {
-			query, ok := referrerSQL[r]
-			if !ok {
-				return fmt.Errorf("postgres: delete %s %s: no query for referrer %s.%s: %w", kind, id, r.Kind, r.Field, crmkit.ErrUnavailable)
-			}
-			var by uuid.UUID
-			err := q.QueryRow(ctx, query+` ORDER BY id LIMIT 1`, sc.tenant, id).Scan(&by)
-			switch {
-			case errors.Is(err, pgx.ErrNoRows):
-				continue
-			case err != nil:
-				return fmt.Errorf("postgres: delete %s %s: find referrers: %w", kind, id, mapErr(ctx, err))
-			}
-			return &storage.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
-		}
-		tomb, err := storage.Tombstone(kind, id, version, c)
-		if err != nil {
-			return err
-		}
-		stmts := []string{
-			`DELETE FROM feed_parked WHERE tenant_id = $1 AND event_id IN
-				(SELECT id FROM events WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_kind = $3)`,
-			`DELETE FROM events WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_kind = $3`,
-		}
-		if kind == account.AccountKind {
-			stmts = append(stmts, `DELETE FROM account_contacts WHERE tenant_id = $1 AND account_id = $2 AND $3 <> ''`)
-		}
-		stmts = append(stmts, `DELETE FROM `+table+` WHERE tenant_id = $1 AND id = $2 AND $3 <> ''`)
-		for _, stmt := range stmts {
-			if _, err := q.Exec(ctx, stmt, sc.tenant, id, kind); err != nil {
-				return fmt.Errorf("postgres: delete %s %s: %w", kind, id, mapErr(ctx, err))
-			}
-		}
-		var dup *[16]byte
-		var stored *int64
-		if err := q.QueryRow(ctx, appendSQL, appendEventArgs([]any{sc.tenant}, []crmkit.Event{tomb})...).Scan(&dup, &stored); err != nil {
-			return fmt.Errorf("postgres: delete %s %s: append the tombstone: %w", kind, id, mapErr(ctx, err))
-		}
-		if dup != nil {
-			return storage.DuplicateEvent(uuid.UUID(*dup))
-		}
-		sc.wroteEvents()
-		return nil
-	})
+	}
+	var dup *[16]byte
+	var stored *int64
+	if err := q.QueryRow(ctx, appendSQL, appendEventArgs([]any{sc.tenant}, []crmkit.Event{tomb})...).Scan(&dup, &stored); err != nil {
+		return fmt.Errorf("postgres: delete %s %s: append the tombstone: %w", kind, id, mapErr(ctx, err))
+	}
+	if dup != nil {
+		return storage.DuplicateEvent(uuid.UUID(*dup))
+	}
+	sc.wroteEvents()
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
@@ -54,6 +55,11 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 			if src.schema, err = loadSchema(ctx, tx, s.sc.tenant, k.name); err != nil {
 				return err
 			}
+			if k.name == account.AccountKind {
+				if src.contactSchema, err = loadSchema(ctx, tx, s.sc.tenant, storage.ContactKind); err != nil {
+					return err
+				}
+			}
 		}
 		n, err = tx.CopyFrom(ctx, pgx.Identifier{k.table}, cols, src)
 		if src.err != nil {
@@ -101,6 +107,8 @@ type rowSource[T, F any] struct {
 	err    error
 	// schema is the stored field schema of a kind with custom values.
 	schema *field.Schema
+	// contactSchema is the stored schema of contacts, for accounts.
+	contactSchema *field.Schema
 }
 
 // Next implements pgx.CopyFromSource.
@@ -120,6 +128,12 @@ func (r *rowSource[T, F]) Values() ([]any, error) {
 		if err := storage.CheckCustom(r.k.name, r.k.id(v), r.schema, r.k.custom(v)); err != nil {
 			r.err = fmt.Errorf("import %ss[%d]: %w", r.k.name, r.i, err)
 			return nil, r.err
+		}
+		if a, ok := any(v).(*account.Account); ok {
+			if err := storage.CheckContactsCustom(a, r.contactSchema); err != nil {
+				r.err = fmt.Errorf("import %ss[%d]: %w", r.k.name, r.i, err)
+				return nil, r.err
+			}
 		}
 	}
 	c := storage.Canonical(r.rows[r.i]) // what a Create would keep

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -59,7 +60,10 @@ func (r *repo[T, F]) checkCustom(ctx context.Context, q querier, v *T) error {
 	if err != nil {
 		return err
 	}
-	return storage.CheckCustom(r.k.name, r.k.id(v), s, r.k.custom(v))
+	if err := storage.CheckCustom(r.k.name, r.k.id(v), s, r.k.custom(v)); err != nil {
+		return err
+	}
+	return r.checkContactsCustom(ctx, q, v)
 }
 
 // loadSchema reads the stored schema of kind, nil when there is none.
@@ -101,4 +105,19 @@ func customWhere(f field.Values, b *strings.Builder, args []any) []any {
 			param(&args, string(list)) + "::jsonb)")
 	}
 	return args
+}
+
+// checkContactsCustom checks the custom values of the contacts of v, an
+// account (other kinds have none), against the tenant's contact schema
+// (storage.CheckContactsCustom).
+func (r *repo[T, F]) checkContactsCustom(ctx context.Context, q querier, v *T) error {
+	a, ok := any(v).(*account.Account)
+	if !ok {
+		return nil
+	}
+	s, err := loadSchema(ctx, q, r.sc.tenant, storage.ContactKind)
+	if err != nil {
+		return err
+	}
+	return storage.CheckContactsCustom(a, s)
 }

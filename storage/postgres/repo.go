@@ -365,6 +365,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	if err := r.checkCustom(ctx, q, &v); err != nil {
 		return err
 	}
+	if err := r.checkUnerase(ctx, q, &v, expected); err != nil {
+		return err
+	}
 	var (
 		written bool
 		dup     *[16]byte

@@ -37,10 +37,24 @@ var referrerSQL = map[storage.Referrer]string{
 // removed, so the feed's head never moves back and no later event takes
 // a place a consumer has passed.
 func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.Cmd) error {
+	return deleteIn(ctx, s.scope(), kind, id, c)
+}
+
+var _ storage.Deleter = (*txView)(nil)
+
+// Delete is storage.Deleter's Delete as part of the Update: its
+// statements run in the Update's transaction, so the record, its events
+// and the tombstone change with the Update's other writes or not at all.
+func (v *txView) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.Cmd) error {
+	return deleteIn(ctx, v.sc, kind, id, c)
+}
+
+// deleteIn runs Delete in sc: the store's own transaction, or the
+// Update's.
+func deleteIn(ctx context.Context, sc *scope, kind string, id uuid.UUID, c crmkit.Cmd) error {
 	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
-	sc := s.scope()
 	if sc.db == nil {
 		return errZeroStore()
 	}

@@ -309,6 +309,9 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 		case stored != expected:
 			return storage.Conflict(r.k.name, id, expected, stored)
 		}
+		if err := r.checkUnerase(ctx, q, &v); err != nil {
+			return err
+		}
 		if err := checkNewEvents(ctx, q, r.sc.tenant, events); err != nil {
 			return err
 		}

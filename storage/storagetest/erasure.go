@@ -39,7 +39,8 @@ type Dumper func(t *testing.T, tenant string) string
 // over the tenant's leads is equal before and after; the erasure is
 // recorded by an event without personal data; an erased lead takes no
 // more changes; and an erasure from another tenant is crmkit.ErrNotFound
-// with nothing written anywhere.
+// with nothing written anywhere. A raw Save that would bring erased data
+// back is refused (storage.CheckUnerase).
 func RunErasure(t *testing.T, newDB func(t *testing.T) (Opener, Dumper)) {
 	t.Helper()
 	t.Run("Erasure", func(t *testing.T) {
@@ -49,6 +50,10 @@ func RunErasure(t *testing.T, newDB func(t *testing.T) (Opener, Dumper)) {
 	t.Run("EraseContact", func(t *testing.T) {
 		o, dump := newDB(t)
 		testEraseContact(t, o, dump)
+	})
+	t.Run("Unerase", func(t *testing.T) {
+		o, dump := newDB(t)
+		testUnerase(t, o, dump)
 	})
 }
 
@@ -245,8 +250,15 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	ctx := context.Background()
 	acme, globex := open(t, o, "acme"), open(t, o, "globex")
+	// A contact schema with a personal field: its value goes with the
+	// erasure, the other field's stays.
+	declare(t, acme, storage.ContactKind, []field.Def{
+		{Name: "tier", Type: field.TypeEnum, Options: []string{"gold", "silver"}},
+		{Name: "nickname", Type: field.TypeText, Personal: true},
+	})
+	const patNick = "Queen of Purchasing"
 	pat := account.Contact{ID: crmkit.NewID(), Name: "Pia Lindqvist", Email: "pia.lindqvist@engines.example", Phone: "+36 1 555 0101",
-		Title: "Buyer", Role: account.DecisionMaker}
+		Title: "Buyer", Role: account.DecisionMaker, Custom: field.Values{"tier": field.Option("gold"), "nickname": field.Text(patNick)}}
 	sam := account.Contact{ID: crmkit.NewID(), Name: "Sam Keeper", Email: "sam.keeper@engines.example", Role: account.Influencer}
 	c := crmkit.Cmd{By: actor, At: base}
 	a, e1, err := account.New(account.NewAccount{Name: "Engines Co", Owner: "ana", Relations: account.Customer}, c)
@@ -279,7 +291,7 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 		before = report()
 	}
 	text := dump(t, "acme")
-	for _, v := range []string{pat.Name, pat.Email, pat.Phone, first.Email} {
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick, first.Email} {
 		require.Contains(t, text, v, "the dump before the erasure")
 	}
 
@@ -295,9 +307,10 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	require.Len(t, erased.Contacts, 2)
 	assert.True(t, erased.Contacts[0].Erased)
 	assert.Equal(t, crmkit.Erased, erased.Contacts[0].Name)
+	assert.Equal(t, field.Values{"tier": field.Option("gold")}, erased.Contacts[0].Custom, "the non-personal field stays")
 	assert.Equal(t, sam, erased.Contacts[1])
 	text = dump(t, "acme")
-	for _, v := range []string{pat.Name, pat.Email, pat.Phone, first.Email} {
+	for _, v := range []string{pat.Name, pat.Email, pat.Phone, patNick, first.Email} {
 		assert.NotContains(t, strings.ToLower(text), strings.ToLower(v), "erased value %q still stored", v)
 	}
 	for _, v := range []string{sam.Name, sam.Email, "Engines Co", "Engines renewal"} {

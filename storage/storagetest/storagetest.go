@@ -226,13 +226,16 @@ var tests = []test{
 	{"Timeline", testTimeline},
 	{"Edits", testEdits},
 	{"Archive", testArchive},
-	{"Delete", testDelete},           // optional: storage.Deleter
-	{"DeleteModel", testDeleteModel}, // optional: storage.Deleter
-	{"Feed", testFeed},               // optional: storage.Feed
-	{"Reports", testReports},         // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
-	{"Import", testImport},           // optional: storage.Importer
-	{"Live", testLive},               // optional: storage.Projections
+	{"Delete", testDelete},                 // optional: storage.Deleter
+	{"DeleteModel", testDeleteModel},       // optional: storage.Deleter
+	{"DeleteInUpdate", testDeleteInUpdate}, // optional: storage.Deleter
+	{"Feed", testFeed},                     // optional: storage.Feed
+	{"Reports", testReports},               // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
+	{"Import", testImport},                 // optional: storage.Importer
+	{"Live", testLive},                     // optional: storage.Projections
 	{"CustomFields", testCustomFields},
+	{"ContactCustomFields", testContactCustomFields},
+	{"ArchivedLeadReports", testArchivedLeadReports}, // optional: storage.HistoryStreamer
 }
 
 // Run runs the conformance suite. newDB is called once per subtest and
