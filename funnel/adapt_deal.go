@@ -22,6 +22,11 @@ import (
 //     dated by its event, the time it was logged.
 //   - DealTransferred: DimsChanged, the new owner being the event's To.
 //
+// A deal archived (DealArchived with no DealRestored after it) is left out
+// of the report entirely, as the stores leave archived deals out of their
+// Lists, Sources and live summaries; its records come back when it is
+// restored.
+//
 // TeamChanged and ProbabilityChanged change nothing funnel reads and are
 // skipped. A deal whose close date was cleared (a CloseDateChanged event
 // without a date) is reported as an error by the replay, since a Record
@@ -49,5 +54,7 @@ func DealEvents(p *deal.Pipeline) EventMap {
 		OwnerField:      "owner",
 		CompetitorField: "competitor",
 		OwnerFromTo:     map[string]bool{deal.EventDealTransferred: true},
+		Archived:        deal.EventDealArchived,
+		Restored:        deal.EventDealRestored,
 	}
 }
