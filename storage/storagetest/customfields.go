@@ -158,6 +158,14 @@ func testCustomFields(t *testing.T, o Opener) {
 		}
 	}
 
+	// An archived lead is migrated too (restored, changed, archived
+	// again), so that it can be restored later.
+	stored2, err := s.Leads().Get(ctx, leads[2].ID)
+	require.NoError(t, err)
+	arch, aev, err := stored2.Archive(crmkit.Cmd{By: actor, At: base.Add(90 * time.Minute)})
+	require.NoError(t, err)
+	require.NoError(t, s.Leads().Save(ctx, arch, stored2.Version, aev))
+
 	// An orphaning change: refused by Change, made by Migrate.
 	fields := customFields()
 	fields[0].Options = []string{"gold", "bronze"}
@@ -174,8 +182,27 @@ func testCustomFields(t *testing.T, o Opener) {
 		n, err = storage.MigrateFields(ctx, tx, next, sc.Version, ev, m, later)
 		return err
 	}))
-	assert.Equal(t, 2, n, "the two silver leads")
-	assert.Equal(t, idx(0, 1, 2), ids(storage.LeadFilter{Custom: field.Values{"tier": field.Option("gold")}}))
+	assert.Equal(t, 2, n, "the two silver leads, one archived")
+	assert.Equal(t, idx(0, 1), ids(storage.LeadFilter{Custom: field.Values{"tier": field.Option("gold")}}))
+	assert.Equal(t, idx(0, 1, 2), ids(storage.LeadFilter{Custom: field.Values{"tier": field.Option("gold")}, IncludeArchived: true}))
+	migrated, err := s.Leads().Get(ctx, leads[2].ID)
+	require.NoError(t, err)
+	assert.True(t, migrated.Archived(), "archived again")
+	assert.Equal(t, field.Option("gold"), migrated.Custom["tier"])
+	assert.Equal(t, arch.Version+3, migrated.Version, "restored, changed, archived")
+	types := func(evs []crmkit.Event) []string {
+		var out []string
+		for _, e := range evs {
+			out = append(out, e.Type)
+		}
+		return out
+	}
+	archEvs := collect(t, s.Events().ByAggregate(ctx, leads[2].ID))
+	require.GreaterOrEqual(t, len(archEvs), 3)
+	assert.Equal(t, []string{lead.EventLeadRestored, lead.EventCustomFieldsSet, lead.EventLeadArchived}, types(archEvs[len(archEvs)-3:]))
+	restored, rev, err := migrated.Restore(crmkit.Cmd{By: actor, At: later.At})
+	require.NoError(t, err)
+	require.NoError(t, s.Leads().Save(ctx, restored, migrated.Version, rev), "restorable under the new schema")
 	moved, err := s.Leads().Get(ctx, leads[1].ID)
 	require.NoError(t, err)
 	assert.Equal(t, leads[1].Version+1, moved.Version)
