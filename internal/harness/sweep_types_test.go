@@ -746,6 +746,7 @@ var sweepFuncs = map[string][]any{
 		storage.PipelineSpecID,
 		storage.QuoteReferences,
 		storage.Retry,
+		storage.SchemaOf,
 		storage.Stopped,
 		storage.Subscribe,
 		storage.TimeBound,

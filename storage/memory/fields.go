@@ -50,7 +50,7 @@ func withCustom[T any](check func(st *state, tx *txn, v *T, locked bool) error,
 		id, vs := custom(v)
 		name := kindName(v)
 		s, _ := lookup(st, tx, &fieldSchemaKind.ops, field.SchemaID(name), locked)
-		if err := storage.CheckCustom(name, id, s, vs); err != nil {
+		if err := storage.CheckCustom(name, id, storage.SchemaOf(v, s), vs); err != nil {
 			return err
 		}
 		if a, ok := any(v).(*account.Account); ok {

@@ -55,6 +55,39 @@ func RunErasure(t *testing.T, newDB func(t *testing.T) (Opener, Dumper)) {
 		o, dump := newDB(t)
 		testUnerase(t, o, dump)
 	})
+	t.Run("EraseRequiredPersonal", func(t *testing.T) {
+		o, dump := newDB(t)
+		testEraseRequiredPersonal(t, o, dump)
+	})
+}
+
+// testEraseRequiredPersonal: a lead whose schema requires a personal
+// field is erased all the same (the erasure removes the field; an erased
+// lead need not hold it, as an erased contact need not), while a lead not
+// erased without it is still refused.
+func testEraseRequiredPersonal(t *testing.T, o Opener, dump Dumper) {
+	ctx := context.Background()
+	s := open(t, o, "acme")
+	declare(t, s, lead.LeadKind, []field.Def{{Name: "nickname", Type: field.TypeText, Required: true, Personal: true}})
+	c := crmkit.Cmd{By: actor, At: base}
+	l, ev, err := lead.New(lead.Capture{Who: adaWho, Source: lead.ChannelEmail, Owner: "ana"}, c)
+	require.NoError(t, err)
+	_, err = s.Leads().Create(ctx, l, "", ev)
+	assert.ErrorIs(t, err, crmkit.ErrInvalid, "the required field is missing")
+	l.Custom = field.Values{"nickname": field.Text(adaNick)}
+	l, err = s.Leads().Create(ctx, l, "", ev)
+	require.NoError(t, err)
+
+	erased, err := storage.EraseLead(ctx, s, l.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	require.NoError(t, err)
+	assert.Empty(t, erased.Custom)
+	got, err := s.Leads().Get(ctx, l.ID)
+	require.NoError(t, err)
+	same(t, erased, got)
+	text := strings.ToLower(dump(t, "acme"))
+	for _, v := range []string{adaWho.Name, adaWho.Email, adaNick} {
+		assert.NotContains(t, text, strings.ToLower(v), "erased value %q still stored", v)
+	}
 }
 
 // ada is the person erased; grace the one who stays.
