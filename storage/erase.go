@@ -126,16 +126,8 @@ func EraseLead(ctx context.Context, s Store, id uuid.UUID, cmd crmkit.Cmd) (lead
 		if err := tx.Leads().Save(ctx, next, l.Version, ev); err != nil {
 			return err
 		}
-		var scrubbed []crmkit.Event
-		for _, e := range history {
-			if se, changed := e.Scrub(texts); changed {
-				scrubbed = append(scrubbed, se)
-			}
-		}
-		if len(scrubbed) > 0 {
-			if err := sc.ScrubEvents(ctx, scrubbed...); err != nil {
-				return err
-			}
+		if err := scrubHistory(ctx, sc, history, texts); err != nil {
+			return err
 		}
 		out = next
 		return nil
@@ -165,6 +157,21 @@ func editedTexts(e crmkit.Event, item uuid.UUID) []string {
 		}
 	}
 	return out
+}
+
+// scrubHistory rewrites, through sc, every event of history that holds
+// one of texts (crmkit.Event.Scrub), in one call.
+func scrubHistory(ctx context.Context, sc EventScrubber, history []crmkit.Event, texts []string) error {
+	var scrubbed []crmkit.Event
+	for _, e := range history {
+		if se, changed := e.Scrub(texts); changed {
+			scrubbed = append(scrubbed, se)
+		}
+	}
+	if len(scrubbed) == 0 {
+		return nil
+	}
+	return sc.ScrubEvents(ctx, scrubbed...)
 }
 
 // appendNew appends the texts of add not yet in to.
@@ -246,16 +253,8 @@ func EraseContact(ctx context.Context, s Store, accountID, contactID uuid.UUID, 
 		if err := tx.Accounts().Save(ctx, next, a.Version, ev); err != nil {
 			return err
 		}
-		var scrubbed []crmkit.Event
-		for _, e := range history {
-			if se, changed := e.Scrub(texts); changed {
-				scrubbed = append(scrubbed, se)
-			}
-		}
-		if len(scrubbed) > 0 {
-			if err := sc.ScrubEvents(ctx, scrubbed...); err != nil {
-				return err
-			}
+		if err := scrubHistory(ctx, sc, history, texts); err != nil {
+			return err
 		}
 		out = next
 		return nil
