@@ -162,7 +162,7 @@ func (f AccountFilter) Validate() error {
 	if f.Relations&^allRelations != 0 {
 		return crmkit.Invalid("relations filter", "%s has unknown relation bits", f.Relations)
 	}
-	return ValidateCustomFilter(f.Custom)
+	return validateCustomFilter(f.Custom)
 }
 
 // Match reports whether a passes the filter. A nil filter passes every

@@ -100,11 +100,38 @@ func checkCustomText(what string, vs field.Values) error {
 	return nil
 }
 
-// CheckCustom checks the custom values vs of the aggregate kind/id
-// against schema, the kind's stored schema (nil when none is stored):
-// the stored domain's text rules, then field.Schema.Check. Every backend
-// calls it on every write of a lead, deal or account.
-func CheckCustom(kind string, id uuid.UUID, schema *field.Schema, vs field.Values) error {
+// CheckCustom checks the custom values of v, a *lead.Lead, *deal.Deal or
+// *account.Account, against schema, its kind's stored schema (nil when
+// none is stored): the stored domain's text rules, then
+// field.Schema.Check. An erased lead need not hold a required field
+// declared personal (the erasure removed it), as an erased contact need
+// not (CheckContactsCustom). Every backend calls it on every write of a
+// lead, deal or account; any other v is crmkit.ErrInvalid.
+func CheckCustom(v any, schema *field.Schema) error {
+	var (
+		kind string
+		id   uuid.UUID
+		vs   field.Values
+	)
+	switch x := v.(type) {
+	case *lead.Lead:
+		kind, id, vs = lead.LeadKind, x.ID, x.Custom
+		if !x.ErasedAt.IsZero() && schema != nil {
+			schema = withoutRequiredPersonal(schema)
+		}
+	case *deal.Deal:
+		kind, id, vs = deal.DealKind, x.ID, x.Custom
+	case *account.Account:
+		kind, id, vs = account.AccountKind, x.ID, x.Custom
+	default:
+		return crmkit.Invalid("custom values", "%T holds no custom values", v)
+	}
+	return checkValues(kind, id, schema, vs)
+}
+
+// checkValues checks the custom values vs of kind/id against schema (see
+// CheckCustom).
+func checkValues(kind string, id uuid.UUID, schema *field.Schema, vs field.Values) error {
 	if err := checkCustomText(kind, vs); err != nil {
 		return fmt.Errorf("%s %s: %w", kind, id, err)
 	}
@@ -114,9 +141,9 @@ func CheckCustom(kind string, id uuid.UUID, schema *field.Schema, vs field.Value
 	return nil
 }
 
-// ValidateCustomFilter checks a custom-field filter (LeadFilter.Custom,
+// validateCustomFilter checks a custom-field filter (LeadFilter.Custom,
 // ...): field names and the text rules, at most MaxKeyLen bytes a value.
-func ValidateCustomFilter(f field.Values) error {
+func validateCustomFilter(f field.Values) error {
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("custom filter: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/field"
-	"github.com/crmkit/crmkit/lead"
 )
 
 // Contacts hold custom values too (account.Contact.Custom, set by
@@ -43,24 +42,11 @@ func CheckContactsCustom(a *account.Account, schema *field.Schema) error {
 			}
 			s = erasedSchema
 		}
-		if err := CheckCustom(ContactKind, c.ID, s, c.Custom); err != nil {
+		if err := checkValues(ContactKind, c.ID, s, c.Custom); err != nil {
 			return fmt.Errorf("%s %s: contacts[%d]: %w", account.AccountKind, a.ID, i, err)
 		}
 	}
 	return nil
-}
-
-// SchemaOf returns the schema an aggregate v's custom values are checked
-// against, given its kind's stored schema: schema itself, but for an
-// erased lead (lead.Lead.ErasedAt set) a copy whose personal fields are
-// optional, since the erasure removed them (as CheckContactsCustom does
-// for an erased contact). Every backend passes its schema through it
-// before CheckCustom.
-func SchemaOf(v any, schema *field.Schema) *field.Schema {
-	if l, ok := v.(*lead.Lead); ok && schema != nil && !l.ErasedAt.IsZero() {
-		return withoutRequiredPersonal(schema)
-	}
-	return schema
 }
 
 // withoutRequiredPersonal returns a copy of s whose personal fields are

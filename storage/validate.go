@@ -79,7 +79,7 @@ func (f LeadFilter) Validate() error {
 	if err := checkString("owner filter", f.Owner, MaxKeyLen); err != nil {
 		return err
 	}
-	return ValidateCustomFilter(f.Custom)
+	return validateCustomFilter(f.Custom)
 }
 
 // Match reports whether l passes the filter. A nil filter passes every
@@ -148,7 +148,7 @@ func (f DealFilter) Validate() error {
 	if !f.CloseFrom.IsZero() && !f.CloseTo.IsZero() && f.CloseTo.Before(f.CloseFrom) {
 		return crmkit.Invalid("close filter", "close-to %s is before close-from %s", f.CloseTo.Format(time.RFC3339), f.CloseFrom.Format(time.RFC3339))
 	}
-	return ValidateCustomFilter(f.Custom)
+	return validateCustomFilter(f.Custom)
 }
 
 // Match reports whether d passes the filter. A nil filter passes every

@@ -39,18 +39,16 @@ func (tx *txn) FieldSchemas() storage.FieldSchemaRepository {
 // withCustom adds to a kind's reference check (nil for none) the check
 // of its custom values against the kind's schema as tx sees it. Like
 // references, it runs where the write is made and again at commit.
-func withCustom[T any](check func(st *state, tx *txn, v *T, locked bool) error,
-	custom func(*T) (uuid.UUID, field.Values)) func(st *state, tx *txn, v *T, locked bool) error {
+func withCustom[T any](check func(st *state, tx *txn, v *T, locked bool) error) func(st *state, tx *txn, v *T, locked bool) error {
 	return func(st *state, tx *txn, v *T, locked bool) error {
 		if check != nil {
 			if err := check(st, tx, v, locked); err != nil {
 				return err
 			}
 		}
-		id, vs := custom(v)
 		name := kindName(v)
 		s, _ := lookup(st, tx, &fieldSchemaKind.ops, field.SchemaID(name), locked)
-		if err := storage.CheckCustom(name, id, storage.SchemaOf(v, s), vs); err != nil {
+		if err := storage.CheckCustom(v, s); err != nil {
 			return err
 		}
 		if a, ok := any(v).(*account.Account); ok {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/deal"
-	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -21,9 +20,9 @@ import (
 // The reference checks are set here, not in the kinds' declarations,
 // which they refer to.
 func init() {
-	leadKind.refs = withCustom(nil, func(l *lead.Lead) (uuid.UUID, field.Values) { return l.ID, l.Custom })
-	dealKind.refs = withCustom(checkDeal, func(d *deal.Deal) (uuid.UUID, field.Values) { return d.ID, d.Custom })
-	accountKind.refs = withCustom(checkAccount, func(a *account.Account) (uuid.UUID, field.Values) { return a.ID, a.Custom })
+	leadKind.refs = withCustom[lead.Lead](nil)
+	dealKind.refs = withCustom(checkDeal)
+	accountKind.refs = withCustom(checkAccount)
 	contractKind.refs = checkContract
 	quoteKind.refs = checkQuote
 	interactionKind.refs = checkInteraction

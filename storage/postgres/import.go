@@ -125,7 +125,7 @@ func (r *rowSource[T, F]) Values() ([]any, error) {
 	}
 	if r.k.custom != nil {
 		v := &r.rows[r.i]
-		if err := storage.CheckCustom(r.k.name, r.k.id(v), storage.SchemaOf(v, r.schema), r.k.custom(v)); err != nil {
+		if err := storage.CheckCustom(v, r.schema); err != nil {
 			r.err = fmt.Errorf("import %ss[%d]: %w", r.k.name, r.i, err)
 			return nil, r.err
 		}

@@ -60,7 +60,7 @@ func (r *repo[T, F]) checkCustom(ctx context.Context, q querier, v *T) error {
 	if err != nil {
 		return err
 	}
-	if err := storage.CheckCustom(r.k.name, r.k.id(v), storage.SchemaOf(v, s), r.k.custom(v)); err != nil {
+	if err := storage.CheckCustom(v, s); err != nil {
 		return err
 	}
 	return r.checkContactsCustom(ctx, q, v)

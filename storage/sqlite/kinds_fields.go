@@ -56,12 +56,11 @@ func (r *repo[T, F]) checkCustom(ctx context.Context, q querier, v *T) error {
 	if r.k.custom == nil {
 		return nil
 	}
-	vs := r.k.custom(v)
 	s, err := loadSchema(ctx, q, r.sc.tenant, r.k.name)
 	if err != nil {
 		return err
 	}
-	if err := storage.CheckCustom(r.k.name, r.k.id(v), storage.SchemaOf(v, s), vs); err != nil {
+	if err := storage.CheckCustom(v, s); err != nil {
 		return err
 	}
 	return r.checkContactsCustom(ctx, q, v)
