@@ -218,6 +218,7 @@ var tests = []test{
 	{"Contracts", testContracts},
 	{"DomainRules", testDomainRules},
 	{"History", testHistory},
+	{"SuiteRecords", testSuiteRecords},
 	{"References", testReferences},
 	{"Quotes", testQuotes},
 	{"Approvals", testApprovals},
@@ -305,9 +306,15 @@ func ensureSuite(t tb, s storage.Store) {
 func ensureSuiteDeal(t tb, s storage.Store) {
 	t.Helper()
 	ensureSuite(t, s)
-	d, ev := newDeal(t, dealSpec{name: "Suite Deal", owner: "ana"})
-	d.ID, ev.AggregateID, ev.At = suiteDeal, suiteDeal, suiteTime
-	_, err := s.Deals().Create(context.Background(), d, "storagetest-suite-deal", ev)
+	// Built by deal.New with its own ID and time, so that its creation
+	// event describes it exactly and storage.Verify finds nothing.
+	d, ev, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{
+		ID: suiteDeal, Name: "Suite Deal", Type: deal.NewBusiness, Amount: eur("1000.00"),
+		AccountID: suiteAccount, ContactID: suiteContact, Owner: "ana",
+		Probability: decimal.NewNullDecimal(decimal.RequireFromString("0.1250")),
+	}, deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: suiteTime}})
+	require.NoError(t, err, "draft the suite's deal")
+	_, err = s.Deals().Create(context.Background(), d, "storagetest-suite-deal", ev)
 	require.NoError(t, err, "create the suite's deal")
 }
 
