@@ -62,7 +62,8 @@ func (a Account) PersonalData(id uuid.UUID, personal ...string) []string {
 // (deals and interactions refer to it by ID). An unknown contact is
 // crmkit.ErrNotFound, an erased one crmkit.ErrIllegalTransition, an
 // invalid command crmkit.ErrInvalid; a is unchanged on error. The event
-// log is the store's to scrub: storage.EraseContact does both.
+// log is the store's to scrub: erasure.Contact (storage/erasure) does
+// both.
 func (a Account) EraseContact(id uuid.UUID, personal, also []string, c crmkit.Cmd) (Account, crmkit.Event, error) {
 	i := slices.IndexFunc(a.Contacts, func(ct Contact) bool { return ct.ID == id })
 	if i < 0 {

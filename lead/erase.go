@@ -61,8 +61,8 @@ func (l Lead) PersonalData(personal []string) []string {
 // Stage, dates, source, owner, journey times and counts stay, so every
 // report over leads is the same after. An erased lead takes no more
 // commands (crmkit.ErrIllegalTransition). The event log is the store's
-// to scrub: storage.EraseLead does both in one Update. An archived lead
-// is erased too and stays archived. An erased lead, an invalid lead or
+// to scrub: erasure.Lead (storage/erasure) does both in one Update. An
+// archived lead is erased too and stays archived. An erased lead, an invalid lead or
 // command is an error and l is unchanged.
 func (l Lead) Erase(personal, also []string, c crmkit.Cmd) (Lead, crmkit.Event, error) {
 	// An archived lead is erased too: a person's right to erasure does

@@ -222,4 +222,12 @@
 // mistake goes with its events, leaving a tombstone event without
 // personal data; a record others refer to (DeleteReferrers) is refused
 // with an *InUseError.
+//
+// # Erasure of a person
+//
+// Erasing a person (a lead, or a contact of an account) from a store, in
+// its state and in the payloads of its history, is package
+// storage/erasure: erasure.Lead and erasure.Contact, the EventScrubber
+// ability every store's Tx has, and the check by which every store's
+// Save refuses to bring erased data back.
 package storage

@@ -46,3 +46,30 @@ func ExampleDeleter() {
 	// get: true
 	// deletion RecordDeleted ana test entry {"kind":"lead","version":1}
 }
+
+// Inside Update, a delete and a create land together: here the lead
+// entered by mistake is replaced by the right one in one transaction.
+func ExampleDeleter_inUpdate() {
+	ctx := context.Background()
+	at := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	store, _ := memory.New().Tenant("acme")
+	wrong, ev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada Lovelance"}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "web", At: at})
+	_, _ = store.Leads().Create(ctx, wrong, "", ev)
+
+	right, rev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada Lovelace"}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "ana", At: at.Add(time.Hour)})
+	err := store.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.(storage.Deleter).Delete(ctx, lead.LeadKind, wrong.ID, crmkit.Cmd{By: "ana", At: at.Add(time.Hour), Reason: "typo"}); err != nil {
+			return err
+		}
+		_, err := tx.Leads().Create(ctx, right, "", rev)
+		return err
+	})
+	fmt.Println("update:", err)
+	leads, _, _ := store.Leads().List(ctx, storage.LeadFilter{}, storage.Page{})
+	for _, l := range leads {
+		fmt.Println(l.Who.Name)
+	}
+	// Output:
+	// update: <nil>
+	// Ada Lovelace
+}

@@ -40,38 +40,3 @@ func ExampleFieldSchemaRepository() {
 	// true true
 	// 1 Ada
 }
-
-// Erasing a person removes their personal data from the lead and from
-// every event of its history; stages and dates stay.
-func ExampleEraseLead() {
-	ctx := context.Background()
-	store, _ := memory.New().Tenant("acme")
-	at := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
-	l, capt, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada Lovelace", Email: "ada@example.org"},
-		Source: lead.ChannelEmail}, crmkit.Cmd{By: "ana", At: at})
-	l, _ = store.Leads().Create(ctx, l, "", capt)
-	next, assigned, _ := l.Assign("bob", crmkit.Cmd{By: "ana", At: at.Add(time.Hour), Reason: "Ada Lovelace asked for bob"})
-	if err := store.Leads().Save(ctx, next, l.Version, assigned); err != nil {
-		panic(err)
-	}
-
-	erased, err := storage.EraseLead(ctx, store, l.ID, crmkit.Cmd{By: "dpo", At: at.Add(2 * time.Hour)})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(erased.Who.Name, erased.Who.Email == "", erased.Stage)
-	for e, err := range store.Events().ByAggregate(ctx, l.ID) {
-		if err != nil {
-			panic(err)
-		}
-		fmt.Printf("%d %s %q\n", e.Version, e.Type, e.Reason)
-	}
-	_, _, err = erased.Assign("carol", crmkit.Cmd{By: "ana", At: at.Add(3 * time.Hour)})
-	fmt.Println(errors.Is(err, crmkit.ErrIllegalTransition))
-	// Output:
-	// (erased) true suspect
-	// 1 LeadCaptured ""
-	// 2 LeadAssigned "(erased) asked for bob"
-	// 3 LeadErased ""
-	// true
-}

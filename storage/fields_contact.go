@@ -13,8 +13,8 @@ import (
 // kind ContactKind ("contact"). A contact is no aggregate of its own: it
 // lives in its account, so its values are checked when the account is
 // written (CheckContactsCustom), every field declared personal is
-// removed by EraseContact, and MigrateFields of the contact schema
-// migrates the contacts of every account.
+// removed by erasure.Contact (storage/erasure), and MigrateFields of the
+// contact schema migrates the contacts of every account.
 
 // CheckContactsCustom checks the custom values of every contact of a
 // against schema, the tenant's stored schema of kind ContactKind (nil

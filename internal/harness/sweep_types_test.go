@@ -23,6 +23,7 @@ import (
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/quota/forecast"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/crmkit/crmkit/storage/memory"
 	"github.com/crmkit/crmkit/storage/sqlite"
 )
@@ -423,9 +424,11 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[storage.Referrer](),
 		reflect.TypeFor[storage.Subscription](),
 		reflect.TypeFor[storage.SuccessorNotice](),
-		reflect.TypeFor[storage.UneraseError](),
 		reflect.TypeFor[storage.Verification](),
 		reflect.TypeFor[storage.VerifyOptions](),
+	},
+	"storage/erasure": {
+		reflect.TypeFor[erasure.UneraseError](),
 	},
 	"storage/memory": {
 		reflect.TypeFor[memory.DB](),
@@ -710,9 +713,6 @@ var sweepFuncs = map[string][]any{
 		storage.CheckContext,
 		storage.CheckCustom,
 		storage.CheckHistory,
-		storage.CheckScrub,
-		storage.CheckUnerase,
-		storage.ChecksErasure,
 		storage.Conflict,
 		storage.ContactInUse,
 		storage.ContractReferences,
@@ -725,8 +725,6 @@ var sweepFuncs = map[string][]any{
 		storage.DuplicateEvent,
 		storage.EncodeCursor,
 		storage.EncodePosition,
-		storage.EraseContact,
-		storage.EraseLead,
 		storage.EventOfStored,
 		storage.Exists,
 		storage.ForecastSnapshotVersion,
@@ -782,6 +780,13 @@ var sweepFuncs = map[string][]any{
 		storage.ValidateValue,
 		storage.Verify,
 		storage.WaitingRole,
+	},
+	"storage/erasure": {
+		erasure.CheckScrub,
+		erasure.CheckUnerase,
+		erasure.Contact,
+		erasure.Erasable,
+		erasure.Lead,
 	},
 	"storage/memory": {
 		memory.New,

@@ -5,13 +5,14 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/google/uuid"
 )
 
-var _ storage.EventScrubber = (*txn)(nil)
+var _ erasure.EventScrubber = (*txn)(nil)
 
 // ScrubEvents replaces the Reason and Payload of stored events (see
-// storage.EventScrubber): events of the transaction at once, stored ones
+// erasure.EventScrubber): events of the transaction at once, stored ones
 // at commit, under the write lock.
 func (tx *txn) ScrubEvents(ctx context.Context, events ...crmkit.Event) error {
 	if err := storage.CheckContext(ctx); err != nil {
@@ -40,7 +41,7 @@ func (tx *txn) ScrubEvents(ctx context.Context, events ...crmkit.Event) error {
 	}
 	tx.st.mu.RUnlock()
 	for i, e := range events {
-		if err := storage.CheckScrub(found[i], e); err != nil {
+		if err := erasure.CheckScrub(found[i], e); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/google/uuid"
 )
 
@@ -208,8 +209,8 @@ func (r *repo[T, F]) Save(ctx context.Context, v T, expected int64, events ...cr
 	if stored != expected {
 		return storage.Conflict(r.k.name, id, expected, stored)
 	}
-	if storage.ChecksErasure(r.k.name) {
-		if err := storage.CheckUnerase(*tb.get(id), c); err != nil {
+	if erasure.Erasable(r.k.name) {
+		if err := erasure.CheckUnerase(*tb.get(id), c); err != nil {
 			return err
 		}
 	}

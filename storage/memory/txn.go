@@ -11,6 +11,7 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/google/uuid"
 )
 
@@ -390,8 +391,8 @@ func txSave[T any](tx *txn, o *ops[T], v T, expected int64, events []crmkit.Even
 	if have := o.version(&cur); have != expected {
 		return storage.Conflict(o.name, id, expected, have)
 	}
-	if storage.ChecksErasure(o.name) {
-		if err := storage.CheckUnerase(cur, v); err != nil {
+	if erasure.Erasable(o.name) {
+		if err := erasure.CheckUnerase(cur, v); err != nil {
 			return err
 		}
 	}

@@ -6,13 +6,14 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/google/uuid"
 )
 
-var _ storage.EventScrubber = (*txView)(nil)
+var _ erasure.EventScrubber = (*txView)(nil)
 
 // ScrubEvents replaces the Reason and Payload of stored events (see
-// storage.EventScrubber), within the Update's transaction: one query
+// erasure.EventScrubber), within the Update's transaction: one query
 // reads the stored events, one UPDATE over unnest'ed arrays writes them.
 func (v *txView) ScrubEvents(ctx context.Context, events ...crmkit.Event) error {
 	if err := storage.CheckContext(ctx); err != nil {
@@ -54,7 +55,7 @@ func (v *txView) ScrubEvents(ctx context.Context, events ...crmkit.Event) error 
 		if !ok {
 			return storage.NotFound("event", e.ID)
 		}
-		if err := storage.CheckScrub(s, e); err != nil {
+		if err := erasure.CheckScrub(s, e); err != nil {
 			return err
 		}
 		reasons[i] = e.Reason

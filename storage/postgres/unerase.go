@@ -4,18 +4,18 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/jackc/pgx/v5"
 )
 
 // checkUnerase reads the stored value of v's record (a lead or an
 // account; other kinds have nothing to check) and refuses a write that
-// un-erases it (storage.CheckUnerase). A row missing or at another
+// un-erases it (erasure.CheckUnerase). A row missing or at another
 // version than expected passes: the conditional UPDATE that follows
 // refuses the write then (not found, conflict). Versions only grow, so
 // the body read at expected is the one that UPDATE replaces.
 func (r *repo[T, F]) checkUnerase(ctx context.Context, q querier, v *T, expected int64) error {
-	if !storage.ChecksErasure(r.k.name) {
+	if !erasure.Erasable(r.k.name) {
 		return nil
 	}
 	id := r.k.id(v)
@@ -34,5 +34,5 @@ func (r *repo[T, F]) checkUnerase(ctx context.Context, q querier, v *T, expected
 	if r.k.version(&stored) != expected {
 		return nil
 	}
-	return storage.CheckUnerase(stored, *v)
+	return erasure.CheckUnerase(stored, *v)
 }

@@ -6,12 +6,13 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 )
 
-var _ storage.EventScrubber = (*txView)(nil)
+var _ erasure.EventScrubber = (*txView)(nil)
 
 // ScrubEvents replaces the Reason and Payload of stored events (see
-// storage.EventScrubber), within the Update's transaction.
+// erasure.EventScrubber), within the Update's transaction.
 func (v *txView) ScrubEvents(ctx context.Context, events ...crmkit.Event) error {
 	if err := storage.CheckContext(ctx); err != nil {
 		return err
@@ -34,7 +35,7 @@ func (v *txView) ScrubEvents(ctx context.Context, events ...crmkit.Event) error 
 			if !found {
 				return storage.NotFound("event", e.ID)
 			}
-			if err := storage.CheckScrub(stored, e); err != nil {
+			if err := erasure.CheckScrub(stored, e); err != nil {
 				return err
 			}
 			var payload any // NULL for none

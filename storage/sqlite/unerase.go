@@ -4,15 +4,15 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 )
 
 // checkUnerase reads the stored value of v's record (a lead or an
 // account; other kinds have nothing to check) inside the write's
 // transaction and refuses a write that un-erases it
-// (storage.CheckUnerase).
+// (erasure.CheckUnerase).
 func (r *repo[T, F]) checkUnerase(ctx context.Context, q querier, v *T) error {
-	if !storage.ChecksErasure(r.k.name) {
+	if !erasure.Erasable(r.k.name) {
 		return nil
 	}
 	id := r.k.id(v)
@@ -24,5 +24,5 @@ func (r *repo[T, F]) checkUnerase(ctx context.Context, q querier, v *T) error {
 	if err != nil {
 		return err
 	}
-	return storage.CheckUnerase(stored, *v)
+	return erasure.CheckUnerase(stored, *v)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/crmkit/crmkit/funnel"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -30,7 +31,7 @@ import (
 // event written out. RunErasure searches it for erased values.
 type Dumper func(t *testing.T, tenant string) string
 
-// RunErasure proves the erasure of a person (storage.EraseLead) on one
+// RunErasure proves the erasure of a person (package erasure) on one
 // store: newDB returns an Opener and a Dumper over the same fresh
 // database. After the erasure no erased value (name, e-mail, phone, a
 // custom field declared personal, in state, in event payloads and in
@@ -40,7 +41,7 @@ type Dumper func(t *testing.T, tenant string) string
 // recorded by an event without personal data; an erased lead takes no
 // more changes; and an erasure from another tenant is crmkit.ErrNotFound
 // with nothing written anywhere. A raw Save that would bring erased data
-// back is refused (storage.CheckUnerase).
+// back is refused (erasure.CheckUnerase).
 func RunErasure(t *testing.T, newDB func(t *testing.T) (Opener, Dumper)) {
 	t.Helper()
 	t.Run("Erasure", func(t *testing.T) {
@@ -78,7 +79,7 @@ func testEraseRequiredPersonal(t *testing.T, o Opener, dump Dumper) {
 	l, err = s.Leads().Create(ctx, l, "", ev)
 	require.NoError(t, err)
 
-	erased, err := storage.EraseLead(ctx, s, l.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	erased, err := erasure.Lead(ctx, s, l.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
 	require.NoError(t, err)
 	assert.Empty(t, erased.Custom)
 	got, err := s.Leads().Get(ctx, l.ID)
@@ -200,12 +201,12 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 
 	// Another tenant cannot erase acme's person: not found, nothing
 	// written in either tenant.
-	_, err := storage.EraseLead(ctx, globex, ada.ID, crmkit.Cmd{By: actor, At: asOf})
+	_, err := erasure.Lead(ctx, globex, ada.ID, crmkit.Cmd{By: actor, At: asOf})
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 	assert.Equal(t, text, dump(t, "acme"), "a refused erasure wrote in acme")
 	globexText := dump(t, "globex")
 
-	erased, err := storage.EraseLead(ctx, acme, ada.ID, crmkit.Cmd{By: actor, At: asOf, Reason: "request by " + adaWho.Email})
+	erased, err := erasure.Lead(ctx, acme, ada.ID, crmkit.Cmd{By: actor, At: asOf, Reason: "request by " + adaWho.Email})
 	require.NoError(t, err)
 	assert.Equal(t, ada.Version+1, erased.Version)
 	assert.Equal(t, ada.Stage, erased.Stage)
@@ -245,7 +246,7 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 	// An erased lead takes no more changes.
 	_, _, err = erased.Assign("carol", crmkit.Cmd{By: actor, At: asOf.Add(time.Minute)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
-	_, err = storage.EraseLead(ctx, acme, ada.ID, crmkit.Cmd{By: actor, At: asOf.Add(time.Minute)})
+	_, err = erasure.Lead(ctx, acme, ada.ID, crmkit.Cmd{By: actor, At: asOf.Add(time.Minute)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 	assert.Equal(t, text, dump(t, "acme"), "a refused second erasure wrote")
 	there, err := globex.Leads().Get(ctx, adaThere.ID)
@@ -253,14 +254,14 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 	assert.Equal(t, adaWho.Name, there.Who.Name)
 
 	// An unknown lead is not found.
-	_, err = storage.EraseLead(ctx, acme, crmkit.NewID(), crmkit.Cmd{By: actor, At: asOf})
+	_, err = erasure.Lead(ctx, acme, crmkit.NewID(), crmkit.Cmd{By: actor, At: asOf})
 	assert.True(t, errors.Is(err, crmkit.ErrNotFound), fmt.Sprint(err))
 
 	// ScrubEvents changes only a reason and a payload, of events the
 	// tenant holds.
 	scrub := func(e crmkit.Event) error {
 		return acme.Update(ctx, func(tx storage.Tx) error {
-			sc, ok := tx.(storage.EventScrubber)
+			sc, ok := tx.(erasure.EventScrubber)
 			require.True(t, ok, "every store of the suite scrubs events")
 			return sc.ScrubEvents(ctx, e)
 		})
@@ -276,7 +277,7 @@ func testErasure(t *testing.T, o Opener, dump Dumper) {
 	assert.Equal(t, text, dump(t, "acme"), "a refused scrub wrote")
 }
 
-// testEraseContact: storage.EraseContact removes a contact's personal
+// testEraseContact: erasure.Contact removes a contact's personal
 // data from its account and every event of the account, keeps the other
 // contacts and every reference to the erased one, leaves the deal report
 // equal, and refuses a second erasure and one from another tenant.
@@ -328,13 +329,13 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 		require.Contains(t, text, v, "the dump before the erasure")
 	}
 
-	_, err = storage.EraseContact(ctx, globex, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	_, err = erasure.Contact(ctx, globex, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
-	_, err = storage.EraseContact(ctx, acme, a.ID, crmkit.NewID(), crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	_, err = erasure.Contact(ctx, acme, a.ID, crmkit.NewID(), crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 	assert.Equal(t, text, dump(t, "acme"), "a refused erasure wrote")
 
-	erased, err := storage.EraseContact(ctx, acme, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
+	erased, err := erasure.Contact(ctx, acme, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, a.Version+1, erased.Version)
 	require.Len(t, erased.Contacts, 2)
@@ -358,7 +359,7 @@ func testEraseContact(t *testing.T, o Opener, dump Dumper) {
 	evs := collect(t, acme.Events().ByAggregate(ctx, a.ID))
 	require.Len(t, evs, int(erased.Version))
 	assert.Equal(t, account.EventContactErased, evs[len(evs)-1].Type)
-	_, err = storage.EraseContact(ctx, acme, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(2 * time.Hour)})
+	_, err = erasure.Contact(ctx, acme, a.ID, pat.ID, crmkit.Cmd{By: actor, At: base.Add(2 * time.Hour)})
 	assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 	assert.Equal(t, text, dump(t, "acme"), "a refused second erasure wrote")
 }

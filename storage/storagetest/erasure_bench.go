@@ -9,6 +9,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 )
 
 // personWithHistory stores a lead of a person with n events (its capture
@@ -38,7 +39,7 @@ func personWithHistory(b *testing.B, s storage.Store, n int) lead.Lead {
 	return l
 }
 
-// BenchmarkErase measures storage.EraseLead of a person whose lead has
+// BenchmarkErase measures erasure.Lead of a person whose lead has
 // n events (every one of them holding the person's name and e-mail
 // address, so every one is rewritten), beside reading that history once
 // (EventLog.ByAggregate), in one run. Each iteration erases a fresh
@@ -67,7 +68,7 @@ func BenchmarkErase(b *testing.B, s storage.Store, n int) {
 			b.StopTimer()
 			l := personWithHistory(b, s, n)
 			b.StartTimer()
-			if _, err := storage.EraseLead(ctx, s, l.ID, crmkit.Cmd{By: actor, At: l.UpdatedAt.Add(time.Minute)}); err != nil {
+			if _, err := erasure.Lead(ctx, s, l.ID, crmkit.Cmd{By: actor, At: l.UpdatedAt.Add(time.Minute)}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -11,16 +11,17 @@ import (
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// testUnerase proves storage.CheckUnerase on a store: after EraseLead and
-// EraseContact, a raw Save (bypassing the domain's commands, which refuse
+// testUnerase proves erasure.CheckUnerase on a store: after erasure.Lead and
+// erasure.Contact, a raw Save (bypassing the domain's commands, which refuse
 // erased records themselves) that brings back a name, an e-mail address,
 // a phone, a personal custom field, or clears the erasure mark, is
-// refused with an *storage.UneraseError naming the record, on the
+// refused with an *erasure.UneraseError naming the record, on the
 // repository and inside Update, and nothing is written; a raw Save that
 // keeps the erasure (another owner) is stored.
 func testUnerase(t *testing.T, o Opener, dump Dumper) {
@@ -32,7 +33,7 @@ func testUnerase(t *testing.T, o Opener, dump Dumper) {
 	})
 	ada := storePerson(t, acme, adaWho, adaNick, base)
 	at := base.Add(48 * time.Hour)
-	erased, err := storage.EraseLead(ctx, acme, ada.ID, crmkit.Cmd{By: actor, At: at})
+	erased, err := erasure.Lead(ctx, acme, ada.ID, crmkit.Cmd{By: actor, At: at})
 	require.NoError(t, err)
 
 	// raw is erased changed by change, one version on, with an event of
@@ -85,7 +86,7 @@ func testUnerase(t *testing.T, o Opener, dump Dumper) {
 	require.NoError(t, err)
 	_, err = acme.Accounts().Create(ctx, a, "", e1, e2)
 	require.NoError(t, err)
-	ea, err := storage.EraseContact(ctx, acme, a.ID, pia.ID, crmkit.Cmd{By: actor, At: at})
+	ea, err := erasure.Contact(ctx, acme, a.ID, pia.ID, crmkit.Cmd{By: actor, At: at})
 	require.NoError(t, err)
 	rawAccount := func(change func(ct *account.Contact)) (account.Account, crmkit.Event) {
 		next, ev, err := ea.Reassign("bob", crmkit.Cmd{By: actor, At: at.Add(time.Hour)})
@@ -115,12 +116,12 @@ func testUnerase(t *testing.T, o Opener, dump Dumper) {
 	require.NoError(t, acme.Accounts().Save(ctx, na, ea.Version, ev), "a save that keeps the erasure")
 }
 
-// checkUnerase asserts that err is the *storage.UneraseError of kind id
+// checkUnerase asserts that err is the *erasure.UneraseError of kind id
 // (contact) and field, matching crmkit.ErrIllegalTransition.
 func checkUnerase(t *testing.T, err error, kind string, id, contact uuid.UUID, field string) {
 	t.Helper()
 	require.ErrorIs(t, err, crmkit.ErrIllegalTransition)
-	var ue *storage.UneraseError
-	require.True(t, errors.As(err, &ue), "%v is no *storage.UneraseError", err)
-	assert.Equal(t, storage.UneraseError{Kind: kind, ID: id, Contact: contact, Field: field}, *ue)
+	var ue *erasure.UneraseError
+	require.True(t, errors.As(err, &ue), "%v is no *erasure.UneraseError", err)
+	assert.Equal(t, erasure.UneraseError{Kind: kind, ID: id, Contact: contact, Field: field}, *ue)
 }

@@ -1,4 +1,4 @@
-package storage
+package erasure
 
 import (
 	"context"
@@ -10,44 +10,30 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
 
-// Erasure of a person (the right to erasure of the GDPR, Art. 17): the
-// personal data of a lead is removed from its current state
-// (lead.Lead.Erase) and scrubbed in place from every event of its
-// history (crmkit.Event.Scrub), in one Update, and the erasure is
-// recorded by an event that holds none of it (lead.EventLeadErased).
-//
-// In-place scrubbing was chosen over crypto-shredding (encrypting each
-// person's payloads with a key of their own and destroying the key):
-// payloads stay plain JSON that every store can filter, aggregate and
-// index (PostgreSQL pushes reports into SQL over them), no key store is
-// needed beside the database, and what is left after an erasure can be
-// proved by searching the stored text (storagetest does, on every
-// store). Its cost is that the event log, append-only otherwise, has
-// this one exception: EventScrubber, which may change only an event's
-// Reason and Payload. Ids, kinds, types, actors, times, versions and
-// From and To stay, so every report computed from the history (funnel
-// conversion, time in stage, cohorts) gives the same figures after.
-
-// EventScrubber is the optional ability of a Tx (inside Update) to
+// EventScrubber is the optional ability of a storage.Tx (inside
+// storage.Store.Update) to
 // replace the free text of stored events, the one exception to an
-// append-only log, used by EraseLead. Every store of crmkit has it.
+// append-only log, used by Lead and Contact. Every store of crmkit has
+// it.
 type EventScrubber interface {
 	// ScrubEvents replaces the Reason and Payload of each stored event
 	// (or one written earlier in the same Update) with the same ID by
 	// those of the event given. An event whose ID the tenant's log does
 	// not hold is an error matching crmkit.ErrNotFound; one that differs
 	// from the stored event in anything but Reason and Payload, or whose
-	// payload ValidatePayload refuses, is an error matching
+	// reason or payload storage.ValidateEvent refuses, is an error matching
 	// crmkit.ErrInvalid. Either way nothing is changed.
 	ScrubEvents(ctx context.Context, events ...crmkit.Event) error
 }
 
 // CheckScrub checks that scrubbed may replace stored (see
 // EventScrubber): the same event but for its Reason and Payload, and a
-// payload and reason within the stored domain. Backends call it.
+// payload and reason within the stored domain (storage.ValidateEvent).
+// Backends call it in ScrubEvents. Errors match crmkit.ErrInvalid.
 func CheckScrub(stored, scrubbed crmkit.Event) error {
 	a, b := stored, scrubbed
 	a.Reason, a.Payload, b.Reason, b.Payload = "", nil, "", nil
@@ -55,17 +41,17 @@ func CheckScrub(stored, scrubbed crmkit.Event) error {
 		a.Actor != b.Actor || !a.At.Equal(b.At) || a.Version != b.Version || a.From != b.From || a.To != b.To {
 		return crmkit.Invalid("scrubbed event", "event %s differs from the stored one in more than its reason and payload", stored.ID)
 	}
-	if err := checkString("scrubbed event reason", scrubbed.Reason, MaxTextLen); err != nil {
-		return err
+	if err := storage.ValidateEvent(scrubbed); err != nil {
+		return fmt.Errorf("scrubbed event: %w", err)
 	}
-	return ValidatePayload("scrubbed event payload", scrubbed.Payload)
+	return nil
 }
 
 // personalKeys are the payload keys under which lead events hold a
 // person's data (the Person's JSON names).
 var personalKeys = []string{lead.FieldName, lead.FieldEmail, lead.FieldPhone}
 
-// EraseLead erases the personal data of the person lead id is, by cmd,
+// Lead erases the personal data of the person lead id is, by cmd,
 // in one Update of s: the lead's name, e-mail and phone and its custom
 // fields declared personal (the tenant's lead schema) are removed from
 // its state (lead.Lead.Erase) and, with every earlier value of them found
@@ -78,15 +64,15 @@ var personalKeys = []string{lead.FieldName, lead.FieldEmail, lead.FieldPhone}
 // whose transactions are no EventScrubber is crmkit.ErrInvalid. The
 // person's data held elsewhere (the contact a converted lead became, a
 // merged duplicate, an idempotency key) is the caller's to erase.
-func EraseLead(ctx context.Context, s Store, id uuid.UUID, cmd crmkit.Cmd) (lead.Lead, error) {
+func Lead(ctx context.Context, s storage.Store, id uuid.UUID, cmd crmkit.Cmd) (lead.Lead, error) {
 	if s == nil {
 		return lead.Lead{}, crmkit.Invalid("store", "nil store")
 	}
 	var out lead.Lead
-	err := s.Update(ctx, func(tx Tx) error {
+	err := s.Update(ctx, func(tx storage.Tx) error {
 		sc, ok := tx.(EventScrubber)
 		if !ok {
-			return fmt.Errorf("erase lead %s: the store cannot scrub events (no storage.EventScrubber): %w", id, crmkit.ErrInvalid)
+			return fmt.Errorf("erase lead %s: the store cannot scrub events (no erasure.EventScrubber): %w", id, crmkit.ErrInvalid)
 		}
 		l, err := tx.Leads().Get(ctx, id)
 		if err != nil {
@@ -187,12 +173,11 @@ func appendNew(to []string, add ...string) []string {
 // isNotFound reports whether err matches crmkit.ErrNotFound.
 func isNotFound(err error) bool { return errors.Is(err, crmkit.ErrNotFound) }
 
-// EraseContact erases the personal data of contact contactID of account
-// accountID, by cmd, in one Update of s, as EraseLead does for a lead: the
+// Contact erases the personal data of contact contactID of account
+// accountID, by cmd, in one Update of s, as Lead does for a lead: the
 // contact's name, e-mail and phone and its custom fields declared
-// personal (the tenant's schema of kind ContactKind) are removed from the
-// account
-// (account.Account.EraseContact) and, with their earlier values found in
+// personal (the tenant's schema of kind storage.ContactKind) are removed
+// from the account (account.Account.EraseContact) and, with their earlier values found in
 // the account's history (the payloads of events about that contact),
 // scrubbed from the Reason and Payload of every event of the account; an
 // EventContactErased without personal data is appended. It returns the
@@ -203,22 +188,22 @@ func isNotFound(err error) bool { return errors.Is(err, crmkit.ErrNotFound) }
 // contact stays in the account (deals and interactions refer to it); the
 // person's data held elsewhere (an interaction's notes, the lead they
 // converted from) is the caller's to erase.
-func EraseContact(ctx context.Context, s Store, accountID, contactID uuid.UUID, cmd crmkit.Cmd) (account.Account, error) {
+func Contact(ctx context.Context, s storage.Store, accountID, contactID uuid.UUID, cmd crmkit.Cmd) (account.Account, error) {
 	if s == nil {
 		return account.Account{}, crmkit.Invalid("store", "nil store")
 	}
 	var out account.Account
-	err := s.Update(ctx, func(tx Tx) error {
+	err := s.Update(ctx, func(tx storage.Tx) error {
 		sc, ok := tx.(EventScrubber)
 		if !ok {
-			return fmt.Errorf("the store cannot scrub events (no storage.EventScrubber): %w", crmkit.ErrInvalid)
+			return fmt.Errorf("the store cannot scrub events (no erasure.EventScrubber): %w", crmkit.ErrInvalid)
 		}
 		a, err := tx.Accounts().Get(ctx, accountID)
 		if err != nil {
 			return err
 		}
 		var personal []string
-		if schema, err := tx.FieldSchemas().Get(ctx, field.SchemaID(ContactKind)); err == nil {
+		if schema, err := tx.FieldSchemas().Get(ctx, field.SchemaID(storage.ContactKind)); err == nil {
 			personal = schema.Personal()
 		} else if !isNotFound(err) {
 			return err

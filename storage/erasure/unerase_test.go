@@ -1,4 +1,4 @@
-package storage_test
+package erasure_test
 
 import (
 	"errors"
@@ -9,8 +9,7 @@ import (
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/field"
 	"github.com/crmkit/crmkit/lead"
-	"github.com/crmkit/crmkit/storage"
-	"github.com/google/uuid"
+	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -40,18 +39,18 @@ func TestCheckUneraseLead(t *testing.T) {
 		case 5:
 			next.Custom, want = field.Values{"tier": field.Option("gold"), "nick": field.Text("A")}, "custom.nick"
 		}
-		err := storage.CheckUnerase(stored, next)
+		err := erasure.CheckUnerase(stored, next)
 		if want == "" {
 			require.NoError(t, err)
 		} else {
-			var ue *storage.UneraseError
+			var ue *erasure.UneraseError
 			require.True(t, errors.As(err, &ue), "%v", err)
 			require.ErrorIs(t, err, crmkit.ErrIllegalTransition)
-			require.Equal(t, storage.UneraseError{Kind: lead.LeadKind, ID: stored.ID, Field: want}, *ue)
+			require.Equal(t, erasure.UneraseError{Kind: lead.LeadKind, ID: stored.ID, Field: want}, *ue)
 		}
 		live := stored
 		live.ErasedAt = time.Time{}
-		require.NoError(t, storage.CheckUnerase(live, next), "a lead not erased")
+		require.NoError(t, erasure.CheckUnerase(live, next), "a lead not erased")
 	})
 }
 
@@ -64,11 +63,11 @@ func TestCheckUneraseAccount(t *testing.T) {
 		change(&a.Contacts[0])
 		return a
 	}
-	assert.NoError(t, storage.CheckUnerase(stored, stored.Clone()))
-	assert.NoError(t, storage.CheckUnerase(stored, account.Account{ID: stored.ID, Contacts: []account.Contact{ola}}), "dropped")
+	assert.NoError(t, erasure.CheckUnerase(stored, stored.Clone()))
+	assert.NoError(t, erasure.CheckUnerase(stored, account.Account{ID: stored.ID, Contacts: []account.Contact{ola}}), "dropped")
 	a := stored.Clone()
 	a.Contacts[1].Email = "ola@x.example"
-	assert.NoError(t, storage.CheckUnerase(stored, a), "a contact not erased changes freely")
+	assert.NoError(t, erasure.CheckUnerase(stored, a), "a contact not erased changes freely")
 	for f, change := range map[string]func(c *account.Contact){
 		"erased": func(c *account.Contact) { c.Erased = false },
 		"name":   func(c *account.Contact) { c.Name = "Pia" },
@@ -78,33 +77,14 @@ func TestCheckUneraseAccount(t *testing.T) {
 			c.Custom = field.Values{"tier": field.Option("gold"), "nick": field.Text("P")}
 		},
 	} {
-		err := storage.CheckUnerase(stored, with(change))
-		var ue *storage.UneraseError
+		err := erasure.CheckUnerase(stored, with(change))
+		var ue *erasure.UneraseError
 		require.True(t, errors.As(err, &ue), "%s: %v", f, err)
-		assert.Equal(t, storage.UneraseError{Kind: account.AccountKind, ID: stored.ID, Contact: pia.ID, Field: f}, *ue)
+		assert.Equal(t, erasure.UneraseError{Kind: account.AccountKind, ID: stored.ID, Contact: pia.ID, Field: f}, *ue)
 		assert.ErrorIs(t, err, crmkit.ErrIllegalTransition)
 	}
 	// Other types and mismatched ones pass; a nil *UneraseError prints.
-	assert.NoError(t, storage.CheckUnerase(stored, lead.Lead{}))
-	assert.NoError(t, storage.CheckUnerase(nil, nil))
-	assert.Contains(t, (*storage.UneraseError)(nil).Error(), "illegal transition")
-}
-
-func TestCheckContactsCustom(t *testing.T) {
-	s, _, err := field.New(storage.ContactKind, []field.Def{
-		{Name: "tier", Type: field.TypeEnum, Options: []string{"gold"}, Required: true},
-		{Name: "nick", Type: field.TypeText, Personal: true, Required: true},
-	}, crmkit.Cmd{By: "ana", At: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)})
-	require.NoError(t, err)
-	ok := account.Contact{ID: uuid.New(), Custom: field.Values{"tier": field.Option("gold"), "nick": field.Text("P")}}
-	erased := account.Contact{ID: uuid.New(), Erased: true, Custom: field.Values{"tier": field.Option("gold")}}
-	a := &account.Account{ID: uuid.New(), Contacts: []account.Contact{ok, erased}}
-	assert.NoError(t, storage.CheckContactsCustom(a, &s), "an erased contact need not hold a required personal field")
-	a.Contacts[1].Erased = false
-	err = storage.CheckContactsCustom(a, &s)
-	assert.ErrorIs(t, err, crmkit.ErrInvalid)
-	assert.ErrorContains(t, err, "custom.nick")
-	assert.ErrorIs(t, storage.CheckContactsCustom(a, nil), crmkit.ErrInvalid, "no schema: every value is unknown")
-	assert.NoError(t, storage.CheckContactsCustom(&account.Account{Contacts: []account.Contact{{ID: uuid.New()}}}, nil))
-	assert.NoError(t, storage.CheckContactsCustom(nil, &s))
+	assert.NoError(t, erasure.CheckUnerase(stored, lead.Lead{}))
+	assert.NoError(t, erasure.CheckUnerase(nil, nil))
+	assert.Contains(t, (*erasure.UneraseError)(nil).Error(), "illegal transition")
 }

@@ -1,4 +1,4 @@
-package storage
+package erasure
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 )
 
 // UneraseError reports a Save refused because it would bring back
-// personal data an erasure removed (EraseLead, EraseContact): the record
+// personal data an erasure removed (Lead, Contact): the record
 // of kind Kind with ID ID (and, for an account, its contact Contact)
 // is erased in the store, and the value saved has Field back ("name",
 // "email", "phone", "erased_at", "erased", "custom.<name>"). It matches
@@ -38,10 +38,12 @@ func (e *UneraseError) Error() string {
 // sentinel of every *UneraseError.
 func (e *UneraseError) Is(target error) bool { return target == crmkit.ErrIllegalTransition }
 
-// ChecksErasure reports whether CheckUnerase has anything to check for a
-// Save of a record of kind: true for leads and accounts. A backend that
-// must read the stored value to call CheckUnerase reads it only then.
-func ChecksErasure(kind string) bool {
+// Erasable reports whether records of kind can hold erased personal data,
+// so that CheckUnerase has anything to check for a Save of one: true for
+// leads (lead.LeadKind) and accounts (account.AccountKind, whose contacts
+// are erased). A backend that must read the stored value to call
+// CheckUnerase reads it only then.
+func Erasable(kind string) bool {
 	return kind == lead.LeadKind || kind == account.AccountKind
 }
 
@@ -60,7 +62,7 @@ func ChecksErasure(kind string) bool {
 //
 // Every store's Save calls it, inside the write's transaction, with the
 // stored value at the expected version, so a raw Save cannot undo
-// EraseLead or EraseContact.
+// Lead or Contact.
 func CheckUnerase(stored, next any) error {
 	switch s := stored.(type) {
 	case lead.Lead:
