@@ -218,10 +218,10 @@
 // Archived leads, deals and accounts (the domain's Archive and Restore)
 // stay stored with their events, but List leaves them out unless the
 // filter's IncludeArchived is set, and so do the funnel sources of every
-// store. Every store is a Deleter too: a lead, deal or account created by
-// mistake goes with its events, leaving a tombstone event without
-// personal data; a record others refer to (DeleteReferrers) is refused
-// with an *InUseError.
+// store. Every store is a deletion.Deleter too (package storage/deletion):
+// a lead, deal or account created by mistake goes with its events,
+// leaving a tombstone event without personal data; a record others refer
+// to (deletion.Referrers) is refused with a *deletion.InUseError.
 //
 // # Erasure of a person
 //

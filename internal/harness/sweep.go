@@ -20,7 +20,7 @@ import (
 // directories relative to the module root ("." is package crmkit).
 var SweepPackages = []string{
 	".", "approval", "kpi", "lead", "lead/dedupe", "lead/scoring", "lead/routing", "deal", "deal/quote",
-	"account", "account/clv", "campaign", "field", "quota", "quota/forecast", "funnel", "funnel/predict", "storage", "storage/erasure", "storage/memory",
+	"account", "account/clv", "campaign", "field", "quota", "quota/forecast", "funnel", "funnel/predict", "storage", "storage/deletion", "storage/erasure", "storage/memory",
 	"storage/sqlite",
 }
 

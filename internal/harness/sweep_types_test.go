@@ -23,6 +23,7 @@ import (
 	"github.com/crmkit/crmkit/quota"
 	"github.com/crmkit/crmkit/quota/forecast"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/crmkit/crmkit/storage/erasure"
 	"github.com/crmkit/crmkit/storage/memory"
 	"github.com/crmkit/crmkit/storage/sqlite"
@@ -400,13 +401,11 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[storage.ConvertInput](),
 		reflect.TypeFor[storage.Cursor](),
 		reflect.TypeFor[storage.DealFilter](),
-		reflect.TypeFor[storage.DeletedPayload](),
 		reflect.TypeFor[storage.FieldSchemaFilter](),
 		reflect.TypeFor[storage.ForecastSnapshot](),
 		reflect.TypeFor[storage.ForecastSnapshotFilter](),
 		reflect.TypeFor[storage.HandoverError](),
 		reflect.TypeFor[storage.HandoverResult](),
-		reflect.TypeFor[storage.InUseError](),
 		reflect.TypeFor[storage.InteractionFilter](),
 		reflect.TypeFor[storage.LeadFilter](),
 		reflect.TypeFor[storage.Page](),
@@ -421,11 +420,15 @@ var sweepTypes = map[string][]reflect.Type{
 		reflect.TypeFor[storage.QuoteFilter](),
 		reflect.TypeFor[storage.Reference](),
 		reflect.TypeFor[storage.ReferenceError](),
-		reflect.TypeFor[storage.Referrer](),
 		reflect.TypeFor[storage.Subscription](),
 		reflect.TypeFor[storage.SuccessorNotice](),
 		reflect.TypeFor[storage.Verification](),
 		reflect.TypeFor[storage.VerifyOptions](),
+	},
+	"storage/deletion": {
+		reflect.TypeFor[deletion.DeletedPayload](),
+		reflect.TypeFor[deletion.InUseError](),
+		reflect.TypeFor[deletion.Referrer](),
 	},
 	"storage/erasure": {
 		reflect.TypeFor[erasure.UneraseError](),
@@ -721,7 +724,6 @@ var sweepFuncs = map[string][]any{
 		storage.DealReferences,
 		storage.DecodeCursor,
 		storage.DecodePosition,
-		storage.DeleteReferrers,
 		storage.DuplicateEvent,
 		storage.EncodeCursor,
 		storage.EncodePosition,
@@ -749,7 +751,6 @@ var sweepFuncs = map[string][]any{
 		storage.TimeBound,
 		storage.TimeBoundAfter,
 		storage.Timeline,
-		storage.Tombstone,
 		storage.UnknownConsumer,
 		storage.ValidateAccount,
 		storage.ValidateApproval,
@@ -760,7 +761,6 @@ var sweepFuncs = map[string][]any{
 		storage.ValidateContract,
 		storage.ValidateDeal,
 		storage.ValidateDecimal,
-		storage.ValidateDelete,
 		storage.ValidateEvent,
 		storage.ValidateEvents,
 		storage.ValidateFieldSchema,
@@ -780,6 +780,11 @@ var sweepFuncs = map[string][]any{
 		storage.ValidateValue,
 		storage.Verify,
 		storage.WaitingRole,
+	},
+	"storage/deletion": {
+		deletion.Referrers,
+		deletion.Tombstone,
+		deletion.Validate,
 	},
 	"storage/erasure": {
 		erasure.CheckScrub,

@@ -11,13 +11,14 @@ import (
 	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/google/uuid"
 )
 
-var _ storage.Deleter = (*Store)(nil)
+var _ deletion.Deleter = (*Store)(nil)
 
 // Delete removes a lead, deal or account created by mistake with its
-// events and leaves a tombstone (see storage.Deleter). It holds the
+// events and leaves a tombstone (see deletion.Deleter). It holds the
 // tenant's write lock throughout, so it is atomic against every commit;
 // an Update that read the record and commits after it fails as its
 // version checks fail. The change feed's positions move down by the
@@ -31,7 +32,7 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 	if s.state() == nil {
 		return errZeroStore()
 	}
-	if err := storage.ValidateDelete(kind, id, c); err != nil {
+	if err := deletion.Validate(kind, id, c); err != nil {
 		return err
 	}
 	st := s.st
@@ -49,12 +50,12 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 	if version == 0 {
 		return storage.NotFound(kind, id)
 	}
-	for _, r := range storage.DeleteReferrers(kind) {
+	for _, r := range deletion.Referrers(kind) {
 		if by, ok := st.referrer(nil, r, id); ok {
-			return &storage.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
+			return &deletion.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
 		}
 	}
-	tomb, err := storage.Tombstone(kind, id, version, c)
+	tomb, err := deletion.Tombstone(kind, id, version, c)
 	if err != nil {
 		return err
 	}
@@ -75,9 +76,9 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 }
 
 // referrer returns the first record that refers to id as r says (see
-// storage.DeleteReferrers), as tx sees them (stored rows, with tx's own
+// deletion.Referrers), as tx sees them (stored rows, with tx's own
 // writes over them; nil tx for the stored rows only). st.mu is held.
-func (st *state) referrer(tx *txn, r storage.Referrer, id uuid.UUID) (uuid.UUID, bool) {
+func (st *state) referrer(tx *txn, r deletion.Referrer, id uuid.UUID) (uuid.UUID, bool) {
 	match := func(refs []storage.Reference) bool {
 		return slices.ContainsFunc(refs, func(ref storage.Reference) bool { return ref.Field == r.Field && ref.ID == id })
 	}

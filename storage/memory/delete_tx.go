@@ -9,12 +9,13 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/google/uuid"
 )
 
-var _ storage.Deleter = (*txn)(nil)
+var _ deletion.Deleter = (*txn)(nil)
 
-// Delete is storage.Deleter's Delete as part of the Update: the record
+// Delete is deletion.Deleter's Delete as part of the Update: the record
 // is gone from what the transaction reads from now on (Get, List, its
 // events), its tombstone is among the transaction's events, and both land
 // at commit or not at all. A record the transaction wrote itself goes
@@ -26,7 +27,7 @@ func (tx *txn) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.C
 	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
-	if err := storage.ValidateDelete(kind, id, c); err != nil {
+	if err := deletion.Validate(kind, id, c); err != nil {
 		return err
 	}
 	if err := tx.lock(); err != nil {
@@ -51,7 +52,7 @@ func (tx *txn) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.C
 	if err != nil {
 		return err
 	}
-	tomb, err := storage.Tombstone(kind, id, version, c)
+	tomb, err := deletion.Tombstone(kind, id, version, c)
 	if err != nil {
 		return err
 	}
@@ -110,13 +111,13 @@ func txMarkDeleted[T any](tx *txn, o *ops[T], id uuid.UUID) {
 	maps.DeleteFunc(tx.scrubs, func(_ uuid.UUID, e crmkit.Event) bool { return gone(e) })
 }
 
-// checkReferrers returns the *storage.InUseError of the first record
+// checkReferrers returns the *deletion.InUseError of the first record
 // that refers to kind/id as tx sees them, nil when none does. st.mu is
 // held.
 func (tx *txn) checkReferrers(st *state, kind string, id uuid.UUID) error {
-	for _, r := range storage.DeleteReferrers(kind) {
+	for _, r := range deletion.Referrers(kind) {
 		if by, ok := st.referrer(tx, r, id); ok {
-			return &storage.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
+			return &deletion.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
 		}
 	}
 	return nil

@@ -11,16 +11,17 @@ import (
 	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
-var _ storage.Deleter = (*Store)(nil)
+var _ deletion.Deleter = (*Store)(nil)
 
-// referrerSQL finds, by kind and field of storage.DeleteReferrers, the
+// referrerSQL finds, by kind and field of deletion.Referrers, the
 // first record (by ID) that refers to the record $2 of tenant $1 (a
 // lead's conversion is read from its body, as text).
-var referrerSQL = map[storage.Referrer]string{
+var referrerSQL = map[deletion.Referrer]string{
 	{Kind: deal.DealKind, Field: "account_id"}:                `SELECT id FROM deals WHERE tenant_id = $1 AND account_id = $2`,
 	{Kind: account.ContractKind, Field: "account_id"}:         `SELECT id FROM contracts WHERE tenant_id = $1 AND account_id = $2`,
 	{Kind: account.InteractionKind, Field: "account_id"}:      `SELECT id FROM interactions WHERE tenant_id = $1 AND account_id = $2`,
@@ -37,7 +38,7 @@ var deleteTables = map[string]string{
 }
 
 // Delete removes a lead, deal or account created by mistake with its
-// events and leaves a tombstone (see storage.Deleter), in one
+// events and leaves a tombstone (see deletion.Deleter), in one
 // transaction that first locks the record's row (FOR UPDATE), so a
 // concurrent Save of it waits and then fails, and a concurrent write
 // referring to it is refused by its foreign key. An account's contacts
@@ -50,15 +51,15 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 	if s == nil || s.db == nil || s.db.pool == nil {
 		return errZeroStore()
 	}
-	if err := storage.ValidateDelete(kind, id, c); err != nil {
+	if err := deletion.Validate(kind, id, c); err != nil {
 		return err
 	}
 	return s.Update(ctx, func(tx storage.Tx) error { return tx.(*txView).deleteIn(ctx, kind, id, c) })
 }
 
-var _ storage.Deleter = (*txView)(nil)
+var _ deletion.Deleter = (*txView)(nil)
 
-// Delete is storage.Deleter's Delete as part of the Update: its
+// Delete is deletion.Deleter's Delete as part of the Update: its
 // statements run in the Update's transaction, the record's row locked
 // (FOR UPDATE) until it ends, so the record, its events and the
 // tombstone change with the Update's other writes or not at all.
@@ -66,7 +67,7 @@ func (v *txView) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit
 	if err := storage.CheckContext(ctx); err != nil {
 		return err
 	}
-	if err := storage.ValidateDelete(kind, id, c); err != nil {
+	if err := deletion.Validate(kind, id, c); err != nil {
 		return err
 	}
 	return v.deleteIn(ctx, kind, id, c)
@@ -89,7 +90,7 @@ func (v *txView) deleteIn(ctx context.Context, kind string, id uuid.UUID, c crmk
 	case err != nil:
 		return fmt.Errorf("postgres: delete %s %s: %w", kind, id, mapErr(ctx, err))
 	}
-	for _, r := range storage.DeleteReferrers(kind) {
+	for _, r := range deletion.Referrers(kind) {
 		query, ok := referrerSQL[r]
 		if !ok {
 			return fmt.Errorf("postgres: delete %s %s: no query for referrer %s.%s: %w", kind, id, r.Kind, r.Field, crmkit.ErrUnavailable)
@@ -102,9 +103,9 @@ func (v *txView) deleteIn(ctx context.Context, kind string, id uuid.UUID, c crmk
 		case err != nil:
 			return fmt.Errorf("postgres: delete %s %s: find referrers: %w", kind, id, mapErr(ctx, err))
 		}
-		return &storage.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
+		return &deletion.InUseError{Kind: kind, ID: id, By: by, Field: r.Field, ByKind: r.Kind}
 	}
-	tomb, err := storage.Tombstone(kind, id, version, c)
+	tomb, err := deletion.Tombstone(kind, id, version, c)
 	if err != nil {
 		return err
 	}

@@ -12,15 +12,16 @@ import (
 	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/google/uuid"
 )
 
-var _ storage.Deleter = (*Store)(nil)
+var _ deletion.Deleter = (*Store)(nil)
 
-// referrerSQL finds, by kind and field of storage.DeleteReferrers, the
+// referrerSQL finds, by kind and field of deletion.Referrers, the
 // first record (by ID) that refers to the record ?2 (its 16 bytes; ?3 its
 // text, as a lead's conversion holds it in the body) of tenant ?1.
-var referrerSQL = map[storage.Referrer]string{
+var referrerSQL = map[deletion.Referrer]string{
 	{Kind: deal.DealKind, Field: "account_id"}:                `SELECT id FROM deals WHERE tenant_id = ?1 AND account_id = ?2`,
 	{Kind: account.ContractKind, Field: "account_id"}:         `SELECT id FROM contracts WHERE tenant_id = ?1 AND account_id = ?2`,
 	{Kind: account.InteractionKind, Field: "account_id"}:      `SELECT id FROM interactions WHERE tenant_id = ?1 AND account_id = ?2`,
@@ -32,7 +33,7 @@ var referrerSQL = map[storage.Referrer]string{
 }
 
 // Delete removes a lead, deal or account created by mistake with its
-// events and leaves a tombstone (see storage.Deleter), in one transaction
+// events and leaves a tombstone (see deletion.Deleter), in one transaction
 // under the write lock. The tombstone is inserted before the events are
 // removed, so the feed's head never moves back and no later event takes
 // a place a consumer has passed.
@@ -40,9 +41,9 @@ func (s *Store) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.
 	return deleteIn(ctx, s.scope(), kind, id, c)
 }
 
-var _ storage.Deleter = (*txView)(nil)
+var _ deletion.Deleter = (*txView)(nil)
 
-// Delete is storage.Deleter's Delete as part of the Update: its
+// Delete is deletion.Deleter's Delete as part of the Update: its
 // statements run in the Update's transaction, so the record, its events
 // and the tombstone change with the Update's other writes or not at all.
 func (v *txView) Delete(ctx context.Context, kind string, id uuid.UUID, c crmkit.Cmd) error {
@@ -58,7 +59,7 @@ func deleteIn(ctx context.Context, sc *scope, kind string, id uuid.UUID, c crmki
 	if sc.db == nil {
 		return errZeroStore()
 	}
-	if err := storage.ValidateDelete(kind, id, c); err != nil {
+	if err := deletion.Validate(kind, id, c); err != nil {
 		return err
 	}
 	table := tables[kind]
@@ -71,7 +72,7 @@ func deleteIn(ctx context.Context, sc *scope, kind string, id uuid.UUID, c crmki
 		case err != nil:
 			return fmt.Errorf("sqlite: delete %s %s: %w", kind, id, mapErr(ctx, err))
 		}
-		for _, r := range storage.DeleteReferrers(kind) {
+		for _, r := range deletion.Referrers(kind) {
 			query, ok := referrerSQL[r]
 			if !ok {
 				return fmt.Errorf("sqlite: delete %s %s: no query for referrer %s.%s: %w", kind, id, r.Kind, r.Field, crmkit.ErrUnavailable)
@@ -85,9 +86,9 @@ func deleteIn(ctx context.Context, sc *scope, kind string, id uuid.UUID, c crmki
 				return fmt.Errorf("sqlite: delete %s %s: find referrers: %w", kind, id, mapErr(ctx, err))
 			}
 			byID, _ := uuid.FromBytes(by)
-			return &storage.InUseError{Kind: kind, ID: id, By: byID, Field: r.Field, ByKind: r.Kind}
+			return &deletion.InUseError{Kind: kind, ID: id, By: byID, Field: r.Field, ByKind: r.Kind}
 		}
-		tomb, err := storage.Tombstone(kind, id, version, c)
+		tomb, err := deletion.Tombstone(kind, id, version, c)
 		if err != nil {
 			return err
 		}

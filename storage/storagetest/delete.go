@@ -12,12 +12,13 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// testDelete, for a store that implements storage.Deleter (every store
+// testDelete, for a store that implements deletion.Deleter (every store
 // of crmkit does): bad input (another kind, a nil ID, a command without
 // actor or time) is crmkit.ErrInvalid, an unknown or another tenant's
 // record crmkit.ErrNotFound, and nothing is written; a Delete removes the
@@ -25,15 +26,15 @@ import (
 // tombstone without personal data; the ID cannot be created again; a
 // change-feed consumer reads on without the removed events; an account a
 // deal or a child account refers to, and a deal a converted lead refers
-// to, are not deleted (*storage.InUseError, crmkit.ErrConflict), until
+// to, are not deleted (*deletion.InUseError, crmkit.ErrConflict), until
 // the referrer is gone; Verify finds no problem afterwards.
 func testDelete(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := open(t, o, "delete")
 	other := open(t, o, "delete-other")
-	del, ok := s.(storage.Deleter)
+	del, ok := s.(deletion.Deleter)
 	if !ok {
-		t.Skip("the store does not implement storage.Deleter")
+		t.Skip("the store does not implement deletion.Deleter")
 	}
 	feed, hasFeed := s.(storage.Feed)
 	if hasFeed {
@@ -76,7 +77,7 @@ func testDelete(t *testing.T, o Opener) {
 
 	// Bad input writes nothing.
 	for name, c := range map[string]struct {
-		del  storage.Deleter
+		del  deletion.Deleter
 		kind string
 		id   uuid.UUID
 		cmd  crmkit.Cmd
@@ -88,7 +89,7 @@ func testDelete(t *testing.T, o Opener) {
 		"no time":        {del, lead.LeadKind, l.ID, crmkit.Cmd{By: "ana"}, crmkit.ErrInvalid},
 		"wrong kind":     {del, deal.DealKind, l.ID, cmd, crmkit.ErrNotFound},
 		"unknown":        {del, lead.LeadKind, crmkit.NewID(), cmd, crmkit.ErrNotFound},
-		"another tenant": {other.(storage.Deleter), lead.LeadKind, l.ID, cmd, crmkit.ErrNotFound},
+		"another tenant": {other.(deletion.Deleter), lead.LeadKind, l.ID, cmd, crmkit.ErrNotFound},
 	} {
 		err := c.del.Delete(ctx, c.kind, c.id, c.cmd)
 		assert.ErrorIs(t, err, c.want, name)
@@ -108,15 +109,15 @@ func testDelete(t *testing.T, o Opener) {
 	evs := collect(t, s.Events().ByAggregate(ctx, l.ID))
 	require.Len(t, evs, 1, "only the tombstone is left")
 	tomb := evs[0]
-	assert.Equal(t, storage.DeletionKind, tomb.AggregateKind)
-	assert.Equal(t, storage.EventRecordDeleted, tomb.Type)
+	assert.Equal(t, deletion.Kind, tomb.AggregateKind)
+	assert.Equal(t, deletion.EventRecordDeleted, tomb.Type)
 	assert.Equal(t, int64(1), tomb.Version)
 	assert.Equal(t, "ana", tomb.Actor)
 	assert.Equal(t, "created by mistake", tomb.Reason)
 	assert.True(t, cmd.At.Equal(tomb.At))
-	var p storage.DeletedPayload
+	var p deletion.DeletedPayload
 	require.NoError(t, json.Unmarshal(tomb.Payload, &p))
-	assert.Equal(t, storage.DeletedPayload{Kind: lead.LeadKind, Version: 2}, p)
+	assert.Equal(t, deletion.DeletedPayload{Kind: lead.LeadKind, Version: 2}, p)
 	for _, e := range allEvents(t, ctx, s) {
 		if e.AggregateID == l.ID {
 			assert.Equal(t, tomb.ID, e.ID, "an event of the deleted lead is left")
@@ -178,13 +179,13 @@ func testDelete(t *testing.T, o Opener) {
 	inUse := func(kind string, id uuid.UUID, byKind string, by uuid.UUID, field string) {
 		t.Helper()
 		err := del.Delete(ctx, kind, id, cmd)
-		var iu *storage.InUseError
+		var iu *deletion.InUseError
 		require.ErrorAs(t, err, &iu, "delete %s %s", kind, id)
 		assert.ErrorIs(t, err, crmkit.ErrConflict)
-		assert.Equal(t, storage.InUseError{Kind: kind, ID: id, By: by, Field: field, ByKind: byKind}, *iu)
+		assert.Equal(t, deletion.InUseError{Kind: kind, ID: id, By: by, Field: field, ByKind: byKind}, *iu)
 	}
 	inUse(deal.DealKind, d.ID, lead.LeadKind, conv.ID, "conversion.opportunity_id")
-	// The account: the deal is the first referrer storage.DeleteReferrers lists.
+	// The account: the deal is the first referrer deletion.Referrers lists.
 	inUse(account.AccountKind, acctID, deal.DealKind, d.ID, "account_id")
 	require.NoError(t, del.Delete(ctx, lead.LeadKind, conv.ID, cmd))
 	require.NoError(t, del.Delete(ctx, deal.DealKind, d.ID, cmd))

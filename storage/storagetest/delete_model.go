@@ -10,6 +10,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/google/uuid"
 	"pgregory.net/rapid"
 )
@@ -26,7 +27,7 @@ func events(t *rapid.T, seq func(func(crmkit.Event, error) bool)) []crmkit.Event
 	return out
 }
 
-// testDeleteModel, for a store that implements storage.Deleter: random
+// testDeleteModel, for a store that implements deletion.Deleter: random
 // sequences of lead creates, edits, archives and deletes, with a
 // change-feed consumer reading at random points, checked against a model
 // after every run: the stored leads are the model's; every live lead's
@@ -43,9 +44,9 @@ func testDeleteModel(t *testing.T, o Opener) {
 		if err != nil {
 			t.Fatalf("open: %v", err)
 		}
-		del, ok := s.(storage.Deleter)
+		del, ok := s.(deletion.Deleter)
 		if !ok {
-			t.Skip("the store does not implement storage.Deleter")
+			t.Skip("the store does not implement deletion.Deleter")
 		}
 		feed, hasFeed := s.(storage.Feed)
 		if hasFeed {
@@ -138,7 +139,7 @@ func testDeleteModel(t *testing.T, o Opener) {
 					t.Fatalf("delete: %v", err)
 				}
 				tomb := events(t, s.Events().ByAggregate(ctx, l.ID))
-				if len(tomb) != 1 || tomb[0].Type != storage.EventRecordDeleted {
+				if len(tomb) != 1 || tomb[0].Type != deletion.EventRecordDeleted {
 					t.Fatalf("after delete of %s: %d events, want its tombstone", l.ID, len(tomb))
 				}
 				deleted[l.ID], written = true, append(written, tomb[0].ID)
@@ -176,7 +177,7 @@ func testDeleteModel(t *testing.T, o Opener) {
 			}
 		}
 		for id := range deleted {
-			if evs := events(t, s.Events().ByAggregate(ctx, id)); len(evs) != 1 || evs[0].AggregateKind != storage.DeletionKind {
+			if evs := events(t, s.Events().ByAggregate(ctx, id)); len(evs) != 1 || evs[0].AggregateKind != deletion.Kind {
 				t.Fatalf("deleted lead %s: %d events, want its tombstone", id, len(evs))
 			}
 		}

@@ -11,28 +11,29 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// testDeleteInUpdate: the Tx of every store is a storage.Deleter whose
+// testDeleteInUpdate: the Tx of every store is a deletion.Deleter whose
 // Delete is part of the Update: a delete and a create in one Update land
 // together (the deleted record gone with its events, one tombstone, the
 // created record stored) or, when the Update fails, not at all; inside
 // the Update the deleted record is gone from Get and from its events; a
 // second Delete of it is crmkit.ErrNotFound; a record referred to is not
-// deleted (*storage.InUseError); a create in the same Update referring
+// deleted (*deletion.InUseError); a create in the same Update referring
 // to a record it deleted is refused, and the Update writes nothing.
 func testDeleteInUpdate(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := open(t, o, "acme")
-	if _, ok := s.(storage.Deleter); !ok {
-		t.Skip("the store does not implement storage.Deleter")
+	if _, ok := s.(deletion.Deleter); !ok {
+		t.Skip("the store does not implement deletion.Deleter")
 	}
 	cmd := crmkit.Cmd{By: "ana", At: base.Add(3 * time.Hour), Reason: "created by mistake"}
-	deleterOf := func(tx storage.Tx) storage.Deleter {
+	deleterOf := func(tx storage.Tx) deletion.Deleter {
 		t.Helper()
-		d, ok := tx.(storage.Deleter)
+		d, ok := tx.(deletion.Deleter)
 		require.True(t, ok, "the store is a Deleter, its Tx must be one too")
 		return d
 	}
@@ -84,7 +85,7 @@ func testDeleteInUpdate(t *testing.T, o Opener) {
 			require.NoError(t, err)
 			inside = append(inside, e)
 		}
-		assert.Equal(t, []string{storage.EventRecordDeleted}, types(inside), "only the tombstone, inside the Update")
+		assert.Equal(t, []string{deletion.EventRecordDeleted}, types(inside), "only the tombstone, inside the Update")
 		assert.ErrorIs(t, d.Delete(ctx, lead.LeadKind, gone.ID, cmd), crmkit.ErrNotFound, "a second delete")
 		_, err = tx.Leads().Create(ctx, fresh, "", fev)
 		return err
@@ -93,11 +94,11 @@ func testDeleteInUpdate(t *testing.T, o Opener) {
 	assert.ErrorIs(t, err, crmkit.ErrNotFound)
 	evs := collect(t, s.Events().ByAggregate(ctx, gone.ID))
 	require.Len(t, evs, 1)
-	assert.Equal(t, storage.DeletionKind, evs[0].AggregateKind)
-	assert.Equal(t, storage.EventRecordDeleted, evs[0].Type)
-	var pl storage.DeletedPayload
+	assert.Equal(t, deletion.Kind, evs[0].AggregateKind)
+	assert.Equal(t, deletion.EventRecordDeleted, evs[0].Type)
+	var pl deletion.DeletedPayload
 	require.NoError(t, evs[0].DecodePayload(&pl))
-	assert.Equal(t, storage.DeletedPayload{Kind: lead.LeadKind, Version: gone.Version}, pl)
+	assert.Equal(t, deletion.DeletedPayload{Kind: lead.LeadKind, Version: gone.Version}, pl)
 	_, err = s.Leads().Get(ctx, fresh.ID)
 	assert.NoError(t, err, "the create landed")
 
@@ -108,7 +109,7 @@ func testDeleteInUpdate(t *testing.T, o Opener) {
 	err = s.Update(ctx, func(tx storage.Tx) error {
 		return deleterOf(tx).Delete(ctx, account.AccountKind, suiteAccount, cmd)
 	})
-	var iu *storage.InUseError
+	var iu *deletion.InUseError
 	require.ErrorAs(t, err, &iu)
 	assert.ErrorIs(t, err, crmkit.ErrConflict)
 	_, err = s.Accounts().Get(ctx, suiteAccount)

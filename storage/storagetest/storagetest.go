@@ -113,12 +113,12 @@
 //     of List (under filters too) and of funnel.Source and
 //     funnel.Aggregator reports, listed with IncludeArchived, and back
 //     after Restore, with every event kept.
-//   - Delete (Delete), for a store that implements storage.Deleter: bad
+//   - Delete (Delete), for a store that implements deletion.Deleter: bad
 //     input, unknown and another tenant's records write nothing; a delete
 //     removes state, events and idempotency key, leaves one tombstone
 //     without personal data, keeps the ID from being created again and
 //     the feed's consumers in place; referenced accounts and deals are
-//     refused (*storage.InUseError) until their referrers are gone.
+//     refused (*deletion.InUseError) until their referrers are gone.
 //     DeleteModel: a rapid model of creates, edits, archives, restores,
 //     deletes and feed reads: stored leads and histories are the model's,
 //     a deleted ID yields only its tombstone, and a consumer reads every
@@ -227,9 +227,9 @@ var tests = []test{
 	{"Timeline", testTimeline},
 	{"Edits", testEdits},
 	{"Archive", testArchive},
-	{"Delete", testDelete},                 // optional: storage.Deleter
-	{"DeleteModel", testDeleteModel},       // optional: storage.Deleter
-	{"DeleteInUpdate", testDeleteInUpdate}, // optional: storage.Deleter
+	{"Delete", testDelete},                 // optional: deletion.Deleter
+	{"DeleteModel", testDeleteModel},       // optional: deletion.Deleter
+	{"DeleteInUpdate", testDeleteInUpdate}, // optional: deletion.Deleter
 	{"Feed", testFeed},                     // optional: storage.Feed
 	{"Reports", testReports},               // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 	{"Import", testImport},                 // optional: storage.Importer

@@ -1,4 +1,22 @@
-package storage
+// Package deletion removes from a store a record created by mistake (a
+// lead, deal or account): the Deleter every store of crmkit implements,
+// and the one contract the stores share for it, the input check
+// (Validate), the records that keep a record from going (Referrers,
+// *InUseError) and the tombstone event left in its place (Tombstone).
+//
+// A Delete removes the record, its events, its idempotency key and the
+// change feed's parked entries of those events, and keeps one tombstone
+// event without personal data (kind Kind, type EventRecordDeleted,
+// payload DeletedPayload), so the log says that the record existed and
+// was deleted, by whom and when, without what it held. Archiving
+// (lead.Lead.Archive, deal.Deal.Archive, account.Account.Archive) is the
+// way to hide a record that was real: it keeps the history. Erasing a
+// person's data from a record that stays is package storage/erasure.
+//
+// Backends (storage/memory, storage/sqlite, storage/postgres) implement
+// Deleter on their Store and on the Tx of their Update, calling Validate,
+// Referrers and Tombstone; storagetest.Run proves it on every store.
+package deletion
 
 import (
 	"context"
@@ -9,12 +27,13 @@ import (
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/deal/quote"
 	"github.com/crmkit/crmkit/lead"
+	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
 
-// DeletionKind is the AggregateKind of the tombstone event a Delete
-// leaves in the tenant's event log, under the deleted record's ID.
-const DeletionKind = "deletion"
+// Kind is the AggregateKind of the tombstone event a Delete leaves in
+// the tenant's event log, under the deleted record's ID.
+const Kind = "deletion"
 
 // EventRecordDeleted is the type of the tombstone event of a Delete.
 const EventRecordDeleted = "RecordDeleted"
@@ -29,9 +48,10 @@ type DeletedPayload struct {
 	Version int64  `json:"version"`
 }
 
-// Deleter is an optional interface of a Store: every store of crmkit
-// implements it; find it by type assertion. Inside Update, the Tx of
-// every store of crmkit is a Deleter too (tx.(storage.Deleter)): its
+// Deleter is an optional interface of a storage.Store: every store of
+// crmkit implements it; find it by type assertion. Inside Update, the
+// storage.Tx of every store of crmkit is a Deleter too
+// (tx.(deletion.Deleter)): its
 // Delete is part of the Update, so a delete and the Update's other writes
 // land together or not at all, and the Update reads the record as
 // deleted from then on.
@@ -44,14 +64,14 @@ type Deleter interface {
 	// deal.DealKind or account.AccountKind) with id, its events, its
 	// idempotency key and the change feed's parked entries of those
 	// events, and appends one tombstone event in the same transaction:
-	// kind DeletionKind, the deleted ID as AggregateID, version 1, type
+	// kind Kind, the deleted ID as AggregateID, version 1, type
 	// EventRecordDeleted, c's By, At and Reason (which should hold no
 	// personal data), payload DeletedPayload. So the log says that the
 	// record existed and was deleted, by whom and when, without what it
 	// held; ByAggregate of the ID yields only the tombstone, and the ID
-	// cannot be created again (see HistoryExists).
+	// cannot be created again (see storage.HistoryExists).
 	//
-	// A record another record refers to (see DeleteReferrers) is not
+	// A record another record refers to (see Referrers) is not
 	// deleted: the error is an *InUseError naming the first referrer,
 	// matching crmkit.ErrConflict. An unknown id, or another tenant's, is
 	// crmkit.ErrNotFound; another kind, a nil id or a command
@@ -76,14 +96,14 @@ type Referrer struct {
 	Field string
 }
 
-// DeleteReferrers returns the referrers that keep a record of kind from
-// being deleted, the one list every store checks: an account is referred
+// Referrers returns the referrers that keep a record of kind from being
+// deleted, the one list every store checks: an account is referred
 // to by the account, contact_id of deals and interactions (account_id),
 // contracts (account_id), child accounts (parent) and converted leads
 // (conversion.account_id); a deal by contracts (deal_id), quotes
 // (deal_id) and converted leads (conversion.opportunity_id); a lead by
 // nothing. Another kind has none.
-func DeleteReferrers(kind string) []Referrer {
+func Referrers(kind string) []Referrer {
 	switch kind {
 	case account.AccountKind:
 		return []Referrer{
@@ -124,16 +144,17 @@ func (e *InUseError) Error() string {
 // every *InUseError.
 func (e *InUseError) Is(target error) bool { return target == crmkit.ErrConflict }
 
-// ValidateDelete checks the input of Deleter.Delete: a kind Delete
+// Validate checks the input of Deleter.Delete: a kind Delete
 // removes, a non-nil id and a command crmkit.Cmd.Validate accepts, with
 // a time in the stored domain. Errors match crmkit.ErrInvalid.
-func ValidateDelete(kind string, id uuid.UUID, c crmkit.Cmd) error {
+func Validate(kind string, id uuid.UUID, c crmkit.Cmd) error {
 	switch kind {
 	case lead.LeadKind, deal.DealKind, account.AccountKind:
 	default:
-		return crmkit.Invalid("kind", "delete: %q is not a kind Delete removes (lead, deal, account)", truncate(kind))
+		// %.40q cuts a long kind short in the message.
+		return crmkit.Invalid("kind", "delete: %.40q is not a kind Delete removes (lead, deal, account)", kind)
 	}
-	if err := ValidateID(kind, id); err != nil {
+	if err := storage.ValidateID(kind, id); err != nil {
 		return err
 	}
 	if err := c.Validate(); err != nil {
@@ -145,14 +166,14 @@ func ValidateDelete(kind string, id uuid.UUID, c crmkit.Cmd) error {
 
 // Tombstone returns the tombstone event of the Delete of the record
 // kind/id at version version by c (see Deleter), checked by
-// ValidateEvent and in Canonical form.
+// storage.ValidateEvent and in storage.Canonical form.
 func Tombstone(kind string, id uuid.UUID, version int64, c crmkit.Cmd) (crmkit.Event, error) {
-	e, err := c.NewEvent(DeletionKind, id, EventRecordDeleted, 1, DeletedPayload{Kind: kind, Version: version})
+	e, err := c.NewEvent(Kind, id, EventRecordDeleted, 1, DeletedPayload{Kind: kind, Version: version})
 	if err != nil {
 		return crmkit.Event{}, fmt.Errorf("delete %s %s: %w", kind, id, err)
 	}
-	if err := ValidateEvent(e); err != nil {
+	if err := storage.ValidateEvent(e); err != nil {
 		return crmkit.Event{}, fmt.Errorf("delete %s %s: %w", kind, id, err)
 	}
-	return Canonical(e), nil
+	return storage.Canonical(e), nil
 }

@@ -1,4 +1,4 @@
-package storage_test
+package deletion_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/lead"
 	"github.com/crmkit/crmkit/storage"
+	"github.com/crmkit/crmkit/storage/deletion"
 	"github.com/crmkit/crmkit/storage/memory"
 )
 
@@ -32,7 +33,7 @@ func ExampleDeleter() {
 	mistake, created, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Test Test"}, Source: lead.ChannelEmail},
 		crmkit.Cmd{By: "web", At: at})
 	_, _ = store.Leads().Create(ctx, mistake, "", created)
-	del := storage.Deleter(store)
+	del := deletion.Deleter(store)
 	err := del.Delete(ctx, lead.LeadKind, mistake.ID, crmkit.Cmd{By: "ana", At: at.Add(time.Hour), Reason: "test entry"})
 	fmt.Println("delete:", err)
 	_, err = store.Leads().Get(ctx, mistake.ID)
@@ -58,7 +59,7 @@ func ExampleDeleter_inUpdate() {
 
 	right, rev, _ := lead.New(lead.Capture{Who: lead.Person{Name: "Ada Lovelace"}, Source: lead.ChannelEmail}, crmkit.Cmd{By: "ana", At: at.Add(time.Hour)})
 	err := store.Update(ctx, func(tx storage.Tx) error {
-		if err := tx.(storage.Deleter).Delete(ctx, lead.LeadKind, wrong.ID, crmkit.Cmd{By: "ana", At: at.Add(time.Hour), Reason: "typo"}); err != nil {
+		if err := tx.(deletion.Deleter).Delete(ctx, lead.LeadKind, wrong.ID, crmkit.Cmd{By: "ana", At: at.Add(time.Hour), Reason: "typo"}); err != nil {
 			return err
 		}
 		_, err := tx.Leads().Create(ctx, right, "", rev)
