@@ -54,7 +54,9 @@ func TestMigrateSlimIndexes(t *testing.T) {
 	require.NoError(t, err)
 	storeTestAccount(t, s)
 	p := deal.DefaultPipeline()
-	at := func(h int) deal.Cmd { return deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0.Add(time.Duration(h) * time.Hour)}} }
+	at := func(h int) deal.Cmd {
+		return deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0.Add(time.Duration(h) * time.Hour)}}
+	}
 	// Deal i has i+1 events: created, then moved i times.
 	var deals []deal.Deal
 	for i := range 4 {
