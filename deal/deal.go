@@ -217,8 +217,10 @@ type Deal struct {
 	StageEnteredAt time.Time `json:"stage_entered_at"`
 	Status         Status    `json:"status"`
 	// Probability overrides the stage's default win probability when
-	// Valid (a fraction in [0, 1], see crmkit.CheckFraction).
-	Probability decimal.NullDecimal `json:"probability"`
+	// Valid (a fraction in [0, 1], see crmkit.CheckFraction). Without an
+	// override it is left out of the JSON (stored bodies of older code
+	// hold "probability": null, which decodes the same).
+	Probability decimal.NullDecimal `json:"probability,omitzero"`
 	// Suspension is set while the deal is Suspended.
 	Suspension Suspension `json:"suspension,omitzero"`
 	// Outcome is set while the deal is Won, Lost or Terminated.
@@ -302,7 +304,7 @@ type NewDeal struct {
 	Owner        string              `json:"owner"`
 	Team         []Member            `json:"team,omitempty"`
 	Stage        string              `json:"stage,omitempty"`
-	Probability  decimal.NullDecimal `json:"probability"`
+	Probability  decimal.NullDecimal `json:"probability,omitzero"`
 }
 
 // New creates a deal in pipeline p from n, by c.By at c.At, and returns it

@@ -86,7 +86,10 @@ func loadSchema(ctx context.Context, q querier, tenant, kind string) (*field.Sch
 // customWhere appends the conditions of a custom-field filter
 // (field.Values.Match) as JSONB containment, which the GIN index on
 // body->'custom' serves: a text is the field's value or one element of
-// its list; a list is contained in the field's list.
+// its list; a list is contained in the field's list. The index holds only
+// rows with custom values (schema version 17, WHERE body->'custom' IS NOT
+// NULL): each condition must stay a strict operator on body->'custom',
+// which implies that predicate, or the planner cannot use the index.
 func customWhere(f field.Values, b *strings.Builder, args []any) []any {
 	names := make([]string, 0, len(f))
 	for n := range f {
