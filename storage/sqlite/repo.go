@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -46,6 +48,11 @@ type kind[T, F any] struct {
 	// checked against the kind's stored schema before every write (see
 	// kinds_fields.go).
 	custom func(v *T) field.Values
+	// dated, optional, returns for a filter with a range the column a
+	// List of it orders by (then by id) and that column's value of a
+	// value (see storage.Repository.List); "" and nil for any other
+	// filter (ID order).
+	dated func(f *F) (col string, date func(*T) time.Time)
 
 	getSQL, versionSQL, keySQL, insertSQL, updateSQL, listSQL string
 }
@@ -108,7 +115,8 @@ func (r *repo[T, F]) decode(body string) (T, error) {
 	return v, nil
 }
 
-// List returns one page of matching aggregates in ID order.
+// List returns one page of matching aggregates in ID order, or in date
+// order for a filter with a range (the dated hook).
 func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
 	if err := storage.CheckContext(ctx); err != nil {
 		return nil, "", err
@@ -116,14 +124,43 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	if err := r.k.validateFilter(f); err != nil {
 		return nil, "", err
 	}
-	size, after, err := p.Resolve()
-	if err != nil {
-		return nil, "", err
+	var (
+		b    strings.Builder
+		args []any
+		size int
+		col  string
+		date func(*T) time.Time
+		err  error
+	)
+	if r.k.dated != nil {
+		col, date = r.k.dated(&f)
 	}
-	var b strings.Builder
-	b.WriteString(r.k.listSQL)
-	args := r.k.where(&f, &b, []any{r.sc.tenant, after[:]})
-	b.WriteString(` ORDER BY id LIMIT ?`)
+	if date == nil {
+		var after uuid.UUID
+		if size, after, err = p.Resolve(); err != nil {
+			return nil, "", err
+		}
+		b.WriteString(r.k.listSQL)
+		args = r.k.where(&f, &b, []any{r.sc.tenant, after[:]})
+		b.WriteString(` ORDER BY id LIMIT ?`)
+	} else {
+		// Date order: the range's index (tenant_id, col, id) from the
+		// cursor's (date, id) on.
+		var (
+			at    time.Time
+			after uuid.UUID
+		)
+		if size, at, after, err = p.ResolveAt(); err != nil {
+			return nil, "", err
+		}
+		b.WriteString(`SELECT body FROM ` + r.k.table + ` WHERE tenant_id = ?`)
+		args = r.k.where(&f, &b, []any{r.sc.tenant})
+		if after != uuid.Nil {
+			args = cond(&b, args, ` AND (`+col+`, id) > (?, ?)`, micros(at))
+			args = append(args, after[:])
+		}
+		b.WriteString(` ORDER BY ` + col + `, id LIMIT ?`)
+	}
 	args = append(args, size+1)
 
 	out := make([]T, 0, min(size, 64))
@@ -156,6 +193,9 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	}
 	if !more || len(out) == 0 {
 		return out, "", nil
+	}
+	if last := &out[len(out)-1]; date != nil {
+		return out, storage.EncodeCursorAt(date(last), r.k.id(last)), nil
 	}
 	return out, storage.EncodeCursor(r.k.id(&out[len(out)-1])), nil
 }
