@@ -724,6 +724,7 @@ var sweepFuncs = map[string][]any{
 		storage.DeleteReferrers,
 		storage.DuplicateEvent,
 		storage.EncodeCursor,
+		storage.EncodeCursorAt,
 		storage.EncodePosition,
 		storage.EraseContact,
 		storage.EraseLead,
