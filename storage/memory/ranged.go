@@ -13,21 +13,33 @@ import (
 // a dated hook; it returns, for a filter with a range, the date of a
 // value the List orders by, and nil for any other filter (ID order).
 
-// dateOrder gathers the matching rows after a date-order cursor and cuts
-// the page from them in (date, ID) order.
+// dateOrder keeps the first keep matching rows after a date-order
+// cursor in (date, ID) order, of all it is offered: a page and one more,
+// whatever the number of matches (no sort of the whole window).
 type dateOrder[T any] struct {
 	date  func(*T) time.Time
 	id    func(*T) uuid.UUID
 	at    time.Time // the cursor's date and ID; zero and uuid.Nil for the first page
 	after uuid.UUID
-	rows  []*T
+	keep  int
+	rows  []*T // sorted, at most keep
 }
 
-// offer takes a matching row if it lies after the cursor.
+// offer takes a matching row if it lies after the cursor and among the
+// first keep so far.
 func (o *dateOrder[T]) offer(v *T) {
-	if o.after == uuid.Nil || o.compare(o.date(v), o.id(v), o.at, o.after) > 0 {
-		o.rows = append(o.rows, v)
+	d, id := o.date(v), o.id(v)
+	if o.after != uuid.Nil && o.compare(d, id, o.at, o.after) <= 0 {
+		return
 	}
+	if len(o.rows) == o.keep {
+		if last := o.rows[len(o.rows)-1]; o.compare(d, id, o.date(last), o.id(last)) >= 0 {
+			return
+		}
+		o.rows = o.rows[:len(o.rows)-1]
+	}
+	i, _ := slices.BinarySearchFunc(o.rows, v, func(r, v *T) int { return o.compare(o.date(r), o.id(r), d, id) })
+	o.rows = slices.Insert(o.rows, i, v)
 }
 
 // compare orders (date, ID) pairs.
@@ -38,11 +50,10 @@ func (o *dateOrder[T]) compare(a time.Time, aid uuid.UUID, b time.Time, bid uuid
 	return compareID(aid, bid)
 }
 
-// page returns the first size rows offered in (date, ID) order, as
-// values (not yet cloned), and the cursor after them: empty when no
-// more rows were offered.
+// page returns the first size rows offered in (date, ID) order (o.keep
+// is size+1), as values (not yet cloned), and the cursor after them:
+// empty when no more rows were offered.
 func (o *dateOrder[T]) page(size int) ([]T, storage.Cursor) {
-	slices.SortFunc(o.rows, func(a, b *T) int { return o.compare(o.date(a), o.id(a), o.date(b), o.id(b)) })
 	n := min(size, len(o.rows))
 	out := make([]T, n)
 	for i := range n {
@@ -62,7 +73,7 @@ func (r *repo[T, F]) listDated(f *F, date func(*T) time.Time, p storage.Page) ([
 	if err != nil {
 		return nil, "", err
 	}
-	o := dateOrder[T]{date: date, id: r.k.id, at: at, after: after}
+	o := dateOrder[T]{date: date, id: r.k.id, at: at, after: after, keep: size + 1}
 	r.st.mu.RLock()
 	tb := tableOf(r.st, &r.k.ops)
 	for i := range tb.rows {
@@ -90,7 +101,7 @@ func txListDated[T, F any](tx *txn, k *kind[T, F], f *F, date func(*T) time.Time
 		return nil, "", err
 	}
 	defer tx.mu.Unlock()
-	o := dateOrder[T]{date: date, id: k.id, at: at, after: after}
+	o := dateOrder[T]{date: date, id: k.id, at: at, after: after, keep: size + 1}
 	own := peekPending(tx, &k.ops)
 	tx.st.mu.RLock()
 	tb := tableOf(tx.st, &k.ops)
