@@ -138,8 +138,8 @@ type Repository[T, F any] interface {
 	// with a range (either bound set: DealFilter's CloseFrom and CloseTo,
 	// ContractFilter's RenewalFrom and RenewalTo,
 	// ForecastSnapshotFilter's Within): its List is in date order, by
-	// the filtered date (as stored: see Canonical), then by ID, so that
-	// every store answers it from the index of that date. A cursor of one
+	// the filtered date (as stored: see Canonical), then by ID, so that a
+	// database answers it from the index of that date. A cursor of one
 	// order given to a List of the other is an error matching
 	// crmkit.ErrInvalid. Pagination is keyset: while others write,
 	// walking the pages never skips or repeats an aggregate that existed
