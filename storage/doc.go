@@ -140,11 +140,11 @@
 // a snapshot's period start) and then by ID, and its cursor holds both
 // (EncodeCursorAt, Page.ResolveAt). A cursor of one order given to a
 // List of the other is crmkit.ErrInvalid. Entities without the date
-// match no range, so none sorts as missing. storage/postgres and
-// storage/sqlite answer each filter from an index in its order
-// (storage/postgres's package documentation lists which and what a page
-// reads: a range is one scan of the date's index from the cursor), so a
-// page costs about a page at any tenant size.
+// match no range, so none sorts as missing. storage/postgres answers
+// each filter from an index in its order (its package documentation
+// lists which and what a page reads: a range is one scan of the date's
+// index from the cursor), so a page costs about a page at any tenant
+// size; storage/sqlite reads a range the same way.
 //
 // # Input rules and the stored domain
 //
