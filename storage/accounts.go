@@ -214,7 +214,9 @@ type ContractFilter struct {
 	Statuses []account.ContractStatus
 	// RenewalFrom and RenewalTo, each if not zero, select contracts whose
 	// current terms' renewal date is in [RenewalFrom, RenewalTo). Both
-	// set with RenewalTo before RenewalFrom is an error.
+	// set with RenewalTo before RenewalFrom is an error. With either set,
+	// List returns the contracts ordered by renewal date, then ID (see
+	// Repository.List).
 	RenewalFrom, RenewalTo time.Time
 }
 

@@ -132,10 +132,19 @@
 // List returns one page ordered by ID (UUIDv7, so creation order) and an
 // opaque cursor for the next; keyset pagination never skips or repeats an
 // entity while others write. All walks every page as an iterator. A
-// filtered List returns its page in the same ID order on every store;
-// storage/postgres answers each filter from an index in that order (its
-// package documentation lists which and what a page reads), so a page
-// costs about a page at any tenant size.
+// filtered List returns its page in the same ID order on every store,
+// except a List whose filter has a range (either bound set:
+// DealFilter.CloseFrom and CloseTo, ContractFilter.RenewalFrom and
+// RenewalTo, ForecastSnapshotFilter.Within): it is in date order, by the
+// filtered date (a deal's close date, a contract's current renewal date,
+// a snapshot's period start) and then by ID, and its cursor holds both
+// (EncodeCursorAt, Page.ResolveAt). A cursor of one order given to a
+// List of the other is crmkit.ErrInvalid. Entities without the date
+// match no range, so none sorts as missing. storage/postgres answers
+// each filter from an index in its order (its package documentation
+// lists which and what a page reads: a range is one scan of the date's
+// index from the cursor), so a page costs about a page at any tenant
+// size; storage/sqlite reads a range the same way.
 //
 // # Input rules and the stored domain
 //

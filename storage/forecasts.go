@@ -116,7 +116,9 @@ type ForecastSnapshotFilter struct {
 	// Within, if not zero, selects snapshots whose period lies inside it
 	// (Within.Start <= Period.Start and Period.End <= Within.End). Its
 	// bounds may be any times; a zero Start or End, or End before Start,
-	// is an error matching crmkit.ErrInvalid.
+	// is an error matching crmkit.ErrInvalid. With Within set, List
+	// returns the snapshots ordered by period start, then ID (see
+	// Repository.List).
 	Within crmkit.Period
 	// Figure, if not zero, selects snapshots of that figure.
 	Figure funnel.Figure
@@ -178,8 +180,8 @@ type ForecastSnapshotRepository interface {
 	// crmkit.ErrNotFound.
 	Get(ctx context.Context, id uuid.UUID) (ForecastSnapshot, error)
 	// List returns up to p.Size snapshots matching f, ordered by ID (taken
-	// order for UUIDv7 IDs), and the cursor of the next page, as
-	// Repository.List.
+	// order for UUIDv7 IDs), or by period start then ID when f.Within is
+	// set, and the cursor of the next page, as Repository.List.
 	List(ctx context.Context, f ForecastSnapshotFilter, p Page) ([]ForecastSnapshot, Cursor, error)
 }
 

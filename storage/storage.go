@@ -131,12 +131,19 @@ type Repository[T, F any] interface {
 	// crmkit.ErrNotFound when there is none.
 	Get(ctx context.Context, id uuid.UUID) (T, error)
 
-	// List returns up to p.Size aggregates matching f, ordered by ID (IDs
-	// are UUIDv7, so this is creation order), starting after p.After,
-	// and the cursor of the next page: empty when no aggregate after the
-	// page matched at the time of the read. Pagination is keyset: while
-	// others write, walking the pages never skips or repeats an aggregate
-	// that existed (and matched) throughout the walk.
+	// List returns up to p.Size aggregates matching f, starting after
+	// p.After, and the cursor of the next page: empty when no aggregate
+	// after the page matched at the time of the read. The order is by ID
+	// (IDs are UUIDv7, so this is creation order), except for a filter
+	// with a range (either bound set: DealFilter's CloseFrom and CloseTo,
+	// ContractFilter's RenewalFrom and RenewalTo,
+	// ForecastSnapshotFilter's Within): its List is in date order, by
+	// the filtered date (as stored: see Canonical), then by ID, so that a
+	// database answers it from the index of that date. A cursor of one
+	// order given to a List of the other is an error matching
+	// crmkit.ErrInvalid. Pagination is keyset: while others write,
+	// walking the pages never skips or repeats an aggregate that existed
+	// (and matched, with the same date) throughout the walk.
 	List(ctx context.Context, f F, p Page) ([]T, Cursor, error)
 
 	// Create stores a new aggregate v (its Version as given, at least 1)
@@ -205,6 +212,8 @@ type DealFilter struct {
 	// CloseTo); a deal without a close date matches only when both are
 	// zero. They may be any times, however far outside MinTime..MaxTime.
 	// CloseTo before CloseFrom is an error matching crmkit.ErrInvalid.
+	// With either set, List returns the deals ordered by close date, then
+	// ID (see Repository.List).
 	CloseFrom, CloseTo time.Time
 	// IncludeArchived lists archived deals (deal.Deal.Archive) too; by
 	// default List, and the funnel.Source of every store, leave them out.
@@ -255,7 +264,9 @@ type Page struct {
 }
 
 // Cursor marks a position in a List: the page after it starts with the
-// first entity whose ID is greater than the last one returned. It is
-// opaque to callers; backends build and read it with EncodeCursor and
-// DecodeCursor.
+// first entity after the last one returned, in the List's order (by ID,
+// or by date then ID for a filter with a range: see Repository.List). It
+// is opaque to callers; backends build and read it with EncodeCursor and
+// Page.Resolve (ID order), EncodeCursorAt and Page.ResolveAt (date
+// order).
 type Cursor string

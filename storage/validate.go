@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -259,17 +260,15 @@ func ValidatePeriod(p crmkit.Period) error {
 	return nil
 }
 
-// Resolve checks the page and returns its size (DefaultPageSize for 0)
-// and the ID after which it starts (uuid.Nil for the first page). A size
-// below 0 or above MaxPageSize, or a malformed cursor, is an error
-// matching crmkit.ErrInvalid.
+// Resolve checks the page of a List in ID order (see Repository.List)
+// and returns its size (DefaultPageSize for 0) and the ID after which it
+// starts (uuid.Nil for the first page). A size below 0 or above
+// MaxPageSize, or a cursor that is not one EncodeCursor made (a cursor
+// of a List in date order included: see ResolveAt), is an error matching
+// crmkit.ErrInvalid.
 func (p Page) Resolve() (size int, after uuid.UUID, err error) {
-	size = p.Size
-	switch {
-	case size == 0:
-		size = DefaultPageSize
-	case size < 0 || size > MaxPageSize:
-		return 0, uuid.Nil, crmkit.Invalid("page size", "%d is outside 1..%d", p.Size, MaxPageSize)
+	if size, err = p.size(); err != nil {
+		return 0, uuid.Nil, err
 	}
 	if p.After != "" {
 		if after, err = DecodeCursor(p.After); err != nil {
@@ -279,11 +278,52 @@ func (p Page) Resolve() (size int, after uuid.UUID, err error) {
 	return size, after, nil
 }
 
+// ResolveAt is Resolve for a List in date order, the order of a List
+// whose filter has a range (see Repository.List): it returns the page's
+// size and the (date, ID) after which it starts, from a cursor
+// EncodeCursorAt made; the zero time and uuid.Nil for the first page. A
+// cursor of a List in ID order, or any other string EncodeCursorAt does
+// not give, is an error matching crmkit.ErrInvalid.
+func (p Page) ResolveAt() (size int, at time.Time, after uuid.UUID, err error) {
+	if size, err = p.size(); err != nil {
+		return 0, time.Time{}, uuid.Nil, err
+	}
+	if p.After == "" {
+		return size, time.Time{}, uuid.Nil, nil
+	}
+	if len(p.After) == cursorLen {
+		return 0, time.Time{}, uuid.Nil, crmkit.Invalid("cursor", "cursor of a List in ID order given to a List in date order (a filter with a range)")
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(string(p.After))
+	if err != nil || len(b) != cursorAtBytes || b[0] != cursorAtVersion {
+		return 0, time.Time{}, uuid.Nil, crmkit.Invalid("cursor", "malformed cursor %q", string(p.After))
+	}
+	at = time.UnixMicro(int64(binary.BigEndian.Uint64(b[1:9]))).UTC()
+	after = uuid.UUID(b[9:])
+	if after == uuid.Nil || !at.IsZero() && (at.Before(MinTime) || at.After(MaxTime)) || EncodeCursorAt(at, after) != p.After {
+		return 0, time.Time{}, uuid.Nil, crmkit.Invalid("cursor", "malformed cursor %q", string(p.After))
+	}
+	return size, at, after, nil
+}
+
+// size returns the page's size: DefaultPageSize for 0.
+func (p Page) size() (int, error) {
+	switch {
+	case p.Size == 0:
+		return DefaultPageSize, nil
+	case p.Size < 0 || p.Size > MaxPageSize:
+		return 0, crmkit.Invalid("page size", "%d is outside 1..%d", p.Size, MaxPageSize)
+	}
+	return p.Size, nil
+}
+
 // cursorVersion is the first byte of every cursor, so that the format can
-// change without misreading old cursors.
+// change without misreading old cursors: 1 for a List in ID order (the
+// ID), cursorAtVersion for one in date order.
 const cursorVersion = 1
 
-// EncodeCursor returns the cursor of a page that ended with the entity id.
+// EncodeCursor returns the cursor of a page, of a List in ID order, that
+// ended with the entity id.
 func EncodeCursor(id uuid.UUID) Cursor {
 	var b [17]byte
 	b[0] = cursorVersion
@@ -298,6 +338,9 @@ func EncodeCursor(id uuid.UUID) Cursor {
 // for its ID, so a decoded cursor always encodes back to itself.
 func DecodeCursor(c Cursor) (uuid.UUID, error) {
 	if len(c) != cursorLen {
+		if len(c) == cursorAtLen {
+			return uuid.Nil, crmkit.Invalid("cursor", "cursor of a List in date order (a filter with a range) given to a List in ID order")
+		}
 		return uuid.Nil, crmkit.Invalid("cursor", "malformed cursor")
 	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(string(c))
@@ -313,6 +356,30 @@ func DecodeCursor(c Cursor) (uuid.UUID, error) {
 
 // cursorLen is the length of every cursor EncodeCursor makes.
 var cursorLen = base64.RawURLEncoding.EncodedLen(17)
+
+// cursorAtVersion is the first byte of a cursor EncodeCursorAt makes:
+// then the date in microseconds since 1970 (big-endian, two's
+// complement), then the ID.
+const (
+	cursorAtVersion = 2
+	cursorAtBytes   = 1 + 8 + 16
+)
+
+// cursorAtLen is the length of every cursor EncodeCursorAt makes.
+var cursorAtLen = base64.RawURLEncoding.EncodedLen(cursorAtBytes)
+
+// EncodeCursorAt returns the cursor of a page, of a List in date order
+// (see Repository.List), that ended with the entity id whose date is at:
+// a stored time (the zero time or in MinTime..MaxTime, kept to the
+// microsecond; a finer at is truncated as CanonicalTime truncates).
+// Page.ResolveAt reads it back.
+func EncodeCursorAt(at time.Time, id uuid.UUID) Cursor {
+	var b [cursorAtBytes]byte
+	b[0] = cursorAtVersion
+	binary.BigEndian.PutUint64(b[1:9], uint64(CanonicalTime(at).UnixMicro()))
+	copy(b[9:], id[:])
+	return Cursor(base64.RawURLEncoding.EncodeToString(b[:]))
+}
 
 // ValidateText checks every string reachable in v (struct fields, slice
 // and array elements, map keys and values; not through pointers): at most

@@ -726,6 +726,7 @@ var sweepFuncs = map[string][]any{
 		storage.DecodePosition,
 		storage.DuplicateEvent,
 		storage.EncodeCursor,
+		storage.EncodeCursorAt,
 		storage.EncodePosition,
 		storage.EventOfStored,
 		storage.Exists,

@@ -1,6 +1,8 @@
 package memory
 
 import (
+	"time"
+
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -34,6 +36,12 @@ var contractKind = &kind[account.Contract, storage.ContractFilter]{
 	},
 	validateFilter: storage.ContractFilter.Validate,
 	match:          (*storage.ContractFilter).Match,
+	dated: func(f *storage.ContractFilter) func(*account.Contract) time.Time {
+		if f.RenewalFrom.IsZero() && f.RenewalTo.IsZero() {
+			return nil
+		}
+		return func(c *account.Contract) time.Time { return c.Current().RenewalDate }
+	},
 }
 
 // Accounts returns the account repository; each

@@ -1,6 +1,8 @@
 package memory
 
 import (
+	"time"
+
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
 )
@@ -19,6 +21,12 @@ var forecastSnapshotKind = &kind[storage.ForecastSnapshot, storage.ForecastSnaps
 	},
 	validateFilter: storage.ForecastSnapshotFilter.Validate,
 	match:          (*storage.ForecastSnapshotFilter).Match,
+	dated: func(f *storage.ForecastSnapshotFilter) func(*storage.ForecastSnapshot) time.Time {
+		if f.Within.Start.IsZero() && f.Within.End.IsZero() {
+			return nil
+		}
+		return func(s *storage.ForecastSnapshot) time.Time { return s.Period.Start }
+	},
 }
 
 // ForecastSnapshots returns the forecast snapshot repository; each call

@@ -1,6 +1,8 @@
 package memory
 
 import (
+	"time"
+
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/approval"
@@ -94,4 +96,10 @@ var dealKind = &kind[deal.Deal, storage.DealFilter]{
 	},
 	validateFilter: storage.DealFilter.Validate,
 	match:          (*storage.DealFilter).Match,
+	dated: func(f *storage.DealFilter) func(*deal.Deal) time.Time {
+		if f.CloseFrom.IsZero() && f.CloseTo.IsZero() {
+			return nil
+		}
+		return func(d *deal.Deal) time.Time { return d.CloseDate }
+	},
 }

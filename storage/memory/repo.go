@@ -57,13 +57,22 @@ func (r *repo[T, F]) Get(ctx context.Context, id uuid.UUID) (T, error) {
 	return r.k.clone(*p), nil
 }
 
-// List returns copies of one page of matching aggregates in ID order.
+// List returns copies of one page of matching aggregates in ID order,
+// or in date order for a filter with a range (see ranged.go).
 func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
 	if err := r.check(ctx); err != nil {
 		return nil, "", err
 	}
 	if err := r.k.validateFilter(f); err != nil {
 		return nil, "", err
+	}
+	if r.k.dated != nil {
+		if date := r.k.dated(&f); date != nil {
+			if r.tx != nil {
+				return txListDated(r.tx, r.k, &f, date, p)
+			}
+			return r.listDated(&f, date, p)
+		}
 	}
 	size, after, err := p.Resolve()
 	if err != nil {

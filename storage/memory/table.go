@@ -3,6 +3,7 @@ package memory
 import (
 	"bytes"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -29,6 +30,9 @@ type kind[T, F any] struct {
 	ops[T]
 	validateFilter func(F) error
 	match          func(*F, *T) bool
+	// dated, optional, returns the date a List of the filter orders by
+	// when the filter has a range, nil otherwise (see ranged.go).
+	dated func(*F) func(*T) time.Time
 }
 
 // table holds one tenant's aggregates of one kind as values in a slice

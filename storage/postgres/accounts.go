@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"strings"
+	"time"
 
 	"github.com/crmkit/crmkit/account"
 	"github.com/crmkit/crmkit/field"
@@ -149,7 +150,12 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 	split: func(f storage.ContractFilter) []storage.ContractFilter {
 		return splitSet(f, func(f *storage.ContractFilter) *[]account.ContractStatus { return &f.Statuses })
 	},
-	ranged: func(f *storage.ContractFilter) bool { return !f.RenewalFrom.IsZero() || !f.RenewalTo.IsZero() },
+	dated: func(f *storage.ContractFilter) (string, func(*account.Contract) time.Time) {
+		if f.RenewalFrom.IsZero() && f.RenewalTo.IsZero() {
+			return "", nil
+		}
+		return "renewal_date", func(c *account.Contract) time.Time { return c.Current().RenewalDate }
+	},
 	where: func(f *storage.ContractFilter, b *strings.Builder, args []any) []any {
 		if f.Account != uuid.Nil {
 			b.WriteString(" AND account_id = " + param(&args, f.Account) + "::uuid")

@@ -144,10 +144,12 @@
 //
 // # Lists at any tenant size
 //
-// A List page is the next rows in ID order after the cursor, as on every
-// store, and each filter is answered from an index in that order
-// (schema version 14; one statement builder, listQuery in list.go), so a
-// page reads about a page of rows however many rows the tenant has:
+// A List page is the next rows in the List's order after the cursor, as
+// on every store: ID order, or date order (the date, then the ID) for a
+// filter with a range (storage.Repository.List). Each filter is answered
+// from an index in that order (schema version 14; one statement builder,
+// listQuery in list.go), so a page reads about a page of rows however
+// many rows the tenant has:
 //
 //   - equality filters walk the index (tenant_id, column, id) from the
 //     cursor: lead stage, source, owner; deal account, owner, pipeline,
@@ -162,16 +164,18 @@
 //     member, each limited to the page, merged in ID order (UNION ALL):
 //     a page reads at most a page per member;
 //   - a filter with a range (deal close dates, contract renewal dates,
-//     forecast snapshot Within), alone or with others, reads the IDs of
-//     the window's matching rows from the index (tenant_id, column, id),
-//     index only or ANDed in a bitmap with the other filters' indexes,
-//     and then the page's rows: the rows read are a page, the index
-//     entries read are the window's (a week of close dates, not the
-//     tenant; deals read the window's rows too while archived deals are
-//     left out, as that check reads the body). A page in ID order cannot
-//     be cut from a range index in less: ordering by the range column
-//     would be, and would change the order and the cursor of every
-//     store, so it is left for a later version.
+//     forecast snapshot Within), alone or with others, is one LIMITed
+//     scan of the range's index in date order: deals_expected_close
+//     (tenant_id, expected_close, id), contracts_renewal (tenant_id,
+//     renewal_date, id), forecast_snapshots_period (tenant_id,
+//     period_start, id), started at the greater of the range's lower
+//     bound and the cursor's (date, id) (a row comparison, a bound of
+//     the index scan), the other filters checked on its rows. A range
+//     alone reads a page; with other filters it reads a page divided by
+//     their share of the window (an owner of a tenth: ten pages),
+//     unless PostgreSQL estimates that reading the rest of the window
+//     through a bitmap and sorting the few matches costs less, which it
+//     may do near the end of a window.
 //
 // Several equality filters together are answered from the index of one
 // of them (the planner's choice) and the others checked on the rows it
@@ -179,7 +183,8 @@
 // filter alone (an owner's deals of a rare stage read the owner's rows
 // until a page matches). Not indexed: account relations (a bit set of a
 // few values) and campaign During (an overlap of two columns; campaigns are
-// few), and the account dedupe keys by e-mail and phone go through GIN
+// few; an overlap, not a range of one date, so its List stays in ID
+// order), and the account dedupe keys by e-mail and phone go through GIN
 // indexes, not in ID order (they select a handful of accounts). The plan
 // tests (plan_test.go) run EXPLAIN ANALYZE of every filter's statement
 // over generated rows and fail when one reads more than a small multiple

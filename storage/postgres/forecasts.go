@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"strings"
+	"time"
 
 	"github.com/crmkit/crmkit/storage"
 	"github.com/google/uuid"
@@ -25,8 +26,11 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 	version:        storage.ForecastSnapshotVersion,
 	validate:       storage.ValidateForecastSnapshot,
 	validateFilter: storage.ForecastSnapshotFilter.Validate,
-	ranged: func(f *storage.ForecastSnapshotFilter) bool {
-		return !f.Within.Start.IsZero() || !f.Within.End.IsZero()
+	dated: func(f *storage.ForecastSnapshotFilter) (string, func(*storage.ForecastSnapshot) time.Time) {
+		if f.Within.Start.IsZero() && f.Within.End.IsZero() {
+			return "", nil
+		}
+		return "period_start", func(s *storage.ForecastSnapshot) time.Time { return s.Period.Start }
 	},
 	where: func(f *storage.ForecastSnapshotFilter, b *strings.Builder, args []any) []any {
 		args = forecastWithin(f, b, args)

@@ -74,7 +74,12 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 	split: func(f storage.DealFilter) []storage.DealFilter {
 		return splitSet(f, func(f *storage.DealFilter) *[]int { return &f.Stages })
 	},
-	ranged: func(f *storage.DealFilter) bool { return !f.CloseFrom.IsZero() || !f.CloseTo.IsZero() },
+	dated: func(f *storage.DealFilter) (string, func(*deal.Deal) time.Time) {
+		if f.CloseFrom.IsZero() && f.CloseTo.IsZero() {
+			return "", nil
+		}
+		return "expected_close", func(d *deal.Deal) time.Time { return d.CloseDate }
+	},
 	where: func(f *storage.DealFilter, b *strings.Builder, args []any) []any {
 		if !f.IncludeArchived {
 			b.WriteString(notArchived)

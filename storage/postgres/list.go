@@ -2,46 +2,57 @@ package postgres
 
 import (
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
 
 // The List statement, built in one place for every kind. A page is the
-// next size+1 rows in ID order after the cursor, and each filter shape is
-// answered from an index in that order (migration 0011, see doc.go):
+// next size+1 rows in the List's order after the cursor, and each filter
+// shape is answered from an index in that order (migrations 0011 and
+// 0014, see doc.go):
 //
-//   - no filter, or equality filters: the kind's where conditions over
-//     one index (tenant_id, column, id), walked in id order from the
-//     cursor, so a page reads about a page of rows when the other
-//     conditions (if any) hold for most of the rows that index gives;
-//   - a set filter of several members (deal stages, statuses, outcomes):
-//     one such index scan per member, each LIMITed to the page, merged in
-//     ID order (UNION ALL, the split hook); one member is "col = $n",
-//     which PostgreSQL 15 walks in id order (it does not for
-//     "col = ANY($n)");
+//   - no filter, or equality filters (ID order): the kind's where
+//     conditions over one index (tenant_id, column, id), walked in id
+//     order from the cursor, so a page reads about a page of rows when
+//     the other conditions (if any) hold for most of the rows that index
+//     gives;
+//   - a set filter of several members (deal stages, statuses, outcomes;
+//     ID order): one such index scan per member, each LIMITed to the
+//     page, merged in ID order (UNION ALL, the split hook); one member
+//     is "col = $n", which PostgreSQL 15 walks in id order (it does not
+//     for "col = ANY($n)");
 //   - a filter with a range (close dates, renewal dates, periods: the
-//     ranged hook): the IDs of every matching row of the window, from the
-//     range index (tenant_id, column, id) index only, or ANDed in a
-//     bitmap with the equality filters' indexes; the page's IDs picked
-//     from them; then those rows read. The rows read stay a page, the
-//     index entries read are the window's (never the tenant's).
+//     dated hook) is in date order (storage.Repository.List): one
+//     LIMITed scan of the range index (tenant_id, column, id) from the
+//     cursor's (date, id) on, a row comparison that is a bound of the
+//     index scan, with the other filters checked on the rows it gives.
+//     A page reads a page when the other filters hold for most of the
+//     window's rows, and a page divided by their share otherwise.
 
 // listQuery returns the statement and arguments of one List page: up to
-// size+1 rows after the ID after, of the filter f. Parameters: $1 tenant,
-// $2 cursor ID, $3 the row limit, then the filter's.
-func (k *kind[T, F]) listQuery(tenant string, f *F, after uuid.UUID, size int) (string, []any) {
-	args := []any{tenant, [16]byte(after), size + 1}
+// size+1 rows after the cursor (at, after) of the filter f; at is read
+// only for a filter in date order (the dated hook), and after is uuid.Nil
+// for the first page. Parameters: $1 tenant, $2 cursor ID, $3 the row
+// limit, then the filter's; in date order $1 tenant, $2 the row limit,
+// then the filter's, then the cursor's date and ID if there is a cursor.
+func (k *kind[T, F]) listQuery(tenant string, f *F, at time.Time, after uuid.UUID, size int) (string, []any) {
 	var b strings.Builder
-	if k.ranged != nil && k.ranged(f) {
-		// OFFSET 0 keeps the window a subquery of its own: its IDs come
-		// from the range index (and the others' in a bitmap), never from
-		// the primary key walked in id order and filtered row by row.
-		b.WriteString(`SELECT body FROM ` + k.table + ` WHERE tenant_id = $1 AND id IN (SELECT id FROM (SELECT id FROM ` +
-			k.table + ` WHERE tenant_id = $1 AND id > $2`)
-		args = k.where(f, &b, args)
-		b.WriteString(` OFFSET 0) AS w ORDER BY id LIMIT $3) ORDER BY id`)
-		return b.String(), args
+	if k.dated != nil {
+		if col, date := k.dated(f); date != nil {
+			args := []any{tenant, size + 1}
+			b.WriteString(`SELECT body FROM ` + k.table + ` WHERE tenant_id = $1`)
+			args = k.where(f, &b, args)
+			if after != uuid.Nil {
+				// With the range's lower bound, both bound the index scan
+				// (PostgreSQL starts it at the greater).
+				b.WriteString(` AND (` + col + `, id) > (` + param(&args, at) + `::timestamptz, ` + param(&args, [16]byte(after)) + `::uuid)`)
+			}
+			b.WriteString(` ORDER BY ` + col + `, id LIMIT $2`)
+			return b.String(), args
+		}
 	}
+	args := []any{tenant, [16]byte(after), size + 1}
 	if k.split != nil {
 		if parts := k.split(*f); len(parts) == 1 {
 			f = &parts[0]

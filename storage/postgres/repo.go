@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/field"
@@ -37,12 +38,13 @@ type kind[T, F any] struct {
 	where func(f *F, b *strings.Builder, args []any) []any
 	// split, optional, returns the filter as one filter per member of
 	// its set filter (see splitSet), so that List reads one index per
-	// member; nil when the filter has no set. ranged, optional, reports
-	// whether the filter has a range (a close date, a renewal date), so
-	// that List reads the window's IDs through the range's index (see
-	// listQuery).
-	split  func(f F) []F
-	ranged func(f *F) bool
+	// member; nil when the filter has no set. dated, optional, returns
+	// for a filter with a range (a close date, a renewal date, a period)
+	// the column a List of it orders by, then by id (storage.Repository
+	// .List: date order), and that column's value of a value; "" and nil
+	// for any other filter (ID order; see listQuery).
+	split func(f F) []F
+	dated func(f *F) (col string, date func(*T) time.Time)
 
 	// The references of the kind (see storage.ReferenceError), all
 	// optional. checkCreate and checkSave return a query of one text
@@ -172,7 +174,8 @@ func (r *repo[T, F]) decode(body []byte) (T, error) {
 	return v, nil
 }
 
-// List returns one page of matching aggregates in ID order.
+// List returns one page of matching aggregates in ID order, or in date
+// order for a filter with a range (the dated hook).
 func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
 	if err := storage.CheckContext(ctx); err != nil {
 		return nil, "", err
@@ -180,11 +183,25 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	if err := r.k.validateFilter(f); err != nil {
 		return nil, "", err
 	}
-	size, after, err := p.Resolve()
+	var (
+		size  int
+		at    time.Time
+		after uuid.UUID
+		err   error
+		date  func(*T) time.Time
+	)
+	if r.k.dated != nil {
+		_, date = r.k.dated(&f)
+	}
+	if date != nil {
+		size, at, after, err = p.ResolveAt()
+	} else {
+		size, after, err = p.Resolve()
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	sql, args := r.k.listQuery(r.sc.tenant, &f, after, size)
+	sql, args := r.k.listQuery(r.sc.tenant, &f, at, after, size)
 	q, release, err := r.sc.acquire()
 	if err != nil {
 		return nil, "", err
@@ -217,6 +234,9 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	}
 	if !more || len(out) == 0 {
 		return out, "", nil
+	}
+	if last := &out[len(out)-1]; date != nil {
+		return out, storage.EncodeCursorAt(date(last), r.k.id(last)), nil
 	}
 	return out, storage.EncodeCursor(r.k.id(&out[len(out)-1])), nil
 }

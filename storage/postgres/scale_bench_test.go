@@ -156,6 +156,14 @@ func BenchmarkScale(b *testing.B) {
 			end := scaleAt(n)
 			week := storage.DealFilter{CloseFrom: end.AddDate(0, 0, 23), CloseTo: end.AddDate(0, 0, 30)}
 			deep := storage.EncodeCursor(ids[len(ids)*3/4])
+			// A deep page of "close in the next 90 days" in date order:
+			// after the deal closing 15 days after end (created 15 days
+			// before it), or the middle one if fewer deals exist.
+			mid := n - int(15*24*time.Hour/scaleGap)
+			if mid < 0 {
+				mid = n / 2
+			}
+			deep90 := storage.EncodeCursorAt(scaleAt(mid).AddDate(0, 0, 30), ids[mid])
 			list := func(f storage.DealFilter, after storage.Cursor) func(int) error {
 				return func(int) error {
 					_, _, err := s.Deals().List(ctx, f, storage.Page{Size: scalePage, After: after})
@@ -178,7 +186,14 @@ func BenchmarkScale(b *testing.B) {
 				{"list-pipeline", scaleReps, list(storage.DealFilter{Pipeline: p.ID()}, deep)},
 				{"list-close-week", scaleReps, list(week, "")},
 				{"list-close-90d", scaleReps, list(storage.DealFilter{CloseFrom: end, CloseTo: end.AddDate(0, 0, 90)}, "")},
+				{"list-close-90d-deep", scaleReps, list(storage.DealFilter{CloseFrom: end, CloseTo: end.AddDate(0, 0, 90)}, deep90)},
 				{"list-owner-close-week", scaleReps, list(storage.DealFilter{Owner: "o7", CloseFrom: week.CloseFrom, CloseTo: week.CloseTo}, "")},
+				// The range statement of schema version 14 beside the
+				// date-order one: a page in ID order cut from the
+				// window's IDs (the range index read whole).
+				{"v14-close-week", scaleReps, windowSQL(db, `expected_close >= $4 AND expected_close < $5`, week.CloseFrom, week.CloseTo)},
+				{"v14-close-90d", scaleReps, windowSQL(db, `expected_close >= $4 AND expected_close < $5`, end, end.AddDate(0, 0, 90))},
+				{"v14-owner-close-week", scaleReps, windowSQL(db, `owner = $4 AND expected_close >= $5 AND expected_close < $6`, "o7", week.CloseFrom, week.CloseTo)},
 				// The statements of schema version 10 beside the
 				// builder's, in the same run: the close-date range and a
 				// stage set as plain conditions of the id-ordered walk;
@@ -353,11 +368,27 @@ func benchScaleTenants(b *testing.B) {
 	}
 }
 
+// windowSQL runs List's statement of schema version 14 for a filter
+// with a range (cond over $4...): the IDs of the whole window from the
+// range index, the page's IDs in ID order picked from them, then those
+// rows read, as List did then.
+func windowSQL(db *postgres.DB, cond string, args ...any) func(int) error {
+	sql := `SELECT body FROM deals WHERE tenant_id = $1 AND id IN (SELECT id FROM (SELECT id FROM deals
+		WHERE tenant_id = $1 AND id > $2 AND NOT (body ? 'archived_at') AND ` + cond + ` OFFSET 0) AS w ORDER BY id LIMIT $3) ORDER BY id`
+	return readBodies(db, sql, args)
+}
+
 // oldSQL runs List's statement of schema version 10 (the filter's
 // conditions on the walk in id order, no index per member or window) with
 // cond over $4..., reading the page's bodies as List does.
 func oldSQL(db *postgres.DB, cond string, args ...any) func(int) error {
 	sql := `SELECT body FROM deals WHERE tenant_id = $1 AND id > $2 AND ` + cond + ` ORDER BY id LIMIT $3`
+	return readBodies(db, sql, args)
+}
+
+// readBodies runs sql over the tenant, the nil cursor, the page's row
+// limit and args, decoding every body as List does.
+func readBodies(db *postgres.DB, sql string, args []any) func(int) error {
 	return func(int) error {
 		rows, err := db.Pool().Query(context.Background(), sql, append([]any{"scale", uuid.Nil, scalePage + 1}, args...)...)
 		if err != nil {

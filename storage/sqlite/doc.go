@@ -47,7 +47,11 @@
 // fails and leaves it at version 2. Version 4 adds the change feed:
 // events.feed_pos (the event's place in its tenant's feed; events stored
 // before it get places per tenant in the order of (at, id)),
-// feed_consumers and feed_parked.
+// feed_consumers and feed_parked. Version 9 orders the close-date index
+// by (tenant_id, expected_close, id): a List whose filter has a range
+// (deal close dates, contract renewal dates, forecast snapshot Within)
+// is in date order, by the date then the id (storage.Repository.List),
+// and reads its page from that date's index from the cursor on.
 //
 // # How writes work
 //

@@ -100,6 +100,12 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 		return customWhere(f.Custom, b, args)
 	},
 	custom: func(d *deal.Deal) field.Values { return d.Custom },
+	dated: func(f *storage.DealFilter) (string, func(*deal.Deal) time.Time) {
+		if f.CloseFrom.IsZero() && f.CloseTo.IsZero() {
+			return "", nil
+		}
+		return "expected_close", func(d *deal.Deal) time.Time { return d.CloseDate }
+	},
 }).build()
 
 var planKind = (&kind[quota.Plan, storage.PlanFilter]{
@@ -261,6 +267,12 @@ var contractKind = (&kind[account.Contract, storage.ContractFilter]{
 			args = cond(b, args, " AND renewal_date < ?", micros(storage.TimeBound(f.RenewalTo)))
 		}
 		return args
+	},
+	dated: func(f *storage.ContractFilter) (string, func(*account.Contract) time.Time) {
+		if f.RenewalFrom.IsZero() && f.RenewalTo.IsZero() {
+			return "", nil
+		}
+		return "renewal_date", func(c *account.Contract) time.Time { return c.Current().RenewalDate }
 	},
 }).build()
 

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"strings"
@@ -96,7 +98,12 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 			// exactly as ForecastSnapshotFilter.Match compares (see
 			// storage.TimeBound and TimeBoundAfter).
 			args = cond(b, args, " AND period_start >= ?", micros(storage.TimeBound(f.Within.Start)))
-			args = cond(b, args, " AND period_end < ?", micros(storage.TimeBoundAfter(f.Within.End)))
+			end := micros(storage.TimeBoundAfter(f.Within.End))
+			args = cond(b, args, " AND period_end < ?", end)
+			// A stored period never ends before it starts, so its start
+			// is below the same bound: said, it bounds the walk of the
+			// period_start index at both ends.
+			args = cond(b, args, " AND period_start < ?", end)
 		}
 		if f.Figure != 0 {
 			args = cond(b, args, " AND figure = ?", f.Figure.String())
@@ -108,6 +115,12 @@ var forecastSnapshotKind = (&kind[storage.ForecastSnapshot, storage.ForecastSnap
 			args = cond(b, args, " AND pipeline = ?", f.Pipeline)
 		}
 		return args
+	},
+	dated: func(f *storage.ForecastSnapshotFilter) (string, func(*storage.ForecastSnapshot) time.Time) {
+		if f.Within.Start.IsZero() && f.Within.End.IsZero() {
+			return "", nil
+		}
+		return "period_start", func(s *storage.ForecastSnapshot) time.Time { return s.Period.Start }
 	},
 }).build()
 

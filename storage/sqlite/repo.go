@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -46,6 +48,11 @@ type kind[T, F any] struct {
 	// checked against the kind's stored schema before every write (see
 	// kinds_fields.go).
 	custom func(v *T) field.Values
+	// dated, optional, returns for a filter with a range the column a
+	// List of it orders by (then by id) and that column's value of a
+	// value (see storage.Repository.List); "" and nil for any other
+	// filter (ID order).
+	dated func(f *F) (col string, date func(*T) time.Time)
 
 	getSQL, versionSQL, keySQL, insertSQL, updateSQL, listSQL string
 }
@@ -108,7 +115,47 @@ func (r *repo[T, F]) decode(body string) (T, error) {
 	return v, nil
 }
 
-// List returns one page of matching aggregates in ID order.
+// listQuery returns the statement and arguments of the List page p of
+// the filter f, the page's size, and for a List in date order the date
+// of a value it orders by (nil in ID order). A page in date order reads
+// the range's index (tenant_id, col, id) from the cursor's (date, id)
+// on, a row comparison SQLite takes as the start of the index range.
+func (k *kind[T, F]) listQuery(tenant string, f *F, p storage.Page) (string, []any, int, func(*T) time.Time, error) {
+	var (
+		b    strings.Builder
+		col  string
+		date func(*T) time.Time
+	)
+	if k.dated != nil {
+		col, date = k.dated(f)
+	}
+	if date == nil {
+		size, after, err := p.Resolve()
+		if err != nil {
+			return "", nil, 0, nil, err
+		}
+		b.WriteString(k.listSQL)
+		args := k.where(f, &b, []any{tenant, after[:]})
+		b.WriteString(` ORDER BY id LIMIT ?`)
+		return b.String(), append(args, size+1), size, nil, nil
+	}
+	size, at, after, err := p.ResolveAt()
+	if err != nil {
+		return "", nil, 0, nil, err
+	}
+	b.WriteString(`SELECT body FROM ` + k.table + ` WHERE tenant_id = ?`)
+	args := []any{tenant}
+	if after != uuid.Nil {
+		args = cond(&b, args, ` AND (`+col+`, id) > (?, ?)`, micros(at))
+		args = append(args, after[:])
+	}
+	args = k.where(f, &b, args)
+	b.WriteString(` ORDER BY ` + col + `, id LIMIT ?`)
+	return b.String(), append(args, size+1), size, date, nil
+}
+
+// List returns one page of matching aggregates in ID order, or in date
+// order for a filter with a range (the dated hook).
 func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storage.Cursor, error) {
 	if err := storage.CheckContext(ctx); err != nil {
 		return nil, "", err
@@ -116,20 +163,14 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	if err := r.k.validateFilter(f); err != nil {
 		return nil, "", err
 	}
-	size, after, err := p.Resolve()
+	sql, args, size, date, err := r.k.listQuery(r.sc.tenant, &f, p)
 	if err != nil {
 		return nil, "", err
 	}
-	var b strings.Builder
-	b.WriteString(r.k.listSQL)
-	args := r.k.where(&f, &b, []any{r.sc.tenant, after[:]})
-	b.WriteString(` ORDER BY id LIMIT ?`)
-	args = append(args, size+1)
-
 	out := make([]T, 0, min(size, 64))
 	more := false
 	err = r.sc.read(func(q querier) error {
-		rows, err := q.QueryContext(ctx, b.String(), args...)
+		rows, err := q.QueryContext(ctx, sql, args...)
 		if err != nil {
 			return err
 		}
@@ -156,6 +197,9 @@ func (r *repo[T, F]) List(ctx context.Context, f F, p storage.Page) ([]T, storag
 	}
 	if !more || len(out) == 0 {
 		return out, "", nil
+	}
+	if last := &out[len(out)-1]; date != nil {
+		return out, storage.EncodeCursorAt(date(last), r.k.id(last)), nil
 	}
 	return out, storage.EncodeCursor(r.k.id(&out[len(out)-1])), nil
 }

@@ -405,13 +405,22 @@ func testListDeals(t *testing.T, o Opener) {
 		{"ana open default stage 1 in february", storage.DealFilter{Owner: "ana", Status: deal.Open, Pipeline: "default", Stages: []int{1}, CloseFrom: feb, CloseTo: mar}, []int{1}},
 	}
 	for _, c := range cases {
-		var want []uuid.UUID
+		var (
+			want  []uuid.UUID
+			dates []time.Time
+		)
 		for _, i := range c.want {
-			want = append(want, deals[i].ID)
+			want, dates = append(want, deals[i].ID), append(dates, rows[i].close)
+		}
+		// ID order, or by close date then ID for a close range.
+		if c.f.CloseFrom.IsZero() && c.f.CloseTo.IsZero() {
+			want = sortedIDs(want...)
+		} else {
+			want = sortedByDate(want, dates)
 		}
 		got, next, err := s.Deals().List(ctx, c.f, storage.Page{})
 		require.NoError(t, err, c.name)
-		assert.Equal(t, sortedIDs(want...), ids(got, dealID), c.name)
+		assert.Equal(t, want, ids(got, dealID), c.name)
 		assert.Empty(t, next, c.name)
 	}
 	// A close-date bound given in another time zone means the same
@@ -419,7 +428,7 @@ func testListDeals(t *testing.T, o Opener) {
 	cet := time.FixedZone("CET", 3600)
 	got, _, err := s.Deals().List(ctx, storage.DealFilter{CloseFrom: feb.In(cet), CloseTo: feb.AddDate(0, 1, 0).In(cet)}, storage.Page{})
 	require.NoError(t, err)
-	assert.Equal(t, sortedIDs(deals[1].ID, deals[4].ID), ids(got, dealID))
+	assert.Equal(t, sortedByDate([]uuid.UUID{deals[1].ID, deals[4].ID}, []time.Time{feb, feb}), ids(got, dealID))
 }
 
 func testPagination(t *testing.T, o Opener) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
@@ -72,6 +73,7 @@ func testOptionalBounds(t *testing.T, o Opener) {
 					want = append(want, campaigns[i].ID)
 				}
 			}
+			slices.SortFunc(want, compareID)
 			got, err := collectAll(storage.All(ctx, s.Campaigns(), f, 0))
 			checkSelected(t, "campaigns during "+f.During.String(), f.Validate(), want, got, err, func(c *campaign.Campaign) uuid.UUID { return c.ID })
 		}
@@ -83,11 +85,20 @@ func testOptionalBounds(t *testing.T, o Opener) {
 			if rapid.Bool().Draw(t, "renewal to set") {
 				f.RenewalTo = drawBound(t, "renewal to")
 			}
-			var want []uuid.UUID
+			var (
+				want  []uuid.UUID
+				dates []time.Time
+			)
 			for i := range contracts {
 				if f.Match(&contracts[i]) {
-					want = append(want, contracts[i].ID)
+					want, dates = append(want, contracts[i].ID), append(dates, contracts[i].Current().RenewalDate)
 				}
+			}
+			// A range lists in date order (storage.Repository.List).
+			if !f.RenewalFrom.IsZero() || !f.RenewalTo.IsZero() {
+				want = sortedByDate(want, dates)
+			} else {
+				slices.SortFunc(want, compareID)
 			}
 			got, err := collectAll(storage.All(ctx, s.Contracts(), f, 0))
 			checkSelected(t, "contracts by renewal", f.Validate(), want, got, err, func(c *account.Contract) uuid.UUID { return c.ID })
@@ -96,7 +107,8 @@ func testOptionalBounds(t *testing.T, o Opener) {
 }
 
 // checkSelected compares a listing with the model: refused with
-// crmkit.ErrInvalid when the filter is invalid, else the same IDs.
+// crmkit.ErrInvalid when the filter is invalid, else the same IDs in the
+// same order (want is in the List's order).
 func checkSelected[T any](t *rapid.T, what string, invalid error, want []uuid.UUID, got []T, err error, id func(*T) uuid.UUID) {
 	if invalid != nil {
 		if root, rerr := rootOf(err); rerr != nil || root != crmkit.ErrInvalid {
@@ -107,7 +119,6 @@ func checkSelected[T any](t *rapid.T, what string, invalid error, want []uuid.UU
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
-	slices.SortFunc(want, compareID)
 	if !equalCanon(want, ids(got, id)) {
 		t.Fatalf("%s: want %v, got %v", what, want, ids(got, id))
 	}

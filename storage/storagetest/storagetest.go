@@ -184,6 +184,7 @@ var tests = []test{
 	{"ListLeads", testListLeads},
 	{"ListDeals", testListDeals},
 	{"Pagination", testPagination},
+	{"RangeOrder", testRangeOrder},
 	{"PaginationUnderConcurrentWrites", testPaginationConcurrent},
 	{"Events", testEvents},
 	{"EventStreams", testEventStreams},
