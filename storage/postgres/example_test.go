@@ -36,7 +36,8 @@ func ExampleMigrations() {
 	// 14 0014_list_indexes.sql
 	// 15 0015_live_deals_rev.sql
 	// 16 0016_live_deals_archived.sql
-	// schema version 16
+	// 17 0017_live_deals_changed_by.sql
+	// schema version 17
 }
 
 // A malformed DSN is refused before anything connects.

@@ -54,7 +54,7 @@ func TestMigrateBackfillsLiveDeals(t *testing.T) {
 		_, err := db.Pool().Exec(ctx, m.SQL)
 		require.NoError(t, err, m.Name)
 	}
-	require.Len(t, liveMigs, 3, "0011, 0015, 0016")
+	require.Len(t, liveMigs, 4, "0011, 0015, 0016, 0017")
 	s, err := db.Tenant("acme")
 	require.NoError(t, err)
 	storeTestAccount(t, s)
@@ -112,4 +112,22 @@ func TestLiveAcrossHandles(t *testing.T) {
 	b, err := other.Tenant("acme")
 	require.NoError(t, err)
 	storagetest.LiveAcrossHandles(t, a, b)
+}
+
+// A DB's cached live summary sees a write of another DB on the same
+// schema that was in progress during its last read and committed after a
+// later writer did.
+func TestLiveInProgress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, schema := openSchema(t, testDSN(t))
+	require.NoError(t, db.Migrate(ctx))
+	other, err := postgres.Open(ctx, testDSN(t), postgres.Schema(schema))
+	require.NoError(t, err)
+	t.Cleanup(other.Close)
+	a, err := db.Tenant("acme")
+	require.NoError(t, err)
+	b, err := other.Tenant("acme")
+	require.NoError(t, err)
+	storagetest.LiveInProgress(t, a, b, true)
 }

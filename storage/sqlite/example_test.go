@@ -111,7 +111,8 @@ func ExampleMigrations() {
 	// 6 0006_custom_fields.sql
 	// 7 0007_live_deals_version.sql
 	// 8 0008_live_deals_archived.sql
-	// schema version 8
+	// 9 0009_live_deals_stamp.sql
+	// schema version 9
 }
 
 // A consumer of the change feed keeps its position in the file: after

@@ -47,8 +47,7 @@ func BenchmarkLiveSave(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, trg := range []string{"live_deals_insert", "live_deals_update", "live_deals_delete",
-		"live_deals_version_insert", "live_deals_version_update", "live_deals_version_delete"} {
+	for _, trg := range []string{"live_deals_insert", "live_deals_update", "live_deals_delete"} {
 		if _, err := raw.ExecContext(ctx, "DROP TRIGGER "+trg); err != nil {
 			b.Fatal(err)
 		}
