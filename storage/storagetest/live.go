@@ -169,6 +169,11 @@ func writeLiveDeal(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pip
 		if err != nil {
 			continue // not allowed from where the deal stands
 		}
+		if rapid.IntRange(0, 3).Draw(t, "read before") == 0 {
+			// A store caching its summary must see this write
+			// (taking the deal out of a group its cache holds) next.
+			checkLive(t, ctx, s, p)
+		}
 		switch rapid.IntRange(0, 3).Draw(t, "how") {
 		case 0:
 			require.NoError(t, s.Deals().Save(ctx, next, d.Version, e))
