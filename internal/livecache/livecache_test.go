@@ -92,3 +92,52 @@ func TestDelta(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkDelta is the client's share of a read after a write: a
+// snapshot of about 1,700 groups (the live benchmarks' count) with two
+// groups replaced (one Save moving a deal between stages), beside New of
+// every group (a read without a delta).
+func BenchmarkDelta(b *testing.B) {
+	var keys []Key
+	for owner := range 8 {
+		for month := range 25 {
+			for stage := range 9 {
+				keys = append(keys, Key{Stage: stage % 4, Status: []string{"open", "won"}[stage/4%2], Owner: fmt.Sprintf("rep-%d", owner),
+					Month: fmt.Sprintf("%d-%02d", 2025+month/12, 1+month%12), Currency: "EUR"})
+			}
+		}
+	}
+	keys = keys[:1700]
+	full := New[int]()
+	for _, k := range keys {
+		require.NoError(b, full.Set(k, group(b, k, 5, 500)))
+	}
+	snap := full.Done(0)
+	b.Run("Delta", func(b *testing.B) {
+		b.ReportAllocs()
+		n := int64(5)
+		for b.Loop() {
+			n = 11 - n // 5, 6, 5, ...
+			d := snap.Delta()
+			for _, k := range keys[:2] {
+				if err := d.Set(k, group(b, k, n, 100*n)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			snap = d.Done(0)
+			_ = snap.Summary()
+		}
+	})
+	b.Run("New", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			d := New[int]()
+			for _, k := range keys {
+				if err := d.Set(k, group(b, k, 5, 500)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			_ = d.Done(0).Summary()
+		}
+	})
+}
