@@ -12,6 +12,7 @@ import (
 	"maps"
 	"sync"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/funnel"
 )
 
@@ -30,9 +31,14 @@ type Key struct {
 type Snapshot[V any] struct {
 	// Version is the version of live_deals the rows were read at.
 	Version V
-	sum     *funnel.LiveSummary      // handed out by Clone
-	rows    map[Key]funnel.LiveGroup // the rows read, count > 0
+	sum     *funnel.LiveSummary // handed out by Clone
+	rows    map[Key]value       // the rows read, count > 0
 }
+
+// value is what a row held when read: its count and amount in minor
+// units (its group key follows from the row's Key, the amount's currency
+// from the group key).
+type value struct{ count, minor int64 }
 
 // Summary returns a copy of the snapshot's summary (an O(1) Clone).
 func (s *Snapshot[V]) Summary() *funnel.LiveSummary {
@@ -48,13 +54,13 @@ func (s *Snapshot[V]) Summary() *funnel.LiveSummary {
 // goroutine.
 type Builder[V any] struct {
 	sum    *funnel.LiveSummary
-	rows   map[Key]funnel.LiveGroup
+	rows   map[Key]value
 	copied bool // rows is the builder's own, not the base's
 }
 
 // New returns a Builder of a snapshot from every row.
 func New[V any]() *Builder[V] {
-	return &Builder[V]{sum: new(funnel.LiveSummary), rows: make(map[Key]funnel.LiveGroup), copied: true}
+	return &Builder[V]{sum: new(funnel.LiveSummary), rows: make(map[Key]value), copied: true}
 }
 
 // Delta returns a Builder of a snapshot from s (nil: an empty one) and
@@ -68,8 +74,10 @@ func (s *Snapshot[V]) Delta() *Builder[V] {
 
 // Set makes g the value of row k: the summary loses what k held before
 // (if anything) and gains g. g's count may be 0 (a row left without
-// entities). An error (from funnel.LiveSummary.Sub or Add: a row the
-// summary does not hold, a sum beyond int64) leaves the builder unusable.
+// entities). g's key must be the one of k's groups the store gives every
+// read of k (storage.LiveGroupOf of its columns). An error (from
+// funnel.LiveSummary.Sub or Add: a row the summary does not hold, a sum
+// beyond int64) leaves the builder unusable.
 func (b *Builder[V]) Set(k Key, g funnel.LiveGroup) error {
 	old, had := b.rows[k]
 	if !had && g.Count == 0 {
@@ -79,7 +87,14 @@ func (b *Builder[V]) Set(k Key, g funnel.LiveGroup) error {
 		b.rows, b.copied = maps.Clone(b.rows), true
 	}
 	if had {
-		if err := b.sum.Sub(old); err != nil {
+		o := funnel.LiveGroup{Key: g.Key, Count: old.count}
+		if !g.Key.Currency.IsZero() {
+			var err error
+			if o.Amount, err = crmkit.NewMoney(old.minor, g.Key.Currency); err != nil {
+				return err
+			}
+		}
+		if err := b.sum.Sub(o); err != nil {
 			return err
 		}
 		delete(b.rows, k)
@@ -90,7 +105,7 @@ func (b *Builder[V]) Set(k Key, g funnel.LiveGroup) error {
 	if err := b.sum.Add(g); err != nil {
 		return err
 	}
-	b.rows[k] = g
+	b.rows[k] = value{g.Count, g.Amount.Minor()}
 	return nil
 }
 
