@@ -58,6 +58,11 @@ func (s *Store) LiveDeals(ctx context.Context) (*funnel.LiveSummary, error) {
 		base = sc.db.live.Get(sc.tenant)
 	}
 	snap, err := readLive(ctx, q, sc.tenant, base)
+	if err != nil && base != nil && ctx.Err() == nil {
+		// Changes the cached summary cannot take (the schema restored
+		// from a backup, say): read every group.
+		snap, err = readLive(ctx, q, sc.tenant, nil)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -52,9 +52,9 @@ func (s *Store) LiveDeals(ctx context.Context) (*funnel.LiveSummary, error) {
 		base = sc.db.live.Get(sc.tenant)
 	}
 	snap, err := readLive(ctx, sc, base)
-	if err == nil && base != nil && snap.Version < base.Version {
-		// Not a later state than the cached one (the file replaced,
-		// say): read every group.
+	if base != nil && ctx.Err() == nil && (err != nil || snap.Version < base.Version) {
+		// Not a later state than the cached one, or changes the cached
+		// summary cannot take (the file replaced, say): read every group.
 		snap, err = readLive(ctx, sc, nil)
 	}
 	if err != nil {
