@@ -236,6 +236,38 @@ func (p *LiveSummary) Add(r LiveGroup) error {
 	return nil
 }
 
+// Sub takes a row out of the projection: the inverse of Add, as a store
+// does when it re-reads a group it read before (Sub of the value read
+// then, Add of the value read now). The row is checked as Add checks it,
+// and the projection must hold at least its count and amount in its
+// group, else ErrInvalid. A row of no entity (count 0, no amount) takes
+// nothing. A refused row changes nothing.
+func (p *LiveSummary) Sub(r LiveGroup) error {
+	switch {
+	case p == nil:
+		return crmkit.Invalid("live summary", "nil LiveSummary")
+	case r.Count < 0 || r.Amount.Minor() < 0:
+		return crmkit.Invalid("row", "negative count %d or amount %s", r.Count, r.Amount)
+	case r.Amount.Currency() != r.Key.Currency && !(r.Amount.IsZero() && r.Amount.Currency().IsZero()):
+		return crmkit.Invalid("row", "amount %s in a group in %q", r.Amount, r.Key.Currency)
+	case r.Key.Status >= numStatuses || r.Key.Stage < -1:
+		return crmkit.Invalid("row", "unknown status %d or stage %d", r.Key.Status, r.Key.Stage)
+	case r.Count == 0 && !r.Amount.IsZero():
+		return crmkit.Invalid("row", "amount %s of no entity", r.Amount)
+	case r.Count == 0:
+		return nil
+	}
+	r.Key.Month = utcMonth(r.Key.Month)
+	old, ok := p.rows()[r.Key]
+	if !ok || old.Count < r.Count || old.Amount.Minor() < r.Amount.Minor() || old.Count == r.Count && old.Amount.Minor() != r.Amount.Minor() {
+		return crmkit.Invalid("row", "the projection holds less than %d entities and %s in group %v", r.Count, r.Amount, r.Key)
+	}
+	r.Count = -r.Count
+	r.Amount, _ = r.Amount.Neg() // not negative: cannot overflow
+	p.add(&r)
+	return nil
+}
+
 // add adds r (checked) to its group and to its margins, dropping a group
 // left empty.
 func (p *LiveSummary) add(r *LiveGroup) {

@@ -279,3 +279,82 @@ func TestLiveSummaryAddEmpty(t *testing.T) {
 	assert.ErrorIs(t, live.Add(funnel.LiveGroup{Key: k, Amount: money(t, 100)}), crmkit.ErrInvalid)
 	assert.Equal(t, 0, live.Len())
 }
+
+// TestLiveSummarySubAdd: a summary kept by replacing groups' values (Sub
+// of the value read before, Add of the value read now, as a store's
+// cache applies the groups changed since its last read) equals the
+// summary built by Adding the last values alone, groups and reports
+// alike, and clones taken on the way keep their state.
+func TestLiveSummarySubAdd(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var keys []funnel.LiveKey
+		for i := range rapid.IntRange(1, 6).Draw(t, "keys") {
+			o := drawState(t, uuid.UUID{15: byte(i)})
+			keys = append(keys, funnel.LiveKeyOf(&o))
+		}
+		var live funnel.LiveSummary
+		read := map[funnel.LiveKey]funnel.LiveGroup{} // the last value of each group
+		var clones []*funnel.LiveSummary
+		var cloneRows [][]funnel.LiveGroup
+		for range rapid.IntRange(0, 40).Draw(t, "steps") {
+			k := keys[rapid.IntRange(0, len(keys)-1).Draw(t, "key")]
+			g := funnel.LiveGroup{Key: k, Count: rapid.Int64Range(0, 5).Draw(t, "count")}
+			if !k.Currency.IsZero() && g.Count > 0 {
+				g.Amount, _ = crmkit.NewMoney(rapid.Int64Range(0, g.Count*1000).Draw(t, "amount"), k.Currency)
+			}
+			if old, ok := read[k]; ok {
+				require.NoError(t, live.Sub(old))
+			}
+			require.NoError(t, live.Add(g))
+			read[k] = g
+			if rapid.IntRange(0, 4).Draw(t, "clone") == 0 {
+				c := live.Clone()
+				clones, cloneRows = append(clones, c), append(cloneRows, c.Rows())
+			}
+		}
+		var want funnel.LiveSummary
+		for _, g := range read {
+			require.NoError(t, want.Add(g))
+		}
+		assert.Equal(t, want.Rows(), live.Rows())
+		for _, by := range [][]funnel.Dimension{nil, {funnel.ByOwner}, {funnel.ByPeriod}, {funnel.ByOwner, funnel.BySource}} {
+			q := funnel.Query{AsOf: ymd(2025, 6, 1), By: by, Quantiles: crmkit.QuantilesNone}
+			w, err := want.Report(testStages(), q)
+			require.NoError(t, err)
+			g, err := live.Report(testStages(), q)
+			require.NoError(t, err)
+			assert.Equal(t, w, g, "by %v", by)
+		}
+		for i, c := range clones {
+			assert.Equal(t, cloneRows[i], c.Rows(), "clone %d changed after it was taken", i)
+		}
+	})
+}
+
+// TestLiveSummarySub: Sub takes out what the summary holds and refuses
+// the rest, changing nothing then.
+func TestLiveSummarySub(t *testing.T) {
+	var live funnel.LiveSummary
+	k := funnel.LiveKey{Stage: 0, Reached: 1, Currency: eur, Owner: "ann"}
+	require.NoError(t, live.Add(funnel.LiveGroup{Key: k, Count: 3, Amount: money(t, 300)}))
+	before := live.Rows()
+	for name, r := range map[string]funnel.LiveGroup{
+		"more entities":       {Key: k, Count: 4, Amount: money(t, 100)},
+		"more amount":         {Key: k, Count: 1, Amount: money(t, 301)},
+		"all but an amount":   {Key: k, Count: 3, Amount: money(t, 200)},
+		"another group":       {Key: funnel.LiveKey{Stage: 0, Reached: 1, Currency: eur, Owner: "bob"}, Count: 1, Amount: money(t, 1)},
+		"negative count":      {Key: k, Count: -1},
+		"amount of no entity": {Key: k, Amount: money(t, 1)},
+		"unknown stage":       {Key: funnel.LiveKey{Stage: -2}, Count: 1},
+		"another currency":    {Key: funnel.LiveKey{Stage: 0, Reached: 1, Owner: "ann"}, Count: 1, Amount: money(t, 1)},
+	} {
+		assert.ErrorIs(t, live.Sub(r), crmkit.ErrInvalid, name)
+		assert.Equal(t, before, live.Rows(), name)
+	}
+	assert.ErrorIs(t, (*funnel.LiveSummary)(nil).Sub(funnel.LiveGroup{}), crmkit.ErrInvalid)
+	require.NoError(t, live.Sub(funnel.LiveGroup{Key: k}), "no entity: nothing")
+	require.NoError(t, live.Sub(funnel.LiveGroup{Key: k, Count: 1, Amount: money(t, 120)}))
+	assert.Equal(t, []funnel.LiveGroup{{Key: k, Count: 2, Amount: money(t, 180)}}, live.Rows())
+	require.NoError(t, live.Sub(funnel.LiveGroup{Key: k, Count: 2, Amount: money(t, 180)}))
+	assert.Equal(t, 0, live.Len(), "a group left empty is dropped")
+}

@@ -37,7 +37,8 @@ func ExampleMigrations() {
 	// 15 0015_live_deals_rev.sql
 	// 16 0016_live_deals_archived.sql
 	// 17 0017_slim_indexes.sql
-	// schema version 17
+	// 18 0018_live_deals_changed_by.sql
+	// schema version 18
 }
 
 // A malformed DSN is refused before anything connects.

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/deal"
 	"github.com/crmkit/crmkit/funnel"
+	"github.com/crmkit/crmkit/storage"
 	"github.com/crmkit/crmkit/storage/postgres"
 	"github.com/crmkit/crmkit/storage/storagetest"
 	"github.com/stretchr/testify/assert"
@@ -54,7 +56,7 @@ func TestMigrateBackfillsLiveDeals(t *testing.T) {
 		_, err := db.Pool().Exec(ctx, m.SQL)
 		require.NoError(t, err, m.Name)
 	}
-	require.Len(t, liveMigs, 3, "0011, 0015, 0016")
+	require.Len(t, liveMigs, 4, "0011, 0015, 0016, 0018")
 	s, err := db.Tenant("acme")
 	require.NoError(t, err)
 	storeTestAccount(t, s)
@@ -112,4 +114,105 @@ func TestLiveAcrossHandles(t *testing.T) {
 	b, err := other.Tenant("acme")
 	require.NoError(t, err)
 	storagetest.LiveAcrossHandles(t, a, b)
+}
+
+// A DB's cached live summary sees a write of another DB on the same
+// schema that was in progress during its last read and committed after a
+// later writer did.
+func TestLiveInProgress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, schema := openSchema(t, testDSN(t))
+	require.NoError(t, db.Migrate(ctx))
+	other, err := postgres.Open(ctx, testDSN(t), postgres.Schema(schema))
+	require.NoError(t, err)
+	t.Cleanup(other.Close)
+	a, err := db.Tenant("acme")
+	require.NoError(t, err)
+	b, err := other.Tenant("acme")
+	require.NoError(t, err)
+	storagetest.LiveInProgress(t, a, b, true)
+}
+
+// Two Updates each moving two deals of two groups, in opposite orders,
+// lock the groups' live_deals rows in opposite orders across their
+// statements (each statement in key order): PostgreSQL may abort one as a
+// deadlock, which comes back retryable (storage.ErrSerialization), and
+// storage.Retry gets both through with the live summary right.
+func TestLiveConcurrentMultiDealUpdates(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := newDB(t)
+	s, err := db.Tenant("acme")
+	require.NoError(t, err)
+	storeTestAccount(t, s)
+	p := deal.DefaultPipeline()
+	var deals [2][2]deal.Deal // [worker][owner]
+	for w := range deals {
+		for o, owner := range []string{"ana", "ben"} {
+			d, e := testDeal(t, p, owner, 10*w+o)
+			deals[w][o], err = s.Deals().Create(ctx, d, "", e)
+			require.NoError(t, err)
+		}
+	}
+	c := deal.Cmd{Cmd: crmkit.Cmd{By: "t", At: t0.Add(time.Hour)}}
+	var (
+		locked [2]chan struct{}
+		once   [2]sync.Once
+		errs   [2]error
+		wg     sync.WaitGroup
+	)
+	for w := range locked {
+		locked[w] = make(chan struct{})
+	}
+	for w := range 2 {
+		wg.Go(func() {
+			order := []int{w, 1 - w} // worker 0: ana's group first; worker 1: ben's
+			errs[w] = storage.Retry(ctx, storage.Policy{MaxAttempts: 5}, func(ctx context.Context) error {
+				first := true
+				return s.Update(ctx, func(tx storage.Tx) error {
+					for _, o := range order {
+						d := deals[w][o]
+						next, e, err := p.Move(d, p.Stages()[1].Name, c)
+						if err != nil {
+							return err
+						}
+						if err := tx.Deals().Save(ctx, next, d.Version, e); err != nil {
+							return err
+						}
+						if first { // the first attempt waits for the other's first save
+							first = false
+							once[w].Do(func() { close(locked[w]) })
+							<-locked[1-w]
+						}
+					}
+					return nil
+				})
+			})
+		})
+	}
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	var current []funnel.Opportunity
+	for d, err := range storage.All(ctx, s.Deals(), storage.DealFilter{}, storage.MaxPageSize) {
+		require.NoError(t, err)
+		require.Equal(t, 1, d.Stage, "every deal moved")
+		current = append(current, funnel.OpportunityOf(&d))
+	}
+	require.Len(t, current, 4)
+	live, err := s.LiveDeals(ctx)
+	require.NoError(t, err)
+	q := funnel.Query{AsOf: t0.AddDate(1, 0, 0), By: []funnel.Dimension{funnel.ByOwner}, Quantiles: crmkit.QuantilesNone}
+	want, err := funnel.Summarize(p, slices.Values(current), q)
+	require.NoError(t, err)
+	got, err := live.Report(p, q)
+	require.NoError(t, err)
+	assert.Equal(t, want.Total.Entities, got.Total.Entities)
+	for i := range want.Total.Stages {
+		assert.Equal(t, want.Total.Stages[i].Reached, got.Total.Stages[i].Reached, "stage %d", i)
+		assert.Equal(t, want.Total.Stages[i].Open, got.Total.Stages[i].Open, "stage %d", i)
+		assert.Equal(t, want.Total.Stages[i].ReachedAmount, got.Total.Stages[i].ReachedAmount, "stage %d", i)
+	}
+	assert.Equal(t, int64(4), got.Total.Stages[1].Open, "all four open in the second stage")
 }

@@ -33,7 +33,7 @@ type DB struct {
 	pending   map[string]struct{} // tenants whose consumers to wake
 	notifying bool                // a goroutine sends pending's NOTIFYs
 
-	live livecache.Cache // the live deal summaries last read (live.go)
+	live livecache.Cache[string] // the live deal summaries last read, at their snapshots (live.go)
 }
 
 // Option configures Open.

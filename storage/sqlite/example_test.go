@@ -112,7 +112,8 @@ func ExampleMigrations() {
 	// 7 0007_live_deals_version.sql
 	// 8 0008_live_deals_archived.sql
 	// 9 0009_range_order.sql
-	// schema version 9
+	// 10 0010_live_deals_stamp.sql
+	// schema version 10
 }
 
 // A consumer of the change feed keeps its position in the file: after

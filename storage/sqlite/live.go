@@ -12,21 +12,33 @@ import (
 
 var _ storage.Projections = (*Store)(nil)
 
-// liveDealsSQL reads tenant ?1's live_deals version (the row of stage
-// -2, the version in amount) and, only when it is not ?2 (the cached
-// one), the groups: one statement, so one snapshot of both.
-const liveDealsSQL = `SELECT -2, '', '', '', '', 0, coalesce((SELECT version FROM live_deals_version WHERE tenant_id = ?1), 0)
+// liveVersionSQL reads tenant ?1's live_deals version as a row of stage
+// -2, the version in amount.
+const liveVersionSQL = `SELECT -2, '', '', '', '', 0, coalesce((SELECT version FROM live_deals_version WHERE tenant_id = ?1), 0)`
+
+// liveDealsSQL reads tenant ?1's version and every group holding deals:
+// one statement, so one snapshot of both.
+const liveDealsSQL = liveVersionSQL + `
 	UNION ALL
-	SELECT stage, status, owner, month, currency, deals, amount FROM live_deals
-	WHERE tenant_id = ?1 AND deals <> 0 AND coalesce((SELECT version FROM live_deals_version WHERE tenant_id = ?1), 0) <> ?2`
+	SELECT stage, status, owner, month, currency, deals, amount FROM live_deals WHERE tenant_id = ?1 AND deals <> 0`
+
+// liveDeltaSQL reads tenant ?1's version and the groups a write changed
+// since version ?2 (schema version 10: stamp, by index), those left
+// without deals too: one statement, so one snapshot of both.
+const liveDeltaSQL = liveVersionSQL + `
+	UNION ALL
+	SELECT stage, status, owner, month, currency, deals, amount FROM live_deals WHERE tenant_id = ?1 AND stamp > ?2`
 
 // LiveDeals returns the live summary of the tenant's deals (see
 // storage.Projections), read from the live_deals table that triggers on
 // the deals table keep in the transaction of every deal write (schema
 // version 5). The DB keeps the summary it last read with the tenant's
-// write counter (schema version 7): one query reads the counter and,
-// only when it changed, the O(groups) rows; otherwise the read costs the
-// query of one row and an O(1) Clone.
+// write counter (schema version 7) and the groups it read; a later read
+// outside an Update reads the counter and the groups changed since (each
+// group stamped with the counter of its last change, schema version 10)
+// in one statement and applies them: O(groups changed) rows, one row and
+// an O(1) Clone when nothing changed. A read in an Update reads every
+// group.
 func (s *Store) LiveDeals(ctx context.Context) (*funnel.LiveSummary, error) {
 	if err := storage.CheckContext(ctx); err != nil {
 		return nil, err
@@ -35,52 +47,76 @@ func (s *Store) LiveDeals(ctx context.Context) (*funnel.LiveSummary, error) {
 	if sc.db == nil {
 		return nil, errZeroStore()
 	}
-	cached, sum := sc.db.live.Get(sc.tenant)
+	var base *livecache.Snapshot[int64]
+	if sc.tx == nil {
+		base = sc.db.live.Get(sc.tenant)
+	}
+	snap, err := readLive(ctx, sc, base)
+	if base != nil && ctx.Err() == nil && (err != nil || snap.Version < base.Version) {
+		// Not a later state than the cached one, or changes the cached
+		// summary cannot take (the file replaced, say): read every group.
+		snap, err = readLive(ctx, sc, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: live deal summary: %w", err)
+	}
+	if sc.tx == nil && snap != base {
+		sc.db.live.Put(sc.tenant, snap)
+	}
+	return snap.Summary(), nil
+}
+
+// readLive reads the tenant's summary: the groups changed since base's
+// version applied to base, or every group without a base. It returns
+// base itself when nothing changed.
+func readLive(ctx context.Context, sc *scope, base *livecache.Snapshot[int64]) (*livecache.Snapshot[int64], error) {
 	var (
-		out     *funnel.LiveSummary
-		version int64 = livecache.None
+		b       *livecache.Builder[int64]
+		version int64 = -1
+		changed int
 	)
 	err := sc.read(func(q querier) error {
-		rows, err := q.QueryContext(ctx, liveDealsSQL, sc.tenant, cached)
+		query, args := liveDealsSQL, []any{sc.tenant}
+		b = livecache.New[int64]()
+		if base != nil {
+			query, args = liveDeltaSQL, append(args, base.Version)
+			b = base.Delta()
+		}
+		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		out = new(funnel.LiveSummary)
 		var (
-			stage                          int
-			status, owner, month, currency string
-			deals, amount                  int64
+			k             livecache.Key
+			deals, amount int64
 		)
 		for rows.Next() {
-			if err := rows.Scan(&stage, &status, &owner, &month, &currency, &deals, &amount); err != nil {
+			if err := rows.Scan(&k.Stage, &k.Status, &k.Owner, &k.Month, &k.Currency, &deals, &amount); err != nil {
 				return err
 			}
-			if stage == -2 {
+			if k.Stage == -2 {
 				version = amount
 				continue
 			}
-			g, err := storage.LiveGroupOf(stage, status, owner, month, currency, deals, amount)
+			g, err := storage.LiveGroupOf(k.Stage, k.Status, k.Owner, k.Month, k.Currency, deals, amount)
 			if err != nil {
 				return err
 			}
-			if err := out.Add(g); err != nil {
+			if err := b.Set(k, g); err != nil {
 				return err
 			}
+			changed++
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: live deal summary: %w", mapErr(ctx, err))
-	}
 	switch {
+	case err != nil:
+		return nil, mapErr(ctx, err)
 	case version < 0:
-		return nil, fmt.Errorf("sqlite: live deal summary: %w: no version read", crmkit.ErrUnavailable)
-	case version == cached && sum != nil:
-		return sum.Clone(), nil
+		return nil, fmt.Errorf("%w: no version read", crmkit.ErrUnavailable)
+	case base != nil && changed == 0 && version == base.Version:
+		return base, nil
 	}
-	if sc.tx == nil {
-		sc.db.live.Put(sc.tenant, version, out)
-	}
-	return out.Clone(), nil
+	return b.Done(version), nil
 }

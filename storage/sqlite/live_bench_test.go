@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -47,8 +48,7 @@ func BenchmarkLiveSave(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, trg := range []string{"live_deals_insert", "live_deals_update", "live_deals_delete",
-		"live_deals_version_insert", "live_deals_version_update", "live_deals_version_delete"} {
+	for _, trg := range []string{"live_deals_insert", "live_deals_update", "live_deals_delete"} {
 		if _, err := raw.ExecContext(ctx, "DROP TRIGGER "+trg); err != nil {
 			b.Fatal(err)
 		}
@@ -61,4 +61,54 @@ func BenchmarkLiveSave(b *testing.B) {
 		b.Fatal(err)
 	}
 	storagetest.BenchmarkLiveSave(b, live, plain)
+}
+
+// BenchmarkLiveSaveStamp is BenchmarkLiveSave's Save on a file at schema
+// version 8 (the triggers before the stamps of version 10: "live"
+// below) beside the same on a file at the current version ("plain" below,
+// though it keeps the summary too), in one run: the write cost of the
+// stamps. Then a current file ("live") beside one without the stamps'
+// index ("plain"): the index's share.
+func BenchmarkLiveSaveStamp(b *testing.B) {
+	ctx := context.Background()
+	at := func(n int, name, post string) storage.Store {
+		path := filepath.Join(b.TempDir(), name+".db")
+		raw, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw.SetMaxOpenConns(1)
+		stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT '') STRICT`}
+		for _, m := range sqlite.Migrations()[:n] {
+			stmts = append(stmts, m.SQL, fmt.Sprintf(`INSERT INTO schema_migrations (version, name) VALUES (%d, '%s')`, m.Version, m.Name))
+		}
+		if post != "" {
+			stmts = append(stmts, post)
+		}
+		for _, q := range stmts {
+			if _, err := raw.ExecContext(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := raw.Close(); err != nil {
+			b.Fatal(err)
+		}
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(db.Close)
+		s, err := db.Tenant(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+	current := len(sqlite.Migrations())
+	b.Run("v8-vs-current", func(b *testing.B) {
+		storagetest.BenchmarkLiveSave(b, at(8, "v8", ""), at(current, "current", ""))
+	})
+	b.Run("current-vs-noindex", func(b *testing.B) {
+		storagetest.BenchmarkLiveSave(b, at(current, "current", ""), at(current, "noindex", "DROP INDEX live_deals_stamp"))
+	})
 }

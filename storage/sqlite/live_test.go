@@ -113,3 +113,20 @@ func TestLiveAcrossHandles(t *testing.T) {
 	}
 	storagetest.LiveAcrossHandles(t, stores[0], stores[1])
 }
+
+// A DB's cached live summary sees a write of another DB on the same file
+// that was in progress during its last read.
+func TestLiveInProgress(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crm.db")
+	var stores [2]storage.Store
+	for i := range stores {
+		db, err := sqlite.Open(ctx, path)
+		require.NoError(t, err)
+		t.Cleanup(db.Close)
+		require.NoError(t, db.Migrate(ctx))
+		stores[i], err = db.Tenant("acme")
+		require.NoError(t, err)
+	}
+	storagetest.LiveInProgress(t, stores[0], stores[1], false)
+}

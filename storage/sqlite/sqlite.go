@@ -36,7 +36,7 @@ type DB struct {
 	wakeMu sync.Mutex
 	wake   chan struct{} // closed at the next write commit; nil with no waiter
 
-	live livecache.Cache // the live deal summaries last read (live.go)
+	live livecache.Cache[int64] // the live deal summaries last read, at their write counters (live.go)
 }
 
 // Open opens (creating it if missing) the SQLite database file at path,

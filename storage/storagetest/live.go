@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +49,9 @@ func testLive(t *testing.T, o Opener) {
 		count := rapid.IntRange(0, 5).Draw(rt, "deals")
 		for i := range count {
 			writeLiveDeal(rt, ctx, s, p, i)
+			if rapid.Bool().Draw(rt, "read") {
+				checkLive(rt, ctx, s, p) // the next read applies the groups changed since
+			}
 		}
 		if im, ok := s.(storage.Importer); ok {
 			var deals []deal.Deal
@@ -66,7 +70,7 @@ func testLive(t *testing.T, o Opener) {
 }
 
 // checkLive compares the store's live summary with a full recompute.
-func checkLive(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pipeline) {
+func checkLive(t require.TestingT, ctx context.Context, s storage.Store, p *deal.Pipeline) {
 	var current []funnel.Opportunity
 	for d, err := range storage.All(ctx, s.Deals(), storage.DealFilter{}, storage.MaxPageSize) {
 		require.NoError(t, err)
@@ -165,6 +169,11 @@ func writeLiveDeal(t *rapid.T, ctx context.Context, s storage.Store, p *deal.Pip
 		if err != nil {
 			continue // not allowed from where the deal stands
 		}
+		if rapid.IntRange(0, 3).Draw(t, "read before") == 0 {
+			// A store caching its summary must see this write
+			// (taking the deal out of a group its cache holds) next.
+			checkLive(t, ctx, s, p)
+		}
 		switch rapid.IntRange(0, 3).Draw(t, "how") {
 		case 0:
 			require.NoError(t, s.Deals().Save(ctx, next, d.Version, e))
@@ -228,4 +237,83 @@ func LiveAcrossHandles(t *testing.T, a, b storage.Store) {
 	require.NoError(t, err)
 	require.NoError(t, b.Deals().Save(ctx, next, d.Version, ev))
 	read(funnel.Summary{Entities: 1, Won: 1, WonAmount: crmkit.MustMoney("250.00", "EUR")}, "after a win through the other handle")
+}
+
+// liveOwnerDeal creates, through s, a deal of owner in the first stage
+// with amount.
+func liveOwnerDeal(t *testing.T, ctx context.Context, s storage.Store, p *deal.Pipeline, owner, amount string) deal.Deal {
+	t.Helper()
+	d, ev, err := deal.New(p, deal.NewDeal{Name: "late " + owner, Type: deal.NewBusiness, Amount: crmkit.MustMoney(amount, "EUR"),
+		CloseDate: base.AddDate(1, 0, 0), AccountID: reportsAccount, ContactID: suiteContact, Owner: owner},
+		deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: base}})
+	require.NoError(t, err)
+	d, err = s.Deals().Create(ctx, d, "", ev)
+	require.NoError(t, err)
+	return d
+}
+
+// LiveInProgress checks that a store caching its live summary misses no
+// write that was in progress during one of its reads: a and b are one
+// tenant of one database through two handles (two DBs opened on it), a a
+// storage.Projections. An Update through b saves a deal (won) and waits;
+// a reads (its cache now holds a summary without that write, at the
+// version its read saw); the Update commits; a's next read must see the
+// win, and so must each read after. With concurrent set (a store whose
+// writers of different groups do not wait for each other), a deal of
+// another group is saved through b while the Update waits, committing
+// before it (a later writer committing first, the case a plain sequence
+// number misses), and a must see both.
+func LiveInProgress(t *testing.T, a, b storage.Store, concurrent bool) {
+	ctx := context.Background()
+	p := deal.DefaultPipeline()
+	acc, accEv := accountWith(t, reportsAccount, suiteContact, "Live in progress", base)
+	_, err := b.Accounts().Create(ctx, acc, "", accEv...)
+	require.NoError(t, err)
+	slow := liveOwnerDeal(t, ctx, b, p, "rep-1", "100.00")
+	quick := liveOwnerDeal(t, ctx, b, p, "rep-2", "30.00")
+	liveOwnerDeal(t, ctx, b, p, "rep-3", "5.00") // a group no write changes
+	checkLive(t, ctx, a, p)
+	c := deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: base.Add(time.Hour)}}
+	slowWon, slowEv, err := p.Win(slow, deal.Outcome{Summary: "signed"}, c)
+	require.NoError(t, err)
+	saved, proceed, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	var once sync.Once
+	release := func() { once.Do(func() { close(proceed) }) }
+	t.Cleanup(release) // a failed check must not leave the Update waiting
+	go func() {
+		done <- b.Update(ctx, func(tx storage.Tx) error {
+			if err := tx.Deals().Save(ctx, slowWon, slow.Version, slowEv); err != nil {
+				close(saved)
+				return err
+			}
+			close(saved)
+			<-proceed
+			return nil
+		})
+	}()
+	<-saved
+	if concurrent {
+		next, ev, err := p.Lose(quick, deal.Outcome{Summary: "lost", Reason: "price"}, c)
+		require.NoError(t, err)
+		require.NoError(t, b.Deals().Save(ctx, next, quick.Version, ev))
+	}
+	for range 2 { // the Update in progress: its win not seen
+		checkLive(t, ctx, a, p)
+	}
+	live, err := a.(storage.Projections).LiveDeals(ctx)
+	require.NoError(t, err)
+	rep, err := live.Report(p, funnel.Query{AsOf: base.AddDate(1, 0, 0), Quantiles: crmkit.QuantilesNone})
+	require.NoError(t, err)
+	require.Equal(t, int64(0), rep.Total.Won, "a win not committed yet")
+	release()
+	require.NoError(t, <-done)
+	for range 2 { // committed after a's last read, by a writer older than the one a saw
+		checkLive(t, ctx, a, p)
+	}
+	live, err = a.(storage.Projections).LiveDeals(ctx)
+	require.NoError(t, err)
+	rep, err = live.Report(p, funnel.Query{AsOf: base.AddDate(1, 0, 0), Quantiles: crmkit.QuantilesNone})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), rep.Total.Won, "the win committed after a's last read")
+	require.Equal(t, crmkit.MustMoney("100.00", "EUR"), rep.Total.WonAmount)
 }

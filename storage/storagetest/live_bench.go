@@ -105,7 +105,11 @@ func loadLiveDeals(b *testing.B, s storage.Store, n int) {
 // summary it read gives forget, which empties that cache: beside Live
 // (a dashboard's refresh with no write since the last one, the cache's
 // case) Uncached is the read that finds the summary changed and reads
-// every group, forget called before each read.
+// every group, forget called before each read. Last, after one more deal
+// is created, AfterWrite is the read after a write: each read follows one
+// Save (not timed) moving that deal between two stages, so two groups
+// change; AfterWriteUncached is the same with forget (every group read,
+// as a store without a delta read does).
 func BenchmarkLiveRead(b *testing.B, open func(tenant string) storage.Store, forget func(), sizes ...int) {
 	ctx := context.Background()
 	p := deal.DefaultPipeline()
@@ -119,12 +123,23 @@ func BenchmarkLiveRead(b *testing.B, open func(tenant string) storage.Store, for
 				b.Skip("the store does not implement storage.Projections")
 			}
 			loadLiveDeals(b, s, n)
-			read := func(b *testing.B, forget func()) {
+			// read measures LiveDeals plus Report; forget (timed) empties
+			// the cache, write (not timed) changes the summary before each
+			// read.
+			want := int64(n)
+			read := func(b *testing.B, forget, write func()) {
 				b.ReportAllocs()
 				groups := 0
-				cpu0, loops := cpuTime(), 0
+				var cpu time.Duration // of the reads alone, not the writes
+				loops := 0
 				for b.Loop() {
 					loops++
+					if write != nil {
+						b.StopTimer()
+						write()
+						b.StartTimer()
+					}
+					cpu0 := cpuTime()
 					if forget != nil {
 						forget()
 					}
@@ -136,19 +151,32 @@ func BenchmarkLiveRead(b *testing.B, open func(tenant string) storage.Store, for
 					if err != nil {
 						b.Fatal(err)
 					}
-					if rep.Total.Entities != int64(n) {
-						b.Fatalf("live summary of %d deals, want %d", rep.Total.Entities, n)
+					if rep.Total.Entities != want {
+						b.Fatalf("live summary of %d deals, want %d", rep.Total.Entities, want)
 					}
 					groups = live.Len()
+					cpu += cpuTime() - cpu0
 				}
 				b.ReportMetric(float64(groups), "groups")
-				if c := cpuTime() - cpu0; c > 0 && loops > 0 {
-					b.ReportMetric(float64(c.Nanoseconds())/float64(loops), "client-cpu-ns/op")
+				if cpu > 0 && loops > 0 {
+					b.ReportMetric(float64(cpu.Nanoseconds())/float64(loops), "client-cpu-ns/op")
 				}
 			}
-			b.Run("Live", func(b *testing.B) { read(b, nil) })
+			// afterWrite is the read after one deal Save (through the same
+			// store, moving a deal between two stages: two groups
+			// change), the read a dashboard makes after every write; with
+			// forget, the same read of every group.
+			afterWrite := func() {
+				write := liveBenchMover(b, s, p)
+				want = int64(n) + 1
+				b.Run("AfterWrite", func(b *testing.B) { read(b, nil, write) })
+				if forget != nil {
+					b.Run("AfterWriteUncached", func(b *testing.B) { read(b, forget, write) })
+				}
+			}
+			b.Run("Live", func(b *testing.B) { read(b, nil, nil) })
 			if forget != nil {
-				b.Run("Uncached", func(b *testing.B) { read(b, forget) })
+				b.Run("Uncached", func(b *testing.B) { read(b, forget, nil) })
 			}
 			// Two dimensions: the split the margins cannot answer, read
 			// from every group.
@@ -168,6 +196,7 @@ func BenchmarkLiveRead(b *testing.B, open func(tenant string) storage.Store, for
 			})
 			src, ok := s.(funnel.Source)
 			if !ok || i > 0 {
+				afterWrite()
 				return
 			}
 			b.Run("Recompute", func(b *testing.B) {
@@ -182,7 +211,36 @@ func BenchmarkLiveRead(b *testing.B, open func(tenant string) storage.Store, for
 					}
 				}
 			})
+			afterWrite()
 		})
+	}
+}
+
+// liveBenchMover creates one more deal in s and returns a write moving it
+// between bidding and negotiation with its event, one Save a call.
+func liveBenchMover(b *testing.B, s storage.Store, p *deal.Pipeline) func() {
+	ctx := context.Background()
+	at := base.AddDate(0, 6, 0)
+	d, ev, err := deal.New(p, deal.NewDeal{Name: "mover", Type: deal.NewBusiness, Amount: crmkit.MustMoney("100.00", "EUR"),
+		CloseDate: base.AddDate(3, 0, 0), AccountID: reportsAccount, ContactID: suiteContact, Owner: "rep-1", Stage: "bidding"},
+		deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: at}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if d, err = s.Deals().Create(ctx, d, "", ev); err != nil {
+		b.Fatal(err)
+	}
+	to, k := []string{"negotiation", "bidding"}, 0
+	return func() {
+		at = at.Add(time.Second)
+		next, e, err := p.Move(d, to[k%2], deal.Cmd{Cmd: crmkit.Cmd{By: actor, At: at}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Deals().Save(ctx, next, d.Version, e); err != nil {
+			b.Fatal(err)
+		}
+		d, k = next, k+1
 	}
 }
 
