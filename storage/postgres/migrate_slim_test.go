@@ -125,7 +125,8 @@ func TestMigrateSlimIndexes(t *testing.T) {
 	require.NoError(t, db.Migrate(ctx))
 	v, err := db.Version(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 17, v)
+	all := postgres.Migrations()
+	require.Equal(t, all[len(all)-1].Version, v, "upgraded to the latest version")
 
 	assert.Equal(t, [][]int64{{1}, {1, 2}, {1, 2, 3}, {1, 2, 3, 4}}, versions(), "each deal's history, in version order")
 	assert.Equal(t, beforeStream, stream(), "the deal history stream")
