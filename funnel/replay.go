@@ -1,17 +1,19 @@
 package funnel
 
 import (
-	"bytes"
+	"encoding/binary"
 	"fmt"
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/google/uuid"
 )
 
-// stay is one completed stay of an entity in a stage.
+// stay is one completed stay of an entity in a stage: its stage and its
+// length (left - entered, as sub computes it).
 type stay struct {
-	stage         int
-	entered, left time.Time
+	stage int
+	d     time.Duration
 }
 
 // replayer rebuilds entity states from records read in report order,
@@ -26,6 +28,9 @@ type replayer struct {
 	seen  bool // prev is valid
 	prev  Record
 	stays []stay
+	// keepStays says whether the completed stays are collected (only a
+	// report reads them).
+	keepStays bool
 
 	// With a mark, snap is the entity's state as of mark (snapLive false
 	// when it did not exist yet) and openDuring says whether it was open
@@ -77,7 +82,7 @@ func (p *replayer) order(r *Record) (bool, error) {
 		p.prev = *r
 		return true, nil
 	}
-	c := bytes.Compare(r.Entity[:], p.prev.Entity[:])
+	c := compareIDs(&r.Entity, &p.prev.Entity)
 	switch {
 	case c < 0:
 		return false, crmkit.Invalid("records", "out of order: entity %s after entity %s (records must be grouped by entity in ascending id order; see SortRecords)", r.Entity, p.prev.Entity)
@@ -92,6 +97,25 @@ func (p *replayer) order(r *Record) (bool, error) {
 	}
 	p.prev = *r
 	return false, nil
+}
+
+// compareIDs compares two IDs by their bytes, as bytes.Compare does, in
+// two 64-bit big-endian halves.
+func compareIDs(a, b *uuid.UUID) int {
+	if x, y := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8]); x != y {
+		if x < y {
+			return -1
+		}
+		return 1
+	}
+	x, y := binary.BigEndian.Uint64(a[8:]), binary.BigEndian.Uint64(b[8:])
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }
 
 func stamp(t time.Time) string { return t.Format(time.RFC3339Nano) }
@@ -153,8 +177,8 @@ func (p *replayer) apply(r *Record, first bool) error {
 
 // leave ends the stay in the current stage at t.
 func (p *replayer) leave(t time.Time) {
-	if p.o.Stage >= 0 && p.o.Status != ClosedLost {
-		p.stays = append(p.stays, stay{stage: p.o.Stage, entered: p.o.Entered, left: t})
+	if p.keepStays && p.o.Stage >= 0 && p.o.Status != ClosedLost {
+		p.stays = append(p.stays, stay{stage: p.o.Stage, d: sub(t, p.o.Entered)})
 	}
 }
 
@@ -166,6 +190,7 @@ func (p *replayer) replay(records func(func(Record) bool), emit func(*Opportunit
 	}
 	var err error
 	first := false
+	hasMark := !p.mark.IsZero()
 	records(func(r Record) bool {
 		var isNew bool
 		if isNew, err = p.order(&r); err != nil {
@@ -182,7 +207,7 @@ func (p *replayer) replay(records func(func(Record) bool), emit func(*Opportunit
 		if r.At.After(p.asOf) {
 			return true
 		}
-		if !p.mark.IsZero() && !p.marked && r.At.After(p.mark) {
+		if hasMark && !p.marked && r.At.After(p.mark) {
 			p.snap, p.snapLive, p.marked = p.o, p.live, true
 		}
 		first = !p.live
@@ -206,9 +231,11 @@ func (p *replayer) replay(records func(func(Record) bool), emit func(*Opportunit
 	return nil
 }
 
+// emit hands the current entity to the caller's emit. Only a replay with a
+// mark (Movement) reads snap, so only then is the state copied into it.
 func (p *replayer) emit(emit func(*Opportunity, []stay) error) error {
 	p.live = false
-	if !p.marked {
+	if !p.marked && !p.mark.IsZero() {
 		// Nothing happened after the mark: the state then is the state now.
 		p.snap, p.snapLive = p.o, true
 	}

@@ -237,6 +237,13 @@ type engine struct {
 	lastVal string
 	lastAcc *acc
 
+	// Split by ByPeriod alone with the default bucket (calendar months in
+	// UTC), groups are found by the month's number (monthOf), and the
+	// last group found is remembered.
+	months    map[int64]*acc
+	lastMonth int64
+	monthAcc  *acc
+
 	conv *converter // nil unless amounts are converted
 	buf  Opportunity
 }
@@ -253,7 +260,14 @@ func newEngine(stages stageList, q Query) (*engine, error) {
 		e.byValue = make(map[string]*acc)
 	case len(q.By) > 0:
 		e.groups = make(map[Key]*acc)
+		if len(q.By) == 1 && q.Bucket == nil {
+			e.months = make(map[int64]*acc)
+		}
 	}
+	// Split, every selected entity is in exactly one group, so the total's
+	// durations are the merge of the groups' (see report): they are not
+	// added twice.
+	e.total.noDurations = len(q.By) > 0
 	if e.bucket == nil {
 		e.bucket = utcMonth
 	}
@@ -300,9 +314,6 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 	if err := e.total.add(o); err != nil {
 		return err
 	}
-	for _, s := range stays {
-		e.total.st[s.stage].stay.Add(sub(s.left, s.entered))
-	}
 	var g *acc
 	switch {
 	case e.byValue != nil:
@@ -316,6 +327,24 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 			e.byValue[v] = g
 		}
 		e.lastVal, e.lastAcc = v, g
+	case e.months != nil:
+		m, ok := monthOf(o.Origin)
+		if ok && e.monthAcc != nil && m == e.lastMonth {
+			g = e.monthAcc
+			break
+		}
+		if ok {
+			g = e.months[m]
+		}
+		if g == nil {
+			g = e.group(Key{Period: e.bucket(o.Origin)})
+			if ok {
+				e.months[m] = g
+			}
+		}
+		if ok {
+			e.lastMonth, e.monthAcc = m, g
+		}
 	case e.groups != nil:
 		var k Key
 		for _, d := range e.q.By {
@@ -325,23 +354,74 @@ func (e *engine) add(o *Opportunity, stays []stay) error {
 				k.set(d, e.value(o, d))
 			}
 		}
-		if g = e.groups[k]; g == nil {
-			g = newAcc(e.stages.Len(), e.q.Quantiles, e.q.AsOf)
-			e.groups[k] = g
-		}
+		g = e.group(k)
 	default:
+		for _, s := range stays {
+			e.total.st[s.stage].stay.Add(s.d)
+		}
 		return nil
 	}
 	if err := g.add(o); err != nil {
 		return err
 	}
 	for _, s := range stays {
-		g.st[s.stage].stay.Add(sub(s.left, s.entered))
+		g.st[s.stage].stay.Add(s.d)
 	}
 	return nil
 }
 
+// group returns the group of key k in e.groups, made if missing.
+func (e *engine) group(k Key) *acc {
+	g := e.groups[k]
+	if g == nil {
+		g = newAcc(e.stages.Len(), e.q.Quantiles, e.q.AsOf)
+		e.groups[k] = g
+	}
+	return g
+}
+
+// monthOf returns the number (year*12 + month-1) of the calendar month of
+// t in UTC, the month utcMonth(t) starts, from t's Unix seconds with
+// integer arithmetic (days to civil date, H. Hinnant's algorithm). It
+// reports false outside the years 1 to 9999, left to utcMonth.
+func monthOf(t time.Time) (int64, bool) {
+	const (
+		minSec = -62135596800 // 0001-01-01T00:00:00Z
+		maxSec = 253402300800 // 10000-01-01T00:00:00Z
+	)
+	sec := t.Unix()
+	if sec < minSec || sec >= maxSec {
+		return 0, false
+	}
+	days := sec / 86400
+	if sec%86400 < 0 {
+		days--
+	}
+	z := days + 719468 // days since 0000-03-01, positive from year 1 on
+	era := z / 146097
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100) // [0, 365], from March 1
+	mp := (5*doy + 2) / 153                  // [0, 11], March is 0
+	m := mp + 2                              // month-1 counted from January of year y
+	if mp >= 10 {
+		m, y = mp-10, y+1
+	}
+	return y*12 + m, true
+}
+
 func (e *engine) report() (Report, error) {
+	if e.total.noDurations {
+		// The total's durations are the merge of its groups': every
+		// selected entity is in exactly one group.
+		for _, g := range e.byValue {
+			e.total.mergeDurations(g)
+		}
+		for _, g := range e.groups {
+			e.total.mergeDurations(g)
+		}
+	}
 	total, err := e.total.summary(e.stages)
 	if err != nil {
 		return Report{}, err
@@ -406,6 +486,7 @@ func SummarizeRecords(p *deal.Pipeline, records iter.Seq[Record], q Query) (Repo
 	if err != nil {
 		return Report{}, err
 	}
+	r.keepStays = true
 	if err := r.replay(records, e.add); err != nil {
 		return Report{}, err
 	}

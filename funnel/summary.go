@@ -240,6 +240,20 @@ type acc struct {
 	openAmount, wonAmount, lostAmount int64
 	cycle, lossCycle                  crmkit.Durations
 	mode                              crmkit.Quantiles
+	// noDurations: the durations (cycles, open stays) are not added, only
+	// checked; they are merged in later (mergeDurations).
+	noDurations bool
+}
+
+// mergeDurations adds the durations of g (kept in the same mode) to a's.
+func (a *acc) mergeDurations(g *acc) {
+	// The modes agree (one query), so Merge cannot fail.
+	_ = a.cycle.Merge(g.cycle)
+	_ = a.lossCycle.Merge(g.lossCycle)
+	for i := range a.st {
+		_ = a.st[i].stay.Merge(g.st[i].stay)
+		_ = a.st[i].openStay.Merge(g.st[i].openStay)
+	}
 }
 
 // newAcc returns an empty accumulator; mode must be valid (Query.validate).
@@ -359,7 +373,9 @@ func (a *acc) add(o *Opportunity) error {
 			if o.Entered.IsZero() {
 				return crmkit.Invalid("entered", "entity %s: open in stage %d with no entry time", o.Entity, o.Stage)
 			}
-			s.openStay.Add(age)
+			if !a.noDurations {
+				s.openStay.Add(age)
+			}
 		}
 	case ClosedWon:
 		a.won++
@@ -369,7 +385,9 @@ func (a *acc) add(o *Opportunity) error {
 		if err := closedTimes(o); err != nil {
 			return err
 		}
-		a.cycle.Add(sub(o.Closed, o.Origin))
+		if !a.noDurations {
+			a.cycle.Add(sub(o.Closed, o.Origin))
+		}
 	case ClosedLost:
 		a.lost++
 		if !addAmount(&a.lostAmount, amt) {
@@ -381,7 +399,9 @@ func (a *acc) add(o *Opportunity) error {
 		if err := closedTimes(o); err != nil {
 			return err
 		}
-		a.lossCycle.Add(sub(o.Closed, o.Origin))
+		if !a.noDurations {
+			a.lossCycle.Add(sub(o.Closed, o.Origin))
+		}
 	case Dead:
 		a.dead++
 		if o.Stage >= 0 {

@@ -169,6 +169,19 @@ func BenchmarkFullReport(b *testing.B) {
 		}
 		per(b)
 	})
+	// The whole report from one read of the records: the generator runs
+	// once and both passes read its batches, at once (fullReportOneRead).
+	b.Run("go-full-one-read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			rep, open, err := fullReportOneRead(benchStages, benchEvents(n), funnel.Query{AsOf: benchAsOf, By: []funnel.Dimension{funnel.ByPeriod}}, asOf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sink = [2]any{rep, open}
+		}
+		per(b)
+	})
 	for _, workers := range []int{0, 2} {
 		c := conn(b, p, workers)
 		for _, q := range []struct {

@@ -1,0 +1,4 @@
+package funnel
+
+// MonthOf exposes monthOf to the external tests.
+var MonthOf = monthOf
