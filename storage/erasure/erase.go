@@ -70,18 +70,16 @@ func Lead(ctx context.Context, s storage.Store, id uuid.UUID, cmd crmkit.Cmd) (l
 	}
 	var out lead.Lead
 	err := s.Update(ctx, func(tx storage.Tx) error {
-		sc, ok := tx.(EventScrubber)
-		if !ok {
-			return fmt.Errorf("erase lead %s: the store cannot scrub events (no erasure.EventScrubber): %w", id, crmkit.ErrInvalid)
+		sc, err := scrubberOf(tx)
+		if err != nil {
+			return fmt.Errorf("erase lead %s: %w", id, err)
 		}
 		l, err := tx.Leads().Get(ctx, id)
 		if err != nil {
 			return err
 		}
-		var personal []string
-		if schema, err := tx.FieldSchemas().Get(ctx, field.SchemaID(lead.LeadKind)); err == nil {
-			personal = schema.Personal()
-		} else if !isNotFound(err) {
+		personal, err := personalFields(ctx, tx, lead.LeadKind)
+		if err != nil {
 			return err
 		}
 		var history []crmkit.Event
@@ -173,6 +171,29 @@ func appendNew(to []string, add ...string) []string {
 // isNotFound reports whether err matches crmkit.ErrNotFound.
 func isNotFound(err error) bool { return errors.Is(err, crmkit.ErrNotFound) }
 
+// scrubberOf returns tx's EventScrubber, or an error matching
+// crmkit.ErrInvalid when its store has none.
+func scrubberOf(tx storage.Tx) (EventScrubber, error) {
+	sc, ok := tx.(EventScrubber)
+	if !ok {
+		return nil, fmt.Errorf("the store cannot scrub events (no erasure.EventScrubber): %w", crmkit.ErrInvalid)
+	}
+	return sc, nil
+}
+
+// personalFields returns the custom fields of kind's schema in tx that
+// are declared personal: none without a schema.
+func personalFields(ctx context.Context, tx storage.Tx, kind string) ([]string, error) {
+	schema, err := tx.FieldSchemas().Get(ctx, field.SchemaID(kind))
+	switch {
+	case err == nil:
+		return schema.Personal(), nil
+	case isNotFound(err):
+		return nil, nil
+	}
+	return nil, err
+}
+
 // Contact erases the personal data of contact contactID of account
 // accountID, by cmd, in one Update of s, as Lead does for a lead: the
 // contact's name, e-mail and phone and its custom fields declared
@@ -194,18 +215,16 @@ func Contact(ctx context.Context, s storage.Store, accountID, contactID uuid.UUI
 	}
 	var out account.Account
 	err := s.Update(ctx, func(tx storage.Tx) error {
-		sc, ok := tx.(EventScrubber)
-		if !ok {
-			return fmt.Errorf("the store cannot scrub events (no erasure.EventScrubber): %w", crmkit.ErrInvalid)
+		sc, err := scrubberOf(tx)
+		if err != nil {
+			return err
 		}
 		a, err := tx.Accounts().Get(ctx, accountID)
 		if err != nil {
 			return err
 		}
-		var personal []string
-		if schema, err := tx.FieldSchemas().Get(ctx, field.SchemaID(storage.ContactKind)); err == nil {
-			personal = schema.Personal()
-		} else if !isNotFound(err) {
+		personal, err := personalFields(ctx, tx, storage.ContactKind)
+		if err != nil {
 			return err
 		}
 		var history []crmkit.Event
