@@ -171,11 +171,14 @@
 //     period_start, id), started at the greater of the range's lower
 //     bound and the cursor's (date, id) (a row comparison, a bound of
 //     the index scan), the other filters checked on its rows. A range
-//     alone reads a page; with other filters it reads a page divided by
-//     their share of the window (an owner of a tenth: ten pages),
-//     unless PostgreSQL estimates that reading the rest of the window
-//     through a bitmap and sorting the few matches costs less, which it
-//     may do near the end of a window.
+//     alone reads a page, and so does a deal owner with a close-date
+//     range (deals_owner_expected_close (tenant_id, owner,
+//     expected_close, id), schema version 19: a rep's deals closing in
+//     a period); with other filters it reads a page divided by their
+//     share of the window (a pipeline of a tenth: ten pages), unless
+//     PostgreSQL estimates that reading the rest of the window through a
+//     bitmap and sorting the few matches costs less, which it may do
+//     near the end of a window.
 //
 // Several equality filters together are answered from the index of one
 // of them (the planner's choice) and the others checked on the rows it

@@ -38,7 +38,8 @@ func ExampleMigrations() {
 	// 16 0016_live_deals_archived.sql
 	// 17 0017_slim_indexes.sql
 	// 18 0018_live_deals_changed_by.sql
-	// schema version 18
+	// 19 0019_deals_owner_close.sql
+	// schema version 19
 }
 
 // A malformed DSN is refused before anything connects.

@@ -81,7 +81,7 @@ func BenchmarkStorageSize(b *testing.B) {
 		// filters need: what those indexes cost a Save.
 		bare := &side{name: "bare", db: newDB(b, postgres.MaxConns(4))}
 		if _, err := bare.db.Pool().Exec(ctx, `DROP INDEX deals_owner, deals_stage, deals_status, deals_pipeline,
-			deals_account_id, deals_expected_close, deals_custom`); err != nil {
+			deals_account_id, deals_expected_close, deals_custom, deals_owner_expected_close`); err != nil {
 			b.Fatal(err)
 		}
 		sides = append(sides, bare)

@@ -113,7 +113,8 @@ func ExampleMigrations() {
 	// 8 0008_live_deals_archived.sql
 	// 9 0009_range_order.sql
 	// 10 0010_live_deals_stamp.sql
-	// schema version 10
+	// 11 0011_deals_owner_close.sql
+	// schema version 11
 }
 
 // A consumer of the change feed keeps its position in the file: after

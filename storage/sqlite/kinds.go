@@ -106,6 +106,12 @@ var dealKind = (&kind[deal.Deal, storage.DealFilter]{
 		}
 		return "expected_close", func(d *deal.Deal) time.Time { return d.CloseDate }
 	},
+	datedIndex: func(f *storage.DealFilter) string {
+		if f.Owner != "" {
+			return "deals_owner_expected_close" // schema version 11
+		}
+		return ""
+	},
 }).build()
 
 var planKind = (&kind[quota.Plan, storage.PlanFilter]{

@@ -58,6 +58,12 @@ func TestRangeListPlans(t *testing.T) {
 		f := storage.DealFilter{CloseFrom: day, CloseTo: day.AddDate(0, 0, 90)}
 		sql, args, _, _, err := dealKind.listQuery("t", &f, page)
 		check("close window", "deals_expected_close", sql, args, err)
+		f.Owner = "o7"
+		sql, args, _, _, err = dealKind.listQuery("t", &f, page)
+		require.NoError(t, err)
+		p := plan(sql, args)
+		assert.Contains(t, p, "USING INDEX deals_owner_expected_close (tenant_id=? AND owner=? AND "+start, "owner and close window: %s", p)
+		assert.NotContains(t, p, "TEMP B-TREE", "owner and close window: %s", p)
 		c := storage.ContractFilter{RenewalTo: day}
 		sql, args, _, _, err = contractKind.listQuery("t", &c, page)
 		check("renewal to", "contracts_renewal", sql, args, err)
