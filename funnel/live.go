@@ -3,6 +3,7 @@ package funnel
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"math/bits"
 	"slices"
@@ -73,18 +74,125 @@ type LiveSummary struct {
 // liveState is what a LiveSummary holds. Clone shares it and marks it
 // shared; a shared state is never changed again (every holder copies it
 // before a change), so clones read it from any goroutine without a lock.
+// Copying a shared state copies only its part pointers, marking each part
+// shared in turn: a change then copies only the parts it touches (see
+// liveMap), not every group.
 type liveState struct {
-	rows map[LiveKey]LiveGroup
+	rows liveMap[LiveKey]
 	// margins holds the same entities by (one dimension's value, reached
 	// set, stage, status, currency): [0] without a dimension (the total),
 	// then by owner, source and origin month. Report reads the one it
 	// needs when it splits by at most one dimension and matches nothing:
 	// O(stages x statuses x values) rows instead of the cross product.
-	margins [numMargins]map[liveMargin]LiveGroup
+	margins [numMargins]liveMap[liveMargin]
 	// marginBad is set once a margin's sum went beyond int64: Report
 	// then reads rows, which report the overflow.
 	marginBad bool
 	shared    atomic.Bool
+}
+
+// liveParts is the number of parts a liveMap is split into: a change
+// after a Clone copies one part of each map it touches, about 1/liveParts
+// of the groups.
+const liveParts = 32
+
+// liveSeed seeds the hashes that place keys in parts.
+var liveSeed = maphash.MakeSeed()
+
+// liveMapKey is a key of a liveMap: comparable, and placed in a part by
+// a hash of its value (equal keys in the same part).
+type liveMapKey interface {
+	comparable
+	part() int
+}
+
+// liveMap is a map of groups split into liveParts parts by a hash of the
+// key, each part copied on write on its own: a part marked shared is
+// never changed again, so the holder of a liveMap copies a shared part
+// (and only that part) before changing it. A nil part is empty.
+type liveMap[K liveMapKey] struct {
+	parts [liveParts]*livePart[K]
+	n     int // number of keys in all parts
+}
+
+// livePart is one part of a liveMap.
+type livePart[K liveMapKey] struct {
+	m      map[K]LiveGroup
+	shared atomic.Bool
+}
+
+// get returns the group of k.
+func (lm *liveMap[K]) get(k K) (LiveGroup, bool) {
+	pt := lm.parts[k.part()]
+	if pt == nil {
+		return LiveGroup{}, false
+	}
+	g, ok := pt.m[k]
+	return g, ok
+}
+
+// share marks every part of lm shared, for a copy of lm that shares
+// them. A part already shared is left as it is (no write to it: clones
+// read it from other goroutines).
+func (lm *liveMap[K]) share() {
+	for _, pt := range lm.parts {
+		if pt != nil && !pt.shared.Load() {
+			pt.shared.Store(true)
+		}
+	}
+}
+
+// mutablePart returns the map of part i for a change, copying the part
+// first when it is shared, making it when there is none.
+func (lm *liveMap[K]) mutablePart(i int) map[K]LiveGroup {
+	pt := lm.parts[i]
+	switch {
+	case pt == nil:
+		pt = &livePart[K]{m: make(map[K]LiveGroup)}
+		lm.parts[i] = pt
+	case pt.shared.Load():
+		pt = &livePart[K]{m: maps.Clone(pt.m)}
+		if pt.m == nil {
+			pt.m = make(map[K]LiveGroup)
+		}
+		lm.parts[i] = pt
+	}
+	return pt.m
+}
+
+// all yields every group of lm, part by part (in no order).
+func (lm *liveMap[K]) all(yield func(K, LiveGroup) bool) {
+	for _, pt := range lm.parts {
+		if pt == nil {
+			continue
+		}
+		for k, g := range pt.m {
+			if !yield(k, g) {
+				return
+			}
+		}
+	}
+}
+
+// keyHash hashes the fields of a group key; equal fields give equal
+// hashes (the currency is left out: a key's part need only be the same
+// for equal keys).
+func keyHash(a, b string, month time.Time, reached uint64, stage int, status Status) int {
+	h := maphash.String(liveSeed, a) ^ bits.RotateLeft64(maphash.String(liveSeed, b), 23)
+	h ^= (reached + uint64(stage)<<32 + uint64(status)<<56) * 0x9e3779b97f4a7c15
+	h ^= uint64(month.Unix()) * 0xc2b2ae3d27d4eb4f
+	h ^= h >> 29
+	return int(h % liveParts)
+}
+
+// part places k in a part of a liveMap.
+func (k LiveKey) part() int {
+	return keyHash(k.Owner, k.Source, k.Month, k.Reached, k.Stage, k.Status)
+}
+
+// part places g in a part of a liveMap.
+func (g liveMargin) part() int {
+	return keyHash(g.text, "", g.month, g.reached, g.stage, g.status)
 }
 
 // The margins of a liveState.
@@ -121,27 +229,26 @@ func marginOf(m int, k *LiveKey) liveMargin {
 	return g
 }
 
-// rows returns the groups p holds (nil when empty); for reading only.
-func (p *LiveSummary) rows() map[LiveKey]LiveGroup {
+// get returns the group of k in p.
+func (p *LiveSummary) get(k LiveKey) (LiveGroup, bool) {
 	if p.s == nil {
-		return nil
+		return LiveGroup{}, false
 	}
-	return p.s.rows
+	return p.s.rows.get(k)
 }
 
 // mutable returns p's state for a change, copying it first when a clone
-// shares it.
+// shares it: the copy shares every part of every map, marked shared, so
+// that a change copies only the parts it touches.
 func (p *LiveSummary) mutable() *liveState {
 	switch {
 	case p.s == nil:
-		p.s = &liveState{rows: make(map[LiveKey]LiveGroup)}
-		for i := range p.s.margins {
-			p.s.margins[i] = make(map[liveMargin]LiveGroup)
-		}
+		p.s = new(liveState)
 	case p.s.shared.Load():
-		c := &liveState{rows: maps.Clone(p.s.rows), marginBad: p.s.marginBad}
-		for i, m := range p.s.margins {
-			c.margins[i] = maps.Clone(m)
+		c := &liveState{rows: p.s.rows, margins: p.s.margins, marginBad: p.s.marginBad}
+		c.rows.share()
+		for i := range c.margins {
+			c.margins[i].share()
 		}
 		p.s = c
 	}
@@ -174,14 +281,14 @@ func (p *LiveSummary) Apply(before, after *Opportunity) error {
 	var out, in LiveGroup
 	if before != nil {
 		out = LiveGroup{Key: LiveKeyOf(before), Count: 1, Amount: before.Amount}
-		r, ok := p.rows()[out.Key]
+		r, ok := p.get(out.Key)
 		if !ok || r.Count < 1 || r.Amount.Minor() < out.Amount.Minor() {
 			return crmkit.Invalid("before", "entity %s: the projection holds no entity in its group %v", before.Entity, out.Key)
 		}
 	}
 	if after != nil {
 		in = LiveGroup{Key: LiveKeyOf(after), Count: 1, Amount: after.Amount}
-		if r, ok := p.rows()[in.Key]; ok {
+		if r, ok := p.get(in.Key); ok {
 			if _, err := r.Amount.Add(in.Amount); err != nil {
 				return fmt.Errorf("entity %s: projection group amount: %w", after.Entity, crmkit.ErrOverflow)
 			}
@@ -223,7 +330,7 @@ func (p *LiveSummary) Add(r LiveGroup) error {
 		r.Amount, _ = crmkit.NewMoney(0, r.Key.Currency)
 	}
 	r.Key.Month = utcMonth(r.Key.Month)
-	if old, ok := p.rows()[r.Key]; ok {
+	if old, ok := p.get(r.Key); ok {
 		c := old.Count + r.Count
 		if c < old.Count {
 			return fmt.Errorf("projection group count: %w", crmkit.ErrOverflow)
@@ -258,7 +365,7 @@ func (p *LiveSummary) Sub(r LiveGroup) error {
 		return nil
 	}
 	r.Key.Month = utcMonth(r.Key.Month)
-	old, ok := p.rows()[r.Key]
+	old, ok := p.get(r.Key)
 	if !ok || old.Count < r.Count || old.Amount.Minor() < r.Amount.Minor() || old.Count == r.Count && old.Amount.Minor() != r.Amount.Minor() {
 		return crmkit.Invalid("row", "the projection holds less than %d entities and %s in group %v", r.Count, r.Amount, r.Key)
 	}
@@ -269,26 +376,29 @@ func (p *LiveSummary) Sub(r LiveGroup) error {
 }
 
 // add adds r (checked) to its group and to its margins, dropping a group
-// left empty.
+// left empty. It cannot fail: a refused change is refused before it.
 func (p *LiveSummary) add(r *LiveGroup) {
 	st := p.mutable()
 	c := *r
 	if c.Amount.Currency().IsZero() && !c.Key.Currency.IsZero() {
 		c.Amount, _ = crmkit.NewMoney(0, c.Key.Currency)
 	}
-	addGroup(st.rows, c.Key, &c, nil)
+	addGroup(&st.rows, c.Key, &c, nil)
 	for m := range st.margins {
-		addGroup(st.margins[m], marginOf(m, &c.Key), &c, &st.marginBad)
+		addGroup(&st.margins[m], marginOf(m, &c.Key), &c, &st.marginBad)
 	}
 }
 
-// addGroup adds r to group k of rows, dropping a group left empty. The
-// caller checked the sums of rows' own groups (bad nil); a margin's sum
-// beyond int64 sets *bad instead.
-func addGroup[K comparable](rows map[K]LiveGroup, k K, r *LiveGroup, bad *bool) {
-	old, ok := rows[k]
+// addGroup adds r to group k of rows, dropping a group left empty; it
+// copies k's part first when it is shared. The caller checked the sums of
+// rows' own groups (bad nil); a margin's sum beyond int64 sets *bad
+// instead.
+func addGroup[K liveMapKey](rows *liveMap[K], k K, r *LiveGroup, bad *bool) {
+	m := rows.mutablePart(k.part())
+	old, ok := m[k]
 	if !ok {
-		rows[k] = *r
+		m[k] = *r
+		rows.n++
 		return
 	}
 	n := old.Count + r.Count
@@ -298,15 +408,17 @@ func addGroup[K comparable](rows map[K]LiveGroup, k K, r *LiveGroup, bad *bool) 
 	}
 	old.Count, old.Amount = n, amt
 	if old.Count == 0 {
-		delete(rows, k)
+		delete(m, k)
+		rows.n--
 		return
 	}
-	rows[k] = old
+	m[k] = old
 }
 
 // Clone returns a copy of p that shares nothing with it that either can
 // change: in O(1), the two sharing their groups until one of them
-// changes (which then copies them, in O(groups)). Clones of one summary
+// changes (which then copies only the parts of the groups it changes,
+// about 1/32 of them, and the part pointers of the rest). Clones of one summary
 // may be read (Len, Rows, Report) from several goroutines at once, while
 // the summary they came from changes.
 func (p *LiveSummary) Clone() *LiveSummary {
@@ -319,10 +431,10 @@ func (p *LiveSummary) Clone() *LiveSummary {
 
 // Len returns the number of groups.
 func (p *LiveSummary) Len() int {
-	if p == nil {
+	if p == nil || p.s == nil {
 		return 0
 	}
-	return len(p.rows())
+	return p.s.rows.n
 }
 
 // Rows returns the groups, sorted by key (status, stage, reached set,
@@ -331,11 +443,15 @@ func (p *LiveSummary) Rows() []LiveGroup {
 	if p == nil {
 		return nil
 	}
-	rows := p.rows()
-	out := make([]LiveGroup, 0, len(rows))
-	for _, k := range slices.SortedFunc(maps.Keys(rows), compareLiveKeys) {
-		out = append(out, rows[k])
+	var rows liveMap[LiveKey]
+	if p.s != nil {
+		rows = p.s.rows
 	}
+	out := make([]LiveGroup, 0, rows.n)
+	for _, g := range rows.all {
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b LiveGroup) int { return compareLiveKeys(a.Key, b.Key) })
 	return out
 }
 
@@ -414,7 +530,11 @@ func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
 		}
 		return g
 	}
-	for _, r := range p.rows() {
+	var rows liveMap[LiveKey]
+	if p.s != nil {
+		rows = p.s.rows
+	}
+	for _, r := range rows.all {
 		if q.Match.Owner != "" && r.Key.Owner != q.Match.Owner || q.Match.Source != "" && r.Key.Source != q.Match.Source {
 			continue
 		}
@@ -490,7 +610,7 @@ func (p *LiveSummary) Report(pl *deal.Pipeline, q Query) (Report, error) {
 func (p *LiveSummary) reportMargins(stages stageList, q Query) (Report, error) {
 	n := stages.Len()
 	total := newAcc(n, q.Quantiles, q.AsOf)
-	for _, r := range p.s.margins[marginTotal] {
+	for _, r := range p.s.margins[marginTotal].all {
 		o := Opportunity{Reached: r.Key.Reached, Stage: r.Key.Stage, Status: r.Key.Status}
 		if err := o.validate(n); err != nil {
 			return Report{}, fmt.Errorf("projection group %v: %w", r.Key, err)
@@ -515,7 +635,7 @@ func (p *LiveSummary) reportMargins(stages stageList, q Query) (Report, error) {
 		m = marginMonth
 	}
 	groups := make(map[liveMargin]*acc) // by the margin's key without the state
-	for k, r := range p.s.margins[m] {
+	for k, r := range p.s.margins[m].all {
 		v := liveMargin{text: k.text, month: k.month}
 		g := groups[v]
 		if g == nil {
