@@ -312,19 +312,11 @@ func (p *LiveSummary) Apply(before, after *Opportunity) error {
 // beyond int64 are ErrOverflow. A row of no entity (count 0) adds no
 // group, and must have no amount. A refused row changes nothing.
 func (p *LiveSummary) Add(r LiveGroup) error {
-	switch {
-	case p == nil:
+	if p == nil {
 		return crmkit.Invalid("live summary", "nil LiveSummary")
-	case r.Count < 0 || r.Amount.Minor() < 0:
-		return crmkit.Invalid("row", "negative count %d or amount %s", r.Count, r.Amount)
-	case r.Amount.Currency() != r.Key.Currency && !(r.Amount.IsZero() && r.Amount.Currency().IsZero()):
-		return crmkit.Invalid("row", "amount %s in a group in %q", r.Amount, r.Key.Currency)
-	case r.Key.Status >= numStatuses || r.Key.Stage < -1:
-		return crmkit.Invalid("row", "unknown status %d or stage %d", r.Key.Status, r.Key.Stage)
-	case r.Count == 0 && !r.Amount.IsZero():
-		return crmkit.Invalid("row", "amount %s of no entity", r.Amount)
-	case r.Count == 0:
-		return nil // no entity: no group
+	}
+	if none, err := checkRow(&r); none || err != nil {
+		return err // a row of no entity adds no group
 	}
 	if r.Amount.Currency().IsZero() && !r.Key.Currency.IsZero() {
 		r.Amount, _ = crmkit.NewMoney(0, r.Key.Currency)
@@ -350,19 +342,11 @@ func (p *LiveSummary) Add(r LiveGroup) error {
 // group, else ErrInvalid. A row of no entity (count 0, no amount) takes
 // nothing. A refused row changes nothing.
 func (p *LiveSummary) Sub(r LiveGroup) error {
-	switch {
-	case p == nil:
+	if p == nil {
 		return crmkit.Invalid("live summary", "nil LiveSummary")
-	case r.Count < 0 || r.Amount.Minor() < 0:
-		return crmkit.Invalid("row", "negative count %d or amount %s", r.Count, r.Amount)
-	case r.Amount.Currency() != r.Key.Currency && !(r.Amount.IsZero() && r.Amount.Currency().IsZero()):
-		return crmkit.Invalid("row", "amount %s in a group in %q", r.Amount, r.Key.Currency)
-	case r.Key.Status >= numStatuses || r.Key.Stage < -1:
-		return crmkit.Invalid("row", "unknown status %d or stage %d", r.Key.Status, r.Key.Stage)
-	case r.Count == 0 && !r.Amount.IsZero():
-		return crmkit.Invalid("row", "amount %s of no entity", r.Amount)
-	case r.Count == 0:
-		return nil
+	}
+	if none, err := checkRow(&r); none || err != nil {
+		return err
 	}
 	r.Key.Month = utcMonth(r.Key.Month)
 	old, ok := p.get(r.Key)
@@ -373,6 +357,24 @@ func (p *LiveSummary) Sub(r LiveGroup) error {
 	r.Amount, _ = r.Amount.Neg() // not negative: cannot overflow
 	p.add(&r)
 	return nil
+}
+
+// checkRow checks a row Add or Sub takes: a count and amount not
+// negative, the amount in its key's currency (or a zero amount of no
+// currency), a known status and stage, no amount without an entity.
+// none reports a valid row of no entity, which changes nothing.
+func checkRow(r *LiveGroup) (none bool, err error) {
+	switch {
+	case r.Count < 0 || r.Amount.Minor() < 0:
+		return false, crmkit.Invalid("row", "negative count %d or amount %s", r.Count, r.Amount)
+	case r.Amount.Currency() != r.Key.Currency && !(r.Amount.IsZero() && r.Amount.Currency().IsZero()):
+		return false, crmkit.Invalid("row", "amount %s in a group in %q", r.Amount, r.Key.Currency)
+	case r.Key.Status >= numStatuses || r.Key.Stage < -1:
+		return false, crmkit.Invalid("row", "unknown status %d or stage %d", r.Key.Status, r.Key.Stage)
+	case r.Count == 0 && !r.Amount.IsZero():
+		return false, crmkit.Invalid("row", "amount %s of no entity", r.Amount)
+	}
+	return r.Count == 0, nil
 }
 
 // add adds r (checked) to its group and to its margins, dropping a group
