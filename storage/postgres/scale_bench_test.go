@@ -224,6 +224,17 @@ func BenchmarkScale(b *testing.B) {
 					_, err := s.AggregateFunnel(ctx, p, funnel.Query{AsOf: end.AddDate(0, 0, 1), Quantiles: crmkit.QuantilesNone})
 					return err
 				}},
+				// The funnel a dashboard reads: the live summary kept by
+				// every deal write (storage.Projections), by owner: O(groups)
+				// whatever the number of deals.
+				{"funnel-live", scaleReps, func(int) error {
+					live, err := s.LiveDeals(ctx)
+					if err != nil {
+						return err
+					}
+					_, err = live.Report(p, funnel.Query{AsOf: end.AddDate(0, 0, 1), Quantiles: crmkit.QuantilesNone, By: []funnel.Dimension{funnel.ByOwner}})
+					return err
+				}},
 				// Last: its updates leave dead row versions among the
 				// first IDs, which the lists above would walk over until
 				// the next VACUUM.
