@@ -52,7 +52,14 @@ func scaleAt(i int) time.Time { return scaleT0.Add(time.Duration(i) * scaleGap) 
 // scaleDeal is the i-th generated deal and its creation event.
 func scaleDeal(b *testing.B, p *deal.Pipeline, i int) (deal.Deal, crmkit.Event) {
 	at := scaleAt(i)
-	d, e, err := deal.New(p, deal.NewDeal{
+	// The deals Save moves (the first scaleReps) start in bidding and
+	// negotiation, alternately, and the moves keep half in each: the
+	// stage Lists return a page at every size.
+	stage := ""
+	if i < scaleReps {
+		stage = [2]string{"bidding", "negotiation"}[i%2]
+	}
+	d, e, err := deal.New(p, deal.NewDeal{Stage: stage,
 		Name: "Deal " + strconv.Itoa(i), Type: deal.NewBusiness,
 		Amount:    crmkit.MustMoney(fmt.Sprintf("%d.00", 1000+i%5000), "EUR"),
 		CloseDate: at.AddDate(0, 0, 30), AccountID: testAccount, ContactID: testContact, Owner: "o" + strconv.Itoa(i%50),
