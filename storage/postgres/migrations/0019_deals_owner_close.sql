@@ -5,5 +5,6 @@
 -- deals_expected_close from the cursor and checks each row's owner, so a
 -- page of one of n owners reads about n pages of the window. The index
 -- leads with tenant_id (see docs/DISTRIBUTED.md) and costs about as much
--- as deals_expected_close (about 50 MiB per million deals).
+-- as deals_owner: 100 MiB per million deals in the scale benchmark (pages
+-- half empty after ID-ordered inserts within many owners; REINDEX halves it).
 CREATE INDEX deals_owner_expected_close ON deals (tenant_id, owner, expected_close, id);
