@@ -6,5 +6,5 @@
 -- page of one of n owners reads about n pages of the window. The index
 -- leads with tenant_id (see docs/DISTRIBUTED.md) and costs about as much
 -- as deals_owner: 100 MiB per million deals in the scale benchmark (pages
--- half empty after ID-ordered inserts within many owners; REINDEX halves it).
+-- half empty after ID-ordered inserts within many owners; REINDEX compacts it).
 CREATE INDEX deals_owner_expected_close ON deals (tenant_id, owner, expected_close, id);
