@@ -12,14 +12,14 @@ import (
 // lead's or contact's name).
 const Erased = "(erased)"
 
-// MinScrubLen is the shortest personal text ScrubText replaces inside
+// minScrubLen is the shortest personal text ScrubText replaces inside
 // longer text: a shorter one ("Al", "Li") is replaced only where it is a
 // whole string, so that an erasure cannot mangle stage names, codes or
 // other short words that merely contain it.
-const MinScrubLen = 4
+const minScrubLen = 4
 
 // ScrubText returns s with every occurrence of each of the personal
-// texts replaced by Erased: a text of at least MinScrubLen bytes
+// texts replaced by Erased: a text of at least four bytes
 // wherever it occurs (case-insensitively), a shorter one only when it is
 // the whole of s. Empty texts are ignored. It is the one rule by which
 // an erasure of a person removes them from free text.
@@ -35,7 +35,7 @@ func ScrubText(s string, personal []string) string {
 		if strings.EqualFold(strings.TrimSpace(s), p) {
 			return Erased
 		}
-		if len(p) < MinScrubLen {
+		if len(p) < minScrubLen {
 			continue
 		}
 		s = replaceFold(s, p, Erased)
@@ -67,10 +67,10 @@ func replaceFold(s, old, repl string) string {
 	}
 }
 
-// ScrubJSON returns the JSON document raw with every string in it (values,
+// scrubJSON returns the JSON document raw with every string in it (values,
 // not keys) passed through ScrubText, and whether anything changed. A
 // document that is not JSON is returned unchanged with false.
-func ScrubJSON(raw json.RawMessage, personal []string) (json.RawMessage, bool) {
+func scrubJSON(raw json.RawMessage, personal []string) (json.RawMessage, bool) {
 	if len(raw) == 0 {
 		return raw, false
 	}
@@ -126,7 +126,7 @@ func scrubValue(v any, personal []string) (any, bool) {
 func (e Event) Scrub(personal []string) (Event, bool) {
 	out := e
 	out.Reason = ScrubText(e.Reason, personal)
-	p, changed := ScrubJSON(e.Payload, personal)
+	p, changed := scrubJSON(e.Payload, personal)
 	if changed {
 		out.Payload = p
 	} else {

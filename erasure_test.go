@@ -29,14 +29,20 @@ func TestScrubText(t *testing.T) {
 
 func TestScrubJSONAndEvent(t *testing.T) {
 	raw := json.RawMessage(`{"who":{"name":"Ada Lovelace","size":12},"notes":["met Ada Lovelace",3.50],"stage":"mql"}`)
-	out, changed := crmkit.ScrubJSON(raw, []string{"Ada Lovelace"})
+	// The payload alone (no reason to scrub): every string value goes
+	// through ScrubText, keys and numbers keep their spelling.
+	scrubPayload := func(raw json.RawMessage, personal []string) (json.RawMessage, bool) {
+		s, changed := crmkit.Event{Payload: raw}.Scrub(personal)
+		return s.Payload, changed
+	}
+	out, changed := scrubPayload(raw, []string{"Ada Lovelace"})
 	require.True(t, changed)
 	assert.JSONEq(t, `{"who":{"name":"(erased)","size":12},"notes":["met (erased)",3.50],"stage":"mql"}`, string(out))
 	assert.Contains(t, string(out), "3.50", "numbers keep their spelling")
-	same, changed := crmkit.ScrubJSON(raw, []string{"Grace"})
+	same, changed := scrubPayload(raw, []string{"Grace"})
 	assert.False(t, changed)
 	assert.Equal(t, string(raw), string(same))
-	_, changed = crmkit.ScrubJSON(json.RawMessage(`not json`), []string{"x"})
+	_, changed = scrubPayload(json.RawMessage(`not json`), []string{"x"})
 	assert.False(t, changed)
 
 	e := crmkit.Event{Type: "LeadAssigned", From: "ana", To: "bob", Reason: "Ada Lovelace asked", Payload: raw}
@@ -49,7 +55,7 @@ func TestScrubJSONAndEvent(t *testing.T) {
 	assert.Empty(t, crmkit.PersonalTexts(raw, "email"))
 }
 
-// A scrubbed text holds no personal text of MinScrubLen bytes or more,
+// A scrubbed text holds no personal text of four bytes or more,
 // in any case.
 func TestPropertyScrubRemoves(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {

@@ -477,7 +477,6 @@ var sweepFuncs = map[string][]any{
 		crmkit.ParseMoneyRound,
 		crmkit.PersonalTexts,
 		crmkit.Ratio,
-		crmkit.ScrubJSON,
 		crmkit.ScrubText,
 		crmkit.Sentinels,
 		crmkit.ShowDecimal,
