@@ -7,13 +7,9 @@ import (
 	"github.com/crmkit/crmkit/field"
 )
 
-// EventCustomFieldsSet: the account's custom field values were replaced;
-// payload field.SetPayload, the values after the event.
-const EventCustomFieldsSet = "CustomFieldsSet"
-
 // SetCustom replaces the account's custom field values (package field)
 // by vs, by c, and returns the changed account with its
-// EventCustomFieldsSet event. vs is checked against the tenant's schema
+// field.EventValuesSet event. vs is checked against the tenant's schema
 // by storage when the account is saved; here only field names are
 // checked (field.Values.Validate). Values equal to the current ones are
 // an error matching crmkit.ErrInvalid, as is an invalid command; a is
@@ -27,5 +23,5 @@ func (a Account) SetCustom(vs field.Values, c crmkit.Cmd) (Account, crmkit.Event
 	}
 	out := a.clone()
 	out.Custom = vs.Clone()
-	return out.record(EventCustomFieldsSet, c, "", "", field.SetPayload{Custom: out.Custom})
+	return out.record(field.EventValuesSet, c, "", "", field.SetPayload{Custom: out.Custom})
 }

@@ -7,13 +7,9 @@ import (
 	"github.com/crmkit/crmkit/field"
 )
 
-// EventCustomFieldsSet: the deal's custom field values were replaced;
-// payload field.SetPayload, the values after the event.
-const EventCustomFieldsSet = "CustomFieldsSet"
-
 // SetCustom replaces the deal's custom field values (package field) by
 // vs, by c, in any status, and returns the changed deal with its
-// EventCustomFieldsSet event. vs is checked against the tenant's schema
+// field.EventValuesSet event. vs is checked against the tenant's schema
 // by storage when the deal is saved; here only field names are checked
 // (field.Values.Validate). Values equal to the current ones are an error
 // matching crmkit.ErrInvalid, as is an invalid command; d is unchanged
@@ -31,14 +27,14 @@ func (d Deal) SetCustom(vs field.Values, c Cmd) (Deal, crmkit.Event, error) {
 	out := d.Clone()
 	out.Custom = vs.Clone()
 	out.touch(c)
-	e, err := out.event(EventCustomFieldsSet, c, "", "", field.SetPayload{Custom: out.Custom})
+	e, err := out.event(field.EventValuesSet, c, "", "", field.SetPayload{Custom: out.Custom})
 	if err != nil {
 		return Deal{}, crmkit.Event{}, err
 	}
 	return out, e, nil
 }
 
-// applyCustom replays an EventCustomFieldsSet.
+// applyCustom replays an field.EventValuesSet.
 func (d *Deal) applyCustom(e *crmkit.Event, c Cmd) error {
 	var pl field.SetPayload
 	if err := e.DecodePayload(&pl); err != nil {

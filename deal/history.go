@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/field"
 	"github.com/google/uuid"
 )
 
@@ -274,7 +275,7 @@ func (p *Pipeline) apply(d *Deal, e *crmkit.Event) error {
 			return d.illegal("log an activity")
 		}
 		*d = d.applyActivity(a, c)
-	case EventCustomFieldsSet:
+	case field.EventValuesSet:
 		return d.applyCustom(e, c)
 	default:
 		return crmkit.Invalid("events", "unknown deal event type %q", e.Type)

@@ -218,9 +218,13 @@ func (vs Values) Validate() error {
 	return nil
 }
 
-// SetPayload is the payload of the CustomFieldsSet event of every
-// aggregate that holds custom values (lead.EventCustomFieldsSet, ...):
-// the values after the event.
+// EventValuesSet is the event type of every aggregate that holds custom
+// values (leads, deals, accounts) when its values are replaced (its
+// SetCustom command); the payload is a SetPayload.
+const EventValuesSet = "CustomFieldsSet"
+
+// SetPayload is the payload of an EventValuesSet event: the values
+// after the event.
 type SetPayload struct {
 	Custom Values `json:"custom"`
 }

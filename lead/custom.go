@@ -7,12 +7,8 @@ import (
 	"github.com/crmkit/crmkit/field"
 )
 
-// EventCustomFieldsSet: the lead's custom field values were replaced;
-// payload field.SetPayload, the values after the event.
-const EventCustomFieldsSet = "CustomFieldsSet"
-
 // SetCustom replaces the lead's custom field values (package field) by
-// vs, by c, and returns the changed lead with its EventCustomFieldsSet
+// vs, by c, and returns the changed lead with its field.EventValuesSet
 // event. vs is checked against the tenant's schema by storage when the
 // lead is saved; here only field names are checked (field.Values.Validate).
 // Values equal to the current ones are an error matching
@@ -31,7 +27,7 @@ func (l Lead) SetCustom(vs field.Values, c crmkit.Cmd) (Lead, crmkit.Event, erro
 	next.Custom = vs.Clone()
 	next.UpdatedAt = c.At
 	next.Version++
-	ev, err := c.NewEvent(LeadKind, l.ID, EventCustomFieldsSet, next.Version, field.SetPayload{Custom: next.Custom})
+	ev, err := c.NewEvent(LeadKind, l.ID, field.EventValuesSet, next.Version, field.SetPayload{Custom: next.Custom})
 	if err != nil {
 		return Lead{}, crmkit.Event{}, err
 	}

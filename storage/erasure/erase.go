@@ -91,7 +91,7 @@ func Lead(ctx context.Context, s storage.Store, id uuid.UUID, cmd crmkit.Cmd) (l
 			history = append(history, e)
 			also = appendNew(also, crmkit.PersonalTexts(e.Payload, personalKeys...)...)
 			also = appendNew(also, editedTexts(e, uuid.Nil)...)
-			if e.Type == lead.EventCustomFieldsSet {
+			if e.Type == field.EventValuesSet {
 				var pl field.SetPayload
 				if e.DecodePayload(&pl) == nil {
 					for _, name := range personal {

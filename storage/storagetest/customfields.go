@@ -199,7 +199,7 @@ func testCustomFields(t *testing.T, o Opener) {
 	}
 	archEvs := collect(t, s.Events().ByAggregate(ctx, leads[2].ID))
 	require.GreaterOrEqual(t, len(archEvs), 3)
-	assert.Equal(t, []string{lead.EventLeadRestored, lead.EventCustomFieldsSet, lead.EventLeadArchived}, types(archEvs[len(archEvs)-3:]))
+	assert.Equal(t, []string{lead.EventLeadRestored, field.EventValuesSet, lead.EventLeadArchived}, types(archEvs[len(archEvs)-3:]))
 	restored, rev, err := migrated.Restore(crmkit.Cmd{By: actor, At: later.At})
 	require.NoError(t, err)
 	require.NoError(t, s.Leads().Save(ctx, restored, migrated.Version, rev), "restorable under the new schema")
@@ -208,7 +208,7 @@ func testCustomFields(t *testing.T, o Opener) {
 	assert.Equal(t, leads[1].Version+1, moved.Version)
 	evs := collect(t, s.Events().ByAggregate(ctx, leads[1].ID))
 	require.NotEmpty(t, evs)
-	assert.Equal(t, lead.EventCustomFieldsSet, evs[len(evs)-1].Type)
+	assert.Equal(t, field.EventValuesSet, evs[len(evs)-1].Type)
 	// A lead with the removed option is refused now.
 	l5, e5 := customLead("Late", field.Values{"tier": field.Option("silver")})
 	_, err = s.Leads().Create(ctx, l5, "", e5)

@@ -44,7 +44,7 @@ func testUnerase(t *testing.T, o Opener, dump Dumper) {
 		change(&next)
 		next.Version++
 		next.UpdatedAt = at.Add(time.Hour)
-		ev, err := crmkit.Cmd{By: actor, At: next.UpdatedAt}.NewEvent(lead.LeadKind, next.ID, lead.EventCustomFieldsSet, next.Version,
+		ev, err := crmkit.Cmd{By: actor, At: next.UpdatedAt}.NewEvent(lead.LeadKind, next.ID, field.EventValuesSet, next.Version,
 			field.SetPayload{Custom: next.Custom})
 		require.NoError(t, err)
 		return next, ev
