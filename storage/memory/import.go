@@ -12,7 +12,10 @@ import (
 	"github.com/google/uuid"
 )
 
-var _ storage.Importer = (*Store)(nil)
+var (
+	_ storage.Importer = (*Store)(nil)
+	_ storage.Importer = (*txn)(nil)
+)
 
 // ImportLeads stores many new leads and their events at once, under one
 // hold of the tenant's lock: all of them or, on any error, none. The rules
@@ -28,6 +31,22 @@ func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crm
 	return importRows(ctx, s, dealKind, deals, events)
 }
 
+// ImportLeads stores many new leads and their events as part of the
+// Update's transaction: they are checked now, under storage.Importer's
+// rules, against what is stored and what the transaction wrote, and land
+// with the Update's other writes or not at all.
+func (tx *txn) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
+	return txImport(ctx, tx, leadKind, leads, events)
+}
+
+// ImportDeals stores many new deals and their events as part of the
+// Update's transaction (see txn.ImportLeads): every deal's account, and its
+// contact inside that account, must be stored or written by the
+// transaction before the import.
+func (tx *txn) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
+	return txImport(ctx, tx, dealKind, deals, events)
+}
+
 func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
 	if err := storage.CheckContext(ctx); err != nil {
 		return 0, err
@@ -36,32 +55,10 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 	if st == nil {
 		return 0, errZeroStore()
 	}
-	// Check and copy everything before taking the lock.
-	canon := make([]T, len(rows))
-	ids := make(map[uuid.UUID]struct{}, len(rows))
-	for i := range rows {
-		if err := k.validate(rows[i]); err != nil {
-			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
-		}
-		canon[i] = k.clone(storage.Canonical(rows[i])) // what a Create would keep
-		id := k.id(&canon[i])
-		if _, ok := ids[id]; ok {
-			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.Exists(k.name, id))
-		}
-		ids[id] = struct{}{}
+	canon, evs, err := checkImport(k, rows, events)
+	if err != nil {
+		return 0, err
 	}
-	eids := make(map[uuid.UUID]struct{}, len(events))
-	for i, e := range events {
-		if err := storage.ValidateEvent(e); err != nil {
-			return 0, fmt.Errorf("import events[%d]: %w", i, err)
-		}
-		if _, ok := eids[e.ID]; ok {
-			return 0, fmt.Errorf("import events[%d]: %w", i, storage.DuplicateEvent(e.ID))
-		}
-		eids[e.ID] = struct{}{}
-	}
-	evs := cloneEvents(storage.Canonical(events)) // what an Append would keep
-
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	tb := tableOf(st, &k.ops)
@@ -87,6 +84,79 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 	tb.merge(canon)
 	st.events.append(evs)
 	return int64(len(canon)), nil
+}
+
+// txImport is importRows inside an Update: the rows are checked against
+// what the transaction sees (its own writes over what is stored) and go
+// to its overlay, checked again at commit as its creates are.
+func txImport[T, F any](ctx context.Context, tx *txn, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
+	if err := storage.CheckContext(ctx); err != nil {
+		return 0, err
+	}
+	canon, evs, err := checkImport(k, rows, events)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.lock(); err != nil {
+		return 0, err
+	}
+	defer tx.mu.Unlock()
+	o := &k.ops
+	for i := range canon {
+		id := k.id(&canon[i])
+		if _, found, _ := current(tx, o, id); found {
+			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.Exists(k.name, id))
+		}
+		if tx.historyExists(id) {
+			return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.HistoryExists(k.name, id))
+		}
+		if k.refs != nil {
+			if err := k.refs(tx.st, tx, &canon[i], false); err != nil {
+				return 0, fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+			}
+		}
+	}
+	for i := range evs {
+		if err := tx.checkEvents(evs[i : i+1]); err != nil {
+			return 0, fmt.Errorf("import events[%d]: %w", i, err)
+		}
+	}
+	p := pendingOf(tx, o)
+	for i := range canon {
+		p.rows[k.id(&canon[i])] = &pendingRow[T]{v: canon[i]}
+	}
+	tx.appendEvents(evs)
+	return int64(len(canon)), nil
+}
+
+// checkImport checks an import's rows and events on their own (each
+// valid, no ID repeated) and returns the copies a Create and an Append
+// would keep.
+func checkImport[T, F any](k *kind[T, F], rows []T, events []crmkit.Event) ([]T, []crmkit.Event, error) {
+	canon := make([]T, len(rows))
+	ids := make(map[uuid.UUID]struct{}, len(rows))
+	for i := range rows {
+		if err := k.validate(rows[i]); err != nil {
+			return nil, nil, fmt.Errorf("import %ss[%d]: %w", k.name, i, err)
+		}
+		canon[i] = k.clone(storage.Canonical(rows[i])) // what a Create would keep
+		id := k.id(&canon[i])
+		if _, ok := ids[id]; ok {
+			return nil, nil, fmt.Errorf("import %ss[%d]: %w", k.name, i, storage.Exists(k.name, id))
+		}
+		ids[id] = struct{}{}
+	}
+	eids := make(map[uuid.UUID]struct{}, len(events))
+	for i, e := range events {
+		if err := storage.ValidateEvent(e); err != nil {
+			return nil, nil, fmt.Errorf("import events[%d]: %w", i, err)
+		}
+		if _, ok := eids[e.ID]; ok {
+			return nil, nil, fmt.Errorf("import events[%d]: %w", i, storage.DuplicateEvent(e.ID))
+		}
+		eids[e.ID] = struct{}{}
+	}
+	return canon, cloneEvents(storage.Canonical(events)), nil // what an Append would keep
 }
 
 // merge adds rows (private copies of new IDs, not in t) to t, keeping

@@ -15,29 +15,61 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-var _ storage.Importer = (*Store)(nil)
+var (
+	_ storage.Importer = (*Store)(nil)
+	_ storage.Importer = (*txView)(nil)
+)
 
 // ImportLeads stores many new leads and their events at once with COPY,
 // in one transaction: all of them or, on any error, none. The rules are
 // storage.Importer's.
 func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
-	return importRows(ctx, s, leadKind, leads, events)
+	return importRows(ctx, s.scope(), leadKind, leads, events)
 }
 
 // ImportDeals stores many new deals and their events at once with COPY,
 // under the rules of storage.Importer; the foreign keys of schema version
 // 6 check each deal's account and contact.
 func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
-	return importRows(ctx, s, dealKind, deals, events)
+	return importRows(ctx, s.scope(), dealKind, deals, events)
+}
+
+// ImportLeads stores many new leads and their events with COPY as part of
+// the Update's transaction, within a savepoint of it: a failed import
+// leaves nothing of itself, and a successful one lands with the Update's
+// other writes or not at all. The rules are storage.Importer's.
+func (v *txView) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, v.sc, leadKind, leads, events)
+}
+
+// ImportDeals stores many new deals and their events with COPY as part of
+// the Update's transaction (see txView.ImportLeads); the accounts and
+// contacts the deals name may be written earlier in the same Update.
+func (v *txView) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, v.sc, dealKind, deals, events)
 }
 
 var eventColumns = []string{"tenant_id", "id", "aggregate_kind", "aggregate_id", "type", "actor", "at", "version", "from_state", "to_state", "reason", "payload"}
 
-func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
+// beginner is what an import needs of sc's querier: the pool begins a
+// transaction, an Update's transaction a savepoint.
+type beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+// importRows runs an import in sc: a transaction of its own outside
+// Update, a savepoint of the Update's transaction inside.
+func importRows[T, F any](ctx context.Context, sc *scope, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
 	if err := storage.CheckContext(ctx); err != nil {
 		return 0, err
 	}
-	if s == nil || s.db == nil || s.db.pool == nil {
+	q, done, err := sc.acquire()
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	b, ok := q.(beginner)
+	if !ok {
 		return 0, errZeroStore()
 	}
 	cols := []string{"tenant_id", "id", "version", "body"}
@@ -45,18 +77,19 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		cols = append(cols, c.name)
 	}
 	var n int64
-	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		if err := checkImport(ctx, tx, s.sc.tenant, k, rows, events); err != nil {
+	tenant := sc.tenant
+	err = pgx.BeginFunc(ctx, b, func(tx pgx.Tx) error {
+		if err := checkImport(ctx, tx, tenant, k, rows, events); err != nil {
 			return err
 		}
-		src := &rowSource[T, F]{k: k, rows: rows, tenant: s.sc.tenant, i: -1}
+		src := &rowSource[T, F]{k: k, rows: rows, tenant: tenant, i: -1}
 		var err error
 		if k.custom != nil {
-			if src.schema, err = loadSchema(ctx, tx, s.sc.tenant, k.name); err != nil {
+			if src.schema, err = loadSchema(ctx, tx, tenant, k.name); err != nil {
 				return err
 			}
 			if k.name == account.AccountKind {
-				if src.contactSchema, err = loadSchema(ctx, tx, s.sc.tenant, storage.ContactKind); err != nil {
+				if src.contactSchema, err = loadSchema(ctx, tx, tenant, storage.ContactKind); err != nil {
 					return err
 				}
 			}
@@ -74,7 +107,7 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		if len(events) == 0 {
 			return nil
 		}
-		esrc := &eventSource{events: events, tenant: s.sc.tenant, i: -1}
+		esrc := &eventSource{events: events, tenant: tenant, i: -1}
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, esrc)
 		if esrc.err != nil {
 			return esrc.err
@@ -92,7 +125,7 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		return 0, mapErr(ctx, err)
 	}
 	if len(events) > 0 {
-		s.db.notifyFeed(s.sc.tenant)
+		sc.wroteEvents()
 	}
 	return n, nil
 }

@@ -11,27 +11,47 @@ import (
 	"github.com/crmkit/crmkit/storage"
 )
 
-var _ storage.Importer = (*Store)(nil)
+var (
+	_ storage.Importer = (*Store)(nil)
+	_ storage.Importer = (*txView)(nil)
+)
 
 // ImportLeads stores many new leads and their events at once, in one
 // transaction with prepared statements: all of them or, on any error,
 // none. The rules are storage.Importer's.
 func (s *Store) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
-	return importRows(ctx, s, leadKind, leads, events)
+	return importRows(ctx, s.scope(), leadKind, leads, events)
 }
 
 // ImportDeals stores many new deals and their events at once, under the
 // rules of storage.Importer; a foreign key checks each deal's account, and
 // its contact is checked once per distinct reference.
 func (s *Store) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
-	return importRows(ctx, s, dealKind, deals, events)
+	return importRows(ctx, s.scope(), dealKind, deals, events)
 }
 
-func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
+// ImportLeads stores many new leads and their events as part of the
+// Update's transaction, within a savepoint of it: a failed import leaves
+// nothing of itself, and a successful one lands with the Update's other
+// writes or not at all. The rules are storage.Importer's.
+func (v *txView) ImportLeads(ctx context.Context, leads []lead.Lead, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, v.sc, leadKind, leads, events)
+}
+
+// ImportDeals stores many new deals and their events as part of the
+// Update's transaction (see txView.ImportLeads); the accounts and
+// contacts the deals name may be written earlier in the same Update.
+func (v *txView) ImportDeals(ctx context.Context, deals []deal.Deal, events []crmkit.Event) (int64, error) {
+	return importRows(ctx, v.sc, dealKind, deals, events)
+}
+
+// importRows runs an import in sc: a transaction of its own outside
+// Update, a savepoint of the Update's transaction inside.
+func importRows[T, F any](ctx context.Context, sc *scope, k *kind[T, F], rows []T, events []crmkit.Event) (int64, error) {
 	if err := storage.CheckContext(ctx); err != nil {
 		return 0, err
 	}
-	if s == nil || s.db == nil {
+	if sc.db == nil {
 		return 0, errZeroStore()
 	}
 	// Check everything first: bad input writes nothing and takes no lock.
@@ -55,8 +75,8 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		}
 		evs[i] = storage.Canonical(events[i]) // what an Append would keep
 	}
-	tenant := s.sc.tenant
-	err := s.db.inTx(ctx, func(q querier) error {
+	tenant := sc.tenant
+	err := sc.write(ctx, func(q querier) error {
 		tx := q.(preparer)
 		ins, err := tx.PrepareContext(ctx, k.insertSQL)
 		if err != nil {
@@ -64,7 +84,7 @@ func importRows[T, F any](ctx context.Context, s *Store, k *kind[T, F], rows []T
 		}
 		defer ins.Close()
 		args := make([]any, 0, 5+len(k.cols))
-		r := &repo[T, F]{sc: &s.sc, k: k}
+		r := &repo[T, F]{sc: sc, k: k}
 		seen := make(map[storage.Reference]bool)
 		for i := range canon {
 			v := &canon[i]
