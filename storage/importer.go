@@ -18,10 +18,30 @@ import (
 //		...
 //	}
 //
+// The Tx that Store.Update passes to its function is an Importer too, on
+// every store of crmkit: an import through it is part of the Update's
+// transaction, so it lands together with the Update's other writes (the
+// accounts its deals name, say) or not at all:
+//
+//	err := store.Update(ctx, func(tx storage.Tx) error {
+//		if _, err := tx.Accounts().Create(ctx, acc, "", created); err != nil {
+//			return err
+//		}
+//		im, ok := tx.(storage.Importer)
+//		if !ok {
+//			return errors.New("no import in Update")
+//		}
+//		_, err := im.ImportDeals(ctx, deals, nil)
+//		return err
+//	})
+//
 // The contract, the same on every store:
 //
 //   - An import is one transaction: all of its rows and events are stored
-//     or, on any error, none of them.
+//     or, on any error, none of them. Inside Update it is part of the
+//     Update's transaction: a failed import leaves nothing of itself there
+//     (the Update may go on, though it usually returns the error), and
+//     what it stored is kept only if the Update commits.
 //   - Every row and event is checked as Create and EventLog.Append check
 //     it (ValidateLead, ValidateDeal, ValidateEvent): a bad one fails the
 //     whole import with an error matching crmkit.ErrInvalid that names its
@@ -37,7 +57,7 @@ import (
 //     with it.
 //   - References must resolve as for Create: every deal's account, and
 //     its contact inside that account, stored in the tenant before the
-//     import; a deal whose account or contact does not resolve (missing,
+//     import (or, inside Update, written earlier in the same Update); a deal whose account or contact does not resolve (missing,
 //     or another tenant's) fails the whole import with an error matching
 //     crmkit.ErrInvalid.
 //   - Imports take no idempotency keys.

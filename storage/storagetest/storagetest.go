@@ -234,6 +234,7 @@ var tests = []test{
 	{"Feed", testFeed},                     // optional: storage.Feed
 	{"Reports", testReports},               // optional: funnel.Source, funnel.Aggregator, storage.HistoryStreamer
 	{"Import", testImport},                 // optional: storage.Importer
+	{"ImportInUpdate", testImportInUpdate}, // optional: storage.Importer on Tx
 	{"Live", testLive},                     // optional: storage.Projections
 	{"CustomFields", testCustomFields},
 	{"ContactCustomFields", testContactCustomFields},
