@@ -196,16 +196,57 @@ func openStore(ctx context.Context, c *config) (storage.Store, func(), error) {
 		db.Close()
 		return nil, nil, err
 	}
-	got, _, err := st.Deals().List(ctx, storage.DealFilter{}, storage.Page{Size: 1})
+	// A second run into the same file is refused, not merged: the report
+	// is read back from the store, so rows of an earlier export (or of a
+	// row since removed from it) would be counted with this one's.
+	deals, _, err := st.Deals().List(ctx, storage.DealFilter{}, storage.Page{Size: 1})
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	if len(got) > 0 {
+	accts, _, err := st.Accounts().List(ctx, storage.AccountFilter{}, storage.Page{Size: 1})
+	if err != nil {
 		db.Close()
-		return nil, nil, usagef("-db %s already holds a report's deals: remove the file or name a new one", c.db)
+		return nil, nil, err
+	}
+	if len(deals) > 0 || len(accts) > 0 {
+		db.Close()
+		return nil, nil, usagef("-db %s already holds a report's deals or accounts: nothing was changed; remove the file or name a new one", c.db)
 	}
 	return st, db.Close, nil
+}
+
+// storedAccount is an account the deals name, with its creation event.
+type storedAccount struct {
+	name    string
+	a       account.Account
+	created crmkit.Event
+}
+
+// storeRows writes the accounts and the deals that name them to st in one
+// Update: all of them or, on any error, none, on every store. The deals
+// go in one import (storage.Importer, which the Tx of every crmkit store
+// implements), else one Create each, inside the same transaction.
+func storeRows(ctx context.Context, st storage.Store, accounts []storedAccount, deals []deal.Deal) error {
+	return st.Update(ctx, func(tx storage.Tx) error {
+		for _, a := range accounts {
+			if _, err := tx.Accounts().Create(ctx, a.a, "", a.created); err != nil {
+				return fmt.Errorf("storing account %q (nothing was stored): %w", a.name, err)
+			}
+		}
+		if im, ok := tx.(storage.Importer); ok {
+			if _, err := im.ImportDeals(ctx, deals, nil); err != nil {
+				return fmt.Errorf("storing the deals (nothing was stored): %w", err)
+			}
+			return nil
+		}
+		for _, d := range deals {
+			if _, err := tx.Deals().Create(ctx, d, ""); err != nil {
+				return fmt.Errorf("storing deal %s (nothing was stored): %w", d.Name, err)
+			}
+		}
+		return nil
+	})
 }
 
 // stageOrder is the pipeline's stages: -stages, else the preset's, then
@@ -315,21 +356,12 @@ func dealReport(ctx context.Context, c *config, rd *reader, rows []dealRow, prod
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	for _, n := range names {
-		if _, err := st.Accounts().Create(ctx, accounts[n], "", accountEvents[n]); err != nil {
-			return nil, cur, fmt.Errorf("storing account %q: %w", n, err)
-		}
+	load := make([]storedAccount, len(names))
+	for i, n := range names {
+		load[i] = storedAccount{name: n, a: accounts[n], created: accountEvents[n]}
 	}
-	if im, ok := st.(storage.Importer); ok {
-		if _, err := im.ImportDeals(ctx, values, nil); err != nil {
-			return nil, cur, fmt.Errorf("storing the deals: %w", err)
-		}
-	} else {
-		for _, d := range values {
-			if _, err := st.Deals().Create(ctx, d, ""); err != nil {
-				return nil, cur, fmt.Errorf("storing deal %s: %w", d.Name, err)
-			}
-		}
+	if err := storeRows(ctx, st, load, values); err != nil {
+		return nil, cur, err
 	}
 	src, ok := st.(funnel.Source)
 	if !ok {

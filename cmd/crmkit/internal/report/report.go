@@ -4,7 +4,14 @@
 // self-contained HTML page.
 //
 // The rows are loaded into a crmkit store (storage/memory, or a
-// storage/sqlite file with -db) and the report is read back through
+// storage/sqlite file with -db), the accounts and deals in one
+// storage.Store.Update (the deals as one storage.Importer import through
+// its Tx): the load is all or nothing, so a run that fails leaves a -db
+// file as it found it. A second run into a file that already holds a
+// report's deals or accounts is refused with a usage error before
+// anything is written (not merged or upserted: the report is read back
+// from the store, and rows of the earlier export would be counted with
+// the new one's). The report is read back through
 // funnel.SummarizeSource: the figures are package funnel's and kpi's, not
 // a second implementation. Splits (owner, manager, office, product,
 // source) summarise the opportunities read from the store with
@@ -117,7 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Var(c.teamCols, "team-col", "teams column of a field, FIELD=COLUMN")
 	fs.Var(c.mapping, "map", "count name FROM as TO, FROM=TO (repeatable; for near-duplicates)")
 	fs.BoolVar(&c.foldNames, "fold-names", false, "count names that differ only in case, spaces or punctuation as one")
-	fs.StringVar(&c.db, "db", "", "keep the rows in this SQLite file (default: in memory); the file must not hold a report yet")
+	fs.StringVar(&c.db, "db", "", "keep the rows in this SQLite file (default: in memory); stored all or nothing: a failed run changes nothing; a file that already holds a report is refused (not merged): name a new file or remove it")
 	fs.BoolVar(&c.json, "json", false, "print JSON instead of tables")
 	fs.StringVar(&c.html, "html", "", "also write the report as one self-contained HTML page to this file")
 	fs.BoolVar(&c.allRejected, "rejected", false, "list every rejected row (default: a summary by reason)")
