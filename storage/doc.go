@@ -211,7 +211,8 @@
 // funnel reads records in); storage/postgres is also a funnel.Aggregator
 // that computes the report with one GROUP BY over its deals table. Every
 // store is an Importer too: bulk loads of leads and deals with their
-// events, all or nothing, under one contract. And every store keeps a
+// events, all or nothing, under one contract; so is the Tx of every
+// store's Update, where an import lands with the Update's other writes. And every store keeps a
 // live summary of its deals (Projections: funnel.LiveSummary's counts and
 // amounts by stage, status, owner, source and month) in the transaction
 // of each deal write, so a dashboard reads it in O(groups); storage/sqlite
