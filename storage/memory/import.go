@@ -121,11 +121,28 @@ func txImport[T, F any](ctx context.Context, tx *txn, k *kind[T, F], rows []T, e
 			return 0, fmt.Errorf("import events[%d]: %w", i, err)
 		}
 	}
+	// Events of an aggregate neither imported here nor stored nor
+	// written by tx are logged history, as Append logs it: a later Create
+	// of that aggregate in the Update is refused (HistoryExists), as the
+	// SQL stores refuse it after their import's INSERT.
+	imported := make(map[uuid.UUID]struct{}, len(canon))
+	for i := range canon {
+		imported[k.id(&canon[i])] = struct{}{}
+	}
+	var history []crmkit.Event
+	tx.st.mu.RLock()
+	for i := range evs {
+		if _, ok := imported[evs[i].AggregateID]; !ok && tx.checkStoredOrPending(evs[i:i+1], tx.st.checkStored) == nil {
+			history = append(history, evs[i])
+		}
+	}
+	tx.st.mu.RUnlock()
 	p := pendingOf(tx, o)
 	for i := range canon {
 		p.rows[k.id(&canon[i])] = &pendingRow[T]{v: canon[i]}
 	}
 	tx.appendEvents(evs)
+	tx.appended = append(tx.appended, history...)
 	return int64(len(canon)), nil
 }
 

@@ -129,6 +129,27 @@ func testImportInUpdate(t *testing.T, o Opener) {
 		assert.Equal(t, canonOf(before), canonOf(snapshot()))
 	})
 
+	// An import's event of an aggregate it does not import is logged
+	// history, as outside Update: a Create of that aggregate later in the
+	// same Update is refused as its Create after the import would be.
+	t.Run("ImportedHistoryRefusesCreate", func(t *testing.T) {
+		before := snapshot()
+		b := newBatch()
+		later, laterEvent := newLead("Later", "ana", lead.StageSuspect, lead.ChannelEmail)
+		err := s.Update(ctx, func(tx storage.Tx) error {
+			im, ok := tx.(storage.Importer)
+			if !ok {
+				t.Skip("the store's Tx does not implement storage.Importer")
+			}
+			_, err := im.ImportLeads(ctx, b.leads, append(b.leadEvents, laterEvent))
+			require.NoError(t, err)
+			_, err = tx.Leads().Create(ctx, later, "")
+			return err
+		})
+		require.ErrorIs(t, err, crmkit.ErrInvalid)
+		assert.Equal(t, canonOf(before), canonOf(snapshot()), "the Update wrote nothing")
+	})
+
 	t.Run("FailedImportLeavesNothing", func(t *testing.T) {
 		before := snapshot()
 		b := newBatch()
