@@ -143,10 +143,13 @@ func testImportInUpdate(t *testing.T, o Opener) {
 			}
 			_, err := im.ImportLeads(ctx, b.leads, append(b.leadEvents, laterEvent))
 			require.NoError(t, err)
-			_, err = tx.Leads().Create(ctx, later, "")
+			own := laterEvent
+			own.ID = crmkit.NewID() // the Create's own creation event
+			_, err = tx.Leads().Create(ctx, later, "", own)
 			return err
 		})
 		require.ErrorIs(t, err, crmkit.ErrInvalid)
+		assert.Contains(t, err.Error(), "already holds events of it")
 		assert.Equal(t, canonOf(before), canonOf(snapshot()), "the Update wrote nothing")
 	})
 
