@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/account"
@@ -38,8 +40,7 @@ func requireDealField(t *testing.T, st storage.Store) {
 
 // contents is what st holds of the tool's kinds: accounts, deals and
 // every event of the period the test writes in.
-func contents(t *testing.T, st storage.Store) (accounts, deals, events int) {
-	t.Helper()
+func contents(t require.TestingT, st storage.Store) (accounts, deals, events int) {
 	ctx := context.Background()
 	for _, err := range storage.All(ctx, st.Accounts(), storage.AccountFilter{}, storage.MaxPageSize) {
 		require.NoError(t, err)
@@ -69,6 +70,59 @@ func two[S storage.Store](t *testing.T, db tenanter[S]) [2]storage.Store {
 	b, err := db.Tenant("other")
 	require.NoError(t, err)
 	return [2]storage.Store{a, b}
+}
+
+// fixture makes n accounts with their creation events and m deals
+// naming them in turn.
+func fixture(t require.TestingT, n, m int) ([]account.Account, []crmkit.Event, []deal.Deal) {
+	var accts []account.Account
+	var evs []crmkit.Event
+	for i := range n {
+		a, ev, err := account.New(account.NewAccount{ID: crmkit.NewID(), Name: fmt.Sprint("Account ", i), Owner: "ana", Relations: account.Prospect},
+			crmkit.Cmd{By: "ana", At: t0})
+		require.NoError(t, err)
+		accts, evs = append(accts, a), append(evs, ev)
+	}
+	var deals []deal.Deal
+	for i := range m {
+		d, _, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "D", Type: deal.NewBusiness,
+			Amount: crmkit.MustMoney("100.00", "EUR"), CloseDate: t0.AddDate(0, 1, 0), AccountID: accts[i%n].ID,
+			Owner: "ana", Stage: "bidding"}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
+		require.NoError(t, err)
+		deals = append(deals, d)
+	}
+	return accts, evs, deals
+}
+
+// For any accounts and deals, and any one deal whose ID the log already
+// holds events of (or none), a load either keeps everything (no such
+// deal) or nothing: the memory store then holds only the logged event.
+func TestPropertyLoadAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 5).Draw(rt, "accounts")
+		m := rapid.IntRange(0, 20).Draw(rt, "deals")
+		accts, evs, deals := fixture(rt, n, m)
+		st, err := memory.New().Tenant("report")
+		require.NoError(rt, err)
+		poison := rapid.IntRange(-1, m-1).Draw(rt, "poisoned deal (-1: none)")
+		logged := 0
+		if poison >= 0 {
+			ev := crmkit.Event{ID: crmkit.NewID(), AggregateKind: deal.DealKind, AggregateID: deals[poison].ID,
+				Type: "NoteAdded", Actor: "ana", At: t0, Version: 1}
+			require.NoError(rt, st.Events().Append(ctx, ev))
+			logged = 1
+		}
+		err = report.StoreRows(ctx, st, accts, evs, deals)
+		a, d, e := contents(rt, st)
+		if poison >= 0 {
+			require.ErrorIs(rt, err, crmkit.ErrInvalid)
+			require.Equal(rt, [3]int{0, 0, logged}, [3]int{a, d, e}, "nothing of a failed load is kept")
+			return
+		}
+		require.NoError(rt, err)
+		require.Equal(rt, [3]int{n, m, n}, [3]int{a, d, e}, "every account, its creation event, every deal")
+	})
 }
 
 // stores opens two empty tenants on every store: memory, a SQLite file,
@@ -107,22 +161,7 @@ func TestStoreRowsAllOrNothing(t *testing.T) {
 	for name, sts := range stores(t) {
 		t.Run(name, func(t *testing.T) {
 			st, ok := sts[0], sts[1]
-			var accts []account.Account
-			var evs []crmkit.Event
-			for _, n := range []string{"Acme", "Globex"} {
-				a, ev, err := account.New(account.NewAccount{ID: crmkit.NewID(), Name: n, Owner: "ana", Relations: account.Prospect},
-					crmkit.Cmd{By: "ana", At: t0})
-				require.NoError(t, err)
-				accts, evs = append(accts, a), append(evs, ev)
-			}
-			var deals []deal.Deal
-			for i := range 3 {
-				d, _, err := deal.New(deal.DefaultPipeline(), deal.NewDeal{Name: "D", Type: deal.NewBusiness,
-					Amount: crmkit.MustMoney("100.00", "EUR"), CloseDate: t0.AddDate(0, 1, 0), AccountID: accts[i%2].ID,
-					Owner: "ana", Stage: "bidding"}, deal.Cmd{Cmd: crmkit.Cmd{By: "ana", At: t0}})
-				require.NoError(t, err)
-				deals = append(deals, d)
-			}
+			accts, evs, deals := fixture(t, 2, 3)
 			require.NoError(t, report.StoreRows(ctx, ok, accts, evs, deals))
 			a, d, _ := contents(t, ok)
 			assert.Equal(t, [2]int{2, 3}, [2]int{a, d}, "a load that succeeds keeps everything")
