@@ -2,9 +2,9 @@
 -- accounts, and the custom values of deals, as columns of their own, so
 -- that List's archived condition, the funnel.Source's scan and the
 -- funnel.Aggregator's GROUP BY never read the JSON body (issue 19: at
--- 1,000,000 deals, draining the Source's statement took 1,826 ms with
--- the body read twice per row, 1,276 ms (-30 %) on these columns; see
--- BENCHMARKS.md, section 8).
+-- 1,000,000 deals, the server's time for the Source's statement, EXPLAIN
+-- (ANALYZE, TIMING off), went from 1,271 ms reading the body twice per
+-- row to 789 ms on these columns; see BENCHMARKS.md, section 8).
 --
 --   archived  true when the body holds archived_at (ArchivedAt is omitted
 --             from the JSON while zero); List's condition is NOT archived
