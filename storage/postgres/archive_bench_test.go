@@ -12,8 +12,8 @@ import (
 )
 
 // BenchmarkListArchived measures what leaving archived leads out of List
-// costs: the condition on the stored body (body->'archived_at' IS NULL,
-// no column of its own) beside the same List with IncludeArchived, which
+// costs: the condition on the archived column (notArchived, schema
+// version 20) beside the same List with IncludeArchived, which
 // has no condition, in the same run. 50,000 leads of 10 owners, one in
 // twenty archived (half of rep-3's, none of rep-4's); one page of 100,
 // by owner (indexed) and with the zero filter.

@@ -39,7 +39,8 @@ func ExampleMigrations() {
 	// 17 0017_slim_indexes.sql
 	// 18 0018_live_deals_changed_by.sql
 	// 19 0019_deals_owner_close.sql
-	// schema version 19
+	// 20 0020_archived_custom_columns.sql
+	// schema version 20
 }
 
 // A malformed DSN is refused before anything connects.

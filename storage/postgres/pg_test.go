@@ -213,7 +213,7 @@ func TestMigrateUpgrades(t *testing.T) {
 	assert.Equal(t, []string{"0001_init.sql", "0002_plans_campaigns.sql", "0003_accounts_contracts.sql", "0004_fractions.sql", "0005_enum_text.sql", "0006_references.sql", "0007_account_keys.sql", "0008_pipelines_forecasts_commissions.sql", "0009_quotes_approvals_interactions.sql",
 		"0010_feed.sql", "0011_live_deals.sql", "0012_deal_report_columns.sql", "0013_custom_fields.sql", "0014_list_indexes.sql", "0015_live_deals_rev.sql", "0016_live_deals_archived.sql",
 		"0017_slim_indexes.sql", "0018_live_deals_changed_by.sql",
-		"0019_deals_owner_close.sql"}, names)
+		"0019_deals_owner_close.sql", "0020_archived_custom_columns.sql"}, names)
 	got, err := s.Leads().Get(ctx, id)
 	require.NoError(t, err, "the lead survived the upgrade")
 	assert.Equal(t, lead.Lead{ID: id, Who: lead.Person{Name: "Ada"}, Source: lead.ChannelEmail, Owner: "ana", Stage: lead.StageMQL, Version: 1}, got)

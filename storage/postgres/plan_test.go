@@ -340,7 +340,7 @@ func TestListPlansReadAPage(t *testing.T) {
 	t.Run("control range", func(t *testing.T) {
 		for _, generic := range []bool{false, true} {
 			c := planCase{sql: `SELECT body FROM deals WHERE tenant_id = $1 AND id IN (SELECT id FROM (SELECT id FROM deals
-				WHERE tenant_id = $1 AND id > $2 AND NOT (body ? 'archived_at') AND expected_close >= $4 AND expected_close < $5
+				WHERE tenant_id = $1 AND id > $2 AND NOT archived AND expected_close >= $4 AND expected_close < $5
 				OFFSET 0) AS w ORDER BY id LIMIT $3) ORDER BY id`,
 				args: []any{"t", [16]byte(uuid.Nil), planPage + 1, closeWindow.CloseFrom, closeWindow.CloseTo}}
 			plan := explain(t, pool, c, generic)

@@ -27,12 +27,14 @@ var (
 
 // dealFacts are the columns funnel.OpportunityOf reads of a deal (schema
 // version 12, dealReportCols, beside the older stage, status, owner,
-// pipeline and expected_close): the source decodes no JSON but a deal's
-// custom values (body->'custom', NULL for a deal without any). Every
-// column is read in PostgreSQL's binary format (decodeDealFacts).
+// pipeline and expected_close) and its custom values (the custom column of
+// schema version 20, NULL for a deal without any): the statement never
+// reads the JSON body, and the source decodes no JSON but the custom
+// values. Every column is read in PostgreSQL's binary format
+// (decodeDealFacts).
 const dealFacts = `SELECT id, stage, status, owner, pipeline, amount_minor, currency,
 	created_at, stage_entered_at, closed_at, expected_close, deal_type, campaign_id, competitor, reason,
-	body->'custom'
+	custom
 	FROM deals WHERE tenant_id = $1` + notArchived
 
 // binaryResults asks pgx for every result column in binary format.

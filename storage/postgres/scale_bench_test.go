@@ -392,7 +392,7 @@ func benchScaleTenants(b *testing.B) {
 // rows read, as List did then.
 func windowSQL(db *postgres.DB, cond string, args ...any) func(int) error {
 	sql := `SELECT body FROM deals WHERE tenant_id = $1 AND id IN (SELECT id FROM (SELECT id FROM deals
-		WHERE tenant_id = $1 AND id > $2 AND NOT (body ? 'archived_at') AND ` + cond + ` OFFSET 0) AS w ORDER BY id LIMIT $3) ORDER BY id`
+		WHERE tenant_id = $1 AND id > $2 AND NOT archived AND ` + cond + ` OFFSET 0) AS w ORDER BY id LIMIT $3) ORDER BY id`
 	return readBodies(db, sql, args)
 }
 

@@ -31,6 +31,9 @@ import (
 //
 // CRMKIT_SIZE_BARE=1 adds a third schema, this code's without the deals
 // indexes of the List filters, to see what they cost a Save.
+// CRMKIT_SIZE_PREV=1 adds the schema of the version before this code's
+// (postgres.SchemaVersion-1) written by this code, "prev": what the last
+// migration costs.
 func BenchmarkStorageSize(b *testing.B) {
 	env := os.Getenv("CRMKIT_SIZE")
 	if env == "" {
@@ -85,6 +88,9 @@ func BenchmarkStorageSize(b *testing.B) {
 			b.Fatal(err)
 		}
 		sides = append(sides, bare)
+	}
+	if os.Getenv("CRMKIT_SIZE_PREV") != "" {
+		sides = append(sides, &side{name: "prev", db: oldSchemaDB(b, postgres.SchemaVersion-1)})
 	}
 	p := deal.DefaultPipeline()
 	for _, sd := range sides {
