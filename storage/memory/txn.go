@@ -106,14 +106,19 @@ func (p *pendingTable[T]) checkRefs(st *state, tx *txn) error {
 func (p *pendingTable[T]) apply(st *state) {
 	tb := tableOf(st, p.ops)
 	ids := slices.SortedFunc(maps.Keys(p.rows), compareID)
+	var fresh []T // new IDs, merged in one pass (an import inside Update may bring many)
 	for _, id := range ids {
-		if p.rows[id].deleted {
+		switch r := p.rows[id]; {
+		case r.deleted:
 			tb.remove(id)
 			st.events.dropAggregate(st, p.ops.name, id)
-			continue
+		case tb.has(id):
+			tb.put(r.v)
+		default:
+			fresh = append(fresh, r.v)
 		}
-		tb.put(p.rows[id].v)
 	}
+	tb.merge(fresh)
 	maps.Copy(tb.keys, p.keys)
 }
 
