@@ -70,17 +70,18 @@ func scaleDeal(b *testing.B, p *deal.Pipeline, i int) (deal.Deal, crmkit.Event) 
 	return d, e
 }
 
-// scaleSizes returns the sizes CRMKIT_SCALE lists, or skips.
-func scaleSizes(b *testing.B) []int {
-	env := os.Getenv("CRMKIT_SCALE")
+// scaleSizes returns the deal counts the environment variable name lists
+// (comma-separated), or skips the benchmark, named what, when it is unset.
+func scaleSizes(b *testing.B, name, what string) []int {
+	env := os.Getenv(name)
 	if env == "" {
-		b.Skip("CRMKIT_SCALE is not set: the scale benchmark runs on demand")
+		b.Skipf("%s is not set: the %s runs on demand", name, what)
 	}
 	var sizes []int
 	for _, f := range strings.Split(env, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < scaleReps {
-			b.Fatalf("CRMKIT_SCALE: %q is not a deal count of at least %d", f, scaleReps)
+			b.Fatalf("%s: %q is not a deal count of at least %d", name, f, scaleReps)
 		}
 		sizes = append(sizes, n)
 	}
@@ -125,7 +126,7 @@ func BenchmarkScale(b *testing.B) {
 		benchScaleTenants(b)
 		return
 	}
-	sizes := scaleSizes(b)
+	sizes := scaleSizes(b, "CRMKIT_SCALE", "scale benchmark")
 	ctx := context.Background()
 	db := newDB(b, postgres.MaxConns(4))
 	s, err := db.Tenant("scale")

@@ -35,18 +35,7 @@ import (
 // (postgres.SchemaVersion-1) written by this code, "prev": what the last
 // migration costs.
 func BenchmarkStorageSize(b *testing.B) {
-	env := os.Getenv("CRMKIT_SIZE")
-	if env == "" {
-		b.Skip("CRMKIT_SIZE is not set: the storage size benchmark runs on demand")
-	}
-	var sizes []int
-	for _, f := range strings.Split(env, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < scaleReps {
-			b.Fatalf("CRMKIT_SIZE: %q is not a deal count of at least %d", f, scaleReps)
-		}
-		sizes = append(sizes, n)
-	}
+	sizes := scaleSizes(b, "CRMKIT_SIZE", "storage size benchmark")
 	ctx := context.Background()
 	type side struct {
 		name string
