@@ -57,8 +57,9 @@ import (
 //     with it.
 //   - References must resolve as for Create: every deal's account, and
 //     its contact inside that account, stored in the tenant before the
-//     import (or, inside Update, written earlier in the same Update); a deal whose account or contact does not resolve (missing,
-//     or another tenant's) fails the whole import with an error matching
+//     import (or, inside Update, written earlier in the same Update); a
+//     deal whose account or contact does not resolve (missing, or another
+//     tenant's) fails the whole import with an error matching
 //     crmkit.ErrInvalid.
 //   - Imports take no idempotency keys.
 //   - The events are a history import, as EventLog.Append takes them: they
